@@ -1,0 +1,185 @@
+/* config.c - defaults, EP_* variables and flags (see config.h). */
+#include "config.h"
+
+#include "err.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    snprintf(cfg->bind, sizeof(cfg->bind), "%s", "127.0.0.1");
+    cfg->port = 8080;
+    snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", "./data");
+    snprintf(cfg->pwa_dir, sizeof(cfg->pwa_dir), "%s", "./pwa");
+    cfg->log_level = LOG_LEVEL_INFO;
+    cfg->threads = 8;
+    cfg->max_body = (size_t)2 * 1024 * 1024;
+    cfg->demo = 0;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return EP_EINVAL;
+    *out = v;
+    return EP_OK;
+}
+
+/* Copies src only if it fits whole: a truncated path would point elsewhere. */
+static int copy_str(char *dst, size_t len, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= len)
+        return EP_ETOOBIG;
+    memcpy(dst, src, n + 1);
+    return EP_OK;
+}
+
+/* Applies one setting by name; shared by the env and flag paths. */
+static int apply(struct config *cfg, const char *name, const char *value, char *errbuf,
+                 size_t errlen, const char *origin)
+{
+    long v = 0;
+    int rc = EP_OK;
+
+    if (strcmp(name, "bind") == 0) {
+        rc = copy_str(cfg->bind, sizeof(cfg->bind), value);
+    } else if (strcmp(name, "port") == 0) {
+        rc = parse_long(value, 0, 65535, &v);
+        if (rc == EP_OK)
+            cfg->port = (int)v;
+    } else if (strcmp(name, "data-dir") == 0) {
+        rc = copy_str(cfg->data_dir, sizeof(cfg->data_dir), value);
+    } else if (strcmp(name, "pwa-dir") == 0) {
+        rc = copy_str(cfg->pwa_dir, sizeof(cfg->pwa_dir), value);
+    } else if (strcmp(name, "log-level") == 0) {
+        enum log_level lvl;
+        rc = log_parse_level(value, &lvl);
+        if (rc == EP_OK)
+            cfg->log_level = lvl;
+    } else if (strcmp(name, "threads") == 0) {
+        rc = parse_long(value, 2, 256, &v);
+        if (rc == EP_OK)
+            cfg->threads = (int)v;
+    } else if (strcmp(name, "max-body") == 0) {
+        rc = parse_long(value, 1024, 64L * 1024 * 1024, &v);
+        if (rc == EP_OK)
+            cfg->max_body = (size_t)v;
+    } else if (strcmp(name, "demo") == 0) {
+        rc = parse_long(value, 0, 1, &v);
+        if (rc == EP_OK)
+            cfg->demo = (int)v;
+    } else if (strcmp(name, "port-file") == 0) {
+        rc = copy_str(cfg->port_file, sizeof(cfg->port_file), value);
+    }
+    if (rc != EP_OK)
+        snprintf(errbuf, errlen, "invalid value '%s' for %s", value, origin);
+    return rc;
+}
+
+int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
+{
+    static const char *const vars[][2] = {
+        {"EP_BIND", "bind"},         {"EP_PORT", "port"},           {"EP_DATA_DIR", "data-dir"},
+        {"EP_PWA_DIR", "pwa-dir"},   {"EP_LOG_LEVEL", "log-level"}, {"EP_THREADS", "threads"},
+        {"EP_MAX_BODY", "max-body"}, {"EP_DEMO", "demo"},           {"EP_PORT_FILE", "port-file"},
+    };
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+        const char *v = getenv(vars[i][0]);
+        int rc;
+        if (v == NULL || *v == '\0')
+            continue;
+        rc = apply(cfg, vars[i][1], v, errbuf, errlen, vars[i][0]);
+        if (rc != EP_OK)
+            return rc;
+    }
+    return EP_OK;
+}
+
+int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, size_t errlen)
+{
+    static const struct option opts[] = {
+        {"bind", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'},
+        {"data-dir", required_argument, NULL, 'd'},
+        {"pwa-dir", required_argument, NULL, 'w'},
+        {"log-level", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"max-body", required_argument, NULL, 'm'},
+        {"demo", no_argument, NULL, 'D'},
+        {"port-file", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    int idx = 0;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:m:DP:h", opts, &idx)) != -1) {
+        char origin[64];
+        int rc;
+        if (c == 'h') {
+            config_usage(stdout);
+            return 1;
+        }
+        if (c == '?' || c == ':') {
+            snprintf(errbuf, errlen, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return EP_EINVAL;
+        }
+        if (c == 'D') {
+            cfg->demo = 1;
+            continue;
+        }
+        for (idx = 0; opts[idx].val != c; idx++)
+            ;
+        snprintf(origin, sizeof(origin), "--%s", opts[idx].name);
+        rc = apply(cfg, opts[idx].name, optarg, errbuf, errlen, origin);
+        if (rc != EP_OK)
+            return rc;
+    }
+    if (optind < argc) {
+        snprintf(errbuf, errlen, "unexpected argument '%s'", argv[optind]);
+        return EP_EINVAL;
+    }
+    return EP_OK;
+}
+
+void config_usage(void *stream)
+{
+    fputs("usage: ecoplateau <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  serve      migrate the database, then serve the API and the PWA\n"
+          "  migrate    bring the database schema up to date and exit\n"
+          "  version    print the version and the schema version\n"
+          "\n"
+          "options (environment variable in brackets):\n"
+          "  --bind ADDR        address to listen on [EP_BIND] (127.0.0.1)\n"
+          "  --port N           TCP port, 0 for any free port [EP_PORT] (8080)\n"
+          "  --data-dir DIR     where the database lives [EP_DATA_DIR] (./data)\n"
+          "  --pwa-dir DIR      web app files served at / [EP_PWA_DIR] (./pwa)\n"
+          "  --log-level LVL    debug, info, warn or error [EP_LOG_LEVEL] (info)\n"
+          "  --threads N        HTTP worker threads, 2-256 [EP_THREADS] (8)\n"
+          "  --max-body BYTES   request body cap [EP_MAX_BODY] (2097152)\n"
+          "  --demo             seed a demo production into an empty database [EP_DEMO=1]\n"
+          "  --port-file FILE   write the bound port to FILE once listening [EP_PORT_FILE]\n"
+          "  --help             this text\n",
+          (FILE *)stream);
+}
+
+int config_db_path(const struct config *cfg, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s/ecoplateau.db", cfg->data_dir);
+    return (n < 0 || (size_t)n >= len) ? EP_ETOOBIG : EP_OK;
+}

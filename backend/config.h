@@ -1,0 +1,49 @@
+/*
+ * config.h - server configuration from EP_* environment variables and flags.
+ *
+ * Precedence: built-in defaults < environment < command-line flags. A config
+ * is filled once in main() before any thread starts and is read-only after.
+ */
+#ifndef EP_CONFIG_H
+#define EP_CONFIG_H
+
+#include "log.h"
+
+#include <stddef.h>
+
+#define CONFIG_PATH_MAX 512
+
+struct config {
+    char bind[64];                   /* EP_BIND, --bind: address to listen on */
+    int port;                        /* EP_PORT, --port: 0 = pick a free port */
+    char data_dir[CONFIG_PATH_MAX];  /* EP_DATA_DIR, --data-dir: database lives here */
+    char pwa_dir[CONFIG_PATH_MAX];   /* EP_PWA_DIR, --pwa-dir: static files served at / */
+    enum log_level log_level;        /* EP_LOG_LEVEL, --log-level */
+    int threads;                     /* EP_THREADS, --threads: HTTP worker threads */
+    size_t max_body;                 /* EP_MAX_BODY, --max-body: request body cap, bytes */
+    int demo;                        /* EP_DEMO=1, --demo: seed a demo production if empty */
+    char port_file[CONFIG_PATH_MAX]; /* EP_PORT_FILE, --port-file: write the bound port here */
+};
+
+/* Fills cfg with the defaults. */
+void config_defaults(struct config *cfg);
+
+/*
+ * Applies EP_* environment variables. Returns 0, or EP_EINVAL with a message
+ * naming the variable in errbuf.
+ */
+int config_from_env(struct config *cfg, char *errbuf, size_t errlen);
+
+/*
+ * Applies flags from argv[first..argc). Returns 0, 1 when --help was asked
+ * (usage already printed), or EP_EINVAL with a message in errbuf.
+ */
+int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, size_t errlen);
+
+/* Prints the flags and variables to stream. */
+void config_usage(void *stream);
+
+/* Writes the database path (data_dir + "/ecoplateau.db") into buf. */
+int config_db_path(const struct config *cfg, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,195 @@
+/* http.c - body reading, JSON responses and the error shape (see http.h). */
+#include "http.h"
+
+#include "err.h"
+#include "log.h"
+#include "server.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* No 'unsafe-inline' anywhere: the PWA keeps scripts and styles in files. */
+const char http_csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+                        "img-src 'self' data: blob:; media-src 'self' blob:; "
+                        "connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+                        "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                        "frame-ancestors 'none'";
+
+int http_status_for(int ep_code)
+{
+    switch (ep_code) {
+    case EP_OK:
+        return 200;
+    case EP_EINVAL:
+        return 400;
+    case EP_EAUTH:
+        return 401;
+    case EP_EFORBIDDEN:
+        return 403;
+    case EP_ENOTFOUND:
+        return 404;
+    case EP_ECONFLICT:
+    case EP_ESCHEMA:
+        return 409;
+    case EP_ETOOBIG:
+        return 413;
+    case EP_EBUSY:
+    case EP_EFULL:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+void http_security_headers(struct mg_connection *conn)
+{
+    mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
+    mg_response_header_add(conn, "Referrer-Policy", "no-referrer", -1);
+    mg_response_header_add(conn, "Content-Security-Policy", http_csp, -1);
+    mg_response_header_add(conn, "X-Frame-Options", "DENY", -1);
+}
+
+static int send_text(struct http_req *r, int status, const char *text, size_t len)
+{
+    char clen[32];
+
+    snprintf(clen, sizeof(clen), "%zu", len);
+    mg_response_header_start(r->conn, status);
+    mg_response_header_add(r->conn, "Content-Type", "application/json; charset=utf-8", -1);
+    mg_response_header_add(r->conn, "Content-Length", clen, -1);
+    /* API answers are personal and change: never cached by the browser or
+     * the service worker's HTTP cache (the PWA keeps its own copy). */
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    http_security_headers(r->conn);
+    mg_response_header_send(r->conn);
+    if (len > 0 && strcmp(r->ri->request_method, "HEAD") != 0)
+        mg_write(r->conn, text, len);
+    return status;
+}
+
+int http_json(struct http_req *r, int status, const json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    int rc;
+
+    if (text == NULL) {
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\",\"field\":null}}";
+        return send_text(r, 500, oom, sizeof(oom) - 1);
+    }
+    rc = send_text(r, status, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+int http_json_new(struct http_req *r, int status, json_t *body)
+{
+    int rc;
+    if (body == NULL) {
+        return http_error(r, 500, "internal", NULL, "out of memory");
+    }
+    rc = http_json(r, status, body);
+    json_decref(body);
+    return rc;
+}
+
+int http_error(struct http_req *r, int status, const char *code, const char *field, const char *fmt,
+               ...)
+{
+    char msg[512];
+    va_list ap;
+    json_t *body;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap); /* a truncated message is still a message */
+    va_end(ap);
+    /* "field" is always present, null when the error is not about one field. */
+    body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", msg, "field",
+                     field != NULL ? json_string(field) : json_null());
+    if (status >= 500)
+        LOG_ERROR("http.error", "%s %s -> %d %s: %s", r->ri->request_method, r->ri->local_uri,
+                  status, code, msg);
+    else
+        LOG_DEBUG("http.refused", "%s %s -> %d %s: %s", r->ri->request_method, r->ri->local_uri,
+                  status, code, msg);
+    return http_json_new(r, status, body);
+}
+
+int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
+{
+    long long want = r->ri->content_length;
+    char *buf = NULL;
+    size_t got = 0;
+
+    *out = NULL;
+    *len = 0;
+    if (want < 0)
+        return http_error(r, 411, "length_required", NULL,
+                          "a request body needs a Content-Length header");
+    if ((unsigned long long)want > cap)
+        return http_error(r, 413, "body_too_large", NULL,
+                          "request body of %lld bytes exceeds the limit of %zu bytes", want, cap);
+    buf = malloc((size_t)want + 1);
+    if (buf == NULL)
+        return http_error(r, 503, "busy", NULL, "out of memory, try again later");
+    /* mg_read may return less than asked: loop until the declared length. */
+    while (got < (size_t)want) {
+        int n = mg_read(r->conn, buf + got, (size_t)want - got);
+        if (n <= 0) {
+            free(buf);
+            return http_error(r, 400, "body_incomplete", NULL,
+                              "request body ended after %zu of %lld bytes", got, want);
+        }
+        got += (size_t)n;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+int http_read_json(struct http_req *r, json_t **out)
+{
+    char *body = NULL;
+    size_t len = 0;
+    json_error_t err;
+    json_t *root;
+    int status;
+
+    *out = NULL;
+    status = http_read_body(r, r->app->cfg->max_body, &body, &len);
+    if (status != 0)
+        return status;
+    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    free(body);
+    if (root == NULL)
+        return http_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+                          err.line, err.column, err.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
+    }
+    *out = root;
+    return 0;
+}
+
+int http_unpack_error(struct http_req *r, const json_error_t *err)
+{
+    /* Jansson names the key in the message ("Object item not present: x",
+     * "1 object item(s) left unpacked: x", "Expected string, got integer");
+     * the 'source' gives the position inside the format, useless to clients. */
+    const char *field = NULL;
+    char name[128] = "";
+    const char *colon = strrchr(err->text, ':');
+
+    if (colon != NULL &&
+        (strstr(err->text, "not present") != NULL || strstr(err->text, "left unpacked") != NULL)) {
+        snprintf(name, sizeof(name), "%s",
+                 colon + 2 <= err->text + strlen(err->text) ? colon + 2 : "");
+        if (name[0] != '\0')
+            field = name;
+    }
+    return http_error(r, 400, "invalid_request", field, "%s", err->text);
+}

@@ -1,0 +1,68 @@
+/*
+ * http.h - request helpers shared by every API handler.
+ *
+ * One JSON error shape for the whole API:
+ *   {"error": {"code": "body_too_large", "message": "...", "field": null}}
+ * and one place (http_status_for) that maps EP_E* codes to HTTP statuses.
+ * Handlers run on CivetWeb worker threads; everything here is reentrant.
+ */
+#ifndef EP_HTTP_H
+#define EP_HTTP_H
+
+#include <civetweb.h>
+#include <jansson.h>
+#include <stddef.h>
+
+struct app;
+struct db;
+
+/* What a handler gets: all borrowed, valid for the request only. */
+struct http_req {
+    struct mg_connection *conn;
+    const struct mg_request_info *ri;
+    struct app *app; /* shared, read-only server state */
+    struct db *db;   /* this worker thread's own connection */
+};
+
+/* The HTTP status for an EP_E* code (500 for unknown codes). */
+int http_status_for(int ep_code);
+
+/*
+ * Sends {"error":{...}} with status. field may be NULL (sent as null).
+ * Returns status, so handlers can `return http_error(...)`.
+ */
+int http_error(struct http_req *r, int status, const char *code, const char *field, const char *fmt,
+               ...) __attribute__((format(printf, 5, 6)));
+
+/* Sends body (borrowed) as compact JSON with status. Returns status. */
+int http_json(struct http_req *r, int status, const json_t *body);
+
+/* Same as http_json but steals body. */
+int http_json_new(struct http_req *r, int status, json_t *body);
+
+/*
+ * Reads the whole request body, at most cap bytes. On success returns 0 and
+ * *out owns a NUL-terminated buffer (free() it) of *len bytes. On failure the
+ * error response is already sent and its status (411, 413, 400) is returned.
+ */
+int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len);
+
+/*
+ * Reads and parses a JSON object body (duplicate keys rejected). Returns 0
+ * with *out owning the object, or the status of the error already sent.
+ */
+int http_read_json(struct http_req *r, json_t **out);
+
+/*
+ * Sends a 400 for a json_unpack_ex failure, naming the offending field when
+ * Jansson's message does. Returns 400.
+ */
+int http_unpack_error(struct http_req *r, const json_error_t *err);
+
+/* Adds the headers every response carries (nosniff, CSP, referrer...). */
+void http_security_headers(struct mg_connection *conn);
+
+/* The value of the CSP header, for the static file server's options too. */
+extern const char http_csp[];
+
+#endif

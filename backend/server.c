@@ -1,0 +1,304 @@
+/*
+ * server.c - CivetWeb lifecycle and the API dispatcher.
+ *
+ * CivetWeb serves the PWA's files from the pwa directory itself; every path
+ * under /api goes to one dispatcher that walks the route table below, so the
+ * 404 and 405 answers are JSON and share the error shape.
+ */
+#include "server.h"
+
+#include "api.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Every API route of the server. Order does not matter: paths are exact. */
+static const struct route routes[] = {
+    {"GET", "/api/v1/health", api_health},
+};
+
+struct worker {
+    struct db *db; /* this thread's connection, or NULL if it failed to open */
+};
+
+int64_t server_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *worker_init(const struct mg_context *ctx, int thread_type)
+{
+    struct app *app = mg_get_user_data(ctx);
+    struct worker *w;
+    char err[256] = "";
+
+    if (thread_type != 1)
+        return NULL;
+    w = calloc(1, sizeof(*w));
+    if (w == NULL)
+        return NULL;
+    if (db_open(app->db_path, &w->db, err, sizeof(err)) != EP_OK)
+        LOG_ERROR("db.open", "worker cannot open the database: %s", err);
+    return w;
+}
+
+static void worker_exit(const struct mg_context *ctx, int thread_type, void *ptr)
+{
+    struct worker *w = ptr;
+    (void)ctx;
+    (void)thread_type;
+    if (w == NULL)
+        return;
+    db_close(w->db);
+    free(w);
+}
+
+static int log_message(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    LOG_WARN("civetweb", "%s", message);
+    return 1; /* handled: keep CivetWeb from printing it again */
+}
+
+/*
+ * Matches path against pattern where '*' stands for one non-empty segment.
+ * Stores the start of each '*' segment in starts[] (up to max).
+ */
+static int path_matches(const char *pattern, const char *path)
+{
+    while (*pattern != '\0' && *path != '\0') {
+        if (*pattern == '*') {
+            if (*path == '/')
+                return 0;
+            while (*path != '\0' && *path != '/')
+                path++;
+            pattern++;
+            continue;
+        }
+        if (*pattern != *path)
+            return 0;
+        pattern++;
+        path++;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+int server_path_param(const struct http_req *r, int n, char *buf, size_t len)
+{
+    const char *path = r->ri->local_uri;
+    int seen = 0;
+    const struct route *rt = NULL;
+
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (path_matches(routes[i].path, path)) {
+            rt = &routes[i];
+            break;
+        }
+    }
+    if (rt == NULL)
+        return EP_ENOTFOUND;
+    for (const char *p = rt->path; *p != '\0'; p++) {
+        if (*p == '*') {
+            size_t seg = strcspn(path, "/");
+            if (seen == n) {
+                if (seg + 1 > len)
+                    return EP_ETOOBIG;
+                memcpy(buf, path, seg);
+                buf[seg] = '\0';
+                return EP_OK;
+            }
+            seen++;
+            path += seg;
+        } else {
+            path++;
+        }
+    }
+    return EP_ENOTFOUND;
+}
+
+static int dispatch(struct mg_connection *conn, void *cbdata)
+{
+    struct app *app = cbdata;
+    struct worker *w = mg_get_thread_pointer(conn);
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL};
+    const char *method = r.ri->request_method;
+    const char *path = r.ri->local_uri;
+    char allow[64] = "";
+    int path_known = 0;
+    int status;
+
+    if (w == NULL || w->db == NULL)
+        return http_error(&r, 503, "unavailable", NULL, "the database is not available");
+    r.db = w->db;
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const struct route *rt = &routes[i];
+        size_t used = strlen(allow);
+        if (!path_matches(rt->path, path))
+            continue;
+        path_known = 1;
+        if (strcmp(rt->method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+            int64_t t0 = server_now_ms();
+            status = rt->fn(&r);
+            LOG_DEBUG("http.request", "%s %s %d %lldms", method, path, status,
+                      (long long)(server_now_ms() - t0));
+            return status;
+        }
+        snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", rt->method);
+    }
+    if (!path_known)
+        return http_error(&r, 404, "not_found", NULL, "no API endpoint at '%s'", path);
+    /* 405 must say which methods are allowed (RFC 9110 15.5.6). */
+    {
+        char text[256];
+        int n = snprintf(text, sizeof(text),
+                         "{\"error\":{\"code\":\"method_not_allowed\",\"message\":"
+                         "\"%s is not allowed here; use %s\",\"field\":null}}",
+                         method, allow);
+        char clen[16];
+        snprintf(clen, sizeof(clen), "%d", n);
+        mg_response_header_start(conn, 405);
+        mg_response_header_add(conn, "Content-Type", "application/json; charset=utf-8", -1);
+        mg_response_header_add(conn, "Content-Length", clen, -1);
+        mg_response_header_add(conn, "Allow", allow, -1);
+        mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+        http_security_headers(conn);
+        mg_response_header_send(conn);
+        mg_write(conn, text, (size_t)n);
+    }
+    return 405;
+}
+
+/*
+ * The service worker script must never be served from an HTTP cache, or a
+ * fixed app could stay stuck on old code; everything else revalidates by ETag.
+ */
+static int serve_sw(struct mg_connection *conn, void *cbdata)
+{
+    struct app *app = cbdata;
+    char path[CONFIG_PATH_MAX + 16];
+    FILE *f = NULL;
+    char *buf = NULL;
+    long size;
+    int status = 404;
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL};
+
+    snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return http_error(&r, 404, "not_found", NULL, "no service worker");
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        goto out;
+    buf = malloc((size_t)size + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size)
+        goto out;
+    {
+        char clen[32];
+        snprintf(clen, sizeof(clen), "%ld", size);
+        mg_response_header_start(conn, 200);
+        mg_response_header_add(conn, "Content-Type", "text/javascript; charset=utf-8", -1);
+        mg_response_header_add(conn, "Content-Length", clen, -1);
+        mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+        mg_response_header_add(conn, "Service-Worker-Allowed", "/", -1);
+        http_security_headers(conn);
+        mg_response_header_send(conn);
+        if (strcmp(r.ri->request_method, "HEAD") != 0)
+            mg_write(conn, buf, (size_t)size);
+        status = 200;
+    }
+out:
+    if (status != 200)
+        status = http_error(&r, 500, "internal", NULL, "cannot read the service worker");
+    free(buf);
+    fclose(f);
+    return status;
+}
+
+/* CivetWeb knows neither .webmanifest nor .mjs; .js gets the modern type. */
+static const char mime_types[] = ".webmanifest=application/manifest+json,.mjs=text/javascript,"
+                                 ".js=text/javascript,.svg=image/svg+xml,.wasm=application/wasm";
+
+int server_start(struct app *app, char *errbuf, size_t errlen)
+{
+    const struct config *cfg = app->cfg;
+    char ports[96];
+    char threads[16];
+    char headers[1024];
+    struct mg_callbacks cb;
+    struct mg_init_data init;
+    struct mg_error_data err;
+    unsigned code = 0;
+    struct stat st;
+
+    if (stat(cfg->pwa_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(errbuf, errlen, "pwa directory '%s' does not exist", cfg->pwa_dir);
+        return EP_EIO;
+    }
+    snprintf(ports, sizeof(ports), "%s:%d", cfg->bind, cfg->port);
+    snprintf(threads, sizeof(threads), "%d", cfg->threads);
+    /* CivetWeb adds these to the static files it serves; the API adds its own. */
+    snprintf(headers, sizeof(headers),
+             "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
+             "X-Frame-Options: DENY\r\nContent-Security-Policy: %s",
+             http_csp);
+    // clang-format off
+    const char *options[] = {
+        "listening_ports", ports,
+        "num_threads", threads,
+        "document_root", cfg->pwa_dir,
+        "enable_directory_listing", "no",
+        "enable_keep_alive", "yes",
+        "request_timeout_ms", "10000",
+        "keep_alive_timeout_ms", "5000",
+        "static_file_cache_control", "no-cache",
+        "extra_mime_types", mime_types,
+        "additional_header", headers,
+        /* Debian's CivetWeb is built with CGI and SSI: make neither pattern
+         * match anything we serve, so no file under pwa/ is ever executed. */
+        "cgi_pattern", "**.ep-never-cgi$",
+        "ssi_pattern", "**.ep-never-ssi$",
+        "hide_files_patterns", "**/.*",
+        "access_control_allow_origin", "",
+        NULL, NULL,
+    };
+    // clang-format on
+
+    memset(&cb, 0, sizeof(cb));
+    cb.init_thread = worker_init;
+    cb.exit_thread = worker_exit;
+    cb.log_message = log_message;
+    init.callbacks = &cb;
+    init.user_data = app;
+    init.configuration_options = options;
+    memset(&err, 0, sizeof(err));
+    err.code = &code;
+    err.text = errbuf;
+    err.text_buffer_size = errlen;
+    app->ctx = mg_start2(&init, &err);
+    if (app->ctx == NULL)
+        return EP_EIO;
+    mg_set_request_handler(app->ctx, "/api", dispatch, app);
+    mg_set_request_handler(app->ctx, "/sw.js$", serve_sw, app);
+    {
+        struct mg_server_port sp[4];
+        int n = mg_get_server_ports(app->ctx, 4, sp);
+        app->port = n > 0 ? sp[0].port : cfg->port;
+    }
+    return EP_OK;
+}
+
+void server_stop(struct app *app)
+{
+    if (app->ctx == NULL)
+        return;
+    mg_stop(app->ctx);
+    app->ctx = NULL;
+}

@@ -1,0 +1,315 @@
+/*
+ * db.c - SQLite connection management (see db.h for the threading rules).
+ */
+#include "db.h"
+
+#include "embed.h"
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_STMT_CACHE 96 /* distinct SQL texts per connection; grows never */
+#define DB_BUSY_MS 5000  /* how long a writer waits for another writer */
+
+struct db_cached {
+    const char *sql;    /* key: address of a string literal */
+    sqlite3_stmt *stmt; /* owned */
+};
+
+struct db {
+    sqlite3 *h;                            /* owned connection */
+    struct db_cached cache[DB_STMT_CACHE]; /* prepared statements */
+    int ncache;                            /* used entries in cache */
+};
+
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (errbuf == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    if (vsnprintf(errbuf, errlen, fmt, ap) < 0)
+        errbuf[0] = '\0';
+    va_end(ap);
+}
+
+int db_map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return EP_OK;
+    case SQLITE_NOMEM:
+        return EP_ENOMEM;
+    case SQLITE_FULL:
+        return EP_EFULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return EP_EBUSY;
+    case SQLITE_CONSTRAINT:
+        return EP_ECONFLICT;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return EP_ECORRUPT;
+    default:
+        return EP_EIO;
+    }
+}
+
+static int exec(struct db *db, const char *sql)
+{
+    return db_map_rc(sqlite3_exec(db->h, sql, NULL, NULL, NULL));
+}
+
+int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
+{
+    struct db *db = NULL;
+    int rc;
+
+    *out = NULL;
+    db = calloc(1, sizeof(*db));
+    if (db == NULL)
+        return EP_ENOMEM;
+    rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        set_err(errbuf, errlen, "unable to open '%s': %s", path,
+                db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
+        rc = db_map_rc(rc);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+    /* Both pragmas are per connection, so every connection sets them. */
+    rc = exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+    if (rc != EP_OK) {
+        set_err(errbuf, errlen, "unable to configure '%s': %s", path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    *out = db;
+    return EP_OK;
+fail:
+    db_close(db);
+    return rc;
+}
+
+void db_close(struct db *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < db->ncache; i++)
+        sqlite3_finalize(db->cache[i].stmt);
+    sqlite3_close(db->h);
+    free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->h;
+}
+
+int db_latest_version(void)
+{
+    int latest = 0;
+    for (const struct ep_embedded *m = ep_migrations; m->name != NULL; m++)
+        latest++;
+    return latest;
+}
+
+int db_schema_version(struct db *db, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    /* Not cached: used once per start, and the cache is for hot paths. */
+    rc = sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return db_map_rc(rc);
+}
+
+/* Checks that migration i (0-based) is named "NNNN_*.sql" with NNNN == i+1. */
+static int migration_number_ok(const struct ep_embedded *m, int i)
+{
+    char *end = NULL;
+    long n = strtol(m->name, &end, 10);
+    return end == m->name + 4 && *end == '_' && n == i + 1;
+}
+
+int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
+{
+    int rc;
+    int current = 0;
+    int latest = db_latest_version();
+    char pragma[64];
+
+    rc = db_schema_version(db, &current);
+    if (rc != EP_OK) {
+        set_err(errbuf, errlen, "unable to read schema version: %s", sqlite3_errmsg(db->h));
+        return rc;
+    }
+    if (from != NULL)
+        *from = current;
+    if (to != NULL)
+        *to = current;
+    if (current > latest) {
+        set_err(errbuf, errlen,
+                "database schema version %d is newer than this binary's (%d); "
+                "upgrade ecoplateau or restore a backup",
+                current, latest);
+        return EP_ESCHEMA;
+    }
+    /* WAL is persistent in the file; setting it here covers every connection. */
+    rc = exec(db, "PRAGMA journal_mode=WAL");
+    if (rc != EP_OK) {
+        set_err(errbuf, errlen, "unable to enable WAL: %s", sqlite3_errmsg(db->h));
+        return rc;
+    }
+    for (int i = current; i < latest; i++) {
+        const struct ep_embedded *m = &ep_migrations[i];
+        if (!migration_number_ok(m, i)) {
+            set_err(errbuf, errlen, "migration '%s' is out of sequence", m->name);
+            return EP_ESCHEMA;
+        }
+        rc = db_begin_write(db);
+        if (rc == EP_OK)
+            rc = exec(db, m->data);
+        if (rc == EP_OK) {
+            snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", i + 1);
+            rc = exec(db, pragma);
+        }
+        if (rc == EP_OK)
+            rc = db_commit(db);
+        if (rc != EP_OK) {
+            set_err(errbuf, errlen, "migration '%s' failed: %s", m->name, sqlite3_errmsg(db->h));
+            db_rollback(db);
+            return rc;
+        }
+        if (to != NULL)
+            *to = i + 1;
+    }
+    return EP_OK;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+
+    for (int i = 0; i < db->ncache; i++) {
+        if (db->cache[i].sql == sql)
+            return db->cache[i].stmt;
+    }
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (db->ncache == DB_STMT_CACHE) {
+        /* A full cache means a new SQL text per call: a bug, not load. */
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    db->cache[db->ncache].sql = sql;
+    db->cache[db->ncache].stmt = st;
+    db->ncache++;
+    return st;
+}
+
+void db_done(sqlite3_stmt *stmt)
+{
+    if (stmt == NULL)
+        return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+}
+
+int db_begin_write(struct db *db)
+{
+    /* IMMEDIATE takes the write lock now: a deferred read-then-write
+     * transaction could fail with SQLITE_BUSY that busy_timeout won't retry. */
+    return exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_begin_read(struct db *db)
+{
+    return exec(db, "BEGIN");
+}
+
+int db_commit(struct db *db)
+{
+    return exec(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        (void)exec(db, "ROLLBACK");
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return sqlite3_errmsg(db->h);
+}
+
+int db_meta_get(struct db *db, const char *key, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (n + 1 > len) {
+            rc = EP_ETOOBIG;
+        } else {
+            memcpy(buf, v, n);
+            buf[n] = '\0';
+            rc = EP_OK;
+        }
+    } else if (rc == SQLITE_DONE) {
+        rc = EP_ENOTFOUND;
+    } else {
+        rc = db_map_rc(rc);
+    }
+    db_done(st);
+    return rc;
+}
+
+int db_integrity_check(struct db *db, char *errbuf, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v != NULL && strcmp(v, "ok") == 0) {
+            rc = EP_OK;
+        } else {
+            set_err(errbuf, errlen, "integrity check failed: %s", v != NULL ? v : "?");
+            rc = EP_ECORRUPT;
+        }
+    } else {
+        set_err(errbuf, errlen, "integrity check failed: %s", sqlite3_errmsg(db->h));
+        rc = db_map_rc(rc);
+        if (rc == EP_OK)
+            rc = EP_EIO;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,82 @@
+/*
+ * db.h - one SQLite connection, its pragmas, migrations and statement cache.
+ *
+ * A struct db is owned by exactly one thread at a time (the server gives each
+ * worker thread its own, see backend/server.c); it is not safe to share.
+ * Several struct db on the same file are fine: the file runs in WAL mode, so
+ * readers never block the single writer, and writers wait up to the busy
+ * timeout for each other.
+ *
+ * Durability: every connection runs with synchronous=FULL, because a push is
+ * acknowledged to a phone only after COMMIT and must then survive power loss.
+ */
+#ifndef EP_DB_H
+#define EP_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct db;
+
+/*
+ * Opens (creating if absent) the database at path and applies the
+ * per-connection pragmas. Does not migrate. On success *out owns a new
+ * connection, to be closed with db_close(). Returns 0 or EP_EIO / EP_ECORRUPT
+ * / EP_ENOMEM; on failure, errbuf (if non-NULL) receives a reason.
+ */
+int db_open(const char *path, struct db **out, char *errbuf, size_t errlen);
+
+/* Finalizes cached statements and closes. NULL is a no-op. */
+void db_close(struct db *db);
+
+/* The raw handle, borrowed: valid until db_close(). */
+sqlite3 *db_handle(struct db *db);
+
+/* The schema version the running binary knows (the highest migration). */
+int db_latest_version(void);
+
+/* Reads PRAGMA user_version into *out. Returns 0 or EP_EIO. */
+int db_schema_version(struct db *db, int *out);
+
+/*
+ * Brings the schema to db_latest_version(): sets WAL mode, then applies every
+ * missing migration in its own transaction, bumping user_version inside it, so
+ * a crash leaves the database at a whole version. A database newer than this
+ * binary is refused with EP_ESCHEMA and left untouched. *from and *to (may be
+ * NULL) receive the versions before and after.
+ */
+int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen);
+
+/*
+ * Returns the cached prepared statement for sql, preparing it on first use.
+ * sql must be a string literal (the cache is keyed by its address). The
+ * statement is borrowed; call db_done() after each use to reset it. Returns
+ * NULL if preparation fails (see db_errmsg()).
+ */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Resets stmt and clears its bindings so it can be reused. NULL is a no-op. */
+void db_done(sqlite3_stmt *stmt);
+
+/* BEGIN IMMEDIATE / BEGIN / COMMIT / ROLLBACK. Return 0 or an EP_E* code. */
+int db_begin_write(struct db *db);
+int db_begin_read(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Maps an SQLite result code to an EP_E* code (SQLITE_OK -> 0). */
+int db_map_rc(int rc);
+
+/* The last error message on this connection; valid until the next call. */
+const char *db_errmsg(struct db *db);
+
+/*
+ * Reads meta.value for key into buf (NUL-terminated). Returns 0,
+ * EP_ENOTFOUND, EP_ETOOBIG if buf is too small, or EP_EIO.
+ */
+int db_meta_get(struct db *db, const char *key, char *buf, size_t len);
+
+/* Runs PRAGMA integrity_check; returns 0 when it answers "ok". */
+int db_integrity_check(struct db *db, char *errbuf, size_t errlen);
+
+#endif

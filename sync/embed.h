@@ -1,0 +1,21 @@
+/*
+ * embed.h - files compiled into the binary by cmake/embed.cmake.
+ *
+ * Each table is terminated by an entry whose name is NULL. Data is
+ * NUL-terminated (size excludes the NUL) and lives for the whole program.
+ */
+#ifndef EP_EMBED_H
+#define EP_EMBED_H
+
+#include <stddef.h>
+
+struct ep_embedded {
+    const char *name; /* file name without directory, e.g. "0001_init.sql" */
+    const char *data; /* contents, NUL-terminated */
+    size_t size;      /* length of data in bytes, excluding the NUL */
+};
+
+/* Migrations from schema/, sorted by name (NNNN_name.sql). */
+extern const struct ep_embedded ep_migrations[];
+
+#endif

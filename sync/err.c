@@ -1,0 +1,36 @@
+/* err.c - text for the project's error codes (see err.h). */
+#include "err.h"
+
+const char *ep_strerror(int code)
+{
+    switch (code) {
+    case EP_OK:
+        return "ok";
+    case EP_ENOMEM:
+        return "out of memory";
+    case EP_EINVAL:
+        return "invalid input";
+    case EP_EIO:
+        return "input/output error";
+    case EP_ENOTFOUND:
+        return "not found";
+    case EP_ECONFLICT:
+        return "conflict with existing state";
+    case EP_ETOOBIG:
+        return "too large";
+    case EP_EBUSY:
+        return "busy, try again later";
+    case EP_ESCHEMA:
+        return "unsupported schema version";
+    case EP_EAUTH:
+        return "authentication required";
+    case EP_EFORBIDDEN:
+        return "forbidden";
+    case EP_EFULL:
+        return "storage full";
+    case EP_ECORRUPT:
+        return "data corrupt";
+    default:
+        return "unknown error";
+    }
+}

@@ -1,0 +1,178 @@
+/* support.c - test fixtures (see support.h). */
+#define _XOPEN_SOURCE 700 /* nftw() */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "app.h"
+#include "err.h"
+
+#include <curl/curl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef EP_SOURCE_DIR
+#error "EP_SOURCE_DIR must be defined by CMake"
+#endif
+
+void support_tmpdir(char *path)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(path, 256, "%s/ep-test-XXXXXX", base != NULL ? base : "/tmp");
+    assert_non_null(mkdtemp(path));
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+void support_rmtree(const char *path)
+{
+    (void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void support_server_start(struct support_server *s, const char *pwa_dir)
+{
+    char err[256] = "";
+
+    memset(s, 0, sizeof(*s));
+    support_tmpdir(s->dir);
+    config_defaults(&s->cfg);
+    s->cfg.port = 0;
+    s->cfg.threads = 4;
+    s->cfg.log_level = LOG_LEVEL_ERROR;
+    snprintf(s->cfg.data_dir, sizeof(s->cfg.data_dir), "%s/data", s->dir);
+    snprintf(s->cfg.pwa_dir, sizeof(s->cfg.pwa_dir), "%s",
+             pwa_dir != NULL ? pwa_dir : EP_SOURCE_DIR "/pwa");
+    log_threshold = s->cfg.log_level;
+    assert_int_equal(app_prepare(&s->app, &s->cfg), EP_OK);
+    s->app.started_ms = server_now_ms();
+    if (server_start(&s->app, err, sizeof(err)) != EP_OK)
+        fail_msg("server_start: %s", err);
+    snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->app.port);
+}
+
+void support_server_stop(struct support_server *s)
+{
+    server_stop(&s->app);
+    support_rmtree(s->dir);
+}
+
+struct sink {
+    char *buf;
+    size_t len;
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *user)
+{
+    struct sink *k = user;
+    size_t add = size * n;
+    char *nb = realloc(k->buf, k->len + add + 1);
+    if (nb == NULL)
+        return 0;
+    memcpy(nb + k->len, data, add);
+    k->buf = nb;
+    k->len += add;
+    k->buf[k->len] = '\0';
+    return add;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *user)
+{
+    char *h = user;
+    size_t have = strlen(h);
+    size_t add = size * n;
+    if (have + add < 4095) {
+        memcpy(h + have, data, add);
+        h[have + add] = '\0';
+    }
+    return add;
+}
+
+void support_http(const char *method, const char *url, const char *const *extra_headers,
+                  const char *body, long body_len, struct support_resp *out)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    struct sink k = {NULL, 0};
+    CURLcode rc;
+
+    assert_non_null(c);
+    memset(out, 0, sizeof(*out));
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, out->headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    /* Send the body verbatim, without "Expect: 100-continue" round trips. */
+    hl = curl_slist_append(hl, "Expect:");
+    for (const char *const *h = extra_headers; h != NULL && *h != NULL; h++)
+        hl = curl_slist_append(hl, *h);
+    if (body != NULL) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)(body_len < 0 ? (long)strlen(body) : body_len));
+        hl = curl_slist_append(hl, "Content-Type: application/json");
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, url, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    out->body = k.buf != NULL ? k.buf : calloc(1, 1);
+    out->len = k.len;
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+}
+
+void support_resp_free(struct support_resp *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+json_t *support_resp_json(const struct support_resp *r)
+{
+    json_error_t err;
+    json_t *j = json_loadb(r->body, r->len, 0, &err);
+    if (j == NULL)
+        fail_msg("response is not JSON (%s): %.200s", err.text, r->body);
+    return j;
+}
+
+const char *support_assert_error(const struct support_resp *r, long status, const char *code)
+{
+    static char field[128];
+    json_t *j = support_resp_json(r);
+    const char *got_code = NULL, *msg = NULL;
+    json_t *f = NULL;
+
+    if (r->status != status)
+        fail_msg("expected status %ld, got %ld: %.300s", status, r->status, r->body);
+    if (json_unpack(j, "{s:{s:s, s:s, s:o}}", "error", "code", &got_code, "message", &msg, "field",
+                    &f) != 0)
+        fail_msg("not the error shape: %.300s", r->body);
+    assert_string_equal(got_code, code);
+    assert_true(strlen(msg) > 0);
+    field[0] = '\0';
+    if (json_is_string(f))
+        snprintf(field, sizeof(field), "%s", json_string_value(f));
+    json_decref(j);
+    return field[0] != '\0' ? field : NULL;
+}

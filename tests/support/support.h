@@ -1,0 +1,56 @@
+/*
+ * support.h - fixtures shared by the test programs: temp directories, an
+ * in-process server on 127.0.0.1 with an ephemeral port, and a small libcurl
+ * HTTP client. Include after <cmocka.h>'s prerequisites.
+ */
+#ifndef EP_TEST_SUPPORT_H
+#define EP_TEST_SUPPORT_H
+
+#include "config.h"
+#include "server.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Creates a fresh temp directory; path must hold 256 bytes. Aborts on failure. */
+void support_tmpdir(char *path);
+
+/* Removes a directory tree (best effort). */
+void support_rmtree(const char *path);
+
+struct support_server {
+    struct config cfg;
+    struct app app;
+    char dir[256]; /* temp data dir, removed by support_server_stop() */
+    char base[64]; /* "http://127.0.0.1:PORT" */
+};
+
+/*
+ * Starts a real server on 127.0.0.1:0 over a temp database, serving
+ * pwa_dir (NULL: the repository's pwa/). Aborts the test on failure.
+ */
+void support_server_start(struct support_server *s, const char *pwa_dir);
+void support_server_stop(struct support_server *s);
+
+struct support_resp {
+    long status;
+    char *body; /* NUL-terminated, owned; free with support_resp_free() */
+    size_t len;
+    char headers[4096]; /* raw response headers, truncated if longer */
+};
+
+/*
+ * One HTTP request. extra_headers is a NULL-terminated list ("Name: v") or
+ * NULL. body may be NULL (no body); body_len < 0 means strlen(body).
+ */
+void support_http(const char *method, const char *url, const char *const *extra_headers,
+                  const char *body, long body_len, struct support_resp *out);
+void support_resp_free(struct support_resp *r);
+
+/* Parses r->body as JSON, asserting that it parses. Caller decrefs. */
+json_t *support_resp_json(const struct support_resp *r);
+
+/* Asserts the body is the API error shape with the given code; returns field or NULL. */
+const char *support_assert_error(const struct support_resp *r, long status, const char *code);
+
+#endif
