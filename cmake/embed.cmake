@@ -5,10 +5,13 @@
 # needs no schema/ folder beside it, and cannot run with a mismatched one.
 function(ep_embed_files)
   cmake_parse_arguments(E "" "OUT;NAME" "FILES" ${ARGN})
+  # A ;-list would be split into separate arguments: pass it '|'-joined.
+  list(JOIN E_FILES "|" joined)
   add_custom_command(
     OUTPUT ${E_OUT}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${E_OUT} -DNAME=${E_NAME} "-DFILES=${E_FILES}"
+    COMMAND ${CMAKE_COMMAND} -DOUT=${E_OUT} -DNAME=${E_NAME} "-DFILES=${joined}"
             -P ${PROJECT_SOURCE_DIR}/cmake/embed_run.cmake
     DEPENDS ${E_FILES} ${PROJECT_SOURCE_DIR}/cmake/embed_run.cmake
-    COMMENT "Embedding ${E_NAME}")
+    COMMENT "Embedding ${E_NAME}"
+    VERBATIM)
 endfunction()

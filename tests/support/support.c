@@ -10,6 +10,7 @@
 #include "support.h"
 
 #include "app.h"
+#include "db.h"
 #include "err.h"
 
 #include <curl/curl.h>
@@ -175,4 +176,29 @@ const char *support_assert_error(const struct support_resp *r, long status, cons
         snprintf(field, sizeof(field), "%s", json_string_value(f));
     json_decref(j);
     return field[0] != '\0' ? field : NULL;
+}
+
+struct db *support_db(const char *dir, const char *name)
+{
+    char path[512], err[256] = "";
+    struct db *db = NULL;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (db_open(path, &db, err, sizeof(err)) != EP_OK ||
+        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK)
+        fail_msg("support_db %s: %s", path, err);
+    if (sqlite3_exec(db_handle(db),
+                     "INSERT INTO company (id, name, created_at) VALUES ('co', 'Co', 0);"
+                     "INSERT INTO production (id, company_id, title, kind, created_at) VALUES "
+                     "('p1', 'co', 'One', 'fiction', 0), ('p2', 'co', 'Two', 'documentary', 0);",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("support_db fixtures: %s", sqlite3_errmsg(db_handle(db)));
+    return db;
+}
+
+char *support_canon(const json_t *j)
+{
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    assert_non_null(s);
+    return s;
 }

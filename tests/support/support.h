@@ -53,4 +53,15 @@ json_t *support_resp_json(const struct support_resp *r);
 /* Asserts the body is the API error shape with the given code; returns field or NULL. */
 const char *support_assert_error(const struct support_resp *r, long status, const char *code);
 
+struct db;
+
+/*
+ * Opens dir/name as a migrated database holding company "co" and productions
+ * "p1" and "p2". Aborts the test on failure. Close with db_close().
+ */
+struct db *support_db(const char *dir, const char *name);
+
+/* Canonical text of a JSON value (sorted keys), for equality checks. Caller frees. */
+char *support_canon(const json_t *j);
+
 #endif

@@ -1,0 +1,549 @@
+/*
+ * merge.c - the merge rules, in one place (see sync.h for their statement
+ * and docs/sync-protocol.md for the argument that they converge).
+ *
+ * Everything here runs inside the caller's write transaction; each function
+ * either completes its writes or returns an error that makes the caller roll
+ * back the op's savepoint, so an op is applied whole or not at all.
+ */
+#include "db.h"
+#include "err.h"
+#include "sync_internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIGEST_LEN 16
+
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+int sync__clock_get(struct db *db, uint64_t *out)
+{
+    char text[SYNC_HLC_LEN + 8];
+    int rc = db_meta_get(db, "hlc", text, sizeof(text));
+
+    if (rc == EP_OK && sync_hlc_parse(text, out) != EP_OK)
+        rc = EP_ECORRUPT;
+    return rc;
+}
+
+int sync__clock_set(struct db *db, uint64_t hlc)
+{
+    static const char sql[] = "UPDATE meta SET value = ?1 WHERE key = 'hlc'";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    char text[SYNC_HLC_LEN + 1];
+
+    if (st == NULL)
+        return EP_EIO;
+    sync_hlc_format(hlc, text);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+    return step_done(st);
+}
+
+/* ---- idempotence ------------------------------------------------------- */
+
+/*
+ * Looks op_id up in the log and in quarantine. *found: 0 new, 1 same op
+ * already logged (*seq set), 2 same op already quarantined, -1 the id is
+ * taken by different content.
+ */
+static int lookup_op(struct db *db, const struct sync_op *op, const char *canon, int *found,
+                     int64_t *seq)
+{
+    static const char q_log[] = "SELECT seq, digest FROM sync_op WHERE op_id = ?1";
+    static const char q_quar[] = "SELECT body FROM sync_quarantine WHERE op_id = ?1";
+    unsigned char digest[DIGEST_LEN];
+    sqlite3_stmt *st;
+    int rc;
+
+    *found = 0;
+    crypto_generichash(digest, sizeof(digest), (const unsigned char *)canon, strlen(canon), NULL,
+                       0);
+    st = db_stmt(db, q_log);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const void *d = sqlite3_column_blob(st, 1);
+        int same = sqlite3_column_bytes(st, 1) == DIGEST_LEN && memcmp(d, digest, DIGEST_LEN) == 0;
+        *seq = sqlite3_column_int64(st, 0);
+        *found = same ? 1 : -1;
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_map_rc(rc);
+    if (*found != 0)
+        return EP_OK;
+    st = db_stmt(db, q_quar);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *found = strcmp((const char *)sqlite3_column_text(st, 0), canon) == 0 ? 2 : -1;
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static int insert_op(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
+                     const char *canon, int64_t *seq)
+{
+    static const char sql[] =
+        "INSERT INTO sync_op (op_id, production_id, col, rid, kind, hlc, dev, body, digest, "
+        "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    unsigned char digest[DIGEST_LEN];
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    crypto_generichash(digest, sizeof(digest), (const unsigned char *)canon, strlen(canon), NULL,
+                       0);
+    sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, op->col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, op->rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, op->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, op->hlc_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, op->dev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, canon, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, digest, sizeof(digest), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
+    rc = step_done(st);
+    if (rc == EP_OK)
+        *seq = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+static int quarantine(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
+                      const char *canon, const char *reason)
+{
+    static const char sql[] = "INSERT INTO sync_quarantine (op_id, production_id, dev, body, "
+                              "reason, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, op->dev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, canon, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, in->opts->now_ms);
+    return step_done(st);
+}
+
+/* ---- editable records -------------------------------------------------- */
+
+/* Loads a record's production and state; *exists = 0 when there is none. */
+static int load_record(struct db *db, const char *col, const char *rid, int *exists,
+                       char *production, size_t plen, json_t **state)
+{
+    static const char sql[] = "SELECT production_id, state FROM sync_record "
+                              "WHERE col = ?1 AND rid = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *exists = 0;
+    *state = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        json_error_t err;
+        *exists = 1;
+        snprintf(production, plen, "%s", (const char *)sqlite3_column_text(st, 0));
+        *state = json_loads((const char *)sqlite3_column_text(st, 1), 0, &err);
+        rc = *state != NULL ? EP_OK : EP_ECORRUPT;
+    } else {
+        rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+    }
+    db_done(st);
+    return rc;
+}
+
+/* Adds one version of one field and the supersede edges its op declares. */
+static int add_version(struct db *db, const struct sync_op *op, const char *field,
+                       const json_t *value, const json_t *seen)
+{
+    static const char ins[] =
+        "INSERT INTO sync_version (col, rid, field, op_id, hlc, dev, value, leaf) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NOT EXISTS (SELECT 1 FROM sync_base "
+        "WHERE col = ?1 AND rid = ?2 AND field = ?3 AND seen = ?4))";
+    static const char edge[] = "INSERT OR IGNORE INTO sync_base (col, rid, field, seen, by_op) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5)";
+    static const char unleaf[] = "UPDATE sync_version SET leaf = 0 WHERE col = ?1 AND rid = ?2 "
+                                 "AND field = ?3 AND op_id = ?4 AND leaf = 1";
+    char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    sqlite3_stmt *st;
+    int rc = EP_OK;
+    size_t i;
+    json_t *id;
+
+    if (text == NULL)
+        return EP_ENOMEM;
+    st = db_stmt(db, ins);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, op->op_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, op->hlc_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, op->dev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
+    rc = step_done(st);
+    json_array_foreach(seen, i, id)
+    {
+        const char *sid = json_string_value(id);
+        if (rc != EP_OK)
+            break;
+        if (strcmp(sid, op->op_id) == 0)
+            continue; /* a version cannot supersede itself */
+        st = db_stmt(db, edge);
+        if (st == NULL) {
+            rc = EP_EIO;
+            break;
+        }
+        sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, op->op_id, -1, SQLITE_STATIC);
+        rc = step_done(st);
+        if (rc != EP_OK)
+            break;
+        st = db_stmt(db, unleaf);
+        if (st == NULL) {
+            rc = EP_EIO;
+            break;
+        }
+        sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
+        rc = step_done(st);
+    }
+out:
+    free(text);
+    return rc;
+}
+
+/*
+ * The winning value of a field: the greatest leaf by (hlc, dev, op). If a
+ * hostile base made every version superseded (a cycle), the greatest version
+ * overall wins, so the field never loses its value.
+ */
+static int field_winner(struct db *db, const char *col, const char *rid, const char *field,
+                        json_t **out)
+{
+    static const char leaf_sql[] = "SELECT value FROM sync_version WHERE col = ?1 AND rid = ?2 "
+                                   "AND field = ?3 AND leaf = 1 "
+                                   "ORDER BY hlc DESC, dev DESC, op_id DESC LIMIT 1";
+    static const char any_sql[] = "SELECT value FROM sync_version WHERE col = ?1 AND rid = ?2 "
+                                  "AND field = ?3 ORDER BY hlc DESC, dev DESC, op_id DESC LIMIT 1";
+    const char *sqls[2] = {leaf_sql, any_sql};
+    int rc = EP_OK;
+
+    *out = NULL;
+    for (int i = 0; i < 2 && *out == NULL && rc == EP_OK; i++) {
+        sqlite3_stmt *st = db_stmt(db, sqls[i]);
+        if (st == NULL)
+            return EP_EIO;
+        sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            json_error_t err;
+            *out = json_loads((const char *)sqlite3_column_text(st, 0), JSON_DECODE_ANY, &err);
+            rc = *out != NULL ? EP_OK : EP_ECORRUPT;
+        } else {
+            rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+        }
+        db_done(st);
+    }
+    return rc;
+}
+
+static int count_conflicts(struct db *db, const char *col, const char *rid, int64_t *out)
+{
+    static const char sql[] = "SELECT count(*) - count(DISTINCT field) FROM sync_version "
+                              "WHERE col = ?1 AND rid = ?2 AND leaf = 1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+static int save_record(struct db *db, const struct sync_op *op, const char *production,
+                       const json_t *state, int64_t conflicts, int64_t seq)
+{
+    static const char sql[] =
+        "INSERT INTO sync_record (col, rid, production_id, state, deleted, conflicts, "
+        "updated_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (col, rid) DO UPDATE SET "
+        "state = excluded.state, deleted = excluded.deleted, conflicts = excluded.conflicts, "
+        "updated_seq = excluded.updated_seq";
+    char *text = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS);
+    sqlite3_stmt *st;
+    int rc;
+
+    if (text == NULL)
+        return EP_ENOMEM;
+    st = db_stmt(db, sql);
+    if (st == NULL) {
+        free(text);
+        return EP_EIO;
+    }
+    sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, production, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, json_is_true(json_object_get(state, "_deleted")));
+    sqlite3_bind_int64(st, 6, conflicts);
+    sqlite3_bind_int64(st, 7, seq);
+    rc = step_done(st);
+    free(text);
+    return rc;
+}
+
+static int apply_put(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
+                     const char *canon, enum sync__status *status, int64_t *seq,
+                     struct sync__verdict *v)
+{
+    char production[SYNC_MAX_ID + 8] = "";
+    json_t *state = NULL;
+    const char *field;
+    json_t *val;
+    int64_t conflicts = 0;
+    int exists = 0;
+    int rc;
+
+    rc = load_record(db, op->col, op->rid, &exists, production, sizeof(production), &state);
+    if (rc != EP_OK)
+        goto out;
+    if (exists && strcmp(production, in->production_id) != 0) {
+        *status = SYNC__REJECTED;
+        sync__refuse(v, "id_collision", "record id '%s' in '%s' belongs to another production",
+                     op->rid, op->col);
+        goto out;
+    }
+    if (in->opts != NULL && in->opts->authorize != NULL) {
+        char why[SYNC_REASON_LEN] = "";
+        if (in->opts->authorize(in->opts->ctx, in->actor, op, 0, state, why, sizeof(why)) !=
+            EP_OK) {
+            *status = SYNC__REJECTED;
+            sync__refuse(v, "forbidden", "%s", why[0] != '\0' ? why : "not allowed");
+            goto out;
+        }
+    }
+    if (state == NULL) {
+        state = json_object();
+        if (state == NULL) {
+            rc = EP_ENOMEM;
+            goto out;
+        }
+    }
+    rc = insert_op(db, in, op, canon, seq);
+    json_object_foreach(op->fields, field, val)
+    {
+        json_t *winner = NULL;
+        if (rc != EP_OK)
+            break;
+        rc = add_version(db, op, field, val,
+                         op->base != NULL ? json_object_get(op->base, field) : NULL);
+        if (rc == EP_OK)
+            rc = field_winner(db, op->col, op->rid, field, &winner);
+        if (rc == EP_OK)
+            rc = json_object_set_new(state, field, winner) == 0 ? EP_OK : EP_ENOMEM;
+    }
+    if (rc == EP_OK)
+        rc = count_conflicts(db, op->col, op->rid, &conflicts);
+    if (rc == EP_OK)
+        rc = save_record(db, op, in->production_id, state, conflicts, *seq);
+    if (rc == EP_OK)
+        *status = SYNC__APPLIED;
+out:
+    json_decref(state);
+    return rc;
+}
+
+/* ---- append-only facts ------------------------------------------------- */
+
+/* *owner receives the production of fact (col, rid), "" if absent. */
+static int fact_owner(struct db *db, const char *col, const char *rid, char *owner, size_t len)
+{
+    static const char sql[] = "SELECT production_id FROM sync_fact WHERE col = ?1 AND rid = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    owner[0] = '\0';
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(owner, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static int apply_add(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
+                     const char *canon, enum sync__status *status, int64_t *seq,
+                     struct sync__verdict *v)
+{
+    static const char sql[] = "INSERT INTO sync_fact (col, rid, production_id, op_id, hlc, dev, "
+                              "fields, supersedes, void, seq) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    const char *supersedes = json_string_value(json_object_get(op->fields, "supersedes"));
+    int is_void = json_is_true(json_object_get(op->fields, "void"));
+    char owner[SYNC_MAX_ID + 8];
+    char *fields = NULL;
+    sqlite3_stmt *st;
+    int rc;
+
+    rc = fact_owner(db, op->col, op->rid, owner, sizeof(owner));
+    if (rc != EP_OK)
+        return rc;
+    if (owner[0] != '\0') {
+        *status = SYNC__REJECTED;
+        sync__refuse(v, "id_collision",
+                     "fact '%s' already exists in '%s'; facts are immutable: add a correction "
+                     "with a new id and \"supersedes\"",
+                     op->rid, op->col);
+        return EP_OK;
+    }
+    if (supersedes != NULL) {
+        if (!sync__valid_id(supersedes) || strcmp(supersedes, op->rid) == 0) {
+            *status = SYNC__REJECTED;
+            sync__refuse(v, "invalid_field", "supersedes must name another fact's id");
+            return EP_OK;
+        }
+        rc = fact_owner(db, op->col, supersedes, owner, sizeof(owner));
+        if (rc != EP_OK)
+            return rc;
+        /* An absent target is fine: the original may arrive after its
+         * correction. One from another production is not. */
+        if (owner[0] != '\0' && strcmp(owner, in->production_id) != 0) {
+            *status = SYNC__REJECTED;
+            sync__refuse(v, "id_collision", "supersedes names a fact of another production");
+            return EP_OK;
+        }
+    }
+    if (in->opts != NULL && in->opts->authorize != NULL) {
+        char why[SYNC_REASON_LEN] = "";
+        if (in->opts->authorize(in->opts->ctx, in->actor, op, 1, NULL, why, sizeof(why)) != EP_OK) {
+            *status = SYNC__REJECTED;
+            sync__refuse(v, "forbidden", "%s", why[0] != '\0' ? why : "not allowed");
+            return EP_OK;
+        }
+    }
+    rc = insert_op(db, in, op, canon, seq);
+    if (rc != EP_OK)
+        return rc;
+    fields = json_dumps(op->fields, JSON_COMPACT | JSON_SORT_KEYS);
+    if (fields == NULL)
+        return EP_ENOMEM;
+    st = db_stmt(db, sql);
+    if (st == NULL) {
+        free(fields);
+        return EP_EIO;
+    }
+    sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, in->production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, op->op_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, op->hlc_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, op->dev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, fields, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, supersedes, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 9, is_void);
+    sqlite3_bind_int64(st, 10, *seq);
+    rc = step_done(st);
+    free(fields);
+    if (rc == EP_OK)
+        *status = SYNC__APPLIED;
+    return rc;
+}
+
+/* ---- entry point ------------------------------------------------------- */
+
+int sync__apply(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
+                enum sync__status *status, int64_t *seq, struct sync__verdict *v)
+{
+    char *canon = sync__canonical(op->json);
+    int found = 0;
+    int rc;
+
+    *status = SYNC__REJECTED;
+    *seq = 0;
+    if (canon == NULL)
+        return EP_ENOMEM;
+    rc = lookup_op(db, op, canon, &found, seq);
+    if (rc != EP_OK)
+        goto out;
+    if (found == 1) {
+        *status = SYNC__DUPLICATE;
+        goto out;
+    }
+    if (found == 2) {
+        *status = SYNC__QUARANTINED;
+        sync__refuse(v, "clock_ahead", "already quarantined: waiting for the office");
+        goto out;
+    }
+    if (found == -1) {
+        sync__refuse(v, "op_id_reused", "op id '%s' was already used for a different op",
+                     op->op_id);
+        goto out;
+    }
+    if (in->actor != NULL && in->actor->device_id != NULL &&
+        strcmp(op->dev, in->actor->device_id) != 0) {
+        sync__refuse(v, "wrong_device", "op made by device '%s' pushed by device '%s'", op->dev,
+                     in->actor->device_id);
+        goto out;
+    }
+    if (in->opts != NULL) {
+        int64_t drift = in->opts->drift_ms > 0 ? in->opts->drift_ms : SYNC_DRIFT_MS;
+        int64_t ahead = sync_hlc_ms(op->hlc) - in->opts->now_ms;
+        if (ahead > drift) {
+            /* Kept, not applied: applying it would let this one clock win
+             * every later edit. The office releases or dismisses it. */
+            sync__refuse(v, "clock_ahead",
+                         "the device clock is %lld s ahead of the server's; the op is kept "
+                         "in quarantine for the office to review",
+                         (long long)(ahead / 1000));
+            rc = quarantine(db, in, op, canon, v->reason);
+            if (rc == EP_OK)
+                *status = SYNC__QUARANTINED;
+            goto out;
+        }
+    }
+    if (strcmp(op->kind, "put") == 0)
+        rc = apply_put(db, in, op, canon, status, seq, v);
+    else
+        rc = apply_add(db, in, op, canon, status, seq, v);
+out:
+    free(canon);
+    return rc;
+}

@@ -1,0 +1,208 @@
+/*
+ * pull.c - paging through the op log by cursor, and applying pulled ops to a
+ * local replica (docs/sync-protocol.md, "Pull").
+ */
+#include "db.h"
+#include "err.h"
+#include "sync_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growable text buffer with a hard cap fixed at init (curl's dynbuf). */
+struct buf {
+    char *p;
+    size_t len, cap, max;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap == 0 ? 4096 : b->cap;
+        char *np;
+        while (ncap < b->len + n + 1)
+            ncap *= 2;
+        if (ncap > b->max)
+            return EP_ETOOBIG;
+        np = realloc(b->p, ncap);
+        if (np == NULL)
+            return EP_ENOMEM;
+        b->p = np;
+        b->cap = ncap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return EP_OK;
+}
+
+static int buf_str(struct buf *b, const char *s)
+{
+    return buf_add(b, s, strlen(s));
+}
+
+/* Parses "<database_id>.<seq>" against this database. */
+static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *err, size_t errlen)
+{
+    char dbid[64];
+    const char *dot;
+    char *end = NULL;
+    long long v;
+    int rc;
+
+    *seq = 0;
+    if (cursor == NULL || cursor[0] == '\0')
+        return EP_OK;
+    dot = strchr(cursor, '.');
+    if (dot == NULL || dot == cursor || (size_t)(dot - cursor) >= sizeof(dbid)) {
+        snprintf(err, errlen, "cursor: expected \"<database id>.<sequence>\"");
+        return EP_EINVAL;
+    }
+    errno = 0;
+    v = strtoll(dot + 1, &end, 10);
+    if (errno != 0 || end == dot + 1 || *end != '\0' || v < 0) {
+        snprintf(err, errlen, "cursor: the sequence is not a non-negative number");
+        return EP_EINVAL;
+    }
+    rc = db_meta_get(db, "database_id", dbid, sizeof(dbid));
+    if (rc != EP_OK)
+        return rc;
+    if (strlen(dbid) != (size_t)(dot - cursor) ||
+        strncmp(dbid, cursor, (size_t)(dot - cursor)) != 0) {
+        /* A cursor from a restored copy or another server would skip or
+         * repeat ops silently; the client must start over from "". */
+        snprintf(err, errlen, "cursor: minted by another database; pull again from the start");
+        return EP_ECONFLICT;
+    }
+    *seq = v;
+    return EP_OK;
+}
+
+int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
+              const char *cursor, int limit, char **out, size_t *outlen, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT seq, body FROM sync_op WHERE production_id = ?1 "
+                              "AND seq > ?2 ORDER BY seq LIMIT ?3";
+    struct buf b = {NULL, 0, 0, SYNC_PULL_MAX_BYTES + 4096};
+    sqlite3_stmt *st = NULL;
+    int64_t after = 0, last = 0;
+    uint64_t clock = 0;
+    char dbid[64], tail[256], hlc_text[SYNC_HLC_LEN + 1];
+    int n = 0, more = 0, in_tx = 0;
+    int rc;
+
+    *out = NULL;
+    *outlen = 0;
+    if (limit < 1)
+        limit = 1;
+    if (limit > SYNC_PULL_MAX)
+        limit = SYNC_PULL_MAX;
+    rc = db_begin_read(db); /* one snapshot for the page and the clock */
+    if (rc != EP_OK)
+        return rc;
+    in_tx = 1;
+    rc = parse_cursor(db, cursor, &after, err, errlen);
+    if (rc == EP_OK)
+        rc = db_meta_get(db, "database_id", dbid, sizeof(dbid));
+    if (rc == EP_OK)
+        rc = sync__clock_get(db, &clock);
+    if (rc == EP_OK)
+        rc = buf_str(&b, "{\"schema\":1,\"ops\":[");
+    if (rc != EP_OK)
+        goto out;
+    last = after;
+    st = db_stmt(db, sql);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, actor->production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int(st, 3, limit + 1); /* one more tells whether there is more */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *body = (const char *)sqlite3_column_text(st, 1);
+        size_t blen = (size_t)sqlite3_column_bytes(st, 1);
+        if (n == limit || (n > 0 && b.len + blen + 256 > SYNC_PULL_MAX_BYTES)) {
+            more = 1;
+            break;
+        }
+        last = sqlite3_column_int64(st, 0);
+        if (opts != NULL && opts->can_read != NULL) {
+            json_error_t jerr;
+            json_t *opj = json_loadb(body, blen, 0, &jerr);
+            struct sync__verdict v;
+            struct sync_op op;
+            int visible = opj != NULL && sync__op_decode(opj, &op, &v) == EP_OK &&
+                          opts->can_read(opts->ctx, actor, &op);
+            json_decref(opj);
+            if (!visible)
+                continue; /* the cursor still moves past it */
+        }
+        rc = (n > 0 ? buf_add(&b, ",", 1) : EP_OK);
+        if (rc == EP_OK)
+            rc = buf_add(&b, body, blen);
+        if (rc != EP_OK)
+            break;
+        n++;
+    }
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = EP_OK;
+    else if (rc > 0)
+        rc = db_map_rc(rc);
+    db_done(st);
+    if (rc != EP_OK)
+        goto out;
+    sync_hlc_format(clock, hlc_text);
+    snprintf(tail, sizeof(tail), "],\"cursor\":\"%s.%lld\",\"more\":%s,\"hlc\":\"%s\"}", dbid,
+             (long long)last, more ? "true" : "false", hlc_text);
+    rc = buf_str(&b, tail);
+out:
+    if (in_tx)
+        db_rollback(db);
+    if (rc != EP_OK) {
+        free(b.p);
+        return rc;
+    }
+    *out = b.p;
+    *outlen = b.len;
+    return EP_OK;
+}
+
+int sync_apply_remote(struct db *db, const char *production_id, json_t *ops)
+{
+    struct sync__apply_in in = {NULL, NULL, production_id, NULL};
+    uint64_t clock = 0, max_hlc = 0;
+    size_t i;
+    json_t *opj;
+    int rc;
+
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = sync__clock_get(db, &clock);
+    json_array_foreach(ops, i, opj)
+    {
+        struct sync__verdict v;
+        struct sync_op op;
+        enum sync__status status;
+        int64_t seq;
+        if (rc != EP_OK)
+            break;
+        /* The server validated these; a malformed one here means a bug or
+         * tampering, and skipping it beats wedging the replica. */
+        if (sync__op_decode(opj, &op, &v) != EP_OK)
+            continue;
+        rc = sync__apply(db, &in, &op, &status, &seq, &v);
+        if (rc == EP_OK && status == SYNC__APPLIED && op.hlc > max_hlc)
+            max_hlc = op.hlc;
+    }
+    if (rc == EP_OK && max_hlc > clock)
+        rc = sync__clock_set(db, max_hlc);
+    if (rc == EP_OK)
+        rc = db_commit(db);
+    if (rc != EP_OK)
+        db_rollback(db);
+    return rc;
+}

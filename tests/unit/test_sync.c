@@ -1,0 +1,560 @@
+/*
+ * test_sync.c - the sync engine on real SQLite files: clocks, push acks,
+ * per-field merge and conflicts, facts and corrections, quarantine, id
+ * collisions, authorization hook, decoder refusals, pull paging and cursors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "db.h"
+#include "err.h"
+#include "support.h"
+#include "sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOW_MS INT64_C(1790000000000) /* 2026-09-21, a shooting day */
+
+struct fx {
+    char dir[256];
+    struct db *db;
+};
+
+static int setup(void **state)
+{
+    static struct fx f;
+    support_tmpdir(f.dir);
+    f.db = support_db(f.dir, "s.db");
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    db_close(f->db);
+    support_rmtree(f->dir);
+    return 0;
+}
+
+static const struct sync_actor crew_a = {"p1", "dev-a", "m-a", "regie", SYNC_ROLE_CREW};
+static const struct sync_actor crew_b = {"p1", "dev-b", "m-b", "regie", SYNC_ROLE_CREW};
+static const struct sync_actor other_prod = {"p2", "dev-z", "m-z", "regie", SYNC_ROLE_ADMIN};
+static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ECO_REFERENT};
+
+static json_t *mkop(const char *id, const char *col, const char *rid, const char *kind, int64_t ms,
+                    const char *dev, const char *fields, const char *base)
+{
+    char hlc[SYNC_HLC_LEN + 1];
+    json_error_t err;
+    json_t *f = json_loads(fields, 0, &err);
+    json_t *op;
+
+    assert_non_null(f);
+    sync_hlc_format(sync_hlc_tick(0, ms), hlc);
+    op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "op", id, "col", col, "id", rid, "kind",
+                   kind, "hlc", hlc, "dev", dev, "fields", f);
+    if (base != NULL)
+        json_object_set_new(op, "base", json_loads(base, 0, &err));
+    return op;
+}
+
+/* Pushes ops (stolen) as actor; returns the acks array (caller decrefs). */
+static json_t *push(struct db *db, const struct sync_actor *actor, json_t *ops)
+{
+    struct sync_opts opts = {NOW_MS, 0, NULL, NULL, NULL};
+    json_t *body = json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", actor->device_id,
+                             "ops", ops);
+    json_t *acks = NULL;
+    char hlc[SYNC_HLC_LEN + 1];
+    size_t n = json_array_size(ops);
+
+    assert_int_equal(sync_push(db, &opts, actor, body, &acks, hlc), EP_OK);
+    json_decref(body);
+    assert_int_equal(json_array_size(acks), n);
+    return acks;
+}
+
+static const char *ack_status(json_t *acks, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(acks, i), "status"));
+}
+
+static const char *ack_code(json_t *acks, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(acks, i), "code"));
+}
+
+static json_t *state_of(struct db *db, const char *prod)
+{
+    json_t *s = NULL;
+    assert_int_equal(sync_state(db, prod, &s), EP_OK);
+    return s;
+}
+
+static json_t *record(json_t *state, const char *key)
+{
+    return json_object_get(json_object_get(state, "records"), key);
+}
+
+/* ---- clocks ------------------------------------------------------------ */
+
+static void hlc_round_trip_and_order(void **state)
+{
+    char a[SYNC_HLC_LEN + 1], b[SYNC_HLC_LEN + 1];
+    uint64_t x = 0, y = 0, t;
+    (void)state;
+
+    t = sync_hlc_tick(0, NOW_MS);
+    sync_hlc_format(t, a);
+    assert_int_equal(strlen(a), SYNC_HLC_LEN);
+    assert_int_equal(sync_hlc_parse(a, &x), EP_OK);
+    assert_true(x == t);
+    assert_int_equal(sync_hlc_ms(x), NOW_MS);
+    /* Same millisecond: the counter moves; the clock never goes back even
+     * when the wall clock does. */
+    y = sync_hlc_tick(x, NOW_MS);
+    assert_true(y == x + 1);
+    y = sync_hlc_tick(y, NOW_MS - 86400000);
+    assert_true(y == x + 2);
+    sync_hlc_format(y, b);
+    assert_true(strcmp(a, b) < 0); /* string order is clock order */
+    /* A full counter carries into the milliseconds, still well formed. */
+    x = (sync_hlc_tick(0, NOW_MS) | 0xffff);
+    y = sync_hlc_tick(x, NOW_MS);
+    assert_int_equal(sync_hlc_ms(y), NOW_MS + 1);
+    sync_hlc_format(y, b);
+    assert_int_equal(sync_hlc_parse(b, &x), EP_OK);
+    assert_true(x == y);
+    /* Refusals. */
+    assert_int_equal(sync_hlc_parse("0192F0A1B2C3-0000", &x), EP_EINVAL);
+    assert_int_equal(sync_hlc_parse("0192f0a1b2c3_0000", &x), EP_EINVAL);
+    assert_int_equal(sync_hlc_parse("0192f0a1b2c3-000", &x), EP_EINVAL);
+    assert_int_equal(sync_hlc_parse("0192f0a1b2c3-00000", &x), EP_EINVAL);
+    assert_int_equal(sync_hlc_parse("", &x), EP_EINVAL);
+    assert_int_equal(sync_hlc_parse(NULL, &x), EP_EINVAL);
+}
+
+/* ---- push -------------------------------------------------------------- */
+
+static void push_is_idempotent(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s;
+    json_int_t seq;
+
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("o1", "tasks", "t1", "put", NOW_MS, "dev-a",
+                                      "{\"title\":\"Trier les déchets\",\"done\":false}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    seq = json_integer_value(json_object_get(json_array_get(acks, 0), "seq"));
+    assert_true(seq > 0);
+    json_decref(acks);
+    /* The very same op again (a lost ack, a retry): duplicate, same seq. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("o1", "tasks", "t1", "put", NOW_MS, "dev-a",
+                                      "{\"title\":\"Trier les déchets\",\"done\":false}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "duplicate");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(acks, 0), "seq")), seq);
+    json_decref(acks);
+    /* The same id with other content: refused, nothing changes. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("o1", "tasks", "t1", "put", NOW_MS, "dev-a",
+                                      "{\"title\":\"autre\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "rejected");
+    assert_string_equal(ack_code(acks, 0), "op_id_reused");
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(record(s, "tasks/t1"), "fields"), "title")),
+                        "Trier les déchets");
+    json_decref(s);
+}
+
+static void concurrent_edits_keep_the_loser(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s, *conf, *list = NULL;
+    char *canon;
+
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("a1", "tasks", "t1", "put", NOW_MS, "dev-a",
+                                      "{\"title\":\"Gobelets\",\"note\":\"x\"}", NULL)));
+    json_decref(acks);
+    /* Both phones saw a1, then edited the title offline. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("a2", "tasks", "t1", "put", NOW_MS + 5000, "dev-a",
+                                      "{\"title\":\"Gourdes\"}", "{\"title\":[\"a1\"]}")));
+    json_decref(acks);
+    acks = push(f->db, &crew_b,
+                json_pack("[o]", mkop("b1", "tasks", "t1", "put", NOW_MS + 3000, "dev-b",
+                                      "{\"title\":\"Carafes\"}", "{\"title\":[\"a1\"]}")));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    canon = support_canon(record(s, "tasks/t1"));
+    /* Latest clock wins; the other value is kept as a conflict; the field
+     * nobody touched concurrently has none. */
+    assert_string_equal(canon, "{\"conflicts\":{\"title\":[\"Carafes\"]},\"deleted\":false,"
+                               "\"fields\":{\"note\":\"x\",\"title\":\"Gourdes\"}}");
+    free(canon);
+    json_decref(s);
+    assert_int_equal(sync_conflicts(f->db, "p1", &conf), EP_OK);
+    assert_int_equal(json_array_size(conf), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(conf, 0), "dev")),
+                        "dev-b");
+    json_decref(conf);
+    /* A sequential edit (base = what it saw) is not a conflict. */
+    assert_int_equal(sync_field_leaves(f->db, "tasks", "t1", "title", &list), EP_OK);
+    assert_int_equal(json_array_size(list), 2);
+    json_decref(list);
+    /* The office resolves: its write supersedes every leaf it can see. */
+    {
+        struct sync_opts opts = {NOW_MS + 60000, 0, NULL, NULL, NULL};
+        json_t *res = NULL;
+        json_t *fields = json_pack("{s:s}", "title", "Carafes");
+        assert_int_equal(sync_server_put(f->db, &opts, &office, "tasks", "t1", fields, &res),
+                         EP_OK);
+        assert_string_equal(json_string_value(json_object_get(res, "status")), "applied");
+        json_decref(res);
+        json_decref(fields);
+    }
+    assert_int_equal(sync_conflicts(f->db, "p1", &conf), EP_OK);
+    assert_int_equal(json_array_size(conf), 0);
+    json_decref(conf);
+    s = state_of(f->db, "p1");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(record(s, "tasks/t1"), "fields"), "title")),
+                        "Carafes");
+    json_decref(s);
+}
+
+static void deletion_is_a_tombstone_that_syncs(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s;
+
+    acks = push(f->db, &crew_a,
+                json_pack("[o,o]",
+                          mkop("d1", "actions", "x1", "put", NOW_MS, "dev-a",
+                               "{\"title\":\"Groupe électrogène HVO\"}", NULL),
+                          mkop("d2", "actions", "x1", "put", NOW_MS + 1, "dev-a",
+                               "{\"_deleted\":true}", NULL)));
+    assert_string_equal(ack_status(acks, 1), "applied");
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    assert_true(json_is_true(json_object_get(record(s, "actions/x1"), "deleted")));
+    /* The content is still there, to restore. */
+    assert_non_null(json_object_get(json_object_get(record(s, "actions/x1"), "fields"), "title"));
+    json_decref(s);
+}
+
+static void facts_corrections_and_voids(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s, *facts;
+
+    acks =
+        push(f->db, &crew_a,
+             json_pack("[o,o,o,o]",
+                       mkop("r1", "readings", "km1", "add", NOW_MS, "dev-a",
+                            "{\"indicator\":\"van_km\",\"value\":212,\"unit\":\"km\",\"dept\":"
+                            "\"regie\",\"at\":\"2026-09-21\"}",
+                            NULL),
+                       mkop("r2", "readings", "km1b", "add", NOW_MS + 1, "dev-a",
+                            "{\"indicator\":\"van_km\",\"value\":221,\"unit\":\"km\",\"dept\":"
+                            "\"regie\",\"at\":\"2026-09-21\",\"supersedes\":\"km1\"}",
+                            NULL),
+                       mkop("r3", "readings", "fuel1", "add", NOW_MS + 2, "dev-a",
+                            "{\"indicator\":\"generator_l\",\"value\":38,\"unit\":\"L\",\"dept\":"
+                            "\"regie\",\"at\":\"2026-09-21\"}",
+                            NULL),
+                       mkop("r4", "readings", "fuel1v", "add", NOW_MS + 3, "dev-a",
+                            "{\"void\":true,\"supersedes\":\"fuel1\"}", NULL)));
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(ack_status(acks, i), "applied");
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    facts = json_object_get(s, "facts");
+    assert_false(json_is_true(json_object_get(json_object_get(facts, "readings/km1"), "current")));
+    assert_true(json_is_true(json_object_get(json_object_get(facts, "readings/km1b"), "current")));
+    assert_false(
+        json_is_true(json_object_get(json_object_get(facts, "readings/fuel1"), "current")));
+    assert_false(
+        json_is_true(json_object_get(json_object_get(facts, "readings/fuel1v"), "current")));
+    json_decref(s);
+    /* A fact cannot be overwritten: same id, new op. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("r5", "readings", "km1", "add", NOW_MS + 4, "dev-a",
+                                      "{\"indicator\":\"van_km\",\"value\":1,\"unit\":\"km\","
+                                      "\"dept\":\"regie\",\"at\":\"2026-09-21\"}",
+                                      NULL)));
+    assert_string_equal(ack_code(acks, 0), "id_collision");
+    json_decref(acks);
+}
+
+static void bad_ops_are_refused_one_by_one(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s;
+    json_t *bad_shape = json_pack("{s:s, s:s}", "op", "z1", "col", "tasks");
+    json_t *unknown_key =
+        mkop("z2", "tasks", "t9", "put", NOW_MS, "dev-a", "{\"title\":\"a\"}", NULL);
+    json_object_set_new(unknown_key, "extra", json_true());
+
+    acks = push(
+        f->db, &crew_a,
+        json_pack("[o,o,o,o,o,o,o,o,o,o]",
+                  mkop("g1", "tasks", "ok1", "put", NOW_MS, "dev-a", "{\"title\":\"ok\"}", NULL),
+                  bad_shape, unknown_key,
+                  mkop("z3", "nosuch", "t9", "put", NOW_MS, "dev-a", "{\"a\":1}", NULL),
+                  mkop("z4", "readings", "t9", "put", NOW_MS, "dev-a", "{\"value\":1}", NULL),
+                  mkop("z5", "readings", "t9", "add", NOW_MS, "dev-a", "{\"value\":1}", NULL),
+                  mkop("z6", "tasks", "t9", "put", NOW_MS, "dev-a", "{\"done\":\"yes\"}", NULL),
+                  mkop("z7", "tasks", "bad id!", "put", NOW_MS, "dev-a", "{\"done\":true}", NULL),
+                  mkop("z8", "tasks", "t9", "put", NOW_MS, "dev-b", "{\"done\":true}", NULL),
+                  mkop("g2", "tasks", "ok2", "put", NOW_MS, "dev-a", "{\"title\":\"ok\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    assert_string_equal(ack_code(acks, 1), "invalid_op");
+    assert_string_equal(ack_code(acks, 2), "invalid_op");
+    assert_string_equal(ack_code(acks, 3), "unknown_collection");
+    assert_string_equal(ack_code(acks, 4), "wrong_kind");
+    assert_string_equal(ack_code(acks, 5), "missing_field");
+    assert_string_equal(ack_code(acks, 6), "invalid_field");
+    assert_string_equal(ack_code(acks, 7), "invalid_op");
+    assert_string_equal(ack_code(acks, 8), "wrong_device");
+    assert_string_equal(ack_status(acks, 9), "applied");
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_array_get(acks, 6), "reason")), "done"));
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    assert_int_equal(json_object_size(json_object_get(s, "records")), 2); /* ok1, ok2 only */
+    json_decref(s);
+}
+
+static void clock_far_ahead_is_quarantined_not_lost(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s;
+    sqlite3_stmt *st = NULL;
+    int64_t three_days = INT64_C(3) * 86400 * 1000;
+
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("q1", "tasks", "t1", "put", NOW_MS + three_days, "dev-a",
+                                      "{\"title\":\"du futur\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "quarantined");
+    assert_string_equal(ack_code(acks, 0), "clock_ahead");
+    json_decref(acks);
+    /* Retrying gives the same answer; nothing reaches the merged state. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("q1", "tasks", "t1", "put", NOW_MS + three_days, "dev-a",
+                                      "{\"title\":\"du futur\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "quarantined");
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    assert_null(record(s, "tasks/t1"));
+    json_decref(s);
+    sqlite3_prepare_v2(db_handle(f->db), "SELECT count(*) FROM sync_quarantine", -1, &st, NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    /* The server clock did not jump to the bad phone's time. */
+    acks = push(f->db, &crew_b,
+                json_pack("[o]", mkop("q2", "tasks", "t1", "put", NOW_MS, "dev-b",
+                                      "{\"title\":\"maintenant\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    json_decref(acks);
+}
+
+static void record_ids_cannot_cross_productions(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks;
+
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("c1", "tasks", "shared", "put", NOW_MS, "dev-a",
+                                      "{\"title\":\"p1\"}", NULL)));
+    json_decref(acks);
+    acks = push(
+        f->db, &other_prod,
+        json_pack("[o,o]",
+                  mkop("c2", "tasks", "shared", "put", NOW_MS + 1, "dev-z",
+                       "{\"title\":\"hijack\"}", NULL),
+                  mkop("c3", "readings", "f", "add", NOW_MS + 1, "dev-z",
+                       "{\"indicator\":\"x\",\"dept\":\"d\",\"at\":\"t\",\"value\":1}", NULL)));
+    assert_string_equal(ack_code(acks, 0), "id_collision");
+    assert_string_equal(ack_status(acks, 1), "applied");
+    json_decref(acks);
+}
+
+static int deny_done(void *ctx, const struct sync_actor *actor, const struct sync_op *op,
+                     int is_fact, const json_t *current, char *buf, size_t len)
+{
+    (void)ctx;
+    (void)is_fact;
+    (void)current;
+    if (actor->role == SYNC_ROLE_CREW && json_object_get(op->fields, "done") != NULL) {
+        snprintf(buf, len, "crew may not tick this task");
+        return EP_EFORBIDDEN;
+    }
+    return EP_OK;
+}
+
+static void authorization_hook_refuses(void **state)
+{
+    struct fx *f = *state;
+    struct sync_opts opts = {NOW_MS, 0, deny_done, NULL, NULL};
+    json_t *body =
+        json_pack("{s:i, s:s, s:[o,o]}", "schema", 1, "device", "dev-a", "ops",
+                  mkop("h1", "tasks", "t1", "put", NOW_MS, "dev-a", "{\"done\":true}", NULL),
+                  mkop("h2", "tasks", "t2", "put", NOW_MS, "dev-a", "{\"title\":\"ok\"}", NULL));
+    json_t *acks = NULL, *s;
+
+    assert_int_equal(sync_push(f->db, &opts, &crew_a, body, &acks, NULL), EP_OK);
+    assert_string_equal(ack_code(acks, 0), "forbidden");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(acks, 0), "reason")),
+                        "crew may not tick this task");
+    assert_string_equal(ack_status(acks, 1), "applied");
+    s = state_of(f->db, "p1");
+    assert_null(record(s, "tasks/t1"));
+    json_decref(s);
+    json_decref(acks);
+    /* A push whose envelope names another device is refused whole. */
+    json_object_set_new(body, "device", json_string("dev-b"));
+    assert_int_equal(sync_push(f->db, &opts, &crew_a, body, &acks, NULL), EP_EFORBIDDEN);
+    json_decref(body);
+}
+
+static void decoder_refusals(void **state)
+{
+    char err[256], field[32];
+    json_t *out = NULL;
+    char *big;
+    (void)state;
+
+#define DECODE(text)                                                                               \
+    sync_decode_push(text, strlen(text), &out, err, sizeof(err), field, sizeof(field))
+    assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_OK);
+    json_decref(out);
+    assert_int_equal(DECODE("{\"schema\":1,"), EP_EINVAL);
+    assert_non_null(strstr(err, "malformed JSON"));
+    assert_int_equal(DECODE("[1,2]"), EP_EINVAL);
+    assert_int_equal(DECODE("{\"schema\":2,\"device\":\"d\",\"ops\":[]}"), EP_ESCHEMA);
+    assert_string_equal(field, "schema");
+    assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[],\"x\":1}"), EP_EINVAL);
+    assert_non_null(strstr(err, "x"));
+    assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":{}}"), EP_EINVAL);
+    assert_string_equal(field, "ops");
+    assert_int_equal(DECODE("{\"schema\":\"1\",\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
+    assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d d\",\"ops\":[]}"), EP_EINVAL);
+    assert_string_equal(field, "device");
+    assert_int_equal(DECODE("{\"schema\":1,\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
+    /* Too many ops, and too many bytes. */
+    {
+        size_t n = 0;
+        big = malloc(SYNC_MAX_PUSH_BYTES + 64);
+        n += (size_t)sprintf(big, "{\"schema\":1,\"device\":\"d\",\"ops\":[");
+        for (int i = 0; i <= SYNC_MAX_OPS; i++)
+            n += (size_t)sprintf(big + n, "%s0", i ? "," : "");
+        sprintf(big + n, "]}");
+        assert_int_equal(DECODE(big), EP_ETOOBIG);
+        memset(big, ' ', SYNC_MAX_PUSH_BYTES + 1);
+        big[SYNC_MAX_PUSH_BYTES + 1] = '\0';
+        assert_int_equal(DECODE(big), EP_ETOOBIG);
+        free(big);
+    }
+#undef DECODE
+}
+
+/* ---- pull -------------------------------------------------------------- */
+
+static json_t *pull(struct db *db, const struct sync_actor *a, const char *cursor, int limit,
+                    int expect_rc)
+{
+    char *text = NULL, err[256] = "";
+    size_t len = 0;
+    json_error_t jerr;
+    json_t *page;
+
+    assert_int_equal(sync_pull(db, NULL, a, cursor, limit, &text, &len, err, sizeof(err)),
+                     expect_rc);
+    if (expect_rc != EP_OK)
+        return NULL;
+    page = json_loadb(text, len, 0, &jerr);
+    if (page == NULL)
+        fail_msg("pull page is not JSON: %s", jerr.text);
+    free(text);
+    return page;
+}
+
+static void pull_pages_by_cursor(void **state)
+{
+    struct fx *f = *state;
+    json_t *ops = json_array();
+    json_t *page;
+    char cursor[128] = "";
+    size_t total = 0;
+    int pages = 0;
+
+    for (int i = 0; i < 25; i++) {
+        char id[16], rid[16];
+        snprintf(id, sizeof(id), "p%d", i);
+        snprintf(rid, sizeof(rid), "t%d", i);
+        json_array_append_new(
+            ops, mkop(id, "tasks", rid, "put", NOW_MS + i, "dev-a", "{\"title\":\"x\"}", NULL));
+    }
+    json_decref(push(f->db, &crew_a, ops));
+    json_decref(push(f->db, &other_prod,
+                     json_pack("[o]", mkop("zz", "tasks", "zz", "put", NOW_MS, "dev-z",
+                                           "{\"title\":\"not yours\"}", NULL))));
+    do {
+        page = pull(f->db, &crew_b, cursor, 10, EP_OK);
+        total += json_array_size(json_object_get(page, "ops"));
+        snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(page, "cursor")));
+        assert_int_equal(json_integer_value(json_object_get(page, "schema")), 1);
+        assert_int_equal(strlen(json_string_value(json_object_get(page, "hlc"))), SYNC_HLC_LEN);
+        pages++;
+        if (!json_is_true(json_object_get(page, "more"))) {
+            json_decref(page);
+            break;
+        }
+        json_decref(page);
+    } while (pages < 10);
+    assert_int_equal(total, 25); /* p2's op is not in p1's feed */
+    assert_int_equal(pages, 3);
+    /* Pulling again from the last cursor: nothing new, same cursor. */
+    page = pull(f->db, &crew_b, cursor, 10, EP_OK);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 0);
+    assert_string_equal(json_string_value(json_object_get(page, "cursor")), cursor);
+    json_decref(page);
+    /* Bad and foreign cursors. */
+    pull(f->db, &crew_b, "nonsense", 10, EP_EINVAL);
+    pull(f->db, &crew_b, "abc.-4", 10, EP_EINVAL);
+    pull(f->db, &crew_b, "0123456789abcdef0123456789abcdef.3", 10, EP_ECONFLICT);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hlc_round_trip_and_order),
+        T(push_is_idempotent),
+        T(concurrent_edits_keep_the_loser),
+        T(deletion_is_a_tombstone_that_syncs),
+        T(facts_corrections_and_voids),
+        T(bad_ops_are_refused_one_by_one),
+        T(clock_far_ahead_is_quarantined_not_lost),
+        T(record_ids_cannot_cross_productions),
+        T(authorization_hook_refuses),
+        cmocka_unit_test(decoder_refusals),
+        T(pull_pages_by_cursor),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
