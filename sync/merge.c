@@ -280,8 +280,13 @@ static int field_winner(struct db *db, const char *col, const char *rid, const c
 
 static int count_conflicts(struct db *db, const char *col, const char *rid, int64_t *out)
 {
-    static const char sql[] = "SELECT count(*) - count(DISTINCT field) FROM sync_version "
-                              "WHERE col = ?1 AND rid = ?2 AND leaf = 1";
+    /* Losing leaves that hold the winner's very value are no conflict:
+     * two phones ticking the same task both meant the same thing. */
+    static const char sql[] =
+        "SELECT count(*) FROM sync_version v WHERE v.col = ?1 AND v.rid = ?2 AND v.leaf = 1 "
+        "AND v.value <> (SELECT w.value FROM sync_version w WHERE w.col = v.col "
+        "AND w.rid = v.rid AND w.field = v.field AND w.leaf = 1 "
+        "ORDER BY w.hlc DESC, w.dev DESC, w.op_id DESC LIMIT 1)";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 

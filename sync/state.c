@@ -6,6 +6,7 @@
 #include "err.h"
 #include "sync_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *load_json(sqlite3_stmt *st, int col)
@@ -63,6 +64,7 @@ static int walk_losers(struct db *db, const char *production_id,
 {
     sqlite3_stmt *st = db_stmt(db, leaves_sql);
     char group[3][2 * SYNC_MAX_ID + 8] = {"", "", ""};
+    char *winner_text = NULL;
     json_t *winner = NULL;
     int rc;
 
@@ -72,7 +74,11 @@ static int walk_losers(struct db *db, const char *production_id,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *g[3] = {group[0], group[1], group[2]};
         if (winner != NULL && same_group(g, st)) {
-            int frc = fn(ctx, st, winner);
+            int frc;
+            /* Same value as the winner: not a conflict (see merge.c). */
+            if (strcmp(winner_text, (const char *)sqlite3_column_text(st, 6)) == 0)
+                continue;
+            frc = fn(ctx, st, winner);
             if (frc != EP_OK) {
                 rc = frc;
                 break;
@@ -83,17 +89,20 @@ static int walk_losers(struct db *db, const char *production_id,
         for (int i = 0; i < 3; i++)
             snprintf(group[i], sizeof(group[i]), "%s", (const char *)sqlite3_column_text(st, i));
         json_decref(winner);
+        free(winner_text);
+        winner_text = strdup((const char *)sqlite3_column_text(st, 6));
         winner = json_pack("{s:o, s:s, s:s, s:s}", "value", load_json(st, 6), "hlc",
                            (const char *)sqlite3_column_text(st, 4), "dev",
                            (const char *)sqlite3_column_text(st, 5), "op",
                            (const char *)sqlite3_column_text(st, 3));
-        if (winner == NULL) {
+        if (winner == NULL || winner_text == NULL) {
             rc = EP_ENOMEM;
             break;
         }
     }
     db_done(st);
     json_decref(winner);
+    free(winner_text);
     if (rc == SQLITE_DONE)
         return EP_OK;
     return rc < 0 ? rc : db_map_rc(rc);
