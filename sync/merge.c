@@ -141,6 +141,32 @@ static int quarantine(struct db *db, const struct sync__apply_in *in, const stru
     return step_done(st);
 }
 
+/*
+ * After authorization, before any write: an op stamped too far ahead of the
+ * server's wall clock is kept aside, not applied, since applying it would let
+ * this one clock win every later edit. The office releases or dismisses it.
+ * *held is 1 when the op went to quarantine.
+ */
+static int hold_if_ahead(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
+                         const char *canon, int *held, struct sync__verdict *v)
+{
+    int64_t drift, ahead;
+
+    *held = 0;
+    if (in->opts == NULL)
+        return EP_OK;
+    drift = in->opts->drift_ms > 0 ? in->opts->drift_ms : SYNC_DRIFT_MS;
+    ahead = sync_hlc_ms(op->hlc) - in->opts->now_ms;
+    if (ahead <= drift)
+        return EP_OK;
+    sync__refuse(v, "clock_ahead",
+                 "the device clock is %lld s ahead of the server's; the op is kept in "
+                 "quarantine for the office to review",
+                 (long long)(ahead / 1000));
+    *held = 1;
+    return quarantine(db, in, op, canon, v->reason);
+}
+
 /* ---- editable records -------------------------------------------------- */
 
 /* Loads a record's production and state; *exists = 0 when there is none. */
@@ -342,6 +368,7 @@ static int apply_put(struct db *db, const struct sync__apply_in *in, const struc
     json_t *val;
     int64_t conflicts = 0;
     int exists = 0;
+    int held = 0;
     int rc;
 
     rc = load_record(db, op->col, op->rid, &exists, production, sizeof(production), &state);
@@ -361,6 +388,12 @@ static int apply_put(struct db *db, const struct sync__apply_in *in, const struc
             sync__refuse(v, "forbidden", "%s", why[0] != '\0' ? why : "not allowed");
             goto out;
         }
+    }
+    rc = hold_if_ahead(db, in, op, canon, &held, v);
+    if (rc != EP_OK || held) {
+        if (held)
+            *status = SYNC__QUARANTINED;
+        goto out;
     }
     if (state == NULL) {
         state = json_object();
@@ -426,6 +459,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     char owner[SYNC_MAX_ID + 8];
     char *fields = NULL;
     sqlite3_stmt *st;
+    int held = 0;
     int rc;
 
     rc = fact_owner(db, op->col, op->rid, owner, sizeof(owner));
@@ -463,6 +497,12 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
             sync__refuse(v, "forbidden", "%s", why[0] != '\0' ? why : "not allowed");
             return EP_OK;
         }
+    }
+    rc = hold_if_ahead(db, in, op, canon, &held, v);
+    if (rc != EP_OK || held) {
+        if (held)
+            *status = SYNC__QUARANTINED;
+        return rc;
     }
     rc = insert_op(db, in, op, canon, seq);
     if (rc != EP_OK)
@@ -527,22 +567,6 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
         sync__refuse(v, "wrong_device", "op made by device '%s' pushed by device '%s'", op->dev,
                      in->actor->device_id);
         goto out;
-    }
-    if (in->opts != NULL) {
-        int64_t drift = in->opts->drift_ms > 0 ? in->opts->drift_ms : SYNC_DRIFT_MS;
-        int64_t ahead = sync_hlc_ms(op->hlc) - in->opts->now_ms;
-        if (ahead > drift) {
-            /* Kept, not applied: applying it would let this one clock win
-             * every later edit. The office releases or dismisses it. */
-            sync__refuse(v, "clock_ahead",
-                         "the device clock is %lld s ahead of the server's; the op is kept "
-                         "in quarantine for the office to review",
-                         (long long)(ahead / 1000));
-            rc = quarantine(db, in, op, canon, v->reason);
-            if (rc == EP_OK)
-                *status = SYNC__QUARANTINED;
-            goto out;
-        }
     }
     if (strcmp(op->kind, "put") == 0)
         rc = apply_put(db, in, op, canon, status, seq, v);

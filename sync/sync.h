@@ -183,4 +183,20 @@ int sync_field_leaves(struct db *db, const char *col, const char *rid, const cha
 int sync_server_put(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
                     const char *col, const char *rid, json_t *fields, json_t **result);
 
+/*
+ * Ops held in quarantine for production_id (all, resolved or not), as a new
+ * array of {"op","dev","body","reason","received_at","resolved_at","resolution"}.
+ */
+int sync_quarantine_list(struct db *db, const char *production_id, json_t **out);
+
+/*
+ * The office's decision on a held op: release (re-stamp it with the server
+ * clock under op id "rel~<op>" and apply it) or dismiss (keep it, marked,
+ * never applied). Either way the original stays in quarantine as a record.
+ * *ack receives {"op","status",...}. Returns 0, EP_ENOTFOUND (no such
+ * unresolved op in this production) or a storage code.
+ */
+int sync_quarantine_resolve(struct db *db, const struct sync_opts *opts, const char *production_id,
+                            const char *op_id, int do_release, json_t **ack);
+
 #endif
