@@ -48,6 +48,9 @@ test: deps-test
 	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DEP_SANITIZE=ON -DEP_WERROR=ON >/dev/null
 	cmake --build build/asan -j$(JOBS)
 	cd build/asan && ctest --output-on-failure -j$(JOBS)
+	CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DEP_FUZZ=ON -DEP_SANITIZE=ON -DEP_WERROR=ON >/dev/null
+	cmake --build build/fuzz -j$(JOBS) --target ep_fuzzers
+	cd build/fuzz && ctest --output-on-failure -L fuzz
 
 lint: deps-test
 	$(call apt_install,$(LINT_DEBS))

@@ -5,4 +5,8 @@ function(ep_target_sanitize target)
                                              -fno-sanitize-recover=all -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  # Coverage instrumentation for libFuzzer in every library the targets use.
+  if(EP_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
