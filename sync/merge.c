@@ -451,9 +451,13 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
                      const char *canon, enum sync__status *status, int64_t *seq,
                      struct sync__verdict *v)
 {
-    static const char sql[] = "INSERT INTO sync_fact (col, rid, production_id, op_id, hlc, dev, "
-                              "fields, supersedes, void, seq) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    /* superseded is derived, kept as a column so "current" is an index
+     * check: set now if a correction of this fact arrived first. */
+    static const char sql[] =
+        "INSERT INTO sync_fact (col, rid, production_id, op_id, hlc, dev, fields, supersedes, "
+        "void, seq, superseded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT "
+        "1 FROM sync_fact s WHERE s.col = ?1 AND s.supersedes = ?2))";
+    static const char mark[] = "UPDATE sync_fact SET superseded = 1 WHERE col = ?1 AND rid = ?2";
     const char *supersedes = json_string_value(json_object_get(op->fields, "supersedes"));
     int is_void = json_is_true(json_object_get(op->fields, "void"));
     char owner[SYNC_MAX_ID + 8];
@@ -527,6 +531,14 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_int64(st, 10, *seq);
     rc = step_done(st);
     free(fields);
+    if (rc == EP_OK && supersedes != NULL) {
+        st = db_stmt(db, mark);
+        if (st == NULL)
+            return EP_EIO;
+        sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, supersedes, -1, SQLITE_STATIC);
+        rc = step_done(st);
+    }
     if (rc == EP_OK)
         *status = SYNC__APPLIED;
     return rc;

@@ -4,44 +4,13 @@
  */
 #include "db.h"
 #include "err.h"
+#include "strbuf.h"
 #include "sync_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A growable text buffer with a hard cap fixed at init (curl's dynbuf). */
-struct buf {
-    char *p;
-    size_t len, cap, max;
-};
-
-static int buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap == 0 ? 4096 : b->cap;
-        char *np;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        if (ncap > b->max)
-            return EP_ETOOBIG;
-        np = realloc(b->p, ncap);
-        if (np == NULL)
-            return EP_ENOMEM;
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return EP_OK;
-}
-
-static int buf_str(struct buf *b, const char *s)
-{
-    return buf_add(b, s, strlen(s));
-}
 
 /* Parses "<database_id>.<seq>" against this database. */
 static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *err, size_t errlen)
@@ -85,7 +54,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
 {
     static const char sql[] = "SELECT seq, body FROM sync_op WHERE production_id = ?1 "
                               "AND seq > ?2 ORDER BY seq LIMIT ?3";
-    struct buf b = {NULL, 0, 0, SYNC_PULL_MAX_BYTES + 4096};
+    struct strbuf b;
     sqlite3_stmt *st = NULL;
     int64_t after = 0, last = 0;
     uint64_t clock = 0;
@@ -93,6 +62,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     int n = 0, more = 0, in_tx = 0;
     int rc;
 
+    strbuf_init(&b, SYNC_PULL_MAX_BYTES + 4096);
     *out = NULL;
     *outlen = 0;
     if (limit < 1)
@@ -109,7 +79,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     if (rc == EP_OK)
         rc = sync__clock_get(db, &clock);
     if (rc == EP_OK)
-        rc = buf_str(&b, "{\"schema\":1,\"ops\":[");
+        rc = strbuf_str(&b, "{\"schema\":1,\"ops\":[");
     if (rc != EP_OK)
         goto out;
     last = after;
@@ -140,9 +110,9 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
             if (!visible)
                 continue; /* the cursor still moves past it */
         }
-        rc = (n > 0 ? buf_add(&b, ",", 1) : EP_OK);
+        rc = (n > 0 ? strbuf_add(&b, ",", 1) : EP_OK);
         if (rc == EP_OK)
-            rc = buf_add(&b, body, blen);
+            rc = strbuf_add(&b, body, blen);
         if (rc != EP_OK)
             break;
         n++;
@@ -157,17 +127,16 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     sync_hlc_format(clock, hlc_text);
     snprintf(tail, sizeof(tail), "],\"cursor\":\"%s.%lld\",\"more\":%s,\"hlc\":\"%s\"}", dbid,
              (long long)last, more ? "true" : "false", hlc_text);
-    rc = buf_str(&b, tail);
+    rc = strbuf_str(&b, tail);
 out:
     if (in_tx)
         db_rollback(db);
     if (rc != EP_OK) {
-        free(b.p);
+        strbuf_release(&b);
         return rc;
     }
-    *out = b.p;
-    *outlen = b.len;
-    return EP_OK;
+    *out = strbuf_detach(&b, outlen);
+    return *out != NULL ? EP_OK : EP_ENOMEM;
 }
 
 int sync_apply_remote(struct db *db, const char *production_id, json_t *ops)

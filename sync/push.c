@@ -123,6 +123,9 @@ static int push_one(struct db *db, const struct sync_opts *opts, const struct sy
     }
     if (sync__spec_check(in.coll, &op, &v) != EP_OK)
         goto ack;
+    if (opts->validate != NULL && opts->validate(opts->ctx, db, &op, v.code, sizeof(v.code),
+                                                 v.reason, sizeof(v.reason)) != EP_OK)
+        goto ack;
     rc = exec(db, "SAVEPOINT op");
     if (rc != EP_OK)
         return rc;

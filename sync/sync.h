@@ -99,12 +99,23 @@ typedef int (*sync_authz_fn)(void *ctx, const struct sync_actor *actor, const st
 /* Read filter for pull: returns 1 if actor may receive op. NULL = all. */
 typedef int (*sync_read_fn)(void *ctx, const struct sync_actor *actor, const struct sync_op *op);
 
+/*
+ * Domain validation hook, called for every op that passed its collection's
+ * field spec, before authorization: e.g. a reading's unit must be its
+ * indicator's (sync/carbon.c). Returns 0, or EP_EINVAL with a stable code
+ * (e.g. "wrong_unit") in code and a reason in reason. NULL = none.
+ */
+typedef int (*sync_validate_fn)(void *ctx, struct db *db, const struct sync_op *op, char *code,
+                                size_t codelen, char *reason, size_t reasonlen);
+
+/* Per-call options. Initialize with designated initializers: fields get added. */
 struct sync_opts {
-    int64_t now_ms;          /* the server's wall clock for this call */
-    int64_t drift_ms;        /* quarantine bound; 0 means SYNC_DRIFT_MS */
-    sync_authz_fn authorize; /* may be NULL */
-    sync_read_fn can_read;   /* may be NULL */
-    void *ctx;               /* passed to the hooks */
+    int64_t now_ms;            /* the server's wall clock for this call */
+    int64_t drift_ms;          /* quarantine bound; 0 means SYNC_DRIFT_MS */
+    sync_authz_fn authorize;   /* may be NULL */
+    sync_read_fn can_read;     /* may be NULL */
+    void *ctx;                 /* passed to the hooks */
+    sync_validate_fn validate; /* may be NULL */
 };
 
 /*

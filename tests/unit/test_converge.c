@@ -154,7 +154,7 @@ static void add_fact(struct sim *s, struct device *d)
 
 static void do_push(struct sim *s, struct device *d, int lossless)
 {
-    struct sync_opts opts = {s->now_ms, 0, NULL, NULL, NULL};
+    struct sync_opts opts = {.now_ms = s->now_ms, .authorize = NULL};
     struct sync_actor a = {"p1", d->id, "m", "regie", SYNC_ROLE_CREW};
     size_t n = json_array_size(d->outbox);
     size_t batch = n < 50 ? n : 50;

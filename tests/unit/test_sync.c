@@ -68,7 +68,7 @@ static json_t *mkop(const char *id, const char *col, const char *rid, const char
 /* Pushes ops (stolen) as actor; returns the acks array (caller decrefs). */
 static json_t *push(struct db *db, const struct sync_actor *actor, json_t *ops)
 {
-    struct sync_opts opts = {NOW_MS, 0, NULL, NULL, NULL};
+    struct sync_opts opts = {.now_ms = NOW_MS, .authorize = NULL};
     json_t *body = json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", actor->device_id,
                              "ops", ops);
     json_t *acks = NULL;
@@ -216,7 +216,7 @@ static void concurrent_edits_keep_the_loser(void **state)
     json_decref(list);
     /* The office resolves: its write supersedes every leaf it can see. */
     {
-        struct sync_opts opts = {NOW_MS + 60000, 0, NULL, NULL, NULL};
+        struct sync_opts opts = {.now_ms = NOW_MS + 60000, .authorize = NULL};
         json_t *res = NULL;
         json_t *fields = json_pack("{s:s}", "title", "Carafes");
         assert_int_equal(sync_server_put(f->db, &opts, &office, "tasks", "t1", fields, &res),
@@ -409,7 +409,7 @@ static int deny_done(void *ctx, const struct sync_actor *actor, const struct syn
 static void authorization_hook_refuses(void **state)
 {
     struct fx *f = *state;
-    struct sync_opts opts = {NOW_MS, 0, deny_done, NULL, NULL};
+    struct sync_opts opts = {.now_ms = NOW_MS, .authorize = deny_done};
     json_t *body =
         json_pack("{s:i, s:s, s:[o,o]}", "schema", 1, "device", "dev-a", "ops",
                   mkop("h1", "tasks", "t1", "put", NOW_MS, "dev-a", "{\"done\":true}", NULL),

@@ -72,7 +72,7 @@ static void apply_order(json_t *ops, const int *order, size_t n)
 /* Pushes ops in order, as each op's own device, through sync_push. */
 static void push_order(json_t *ops, const int *order, size_t n)
 {
-    struct sync_opts opts = {INT64_C(1790000000000), 0, NULL, NULL, NULL};
+    struct sync_opts opts = {.now_ms = INT64_C(1790000000000), .authorize = NULL};
     for (int round = 0; round < 2; round++) {
         for (size_t i = 0; i < n; i++) {
             json_t *op = json_array_get(ops, (size_t)order[i]);
