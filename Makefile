@@ -10,11 +10,18 @@ PORT ?= 8080
 
 # Debian packages: to build and run; then what the tests add.
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
-              libjansson-dev libsodium-dev libcurl4-openssl-dev
-TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev
+              libjansson-dev libsodium-dev libcurl4-openssl-dev \
+              libqrencode-dev
+TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium
+# Node for the PWA's vendor step and its tests: installed from Debian only when
+# no node/npm is on PATH (NodeSource's nodejs provides npm and conflicts with
+# Debian's npm package, so checking the package names would break it).
+NODE_DEBS  := nodejs npm
 LINT_DEBS  := clang-format clang-tidy
+DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
+BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test lint bench deps-build deps-test clean
+.PHONY: all run test test-docker lint bench deps-build deps-test deps-node pwa-vendor clean
 
 all: build/release/backend/ecoplateau
 
@@ -36,6 +43,17 @@ deps-build:
 deps-test: deps-build
 	$(call apt_install,$(TEST_DEBS))
 
+deps-node:
+	$(if $(shell command -v node && command -v npm),,$(call apt_install,$(NODE_DEBS)))
+
+# npm libraries pinned in package-lock.json: `npm ci` when node_modules is
+# missing or older than the lock file, then the runtime ones go to pwa/vendor
+# (gitignored; the PWA imports them as plain ES modules).
+pwa-vendor: deps-node
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --ignore-scripts --no-audit --no-fund; fi
+	@mkdir -p pwa/vendor && cp node_modules/idb/build/index.js pwa/vendor/idb.js
+
 build/release/backend/ecoplateau: deps-build FORCE
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null
 	cmake --build build/release -j$(JOBS)
@@ -52,12 +70,30 @@ test: deps-test
 	cmake --build build/fuzz -j$(JOBS) --target ep_fuzzers
 	cd build/fuzz && ctest --output-on-failure -L fuzz
 
+# Builds the Dockerfile with buildah (no Docker engine needed) on a debootstrap
+# base image, runs it, checks health, restart, backup and restore. As root.
+test-docker:
+	$(call apt_install,$(DOCKER_DEBS))
+	tests/docker/test_docker.sh $(CURDIR)
+
 lint: deps-test
 	$(call apt_install,$(LINT_DEBS))
 	cmake -S . -B build/lint -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	cmake --build build/lint -j$(JOBS)
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 	clang-tidy -p build/lint --quiet --warnings-as-errors='*' $$(git ls-files 'backend/*.c' 'sync/*.c')
+
+# The sync benchmark (issue 3; not part of `make test`): ecoplateau against
+# pouchdb-server (pinned in bench/package-lock.json, in-memory) and the raw
+# SQLite ceiling, same workload, same run; Release build in build/bench. Pass
+# workload options with BENCH_ARGS="--crew 10 ..." (bench/README.md).
+bench: deps-build deps-node
+	$(call apt_install,$(BENCH_DEBS))
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=ON >/dev/null
+	cmake --build build/bench -j$(JOBS) --target ecoplateau ep_setup ep_load ep_ceiling
+	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
+	bench/run.sh build/bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -11,4 +11,39 @@
 /* GET /api/v1/health: version, schema version, database status. */
 int api_health(struct http_req *r);
 
+/* GET /api/v1/metrics: counters in Prometheus text format (metrics.h). */
+int api_metrics(struct http_req *r);
+
+/* Identity (api_auth.c, docs/security.md). Production-scoped routes take
+ * the production id from the path; see auth.h for how requests authenticate. */
+int api_auth_login(struct http_req *r);     /* POST /api/v1/auth/login */
+int api_auth_logout(struct http_req *r);    /* POST /api/v1/auth/logout */
+int api_auth_me(struct http_req *r);        /* GET  /api/v1/auth/me */
+int api_members_list(struct http_req *r);   /* GET  .../productions/P/members */
+int api_members_create(struct http_req *r); /* POST .../productions/P/members (admin) */
+int api_members_update(struct http_req *r); /* PUT  .../productions/P/members/M (admin) */
+int api_members_delete(struct http_req *r); /* DELETE .../productions/P/members/M (admin) */
+int api_invites_create(struct http_req *r); /* POST .../productions/P/invites (admin) */
+int api_devices_pair(struct http_req *r);   /* POST /api/v1/devices/pair (invite code) */
+int api_devices_list(struct http_req *r);   /* GET  .../productions/P/devices (admin) */
+int api_devices_revoke(struct http_req *r); /* POST .../productions/P/devices/D/revoke (admin) */
+int api_production_key(struct http_req *r); /* GET  .../productions/P/key */
+int api_audit_list(struct http_req *r);     /* GET  .../productions/P/audit (admin) */
+
+/* Sync (docs/sync-protocol.md), in api_sync.c. */
+int api_sync_push(struct http_req *r);               /* POST /api/v1/sync/push */
+int api_sync_pull(struct http_req *r);               /* GET  /api/v1/sync/pull */
+int api_sync_conflicts(struct http_req *r);          /* GET  /api/v1/sync/conflicts */
+int api_sync_resolve(struct http_req *r);            /* POST /api/v1/sync/resolve */
+int api_sync_quarantine(struct http_req *r);         /* GET  /api/v1/sync/quarantine */
+int api_sync_quarantine_resolve(struct http_req *r); /* POST /api/v1/sync/quarantine/resolve */
+
+/* Indicators and footprint (C7, C8), in api_carbon.c. */
+int api_indicators(struct http_req *r);        /* GET /api/v1/indicators */
+int api_footprint(struct http_req *r);         /* GET /api/v1/productions/ID/footprint */
+int api_footprint_compare(struct http_req *r); /* GET .../footprint/compare */
+int api_footprint_csv(struct http_req *r);     /* GET .../footprint.csv */
+int api_footprint_xlsx(struct http_req *r);    /* GET .../footprint.xlsx */
+int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
+
 #endif

@@ -1,9 +1,12 @@
 /* app.c - subcommands: serve, migrate, version (see app.h). */
 #include "app.h"
 
+#include "auth.h"
+#include "backup.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "ops.h"
 #include "seed.h"
 #include "server.h"
 #include "version.h"
@@ -47,10 +50,15 @@ static int open_migrated(const struct config *cfg, char *path, size_t pathlen, s
         return rc;
     }
     rc = db_open(path, out, err, sizeof(err));
+    /* Never migrate or serve a damaged file: restoring a backup is the fix. */
+    if (rc == EP_OK)
+        rc = backup_quick_check(*out, err, sizeof(err));
     if (rc == EP_OK)
         rc = db_migrate(*out, &from, &to, err, sizeof(err));
     if (rc != EP_OK) {
-        LOG_ERROR("db.migrate", "%s", err[0] != '\0' ? err : ep_strerror(rc));
+        LOG_ERROR("db.migrate", "%s%s%s", rc == EP_EFULL ? "disk full: " : "",
+                  err[0] != '\0' ? err : ep_strerror(rc),
+                  rc == EP_ECORRUPT ? "; restore a backup with 'ecoplateau restore'" : "");
         db_close(*out);
         *out = NULL;
         return rc;
@@ -64,8 +72,10 @@ int app_migrate(const struct config *cfg)
 {
     char path[CONFIG_PATH_MAX + 32];
     struct db *db = NULL;
-    int rc = open_migrated(cfg, path, sizeof(path), &db);
+    int rc = ops_preflight(cfg, 0);
 
+    if (rc == EP_OK)
+        rc = open_migrated(cfg, path, sizeof(path), &db);
     db_close(db);
     return rc == EP_OK ? 0 : 1;
 }
@@ -103,6 +113,12 @@ int app_prepare(struct app *app, const struct config *cfg)
     rc = open_migrated(cfg, app->db_path, sizeof(app->db_path), &db);
     if (rc != EP_OK)
         goto out;
+    /* The server key seals every production's signing key: no key, no start. */
+    rc = auth_new(cfg, &app->auth, err, sizeof(err));
+    if (rc != EP_OK) {
+        LOG_ERROR("auth.key", "%s", err);
+        goto out;
+    }
     if (cfg->demo) {
         rc = seed_demo(db, err, sizeof(err));
         if (rc != EP_OK) {
@@ -126,7 +142,8 @@ int app_serve(const struct config *cfg)
     char err[512] = "";
 
     log_threshold = cfg->log_level;
-    if (app_prepare(&app, cfg) != EP_OK)
+    /* Refuse a bad volume, disk or secret before anything else is touched. */
+    if (ops_preflight(cfg, OPS_LOCK) != EP_OK || app_prepare(&app, cfg) != EP_OK)
         return 1;
     /* Block the stop signals before CivetWeb spawns its threads, so they all
      * inherit the mask and only sigwait() below ever receives them. */

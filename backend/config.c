@@ -81,6 +81,8 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
             cfg->demo = (int)v;
     } else if (strcmp(name, "port-file") == 0) {
         rc = copy_str(cfg->port_file, sizeof(cfg->port_file), value);
+    } else if (strcmp(name, "secret-key-file") == 0) {
+        rc = copy_str(cfg->secret_key_file, sizeof(cfg->secret_key_file), value);
     }
     if (rc != EP_OK)
         snprintf(errbuf, errlen, "invalid value '%s' for %s", value, origin);
@@ -90,9 +92,11 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
 int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
 {
     static const char *const vars[][2] = {
-        {"EP_BIND", "bind"},         {"EP_PORT", "port"},           {"EP_DATA_DIR", "data-dir"},
-        {"EP_PWA_DIR", "pwa-dir"},   {"EP_LOG_LEVEL", "log-level"}, {"EP_THREADS", "threads"},
-        {"EP_MAX_BODY", "max-body"}, {"EP_DEMO", "demo"},           {"EP_PORT_FILE", "port-file"},
+        {"EP_BIND", "bind"},           {"EP_PORT", "port"},
+        {"EP_DATA_DIR", "data-dir"},   {"EP_PWA_DIR", "pwa-dir"},
+        {"EP_LOG_LEVEL", "log-level"}, {"EP_THREADS", "threads"},
+        {"EP_MAX_BODY", "max-body"},   {"EP_DEMO", "demo"},
+        {"EP_PORT_FILE", "port-file"}, {"EP_SECRET_KEY_FILE", "secret-key-file"},
     };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i][0]);
@@ -118,6 +122,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"max-body", required_argument, NULL, 'm'},
         {"demo", no_argument, NULL, 'D'},
         {"port-file", required_argument, NULL, 'P'},
+        {"secret-key-file", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -126,7 +131,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:m:DP:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:m:DP:K:h", opts, &idx)) != -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -163,6 +168,9 @@ void config_usage(void *stream)
           "  serve      migrate the database, then serve the API and the PWA\n"
           "  migrate    bring the database schema up to date and exit\n"
           "  version    print the version and the schema version\n"
+          "  healthcheck  exit 0 if GET /api/v1/health answers 200 (container HEALTHCHECK)\n"
+          "  backup DEST  verified online copy of the database into file or directory DEST\n"
+          "  restore SRC  replace the database with backup SRC (server stopped)\n"
           "\n"
           "options (environment variable in brackets):\n"
           "  --bind ADDR        address to listen on [EP_BIND] (127.0.0.1)\n"
@@ -174,6 +182,8 @@ void config_usage(void *stream)
           "  --max-body BYTES   request body cap [EP_MAX_BODY] (2097152)\n"
           "  --demo             seed a demo production into an empty database [EP_DEMO=1]\n"
           "  --port-file FILE   write the bound port to FILE once listening [EP_PORT_FILE]\n"
+          "  --secret-key-file FILE  server key sealing production keys, created 0600 if\n"
+          "                     absent [EP_SECRET_KEY_FILE] (DATA_DIR/secret.key)\n"
           "  --help             this text\n",
           (FILE *)stream);
 }

@@ -23,6 +23,8 @@ struct config {
     size_t max_body;                 /* EP_MAX_BODY, --max-body: request body cap, bytes */
     int demo;                        /* EP_DEMO=1, --demo: seed a demo production if empty */
     char port_file[CONFIG_PATH_MAX]; /* EP_PORT_FILE, --port-file: write the bound port here */
+    char secret_key_file[CONFIG_PATH_MAX]; /* EP_SECRET_KEY_FILE, --secret-key-file: server key,
+                                           "" = <data_dir>/secret.key (auth.h) */
 };
 
 /* Fills cfg with the defaults. */

@@ -2,15 +2,24 @@
 #include "app.h"
 #include "config.h"
 #include "log.h"
+#include "ops.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* Subcommands whose first argument is a path (backup DEST, restore SRC). */
+static int takes_path(const char *cmd)
+{
+    return strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0;
+}
 
 int main(int argc, char **argv)
 {
     struct config cfg;
     char err[512] = "";
     const char *cmd = argc > 1 ? argv[1] : "";
+    const char *path = NULL;
+    int shift = 1; /* argv[shift] stands in for argv[0] when getopt parses */
     int rc;
 
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
@@ -19,15 +28,24 @@ int main(int argc, char **argv)
         config_usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0) {
+    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
+        strcmp(cmd, "healthcheck") != 0 && !takes_path(cmd)) {
         fprintf(stderr, "ecoplateau: %s command '%s'\n\n", cmd[0] ? "unknown" : "missing", cmd);
         config_usage(stderr);
         return 2;
     }
+    if (takes_path(cmd)) {
+        if (argc < 3 || argv[2][0] == '-' || argv[2][0] == '\0') {
+            fprintf(stderr, "ecoplateau: usage: ecoplateau %s PATH [options]\n", cmd);
+            return 2;
+        }
+        path = argv[2];
+        shift = 2;
+    }
     config_defaults(&cfg);
     rc = config_from_env(&cfg, err, sizeof(err));
     if (rc == 0)
-        rc = config_from_args(&cfg, argc - 1, argv + 1, err, sizeof(err));
+        rc = config_from_args(&cfg, argc - shift, argv + shift, err, sizeof(err));
     if (rc == 1)
         return 0;
     if (rc != 0) {
@@ -35,8 +53,14 @@ int main(int argc, char **argv)
         return 2;
     }
     log_threshold = cfg.log_level;
+    if (strcmp(cmd, "healthcheck") == 0)
+        return ops_healthcheck(&cfg);
     if (app_init_libraries() != 0)
         return 1;
+    if (strcmp(cmd, "backup") == 0)
+        return ops_backup(&cfg, path);
+    if (strcmp(cmd, "restore") == 0)
+        return ops_restore(&cfg, path);
     if (strcmp(cmd, "migrate") == 0)
         return app_migrate(&cfg);
     return app_serve(&cfg);

@@ -1,6 +1,7 @@
 /* seed.c - loads backend/demo/seed.json into an empty database (see seed.h). */
 #include "seed.h"
 
+#include "auth.h"
 #include "db.h"
 #include "embed.h"
 #include "err.h"
@@ -82,10 +83,11 @@ static int insert_production(struct db *db, json_t *p, const char *company, json
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
     json_t *root = NULL;
-    json_t *company = NULL, *production = NULL;
+    json_t *company = NULL, *production = NULL, *people = NULL;
     json_error_t jerr;
     const char *company_id = NULL;
     int exists = 0;
+    int people_failed = 0;
     int rc;
 
     memset(&jerr, 0, sizeof(jerr));
@@ -96,8 +98,8 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen)
     }
     root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL ||
-        json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o, s:o}", "company", &company, "production",
-                       &production) != 0 ||
+        json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o, s:o, s?o}", "company", &company,
+                       "production", &production, "people", &people) != 0 ||
         json_unpack_ex(company, &jerr, 0, "{s:s}", "id", &company_id) != 0) {
         rc = EP_EINVAL;
         goto out;
@@ -108,6 +110,12 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen)
     rc = insert_company(db, company, &jerr);
     if (rc == EP_OK)
         rc = insert_production(db, production, company_id, &jerr);
+    /* The demo office login and crew (auth.h); errbuf says which person failed. */
+    if (rc == EP_OK && people != NULL) {
+        rc = auth_seed_people(db, json_string_value(json_object_get(production, "id")), people,
+                              server_now_ms(), errbuf, errlen);
+        people_failed = rc != EP_OK;
+    }
     if (rc == EP_OK)
         rc = db_commit(db);
     if (rc != EP_OK)
@@ -115,7 +123,9 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen)
     else
         LOG_INFO("seed", "demo production loaded");
 out:
-    if (rc == EP_EINVAL)
+    if (people_failed) /* auth_seed_people already wrote the reason */
+        LOG_DEBUG("seed", "demo people refused");
+    else if (rc == EP_EINVAL)
         snprintf(errbuf, errlen, "seed.json: %s", jerr.text);
     else if (rc != EP_OK)
         snprintf(errbuf, errlen, "%s", db_errmsg(db));

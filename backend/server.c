@@ -8,9 +8,11 @@
 #include "server.h"
 
 #include "api.h"
+#include "auth.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,32 @@
 /* Every API route of the server. Order does not matter: paths are exact. */
 static const struct route routes[] = {
     {"GET", "/api/v1/health", api_health},
+    {"POST", "/api/v1/sync/push", api_sync_push},
+    {"GET", "/api/v1/sync/pull", api_sync_pull},
+    {"GET", "/api/v1/sync/conflicts", api_sync_conflicts},
+    {"POST", "/api/v1/sync/resolve", api_sync_resolve},
+    {"GET", "/api/v1/sync/quarantine", api_sync_quarantine},
+    {"POST", "/api/v1/sync/quarantine/resolve", api_sync_quarantine_resolve},
+    {"GET", "/api/v1/indicators", api_indicators},
+    {"GET", "/api/v1/productions/*/footprint", api_footprint},
+    {"GET", "/api/v1/productions/*/footprint/compare", api_footprint_compare},
+    {"GET", "/api/v1/productions/*/footprint.csv", api_footprint_csv},
+    {"GET", "/api/v1/productions/*/footprint.xlsx", api_footprint_xlsx},
+    {"GET", "/api/v1/productions/*/readings/flagged", api_readings_flagged},
+    {"GET", "/api/v1/metrics", api_metrics},
+    {"POST", "/api/v1/auth/login", api_auth_login},
+    {"POST", "/api/v1/auth/logout", api_auth_logout},
+    {"GET", "/api/v1/auth/me", api_auth_me},
+    {"GET", "/api/v1/productions/*/members", api_members_list},
+    {"POST", "/api/v1/productions/*/members", api_members_create},
+    {"PUT", "/api/v1/productions/*/members/*", api_members_update},
+    {"DELETE", "/api/v1/productions/*/members/*", api_members_delete},
+    {"POST", "/api/v1/productions/*/invites", api_invites_create},
+    {"POST", "/api/v1/devices/pair", api_devices_pair},
+    {"GET", "/api/v1/productions/*/devices", api_devices_list},
+    {"POST", "/api/v1/productions/*/devices/*/revoke", api_devices_revoke},
+    {"GET", "/api/v1/productions/*/key", api_production_key},
+    {"GET", "/api/v1/productions/*/audit", api_audit_list},
 };
 
 struct worker {
@@ -124,7 +152,7 @@ int server_path_param(const struct http_req *r, int n, char *buf, size_t len)
     return EP_ENOTFOUND;
 }
 
-static int dispatch(struct mg_connection *conn, void *cbdata)
+static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
     struct worker *w = mg_get_thread_pointer(conn);
@@ -175,6 +203,16 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         mg_write(conn, text, (size_t)n);
     }
     return 405;
+}
+
+/* Every API answer, errors included, is counted and timed for /api/v1/metrics. */
+static int dispatch(struct mg_connection *conn, void *cbdata)
+{
+    int64_t t0 = metrics_now_us();
+    int status = dispatch_route(conn, cbdata);
+
+    metrics_request(status, metrics_now_us() - t0);
+    return status;
 }
 
 /*
@@ -297,8 +335,10 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
 
 void server_stop(struct app *app)
 {
-    if (app->ctx == NULL)
-        return;
-    mg_stop(app->ctx);
+    if (app->ctx != NULL)
+        mg_stop(app->ctx);
     app->ctx = NULL;
+    /* After mg_stop: no worker can be using the key any more. */
+    auth_free(app->auth);
+    app->auth = NULL;
 }

@@ -24,6 +24,7 @@ struct app {
     int64_t started_ms;                 /* wall clock at start, unix ms */
     struct mg_context *ctx;             /* owned; NULL when stopped */
     int port;                           /* the port actually bound */
+    struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
 };
 
 /* One API route. method is e.g. "GET"; HEAD is accepted wherever GET is. */

@@ -9,6 +9,12 @@ ALTER TABLE sync_fact ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
 UPDATE sync_fact SET superseded = 1 WHERE EXISTS (
     SELECT 1 FROM sync_fact s WHERE s.col = sync_fact.col AND s.supersedes = sync_fact.rid);
 CREATE INDEX sync_fact_current ON sync_fact (production_id, col) WHERE superseded = 0 AND void = 0;
+-- Covering index of current readings by (indicator, department, value): the
+-- footprint's GROUP BY walks it in order without touching the table or
+-- sorting, and the review flags are range scans on value within a group.
+CREATE INDEX reading_totals ON sync_fact (production_id, json_extract(fields, '$.indicator'),
+    json_extract(fields, '$.dept'), json_extract(fields, '$.value'))
+    WHERE col = 'readings' AND superseded = 0 AND void = 0;
 
 CREATE TABLE factor_set (
     version   INTEGER PRIMARY KEY,

@@ -225,15 +225,41 @@ static int version_exists(struct db *db, int version)
 
 /* ---- the footprint -------------------------------------------------------- */
 
-/* Quantities per (indicator, department): readings for the final footprint. */
+/* Quantities per (indicator, department): readings for the final footprint.
+ * The expressions are those of index reading_totals (0004_carbon.sql), so
+ * SQLite answers from the index alone, in group order. */
 static const char final_sql[] =
-    "SELECT json_extract(fields, '$.indicator') AS ind, "
-    "coalesce(json_extract(fields, '$.dept'), '') AS dept, "
-    "total(json_extract(fields, '$.value')), count(*), "
-    "total(json_extract(fields, '$.value') > coalesce((SELECT review_above FROM indicator "
-    "WHERE id = json_extract(fields, '$.indicator')), 1e300)) "
+    "SELECT json_extract(fields, '$.indicator'), json_extract(fields, '$.dept'), "
+    "total(json_extract(fields, '$.value')), count(*), 0 "
     "FROM sync_fact WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 "
-    "AND void = 0 GROUP BY ind, dept ORDER BY ind, dept";
+    "AND void = 0 GROUP BY 1, 2 ORDER BY 1, 2";
+
+/* Readings of one group above the indicator's review threshold: a range on
+ * the same index. */
+static const char flag_sql[] =
+    "SELECT count(*) FROM sync_fact WHERE production_id = ?1 AND col = 'readings' "
+    "AND superseded = 0 AND void = 0 AND json_extract(fields, '$.indicator') = ?2 "
+    "AND json_extract(fields, '$.dept') IS ?3 AND json_extract(fields, '$.value') > ?4";
+
+static int count_flagged(struct db *db, const char *production_id, const char *ind,
+                         const char *dept, double above, json_int_t *out)
+{
+    sqlite3_stmt *st = db_stmt(db, flag_sql);
+    int rc;
+
+    *out = 0;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, dept, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, above);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
 
 /* ...and the office's estimates for the provisional one. */
 static const char prov_sql[] =
@@ -291,17 +317,21 @@ static int estimated_indicators(struct db *db, const char *production_id, json_t
     return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
 
-static int last_reports(struct db *db, const char *production_id, json_t *out)
+int carbon_reporting(struct db *db, const char *production_id, json_t **result)
 {
     static const char sql[] =
         "SELECT coalesce(json_extract(fields, '$.dept'), ''), max(json_extract(fields, '$.at')), "
         "count(*) FROM sync_fact WHERE production_id = ?1 AND col = 'readings' "
         "AND superseded = 0 AND void = 0 GROUP BY 1 ORDER BY 1";
     sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *out = json_object();
     int rc;
 
-    if (st == NULL)
-        return EP_EIO;
+    *result = NULL;
+    if (st == NULL || out == NULL) {
+        json_decref(out);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *at = (const char *)sqlite3_column_text(st, 1);
@@ -310,7 +340,12 @@ static int last_reports(struct db *db, const char *production_id, json_t *out)
                                       (json_int_t)sqlite3_column_int64(st, 2)));
     }
     db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+    if (rc != SQLITE_DONE) {
+        json_decref(out);
+        return db_map_rc(rc);
+    }
+    *result = out;
+    return EP_OK;
 }
 
 static json_t *empty_groups(const char *const (*keys)[2], size_t n)
@@ -328,7 +363,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     json_t *lines = json_array(), *untracked = json_array();
     json_t *by_theme = empty_groups(themes, NTHEMES), *by_cat = empty_groups(categories, NCATS);
     json_t *by_dept = json_object(), *estimated = json_object(), *read = json_object();
-    json_t *depts = json_object(), *missing = json_array(), *fp = NULL;
+    json_t *missing = json_array(), *fp = NULL;
     sqlite3_stmt *st = NULL;
     double total = 0, variance = 0;
     size_t covered = 0;
@@ -337,7 +372,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
 
     *out = NULL;
     if (lines == NULL || untracked == NULL || by_theme == NULL || by_cat == NULL ||
-        by_dept == NULL || estimated == NULL || read == NULL || depts == NULL || missing == NULL) {
+        by_dept == NULL || estimated == NULL || read == NULL || missing == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
@@ -359,10 +394,11 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
-        const char *dept = (const char *)sqlite3_column_text(st, 1);
+        const char *dept_or_null = (const char *)sqlite3_column_text(st, 1);
+        const char *dept = dept_or_null != NULL ? dept_or_null : "";
         double qty = sqlite3_column_double(st, 2);
         json_int_t entries = sqlite3_column_int64(st, 3);
-        json_int_t flagged = (json_int_t)sqlite3_column_double(st, 4);
+        json_int_t flagged = 0;
         const struct ind *x = id != NULL ? find_ind(&cat, id) : NULL;
         double kg, u;
 
@@ -377,6 +413,12 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                                             dept, "quantity", qty, "unit",
                                             x != NULL ? x->unit : NULL, "entries", entries));
             continue;
+        }
+        /* A second statement while st is open: fine, it is another cursor. */
+        if (kind == CARBON_FINAL) {
+            rc = count_flagged(db, production_id, id, dept_or_null, x->review_above, &flagged);
+            if (rc != EP_OK)
+                break;
         }
         kg = qty * x->factor;
         u = kg * x->uncertainty;
@@ -399,12 +441,10 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
-        rc = rc < 0 ? rc : db_map_rc(rc);
+        rc = rc <= 0 ? (rc == 0 ? EP_EIO : rc) : db_map_rc(rc);
         goto out;
     }
     rc = estimated_indicators(db, production_id, estimated);
-    if (rc == EP_OK && kind == CARBON_FINAL)
-        rc = last_reports(db, production_id, depts);
     if (rc != EP_OK)
         goto out;
     {
@@ -422,7 +462,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     acc_finish(by_cat);
     acc_finish(by_dept);
     fp = json_pack("{s:s, s:s, s:i, s:f, s:f, s:o, s:o, s:o, s:o, s:o, "
-                   "s:{s:I, s:I, s:o, s:o, s:o}, s:s}",
+                   "s:{s:I, s:I, s:o, s:o}, s:s}",
                    "production", production_id, "kind",
                    kind == CARBON_FINAL ? "final" : "provisional", "factor_version", factor_version,
                    "total_kg", total, "uncertainty_kg", sqrt(variance), "by_theme", by_theme,
@@ -433,11 +473,11 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                    json_object_size(estimated) > 0
                        ? json_real((double)covered / (double)json_object_size(estimated))
                        : json_null(),
-                   "departments", depts, "notice",
+                   "notice",
                    "Estimation de travail d'ecoplateau : le bilan officiel se dépose avec un "
                    "calculateur homologué (Carbon'Clap, SeCO2).");
     /* json_pack stole the groups even on failure; do not free them twice. */
-    by_theme = by_cat = by_dept = lines = untracked = missing = depts = NULL;
+    by_theme = by_cat = by_dept = lines = untracked = missing = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
 out:
     if (in_tx)
@@ -450,7 +490,6 @@ out:
     json_decref(by_dept);
     json_decref(estimated);
     json_decref(read);
-    json_decref(depts);
     json_decref(missing);
     if (rc == EP_OK)
         *out = fp;

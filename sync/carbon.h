@@ -62,6 +62,13 @@ int carbon_catalogue(struct db *db, json_t **out);
 int carbon_flagged(struct db *db, const char *production_id, json_t **out);
 
 /*
+ * Who reports: per department, the date of its latest current reading and
+ * how many it has: {"regie":{"last_at":"2026-09-21","readings":412},...}.
+ * A full scan of the production's readings: for dashboards, not hot paths.
+ */
+int carbon_reporting(struct db *db, const char *production_id, json_t **out);
+
+/*
  * The footprint as CSV for French spreadsheets: UTF-8 with BOM, ';'
  * separators, decimal commas, CRLF, and any cell starting with = + - @ tab or
  * CR prefixed with ' so no spreadsheet evaluates it. *out owns the text.

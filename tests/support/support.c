@@ -10,8 +10,10 @@
 #include "support.h"
 
 #include "app.h"
+#include "carbon.h"
 #include "db.h"
 #include "err.h"
+#include "sync.h"
 
 #include <curl/curl.h>
 #include <ftw.h>
@@ -201,4 +203,80 @@ char *support_canon(const json_t *j)
     char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     assert_non_null(s);
     return s;
+}
+
+static long office_ops;
+
+json_t *support_office_op(struct db *db, const char *col, const char *id, const char *kind,
+                          const char *fields)
+{
+    static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ADMIN};
+    struct sync_opts opts = {.now_ms = INT64_C(1790000000000), .validate = carbon_validate_op};
+    char hlc[SYNC_HLC_LEN + 1], opid[32];
+    json_error_t err;
+    json_t *f = json_loads(fields, 0, &err), *body, *acks = NULL, *ack;
+
+    if (f == NULL)
+        fail_msg("bad fields in test: %s", err.text);
+    sync_hlc_format(sync_hlc_tick(0, INT64_C(1790000000000) - 1000000 + office_ops), hlc);
+    snprintf(opid, sizeof(opid), "op-%ld", office_ops++);
+    body = json_pack("{s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:o}]}", "schema", 1, "device",
+                     "office-1", "ops", "op", opid, "col", col, "id", id, "kind", kind, "hlc", hlc,
+                     "dev", "office-1", "fields", f);
+    assert_int_equal(sync_push(db, &opts, &office, body, &acks, NULL), EP_OK);
+    ack = json_incref(json_array_get(acks, 0));
+    json_decref(acks);
+    json_decref(body);
+    return ack;
+}
+
+static void must_apply(struct db *db, const char *col, const char *id, const char *kind,
+                       const char *fields)
+{
+    json_t *ack = support_office_op(db, col, id, kind, fields);
+    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
+        fail_msg("%s %s: %s", col, id, json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+}
+
+#define SR(ind, val, unit, dept)                                                                   \
+    "{\"indicator\":\"" ind "\",\"value\":" val ",\"unit\":\"" unit "\",\"dept\":\"" dept          \
+    "\",\"at\":\"2026-09-21\"}"
+
+void support_reference_production(struct db *db)
+{
+    must_apply(db, "readings", "r1", "add", SR("van_diesel_l", "100", "L", "regie"));
+    must_apply(db, "readings", "r2", "add", SR("van_diesel_l", "50", "L", "regie"));
+    must_apply(db, "readings", "r2c", "add",
+               "{\"indicator\":\"van_diesel_l\",\"value\":60,\"unit\":\"L\",\"dept\":\"regie\","
+               "\"at\":\"2026-09-21\",\"supersedes\":\"r2\"}");
+    must_apply(db, "readings", "r3", "add", SR("generator_l", "40", "L", "image"));
+    must_apply(db, "readings", "r4", "add", SR("generator_hours", "10", "h", "image"));
+    must_apply(db, "readings", "r5", "add", SR("grid_kwh", "1000", "kWh", "image"));
+    must_apply(db, "readings", "r6", "add", SR("meals_vegetarian", "100", "meal", "catering"));
+    must_apply(db, "readings", "r7", "add", SR("meals_beef", "10", "meal", "catering"));
+    must_apply(db, "readings", "r8", "add", SR("hotel_nights", "20", "night", "production"));
+    must_apply(db, "readings", "r9", "add", SR("waste_wood_kg", "200", "kg", "decor"));
+    must_apply(db, "readings", "r10", "add", SR("train_tgv_pkm", "10000", "p.km", "production"));
+    must_apply(db, "readings", "r11", "add", SR("storage_tb_year", "4", "TB.yr", "post"));
+    must_apply(db, "readings", "r12", "add", SR("paper_kg", "5", "kg", "production"));
+    must_apply(db, "readings", "r13", "add", SR("van_km", "2000", "km", "regie"));
+    must_apply(db, "readings", "r14", "add", SR("meals_beef", "5", "meal", "catering"));
+    must_apply(db, "readings", "r14v", "add", "{\"void\":true,\"supersedes\":\"r14\"}");
+    must_apply(db, "estimates", "e1", "put",
+               "{\"indicator\":\"van_diesel_l\",\"value\":200,\"unit\":\"L\",\"dept\":\"regie\"}");
+    must_apply(
+        db, "estimates", "e2", "put",
+        "{\"indicator\":\"meals_beef\",\"value\":40,\"unit\":\"meal\",\"dept\":\"catering\"}");
+    must_apply(
+        db, "estimates", "e3", "put",
+        "{\"indicator\":\"storage_tb_year\",\"value\":2,\"unit\":\"TB.yr\",\"dept\":\"post\"}");
+    must_apply(db, "estimates", "e4", "put",
+               "{\"indicator\":\"grid_kwh\",\"value\":500,\"unit\":\"kWh\",\"dept\":\"image\"}");
+    must_apply(db, "estimates", "e5", "put",
+               "{\"indicator\":\"hotel_nights\",\"value\":20,\"unit\":\"night\",\"dept\":"
+               "\"production\"}");
+    must_apply(
+        db, "estimates", "e6", "put",
+        "{\"indicator\":\"waste_mixed_kg\",\"value\":300,\"unit\":\"kg\",\"dept\":\"regie\"}");
 }

@@ -64,4 +64,18 @@ struct db *support_db(const char *dir, const char *name);
 /* Canonical text of a JSON value (sorted keys), for equality checks. Caller frees. */
 char *support_canon(const json_t *j);
 
+/*
+ * Pushes one op as the office of production p1 (admin, device "office-1"),
+ * with the carbon validator; returns the ack (caller decrefs).
+ */
+json_t *support_office_op(struct db *db, const char *col, const char *id, const char *kind,
+                          const char *fields);
+
+/*
+ * The reference production of the carbon tests: one reading per indicator
+ * family (with a correction, a void and an odd 2,000 km day) and six
+ * estimates, whose footprint test_carbon.c checks against hand calculations.
+ */
+void support_reference_production(struct db *db);
+
 #endif

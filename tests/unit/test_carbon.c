@@ -22,33 +22,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOW_MS INT64_C(1790000000000)
-
 static char dir[256];
 static struct db *db;
-static long opn;
-
-static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ADMIN};
+static int setup(void **state)
+{
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "c.db");
+    support_reference_production(db);
+    return 0;
+}
 
 static json_t *push_one(const char *col, const char *id, const char *kind, const char *fields)
 {
-    struct sync_opts opts = {.now_ms = NOW_MS, .validate = carbon_validate_op};
-    char hlc[SYNC_HLC_LEN + 1], opid[32];
-    json_error_t err;
-    json_t *f = json_loads(fields, 0, &err), *body, *acks = NULL, *ack;
-
-    if (f == NULL)
-        fail_msg("bad fields in test: %s", err.text);
-    sync_hlc_format(sync_hlc_tick(0, NOW_MS - 1000000 + opn), hlc);
-    snprintf(opid, sizeof(opid), "op-%ld", opn++);
-    body = json_pack("{s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:o}]}", "schema", 1, "device",
-                     "office-1", "ops", "op", opid, "col", col, "id", id, "kind", kind, "hlc", hlc,
-                     "dev", "office-1", "fields", f);
-    assert_int_equal(sync_push(db, &opts, &office, body, &acks, NULL), EP_OK);
-    ack = json_incref(json_array_get(acks, 0));
-    json_decref(acks);
-    json_decref(body);
-    return ack;
+    return support_office_op(db, col, id, kind, fields);
 }
 
 static void add(const char *id, const char *fields)
@@ -59,55 +46,9 @@ static void add(const char *id, const char *fields)
     json_decref(ack);
 }
 
-static void estimate(const char *id, const char *fields)
-{
-    json_t *ack = push_one("estimates", id, "put", fields);
-    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
-    json_decref(ack);
-}
-
 #define R(ind, val, unit, dept)                                                                    \
     "{\"indicator\":\"" ind "\",\"value\":" val ",\"unit\":\"" unit "\",\"dept\":\"" dept          \
     "\",\"at\":\"2026-09-21\"}"
-
-static int setup(void **state)
-{
-    (void)state;
-    support_tmpdir(dir);
-    db = support_db(dir, "c.db");
-    add("r1", R("van_diesel_l", "100", "L", "regie"));
-    add("r2", R("van_diesel_l", "50", "L", "regie"));
-    add("r2c", "{\"indicator\":\"van_diesel_l\",\"value\":60,\"unit\":\"L\",\"dept\":\"regie\","
-               "\"at\":\"2026-09-21\",\"supersedes\":\"r2\"}");
-    add("r3", R("generator_l", "40", "L", "image"));
-    add("r4", R("generator_hours", "10", "h", "image"));
-    add("r5", R("grid_kwh", "1000", "kWh", "image"));
-    add("r6", R("meals_vegetarian", "100", "meal", "catering"));
-    add("r7", R("meals_beef", "10", "meal", "catering"));
-    add("r8", R("hotel_nights", "20", "night", "production"));
-    add("r9", R("waste_wood_kg", "200", "kg", "decor"));
-    add("r10", R("train_tgv_pkm", "10000", "p.km", "production"));
-    add("r11", R("storage_tb_year", "4", "TB.yr", "post"));
-    add("r12", R("paper_kg", "5", "kg", "production"));
-    add("r13", R("van_km", "2000", "km", "regie"));
-    add("r14", R("meals_beef", "5", "meal", "catering"));
-    add("r14v", "{\"void\":true,\"supersedes\":\"r14\"}");
-    estimate("e1",
-             "{\"indicator\":\"van_diesel_l\",\"value\":200,\"unit\":\"L\",\"dept\":\"regie\"}");
-    estimate("e2",
-             "{\"indicator\":\"meals_beef\",\"value\":40,\"unit\":\"meal\",\"dept\":\"catering\"}");
-    estimate(
-        "e3",
-        "{\"indicator\":\"storage_tb_year\",\"value\":2,\"unit\":\"TB.yr\",\"dept\":\"post\"}");
-    estimate("e4",
-             "{\"indicator\":\"grid_kwh\",\"value\":500,\"unit\":\"kWh\",\"dept\":\"image\"}");
-    estimate(
-        "e5",
-        "{\"indicator\":\"hotel_nights\",\"value\":20,\"unit\":\"night\",\"dept\":\"production\"}");
-    estimate("e6",
-             "{\"indicator\":\"waste_mixed_kg\",\"value\":300,\"unit\":\"kg\",\"dept\":\"regie\"}");
-    return 0;
-}
 
 static int teardown(void **state)
 {

@@ -1,0 +1,880 @@
+/*
+ * api_auth.c - identity routes: login, logout, me, members, invites, device
+ * pairing and revocation, the production public key, the audit log.
+ * Each handler authenticates (auth.h), checks the action (authz.h), then
+ * calls identity storage; the rules live in those modules, not here.
+ */
+#include "api.h"
+
+#include "auth.h"
+#include "authz.h"
+#include "err.h"
+#include "identity.h"
+#include "log.h"
+#include "server.h"
+
+#include <qrencode.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define LOGIN_BODY_MAX 4096 /* credentials are small: refuse big bodies before parsing */
+#define SMALL_BODY_MAX 16384
+#define INVITE_TTL_DEFAULT_MIN (24 * 60)
+#define INVITE_TTL_MAX_MIN (7 * 24 * 60)
+#define B64_NOPAD sodium_base64_VARIANT_URLSAFE_NO_PADDING
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* Reads the body (capped) for a state-changing request. */
+static int read_body(struct http_req *r, size_t cap, char **body, size_t *len)
+{
+    return http_read_body(r, cap, body, len);
+}
+
+/* Parses body as a JSON object. Returns 0 or the status of the error sent. */
+static int parse_object(struct http_req *r, const char *body, size_t len, json_t **out)
+{
+    json_error_t err;
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+
+    *out = NULL;
+    if (root == NULL)
+        return http_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+                          err.line, err.column, err.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
+    }
+    *out = root;
+    return 0;
+}
+
+/* The production id in the path (first '*'). Returns 0 or the status sent. */
+static int path_id(struct http_req *r, int n, char *buf, size_t len)
+{
+    if (server_path_param(r, n, buf, len) != EP_OK || !identity_id_valid(buf))
+        return http_error(r, 404, "not_found", NULL, "no such resource");
+    return 0;
+}
+
+/* Makes "<prefix><16 random hex>". */
+static void new_id(const char *prefix, char *buf, size_t len)
+{
+    unsigned char raw[8];
+    char hex[17];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+    snprintf(buf, len, "%s%s", prefix, hex);
+}
+
+/* 1 when the request is addressed to this machine itself, where browsers
+ * accept neither HTTPS-only cookies over http nor need them. */
+static int is_localhost(struct http_req *r)
+{
+    const char *host = mg_get_header(r->conn, "Host");
+    size_t n;
+
+    if (host == NULL)
+        return 0;
+    n = strcspn(host, host[0] == '[' ? "]" : ":");
+    if (host[0] == '[')
+        return strncmp(host, "[::1]", 5) == 0;
+    return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+           (n == 9 && strncmp(host, "127.0.0.1", 9) == 0);
+}
+
+/* Sends body (stolen) with an extra Set-Cookie header. */
+static int send_with_cookie(struct http_req *r, int status, json_t *body, const char *cookie)
+{
+    char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+    char clen[32];
+
+    json_decref(body);
+    if (text == NULL)
+        return http_error(r, 500, "internal", NULL, "out of memory");
+    snprintf(clen, sizeof(clen), "%zu", strlen(text));
+    mg_response_header_start(r->conn, status);
+    mg_response_header_add(r->conn, "Content-Type", "application/json; charset=utf-8", -1);
+    mg_response_header_add(r->conn, "Content-Length", clen, -1);
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    mg_response_header_add(r->conn, "Set-Cookie", cookie, -1);
+    http_security_headers(r->conn);
+    mg_response_header_send(r->conn);
+    mg_write(r->conn, text, strlen(text));
+    free(text);
+    return status;
+}
+
+/* {"account":{...},"memberships":[...],"csrf":"..."} for account_id. */
+static json_t *me_body(struct http_req *r, const char *account_id, const char *csrf)
+{
+    struct identity_account acc;
+    json_t *ms = NULL;
+
+    if (identity_account_by_id(r->db, account_id, &acc) != EP_OK ||
+        identity_memberships(r->db, account_id, &ms) != EP_OK)
+        return NULL;
+    return json_pack("{s:{s:s, s:s, s:s}, s:o, s:s}", "account", "id", acc.id, "email", acc.email,
+                     "name", acc.name, "memberships", ms, "csrf", csrf);
+}
+
+/* ---- login, logout, me ------------------------------------------------ */
+
+int api_auth_login(struct http_req *r)
+{
+    char *body = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *email = NULL, *pw = NULL;
+    size_t pwlen = 0;
+    struct auth_login_result res;
+    char cookie[160];
+    int64_t now = server_now_ms();
+    int status, rc;
+
+    memset(&res, 0, sizeof(res));
+    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    if (status != 0)
+        goto out;
+    status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%}", "email", &email, "password", &pw,
+                       &pwlen) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL) {
+        auth_audit(r, NULL, NULL, "login.malformed", "email of %zu bytes", strlen(email));
+        status = http_error(r, 400, "invalid_request", "email", "not an email address");
+        goto out;
+    }
+    if (pwlen == 0 || pwlen > AUTH_PASSWORD_MAX || strlen(pw) != pwlen) {
+        auth_audit(r, NULL, NULL, "login.malformed", "password of %zu bytes", pwlen);
+        status = http_error(r, 400, "invalid_request", "password",
+                            "the password must be 1 to %d bytes without NUL", AUTH_PASSWORD_MAX);
+        goto out;
+    }
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, now, &res);
+    if (rc == EP_EBUSY) {
+        status = http_error(r, 503, "busy", NULL, "too many sign-ins at once; retry in a second");
+        goto out;
+    }
+    if (rc == EP_EFORBIDDEN) {
+        auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
+                   res.account_id, (long long)(res.retry_after_ms / 1000));
+        status = http_error(r, 429, "too_many_attempts", NULL,
+                            "too many failed sign-ins; try again in %lld seconds",
+                            (long long)((res.retry_after_ms + 999) / 1000));
+        goto out;
+    }
+    if (rc == EP_EAUTH) {
+        struct auth_principal who;
+        memset(&who, 0, sizeof(who));
+        snprintf(who.account_id, sizeof(who.account_id), "%s", res.account_id);
+        auth_audit(r, &who, NULL, "login.failed", "%s (failure %d)",
+                   res.account_id[0] != '\0' ? "wrong password" : "unknown email", res.failures);
+        status = http_error(r, 401, "invalid_credentials", NULL, "wrong email or password");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot sign in: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    {
+        struct auth_principal who;
+        memset(&who, 0, sizeof(who));
+        snprintf(who.account_id, sizeof(who.account_id), "%s", res.account_id);
+        auth_audit(r, &who, NULL, "login.ok", "session opened");
+    }
+    snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, is_localhost(r) ? "" : "; Secure");
+    status = send_with_cookie(r, 200, me_body(r, res.account_id, res.csrf), cookie);
+out:
+    sodium_memzero(&res, sizeof(res));
+    if (body != NULL) {
+        sodium_memzero(body, len); /* it held the password */
+        free(body);
+    }
+    json_decref(root);
+    return status;
+}
+
+int api_auth_logout(struct http_req *r)
+{
+    struct auth_principal p;
+    char cookie[128];
+    int status = auth_request_in(r, NULL, 0, NULL, 0, &p);
+
+    if (status != 0)
+        return status;
+    (void)auth_session_end(r);
+    auth_audit(r, &p, NULL, "logout", "session closed");
+    snprintf(cookie, sizeof(cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+             AUTH_COOKIE, is_localhost(r) ? "" : "; Secure");
+    return send_with_cookie(r, 200, json_pack("{s:b}", "signed_out", 1), cookie);
+}
+
+int api_auth_me(struct http_req *r)
+{
+    struct auth_principal p;
+    char csrf[64];
+    int status = auth_request_in(r, NULL, 0, NULL, 0, &p);
+
+    if (status != 0)
+        return status;
+    if (p.is_device)
+        return http_error(r, 400, "office_only", NULL,
+                          "/auth/me describes office sessions; phones know their pairing");
+    if (auth_session_csrf(r, csrf, sizeof(csrf)) != EP_OK)
+        return http_error(r, 401, "invalid_session", NULL, "the session ended");
+    return http_json_new(r, 200, me_body(r, p.account_id, csrf));
+}
+
+/* ---- members ---------------------------------------------------------- */
+
+/* Authenticates a production-scoped route and checks action. body may be
+ * NULL. On success returns 0 and fills prod and p. */
+static int scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
+                  char *prod, size_t prodlen, struct auth_principal *p)
+{
+    int status = path_id(r, 0, prod, prodlen);
+
+    if (status == 0)
+        status = auth_request_in(r, body, len, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, action);
+    return status;
+}
+
+static json_t *member_json(const struct identity_member *m)
+{
+    return json_pack("{s:s, s:s, s:s, s:i, s:s, s:o}", "id", m->id, "name", m->name, "department",
+                     m->department, "level", m->level, "role", identity_role_name(m->role),
+                     "account_id", m->account_id[0] ? json_string(m->account_id) : json_null());
+}
+
+int api_members_list(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    json_t *list = NULL;
+    size_t i;
+    json_t *m;
+    int status = scoped(r, NULL, 0, AUTHZ_MEMBERS_READ, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = identity_members_list(r->db, prod, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot list members");
+    /* Addresses are personal: only administrators see them. */
+    if (p.role != SYNC_ROLE_ADMIN) {
+        json_array_foreach(list, i, m)
+        {
+            json_object_del(m, "email");
+        }
+    }
+    return http_json_new(r, 200, json_pack("{s:o}", "members", list));
+}
+
+/* Validates the member fields shared by create and update. */
+static int check_member_fields(struct http_req *r, const char *name, const char *dept, int level)
+{
+    if (name != NULL && (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX))
+        return http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
+                          IDENTITY_NAME_MAX);
+    if (dept != NULL && (!identity_id_valid(dept) || strlen(dept) > IDENTITY_DEPT_MAX))
+        return http_error(r, 400, "invalid_request", "department",
+                          "department must be an identifier of at most %d characters",
+                          IDENTITY_DEPT_MAX);
+    if (level < 0 || level > 9)
+        return http_error(r, 400, "invalid_request", "level", "level must be 0 to 9");
+    return 0;
+}
+
+/* Finds or creates the office account for email; *created says which. */
+static int member_account(struct http_req *r, const char *email, const char *password, size_t pwlen,
+                          const char *name, char *account_id, size_t idlen)
+{
+    struct identity_account a;
+    int rc = identity_account_by_email(r->db, email, &a);
+
+    if (rc == EP_OK) {
+        snprintf(account_id, idlen, "%s", a.id);
+        return 0;
+    }
+    if (rc != EP_ENOTFOUND)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read accounts");
+    if (password == NULL)
+        return http_error(r, 400, "invalid_request", "password",
+                          "no account has this email: give an initial password to create one");
+    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(password) != pwlen)
+        return http_error(r, 400, "invalid_request", "password",
+                          "the password must be %d to %d bytes", AUTH_PASSWORD_MIN,
+                          AUTH_PASSWORD_MAX);
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
+        return http_error(r, 400, "invalid_request", "email", "not an email address");
+    memset(&a, 0, sizeof(a));
+    new_id("a-", a.id, sizeof(a.id));
+    snprintf(a.email, sizeof(a.email), "%s", email);
+    snprintf(a.name, sizeof(a.name), "%s", name);
+    if (auth_hash_acquire(r->app->auth) != EP_OK)
+        return http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
+    rc = auth_hash_password(password, pwlen, a.pw_hash);
+    auth_hash_release(r->app->auth);
+    if (rc == EP_OK)
+        rc = identity_account_create(r->db, &a, server_now_ms());
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot create account");
+    snprintf(account_id, idlen, "%s", a.id);
+    return 0;
+}
+
+int api_members_create(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    char *body = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *name = NULL, *dept = NULL, *role = NULL, *email = NULL, *pw = NULL;
+    size_t pwlen = 0;
+    int level = 3;
+    struct identity_member m;
+    int status, rc;
+
+    memset(&m, 0, sizeof(m));
+    status = read_body(r, SMALL_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s, s?s%}", "name", &name,
+                       "department", &dept, "role", &role, "level", &level, "email", &email,
+                       "password", &pw, &pwlen) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    status = check_member_fields(r, name, dept, level);
+    if (status != 0)
+        goto out;
+    if (identity_role_parse(role, &m.role) != EP_OK) {
+        status = http_error(r, 400, "invalid_request", "role",
+                            "role must be admin, eco_referent, dept_head, crew or viewer");
+        goto out;
+    }
+    if (email != NULL) {
+        status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
+        if (status != 0)
+            goto out;
+    }
+    new_id("m-", m.id, sizeof(m.id));
+    snprintf(m.production_id, sizeof(m.production_id), "%s", prod);
+    snprintf(m.name, sizeof(m.name), "%s", name);
+    snprintf(m.department, sizeof(m.department), "%s", dept);
+    m.level = level;
+    rc = identity_member_create(r->db, &m, server_now_ms());
+    if (rc == EP_ECONFLICT) {
+        status = http_error(r, 409, "already_member", "email",
+                            "this account is already a member of the production");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot create member");
+        goto out;
+    }
+    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s", m.id, identity_role_name(m.role),
+               m.department);
+    status = http_json_new(r, 201, member_json(&m));
+out:
+    if (body != NULL) {
+        sodium_memzero(body, len);
+        free(body);
+    }
+    json_decref(root);
+    return status;
+}
+
+/* Refuses to leave a production without an administrator. */
+static int keeps_an_admin(struct http_req *r, const struct identity_member *before, int still_admin)
+{
+    int admins = 0;
+
+    if (before->role != SYNC_ROLE_ADMIN || still_admin)
+        return 0;
+    if (identity_count_admins(r->db, before->production_id, &admins) != EP_OK)
+        return http_error(r, 500, "internal", NULL, "cannot count administrators");
+    if (admins <= 1)
+        return http_error(r, 409, "last_admin", "role",
+                          "the production must keep at least one administrator");
+    return 0;
+}
+
+int api_members_update(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
+    char *body = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *name = NULL, *dept = NULL, *role = NULL;
+    int level = -1;
+    struct identity_member m;
+    enum sync_role old_role;
+    int status, rc;
+
+    status = read_body(r, SMALL_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = path_id(r, 1, mid, sizeof(mid));
+    if (status == 0)
+        status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s?s, s?s, s?s, s?i}", "name", &name,
+                       "department", &dept, "role", &role, "level", &level) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    rc = identity_member_get(r->db, prod, mid, &m);
+    if (rc != EP_OK || m.removed_at != 0) {
+        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+        goto out;
+    }
+    status = check_member_fields(r, name, dept, level < 0 ? m.level : level);
+    if (status != 0)
+        goto out;
+    old_role = m.role;
+    if (role != NULL && identity_role_parse(role, &m.role) != EP_OK) {
+        status = http_error(r, 400, "invalid_request", "role",
+                            "role must be admin, eco_referent, dept_head, crew or viewer");
+        goto out;
+    }
+    {
+        struct identity_member before = m;
+        before.role = old_role;
+        status = keeps_an_admin(r, &before, m.role == SYNC_ROLE_ADMIN);
+        if (status != 0)
+            goto out;
+    }
+    if (name != NULL)
+        snprintf(m.name, sizeof(m.name), "%s", name);
+    if (dept != NULL)
+        snprintf(m.department, sizeof(m.department), "%s", dept);
+    if (level >= 0)
+        m.level = level;
+    rc = identity_member_update(r->db, &m);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot update member");
+        goto out;
+    }
+    if (old_role != m.role)
+        auth_audit(r, &p, NULL, "member.role_changed", "%s: %s -> %s", m.id,
+                   identity_role_name(old_role), identity_role_name(m.role));
+    else
+        auth_audit(r, &p, NULL, "member.updated", "%s", m.id);
+    status = http_json_new(r, 200, member_json(&m));
+out:
+    free(body);
+    json_decref(root);
+    return status;
+}
+
+int api_members_delete(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
+    struct identity_member m;
+    int status = scoped(r, NULL, 0, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = path_id(r, 1, mid, sizeof(mid));
+    if (status != 0)
+        return status;
+    rc = identity_member_get(r->db, prod, mid, &m);
+    if (rc != EP_OK || m.removed_at != 0)
+        return http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+    status = keeps_an_admin(r, &m, 0);
+    if (status != 0)
+        return status;
+    rc = identity_member_remove(r->db, prod, mid, server_now_ms());
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot remove member");
+    auth_audit(r, &p, NULL, "member.removed", "%s (%s), devices revoked", m.id,
+               identity_role_name(m.role));
+    return http_json_new(r, 200, json_pack("{s:s}", "removed", mid));
+}
+
+/* ---- invites and pairing ---------------------------------------------- */
+
+/*
+ * The QR code of text as an SVG document (new string, free()), one path of
+ * horizontal runs so a 40x40 code stays a few kilobytes. NULL on failure.
+ */
+static char *qr_svg(const char *text)
+{
+    QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    char *svg = NULL;
+    size_t cap, used = 0;
+    int w, n;
+
+    if (q == NULL)
+        return NULL;
+    w = q->width;
+    /* Each run costs at most ~24 bytes and a row holds at most w/2+1 runs. */
+    cap = (size_t)w * (size_t)(w / 2 + 1) * 24 + 512;
+    svg = malloc(cap);
+    if (svg == NULL)
+        goto out;
+    n = snprintf(svg, cap,
+                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                 "shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+                 "<path fill=\"#000\" d=\"",
+                 w + 8, w + 8, w + 8, w + 8);
+    used = (size_t)n;
+    for (int y = 0; y < w; y++) {
+        for (int x = 0; x < w;) {
+            int run = 0;
+            while (x + run < w && (q->data[y * w + x + run] & 1))
+                run++;
+            if (run > 0) {
+                n = snprintf(svg + used, cap - used, "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
+                if (n < 0 || (size_t)n >= cap - used) {
+                    free(svg);
+                    svg = NULL;
+                    goto out;
+                }
+                used += (size_t)n;
+                x += run;
+            } else {
+                x++;
+            }
+        }
+    }
+    n = snprintf(svg + used, cap - used, "\"/></svg>");
+    if (n < 0 || (size_t)n >= cap - used) {
+        free(svg);
+        svg = NULL;
+    }
+out:
+    QRcode_free(q);
+    return svg;
+}
+
+/* The origin for links: this request's Host if it is a plain host[:port]. */
+static void origin(struct http_req *r, char *buf, size_t len)
+{
+    const char *host = mg_get_header(r->conn, "Host");
+    int ok = host != NULL && host[0] != '\0' && strlen(host) < 200;
+
+    for (const char *c = host; ok && *c != '\0'; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == ':' || *c == '[' || *c == ']'))
+            ok = 0;
+    }
+    snprintf(buf, len, "%s://%s", ok && is_localhost(r) ? "http" : "https",
+             ok ? host : "localhost");
+}
+
+int api_invites_create(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    char *body = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *member_id = NULL;
+    int ttl = INVITE_TTL_DEFAULT_MIN;
+    struct identity_member m;
+    unsigned char raw[32], h[32];
+    char code[48], link[512], org[256];
+    char *svg = NULL;
+    int64_t now = server_now_ms(), expires;
+    int status, rc;
+
+    status = read_body(r, SMALL_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = scoped(r, body, len, AUTHZ_INVITE, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s?i}", "member_id", &member_id,
+                       "ttl_minutes", &ttl) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (ttl < 1 || ttl > INVITE_TTL_MAX_MIN) {
+        status = http_error(r, 400, "invalid_request", "ttl_minutes", "ttl_minutes must be 1 to %d",
+                            INVITE_TTL_MAX_MIN);
+        goto out;
+    }
+    if (!identity_id_valid(member_id) || identity_member_get(r->db, prod, member_id, &m) != EP_OK ||
+        m.removed_at != 0) {
+        status = http_error(r, 404, "not_found", "member_id", "no member '%s' on this production",
+                            member_id);
+        goto out;
+    }
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(code, sizeof(code), raw, sizeof(raw), B64_NOPAD);
+    sodium_memzero(raw, sizeof(raw));
+    crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), NULL, 0);
+    expires = now + (int64_t)ttl * 60000;
+    rc = identity_invite_create(r->db, h, m.id, prod, p.account_id, now, expires);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot store invite");
+        goto out;
+    }
+    /* The code rides in the fragment: browsers never send it to a server or
+     * put it in a Referer, so it stays out of every log. */
+    origin(r, org, sizeof(org));
+    snprintf(link, sizeof(link), "%s/#pair=%s", org, code);
+    svg = qr_svg(link);
+    if (svg == NULL) {
+        status = http_error(r, 500, "internal", NULL, "cannot draw the QR code");
+        goto out;
+    }
+    auth_audit(r, &p, NULL, "invite.created", "for %s, %d min", m.id, ttl);
+    status =
+        http_json_new(r, 201,
+                      json_pack("{s:s, s:s, s:s, s:s, s:I}", "code", code, "link", link, "qr_svg",
+                                svg, "member_id", m.id, "expires_at", (json_int_t)expires));
+out:
+    sodium_memzero(code, sizeof(code));
+    free(svg);
+    free(body);
+    json_decref(root);
+    return status;
+}
+
+static json_t *key_json(const char *production_id, const struct identity_prodkey *k)
+{
+    char pk[64];
+    sodium_bin2base64(pk, sizeof(pk), k->public_key, sizeof(k->public_key), B64_NOPAD);
+    return json_pack("{s:s, s:s, s:s, s:s}", "production_id", production_id, "alg", "Ed25519",
+                     "key_id", k->key_id, "public_key", pk);
+}
+
+int api_devices_pair(struct http_req *r)
+{
+    static const char *const why[] = {
+        [IDENTITY_INVITE_UNKNOWN] = "invite_unknown",
+        [IDENTITY_INVITE_EXPIRED] = "invite_expired",
+        [IDENTITY_INVITE_USED] = "invite_used",
+        [IDENTITY_INVITE_NO_MEMBER] = "member_removed",
+        [IDENTITY_INVITE_KEY_TAKEN] = "key_taken",
+    };
+    char *body = NULL;
+    size_t len = 0, pklen = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *code = NULL, *pk = NULL, *name = NULL;
+    unsigned char h[32];
+    struct identity_device dev;
+    struct identity_member m;
+    struct identity_prodkey key;
+    enum identity_invite_result res = IDENTITY_INVITE_OK;
+    struct auth_principal who;
+    int status, rc;
+
+    memset(&dev, 0, sizeof(dev));
+    memset(&who, 0, sizeof(who));
+    status = read_body(r, SMALL_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s}", "code", &code, "public_key",
+                       &pk, "name", &name) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (strlen(code) != 43 ||
+        strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43) {
+        auth_audit(r, NULL, NULL, "pair.refused", "malformed code");
+        status = http_error(r, 400, "malformed_credentials", "code",
+                            "the pairing code must be 43 base64url characters");
+        goto out;
+    }
+    if (strlen(pk) != 43 ||
+        sodium_base642bin(dev.public_key, sizeof(dev.public_key), pk, strlen(pk), NULL, &pklen,
+                          NULL, B64_NOPAD) != 0 ||
+        pklen != 32 || crypto_core_ed25519_is_valid_point(dev.public_key) != 1) {
+        status = http_error(r, 400, "invalid_request", "public_key",
+                            "public_key must be a 32-byte Ed25519 public key in base64url");
+        goto out;
+    }
+    if (strlen(name) == 0 || strlen(name) > 100) {
+        status = http_error(r, 400, "invalid_request", "name", "name must be 1 to 100 bytes");
+        goto out;
+    }
+    new_id("d-", dev.id, sizeof(dev.id));
+    snprintf(dev.name, sizeof(dev.name), "%s", name);
+    crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), NULL, 0);
+    rc = identity_invite_redeem(r->db, h, server_now_ms(), &dev, &res);
+    if (rc == EP_EAUTH) {
+        int st = res == IDENTITY_INVITE_KEY_TAKEN   ? 409
+                 : res == IDENTITY_INVITE_NO_MEMBER ? 403
+                                                    : 401;
+        snprintf(who.production_id, sizeof(who.production_id), "%s", dev.production_id);
+        snprintf(who.member_id, sizeof(who.member_id), "%s", dev.member_id);
+        auth_audit(r, &who, NULL, "pair.refused", "%s", why[res]);
+        status = http_error(r, st, why[res],
+                            res == IDENTITY_INVITE_KEY_TAKEN ? "public_key" : "code", "%s",
+                            res == IDENTITY_INVITE_EXPIRED     ? "this invite has expired"
+                            : res == IDENTITY_INVITE_USED      ? "this invite was already used"
+                            : res == IDENTITY_INVITE_NO_MEMBER ? "the invited member was removed"
+                            : res == IDENTITY_INVITE_KEY_TAKEN ? "this key is already paired"
+                                                               : "unknown invite code");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot pair: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    snprintf(who.production_id, sizeof(who.production_id), "%s", dev.production_id);
+    snprintf(who.member_id, sizeof(who.member_id), "%s", dev.member_id);
+    snprintf(who.device_id, sizeof(who.device_id), "%s", dev.id);
+    auth_audit(r, &who, NULL, "device.paired", "%s", dev.name);
+    rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
+    if (rc == EP_OK)
+        rc = auth_production_key(r->app->auth, r->db, dev.production_id, &key);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "paired, but: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    status = http_json_new(
+        r, 201,
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o}", "device_id", dev.id, "member_id",
+                  m.id, "member_name", m.name, "production_id", dev.production_id, "role",
+                  identity_role_name(m.role), "department", m.department, "counter", 0,
+                  "production_key", key_json(dev.production_id, &key)));
+out:
+    free(body);
+    json_decref(root);
+    return status;
+}
+
+/* ---- devices, key, audit ---------------------------------------------- */
+
+int api_devices_list(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    json_t *list = NULL;
+    int status = scoped(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = identity_devices_list(r->db, prod, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot list devices");
+    return http_json_new(r, 200, json_pack("{s:o}", "devices", list));
+}
+
+int api_devices_revoke(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1], did[IDENTITY_ID_MAX + 1];
+    char *body = NULL;
+    size_t len = 0;
+    int64_t now = server_now_ms();
+    int status, rc;
+
+    /* The body is ignored, but read so a session's CSRF-checked POST and a
+     * signed one see the same bytes. */
+    status = r->ri->content_length > 0 ? read_body(r, SMALL_BODY_MAX, &body, &len) : 0;
+    if (status == 0)
+        status = scoped(r, body, len, AUTHZ_DEVICES_REVOKE, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = path_id(r, 1, did, sizeof(did));
+    if (status != 0)
+        goto out;
+    rc = identity_device_revoke(r->db, prod, did, now);
+    if (rc == EP_ENOTFOUND) {
+        status =
+            http_error(r, 404, "not_found", NULL, "no active device '%s' on this production", did);
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot revoke");
+        goto out;
+    }
+    {
+        struct auth_principal target = p;
+        snprintf(target.device_id, sizeof(target.device_id), "%s", did);
+        auth_audit(r, &target, NULL, "device.revoked", "by member %s", p.member_id);
+    }
+    status =
+        http_json_new(r, 200, json_pack("{s:s, s:I}", "id", did, "revoked_at", (json_int_t)now));
+out:
+    free(body);
+    return status;
+}
+
+int api_production_key(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    struct identity_prodkey k;
+    int status = scoped(r, NULL, 0, AUTHZ_KEY_READ, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = auth_production_key(r->app->auth, r->db, prod, &k);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), rc == EP_ENOTFOUND ? "not_found" : "internal",
+                          NULL, "no key for this production");
+    return http_json_new(r, 200, key_json(prod, &k));
+}
+
+int api_audit_list(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    char v[32];
+    long long before = 0, limit = 100;
+    json_t *list = NULL;
+    const char *qs = r->ri->query_string;
+    int status = scoped(r, NULL, 0, AUTHZ_AUDIT_READ, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    if (qs != NULL) {
+        char *end = NULL;
+        if (mg_get_var(qs, strlen(qs), "limit", v, sizeof(v)) > 0) {
+            limit = strtoll(v, &end, 10);
+            if (end == v || *end != '\0' || limit < 1 || limit > 500)
+                return http_error(r, 400, "invalid_request", "limit", "limit must be 1 to 500");
+        }
+        if (mg_get_var(qs, strlen(qs), "before", v, sizeof(v)) > 0) {
+            before = strtoll(v, &end, 10);
+            if (end == v || *end != '\0' || before < 1)
+                return http_error(r, 400, "invalid_request", "before",
+                                  "before must be an event id");
+        }
+    }
+    rc = identity_audit_list(r->db, prod, before, (int)limit, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the audit log");
+    return http_json_new(r, 200, json_pack("{s:o}", "events", list));
+}

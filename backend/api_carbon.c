@@ -1,0 +1,210 @@
+/*
+ * api_carbon.c - indicators and the carbon footprint (C7, C8): the catalogue,
+ * the footprint as JSON, CSV and XLSX, the provisional/final comparison and
+ * the readings flagged for review. Every member of a production may read them.
+ */
+#include "api.h"
+
+#include "auth.h"
+#include "carbon.h"
+#include "err.h"
+#include "export.h"
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Authenticates a read of the production named by the path's first '*'. */
+static int reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p)
+{
+    int status;
+
+    if (server_path_param(r, 0, prod, len) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, AUTHZ_SYNC_PULL);
+    return status;
+}
+
+/* kind=final|provisional (default final), factors=N (default latest). */
+static int footprint_params(struct http_req *r, enum carbon_kind *kind, int *version)
+{
+    const char *q = r->ri->query_string;
+    char v[32];
+
+    *kind = CARBON_FINAL;
+    *version = 0;
+    if (q == NULL)
+        return 0;
+    if (mg_get_var(q, strlen(q), "kind", v, sizeof(v)) >= 0) {
+        if (strcmp(v, "final") == 0)
+            *kind = CARBON_FINAL;
+        else if (strcmp(v, "provisional") == 0)
+            *kind = CARBON_PROVISIONAL;
+        else
+            return http_error(r, 400, "invalid_request", "kind",
+                              "kind must be \"final\" or \"provisional\"");
+    }
+    if (mg_get_var(q, strlen(q), "factors", v, sizeof(v)) >= 0) {
+        char *end = NULL;
+        long n = strtol(v, &end, 10);
+        if (end == v || *end != '\0' || n < 1 || n > 100000)
+            return http_error(r, 400, "invalid_request", "factors",
+                              "factors must be a factor set version number");
+        *version = (int)n;
+    }
+    return 0;
+}
+
+static int compute(struct http_req *r, const char *prod, enum carbon_kind kind, int version,
+                   json_t **fp)
+{
+    int rc = carbon_footprint(r->db, prod, kind, version, fp);
+    if (rc == EP_ENOTFOUND)
+        return http_error(r, 404, "not_found", "factors", "no factor set version %d", version);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute: %s",
+                          ep_strerror(rc));
+    return 0;
+}
+
+int api_indicators(struct http_req *r)
+{
+    struct auth_principal p;
+    json_t *list = NULL;
+    int status = auth_request_in(r, NULL, 0, NULL, 0, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = carbon_catalogue(r->db, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the catalogue");
+    return http_json_new(r, 200, json_pack("{s:o}", "indicators", list));
+}
+
+int api_footprint(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80];
+    enum carbon_kind kind;
+    int version;
+    json_t *fp = NULL;
+    int status = reader(r, prod, sizeof(prod), &p);
+
+    if (status == 0)
+        status = footprint_params(r, &kind, &version);
+    if (status == 0)
+        status = compute(r, prod, kind, version, &fp);
+    if (status != 0)
+        return status;
+    return http_json_new(r, 200, fp);
+}
+
+int api_footprint_compare(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80];
+    json_t *cmp = NULL;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = carbon_compare(r->db, prod, &cmp);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
+    return http_json_new(r, 200, cmp);
+}
+
+int api_readings_flagged(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80];
+    json_t *list = NULL;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = carbon_flagged(r->db, prod, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read readings");
+    return http_json_new(r, 200, json_pack("{s:o}", "flagged", list));
+}
+
+/* Sends a download with its type and file name. */
+static int send_file(struct http_req *r, const char *type, const char *name, const char *data,
+                     size_t len)
+{
+    char clen[32], disp[160];
+
+    snprintf(clen, sizeof(clen), "%zu", len);
+    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+    mg_response_header_start(r->conn, 200);
+    mg_response_header_add(r->conn, "Content-Type", type, -1);
+    mg_response_header_add(r->conn, "Content-Length", clen, -1);
+    mg_response_header_add(r->conn, "Content-Disposition", disp, -1);
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    http_security_headers(r->conn);
+    mg_response_header_send(r->conn);
+    if (strcmp(r->ri->request_method, "HEAD") != 0)
+        mg_write(r->conn, data, len);
+    return 200;
+}
+
+int api_footprint_csv(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], name[128];
+    enum carbon_kind kind;
+    int version;
+    json_t *fp = NULL;
+    char *csv = NULL;
+    size_t len = 0;
+    int status = reader(r, prod, sizeof(prod), &p);
+
+    if (status == 0)
+        status = footprint_params(r, &kind, &version);
+    if (status == 0)
+        status = compute(r, prod, kind, version, &fp);
+    if (status != 0)
+        return status;
+    if (carbon_csv(fp, &csv, &len) != EP_OK) {
+        json_decref(fp);
+        return http_error(r, 500, "internal", NULL, "cannot write the CSV");
+    }
+    snprintf(name, sizeof(name), "bilan-%s-%s.csv",
+             kind == CARBON_FINAL ? "definitif" : "previsionnel", prod);
+    status = send_file(r, "text/csv; charset=utf-8", name, csv, len);
+    free(csv);
+    json_decref(fp);
+    return status;
+}
+
+int api_footprint_xlsx(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], name[128];
+    json_t *cmp = NULL;
+    char *xlsx = NULL;
+    size_t len = 0;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = carbon_compare(r->db, prod, &cmp);
+    if (rc == EP_OK)
+        rc = export_footprint_xlsx(cmp, prod, r->app->cfg->data_dir, &xlsx, &len);
+    json_decref(cmp);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the workbook");
+    snprintf(name, sizeof(name), "bilan-carbone-%s.xlsx", prod);
+    status = send_file(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name,
+                       xlsx, len);
+    free(xlsx);
+    return status;
+}

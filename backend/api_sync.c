@@ -1,0 +1,371 @@
+/*
+ * api_sync.c - the sync endpoints (docs/sync-protocol.md): push, pull,
+ * conflicts and their resolution, quarantine. Parse, authenticate, call the
+ * engine, answer; the merge rules live in sync/ only.
+ */
+#include "api.h"
+
+#include "auth.h"
+#include "authz.h"
+#include "carbon.h"
+#include "err.h"
+#include "log.h"
+#include "server.h"
+#include "sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The actor for p; office sessions act as device "office-<account>". */
+static void actor_for(const struct auth_principal *p, struct sync_actor *a, char *dev, size_t len)
+{
+    auth_actor(p, a);
+    if (!p->is_device) {
+        snprintf(dev, len, "office-%s", p->account_id);
+        a->device_id = dev;
+    }
+}
+
+static void opts_now(struct sync_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->now_ms = server_now_ms();
+    o->authorize = authz_sync_op;
+    o->can_read = authz_sync_read;
+    o->validate = carbon_validate_op; /* readings: known indicator, its unit */
+}
+
+/* Storage failures of a whole request: nothing was applied, retry later. */
+static int storage_error(struct http_req *r, int rc)
+{
+    if (rc == EP_EFULL)
+        return http_error(r, 503, "storage_full", NULL,
+                          "the server's disk is full; nothing was applied, retry later");
+    if (rc == EP_EBUSY)
+        return http_error(r, 503, "busy", NULL, "the database is busy; retry later");
+    return http_error(r, http_status_for(rc), "internal", NULL, "storage error: %s",
+                      ep_strerror(rc));
+}
+
+int api_sync_push(struct http_req *r)
+{
+    struct auth_principal p;
+    struct sync_actor actor;
+    struct sync_opts opts;
+    char dev[80], err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
+    char *body = NULL;
+    size_t len = 0;
+    json_t *push = NULL, *acks = NULL;
+    size_t cap =
+        r->app->cfg->max_body < SYNC_MAX_PUSH_BYTES ? r->app->cfg->max_body : SYNC_MAX_PUSH_BYTES;
+    int status, rc;
+
+    status = http_read_body(r, cap, &body, &len);
+    if (status != 0)
+        return status;
+    status = auth_request(r, body, len, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_SYNC_PUSH);
+    if (status != 0)
+        goto out;
+    rc = sync_decode_push(body, len, &push, err, sizeof(err), field, sizeof(field));
+    if (rc == EP_ETOOBIG) {
+        status = http_error(r, 413, "too_many_ops", field[0] ? field : NULL, "%s", err);
+        goto out;
+    }
+    if (rc == EP_ESCHEMA) {
+        status = http_error(r, 409, "schema_unsupported", "schema", "%s", err);
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status =
+            http_error(r, 400, strstr(err, "malformed JSON") ? "malformed_json" : "invalid_request",
+                       field[0] ? field : NULL, "%s", err);
+        goto out;
+    }
+    actor_for(&p, &actor, dev, sizeof(dev));
+    opts_now(&opts);
+    rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
+    if (rc == EP_EFORBIDDEN) {
+        status = http_error(r, 403, "wrong_device", "device",
+                            "this push is signed by device '%s' but names another device",
+                            actor.device_id);
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
+    {
+        size_t i;
+        json_t *ack;
+        json_array_foreach(acks, i, ack)
+        {
+            const char *code = json_string_value(json_object_get(ack, "code"));
+            if (code != NULL && strcmp(code, "forbidden") == 0)
+                auth_audit(r, &p, NULL, "sync.refused", "op %s: %s",
+                           json_string_value(json_object_get(ack, "op")),
+                           json_string_value(json_object_get(ack, "reason")));
+        }
+    }
+    auth_note_sync(r, &p); /* the office's device list shows the last sync */
+    status = http_json_new(
+        r, 200, json_pack("{s:i, s:s, s:O}", "schema", SYNC_PROTOCOL, "hlc", hlc, "results", acks));
+out:
+    json_decref(acks);
+    json_decref(push);
+    free(body);
+    return status;
+}
+
+/* Reads query parameter name into buf; 0 found, 1 absent, -1 too long. */
+static int query_var(const struct http_req *r, const char *name, char *buf, size_t len)
+{
+    const char *q = r->ri->query_string;
+    int n;
+
+    buf[0] = '\0';
+    if (q == NULL)
+        return 1;
+    n = mg_get_var(q, strlen(q), name, buf, len);
+    if (n == -1)
+        return 1;
+    return n < 0 ? -1 : 0;
+}
+
+/* Refuses query parameters outside allowed (NULL-terminated). */
+static int check_query(struct http_req *r, const char *const *allowed)
+{
+    const char *q = r->ri->query_string;
+
+    while (q != NULL && *q != '\0') {
+        size_t n = strcspn(q, "=&");
+        int ok = 0;
+        for (const char *const *a = allowed; *a != NULL; a++) {
+            if (strlen(*a) == n && strncmp(*a, q, n) == 0)
+                ok = 1;
+        }
+        if (!ok)
+            return http_error(r, 400, "invalid_request", NULL, "unknown query parameter '%.*s'",
+                              (int)(n > 40 ? 40 : n), q);
+        q = strchr(q, '&');
+        if (q != NULL)
+            q++;
+    }
+    return 0;
+}
+
+int api_sync_pull(struct http_req *r)
+{
+    static const char *const allowed[] = {"schema", "cursor", "limit", NULL};
+    struct auth_principal p;
+    struct sync_actor actor;
+    struct sync_opts opts;
+    char dev[80], schema[16], cursor[160], limit_s[16], err[256] = "";
+    char *text = NULL, *end = NULL;
+    size_t len = 0;
+    long limit = SYNC_PULL_DEFAULT;
+    int status, rc;
+
+    status = auth_request(r, NULL, 0, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status == 0)
+        status = check_query(r, allowed);
+    if (status != 0)
+        return status;
+    if (query_var(r, "schema", schema, sizeof(schema)) != 0)
+        return http_error(r, 400, "invalid_request", "schema", "the query must carry schema=%d",
+                          SYNC_PROTOCOL);
+    if (strcmp(schema, "1") != 0)
+        return http_error(r, 409, "schema_unsupported", "schema",
+                          "protocol schema %s is not supported; this server speaks %d", schema,
+                          SYNC_PROTOCOL);
+    if (query_var(r, "cursor", cursor, sizeof(cursor)) < 0)
+        return http_error(r, 400, "invalid_cursor", "cursor", "cursor is too long");
+    rc = query_var(r, "limit", limit_s, sizeof(limit_s));
+    if (rc == 0) {
+        limit = strtol(limit_s, &end, 10);
+        if (end == limit_s || *end != '\0' || limit < 1 || limit > SYNC_PULL_MAX)
+            return http_error(r, 400, "invalid_request", "limit",
+                              "limit must be a number from 1 to %d", SYNC_PULL_MAX);
+    } else if (rc < 0) {
+        return http_error(r, 400, "invalid_request", "limit", "limit is too long");
+    }
+    actor_for(&p, &actor, dev, sizeof(dev));
+    opts_now(&opts);
+    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, err, sizeof(err));
+    if (rc == EP_EINVAL)
+        return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);
+    if (rc == EP_ECONFLICT)
+        return http_error(r, 409, "cursor_foreign", "cursor", "%s", err);
+    if (rc != EP_OK)
+        return storage_error(r, rc);
+    auth_note_sync(r, &p);
+    {
+        char clen[32];
+        snprintf(clen, sizeof(clen), "%zu", len);
+        mg_response_header_start(r->conn, 200);
+        mg_response_header_add(r->conn, "Content-Type", "application/json; charset=utf-8", -1);
+        mg_response_header_add(r->conn, "Content-Length", clen, -1);
+        mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+        http_security_headers(r->conn);
+        mg_response_header_send(r->conn);
+        if (strcmp(r->ri->request_method, "HEAD") != 0)
+            mg_write(r->conn, text, len);
+    }
+    free(text);
+    return 200;
+}
+
+/* Authenticates an office request (signed over body when it has one). */
+static int office(struct http_req *r, const char *body, size_t len, struct auth_principal *p)
+{
+    int status = auth_request(r, body, len, p);
+    if (status == 0)
+        status = auth_require(r, p, AUTHZ_OFFICE_WRITE);
+    return status;
+}
+
+/*
+ * Reads the body, authenticates over its exact bytes, then parses it as a
+ * JSON object. Returns 0 with *out owned, or the status already sent.
+ */
+static int office_json(struct http_req *r, struct auth_principal *p, json_t **out)
+{
+    char *body = NULL;
+    size_t len = 0;
+    json_error_t err;
+    int status;
+
+    *out = NULL;
+    status = http_read_body(r, r->app->cfg->max_body, &body, &len);
+    if (status == 0)
+        status = office(r, body, len, p);
+    if (status == 0) {
+        *out = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+        if (*out == NULL || !json_is_object(*out)) {
+            json_decref(*out);
+            *out = NULL;
+            status =
+                http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object%s%s",
+                           err.text[0] ? ": " : "", err.text);
+        }
+    }
+    free(body);
+    return status;
+}
+
+int api_sync_conflicts(struct http_req *r)
+{
+    struct auth_principal p;
+    json_t *list = NULL;
+    int status = office(r, NULL, 0, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = sync_conflicts(r->db, p.production_id, &list);
+    if (rc != EP_OK)
+        return storage_error(r, rc);
+    return http_json_new(r, 200, json_pack("{s:o}", "conflicts", list));
+}
+
+int api_sync_resolve(struct http_req *r)
+{
+    struct auth_principal p;
+    struct sync_actor actor;
+    struct sync_opts opts;
+    json_error_t jerr;
+    json_t *body = NULL, *value = NULL, *fields = NULL, *ack = NULL;
+    const char *col, *id, *field;
+    char dev[80];
+    int status, rc;
+
+    status = office_json(r, &p, &body);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:o}", "col", &col, "id", &id,
+                       "field", &field, "value", &value) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    fields = json_pack("{s:O}", field, value);
+    actor_for(&p, &actor, dev, sizeof(dev));
+    opts_now(&opts);
+    rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
+    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0) {
+        const char *code = json_string_value(json_object_get(ack, "code"));
+        status = http_error(r, code != NULL && strcmp(code, "forbidden") == 0 ? 403 : 400,
+                            code != NULL ? code : "rejected", field, "%s",
+                            json_string_value(json_object_get(ack, "reason")));
+        goto out;
+    }
+    status = http_json_new(r, 200, json_pack("{s:O}", "result", ack));
+out:
+    json_decref(ack);
+    json_decref(fields);
+    json_decref(body);
+    return status;
+}
+
+int api_sync_quarantine(struct http_req *r)
+{
+    struct auth_principal p;
+    json_t *list = NULL;
+    int status = office(r, NULL, 0, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = sync_quarantine_list(r->db, p.production_id, &list);
+    if (rc != EP_OK)
+        return storage_error(r, rc);
+    return http_json_new(r, 200, json_pack("{s:o}", "quarantine", list));
+}
+
+int api_sync_quarantine_resolve(struct http_req *r)
+{
+    struct auth_principal p;
+    struct sync_opts opts;
+    json_error_t jerr;
+    json_t *body = NULL, *ack = NULL;
+    const char *op_id, *action;
+    int status, rc;
+
+    status = office_json(r, &p, &body);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s}", "op", &op_id, "action", &action) !=
+        0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (strcmp(action, "release") != 0 && strcmp(action, "dismiss") != 0) {
+        status = http_error(r, 400, "invalid_request", "action",
+                            "action must be \"release\" or \"dismiss\"");
+        goto out;
+    }
+    opts_now(&opts);
+    rc = sync_quarantine_resolve(r->db, &opts, p.production_id, op_id,
+                                 strcmp(action, "release") == 0, &ack);
+    if (rc == EP_ENOTFOUND) {
+        status = http_error(r, 404, "not_found", "op", "no op '%s' waiting in quarantine", op_id);
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
+    auth_audit(r, &p, NULL, "sync.quarantine", "%s op %s", action, op_id);
+    status = http_json_new(r, 200, json_pack("{s:O}", "result", ack));
+out:
+    json_decref(ack);
+    json_decref(body);
+    return status;
+}

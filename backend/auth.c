@@ -1,0 +1,800 @@
+/* auth.c - sessions, signed requests, hashing, production keys, audit (see auth.h). */
+#include "auth.h"
+
+#include "authz.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+#include "seed.h"
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define B64_NOPAD sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define TOKEN_B64_LEN 43     /* 32 bytes in base64url without padding */
+#define SIGNATURE_B64_LEN 86 /* 64 bytes */
+#define COUNTER_MAX_DIGITS 16
+
+struct auth {
+    unsigned char key[32];             /* server key: seals production secret keys */
+    pthread_mutex_t lock;              /* guards hashing and dummy */
+    int hashing;                       /* Argon2 hashes running now */
+    char dummy[IDENTITY_HASH_MAX + 1]; /* verified against for unknown emails */
+};
+
+static void hash32(const void *data, size_t len, unsigned char out[32])
+{
+    crypto_generichash(out, 32, data, len, NULL, 0);
+}
+
+/* ---- server key ------------------------------------------------------ */
+
+static int key_path(const struct config *cfg, char *buf, size_t len)
+{
+    int n;
+
+    if (cfg->secret_key_file[0] != '\0')
+        n = snprintf(buf, len, "%s", cfg->secret_key_file);
+    else
+        n = snprintf(buf, len, "%s/secret.key", cfg->data_dir);
+    return (n < 0 || (size_t)n >= len) ? EP_ETOOBIG : EP_OK;
+}
+
+/* Creates path with 32 fresh random bytes, mode 0600. EEXIST is left to the
+ * caller (another process won the race: read theirs). */
+static int key_create(const char *path, unsigned char *key, char *errbuf, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int rc = EP_OK;
+
+    if (fd < 0)
+        return errno == EEXIST ? EP_ECONFLICT : EP_EIO;
+    randombytes_buf(key, 32);
+    if (write(fd, key, 32) != 32 || fsync(fd) != 0) {
+        snprintf(errbuf, errlen, "cannot write secret key file '%s': %s", path, strerror(errno));
+        rc = EP_EIO;
+    }
+    if (close(fd) != 0 && rc == EP_OK) {
+        snprintf(errbuf, errlen, "cannot write secret key file '%s': %s", path, strerror(errno));
+        rc = EP_EIO;
+    }
+    if (rc != EP_OK) {
+        sodium_memzero(key, 32);
+        (void)unlink(path);
+    } else {
+        LOG_INFO("auth.key",
+                 "created server key file '%s' (mode 0600): back it up with the "
+                 "database, production keys cannot be opened without it",
+                 path);
+    }
+    return rc;
+}
+
+static int key_read(const char *path, unsigned char *key, char *errbuf, size_t errlen)
+{
+    struct stat st;
+    /* Symlinks are followed (secret stores mount them so); the checks below
+     * apply to the file they point to. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = EP_OK;
+    ssize_t n;
+
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "cannot read secret key file '%s': %s", path, strerror(errno));
+        return EP_EIO;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(errbuf, errlen, "secret key file '%s' is not a regular file", path);
+        rc = EP_EINVAL;
+        goto out;
+    }
+    /* A key others can read is a key others may have copied. */
+    if ((st.st_mode & 077) != 0) {
+        snprintf(errbuf, errlen,
+                 "secret key file '%s' has mode %04o: it must be readable by its owner only "
+                 "(chmod 600 '%s')",
+                 path, (unsigned)(st.st_mode & 07777), path);
+        rc = EP_EFORBIDDEN;
+        goto out;
+    }
+    if (st.st_size != 32) {
+        snprintf(errbuf, errlen, "secret key file '%s' must hold exactly 32 bytes, not %lld", path,
+                 (long long)st.st_size);
+        rc = EP_EINVAL;
+        goto out;
+    }
+    n = read(fd, key, 32);
+    if (n != 32) {
+        snprintf(errbuf, errlen, "cannot read secret key file '%s': %s", path,
+                 n < 0 ? strerror(errno) : "short read");
+        rc = EP_EIO;
+    }
+out:
+    close(fd);
+    return rc;
+}
+
+int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t errlen)
+{
+    char path[CONFIG_PATH_MAX + 16];
+    struct auth *a = NULL;
+    int rc;
+
+    *out = NULL;
+    if (errlen > 0)
+        errbuf[0] = '\0';
+    rc = key_path(cfg, path, sizeof(path));
+    if (rc != EP_OK) {
+        snprintf(errbuf, errlen, "secret key file path too long");
+        return rc;
+    }
+    a = calloc(1, sizeof(*a));
+    if (a == NULL)
+        return EP_ENOMEM;
+    (void)sodium_mlock(a->key, sizeof(a->key)); /* best effort: keep it out of swap */
+    rc = key_create(path, a->key, errbuf, errlen);
+    if (rc == EP_ECONFLICT)
+        rc = key_read(path, a->key, errbuf, errlen);
+    else if (rc == EP_EIO && errbuf[0] == '\0')
+        snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
+    if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)
+        rc = EP_ENOMEM;
+    if (rc != EP_OK) {
+        sodium_munlock(a->key, sizeof(a->key));
+        free(a);
+        return rc;
+    }
+    *out = a;
+    return EP_OK;
+}
+
+void auth_free(struct auth *a)
+{
+    if (a == NULL)
+        return;
+    pthread_mutex_destroy(&a->lock);
+    sodium_munlock(a->key, sizeof(a->key)); /* also zeroes it */
+    free(a);
+}
+
+/* ---- hashing --------------------------------------------------------- */
+
+int auth_hash_acquire(struct auth *a)
+{
+    int rc = EP_EBUSY;
+
+    pthread_mutex_lock(&a->lock);
+    if (a->hashing < AUTH_MAX_HASHES) {
+        a->hashing++;
+        rc = EP_OK;
+    }
+    pthread_mutex_unlock(&a->lock);
+    return rc;
+}
+
+void auth_hash_release(struct auth *a)
+{
+    pthread_mutex_lock(&a->lock);
+    if (a->hashing > 0)
+        a->hashing--;
+    pthread_mutex_unlock(&a->lock);
+}
+
+int auth_hash_password(const char *pw, size_t len, char out[IDENTITY_HASH_MAX + 1])
+{
+    memset(out, 0, IDENTITY_HASH_MAX + 1);
+    if (crypto_pwhash_str(out, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return EP_ENOMEM; /* libsodium fails only when it cannot get the memory */
+    return EP_OK;
+}
+
+/* Lock after the n-th consecutive failure: doubling from the 3rd. */
+static int64_t lock_delay_ms(int failures)
+{
+    if (failures < 3)
+        return 0;
+    if (failures >= 10)
+        return 15LL * 60 * 1000;
+    return 1000LL << (failures - 3);
+}
+
+/* A hash of a random password, made once, to spend an unknown email's time. */
+static int dummy_hash(struct auth *a, char out[IDENTITY_HASH_MAX + 1])
+{
+    int rc = EP_OK;
+
+    pthread_mutex_lock(&a->lock);
+    if (a->dummy[0] == '\0') {
+        unsigned char pw[16];
+        randombytes_buf(pw, sizeof(pw));
+        rc = auth_hash_password((const char *)pw, sizeof(pw), a->dummy);
+    }
+    memcpy(out, a->dummy, IDENTITY_HASH_MAX + 1);
+    pthread_mutex_unlock(&a->lock);
+    return rc;
+}
+
+static void new_token(char *out, size_t len)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(out, len, raw, sizeof(raw), B64_NOPAD);
+    sodium_memzero(raw, sizeof(raw));
+}
+
+int auth_login(struct auth *a, struct db *db, const char *email, const char *pw, size_t pwlen,
+               int64_t now, struct auth_login_result *out)
+{
+    struct identity_account acc;
+    char hash[IDENTITY_HASH_MAX + 1];
+    unsigned char h[32];
+    int known, ok, rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = identity_account_by_email(db, email, &acc);
+    if (rc != EP_OK && rc != EP_ENOTFOUND)
+        return rc;
+    known = rc == EP_OK;
+    if (known) {
+        snprintf(out->account_id, sizeof(out->account_id), "%s", acc.id);
+        out->failures = acc.failed_count;
+        if (acc.locked_until > now) {
+            out->retry_after_ms = acc.locked_until - now;
+            return EP_EFORBIDDEN;
+        }
+    }
+    if (auth_hash_acquire(a) != EP_OK)
+        return EP_EBUSY;
+    if (known) {
+        memcpy(hash, acc.pw_hash, sizeof(hash));
+        rc = EP_OK;
+    } else {
+        rc = dummy_hash(a, hash);
+    }
+    ok = rc == EP_OK && crypto_pwhash_str_verify(hash, pw, pwlen) == 0 && known;
+    if (ok &&
+        crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
+        auth_hash_password(pw, pwlen, hash) == EP_OK)
+        (void)identity_account_set_hash(db, acc.id, hash); /* next login retries if this fails */
+    auth_hash_release(a);
+    if (!known)
+        return rc == EP_OK ? EP_EAUTH : rc;
+    if (!ok) {
+        int64_t delay;
+        out->failures = acc.failed_count + 1;
+        delay = lock_delay_ms(out->failures);
+        out->retry_after_ms = delay;
+        rc = identity_account_set_failures(db, acc.id, out->failures, delay > 0 ? now + delay : 0);
+        return rc == EP_OK ? EP_EAUTH : rc;
+    }
+    out->failures = 0;
+    rc = identity_account_set_failures(db, acc.id, 0, 0);
+    new_token(out->token, sizeof(out->token));
+    new_token(out->csrf, sizeof(out->csrf));
+    hash32(out->token, strlen(out->token), h);
+    if (rc == EP_OK)
+        rc = identity_session_purge(db, now);
+    if (rc == EP_OK)
+        rc = identity_session_create(db, h, acc.id, out->csrf, now, now + AUTH_SESSION_MS);
+    if (rc != EP_OK)
+        sodium_memzero(out->token, sizeof(out->token));
+    return rc;
+}
+
+/* ---- audit ----------------------------------------------------------- */
+
+void auth_audit(struct http_req *r, const struct auth_principal *p, const char *production_id,
+                const char *event, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    struct identity_audit_event e;
+    int rc;
+
+    va_start(ap, fmt);
+    if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
+        detail[0] = '\0';
+    va_end(ap);
+    memset(&e, 0, sizeof(e));
+    if (p != NULL) {
+        e.production_id = p->production_id;
+        e.account_id = p->account_id;
+        e.member_id = p->member_id;
+        e.device_id = p->device_id;
+    }
+    if (production_id != NULL)
+        e.production_id = production_id;
+    e.event = event;
+    e.detail = detail;
+    e.remote_addr = r->ri->remote_addr;
+    rc = identity_audit(r->db, server_now_ms(), &e);
+    if (rc != EP_OK)
+        LOG_ERROR("audit", "cannot record %s: %s", event, db_errmsg(r->db));
+    LOG_INFO("audit", "%s %s from %s: %s", event, e.production_id != NULL ? e.production_id : "-",
+             r->ri->remote_addr, detail);
+}
+
+/* ---- request authentication ----------------------------------------- */
+
+/* 1 if s is exactly n base64url characters. */
+static int is_b64url(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; s[i] != '\0'; i++) {
+        char c = s[i];
+        if (i >= n || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return 0;
+    }
+    return i == n;
+}
+
+char *auth_signing_string(const char *method, const char *path, const char *query,
+                          const char *device_id, const char *counter, const char *body, size_t len,
+                          size_t *outlen)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char b64[64];
+    size_t need;
+    char *buf;
+    int n;
+    int has_query = query != NULL && query[0] != '\0';
+
+    crypto_hash_sha256(digest, (const unsigned char *)(body != NULL ? body : ""), len);
+    sodium_bin2base64(b64, sizeof(b64), digest, sizeof(digest), B64_NOPAD);
+    need = strlen(method) + strlen(path) + (has_query ? strlen(query) + 1 : 0) + strlen(device_id) +
+           strlen(counter) + strlen(b64) + 5;
+    buf = malloc(need);
+    if (buf == NULL)
+        return NULL;
+    n = snprintf(buf, need, "%s\n%s%s%s\n%s\n%s\n%s", method, path, has_query ? "?" : "",
+                 has_query ? query : "", device_id, counter, b64);
+    if (n < 0 || (size_t)n >= need) {
+        free(buf);
+        return NULL;
+    }
+    *outlen = (size_t)n;
+    return buf;
+}
+
+/* Parses a canonical positive decimal (no sign, no leading zero, <= 2^53). */
+static int parse_counter(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+    size_t i;
+
+    if (s == NULL || s[0] < '1' || s[0] > '9')
+        return EP_EINVAL;
+    for (i = 0; s[i] != '\0'; i++) {
+        if (i >= COUNTER_MAX_DIGITS || s[i] < '0' || s[i] > '9')
+            return EP_EINVAL;
+        v = v * 10 + (s[i] - '0');
+    }
+    /* JavaScript numbers are exact up to 2^53: the PWA can always count there. */
+    if (v > (1LL << 53))
+        return EP_EINVAL;
+    *out = v;
+    return EP_OK;
+}
+
+static int fail(struct http_req *r, const struct auth_principal *p, const char *production_id,
+                int status, const char *code, const char *field, const char *msg)
+{
+    auth_audit(r, p, production_id, "auth.refused", "%d %s %s %s: %s", status, code,
+               r->ri->request_method, r->ri->local_uri, msg);
+    return http_error(r, status, code, field, "%s", msg);
+}
+
+static int device_auth(struct http_req *r, const char *body, size_t len, const char *device_hdr,
+                       struct auth_principal *p)
+{
+    const char *counter_hdr = mg_get_header(r->conn, "X-EP-Counter");
+    const char *sig_hdr = mg_get_header(r->conn, "X-EP-Signature");
+    struct identity_device dev;
+    struct identity_member m;
+    unsigned char sig[64];
+    size_t siglen = 0;
+    int64_t counter = 0;
+    char *msg = NULL;
+    size_t msglen = 0;
+    int status = 0;
+    int rc;
+
+    if (!identity_id_valid(device_hdr))
+        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Device",
+                    "X-EP-Device must be a device id");
+    if (parse_counter(counter_hdr, &counter) != EP_OK)
+        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Counter",
+                    "X-EP-Counter must be a positive decimal integer up to 2^53");
+    if (sig_hdr == NULL || !is_b64url(sig_hdr, SIGNATURE_B64_LEN) ||
+        sodium_base642bin(sig, sizeof(sig), sig_hdr, strlen(sig_hdr), NULL, &siglen, NULL,
+                          B64_NOPAD) != 0 ||
+        siglen != sizeof(sig))
+        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Signature",
+                    "X-EP-Signature must be 64 bytes in base64url without padding");
+    rc = identity_device_get(r->db, device_hdr, &dev);
+    if (rc == EP_ENOTFOUND)
+        return fail(r, NULL, NULL, 401, "unknown_device", "X-EP-Device",
+                    "this device is not paired with this server");
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read devices");
+    snprintf(p->device_id, sizeof(p->device_id), "%s", dev.id);
+    snprintf(p->member_id, sizeof(p->member_id), "%s", dev.member_id);
+    snprintf(p->production_id, sizeof(p->production_id), "%s", dev.production_id);
+    p->is_device = 1;
+    msg = auth_signing_string(r->ri->request_method, r->ri->local_uri, r->ri->query_string,
+                              device_hdr, counter_hdr, body, len, &msglen);
+    if (msg == NULL)
+        return http_error(r, 503, "busy", NULL, "out of memory, try again later");
+    rc = crypto_sign_verify_detached(sig, (const unsigned char *)msg, msglen, dev.public_key);
+    free(msg);
+    if (rc != 0) {
+        status = fail(r, p, NULL, 401, "bad_signature", "X-EP-Signature",
+                      "the signature does not match this request and device");
+        goto out;
+    }
+    /* Checked after the signature, so only the key holder learns the state. */
+    if (dev.revoked_at != 0) {
+        status = fail(r, p, NULL, 403, "device_revoked", "X-EP-Device",
+                      "this device was revoked; pair it again");
+        goto out;
+    }
+    rc = identity_device_advance(r->db, dev.id, counter, server_now_ms());
+    if (rc == EP_ECONFLICT) {
+        char why[128];
+        snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
+                 (long long)counter);
+        status = fail(r, p, NULL, 401, "replayed_request", "X-EP-Counter", why);
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot update device");
+        goto out;
+    }
+    rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
+    if (rc != EP_OK || m.removed_at != 0) {
+        status = fail(r, p, NULL, 403, "member_removed", NULL,
+                      "the person this device belongs to is no longer on the production");
+        goto out;
+    }
+    snprintf(p->department, sizeof(p->department), "%s", m.department);
+    p->role = m.role;
+out:
+    return status;
+}
+
+/* Reads the session cookie into tok (TOKEN_B64_LEN + 1). Returns 1 found and
+ * well-formed, 0 absent, -1 present but malformed. */
+static int read_cookie(struct http_req *r, char *tok, size_t len)
+{
+    const char *cookies = mg_get_header(r->conn, "Cookie");
+    int n;
+
+    if (cookies == NULL)
+        return 0;
+    n = mg_get_cookie(cookies, AUTH_COOKIE, tok, len);
+    if (n == -1)
+        return 0;
+    if (n < 0 || !is_b64url(tok, TOKEN_B64_LEN))
+        return -1;
+    return 1;
+}
+
+static int is_safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+static int session_auth(struct http_req *r, const char *production_id, int need_production,
+                        struct auth_principal *p)
+{
+    char tok[TOKEN_B64_LEN + 1];
+    unsigned char h[32];
+    struct identity_session s;
+    struct identity_member m;
+    const char *csrf;
+    int found = read_cookie(r, tok, sizeof(tok));
+    int rc;
+
+    if (found == 0)
+        return fail(r, NULL, production_id, 401, "unauthenticated", NULL,
+                    "sign in, or sign the request with a paired device");
+    if (found < 0)
+        return fail(r, NULL, production_id, 401, "invalid_session", NULL,
+                    "the session cookie is malformed; sign in again");
+    hash32(tok, TOKEN_B64_LEN, h);
+    sodium_memzero(tok, sizeof(tok));
+    rc = identity_session_get(r->db, h, server_now_ms(), &s);
+    if (rc == EP_ENOTFOUND)
+        return fail(r, NULL, production_id, 401, "invalid_session", NULL,
+                    "the session is unknown or expired; sign in again");
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read sessions");
+    snprintf(p->account_id, sizeof(p->account_id), "%s", s.account_id);
+    p->is_device = 0;
+    p->role = SYNC_ROLE_VIEWER;
+    /* SameSite=Strict already keeps the cookie off cross-site requests; the
+     * token is the second lock, for browsers or proxies that get that wrong. */
+    if (!is_safe_method(r->ri->request_method)) {
+        csrf = mg_get_header(r->conn, "X-EP-CSRF");
+        if (csrf == NULL)
+            return fail(r, p, production_id, 403, "csrf_missing", "X-EP-CSRF",
+                        "state-changing requests need the X-EP-CSRF header");
+        if (strlen(csrf) != strlen(s.csrf) || sodium_memcmp(csrf, s.csrf, strlen(s.csrf)) != 0)
+            return fail(r, p, production_id, 403, "csrf_invalid", "X-EP-CSRF",
+                        "the X-EP-CSRF token does not match the session");
+    }
+    if (production_id == NULL && !need_production)
+        return 0;
+    if (production_id == NULL)
+        return fail(r, p, NULL, 400, "production_required", "X-EP-Production",
+                    "name the production in the X-EP-Production header");
+    rc = identity_member_of_account(r->db, s.account_id, production_id, &m);
+    if (rc == EP_ENOTFOUND)
+        return fail(r, p, production_id, 403, "not_a_member", NULL,
+                    "you are not a member of this production");
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read members");
+    snprintf(p->production_id, sizeof(p->production_id), "%s", production_id);
+    snprintf(p->member_id, sizeof(p->member_id), "%s", m.id);
+    snprintf(p->department, sizeof(p->department), "%s", m.department);
+    p->role = m.role;
+    return 0;
+}
+
+int auth_session_csrf(struct http_req *r, char *buf, size_t len)
+{
+    char tok[TOKEN_B64_LEN + 1];
+    unsigned char h[32];
+    struct identity_session s;
+    int rc = EP_EAUTH;
+
+    if (read_cookie(r, tok, sizeof(tok)) != 1)
+        return EP_EAUTH;
+    hash32(tok, TOKEN_B64_LEN, h);
+    sodium_memzero(tok, sizeof(tok));
+    if (identity_session_get(r->db, h, server_now_ms(), &s) == EP_OK && strlen(s.csrf) < len) {
+        memcpy(buf, s.csrf, strlen(s.csrf) + 1);
+        rc = EP_OK;
+    }
+    return rc;
+}
+
+int auth_session_end(struct http_req *r)
+{
+    char tok[TOKEN_B64_LEN + 1];
+    unsigned char h[32];
+
+    if (read_cookie(r, tok, sizeof(tok)) != 1)
+        return EP_OK;
+    hash32(tok, TOKEN_B64_LEN, h);
+    sodium_memzero(tok, sizeof(tok));
+    return identity_session_delete(r->db, h);
+}
+
+int auth_request_in(struct http_req *r, const char *body, size_t len, const char *production_id,
+                    int need_production, struct auth_principal *p)
+{
+    const char *device = mg_get_header(r->conn, "X-EP-Device");
+    const char *hdr = mg_get_header(r->conn, "X-EP-Production");
+    int status;
+
+    memset(p, 0, sizeof(*p));
+    p->role = SYNC_ROLE_VIEWER;
+    if (hdr != NULL && !identity_id_valid(hdr))
+        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Production",
+                    "X-EP-Production must be a production id");
+    if (production_id != NULL && hdr != NULL && strcmp(hdr, production_id) != 0)
+        return fail(r, NULL, production_id, 403, "cross_production", "X-EP-Production",
+                    "X-EP-Production names another production than the path");
+    if (production_id == NULL)
+        production_id = hdr;
+    if (device != NULL) {
+        status = device_auth(r, body, len, device, p);
+        if (status == 0 && production_id != NULL && strcmp(production_id, p->production_id) != 0)
+            status = fail(r, p, production_id, 403, "cross_production", NULL,
+                          "this device belongs to another production");
+        return status;
+    }
+    return session_auth(r, production_id, need_production, p);
+}
+
+int auth_request(struct http_req *r, const char *body, size_t len, struct auth_principal *p)
+{
+    return auth_request_in(r, body, len, NULL, 1, p);
+}
+
+void auth_actor(const struct auth_principal *p, struct sync_actor *out)
+{
+    out->production_id = p->production_id;
+    out->device_id = p->device_id;
+    out->member_id = p->member_id[0] != '\0' ? p->member_id : NULL;
+    out->department = p->department[0] != '\0' ? p->department : NULL;
+    out->role = p->role;
+}
+
+void auth_note_sync(struct http_req *r, const struct auth_principal *p)
+{
+    if (p->is_device && identity_device_synced(r->db, p->device_id, server_now_ms()) != EP_OK)
+        LOG_WARN("auth.device", "cannot record the sync of %s: %s", p->device_id, db_errmsg(r->db));
+}
+
+int auth_require(struct http_req *r, const struct auth_principal *p, enum authz_action action)
+{
+    if (authz_endpoint(action, p->role, p->is_device) == EP_OK)
+        return 0;
+    auth_audit(r, p, NULL, "auth.forbidden", "role %s may not %s%s", identity_role_name(p->role),
+               authz_action_name(action), p->is_device ? " from a phone" : "");
+    return http_error(r, 403, "forbidden", NULL, "role '%s' may not %s%s",
+                      identity_role_name(p->role), authz_action_name(action),
+                      p->is_device ? " from a phone (use an office session)" : "");
+}
+
+/* ---- production keys ------------------------------------------------- */
+
+static int prodkey_create(struct auth *a, struct db *db, const char *production_id)
+{
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char digest[32];
+    struct identity_prodkey k;
+    int rc;
+
+    memset(&k, 0, sizeof(k));
+    crypto_sign_keypair(k.public_key, sk);
+    hash32(k.public_key, sizeof(k.public_key), digest);
+    sodium_bin2hex(k.key_id, sizeof(k.key_id), digest, 8);
+    randombytes_buf(k.sealed, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(k.sealed + crypto_secretbox_NONCEBYTES, sk, sizeof(sk), k.sealed, a->key);
+    sodium_memzero(sk, sizeof(sk));
+    k.sealed_len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + sizeof(sk);
+    rc = identity_prodkey_insert(db, production_id, &k, server_now_ms());
+    if (rc == EP_ECONFLICT) /* foreign key: no such production */
+        rc = EP_ENOTFOUND;
+    return rc;
+}
+
+int auth_production_key(struct auth *a, struct db *db, const char *production_id,
+                        struct identity_prodkey *out)
+{
+    int rc = identity_prodkey_get(db, production_id, out);
+
+    if (rc != EP_ENOTFOUND)
+        return rc;
+    rc = identity_production_exists(db, production_id);
+    if (rc == EP_OK)
+        rc = prodkey_create(a, db, production_id);
+    /* Read back rather than trust ours: a concurrent creator may have won. */
+    if (rc == EP_OK)
+        rc = identity_prodkey_get(db, production_id, out);
+    return rc;
+}
+
+int auth_production_sign(struct auth *a, struct db *db, const char *production_id,
+                         const unsigned char *msg, size_t len, unsigned char sig[64],
+                         char key_id[17])
+{
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    struct identity_prodkey k;
+    int rc = auth_production_key(a, db, production_id, &k);
+
+    if (rc != EP_OK)
+        return rc;
+    if (k.sealed_len != crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + sizeof(sk) ||
+        crypto_secretbox_open_easy(sk, k.sealed + crypto_secretbox_NONCEBYTES,
+                                   k.sealed_len - crypto_secretbox_NONCEBYTES, k.sealed,
+                                   a->key) != 0) {
+        rc = EP_ECORRUPT;
+        goto out;
+    }
+    crypto_sign_detached(sig, NULL, msg, len, sk);
+    memcpy(key_id, k.key_id, 17);
+out:
+    sodium_memzero(sk, sizeof(sk));
+    return rc;
+}
+
+/* ---- demo seed ------------------------------------------------------- */
+
+void auth_demo_device_seed(const char *device_id, unsigned char seed[32])
+{
+    crypto_generichash_state st;
+    static const char prefix[] = "ecoplateau demo device ";
+
+    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_update(&st, (const unsigned char *)prefix, sizeof(prefix) - 1);
+    crypto_generichash_update(&st, (const unsigned char *)device_id, strlen(device_id));
+    crypto_generichash_final(&st, seed, 32);
+}
+
+static int seed_person(struct db *db, const char *production_id, json_t *person, int64_t now,
+                       json_error_t *jerr, char *errbuf, size_t errlen)
+{
+    const char *id, *name, *dept, *role, *email = NULL, *device = NULL;
+    int level = 3;
+    struct identity_member m;
+    int rc;
+
+    if (json_unpack_ex(person, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s?i, s?s, s?s}", "id", &id,
+                       "name", &name, "department", &dept, "role", &role, "level", &level, "email",
+                       &email, "device", &device) != 0)
+        return EP_EINVAL;
+    memset(&m, 0, sizeof(m));
+    if (identity_role_parse(role, &m.role) != EP_OK || !identity_id_valid(id) ||
+        strlen(dept) > IDENTITY_DEPT_MAX) {
+        snprintf(jerr->text, sizeof(jerr->text), "person '%s': bad id, role or department", id);
+        return EP_EINVAL;
+    }
+    if (email != NULL) {
+        struct identity_account a;
+        memset(&a, 0, sizeof(a));
+        snprintf(a.id, sizeof(a.id), "a-%s", id);
+        snprintf(a.email, sizeof(a.email), "%s", email);
+        snprintf(a.name, sizeof(a.name), "%s", name);
+        rc = auth_hash_password(SEED_DEMO_PASSWORD, strlen(SEED_DEMO_PASSWORD), a.pw_hash);
+        if (rc == EP_OK)
+            rc = identity_account_create(db, &a, now);
+        if (rc != EP_OK) {
+            snprintf(errbuf, errlen, "account '%s': %s", email, ep_strerror(rc));
+            return rc;
+        }
+        snprintf(m.account_id, sizeof(m.account_id), "%s", a.id);
+    }
+    snprintf(m.id, sizeof(m.id), "%s", id);
+    snprintf(m.production_id, sizeof(m.production_id), "%s", production_id);
+    snprintf(m.name, sizeof(m.name), "%s", name);
+    snprintf(m.department, sizeof(m.department), "%s", dept);
+    m.level = level;
+    rc = identity_member_create(db, &m, now);
+    if (rc == EP_OK && device != NULL) {
+        struct identity_device d;
+        unsigned char seed[32], sk[crypto_sign_SECRETKEYBYTES];
+        memset(&d, 0, sizeof(d));
+        snprintf(d.id, sizeof(d.id), "%s", device);
+        snprintf(d.member_id, sizeof(d.member_id), "%s", id);
+        snprintf(d.production_id, sizeof(d.production_id), "%s", production_id);
+        snprintf(d.name, sizeof(d.name), "Demo phone of %s", name);
+        auth_demo_device_seed(device, seed);
+        crypto_sign_seed_keypair(d.public_key, sk, seed);
+        sodium_memzero(sk, sizeof(sk));
+        rc = identity_device_create(db, &d, now);
+    }
+    if (rc != EP_OK)
+        snprintf(errbuf, errlen, "person '%s': %s", id, ep_strerror(rc));
+    return rc;
+}
+
+int auth_seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
+                     char *errbuf, size_t errlen)
+{
+    json_error_t jerr;
+    size_t i;
+    json_t *person;
+    int rc = EP_OK;
+
+    memset(&jerr, 0, sizeof(jerr));
+    errbuf[0] = '\0';
+    if (!json_is_array(people)) {
+        snprintf(errbuf, errlen, "seed.json: \"people\" must be an array");
+        return EP_EINVAL;
+    }
+    json_array_foreach(people, i, person)
+    {
+        rc = seed_person(db, production_id, person, now, &jerr, errbuf, errlen);
+        if (rc != EP_OK)
+            break;
+    }
+    if (rc == EP_EINVAL && errbuf[0] == '\0')
+        snprintf(errbuf, errlen, "seed.json people[%zu]: %s", i, jerr.text);
+    return rc;
+}

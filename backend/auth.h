@@ -1,0 +1,194 @@
+/*
+ * auth.h - who is calling: office sessions, signed phone requests, password
+ * hashing, production signing keys, audit events. Protocol and threat model:
+ * docs/security.md.
+ *
+ * One struct auth lives in struct app for the whole process (created by
+ * app_prepare, freed by server_stop). It holds the 32-byte server key (read
+ * from EP_SECRET_KEY_FILE, created 0600 on first start) and the counter that
+ * caps concurrent Argon2 hashes; the key is read-only while serving and the
+ * counter has its own mutex, so every function here may run on any worker
+ * thread at once. Storage goes through sync/identity.h; rules through
+ * sync/authz.h.
+ *
+ * Requests authenticate in one of two ways:
+ *  - a phone signs each request with its Ed25519 device key: headers
+ *    X-EP-Device (device id), X-EP-Counter (decimal, strictly greater than
+ *    the last accepted one for that device) and X-EP-Signature (base64url,
+ *    no padding, of the 64-byte detached signature) over the exact bytes
+ *        METHOD "\n" PATH ["?" QUERY] "\n" DEVICE "\n" COUNTER "\n" BODYHASH
+ *    where PATH is the request path as routed (no percent-escapes expected),
+ *    QUERY the raw query string (the "?" only when there is one), COUNTER the
+ *    header's text and BODYHASH base64url(SHA-256(body bytes)), no padding
+ *    (SHA-256 because browsers have it in WebCrypto; see docs/security.md);
+ *  - an office browser sends the ep_session cookie, plus X-EP-CSRF (the token
+ *    from login or GET /auth/me) on any method other than GET/HEAD, and
+ *    X-EP-Production naming the production it acts on.
+ */
+#ifndef EP_AUTH_H
+#define EP_AUTH_H
+
+#include "authz.h"
+#include "config.h"
+#include "http.h"
+#include "identity.h"
+#include "sync.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct auth;
+struct db;
+
+#define AUTH_COOKIE "ep_session"
+#define AUTH_SESSION_MS (12LL * 3600 * 1000) /* a shooting day; then log in again */
+#define AUTH_MAX_HASHES 2                    /* Argon2id interactive = 64 MiB each */
+#define AUTH_PASSWORD_MAX 1024               /* bytes; longer is refused, not truncated */
+#define AUTH_PASSWORD_MIN 8
+
+struct auth_principal {
+    char production_id[65];
+    char member_id[65];
+    char device_id[65];  /* "" for an office session */
+    char account_id[65]; /* "" for a phone */
+    char department[33];
+    enum sync_role role;
+    int is_device; /* 1 signed phone, 0 office session */
+};
+
+/*
+ * Loads the server key from cfg->secret_key_file (default
+ * <data_dir>/secret.key), creating it with mode 0600 and 32 random bytes if
+ * absent. Refuses a key file readable or writable by group or others, not a
+ * regular file, unreadable, or not exactly 32 bytes: returns EP_EIO /
+ * EP_EFORBIDDEN / EP_EINVAL with a message naming the file in errbuf. On
+ * success *out owns the state (auth_free).
+ */
+int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t errlen);
+
+/* Wipes the key and frees. NULL is a no-op. */
+void auth_free(struct auth *a);
+
+/*
+ * Authenticates r: a device signature (phones) or a session cookie (+ CSRF
+ * token header on state-changing methods) for the office. body/len: the exact
+ * request body bytes (NULL, 0 for GET). For office sessions the production is
+ * chosen by the X-EP-Production header (must be a member). Returns 0 and
+ * fills *p, or sends a 400/401/403/429 JSON error (and logs an audit event)
+ * and returns its status. A phone's accepted counter is consumed: retries
+ * must be signed again with a greater one.
+ */
+int auth_request(struct http_req *r, const char *body, size_t len, struct auth_principal *p);
+
+/*
+ * Same as auth_request, for routes whose path names the production: the
+ * principal must belong to production_id (an X-EP-Production header, if
+ * sent, must agree). With production_id NULL and need_production 0, an office
+ * session is accepted without any production (p->production_id "", role
+ * SYNC_ROLE_VIEWER): for /auth/me and /auth/logout.
+ */
+int auth_request_in(struct http_req *r, const char *body, size_t len, const char *production_id,
+                    int need_production, struct auth_principal *p);
+
+/* The sync engine's view of p; the strings point into p (keep p alive).
+ * Office sessions get device_id "" (never NULL). */
+void auth_actor(const struct auth_principal *p, struct sync_actor *out);
+
+/* Records that p's device just synced (the office's device list shows it).
+ * No-op for office sessions; best effort like auth_audit. */
+void auth_note_sync(struct http_req *r, const struct auth_principal *p);
+
+/*
+ * Checks authz_endpoint(action, p->role, p->is_device). Returns 0, or sends
+ * 403 "forbidden" (audited as "auth.forbidden") and returns 403.
+ */
+int auth_require(struct http_req *r, const struct auth_principal *p, enum authz_action action);
+
+/* Appends a security event for r (production, member, device, account from
+ * p when p is non-NULL; production_id overrides when non-NULL). Best effort:
+ * a failed write is logged, never turned into a failed request. */
+void auth_audit(struct http_req *r, const struct auth_principal *p, const char *production_id,
+                const char *event, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Takes or gives back one of the AUTH_MAX_HASHES hashing slots. acquire
+ * returns 0 or EP_EBUSY at once (never waits: the caller answers 503). */
+int auth_hash_acquire(struct auth *a);
+void auth_hash_release(struct auth *a);
+
+/* crypto_pwhash_str with the interactive limits into out. The caller holds a
+ * hashing slot (or is alone, e.g. seeding). Returns 0 or EP_ENOMEM. */
+int auth_hash_password(const char *pw, size_t len, char out[IDENTITY_HASH_MAX + 1]);
+
+/* What auth_login() hands back. Tokens are base64url, NUL-terminated. */
+struct auth_login_result {
+    char token[48];         /* the ep_session cookie value (only its hash is stored) */
+    char csrf[48];          /* to echo in X-EP-CSRF */
+    char account_id[65];    /* set when the account exists */
+    int failures;           /* consecutive failures after this attempt */
+    int64_t retry_after_ms; /* when locked: how long until the next try is heard */
+};
+
+/*
+ * Checks an office login. The lock is checked before the password, so a
+ * locked account answers without hashing. Each failure increments the
+ * account's counter and locks it for a delay that doubles from the 3rd
+ * failure (1 s, 2 s, 4 s ...) up to 15 minutes from the 10th on; a success
+ * resets it, rehashes if libsodium's parameters changed, and creates a
+ * session. Unknown emails cost one hash too, so timing does not tell which
+ * addresses exist. Returns 0 (out->token/csrf set), EP_EAUTH (wrong email or
+ * password), EP_EFORBIDDEN (locked: out->retry_after_ms), EP_EBUSY (both
+ * hashing slots taken: answer 503) or a storage code.
+ */
+int auth_login(struct auth *a, struct db *db, const char *email, const char *pw, size_t pwlen,
+               int64_t now, struct auth_login_result *out);
+
+/* The CSRF token of r's session cookie into buf. Returns 0 or EP_EAUTH. */
+int auth_session_csrf(struct http_req *r, char *buf, size_t len);
+
+/* Deletes r's session (logout). Returns 0 (also when there was none). */
+int auth_session_end(struct http_req *r);
+
+/*
+ * The production's signing key, created on first use (Ed25519, secret sealed
+ * with the server key). Returns 0, EP_ENOTFOUND (no such production) or an
+ * EP_E* storage code.
+ */
+int auth_production_key(struct auth *a, struct db *db, const char *production_id,
+                        struct identity_prodkey *out);
+
+/*
+ * Signs msg with the production's key (for its communications). sig gets 64
+ * bytes, key_id the key's id. The secret exists in memory only during the
+ * call. Returns 0, EP_ENOTFOUND, EP_ECORRUPT (sealed key does not open with
+ * this server key) or an EP_E* storage code.
+ */
+int auth_production_sign(struct auth *a, struct db *db, const char *production_id,
+                         const unsigned char *msg, size_t len, unsigned char sig[64],
+                         char key_id[17]);
+
+/*
+ * The bytes a phone signs (see the top of this file), in a new buffer the
+ * caller free()s; counter is the header text. Shared with the tests and the
+ * benchmarks so there is exactly one definition. Returns NULL on OOM.
+ */
+char *auth_signing_string(const char *method, const char *path, const char *query,
+                          const char *device_id, const char *counter, const char *body, size_t len,
+                          size_t *outlen);
+
+/*
+ * Demo people for seed_demo(): people is the "people" array of seed.json,
+ * each {"id","name","department","role","level"?,"email"?,"device"?}. Runs in
+ * the caller's transaction. A person with an email gets an office account
+ * (password SEED_DEMO_PASSWORD); with a device id, a paired demo phone whose
+ * key is auth_demo_device_seed(id) (public knowledge: demo only). Returns 0 or
+ * EP_EINVAL / storage codes with a reason in errbuf.
+ */
+int auth_seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
+                     char *errbuf, size_t errlen);
+
+/* The 32-byte crypto_sign_seed_keypair seed of a demo device:
+ * BLAKE2b-256("ecoplateau demo device " + device_id). */
+void auth_demo_device_seed(const char *device_id, unsigned char seed[32]);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * export.h - documents made from engine data: the footprint workbook (XLSX,
+ * libxlsxwriter), for transcription into an approved calculator.
+ *
+ * Every function builds the document in a private temporary file (libxlsxwriter
+ * writes files) under tmpdir, reads it back into memory and removes it, so
+ * concurrent requests never share a file. Thread-safe.
+ */
+#ifndef EP_EXPORT_H
+#define EP_EXPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/*
+ * The footprint workbook: a summary sheet (totals, uncertainty, factor set,
+ * the working-estimate notice, provisional vs final by category), one sheet
+ * per Carbon'Clap category listing each indicator with its quantity in the
+ * calculator's unit, and a sheet of the factors used with their sources.
+ * compare is carbon_compare()'s object (borrowed). *out owns the bytes
+ * (free()). Returns 0, EP_EIO or EP_ENOMEM.
+ */
+int export_footprint_xlsx(const json_t *compare, const char *title, const char *tmpdir, char **out,
+                          size_t *len);
+
+#endif

@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""Reads the reference production's footprint workbook back with openpyxl
+(an independent XLSX reader) and checks it cell by cell against the hand
+calculations of tests/unit/test_carbon.c. Exit 0 when every cell matches."""
+import sys
+
+import openpyxl
+
+wb = openpyxl.load_workbook(sys.argv[1])
+want_sheets = ["Synthèse", "Production", "Lieux de tournage", "Décors", "HMC et costumes",
+               "Transport", "Régie", "Équipement technique", "Postproduction", "Facteurs"]
+assert wb.sheetnames == want_sheets, wb.sheetnames
+
+
+def close(a, b):
+    assert abs(float(a) - float(b)) < 1e-6 * (1 + abs(b)), (a, b)
+
+
+s = wb["Synthèse"]
+assert s["A1"].value == "Film de référence"
+assert "calculateur homologué" in s["A2"].value
+assert s["B4"].value == 1                    # factor set
+close(s["B5"].value, 2281.295)               # final total
+close(s["B6"].value, 1517.1)                 # provisional total
+assert s["A9"].value == "Production" and s["A13"].value == "Transport"
+close(s["B13"].value, 620)                   # transport provisional
+close(s["C13"].value, 979.3)                 # transport final
+close(s["E13"].value, (979.3 - 620) / 620)   # as a fraction, shown as %
+assert s["E12"].value == "—"                 # HMC: nothing planned, no ratio
+
+t = wb["Transport"]
+rows = {(r[0].value, r[1].value): r for r in t.iter_rows(min_row=3) if r[0].value not in (None, "Total")}
+diesel = rows[("van_diesel_l", "regie")]
+close(diesel[2].value, 160)
+assert diesel[3].value == "L"
+close(diesel[4].value, 3.10)
+close(diesel[5].value, 496)
+van = rows[("van_km", "regie")]
+assert van[8].value == 1                     # the 2,000 km day is flagged
+total_row = [r for r in t.iter_rows(min_row=3) if r[0].value == "Total"][0]
+close(total_row[5].value, 979.3)
+
+r = wb["Régie"]
+inds = sorted(row[0].value for row in r.iter_rows(min_row=3) if row[0].value not in (None, "Total"))
+assert inds == ["hotel_nights", "meals_beef", "meals_vegetarian"], inds
+
+f = wb["Facteurs"]
+factors = {row[0].value: row for row in f.iter_rows(min_row=2)}
+assert factors["grid_kwh"][3].value == "42513"
+assert factors["storage_tb_year"][4].value == "non"
+assert factors["grid_kwh"][5].value.startswith("https://")
+print("check_xlsx: all cells as expected")

@@ -1,0 +1,501 @@
+#define _GNU_SOURCE /* asprintf() */
+/*
+ * test_sync_http.c - the sync API over real HTTP on loopback: signed pushes
+ * and pulls from paired phones, office conflict resolution and quarantine,
+ * and every whole-request refusal of docs/sync-protocol.md section 6.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "auth.h"
+#include "db.h"
+#include "err.h"
+#include "seed.h"
+#include "support.h"
+#include "sync.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct support_server srv;
+static char cookie[256], csrf[64];
+
+struct phone {
+    const char *id;
+    unsigned char pk[32], sk[64];
+    long counter;
+    uint64_t hlc;
+};
+
+static struct phone van = {.id = "dev-van"}, cook = {.id = "dev-cook"};
+
+static int setup(void **state)
+{
+    char err[256] = "";
+    struct db *db = NULL;
+    json_error_t jerr;
+    json_t *people = json_loads(
+        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
+        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
+        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-van\"},"
+        "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-cook\"}]",
+        0, &jerr);
+    unsigned char seed[32];
+    (void)state;
+
+    assert_non_null(people);
+    support_server_start(&srv, NULL);
+    /* A production with its people, written as the demo seed writes them. */
+    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_begin_write(db), EP_OK);
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
+                                  "INSERT INTO production (id, company_id, title, kind, created_at)"
+                                  " VALUES ('p1','co','Film','fiction',0)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    if (auth_seed_people(db, "p1", people, server_now_ms(), err, sizeof(err)) != EP_OK)
+        fail_msg("seed people: %s", err);
+    assert_int_equal(db_commit(db), EP_OK);
+    db_close(db);
+    json_decref(people);
+    auth_demo_device_seed(van.id, seed);
+    crypto_sign_seed_keypair(van.pk, van.sk, seed);
+    auth_demo_device_seed(cook.id, seed);
+    crypto_sign_seed_keypair(cook.pk, cook.sk, seed);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    support_server_stop(&srv);
+    return 0;
+}
+
+/* A signed request from phone ph; counter < 0 means "next". */
+static void phone_req(struct phone *ph, const char *method, const char *path, const char *query,
+                      const char *body, long counter, struct support_resp *out)
+{
+    char url[512], hdev[96], hcnt[64], hsig[160], cnt[32];
+    unsigned char sig[64];
+    char sig64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    size_t slen = 0;
+    size_t blen = body != NULL ? strlen(body) : 0;
+    char *msg;
+    const char *headers[4];
+
+    if (counter < 0)
+        counter = ++ph->counter;
+    snprintf(cnt, sizeof(cnt), "%ld", counter);
+    msg = auth_signing_string(method, path, query, ph->id, cnt, body, blen, &slen);
+    assert_non_null(msg);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, slen, ph->sk);
+    free(msg);
+    sodium_bin2base64(sig64, sizeof(sig64), sig, sizeof(sig),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(hdev, sizeof(hdev), "X-EP-Device: %s", ph->id);
+    snprintf(hcnt, sizeof(hcnt), "X-EP-Counter: %s", cnt);
+    snprintf(hsig, sizeof(hsig), "X-EP-Signature: %s", sig64);
+    headers[0] = hdev;
+    headers[1] = hcnt;
+    headers[2] = hsig;
+    headers[3] = NULL;
+    snprintf(url, sizeof(url), "%s%s%s%s", srv.base, path, query != NULL ? "?" : "",
+             query != NULL ? query : "");
+    support_http(method, url, headers, body, -1, out);
+}
+
+static void office_login(void)
+{
+    char url[256];
+    struct support_resp r;
+    json_t *j;
+    const char *c, *end;
+
+    snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
+    support_http("POST", url, NULL,
+                 "{\"email\":\"aline@test.fr\",\"password\":\"" SEED_DEMO_PASSWORD "\"}", -1, &r);
+    if (r.status != 200)
+        fail_msg("login: %ld %s", r.status, r.body);
+    c = strstr(r.headers, "ep_session=");
+    assert_non_null(c);
+    end = strpbrk(c, ";\r\n");
+    snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)(end - c), c);
+    j = support_resp_json(&r);
+    snprintf(csrf, sizeof(csrf), "X-EP-CSRF: %s", json_string_value(json_object_get(j, "csrf")));
+    json_decref(j);
+    support_resp_free(&r);
+}
+
+static void office_req(const char *method, const char *path, const char *body,
+                       struct support_resp *out)
+{
+    char url[256];
+    const char *headers[] = {cookie, csrf, "X-EP-Production: p1", NULL};
+    snprintf(url, sizeof(url), "%s%s", srv.base, path);
+    support_http(method, url, headers, body, -1, out);
+}
+
+/* One op of phone ph as JSON text; hlc_ms 0 means "now". */
+static char *op_text(struct phone *ph, const char *op, const char *col, const char *id,
+                     const char *kind, const char *fields, const char *base, int64_t hlc_ms)
+{
+    char hlc[SYNC_HLC_LEN + 1], *out = NULL;
+    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : server_now_ms());
+    sync_hlc_format(ph->hlc, hlc);
+    assert_true(asprintf(&out,
+                         "{\"op\":\"%s\",\"col\":\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":"
+                         "\"%s\",\"dev\":\"%s\",\"fields\":%s%s%s}",
+                         op, col, id, kind, hlc, ph->id, fields, base != NULL ? ",\"base\":" : "",
+                         base != NULL ? base : "") > 0);
+    return out;
+}
+
+static json_t *push_ok(struct phone *ph, const char *ops_text)
+{
+    char *body = NULL;
+    struct support_resp r;
+    json_t *j, *res;
+
+    assert_true(asprintf(&body, "{\"schema\":1,\"device\":\"%s\",\"ops\":[%s]}", ph->id, ops_text) >
+                0);
+    phone_req(ph, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
+    free(body);
+    if (r.status != 200)
+        fail_msg("push: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    res = json_incref(json_object_get(j, "results"));
+    assert_int_equal(strlen(json_string_value(json_object_get(j, "hlc"))), SYNC_HLC_LEN);
+    json_decref(j);
+    return res;
+}
+
+static const char *st(json_t *results, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(results, i), "status"));
+}
+
+static void push_pull_round_trip(void **state)
+{
+    char *a = op_text(&van, "op-r1", "readings", "rd-1", "add",
+                      "{\"indicator\":\"van_km\",\"value\":212,\"unit\":\"km\",\"dept\":"
+                      "\"regie\",\"at\":\"2026-09-21\",\"vehicle\":\"van-2\"}",
+                      NULL, 0);
+    char *b = op_text(&van, "op-r2", "readings", "rd-2", "add",
+                      "{\"indicator\":\"van_diesel_l\",\"value\":38,\"unit\":\"L\",\"dept\":"
+                      "\"regie\",\"at\":\"2026-09-21\"}",
+                      NULL, 0);
+    char *c =
+        op_text(&van, "op-x1", "actions", "ac-1", "put", "{\"title\":\"Tout en HVO\"}", NULL, 0);
+    char *ops = NULL;
+    json_t *res, *page;
+    struct support_resp r;
+    char q[256];
+    (void)state;
+
+    assert_true(asprintf(&ops, "%s,%s,%s", a, b, c) > 0);
+    res = push_ok(&van, ops);
+    assert_string_equal(st(res, 0), "applied");
+    assert_string_equal(st(res, 1), "applied");
+    /* Crew may not write the action plan: refused, with the reason. */
+    assert_string_equal(st(res, 2), "rejected");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(res, 2), "code")),
+                        "forbidden");
+    json_decref(res);
+    /* The same batch again, as after a lost answer: duplicates, nothing new. */
+    res = push_ok(&van, ops);
+    assert_string_equal(st(res, 0), "duplicate");
+    assert_string_equal(st(res, 1), "duplicate");
+    json_decref(res);
+    free(ops);
+    free(a);
+    free(b);
+    free(c);
+    /* The other phone pulls both readings, one page at a time. */
+    phone_req(&cook, "GET", "/api/v1/sync/pull", "schema=1&limit=1", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    page = support_resp_json(&r);
+    support_resp_free(&r);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 1);
+    assert_true(json_is_true(json_object_get(page, "more")));
+    snprintf(q, sizeof(q), "schema=1&limit=50&cursor=%s",
+             json_string_value(json_object_get(page, "cursor")));
+    json_decref(page);
+    phone_req(&cook, "GET", "/api/v1/sync/pull", q, NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    page = support_resp_json(&r);
+    support_resp_free(&r);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 1);
+    assert_false(json_is_true(json_object_get(page, "more")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(page, "ops"), 0), "op")),
+        "op-r2");
+    json_decref(page);
+}
+
+static void whole_request_refusals(void **state)
+{
+    struct support_resp r;
+    char url[256];
+    char *big;
+    (void)state;
+
+    /* Not signed at all. */
+    snprintf(url, sizeof(url), "%s/api/v1/sync/push", srv.base);
+    support_http("POST", url, NULL, "{\"schema\":1,\"device\":\"dev-van\",\"ops\":[]}", -1, &r);
+    assert_int_equal(r.status, 401);
+    support_resp_free(&r);
+    /* Replayed counter. */
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1", NULL, van.counter, &r);
+    assert_int_equal(r.status, 401);
+    support_resp_free(&r);
+    /* Body refusals, each signed properly. */
+    phone_req(&van, "POST", "/api/v1/sync/push", NULL, "{\"schema\":1,", -1, &r);
+    support_assert_error(&r, 400, "malformed_json");
+    support_resp_free(&r);
+    phone_req(&van, "POST", "/api/v1/sync/push", NULL,
+              "{\"schema\":1,\"device\":\"dev-van\",\"ops\":[],\"extra\":1}", -1, &r);
+    support_assert_error(&r, 400, "invalid_request");
+    support_resp_free(&r);
+    phone_req(&van, "POST", "/api/v1/sync/push", NULL,
+              "{\"schema\":1,\"device\":\"dev-van\",\"ops\":\"no\"}", -1, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "ops");
+    support_resp_free(&r);
+    phone_req(&van, "POST", "/api/v1/sync/push", NULL,
+              "{\"schema\":2,\"device\":\"dev-van\",\"ops\":[]}", -1, &r);
+    assert_string_equal(support_assert_error(&r, 409, "schema_unsupported"), "schema");
+    support_resp_free(&r);
+    phone_req(&van, "POST", "/api/v1/sync/push", NULL,
+              "{\"schema\":1,\"device\":\"dev-cook\",\"ops\":[]}", -1, &r);
+    support_assert_error(&r, 403, "wrong_device");
+    support_resp_free(&r);
+    big = malloc(8000);
+    {
+        size_t n = (size_t)sprintf(big, "{\"schema\":1,\"device\":\"dev-van\",\"ops\":[");
+        for (int i = 0; i <= SYNC_MAX_OPS; i++)
+            n += (size_t)sprintf(big + n, "%s{}", i ? "," : "");
+        sprintf(big + n, "]}");
+    }
+    phone_req(&van, "POST", "/api/v1/sync/push", NULL, big, -1, &r);
+    support_assert_error(&r, 413, "too_many_ops");
+    support_resp_free(&r);
+    free(big);
+    /* Over the byte cap: refused before anything is read or verified. */
+    big = malloc(SYNC_MAX_PUSH_BYTES + 16);
+    memset(big, ' ', SYNC_MAX_PUSH_BYTES + 8);
+    big[SYNC_MAX_PUSH_BYTES + 8] = '\0';
+    support_http("POST", url, NULL, big, -1, &r);
+    support_assert_error(&r, 413, "body_too_large");
+    support_resp_free(&r);
+    free(big);
+    /* No Content-Length (chunked): 411. */
+    {
+        const char *h[] = {"Transfer-Encoding: chunked", NULL};
+        support_http("POST", url, h, "{}", -1, &r);
+        support_assert_error(&r, 411, "length_required");
+        support_resp_free(&r);
+    }
+    /* Pull refusals. */
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&cursor=garbage", NULL, -1, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_cursor"), "cursor");
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/sync/pull",
+              "schema=1&cursor=0123456789abcdef0123456789abcdef.4", NULL, -1, &r);
+    support_assert_error(&r, 409, "cursor_foreign");
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&since=4", NULL, -1, &r);
+    support_assert_error(&r, 400, "invalid_request");
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/sync/pull", "limit=4", NULL, -1, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "schema");
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&limit=0", NULL, -1, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "limit");
+    support_resp_free(&r);
+}
+
+static void office_resolves_conflicts_and_quarantine(void **state)
+{
+    struct support_resp r;
+    json_t *res, *j;
+    char *a, *b;
+    char body[256];
+    (void)state;
+
+    office_login();
+    /* Both phones tick the same task differently, having seen its creation. */
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"tasks\",\"id\":\"tk-1\",\"field\":\"assignee\",\"value\":\"m-van\"}",
+               &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    snprintf(body, sizeof(body), "{\"note\":[]}");
+    json_decref(j);
+    support_resp_free(&r);
+    a = op_text(&van, "op-n1", "tasks", "tk-1", "put", "{\"note\":\"bacs pleins\"}", body, 0);
+    b = op_text(&cook, "op-n2", "tasks", "tk-1", "put", "{\"note\":\"bacs vidés\"}", body, 0);
+    res = push_ok(&van, a);
+    assert_string_equal(st(res, 0), "applied");
+    json_decref(res);
+    /* Chloé is not assigned to tk-1: her edit is refused. Bruno's stands. */
+    res = push_ok(&cook, b);
+    assert_string_equal(st(res, 0), "rejected");
+    json_decref(res);
+    free(a);
+    free(b);
+    /* Bruno edits again from a stale screen (blind): now there is a conflict. */
+    a = op_text(&van, "op-n3", "tasks", "tk-1", "put", "{\"note\":\"bacs à vider\"}",
+                "{\"note\":[]}", 0);
+    res = push_ok(&van, a);
+    json_decref(res);
+    free(a);
+    office_req("GET", "/api/v1/sync/conflicts", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "conflicts")), 1);
+    json_decref(j);
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"tasks\",\"id\":\"tk-1\",\"field\":\"note\",\"value\":\"bacs pleins\"}",
+               &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/sync/conflicts", NULL, &r);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "conflicts")), 0);
+    json_decref(j);
+    support_resp_free(&r);
+    /* Resolve refusals: unknown key, wrong type, unknown collection. */
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"tasks\",\"id\":\"tk-1\",\"field\":\"note\",\"value\":1,\"x\":2}", &r);
+    support_assert_error(&r, 400, "invalid_request");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"tasks\",\"id\":\"tk-1\",\"field\":\"done\",\"value\":\"oui\"}", &r);
+    support_assert_error(&r, 400, "invalid_field");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"nope\",\"id\":\"tk-1\",\"field\":\"done\",\"value\":true}", &r);
+    support_assert_error(&r, 400, "unknown_collection");
+    support_resp_free(&r);
+    /* A phone three days in the future: quarantined, listed, released. */
+    a = op_text(&van, "op-future", "readings", "rd-f", "add",
+                "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":\"regie\","
+                "\"at\":\"2026-09-24\"}",
+                NULL, server_now_ms() + INT64_C(3) * 86400 * 1000);
+    res = push_ok(&van, a);
+    assert_string_equal(st(res, 0), "quarantined");
+    json_decref(res);
+    free(a);
+    van.hlc = 0; /* the phone's clock gets fixed */
+    office_req("GET", "/api/v1/sync/quarantine", NULL, &r);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "quarantine")), 1);
+    json_decref(j);
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/quarantine/resolve",
+               "{\"op\":\"op-future\",\"action\":\"release\"}", &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "result"), "status")),
+                        "applied");
+    json_decref(j);
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/quarantine/resolve",
+               "{\"op\":\"op-future\",\"action\":\"release\"}", &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+    /* Phones may not resolve conflicts. */
+    phone_req(&van, "GET", "/api/v1/sync/conflicts", NULL, NULL, -1, &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+}
+
+static void footprint_endpoints(void **state)
+{
+    struct support_resp r;
+    json_t *j, *res;
+    char *a;
+    (void)state;
+
+    /* A reading in the wrong unit is refused with the reason, per op. */
+    a = op_text(&van, "op-gal", "readings", "rd-gal", "add",
+                "{\"indicator\":\"van_diesel_l\",\"value\":10,\"unit\":\"gal\",\"dept\":"
+                "\"regie\",\"at\":\"2026-09-22\"}",
+                NULL, 0);
+    res = push_ok(&van, a);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "code")),
+                        "wrong_unit");
+    json_decref(res);
+    free(a);
+    office_req("GET", "/api/v1/productions/p1/footprint", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    /* 212 km x 0.227 + 38 L x 3.10 + the released 40 km x 0.227 */
+    assert_true(fabs(json_number_value(json_object_get(j, "total_kg")) -
+                     (212 * 0.227 + 38 * 3.10 + 40 * 0.227)) < 1e-9);
+    json_decref(j);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint?kind=sideways", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "kind");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint?factors=9", NULL, &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/csv"));
+    assert_memory_equal(r.body, "\xEF\xBB\xBF", 3);
+    assert_non_null(strstr(r.body, "van_diesel_l;regie;38,00;L;"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "PK", 2);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint/compare", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    /* Phones read it too; nobody reads another production's. */
+    phone_req(&van, "GET", "/api/v1/productions/p1/footprint", NULL, NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/productions/p2/footprint", NULL, NULL, -1, &r);
+    assert_true(r.status == 403 || r.status == 404);
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/indicators", NULL, NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_true(json_array_size(json_object_get(j, "indicators")) >= 20);
+    json_decref(j);
+    support_resp_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(push_pull_round_trip),
+        cmocka_unit_test(whole_request_refusals),
+        cmocka_unit_test(office_resolves_conflicts_and_quarantine),
+        cmocka_unit_test(footprint_endpoints),
+    };
+    int rc;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests(tests, setup, teardown);
+    curl_global_cleanup();
+    return rc;
+}
