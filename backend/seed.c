@@ -2,15 +2,21 @@
 #include "seed.h"
 
 #include "auth.h"
+#include "authz.h"
+#include "carbon.h"
 #include "db.h"
 #include "embed.h"
 #include "err.h"
+#include "identity.h"
 #include "log.h"
 #include "server.h"
+#include "sync.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 extern const struct ep_embedded ep_demo[];
 
@@ -52,18 +58,44 @@ static int insert_company(struct db *db, json_t *c, json_error_t *jerr)
     return rc;
 }
 
-static int insert_production(struct db *db, json_t *p, const char *company, json_error_t *jerr)
+/* Days since 1970-01-01 (UTC) of a unix time in ms. */
+static int64_t day_of(int64_t ms)
+{
+    return ms / 86400000;
+}
+
+/* "YYYY-MM-DD" of a day number into buf[11]. */
+static void iso_day(int64_t day, char *buf)
+{
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    /* strftime: no truncation warnings to appease for an always-10-char date */
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+/*
+ * The demo is always mid-shoot: its dates are relative to the day it is
+ * loaded (starts_in_days, length_days), so "what is missing this week" has
+ * something to show whenever a newcomer runs `make run`.
+ */
+static int insert_production(struct db *db, json_t *p, const char *company, int64_t today,
+                             json_error_t *jerr)
 {
     static const char sql[] = "INSERT INTO production (id, company_id, title, kind, rhythm, "
                               "starts_on, ends_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
-    const char *id, *title, *kind, *rhythm, *starts, *ends;
+    const char *id, *title, *kind, *rhythm;
+    json_int_t starts_in = 0, length = 0;
+    char starts[11], ends[11];
     sqlite3_stmt *st;
     int rc;
 
-    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:s, s:s}", "id", &id, "title",
-                       &title, "kind", &kind, "rhythm", &rhythm, "starts_on", &starts, "ends_on",
-                       &ends) != 0)
+    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I}", "id", &id, "title",
+                       &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days", &starts_in,
+                       "length_days", &length) != 0)
         return EP_EINVAL;
+    iso_day(today + starts_in, starts);
+    iso_day(today + starts_in + length - 1, ends);
     st = db_stmt(db, sql);
     if (st == NULL)
         return EP_EIO;
@@ -80,10 +112,283 @@ static int insert_production(struct db *db, json_t *p, const char *company, json
     return rc;
 }
 
+/* ---- demo activity --------------------------------------------------------- */
+
+struct pusher {
+    struct db *db;
+    const char *production;
+    char *errbuf;
+    size_t errlen;
+    long ops;
+};
+
+static uint32_t mix(const char *a, const char *b, int64_t day)
+{
+    /* FNV-1a: the demo's "random" values are the same on every machine. */
+    uint32_t h = 2166136261u;
+    for (const char *p = a; *p != '\0'; p++)
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    for (const char *p = b; *p != '\0'; p++)
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    for (int i = 0; i < 8; i++)
+        h = (h ^ (uint8_t)(day >> (8 * i))) * 16777619u;
+    return h;
+}
+
+static void hlc_at(int64_t day, int minute, long seq, char *buf)
+{
+    int64_t ms = day * 86400000 + (int64_t)minute * 60000 + seq;
+    sync_hlc_format(sync_hlc_tick(0, ms), buf);
+}
+
+/* The person owning a demo device: member id, department, role. */
+static int device_owner(json_t *people, const char *device, struct sync_actor *a)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(people, i, p)
+    {
+        const char *d = json_string_value(json_object_get(p, "device"));
+        if (d != NULL && strcmp(d, device) == 0) {
+            a->device_id = device;
+            a->member_id = json_string_value(json_object_get(p, "id"));
+            a->department = json_string_value(json_object_get(p, "department"));
+            return identity_role_parse(json_string_value(json_object_get(p, "role")), &a->role);
+        }
+    }
+    return EP_ENOTFOUND;
+}
+
+/* Pushes ops (stolen) as actor; every op must be applied. */
+static int push_as(struct pusher *pu, const struct sync_actor *a, json_t *ops)
+{
+    struct sync_opts opts = {
+        .now_ms = server_now_ms(), .authorize = authz_sync_op, .validate = carbon_validate_op};
+    json_t *body =
+        json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", a->device_id, "ops", ops);
+    json_t *acks = NULL, *ack;
+    size_t i;
+    int rc;
+
+    if (body == NULL)
+        return EP_ENOMEM;
+    rc = sync_push(pu->db, &opts, a, body, &acks, NULL);
+    json_array_foreach(acks, i, ack)
+    {
+        if (rc != EP_OK)
+            break;
+        if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0) {
+            snprintf(pu->errbuf, pu->errlen, "seed.json activity: op %s refused: %s",
+                     json_string_value(json_object_get(ack, "op")),
+                     json_string_value(json_object_get(ack, "reason")));
+            rc = EP_EINVAL;
+        }
+    }
+    pu->ops += (long)json_array_size(acks);
+    json_decref(acks);
+    json_decref(body);
+    return rc;
+}
+
+static json_t *mkop(const char *op, const char *col, const char *id, const char *kind,
+                    const char *hlc, const char *dev, json_t *fields, json_t *base)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "op", op, "col", col, "id", id,
+                          "kind", kind, "hlc", hlc, "dev", dev, "fields", fields);
+    if (o != NULL && base != NULL)
+        json_object_set_new(o, "base", base);
+    return o;
+}
+
+/* Office records: estimates, actions, tasks, each under id "seed-<id>". */
+static int office_records(struct pusher *pu, const struct sync_actor *office, json_t *list,
+                          const char *col, int64_t day)
+{
+    json_t *ops = json_array();
+    size_t i;
+    json_t *item;
+
+    json_array_foreach(list, i, item)
+    {
+        const char *id = json_string_value(json_object_get(item, "id"));
+        json_t *fields = json_object_get(item, "fields");
+        json_t *own = NULL;
+        char hlc[SYNC_HLC_LEN + 1], op[96];
+        if (fields == NULL) { /* estimates are flat: every key but "id" */
+            own = json_deep_copy(item);
+            json_object_del(own, "id");
+            fields = own;
+        }
+        hlc_at(day, 9 * 60, (long)i, hlc);
+        snprintf(op, sizeof(op), "seed-%s", id);
+        json_array_append_new(ops, mkop(op, col, id, "put", hlc, office->device_id, fields, NULL));
+        json_decref(own);
+    }
+    return push_as(pu, office, ops);
+}
+
+static int seed_activity(struct db *db, const char *production, json_t *people, json_t *act,
+                         int64_t start, int64_t today, char *errbuf, size_t errlen)
+{
+    struct pusher pu = {db, production, errbuf, errlen, 0};
+    struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN};
+    char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
+    json_t *made = json_object(); /* reading ids generated, for corrections */
+    json_t *per_device = json_object();
+    json_t *o = json_object_get(act, "office");
+    const char *dev;
+    json_t *ops, *item, *conflict;
+    size_t i;
+    int rc = EP_OK;
+
+    if (made == NULL || per_device == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    snprintf(office_dev, sizeof(office_dev), "office-%s",
+             json_string_value(json_object_get(o, "account")));
+    office.device_id = office_dev;
+    office.member_id = json_string_value(json_object_get(o, "member"));
+    office.department = json_string_value(json_object_get(o, "department"));
+    rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates", start - 14);
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "actions"), "actions", start - 10);
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "tasks"), "tasks", start - 3);
+    if (rc != EP_OK)
+        goto out;
+    /* Each series: one reading per shooting day (weekdays) until yesterday. */
+    json_array_foreach(json_object_get(act, "series"), i, item)
+    {
+        const char *ind = json_string_value(json_object_get(item, "indicator"));
+        json_int_t lo = json_integer_value(json_object_get(item, "min"));
+        json_int_t hi = json_integer_value(json_object_get(item, "max"));
+        json_int_t every = json_integer_value(json_object_get(item, "every"));
+        json_int_t quiet = json_integer_value(json_object_get(item, "quiet_last_days"));
+        dev = json_string_value(json_object_get(item, "device"));
+        for (int64_t d = start; d < today; d++) {
+            int64_t wd = (d + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+            json_t *fields, *list;
+            if (wd == 0 || wd == 6 || (every > 1 && (d - start) % every != 0) || d >= today - quiet)
+                continue;
+            iso_day(d, at);
+            snprintf(rid, sizeof(rid), "rd-%s-%s-%lld", dev, ind, (long long)(d - start));
+            snprintf(op, sizeof(op), "op-%s", rid);
+            hlc_at(d, 18 * 60, (long)i, hlc);
+            fields = json_pack("{s:s, s:I, s:s, s:s, s:s}", "indicator", ind, "value",
+                               lo + (json_int_t)(mix(dev, ind, d) % (uint32_t)(hi - lo + 1)),
+                               "unit", json_string_value(json_object_get(item, "unit")), "dept",
+                               json_string_value(json_object_get(item, "dept")), "at", at);
+            if (json_object_get(item, "vehicle") != NULL)
+                json_object_set(fields, "vehicle", json_object_get(item, "vehicle"));
+            list = json_object_get(per_device, dev);
+            if (list == NULL) {
+                list = json_array();
+                json_object_set_new(per_device, dev, list);
+            }
+            json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
+            json_object_set_new(made, rid, json_true());
+            json_decref(fields);
+        }
+    }
+    /* The 2,000 km day the dashboard flags, and a corrected fuel ticket. */
+    json_array_foreach(json_object_get(act, "outliers"), i, item)
+    {
+        json_int_t day = json_integer_value(json_object_get(item, "day"));
+        json_t *fields = json_deep_copy(item), *list;
+        dev = json_string_value(json_object_get(item, "device"));
+        json_object_del(fields, "device");
+        json_object_del(fields, "day");
+        iso_day(start + day, at);
+        json_object_set_new(fields, "at", json_string(at));
+        snprintf(rid, sizeof(rid), "rd-%s-outlier-%zu", dev, i);
+        snprintf(op, sizeof(op), "op-%s", rid);
+        hlc_at(start + day, 19 * 60, (long)i, hlc);
+        list = json_object_get(per_device, dev);
+        if (list != NULL)
+            json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
+        json_decref(fields);
+    }
+    json_array_foreach(json_object_get(act, "corrections"), i, item)
+    {
+        const char *ind = json_string_value(json_object_get(item, "indicator"));
+        json_int_t day = json_integer_value(json_object_get(item, "day"));
+        char orig[150];
+        json_t *fields, *list;
+        dev = json_string_value(json_object_get(item, "device"));
+        snprintf(orig, sizeof(orig), "rd-%s-%s-%lld", dev, ind, (long long)day);
+        list = json_object_get(per_device, dev);
+        if (json_object_get(made, orig) == NULL || list == NULL)
+            continue; /* that day had no reading: nothing to correct */
+        iso_day(start + day, at);
+        snprintf(rid, sizeof(rid), "%s-fix", orig);
+        snprintf(op, sizeof(op), "op-%s", rid);
+        hlc_at(start + day + 1, 8 * 60, (long)i, hlc);
+        fields = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s, s:O}", "indicator", ind, "value",
+                           json_object_get(item, "value"), "unit", "L", "dept", "regie", "at", at,
+                           "supersedes", orig, "note", json_object_get(item, "note"));
+        json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
+        json_decref(fields);
+    }
+    {
+        const char *k;
+        json_t *list;
+        json_object_foreach(per_device, k, list)
+        {
+            struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW};
+            rc = device_owner(people, k, &a);
+            if (rc != EP_OK) {
+                snprintf(errbuf, errlen, "seed.json activity: device %s has no owner", k);
+                goto out;
+            }
+            rc = push_as(&pu, &a, json_incref(list));
+            if (rc != EP_OK)
+                goto out;
+        }
+    }
+    /* Yesterday evening, the crew and the office wrote the same note without
+     * seeing each other's: the conflict waiting on the dashboard. */
+    conflict = json_object_get(act, "conflict");
+    if (conflict != NULL) {
+        json_t *crew = json_object_get(conflict, "crew");
+        json_t *office_side = json_object_get(conflict, "office");
+        const char *col = json_string_value(json_object_get(conflict, "col"));
+        const char *id = json_string_value(json_object_get(conflict, "id"));
+        const char *field = json_string_value(json_object_get(conflict, "field"));
+        struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW};
+        json_t *fields;
+        dev = json_string_value(json_object_get(crew, "device"));
+        rc = device_owner(people, dev, &a);
+        if (rc == EP_OK) {
+            hlc_at(today - 1, 18 * 60, 0, hlc);
+            snprintf(op, sizeof(op), "op-%s-%s-crew", id, field);
+            fields = json_pack("{s:O}", field, json_object_get(crew, "value"));
+            ops = json_pack("[o]", mkop(op, col, id, "put", hlc, dev, fields, NULL));
+            json_decref(fields);
+            rc = push_as(&pu, &a, ops);
+        }
+        if (rc == EP_OK) {
+            hlc_at(today - 1, 18 * 60 + 5, 0, hlc);
+            snprintf(op, sizeof(op), "op-%s-%s-office", id, field);
+            fields = json_pack("{s:O}", field, json_object_get(office_side, "value"));
+            ops = json_pack("[o]", mkop(op, col, id, "put", hlc, office.device_id, fields, NULL));
+            json_decref(fields);
+            rc = push_as(&pu, &office, ops);
+        }
+    }
+    if (rc == EP_OK)
+        LOG_INFO("seed", "demo activity: %ld ops", pu.ops);
+out:
+    json_decref(made);
+    json_decref(per_device);
+    return rc;
+}
+
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
     json_t *root = NULL;
-    json_t *company = NULL, *production = NULL, *people = NULL;
+    json_t *company = NULL, *production = NULL, *people = NULL, *activity = NULL;
+    int64_t today = day_of(server_now_ms());
     json_error_t jerr;
     const char *company_id = NULL;
     int exists = 0;
@@ -98,8 +403,8 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen)
     }
     root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL ||
-        json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o, s:o, s?o}", "company", &company,
-                       "production", &production, "people", &people) != 0 ||
+        json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o, s:o, s?o, s?o}", "company", &company,
+                       "production", &production, "people", &people, "activity", &activity) != 0 ||
         json_unpack_ex(company, &jerr, 0, "{s:s}", "id", &company_id) != 0) {
         rc = EP_EINVAL;
         goto out;
@@ -109,12 +414,20 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen)
         goto out;
     rc = insert_company(db, company, &jerr);
     if (rc == EP_OK)
-        rc = insert_production(db, production, company_id, &jerr);
+        rc = insert_production(db, production, company_id, today, &jerr);
     /* The demo office login and crew (auth.h); errbuf says which person failed. */
     if (rc == EP_OK && people != NULL) {
         rc = auth_seed_people(db, json_string_value(json_object_get(production, "id")), people,
                               server_now_ms(), errbuf, errlen);
         people_failed = rc != EP_OK;
+    }
+    /* Weeks of readings, the plan and a conflict, through the sync engine
+     * with the real rules: the demo shows what the product really does. */
+    if (rc == EP_OK && activity != NULL) {
+        json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
+        rc = seed_activity(db, json_string_value(json_object_get(production, "id")), people,
+                           activity, today + starts_in, today, errbuf, errlen);
+        people_failed = rc != EP_OK; /* errbuf holds the reason */
     }
     if (rc == EP_OK)
         rc = db_commit(db);

@@ -167,7 +167,7 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
     const char *device = json_string_value(json_object_get(push, "device"));
     json_t *acks = NULL;
     uint64_t clock = 0, max_hlc = 0;
-    int in_tx = 0;
+    int in_tx = 0, nested = 0;
     size_t i;
     json_t *opj;
     int rc;
@@ -183,7 +183,9 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
         rc = EP_ENOMEM;
         goto out;
     }
-    rc = db_begin_write(db);
+    /* Inside a caller's transaction (the demo seed), nest as a savepoint. */
+    nested = !sqlite3_get_autocommit(db_handle(db));
+    rc = nested ? exec(db, "SAVEPOINT push") : db_begin_write(db);
     if (rc != EP_OK)
         goto out;
     in_tx = 1;
@@ -203,7 +205,7 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
         rc = sync__clock_set(db, clock);
     }
     if (rc == EP_OK)
-        rc = db_commit(db);
+        rc = nested ? exec(db, "RELEASE push") : db_commit(db);
     if (rc == EP_OK) {
         in_tx = 0;
         if (server_hlc != NULL)
@@ -212,8 +214,12 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
         acks = NULL;
     }
 out:
-    if (in_tx)
+    if (in_tx && nested) {
+        (void)exec(db, "ROLLBACK TO push");
+        (void)exec(db, "RELEASE push");
+    } else if (in_tx) {
         db_rollback(db);
+    }
     json_decref(acks);
     sync__catalog_release(&cat);
     return rc;

@@ -131,7 +131,8 @@ int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_
 
 /*
  * Applies a decoded push for actor in one transaction, committed before this
- * returns 0. *results receives a new array, one object per op, in order:
+ * returns 0 (or, when the caller already holds a transaction, in a savepoint
+ * released into it: the caller's COMMIT is then what makes it durable). *results receives a new array, one object per op, in order:
  *   {"op":"...","status":"applied"|"duplicate"|"quarantined"|"rejected",
  *    "seq":N (applied/duplicate), "code":"...","reason":"..." (rejected/quarantined)}
  * and *server_hlc the server clock after the push. A rejected op changes
