@@ -28,51 +28,23 @@
 static struct support_server srv;
 static char cookie[256], csrf[64];
 
-struct phone {
-    const char *id;
-    unsigned char pk[32], sk[64];
-    long counter;
-    uint64_t hlc;
-};
-
-static struct phone van = {.id = "dev-van"}, cook = {.id = "dev-cook"};
+static struct support_phone van, cook;
 
 static int setup(void **state)
 {
-    char err[256] = "";
-    struct db *db = NULL;
-    json_error_t jerr;
-    json_t *people = json_loads(
+    (void)state;
+    support_server_start(&srv, NULL);
+    /* A production with its people, written as the demo seed writes them. */
+    support_seed_people(
+        srv.app.db_path,
         "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
         "\"eco_referent\",\"email\":\"aline@test.fr\"},"
         "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
         "\"device\":\"dev-van\"},"
         "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-cook\"}]",
-        0, &jerr);
-    unsigned char seed[32];
-    (void)state;
-
-    assert_non_null(people);
-    support_server_start(&srv, NULL);
-    /* A production with its people, written as the demo seed writes them. */
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_begin_write(db), EP_OK);
-    assert_int_equal(sqlite3_exec(db_handle(db),
-                                  "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
-                                  "INSERT INTO production (id, company_id, title, kind, created_at)"
-                                  " VALUES ('p1','co','Film','fiction',0)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    if (auth_seed_people(db, "p1", people, server_now_ms(), err, sizeof(err)) != EP_OK)
-        fail_msg("seed people: %s", err);
-    assert_int_equal(db_commit(db), EP_OK);
-    db_close(db);
-    json_decref(people);
-    auth_demo_device_seed(van.id, seed);
-    crypto_sign_seed_keypair(van.pk, van.sk, seed);
-    auth_demo_device_seed(cook.id, seed);
-    crypto_sign_seed_keypair(cook.pk, cook.sk, seed);
+        "\"device\":\"dev-cook\"}]");
+    support_phone_init(&van, "dev-van");
+    support_phone_init(&cook, "dev-cook");
     return 0;
 }
 
@@ -84,36 +56,10 @@ static int teardown(void **state)
 }
 
 /* A signed request from phone ph; counter < 0 means "next". */
-static void phone_req(struct phone *ph, const char *method, const char *path, const char *query,
-                      const char *body, long counter, struct support_resp *out)
+static void phone_req(struct support_phone *ph, const char *method, const char *path,
+                      const char *query, const char *body, long counter, struct support_resp *out)
 {
-    char url[512], hdev[96], hcnt[64], hsig[160], cnt[32];
-    unsigned char sig[64];
-    char sig64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    size_t slen = 0;
-    size_t blen = body != NULL ? strlen(body) : 0;
-    char *msg;
-    const char *headers[4];
-
-    if (counter < 0)
-        counter = ++ph->counter;
-    snprintf(cnt, sizeof(cnt), "%ld", counter);
-    msg = auth_signing_string(method, path, query, ph->id, cnt, body, blen, &slen);
-    assert_non_null(msg);
-    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, slen, ph->sk);
-    free(msg);
-    sodium_bin2base64(sig64, sizeof(sig64), sig, sizeof(sig),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    snprintf(hdev, sizeof(hdev), "X-EP-Device: %s", ph->id);
-    snprintf(hcnt, sizeof(hcnt), "X-EP-Counter: %s", cnt);
-    snprintf(hsig, sizeof(hsig), "X-EP-Signature: %s", sig64);
-    headers[0] = hdev;
-    headers[1] = hcnt;
-    headers[2] = hsig;
-    headers[3] = NULL;
-    snprintf(url, sizeof(url), "%s%s%s%s", srv.base, path, query != NULL ? "?" : "",
-             query != NULL ? query : "");
-    support_http(method, url, headers, body, -1, out);
+    support_phone_request(ph, srv.base, method, path, query, body, counter, out);
 }
 
 static void office_login(void)
@@ -148,7 +94,7 @@ static void office_req(const char *method, const char *path, const char *body,
 }
 
 /* One op of phone ph as JSON text; hlc_ms 0 means "now". */
-static char *op_text(struct phone *ph, const char *op, const char *col, const char *id,
+static char *op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
                      const char *kind, const char *fields, const char *base, int64_t hlc_ms)
 {
     char hlc[SYNC_HLC_LEN + 1], *out = NULL;
@@ -162,7 +108,7 @@ static char *op_text(struct phone *ph, const char *op, const char *col, const ch
     return out;
 }
 
-static json_t *push_ok(struct phone *ph, const char *ops_text)
+static json_t *push_ok(struct support_phone *ph, const char *ops_text)
 {
     char *body = NULL;
     struct support_resp r;

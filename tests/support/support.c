@@ -10,6 +10,7 @@
 #include "support.h"
 
 #include "app.h"
+#include "auth.h"
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
@@ -17,6 +18,7 @@
 
 #include <curl/curl.h>
 #include <ftw.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,14 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
 void support_http(const char *method, const char *url, const char *const *extra_headers,
                   const char *body, long body_len, struct support_resp *out)
 {
+    int rc = support_http_try(method, url, extra_headers, body, body_len, out);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, url, curl_easy_strerror((CURLcode)rc));
+}
+
+int support_http_try(const char *method, const char *url, const char *const *extra_headers,
+                     const char *body, long body_len, struct support_resp *out)
+{
     CURL *c = curl_easy_init();
     struct curl_slist *hl = NULL;
     struct sink k = {NULL, 0};
@@ -135,13 +145,12 @@ void support_http(const char *method, const char *url, const char *const *extra_
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     rc = curl_easy_perform(c);
-    if (rc != CURLE_OK)
-        fail_msg("%s %s: %s", method, url, curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     out->body = k.buf != NULL ? k.buf : calloc(1, 1);
     out->len = k.len;
     curl_slist_free_all(hl);
     curl_easy_cleanup(c);
+    return (int)rc;
 }
 
 void support_resp_free(struct support_resp *r)
@@ -279,4 +288,80 @@ void support_reference_production(struct db *db)
     must_apply(
         db, "estimates", "e6", "put",
         "{\"indicator\":\"waste_mixed_kg\",\"value\":300,\"unit\":\"kg\",\"dept\":\"regie\"}");
+}
+
+void support_phone_init(struct support_phone *ph, const char *device_id)
+{
+    unsigned char seed[32];
+    memset(ph, 0, sizeof(*ph));
+    snprintf(ph->id, sizeof(ph->id), "%s", device_id);
+    auth_demo_device_seed(ph->id, seed);
+    crypto_sign_seed_keypair(ph->pk, ph->sk, seed);
+}
+
+int support_phone_try(struct support_phone *ph, const char *base, const char *method,
+                      const char *path, const char *query, const char *body, long counter,
+                      struct support_resp *out)
+{
+    char url[512], hdev[96], hcnt[64], hsig[160], cnt[32];
+    unsigned char sig[64];
+    char sig64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    size_t slen = 0;
+    size_t blen = body != NULL ? strlen(body) : 0;
+    const char *headers[4];
+    char *msg;
+
+    if (counter < 0)
+        counter = ++ph->counter;
+    snprintf(cnt, sizeof(cnt), "%ld", counter);
+    msg = auth_signing_string(method, path, query, ph->id, cnt, body, blen, &slen);
+    assert_non_null(msg);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, slen, ph->sk);
+    free(msg);
+    sodium_bin2base64(sig64, sizeof(sig64), sig, sizeof(sig),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(hdev, sizeof(hdev), "X-EP-Device: %s", ph->id);
+    snprintf(hcnt, sizeof(hcnt), "X-EP-Counter: %s", cnt);
+    snprintf(hsig, sizeof(hsig), "X-EP-Signature: %s", sig64);
+    headers[0] = hdev;
+    headers[1] = hcnt;
+    headers[2] = hsig;
+    headers[3] = NULL;
+    snprintf(url, sizeof(url), "%s%s%s%s", base, path, query != NULL ? "?" : "",
+             query != NULL ? query : "");
+    return support_http_try(method, url, headers, body, -1, out);
+}
+
+void support_phone_request(struct support_phone *ph, const char *base, const char *method,
+                           const char *path, const char *query, const char *body, long counter,
+                           struct support_resp *out)
+{
+    int rc = support_phone_try(ph, base, method, path, query, body, counter, out);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, path, curl_easy_strerror((CURLcode)rc));
+}
+
+void support_seed_people(const char *db_path, const char *people_json)
+{
+    char err[256] = "";
+    struct db *db = NULL;
+    json_error_t jerr;
+    json_t *people = json_loads(people_json, 0, &jerr);
+
+    if (people == NULL)
+        fail_msg("people: %s", jerr.text);
+    if (db_open(db_path, &db, err, sizeof(err)) != EP_OK)
+        fail_msg("open %s: %s", db_path, err);
+    assert_int_equal(db_begin_write(db), EP_OK);
+    if (sqlite3_exec(db_handle(db),
+                     "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
+                     "INSERT INTO production (id, company_id, title, kind, created_at)"
+                     " VALUES ('p1','co','Film','fiction',0)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("production: %s", sqlite3_errmsg(db_handle(db)));
+    if (auth_seed_people(db, "p1", people, server_now_ms(), err, sizeof(err)) != EP_OK)
+        fail_msg("seed people: %s", err);
+    assert_int_equal(db_commit(db), EP_OK);
+    db_close(db);
+    json_decref(people);
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Creates a fresh temp directory; path must hold 256 bytes. Aborts on failure. */
 void support_tmpdir(char *path);
@@ -46,6 +47,34 @@ struct support_resp {
 void support_http(const char *method, const char *url, const char *const *extra_headers,
                   const char *body, long body_len, struct support_resp *out);
 void support_resp_free(struct support_resp *r);
+
+/* Same as support_http but returns the CURLcode instead of failing the
+ * test when the server cannot be reached (crash tests expect that). */
+int support_http_try(const char *method, const char *url, const char *const *extra_headers,
+                     const char *body, long body_len, struct support_resp *out);
+
+/* A paired demo phone: its key is auth_demo_device_seed(id)'s. */
+struct support_phone {
+    char id[64];
+    unsigned char pk[32], sk[64];
+    long counter; /* last X-EP-Counter sent */
+    uint64_t hlc; /* the phone's hybrid logical clock */
+};
+
+void support_phone_init(struct support_phone *ph, const char *device_id);
+
+/* A request signed by ph against base ("http://127.0.0.1:PORT"); counter < 0
+ * means the next one. _try returns the CURLcode; _request fails on error. */
+int support_phone_try(struct support_phone *ph, const char *base, const char *method,
+                      const char *path, const char *query, const char *body, long counter,
+                      struct support_resp *out);
+void support_phone_request(struct support_phone *ph, const char *base, const char *method,
+                           const char *path, const char *query, const char *body, long counter,
+                           struct support_resp *out);
+
+/* Creates company co, production p1 and people (JSON array text, as in
+ * backend/demo/seed.json) in the migrated database at db_path. */
+void support_seed_people(const char *db_path, const char *people_json);
 
 /* Parses r->body as JSON, asserting that it parses. Caller decrefs. */
 json_t *support_resp_json(const struct support_resp *r);
