@@ -97,8 +97,8 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 8, 14, NULL);
     worksheet_write_string(ws, 0, 0, carbon_category_label(key), f->title);
-    for (lxw_col_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
-        worksheet_write_string(ws, 1, c, head[c], f->head);
+    for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
+        worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], f->head);
     json_array_foreach(lines, i, l)
     {
         if (strcmp(str(l, "category"), key) != 0)
@@ -132,8 +132,8 @@ static void factors_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *f
 
     worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_set_column(ws, 5, 5, 60, NULL);
-    for (lxw_col_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
-        worksheet_write_string(ws, 0, c, head[c], f->head);
+    for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f->head);
     json_array_foreach(json_object_get(fin, "lines"), i, l)
     {
         const char *id = str(l, "factor_id");

@@ -66,14 +66,14 @@ int carbon_flagged(struct db *db, const char *production_id, json_t **out);
  * how many it has: {"regie":{"last_at":"2026-09-21","readings":412},...}.
  * A full scan of the production's readings: for dashboards, not hot paths.
  */
-int carbon_reporting(struct db *db, const char *production_id, json_t **out);
+int carbon_reporting(struct db *db, const char *production_id, json_t **result);
 
 /*
  * The footprint as CSV for French spreadsheets: UTF-8 with BOM, ';'
  * separators, decimal commas, CRLF, and any cell starting with = + - @ tab or
  * CR prefixed with ' so no spreadsheet evaluates it. *out owns the text.
  */
-int carbon_csv(const json_t *footprint, char **out, size_t *len);
+int carbon_csv(const json_t *fp, char **out, size_t *len);
 
 /* The French label of a category / theme key ("transport" -> "Transport"). */
 const char *carbon_category_label(const char *key);

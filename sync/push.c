@@ -285,7 +285,7 @@ int sync_server_put(struct db *db, const struct sync_opts *opts, const struct sy
         goto out;
     sync_hlc_format(sync_hlc_tick(clock, opts->now_ms), hlc_text);
     randombytes_buf(rnd, sizeof(rnd));
-    memcpy(op_id, "srv-", 4);
+    snprintf(op_id, sizeof(op_id), "srv-");
     sodium_bin2hex(op_id + 4, sizeof(op_id) - 4, rnd, sizeof(rnd));
     push = json_pack("{s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}]}", "schema",
                      SYNC_PROTOCOL, "device", actor->device_id, "ops", "op", op_id, "col", col,

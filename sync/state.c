@@ -156,7 +156,7 @@ static int finish_conflicts(json_t *records)
         json_object_foreach(conflicts, field, list)
         {
             size_t n = json_array_size(list);
-            json_t **items = n > 0 ? calloc(n, sizeof(*items)) : NULL;
+            json_t **items = n > 0 ? calloc(n, sizeof(json_t *)) : NULL;
             json_t *values = json_array();
             if ((n > 0 && items == NULL) || values == NULL) {
                 free(items);
@@ -165,7 +165,8 @@ static int finish_conflicts(json_t *records)
             }
             for (size_t i = 0; i < n; i++)
                 items[i] = json_array_get(list, i);
-            qsort(items, n, sizeof(*items), by_op);
+            if (n > 1)
+                qsort(items, n, sizeof(json_t *), by_op);
             for (size_t i = 0; i < n; i++)
                 json_array_append(values, json_object_get(items[i], "value"));
             free(items);

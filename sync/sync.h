@@ -32,16 +32,16 @@
 
 struct db;
 
-#define SYNC_PROTOCOL 1                   /* the "schema" every request carries */
-#define SYNC_MAX_OPS 500                  /* ops per push */
-#define SYNC_MAX_OP_BYTES 16384           /* one op, serialized */
-#define SYNC_MAX_PUSH_BYTES (1024 * 1024) /* one push body */
-#define SYNC_MAX_ID 64                    /* op, record and device ids: [A-Za-z0-9_.:-]{1,64} */
-#define SYNC_MAX_FIELDS 64                /* fields per op */
-#define SYNC_PULL_DEFAULT 500             /* ops per pull page unless asked */
-#define SYNC_PULL_MAX 2000                /* ops per pull page at most */
-#define SYNC_PULL_MAX_BYTES (1024 * 1024)
-#define SYNC_DRIFT_MS (10 * 60 * 1000) /* an hlc further ahead than this is quarantined */
+#define SYNC_PROTOCOL 1             /* the "schema" every request carries */
+#define SYNC_MAX_OPS 500            /* ops per push */
+#define SYNC_MAX_OP_BYTES 16384     /* one op, serialized */
+#define SYNC_MAX_PUSH_BYTES 1048576 /* one push body: 1 MiB */
+#define SYNC_MAX_ID 64              /* op, record and device ids: [A-Za-z0-9_.:-]{1,64} */
+#define SYNC_MAX_FIELDS 64          /* fields per op */
+#define SYNC_PULL_DEFAULT 500       /* ops per pull page unless asked */
+#define SYNC_PULL_MAX 2000          /* ops per pull page at most */
+#define SYNC_PULL_MAX_BYTES 1048576 /* 1 MiB */
+#define SYNC_DRIFT_MS 600000        /* an hlc further ahead than this is quarantined */
 
 /* HLC: 48-bit unix milliseconds and a 16-bit counter, on the wire as
  * "TTTTTTTTTTTT-CCCC" (lowercase hex), so string order is clock order. */
@@ -132,7 +132,8 @@ int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_
 /*
  * Applies a decoded push for actor in one transaction, committed before this
  * returns 0 (or, when the caller already holds a transaction, in a savepoint
- * released into it: the caller's COMMIT is then what makes it durable). *results receives a new array, one object per op, in order:
+ * released into it: the caller's COMMIT is then what makes it durable). *results receives a new
+ * array, one object per op, in order:
  *   {"op":"...","status":"applied"|"duplicate"|"quarantined"|"rejected",
  *    "seq":N (applied/duplicate), "code":"...","reason":"..." (rejected/quarantined)}
  * and *server_hlc the server clock after the push. A rejected op changes
