@@ -50,13 +50,6 @@ static atomic_int stop;
 static pid_t server = -1;
 static pthread_mutex_t acked_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* sleep_us() left POSIX in 2008. */
-static void sleep_us(long us)
-{
-    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-    nanosleep(&ts, NULL);
-}
-
 static void make_batches(struct phone_run *pr, int idx)
 {
     char dev[32];
@@ -116,7 +109,7 @@ static void *phone_loop(void *arg)
             pr->next++;
             pthread_mutex_unlock(&acked_lock);
         } else {
-            sleep_us(20000); /* server down or restarting: retry the same batch */
+            support_sleep_us(20000); /* server down or restarting: retry the same batch */
         }
         support_resp_free(&r);
     }
@@ -125,41 +118,14 @@ static void *phone_loop(void *arg)
 
 static void start_server(void)
 {
-    char portfile[300], port[16] = "";
-    snprintf(portfile, sizeof(portfile), "%s/port", dir);
-    unlink(portfile);
-    server = fork();
-    assert_true(server >= 0);
-    if (server == 0) {
-        char data[300], pwa[600];
-        snprintf(data, sizeof(data), "%s/data", dir);
-        snprintf(pwa, sizeof(pwa), "%s/pwa", EP_SOURCE_DIR);
-        freopen("/dev/null", "w", stderr);
-        execl(bin, bin, "serve", "--port", "0", "--data-dir", data, "--pwa-dir", pwa, "--port-file",
-              portfile, "--threads", "8", "--log-level", "error", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 400; i++) {
-        FILE *f = fopen(portfile, "r");
-        if (f != NULL) {
-            if (fgets(port, sizeof(port), f) != NULL)
-                port[strcspn(port, "\n")] = '\0';
-            fclose(f);
-            if (port[0] != '\0')
-                break;
-        }
-        sleep_us(25000);
-    }
-    if (port[0] == '\0')
-        fail_msg("the server did not start");
-    snprintf(base, sizeof(base), "http://127.0.0.1:%s", port);
+    char data[300];
+    snprintf(data, sizeof(data), "%s/data", dir);
+    server = support_spawn_server(bin, data, base, sizeof(base));
 }
 
 static void kill_server(int sig)
 {
-    int status;
-    kill(server, sig);
-    waitpid(server, &status, 0);
+    support_stop_server(server, sig);
     server = -1;
 }
 
@@ -232,7 +198,7 @@ static void kill9_during_pushes(void **state)
     for (int cycle = 0; cycle < cycles; cycle++) {
         start_server();
         run_phones();
-        sleep_us(50000 + rand() % 400000);
+        support_sleep_us(50000 + rand() % 400000);
         kill_server(SIGKILL); /* mid-write, mid-response, anywhere */
         join_phones();
         check_after_crash(seed, cycle);
@@ -248,7 +214,7 @@ static void kill9_during_pushes(void **state)
         pthread_mutex_unlock(&acked_lock);
         if (done)
             break;
-        sleep_us(20000);
+        support_sleep_us(20000);
     }
     join_phones();
     kill_server(SIGTERM);

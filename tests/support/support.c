@@ -18,10 +18,13 @@
 
 #include <curl/curl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef EP_SOURCE_DIR
@@ -364,4 +367,52 @@ void support_seed_people(const char *db_path, const char *people_json)
     assert_int_equal(db_commit(db), EP_OK);
     db_close(db);
     json_decref(people);
+}
+
+void support_sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+pid_t support_spawn_server(const char *bin, const char *data_dir, char *base, size_t len)
+{
+    char portfile[600], port[16] = "";
+    pid_t pid;
+
+    snprintf(portfile, sizeof(portfile), "%s.port", data_dir);
+    unlink(portfile);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char pwa[600];
+        snprintf(pwa, sizeof(pwa), "%s/pwa", EP_SOURCE_DIR);
+        if (freopen("/dev/null", "w", stderr) == NULL)
+            _exit(126);
+        execl(bin, bin, "serve", "--port", "0", "--data-dir", data_dir, "--pwa-dir", pwa,
+              "--port-file", portfile, "--threads", "8", "--log-level", "error", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 400 && port[0] == '\0'; i++) {
+        FILE *f = fopen(portfile, "r");
+        if (f != NULL) {
+            if (fgets(port, sizeof(port), f) != NULL)
+                port[strcspn(port, "\n")] = '\0';
+            fclose(f);
+        }
+        if (port[0] == '\0')
+            support_sleep_us(25000);
+    }
+    if (port[0] == '\0')
+        fail_msg("the server did not start on %s", data_dir);
+    snprintf(base, len, "http://127.0.0.1:%s", port);
+    return pid;
+}
+
+int support_stop_server(pid_t pid, int sig)
+{
+    int status = 0;
+    kill(pid, sig);
+    waitpid(pid, &status, 0);
+    return status;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Creates a fresh temp directory; path must hold 256 bytes. Aborts on failure. */
 void support_tmpdir(char *path);
@@ -106,5 +107,18 @@ json_t *support_office_op(struct db *db, const char *col, const char *id, const 
  * estimates, whose footprint test_carbon.c checks against hand calculations.
  */
 void support_reference_production(struct db *db);
+
+/* nanosleep for us microseconds (usleep left POSIX in 2008). */
+void support_sleep_us(long us);
+
+/*
+ * Runs the real binary `bin serve` as a child on 127.0.0.1 (ephemeral port)
+ * over data_dir; waits until it listens and writes "http://127.0.0.1:PORT"
+ * into base. Returns its pid; aborts the test if it does not start.
+ */
+pid_t support_spawn_server(const char *bin, const char *data_dir, char *base, size_t len);
+
+/* Sends sig to pid and reaps it; returns the wait status. */
+int support_stop_server(pid_t pid, int sig);
 
 #endif
