@@ -18,6 +18,7 @@ void config_defaults(struct config *cfg)
     snprintf(cfg->pwa_dir, sizeof(cfg->pwa_dir), "%s", "./pwa");
     cfg->log_level = LOG_LEVEL_INFO;
     cfg->threads = 8;
+    cfg->request_timeout_ms = 10000;
     cfg->max_body = (size_t)2 * 1024 * 1024;
     cfg->demo = 0;
 }
@@ -67,6 +68,10 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = log_parse_level(value, &lvl);
         if (rc == EP_OK)
             cfg->log_level = lvl;
+    } else if (strcmp(name, "request-timeout-ms") == 0) {
+        rc = parse_long(value, 100, 600000, &v);
+        if (rc == EP_OK)
+            cfg->request_timeout_ms = (int)v;
     } else if (strcmp(name, "threads") == 0) {
         rc = parse_long(value, 2, 256, &v);
         if (rc == EP_OK)
@@ -92,11 +97,17 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
 int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
 {
     static const char *const vars[][2] = {
-        {"EP_BIND", "bind"},           {"EP_PORT", "port"},
-        {"EP_DATA_DIR", "data-dir"},   {"EP_PWA_DIR", "pwa-dir"},
-        {"EP_LOG_LEVEL", "log-level"}, {"EP_THREADS", "threads"},
-        {"EP_MAX_BODY", "max-body"},   {"EP_DEMO", "demo"},
-        {"EP_PORT_FILE", "port-file"}, {"EP_SECRET_KEY_FILE", "secret-key-file"},
+        {"EP_BIND", "bind"},
+        {"EP_PORT", "port"},
+        {"EP_DATA_DIR", "data-dir"},
+        {"EP_PWA_DIR", "pwa-dir"},
+        {"EP_LOG_LEVEL", "log-level"},
+        {"EP_THREADS", "threads"},
+        {"EP_MAX_BODY", "max-body"},
+        {"EP_DEMO", "demo"},
+        {"EP_PORT_FILE", "port-file"},
+        {"EP_SECRET_KEY_FILE", "secret-key-file"},
+        {"EP_REQUEST_TIMEOUT_MS", "request-timeout-ms"},
     };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i][0]);
@@ -123,6 +134,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"demo", no_argument, NULL, 'D'},
         {"port-file", required_argument, NULL, 'P'},
         {"secret-key-file", required_argument, NULL, 'K'},
+        {"request-timeout-ms", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -131,7 +143,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:m:DP:K:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:m:DP:K:T:h", opts, &idx)) != -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -179,6 +191,8 @@ void config_usage(void *stream)
           "  --pwa-dir DIR      web app files served at / [EP_PWA_DIR] (./pwa)\n"
           "  --log-level LVL    debug, info, warn or error [EP_LOG_LEVEL] (info)\n"
           "  --threads N        HTTP worker threads, 2-256 [EP_THREADS] (8)\n"
+          "  --request-timeout-ms MS  a request must arrive whole within MS; slow clients\n"
+          "                     are cut off [EP_REQUEST_TIMEOUT_MS] (10000)\n"
           "  --max-body BYTES   request body cap [EP_MAX_BODY] (2097152)\n"
           "  --demo             seed a demo production into an empty database [EP_DEMO=1]\n"
           "  --port-file FILE   write the bound port to FILE once listening [EP_PORT_FILE]\n"

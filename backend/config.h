@@ -14,14 +14,15 @@
 #define CONFIG_PATH_MAX 512
 
 struct config {
-    char bind[64];                   /* EP_BIND, --bind: address to listen on */
-    int port;                        /* EP_PORT, --port: 0 = pick a free port */
-    char data_dir[CONFIG_PATH_MAX];  /* EP_DATA_DIR, --data-dir: database lives here */
-    char pwa_dir[CONFIG_PATH_MAX];   /* EP_PWA_DIR, --pwa-dir: static files served at / */
-    enum log_level log_level;        /* EP_LOG_LEVEL, --log-level */
-    int threads;                     /* EP_THREADS, --threads: HTTP worker threads */
-    size_t max_body;                 /* EP_MAX_BODY, --max-body: request body cap, bytes */
-    int demo;                        /* EP_DEMO=1, --demo: seed a demo production if empty */
+    char bind[64];                  /* EP_BIND, --bind: address to listen on */
+    int port;                       /* EP_PORT, --port: 0 = pick a free port */
+    char data_dir[CONFIG_PATH_MAX]; /* EP_DATA_DIR, --data-dir: database lives here */
+    char pwa_dir[CONFIG_PATH_MAX];  /* EP_PWA_DIR, --pwa-dir: static files served at / */
+    enum log_level log_level;       /* EP_LOG_LEVEL, --log-level */
+    int threads;                    /* EP_THREADS, --threads: HTTP worker threads */
+    int request_timeout_ms; /* EP_REQUEST_TIMEOUT_MS: a request must arrive whole within this */
+    size_t max_body;        /* EP_MAX_BODY, --max-body: request body cap, bytes */
+    int demo;               /* EP_DEMO=1, --demo: seed a demo production if empty */
     char port_file[CONFIG_PATH_MAX]; /* EP_PORT_FILE, --port-file: write the bound port here */
     char secret_key_file[CONFIG_PATH_MAX]; /* EP_SECRET_KEY_FILE, --secret-key-file: server key,
                                            "" = <data_dir>/secret.key (auth.h) */

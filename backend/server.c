@@ -269,6 +269,7 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     const struct config *cfg = app->cfg;
     char ports[96];
     char threads[16];
+    char timeout[16];
     char headers[1024];
     struct mg_callbacks cb;
     struct mg_init_data init;
@@ -282,6 +283,7 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     }
     snprintf(ports, sizeof(ports), "%s:%d", cfg->bind, cfg->port);
     snprintf(threads, sizeof(threads), "%d", cfg->threads);
+    snprintf(timeout, sizeof(timeout), "%d", cfg->request_timeout_ms);
     /* CivetWeb adds these to the static files it serves; the API adds its own. */
     snprintf(headers, sizeof(headers),
              "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
@@ -294,7 +296,7 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         "document_root", cfg->pwa_dir,
         "enable_directory_listing", "no",
         "enable_keep_alive", "yes",
-        "request_timeout_ms", "10000",
+        "request_timeout_ms", timeout,
         "keep_alive_timeout_ms", "5000",
         "static_file_cache_control", "no-cache",
         "extra_mime_types", mime_types,

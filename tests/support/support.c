@@ -53,6 +53,11 @@ void support_rmtree(const char *path)
 
 void support_server_start(struct support_server *s, const char *pwa_dir)
 {
+    support_server_start_opts(s, pwa_dir, 10000);
+}
+
+void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms)
+{
     char err[256] = "";
 
     memset(s, 0, sizeof(*s));
@@ -60,6 +65,7 @@ void support_server_start(struct support_server *s, const char *pwa_dir)
     config_defaults(&s->cfg);
     s->cfg.port = 0;
     s->cfg.threads = 4;
+    s->cfg.request_timeout_ms = timeout_ms;
     s->cfg.log_level = LOG_LEVEL_ERROR;
     snprintf(s->cfg.data_dir, sizeof(s->cfg.data_dir), "%s/data", s->dir);
     snprintf(s->cfg.pwa_dir, sizeof(s->cfg.pwa_dir), "%s",

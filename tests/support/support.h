@@ -34,6 +34,9 @@ struct support_server {
 void support_server_start(struct support_server *s, const char *pwa_dir);
 void support_server_stop(struct support_server *s);
 
+/* Same, with CivetWeb's request timeout set to timeout_ms. */
+void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms);
+
 struct support_resp {
     long status;
     char *body; /* NUL-terminated, owned; free with support_resp_free() */

@@ -1,0 +1,206 @@
+/*
+ * test_hostile.c - hostile clients against the real server on loopback:
+ * slow-loris connections are cut at the request timeout while others are
+ * served, oversized headers are refused, traversal never leaves pwa/, and
+ * SQL or script text in any field is stored and returned as inert data.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "support.h"
+#include "sync.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct support_server srv;
+static struct support_phone ph;
+
+static int connect_raw(void)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)srv.app.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void slow_loris_is_cut_and_others_are_served(void **state)
+{
+    int fds[3];
+    char url[128];
+    struct support_resp r;
+    double t0;
+    (void)state;
+
+    /* Three connections that never finish their headers. */
+    for (int i = 0; i < 3; i++) {
+        fds[i] = connect_raw();
+        assert_int_equal(write(fds[i], "GET /api/v1/health HTTP/1.1\r\nX-Slow: ", 37), 37);
+    }
+    /* Meanwhile a normal client is served at once. */
+    snprintf(url, sizeof(url), "%s/api/v1/health", srv.base);
+    t0 = now_s();
+    support_http("GET", url, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(now_s() - t0 < 2.0);
+    support_resp_free(&r);
+    /* The server closes the slow ones at its request timeout (2 s here). */
+    for (int i = 0; i < 3; i++) {
+        struct pollfd p = {fds[i], POLLIN, 0};
+        char buf[512];
+        assert_int_equal(poll(&p, 1, 8000), 1);
+        assert_true(read(fds[i], buf, sizeof(buf)) >= 0); /* EOF or an error page */
+        close(fds[i]);
+    }
+}
+
+static void huge_headers_are_refused(void **state)
+{
+    int fd = connect_raw();
+    char buf[256] = "";
+    static char big[70000];
+    ssize_t n;
+    (void)state;
+
+    memset(big, 'a', sizeof(big));
+    assert_int_equal(write(fd, "GET /api/v1/health HTTP/1.1\r\nX-Big: ", 36), 36);
+    (void)!write(fd, big, sizeof(big)); /* the server may close before reading it all */
+    (void)!write(fd, "\r\n\r\n", 4);
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    /* Either an error status or a closed connection; never a 200. */
+    if (n > 0)
+        assert_null(strstr(buf, " 200 "));
+    {
+        struct support_resp r;
+        char url[128];
+        snprintf(url, sizeof(url), "%s/api/v1/health", srv.base);
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 200); /* still up */
+        support_resp_free(&r);
+    }
+}
+
+static void traversal_never_leaves_the_app(void **state)
+{
+    static const char *const paths[] = {
+        "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",     "/..%2f..%2f..%2fetc%2fpasswd",
+        "/%252e%252e/etc/passwd",  "/icons/..%5c..%5cetc%5cpasswd", "/.%2e/.%2e/etc/passwd",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        int fd = connect_raw();
+        char req[256], buf[4096] = "";
+        ssize_t n;
+        snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                 paths[i]);
+        assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        assert_true(n >= 0);
+        if (strstr(buf, "root:") != NULL)
+            fail_msg("%s leaked /etc/passwd", paths[i]);
+    }
+}
+
+static void injection_is_inert_data(void **state)
+{
+    static const char *const evil[] = {
+        "'); DROP TABLE sync_op; --",  "<script>alert(1)</script>",   "\" OR 1=1 --",
+        "=HYPERLINK(\"http://evil\")", "\\u0000 nul and \\\" quotes",
+    };
+    struct support_resp r;
+    char hlc[SYNC_HLC_LEN + 1];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
+        json_t *op, *body;
+        char id[32], *text;
+        snprintf(id, sizeof(id), "evil-%zu", i);
+        ph.hlc = sync_hlc_tick(ph.hlc, INT64_C(1790000000000));
+        sync_hlc_format(ph.hlc, hlc);
+        op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s, s:s, s:s}}", "op", id,
+                       "col", "readings", "id", id, "kind", "add", "hlc", hlc, "dev", ph.id,
+                       "fields", "indicator", "van_km", "value", 1, "unit", "km", "dept", "regie",
+                       "at", "2026-09-21", "note", evil[i]);
+        body = json_pack("{s:i, s:s, s:[o]}", "schema", 1, "device", ph.id, "ops", op);
+        text = json_dumps(body, JSON_COMPACT);
+        support_phone_request(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text, -1, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "\"applied\""));
+        support_resp_free(&r);
+        free(text);
+        json_decref(body);
+    }
+    /* Everything comes back byte for byte, as JSON strings; the tables stand. */
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    {
+        json_t *page = support_resp_json(&r), *ops = json_object_get(page, "ops");
+        assert_int_equal(json_array_size(ops), sizeof(evil) / sizeof(evil[0]));
+        for (size_t i = 0; i < json_array_size(ops); i++) {
+            const char *note = json_string_value(
+                json_object_get(json_object_get(json_array_get(ops, i), "fields"), "note"));
+            assert_string_equal(note, evil[i]);
+        }
+        json_decref(page);
+    }
+    assert_true(strstr(r.headers, "application/json") != NULL);
+    support_resp_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    support_server_start_opts(&srv, NULL, 2000);
+    support_seed_people(srv.app.db_path, "[{\"id\":\"m-h\",\"name\":\"H\",\"department\":"
+                                         "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"}]");
+    support_phone_init(&ph, "dev-h");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    support_server_stop(&srv);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(slow_loris_is_cut_and_others_are_served),
+        cmocka_unit_test(huge_headers_are_refused),
+        cmocka_unit_test(traversal_never_leaves_the_app),
+        cmocka_unit_test(injection_is_inert_data),
+    };
+    int rc;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests(tests, setup, teardown);
+    curl_global_cleanup();
+    return rc;
+}
