@@ -11,8 +11,10 @@ PORT ?= 8080
 # Debian packages: to build and run; then what the tests add.
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
               libjansson-dev libsodium-dev libcurl4-openssl-dev \
-              libqrencode-dev
-TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium
+              libqrencode-dev libxlsxwriter-dev zlib1g-dev libcairo2-dev libpango1.0-dev \
+              fonts-dejavu-core
+TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
+              poppler-utils qpdf python3-openpyxl
 # Node for the PWA's vendor step and its tests: installed from Debian only when
 # no node/npm is on PATH (NodeSource's nodejs provides npm and conflicts with
 # Debian's npm package, so checking the package names would break it).

@@ -44,6 +44,7 @@ int api_footprint(struct http_req *r);         /* GET /api/v1/productions/ID/foo
 int api_footprint_compare(struct http_req *r); /* GET .../footprint/compare */
 int api_footprint_csv(struct http_req *r);     /* GET .../footprint.csv */
 int api_footprint_xlsx(struct http_req *r);    /* GET .../footprint.xlsx */
+int api_footprint_pdf(struct http_req *r);     /* GET .../footprint.pdf */
 int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 
 #endif

@@ -184,6 +184,30 @@ int api_footprint_csv(struct http_req *r)
     return status;
 }
 
+int api_footprint_pdf(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], name[128];
+    json_t *cmp = NULL;
+    char *pdf = NULL;
+    size_t len = 0;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = carbon_compare(r->db, prod, &cmp);
+    if (rc == EP_OK)
+        rc = export_footprint_pdf(cmp, prod, &pdf, &len);
+    json_decref(cmp);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the PDF");
+    snprintf(name, sizeof(name), "bilan-carbone-%s.pdf", prod);
+    status = send_file(r, "application/pdf", name, pdf, len);
+    free(pdf);
+    return status;
+}
+
 int api_footprint_xlsx(struct http_req *r)
 {
     struct auth_principal p;

@@ -3,6 +3,7 @@
 
 #include "carbon.h"
 #include "err.h"
+#include "pdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,5 +225,170 @@ int export_footprint_xlsx(const json_t *compare, const char *title, const char *
     if (rc == EP_OK)
         rc = slurp(path, out, len);
     unlink(path);
+    return rc;
+}
+
+/* ---- PDF summary ------------------------------------------------------------ */
+
+/* French number: thin no-break space between thousands, decimal comma. */
+static void fr_num(double v, int decimals, char *buf, size_t len)
+{
+    char raw[64], *dot;
+    size_t n, o = 0;
+    int neg = v < 0;
+
+    snprintf(raw, sizeof(raw), "%.*f", decimals, neg ? -v : v);
+    dot = strchr(raw, '.');
+    n = dot != NULL ? (size_t)(dot - raw) : strlen(raw);
+    if (neg && o + 1 < len)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 4 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0) {
+            memcpy(buf + o, "\xE2\x80\xAF", 3); /* U+202F */
+            o += 3;
+        }
+        buf[o++] = raw[i];
+    }
+    if (dot != NULL && o + 1 < len) {
+        buf[o++] = ',';
+        for (const char *d = dot + 1; *d != '\0' && o + 1 < len; d++)
+            buf[o++] = *d;
+    }
+    buf[o] = '\0';
+}
+
+#define PCELL 96 /* one table cell's text */
+
+int export_footprint_pdf(const json_t *compare, const char *title, char **out, size_t *len)
+{
+    const json_t *fin = json_object_get(compare, "final");
+    const json_t *prov = json_object_get(compare, "provisional");
+    const json_t *rows = json_object_get(compare, "categories");
+    const json_t *lines = json_object_get(fin, "lines");
+    const json_t *missing = json_object_get(json_object_get(fin, "completeness"), "missing");
+    struct pdf *p;
+    char text[1024], a[48], b[48];
+    char(*cells)[PCELL] = NULL;
+    const char **ptrs = NULL;
+    size_t n, i;
+    json_t *row;
+    int rc;
+
+    *out = NULL;
+    snprintf(text, sizeof(text), "Bilan carbone — %s", title);
+    p = pdf_new(text, "fr-FR", "Bilan carbone (estimation de travail)");
+    if (p == NULL)
+        return EP_ENOMEM;
+    rc = pdf_heading(p, 1, text);
+    if (rc == EP_OK)
+        rc = pdf_note(p, str(fin, "notice"));
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, "Synthèse");
+    fr_num(num(fin, "total_kg") / 1000.0, 2, a, sizeof(a));
+    fr_num(num(fin, "uncertainty_kg") / 1000.0, 2, b, sizeof(b));
+    snprintf(text, sizeof(text),
+             "Bilan définitif (relevés) : %s tCO2e, à ± %s tCO2e près (jeu de facteurs n° %d).", a,
+             b, (int)num(fin, "factor_version"));
+    if (rc == EP_OK)
+        rc = pdf_paragraph(p, text);
+    fr_num(num(prov, "total_kg") / 1000.0, 2, a, sizeof(a));
+    fr_num(num(prov, "uncertainty_kg") / 1000.0, 2, b, sizeof(b));
+    snprintf(text, sizeof(text), "Bilan prévisionnel (estimations) : %s tCO2e, à ± %s tCO2e près.",
+             a, b);
+    if (rc == EP_OK)
+        rc = pdf_paragraph(p, text);
+    /* Categories: Catégorie | Prévisionnel | Définitif | Écart */
+    n = json_array_size(rows);
+    cells = calloc(n * 4 + 1, PCELL);
+    ptrs = calloc(n * 4 + 1, sizeof(char *));
+    if (cells == NULL || ptrs == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    json_array_foreach(rows, i, row)
+    {
+        json_t *pct = json_object_get(row, "delta_pct");
+        snprintf(cells[i * 4], PCELL, "%s", str(row, "label"));
+        fr_num(num(row, "provisional_kg"), 0, cells[i * 4 + 1], PCELL);
+        fr_num(num(row, "final_kg"), 0, cells[i * 4 + 2], PCELL);
+        if (json_is_number(pct)) {
+            fr_num(json_number_value(pct), 0, a, sizeof(a));
+            snprintf(cells[i * 4 + 3], PCELL, "%s %%", a);
+        } else {
+            snprintf(cells[i * 4 + 3], PCELL, "—");
+        }
+        for (int c = 0; c < 4; c++)
+            ptrs[i * 4 + (size_t)c] = cells[i * 4 + (size_t)c];
+    }
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, "Par catégorie du calculateur (kgCO2e)");
+    if (rc == EP_OK) {
+        static const char *const head[] = {"Catégorie", "Prévisionnel", "Définitif", "Écart"};
+        rc = pdf_table(p, head, 4, ptrs, n);
+    }
+    free(cells);
+    free(ptrs);
+    cells = NULL;
+    ptrs = NULL;
+    /* Detail: Indicateur | Département | Quantité | kgCO2e */
+    n = json_array_size(lines);
+    cells = calloc(n * 4 + 1, PCELL);
+    ptrs = calloc(n * 4 + 1, sizeof(char *));
+    if (cells == NULL || ptrs == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    json_array_foreach(lines, i, row)
+    {
+        snprintf(cells[i * 4], PCELL, "%s", str(row, "indicator"));
+        snprintf(cells[i * 4 + 1], PCELL, "%s", str(row, "dept"));
+        fr_num(num(row, "quantity"), 1, a, sizeof(a));
+        snprintf(cells[i * 4 + 2], PCELL, "%s %s", a, str(row, "unit"));
+        fr_num(num(row, "kg"), 1, cells[i * 4 + 3], PCELL);
+        for (int c = 0; c < 4; c++)
+            ptrs[i * 4 + (size_t)c] = cells[i * 4 + (size_t)c];
+    }
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, "Détail des relevés");
+    if (rc == EP_OK) {
+        static const char *const head[] = {"Indicateur", "Département", "Quantité", "kgCO2e"};
+        rc = pdf_table(p, head, 4, ptrs, n);
+    }
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, "Complétude");
+    if (rc == EP_OK) {
+        size_t used = 0;
+        json_t *m;
+        text[0] = '\0';
+        json_array_foreach(missing, i, m)
+        {
+            int k = snprintf(text + used, sizeof(text) - used, "%s%s", i ? ", " : "",
+                             json_string_value(m));
+            if (k < 0 || (size_t)k >= sizeof(text) - used)
+                break;
+            used += (size_t)k;
+        }
+        if (json_array_size(missing) == 0)
+            rc = pdf_paragraph(p, "Chaque indicateur estimé a reçu des relevés.");
+        else {
+            char msg[1200];
+            snprintf(msg, sizeof(msg), "Estimés mais sans aucun relevé à ce jour : %s.", text);
+            rc = pdf_paragraph(p, msg);
+        }
+    }
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, "Méthode");
+    if (rc == EP_OK)
+        rc = pdf_paragraph(
+            p, "Chaque relevé courant (les corrections remplacent, les annulations retirent) est "
+               "multiplié par le facteur d'émission de son indicateur (ADEME Base Carbone ou "
+               "source indiquée dans le classeur). L'incertitude combine les incertitudes "
+               "relatives des facteurs, supposées indépendantes.");
+    if (rc == EP_OK)
+        rc = pdf_finish(p, out, len);
+out:
+    free(cells);
+    free(ptrs);
+    pdf_free(p);
     return rc;
 }

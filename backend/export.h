@@ -23,4 +23,12 @@
 int export_footprint_xlsx(const json_t *compare, const char *title, const char *tmpdir, char **out,
                           size_t *len);
 
+/*
+ * The footprint summary for the CNC file and the production's records: an
+ * accessible tagged PDF (titles, paragraphs, tables; title and language set)
+ * with both totals, the categories side by side, the detail, completeness
+ * and method. compare as above. *out owns the bytes.
+ */
+int export_footprint_pdf(const json_t *compare, const char *title, char **out, size_t *len);
+
 #endif

@@ -34,6 +34,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/footprint/compare", api_footprint_compare},
     {"GET", "/api/v1/productions/*/footprint.csv", api_footprint_csv},
     {"GET", "/api/v1/productions/*/footprint.xlsx", api_footprint_xlsx},
+    {"GET", "/api/v1/productions/*/footprint.pdf", api_footprint_pdf},
     {"GET", "/api/v1/productions/*/readings/flagged", api_readings_flagged},
     {"GET", "/api/v1/metrics", api_metrics},
     {"POST", "/api/v1/auth/login", api_auth_login},

@@ -413,6 +413,11 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "PK", 2);
     support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint.pdf", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "application/pdf"));
+    assert_memory_equal(r.body, "%PDF-", 5);
+    support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/footprint/compare", NULL, &r);
     assert_int_equal(r.status, 200);
     support_resp_free(&r);

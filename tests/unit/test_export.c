@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* popen, strdup */
 /*
  * test_export.c - the footprint workbook opened back, cell by cell, by an
  * independent reader (openpyxl, tests/cli/check_xlsx.py): sheets, labels,
@@ -51,8 +52,112 @@ static void workbook_round_trip(void **state)
     support_rmtree(dir);
 }
 
+/* The value of "Key:   value" in pdfinfo's output, spaces trimmed. */
+static void info_value(const char *txt, const char *key, char *out, size_t len)
+{
+    const char *k = strstr(txt, key);
+    size_t n = 0;
+    out[0] = '\0';
+    if (k == NULL)
+        return;
+    for (k += strlen(key); *k == ' '; k++)
+        ;
+    while (k[n] != '\0' && k[n] != '\n' && n + 1 < len)
+        n++;
+    memcpy(out, k, n);
+    out[n] = '\0';
+}
+
+/* Runs cmd and returns its whole stdout (caller frees). */
+static char *run(const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    static char buf[65536];
+    size_t n;
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+    return strdup(buf);
+}
+
+static void pdf_summary_is_tagged_titled_and_in_french(void **state)
+{
+    char dir[256], path[512], cmd[1200];
+    struct db *db;
+    json_t *cmp = NULL;
+    char *pdf = NULL, *txt;
+    size_t len = 0;
+    FILE *f;
+    (void)state;
+
+    support_tmpdir(dir);
+    db = support_db(dir, "p.db");
+    support_reference_production(db);
+    assert_int_equal(carbon_compare(db, "p1", &cmp), EP_OK);
+    assert_int_equal(export_footprint_pdf(cmp, "Film de référence", &pdf, &len), EP_OK);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    snprintf(path, sizeof(path), "%s/out.pdf", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf, 1, len, f), len);
+    fclose(f);
+    /* A structurally valid file, incremental update included. */
+    snprintf(cmd, sizeof(cmd), "qpdf --check %s 2>&1", path);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "No syntax or stream encoding errors"));
+    free(txt);
+    /* Tagged, titled, with the language in its catalog. */
+    snprintf(cmd, sizeof(cmd), "pdfinfo %s", path);
+    txt = run(cmd);
+    {
+        char v[256];
+        info_value(txt, "Tagged:", v, sizeof(v));
+        assert_string_equal(v, "yes");
+        info_value(txt, "Title:", v, sizeof(v));
+        assert_string_equal(v, "Bilan carbone — Film de référence");
+    }
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "qpdf --show-object=trailer %s", path);
+    txt = run(cmd);
+    {
+        const char *root = strstr(txt, "/Root ");
+        char obj[32];
+        assert_non_null(root);
+        snprintf(obj, sizeof(obj), "%ld", strtol(root + 6, NULL, 10));
+        free(txt);
+        snprintf(cmd, sizeof(cmd), "qpdf --show-object=%s %s", obj, path);
+        txt = run(cmd);
+        assert_non_null(strstr(txt, "/Lang (fr-FR)"));
+        assert_non_null(strstr(txt, "/StructTreeRoot"));
+        free(txt);
+    }
+    /* The structure tree holds headings, paragraphs and table cells in order. */
+    snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s", path);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "H1"));
+    assert_non_null(strstr(txt, "Table"));
+    assert_non_null(strstr(txt, "TH"));
+    free(txt);
+    /* And the figures, in French typography. */
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
+    txt = run(cmd);
+    /* 2,281.295 kg -> "2,28 tCO2e"; the 979.3 kg of transport -> "979". */
+    if (strstr(txt, "2,28 tCO2e") == NULL || strstr(txt, "979") == NULL)
+        fail_msg("totals not found in:\n%.2000s", txt);
+    assert_non_null(strstr(txt, "waste_mixed_kg"));
+    assert_non_null(strstr(txt, "Transport"));
+    free(txt);
+    free(pdf);
+    json_decref(cmp);
+    db_close(db);
+    support_rmtree(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(workbook_round_trip)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(workbook_round_trip),
+        cmocka_unit_test(pdf_summary_is_tagged_titled_and_in_french)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,330 @@
+/* pdf.c - tagged A4 PDFs with cairo and pango (see pdf.h). */
+#include "pdf.h"
+
+#include "err.h"
+#include "strbuf.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_W 595.0 /* A4 in points */
+#define PAGE_H 842.0
+#define MARGIN 56.0
+#define BODY_W (PAGE_W - 2 * MARGIN)
+#define GAP 8.0
+#define CELL_PAD 4.0
+#define PDF_MAX (64 * 1024 * 1024) /* no document of ours comes near */
+
+struct pdf {
+    struct strbuf out;        /* the PDF as cairo writes it */
+    cairo_surface_t *surface; /* owned */
+    cairo_t *cr;              /* owned */
+    double y;                 /* where the next block starts */
+    char lang[16];
+    int failed; /* a write failed: finish reports EP_ENOMEM */
+};
+
+static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct pdf *p = closure;
+    if (strbuf_add(&p->out, (const char *)data, len) != EP_OK) {
+        p->failed = 1;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+struct pdf *pdf_new(const char *title, const char *lang, const char *subject)
+{
+    struct pdf *p = calloc(1, sizeof(*p));
+
+    if (p == NULL)
+        return NULL;
+    strbuf_init(&p->out, PDF_MAX);
+    snprintf(p->lang, sizeof(p->lang), "%s", lang != NULL ? lang : "fr-FR");
+    p->surface = cairo_pdf_surface_create_for_stream(on_write, p, PAGE_W, PAGE_H);
+    p->cr = cairo_create(p->surface);
+    if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
+        pdf_free(p);
+        return NULL;
+    }
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
+    if (subject != NULL)
+        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "ecoplateau");
+    cairo_tag_begin(p->cr, "Document", NULL);
+    p->y = MARGIN;
+    return p;
+}
+
+void pdf_free(struct pdf *p)
+{
+    if (p == NULL)
+        return;
+    if (p->cr != NULL)
+        cairo_destroy(p->cr);
+    if (p->surface != NULL)
+        cairo_surface_destroy(p->surface);
+    strbuf_release(&p->out);
+    free(p);
+}
+
+/* A pango layout of text at width w in the given font. Caller unrefs. */
+static PangoLayout *layout(struct pdf *p, const char *text, const char *font, double w)
+{
+    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_layout_set_font_description(l, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(l, text, -1);
+    return l;
+}
+
+static double height_of(PangoLayout *l)
+{
+    int w, h;
+    pango_layout_get_size(l, &w, &h);
+    return (double)h / PANGO_SCALE;
+}
+
+static void new_page_if(struct pdf *p, double need)
+{
+    if (p->y + need > PAGE_H - MARGIN && p->y > MARGIN) {
+        cairo_show_page(p->cr);
+        p->y = MARGIN;
+    }
+}
+
+static int block(struct pdf *p, const char *tag, const char *text, const char *font)
+{
+    PangoLayout *l = layout(p, text, font, BODY_W);
+    double h = height_of(l);
+
+    new_page_if(p, h);
+    cairo_tag_begin(p->cr, tag, NULL);
+    cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1); /* near black: contrast well above 7:1 */
+    cairo_move_to(p->cr, MARGIN, p->y);
+    pango_cairo_show_layout(p->cr, l);
+    cairo_tag_end(p->cr, tag);
+    p->y += h + GAP;
+    g_object_unref(l);
+    return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
+}
+
+int pdf_heading(struct pdf *p, int level, const char *text)
+{
+    p->y += level == 1 ? 4 : 8;
+    return block(p, level == 1 ? "H1" : "H2", text,
+                 level == 1 ? "DejaVu Sans Bold 18" : "DejaVu Sans Bold 13");
+}
+
+int pdf_paragraph(struct pdf *p, const char *text)
+{
+    return block(p, "P", text, "DejaVu Sans 10.5");
+}
+
+int pdf_note(struct pdf *p, const char *text)
+{
+    return block(p, "P", text, "DejaVu Sans Oblique 9");
+}
+
+/* Draws one row; th selects TH cells and the bold font. */
+static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int th)
+{
+    double colw = BODY_W / (double)ncols;
+    PangoLayout **ls = calloc(ncols, sizeof(PangoLayout *));
+    double h = 0;
+
+    if (ls == NULL) {
+        p->failed = 1;
+        return;
+    }
+    for (size_t c = 0; c < ncols; c++) {
+        ls[c] = layout(p, cells[c] != NULL ? cells[c] : "",
+                       th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw - 2 * CELL_PAD);
+        if (height_of(ls[c]) > h)
+            h = height_of(ls[c]);
+    }
+    h += 2 * CELL_PAD;
+    new_page_if(p, h);
+    cairo_tag_begin(p->cr, "TR", NULL);
+    for (size_t c = 0; c < ncols; c++) {
+        double x = MARGIN + colw * (double)c;
+        cairo_tag_begin(p->cr, th ? "TH" : "TD", NULL);
+        cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+        cairo_move_to(p->cr, x + CELL_PAD, p->y + CELL_PAD);
+        pango_cairo_show_layout(p->cr, ls[c]);
+        cairo_tag_end(p->cr, th ? "TH" : "TD");
+        g_object_unref(ls[c]);
+    }
+    cairo_tag_end(p->cr, "TR");
+    /* Rules are decoration, drawn outside any structure tag. */
+    cairo_set_source_rgb(p->cr, 0.45, 0.45, 0.45);
+    cairo_set_line_width(p->cr, th ? 1.0 : 0.4);
+    cairo_move_to(p->cr, MARGIN, p->y + h);
+    cairo_line_to(p->cr, MARGIN + BODY_W, p->y + h);
+    cairo_stroke(p->cr);
+    p->y += h;
+    free(ls);
+}
+
+int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
+              size_t nrows)
+{
+    if (ncols == 0)
+        return EP_EINVAL;
+    cairo_tag_begin(p->cr, "Table", NULL);
+    table_row(p, header, ncols, 1);
+    for (size_t r = 0; r < nrows; r++) {
+        double before = p->y;
+        table_row(p, cells + r * ncols, ncols, 0);
+        if (p->y < before) /* a page break happened: repeat the header above */
+            table_row(p, header, ncols, 1);
+    }
+    cairo_tag_end(p->cr, "Table");
+    p->y += GAP;
+    return p->failed ? EP_ENOMEM : EP_OK;
+}
+
+int pdf_finish(struct pdf *p, char **out, size_t *len)
+{
+    char *raw;
+    size_t rawlen = 0;
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    cairo_tag_end(p->cr, "Document");
+    cairo_destroy(p->cr);
+    p->cr = NULL;
+    cairo_surface_finish(p->surface);
+    rc = cairo_surface_status(p->surface) == CAIRO_STATUS_SUCCESS && !p->failed ? EP_OK : EP_EIO;
+    cairo_surface_destroy(p->surface);
+    p->surface = NULL;
+    if (rc != EP_OK)
+        return rc;
+    raw = strbuf_detach(&p->out, &rawlen);
+    if (raw == NULL)
+        return EP_ENOMEM;
+    rc = pdf_add_lang(raw, rawlen, p->lang, out, len);
+    free(raw);
+    return rc;
+}
+
+/* ---- /Lang by incremental update ------------------------------------------ */
+
+/* Last occurrence of needle in [hay, hay+len). */
+static const char *rfind(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = len >= n ? len - n + 1 : 0; i-- > 0;) {
+        if (memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    }
+    return NULL;
+}
+
+/* First occurrence of needle in [hay, hay+len): PDFs hold NUL bytes in
+ * their streams, so strstr() would stop early. */
+static const char *find(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    }
+    return NULL;
+}
+
+/* Reads "/Key N" in the trailer [trailer, end); returns N or -1. */
+static long trailer_num(const char *trailer, const char *end, const char *key)
+{
+    const char *k = find(trailer, (size_t)(end - trailer), key);
+    char num[24];
+    size_t n = 0;
+
+    if (k == NULL)
+        return -1;
+    for (k += strlen(key); k < end && *k == ' '; k++)
+        ;
+    while (k < end && n + 1 < sizeof(num) && *k >= '0' && *k <= '9')
+        num[n++] = *k++;
+    num[n] = '\0';
+    return n > 0 ? strtol(num, NULL, 10) : -1;
+}
+
+int pdf_add_lang(const char *pdf, size_t len, const char *lang, char **out, size_t *outlen)
+{
+    struct strbuf b;
+    const char *trailer, *sx, *obj, *open, *p, *end;
+    char head[48];
+    long root, size, info, prev;
+    size_t offset;
+    int depth = 0;
+    int rc;
+
+    *out = NULL;
+    trailer = rfind(pdf, len, "trailer");
+    sx = rfind(pdf, len, "startxref");
+    if (trailer == NULL || sx == NULL)
+        return EP_EINVAL; /* not a classic-xref PDF: cairo 1.16 always writes one */
+    root = trailer_num(trailer, pdf + len, "/Root");
+    size = trailer_num(trailer, pdf + len, "/Size");
+    info = trailer_num(trailer, pdf + len, "/Info");
+    prev = trailer_num(sx, pdf + len, "startxref\n");
+    if (root <= 0 || size <= 0 || prev <= 0)
+        return EP_EINVAL;
+    snprintf(head, sizeof(head), "\n%ld 0 obj", root);
+    obj = find(pdf, len, head);
+    if (obj == NULL || (open = find(obj, (size_t)(pdf + len - obj), "<<")) == NULL)
+        return EP_EINVAL;
+    /* The catalog's dictionary ends at its matching ">>". */
+    for (p = open, end = NULL; p + 1 < pdf + len; p++) {
+        if (p[0] == '<' && p[1] == '<') {
+            depth++;
+            p++;
+        } else if (p[0] == '>' && p[1] == '>') {
+            if (--depth == 0) {
+                end = p + 2;
+                break;
+            }
+            p++;
+        }
+    }
+    if (end == NULL)
+        return EP_EINVAL;
+    strbuf_init(&b, len + 4096);
+    rc = strbuf_add(&b, pdf, len);
+    if (rc == EP_OK && (b.len == 0 || b.p[b.len - 1] != '\n'))
+        rc = strbuf_add(&b, "\n", 1);
+    offset = b.len;
+    if (rc == EP_OK)
+        rc = strbuf_printf(&b, "%ld 0 obj\n<< /Lang (%s) ", root, lang);
+    if (rc == EP_OK)
+        rc = strbuf_add(&b, open + 2, (size_t)(end - open - 2));
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "\nendobj\n");
+    if (rc == EP_OK) {
+        size_t xref = b.len;
+        rc = strbuf_printf(&b, "xref\n0 1\n0000000000 65535 f \n%ld 1\n%010zu 00000 n \n", root,
+                           offset);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, "trailer\n<< /Size %ld /Root %ld 0 R ", size, root);
+        if (rc == EP_OK && info > 0)
+            rc = strbuf_printf(&b, "/Info %ld 0 R ", info);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, "/Prev %ld >>\nstartxref\n%zu\n%%%%EOF\n", prev, xref);
+    }
+    if (rc != EP_OK) {
+        strbuf_release(&b);
+        return rc;
+    }
+    *out = strbuf_detach(&b, outlen);
+    return *out != NULL ? EP_OK : EP_ENOMEM;
+}
