@@ -51,12 +51,19 @@ static int crew_op(const struct sync_actor *a, const struct sync_op *op, int is_
     const char *col = op->col;
 
     if (strcmp(col, "readings") == 0) {
+        /* For a correction or a void, current is the reading it supersedes. */
+        const json_t *target = current_fields(current);
         const char *dept = field_str(op->fields, "dept");
         if (!is_fact || !str_eq(op->kind, "add"))
             return deny(buf, len, "readings can only be added");
+        if (dept == NULL && json_is_true(json_object_get(op->fields, "void")))
+            dept = field_str(target, "dept"); /* a void carries only what it voids */
         if (!str_eq(dept, a->department))
             return deny(buf, len, "readings of department '%s' are not yours to record",
                         dept != NULL ? dept : "(none)");
+        if (target != NULL && !str_eq(field_str(target, "dept"), a->department))
+            return deny(buf, len, "that reading belongs to department '%s'",
+                        field_str(target, "dept") != NULL ? field_str(target, "dept") : "(none)");
         return EP_OK;
     }
     if (strcmp(col, "tasks") == 0) {

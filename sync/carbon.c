@@ -526,6 +526,23 @@ int carbon_compare(struct db *db, const char *production_id, json_t **out)
     return *out != NULL ? EP_OK : EP_ENOMEM;
 }
 
+int carbon_factor_value(struct db *db, const char *factor_id, double *value)
+{
+    static const char sql[] = "SELECT value FROM emission_factor WHERE id = ?1 AND version = "
+                              "(SELECT max(version) FROM factor_set)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, factor_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_double(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
+}
+
 int carbon_catalogue(struct db *db, json_t **out)
 {
     static const char sql[] =

@@ -54,6 +54,9 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
  */
 int carbon_compare(struct db *db, const char *production_id, json_t **out);
 
+/* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
+int carbon_factor_value(struct db *db, const char *factor_id, double *value);
+
 /* The indicator catalogue with each indicator's factor (latest set). */
 int carbon_catalogue(struct db *db, json_t **out);
 

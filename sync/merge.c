@@ -447,6 +447,27 @@ static int fact_owner(struct db *db, const char *col, const char *rid, char *own
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
 
+/* The fields of fact (col, rid) of production, or NULL (absent or not ours). */
+static json_t *fact_fields(struct db *db, const char *col, const char *rid, const char *production)
+{
+    static const char sql[] = "SELECT fields FROM sync_fact WHERE col = ?1 AND rid = ?2 "
+                              "AND production_id = ?3";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *out = NULL;
+
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, production, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        json_error_t err;
+        out = json_loads((const char *)sqlite3_column_text(st, 0), 0, &err);
+    }
+    db_done(st);
+    return out;
+}
+
 static int apply_add(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
                      const char *canon, enum sync__status *status, int64_t *seq,
                      struct sync__verdict *v)
@@ -495,8 +516,14 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
         }
     }
     if (in->opts != NULL && in->opts->authorize != NULL) {
+        /* A correction or void is judged against the fact it supersedes. */
         char why[SYNC_REASON_LEN] = "";
-        if (in->opts->authorize(in->opts->ctx, in->actor, op, 1, NULL, why, sizeof(why)) != EP_OK) {
+        json_t *target =
+            supersedes != NULL ? fact_fields(db, op->col, supersedes, in->production_id) : NULL;
+        int allowed =
+            in->opts->authorize(in->opts->ctx, in->actor, op, 1, target, why, sizeof(why));
+        json_decref(target);
+        if (allowed != EP_OK) {
             *status = SYNC__REJECTED;
             sync__refuse(v, "forbidden", "%s", why[0] != '\0' ? why : "not allowed");
             return EP_OK;

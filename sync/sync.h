@@ -90,7 +90,9 @@ struct sync_op {
 
 /*
  * Authorization hook, called for every op before it is applied. current is
- * the record's merged state (NULL for a new record or for facts). Returns 0
+ * the record's merged state (NULL for a new record); for a fact that
+ * corrects or voids another, the fields of the fact it supersedes (NULL when
+ * that one has not arrived yet), otherwise NULL. Returns 0
  * to allow, or EP_EFORBIDDEN with a reason in buf. NULL hook = allow all.
  */
 typedef int (*sync_authz_fn)(void *ctx, const struct sync_actor *actor, const struct sync_op *op,

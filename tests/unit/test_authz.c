@@ -188,6 +188,39 @@ static void sync_refuses_without_actor(void **state)
     assert_int_equal(authz_sync_read(NULL, NULL, &op), 0);
 }
 
+/* Corrections and voids are judged against the reading they supersede. */
+static void corrections_and_voids_follow_the_target(void **state)
+{
+    struct sync_actor crew = {"p1", "dev", "m-crew", "regie", SYNC_ROLE_CREW};
+    struct sync_op op;
+    char reason[128];
+    json_t *fields = json_pack("{s:b, s:s}", "void", 1, "supersedes", "r1");
+    json_t *mine = json_pack("{s:s}", "dept", "regie");
+    json_t *theirs = json_pack("{s:s}", "dept", "image");
+    (void)state;
+
+    memset(&op, 0, sizeof(op));
+    op.col = "readings";
+    op.kind = "add";
+    op.fields = fields;
+    /* A void carries no department: it takes the voided reading's. */
+    assert_int_equal(authz_sync_op(NULL, &crew, &op, 1, mine, reason, sizeof(reason)), EP_OK);
+    assert_int_equal(authz_sync_op(NULL, &crew, &op, 1, theirs, reason, sizeof(reason)),
+                     EP_EFORBIDDEN);
+    assert_int_equal(authz_sync_op(NULL, &crew, &op, 1, NULL, reason, sizeof(reason)),
+                     EP_EFORBIDDEN);
+    /* A correction in one's own department of another department's reading: no. */
+    json_object_set_new(fields, "void", json_false());
+    json_object_set_new(fields, "dept", json_string("regie"));
+    assert_int_equal(authz_sync_op(NULL, &crew, &op, 1, theirs, reason, sizeof(reason)),
+                     EP_EFORBIDDEN);
+    assert_non_null(strstr(reason, "image"));
+    assert_int_equal(authz_sync_op(NULL, &crew, &op, 1, mine, reason, sizeof(reason)), EP_OK);
+    json_decref(fields);
+    json_decref(mine);
+    json_decref(theirs);
+}
+
 static void read_filter(void **state)
 {
     /* expect per role: admin, eco, dept_head, crew, viewer */
@@ -261,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sync_matrix),
         cmocka_unit_test(sync_refuses_without_actor),
+        cmocka_unit_test(corrections_and_voids_follow_the_target),
         cmocka_unit_test(read_filter),
         cmocka_unit_test(endpoint_matrix),
     };

@@ -1,0 +1,54 @@
+/*
+ * diagnostic.h - diagnose the company (C1) and analyse the project (C2).
+ *
+ * diag_company grades a production company's eco-responsible maturity from
+ * its questionnaire: a score out of 100 built marker by marker (each with its
+ * reasoning), a level, and graded strengths, weaknesses and improvement axes,
+ * each with a priority and why. diag_project turns a film's framing into the
+ * impacts each element implies, an order-of-magnitude footprint per theme
+ * (from the emission factors of the latest set) and a ranked priority list
+ * with an impact x effort matrix the office can adjust.
+ *
+ * Incomplete answers give a draft that lists what is missing; impossible
+ * values (negative days, distances...) are refused with the field's name.
+ * Pure functions of their input (and the factor table); thread-safe with one
+ * struct db per thread.
+ */
+#ifndef EP_DIAGNOSTIC_H
+#define EP_DIAGNOSTIC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct db;
+
+/*
+ * Evaluates answers (borrowed). *out receives
+ *   {"status":"complete"|"draft","missing":[fields],"score":n,"level":1-5,
+ *    "level_label":"...","markers":[{"marker","points","max","why"}],
+ *    "strengths":[{"text","grade"}],"weaknesses":[{"text","priority","why"}],
+ *    "axes":[{"text","priority","why"}]}
+ * Returns 0, or EP_EINVAL with the offending field in field and the reason
+ * in err (nothing computed).
+ */
+int diag_company(const json_t *answers, json_t **out, char *field, size_t fieldlen, char *err,
+                 size_t errlen);
+
+/*
+ * Year-to-year: {"score_delta":n,"level_delta":n,"markers":[{"marker","before",
+ * "after"}]} for two diag_company results (borrowed).
+ */
+int diag_company_compare(const json_t *before, const json_t *after, json_t **out);
+
+/*
+ * Analyses framing (borrowed) with the factors of db's latest set. *out:
+ *   {"status","missing","impacts":[{"element","impact"}],
+ *    "themes":[{"theme","label","kg","share","effort","quadrant","rank","why"}],
+ *    "total_kg","matrix":{"prioritaire":[...],...}}
+ * framing may hold "overrides": {"<theme>": {"effort": 1-3, "rank": n}}.
+ * Returns 0, EP_EINVAL (field, err) or a storage code.
+ */
+int diag_project(struct db *db, const json_t *framing, json_t **out, char *field, size_t fieldlen,
+                 char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * test_diagnostic.c - C1 and C2 on worked examples: a company's maturity
+ * marker by marker; a 10-week seaside feature, an 8-day studio commercial
+ * and a monthly-reported animation series giving different, explainable
+ * priorities; drafts that say what is missing; impossible values refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "db.h"
+#include "diagnostic.h"
+#include "err.h"
+#include "support.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[256];
+static struct db *db;
+
+static json_t *load(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    if (j == NULL)
+        fail_msg("bad JSON in test: %s", err.text);
+    return j;
+}
+
+static json_t *theme(json_t *out, const char *key)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(out, "themes"), i, t)
+    {
+        if (strcmp(json_string_value(json_object_get(t, "theme")), key) == 0)
+            return t;
+    }
+    fail_msg("no theme %s", key);
+    return NULL;
+}
+
+static double kg(json_t *out, const char *key)
+{
+    return json_number_value(json_object_get(theme(out, key), "kg"));
+}
+
+static const char *biggest(json_t *out)
+{
+    static const char *const keys[] = {"mobility", "energy", "food", "waste", "purchases"};
+    const char *best = NULL;
+    double max = -1;
+    for (size_t i = 0; i < 5; i++) {
+        if (kg(out, keys[i]) > max) {
+            max = kg(out, keys[i]);
+            best = keys[i];
+        }
+    }
+    return best;
+}
+
+static int has_impact(json_t *out, const char *element)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(out, "impacts"), i, x)
+    {
+        if (strcmp(json_string_value(json_object_get(x, "element")), element) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static json_t *project(const char *text)
+{
+    char field[64], err[256];
+    json_t *in = load(text), *out = NULL;
+    if (diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)) != EP_OK)
+        fail_msg("diag_project: %s: %s", field, err);
+    json_decref(in);
+    return out;
+}
+
+/* Ranks follow impact per unit of effort, and the matrix holds every theme. */
+static void check_ranking(json_t *out)
+{
+    json_t *themes = json_object_get(out, "themes");
+    double prev = INFINITY;
+    size_t in_matrix = 0;
+    const char *k;
+    json_t *v;
+    for (size_t i = 0; i < 5; i++) {
+        json_t *t = json_array_get(themes, i);
+        double score = json_number_value(json_object_get(t, "kg")) /
+                       (double)json_integer_value(json_object_get(t, "effort"));
+        assert_int_equal(json_integer_value(json_object_get(t, "rank")), (json_int_t)i + 1);
+        assert_true(score <= prev + 1);
+        prev = score;
+    }
+    json_object_foreach(json_object_get(out, "matrix"), k, v) in_matrix += json_array_size(v);
+    assert_int_equal(in_matrix, 5);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(themes, 5), "theme")),
+                        "carbon");
+}
+
+static void seaside_feature(void **state)
+{
+    json_t *out;
+    (void)state;
+    /* 10 weeks, 50 days (5 in studio), 82 people, two coastal locations one
+     * of them protected, 10 nights, 2,500 hotel nights, trains, 4K. */
+    out = project("{\"type\":\"fiction\",\"shooting_days\":50,\"studio_days\":5,\"crew_size\":70,"
+                  "\"cast_size\":12,\"locations\":[{\"name\":\"Plage\",\"km_from_base\":35,"
+                  "\"protected_area\":true},{\"name\":\"Port\",\"km_from_base\":60}],"
+                  "\"night_shoots\":10,\"sets_to_build\":1,\"train_pkm\":20000,"
+                  "\"accommodation_nights\":2500,\"image_format\":\"4K UHD\",\"rushes_tb\":40,"
+                  "\"retention_years\":2,\"budget_eur\":4500000}");
+    assert_string_equal(json_string_value(json_object_get(out, "status")), "complete");
+    /* Shuttles to the coast and hotel nights make mobility the biggest. */
+    assert_string_equal(biggest(out), "mobility");
+    assert_string_equal(json_string_value(json_object_get(theme(out, "mobility"), "quadrant")),
+                        "prioritaire");
+    /* 14 vehicles x 45 days x 95 km = 59,850 km at 0.227 plus 2,500 x 6.93 + 20,000 x 0.00293 */
+    assert_true(fabs(kg(out, "mobility") - (59850 * 0.227 + 2500 * 6.93 + 20000 * 0.00293)) < 1);
+    assert_true(has_impact(out, "Zone protégée"));
+    assert_true(has_impact(out, "Tournages de nuit"));
+    assert_true(has_impact(out, "Hébergement"));
+    check_ranking(out);
+    json_decref(out);
+}
+
+static void studio_commercial(void **state)
+{
+    json_t *out;
+    (void)state;
+    /* 8 days all in studio, three built sets, rushes kept one year. */
+    out = project("{\"type\":\"advertising\",\"shooting_days\":8,\"studio_days\":8,"
+                  "\"crew_size\":35,\"cast_size\":6,\"locations\":[],\"sets_to_build\":3,"
+                  "\"train_pkm\":3000,\"accommodation_nights\":40,\"image_format\":\"4K UHD\","
+                  "\"retention_years\":1,\"budget_eur\":600000}");
+    /* The sets dominate; no locations, so almost no shuttle mobility. */
+    assert_string_equal(biggest(out), "purchases");
+    assert_true(kg(out, "mobility") < kg(out, "food"));
+    assert_true(has_impact(out, "Décors"));
+    assert_true(has_impact(out, "Budget")); /* 600 k€ counts as tight: effort weighs more */
+    assert_int_equal(json_integer_value(json_object_get(theme(out, "purchases"), "effort")), 3);
+    check_ranking(out);
+    json_decref(out);
+}
+
+static void animation_series(void **state)
+{
+    json_t *out;
+    (void)state;
+    /* 40 people for 12 months in a studio, 60 TB kept five years. */
+    out = project("{\"type\":\"animation\",\"production_months\":12,\"crew_size\":40,"
+                  "\"rushes_tb\":60,\"retention_years\":5,\"budget_eur\":8000000}");
+    assert_string_equal(json_string_value(json_object_get(out, "status")), "complete");
+    assert_string_equal(biggest(out), "energy");
+    assert_true(has_impact(out, "Postes de travail et serveurs"));
+    assert_true(has_impact(out, "Trajets domicile-studio"));
+    assert_false(has_impact(out, "Lieux de tournage"));
+    assert_true(kg(out, "waste") == 0 && kg(out, "purchases") == 0);
+    check_ranking(out);
+    json_decref(out);
+}
+
+static void office_adjusts_and_drafts_say_what_is_missing(void **state)
+{
+    json_t *out;
+    char field[64], err[256];
+    json_t *in;
+    (void)state;
+    out = project("{\"type\":\"documentary\",\"shooting_days\":12,\"crew_size\":8,"
+                  "\"locations\":[{\"km_from_base\":10}],\"overrides\":{\"food\":{\"effort\":3}}}");
+    assert_int_equal(json_integer_value(json_object_get(theme(out, "food"), "effort")), 3);
+    json_decref(out);
+    out = project("{\"type\":\"documentary\",\"shooting_days\":12}");
+    assert_string_equal(json_string_value(json_object_get(out, "status")), "draft");
+    assert_int_equal(json_array_size(json_object_get(out, "missing")), 2); /* crew, locations */
+    json_decref(out);
+    /* Impossible values: refused with the field. */
+    static const char *const bad[][2] = {
+        {"{\"type\":\"fiction\",\"shooting_days\":-3}", "shooting_days"},
+        {"{\"type\":\"fiction\",\"shooting_days\":5,\"locations\":[{\"km_from_base\":-2}]}",
+         "locations[0].km_from_base"},
+        {"{\"type\":\"fiction\",\"shooting_days\":5,\"studio_days\":9}", "studio_days"},
+        {"{\"type\":\"opera\"}", "type"},
+        {"{\"type\":\"fiction\",\"crew_size\":\"many\"}", "crew_size"},
+        {"{\"type\":\"fiction\",\"overrides\":{\"food\":{\"effort\":7}}}", "overrides.food.effort"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        in = load(bad[i][0]);
+        out = NULL;
+        assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)),
+                         EP_EINVAL);
+        assert_string_equal(field, bad[i][1]);
+        assert_true(strlen(err) > 0);
+        assert_null(out);
+        json_decref(in);
+    }
+}
+
+static void company_maturity(void **state)
+{
+    char field[64], err[256];
+    json_t *in, *out = NULL, *prev = NULL, *cmp = NULL;
+    (void)state;
+    /* A small fiction company, engaged but not structured. */
+    in = load("{\"year\":2025,\"production_types\":[\"fiction\",\"documentary\"],\"headcount\":9,"
+              "\"staff_turnover_pct\":35,\"standard_methods\":\"partial\",\"csr_charter\":true,"
+              "\"ecoprod_label\":false,\"afnor_spec_2308_level\":1,\"eco_referent\":\"part_time\","
+              "\"trained_staff_pct\":25,\"past_footprints\":2,\"partners\":[\"CNC\"],"
+              "\"providers\":[\"Loueur Lumière\"],\"supplier_criteria\":false}");
+    assert_int_equal(diag_company(in, &prev, field, sizeof(field), err, sizeof(err)), EP_OK);
+    /* 12 + 8 + 0 + 6 + 6 + 3 + 3 + 2 + 0 = 40 -> level 3 */
+    assert_true(fabs(json_number_value(json_object_get(prev, "score")) - 40.0) < 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(prev, "level")), 3);
+    assert_string_equal(json_string_value(json_object_get(prev, "level_label")), "Engagée");
+    assert_string_equal(json_string_value(json_object_get(prev, "status")), "complete");
+    /* The charter is a strength; no label is a weakness of high priority. */
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(prev, "strengths"), 0), "marker")),
+                        "csr_charter");
+    {
+        size_t i;
+        json_t *w;
+        int found = 0;
+        json_array_foreach(json_object_get(prev, "weaknesses"), i, w)
+        {
+            if (strcmp(json_string_value(json_object_get(w, "marker")), "ecoprod_label") == 0) {
+                assert_string_equal(json_string_value(json_object_get(w, "priority")), "haute");
+                found = 1;
+            }
+        }
+        assert_true(found);
+    }
+    /* Fiction without AFNOR level 2: the RSE+ bonus axis appears. */
+    {
+        char *axes = json_dumps(json_object_get(prev, "axes"), 0);
+        assert_non_null(strstr(axes, "RSE+"));
+        free(axes);
+    }
+    /* A year later: labelled with one star, AFNOR level 2. */
+    json_object_set_new(in, "ecoprod_label", json_true());
+    json_object_set_new(in, "ecoprod_stars", json_integer(1));
+    json_object_set_new(in, "afnor_spec_2308_level", json_integer(2));
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_true(fabs(json_number_value(json_object_get(out, "score")) - 59.0) < 1e-9);
+    assert_int_equal(diag_company_compare(prev, out, &cmp), EP_OK);
+    assert_true(fabs(json_number_value(json_object_get(cmp, "score_delta")) - 19.0) < 1e-9);
+    json_decref(cmp);
+    json_decref(out);
+    json_decref(prev);
+    /* Incomplete: a draft that lists what is missing. */
+    json_object_del(in, "partners");
+    json_object_del(in, "eco_referent");
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(out, "status")), "draft");
+    assert_int_equal(json_array_size(json_object_get(out, "missing")), 2);
+    json_decref(out);
+    /* Impossible: refused with the field. */
+    json_object_set_new(in, "headcount", json_integer(-4));
+    out = NULL;
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
+    assert_string_equal(field, "headcount");
+    assert_null(out);
+    json_object_set_new(in, "headcount", json_integer(4));
+    json_object_set_new(in, "eco_referent", json_string("sometimes"));
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
+    assert_string_equal(field, "eco_referent");
+    json_decref(in);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "d.db");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    db_close(db);
+    support_rmtree(dir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(seaside_feature),
+        cmocka_unit_test(studio_commercial),
+        cmocka_unit_test(animation_series),
+        cmocka_unit_test(office_adjusts_and_drafts_say_what_is_missing),
+        cmocka_unit_test(company_maturity),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
