@@ -8,11 +8,16 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 
-# Debian packages: to build and run; then what the tests add.
+# Debian packages: to build and run; then what the tests add. The Dockerfile
+# reads BUILD_DEBS from here. zlib1g-dev: xlsxwriter.pc links -lz, but
+# libxlsxwriter-dev does not depend on zlib1g-dev.
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
               libjansson-dev libsodium-dev libcurl4-openssl-dev \
               libqrencode-dev libxlsxwriter-dev zlib1g-dev libcairo2-dev libpango1.0-dev \
               fonts-dejavu-core
+# Needed at run time besides the libraries the binary links (the Dockerfile's
+# runtime stage installs these and the linked libraries' packages).
+RUNTIME_DEBS := fonts-dejavu-core
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
               poppler-utils qpdf python3-openpyxl
 # Node for the PWA's vendor step and its tests: installed from Debian only when
@@ -23,7 +28,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint bench deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run test test-docker lint bench bench-footprint deps-build deps-test deps-node pwa-vendor clean
 
 all: build/release/backend/ecoplateau
 
@@ -40,7 +45,7 @@ define apt_install
 endef
 
 deps-build:
-	$(call apt_install,$(BUILD_DEBS))
+	$(call apt_install,$(BUILD_DEBS) $(RUNTIME_DEBS))
 
 deps-test: deps-build
 	$(call apt_install,$(TEST_DEBS))
@@ -60,11 +65,11 @@ build/release/backend/ecoplateau: deps-build FORCE
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null
 	cmake --build build/release -j$(JOBS)
 
-run: build/release/backend/ecoplateau
+run: build/release/backend/ecoplateau pwa-vendor
 	mkdir -p data
 	./build/release/backend/ecoplateau serve --demo --port $(PORT) --data-dir ./data --pwa-dir ./pwa
 
-test: deps-test
+test: deps-test pwa-vendor
 	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DEP_SANITIZE=ON -DEP_WERROR=ON >/dev/null
 	cmake --build build/asan -j$(JOBS)
 	cd build/asan && ctest --output-on-failure -j$(JOBS)
@@ -74,7 +79,7 @@ test: deps-test
 
 # Builds the Dockerfile with buildah (no Docker engine needed) on a debootstrap
 # base image, runs it, checks health, restart, backup and restore. As root.
-test-docker:
+test-docker: pwa-vendor
 	$(call apt_install,$(DOCKER_DEBS))
 	tests/docker/test_docker.sh $(CURDIR)
 
@@ -96,6 +101,12 @@ bench: deps-build deps-node
 	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
 	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
 	bench/run.sh build/bench $(BENCH_ARGS)
+
+# The footprint computed over 1,000,000 readings on a real SQLite file.
+bench-footprint: deps-build
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=ON >/dev/null
+	cmake --build build/bench -j$(JOBS) --target bench_footprint
+	build/bench/bench/bench_footprint 1000000 $${TMPDIR:-/tmp}
 
 clean:
 	rm -rf build

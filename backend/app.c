@@ -109,6 +109,7 @@ int app_prepare(struct app *app, const struct config *cfg)
     int rc;
 
     memset(app, 0, sizeof(*app));
+    pthread_mutex_init(&app->write_lock, NULL);
     app->cfg = cfg;
     rc = open_migrated(cfg, app->db_path, sizeof(app->db_path), &db);
     if (rc != EP_OK)

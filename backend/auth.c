@@ -450,7 +450,17 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
                       "this device was revoked; pair it again");
         goto out;
     }
-    rc = identity_device_advance(r->db, dev.id, counter, server_now_ms());
+    /* The counter needs no fsync of its own: the answer to a push is sent
+     * after the push's FULL commit, which makes this write durable too; a
+     * pull's counter lost in a crash only allows replaying a read. */
+    rc = db_begin_write_lazy(r->db);
+    if (rc == EP_OK) {
+        rc = identity_device_advance(r->db, dev.id, counter, server_now_ms());
+        if (rc == EP_OK)
+            rc = db_commit(r->db);
+        if (rc != EP_OK)
+            db_rollback(r->db);
+    }
     if (rc == EP_ECONFLICT) {
         char why[128];
         snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
@@ -459,7 +469,9 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
         goto out;
     }
     if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot update device");
+        status = http_error(r, http_status_for(rc), rc == EP_EBUSY ? "busy" : "internal", NULL,
+                            rc == EP_EBUSY ? "the database is busy; retry later"
+                                           : "cannot update device");
         goto out;
     }
     rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
@@ -626,7 +638,21 @@ void auth_actor(const struct auth_principal *p, struct sync_actor *out)
 
 void auth_note_sync(struct http_req *r, const struct auth_principal *p)
 {
-    if (p->is_device && identity_device_synced(r->db, p->device_id, server_now_ms()) != EP_OK)
+    int rc;
+
+    if (!p->is_device)
+        return;
+    /* A last-sync time is worth no fsync: lost in a crash, it is rewritten
+     * at the next sync. */
+    rc = db_begin_write_lazy(r->db);
+    if (rc == EP_OK) {
+        rc = identity_device_synced(r->db, p->device_id, server_now_ms());
+        if (rc == EP_OK)
+            rc = db_commit(r->db);
+        if (rc != EP_OK)
+            db_rollback(r->db);
+    }
+    if (rc != EP_OK)
         LOG_WARN("auth.device", "cannot record the sync of %s: %s", p->device_id, db_errmsg(r->db));
 }
 

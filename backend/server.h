@@ -15,6 +15,7 @@
 #include "config.h"
 #include "http.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 struct app {
@@ -23,6 +24,7 @@ struct app {
     char database_id[64];               /* meta.database_id, read at start */
     int64_t started_ms;                 /* wall clock at start, unix ms */
     struct mg_context *ctx;             /* owned; NULL when stopped */
+    pthread_mutex_t write_lock;         /* serializes the workers' write transactions */
     int port;                           /* the port actually bound */
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
 };

@@ -40,7 +40,8 @@
 int authz_sync_op(void *ctx, const struct sync_actor *actor, const struct sync_op *op,
                   int collection_is_fact, const json_t *current, char *buf, size_t len);
 
-/* sync_read_fn: 1 if actor may receive op in a pull, else 0. ctx unused. */
+/* sync_read_fn: 1 if actor may receive op in a pull, 0 if not, -1 when
+ * op->fields is NULL and the answer depends on them. ctx unused. */
 int authz_sync_read(void *ctx, const struct sync_actor *actor, const struct sync_op *op);
 
 /* The API's actions, each a row of the endpoint matrix (see authz_endpoint). */

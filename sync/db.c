@@ -21,6 +21,9 @@ struct db_cached {
 
 struct db {
     sqlite3 *h;                            /* owned connection */
+    pthread_mutex_t *write_lock;           /* borrowed; NULL: SQLite's busy handler only */
+    int holding;                           /* this connection holds write_lock */
+    int lazy;                              /* the open write runs with synchronous=NORMAL */
     struct db_cached cache[DB_STMT_CACHE]; /* prepared statements */
     int ncache;                            /* used entries in cache */
 };
@@ -232,27 +235,102 @@ void db_done(sqlite3_stmt *stmt)
     sqlite3_clear_bindings(stmt);
 }
 
-int db_begin_write(struct db *db)
+void db_set_write_lock(struct db *db, pthread_mutex_t *lock)
 {
+    db->write_lock = lock;
+}
+
+int db_exec_cached(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return db_map_rc(sqlite3_errcode(db->h)) != EP_OK ? db_map_rc(sqlite3_errcode(db->h))
+                                                          : EP_EIO;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+static void release_lock(struct db *db)
+{
+    if (db->holding) {
+        db->holding = 0;
+        pthread_mutex_unlock(db->write_lock);
+    }
+}
+
+static int begin_write(struct db *db, int lazy)
+{
+    int rc;
+
+    if (db->write_lock != NULL && !db->holding) {
+        pthread_mutex_lock(db->write_lock);
+        db->holding = 1;
+    }
+    if (lazy) {
+        rc = db_exec_cached(db, "PRAGMA synchronous=NORMAL");
+        if (rc != EP_OK) {
+            release_lock(db);
+            return rc;
+        }
+        db->lazy = 1;
+    }
     /* IMMEDIATE takes the write lock now: a deferred read-then-write
      * transaction could fail with SQLITE_BUSY that busy_timeout won't retry. */
-    return exec(db, "BEGIN IMMEDIATE");
+    rc = db_exec_cached(db, "BEGIN IMMEDIATE");
+    if (rc != EP_OK) {
+        if (db->lazy) {
+            (void)db_exec_cached(db, "PRAGMA synchronous=FULL");
+            db->lazy = 0;
+        }
+        release_lock(db);
+    }
+    return rc;
+}
+
+int db_begin_write(struct db *db)
+{
+    return begin_write(db, 0);
+}
+
+int db_begin_write_lazy(struct db *db)
+{
+    return begin_write(db, 1);
 }
 
 int db_begin_read(struct db *db)
 {
-    return exec(db, "BEGIN");
+    return db_exec_cached(db, "BEGIN");
+}
+
+/* After a write transaction ends, either way. */
+static void end_write(struct db *db)
+{
+    if (db->lazy) {
+        /* Back to FULL for everything else on this connection. */
+        (void)db_exec_cached(db, "PRAGMA synchronous=FULL");
+        db->lazy = 0;
+    }
+    release_lock(db);
 }
 
 int db_commit(struct db *db)
 {
-    return exec(db, "COMMIT");
+    int rc = db_exec_cached(db, "COMMIT");
+    /* A failed COMMIT leaves the transaction open: the caller rolls back,
+     * which ends it and releases the lock. */
+    if (rc == EP_OK)
+        end_write(db);
+    return rc;
 }
 
 void db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->h))
-        (void)exec(db, "ROLLBACK");
+        (void)db_exec_cached(db, "ROLLBACK");
+    end_write(db);
 }
 
 const char *db_errmsg(struct db *db)

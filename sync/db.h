@@ -13,6 +13,7 @@
 #ifndef EP_DB_H
 #define EP_DB_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -58,11 +59,34 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 /* Resets stmt and clears its bindings so it can be reused. NULL is a no-op. */
 void db_done(sqlite3_stmt *stmt);
 
-/* BEGIN IMMEDIATE / BEGIN / COMMIT / ROLLBACK. Return 0 or an EP_E* code. */
+/* BEGIN IMMEDIATE / BEGIN / COMMIT / ROLLBACK. Return 0 or an EP_E* code.
+ * With a write lock set (db_set_write_lock), db_begin_write takes it first
+ * and db_commit / db_rollback give it back. */
 int db_begin_write(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/*
+ * Shares an in-process writer lock between connections to the same file.
+ * SQLite's own busy handler makes a waiting writer sleep in growing steps
+ * (up to 100 ms); a mutex hands the lock over as soon as it is free, which
+ * is what keeps push latency flat under many phones. lock is borrowed and
+ * must outlive db. Not needed for readers: WAL never blocks them.
+ */
+void db_set_write_lock(struct db *db, pthread_mutex_t *lock);
+
+/*
+ * A write whose loss on power failure is harmless (a device's last-seen
+ * time, its replay counter for a request that was never answered): runs
+ * with synchronous=NORMAL, so it costs no fsync. It is made durable by the
+ * next synchronous=FULL commit on the file, whose fsync of the WAL covers
+ * every frame written before it. Pair with db_commit / db_rollback.
+ */
+int db_begin_write_lazy(struct db *db);
+
+/* Runs one statement of constant text through the statement cache. */
+int db_exec_cached(struct db *db, const char *sql);
 
 /* Maps an SQLite result code to an EP_E* code (SQLITE_OK -> 0). */
 int db_map_rc(int rc);

@@ -431,7 +431,10 @@ out:
 /* *owner receives the production of fact (col, rid), "" if absent. */
 static int fact_owner(struct db *db, const char *col, const char *rid, char *owner, size_t len)
 {
-    static const char sql[] = "SELECT production_id FROM sync_fact WHERE col = ?1 AND rid = ?2";
+    /* "+?1" everywhere col is bound on sync_fact: a bare parameter compared
+     * with the column of a partial index (reading_totals, WHERE col =
+     * 'readings') makes SQLite re-prepare the statement at every run. */
+    static const char sql[] = "SELECT production_id FROM sync_fact WHERE col = +?1 AND rid = ?2";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
@@ -450,7 +453,7 @@ static int fact_owner(struct db *db, const char *col, const char *rid, char *own
 /* The fields of fact (col, rid) of production, or NULL (absent or not ours). */
 static json_t *fact_fields(struct db *db, const char *col, const char *rid, const char *production)
 {
-    static const char sql[] = "SELECT fields FROM sync_fact WHERE col = ?1 AND rid = ?2 "
+    static const char sql[] = "SELECT fields FROM sync_fact WHERE col = +?1 AND rid = ?2 "
                               "AND production_id = ?3";
     sqlite3_stmt *st = db_stmt(db, sql);
     json_t *out = NULL;
@@ -477,8 +480,8 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     static const char sql[] =
         "INSERT INTO sync_fact (col, rid, production_id, op_id, hlc, dev, fields, supersedes, "
         "void, seq, superseded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT "
-        "1 FROM sync_fact s WHERE s.col = ?1 AND s.supersedes = ?2))";
-    static const char mark[] = "UPDATE sync_fact SET superseded = 1 WHERE col = ?1 AND rid = ?2";
+        "1 FROM sync_fact s WHERE s.col = +?1 AND s.supersedes = ?2))";
+    static const char mark[] = "UPDATE sync_fact SET superseded = 1 WHERE col = +?1 AND rid = ?2";
     const char *supersedes = json_string_value(json_object_get(op->fields, "supersedes"));
     int is_void = json_is_true(json_object_get(op->fields, "void"));
     char owner[SYNC_MAX_ID + 8];

@@ -80,9 +80,10 @@ out:
     return rc;
 }
 
+/* Savepoint statements run once per op: through the statement cache. */
 static int exec(struct db *db, const char *sql)
 {
-    return db_map_rc(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL));
+    return db_exec_cached(db, sql);
 }
 
 static const char *status_name(enum sync__status s)

@@ -98,7 +98,9 @@ struct sync_op {
 typedef int (*sync_authz_fn)(void *ctx, const struct sync_actor *actor, const struct sync_op *op,
                              int collection_is_fact, const json_t *current, char *buf, size_t len);
 
-/* Read filter for pull: returns 1 if actor may receive op. NULL = all. */
+/* Read filter for pull: returns 1 if actor may receive op, 0 if not. It is
+ * first called with only col, rid, kind and dev set (fields NULL) and may
+ * answer -1 to be called again with the whole op. NULL = all. */
 typedef int (*sync_read_fn)(void *ctx, const struct sync_actor *actor, const struct sync_op *op);
 
 /*

@@ -85,32 +85,31 @@ static void *phone_loop(void *arg)
         struct support_resp r;
         int rc = support_phone_try(&pr->ph, base, "POST", "/api/v1/sync/push", NULL,
                                    pr->batches[pr->next], -1, &r);
-        if (rc == CURLE_OK && r.status == 200) {
-            json_error_t err;
-            json_t *j = json_loadb(r.body, r.len, 0, &err);
-            json_t *res = json_object_get(j, "results");
+        json_error_t err;
+        json_t *j = rc == CURLE_OK && r.status == 200 ? json_loadb(r.body, r.len, 0, &err) : NULL;
+        json_t *res = json_object_get(j, "results");
+        if (json_array_size(res) == BATCH) {
             size_t i;
             json_t *a;
-            long ok = 0;
             json_array_foreach(res, i, a)
             {
                 const char *s = json_string_value(json_object_get(a, "status"));
-                if (s != NULL && (strcmp(s, "applied") == 0 || strcmp(s, "duplicate") == 0))
-                    ok++;
-            }
-            json_decref(j);
-            if (ok != BATCH) {
-                fprintf(stderr, "unexpected acks: %.300s\n", r.body);
-                abort();
+                if (s == NULL || (strcmp(s, "applied") != 0 && strcmp(s, "duplicate") != 0)) {
+                    fprintf(stderr, "unexpected ack: %.300s\n", r.body);
+                    abort();
+                }
             }
             /* Acknowledged: from here on the server must never lose it. */
             pthread_mutex_lock(&acked_lock);
-            pr->acked += ok;
+            pr->acked += BATCH;
             pr->next++;
             pthread_mutex_unlock(&acked_lock);
         } else {
-            support_sleep_us(20000); /* server down or restarting: retry the same batch */
+            /* Down, restarting, or killed mid-answer (a cut body is no
+             * acknowledgement): retry the same batch. */
+            support_sleep_us(20000);
         }
+        json_decref(j);
         support_resp_free(&r);
     }
     return NULL;

@@ -1,0 +1,94 @@
+// api.js - calls to the server. A paired phone signs every request with its
+// Ed25519 key (backend/auth.h); an office browser sends its session cookie,
+// X-EP-CSRF on writes and X-EP-Production.
+import * as store from './store.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code || '';
+    this.field = field || null;
+  }
+}
+
+export class NetworkError extends Error {}
+
+const enc = new TextEncoder();
+
+export function b64url(bytes) {
+  let s = '';
+  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export async function generateDeviceKeys() {
+  // Private key non-extractable; the pair is kept in IndexedDB as is.
+  const keys = await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
+  const raw = await crypto.subtle.exportKey('raw', keys.publicKey);
+  return { keys, publicKey: b64url(raw) };
+}
+
+async function signHeaders(identity, method, pathAndQuery, bodyBytes) {
+  const keys = await store.getMeta('keys');
+  const counter = String(await store.nextCounter());
+  const hash = b64url(await crypto.subtle.digest('SHA-256', bodyBytes));
+  const msg = `${method}\n${pathAndQuery}\n${identity.device_id}\n${counter}\n${hash}`;
+  const sig = await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, enc.encode(msg));
+  return { 'X-EP-Device': identity.device_id, 'X-EP-Counter': counter, 'X-EP-Signature': b64url(sig) };
+}
+
+// request(identity, 'GET', '/api/v1/sync/pull', {query: {...}}) -> JSON.
+// identity null: anonymous (login, pairing).
+export async function request(identity, method, path, opts = {}) {
+  try {
+    return await requestOnce(identity, method, path, opts);
+  } catch (e) {
+    // Two signed requests racing can arrive out of counter order: the later
+    // one is refused as a replay and is simply signed again.
+    if (identity?.kind === 'device' && e instanceof ApiError && e.code === 'replayed_request') {
+      return requestOnce(identity, method, path, opts);
+    }
+    throw e;
+  }
+}
+
+async function requestOnce(identity, method, path, { query, body, timeoutMs = 20000 } = {}) {
+  const qs = query ? new URLSearchParams(query).toString() : '';
+  const pq = qs ? `${path}?${qs}` : path;
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const bytes = enc.encode(text);
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (identity?.kind === 'device') Object.assign(headers, await signHeaders(identity, method, pq, bytes));
+  if (identity?.kind === 'office') {
+    if (identity.production_id) headers['X-EP-Production'] = identity.production_id;
+    if (method !== 'GET' && method !== 'HEAD' && identity.csrf) headers['X-EP-CSRF'] = identity.csrf;
+  }
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  let res;
+  try {
+    res = await fetch(pq, {
+      method, headers, body: body === undefined ? undefined : bytes,
+      credentials: 'same-origin', cache: 'no-store', signal: ctl.signal,
+    });
+  } catch (e) {
+    throw new NetworkError(e.message || 'network');
+  } finally {
+    clearTimeout(timer);
+  }
+  let json = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const err = json?.error || {};
+    // The SW answers 503 "offline" when it cannot reach the server.
+    if (res.status === 503 && err.code === 'offline') throw new NetworkError('offline');
+    throw new ApiError(res.status, err.code, err.message, err.field);
+  }
+  return json;
+}

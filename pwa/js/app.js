@@ -1,0 +1,205 @@
+// app.js - entry point: shell (status, offline banner, update banner,
+// language), hash router, service worker registration.
+import { t, setLang, getLang, translateDom, dateTime } from './i18n.js';
+import * as store from './store.js';
+import { h } from './ui/dom.js';
+import { SyncClient } from './sync/client.js';
+import * as crew from './ui/crew.js';
+import * as office from './ui/office.js';
+
+const client = new SyncClient();
+const ctx = { client, go, rerender: () => route() };
+window.ecoplateau = ctx; // for tests and debugging
+
+const routes = {
+  '': home,
+  pair: crew.pair,
+  jour: crew.day,
+  saisie: crew.entry,
+  entrees: crew.entries,
+  messages: crew.messages,
+  reglages: crew.settings,
+  connexion: office.login,
+  bureau: office.home,
+  tableau: office.dashboard,
+  telephones: office.phones,
+};
+
+function go(path) {
+  if (location.hash === '#/' + path) route();
+  else location.hash = '#/' + path;
+}
+
+// "#/saisie?i=van_km" -> ['saisie', URLSearchParams]; "#pair=CODE" (the
+// server's invite link) -> ['pair', {code}].
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '');
+  if (raw.startsWith('pair=')) {
+    // Keep the one-time code out of the history and of any later URL.
+    ctx.pairCode = raw.slice(5);
+    history.replaceState(null, '', '#/pair');
+    return ['pair', new URLSearchParams({ code: ctx.pairCode })];
+  }
+  if (raw.startsWith('/pair') && ctx.pairCode) return ['pair', new URLSearchParams({ code: ctx.pairCode })];
+  const [path, q] = raw.replace(/^\//, '').split('?');
+  return [path, new URLSearchParams(q || '')];
+}
+
+function home() {
+  const id = client.identity;
+  if (id?.kind === 'device') return go('jour');
+  if (id?.kind === 'office') return go('bureau');
+  const view = h('div', {},
+    h('h1', { tabindex: '-1' }, t('home.title')),
+    h('p', {}, t('home.intro')),
+    h('section', { 'aria-labelledby': 'home-crew' },
+      h('h2', { id: 'home-crew' }, t('home.crew')),
+      h('p', {}, t('home.crew.text')),
+      h('p', {}, h('a', { class: 'button', href: '#/pair' }, t('pair.title')))),
+    h('section', { 'aria-labelledby': 'home-office' },
+      h('h2', { id: 'home-office' }, t('home.office')),
+      h('p', {}, h('a', { class: 'button secondary', href: '#/connexion' }, t('home.office.link')))));
+  return { title: t('home.title'), view };
+}
+
+function navFor(identity, current) {
+  let items = [];
+  if (identity?.kind === 'device') {
+    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['reglages', 'nav.settings']];
+  } else if (identity?.kind === 'office') {
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+  }
+  const nav = document.getElementById('nav');
+  nav.hidden = items.length === 0;
+  nav.replaceChildren(h('ul', {}, items.map(([p, k]) => h('li', {},
+    h('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : undefined }, t(k))))));
+}
+
+let lastPath = null;
+
+async function route() {
+  const [path, params] = parseHash();
+  const fn = routes[path];
+  const main = document.getElementById('main');
+  let out;
+  try {
+    out = fn ? await fn(ctx, params) : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
+  } catch (e) {
+    out = { title: 'Erreur', view: h('div', {}, h('h1', { tabindex: '-1' }, 'Erreur'), h('p', {}, String(e?.message || e))) };
+  }
+  if (!out) return; // redirected
+  navFor(client.identity, path);
+  const focusedId = main.contains(document.activeElement) ? document.activeElement.id : '';
+  main.replaceChildren(out.view);
+  if (focusedId && path === lastPath) document.getElementById(focusedId)?.focus();
+  document.title = `${out.title} · ${t('app.name')}`;
+  // Move focus to the new heading when the screen changes (not on re-render).
+  if (path !== lastPath) {
+    const h1 = main.querySelector('h1');
+    if (h1 && lastPath !== null) h1.focus();
+    lastPath = path;
+  }
+}
+
+// ---- status (role="status": pending, last sync, errors, conflicts) -------
+function renderStatus() {
+  const s = client.status;
+  const parts = [];
+  if (!client.identity) {
+    document.getElementById('sync').hidden = true;
+    return;
+  }
+  document.getElementById('sync').hidden = false;
+  if (s.running) parts.push(t('sync.running'));
+  parts.push(s.pending ? t('sync.pending', { n: s.pending }) : t('sync.pending.none'));
+  parts.push(s.lastSync ? t('sync.last', { when: dateTime(s.lastSync) }) : t('sync.never'));
+  if (s.rejected) parts.push(t('sync.rejected', { n: s.rejected }));
+  if (s.conflicts) parts.push(t('sync.conflicts', { n: s.conflicts }));
+  if (s.error) {
+    const known = { unreachable: 'sync.unreachable', auth: 'sync.auth', session: 'sync.session', full: 'sync.full' };
+    parts.push(t('sync.error', { msg: known[s.error] ? t(known[s.error]) : s.error }));
+  }
+  const text = parts.join(' · ');
+  const el = document.getElementById('sync-status');
+  if (el.textContent !== text) el.textContent = text;
+  el.classList.toggle('has-error', !!s.error || !!s.rejected);
+  document.getElementById('sync-now').disabled = s.running;
+  const offline = !navigator.onLine || s.error === 'unreachable';
+  document.getElementById('offline').hidden = !offline;
+}
+
+// ---- service worker: precache, and "a new version is ready" ---------------
+function registerSW() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
+    const ready = (w) => {
+      if (!w || !navigator.serviceWorker.controller) return;
+      const bar = document.getElementById('update');
+      bar.hidden = false;
+      document.getElementById('update-reload').onclick = () => w.postMessage({ type: 'SKIP_WAITING' });
+    };
+    if (reg.waiting) ready(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const w = reg.installing;
+      w?.addEventListener('statechange', () => {
+        if (w.state === 'installed') ready(w);
+      });
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') reg.update().catch(() => {});
+    });
+  }).catch(() => {});
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (reloading || !document.getElementById('update').dataset.accepted) return;
+    reloading = true;
+    location.reload();
+  });
+  document.getElementById('update-reload').addEventListener('click', () => {
+    document.getElementById('update').dataset.accepted = '1';
+  });
+}
+
+let installPrompt = null;
+addEventListener('beforeinstallprompt', (e) => {
+  e.preventDefault();
+  installPrompt = e;
+  ctx.installPrompt = e;
+});
+ctx.install = () => installPrompt?.prompt();
+
+async function start() {
+  setLang((await store.getMeta('lang')) || (navigator.language?.startsWith('en') ? 'en' : 'fr'));
+  const langButton = document.getElementById('lang');
+  const translate = () => {
+    translateDom();
+    langButton.lang = getLang() === 'fr' ? 'en' : 'fr'; // it names the other language
+  };
+  translate();
+  langButton.addEventListener('click', async () => {
+    const l = setLang(getLang() === 'fr' ? 'en' : 'fr');
+    await store.setMeta('lang', l);
+    translate();
+    renderStatus();
+    route();
+  });
+  document.getElementById('sync-now').addEventListener('click', () => client.sync('button'));
+  addEventListener('online', renderStatus);
+  addEventListener('offline', renderStatus);
+  addEventListener('hashchange', route);
+  client.addEventListener('status', renderStatus);
+  client.addEventListener('change', () => {
+    // Do not re-render under the user's fingers: only screens that show data.
+    const [path] = parseHash();
+    if (['jour', 'entrees', 'messages', 'tableau'].includes(path) && !document.querySelector('dialog[open]')) route();
+  });
+  await client.load();
+  await office.refreshSession(ctx);
+  renderStatus();
+  await route();
+  registerSW();
+  client.start();
+  document.documentElement.dataset.ready = '1';
+}
+
+start();

@@ -1,0 +1,355 @@
+// crew.js - phone screens: pairing, my day, quick entry, my entries,
+// messages, settings. One hand, targets >= 44 px, everything offline.
+import { t, num, dateTime, getLang } from '../i18n.js';
+import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
+import * as store from '../store.js';
+import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
+import * as ind from '../indicators.js';
+import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
+
+const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
+
+function needDevice(ctx) {
+  if (ctx.client.identity?.kind !== 'device') {
+    ctx.go(ctx.client.identity?.kind === 'office' ? 'bureau' : '');
+    return false;
+  }
+  return true;
+}
+
+const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
+const indName = (id) => ind.name(id, getLang());
+const unitName = (u) => ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+
+// ---- pairing --------------------------------------------------------------
+export function pair(ctx, params) {
+  const code = field({ name: 'code', label: t('pair.code'), required: true, hint: t('pair.code.hint'), value: params.get('code') || '', attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
+  const name = field({ name: 'device_name', label: t('pair.name'), required: true, hint: t('pair.name.hint'), value: '', attrs: { autocomplete: 'off', maxlength: '100' } });
+  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, role: 'alert' });
+  const button = h('button', { type: 'submit' }, t('pair.submit'));
+  let busy = false;
+  const form = h('form', { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    if (busy) return; // double taps
+    const errors = [];
+    const c = code.input.value.trim();
+    const n = name.input.value.trim();
+    if (!CODE_RE.test(c)) errors.push([code, t('pair.err.code')]);
+    if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
+    showErrors(summary, [code, name], errors);
+    if (errors.length) return;
+    busy = true;
+    button.disabled = true;
+    button.textContent = t('pair.busy');
+    try {
+      let kp;
+      try {
+        kp = await generateDeviceKeys();
+      } catch {
+        throw new Error(t('pair.err.crypto'));
+      }
+      const res = await request(null, 'POST', '/api/v1/devices/pair', { body: { code: c, public_key: kp.publicKey, name: n } });
+      await store.setMeta('keys', kp.keys);
+      await store.setMeta('counter', res.counter || 0);
+      const identity = {
+        kind: 'device', device_id: res.device_id, member_id: res.member_id, member_name: res.member_name,
+        production_id: res.production_id, role: res.role, department: res.department,
+        production_key: res.production_key || null, name: n,
+      };
+      await store.setMeta('identity', identity);
+      ctx.client.identity = identity;
+      announce(t('pair.ok', { name: res.member_name, dept: deptName(res.department) }));
+      ctx.client.sync('paired');
+      ctx.go('jour');
+    } catch (err) {
+      let msg = err.message;
+      let target = code;
+      if (err instanceof NetworkError) msg = t('pair.err.network');
+      else if (err instanceof ApiError) {
+        const k = 'pair.err.' + err.code;
+        msg = t(k) !== k ? t(k) : err.message;
+        if (err.field === 'name') target = name;
+      }
+      showErrors(summary, [code, name], [[target, msg]]);
+    } finally {
+      busy = false;
+      button.disabled = false;
+      button.textContent = t('pair.submit');
+    }
+  } }, summary, code, name, button);
+  return { title: t('pair.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('pair.title')), form) };
+}
+
+// ---- my day -----------------------------------------------------------------
+function myTasks(ctx) {
+  const id = ctx.client.identity;
+  return ctx.client.replica.listRecords('tasks').filter((r) => !r.deleted &&
+    (r.fields.assignee === id.member_id || (!r.fields.assignee && r.fields.dept === id.department)));
+}
+
+function recordedToday(ctx) {
+  const day = today();
+  const seen = new Set();
+  for (const f of ctx.client.replica.listFacts('readings')) {
+    if (f.current && f.fields.at === day && f.dev === ctx.client.device) seen.add(f.fields.indicator);
+  }
+  return seen;
+}
+
+function toReport(ctx) {
+  const dept = ctx.client.identity.department;
+  const ids = ind.all().filter((i) => i.collector === dept).map((i) => i.id);
+  // Indicators of the action plan for my department.
+  for (const a of ctx.client.replica.listRecords('actions')) {
+    const x = a.fields.indicator;
+    if (!a.deleted && x && (a.fields.dept === dept || !a.fields.dept) && !ids.includes(x) && indicator(x)) ids.push(x);
+  }
+  return ids.length ? ids : ['van_km', 'waste_mixed_kg'];
+}
+
+async function editNote(ctx, task) {
+  let f;
+  const form = await formDialog({
+    title: t('task.dialog.title'), ok: t('task.dialog.save'), cancel: t('task.dialog.cancel'),
+    build: (frm) => {
+      f = field({ name: 'note', type: 'textarea', label: `${t('day.task.note')} : ${task.fields.title || task.id}`, value: task.fields.note || '', attrs: { maxlength: '2000' } });
+      frm.append(f);
+    },
+  });
+  if (!form) return;
+  const note = f.input.value.trim();
+  const w = task.winners.note;
+  await ctx.client.makeOp('tasks', task.id, 'put', { note }, { note: w ? [w.op] : [] });
+  announce(t('task.saved'));
+}
+
+export function day(ctx) {
+  if (!needDevice(ctx)) return null;
+  const id = ctx.client.identity;
+  const tasks = myTasks(ctx);
+  const done = recordedToday(ctx);
+  const list = tasks.length ? h('ul', { class: 'cards' }, tasks.map((task) => {
+    const cbId = `task-${task.id}`;
+    const conflict = Object.values(task.conflicts).flat();
+    // Crew may edit only the tasks assigned to them (sync/authz.h); the
+    // department's unassigned tasks are shown read-only.
+    const mine = task.fields.assignee === id.member_id;
+    return h('li', { class: 'card' },
+      h('div', { class: 'check' },
+        h('input', { type: 'checkbox', id: cbId, checked: task.fields.done === true, disabled: !mine, onchange: async (e) => {
+          const w = task.winners.done;
+          await ctx.client.makeOp('tasks', task.id, 'put', { done: e.target.checked }, { done: w ? [w.op] : [] });
+          announce(t('task.saved'));
+        } }),
+        h('label', { for: cbId }, task.fields.title || task.id)),
+      task.fields.due ? h('p', { class: 'meta' }, t('day.task.due', { date: task.fields.due })) : null,
+      task.fields.note ? h('p', { class: 'note' }, task.fields.note) : null,
+      conflict.length ? h('p', { class: 'meta' }, conflict.map((c) => t('task.conflict', { value: String(c.value) })).join(' · ')) : null,
+      mine ? h('button', { type: 'button', class: 'secondary small', id: `note-${task.id}`, 'aria-label': `${t('day.task.edit')} : ${task.fields.title || task.id}`, onclick: () => editNote(ctx, task) }, t('day.task.edit')) : null);
+  })) : h('p', {}, t('day.tasks.none'));
+  const report = h('ul', { class: 'cards' }, toReport(ctx).map((ind) => h('li', { class: 'card row' },
+    h('span', {}, indName(ind), ' — ', h('strong', {}, done.has(ind) ? t('day.report.done') : t('day.report.todo'))),
+    h('a', { class: 'button small', href: `#/saisie?i=${encodeURIComponent(ind)}`, 'aria-label': `${t('day.report.go')} : ${indName(ind)}` }, t('day.report.go')))));
+  // Checkpoints of the production from today on (collection "checkpoints").
+  const cps = ctx.client.replica.listRecords('checkpoints')
+    .filter((c) => !c.deleted && (!c.fields.date || String(c.fields.date) >= today()))
+    .sort((a, b) => String(a.fields.date || '').localeCompare(String(b.fields.date || '')));
+  return {
+    title: t('day.title'),
+    view: h('div', {},
+      h('h1', { tabindex: '-1' }, t('day.title')),
+      h('p', {}, t('day.hello', { name: id.member_name || '' }), ' — ', deptName(id.department)),
+      h('section', { 'aria-labelledby': 'h-tasks' }, h('h2', { id: 'h-tasks' }, t('day.tasks')), list),
+      cps.length ? h('section', { 'aria-labelledby': 'h-cps' }, h('h2', { id: 'h-cps' }, t('day.checkpoints')),
+        h('ul', { class: 'cards' }, cps.map((c) => h('li', { class: 'card' },
+          h('p', { class: 'value' }, String(c.fields.title || c.id)),
+          c.fields.date ? h('p', { class: 'meta' }, String(c.fields.date)) : null)))) : null,
+      h('section', { 'aria-labelledby': 'h-report' }, h('h2', { id: 'h-report' }, t('day.report')), report)),
+  };
+}
+
+// ---- quick entry --------------------------------------------------------------
+export async function entry(ctx, params) {
+  if (!needDevice(ctx)) return null;
+  const id = ctx.client.identity;
+  const lang = getLang();
+  const last = (await store.getMeta('lastValues')) || {};
+  const corr = params.get('corrige') ? ctx.client.replica.fact('readings', params.get('corrige')) : null;
+  const src = corr?.fields || {};
+  let indId = src.indicator || params.get('i') || last._indicator || 'van_km';
+  if (!indicator(indId)) indId = ind.all()[0].id;
+  const prev = last[indId] || {};
+
+  const indField = field({ name: 'indicator', type: 'select', label: t('entry.indicator'), required: true, value: indId,
+    options: ind.all().map((i) => [i.id, `${indName(i.id)} (${unitName(i.unit)})`]) });
+  const value = field({ name: 'value', label: t('entry.value'), required: true, hint: ' ', value: src.value ?? params.get('v') ?? prev.value ?? '', attrs: { inputmode: 'decimal', autocomplete: 'off' } });
+  const hint = value.querySelector('.hint');
+  const unitOut = h('span', { class: 'unit', 'aria-hidden': 'true' });
+  value.input.after(unitOut);
+  const vehicle = field({ name: 'vehicle', label: t('entry.vehicle'), required: true, hint: t('entry.vehicle.hint'), value: src.vehicle ?? last._vehicle ?? '', attrs: { maxlength: '64', autocapitalize: 'none' } });
+  const dept = field({ name: 'dept', type: 'select', label: t('entry.dept'), required: true, value: src.dept || id.department,
+    options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]) });
+  const at = field({ name: 'at', type: 'date', label: t('entry.at'), required: true, value: src.at || today(), attrs: { max: today() } });
+  const note = field({ name: 'note', type: 'textarea', label: t('entry.note'), value: src.note || '', attrs: { maxlength: '2000' } });
+  const fields = [indField, value, vehicle, dept, at, note];
+
+  // Unit, guide and last value of the chosen indicator, as the value's hint.
+  const sync = () => {
+    const i = indicator(indField.input.value);
+    vehicle.hidden = !i.vehicle;
+    unitOut.textContent = unitName(i.unit);
+    const p = last[i.id];
+    hint.textContent = [
+      `${t('entry.unit', { unit: unitName(i.unit) })}.`,
+      ind.guide(i.id, lang),
+      p ? t('entry.value.last', { value: num(p.value), unit: unitName(p.unit) }) : '',
+    ].filter(Boolean).join(' ');
+  };
+  indField.input.addEventListener('change', () => {
+    const p = last[indField.input.value];
+    if (!corr) value.input.value = p ? p.value : '';
+    sync();
+  });
+  sync();
+
+  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
+  const button = h('button', { type: 'submit' }, t('entry.submit'));
+  let busy = false;
+  const form = h('form', { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    if (busy) return; // a double tap records once
+    const errors = [];
+    const i = indicator(indField.input.value);
+    const { min, max } = ind.bounds(i);
+    const v = parseNumber(value.input.value);
+    if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
+    else if (v < min || v > max) errors.push([value, t('entry.err.range', { min: num(min), max: num(max), unit: unitName(i.unit) })]);
+    const veh = vehicle.input.value.trim();
+    if (i.vehicle && (veh.length < 1 || veh.length > 64)) errors.push([vehicle, t('entry.err.vehicle')]);
+    if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > today()) errors.push([at, t('entry.err.at')]);
+    if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
+    showErrors(summary, fields, errors);
+    if (errors.length) return;
+    busy = true;
+    button.disabled = true;
+    button.textContent = t('entry.busy');
+    const f = { indicator: i.id, value: v, unit: i.unit, dept: dept.input.value, at: at.input.value };
+    if (i.vehicle) f.vehicle = veh;
+    if (note.input.value.trim()) f.note = note.input.value.trim();
+    if (corr) f.supersedes = corr.id;
+    try {
+      await ctx.client.makeOp('readings', 'r-' + crypto.randomUUID(), 'add', f);
+      last[i.id] = { value: v, unit: i.unit };
+      last._indicator = i.id;
+      if (f.vehicle) last._vehicle = f.vehicle;
+      await store.setMeta('lastValues', last).catch(() => {});
+      announce(t('entry.saved', { value: num(v), unit: unitName(i.unit) }));
+      if (corr) return ctx.go('entrees');
+      value.input.value = '';
+      note.input.value = '';
+      value.input.focus();
+    } catch (err) {
+      // Nothing typed is lost: the form keeps every value.
+      const msg = err?.name === 'QuotaExceededError' ? t('entry.err.full') : String(err?.message || err);
+      showErrors(summary, fields, [[value, msg]]);
+    } finally {
+      busy = false;
+      button.disabled = false;
+      button.textContent = t('entry.submit');
+    }
+  } }, summary, h('p', { class: 'hint' }, t('entry.required')), ...fields, button);
+  const title = corr ? t('entry.correct.title') : t('entry.title');
+  return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), form) };
+}
+
+// ---- my entries ---------------------------------------------------------------
+export function entries(ctx) {
+  if (!needDevice(ctx)) return null;
+  const st = ctx.client.status;
+  const facts = ctx.client.replica.listFacts('readings').filter((f) => f.dev === ctx.client.device && f.fields.void !== true).reverse();
+  const byOp = new Map(ctx.client.replica.listFacts('readings').map((f) => [f.id, f]));
+  // Other ops the server refused (e.g. a task edit): shown, with a way out.
+  const refused = [...(st.outbox?.values() || [])].filter((x) => x.status === 'rejected' && x.body.col !== 'readings');
+  const refusedView = refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
+    h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
+    h('p', { class: 'bad' }, t('entries.rejected', { reason: x.reason || x.code })),
+    h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null;
+  if (!facts.length) {
+    return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('p', {}, t('entries.none'))) };
+  }
+  const items = facts.map((f) => {
+    const box = st.outbox?.get(f.op);
+    const voided = f.superseded_by.some((x) => byOp.get(x)?.fields.void === true);
+    let state;
+    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: box.reason || box.code }));
+    else if (box) state = t('entries.pending');
+    else if (st.quarantined?.[f.op] !== undefined) state = t('entries.quarantined');
+    else state = t('entries.sent');
+    const label = `${indName(f.fields.indicator)} ${num(f.fields.value)} ${unitName(f.fields.unit || '')} (${f.fields.at})`;
+    const actions = [];
+    if (box?.status === 'rejected') {
+      // Fix = a new entry prefilled with the refused values; the refused op goes.
+      const again = new URLSearchParams({ i: f.fields.indicator, v: String(f.fields.value ?? '') });
+      actions.push(h('a', { class: 'button small', href: `#/saisie?${again}`, onclick: () => ctx.client.discard(f.op) }, t('entries.correct')));
+      actions.push(h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(f.op) }, t('entries.discard')));
+    } else if (f.current) {
+      actions.push(h('a', { class: 'button small', href: `#/saisie?corrige=${encodeURIComponent(f.id)}`, 'aria-label': `${t('entries.correct')} : ${label}` }, t('entries.correct')));
+      actions.push(h('button', { type: 'button', class: 'secondary small', 'aria-label': `${t('entries.void')} : ${label}`, onclick: async () => {
+        const ok = await confirmDialog({ title: t('void.dialog.title'), text: label + '. ' + t('void.dialog.text'), ok: t('void.dialog.confirm'), cancel: t('void.dialog.cancel') });
+        if (!ok) return;
+        // The protocol needs only void + supersedes; the server's authz also
+        // checks the department, so the void repeats what it cancels.
+        await ctx.client.makeOp('readings', 'r-' + crypto.randomUUID(), 'add',
+          { void: true, supersedes: f.id, indicator: f.fields.indicator, dept: f.fields.dept, at: f.fields.at });
+        announce(t('void.done'));
+      } }, t('entries.void')));
+    }
+    return h('li', { class: 'card' + (f.current ? '' : ' old') },
+      h('p', { class: 'value' }, label),
+      h('p', { class: 'meta' }, f.fields.vehicle ? `${f.fields.vehicle} · ` : '', deptName(f.fields.dept), ' · ', state,
+        voided ? ` · ${t('void.done')}` : (!f.current ? ` · ${t('entries.corrected')}` : ''),
+        f.fields.supersedes ? ` · ${t('entries.corrects')}` : ''),
+      f.fields.note ? h('p', { class: 'note' }, f.fields.note) : null,
+      actions.length ? h('div', { class: 'actions' }, actions) : null);
+  });
+  return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('ul', { class: 'cards', 'data-testid': 'entries' }, items)) };
+}
+
+// ---- messages (signature badge: issue 9) ---------------------------------------
+export function messages(ctx) {
+  if (!needDevice(ctx)) return null;
+  const list = ctx.client.replica.listRecords('communications').filter((r) => !r.deleted);
+  return {
+    title: t('messages.title'),
+    view: h('div', {}, h('h1', { tabindex: '-1' }, t('messages.title')),
+      h('p', { class: 'hint' }, t('messages.signature')),
+      list.length ? h('ul', { class: 'cards' }, list.map((m) => h('li', { class: 'card' },
+        h('h2', { class: 'h3' }, m.fields.title || m.id),
+        m.fields.body ? h('p', {}, String(m.fields.body)) : null))) : h('p', {}, t('messages.none'))),
+  };
+}
+
+// ---- settings (both kinds) ---------------------------------------------------------
+export function settings(ctx) {
+  const id = ctx.client.identity;
+  if (!id) return ctx.go('');
+  const view = h('div', {}, h('h1', { tabindex: '-1' }, t('settings.title')),
+    h('p', {}, t('settings.device', { id: id.device_id })),
+    id.kind === 'device' ? h('p', {}, `${id.member_name} — ${deptName(id.department)}`) : null,
+    h('p', {}, t('sync.last', { when: dateTime(ctx.client.status.lastSync) })),
+    h('section', { 'aria-labelledby': 'h-install' }, h('h2', { id: 'h-install' }, t('settings.install')),
+      ctx.installPrompt ? h('button', { type: 'button', onclick: () => ctx.install() }, t('settings.install')) : null,
+      h('p', { class: 'hint' }, t('settings.install.ios'))),
+    h('section', { 'aria-labelledby': 'h-forget' }, h('h2', { id: 'h-forget' }, t('settings.forget')),
+      h('p', {}, t('settings.forget.text')),
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        const ok = await confirmDialog({ title: t('settings.forget') + ' ?', text: t('settings.forget.text'), ok: t('settings.forget'), cancel: t('close') });
+        if (!ok) return;
+        if (id.kind === 'office') await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
+        await store.wipe();
+        location.hash = '#/';
+        location.reload();
+      } }, t('settings.forget'))));
+  return { title: t('settings.title'), view };
+}

@@ -1,0 +1,258 @@
+// office.js - production office screens (laptop first, work on phones too):
+// sign-in, home with the feature areas, dashboard (totals, devices,
+// conflicts, quarantine).
+import { t, num, dateTime, getLang } from '../i18n.js';
+import * as ind from '../indicators.js';
+import { h, field, showErrors, announce, infoDialog } from './dom.js';
+import * as store from '../store.js';
+import { request, ApiError, NetworkError } from '../api.js';
+
+const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
+const indName = (id) => ind.name(id, getLang());
+const unitName = (u) => ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+// An action's target: a share when baseline and target are both in ]0, 1].
+const targetText = (a) => (a.target > 0 && a.target <= 1 && a.baseline > 0 && a.baseline <= 1
+  ? t('dash.share', { pct: num(a.target * 100) }) : num(a.target));
+const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+function needOffice(ctx) {
+  if (ctx.client.identity?.kind !== 'office') {
+    ctx.go(ctx.client.identity?.kind === 'device' ? 'jour' : 'connexion');
+    return false;
+  }
+  return true;
+}
+
+function identityFrom(me) {
+  const m = (me.memberships || [])[0];
+  if (!m) return null;
+  return {
+    kind: 'office', account_id: me.account.id, name: me.account.name, email: me.account.email, csrf: me.csrf,
+    production_id: m.production_id, title: m.title, role: m.role, department: m.department,
+    member_id: m.member_id, device_id: `office-${me.account.id}`, memberships: me.memberships,
+  };
+}
+
+export function login(ctx) {
+  if (ctx.client.identity?.kind === 'office') return ctx.go('bureau');
+  const email = field({ name: 'email', type: 'email', label: t('login.email'), required: true, attrs: { autocomplete: 'username', spellcheck: 'false' } });
+  const password = field({ name: 'password', type: 'password', label: t('login.password'), required: true, attrs: { autocomplete: 'current-password' } });
+  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
+  const button = h('button', { type: 'submit' }, t('login.submit'));
+  let busy = false;
+  const form = h('form', { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    if (busy) return;
+    const errors = [];
+    if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim())) errors.push([email, t('login.err.email')]);
+    if (!password.input.value) errors.push([password, t('login.err.password')]);
+    showErrors(summary, [email, password], errors);
+    if (errors.length) return;
+    busy = true;
+    button.disabled = true;
+    button.textContent = t('login.busy');
+    try {
+      const me = await request(null, 'POST', '/api/v1/auth/login', { body: { email: email.input.value.trim(), password: password.input.value } });
+      const identity = identityFrom(me);
+      if (!identity) throw new Error(t('login.err.nomember'));
+      await store.setMeta('identity', identity);
+      ctx.client.identity = identity;
+      password.input.value = '';
+      ctx.client.sync('login');
+      ctx.go('bureau');
+    } catch (err) {
+      let msg = err.message;
+      if (err instanceof NetworkError) msg = t('login.err.network');
+      else if (err instanceof ApiError) {
+        const k = 'login.err.' + err.code;
+        msg = t(k) !== k ? t(k) : err.message;
+      }
+      showErrors(summary, [email, password], [[err?.code === 'invalid_credentials' ? password : email, msg]]);
+    } finally {
+      busy = false;
+      button.disabled = false;
+      button.textContent = t('login.submit');
+    }
+  } }, summary, email, password, button);
+  return { title: t('login.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('login.title')), form) };
+}
+
+const AREAS = ['diagnostic', 'directory', 'plan', 'communications', 'carbon', 'evaluation'];
+
+export function home(ctx) {
+  if (!needOffice(ctx)) return null;
+  const id = ctx.client.identity;
+  return {
+    title: t('office.title'),
+    view: h('div', {},
+      h('h1', { tabindex: '-1' }, t('office.title')),
+      h('p', {}, t('office.production', { title: id.title || id.production_id }), ' — ', id.name),
+      h('ul', { class: 'tiles' },
+        h('li', {}, h('a', { class: 'tile', href: '#/tableau' }, h('span', { class: 'tile-title' }, t('office.dashboard')), h('span', {}, t('office.dashboard.text')))),
+        h('li', {}, h('a', { class: 'tile', href: '#/telephones' }, h('span', { class: 'tile-title' }, t('phones.title')), h('span', {}, t('phones.text')))),
+        AREAS.map((a) => h('li', {}, h('div', { class: 'tile soon' }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', { class: 'badge' }, t('office.soon')))))),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
+        await store.wipe();
+        location.hash = '#/';
+        location.reload();
+      } }, t('office.logout')))),
+  };
+}
+
+function totals(ctx) {
+  const rows = new Map();
+  let multi = 0;
+  for (const f of ctx.client.replica.listFacts('readings')) {
+    if (f.superseded_by.length > 1) multi++;
+    if (!f.current || typeof f.fields.value !== 'number') continue;
+    const key = `${f.fields.indicator}\u0000${f.fields.dept}`;
+    const r = rows.get(key) || { indicator: f.fields.indicator, dept: f.fields.dept, unit: f.fields.unit || '', total: 0, count: 0 };
+    r.total += f.fields.value;
+    r.count++;
+    rows.set(key, r);
+  }
+  const targets = new Map();
+  for (const a of ctx.client.replica.listRecords('actions')) {
+    if (!a.deleted && a.fields.indicator && typeof a.fields.target === 'number') targets.set(a.fields.indicator, a.fields);
+  }
+  return { rows: [...rows.values()].sort((a, b) => (a.indicator + a.dept < b.indicator + b.dept ? -1 : 1)), multi, targets };
+}
+
+async function resolve(ctx, c, value) {
+  const id = ctx.client.identity;
+  try {
+    await request(id, 'POST', '/api/v1/sync/resolve', { body: { col: c.col, id: c.id, field: c.field, value } });
+  } catch (e) {
+    if (!(e instanceof NetworkError)) throw e;
+    // Offline: the same thing locally, a version whose base lists every leaf.
+    const rec = ctx.client.replica.record(c.col, c.id);
+    await ctx.client.makeOp(c.col, c.id, 'put', { [c.field]: value }, { [c.field]: rec.heads[c.field] });
+  }
+  await ctx.client.sync('resolve');
+  announce(t('dash.resolved'));
+  ctx.rerender();
+}
+
+export async function dashboard(ctx) {
+  if (!needOffice(ctx)) return null;
+  const id = ctx.client.identity;
+  const { rows, multi, targets } = totals(ctx);
+  let conflicts = null;
+  let devices = null;
+  let quarantine = null;
+  if (navigator.onLine) {
+    conflicts = await request(id, 'GET', '/api/v1/sync/conflicts').then((r) => r.conflicts).catch(() => null);
+    devices = await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/devices`).then((r) => r.devices).catch(() => null);
+    quarantine = await request(id, 'GET', '/api/v1/sync/quarantine').then((r) => r.quarantine).catch(() => null);
+  }
+  if (!conflicts) conflicts = ctx.client.replica.conflicts();
+
+  const totalsView = rows.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-totals' }, h('table', {},
+    h('thead', {}, h('tr', {}, [t('dash.indicator'), t('dash.dept'), t('dash.total'), t('dash.target'), t('dash.count')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows.map((r) => h('tr', {},
+      h('th', { scope: 'row' }, indName(r.indicator)),
+      h('td', {}, deptName(r.dept)),
+      h('td', { class: 'num' }, `${num(r.total)} ${unitName(r.unit)}`),
+      h('td', { class: 'num' }, targets.has(r.indicator) ? targetText(targets.get(r.indicator)) : '—'),
+      h('td', { class: 'num' }, num(r.count))))))) : h('p', {}, t('dash.none'));
+
+  const devView = devices ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-devices' }, h('table', {},
+    h('thead', {}, h('tr', {}, [t('dash.device'), t('dash.member'), t('dash.lastsync'), t('dash.lastseen')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, devices.map((d) => h('tr', {},
+      h('th', { scope: 'row' }, d.name || d.id),
+      h('td', {}, d.member_name || d.member_id || ''),
+      h('td', {}, d.revoked_at ? t('dash.revoked') : dateTime(d.last_sync_at)),
+      h('td', {}, dateTime(d.last_seen_at))))))) : h('p', {}, t('dash.devices.na'));
+
+  const conflictView = conflicts.length ? h('ul', { class: 'cards' }, conflicts.map((c) => h('li', { class: 'card' },
+    h('p', { class: 'value' }, t('dash.conflict.item', { col: t('col.' + c.col) !== 'col.' + c.col ? t('col.' + c.col) : c.col,
+      id: ctx.client.replica.record(c.col, c.id)?.fields.title || c.id, field: c.field })),
+    h('div', { class: 'row' }, h('span', {}, t('dash.conflict.winner', { value: show(c.winner?.value), dev: c.winner?.dev || '' })),
+      h('button', { type: 'button', class: 'small', 'aria-label': t('dash.keep.label', { value: show(c.winner?.value), field: c.field, id: c.id }), onclick: () => resolve(ctx, c, c.winner?.value) }, t('dash.keep'))),
+    h('div', { class: 'row' }, h('span', {}, t('dash.conflict.loser', { value: show(c.value), dev: c.dev })),
+      h('button', { type: 'button', class: 'small', 'aria-label': t('dash.keep.label', { value: show(c.value), field: c.field, id: c.id }), onclick: () => resolve(ctx, c, c.value) }, t('dash.keep')))))) :
+    h('p', {}, t('dash.conflicts.none'));
+
+  const open = (quarantine || []).filter((q) => !q.resolved_at);
+  const quarView = open.length ? h('ul', { class: 'cards' }, open.map((q) => h('li', { class: 'card' },
+    h('p', {}, `${q.dev} · ${q.op}`), h('p', { class: 'meta' }, q.reason || ''),
+    h('div', { class: 'actions' }, ['release', 'dismiss'].map((action) => h('button', { type: 'button', class: action === 'dismiss' ? 'secondary small' : 'small', onclick: async () => {
+      await request(id, 'POST', '/api/v1/sync/quarantine/resolve', { body: { op: q.op, action } }).catch((e) => announce(e.message));
+      await ctx.client.sync('quarantine');
+      ctx.rerender();
+    } }, t(action === 'release' ? 'dash.release' : 'dash.dismiss'))))))) : h('p', {}, t('dash.quarantine.none'));
+
+  return {
+    title: t('dash.title'),
+    view: h('div', { class: 'wide' },
+      h('h1', { tabindex: '-1' }, t('dash.title')),
+      h('p', {}, t('office.production', { title: id.title || id.production_id })),
+      h('section', { 'aria-labelledby': 'h-conflicts' }, h('h2', { id: 'h-conflicts' }, t('dash.conflicts')), conflictView),
+      h('section', { 'aria-labelledby': 'h-totals' }, h('h2', { id: 'h-totals' }, t('dash.totals')),
+        multi ? h('p', { class: 'warn' }, t('dash.multi', { n: multi })) : null, totalsView),
+      h('section', { 'aria-labelledby': 'h-devices' }, h('h2', { id: 'h-devices' }, t('dash.devices')), devView),
+      h('section', { 'aria-labelledby': 'h-quar' }, h('h2', { id: 'h-quar' }, t('dash.quarantine')), quarView)),
+  };
+}
+
+// Refreshes the office session's CSRF token at start (cookie still valid?).
+export async function refreshSession(ctx) {
+  const id = ctx.client.identity;
+  if (id?.kind !== 'office') return;
+  try {
+    const me = await request(id, 'GET', '/api/v1/auth/me');
+    const fresh = identityFrom(me);
+    if (fresh) {
+      const keep = { ...fresh, production_id: id.production_id, title: id.title };
+      await store.setMeta('identity', keep);
+      ctx.client.identity = keep;
+    }
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      await store.setMeta('identity', null);
+      ctx.client.identity = null;
+    }
+  }
+}
+
+// ---- phones: invites (admin) ------------------------------------------------
+export async function phones(ctx) {
+  if (!needOffice(ctx)) return null;
+  const id = ctx.client.identity;
+  const prod = encodeURIComponent(id.production_id);
+  let members = null;
+  let error = '';
+  try {
+    members = (await request(id, 'GET', `/api/v1/productions/${prod}/members`)).members || [];
+  } catch (e) {
+    error = e instanceof NetworkError ? t('phones.offline') : e.message;
+  }
+  const invite = async (m) => {
+    try {
+      const inv = await request(id, 'POST', `/api/v1/productions/${prod}/invites`, { body: { member_id: m.id } });
+      // The QR is the server's SVG, shown as an image (never inserted as markup).
+      const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(inv.qr_svg || '');
+      await infoDialog({
+        title: t('phones.invite.title', { name: m.name }),
+        close: t('close'),
+        body: [
+          h('img', { class: 'qr', src, alt: t('phones.qr.alt', { name: m.name }), width: 240, height: 240 }),
+          h('p', {}, t('phones.invite.text')),
+          h('p', { class: 'link' }, h('a', { href: inv.link }, inv.link)),
+          h('p', { class: 'meta' }, t('phones.invite.expires', { when: dateTime(inv.expires_at) })),
+        ],
+      });
+    } catch (e) {
+      announce(e instanceof NetworkError ? t('phones.offline') : e.message);
+    }
+  };
+  const list = members ? h('ul', { class: 'cards' }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card row' },
+    h('span', {}, h('strong', {}, m.name), ' — ', deptName(m.department), ' · ', t('role.' + m.role)),
+    h('button', { type: 'button', class: 'small', 'aria-label': `${t('phones.invite')} : ${m.name}`, onclick: () => invite(m) }, t('phones.invite'))))) :
+    h('p', { class: 'bad' }, error);
+  return {
+    title: t('phones.title'),
+    view: h('div', {}, h('h1', { tabindex: '-1' }, t('phones.title')), h('p', {}, t('phones.intro')), list),
+  };
+}

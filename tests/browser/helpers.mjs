@@ -1,0 +1,165 @@
+// Shared helpers of the browser tests: the real server binary (EP_BIN, set by
+// ctest), Debian's chromium through playwright-core, axe-core checks and
+// screenshots (tests/artifacts/, gitignored).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium, devices } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+export const SRC = process.env.EP_SOURCE_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.EP_BIN || join(SRC, 'build', 'pwa', 'backend', 'ecoplateau');
+export const CHROMIUM = process.env.EP_CHROMIUM || '/usr/bin/chromium';
+export const ARTIFACTS = join(SRC, 'tests', 'artifacts');
+export const PRODUCTION = 'p-loue-2026';
+export const DEMO_LOGIN = 'eco@demo.ecoplateau.fr';
+export const DEMO_PASSWORD = 'demo-ecoplateau';
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function tempDir(name) {
+  return mkdtempSync(join(tmpdir(), `ep-${name}-`));
+}
+
+// Starts `ecoplateau serve --demo` on dataDir; port 0 picks a free one (then
+// pass the same port again to restart on the same origin: the service worker
+// and IndexedDB belong to the origin).
+export async function startServer(dataDir, port = 0, pwaDir = join(SRC, 'pwa')) {
+  const portFile = join(dataDir, `port-${Date.now()}`);
+  const proc = spawn(BIN, ['serve', '--demo', '--port', String(port), '--port-file', portFile, '--data-dir', dataDir,
+    '--pwa-dir', pwaDir, '--log-level', 'warn', '--threads', '4'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => (log += d));
+  const exited = new Promise((r) => proc.on('exit', r));
+  for (let i = 0; i < 300; i++) {
+    if (existsSync(portFile)) {
+      const p = Number(readFileSync(portFile, 'utf8').trim());
+      if (p > 0) {
+        const url = `http://127.0.0.1:${p}`;
+        return {
+          url, port: p, proc, log: () => log,
+          async stop() {
+            if (proc.exitCode === null) proc.kill('SIGTERM');
+            await exited;
+          },
+        };
+      }
+    }
+    if (proc.exitCode !== null) break;
+    await sleep(50);
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`server did not start: ${log}`);
+}
+
+export async function launch() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (make test does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export async function phone(browser, locale = 'fr-FR') {
+  const ctx = await browser.newContext({ ...devices['Pixel 7'], serviceWorkers: 'allow', locale });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.errors = errors;
+  return { ctx, page };
+}
+
+// Waits for the app to have started (data-ready on <html>).
+export async function ready(page) {
+  await page.waitForSelector('html[data-ready="1"]', { timeout: 15000 });
+}
+
+export async function checkA11y(page, label) {
+  const res = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const msg = res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\n/g, ' ')).join('\n    ')}`).join('\n  ');
+  assert.equal(res.violations.length, 0, `axe on "${label}":\n  ${msg}`);
+  return res.passes.length;
+}
+
+export async function shot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// An office session from node (cookie + CSRF), for the admin API.
+export async function officeSession(url, email = DEMO_LOGIN, password = DEMO_PASSWORD) {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  assert.equal(res.status, 200, `login: ${await res.clone().text()}`);
+  const me = await res.json();
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const call = async (method, path, body) => {
+    const r = await fetch(`${url}${path}`, {
+      method,
+      headers: { Cookie: cookie, 'X-EP-CSRF': me.csrf, 'X-EP-Production': PRODUCTION, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch { /* not JSON */ }
+    return { status: r.status, json, text };
+  };
+  return { me, cookie, call, device: `office-${me.account.id}` };
+}
+
+export async function invite(office, memberId) {
+  const r = await office.call('POST', `/api/v1/productions/${PRODUCTION}/invites`, { member_id: memberId });
+  assert.equal(r.status, 201, `invite: ${r.text}`);
+  return r.json; // {code, link, qr_svg, member_id, expires_at}
+}
+
+// Every op of the production, pulled as the office.
+export async function pullAll(office) {
+  const ops = [];
+  let cursor = '';
+  for (let i = 0; i < 100; i++) {
+    const r = await office.call('GET', `/api/v1/sync/pull?schema=1&cursor=${encodeURIComponent(cursor)}&limit=2000`);
+    assert.equal(r.status, 200, `pull: ${r.text}`);
+    ops.push(...r.json.ops);
+    cursor = r.json.cursor;
+    if (!r.json.more) break;
+  }
+  return ops;
+}
+
+// Pairs a phone by opening the invite link and naming the phone.
+export async function pairPhone(page, link, name) {
+  await page.goto(link);
+  await ready(page);
+  await page.getByLabel('Nom de ce téléphone').fill(name);
+  await page.getByRole('button', { name: 'Appairer' }).click();
+  await page.waitForURL(/#\/jour/, { timeout: 15000 });
+  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0, null, { timeout: 15000 });
+}
+
+export async function swReady(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  // Controlled after a reload at the latest; make sure for offline tests.
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
+    await page.reload();
+    await ready(page);
+  }
+}
+
+export async function syncNow(page) {
+  return page.evaluate(() => window.ecoplateau.client.sync('test'));
+}
+
+export function cleanup(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,84 @@
+// The app shell: the service worker precaches exactly the files served from
+// pwa/ (except sw.js itself), they stay under 200 KB uncompressed, the
+// manifest has what installation needs, and no file carries inline script
+// or style (the CSP has no 'unsafe-inline').
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { catalogs } from '../../pwa/js/i18n.js';
+
+const pwa = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pwa');
+const sw = readFileSync(join(pwa, 'sw.js'), 'utf8');
+const shell = JSON.parse(sw.match(/const SHELL = (\[[\s\S]*?\]);/)[1].replace(/'/g, '"').replace(/,\s*\]/, ']'));
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : ['/' + relative(pwa, p)];
+  });
+}
+
+test('the precache lists exactly the served files', () => {
+  const served = walk(pwa).filter((p) => p !== '/sw.js').sort();
+  const listed = shell.filter((p) => p !== '/').sort();
+  if (!existsSync(join(pwa, 'vendor', 'idb.js'))) assert.fail('pwa/vendor/idb.js is missing: run `make pwa-vendor`');
+  assert.deepEqual(listed, served);
+});
+
+// Installed phones keep the cached shell until sw.js changes: VERSION carries
+// a hash of the shell, so changing any shell file without bumping it fails here.
+test('the service worker version follows the shell files', () => {
+  const h = createHash('sha256');
+  for (const p of shell.filter((x) => x !== '/')) h.update(p + '\n').update(readFileSync(join(pwa, p)));
+  const want = `ecoplateau-shell-${h.digest('hex').slice(0, 12)}`;
+  const got = sw.match(/const VERSION = '([^']+)'/)?.[1];
+  assert.equal(got, want, `a shell file changed: set VERSION in pwa/sw.js to '${want}'`);
+});
+
+test('the app shell is at most 200 KB uncompressed', () => {
+  const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
+  const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
+  console.log(`app shell: ${files.length} files, ${total} bytes`);
+  assert.ok(total <= 200 * 1024, `app shell is ${total} bytes`);
+});
+
+test('the manifest is installable', () => {
+  const m = JSON.parse(readFileSync(join(pwa, 'manifest.webmanifest'), 'utf8'));
+  for (const k of ['name', 'short_name', 'id', 'start_url', 'scope', 'theme_color', 'background_color']) assert.ok(m[k], k);
+  assert.equal(m.display, 'standalone');
+  assert.equal(m.lang, 'fr');
+  assert.ok(m.icons.some((i) => i.sizes === '192x192'));
+  assert.ok(m.icons.some((i) => i.sizes === '512x512' && i.purpose === 'any'));
+  assert.ok(m.icons.some((i) => i.purpose === 'maskable'));
+  for (const i of m.icons) assert.ok(existsSync(join(pwa, i.src)), i.src);
+  assert.ok(m.shortcuts.some((s) => s.name === 'Saisir un relevé'));
+});
+
+test('no inline script, style or event handler in the HTML', () => {
+  for (const f of walk(pwa).filter((p) => p.endsWith('.html'))) {
+    const html = readFileSync(join(pwa, f), 'utf8');
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, `${f}: inline script`);
+    assert.doesNotMatch(html, /<style/i, `${f}: inline style`);
+    assert.doesNotMatch(html, /\sstyle=/i, `${f}: style attribute`);
+    assert.doesNotMatch(html, /\son[a-z]+=/i, `${f}: event handler attribute`);
+  }
+});
+
+test('English translates every French string', () => {
+  const missing = Object.keys(catalogs.fr).filter((k) => !(k in catalogs.en) && k !== 'app.name');
+  assert.deepEqual(missing, []);
+  const extra = Object.keys(catalogs.en).filter((k) => !(k in catalogs.fr));
+  assert.deepEqual(extra, []);
+});
+
+test('every t() key used by the app exists in French', () => {
+  const used = new Set();
+  for (const f of walk(join(pwa, 'js')).map((p) => join(pwa, p))) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-z][a-zA-Z0-9_.]*)'\s*[,)]/g)) used.add(m[1]);
+  }
+  const missing = [...used].filter((k) => !(k in catalogs.fr));
+  assert.deepEqual(missing, []);
+});
