@@ -12,9 +12,14 @@
 #   - a new library: add its -dev package to BUILD_DEBS in the Makefile; the
 #     build stage reads that list, and the runtime packages are derived from
 #     what the binary links (see runtime-debs below), so nothing else changes;
-#   - PWA vendor files (pwa/vendor, built by npm): build them before the image,
-#     `COPY . .` picks pwa/ up whole; or add a node stage and COPY --from it
-#     into /usr/share/ecoplateau/pwa/vendor in the runtime stage.
+#   - a package the binary needs at run time without linking it (fonts,
+#     certificates): add it to RUNTIME_DEBS in the Makefile;
+#   - PWA vendor files (pwa/vendor, gitignored): `make pwa-vendor` copies them
+#     from node_modules before the image is built (`make test-docker` does),
+#     and `COPY . .` takes pwa/ whole. The build stops if a file the PWA
+#     imports from vendor/ is missing. (A node stage was tried: Debian's npm
+#     is 384 packages and 2.5 min, and this network's TLS proxy is not
+#     trusted inside the build, so the host's npm does it.)
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
 
@@ -32,20 +37,27 @@ RUN set -eu; \
     rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN set -eu; \
+    for f in $(grep -rhoE "vendor/[A-Za-z0-9._-]+\.js" pwa --include=*.js --include=*.html | sort -u); do \
+        test -f "pwa/$f" || { echo "pwa/$f missing: run 'make pwa-vendor' first" >&2; exit 1; }; \
+    done; \
     rm -rf build; \
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null; \
-    cmake --build build -j"$(nproc)"; \
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=OFF >/dev/null; \
+    cmake --build build -j"$(nproc)" --target ecoplateau; \
     mkdir -p /out; \
     install -m 0755 -s build/backend/ecoplateau /out/ecoplateau; \
     /out/ecoplateau version
 # runtime-debs: the Debian package owning each shared library the binary
-# links, so the runtime stage installs exactly those and nothing by hand.
+# links, so the runtime stage installs exactly those and nothing by hand,
+# plus the Makefile's RUNTIME_DEBS (data the binary opens, e.g. fonts).
 RUN set -eu; \
-    for lib in $(ldd /out/ecoplateau | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do \
+    extra=$(awk '/^RUNTIME_DEBS[ \t]*:?=/ { sub(/^[^=]*=/, ""); on = 1 }; \
+                 on { cont = sub(/\\[ \t]*$/, ""); printf "%s ", $0; if (!cont) exit }' Makefile); \
+    { for lib in $(ldd /out/ecoplateau | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do \
         real=$(readlink -f "$lib"); \
         { dpkg -S "$lib" || dpkg -S "$real" || dpkg -S "${real#/usr}" || dpkg -S "/usr$real" \
           || echo "MISSING: $lib"; } 2>/dev/null | head -n 1; \
-    done | cut -d: -f1 | sort -u > /out/runtime-debs.txt; \
+      done | cut -d: -f1; \
+      for p in $extra; do echo "$p"; done; } | sort -u > /out/runtime-debs.txt; \
     cat /out/runtime-debs.txt; \
     ! grep -q MISSING /out/runtime-debs.txt
 

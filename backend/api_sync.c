@@ -10,6 +10,7 @@
 #include "carbon.h"
 #include "err.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
 #include "sync.h"
 
@@ -110,6 +111,17 @@ int api_sync_push(struct http_req *r)
         }
     }
     auth_note_sync(r, &p); /* the office's device list shows the last sync */
+    metrics_add(METRICS_SYNC_PUSH, 1);
+    {
+        size_t i, applied = 0;
+        json_t *ack;
+        json_array_foreach(acks, i, ack)
+        {
+            if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0)
+                applied++;
+        }
+        metrics_add(METRICS_SYNC_CHANGES_IN, applied);
+    }
     status = http_json_new(
         r, 200, json_pack("{s:i, s:s, s:O}", "schema", SYNC_PROTOCOL, "hlc", hlc, "results", acks));
 out:
@@ -166,6 +178,7 @@ int api_sync_pull(struct http_req *r)
     char *text = NULL, *end = NULL;
     size_t len = 0;
     long limit = SYNC_PULL_DEFAULT;
+    size_t nops = 0;
     int status, rc;
 
     status = auth_request(r, NULL, 0, &p);
@@ -195,7 +208,7 @@ int api_sync_pull(struct http_req *r)
     }
     actor_for(&p, &actor, dev, sizeof(dev));
     opts_now(&opts);
-    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, err, sizeof(err));
+    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);
     if (rc == EP_ECONFLICT)
@@ -203,6 +216,8 @@ int api_sync_pull(struct http_req *r)
     if (rc != EP_OK)
         return storage_error(r, rc);
     auth_note_sync(r, &p);
+    metrics_add(METRICS_SYNC_PULL, 1);
+    metrics_add(METRICS_SYNC_CHANGES_OUT, nops);
     {
         char clen[32];
         snprintf(clen, sizeof(clen), "%zu", len);

@@ -50,7 +50,8 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
 }
 
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, char *err, size_t errlen)
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
+              size_t errlen)
 {
     static const char sql[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
                               "WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
@@ -149,6 +150,8 @@ out:
         return rc;
     }
     *out = strbuf_detach(&b, outlen);
+    if (nops != NULL)
+        *nops = (size_t)n;
     return *out != NULL ? EP_OK : EP_ENOMEM;
 }
 

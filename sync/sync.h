@@ -154,12 +154,14 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
  * built from the stored canonical op texts without re-serializing them.
  * *out owns the text (free()), *outlen its length. limit is clamped to
  * [1, SYNC_PULL_MAX]; the page also stops before SYNC_PULL_MAX_BYTES (but
- * always carries at least one op when there is one). Returns 0, EP_EINVAL
+ * always carries at least one op when there is one). *nops (may be NULL)
+ * receives the number of ops in the page. Returns 0, EP_EINVAL
  * (malformed cursor) or EP_ECONFLICT (cursor minted by another database),
  * with err set, or a storage error.
  */
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, char *err, size_t errlen);
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
+              size_t errlen);
 
 /*
  * Applies ops pulled from a server to a local replica (the C twin of what the

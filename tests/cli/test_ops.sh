@@ -191,7 +191,8 @@ then
   mkdir -p "$tmp/big" && cp "$kept" "$tmp/big/ecoplateau.db"
   [ "$(stat -c %s "$kept")" -gt $((2 * 1024 * 1024)) ] || fail "$kept too small to fill 2 MiB"
   expect_fail 1 "disk full" "$bin" backup "$mnt/b.db" --data-dir "$tmp/big"
-  [ -z "$(ls -A "$mnt" | grep -v '^data$')" ] || fail "a failed backup left files: $(ls "$mnt")"
+  [ -z "$(find "$mnt" -mindepth 1 -maxdepth 1 ! -name data)" ] ||
+    fail "a failed backup left files: $(ls "$mnt")"
   umount "$mnt"
   mnt=
 else

@@ -34,7 +34,7 @@ SOURCES
 fi
 ctr=$("${bah[@]}" from scratch)
 trap '"${bah[@]}" rm "$ctr" >/dev/null 2>&1 || true' EXIT
-"${bah[@]}" add "$ctr" "$tarball" /
+"${bah[@]}" add --quiet "$ctr" "$tarball" / >/dev/null
 "${bah[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   --cmd bash "$ctr"
 "${bah[@]}" commit --quiet "$ctr" "$image" >/dev/null

@@ -80,17 +80,22 @@ health() { curl -fsS --max-time 5 "http://127.0.0.1:$port/api/v1/health"; }
 step "base image (debootstrap, cached in build/docker/cache)"
 "$src/tests/docker/base-image.sh" "$cache/cache"
 
-step "build $image"
-mkdir -p "$cache"
-"${bah[@]}" rmi -f "$image" >/dev/null 2>&1 || true # else each run leaves a 200 MB orphan
 version=$(sed -nE 's/^project\(ecoplateau VERSION ([0-9.]+).*/\1/p' "$src/CMakeLists.txt")
 revision=$(git -C "$src" rev-parse HEAD 2>/dev/null || echo unknown)
+mkdir -p "$cache"
 b0=$SECONDS
+# EP_DOCKER_NO_BUILD=1 reruns the checks on the image of the last build.
+if [ "${EP_DOCKER_NO_BUILD:-0}" = 1 ]; then
+  step "reusing $image (EP_DOCKER_NO_BUILD=1)"
+else
+step "build $image"
+"${bah[@]}" rmi -f "$image" >/dev/null 2>&1 || true # else each run leaves a 200 MB orphan
 "${bah[@]}" bud --isolation chroot --pull=never --format docker -t "$image" \
     --build-arg EP_VERSION="$version" --build-arg EP_REVISION="$revision" \
     --build-arg EP_CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     -f "$src/Dockerfile" "$src" >"$cache/build.log" 2>&1 ||
   { tail -40 "$cache/build.log"; fail "image build (full log: build/docker/build.log)"; }
+fi
 step "built in $((SECONDS - b0))s: $("${bah[@]}" images --format '{{.Size}}' "$image") "
 
 step "image config"
@@ -118,6 +123,13 @@ ctrs+=("$ctr")
 "${run[@]}" "$ctr" -- sh -c 'for c in cc gcc clang tcc make cmake ld as; do
     command -v "$c" && exit 1; done; exit 0' || fail "the runtime image has a compiler"
 [ ! -e "$("${bah[@]}" mount "$ctr")/usr/include/sqlite3.h" ] || fail "headers in the runtime image"
+for p in $(make -s -C "$src" --no-print-directory -f - print-runtime-debs <<'MK'
+include Makefile
+print-runtime-debs: ; @echo $(RUNTIME_DEBS)
+MK
+); do
+  "${run[@]}" "$ctr" -- dpkg-query -W "$p" >/dev/null 2>&1 || fail "RUNTIME_DEBS: $p not in the image"
+done
 cid=$("${bah[@]}" inspect --type container --format '{{.ContainerID}}' "$ctr")
 "${run[@]}" "$ctr" -- true # creates the per-container /data volume
 vol=$(echo /var/lib/containers/storage/vfs-containers/"$cid"/userdata/buildah-volumes/*)
@@ -132,6 +144,11 @@ id1=$(health | jq -r .database_id)
 curl -fsS "http://127.0.0.1:$port/api/v1/metrics" | grep -q '^ecoplateau_build_info{version="'"$version" ||
   fail "metrics"
 grep -q '"level":"info","event":"server.start"' "$tmp/serve1.log" || fail "JSON logs"
+curl -fsS "http://127.0.0.1:$port/" | grep -qi '<html' || fail "the PWA is served at /"
+for f in "$src"/pwa/vendor/*.js; do
+  [ -e "$f" ] || continue
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/vendor/$(basename "$f")" || fail "pwa/vendor in the image"
+done
 
 step "write data, second server refused, backup while serving"
 # From the host while the server runs (its -wal and -shm exist, so root's

@@ -436,6 +436,57 @@ static void footprint_endpoints(void **state)
     support_resp_free(&r);
 }
 
+static void sync_metrics_count(void **state)
+{
+    struct support_resp r;
+    char url[128];
+    /* At the start of a line: the "# HELP" lines name them too. */
+    const char *names[] = {
+        "\necoplateau_sync_push_requests_total ", "\necoplateau_sync_pull_requests_total ",
+        "\necoplateau_sync_changes_received_total ", "\necoplateau_sync_changes_sent_total "};
+    (void)state;
+    snprintf(url, sizeof(url), "%s/api/v1/metrics", srv.base);
+    support_http("GET", url, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    for (size_t i = 0; i < 4; i++) {
+        const char *line = strstr(r.body, names[i]);
+        if (line == NULL || strtol(line + strlen(names[i]), NULL, 10) <= 0)
+            fail_msg("%s should count the earlier syncs:\n%.1500s", names[i], r.body);
+    }
+    support_resp_free(&r);
+}
+
+static void diagnostic_endpoints(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    (void)state;
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project",
+               "{\"type\":\"documentary\",\"shooting_days\":12,\"crew_size\":8,"
+               "\"locations\":[{\"km_from_base\":10}]}",
+               &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "themes")), 6);
+    json_decref(j);
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project",
+               "{\"type\":\"documentary\",\"shooting_days\":-12}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"), "shooting_days");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{\"headcount\":5,\"csr_charter\":true}}", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"draft\""));
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":[]}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":", &r);
+    support_assert_error(&r, 400, "malformed_json");
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +494,8 @@ int main(void)
         cmocka_unit_test(whole_request_refusals),
         cmocka_unit_test(office_resolves_conflicts_and_quarantine),
         cmocka_unit_test(footprint_endpoints),
+        cmocka_unit_test(diagnostic_endpoints),
+        cmocka_unit_test(sync_metrics_count),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -204,7 +204,7 @@ static void do_pull(struct sim *s, struct device *d, int lossless)
         uint64_t h = 0;
         int more;
 
-        if (sync_pull(s->server, NULL, &a, d->cursor, 1 + pick(s, 20), &text, &len, err,
+        if (sync_pull(s->server, NULL, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, err,
                       sizeof(err)) != EP_OK)
             SIM_FAIL(s, "pull failed: %s", err);
         page = json_loadb(text, len, 0, &jerr);

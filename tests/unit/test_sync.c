@@ -482,7 +482,7 @@ static json_t *pull(struct db *db, const struct sync_actor *a, const char *curso
     json_error_t jerr;
     json_t *page;
 
-    assert_int_equal(sync_pull(db, NULL, a, cursor, limit, &text, &len, err, sizeof(err)),
+    assert_int_equal(sync_pull(db, NULL, a, cursor, limit, &text, &len, NULL, err, sizeof(err)),
                      expect_rc);
     if (expect_rc != EP_OK)
         return NULL;

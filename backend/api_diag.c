@@ -1,0 +1,87 @@
+/*
+ * api_diag.c - evaluate a company questionnaire (C1) or a project framing
+ * (C2). Stateless: the answers themselves are synced records (collection
+ * "diagnostics") kept by the PWA; these endpoints compute the result.
+ */
+#include "api.h"
+
+#include "auth.h"
+#include "diagnostic.h"
+#include "err.h"
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Reads and authenticates a JSON body for the production in the path. */
+static int body_for_production(struct http_req *r, json_t **out)
+{
+    struct auth_principal p;
+    char prod[80], *body = NULL;
+    size_t len = 0;
+    json_error_t err;
+    int status;
+
+    *out = NULL;
+    if (server_path_param(r, 0, prod, sizeof(prod)) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = http_read_body(r, r->app->cfg->max_body, &body, &len);
+    if (status == 0)
+        status = auth_request_in(r, body, len, prod, 1, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status == 0) {
+        *out = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+        if (*out == NULL)
+            status = http_error(r, 400, "malformed_json", NULL, "malformed JSON: %s", err.text);
+    }
+    free(body);
+    return status;
+}
+
+int api_diag_company(struct http_req *r)
+{
+    json_t *in = NULL, *out = NULL, *prev = NULL, *cmp = NULL;
+    char field[64] = "", err[256] = "";
+    int status = body_for_production(r, &in);
+
+    if (status != 0)
+        return status;
+    /* {"answers": {...}, "previous": {...}?}: last year's answers, to compare. */
+    if (!json_is_object(json_object_get(in, "answers"))) {
+        json_decref(in);
+        return http_error(r, 400, "invalid_request", "answers",
+                          "the body needs an \"answers\" object");
+    }
+    if (diag_company(json_object_get(in, "answers"), &out, field, sizeof(field), err,
+                     sizeof(err)) != EP_OK) {
+        json_decref(in);
+        return http_error(r, 400, "invalid_field", field[0] ? field : NULL, "%s", err);
+    }
+    if (json_is_object(json_object_get(in, "previous")) &&
+        diag_company(json_object_get(in, "previous"), &prev, field, sizeof(field), err,
+                     sizeof(err)) == EP_OK &&
+        diag_company_compare(prev, out, &cmp) == EP_OK)
+        json_object_set_new(out, "compared_with_previous", cmp);
+    json_decref(prev);
+    json_decref(in);
+    return http_json_new(r, 200, out);
+}
+
+int api_diag_project(struct http_req *r)
+{
+    json_t *in = NULL, *out = NULL;
+    char field[64] = "", err[256] = "";
+    int status = body_for_production(r, &in);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = diag_project(r->db, in, &out, field, sizeof(field), err, sizeof(err));
+    json_decref(in);
+    if (rc == EP_EINVAL)
+        return http_error(r, 400, "invalid_field", field[0] ? field : NULL, "%s", err);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse");
+    return http_json_new(r, 200, out);
+}
