@@ -28,7 +28,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint bench bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run test test-docker lint bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
 
 all: build/release/backend/ecoplateau
 
@@ -101,6 +101,12 @@ bench: deps-build deps-node
 	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
 	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
 	bench/run.sh build/bench $(BENCH_ARGS)
+
+# Issue 12's load: 200 phones syncing 10 readings about once a second (about
+# 2,000 ops/s offered) against ecoplateau and pouchdb-server, p50/p99 and RSS.
+bench-load:
+	EP_BENCH_THREADS=$${EP_BENCH_THREADS:-256} $(MAKE) bench BENCH_ARGS="--crew 200 --readings 200 \
+	  --batch 10 --interval-ms 1000 --edit-every 0 --referents 2 --ref-edits 40 --pull-limit 100"
 
 # The footprint computed over 1,000,000 readings on a real SQLite file.
 bench-footprint: deps-build

@@ -30,7 +30,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -341,10 +343,19 @@ static void *phone_main(void *arg)
     struct phone_ctx *c = arg;
     int more, n;
 
+    unsigned seed = (unsigned)(uintptr_t)c;
+
     pthread_barrier_wait((pthread_barrier_t *)&c->run->start);
     while ((n = build_batch(c)) > 0) {
         push(c, n);
         (void)pull(c, c->run->cfg.pull_limit, &more, 1);
+        if (c->run->cfg.interval_ms > 0) {
+            /* A phone that syncs every so often, not flat out: the load
+             * test's shape (issue 12). Jitter keeps phones out of step. */
+            long ms = c->run->cfg.interval_ms / 2 + rand_r(&seed) % (c->run->cfg.interval_ms + 1);
+            struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
     }
     if (n < 0)
         fail(c, "out of memory building a batch");

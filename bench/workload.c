@@ -30,7 +30,8 @@ const char wl_usage[] =
     "  --ref-edits N     action plan edits per referent phone (1000)\n"
     "  --actions N       shared action plans (20)\n"
     "  --batch N         ops per push (100)\n"
-    "  --pull-limit N    ops per pull page (500)\n";
+    "  --pull-limit N    ops per pull page (500)\n"
+    "  --interval-ms N   pause between a phone's syncs, +-50 %, 0 for flat out (0)\n";
 
 void wl_config_defaults(struct wl_config *c)
 {
@@ -42,6 +43,7 @@ void wl_config_defaults(struct wl_config *c)
     c->actions = 20;
     c->batch = 100;
     c->pull_limit = 500;
+    c->interval_ms = 0;
 }
 
 int wl_config_arg(struct wl_config *c, int argc, char **argv, int *i)
@@ -59,6 +61,7 @@ int wl_config_arg(struct wl_config *c, int argc, char **argv, int *i)
         {"--actions", offsetof(struct wl_config, actions), 1, WL_MAX_ACTIONS},
         {"--batch", offsetof(struct wl_config, batch), 1, 500},
         {"--pull-limit", offsetof(struct wl_config, pull_limit), 1, 2000},
+        {"--interval-ms", offsetof(struct wl_config, interval_ms), 0, 600000},
     };
     for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
         char *end = NULL;

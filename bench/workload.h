@@ -37,6 +37,7 @@ struct wl_config {
     int actions;    /* shared action plans */
     int batch;      /* ops per push */
     int pull_limit; /* ops per pull page */
+    int interval_ms; /* pause between a phone's syncs, ±50 % (0: flat out) */
 };
 
 /* The defaults: 50 phones x 2,000 readings, batches of 100 (issue 3). */
