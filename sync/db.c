@@ -81,7 +81,10 @@ int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
     db = calloc(1, sizeof(*db));
     if (db == NULL)
         return EP_ENOMEM;
-    rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* NOMUTEX: a struct db belongs to one thread (db.h), so SQLite's
+     * per-call mutexes would only cost time (5 % of the server in a profile). */
+    rc = sqlite3_open_v2(path, &db->h,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         set_err(errbuf, errlen, "unable to open '%s': %s", path,
                 db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
