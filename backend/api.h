@@ -47,6 +47,10 @@ int api_footprint_xlsx(struct http_req *r);    /* GET .../footprint.xlsx */
 int api_footprint_pdf(struct http_req *r);     /* GET .../footprint.pdf */
 int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 
+/* The plan followed through (C4, C6, C9), in api_carbon.c. */
+int api_plan_progress(struct http_req *r);     /* GET .../plan/progress?today= */
+int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?today= */
+
 /* Diagnostic (C1) and project analysis (C2), in api_diag.c. */
 int api_diag_company(struct http_req *r); /* POST .../diagnostic/company */
 int api_diag_project(struct http_req *r); /* POST .../diagnostic/project */

@@ -9,11 +9,13 @@
 #include "carbon.h"
 #include "err.h"
 #include "export.h"
+#include "plan.h"
 #include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Authenticates a read of the production named by the path's first '*'. */
 static int reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p)
@@ -231,4 +233,57 @@ int api_footprint_xlsx(struct http_req *r)
                        xlsx, len);
     free(xlsx);
     return status;
+}
+
+/* ?today=YYYY-MM-DD (default: the server's date, UTC). */
+static int today_param(struct http_req *r, char *today)
+{
+    const char *q = r->ri->query_string;
+    if (q != NULL && mg_get_var(q, strlen(q), "today", today, 11) > 0)
+        return plan_weekdays(today, today) < 0
+                   ? http_error(r, 400, "invalid_request", "today", "today must be YYYY-MM-DD")
+                   : 0;
+    {
+        time_t t = (time_t)(server_now_ms() / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(today, 11, "%Y-%m-%d", &tm);
+    }
+    return 0;
+}
+
+int api_plan_progress(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], today[11];
+    json_t *out = NULL;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = today_param(r, today);
+    if (status != 0)
+        return status;
+    rc = plan_progress(r->db, prod, today, &out);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute progress");
+    return http_json_new(r, 200, out);
+}
+
+int api_plan_dysfunctions(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], today[11];
+    json_t *out = NULL;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = today_param(r, today);
+    if (status != 0)
+        return status;
+    rc = plan_dysfunctions(r->db, prod, today, &out);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse");
+    return http_json_new(r, 200, out);
 }

@@ -436,6 +436,23 @@ static void footprint_endpoints(void **state)
     support_resp_free(&r);
 }
 
+static void plan_endpoints(void **state)
+{
+    struct support_resp r;
+    (void)state;
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=2026-09-21", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"actions\""));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan/dysfunctions", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"dysfunctions\""));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=yesterday", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+}
+
 static void sync_metrics_count(void **state)
 {
     struct support_resp r;
@@ -496,6 +513,7 @@ int main(void)
         cmocka_unit_test(footprint_endpoints),
         cmocka_unit_test(diagnostic_endpoints),
         cmocka_unit_test(sync_metrics_count),
+        cmocka_unit_test(plan_endpoints),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1,0 +1,392 @@
+/* plan.c - action progress and recurring dysfunctions (see plan.h). */
+#include "plan.h"
+
+#include "db.h"
+#include "err.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Days since 1970-01-01 of an ISO date (Howard Hinnant's days_from_civil). */
+static int iso_to_days(const char *s, long *out)
+{
+    int y, m, d;
+    char tail;
+    long era, yoe, doy, doe;
+
+    if (s == NULL || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+        return EP_EINVAL;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = era * 146097 + doe - 719468;
+    return EP_OK;
+}
+
+static int is_weekday(long day)
+{
+    long wd = ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+    return wd != 0 && wd != 6;
+}
+
+long plan_weekdays(const char *from, const char *to)
+{
+    long a, b, n = 0;
+    if (iso_to_days(from, &a) != EP_OK || iso_to_days(to, &b) != EP_OK)
+        return -1;
+    for (long d = a; d < b; d++)
+        n += is_weekday(d);
+    return n;
+}
+
+static int production_dates(struct db *db, const char *production, char *starts, char *ends)
+{
+    static const char sql[] = "SELECT coalesce(starts_on, ''), coalesce(ends_on, '') "
+                              "FROM production WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(starts, 11, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(ends, 11, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+}
+
+/* Quantity of current readings per indicator, and per (theme, unit). */
+static int quantities(struct db *db, const char *production, json_t *by_ind, json_t *by_theme)
+{
+    static const char sql[] =
+        "SELECT json_extract(f.fields, '$.indicator'), total(json_extract(f.fields, '$.value')), "
+        "i.theme, i.unit FROM sync_fact f LEFT JOIN indicator i "
+        "ON i.id = json_extract(f.fields, '$.indicator') WHERE f.production_id = ?1 "
+        "AND f.col = 'readings' AND f.superseded = 0 AND f.void = 0 GROUP BY 1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ind = (const char *)sqlite3_column_text(st, 0);
+        double q = sqlite3_column_double(st, 1);
+        char key[64];
+        if (ind == NULL)
+            continue;
+        json_object_set_new(by_ind, ind, json_real(q));
+        snprintf(key, sizeof(key), "%s/%s", (const char *)sqlite3_column_text(st, 2),
+                 (const char *)sqlite3_column_text(st, 3));
+        json_object_set_new(by_theme, key,
+                            json_real(json_real_value(json_object_get(by_theme, key)) + q));
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static const char *ind_theme_key(struct db *db, const char *ind, char *key, size_t len)
+{
+    static const char sql[] = "SELECT theme, unit FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    key[0] = '\0';
+    if (st == NULL)
+        return key;
+    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(key, len, "%s/%s", (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 1));
+    db_done(st);
+    return key;
+}
+
+int plan_progress(struct db *db, const char *production, const char *today, json_t **out)
+{
+    static const char sql[] = "SELECT rid, state FROM sync_record WHERE production_id = ?1 "
+                              "AND col = 'actions' AND deleted = 0 ORDER BY rid";
+    char starts[11] = "", ends[11] = "";
+    json_t *by_ind = json_object(), *by_theme = json_object(), *list = json_array();
+    sqlite3_stmt *st = NULL;
+    long elapsed, total;
+    int rc;
+
+    *out = NULL;
+    rc = db_begin_read(db);
+    if (rc != EP_OK)
+        goto fail;
+    rc = production_dates(db, production, starts, ends);
+    if (rc == EP_OK)
+        rc = quantities(db, production, by_ind, by_theme);
+    if (rc != EP_OK)
+        goto fail;
+    elapsed = plan_weekdays(starts, today);
+    total = plan_weekdays(starts, ends) + 1; /* ends_on is a shooting day too */
+    st = db_stmt(db, sql);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto fail;
+    }
+    sqlite3_bind_text(st, 1, production, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_error_t err;
+        json_t *a = json_loads((const char *)sqlite3_column_text(st, 1), 0, &err);
+        const char *ind = json_string_value(json_object_get(a, "indicator"));
+        const char *measure = json_string_value(json_object_get(a, "measure"));
+        json_t *jb = json_object_get(a, "baseline"), *jt = json_object_get(a, "target");
+        json_t *flags = json_array(), *current = json_null(), *projected = json_null();
+        json_t *pct = json_null();
+        const char *status;
+        int share = measure != NULL && strcmp(measure, "share") == 0;
+
+        /* Allowed as drafts, but flagged: an action nobody owns or measures. */
+        if (json_string_value(json_object_get(a, "owner")) == NULL)
+            json_array_append_new(flags, json_string("sans_responsable"));
+        if (ind == NULL)
+            json_array_append_new(flags, json_string("sans_indicateur"));
+        if (!json_is_number(jb) || !json_is_number(jt))
+            json_array_append_new(flags, json_string("sans_objectif_chiffre"));
+        if (json_array_size(flags) > 0) {
+            status = "brouillon";
+        } else if (json_object_get(by_ind, ind) == NULL) {
+            status = "sans_donnee"; /* missing is missing, not zero */
+        } else {
+            double q = json_real_value(json_object_get(by_ind, ind));
+            double b = json_number_value(jb), t = json_number_value(jt), cur, proj, att;
+            if (share) {
+                char key[64];
+                double all = json_real_value(
+                    json_object_get(by_theme, ind_theme_key(db, ind, key, sizeof(key))));
+                cur = all > 0 ? q / all : 0;
+                proj = cur; /* a share does not grow with time */
+            } else {
+                cur = q;
+                proj = elapsed > 0 && total > 0 ? q * (double)total / (double)elapsed : q;
+            }
+            /* Progress from the baseline towards the target, whichever way. */
+            att = t != b ? (proj - b) / (t - b) * 100.0 : (proj == t ? 100.0 : 0.0);
+            if (t < b && proj <= t)
+                att = fmax(att, 100.0);
+            current = json_real(cur);
+            projected = json_real(proj);
+            pct = json_real(round(att * 10) / 10);
+            status = att >= 100 ? "atteint" : att >= 70 ? "en_bonne_voie" : "en_retard";
+        }
+        json_array_append_new(
+            list, json_pack("{s:s, s:O, s:O, s:O, s:s?, s:s, s:O, s:O, s:o, s:o, s:o, s:s, s:o}",
+                            "id", (const char *)sqlite3_column_text(st, 0), "title",
+                            json_object_get(a, "title") ? json_object_get(a, "title") : json_null(),
+                            "theme",
+                            json_object_get(a, "theme") ? json_object_get(a, "theme") : json_null(),
+                            "owner",
+                            json_object_get(a, "owner") ? json_object_get(a, "owner") : json_null(),
+                            "indicator", ind, "measure", share ? "share" : "total", "baseline",
+                            jb != NULL ? jb : json_null(), "target", jt != NULL ? jt : json_null(),
+                            "current", current, "projected", projected, "attainment_pct", pct,
+                            "status", status, "draft_flags", flags));
+        json_decref(a);
+    }
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+    db_rollback(db);
+    if (rc != EP_OK)
+        goto fail2;
+    *out = json_pack("{s:s, s:I, s:I, s:o}", "today", today, "elapsed_days", (json_int_t)elapsed,
+                     "total_days", (json_int_t)total, "actions", list);
+    json_decref(by_ind);
+    json_decref(by_theme);
+    return *out != NULL ? EP_OK : EP_ENOMEM;
+fail:
+    db_rollback(db);
+fail2:
+    json_decref(by_ind);
+    json_decref(by_theme);
+    json_decref(list);
+    return rc;
+}
+
+/* ---- dysfunctions ----------------------------------------------------------- */
+
+static const char *const missed_alternatives[] = {
+    "Programmer un rappel sur le téléphone à l'heure du relevé.",
+    "Désigner un suppléant dans le département pour les jours d'absence.",
+    "Reconstituer les quantités à partir des factures ou bons de livraison en fin de semaine.",
+};
+
+static json_t *drift_alternatives(const char *theme)
+{
+    static const char *const table[][3] = {
+        {"food", "Ajouter un second jour végétarien par semaine.",
+         "Présenter le plat végétarien en premier au service."},
+        {"mobility", "Grouper les trajets en navettes depuis la gare.",
+         "Organiser le covoiturage dans la feuille de service."},
+        {"energy", "Brancher les décors fixes sur le réseau (branchement forain).",
+         "Passer les groupes au HVO et éteindre hors prise."},
+        {"waste", "Ajouter des bacs étiquetés au plus près des équipes.",
+         "Rappeler les consignes de tri au briefing du matin."},
+        {"purchases", "Louer ou emprunter plutôt qu'acheter neuf.",
+         "Passer par une ressourcerie locale pour les accessoires."},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (theme != NULL && strcmp(theme, table[i][0]) == 0)
+            return json_pack("[s, s]", table[i][1], table[i][2]);
+    }
+    return json_pack("[s]", "Revoir l'action avec son responsable au prochain point d'étape.");
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* Appends a missed_readings entry if the series' silence is 3 usual gaps. */
+static void check_series(json_t *list, const char *ind, const char *dept, long *days, size_t n,
+                         long today)
+{
+    long *gaps, usual, silence = 0, last = days[n - 1];
+    char since[11];
+    size_t k = 0;
+
+    if (n < 3)
+        return; /* too few readings to know the rhythm */
+    gaps = malloc((n - 1) * sizeof(long));
+    if (gaps == NULL)
+        return;
+    for (size_t i = 1; i < n; i++) {
+        long g = 0;
+        for (long d = days[i - 1]; d < days[i]; d++)
+            g += is_weekday(d);
+        if (g > 0)
+            gaps[k++] = g;
+    }
+    if (k == 0) {
+        free(gaps);
+        return;
+    }
+    qsort(gaps, k, sizeof(long), cmp_long);
+    usual = gaps[k / 2];
+    free(gaps);
+    for (long d = last + 1; d < today; d++)
+        silence += is_weekday(d);
+    if (silence >= 3 * usual) {
+        time_t t = (time_t)(last * 86400);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(since, sizeof(since), "%Y-%m-%d", &tm);
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:[s, s, s]}", "kind",
+                                        "missed_readings", "indicator", ind, "dept", dept, "missed",
+                                        (json_int_t)(silence / usual), "since", since, "why",
+                                        "Relevé habituel manqué au moins trois fois de suite.",
+                                        "alternatives", missed_alternatives[0],
+                                        missed_alternatives[1], missed_alternatives[2]));
+    }
+}
+
+int plan_dysfunctions(struct db *db, const char *production, const char *today, json_t **out)
+{
+    static const char sql[] =
+        "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), ''), "
+        "json_extract(fields, '$.at') FROM sync_fact WHERE production_id = ?1 "
+        "AND col = 'readings' AND superseded = 0 AND void = 0 ORDER BY 1, 2, 3";
+    json_t *list = json_array(), *progress = NULL;
+    sqlite3_stmt *st;
+    long tday, *days = NULL;
+    size_t n = 0, cap = 0;
+    char ind[65] = "", dept[33] = "";
+    int rc;
+
+    *out = NULL;
+    if (iso_to_days(today, &tday) != EP_OK) {
+        json_decref(list);
+        return EP_EINVAL;
+    }
+    rc = db_begin_read(db);
+    if (rc != EP_OK) {
+        json_decref(list);
+        return rc;
+    }
+    st = db_stmt(db, sql);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, production, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *i = (const char *)sqlite3_column_text(st, 0);
+        const char *d = (const char *)sqlite3_column_text(st, 1);
+        long day;
+        if (i == NULL || iso_to_days((const char *)sqlite3_column_text(st, 2), &day) != EP_OK)
+            continue;
+        if (strcmp(i, ind) != 0 || strcmp(d, dept) != 0) {
+            if (n > 0)
+                check_series(list, ind, dept, days, n, tday);
+            n = 0;
+            snprintf(ind, sizeof(ind), "%s", i);
+            snprintf(dept, sizeof(dept), "%s", d);
+        }
+        if (n > 0 && days[n - 1] == day)
+            continue; /* several readings the same day count once */
+        if (n == cap) {
+            long *nd = realloc(days, (cap == 0 ? 64 : cap * 2) * sizeof(long));
+            if (nd == NULL) {
+                rc = EP_ENOMEM;
+                break;
+            }
+            days = nd;
+            cap = cap == 0 ? 64 : cap * 2;
+        }
+        days[n++] = day;
+    }
+    db_done(st);
+    if (rc == SQLITE_DONE) {
+        rc = EP_OK;
+        if (n > 0)
+            check_series(list, ind, dept, days, n, tday);
+    } else if (rc > 0) {
+        rc = db_map_rc(rc);
+    }
+out:
+    db_rollback(db);
+    free(days);
+    if (rc == EP_OK)
+        rc = plan_progress(db, production, today, &progress);
+    if (rc == EP_OK) {
+        size_t i;
+        json_t *a;
+        /* A target drifts when, a quarter of the shoot in, it is behind. */
+        json_int_t elapsed = json_integer_value(json_object_get(progress, "elapsed_days"));
+        json_int_t total = json_integer_value(json_object_get(progress, "total_days"));
+        json_array_foreach(json_object_get(progress, "actions"), i, a)
+        {
+            const char *status = json_string_value(json_object_get(a, "status"));
+            if (strcmp(status, "en_retard") != 0 || total <= 0 || elapsed * 4 < total)
+                continue;
+            json_array_append_new(
+                list,
+                json_pack("{s:s, s:O, s:O, s:O, s:O, s:s, s:o}", "kind", "target_drift", "action",
+                          json_object_get(a, "id"), "indicator", json_object_get(a, "indicator"),
+                          "attainment_pct", json_object_get(a, "attainment_pct"), "projected",
+                          json_object_get(a, "projected"), "why",
+                          "À ce rythme, l'objectif ne sera pas atteint en fin de tournage.",
+                          "alternatives",
+                          drift_alternatives(json_string_value(json_object_get(a, "theme")))));
+        }
+    }
+    json_decref(progress);
+    if (rc != EP_OK) {
+        json_decref(list);
+        return rc;
+    }
+    *out = json_pack("{s:o}", "dysfunctions", list);
+    return *out != NULL ? EP_OK : EP_ENOMEM;
+}

@@ -1,0 +1,185 @@
+/*
+ * test_plan.c - action progress and recurring dysfunctions on a worked
+ * example: a 6-week shoot (30 shooting days) seen on its 11th day.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "db.h"
+#include "err.h"
+#include "plan.h"
+#include "support.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[256];
+static struct db *db;
+
+static void ok(const char *col, const char *id, const char *kind, const char *fields)
+{
+    json_t *ack = support_office_op(db, col, id, kind, fields);
+    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
+        fail_msg("%s: %s", id, json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+}
+
+static void reading(const char *id, const char *ind, const char *unit, const char *dept, int value,
+                    const char *at)
+{
+    char f[256];
+    snprintf(f, sizeof(f),
+             "{\"indicator\":\"%s\",\"value\":%d,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
+             ind, value, unit, dept, at);
+    ok("readings", id, "add", f);
+}
+
+static int setup(void **state)
+{
+    static const char *const vans[] = {"2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10",
+                                       "2026-09-11", "2026-09-14", "2026-09-15", "2026-09-16",
+                                       "2026-09-17", "2026-09-18"};
+    static const char *const meals[] = {"2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10",
+                                        "2026-09-11", "2026-09-14", "2026-09-15"};
+    char id[32];
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "p.db");
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET starts_on = '2026-09-07', "
+                                  "ends_on = '2026-10-16' WHERE id = 'p1'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (int i = 0; i < 10; i++) {
+        snprintf(id, sizeof(id), "km-%d", i);
+        reading(id, "van_km", "km", "regie", 50, vans[i]);
+    }
+    /* Catering reports daily, then falls silent on the 16th. */
+    for (int i = 0; i < 7; i++) {
+        snprintf(id, sizeof(id), "veg-%d", i);
+        reading(id, "meals_vegetarian", "meal", "catering", i < 3 ? 4 : 5, meals[i]);
+        snprintf(id, sizeof(id), "beef-%d", i);
+        reading(id, "meals_beef", "meal", "catering", 10, meals[i]);
+    }
+    ok("actions", "act-km", "put",
+       "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
+       "\"baseline\":1000,\"target\":800}");
+    ok("actions", "act-veg", "put",
+       "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
+       "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
+    ok("actions", "act-gen", "put",
+       "{\"title\":\"HVO\",\"theme\":\"energy\",\"owner\":\"m-t\",\"indicator\":\"generator_l\","
+       "\"baseline\":1300,\"target\":900}");
+    ok("actions", "act-draft", "put", "{\"title\":\"Idée\",\"theme\":\"waste\"}");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    db_close(db);
+    support_rmtree(dir);
+    return 0;
+}
+
+static json_t *action(json_t *progress, const char *id)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(progress, "actions"), i, a)
+    {
+        if (strcmp(json_string_value(json_object_get(a, "id")), id) == 0)
+            return a;
+    }
+    fail_msg("no action %s", id);
+    return NULL;
+}
+
+static void weekdays(void **state)
+{
+    (void)state;
+    assert_int_equal(plan_weekdays("2026-09-07", "2026-09-21"), 10);
+    assert_int_equal(plan_weekdays("2026-09-07", "2026-10-16"), 29);
+    assert_int_equal(plan_weekdays("2026-09-12", "2026-09-14"), 0); /* a weekend */
+    assert_int_equal(plan_weekdays("2026-02-27", "2026-03-03"), 2);
+    assert_int_equal(plan_weekdays("2026-13-01", "2026-09-14"), -1);
+}
+
+static void progress_by_hand(void **state)
+{
+    json_t *p = NULL, *a;
+    (void)state;
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    assert_int_equal(json_integer_value(json_object_get(p, "elapsed_days")), 10);
+    assert_int_equal(json_integer_value(json_object_get(p, "total_days")), 30);
+    /* 500 km in 10 of 30 days projects to 1,500 km against 1,000 -> 800. */
+    a = action(p, "act-km");
+    assert_true(fabs(json_number_value(json_object_get(a, "projected")) - 1500) < 1e-9);
+    assert_true(fabs(json_number_value(json_object_get(a, "attainment_pct")) - (-250)) < 1e-9);
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "en_retard");
+    /* Vegetarian share: 32 of 102 meals = 0.3137 against 0.2 -> 0.35. */
+    a = action(p, "act-veg");
+    assert_true(fabs(json_number_value(json_object_get(a, "current")) - 32.0 / 102.0) < 1e-9);
+    assert_true(fabs(json_number_value(json_object_get(a, "attainment_pct")) -
+                     round((32.0 / 102.0 - 0.2) / 0.15 * 1000) / 10) < 1e-9);
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "en_bonne_voie");
+    /* No readings: missing, not zero. */
+    a = action(p, "act-gen");
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "sans_donnee");
+    assert_true(json_is_null(json_object_get(a, "attainment_pct")));
+    /* A draft is allowed and flagged. */
+    a = action(p, "act-draft");
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "brouillon");
+    assert_int_equal(json_array_size(json_object_get(a, "draft_flags")), 3);
+    json_decref(p);
+}
+
+static void recurring_dysfunctions(void **state)
+{
+    json_t *d = NULL, *x;
+    size_t i;
+    int missed = 0, drift = 0;
+    (void)state;
+    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-21", &d), EP_OK);
+    json_array_foreach(json_object_get(d, "dysfunctions"), i, x)
+    {
+        const char *kind = json_string_value(json_object_get(x, "kind"));
+        if (strcmp(kind, "missed_readings") == 0) {
+            /* Catering's two series: silent since the 15th, three shooting days. */
+            assert_string_equal(json_string_value(json_object_get(x, "dept")), "catering");
+            assert_string_equal(json_string_value(json_object_get(x, "since")), "2026-09-15");
+            assert_int_equal(json_integer_value(json_object_get(x, "missed")), 3);
+            assert_true(json_array_size(json_object_get(x, "alternatives")) >= 2);
+            missed++;
+        } else if (strcmp(kind, "target_drift") == 0) {
+            assert_string_equal(json_string_value(json_object_get(x, "action")), "act-km");
+            assert_true(json_array_size(json_object_get(x, "alternatives")) >= 1);
+            drift++;
+        }
+    }
+    assert_int_equal(missed, 2);
+    assert_int_equal(drift, 1);
+    json_decref(d);
+    /* Two days earlier the silence was shorter than three usual gaps. */
+    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-17", &d), EP_OK);
+    json_array_foreach(json_object_get(d, "dysfunctions"), i, x)
+        assert_string_not_equal(json_string_value(json_object_get(x, "kind")), "missed_readings");
+    json_decref(d);
+    assert_int_equal(plan_dysfunctions(db, "p1", "not-a-date", &d), EP_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(weekdays),
+        cmocka_unit_test(progress_by_hand),
+        cmocka_unit_test(recurring_dysfunctions),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
