@@ -17,7 +17,7 @@
 #define BODY_W (PAGE_W - 2 * MARGIN)
 #define GAP 8.0
 #define CELL_PAD 4.0
-#define PDF_MAX (64 * 1024 * 1024) /* no document of ours comes near */
+#define PDF_MAX 67108864 /* 64 MiB: no document of ours comes near */
 
 struct pdf {
     struct strbuf out;        /* the PDF as cairo writes it */

@@ -28,11 +28,10 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <string.h>
-#include <time.h>
 #include <time.h>
 #include <unistd.h>
 

@@ -29,14 +29,14 @@
 #define WL_MAX_ACTIONS 256 /* shared action plans at most */
 
 struct wl_config {
-    int crew;       /* crew phones */
-    int readings;   /* readings per crew phone */
-    int edit_every; /* a task edit after every this many readings (0: none) */
-    int referents;  /* eco-referent phones */
-    int ref_edits;  /* action plan edits per referent phone */
-    int actions;    /* shared action plans */
-    int batch;      /* ops per push */
-    int pull_limit; /* ops per pull page */
+    int crew;        /* crew phones */
+    int readings;    /* readings per crew phone */
+    int edit_every;  /* a task edit after every this many readings (0: none) */
+    int referents;   /* eco-referent phones */
+    int ref_edits;   /* action plan edits per referent phone */
+    int actions;     /* shared action plans */
+    int batch;       /* ops per push */
+    int pull_limit;  /* ops per pull page */
     int interval_ms; /* pause between a phone's syncs, ±50 % (0: flat out) */
 };
 

@@ -31,8 +31,7 @@ struct db;
  * Returns 0, or EP_EINVAL with the offending field in field and the reason
  * in err (nothing computed).
  */
-int diag_company(const json_t *answers, json_t **out, char *field, size_t fieldlen, char *err,
-                 size_t errlen);
+int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el);
 
 /*
  * Year-to-year: {"score_delta":n,"level_delta":n,"markers":[{"marker","before",
@@ -48,7 +47,7 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
  * framing may hold "overrides": {"<theme>": {"effort": 1-3, "rank": n}}.
  * Returns 0, EP_EINVAL (field, err) or a storage code.
  */
-int diag_project(struct db *db, const json_t *framing, json_t **out, char *field, size_t fieldlen,
-                 char *err, size_t errlen);
+int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
+                 size_t el);
 
 #endif

@@ -11,13 +11,26 @@
 #include <time.h>
 
 /* Days since 1970-01-01 of an ISO date (Howard Hinnant's days_from_civil). */
+/* Reads exactly n decimal digits of s into *out. */
+static int digits(const char *s, int n, long *out)
+{
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return EP_EINVAL;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return EP_OK;
+}
+
 static int iso_to_days(const char *s, long *out)
 {
-    int y, m, d;
-    char tail;
+    long y, m, d;
     long era, yoe, doy, doe;
 
-    if (s == NULL || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) != EP_OK ||
+        digits(s + 5, 2, &m) != EP_OK || digits(s + 8, 2, &d) != EP_OK || m < 1 || m > 12 ||
         d < 1 || d > 31)
         return EP_EINVAL;
     y -= m <= 2;
@@ -249,8 +262,8 @@ static int cmp_long(const void *a, const void *b)
 }
 
 /* Appends a missed_readings entry if the series' silence is 3 usual gaps. */
-static void check_series(json_t *list, const char *ind, const char *dept, long *days, size_t n,
-                         long today)
+static void check_series(json_t *list, const char *ind, const char *dept, const long *days,
+                         size_t n, long today)
 {
     long *gaps, usual, silence = 0, last = days[n - 1];
     char since[11];
