@@ -344,6 +344,23 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
             rc = push_as(&pu, &a, json_incref(list));
             if (rc != EP_OK)
                 goto out;
+            /* The office's device list shows when each demo phone last synced:
+             * the evening of its last reading. */
+            {
+                uint64_t latest = 0, h = 0;
+                size_t j;
+                json_t *each;
+                json_array_foreach(list, j, each)
+                {
+                    if (sync_hlc_parse(json_string_value(json_object_get(each, "hlc")), &h) ==
+                            EP_OK &&
+                        h > latest)
+                        latest = h;
+                }
+                rc = identity_device_synced(db, k, sync_hlc_ms(latest) + 5 * 60000);
+                if (rc != EP_OK)
+                    goto out;
+            }
         }
     }
     /* Yesterday evening, the crew and the office wrote the same note without
