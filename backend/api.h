@@ -51,6 +51,10 @@ int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 int api_plan_progress(struct http_req *r);     /* GET .../plan/progress?today= */
 int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?today= */
 
+/* Signed communications (C5), in api_comms.c. */
+int api_comms_publish(struct http_req *r); /* POST .../communications/ID/publish */
+int api_comms_signed(struct http_req *r);  /* GET  .../communications/ID/signed */
+
 /* Diagnostic (C1) and project analysis (C2), in api_diag.c. */
 int api_diag_company(struct http_req *r); /* POST .../diagnostic/company */
 int api_diag_project(struct http_req *r); /* POST .../diagnostic/project */

@@ -180,6 +180,7 @@ void config_usage(void *stream)
           "  serve      migrate the database, then serve the API and the PWA\n"
           "  migrate    bring the database schema up to date and exit\n"
           "  version    print the version and the schema version\n"
+          "  verify F   check the signature of an exported communication (exit 0 if valid)\n"
           "  healthcheck  exit 0 if GET /api/v1/health answers 200 (container HEALTHCHECK)\n"
           "  backup DEST  verified online copy of the database into file or directory DEST\n"
           "  restore SRC  replace the database with backup SRC (server stopped)\n"

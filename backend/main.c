@@ -1,5 +1,6 @@
 /* main.c - ecoplateau entry point: picks the subcommand, nothing else. */
 #include "app.h"
+#include "comms.h"
 #include "config.h"
 #include "log.h"
 #include "ops.h"
@@ -24,6 +25,16 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return app_version();
+    if (strcmp(cmd, "verify") == 0) {
+        /* Checks an exported signed communication; needs no server. */
+        if (argc != 3) {
+            fprintf(stderr, "ecoplateau: usage: ecoplateau verify FILE\n");
+            return 2;
+        }
+        if (app_init_libraries() != 0)
+            return 1;
+        return comms_verify_file(argv[2]);
+    }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         config_usage(stdout);
         return 0;

@@ -357,7 +357,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
                         h > latest)
                         latest = h;
                 }
-                rc = identity_device_synced(db, k, sync_hlc_ms(latest) + 5 * 60000);
+                rc = identity_device_synced(db, k, sync_hlc_ms(latest) + INT64_C(300000));
                 if (rc != EP_OK)
                     goto out;
             }

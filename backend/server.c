@@ -30,6 +30,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/sync/quarantine", api_sync_quarantine},
     {"POST", "/api/v1/sync/quarantine/resolve", api_sync_quarantine_resolve},
     {"GET", "/api/v1/indicators", api_indicators},
+    {"POST", "/api/v1/productions/*/communications/*/publish", api_comms_publish},
+    {"GET", "/api/v1/productions/*/communications/*/signed", api_comms_signed},
     {"GET", "/api/v1/productions/*/plan/progress", api_plan_progress},
     {"GET", "/api/v1/productions/*/plan/dysfunctions", api_plan_dysfunctions},
     {"POST", "/api/v1/productions/*/diagnostic/company", api_diag_company},

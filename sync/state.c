@@ -270,3 +270,28 @@ int sync_conflicts(struct db *db, const char *production_id, json_t **out)
     *out = list;
     return EP_OK;
 }
+
+int sync_record_get(struct db *db, const char *production_id, const char *col, const char *rid,
+                    json_t **out)
+{
+    static const char sql[] = "SELECT state FROM sync_record WHERE col = ?1 AND rid = ?2 "
+                              "AND production_id = ?3 AND deleted = 0";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = load_json(st, 0);
+        rc = *out != NULL ? EP_OK : EP_ECORRUPT;
+    } else {
+        rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    }
+    db_done(st);
+    return rc;
+}

@@ -181,6 +181,14 @@ int sync_apply_remote(struct db *db, const char *production_id, json_t *ops);
 int sync_state(struct db *db, const char *production_id, json_t **out);
 
 /*
+ * The merged fields of record (col, rid) of production_id into *out (a new
+ * object). Returns 0, EP_ENOTFOUND (absent, deleted, or another
+ * production's) or a storage code.
+ */
+int sync_record_get(struct db *db, const char *production_id, const char *col, const char *rid,
+                    json_t **out);
+
+/*
  * Open conflicts of a production as an array of
  *   {"col","id","field","value","hlc","dev","op","winner":{"value","hlc","dev","op"}}
  */

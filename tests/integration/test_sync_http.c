@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static struct support_server srv;
 static char cookie[256], csrf[64];
@@ -436,6 +437,98 @@ static void footprint_endpoints(void **state)
     support_resp_free(&r);
 }
 
+/* Writes text to dir/name and returns the path (static buffer). */
+static const char *write_tmp(const char *name, const char *text)
+{
+    static char path[512];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", srv.dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static int run_status(const char *cmd)
+{
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void signed_communications(void **state)
+{
+    const char *bin = getenv("EP_BIN");
+    struct support_resp r;
+    json_t *j, *env;
+    char cmd[1600], *text, *tampered, *p;
+    (void)state;
+
+    /* Compose: title and text (and the person-written FALC version). */
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"communications\",\"id\":\"com-1\",\"field\":\"title\","
+               "\"value\":\"Tri des déchets au barnum\"}",
+               &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/communications/com-1/publish", NULL, &r);
+    support_assert_error(&r, 400, "incomplete"); /* no text yet */
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/resolve",
+               "{\"col\":\"communications\",\"id\":\"com-1\",\"field\":\"text\","
+               "\"value\":\"Cinq bacs : verre, emballages, biodéchets, papier, reste.\"}",
+               &r);
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/communications/com-1/publish", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    env = json_object_get(j, "signed");
+    assert_string_equal(json_string_value(json_object_get(env, "alg")), "Ed25519");
+    support_resp_free(&r);
+    /* The export is the same envelope, and it verifies, in C and in WebCrypto. */
+    office_req("GET", "/api/v1/productions/p1/communications/com-1/signed", NULL, &r);
+    assert_int_equal(r.status, 200);
+    text = strdup(r.body);
+    support_resp_free(&r);
+    {
+        char *mine = json_dumps(env, JSON_COMPACT);
+        json_t *back = json_loads(text, 0, NULL);
+        assert_true(json_equal(back, env));
+        json_decref(back);
+        free(mine);
+    }
+    if (bin != NULL) {
+        snprintf(cmd, sizeof(cmd), "%s verify %s > /dev/null", bin, write_tmp("com.json", text));
+        assert_int_equal(run_status(cmd), 0);
+    }
+    snprintf(cmd, sizeof(cmd), "node %s/tests/js/verify_cli.mjs %s %s > /dev/null", EP_SOURCE_DIR,
+             write_tmp("com.json", text), json_string_value(json_object_get(env, "public_key")));
+    assert_int_equal(run_status(cmd), 0);
+    /* One byte changed in the signed payload: both refuse it. */
+    tampered = strdup(text);
+    p = strstr(tampered, "\"payload\":\"") + 11;
+    *p = *p == 'A' ? 'B' : 'A';
+    if (bin != NULL) {
+        snprintf(cmd, sizeof(cmd), "%s verify %s > /dev/null", bin,
+                 write_tmp("bad.json", tampered));
+        assert_int_equal(run_status(cmd), 1);
+    }
+    snprintf(cmd, sizeof(cmd), "node %s/tests/js/verify_cli.mjs %s > /dev/null", EP_SOURCE_DIR,
+             write_tmp("bad.json", tampered));
+    assert_int_equal(run_status(cmd), 1);
+    free(tampered);
+    free(text);
+    json_decref(j);
+    /* Refusals: unknown communication, phones. */
+    office_req("POST", "/api/v1/productions/p1/communications/nope/publish", NULL, &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+    phone_req(&van, "POST", "/api/v1/productions/p1/communications/com-1/publish", NULL, NULL, -1,
+              &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+}
+
 static void plan_endpoints(void **state)
 {
     struct support_resp r;
@@ -514,6 +607,7 @@ int main(void)
         cmocka_unit_test(diagnostic_endpoints),
         cmocka_unit_test(sync_metrics_count),
         cmocka_unit_test(plan_endpoints),
+        cmocka_unit_test(signed_communications),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

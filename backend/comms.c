@@ -1,0 +1,185 @@
+/* comms.c - signing and verifying communications (see comms.h). */
+#include "comms.h"
+
+#include "auth.h"
+#include "err.h"
+#include "identity.h"
+#include "sync.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
+
+static int set_why(char *why, size_t len, const char *text)
+{
+    snprintf(why, len, "%s", text);
+    return EP_EAUTH;
+}
+
+/* base64url of bin into a new JSON string. */
+static json_t *b64(const unsigned char *bin, size_t len)
+{
+    size_t n = sodium_base64_ENCODED_LEN(len, B64);
+    char *text = malloc(n);
+    json_t *out;
+
+    if (text == NULL)
+        return NULL;
+    sodium_bin2base64(text, n, bin, len, B64);
+    out = json_string(text);
+    free(text);
+    return out;
+}
+
+int comms_sign(struct auth *a, struct db *db, const char *production_id, const char *id,
+               int64_t now_ms, json_t **out, char *why, size_t whylen)
+{
+    struct identity_prodkey key;
+    json_t *rec = NULL, *payload = NULL;
+    unsigned char sig[64];
+    char key_id[17], issued[32];
+    char *bytes = NULL;
+    time_t t = (time_t)(now_ms / 1000);
+    struct tm tm;
+    const char *title, *text;
+    int rc;
+
+    *out = NULL;
+    rc = sync_record_get(db, production_id, "communications", id, &rec);
+    if (rc != EP_OK)
+        return rc;
+    title = json_string_value(json_object_get(rec, "title"));
+    text = json_string_value(json_object_get(rec, "text"));
+    if (title == NULL || text == NULL) {
+        snprintf(why, whylen, "a communication needs a title and a text before it is sent");
+        rc = EP_EINVAL;
+        goto out;
+    }
+    rc = auth_production_key(a, db, production_id, &key);
+    if (rc != EP_OK)
+        goto out;
+    gmtime_r(&t, &tm);
+    strftime(issued, sizeof(issued), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    payload = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}", "v", 1, "production",
+                        production_id, "id", id, "title", title, "text", text, "falc",
+                        json_string_value(json_object_get(rec, "falc")), "issued_at", issued,
+                        "key_id", key.key_id);
+    bytes = payload != NULL ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (bytes == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    rc = auth_production_sign(a, db, production_id, (const unsigned char *)bytes, strlen(bytes),
+                              sig, key_id);
+    if (rc != EP_OK)
+        goto out;
+    *out = json_pack("{s:s, s:s, s:o, s:o, s:o}", "alg", "Ed25519", "key_id", key_id, "public_key",
+                     b64(key.public_key, sizeof(key.public_key)), "payload",
+                     b64((const unsigned char *)bytes, strlen(bytes)), "signature",
+                     b64(sig, sizeof(sig)));
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    free(bytes);
+    json_decref(payload);
+    json_decref(rec);
+    return rc;
+}
+
+/* Decodes base64url text into a new buffer; *len its size. NULL if invalid. */
+static unsigned char *unb64(const char *text, size_t *len)
+{
+    size_t cap, n = 0;
+    unsigned char *bin;
+
+    if (text == NULL)
+        return NULL;
+    cap = strlen(text) * 3 / 4 + 3;
+    bin = malloc(cap);
+    if (bin == NULL)
+        return NULL;
+    if (sodium_base642bin(bin, cap, text, strlen(text), NULL, &n, NULL, B64) != 0) {
+        free(bin);
+        return NULL;
+    }
+    *len = n;
+    return bin;
+}
+
+int comms_verify(const json_t *env, json_t **payload, char *why, size_t whylen)
+{
+    const char *alg = NULL, *key_id = NULL, *pk_t = NULL, *pl_t = NULL, *sig_t = NULL;
+    unsigned char *pk = NULL, *pl = NULL, *sig = NULL, digest[32];
+    size_t pklen = 0, pllen = 0, siglen = 0;
+    char expect_id[17];
+    json_error_t err;
+    int rc = EP_EAUTH;
+
+    if (payload != NULL)
+        *payload = NULL;
+    if (json_unpack_ex((json_t *)env, &err, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:s}", "alg", &alg,
+                       "key_id", &key_id, "public_key", &pk_t, "payload", &pl_t, "signature",
+                       &sig_t) != 0)
+        return set_why(why, whylen, err.text);
+    if (strcmp(alg, "Ed25519") != 0)
+        return set_why(why, whylen, "only Ed25519 signatures are accepted");
+    pk = unb64(pk_t, &pklen);
+    pl = unb64(pl_t, &pllen);
+    sig = unb64(sig_t, &siglen);
+    if (pk == NULL || pl == NULL || sig == NULL || pklen != 32 || siglen != 64) {
+        set_why(why, whylen, "malformed key, payload or signature");
+        goto out;
+    }
+    /* The key id is derived from the key: a swapped key changes it. */
+    crypto_generichash(digest, sizeof(digest), pk, pklen, NULL, 0);
+    sodium_bin2hex(expect_id, sizeof(expect_id), digest, 8);
+    if (strcmp(expect_id, key_id) != 0) {
+        set_why(why, whylen, "the key id does not match the public key");
+        goto out;
+    }
+    if (crypto_sign_verify_detached(sig, pl, pllen, pk) != 0) {
+        set_why(why, whylen, "the signature does not match: the message was altered");
+        goto out;
+    }
+    if (payload != NULL) {
+        *payload = json_loadb((const char *)pl, pllen, 0, &err);
+        if (*payload == NULL) {
+            set_why(why, whylen, "the signed payload is not JSON");
+            goto out;
+        }
+    }
+    rc = EP_OK;
+out:
+    free(pk);
+    free(pl);
+    free(sig);
+    return rc;
+}
+
+int comms_verify_file(const char *path)
+{
+    json_error_t err;
+    json_t *env = json_load_file(path, JSON_REJECT_DUPLICATES, &err), *payload = NULL;
+    char why[256] = "";
+    int ok;
+
+    if (env == NULL) {
+        fprintf(stderr, "ecoplateau verify: cannot read '%s': %s\n", path, err.text);
+        return 1;
+    }
+    ok = comms_verify(env, &payload, why, sizeof(why)) == EP_OK;
+    if (ok)
+        printf("valid: \"%s\" signed for production %s by key %s at %s\n",
+               json_string_value(json_object_get(payload, "title")),
+               json_string_value(json_object_get(payload, "production")),
+               json_string_value(json_object_get(payload, "key_id")),
+               json_string_value(json_object_get(payload, "issued_at")));
+    else
+        printf("INVALID: %s\n", why);
+    json_decref(payload);
+    json_decref(env);
+    return ok ? 0 : 1;
+}

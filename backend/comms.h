@@ -1,0 +1,46 @@
+/*
+ * comms.h - signed communications (C5).
+ *
+ * A communication is a synced record (collection "communications") that the
+ * office composes: title, text, and the easy-to-read (FALC) version written
+ * by a person. Publishing signs its exact bytes with the production's
+ * Ed25519 key and stores the envelope in the record, so every phone receives
+ * it with the sync and verifies it with WebCrypto against the production's
+ * public key:
+ *   {"alg":"Ed25519","key_id":"<16 hex>","public_key":"<b64url 32 bytes>",
+ *    "payload":"<b64url of the signed bytes>","signature":"<b64url 64 bytes>"}
+ * The payload is canonical JSON (sorted keys, compact, UTF-8):
+ *   {"falc":..,"id":..,"issued_at":"2026-11-28T19:20:00Z","key_id":..,
+ *    "production":..,"text":..,"title":..,"v":1}
+ * so the signed bytes never depend on how anyone re-serializes JSON.
+ * Thread-safe (auth.h, one struct db per thread).
+ */
+#ifndef EP_COMMS_H
+#define EP_COMMS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct auth;
+struct db;
+
+/*
+ * Builds and signs the envelope of communication (production_id, id) as it
+ * stands now. *out receives the envelope. Returns 0, EP_ENOTFOUND (no such
+ * communication), EP_EINVAL (no title or text: reason in why) or a storage
+ * or key code.
+ */
+int comms_sign(struct auth *a, struct db *db, const char *production_id, const char *id,
+               int64_t now_ms, json_t **out, char *why, size_t whylen);
+
+/*
+ * Verifies an envelope: well-formed, key id matching the public key, the
+ * signature valid over the payload bytes. Returns 0, or EP_EAUTH with the
+ * reason in why. *payload (may be NULL) receives the decoded payload object.
+ */
+int comms_verify(const json_t *envelope, json_t **payload, char *why, size_t whylen);
+
+/* `ecoplateau verify FILE`: prints the verdict; exit status 0 valid, 1 not. */
+int comms_verify_file(const char *path);
+
+#endif
