@@ -176,6 +176,34 @@ test('correct and void a reading: new facts that supersede', async () => {
   await shot(page, 'phone-08-entries-corrected');
 });
 
+test('messages: a signed communication is verified, a forged one is flagged', async () => {
+  const office = await officeSession(server.url);
+  const put = async (id, field, value) => {
+    const r = await office.call('POST', '/api/v1/sync/resolve', { col: 'communications', id, field, value });
+    assert.equal(r.status, 200, r.text);
+  };
+  await put('com-tri', 'title', 'Tri au barnum');
+  await put('com-tri', 'text', 'Cinq bacs : verre, emballages, biodéchets, papier, reste.');
+  await put('com-tri', 'falc', 'Il y a cinq poubelles. Chaque poubelle a une couleur.');
+  const pub = await office.call('POST', '/api/v1/productions/p-loue-2026/communications/com-tri/publish');
+  assert.equal(pub.status, 200, pub.text);
+  // A forged message: a genuine envelope, shown next to other words.
+  await put('com-faux', 'title', 'Faux message');
+  await put('com-faux', 'text', 'Jetez tout dans le même bac.');
+  await put('com-faux', 'signed', pub.json.signed);
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await page.waitForFunction(() => window.ecoplateau.client.replica.listRecords('communications').length >= 2 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.goto(server.url + '/#/messages');
+  await page.getByRole('heading', { name: 'Messages de la production' }).waitFor();
+  const cards = page.getByTestId('message');
+  await cards.filter({ hasText: 'Tri au barnum' }).getByText(/Signé par la production, vérifié/).waitFor();
+  await cards.filter({ hasText: 'Faux message' }).getByText(/la signature ne correspond pas/).waitFor();
+  await cards.filter({ hasText: 'Tri au barnum' }).getByText('Version facile à lire').click();
+  await cards.filter({ hasText: 'Tri au barnum' }).getByText(/cinq poubelles/).waitFor();
+  await checkA11y(page, 'messages with verified and forged signatures');
+  await shot(page, 'phone-14-messages-signed');
+});
+
 test('an op the server refuses stays visible with its reason until removed', async () => {
   await page.goto(server.url + '/#/saisie?i=waste_wood_kg');
   await page.waitForSelector('select[name="dept"]');

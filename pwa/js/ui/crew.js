@@ -5,6 +5,7 @@ import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
 import * as ind from '../indicators.js';
+import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -316,17 +317,54 @@ export function entries(ctx) {
   return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('ul', { class: 'cards', 'data-testid': 'entries' }, items)) };
 }
 
-// ---- messages (signature badge: issue 9) ---------------------------------------
+// ---- messages: signed by the production, verified on the phone ------------------
+// The production's public key, pinned: fetched once while online, then kept.
+async function productionKey(id) {
+  let key = await store.getMeta('production_key');
+  if (!key) {
+    try {
+      key = await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/key`);
+      await store.setMeta('production_key', key);
+    } catch {
+      return null; // offline before the first fetch: shown as "not checked yet"
+    }
+  }
+  return key;
+}
+
+// Fills badge with the verdict on message m (shown text must be the signed text).
+async function checkSignature(id, m, badge) {
+  const set = (cls, text) => {
+    badge.className = 'badge ' + cls;
+    badge.textContent = text;
+  };
+  if (!m.fields.signed) return set('warn', t('messages.unsigned'));
+  const key = await productionKey(id);
+  if (!key) return set('wait', t('messages.unchecked'));
+  const res = await verifyEnvelope(m.fields.signed, key.public_key);
+  const same = res.valid && res.payload.title === m.fields.title && res.payload.text === m.fields.text &&
+    (res.payload.falc ?? null) === (m.fields.falc ?? null) && res.payload.production === id.production_id;
+  if (same) set('ok', t('messages.verified', { when: dateTime(Date.parse(res.payload.issued_at)) }));
+  else set('bad', t('messages.invalid'));
+}
+
 export function messages(ctx) {
   if (!needDevice(ctx)) return null;
-  const list = ctx.client.replica.listRecords('communications').filter((r) => !r.deleted);
+  const id = ctx.client.identity;
+  const list = ctx.client.replica.listRecords('communications').filter((r) => !r.deleted && r.fields.signed);
+  const items = list.map((m) => {
+    const badge = h('p', { class: 'badge wait', role: 'status' }, t('messages.checking'));
+    checkSignature(id, m, badge);
+    return h('li', { class: 'card', 'data-testid': 'message' },
+      h('h2', { class: 'h3' }, m.fields.title || m.id),
+      badge,
+      m.fields.text ? h('p', {}, String(m.fields.text)) : null,
+      m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, String(m.fields.falc))) : null);
+  });
   return {
     title: t('messages.title'),
     view: h('div', {}, h('h1', { tabindex: '-1' }, t('messages.title')),
-      h('p', { class: 'hint' }, t('messages.signature')),
-      list.length ? h('ul', { class: 'cards' }, list.map((m) => h('li', { class: 'card' },
-        h('h2', { class: 'h3' }, m.fields.title || m.id),
-        m.fields.body ? h('p', {}, String(m.fields.body)) : null))) : h('p', {}, t('messages.none'))),
+      items.length ? h('ul', { class: 'cards' }, items) : h('p', {}, t('messages.none'))),
   };
 }
 
