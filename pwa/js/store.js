@@ -55,6 +55,22 @@ export async function addLocalOp(op) {
   ]);
 }
 
+// The server's database changed (a restored backup): queue every op this
+// device ever made again. The server answers "duplicate" for those it has
+// and stores those the backup lacked, so nothing acknowledged before is lost.
+export async function requeueOwn(device) {
+  const tx = (await db()).transaction(['ops', 'outbox'], 'readwrite');
+  const box = tx.objectStore('outbox');
+  let n = 0;
+  for (const op of await tx.objectStore('ops').getAll()) {
+    if (op.dev !== device || (await box.get(op.op))) continue;
+    await box.put({ op: op.op, body: op, status: 'pending', at: Date.now() });
+    n++;
+  }
+  await tx.done;
+  return n;
+}
+
 // Push acknowledgements: drop applied/duplicate/quarantined, mark rejected.
 export async function ackOutbox(results) {
   const tx = (await db()).transaction(['outbox', 'meta'], 'readwrite');

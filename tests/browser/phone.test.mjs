@@ -8,8 +8,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
-  swReady, pullAll, cleanup,
+  swReady, pullAll, cleanup, BIN,
 } from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 const dir = tempDir('phone');
 let server = await startServer(dir);
@@ -174,6 +176,31 @@ test('correct and void a reading: new facts that supersede', async () => {
   assert.ok(mine.some((o) => o.fields.void === true));
   await checkA11y(page, 'my entries after correction');
   await shot(page, 'phone-08-entries-corrected');
+});
+
+test('a restored backup misses a reading: the phone gives it back', async () => {
+  const backup = join(dir, 'before.db');
+  let r = spawnSync(BIN, ['backup', backup, '--data-dir', dir, '--log-level', 'error']);
+  assert.equal(r.status, 0, String(r.stderr));
+  // Recorded and acknowledged after the backup was taken.
+  await record(page, 'van_km', 77, { vehicle: 'van-2' });
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  let office = await officeSession(server.url);
+  const before = (await pullAll(office)).filter((op) => op.col === 'readings' && op.dev === device);
+  assert.ok(before.some((o) => o.fields.value === 77));
+  // The server is restored from the backup: the 77 km are gone from it.
+  await server.stop();
+  r = spawnSync(BIN, ['restore', backup, '--data-dir', dir, '--log-level', 'error']);
+  assert.equal(r.status, 0, String(r.stderr));
+  server = await startServer(dir, server.port);
+  office = await officeSession(server.url);
+  assert.ok(!(await pullAll(office)).some((o) => o.col === 'readings' && o.fields.value === 77));
+  // The phone meets another database (cursor_foreign), offers back what it made.
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 20000 });
+  const after = (await pullAll(office)).filter((op) => op.col === 'readings' && op.dev === device);
+  assert.deepEqual(after.map((o) => o.op).sort(), before.map((o) => o.op).sort());
 });
 
 test('messages: a signed communication is verified, a forged one is flagged', async () => {

@@ -111,7 +111,10 @@ export class SyncClient extends EventTarget {
     let changed = false;
     try {
       const acked = await this.#push();
+      this.requeued = 0;
       changed = (await this.#pull()) || acked > 0;
+      // A restored server asked for everything again: give it now.
+      if (this.requeued > 0) await this.#push();
       await this.#catalogue();
       this.status.lastSync = Date.now();
       this.status.error = '';
@@ -182,7 +185,10 @@ export class SyncClient extends EventTarget {
         res = await request(this.identity, 'GET', '/api/v1/sync/pull', { query: { schema: String(PROTOCOL), cursor, limit: '500' } });
       } catch (e) {
         if (e instanceof ApiError && e.code === 'cursor_foreign' && resets++ < 1) {
+          // Another database answers (a restore): start over, and offer it
+          // back everything this phone made (docs/sync-protocol.md §5).
           await store.setMeta('cursor', '');
+          this.requeued = await store.requeueOwn(this.device);
           continue;
         }
         throw e;
