@@ -345,6 +345,13 @@ static void *phone_main(void *arg)
     unsigned seed = (unsigned)(uintptr_t)c;
 
     pthread_barrier_wait((pthread_barrier_t *)&c->run->start);
+    if (c->run->cfg.interval_ms > 0) {
+        /* Phones that sync every so often are not in step: each starts at
+         * a random point of its first interval, as real ones would. */
+        long ms = rand_r(&seed) % (c->run->cfg.interval_ms + 1);
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     while ((n = build_batch(c)) > 0) {
         push(c, n);
         (void)pull(c, c->run->cfg.pull_limit, &more, 1);
