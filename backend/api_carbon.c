@@ -137,26 +137,6 @@ int api_readings_flagged(struct http_req *r)
     return http_json_new(r, 200, json_pack("{s:o}", "flagged", list));
 }
 
-/* Sends a download with its type and file name. */
-static int send_file(struct http_req *r, const char *type, const char *name, const char *data,
-                     size_t len)
-{
-    char clen[32], disp[160];
-
-    snprintf(clen, sizeof(clen), "%zu", len);
-    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
-    mg_response_header_start(r->conn, 200);
-    mg_response_header_add(r->conn, "Content-Type", type, -1);
-    mg_response_header_add(r->conn, "Content-Length", clen, -1);
-    mg_response_header_add(r->conn, "Content-Disposition", disp, -1);
-    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
-    http_security_headers(r->conn);
-    mg_response_header_send(r->conn);
-    if (strcmp(r->ri->request_method, "HEAD") != 0)
-        mg_write(r->conn, data, len);
-    return 200;
-}
-
 int api_footprint_csv(struct http_req *r)
 {
     struct auth_principal p;
@@ -180,7 +160,7 @@ int api_footprint_csv(struct http_req *r)
     }
     snprintf(name, sizeof(name), "bilan-%s-%s.csv",
              kind == CARBON_FINAL ? "definitif" : "previsionnel", prod);
-    status = send_file(r, "text/csv; charset=utf-8", name, csv, len);
+    status = http_download(r, "text/csv; charset=utf-8", name, csv, len);
     free(csv);
     json_decref(fp);
     return status;
@@ -205,7 +185,7 @@ int api_footprint_pdf(struct http_req *r)
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the PDF");
     snprintf(name, sizeof(name), "bilan-carbone-%s.pdf", prod);
-    status = send_file(r, "application/pdf", name, pdf, len);
+    status = http_download(r, "application/pdf", name, pdf, len);
     free(pdf);
     return status;
 }
@@ -229,8 +209,8 @@ int api_footprint_xlsx(struct http_req *r)
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the workbook");
     snprintf(name, sizeof(name), "bilan-carbone-%s.xlsx", prod);
-    status = send_file(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name,
-                       xlsx, len);
+    status = http_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           name, xlsx, len);
     free(xlsx);
     return status;
 }

@@ -8,10 +8,37 @@
 #include "auth.h"
 #include "diagnostic.h"
 #include "err.h"
+#include "export.h"
 #include "server.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* 1 when the query asks ?format=pdf. */
+static int wants_pdf(const struct http_req *r)
+{
+    const char *q = r->ri->query_string;
+    char v[8];
+    return q != NULL && mg_get_var(q, strlen(q), "format", v, sizeof(v)) > 0 &&
+           strcmp(v, "pdf") == 0;
+}
+
+/* Sends result as the C1 or C2 PDF summary (result borrowed). */
+static int send_pdf(struct http_req *r, const json_t *result, int company, const char *name)
+{
+    char *pdf = NULL;
+    size_t len = 0;
+    int rc = company ? export_company_pdf(result, name, &pdf, &len)
+                     : export_project_pdf(result, name, &pdf, &len);
+    int status;
+
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the PDF");
+    status = http_download(r, "application/pdf", company ? "diagnostic-C1.pdf" : "analyse-C2.pdf",
+                           pdf, len);
+    free(pdf);
+    return status;
+}
 
 /* Reads and authenticates a JSON body for the production in the path. */
 static int body_for_production(struct http_req *r, json_t **out)
@@ -64,6 +91,13 @@ int api_diag_company(struct http_req *r)
         diag_company_compare(prev, out, &cmp) == EP_OK)
         json_object_set_new(out, "compared_with_previous", cmp);
     json_decref(prev);
+    if (wants_pdf(r)) {
+        const char *name = json_string_value(json_object_get(in, "company"));
+        int sent = send_pdf(r, out, 1, name != NULL ? name : "la société");
+        json_decref(in);
+        json_decref(out);
+        return sent;
+    }
     json_decref(in);
     return http_json_new(r, 200, out);
 }
@@ -78,6 +112,13 @@ int api_diag_project(struct http_req *r)
     if (status != 0)
         return status;
     rc = diag_project(r->db, in, &out, field, sizeof(field), err, sizeof(err));
+    if (rc == EP_OK && wants_pdf(r)) {
+        const char *title = json_string_value(json_object_get(in, "title"));
+        status = send_pdf(r, out, 0, title != NULL ? title : "le projet");
+        json_decref(in);
+        json_decref(out);
+        return status;
+    }
     json_decref(in);
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_field", field[0] ? field : NULL, "%s", err);

@@ -31,4 +31,13 @@ int export_footprint_xlsx(const json_t *compare, const char *title, const char *
  */
 int export_footprint_pdf(const json_t *compare, const char *title, char **out, size_t *len);
 
+/*
+ * The C1 and C2 summaries, each naming the competency it evidences: the
+ * maturity result of diag_company (strengths, weaknesses, axes, the marker
+ * table) and the analysis of diag_project (impacts, ranked themes). Tagged
+ * PDFs as above; result borrowed; *out owns the bytes.
+ */
+int export_company_pdf(const json_t *result, const char *company, char **out, size_t *len);
+int export_project_pdf(const json_t *result, const char *title, char **out, size_t *len);
+
 #endif

@@ -193,3 +193,22 @@ int http_unpack_error(struct http_req *r, const json_error_t *err)
     }
     return http_error(r, 400, "invalid_request", field, "%s", err->text);
 }
+
+int http_download(struct http_req *r, const char *type, const char *name, const char *data,
+                  size_t len)
+{
+    char clen[32], disp[192];
+
+    snprintf(clen, sizeof(clen), "%zu", len);
+    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+    mg_response_header_start(r->conn, 200);
+    mg_response_header_add(r->conn, "Content-Type", type, -1);
+    mg_response_header_add(r->conn, "Content-Length", clen, -1);
+    mg_response_header_add(r->conn, "Content-Disposition", disp, -1);
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    http_security_headers(r->conn);
+    mg_response_header_send(r->conn);
+    if (strcmp(r->ri->request_method, "HEAD") != 0)
+        mg_write(r->conn, data, len);
+    return 200;
+}

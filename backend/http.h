@@ -59,6 +59,10 @@ int http_read_json(struct http_req *r, json_t **out);
  */
 int http_unpack_error(struct http_req *r, const json_error_t *err);
 
+/* Sends data (borrowed) as a download of type, named name. Returns 200. */
+int http_download(struct http_req *r, const char *type, const char *name, const char *data,
+                  size_t len);
+
 /* Adds the headers every response carries (nosniff, CSP, referrer...). */
 void http_security_headers(struct mg_connection *conn);
 

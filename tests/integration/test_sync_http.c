@@ -589,6 +589,42 @@ static void diagnostic_endpoints(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"draft\""));
     support_resp_free(&r);
+    /* The printable summaries, tagged with the competency they evidence. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project?format=pdf",
+               "{\"title\":\"Documentaire\",\"type\":\"documentary\",\"shooting_days\":12,"
+               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}]}",
+               &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "%PDF-", 5);
+    assert_non_null(strstr(r.headers, "analyse-C2.pdf"));
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
+               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "%PDF-", 5);
+    {
+        char cmd[700];
+        FILE *f;
+        char buf[8192] = "";
+        size_t n;
+        const char *path = write_tmp("c1.pdf", "");
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fwrite(r.body, 1, r.len, f);
+        fclose(f);
+        snprintf(cmd, sizeof(cmd), "pdftotext %s - && pdfinfo %s", path, path);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        buf[n] = '\0';
+        pclose(f);
+        assert_non_null(strstr(buf, "Compétence C1"));
+        assert_non_null(strstr(buf, "Points forts"));
+        assert_non_null(strstr(buf, "brouillon"));
+        assert_non_null(strstr(buf, "Tagged:"));
+    }
+    support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":[]}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
     support_resp_free(&r);
