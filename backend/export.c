@@ -409,8 +409,8 @@ static int items(struct pdf *p, const json_t *list, const char *tag_key)
         char line[1024];
         const char *tag = str(it, tag_key);
         const char *why = str(it, "why");
-        snprintf(line, sizeof(line), "%s%s%s%s%s", tag[0] ? "[" : "", tag, tag[0] ? "] " : "",
-                 str(it, "text"), why[0] ? "" : "");
+        snprintf(line, sizeof(line), "%s%s%s%s", tag[0] ? "[" : "", tag, tag[0] ? "] " : "",
+                 str(it, "text"));
         rc = pdf_paragraph(p, line);
         if (rc == EP_OK && why[0] != '\0')
             rc = pdf_note(p, why);
