@@ -232,7 +232,9 @@ static int today_param(struct http_req *r, char *today)
     return 0;
 }
 
-int api_plan_progress(struct http_req *r)
+/* A plan analysis of the production as of ?today=, computed by fn. */
+static int plan_view(struct http_req *r,
+                     int (*fn)(struct db *, const char *, const char *, json_t **))
 {
     struct auth_principal p;
     char prod[80], today[11];
@@ -244,26 +246,18 @@ int api_plan_progress(struct http_req *r)
         status = today_param(r, today);
     if (status != 0)
         return status;
-    rc = plan_progress(r->db, prod, today, &out);
+    rc = fn(r->db, prod, today, &out);
     if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute progress");
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse the plan");
     return http_json_new(r, 200, out);
+}
+
+int api_plan_progress(struct http_req *r)
+{
+    return plan_view(r, plan_progress);
 }
 
 int api_plan_dysfunctions(struct http_req *r)
 {
-    struct auth_principal p;
-    char prod[80], today[11];
-    json_t *out = NULL;
-    int status = reader(r, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status == 0)
-        status = today_param(r, today);
-    if (status != 0)
-        return status;
-    rc = plan_dysfunctions(r->db, prod, today, &out);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse");
-    return http_json_new(r, 200, out);
+    return plan_view(r, plan_dysfunctions);
 }

@@ -272,7 +272,9 @@ static int office_json(struct http_req *r, struct auth_principal *p, json_t **ou
     return status;
 }
 
-int api_sync_conflicts(struct http_req *r)
+/* An office list of the production: conflicts or quarantine, under key. */
+static int office_list(struct http_req *r, int (*list_fn)(struct db *, const char *, json_t **),
+                       const char *key)
 {
     struct auth_principal p;
     json_t *list = NULL;
@@ -281,10 +283,15 @@ int api_sync_conflicts(struct http_req *r)
 
     if (status != 0)
         return status;
-    rc = sync_conflicts(r->db, p.production_id, &list);
+    rc = list_fn(r->db, p.production_id, &list);
     if (rc != EP_OK)
         return storage_error(r, rc);
-    return http_json_new(r, 200, json_pack("{s:o}", "conflicts", list));
+    return http_json_new(r, 200, json_pack("{s:o}", key, list));
+}
+
+int api_sync_conflicts(struct http_req *r)
+{
+    return office_list(r, sync_conflicts, "conflicts");
 }
 
 int api_sync_resolve(struct http_req *r)
@@ -331,17 +338,7 @@ out:
 
 int api_sync_quarantine(struct http_req *r)
 {
-    struct auth_principal p;
-    json_t *list = NULL;
-    int status = office(r, NULL, 0, &p);
-    int rc;
-
-    if (status != 0)
-        return status;
-    rc = sync_quarantine_list(r->db, p.production_id, &list);
-    if (rc != EP_OK)
-        return storage_error(r, rc);
-    return http_json_new(r, 200, json_pack("{s:o}", "quarantine", list));
+    return office_list(r, sync_quarantine_list, "quarantine");
 }
 
 int api_sync_quarantine_resolve(struct http_req *r)
