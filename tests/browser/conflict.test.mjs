@@ -118,6 +118,11 @@ test('the office sees both conflicts and keeps a value', async () => {
   await page.goto(server.url + '/#/bureau');
   await page.goto(server.url + '/#/tableau');
   await page.getByRole('heading', { name: 'Conflits à résoudre' }).waitFor();
+  // The demo's catering fell silent three shooting days ago: flagged, with what to propose.
+  const watch = page.locator('section[aria-labelledby="h-watch"]');
+  await watch.getByText(/relevés manqués depuis le/).first().waitFor();
+  await watch.getByText(/Programmer un rappel/).first().waitFor();
+  await page.locator('section[aria-labelledby="h-plan"]').getByText(/Repas végétarien/).first().waitFor();
   // Ours: the demo production may hold conflicts of its own.
   const items = page.locator('section[aria-labelledby="h-conflicts"] li').filter({ hasText: 'Trier les bacs' });
   await items.first().waitFor();

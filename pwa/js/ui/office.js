@@ -141,10 +141,15 @@ export async function dashboard(ctx) {
   let conflicts = null;
   let devices = null;
   let quarantine = null;
+  let dysfunctions = null;
+  let progress = null;
   if (navigator.onLine) {
     conflicts = await request(id, 'GET', '/api/v1/sync/conflicts').then((r) => r.conflicts).catch(() => null);
     devices = await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/devices`).then((r) => r.devices).catch(() => null);
     quarantine = await request(id, 'GET', '/api/v1/sync/quarantine').then((r) => r.quarantine).catch(() => null);
+    const prod = encodeURIComponent(id.production_id);
+    dysfunctions = await request(id, 'GET', `/api/v1/productions/${prod}/plan/dysfunctions`).then((r) => r.dysfunctions).catch(() => null);
+    progress = await request(id, 'GET', `/api/v1/productions/${prod}/plan/progress`).then((r) => r.actions).catch(() => null);
   }
   if (!conflicts) conflicts = ctx.client.replica.conflicts();
 
@@ -174,6 +179,22 @@ export async function dashboard(ctx) {
       h('button', { type: 'button', class: 'small', 'aria-label': t('dash.keep.label', { value: show(c.value), field: c.field, id: c.id }), onclick: () => resolve(ctx, c, c.value) }, t('dash.keep')))))) :
     h('p', {}, t('dash.conflicts.none'));
 
+  // What needs attention: series gone silent, targets drifting (server-side analysis).
+  const watchView = dysfunctions === null ? h('p', {}, t('dash.watch.na')) : dysfunctions.length ? h('ul', { class: 'cards' }, dysfunctions.map((d) => h('li', { class: 'card' },
+    h('p', { class: 'value' }, d.kind === 'missed_readings'
+      ? t('dash.watch.missed', { indicator: indName(d.indicator), dept: deptName(d.dept), n: d.missed, since: d.since })
+      : t('dash.watch.drift', { title: ctx.client.replica.record('actions', d.action)?.fields.title || d.action, pct: num(d.attainment_pct) })),
+    h('p', { class: 'meta' }, t('dash.watch.try')),
+    h('ul', {}, (d.alternatives || []).map((a) => h('li', {}, a)))))) : h('p', {}, t('dash.watch.none'));
+
+  const planView = progress === null ? h('p', {}, t('dash.watch.na')) : progress.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-plan' }, h('table', {},
+    h('thead', {}, h('tr', {}, [t('dash.plan.action'), t('dash.indicator'), t('dash.plan.attainment'), t('dash.plan.status')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, progress.map((a) => h('tr', {},
+      h('th', { scope: 'row' }, a.title || a.id),
+      h('td', {}, a.indicator ? indName(a.indicator) : '—'),
+      h('td', { class: 'num' }, typeof a.attainment_pct === 'number' ? `${num(a.attainment_pct)} %` : '—'),
+      h('td', {}, t('plan.status.' + a.status))))))) : h('p', {}, t('dash.plan.none'));
+
   const open = (quarantine || []).filter((q) => !q.resolved_at);
   const quarView = open.length ? h('ul', { class: 'cards' }, open.map((q) => h('li', { class: 'card' },
     h('p', {}, `${q.dev} · ${q.op}`), h('p', { class: 'meta' }, q.reason || ''),
@@ -188,7 +209,9 @@ export async function dashboard(ctx) {
     view: h('div', { class: 'wide' },
       h('h1', { tabindex: '-1' }, t('dash.title')),
       h('p', {}, t('office.production', { title: id.title || id.production_id })),
+      h('section', { 'aria-labelledby': 'h-watch' }, h('h2', { id: 'h-watch' }, t('dash.watch')), watchView),
       h('section', { 'aria-labelledby': 'h-conflicts' }, h('h2', { id: 'h-conflicts' }, t('dash.conflicts')), conflictView),
+      h('section', { 'aria-labelledby': 'h-plan' }, h('h2', { id: 'h-plan' }, t('dash.plan')), planView),
       h('section', { 'aria-labelledby': 'h-totals' }, h('h2', { id: 'h-totals' }, t('dash.totals')),
         multi ? h('p', { class: 'warn' }, t('dash.multi', { n: multi })) : null, totalsView),
       h('section', { 'aria-labelledby': 'h-devices' }, h('h2', { id: 'h-devices' }, t('dash.devices')), devView),
