@@ -166,12 +166,13 @@ int api_footprint_csv(struct http_req *r)
     return status;
 }
 
-int api_footprint_pdf(struct http_req *r)
+/* The provisional/final comparison as a PDF (pdf != 0) or an XLSX download. */
+static int compare_download(struct http_req *r, int pdf)
 {
     struct auth_principal p;
     char prod[80], name[128];
     json_t *cmp = NULL;
-    char *pdf = NULL;
+    char *data = NULL;
     size_t len = 0;
     int status = reader(r, prod, sizeof(prod), &p);
     int rc;
@@ -180,39 +181,30 @@ int api_footprint_pdf(struct http_req *r)
         return status;
     rc = carbon_compare(r->db, prod, &cmp);
     if (rc == EP_OK)
-        rc = export_footprint_pdf(cmp, prod, &pdf, &len);
+        rc = pdf ? export_footprint_pdf(cmp, prod, &data, &len)
+                 : export_footprint_xlsx(cmp, prod, r->app->cfg->data_dir, &data, &len);
     json_decref(cmp);
     if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the PDF");
-    snprintf(name, sizeof(name), "bilan-carbone-%s.pdf", prod);
-    status = http_download(r, "application/pdf", name, pdf, len);
-    free(pdf);
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the %s",
+                          pdf ? "PDF" : "workbook");
+    snprintf(name, sizeof(name), "bilan-carbone-%s.%s", prod, pdf ? "pdf" : "xlsx");
+    status =
+        http_download(r,
+                      pdf ? "application/pdf"
+                          : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      name, data, len);
+    free(data);
     return status;
+}
+
+int api_footprint_pdf(struct http_req *r)
+{
+    return compare_download(r, 1);
 }
 
 int api_footprint_xlsx(struct http_req *r)
 {
-    struct auth_principal p;
-    char prod[80], name[128];
-    json_t *cmp = NULL;
-    char *xlsx = NULL;
-    size_t len = 0;
-    int status = reader(r, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status != 0)
-        return status;
-    rc = carbon_compare(r->db, prod, &cmp);
-    if (rc == EP_OK)
-        rc = export_footprint_xlsx(cmp, prod, r->app->cfg->data_dir, &xlsx, &len);
-    json_decref(cmp);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the workbook");
-    snprintf(name, sizeof(name), "bilan-carbone-%s.xlsx", prod);
-    status = http_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           name, xlsx, len);
-    free(xlsx);
-    return status;
+    return compare_download(r, 0);
 }
 
 /* ?today=YYYY-MM-DD (default: the server's date, UTC). */
