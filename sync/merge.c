@@ -579,7 +579,8 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
 int sync__apply(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
                 enum sync__status *status, int64_t *seq, struct sync__verdict *v)
 {
-    char *canon = sync__canonical(op->json);
+    char *owned = in->canon == NULL ? sync__canonical(op->json) : NULL;
+    const char *canon = in->canon != NULL ? in->canon : owned;
     int found = 0;
     int rc;
 
@@ -615,6 +616,6 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
     else
         rc = apply_add(db, in, op, canon, status, seq, v);
 out:
-    free(canon);
+    free(owned);
     return rc;
 }
