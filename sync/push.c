@@ -1,9 +1,10 @@
 /*
  * push.c - decoding and applying a push (docs/sync-protocol.md, "Push").
  *
- * A push is one SQLite transaction: each op runs in a savepoint, so a
- * rejected op leaves no trace while its neighbours still apply, and nothing
- * is acknowledged before COMMIT returns.
+ * A push is one SQLite transaction (shared with concurrent pushes, each in a
+ * savepoint: group commit). A rejected op leaves no trace while its
+ * neighbours still apply (merge.c rejects before writing), and nothing is
+ * acknowledged before COMMIT returns.
  */
 #include "db.h"
 #include "err.h"
@@ -199,7 +200,11 @@ static void prepare_one(struct db *db, const struct sync_opts *opts,
     p->ok = 1;
 }
 
-/* Applies one prepared op in its own savepoint, inside the write transaction. */
+/*
+ * Applies one prepared op inside the push's savepoint. No savepoint of its
+ * own: merge.c decides every rejection before writing anything (see its
+ * header), and a storage error undoes the whole push.
+ */
 static int apply_one(struct db *db, const struct push_job *job, struct prepared *p,
                      uint64_t *max_hlc)
 {
@@ -209,22 +214,7 @@ static int apply_one(struct db *db, const struct push_job *job, struct prepared 
 
     if (!p->ok)
         return EP_OK;
-    rc = exec(db, "SAVEPOINT op");
-    if (rc != EP_OK)
-        return rc;
     rc = sync__apply(db, &in, &p->op, &p->status, &p->seq, &p->v);
-    if (rc != EP_OK || p->status != SYNC__APPLIED) {
-        /* Storage errors abort the push; rejections just undo this op. A
-         * quarantined op keeps its quarantine row, so release rather than
-         * undo when that is what happened. */
-        if (rc != EP_OK || p->status == SYNC__REJECTED)
-            (void)exec(db, "ROLLBACK TO op");
-    }
-    if (rc != EP_OK) {
-        (void)exec(db, "RELEASE op");
-        return rc;
-    }
-    rc = exec(db, "RELEASE op");
     if (rc == EP_OK && p->status == SYNC__APPLIED && p->op.hlc > *max_hlc)
         *max_hlc = p->op.hlc;
     return rc;
