@@ -783,6 +783,7 @@ int api_devices_list(struct http_req *r)
 
     if (status != 0)
         return status;
+    auth_store_devices(r->app->auth, r->db); /* counters and syncs kept in memory */
     rc = identity_devices_list(r->db, prod, &list);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list devices");

@@ -24,11 +24,29 @@
 #define SIGNATURE_B64_LEN 86 /* 64 bytes */
 #define COUNTER_MAX_DIGITS 16
 
+/* A device seen since start: its replay counter and last sync, held here so
+ * that checking a request costs a mutex, not the database's write lock. */
+struct device_seen {
+    char id[IDENTITY_ID_MAX + 1];
+    int64_t counter;   /* highest accepted */
+    int64_t seen_ms;   /* when it was accepted */
+    int64_t synced_ms; /* last sync answered, 0 if none since start */
+    int64_t dirty_ms;  /* when the first change not yet stored was made, 0 if none */
+};
+
+/* How long a device's counter and last sync may stay unstored when the
+ * write lock is busy: the office's device list is at most this late. */
+#define DEVICE_STORE_LAG_MS 1000
+
 struct auth {
     unsigned char key[32];             /* server key: seals production secret keys */
     pthread_mutex_t lock;              /* guards hashing and dummy */
     int hashing;                       /* Argon2 hashes running now */
     char dummy[IDENTITY_HASH_MAX + 1]; /* verified against for unknown emails */
+    pthread_mutex_t devices_lock;      /* guards devices, ndevices, devices_cap */
+    struct device_seen *devices;       /* owned; linear: a production has hundreds */
+    size_t ndevices, devices_cap;
+    int64_t swept_ms; /* last devices_sweep() */
 };
 
 static void hash32(const void *data, size_t len, unsigned char out[32])
@@ -148,6 +166,10 @@ int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t e
         snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
     if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)
         rc = EP_ENOMEM;
+    if (rc == EP_OK && pthread_mutex_init(&a->devices_lock, NULL) != 0) {
+        pthread_mutex_destroy(&a->lock);
+        rc = EP_ENOMEM;
+    }
     if (rc != EP_OK) {
         sodium_munlock(a->key, sizeof(a->key));
         free(a);
@@ -162,6 +184,8 @@ void auth_free(struct auth *a)
     if (a == NULL)
         return;
     pthread_mutex_destroy(&a->lock);
+    pthread_mutex_destroy(&a->devices_lock);
+    free(a->devices);
     sodium_munlock(a->key, sizeof(a->key)); /* also zeroes it */
     free(a);
 }
@@ -396,6 +420,158 @@ static int fail(struct http_req *r, const struct auth_principal *p, const char *
     return http_error(r, status, code, field, "%s", msg);
 }
 
+/* The entry of device id, added if absent (with stored as its counter).
+ * Caller holds devices_lock. NULL when out of memory. */
+static struct device_seen *device_slot(struct auth *a, const char *id, int64_t stored)
+{
+    struct device_seen *d;
+
+    for (size_t i = 0; i < a->ndevices; i++) {
+        if (strcmp(a->devices[i].id, id) == 0)
+            return &a->devices[i];
+    }
+    if (a->ndevices == a->devices_cap) {
+        size_t cap = a->devices_cap == 0 ? 64 : a->devices_cap * 2;
+        struct device_seen *n = realloc(a->devices, cap * sizeof(*n));
+        if (n == NULL)
+            return NULL;
+        a->devices = n;
+        a->devices_cap = cap;
+    }
+    d = &a->devices[a->ndevices++];
+    memset(d, 0, sizeof(*d));
+    snprintf(d->id, sizeof(d->id), "%s", id);
+    d->counter = stored;
+    return d;
+}
+
+/*
+ * Accepts counter for dev if it is greater than every counter accepted
+ * before, stored or not: EP_OK, EP_ECONFLICT (a replay) or EP_ENOMEM.
+ * Only memory is touched: device_store() writes it down.
+ */
+static int device_accept(struct auth *a, const struct identity_device *dev, int64_t counter,
+                         int64_t now)
+{
+    struct device_seen *d;
+    int rc = EP_OK;
+
+    pthread_mutex_lock(&a->devices_lock);
+    d = device_slot(a, dev->id, dev->counter);
+    if (d == NULL) {
+        rc = EP_ENOMEM;
+    } else if (counter <= d->counter || counter <= dev->counter) {
+        rc = EP_ECONFLICT;
+    } else {
+        d->counter = counter;
+        d->seen_ms = now;
+        if (d->dirty_ms == 0)
+            d->dirty_ms = now;
+    }
+    pthread_mutex_unlock(&a->devices_lock);
+    return rc;
+}
+
+/*
+ * Writes a device's counter and last sync to the database, without an fsync
+ * of its own (db_begin_write_lazy): a push's answer follows its FULL commit,
+ * whose WAL fsync covers this write too, and a counter lost in a crash only
+ * lets a request be replayed, which pushes (idempotent) and pulls (reads)
+ * tolerate. Unless force is set or the change has waited DEVICE_STORE_LAG_MS,
+ * it only writes when the write lock is free this instant, so phones never
+ * queue behind a push for bookkeeping.
+ */
+static void device_store(struct auth *a, struct db *db, const char *id, int force)
+{
+    struct device_seen copy;
+    struct device_seen *d;
+    int found = 0, rc;
+
+    pthread_mutex_lock(&a->devices_lock);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        d = &a->devices[i];
+        if (strcmp(d->id, id) == 0 && d->dirty_ms != 0) {
+            copy = *d;
+            found = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&a->devices_lock);
+    if (!found)
+        return;
+    force = force || server_now_ms() - copy.dirty_ms >= DEVICE_STORE_LAG_MS;
+    rc = force ? db_begin_write_lazy(db) : db_try_begin_write_lazy(db);
+    if (rc == EP_EBUSY && !force)
+        return; /* the next request of this device, or the lag, will do it */
+    if (rc == EP_OK) {
+        rc = identity_device_advance(db, copy.id, copy.counter, copy.seen_ms);
+        if (rc == EP_ECONFLICT)
+            rc = EP_OK; /* stored already, or revoked meanwhile: nothing to keep */
+        if (rc == EP_OK && copy.synced_ms != 0)
+            rc = identity_device_synced(db, copy.id, copy.synced_ms);
+        if (rc == EP_OK)
+            rc = db_commit(db);
+        if (rc != EP_OK)
+            db_rollback(db);
+    }
+    if (rc != EP_OK) {
+        LOG_WARN("auth.device", "cannot store the counter of %s: %s", copy.id, ep_strerror(rc));
+        return;
+    }
+    pthread_mutex_lock(&a->devices_lock);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        d = &a->devices[i];
+        /* Clean only if nothing changed while we wrote. */
+        if (strcmp(d->id, id) == 0 && d->counter == copy.counter && d->synced_ms == copy.synced_ms)
+            d->dirty_ms = 0;
+    }
+    pthread_mutex_unlock(&a->devices_lock);
+}
+
+/* Stores every device whose changes are older than min_age_ms. */
+static void devices_store_older(struct auth *a, struct db *db, int64_t min_age_ms)
+{
+    char id[IDENTITY_ID_MAX + 1];
+    int64_t now = server_now_ms();
+
+    for (size_t i = 0;; i++) {
+        int more, due = 0;
+        pthread_mutex_lock(&a->devices_lock);
+        more = i < a->ndevices;
+        if (more) {
+            snprintf(id, sizeof(id), "%s", a->devices[i].id);
+            due = a->devices[i].dirty_ms != 0 && now - a->devices[i].dirty_ms >= min_age_ms;
+        }
+        pthread_mutex_unlock(&a->devices_lock);
+        if (!more)
+            break;
+        if (due)
+            device_store(a, db, id, 1);
+    }
+}
+
+void auth_store_devices(struct auth *a, struct db *db)
+{
+    devices_store_older(a, db, 0);
+}
+
+/* At most once per DEVICE_STORE_LAG_MS, any request stores the changes of
+ * devices that have waited that long (a phone that synced once while the
+ * lock was busy and then went quiet would otherwise stay unstored). */
+static void devices_sweep(struct auth *a, struct db *db)
+{
+    int64_t now = server_now_ms();
+    int due;
+
+    pthread_mutex_lock(&a->devices_lock);
+    due = now - a->swept_ms >= DEVICE_STORE_LAG_MS;
+    if (due)
+        a->swept_ms = now;
+    pthread_mutex_unlock(&a->devices_lock);
+    if (due)
+        devices_store_older(a, db, DEVICE_STORE_LAG_MS);
+}
+
 static int device_auth(struct http_req *r, const char *body, size_t len, const char *device_hdr,
                        struct auth_principal *p)
 {
@@ -450,17 +626,7 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
                       "this device was revoked; pair it again");
         goto out;
     }
-    /* The counter needs no fsync of its own: the answer to a push is sent
-     * after the push's FULL commit, which makes this write durable too; a
-     * pull's counter lost in a crash only allows replaying a read. */
-    rc = db_begin_write_lazy(r->db);
-    if (rc == EP_OK) {
-        rc = identity_device_advance(r->db, dev.id, counter, server_now_ms());
-        if (rc == EP_OK)
-            rc = db_commit(r->db);
-        if (rc != EP_OK)
-            db_rollback(r->db);
-    }
+    rc = device_accept(r->app->auth, &dev, counter, server_now_ms());
     if (rc == EP_ECONFLICT) {
         char why[128];
         snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
@@ -469,11 +635,11 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
         goto out;
     }
     if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), rc == EP_EBUSY ? "busy" : "internal", NULL,
-                            rc == EP_EBUSY ? "the database is busy; retry later"
-                                           : "cannot update device");
+        status = http_error(r, 503, "busy", NULL, "out of memory, try again later");
         goto out;
     }
+    device_store(r->app->auth, r->db, dev.id, 0);
+    devices_sweep(r->app->auth, r->db);
     rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
     if (rc != EP_OK || m.removed_at != 0) {
         status = fail(r, p, NULL, 403, "member_removed", NULL,
@@ -638,22 +804,25 @@ void auth_actor(const struct auth_principal *p, struct sync_actor *out)
 
 void auth_note_sync(struct http_req *r, const struct auth_principal *p)
 {
-    int rc;
+    struct auth *a = r->app->auth;
+    int64_t now = server_now_ms();
 
     if (!p->is_device)
         return;
-    /* A last-sync time is worth no fsync: lost in a crash, it is rewritten
-     * at the next sync. */
-    rc = db_begin_write_lazy(r->db);
-    if (rc == EP_OK) {
-        rc = identity_device_synced(r->db, p->device_id, server_now_ms());
-        if (rc == EP_OK)
-            rc = db_commit(r->db);
-        if (rc != EP_OK)
-            db_rollback(r->db);
+    /* A last-sync time is worth no fsync and no wait: lost in a crash, it
+     * is rewritten at the next sync (device_store). */
+    pthread_mutex_lock(&a->devices_lock);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        struct device_seen *d = &a->devices[i];
+        if (strcmp(d->id, p->device_id) == 0) {
+            d->synced_ms = now;
+            if (d->dirty_ms == 0)
+                d->dirty_ms = now;
+            break;
+        }
     }
-    if (rc != EP_OK)
-        LOG_WARN("auth.device", "cannot record the sync of %s: %s", p->device_id, db_errmsg(r->db));
+    pthread_mutex_unlock(&a->devices_lock);
+    device_store(a, r->db, p->device_id, 0);
 }
 
 int auth_require(struct http_req *r, const struct auth_principal *p, enum authz_action action)

@@ -96,8 +96,15 @@ int auth_request_in(struct http_req *r, const char *body, size_t len, const char
 void auth_actor(const struct auth_principal *p, struct sync_actor *out);
 
 /* Records that p's device just synced (the office's device list shows it).
- * No-op for office sessions; best effort like auth_audit. */
+ * No-op for office sessions; best effort like auth_audit. Like the request
+ * counters, it is kept in memory and written without waiting for the write
+ * lock when that is busy; it reaches the database within about a second
+ * under load (or at auth_store_devices). */
 void auth_note_sync(struct http_req *r, const struct auth_principal *p);
+
+/* Writes every device counter and last sync not yet stored, waiting for the
+ * write lock: before the office lists devices and when the server stops. */
+void auth_store_devices(struct auth *a, struct db *db);
 
 /*
  * Checks authz_endpoint(action, p->role, p->is_device). Returns 0, or sends

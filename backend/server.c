@@ -361,6 +361,12 @@ void server_stop(struct app *app)
     if (app->ctx != NULL)
         mg_stop(app->ctx);
     app->ctx = NULL;
+    if (app->pool != NULL && app->auth != NULL) {
+        /* No worker is left: store what the devices' last requests changed. */
+        struct db *db = dbpool_get(app->pool, 0);
+        auth_store_devices(app->auth, db);
+        dbpool_put(app->pool, db);
+    }
     dbpool_close(app->pool);
     app->pool = NULL;
     sync_group_free(app->sync_group);
