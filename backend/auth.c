@@ -412,6 +412,63 @@ static int parse_counter(const char *s, int64_t *out)
     return EP_OK;
 }
 
+int auth_device_headers(const char *device, const char *counter, const char *signature,
+                        int64_t *counter_out, unsigned char sig[64], const char **field,
+                        const char **msg)
+{
+    size_t siglen = 0;
+
+    if (!identity_id_valid(device)) {
+        *field = "X-EP-Device";
+        *msg = "X-EP-Device must be a device id";
+        return EP_EINVAL;
+    }
+    if (parse_counter(counter, counter_out) != EP_OK) {
+        *field = "X-EP-Counter";
+        *msg = "X-EP-Counter must be a positive decimal integer up to 2^53";
+        return EP_EINVAL;
+    }
+    if (signature == NULL || !is_b64url(signature, SIGNATURE_B64_LEN) ||
+        sodium_base642bin(sig, 64, signature, strlen(signature), NULL, &siglen, NULL, B64_NOPAD) !=
+            0 ||
+        siglen != 64) {
+        *field = "X-EP-Signature";
+        *msg = "X-EP-Signature must be 64 bytes in base64url without padding";
+        return EP_EINVAL;
+    }
+    return EP_OK;
+}
+
+int auth_pairing_check(const char *code, const char *public_key, const char *name,
+                       unsigned char key_out[32], const char **field, const char **errcode,
+                       const char **msg)
+{
+    size_t pklen = 0;
+
+    if (strlen(code) != 43 || !is_b64url(code, 43)) {
+        *field = "code";
+        *errcode = "malformed_credentials";
+        *msg = "the pairing code must be 43 base64url characters";
+        return EP_EINVAL;
+    }
+    if (strlen(public_key) != 43 ||
+        sodium_base642bin(key_out, 32, public_key, strlen(public_key), NULL, &pklen, NULL,
+                          B64_NOPAD) != 0 ||
+        pklen != 32 || crypto_core_ed25519_is_valid_point(key_out) != 1) {
+        *field = "public_key";
+        *errcode = "invalid_request";
+        *msg = "public_key must be a 32-byte Ed25519 public key in base64url";
+        return EP_EINVAL;
+    }
+    if (strlen(name) == 0 || strlen(name) > 100) {
+        *field = "name";
+        *errcode = "invalid_request";
+        *msg = "name must be 1 to 100 bytes";
+        return EP_EINVAL;
+    }
+    return EP_OK;
+}
+
 static int fail(struct http_req *r, const struct auth_principal *p, const char *production_id,
                 int status, const char *code, const char *field, const char *msg)
 {
@@ -580,25 +637,18 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
     struct identity_device dev;
     struct identity_member m;
     unsigned char sig[64];
-    size_t siglen = 0;
     int64_t counter = 0;
     char *msg = NULL;
     size_t msglen = 0;
     int status = 0;
     int rc;
 
-    if (!identity_id_valid(device_hdr))
-        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Device",
-                    "X-EP-Device must be a device id");
-    if (parse_counter(counter_hdr, &counter) != EP_OK)
-        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Counter",
-                    "X-EP-Counter must be a positive decimal integer up to 2^53");
-    if (sig_hdr == NULL || !is_b64url(sig_hdr, SIGNATURE_B64_LEN) ||
-        sodium_base642bin(sig, sizeof(sig), sig_hdr, strlen(sig_hdr), NULL, &siglen, NULL,
-                          B64_NOPAD) != 0 ||
-        siglen != sizeof(sig))
-        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Signature",
-                    "X-EP-Signature must be 64 bytes in base64url without padding");
+    {
+        const char *field = NULL, *why = NULL;
+        if (auth_device_headers(device_hdr, counter_hdr, sig_hdr, &counter, sig, &field, &why) !=
+            EP_OK)
+            return fail(r, NULL, NULL, 400, "malformed_credentials", field, why);
+    }
     rc = identity_device_get(r->db, device_hdr, &dev);
     if (rc == EP_ENOTFOUND)
         return fail(r, NULL, NULL, 401, "unknown_device", "X-EP-Device",
