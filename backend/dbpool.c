@@ -39,8 +39,8 @@ int dbpool_open(const char *path, int n, pthread_mutex_t *write_lock, struct dbp
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&p->freed, &attr);
     pthread_condattr_destroy(&attr);
-    p->all = calloc((size_t)n, sizeof(*p->all));
-    p->stack = calloc((size_t)n, sizeof(*p->stack));
+    p->all = calloc((size_t)n, sizeof(struct db *));
+    p->stack = calloc((size_t)n, sizeof(struct db *));
     if (p->all == NULL || p->stack == NULL)
         goto out;
     for (p->n = 0; p->n < n; p->n++) {
@@ -62,7 +62,7 @@ void dbpool_close(struct dbpool *pool)
 {
     if (pool == NULL)
         return;
-    for (int i = 0; i < pool->n; i++)
+    for (int i = 0; pool->all != NULL && i < pool->n; i++)
         db_close(pool->all[i]);
     free(pool->all);
     free(pool->stack);
