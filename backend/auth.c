@@ -34,8 +34,8 @@ struct device_seen {
     int64_t dirty_ms;  /* when the first change not yet stored was made, 0 if none */
 };
 
-/* How long a device's counter and last sync may stay unstored when the
- * write lock is busy: the office's device list is at most this late. */
+/* How often the devices' counters and last syncs are written down (the
+ * office's device list writes them first, so it is never late). */
 #define DEVICE_STORE_LAG_MS 1000
 
 struct auth {
@@ -505,7 +505,7 @@ static struct device_seen *device_slot(struct auth *a, const char *id, int64_t s
 /*
  * Accepts counter for dev if it is greater than every counter accepted
  * before, stored or not: EP_OK, EP_ECONFLICT (a replay) or EP_ENOMEM.
- * Only memory is touched: device_store() writes it down.
+ * Only memory is touched: devices_store() writes it down.
  */
 static int device_accept(struct auth *a, const struct identity_device *dev, int64_t counter,
                          int64_t now)
@@ -530,91 +530,68 @@ static int device_accept(struct auth *a, const struct identity_device *dev, int6
 }
 
 /*
- * Writes a device's counter and last sync to the database, without an fsync
- * of its own (db_begin_write_lazy): a push's answer follows its FULL commit,
- * whose WAL fsync covers this write too, and a counter lost in a crash only
- * lets a request be replayed, which pushes (idempotent) and pulls (reads)
- * tolerate. Unless force is set or the change has waited DEVICE_STORE_LAG_MS,
- * it only writes when the write lock is free this instant, so phones never
- * queue behind a push for bookkeeping.
+ * Writes the counters and last syncs changed at least min_age_ms ago to the
+ * database, all in one transaction without an fsync of its own
+ * (db_begin_write_lazy): a push's answer follows its own FULL commit, whose
+ * WAL fsync covers this write too, and a counter lost in a crash only lets
+ * a request be replayed, which pushes (idempotent) and pulls (reads)
+ * tolerate. One write a second at most, not one per request: every write on
+ * another connection empties the push writer's page cache (sync_group).
  */
-static void device_store(struct auth *a, struct db *db, const char *id, int force)
+static void devices_store(struct auth *a, struct db *db, int64_t min_age_ms)
 {
-    struct device_seen copy;
-    struct device_seen *d;
-    int found = 0, rc;
+    struct device_seen *copy = NULL;
+    size_t n = 0;
+    int64_t now = server_now_ms();
+    int rc;
 
     pthread_mutex_lock(&a->devices_lock);
-    for (size_t i = 0; i < a->ndevices; i++) {
-        d = &a->devices[i];
-        if (strcmp(d->id, id) == 0 && d->dirty_ms != 0) {
-            copy = *d;
-            found = 1;
-            break;
-        }
+    if (a->ndevices > 0)
+        copy = malloc(a->ndevices * sizeof(*copy));
+    for (size_t i = 0; copy != NULL && i < a->ndevices; i++) {
+        const struct device_seen *d = &a->devices[i];
+        if (d->dirty_ms != 0 && now - d->dirty_ms >= min_age_ms)
+            copy[n++] = *d;
     }
     pthread_mutex_unlock(&a->devices_lock);
-    if (!found)
-        return;
-    force = force || server_now_ms() - copy.dirty_ms >= DEVICE_STORE_LAG_MS;
-    rc = force ? db_begin_write_lazy(db) : db_try_begin_write_lazy(db);
-    if (rc == EP_EBUSY && !force)
-        return; /* the next request of this device, or the lag, will do it */
-    if (rc == EP_OK) {
-        rc = identity_device_advance(db, copy.id, copy.counter, copy.seen_ms);
+    if (n == 0)
+        goto out;
+    rc = db_begin_write_lazy(db);
+    for (size_t i = 0; rc == EP_OK && i < n; i++) {
+        rc = identity_device_advance(db, copy[i].id, copy[i].counter, copy[i].seen_ms);
         if (rc == EP_ECONFLICT)
             rc = EP_OK; /* stored already, or revoked meanwhile: nothing to keep */
-        if (rc == EP_OK && copy.synced_ms != 0)
-            rc = identity_device_synced(db, copy.id, copy.synced_ms);
-        if (rc == EP_OK)
-            rc = db_commit(db);
-        if (rc != EP_OK)
-            db_rollback(db);
+        if (rc == EP_OK && copy[i].synced_ms != 0)
+            rc = identity_device_synced(db, copy[i].id, copy[i].synced_ms);
     }
+    if (rc == EP_OK)
+        rc = db_commit(db);
     if (rc != EP_OK) {
-        LOG_WARN("auth.device", "cannot store the counter of %s: %s", copy.id, ep_strerror(rc));
-        return;
+        db_rollback(db);
+        LOG_WARN("auth.device", "cannot store %zu device counters: %s", n, ep_strerror(rc));
+        goto out;
     }
     pthread_mutex_lock(&a->devices_lock);
     for (size_t i = 0; i < a->ndevices; i++) {
-        d = &a->devices[i];
-        /* Clean only if nothing changed while we wrote. */
-        if (strcmp(d->id, id) == 0 && d->counter == copy.counter && d->synced_ms == copy.synced_ms)
-            d->dirty_ms = 0;
+        struct device_seen *d = &a->devices[i];
+        for (size_t k = 0; k < n; k++) {
+            /* Clean only if nothing changed while we wrote. */
+            if (strcmp(d->id, copy[k].id) == 0 && d->counter == copy[k].counter &&
+                d->synced_ms == copy[k].synced_ms)
+                d->dirty_ms = 0;
+        }
     }
     pthread_mutex_unlock(&a->devices_lock);
-}
-
-/* Stores every device whose changes are older than min_age_ms. */
-static void devices_store_older(struct auth *a, struct db *db, int64_t min_age_ms)
-{
-    char id[IDENTITY_ID_MAX + 1];
-    int64_t now = server_now_ms();
-
-    for (size_t i = 0;; i++) {
-        int more, due = 0;
-        pthread_mutex_lock(&a->devices_lock);
-        more = i < a->ndevices;
-        if (more) {
-            snprintf(id, sizeof(id), "%s", a->devices[i].id);
-            due = a->devices[i].dirty_ms != 0 && now - a->devices[i].dirty_ms >= min_age_ms;
-        }
-        pthread_mutex_unlock(&a->devices_lock);
-        if (!more)
-            break;
-        if (due)
-            device_store(a, db, id, 1);
-    }
+out:
+    free(copy);
 }
 
 void auth_store_devices(struct auth *a, struct db *db)
 {
-    devices_store_older(a, db, 0);
+    devices_store(a, db, 0);
 }
 
-/* At most once per DEVICE_STORE_LAG_MS, any request stores the changes of
- * devices that have waited that long (a phone that synced once while the
- * lock was busy and then went quiet would otherwise stay unstored). */
+/* At most once per DEVICE_STORE_LAG_MS, a request stores what changed. */
 static void devices_sweep(struct auth *a, struct db *db)
 {
     int64_t now = server_now_ms();
@@ -626,7 +603,7 @@ static void devices_sweep(struct auth *a, struct db *db)
         a->swept_ms = now;
     pthread_mutex_unlock(&a->devices_lock);
     if (due)
-        devices_store_older(a, db, DEVICE_STORE_LAG_MS);
+        devices_store(a, db, 0);
 }
 
 static int device_auth(struct http_req *r, const char *body, size_t len, const char *device_hdr,
@@ -688,7 +665,6 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
         status = http_error(r, 503, "busy", NULL, "out of memory, try again later");
         goto out;
     }
-    device_store(r->app->auth, r->db, dev.id, 0);
     devices_sweep(r->app->auth, r->db);
     rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
     if (rc != EP_OK || m.removed_at != 0) {
@@ -860,7 +836,7 @@ void auth_note_sync(struct http_req *r, const struct auth_principal *p)
     if (!p->is_device)
         return;
     /* A last-sync time is worth no fsync and no wait: lost in a crash, it
-     * is rewritten at the next sync (device_store). */
+     * is rewritten at the next sync (devices_store). */
     pthread_mutex_lock(&a->devices_lock);
     for (size_t i = 0; i < a->ndevices; i++) {
         struct device_seen *d = &a->devices[i];
@@ -872,7 +848,6 @@ void auth_note_sync(struct http_req *r, const struct auth_principal *p)
         }
     }
     pthread_mutex_unlock(&a->devices_lock);
-    device_store(a, r->db, p->device_id, 0);
 }
 
 int auth_require(struct http_req *r, const struct auth_principal *p, enum authz_action action)

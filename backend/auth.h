@@ -97,9 +97,8 @@ void auth_actor(const struct auth_principal *p, struct sync_actor *out);
 
 /* Records that p's device just synced (the office's device list shows it).
  * No-op for office sessions; best effort like auth_audit. Like the request
- * counters, it is kept in memory and written without waiting for the write
- * lock when that is busy; it reaches the database within about a second
- * under load (or at auth_store_devices). */
+ * counters, it is kept in memory and written down about once a second, in
+ * one transaction for all devices (and by auth_store_devices). */
 void auth_note_sync(struct http_req *r, const struct auth_principal *p);
 
 /*

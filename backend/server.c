@@ -269,6 +269,17 @@ out:
 static const char mime_types[] = ".webmanifest=application/manifest+json,.mjs=text/javascript,"
                                  ".js=text/javascript,.svg=image/svg+xml,.wasm=application/wasm";
 
+/* Closes what server_start opened besides CivetWeb; no worker may run. */
+static void server_release(struct app *app)
+{
+    dbpool_close(app->pool);
+    app->pool = NULL;
+    sync_group_free(app->sync_group);
+    app->sync_group = NULL;
+    db_close(app->writer);
+    app->writer = NULL;
+}
+
 int server_start(struct app *app, char *errbuf, size_t errlen)
 {
     const struct config *cfg = app->cfg;
@@ -322,11 +333,15 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
 
     rc = sync_group_new(&app->sync_group);
     if (rc == EP_OK)
+        rc = db_open(app->db_path, &app->writer, errbuf, errlen);
+    if (rc == EP_OK) {
+        db_set_write_lock(app->writer, &app->write_lock);
+        sync_group_set_writer(app->sync_group, app->writer);
         rc = dbpool_open(app->db_path, cfg->db_connections, &app->write_lock, &app->pool, errbuf,
                          errlen);
+    }
     if (rc != EP_OK) {
-        sync_group_free(app->sync_group);
-        app->sync_group = NULL;
+        server_release(app);
         return rc;
     }
     memset(&cb, 0, sizeof(cb));
@@ -340,10 +355,7 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     err.text_buffer_size = errlen;
     app->ctx = mg_start2(&init, &err);
     if (app->ctx == NULL) {
-        dbpool_close(app->pool);
-        app->pool = NULL;
-        sync_group_free(app->sync_group);
-        app->sync_group = NULL;
+        server_release(app);
         return EP_EIO;
     }
     mg_set_request_handler(app->ctx, "/api", dispatch, app);
@@ -367,10 +379,7 @@ void server_stop(struct app *app)
         auth_store_devices(app->auth, db);
         dbpool_put(app->pool, db);
     }
-    dbpool_close(app->pool);
-    app->pool = NULL;
-    sync_group_free(app->sync_group);
-    app->sync_group = NULL;
+    server_release(app);
     /* After mg_stop: no worker can be using the key any more. */
     auth_free(app->auth);
     app->auth = NULL;

@@ -26,6 +26,7 @@ struct app {
     pthread_mutex_t write_lock;         /* serializes the workers' write transactions */
     struct dbpool *pool;                /* owned while serving: the connections */
     struct sync_group *sync_group;      /* owned while serving: group commit of pushes */
+    struct db *writer;                  /* owned while serving: sync_group's connection */
     int port;                           /* the port actually bound */
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
 };

@@ -268,17 +268,12 @@ static void release_lock(struct db *db)
     }
 }
 
-static int begin_write(struct db *db, int lazy, int try_only)
+static int begin_write(struct db *db, int lazy)
 {
     int rc;
 
     if (db->write_lock != NULL && !db->holding) {
-        if (try_only) {
-            if (pthread_mutex_trylock(db->write_lock) != 0)
-                return EP_EBUSY;
-        } else {
-            pthread_mutex_lock(db->write_lock);
-        }
+        pthread_mutex_lock(db->write_lock);
         db->holding = 1;
     }
     if (lazy) {
@@ -304,17 +299,12 @@ static int begin_write(struct db *db, int lazy, int try_only)
 
 int db_begin_write(struct db *db)
 {
-    return begin_write(db, 0, 0);
+    return begin_write(db, 0);
 }
 
 int db_begin_write_lazy(struct db *db)
 {
-    return begin_write(db, 1, 0);
-}
-
-int db_try_begin_write_lazy(struct db *db)
-{
-    return begin_write(db, 1, 1);
+    return begin_write(db, 1);
 }
 
 int db_begin_read(struct db *db)

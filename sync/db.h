@@ -85,10 +85,6 @@ void db_set_write_lock(struct db *db, pthread_mutex_t *lock);
  */
 int db_begin_write_lazy(struct db *db);
 
-/* Same, but returns EP_EBUSY at once when another connection holds the
- * in-process write lock: for writes that can as well happen later. */
-int db_try_begin_write_lazy(struct db *db);
-
 /* Runs one statement of constant text through the statement cache. */
 int db_exec_cached(struct db *db, const char *sql);
 

@@ -138,6 +138,7 @@ struct sync_group {
     pthread_cond_t done; /* broadcast when a group has committed */
     int leading;         /* a writer is applying a group now */
     struct push_job *head, **tail;
+    struct db *writer; /* borrowed: the connection every group is written on, or NULL */
 };
 
 int sync_group_new(struct sync_group **out)
@@ -152,6 +153,11 @@ int sync_group_new(struct sync_group **out)
     g->tail = &g->head;
     *out = g;
     return EP_OK;
+}
+
+void sync_group_set_writer(struct sync_group *g, struct db *writer)
+{
+    g->writer = writer;
 }
 
 void sync_group_free(struct sync_group *g)
@@ -297,7 +303,9 @@ static void run_grouped(struct sync_group *g, struct db *db, struct push_job *jo
         g->head = NULL;
         g->tail = &g->head;
         pthread_mutex_unlock(&g->lock);
-        apply_jobs(db, group, 0);
+        /* One connection for every group keeps its page cache: SQLite drops
+         * a connection's cache whenever another one has written. */
+        apply_jobs(g->writer != NULL ? g->writer : db, group, 0);
         pthread_mutex_lock(&g->lock);
         for (struct push_job *j = group; j != NULL; j = j->next)
             j->done = 1; /* after this, j may be gone: its thread may return */

@@ -124,6 +124,14 @@ struct sync_group;
 int sync_group_new(struct sync_group **out);
 void sync_group_free(struct sync_group *g);
 
+/*
+ * Has every group written on writer (borrowed, must outlive g; only the
+ * group's leader uses it, one thread at a time) instead of the leader's own
+ * connection: a connection's page cache is dropped whenever another one has
+ * written, so one writer keeps its cache warm. NULL: the leader's own.
+ */
+void sync_group_set_writer(struct sync_group *g, struct db *writer);
+
 /* Per-call options. Initialize with designated initializers: fields get added. */
 struct sync_opts {
     int64_t now_ms;            /* the server's wall clock for this call */
