@@ -625,6 +625,31 @@ static void diagnostic_endpoints(void **state)
         assert_non_null(strstr(buf, "Tagged:"));
     }
     support_resp_free(&r);
+    /* The user's edit of a graded item comes back with its author; a bad one
+     * names the field; an unknown key in the body is refused. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{\"csr_charter\":false},\"edits\":{\"a_csr_charter\":"
+               "{\"text\":\"Charte en cours\",\"by\":\"Camille\",\"at\":\"2026-11-28\"}}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"edited_by\":\"Camille\""));
+    assert_non_null(strstr(r.body, "Charte en cours"));
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{},\"edits\":{\"a_csr_charter\":{\"priority\":\"vite\","
+               "\"by\":\"C\",\"at\":\"d\"}}}",
+               &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"),
+                        "edits.a_csr_charter.priority");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{},\"answer\":{}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project",
+               "{\"type\":\"fiction\",\"overrides\":{\"food\":{\"impact\":\"huge\"}}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"), "overrides.food.impact");
+    support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":[]}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
     support_resp_free(&r);
