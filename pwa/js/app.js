@@ -6,6 +6,7 @@ import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
 import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
+import * as diag from './ui/diag.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -23,6 +24,9 @@ const routes = {
   bureau: office.home,
   tableau: office.dashboard,
   telephones: office.phones,
+  diagnostic: diag.hub,
+  'diagnostic-c1': diag.company,
+  'diagnostic-c2': diag.project,
 };
 
 function go(path) {
@@ -68,6 +72,7 @@ function navFor(identity, current) {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
     items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items.splice(3, 0, ['diagnostic', 'nav.diagnostic']);
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;
