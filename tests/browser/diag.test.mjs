@@ -301,11 +301,37 @@ test('offline: a step saved as a draft in the outbox, the result waits; back onl
   await shot(page, 'diag-10-offline');
   const office = await officeSession(server.url);
   assert.equal(await serverField(office, 'c1-' + YEAR, 'headcount'), 12, 'not sent while offline');
+  // Meanwhile someone else changes another answer of the same diagnostic.
+  const base = (await pullAll(office)).filter((o) => o.id === 'c1-' + YEAR && 'partners' in o.fields).map((o) => o.op);
+  const r = await office.call('POST', '/api/v1/sync/push', {
+    schema: 1, device: office.device, ops: [{
+      op: randomUUID(), col: 'diagnostics', id: 'c1-' + YEAR, kind: 'put', hlc: hlcNow(), dev: office.device,
+      fields: { partners: ['CNC', 'Région Bourgogne-Franche-Comté', 'Procirep'] }, base: { partners: base },
+    }],
+  });
+  assert.equal(r.status, 200, r.text);
   await ctx.setOffline(false);
   assert.equal(await syncNow(page), true);
   assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), 0);
   assert.equal(await serverField(office, 'c1-' + YEAR, 'headcount'), 15);
+  // Both answers kept, field by field, without a conflict.
+  const merged = await page.evaluate((y) => window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y), YEAR);
+  assert.equal(merged.fields.headcount, 15);
+  assert.deepEqual(merged.fields.partners, ['CNC', 'Région Bourgogne-Franche-Comté', 'Procirep']);
+  assert.deepEqual(merged.conflicts, {});
   await page.evaluate(() => window.ecoplateau.rerender());
   await main.getByText('Niveau 3 sur 5 : Engagée (40 points sur 100)').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('in English, the same screens', async () => {
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.goto(server.url + '/#/diagnostic');
+  await page.getByRole('heading', { name: 'Diagnosis and analysis', level: 1 }).waitFor();
+  await main.getByText(/level 3 Engagée, 40 out of 100/).waitFor();
+  await checkA11y(page, 'hub in English');
+  await page.goto(server.url + '/#/diagnostic-c2?v=result');
+  await page.getByRole('heading', { name: 'Impact × budget matrix' }).waitFor();
+  await checkA11y(page, 'C2 result in English');
   assert.deepEqual(errors, []);
 });

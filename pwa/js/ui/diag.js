@@ -134,23 +134,21 @@ export function readNumber(raw, [min, max, integer]) {
   return { value: n };
 }
 
-// Writes the fields that changed (each edit based on the version shown).
-async function save(ctx, id, values) {
+// Writes the fields that changed, each based on the version shown (a
+// concurrent edit of the same answer stays a conflict the office sees). A
+// derived field (derived: true) supersedes every version it replaces.
+async function save(ctx, id, values, derived = false) {
   const r = rec(ctx, id);
   const fields = {};
   const base = {};
   for (const [k, v] of Object.entries(values)) {
     const cur = r?.fields[k];
-    if (JSON.stringify(cur ?? null) === JSON.stringify(v ?? null)) continue;
+    const same = JSON.stringify(cur ?? null) === JSON.stringify(v ?? null);
+    if (same && !(derived && r?.conflicts[k])) continue;
     fields[k] = v;
-    if (r?.winners[k]) base[k] = [r.winners[k].op];
+    if (r?.winners[k]) base[k] = derived ? r.heads[k] : [r.winners[k].op];
   }
   if (!Object.keys(fields).length) return false;
-  const a = author(ctx);
-  fields.saved_by = a.by;
-  fields.saved_at = a.at;
-  if (r?.winners.saved_by) base.saved_by = [r.winners.saved_by.op];
-  if (r?.winners.saved_at) base.saved_at = [r.winners.saved_at.op];
   await ctx.client.makeOp(COL, id, 'put', fields, base);
   return true;
 }
@@ -311,11 +309,8 @@ async function c1Result(ctx, year, r) {
   }
   const res = out.result;
   // Keep the level with its date in the record (the hub lists it offline).
-  const snap = { score: res.score, level: res.level, level_label: res.level_label, status: res.status };
-  const old = r?.fields.result;
-  if (r && (!old || old.score !== snap.score || old.level !== snap.level || old.status !== snap.status)) {
-    await save(ctx, 'c1-' + year, { result: { ...snap, at: new Date().toISOString() } });
-  }
+  // Two offices computing the same answers write the same value: no conflict.
+  if (r) await save(ctx, 'c1-' + year, { result: { score: res.score, level: res.level, level_label: res.level_label, status: res.status } }, true);
   const editItem = async (it, kind) => {
     const isStrength = kind === 'strengths';
     let text;
