@@ -196,7 +196,7 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic'].includes(path) && !document.querySelector('dialog[open]')) route();
   });
   await client.load();
   await office.refreshSession(ctx);

@@ -70,6 +70,8 @@ test('C1: a partial questionnaire is a draft that says what is missing; an impos
   await checkA11y(page, 'C1 step 1');
   await submit('Enregistrer et continuer');
   await page.getByRole('heading', { name: 'Étape 2 sur 4 : Organisation' }).waitFor();
+  // Focus follows to the new step (a screen reader hears where it is).
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Étape 2 sur 4 : Organisation');
   // Impossible: a negative headcount, a turnover above 100 %.
   const headcount = page.getByLabel('Effectif permanent');
   await headcount.fill('-3');

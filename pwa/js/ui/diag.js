@@ -195,6 +195,21 @@ function missingList(names, hrefOf) {
     h('ul', {}, names.map((m) => h('li', {}, hrefOf(m) ? h('a', { href: hrefOf(m) }, label(m)) : label(m)))));
 }
 
+// A save moves to the next screen of the same route, where the router keeps
+// focus in place (on a button now gone): move it to what the screen is about.
+let moveFocus = false;
+function focusAfterSave(view) {
+  if (!moveFocus) return view;
+  moveFocus = false;
+  requestAnimationFrame(() => {
+    const el = view.querySelector('.warn') || view.querySelector('h2');
+    if (!el) return;
+    el.setAttribute('tabindex', '-1');
+    el.focus();
+  });
+  return view;
+}
+
 const stepOf = (name) => STEPS.findIndex(([, fs]) => fs.includes(name)) + 1;
 
 // ---- hub ---------------------------------------------------------------------
@@ -256,7 +271,7 @@ export async function company(ctx, params) {
   const head = [h('h1', { tabindex: '-1' }, t('diag.c1.heading', { year })),
     h('nav', { 'aria-label': t('diag.steps') }, steps)];
   const title = t('diag.c1.heading', { year });
-  if (step === 0) return { title, view: h('div', { class: 'diag wide' }, head, await c1Result(ctx, year, r)) };
+  if (step === 0) return { title, view: focusAfterSave(h('div', { class: 'diag wide' }, head, await c1Result(ctx, year, r))) };
 
   const [key, names] = STEPS[step - 1];
   const fields = names.map((n) => input(n, Q[n], r?.fields[n]));
@@ -280,6 +295,7 @@ export async function company(ctx, params) {
     values.year = year;
     await save(ctx, id, values);
     announce(t('diag.saved'));
+    moveFocus = true;
     ctx.go(`diagnostic-c1?y=${year}&s=${last ? 'result' : step + 1}`);
   } }, summary,
   h('h2', {}, t('diag.step.n', { n: step, total: STEPS.length, name: t('diag.step.' + key) })),
@@ -287,7 +303,7 @@ export async function company(ctx, params) {
   h('div', { class: 'actions' },
     step > 1 ? h('a', { class: 'button secondary', href: `#/diagnostic-c1?y=${year}&s=${step - 1}` }, t('diag.prev')) : null,
     h('button', { type: 'submit' }, last ? t('diag.save.result') : t('diag.save.next'))));
-  return { title, view: h('div', { class: 'diag' }, head, h('p', {}, t('diag.c1.draftnote')), form) };
+  return { title, view: focusAfterSave(h('div', { class: 'diag' }, head, h('p', {}, t('diag.c1.draftnote')), form)) };
 }
 
 async function c1Result(ctx, year, r) {
@@ -422,6 +438,7 @@ export async function project(ctx, params) {
     values.kind = 'project';
     await save(ctx, C2_ID, values);
     announce(t('diag.saved'));
+    moveFocus = true;
     ctx.go('diagnostic-c2?v=result');
   } }, summary, sections,
   h('div', { class: 'actions' },
@@ -524,7 +541,7 @@ async function projectResult(ctx) {
         inQ(q).length ? h('ul', {}, inQ(q).map((x) => h('li', {}, themeName(x.theme)))) : h('p', { class: 'meta' }, '—'))))))));
   return {
     title,
-    view: h('div', { class: 'diag wide' }, head,
+    view: focusAfterSave(h('div', { class: 'diag wide' }, head,
       r.fields.title ? h('p', {}, h('strong', {}, r.fields.title), r.fields.format ? ` — ${r.fields.format}` : '') : null,
       back,
       res.status === 'draft' ? missingList(res.missing, () => '#/diagnostic-c2') : null,
@@ -534,6 +551,6 @@ async function projectResult(ctx) {
         h('p', {}, t('diag.total', { t: tCO2(res.total_kg) })), table,
         carbon ? h('p', { class: 'meta' }, h('strong', {}, themeName('carbon')), ' : ', carbon.why) : null),
       h('section', { 'aria-labelledby': 'h-matrix' }, h('h2', { id: 'h-matrix' }, t('diag.matrix')), h('p', {}, t('diag.matrix.intro')), matrix),
-      pdfButton(ctx, 'project', body, 'analyse-C2.pdf', 'C2')),
+      pdfButton(ctx, 'project', body, 'analyse-C2.pdf', 'C2'))),
   };
 }
