@@ -415,8 +415,9 @@ static int items(struct pdf *p, const json_t *list, const char *tag_key)
         if (rc == EP_OK && why[0] != '\0')
             rc = pdf_note(p, why);
         if (rc == EP_OK && str(it, "edited_by")[0] != '\0') {
-            /* The user's wording, kept with who changed it and when. */
-            snprintf(line, sizeof(line), "Modifié par %.200s le %.40s.", str(it, "edited_by"),
+            /* The user's wording, kept with who changed it and when ("at" is
+             * an ISO 8601 time: its date is enough on paper). */
+            snprintf(line, sizeof(line), "Modifié par %.200s le %.10s.", str(it, "edited_by"),
                      str(it, "edited_at"));
             rc = pdf_note(p, line);
         }

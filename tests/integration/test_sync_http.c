@@ -599,7 +599,9 @@ static void diagnostic_endpoints(void **state)
     assert_non_null(strstr(r.headers, "analyse-C2.pdf"));
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
-               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true}}",
+               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true,"
+               "\"eco_referent\":\"none\"},\"edits\":{\"a_eco_referent\":{\"text\":\"Nommer "
+               "Camille\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28\"}}}",
                &r);
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "%PDF-", 5);
@@ -622,6 +624,9 @@ static void diagnostic_endpoints(void **state)
         assert_non_null(strstr(buf, "Compétence C1"));
         assert_non_null(strstr(buf, "Points forts"));
         assert_non_null(strstr(buf, "brouillon"));
+        /* The user's edit, with who made it and when. */
+        assert_non_null(strstr(buf, "Nommer Camille"));
+        assert_non_null(strstr(buf, "Modifié par Claire Martin le 2026-11-28"));
         assert_non_null(strstr(buf, "Tagged:"));
     }
     support_resp_free(&r);
