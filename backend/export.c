@@ -553,6 +553,18 @@ int export_project_pdf(const json_t *result, const char *title, char **out, size
         free(cells);
         free(ptrs);
     }
+    /* The office's placements in the matrix, with who made them and when. */
+    json_array_foreach(json_object_get(result, "themes"), i, x)
+    {
+        if (rc != EP_OK)
+            break;
+        if (str(x, "adjusted_by")[0] == '\0')
+            continue;
+        snprintf(text, sizeof(text), "%s : placement ajusté par %.200s le %.10s (calculé : %s).",
+                 str(x, "label"), str(x, "adjusted_by"), str(x, "adjusted_at"),
+                 str(x, "computed_quadrant"));
+        rc = pdf_note(p, text);
+    }
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);
     pdf_free(p);
