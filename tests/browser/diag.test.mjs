@@ -211,6 +211,11 @@ test('C2: the framing refuses impossible values on their field, then gives impac
   await page.getByLabel('Nom du lieu').nth(1).fill('Port');
   await page.getByLabel('Distance depuis la base (km)').nth(1).fill('-60');
   await page.getByLabel('Distance depuis le lieu précédent (km)').nth(1).fill('30');
+  // A third location added by mistake, removed.
+  await main.getByRole('button', { name: 'Ajouter un lieu' }).click();
+  await page.getByRole('group', { name: 'Lieu 3' }).waitFor();
+  await main.getByRole('button', { name: 'Retirer le lieu 3' }).click();
+  assert.equal(await page.getByRole('group', { name: /^Lieu \d$/ }).count(), 2);
   await page.getByLabel('Taille de l’équipe technique').fill('70');
   await page.getByLabel('Comédiens et figurants').fill('12');
   await page.getByLabel('Voyages en train (passagers·km)').fill('20000');
@@ -224,6 +229,8 @@ test('C2: the framing refuses impossible values on their field, then gives impac
   await submit('Enregistrer et analyser');
   const days = page.getByLabel('Jours de tournage');
   assert.equal(await days.getAttribute('aria-invalid'), 'true');
+  // Studio days are only compared with a valid number of shooting days.
+  assert.equal(await page.getByLabel('dont jours en studio').getAttribute('aria-invalid'), null);
   const dist = page.getByLabel('Distance depuis la base (km)').nth(1);
   assert.equal(await dist.getAttribute('aria-invalid'), 'true');
   const distErr = (await dist.getAttribute('aria-describedby')).split(' ').pop();

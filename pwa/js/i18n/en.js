@@ -360,7 +360,7 @@ export default {
   'diag.loc.km_from_previous': 'Distance from the previous location (km)',
   'diag.loc.protected': 'Protected natural area',
   'diag.loc.add': 'Add a location',
-  'diag.loc.remove': 'Remove this location',
+  'diag.loc.remove': 'Remove location {n}',
   'diag.loc.removed': 'Location removed.',
   'diag.err.number': 'this is not a number.',
   'diag.err.negative': 'a negative value is impossible here.',

@@ -362,7 +362,7 @@ export default {
   'diag.loc.km_from_previous': 'Distance depuis le lieu précédent (km)',
   'diag.loc.protected': 'Espace naturel protégé',
   'diag.loc.add': 'Ajouter un lieu',
-  'diag.loc.remove': 'Retirer ce lieu',
+  'diag.loc.remove': 'Retirer le lieu {n}',
   'diag.loc.removed': 'Lieu retiré.',
   'diag.err.number': 'ce n’est pas un nombre.',
   'diag.err.negative': 'une valeur négative est impossible ici.',

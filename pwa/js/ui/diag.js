@@ -324,7 +324,7 @@ async function c1Result(ctx, year, r) {
       f && hrefOf(f) ? h('p', {}, h('a', { href: hrefOf(f) }, t('diag.fix', { field: label(f) }))) : null);
   }
   const res = out.result;
-  // Keep the level with its date in the record (the hub lists it offline).
+  // Keep the level in the record (the list of years shows it offline).
   // Two offices computing the same answers write the same value: no conflict.
   if (r) await save(ctx, 'c1-' + year, { result: { score: res.score, level: res.level, level_label: res.level_label, status: res.status } }, true);
   const editItem = async (it, kind) => {
@@ -429,7 +429,8 @@ export async function project(ctx, params) {
       loc.protected_area = row.protectedBox.checked;
       locs.push(loc);
     }
-    if (values.type !== 'animation' && values.studio_days > (values.shooting_days ?? 0)) {
+    // Only against a valid number of shooting days (an invalid one has its own message).
+    if (values.type !== 'animation' && 'shooting_days' in values && values.studio_days > (values.shooting_days ?? 0)) {
       errors.push([inputs.studio_days, `${label('studio_days')} : ${t('diag.err.studio')}`]);
     }
     showErrors(summary, all(), errors);
@@ -457,6 +458,7 @@ function locationsEditor(list, inputs) {
   let n = 0;
   const renumber = () => [...box.querySelectorAll('.loc')].forEach((row, i) => {
     row.querySelector('.loc-title').textContent = t('diag.loc.n', { n: i + 1 });
+    row.querySelector('.loc-remove').textContent = t('diag.loc.remove', { n: i + 1 });
     inputs[`locations[${i}].km_from_base`] = row.km_from_base;
     inputs[`locations[${i}].km_from_previous`] = row.km_from_previous;
   });
@@ -466,15 +468,15 @@ function locationsEditor(list, inputs) {
     const base = field({ name: `loc-base-${k}`, label: t('diag.loc.km_from_base'), value: loc.km_from_base ?? '', attrs: { inputmode: 'decimal', autocomplete: 'off' } });
     const prev = field({ name: `loc-prev-${k}`, label: t('diag.loc.km_from_previous'), value: loc.km_from_previous ?? '', attrs: { inputmode: 'decimal', autocomplete: 'off' } });
     const protectedBox = h('input', { type: 'checkbox', id: `loc-prot-${k}`, checked: !!loc.protected_area });
-    const title = h('h3', { class: 'h3 loc-title' });
-    const row = h('div', { class: 'loc card' }, title, nameField, base, prev,
+    // A group per location: its fields have the same labels, the legend tells them apart.
+    const row = h('fieldset', { class: 'loc card group' }, h('legend', { class: 'loc-title' }), nameField, base, prev,
       h('div', { class: 'check' }, protectedBox, h('label', { for: `loc-prot-${k}` }, t('diag.loc.protected'))),
-      h('button', { type: 'button', class: 'small secondary', onclick: () => {
+      h('button', { type: 'button', class: 'small secondary loc-remove', onclick: () => {
         row.remove();
         for (const key of Object.keys(inputs)) if (key.startsWith('locations[')) delete inputs[key];
         renumber();
         announce(t('diag.loc.removed'));
-      } }, t('diag.loc.remove')));
+      } }));
     Object.assign(row, { nameField, km_from_base: base, km_from_previous: prev, protectedBox });
     box.append(row);
     renumber();
