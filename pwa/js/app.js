@@ -81,11 +81,13 @@ function navFor(identity, current) {
 }
 
 let lastPath = null;
+let routeSeq = 0;
 
 async function route() {
   const [path, params] = parseHash();
   const fn = routes[path];
   const main = document.getElementById('main');
+  const seq = ++routeSeq;
   let out;
   try {
     out = fn ? await fn(ctx, params) : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
@@ -93,6 +95,7 @@ async function route() {
     out = { title: 'Erreur', view: h('div', {}, h('h1', { tabindex: '-1' }, 'Erreur'), h('p', {}, String(e?.message || e))) };
   }
   if (!out) return; // redirected
+  if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
   navFor(client.identity, path);
   const focusedId = main.contains(document.activeElement) ? document.activeElement.id : '';
   main.replaceChildren(out.view);

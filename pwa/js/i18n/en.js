@@ -268,6 +268,7 @@ export default {
   'diag.prev': 'Previous step',
   'diag.save.next': 'Save and continue',
   'diag.save.result': 'Save and see the result',
+  'diag.readonly': 'Read only: the administration and the eco-referent edit the diagnostic.',
   'diag.saved': 'Draft saved.',
   'diag.unanswered': '— Not answered yet —',
   'diag.yes': 'Yes',

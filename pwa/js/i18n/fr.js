@@ -270,6 +270,7 @@ export default {
   'diag.prev': 'Étape précédente',
   'diag.save.next': 'Enregistrer et continuer',
   'diag.save.result': 'Enregistrer et voir le résultat',
+  'diag.readonly': 'Lecture seule : l’administration et l’éco-référent·e modifient le diagnostic.',
   'diag.saved': 'Brouillon enregistré.',
   'diag.unanswered': '— Pas encore répondu —',
   'diag.yes': 'Oui',

@@ -82,6 +82,9 @@ function needOffice(ctx) {
   return true;
 }
 
+// Only the administration and the eco-referent write diagnostics (sync/authz.c):
+// others read them, without buttons whose changes the server would refuse.
+const canEdit = (ctx) => ['admin', 'eco_referent'].includes(ctx.client.identity.role);
 const rec = (ctx, id) => ctx.client.replica.record(COL, id);
 const prodPath = (ctx, kind) => `/api/v1/productions/${encodeURIComponent(ctx.client.identity.production_id)}/diagnostic/${kind}`;
 const author = (ctx) => ({ by: ctx.client.identity.name || ctx.client.identity.email || ctx.client.device, at: new Date().toISOString() });
@@ -302,8 +305,9 @@ export async function company(ctx, params) {
   fields,
   h('div', { class: 'actions' },
     step > 1 ? h('a', { class: 'button secondary', href: `#/diagnostic-c1?y=${year}&s=${step - 1}` }, t('diag.prev')) : null,
-    h('button', { type: 'submit' }, last ? t('diag.save.result') : t('diag.save.next'))));
-  return { title, view: focusAfterSave(h('div', { class: 'diag' }, head, h('p', {}, t('diag.c1.draftnote')), form)) };
+    canEdit(ctx) ? h('button', { type: 'submit' }, last ? t('diag.save.result') : t('diag.save.next')) : null));
+  const note = canEdit(ctx) ? h('p', {}, t('diag.c1.draftnote')) : h('p', { class: 'warn' }, t('diag.readonly'));
+  return { title, view: focusAfterSave(h('div', { class: 'diag' }, head, note, form)) };
 }
 
 async function c1Result(ctx, year, r) {
@@ -355,7 +359,7 @@ async function c1Result(ctx, year, r) {
     h('p', {}, h('span', { class: 'badge' }, tagKey === 'grade' ? t('diag.grade.' + it.grade) : t('diag.prio.' + it.priority)), ' ', h('span', { class: 'value' }, it.text)),
     it.why ? h('p', { class: 'meta' }, t('diag.why', { why: it.why })) : null,
     it.edited_by ? h('p', { class: 'meta' }, t('diag.edited', { by: it.edited_by, when: when(it.edited_at) })) : null,
-    h('button', { type: 'button', class: 'small secondary', 'aria-label': t('diag.edit.label', { text: it.text }), onclick: () => editItem(it, kind) }, t('diag.edit'))))) :
+    canEdit(ctx) ? h('button', { type: 'button', class: 'small secondary', 'aria-label': t('diag.edit.label', { text: it.text }), onclick: () => editItem(it, kind) }, t('diag.edit')) : null))) :
     h('p', {}, t('diag.none')));
   const cmp = res.compared_with_previous;
   return h('div', {},
@@ -444,10 +448,10 @@ export async function project(ctx, params) {
   } }, summary, sections,
   h('div', { class: 'actions' },
     r ? h('a', { class: 'button secondary', href: '#/diagnostic-c2?v=result' }, t('diag.c2.see')) : null,
-    h('button', { type: 'submit' }, t('diag.c2.save'))));
+    canEdit(ctx) ? h('button', { type: 'submit' }, t('diag.c2.save')) : null));
   return {
     title: t('diag.c2.title'),
-    view: h('div', { class: 'diag' }, h('h1', { tabindex: '-1' }, t('diag.c2.title')), h('p', {}, t('diag.c2.formintro')), form),
+    view: h('div', { class: 'diag' }, h('h1', { tabindex: '-1' }, t('diag.c2.title')), canEdit(ctx) ? h('p', {}, t('diag.c2.formintro')) : h('p', { class: 'warn' }, t('diag.readonly')), form),
   };
 }
 
@@ -532,7 +536,7 @@ async function projectResult(ctx) {
       h('td', {}, t('diag.effort.' + x.effort)),
       h('td', {}, t('diag.quad.' + x.quadrant), x.adjusted_by ? h('span', { class: 'meta' }, ' ', t('diag.adjusted', { by: x.adjusted_by, when: when(x.adjusted_at) })) : null),
       h('td', {}, x.why),
-      h('td', {}, h('button', { type: 'button', class: 'small secondary', 'aria-label': t('diag.adj.label', { theme: themeName(x.theme) }), onclick: () => adjust(x) }, t('diag.adj'))))))));
+      h('td', {}, canEdit(ctx) ? h('button', { type: 'button', class: 'small secondary', 'aria-label': t('diag.adj.label', { theme: themeName(x.theme) }), onclick: () => adjust(x) }, t('diag.adj')) : null))))));
   const inQ = (q) => ranked.filter((x) => x.quadrant === q);
   const matrix = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-matrix' }, h('table', { class: 'matrix' },
     h('caption', {}, t('diag.matrix.caption')),
