@@ -6,6 +6,7 @@ import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
 import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
+import * as diag from './ui/diag.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -23,6 +24,9 @@ const routes = {
   bureau: office.home,
   tableau: office.dashboard,
   telephones: office.phones,
+  diagnostic: diag.hub,
+  'diagnostic-c1': diag.company,
+  'diagnostic-c2': diag.project,
 };
 
 function go(path) {
@@ -68,6 +72,7 @@ function navFor(identity, current) {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
     items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items.splice(3, 0, ['diagnostic', 'nav.diagnostic']);
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;
@@ -76,11 +81,13 @@ function navFor(identity, current) {
 }
 
 let lastPath = null;
+let routeSeq = 0;
 
 async function route() {
   const [path, params] = parseHash();
   const fn = routes[path];
   const main = document.getElementById('main');
+  const seq = ++routeSeq;
   let out;
   try {
     out = fn ? await fn(ctx, params) : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
@@ -88,6 +95,7 @@ async function route() {
     out = { title: 'Erreur', view: h('div', {}, h('h1', { tabindex: '-1' }, 'Erreur'), h('p', {}, String(e?.message || e))) };
   }
   if (!out) return; // redirected
+  if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
   navFor(client.identity, path);
   const focusedId = main.contains(document.activeElement) ? document.activeElement.id : '';
   main.replaceChildren(out.view);
@@ -191,7 +199,7 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic'].includes(path) && !document.querySelector('dialog[open]')) route();
   });
   await client.load();
   await office.refreshSession(ctx);

@@ -566,6 +566,27 @@ static void sync_metrics_count(void **state)
     support_resp_free(&r);
 }
 
+/* The text of a PDF response (pdftotext), to free. */
+static char *pdf_text(const struct support_resp *r)
+{
+    char cmd[700];
+    char *buf = calloc(1, 16384);
+    const char *path = write_tmp("c2.pdf", "");
+    FILE *f = fopen(path, "wb");
+    size_t n;
+    assert_non_null(buf);
+    assert_non_null(f);
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, 16383, f);
+    buf[n] = '\0';
+    pclose(f);
+    return buf;
+}
+
 static void diagnostic_endpoints(void **state)
 {
     struct support_resp r;
@@ -592,14 +613,23 @@ static void diagnostic_endpoints(void **state)
     /* The printable summaries, tagged with the competency they evidence. */
     office_req("POST", "/api/v1/productions/p1/diagnostic/project?format=pdf",
                "{\"title\":\"Documentaire\",\"type\":\"documentary\",\"shooting_days\":12,"
-               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}]}",
+               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}],\"overrides\":{\"waste\":"
+               "{\"impact\":\"high\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28T20:00:00Z\"}}}",
                &r);
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "%PDF-", 5);
+    {
+        char *text = pdf_text(&r);
+        assert_non_null(strstr(text, "Compétence C2"));
+        assert_non_null(strstr(text, "placement ajusté par Claire Martin le 2026-11-28"));
+        free(text);
+    }
     assert_non_null(strstr(r.headers, "analyse-C2.pdf"));
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
-               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true}}",
+               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true,"
+               "\"eco_referent\":\"none\"},\"edits\":{\"a_eco_referent\":{\"text\":\"Nommer "
+               "Camille\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28\"}}}",
                &r);
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "%PDF-", 5);
@@ -622,8 +652,36 @@ static void diagnostic_endpoints(void **state)
         assert_non_null(strstr(buf, "Compétence C1"));
         assert_non_null(strstr(buf, "Points forts"));
         assert_non_null(strstr(buf, "brouillon"));
+        /* The user's edit, with who made it and when. */
+        assert_non_null(strstr(buf, "Nommer Camille"));
+        assert_non_null(strstr(buf, "Modifié par Claire Martin le 2026-11-28"));
         assert_non_null(strstr(buf, "Tagged:"));
     }
+    support_resp_free(&r);
+    /* The user's edit of a graded item comes back with its author; a bad one
+     * names the field; an unknown key in the body is refused. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{\"csr_charter\":false},\"edits\":{\"a_csr_charter\":"
+               "{\"text\":\"Charte en cours\",\"by\":\"Camille\",\"at\":\"2026-11-28\"}}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"edited_by\":\"Camille\""));
+    assert_non_null(strstr(r.body, "Charte en cours"));
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{},\"edits\":{\"a_csr_charter\":{\"priority\":\"vite\","
+               "\"by\":\"C\",\"at\":\"d\"}}}",
+               &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"),
+                        "edits.a_csr_charter.priority");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{},\"answer\":{}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project",
+               "{\"type\":\"fiction\",\"overrides\":{\"food\":{\"impact\":\"huge\"}}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"), "overrides.food.impact");
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":[]}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
