@@ -36,6 +36,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/signed", api_comms_signed},
     {"GET", "/api/v1/productions/*/plan/progress", api_plan_progress},
     {"GET", "/api/v1/productions/*/plan/dysfunctions", api_plan_dysfunctions},
+    {"GET", "/api/v1/productions/*/evaluation", api_evaluation},
     {"POST", "/api/v1/productions/*/diagnostic/company", api_diag_company},
     {"POST", "/api/v1/productions/*/diagnostic/project", api_diag_project},
     {"GET", "/api/v1/productions/*/footprint", api_footprint},

@@ -544,6 +544,24 @@ static void plan_endpoints(void **state)
     office_req("GET", "/api/v1/productions/p1/plan/progress?today=yesterday", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
     support_resp_free(&r);
+    /* C9: the plan against reality, every action with a verdict. */
+    office_req("GET", "/api/v1/productions/p1/evaluation?today=2026-09-21", NULL, &r);
+    assert_int_equal(r.status, 200);
+    {
+        json_t *j = support_resp_json(&r), *a;
+        size_t i;
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(j, "summary"), "actions")),
+            json_array_size(json_object_get(j, "actions")));
+        json_array_foreach(json_object_get(j, "actions"), i, a)
+            assert_non_null(json_string_value(json_object_get(a, "verdict")));
+        assert_non_null(json_object_get(j, "footprint"));
+        json_decref(j);
+    }
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/evaluation?today=31/12", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
 }
 
 static void sync_metrics_count(void **state)
