@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
+#include "directory.h"
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,14 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The actor for p; office sessions act as device "office-<account>". */
-static void actor_for(const struct auth_principal *p, struct sync_actor *a, char *dev, size_t len)
+int api_sync_actor(struct http_req *r, const struct auth_principal *p, struct sync_actor *a,
+                   struct api_actor_buf *buf)
 {
+    int rc;
+
     auth_actor(p, a);
     if (!p->is_device) {
-        snprintf(dev, len, "office-%s", p->account_id);
-        a->device_id = dev;
+        snprintf(buf->dev, sizeof(buf->dev), "office-%s", p->account_id);
+        a->device_id = buf->dev;
     }
+    /* Without its company space a company record would land in the
+     * production: refuse the request rather than misfile it. */
+    rc = directory_space(r->db, p->production_id, buf->space, sizeof(buf->space));
+    if (rc != EP_OK)
+        return rc;
+    a->company_space = buf->space;
+    return EP_OK;
 }
 
 static void opts_now(struct sync_opts *o)
@@ -54,7 +64,8 @@ int api_sync_push(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
-    char dev[80], err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
+    struct api_actor_buf ab;
+    char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
     size_t len = 0;
     json_t *push = NULL, *acks = NULL;
@@ -85,7 +96,11 @@ int api_sync_push(struct http_req *r)
                        field[0] ? field : NULL, "%s", err);
         goto out;
     }
-    actor_for(&p, &actor, dev, sizeof(dev));
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
     opts_now(&opts);
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
@@ -174,7 +189,8 @@ int api_sync_pull(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
-    char dev[80], schema[16], cursor[160], limit_s[16], err[256] = "";
+    struct api_actor_buf ab;
+    char schema[16], cursor[160], limit_s[16], err[256] = "";
     char *text = NULL, *end = NULL;
     size_t len = 0;
     long limit = SYNC_PULL_DEFAULT;
@@ -206,7 +222,9 @@ int api_sync_pull(struct http_req *r)
     } else if (rc < 0) {
         return http_error(r, 400, "invalid_request", "limit", "limit is too long");
     }
-    actor_for(&p, &actor, dev, sizeof(dev));
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    if (rc != EP_OK)
+        return storage_error(r, rc);
     opts_now(&opts);
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
@@ -302,7 +320,7 @@ int api_sync_resolve(struct http_req *r)
     json_error_t jerr;
     json_t *body = NULL, *value = NULL, *fields = NULL, *ack = NULL;
     const char *col, *id, *field;
-    char dev[80];
+    struct api_actor_buf ab;
     int status, rc;
 
     status = office_json(r, &p, &body);
@@ -314,7 +332,11 @@ int api_sync_resolve(struct http_req *r)
         goto out;
     }
     fields = json_pack("{s:O}", field, value);
-    actor_for(&p, &actor, dev, sizeof(dev));
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
     opts_now(&opts);
     rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
     if (rc != EP_OK) {

@@ -231,7 +231,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
                          int64_t start, int64_t today, char *errbuf, size_t errlen)
 {
     struct pusher pu = {db, production, errbuf, errlen, 0};
-    struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN};
+    struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN, NULL};
     char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
     json_t *made = json_object(); /* reading ids generated, for corrections */
     json_t *per_device = json_object();
@@ -335,7 +335,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         json_t *list;
         json_object_foreach(per_device, k, list)
         {
-            struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW};
+            struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
             rc = device_owner(people, k, &a);
             if (rc != EP_OK) {
                 snprintf(errbuf, errlen, "seed.json activity: device %s has no owner", k);
@@ -372,7 +372,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         const char *col = json_string_value(json_object_get(conflict, "col"));
         const char *id = json_string_value(json_object_get(conflict, "id"));
         const char *field = json_string_value(json_object_get(conflict, "field"));
-        struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW};
+        struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
         json_t *fields;
         dev = json_string_value(json_object_get(crew, "device"));
         rc = device_owner(people, dev, &a);

@@ -124,6 +124,10 @@ static int push_one(struct db *db, const struct sync_opts *opts, const struct sy
     }
     if (sync__spec_check(in.coll, &op, &v) != EP_OK)
         goto ack;
+    /* Company records live in the company's space, whichever of its
+     * productions pushed them (docs/sync-protocol.md, "Company scope"). */
+    if (in.coll->is_company && actor->company_space != NULL)
+        in.production_id = actor->company_space;
     if (opts->validate != NULL && opts->validate(opts->ctx, db, &op, v.code, sizeof(v.code),
                                                  v.reason, sizeof(v.reason)) != EP_OK)
         goto ack;

@@ -43,10 +43,11 @@ static int teardown(void **state)
     return 0;
 }
 
-static const struct sync_actor crew_a = {"p1", "dev-a", "m-a", "regie", SYNC_ROLE_CREW};
-static const struct sync_actor crew_b = {"p1", "dev-b", "m-b", "regie", SYNC_ROLE_CREW};
-static const struct sync_actor other_prod = {"p2", "dev-z", "m-z", "regie", SYNC_ROLE_ADMIN};
-static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ECO_REFERENT};
+static const struct sync_actor crew_a = {"p1", "dev-a", "m-a", "regie", SYNC_ROLE_CREW, NULL};
+static const struct sync_actor crew_b = {"p1", "dev-b", "m-b", "regie", SYNC_ROLE_CREW, NULL};
+static const struct sync_actor other_prod = {"p2", "dev-z", "m-z", "regie", SYNC_ROLE_ADMIN, NULL};
+static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ECO_REFERENT,
+                                         NULL};
 
 static json_t *mkop(const char *id, const char *col, const char *rid, const char *kind, int64_t ms,
                     const char *dev, const char *fields, const char *base)
