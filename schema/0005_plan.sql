@@ -76,7 +76,7 @@ INSERT INTO sync_collection (name, type, spec) VALUES
 -- Checkpoints: planned, then recorded (held_on and notes).
 UPDATE sync_collection SET spec = json('{"fields": {
     "title": {"type": "string", "max": 300},
-    "planned_on": {"type": "string", "max": 32},
+    "date": {"type": "string", "max": 32},
     "held_on": {"type": "string", "max": 32},
     "with": {"type": "array"},
     "notes": {"type": "string", "max": 8000},

@@ -6,6 +6,8 @@ import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
 import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
+import * as directory from './ui/directory.js';
+import * as plan from './ui/plan.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -23,6 +25,8 @@ const routes = {
   bureau: office.home,
   tableau: office.dashboard,
   telephones: office.phones,
+  annuaire: directory.directory,
+  plan: plan.plan,
 };
 
 function go(path) {
@@ -65,9 +69,9 @@ function home() {
 function navFor(identity, current) {
   let items = [];
   if (identity?.kind === 'device') {
-    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['reglages', 'nav.settings']];
+    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['plan', 'nav.plan'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;
@@ -191,7 +195,7 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (['jour', 'entrees', 'messages', 'tableau', 'plan'].includes(path) && !document.querySelector('dialog[open]')) route();
   });
   await client.load();
   await office.refreshSession(ctx);
