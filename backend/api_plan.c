@@ -178,7 +178,7 @@ int api_plan_from_library(struct http_req *r)
     if (id == NULL) {
         unsigned char rnd[12];
         randombytes_buf(rnd, sizeof(rnd));
-        memcpy(fresh, "act-", 4);
+        snprintf(fresh, sizeof(fresh), "act-");
         sodium_bin2hex(fresh + 4, sizeof(fresh) - 4, rnd, sizeof(rnd));
         id = fresh;
     }

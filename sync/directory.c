@@ -212,7 +212,7 @@ int directory_csv(struct db *db, const char *space, char **out, size_t *len)
     db_rollback(db);
     if (rc != EP_OK)
         goto out;
-    list = calloc(json_object_size(recs) + 1, sizeof(*list));
+    list = calloc(json_object_size(recs) + 1, sizeof(json_t *));
     if (list == NULL) {
         rc = EP_ENOMEM;
         goto out;
@@ -222,7 +222,7 @@ int directory_csv(struct db *db, const char *space, char **out, size_t *len)
         json_object_set_new(rec, "id", json_string(id));
         list[n++] = rec;
     }
-    qsort(list, n, sizeof(*list), by_name);
+    qsort((void *)list, n, sizeof(json_t *), by_name);
     rc = strbuf_str(&b, CSV_BOM);
     for (size_t c = 0; rc == EP_OK && c < NCOLUMNS; c++)
         rc = csv_cell(&b, columns[c].fr);
@@ -476,7 +476,7 @@ static int import_row(void *ctx, size_t line, char *const *cells, size_t n)
     if (id == NULL) {
         unsigned char rnd[12];
         randombytes_buf(rnd, sizeof(rnd));
-        memcpy(fresh, "sup-", 4);
+        snprintf(fresh, sizeof(fresh), "sup-");
         sodium_bin2hex(fresh + 4, sizeof(fresh) - 4, rnd, sizeof(rnd));
         id = fresh;
     }
