@@ -66,22 +66,26 @@ test('the office searches the directory offline and starts an action from the li
   await page.getByRole('link', { name: 'Annuaire des fournisseurs' }).click();
   await page.getByRole('heading', { name: 'Annuaire écoresponsable' }).waitFor();
   const count = page.locator('#dir-count');
-  await page.waitForFunction(() => document.getElementById('dir-count')?.textContent === '3 sur 3 fiches');
+  await page.waitForFunction(() => document.getElementById('dir-count')?.textContent === '7 sur 7 fiches');
   // Accents and case do not matter; the criterion's label is searched too.
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('cle verte');
-  assert.equal(await count.textContent(), '1 sur 3 fiches');
+  assert.equal(await count.textContent(), '2 sur 7 fiches'); // ours and the demo's hotel
+  await page.getByRole('searchbox', { name: 'Rechercher' }).fill('cle verte 1234');
+  assert.equal(await count.textContent(), '1 sur 7 fiches');
   await page.locator('#dir-list').getByRole('heading', { name: 'Hôtel du Lac' }).waitFor();
   assert.match(await page.locator('#dir-list').textContent(), /Clé Verte n° 1234; vérifié le 2 septembre/);
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('');
   await page.getByLabel('Périmètre').first().selectOption('catering');
-  assert.equal(await count.textContent(), '1 sur 3 fiches');
+  assert.equal(await count.textContent(), '2 sur 7 fiches');
   await page.locator('#dir-list').getByRole('heading', { name: 'Le Bon Traiteur' }).waitFor();
   await page.getByLabel('Périmètre').first().selectOption('');
   await page.getByLabel('Critère rempli').selectOption('crit-veg');
-  assert.equal(await count.textContent(), '1 sur 3 fiches');
+  assert.equal(await count.textContent(), '1 sur 7 fiches');
+  await page.getByLabel('Critère rempli').selectOption('crit-rental');
+  assert.equal(await count.textContent(), '2 sur 7 fiches'); // the demo's van hire and costumes
   await page.getByLabel('Critère rempli').selectOption('');
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('fusée');
-  assert.equal(await count.textContent(), '0 sur 3 fiches');
+  assert.equal(await count.textContent(), '0 sur 7 fiches');
   await checkA11y(page, 'directory offline');
   await shot(page, 'plan-01-directory-offline');
   await ctx.setOffline(false);
@@ -122,7 +126,7 @@ test('a crew phone reads the directory but never gets the plan editor', async ()
   await P.page.goto(server.url + '/#/plan');
   await P.page.waitForURL(/#\/jour/);
   await P.page.getByRole('link', { name: 'Annuaire' }).click();
-  await P.page.waitForFunction(() => document.getElementById('dir-count')?.textContent === '3 sur 3 fiches');
+  await P.page.waitForFunction(() => document.getElementById('dir-count')?.textContent === '7 sur 7 fiches');
   assert.equal(await P.page.getByRole('button', { name: 'Ajouter à l’annuaire' }).count(), 0);
   await checkA11y(P.page, 'directory on a crew phone');
   await shot(P.page, 'plan-03-directory-phone');
