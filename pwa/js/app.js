@@ -8,6 +8,7 @@ import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
 import * as directory from './ui/directory.js';
 import * as plan from './ui/plan.js';
+import * as follow from './ui/follow.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -27,6 +28,7 @@ const routes = {
   telephones: office.phones,
   annuaire: directory.directory,
   plan: plan.plan,
+  suivi: follow.follow,
 };
 
 function go(path) {
@@ -71,7 +73,7 @@ function navFor(identity, current) {
   if (identity?.kind === 'device') {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['plan', 'nav.plan'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;

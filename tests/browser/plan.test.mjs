@@ -133,3 +133,64 @@ test('a crew phone reads the directory but never gets the plan editor', async ()
   assert.deepEqual(P.page.errors, []);
   await P.ctx.close();
 });
+
+test('the office reassigns a task with history, plans and records a checkpoint, drafts an advice note', async () => {
+  const office = await officeSession(server.url);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + '/#/connexion');
+  await ready(page);
+  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.getByRole('navigation').getByRole('link', { name: 'Suivi' }).click();
+  await page.getByRole('heading', { name: 'Suivi du plan' }).waitFor();
+
+  // The van's odometer task goes from Sofia to Karim; the history shows both.
+  const card = page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' });
+  assert.match(await card.textContent(), /confiée à Sofia Lopes/);
+  await card.getByLabel('Confier à').selectOption('m-karim');
+  await card.getByRole('button', { name: /^Réassigner/ }).click();
+  await page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).getByText(/confiée à Karim Haddad/).waitFor();
+  await syncNow(page);
+  await page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).getByRole('button', { name: /^Historique/ }).click();
+  const hist = page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).locator('ol li');
+  await hist.nth(1).waitFor();
+  assert.match(await hist.nth(0).textContent(), /Sofia Lopes/);
+  assert.match(await hist.nth(1).textContent(), /Karim Haddad/);
+
+  // A checkpoint: planned, then its minutes recorded.
+  await page.getByLabel(/^Point d’étape/).fill('Point mi-tournage');
+  await page.getByLabel('Date prévue').fill('2026-12-01');
+  await page.getByRole('button', { name: 'Planifier' }).click();
+  const cp = page.locator('li').filter({ hasText: 'Point mi-tournage' });
+  await cp.getByText('prévu le 2026-12-01').waitFor();
+  await cp.getByLabel('Compte rendu', { exact: true }).fill('Tri en place ; relevés cantine à relancer.');
+  await cp.getByRole('button', { name: /^Enregistrer le compte rendu/ }).click();
+  await page.locator('li').filter({ hasText: 'Point mi-tournage' }).getByText(/tenu le/).waitFor();
+
+  // An advice note drafted from the plan for the régie, then edited.
+  await page.getByLabel('Département', { exact: true }).selectOption('regie');
+  await page.getByRole('button', { name: 'Rédiger depuis le plan' }).click();
+  const note = page.locator('#follow-notes > li').filter({ hasText: 'Note de conseil : Régie' });
+  await note.waitFor();
+  const body = note.getByLabel('Texte de la note', { exact: true });
+  assert.match(await body.inputValue(), /^Bonjour, voici les actions du plan/);
+  assert.match(await body.inputValue(), /• /);
+  await body.fill((await body.inputValue()) + '\nPS : les gourdes arrivent lundi.');
+  await note.getByRole('button', { name: /^Enregistrer la note/ }).click();
+  await checkA11y(page, 'follow-up');
+  await shot(page, 'plan-04-follow');
+  await syncNow(page);
+  const ops = await pullAll(office);
+  assert.ok(ops.some((o) => o.col === 'advice' && /gourdes arrivent lundi/.test(o.fields.body || '')), 'the edited note reached the server');
+  assert.ok(ops.some((o) => o.col === 'checkpoints' && o.fields.held_on && /relevés cantine/.test(o.fields.notes || '')));
+  const hst = await office.call('GET', `/api/v1/productions/${PRODUCTION}/tasks/task-odometer/history`);
+  assert.deepEqual(hst.json.assignee.map((v) => v.value), ['m-sofia', 'm-karim']);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
