@@ -250,6 +250,34 @@ static void directory_is_shared_by_the_company_only(void **state)
         "rejected:invalid_field");
 }
 
+/* Profiles (C6) are read by office roles, and by the person they describe. */
+static void profiles_are_read_by_office_roles_and_their_subject(void **state)
+{
+    static const struct sync_actor crew_p1 = {"p1",    "dev-c1",       "m-c1",
+                                              "regie", SYNC_ROLE_CREW, "co:co"};
+    static const struct sync_actor head_p1 = {
+        "p1", "dev-h1", "m-h1", "regie", SYNC_ROLE_DEPT_HEAD, "co:co"};
+    char buf[64];
+    (void)state;
+    assert_string_equal(put_as(&eco_p1, "profiles", "prof-mine",
+                               "{\"member\":\"m-c1\",\"name\":\"Sofia\",\"appetite\":3}", buf,
+                               sizeof(buf)),
+                        "applied");
+    assert_string_equal(put_as(&eco_p1, "profiles", "prof-other",
+                               "{\"member\":\"m-x\",\"name\":\"Paul\",\"appetite\":0}", buf,
+                               sizeof(buf)),
+                        "applied");
+    assert_true(pulls(&eco_p1, "prof-mine"));
+    assert_true(pulls(&eco_p1, "prof-other"));
+    assert_true(pulls(&crew_p1, "prof-mine"));
+    assert_false(pulls(&crew_p1, "prof-other"));
+    assert_false(pulls(&head_p1, "prof-other"));
+    /* Nor may they write one. */
+    assert_string_equal(
+        put_as(&crew_p1, "profiles", "prof-mine", "{\"appetite\":0}", buf, sizeof(buf)),
+        "rejected:forbidden");
+}
+
 /* ---- CSV import and export ---- */
 
 static size_t count_suppliers(void)
@@ -374,6 +402,8 @@ int main(void)
         cmocka_unit_test(csv_reports_the_line_of_bad_text),
         cmocka_unit_test_setup_teardown(each_company_has_a_space, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_is_shared_by_the_company_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(profiles_are_read_by_office_roles_and_their_subject, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(import_is_all_or_nothing_with_line_numbers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(import_then_export_round_trips, setup, teardown),
