@@ -86,9 +86,21 @@ test('the office searches the directory offline and starts an action from the li
   await page.getByLabel('Critère rempli').selectOption('');
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('fusée');
   assert.equal(await count.textContent(), '0 sur 7 fiches');
+  // Feedback after use, written offline on the entry's card.
+  await page.getByRole('searchbox', { name: 'Rechercher' }).fill('1234');
+  const hotel = page.locator('#dir-list > li').filter({ hasText: 'Hôtel du Lac' });
+  await hotel.getByText('Donner un retour d’usage').click();
+  await hotel.getByLabel('Retour d’usage : Hôtel du Lac').fill('Calme, parking pour les camions.');
+  await hotel.getByLabel('Note : Hôtel du Lac').selectOption('4');
+  await hotel.getByRole('button', { name: 'Enregistrer le retour : Hôtel du Lac' }).click();
+  await page.waitForFunction(() => window.ecoplateau.client.status.pending > 0);
   await checkA11y(page, 'directory offline');
   await shot(page, 'plan-01-directory-offline');
   await ctx.setOffline(false);
+  await syncNow(page);
+  const fb = (await pullAll(office)).filter((o) => o.col === 'suppliers' && o.fields.feedback === 'Calme, parking pour les camions.');
+  assert.equal(fb.length, 1, 'the feedback written offline reached the server');
+  assert.equal(fb[0].fields.rating, 4);
 
   // The plan: start an action from the library; it is a flagged draft.
   await page.goto(server.url + '/#/plan');

@@ -404,4 +404,8 @@ export default {
   'follow.note.sent': 'Mark as sent',
   'follow.note.status.draft': 'draft',
   'follow.note.status.sent': 'sent',
+  'dir.rating': 'Rating',
+  'dir.feedback.edit': 'Give feedback after use',
+  'dir.feedback.save': 'Save the feedback',
+  'dir.feedback.saved': 'Feedback saved.',
 };

@@ -406,4 +406,8 @@ export default {
   'follow.note.sent': 'Marquer comme envoyée',
   'follow.note.status.draft': 'brouillon',
   'follow.note.status.sent': 'envoyée',
+  'dir.rating': 'Note',
+  'dir.feedback.edit': 'Donner un retour d’usage',
+  'dir.feedback.save': 'Enregistrer le retour',
+  'dir.feedback.saved': 'Retour d’usage enregistré.',
 };

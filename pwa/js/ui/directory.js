@@ -25,7 +25,22 @@ function haystack(rec, crit) {
     t('scope.' + f.scope), t('kind.' + f.kind), ...labels].join(' '));
 }
 
-function entryCard(rec, crit) {
+// Feedback after use, written on the entry's card (offline too).
+function feedbackForm(ctx, rec) {
+  const f = rec.fields;
+  const name = String(f.name || rec.id);
+  const text = field({ name: `fb-${rec.id}`, type: 'textarea', label: `${t('dir.feedback')} : ${name}`, value: f.feedback || '', attrs: { maxlength: '4000' } });
+  const rating = field({ name: `rt-${rec.id}`, type: 'select', label: `${t('dir.rating')} : ${name}`, value: f.rating ? String(f.rating) : '',
+    options: [['', '—'], ...[1, 2, 3, 4, 5].map((n) => [String(n), `${n}/5`])] });
+  return h('form', { class: 'feedback', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const put = { feedback: text.input.value.trim() || null, rating: rating.input.value ? Number(rating.input.value) : null };
+    await ctx.client.makeOp('suppliers', rec.id, 'put', put, { feedback: rec.heads.feedback || [], rating: rec.heads.rating || [] });
+    announce(t('dir.feedback.saved'));
+  } }, text, rating, h('button', { type: 'submit', class: 'small', 'aria-label': `${t('dir.feedback.save')} : ${name}` }, t('dir.feedback.save')));
+}
+
+function entryCard(rec, crit, ctx) {
   const f = rec.fields;
   const labels = (f.criteria_met || []).map((c) => crit.get(c)?.label || c);
   return h('li', { class: 'card' },
@@ -36,7 +51,8 @@ function entryCard(rec, crit) {
     f.budget ? h('p', {}, h('strong', {}, t('dir.budget'), ' : '), String(f.budget)) : null,
     f.constraints ? h('p', {}, h('strong', {}, t('dir.constraints'), ' : '), String(f.constraints)) : null,
     f.feedback ? h('p', {}, h('strong', {}, t('dir.feedback'), ' : '), String(f.feedback), f.rating ? ` (${f.rating}/5)` : '') : null,
-    f.contact ? h('p', { class: 'meta' }, String(f.contact)) : null);
+    f.contact ? h('p', { class: 'meta' }, String(f.contact)) : null,
+    ctx ? h('details', {}, h('summary', {}, t('dir.feedback.edit')), feedbackForm(ctx, rec)) : null);
 }
 
 function addCriterionForm(ctx) {
@@ -145,7 +161,7 @@ export function directory(ctx) {
     const shown = index.filter(([r, text]) => (!scope.input.value || r.fields.scope === scope.input.value)
       && (!crF.input.value || (r.fields.criteria_met || []).includes(crF.input.value))
       && words.every((w) => text.includes(w))).map(([r]) => r);
-    list.replaceChildren(...shown.map((r) => entryCard(r, crit)));
+    list.replaceChildren(...shown.map((r) => entryCard(r, crit, canEdit(id) ? ctx : null)));
     count.textContent = t('dir.count', { n: shown.length, total: entries.length });
   };
   for (const w of [q, scope, crF]) w.input.addEventListener('input', apply);
