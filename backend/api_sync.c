@@ -302,8 +302,21 @@ static int office_list(struct http_req *r, int (*list_fn)(struct db *, const cha
     if (status != 0)
         return status;
     rc = list_fn(r->db, p.production_id, &list);
-    if (rc != EP_OK)
+    /* The company's shared records (the directory) are the office's too. */
+    if (rc == EP_OK) {
+        char space[DIRECTORY_SPACE_MAX];
+        json_t *shared = NULL;
+        rc = directory_space(r->db, p.production_id, space, sizeof(space));
+        if (rc == EP_OK)
+            rc = list_fn(r->db, space, &shared);
+        if (rc == EP_OK)
+            rc = json_array_extend(list, shared) == 0 ? EP_OK : EP_ENOMEM;
+        json_decref(shared);
+    }
+    if (rc != EP_OK) {
+        json_decref(list);
         return storage_error(r, rc);
+    }
     return http_json_new(r, 200, json_pack("{s:o}", key, list));
 }
 
@@ -388,6 +401,13 @@ int api_sync_quarantine_resolve(struct http_req *r)
     opts_now(&opts);
     rc = sync_quarantine_resolve(r->db, &opts, p.production_id, op_id,
                                  strcmp(action, "release") == 0, &ack);
+    if (rc == EP_ENOTFOUND) { /* maybe a directory op, held in the company's space */
+        char space[DIRECTORY_SPACE_MAX];
+        rc = directory_space(r->db, p.production_id, space, sizeof(space));
+        if (rc == EP_OK)
+            rc = sync_quarantine_resolve(r->db, &opts, space, op_id, strcmp(action, "release") == 0,
+                                         &ack);
+    }
     if (rc == EP_ENOTFOUND) {
         status = http_error(r, 404, "not_found", "op", "no op '%s' waiting in quarantine", op_id);
         goto out;

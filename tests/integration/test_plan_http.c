@@ -304,12 +304,56 @@ static void task_reassignment_history(void **state)
     }
 }
 
+/* A directory op held for a clock far ahead is the office's to release,
+ * though it waits in the company's space. */
+static void directory_quarantine_reaches_the_office(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    char dev[128], hlc[SYNC_HLC_LEN + 1], *body = NULL;
+    (void)state;
+    office_login();
+    office_req("GET", "/api/v1/auth/me", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    snprintf(dev, sizeof(dev), "office-%s",
+             json_string_value(json_object_get(json_object_get(j, "account"), "id")));
+    json_decref(j);
+    support_resp_free(&r);
+    sync_hlc_format(sync_hlc_tick(0, server_now_ms() + INT64_C(86400000)), hlc);
+    assert_true(asprintf(&body,
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-q1\",\"col\":"
+                         "\"suppliers\",\"id\":\"sup-q\",\"kind\":\"put\",\"hlc\":\"%s\","
+                         "\"dev\":\"%s\",\"fields\":{\"name\":\"Loueur du futur\"}}]}",
+                         dev, hlc, dev) > 0);
+    office_req("POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"quarantined\""));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/sync/quarantine", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "op-q1"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/directory.csv", NULL, &r);
+    assert_null(strstr(r.body, "Loueur du futur"));
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/sync/quarantine/resolve",
+               "{\"op\":\"op-q1\",\"action\":\"release\"}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/directory.csv", NULL, &r);
+    assert_non_null(strstr(r.body, "Loueur du futur"));
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(crew_cannot_edit_the_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_import_export, setup, teardown),
         cmocka_unit_test_setup_teardown(task_reassignment_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(directory_quarantine_reaches_the_office, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
