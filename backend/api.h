@@ -31,6 +31,24 @@ int api_production_key(struct http_req *r); /* GET  .../productions/P/key */
 int api_audit_list(struct http_req *r);     /* GET  .../productions/P/audit (admin) */
 
 /* Sync (docs/sync-protocol.md), in api_sync.c. */
+struct auth_principal;
+struct sync_actor;
+
+/* Storage for the strings api_sync_actor points the actor at. */
+struct api_actor_buf {
+    char dev[80];   /* "office-<account>" for office sessions */
+    char space[80]; /* the company space (directory.h) */
+};
+
+/*
+ * The sync actor for p (strings point into p and buf: keep both alive):
+ * office sessions act as device "office-<account>", and company-scoped
+ * collections go to the production's company space. Returns 0 or a storage
+ * code (nothing sent).
+ */
+int api_sync_actor(struct http_req *r, const struct auth_principal *p, struct sync_actor *a,
+                   struct api_actor_buf *buf);
+
 int api_sync_push(struct http_req *r);               /* POST /api/v1/sync/push */
 int api_sync_pull(struct http_req *r);               /* GET  /api/v1/sync/pull */
 int api_sync_conflicts(struct http_req *r);          /* GET  /api/v1/sync/conflicts */
@@ -51,6 +69,21 @@ int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 int api_plan_progress(struct http_req *r);     /* GET .../plan/progress?today= */
 int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?today= */
 int api_evaluation(struct http_req *r);        /* GET .../evaluation?today= (C9) */
+
+/* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
+ * Returns 0, or sends 400 and returns it. In api_carbon.c. */
+int api_today_param(struct http_req *r, char *today);
+
+/* Directory (C3), library, plan exports, reassignment history, in api_plan.c
+ * (docs/plan.md). */
+int api_directory_csv(struct http_req *r);     /* GET  .../directory.csv */
+int api_directory_import(struct http_req *r);  /* POST .../directory/import (CSV body) */
+int api_plan_library(struct http_req *r);      /* GET  /api/v1/plan/library */
+int api_plan_from_library(struct http_req *r); /* POST .../plan/from-library */
+int api_plan_csv(struct http_req *r);          /* GET  .../plan.csv?today= */
+int api_plan_xlsx(struct http_req *r);         /* GET  .../plan.xlsx?today= */
+int api_plan_pdf(struct http_req *r);          /* GET  .../plan.pdf?today= */
+int api_task_history(struct http_req *r);      /* GET  .../tasks/ID/history */
 
 /* Signed communications (C5), in api_comms.c. */
 int api_comms_publish(struct http_req *r); /* POST .../communications/ID/publish */

@@ -208,8 +208,7 @@ int api_footprint_xlsx(struct http_req *r)
     return compare_download(r, 0);
 }
 
-/* ?today=YYYY-MM-DD (default: the server's date, UTC). */
-static int today_param(struct http_req *r, char *today)
+int api_today_param(struct http_req *r, char *today)
 {
     const char *q = r->ri->query_string;
     if (q != NULL && mg_get_var(q, strlen(q), "today", today, 11) > 0)
@@ -236,7 +235,7 @@ static int plan_view(struct http_req *r,
     int rc;
 
     if (status == 0)
-        status = today_param(r, today);
+        status = api_today_param(r, today);
     if (status != 0)
         return status;
     rc = fn(r->db, prod, today, &out);

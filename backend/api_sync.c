@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
+#include "directory.h"
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,14 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The actor for p; office sessions act as device "office-<account>". */
-static void actor_for(const struct auth_principal *p, struct sync_actor *a, char *dev, size_t len)
+int api_sync_actor(struct http_req *r, const struct auth_principal *p, struct sync_actor *a,
+                   struct api_actor_buf *buf)
 {
+    int rc;
+
     auth_actor(p, a);
     if (!p->is_device) {
-        snprintf(dev, len, "office-%s", p->account_id);
-        a->device_id = dev;
+        snprintf(buf->dev, sizeof(buf->dev), "office-%s", p->account_id);
+        a->device_id = buf->dev;
     }
+    /* Without its company space a company record would land in the
+     * production: refuse the request rather than misfile it. */
+    rc = directory_space(r->db, p->production_id, buf->space, sizeof(buf->space));
+    if (rc != EP_OK)
+        return rc;
+    a->company_space = buf->space;
+    return EP_OK;
 }
 
 static void opts_now(struct sync_opts *o)
@@ -54,7 +64,8 @@ int api_sync_push(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
-    char dev[80], err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
+    struct api_actor_buf ab;
+    char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
     size_t len = 0;
     json_t *push = NULL, *acks = NULL;
@@ -85,7 +96,11 @@ int api_sync_push(struct http_req *r)
                        field[0] ? field : NULL, "%s", err);
         goto out;
     }
-    actor_for(&p, &actor, dev, sizeof(dev));
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
     opts_now(&opts);
     opts.group = r->app->sync_group;
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
@@ -175,7 +190,8 @@ int api_sync_pull(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
-    char dev[80], schema[16], cursor[160], limit_s[16], err[256] = "";
+    struct api_actor_buf ab;
+    char schema[16], cursor[160], limit_s[16], err[256] = "";
     char *text = NULL, *end = NULL;
     size_t len = 0;
     long limit = SYNC_PULL_DEFAULT;
@@ -207,7 +223,9 @@ int api_sync_pull(struct http_req *r)
     } else if (rc < 0) {
         return http_error(r, 400, "invalid_request", "limit", "limit is too long");
     }
-    actor_for(&p, &actor, dev, sizeof(dev));
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    if (rc != EP_OK)
+        return storage_error(r, rc);
     opts_now(&opts);
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
@@ -285,8 +303,21 @@ static int office_list(struct http_req *r, int (*list_fn)(struct db *, const cha
     if (status != 0)
         return status;
     rc = list_fn(r->db, p.production_id, &list);
-    if (rc != EP_OK)
+    /* The company's shared records (the directory) are the office's too. */
+    if (rc == EP_OK) {
+        char space[DIRECTORY_SPACE_MAX];
+        json_t *shared = NULL;
+        rc = directory_space(r->db, p.production_id, space, sizeof(space));
+        if (rc == EP_OK)
+            rc = list_fn(r->db, space, &shared);
+        if (rc == EP_OK)
+            rc = json_array_extend(list, shared) == 0 ? EP_OK : EP_ENOMEM;
+        json_decref(shared);
+    }
+    if (rc != EP_OK) {
+        json_decref(list);
         return storage_error(r, rc);
+    }
     return http_json_new(r, 200, json_pack("{s:o}", key, list));
 }
 
@@ -303,7 +334,7 @@ int api_sync_resolve(struct http_req *r)
     json_error_t jerr;
     json_t *body = NULL, *value = NULL, *fields = NULL, *ack = NULL;
     const char *col, *id, *field;
-    char dev[80];
+    struct api_actor_buf ab;
     int status, rc;
 
     status = office_json(r, &p, &body);
@@ -315,7 +346,11 @@ int api_sync_resolve(struct http_req *r)
         goto out;
     }
     fields = json_pack("{s:O}", field, value);
-    actor_for(&p, &actor, dev, sizeof(dev));
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    if (rc != EP_OK) {
+        status = storage_error(r, rc);
+        goto out;
+    }
     opts_now(&opts);
     rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
     if (rc != EP_OK) {
@@ -367,6 +402,13 @@ int api_sync_quarantine_resolve(struct http_req *r)
     opts_now(&opts);
     rc = sync_quarantine_resolve(r->db, &opts, p.production_id, op_id,
                                  strcmp(action, "release") == 0, &ack);
+    if (rc == EP_ENOTFOUND) { /* maybe a directory op, held in the company's space */
+        char space[DIRECTORY_SPACE_MAX];
+        rc = directory_space(r->db, p.production_id, space, sizeof(space));
+        if (rc == EP_OK)
+            rc = sync_quarantine_resolve(r->db, &opts, space, op_id, strcmp(action, "release") == 0,
+                                         &ack);
+    }
     if (rc == EP_ENOTFOUND) {
         status = http_error(r, 404, "not_found", "op", "no op '%s' waiting in quarantine", op_id);
         goto out;

@@ -40,4 +40,14 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
 int export_company_pdf(const json_t *result, const char *company, char **out, size_t *len);
 int export_project_pdf(const json_t *result, const char *title, char **out, size_t *len);
 
+/*
+ * The action plan (C4): plan_progress()'s object (borrowed) as a workbook
+ * (one sheet, one row per action with its figures, status and what is
+ * missing) or a tagged PDF (the table, then each action's objective and
+ * means). *out owns the bytes (free()). Returns 0, EP_EIO or EP_ENOMEM.
+ */
+int export_plan_xlsx(const json_t *progress, const char *title, const char *tmpdir, char **out,
+                     size_t *len);
+int export_plan_pdf(const json_t *progress, const char *title, char **out, size_t *len);
+
 #endif

@@ -5,6 +5,7 @@
 #include "authz.h"
 #include "carbon.h"
 #include "db.h"
+#include "directory.h"
 #include "embed.h"
 #include "err.h"
 #include "identity.h"
@@ -231,8 +232,9 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
                          int64_t start, int64_t today, char *errbuf, size_t errlen)
 {
     struct pusher pu = {db, production, errbuf, errlen, 0};
-    struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN};
+    struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN, NULL};
     char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
+    char space[DIRECTORY_SPACE_MAX];
     json_t *made = json_object(); /* reading ids generated, for corrections */
     json_t *per_device = json_object();
     json_t *o = json_object_get(act, "office");
@@ -255,6 +257,16 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         rc = office_records(&pu, &office, json_object_get(act, "actions"), "actions", start - 10);
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "tasks"), "tasks", start - 3);
+    /* The company's directory: its criteria first, then the entries. */
+    if (rc == EP_OK)
+        rc = directory_space(db, production, space, sizeof(space));
+    if (rc == EP_OK) {
+        office.company_space = space;
+        rc = office_records(&pu, &office, json_object_get(act, "criteria"), "criteria", start - 30);
+    }
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "suppliers"), "suppliers",
+                            start - 29);
     if (rc != EP_OK)
         goto out;
     /* Each series: one reading per shooting day (weekdays) until yesterday. */
@@ -335,7 +347,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         json_t *list;
         json_object_foreach(per_device, k, list)
         {
-            struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW};
+            struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
             rc = device_owner(people, k, &a);
             if (rc != EP_OK) {
                 snprintf(errbuf, errlen, "seed.json activity: device %s has no owner", k);
@@ -372,7 +384,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         const char *col = json_string_value(json_object_get(conflict, "col"));
         const char *id = json_string_value(json_object_get(conflict, "id"));
         const char *field = json_string_value(json_object_get(conflict, "field"));
-        struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW};
+        struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
         json_t *fields;
         dev = json_string_value(json_object_get(crew, "device"));
         rc = device_owner(people, dev, &a);

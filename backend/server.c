@@ -59,6 +59,15 @@ static const struct route routes[] = {
     {"POST", "/api/v1/productions/*/devices/*/revoke", api_devices_revoke},
     {"GET", "/api/v1/productions/*/key", api_production_key},
     {"GET", "/api/v1/productions/*/audit", api_audit_list},
+    /* Directory, action library, plan exports (issue 7, api_plan.c). */
+    {"GET", "/api/v1/productions/*/directory.csv", api_directory_csv},
+    {"POST", "/api/v1/productions/*/directory/import", api_directory_import},
+    {"GET", "/api/v1/plan/library", api_plan_library},
+    {"POST", "/api/v1/productions/*/plan/from-library", api_plan_from_library},
+    {"GET", "/api/v1/productions/*/plan.csv", api_plan_csv},
+    {"GET", "/api/v1/productions/*/plan.xlsx", api_plan_xlsx},
+    {"GET", "/api/v1/productions/*/plan.pdf", api_plan_pdf},
+    {"GET", "/api/v1/productions/*/tasks/*/history", api_task_history},
 };
 
 /* How long a request waits for a free database connection before a 503: as

@@ -102,7 +102,7 @@ static int seed(struct db *db, const struct wl_config *c, char *err, size_t errl
 static int setup_records(struct db *db, const struct wl_config *c, char *err, size_t errlen)
 {
     static const char dev[] = "office-setup";
-    struct sync_actor actor = {WL_PRODUCTION, dev, NULL, "production", SYNC_ROLE_ADMIN};
+    struct sync_actor actor = {WL_PRODUCTION, dev, NULL, "production", SYNC_ROLE_ADMIN, NULL};
     struct sync_opts opts;
     struct wl_buf b = {NULL, 0, 0};
     char field[32];

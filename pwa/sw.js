@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-b38bb5f727e0';
+const VERSION = 'ecoplateau-shell-4da3deabb5dd';
 const SHELL = [
   '/',
   '/index.html',
@@ -28,8 +28,11 @@ const SHELL = [
   '/js/sync/hlc.js',
   '/js/ui/crew.js',
   '/js/ui/diag.js',
+  '/js/ui/directory.js',
+  '/js/ui/follow.js',
   '/js/ui/dom.js',
   '/js/ui/office.js',
+  '/js/ui/plan.js',
   '/js/verify.js',
   '/vendor/idb.js',
   '/icons/icon.svg',

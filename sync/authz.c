@@ -148,6 +148,16 @@ int authz_sync_read(void *ctx, const struct sync_actor *actor, const struct sync
     (void)ctx;
     if (actor == NULL || op == NULL || op->col == NULL)
         return 0;
+    if (strcmp(op->col, "profiles") == 0) {
+        /* What the eco-referent notes of each person's knowledge and
+         * appetite is theirs to use, not the crew's to read: office roles
+         * see every profile, anyone else only their own. */
+        if (actor->role == SYNC_ROLE_ADMIN || actor->role == SYNC_ROLE_ECO_REFERENT)
+            return 1;
+        if (op->fields == NULL)
+            return -1;
+        return str_eq(field_str(op->fields, "member"), actor->member_id);
+    }
     if (strcmp(op->col, "questions") != 0)
         return 1;
     switch (actor->role) {

@@ -20,7 +20,9 @@
  *   viewer               write nothing.
  * Reads: every role reads every collection of its production, except
  * "questions", which crew and department heads read only when they asked
- * them ("member" is their member id, or the op came from their device) and viewers not at all.
+ * them ("member" is their member id, or the op came from their device) and viewers not at all;
+ * and "profiles" (C6), which only admins and eco-referents read, others only their own
+ * ("member" is their member id).
  */
 #ifndef EP_AUTHZ_H
 #define EP_AUTHZ_H

@@ -4,6 +4,7 @@
 #include "err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int csv_cell(struct strbuf *b, const char *text)
@@ -52,4 +53,211 @@ int csv_end_row(struct strbuf *b)
     if (b->len > 0 && b->p[b->len - 1] == ';')
         b->len--;
     return strbuf_add(b, "\r\n", 2);
+}
+
+/* The state of one read: the row being built. */
+struct csv_reader {
+    struct strbuf cell;
+    char *cells[CSV_MAX_CELLS];
+    size_t ncells;
+};
+
+static void reader_clear_row(struct csv_reader *r)
+{
+    for (size_t i = 0; i < r->ncells; i++) {
+        free(r->cells[i]);
+        r->cells[i] = NULL;
+    }
+    r->ncells = 0;
+}
+
+/* The offset of the first byte of s (n bytes) that is not valid UTF-8 (an
+ * overlong form, a surrogate, a truncated sequence), n if there is none. */
+static size_t utf8_first_bad(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned min, cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            k = 1, min = 0x80, cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2, min = 0x800, cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3, min = 0x10000, cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + k >= n)
+            return i;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+/* The 1-based line of offset off in buf. */
+static size_t line_of(const char *buf, size_t off)
+{
+    size_t line = 1;
+
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 >= off || buf[i + 1] != '\n')))
+            line++;
+    }
+    return line;
+}
+
+/* Ends the current cell: undoes the formula guard and stores it. */
+static int reader_end_cell(struct csv_reader *r)
+{
+    char *text;
+    size_t n;
+
+    if (r->ncells == CSV_MAX_CELLS)
+        return EP_ETOOBIG;
+    text = strbuf_detach(&r->cell, &n);
+    if (text == NULL)
+        return EP_ENOMEM;
+    if (n >= 2 && text[0] == '\'' && strchr("=+-@\t\r", text[1]) != NULL)
+        memmove(text, text + 1, n); /* n bytes: the rest and its NUL */
+    r->cells[r->ncells++] = text;
+    return EP_OK;
+}
+
+static int fail_at(size_t line, size_t *err_line, char *err, size_t errlen, const char *why)
+{
+    if (err_line != NULL)
+        *err_line = line;
+    if (err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s", why);
+    return EP_EINVAL;
+}
+
+/* The separator: ';' unless the first line only has ','. */
+static char detect_separator(const char *buf, size_t len)
+{
+    int comma = 0;
+
+    for (size_t i = 0; i < len && buf[i] != '\n' && buf[i] != '\r'; i++) {
+        if (buf[i] == ';')
+            return ';';
+        if (buf[i] == ',')
+            comma = 1;
+    }
+    return comma ? ',' : ';';
+}
+
+int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_line, char *err,
+             size_t errlen)
+{
+    struct csv_reader r;
+    size_t i = 0, line = 1, row_line = 1, cell_line = 1;
+    int quoted = 0, after_quote = 0, in_row = 0, from_fn = 0;
+    char sep;
+    int rc = EP_OK;
+
+    memset(&r, 0, sizeof(r));
+    strbuf_init(&r.cell, CSV_MAX_CELL);
+    if (err_line != NULL)
+        *err_line = 0;
+    if (len >= 3 && memcmp(buf, CSV_BOM, 3) == 0)
+        i = 3;
+    {
+        size_t bad = utf8_first_bad((const unsigned char *)buf, len);
+        if (bad < len) {
+            /* Excel's plain "CSV" is Windows-1252: say which choice works. */
+            rc = fail_at(line_of(buf, bad), err_line, err, errlen,
+                         "the file is not UTF-8: save it as \"CSV UTF-8\"");
+            goto out;
+        }
+    }
+    sep = detect_separator(buf + i, len - i);
+    for (; i < len; i++) {
+        char c = buf[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < len && buf[i + 1] == '"') {
+                rc = strbuf_add(&r.cell, "\"", 1);
+                i++;
+            } else if (c == '"') {
+                quoted = 0;
+                after_quote = 1;
+            } else {
+                if (c == '\n' || (c == '\r' && (i + 1 >= len || buf[i + 1] != '\n')))
+                    line++;
+                rc = strbuf_add(&r.cell, &c, 1);
+            }
+            if (rc != EP_OK)
+                break;
+            continue;
+        }
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && i + 1 < len && buf[i + 1] == '\n')
+                i++;
+            if (in_row) {
+                rc = reader_end_cell(&r);
+                if (rc == EP_OK) {
+                    rc = fn(ctx, row_line, r.cells, r.ncells);
+                    from_fn = rc != EP_OK;
+                }
+                reader_clear_row(&r);
+                if (rc != EP_OK)
+                    break;
+            }
+            in_row = 0;
+            after_quote = 0;
+            line++;
+            continue;
+        }
+        if (!in_row) {
+            in_row = 1;
+            row_line = line;
+            cell_line = line;
+        }
+        if (c == sep) {
+            rc = reader_end_cell(&r);
+            after_quote = 0;
+            cell_line = line;
+        } else if (after_quote) {
+            rc = fail_at(line, err_line, err, errlen,
+                         "text after a closing quote: a quoted cell must end at ';' or the "
+                         "end of the line");
+        } else if (c == '"' && r.cell.len == 0) {
+            quoted = 1;
+            cell_line = line;
+        } else {
+            rc = strbuf_add(&r.cell, &c, 1);
+        }
+        if (rc != EP_OK)
+            break;
+    }
+    if (rc == EP_OK && quoted)
+        rc = fail_at(cell_line, err_line, err, errlen,
+                     "a quoted cell is never closed: a '\"' is missing");
+    if (rc == EP_OK && in_row) {
+        rc = reader_end_cell(&r);
+        if (rc == EP_OK) {
+            rc = fn(ctx, row_line, r.cells, r.ncells);
+            from_fn = rc != EP_OK;
+        }
+    }
+    if (rc == EP_ETOOBIG && !from_fn)
+        rc = fail_at(row_line, err_line, err, errlen,
+                     "a row has more than 64 cells or a cell over 8192 bytes");
+out:
+    reader_clear_row(&r);
+    strbuf_release(&r.cell);
+    return rc;
 }

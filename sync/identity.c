@@ -106,7 +106,7 @@ static json_t *col_json_int(sqlite3_stmt *st, int col)
 
 int identity_production_exists(struct db *db, const char *production_id)
 {
-    static const char sql[] = "SELECT 1 FROM production WHERE id = ?1";
+    static const char sql[] = "SELECT 1 FROM production WHERE id = ?1 AND is_company_space = 0";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 

@@ -197,6 +197,10 @@ int sync__catalog_load(struct db *db, struct sync__catalog *cat)
             rc = EP_ECORRUPT;
             goto out;
         }
+        {
+            const char *scope = json_string_value(json_object_get(c->spec, "scope"));
+            c->is_company = scope != NULL && strcmp(scope, "company") == 0;
+        }
         cat->n++;
     }
     rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);

@@ -1,6 +1,9 @@
 /* plan.c - action progress and recurring dysfunctions (see plan.h). */
 #include "plan.h"
 
+#include "csv.h"
+#include "strbuf.h"
+
 #include "db.h"
 #include "err.h"
 
@@ -124,6 +127,11 @@ static const char *ind_theme_key(struct db *db, const char *ind, char *key, size
 
 int plan_progress(struct db *db, const char *production, const char *today, json_t **out)
 {
+    static const char *const shown[][2] = {{"dept", "dept"},
+                                           {"objective", "objective"},
+                                           {"means", "means"},
+                                           {"library", "library"},
+                                           {"status", "action_status"}};
     static const char sql[] = "SELECT rid, state FROM sync_record WHERE production_id = ?1 "
                               "AND col = 'actions' AND deleted = 0 ORDER BY rid";
     char starts[11] = "", ends[11] = "";
@@ -159,6 +167,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
         json_t *pct = json_null();
         const char *status;
         int share = measure != NULL && strcmp(measure, "share") == 0;
+        json_t *item;
 
         /* Allowed as drafts, but flagged: an action nobody owns or measures. */
         if (json_string_value(json_object_get(a, "owner")) == NULL)
@@ -193,18 +202,23 @@ int plan_progress(struct db *db, const char *production, const char *today, json
             pct = json_real(round(att * 10) / 10);
             status = att >= 100 ? "atteint" : att >= 70 ? "en_bonne_voie" : "en_retard";
         }
-        json_array_append_new(
-            list, json_pack("{s:s, s:O, s:O, s:O, s:s?, s:s, s:O, s:O, s:o, s:o, s:o, s:s, s:o}",
-                            "id", (const char *)sqlite3_column_text(st, 0), "title",
-                            json_object_get(a, "title") ? json_object_get(a, "title") : json_null(),
-                            "theme",
-                            json_object_get(a, "theme") ? json_object_get(a, "theme") : json_null(),
-                            "owner",
-                            json_object_get(a, "owner") ? json_object_get(a, "owner") : json_null(),
-                            "indicator", ind, "measure", share ? "share" : "total", "baseline",
-                            jb != NULL ? jb : json_null(), "target", jt != NULL ? jt : json_null(),
-                            "current", current, "projected", projected, "attainment_pct", pct,
-                            "status", status, "draft_flags", flags));
+        item = json_pack(
+            "{s:s, s:O, s:O, s:O, s:s?, s:s, s:O, s:O, s:o, s:o, s:o, s:s, s:o}", "id",
+            (const char *)sqlite3_column_text(st, 0), "title",
+            json_object_get(a, "title") ? json_object_get(a, "title") : json_null(), "theme",
+            json_object_get(a, "theme") ? json_object_get(a, "theme") : json_null(), "owner",
+            json_object_get(a, "owner") ? json_object_get(a, "owner") : json_null(), "indicator",
+            ind, "measure", share ? "share" : "total", "baseline", jb != NULL ? jb : json_null(),
+            "target", jt != NULL ? jt : json_null(), "current", current, "projected", projected,
+            "attainment_pct", pct, "status", status, "draft_flags", flags);
+        /* What the exports and the plan editor show besides the figures. */
+        for (size_t k = 0; item != NULL && k < sizeof(shown) / sizeof(shown[0]); k++) {
+            json_t *v = json_object_get(a, shown[k][0]);
+            if (v != NULL)
+                json_object_set(item, shown[k][1], v);
+        }
+        if (item != NULL)
+            json_array_append_new(list, item);
         json_decref(a);
     }
     db_done(st);
@@ -402,4 +416,216 @@ out:
     }
     *out = json_pack("{s:o}", "dysfunctions", list);
     return *out != NULL ? EP_OK : EP_ENOMEM;
+}
+
+/* ---- library and exports ---------------------------------------------------- */
+
+static json_t *library_row(sqlite3_stmt *st)
+{
+    json_error_t err;
+    json_t *tags = json_loads((const char *)sqlite3_column_text(st, 10), 0, &err);
+
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:o}", "id",
+        (const char *)sqlite3_column_text(st, 0), "theme", (const char *)sqlite3_column_text(st, 1),
+        "dept", (const char *)sqlite3_column_text(st, 2), "title_fr",
+        (const char *)sqlite3_column_text(st, 3), "title_en",
+        (const char *)sqlite3_column_text(st, 4), "objective",
+        (const char *)sqlite3_column_text(st, 5), "means", (const char *)sqlite3_column_text(st, 6),
+        "indicator", (const char *)sqlite3_column_text(st, 7), "measure",
+        (const char *)sqlite3_column_text(st, 8), "direction",
+        (const char *)sqlite3_column_text(st, 9), "tags", tags != NULL ? tags : json_array());
+}
+
+int plan_library(struct db *db, const char *id, json_t **out)
+{
+    static const char sql[] = "SELECT id, theme, dept, title_fr, title_en, objective, means, "
+                              "indicator, measure, direction, tags FROM action_library "
+                              "WHERE ?1 IS NULL OR id = ?1 ORDER BY theme, id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *list = json_array();
+    int rc;
+
+    *out = NULL;
+    if (st == NULL || list == NULL) {
+        json_decref(list);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *row = library_row(st);
+        if (row == NULL) {
+            rc = EP_ENOMEM;
+            break;
+        }
+        json_array_append_new(list, row);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(list);
+        return rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    }
+    if (id != NULL) {
+        json_t *one = json_array_get(list, 0);
+        if (one == NULL) {
+            json_decref(list);
+            return EP_ENOTFOUND;
+        }
+        json_incref(one);
+        json_decref(list);
+        *out = one;
+        return EP_OK;
+    }
+    *out = list;
+    return EP_OK;
+}
+
+json_t *plan_action_from_library(const json_t *entry)
+{
+    json_t *f = json_pack(
+        "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "title", json_object_get(entry, "title_fr"),
+        "theme", json_object_get(entry, "theme"), "dept", json_object_get(entry, "dept"),
+        "objective", json_object_get(entry, "objective"), "means", json_object_get(entry, "means"),
+        "measure", json_object_get(entry, "measure"), "library", json_object_get(entry, "id"),
+        "status", "draft");
+    json_t *ind = json_object_get(entry, "indicator");
+
+    if (f != NULL && json_is_string(ind))
+        json_object_set(f, "indicator", ind);
+    if (f != NULL)
+        json_object_set(f, "tags", json_object_get(entry, "tags"));
+    return f;
+}
+
+static const char *const status_fr[][2] = {
+    {"atteint", "atteint"},         {"en_bonne_voie", "en bonne voie"}, {"en_retard", "en retard"},
+    {"sans_donnee", "sans donnée"}, {"brouillon", "brouillon"},
+};
+
+const char *plan_status_label(const char *status)
+{
+    for (size_t i = 0; status != NULL && i < sizeof(status_fr) / sizeof(status_fr[0]); i++) {
+        if (strcmp(status_fr[i][0], status) == 0)
+            return status_fr[i][1];
+    }
+    return status != NULL ? status : "";
+}
+
+/* A number cell, or an empty one when the figure is missing. */
+static int num_cell(struct strbuf *b, const json_t *v, int decimals)
+{
+    return json_is_number(v) ? csv_number(b, json_number_value(v), decimals) : csv_cell(b, NULL);
+}
+
+int plan_csv(const json_t *progress, char **out, size_t *len)
+{
+    static const char *const head[] = {
+        "Action",     "Thème",        "Département",     "Responsable", "Objectif",
+        "Moyens",     "Indicateur",   "Mesure initiale", "Cible",       "Mesure actuelle",
+        "Projection", "Atteinte (%)", "Statut",          "À compléter"};
+    struct strbuf b;
+    const json_t *list = json_object_get(progress, "actions");
+    size_t i;
+    json_t *a;
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    strbuf_init(&b, (size_t)16 << 20);
+    rc = strbuf_str(&b, CSV_BOM);
+    for (size_t c = 0; rc == EP_OK && c < sizeof(head) / sizeof(head[0]); c++)
+        rc = csv_cell(&b, head[c]);
+    if (rc == EP_OK)
+        rc = csv_end_row(&b);
+    json_array_foreach(list, i, a)
+    {
+        char flags[256] = "";
+        size_t k;
+        json_t *f;
+        json_array_foreach(json_object_get(a, "draft_flags"), k, f)
+        {
+            size_t used = strlen(flags);
+            snprintf(flags + used, sizeof(flags) - used, "%s%s", used > 0 ? ", " : "",
+                     json_string_value(f));
+        }
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "title")));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "theme")));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "dept")));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "owner")));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "objective")));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "means")));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_object_get(a, "indicator")));
+        if (rc == EP_OK)
+            rc = num_cell(&b, json_object_get(a, "baseline"), 2);
+        if (rc == EP_OK)
+            rc = num_cell(&b, json_object_get(a, "target"), 2);
+        if (rc == EP_OK)
+            rc = num_cell(&b, json_object_get(a, "current"), 2);
+        if (rc == EP_OK)
+            rc = num_cell(&b, json_object_get(a, "projected"), 2);
+        if (rc == EP_OK)
+            rc = num_cell(&b, json_object_get(a, "attainment_pct"), 1);
+        if (rc == EP_OK)
+            rc = csv_cell(&b, plan_status_label(json_string_value(json_object_get(a, "status"))));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, flags);
+        if (rc == EP_OK)
+            rc = csv_end_row(&b);
+    }
+    if (rc == EP_OK) {
+        *out = strbuf_detach(&b, len);
+        rc = *out != NULL ? EP_OK : EP_ENOMEM;
+    }
+    strbuf_release(&b);
+    return rc;
+}
+
+int plan_field_history(struct db *db, const char *production, const char *col, const char *rid,
+                       const char *field, json_t **out)
+{
+    static const char sql[] =
+        "SELECT v.value, v.hlc, v.dev, v.op_id, v.leaf FROM sync_version v JOIN sync_record r "
+        "ON r.col = v.col AND r.rid = v.rid WHERE v.col = ?1 AND v.rid = ?2 AND v.field = ?3 "
+        "AND r.production_id = ?4 ORDER BY v.hlc, v.dev, v.op_id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *list = json_array();
+    int rc;
+
+    *out = NULL;
+    if (st == NULL || list == NULL) {
+        json_decref(list);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, production, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_error_t err;
+        json_t *v = json_loads((const char *)sqlite3_column_text(st, 0), JSON_DECODE_ANY, &err);
+        json_t *row =
+            json_pack("{s:o, s:s, s:s, s:s, s:b}", "value", v != NULL ? v : json_null(), "hlc",
+                      (const char *)sqlite3_column_text(st, 1), "dev",
+                      (const char *)sqlite3_column_text(st, 2), "op",
+                      (const char *)sqlite3_column_text(st, 3), "leaf", sqlite3_column_int(st, 4));
+        if (row == NULL) {
+            rc = EP_ENOMEM;
+            break;
+        }
+        json_array_append_new(list, row);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(list);
+        return rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    }
+    *out = list;
+    return EP_OK;
 }

@@ -36,6 +36,35 @@ int plan_progress(struct db *db, const char *production_id, const char *today, j
  */
 int plan_dysfunctions(struct db *db, const char *production_id, const char *today, json_t **out);
 
+/*
+ * The action library (schema/0005_plan.sql): with id NULL, every entry as a
+ * new array of {"id","theme","dept","title_fr","title_en","objective",
+ * "means","indicator"|absent,"measure","direction","tags":[...]}; with an id,
+ * that entry as a new object, or EP_ENOTFOUND.
+ */
+int plan_library(struct db *db, const char *id, json_t **out);
+
+/* The fields of a new action started from library entry (borrowed): a
+ * draft the eco-referent then completes (owner, baseline, target). New
+ * object, NULL on OOM. */
+json_t *plan_action_from_library(const json_t *entry);
+
+/* The French label of a progress status ("en_retard" -> "en retard"). */
+const char *plan_status_label(const char *status);
+
+/* plan_progress()'s object (borrowed) as a CSV table (csv.h). *out owns the
+ * text (free()). Returns 0 or EP_ENOMEM / EP_ETOOBIG. */
+int plan_csv(const json_t *progress, char **out, size_t *len);
+
+/*
+ * Every version ever written to one field of a record of production, oldest
+ * first, as a new array of {"value","hlc","dev","op","leaf"}: e.g. the
+ * reassignments of a task ("assignee"). Empty when the record is another
+ * production's or absent.
+ */
+int plan_field_history(struct db *db, const char *production, const char *col, const char *rid,
+                       const char *field, json_t **out);
+
 /* Weekdays (Monday-Friday) in [from, to): the shooting days between two ISO
  * dates. Returns -1 for a malformed date. */
 long plan_weekdays(const char *from, const char *to);

@@ -55,6 +55,17 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
 {
     static const char sql[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
                               "WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+    /* With a company space: the two ordered streams merged by seq, each read
+     * through the (production_id, seq) index and cut at the page size, so a
+     * page costs the same as with one production whatever the log's size. */
+    static const char sql_space[] = "SELECT seq, body, col, rid, kind, dev FROM ("
+                                    " SELECT seq, body, col, rid, kind, dev FROM sync_op"
+                                    " WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3)"
+                                    " UNION ALL SELECT seq, body, col, rid, kind, dev FROM ("
+                                    " SELECT seq, body, col, rid, kind, dev FROM sync_op"
+                                    " WHERE production_id = ?4 AND seq > ?2 ORDER BY seq LIMIT ?3)"
+                                    " ORDER BY seq LIMIT ?3";
+    const char *space = actor->company_space;
     struct strbuf b;
     sqlite3_stmt *st = NULL;
     int64_t after = 0, last = 0;
@@ -84,12 +95,16 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     if (rc != EP_OK)
         goto out;
     last = after;
-    st = db_stmt(db, sql);
+    if (space != NULL && strcmp(space, actor->production_id) == 0)
+        space = NULL;
+    st = db_stmt(db, space != NULL ? sql_space : sql);
     if (st == NULL) {
         rc = EP_EIO;
         goto out;
     }
     sqlite3_bind_text(st, 1, actor->production_id, -1, SQLITE_STATIC);
+    if (space != NULL)
+        sqlite3_bind_text(st, 4, space, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, after);
     sqlite3_bind_int(st, 3, limit + 1); /* one more tells whether there is more */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

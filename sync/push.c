@@ -220,6 +220,10 @@ static int apply_one(struct db *db, const struct push_job *job, struct prepared 
 
     if (!p->ok)
         return EP_OK;
+    /* Company records live in the company's space, whichever of its
+     * productions pushed them (docs/sync-protocol.md, "Company scope"). */
+    if (p->coll->is_company && job->actor->company_space != NULL)
+        in.production_id = job->actor->company_space;
     rc = sync__apply(db, &in, &p->op, &p->status, &p->seq, &p->v);
     if (rc == EP_OK && p->status == SYNC__APPLIED && p->op.hlc > *max_hlc)
         *max_hlc = p->op.hlc;

@@ -72,6 +72,11 @@ struct sync_actor {
     const char *member_id;     /* the person; may be NULL for the server itself */
     const char *department;    /* e.g. "regie"; may be NULL */
     enum sync_role role;
+    /* The production row holding the company's shared records ("co:<company
+     * id>"): ops on a collection whose spec says "scope": "company" are
+     * stored there, and a pull also returns that space's ops. NULL keeps
+     * everything in production_id (single-production replicas, tests). */
+    const char *company_space;
 };
 
 /* One op as the engine sees it once decoded. Borrowed from the JSON. */

@@ -40,7 +40,8 @@ int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v);
 struct sync__collection {
     char name[33];
     int is_fact;
-    json_t *spec; /* owned */
+    int is_company; /* spec "scope": "company": shared by the company's productions */
+    json_t *spec;   /* owned */
 };
 
 struct sync__catalog {

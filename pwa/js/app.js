@@ -7,6 +7,9 @@ import { SyncClient } from './sync/client.js';
 import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
 import * as diag from './ui/diag.js';
+import * as directory from './ui/directory.js';
+import * as plan from './ui/plan.js';
+import * as follow from './ui/follow.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -27,6 +30,9 @@ const routes = {
   diagnostic: diag.hub,
   'diagnostic-c1': diag.company,
   'diagnostic-c2': diag.project,
+  annuaire: directory.directory,
+  plan: plan.plan,
+  suivi: follow.follow,
 };
 
 function go(path) {
@@ -69,10 +75,9 @@ function home() {
 function navFor(identity, current) {
   let items = [];
   if (identity?.kind === 'device') {
-    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['reglages', 'nav.settings']];
+    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
-    items.splice(3, 0, ['diagnostic', 'nav.diagnostic']);
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;
@@ -199,7 +204,7 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan'].includes(path) && !document.querySelector('dialog[open]')) route();
   });
   await client.load();
   await office.refreshSession(ctx);

@@ -58,6 +58,6 @@ for round in 1 2; do
   grep -q '"event":"server.stop","msg":"stopped cleanly"' "$tmp/log" || fail "clean stop logged"
   grep -q '"level":"info","event":"server.start"' "$tmp/log" || fail "structured log lines"
 done
-[ "$(sqlite3 "$tmp/d/ecoplateau.db" 'SELECT count(*) FROM production')" = 1 ] || fail "seeded once"
+[ "$(sqlite3 "$tmp/d/ecoplateau.db" 'SELECT count(*) FROM production WHERE is_company_space = 0')" = 1 ] || fail "seeded once"
 [ "$(sqlite3 "$tmp/d/ecoplateau.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity"
 echo "test_cli: all passed"

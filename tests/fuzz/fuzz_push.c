@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     device = json_string_value(json_object_get(push, "device"));
     {
-        struct sync_actor actor = {"p1", device, "m", "regie", SYNC_ROLE_ADMIN};
+        struct sync_actor actor = {"p1", device, "m", "regie", SYNC_ROLE_ADMIN, NULL};
         struct sync_opts opts = {.now_ms = INT64_C(1790000000000), .authorize = NULL};
         rc = sync_push(db, &opts, &actor, push, &acks, NULL);
         if (rc == EP_OK && json_array_size(acks) != json_array_size(json_object_get(push, "ops")))

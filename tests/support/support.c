@@ -232,7 +232,7 @@ static long office_ops;
 json_t *support_office_op(struct db *db, const char *col, const char *id, const char *kind,
                           const char *fields)
 {
-    static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ADMIN};
+    static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ADMIN, NULL};
     struct sync_opts opts = {.now_ms = INT64_C(1790000000000), .validate = carbon_validate_op};
     char hlc[SYNC_HLC_LEN + 1], opid[32];
     json_error_t err;

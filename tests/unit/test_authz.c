@@ -159,7 +159,7 @@ static void sync_matrix(void **state)
         op.dev = "d-me";
         op.fields = fields;
         for (size_t r = 0; r < 5; r++) {
-            struct sync_actor actor = {"p1", "d-me", "m-me", "image", roles[r]};
+            struct sync_actor actor = {"p1", "d-me", "m-me", "image", roles[r], NULL};
             char reason[160] = "";
             int rc = authz_sync_op(NULL, &actor, &op, k->is_fact, current, reason, sizeof(reason));
             if ((rc == EP_OK) != (k->expect[r] == A))
@@ -191,7 +191,7 @@ static void sync_refuses_without_actor(void **state)
 /* Corrections and voids are judged against the reading they supersede. */
 static void corrections_and_voids_follow_the_target(void **state)
 {
-    struct sync_actor crew = {"p1", "dev", "m-crew", "regie", SYNC_ROLE_CREW};
+    struct sync_actor crew = {"p1", "dev", "m-crew", "regie", SYNC_ROLE_CREW, NULL};
     struct sync_op op;
     char reason[128];
     json_t *fields = json_pack("{s:b, s:s}", "void", 1, "supersedes", "r1");
@@ -246,7 +246,7 @@ static void read_filter(void **state)
         op.dev = cases[c].dev;
         op.fields = fields;
         for (size_t r = 0; r < 5; r++) {
-            struct sync_actor actor = {"p1", "d-me", "m-me", "image", roles[r]};
+            struct sync_actor actor = {"p1", "d-me", "m-me", "image", roles[r], NULL};
             if (authz_sync_read(NULL, &actor, &op) != cases[c].expect[r])
                 fail_msg("read %s %s as %s", cases[c].col, cases[c].fields, role_names[r]);
         }

@@ -155,7 +155,7 @@ static void add_fact(struct sim *s, struct device *d)
 static void do_push(struct sim *s, struct device *d, int lossless)
 {
     struct sync_opts opts = {.now_ms = s->now_ms, .authorize = NULL};
-    struct sync_actor a = {"p1", d->id, "m", "regie", SYNC_ROLE_CREW};
+    struct sync_actor a = {"p1", d->id, "m", "regie", SYNC_ROLE_CREW, NULL};
     size_t n = json_array_size(d->outbox);
     size_t batch = n < 50 ? n : 50;
     json_t *ops = json_array(), *body, *acks = NULL;
@@ -200,7 +200,7 @@ static void do_pull(struct sim *s, struct device *d, int lossless)
         size_t len = 0;
         json_error_t jerr;
         json_t *page;
-        struct sync_actor a = {"p1", d->id, "m", "regie", SYNC_ROLE_CREW};
+        struct sync_actor a = {"p1", d->id, "m", "regie", SYNC_ROLE_CREW, NULL};
         uint64_t h = 0;
         int more;
 

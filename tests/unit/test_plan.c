@@ -174,12 +174,97 @@ static void recurring_dysfunctions(void **state)
     assert_int_equal(plan_dysfunctions(db, "p1", "not-a-date", &d), EP_EINVAL);
 }
 
+/* Every library action serves at least one AFNOR SPEC 2308 chapter and one
+ * Ecoprod post, among those the sources name, and measures an indicator of
+ * the catalogue when it names one; started, it is a draft naming its origin. */
+static void library_is_tagged_and_consistent(void **state)
+{
+    static const char *const known[] = {
+        "afnor:governance",  "afnor:energy_mobility", "afnor:purchasing_food_waste",
+        "afnor:digital",     "afnor:biodiversity",    "afnor:inclusion",
+        "afnor:training",    "ecoprod:commitment",    "ecoprod:editorial",
+        "ecoprod:offices",   "ecoprod:locations",     "ecoprod:sets",
+        "ecoprod:hmc",       "ecoprod:travel",        "ecoprod:regie",
+        "ecoprod:technical", "ecoprod:postproduction"};
+    json_t *lib = NULL, *one = NULL, *f;
+    size_t i, k;
+    json_t *e, *tag;
+    (void)state;
+    assert_int_equal(plan_library(db, NULL, &lib), EP_OK);
+    assert_true(json_array_size(lib) >= 10);
+    json_array_foreach(lib, i, e)
+    {
+        int afnor = 0, ecoprod = 0;
+        const char *ind = json_string_value(json_object_get(e, "indicator"));
+        json_array_foreach(json_object_get(e, "tags"), k, tag)
+        {
+            const char *t = json_string_value(tag);
+            int found = 0;
+            for (size_t n = 0; n < sizeof(known) / sizeof(known[0]); n++)
+                found |= strcmp(t, known[n]) == 0;
+            if (!found)
+                fail_msg("%s: unknown tag %s", json_string_value(json_object_get(e, "id")), t);
+            afnor |= strncmp(t, "afnor:", 6) == 0;
+            ecoprod |= strncmp(t, "ecoprod:", 8) == 0;
+        }
+        if (!afnor || !ecoprod)
+            fail_msg("%s: needs an AFNOR and an Ecoprod tag",
+                     json_string_value(json_object_get(e, "id")));
+        if (ind != NULL) {
+            sqlite3_stmt *st = NULL;
+            assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+                                                "SELECT 1 FROM indicator WHERE id = ?1", -1, &st,
+                                                NULL),
+                             SQLITE_OK);
+            sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_ROW)
+                fail_msg("%s: indicator %s is not in the catalogue",
+                         json_string_value(json_object_get(e, "id")), ind);
+            sqlite3_finalize(st);
+        }
+    }
+    json_decref(lib);
+    assert_int_equal(plan_library(db, "lib-nope", &one), EP_ENOTFOUND);
+    assert_int_equal(plan_library(db, "lib-veggie-meal", &one), EP_OK);
+    f = plan_action_from_library(one);
+    assert_string_equal(json_string_value(json_object_get(f, "status")), "draft");
+    assert_string_equal(json_string_value(json_object_get(f, "library")), "lib-veggie-meal");
+    assert_string_equal(json_string_value(json_object_get(f, "indicator")), "meals_vegetarian");
+    assert_string_equal(json_string_value(json_object_get(f, "measure")), "share");
+    json_decref(f);
+    json_decref(one);
+}
+
+/* The plan's CSV: BOM, ';', CRLF, a missing figure left empty (not 0), a
+ * title that looks like a formula guarded. */
+static void plan_csv_for_french_excel(void **state)
+{
+    json_t *p = json_loads("{\"actions\":[{\"title\":\"=1+1\",\"theme\":\"food\",\"baseline\":0.1,"
+                           "\"target\":0.25,\"current\":null,\"attainment_pct\":null,"
+                           "\"status\":\"sans_donnee\",\"draft_flags\":[]}]}",
+                           0, NULL);
+    char *csv = NULL;
+    size_t len = 0;
+    (void)state;
+    assert_non_null(p);
+    assert_int_equal(plan_csv(p, &csv, &len), EP_OK);
+    assert_memory_equal(csv,
+                        "\xEF\xBB\xBF"
+                        "Action;",
+                        10);
+    assert_non_null(strstr(csv, "\r\n'=1+1;food;;;;;;0,10;0,25;;;;sans donnée;\r\n"));
+    free(csv);
+    json_decref(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(weekdays),
         cmocka_unit_test(progress_by_hand),
         cmocka_unit_test(recurring_dysfunctions),
+        cmocka_unit_test(library_is_tagged_and_consistent),
+        cmocka_unit_test(plan_csv_for_french_excel),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -44,10 +44,11 @@ static int teardown(void **state)
     return 0;
 }
 
-static const struct sync_actor crew_a = {"p1", "dev-a", "m-a", "regie", SYNC_ROLE_CREW};
-static const struct sync_actor crew_b = {"p1", "dev-b", "m-b", "regie", SYNC_ROLE_CREW};
-static const struct sync_actor other_prod = {"p2", "dev-z", "m-z", "regie", SYNC_ROLE_ADMIN};
-static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ECO_REFERENT};
+static const struct sync_actor crew_a = {"p1", "dev-a", "m-a", "regie", SYNC_ROLE_CREW, NULL};
+static const struct sync_actor crew_b = {"p1", "dev-b", "m-b", "regie", SYNC_ROLE_CREW, NULL};
+static const struct sync_actor other_prod = {"p2", "dev-z", "m-z", "regie", SYNC_ROLE_ADMIN, NULL};
+static const struct sync_actor office = {"p1", "office-1", "m-o", NULL, SYNC_ROLE_ECO_REFERENT,
+                                         NULL};
 
 static json_t *mkop(const char *id, const char *col, const char *rid, const char *kind, int64_t ms,
                     const char *dev, const char *fields, const char *base)
@@ -516,7 +517,7 @@ static void *group_pusher(void *p)
     struct pusher_arg *a = p;
     struct db *db = NULL;
     char dev[16], err[128];
-    struct sync_actor actor = {"p1", NULL, "m-a", "regie", SYNC_ROLE_CREW};
+    struct sync_actor actor = {"p1", NULL, "m-a", "regie", SYNC_ROLE_CREW, NULL};
     struct sync_opts opts = {.now_ms = NOW_MS, .group = a->group};
 
     snprintf(dev, sizeof(dev), "dev-g%d", a->t);

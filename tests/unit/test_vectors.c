@@ -77,7 +77,7 @@ static void push_order(json_t *ops, const int *order, size_t n)
         for (size_t i = 0; i < n; i++) {
             json_t *op = json_array_get(ops, (size_t)order[i]);
             const char *dev = json_string_value(json_object_get(op, "dev"));
-            struct sync_actor a = {"p1", dev, "m", NULL, SYNC_ROLE_ADMIN};
+            struct sync_actor a = {"p1", dev, "m", NULL, SYNC_ROLE_ADMIN, NULL};
             json_t *body = json_pack("{s:i, s:s, s:[O]}", "schema", 1, "device", dev, "ops", op);
             json_t *acks = NULL;
             const char *status;
