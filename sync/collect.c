@@ -65,9 +65,10 @@ static void civil_from_days(long z, long *y, long *m, long *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-int collect_day(const char *s, long *out)
+int collect_day(const char *iso, long *out)
 {
-    long y, m, d, day, yy, mm, dd;
+    const char *s = iso;
+    long y = 0, m = 0, d = 0, day, yy = 0, mm = 0, dd = 0;
 
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) != EP_OK ||
         digits(s + 5, 2, &m) != EP_OK || digits(s + 8, 2, &d) != EP_OK || m < 1 || m > 12 ||
@@ -108,7 +109,7 @@ enum collect_freq collect_default_frequency(const char *kind, const char *starts
     days = b - a + 1;
     if (days <= 21) /* a commercial, a short: every day counts */
         return COLLECT_DAILY;
-    if (days <= 26 * 7) /* a feature or a documentary shoot */
+    if (days <= 26L * 7) /* a feature or a documentary shoot */
         return COLLECT_WEEKLY;
     return COLLECT_MONTHLY;
 }
@@ -264,6 +265,7 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
     int rc;
 
     *out = NULL;
+    memset(p, 0, sizeof(*p));
     if (active == NULL || rows == NULL || items == NULL) {
         rc = EP_ENOMEM;
         goto out;

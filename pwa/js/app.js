@@ -6,6 +6,8 @@ import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
 import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
+import * as collect from './ui/collect.js';
+import * as charts from './ui/charts.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -23,6 +25,10 @@ const routes = {
   bureau: office.home,
   tableau: office.dashboard,
   telephones: office.phones,
+  // Collection schedule, guides and footprint charts (issue 6).
+  collecte: collect.office,
+  guide: collect.guide,
+  bilan: charts.footprint,
 };
 
 function go(path) {
@@ -67,7 +73,7 @@ function navFor(identity, current) {
   if (identity?.kind === 'device') {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;
