@@ -268,6 +268,22 @@ static void phones_read_their_reminders_and_cannot_edit(void **state)
     json_decref(j);
     support_resp_free(&r);
 
+    /* The footprint and the comparison say how complete the collection is. */
+    office_req("GET", "/api/v1/productions/p1/footprint", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_true(json_is_integer(json_object_get(json_object_get(j, "collection"), "expected")));
+    assert_true(json_integer_value(json_object_get(json_object_get(j, "collection"), "reported")) >=
+                2);
+    json_decref(j);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/footprint/compare", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_non_null(json_object_get(json_object_get(j, "collection"), "ratio"));
+    json_decref(j);
+    support_resp_free(&r);
+
     /* Nobody reads another production's schedule. */
     support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p2/schedule", NULL, NULL, -1,
                           &r);

@@ -109,7 +109,7 @@ export async function footprint(ctx) {
   try {
     cmp = await request(id, 'GET', `${prod}/footprint/compare`);
     progress = (await request(id, 'GET', `${prod}/plan/progress`).catch(() => ({ actions: [] }))).actions || [];
-    completeness = (await request(id, 'GET', `${prod}/collect/missing`).catch(() => null))?.completeness || null;
+    completeness = cmp.collection || null;
   } catch (e) {
     error = e instanceof NetworkError ? t('chart.offline') : e.message;
   }
