@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-5a5f196a97ad';
+const VERSION = 'ecoplateau-shell-c034b58fd711';
 const SHELL = [
   '/',
   '/index.html',

@@ -56,19 +56,27 @@ function periodText(freq, p) {
 }
 
 // ---- crew: reminders on "my day" -------------------------------------------------
-// The person's schedule, refreshed when online, kept for offline days.
+// The person's schedule, kept for offline days. The kept copy shows at once
+// (a slow network never holds "my day" back); a fresh one is fetched at most
+// once a minute and redraws my day if it changed. The first time, we wait.
+let lastFetch = 0;
 async function mine(ctx) {
   const id = ctx.client.identity;
-  if (navigator.onLine) {
-    try {
-      const res = await request(id, 'GET', `${prodPath(id)}/collect/mine`, { query: { today: today() }, timeoutMs: 8000 });
+  const kept = await store.getMeta('collectMine', null);
+  if (!navigator.onLine || Date.now() - lastFetch < 60000) return kept;
+  lastFetch = Date.now();
+  const fresh = request(id, 'GET', `${prodPath(id)}/collect/mine`, { query: { today: today() }, timeoutMs: 8000 })
+    .then(async (res) => {
       await store.setMeta('collectMine', res);
       return res;
-    } catch {
-      /* offline after all, or an older server: use the copy */
-    }
-  }
-  return store.getMeta('collectMine', null);
+    })
+    .catch(() => null); // offline after all, or an older server: keep the copy
+  if (!kept) return (await fresh) || null;
+  fresh.then((res) => {
+    // Only my day is redrawn: another screen may hold a form being typed.
+    if (res && JSON.stringify(res) !== JSON.stringify(kept) && location.hash.startsWith('#/jour')) ctx.rerender();
+  });
+  return kept;
 }
 
 // What the person has to record: [{item, period, overdue:[periods]}], due first.
