@@ -14,3 +14,16 @@ CREATE TABLE collect_schedule (
     updated_by    TEXT,                          -- member id of the office user
     PRIMARY KEY (production_id, indicator)
 ) STRICT;
+
+-- What is missing asks, per scheduled item and period, "is there a current
+-- reading of this indicator and department dated in [from, to]?": one range
+-- seek in this index (the day is the first ten characters of "at", which may
+-- carry a time). Without it, 1,000,000 readings took 6 s to check; with it,
+-- under 10 ms. The value comes last so that the footprint's GROUP BY, which
+-- the planner may now answer from this index rather than reading_totals
+-- (0004), still finds every column here: without it the footprint went
+-- from 0.5 s to 6 s.
+CREATE INDEX reading_days ON sync_fact (production_id, json_extract(fields, '$.indicator'),
+    json_extract(fields, '$.dept'), substr(json_extract(fields, '$.at'), 1, 10),
+    json_extract(fields, '$.value'))
+    WHERE col = 'readings' AND superseded = 0 AND void = 0;

@@ -203,17 +203,21 @@ static int load_production(struct db *db, const char *production_id, struct prod
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
 
-/* Indicators the production already works with: estimated, planned, read. */
+/* Indicators the production already works with: estimated, planned, read.
+ * Readings are asked indicator by indicator with a bound value, one index
+ * seek each: a DISTINCT, or an EXISTS correlated on the catalogue, walked
+ * every reading instead (seconds over a million). */
 static int active_indicators(struct db *db, const char *production_id, json_t *set)
 {
-    static const char sql[] =
-        "SELECT json_extract(state, '$.indicator') FROM sync_record WHERE production_id = ?1 "
-        "AND col IN ('estimates', 'actions') AND deleted = 0 "
-        "AND json_extract(state, '$.indicator') IS NOT NULL "
-        "UNION SELECT json_extract(fields, '$.indicator') FROM sync_fact WHERE production_id = ?1 "
-        "AND col = 'readings' AND superseded = 0 AND void = 0 "
-        "AND json_extract(fields, '$.indicator') IS NOT NULL";
-    sqlite3_stmt *st = db_stmt(db, sql);
+    static const char planned[] =
+        "SELECT DISTINCT json_extract(state, '$.indicator') FROM sync_record "
+        "WHERE production_id = ?1 AND col IN ('estimates', 'actions') AND deleted = 0 "
+        "AND json_extract(state, '$.indicator') IS NOT NULL";
+    static const char ids[] = "SELECT id FROM indicator";
+    static const char read[] =
+        "SELECT 1 FROM sync_fact WHERE production_id = ?1 AND col = 'readings' "
+        "AND superseded = 0 AND void = 0 AND json_extract(fields, '$.indicator') = ?2 LIMIT 1";
+    sqlite3_stmt *st = db_stmt(db, planned), *one;
     int rc;
 
     if (st == NULL)
@@ -223,6 +227,30 @@ static int active_indicators(struct db *db, const char *production_id, json_t *s
         if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
             json_object_set_new(set, (const char *)sqlite3_column_text(st, 0), json_true());
     }
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_map_rc(rc);
+    st = db_stmt(db, ids);
+    one = db_stmt(db, read);
+    if (st == NULL || one == NULL) {
+        db_done(st);
+        return EP_EIO;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int hit;
+        sqlite3_bind_text(one, 1, production_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(one, 2, id, -1, SQLITE_STATIC);
+        hit = sqlite3_step(one);
+        sqlite3_reset(one);
+        if (hit == SQLITE_ROW)
+            json_object_set_new(set, id, json_true());
+        else if (hit != SQLITE_DONE) {
+            rc = hit;
+            break;
+        }
+    }
+    db_done(one);
     db_done(st);
     return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
@@ -453,62 +481,34 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
 
 /* ---- what is missing ---------------------------------------------------------- */
 
-struct days {
-    long *v;
-    size_t n, cap;
-};
-
-/* The distinct days (sorted) of current readings of (indicator, dept). */
-static int reading_days(struct db *db, const char *production_id, const char *indicator,
-                        const char *dept, struct days *d)
+/* Whether a current reading of (indicator, dept) is dated in p: one range
+ * seek in index reading_days (0005_collect.sql), whose expressions these are. */
+static int covered(struct db *db, const char *production_id, const char *indicator,
+                   const char *dept, const struct collect_period *p, int *ok)
 {
     static const char sql[] =
-        "SELECT DISTINCT substr(json_extract(fields, '$.at'), 1, 10) FROM sync_fact "
-        "WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 AND void = 0 "
-        "AND json_extract(fields, '$.indicator') = ?2 AND json_extract(fields, '$.dept') = ?3 "
-        "ORDER BY 1";
+        "SELECT 1 FROM sync_fact WHERE production_id = ?1 AND col = 'readings' "
+        "AND superseded = 0 AND void = 0 AND json_extract(fields, '$.indicator') = ?2 "
+        "AND json_extract(fields, '$.dept') = ?3 "
+        "AND substr(json_extract(fields, '$.at'), 1, 10) BETWEEN ?4 AND ?5 LIMIT 1";
     sqlite3_stmt *st = db_stmt(db, sql);
+    char from[11], to[11];
     int rc;
 
-    d->n = 0;
+    *ok = 0;
     if (st == NULL)
         return EP_EIO;
+    collect_iso(p->from, from);
+    collect_iso(p->to, to);
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, dept, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long day;
-        /* A reading whose date cannot be read covers no period. */
-        if (collect_day((const char *)sqlite3_column_text(st, 0), &day) != EP_OK)
-            continue;
-        if (d->n == d->cap) {
-            size_t ncap = d->cap == 0 ? 64 : d->cap * 2;
-            long *nv = realloc(d->v, ncap * sizeof(*nv));
-            if (nv == NULL) {
-                rc = EP_ENOMEM;
-                break;
-            }
-            d->v = nv;
-            d->cap = ncap;
-        }
-        d->v[d->n++] = day;
-    }
+    sqlite3_bind_text(st, 4, from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, to, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    *ok = rc == SQLITE_ROW;
     db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
-}
-
-/* Whether a sorted list of days holds one in [from, to]. */
-static int covered(const struct days *d, long from, long to)
-{
-    size_t lo = 0, hi = d->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (d->v[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < d->n && d->v[lo] <= to;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
 
 static json_t *period_json(const struct collect_period *p)
@@ -522,7 +522,7 @@ static json_t *period_json(const struct collect_period *p)
 /* Fills item (a schedule item) with its periods, reported count, missing
  * periods and the current one; adds to the totals. */
 static int item_status(struct db *db, const char *production_id, json_t *item, long start, long end,
-                       long today, struct days *d, json_int_t *expected, json_int_t *reported)
+                       long today, json_int_t *expected, json_int_t *reported)
 {
     enum collect_freq f = COLLECT_NONE;
     struct collect_period *p = NULL;
@@ -533,11 +533,12 @@ static int item_status(struct db *db, const char *production_id, json_t *item, l
 
     (void)collect_freq_parse(json_string_value(json_object_get(item, "frequency")), &f);
     rc = missing == NULL ? EP_ENOMEM : collect_periods(f, start, end, today, &p, &n);
-    if (rc == EP_OK && n > 0)
-        rc = reading_days(db, production_id, json_string_value(json_object_get(item, "indicator")),
-                          json_string_value(json_object_get(item, "dept")), d);
     for (size_t i = 0; rc == EP_OK && i < n; i++) {
-        int ok = covered(d, p[i].from, p[i].to);
+        int ok = 0;
+        rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
+                     json_string_value(json_object_get(item, "dept")), &p[i], &ok);
+        if (rc != EP_OK)
+            break;
         if (p[i].to < today) {
             (*expected)++;
             done += ok;
@@ -566,7 +567,6 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                     const char *member_id, const char *dept, json_t **out)
 {
     struct prod p;
-    struct days d = {NULL, 0, 0};
     json_t *sched = NULL, *items, *kept = json_array();
     json_int_t expected = 0, reported = 0;
     long t, start = 0, end = -1;
@@ -600,7 +600,7 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                         : strcmp(json_string_value(json_object_get(item, "dept")), dept) == 0))
             continue;
         if (dated)
-            rc = item_status(db, production_id, item, start, end, t, &d, &expected, &reported);
+            rc = item_status(db, production_id, item, start, end, t, &expected, &reported);
         else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
                  json_object_set_new(item, "reported", json_integer(0)) != 0 ||
                  json_object_set_new(item, "missing", json_array()) != 0 ||
@@ -624,7 +624,6 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
 out:
     db_rollback(db);
-    free(d.v);
     json_decref(sched);
     json_decref(kept);
     return rc;
