@@ -133,6 +133,10 @@ int api_schedule_put(struct http_req *r)
                             strcmp(field, "dept") == 0
                                 ? "dept must be a department name of 1 to 32 characters"
                                 : "member_id is not a member of this production");
+    else if (rc == EP_ECONFLICT)
+        status = http_error(r, 400, "invalid_request", "dept",
+                            "dept must be the department of member_id: crew record readings "
+                            "for their own department only");
     else if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "cannot save: %s",
                             ep_strerror(rc));

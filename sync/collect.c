@@ -382,10 +382,15 @@ static int indicator_exists(struct db *db, const char *indicator)
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
 
-static int member_in_production(struct db *db, const char *production_id, const char *member_id)
+/* EP_OK when member_id is a current member of the production in dept;
+ * EP_EINVAL when not on the production; EP_ECONFLICT when in another
+ * department: crew add readings of their own department only (sync/authz.h),
+ * so they could never fulfil the line. */
+static int member_in_production(struct db *db, const char *production_id, const char *member_id,
+                                const char *dept)
 {
-    static const char sql[] =
-        "SELECT 1 FROM member WHERE id = ?1 AND production_id = ?2 AND removed_at IS NULL";
+    static const char sql[] = "SELECT department FROM member WHERE id = ?1 AND production_id = ?2 "
+                              "AND removed_at IS NULL";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
@@ -394,8 +399,12 @@ static int member_in_production(struct db *db, const char *production_id, const 
     sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, production_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = strcmp((const char *)sqlite3_column_text(st, 0), dept) == 0 ? EP_OK : EP_ECONFLICT;
+    else
+        rc = rc == SQLITE_DONE ? EP_EINVAL : db_map_rc(rc);
     db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_EINVAL : db_map_rc(rc);
+    return rc;
 }
 
 int collect_set(struct db *db, const char *production_id, const char *indicator,
@@ -423,9 +432,11 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
     if (rc == EP_ENOTFOUND)
         *field = "indicator";
     if (rc == EP_OK && member_id != NULL) {
-        rc = member_in_production(db, production_id, member_id);
+        rc = member_in_production(db, production_id, member_id, dept);
         if (rc == EP_EINVAL)
             *field = "member_id";
+        if (rc == EP_ECONFLICT)
+            *field = "dept";
     }
     if (rc != EP_OK)
         goto out;

@@ -83,8 +83,10 @@ int collect_schedule(struct db *db, const char *production_id, json_t **out);
 
 /*
  * Sets the office's row for one indicator. member_id may be NULL (anyone in
- * dept). On EP_EINVAL / EP_ENOTFOUND, *field names the culprit ("indicator",
- * "member_id"). Writes in its own transaction.
+ * dept); otherwise it must be a current member of the production whose
+ * department is dept (EP_ECONFLICT: crew record their own department only).
+ * On EP_EINVAL / EP_ENOTFOUND / EP_ECONFLICT, *field names the culprit
+ * ("indicator", "member_id", "dept"). Writes in its own transaction.
  */
 int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,

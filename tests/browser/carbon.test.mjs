@@ -91,6 +91,11 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   const item = s.json.items.find((x) => x.indicator === 'van_km');
   assert.equal(item?.frequency, 'daily');
   assert.equal(item?.source, 'office');
+  // Naming a person sets the line's department to theirs.
+  const grid = 'Électricité du réseau';
+  assert.equal(await page.getByLabel(`Département : ${grid}`).inputValue(), 'image');
+  await page.getByLabel(`Qui relève : ${grid}`).selectOption('m-sofia');
+  assert.equal(await page.getByLabel(`Département : ${grid}`).inputValue(), 'regie');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -192,6 +192,11 @@ static void bad_input_is_refused_clearly(void **state)
                "{\"frequency\":\"daily\",\"dept\":\"regie\",\"member_id\":\"m-ghost\"}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "member_id");
     support_resp_free(&r);
+    /* Chloé (catering) cannot be given the régie's van. */
+    office_req("PUT", "/api/v1/productions/p1/schedule/van_km",
+               "{\"frequency\":\"daily\",\"dept\":\"regie\",\"member_id\":\"m-cook\"}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "dept");
+    support_resp_free(&r);
     office_req("PUT", "/api/v1/productions/p1/schedule/van_km", "{\"frequency\":", &r);
     support_assert_error(&r, 400, "malformed_json");
     support_resp_free(&r);

@@ -324,6 +324,11 @@ static void office_overrides_and_persons(void **state)
         collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-other", "m-o", 1, &field),
         EP_EINVAL);
     assert_string_equal(field, "member_id");
+    /* Chloé is a caterer: she cannot record the régie's readings. */
+    assert_int_equal(
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-cook", "m-o", 1, &field),
+        EP_ECONFLICT);
+    assert_string_equal(field, "dept");
     assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_DAILY, "", NULL, "m-o", 1, &field),
                      EP_EINVAL);
     assert_string_equal(field, "dept");

@@ -238,6 +238,13 @@ export async function office(ctx) {
     const freq = select(`${t('collect.frequency')} : ${name}`, x.frequency, FREQS.map((f) => [f, t('freq.' + f)]));
     const dept = select(`${t('dash.dept')} : ${name}`, x.dept, [...new Set([...DEPTS, x.dept])].map((d) => [d, deptName(d)]));
     const member = select(`${t('collect.who')} : ${name}`, x.member_id || '', memberOpts);
+    // A named person records for their own department (the server insists).
+    member.addEventListener('change', () => {
+      const m = members.find((y) => y.id === member.value);
+      if (!m) return;
+      if (![...dept.options].some((o) => o.value === m.department)) dept.append(h('option', { value: m.department }, deptName(m.department)));
+      dept.value = m.department;
+    });
     return h('tr', {},
       h('th', { scope: 'row' }, name, x.source === 'office' ? h('span', { class: 'meta' }, ` (${t('collect.source.office')})`) : null),
       h('td', {}, freq), h('td', {}, dept), h('td', {}, member),
