@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-b5e0dbd33e2b';
+const VERSION = 'ecoplateau-shell-04411f88bb62';
 const SHELL = [
   '/',
   '/index.html',

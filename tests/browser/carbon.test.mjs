@@ -68,6 +68,9 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   assert.match(await cat.locator('tbody tr').filter({ hasText: 'Transport' }).textContent(), /kgCO2e.*kgCO2e/);
   // The weekly bars: one row per week with readings, in kgCO2e.
   assert.match(await page.locator('svg[data-testid="chart-week"] + div tbody').textContent(), /semaine du \d{4}-\d{2}-\d{2}/);
+  // ...beside the provisional spread over the production's weeks.
+  assert.deepEqual(await page.locator('svg[data-testid="chart-week"] + div thead th').allTextContents(),
+    ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)']);
   await page.getByText(/Complétude de la collecte/).waitFor();
   await checkA11y(page, 'footprint charts');
   await shot(page, 'office-10-footprint-charts');

@@ -7,6 +7,7 @@ import { t, num } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h } from './dom.js';
 import { request, NetworkError } from '../api.js';
+import { today } from '../indicators.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 // Final: the project's green; provisional: a brown, both >= 4.5:1 on white.
@@ -90,6 +91,21 @@ export function weekly(replica) {
   return [...weeks.entries()].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
+// Every week of the production up to today (Monday dates), so a week without
+// readings shows as "no data", never as a zero bar.
+export function productionWeeks(starts, ends, todayIso) {
+  const first = starts ? weekOf(starts) : null;
+  const last = weekOf([ends, todayIso].filter(Boolean).sort()[0] || '');
+  const out = [];
+  if (!first || !last) return out;
+  for (let d = new Date(`${first}T00:00:00Z`); out.length < 520; d.setUTCDate(d.getUTCDate() + 7)) {
+    const w = d.toISOString().slice(0, 10);
+    if (w > last) break;
+    out.push(w);
+  }
+  return out;
+}
+
 function catLabel(c) {
   return t('cat.' + c) !== 'cat.' + c ? t('cat.' + c) : c;
 }
@@ -105,11 +121,13 @@ export async function footprint(ctx) {
   let cmp = null;
   let progress = [];
   let completeness = null;
+  let sched = null;
   let error = '';
   try {
     cmp = await request(id, 'GET', `${prod}/footprint/compare`);
     progress = (await request(id, 'GET', `${prod}/plan/progress`).catch(() => ({ actions: [] }))).actions || [];
     completeness = cmp.collection || null;
+    sched = await request(id, 'GET', `${prod}/schedule`).catch(() => null);
   } catch (e) {
     error = e instanceof NetworkError ? t('chart.offline') : e.message;
   }
@@ -133,10 +151,18 @@ export async function footprint(ctx) {
   } else {
     parts.push(h('p', { class: 'bad' }, error));
   }
-  const weeks = weekly(ctx.client.replica);
+  // Per week: the readings' kgCO2e, beside the provisional spread evenly
+  // over the production's weeks (the estimates carry no dates).
+  const byWeek = new Map(weekly(ctx.client.replica));
+  const span = productionWeeks(sched?.starts_on, sched?.ends_on, today());
+  const allWeeks = span.length ? [...new Set([...span, ...byWeek.keys()])].sort() : [...byWeek.keys()];
+  const nWeeks = sched?.starts_on && sched?.ends_on ? productionWeeks(sched.starts_on, sched.ends_on, sched.ends_on).length : 0;
+  const provWeek = cmp && nWeeks ? cmp.provisional.total_kg / nWeeks : null;
+  const weekSeries = provWeek !== null ? [t('chart.final'), t('chart.provisional.week')] : [t('chart.final')];
   parts.push(h('section', { 'aria-labelledby': 'h-week' }, h('h2', { id: 'h-week' }, t('chart.byweek')),
-    weeks.length ? barChart({ key: 'week', title: t('chart.byweek'), desc: t('chart.byweek.desc', { n: weeks.length }),
-      rows: weeks.map(([w, v]) => ({ label: t('chart.week', { date: w }), values: [v] })), series: [t('chart.final')], fmt: kg }) : h('p', {}, t('dash.none'))));
+    allWeeks.length ? barChart({ key: 'week', title: t('chart.byweek'), desc: t('chart.byweek.desc', { n: allWeeks.length }),
+      rows: allWeeks.map((w) => ({ label: t('chart.week', { date: w }), values: provWeek !== null ? [byWeek.get(w) ?? null, provWeek] : [byWeek.get(w) ?? null] })),
+      series: weekSeries, fmt: kg }) : h('p', {}, t('dash.none'))));
   const actions = progress.filter((a) => a.target !== null && a.target !== undefined && a.status !== 'brouillon');
   parts.push(h('section', { 'aria-labelledby': 'h-targets' }, h('h2', { id: 'h-targets' }, t('chart.targets')),
     actions.length ? barChart({ key: 'targets', title: t('chart.targets'), desc: t('chart.targets.desc'), marker: 100, max: 120,
