@@ -85,6 +85,13 @@ int api_plan_xlsx(struct http_req *r);         /* GET  .../plan.xlsx?today= */
 int api_plan_pdf(struct http_req *r);          /* GET  .../plan.pdf?today= */
 int api_task_history(struct http_req *r);      /* GET  .../tasks/ID/history */
 
+/* The collection schedule and what is missing (C7), in api_collect.c. */
+int api_schedule_get(struct http_req *r);    /* GET    .../schedule */
+int api_schedule_put(struct http_req *r);    /* PUT    .../schedule/INDICATOR */
+int api_schedule_delete(struct http_req *r); /* DELETE .../schedule/INDICATOR */
+int api_collect_missing(struct http_req *r); /* GET    .../collect/missing?today= */
+int api_collect_mine(struct http_req *r);    /* GET    .../collect/mine?today= */
+
 /* Signed communications (C5), in api_comms.c. */
 int api_comms_publish(struct http_req *r); /* POST .../communications/ID/publish */
 int api_comms_signed(struct http_req *r);  /* GET  .../communications/ID/signed */

@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "carbon.h"
+#include "collect.h"
 #include "err.h"
 #include "evaluate.h"
 #include "export.h"
@@ -73,6 +74,31 @@ static int compute(struct http_req *r, const char *prod, enum carbon_kind kind, 
     return 0;
 }
 
+/* Adds "collection": the completeness of the collection schedule as of the
+ * server's date (sync/collect.h), so a footprint says how much of what was
+ * due it rests on. Returns 0 or the status of the error sent. */
+static int attach_collection(struct http_req *r, const char *prod, json_t *obj)
+{
+    time_t t = (time_t)(server_now_ms() / 1000);
+    struct tm tm;
+    char today[11];
+    json_t *m = NULL;
+    int rc;
+
+    gmtime_r(&t, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    rc = collect_missing(r->db, prod, today, NULL, NULL, &m);
+    if (rc == EP_OK && json_object_set(obj, "collection", json_object_get(m, "completeness")) != 0)
+        rc = EP_ENOMEM;
+    json_decref(m);
+    if (rc != EP_OK) {
+        json_decref(obj);
+        return http_error(r, http_status_for(rc), "internal", NULL,
+                          "cannot compute the collection's completeness: %s", ep_strerror(rc));
+    }
+    return 0;
+}
+
 int api_indicators(struct http_req *r)
 {
     struct auth_principal p;
@@ -101,6 +127,8 @@ int api_footprint(struct http_req *r)
         status = footprint_params(r, &kind, &version);
     if (status == 0)
         status = compute(r, prod, kind, version, &fp);
+    if (status == 0 && kind == CARBON_FINAL)
+        status = attach_collection(r, prod, fp);
     if (status != 0)
         return status;
     return http_json_new(r, 200, fp);
@@ -119,6 +147,9 @@ int api_footprint_compare(struct http_req *r)
     rc = carbon_compare(r->db, prod, &cmp);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
+    status = attach_collection(r, prod, cmp);
+    if (status != 0)
+        return status;
     return http_json_new(r, 200, cmp);
 }
 

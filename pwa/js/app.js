@@ -10,6 +10,8 @@ import * as diag from './ui/diag.js';
 import * as directory from './ui/directory.js';
 import * as plan from './ui/plan.js';
 import * as follow from './ui/follow.js';
+import * as collect from './ui/collect.js';
+import * as charts from './ui/charts.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -33,6 +35,10 @@ const routes = {
   annuaire: directory.directory,
   plan: plan.plan,
   suivi: follow.follow,
+  // Collection schedule, guides and footprint charts (issue 6).
+  collecte: collect.office,
+  guide: collect.guide,
+  bilan: charts.footprint,
 };
 
 function go(path) {
@@ -77,7 +83,7 @@ function navFor(identity, current) {
   if (identity?.kind === 'device') {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;

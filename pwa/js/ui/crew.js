@@ -7,6 +7,7 @@ import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
 import * as ind from '../indicators.js';
 import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
+import { reminders, guideFamily } from './collect.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -124,8 +125,9 @@ async function editNote(ctx, task) {
   announce(t('task.saved'));
 }
 
-export function day(ctx) {
+export async function day(ctx) {
   if (!needDevice(ctx)) return null;
+  const due = await reminders(ctx);
   const id = ctx.client.identity;
   const tasks = myTasks(ctx);
   const done = recordedToday(ctx);
@@ -160,12 +162,14 @@ export function day(ctx) {
     view: h('div', {},
       h('h1', { tabindex: '-1' }, t('day.title')),
       h('p', {}, t('day.hello', { name: id.member_name || '' }), ' — ', deptName(id.department)),
+      due,
       h('section', { 'aria-labelledby': 'h-tasks' }, h('h2', { id: 'h-tasks' }, t('day.tasks')), list),
       cps.length ? h('section', { 'aria-labelledby': 'h-cps' }, h('h2', { id: 'h-cps' }, t('day.checkpoints')),
         h('ul', { class: 'cards' }, cps.map((c) => h('li', { class: 'card' },
           h('p', { class: 'value' }, String(c.fields.title || c.id)),
           c.fields.date ? h('p', { class: 'meta' }, String(c.fields.date)) : null)))) : null,
-      h('section', { 'aria-labelledby': 'h-report' }, h('h2', { id: 'h-report' }, t('day.report')), report)),
+      // The schedule's reminders replace the department's list once known.
+      due ? null : h('section', { 'aria-labelledby': 'h-report' }, h('h2', { id: 'h-report' }, t('day.report')), report)),
   };
 }
 
@@ -187,6 +191,9 @@ export async function entry(ctx, params) {
   const hint = value.querySelector('.hint');
   const unitOut = h('span', { class: 'unit', 'aria-hidden': 'true' });
   value.input.after(unitOut);
+  // The indicator's how-to guide (ui/collect.js), one tap away.
+  const guideLink = h('a', { class: 'guide-link', 'data-testid': 'guide-link' }, t('guide.link'));
+  hint.after(guideLink);
   const vehicle = field({ name: 'vehicle', label: t('entry.vehicle'), required: true, hint: t('entry.vehicle.hint'), value: src.vehicle ?? last._vehicle ?? '', attrs: { maxlength: '64', autocapitalize: 'none' } });
   const dept = field({ name: 'dept', type: 'select', label: t('entry.dept'), required: true, value: src.dept || id.department,
     options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]) });
@@ -200,6 +207,9 @@ export async function entry(ctx, params) {
     vehicle.hidden = !i.vehicle;
     unitOut.textContent = unitName(i.unit);
     const p = last[i.id];
+    guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
+    guideLink.hidden = !guideFamily(i.id);
+    guideLink.setAttribute('aria-label', `${t('guide.link')} : ${indName(i.id)}`);
     hint.textContent = [
       `${t('entry.unit', { unit: unitName(i.unit) })}.`,
       ind.guide(i.id, lang),

@@ -1,0 +1,397 @@
+/*
+ * test_collect.c - the collection schedule: the three worked examples of the
+ * issue (an 8-day commercial collected daily, a 10-week feature weekly, an
+ * animation series monthly), period edges, and what is missing in a real
+ * database: voids and corrections, office overrides, the person's view.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "collect.h"
+#include "db.h"
+#include "err.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long day(const char *iso)
+{
+    long d = 0;
+    assert_int_equal(collect_day(iso, &d), EP_OK);
+    return d;
+}
+
+static void assert_period(const struct collect_period *p, const char *from, const char *to)
+{
+    char a[11], b[11];
+    collect_iso(p->from, a);
+    collect_iso(p->to, b);
+    assert_string_equal(a, from);
+    assert_string_equal(b, to);
+}
+
+static void dates_and_names(void **state)
+{
+    enum collect_freq f;
+    long d;
+    char buf[11];
+    (void)state;
+
+    assert_int_equal(collect_day("1970-01-01", &d), EP_OK);
+    assert_int_equal(d, 0);
+    collect_iso(day("2028-02-29"), buf);
+    assert_string_equal(buf, "2028-02-29");
+    assert_int_equal(collect_day("2026-02-29", &d), EP_EINVAL); /* not a leap year */
+    assert_int_equal(collect_day("2026-13-01", &d), EP_EINVAL);
+    assert_int_equal(collect_day("2026-1-01", &d), EP_EINVAL);
+    assert_int_equal(collect_day(NULL, &d), EP_EINVAL);
+    assert_int_equal(collect_freq_parse("weekly", &f), EP_OK);
+    assert_int_equal(f, COLLECT_WEEKLY);
+    assert_int_equal(collect_freq_parse("hourly", &f), EP_EINVAL);
+    assert_int_equal(collect_freq_parse(NULL, &f), EP_EINVAL);
+    assert_string_equal(collect_freq_name(COLLECT_ONCE), "once");
+}
+
+/* An 8-day commercial: daily, eight periods of one day. */
+static void commercial_is_daily(void **state)
+{
+    struct collect_period *p = NULL;
+    size_t n = 0;
+    enum collect_freq f = collect_default_frequency("advertising", "2026-03-02", "2026-03-09");
+    (void)state;
+
+    assert_int_equal(f, COLLECT_DAILY);
+    assert_int_equal(
+        collect_periods(f, day("2026-03-02"), day("2026-03-09"), day("2026-12-31"), &p, &n), EP_OK);
+    assert_int_equal(n, 8);
+    assert_period(&p[0], "2026-03-02", "2026-03-02");
+    assert_period(&p[7], "2026-03-09", "2026-03-09");
+    free(p);
+    /* Seen on its fourth day: four periods have begun. */
+    assert_int_equal(
+        collect_periods(f, day("2026-03-02"), day("2026-03-09"), day("2026-03-05"), &p, &n), EP_OK);
+    assert_int_equal(n, 4);
+    free(p);
+    /* Before the first day: nothing is due yet. */
+    assert_int_equal(
+        collect_periods(f, day("2026-03-02"), day("2026-03-09"), day("2026-03-01"), &p, &n), EP_OK);
+    assert_int_equal(n, 0);
+    assert_null(p);
+    /* Tickets and invoices do not come daily; storage is known once. */
+    assert_int_equal(collect_indicator_frequency(f, "train_tgv_pkm"), COLLECT_WEEKLY);
+    assert_int_equal(collect_indicator_frequency(f, "van_km"), COLLECT_DAILY);
+    assert_int_equal(collect_indicator_frequency(f, "storage_tb_year"), COLLECT_ONCE);
+}
+
+/* A 10-week feature: weekly, ten seven-day blocks from its first day, even
+ * when that first day is a Wednesday. */
+static void feature_is_weekly(void **state)
+{
+    struct collect_period *p = NULL;
+    size_t n = 0;
+    enum collect_freq f = collect_default_frequency("fiction", "2026-01-07", "2026-03-17");
+    (void)state;
+
+    assert_int_equal(f, COLLECT_WEEKLY);
+    assert_int_equal(
+        collect_periods(f, day("2026-01-07"), day("2026-03-17"), day("2026-03-17"), &p, &n), EP_OK);
+    assert_int_equal(n, 10);
+    assert_period(&p[0], "2026-01-07", "2026-01-13");
+    assert_period(&p[9], "2026-03-11", "2026-03-17");
+    free(p);
+    /* A 9.5-week shoot: the last week is clipped to the last day. */
+    assert_int_equal(
+        collect_periods(f, day("2026-01-07"), day("2026-03-13"), day("2026-04-01"), &p, &n), EP_OK);
+    assert_int_equal(n, 10);
+    assert_period(&p[9], "2026-03-11", "2026-03-13");
+    free(p);
+    assert_int_equal(collect_indicator_frequency(f, "hotel_nights"), COLLECT_WEEKLY);
+    /* No dates: weekly, the middle ground. */
+    assert_int_equal(collect_default_frequency("fiction", NULL, NULL), COLLECT_WEEKLY);
+    /* Eight months of shooting: monthly. */
+    assert_int_equal(collect_default_frequency("series", "2026-01-05", "2026-08-28"),
+                     COLLECT_MONTHLY);
+}
+
+/* An animation series: monthly, calendar months clipped to the production. */
+static void animation_is_monthly(void **state)
+{
+    struct collect_period *p = NULL;
+    size_t n = 0;
+    enum collect_freq f = collect_default_frequency("animation", "2026-01-15", "2026-12-31");
+    (void)state;
+
+    assert_int_equal(f, COLLECT_MONTHLY);
+    /* Even a short animation film is made in a studio that reports monthly. */
+    assert_int_equal(collect_default_frequency("animation", "2026-01-15", "2026-01-20"),
+                     COLLECT_MONTHLY);
+    assert_int_equal(
+        collect_periods(f, day("2026-01-15"), day("2026-12-31"), day("2027-06-01"), &p, &n), EP_OK);
+    assert_int_equal(n, 12);
+    assert_period(&p[0], "2026-01-15", "2026-01-31");
+    assert_period(&p[1], "2026-02-01", "2026-02-28");
+    assert_period(&p[11], "2026-12-01", "2026-12-31");
+    free(p);
+    assert_int_equal(collect_indicator_frequency(f, "train_tgv_pkm"), COLLECT_MONTHLY);
+    assert_int_equal(collect_periods(COLLECT_ONCE, day("2026-01-15"), day("2026-12-31"),
+                                     day("2026-02-01"), &p, &n),
+                     EP_OK);
+    assert_int_equal(n, 1);
+    assert_period(&p[0], "2026-01-15", "2026-12-31");
+    free(p);
+    assert_int_equal(collect_periods(COLLECT_NONE, day("2026-01-15"), day("2026-12-31"),
+                                     day("2026-02-01"), &p, &n),
+                     EP_OK);
+    assert_int_equal(n, 0);
+    /* Reversed or absurd ranges are refused, not looped over. */
+    assert_int_equal(
+        collect_periods(f, day("2026-02-01"), day("2026-01-01"), day("2026-03-01"), &p, &n),
+        EP_EINVAL);
+    assert_int_equal(collect_periods(COLLECT_DAILY, day("2000-01-01"), day("2099-01-01"),
+                                     day("2099-01-01"), &p, &n),
+                     EP_EINVAL);
+}
+
+/* ---- in a database ------------------------------------------------------------ */
+
+static char dir[256];
+static struct db *db;
+
+static void op(const char *col, const char *id, const char *fields)
+{
+    /* Readings are facts (added), estimates records (put). */
+    json_t *ack =
+        support_office_op(db, col, id, strcmp(col, "readings") == 0 ? "add" : "put", fields);
+    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
+        fail_msg("%s: %s", id, json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+}
+
+static void reading(const char *id, const char *ind, const char *unit, const char *dept,
+                    const char *at)
+{
+    char f[256];
+    snprintf(f, sizeof(f),
+             "{\"indicator\":\"%s\",\"value\":10,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
+             ind, unit, dept, at);
+    op("readings", id, f);
+}
+
+static int db_setup(void **state)
+{
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "c.db");
+    /* p1: a 7-day fiction shoot, so daily. */
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET starts_on = '2026-09-07', "
+                                  "ends_on = '2026-09-13' WHERE id = 'p1';"
+                                  "INSERT INTO member (id, production_id, name, department, role, "
+                                  "created_at) VALUES ('m-cook', 'p1', 'Chloé', 'catering', "
+                                  "'crew', 0), ('m-other', 'p2', 'Olga', 'catering', 'crew', 0)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    return 0;
+}
+
+static int db_teardown(void **state)
+{
+    (void)state;
+    db_close(db);
+    support_rmtree(dir);
+    return 0;
+}
+
+static json_t *item_of(json_t *obj, const char *indicator)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(obj, "items"), i, it)
+    {
+        if (strcmp(json_string_value(json_object_get(it, "indicator")), indicator) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+static json_int_t ival(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static void default_schedule_follows_the_production(void **state)
+{
+    json_t *s = NULL;
+    (void)state;
+
+    /* Nothing estimated, planned or read yet: every indicator, by default. */
+    assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(s, "frequency")), "daily");
+    assert_int_equal(json_array_size(json_object_get(s, "items")), 24);
+    assert_string_equal(
+        json_string_value(json_object_get(item_of(s, "storage_tb_year"), "frequency")), "once");
+    assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "dept")), "regie");
+    json_decref(s);
+    assert_int_equal(collect_schedule(db, "nope", &s), EP_ENOTFOUND);
+    assert_null(s);
+
+    /* Once the production works with some indicators, those are scheduled. */
+    reading("r1", "van_km", "km", "regie", "2026-09-07");
+    reading("r2", "van_km", "km", "regie", "2026-09-09");
+    reading("r3", "van_km", "km", "regie", "2026-09-10T18:30:00Z"); /* a time is fine */
+    reading("r4", "van_km", "km", "image", "2026-09-08");           /* another department */
+    op("estimates", "e1", "{\"indicator\":\"meals_vegan\",\"value\":100,\"unit\":\"meal\"}");
+    assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(s, "items")), 2);
+    assert_non_null(item_of(s, "van_km"));
+    assert_string_equal(json_string_value(json_object_get(item_of(s, "meals_vegan"), "source")),
+                        "default");
+    json_decref(s);
+}
+
+static void missing_is_missing_not_zero(void **state)
+{
+    json_t *m = NULL, *van, *due;
+    (void)state;
+
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    van = item_of(m, "van_km");
+    /* 07, 08, 09 have ended: 08 missing (image's reading is not regie's). */
+    assert_int_equal(ival(van, "periods"), 4);
+    assert_int_equal(ival(van, "reported"), 2);
+    assert_int_equal(json_array_size(json_object_get(van, "missing")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(van, "missing"), 0), "from")),
+                        "2026-09-08");
+    due = json_object_get(van, "due");
+    assert_string_equal(json_string_value(json_object_get(due, "from")), "2026-09-10");
+    assert_true(json_is_true(json_object_get(due, "done")));
+    /* meals: three ended days, none reported. */
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "meals_vegan"), "missing")), 3);
+    assert_false(
+        json_is_true(json_object_get(json_object_get(item_of(m, "meals_vegan"), "due"), "done")));
+    assert_int_equal(ival(json_object_get(m, "completeness"), "expected"), 6);
+    assert_int_equal(ival(json_object_get(m, "completeness"), "reported"), 2);
+    assert_int_equal(ival(json_object_get(m, "completeness"), "missing"), 4);
+    json_decref(m);
+
+    /* A voided reading no longer covers its day. */
+    op("readings", "r2v",
+       "{\"void\":true,\"supersedes\":\"r2\",\"indicator\":\"van_km\","
+       "\"dept\":\"regie\",\"at\":\"2026-09-09\"}");
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "van_km"), "missing")), 2);
+    json_decref(m);
+
+    /* After the shoot nothing is due any more; before it nothing is missing. */
+    assert_int_equal(collect_missing(db, "p1", "2026-10-01", NULL, NULL, &m), EP_OK);
+    assert_true(json_is_null(json_object_get(item_of(m, "van_km"), "due")));
+    assert_int_equal(ival(json_object_get(m, "completeness"), "expected"), 14);
+    json_decref(m);
+    assert_int_equal(collect_missing(db, "p1", "2026-09-01", NULL, NULL, &m), EP_OK);
+    assert_int_equal(ival(json_object_get(m, "completeness"), "expected"), 0);
+    assert_true(json_is_null(json_object_get(json_object_get(m, "completeness"), "ratio")));
+    json_decref(m);
+    assert_int_equal(collect_missing(db, "p1", "10/09/2026", NULL, NULL, &m), EP_EINVAL);
+}
+
+static void office_overrides_and_persons(void **state)
+{
+    json_t *s = NULL, *m = NULL;
+    const char *field = NULL;
+    (void)state;
+
+    /* The caterer Chloé counts vegan meals weekly. */
+    assert_int_equal(collect_set(db, "p1", "meals_vegan", COLLECT_WEEKLY, "catering", "m-cook",
+                                 "m-o", 1, &field),
+                     EP_OK);
+    /* Rushes storage now collected by post, though not yet estimated. */
+    assert_int_equal(
+        collect_set(db, "p1", "storage_tb_year", COLLECT_ONCE, "post", NULL, "m-o", 1, &field),
+        EP_OK);
+    assert_int_equal(
+        collect_set(db, "p1", "unicorns", COLLECT_DAILY, "regie", NULL, "m-o", 1, &field),
+        EP_ENOTFOUND);
+    assert_string_equal(field, "indicator");
+    /* A member of another production cannot be assigned. */
+    assert_int_equal(
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-other", "m-o", 1, &field),
+        EP_EINVAL);
+    assert_string_equal(field, "member_id");
+    /* Chloé is a caterer: she cannot record the régie's readings. */
+    assert_int_equal(
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-cook", "m-o", 1, &field),
+        EP_ECONFLICT);
+    assert_string_equal(field, "dept");
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_DAILY, "", NULL, "m-o", 1, &field),
+                     EP_EINVAL);
+    assert_string_equal(field, "dept");
+
+    assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(s, "items")), 3);
+    assert_string_equal(
+        json_string_value(json_object_get(item_of(s, "meals_vegan"), "member_name")), "Chloé");
+    assert_string_equal(json_string_value(json_object_get(item_of(s, "meals_vegan"), "source")),
+                        "office");
+    json_decref(s);
+
+    /* Chloé's view: her meals, not the régie's van. Weekly: one week
+     * begun, nothing ended yet, so nothing missing, one due. */
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", "m-cook", "catering", &m), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(m, "items")), 1);
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "meals_vegan"), "missing")), 0);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(item_of(m, "meals_vegan"), "due"), "to")),
+        "2026-09-13");
+    json_decref(m);
+    /* Another régie member sees the van, which is anyone's in the department. */
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", "m-x", "regie", &m), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(m, "items")), 1);
+    assert_non_null(item_of(m, "van_km"));
+    json_decref(m);
+
+    /* "none": no longer collected, so never missing. */
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_NONE, "regie", NULL, "m-o", 2, &field),
+                     EP_OK);
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "van_km"), "missing")), 0);
+    assert_int_equal(ival(item_of(m, "van_km"), "periods"), 0);
+    json_decref(m);
+    /* Reset: back to the default. */
+    assert_int_equal(collect_reset(db, "p1", "van_km"), EP_OK);
+    assert_int_equal(collect_reset(db, "p1", "unicorns"), EP_ENOTFOUND);
+    assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "frequency")),
+                        "daily");
+    assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "source")),
+                        "default");
+    json_decref(s);
+    /* A production without dates lists its items with nothing missing. */
+    assert_int_equal(collect_missing(db, "p2", "2026-09-10", NULL, NULL, &m), EP_OK);
+    assert_int_equal(ival(json_object_get(m, "completeness"), "expected"), 0);
+    assert_true(json_array_size(json_object_get(m, "items")) > 0);
+    json_decref(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest pure[] = {
+        cmocka_unit_test(dates_and_names),
+        cmocka_unit_test(commercial_is_daily),
+        cmocka_unit_test(feature_is_weekly),
+        cmocka_unit_test(animation_is_monthly),
+    };
+    const struct CMUnitTest stored[] = {
+        cmocka_unit_test(default_schedule_follows_the_production),
+        cmocka_unit_test(missing_is_missing_not_zero),
+        cmocka_unit_test(office_overrides_and_persons),
+    };
+    int failed = cmocka_run_group_tests_name("collect_pure", pure, NULL, NULL);
+    return failed + cmocka_run_group_tests_name("collect_db", stored, db_setup, db_teardown);
+}
