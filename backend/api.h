@@ -69,6 +69,7 @@ int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 int api_plan_progress(struct http_req *r);     /* GET .../plan/progress?today= */
 int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?today= */
 int api_evaluation(struct http_req *r);        /* GET .../evaluation?today= (C9) */
+int api_kit(struct http_req *r);               /* GET .../kit?audience=&format=json|md|html (C10) */
 
 /* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
  * Returns 0, or sends 400 and returns it. In api_carbon.c. */

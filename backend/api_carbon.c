@@ -12,6 +12,7 @@
 #include "evaluate.h"
 #include "export.h"
 #include "plan.h"
+#include "promote.h"
 #include "server.h"
 
 #include <stdio.h>
@@ -288,4 +289,49 @@ int api_plan_dysfunctions(struct http_req *r)
 int api_evaluation(struct http_req *r)
 {
     return plan_view(r, eval_production);
+}
+
+/* GET .../kit?audience=&format=json|md|html&today= (C10). */
+int api_kit(struct http_req *r)
+{
+    const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
+    struct auth_principal p;
+    enum promo_audience audience;
+    char prod[80], today[11], who[32] = "", format[8] = "json", name[128];
+    json_t *kit = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int status = reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = api_today_param(r, today);
+    if (status != 0)
+        return status;
+    if (mg_get_var(q, strlen(q), "audience", who, sizeof(who)) <= 0 ||
+        promo_audience_parse(who, &audience) != EP_OK)
+        return http_error(r, 400, "invalid_request", "audience",
+                          "audience must be diffuseur, financeur, partenaires, collaborateurs or "
+                          "grand_public");
+    /* mg_get_var: -1 absent (and the buffer emptied), -2 too long for it. */
+    if (mg_get_var(q, strlen(q), "format", format, sizeof(format)) == -1)
+        snprintf(format, sizeof(format), "json");
+    if (strcmp(format, "json") != 0 && strcmp(format, "md") != 0 && strcmp(format, "html") != 0)
+        return http_error(r, 400, "invalid_request", "format", "format must be json, md or html");
+    rc = promo_kit(r->db, prod, today, audience, &kit);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot build the kit");
+    if (strcmp(format, "json") == 0)
+        return http_json_new(r, 200, kit);
+    rc =
+        strcmp(format, "md") == 0 ? promo_markdown(kit, &text, &len) : promo_html(kit, &text, &len);
+    json_decref(kit);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the kit");
+    snprintf(name, sizeof(name), "kit-%s-%s.%s", who, prod, format);
+    status = http_download(
+        r, strcmp(format, "md") == 0 ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8",
+        name, text, len);
+    free(text);
+    return status;
 }

@@ -37,6 +37,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/plan/progress", api_plan_progress},
     {"GET", "/api/v1/productions/*/plan/dysfunctions", api_plan_dysfunctions},
     {"GET", "/api/v1/productions/*/evaluation", api_evaluation},
+    {"GET", "/api/v1/productions/*/kit", api_kit},
     {"POST", "/api/v1/productions/*/diagnostic/company", api_diag_company},
     {"POST", "/api/v1/productions/*/diagnostic/project", api_diag_project},
     {"GET", "/api/v1/productions/*/footprint", api_footprint},

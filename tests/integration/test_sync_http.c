@@ -562,6 +562,30 @@ static void plan_endpoints(void **state)
     office_req("GET", "/api/v1/productions/p1/evaluation?today=31/12", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
     support_resp_free(&r);
+    /* C10 kits: each format, and the refusals. */
+    office_req("GET", "/api/v1/productions/p1/kit?audience=financeur", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"figures\""));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/kit?audience=grand_public&format=html", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/html"));
+    assert_non_null(strstr(r.body, "<html lang=\"fr\">"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/kit?audience=partenaires&format=md", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/markdown"));
+    assert_true(strncmp(r.body, "# ", 2) == 0);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/kit?audience=everyone", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "audience");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/kit?audience=financeur&format=docx", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/kit?audience=financeur&format=markdown", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
 }
 
 static void sync_metrics_count(void **state)

@@ -13,10 +13,12 @@
 #include "db.h"
 #include "err.h"
 #include "evaluate.h"
+#include "promote.h"
 #include "support.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char dir[256];
@@ -101,6 +103,18 @@ static json_t *find(json_t *arr, const char *key, const char *value)
     return NULL;
 }
 
+static json_t *find_string(json_t *arr, const char *value)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x)
+    {
+        if (strcmp(json_string_value(x), value) == 0)
+            return x;
+    }
+    return NULL;
+}
+
 static const char *verdict(json_t *ev, const char *id)
 {
     json_t *a = find(json_object_get(ev, "actions"), "id", id);
@@ -168,6 +182,95 @@ static void end_of_shoot(void **state)
     json_decref(ev);
 }
 
+/* The figure labelled label in a kit, or NULL. */
+static json_t *kit_figure(json_t *kit, const char *label)
+{
+    return find(json_object_get(kit, "figures"), "label", label);
+}
+
+static void kits_per_audience(void **state)
+{
+    static const char *const names[] = {"diffuseur", "financeur", "partenaires", "collaborateurs",
+                                        "grand_public"};
+    json_t *kit = NULL, *f;
+    enum promo_audience a;
+    char *text = NULL;
+    size_t len = 0;
+    (void)state;
+
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(promo_audience_parse(names[i], &a), EP_OK);
+        assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+        assert_string_equal(json_string_value(json_object_get(kit, "audience")), names[i]);
+        /* The one reproducible action becomes a practice sheet for all. */
+        assert_int_equal(json_array_size(json_object_get(kit, "practices")), 1);
+        assert_string_equal(json_string_value(json_object_get(
+                                json_array_get(json_object_get(kit, "practices"), 0), "result")),
+                            "Objectif atteint à 125 %");
+        assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+        assert_non_null(strstr(text, "### Navettes"));
+        free(text);
+        assert_int_equal(promo_html(kit, &text, &len), EP_OK);
+        assert_non_null(strstr(text, "<html lang=\"fr\">"));
+        assert_non_null(strstr(text, "<h3>Navettes</h3>"));
+        free(text);
+        json_decref(kit);
+    }
+    assert_int_equal(promo_audience_parse("tout le monde", &a), EP_EINVAL);
+
+    /* The commissioner's kit: no estimate was entered, so the gap to the
+     * provisional footprint is missing, said so, never 0 %. */
+    promo_audience_parse("diffuseur", &a);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    f = kit_figure(kit, "Écart au bilan prévisionnel");
+    assert_non_null(f);
+    assert_true(json_is_null(json_object_get(f, "value")));
+    assert_non_null(find_string(json_object_get(kit, "missing"), "Écart au bilan prévisionnel"));
+    f = kit_figure(kit, "Objectifs atteints");
+    assert_int_equal(json_integer_value(json_object_get(f, "value")), 1);
+    assert_true(json_number_value(json_object_get(kit_figure(kit, "Empreinte carbone du tournage"),
+                                                  "value")) > 0);
+    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_non_null(strstr(text, "| Écart au bilan prévisionnel | donnée manquante |"));
+    free(text);
+    json_decref(kit);
+    /* Future collaborators also get the lessons of what failed. */
+    promo_audience_parse("collaborateurs", &a);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_non_null(
+        find_string(json_object_get(kit, "tips"), "Raccordement au réseau refusé par la mairie"));
+    assert_null(kit_figure(kit, "Empreinte carbone du tournage"));
+    json_decref(kit);
+}
+
+/* User text in a kit is shown, never run or turned into markup. */
+static void kit_text_is_escaped(void **state)
+{
+    json_t *kit = json_pack(
+        "{s:s, s:s, s:s, s:s, s:[{s:s, s:n, s:s, s:s}], s:[{s:s, s:s, s:s}], s:[s], s:[]}",
+        "audience", "grand_public", "production", "Film <b>", "title", "T", "intro", "I", "figures",
+        "label", "<img src=x onerror=alert(1)>", "value", "unit", "%", "note", "a|b", "practices",
+        "id", "x", "title", "<script>alert(1)</script>", "result", "r", "tips",
+        "\"quoted\" & 'single'", "missing");
+    char *text = NULL;
+    size_t len = 0;
+    (void)state;
+
+    assert_int_equal(promo_html(kit, &text, &len), EP_OK);
+    assert_null(strstr(text, "<script>"));
+    assert_null(strstr(text, "<img"));
+    assert_null(strstr(text, "<b>"));
+    assert_non_null(strstr(text, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_non_null(strstr(text, "&quot;quoted&quot; &amp; &#39;single&#39;"));
+    assert_non_null(strstr(text, "<td>donnée manquante</td>"));
+    free(text);
+    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_non_null(strstr(text, "\\<script\\>"));
+    assert_non_null(strstr(text, "a\\|b")); /* a pipe cannot break the table */
+    free(text);
+    json_decref(kit);
+}
+
 static void a_bad_day_is_refused(void **state)
 {
     json_t *ev = NULL;
@@ -180,6 +283,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(end_of_shoot),
+        cmocka_unit_test(kits_per_audience),
+        cmocka_unit_test(kit_text_is_escaped),
         cmocka_unit_test(a_bad_day_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

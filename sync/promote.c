@@ -1,0 +1,446 @@
+/*
+ * promote.c - C10 kits. The choice of figures per audience is the only rule
+ * here; the figures themselves come from evaluate.c and carbon.c.
+ */
+#include "promote.h"
+
+#include "db.h"
+#include "err.h"
+#include "evaluate.h"
+#include "strbuf.h"
+#include "sync.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define KIT_MAX_BYTES (4 * 1024 * 1024)
+
+/* What each audience is shown: a bit per figure, practices, tips. */
+enum {
+    F_FOOTPRINT = 1 << 0,
+    F_GAP = 1 << 1,
+    F_SUCCESS = 1 << 2,
+    F_ATTAINMENT = 1 << 3,
+    F_REPRODUCIBLE = 1 << 4,
+    K_PRACTICES = 1 << 5,
+    K_LESSONS = 1 << 6, /* tips from what did not work too */
+};
+
+static const struct {
+    const char *name;
+    const char *title;
+    const char *intro;
+    unsigned show;
+} audiences[] = {
+    [PROMO_COMMISSIONER] = {"diffuseur", "Bilan de la démarche éco-responsable",
+                            "Ce que la production a engagé, mesuré et obtenu, et ce qu'elle "
+                            "reproduira.",
+                            F_FOOTPRINT | F_GAP | F_SUCCESS | F_ATTAINMENT | F_REPRODUCIBLE |
+                                K_PRACTICES},
+    [PROMO_FUNDER] = {"financeur", "Résultats de la démarche éco-responsable",
+                      "Les chiffres du tournage, l'écart au prévisionnel et les pratiques qui "
+                      "seront reconduites.",
+                      F_FOOTPRINT | F_GAP | F_SUCCESS | F_ATTAINMENT | F_REPRODUCIBLE |
+                          K_PRACTICES},
+    [PROMO_PARTNERS] = {"partenaires", "Merci : ce que nous avons fait ensemble",
+                        "Les pratiques que vos services ont rendues possibles, et celles que "
+                        "nous voulons reconduire avec vous.",
+                        F_SUCCESS | F_REPRODUCIBLE | K_PRACTICES},
+    [PROMO_CREW] = {"collaborateurs", "Fiches pratiques pour le prochain tournage",
+                    "Ce qui a marché, pourquoi, et ce que nous ferions autrement.",
+                    F_SUCCESS | F_ATTAINMENT | K_PRACTICES | K_LESSONS},
+    [PROMO_PUBLIC] = {"grand_public", "Un tournage plus sobre",
+                      "Comment l'équipe a réduit l'impact du tournage, en quelques chiffres et "
+                      "gestes.",
+                      F_FOOTPRINT | F_SUCCESS | K_PRACTICES},
+};
+
+int promo_audience_parse(const char *name, enum promo_audience *out)
+{
+    for (size_t i = 0; name != NULL && i < sizeof(audiences) / sizeof(audiences[0]); i++) {
+        if (strcmp(audiences[i].name, name) == 0) {
+            *out = (enum promo_audience)i;
+            return EP_OK;
+        }
+    }
+    return EP_EINVAL;
+}
+
+static int production_title(struct db *db, const char *id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT title FROM production WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+}
+
+static void figure(json_t *figs, json_t *missing, const char *label, json_t *value,
+                   const char *unit, const char *note)
+{
+    if (json_is_null(value))
+        json_array_append_new(missing, json_string(label));
+    json_array_append_new(figs, json_pack("{s:s, s:o, s:s, s:s?}", "label", label, "value", value,
+                                          "unit", unit, "note", note));
+}
+
+static json_t *rounded(double v, double step)
+{
+    return json_real(round(v / step) * step);
+}
+
+static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *missing)
+{
+    const json_t *fp = json_object_get(ev, "footprint");
+    const json_t *sum = json_object_get(ev, "summary");
+    double fin = json_number_value(json_object_get(json_object_get(fp, "final"), "total_kg"));
+    double prov =
+        json_number_value(json_object_get(json_object_get(fp, "provisional"), "total_kg"));
+    json_int_t measured = json_integer_value(json_object_get(sum, "measured"));
+    char note[160];
+
+    if (show & F_FOOTPRINT)
+        figure(figs, missing, "Empreinte carbone du tournage",
+               fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e",
+               "Estimation de travail d'ecoplateau ; le bilan officiel est établi avec un "
+               "calculateur agréé (Carbon'Clap, SeCO2).");
+    if (show & F_GAP)
+        figure(figs, missing, "Écart au bilan prévisionnel",
+               fin > 0 && prov > 0 ? rounded((fin - prov) / prov * 100.0, 1) : json_null(), "%",
+               "Négatif : moins d'émissions que prévu au cadrage.");
+    if (show & F_SUCCESS) {
+        snprintf(note, sizeof(note), "sur %lld actions mesurées, %lld sans donnée",
+                 (long long)measured,
+                 (long long)json_integer_value(json_object_get(sum, "sans_donnee")));
+        figure(figs, missing, "Objectifs atteints",
+               measured > 0 ? json_integer(json_integer_value(json_object_get(sum, "reussies")))
+                            : json_null(),
+               "actions", note);
+    }
+    if (show & F_ATTAINMENT) {
+        json_t *mean = json_object_get(sum, "mean_attainment_pct");
+        figure(figs, missing, "Atteinte moyenne des objectifs",
+               json_is_number(mean) ? json_incref(mean) : json_null(), "%",
+               "Moyenne des actions mesurées seulement.");
+    }
+    if (show & F_REPRODUCIBLE)
+        figure(figs, missing, "Pratiques reproductibles",
+               json_integer((json_int_t)json_array_size(json_object_get(ev, "reproducible"))),
+               "pratiques", "Retenues par la référente ou le référent pour les prochains projets.");
+}
+
+/* A practice sheet for action a (an evaluation entry), with the objective and
+ * means read from its record. */
+static json_t *practice(struct db *db, const char *production_id, const json_t *a)
+{
+    const char *id = json_string_value(json_object_get(a, "id"));
+    json_t *rec = NULL, *pct = json_object_get(a, "attainment_pct"), *p;
+    char result[96];
+
+    if (sync_record_get(db, production_id, "actions", id, &rec) != EP_OK)
+        rec = json_object();
+    if (json_is_number(pct))
+        snprintf(result, sizeof(result), "Objectif atteint à %.0f %%", json_number_value(pct));
+    else
+        snprintf(result, sizeof(result), "Résultat non mesuré");
+    p = json_pack(
+        "{s:s, s:O, s:O, s:O, s:O, s:s, s:O, s:O}", "id", id, "title",
+        json_object_get(a, "title") ? json_object_get(a, "title") : json_null(), "theme",
+        json_object_get(a, "theme") ? json_object_get(a, "theme") : json_null(), "objective",
+        json_object_get(rec, "objective") ? json_object_get(rec, "objective") : json_null(),
+        "means", json_object_get(rec, "means") ? json_object_get(rec, "means") : json_null(),
+        "result", result, "success_factors", json_object_get(a, "success_factors"), "lessons",
+        json_object_get(a, "lessons"));
+    json_decref(rec);
+    return p;
+}
+
+int promo_kit(struct db *db, const char *production_id, const char *today,
+              enum promo_audience audience, json_t **out)
+{
+    unsigned show = audiences[audience].show;
+    json_t *ev = NULL, *figs = json_array(), *missing = json_array(), *practices = json_array();
+    json_t *tips = json_array(), *a;
+    char title[64] = "";
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    rc = eval_production(db, production_id, today, &ev);
+    if (rc == EP_OK)
+        rc = production_title(db, production_id, title, sizeof(title));
+    if (rc != EP_OK)
+        goto out;
+    add_figures(ev, show, figs, missing);
+    json_array_foreach(json_object_get(ev, "actions"), i, a)
+    {
+        int reproducible = json_is_true(json_object_get(a, "reproducible"));
+        const char *factors = json_string_value(json_object_get(a, "success_factors"));
+        const char *lessons = json_string_value(json_object_get(a, "lessons"));
+        if (reproducible && (show & K_PRACTICES))
+            json_array_append_new(practices, practice(db, production_id, a));
+        if (reproducible && factors != NULL)
+            json_array_append_new(tips, json_string(factors));
+        if ((show & K_LESSONS) && lessons != NULL)
+            json_array_append_new(tips, json_string(lessons));
+    }
+    *out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "audience",
+                     audiences[audience].name, "production", title, "title",
+                     audiences[audience].title, "intro", audiences[audience].intro, "figures", figs,
+                     "practices", practices, "tips", tips, "missing", missing);
+    figs = practices = tips = missing = NULL;
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    json_decref(ev);
+    json_decref(figs);
+    json_decref(missing);
+    json_decref(practices);
+    json_decref(tips);
+    return rc;
+}
+
+/* ---- rendering ------------------------------------------------------------ */
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s != NULL ? s : "";
+}
+
+/* A figure's value as text: missing says so. */
+static void value_text(const json_t *f, char *buf, size_t len)
+{
+    json_t *v = json_object_get(f, "value");
+    if (json_is_integer(v))
+        snprintf(buf, len, "%lld %s", (long long)json_integer_value(v), str(f, "unit"));
+    else if (json_is_number(v))
+        snprintf(buf, len, "%.1f %s", json_number_value(v), str(f, "unit"));
+    else
+        snprintf(buf, len, "donnée manquante");
+}
+
+/* Markdown text: one line, table pipes and markup escaped. */
+static int md(struct strbuf *b, const char *s)
+{
+    int rc = EP_OK;
+    for (; rc == EP_OK && *s != '\0'; s++) {
+        if (*s == '\n' || *s == '\r')
+            rc = strbuf_add(b, " ", 1);
+        else if (strchr("|\\*_`#[]<>", *s) != NULL)
+            rc = strbuf_printf(b, "\\%c", *s);
+        else
+            rc = strbuf_add(b, s, 1);
+    }
+    return rc;
+}
+
+int promo_markdown(const json_t *kit, char **out, size_t *len)
+{
+    struct strbuf b;
+    const json_t *x;
+    size_t i;
+    int rc;
+
+    strbuf_init(&b, KIT_MAX_BYTES);
+    rc = strbuf_str(&b, "# ");
+    if (rc == EP_OK)
+        rc = md(&b, str(kit, "title"));
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, " — ");
+    if (rc == EP_OK)
+        rc = md(&b, str(kit, "production"));
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "\n\n");
+    if (rc == EP_OK)
+        rc = md(&b, str(kit, "intro"));
+    if (rc == EP_OK && json_array_size(json_object_get(kit, "figures")) > 0)
+        rc = strbuf_str(
+            &b, "\n\n## Chiffres clés\n\n| Indicateur | Valeur | Précision |\n|---|---|---|\n");
+    json_array_foreach(json_object_get(kit, "figures"), i, x)
+    {
+        char v[64];
+        value_text(x, v, sizeof(v));
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "| ");
+        if (rc == EP_OK)
+            rc = md(&b, str(x, "label"));
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, " | %s | ", v);
+        if (rc == EP_OK)
+            rc = md(&b, str(x, "note"));
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, " |\n");
+    }
+    json_array_foreach(json_object_get(kit, "practices"), i, x)
+    {
+        static const char *const parts[][2] = {{"objective", "Objectif"},
+                                               {"means", "Moyens"},
+                                               {"result", "Résultat"},
+                                               {"success_factors", "Ce qui a fait la différence"},
+                                               {"lessons", "À savoir"}};
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, i == 0 ? "\n## Fiches pratiques\n" : "");
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "\n### ");
+        if (rc == EP_OK)
+            rc = md(&b, str(x, "title"));
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "\n\n");
+        for (size_t k = 0; rc == EP_OK && k < sizeof(parts) / sizeof(parts[0]); k++) {
+            if (str(x, parts[k][0])[0] == '\0')
+                continue;
+            rc = strbuf_printf(&b, "- **%s** : ", parts[k][1]);
+            if (rc == EP_OK)
+                rc = md(&b, str(x, parts[k][0]));
+            if (rc == EP_OK)
+                rc = strbuf_str(&b, "\n");
+        }
+    }
+    json_array_foreach(json_object_get(kit, "tips"), i, x)
+    {
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, i == 0 ? "\n## Conseils\n\n" : "");
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "- ");
+        if (rc == EP_OK)
+            rc = md(&b, json_string_value(x));
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "\n");
+    }
+    if (rc == EP_OK) {
+        *out = strbuf_detach(&b, len);
+        rc = *out != NULL ? EP_OK : EP_ENOMEM;
+    }
+    strbuf_release(&b);
+    return rc;
+}
+
+/* HTML text: every user string escaped, so it is shown, never run. */
+static int esc(struct strbuf *b, const char *s)
+{
+    int rc = EP_OK;
+    for (; rc == EP_OK && *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            rc = strbuf_str(b, "&amp;");
+            break;
+        case '<':
+            rc = strbuf_str(b, "&lt;");
+            break;
+        case '>':
+            rc = strbuf_str(b, "&gt;");
+            break;
+        case '"':
+            rc = strbuf_str(b, "&quot;");
+            break;
+        case '\'':
+            rc = strbuf_str(b, "&#39;");
+            break;
+        default:
+            rc = strbuf_add(b, s, 1);
+        }
+    }
+    return rc;
+}
+
+/* Appends pre (trusted markup), then s escaped, then post (trusted). */
+static int tag(struct strbuf *b, const char *pre, const char *s, const char *post)
+{
+    int rc = strbuf_str(b, pre);
+    if (rc == EP_OK)
+        rc = esc(b, s);
+    if (rc == EP_OK)
+        rc = strbuf_str(b, post);
+    return rc;
+}
+
+int promo_html(const json_t *kit, char **out, size_t *len)
+{
+    struct strbuf b;
+    const json_t *x;
+    size_t i;
+    int rc;
+
+    strbuf_init(&b, KIT_MAX_BYTES);
+    rc = tag(&b,
+             "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+             str(kit, "title"), "");
+    if (rc == EP_OK)
+        rc = tag(&b, " — ", str(kit, "production"), "</title>\n");
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "<style>body{font:1.125rem/1.5 system-ui,sans-serif;max-width:46rem;"
+                            "margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}"
+                            "table{border-collapse:collapse;width:100%}th,td{border:1px solid "
+                            "#666;padding:.4rem;text-align:left}caption{font-weight:bold;"
+                            "text-align:left;padding:.4rem 0}</style>\n</head>\n<body>\n<main>\n");
+    if (rc == EP_OK)
+        rc = tag(&b, "<h1>", str(kit, "title"), "");
+    if (rc == EP_OK)
+        rc = tag(&b, " — ", str(kit, "production"), "</h1>\n");
+    if (rc == EP_OK)
+        rc = tag(&b, "<p>", str(kit, "intro"), "</p>\n");
+    if (rc == EP_OK && json_array_size(json_object_get(kit, "figures")) > 0)
+        rc = strbuf_str(&b, "<table>\n<caption>Chiffres clés</caption>\n<thead><tr><th scope=\"col"
+                            "\">Indicateur</th><th scope=\"col\">Valeur</th><th scope=\"col\">"
+                            "Précision</th></tr></thead>\n<tbody>\n");
+    json_array_foreach(json_object_get(kit, "figures"), i, x)
+    {
+        char v[64];
+        value_text(x, v, sizeof(v));
+        if (rc == EP_OK)
+            rc = tag(&b, "<tr><th scope=\"row\">", str(x, "label"), "</th>");
+        if (rc == EP_OK)
+            rc = tag(&b, "<td>", v, "</td>");
+        if (rc == EP_OK)
+            rc = tag(&b, "<td>", str(x, "note"), "</td></tr>\n");
+    }
+    if (rc == EP_OK && json_array_size(json_object_get(kit, "figures")) > 0)
+        rc = strbuf_str(&b, "</tbody>\n</table>\n");
+    json_array_foreach(json_object_get(kit, "practices"), i, x)
+    {
+        static const char *const parts[][2] = {{"objective", "Objectif"},
+                                               {"means", "Moyens"},
+                                               {"result", "Résultat"},
+                                               {"success_factors", "Ce qui a fait la différence"},
+                                               {"lessons", "À savoir"}};
+        if (rc == EP_OK && i == 0)
+            rc = strbuf_str(&b, "<h2>Fiches pratiques</h2>\n");
+        if (rc == EP_OK)
+            rc = tag(&b, "<section>\n<h3>", str(x, "title"), "</h3>\n<dl>\n");
+        for (size_t k = 0; rc == EP_OK && k < sizeof(parts) / sizeof(parts[0]); k++) {
+            if (str(x, parts[k][0])[0] == '\0')
+                continue;
+            rc = tag(&b, "<dt>", parts[k][1], "</dt>");
+            if (rc == EP_OK)
+                rc = tag(&b, "<dd>", str(x, parts[k][0]), "</dd>\n");
+        }
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "</dl>\n</section>\n");
+    }
+    json_array_foreach(json_object_get(kit, "tips"), i, x)
+    {
+        if (rc == EP_OK && i == 0)
+            rc = strbuf_str(&b, "<h2>Conseils</h2>\n<ul>\n");
+        if (rc == EP_OK)
+            rc = tag(&b, "<li>", json_string_value(x), "</li>\n");
+    }
+    if (rc == EP_OK && json_array_size(json_object_get(kit, "tips")) > 0)
+        rc = strbuf_str(&b, "</ul>\n");
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "</main>\n</body>\n</html>\n");
+    if (rc == EP_OK) {
+        *out = strbuf_detach(&b, len);
+        rc = *out != NULL ? EP_OK : EP_ENOMEM;
+    }
+    strbuf_release(&b);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * promote.h - promoting what worked (C10): communication kits chosen per
+ * audience and practice sheets of the reproducible actions, as JSON, as
+ * Markdown ready for a blog or a chat channel, and as an accessible HTML
+ * page (lang, headings, captioned tables, every user text escaped).
+ *
+ * Built on eval_production (evaluate.h). A figure whose data is missing is
+ * given as missing (value null, "donnée manquante"), never as zero.
+ * Thread-safe with one struct db per thread.
+ */
+#ifndef EP_PROMOTE_H
+#define EP_PROMOTE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct db;
+
+/* Who a kit speaks to; each gets the figures and texts that matter to it. */
+enum promo_audience {
+    PROMO_COMMISSIONER, /* "diffuseur": commissioner or broadcaster */
+    PROMO_FUNDER,       /* "financeur": CNC, regions, funds */
+    PROMO_PARTNERS,     /* "partenaires": partners and suppliers */
+    PROMO_CREW,         /* "collaborateurs": future collaborators */
+    PROMO_PUBLIC,       /* "grand_public" */
+};
+
+/* Parses an audience name (above, in quotes). 0 or EP_EINVAL. */
+int promo_audience_parse(const char *name, enum promo_audience *out);
+
+/*
+ * The kit for audience as of today. *out:
+ *   {"audience","production","title","intro","figures":[{"label","value"|null,
+ *    "unit","note"}],"practices":[{"id","title","theme","objective","means",
+ *    "result","success_factors","lessons"}],"tips":[...],"missing":[...]}
+ * Returns 0 or a storage code (EP_EINVAL for a malformed day).
+ */
+int promo_kit(struct db *db, const char *production_id, const char *today,
+              enum promo_audience audience, json_t **out);
+
+/* The kit as Markdown / as a standalone HTML page (UTF-8). *out owns the
+ * text (free()), *len its length. Returns 0 or EP_ENOMEM / EP_ETOOBIG. */
+int promo_markdown(const json_t *kit, char **out, size_t *len);
+int promo_html(const json_t *kit, char **out, size_t *len);
+
+#endif
