@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define KIT_MAX_BYTES (4 * 1024 * 1024)
+#define KIT_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 /* What each audience is shown: a bit per figure, practices, tips. */
 enum {
