@@ -408,4 +408,7 @@ export default {
   'dir.feedback.edit': 'Give feedback after use',
   'dir.feedback.save': 'Save the feedback',
   'dir.feedback.saved': 'Feedback saved.',
+  'prof.member': 'Team member',
+  'prof.member.hint': 'Links the profile to the person: it then informs who is given a task.',
+  'follow.fit': 'appetite {a}, skill {s}',
 };

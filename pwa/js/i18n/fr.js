@@ -410,4 +410,7 @@ export default {
   'dir.feedback.edit': 'Donner un retour d’usage',
   'dir.feedback.save': 'Enregistrer le retour',
   'dir.feedback.saved': 'Retour d’usage enregistré.',
+  'prof.member': 'Membre de l’équipe',
+  'prof.member.hint': 'Relie le profil à la personne : il éclaire alors le choix de qui reçoit une tâche.',
+  'follow.fit': 'appétence {a}, savoir-faire {s}',
 };
