@@ -68,6 +68,7 @@ int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 /* The plan followed through (C4, C6, C9), in api_carbon.c. */
 int api_plan_progress(struct http_req *r);     /* GET .../plan/progress?today= */
 int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?today= */
+int api_evaluation(struct http_req *r);        /* GET .../evaluation?today= (C9) */
 
 /* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
  * Returns 0, or sends 400 and returns it. In api_carbon.c. */

@@ -679,7 +679,7 @@ int api_devices_pair(struct http_req *r)
         [IDENTITY_INVITE_KEY_TAKEN] = "key_taken",
     };
     char *body = NULL;
-    size_t len = 0, pklen = 0;
+    size_t len = 0;
     json_t *root = NULL;
     json_error_t jerr;
     const char *code = NULL, *pk = NULL, *name = NULL;
@@ -703,24 +703,14 @@ int api_devices_pair(struct http_req *r)
         status = http_unpack_error(r, &jerr);
         goto out;
     }
-    if (strlen(code) != 43 ||
-        strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43) {
-        auth_audit(r, NULL, NULL, "pair.refused", "malformed code");
-        status = http_error(r, 400, "malformed_credentials", "code",
-                            "the pairing code must be 43 base64url characters");
-        goto out;
-    }
-    if (strlen(pk) != 43 ||
-        sodium_base642bin(dev.public_key, sizeof(dev.public_key), pk, strlen(pk), NULL, &pklen,
-                          NULL, B64_NOPAD) != 0 ||
-        pklen != 32 || crypto_core_ed25519_is_valid_point(dev.public_key) != 1) {
-        status = http_error(r, 400, "invalid_request", "public_key",
-                            "public_key must be a 32-byte Ed25519 public key in base64url");
-        goto out;
-    }
-    if (strlen(name) == 0 || strlen(name) > 100) {
-        status = http_error(r, 400, "invalid_request", "name", "name must be 1 to 100 bytes");
-        goto out;
+    {
+        const char *field = NULL, *errcode = NULL, *msg = NULL;
+        if (auth_pairing_check(code, pk, name, dev.public_key, &field, &errcode, &msg) != EP_OK) {
+            if (strcmp(field, "code") == 0)
+                auth_audit(r, NULL, NULL, "pair.refused", "malformed code");
+            status = http_error(r, 400, errcode, field, "%s", msg);
+            goto out;
+        }
     }
     new_id("d-", dev.id, sizeof(dev.id));
     snprintf(dev.name, sizeof(dev.name), "%s", name);
@@ -783,6 +773,7 @@ int api_devices_list(struct http_req *r)
 
     if (status != 0)
         return status;
+    auth_store_devices(r->app->auth, r->db); /* counters and syncs kept in memory */
     rc = identity_devices_list(r->db, prod, &list);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list devices");

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "carbon.h"
 #include "err.h"
+#include "evaluate.h"
 #include "export.h"
 #include "plan.h"
 #include "server.h"
@@ -251,4 +252,9 @@ int api_plan_progress(struct http_req *r)
 int api_plan_dysfunctions(struct http_req *r)
 {
     return plan_view(r, plan_dysfunctions);
+}
+
+int api_evaluation(struct http_req *r)
+{
+    return plan_view(r, eval_production);
 }

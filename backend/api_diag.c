@@ -68,32 +68,38 @@ static int body_for_production(struct http_req *r, json_t **out)
 
 int api_diag_company(struct http_req *r)
 {
-    json_t *in = NULL, *out = NULL, *prev = NULL, *cmp = NULL;
+    json_t *in = NULL, *out = NULL, *prev = NULL, *cmp = NULL, *answers = NULL, *previous = NULL;
+    json_t *edits = NULL;
+    const char *company = NULL;
     char field[64] = "", err[256] = "";
+    json_error_t jerr;
     int status = body_for_production(r, &in);
 
     if (status != 0)
         return status;
-    /* {"answers": {...}, "previous": {...}?}: last year's answers, to compare. */
-    if (!json_is_object(json_object_get(in, "answers"))) {
+    /* {"answers": {...}, "previous": {...}?, "company": "name"?, "edits": {...}?}:
+     * last year's answers to compare, the user's edits of the graded items. */
+    if (json_unpack_ex(in, &jerr, JSON_STRICT, "{s:o, s?o, s?s, s?o}", "answers", &answers,
+                       "previous", &previous, "company", &company, "edits", &edits) != 0 ||
+        !json_is_object(answers)) {
         json_decref(in);
         return http_error(r, 400, "invalid_request", "answers",
-                          "the body needs an \"answers\" object");
+                          "the body needs an \"answers\" object (and optionally \"previous\", "
+                          "\"company\", \"edits\")");
     }
-    if (diag_company(json_object_get(in, "answers"), &out, field, sizeof(field), err,
-                     sizeof(err)) != EP_OK) {
+    if (diag_company(answers, &out, field, sizeof(field), err, sizeof(err)) != EP_OK ||
+        diag_company_edit(out, edits, field, sizeof(field), err, sizeof(err)) != EP_OK) {
         json_decref(in);
+        json_decref(out);
         return http_error(r, 400, "invalid_field", field[0] ? field : NULL, "%s", err);
     }
-    if (json_is_object(json_object_get(in, "previous")) &&
-        diag_company(json_object_get(in, "previous"), &prev, field, sizeof(field), err,
-                     sizeof(err)) == EP_OK &&
+    if (json_is_object(previous) &&
+        diag_company(previous, &prev, field, sizeof(field), err, sizeof(err)) == EP_OK &&
         diag_company_compare(prev, out, &cmp) == EP_OK)
         json_object_set_new(out, "compared_with_previous", cmp);
     json_decref(prev);
     if (wants_pdf(r)) {
-        const char *name = json_string_value(json_object_get(in, "company"));
-        int sent = send_pdf(r, out, 1, name != NULL ? name : "la société");
+        int sent = send_pdf(r, out, 1, company != NULL ? company : "la société");
         json_decref(in);
         json_decref(out);
         return sent;

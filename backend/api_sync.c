@@ -102,6 +102,7 @@ int api_sync_push(struct http_req *r)
         goto out;
     }
     opts_now(&opts);
+    opts.group = r->app->sync_group;
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
         status = http_error(r, 403, "wrong_device", "device",

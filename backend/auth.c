@@ -24,11 +24,29 @@
 #define SIGNATURE_B64_LEN 86 /* 64 bytes */
 #define COUNTER_MAX_DIGITS 16
 
+/* A device seen since start: its replay counter and last sync, held here so
+ * that checking a request costs a mutex, not the database's write lock. */
+struct device_seen {
+    char id[IDENTITY_ID_MAX + 1];
+    int64_t counter;   /* highest accepted */
+    int64_t seen_ms;   /* when it was accepted */
+    int64_t synced_ms; /* last sync answered, 0 if none since start */
+    int64_t dirty_ms;  /* when the first change not yet stored was made, 0 if none */
+};
+
+/* How often the devices' counters and last syncs are written down (the
+ * office's device list writes them first, so it is never late). */
+#define DEVICE_STORE_LAG_MS 1000
+
 struct auth {
     unsigned char key[32];             /* server key: seals production secret keys */
     pthread_mutex_t lock;              /* guards hashing and dummy */
     int hashing;                       /* Argon2 hashes running now */
     char dummy[IDENTITY_HASH_MAX + 1]; /* verified against for unknown emails */
+    pthread_mutex_t devices_lock;      /* guards devices, ndevices, devices_cap */
+    struct device_seen *devices;       /* owned; linear: a production has hundreds */
+    size_t ndevices, devices_cap;
+    int64_t swept_ms; /* last devices_sweep() */
 };
 
 static void hash32(const void *data, size_t len, unsigned char out[32])
@@ -148,6 +166,10 @@ int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t e
         snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
     if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)
         rc = EP_ENOMEM;
+    if (rc == EP_OK && pthread_mutex_init(&a->devices_lock, NULL) != 0) {
+        pthread_mutex_destroy(&a->lock);
+        rc = EP_ENOMEM;
+    }
     if (rc != EP_OK) {
         sodium_munlock(a->key, sizeof(a->key));
         free(a);
@@ -162,6 +184,8 @@ void auth_free(struct auth *a)
     if (a == NULL)
         return;
     pthread_mutex_destroy(&a->lock);
+    pthread_mutex_destroy(&a->devices_lock);
+    free(a->devices);
     sodium_munlock(a->key, sizeof(a->key)); /* also zeroes it */
     free(a);
 }
@@ -388,12 +412,198 @@ static int parse_counter(const char *s, int64_t *out)
     return EP_OK;
 }
 
+int auth_device_headers(const char *device, const char *counter, const char *signature,
+                        int64_t *counter_out, unsigned char sig[64], const char **field,
+                        const char **msg)
+{
+    size_t siglen = 0;
+
+    if (!identity_id_valid(device)) {
+        *field = "X-EP-Device";
+        *msg = "X-EP-Device must be a device id";
+        return EP_EINVAL;
+    }
+    if (parse_counter(counter, counter_out) != EP_OK) {
+        *field = "X-EP-Counter";
+        *msg = "X-EP-Counter must be a positive decimal integer up to 2^53";
+        return EP_EINVAL;
+    }
+    if (signature == NULL || !is_b64url(signature, SIGNATURE_B64_LEN) ||
+        sodium_base642bin(sig, 64, signature, strlen(signature), NULL, &siglen, NULL, B64_NOPAD) !=
+            0 ||
+        siglen != 64) {
+        *field = "X-EP-Signature";
+        *msg = "X-EP-Signature must be 64 bytes in base64url without padding";
+        return EP_EINVAL;
+    }
+    return EP_OK;
+}
+
+int auth_pairing_check(const char *code, const char *public_key, const char *name,
+                       unsigned char key_out[32], const char **field, const char **errcode,
+                       const char **msg)
+{
+    size_t pklen = 0;
+
+    if (strlen(code) != 43 || !is_b64url(code, 43)) {
+        *field = "code";
+        *errcode = "malformed_credentials";
+        *msg = "the pairing code must be 43 base64url characters";
+        return EP_EINVAL;
+    }
+    if (strlen(public_key) != 43 ||
+        sodium_base642bin(key_out, 32, public_key, strlen(public_key), NULL, &pklen, NULL,
+                          B64_NOPAD) != 0 ||
+        pklen != 32 || crypto_core_ed25519_is_valid_point(key_out) != 1) {
+        *field = "public_key";
+        *errcode = "invalid_request";
+        *msg = "public_key must be a 32-byte Ed25519 public key in base64url";
+        return EP_EINVAL;
+    }
+    if (strlen(name) == 0 || strlen(name) > 100) {
+        *field = "name";
+        *errcode = "invalid_request";
+        *msg = "name must be 1 to 100 bytes";
+        return EP_EINVAL;
+    }
+    return EP_OK;
+}
+
 static int fail(struct http_req *r, const struct auth_principal *p, const char *production_id,
                 int status, const char *code, const char *field, const char *msg)
 {
     auth_audit(r, p, production_id, "auth.refused", "%d %s %s %s: %s", status, code,
                r->ri->request_method, r->ri->local_uri, msg);
     return http_error(r, status, code, field, "%s", msg);
+}
+
+/* The entry of device id, added if absent (with stored as its counter).
+ * Caller holds devices_lock. NULL when out of memory. */
+static struct device_seen *device_slot(struct auth *a, const char *id, int64_t stored)
+{
+    struct device_seen *d;
+
+    for (size_t i = 0; i < a->ndevices; i++) {
+        if (strcmp(a->devices[i].id, id) == 0)
+            return &a->devices[i];
+    }
+    if (a->ndevices == a->devices_cap) {
+        size_t cap = a->devices_cap == 0 ? 64 : a->devices_cap * 2;
+        struct device_seen *n = realloc(a->devices, cap * sizeof(*n));
+        if (n == NULL)
+            return NULL;
+        a->devices = n;
+        a->devices_cap = cap;
+    }
+    d = &a->devices[a->ndevices++];
+    memset(d, 0, sizeof(*d));
+    snprintf(d->id, sizeof(d->id), "%s", id);
+    d->counter = stored;
+    return d;
+}
+
+/*
+ * Accepts counter for dev if it is greater than every counter accepted
+ * before, stored or not: EP_OK, EP_ECONFLICT (a replay) or EP_ENOMEM.
+ * Only memory is touched: devices_store() writes it down.
+ */
+static int device_accept(struct auth *a, const struct identity_device *dev, int64_t counter,
+                         int64_t now)
+{
+    struct device_seen *d;
+    int rc = EP_OK;
+
+    pthread_mutex_lock(&a->devices_lock);
+    d = device_slot(a, dev->id, dev->counter);
+    if (d == NULL) {
+        rc = EP_ENOMEM;
+    } else if (counter <= d->counter || counter <= dev->counter) {
+        rc = EP_ECONFLICT;
+    } else {
+        d->counter = counter;
+        d->seen_ms = now;
+        if (d->dirty_ms == 0)
+            d->dirty_ms = now;
+    }
+    pthread_mutex_unlock(&a->devices_lock);
+    return rc;
+}
+
+/*
+ * Writes the counters and last syncs changed at least min_age_ms ago to the
+ * database, all in one transaction without an fsync of its own
+ * (db_begin_write_lazy): a push's answer follows its own FULL commit, whose
+ * WAL fsync covers this write too, and a counter lost in a crash only lets
+ * a request be replayed, which pushes (idempotent) and pulls (reads)
+ * tolerate. One write a second at most, not one per request: every write on
+ * another connection empties the push writer's page cache (sync_group).
+ */
+static void devices_store(struct auth *a, struct db *db, int64_t min_age_ms)
+{
+    struct device_seen *copy = NULL;
+    size_t n = 0;
+    int64_t now = server_now_ms();
+    int rc;
+
+    pthread_mutex_lock(&a->devices_lock);
+    if (a->ndevices > 0)
+        copy = malloc(a->ndevices * sizeof(*copy));
+    for (size_t i = 0; copy != NULL && i < a->ndevices; i++) {
+        const struct device_seen *d = &a->devices[i];
+        if (d->dirty_ms != 0 && now - d->dirty_ms >= min_age_ms)
+            copy[n++] = *d;
+    }
+    pthread_mutex_unlock(&a->devices_lock);
+    if (n == 0)
+        goto out;
+    rc = db_begin_write_lazy(db);
+    for (size_t i = 0; rc == EP_OK && i < n; i++) {
+        rc = identity_device_advance(db, copy[i].id, copy[i].counter, copy[i].seen_ms);
+        if (rc == EP_ECONFLICT)
+            rc = EP_OK; /* stored already, or revoked meanwhile: nothing to keep */
+        if (rc == EP_OK && copy[i].synced_ms != 0)
+            rc = identity_device_synced(db, copy[i].id, copy[i].synced_ms);
+    }
+    if (rc == EP_OK)
+        rc = db_commit(db);
+    if (rc != EP_OK) {
+        db_rollback(db);
+        LOG_WARN("auth.device", "cannot store %zu device counters: %s", n, ep_strerror(rc));
+        goto out;
+    }
+    pthread_mutex_lock(&a->devices_lock);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        struct device_seen *d = &a->devices[i];
+        for (size_t k = 0; k < n; k++) {
+            /* Clean only if nothing changed while we wrote. */
+            if (strcmp(d->id, copy[k].id) == 0 && d->counter == copy[k].counter &&
+                d->synced_ms == copy[k].synced_ms)
+                d->dirty_ms = 0;
+        }
+    }
+    pthread_mutex_unlock(&a->devices_lock);
+out:
+    free(copy);
+}
+
+void auth_store_devices(struct auth *a, struct db *db)
+{
+    devices_store(a, db, 0);
+}
+
+/* At most once per DEVICE_STORE_LAG_MS, a request stores what changed. */
+static void devices_sweep(struct auth *a, struct db *db)
+{
+    int64_t now = server_now_ms();
+    int due;
+
+    pthread_mutex_lock(&a->devices_lock);
+    due = now - a->swept_ms >= DEVICE_STORE_LAG_MS;
+    if (due)
+        a->swept_ms = now;
+    pthread_mutex_unlock(&a->devices_lock);
+    if (due)
+        devices_store(a, db, 0);
 }
 
 static int device_auth(struct http_req *r, const char *body, size_t len, const char *device_hdr,
@@ -404,25 +614,18 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
     struct identity_device dev;
     struct identity_member m;
     unsigned char sig[64];
-    size_t siglen = 0;
     int64_t counter = 0;
     char *msg = NULL;
     size_t msglen = 0;
     int status = 0;
     int rc;
 
-    if (!identity_id_valid(device_hdr))
-        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Device",
-                    "X-EP-Device must be a device id");
-    if (parse_counter(counter_hdr, &counter) != EP_OK)
-        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Counter",
-                    "X-EP-Counter must be a positive decimal integer up to 2^53");
-    if (sig_hdr == NULL || !is_b64url(sig_hdr, SIGNATURE_B64_LEN) ||
-        sodium_base642bin(sig, sizeof(sig), sig_hdr, strlen(sig_hdr), NULL, &siglen, NULL,
-                          B64_NOPAD) != 0 ||
-        siglen != sizeof(sig))
-        return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Signature",
-                    "X-EP-Signature must be 64 bytes in base64url without padding");
+    {
+        const char *field = NULL, *why = NULL;
+        if (auth_device_headers(device_hdr, counter_hdr, sig_hdr, &counter, sig, &field, &why) !=
+            EP_OK)
+            return fail(r, NULL, NULL, 400, "malformed_credentials", field, why);
+    }
     rc = identity_device_get(r->db, device_hdr, &dev);
     if (rc == EP_ENOTFOUND)
         return fail(r, NULL, NULL, 401, "unknown_device", "X-EP-Device",
@@ -450,17 +653,7 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
                       "this device was revoked; pair it again");
         goto out;
     }
-    /* The counter needs no fsync of its own: the answer to a push is sent
-     * after the push's FULL commit, which makes this write durable too; a
-     * pull's counter lost in a crash only allows replaying a read. */
-    rc = db_begin_write_lazy(r->db);
-    if (rc == EP_OK) {
-        rc = identity_device_advance(r->db, dev.id, counter, server_now_ms());
-        if (rc == EP_OK)
-            rc = db_commit(r->db);
-        if (rc != EP_OK)
-            db_rollback(r->db);
-    }
+    rc = device_accept(r->app->auth, &dev, counter, server_now_ms());
     if (rc == EP_ECONFLICT) {
         char why[128];
         snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
@@ -469,11 +662,10 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
         goto out;
     }
     if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), rc == EP_EBUSY ? "busy" : "internal", NULL,
-                            rc == EP_EBUSY ? "the database is busy; retry later"
-                                           : "cannot update device");
+        status = http_error(r, 503, "busy", NULL, "out of memory, try again later");
         goto out;
     }
+    devices_sweep(r->app->auth, r->db);
     rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
     if (rc != EP_OK || m.removed_at != 0) {
         status = fail(r, p, NULL, 403, "member_removed", NULL,
@@ -638,22 +830,24 @@ void auth_actor(const struct auth_principal *p, struct sync_actor *out)
 
 void auth_note_sync(struct http_req *r, const struct auth_principal *p)
 {
-    int rc;
+    struct auth *a = r->app->auth;
+    int64_t now = server_now_ms();
 
     if (!p->is_device)
         return;
-    /* A last-sync time is worth no fsync: lost in a crash, it is rewritten
-     * at the next sync. */
-    rc = db_begin_write_lazy(r->db);
-    if (rc == EP_OK) {
-        rc = identity_device_synced(r->db, p->device_id, server_now_ms());
-        if (rc == EP_OK)
-            rc = db_commit(r->db);
-        if (rc != EP_OK)
-            db_rollback(r->db);
+    /* A last-sync time is worth no fsync and no wait: lost in a crash, it
+     * is rewritten at the next sync (devices_store). */
+    pthread_mutex_lock(&a->devices_lock);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        struct device_seen *d = &a->devices[i];
+        if (strcmp(d->id, p->device_id) == 0) {
+            d->synced_ms = now;
+            if (d->dirty_ms == 0)
+                d->dirty_ms = now;
+            break;
+        }
     }
-    if (rc != EP_OK)
-        LOG_WARN("auth.device", "cannot record the sync of %s: %s", p->device_id, db_errmsg(r->db));
+    pthread_mutex_unlock(&a->devices_lock);
 }
 
 int auth_require(struct http_req *r, const struct auth_principal *p, enum authz_action action)

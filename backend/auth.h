@@ -96,8 +96,34 @@ int auth_request_in(struct http_req *r, const char *body, size_t len, const char
 void auth_actor(const struct auth_principal *p, struct sync_actor *out);
 
 /* Records that p's device just synced (the office's device list shows it).
- * No-op for office sessions; best effort like auth_audit. */
+ * No-op for office sessions; best effort like auth_audit. Like the request
+ * counters, it is kept in memory and written down about once a second, in
+ * one transaction for all devices (and by auth_store_devices). */
 void auth_note_sync(struct http_req *r, const struct auth_principal *p);
+
+/*
+ * The signed-request headers' syntax (no database, no signature check):
+ * device id, counter (canonical decimal 1..2^53) into *counter, signature
+ * (86 base64url characters) decoded into sig. Returns 0, or EP_EINVAL with
+ * *field naming the header and *msg the rule (static strings).
+ */
+int auth_device_headers(const char *device, const char *counter, const char *signature,
+                        int64_t *counter_out, unsigned char sig[64], const char **field,
+                        const char **msg);
+
+/*
+ * A pairing request's fields (no database): the 43-character base64url
+ * code, a valid Ed25519 public key (decoded into key_out), a name of 1-100
+ * bytes. Returns 0, or EP_EINVAL with *field, the API error *errcode and
+ * *msg (static strings).
+ */
+int auth_pairing_check(const char *code, const char *public_key, const char *name,
+                       unsigned char key_out[32], const char **field, const char **errcode,
+                       const char **msg);
+
+/* Writes every device counter and last sync not yet stored, waiting for the
+ * write lock: before the office lists devices and when the server stops. */
+void auth_store_devices(struct auth *a, struct db *db);
 
 /*
  * Checks authz_endpoint(action, p->role, p->is_device). Returns 0, or sends

@@ -18,6 +18,9 @@ void config_defaults(struct config *cfg)
     snprintf(cfg->pwa_dir, sizeof(cfg->pwa_dir), "%s", "./pwa");
     cfg->log_level = LOG_LEVEL_INFO;
     cfg->threads = 8;
+    /* Enough for concurrent pushes to share one commit (sync_group) and for
+     * reads to go on meanwhile; each costs about 0.4 MiB. */
+    cfg->db_connections = 16;
     cfg->request_timeout_ms = 10000;
     cfg->max_body = (size_t)2 * 1024 * 1024;
     cfg->demo = 0;
@@ -76,6 +79,10 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 2, 256, &v);
         if (rc == EP_OK)
             cfg->threads = (int)v;
+    } else if (strcmp(name, "db-connections") == 0) {
+        rc = parse_long(value, 1, 64, &v);
+        if (rc == EP_OK)
+            cfg->db_connections = (int)v;
     } else if (strcmp(name, "max-body") == 0) {
         rc = parse_long(value, 1024, 64L * 1024 * 1024, &v);
         if (rc == EP_OK)
@@ -103,6 +110,7 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_PWA_DIR", "pwa-dir"},
         {"EP_LOG_LEVEL", "log-level"},
         {"EP_THREADS", "threads"},
+        {"EP_DB_CONNECTIONS", "db-connections"},
         {"EP_MAX_BODY", "max-body"},
         {"EP_DEMO", "demo"},
         {"EP_PORT_FILE", "port-file"},
@@ -130,6 +138,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"pwa-dir", required_argument, NULL, 'w'},
         {"log-level", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},
+        {"db-connections", required_argument, NULL, 'c'},
         {"max-body", required_argument, NULL, 'm'},
         {"demo", no_argument, NULL, 'D'},
         {"port-file", required_argument, NULL, 'P'},
@@ -143,7 +152,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:m:DP:K:T:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:c:m:DP:K:T:h", opts, &idx)) != -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -192,6 +201,8 @@ void config_usage(void *stream)
           "  --pwa-dir DIR      web app files served at / [EP_PWA_DIR] (./pwa)\n"
           "  --log-level LVL    debug, info, warn or error [EP_LOG_LEVEL] (info)\n"
           "  --threads N        HTTP worker threads, 2-256 [EP_THREADS] (8)\n"
+          "  --db-connections N SQLite connections the workers share, 1-64\n"
+          "                     [EP_DB_CONNECTIONS] (16)\n"
           "  --request-timeout-ms MS  a request must arrive whole within MS; slow clients\n"
           "                     are cut off [EP_REQUEST_TIMEOUT_MS] (10000)\n"
           "  --max-body BYTES   request body cap [EP_MAX_BODY] (2097152)\n"

@@ -415,6 +415,13 @@ static int items(struct pdf *p, const json_t *list, const char *tag_key)
         rc = pdf_paragraph(p, line);
         if (rc == EP_OK && why[0] != '\0')
             rc = pdf_note(p, why);
+        if (rc == EP_OK && str(it, "edited_by")[0] != '\0') {
+            /* The user's wording, kept with who changed it and when ("at" is
+             * an ISO 8601 time: its date is enough on paper). */
+            snprintf(line, sizeof(line), "Modifié par %.200s le %.10s.", str(it, "edited_by"),
+                     str(it, "edited_at"));
+            rc = pdf_note(p, line);
+        }
         if (rc != EP_OK)
             break;
     }
@@ -546,6 +553,18 @@ int export_project_pdf(const json_t *result, const char *title, char **out, size
         }
         free(cells);
         free(ptrs);
+    }
+    /* The office's placements in the matrix, with who made them and when. */
+    json_array_foreach(json_object_get(result, "themes"), i, x)
+    {
+        if (rc != EP_OK)
+            break;
+        if (str(x, "adjusted_by")[0] == '\0')
+            continue;
+        snprintf(text, sizeof(text), "%s : placement ajusté par %.200s le %.10s (calculé : %s).",
+                 str(x, "label"), str(x, "adjusted_by"), str(x, "adjusted_at"),
+                 str(x, "computed_quadrant"));
+        rc = pdf_note(p, text);
     }
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);

@@ -131,6 +131,12 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
     if ((unsigned long long)want > cap)
         return http_error(r, 413, "body_too_large", NULL,
                           "request body of %lld bytes exceeds the limit of %zu bytes", want, cap);
+    if (r->body != NULL) {
+        *out = r->body;
+        *len = r->body_len;
+        r->body = NULL;
+        return 0;
+    }
     buf = malloc((size_t)want + 1);
     if (buf == NULL)
         return http_error(r, 503, "busy", NULL, "out of memory, try again later");

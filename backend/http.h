@@ -21,7 +21,9 @@ struct http_req {
     struct mg_connection *conn;
     const struct mg_request_info *ri;
     struct app *app; /* shared, read-only server state */
-    struct db *db;   /* this worker thread's own connection */
+    struct db *db;   /* borrowed from the server's pool for this request */
+    char *body;      /* owned: the body read before the handler ran, or NULL */
+    size_t body_len; /* its length */
 };
 
 /* The HTTP status for an EP_E* code (500 for unknown codes). */
@@ -41,7 +43,8 @@ int http_json(struct http_req *r, int status, const json_t *body);
 int http_json_new(struct http_req *r, int status, json_t *body);
 
 /*
- * Reads the whole request body, at most cap bytes. On success returns 0 and
+ * Reads the whole request body, at most cap bytes (the server may already
+ * have read it: then this hands that buffer over, after the same checks). On success returns 0 and
  * *out owns a NUL-terminated buffer (free() it) of *len bytes. On failure the
  * error response is already sent and its status (411, 413, 400) is returned.
  */

@@ -10,9 +10,11 @@
 #include "api.h"
 #include "auth.h"
 #include "db.h"
+#include "dbpool.h"
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
+#include "sync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/signed", api_comms_signed},
     {"GET", "/api/v1/productions/*/plan/progress", api_plan_progress},
     {"GET", "/api/v1/productions/*/plan/dysfunctions", api_plan_dysfunctions},
+    {"GET", "/api/v1/productions/*/evaluation", api_evaluation},
     {"POST", "/api/v1/productions/*/diagnostic/company", api_diag_company},
     {"POST", "/api/v1/productions/*/diagnostic/project", api_diag_project},
     {"GET", "/api/v1/productions/*/footprint", api_footprint},
@@ -67,44 +70,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/tasks/*/history", api_task_history},
 };
 
-struct worker {
-    struct db *db; /* this thread's connection, or NULL if it failed to open */
-};
+/* How long a request waits for a free database connection before a 503: as
+ * long as a writer may wait for the write lock (DB_BUSY_MS in sync/db.c). */
+#define DBPOOL_WAIT_MS 5000
 
 int64_t server_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void *worker_init(const struct mg_context *ctx, int thread_type)
-{
-    struct app *app = mg_get_user_data(ctx);
-    struct worker *w;
-    char err[256] = "";
-
-    if (thread_type != 1)
-        return NULL;
-    w = calloc(1, sizeof(*w));
-    if (w == NULL)
-        return NULL;
-    if (db_open(app->db_path, &w->db, err, sizeof(err)) != EP_OK)
-        LOG_ERROR("db.open", "worker cannot open the database: %s", err);
-    else
-        db_set_write_lock(w->db, &app->write_lock);
-    return w;
-}
-
-static void worker_exit(const struct mg_context *ctx, int thread_type, void *ptr)
-{
-    struct worker *w = ptr;
-    (void)ctx;
-    (void)thread_type;
-    if (w == NULL)
-        return;
-    db_close(w->db);
-    free(w);
 }
 
 static int log_message(const struct mg_connection *conn, const char *message)
@@ -170,20 +144,47 @@ int server_path_param(const struct http_req *r, int n, char *buf, size_t len)
     return EP_ENOTFOUND;
 }
 
+/*
+ * Reads the body first, then borrows a database connection for the handler:
+ * a phone trickling its body over a bad link must hold a worker thread, not
+ * one of the few connections every other request needs.
+ */
+static int run_route(struct http_req *r, const struct route *rt)
+{
+    const struct config *cfg = r->app->cfg;
+    int64_t t0 = server_now_ms();
+    int status;
+
+    if (r->ri->content_length > 0 && (unsigned long long)r->ri->content_length <= cfg->max_body) {
+        status = http_read_body(r, cfg->max_body, &r->body, &r->body_len);
+        if (status != 0)
+            return status;
+    }
+    r->db = dbpool_get(r->app->pool, DBPOOL_WAIT_MS);
+    if (r->db == NULL) {
+        status = http_error(r, 503, "busy", NULL,
+                            "every database connection is busy; retry in a moment");
+        goto out;
+    }
+    status = rt->fn(r);
+    LOG_DEBUG("http.request", "%s %s %d %lldms", r->ri->request_method, r->ri->local_uri, status,
+              (long long)(server_now_ms() - t0));
+out:
+    dbpool_put(r->app->pool, r->db);
+    r->db = NULL;
+    free(r->body);
+    return status;
+}
+
 static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
-    struct worker *w = mg_get_thread_pointer(conn);
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
     const char *method = r.ri->request_method;
     const char *path = r.ri->local_uri;
     char allow[64] = "";
     int path_known = 0;
-    int status;
 
-    if (w == NULL || w->db == NULL)
-        return http_error(&r, 503, "unavailable", NULL, "the database is not available");
-    r.db = w->db;
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         const struct route *rt = &routes[i];
         size_t used = strlen(allow);
@@ -192,11 +193,7 @@ static int dispatch_route(struct mg_connection *conn, void *cbdata)
         path_known = 1;
         if (strcmp(rt->method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
-            int64_t t0 = server_now_ms();
-            status = rt->fn(&r);
-            LOG_DEBUG("http.request", "%s %s %d %lldms", method, path, status,
-                      (long long)(server_now_ms() - t0));
-            return status;
+            return run_route(&r, rt);
         }
         snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", rt->method);
     }
@@ -245,7 +242,7 @@ static int serve_sw(struct mg_connection *conn, void *cbdata)
     char *buf = NULL;
     long size;
     int status = 404;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
 
     snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
     f = fopen(path, "rb");
@@ -282,6 +279,17 @@ out:
 static const char mime_types[] = ".webmanifest=application/manifest+json,.mjs=text/javascript,"
                                  ".js=text/javascript,.svg=image/svg+xml,.wasm=application/wasm";
 
+/* Closes what server_start opened besides CivetWeb; no worker may run. */
+static void server_release(struct app *app)
+{
+    dbpool_close(app->pool);
+    app->pool = NULL;
+    sync_group_free(app->sync_group);
+    app->sync_group = NULL;
+    db_close(app->writer);
+    app->writer = NULL;
+}
+
 int server_start(struct app *app, char *errbuf, size_t errlen)
 {
     const struct config *cfg = app->cfg;
@@ -294,6 +302,7 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     struct mg_error_data err;
     unsigned code = 0;
     struct stat st;
+    int rc;
 
     if (stat(cfg->pwa_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(errbuf, errlen, "pwa directory '%s' does not exist", cfg->pwa_dir);
@@ -332,9 +341,20 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     };
     // clang-format on
 
+    rc = sync_group_new(&app->sync_group);
+    if (rc == EP_OK)
+        rc = db_open(app->db_path, &app->writer, errbuf, errlen);
+    if (rc == EP_OK) {
+        db_set_write_lock(app->writer, &app->write_lock);
+        sync_group_set_writer(app->sync_group, app->writer);
+        rc = dbpool_open(app->db_path, cfg->db_connections, &app->write_lock, &app->pool, errbuf,
+                         errlen);
+    }
+    if (rc != EP_OK) {
+        server_release(app);
+        return rc;
+    }
     memset(&cb, 0, sizeof(cb));
-    cb.init_thread = worker_init;
-    cb.exit_thread = worker_exit;
     cb.log_message = log_message;
     init.callbacks = &cb;
     init.user_data = app;
@@ -344,8 +364,10 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     err.text = errbuf;
     err.text_buffer_size = errlen;
     app->ctx = mg_start2(&init, &err);
-    if (app->ctx == NULL)
+    if (app->ctx == NULL) {
+        server_release(app);
         return EP_EIO;
+    }
     mg_set_request_handler(app->ctx, "/api", dispatch, app);
     mg_set_request_handler(app->ctx, "/sw.js$", serve_sw, app);
     {
@@ -361,6 +383,13 @@ void server_stop(struct app *app)
     if (app->ctx != NULL)
         mg_stop(app->ctx);
     app->ctx = NULL;
+    if (app->pool != NULL && app->auth != NULL) {
+        /* No worker is left: store what the devices' last requests changed. */
+        struct db *db = dbpool_get(app->pool, 0);
+        auth_store_devices(app->auth, db);
+        dbpool_put(app->pool, db);
+    }
+    server_release(app);
     /* After mg_stop: no worker can be using the key any more. */
     auth_free(app->auth);
     app->auth = NULL;

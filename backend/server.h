@@ -5,9 +5,8 @@
  * before server_start() and read-only while serving, so handlers may read it
  * from any thread without locks; anything mutable inside carries its own lock.
  *
- * Each worker thread opens its own struct db when it starts (CivetWeb's
- * init_thread callback) and closes it when it exits; handlers receive it in
- * struct http_req. A worker whose database failed to open answers 503.
+ * Handlers receive a database connection borrowed from app->pool for the
+ * request (dbpool.h) in struct http_req, after the request body was read.
  */
 #ifndef EP_SERVER_H
 #define EP_SERVER_H
@@ -25,6 +24,9 @@ struct app {
     int64_t started_ms;                 /* wall clock at start, unix ms */
     struct mg_context *ctx;             /* owned; NULL when stopped */
     pthread_mutex_t write_lock;         /* serializes the workers' write transactions */
+    struct dbpool *pool;                /* owned while serving: the connections */
+    struct sync_group *sync_group;      /* owned while serving: group commit of pushes */
+    struct db *writer;                  /* owned while serving: sync_group's connection */
     int port;                           /* the port actually bound */
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
 };

@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-031eb70bcc20';
+const VERSION = 'ecoplateau-shell-2dc509ba8763';
 const SHELL = [
   '/',
   '/index.html',
@@ -27,6 +27,7 @@ const SHELL = [
   '/js/sync/engine.js',
   '/js/sync/hlc.js',
   '/js/ui/crew.js',
+  '/js/ui/diag.js',
   '/js/ui/directory.js',
   '/js/ui/follow.js',
   '/js/ui/dom.js',

@@ -93,8 +93,12 @@ int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
     }
     sqlite3_extended_result_codes(db->h, 1);
     sqlite3_busy_timeout(db->h, DB_BUSY_MS);
-    /* Both pragmas are per connection, so every connection sets them. */
-    rc = exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+    /* These pragmas are per connection, so every connection sets them. The
+     * checkpoint every 4000 pages (16 MiB of WAL) rather than SQLite's 1000:
+     * pushes dirty the same index pages over and over, and each checkpoint
+     * writes them to the database again (bench/README.md, A/B). */
+    rc = exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+                  "PRAGMA wal_autocheckpoint=4000;");
     if (rc != EP_OK) {
         set_err(errbuf, errlen, "unable to configure '%s': %s", path, sqlite3_errmsg(db->h));
         goto fail;

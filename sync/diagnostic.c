@@ -190,6 +190,13 @@ static int check_company(const json_t *a, char *field, size_t fl, char *err, siz
     return EP_OK;
 }
 
+/* An item's stable id, "<s|w|a>_<marker>": the key of the user's edit of it. */
+static const char *item_id(char kind, const char *marker, char *buf)
+{
+    snprintf(buf, 40, "%c_%s", kind, marker);
+    return buf;
+}
+
 static const char *priority_of(double gap)
 {
     return gap >= 10 ? "haute" : gap >= 5 ? "moyenne" : "basse";
@@ -199,6 +206,7 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
 {
     json_t *missing = json_array(), *ms = json_array(), *strengths = json_array();
     json_t *weak = json_array(), *axes = json_array();
+    char idb[40];
     double score = 0, stars = json_number_value(json_object_get(a, "ecoprod_stars"));
     int level;
     int rc;
@@ -224,19 +232,23 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
             continue; /* unknown: listed as missing, neither strength nor weakness */
         if (ratio >= 0.75)
             json_array_append_new(strengths,
-                                  json_pack("{s:s, s:s, s:s}", "text", m->strength, "grade",
+                                  json_pack("{s:s, s:s, s:s, s:s}", "id", item_id('s', m->key, idb),
+                                            "text", m->strength, "grade",
                                             ratio >= 0.99 ? "fort" : "solide", "marker", m->key));
         else if (ratio < 0.5) {
             const char *prio = priority_of(m->max - pts);
             json_array_append_new(weak,
-                                  json_pack("{s:s, s:s, s:s, s:s}", "text", m->weakness, "priority",
-                                            prio, "why", m->why, "marker", m->key));
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
+                                            item_id('w', m->key, idb), "text", m->weakness,
+                                            "priority", prio, "why", m->why, "marker", m->key));
             json_array_append_new(axes,
-                                  json_pack("{s:s, s:s, s:s, s:s}", "text", m->axis, "priority",
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
+                                            item_id('a', m->key, idb), "text", m->axis, "priority",
                                             prio, "why", m->why, "marker", m->key));
         } else {
             json_array_append_new(axes,
-                                  json_pack("{s:s, s:s, s:s, s:s}", "text", m->axis, "priority",
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
+                                            item_id('a', m->key, idb), "text", m->axis, "priority",
                                             "basse", "why", m->why, "marker", m->key));
         }
     }
@@ -252,7 +264,7 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
                 json_number_value(json_object_get(a, "afnor_spec_2308_level")) < 2)
                 json_array_append_new(
                     axes,
-                    json_pack("{s:s, s:s, s:s, s:s}", "text",
+                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "a_rse_plus", "text",
                               "Viser les 26 actions des niveaux 1 et 2 de l'AFNOR SPEC 2308 : "
                               "la prime RSE+ du CNC (28 000 €) les exige pour la fiction.",
                               "priority", "haute", "why",
@@ -262,7 +274,7 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
                 json_number_value(json_object_get(a, "past_footprints")) < 1)
                 json_array_append_new(
                     axes,
-                    json_pack("{s:s, s:s, s:s, s:s}", "text",
+                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "a_animation_footprint", "text",
                               "Préparer le bilan carbone des œuvres d'animation, exigé par le "
                               "CNC depuis le 1er mars 2025.",
                               "priority", "haute", "why",
@@ -284,6 +296,103 @@ fail:
     json_decref(weak);
     json_decref(axes);
     return rc;
+}
+
+/* The item of result whose "id" is id, in any of the three lists, or NULL. */
+static json_t *find_item(json_t *result, const char *id)
+{
+    static const char *const lists[] = {"strengths", "weaknesses", "axes"};
+    for (size_t l = 0; l < 3; l++) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(result, lists[l]), i, it)
+        {
+            const char *x = json_string_value(json_object_get(it, "id"));
+            if (x != NULL && strcmp(x, id) == 0)
+                return it;
+        }
+    }
+    return NULL;
+}
+
+static int one_of(const char *s, const char *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, set[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int diag_company_edit(json_t *result, const json_t *edits, char *field, size_t fl, char *err,
+                      size_t el)
+{
+    static const char *const prios[] = {"haute", "moyenne", "basse"};
+    static const char *const grades[] = {"fort", "solide"};
+    const char *id;
+    json_t *e, *stale = json_array();
+    json_error_t jerr;
+
+    field[0] = '\0';
+    if (edits == NULL || json_is_null(edits)) {
+        json_decref(stale);
+        return EP_OK;
+    }
+    if (!json_is_object(edits)) {
+        json_decref(stale);
+        return refuse(field, fl, err, el, "edits", "'edits' must be an object of item id -> edit");
+    }
+    /* Check everything first, so a refusal leaves result untouched. */
+    json_object_foreach((json_t *)edits, id, e)
+    {
+        const char *text = NULL, *prio = NULL, *grade = NULL, *by = NULL, *at = NULL;
+        if (json_unpack_ex(e, &jerr, JSON_STRICT, "{s?s, s?s, s?s, s:s, s:s}", "text", &text,
+                           "priority", &prio, "grade", &grade, "by", &by, "at", &at) != 0) {
+            json_decref(stale);
+            return refuse(field, fl, err, el, "edits", "edit of '%.40s': %s", id, jerr.text);
+        }
+        if (text != NULL && (text[0] == '\0' || strlen(text) > 1000)) {
+            json_decref(stale);
+            snprintf(field, fl, "edits.%.40s.text", id);
+            snprintf(err, el, "the text must have 1 to 1000 characters");
+            return EP_EINVAL;
+        }
+        if ((prio != NULL && !one_of(prio, prios, 3)) ||
+            (grade != NULL && !one_of(grade, grades, 2))) {
+            json_decref(stale);
+            snprintf(field, fl, "edits.%.40s.%s", id,
+                     prio != NULL && !one_of(prio, prios, 3) ? "priority" : "grade");
+            snprintf(err, el, "priority must be haute, moyenne or basse; grade fort or solide");
+            return EP_EINVAL;
+        }
+        if (by[0] == '\0' || at[0] == '\0') {
+            json_decref(stale);
+            snprintf(field, fl, "edits.%.40s.by", id);
+            snprintf(err, el, "an edit says who made it and when");
+            return EP_EINVAL;
+        }
+    }
+    json_object_foreach((json_t *)edits, id, e)
+    {
+        json_t *it = find_item(result, id);
+        static const char *const keys[] = {"text", "priority", "grade"};
+        if (it == NULL) {
+            json_array_append_new(stale, json_string(id));
+            continue;
+        }
+        for (size_t k = 0; k < 3; k++) {
+            json_t *v = json_object_get(e, keys[k]);
+            char was[32];
+            if (v == NULL || json_object_get(it, keys[k]) == NULL)
+                continue;
+            snprintf(was, sizeof(was), "computed_%s", keys[k]);
+            json_object_set(it, was, json_object_get(it, keys[k]));
+            json_object_set(it, keys[k], v);
+        }
+        json_object_set(it, "edited_by", json_object_get(e, "by"));
+        json_object_set(it, "edited_at", json_object_get(e, "at"));
+    }
+    json_object_set_new(result, "stale_edits", stale);
+    return EP_OK;
 }
 
 int diag_company_compare(const json_t *before, const json_t *after, json_t **out)
@@ -325,15 +434,19 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
 #define TB_PER_DAY_HD 0.6
 
 /* A standard crew-canteen mix when the diet split is unknown:
- * 15 % vegetarian, 45 % chicken, 10 % fish, 30 % beef. */
-static double meal_factor(struct db *db)
+ * 15 % vegetarian, 45 % chicken, 10 % fish, 30 % beef. A known vegetarian
+ * share (veg_share >= 0) replaces the 15 %, the others keeping their ratios. */
+static double meal_factor(struct db *db, double veg_share)
 {
-    double veg = 0, chicken = 0, fish = 0, beef = 0;
+    double veg = 0, chicken = 0, fish = 0, beef = 0, rest;
     carbon_factor_value(db, "meal_vegetarian", &veg);
     carbon_factor_value(db, "meal_chicken", &chicken);
     carbon_factor_value(db, "meal_white_fish", &fish);
     carbon_factor_value(db, "meal_beef", &beef);
-    return 0.15 * veg + 0.45 * chicken + 0.10 * fish + 0.30 * beef;
+    if (veg_share < 0)
+        veg_share = 0.15;
+    rest = (1 - veg_share) / 0.85;
+    return veg_share * veg + rest * (0.45 * chicken + 0.10 * fish + 0.30 * beef);
 }
 
 static double factor(struct db *db, const char *id)
@@ -361,6 +474,9 @@ struct theme {
     double kg;
     int effort; /* 1 low, 2 medium, 3 high: budget and effort to act */
     char why[256];
+    int computed_effort; /* before the office's adjustment */
+    const char *impact;  /* the office's "high"/"low", or NULL: from the share */
+    json_t *adjusted;    /* the override (borrowed), or NULL */
 };
 
 static int by_score(const void *a, const void *b)
@@ -370,6 +486,109 @@ static int by_score(const void *a, const void *b)
     if (sx != sy)
         return sx < sy ? 1 : -1;
     return strcmp(x->key, y->key);
+}
+
+static const char *quadrant_of(int high, int effort)
+{
+    return high ? (effort <= 2 ? "prioritaire" : "a_planifier")
+                : (effort == 1 ? "gestes_simples" : "secondaire");
+}
+
+static const char *const caterings[] = {"caterer", "restaurant", "canteen", "meal_boxes", "self"};
+static const char *const season_names[] = {"spring", "summer", "autumn", "winter"};
+
+static const char *catering_impact(const char *c)
+{
+    return strcmp(c, "caterer") == 0
+               ? "Traiteur sur place : cuisine, vaisselle et chauffe-plats ; demander de la "
+                 "vaisselle réutilisable, du local et un branchement plutôt qu'un groupe."
+           : strcmp(c, "restaurant") == 0
+               ? "Restaurants proches : peu de matériel, mais les trajets et la carte ne se "
+                 "choisissent pas ; négocier un menu végétarien."
+           : strcmp(c, "canteen") == 0
+               ? "Cantine de studio : la plus simple à faire évoluer (menus, gaspillage, tri)."
+           : strcmp(c, "meal_boxes") == 0
+               ? "Plateaux-repas : emballages jetables à chaque repas ; exiger des contenants "
+                 "consignés."
+               : "Repas apportés par l'équipe : prévoir eau en carafe et tri des déchets.";
+}
+
+static const char *season_impact(const char *s)
+{
+    return strcmp(s, "winter") == 0
+               ? "Hiver : jours courts (plus d'éclairage), chauffage des loges et des décors."
+           : strcmp(s, "summer") == 0
+               ? "Été : chaleur (climatisation, eau), risque d'incendie et faune sensible en "
+                 "milieu naturel."
+           : strcmp(s, "spring") == 0
+               ? "Printemps : nidification et floraison, à ménager en extérieur."
+               : "Automne : pluie et boue (protections, bâches réutilisables), jours qui "
+                 "raccourcissent.";
+}
+
+/* Refuses a catering or seasons value outside their lists. */
+static int check_framing_lists(const json_t *f, const char *catering, const json_t *seasons,
+                               char *field, size_t fl, char *err, size_t el)
+{
+    size_t i;
+    json_t *x;
+
+    if (json_object_get(f, "catering") != NULL && !json_is_null(json_object_get(f, "catering")) &&
+        (catering == NULL || !one_of(catering, caterings, 5)))
+        return refuse(field, fl, err, el, "catering",
+                      "'catering' must be caterer, restaurant, canteen, meal_boxes or self");
+    if (seasons != NULL && !json_is_null(seasons) && !json_is_array(seasons))
+        return refuse(field, fl, err, el, "seasons", "'seasons' must be a list");
+    json_array_foreach(seasons, i, x)
+    {
+        if (!json_is_string(x) || !one_of(json_string_value(x), season_names, 4))
+            return refuse(field, fl, err, el, "seasons",
+                          "each season is spring, summer, autumn or winter");
+    }
+    return EP_OK;
+}
+
+/* Reads the office's {"<theme>": {"effort", "impact", "by", "at"}} into th. */
+static int apply_overrides(const json_t *ov, struct theme *th, size_t n, char *field, size_t fl,
+                           char *err, size_t el)
+{
+    const char *key;
+    json_t *o;
+    json_error_t jerr;
+
+    if (ov == NULL || json_is_null(ov))
+        return EP_OK;
+    if (!json_is_object(ov))
+        return refuse(field, fl, err, el, "overrides", "'overrides' must be an object");
+    json_object_foreach((json_t *)ov, key, o)
+    {
+        struct theme *t = NULL;
+        int effort = 0;
+        const char *impact = NULL, *by = NULL, *at = NULL;
+        char fname[64];
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(th[i].key, key) == 0)
+                t = &th[i];
+        snprintf(fname, sizeof(fname), "overrides.%.40s", key);
+        if (t == NULL)
+            return refuse(field, fl, err, el, fname, "no theme '%.40s' to adjust", key);
+        if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?i, s?s, s?s, s?s}", "effort", &effort,
+                           "impact", &impact, "by", &by, "at", &at) != 0)
+            return refuse(field, fl, err, el, fname, "%s", jerr.text);
+        if (json_object_get(o, "effort") != NULL && (effort < 1 || effort > 3)) {
+            snprintf(fname, sizeof(fname), "overrides.%.40s.effort", key);
+            return refuse(field, fl, err, el, fname, "effort must be 1, 2 or 3");
+        }
+        if (impact != NULL && strcmp(impact, "high") != 0 && strcmp(impact, "low") != 0) {
+            snprintf(fname, sizeof(fname), "overrides.%.40s.impact", key);
+            return refuse(field, fl, err, el, fname, "impact must be \"high\" or \"low\"");
+        }
+        if (effort > 0)
+            t->effort = effort;
+        t->impact = impact;
+        t->adjusted = o;
+    }
+    return EP_OK;
 }
 
 int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
@@ -383,7 +602,7 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         {"cast_size", 5000},        {"night_shoots", 1000},   {"sets_to_build", 500},
         {"train_pkm", 1e8},         {"flight_pkm", 1e8},      {"accommodation_nights", 1e6},
         {"rushes_tb", 1e5},         {"retention_years", 100}, {"budget_eur", 1e10},
-        {"production_months", 120},
+        {"production_months", 120}, {"vegetarian_pct", 100},
     };
     double v[sizeof(nums) / sizeof(nums[0])];
     int present[sizeof(nums) / sizeof(nums[0])];
@@ -393,11 +612,15 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     json_t *impacts = json_array(), *missing = json_array(), *themes_out = json_array();
     json_t *matrix = NULL;
     struct theme th[5] = {
-        {"mobility", "Mobilité", 0, 2, ""}, {"energy", "Énergie", 0, 2, ""},
-        {"food", "Alimentation", 0, 1, ""}, {"waste", "Déchets", 0, 1, ""},
-        {"purchases", "Achats", 0, 1, ""},
+        {"mobility", "Mobilité", 0, 2, "", 0, NULL, NULL},
+        {"energy", "Énergie", 0, 2, "", 0, NULL, NULL},
+        {"food", "Alimentation", 0, 1, "", 0, NULL, NULL},
+        {"waste", "Déchets", 0, 1, "", 0, NULL, NULL},
+        {"purchases", "Achats", 0, 1, "", 0, NULL, NULL},
     };
-    double days, studio, crew, people, loc_days, avg_km = 0, total = 0;
+    const char *catering = json_string_value(json_object_get(f, "catering"));
+    json_t *seasons = json_object_get(f, "seasons");
+    double days, studio, crew, people, loc_days, avg_km = 0, moves_km = 0, total = 0;
     size_t nloc = json_array_size(locations), i;
     int animation, protected_area = 0;
     int rc = EP_OK;
@@ -453,7 +676,20 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         }
         avg_km += json_number_value(km) / (double)nloc;
         protected_area |= json_is_true(json_object_get(loc, "protected_area"));
+        km = json_object_get(loc, "km_from_previous");
+        if (km != NULL && !json_is_null(km) &&
+            (!json_is_number(km) || json_number_value(km) < 0 || json_number_value(km) > 20000)) {
+            char fname[64];
+            snprintf(fname, sizeof(fname), "locations[%zu].km_from_previous", i);
+            rc = refuse(field, fl, err, el, fname,
+                        "the distance from the previous location must be 0 km or more");
+            goto fail;
+        }
+        moves_km += json_number_value(km);
     }
+    rc = check_framing_lists(f, catering, seasons, field, fl, err, el);
+    if (rc != EP_OK)
+        goto fail;
     {
         static const char *const need_live[] = {"shooting_days", "crew_size", "locations"};
         static const char *const need_anim[] = {"production_months", "crew_size", "rushes_tb"};
@@ -469,7 +705,8 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     /* Mobility: shuttles to locations, trains, flights, hotel nights. */
     {
         double vehicles = ceil(people / PEOPLE_PER_VEHICLE);
-        double km = loc_days * avg_km * 2 * vehicles;
+        /* Each change of location moves the whole unit once (the vehicles). */
+        double km = loc_days * avg_km * 2 * vehicles + moves_km * vehicles;
         double commute =
             animation ? crew * v[12] * WORKDAYS_PER_MONTH * COMMUTE_KM_PER_DAY * 0.5 : 0;
         th[0].kg = (km + commute) * factor(db, "van_km") + v[6] * factor(db, "train_tgv_pkm") +
@@ -479,6 +716,11 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                    "%zu lieu(x) à %.0f km de la base en moyenne : environ %.0f km de navettes "
                    "(%.0f véhicules, %.0f jours en extérieur).",
                    nloc, avg_km, km, vehicles, loc_days);
+        if (moves_km > 0)
+            impact(impacts, "Déplacements entre lieux",
+                   "%.0f km entre les lieux, parcourus par toute l'équipe : regrouper les décors "
+                   "proches dans le plan de travail.",
+                   moves_km);
         if (v[8] > 0)
             impact(impacts, "Hébergement",
                    "%.0f nuitées d'hôtel : c'est souvent le premier poste de mobilité d'un long "
@@ -543,12 +785,19 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     {
         double meals =
             animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5 : people * days + people * v[4];
-        th[2].kg = meals * meal_factor(db);
+        th[2].kg = meals * meal_factor(db, present[13] ? v[13] / 100.0 : -1);
         if (meals > 0)
             impact(impacts, "Repas",
                    "Environ %.0f repas : la part de viande rouge fait l'essentiel de leur "
                    "empreinte.",
                    meals);
+        if (catering != NULL)
+            impact(impacts, "Restauration", "%s", catering_impact(catering));
+        if (present[13])
+            impact(impacts, "Part végétarienne",
+                   "%.0f %% de repas végétariens prévus (15 %% dans une cantine type) : chaque "
+                   "repas avec bœuf remplacé économise environ 6 kgCO2e.",
+                   v[13]);
         snprintf(th[2].why, sizeof(th[2].why),
                  "Menus végétariens et approvisionnement local se négocient avec le traiteur.");
     }
@@ -563,6 +812,15 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                    "maîtriser, pas de groupe près des habitats.");
         snprintf(th[3].why, sizeof(th[3].why),
                  "Le tri se met en place avec des bacs et une consigne claire.");
+    }
+    /* Seasons: what the weather adds (no figure: it shifts the other themes). */
+    {
+        json_t *sx;
+        json_array_foreach(seasons, i, sx)
+        {
+            const char *name = json_string_value(sx);
+            impact(impacts, "Saison", "%s", season_impact(name));
+        }
     }
     /* Purchases: material of built sets. */
     {
@@ -586,21 +844,11 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                v[11]);
     }
     /* The office's adjustments. */
-    {
-        json_t *ov = json_object_get(f, "overrides");
-        for (i = 0; i < 5; i++) {
-            json_t *e = json_object_get(json_object_get(ov, th[i].key), "effort");
-            if (e == NULL)
-                continue;
-            if (!json_is_integer(e) || json_integer_value(e) < 1 || json_integer_value(e) > 3) {
-                char fname[64];
-                snprintf(fname, sizeof(fname), "overrides.%s.effort", th[i].key);
-                rc = refuse(field, fl, err, el, fname, "effort must be 1, 2 or 3");
-                goto fail;
-            }
-            th[i].effort = (int)json_integer_value(e);
-        }
-    }
+    for (i = 0; i < 5; i++)
+        th[i].computed_effort = th[i].effort;
+    rc = apply_overrides(json_object_get(f, "overrides"), th, 5, field, fl, err, el);
+    if (rc != EP_OK)
+        goto fail;
     for (i = 0; i < 5; i++)
         total += th[i].kg;
     qsort(th, 5, sizeof(th[0]), by_score);
@@ -608,15 +856,22 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                        "secondaire");
     for (i = 0; i < 5; i++) {
         double share = total > 0 ? th[i].kg / total : 0;
-        int high = share >= 0.2;
-        const char *quadrant = high ? (th[i].effort <= 2 ? "prioritaire" : "a_planifier")
-                                    : (th[i].effort == 1 ? "gestes_simples" : "secondaire");
+        int high = th[i].impact != NULL ? strcmp(th[i].impact, "high") == 0 : share >= 0.2;
+        const char *quadrant = quadrant_of(high, th[i].effort);
+        json_t *row;
         json_array_append_new(json_object_get(matrix, quadrant), json_string(th[i].key));
-        json_array_append_new(themes_out,
-                              json_pack("{s:s, s:s, s:f, s:f, s:i, s:s, s:i, s:s}", "theme",
-                                        th[i].key, "label", th[i].label, "kg", round(th[i].kg),
-                                        "share", share, "effort", th[i].effort, "quadrant",
-                                        quadrant, "rank", (int)i + 1, "why", th[i].why));
+        row = json_pack("{s:s, s:s, s:f, s:f, s:i, s:s, s:i, s:s, s:s}", "theme", th[i].key,
+                        "label", th[i].label, "kg", round(th[i].kg), "share", share, "effort",
+                        th[i].effort, "quadrant", quadrant, "rank", (int)i + 1, "why", th[i].why,
+                        "impact", high ? "high" : "low");
+        if (row != NULL && th[i].adjusted != NULL) {
+            json_object_set_new(row, "computed_effort", json_integer(th[i].computed_effort));
+            json_object_set_new(row, "computed_quadrant",
+                                json_string(quadrant_of(share >= 0.2, th[i].computed_effort)));
+            json_object_set(row, "adjusted_by", json_object_get(th[i].adjusted, "by"));
+            json_object_set(row, "adjusted_at", json_object_get(th[i].adjusted, "at"));
+        }
+        json_array_append_new(themes_out, row);
     }
     /* Carbon, the sixth theme, frames the others: measure before, during, after. */
     json_array_append_new(

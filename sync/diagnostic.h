@@ -34,6 +34,19 @@ struct db;
 int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el);
 
 /*
+ * Applies the user's edits (borrowed) to a diag_company result (modified in
+ * place): {"<item id>": {"text"?, "priority"?, "grade"?, "by", "at"}}, the
+ * item ids being those of the result ("a_csr_charter"...). An edited item
+ * keeps what was computed in "computed_text" (and "computed_priority" or
+ * "computed_grade") and gains "edited_by" and "edited_at". Edits of items
+ * the answers no longer produce are ignored and listed in "stale_edits".
+ * Returns 0, or EP_EINVAL naming the field ("edits.<id>.priority"), result
+ * then unchanged.
+ */
+int diag_company_edit(json_t *result, const json_t *edits, char *field, size_t fl, char *err,
+                      size_t el);
+
+/*
  * Year-to-year: {"score_delta":n,"level_delta":n,"markers":[{"marker","before",
  * "after"}]} for two diag_company results (borrowed).
  */
@@ -44,7 +57,10 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
  *   {"status","missing","impacts":[{"element","impact"}],
  *    "themes":[{"theme","label","kg","share","effort","quadrant","rank","why"}],
  *    "total_kg","matrix":{"prioritaire":[...],...}}
- * framing may hold "overrides": {"<theme>": {"effort": 1-3, "rank": n}}.
+ * framing may hold "overrides": {"<theme>": {"effort": 1-3, "impact": "high"|"low",
+ * "by", "at"}}: the office's placement in the matrix; an adjusted theme
+ * keeps "computed_effort" and "computed_quadrant" and gains "adjusted_by"
+ * and "adjusted_at".
  * Returns 0, EP_EINVAL (field, err) or a storage code.
  */
 int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,

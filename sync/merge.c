@@ -2,9 +2,12 @@
  * merge.c - the merge rules, in one place (see sync.h for their statement
  * and docs/sync-protocol.md for the argument that they converge).
  *
- * Everything here runs inside the caller's write transaction; each function
- * either completes its writes or returns an error that makes the caller roll
- * back the op's savepoint, so an op is applied whole or not at all.
+ * Everything here runs inside the caller's write transaction. Every
+ * rejection is decided before the op's first write, so a rejected op has
+ * written nothing and needs no savepoint of its own (push.c relies on this:
+ * keep it so). After the first write only storage errors can happen; they
+ * make the caller roll back the whole push, so an op is applied whole or not
+ * at all.
  */
 #include "db.h"
 #include "err.h"
@@ -579,7 +582,8 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
 int sync__apply(struct db *db, const struct sync__apply_in *in, const struct sync_op *op,
                 enum sync__status *status, int64_t *seq, struct sync__verdict *v)
 {
-    char *canon = sync__canonical(op->json);
+    char *owned = in->canon == NULL ? sync__canonical(op->json) : NULL;
+    const char *canon = in->canon != NULL ? in->canon : owned;
     int found = 0;
     int rc;
 
@@ -615,6 +619,6 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
     else
         rc = apply_add(db, in, op, canon, status, seq, v);
 out:
-    free(canon);
+    free(owned);
     return rc;
 }

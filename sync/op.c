@@ -115,8 +115,6 @@ int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v)
     json_error_t err;
     const char *field;
     json_t *val;
-    char *text;
-    size_t size;
 
     memset(op, 0, sizeof(*op));
     if (!json_is_object(opj))
@@ -158,14 +156,6 @@ int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v)
         if (check_base(op, v) != EP_OK)
             return EP_EINVAL;
     }
-    text = json_dumps(opj, JSON_COMPACT);
-    size = text != NULL ? strlen(text) : 0;
-    free(text);
-    if (size == 0)
-        return EP_ENOMEM;
-    if (size > SYNC_MAX_OP_BYTES)
-        return sync__refuse(v, "op_too_large", "op is %zu bytes, the limit is %d", size,
-                            SYNC_MAX_OP_BYTES);
     return EP_OK;
 }
 

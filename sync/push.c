@@ -1,14 +1,16 @@
 /*
  * push.c - decoding and applying a push (docs/sync-protocol.md, "Push").
  *
- * A push is one SQLite transaction: each op runs in a savepoint, so a
- * rejected op leaves no trace while its neighbours still apply, and nothing
- * is acknowledged before COMMIT returns.
+ * A push is one SQLite transaction (shared with concurrent pushes, each in a
+ * savepoint: group commit). A rejected op leaves no trace while its
+ * neighbours still apply (merge.c rejects before writing), and nothing is
+ * acknowledged before COMMIT returns.
  */
 #include "db.h"
 #include "err.h"
 #include "sync_internal.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,68 +102,236 @@ static const char *status_name(enum sync__status s)
     }
 }
 
-/* Decodes, checks and applies one op; *result gets its ack object. */
-static int push_one(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-                    const struct sync__catalog *cat, json_t *opj, json_t **result,
-                    uint64_t *max_hlc)
-{
-    struct sync__apply_in in = {opts, actor, actor->production_id, NULL};
+/*
+ * One op of a push. Everything that needs no write lock (decoding, the
+ * collection's spec, domain validation, the canonical text and its size) is
+ * done before the push joins the writers' queue: the write lock is the one
+ * thing every phone waits for, so only SQL writes run under it.
+ */
+struct prepared {
+    json_t *opj;       /* borrowed from the push */
+    const char *op_id; /* borrowed, NULL if the op has none */
+    struct sync_op op; /* borrows from opj */
+    const struct sync__collection *coll;
+    char *canon; /* owned: sync__canonical() */
+    int ok;      /* passed every check that needs no write */
+    enum sync__status status;
+    int64_t seq;
     struct sync__verdict v;
-    struct sync_op op;
-    enum sync__status status = SYNC__REJECTED;
-    int64_t seq = 0;
-    const char *op_id;
-    int rc = EP_OK;
+};
 
-    memset(&v, 0, sizeof(v));
-    op_id = json_string_value(json_object_get(opj, "op"));
-    if (sync__op_decode(opj, &op, &v) != EP_OK)
-        goto ack;
-    in.coll = sync__catalog_find(cat, op.col);
-    if (in.coll == NULL) {
-        sync__refuse(&v, "unknown_collection", "no collection named '%.40s'", op.col);
-        goto ack;
+/* A push waiting to be applied by whichever writer leads the next group. */
+struct push_job {
+    const struct sync_opts *opts;
+    const struct sync_actor *actor;
+    const struct sync__catalog *cat;
+    struct prepared *ops; /* n, owned by sync_push's frame */
+    size_t n;
+    uint64_t clock; /* the server clock after this push */
+    int rc;         /* EP_OK or the storage error that undid this push */
+    int done;       /* set by the leader once committed (or failed) */
+    struct push_job *next;
+};
+
+struct sync_group {
+    pthread_mutex_t lock;
+    pthread_cond_t done; /* broadcast when a group has committed */
+    int leading;         /* a writer is applying a group now */
+    struct push_job *head, **tail;
+    struct db *writer; /* borrowed: the connection every group is written on, or NULL */
+};
+
+int sync_group_new(struct sync_group **out)
+{
+    struct sync_group *g = calloc(1, sizeof(*g));
+
+    *out = NULL;
+    if (g == NULL)
+        return EP_ENOMEM;
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->done, NULL);
+    g->tail = &g->head;
+    *out = g;
+    return EP_OK;
+}
+
+void sync_group_set_writer(struct sync_group *g, struct db *writer)
+{
+    g->writer = writer;
+}
+
+void sync_group_free(struct sync_group *g)
+{
+    if (g == NULL)
+        return;
+    pthread_cond_destroy(&g->done);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+}
+
+static void prepare_one(struct db *db, const struct sync_opts *opts,
+                        const struct sync__catalog *cat, json_t *opj, struct prepared *p)
+{
+    size_t size;
+
+    memset(p, 0, sizeof(*p));
+    p->opj = opj;
+    p->status = SYNC__REJECTED;
+    p->op_id = json_string_value(json_object_get(opj, "op"));
+    if (sync__op_decode(opj, &p->op, &p->v) != EP_OK)
+        return;
+    p->coll = sync__catalog_find(cat, p->op.col);
+    if (p->coll == NULL) {
+        sync__refuse(&p->v, "unknown_collection", "no collection named '%.40s'", p->op.col);
+        return;
     }
-    if (sync__spec_check(in.coll, &op, &v) != EP_OK)
-        goto ack;
+    if (sync__spec_check(p->coll, &p->op, &p->v) != EP_OK)
+        return;
+    if (opts->validate != NULL &&
+        opts->validate(opts->ctx, db, &p->op, p->v.code, sizeof(p->v.code), p->v.reason,
+                       sizeof(p->v.reason)) != EP_OK)
+        return;
+    /* Sorted keys do not change the compact length: this is the op's size. */
+    p->canon = sync__canonical(opj);
+    size = p->canon != NULL ? strlen(p->canon) : 0;
+    if (size == 0) {
+        sync__refuse(&p->v, "internal", "out of memory while reading the op");
+        return;
+    }
+    if (size > SYNC_MAX_OP_BYTES) {
+        sync__refuse(&p->v, "op_too_large", "op is %zu bytes, the limit is %d", size,
+                     SYNC_MAX_OP_BYTES);
+        return;
+    }
+    p->ok = 1;
+}
+
+/*
+ * Applies one prepared op inside the push's savepoint. No savepoint of its
+ * own: merge.c decides every rejection before writing anything (see its
+ * header), and a storage error undoes the whole push.
+ */
+static int apply_one(struct db *db, const struct push_job *job, struct prepared *p,
+                     uint64_t *max_hlc)
+{
+    struct sync__apply_in in = {job->opts, job->actor, job->actor->production_id, p->coll,
+                                p->canon};
+    int rc;
+
+    if (!p->ok)
+        return EP_OK;
     /* Company records live in the company's space, whichever of its
      * productions pushed them (docs/sync-protocol.md, "Company scope"). */
-    if (in.coll->is_company && actor->company_space != NULL)
-        in.production_id = actor->company_space;
-    if (opts->validate != NULL && opts->validate(opts->ctx, db, &op, v.code, sizeof(v.code),
-                                                 v.reason, sizeof(v.reason)) != EP_OK)
-        goto ack;
-    rc = exec(db, "SAVEPOINT op");
-    if (rc != EP_OK)
-        return rc;
-    rc = sync__apply(db, &in, &op, &status, &seq, &v);
-    if (rc != EP_OK || status != SYNC__APPLIED) {
-        /* Storage errors abort the push; rejections just undo this op. A
-         * quarantined op keeps its quarantine row, so release rather than
-         * undo when that is what happened. */
-        if (rc != EP_OK || status == SYNC__REJECTED)
-            (void)exec(db, "ROLLBACK TO op");
-    }
+    if (p->coll->is_company && job->actor->company_space != NULL)
+        in.production_id = job->actor->company_space;
+    rc = sync__apply(db, &in, &p->op, &p->status, &p->seq, &p->v);
+    if (rc == EP_OK && p->status == SYNC__APPLIED && p->op.hlc > *max_hlc)
+        *max_hlc = p->op.hlc;
+    return rc;
+}
+
+/*
+ * Applies job's ops in a savepoint of the caller's transaction: a storage
+ * error undoes this push alone. *clock moves to the newest op applied.
+ */
+static void apply_job(struct db *db, struct push_job *job, uint64_t *clock)
+{
+    uint64_t max_hlc = 0;
+    int rc = exec(db, "SAVEPOINT push");
+
+    for (size_t i = 0; rc == EP_OK && i < job->n; i++)
+        rc = apply_one(db, job, &job->ops[i], &max_hlc);
     if (rc != EP_OK) {
-        (void)exec(db, "RELEASE op");
-        return rc;
+        (void)exec(db, "ROLLBACK TO push");
+        (void)exec(db, "RELEASE push");
+    } else {
+        rc = exec(db, "RELEASE push");
     }
-    rc = exec(db, "RELEASE op");
-    if (rc != EP_OK)
-        return rc;
-    if (status == SYNC__APPLIED && op.hlc > *max_hlc)
-        *max_hlc = op.hlc;
-ack:
-    *result = json_pack("{s:s?, s:s}", "op", op_id, "status", status_name(status));
-    if (*result == NULL)
-        return EP_ENOMEM;
-    if (status == SYNC__APPLIED || status == SYNC__DUPLICATE)
-        json_object_set_new(*result, "seq", json_integer(seq));
-    if (status == SYNC__REJECTED || status == SYNC__QUARANTINED) {
-        json_object_set_new(*result, "code", json_string(v.code));
-        json_object_set_new(*result, "reason", json_string(v.reason));
+    if (rc == EP_OK && max_hlc > *clock)
+        *clock = max_hlc;
+    job->clock = *clock;
+    job->rc = rc;
+}
+
+/*
+ * Applies a list of jobs in one write transaction: one COMMIT, so one fsync,
+ * acknowledges all of them. A job's rc is set; if the COMMIT itself fails,
+ * every job in the list gets that error and nothing is acknowledged.
+ */
+static void apply_jobs(struct db *db, struct push_job *jobs, int nested)
+{
+    uint64_t clock = 0, start = 0;
+    int rc = nested ? exec(db, "SAVEPOINT pushes") : db_begin_write(db);
+
+    if (rc == EP_OK)
+        rc = sync__clock_get(db, &clock);
+    start = clock;
+    for (struct push_job *j = jobs; rc == EP_OK && j != NULL; j = j->next)
+        apply_job(db, j, &clock);
+    /* The server clock only moves forward, to the newest op it accepted. */
+    if (rc == EP_OK && clock > start)
+        rc = sync__clock_set(db, clock);
+    if (rc == EP_OK)
+        rc = nested ? exec(db, "RELEASE pushes") : db_commit(db);
+    if (rc != EP_OK) {
+        if (nested) {
+            (void)exec(db, "ROLLBACK TO pushes");
+            (void)exec(db, "RELEASE pushes");
+        } else {
+            db_rollback(db);
+        }
+        for (struct push_job *j = jobs; j != NULL; j = j->next)
+            j->rc = rc;
     }
-    return EP_OK;
+}
+
+/*
+ * Group commit: the push joins the queue; if no writer is leading, this
+ * thread leads, taking every push queued so far into one transaction. The
+ * others wait and are woken when their group has committed. While one group
+ * waits for its fsync, the next one gathers.
+ */
+static void run_grouped(struct sync_group *g, struct db *db, struct push_job *job)
+{
+    pthread_mutex_lock(&g->lock);
+    *g->tail = job;
+    g->tail = &job->next;
+    while (!job->done) {
+        struct push_job *group;
+        if (g->leading) {
+            pthread_cond_wait(&g->done, &g->lock);
+            continue;
+        }
+        g->leading = 1;
+        group = g->head;
+        g->head = NULL;
+        g->tail = &g->head;
+        pthread_mutex_unlock(&g->lock);
+        /* One connection for every group keeps its page cache: SQLite drops
+         * a connection's cache whenever another one has written. */
+        apply_jobs(g->writer != NULL ? g->writer : db, group, 0);
+        pthread_mutex_lock(&g->lock);
+        for (struct push_job *j = group; j != NULL; j = j->next)
+            j->done = 1; /* after this, j may be gone: its thread may return */
+        g->leading = 0;
+        pthread_cond_broadcast(&g->done);
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+static json_t *ack_for(const struct prepared *p)
+{
+    json_t *ack = json_pack("{s:s?, s:s}", "op", p->op_id, "status", status_name(p->status));
+
+    if (ack == NULL)
+        return NULL;
+    if (p->status == SYNC__APPLIED || p->status == SYNC__DUPLICATE)
+        json_object_set_new(ack, "seq", json_integer(p->seq));
+    if (p->status == SYNC__REJECTED || p->status == SYNC__QUARANTINED) {
+        json_object_set_new(ack, "code", json_string(p->v.code));
+        json_object_set_new(ack, "reason", json_string(p->v.reason));
+    }
+    return ack;
 }
 
 int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
@@ -170,9 +340,8 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
     struct sync__catalog cat;
     json_t *ops = json_object_get(push, "ops");
     const char *device = json_string_value(json_object_get(push, "device"));
+    struct push_job job;
     json_t *acks = NULL;
-    uint64_t clock = 0, max_hlc = 0;
-    int in_tx = 0, nested = 0;
     size_t i;
     json_t *opj;
     int rc;
@@ -183,48 +352,48 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
     rc = sync__catalog_load(db, &cat);
     if (rc != EP_OK)
         return rc;
+    memset(&job, 0, sizeof(job));
+    job.opts = opts;
+    job.actor = actor;
+    job.cat = &cat;
+    job.n = json_array_size(ops);
+    job.ops = calloc(job.n > 0 ? job.n : 1, sizeof(*job.ops));
+    if (job.ops == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    json_array_foreach(ops, i, opj) prepare_one(db, opts, &cat, opj, &job.ops[i]);
+    /* Inside a caller's transaction (the demo seed), nest as a savepoint;
+     * without a group (tools, tests), commit alone. */
+    if (!sqlite3_get_autocommit(db_handle(db)))
+        apply_jobs(db, &job, 1);
+    else if (opts->group != NULL)
+        run_grouped(opts->group, db, &job);
+    else
+        apply_jobs(db, &job, 0);
+    rc = job.rc;
+    if (rc != EP_OK)
+        goto out;
     acks = json_array();
     if (acks == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
-    /* Inside a caller's transaction (the demo seed), nest as a savepoint. */
-    nested = !sqlite3_get_autocommit(db_handle(db));
-    rc = nested ? exec(db, "SAVEPOINT push") : db_begin_write(db);
-    if (rc != EP_OK)
-        goto out;
-    in_tx = 1;
-    rc = sync__clock_get(db, &clock);
-    json_array_foreach(ops, i, opj)
-    {
-        json_t *ack = NULL;
-        if (rc != EP_OK)
-            break;
-        rc = push_one(db, opts, actor, &cat, opj, &ack, &max_hlc);
-        if (ack != NULL)
-            json_array_append_new(acks, ack);
+    for (i = 0; i < job.n; i++) {
+        json_t *ack = ack_for(&job.ops[i]);
+        if (ack == NULL || json_array_append_new(acks, ack) != 0) {
+            rc = EP_ENOMEM;
+            goto out;
+        }
     }
-    /* The server clock only moves forward, to the newest op it accepted. */
-    if (rc == EP_OK && max_hlc > clock) {
-        clock = max_hlc;
-        rc = sync__clock_set(db, clock);
-    }
-    if (rc == EP_OK)
-        rc = nested ? exec(db, "RELEASE push") : db_commit(db);
-    if (rc == EP_OK) {
-        in_tx = 0;
-        if (server_hlc != NULL)
-            sync_hlc_format(clock, server_hlc);
-        *results = acks;
-        acks = NULL;
-    }
+    if (server_hlc != NULL)
+        sync_hlc_format(job.clock, server_hlc);
+    *results = acks;
+    acks = NULL;
 out:
-    if (in_tx && nested) {
-        (void)exec(db, "ROLLBACK TO push");
-        (void)exec(db, "RELEASE push");
-    } else if (in_tx) {
-        db_rollback(db);
-    }
+    for (i = 0; job.ops != NULL && i < job.n; i++)
+        free(job.ops[i].canon);
+    free(job.ops);
     json_decref(acks);
     sync__catalog_release(&cat);
     return rc;

@@ -117,6 +117,26 @@ typedef int (*sync_read_fn)(void *ctx, const struct sync_actor *actor, const str
 typedef int (*sync_validate_fn)(void *ctx, struct db *db, const struct sync_op *op, char *code,
                                 size_t codelen, char *reason, size_t reasonlen);
 
+/*
+ * Group commit for concurrent pushes on connections to the same database
+ * file (one per server; thread-safe). A push that finds another writer busy
+ * queues; the next writer applies every queued push in one transaction, each
+ * in its own savepoint, so one fsync acknowledges all of them. Nothing is
+ * acknowledged before that COMMIT returns. sync_group_free() must not race
+ * a sync_push() that uses the group.
+ */
+struct sync_group;
+int sync_group_new(struct sync_group **out);
+void sync_group_free(struct sync_group *g);
+
+/*
+ * Has every group written on writer (borrowed, must outlive g; only the
+ * group's leader uses it, one thread at a time) instead of the leader's own
+ * connection: a connection's page cache is dropped whenever another one has
+ * written, so one writer keeps its cache warm. NULL: the leader's own.
+ */
+void sync_group_set_writer(struct sync_group *g, struct db *writer);
+
 /* Per-call options. Initialize with designated initializers: fields get added. */
 struct sync_opts {
     int64_t now_ms;            /* the server's wall clock for this call */
@@ -125,6 +145,7 @@ struct sync_opts {
     sync_read_fn can_read;     /* may be NULL */
     void *ctx;                 /* passed to the hooks */
     sync_validate_fn validate; /* may be NULL */
+    struct sync_group *group;  /* push: commit with concurrent pushes; NULL = alone */
 };
 
 /*

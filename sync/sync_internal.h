@@ -29,8 +29,10 @@ int sync__valid_id(const char *s);
 
 /*
  * Decodes op (borrowed; op fields borrow from it) and checks its structure:
- * keys, ids, kind, clock, field names, base shape, size. Does not look at
- * the database. Returns 0 or EP_EINVAL with v filled.
+ * keys, ids, kind, clock, field names, base shape. Not its size: a push
+ * checks that on the canonical text it must build anyway (push.c), and
+ * stored ops were checked when they arrived. Does not look at the
+ * database. Returns 0 or EP_EINVAL with v filled.
  */
 int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v);
 
@@ -72,6 +74,7 @@ struct sync__apply_in {
     const struct sync_actor *actor; /* NULL for remote apply */
     const char *production_id;
     const struct sync__collection *coll;
+    const char *canon; /* the op's sync__canonical() text if already built, or NULL */
 };
 
 /*

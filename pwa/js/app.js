@@ -6,6 +6,7 @@ import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
 import * as crew from './ui/crew.js';
 import * as office from './ui/office.js';
+import * as diag from './ui/diag.js';
 import * as directory from './ui/directory.js';
 import * as plan from './ui/plan.js';
 import * as follow from './ui/follow.js';
@@ -26,6 +27,9 @@ const routes = {
   bureau: office.home,
   tableau: office.dashboard,
   telephones: office.phones,
+  diagnostic: diag.hub,
+  'diagnostic-c1': diag.company,
+  'diagnostic-c2': diag.project,
   annuaire: directory.directory,
   plan: plan.plan,
   suivi: follow.follow,
@@ -73,7 +77,7 @@ function navFor(identity, current) {
   if (identity?.kind === 'device') {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;
@@ -82,11 +86,13 @@ function navFor(identity, current) {
 }
 
 let lastPath = null;
+let routeSeq = 0;
 
 async function route() {
   const [path, params] = parseHash();
   const fn = routes[path];
   const main = document.getElementById('main');
+  const seq = ++routeSeq;
   let out;
   try {
     out = fn ? await fn(ctx, params) : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
@@ -94,6 +100,7 @@ async function route() {
     out = { title: 'Erreur', view: h('div', {}, h('h1', { tabindex: '-1' }, 'Erreur'), h('p', {}, String(e?.message || e))) };
   }
   if (!out) return; // redirected
+  if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
   navFor(client.identity, path);
   const focusedId = main.contains(document.activeElement) ? document.activeElement.id : '';
   main.replaceChildren(out.view);
@@ -197,7 +204,7 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau', 'plan'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan'].includes(path) && !document.querySelector('dialog[open]')) route();
   });
   await client.load();
   await office.refreshSession(ctx);

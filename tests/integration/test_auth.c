@@ -16,6 +16,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db.h"
+#include "dbpool.h"
 #include "err.h"
 #include "identity.h"
 #include "seed.h"
@@ -782,6 +783,54 @@ static void invites_are_one_time_and_expire(void **state)
     assert_true(audit_count("device.paired") >= 2);
 }
 
+/*
+ * A phone's request must not queue behind a push for its bookkeeping: with
+ * the server's write lock held (a long group commit), a signed pull is
+ * answered, its replay is refused from memory, and the office's device list
+ * shows both the counter and the sync once the lock is free.
+ */
+static void counters_do_not_wait_for_the_writer(void **state)
+{
+    struct phone ph;
+    struct support_resp r;
+    char sql[256];
+    struct db *db;
+    json_t *j, *d;
+    size_t i;
+    int found = 0;
+    (void)state;
+
+    pair("m-head", &ph);
+    db = dbpool_get(srv.app.pool, 1000);
+    assert_non_null(db);
+    auth_store_devices(srv.app.auth, db); /* nothing older pending */
+    dbpool_put(srv.app.pool, db);
+    snprintf(sql, sizeof(sql), "SELECT counter FROM device WHERE id = '%s'", ph.id);
+    pthread_mutex_lock(&srv.app.write_lock);
+    signed_req(&ph, "GET", "/api/v1/sync/pull?schema=1", NULL, 7, T_NONE, NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    signed_req(&ph, "GET", "/api/v1/sync/pull?schema=1", NULL, 7, T_NONE, NULL, &r);
+    support_assert_error(&r, 401, "replayed_request");
+    support_resp_free(&r);
+    assert_true(q_int(sql) < 7); /* held in memory: the writer was busy */
+    pthread_mutex_unlock(&srv.app.write_lock);
+    req("GET", "/api/v1/productions/p1/devices", &s_admin, 0, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    json_array_foreach(json_object_get(j, "devices"), i, d)
+    {
+        if (strcmp(json_string_value(json_object_get(d, "id")), ph.id) == 0) {
+            assert_true(json_is_integer(json_object_get(d, "last_sync_at")));
+            found = 1;
+        }
+    }
+    assert_true(found);
+    json_decref(j);
+    support_resp_free(&r);
+    assert_int_equal(q_int(sql), 7);
+}
+
 static void signatures_replays_and_tampering(void **state)
 {
     struct phone ph;
@@ -825,6 +874,9 @@ static void signatures_replays_and_tampering(void **state)
     support_resp_free(&r);
     {
         char sql[256];
+        struct db *pdb = dbpool_get(srv.app.pool, 1000);
+        auth_store_devices(srv.app.auth, pdb); /* counters are written about once a second */
+        dbpool_put(srv.app.pool, pdb);
         snprintf(sql, sizeof(sql), "SELECT counter FROM device WHERE id = '%s'", ph.id);
         counter = q_int(sql);
         assert_int_equal(counter, 6);
@@ -1242,6 +1294,7 @@ int main(void)
         cmocka_unit_test(signing_string_is_exact),
         cmocka_unit_test(invites_are_one_time_and_expire),
         cmocka_unit_test(signatures_replays_and_tampering),
+        cmocka_unit_test(counters_do_not_wait_for_the_writer),
         cmocka_unit_test(removing_a_member_stops_their_phone),
         cmocka_unit_test(the_last_admin_stays),
         cmocka_unit_test(members_with_accounts),

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "dbpool.h"
 #include "support.h"
 #include "sync.h"
 
@@ -76,6 +77,39 @@ static void slow_loris_is_cut_and_others_are_served(void **state)
         assert_true(read(fds[i], buf, sizeof(buf)) >= 0); /* EOF or an error page */
         close(fds[i]);
     }
+}
+
+/*
+ * The server runs here with ONE database connection. Phones on a bad link
+ * trickle their push bodies; the body is read before a connection is
+ * borrowed, so they hold worker threads only and everyone else is served.
+ */
+static void trickled_bodies_hold_no_database_connection(void **state)
+{
+    static const char head[] = "POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                               "{\"schema\":";
+    int fds[2];
+    char url[128];
+    double t0;
+    (void)state;
+
+    assert_int_equal(dbpool_size(srv.app.pool), 1);
+    for (int i = 0; i < 2; i++) {
+        fds[i] = connect_raw();
+        assert_int_equal(write(fds[i], head, sizeof(head) - 1), (ssize_t)(sizeof(head) - 1));
+    }
+    snprintf(url, sizeof(url), "%s/api/v1/health", srv.base);
+    t0 = now_s();
+    for (int i = 0; i < 3; i++) {
+        struct support_resp r;
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 200); /* health reads the database */
+        support_resp_free(&r);
+    }
+    assert_true(now_s() - t0 < 1.5);
+    for (int i = 0; i < 2; i++)
+        close(fds[i]);
 }
 
 static void huge_headers_are_refused(void **state)
@@ -176,6 +210,7 @@ static void injection_is_inert_data(void **state)
 static int setup(void **state)
 {
     (void)state;
+    support_db_connections = 1;
     support_server_start_opts(&srv, NULL, 2000);
     support_seed_people(srv.app.db_path, "[{\"id\":\"m-h\",\"name\":\"H\",\"department\":"
                                          "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"}]");
@@ -194,6 +229,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slow_loris_is_cut_and_others_are_served),
+        cmocka_unit_test(trickled_bodies_hold_no_database_connection),
         cmocka_unit_test(huge_headers_are_refused),
         cmocka_unit_test(traversal_never_leaves_the_app),
         cmocka_unit_test(injection_is_inert_data),

@@ -544,6 +544,24 @@ static void plan_endpoints(void **state)
     office_req("GET", "/api/v1/productions/p1/plan/progress?today=yesterday", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
     support_resp_free(&r);
+    /* C9: the plan against reality, every action with a verdict. */
+    office_req("GET", "/api/v1/productions/p1/evaluation?today=2026-09-21", NULL, &r);
+    assert_int_equal(r.status, 200);
+    {
+        json_t *j = support_resp_json(&r), *a;
+        size_t i;
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(j, "summary"), "actions")),
+            json_array_size(json_object_get(j, "actions")));
+        json_array_foreach(json_object_get(j, "actions"), i, a)
+            assert_non_null(json_string_value(json_object_get(a, "verdict")));
+        assert_non_null(json_object_get(j, "footprint"));
+        json_decref(j);
+    }
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/evaluation?today=31/12", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
 }
 
 static void sync_metrics_count(void **state)
@@ -564,6 +582,27 @@ static void sync_metrics_count(void **state)
             fail_msg("%s should count the earlier syncs:\n%.1500s", names[i], r.body);
     }
     support_resp_free(&r);
+}
+
+/* The text of a PDF response (pdftotext), to free. */
+static char *pdf_text(const struct support_resp *r)
+{
+    char cmd[700];
+    char *buf = calloc(1, 16384);
+    const char *path = write_tmp("c2.pdf", "");
+    FILE *f = fopen(path, "wb");
+    size_t n;
+    assert_non_null(buf);
+    assert_non_null(f);
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, 16383, f);
+    buf[n] = '\0';
+    pclose(f);
+    return buf;
 }
 
 static void diagnostic_endpoints(void **state)
@@ -592,14 +631,23 @@ static void diagnostic_endpoints(void **state)
     /* The printable summaries, tagged with the competency they evidence. */
     office_req("POST", "/api/v1/productions/p1/diagnostic/project?format=pdf",
                "{\"title\":\"Documentaire\",\"type\":\"documentary\",\"shooting_days\":12,"
-               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}]}",
+               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}],\"overrides\":{\"waste\":"
+               "{\"impact\":\"high\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28T20:00:00Z\"}}}",
                &r);
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "%PDF-", 5);
+    {
+        char *text = pdf_text(&r);
+        assert_non_null(strstr(text, "Compétence C2"));
+        assert_non_null(strstr(text, "placement ajusté par Claire Martin le 2026-11-28"));
+        free(text);
+    }
     assert_non_null(strstr(r.headers, "analyse-C2.pdf"));
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
-               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true}}",
+               "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true,"
+               "\"eco_referent\":\"none\"},\"edits\":{\"a_eco_referent\":{\"text\":\"Nommer "
+               "Camille\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28\"}}}",
                &r);
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "%PDF-", 5);
@@ -622,8 +670,36 @@ static void diagnostic_endpoints(void **state)
         assert_non_null(strstr(buf, "Compétence C1"));
         assert_non_null(strstr(buf, "Points forts"));
         assert_non_null(strstr(buf, "brouillon"));
+        /* The user's edit, with who made it and when. */
+        assert_non_null(strstr(buf, "Nommer Camille"));
+        assert_non_null(strstr(buf, "Modifié par Claire Martin le 2026-11-28"));
         assert_non_null(strstr(buf, "Tagged:"));
     }
+    support_resp_free(&r);
+    /* The user's edit of a graded item comes back with its author; a bad one
+     * names the field; an unknown key in the body is refused. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{\"csr_charter\":false},\"edits\":{\"a_csr_charter\":"
+               "{\"text\":\"Charte en cours\",\"by\":\"Camille\",\"at\":\"2026-11-28\"}}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"edited_by\":\"Camille\""));
+    assert_non_null(strstr(r.body, "Charte en cours"));
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{},\"edits\":{\"a_csr_charter\":{\"priority\":\"vite\","
+               "\"by\":\"C\",\"at\":\"d\"}}}",
+               &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"),
+                        "edits.a_csr_charter.priority");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{},\"answer\":{}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project",
+               "{\"type\":\"fiction\",\"overrides\":{\"food\":{\"impact\":\"huge\"}}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"), "overrides.food.impact");
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":[]}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");

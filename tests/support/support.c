@@ -56,6 +56,8 @@ void support_server_start(struct support_server *s, const char *pwa_dir)
     support_server_start_opts(s, pwa_dir, 10000);
 }
 
+int support_db_connections;
+
 void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms)
 {
     char err[256] = "";
@@ -66,6 +68,8 @@ void support_server_start_opts(struct support_server *s, const char *pwa_dir, in
     s->cfg.port = 0;
     s->cfg.threads = 4;
     s->cfg.request_timeout_ms = timeout_ms;
+    if (support_db_connections > 0)
+        s->cfg.db_connections = support_db_connections;
     s->cfg.log_level = LOG_LEVEL_ERROR;
     snprintf(s->cfg.data_dir, sizeof(s->cfg.data_dir), "%s/data", s->dir);
     snprintf(s->cfg.pwa_dir, sizeof(s->cfg.pwa_dir), "%s",

@@ -34,6 +34,9 @@ struct support_server {
 void support_server_start(struct support_server *s, const char *pwa_dir);
 void support_server_stop(struct support_server *s);
 
+/* The pool size servers started from here get; 0 leaves the default. */
+extern int support_db_connections;
+
 /* Same, with CivetWeb's request timeout set to timeout_ms. */
 void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms);
 

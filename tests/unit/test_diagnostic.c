@@ -278,6 +278,129 @@ static void company_maturity(void **state)
     json_decref(in);
 }
 
+/* The user's edits replace an item's words and keep who and when; bad ones
+ * are refused with the field, leaving the result untouched. */
+static void user_edits_of_graded_items(void **state)
+{
+    char field[64], err[256];
+    json_t *in, *out = NULL, *edits;
+    json_t *axis = NULL;
+    size_t i;
+    json_t *it;
+    (void)state;
+    in = load("{\"production_types\":[\"fiction\"],\"csr_charter\":false,\"headcount\":4}");
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    json_array_foreach(json_object_get(out, "axes"), i, it)
+    {
+        if (strcmp(json_string_value(json_object_get(it, "id")), "a_csr_charter") == 0)
+            axis = it;
+    }
+    assert_non_null(axis);
+    assert_string_equal(json_string_value(json_object_get(axis, "priority")), "haute");
+    /* The context axis of fiction has its own id. */
+    {
+        char *axes = json_dumps(json_object_get(out, "axes"), 0);
+        assert_non_null(strstr(axes, "\"a_rse_plus\""));
+        free(axes);
+    }
+    edits = load("{\"a_csr_charter\":{\"text\":\"Charte RSE votée en mars\","
+                 "\"priority\":\"moyenne\",\"by\":\"Camille\",\"at\":\"2026-11-28\"},"
+                 "\"s_gone\":{\"grade\":\"fort\",\"by\":\"Camille\",\"at\":\"2026-11-28\"}}");
+    assert_int_equal(diag_company_edit(out, edits, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(axis, "text")),
+                        "Charte RSE votée en mars");
+    assert_string_equal(json_string_value(json_object_get(axis, "priority")), "moyenne");
+    assert_string_equal(json_string_value(json_object_get(axis, "computed_priority")), "haute");
+    assert_non_null(strstr(json_string_value(json_object_get(axis, "computed_text")), "charte"));
+    assert_string_equal(json_string_value(json_object_get(axis, "edited_by")), "Camille");
+    assert_string_equal(json_string_value(json_object_get(axis, "edited_at")), "2026-11-28");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(out, "stale_edits"), 0)),
+                        "s_gone");
+    json_decref(edits);
+    static const char *const bad[][2] = {
+        {"{\"a_csr_charter\":{\"priority\":\"urgente\",\"by\":\"C\",\"at\":\"d\"}}",
+         "edits.a_csr_charter.priority"},
+        {"{\"a_csr_charter\":{\"text\":\"\",\"by\":\"C\",\"at\":\"d\"}}",
+         "edits.a_csr_charter.text"},
+        {"{\"a_csr_charter\":{\"text\":\"x\"}}", "edits"},
+        {"{\"a_csr_charter\":{\"text\":\"x\",\"by\":\"C\",\"at\":\"d\",\"note\":1}}", "edits"},
+        {"[]", "edits"},
+    };
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *before = json_dumps(out, JSON_SORT_KEYS), *after;
+        edits = load(bad[i][0]);
+        assert_int_equal(diag_company_edit(out, edits, field, sizeof(field), err, sizeof(err)),
+                         EP_EINVAL);
+        assert_string_equal(field, bad[i][1]);
+        after = json_dumps(out, JSON_SORT_KEYS);
+        assert_string_equal(before, after);
+        free(before);
+        free(after);
+        json_decref(edits);
+    }
+    json_decref(out);
+    json_decref(in);
+}
+
+/* The office moves a theme in the matrix: the placement and who did it are
+ * kept next to what was computed. Seasons, catering, the vegetarian share and
+ * distances between locations add their impacts. */
+static void office_places_themes_and_framing_extras(void **state)
+{
+    char field[64], err[256];
+    json_t *out, *in, *food;
+    double food_default, food_veg;
+    (void)state;
+    out = project("{\"type\":\"documentary\",\"shooting_days\":12,\"crew_size\":8,"
+                  "\"locations\":[{\"km_from_base\":10}]}");
+    food_default = kg(out, "food");
+    assert_null(json_object_get(theme(out, "waste"), "adjusted_by"));
+    json_decref(out);
+    out = project("{\"type\":\"documentary\",\"shooting_days\":12,\"crew_size\":8,"
+                  "\"locations\":[{\"km_from_base\":10},{\"km_from_base\":30,"
+                  "\"km_from_previous\":40}],\"seasons\":[\"winter\"],"
+                  "\"catering\":\"meal_boxes\",\"vegetarian_pct\":60,"
+                  "\"overrides\":{\"waste\":{\"impact\":\"high\",\"effort\":1,"
+                  "\"by\":\"Camille\",\"at\":\"2026-11-28\"}}}");
+    food = theme(out, "food");
+    food_veg = json_number_value(json_object_get(food, "kg"));
+    assert_true(food_veg < food_default); /* more vegetarian meals, less carbon */
+    assert_string_equal(json_string_value(json_object_get(theme(out, "waste"), "quadrant")),
+                        "prioritaire");
+    assert_string_equal(json_string_value(json_object_get(theme(out, "waste"), "impact")), "high");
+    assert_string_equal(
+        json_string_value(json_object_get(theme(out, "waste"), "computed_quadrant")),
+        "gestes_simples");
+    assert_string_equal(json_string_value(json_object_get(theme(out, "waste"), "adjusted_by")),
+                        "Camille");
+    assert_true(has_impact(out, "Saison"));
+    assert_true(has_impact(out, "Restauration"));
+    assert_true(has_impact(out, "Part végétarienne"));
+    assert_true(has_impact(out, "Déplacements entre lieux"));
+    check_ranking(out);
+    json_decref(out);
+    static const char *const bad[][2] = {
+        {"{\"type\":\"fiction\",\"locations\":[{\"km_from_base\":1,\"km_from_previous\":-5}]}",
+         "locations[0].km_from_previous"},
+        {"{\"type\":\"fiction\",\"seasons\":[\"monsoon\"]}", "seasons"},
+        {"{\"type\":\"fiction\",\"catering\":\"buffet\"}", "catering"},
+        {"{\"type\":\"fiction\",\"vegetarian_pct\":120}", "vegetarian_pct"},
+        {"{\"type\":\"fiction\",\"overrides\":{\"food\":{\"impact\":\"huge\"}}}",
+         "overrides.food.impact"},
+        {"{\"type\":\"fiction\",\"overrides\":{\"weather\":{\"effort\":1}}}", "overrides.weather"},
+        {"{\"type\":\"fiction\",\"overrides\":{\"food\":{\"colour\":1}}}", "overrides.food"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        in = load(bad[i][0]);
+        out = NULL;
+        assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)),
+                         EP_EINVAL);
+        assert_string_equal(field, bad[i][1]);
+        assert_null(out);
+        json_decref(in);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -302,6 +425,8 @@ int main(void)
         cmocka_unit_test(animation_series),
         cmocka_unit_test(office_adjusts_and_drafts_say_what_is_missing),
         cmocka_unit_test(company_maturity),
+        cmocka_unit_test(user_edits_of_graded_items),
+        cmocka_unit_test(office_places_themes_and_framing_extras),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #include "support.h"
 #include "sync.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,6 +495,109 @@ static json_t *pull(struct db *db, const struct sync_actor *a, const char *curso
     return page;
 }
 
+/*
+ * Group commit: threads on their own connections push at once through one
+ * sync_group. Every push is acknowledged op by op as if it had committed
+ * alone: all its readings applied, its bad op rejected alone, and afterwards
+ * the database holds exactly the acknowledged ops, each once.
+ */
+#define GROUP_THREADS 6
+#define GROUP_PUSHES 25
+
+struct pusher_arg {
+    const char *path;
+    pthread_mutex_t *lock;
+    struct sync_group *group;
+    int t;
+    int applied, rejected, failures;
+};
+
+static void *group_pusher(void *p)
+{
+    struct pusher_arg *a = p;
+    struct db *db = NULL;
+    char dev[16], err[128];
+    struct sync_actor actor = {"p1", NULL, "m-a", "regie", SYNC_ROLE_CREW, NULL};
+    struct sync_opts opts = {.now_ms = NOW_MS, .group = a->group};
+
+    snprintf(dev, sizeof(dev), "dev-g%d", a->t);
+    actor.device_id = dev;
+    if (db_open(a->path, &db, err, sizeof(err)) != EP_OK) {
+        a->failures++;
+        return NULL;
+    }
+    db_set_write_lock(db, a->lock);
+    for (int k = 0; k < GROUP_PUSHES; k++) {
+        json_t *ops = json_array(), *body, *acks = NULL, *ack;
+        char id[64], rid[64], fields[160], hlc[SYNC_HLC_LEN + 1];
+        size_t i;
+        for (int j = 0; j < 4; j++) {
+            snprintf(id, sizeof(id), "g%d-%d-%d", a->t, k, j);
+            snprintf(rid, sizeof(rid), "km-g%d-%d-%d", a->t, k, j);
+            snprintf(fields, sizeof(fields),
+                     "{\"indicator\":\"van_km\",\"value\":%d,\"unit\":\"km\",\"dept\":\"regie\","
+                     "\"at\":\"2026-09-21\"}",
+                     k * 10 + j);
+            sync_hlc_format(sync_hlc_tick(0, NOW_MS + k), hlc);
+            json_array_append_new(ops,
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "op", id, "col",
+                                            "readings", "id", rid, "kind", "add", "hlc", hlc, "dev",
+                                            dev, "fields", json_loads(fields, 0, NULL)));
+        }
+        /* One op per push that must be refused without sinking the others. */
+        json_array_append_new(ops, json_pack("{s:s, s:s}", "op", "bad", "col", "nowhere"));
+        body = json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", dev, "ops", ops);
+        if (sync_push(db, &opts, &actor, body, &acks, hlc) != EP_OK)
+            a->failures++;
+        json_array_foreach(acks, i, ack)
+        {
+            const char *st = json_string_value(json_object_get(ack, "status"));
+            if (strcmp(st, "applied") == 0)
+                a->applied++;
+            else if (strcmp(st, "rejected") == 0)
+                a->rejected++;
+        }
+        json_decref(acks);
+        json_decref(body);
+    }
+    db_close(db);
+    return NULL;
+}
+
+static void concurrent_pushes_commit_in_groups(void **state)
+{
+    struct fx *f = *state;
+    struct sync_group *group = NULL;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_t th[GROUP_THREADS];
+    struct pusher_arg args[GROUP_THREADS];
+    char path[300];
+    sqlite3_stmt *st;
+
+    snprintf(path, sizeof(path), "%s/s.db", f->dir);
+    assert_int_equal(sync_group_new(&group), EP_OK);
+    for (int t = 0; t < GROUP_THREADS; t++) {
+        args[t] = (struct pusher_arg){path, &lock, group, t, 0, 0, 0};
+        assert_int_equal(pthread_create(&th[t], NULL, group_pusher, &args[t]), 0);
+    }
+    for (int t = 0; t < GROUP_THREADS; t++) {
+        assert_int_equal(pthread_join(th[t], NULL), 0);
+        assert_int_equal(args[t].failures, 0);
+        assert_int_equal(args[t].applied, GROUP_PUSHES * 4);
+        assert_int_equal(args[t].rejected, GROUP_PUSHES);
+    }
+    sync_group_free(group);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT count(*), count(DISTINCT op_id) FROM sync_fact "
+                                        "WHERE op_id LIKE 'g%'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), GROUP_THREADS * GROUP_PUSHES * 4);
+    assert_int_equal(sqlite3_column_int(st, 1), GROUP_THREADS * GROUP_PUSHES * 4);
+    sqlite3_finalize(st);
+}
+
 static void pull_pages_by_cursor(void **state)
 {
     struct fx *f = *state;
@@ -555,6 +659,7 @@ int main(void)
         T(authorization_hook_refuses),
         cmocka_unit_test(decoder_refusals),
         T(pull_pages_by_cursor),
+        T(concurrent_pushes_commit_in_groups),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

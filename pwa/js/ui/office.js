@@ -79,7 +79,7 @@ export function login(ctx) {
 
 const AREAS = ['diagnostic', 'directory', 'plan', 'communications', 'carbon', 'evaluation'];
 // Areas whose screen exists: their tile links to it.
-const AREA_ROUTES = { directory: 'annuaire', plan: 'plan' };
+const AREA_ROUTES = { diagnostic: 'diagnostic', directory: 'annuaire', plan: 'plan' };
 
 export function home(ctx) {
   if (!needOffice(ctx)) return null;
@@ -92,8 +92,7 @@ export function home(ctx) {
       h('ul', { class: 'tiles' },
         h('li', {}, h('a', { class: 'tile', href: '#/tableau' }, h('span', { class: 'tile-title' }, t('office.dashboard')), h('span', {}, t('office.dashboard.text')))),
         h('li', {}, h('a', { class: 'tile', href: '#/telephones' }, h('span', { class: 'tile-title' }, t('phones.title')), h('span', {}, t('phones.text')))),
-        AREAS.map((a) => h('li', {}, AREA_ROUTES[a]
-          ? h('a', { class: 'tile', href: '#/' + AREA_ROUTES[a] }, h('span', { class: 'tile-title' }, t('area.' + a)))
+        AREAS.map((a) => h('li', {}, AREA_ROUTES[a] ? h('a', { class: 'tile', href: '#/' + AREA_ROUTES[a] }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', {}, t('area.' + a + '.text')))
           : h('div', { class: 'tile soon' }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', { class: 'badge' }, t('office.soon')))))),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
         await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});

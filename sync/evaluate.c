@@ -1,0 +1,214 @@
+/*
+ * evaluate.c - C9: plan against reality. Pure composition of the plan and
+ * carbon computations; the thresholds are the only rules added here.
+ */
+#include "evaluate.h"
+
+#include "carbon.h"
+#include "err.h"
+#include "plan.h"
+#include "sync.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SUCCESS_PCT 100.0 /* the objective is reached */
+#define PARTIAL_PCT 50.0  /* half the way: worth keeping, with changes */
+
+static const char *verdict_for(const json_t *action)
+{
+    const char *status = json_string_value(json_object_get(action, "status"));
+    json_t *pct = json_object_get(action, "attainment_pct");
+
+    if (status != NULL && strcmp(status, "brouillon") == 0)
+        return "brouillon";
+    if (!json_is_number(pct))
+        return "sans_donnee";
+    if (json_number_value(pct) >= SUCCESS_PCT)
+        return "reussie";
+    return json_number_value(pct) >= PARTIAL_PCT ? "partielle" : "non_atteinte";
+}
+
+/* Copies the eco-referent's judgement from the action record into a. */
+static int add_judgement(struct db *db, const char *production_id, json_t *a)
+{
+    const char *id = json_string_value(json_object_get(a, "id"));
+    static const char *const keys[] = {"reproducible", "success_factors", "lessons"};
+    json_t *rec = NULL;
+    int rc = sync_record_get(db, production_id, "actions", id, &rec);
+
+    if (rc != EP_OK && rc != EP_ENOTFOUND)
+        return rc;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *v = json_object_get(rec, keys[i]);
+        int ok = i == 0 ? json_is_boolean(v) : json_is_string(v);
+        json_object_set_new(a, keys[i], ok ? json_incref(v) : json_null());
+    }
+    json_decref(rec);
+    return EP_OK;
+}
+
+/* The summary's counter for a verdict. */
+static const char *summary_key(const char *verdict)
+{
+    static const char *const map[][2] = {{"reussie", "reussies"},
+                                         {"partielle", "partielles"},
+                                         {"non_atteinte", "non_atteintes"},
+                                         {"sans_donnee", "sans_donnee"},
+                                         {"brouillon", "brouillons"}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(map[i][0], verdict) == 0)
+            return map[i][1];
+    }
+    return "brouillons";
+}
+
+static json_t *item(const char *kind, const char *ref, const char *text)
+{
+    return json_pack("{s:s, s:s?, s:s}", "kind", kind, "ref", ref, "text", text);
+}
+
+/* Strengths and difficulties from the actions' verdicts. */
+static void from_actions(json_t *actions, json_t *summary, json_t *strengths, json_t *difficulties,
+                         json_t *reproducible, json_t *to_classify)
+{
+    double sum = 0;
+    long measured = 0;
+    size_t i;
+    json_t *a;
+
+    json_array_foreach(actions, i, a)
+    {
+        const char *v = json_string_value(json_object_get(a, "verdict"));
+        const char *id = json_string_value(json_object_get(a, "id"));
+        const char *title = json_string_value(json_object_get(a, "title"));
+        json_t *pct = json_object_get(a, "attainment_pct");
+        json_t *rep = json_object_get(a, "reproducible");
+        const char *key = summary_key(v);
+        char text[512];
+
+        json_object_set_new(summary, key,
+                            json_integer(json_integer_value(json_object_get(summary, key)) + 1));
+        if (json_is_number(pct)) {
+            sum += json_number_value(pct);
+            measured++;
+        }
+        if (strcmp(v, "reussie") == 0 || strcmp(v, "partielle") == 0) {
+            if (json_is_true(rep))
+                json_array_append_new(reproducible, json_string(id));
+            else if (json_is_null(rep))
+                json_array_append_new(to_classify, json_string(id));
+        }
+        if (strcmp(v, "reussie") == 0) {
+            snprintf(text, sizeof(text), "%s : objectif atteint (%.0f %%)",
+                     title != NULL ? title : id, json_number_value(pct));
+            json_array_append_new(strengths, item("action", id, text));
+        } else if (strcmp(v, "non_atteinte") == 0 || strcmp(v, "partielle") == 0) {
+            snprintf(text, sizeof(text), "%s : %.0f %% de l'objectif", title != NULL ? title : id,
+                     json_number_value(pct));
+            json_t *d = item("action", id, text);
+            json_object_set_new(
+                d, "solutions",
+                json_pack("[s, s]",
+                          "Revoir l'objectif ou les moyens avec le responsable de l'action",
+                          "Chercher dans l'annuaire un prestataire ou un outil plus adapté"));
+            json_array_append_new(difficulties, d);
+        } else if (strcmp(v, "sans_donnee") == 0) {
+            snprintf(text, sizeof(text), "%s : aucune donnée relevée, résultat inconnu",
+                     title != NULL ? title : id);
+            json_t *d = item("missing", id, text);
+            json_object_set_new(d, "solutions",
+                                json_pack("[s]", "Planifier la collecte de l'indicateur dès la "
+                                                 "préparation (calendrier de collecte)"));
+            json_array_append_new(difficulties, d);
+        }
+    }
+    json_object_set_new(summary, "actions", json_integer((json_int_t)json_array_size(actions)));
+    json_object_set_new(summary, "measured", json_integer(measured));
+    json_object_set_new(summary, "mean_attainment_pct",
+                        measured > 0 ? json_real(round(sum / (double)measured * 10) / 10)
+                                     : json_null());
+}
+
+/* Categories whose final footprint came out below the provisional one are
+ * strengths; those above it, difficulties to explain. */
+static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficulties)
+{
+    size_t i;
+    json_t *c;
+
+    json_array_foreach(json_object_get(cmp, "categories"), i, c)
+    {
+        const char *cat = json_string_value(json_object_get(c, "category"));
+        double delta = json_number_value(json_object_get(c, "delta_kg"));
+        json_t *pct = json_object_get(c, "delta_pct");
+        char text[256];
+
+        if (cat == NULL || !json_is_number(pct) || fabs(json_number_value(pct)) < 10)
+            continue; /* within the estimate's own uncertainty: nothing to say */
+        snprintf(text, sizeof(text), "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel",
+                 cat, delta, json_number_value(pct));
+        if (delta < 0) {
+            json_array_append_new(strengths, item("footprint", cat, text));
+        } else {
+            json_t *d = item("footprint", cat, text);
+            json_object_set_new(
+                d, "solutions",
+                json_pack("[s]", "Comparer les relevés aux hypothèses du cadrage pour corriger "
+                                 "le prévisionnel du prochain projet"));
+            json_array_append_new(difficulties, d);
+        }
+    }
+}
+
+int eval_production(struct db *db, const char *production_id, const char *today, json_t **out)
+{
+    json_t *progress = NULL, *dys = NULL, *cmp = NULL, *actions, *a, *d;
+    json_t *summary = json_pack("{s:i, s:i, s:i, s:i, s:i}", "reussies", 0, "partielles", 0,
+                                "non_atteintes", 0, "sans_donnee", 0, "brouillons", 0);
+    json_t *strengths = json_array(), *difficulties = json_array();
+    json_t *reproducible = json_array(), *to_classify = json_array();
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    rc = plan_progress(db, production_id, today, &progress);
+    if (rc == EP_OK)
+        rc = plan_dysfunctions(db, production_id, today, &dys);
+    if (rc == EP_OK)
+        rc = carbon_compare(db, production_id, &cmp);
+    if (rc != EP_OK)
+        goto out;
+    actions = json_object_get(progress, "actions");
+    json_array_foreach(actions, i, a)
+    {
+        json_object_set_new(a, "verdict", json_string(verdict_for(a)));
+        rc = add_judgement(db, production_id, a);
+        if (rc != EP_OK)
+            goto out;
+    }
+    from_actions(actions, summary, strengths, difficulties, reproducible, to_classify);
+    from_footprint(cmp, strengths, difficulties);
+    json_array_foreach(json_object_get(dys, "dysfunctions"), i, d)
+    {
+        json_t *x = item("dysfunction", json_string_value(json_object_get(d, "indicator")),
+                         json_string_value(json_object_get(d, "why")));
+        json_object_set(x, "solutions", json_object_get(d, "alternatives"));
+        json_array_append_new(difficulties, x);
+    }
+    *out = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today, "actions", actions,
+                     "summary", summary, "footprint", cmp, "strengths", strengths, "difficulties",
+                     difficulties, "reproducible", reproducible, "to_classify", to_classify);
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    json_decref(progress);
+    json_decref(dys);
+    json_decref(cmp);
+    json_decref(summary);
+    json_decref(strengths);
+    json_decref(difficulties);
+    json_decref(reproducible);
+    json_decref(to_classify);
+    return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * test_evaluate.c - C9 on a worked example at the end of a six-week shoot:
+ * each action's verdict from hand-computed attainments, missing data kept
+ * missing, the eco-referent's classification, strengths and difficulties.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "db.h"
+#include "err.h"
+#include "evaluate.h"
+#include "support.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static char dir[256];
+static struct db *db;
+
+static void ok(const char *col, const char *id, const char *kind, const char *fields)
+{
+    json_t *ack = support_office_op(db, col, id, kind, fields);
+    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
+        fail_msg("%s: %s", id, json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+}
+
+static void reading(const char *id, const char *ind, const char *unit, const char *dept,
+                    double value, const char *at)
+{
+    char f[256];
+    snprintf(f, sizeof(f),
+             "{\"indicator\":\"%s\",\"value\":%g,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
+             ind, value, unit, dept, at);
+    ok("readings", id, "add", f);
+}
+
+static int setup(void **state)
+{
+    char id[32];
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "e.db");
+    /* 30 shooting days, 2026-09-07 to 2026-10-16. */
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET starts_on = '2026-09-07', "
+                                  "ends_on = '2026-10-16' WHERE id = 'p1'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* Shuttles: 29 readings of 25 km = 725 km. */
+    for (int i = 0; i < 29; i++) {
+        snprintf(id, sizeof(id), "km-%d", i);
+        reading(id, "van_km", "km", "regie", 25, i < 15 ? "2026-09-20" : "2026-10-10");
+    }
+    /* Meals: 32 vegetarian out of 102. */
+    reading("veg", "meals_vegetarian", "meal", "catering", 32, "2026-10-01");
+    reading("beef", "meals_beef", "meal", "catering", 70, "2026-10-01");
+    /* Generator: 1,250 L against a baseline of 1,300. */
+    reading("gen", "generator_l", "L", "technique", 1250, "2026-10-12");
+    ok("actions", "act-km", "put",
+       "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
+       "\"baseline\":1000,\"target\":800,\"reproducible\":true,\"success_factors\":\"Covoiturage "
+       "organisé par la régie\"}");
+    ok("actions", "act-veg", "put",
+       "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
+       "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
+    ok("actions", "act-gen", "put",
+       "{\"title\":\"Groupe au HVO\",\"theme\":\"energy\",\"owner\":\"m-t\",\"indicator\":"
+       "\"generator_l\",\"baseline\":1300,\"target\":900,\"lessons\":\"Raccordement au réseau "
+       "refusé par la mairie\"}");
+    ok("actions", "act-train", "put",
+       "{\"title\":\"Train plutôt qu'avion\",\"theme\":\"mobility\",\"owner\":\"m-p\","
+       "\"indicator\":\"train_tgv_pkm\",\"baseline\":0,\"target\":5000}");
+    ok("actions", "act-draft", "put", "{\"title\":\"Idée\",\"theme\":\"waste\"}");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    db_close(db);
+    support_rmtree(dir);
+    return 0;
+}
+
+static json_t *find(json_t *arr, const char *key, const char *value)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x)
+    {
+        const char *v = json_string_value(json_object_get(x, key));
+        if (v != NULL && strcmp(v, value) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+static const char *verdict(json_t *ev, const char *id)
+{
+    json_t *a = find(json_object_get(ev, "actions"), "id", id);
+    assert_non_null(a);
+    return json_string_value(json_object_get(a, "verdict"));
+}
+
+static void end_of_shoot(void **state)
+{
+    json_t *ev = NULL, *a, *s;
+    (void)state;
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", &ev), EP_OK);
+    /* 725 km in 29 of 30 days -> 750 km projected; (750 - 1000) / (800 - 1000) = 125 %. */
+    a = find(json_object_get(ev, "actions"), "id", "act-km");
+    assert_true(fabs(json_number_value(json_object_get(a, "attainment_pct")) - 125.0) < 1e-9);
+    assert_string_equal(verdict(ev, "act-km"), "reussie");
+    assert_true(json_is_true(json_object_get(a, "reproducible")));
+    assert_string_equal(json_string_value(json_object_get(a, "success_factors")),
+                        "Covoiturage organisé par la régie");
+    /* 32 / 102 = 0.3137: (0.3137 - 0.2) / 0.15 = 75.8 % -> partial, not classified yet. */
+    assert_string_equal(verdict(ev, "act-veg"), "partielle");
+    /* 1,250 L in 29 of 30 days -> 1,293.1 L: (1293.1 - 1300) / (900 - 1300) = 1.7 %. */
+    a = find(json_object_get(ev, "actions"), "id", "act-gen");
+    assert_true(fabs(json_number_value(json_object_get(a, "attainment_pct")) - 1.7) < 1e-9);
+    assert_string_equal(verdict(ev, "act-gen"), "non_atteinte");
+    assert_true(json_is_null(json_object_get(a, "reproducible")));
+    /* No train reading at all: unknown, never 0 %. */
+    a = find(json_object_get(ev, "actions"), "id", "act-train");
+    assert_string_equal(verdict(ev, "act-train"), "sans_donnee");
+    assert_true(json_is_null(json_object_get(a, "attainment_pct")));
+    assert_string_equal(verdict(ev, "act-draft"), "brouillon");
+
+    s = json_object_get(ev, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "actions")), 5);
+    assert_int_equal(json_integer_value(json_object_get(s, "measured")), 3);
+    assert_int_equal(json_integer_value(json_object_get(s, "reussies")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s, "partielles")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s, "non_atteintes")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s, "sans_donnee")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s, "brouillons")), 1);
+    /* The mean is over the three measured actions only: (125 + 75.8 + 1.7) / 3. */
+    assert_true(fabs(json_number_value(json_object_get(s, "mean_attainment_pct")) -
+                     round((125.0 + 75.8 + 1.7) / 3 * 10) / 10) < 1e-9);
+
+    /* The next production starts from what was reproducible; the partial
+     * success still waits for the eco-referent's judgement. */
+    assert_int_equal(json_array_size(json_object_get(ev, "reproducible")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ev, "reproducible"), 0)),
+                        "act-km");
+    assert_int_equal(json_array_size(json_object_get(ev, "to_classify")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ev, "to_classify"), 0)),
+                        "act-veg");
+    /* Strengths and difficulties name their action; each difficulty has
+     * solutions to propose, and the missing data is one of them. */
+    assert_non_null(find(json_object_get(ev, "strengths"), "ref", "act-km"));
+    a = find(json_object_get(ev, "difficulties"), "ref", "act-gen");
+    assert_non_null(a);
+    assert_true(json_array_size(json_object_get(a, "solutions")) >= 1);
+    a = find(json_object_get(ev, "difficulties"), "ref", "act-train");
+    assert_non_null(a);
+    assert_string_equal(json_string_value(json_object_get(a, "kind")), "missing");
+    assert_null(find(json_object_get(ev, "difficulties"), "ref", "act-draft"));
+    /* The footprint comparison rides along for the dossier. */
+    assert_non_null(json_object_get(json_object_get(ev, "footprint"), "categories"));
+    json_decref(ev);
+}
+
+static void a_bad_day_is_refused(void **state)
+{
+    json_t *ev = NULL;
+    (void)state;
+    assert_int_not_equal(eval_production(db, "p1", "2026-13-45", &ev), EP_OK);
+    assert_null(ev);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(end_of_shoot),
+        cmocka_unit_test(a_bad_day_is_refused),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
