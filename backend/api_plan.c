@@ -231,12 +231,15 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
         return status;
     rc = plan_progress(r->db, prod, today, &progress);
     if (rc == EP_OK) {
+        const char *title = json_string_value(json_object_get(progress, "title"));
+        if (title == NULL || title[0] == '\0')
+            title = prod;
         if (fmt == PLAN_CSV)
             rc = plan_csv(progress, &data, &len);
         else if (fmt == PLAN_XLSX)
-            rc = export_plan_xlsx(progress, prod, r->app->cfg->data_dir, &data, &len);
+            rc = export_plan_xlsx(progress, title, r->app->cfg->data_dir, &data, &len);
         else
-            rc = export_plan_pdf(progress, prod, &data, &len);
+            rc = export_plan_pdf(progress, title, &data, &len);
     }
     json_decref(progress);
     if (rc != EP_OK)

@@ -61,9 +61,10 @@ long plan_weekdays(const char *from, const char *to)
     return n;
 }
 
-static int production_dates(struct db *db, const char *production, char *starts, char *ends)
+static int production_dates(struct db *db, const char *production, char *starts, char *ends,
+                            char *title, size_t tlen)
 {
-    static const char sql[] = "SELECT coalesce(starts_on, ''), coalesce(ends_on, '') "
+    static const char sql[] = "SELECT coalesce(starts_on, ''), coalesce(ends_on, ''), title "
                               "FROM production WHERE id = ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
@@ -75,6 +76,7 @@ static int production_dates(struct db *db, const char *production, char *starts,
     if (rc == SQLITE_ROW) {
         snprintf(starts, 11, "%s", (const char *)sqlite3_column_text(st, 0));
         snprintf(ends, 11, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(title, tlen, "%s", (const char *)sqlite3_column_text(st, 2));
     }
     db_done(st);
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
@@ -134,7 +136,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                                            {"status", "action_status"}};
     static const char sql[] = "SELECT rid, state FROM sync_record WHERE production_id = ?1 "
                               "AND col = 'actions' AND deleted = 0 ORDER BY rid";
-    char starts[11] = "", ends[11] = "";
+    char starts[11] = "", ends[11] = "", title[204] = "";
     json_t *by_ind = json_object(), *by_theme = json_object(), *list = json_array();
     sqlite3_stmt *st = NULL;
     long elapsed, total;
@@ -144,7 +146,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
     rc = db_begin_read(db);
     if (rc != EP_OK)
         goto fail;
-    rc = production_dates(db, production, starts, ends);
+    rc = production_dates(db, production, starts, ends, title, sizeof(title));
     if (rc == EP_OK)
         rc = quantities(db, production, by_ind, by_theme);
     if (rc != EP_OK)
@@ -226,8 +228,8 @@ int plan_progress(struct db *db, const char *production, const char *today, json
     db_rollback(db);
     if (rc != EP_OK)
         goto fail2;
-    *out = json_pack("{s:s, s:I, s:I, s:o}", "today", today, "elapsed_days", (json_int_t)elapsed,
-                     "total_days", (json_int_t)total, "actions", list);
+    *out = json_pack("{s:s, s:s, s:I, s:I, s:o}", "title", title, "today", today, "elapsed_days",
+                     (json_int_t)elapsed, "total_days", (json_int_t)total, "actions", list);
     json_decref(by_ind);
     json_decref(by_theme);
     return *out != NULL ? EP_OK : EP_ENOMEM;

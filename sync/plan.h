@@ -21,7 +21,9 @@ struct db;
 
 /*
  * Progress of every action of the production. *out receives
- *   {"today","elapsed_days","total_days","actions":[{"id","title","theme","owner",
+ *   {"title" (the production's),"today","elapsed_days","total_days",
+ *    "actions":[{"id","title","theme","owner","dept","objective","means","library",
+ *    "action_status" (the record's own "status", when set),
  *    "indicator","measure","baseline","target","current","projected",
  *    "attainment_pct"|null,"status","draft_flags":[...]}]}
  * status: "atteint", "en_bonne_voie", "en_retard", "sans_donnee", "brouillon".

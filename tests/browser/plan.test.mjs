@@ -159,12 +159,23 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
   await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  // Karim's profile: keen and able. It puts him first when choosing who gets a task.
+  await page.getByRole('navigation').getByRole('link', { name: 'Plan d’action' }).click();
+  await page.getByRole('heading', { name: 'Profils de l’équipe' }).waitFor();
+  await page.getByLabel('Membre de l’équipe').selectOption('m-karim');
+  assert.equal(await page.getByLabel(/^Nom/).last().inputValue(), 'Karim Haddad');
+  await page.getByLabel('Appétence').selectOption('3');
+  await page.getByLabel('Savoir-faire').selectOption('2');
+  await page.getByRole('button', { name: 'Ajouter le profil' }).click();
+  await page.locator('section[aria-labelledby="h-prof"] li').filter({ hasText: 'Karim Haddad' }).getByText(/Appétence : forte/).waitFor();
   await page.getByRole('navigation').getByRole('link', { name: 'Suivi' }).click();
   await page.getByRole('heading', { name: 'Suivi du plan' }).waitFor();
 
   // The van's odometer task goes from Sofia to Karim; the history shows both.
   const card = page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' });
   assert.match(await card.textContent(), /confiée à Sofia Lopes/);
+  const options = await card.getByLabel('Confier à').locator('option').allTextContents();
+  assert.equal(options[1], 'Karim Haddad (Régie) — appétence forte, savoir-faire moyenne');
   await card.getByLabel('Confier à').selectOption('m-karim');
   await card.getByRole('button', { name: /^Réassigner/ }).click();
   await page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).getByText(/confiée à Karim Haddad/).waitFor();

@@ -224,6 +224,11 @@ static void library_is_tagged_and_consistent(void **state)
         }
     }
     json_decref(lib);
+    /* The exports are titled with the production's title. */
+    assert_int_equal(plan_progress(db, "p1", "2026-09-17", &one), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(one, "title")), "One");
+    json_decref(one);
+    one = NULL;
     assert_int_equal(plan_library(db, "lib-nope", &one), EP_ENOTFOUND);
     assert_int_equal(plan_library(db, "lib-veggie-meal", &one), EP_OK);
     f = plan_action_from_library(one);

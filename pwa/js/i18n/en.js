@@ -741,4 +741,7 @@ export default {
   'chart.item': 'Item',
   'chart.nodata': 'no data',
   'chart.notice': 'ecoplateau’s working estimate: the official footprint is filed with an approved calculator (Carbon’Clap, SeCO2).',
+  'prof.member': 'Team member',
+  'prof.member.hint': 'Links the profile to the person: it then informs who is given a task.',
+  'follow.fit': 'appetite {a}, skill {s}',
 };

@@ -743,4 +743,7 @@ export default {
   'chart.item': 'Élément',
   'chart.nodata': 'pas de donnée',
   'chart.notice': 'Estimation de travail d’ecoplateau : le bilan officiel se dépose avec un calculateur homologué (Carbon’Clap, SeCO2).',
+  'prof.member': 'Membre de l’équipe',
+  'prof.member.hint': 'Relie le profil à la personne : il éclaire alors le choix de qui reçoit une tâche.',
+  'follow.fit': 'appétence {a}, savoir-faire {s}',
 };

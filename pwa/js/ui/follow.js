@@ -15,7 +15,7 @@ const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.
 const byText = (k) => (a, b) => String(a.fields[k] || '').localeCompare(String(b.fields[k] || ''));
 
 // The production's members, fresh when online, else last time's copy.
-async function members(ctx) {
+export async function members(ctx) {
   const id = ctx.client.identity;
   try {
     const res = await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/members`);
@@ -37,13 +37,25 @@ async function showHistory(ctx, task, out, who) {
   }
 }
 
+// What a person's profile says of them, to choose who gets a task (C6):
+// the best suited first (appetite, then skill, then knowledge).
+function withProfiles(ctx, people) {
+  const profs = new Map(live(ctx, 'profiles').filter((p) => p.fields.member).map((p) => [p.fields.member, p.fields]));
+  const score = (m) => { const p = profs.get(m.id); return p ? (p.appetite ?? 0) * 100 + (p.skill ?? 0) * 10 + (p.knowledge ?? 0) : -1; };
+  return people.map((m) => {
+    const p = profs.get(m.id);
+    const fit = p ? ` — ${t('follow.fit', { a: t('prof.' + (p.appetite ?? 0)), s: t('prof.' + (p.skill ?? 0)) })}` : '';
+    return { ...m, label: `${m.name} (${deptName(m.department)})${fit}` };
+  }).sort((x, y) => score(y) - score(x) || x.name.localeCompare(y.name));
+}
+
 function taskCard(ctx, task, people, editor) {
   const f = task.fields;
   const who = (m) => people.find((p) => p.id === m)?.name || m || t('follow.nobody');
   const hist = h('div', { role: 'status' });
   const selId = `reassign-${task.id}`;
   const sel = h('select', { id: selId }, h('option', { value: '' }, t('follow.nobody')),
-    people.map((p) => h('option', { value: p.id, selected: p.id === f.assignee || undefined }, `${p.name} (${deptName(p.department)})`)));
+    people.map((p) => h('option', { value: p.id, selected: p.id === f.assignee || undefined }, p.label)));
   return h('li', { class: 'card' },
     h('h3', { class: 'value' }, String(f.title || task.id)),
     h('p', { class: 'meta' }, [t('follow.assignee.is', { who: who(f.assignee) }), f.indicator ? ind.name(f.indicator, getLang()) : null, f.due, f.done ? t('follow.done') : null].filter(Boolean).join(' · ')),
@@ -62,7 +74,7 @@ function taskCard(ctx, task, people, editor) {
 function newTaskForm(ctx, people, actions) {
   const title = field({ name: 'task-title', label: t('follow.f.title'), required: true, hint: t('follow.f.title.hint'), attrs: { maxlength: '300' } });
   const action = field({ name: 'task-action', type: 'select', label: t('follow.f.action'), value: '', options: [['', '—'], ...actions.map((a) => [a.id, String(a.fields.title || a.id)])] });
-  const who = field({ name: 'task-who', type: 'select', label: t('follow.f.assignee'), value: '', options: [['', t('follow.nobody')], ...people.map((p) => [p.id, `${p.name} (${deptName(p.department)})`])] });
+  const who = field({ name: 'task-who', type: 'select', label: t('follow.f.assignee'), value: '', options: [['', t('follow.nobody')], ...people.map((p) => [p.id, p.label])] });
   const indicator = field({ name: 'task-ind', type: 'select', label: t('follow.f.indicator'), value: '', options: [['', '—'], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])] });
   const due = field({ name: 'task-due', type: 'date', label: t('follow.f.due') });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
@@ -155,7 +167,7 @@ export async function follow(ctx) {
     return null;
   }
   const editor = canEdit(id);
-  const people = await members(ctx);
+  const people = withProfiles(ctx, await members(ctx));
   const actions = live(ctx, 'actions').sort(byText('title'));
   const tasks = live(ctx, 'tasks').sort(byText('title'));
   const cps = live(ctx, 'checkpoints').sort(byText('date'));

@@ -10,6 +10,7 @@ import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request } from '../api.js';
 import { canEdit } from './directory.js';
+import { members } from './follow.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
 const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.deleted);
@@ -87,7 +88,9 @@ function newActionForm(ctx) {
   } }, summary, ...all, h('button', { type: 'submit' }, t('plan.add')));
 }
 
-function profileForm(ctx) {
+function profileForm(ctx, people) {
+  const member = field({ name: 'pr-member', type: 'select', label: t('prof.member'), hint: t('prof.member.hint'), value: '',
+    options: [['', '—'], ...people.map((m) => [m.id, m.name])] });
   const name = field({ name: 'pr-name', label: t('prof.name'), required: true, attrs: { maxlength: '200' } });
   const role = field({ name: 'pr-role', label: t('prof.role'), attrs: { maxlength: '100' } });
   const dept = field({ name: 'pr-dept', label: t('prof.dept'), attrs: { maxlength: '32' } });
@@ -95,6 +98,11 @@ function profileForm(ctx) {
   const know = field({ name: 'pr-know', type: 'select', label: t('prof.knowledge'), value: '1', options: scale });
   const skill = field({ name: 'pr-skill', type: 'select', label: t('prof.skill'), value: '1', options: scale });
   const app = field({ name: 'pr-app', type: 'select', label: t('prof.appetite'), value: '1', options: scale });
+  member.input.addEventListener('change', () => {
+    const m = people.find((x) => x.id === member.input.value);
+    if (m && !name.input.value.trim()) name.input.value = m.name;
+    if (m && !dept.input.value.trim()) dept.input.value = m.department;
+  });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   return h('form', { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
@@ -104,10 +112,11 @@ function profileForm(ctx) {
     const f = { name: name.input.value.trim(), knowledge: Number(know.input.value), skill: Number(skill.input.value), appetite: Number(app.input.value) };
     if (role.input.value.trim()) f.role = role.input.value.trim();
     if (dept.input.value.trim()) f.dept = dept.input.value.trim();
+    if (member.input.value) f.member = member.input.value;
     await ctx.client.makeOp('profiles', 'prof-' + crypto.randomUUID(), 'put', f);
     announce(t('prof.saved'));
     ctx.rerender();
-  } }, summary, name, role, dept, know, skill, app, h('button', { type: 'submit' }, t('prof.add')));
+  } }, summary, member, name, role, dept, know, skill, app, h('button', { type: 'submit' }, t('prof.add')));
 }
 
 export async function plan(ctx) {
@@ -149,6 +158,6 @@ export async function plan(ctx) {
           h('h3', { class: 'value' }, String(p.fields.name || p.id)),
           h('p', { class: 'meta' }, [p.fields.role, p.fields.dept].filter(Boolean).join(' · ')),
           h('p', {}, `${t('prof.knowledge')} : ${level(p.fields.knowledge)} · ${t('prof.skill')} : ${level(p.fields.skill)} · ${t('prof.appetite')} : ${level(p.fields.appetite)}`)))) : h('p', {}, t('prof.none')),
-        editor ? profileForm(ctx) : null)),
+        editor ? profileForm(ctx, await members(ctx)) : null)),
   };
 }
