@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-07205c3f8dbf';
+const VERSION = 'ecoplateau-shell-f087bc19b2e2';
 const SHELL = [
   '/',
   '/index.html',

@@ -60,17 +60,24 @@ function periodText(freq, p) {
 // (a slow network never holds "my day" back); a fresh one is fetched at most
 // once a minute and redraws my day if it changed. The first time, we wait.
 let lastFetch = 0;
+let inFlight = null;
 async function mine(ctx) {
   const id = ctx.client.identity;
   const kept = await store.getMeta('collectMine', null);
+  // Throttled only after a fetch that worked: a first attempt that failed
+  // (not yet paired, a timeout on a bad link) is retried at the next render.
   if (!navigator.onLine || Date.now() - lastFetch < 60000) return kept;
-  lastFetch = Date.now();
-  const fresh = request(id, 'GET', `${prodPath(id)}/collect/mine`, { query: { today: today() }, timeoutMs: 8000 })
-    .then(async (res) => {
-      await store.setMeta('collectMine', res);
-      return res;
-    })
-    .catch(() => null); // offline after all, or an older server: keep the copy
+  if (!inFlight) {
+    inFlight = request(id, 'GET', `${prodPath(id)}/collect/mine`, { query: { today: today() }, timeoutMs: 8000 })
+      .then(async (res) => {
+        await store.setMeta('collectMine', res);
+        lastFetch = Date.now();
+        return res;
+      })
+      .catch(() => null) // offline after all, or an older server: keep the copy
+      .finally(() => { inFlight = null; });
+  }
+  const fresh = inFlight;
   if (!kept) return (await fresh) || null;
   fresh.then((res) => {
     // Only my day is redrawn: another screen may hold a form being typed.
