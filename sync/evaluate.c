@@ -197,8 +197,10 @@ int eval_production(struct db *db, const char *production_id, const char *today,
         json_object_set(x, "solutions", json_object_get(d, "alternatives"));
         json_array_append_new(difficulties, x);
     }
-    *out = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today, "actions", actions,
-                     "summary", summary, "footprint", cmp, "strengths", strengths, "difficulties",
+    *out = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today,
+                     "elapsed_days", json_object_get(progress, "elapsed_days"), "total_days",
+                     json_object_get(progress, "total_days"), "actions", actions, "summary",
+                     summary, "footprint", cmp, "strengths", strengths, "difficulties",
                      difficulties, "reproducible", reproducible, "to_classify", to_classify);
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
 out:

@@ -21,7 +21,8 @@ struct db;
 
 /*
  * Evaluates production_id as of today (ISO day). *out receives
- *   {"today","actions":[{progress fields of plan_progress..., "verdict",
+ *   {"today","elapsed_days","total_days" (shooting days, as plan_progress),
+ *    "actions":[{progress fields of plan_progress..., "verdict",
  *     "reproducible":true|false|null,"success_factors","lessons"}],
  *    "summary":{"actions","measured","reussies","partielles","non_atteintes",
  *     "sans_donnee","brouillons","mean_attainment_pct"|null},

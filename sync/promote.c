@@ -105,17 +105,33 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
     double prov =
         json_number_value(json_object_get(json_object_get(fp, "provisional"), "total_kg"));
     json_int_t measured = json_integer_value(json_object_get(sum, "measured"));
-    char note[160];
+    json_int_t elapsed = json_integer_value(json_object_get(ev, "elapsed_days"));
+    json_int_t total = json_integer_value(json_object_get(ev, "total_days"));
+    char note[400], partial[192];
 
-    if (show & F_FOOTPRINT)
+    /* Before the last shooting day the final footprint is still partial:
+     * say so next to every figure built on it. */
+    if (elapsed < total)
+        snprintf(partial, sizeof(partial),
+                 " Tournage en cours (%lld jours sur %lld) : le bilan final est encore partiel.",
+                 (long long)elapsed, (long long)total);
+    else
+        partial[0] = '\0';
+    if (show & F_FOOTPRINT) {
+        snprintf(note, sizeof(note), "%s%s",
+                 "Estimation de travail ; le bilan officiel est établi avec un calculateur agréé "
+                 "(Carbon'Clap, SeCO2).",
+                 partial);
         figure(figs, missing, "Empreinte carbone du tournage",
-               fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e",
-               "Estimation de travail d'ecoplateau ; le bilan officiel est établi avec un "
-               "calculateur agréé (Carbon'Clap, SeCO2).");
-    if (show & F_GAP)
+               fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e", note);
+    }
+    if (show & F_GAP) {
+        snprintf(note, sizeof(note), "Négatif : moins d'émissions que prévu au cadrage.%s",
+                 partial);
         figure(figs, missing, "Écart au bilan prévisionnel",
                fin > 0 && prov > 0 ? rounded((fin - prov) / prov * 100.0, 1) : json_null(), "%",
-               "Négatif : moins d'émissions que prévu au cadrage.");
+               note);
+    }
     if (show & F_SUCCESS) {
         snprintf(note, sizeof(note), "sur %lld actions mesurées, %lld sans donnée",
                  (long long)measured,

@@ -12,6 +12,7 @@ import * as plan from './ui/plan.js';
 import * as follow from './ui/follow.js';
 import * as collect from './ui/collect.js';
 import * as charts from './ui/charts.js';
+import * as evaluate from './ui/evaluate.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -39,6 +40,7 @@ const routes = {
   collecte: collect.office,
   guide: collect.guide,
   bilan: charts.footprint,
+  evaluation: evaluate.evaluation,
 };
 
 function go(path) {
@@ -83,7 +85,7 @@ function navFor(identity, current) {
   if (identity?.kind === 'device') {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['evaluation', 'nav.evaluation'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;

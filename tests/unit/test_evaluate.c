@@ -232,7 +232,21 @@ static void kits_per_audience(void **state)
                                                   "value")) > 0);
     assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
     assert_non_null(strstr(text, "| Écart au bilan prévisionnel | donnée manquante |"));
+    /* On the last shooting day the day is not over yet. */
+    assert_non_null(strstr(text, "Tournage en cours (29 jours sur 30)"));
     free(text);
+    json_decref(kit);
+    /* The Monday after, the shoot is over: no such note. */
+    assert_int_equal(promo_kit(db, "p1", "2026-10-19", a, &kit), EP_OK);
+    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_null(strstr(text, "Tournage en cours"));
+    free(text);
+    json_decref(kit);
+    /* Mid-shoot, the footprint is said to be partial next to its figure. */
+    assert_int_equal(promo_kit(db, "p1", "2026-09-21", a, &kit), EP_OK);
+    assert_non_null(strstr(json_string_value(json_object_get(
+                               kit_figure(kit, "Empreinte carbone du tournage"), "note")),
+                           "Tournage en cours (10 jours sur 30)"));
     json_decref(kit);
     /* Future collaborators also get the lessons of what failed. */
     promo_audience_parse("collaborateurs", &a);

@@ -1,0 +1,97 @@
+// Evaluation and promotion (issue 10) in the real app: the office sees every
+// action of the demo plan with its verdict and attainment against reality,
+// records that a successful action is reproducible and what made the
+// difference (a synced edit that reaches the server), and the funder's kit
+// then carries that practice sheet; the kit downloads as Markdown and HTML.
+// axe on each state.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  tempDir, startServer, launch, ready, checkA11y, shot, officeSession, swReady, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
+} from './helpers.mjs';
+import { cleanup } from './helpers.mjs';
+
+const dir = tempDir('evaluate');
+const server = await startServer(dir);
+const browser = await launch();
+after(async () => {
+  await browser.close();
+  await server.stop();
+  cleanup(dir);
+});
+
+test('the office evaluates the plan, marks a practice reproducible and gets the kits', async () => {
+  const office = await officeSession(server.url);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + '/#/connexion');
+  await ready(page);
+  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await swReady(page);
+
+  // The office tile leads to the screen.
+  await page.getByRole('link', { name: /Évaluation/ }).first().click();
+  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+  // Every action of the plan, each with a verdict the server computed.
+  const api = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/evaluation`)).json;
+  const cards = page.getByTestId('eval-action');
+  assert.equal(await cards.count(), api.actions.length);
+  const veggie = api.actions.find((a) => a.verdict === 'reussie');
+  assert.ok(veggie, 'the demo plan has a successful action');
+  const card = cards.filter({ hasText: veggie.title });
+  assert.match(await card.textContent(), /Réussie/);
+  assert.match(await card.textContent(), new RegExp(`${Math.round(veggie.attainment_pct)} %`));
+  const failed = api.actions.find((a) => a.verdict === 'non_atteinte');
+  if (failed) assert.equal(await cards.filter({ hasText: failed.title }).locator('form').count(), 0);
+  assert.match(await page.getByTestId('eval-summary').textContent(), new RegExp(`${api.summary.reussies} / ${api.summary.actions}`));
+  await checkA11y(page, 'evaluation');
+  await shot(page, 'office-20-evaluation');
+
+  // The funder's kit has no practice sheet yet.
+  await page.getByLabel('Public').selectOption('financeur');
+  await page.getByTestId('kit-preview').waitFor();
+  assert.match(await page.getByTestId('kit-preview').textContent(), /Aucune pratique marquée reproductible/);
+
+  // The eco-referent's judgement: reproducible, and why.
+  await card.getByLabel('reproductible sur un prochain projet').check();
+  await card.getByLabel('Ce qui a fait la différence').fill('Menu co-construit avec le traiteur <b>local</b>');
+  await card.getByRole('button', { name: 'Enregistrer le bilan' }).click();
+  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && window.ecoplateau.client.status.lastSync > 0, null, { timeout: 15000 });
+  const after = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/evaluation`)).json;
+  const judged = after.actions.find((a) => a.id === veggie.id);
+  assert.equal(judged.reproducible, true);
+  assert.equal(judged.success_factors, 'Menu co-construit avec le traiteur <b>local</b>');
+  assert.deepEqual(after.reproducible, [veggie.id]);
+
+  // Now the kit carries the practice sheet, the user's text shown as text.
+  await page.reload();
+  await ready(page);
+  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+  await page.getByLabel('Public').selectOption('financeur');
+  await page.getByTestId('kit-preview').filter({ hasText: veggie.title }).waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId('kit-preview').textContent(), /Menu co-construit avec le traiteur <b>local<\/b>/);
+  assert.equal(await page.getByTestId('kit-preview').locator('b').count(), 0);
+  await checkA11y(page, 'evaluation with kit');
+  await shot(page, 'office-21-kit');
+
+  // The downloads: Markdown for a blog, a standalone accessible HTML page.
+  const md = await page.getByRole('link', { name: 'Télécharger en Markdown' }).getAttribute('href');
+  const html = await page.getByRole('link', { name: 'Télécharger la page HTML' }).getAttribute('href');
+  const mdText = (await office.call('GET', md)).text;
+  assert.match(mdText, /^# Résultats de la démarche éco-responsable/);
+  assert.ok(mdText.includes(`### ${veggie.title}`));
+  const page2 = await ctx.newPage();
+  await page2.setContent((await office.call('GET', html)).text);
+  assert.equal(await page2.locator('html').getAttribute('lang'), 'fr');
+  assert.equal(await page2.locator('script').count(), 0);
+  await checkA11y(page2, 'kit HTML page');
+  await page2.close();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
