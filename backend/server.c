@@ -13,6 +13,7 @@
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,13 @@ static const struct route routes[] = {
     {"POST", "/api/v1/productions/*/devices/*/revoke", api_devices_revoke},
     {"GET", "/api/v1/productions/*/key", api_production_key},
     {"GET", "/api/v1/productions/*/audit", api_audit_list},
+    /* Communications: targeting, channels, follow-up (docs/communications.md). */
+    {"PUT", "/api/v1/productions/*/members/*/preferences", api_comms_prefs},
+    {"GET", "/api/v1/productions/*/communications/*/preview", api_comms_preview},
+    {"POST", "/api/v1/productions/*/communications/*/send", api_comms_send},
+    {"GET", "/api/v1/productions/*/communications/*/delivery", api_comms_delivery},
+    {"GET", "/api/v1/productions/*/communications/*/invitation.ics", api_comms_invitation},
+    {"POST", "/api/v1/productions/*/outbox/deliver", api_comms_deliver},
 };
 
 struct worker {
@@ -344,11 +352,18 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         int n = mg_get_server_ports(app->ctx, 4, sp);
         app->port = n > 0 ? sp[0].port : cfg->port;
     }
+    if (outbox_start(app) != EP_OK) {
+        snprintf(errbuf, errlen, "cannot start the email outbox worker");
+        mg_stop(app->ctx);
+        app->ctx = NULL;
+        return EP_EIO;
+    }
     return EP_OK;
 }
 
 void server_stop(struct app *app)
 {
+    outbox_stop(app);
     if (app->ctx != NULL)
         mg_stop(app->ctx);
     app->ctx = NULL;

@@ -27,6 +27,7 @@ struct app {
     pthread_mutex_t write_lock;         /* serializes the workers' write transactions */
     int port;                           /* the port actually bound */
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
+    struct outbox *outbox;              /* owned: the email worker and its lock (outbox.h) */
 };
 
 /* One API route. method is e.g. "GET"; HEAD is accepted wherever GET is. */
