@@ -6,11 +6,14 @@
 #include "api.h"
 
 #include "audience.h"
+#include "audio.h"
 #include "auth.h"
 #include "comms.h"
 #include "commstore.h"
 #include "db.h"
 #include "err.h"
+#include "flyer.h"
+#include "ical.h"
 #include "mail.h"
 #include "outbox.h"
 #include "server.h"
@@ -477,4 +480,165 @@ int api_comms_deliver(struct http_req *r)
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "outbox: %s", ep_strerror(rc));
     return http_json_new(r, 200, summary);
+}
+
+/* ---- Printed, spoken and call-sheet variants ---- */
+
+/* The value of query parameter name into buf ("" when absent). */
+static void query(const struct http_req *r, const char *name, char *buf, size_t len)
+{
+    const char *q = r->ri->query_string;
+    buf[0] = '\0';
+    if (q == NULL || mg_get_var(q, strlen(q), name, buf, len) < 0)
+        buf[0] = '\0';
+}
+
+/* Sends data to be shown, not saved (the call sheet's HTML). Returns 200. */
+static int send_inline(struct http_req *r, const char *type, const char *data, size_t len)
+{
+    char clen[32];
+
+    snprintf(clen, sizeof(clen), "%zu", len);
+    mg_response_header_start(r->conn, 200);
+    mg_response_header_add(r->conn, "Content-Type", type, -1);
+    mg_response_header_add(r->conn, "Content-Length", clen, -1);
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    http_security_headers(r->conn);
+    mg_response_header_send(r->conn);
+    if (strcmp(r->ri->request_method, "HEAD") != 0)
+        mg_write(r->conn, data, len);
+    return 200;
+}
+
+/* The communication's merged fields, for anyone on the production. */
+static int readable(struct http_req *r, char *prod, char *id, json_t **comm)
+{
+    struct auth_principal p;
+    int status = scoped(r, NULL, 0, AUTHZ_SYNC_PULL, prod, id, &p);
+    int rc;
+
+    *comm = NULL;
+    if (status != 0)
+        return status;
+    rc = sync_record_get(r->db, prod, "communications", id, comm);
+    if (rc == EP_ENOTFOUND)
+        return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    return 0;
+}
+
+int api_comms_flyer(struct http_req *r)
+{
+    char prod[80], id[80], large[8], name[128];
+    json_t *comm = NULL;
+    char *pdf = NULL;
+    size_t len = 0;
+    int status = readable(r, prod, id, &comm);
+    int rc;
+
+    if (status != 0)
+        return status;
+    query(r, "large", large, sizeof(large));
+    rc = flyer_pdf(comm, strcmp(large, "1") == 0, &pdf, &len);
+    if (rc == EP_EINVAL)
+        status = http_error(r, 400, "incomplete", NULL,
+                            "a communication needs a title and a text before it is printed");
+    else if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot draw the flyer: %s",
+                            ep_strerror(rc));
+    else {
+        snprintf(name, sizeof(name), "flyer-%s%s.pdf", id,
+                 strcmp(large, "1") == 0 ? "-gros-caracteres" : "");
+        status = http_download(r, "application/pdf", name, pdf, len);
+    }
+    free(pdf);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_audio(struct http_req *r)
+{
+    char prod[80], id[80], variant[16], why[256], name[128];
+    json_t *comm = NULL;
+    const char *text;
+    char *wav = NULL;
+    size_t len = 0;
+    int status = readable(r, prod, id, &comm);
+    int rc;
+
+    if (status != 0)
+        return status;
+    query(r, "variant", variant, sizeof(variant));
+    if (variant[0] != '\0' && strcmp(variant, "falc") != 0 && strcmp(variant, "standard") != 0) {
+        json_decref(comm);
+        return http_error(r, 400, "invalid_request", "variant",
+                          "variant is \"standard\" or \"falc\"");
+    }
+    text = json_string_value(json_object_get(comm, strcmp(variant, "falc") == 0 ? "falc" : "text"));
+    if (text == NULL) {
+        json_decref(comm);
+        return http_error(r, 404, "not_found", "variant",
+                          strcmp(variant, "falc") == 0
+                              ? "nobody has written the easy-to-read version yet"
+                              : "this communication has no text yet");
+    }
+    rc = audio_wav(text, &wav, &len, why, sizeof(why));
+    if (rc == EP_EINVAL)
+        status = http_error(r, 400, "invalid_request", NULL, "%s", why);
+    else if (rc != EP_OK)
+        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+    else {
+        snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
+        status = http_download(r, "audio/wav", name, wav, len);
+    }
+    free(wav);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_callsheet(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], date[16], format[8], title[256] = "", name[128];
+    json_t *state = NULL, *people = NULL;
+    char *doc = NULL;
+    size_t len = 0;
+    int status, rc, html;
+
+    if (server_path_param(r, 0, prod, sizeof(prod)) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status != 0)
+        return status;
+    query(r, "date", date, sizeof(date));
+    query(r, "format", format, sizeof(format));
+    /* A day is a start time at midnight: one date parser for the module. */
+    snprintf(name, sizeof(name), "%sT00:00", date);
+    if (strlen(date) != 10 || !ical_start_ok(name))
+        return http_error(r, 400, "invalid_request", "date", "date is \"YYYY-MM-DD\"");
+    if (format[0] != '\0' && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
+        return http_error(r, 400, "invalid_request", "format", "format is \"html\" or \"pdf\"");
+    html = strcmp(format, "pdf") != 0;
+    rc = commstore_production_title(r->db, prod, title, sizeof(title));
+    if (rc == EP_OK)
+        rc = sync_state(r->db, prod, &state);
+    if (rc == EP_OK)
+        rc = commstore_people(r->db, prod, &people);
+    if (rc == EP_OK)
+        rc = callsheet_eco(state, people, title, date, html, &doc, &len);
+    if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    else if (html)
+        status = send_inline(r, "text/html; charset=utf-8", doc, len);
+    else {
+        snprintf(name, sizeof(name), "feuille-de-service-eco-%s.pdf", date);
+        status = http_download(r, "application/pdf", name, doc, len);
+    }
+    free(doc);
+    json_decref(people);
+    json_decref(state);
+    return status;
 }

@@ -2,9 +2,11 @@
 #include "outbox.h"
 
 #include "audience.h"
+#include "audio.h"
 #include "commstore.h"
 #include "db.h"
 #include "err.h"
+#include "flyer.h"
 #include "ical.h"
 #include "log.h"
 #include "mail.h"
@@ -221,8 +223,10 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
     att = calloc(json_array_size(recipients) + 1, sizeof(*att));
     if (att == NULL)
         return EP_ENOMEM;
-    json_array_foreach(recipients, i, r) if (str(r, "email") != NULL)
+    json_array_foreach(recipients, i, r)
     {
+        if (str(r, "email") == NULL)
+            continue;
         att[n].email = str(r, "email");
         att[n++].name = str(r, "name");
     }
@@ -235,11 +239,13 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
 static int build_one(struct app *app, const char *comm_id, const json_t *comm, const json_t *env,
                      const json_t *rcpt, int64_t now, char **msg, char *why, size_t whylen)
 {
-    struct mail_attachment att[2];
+    struct mail_attachment att[5];
     struct mail_msg m;
     struct ical_person me = {str(rcpt, "email"), str(rcpt, "name")};
-    char *text = NULL, *html = NULL, *envtext = NULL, *ics = NULL, fname[96];
-    size_t natt = 0, len;
+    char *text = NULL, *html = NULL, *envtext = NULL, *ics = NULL, *flyer = NULL, *wav = NULL;
+    char fname[96];
+    size_t natt = 0, len, flen = 0, wlen = 0;
+    const json_t *variants = json_object_get(rcpt, "variants");
     int rc = outbox_render(comm, env, rcpt, &text, &html);
 
     *msg = NULL;
@@ -258,6 +264,19 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
             goto out;
         att[natt++] = (struct mail_attachment){
             "invitation.ics", "text/calendar; charset=UTF-8; method=REQUEST", ics, strlen(ics)};
+    }
+    /* The printable flyer for everyone (large print for who needs it), the
+     * audio version for who asked for it; the text is always in the mail. */
+    rc = flyer_pdf(comm, audience_has(variants, "large_print"), &flyer, &flen);
+    if (rc != EP_OK)
+        goto out;
+    att[natt++] = (struct mail_attachment){"flyer.pdf", "application/pdf", flyer, flen};
+    if (audience_has(variants, "audio")) {
+        const char *spoken = audience_has(variants, "falc") ? str(comm, "falc") : str(comm, "text");
+        rc = audio_wav(spoken, &wav, &wlen, why, whylen);
+        if (rc != EP_OK)
+            goto out;
+        att[natt++] = (struct mail_attachment){"message.wav", "audio/wav", wav, wlen};
     }
     memset(&m, 0, sizeof(m));
     m.from = app->cfg->smtp_from;
@@ -283,6 +302,8 @@ out:
     free(html);
     free(envtext);
     free(ics);
+    free(flyer);
+    free(wav);
     return rc;
 }
 
@@ -292,7 +313,7 @@ int outbox_queue(struct app *app, struct db *db, const char *production_id, cons
 {
     size_t n = json_array_size(recipients), i;
     char **msgs = calloc(n + 1, sizeof(*msgs));
-    json_t *r;
+    json_t *r, *signed_comm = NULL;
     int rc = EP_OK, count = 0;
 
     *queued = 0;
@@ -300,11 +321,18 @@ int outbox_queue(struct app *app, struct db *db, const char *production_id, cons
         return EP_ENOMEM;
     /* Build every message before writing any: one too large refuses the
      * whole send, so the office fixes it and nobody gets half of it. */
+    /* The flyer cites the signature being sent, not the one stored before. */
+    signed_comm = json_copy((json_t *)comm);
+    if (signed_comm == NULL ||
+        (env != NULL && json_object_set(signed_comm, "signed", (json_t *)env) != 0)) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
     json_array_foreach(recipients, i, r)
     {
         if (!audience_has(json_object_get(r, "channels"), "email"))
             continue;
-        rc = build_one(app, comm_id, comm, env, r, now, &msgs[i], why, whylen);
+        rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], why, whylen);
         if (rc != EP_OK)
             goto out;
     }
@@ -331,6 +359,7 @@ out:
     for (i = 0; i < n; i++)
         free(msgs[i]);
     free(msgs);
+    json_decref(signed_comm);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "err.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 /* A JSON string for a TEXT column, null for NULL. */
@@ -254,4 +255,20 @@ int commstore_questions(struct db *db, const char *production_id, const char *co
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
     return list_rows(st, question_row, out);
+}
+
+int commstore_production_title(struct db *db, const char *production_id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT title FROM production WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int step;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    return step == SQLITE_ROW ? EP_OK : step == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(step);
 }

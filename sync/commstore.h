@@ -76,4 +76,7 @@ int commstore_receipts(struct db *db, const char *production_id, const char *com
 int commstore_questions(struct db *db, const char *production_id, const char *communication_id,
                         json_t **out);
 
+/* The production's title into buf. Returns 0, EP_ENOTFOUND or a storage code. */
+int commstore_production_title(struct db *db, const char *production_id, char *buf, size_t len);
+
 #endif

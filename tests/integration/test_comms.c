@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "audio.h"
 #include "comms.h"
 #include "db.h"
 #include "err.h"
@@ -505,12 +506,16 @@ static void email_to_smtp_server(void **state)
     comm_set("c-2", "starts_at", "\"2026-12-01T08:30\"");
     comm_set("c-2", "duration_min", "45");
     comm_set("c-2", "location", "\"Barnum cantine\"");
-    comm_set("c-2", "target", "{\"departments\":[\"regie\",\"production\"]}");
+    comm_set("c-2", "target", "{\"departments\":[\"regie\",\"production\",\"camera\"]}");
+    prefs("m-cam",
+          "{\"email\":\"dan@test.fr\",\"channels\":[\"email\",\"audio\"],"
+          "\"needs\":[\"audio\"]}",
+          200);
     office_req("POST", "/api/v1/productions/p1/communications/c-2/send", NULL, &r);
     if (r.status != 200)
         fail_msg("send: %ld %s", r.status, r.body);
     j = support_resp_json(&r);
-    assert_int_equal(json_integer_value(json_object_get(j, "emails_queued")), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "emails_queued")), 4);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "signed"), "alg")),
                         "Ed25519");
     json_decref(j);
@@ -520,18 +525,18 @@ static void email_to_smtp_server(void **state)
     json_decref(j);
     d = delivery("c-2");
     assert_string_equal(json_string_value(json_object_get(person(d, "m-van"), "email")), "queued");
-    assert_int_equal(json_array_size(json_object_get(d, "not_reached")), 3);
+    assert_int_equal(json_array_size(json_object_get(d, "not_reached")), 4);
     json_decref(d);
 
     /* The SMTP server comes up: two delivered, Chloé's address bounces. */
     sink_start(&sink, free_port());
     snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
     j = deliver_now();
-    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 3);
     assert_int_equal(json_integer_value(json_object_get(j, "bounced")), 1);
     json_decref(j);
     all = sink_messages(&sink);
-    assert_int_equal(json_array_size(all), 2);
+    assert_int_equal(json_array_size(all), 3);
     m = message_to(all, "bruno@test.fr");
     assert_non_null(m);
     assert_string_equal(json_string_value(json_object_get(m, "subject")), "Briefing tri au barnum");
@@ -569,8 +574,20 @@ static void email_to_smtp_server(void **state)
         free(pl);
         json_decref(env);
     }
+    /* The flyer, large print for Bruno (and the text is in the mail). */
+    p = part(m, "application/pdf", "flyer.pdf");
+    assert_non_null(p);
+    assert_true(strncmp(json_string_value(json_object_get(p, "base64")), "JVBERi", 6) == 0);
+    assert_null(part(m, "audio/wav", "message.wav")); /* Bruno did not ask for audio */
     assert_non_null(message_to(all, "aline@test.fr"));
     assert_null(message_to(all, "chloe-bounce@test.fr"));
+    /* Dan asked for audio: the WAV travels with the text. */
+    m = message_to(all, "dan@test.fr");
+    assert_non_null(m);
+    p = part(m, "audio/wav", "message.wav");
+    assert_non_null(p);
+    assert_true(strncmp(json_string_value(json_object_get(p, "base64")), "UklGR", 5) == 0);
+    assert_non_null(part(m, "text/plain", NULL));
     json_decref(all);
 
     /* The bounce is recorded with the server's answer and not retried. */
@@ -764,12 +781,223 @@ static void receipts_and_questions(void **state)
     json_decref(d);
 }
 
+/* Sets one field of record (col, id) as the office. */
+static void rec_set(const char *col, const char *id, const char *field, const char *value_json)
+{
+    struct support_resp r;
+    char *body = NULL;
+    assert_true(asprintf(&body, "{\"col\":\"%s\",\"id\":\"%s\",\"field\":\"%s\",\"value\":%s}", col,
+                         id, field, value_json) > 0);
+    office_req("POST", "/api/v1/sync/resolve", body, &r);
+    if (r.status != 200)
+        fail_msg("set %s/%s.%s: %ld %s", col, id, field, r.status, r.body);
+    support_resp_free(&r);
+    free(body);
+}
+
+/* Runs cmd and returns its whole stdout (caller frees); asserts exit 0. */
+static char *run(const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    static char buf[65536];
+    size_t n;
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    if (pclose(f) != 0)
+        fail_msg("%s failed:\n%s", cmd, buf);
+    return strdup(buf);
+}
+
+/* GETs path as the office into dir/name; returns the response (caller frees). */
+static void fetch_to(const char *path, const char *name, char *file, size_t flen,
+                     struct support_resp *r)
+{
+    FILE *f;
+    office_req("GET", path, NULL, r);
+    snprintf(file, flen, "%s/%s", srv.dir, name);
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+    fclose(f);
+}
+
+/* Checks a PDF the way the export tests do: valid, tagged, titled, French. */
+static void pdf_is_accessible(const char *file, const char *title)
+{
+    char cmd[1024], *txt;
+    const char *tagged;
+    snprintf(cmd, sizeof(cmd), "qpdf --check %s 2>&1", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "No syntax or stream encoding errors"));
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "pdfinfo %s", file);
+    txt = run(cmd);
+    tagged = strstr(txt, "Tagged:");
+    if (tagged != NULL)
+        for (tagged += 7; *tagged == ' ';)
+            tagged++;
+    if (tagged == NULL || strncmp(tagged, "yes", 3) != 0 || strstr(txt, title) == NULL)
+        fail_msg("not tagged or title '%s' not in:\n%s", title, txt);
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "qpdf --show-object=trailer %s", file);
+    txt = run(cmd);
+    {
+        const char *root = strstr(txt, "/Root ");
+        long obj;
+        assert_non_null(root);
+        obj = strtol(root + 6, NULL, 10);
+        free(txt);
+        snprintf(cmd, sizeof(cmd), "qpdf --show-object=%ld %s", obj, file);
+        txt = run(cmd);
+        assert_non_null(strstr(txt, "/Lang (fr-FR)"));
+        assert_non_null(strstr(txt, "/StructTreeRoot"));
+    }
+    free(txt);
+}
+
+/* Height in points of the first word pdftotext finds in file. */
+static double first_word_height(const char *file)
+{
+    char cmd[600], *txt;
+    const char *w;
+    double y0, y1;
+    snprintf(cmd, sizeof(cmd), "pdftotext -bbox %s -", file);
+    txt = run(cmd);
+    w = strstr(txt, "<word ");
+    assert_non_null(w);
+    y0 = strtod(strstr(w, "yMin=\"") + 6, NULL);
+    y1 = strtod(strstr(w, "yMax=\"") + 6, NULL);
+    free(txt);
+    return y1 - y0;
+}
+
+static void printed_spoken_and_callsheet(void **state)
+{
+    struct support_resp r;
+    char file[512], cmd[1024], *txt;
+    double normal, large;
+    long ms = 0;
+    (void)state;
+
+    /* The flyer: tagged, titled, French, its pictogram with alt text. */
+    comm_set("c-2", "falc", "\"Demain matin, on apprend à trier.\"");
+    fetch_to("/api/v1/productions/p1/communications/c-2/flyer.pdf", "flyer.pdf", file, sizeof(file),
+             &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "application/pdf"));
+    support_resp_free(&r);
+    pdf_is_accessible(file, "Briefing tri au barnum");
+    snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Figure"));
+    assert_non_null(strstr(txt, "H1"));
+    assert_non_null(strstr(txt, "H2"));
+    free(txt);
+    /* /Alt on the Figure element, as UTF-16 text ("Pictogramme"; qpdf
+     * writes the hex in lower case). */
+    snprintf(cmd, sizeof(cmd),
+             "qpdf --qdf --object-streams=disable %s - | grep -a -B8 -A8 '/S /Figure' | grep -a "
+             "-i -c '/Alt <FEFF0050006900630074006F006700720061006D006D0065'",
+             file);
+    txt = run(cmd);
+    assert_true(strtol(txt, NULL, 10) >= 1);
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Version facile à lire (FALC)"));
+    assert_non_null(strstr(txt, "Demain matin, on apprend à trier."));
+    assert_non_null(strstr(txt, "Message signé par la production"));
+    free(txt);
+    normal = first_word_height(file);
+    /* Large print: the same flyer, type half as big again. */
+    fetch_to("/api/v1/productions/p1/communications/c-2/flyer.pdf?large=1", "large.pdf", file,
+             sizeof(file), &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    pdf_is_accessible(file, "Briefing tri au barnum");
+    large = first_word_height(file);
+    assert_true(large > normal * 1.4);
+    office_req("GET", "/api/v1/productions/p1/communications/nope/flyer.pdf", NULL, &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+
+    /* Audio: a French WAV that decodes, for the standard and FALC texts. */
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/audio.wav?variant=falc", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "audio/wav"));
+    assert_memory_equal(r.body, "RIFF", 4);
+    assert_int_equal(audio_wav_duration(r.body, r.len, &ms), EP_OK);
+    assert_true(ms > 500);
+    support_resp_free(&r);
+    fetch_to("/api/v1/productions/p1/communications/c-2/audio.wav", "c2.wav", file, sizeof(file),
+             &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    /* An independent decoder agrees: Python's wave module reads the frames. */
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 -c \"import wave,sys; w=wave.open(sys.argv[1]); "
+             "n=w.getnframes(); assert n > 0 and len(w.readframes(n)) > 0; "
+             "print(n / w.getframerate())\" %s",
+             file);
+    txt = run(cmd);
+    assert_true(strtod(txt, NULL) > 1.0);
+    free(txt);
+    office_req("GET", "/api/v1/productions/p1/communications/c-3/audio.wav?variant=falc", NULL, &r);
+    support_assert_error(&r, 404, "not_found"); /* nobody wrote it: not generated */
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/audio.wav?variant=loud", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "variant");
+    support_resp_free(&r);
+
+    /* The call sheet's eco block, in HTML and in PDF. */
+    comm_set("c-1", "callsheet", "true");
+    rec_set("actions", "a-1", "title", "\"Gourdes pour toute l'équipe\"");
+    rec_set("actions", "a-1", "status", "\"in_progress\"");
+    rec_set("actions", "a-1", "dept", "\"regie\"");
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/html"));
+    assert_non_null(strstr(r.body, "<html lang=\"fr\">"));
+    assert_non_null(strstr(r.body, "<td>08:30</td><td>Briefing tri au barnum</td>"));
+    assert_non_null(strstr(r.body, "Gourdes pour toute l&#39;équipe (regie)"));
+    /* c-1's title carries a script: escaped; its FALC text is what shows. */
+    assert_null(strstr(r.body, "<script>"));
+    assert_non_null(strstr(r.body, "Tri &lt;script&gt;"));
+    assert_non_null(strstr(r.body, "Il y a 5 poubelles."));
+    assert_non_null(strstr(r.body, "Aline"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-02", NULL, &r);
+    assert_non_null(strstr(r.body, "Aucun rendez-vous prévu."));
+    support_resp_free(&r);
+    fetch_to("/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=pdf", "sheet.pdf", file,
+             sizeof(file), &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    pdf_is_accessible(file, "feuille de service du 2026-12-01");
+    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Briefing tri au barnum"));
+    free(txt);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-13-01", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "date");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=doc", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
+    /* Crew read it too, from their phone. */
+    support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/callsheet/eco",
+                          "date=2026-12-01", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(targeting_and_preferences), cmocka_unit_test(email_to_smtp_server),
         cmocka_unit_test(smtp_down_then_retried),    cmocka_unit_test(too_large_nothing_queued),
-        cmocka_unit_test(receipts_and_questions),
+        cmocka_unit_test(receipts_and_questions),    cmocka_unit_test(printed_spoken_and_callsheet),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
