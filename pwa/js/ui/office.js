@@ -90,7 +90,8 @@ export function home(ctx) {
       h('ul', { class: 'tiles' },
         h('li', {}, h('a', { class: 'tile', href: '#/tableau' }, h('span', { class: 'tile-title' }, t('office.dashboard')), h('span', {}, t('office.dashboard.text')))),
         h('li', {}, h('a', { class: 'tile', href: '#/telephones' }, h('span', { class: 'tile-title' }, t('phones.title')), h('span', {}, t('phones.text')))),
-        AREAS.map((a) => h('li', {}, h('div', { class: 'tile soon' }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', { class: 'badge' }, t('office.soon')))))),
+        h('li', {}, h('a', { class: 'tile', href: '#/communications' }, h('span', { class: 'tile-title' }, t('area.communications')), h('span', {}, t('comms.tile')))),
+        AREAS.filter((a) => a !== 'communications').map((a) => h('li', {}, h('div', { class: 'tile soon' }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', { class: 'badge' }, t('office.soon')))))),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
         await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
         await store.wipe();
