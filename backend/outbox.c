@@ -27,6 +27,7 @@ struct outbox {
     pthread_mutex_t lock;    /* guards stop and the condition */
     pthread_cond_t wake;
     int stop;
+    int kicked;  /* messages queued since the worker last looked: no wait */
     int running; /* the worker thread exists */
     pthread_t thread;
 };
@@ -475,8 +476,10 @@ static void *worker(void *arg)
             until.tv_sec++;
             until.tv_nsec -= 1000000000L;
         }
-        if (!ob->stop)
+        /* A kick during the delivery above is not lost: the flag stays. */
+        if (!ob->stop && !ob->kicked)
             pthread_cond_timedwait(&ob->wake, &ob->lock, &until);
+        ob->kicked = 0;
     }
     pthread_mutex_unlock(&ob->lock);
     db_close(db);
@@ -508,6 +511,7 @@ void outbox_kick(struct app *app)
     if (app->outbox == NULL)
         return;
     pthread_mutex_lock(&app->outbox->lock);
+    app->outbox->kicked = 1;
     pthread_cond_signal(&app->outbox->wake);
     pthread_mutex_unlock(&app->outbox->lock);
 }

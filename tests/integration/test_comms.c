@@ -18,6 +18,7 @@
 #include "comms.h"
 #include "db.h"
 #include "err.h"
+#include "outbox.h"
 #include "seed.h"
 #include "support.h"
 #include "sync.h"
@@ -992,12 +993,51 @@ static void printed_spoken_and_callsheet(void **state)
     support_resp_free(&r);
 }
 
+/* The worker thread delivers on its own, woken by the send. */
+static void worker_delivers(void **state)
+{
+    struct support_resp r;
+    json_t *d = NULL, *all = NULL;
+    int sent = 0;
+    (void)state;
+
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    outbox_stop(&srv.app);
+    srv.cfg.smtp_poll_ms = 60000; /* only the kick can make it this fast */
+    assert_int_equal(outbox_start(&srv.app), EP_OK);
+    comm_set("c-5", "title", "\"Covoiturage\"");
+    comm_set("c-5", "text", "\"Départ groupé à 7 h.\"");
+    comm_set("c-5", "target", "{\"members\":[\"m-admin\"]}");
+    office_req("POST", "/api/v1/productions/p1/communications/c-5/send", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    for (int i = 0; i < 100 && !sent; i++) {
+        support_sleep_us(100000);
+        json_decref(d);
+        d = delivery("c-5");
+        sent = strcmp(json_string_value(json_object_get(
+                          json_array_get(json_object_get(d, "outbox"), 0), "status")),
+                      "sent") == 0;
+    }
+    assert_true(sent);
+    json_decref(d);
+    all = sink_messages(&sink);
+    assert_non_null(message_to(all, "aline@test.fr"));
+    json_decref(all);
+    outbox_stop(&srv.app);
+    srv.cfg.smtp_poll_ms = 0;
+    assert_int_equal(outbox_start(&srv.app), EP_OK);
+    sink_stop(&sink);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(targeting_and_preferences), cmocka_unit_test(email_to_smtp_server),
         cmocka_unit_test(smtp_down_then_retried),    cmocka_unit_test(too_large_nothing_queued),
         cmocka_unit_test(receipts_and_questions),    cmocka_unit_test(printed_spoken_and_callsheet),
+        cmocka_unit_test(worker_delivers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
