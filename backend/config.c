@@ -113,7 +113,9 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         if (rc == EP_OK)
             cfg->smtp_poll_ms = v;
     }
-    if (rc != EP_OK)
+    if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
+        snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
+    else if (rc != EP_OK)
         snprintf(errbuf, errlen, "invalid value '%s' for %s", value, origin);
     return rc;
 }

@@ -567,6 +567,12 @@ static void email_to_smtp_server(void **state)
         assert_non_null(env);
         assert_int_equal(comms_verify(env, &payload, why, sizeof(why)), EP_OK);
         assert_string_equal(json_string_value(json_object_get(payload, "id")), "c-2");
+        /* The time and place are signed with the text. */
+        assert_string_equal(json_string_value(json_object_get(payload, "starts_at")),
+                            "2026-12-01T08:30");
+        assert_string_equal(json_string_value(json_object_get(payload, "location")),
+                            "Barnum cantine");
+        assert_int_equal(json_integer_value(json_object_get(payload, "duration_min")), 45);
         json_decref(payload);
         pl = strdup(json_string_value(json_object_get(env, "payload")));
         pl[5] = pl[5] == 'A' ? 'B' : 'A';
