@@ -94,6 +94,19 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
   assert.deepEqual(flyer, { status: 200, type: 'application/pdf', head: '%PDF-' });
   await checkA11y(office, 'preview');
   await shot(office, 'comms-02-preview');
+  // Each email's HTML part, as a mail client would render it: axe clean,
+  // and the markup of the title is text there too.
+  const p = await api.call('GET', `/api/v1/productions/${PRODUCTION}/communications/${cid}/preview`);
+  assert.equal(p.status, 200, p.text);
+  const mail = await ctx.newPage();
+  for (const e of Object.values(p.json.email)) {
+    await mail.setContent(e.html);
+    assert.equal(await mail.locator('img').count(), 0);
+    assert.match(await mail.locator('h1').textContent(), /<img src=x/);
+    await checkA11y(mail, 'email HTML ' + e.variants.join('+'));
+  }
+  assert.equal(await mail.evaluate(() => window.__pwned), undefined);
+  await mail.close();
 });
 
 test('sign and send; the follow-up lists who has not been reached', async () => {
