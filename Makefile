@@ -18,8 +18,9 @@ BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
 # Needed at run time besides the libraries the binary links (the Dockerfile's
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
-# espeak-ng: the program that reads communications aloud (backend/audio.c).
-RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng
+# espeak-ng: the program that reads communications aloud (backend/audio.c);
+# ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
+RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
               poppler-utils qpdf python3-openpyxl python3-aiosmtpd
 # Node for the PWA's vendor step and its tests: installed from Debian only when

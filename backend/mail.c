@@ -247,7 +247,11 @@ enum mail_outcome mail_send(const struct mail_smtp *smtp, const char *from, cons
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, smtp->timeout_ms > 0 ? smtp->timeout_ms : 30000L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    /* STARTTLS whenever the server offers it; required before sending a
+     * password, so credentials never cross the network in clear. */
+    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
     if (smtp->user != NULL && smtp->user[0] != '\0') {
+        curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
         curl_easy_setopt(c, CURLOPT_USERNAME, smtp->user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, smtp->password != NULL ? smtp->password : "");
     }

@@ -1037,13 +1037,52 @@ static void worker_delivers(void **state)
     sink_stop(&sink);
 }
 
+/* With a password to send, a server without STARTTLS gets nothing. */
+static void credentials_need_tls(void **state)
+{
+    struct support_resp r;
+    json_t *j, *d, *row, *all;
+    (void)state;
+
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    snprintf(srv.cfg.smtp_user, sizeof(srv.cfg.smtp_user), "eco");
+    snprintf(srv.cfg.smtp_password, sizeof(srv.cfg.smtp_password), "secret");
+    comm_set("c-6", "title", "\"Vaisselle\"");
+    comm_set("c-6", "text", "\"Pas de gobelets jetables.\"");
+    comm_set("c-6", "target", "{\"members\":[\"m-admin\"]}");
+    office_req("POST", "/api/v1/productions/p1/communications/c-6/send", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "retry")), 1);
+    json_decref(j);
+    d = delivery("c-6");
+    row = json_array_get(json_object_get(d, "outbox"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), "queued");
+    assert_true(strlen(json_string_value(json_object_get(row, "last_error"))) > 0);
+    json_decref(d);
+    all = sink_messages(&sink);
+    {
+        size_t i;
+        json_t *m;
+        json_array_foreach(all, i, m)
+            assert_string_not_equal(json_string_value(json_object_get(m, "subject")), "Vaisselle");
+    }
+    json_decref(all);
+    srv.cfg.smtp_user[0] = '\0';
+    srv.cfg.smtp_password[0] = '\0';
+    sink_stop(&sink);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(targeting_and_preferences), cmocka_unit_test(email_to_smtp_server),
         cmocka_unit_test(smtp_down_then_retried),    cmocka_unit_test(too_large_nothing_queued),
         cmocka_unit_test(receipts_and_questions),    cmocka_unit_test(printed_spoken_and_callsheet),
-        cmocka_unit_test(worker_delivers),
+        cmocka_unit_test(worker_delivers),           cmocka_unit_test(credentials_need_tls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
