@@ -14,12 +14,15 @@ PORT ?= 8080
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
               libjansson-dev libsodium-dev libcurl4-openssl-dev \
               libqrencode-dev libxlsxwriter-dev zlib1g-dev libcairo2-dev libpango1.0-dev \
-              fonts-dejavu-core
+              fonts-dejavu-core libical-dev
 # Needed at run time besides the libraries the binary links (the Dockerfile's
 # runtime stage installs these and the linked libraries' packages).
-RUNTIME_DEBS := fonts-dejavu-core
+# tzdata: libical reads Europe/Paris from the system zone files (invitations);
+# espeak-ng: the program that reads communications aloud (backend/audio.c);
+# ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
+RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
-              poppler-utils qpdf python3-openpyxl
+              poppler-utils qpdf python3-openpyxl python3-aiosmtpd
 # Node for the PWA's vendor step and its tests: installed from Debian only when
 # no node/npm is on PATH (NodeSource's nodejs provides npm and conflicts with
 # Debian's npm package, so checking the package names would break it).

@@ -94,8 +94,17 @@ int api_collect_missing(struct http_req *r); /* GET    .../collect/missing?today
 int api_collect_mine(struct http_req *r);    /* GET    .../collect/mine?today= */
 
 /* Signed communications (C5), in api_comms.c. */
-int api_comms_publish(struct http_req *r); /* POST .../communications/ID/publish */
-int api_comms_signed(struct http_req *r);  /* GET  .../communications/ID/signed */
+int api_comms_publish(struct http_req *r);    /* POST .../communications/ID/publish */
+int api_comms_signed(struct http_req *r);     /* GET  .../communications/ID/signed */
+int api_comms_prefs(struct http_req *r);      /* PUT  .../members/ID/preferences */
+int api_comms_preview(struct http_req *r);    /* GET  .../communications/ID/preview */
+int api_comms_send(struct http_req *r);       /* POST .../communications/ID/send */
+int api_comms_delivery(struct http_req *r);   /* GET  .../communications/ID/delivery */
+int api_comms_invitation(struct http_req *r); /* GET  .../communications/ID/invitation.ics */
+int api_comms_deliver(struct http_req *r);    /* POST .../productions/ID/outbox/deliver */
+int api_comms_flyer(struct http_req *r);      /* GET  .../communications/ID/flyer.pdf */
+int api_comms_audio(struct http_req *r);      /* GET  .../communications/ID/audio.wav */
+int api_comms_callsheet(struct http_req *r);  /* GET  .../productions/ID/callsheet/eco */
 
 /* Diagnostic (C1) and project analysis (C2), in api_diag.c. */
 int api_diag_company(struct http_req *r); /* POST .../diagnostic/company */

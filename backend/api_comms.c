@@ -5,9 +5,17 @@
  */
 #include "api.h"
 
+#include "audience.h"
+#include "audio.h"
 #include "auth.h"
 #include "comms.h"
+#include "commstore.h"
+#include "db.h"
 #include "err.h"
+#include "flyer.h"
+#include "ical.h"
+#include "mail.h"
+#include "outbox.h"
 #include "server.h"
 #include "sync.h"
 
@@ -23,35 +31,21 @@ static int ids(struct http_req *r, char *prod, size_t plen, char *id, size_t ile
     return 0;
 }
 
-int api_comms_publish(struct http_req *r)
+/* Stores envelope env in communication id, as principal p's edit, so it
+ * travels to the phones with the sync. Returns 0 or the status sent. */
+static int store_signed(struct http_req *r, const struct auth_principal *p, const char *id,
+                        const json_t *env)
 {
-    struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
-    char prod[80], id[80], dev[80], why[256] = "";
-    json_t *env = NULL, *fields = NULL, *ack = NULL;
-    int status = ids(r, prod, sizeof(prod), id, sizeof(id));
-    int rc;
+    char dev[80];
+    json_t *fields, *ack = NULL;
+    int rc, ok;
 
-    if (status == 0)
-        status = auth_request_in(r, NULL, 0, prod, 1, &p);
-    if (status == 0)
-        status = auth_require(r, &p, AUTHZ_OFFICE_WRITE);
-    if (status != 0)
-        return status;
-    rc = comms_sign(r->app->auth, r->db, prod, id, server_now_ms(), &env, why, sizeof(why));
-    if (rc == EP_ENOTFOUND)
-        return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
-    if (rc == EP_EINVAL)
-        return http_error(r, 400, "incomplete", NULL, "%s", why);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign: %s",
-                          ep_strerror(rc));
-    /* The envelope travels with the record, like any edit. */
-    auth_actor(&p, &actor);
-    snprintf(dev, sizeof(dev), "office-%s", p.account_id);
-    if (p.is_device)
-        snprintf(dev, sizeof(dev), "%s", p.device_id);
+    auth_actor(p, &actor);
+    snprintf(dev, sizeof(dev), "office-%s", p->account_id);
+    if (p->is_device)
+        snprintf(dev, sizeof(dev), "%s", p->device_id);
     actor.device_id = dev;
     memset(&opts, 0, sizeof(opts));
     opts.now_ms = server_now_ms();
@@ -59,13 +53,49 @@ int api_comms_publish(struct http_req *r)
     fields = json_pack("{s:O, s:s}", "signed", env, "status", "sent");
     rc = sync_server_put(r->db, &opts, &actor, "communications", id, fields, &ack);
     json_decref(fields);
-    if (rc != EP_OK || strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0) {
-        json_decref(env);
-        json_decref(ack);
+    ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
+    json_decref(ack);
+    if (!ok)
         return http_error(r, rc != EP_OK ? http_status_for(rc) : 403, "not_stored", NULL,
                           "the signed communication could not be stored");
+    return 0;
+}
+
+/* Signs communication id; *env receives the envelope. Returns 0 or the status sent. */
+static int sign(struct http_req *r, const char *prod, const char *id, json_t **env)
+{
+    char why[256] = "";
+    int rc = comms_sign(r->app->auth, r->db, prod, id, server_now_ms(), env, why, sizeof(why));
+
+    if (rc == EP_ENOTFOUND)
+        return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
+    if (rc == EP_EINVAL)
+        return http_error(r, 400, "incomplete", NULL, "%s", why);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign: %s",
+                          ep_strerror(rc));
+    return 0;
+}
+
+int api_comms_publish(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], id[80];
+    json_t *env = NULL;
+    int status = ids(r, prod, sizeof(prod), id, sizeof(id));
+
+    if (status == 0)
+        status = auth_request_in(r, NULL, 0, prod, 1, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_OFFICE_WRITE);
+    if (status == 0)
+        status = sign(r, prod, id, &env);
+    if (status == 0)
+        status = store_signed(r, &p, id, env);
+    if (status != 0) {
+        json_decref(env);
+        return status;
     }
-    json_decref(ack);
     auth_audit(r, &p, NULL, "comms.publish", "communication %s signed", id);
     return http_json_new(r, 200, json_pack("{s:o}", "signed", env));
 }
@@ -111,4 +141,504 @@ int api_comms_signed(struct http_req *r)
     }
     json_decref(rec);
     return 200;
+}
+
+/* ---- Targeting, channels and follow-up (issue 9) ---- */
+
+/* The communication's merged fields and its recipients. Returns 0 or the status sent. */
+static int audience(struct http_req *r, const char *prod, const char *id, json_t **comm,
+                    json_t **recipients)
+{
+    json_t *people = NULL;
+    const char *field = NULL;
+    char why[256] = "";
+    int rc;
+
+    *comm = NULL;
+    *recipients = NULL;
+    rc = sync_record_get(r->db, prod, "communications", id, comm);
+    if (rc == EP_ENOTFOUND)
+        return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
+    if (rc == EP_OK)
+        rc = commstore_people(r->db, prod, &people);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read: %s",
+                          ep_strerror(rc));
+    rc = audience_resolve(*comm, people, recipients, why, sizeof(why), &field);
+    json_decref(people);
+    if (rc == EP_EINVAL)
+        return http_error(r, 400, "no_recipients", field, "%s", why);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    return 0;
+}
+
+/* Path ids, then principal p allowed to take action. Returns 0 or the status sent. */
+static int scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
+                  char *prod, char *id, struct auth_principal *p)
+{
+    int status = ids(r, prod, 80, id, 80);
+
+    if (status == 0)
+        status = auth_request_in(r, body, len, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, action);
+    return status;
+}
+
+int api_comms_prefs(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], mid[80], why[256] = "";
+    char *body = NULL, *chan_text = NULL, *needs_text = NULL;
+    size_t len = 0;
+    json_t *root = NULL, *channels = NULL, *needs = NULL;
+    json_error_t err;
+    const char *email = NULL;
+    int status = http_read_body(r, (size_t)16 * 1024, &body, &len);
+    int rc;
+
+    if (status == 0)
+        status = scoped(r, body, len, AUTHZ_OFFICE_WRITE, prod, mid, &p);
+    if (status != 0)
+        goto out;
+    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    if (root == NULL || json_unpack_ex(root, &err, JSON_STRICT, "{s?s, s:o, s:o}", "email", &email,
+                                       "channels", &channels, "needs", &needs) != 0) {
+        status = http_unpack_error(r, &err);
+        goto out;
+    }
+    if (email != NULL && !mail_address_ok(email)) {
+        status =
+            http_error(r, 400, "invalid_request", "email", "'%s' is not an email address", email);
+        goto out;
+    }
+    if (audience_check_prefs(channels, needs, why, sizeof(why)) != EP_OK) {
+        status = http_error(r, 400, "invalid_request",
+                            strncmp(why, "unknown needs", 13) == 0 || strncmp(why, "needs", 5) == 0
+                                ? "needs"
+                                : "channels",
+                            "%s", why);
+        goto out;
+    }
+    chan_text = json_dumps(channels, JSON_COMPACT);
+    needs_text = json_dumps(needs, JSON_COMPACT);
+    rc = chan_text != NULL && needs_text != NULL ? db_begin_write(r->db) : EP_ENOMEM;
+    if (rc == EP_OK) {
+        rc = commstore_prefs_set(r->db, prod, mid, email, chan_text, needs_text);
+        if (rc == EP_OK)
+            rc = db_commit(r->db);
+        else
+            db_rollback(r->db);
+    }
+    if (rc == EP_ENOTFOUND)
+        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+    else if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot store: %s",
+                            ep_strerror(rc));
+    else
+        status = http_json_new(r, 200,
+                               json_pack("{s:s, s:s?, s:O, s:O}", "member", mid, "email", email,
+                                         "channels", channels, "needs", needs));
+out:
+    free(chan_text);
+    free(needs_text);
+    json_decref(root);
+    free(body);
+    return status;
+}
+
+int api_comms_preview(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], id[80];
+    json_t *comm = NULL, *rcpts = NULL, *previews = NULL, *rc_j;
+    char *ics = NULL;
+    size_t i;
+    int status = scoped(r, NULL, 0, AUTHZ_OFFICE_WRITE, prod, id, &p);
+    int rc;
+
+    if (status == 0)
+        status = audience(r, prod, id, &comm, &rcpts);
+    if (status != 0)
+        goto out;
+    /* One email preview per distinct set of variants: what each group of
+     * people will actually read. */
+    previews = json_object();
+    json_array_foreach(rcpts, i, rc_j)
+    {
+        char *key = json_dumps(json_object_get(rc_j, "variants"), JSON_COMPACT);
+        char *text = NULL, *html = NULL;
+        json_t *notes = json_object_get(rc_j, "notes");
+        char full[300];
+        snprintf(full, sizeof(full), "%s%s", key != NULL ? key : "",
+                 audience_has(notes, "falc_missing") ? "+falc_missing" : "");
+        if (key != NULL && json_object_get(previews, full) == NULL &&
+            outbox_render(comm, json_object_get(comm, "signed"), rc_j, &text, &html) == EP_OK)
+            json_object_set_new(previews, full,
+                                json_pack("{s:O, s:s, s:s}", "variants",
+                                          json_object_get(rc_j, "variants"), "text", text, "html",
+                                          html));
+        free(key);
+        free(text);
+        free(html);
+    }
+    rc = outbox_invitation(r->app, id, comm, rcpts, server_now_ms(), &ics);
+    if (rc != EP_OK && rc != EP_ENOTFOUND) {
+        status = http_error(r, 400, "invalid_request", "starts_at",
+                            "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
+        goto out;
+    }
+    status = http_json_new(r, 200,
+                           json_pack("{s:O, s:O, s:s?, s:b}", "recipients", rcpts, "email",
+                                     previews, "invitation", ics, "falc_written",
+                                     json_string_value(json_object_get(comm, "falc")) != NULL));
+out:
+    free(ics);
+    json_decref(previews);
+    json_decref(rcpts);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_send(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], id[80], why[300] = "";
+    json_t *comm = NULL, *rcpts = NULL, *env = NULL;
+    int status = scoped(r, NULL, 0, AUTHZ_OFFICE_WRITE, prod, id, &p);
+    int queued = 0, rc;
+
+    if (status == 0)
+        status = audience(r, prod, id, &comm, &rcpts);
+    if (status == 0)
+        status = sign(r, prod, id, &env);
+    if (status != 0)
+        goto out;
+    /* Queue first: a refusal (too large, bad address) leaves nothing half
+     * sent and the record unchanged. */
+    rc = outbox_queue(r->app, r->db, prod, id, comm, env, rcpts, server_now_ms(), &queued, why,
+                      sizeof(why));
+    if (rc == EP_ETOOBIG) {
+        status = http_error(r, 413, "attachment_too_large", NULL, "%s", why);
+        goto out;
+    }
+    if (rc == EP_EINVAL) {
+        status = http_error(r, 400, "invalid_request", NULL, "%s", why);
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot queue: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    status = store_signed(r, &p, id, env);
+    if (status != 0)
+        goto out;
+    outbox_kick(r->app);
+    auth_audit(r, &p, NULL, "comms.send", "communication %s sent, %d emails queued", id, queued);
+    status = http_json_new(
+        r, 200,
+        json_pack("{s:O, s:O, s:i}", "signed", env, "recipients", rcpts, "emails_queued", queued));
+out:
+    json_decref(env);
+    json_decref(rcpts);
+    json_decref(comm);
+    return status;
+}
+
+/* Whether receipts hold one of kind from member. */
+static int has_receipt(const json_t *receipts, const char *member, const char *kind)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(
+        receipts, i,
+        v) if (strcmp(json_string_value(json_object_get(v, "member")), member) == 0 &&
+               strcmp(json_string_value(json_object_get(v, "kind")), kind) == 0) return 1;
+    return 0;
+}
+
+/* The outbox status of member's latest email, or NULL. */
+static const char *email_status(const json_t *outbox, const char *member)
+{
+    const char *st = NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(outbox, i,
+                       v) if (strcmp(json_string_value(json_object_get(v, "member")), member) == 0)
+        st = json_string_value(json_object_get(v, "status"));
+    return st;
+}
+
+int api_comms_delivery(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], id[80];
+    json_t *comm = NULL, *rcpts = NULL, *outbox = NULL, *receipts = NULL, *questions = NULL;
+    json_t *people = NULL, *not_reached = NULL, *rc_j;
+    size_t i;
+    int status = scoped(r, NULL, 0, AUTHZ_OFFICE_WRITE, prod, id, &p);
+    int rc;
+
+    if (status == 0)
+        status = audience(r, prod, id, &comm, &rcpts);
+    if (status != 0)
+        goto out;
+    rc = commstore_outbox_list(r->db, prod, id, &outbox);
+    if (rc == EP_OK)
+        rc = commstore_receipts(r->db, prod, id, &receipts);
+    if (rc == EP_OK)
+        rc = commstore_questions(r->db, prod, id, &questions);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot read: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    /* Reached = read it in the app, or an email the server accepted. */
+    people = json_array();
+    not_reached = json_array();
+    json_array_foreach(rcpts, i, rc_j)
+    {
+        const char *m = json_string_value(json_object_get(rc_j, "member"));
+        const char *es = email_status(outbox, m);
+        int read = has_receipt(receipts, m, "read") || has_receipt(receipts, m, "ack");
+        int ack = has_receipt(receipts, m, "ack");
+        int reached = read || (es != NULL && strcmp(es, "sent") == 0);
+        json_array_append_new(people,
+                              json_pack("{s:s, s:O, s:O, s:s?, s:b, s:b, s:b}", "member", m, "name",
+                                        json_object_get(rc_j, "name"), "channels",
+                                        json_object_get(rc_j, "channels"), "email", es, "read",
+                                        read, "acknowledged", ack, "reached", reached));
+        if (!reached)
+            json_array_append_new(not_reached, json_pack("{s:s, s:O}", "member", m, "name",
+                                                         json_object_get(rc_j, "name")));
+    }
+    status = http_json_new(r, 200,
+                           json_pack("{s:o, s:o, s:O, s:O}", "people", people, "not_reached",
+                                     not_reached, "outbox", outbox, "questions", questions));
+    people = not_reached = NULL;
+out:
+    json_decref(people);
+    json_decref(not_reached);
+    json_decref(outbox);
+    json_decref(receipts);
+    json_decref(questions);
+    json_decref(rcpts);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_invitation(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], id[80], name[128];
+    json_t *comm = NULL, *rcpts = NULL;
+    char *ics = NULL;
+    int status = scoped(r, NULL, 0, AUTHZ_SYNC_PULL, prod, id, &p);
+    int rc;
+
+    if (status == 0)
+        status = audience(r, prod, id, &comm, &rcpts);
+    if (status != 0)
+        goto out;
+    rc = outbox_invitation(r->app, id, comm, rcpts, server_now_ms(), &ics);
+    if (rc == EP_ENOTFOUND)
+        status = http_error(r, 404, "not_found", NULL,
+                            "communication '%s' is not a briefing or checkpoint with a start", id);
+    else if (rc == EP_EINVAL)
+        status = http_error(r, 400, "invalid_request", "starts_at",
+                            "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
+    else if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    else {
+        snprintf(name, sizeof(name), "%s.ics", id);
+        status = http_download(r, "text/calendar; charset=utf-8", name, ics, strlen(ics));
+    }
+out:
+    free(ics);
+    json_decref(rcpts);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_deliver(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80];
+    json_t *summary = NULL;
+    int status, rc;
+
+    if (server_path_param(r, 0, prod, sizeof(prod)) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_OFFICE_WRITE);
+    if (status != 0)
+        return status;
+    rc = outbox_deliver(r->app, r->db, prod, server_now_ms(), &summary);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "outbox: %s", ep_strerror(rc));
+    return http_json_new(r, 200, summary);
+}
+
+/* ---- Printed, spoken and call-sheet variants ---- */
+
+/* The value of query parameter name into buf ("" when absent). */
+static void query(const struct http_req *r, const char *name, char *buf, size_t len)
+{
+    const char *q = r->ri->query_string;
+    buf[0] = '\0';
+    if (q == NULL || mg_get_var(q, strlen(q), name, buf, len) < 0)
+        buf[0] = '\0';
+}
+
+/* Sends data to be shown, not saved (the call sheet's HTML). Returns 200. */
+static int send_inline(struct http_req *r, const char *type, const char *data, size_t len)
+{
+    char clen[32];
+
+    snprintf(clen, sizeof(clen), "%zu", len);
+    mg_response_header_start(r->conn, 200);
+    mg_response_header_add(r->conn, "Content-Type", type, -1);
+    mg_response_header_add(r->conn, "Content-Length", clen, -1);
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    http_security_headers(r->conn);
+    mg_response_header_send(r->conn);
+    if (strcmp(r->ri->request_method, "HEAD") != 0)
+        mg_write(r->conn, data, len);
+    return 200;
+}
+
+/* The communication's merged fields, for anyone on the production. */
+static int readable(struct http_req *r, char *prod, char *id, json_t **comm)
+{
+    struct auth_principal p;
+    int status = scoped(r, NULL, 0, AUTHZ_SYNC_PULL, prod, id, &p);
+    int rc;
+
+    *comm = NULL;
+    if (status != 0)
+        return status;
+    rc = sync_record_get(r->db, prod, "communications", id, comm);
+    if (rc == EP_ENOTFOUND)
+        return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    return 0;
+}
+
+int api_comms_flyer(struct http_req *r)
+{
+    char prod[80], id[80], large[8], name[128];
+    json_t *comm = NULL;
+    char *pdf = NULL;
+    size_t len = 0;
+    int status = readable(r, prod, id, &comm);
+    int rc;
+
+    if (status != 0)
+        return status;
+    query(r, "large", large, sizeof(large));
+    rc = flyer_pdf(comm, strcmp(large, "1") == 0, &pdf, &len);
+    if (rc == EP_EINVAL)
+        status = http_error(r, 400, "incomplete", NULL,
+                            "a communication needs a title and a text before it is printed");
+    else if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot draw the flyer: %s",
+                            ep_strerror(rc));
+    else {
+        snprintf(name, sizeof(name), "flyer-%s%s.pdf", id,
+                 strcmp(large, "1") == 0 ? "-gros-caracteres" : "");
+        status = http_download(r, "application/pdf", name, pdf, len);
+    }
+    free(pdf);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_audio(struct http_req *r)
+{
+    char prod[80], id[80], variant[16], why[256], name[128];
+    json_t *comm = NULL;
+    const char *text;
+    char *wav = NULL;
+    size_t len = 0;
+    int status = readable(r, prod, id, &comm);
+    int rc;
+
+    if (status != 0)
+        return status;
+    query(r, "variant", variant, sizeof(variant));
+    if (variant[0] != '\0' && strcmp(variant, "falc") != 0 && strcmp(variant, "standard") != 0) {
+        json_decref(comm);
+        return http_error(r, 400, "invalid_request", "variant",
+                          "variant is \"standard\" or \"falc\"");
+    }
+    text = json_string_value(json_object_get(comm, strcmp(variant, "falc") == 0 ? "falc" : "text"));
+    if (text == NULL) {
+        json_decref(comm);
+        return http_error(r, 404, "not_found", "variant",
+                          strcmp(variant, "falc") == 0
+                              ? "nobody has written the easy-to-read version yet"
+                              : "this communication has no text yet");
+    }
+    rc = audio_wav(text, &wav, &len, why, sizeof(why));
+    if (rc == EP_EINVAL)
+        status = http_error(r, 400, "invalid_request", NULL, "%s", why);
+    else if (rc != EP_OK)
+        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+    else {
+        snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
+        status = http_download(r, "audio/wav", name, wav, len);
+    }
+    free(wav);
+    json_decref(comm);
+    return status;
+}
+
+int api_comms_callsheet(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80], date[16], format[8], title[256] = "", name[128];
+    json_t *state = NULL, *people = NULL;
+    char *doc = NULL;
+    size_t len = 0;
+    int status, rc, html;
+
+    if (server_path_param(r, 0, prod, sizeof(prod)) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status != 0)
+        return status;
+    query(r, "date", date, sizeof(date));
+    query(r, "format", format, sizeof(format));
+    /* A day is a start time at midnight: one date parser for the module. */
+    snprintf(name, sizeof(name), "%sT00:00", date);
+    if (strlen(date) != 10 || !ical_start_ok(name))
+        return http_error(r, 400, "invalid_request", "date", "date is \"YYYY-MM-DD\"");
+    if (format[0] != '\0' && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
+        return http_error(r, 400, "invalid_request", "format", "format is \"html\" or \"pdf\"");
+    html = strcmp(format, "pdf") != 0;
+    rc = commstore_production_title(r->db, prod, title, sizeof(title));
+    if (rc == EP_OK)
+        rc = sync_state(r->db, prod, &state);
+    if (rc == EP_OK)
+        rc = commstore_people(r->db, prod, &people);
+    if (rc == EP_OK)
+        rc = callsheet_eco(state, people, title, date, html, &doc, &len);
+    if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    else if (html)
+        status = send_inline(r, "text/html; charset=utf-8", doc, len);
+    else {
+        snprintf(name, sizeof(name), "feuille-de-service-eco-%s.pdf", date);
+        status = http_download(r, "application/pdf", name, doc, len);
+    }
+    free(doc);
+    json_decref(people);
+    json_decref(state);
+    return status;
 }

@@ -39,7 +39,7 @@ int comms_sign(struct auth *a, struct db *db, const char *production_id, const c
                int64_t now_ms, json_t **out, char *why, size_t whylen)
 {
     struct identity_prodkey key;
-    json_t *rec = NULL, *payload = NULL;
+    json_t *rec = NULL, *payload = NULL, *dur;
     unsigned char sig[64];
     char key_id[17], issued[32];
     char *bytes = NULL;
@@ -64,10 +64,17 @@ int comms_sign(struct auth *a, struct db *db, const char *production_id, const c
         goto out;
     gmtime_r(&t, &tm);
     strftime(issued, sizeof(issued), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    payload = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}", "v", 1, "production",
-                        production_id, "id", id, "title", title, "text", text, "falc",
-                        json_string_value(json_object_get(rec, "falc")), "issued_at", issued,
-                        "key_id", key.key_id);
+    /* When and where a briefing takes place are signed too (the invitation
+     * and the call sheet repeat them); absent fields are left out. */
+    dur = json_object_get(rec, "duration_min");
+    payload =
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s*, s:s*, s:s*, s:O*}", "v", 1,
+                  "production", production_id, "id", id, "title", title, "text", text, "falc",
+                  json_string_value(json_object_get(rec, "falc")), "issued_at", issued, "key_id",
+                  key.key_id, "kind", json_string_value(json_object_get(rec, "kind")), "starts_at",
+                  json_string_value(json_object_get(rec, "starts_at")), "location",
+                  json_string_value(json_object_get(rec, "location")), "duration_min",
+                  json_is_integer(dur) ? dur : NULL);
     bytes = payload != NULL ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (bytes == NULL) {
         rc = EP_ENOMEM;

@@ -12,6 +12,8 @@
  * The payload is canonical JSON (sorted keys, compact, UTF-8):
  *   {"falc":..,"id":..,"issued_at":"2026-11-28T19:20:00Z","key_id":..,
  *    "production":..,"text":..,"title":..,"v":1}
+ * plus, when the communication has them, "kind", "starts_at", "location"
+ * and "duration_min" (a briefing's time and place are vouched for too).
  * so the signed bytes never depend on how anyone re-serializes JSON.
  * Thread-safe (auth.h, one struct db per thread).
  */

@@ -24,6 +24,10 @@ void config_defaults(struct config *cfg)
     cfg->request_timeout_ms = 10000;
     cfg->max_body = (size_t)2 * 1024 * 1024;
     cfg->demo = 0;
+    snprintf(cfg->smtp_from, sizeof(cfg->smtp_from), "%s", "ecoplateau@localhost");
+    cfg->smtp_max_bytes = (size_t)10 * 1024 * 1024;
+    cfg->smtp_retry_ms = 60000;
+    cfg->smtp_poll_ms = 30000;
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -95,8 +99,30 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = copy_str(cfg->port_file, sizeof(cfg->port_file), value);
     } else if (strcmp(name, "secret-key-file") == 0) {
         rc = copy_str(cfg->secret_key_file, sizeof(cfg->secret_key_file), value);
+    } else if (strcmp(name, "smtp-url") == 0) {
+        rc = copy_str(cfg->smtp_url, sizeof(cfg->smtp_url), value);
+    } else if (strcmp(name, "smtp-from") == 0) {
+        rc = copy_str(cfg->smtp_from, sizeof(cfg->smtp_from), value);
+    } else if (strcmp(name, "smtp-user") == 0) {
+        rc = copy_str(cfg->smtp_user, sizeof(cfg->smtp_user), value);
+    } else if (strcmp(name, "smtp-password") == 0) {
+        rc = copy_str(cfg->smtp_password, sizeof(cfg->smtp_password), value);
+    } else if (strcmp(name, "smtp-max-bytes") == 0) {
+        rc = parse_long(value, 4096, 100L * 1024 * 1024, &v);
+        if (rc == EP_OK)
+            cfg->smtp_max_bytes = (size_t)v;
+    } else if (strcmp(name, "smtp-retry-ms") == 0) {
+        rc = parse_long(value, 0, 86400000L, &v);
+        if (rc == EP_OK)
+            cfg->smtp_retry_ms = v;
+    } else if (strcmp(name, "smtp-poll-ms") == 0) {
+        rc = parse_long(value, 0, 86400000L, &v);
+        if (rc == EP_OK)
+            cfg->smtp_poll_ms = v;
     }
-    if (rc != EP_OK)
+    if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
+        snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
+    else if (rc != EP_OK)
         snprintf(errbuf, errlen, "invalid value '%s' for %s", value, origin);
     return rc;
 }
@@ -116,6 +142,13 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_PORT_FILE", "port-file"},
         {"EP_SECRET_KEY_FILE", "secret-key-file"},
         {"EP_REQUEST_TIMEOUT_MS", "request-timeout-ms"},
+        {"EP_SMTP_URL", "smtp-url"},
+        {"EP_SMTP_FROM", "smtp-from"},
+        {"EP_SMTP_USER", "smtp-user"},
+        {"EP_SMTP_PASSWORD", "smtp-password"},
+        {"EP_SMTP_MAX_BYTES", "smtp-max-bytes"},
+        {"EP_SMTP_RETRY_MS", "smtp-retry-ms"},
+        {"EP_SMTP_POLL_MS", "smtp-poll-ms"},
     };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i][0]);

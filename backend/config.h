@@ -27,6 +27,14 @@ struct config {
     char port_file[CONFIG_PATH_MAX]; /* EP_PORT_FILE, --port-file: write the bound port here */
     char secret_key_file[CONFIG_PATH_MAX]; /* EP_SECRET_KEY_FILE, --secret-key-file: server key,
                                            "" = <data_dir>/secret.key (auth.h) */
+    /* Email channel (docs/communications.md); environment only. */
+    char smtp_url[256];      /* EP_SMTP_URL: smtp://host:port, "" = email queued, not sent */
+    char smtp_from[256];     /* EP_SMTP_FROM: sender and calendar organizer address */
+    char smtp_user[128];     /* EP_SMTP_USER: "" = no AUTH */
+    char smtp_password[128]; /* EP_SMTP_PASSWORD */
+    size_t smtp_max_bytes;   /* EP_SMTP_MAX_BYTES: one message with attachments, at most */
+    long smtp_retry_ms;      /* EP_SMTP_RETRY_MS: first retry delay, doubled each time */
+    long smtp_poll_ms;       /* EP_SMTP_POLL_MS: outbox worker period, 0 = no worker */
 };
 
 /* Fills cfg with the defaults. */

@@ -25,7 +25,10 @@ struct pdf {
     cairo_t *cr;              /* owned */
     double y;                 /* where the next block starts */
     char lang[16];
-    int failed; /* a write failed: finish reports EP_ENOMEM */
+    int failed;   /* a write failed: finish reports EP_ENOMEM */
+    double scale; /* font size factor: 1, or more for large print */
+    char **alts;  /* alternative text of each Figure, in drawing order */
+    size_t nalts;
 };
 
 static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int len)
@@ -58,6 +61,7 @@ struct pdf *pdf_new(const char *title, const char *lang, const char *subject)
     cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "ecoplateau");
     cairo_tag_begin(p->cr, "Document", NULL);
     p->y = MARGIN;
+    p->scale = 1.0;
     return p;
 }
 
@@ -70,7 +74,15 @@ void pdf_free(struct pdf *p)
     if (p->surface != NULL)
         cairo_surface_destroy(p->surface);
     strbuf_release(&p->out);
+    for (size_t i = 0; i < p->nalts; i++)
+        free(p->alts[i]);
+    free(p->alts);
     free(p);
+}
+
+void pdf_set_scale(struct pdf *p, double scale)
+{
+    p->scale = scale >= 0.5 && scale <= 4.0 ? scale : 1.0;
 }
 
 /* A pango layout of text at width w in the given font. Caller unrefs. */
@@ -78,6 +90,8 @@ static PangoLayout *layout(struct pdf *p, const char *text, const char *font, do
 {
     PangoLayout *l = pango_cairo_create_layout(p->cr);
     PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_font_description_set_size(
+        fd, (gint)(pango_font_description_get_size(fd) * p->scale)); /* large print */
     pango_layout_set_font_description(l, fd);
     pango_font_description_free(fd);
     pango_layout_set_width(l, (int)(w * PANGO_SCALE));
@@ -132,6 +146,32 @@ int pdf_paragraph(struct pdf *p, const char *text)
 int pdf_note(struct pdf *p, const char *text)
 {
     return block(p, "P", text, "DejaVu Sans Oblique 9");
+}
+
+int pdf_figure(struct pdf *p, const char *alt, double w, double h,
+               void (*draw)(cairo_t *cr, double x, double y, double w, double h, void *data),
+               void *data)
+{
+    char **alts;
+
+    if (alt == NULL || alt[0] == '\0')
+        return EP_EINVAL; /* a figure without alternative text is not accessible */
+    alts = realloc(p->alts, (p->nalts + 1) * sizeof(*alts));
+    if (alts == NULL)
+        return EP_ENOMEM;
+    p->alts = alts;
+    p->alts[p->nalts] = strdup(alt);
+    if (p->alts[p->nalts] == NULL)
+        return EP_ENOMEM;
+    p->nalts++;
+    new_page_if(p, h);
+    cairo_tag_begin(p->cr, "Figure", NULL);
+    cairo_save(p->cr);
+    draw(p->cr, MARGIN + (BODY_W - w) / 2, p->y, w, h, data);
+    cairo_restore(p->cr);
+    cairo_tag_end(p->cr, "Figure");
+    p->y += h + GAP;
+    return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
 }
 
 /* Draws one row; th selects TH cells and the bold font. */
@@ -214,6 +254,12 @@ int pdf_finish(struct pdf *p, char **out, size_t *len)
         return EP_ENOMEM;
     rc = pdf_add_lang(raw, rawlen, p->lang, out, len);
     free(raw);
+    if (rc == EP_OK && p->nalts > 0) {
+        raw = *out;
+        rawlen = *len;
+        rc = pdf_add_alt(raw, rawlen, (const char *const *)p->alts, p->nalts, out, len);
+        free(raw);
+    }
     return rc;
 }
 
@@ -321,6 +367,123 @@ int pdf_add_lang(const char *pdf, size_t len, const char *lang, char **out, size
         if (rc == EP_OK)
             rc = strbuf_printf(&b, "/Prev %ld >>\nstartxref\n%zu\n%%%%EOF\n", prev, xref);
     }
+    if (rc != EP_OK) {
+        strbuf_release(&b);
+        return rc;
+    }
+    *out = strbuf_detach(&b, outlen);
+    return *out != NULL ? EP_OK : EP_ENOMEM;
+}
+
+/* ---- /Alt of figures by incremental update -------------------------------- */
+
+/* The end (just past ">>") of the dictionary opening at open, or NULL. */
+static const char *dict_end(const char *open, const char *limit)
+{
+    int depth = 0;
+    for (const char *p = open; p + 1 < limit; p++) {
+        if (p[0] == '<' && p[1] == '<') {
+            depth++;
+            p++;
+        } else if (p[0] == '>' && p[1] == '>') {
+            if (--depth == 0)
+                return p + 2;
+            p++;
+        }
+    }
+    return NULL;
+}
+
+/* Appends text as a PDF text string: UTF-16BE with its BOM, in hex, so any
+ * character (and no parenthesis or backslash) survives. */
+static int add_text_string(struct strbuf *b, const char *text)
+{
+    glong n = 0;
+    gunichar2 *u = g_utf8_to_utf16(text, -1, NULL, &n, NULL);
+    int rc;
+
+    if (u == NULL)
+        return EP_EINVAL;
+    rc = strbuf_str(b, "<FEFF");
+    for (glong i = 0; rc == EP_OK && i < n; i++)
+        rc = strbuf_printf(b, "%04X", (unsigned)u[i]);
+    if (rc == EP_OK)
+        rc = strbuf_str(b, ">");
+    g_free(u);
+    return rc;
+}
+
+int pdf_add_alt(const char *pdf, size_t len, const char *const *alts, size_t n, char **out,
+                size_t *outlen)
+{
+    struct strbuf b, x;
+    const char *trailer, *sx, *at = pdf, *end = pdf + len;
+    long root, size, info, prev;
+    int rc;
+
+    *out = NULL;
+    trailer = rfind(pdf, len, "trailer");
+    sx = rfind(pdf, len, "startxref");
+    if (trailer == NULL || sx == NULL)
+        return EP_EINVAL;
+    root = trailer_num(trailer, end, "/Root");
+    size = trailer_num(trailer, end, "/Size");
+    info = trailer_num(trailer, end, "/Info");
+    prev = trailer_num(sx, end, "startxref\n");
+    if (root <= 0 || size <= 0 || prev <= 0)
+        return EP_EINVAL;
+    strbuf_init(&b, len + 4096 + n * 2048);
+    strbuf_init(&x, 64 + n * 64);
+    rc = strbuf_add(&b, pdf, len);
+    if (rc == EP_OK && (b.len == 0 || b.p[b.len - 1] != '\n'))
+        rc = strbuf_add(&b, "\n", 1);
+    if (rc == EP_OK)
+        rc = strbuf_str(&x, "xref\n0 1\n0000000000 65535 f \n");
+    for (size_t i = 0; rc == EP_OK && i < n; i++) {
+        const char *fig = find(at, (size_t)(end - at), "/S /Figure");
+        const char *obj, *line, *open, *close;
+        long num;
+        if (fig == NULL) {
+            rc = EP_EINVAL;
+            break;
+        }
+        at = fig + 10;
+        /* The object holding it: the last "obj" before, on "N 0 obj". */
+        obj = rfind(pdf, (size_t)(fig - pdf), " 0 obj");
+        if (obj == NULL) {
+            rc = EP_EINVAL;
+            break;
+        }
+        for (line = obj; line > pdf && line[-1] != '\n'; line--)
+            ;
+        num = strtol(line, NULL, 10);
+        open = find(obj, (size_t)(end - obj), "<<");
+        close = open != NULL ? dict_end(open, end) : NULL;
+        if (num <= 0 || close == NULL || open > fig || close < fig) {
+            rc = EP_EINVAL;
+            break;
+        }
+        rc = strbuf_printf(&x, "%ld 1\n%010zu 00000 n \n", num, b.len);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, "%ld 0 obj\n<< /Alt ", num);
+        if (rc == EP_OK)
+            rc = add_text_string(&b, alts[i]);
+        if (rc == EP_OK)
+            rc = strbuf_add(&b, open + 2, (size_t)(close - open - 2));
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "\nendobj\n");
+    }
+    if (rc == EP_OK) {
+        size_t xref = b.len;
+        rc = strbuf_add(&b, x.p, x.len);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, "trailer\n<< /Size %ld /Root %ld 0 R ", size, root);
+        if (rc == EP_OK && info > 0)
+            rc = strbuf_printf(&b, "/Info %ld 0 R ", info);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, "/Prev %ld >>\nstartxref\n%zu\n%%%%EOF\n", prev, xref);
+    }
+    strbuf_release(&x);
     if (rc != EP_OK) {
         strbuf_release(&b);
         return rc;

@@ -11,6 +11,7 @@
 #ifndef EP_PDF_H
 #define EP_PDF_H
 
+#include <cairo.h>
 #include <stddef.h>
 
 struct pdf;
@@ -22,6 +23,18 @@ struct pdf *pdf_new(const char *title, const char *lang, const char *subject);
 int pdf_heading(struct pdf *p, int level, const char *text);
 int pdf_paragraph(struct pdf *p, const char *text);
 int pdf_note(struct pdf *p, const char *text);
+
+/* Multiplies every font size from now on (large print: 1.5). */
+void pdf_set_scale(struct pdf *p, double scale);
+
+/*
+ * Appends a figure of w x h points, centred, drawn by draw(cr, x, y, w, h,
+ * data) inside a Figure structure tag whose /Alt is alt (UTF-8, required:
+ * EP_EINVAL without it), so a screen reader says what it shows.
+ */
+int pdf_figure(struct pdf *p, const char *alt, double w, double h,
+               void (*draw)(cairo_t *cr, double x, double y, double w, double h, void *data),
+               void *data);
 
 /*
  * Appends a table: ncols header cells, then nrows x ncols body cells, row by
@@ -45,5 +58,13 @@ void pdf_free(struct pdf *p);
  * incremental update. On success *out owns the new bytes. Exposed for tests.
  */
 int pdf_add_lang(const char *pdf, size_t len, const char *lang, char **out, size_t *outlen);
+
+/*
+ * Adds /Alt alts[i] to the i-th Figure structure element of a classic-xref
+ * PDF, as one incremental update (cairo 1.16 has no way to set it). On
+ * success *out owns the new bytes. Exposed for tests.
+ */
+int pdf_add_alt(const char *pdf, size_t len, const char *const *alts, size_t n, char **out,
+                size_t *outlen);
 
 #endif

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "sync.h"
+#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,16 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/plan.xlsx", api_plan_xlsx},
     {"GET", "/api/v1/productions/*/plan.pdf", api_plan_pdf},
     {"GET", "/api/v1/productions/*/tasks/*/history", api_task_history},
+    /* Communications: targeting, channels, follow-up (docs/communications.md). */
+    {"PUT", "/api/v1/productions/*/members/*/preferences", api_comms_prefs},
+    {"GET", "/api/v1/productions/*/communications/*/preview", api_comms_preview},
+    {"POST", "/api/v1/productions/*/communications/*/send", api_comms_send},
+    {"GET", "/api/v1/productions/*/communications/*/delivery", api_comms_delivery},
+    {"GET", "/api/v1/productions/*/communications/*/invitation.ics", api_comms_invitation},
+    {"POST", "/api/v1/productions/*/outbox/deliver", api_comms_deliver},
+    {"GET", "/api/v1/productions/*/communications/*/flyer.pdf", api_comms_flyer},
+    {"GET", "/api/v1/productions/*/communications/*/audio.wav", api_comms_audio},
+    {"GET", "/api/v1/productions/*/callsheet/eco", api_comms_callsheet},
 };
 
 /* How long a request waits for a free database connection before a 503: as
@@ -381,11 +392,19 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         int n = mg_get_server_ports(app->ctx, 4, sp);
         app->port = n > 0 ? sp[0].port : cfg->port;
     }
+    if (outbox_start(app) != EP_OK) {
+        snprintf(errbuf, errlen, "cannot start the email outbox worker");
+        mg_stop(app->ctx);
+        app->ctx = NULL;
+        server_release(app);
+        return EP_EIO;
+    }
     return EP_OK;
 }
 
 void server_stop(struct app *app)
 {
+    outbox_stop(app);
     if (app->ctx != NULL)
         mg_stop(app->ctx);
     app->ctx = NULL;

@@ -29,6 +29,7 @@ struct app {
     struct db *writer;                  /* owned while serving: sync_group's connection */
     int port;                           /* the port actually bound */
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
+    struct outbox *outbox;              /* owned: the email worker and its lock (outbox.h) */
 };
 
 /* One API route. method is e.g. "GET"; HEAD is accepted wherever GET is. */

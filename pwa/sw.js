@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-321833d4dce9';
+const VERSION = 'ecoplateau-shell-a36ebfedc654';
 const SHELL = [
   '/',
   '/index.html',
@@ -28,6 +28,7 @@ const SHELL = [
   '/js/sync/hlc.js',
   '/js/ui/charts.js',
   '/js/ui/collect.js',
+  '/js/ui/comms.js',
   '/js/ui/crew.js',
   '/js/ui/diag.js',
   '/js/ui/directory.js',

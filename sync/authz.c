@@ -90,6 +90,14 @@ static int crew_op(const struct sync_actor *a, const struct sync_op *op, int is_
             return deny(buf, len, "a question's author must be its sender");
         return EP_OK;
     }
+    if (strcmp(col, "receipts") == 0) {
+        /* A receipt says "I read / acknowledged it": only for oneself. */
+        if (!is_fact || !str_eq(op->kind, "add"))
+            return deny(buf, len, "receipts can only be added");
+        if (!str_eq(field_str(op->fields, "member"), a->member_id))
+            return deny(buf, len, "a receipt's member must be its sender");
+        return EP_OK;
+    }
     return deny(buf, len, "role '%s' may not write collection '%s'",
                 a->role == SYNC_ROLE_CREW ? "crew" : "dept_head", col);
 }

@@ -109,7 +109,7 @@ test('the office sees both conflicts and keeps a value', async () => {
   await page.getByLabel('Mot de passe').fill('demo-ecoplateau');
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  assert.equal(await page.getByText('à venir').count(), 1); // only communications has no screen yet
+  assert.equal(await page.getByText('à venir').count(), 0); // every area has its screen now
   await checkA11y(page, 'office home');
   await shot(page, 'office-02-home');
   await page.getByRole('link', { name: /Tableau de bord/ }).first().click();

@@ -232,6 +232,10 @@ test('messages: a signed communication is verified, a forged one is flagged', as
 });
 
 test('an op the server refuses stays visible with its reason until removed', async () => {
+  // The read receipts the messages screen just made go first.
+  await page.waitForFunction(() => !window.ecoplateau.client.status.running);
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
   await page.goto(server.url + '/#/saisie?i=waste_wood_kg');
   await page.waitForSelector('select[name="dept"]');
   await page.locator('input[name="value"]').fill('12');

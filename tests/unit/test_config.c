@@ -74,12 +74,51 @@ static void refusals(void **state)
     assert_int_equal(c.port, 8080); /* refusals changed nothing */
 }
 
+static void smtp_from_env(void **state)
+{
+    struct config c;
+    char err[256] = "", longpw[200];
+    (void)state;
+
+    config_defaults(&c);
+    assert_string_equal(c.smtp_url, ""); /* no SMTP: emails wait in the outbox */
+    assert_int_equal(c.smtp_max_bytes, 10 * 1024 * 1024);
+    setenv("EP_SMTP_URL", "smtp://mail.example:587", 1);
+    setenv("EP_SMTP_FROM", "eco@prod.example", 1);
+    setenv("EP_SMTP_MAX_BYTES", "65536", 1);
+    setenv("EP_SMTP_RETRY_MS", "5000", 1);
+    setenv("EP_SMTP_POLL_MS", "0", 1);
+    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_OK);
+    assert_string_equal(c.smtp_url, "smtp://mail.example:587");
+    assert_string_equal(c.smtp_from, "eco@prod.example");
+    assert_int_equal(c.smtp_max_bytes, 65536);
+    assert_int_equal(c.smtp_retry_ms, 5000);
+    assert_int_equal(c.smtp_poll_ms, 0);
+    setenv("EP_SMTP_MAX_BYTES", "12", 1);
+    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_EINVAL);
+    assert_non_null(strstr(err, "EP_SMTP_MAX_BYTES"));
+    unsetenv("EP_SMTP_MAX_BYTES");
+    /* A password too long is refused without being written in the error. */
+    memset(longpw, 'p', sizeof(longpw) - 1);
+    longpw[sizeof(longpw) - 1] = '\0';
+    setenv("EP_SMTP_PASSWORD", longpw, 1);
+    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_ETOOBIG);
+    assert_non_null(strstr(err, "EP_SMTP_PASSWORD"));
+    assert_null(strstr(err, "pppp"));
+    unsetenv("EP_SMTP_PASSWORD");
+    unsetenv("EP_SMTP_URL");
+    unsetenv("EP_SMTP_FROM");
+    unsetenv("EP_SMTP_RETRY_MS");
+    unsetenv("EP_SMTP_POLL_MS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),
         cmocka_unit_test(env_then_flags),
         cmocka_unit_test(refusals),
+        cmocka_unit_test(smtp_from_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang } from '../i18n.js';
+import { crewExtras } from './comms.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
@@ -369,7 +370,8 @@ export function messages(ctx) {
       h('h2', { class: 'h3' }, m.fields.title || m.id),
       badge,
       m.fields.text ? h('p', {}, String(m.fields.text)) : null,
-      m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, String(m.fields.falc))) : null);
+      m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, String(m.fields.falc))) : null,
+      crewExtras(ctx, m));
   });
   return {
     title: t('messages.title'),

@@ -79,7 +79,7 @@ export function login(ctx) {
 
 const AREAS = ['diagnostic', 'directory', 'plan', 'communications', 'carbon', 'evaluation'];
 // Areas whose screen exists: their tile links to it.
-const AREA_ROUTES = { diagnostic: 'diagnostic', directory: 'annuaire', plan: 'plan', carbon: 'bilan', evaluation: 'evaluation' };
+const AREA_ROUTES = { diagnostic: 'diagnostic', directory: 'annuaire', plan: 'plan', communications: 'communications', carbon: 'bilan', evaluation: 'evaluation' };
 
 export function home(ctx) {
   if (!needOffice(ctx)) return null;

@@ -1,0 +1,177 @@
+/* audio.c - text to speech with espeak-ng (see audio.h). */
+#include "audio.h"
+
+#include "err.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define WAV_MAX ((size_t)256 * 1024 * 1024)
+
+extern char **environ;
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put32(unsigned char *p, size_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/*
+ * espeak-ng writing to a pipe cannot seek back to fill in the RIFF and data
+ * sizes, so it leaves placeholders: set them from the bytes received, or
+ * players would expect more data than there is.
+ */
+static void fix_sizes(char *wav, size_t len)
+{
+    unsigned char *p = (unsigned char *)wav;
+    size_t at = 12;
+
+    if (len < 44 || memcmp(p, "RIFF", 4) != 0)
+        return;
+    put32(p + 4, len - 8);
+    while (at + 8 <= len) {
+        uint32_t size = le32(p + at + 4);
+        if (memcmp(p + at, "data", 4) == 0) {
+            put32(p + at + 4, len - at - 8);
+            return;
+        }
+        at += 8 + (size_t)size + (size & 1);
+    }
+}
+
+/* Writes all of text to fd. */
+static int write_all(int fd, const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, text, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return EP_EIO;
+        text += n;
+        len -= (size_t)n;
+    }
+    return EP_OK;
+}
+
+int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whylen)
+{
+    char path[] = "/tmp/ep-speech-XXXXXX";
+    char *argv[] = {"espeak-ng", "-v", "fr", "-s", "150", "--stdout", "-f", path, NULL};
+    posix_spawn_file_actions_t fa;
+    struct strbuf out;
+    int fd = -1, pipefd[2] = {-1, -1}, st = 0, rc;
+    pid_t pid = -1;
+
+    *wav = NULL;
+    *len = 0;
+    why[0] = '\0';
+    if (text == NULL || text[0] == '\0' || strlen(text) > AUDIO_MAX_TEXT) {
+        snprintf(why, whylen, "the text to read must hold 1 to %d characters", AUDIO_MAX_TEXT);
+        return EP_EINVAL;
+    }
+    strbuf_init(&out, WAV_MAX);
+    fd = mkstemp(path); /* 0600: the text may not be public yet */
+    rc = fd >= 0 ? write_all(fd, text, strlen(text)) : EP_EIO;
+    if (rc == EP_OK && pipe(pipefd) != 0)
+        rc = EP_EIO;
+    if (rc != EP_OK) {
+        snprintf(why, whylen, "cannot prepare the text: %s", strerror(errno));
+        goto out;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    rc = posix_spawnp(&pid, "espeak-ng", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (rc != 0) {
+        snprintf(why, whylen, "cannot run espeak-ng: %s", strerror(rc));
+        rc = EP_EIO;
+        goto out;
+    }
+    for (;;) {
+        char buf[16384];
+        ssize_t n = read(pipefd[0], buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (rc == EP_OK)
+            rc = strbuf_add(&out, buf, (size_t)n); /* keep draining on error */
+    }
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (rc == EP_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+        snprintf(why, whylen, "espeak-ng failed (status %d): is the espeak-ng package installed?",
+                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        rc = EP_EIO;
+    }
+    if (rc == EP_OK) {
+        long ms = 0;
+        fix_sizes(out.p, out.len);
+        if (audio_wav_duration(out.p, out.len, &ms) != EP_OK || ms <= 0) {
+            snprintf(why, whylen, "espeak-ng gave no usable audio");
+            rc = EP_EIO;
+        }
+    }
+    if (rc == EP_OK) {
+        *wav = strbuf_detach(&out, len);
+        rc = *wav != NULL ? EP_OK : EP_ENOMEM;
+    }
+out:
+    if (pipefd[0] >= 0)
+        close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    strbuf_release(&out);
+    return rc;
+}
+
+int audio_wav_duration(const char *wav, size_t len, long *duration_ms)
+{
+    const unsigned char *p = (const unsigned char *)wav;
+    uint32_t byte_rate = 0;
+    size_t at = 12;
+
+    *duration_ms = 0;
+    if (len < 44 || memcmp(p, "RIFF", 4) != 0 || memcmp(p + 8, "WAVE", 4) != 0)
+        return EP_EINVAL;
+    while (at + 8 <= len) {
+        uint32_t size = le32(p + at + 4);
+        if (memcmp(p + at, "fmt ", 4) == 0 && at + 20 <= len) {
+            if ((p[at + 8] | p[at + 9] << 8) != 1) /* PCM */
+                return EP_EINVAL;
+            byte_rate = le32(p + at + 16);
+        } else if (memcmp(p + at, "data", 4) == 0) {
+            /* Never trust a size beyond the bytes present. */
+            size_t have = len - at - 8;
+            size_t data = size < have ? size : have;
+            if (byte_rate == 0)
+                return EP_EINVAL;
+            *duration_ms = (long)((uint64_t)data * 1000 / byte_rate);
+            return EP_OK;
+        }
+        at += 8 + (size_t)size + (size & 1);
+    }
+    return EP_EINVAL;
+}

@@ -1,0 +1,274 @@
+/* commstore.c - SQL for communications (see commstore.h). */
+#include "commstore.h"
+
+#include "db.h"
+#include "err.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A JSON string for a TEXT column, null for NULL. */
+static json_t *col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v != NULL ? json_stringn((const char *)v, (size_t)sqlite3_column_bytes(st, col))
+                     : json_null();
+}
+
+/* A JSON integer for an INTEGER column, null for NULL. */
+static json_t *col_int(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL
+               ? json_null()
+               : json_integer((json_int_t)sqlite3_column_int64(st, col));
+}
+
+/* A JSON value stored as text (checked json_valid by the schema). */
+static json_t *col_json(sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    json_t *j = v != NULL
+                    ? json_loadb((const char *)v, (size_t)sqlite3_column_bytes(st, col), 0, NULL)
+                    : NULL;
+    return j != NULL ? j : json_null();
+}
+
+/* Steps st to the end, appending row(st) for each row; resets st. */
+static int list_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
+{
+    json_t *arr = json_array();
+    int rc = EP_OK, step;
+
+    *out = NULL;
+    if (arr == NULL) {
+        db_done(st);
+        return EP_ENOMEM;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(arr, row(st)) != 0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    if (rc == EP_OK && step != SQLITE_DONE)
+        rc = db_map_rc(step);
+    db_done(st);
+    if (rc != EP_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return EP_OK;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+    int step = sqlite3_step(st);
+    db_done(st);
+    return step == SQLITE_DONE ? EP_OK : db_map_rc(step);
+}
+
+int commstore_prefs_set(struct db *db, const char *production_id, const char *member_id,
+                        const char *email, const char *channels, const char *needs)
+{
+    static const char sql[] = "UPDATE member SET email = ?3, channels = ?4, needs = ?5 "
+                              "WHERE production_id = ?1 AND id = ?2 AND removed_at IS NULL";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, member_id, -1, SQLITE_STATIC);
+    if (email != NULL)
+        sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, channels, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, needs, -1, SQLITE_STATIC);
+    rc = step_done(st);
+    if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
+        rc = EP_ENOTFOUND;
+    return rc;
+}
+
+static json_t *person_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 0), "name",
+                     col_text(st, 1), "department", col_text(st, 2), "level", col_int(st, 3),
+                     "role", col_text(st, 4), "email", col_text(st, 5), "channels", col_json(st, 6),
+                     "needs", col_json(st, 7));
+}
+
+int commstore_people(struct db *db, const char *production_id, json_t **out)
+{
+    static const char sql[] = "SELECT m.id, m.name, m.department, m.level, m.role, "
+                              "coalesce(m.email, a.email), m.channels, m.needs FROM member m "
+                              "LEFT JOIN account a ON a.id = m.account_id "
+                              "WHERE m.production_id = ?1 AND m.removed_at IS NULL "
+                              "ORDER BY m.level, m.department, m.name, m.id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    return list_rows(st, person_row, out);
+}
+
+int commstore_outbox_add(struct db *db, const char *production_id, const char *communication_id,
+                         const char *member_id, const char *address, const char *message,
+                         int64_t now)
+{
+    static const char sql[] = "INSERT INTO comms_outbox (production_id, communication_id, "
+                              "member_id, address, message, next_at, created_at) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, address, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, message, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    return step_done(st);
+}
+
+static json_t *due_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o}", "id", col_int(st, 0), "address", col_text(st, 1),
+                     "message", col_text(st, 2), "attempts", col_int(st, 3));
+}
+
+int commstore_outbox_due(struct db *db, const char *production_id, int64_t now, int limit,
+                         json_t **out)
+{
+    static const char sql[] = "SELECT id, address, message, attempts FROM comms_outbox "
+                              "WHERE status = 'queued' AND next_at <= ?2 "
+                              "AND (?1 IS NULL OR production_id = ?1) ORDER BY id LIMIT ?3";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    if (production_id != NULL)
+        sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, limit);
+    return list_rows(st, due_row, out);
+}
+
+int commstore_outbox_mark(struct db *db, int64_t id, const char *status, int64_t next_at,
+                          const char *error, int64_t now)
+{
+    static const char sql[] = "UPDATE comms_outbox SET status = ?2, attempts = attempts + 1, "
+                              "next_at = ?3, last_error = ?4, "
+                              "done_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?5 END "
+                              "WHERE id = ?1 AND status = 'queued'";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, next_at);
+    sqlite3_bind_text(st, 4, error, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    rc = step_done(st);
+    /* Two deliverers raced for the row: the other one recorded it. */
+    if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
+        rc = EP_ECONFLICT;
+    return rc;
+}
+
+static json_t *outbox_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_int(st, 0),
+                     "member", col_text(st, 1), "address", col_text(st, 2), "status",
+                     col_text(st, 3), "attempts", col_int(st, 4), "next_at", col_int(st, 5),
+                     "last_error", col_text(st, 6), "created_at", col_int(st, 7), "done_at",
+                     col_int(st, 8));
+}
+
+int commstore_outbox_list(struct db *db, const char *production_id, const char *communication_id,
+                          json_t **out)
+{
+    static const char sql[] = "SELECT id, member_id, address, status, attempts, next_at, "
+                              "last_error, created_at, done_at FROM comms_outbox "
+                              "WHERE production_id = ?1 AND communication_id = ?2 ORDER BY id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
+    return list_rows(st, outbox_row, out);
+}
+
+static json_t *receipt_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o}", "member", col_text(st, 0), "kind", col_text(st, 1), "at",
+                     col_text(st, 2));
+}
+
+int commstore_receipts(struct db *db, const char *production_id, const char *communication_id,
+                       json_t **out)
+{
+    static const char sql[] = "SELECT json_extract(fields, '$.member'), "
+                              "json_extract(fields, '$.kind'), json_extract(fields, '$.at') "
+                              "FROM sync_fact WHERE col = 'receipts' AND production_id = ?1 "
+                              "AND void = 0 AND json_extract(fields, '$.communication') = ?2 "
+                              "ORDER BY seq";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
+    return list_rows(st, receipt_row, out);
+}
+
+static json_t *question_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 0), "member", col_text(st, 1),
+                     "text", col_text(st, 2), "answers", col_text(st, 3), "at_seq", col_int(st, 4));
+}
+
+int commstore_questions(struct db *db, const char *production_id, const char *communication_id,
+                        json_t **out)
+{
+    static const char sql[] = "SELECT rid, json_extract(fields, '$.member'), "
+                              "json_extract(fields, '$.text'), json_extract(fields, '$.answers'), "
+                              "seq FROM sync_fact WHERE col = 'questions' AND production_id = ?1 "
+                              "AND void = 0 AND json_extract(fields, '$.communication') = ?2 "
+                              "AND NOT EXISTS (SELECT 1 FROM sync_fact c WHERE c.col = "
+                              "'questions' AND c.supersedes = sync_fact.rid) ORDER BY seq";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
+    return list_rows(st, question_row, out);
+}
+
+int commstore_production_title(struct db *db, const char *production_id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT title FROM production WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int step;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    return step == SQLITE_ROW ? EP_OK : step == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(step);
+}

@@ -1,0 +1,1088 @@
+#define _GNU_SOURCE /* asprintf() */
+/*
+ * test_comms.c - communications end to end (issue 9): targeting and
+ * preferences, the email channel against a real SMTP server on loopback
+ * (tests/support/smtp_sink.py, aiosmtpd) with its .ics parsed back by
+ * libical and its signed envelope verified, SMTP down -> queued -> retried
+ * -> delivered, a 5xx bounce, an attachment too large, unsafe HTML, and the
+ * follow-up (receipts, questions and answers, who has not been reached).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "audio.h"
+#include "comms.h"
+#include "db.h"
+#include "err.h"
+#include "outbox.h"
+#include "seed.h"
+#include "support.h"
+#include "sync.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <libical/ical.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static struct support_server srv;
+static char cookie[256], csrf[64], account_id[80];
+static struct support_phone van;
+static uint64_t office_hlc;
+
+static void office_login(void)
+{
+    char url[256];
+    struct support_resp r;
+    json_t *j;
+    const char *c, *end;
+
+    snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
+    support_http("POST", url, NULL,
+                 "{\"email\":\"aline@test.fr\",\"password\":\"" SEED_DEMO_PASSWORD "\"}", -1, &r);
+    if (r.status != 200)
+        fail_msg("login: %ld %s", r.status, r.body);
+    c = strstr(r.headers, "ep_session=");
+    assert_non_null(c);
+    end = strpbrk(c, ";\r\n");
+    snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)(end - c), c);
+    j = support_resp_json(&r);
+    snprintf(csrf, sizeof(csrf), "X-EP-CSRF: %s", json_string_value(json_object_get(j, "csrf")));
+    snprintf(account_id, sizeof(account_id), "%s",
+             json_string_value(json_object_get(json_object_get(j, "account"), "id")));
+    json_decref(j);
+    support_resp_free(&r);
+}
+
+static void office_req(const char *method, const char *path, const char *body,
+                       struct support_resp *out)
+{
+    char url[256];
+    const char *headers[] = {cookie, csrf, "X-EP-Production: p1", NULL};
+    snprintf(url, sizeof(url), "%s%s", srv.base, path);
+    support_http(method, url, headers, body, -1, out);
+}
+
+/* Sets one field of communication id as the office. */
+static void comm_set(const char *id, const char *field, const char *value_json)
+{
+    struct support_resp r;
+    char *body = NULL;
+    assert_true(asprintf(&body,
+                         "{\"col\":\"communications\",\"id\":\"%s\",\"field\":\"%s\","
+                         "\"value\":%s}",
+                         id, field, value_json) > 0);
+    office_req("POST", "/api/v1/sync/resolve", body, &r);
+    if (r.status != 200)
+        fail_msg("set %s.%s: %ld %s", id, field, r.status, r.body);
+    support_resp_free(&r);
+    free(body);
+}
+
+/* One fact op pushed by device dev (a phone ph, or the office when ph is NULL). */
+static json_t *push_fact(struct support_phone *ph, const char *col, const char *rid,
+                         const char *fields)
+{
+    char hlc[SYNC_HLC_LEN + 1], dev[128], *body = NULL, url[256];
+    struct support_resp r;
+    json_t *j, *ack;
+    uint64_t *clock = ph != NULL ? &ph->hlc : &office_hlc;
+
+    *clock = sync_hlc_tick(*clock, server_now_ms());
+    sync_hlc_format(*clock, hlc);
+    snprintf(dev, sizeof(dev), "%s", ph != NULL ? ph->id : "");
+    if (ph == NULL)
+        snprintf(dev, sizeof(dev), "office-%s", account_id);
+    assert_true(asprintf(&body,
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
+                         "\"%s\",\"id\":\"%s\",\"kind\":\"add\",\"hlc\":\"%s\",\"dev\":\"%s\","
+                         "\"fields\":%s}]}",
+                         dev, rid, col, rid, hlc, dev, fields) > 0);
+    if (ph != NULL) {
+        support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
+    } else {
+        const char *headers[] = {cookie, csrf, "X-EP-Production: p1", NULL};
+        snprintf(url, sizeof(url), "%s/api/v1/sync/push", srv.base);
+        support_http("POST", url, headers, body, -1, &r);
+    }
+    if (r.status != 200)
+        fail_msg("push: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    ack = json_incref(json_array_get(json_object_get(j, "results"), 0));
+    assert_non_null(ack);
+    json_decref(j);
+    support_resp_free(&r);
+    free(body);
+    return ack;
+}
+
+/* ---- the SMTP server on loopback ---- */
+
+struct sink {
+    pid_t pid;
+    int port;
+    char dir[256];
+};
+
+/* A port nothing listens on (bound then released). */
+static int free_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t alen = sizeof(a);
+    int s = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    assert_true(s >= 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&a, &alen), 0);
+    port = ntohs(a.sin_port);
+    close(s);
+    return port;
+}
+
+static void sink_start(struct sink *k, int port)
+{
+    char portarg[16], script[512], ready[300];
+    /* Debian's interpreter, where python3-aiosmtpd lives (not a pyenv shim). */
+    char *argv[] = {"/usr/bin/python3", script, portarg, k->dir, NULL};
+
+    k->port = port;
+    snprintf(portarg, sizeof(portarg), "%d", port);
+    snprintf(script, sizeof(script), "%s/tests/support/smtp_sink.py", EP_SOURCE_DIR);
+    snprintf(ready, sizeof(ready), "%s/ready", k->dir);
+    assert_int_equal(posix_spawn(&k->pid, "/usr/bin/python3", NULL, NULL, argv, environ), 0);
+    for (int i = 0; i < 200; i++) {
+        struct stat st;
+        if (stat(ready, &st) == 0)
+            return;
+        support_sleep_us(50000);
+    }
+    fail_msg("the SMTP sink did not start on port %d", port);
+}
+
+static void sink_stop(struct sink *k)
+{
+    int st;
+    char ready[300];
+    if (k->pid <= 0)
+        return;
+    kill(k->pid, SIGTERM);
+    waitpid(k->pid, &st, 0);
+    k->pid = 0;
+    snprintf(ready, sizeof(ready), "%s/ready", k->dir);
+    unlink(ready);
+}
+
+/* The messages the sink received, as a new array (by arrival). */
+static json_t *sink_messages(const struct sink *k)
+{
+    json_t *all = json_array();
+    for (int n = 1;; n++) {
+        char path[300];
+        json_t *m;
+        snprintf(path, sizeof(path), "%s/msg-%d.json", k->dir, n);
+        m = json_load_file(path, 0, NULL);
+        if (m == NULL)
+            break;
+        json_array_append_new(all, m);
+    }
+    return all;
+}
+
+/* The message the sink received for address, or NULL (borrowed from all). */
+static json_t *message_to(json_t *all, const char *address)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(
+        all, i,
+        m) if (json_string_value(json_array_get(json_object_get(m, "rcpt_tos"), 0)) != NULL &&
+               strcmp(json_string_value(json_array_get(json_object_get(m, "rcpt_tos"), 0)),
+                      address) == 0) return m;
+    return NULL;
+}
+
+/* The part of m of content type (and filename, may be NULL), borrowed. */
+static json_t *part(json_t *m, const char *type, const char *filename)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(m, "parts"), i, p)
+    {
+        const char *fn = json_string_value(json_object_get(p, "filename"));
+        if (strcmp(json_string_value(json_object_get(p, "type")), type) == 0 &&
+            (filename == NULL ? fn == NULL : fn != NULL && strcmp(fn, filename) == 0))
+            return p;
+    }
+    return NULL;
+}
+
+static struct sink sink;
+
+static int setup(void **state)
+{
+    (void)state;
+    support_server_start(&srv, NULL);
+    support_seed_people(
+        srv.app.db_path,
+        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
+        "\"eco_referent\",\"level\":0,\"email\":\"aline@test.fr\"},"
+        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-van\"},"
+        "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\"},"
+        "{\"id\":\"m-cam\",\"name\":\"Dan\",\"department\":\"camera\",\"role\":\"crew\","
+        "\"level\":2}]");
+    support_phone_init(&van, "dev-van");
+    office_login();
+    support_tmpdir(sink.dir);
+    /* The server sends to the sink; retries are due at once in tests. */
+    snprintf(srv.cfg.smtp_from, sizeof(srv.cfg.smtp_from), "eco@production.test");
+    srv.cfg.smtp_retry_ms = 0;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sink_stop(&sink);
+    support_rmtree(sink.dir);
+    support_server_stop(&srv);
+    return 0;
+}
+
+static void prefs(const char *member, const char *body, long status)
+{
+    struct support_resp r;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/productions/p1/members/%s/preferences", member);
+    office_req("PUT", path, body, &r);
+    if (r.status != status)
+        fail_msg("prefs %s: %ld %s", member, r.status, r.body);
+    support_resp_free(&r);
+}
+
+static json_t *recipient(json_t *list, const char *member)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(list, i, r) if (strcmp(json_string_value(json_object_get(r, "member")),
+                                              member) == 0) return r;
+    return NULL;
+}
+
+static int has(const json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), s) == 0) return 1;
+    return 0;
+}
+
+static void targeting_and_preferences(void **state)
+{
+    struct support_resp r;
+    json_t *j, *list, *v;
+    (void)state;
+
+    /* Preferences: bad input refused with the field named. */
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences",
+               "{\"channels\":[\"app\",\"pigeon\"],\"needs\":[]}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "channels");
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences",
+               "{\"channels\":[\"app\"],\"needs\":[\"telepathy\"]}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "needs");
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences",
+               "{\"email\":\"bruno at test\",\"channels\":[\"email\"],\"needs\":[]}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "email");
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences",
+               "{\"channels\":[],\"needs\":[],\"colour\":\"red\"}", &r);
+    support_assert_error(&r, 400, "invalid_request");
+    support_resp_free(&r);
+    prefs("m-ghost", "{\"channels\":[\"app\"],\"needs\":[]}", 404);
+    /* A phone may not record anyone's preferences. */
+    support_phone_request(&van, srv.base, "PUT", "/api/v1/productions/p1/members/m-van/preferences",
+                          NULL, "{\"channels\":[\"app\"],\"needs\":[]}", -1, &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+
+    prefs("m-van",
+          "{\"email\":\"bruno@test.fr\",\"channels\":[\"app\",\"email\"],"
+          "\"needs\":[\"falc\",\"large_print\"]}",
+          200);
+    prefs("m-cook", "{\"email\":\"chloe-bounce@test.fr\",\"channels\":[\"email\"],\"needs\":[]}",
+          200);
+    prefs("m-cam", "{\"channels\":[\"email\",\"audio\"],\"needs\":[\"audio\"]}", 200);
+    prefs("m-admin", "{\"channels\":[\"app\",\"email\"],\"needs\":[]}", 200);
+
+    /* No target, an unknown person, a department nobody is in: clear 400s. */
+    comm_set("c-1", "title", "\"Tri <script>alert(1)</script> au barnum\"");
+    comm_set("c-1", "text", "\"Cinq bacs : verre & emballages.\\n\\nMerci <b>à tous</b>.\"");
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "no_recipients"), "target");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/communications/c-1/send", NULL, &r);
+    support_assert_error(&r, 400, "no_recipients");
+    support_resp_free(&r);
+    comm_set("c-1", "target", "{\"members\":[\"m-ghost\"]}");
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    support_assert_error(&r, 400, "no_recipients");
+    assert_non_null(strstr(r.body, "m-ghost"));
+    support_resp_free(&r);
+    comm_set("c-1", "target", "{\"departments\":[\"sound\"]}");
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    support_assert_error(&r, 400, "no_recipients");
+    support_resp_free(&r);
+    comm_set("c-1", "target", "{\"levels\":[\"top\"]}");
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    support_assert_error(&r, 400, "no_recipients");
+    support_resp_free(&r);
+
+    /* The régie, level 0 (Aline) and Dan by name. */
+    comm_set("c-1", "target",
+             "{\"departments\":[\"regie\"],\"levels\":[0],\"members\":[\"m-cam\"]}");
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    list = json_object_get(j, "recipients");
+    assert_int_equal(json_array_size(list), 4);
+    v = recipient(list, "m-van");
+    assert_true(has(json_object_get(v, "channels"), "email"));
+    assert_true(has(json_object_get(v, "variants"), "large_print"));
+    /* Bruno needs FALC and nobody wrote it: shown, not generated. */
+    assert_false(has(json_object_get(v, "variants"), "falc"));
+    assert_true(has(json_object_get(v, "notes"), "falc_missing"));
+    assert_false(json_boolean_value(json_object_get(j, "falc_written")));
+    /* Dan asked for email but has no address: the app, and a note. */
+    v = recipient(list, "m-cam");
+    assert_false(has(json_object_get(v, "channels"), "email"));
+    assert_true(has(json_object_get(v, "channels"), "app"));
+    assert_true(has(json_object_get(v, "notes"), "no_email_address"));
+    assert_true(has(json_object_get(v, "variants"), "audio"));
+    /* Chloé chose email only: the app feed stays. */
+    v = recipient(list, "m-cook");
+    assert_true(has(json_object_get(v, "channels"), "app"));
+    /* User text is escaped in the HTML, kept as is in the text part. */
+    {
+        const char *key;
+        json_t *pv;
+        int seen = 0;
+        json_object_foreach(json_object_get(j, "email"), key, pv)
+        {
+            const char *html = json_string_value(json_object_get(pv, "html"));
+            const char *text = json_string_value(json_object_get(pv, "text"));
+            assert_null(strstr(html, "<script>"));
+            assert_null(strstr(html, "<b>"));
+            assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+            assert_non_null(strstr(html, "verre &amp; emballages"));
+            assert_non_null(strstr(html, "<html lang=\"fr\">"));
+            assert_non_null(strstr(text, "<script>alert(1)</script>"));
+            seen++;
+        }
+        assert_true(seen >= 2); /* standard, and large print + missing FALC */
+    }
+    assert_true(json_is_null(json_object_get(j, "invitation"))); /* not a briefing */
+    json_decref(j);
+    support_resp_free(&r);
+
+    /* The FALC version, written by a person, is then sent to Bruno. */
+    comm_set("c-1", "falc", "\"Il y a 5 poubelles.\\nMettez le verre dans la poubelle verte.\"");
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    j = support_resp_json(&r);
+    v = recipient(json_object_get(j, "recipients"), "m-van");
+    assert_true(has(json_object_get(v, "variants"), "falc"));
+    assert_false(has(json_object_get(v, "notes"), "falc_missing"));
+    assert_true(json_boolean_value(json_object_get(j, "falc_written")));
+    json_decref(j);
+    support_resp_free(&r);
+}
+
+static void invitation_parses(const char *ics, const char *attendee)
+{
+    icalcomponent *cal = icalparser_parse_string(ics), *ev;
+    icalproperty *p;
+    icalparameter *tz;
+    int found = 0;
+
+    assert_non_null(cal);
+    assert_int_equal(icalcomponent_isa(cal), ICAL_VCALENDAR_COMPONENT);
+    assert_int_equal(
+        icalproperty_get_method(icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY)),
+        ICAL_METHOD_REQUEST);
+    assert_non_null(icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT));
+    ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_non_null(ev);
+    assert_string_equal(icalcomponent_get_summary(ev), "Briefing tri au barnum");
+    assert_string_equal(icalcomponent_get_location(ev), "Barnum cantine");
+    p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+    tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    assert_non_null(tz);
+    assert_string_equal(icalparameter_get_tzid(tz), "Europe/Paris");
+    {
+        struct icaltimetype t = icalproperty_get_dtstart(p);
+        assert_int_equal(t.year, 2026);
+        assert_int_equal(t.month, 12);
+        assert_int_equal(t.day, 1);
+        assert_int_equal(t.hour, 8);
+        assert_int_equal(t.minute, 30);
+    }
+    assert_int_equal(icaldurationtype_as_int(icalcomponent_get_duration(ev)), 45 * 60);
+    p = icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY);
+    assert_string_equal(icalproperty_get_organizer(p), "mailto:eco@production.test");
+    for (p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+        char want[128];
+        snprintf(want, sizeof(want), "mailto:%s", attendee);
+        found |= strcmp(icalproperty_get_attendee(p), want) == 0;
+    }
+    assert_true(found);
+    icalcomponent_free(cal);
+}
+
+static json_t *delivery(const char *id)
+{
+    struct support_resp r;
+    char path[160];
+    json_t *j;
+    snprintf(path, sizeof(path), "/api/v1/productions/p1/communications/%s/delivery", id);
+    office_req("GET", path, NULL, &r);
+    if (r.status != 200)
+        fail_msg("delivery: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+static json_t *person(json_t *d, const char *member)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(d, "people"), i,
+                       p) if (strcmp(json_string_value(json_object_get(p, "member")), member) ==
+                              0) return p;
+    return NULL;
+}
+
+static json_t *deliver_now(void)
+{
+    struct support_resp r;
+    json_t *j;
+    office_req("POST", "/api/v1/productions/p1/outbox/deliver", NULL, &r);
+    if (r.status != 200)
+        fail_msg("deliver: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+static void email_to_smtp_server(void **state)
+{
+    struct support_resp r;
+    json_t *j, *all, *m, *p, *d;
+    (void)state;
+
+    /* No SMTP configured: sending queues, delivering attempts nothing. */
+    comm_set("c-2", "title", "\"Briefing tri au barnum\"");
+    comm_set("c-2", "text", "\"Rendez-vous au barnum pour le tri des déchets.\"");
+    comm_set("c-2", "kind", "\"briefing\"");
+    comm_set("c-2", "starts_at", "\"2026-12-01T08:30\"");
+    comm_set("c-2", "duration_min", "45");
+    comm_set("c-2", "location", "\"Barnum cantine\"");
+    comm_set("c-2", "target", "{\"departments\":[\"regie\",\"production\",\"camera\"]}");
+    prefs("m-cam",
+          "{\"email\":\"dan@test.fr\",\"channels\":[\"email\",\"audio\"],"
+          "\"needs\":[\"audio\"]}",
+          200);
+    office_req("POST", "/api/v1/productions/p1/communications/c-2/send", NULL, &r);
+    if (r.status != 200)
+        fail_msg("send: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "emails_queued")), 4);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "signed"), "alg")),
+                        "Ed25519");
+    json_decref(j);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_string_equal(json_string_value(json_object_get(j, "smtp")), "not configured");
+    json_decref(j);
+    d = delivery("c-2");
+    assert_string_equal(json_string_value(json_object_get(person(d, "m-van"), "email")), "queued");
+    assert_int_equal(json_array_size(json_object_get(d, "not_reached")), 4);
+    json_decref(d);
+
+    /* The SMTP server comes up: two delivered, Chloé's address bounces. */
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "bounced")), 1);
+    json_decref(j);
+    all = sink_messages(&sink);
+    assert_int_equal(json_array_size(all), 3);
+    m = message_to(all, "bruno@test.fr");
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "subject")), "Briefing tri au barnum");
+    assert_string_equal(json_string_value(json_object_get(m, "mail_from")), "eco@production.test");
+    assert_string_equal(json_string_value(json_object_get(m, "content_language")), "fr");
+    /* A real text part, then HTML; large print for Bruno. */
+    p = part(m, "text/plain", NULL);
+    assert_non_null(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "Rendez-vous au barnum pour le tri des déchets."));
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "2026-12-01 à 08:30 (heure de Paris)"));
+    p = part(m, "text/html", NULL);
+    assert_non_null(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "font-size:1.6em"));
+    /* The invitation, parsed back by libical. */
+    p = part(m, "text/calendar", "invitation.ics");
+    assert_non_null(p);
+    invitation_parses(json_string_value(json_object_get(p, "content")), "bruno@test.fr");
+    /* The signed envelope verifies; one byte changed, it does not. */
+    p = part(m, "application/json", "communication.json");
+    assert_non_null(p);
+    {
+        json_t *env = json_loads(json_string_value(json_object_get(p, "content")), 0, NULL);
+        json_t *payload = NULL;
+        char why[256], *pl;
+        assert_non_null(env);
+        assert_int_equal(comms_verify(env, &payload, why, sizeof(why)), EP_OK);
+        assert_string_equal(json_string_value(json_object_get(payload, "id")), "c-2");
+        /* The time and place are signed with the text. */
+        assert_string_equal(json_string_value(json_object_get(payload, "starts_at")),
+                            "2026-12-01T08:30");
+        assert_string_equal(json_string_value(json_object_get(payload, "location")),
+                            "Barnum cantine");
+        assert_int_equal(json_integer_value(json_object_get(payload, "duration_min")), 45);
+        json_decref(payload);
+        pl = strdup(json_string_value(json_object_get(env, "payload")));
+        pl[5] = pl[5] == 'A' ? 'B' : 'A';
+        json_object_set_new(env, "payload", json_string(pl));
+        assert_int_equal(comms_verify(env, NULL, why, sizeof(why)), EP_EAUTH);
+        free(pl);
+        json_decref(env);
+    }
+    /* The flyer, large print for Bruno (and the text is in the mail). */
+    p = part(m, "application/pdf", "flyer.pdf");
+    assert_non_null(p);
+    assert_true(strncmp(json_string_value(json_object_get(p, "base64")), "JVBERi", 6) == 0);
+    assert_null(part(m, "audio/wav", "message.wav")); /* Bruno did not ask for audio */
+    assert_non_null(message_to(all, "aline@test.fr"));
+    assert_null(message_to(all, "chloe-bounce@test.fr"));
+    /* Dan asked for audio: the WAV travels with the text. */
+    m = message_to(all, "dan@test.fr");
+    assert_non_null(m);
+    p = part(m, "audio/wav", "message.wav");
+    assert_non_null(p);
+    assert_true(strncmp(json_string_value(json_object_get(p, "base64")), "UklGR", 5) == 0);
+    assert_non_null(part(m, "text/plain", NULL));
+    json_decref(all);
+
+    /* The bounce is recorded with the server's answer and not retried. */
+    d = delivery("c-2");
+    assert_string_equal(json_string_value(json_object_get(person(d, "m-van"), "email")), "sent");
+    assert_string_equal(json_string_value(json_object_get(person(d, "m-cook"), "email")),
+                        "bounced");
+    {
+        size_t i;
+        json_t *row;
+        int seen = 0;
+        json_array_foreach(
+            json_object_get(d, "outbox"), i,
+            row) if (strcmp(json_string_value(json_object_get(row, "status")), "bounced") == 0)
+        {
+            assert_non_null(strstr(json_string_value(json_object_get(row, "last_error")), "550"));
+            seen = 1;
+        }
+        assert_true(seen);
+    }
+    /* Chloé is not reached (bounced, no app receipt); Bruno and Aline are. */
+    assert_int_equal(json_array_size(json_object_get(d, "not_reached")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(d, "not_reached"), 0), "member")),
+                        "m-cook");
+    json_decref(d);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")) +
+                         json_integer_value(json_object_get(j, "bounced")),
+                     0);
+    json_decref(j);
+
+    /* The office downloads the invitation of all the attendees. */
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/invitation.ics", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/calendar"));
+    invitation_parses(r.body, "aline@test.fr");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/invitation.ics", NULL, &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+    sink_stop(&sink);
+}
+
+static void smtp_down_then_retried(void **state)
+{
+    struct support_resp r;
+    json_t *j, *d, *row, *all;
+    int port = free_port();
+    (void)state;
+
+    /* Nothing listens on the SMTP port. */
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", port);
+    comm_set("c-3", "title", "\"Gourdes\"");
+    comm_set("c-3", "text", "\"Pensez à vos gourdes.\"");
+    comm_set("c-3", "target", "{\"members\":[\"m-van\"]}");
+    office_req("POST", "/api/v1/productions/p1/communications/c-3/send", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "retry")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 0);
+    json_decref(j);
+    d = delivery("c-3");
+    row = json_array_get(json_object_get(d, "outbox"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), "queued");
+    assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 1);
+    assert_true(strlen(json_string_value(json_object_get(row, "last_error"))) > 0);
+    json_decref(d);
+
+    /* With a backoff, the next try waits: nothing is attempted now. */
+    srv.cfg.smtp_retry_ms = 3600000;
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "retry")), 1);
+    json_decref(j);
+    j = deliver_now(); /* second attempt pushed next_at an hour ahead */
+    assert_int_equal(json_integer_value(json_object_get(j, "retry")), 0);
+    json_decref(j);
+    d = delivery("c-3");
+    row = json_array_get(json_object_get(d, "outbox"), 0);
+    assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 2);
+    assert_true(json_integer_value(json_object_get(row, "next_at")) > server_now_ms() + 3500000);
+    json_decref(d);
+
+    /* The server comes back; the due message is delivered, once. */
+    srv.cfg.smtp_retry_ms = 0;
+    {
+        /* Make it due again the way time would: a zero backoff re-marks it. */
+        struct db *db = NULL;
+        char err[128];
+        assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+        assert_int_equal(sqlite3_exec(db_handle(db),
+                                      "UPDATE comms_outbox SET next_at = 0 WHERE status = 'queued'",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        db_close(db);
+    }
+    sink_start(&sink, port);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 1);
+    json_decref(j);
+    all = sink_messages(&sink);
+    assert_non_null(message_to(all, "bruno@test.fr"));
+    json_decref(all);
+    d = delivery("c-3");
+    row = json_array_get(json_object_get(d, "outbox"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), "sent");
+    assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 3);
+    json_decref(d);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 0);
+    json_decref(j);
+    sink_stop(&sink);
+}
+
+static void too_large_nothing_queued(void **state)
+{
+    struct support_resp r;
+    json_t *d;
+    char *big = malloc(9000), *value = NULL;
+    (void)state;
+
+    memset(big, 'x', 8999);
+    big[8999] = '\0';
+    assert_true(asprintf(&value, "\"%s\"", big) > 0);
+    comm_set("c-4", "title", "\"Très long\"");
+    comm_set("c-4", "text", value);
+    comm_set("c-4", "target", "{\"members\":[\"m-van\"]}");
+    srv.cfg.smtp_max_bytes = 8192;
+    office_req("POST", "/api/v1/productions/p1/communications/c-4/send", NULL, &r);
+    support_assert_error(&r, 413, "attachment_too_large");
+    assert_non_null(strstr(r.body, "8192"));
+    support_resp_free(&r);
+    srv.cfg.smtp_max_bytes = 10 * 1024 * 1024;
+    d = delivery("c-4");
+    assert_int_equal(json_array_size(json_object_get(d, "outbox")), 0);
+    json_decref(d);
+    /* Not marked sent either: the record was left as it was. */
+    office_req("GET", "/api/v1/productions/p1/communications/c-4/signed", NULL, &r);
+    assert_int_equal(r.status, 404);
+    support_resp_free(&r);
+    free(value);
+    free(big);
+}
+
+static void receipts_and_questions(void **state)
+{
+    json_t *ack, *d, *q;
+    (void)state;
+
+    /* Bruno's phone: read, then "compris", then a question. */
+    ack = push_fact(&van, "receipts", "rc-1",
+                    "{\"communication\":\"c-3\",\"member\":\"m-van\",\"kind\":\"read\"}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+    ack = push_fact(&van, "receipts", "rc-2",
+                    "{\"communication\":\"c-3\",\"member\":\"m-van\",\"kind\":\"ack\"}");
+    json_decref(ack);
+    /* Nobody acknowledges for someone else. */
+    ack = push_fact(&van, "receipts", "rc-3",
+                    "{\"communication\":\"c-1\",\"member\":\"m-cook\",\"kind\":\"ack\"}");
+    assert_string_not_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+    ack = push_fact(&van, "receipts", "rc-4",
+                    "{\"communication\":\"c-1\",\"member\":\"m-van\",\"kind\":\"liked\"}");
+    assert_string_not_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+    ack = push_fact(&van, "questions", "q-1",
+                    "{\"communication\":\"c-3\",\"member\":\"m-van\",\"text\":\"Et les "
+                    "gourdes cassées ?\"}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+    /* The office answers; the answer names the question and its asker. */
+    ack = push_fact(NULL, "questions", "q-2",
+                    "{\"communication\":\"c-3\",\"member\":\"m-van\",\"answers\":\"q-1\","
+                    "\"text\":\"Au bac recyclage.\"}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+
+    d = delivery("c-3");
+    assert_true(json_is_true(json_object_get(person(d, "m-van"), "read")));
+    assert_true(json_is_true(json_object_get(person(d, "m-van"), "acknowledged")));
+    q = json_object_get(d, "questions");
+    assert_int_equal(json_array_size(q), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(q, 1), "answers")), "q-1");
+    json_decref(d);
+    /* c-1 was never sent: nobody reached, nobody acknowledged. */
+    d = delivery("c-1");
+    assert_int_equal(json_array_size(json_object_get(d, "not_reached")), 4);
+    assert_true(json_is_false(json_object_get(person(d, "m-van"), "acknowledged")));
+    json_decref(d);
+}
+
+/* Sets one field of record (col, id) as the office. */
+static void rec_set(const char *col, const char *id, const char *field, const char *value_json)
+{
+    struct support_resp r;
+    char *body = NULL;
+    assert_true(asprintf(&body, "{\"col\":\"%s\",\"id\":\"%s\",\"field\":\"%s\",\"value\":%s}", col,
+                         id, field, value_json) > 0);
+    office_req("POST", "/api/v1/sync/resolve", body, &r);
+    if (r.status != 200)
+        fail_msg("set %s/%s.%s: %ld %s", col, id, field, r.status, r.body);
+    support_resp_free(&r);
+    free(body);
+}
+
+/* Runs cmd and returns its whole stdout (caller frees); asserts exit 0. */
+static char *run(const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    static char buf[65536];
+    size_t n;
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    if (pclose(f) != 0)
+        fail_msg("%s failed:\n%s", cmd, buf);
+    return strdup(buf);
+}
+
+/* GETs path as the office into dir/name; returns the response (caller frees). */
+static void fetch_to(const char *path, const char *name, char *file, size_t flen,
+                     struct support_resp *r)
+{
+    FILE *f;
+    office_req("GET", path, NULL, r);
+    snprintf(file, flen, "%s/%s", srv.dir, name);
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+    fclose(f);
+}
+
+/* Checks a PDF the way the export tests do: valid, tagged, titled, French. */
+static void pdf_is_accessible(const char *file, const char *title)
+{
+    char cmd[1024], *txt;
+    const char *tagged;
+    snprintf(cmd, sizeof(cmd), "qpdf --check %s 2>&1", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "No syntax or stream encoding errors"));
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "pdfinfo %s", file);
+    txt = run(cmd);
+    tagged = strstr(txt, "Tagged:");
+    if (tagged != NULL)
+        for (tagged += 7; *tagged == ' ';)
+            tagged++;
+    if (tagged == NULL || strncmp(tagged, "yes", 3) != 0 || strstr(txt, title) == NULL)
+        fail_msg("not tagged or title '%s' not in:\n%s", title, txt);
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "qpdf --show-object=trailer %s", file);
+    txt = run(cmd);
+    {
+        const char *root = strstr(txt, "/Root ");
+        long obj;
+        assert_non_null(root);
+        obj = strtol(root + 6, NULL, 10);
+        free(txt);
+        snprintf(cmd, sizeof(cmd), "qpdf --show-object=%ld %s", obj, file);
+        txt = run(cmd);
+        assert_non_null(strstr(txt, "/Lang (fr-FR)"));
+        assert_non_null(strstr(txt, "/StructTreeRoot"));
+    }
+    free(txt);
+}
+
+/* Height in points of the first word pdftotext finds in file. */
+static double first_word_height(const char *file)
+{
+    char cmd[600], *txt;
+    const char *w;
+    double y0, y1;
+    snprintf(cmd, sizeof(cmd), "pdftotext -bbox %s -", file);
+    txt = run(cmd);
+    w = strstr(txt, "<word ");
+    assert_non_null(w);
+    y0 = strtod(strstr(w, "yMin=\"") + 6, NULL);
+    y1 = strtod(strstr(w, "yMax=\"") + 6, NULL);
+    free(txt);
+    return y1 - y0;
+}
+
+static void printed_spoken_and_callsheet(void **state)
+{
+    struct support_resp r;
+    char file[512], cmd[1024], *txt;
+    double normal, large;
+    long ms = 0;
+    (void)state;
+
+    /* The flyer: tagged, titled, French, its pictogram with alt text. */
+    comm_set("c-2", "falc", "\"Demain matin, on apprend à trier.\"");
+    fetch_to("/api/v1/productions/p1/communications/c-2/flyer.pdf", "flyer.pdf", file, sizeof(file),
+             &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "application/pdf"));
+    support_resp_free(&r);
+    pdf_is_accessible(file, "Briefing tri au barnum");
+    snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Figure"));
+    assert_non_null(strstr(txt, "H1"));
+    assert_non_null(strstr(txt, "H2"));
+    free(txt);
+    /* /Alt on the Figure element, as UTF-16 text ("Pictogramme"; qpdf
+     * writes the hex in lower case). */
+    snprintf(cmd, sizeof(cmd),
+             "qpdf --qdf --object-streams=disable %s - | grep -a -B8 -A8 '/S /Figure' | grep -a "
+             "-i -c '/Alt <FEFF0050006900630074006F006700720061006D006D0065'",
+             file);
+    txt = run(cmd);
+    assert_true(strtol(txt, NULL, 10) >= 1);
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Version facile à lire (FALC)"));
+    assert_non_null(strstr(txt, "Demain matin, on apprend à trier."));
+    assert_non_null(strstr(txt, "Message signé par la production"));
+    free(txt);
+    normal = first_word_height(file);
+    /* Large print: the same flyer, type half as big again. */
+    fetch_to("/api/v1/productions/p1/communications/c-2/flyer.pdf?large=1", "large.pdf", file,
+             sizeof(file), &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    pdf_is_accessible(file, "Briefing tri au barnum");
+    large = first_word_height(file);
+    assert_true(large > normal * 1.4);
+    office_req("GET", "/api/v1/productions/p1/communications/nope/flyer.pdf", NULL, &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+
+    /* Audio: a French WAV that decodes, for the standard and FALC texts. */
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/audio.wav?variant=falc", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "audio/wav"));
+    assert_memory_equal(r.body, "RIFF", 4);
+    assert_int_equal(audio_wav_duration(r.body, r.len, &ms), EP_OK);
+    assert_true(ms > 500);
+    support_resp_free(&r);
+    fetch_to("/api/v1/productions/p1/communications/c-2/audio.wav", "c2.wav", file, sizeof(file),
+             &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    /* An independent decoder agrees: Python's wave module reads the frames. */
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 -c \"import wave,sys; w=wave.open(sys.argv[1]); "
+             "n=w.getnframes(); assert n > 0 and len(w.readframes(n)) > 0; "
+             "print(n / w.getframerate())\" %s",
+             file);
+    txt = run(cmd);
+    assert_true(strtod(txt, NULL) > 1.0);
+    free(txt);
+    office_req("GET", "/api/v1/productions/p1/communications/c-3/audio.wav?variant=falc", NULL, &r);
+    support_assert_error(&r, 404, "not_found"); /* nobody wrote it: not generated */
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/audio.wav?variant=loud", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "variant");
+    support_resp_free(&r);
+
+    /* The call sheet's eco block, in HTML and in PDF. */
+    comm_set("c-1", "callsheet", "true");
+    rec_set("actions", "a-1", "title", "\"Gourdes pour toute l'équipe\"");
+    rec_set("actions", "a-1", "status", "\"in_progress\"");
+    rec_set("actions", "a-1", "dept", "\"regie\"");
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/html"));
+    assert_non_null(strstr(r.body, "<html lang=\"fr\">"));
+    assert_non_null(strstr(r.body, "<td>08:30</td><td>Briefing tri au barnum</td>"));
+    assert_non_null(strstr(r.body, "Gourdes pour toute l&#39;équipe (regie)"));
+    /* c-1's title carries a script: escaped; its FALC text is what shows. */
+    assert_null(strstr(r.body, "<script>"));
+    assert_non_null(strstr(r.body, "Tri &lt;script&gt;"));
+    assert_non_null(strstr(r.body, "Il y a 5 poubelles."));
+    assert_non_null(strstr(r.body, "Aline"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-02", NULL, &r);
+    assert_non_null(strstr(r.body, "Aucun rendez-vous prévu."));
+    support_resp_free(&r);
+    fetch_to("/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=pdf", "sheet.pdf", file,
+             sizeof(file), &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    pdf_is_accessible(file, "feuille de service du 2026-12-01");
+    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Briefing tri au barnum"));
+    free(txt);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-13-01", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "date");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=doc", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
+    /* Crew read it too, from their phone. */
+    support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/callsheet/eco",
+                          "date=2026-12-01", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
+/* The worker thread delivers on its own, woken by the send. */
+static void worker_delivers(void **state)
+{
+    struct support_resp r;
+    json_t *d = NULL, *all = NULL;
+    int sent = 0;
+    (void)state;
+
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    outbox_stop(&srv.app);
+    srv.cfg.smtp_poll_ms = 60000; /* only the kick can make it this fast */
+    assert_int_equal(outbox_start(&srv.app), EP_OK);
+    comm_set("c-5", "title", "\"Covoiturage\"");
+    comm_set("c-5", "text", "\"Départ groupé à 7 h.\"");
+    comm_set("c-5", "target", "{\"members\":[\"m-admin\"]}");
+    office_req("POST", "/api/v1/productions/p1/communications/c-5/send", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    for (int i = 0; i < 100 && !sent; i++) {
+        support_sleep_us(100000);
+        json_decref(d);
+        d = delivery("c-5");
+        sent = strcmp(json_string_value(json_object_get(
+                          json_array_get(json_object_get(d, "outbox"), 0), "status")),
+                      "sent") == 0;
+    }
+    assert_true(sent);
+    json_decref(d);
+    all = sink_messages(&sink);
+    assert_non_null(message_to(all, "aline@test.fr"));
+    json_decref(all);
+    outbox_stop(&srv.app);
+    srv.cfg.smtp_poll_ms = 0;
+    assert_int_equal(outbox_start(&srv.app), EP_OK);
+    sink_stop(&sink);
+}
+
+/* With a password to send, a server without STARTTLS gets nothing. */
+static void credentials_need_tls(void **state)
+{
+    struct support_resp r;
+    json_t *j, *d, *row, *all;
+    (void)state;
+
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    snprintf(srv.cfg.smtp_user, sizeof(srv.cfg.smtp_user), "eco");
+    snprintf(srv.cfg.smtp_password, sizeof(srv.cfg.smtp_password), "secret");
+    comm_set("c-6", "title", "\"Vaisselle\"");
+    comm_set("c-6", "text", "\"Pas de gobelets jetables.\"");
+    comm_set("c-6", "target", "{\"members\":[\"m-admin\"]}");
+    office_req("POST", "/api/v1/productions/p1/communications/c-6/send", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "retry")), 1);
+    json_decref(j);
+    d = delivery("c-6");
+    row = json_array_get(json_object_get(d, "outbox"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), "queued");
+    assert_true(strlen(json_string_value(json_object_get(row, "last_error"))) > 0);
+    json_decref(d);
+    all = sink_messages(&sink);
+    {
+        size_t i;
+        json_t *m;
+        json_array_foreach(all, i, m)
+            assert_string_not_equal(json_string_value(json_object_get(m, "subject")), "Vaisselle");
+    }
+    json_decref(all);
+    srv.cfg.smtp_user[0] = '\0';
+    srv.cfg.smtp_password[0] = '\0';
+    sink_stop(&sink);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(targeting_and_preferences), cmocka_unit_test(email_to_smtp_server),
+        cmocka_unit_test(smtp_down_then_retried),    cmocka_unit_test(too_large_nothing_queued),
+        cmocka_unit_test(receipts_and_questions),    cmocka_unit_test(printed_spoken_and_callsheet),
+        cmocka_unit_test(worker_delivers),           cmocka_unit_test(credentials_need_tls),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
