@@ -14,7 +14,11 @@ int csv_cell(struct strbuf *b, const char *text)
 
     if (text == NULL)
         text = "";
-    quote = strpbrk(text, ";\"\r\n") != NULL;
+    /* Quoted too: ',' (a reader may take a first row with commas and no
+     * ';' for a comma-separated file) and a leading byte order mark (at the
+     * start of a file it would be read as the file's own). Found by
+     * tests/fuzz/fuzz_csv.c's round trip. */
+    quote = strpbrk(text, ";,\"\r\n") != NULL || strncmp(text, CSV_BOM, 3) == 0;
     if (quote)
         rc = strbuf_add(b, "\"", 1);
     /* A leading formula character would make the cell a formula. */
@@ -146,15 +150,28 @@ static int fail_at(size_t line, size_t *err_line, char *err, size_t errlen, cons
     return EP_EINVAL;
 }
 
-/* The separator: ';' unless the first line only has ','. */
+/*
+ * The separator: ';' unless the first row has ',' and no ';' between its
+ * cells. Separators inside quotes do not count, and a quoted field may span
+ * lines: a one-column file whose first cell holds "a, b" is still ours.
+ */
 static char detect_separator(const char *buf, size_t len)
 {
-    int comma = 0;
+    int comma = 0, quoted = 0;
 
-    for (size_t i = 0; i < len && buf[i] != '\n' && buf[i] != '\r'; i++) {
-        if (buf[i] == ';')
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (c == '"') {
+            quoted = !quoted; /* a doubled quote toggles twice: no change */
+            continue;
+        }
+        if (quoted)
+            continue;
+        if (c == '\n' || c == '\r')
+            break;
+        if (c == ';')
             return ';';
-        if (buf[i] == ',')
+        if (c == ',')
             comma = 1;
     }
     return comma ? ',' : ';';

@@ -194,7 +194,7 @@ static void crew_cannot_edit_the_plan(void **state)
                         "Action;Thème;",
                         3 + 13);
     assert_non_null(strstr(r.body, "Un repas végétarien par semaine;food;catering;;"));
-    assert_non_null(strstr(r.body, ";brouillon;sans_responsable"));
+    assert_non_null(strstr(r.body, ";brouillon;\"sans_responsable"));
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/plan.xlsx", NULL, &r);
     assert_int_equal(r.status, 200);
