@@ -77,14 +77,15 @@ int api_today_param(struct http_req *r, char *today);
 
 /* Directory (C3), library, plan exports, reassignment history, in api_plan.c
  * (docs/plan.md). */
-int api_directory_csv(struct http_req *r);     /* GET  .../directory.csv */
-int api_directory_import(struct http_req *r);  /* POST .../directory/import (CSV body) */
-int api_plan_library(struct http_req *r);      /* GET  /api/v1/plan/library */
-int api_plan_from_library(struct http_req *r); /* POST .../plan/from-library */
-int api_plan_csv(struct http_req *r);          /* GET  .../plan.csv?today= */
-int api_plan_xlsx(struct http_req *r);         /* GET  .../plan.xlsx?today= */
-int api_plan_pdf(struct http_req *r);          /* GET  .../plan.pdf?today= */
-int api_task_history(struct http_req *r);      /* GET  .../tasks/ID/history */
+int api_directory_csv(struct http_req *r);         /* GET  .../directory.csv */
+int api_directory_import(struct http_req *r);      /* POST .../directory/import (CSV body) */
+int api_plan_library(struct http_req *r);          /* GET  /api/v1/plan/library */
+int api_plan_from_library(struct http_req *r);     /* POST .../plan/from-library */
+int api_plan_csv(struct http_req *r);              /* GET  .../plan.csv?today= */
+int api_plan_xlsx(struct http_req *r);             /* GET  .../plan.xlsx?today= */
+int api_plan_pdf(struct http_req *r);              /* GET  .../plan.pdf?today= */
+int api_task_history(struct http_req *r);          /* GET  .../tasks/ID/history */
+int api_checkpoint_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
 
 /* The collection schedule and what is missing (C7), in api_collect.c. */
 int api_schedule_get(struct http_req *r);    /* GET    .../schedule */

@@ -14,8 +14,8 @@
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
-#include "sync.h"
 #include "outbox.h"
+#include "sync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +75,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/plan.xlsx", api_plan_xlsx},
     {"GET", "/api/v1/productions/*/plan.pdf", api_plan_pdf},
     {"GET", "/api/v1/productions/*/tasks/*/history", api_task_history},
+    {"GET", "/api/v1/productions/*/checkpoints/*/invitation.ics", api_checkpoint_invitation},
     /* Communications: targeting, channels, follow-up (docs/communications.md). */
     {"PUT", "/api/v1/productions/*/members/*/preferences", api_comms_prefs},
     {"GET", "/api/v1/productions/*/communications/*/preview", api_comms_preview},

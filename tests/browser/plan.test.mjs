@@ -192,6 +192,13 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await page.getByRole('button', { name: 'Planifier' }).click();
   const cp = page.locator('li').filter({ hasText: 'Point mi-tournage' });
   await cp.getByText('prévu le 2026-12-01').waitFor();
+  // Planned: a calendar invitation to download, built by the server once synced.
+  const icsHref = await cp.getByRole('link', { name: /Invitation d’agenda/ }).getAttribute('href');
+  await syncNow(page);
+  const ics = await office.call('GET', icsHref);
+  assert.equal(ics.status, 200, ics.text);
+  assert.match(ics.text, /SUMMARY:Point mi-tournage/);
+  assert.match(ics.text, /DTSTART;TZID=Europe\/Paris:20261201T090000/);
   await cp.getByLabel('Compte rendu', { exact: true }).fill('Tri en place ; relevés cantine à relancer.');
   await cp.getByRole('button', { name: /^Enregistrer le compte rendu/ }).click();
   await page.locator('li').filter({ hasText: 'Point mi-tournage' }).getByText(/tenu le/).waitFor();

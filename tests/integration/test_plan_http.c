@@ -304,6 +304,43 @@ static void task_reassignment_history(void **state)
     }
 }
 
+/* A planned checkpoint becomes a calendar invitation for the people it
+ * names that have an address (C6, with the communications' libical). */
+static void checkpoint_invitation(void **state)
+{
+    struct support_resp r;
+    struct db *db;
+    char err[128];
+    json_t *ack;
+    (void)state;
+    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    ack = support_office_op(db, "checkpoints", "cp-1", "put",
+                            "{\"title\":\"Point régie\",\"date\":\"2026-09-24\",\"time\":\"08:30\","
+                            "\"with\":[\"m-admin\",\"m-van\"]}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+    ack = support_office_op(db, "checkpoints", "cp-bad", "put", "{\"title\":\"Sans date\"}");
+    json_decref(ack);
+    db_close(db);
+    office_login();
+    office_req("GET", "/api/v1/productions/p1/checkpoints/cp-1/invitation.ics", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/calendar"));
+    assert_non_null(strstr(r.body, "BEGIN:VCALENDAR"));
+    assert_non_null(strstr(r.body, "SUMMARY:Point régie"));
+    assert_non_null(strstr(r.body, "DTSTART;TZID=Europe/Paris:20260924T083000"));
+    /* Aline has an address; Bruno has none and is left out, not invented. */
+    assert_non_null(strstr(r.body, "mailto:aline@test.fr"));
+    assert_null(strstr(r.body, "Bruno"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/checkpoints/cp-bad/invitation.ics", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "date");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/checkpoints/nope/invitation.ics", NULL, &r);
+    support_assert_error(&r, 404, "not_found");
+    support_resp_free(&r);
+}
+
 /* A directory op held for a clock far ahead is the office's to release,
  * though it waits in the company's space. */
 static void directory_quarantine_reaches_the_office(void **state)
@@ -353,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(crew_cannot_edit_the_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_import_export, setup, teardown),
         cmocka_unit_test_setup_teardown(task_reassignment_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkpoint_invitation, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_quarantine_reaches_the_office, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

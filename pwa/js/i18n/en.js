@@ -596,6 +596,7 @@ export default {
   'follow.cps.none': 'No checkpoint planned.',
   'follow.cp.planned': 'planned on {date}',
   'follow.cp.held': 'held on {date}',
+  'follow.cp.ics': 'Calendar invitation (.ics)',
   'follow.cp.notes': 'Minutes',
   'follow.cp.record': 'Record the minutes',
   'follow.cp.recorded': 'Minutes recorded.',

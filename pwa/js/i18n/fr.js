@@ -598,6 +598,7 @@ export default {
   'follow.cps.none': 'Aucun point d’étape prévu.',
   'follow.cp.planned': 'prévu le {date}',
   'follow.cp.held': 'tenu le {date}',
+  'follow.cp.ics': 'Invitation d’agenda (.ics)',
   'follow.cp.notes': 'Compte rendu',
   'follow.cp.record': 'Enregistrer le compte rendu',
   'follow.cp.recorded': 'Compte rendu enregistré.',

@@ -105,6 +105,9 @@ function checkpointCard(ctx, cp, editor) {
   return h('li', { class: 'card' },
     h('h3', { class: 'value' }, String(f.title || cp.id)),
     h('p', { class: 'meta' }, f.held_on ? t('follow.cp.held', { date: f.held_on }) : t('follow.cp.planned', { date: f.date || '—' })),
+    !f.held_on && f.date ? h('p', {}, h('a', { class: 'button secondary small', download: '',
+      href: `/api/v1/productions/${encodeURIComponent(ctx.client.identity.production_id || '')}/checkpoints/${encodeURIComponent(cp.id)}/invitation.ics`,
+      'aria-label': `${t('follow.cp.ics')} : ${f.title || cp.id}` }, t('follow.cp.ics'))) : null,
     editor ? [h('label', { for: notesId }, t('follow.cp.notes')), notes,
       h('button', { type: 'button', class: 'small', 'aria-label': `${t('follow.cp.record')} : ${f.title || cp.id}`, onclick: async () => {
         const today = new Date().toISOString().slice(0, 10);
