@@ -353,7 +353,7 @@ int api_checkpoint_invitation(struct http_req *r)
     e.summary = title != NULL ? title : "Point d'étape éco-responsable";
     e.description = json_string_value(json_object_get(cp, "notes"));
     e.starts_at = start;
-    e.duration_min = dur > 0 && dur <= 24 * 60 ? (int)dur : 60;
+    e.duration_min = dur > 0 && dur <= (json_int_t)24 * 60 ? (int)dur : 60;
     e.organizer.email = r->app->cfg->smtp_from;
     e.organizer.name = "Référent·e éco-responsable";
     e.attendees = att;
