@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tempDir, startServer, launch, ready, checkA11y, shot, officeSession, swReady, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
+  tempDir, startServer, launch, ready, checkA11y, shot, officeSession, swReady, syncNow, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -62,8 +62,15 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   await card.getByLabel('reproductible sur un prochain projet').check();
   await card.getByLabel('Ce qui a fait la différence').fill('Menu co-construit avec le traiteur <b>local</b>');
   await card.getByRole('button', { name: 'Enregistrer le bilan' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && window.ecoplateau.client.status.lastSync > 0, null, { timeout: 15000 });
-  const after = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/evaluation`)).json;
+  await page.getByText(/Bilan de « .* » enregistré/).waitFor();
+  await syncNow(page);
+  // Then wait until the server's evaluation shows the edit.
+  let after = null;
+  for (let i = 0; i < 60; i++) {
+    after = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/evaluation`)).json;
+    if (after.actions.find((a) => a.id === veggie.id)?.reproducible !== null) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   const judged = after.actions.find((a) => a.id === veggie.id);
   assert.equal(judged.reproducible, true);
   assert.equal(judged.success_factors, 'Menu co-construit avec le traiteur <b>local</b>');
