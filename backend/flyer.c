@@ -180,7 +180,7 @@ static void sheet_collect(struct sheet *s, const json_t *state, const json_t *pe
 
 static int esc(struct strbuf *b, const char *text)
 {
-    return mail_escape_html(b, text);
+    return strbuf_html(b, text);
 }
 
 static int sheet_html(const struct sheet *s, const char *title, const char *date, char **out,

@@ -26,34 +26,6 @@ int mail_address_ok(const char *addr)
     return at != NULL && at != addr && at[1] != '\0' && strchr(at + 1, '@') == NULL;
 }
 
-int mail_escape_html(struct strbuf *b, const char *text)
-{
-    int rc = EP_OK;
-
-    for (const char *c = text; rc == EP_OK && *c != '\0'; c++) {
-        switch (*c) {
-        case '&':
-            rc = strbuf_str(b, "&amp;");
-            break;
-        case '<':
-            rc = strbuf_str(b, "&lt;");
-            break;
-        case '>':
-            rc = strbuf_str(b, "&gt;");
-            break;
-        case '"':
-            rc = strbuf_str(b, "&quot;");
-            break;
-        case '\'':
-            rc = strbuf_str(b, "&#39;");
-            break;
-        default:
-            rc = strbuf_add(b, c, 1);
-        }
-    }
-    return rc;
-}
-
 /* Appends data as base64 in lines of 76 characters, each ended by CRLF. */
 static int add_base64(struct strbuf *b, const char *data, size_t len)
 {

@@ -6,7 +6,7 @@
  * multipart/mixed whose first part is multipart/alternative (a real text
  * part, then the HTML part), then the attachments, every body base64. The
  * outbox stores these exact bytes, so what is retried is what was queued.
- * The HTML part is built by the caller from escaped text (mail_escape_html):
+ * The HTML part is built by the caller from escaped text (strbuf_html):
  * user text never becomes markup.
  *
  * mail_send() hands one message to one recipient. Thread-safe: each call
@@ -45,9 +45,6 @@ struct mail_msg {
  * would exceed max bytes: attachments too large) or EP_ENOMEM.
  */
 int mail_build(const struct mail_msg *m, size_t max, char **out, size_t *len);
-
-/* Appends text with &, <, >, " and ' escaped. Returns 0 or a strbuf code. */
-int mail_escape_html(struct strbuf *b, const char *text);
 
 /* Whether addr looks deliverable: one '@', no spaces, controls or <>. */
 int mail_address_ok(const char *addr);

@@ -55,7 +55,7 @@ static int html_paragraphs(struct strbuf *b, const char *text)
             nl = strchr(line, '\n');
             if (nl != NULL)
                 *nl++ = '\0';
-            rc = mail_escape_html(b, line);
+            rc = strbuf_html(b, line);
             if (rc == EP_OK && nl != NULL)
                 rc = strbuf_str(b, "<br>");
         }
@@ -126,14 +126,14 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
         rc = strbuf_str(&h, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">"
                             "<title>");
     if (rc == EP_OK)
-        rc = mail_escape_html(&h, title);
+        rc = strbuf_html(&h, title);
     if (rc == EP_OK)
         rc = strbuf_printf(&h,
                            "</title></head>\n<body style=\"font-family:sans-serif;font-size:%s;"
                            "line-height:1.5;color:#111;background:#fff;max-width:40em\">\n<h1>",
                            large ? "1.6em" : "1em");
     if (rc == EP_OK)
-        rc = mail_escape_html(&h, title);
+        rc = strbuf_html(&h, title);
     if (rc == EP_OK)
         rc = strbuf_str(&h, "</h1>\n");
     if (rc == EP_OK && want_falc) {
@@ -153,7 +153,7 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     if (rc == EP_OK && where != NULL) {
         rc = strbuf_str(&h, "<p><strong>Où :</strong> ");
         if (rc == EP_OK)
-            rc = mail_escape_html(&h, where);
+            rc = strbuf_html(&h, where);
         if (rc == EP_OK)
             rc = strbuf_str(&h, "</p>\n");
     }

@@ -339,40 +339,12 @@ int promo_markdown(const json_t *kit, char **out, size_t *len)
     return rc;
 }
 
-/* HTML text: every user string escaped, so it is shown, never run. */
-static int esc(struct strbuf *b, const char *s)
-{
-    int rc = EP_OK;
-    for (; rc == EP_OK && *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            rc = strbuf_str(b, "&amp;");
-            break;
-        case '<':
-            rc = strbuf_str(b, "&lt;");
-            break;
-        case '>':
-            rc = strbuf_str(b, "&gt;");
-            break;
-        case '"':
-            rc = strbuf_str(b, "&quot;");
-            break;
-        case '\'':
-            rc = strbuf_str(b, "&#39;");
-            break;
-        default:
-            rc = strbuf_add(b, s, 1);
-        }
-    }
-    return rc;
-}
-
 /* Appends pre (trusted markup), then s escaped, then post (trusted). */
 static int tag(struct strbuf *b, const char *pre, const char *s, const char *post)
 {
     int rc = strbuf_str(b, pre);
     if (rc == EP_OK)
-        rc = esc(b, s);
+        rc = strbuf_html(b, s);
     if (rc == EP_OK)
         rc = strbuf_str(b, post);
     return rc;

@@ -101,3 +101,31 @@ void strbuf_release(struct strbuf *b)
     b->len = 0;
     b->cap = 0;
 }
+
+int strbuf_html(struct strbuf *b, const char *text)
+{
+    int rc = EP_OK;
+
+    for (const char *c = text; rc == EP_OK && *c != '\0'; c++) {
+        switch (*c) {
+        case '&':
+            rc = strbuf_str(b, "&amp;");
+            break;
+        case '<':
+            rc = strbuf_str(b, "&lt;");
+            break;
+        case '>':
+            rc = strbuf_str(b, "&gt;");
+            break;
+        case '"':
+            rc = strbuf_str(b, "&quot;");
+            break;
+        case '\'':
+            rc = strbuf_str(b, "&#39;");
+            break;
+        default:
+            rc = strbuf_add(b, c, 1);
+        }
+    }
+    return rc;
+}

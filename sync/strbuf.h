@@ -24,6 +24,10 @@ int strbuf_add(struct strbuf *b, const char *s, size_t n);
 /* Appends a NUL-terminated string. */
 int strbuf_str(struct strbuf *b, const char *s);
 
+/* Appends text escaped for HTML (& < > " '), so user text is shown, never
+ * run or read as markup. Same results as strbuf_add. */
+int strbuf_html(struct strbuf *b, const char *text);
+
 /* Appends printf-formatted text. */
 int strbuf_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
