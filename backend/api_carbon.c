@@ -316,22 +316,30 @@ int api_kit(struct http_req *r)
     /* mg_get_var: -1 absent (and the buffer emptied), -2 too long for it. */
     if (mg_get_var(q, strlen(q), "format", format, sizeof(format)) == -1)
         snprintf(format, sizeof(format), "json");
-    if (strcmp(format, "json") != 0 && strcmp(format, "md") != 0 && strcmp(format, "html") != 0)
-        return http_error(r, 400, "invalid_request", "format", "format must be json, md or html");
+    if (strcmp(format, "json") != 0 && strcmp(format, "md") != 0 && strcmp(format, "html") != 0 &&
+        strcmp(format, "pdf") != 0)
+        return http_error(r, 400, "invalid_request", "format",
+                          "format must be json, md, html or pdf");
     rc = promo_kit(r->db, prod, today, audience, &kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot build the kit");
     if (strcmp(format, "json") == 0)
         return http_json_new(r, 200, kit);
-    rc =
-        strcmp(format, "md") == 0 ? promo_markdown(kit, &text, &len) : promo_html(kit, &text, &len);
+    if (strcmp(format, "md") == 0)
+        rc = promo_markdown(kit, &text, &len);
+    else if (strcmp(format, "pdf") == 0)
+        rc = export_kit_pdf(kit, &text, &len);
+    else
+        rc = promo_html(kit, &text, &len);
     json_decref(kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the kit");
     snprintf(name, sizeof(name), "kit-%s-%s.%s", who, prod, format);
-    status = http_download(
-        r, strcmp(format, "md") == 0 ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8",
-        name, text, len);
+    status = http_download(r,
+                           strcmp(format, "md") == 0    ? "text/markdown; charset=utf-8"
+                           : strcmp(format, "pdf") == 0 ? "application/pdf"
+                                                        : "text/html; charset=utf-8",
+                           name, text, len);
     free(text);
     return status;
 }

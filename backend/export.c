@@ -747,3 +747,81 @@ int export_plan_pdf(const json_t *progress, const char *title, char **out, size_
     pdf_free(p);
     return rc;
 }
+
+/* ---- communication kit (C10) ----------------------------------------------- */
+
+int export_kit_pdf(const json_t *kit, char **out, size_t *len)
+{
+    static const char *const head[] = {"Indicateur", "Valeur", "Précision"};
+    static const char *const parts[][2] = {{"objective", "Objectif"},
+                                           {"means", "Moyens"},
+                                           {"result", "Résultat"},
+                                           {"success_factors", "Ce qui a fait la différence"},
+                                           {"lessons", "À savoir"}};
+    const json_t *figs = json_object_get(kit, "figures");
+    size_t nf = json_array_size(figs), i;
+    char title[512], (*vals)[64] = NULL, line[2300];
+    const char **cells = NULL;
+    const json_t *x;
+    struct pdf *p;
+    int rc = EP_ENOMEM;
+
+    snprintf(title, sizeof(title), "%s — %s", str(kit, "title"), str(kit, "production"));
+    p = pdf_new(title, "fr-FR", "Kit de communication (compétence C10)");
+    cells = calloc(nf * 3 + 1, sizeof(*cells));
+    vals = calloc(nf + 1, sizeof(*vals));
+    if (p == NULL || cells == NULL || vals == NULL)
+        goto out;
+    rc = pdf_heading(p, 1, title);
+    if (rc == EP_OK)
+        rc = pdf_paragraph(p, str(kit, "intro"));
+    json_array_foreach(figs, i, x)
+    {
+        json_t *v = json_object_get(x, "value");
+        if (json_is_integer(v))
+            snprintf(vals[i], sizeof(vals[i]), "%lld %s", (long long)json_integer_value(v),
+                     str(x, "unit"));
+        else if (json_is_number(v))
+            snprintf(vals[i], sizeof(vals[i]), "%.1f %s", json_number_value(v), str(x, "unit"));
+        else
+            snprintf(vals[i], sizeof(vals[i]), "donnée manquante");
+        cells[i * 3] = str(x, "label");
+        cells[i * 3 + 1] = vals[i];
+        cells[i * 3 + 2] = str(x, "note");
+    }
+    if (rc == EP_OK && nf > 0)
+        rc = pdf_heading(p, 2, "Chiffres clés");
+    if (rc == EP_OK && nf > 0)
+        rc = pdf_table(p, head, 3, cells, nf);
+    json_array_foreach(json_object_get(kit, "practices"), i, x)
+    {
+        if (rc == EP_OK && i == 0)
+            rc = pdf_heading(p, 2, "Fiches pratiques");
+        if (rc == EP_OK) {
+            snprintf(line, sizeof(line), "• %s", str(x, "title"));
+            rc = pdf_paragraph(p, line);
+        }
+        for (size_t k = 0; rc == EP_OK && k < sizeof(parts) / sizeof(parts[0]); k++) {
+            if (str(x, parts[k][0])[0] == '\0')
+                continue;
+            snprintf(line, sizeof(line), "%s : %s", parts[k][1], str(x, parts[k][0]));
+            rc = pdf_note(p, line);
+        }
+    }
+    json_array_foreach(json_object_get(kit, "tips"), i, x)
+    {
+        if (rc == EP_OK && i == 0)
+            rc = pdf_heading(p, 2, "Conseils");
+        if (rc == EP_OK) {
+            snprintf(line, sizeof(line), "• %s", json_string_value(x));
+            rc = pdf_paragraph(p, line);
+        }
+    }
+    if (rc == EP_OK)
+        rc = pdf_finish(p, out, len);
+out:
+    free(cells);
+    free(vals);
+    pdf_free(p);
+    return rc;
+}

@@ -50,4 +50,11 @@ int export_plan_xlsx(const json_t *progress, const char *title, const char *tmpd
                      size_t *len);
 int export_plan_pdf(const json_t *progress, const char *title, char **out, size_t *len);
 
+/*
+ * A communication kit (C10): promo_kit()'s object (borrowed) as a tagged PDF
+ * (title, language, headings, the key figures as a table, missing figures
+ * written as missing, practice sheets, tips). Returns 0, EP_EIO or EP_ENOMEM.
+ */
+int export_kit_pdf(const json_t *kit, char **out, size_t *len);
+
 #endif

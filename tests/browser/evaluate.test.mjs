@@ -90,6 +90,10 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   // The downloads: Markdown for a blog, a standalone accessible HTML page.
   const md = await page.getByRole('link', { name: 'Télécharger en Markdown' }).getAttribute('href');
   const html = await page.getByRole('link', { name: 'Télécharger la page HTML' }).getAttribute('href');
+  const pdf = await page.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href');
+  const pdfRes = await fetch(server.url + pdf, { headers: { Cookie: office.cookie, 'X-EP-Production': PRODUCTION } });
+  assert.equal(pdfRes.status, 200);
+  assert.equal(Buffer.from(await pdfRes.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
   const mdText = (await office.call('GET', md)).text;
   assert.match(mdText, /^# Résultats de la démarche éco-responsable/);
   assert.ok(mdText.includes(`### ${veggie.title}`));

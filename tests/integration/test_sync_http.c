@@ -577,6 +577,45 @@ static void plan_endpoints(void **state)
     assert_non_null(strstr(r.headers, "text/markdown"));
     assert_true(strncmp(r.body, "# ", 2) == 0);
     support_resp_free(&r);
+    /* The kit as a tagged PDF in French, its figures readable as text. */
+    office_req("GET", "/api/v1/productions/p1/kit?audience=diffuseur&format=pdf", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "application/pdf"));
+    {
+        char cmd[1200], buf[8192] = "";
+        const char *path = write_tmp("kit.pdf", "");
+        FILE *f = fopen(path, "wb");
+        size_t n;
+        assert_non_null(f);
+        fwrite(r.body, 1, r.len, f);
+        fclose(f);
+        snprintf(cmd, sizeof(cmd), "pdftotext %s - && pdfinfo %s && qpdf --check %s", path, path,
+                 path);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        buf[n] = '\0';
+        assert_int_equal(pclose(f), 0);
+        assert_non_null(strstr(buf, "Bilan de la démarche éco-responsable"));
+        assert_non_null(strstr(buf, "Chiffres clés"));
+        {
+            const char *tg = strstr(buf, "Tagged:");
+            assert_non_null(tg);
+            tg += strlen("Tagged:");
+            while (*tg == ' ')
+                tg++;
+            assert_true(strncmp(tg, "yes", 3) == 0);
+        }
+        {
+            const char *ti = strstr(buf, "Title:");
+            assert_non_null(ti);
+            ti += strlen("Title:");
+            while (*ti == ' ')
+                ti++;
+            assert_true(strncmp(ti, "Bilan de la démarche", strlen("Bilan de la démarche")) == 0);
+        }
+    }
+    support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/kit?audience=everyone", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "audience");
     support_resp_free(&r);

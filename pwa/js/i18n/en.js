@@ -787,6 +787,7 @@ export default {
   'eval.kit.audience': 'Audience',
   'eval.kit.md': 'Download as Markdown',
   'eval.kit.html': 'Download the HTML page',
+  'eval.kit.pdf': 'Download as PDF',
   'eval.kit.figures': 'Key figures',
   'eval.kit.label': 'Indicator',
   'eval.kit.value': 'Value',

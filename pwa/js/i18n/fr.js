@@ -789,6 +789,7 @@ export default {
   'eval.kit.audience': 'Public',
   'eval.kit.md': 'Télécharger en Markdown',
   'eval.kit.html': 'Télécharger la page HTML',
+  'eval.kit.pdf': 'Télécharger en PDF',
   'eval.kit.figures': 'Chiffres clés',
   'eval.kit.label': 'Indicateur',
   'eval.kit.value': 'Valeur',

@@ -96,7 +96,8 @@ function kitSection(ctx) {
     const base = `${prodPath(id)}/kit?audience=${a}`;
     links.replaceChildren(
       h('a', { class: 'button secondary small', href: `${base}&format=md`, download: '' }, t('eval.kit.md')),
-      h('a', { class: 'button secondary small', href: `${base}&format=html`, download: '' }, t('eval.kit.html')));
+      h('a', { class: 'button secondary small', href: `${base}&format=html`, download: '' }, t('eval.kit.html')),
+      h('a', { class: 'button secondary small', href: `${base}&format=pdf`, download: '' }, t('eval.kit.pdf')));
     const { data, stale } = await load(ctx, `${prodPath(id)}/kit?audience=${a}`, 'kit-' + a);
     out.replaceChildren(data ? kitPreview(data) : h('p', {}, t('eval.offline')), stale && data ? h('p', { class: 'meta' }, t('eval.stale')) : '');
   };
