@@ -41,41 +41,19 @@
 extern char **environ;
 
 static struct support_server srv;
-static char cookie[256], csrf[64], account_id[80];
+static struct support_office office;
 static struct support_phone van;
 static uint64_t office_hlc;
 
 static void office_login(void)
 {
-    char url[256];
-    struct support_resp r;
-    json_t *j;
-    const char *c, *end;
-
-    snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
-    support_http("POST", url, NULL,
-                 "{\"email\":\"aline@test.fr\",\"password\":\"" SEED_DEMO_PASSWORD "\"}", -1, &r);
-    if (r.status != 200)
-        fail_msg("login: %ld %s", r.status, r.body);
-    c = strstr(r.headers, "ep_session=");
-    assert_non_null(c);
-    end = strpbrk(c, ";\r\n");
-    snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)(end - c), c);
-    j = support_resp_json(&r);
-    snprintf(csrf, sizeof(csrf), "X-EP-CSRF: %s", json_string_value(json_object_get(j, "csrf")));
-    snprintf(account_id, sizeof(account_id), "%s",
-             json_string_value(json_object_get(json_object_get(j, "account"), "id")));
-    json_decref(j);
-    support_resp_free(&r);
+    support_office_login(&office, srv.base, "aline@test.fr");
 }
 
 static void office_req(const char *method, const char *path, const char *body,
                        struct support_resp *out)
 {
-    char url[256];
-    const char *headers[] = {cookie, csrf, "X-EP-Production: p1", NULL};
-    snprintf(url, sizeof(url), "%s%s", srv.base, path);
-    support_http(method, url, headers, body, -1, out);
+    support_office_req(&office, method, path, body, out);
 }
 
 /* Sets one field of communication id as the office. */
@@ -107,7 +85,7 @@ static json_t *push_fact(struct support_phone *ph, const char *col, const char *
     sync_hlc_format(*clock, hlc);
     snprintf(dev, sizeof(dev), "%s", ph != NULL ? ph->id : "");
     if (ph == NULL)
-        snprintf(dev, sizeof(dev), "office-%s", account_id);
+        snprintf(dev, sizeof(dev), "office-%s", office.account_id);
     assert_true(asprintf(&body,
                          "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
                          "\"%s\",\"id\":\"%s\",\"kind\":\"add\",\"hlc\":\"%s\",\"dev\":\"%s\","
@@ -116,7 +94,7 @@ static json_t *push_fact(struct support_phone *ph, const char *col, const char *
     if (ph != NULL) {
         support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
     } else {
-        const char *headers[] = {cookie, csrf, "X-EP-Production: p1", NULL};
+        const char *headers[] = {office.cookie, office.csrf, "X-EP-Production: p1", NULL};
         snprintf(url, sizeof(url), "%s/api/v1/sync/push", srv.base);
         support_http("POST", url, headers, body, -1, &r);
     }

@@ -25,7 +25,7 @@
 #include <string.h>
 
 static struct support_server srv;
-static char cookie[256], csrf[64];
+static struct support_office office;
 
 static struct support_phone van, cook;
 
@@ -63,33 +63,13 @@ static void phone_req(struct support_phone *ph, const char *method, const char *
 
 static void office_login(void)
 {
-    char url[256];
-    struct support_resp r;
-    json_t *j;
-    const char *c, *end;
-
-    snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
-    support_http("POST", url, NULL,
-                 "{\"email\":\"aline@test.fr\",\"password\":\"" SEED_DEMO_PASSWORD "\"}", -1, &r);
-    if (r.status != 200)
-        fail_msg("login: %ld %s", r.status, r.body);
-    c = strstr(r.headers, "ep_session=");
-    assert_non_null(c);
-    end = strpbrk(c, ";\r\n");
-    snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)(end - c), c);
-    j = support_resp_json(&r);
-    snprintf(csrf, sizeof(csrf), "X-EP-CSRF: %s", json_string_value(json_object_get(j, "csrf")));
-    json_decref(j);
-    support_resp_free(&r);
+    support_office_login(&office, srv.base, "aline@test.fr");
 }
 
 static void office_req(const char *method, const char *path, const char *body,
                        struct support_resp *out)
 {
-    char url[256];
-    const char *headers[] = {cookie, csrf, "X-EP-Production: p1", NULL};
-    snprintf(url, sizeof(url), "%s%s", srv.base, path);
-    support_http(method, url, headers, body, -1, out);
+    support_office_req(&office, method, path, body, out);
 }
 
 /* One op of phone ph as JSON text; hlc_ms 0 means "now". */

@@ -14,6 +14,7 @@
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
+#include "seed.h"
 #include "sync.h"
 
 #include <curl/curl.h>
@@ -425,4 +426,41 @@ int support_stop_server(pid_t pid, int sig)
     kill(pid, sig);
     waitpid(pid, &status, 0);
     return status;
+}
+
+void support_office_login(struct support_office *o, const char *base, const char *email)
+{
+    char url[256], body[256];
+    struct support_resp r;
+    json_t *j;
+    const char *c, *end;
+
+    memset(o, 0, sizeof(*o));
+    snprintf(o->base, sizeof(o->base), "%s", base);
+    snprintf(url, sizeof(url), "%s/api/v1/auth/login", base);
+    snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"" SEED_DEMO_PASSWORD "\"}",
+             email);
+    support_http("POST", url, NULL, body, -1, &r);
+    if (r.status != 200)
+        fail_msg("login: %ld %s", r.status, r.body);
+    c = strstr(r.headers, "ep_session=");
+    assert_non_null(c);
+    end = strpbrk(c, ";\r\n");
+    snprintf(o->cookie, sizeof(o->cookie), "Cookie: %.*s", (int)(end - c), c);
+    j = support_resp_json(&r);
+    snprintf(o->csrf, sizeof(o->csrf), "X-EP-CSRF: %s",
+             json_string_value(json_object_get(j, "csrf")));
+    snprintf(o->account_id, sizeof(o->account_id), "%s",
+             json_string_value(json_object_get(json_object_get(j, "account"), "id")));
+    json_decref(j);
+    support_resp_free(&r);
+}
+
+void support_office_req(const struct support_office *o, const char *method, const char *path,
+                        const char *body, struct support_resp *out)
+{
+    char url[512];
+    const char *headers[] = {o->cookie, o->csrf, "X-EP-Production: p1", NULL};
+    snprintf(url, sizeof(url), "%s%s", o->base, path);
+    support_http(method, url, headers, body, -1, out);
 }

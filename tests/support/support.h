@@ -60,6 +60,22 @@ void support_resp_free(struct support_resp *r);
 int support_http_try(const char *method, const char *url, const char *const *extra_headers,
                      const char *body, long body_len, struct support_resp *out);
 
+/* An office browser's session: what login returned, as request headers. */
+struct support_office {
+    char base[64];       /* "http://127.0.0.1:PORT" */
+    char cookie[256];    /* "Cookie: ep_session=..." */
+    char csrf[96];       /* "X-EP-CSRF: ..." */
+    char account_id[80]; /* the account's id */
+};
+
+/* Logs email in with the demo password (support_seed_people's accounts);
+ * fails the test unless the server answers 200. */
+void support_office_login(struct support_office *o, const char *base, const char *email);
+
+/* A request of that session acting on production p1. */
+void support_office_req(const struct support_office *o, const char *method, const char *path,
+                        const char *body, struct support_resp *out);
+
 /* A paired demo phone: its key is auth_demo_device_seed(id)'s. */
 struct support_phone {
     char id[64];
