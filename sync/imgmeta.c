@@ -182,7 +182,7 @@ static int walk_webp(const unsigned char *b, size_t len, struct sink *s)
 {
     size_t pos = 12, end, vp8x_at = 0;
     uint32_t riff;
-    int chunks = 0;
+    int chunks = 0, kept = 0;
 
     if (len < 12 || memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WEBP", 4) != 0)
         return EP_EINVAL;
@@ -209,11 +209,12 @@ static int walk_webp(const unsigned char *b, size_t len, struct sink *s)
                 vp8x_at = s->len;
             }
             put(s, b + pos, padded + 8);
+            kept++;
         }
         chunks++;
         pos += padded + 8;
     }
-    if (chunks == 0)
+    if (kept == 0) /* metadata and no image: nothing left to show */
         return EP_EINVAL;
     if (s->buf != NULL) {
         /* The flags must not announce chunks that are gone. */

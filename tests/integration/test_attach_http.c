@@ -1,6 +1,6 @@
 #define _GNU_SOURCE /* asprintf() */
 /*
- * test_attach.c - photo attachments over real HTTP on loopback: a phone
+ * test_attach_http.c - photo attachments over real HTTP on loopback: a phone
  * pushes the "attachments" fact, then uploads a real JPEG carrying GPS Exif
  * in signed chunks, is cut off, asks where it stands, resumes and completes;
  * the office downloads it without its position. Every refusal (wrong offset,
