@@ -160,20 +160,20 @@ export class Uploader extends EventTarget {
   async #run() {
     const box = new Map((await store.outbox()).map((x) => [x.op, x]));
     const quarantined = (await store.getMeta('quarantined')) || {};
+    // First what the outbox says, for every photo (no network needed), so
+    // a refusal shows even when the uploads below stop on a lost connection.
+    const ready = [];
     for (const p of await store.allPhotos()) {
       if (p.state === 'sent' || p.state === 'refused') continue;
       const item = box.get(p.op);
       if (item?.status === 'rejected') {
         // The server refused the fact itself (e.g. attachment_too_large).
         await this.#set(p.id, { state: 'refused', code: item.code || '', reason: item.reason || '', by: 'push' });
-        continue;
-      }
-      if (item || !p.op || quarantined[p.op] !== undefined) {
-        await this.#set(p.id, { state: 'waiting' });
-        continue;
-      }
-      if ((await this.#one(p)) === 'offline') break;
+      } else if (item || !p.op || quarantined[p.op] !== undefined) {
+        if (p.state !== 'waiting') await this.#set(p.id, { state: 'waiting' });
+      } else ready.push(p);
     }
+    for (const p of ready) if ((await this.#one(p)) === 'offline') break;
   }
 
   async #one(p) {

@@ -13,18 +13,27 @@ import { TARGETS, PhotoError, Uploader, processImage, attach, remove, serverImag
 
 const cache = new Map(); // id -> the photo's IndexedDB record
 const thumbUrls = new Map(); // id -> object URL of its thumbnail
+let client = null;
+
+// Offline as the phone knows it: no network, or the last sync found no server.
+const netDown = () => !navigator.onLine || client?.status.error === 'unreachable';
+
+function refreshStates() {
+  for (const el of document.querySelectorAll('[data-photo-state]')) el.textContent = stateText(cache.get(el.dataset.photoState));
+}
 
 // Loads the phone's photos and starts the uploader: after every sync that
 // went through, when the connection comes back, and once now.
 export async function install(ctx) {
   for (const p of await store.allPhotos().catch(() => [])) cache.set(p.id, p);
+  client = ctx.client;
   const up = new Uploader(ctx.client);
   ctx.uploader = up;
   up.addEventListener('photo', (e) => {
     const rec = e.detail;
     const before = cache.get(rec.id);
     cache.set(rec.id, rec);
-    for (const el of document.querySelectorAll(`[data-photo-state="${CSS.escape(rec.id)}"]`)) el.textContent = stateText(rec);
+    refreshStates();
     if (before?.state !== rec.state && (rec.state === 'sent' || rec.state === 'refused')) {
       announce(rec.state === 'sent' ? t('photo.announce.sent', { caption: rec.caption }) : t('photo.announce.refused', { caption: rec.caption, reason: reasonText(rec) }));
       const [path] = location.hash.replace(/^#\/?/, '').split('?');
@@ -33,6 +42,7 @@ export async function install(ctx) {
     }
   });
   ctx.client.addEventListener('synced', () => up.kick());
+  ctx.client.addEventListener('status', refreshStates); // offline or back
   addEventListener('online', () => up.kick());
   up.kick();
 }
@@ -54,10 +64,10 @@ function stateText(rec) {
   if (!rec) return t('photo.state.sent');
   const pct = rec.size ? Math.floor((100 * (rec.received || 0)) / rec.size) : 0;
   switch (rec.state) {
-    case 'sending': return rec.offline ? t('photo.state.paused', { pct }) : t('photo.state.sending', { pct });
+    case 'sending': return rec.offline || netDown() ? t('photo.state.paused', { pct }) : t('photo.state.sending', { pct });
     case 'sent': return t('photo.state.sent');
     case 'refused': return t('photo.state.refused', { reason: reasonText(rec) });
-    default: return navigator.onLine && !rec.offline ? t('photo.state.waiting') : t('photo.state.offline');
+    default: return netDown() ? t('photo.state.offline') : t('photo.state.waiting');
   }
 }
 
@@ -246,6 +256,14 @@ export async function officeList(ctx) {
   }
 }
 
+// The place of a photo whose author kept it: the list leaves positions out,
+// the synced fact has them.
+function place(ctx, p) {
+  const f = ctx.client.replica.fact('attachments', p.id)?.fields || p;
+  if (f.keep_location !== true || typeof f.lat !== 'number' || typeof f.lon !== 'number') return null;
+  return h('span', { class: 'meta' }, ' ', t('photo.office.place', { lat: f.lat, lon: f.lon }));
+}
+
 // The photos of an action and of its tasks, with captions as alt text and
 // refusals said in words.
 export function gallery(ctx, photosList, actionId) {
@@ -272,7 +290,7 @@ export function gallery(ctx, photosList, actionId) {
       return h('li', { class: 'photo' }, h('figure', {}, body,
         h('figcaption', {}, status === 'complete' ? h('span', { 'aria-hidden': 'true' }, p.caption || '') : h('span', {}, alt),
           via ? h('span', { class: 'meta' }, ' ', via) : null,
-          typeof p.lat === 'number' && typeof p.lon === 'number' ? h('span', { class: 'meta' }, ' ', t('photo.office.place', { lat: p.lat, lon: p.lon })) : null)));
+          place(ctx, p))));
     })));
 }
 
