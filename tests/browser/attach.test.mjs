@@ -302,6 +302,38 @@ test('after a reload the upload resumes at the server offset; the stored photo h
   await shot(page, 'photo-05-sent');
 });
 
+let refusedId = '';
+
+test('an upload the server refuses (bytes that are not an image) shows its reason, retry and remove', async () => {
+  // A phone whose encoder produced garbage: the app's own attach() with
+  // bytes the server's sniffing refuses (415) once they are all there.
+  refusedId = await page.evaluate(async () => {
+    const { attach } = await import('/js/attach.js');
+    const bytes = new TextEncoder().encode('%PDF-1.7 devis du loueur, pas une image. '.repeat(30));
+    const sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    const rec = await attach(window.ecoplateau.client, { targetCol: 'actions', targetId: 'act-tri', caption: 'Devis scanné', keepLocation: false,
+      photo: { blob: new Blob([bytes], { type: 'image/jpeg' }), thumb: null, size: bytes.length, sha256: sha } });
+    await window.ecoplateau.client.sync('test');
+    return rec.id;
+  });
+  await until(async () => (await photo(refusedId)).state === 'refused', 'the refusal at upload');
+  const rec = await photo(refusedId);
+  assert.equal(rec.code, 'unsupported_media_type');
+  assert.match(rec.reason, /not a JPEG, PNG or WebP/);
+  await page.goto(server.url + '/#/photos');
+  const card = page.getByTestId('photo').filter({ hasText: 'Devis scanné' });
+  await card.getByText(/Photo refusée : le serveur ne reconnaît pas une image JPEG, PNG ou WebP \(the file is not/).waitFor();
+  // "Réessayer" asks the server again: still refused, with the same reason.
+  await card.getByRole('button', { name: 'Réessayer : Devis scanné' }).click();
+  await until(async () => {
+    const p = await photo(refusedId);
+    return p.state === 'refused' && p.code === 'unsupported_media_type';
+  }, 'refused again after retry');
+  await card.getByText(/Photo refusée/).waitFor();
+  await checkA11y(page, 'my photos: refused at upload');
+  await shot(page, 'photo-06-refused-upload');
+});
+
 test('the office sees the photo with its caption on the action', async () => {
   const octx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', locale: 'fr-FR' });
   const op = await octx.newPage();
@@ -318,13 +350,39 @@ test('the office sees the photo with its caption on the action', async () => {
     const card = op.locator('li.card').filter({ hasText: 'Tri en cinq flux' }).first();
     const img = card.getByRole('img', { name: 'Bacs de tri étiquetés au barnum' });
     await img.waitFor({ timeout: 15000 });
-    // The image really loads (the office session's cookie reaches the API).
-    await img.scrollIntoViewIfNeeded(); // loading="lazy"
-    await op.waitForFunction((el) => el.complete && el.naturalWidth === 640, await img.elementHandle());
+    // The image really loads (loading="lazy": scrolled to; the screen may
+    // be drawn again by a sync meanwhile).
+    await until(async () => {
+      try {
+        await img.scrollIntoViewIfNeeded({ timeout: 2000 });
+        return await img.evaluate((el) => el.complete && el.naturalWidth === 640, null, { timeout: 2000 });
+      } catch {
+        return false;
+      }
+    }, 'the office image loaded');
     assert.match(await card.textContent(), /Lieu : 47\.1021, 6\.0489/);
+    // The refused upload is said, with the server's reason.
+    assert.match(await card.textContent(), /Photo refusée : the file is not a JPEG, PNG or WebP image/);
     await checkA11y(op, `office ${route} with photos`);
-    await shot(op, `photo-06-office-${route}`);
+    await shot(op, `photo-07-office-${route}`);
   }
   await octx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('removing a photo voids it for everyone', async () => {
+  await page.goto(server.url + '/#/photos');
+  const card = page.getByTestId('photo').filter({ hasText: 'Devis scanné' });
+  await card.getByRole('button', { name: 'Retirer la photo : Devis scanné' }).click();
+  await page.getByRole('dialog').waitFor();
+  await checkA11y(page, 'remove dialog');
+  await page.getByRole('dialog').getByRole('button', { name: 'Retirer la photo' }).click();
+  await card.waitFor({ state: 'detached' });
+  assert.equal(await photo(refusedId), undefined, 'the local copy is gone');
+  await page.evaluate(() => window.ecoplateau.client.sync('test'));
+  await until(async () => {
+    const list = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments?target_col=actions&target_id=act-tri`)).json.attachments;
+    return !list.some((a) => a.id === refusedId) && list.some((a) => a.id === second.id);
+  }, 'the server list without the removed photo');
   assert.deepEqual(errors, []);
 });
