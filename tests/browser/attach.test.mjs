@@ -255,7 +255,9 @@ test('online: the upload is cut after one chunk, the big photo is refused, the r
   // Both readings reached the server, the big photo's refusal did not stop them.
   const ops = await pullAll(office);
   for (const r of [readingId, bigReadingId]) assert.ok(ops.some((o) => o.col === 'readings' && o.id === r), `reading ${r} synced`);
-  await page.goto(server.url + '/#/photos');
+  // "Mes saisies" (where the status line sends refusals) leads to them.
+  await page.goto(server.url + '/#/entrees');
+  await page.getByRole('link', { name: 'Photos refusées par le serveur : 1 (voir Mes photos)' }).click();
   await page.getByRole('heading', { name: 'Mes photos' }).waitFor();
   const bigCard = page.getByTestId('photo').filter({ hasText: 'Plein du van 1' });
   await bigCard.getByText(/Photo refusée : trop lourde pour le serveur/).waitFor({ timeout: 15000 });

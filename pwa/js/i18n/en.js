@@ -950,4 +950,5 @@ export default {
   'photo.office.receiving': 'Photo being uploaded ({pct} %)',
   'photo.office.offline': 'Image visible once online',
   'photo.office.place': 'Location: {lat}, {lon}',
+  'photo.refused.see': 'Photos refused by the server: {n} (see My photos)',
 };

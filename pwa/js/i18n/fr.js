@@ -952,4 +952,5 @@ export default {
   'photo.office.receiving': 'Photo en cours d’envoi ({pct} %)',
   'photo.office.offline': 'Image visible une fois en ligne',
   'photo.office.place': 'Lieu : {lat}, {lon}',
+  'photo.refused.see': 'Photos refusées par le serveur : {n} (voir Mes photos)',
 };

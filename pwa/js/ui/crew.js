@@ -290,12 +290,15 @@ export function entries(ctx) {
   const facts = ctx.client.replica.listFacts('readings').filter((f) => f.dev === ctx.client.device && f.fields.void !== true).reverse();
   const byOp = new Map(ctx.client.replica.listFacts('readings').map((f) => [f.id, f]));
   // Other ops the server refused (e.g. a task edit): shown, with a way out.
-  // (Refused photos are shown with their photo, #/photos.)
-  const refused = [...(st.outbox?.values() || [])].filter((x) => x.status === 'rejected' && x.body.col !== 'readings' && x.body.col !== 'attachments');
-  const refusedView = refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
+  // (Refused photos are shown with the photo, in "Mes photos".)
+  const all = [...(st.outbox?.values() || [])].filter((x) => x.status === 'rejected' && x.body.col !== 'readings');
+  const refused = all.filter((x) => x.body.col !== 'attachments');
+  const photosRefused = all.length - refused.length;
+  const refusedView = refused.length || photosRefused ? h('div', {}, refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
     h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
     h('p', { class: 'bad' }, t('entries.rejected', { reason: x.reason || x.code })),
-    h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null;
+    h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null,
+  photosRefused ? h('p', { class: 'bad' }, h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused }))) : null) : null;
   if (!facts.length) {
     return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('p', {}, t('entries.none'))) };
   }
