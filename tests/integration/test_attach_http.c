@@ -666,6 +666,46 @@ static void the_kit_carries_the_photo(void **state)
     support_resp_free(&r);
 }
 
+/* The office attaches from a laptop: a session, CSRF, the same upload. */
+static void the_office_uploads_with_its_session(void **state)
+{
+    char sha[65], *body = NULL, hlc[SYNC_HLC_LEN + 1], url[256], range[96];
+    size_t png_len;
+    unsigned char *png = photos_fixture("photo.png", &png_len);
+    struct support_resp r;
+    const char *with_csrf[] = {office.cookie, office.csrf, "X-EP-Production: p1", range, NULL};
+    const char *no_csrf[] = {office.cookie, "X-EP-Production: p1", range, NULL};
+    (void)state;
+
+    photos_sha256_hex(png, png_len, sha);
+    sync_hlc_format(sync_hlc_tick(0, server_now_ms()), hlc);
+    assert_true(asprintf(&body,
+                         "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":\"op-oph\","
+                         "\"col\":\"attachments\",\"id\":\"ph-office\",\"kind\":\"add\","
+                         "\"hlc\":\"%s\",\"dev\":\"office-%s\",\"fields\":{\"target_col\":"
+                         "\"communications\",\"target_id\":\"com-1\",\"content_type\":"
+                         "\"image/png\",\"size\":%zu,\"sha256\":\"%s\"}}]}",
+                         office.account_id, hlc, office.account_id, png_len, sha) > 0);
+    support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_non_null(strstr(r.body, "\"applied\""));
+    support_resp_free(&r);
+    snprintf(url, sizeof(url), "%s/api/v1/sync/attachments/ph-office", srv.base);
+    snprintf(range, sizeof(range), "Content-Range: bytes 0-%zu/%zu", png_len - 1, png_len);
+    support_http("PUT", url, no_csrf, (const char *)png, (long)png_len, &r);
+    assert_int_equal(r.status, 403); /* a cross-site form cannot upload */
+    support_resp_free(&r);
+    support_http("PUT", url, with_csrf, (const char *)png, (long)png_len, &r);
+    expect_progress(&r, png_len, 1);
+    office_get(&office, "p1", "/api/v1/productions/p1/attachments/ph-office", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "Content-Type: image/png"));
+    assert_int_equal(r.len, png_len);
+    assert_memory_equal(r.body, png, png_len);
+    support_resp_free(&r);
+    free(png);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -678,6 +718,7 @@ int main(void)
         cmocka_unit_test(other_people_and_productions_get_nothing),
         cmocka_unit_test(a_void_removes_the_photo),
         cmocka_unit_test(the_kit_carries_the_photo),
+        cmocka_unit_test(the_office_uploads_with_its_session),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
