@@ -56,3 +56,15 @@ CREATE TABLE attach_blob (
     id    TEXT PRIMARY KEY NOT NULL REFERENCES attach_upload (id),
     data  BLOB NOT NULL
 ) STRICT;
+
+-- Removing a photo (a void fact) removes its bytes: a photo taken back,
+-- perhaps because it showed too much, must not linger in the file nor reach
+-- the next backups. Only within the void's own production.
+CREATE TRIGGER attach_void_purge AFTER INSERT ON sync_fact
+WHEN NEW.col = 'attachments' AND NEW.void = 1 AND NEW.supersedes IS NOT NULL
+BEGIN
+    DELETE FROM attach_blob WHERE id = NEW.supersedes AND id IN
+        (SELECT id FROM attach_upload WHERE production_id = NEW.production_id);
+    DELETE FROM attach_chunk WHERE id = NEW.supersedes AND id IN
+        (SELECT id FROM attach_upload WHERE production_id = NEW.production_id);
+END;

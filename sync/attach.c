@@ -368,12 +368,11 @@ int attach_put_chunk(struct db *db, const struct attach_fact *f, int64_t start,
         rc = read_status(db, f, st);
     if (rc != EP_OK)
         goto out;
-    if (st->complete) {
+    /* Complete, or every byte already stored (a resend after a lost 200): nothing to do. */
+    if (st->complete || (st->refused[0] == '\0' && start + (int64_t)len <= st->received)) {
         *outcome = ATTACH_DUPLICATE;
     } else if (st->refused[0] != '\0') {
         *outcome = ATTACH_REFUSED;
-    } else if (start + (int64_t)len <= st->received) {
-        *outcome = ATTACH_DUPLICATE; /* a resend of an acknowledged chunk */
     } else if (start != st->received) {
         *outcome = ATTACH_OFFSET_MISMATCH;
     } else {
@@ -433,11 +432,10 @@ int attach_blob_get(struct db *db, const char *production_id, const char *id, un
         return EP_EIO;
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        rc = EP_ECONFLICT; /* nothing uploaded yet */
-    } else if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         rc = db_map_rc(rc);
-    } else if (strcmp((const char *)sqlite3_column_text(s, 0), "complete") != 0 ||
+    } else if (rc == SQLITE_DONE /* nothing uploaded yet */ ||
+               strcmp((const char *)sqlite3_column_text(s, 0), "complete") != 0 ||
                sqlite3_column_type(s, 2) != SQLITE_BLOB) {
         rc = EP_ECONFLICT;
     } else {

@@ -65,10 +65,85 @@ static void put(struct sink *s, const unsigned char *p, size_t n)
     s->len += n;
 }
 
+/* The Exif block the stripper writes back: only IFD0's Orientation. */
+#define EXIF_MIN_LEN 32 /* "Exif\0\0" + a 26-byte big-endian TIFF */
+
+static void exif_minimal(unsigned char *out, unsigned orientation)
+{
+    static const unsigned char head[EXIF_MIN_LEN] = {
+        'E',  'x',  'i', 'f',  0, 0,                   /* identifier and pad */
+        'M',  'M',  0,   0x2a, 0, 0, 0, 8,             /* big-endian TIFF, IFD0 at 8 */
+        0,    1,                                       /* one entry */
+        0x01, 0x12, 0,   3,    0, 0, 0, 1, 0, 0, 0, 0, /* Orientation, SHORT, 1 value */
+        0,    0,    0,   0};                           /* no next IFD */
+    memcpy(out, head, EXIF_MIN_LEN);
+    out[25] = (unsigned char)orientation;
+}
+
+static unsigned rd16(const unsigned char *p, int le)
+{
+    return le ? (unsigned)(p[0] | (p[1] << 8)) : (unsigned)((p[0] << 8) | p[1]);
+}
+
+static uint32_t rd32(const unsigned char *p, int le)
+{
+    return le ? le32(p) : be32(p);
+}
+
+/*
+ * The Orientation (2-8) of IFD0 in an Exif payload (data starts with
+ * "Exif\0\0"), or 0 when absent, 1 (upright) or malformed. Requires IFD0 and
+ * its next-IFD pointer whole, so the payload is at least EXIF_MIN_LEN bytes:
+ * writing exif_minimal() in its place never makes the file longer.
+ */
+static unsigned exif_orientation(const unsigned char *data, size_t n)
+{
+    const unsigned char *t = data + 6;
+    size_t tn;
+    uint32_t ifd;
+    unsigned count;
+    int le;
+
+    if (n < EXIF_MIN_LEN)
+        return 0;
+    tn = n - 6;
+    if (memcmp(t, "II*\0", 4) == 0)
+        le = 1;
+    else if (memcmp(t, "MM\0*", 4) == 0)
+        le = 0;
+    else
+        return 0;
+    ifd = rd32(t + 4, le);
+    if (ifd < 8 || (size_t)ifd > tn - 2)
+        return 0;
+    count = rd16(t + ifd, le);
+    if ((size_t)count * 12 + 4 > tn - ifd - 2)
+        return 0;
+    for (unsigned i = 0; i < count; i++) {
+        const unsigned char *e = t + ifd + 2 + (size_t)i * 12;
+        if (rd16(e, le) == 0x0112 && rd16(e + 2, le) == 3 && rd32(e + 4, le) == 1) {
+            unsigned v = rd16(e + 8, le);
+            return v >= 2 && v <= 8 ? v : 0;
+        }
+    }
+    return 0;
+}
+
+/* 1 if an APP1 payload is exactly what exif_minimal() writes. */
+static int exif_is_minimal(const unsigned char *data, size_t n)
+{
+    unsigned char m[EXIF_MIN_LEN];
+
+    if (n != EXIF_MIN_LEN)
+        return 0;
+    exif_minimal(m, data[25]);
+    return data[25] >= 2 && data[25] <= 8 && memcmp(m, data, EXIF_MIN_LEN) == 0;
+}
+
 /* APP1 payloads that may carry a position: Exif (GPS IFD) and XMP. */
 static int jpeg_app1_is_meta(const unsigned char *data, size_t n)
 {
-    return (n >= 6 && memcmp(data, exif_id, 6) == 0) ||
+    return (n >= 6 && memcmp(data, exif_id, 6) == 0 && !exif_is_minimal(data, n)) ||
            starts_with_id(data, n, xmp_id, sizeof(xmp_id) - 1) ||
            starts_with_id(data, n, xmp_ext_id, sizeof(xmp_ext_id) - 1);
 }
@@ -81,6 +156,7 @@ static int jpeg_app1_is_meta(const unsigned char *data, size_t n)
 static int walk_jpeg(const unsigned char *b, size_t len, struct sink *s)
 {
     size_t pos = 2;
+    int kept_orientation = 0;
 
     if (len < 4 || b[0] != 0xff || b[1] != 0xd8)
         return EP_EINVAL;
@@ -111,7 +187,16 @@ static int walk_jpeg(const unsigned char *b, size_t len, struct sink *s)
         if (seglen < 2 || seglen > len - pos)
             return EP_EINVAL;
         if (m == 0xe1 && jpeg_app1_is_meta(b + pos + 2, seglen - 2)) {
+            /* Cameras store "which way up" in Exif: keep that alone, so a
+             * photo never turns sideways for losing its position. */
+            unsigned orientation = exif_orientation(b + pos + 2, seglen - 2);
             s->removed++;
+            if (orientation != 0 && !kept_orientation) {
+                unsigned char seg[4 + EXIF_MIN_LEN] = {0xff, 0xe1, 0, EXIF_MIN_LEN + 2};
+                exif_minimal(seg + 4, orientation);
+                put(s, seg, sizeof(seg));
+                kept_orientation = 1;
+            }
             pos += seglen;
             continue;
         }

@@ -10,9 +10,10 @@
  * leaves out the blocks that may carry a position, so the image is
  * bit-identical otherwise.
  *  - JPEG: APP1 segments holding Exif (GPS IFD, but also the camera, the
- *    serial number, the thumbnail) or XMP (exif:GPSLatitude...). The whole
- *    Exif block goes, orientation included: the PWA draws photos upright
- *    before sending them (docs/sync-protocol.md, "Attachments").
+ *    serial number, the thumbnail) or XMP (exif:GPSLatitude...). When the
+ *    Exif block said the photo is rotated (Orientation 2-8), a minimal Exif
+ *    block holding only that Orientation takes its place (32 bytes, never
+ *    more than what it replaces), so the photo is still shown upright.
  *  - PNG: eXIf chunks and the text chunks (tEXt, zTXt, iTXt) whose keyword is
  *    "XML:com.adobe.xmp". Other chunks keep their own CRCs, untouched.
  *  - WebP: the "EXIF" and "XMP " RIFF chunks; the VP8X header's EXIF and XMP
@@ -46,8 +47,9 @@ int imgmeta_strip(const unsigned char *buf, size_t len, unsigned char **out, siz
 
 /*
  * 1 when buf carries location-bearing metadata that imgmeta_strip would
- * remove (a JPEG Exif/XMP segment, a PNG eXIf/XMP chunk, a WebP EXIF/XMP
- * chunk), 0 when not or when buf is malformed. For tests and logs.
+ * remove (a JPEG Exif/XMP segment other than the orientation-only one it
+ * writes, a PNG eXIf/XMP chunk, a WebP EXIF/XMP chunk), 0 when not or when
+ * buf is malformed. For tests and logs.
  */
 int imgmeta_has_metadata(const unsigned char *buf, size_t len);
 

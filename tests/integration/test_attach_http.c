@@ -543,6 +543,25 @@ static void other_people_and_productions_get_nothing(void **state)
     support_resp_free(&r);
 }
 
+/* Rows of attach_blob for id, read straight from the file. */
+static int blob_rows(const char *id)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *s = NULL;
+    int n;
+
+    assert_int_equal(sqlite3_open(srv.app.db_path, &h), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM attach_blob WHERE id = ?1", -1, &s, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return n;
+}
+
 static void a_void_removes_the_photo(void **state)
 {
     struct support_resp r;
@@ -571,6 +590,120 @@ static void a_void_removes_the_photo(void **state)
     office_get(&office, "p1", "/api/v1/productions/p1/attachments/ph-gone", &r);
     support_assert_error(&r, 404, "attachment_unknown");
     support_resp_free(&r);
+    /* Its bytes are gone from the file, the others' are not. */
+    assert_int_equal(blob_rows("ph-gone"), 0);
+    assert_int_equal(blob_rows("ph-1"), 1);
+    /* p2's phone voiding p1's photo: refused or not, p1's bytes stay. */
+    op = add_op(&other, "attachments", "ph-1-v",
+                "{\"void\":true,\"supersedes\":\"ph-1\",\"member\":\"m-p2\"}");
+    res = push_ops(&other, op);
+    json_decref(res);
+    free(op);
+    assert_int_equal(blob_rows("ph-1"), 1);
+    office_get(&office, "p1", "/api/v1/productions/p1/attachments/ph-1", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
+/* The office marks an action reproducible; the van's photo of it reaches the kit. */
+static void the_kit_carries_the_photo(void **state)
+{
+    char sha[65], *fields = NULL, *op, *body = NULL, hlc[SYNC_HLC_LEN + 1];
+    struct support_resp r;
+    json_t *res, *j;
+    (void)state;
+
+    sync_hlc_format(sync_hlc_tick(0, server_now_ms()), hlc);
+    assert_true(asprintf(&body,
+                         "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":\"op-act\","
+                         "\"col\":\"actions\",\"id\":\"act-1\",\"kind\":\"put\",\"hlc\":"
+                         "\"%s\",\"dev\":\"office-%s\",\"fields\":{\"title\":\"Gourdes\","
+                         "\"theme\":\"waste\",\"reproducible\":true}}]}",
+                         office.account_id, hlc, office.account_id) > 0);
+    support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"applied\""));
+    support_resp_free(&r);
+    photos_sha256_hex(jpg, jpg_len, sha);
+    assert_true(asprintf(&fields,
+                         "{\"target_col\":\"actions\",\"target_id\":\"act-1\",\"content_type\":"
+                         "\"image/jpeg\",\"size\":%zu,\"sha256\":\"%s\",\"member\":\"m-van\","
+                         "\"caption\":\"Gourdes au camion cantine\"}",
+                         jpg_len, sha) > 0);
+    op = add_op(&van, "attachments", "ph-kit", fields);
+    res = push_ops(&van, op);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "status")),
+                        "applied");
+    json_decref(res);
+    free(op);
+    free(fields);
+    put_chunk(&van, "ph-kit", jpg, 0, jpg_len - 1, jpg_len, &r);
+    expect_progress(&r, jpg_len, 1);
+
+    office_get(&office, "p1", "/api/v1/productions/p1/kit?audience=grand_public", &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(j, "photos"), 0), "caption")),
+                        "Gourdes au camion cantine");
+    json_decref(j);
+    support_resp_free(&r);
+    office_get(&office, "p1", "/api/v1/productions/p1/kit?audience=grand_public&format=html", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<img src=\"data:image/jpeg;base64,/9j/"));
+    assert_non_null(strstr(r.body, "alt=\"Gourdes au camion cantine\""));
+    support_resp_free(&r);
+    office_get(&office, "p1", "/api/v1/productions/p1/kit?audience=grand_public&format=md", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(
+        strstr(r.body, "![Gourdes au camion cantine](/api/v1/productions/p1/attachments/ph-kit)"));
+    support_resp_free(&r);
+    office_get(&office, "p1", "/api/v1/productions/p1/kit?audience=grand_public&format=pdf", &r);
+    assert_int_equal(r.status, 200);
+    assert_true(photos_contains((unsigned char *)r.body, r.len, jpg, jpg_len));
+    assert_true(photos_contains((unsigned char *)r.body, r.len, "/Alt <FEFF", 10));
+    support_resp_free(&r);
+}
+
+/* The office attaches from a laptop: a session, CSRF, the same upload. */
+static void the_office_uploads_with_its_session(void **state)
+{
+    char sha[65], *body = NULL, hlc[SYNC_HLC_LEN + 1], url[256], range[96];
+    size_t png_len;
+    unsigned char *png = photos_fixture("photo.png", &png_len);
+    struct support_resp r;
+    const char *with_csrf[] = {office.cookie, office.csrf, "X-EP-Production: p1", range, NULL};
+    const char *no_csrf[] = {office.cookie, "X-EP-Production: p1", range, NULL};
+    (void)state;
+
+    photos_sha256_hex(png, png_len, sha);
+    sync_hlc_format(sync_hlc_tick(0, server_now_ms()), hlc);
+    assert_true(asprintf(&body,
+                         "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":\"op-oph\","
+                         "\"col\":\"attachments\",\"id\":\"ph-office\",\"kind\":\"add\","
+                         "\"hlc\":\"%s\",\"dev\":\"office-%s\",\"fields\":{\"target_col\":"
+                         "\"communications\",\"target_id\":\"com-1\",\"content_type\":"
+                         "\"image/png\",\"size\":%zu,\"sha256\":\"%s\"}}]}",
+                         office.account_id, hlc, office.account_id, png_len, sha) > 0);
+    support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_non_null(strstr(r.body, "\"applied\""));
+    support_resp_free(&r);
+    snprintf(url, sizeof(url), "%s/api/v1/sync/attachments/ph-office", srv.base);
+    snprintf(range, sizeof(range), "Content-Range: bytes 0-%zu/%zu", png_len - 1, png_len);
+    support_http("PUT", url, no_csrf, (const char *)png, (long)png_len, &r);
+    assert_int_equal(r.status, 403); /* a cross-site form cannot upload */
+    support_resp_free(&r);
+    support_http("PUT", url, with_csrf, (const char *)png, (long)png_len, &r);
+    expect_progress(&r, png_len, 1);
+    office_get(&office, "p1", "/api/v1/productions/p1/attachments/ph-office", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "Content-Type: image/png"));
+    assert_int_equal(r.len, png_len);
+    assert_memory_equal(r.body, png, png_len);
+    support_resp_free(&r);
+    free(png);
 }
 
 int main(void)
@@ -584,6 +717,8 @@ int main(void)
         cmocka_unit_test(bad_requests_get_clear_errors),
         cmocka_unit_test(other_people_and_productions_get_nothing),
         cmocka_unit_test(a_void_removes_the_photo),
+        cmocka_unit_test(the_kit_carries_the_photo),
+        cmocka_unit_test(the_office_uploads_with_its_session),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -69,6 +69,67 @@ static void jpeg_loses_its_gps(void **state)
     free(jpg);
 }
 
+/* A little-endian Exif block as many phones write it: IFD0 with Orientation
+ * 6 (turned 90°) and the GPS pointer, then a GPS IFD. */
+static const unsigned char exif_le_rotated[] = {
+    0xff, 0xe1, 0, 2 + 6 + 56, 'E', 'x', 'i', 'f', 0,   0, 'I', 'I',
+    0x2a, 0,    8, 0,          0,   0, /* little-endian TIFF, IFD0 at 8 */
+    2,    0,                           /* two entries */
+    0x12, 0x01, 3, 0,          1,   0,   0,   0,   6,   0, 0,   0, /* Orientation = 6 */
+    0x25, 0x88, 4, 0,          1,   0,   0,   0,   38,  0, 0,   0, /* GPSInfo -> 38 */
+    0,    0,    0, 0,                                              /* no IFD1 */
+    1,    0,                                                       /* GPS IFD: one entry */
+    1,    0,    2, 0,          2,   0,   0,   0,   'N', 0, 0,   0, /* GPSLatitudeRef "N" */
+    0,    0,    0, 0};
+
+static void jpeg_keeps_only_its_orientation(void **state)
+{
+    static const unsigned char minimal[] = {
+        0xff, 0xe1, 0, 34,   'E', 'x', 'i', 'f', 0, 0,       /* APP1, 32-byte payload */
+        'M',  'M',  0, 0x2a, 0,   0,   0,   8,   0, 1,       /* big-endian, one entry */
+        0x01, 0x12, 0, 3,    0,   0,   0,   1,   0, 6, 0, 0, /* Orientation = 6 */
+        0,    0,    0, 0};
+    size_t len, wlen, outlen, again_len;
+    unsigned char *jpg = photos_fixture("photo.jpg", &len), *w, *out = NULL, *again = NULL;
+    int removed = 0;
+    (void)state;
+
+    wlen = len + sizeof(exif_le_rotated);
+    w = malloc(wlen);
+    assert_non_null(w);
+    memcpy(w, jpg, 2);
+    memcpy(w + 2, exif_le_rotated, sizeof(exif_le_rotated));
+    memcpy(w + 2 + sizeof(exif_le_rotated), jpg + 2, len - 2);
+    assert_int_equal(imgmeta_has_metadata(w, wlen), 1);
+    assert_int_equal(imgmeta_strip(w, wlen, &out, &outlen, &removed), EP_OK);
+    assert_int_equal(removed, 1);
+    /* SOI, the orientation-only Exif (big-endian), then the fixture's segments. */
+    assert_int_equal(outlen, len + sizeof(minimal));
+    assert_memory_equal(out + 2, minimal, sizeof(minimal));
+    assert_memory_equal(out + 2 + sizeof(minimal), jpg + 2, len - 2);
+    assert_false(photos_contains(out, outlen, "\x25\x88", 2)); /* no GPS pointer */
+    /* What it writes is clean and strips to itself. */
+    assert_int_equal(imgmeta_has_metadata(out, outlen), 0);
+    assert_int_equal(imgmeta_strip(out, outlen, &again, &again_len, &removed), EP_OK);
+    assert_int_equal(removed, 0);
+    assert_int_equal(again_len, outlen);
+    assert_memory_equal(again, out, outlen);
+    free(again);
+    free(out);
+    /* Upright (1) or out of range: nothing is written back. */
+    w[2 + 26] = 1;
+    assert_int_equal(imgmeta_strip(w, wlen, &out, &outlen, &removed), EP_OK);
+    assert_int_equal(outlen, len);
+    assert_memory_equal(out, jpg, len);
+    free(out);
+    w[2 + 26] = 9;
+    assert_int_equal(imgmeta_strip(w, wlen, &out, &outlen, &removed), EP_OK);
+    assert_int_equal(outlen, len);
+    free(out);
+    free(w);
+    free(jpg);
+}
+
 static void png_loses_exif_and_xmp(void **state)
 {
     size_t len, wlen;
@@ -183,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sniffs_the_three_formats),
         cmocka_unit_test(jpeg_loses_its_gps),
+        cmocka_unit_test(jpeg_keeps_only_its_orientation),
         cmocka_unit_test(png_loses_exif_and_xmp),
         cmocka_unit_test(webp_loses_its_chunks_and_flags),
         cmocka_unit_test(clean_images_pass_unchanged),
