@@ -115,6 +115,9 @@ export async function remove(client, id) {
   await store.deletePhoto(id);
 }
 
+const RETRY_MS = 10000;
+const RETRY_MAX_MS = 5 * 60 * 1000;
+
 const base = (id) => `/api/v1/sync/attachments/${encodeURIComponent(id)}`;
 
 // The upload states: waiting (fact not acknowledged yet, or offline),
@@ -126,16 +129,25 @@ export class Uploader extends EventTarget {
     this.client = client;
     this.running = null;
     this.again = false;
+    this.timer = null;
+    this.delay = 0;
   }
 
-  // Runs once now (or once more after the current run).
+  // Runs once now (or once more after the current run). A run that stopped
+  // on a lost connection or a server error tries again by itself, after
+  // 10 s, 20 s... up to 5 min, so an upload resumes even when no sync or
+  // "online" event comes to start it.
   kick() {
     if (!this.client.identity) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = this.#run().catch(() => {}).finally(() => {
+    clearTimeout(this.timer);
+    this.running = this.#run().catch(() => 'retry').then((r) => {
+      this.delay = r === 'retry' ? Math.min(RETRY_MAX_MS, Math.max(RETRY_MS, this.delay * 2)) : 0;
+      if (this.delay) this.timer = setTimeout(() => this.kick(), this.delay);
+    }).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -173,7 +185,13 @@ export class Uploader extends EventTarget {
         if (p.state !== 'waiting') await this.#set(p.id, { state: 'waiting' });
       } else ready.push(p);
     }
-    for (const p of ready) if ((await this.#one(p)) === 'offline') break;
+    let retry = false;
+    for (const p of ready) {
+      const r = await this.#one(p);
+      if (r === 'offline') return 'retry';
+      if (r === 'retry') retry = true;
+    }
+    return retry ? 'retry' : 'ok';
   }
 
   async #one(p) {
@@ -233,8 +251,9 @@ export class Uploader extends EventTarget {
       if (e.status === 404 && e.code === 'attachment_unknown') return this.#set(p.id, { state: 'waiting' });
       if ([413, 415, 422].includes(e.status)) return this.#set(p.id, { state: 'refused', code: e.code, reason: e.message });
     }
-    // Anything else (a server error, a session to renew): try again later.
-    return this.#set(p.id, { error: String(e?.message || e) });
+    // Anything else (a busy or failing server, a session to renew): try again later.
+    await this.#set(p.id, { error: String(e?.message || e) });
+    return 'retry';
   }
 }
 

@@ -82,7 +82,8 @@ async function until(cond, what, timeout = 20000) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`timed out waiting for ${what}`);
+  const recs = await photoRecords().catch((e) => String(e));
+  assert.fail(`timed out waiting for ${what}\nphotos: ${JSON.stringify(recs)}\nPUTs: ${JSON.stringify(puts)}\nserver: ${server.log().slice(-3000)}`);
 }
 const photo = (id) => page.evaluate(async (x) => {
   const p = await (await import('/js/store.js')).getPhoto(x);
