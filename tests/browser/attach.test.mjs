@@ -337,6 +337,33 @@ test('an upload the server refuses (bytes that are not an image) shows its reaso
   await shot(page, 'photo-06-refused-upload');
 });
 
+test('photo screens reflow at 320 px with touch targets of at least 44 px, in English too', async () => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const route of [`#/photo?col=actions&id=act-tri`, '#/photos', '#/jour']) {
+    await page.goto(server.url + '/' + route);
+    await page.locator('main h1').waitFor();
+    await page.getByTestId('photo').first().waitFor();
+    const { width, small } = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      small: [...document.querySelectorAll('main button, main a, main input, main select, main textarea')]
+        .map((el) => [el, el.getBoundingClientRect()])
+        .filter(([el, r]) => r.width > 0 && r.right > 0 && (r.height < 44 || r.width < 44))
+        .map(([el, r]) => `${el.tagName} "${(el.textContent || el.name).trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`),
+    }));
+    assert.ok(width <= 320, `${route}: the page is ${width}px wide at 320px`);
+    assert.deepEqual(small, [], `${route}: targets under 44px`);
+  }
+  await shot(page, 'photo-08-day-320px');
+  await page.setViewportSize(devices['Pixel 7'].viewport);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.goto(server.url + '/#/photo?col=actions&id=act-tri');
+  await page.getByRole('heading', { name: 'Add a photo', level: 1 }).waitFor();
+  assert.equal(await page.getByLabel('Keep the photo’s location').isChecked(), false);
+  await page.getByTestId('photos').getByText('Sent.').first().waitFor();
+  await checkA11y(page, 'photo form in English');
+  await page.getByRole('button', { name: 'Français' }).click();
+});
+
 test('the office sees the photo with its caption on the action', async () => {
   const octx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', locale: 'fr-FR' });
   const op = await octx.newPage();

@@ -158,7 +158,7 @@ export function photo(ctx, params) {
   const label = TARGETS.includes(col) ? targetLabel(ctx, col, tid) : null;
   const title = t('photo.title');
   if (!label) {
-    return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', {}, t('photo.err.target')), h('p', {}, h('a', { href: '#/jour' }, t('nav.day')))) };
+    return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', {}, t('photo.err.target')), h('p', {}, h('a', { class: 'button secondary small', href: '#/jour' }, t('nav.day')))) };
   }
   const file = field({ name: 'photo', type: 'file', label: t('photo.file'), required: true, hint: t('photo.file.hint'),
     attrs: { accept: 'image/*', capture: 'environment' } });
@@ -216,7 +216,7 @@ export function photo(ctx, params) {
       h('section', { 'aria-labelledby': 'h-photo-list' },
         h('h2', { id: 'h-photo-list' }, t('photo.list')),
         list.length ? h('ul', { class: 'photos', 'data-testid': 'photos' }, list.map((x) => figure(ctx, x, { controls: true }))) : h('p', {}, t('photo.none'))),
-      h('p', {}, h('a', { href: `#/${BACK[col]}` }, t('photo.back')))),
+      h('p', {}, h('a', { class: 'button secondary small', href: `#/${BACK[col]}` }, t('photo.back')))),
   };
 }
 
