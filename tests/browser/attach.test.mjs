@@ -9,8 +9,12 @@
 // - the stored bytes (through the office API) hold no EXIF and no position;
 // - a photo above the server's cap is refused with the server's message while
 //   the reading recorded with it syncs;
+// - an upload refused by the server's sniffing (415) shows its reason; a
+//   photo whose local copy is gone is fetched from the server, signed;
+// - 320 px reflow, 44 px targets, English;
 // - the office sees the photo with its caption on the action (evaluation and
-//   plan screens). axe on every new screen and state.
+//   plan screens) and the refusal; removing a photo voids it for everyone.
+//   axe on every new screen and state.
 // "Offline" is the server stopped (then started again on the same port), as
 // in phone.test.mjs: Chromium's offline emulation, once lifted, leaves
 // uploads of a few hundred KB hanging. The phone's context blocks service
@@ -335,6 +339,21 @@ test('an upload the server refuses (bytes that are not an image) shows its reaso
   await card.getByText(/Photo refusée/).waitFor();
   await checkA11y(page, 'my photos: refused at upload');
   await shot(page, 'photo-06-refused-upload');
+});
+
+test('a photo no longer on the phone (another phone, a reinstall) is fetched from the server, signed', async () => {
+  await page.evaluate(async (id) => (await import('/js/store.js')).deletePhoto(id), second.id);
+  await page.reload();
+  await ready(page);
+  await page.goto(server.url + '/#/photo?col=actions&id=act-tri');
+  const img = page.getByTestId('photos').getByRole('img', { name: 'Bacs de tri étiquetés au barnum' });
+  await until(async () => {
+    try {
+      return await img.evaluate((el) => el.src.startsWith('blob:') && el.complete && el.naturalWidth === 640, null, { timeout: 2000 });
+    } catch {
+      return false;
+    }
+  }, 'the image from the server');
 });
 
 test('photo screens reflow at 320 px with touch targets of at least 44 px, in English too', async () => {
