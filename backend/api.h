@@ -111,4 +111,11 @@ int api_comms_callsheet(struct http_req *r);  /* GET  .../productions/ID/callshe
 int api_diag_company(struct http_req *r); /* POST .../diagnostic/company */
 int api_diag_project(struct http_req *r); /* POST .../diagnostic/project */
 
+/* Photo attachments (docs/sync-protocol.md "Attachments"), in api_attach.c. */
+int api_attach_put(struct http_req *r);    /* PUT /api/v1/sync/attachments/ID (one chunk) */
+int api_attach_status(struct http_req *r); /* GET /api/v1/sync/attachments/ID/status */
+int api_attach_get(struct http_req *r);    /* GET .../productions/P/attachments/ID (bytes) */
+int api_attach_list(
+    struct http_req *r); /* GET .../productions/P/attachments?target_col=&target_id= */
+
 #endif

@@ -325,6 +325,12 @@ int api_kit(struct http_req *r)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot build the kit");
     if (strcmp(format, "json") == 0)
         return http_json_new(r, 200, kit);
+    /* The HTML page and the PDF carry their photos (the Markdown links them). */
+    if ((strcmp(format, "html") == 0 || strcmp(format, "pdf") == 0) &&
+        promo_kit_embed(r->db, prod, kit, PROMO_PHOTOS_EMBED) != EP_OK) {
+        json_decref(kit);
+        return http_error(r, 503, "busy", NULL, "cannot read the kit's photos; retry later");
+    }
     if (strcmp(format, "md") == 0)
         rc = promo_markdown(kit, &text, &len);
     else if (strcmp(format, "pdf") == 0)

@@ -5,6 +5,7 @@
  */
 #include "api.h"
 
+#include "attach.h"
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
@@ -45,6 +46,18 @@ static void opts_now(struct sync_opts *o)
     o->authorize = authz_sync_op;
     o->can_read = authz_sync_read;
     o->validate = carbon_validate_op; /* readings: known indicator, its unit */
+}
+
+/* Pushes check both domains that have rules beyond their field spec:
+ * readings (carbon) and attachments, whose size cap is the server's
+ * (ctx: the config's attachment_max). */
+static int push_validate(void *ctx, struct db *db, const struct sync_op *op, char *code,
+                         size_t codelen, char *reason, size_t reasonlen)
+{
+    int rc = carbon_validate_op(NULL, db, op, code, codelen, reason, reasonlen);
+    if (rc == EP_OK)
+        rc = attach_validate_op(ctx, db, op, code, codelen, reason, reasonlen);
+    return rc;
 }
 
 /* Storage failures of a whole request: nothing was applied, retry later. */
@@ -103,6 +116,8 @@ int api_sync_push(struct http_req *r)
     }
     opts_now(&opts);
     opts.group = r->app->sync_group;
+    opts.validate = push_validate;
+    opts.ctx = (void *)&r->app->cfg->attachment_max; /* read-only while serving */
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
         status = http_error(r, 403, "wrong_device", "device",

@@ -28,6 +28,7 @@ void config_defaults(struct config *cfg)
     cfg->smtp_max_bytes = (size_t)10 * 1024 * 1024;
     cfg->smtp_retry_ms = 60000;
     cfg->smtp_poll_ms = 30000;
+    cfg->attachment_max = 10LL * 1024 * 1024; /* ATTACH_DEFAULT_MAX (sync/attach.h) */
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -119,6 +120,11 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 0, 86400000L, &v);
         if (rc == EP_OK)
             cfg->smtp_poll_ms = v;
+    } else if (strcmp(name, "attachment-max") == 0) {
+        /* The fact's own spec caps a photo at 50 MiB (schema/0008). */
+        rc = parse_long(value, 1024, 50L * 1024 * 1024, &v);
+        if (rc == EP_OK)
+            cfg->attachment_max = v;
     }
     if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
         snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
@@ -149,6 +155,7 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_SMTP_MAX_BYTES", "smtp-max-bytes"},
         {"EP_SMTP_RETRY_MS", "smtp-retry-ms"},
         {"EP_SMTP_POLL_MS", "smtp-poll-ms"},
+        {"EP_ATTACHMENT_MAX", "attachment-max"},
     };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i][0]);
@@ -177,6 +184,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"port-file", required_argument, NULL, 'P'},
         {"secret-key-file", required_argument, NULL, 'K'},
         {"request-timeout-ms", required_argument, NULL, 'T'},
+        {"attachment-max", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -185,7 +193,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:c:m:DP:K:T:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:c:m:DP:K:T:A:h", opts, &idx)) != -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -243,6 +251,8 @@ void config_usage(void *stream)
           "  --port-file FILE   write the bound port to FILE once listening [EP_PORT_FILE]\n"
           "  --secret-key-file FILE  server key sealing production keys, created 0600 if\n"
           "                     absent [EP_SECRET_KEY_FILE] (DATA_DIR/secret.key)\n"
+          "  --attachment-max BYTES  largest photo attachment accepted, 1024-52428800\n"
+          "                     [EP_ATTACHMENT_MAX] (10485760)\n"
           "  --help             this text\n",
           (FILE *)stream);
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CONFIG_PATH_MAX 512
 
@@ -35,6 +36,8 @@ struct config {
     size_t smtp_max_bytes;   /* EP_SMTP_MAX_BYTES: one message with attachments, at most */
     long smtp_retry_ms;      /* EP_SMTP_RETRY_MS: first retry delay, doubled each time */
     long smtp_poll_ms;       /* EP_SMTP_POLL_MS: outbox worker period, 0 = no worker */
+    /* Photo attachments (docs/sync-protocol.md, "Attachments"). */
+    int64_t attachment_max; /* EP_ATTACHMENT_MAX, --attachment-max: bytes per photo */
 };
 
 /* Fills cfg with the defaults. */

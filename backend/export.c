@@ -3,9 +3,11 @@
 
 #include "carbon.h"
 #include "err.h"
+#include "imgmeta.h"
 #include "pdf.h"
 #include "plan.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -750,6 +752,127 @@ int export_plan_pdf(const json_t *progress, const char *title, char **out, size_
 
 /* ---- communication kit (C10) ----------------------------------------------- */
 
+/* ---- kit photos in the PDF ------------------------------------------------ */
+
+#define KIT_PHOTO_MAX_PX 4096 /* a decoded surface of 64 MiB at most */
+#define KIT_PHOTO_W 360.0     /* points: the box a photo is fitted into */
+#define KIT_PHOTO_H 270.0
+
+/* PNG bytes read by cairo from memory. */
+struct mem_reader {
+    const unsigned char *p;
+    size_t left;
+};
+
+static cairo_status_t read_mem(void *closure, unsigned char *data, unsigned int length)
+{
+    struct mem_reader *m = closure;
+
+    if (length > m->left)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, m->p, length);
+    m->p += length;
+    m->left -= length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void draw_photo(cairo_t *cr, double x, double y, double w, double h, void *data)
+{
+    cairo_surface_t *img = data;
+
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, w / cairo_image_surface_get_width(img),
+                h / cairo_image_surface_get_height(img));
+    cairo_set_source_surface(cr, img, 0, 0);
+    /* A bounded fill, not cairo_paint(): cairo 1.16 fails a tagged PDF
+     * ("invalid tag nesting") when an unbounded paint sits inside a tag. */
+    cairo_rectangle(cr, 0, 0, cairo_image_surface_get_width(img),
+                    cairo_image_surface_get_height(img));
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+/*
+ * A cairo surface for a JPEG or PNG photo, or NULL (WebP, damaged, too
+ * large). A JPEG is not decoded: cairo embeds its bytes as they are (the
+ * mime data), on a blank surface of the size its SOF marker gives; *bytes
+ * then belongs to the surface.
+ */
+static cairo_surface_t *photo_surface(unsigned char **bytes, size_t len)
+{
+    const char *type = imgmeta_sniff(*bytes, len);
+    cairo_surface_t *img = NULL;
+    int w = 0, h = 0;
+
+    if (type == NULL || imgmeta_dimensions(*bytes, len, &w, &h) != EP_OK || w > KIT_PHOTO_MAX_PX ||
+        h > KIT_PHOTO_MAX_PX)
+        return NULL;
+    if (strcmp(type, IMGMETA_PNG) == 0) {
+        struct mem_reader m = {*bytes, len};
+        img = cairo_image_surface_create_from_png_stream(read_mem, &m);
+    } else {
+        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+        if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS ||
+            cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, *bytes, len, free, *bytes) !=
+                CAIRO_STATUS_SUCCESS) {
+            cairo_surface_destroy(img); /* a blank surface would print a blank photo */
+            return NULL;
+        }
+        *bytes = NULL; /* the surface frees it */
+    }
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return NULL;
+    }
+    return img;
+}
+
+/* The embedded photos of one practice, each a Figure with its caption as /Alt. */
+static int kit_pdf_photos(struct pdf *p, const json_t *kit, const char *action)
+{
+    const json_t *ph;
+    size_t i;
+    int rc = EP_OK;
+
+    json_array_foreach(json_object_get(kit, "photos"), i, ph)
+    {
+        const char *b64 = str(ph, "data");
+        size_t n = strlen(b64), len = 0;
+        unsigned char *bytes;
+        cairo_surface_t *img;
+        double w, h, k;
+        if (strcmp(str(ph, "action"), action) != 0 || n == 0)
+            continue;
+        bytes = malloc(n / 4 * 3 + 3);
+        if (bytes == NULL)
+            return EP_ENOMEM;
+        if (sodium_base642bin(bytes, n / 4 * 3 + 3, b64, n, NULL, &len, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0) {
+            free(bytes);
+            continue;
+        }
+        img = photo_surface(&bytes, len);
+        free(bytes);
+        if (img == NULL) {
+            rc = pdf_note(p, "(photo au format WebP ou illisible : voir la version HTML du kit)");
+            if (rc != EP_OK)
+                return rc;
+            continue;
+        }
+        w = cairo_image_surface_get_width(img);
+        h = cairo_image_surface_get_height(img);
+        k = KIT_PHOTO_W / w < KIT_PHOTO_H / h ? KIT_PHOTO_W / w : KIT_PHOTO_H / h;
+        rc = pdf_figure(p, str(ph, "caption"), w * k, h * k, draw_photo, img);
+        if (rc == EP_OK)
+            rc = pdf_note(p, str(ph, "caption"));
+        cairo_surface_destroy(img);
+        if (rc != EP_OK)
+            return rc;
+    }
+    return rc;
+}
+
 int export_kit_pdf(const json_t *kit, char **out, size_t *len)
 {
     static const char *const head[] = {"Indicateur", "Valeur", "Précision"};
@@ -807,6 +930,8 @@ int export_kit_pdf(const json_t *kit, char **out, size_t *len)
             snprintf(line, sizeof(line), "%s : %s", parts[k][1], str(x, parts[k][0]));
             rc = pdf_note(p, line);
         }
+        if (rc == EP_OK)
+            rc = kit_pdf_photos(p, kit, str(x, "id"));
     }
     json_array_foreach(json_object_get(kit, "tips"), i, x)
     {

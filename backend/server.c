@@ -86,6 +86,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/flyer.pdf", api_comms_flyer},
     {"GET", "/api/v1/productions/*/communications/*/audio.wav", api_comms_audio},
     {"GET", "/api/v1/productions/*/callsheet/eco", api_comms_callsheet},
+    /* Photo attachments: chunks, status, bytes, list (issue 10, api_attach.c). */
+    {"PUT", "/api/v1/sync/attachments/*", api_attach_put},
+    {"GET", "/api/v1/sync/attachments/*/status", api_attach_status},
+    {"GET", "/api/v1/productions/*/attachments/*", api_attach_get},
+    {"GET", "/api/v1/productions/*/attachments", api_attach_list},
 };
 
 /* How long a request waits for a free database connection before a 503: as

@@ -90,6 +90,19 @@ static int crew_op(const struct sync_actor *a, const struct sync_op *op, int is_
             return deny(buf, len, "a question's author must be its sender");
         return EP_OK;
     }
+    if (strcmp(col, "attachments") == 0) {
+        /* A photo is evidence by its author: added as oneself, and removed
+         * (a void) only if it was one's own. current is the fact voided. */
+        const char *member = field_str(op->fields, "member");
+        const char *owner = field_str(current_fields(current), "member");
+        if (!is_fact || !str_eq(op->kind, "add"))
+            return deny(buf, len, "attachments can only be added");
+        if (member != NULL && !str_eq(member, a->member_id))
+            return deny(buf, len, "an attachment's member must be its sender");
+        if (current != NULL && !str_eq(owner, a->member_id))
+            return deny(buf, len, "that photo was attached by someone else");
+        return EP_OK;
+    }
     if (strcmp(col, "receipts") == 0) {
         /* A receipt says "I read / acknowledged it": only for oneself. */
         if (!is_fact || !str_eq(op->kind, "add"))

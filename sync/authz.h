@@ -16,7 +16,9 @@
  *   crew                 add "readings" whose "dept" is theirs; put "tasks"
  *                        only on an existing record whose "assignee" is their
  *                        member id, without reassigning it; add "questions"
- *                        (a "member" field, the asker, if set, must be themselves).
+ *                        (a "member" field, the asker, if set, must be themselves);
+ *                        add "attachments" as themselves ("member", if set, is
+ *                        their member id) and void only their own.
  *   viewer               write nothing.
  * Reads: every role reads every collection of its production, except
  * "questions", which crew and department heads read only when they asked

@@ -4,6 +4,7 @@
  */
 #include "promote.h"
 
+#include "attach.h"
 #include "db.h"
 #include "err.h"
 #include "evaluate.h"
@@ -11,10 +12,14 @@
 #include "sync.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KIT_MAX_BYTES ((size_t)4 * 1024 * 1024)
+/* The HTML page also carries up to PROMO_EMBED_BYTES of photos in base64. */
+#define KIT_HTML_MAX_BYTES (KIT_MAX_BYTES + PROMO_EMBED_BYTES / 3 * 4 + 4096)
 
 /* What each audience is shown: a bit per figure, practices, tips. */
 enum {
@@ -179,12 +184,86 @@ static json_t *practice(struct db *db, const char *production_id, const json_t *
     return p;
 }
 
+/* Appends to photos the complete photos of practice p (an action). */
+static int practice_photos(struct db *db, const char *production_id, const json_t *p,
+                           json_t *photos)
+{
+    const char *action = json_string_value(json_object_get(p, "id"));
+    const char *title = json_string_value(json_object_get(p, "title"));
+    json_t *list = NULL, *ph;
+    size_t i;
+    int rc = attach_complete_of(db, production_id, "actions", action, &list);
+
+    if (rc != EP_OK)
+        return rc;
+    json_array_foreach(list, i, ph)
+    {
+        const char *id = json_string_value(json_object_get(ph, "id"));
+        const char *caption = json_string_value(json_object_get(ph, "caption"));
+        char alt[400], url[200];
+        /* Every image needs a text: a photo without caption is named by its action. */
+        if (caption != NULL && caption[0] != '\0')
+            snprintf(alt, sizeof(alt), "%s", caption);
+        else
+            snprintf(alt, sizeof(alt), "Photo de l'action « %s »", title != NULL ? title : action);
+        snprintf(url, sizeof(url), "/api/v1/productions/%s/attachments/%s", production_id, id);
+        json_array_append_new(photos, json_pack("{s:s, s:s, s:s, s:O, s:s}", "id", id, "action",
+                                                action, "caption", alt, "content_type",
+                                                json_object_get(ph, "content_type"), "url", url));
+    }
+    json_decref(list);
+    return EP_OK;
+}
+
+int promo_kit_embed(struct db *db, const char *production_id, json_t *kit, size_t max)
+{
+    json_t *ph;
+    size_t i, used = 0, embedded = 0;
+    int rc = EP_OK;
+
+    json_array_foreach(json_object_get(kit, "photos"), i, ph)
+    {
+        unsigned char *data = NULL;
+        size_t len = 0;
+        char type[16], *b64;
+        size_t b64len;
+        if (embedded >= max)
+            break;
+        rc = attach_blob_get(db, production_id, json_string_value(json_object_get(ph, "id")), &data,
+                             &len, type);
+        if (rc == EP_ENOTFOUND || rc == EP_ECONFLICT) { /* voided since: skip it */
+            rc = EP_OK;
+            continue;
+        }
+        if (rc != EP_OK)
+            break;
+        if (len > PROMO_EMBED_BYTES - used) { /* over the page's budget: linked only */
+            free(data);
+            continue;
+        }
+        b64len = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+        b64 = malloc(b64len);
+        if (b64 == NULL) {
+            free(data);
+            rc = EP_ENOMEM;
+            break;
+        }
+        sodium_bin2base64(b64, b64len, data, len, sodium_base64_VARIANT_ORIGINAL);
+        free(data);
+        json_object_set_new(ph, "data", json_string(b64));
+        free(b64);
+        used += len;
+        embedded++;
+    }
+    return rc;
+}
+
 int promo_kit(struct db *db, const char *production_id, const char *today,
               enum promo_audience audience, json_t **out)
 {
     unsigned show = audiences[audience].show;
     json_t *ev = NULL, *figs = json_array(), *missing = json_array(), *practices = json_array();
-    json_t *tips = json_array(), *a;
+    json_t *tips = json_array(), *photos = json_array(), *a;
     char title[64] = "";
     size_t i;
     int rc;
@@ -201,18 +280,23 @@ int promo_kit(struct db *db, const char *production_id, const char *today,
         int reproducible = json_is_true(json_object_get(a, "reproducible"));
         const char *factors = json_string_value(json_object_get(a, "success_factors"));
         const char *lessons = json_string_value(json_object_get(a, "lessons"));
-        if (reproducible && (show & K_PRACTICES))
-            json_array_append_new(practices, practice(db, production_id, a));
+        if (reproducible && (show & K_PRACTICES)) {
+            json_t *p = practice(db, production_id, a);
+            json_array_append_new(practices, p);
+            rc = practice_photos(db, production_id, p, photos);
+            if (rc != EP_OK)
+                goto out;
+        }
         if (reproducible && factors != NULL)
             json_array_append_new(tips, json_string(factors));
         if ((show & K_LESSONS) && lessons != NULL)
             json_array_append_new(tips, json_string(lessons));
     }
-    *out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "audience",
+    *out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "audience",
                      audiences[audience].name, "production", title, "title",
                      audiences[audience].title, "intro", audiences[audience].intro, "figures", figs,
-                     "practices", practices, "tips", tips, "missing", missing);
-    figs = practices = tips = missing = NULL;
+                     "practices", practices, "tips", tips, "missing", missing, "photos", photos);
+    figs = practices = tips = missing = photos = NULL;
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
 out:
     json_decref(ev);
@@ -220,6 +304,7 @@ out:
     json_decref(missing);
     json_decref(practices);
     json_decref(tips);
+    json_decref(photos);
     return rc;
 }
 
@@ -254,6 +339,28 @@ static int md(struct strbuf *b, const char *s)
             rc = strbuf_printf(b, "\\%c", *s);
         else
             rc = strbuf_add(b, s, 1);
+    }
+    return rc;
+}
+
+/* The photos of one practice as Markdown images linking to their url. */
+static int md_photos(struct strbuf *b, const json_t *kit, const char *action)
+{
+    const json_t *ph;
+    size_t i;
+    int rc = EP_OK;
+
+    json_array_foreach(json_object_get(kit, "photos"), i, ph)
+    {
+        if (strcmp(str(ph, "action"), action) != 0)
+            continue;
+        rc = strbuf_str(b, "\n![");
+        if (rc == EP_OK)
+            rc = md(b, str(ph, "caption"));
+        if (rc == EP_OK)
+            rc = strbuf_printf(b, "](%s)\n", str(ph, "url"));
+        if (rc != EP_OK)
+            break;
     }
     return rc;
 }
@@ -319,6 +426,8 @@ int promo_markdown(const json_t *kit, char **out, size_t *len)
             if (rc == EP_OK)
                 rc = strbuf_str(&b, "\n");
         }
+        if (rc == EP_OK)
+            rc = md_photos(&b, kit, str(x, "id"));
     }
     json_array_foreach(json_object_get(kit, "tips"), i, x)
     {
@@ -350,6 +459,34 @@ static int tag(struct strbuf *b, const char *pre, const char *s, const char *pos
     return rc;
 }
 
+/*
+ * The embedded photos of one practice as figures with data: URIs (the page
+ * stays one file). type and data come from the server (sniffed type,
+ * base64), the caption from a person: escaped.
+ */
+static int html_photos(struct strbuf *b, const json_t *kit, const char *action)
+{
+    const json_t *ph;
+    size_t i;
+    int rc = EP_OK;
+
+    json_array_foreach(json_object_get(kit, "photos"), i, ph)
+    {
+        if (strcmp(str(ph, "action"), action) != 0 || str(ph, "data")[0] == '\0')
+            continue;
+        rc = strbuf_printf(b, "<figure><img src=\"data:%s;base64,", str(ph, "content_type"));
+        if (rc == EP_OK)
+            rc = strbuf_str(b, str(ph, "data"));
+        if (rc == EP_OK)
+            rc = tag(b, "\" alt=\"", str(ph, "caption"), "\">");
+        if (rc == EP_OK)
+            rc = tag(b, "<figcaption>", str(ph, "caption"), "</figcaption></figure>\n");
+        if (rc != EP_OK)
+            break;
+    }
+    return rc;
+}
+
 int promo_html(const json_t *kit, char **out, size_t *len)
 {
     struct strbuf b;
@@ -357,7 +494,7 @@ int promo_html(const json_t *kit, char **out, size_t *len)
     size_t i;
     int rc;
 
-    strbuf_init(&b, KIT_MAX_BYTES);
+    strbuf_init(&b, KIT_HTML_MAX_BYTES);
     rc = tag(&b,
              "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -369,7 +506,8 @@ int promo_html(const json_t *kit, char **out, size_t *len)
                             "margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}"
                             "table{border-collapse:collapse;width:100%}th,td{border:1px solid "
                             "#666;padding:.4rem;text-align:left}caption{font-weight:bold;"
-                            "text-align:left;padding:.4rem 0}</style>\n</head>\n<body>\n<main>\n");
+                            "text-align:left;padding:.4rem 0}img{max-width:100%;height:auto}"
+                            "figure{margin:1rem 0}</style>\n</head>\n<body>\n<main>\n");
     if (rc == EP_OK)
         rc = tag(&b, "<h1>", str(kit, "title"), "");
     if (rc == EP_OK)
@@ -412,7 +550,11 @@ int promo_html(const json_t *kit, char **out, size_t *len)
                 rc = tag(&b, "<dd>", str(x, parts[k][0]), "</dd>\n");
         }
         if (rc == EP_OK)
-            rc = strbuf_str(&b, "</dl>\n</section>\n");
+            rc = strbuf_str(&b, "</dl>\n");
+        if (rc == EP_OK)
+            rc = html_photos(&b, kit, str(x, "id"));
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "</section>\n");
     }
     json_array_foreach(json_object_get(kit, "tips"), i, x)
     {

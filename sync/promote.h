@@ -32,11 +32,27 @@ int promo_audience_parse(const char *name, enum promo_audience *out);
  * The kit for audience as of today. *out:
  *   {"audience","production","title","intro","figures":[{"label","value"|null,
  *    "unit","note"}],"practices":[{"id","title","theme","objective","means",
- *    "result","success_factors","lessons"}],"tips":[...],"missing":[...]}
+ *    "result","success_factors","lessons"}],"tips":[...],"missing":[...],
+ *    "photos":[...]} (photos: see promo_kit_embed below)
  * Returns 0 or a storage code (EP_EINVAL for a malformed day).
  */
 int promo_kit(struct db *db, const char *production_id, const char *today,
               enum promo_audience audience, json_t **out);
+
+/*
+ * Photos (issue 10): the kit's "photos" array holds the complete photos of
+ * each practice's action, oldest first:
+ *   {"id","action","caption","content_type","url"}
+ * where caption is the photo's own (its alternative text) or, without one,
+ * "Photo de l'action « <title> »"; url is the download path
+ * (/api/v1/productions/P/attachments/ID). promo_kit_embed adds "data" (the
+ * bytes in base64) to the first max photos, within PROMO_EMBED_BYTES of
+ * photo bytes in all, so the HTML page (data: URIs) and the PDF are
+ * standalone; the Markdown links to url. Returns 0 or a storage code.
+ */
+#define PROMO_PHOTOS_EMBED 6
+#define PROMO_EMBED_BYTES ((size_t)12 * 1024 * 1024)
+int promo_kit_embed(struct db *db, const char *production_id, json_t *kit, size_t max);
 
 /* The kit as Markdown / as a standalone HTML page (UTF-8). *out owns the
  * text (free()), *len its length. Returns 0 or EP_ENOMEM / EP_ETOOBIG. */

@@ -346,6 +346,39 @@ int support_phone_try(struct support_phone *ph, const char *base, const char *me
     return support_http_try(method, url, headers, body, -1, out);
 }
 
+int support_phone_send(struct support_phone *ph, const char *base, const char *method,
+                       const char *path, const char *query, const void *body, size_t body_len,
+                       const char *const *extra_headers, struct support_resp *out)
+{
+    char url[512], hdev[96], hcnt[64], hsig[160], cnt[32];
+    unsigned char sig[64];
+    char sig64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    size_t slen = 0, n = 0;
+    const char *headers[16];
+    char *msg;
+
+    snprintf(cnt, sizeof(cnt), "%ld", ++ph->counter);
+    msg =
+        auth_signing_string(method, path, query, ph->id, cnt, (const char *)body, body_len, &slen);
+    assert_non_null(msg);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, slen, ph->sk);
+    free(msg);
+    sodium_bin2base64(sig64, sizeof(sig64), sig, sizeof(sig),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(hdev, sizeof(hdev), "X-EP-Device: %s", ph->id);
+    snprintf(hcnt, sizeof(hcnt), "X-EP-Counter: %s", cnt);
+    snprintf(hsig, sizeof(hsig), "X-EP-Signature: %s", sig64);
+    headers[n++] = hdev;
+    headers[n++] = hcnt;
+    headers[n++] = hsig;
+    for (const char *const *h = extra_headers; h != NULL && *h != NULL && n < 15; h++)
+        headers[n++] = *h;
+    headers[n] = NULL;
+    snprintf(url, sizeof(url), "%s%s%s%s", base, path, query != NULL ? "?" : "",
+             query != NULL ? query : "");
+    return support_http_try(method, url, headers, (const char *)body, (long)body_len, out);
+}
+
 void support_phone_request(struct support_phone *ph, const char *base, const char *method,
                            const char *path, const char *query, const char *body, long counter,
                            struct support_resp *out)

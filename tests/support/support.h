@@ -95,6 +95,12 @@ void support_phone_request(struct support_phone *ph, const char *base, const cha
                            const char *path, const char *query, const char *body, long counter,
                            struct support_resp *out);
 
+/* A signed request with a binary body of body_len bytes (body may hold NULs)
+ * and extra headers (NULL-terminated list or NULL), with the next counter. */
+int support_phone_send(struct support_phone *ph, const char *base, const char *method,
+                       const char *path, const char *query, const void *body, size_t body_len,
+                       const char *const *extra_headers, struct support_resp *out);
+
 /* Creates company co, production p1 and people (JSON array text, as in
  * backend/demo/seed.json) in the migrated database at db_path. */
 void support_seed_people(const char *db_path, const char *people_json);

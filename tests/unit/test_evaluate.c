@@ -10,9 +10,13 @@
 
 #include <cmocka.h>
 
+#include "attach.h"
 #include "db.h"
 #include "err.h"
 #include "evaluate.h"
+#include "export.h"
+#include "imgmeta.h"
+#include "photos.h"
 #include "promote.h"
 #include "support.h"
 
@@ -285,6 +289,101 @@ static void kit_text_is_escaped(void **state)
     json_decref(kit);
 }
 
+/* Attaches data to action as photo id (caption may be NULL), uploaded whole
+ * unless complete is 0. */
+static void photo(const char *id, const char *action, const char *caption,
+                  const unsigned char *data, size_t len, int complete)
+{
+    char sha[65], fields[600];
+    struct attach_fact f;
+    struct attach_status st;
+    enum attach_outcome o;
+    json_t *cap = caption != NULL ? json_string(caption) : NULL;
+    char *capj = cap != NULL ? json_dumps(cap, JSON_ENCODE_ANY) : NULL;
+
+    photos_sha256_hex(data, len, sha);
+    snprintf(fields, sizeof(fields),
+             "{\"target_col\":\"actions\",\"target_id\":\"%s\",\"content_type\":\"%s\","
+             "\"size\":%zu,\"sha256\":\"%s\"%s%s}",
+             action, imgmeta_sniff(data, len), len, sha, capj != NULL ? ",\"caption\":" : "",
+             capj != NULL ? capj : "");
+    ok("attachments", id, "add", fields);
+    free(capj);
+    json_decref(cap);
+    assert_int_equal(attach_fact_get(db, "p1", id, &f), EP_OK);
+    assert_int_equal(attach_put_chunk(db, &f, 0, data, complete ? len : len / 2, 1, &o, &st),
+                     EP_OK);
+    assert_int_equal(o, complete ? ATTACH_COMPLETE : ATTACH_STORED);
+}
+
+static size_t count(const char *hay, size_t len, const char *needle)
+{
+    size_t n = 0, k = strlen(needle);
+    for (size_t i = 0; i + k <= len; i++)
+        n += memcmp(hay + i, needle, k) == 0;
+    return n;
+}
+
+/* The reproducible action's photos reach every kit: JSON, Markdown links,
+ * HTML data: URIs (six at most), PDF figures with their alternative text. */
+static void kits_carry_the_actions_photos(void **state)
+{
+    size_t jl, pl, len = 0;
+    unsigned char *jpg = photos_fixture("photo.jpg", &jl), *png = photos_fixture("photo.png", &pl);
+    enum promo_audience a;
+    json_t *kit = NULL, *ph;
+    char *text = NULL, id[16];
+    (void)state;
+
+    photo("ph-1", "act-km", "<b>Navette</b> & \"covoit\"", jpg, jl, 1);
+    photo("ph-2", "act-km", NULL, png, pl, 1);
+    photo("ph-half", "act-km", "Pas fini", jpg, jl, 0);  /* not complete: left out */
+    photo("ph-veg", "act-veg", "Assiettes", jpg, jl, 1); /* not a practice: left out */
+    for (int i = 3; i <= 7; i++) {
+        snprintf(id, sizeof(id), "ph-%d", i);
+        photo(id, "act-km", "Minibus", jpg, jl, 1);
+    }
+    promo_audience_parse("grand_public", &a);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(kit, "photos")), 7);
+    ph = json_array_get(json_object_get(kit, "photos"), 0);
+    assert_string_equal(json_string_value(json_object_get(ph, "id")), "ph-1");
+    assert_string_equal(json_string_value(json_object_get(ph, "action")), "act-km");
+    assert_string_equal(json_string_value(json_object_get(ph, "url")),
+                        "/api/v1/productions/p1/attachments/ph-1");
+    assert_null(json_object_get(ph, "data")); /* the JSON kit links, never embeds */
+    /* No caption: the alternative text names the action. */
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(kit, "photos"), 1), "caption")),
+                        "Photo de l'action « Navettes »");
+    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_non_null(strstr(text, "![\\<b\\>Navette\\</b\\> & \"covoit\"]"
+                                 "(/api/v1/productions/p1/attachments/ph-1)"));
+    assert_int_equal(count(text, len, "!["), 7);
+    free(text);
+
+    assert_int_equal(promo_kit_embed(db, "p1", kit, PROMO_PHOTOS_EMBED), EP_OK);
+    assert_int_equal(promo_html(kit, &text, &len), EP_OK);
+    assert_int_equal(count(text, len, "<figure>"), 6);
+    assert_non_null(strstr(text, "<img src=\"data:image/jpeg;base64,/9j/"));
+    assert_non_null(strstr(text, "<img src=\"data:image/png;base64,iVBORw0KGgo"));
+    assert_non_null(strstr(text, "alt=\"&lt;b&gt;Navette&lt;/b&gt; &amp; &quot;covoit&quot;\""));
+    assert_non_null(strstr(text, "alt=\"Photo de l&#39;action « Navettes »\""));
+    assert_null(strstr(text, "Pas fini"));
+    assert_null(strstr(text, "Assiettes"));
+    free(text);
+    /* The PDF: JPEGs embedded as they are (DCTDecode), each a Figure with /Alt. */
+    assert_int_equal(export_kit_pdf(kit, &text, &len), EP_OK);
+    assert_int_equal(count(text, len, "/Subtype /Image"), 6);
+    assert_int_equal(count(text, len, "/DCTDecode"), 5); /* the PNG is decoded and redrawn */
+    assert_true(photos_contains((unsigned char *)text, len, jpg, jl));
+    assert_int_equal(count(text, len, "/Alt <FEFF"), 6); /* one text per Figure */
+    free(text);
+    json_decref(kit);
+    free(jpg);
+    free(png);
+}
+
 static void a_bad_day_is_refused(void **state)
 {
     json_t *ev = NULL;
@@ -300,6 +399,7 @@ int main(void)
         cmocka_unit_test(kits_per_audience),
         cmocka_unit_test(kit_text_is_escaped),
         cmocka_unit_test(a_bad_day_is_refused),
+        cmocka_unit_test(kits_carry_the_actions_photos),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
