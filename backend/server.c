@@ -86,6 +86,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/flyer.pdf", api_comms_flyer},
     {"GET", "/api/v1/productions/*/communications/*/audio.wav", api_comms_audio},
     {"GET", "/api/v1/productions/*/callsheet/eco", api_comms_callsheet},
+    /* The professional dossier (issue 10). */
+    {"GET", "/api/v1/productions/*/dossier", api_dossier},
 };
 
 /* How long a request waits for a free database connection before a 503: as
