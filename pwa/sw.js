@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-85ba34f24279';
+const VERSION = 'ecoplateau-shell-8d0c4083ad8c';
 const SHELL = [
   '/',
   '/index.html',
@@ -35,6 +35,7 @@ const SHELL = [
   '/js/ui/follow.js',
   '/js/ui/dom.js',
   '/js/ui/evaluate.js',
+  '/js/ui/dossier.js',
   '/js/ui/office.js',
   '/js/ui/plan.js',
   '/js/verify.js',

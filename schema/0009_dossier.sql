@@ -5,9 +5,10 @@
 -- "include" false leaves the part out. Records merge field by field like any
 -- other, concurrent edits kept as conflicts. Written by the office roles
 -- (admin, eco-referent: sync/authz.c refuses the others by default).
+-- A part's text is bounded by the size of one op (16 KiB, sync/op.c).
 INSERT INTO sync_collection (name, type, spec) VALUES
 ('dossier_parts', 'record', json('{"fields": {
-    "text": {"type": "string", "max": 60000},
+    "text": {"type": "string", "max": 16000},
     "competencies": {"type": "array"},
     "include": {"type": "boolean"},
     "_deleted": {"type": "boolean"}
