@@ -84,7 +84,7 @@ static int budget(json_t *d, int body_pages)
         if (included(x) && n < sizeof(sorted) / sizeof(sorted[0]))
             sorted[n++] = x;
     }
-    qsort(sorted, n, sizeof(sorted[0]), by_pages);
+    qsort(sorted, n, sizeof(json_t *), by_pages);
     cut = json_array();
     for (i = 0; i < n && i < CUT_MAX; i++)
         json_array_append_new(
@@ -433,7 +433,7 @@ int dossdoc_odt(const json_t *d, char **out, size_t *len)
 
     *out = NULL;
     *len = 0;
-    strbuf_init(&content, 16 * 1024 * 1024);
+    strbuf_init(&content, (size_t)16 * 1024 * 1024);
     strbuf_init(&meta, 4096);
     zip_error_init(&ze);
     rc = odt_body(&content, d);

@@ -850,7 +850,7 @@ int dossier_markdown(const json_t *d, char **out, size_t *len)
     json_t *p, *an, *row, *cell;
     int rc;
 
-    strbuf_init(&b, 4 * 1024 * 1024);
+    strbuf_init(&b, (size_t)4 * 1024 * 1024);
     rc = strbuf_str(&b, "# Dossier professionnel — ");
     if (rc == EP_OK)
         rc = md(&b, str(d, "production"), 1);
