@@ -23,6 +23,7 @@
 #define NOTE_X 30.0
 #define NOTE_W 90.0
 #define FOOTER_Y (PAGE_H - 34.0)
+#define KEEP_WITH_NEXT 48.0 /* about three lines of body text */
 
 struct pdf {
     struct strbuf out;        /* the PDF as cairo writes it */
@@ -196,7 +197,9 @@ static int block(struct pdf *p, const char *tag, const char *text, const char *f
     double h = height_of(l);
     double top;
 
-    new_page_if(p, h);
+    /* A heading keeps with the first lines of what it introduces: never
+     * alone at the foot of a page. */
+    new_page_if(p, tag[0] == 'H' ? h + KEEP_WITH_NEXT : h);
     top = p->y;
     cairo_tag_begin(p->cr, tag, NULL);
     cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1); /* near black: contrast well above 7:1 */

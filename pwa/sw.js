@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-8d0c4083ad8c';
+const VERSION = 'ecoplateau-shell-f6389c5c0675';
 const SHELL = [
   '/',
   '/index.html',

@@ -91,6 +91,8 @@ test('the office drafts the dossier, goes over 12 pages, is refused, gets a draf
   await syncNow(page);
   const over = await until(office, (d) => d.over_budget, 'went over 12 pages');
   assert.equal(over.parts.find((p) => p.id === 'difficultes').source, 'edited');
+  // Each edit was based on the version shown: no conflict with the draft.
+  assert.equal(over.parts.find((p) => p.id === 'difficultes').conflict, false);
   assert.ok(over.warning.cut.some((c) => c.id === 'difficultes'), JSON.stringify(over.warning.cut));
   assert.equal(over.pages_over, over.total_pages - 12);
 
@@ -134,6 +136,7 @@ test('the office drafts the dossier, goes over 12 pages, is refused, gets a draf
   await syncNow(page);
   const back = await until(office, (d) => !d.over_budget, 'came back under 12 pages');
   assert.equal(back.parts.find((p) => p.id === 'difficultes').source, 'generated');
+  assert.equal(back.parts.find((p) => p.id === 'difficultes').conflict, false);
   await page.reload();
   await ready(page);
   await page.getByTestId('dossier-meter').waitFor();

@@ -220,11 +220,14 @@ static void diagnostics_and_edits(void **state)
         assert_non_null(strstr(md, "| Train plutôt qu'avion | train\\_tgv\\_pkm |"));
         free(md);
     }
-    /* Reverting (text null) brings the draft back. */
+    assert_true(json_is_false(json_object_get(part(d, "plan"), "conflict")));
+    /* Reverting (text null) brings the draft back. Written blind (no base),
+     * it is concurrent with the text: the conflict is kept, said on the part. */
     ok("dossier_parts", "plan", "put", "{\"text\":null}");
     json_decref(d);
     d = build();
     assert_string_equal(json_string_value(json_object_get(part(d, "plan"), "source")), "generated");
+    assert_true(json_is_true(json_object_get(part(d, "plan"), "conflict")));
     json_decref(d);
 }
 

@@ -46,6 +46,14 @@ function warning(w) {
     h('ul', {}, w.suggestions.map((s) => h('li', {}, s))));
 }
 
+// A put of one part's text based on the version shown, so sequential edits
+// supersede each other and only a truly concurrent edit stays a conflict.
+function saveText(ctx, id, text) {
+  const r = ctx.client.replica.record(COL, id);
+  const base = r?.winners?.text ? { text: [r.winners.text.op] } : {};
+  return ctx.client.makeOp(COL, id, 'put', { text }, base);
+}
+
 // The edit form of one part; saving writes the record through the outbox.
 function editor(ctx, part, done) {
   const area = h('textarea', { id: `dp-${part.id}`, rows: '12', maxlength: String(MAX_CHARS), 'aria-describedby': `dp-${part.id}-err` }, part.text);
@@ -65,7 +73,7 @@ function editor(ctx, part, done) {
       area.focus();
       return;
     }
-    await ctx.client.makeOp(COL, part.id, 'put', { text: area.value });
+    await saveText(ctx, part.id, area.value);
     announce(t('dossier.saved', { title: part.title }));
     done(true);
   });
@@ -101,7 +109,7 @@ function partCard(ctx, part, n, refresh) {
     const revert = h('button', { type: 'button', class: 'small secondary', 'aria-describedby': `h-dp-${part.id}` }, t('dossier.revert'));
     revert.addEventListener('click', async () => {
       // null clears the field: the generated draft shows again.
-      await ctx.client.makeOp(COL, part.id, 'put', { text: null });
+      await saveText(ctx, part.id, null);
       announce(t('dossier.reverted', { title: part.title }));
       refresh();
     });
