@@ -21,6 +21,8 @@
 #include "dossier.h"
 #include "dossier_doc.h"
 #include "err.h"
+#include "evaluate.h"
+#include "export.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -468,6 +470,46 @@ static void odt_is_an_opendocument_with_the_parts(void **state)
     json_decref(d);
 }
 
+/* The evaluation as PDF (C9): tagged, in French, one planned-vs-actual
+ * table per action, the unread action's figures written as missing. */
+static void evaluation_pdf(void **state)
+{
+    char path[512], cmd[1200], *pdf = NULL, *txt, *at;
+    json_t *ev = NULL;
+    size_t len = 0;
+    int tables = 0;
+    (void)state;
+
+    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
+    assert_int_equal(export_evaluation_pdf(ev, "Film d'essai", &pdf, &len), EP_OK);
+    snprintf(path, sizeof(path), "%s/evaluation.pdf", dir);
+    save(path, pdf, len);
+    free(pdf);
+    assert_true(pdf_pages(path) >= 1);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
+    txt = run(cmd);
+    for (at = strstr(txt, "Prévu / réalisé"); at != NULL; at = strstr(at + 1, "Prévu / réalisé"))
+        tables++;
+    assert_int_equal(tables, 3); /* one per action */
+    assert_non_null(strstr(txt, "Évaluation de la démarche"));
+    /* Shuttles: 125 %, reproducible; the train: missing, never 0 %. */
+    assert_non_null(strstr(txt, "125 %"));
+    assert_non_null(strstr(txt, "Reproductible sur un prochain projet"));
+    at = strstr(txt, "Train plutôt qu'avion");
+    assert_non_null(at);
+    assert_non_null(strstr(at, "Atteinte de l'objectif"));
+    assert_non_null(strstr(strstr(at, "Atteinte de l'objectif"), "donnée manquante"));
+    assert_non_null(strstr(txt, "Sans donnée"));
+    assert_non_null(strstr(txt, "Bilan carbone : prévisionnel"));
+    assert_non_null(strstr(txt, "Solution proposée : Planifier la collecte"));
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s | grep -c TD", path);
+    txt = run(cmd);
+    assert_true(strtol(txt, NULL, 10) >= 3 * 16);
+    free(txt);
+    json_decref(ev);
+}
+
 static void unknown_production(void **state)
 {
     json_t *d = NULL;
@@ -486,6 +528,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(over_twelve_pages_warns_and_marks_the_draft, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(odt_is_an_opendocument_with_the_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(evaluation_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_production, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
