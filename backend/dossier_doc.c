@@ -28,27 +28,45 @@ static int included(const json_t *part)
 
 /* ---- PDF -------------------------------------------------------------------- */
 
-/* A part's text, line by line: "- " items as bullets, blank lines skipped
- * (the paragraph gap already separates them). */
+#define LIST_MAX 256 /* items gathered into one tagged list */
+
+/* A part's text, line by line: runs of "- " lines as one tagged list, other
+ * lines as paragraphs, blank lines skipped (the paragraph gap already
+ * separates them). */
 static int pdf_text(struct pdf *p, const char *text)
 {
+    char *items[LIST_MAX];
+    size_t n_items = 0;
     int rc = EP_OK;
 
-    while (rc == EP_OK && *text != '\0') {
+    while (rc == EP_OK) {
         const char *nl = strchr(text, '\n');
         size_t n = nl != NULL ? (size_t)(nl - text) : strlen(text);
-        char *line = malloc(n + 8);
-        if (line == NULL)
-            return EP_ENOMEM;
-        if (n >= 2 && text[0] == '-' && text[1] == ' ')
-            snprintf(line, n + 8, "• %.*s", (int)(n - 2), text + 2);
-        else
-            snprintf(line, n + 8, "%.*s", (int)n, text);
-        if (line[0] != '\0')
-            rc = pdf_paragraph(p, line);
-        free(line);
+        int item = n >= 2 && text[0] == '-' && text[1] == ' ';
+        /* The list so far ends at a non-item line, at the end, or when full. */
+        if (n_items > 0 && (!item || *text == '\0' || n_items == LIST_MAX)) {
+            rc = pdf_list(p, (const char *const *)items, n_items);
+            for (size_t i = 0; i < n_items; i++)
+                free(items[i]);
+            n_items = 0;
+        }
+        if (rc != EP_OK || *text == '\0')
+            break;
+        if (item) {
+            items[n_items] = strndup(text + 2, n - 2);
+            if (items[n_items] == NULL)
+                rc = EP_ENOMEM;
+            else
+                n_items++;
+        } else if (n > 0) {
+            char *line = strndup(text, n);
+            rc = line != NULL ? pdf_paragraph(p, line) : EP_ENOMEM;
+            free(line);
+        }
         text += n + (nl != NULL ? 1 : 0);
     }
+    for (size_t i = 0; i < n_items; i++)
+        free(items[i]);
     return rc;
 }
 

@@ -234,6 +234,47 @@ int pdf_note(struct pdf *p, const char *text)
     return block(p, "P", text, "DejaVu Sans Oblique 9");
 }
 
+int pdf_list(struct pdf *p, const char *const *items, size_t n)
+{
+    const double indent = 14.0;
+
+    if (n == 0)
+        return EP_OK;
+    for (size_t i = 0; i < n; i++) {
+        PangoLayout *bullet = layout(p, "•", "DejaVu Sans 10.5", indent);
+        PangoLayout *l = layout(p, items[i], "DejaVu Sans 10.5", p->w - indent);
+        double h = height_of(l);
+        if (i == 0) {
+            new_page_if(p, h);
+            cairo_tag_begin(p->cr, "L", NULL);
+        } else if (p->y + h > PAGE_H - MARGIN && p->y > MARGIN) {
+            /* Split into two lists rather than let the next page's margin
+             * note land inside this one's structure. */
+            cairo_tag_end(p->cr, "L");
+            next_page(p);
+            cairo_tag_begin(p->cr, "L", NULL);
+        }
+        cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+        cairo_tag_begin(p->cr, "LI", NULL);
+        cairo_tag_begin(p->cr, "Lbl", NULL);
+        cairo_move_to(p->cr, p->x, p->y);
+        pango_cairo_show_layout(p->cr, bullet);
+        cairo_tag_end(p->cr, "Lbl");
+        cairo_tag_begin(p->cr, "LBody", NULL);
+        cairo_move_to(p->cr, p->x + indent, p->y);
+        pango_cairo_show_layout(p->cr, l);
+        cairo_tag_end(p->cr, "LBody");
+        cairo_tag_end(p->cr, "LI");
+        p->y += h + GAP / 2;
+        p->last_page = p->page;
+        g_object_unref(bullet);
+        g_object_unref(l);
+    }
+    cairo_tag_end(p->cr, "L");
+    p->y += GAP / 2;
+    return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
+}
+
 int pdf_figure(struct pdf *p, const char *alt, double w, double h,
                void (*draw)(cairo_t *cr, double x, double y, double w, double h, void *data),
                void *data)

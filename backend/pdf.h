@@ -24,6 +24,13 @@ int pdf_heading(struct pdf *p, int level, const char *text);
 int pdf_paragraph(struct pdf *p, const char *text);
 int pdf_note(struct pdf *p, const char *text);
 
+/*
+ * Appends a bulleted list of n items (borrowed), tagged L > LI > Lbl, LBody
+ * so a screen reader announces a list and its length. A list that reaches
+ * the foot of a page goes on as a second list on the next page.
+ */
+int pdf_list(struct pdf *p, const char *const *items, size_t n);
+
 /* Multiplies every font size from now on (large print: 1.5). */
 void pdf_set_scale(struct pdf *p, double scale);
 

@@ -382,6 +382,12 @@ static void pdf_has_margins_pages_and_tags(void **state)
     txt = run(cmd);
     assert_true(strtol(txt, NULL, 10) >= 9);
     free(txt);
+    /* "- " lines are tagged list items, and no list is left empty by a split. */
+    snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s", path);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "LBody"));
+    assert_null(strstr(txt, "  L (block)\n  Note"));
+    free(txt);
     json_decref(d);
 }
 
