@@ -142,6 +142,24 @@ test('the office drafts the dossier, goes over 12 pages, is refused, gets a draf
   await page.getByTestId('dossier-meter').waitFor();
   assert.match(await page.getByTestId('dossier-meter').textContent(), new RegExp(`${back.total_pages} / 12 pages`));
   assert.equal(await page.getByTestId('dossier-warning').count(), 0);
+
+  // Offline: the edit goes to the outbox and shows at once; it reaches the
+  // server when the connection is back.
+  await ctx.setOffline(true);
+  const promo = parts.filter({ has: page.getByRole('heading', { name: /Valorisation/ }) });
+  await promo.getByRole('button', { name: 'Modifier le texte' }).click();
+  await promo.getByLabel(/Texte de la partie/).fill('Fiche pratique des navettes, écrite hors ligne.');
+  await promo.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByTestId('dossier-local').waitFor({ timeout: 15000 });
+  await promo.getByText('Fiche pratique des navettes, écrite hors ligne.').waitFor();
+  assert.match(await promo.getByTestId('dossier-source').textContent(), /texte modifié/);
+  assert.ok(await page.evaluate(() => window.ecoplateau.client.status.pending) > 0);
+  assert.equal((await office.call('GET', PATH)).json.parts.find((p) => p.id === 'valorisation').source, 'generated');
+  await checkA11y(page, 'dossier offline edit');
+  await ctx.setOffline(false);
+  await syncNow(page);
+  const synced = await until(office, (d) => d.parts.find((p) => p.id === 'valorisation').source === 'edited', 'received the offline edit');
+  assert.equal(synced.parts.find((p) => p.id === 'valorisation').text, 'Fiche pratique des navettes, écrite hors ligne.');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

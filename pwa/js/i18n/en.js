@@ -926,5 +926,6 @@ export default {
   'dossier.refused': 'PDF refused ({status}):',
   'dossier.refused.draft': 'Shorten the parts listed, or download the draft PDF.',
   'dossier.downloaded': '{name} downloaded.',
+  'dossier.local': 'Some edits will go at the next sync: the page count will then be recalculated.',
   'dossier.toolong': 'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
 };

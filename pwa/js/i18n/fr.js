@@ -928,5 +928,6 @@ export default {
   'dossier.refused': 'PDF refusé ({status}) :',
   'dossier.refused.draft': 'Raccourcissez les parties citées, ou téléchargez le PDF brouillon.',
   'dossier.downloaded': '{name} téléchargé.',
+  'dossier.local': 'Des modifications partiront à la prochaine synchronisation : le nombre de pages sera alors recalculé.',
   'dossier.toolong': 'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
 };

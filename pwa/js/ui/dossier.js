@@ -178,6 +178,18 @@ export async function dossier(ctx) {
     await ctx.client.sync('dossier');
     ctx.go('dossier');
   };
+  // Edits not yet on the server (offline, or before the next sync) show
+  // from the local replica; the page count is the server's until then.
+  let local = false;
+  for (const p of d.parts) {
+    const r = ctx.client.replica.record(COL, p.id);
+    if (!r || !('text' in r.fields)) continue;
+    const text = r.fields.text ?? p.generated;
+    if (text === p.text) continue;
+    p.text = text;
+    p.source = r.fields.text == null ? 'generated' : 'edited';
+    local = true;
+  }
   const included = d.parts.filter((p) => p.include);
   return {
     title,
@@ -185,6 +197,7 @@ export async function dossier(ctx) {
       h('h1', { tabindex: '-1' }, title),
       h('p', {}, t('dossier.intro')),
       stale ? h('p', { class: 'meta' }, t('dossier.stale')) : null,
+      local ? h('p', { class: 'meta', 'data-testid': 'dossier-local' }, t('dossier.local')) : null,
       d.missing.length ? h('p', { class: 'meta' }, t('dossier.missing', { list: d.missing.join(', ') })) : null,
       h('section', { 'aria-labelledby': 'h-dossier-pages' }, h('h2', { id: 'h-dossier-pages' }, t('dossier.budget')), meter(d)),
       downloads(ctx, d),
