@@ -160,6 +160,15 @@ test('the office drafts the dossier, goes over 12 pages, is refused, gets a draf
   await syncNow(page);
   const synced = await until(office, (d) => d.parts.find((p) => p.id === 'valorisation').source === 'edited', 'received the offline edit');
   assert.equal(synced.parts.find((p) => p.id === 'valorisation').text, 'Fiche pratique des navettes, écrite hors ligne.');
+
+  // On a phone: the same screen, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await ready(page);
+  await page.getByTestId('dossier-meter').waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling on a phone');
+  await checkA11y(page, 'dossier on a phone');
+  await shot(page, 'office-23-dossier-phone');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

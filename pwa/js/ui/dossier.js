@@ -81,8 +81,24 @@ function editor(ctx, part, done) {
   return form;
 }
 
+// A part's text as the PDF shows it: "- " lines as lists, others as paragraphs.
+function textView(text) {
+  const out = [];
+  let list = null;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('- ')) {
+      if (!list) out.push((list = h('ul', {})));
+      list.append(h('li', {}, line.slice(2)));
+    } else {
+      list = null;
+      if (line.trim()) out.push(h('p', {}, line));
+    }
+  }
+  return out;
+}
+
 function partCard(ctx, part, n, refresh) {
-  const body = h('div', { class: 'dossier-text' }, part.text.split('\n').filter(Boolean).map((l) => h('p', {}, l)));
+  const body = h('div', { class: 'dossier-text' }, textView(part.text));
   const actions = h('p', { class: 'row' });
   const li = h('li', { class: 'card', 'data-testid': 'dossier-part', 'data-part': part.id },
     h('h2', { id: `h-dp-${part.id}` }, `${n}. ${part.title}`),
