@@ -473,6 +473,18 @@ static void odt_is_an_opendocument_with_the_parts(void **state)
     assert_non_null(strstr(txt, "table:name=\"Annexe1\""));
     assert_non_null(strstr(txt, "Train plutôt qu'avion"));
     free(txt);
+    /* LibreOffice opens it: converted to PDF, the competencies sit in the
+     * left page margin, left of the headings, and the annexes follow. */
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && HOME=%s timeout 120 soffice --headless --norestore "
+             "-env:UserInstallation=file://%s/lo --convert-to pdf dossier.odt >/dev/null 2>&1 && "
+             "pdftotext -bbox-layout dossier.pdf -",
+             dir, dir, dir);
+    txt = run(cmd);
+    assert_true(in_margin(txt, 1, "C1"));
+    assert_non_null(strstr(txt, ">Méthodologie</word>"));
+    assert_non_null(strstr(txt, ">Annexe</word>"));
+    free(txt);
     json_decref(d);
 }
 
