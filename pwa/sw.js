@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-28abaa5df819';
+const VERSION = 'ecoplateau-shell-f98e17e4b23d';
 const SHELL = [
   '/',
   '/index.html',

@@ -894,6 +894,7 @@ export default {
   'comms.asked.saved': 'Question saved: it will go at the next sync.',
   // The professional dossier and the evaluation as PDF (issue 10).
   'nav.dossier': 'Professional dossier',
+  'col.dossier_parts': 'Part of the professional dossier',
   'eval.pdf': 'Download the evaluation as PDF',
   'eval.dossier': 'Write the professional dossier',
   'dossier.title': 'Professional dossier',

@@ -896,6 +896,7 @@ export default {
   'comms.asked.saved': 'Question enregistrée : elle partira à la prochaine synchronisation.',
   // The professional dossier and the evaluation as PDF (issue 10).
   'nav.dossier': 'Dossier professionnel',
+  'col.dossier_parts': 'Partie du dossier professionnel',
   'eval.pdf': 'Télécharger l\'évaluation en PDF',
   'eval.dossier': 'Rédiger le dossier professionnel',
   'dossier.title': 'Dossier professionnel',
