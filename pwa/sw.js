@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-f98e17e4b23d';
+const VERSION = 'ecoplateau-shell-31ff766a13b6';
 const SHELL = [
   '/',
   '/index.html',
@@ -26,6 +26,7 @@ const SHELL = [
   '/js/sync/client.js',
   '/js/sync/engine.js',
   '/js/sync/hlc.js',
+  '/js/sync/ids.js',
   '/js/ui/charts.js',
   '/js/ui/collect.js',
   '/js/ui/comms.js',

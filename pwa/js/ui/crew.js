@@ -9,6 +9,7 @@ import * as ind from '../indicators.js';
 import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { reminders, guideFamily } from './collect.js';
+import { uuidv7 } from '../sync/ids.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -251,7 +252,7 @@ export async function entry(ctx, params) {
     if (note.input.value.trim()) f.note = note.input.value.trim();
     if (corr) f.supersedes = corr.id;
     try {
-      await ctx.client.makeOp('readings', 'r-' + crypto.randomUUID(), 'add', f);
+      await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
       last[i.id] = { value: v, unit: i.unit };
       last._indicator = i.id;
       if (f.vehicle) last._vehicle = f.vehicle;
@@ -312,7 +313,7 @@ export function entries(ctx) {
         if (!ok) return;
         // The protocol needs only void + supersedes; the server's authz also
         // checks the department, so the void repeats what it cancels.
-        await ctx.client.makeOp('readings', 'r-' + crypto.randomUUID(), 'add',
+        await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add',
           { void: true, supersedes: f.id, indicator: f.fields.indicator, dept: f.fields.dept, at: f.fields.at });
         announce(t('void.done'));
       } }, t('entries.void')));
