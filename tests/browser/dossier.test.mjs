@@ -7,6 +7,7 @@
 // limit. axe on each state.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   tempDir, startServer, launch, ready, checkA11y, shot, officeSession, swReady, syncNow, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
 } from './helpers.mjs';
@@ -49,8 +50,21 @@ test('the office drafts the dossier, goes over 12 pages, is refused, gets a draf
   await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
   await swReady(page);
 
-  // The nav entry leads to the screen; the demo's draft fits in 12 pages.
-  await page.getByRole('link', { name: 'Dossier professionnel' }).first().click();
+  // The evaluation screen offers its PDF and leads to the dossier.
+  await page.goto(server.url + '/#/evaluation');
+  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+  const evalPdf = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Télécharger l\'évaluation en PDF' }).click();
+  const evalFile = await evalPdf;
+  assert.match(evalFile.suggestedFilename(), /^evaluation-.*\.pdf$/);
+  assert.equal(readFileSync(await evalFile.path()).subarray(0, 5).toString(), '%PDF-');
+  await page.getByRole('link', { name: 'Rédiger le dossier professionnel' }).click();
+  await page.getByRole('heading', { name: 'Dossier professionnel', level: 1 }).waitFor({ timeout: 15000 });
+  // And the office nav has its own entry; the demo's draft fits in 12 pages.
+  assert.equal(await page.locator('#nav a[href="#/dossier"]').getAttribute('aria-current'), 'page');
+  await page.goto(server.url + '/#/bureau');
+  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await page.locator('#nav').getByRole('link', { name: 'Dossier professionnel' }).click();
   await page.getByRole('heading', { name: 'Dossier professionnel', level: 1 }).waitFor({ timeout: 15000 });
   const api = (await office.call('GET', PATH)).json;
   assert.equal(api.over_budget, false);
