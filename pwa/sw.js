@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-5649b57ad0ce';
+const VERSION = 'ecoplateau-shell-31ff766a13b6';
 const SHELL = [
   '/',
   '/index.html',
@@ -36,6 +36,7 @@ const SHELL = [
   '/js/ui/follow.js',
   '/js/ui/dom.js',
   '/js/ui/evaluate.js',
+  '/js/ui/dossier.js',
   '/js/ui/office.js',
   '/js/ui/plan.js',
   '/js/verify.js',
