@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-31ff766a13b6';
+const VERSION = 'ecoplateau-shell-1d58104c9e87';
 const SHELL = [
   '/',
   '/index.html',

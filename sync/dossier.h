@@ -6,7 +6,7 @@
  * that do not count in the 12-page limit.
  *
  * The candidate explains their choices: each part's text may be edited as
- * a synced record of collection "dossier_parts" (schema/0009_dossier.sql,
+ * a synced record of collection "dossier_parts" (schema/0010_dossier.sql,
  * id = the part's id, fields "text", "competencies", "include"); an edited
  * text replaces the generated draft of that part. Missing data is written
  * as missing ("donnée manquante"), never as zero.

@@ -11,7 +11,7 @@ import { h, announce } from './dom.js';
 import { request } from '../api.js';
 
 const COL = 'dossier_parts';
-const MAX_CHARS = 16000; // schema/0009_dossier.sql
+const MAX_CHARS = 16000; // schema/0010_dossier.sql
 const MAX_BYTES = 15000; // an op is at most 16 KiB, with its other fields
 const prodPath = (id) => `/api/v1/productions/${encodeURIComponent(id.production_id || '')}`;
 
