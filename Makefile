@@ -14,15 +14,16 @@ PORT ?= 8080
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
               libjansson-dev libsodium-dev libcurl4-openssl-dev \
               libqrencode-dev libxlsxwriter-dev zlib1g-dev libcairo2-dev libpango1.0-dev \
-              fonts-dejavu-core libical-dev
+              fonts-dejavu-core libical-dev libzip-dev
 # Needed at run time besides the libraries the binary links (the Dockerfile's
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
 # espeak-ng: the program that reads communications aloud (backend/audio.c);
 # ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
 RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
+# libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice.
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
-              poppler-utils qpdf python3-openpyxl python3-aiosmtpd
+              poppler-utils qpdf python3-openpyxl python3-aiosmtpd libreoffice-writer-nogui
 # Node for the PWA's vendor step and its tests: installed from Debian only when
 # no node/npm is on PATH (NodeSource's nodejs provides npm and conflicts with
 # Debian's npm package, so checking the package names would break it).

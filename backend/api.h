@@ -71,6 +71,9 @@ int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?toda
 int api_evaluation(struct http_req *r);        /* GET .../evaluation?today= (C9) */
 int api_kit(struct http_req *r);               /* GET .../kit?audience=&format=json|md|html (C10) */
 
+/* The professional dossier, in api_dossier.c (docs/evaluation.md). */
+int api_dossier(struct http_req *r); /* GET .../dossier?format=json|pdf|odt|md&draft=1&today= */
+
 /* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
  * Returns 0, or sends 400 and returns it. In api_carbon.c. */
 int api_today_param(struct http_req *r, char *today);

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "carbon.h"
 #include "collect.h"
+#include "commstore.h"
 #include "err.h"
 #include "evaluate.h"
 #include "export.h"
@@ -286,9 +287,40 @@ int api_plan_dysfunctions(struct http_req *r)
     return plan_view(r, plan_dysfunctions);
 }
 
+/* GET .../evaluation?today=&format=json|pdf (C9). */
 int api_evaluation(struct http_req *r)
 {
-    return plan_view(r, eval_production);
+    const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
+    struct auth_principal p;
+    char prod[80], today[11], format[8] = "json", title[204] = "", name[128];
+    json_t *ev = NULL;
+    char *pdf = NULL;
+    size_t len = 0;
+    int status, rc;
+
+    if (mg_get_var(q, strlen(q), "format", format, sizeof(format)) == -1)
+        snprintf(format, sizeof(format), "json");
+    if (strcmp(format, "json") == 0)
+        return plan_view(r, eval_production);
+    if (strcmp(format, "pdf") != 0)
+        return http_error(r, 400, "invalid_request", "format", "format must be json or pdf");
+    status = reader(r, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = api_today_param(r, today);
+    if (status != 0)
+        return status;
+    rc = eval_production(r->db, prod, today, &ev);
+    if (rc == EP_OK)
+        rc = commstore_production_title(r->db, prod, title, sizeof(title));
+    if (rc == EP_OK)
+        rc = export_evaluation_pdf(ev, title, &pdf, &len);
+    json_decref(ev);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the evaluation");
+    snprintf(name, sizeof(name), "evaluation-%s.pdf", prod);
+    status = http_download(r, "application/pdf", name, pdf, len);
+    free(pdf);
+    return status;
 }
 
 /* GET .../kit?audience=&format=json|md|html&today= (C10). */

@@ -57,4 +57,15 @@ int export_plan_pdf(const json_t *progress, const char *title, char **out, size_
  */
 int export_kit_pdf(const json_t *kit, char **out, size_t *len);
 
+/*
+ * The evaluation (C9): eval_production()'s object (borrowed) as a tagged PDF
+ * in French: the summary, one table per action with planned against actual
+ * (baseline, target, reading so far, projection) and the attainment in %
+ * (missing written as missing, never 0), the provisional and final footprint
+ * by category, strengths, difficulties with their solutions, and each
+ * successful action as reproducible or specific. Page numbers in the
+ * footer. Returns 0, EP_EIO or EP_ENOMEM.
+ */
+int export_evaluation_pdf(const json_t *ev, const char *title, char **out, size_t *len);
+
 #endif

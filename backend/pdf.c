@@ -18,6 +18,12 @@
 #define GAP 8.0
 #define CELL_PAD 4.0
 #define PDF_MAX 67108864 /* 64 MiB: no document of ours comes near */
+/* With a margin column (pdf_margin_column): the notes sit in [NOTE_X,
+ * NOTE_X + NOTE_W), the body starts right of it. */
+#define NOTE_X 30.0
+#define NOTE_W 90.0
+#define FOOTER_Y (PAGE_H - 34.0)
+#define KEEP_WITH_NEXT 48.0 /* about three lines of body text */
 
 struct pdf {
     struct strbuf out;        /* the PDF as cairo writes it */
@@ -29,6 +35,13 @@ struct pdf {
     double scale; /* font size factor: 1, or more for large print */
     char **alts;  /* alternative text of each Figure, in drawing order */
     size_t nalts;
+    double x, w;      /* the body column: MARGIN and BODY_W, or right of the notes */
+    int page;         /* 1-based page being drawn */
+    int last_page;    /* page where the last block ended */
+    int numbers;      /* page numbers in the footer */
+    char *note;       /* the margin note of the part being drawn (owned) */
+    int note_pending; /* note not yet drawn next to its heading */
+    char *mark;       /* drawn at the top of every page (owned) */
 };
 
 static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int len)
@@ -62,6 +75,10 @@ struct pdf *pdf_new(const char *title, const char *lang, const char *subject)
     cairo_tag_begin(p->cr, "Document", NULL);
     p->y = MARGIN;
     p->scale = 1.0;
+    p->x = MARGIN;
+    p->w = BODY_W;
+    p->page = 1;
+    p->last_page = 1;
     return p;
 }
 
@@ -77,6 +94,8 @@ void pdf_free(struct pdf *p)
     for (size_t i = 0; i < p->nalts; i++)
         free(p->alts[i]);
     free(p->alts);
+    free(p->note);
+    free(p->mark);
     free(p);
 }
 
@@ -107,26 +126,93 @@ static double height_of(PangoLayout *l)
     return (double)h / PANGO_SCALE;
 }
 
+/* The page number, centred in the footer. Untagged: a pagination artifact
+ * that screen readers skip, not part of the reading order. */
+static void footer(struct pdf *p)
+{
+    char num[16];
+    PangoLayout *l;
+    int w, h;
+
+    if (!p->numbers)
+        return;
+    snprintf(num, sizeof(num), "%d", p->page);
+    l = layout(p, num, "DejaVu Sans 9", BODY_W);
+    pango_layout_get_size(l, &w, &h);
+    cairo_set_source_rgb(p->cr, 0.25, 0.25, 0.25);
+    cairo_move_to(p->cr, (PAGE_W - (double)w / PANGO_SCALE) / 2, FOOTER_Y);
+    pango_cairo_show_layout(p->cr, l);
+    g_object_unref(l);
+}
+
+/* The margin note at the current height, in its own Note structure element
+ * so a screen reader announces it with the part it annotates. */
+static void draw_note(struct pdf *p)
+{
+    PangoLayout *l = layout(p, p->note, "DejaVu Sans Bold 9", NOTE_W - 6);
+
+    cairo_tag_begin(p->cr, "Note", NULL);
+    cairo_set_source_rgb(p->cr, 0.0, 0.33, 0.2); /* dark green: 8:1 on white */
+    cairo_move_to(p->cr, NOTE_X, p->y + 3);
+    pango_cairo_show_layout(p->cr, l);
+    cairo_tag_end(p->cr, "Note");
+    g_object_unref(l);
+}
+
+/* The draft mark at the top of a page, above the body. */
+static void draw_mark(struct pdf *p)
+{
+    PangoLayout *l = layout(p, p->mark, "DejaVu Sans Bold 10", BODY_W);
+    int w, h;
+
+    pango_layout_get_size(l, &w, &h);
+    cairo_set_source_rgb(p->cr, 0.6, 0.0, 0.0); /* dark red: 7.7:1 on white */
+    cairo_move_to(p->cr, PAGE_W - MARGIN - (double)w / PANGO_SCALE, 22);
+    pango_cairo_show_layout(p->cr, l);
+    g_object_unref(l);
+}
+
+static void next_page(struct pdf *p)
+{
+    footer(p);
+    cairo_show_page(p->cr);
+    p->page++;
+    p->y = MARGIN;
+    if (p->mark != NULL)
+        draw_mark(p);
+    /* A part that goes on: its competencies again at the top of the page. */
+    if (p->note != NULL && !p->note_pending)
+        draw_note(p);
+}
+
 static void new_page_if(struct pdf *p, double need)
 {
-    if (p->y + need > PAGE_H - MARGIN && p->y > MARGIN) {
-        cairo_show_page(p->cr);
-        p->y = MARGIN;
-    }
+    if (p->y + need > PAGE_H - MARGIN && p->y > MARGIN)
+        next_page(p);
 }
 
 static int block(struct pdf *p, const char *tag, const char *text, const char *font)
 {
-    PangoLayout *l = layout(p, text, font, BODY_W);
+    PangoLayout *l = layout(p, text, font, p->w);
     double h = height_of(l);
+    double top;
 
-    new_page_if(p, h);
+    /* A heading keeps with the first lines of what it introduces: never
+     * alone at the foot of a page. */
+    new_page_if(p, tag[0] == 'H' ? h + KEEP_WITH_NEXT : h);
+    top = p->y;
     cairo_tag_begin(p->cr, tag, NULL);
     cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1); /* near black: contrast well above 7:1 */
-    cairo_move_to(p->cr, MARGIN, p->y);
+    cairo_move_to(p->cr, p->x, p->y);
     pango_cairo_show_layout(p->cr, l);
     cairo_tag_end(p->cr, tag);
-    p->y += h + GAP;
+    if (p->note_pending) { /* beside the heading it annotates, read right after it */
+        p->y = top;
+        draw_note(p);
+        p->note_pending = 0;
+    }
+    p->y = top + h + GAP;
+    p->last_page = p->page;
     g_object_unref(l);
     return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
 }
@@ -148,6 +234,47 @@ int pdf_note(struct pdf *p, const char *text)
     return block(p, "P", text, "DejaVu Sans Oblique 9");
 }
 
+int pdf_list(struct pdf *p, const char *const *items, size_t n)
+{
+    const double indent = 14.0;
+
+    if (n == 0)
+        return EP_OK;
+    for (size_t i = 0; i < n; i++) {
+        PangoLayout *bullet = layout(p, "•", "DejaVu Sans 10.5", indent);
+        PangoLayout *l = layout(p, items[i], "DejaVu Sans 10.5", p->w - indent);
+        double h = height_of(l);
+        if (i == 0) {
+            new_page_if(p, h);
+            cairo_tag_begin(p->cr, "L", NULL);
+        } else if (p->y + h > PAGE_H - MARGIN && p->y > MARGIN) {
+            /* Split into two lists rather than let the next page's margin
+             * note land inside this one's structure. */
+            cairo_tag_end(p->cr, "L");
+            next_page(p);
+            cairo_tag_begin(p->cr, "L", NULL);
+        }
+        cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+        cairo_tag_begin(p->cr, "LI", NULL);
+        cairo_tag_begin(p->cr, "Lbl", NULL);
+        cairo_move_to(p->cr, p->x, p->y);
+        pango_cairo_show_layout(p->cr, bullet);
+        cairo_tag_end(p->cr, "Lbl");
+        cairo_tag_begin(p->cr, "LBody", NULL);
+        cairo_move_to(p->cr, p->x + indent, p->y);
+        pango_cairo_show_layout(p->cr, l);
+        cairo_tag_end(p->cr, "LBody");
+        cairo_tag_end(p->cr, "LI");
+        p->y += h + GAP / 2;
+        p->last_page = p->page;
+        g_object_unref(bullet);
+        g_object_unref(l);
+    }
+    cairo_tag_end(p->cr, "L");
+    p->y += GAP / 2;
+    return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
+}
+
 int pdf_figure(struct pdf *p, const char *alt, double w, double h,
                void (*draw)(cairo_t *cr, double x, double y, double w, double h, void *data),
                void *data)
@@ -167,17 +294,18 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
     new_page_if(p, h);
     cairo_tag_begin(p->cr, "Figure", NULL);
     cairo_save(p->cr);
-    draw(p->cr, MARGIN + (BODY_W - w) / 2, p->y, w, h, data);
+    draw(p->cr, p->x + (p->w - w) / 2, p->y, w, h, data);
     cairo_restore(p->cr);
     cairo_tag_end(p->cr, "Figure");
     p->y += h + GAP;
+    p->last_page = p->page;
     return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
 }
 
 /* Draws one row; th selects TH cells and the bold font. */
 static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int th)
 {
-    double colw = BODY_W / (double)ncols;
+    double colw = p->w / (double)ncols;
     PangoLayout **ls = calloc(ncols, sizeof(PangoLayout *));
     double h = 0;
 
@@ -195,7 +323,7 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
     new_page_if(p, h);
     cairo_tag_begin(p->cr, "TR", NULL);
     for (size_t c = 0; c < ncols; c++) {
-        double x = MARGIN + colw * (double)c;
+        double x = p->x + colw * (double)c;
         cairo_tag_begin(p->cr, th ? "TH" : "TD", NULL);
         cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
         cairo_move_to(p->cr, x + CELL_PAD, p->y + CELL_PAD);
@@ -207,10 +335,11 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
     /* Rules are decoration, drawn outside any structure tag. */
     cairo_set_source_rgb(p->cr, 0.45, 0.45, 0.45);
     cairo_set_line_width(p->cr, th ? 1.0 : 0.4);
-    cairo_move_to(p->cr, MARGIN, p->y + h);
-    cairo_line_to(p->cr, MARGIN + BODY_W, p->y + h);
+    cairo_move_to(p->cr, p->x, p->y + h);
+    cairo_line_to(p->cr, p->x + p->w, p->y + h);
     cairo_stroke(p->cr);
     p->y += h;
+    p->last_page = p->page;
     free(ls);
 }
 
@@ -222,14 +351,72 @@ int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char
     cairo_tag_begin(p->cr, "Table", NULL);
     table_row(p, header, ncols, 1);
     for (size_t r = 0; r < nrows; r++) {
-        double before = p->y;
+        int before = p->page;
         table_row(p, cells + r * ncols, ncols, 0);
-        if (p->y < before) /* a page break happened: repeat the header above */
+        if (p->page != before) /* a page break happened: repeat the header above */
             table_row(p, header, ncols, 1);
     }
     cairo_tag_end(p->cr, "Table");
     p->y += GAP;
     return p->failed ? EP_ENOMEM : EP_OK;
+}
+
+void pdf_margin_column(struct pdf *p)
+{
+    p->x = NOTE_X + NOTE_W + 12;
+    p->w = PAGE_W - MARGIN - p->x;
+}
+
+int pdf_margin_note(struct pdf *p, const char *text)
+{
+    char *copy = NULL;
+
+    if (text != NULL && (copy = strdup(text)) == NULL)
+        return EP_ENOMEM;
+    free(p->note);
+    p->note = copy;
+    p->note_pending = copy != NULL;
+    return EP_OK;
+}
+
+void pdf_page_numbers(struct pdf *p, int on)
+{
+    p->numbers = on;
+}
+
+int pdf_mark(struct pdf *p, const char *text)
+{
+    char *copy = strdup(text);
+
+    if (copy == NULL)
+        return EP_ENOMEM;
+    free(p->mark);
+    p->mark = copy;
+    if (p->page == 1 && p->y <= MARGIN)
+        draw_mark(p);
+    return EP_OK;
+}
+
+int pdf_page_break(struct pdf *p)
+{
+    if (p->y > MARGIN)
+        next_page(p);
+    return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
+}
+
+int pdf_page(const struct pdf *p)
+{
+    return p->page;
+}
+
+int pdf_last_page(const struct pdf *p)
+{
+    return p->last_page;
+}
+
+double pdf_position(const struct pdf *p)
+{
+    return (double)(p->page - 1) + (p->y - MARGIN) / (PAGE_H - 2 * MARGIN);
 }
 
 int pdf_finish(struct pdf *p, char **out, size_t *len)
@@ -240,6 +427,7 @@ int pdf_finish(struct pdf *p, char **out, size_t *len)
 
     *out = NULL;
     *len = 0;
+    footer(p);
     cairo_tag_end(p->cr, "Document");
     cairo_destroy(p->cr);
     p->cr = NULL;

@@ -24,6 +24,13 @@ int pdf_heading(struct pdf *p, int level, const char *text);
 int pdf_paragraph(struct pdf *p, const char *text);
 int pdf_note(struct pdf *p, const char *text);
 
+/*
+ * Appends a bulleted list of n items (borrowed), tagged L > LI > Lbl, LBody
+ * so a screen reader announces a list and its length. A list that reaches
+ * the foot of a page goes on as a second list on the next page.
+ */
+int pdf_list(struct pdf *p, const char *const *items, size_t n);
+
 /* Multiplies every font size from now on (large print: 1.5). */
 void pdf_set_scale(struct pdf *p, double scale);
 
@@ -43,6 +50,44 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
  */
 int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
               size_t nrows);
+
+/*
+ * Layout for documents annotated in the margin (the professional dossier):
+ * from now on the body is narrower and starts right of a margin column.
+ * Call before any content.
+ */
+void pdf_margin_column(struct pdf *p);
+
+/*
+ * Sets the margin note of what follows (text copied; NULL ends it): it is
+ * written in the margin column beside the next block (the part's heading),
+ * then again at the top of every page the part continues on, each time in
+ * a Note structure element read right after the block it sits beside.
+ * Returns 0 or EP_ENOMEM.
+ */
+int pdf_margin_note(struct pdf *p, const char *text);
+
+/* Page numbers centred in the footer of every page (untagged artifact). */
+void pdf_page_numbers(struct pdf *p, int on);
+
+/*
+ * A mark (text copied) at the top right of every page from the current one
+ * on, e.g. "Brouillon — 14 pages sur 12". Untagged: a document that needs
+ * it read aloud says it once in its own text. Returns 0 or EP_ENOMEM.
+ */
+int pdf_mark(struct pdf *p, const char *text);
+
+/* Starts a new page unless the current one is still empty. 0 or EP_EIO. */
+int pdf_page_break(struct pdf *p);
+
+/*
+ * Page tracking, 1-based: the page being drawn, the page where the last
+ * block ended, and the position reached as pages used so far (2.5: half
+ * way down page 3), for measuring how long a part is.
+ */
+int pdf_page(const struct pdf *p);
+int pdf_last_page(const struct pdf *p);
+double pdf_position(const struct pdf *p);
 
 /*
  * Ends the document; *out owns the PDF bytes (free()). The struct is then

@@ -1,6 +1,7 @@
 /* seed.c - loads backend/demo/seed.json into an empty database (see seed.h). */
 #include "seed.h"
 
+#include "attach.h"
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
@@ -13,9 +14,12 @@
 #include "server.h"
 #include "sync.h"
 
+#include <cairo.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -413,6 +417,172 @@ out:
     return rc;
 }
 
+/* ---- demo photos ------------------------------------------------------- */
+
+/* A PNG being written to memory by cairo. */
+struct png_buf {
+    unsigned char *p;
+    size_t len, cap;
+};
+
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct png_buf *b = closure;
+    if (b->len + len > b->cap) {
+        size_t cap = (b->cap == 0 ? 65536 : b->cap * 2) + len;
+        unsigned char *n = realloc(b->p, cap);
+        if (n == NULL)
+            return CAIRO_STATUS_NO_MEMORY;
+        b->p = n;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, data, len);
+    b->len += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void label(cairo_t *cr, double x, double y, double size, const char *text)
+{
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, size);
+    cairo_move_to(cr, x, y);
+    cairo_show_text(cr, text);
+}
+
+/* The sorting bins at the catering tent: five coloured bins and their labels. */
+static void draw_bins(cairo_t *cr)
+{
+    static const double colours[5][3] = {{0.95, 0.77, 0.06},
+                                         {0.13, 0.55, 0.13},
+                                         {0.45, 0.30, 0.15},
+                                         {0.20, 0.40, 0.75},
+                                         {0.40, 0.40, 0.40}};
+    static const char *const names[5] = {"Emballages", "Verre", "Biodéchets", "Papier", "Ordures"};
+    cairo_set_source_rgb(cr, 0.80, 0.90, 0.97); /* sky */
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.42, 0.62, 0.30); /* grass */
+    cairo_rectangle(cr, 0, 300, 800, 200);
+    cairo_fill(cr);
+    for (int i = 0; i < 5; i++) {
+        double x = 40 + i * 150;
+        cairo_set_source_rgb(cr, colours[i][0], colours[i][1], colours[i][2]);
+        cairo_rectangle(cr, x, 170, 120, 190);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_rectangle(cr, x - 6, 158, 132, 16); /* lid */
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, x + 8, 220, 104, 34);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        label(cr, x + 12, 243, 14, names[i]);
+    }
+    label(cr, 40, 80, 30, "Tri en cinq flux au barnum");
+}
+
+/* The catering board announcing the vegetarian dish of the day. */
+static void draw_menu(cairo_t *cr)
+{
+    cairo_set_source_rgb(cr, 0.55, 0.40, 0.25); /* easel */
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.12, 0.18, 0.15); /* slate */
+    cairo_rectangle(cr, 80, 40, 640, 420);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.95, 0.95, 0.90);
+    label(cr, 130, 120, 34, "Menu du jour");
+    label(cr, 130, 200, 24, "Dahl de lentilles corail");
+    label(cr, 130, 250, 24, "ou sauté de volaille");
+    label(cr, 130, 330, 20, "Jeudi : deux plats végétariens");
+    label(cr, 130, 400, 18, "Légumes de la ferme de Chalezeule");
+}
+
+/* Draws an 800 x 500 picture into a new PNG in *out. 0 or EP_ENOMEM. */
+static int demo_png(void (*draw)(cairo_t *), struct png_buf *out)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 800, 500);
+    cairo_t *cr = cairo_create(s);
+    int rc = EP_OK;
+
+    draw(cr);
+    cairo_surface_flush(s);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_write_to_png_stream(s, png_write, out) != CAIRO_STATUS_SUCCESS)
+        rc = EP_ENOMEM;
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return rc;
+}
+
+/*
+ * Two photos a phone took, as a phone sends them: the attachments fact
+ * through the sync engine, then the bytes through the upload path with its
+ * checks (attach.h). The bins illustrate the reproducible waste sorting in
+ * the kits (C10); the menu board a catering reading.
+ */
+static int seed_photos(struct db *db, const char *production, json_t *people, json_t *act,
+                       int64_t day, char *errbuf, size_t errlen)
+{
+    static const struct {
+        const char *id, *device, *col, *target, *caption;
+        void (*draw)(cairo_t *);
+    } photos[] = {
+        {"seed-photo-bins", "d-demo-sofia", "actions", "act-tri",
+         "Les bacs de tri en cinq flux au barnum, étiquetés en pictogrammes", draw_bins},
+        {"seed-photo-menu", "d-demo-marie", "actions", "act-veggie",
+         "L'ardoise du traiteur annonce le plat végétarien du jour", draw_menu},
+    };
+    struct pusher pu = {db, production, errbuf, errlen, 0};
+    int rc = EP_OK;
+
+    (void)act;
+    for (size_t i = 0; i < sizeof(photos) / sizeof(photos[0]) && rc == EP_OK; i++) {
+        struct png_buf png = {NULL, 0, 0};
+        struct sync_actor who = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
+        unsigned char hash[crypto_hash_sha256_BYTES];
+        char hex[crypto_hash_sha256_BYTES * 2 + 1], hlc[SYNC_HLC_LEN + 1], op[96], at[11];
+        struct attach_fact f;
+        struct attach_status st;
+        enum attach_outcome outcome;
+        json_t *ops, *fields;
+
+        rc = device_owner(people, photos[i].device, &who);
+        if (rc == EP_OK)
+            rc = demo_png(photos[i].draw, &png);
+        if (rc != EP_OK) {
+            free(png.p);
+            break;
+        }
+        crypto_hash_sha256(hash, png.p, png.len);
+        sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+        hlc_at(day, 13 * 60 + (int)i, 0, hlc);
+        iso_day(day, at);
+        snprintf(op, sizeof(op), "seed-%s", photos[i].id);
+        fields = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "target_col", photos[i].col,
+                           "target_id", photos[i].target, "content_type", "image/png", "size",
+                           (json_int_t)png.len, "sha256", hex, "caption", photos[i].caption,
+                           "member", who.member_id, "taken_at", at);
+        /* mkop keeps its own reference to fields. */
+        ops = fields != NULL ? json_pack("[o]", mkop(op, "attachments", photos[i].id, "add", hlc,
+                                                     who.device_id, fields, NULL))
+                             : NULL;
+        json_decref(fields);
+        rc = ops != NULL ? push_as(&pu, &who, ops) : EP_ENOMEM;
+        if (rc == EP_OK)
+            rc = attach_fact_get(db, production, photos[i].id, &f);
+        /* Small enough for one chunk. */
+        if (rc == EP_OK && png.len > ATTACH_CHUNK_MAX)
+            rc = EP_ETOOBIG;
+        if (rc == EP_OK)
+            rc = attach_put_chunk(db, &f, 0, png.p, png.len, server_now_ms(), &outcome, &st);
+        if (rc == EP_OK && outcome != ATTACH_COMPLETE) {
+            snprintf(errbuf, errlen, "demo photo %s not stored: %s", photos[i].id, st.reason);
+            rc = EP_EINVAL;
+        }
+        free(png.p);
+    }
+    return rc;
+}
+
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
     json_t *root = NULL;
@@ -462,7 +632,15 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen)
         rc = db_commit(db);
     if (rc != EP_OK)
         db_rollback(db);
-    else
+    /* The photos' bytes are stored one upload transaction each, as a
+     * phone's would be: after the records they illustrate. */
+    if (rc == EP_OK && activity != NULL) {
+        json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
+        rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people, activity,
+                         today + starts_in + 3, errbuf, errlen);
+        people_failed = rc != EP_OK; /* errbuf holds the reason */
+    }
+    if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");
 out:
     if (people_failed) /* auth_seed_people already wrote the reason */

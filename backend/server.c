@@ -91,6 +91,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/sync/attachments/*/status", api_attach_status},
     {"GET", "/api/v1/productions/*/attachments/*", api_attach_get},
     {"GET", "/api/v1/productions/*/attachments", api_attach_list},
+    /* The professional dossier (issue 10). */
+    {"GET", "/api/v1/productions/*/dossier", api_dossier},
 };
 
 /* How long a request waits for a free database connection before a 503: as

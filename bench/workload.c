@@ -115,14 +115,19 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* A version-4-shaped UUID determined by (phone, n, salt). */
+/*
+ * A version-7 UUID (RFC 9562) determined by (phone, n, salt), as the PWA makes
+ * them (pwa/js/sync/ids.js): 48 bits of creation time, then random bits. The
+ * phones' n-th ops are made at about the same time (one op a minute from a
+ * common start), so ids interleave across phones as they would on a shoot.
+ */
 static void uuid(int phone, long n, unsigned salt, char *buf, size_t len)
 {
+    uint64_t ms = UINT64_C(1795000000000) + (uint64_t)n * 60000u + (uint64_t)(unsigned)phone;
     uint64_t a = mix(((uint64_t)(unsigned)phone << 40) ^ ((uint64_t)n << 4) ^ salt);
     uint64_t b = mix(a ^ UINT64_C(0x5bd1e9955bd1e995));
-    snprintf(buf, len, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
-             (unsigned)(a >> 16) & 0xffffu, (unsigned)a & 0xfffu,
-             0x8000u | ((unsigned)(b >> 48) & 0x3fffu),
+    snprintf(buf, len, "%08x-%04x-7%03x-%04x-%012llx", (unsigned)(ms >> 16), (unsigned)ms & 0xffffu,
+             (unsigned)a & 0xfffu, 0x8000u | ((unsigned)(b >> 48) & 0x3fffu),
              (unsigned long long)(b & UINT64_C(0xffffffffffff)));
 }
 

@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-beef7553bddb';
+const VERSION = 'ecoplateau-shell-80973d220ab6';
 const SHELL = [
   '/',
   '/index.html',
@@ -28,6 +28,7 @@ const SHELL = [
   '/js/sync/client.js',
   '/js/sync/engine.js',
   '/js/sync/hlc.js',
+  '/js/sync/ids.js',
   '/js/ui/charts.js',
   '/js/ui/collect.js',
   '/js/ui/comms.js',
@@ -37,6 +38,7 @@ const SHELL = [
   '/js/ui/follow.js',
   '/js/ui/dom.js',
   '/js/ui/evaluate.js',
+  '/js/ui/dossier.js',
   '/js/ui/office.js',
   '/js/ui/plan.js',
   '/js/ui/photos.js',

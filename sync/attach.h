@@ -1,7 +1,7 @@
 /*
  * attach.h - photo attachments: their bytes, uploaded in chunks after the
  * "attachments" fact that describes them was synced (docs/sync-protocol.md,
- * "Attachments"; schema/0008_attachments.sql).
+ * "Attachments"; schema/0009_attachments.sql).
  *
  * All the SQL of attachments lives here: the chunk append (one transaction
  * per chunk, committed before the caller acknowledges it), the completion

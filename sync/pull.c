@@ -49,30 +49,75 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
     return EP_OK;
 }
 
+/*
+ * Adds the op of the current row of st to the page, unless the read filter
+ * hides it. Returns EP_OK, or 1 when the page is full (the row is not
+ * consumed), or an error.
+ */
+static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct sync_actor *actor,
+                    struct strbuf *b, int limit, int *n, int64_t *last)
+{
+    const char *body = (const char *)sqlite3_column_text(st, 1);
+    size_t blen = (size_t)sqlite3_column_bytes(st, 1);
+    int rc;
+
+    if (*n == limit || (*n > 0 && b->len + blen + 256 > SYNC_PULL_MAX_BYTES))
+        return 1;
+    *last = sqlite3_column_int64(st, 0);
+    if (opts != NULL && opts->can_read != NULL) {
+        /* Most collections are readable by collection alone: ask with the
+         * columns first, and parse the op only when the filter needs its
+         * fields (a pull is otherwise no JSON work at all). */
+        struct sync_op head;
+        int visible;
+        memset(&head, 0, sizeof(head));
+        head.col = (const char *)sqlite3_column_text(st, 2);
+        head.rid = (const char *)sqlite3_column_text(st, 3);
+        head.kind = (const char *)sqlite3_column_text(st, 4);
+        head.dev = (const char *)sqlite3_column_text(st, 5);
+        visible = opts->can_read(opts->ctx, actor, &head);
+        if (visible < 0) {
+            json_error_t jerr;
+            json_t *opj = json_loadb(body, blen, 0, &jerr);
+            struct sync__verdict v;
+            struct sync_op op;
+            visible = opj != NULL && sync__op_decode(opj, &op, &v) == EP_OK &&
+                      opts->can_read(opts->ctx, actor, &op) > 0;
+            json_decref(opj);
+        }
+        if (!visible)
+            return EP_OK; /* the cursor still moves past it */
+    }
+    rc = (*n > 0 ? strbuf_add(b, ",", 1) : EP_OK);
+    if (rc == EP_OK)
+        rc = strbuf_add(b, body, blen);
+    if (rc == EP_OK)
+        (*n)++;
+    return rc;
+}
+
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
               const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
               size_t errlen)
 {
     static const char sql[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
                               "WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
-    /* With a company space: the two ordered streams merged by seq, each read
-     * through the (production_id, seq) index and cut at the page size, so a
-     * page costs the same as with one production whatever the log's size. */
-    static const char sql_space[] = "SELECT seq, body, col, rid, kind, dev FROM ("
-                                    " SELECT seq, body, col, rid, kind, dev FROM sync_op"
-                                    " WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3)"
-                                    " UNION ALL SELECT seq, body, col, rid, kind, dev FROM ("
-                                    " SELECT seq, body, col, rid, kind, dev FROM sync_op"
-                                    " WHERE production_id = ?4 AND seq > ?2 ORDER BY seq LIMIT ?3)"
-                                    " ORDER BY seq LIMIT ?3";
+    /* With a company space, the space's ops come from a second statement
+     * (another SQL text, so another cached statement) and the two streams,
+     * each read in seq order through the (production_id, seq) index, are
+     * merged here. A UNION ALL ... ORDER BY seq did the same in SQL but
+     * copied every row, body included, through two temporary sorters: it
+     * was most of a pull's cost (bench/README.md, session 3). */
+    static const char sql_space[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
+                                    "WHERE production_id = ?4 AND seq > ?2 ORDER BY seq LIMIT ?3";
     const char *space = actor->company_space;
     struct strbuf b;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *sa = NULL, *sb = NULL;
     int64_t after = 0, last = 0;
     uint64_t clock = 0;
     char dbid[64], tail[256], hlc_text[SYNC_HLC_LEN + 1];
     int n = 0, more = 0, in_tx = 0;
-    int rc;
+    int rc, ra, rb = SQLITE_DONE;
 
     strbuf_init(&b, SYNC_PULL_MAX_BYTES + 4096);
     *out = NULL;
@@ -97,60 +142,54 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     last = after;
     if (space != NULL && strcmp(space, actor->production_id) == 0)
         space = NULL;
-    st = db_stmt(db, space != NULL ? sql_space : sql);
-    if (st == NULL) {
+    sa = db_stmt(db, sql);
+    sb = space != NULL ? db_stmt(db, sql_space) : NULL;
+    if (sa == NULL || (space != NULL && sb == NULL)) {
         rc = EP_EIO;
         goto out;
     }
-    sqlite3_bind_text(st, 1, actor->production_id, -1, SQLITE_STATIC);
-    if (space != NULL)
-        sqlite3_bind_text(st, 4, space, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, after);
-    sqlite3_bind_int(st, 3, limit + 1); /* one more tells whether there is more */
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *body = (const char *)sqlite3_column_text(st, 1);
-        size_t blen = (size_t)sqlite3_column_bytes(st, 1);
-        if (n == limit || (n > 0 && b.len + blen + 256 > SYNC_PULL_MAX_BYTES)) {
-            more = 1;
+    sqlite3_bind_text(sa, 1, actor->production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(sa, 2, after);
+    sqlite3_bind_int(sa, 3, limit + 1); /* one more tells whether there is more */
+    ra = sqlite3_step(sa);
+    if (sb != NULL) {
+        sqlite3_bind_text(sb, 4, space, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(sb, 2, after);
+        sqlite3_bind_int(sb, 3, limit + 1);
+        rb = sqlite3_step(sb);
+    }
+    for (;;) {
+        sqlite3_stmt *st;
+        if (ra != SQLITE_ROW && ra != SQLITE_DONE) {
+            rc = db_map_rc(ra);
             break;
         }
-        last = sqlite3_column_int64(st, 0);
-        if (opts != NULL && opts->can_read != NULL) {
-            /* Most collections are readable by collection alone: ask with
-             * the columns first, and parse the op only when the filter needs
-             * its fields (a pull is otherwise no JSON work at all). */
-            struct sync_op head;
-            int visible;
-            memset(&head, 0, sizeof(head));
-            head.col = (const char *)sqlite3_column_text(st, 2);
-            head.rid = (const char *)sqlite3_column_text(st, 3);
-            head.kind = (const char *)sqlite3_column_text(st, 4);
-            head.dev = (const char *)sqlite3_column_text(st, 5);
-            visible = opts->can_read(opts->ctx, actor, &head);
-            if (visible < 0) {
-                json_error_t jerr;
-                json_t *opj = json_loadb(body, blen, 0, &jerr);
-                struct sync__verdict v;
-                struct sync_op op;
-                visible = opj != NULL && sync__op_decode(opj, &op, &v) == EP_OK &&
-                          opts->can_read(opts->ctx, actor, &op) > 0;
-                json_decref(opj);
-            }
-            if (!visible)
-                continue; /* the cursor still moves past it */
+        if (rb != SQLITE_ROW && rb != SQLITE_DONE) {
+            rc = db_map_rc(rb);
+            break;
         }
-        rc = (n > 0 ? strbuf_add(&b, ",", 1) : EP_OK);
-        if (rc == EP_OK)
-            rc = strbuf_add(&b, body, blen);
+        if (ra == SQLITE_ROW &&
+            (rb != SQLITE_ROW || sqlite3_column_int64(sa, 0) < sqlite3_column_int64(sb, 0)))
+            st = sa;
+        else if (rb == SQLITE_ROW)
+            st = sb;
+        else
+            break; /* both done */
+        rc = page_add(st, opts, actor, &b, limit, &n, &last);
+        if (rc == 1) {
+            more = 1;
+            rc = EP_OK;
+            break;
+        }
         if (rc != EP_OK)
             break;
-        n++;
+        if (st == sa)
+            ra = sqlite3_step(sa);
+        else
+            rb = sqlite3_step(sb);
     }
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        rc = EP_OK;
-    else if (rc > 0)
-        rc = db_map_rc(rc);
-    db_done(st);
+    db_done(sa);
+    db_done(sb);
     if (rc != EP_OK)
         goto out;
     sync_hlc_format(clock, hlc_text);

@@ -13,6 +13,7 @@ import * as follow from './ui/follow.js';
 import * as collect from './ui/collect.js';
 import * as charts from './ui/charts.js';
 import * as evaluate from './ui/evaluate.js';
+import * as dossierUi from './ui/dossier.js';
 import * as comms from './ui/comms.js';
 import * as photos from './ui/photos.js';
 
@@ -47,6 +48,8 @@ const routes = {
   // Photos attached to readings, tasks, actions, messages (issue 10).
   photo: photos.photo,
   photos: photos.photos,
+  // The professional dossier (issue 10).
+  dossier: dossierUi.dossier,
 };
 
 function go(path) {
@@ -91,7 +94,7 @@ function navFor(identity, current) {
   if (identity?.kind === 'device') {
     items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['photos', 'nav.photos'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['evaluation', 'nav.evaluation'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
+    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['evaluation', 'nav.evaluation'], ['dossier', 'nav.dossier'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
   const nav = document.getElementById('nav');
   nav.hidden = items.length === 0;

@@ -13,6 +13,7 @@
 // or a lost connection resumes instead of restarting. It runs beside the
 // sync, never inside it: a refusal or a failure stops only that photo.
 import { readGps, nextRange, hex } from './imagebytes.js';
+import { uuidv7 } from './sync/ids.js';
 import * as store from './store.js';
 import { request, ApiError, NetworkError } from './api.js';
 
@@ -76,7 +77,7 @@ export async function processImage(file, keepLocation) {
 // The photo goes first: a fact without bytes would wait forever, bytes
 // without a fact are removed below.
 export async function attach(client, { targetCol, targetId, caption, keepLocation, photo, takenAt }) {
-  const id = 'ph-' + crypto.randomUUID();
+  const id = 'ph-' + uuidv7();
   const fields = { target_col: targetCol, target_id: targetId, content_type: 'image/jpeg', size: photo.size, sha256: photo.sha256, keep_location: !!keepLocation };
   if (caption) fields.caption = caption;
   if (client.identity?.member_id) fields.member = client.identity.member_id;
@@ -107,7 +108,7 @@ export async function remove(client, id) {
   const box = rec?.op ? (await store.outbox()).find((x) => x.op === rec.op) : null;
   if (box) await client.discard(rec.op);
   else if (fact) {
-    await client.makeOp('attachments', 'ph-' + crypto.randomUUID(), 'add', {
+    await client.makeOp('attachments', 'ph-' + uuidv7(), 'add', {
       void: true, supersedes: id, target_col: fact.fields.target_col, target_id: fact.fields.target_id,
       ...(fact.fields.member ? { member: fact.fields.member } : {}),
     });

@@ -42,8 +42,11 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   const api = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/evaluation`)).json;
   const cards = page.getByTestId('eval-action');
   assert.equal(await cards.count(), api.actions.length);
-  const veggie = api.actions.find((a) => a.verdict === 'reussie');
-  assert.ok(veggie, 'the demo plan has a successful action');
+  const veggie = api.actions.find((a) => a.verdict === 'reussie' && a.reproducible !== true);
+  assert.ok(veggie, 'the demo plan has a successful action not judged yet');
+  // The demo already judged the waste sorting reproducible, with photos.
+  const tri = api.actions.find((a) => a.id === 'act-tri');
+  assert.equal(tri.reproducible, true);
   const card = cards.filter({ hasText: veggie.title });
   assert.match(await card.textContent(), /Réussie/);
   assert.match(await card.textContent(), new RegExp(`${Math.round(veggie.attainment_pct)} %`));
@@ -53,10 +56,10 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   await checkA11y(page, 'evaluation');
   await shot(page, 'office-20-evaluation');
 
-  // The funder's kit has no practice sheet yet.
+  // The funder's kit has the demo's practice sheet, not this action's yet.
   await page.getByLabel('Public').selectOption('financeur');
-  await page.getByTestId('kit-preview').waitFor();
-  assert.match(await page.getByTestId('kit-preview').textContent(), /Aucune pratique marquée reproductible/);
+  await page.getByTestId('kit-preview').filter({ hasText: tri.title }).waitFor({ timeout: 15000 });
+  assert.ok(!(await page.getByTestId('kit-preview').textContent()).includes(veggie.title));
 
   // The eco-referent's judgement: reproducible, and why.
   await card.getByLabel('reproductible sur un prochain projet').check();
@@ -74,7 +77,7 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   const judged = after.actions.find((a) => a.id === veggie.id);
   assert.equal(judged.reproducible, true);
   assert.equal(judged.success_factors, 'Menu co-construit avec le traiteur <b>local</b>');
-  assert.deepEqual(after.reproducible, [veggie.id]);
+  assert.deepEqual([...after.reproducible].sort(), [tri.id, veggie.id].sort());
 
   // Now the kit carries the practice sheet, the user's text shown as text.
   await page.reload();
@@ -100,6 +103,13 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   const page2 = await ctx.newPage();
   await page2.setContent((await office.call('GET', html)).text);
   assert.equal(await page2.locator('html').getAttribute('lang'), 'fr');
+  // The photos of the two reproducible actions (the demo's sorting bins and
+  // the menu board), embedded, each with its caption as alt.
+  const photos = page2.locator('img[src^="data:image/png"]');
+  assert.equal(await photos.count(), 2);
+  const alts = await photos.evaluateAll((imgs) => imgs.map((i) => i.alt));
+  assert.ok(alts.some((a) => /bacs de tri/i.test(a)), alts.join(' | '));
+  assert.ok(alts.some((a) => /plat végétarien/i.test(a)), alts.join(' | '));
   assert.equal(await page2.locator('script').count(), 0);
   await checkA11y(page2, 'kit HTML page');
   await page2.close();

@@ -53,7 +53,7 @@ for round in 1 2; do
   grep -q "http://localhost:$port/" "$tmp/out" || fail "prints the URL"
   grep -q "login" "$tmp/out" || fail "prints how to log in"
   kill -TERM "$pid"
-  wait "$pid" || fail "serve must exit 0 on SIGTERM"
+  wait "$pid" || fail "serve must exit 0 on SIGTERM (round $round): $(tail -20 "$tmp/log")"
   pid=
   grep -q '"event":"server.stop","msg":"stopped cleanly"' "$tmp/log" || fail "clean stop logged"
   grep -q '"level":"info","event":"server.start"' "$tmp/log" || fail "structured log lines"

@@ -310,6 +310,18 @@ static void run_seed(unsigned seed, int steps)
                         "(SELECT 1 FROM sync_base b WHERE b.col = v.col AND b.rid = v.rid AND "
                         "b.field = v.field AND b.seen = v.op_id)") != 0)
         SIM_FAIL(&s, "a version is marked superseded without anyone superseding it");
+    /* The open-conflict count kept on each record (the dashboard's badge)
+     * is the number of conflicts the office sees listed, on every replica. */
+    for (int i = -1; i < s.ndev; i++) {
+        struct db *r = i < 0 ? s.server : s.dev[i].db;
+        json_t *list = NULL;
+        assert_int_equal(sync_conflicts(r, "p1", &list), EP_OK);
+        if (count(r, "SELECT total(conflicts) FROM sync_record") != (long)json_array_size(list))
+            SIM_FAIL(&s, "%s counts %ld open conflicts on its records but lists %zu",
+                     i < 0 ? "server" : s.dev[i].id,
+                     count(r, "SELECT total(conflicts) FROM sync_record"), json_array_size(list));
+        json_decref(list);
+    }
     /* Converged: every replica equals the server. */
     assert_int_equal(sync_state(s.server, "p1", &want), EP_OK);
     want_text = support_canon(want);

@@ -169,6 +169,79 @@ static int pulls(const struct sync_actor *a, const char *id)
     return found;
 }
 
+/*
+ * A pull merges two streams in seq order: the production's ops and its
+ * company space's. Paged with small limits that cut inside runs of either,
+ * it must give every op once, in seq order, and "more" until the last page.
+ */
+static void pull_pages_merge_production_and_space_in_order(void **state)
+{
+    struct sync_opts o = opts();
+    char buf[64], id[32], cursor[96] = "", err[128];
+    char expect[64][32], got[64][32];
+    size_t nexpect = 0, ngot = 0;
+    sqlite3_stmt *st;
+    /* Runs of 1, 2 and 3 ops on each side. */
+    static const int runs[] = {1, 3, 2, 1, 1, 2, 3, 3, 2, 1};
+
+    (void)state;
+    for (size_t r = 0, k = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+        for (int j = 0; j < runs[r]; j++, k++) {
+            snprintf(id, sizeof(id), "%s-%zu", r % 2 == 0 ? "task" : "sup", k);
+            assert_string_equal(put_as(&eco_p1, r % 2 == 0 ? "tasks" : "suppliers", id,
+                                       r % 2 == 0 ? "{\"title\":\"t\"}" : "{\"name\":\"s\"}", buf,
+                                       sizeof(buf)),
+                                "applied");
+        }
+    }
+    /* Another production's ops interleave in the log and must not show. */
+    assert_string_equal(
+        put_as(&eco_other, "tasks", "task-other", "{\"title\":\"x\"}", buf, sizeof(buf)),
+        "applied");
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+                                        "SELECT rid FROM sync_op WHERE production_id IN "
+                                        "('p1', 'co:co') ORDER BY seq",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(expect[nexpect++], sizeof(expect[0]), "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_int_equal(nexpect, 19);
+
+    for (int limit = 1; limit <= 4; limit++) {
+        int more = 1, pages = 0;
+        cursor[0] = '\0';
+        ngot = 0;
+        while (more) {
+            char *text = NULL;
+            size_t len = 0, i;
+            json_error_t jerr;
+            json_t *page, *opj;
+            assert_int_equal(
+                sync_pull(db, &o, &eco_p1, cursor, limit, &text, &len, NULL, err, sizeof(err)),
+                EP_OK);
+            page = json_loadb(text, len, 0, &jerr);
+            free(text);
+            assert_non_null(page);
+            assert_true(json_array_size(json_object_get(page, "ops")) <= (size_t)limit);
+            json_array_foreach(json_object_get(page, "ops"), i, opj)
+            {
+                assert_true(ngot < 64);
+                snprintf(got[ngot++], sizeof(got[0]), "%s",
+                         json_string_value(json_object_get(opj, "id")));
+            }
+            more = json_is_true(json_object_get(page, "more"));
+            snprintf(cursor, sizeof(cursor), "%s",
+                     json_string_value(json_object_get(page, "cursor")));
+            json_decref(page);
+            assert_true(++pages <= 40);
+        }
+        assert_int_equal(ngot, nexpect);
+        for (size_t i = 0; i < nexpect; i++)
+            assert_string_equal(got[i], expect[i]);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -402,6 +475,8 @@ int main(void)
         cmocka_unit_test(csv_reports_the_line_of_bad_text),
         cmocka_unit_test_setup_teardown(each_company_has_a_space, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_is_shared_by_the_company_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(pull_pages_merge_production_and_space_in_order, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(profiles_are_read_by_office_roles_and_their_subject, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(import_is_all_or_nothing_with_line_numbers, setup,

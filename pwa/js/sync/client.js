@@ -7,6 +7,7 @@ import * as hlc from './hlc.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { setCatalogue } from '../indicators.js';
+import { uuidv7 } from './ids.js';
 
 const PUSH_BATCH = 200;
 const PERIOD_MS = 5 * 60 * 1000;
@@ -58,7 +59,7 @@ export class SyncClient extends EventTarget {
   // Makes, stores and applies a local op; returns it. Throws on a full disk
   // (QuotaExceededError): nothing is half-written.
   async makeOp(col, id, kind, fields, base) {
-    const op = { op: crypto.randomUUID(), col, id, kind, hlc: await store.nextHlc(hlc.tick), dev: this.device, fields };
+    const op = { op: uuidv7(), col, id, kind, hlc: await store.nextHlc(hlc.tick), dev: this.device, fields };
     if (base && Object.keys(base).length) op.base = base;
     await store.addLocalOp(op);
     this.replica.apply(op);

@@ -6,6 +6,7 @@
 import { t } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
+import { uuidv7 } from '../sync/ids.js';
 
 const CHANNELS = ['app', 'email', 'print', 'audio'];
 const KINDS = ['info', 'briefing', 'checkpoint'];
@@ -120,7 +121,7 @@ export async function office(ctx, params) {
       value.duration_min = Number(duration.input.value) || 30;
       value.location = place.input.value.trim() || null;
     }
-    const rid = cid || 'c-' + crypto.randomUUID();
+    const rid = cid || 'c-' + uuidv7();
     try {
       await ctx.client.makeOp('communications', rid, 'put', value);
       await flush(ctx);
@@ -254,7 +255,7 @@ async function showFollowUp(ctx, cid, section) {
           const v = reply.input.value.trim();
           if (!v) return reply.setError(t('comms.err.answer'));
           reply.setError(null);
-          await ctx.client.makeOp('questions', 'q-' + crypto.randomUUID(), 'add',
+          await ctx.client.makeOp('questions', 'q-' + uuidv7(), 'add',
             { communication: cid, member: q.member, answers: q.id, text: v });
           await flush(ctx).catch(() => {});
           announce(t('comms.answer.sent'));
@@ -270,7 +271,7 @@ export function crewExtras(ctx, m) {
   const mine = (f) => f.current && f.fields.communication === m.id && f.fields.member === id.member_id;
   const receipts = ctx.client.replica.listFacts('receipts').filter(mine);
   const has = (k) => receipts.some((r) => r.fields.kind === k);
-  const receipt = (k) => ctx.client.makeOp('receipts', 'rc-' + crypto.randomUUID(), 'add',
+  const receipt = (k) => ctx.client.makeOp('receipts', 'rc-' + uuidv7(), 'add',
     { communication: m.id, member: id.member_id, kind: k, at: new Date().toISOString() });
   // Shown = read; recorded once, offline too.
   if (!has('read') && !has('ack')) queueMicrotask(() => receipt('read').catch(() => {}));
@@ -293,7 +294,7 @@ export function crewExtras(ctx, m) {
         const v = ask.input.value.trim();
         if (!v) return ask.setError(t('comms.err.question'));
         ask.setError(null);
-        await ctx.client.makeOp('questions', 'q-' + crypto.randomUUID(), 'add', { communication: m.id, member: id.member_id, text: v });
+        await ctx.client.makeOp('questions', 'q-' + uuidv7(), 'add', { communication: m.id, member: id.member_id, text: v });
         ask.input.value = '';
         announce(t('comms.asked.saved'));
       } }, ask, h('button', { type: 'submit' }, t('comms.ask.send')))));

@@ -10,6 +10,7 @@ import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { reminders, guideFamily } from './collect.js';
 import { strip, myActions } from './photos.js';
+import { uuidv7 } from '../sync/ids.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -256,7 +257,7 @@ export async function entry(ctx, params) {
     if (note.input.value.trim()) f.note = note.input.value.trim();
     if (corr) f.supersedes = corr.id;
     try {
-      const rid = 'r-' + crypto.randomUUID();
+      const rid = 'r-' + uuidv7();
       await ctx.client.makeOp('readings', rid, 'add', f);
       photoLink.replaceChildren(h('a', { class: 'button secondary small', href: `#/photo?col=readings&id=${rid}` }, t('photo.add.reading')));
       photoLink.hidden = false;
@@ -324,7 +325,7 @@ export function entries(ctx) {
         if (!ok) return;
         // The protocol needs only void + supersedes; the server's authz also
         // checks the department, so the void repeats what it cancels.
-        await ctx.client.makeOp('readings', 'r-' + crypto.randomUUID(), 'add',
+        await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add',
           { void: true, supersedes: f.id, indicator: f.fields.indicator, dept: f.fields.dept, at: f.fields.at });
         announce(t('void.done'));
       } }, t('entries.void')));

@@ -7,6 +7,7 @@
 import { t } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { ApiError, NetworkError } from '../api.js';
+import { uuidv7 } from '../sync/ids.js';
 
 export const SCOPES = ['catering', 'transport', 'accommodation', 'costumes', 'makeup', 'sets', 'energy', 'equipment', 'digital', 'waste', 'other'];
 const KINDS = ['partner', 'provider', 'material', 'tool'];
@@ -64,7 +65,7 @@ function addCriterionForm(ctx) {
     const errors = label.input.value.trim() ? [] : [[label, t('dir.err.label')]];
     showErrors(summary, [label], errors);
     if (errors.length) return;
-    await ctx.client.makeOp('criteria', 'crit-' + crypto.randomUUID(), 'put', { label: label.input.value.trim(), scope: scope.input.value });
+    await ctx.client.makeOp('criteria', 'crit-' + uuidv7(), 'put', { label: label.input.value.trim(), scope: scope.input.value });
     announce(t('dir.crit.saved'));
     ctx.rerender();
   } }, summary, label, scope, h('button', { type: 'submit' }, t('dir.crit.add')));
@@ -97,7 +98,7 @@ function addEntryForm(ctx, criteria) {
     }
     if (priceF.input.value) f.price_level = Number(priceF.input.value);
     f.criteria_met = boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
-    await ctx.client.makeOp('suppliers', 'sup-' + crypto.randomUUID(), 'put', f);
+    await ctx.client.makeOp('suppliers', 'sup-' + uuidv7(), 'put', f);
     announce(t('dir.saved'));
     ctx.rerender();
   } }, summary, name, kind, scope, location, priceF, budget,

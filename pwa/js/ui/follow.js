@@ -9,6 +9,7 @@ import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request } from '../api.js';
 import { canEdit } from './directory.js';
+import { uuidv7 } from '../sync/ids.js';
 
 const deptName = (d) => (d && t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d || '');
 const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.deleted);
@@ -91,7 +92,7 @@ function newTaskForm(ctx, people, actions) {
     }
     if (indicator.input.value) f.indicator = indicator.input.value;
     if (due.input.value) f.due = due.input.value;
-    await ctx.client.makeOp('tasks', 'task-' + crypto.randomUUID(), 'put', f);
+    await ctx.client.makeOp('tasks', 'task-' + uuidv7(), 'put', f);
     announce(t('follow.task.saved'));
     ctx.rerender();
   } }, summary, title, action, who, indicator, due, h('button', { type: 'submit' }, t('follow.task.add')));
@@ -129,7 +130,7 @@ function checkpointForm(ctx) {
     if (!date.input.value) errors.push([date, t('follow.err.date')]);
     showErrors(summary, [title, date], errors);
     if (errors.length) return;
-    await ctx.client.makeOp('checkpoints', 'cp-' + crypto.randomUUID(), 'put', { title: title.input.value.trim(), date: date.input.value });
+    await ctx.client.makeOp('checkpoints', 'cp-' + uuidv7(), 'put', { title: title.input.value.trim(), date: date.input.value });
     announce(t('follow.cp.saved'));
     ctx.rerender();
   } }, summary, title, date, h('button', { type: 'submit' }, t('follow.cp.add')));
@@ -196,7 +197,7 @@ export async function follow(ctx) {
         editor && depts.length ? h('form', { novalidate: true, onsubmit: async (e) => {
           e.preventDefault();
           const d = draftNote(deptSel.input.value, actions);
-          await ctx.client.makeOp('advice', 'note-' + crypto.randomUUID(), 'put', { dept: deptSel.input.value, status: 'draft', ...d });
+          await ctx.client.makeOp('advice', 'note-' + uuidv7(), 'put', { dept: deptSel.input.value, status: 'draft', ...d });
           announce(t('follow.note.drafted'));
           ctx.rerender();
         } }, deptSel, h('button', { type: 'submit' }, t('follow.note.draft'))) : null)),

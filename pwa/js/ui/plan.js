@@ -12,6 +12,7 @@ import { request } from '../api.js';
 import { canEdit } from './directory.js';
 import { members } from './follow.js';
 import { officeList, gallery } from './photos.js';
+import { uuidv7 } from '../sync/ids.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
 const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.deleted);
@@ -39,7 +40,7 @@ async function startFromLibrary(ctx, e) {
   const f = { title: getLang() === 'en' ? e.title_en : e.title_fr, theme: e.theme, dept: e.dept, objective: e.objective,
     means: e.means, measure: e.measure, library: e.id, status: 'draft', tags: e.tags };
   if (e.indicator) f.indicator = e.indicator;
-  await ctx.client.makeOp('actions', 'act-' + crypto.randomUUID(), 'put', f);
+  await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
   announce(t('plan.started', { title: f.title }));
   ctx.rerender();
 }
@@ -84,7 +85,7 @@ function newActionForm(ctx) {
     if (target.input.value.trim()) f.target = numOf(target);
     if (objective.input.value.trim()) f.objective = objective.input.value.trim();
     if (means.input.value.trim()) f.means = means.input.value.trim();
-    await ctx.client.makeOp('actions', 'act-' + crypto.randomUUID(), 'put', f);
+    await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
     announce(t('plan.saved'));
     ctx.rerender();
   } }, summary, ...all, h('button', { type: 'submit' }, t('plan.add')));
@@ -115,7 +116,7 @@ function profileForm(ctx, people) {
     if (role.input.value.trim()) f.role = role.input.value.trim();
     if (dept.input.value.trim()) f.dept = dept.input.value.trim();
     if (member.input.value) f.member = member.input.value;
-    await ctx.client.makeOp('profiles', 'prof-' + crypto.randomUUID(), 'put', f);
+    await ctx.client.makeOp('profiles', 'prof-' + uuidv7(), 'put', f);
     announce(t('prof.saved'));
     ctx.rerender();
   } }, summary, member, name, role, dept, know, skill, app, h('button', { type: 'submit' }, t('prof.add')));

@@ -1,4 +1,4 @@
--- 0008_attachments: photos attached to readings, actions, tasks,
+-- 0009_attachments: photos attached to readings, actions, tasks,
 -- communications and checkpoints (issue 10, docs/sync-protocol.md
 -- "Attachments"). The metadata is a synced fact, pushed like any op so a
 -- phone records it offline; the bytes arrive afterwards, chunk by chunk,

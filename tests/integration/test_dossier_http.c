@@ -1,0 +1,233 @@
+#define _GNU_SOURCE /* asprintf() */
+/*
+ * test_dossier_http.c - the professional dossier and the evaluation PDF over
+ * real HTTP (issue 10): formats and refusals of bad parameters, a crew phone
+ * refused when it edits a part, the office's edits synced like any record,
+ * and the 12-page rule: 422 dossier_too_long with what to cut, the draft
+ * PDF still served, the editable export never refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "server.h"
+#include "support.h"
+#include "sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH "/api/v1/productions/p1/dossier"
+
+static struct support_server srv;
+static struct support_office office;
+static struct support_phone van;
+
+static int setup(void **state)
+{
+    (void)state;
+    support_server_start(&srv, NULL);
+    support_seed_people(
+        srv.app.db_path,
+        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
+        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
+        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-van\"}]");
+    support_phone_init(&van, "dev-van");
+    support_office_login(&office, srv.base, "aline@test.fr");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    support_server_stop(&srv);
+    return 0;
+}
+
+static void get(const char *path, struct support_resp *r)
+{
+    support_office_req(&office, "GET", path, NULL, r);
+}
+
+/* One put of dossier_parts/id by dev, as a push body. */
+static char *push_body(const char *dev, const char *op, const char *id, const char *fields)
+{
+    static uint64_t clock;
+    char hlc[SYNC_HLC_LEN + 1], *out = NULL;
+    clock = sync_hlc_tick(clock, server_now_ms());
+    sync_hlc_format(clock, hlc);
+    assert_true(asprintf(&out,
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"%s\",\"col\":"
+                         "\"dossier_parts\",\"id\":\"%s\",\"kind\":\"put\",\"hlc\":\"%s\","
+                         "\"dev\":\"%s\",\"fields\":%s}]}",
+                         dev, op, id, hlc, dev, fields) > 0);
+    return out;
+}
+
+static const char *first_status(const struct support_resp *r, char *buf, size_t len)
+{
+    json_t *j = support_resp_json(r);
+    json_t *a = json_array_get(json_object_get(j, "results"), 0);
+    snprintf(buf, len, "%s/%s", json_string_value(json_object_get(a, "status")),
+             json_string_value(json_object_get(a, "code")) != NULL
+                 ? json_string_value(json_object_get(a, "code"))
+                 : "");
+    json_decref(j);
+    return buf;
+}
+
+static void formats_and_refusals(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    (void)state;
+
+    /* No session: nothing. */
+    {
+        char url[160];
+        snprintf(url, sizeof(url), "%s%s", srv.base, PATH);
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 401);
+        support_resp_free(&r);
+    }
+    get(PATH "?format=docx", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
+    get(PATH "?format=pdf&draft=yes", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "draft");
+    support_resp_free(&r);
+    get(PATH "?today=2026-13-45", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+    get(PATH, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "parts")), 9);
+    assert_int_equal(json_integer_value(json_object_get(j, "limit")), 12);
+    assert_true(json_is_false(json_object_get(j, "over_budget")));
+    assert_true(json_integer_value(json_object_get(j, "total_pages")) >= 1);
+    json_decref(j);
+    support_resp_free(&r);
+    get(PATH "?format=pdf", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "application/pdf"));
+    assert_memory_equal(r.body, "%PDF-", 5);
+    support_resp_free(&r);
+    get(PATH "?format=odt", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "application/vnd.oasis.opendocument.text"));
+    assert_memory_equal(r.body, "PK\x03\x04", 4);
+    assert_memory_equal(r.body + 30, "mimetype", 8); /* the first entry, by name */
+    support_resp_free(&r);
+    get(PATH "?format=md", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "> Compétences : C3 · C4"));
+    support_resp_free(&r);
+    /* The evaluation as a PDF, and a format it does not have. */
+    get("/api/v1/productions/p1/evaluation?format=pdf", &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "%PDF-", 5);
+    support_resp_free(&r);
+    get("/api/v1/productions/p1/evaluation?format=docx", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
+}
+
+static void crew_cannot_edit_the_dossier(void **state)
+{
+    struct support_resp r;
+    char *body, st[96];
+    (void)state;
+    body = push_body("dev-van", "op-crew", "plan", "{\"text\":\"Mon dossier\"}");
+    support_phone_request(&van, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
+    free(body);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(first_status(&r, st, sizeof(st)), "rejected/forbidden");
+    support_resp_free(&r);
+    get(PATH, &r);
+    assert_null(strstr(r.body, "Mon dossier"));
+    support_resp_free(&r);
+}
+
+static void twelve_page_rule(void **state)
+{
+    static const char *const ids[] = {"methodologie", "plan", "actions", "difficultes"};
+    struct support_resp r;
+    char dev[128], op[32], st[96];
+    json_t *j, *d, *err;
+    (void)state;
+
+    snprintf(dev, sizeof(dev), "office-%s", office.account_id);
+    for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+        char *fields = malloc(16384), *w, *body;
+        assert_non_null(fields);
+        w = fields + sprintf(fields, "{\"text\":\"");
+        for (int l = 0; l < 160; l++)
+            w += sprintf(w, "Choix %d : expliqué.\\n", l);
+        sprintf(w, "\"}");
+        snprintf(op, sizeof(op), "op-long-%zu", k);
+        body = push_body(dev, op, ids[k], fields);
+        support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+        free(body);
+        free(fields);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(first_status(&r, st, sizeof(st)), "applied/");
+        support_resp_free(&r);
+    }
+    get(PATH, &r);
+    d = support_resp_json(&r);
+    support_resp_free(&r);
+    assert_true(json_is_true(json_object_get(d, "over_budget")));
+    assert_true(json_integer_value(json_object_get(d, "total_pages")) > 12);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(d, "parts"), 1), "source")),
+                        "generated");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(d, "parts"), 0), "source")),
+                        "edited");
+    /* The PDF is refused, with the same pagination and what to cut. */
+    get(PATH "?format=pdf", &r);
+    support_assert_error(&r, 422, "dossier_too_long");
+    j = support_resp_json(&r);
+    err = json_object_get(j, "error");
+    assert_true(json_is_null(json_object_get(err, "field")));
+    assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "de trop"));
+    assert_true(json_equal(json_object_get(json_object_get(err, "details"), "total_pages"),
+                           json_object_get(d, "total_pages")));
+    assert_true(json_equal(json_object_get(json_object_get(err, "details"), "warning"),
+                           json_object_get(d, "warning")));
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(err, "details"), "pages_over")),
+        json_integer_value(json_object_get(d, "total_pages")) - 12);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(json_object_get(err, "details"), "warning"), "cut")),
+                     3);
+    json_decref(j);
+    support_resp_free(&r);
+    /* The draft is served, and says it is one. */
+    get(PATH "?format=pdf&draft=1", &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "%PDF-", 5);
+    assert_non_null(strstr(r.headers, "brouillon.pdf"));
+    support_resp_free(&r);
+    /* The editable export is how the candidate cuts: never refused. */
+    get(PATH "?format=odt", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    json_decref(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(formats_and_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(crew_cannot_edit_the_dossier, setup, teardown),
+        cmocka_unit_test_setup_teardown(twelve_page_rule, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
