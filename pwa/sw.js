@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-1d58104c9e87';
+const VERSION = 'ecoplateau-shell-80973d220ab6';
 const SHELL = [
   '/',
   '/index.html',
@@ -18,9 +18,11 @@ const SHELL = [
   '/css/app.css',
   '/js/app.js',
   '/js/api.js',
+  '/js/attach.js',
   '/js/i18n.js',
   '/js/i18n/en.js',
   '/js/i18n/fr.js',
+  '/js/imagebytes.js',
   '/js/indicators.js',
   '/js/store.js',
   '/js/sync/client.js',
@@ -39,6 +41,7 @@ const SHELL = [
   '/js/ui/dossier.js',
   '/js/ui/office.js',
   '/js/ui/plan.js',
+  '/js/ui/photos.js',
   '/js/verify.js',
   '/vendor/idb.js',
   '/icons/icon.svg',

@@ -4,11 +4,12 @@
 import * as store from './store.js';
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, body = null) {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code || '';
     this.field = field || null;
+    this.body = body; // the whole JSON answer (e.g. offset_mismatch's "received")
   }
 }
 
@@ -53,13 +54,16 @@ export async function request(identity, method, path, opts = {}) {
   }
 }
 
-async function requestOnce(identity, method, path, { query, body, timeoutMs = 20000 } = {}) {
+// raw: a Uint8Array sent as is (a photo chunk) with contentType and extra
+// headers; blob: answer with the response's Blob instead of JSON.
+async function requestOnce(identity, method, path, { query, body, raw, contentType, headers: extra, blob, timeoutMs = 20000 } = {}) {
   const qs = query ? new URLSearchParams(query).toString() : '';
   const pq = qs ? `${path}?${qs}` : path;
   const text = body === undefined ? '' : JSON.stringify(body);
-  const bytes = enc.encode(text);
-  const headers = { Accept: 'application/json' };
+  const bytes = raw || enc.encode(text);
+  const headers = { Accept: blob ? '*/*' : 'application/json', ...(extra || {}) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = contentType || 'application/octet-stream';
   if (identity?.kind === 'device') Object.assign(headers, await signHeaders(identity, method, pq, bytes));
   if (identity?.kind === 'office') {
     if (identity.production_id) headers['X-EP-Production'] = identity.production_id;
@@ -70,7 +74,7 @@ async function requestOnce(identity, method, path, { query, body, timeoutMs = 20
   let res;
   try {
     res = await fetch(pq, {
-      method, headers, body: body === undefined ? undefined : bytes,
+      method, headers, body: body === undefined && !raw ? undefined : bytes,
       credentials: 'same-origin', cache: 'no-store', signal: ctl.signal,
     });
   } catch (e) {
@@ -78,6 +82,7 @@ async function requestOnce(identity, method, path, { query, body, timeoutMs = 20
   } finally {
     clearTimeout(timer);
   }
+  if (blob && res.ok) return res.blob();
   let json = null;
   try {
     json = await res.json();
@@ -88,7 +93,7 @@ async function requestOnce(identity, method, path, { query, body, timeoutMs = 20
     const err = json?.error || {};
     // The SW answers 503 "offline" when it cannot reach the server.
     if (res.status === 503 && err.code === 'offline') throw new NetworkError('offline');
-    throw new ApiError(res.status, err.code, err.message, err.field);
+    throw new ApiError(res.status, err.code, err.message, err.field, json);
   }
   return json;
 }

@@ -15,6 +15,7 @@ import * as charts from './ui/charts.js';
 import * as evaluate from './ui/evaluate.js';
 import * as dossierUi from './ui/dossier.js';
 import * as comms from './ui/comms.js';
+import * as photos from './ui/photos.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -44,6 +45,9 @@ const routes = {
   bilan: charts.footprint,
   evaluation: evaluate.evaluation,
   communications: comms.office,
+  // Photos attached to readings, tasks, actions, messages (issue 10).
+  photo: photos.photo,
+  photos: photos.photos,
   // The professional dossier (issue 10).
   dossier: dossierUi.dossier,
 };
@@ -88,7 +92,7 @@ function home() {
 function navFor(identity, current) {
   let items = [];
   if (identity?.kind === 'device') {
-    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
+    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['photos', 'nav.photos'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
   } else if (identity?.kind === 'office') {
     items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['evaluation', 'nav.evaluation'], ['dossier', 'nav.dossier'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
   }
@@ -217,9 +221,10 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) && !document.querySelector('dialog[open]')) route();
   });
   await client.load();
+  await photos.install(ctx);
   await office.refreshSession(ctx);
   renderStatus();
   await route();

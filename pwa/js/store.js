@@ -3,6 +3,9 @@
 //   outbox  ops made here not yet acknowledged: {op, body, status, code, reason, at}
 //   meta    small values by key: identity, keys (CryptoKeyPair), counter,
 //           cursor, hlc, lastSync, lastError, lang, lastValues, derived
+//   photos  (version 2) photos attached here, key the attachments fact id:
+//           {id, op, blob, thumb, size, sha256, caption, target_col,
+//           target_id, state, received, code, reason, at} (pwa/js/attach.js)
 import { openDB, deleteDB } from '../vendor/idb.js';
 
 const NAME = 'ecoplateau';
@@ -10,11 +13,16 @@ let dbp = null;
 
 export function db() {
   if (!dbp) {
-    dbp = openDB(NAME, 1, {
-      upgrade(d) {
-        d.createObjectStore('ops', { keyPath: 'op' });
-        d.createObjectStore('outbox', { keyPath: 'op' });
-        d.createObjectStore('meta');
+    dbp = openDB(NAME, 2, {
+      // Each version adds its stores only: a phone upgraded from version 1
+      // keeps its ops, outbox and keys.
+      upgrade(d, oldVersion) {
+        if (oldVersion < 1) {
+          d.createObjectStore('ops', { keyPath: 'op' });
+          d.createObjectStore('outbox', { keyPath: 'op' });
+          d.createObjectStore('meta');
+        }
+        if (oldVersion < 2) d.createObjectStore('photos', { keyPath: 'id' });
       },
       blocking() {
         // Another tab upgrades: let it.
@@ -132,4 +140,32 @@ export async function nextHlc(tick) {
   await tx.store.put(next, 'hlc');
   await tx.done;
   return next;
+}
+
+// ---- photos (attach.js): the bytes wait here until the server has them all.
+export async function putPhoto(rec) {
+  return (await db()).put('photos', rec);
+}
+
+export async function getPhoto(id) {
+  return (await db()).get('photos', id);
+}
+
+export async function allPhotos() {
+  const list = await (await db()).getAll('photos');
+  return list.sort((a, b) => a.at - b.at);
+}
+
+export async function deletePhoto(id) {
+  return (await db()).delete('photos', id);
+}
+
+// Changes some fields of a stored photo in one transaction; returns it, or
+// null when it was removed meanwhile.
+export async function updatePhoto(id, changes) {
+  const tx = (await db()).transaction('photos', 'readwrite');
+  const rec = await tx.store.get(id);
+  if (rec) await tx.store.put({ ...rec, ...changes });
+  await tx.done;
+  return rec ? { ...rec, ...changes } : null;
 }

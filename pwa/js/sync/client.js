@@ -122,6 +122,9 @@ export class SyncClient extends EventTarget {
       this.status.online = true;
       await store.setMeta('lastSync', this.status.lastSync);
       ok = true;
+      // Photos upload after their facts were acknowledged (attach.js), on
+      // their own: a slow or refused upload never holds up push and pull.
+      queueMicrotask(() => this.emit('synced'));
     } catch (e) {
       if (e instanceof NetworkError) {
         this.status.online = false;

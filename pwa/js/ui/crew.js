@@ -9,6 +9,7 @@ import * as ind from '../indicators.js';
 import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { reminders, guideFamily } from './collect.js';
+import { strip, myActions } from './photos.js';
 import { uuidv7 } from '../sync/ids.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -150,7 +151,8 @@ export async function day(ctx) {
       task.fields.due ? h('p', { class: 'meta' }, t('day.task.due', { date: task.fields.due })) : null,
       task.fields.note ? h('p', { class: 'note' }, task.fields.note) : null,
       conflict.length ? h('p', { class: 'meta' }, conflict.map((c) => t('task.conflict', { value: String(c.value) })).join(' · ')) : null,
-      mine ? h('button', { type: 'button', class: 'secondary small', id: `note-${task.id}`, 'aria-label': `${t('day.task.edit')} : ${task.fields.title || task.id}`, onclick: () => editNote(ctx, task) }, t('day.task.edit')) : null);
+      mine ? h('button', { type: 'button', class: 'secondary small', id: `note-${task.id}`, 'aria-label': `${t('day.task.edit')} : ${task.fields.title || task.id}`, onclick: () => editNote(ctx, task) }, t('day.task.edit')) : null,
+      strip(ctx, 'tasks', task.id, String(task.fields.title || task.id)));
   })) : h('p', {}, t('day.tasks.none'));
   const report = h('ul', { class: 'cards' }, toReport(ctx).map((ind) => h('li', { class: 'card row' },
     h('span', {}, indName(ind), ' — ', h('strong', {}, done.has(ind) ? t('day.report.done') : t('day.report.todo'))),
@@ -169,7 +171,9 @@ export async function day(ctx) {
       cps.length ? h('section', { 'aria-labelledby': 'h-cps' }, h('h2', { id: 'h-cps' }, t('day.checkpoints')),
         h('ul', { class: 'cards' }, cps.map((c) => h('li', { class: 'card' },
           h('p', { class: 'value' }, String(c.fields.title || c.id)),
-          c.fields.date ? h('p', { class: 'meta' }, String(c.fields.date)) : null)))) : null,
+          c.fields.date ? h('p', { class: 'meta' }, String(c.fields.date)) : null,
+          strip(ctx, 'checkpoints', c.id, String(c.fields.title || c.id)))))) : null,
+      myActions(ctx),
       // The schedule's reminders replace the department's list once known.
       due ? null : h('section', { 'aria-labelledby': 'h-report' }, h('h2', { id: 'h-report' }, t('day.report')), report)),
   };
@@ -227,6 +231,7 @@ export async function entry(ctx, params) {
 
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('entry.submit'));
+  const photoLink = h('p', { hidden: true }); // "add a photo" to the reading just saved
   let busy = false;
   const form = h('form', { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
@@ -252,7 +257,10 @@ export async function entry(ctx, params) {
     if (note.input.value.trim()) f.note = note.input.value.trim();
     if (corr) f.supersedes = corr.id;
     try {
-      await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
+      const rid = 'r-' + uuidv7();
+      await ctx.client.makeOp('readings', rid, 'add', f);
+      photoLink.replaceChildren(h('a', { class: 'button secondary small', href: `#/photo?col=readings&id=${rid}` }, t('photo.add.reading')));
+      photoLink.hidden = false;
       last[i.id] = { value: v, unit: i.unit };
       last._indicator = i.id;
       if (f.vehicle) last._vehicle = f.vehicle;
@@ -271,7 +279,7 @@ export async function entry(ctx, params) {
       button.disabled = false;
       button.textContent = t('entry.submit');
     }
-  } }, summary, h('p', { class: 'hint' }, t('entry.required')), ...fields, button);
+  } }, summary, h('p', { class: 'hint' }, t('entry.required')), ...fields, button, photoLink);
   const title = corr ? t('entry.correct.title') : t('entry.title');
   return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), form) };
 }
@@ -283,11 +291,15 @@ export function entries(ctx) {
   const facts = ctx.client.replica.listFacts('readings').filter((f) => f.dev === ctx.client.device && f.fields.void !== true).reverse();
   const byOp = new Map(ctx.client.replica.listFacts('readings').map((f) => [f.id, f]));
   // Other ops the server refused (e.g. a task edit): shown, with a way out.
-  const refused = [...(st.outbox?.values() || [])].filter((x) => x.status === 'rejected' && x.body.col !== 'readings');
-  const refusedView = refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
+  // (Refused photos are shown with the photo, in "Mes photos".)
+  const all = [...(st.outbox?.values() || [])].filter((x) => x.status === 'rejected' && x.body.col !== 'readings');
+  const refused = all.filter((x) => x.body.col !== 'attachments');
+  const photosRefused = all.length - refused.length;
+  const refusedView = refused.length || photosRefused ? h('div', {}, refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
     h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
     h('p', { class: 'bad' }, t('entries.rejected', { reason: x.reason || x.code })),
-    h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null;
+    h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null,
+  photosRefused ? h('p', { class: 'bad' }, h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused }))) : null) : null;
   if (!facts.length) {
     return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('p', {}, t('entries.none'))) };
   }
@@ -324,7 +336,8 @@ export function entries(ctx) {
         voided ? ` · ${t('void.done')}` : (!f.current ? ` · ${t('entries.corrected')}` : ''),
         f.fields.supersedes ? ` · ${t('entries.corrects')}` : ''),
       f.fields.note ? h('p', { class: 'note' }, f.fields.note) : null,
-      actions.length ? h('div', { class: 'actions' }, actions) : null);
+      actions.length ? h('div', { class: 'actions' }, actions) : null,
+      f.current && box?.status !== 'rejected' ? strip(ctx, 'readings', f.id, label) : null);
   });
   return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('ul', { class: 'cards', 'data-testid': 'entries' }, items)) };
 }
@@ -372,7 +385,8 @@ export function messages(ctx) {
       badge,
       m.fields.text ? h('p', {}, String(m.fields.text)) : null,
       m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, String(m.fields.falc))) : null,
-      crewExtras(ctx, m));
+      crewExtras(ctx, m),
+      strip(ctx, 'communications', m.id, String(m.fields.title || m.id)));
   });
   return {
     title: t('messages.title'),

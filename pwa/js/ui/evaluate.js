@@ -8,6 +8,7 @@ import { t } from '../i18n.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
 import { request } from '../api.js';
+import { officeList, gallery } from './photos.js';
 
 const AUDIENCES = ['diffuseur', 'financeur', 'partenaires', 'collaborateurs', 'grand_public'];
 const VERDICT_CLASS = { reussie: 'good', partielle: '', non_atteinte: 'bad', sans_donnee: 'bad', brouillon: '' };
@@ -55,12 +56,13 @@ function judgement(ctx, a) {
   return form;
 }
 
-function actionRow(ctx, a) {
+function actionRow(ctx, a, photos) {
   const judged = a.verdict === 'reussie' || a.verdict === 'partielle';
   return h('li', { class: 'card', 'data-testid': 'eval-action' },
     h('h3', { class: 'value' }, String(a.title || a.id)),
     h('p', {}, h('strong', { class: VERDICT_CLASS[a.verdict] || '' }, t('eval.verdict.' + a.verdict)),
       ' — ', t('eval.attainment', { pct: pct(a.attainment_pct) })),
+    gallery(ctx, photos, a.id),
     judged ? judgement(ctx, a) : null);
 }
 
@@ -119,6 +121,7 @@ export async function evaluation(ctx) {
   if (!ev) return { title: t('eval.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('eval.title')), h('p', {}, t('eval.offline'))) };
   const s = ev.summary;
   const fp = ev.footprint || {};
+  const photos = await officeList(ctx);
   const tco2 = (o) => (o && typeof o.total_kg === 'number' && o.total_kg > 0 ? `${(o.total_kg / 1000).toFixed(1)} tCO2e` : t('eval.missing'));
   return {
     title: t('eval.title'),
@@ -141,7 +144,7 @@ export async function evaluation(ctx) {
       h('section', { 'aria-labelledby': 'h-eval-actions' },
         h('h2', { id: 'h-eval-actions' }, t('eval.actions')),
         h('p', {}, t('eval.actions.intro')),
-        h('ul', { class: 'cards' }, ev.actions.map((a) => actionRow(ctx, a)))),
+        h('ul', { class: 'cards' }, ev.actions.map((a) => actionRow(ctx, a, photos)))),
       h('section', { 'aria-labelledby': 'h-eval-str' }, h('h2', { id: 'h-eval-str' }, t('eval.strengths')), items(ev.strengths, false)),
       h('section', { 'aria-labelledby': 'h-eval-dif' }, h('h2', { id: 'h-eval-dif' }, t('eval.difficulties')), items(ev.difficulties, true)),
       kitSection(ctx)),

@@ -11,6 +11,7 @@ import { h, field, showErrors, announce } from './dom.js';
 import { request } from '../api.js';
 import { canEdit } from './directory.js';
 import { members } from './follow.js';
+import { officeList, gallery } from './photos.js';
 import { uuidv7 } from '../sync/ids.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
@@ -44,7 +45,7 @@ async function startFromLibrary(ctx, e) {
   ctx.rerender();
 }
 
-function actionCard(a) {
+function actionCard(ctx, a, photos) {
   const f = a.fields;
   const flags = draftFlags(f);
   return h('li', { class: 'card' },
@@ -54,7 +55,8 @@ function actionCard(a) {
     f.objective ? h('p', {}, String(f.objective)) : null,
     f.indicator ? h('p', { class: 'meta' }, t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
       typeof f.baseline === 'number' && typeof f.target === 'number' ? ` — ${f.baseline} → ${f.target}` : '') : null,
-    flags.length ? h('p', { class: 'flag' }, h('strong', {}, t('plan.draft')), ' : ', flags.map((k) => t(k)).join(', ')) : null);
+    flags.length ? h('p', { class: 'flag' }, h('strong', {}, t('plan.draft')), ' : ', flags.map((k) => t(k)).join(', ')) : null,
+    gallery(ctx, photos, a.id));
 }
 
 function newActionForm(ctx) {
@@ -131,6 +133,7 @@ export async function plan(ctx) {
   const actions = live(ctx, 'actions').sort((a, b) => String(a.fields.title || '').localeCompare(String(b.fields.title || '')));
   const profiles = live(ctx, 'profiles').sort((a, b) => String(a.fields.name || '').localeCompare(String(b.fields.name || '')));
   const prod = encodeURIComponent(id.production_id || '');
+  const photos = await officeList(ctx);
   const level = (n) => t('prof.' + (n ?? 0));
   return {
     title: t('plan.title'),
@@ -138,7 +141,7 @@ export async function plan(ctx) {
       h('h1', { tabindex: '-1' }, t('plan.title')),
       h('section', { 'aria-labelledby': 'h-plan-actions' },
         h('h2', { id: 'h-plan-actions' }, t('plan.actions')),
-        actions.length ? h('ul', { class: 'cards', id: 'plan-actions' }, actions.map(actionCard)) : h('p', {}, t('plan.none')),
+        actions.length ? h('ul', { class: 'cards', id: 'plan-actions' }, actions.map((a) => actionCard(ctx, a, photos))) : h('p', {}, t('plan.none')),
         h('p', { class: 'row' }, ['csv', 'xlsx', 'pdf'].map((x) => h('a', { class: 'button secondary small', href: `/api/v1/productions/${prod}/plan.${x}`, download: '' }, t('plan.export.' + x))))),
       editor ? h('section', { 'aria-labelledby': 'h-plan-lib' },
         h('h2', { id: 'h-plan-lib' }, t('plan.library')),
