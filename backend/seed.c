@@ -281,11 +281,21 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         json_int_t hi = json_integer_value(json_object_get(item, "max"));
         json_int_t every = json_integer_value(json_object_get(item, "every"));
         json_int_t quiet = json_integer_value(json_object_get(item, "quiet_last_days"));
+        int64_t cut = today; /* silent from this day on */
         dev = json_string_value(json_object_get(item, "device"));
+        /* "quiet_last_days" counts shooting days (weekdays), as the
+         * dashboard's missed-readings check does (sync/plan.c): counted in
+         * calendar days, the demo's silence shrank over a weekend and the
+         * dashboard showed no missed readings on Sundays and Mondays. */
+        for (json_int_t q = quiet; q > 0 && cut > start;) {
+            int64_t w = (--cut + 4) % 7;
+            if (w != 0 && w != 6)
+                q--;
+        }
         for (int64_t d = start; d < today; d++) {
             int64_t wd = (d + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
             json_t *fields, *list;
-            if (wd == 0 || wd == 6 || (every > 1 && (d - start) % every != 0) || d >= today - quiet)
+            if (wd == 0 || wd == 6 || (every > 1 && (d - start) % every != 0) || d >= cut)
                 continue;
             iso_day(d, at);
             snprintf(rid, sizeof(rid), "rd-%s-%s-%lld", dev, ind, (long long)(d - start));
@@ -585,9 +595,14 @@ static int seed_photos(struct db *db, const char *production, json_t *people, js
 
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
+    return seed_demo_at(db, server_now_ms(), errbuf, errlen);
+}
+
+int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
+{
     json_t *root = NULL;
     json_t *company = NULL, *production = NULL, *people = NULL, *activity = NULL;
-    int64_t today = day_of(server_now_ms());
+    int64_t today = day_of(now_ms);
     json_error_t jerr;
     const char *company_id = NULL;
     int exists = 0;

@@ -9,6 +9,7 @@
 #define EP_SEED_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -17,9 +18,15 @@ struct db;
 
 /*
  * Loads the demo into db in one transaction if the database holds no
- * production. Returns 0 (also when there was nothing to do) or an EP_E* code
- * with a reason in errbuf; on failure nothing is written.
+ * production, then stores its two photos the way a phone uploads them (one
+ * transaction each). Returns 0 (also when there was nothing to do) or an
+ * EP_E* code with a reason in errbuf; on a failure before the photos nothing
+ * is written, on a failure of a photo the production stays without it.
  */
 int seed_demo(struct db *db, char *errbuf, size_t errlen);
+
+/* The same, as if today were the day of now_ms (Unix ms, in the past): the
+ * demo is dated relative to today, so tests load it on several weekdays. */
+int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen);
 
 #endif
