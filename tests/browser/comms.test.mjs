@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import {
   tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
   swReady, syncNow, cleanup, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
+  waitInPage,
 } from './helpers.mjs';
 
 const dir = tempDir('comms');
@@ -140,10 +141,10 @@ test('the phone shows it verified, records read and compris, asks a question off
   await checkA11y(sofia, 'messages with receipts and a question');
   await shot(sofia, 'comms-04-phone');
   await sofia.context().setOffline(false);
-  await sofia.waitForFunction(async () => {
+  await waitInPage(sofia, async () => {
     await window.ecoplateau.client.sync('test');
     return window.ecoplateau.client.status.pending === 0;
-  }, null, { timeout: 20000, polling: 500 });
+  }, { timeout: 20000, interval: 500 });
 });
 
 test('the office sees read and compris, answers; the phone gets the answer', async () => {

@@ -163,3 +163,16 @@ export async function syncNow(page) {
 export function cleanup(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
+
+// Polls an async function in the page until it returns a truthy value.
+// page.waitForFunction does not await a promise its predicate returns (the
+// promise itself is truthy), so async checks go through page.evaluate here.
+export async function waitInPage(page, fn, { timeout = 20000, interval = 250 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn).catch(() => false);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`waitInPage: still false after ${timeout} ms: ${fn}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

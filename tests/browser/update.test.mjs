@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, startServer, launch, phone, ready, checkA11y, shot, cleanup, SRC } from './helpers.mjs';
+import { tempDir, startServer, launch, phone, ready, checkA11y, shot, cleanup, SRC, waitInPage } from './helpers.mjs';
 
 const dir = tempDir('update');
 const pwa = join(dir, 'pwa');
@@ -42,7 +42,7 @@ test('a new version is announced, and applied on request', async () => {
   assert.deepEqual(await page.evaluate(() => caches.keys().then((k) => k.filter((x) => x.endsWith('test')).length)), 1);
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Mettre à jour' }).click()]);
   await ready(page);
-  await page.waitForFunction(async () => {
+  await waitInPage(page, async () => {
     const keys = await caches.keys();
     return keys.length === 1 && keys[0].endsWith('-test');
   });
