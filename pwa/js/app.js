@@ -89,17 +89,51 @@ function home() {
   return { title: t('home.title'), view };
 }
 
+// The office's screens in the order of a production (the référentiel's
+// phases): preparing (C1-C5), during the shoot (C6, C7), wrapping up
+// (C8-C10). Thirteen links in one row were a wall on a laptop and a page of
+// links above every screen on a phone, where the groups now fold behind a
+// "Menu" button.
+const OFFICE_NAV = [
+  [null, [['bureau', 'nav.office'], ['tableau', 'nav.dashboard']]],
+  ['nav.group.prepare', [['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['telephones', 'nav.phones']]],
+  ['nav.group.shoot', [['collecte', 'nav.collect'], ['suivi', 'nav.follow']]],
+  ['nav.group.wrap', [['bilan', 'nav.footprint'], ['evaluation', 'nav.evaluation'], ['dossier', 'nav.dossier']]],
+  [null, [['reglages', 'nav.settings']]],
+];
+let navOpen = false;
+
+function navList(items, current) {
+  return h('ul', {}, items.map(([p, k]) => h('li', {},
+    h('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : undefined }, t(k)))));
+}
+
 function navFor(identity, current) {
-  let items = [];
-  if (identity?.kind === 'device') {
-    items = [['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['photos', 'nav.photos'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']];
-  } else if (identity?.kind === 'office') {
-    items = [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['bilan', 'nav.footprint'], ['collecte', 'nav.collect'], ['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['suivi', 'nav.follow'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['evaluation', 'nav.evaluation'], ['dossier', 'nav.dossier'], ['telephones', 'nav.phones'], ['reglages', 'nav.settings']];
-  }
   const nav = document.getElementById('nav');
-  nav.hidden = items.length === 0;
-  nav.replaceChildren(h('ul', {}, items.map(([p, k]) => h('li', {},
-    h('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : undefined }, t(k))))));
+  nav.hidden = !identity || (identity.kind !== 'device' && identity.kind !== 'office');
+  nav.classList.toggle('grouped', identity?.kind === 'office');
+  if (identity?.kind === 'device') {
+    nav.replaceChildren(navList([['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['photos', 'nav.photos'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']], current));
+    return;
+  }
+  if (identity?.kind !== 'office') {
+    nav.replaceChildren();
+    return;
+  }
+  const here = OFFICE_NAV.flatMap(([, items]) => items).find(([p]) => p === current);
+  const list = h('div', { id: 'nav-list', class: 'nav-list', 'data-open': String(navOpen) },
+    OFFICE_NAV.map(([group, items], i) => group
+      ? h('div', { class: 'nav-group', role: 'group', 'aria-labelledby': 'nav-g' + i },
+        h('span', { id: 'nav-g' + i, class: 'nav-group-label' }, t(group)), navList(items, current))
+      : navList(items, current)));
+  const toggle = h('button', { type: 'button', class: 'nav-toggle secondary', 'aria-expanded': String(navOpen), 'aria-controls': 'nav-list' },
+    here ? t('nav.menu.here', { page: t(here[1]) }) : t('nav.menu'));
+  toggle.addEventListener('click', () => {
+    navOpen = !navOpen;
+    toggle.setAttribute('aria-expanded', String(navOpen));
+    list.dataset.open = String(navOpen);
+  });
+  nav.replaceChildren(toggle, list);
 }
 
 let lastPath = null;
@@ -118,6 +152,7 @@ async function route() {
   }
   if (!out) return; // redirected
   if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
+  if (path !== lastPath) navOpen = false; // the folded menu closes once a screen is chosen
   navFor(client.identity, path);
   const focusedId = main.contains(document.activeElement) ? document.activeElement.id : '';
   main.replaceChildren(out.view);

@@ -182,6 +182,19 @@ test('the office drafts the dossier, goes over 12 pages, is refused, gets a draf
   await page.getByTestId('dossier-meter').waitFor();
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling on a phone');
   await checkA11y(page, 'dossier on a phone');
+  // The office menu folds behind one button naming the current screen.
+  const menu = page.getByRole('button', { name: 'Menu : Dossier professionnel' });
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.getByRole('link', { name: 'Évaluation' }).isVisible(), false);
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await page.getByRole('group', { name: 'Bilan' }).getByRole('link', { name: 'Évaluation' }).waitFor();
+  await checkA11y(page, 'office menu open on a phone');
+  await page.getByRole('link', { name: 'Évaluation' }).click();
+  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor();
+  assert.equal(await page.getByRole('button', { name: /^Menu/ }).getAttribute('aria-expanded'), 'false');
+  await page.goto(server.url + '/#/dossier');
+  await page.getByTestId('dossier-meter').waitFor();
   await shot(page, 'office-23-dossier-phone');
   assert.deepEqual(errors, []);
   await ctx.close();

@@ -4,7 +4,7 @@
 // it works offline once the evaluation was loaded), and the communication
 // kits per audience from GET .../kit, previewed here and downloaded as
 // Markdown or HTML.
-import { t } from '../i18n.js';
+import { t, num } from '../i18n.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
 import { request } from '../api.js';
@@ -82,7 +82,7 @@ function kitPreview(kit) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('eval.kit.label')), h('th', { scope: 'col' }, t('eval.kit.value')))),
       h('tbody', {}, kit.figures.map((f) => h('tr', {},
         h('th', { scope: 'row' }, f.label),
-        h('td', {}, f.value === null ? t('eval.missing') : `${f.value} ${f.unit}`))))) : null,
+        h('td', {}, f.value === null ? t('eval.missing') : `${num(f.value)} ${f.unit}`))))) : null,
     kit.practices.length ? h('div', {}, h('h4', {}, t('eval.kit.sheets')),
       h('ul', {}, kit.practices.map((p) => h('li', {}, h('strong', {}, String(p.title || p.id)), ' — ', p.result,
         p.success_factors ? ` — ${p.success_factors}` : '')))) : h('p', {}, t('eval.kit.nosheets')));
