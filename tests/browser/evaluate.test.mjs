@@ -80,6 +80,28 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   assert.deepEqual([...after.reproducible].sort(), [tri.id, veggie.id].sort());
 
   // Now the kit carries the practice sheet, the user's text shown as text.
+  // The office adds its own evidence to the action: a photo from the laptop.
+  const before = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments`)).json.attachments;
+  const pngRes = await fetch(`${server.url}/api/v1/productions/${PRODUCTION}/attachments/seed-photo-bins`, { headers: { Cookie: office.cookie, 'X-EP-Production': PRODUCTION } });
+  assert.equal(pngRes.status, 200);
+  const png = Buffer.from(await pngRes.arrayBuffer());
+  await page.getByRole('link', { name: `Ajouter une photo : ${veggie.title}` }).click();
+  await page.getByRole('heading', { name: 'Ajouter une photo', level: 1 }).waitFor();
+  await checkA11y(page, 'office photo form');
+  await page.locator('input[type="file"][name="photo"]').setInputFiles({ name: 'barnum.png', mimeType: 'image/png', buffer: png });
+  await page.locator('textarea[name="caption"]').fill('Le barnum à midi, côté plats végétariens');
+  await page.getByRole('button', { name: 'Enregistrer la photo' }).click();
+  let added = null;
+  for (let i = 0; i < 80 && !added; i++) {
+    const list = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments`)).json.attachments;
+    added = list.find((x) => !before.some((b) => b.id === x.id) && x.target_id === veggie.id && x.status === 'complete');
+    if (!added) await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.ok(added, 'the office photo reached the server, complete');
+  assert.equal(added.caption, 'Le barnum à midi, côté plats végétariens');
+  await page.getByRole('link', { name: 'Retour' }).click();
+  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+
   await page.reload();
   await ready(page);
   await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });

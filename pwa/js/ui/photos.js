@@ -145,12 +145,19 @@ export function myActions(ctx) {
 }
 
 const BACK = { readings: 'entrees', tasks: 'jour', actions: 'jour', checkpoints: 'jour', communications: 'messages' };
+// The office adds evidence to an action from the evaluation or plan screen
+// (photos of sets, of the sorting area...) and goes back there.
+const OFFICE_FROM = ['evaluation', 'plan'];
+function backTo(identity, col, from) {
+  if (identity?.kind === 'office') return OFFICE_FROM.includes(from) ? from : 'evaluation';
+  return BACK[col];
+}
 
 // ---- #/photo?col=&id=: take or choose a photo, caption it, keep the place or not.
 export function photo(ctx, params) {
   const id = ctx.client.identity;
-  if (id?.kind !== 'device') {
-    ctx.go(id?.kind === 'office' ? 'bureau' : '');
+  if (id?.kind !== 'device' && id?.kind !== 'office') {
+    ctx.go('');
     return null;
   }
   const col = params.get('col') || '';
@@ -216,7 +223,7 @@ export function photo(ctx, params) {
       h('section', { 'aria-labelledby': 'h-photo-list' },
         h('h2', { id: 'h-photo-list' }, t('photo.list')),
         list.length ? h('ul', { class: 'photos', 'data-testid': 'photos' }, list.map((x) => figure(ctx, x, { controls: true }))) : h('p', {}, t('photo.none'))),
-      h('p', {}, h('a', { class: 'button secondary small', href: `#/${BACK[col]}` }, t('photo.back')))),
+      h('p', {}, h('a', { class: 'button secondary small', href: `#/${backTo(id, col, params.get('from'))}` }, t('photo.back')))),
   };
 }
 
@@ -266,12 +273,15 @@ function place(ctx, p) {
 
 // The photos of an action and of its tasks, with captions as alt text and
 // refusals said in words.
-export function gallery(ctx, photosList, actionId) {
+export function gallery(ctx, photosList, actionId, from = 'evaluation') {
   const tasks = new Map(ctx.client.replica.listRecords('tasks').filter((x) => x.fields.action === actionId).map((x) => [x.id, x]));
   const mine = photosList.list.filter((p) => (p.target_col === 'actions' && p.target_id === actionId) || (p.target_col === 'tasks' && tasks.has(p.target_id)));
-  if (!mine.length) return null;
+  const action = ctx.client.replica.listRecords('actions').find((a) => a.id === actionId);
+  const add = h('a', { class: 'button secondary small', href: `#/photo?col=actions&id=${encodeURIComponent(actionId)}&from=${from}`,
+    'aria-label': `${t('photo.add')} : ${String(action?.fields.title || actionId)}` }, t('photo.add'));
+  if (!mine.length) return h('div', { class: 'photo-strip' }, add);
   const prod = encodeURIComponent(ctx.client.identity.production_id || '');
-  return h('div', { class: 'photo-strip' }, h('p', { class: 'meta' }, t('photo.office.count', { n: mine.length })),
+  return h('div', { class: 'photo-strip' }, h('p', { class: 'meta' }, t('photo.office.count', { n: mine.length })), add,
     h('ul', { class: 'photos', 'data-testid': 'office-photos' }, mine.map((p) => {
       const alt = p.caption || t('photo.nocaption');
       const via = p.target_col === 'tasks' ? t('photo.office.task', { task: tasks.get(p.target_id)?.fields.title || p.target_id }) : '';
