@@ -253,7 +253,7 @@ json_t *support_office_op(struct db *db, const char *col, const char *id, const 
     return ack;
 }
 
-static void must_apply(struct db *db, const char *col, const char *id, const char *kind,
+void support_office_ok(struct db *db, const char *col, const char *id, const char *kind,
                        const char *fields)
 {
     json_t *ack = support_office_op(db, col, id, kind, fields);
@@ -262,44 +262,59 @@ static void must_apply(struct db *db, const char *col, const char *id, const cha
     json_decref(ack);
 }
 
+void support_office_reading(struct db *db, const char *id, const char *ind, const char *unit,
+                            const char *dept, double value, const char *at)
+{
+    char f[256];
+    snprintf(f, sizeof(f),
+             "{\"indicator\":\"%s\",\"value\":%.15g,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
+             ind, value, unit, dept, at);
+    support_office_ok(db, "readings", id, "add", f);
+}
+
 #define SR(ind, val, unit, dept)                                                                   \
     "{\"indicator\":\"" ind "\",\"value\":" val ",\"unit\":\"" unit "\",\"dept\":\"" dept          \
     "\",\"at\":\"2026-09-21\"}"
 
 void support_reference_production(struct db *db)
 {
-    must_apply(db, "readings", "r1", "add", SR("van_diesel_l", "100", "L", "regie"));
-    must_apply(db, "readings", "r2", "add", SR("van_diesel_l", "50", "L", "regie"));
-    must_apply(db, "readings", "r2c", "add",
-               "{\"indicator\":\"van_diesel_l\",\"value\":60,\"unit\":\"L\",\"dept\":\"regie\","
-               "\"at\":\"2026-09-21\",\"supersedes\":\"r2\"}");
-    must_apply(db, "readings", "r3", "add", SR("generator_l", "40", "L", "image"));
-    must_apply(db, "readings", "r4", "add", SR("generator_hours", "10", "h", "image"));
-    must_apply(db, "readings", "r5", "add", SR("grid_kwh", "1000", "kWh", "image"));
-    must_apply(db, "readings", "r6", "add", SR("meals_vegetarian", "100", "meal", "catering"));
-    must_apply(db, "readings", "r7", "add", SR("meals_beef", "10", "meal", "catering"));
-    must_apply(db, "readings", "r8", "add", SR("hotel_nights", "20", "night", "production"));
-    must_apply(db, "readings", "r9", "add", SR("waste_wood_kg", "200", "kg", "decor"));
-    must_apply(db, "readings", "r10", "add", SR("train_tgv_pkm", "10000", "p.km", "production"));
-    must_apply(db, "readings", "r11", "add", SR("storage_tb_year", "4", "TB.yr", "post"));
-    must_apply(db, "readings", "r12", "add", SR("paper_kg", "5", "kg", "production"));
-    must_apply(db, "readings", "r13", "add", SR("van_km", "2000", "km", "regie"));
-    must_apply(db, "readings", "r14", "add", SR("meals_beef", "5", "meal", "catering"));
-    must_apply(db, "readings", "r14v", "add", "{\"void\":true,\"supersedes\":\"r14\"}");
-    must_apply(db, "estimates", "e1", "put",
-               "{\"indicator\":\"van_diesel_l\",\"value\":200,\"unit\":\"L\",\"dept\":\"regie\"}");
-    must_apply(
+    support_office_ok(db, "readings", "r1", "add", SR("van_diesel_l", "100", "L", "regie"));
+    support_office_ok(db, "readings", "r2", "add", SR("van_diesel_l", "50", "L", "regie"));
+    support_office_ok(
+        db, "readings", "r2c", "add",
+        "{\"indicator\":\"van_diesel_l\",\"value\":60,\"unit\":\"L\",\"dept\":\"regie\","
+        "\"at\":\"2026-09-21\",\"supersedes\":\"r2\"}");
+    support_office_ok(db, "readings", "r3", "add", SR("generator_l", "40", "L", "image"));
+    support_office_ok(db, "readings", "r4", "add", SR("generator_hours", "10", "h", "image"));
+    support_office_ok(db, "readings", "r5", "add", SR("grid_kwh", "1000", "kWh", "image"));
+    support_office_ok(db, "readings", "r6", "add",
+                      SR("meals_vegetarian", "100", "meal", "catering"));
+    support_office_ok(db, "readings", "r7", "add", SR("meals_beef", "10", "meal", "catering"));
+    support_office_ok(db, "readings", "r8", "add", SR("hotel_nights", "20", "night", "production"));
+    support_office_ok(db, "readings", "r9", "add", SR("waste_wood_kg", "200", "kg", "decor"));
+    support_office_ok(db, "readings", "r10", "add",
+                      SR("train_tgv_pkm", "10000", "p.km", "production"));
+    support_office_ok(db, "readings", "r11", "add", SR("storage_tb_year", "4", "TB.yr", "post"));
+    support_office_ok(db, "readings", "r12", "add", SR("paper_kg", "5", "kg", "production"));
+    support_office_ok(db, "readings", "r13", "add", SR("van_km", "2000", "km", "regie"));
+    support_office_ok(db, "readings", "r14", "add", SR("meals_beef", "5", "meal", "catering"));
+    support_office_ok(db, "readings", "r14v", "add", "{\"void\":true,\"supersedes\":\"r14\"}");
+    support_office_ok(
+        db, "estimates", "e1", "put",
+        "{\"indicator\":\"van_diesel_l\",\"value\":200,\"unit\":\"L\",\"dept\":\"regie\"}");
+    support_office_ok(
         db, "estimates", "e2", "put",
         "{\"indicator\":\"meals_beef\",\"value\":40,\"unit\":\"meal\",\"dept\":\"catering\"}");
-    must_apply(
+    support_office_ok(
         db, "estimates", "e3", "put",
         "{\"indicator\":\"storage_tb_year\",\"value\":2,\"unit\":\"TB.yr\",\"dept\":\"post\"}");
-    must_apply(db, "estimates", "e4", "put",
-               "{\"indicator\":\"grid_kwh\",\"value\":500,\"unit\":\"kWh\",\"dept\":\"image\"}");
-    must_apply(db, "estimates", "e5", "put",
-               "{\"indicator\":\"hotel_nights\",\"value\":20,\"unit\":\"night\",\"dept\":"
-               "\"production\"}");
-    must_apply(
+    support_office_ok(
+        db, "estimates", "e4", "put",
+        "{\"indicator\":\"grid_kwh\",\"value\":500,\"unit\":\"kWh\",\"dept\":\"image\"}");
+    support_office_ok(db, "estimates", "e5", "put",
+                      "{\"indicator\":\"hotel_nights\",\"value\":20,\"unit\":\"night\",\"dept\":"
+                      "\"production\"}");
+    support_office_ok(
         db, "estimates", "e6", "put",
         "{\"indicator\":\"waste_mixed_kg\",\"value\":300,\"unit\":\"kg\",\"dept\":\"regie\"}");
 }

@@ -129,6 +129,14 @@ char *support_canon(const json_t *j);
 json_t *support_office_op(struct db *db, const char *col, const char *id, const char *kind,
                           const char *fields);
 
+/* support_office_op that fails the test unless the op is applied. */
+void support_office_ok(struct db *db, const char *col, const char *id, const char *kind,
+                       const char *fields);
+
+/* Adds a reading {indicator, value, unit, dept, at} as the office, applied or the test fails. */
+void support_office_reading(struct db *db, const char *id, const char *ind, const char *unit,
+                            const char *dept, double value, const char *at);
+
 /*
  * The reference production of the carbon tests: one reading per indicator
  * family (with a correction, a void and an odd 2,000 km day) and six

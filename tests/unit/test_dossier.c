@@ -34,24 +34,6 @@
 static char dir[256];
 static struct db *db;
 
-static void ok(const char *col, const char *id, const char *kind, const char *fields)
-{
-    json_t *ack = support_office_op(db, col, id, kind, fields);
-    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
-        fail_msg("%s: %s", id, json_string_value(json_object_get(ack, "reason")));
-    json_decref(ack);
-}
-
-static void reading(const char *id, const char *ind, const char *unit, const char *dept,
-                    double value, const char *at)
-{
-    char f[256];
-    snprintf(f, sizeof(f),
-             "{\"indicator\":\"%s\",\"value\":%g,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
-             ind, value, unit, dept, at);
-    ok("readings", id, "add", f);
-}
-
 static int setup(void **state)
 {
     char id[32];
@@ -65,21 +47,25 @@ static int setup(void **state)
                      SQLITE_OK);
     for (int i = 0; i < 29; i++) {
         snprintf(id, sizeof(id), "km-%d", i);
-        reading(id, "van_km", "km", "regie", 25, i < 15 ? "2026-09-20" : "2026-10-10");
+        support_office_reading(db, id, "van_km", "km", "regie", 25,
+                               i < 15 ? "2026-09-20" : "2026-10-10");
     }
-    reading("veg", "meals_vegetarian", "meal", "catering", 32, "2026-10-01");
-    reading("beef", "meals_beef", "meal", "catering", 70, "2026-10-01");
-    ok("actions", "act-km", "put",
-       "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
-       "\"baseline\":1000,\"target\":800,\"reproducible\":true,\"success_factors\":\"Covoiturage "
-       "organisé par la régie\"}");
-    ok("actions", "act-veg", "put",
-       "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
-       "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
+    support_office_reading(db, "veg", "meals_vegetarian", "meal", "catering", 32, "2026-10-01");
+    support_office_reading(db, "beef", "meals_beef", "meal", "catering", 70, "2026-10-01");
+    support_office_ok(
+        db, "actions", "act-km", "put",
+        "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
+        "\"baseline\":1000,\"target\":800,\"reproducible\":true,\"success_factors\":\"Covoiturage "
+        "organisé par la régie\"}");
+    support_office_ok(
+        db, "actions", "act-veg", "put",
+        "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
+        "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
     /* Never read: its attainment is missing, not 0 %. */
-    ok("actions", "act-train", "put",
-       "{\"title\":\"Train plutôt qu'avion\",\"theme\":\"mobility\",\"owner\":\"m-p\","
-       "\"indicator\":\"train_tgv_pkm\",\"baseline\":0,\"target\":5000}");
+    support_office_ok(
+        db, "actions", "act-train", "put",
+        "{\"title\":\"Train plutôt qu'avion\",\"theme\":\"mobility\",\"owner\":\"m-p\","
+        "\"indicator\":\"train_tgv_pkm\",\"baseline\":0,\"target\":5000}");
     return 0;
 }
 
@@ -186,17 +172,19 @@ static void diagnostics_and_edits(void **state)
     json_t *d;
     (void)state;
     /* The questionnaire as the PWA writes it: one field per answer. */
-    ok("diagnostics", "c1-2026", "put",
-       "{\"production_types\":[\"documentary\"],\"headcount\":12,\"staff_turnover_pct\":10,"
-       "\"standard_methods\":\"partial\",\"partners\":[\"CNC\"],\"providers\":[\"Loueur\"],"
-       "\"supplier_criteria\":true,\"csr_charter\":true,\"ecoprod_label\":false,"
-       "\"afnor_spec_2308_level\":0,\"eco_referent\":\"part_time\",\"trained_staff_pct\":25,"
-       "\"past_footprints\":1}");
+    support_office_ok(
+        db, "diagnostics", "c1-2026", "put",
+        "{\"production_types\":[\"documentary\"],\"headcount\":12,\"staff_turnover_pct\":10,"
+        "\"standard_methods\":\"partial\",\"partners\":[\"CNC\"],\"providers\":[\"Loueur\"],"
+        "\"supplier_criteria\":true,\"csr_charter\":true,\"ecoprod_label\":false,"
+        "\"afnor_spec_2308_level\":0,\"eco_referent\":\"part_time\",\"trained_staff_pct\":25,"
+        "\"past_footprints\":1}");
     /* The candidate's own words for the plan, and an extra competency. */
-    ok("dossier_parts", "plan", "put",
-       "{\"text\":\"J'ai retenu trois actions *prioritaires*.\\n- Navettes | covoiturage\","
-       "\"competencies\":[\"C3\",\"C4\",\"C6\"]}");
-    ok("dossier_parts", "valorisation", "put", "{\"include\":false}");
+    support_office_ok(
+        db, "dossier_parts", "plan", "put",
+        "{\"text\":\"J'ai retenu trois actions *prioritaires*.\\n- Navettes | covoiturage\","
+        "\"competencies\":[\"C3\",\"C4\",\"C6\"]}");
+    support_office_ok(db, "dossier_parts", "valorisation", "put", "{\"include\":false}");
     d = build();
     assert_non_null(strstr(text_of(d, "diagnostic"), "maturité au niveau"));
     assert_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
@@ -225,7 +213,7 @@ static void diagnostics_and_edits(void **state)
     assert_true(json_is_false(json_object_get(part(d, "plan"), "conflict")));
     /* Reverting (text null) brings the draft back. Written blind (no base),
      * it is concurrent with the text: the conflict is kept, said on the part. */
-    ok("dossier_parts", "plan", "put", "{\"text\":null}");
+    support_office_ok(db, "dossier_parts", "plan", "put", "{\"text\":null}");
     json_decref(d);
     d = build();
     assert_string_equal(json_string_value(json_object_get(part(d, "plan"), "source")), "generated");
@@ -324,7 +312,7 @@ static void pdf_has_margins_pages_and_tags(void **state)
         for (int k = 0; k < 60; k++)
             w += sprintf(w, "Ligne %d du bilan des navettes, expliquée en détail.\\n", k);
         sprintf(w, "\"}");
-        ok("dossier_parts", "resultats", "put", fields);
+        support_office_ok(db, "dossier_parts", "resultats", "put", fields);
         free(fields);
     }
     d = build();
@@ -406,7 +394,7 @@ static void over_twelve_pages_warns_and_marks_the_draft(void **state)
         for (int l = 0; l < 150 - (int)k * 10; l++)
             x += sprintf(x, "Choix %d : expliqué.\\n", l);
         sprintf(x, "\"}");
-        ok("dossier_parts", ids[k], "put", fields);
+        support_office_ok(db, "dossier_parts", ids[k], "put", fields);
         free(fields);
     }
     d = build();
@@ -446,7 +434,8 @@ static void odt_is_an_opendocument_with_the_parts(void **state)
     json_t *d;
     (void)state;
 
-    ok("dossier_parts", "plan", "put", "{\"text\":\"Mes choix <b>expliqués</b> & justifiés\"}");
+    support_office_ok(db, "dossier_parts", "plan", "put",
+                      "{\"text\":\"Mes choix <b>expliqués</b> & justifiés\"}");
     d = build();
     assert_int_equal(dossdoc_odt(d, &odt, &len), EP_OK);
     assert_memory_equal(odt, "PK\x03\x04", 4);

@@ -28,24 +28,6 @@
 static char dir[256];
 static struct db *db;
 
-static void ok(const char *col, const char *id, const char *kind, const char *fields)
-{
-    json_t *ack = support_office_op(db, col, id, kind, fields);
-    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
-        fail_msg("%s: %s", id, json_string_value(json_object_get(ack, "reason")));
-    json_decref(ack);
-}
-
-static void reading(const char *id, const char *ind, const char *unit, const char *dept,
-                    double value, const char *at)
-{
-    char f[256];
-    snprintf(f, sizeof(f),
-             "{\"indicator\":\"%s\",\"value\":%g,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
-             ind, value, unit, dept, at);
-    ok("readings", id, "add", f);
-}
-
 static int setup(void **state)
 {
     char id[32];
@@ -61,28 +43,34 @@ static int setup(void **state)
     /* Shuttles: 29 readings of 25 km = 725 km. */
     for (int i = 0; i < 29; i++) {
         snprintf(id, sizeof(id), "km-%d", i);
-        reading(id, "van_km", "km", "regie", 25, i < 15 ? "2026-09-20" : "2026-10-10");
+        support_office_reading(db, id, "van_km", "km", "regie", 25,
+                               i < 15 ? "2026-09-20" : "2026-10-10");
     }
     /* Meals: 32 vegetarian out of 102. */
-    reading("veg", "meals_vegetarian", "meal", "catering", 32, "2026-10-01");
-    reading("beef", "meals_beef", "meal", "catering", 70, "2026-10-01");
+    support_office_reading(db, "veg", "meals_vegetarian", "meal", "catering", 32, "2026-10-01");
+    support_office_reading(db, "beef", "meals_beef", "meal", "catering", 70, "2026-10-01");
     /* Generator: 1,250 L against a baseline of 1,300. */
-    reading("gen", "generator_l", "L", "technique", 1250, "2026-10-12");
-    ok("actions", "act-km", "put",
-       "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
-       "\"baseline\":1000,\"target\":800,\"reproducible\":true,\"success_factors\":\"Covoiturage "
-       "organisé par la régie\"}");
-    ok("actions", "act-veg", "put",
-       "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
-       "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
-    ok("actions", "act-gen", "put",
-       "{\"title\":\"Groupe au HVO\",\"theme\":\"energy\",\"owner\":\"m-t\",\"indicator\":"
-       "\"generator_l\",\"baseline\":1300,\"target\":900,\"lessons\":\"Raccordement au réseau "
-       "refusé par la mairie\"}");
-    ok("actions", "act-train", "put",
-       "{\"title\":\"Train plutôt qu'avion\",\"theme\":\"mobility\",\"owner\":\"m-p\","
-       "\"indicator\":\"train_tgv_pkm\",\"baseline\":0,\"target\":5000}");
-    ok("actions", "act-draft", "put", "{\"title\":\"Idée\",\"theme\":\"waste\"}");
+    support_office_reading(db, "gen", "generator_l", "L", "technique", 1250, "2026-10-12");
+    support_office_ok(
+        db, "actions", "act-km", "put",
+        "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
+        "\"baseline\":1000,\"target\":800,\"reproducible\":true,\"success_factors\":\"Covoiturage "
+        "organisé par la régie\"}");
+    support_office_ok(
+        db, "actions", "act-veg", "put",
+        "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
+        "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
+    support_office_ok(
+        db, "actions", "act-gen", "put",
+        "{\"title\":\"Groupe au HVO\",\"theme\":\"energy\",\"owner\":\"m-t\",\"indicator\":"
+        "\"generator_l\",\"baseline\":1300,\"target\":900,\"lessons\":\"Raccordement au réseau "
+        "refusé par la mairie\"}");
+    support_office_ok(
+        db, "actions", "act-train", "put",
+        "{\"title\":\"Train plutôt qu'avion\",\"theme\":\"mobility\",\"owner\":\"m-p\","
+        "\"indicator\":\"train_tgv_pkm\",\"baseline\":0,\"target\":5000}");
+    support_office_ok(db, "actions", "act-draft", "put",
+                      "{\"title\":\"Idée\",\"theme\":\"waste\"}");
     return 0;
 }
 
@@ -307,7 +295,7 @@ static void photo(const char *id, const char *action, const char *caption,
              "\"size\":%zu,\"sha256\":\"%s\"%s%s}",
              action, imgmeta_sniff(data, len), len, sha, capj != NULL ? ",\"caption\":" : "",
              capj != NULL ? capj : "");
-    ok("attachments", id, "add", fields);
+    support_office_ok(db, "attachments", id, "add", fields);
     free(capj);
     json_decref(cap);
     assert_int_equal(attach_fact_get(db, "p1", id, &f), EP_OK);

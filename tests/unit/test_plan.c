@@ -22,24 +22,6 @@
 static char dir[256];
 static struct db *db;
 
-static void ok(const char *col, const char *id, const char *kind, const char *fields)
-{
-    json_t *ack = support_office_op(db, col, id, kind, fields);
-    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
-        fail_msg("%s: %s", id, json_string_value(json_object_get(ack, "reason")));
-    json_decref(ack);
-}
-
-static void reading(const char *id, const char *ind, const char *unit, const char *dept, int value,
-                    const char *at)
-{
-    char f[256];
-    snprintf(f, sizeof(f),
-             "{\"indicator\":\"%s\",\"value\":%d,\"unit\":\"%s\",\"dept\":\"%s\",\"at\":\"%s\"}",
-             ind, value, unit, dept, at);
-    ok("readings", id, "add", f);
-}
-
 static int setup(void **state)
 {
     static const char *const vans[] = {"2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10",
@@ -58,25 +40,30 @@ static int setup(void **state)
                      SQLITE_OK);
     for (int i = 0; i < 10; i++) {
         snprintf(id, sizeof(id), "km-%d", i);
-        reading(id, "van_km", "km", "regie", 50, vans[i]);
+        support_office_reading(db, id, "van_km", "km", "regie", 50, vans[i]);
     }
     /* Catering reports daily, then falls silent on the 16th. */
     for (int i = 0; i < 7; i++) {
         snprintf(id, sizeof(id), "veg-%d", i);
-        reading(id, "meals_vegetarian", "meal", "catering", i < 3 ? 4 : 5, meals[i]);
+        support_office_reading(db, id, "meals_vegetarian", "meal", "catering", i < 3 ? 4 : 5,
+                               meals[i]);
         snprintf(id, sizeof(id), "beef-%d", i);
-        reading(id, "meals_beef", "meal", "catering", 10, meals[i]);
+        support_office_reading(db, id, "meals_beef", "meal", "catering", 10, meals[i]);
     }
-    ok("actions", "act-km", "put",
-       "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
-       "\"baseline\":1000,\"target\":800}");
-    ok("actions", "act-veg", "put",
-       "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
-       "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
-    ok("actions", "act-gen", "put",
-       "{\"title\":\"HVO\",\"theme\":\"energy\",\"owner\":\"m-t\",\"indicator\":\"generator_l\","
-       "\"baseline\":1300,\"target\":900}");
-    ok("actions", "act-draft", "put", "{\"title\":\"Idée\",\"theme\":\"waste\"}");
+    support_office_ok(
+        db, "actions", "act-km", "put",
+        "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","
+        "\"baseline\":1000,\"target\":800}");
+    support_office_ok(
+        db, "actions", "act-veg", "put",
+        "{\"title\":\"Végétarien\",\"theme\":\"food\",\"owner\":\"m-m\",\"indicator\":"
+        "\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,\"target\":0.35}");
+    support_office_ok(
+        db, "actions", "act-gen", "put",
+        "{\"title\":\"HVO\",\"theme\":\"energy\",\"owner\":\"m-t\",\"indicator\":\"generator_l\","
+        "\"baseline\":1300,\"target\":900}");
+    support_office_ok(db, "actions", "act-draft", "put",
+                      "{\"title\":\"Idée\",\"theme\":\"waste\"}");
     return 0;
 }
 
