@@ -57,18 +57,15 @@ int sync__clock_set(struct db *db, uint64_t hlc)
  * already logged (*seq set), 2 same op already quarantined, -1 the id is
  * taken by different content.
  */
-static int lookup_op(struct db *db, const struct sync_op *op, const char *canon, int *found,
-                     int64_t *seq)
+static int lookup_op(struct db *db, const struct sync_op *op, const char *canon,
+                     const unsigned char *digest, int *found, int64_t *seq)
 {
     static const char q_log[] = "SELECT seq, digest FROM sync_op WHERE op_id = ?1";
     static const char q_quar[] = "SELECT body FROM sync_quarantine WHERE op_id = ?1";
-    unsigned char digest[DIGEST_LEN];
     sqlite3_stmt *st;
     int rc;
 
     *found = 0;
-    crypto_generichash(digest, sizeof(digest), (const unsigned char *)canon, strlen(canon), NULL,
-                       0);
     st = db_stmt(db, q_log);
     if (st == NULL)
         return EP_EIO;
@@ -102,14 +99,11 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     static const char sql[] =
         "INSERT INTO sync_op (op_id, production_id, col, rid, kind, hlc, dev, body, digest, "
         "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-    unsigned char digest[DIGEST_LEN];
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
     if (st == NULL)
         return EP_EIO;
-    crypto_generichash(digest, sizeof(digest), (const unsigned char *)canon, strlen(canon), NULL,
-                       0);
     sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, in->production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, op->col, -1, SQLITE_STATIC);
@@ -118,7 +112,7 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 6, op->hlc_text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, op->dev, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, canon, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 9, digest, sizeof(digest), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 9, in->digest, DIGEST_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
     rc = step_done(st);
     if (rc == EP_OK)
@@ -602,6 +596,8 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
 {
     char *owned = in->canon == NULL ? sync__canonical(op->json) : NULL;
     const char *canon = in->canon != NULL ? in->canon : owned;
+    unsigned char digest[DIGEST_LEN];
+    struct sync__apply_in with = *in;
     int found = 0;
     int rc;
 
@@ -609,7 +605,11 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
     *seq = 0;
     if (canon == NULL)
         return EP_ENOMEM;
-    rc = lookup_op(db, op, canon, &found, seq);
+    crypto_generichash(digest, sizeof(digest), (const unsigned char *)canon, strlen(canon), NULL,
+                       0);
+    with.digest = digest;
+    in = &with;
+    rc = lookup_op(db, op, canon, digest, &found, seq);
     if (rc != EP_OK)
         goto out;
     if (found == 1) {

@@ -211,7 +211,7 @@ out:
 
 int sync_apply_remote(struct db *db, const char *production_id, json_t *ops)
 {
-    struct sync__apply_in in = {NULL, NULL, production_id, NULL, NULL};
+    struct sync__apply_in in = {NULL, NULL, production_id, NULL, NULL, NULL};
     uint64_t clock = 0, max_hlc = 0;
     size_t i;
     json_t *opj;

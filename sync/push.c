@@ -214,8 +214,8 @@ static void prepare_one(struct db *db, const struct sync_opts *opts,
 static int apply_one(struct db *db, const struct push_job *job, struct prepared *p,
                      uint64_t *max_hlc)
 {
-    struct sync__apply_in in = {job->opts, job->actor, job->actor->production_id, p->coll,
-                                p->canon};
+    struct sync__apply_in in = {job->opts, job->actor, job->actor->production_id,
+                                p->coll,   p->canon,   NULL};
     int rc;
 
     if (!p->ok)

@@ -75,6 +75,9 @@ struct sync__apply_in {
     const char *production_id;
     const struct sync__collection *coll;
     const char *canon; /* the op's sync__canonical() text if already built, or NULL */
+    /* Set by sync__apply itself: the BLAKE2b-128 of the canonical text, hashed
+     * once for the duplicate check and the op log row. Callers leave it NULL. */
+    const unsigned char *digest;
 };
 
 /*
