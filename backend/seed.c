@@ -529,8 +529,8 @@ static int demo_png(void (*draw)(cairo_t *), struct png_buf *out)
  * checks (attach.h). The bins illustrate the reproducible waste sorting in
  * the kits (C10); the menu board a catering reading.
  */
-static int seed_photos(struct db *db, const char *production, json_t *people, json_t *act,
-                       int64_t day, char *errbuf, size_t errlen)
+static int seed_photos(struct db *db, const char *production, json_t *people, int64_t day,
+                       char *errbuf, size_t errlen)
 {
     static const struct {
         const char *id, *device, *col, *target, *caption;
@@ -544,7 +544,6 @@ static int seed_photos(struct db *db, const char *production, json_t *people, js
     struct pusher pu = {db, production, errbuf, errlen, 0};
     int rc = EP_OK;
 
-    (void)act;
     for (size_t i = 0; i < sizeof(photos) / sizeof(photos[0]) && rc == EP_OK; i++) {
         struct png_buf png = {NULL, 0, 0};
         struct sync_actor who = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
@@ -651,7 +650,7 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
      * phone's would be: after the records they illustrate. */
     if (rc == EP_OK && activity != NULL) {
         json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
-        rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people, activity,
+        rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people,
                          today + starts_in + 3, errbuf, errlen);
         people_failed = rc != EP_OK; /* errbuf holds the reason */
     }

@@ -62,7 +62,7 @@ function actionRow(ctx, a, photos) {
     h('h3', { class: 'value' }, String(a.title || a.id)),
     h('p', {}, h('strong', { class: VERDICT_CLASS[a.verdict] || '' }, t('eval.verdict.' + a.verdict)),
       ' — ', t('eval.attainment', { pct: pct(a.attainment_pct) })),
-    gallery(ctx, photos, a.id),
+    gallery(ctx, photos, a.id, String(a.title || a.id)),
     judged ? judgement(ctx, a) : null);
 }
 

@@ -273,12 +273,11 @@ function place(ctx, p) {
 
 // The photos of an action and of its tasks, with captions as alt text and
 // refusals said in words.
-export function gallery(ctx, photosList, actionId, from = 'evaluation') {
+export function gallery(ctx, photosList, actionId, title, from = 'evaluation') {
   const tasks = new Map(ctx.client.replica.listRecords('tasks').filter((x) => x.fields.action === actionId).map((x) => [x.id, x]));
   const mine = photosList.list.filter((p) => (p.target_col === 'actions' && p.target_id === actionId) || (p.target_col === 'tasks' && tasks.has(p.target_id)));
-  const action = ctx.client.replica.listRecords('actions').find((a) => a.id === actionId);
   const add = h('a', { class: 'button secondary small', href: `#/photo?col=actions&id=${encodeURIComponent(actionId)}&from=${from}`,
-    'aria-label': `${t('photo.add')} : ${String(action?.fields.title || actionId)}` }, t('photo.add'));
+    'aria-label': `${t('photo.add')} : ${title}` }, t('photo.add'));
   if (!mine.length) return h('div', { class: 'photo-strip' }, add);
   const prod = encodeURIComponent(ctx.client.identity.production_id || '');
   return h('div', { class: 'photo-strip' }, h('p', { class: 'meta' }, t('photo.office.count', { n: mine.length })), add,

@@ -56,7 +56,7 @@ function actionCard(ctx, a, photos) {
     f.indicator ? h('p', { class: 'meta' }, t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
       typeof f.baseline === 'number' && typeof f.target === 'number' ? ` — ${f.baseline} → ${f.target}` : '') : null,
     flags.length ? h('p', { class: 'flag' }, h('strong', {}, t('plan.draft')), ' : ', flags.map((k) => t(k)).join(', ')) : null,
-    gallery(ctx, photos, a.id, 'plan'));
+    gallery(ctx, photos, a.id, String(f.title || a.id), 'plan'));
 }
 
 function newActionForm(ctx) {
