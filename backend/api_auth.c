@@ -5,6 +5,7 @@
  * calls identity storage; the rules live in those modules, not here.
  */
 #include "api.h"
+#include "jsonin.h"
 
 #include "auth.h"
 #include "authz.h"
@@ -38,7 +39,7 @@ static int read_body(struct http_req *r, size_t cap, char **body, size_t *len)
 static int parse_object(struct http_req *r, const char *body, size_t len, json_t **out)
 {
     json_error_t err;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    json_t *root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
 
     *out = NULL;
     if (root == NULL)

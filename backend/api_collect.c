@@ -5,6 +5,7 @@
  * reminders). The computation is sync/collect.c's.
  */
 #include "api.h"
+#include "jsonin.h"
 
 #include "auth.h"
 #include "collect.h"
@@ -102,7 +103,7 @@ int api_schedule_put(struct http_req *r)
         status = authorised(r, body, len, prod, AUTHZ_OFFICE_WRITE, &p);
     if (status != 0)
         goto out;
-    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL || !json_is_object(root)) {
         status = http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
         goto out;

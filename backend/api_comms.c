@@ -4,6 +4,7 @@
  * stored in the record so phones receive and verify it offline.
  */
 #include "api.h"
+#include "jsonin.h"
 
 #include "audience.h"
 #include "audio.h"
@@ -202,7 +203,7 @@ int api_comms_prefs(struct http_req *r)
         status = scoped(r, body, len, AUTHZ_OFFICE_WRITE, prod, mid, &p);
     if (status != 0)
         goto out;
-    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
     if (root == NULL || json_unpack_ex(root, &err, JSON_STRICT, "{s?s, s:o, s:o}", "email", &email,
                                        "channels", &channels, "needs", &needs) != 0) {
         status = http_unpack_error(r, &err);

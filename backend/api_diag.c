@@ -4,6 +4,7 @@
  * "diagnostics") kept by the PWA; these endpoints compute the result.
  */
 #include "api.h"
+#include "jsonin.h"
 
 #include "auth.h"
 #include "diagnostic.h"
@@ -58,7 +59,7 @@ static int body_for_production(struct http_req *r, json_t **out)
     if (status == 0)
         status = auth_require(r, &p, AUTHZ_SYNC_PULL);
     if (status == 0) {
-        *out = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+        *out = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
         if (*out == NULL)
             status = http_error(r, 400, "malformed_json", NULL, "malformed JSON: %s", err.text);
     }

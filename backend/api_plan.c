@@ -5,6 +5,7 @@
  * office roles (AUTHZ_OFFICE_WRITE): crew never edit the plan.
  */
 #include "api.h"
+#include "jsonin.h"
 
 #include "auth.h"
 #include "authz.h"
@@ -159,7 +160,7 @@ int api_plan_from_library(struct http_req *r)
     status = member(r, body, len, AUTHZ_OFFICE_WRITE, prod, sizeof(prod), &p);
     if (status != 0)
         goto out;
-    req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    req = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (req == NULL) {
         status = http_error(r, 400, "malformed_json", NULL, "%s", jerr.text);
         goto out;

@@ -4,6 +4,7 @@
  * engine, answer; the merge rules live in sync/ only.
  */
 #include "api.h"
+#include "jsonin.h"
 
 #include "attach.h"
 #include "auth.h"
@@ -293,7 +294,7 @@ static int office_json(struct http_req *r, struct auth_principal *p, json_t **ou
     if (status == 0)
         status = office(r, body, len, p);
     if (status == 0) {
-        *out = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+        *out = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
         if (*out == NULL || !json_is_object(*out)) {
             json_decref(*out);
             *out = NULL;

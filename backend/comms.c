@@ -1,5 +1,6 @@
 /* comms.c - signing and verifying communications (see comms.h). */
 #include "comms.h"
+#include "jsonin.h"
 
 #include "auth.h"
 #include "err.h"
@@ -152,7 +153,7 @@ int comms_verify(const json_t *env, json_t **payload, char *why, size_t whylen)
         goto out;
     }
     if (payload != NULL) {
-        *payload = json_loadb((const char *)pl, pllen, 0, &err);
+        *payload = jsonin_loadb((const char *)pl, pllen, 0, &err);
         if (*payload == NULL) {
             set_why(why, whylen, "the signed payload is not JSON");
             goto out;

@@ -1,5 +1,6 @@
 /* http.c - body reading, JSON responses and the error shape (see http.h). */
 #include "http.h"
+#include "jsonin.h"
 
 #include "err.h"
 #include "log.h"
@@ -168,7 +169,7 @@ int http_read_json(struct http_req *r, json_t **out)
     status = http_read_body(r, r->app->cfg->max_body, &body, &len);
     if (status != 0)
         return status;
-    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
     free(body);
     if (root == NULL)
         return http_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",

@@ -8,6 +8,7 @@
  */
 #include "db.h"
 #include "err.h"
+#include "jsonin.h"
 #include "sync_internal.h"
 
 #include <pthread.h>
@@ -39,7 +40,7 @@ int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_
                  SYNC_MAX_PUSH_BYTES);
         return EP_ETOOBIG;
     }
-    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    root = jsonin_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
         snprintf(err, errlen, "malformed JSON at line %d column %d: %s", jerr.line, jerr.column,
                  jerr.text);

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "diagnostic.h"
 #include "err.h"
+#include "jsonin.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     }
-    in = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
+    in = jsonin_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
     if (in == NULL)
         return 0; /* malformed JSON is http_read_json's refusal, not ours */
     field[0] = err[0] = '\0';

@@ -2,7 +2,9 @@
  * test_hostile.c - hostile clients against the real server on loopback:
  * slow-loris connections are cut at the request timeout while others are
  * served, oversized headers are refused, traversal never leaves pwa/, and
- * SQL or script text in any field is stored and returned as inert data.
+ * SQL or script text in any field is stored and returned as inert data,
+ * and JSON nested 1,000 deep (which overflowed a worker's stack in Jansson and
+ * killed the process) is refused on every route that parses JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 
 #include "dbpool.h"
+#include "jsonin.h"
 #include "support.h"
 #include "sync.h"
 
@@ -28,6 +31,7 @@
 
 static struct support_server srv;
 static struct support_phone ph;
+static struct support_office office;
 
 static int connect_raw(void)
 {
@@ -207,14 +211,124 @@ static void injection_is_inert_data(void **state)
     support_resp_free(&r);
 }
 
+/* {"email": + n x '[' + n x ']' + } : the body that killed the server. */
+static char *deep_body(size_t n)
+{
+    static const char head[] = "{\"email\":";
+    char *b = malloc(sizeof(head) + 2 * n + 2);
+    assert_non_null(b);
+    memcpy(b, head, sizeof(head) - 1);
+    memset(b + sizeof(head) - 1, '[', n);
+    memset(b + sizeof(head) - 1 + n, ']', n);
+    memcpy(b + sizeof(head) - 1 + 2 * n, "}", 2);
+    return b;
+}
+
+static void still_up(void)
+{
+    struct support_resp r;
+    char url[128];
+    snprintf(url, sizeof(url), "%s/api/v1/health", srv.base);
+    support_http("GET", url, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
+/*
+ * Every route of the route table that reads a JSON body, sent 1,000 levels
+ * deep: without a session (refused before or at the parse), with the
+ * office's session and as a signed phone (refused at the parse, naming the
+ * depth). The server must answer each and stay up.
+ */
+static void deep_nesting_is_refused_everywhere(void **state)
+{
+    static const struct {
+        const char *method, *path;
+    } routes[] = {
+        {"POST", "/api/v1/auth/login"},
+        {"POST", "/api/v1/devices/pair"},
+        {"POST", "/api/v1/sync/push"},
+        {"POST", "/api/v1/sync/resolve"},
+        {"POST", "/api/v1/sync/quarantine/resolve"},
+        {"POST", "/api/v1/productions/p1/diagnostic/company"},
+        {"POST", "/api/v1/productions/p1/diagnostic/project"},
+        {"PUT", "/api/v1/productions/p1/schedule/van_km"},
+        {"POST", "/api/v1/productions/p1/members"},
+        {"PUT", "/api/v1/productions/p1/members/m-h"},
+        {"POST", "/api/v1/productions/p1/invites"},
+        {"POST", "/api/v1/productions/p1/plan/from-library"},
+        {"PUT", "/api/v1/productions/p1/members/m-h/preferences"},
+        {"POST", "/api/v1/productions/p1/communications/c1/send"},
+        {"POST", "/api/v1/productions/p1/communications/c1/publish"},
+    };
+    char *deep = deep_body(1000), *shallow = deep_body(JSONIN_MAX_DEPTH - 1);
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        struct support_resp r;
+        char url[256];
+        const char *const json_hdr[] = {"Content-Type: application/json", NULL};
+
+        snprintf(url, sizeof(url), "%s%s", srv.base, routes[i].path);
+        support_http(routes[i].method, url, json_hdr, deep, -1, &r);
+        if (r.status < 400 || r.status >= 500)
+            fail_msg("%s %s without a session answered %ld", routes[i].method, routes[i].path,
+                     r.status);
+        support_resp_free(&r);
+        still_up();
+
+        support_office_req(&office, routes[i].method, routes[i].path, deep, &r);
+        if (r.status < 400 || r.status >= 500)
+            fail_msg("%s %s as the office answered %ld", routes[i].method, routes[i].path,
+                     r.status);
+        if (r.status == 400 && strstr(r.body, "nested deeper") == NULL &&
+            strstr(r.body, "malformed") == NULL)
+            fail_msg("%s %s: %s", routes[i].method, routes[i].path, r.body);
+        support_resp_free(&r);
+        still_up();
+    }
+    {
+        struct support_resp r;
+        /* A signed push: the signature is good, the body is too deep. */
+        support_phone_request(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, deep, -1, &r);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "nested deeper than 32 levels"));
+        support_resp_free(&r);
+        /* The login route names the depth too, and a body just under the
+         * limit reaches the ordinary validation. */
+        support_office_req(&office, "POST", "/api/v1/auth/login", deep, &r);
+        support_resp_free(&r);
+        {
+            char url[128];
+            const char *const json_hdr[] = {"Content-Type: application/json", NULL};
+            snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
+            support_http("POST", url, json_hdr, deep, -1, &r);
+            assert_int_equal(r.status, 400);
+            assert_non_null(strstr(r.body, "nested deeper than 32 levels"));
+            support_resp_free(&r);
+            support_http("POST", url, json_hdr, shallow, -1, &r);
+            assert_int_equal(r.status, 400);
+            assert_null(strstr(r.body, "nested deeper"));
+            support_resp_free(&r);
+        }
+    }
+    still_up();
+    free(deep);
+    free(shallow);
+}
+
 static int setup(void **state)
 {
     (void)state;
     support_db_connections = 1;
     support_server_start_opts(&srv, NULL, 2000);
     support_seed_people(srv.app.db_path, "[{\"id\":\"m-h\",\"name\":\"H\",\"department\":"
-                                         "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"}]");
+                                         "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"},"
+                                         "{\"id\":\"m-o\",\"name\":\"O\",\"department\":"
+                                         "\"production\",\"role\":\"eco_referent\","
+                                         "\"email\":\"o@test.fr\"}]");
     support_phone_init(&ph, "dev-h");
+    support_office_login(&office, srv.base, "o@test.fr");
     return 0;
 }
 
@@ -233,6 +347,7 @@ int main(void)
         cmocka_unit_test(huge_headers_are_refused),
         cmocka_unit_test(traversal_never_leaves_the_app),
         cmocka_unit_test(injection_is_inert_data),
+        cmocka_unit_test(deep_nesting_is_refused_everywhere),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
