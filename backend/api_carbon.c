@@ -10,10 +10,10 @@
 #include "collect.h"
 #include "commstore.h"
 #include "err.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "export.h"
 #include "plan.h"
-#include "promote.h"
+#include "promo.h"
 #include "server.h"
 
 #include <stdio.h>

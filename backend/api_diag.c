@@ -7,7 +7,7 @@
 #include "jsonin.h"
 
 #include "auth.h"
-#include "diagnostic.h"
+#include "diag.h"
 #include "err.h"
 #include "export.h"
 #include "server.h"

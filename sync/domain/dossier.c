@@ -8,10 +8,10 @@
 #include "dossier.h"
 
 #include "db.h"
-#include "diagnostic.h"
+#include "diag.h"
 #include "directory.h"
 #include "err.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "plan.h"
 #include "strbuf.h"
 

@@ -9,7 +9,7 @@
  * Run long: build/fuzz/tests/fuzz_diag -max_total_time=3600 tests/fuzz/corpus/diag
  */
 #include "db.h"
-#include "diagnostic.h"
+#include "diag.h"
 #include "err.h"
 #include "jsonin.h"
 

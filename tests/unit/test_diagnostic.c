@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "db.h"
-#include "diagnostic.h"
+#include "diag.h"
 #include "err.h"
 #include "support.h"
 

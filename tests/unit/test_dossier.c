@@ -21,7 +21,7 @@
 #include "dossier.h"
 #include "dossier_doc.h"
 #include "err.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "export.h"
 #include "support.h"
 

@@ -13,11 +13,11 @@
 #include "attach.h"
 #include "db.h"
 #include "err.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "export.h"
 #include "imgmeta.h"
 #include "photos.h"
-#include "promote.h"
+#include "promo.h"
 #include "support.h"
 
 #include <math.h>

@@ -1,8 +1,8 @@
 /*
- * evaluate.c - C9: plan against reality. Pure composition of the plan and
+ * eval.c - C9: plan against reality. Pure composition of the plan and
  * carbon computations; the thresholds are the only rules added here.
  */
-#include "evaluate.h"
+#include "eval.h"
 
 #include "carbon.h"
 #include "err.h"

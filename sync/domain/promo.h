@@ -1,15 +1,15 @@
 /*
- * promote.h - promoting what worked (C10): communication kits chosen per
+ * promo.h - promoting what worked (C10): communication kits chosen per
  * audience and practice sheets of the reproducible actions, as JSON, as
  * Markdown ready for a blog or a chat channel, and as an accessible HTML
  * page (lang, headings, captioned tables, every user text escaped).
  *
- * Built on eval_production (evaluate.h). A figure whose data is missing is
+ * Built on eval_production (eval.h). A figure whose data is missing is
  * given as missing (value null, "donnée manquante"), never as zero.
  * Thread-safe with one struct db per thread.
  */
-#ifndef EP_PROMOTE_H
-#define EP_PROMOTE_H
+#ifndef EP_PROMO_H
+#define EP_PROMO_H
 
 #include <jansson.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * evaluate.h - the plan measured against reality at the end of the shoot
+ * eval.h - the plan measured against reality at the end of the shoot
  * (C9): each action's attainment and verdict, the provisional and final
  * footprints compared, strengths, difficulties with the solutions to propose
  * next time, and which successful actions are reproducible on the next
@@ -12,8 +12,8 @@
  * action without readings has no attainment and is never counted as 0 %.
  * Thread-safe with one struct db per thread.
  */
-#ifndef EP_EVALUATE_H
-#define EP_EVALUATE_H
+#ifndef EP_EVAL_H
+#define EP_EVAL_H
 
 #include <jansson.h>
 

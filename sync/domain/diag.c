@@ -1,9 +1,9 @@
 /*
- * diagnostic.c - company maturity (C1) and project impact analysis (C2); see
- * diagnostic.h. The weights and heuristics are stated here, next to the code
+ * diag.c - company maturity (C1) and project impact analysis (C2); see
+ * diag.h. The weights and heuristics are stated here, next to the code
  * that applies them, and documented in docs/diagnostic.md.
  */
-#include "diagnostic.h"
+#include "diag.h"
 
 #include "carbon.h"
 #include "err.h"

@@ -1,13 +1,13 @@
 /*
- * promote.c - C10 kits. The choice of figures per audience is the only rule
- * here; the figures themselves come from evaluate.c and carbon.c.
+ * promo.c - C10 kits. The choice of figures per audience is the only rule
+ * here; the figures themselves come from eval.c and carbon.c.
  */
-#include "promote.h"
+#include "promo.h"
 
 #include "attach.h"
 #include "db.h"
 #include "err.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "strbuf.h"
 #include "sync.h"
 

@@ -1,5 +1,5 @@
 /*
- * diagnostic.h - diagnose the company (C1) and analyse the project (C2).
+ * diag.h - diagnose the company (C1) and analyse the project (C2).
  *
  * diag_company grades a production company's eco-responsible maturity from
  * its questionnaire: a score out of 100 built marker by marker (each with its
@@ -14,8 +14,8 @@
  * Pure functions of their input (and the factor table); thread-safe with one
  * struct db per thread.
  */
-#ifndef EP_DIAGNOSTIC_H
-#define EP_DIAGNOSTIC_H
+#ifndef EP_DIAG_H
+#define EP_DIAG_H
 
 #include <jansson.h>
 #include <stddef.h>
