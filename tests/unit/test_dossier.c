@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "db.h"
+#include "dossdoc.h"
 #include "dossier.h"
-#include "dossier_doc.h"
 #include "err.h"
 #include "eval.h"
 #include "export.h"

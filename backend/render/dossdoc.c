@@ -1,6 +1,6 @@
-/* dossier_doc.c - the dossier as PDF with margins and pages, and as ODT
- * (see dossier_doc.h). */
-#include "dossier_doc.h"
+/* dossdoc.c - the dossier as PDF with margins and pages, and as ODT
+ * (see dossdoc.h). */
+#include "dossdoc.h"
 
 #include "dossier.h"
 #include "err.h"

@@ -1,5 +1,5 @@
 /*
- * dossier_doc.h - the professional dossier (sync/dossier.h) laid out: the
+ * dossdoc.h - the professional dossier (domain/dossier.h) laid out: the
  * tagged A4 PDF with the competencies in a margin column, its pagination
  * and the 12-page rule, and the editable OpenDocument text (libzip).
  *
@@ -8,8 +8,8 @@
  * office sees and the PDF it downloads always agree. Thread-safe: nothing
  * shared between calls.
  */
-#ifndef EP_DOSSIER_DOC_H
-#define EP_DOSSIER_DOC_H
+#ifndef EP_DOSSDOC_H
+#define EP_DOSSDOC_H
 
 #include <jansson.h>
 #include <stddef.h>

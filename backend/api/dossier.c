@@ -6,8 +6,8 @@
 #include "api.h"
 
 #include "auth.h"
+#include "dossdoc.h"
 #include "dossier.h"
-#include "dossier_doc.h"
 #include "err.h"
 #include "server.h"
 
