@@ -1,5 +1,5 @@
 /* main.c - ecoplateau entry point: picks the subcommand, nothing else. */
-#include "app.h"
+#include "cmd.h"
 #include "comms.h"
 #include "config.h"
 #include "log.h"
@@ -24,14 +24,14 @@ int main(int argc, char **argv)
     int rc;
 
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
-        return app_version();
+        return cmd_version();
     if (strcmp(cmd, "verify") == 0) {
         /* Checks an exported signed communication; needs no server. */
         if (argc != 3) {
             fprintf(stderr, "ecoplateau: usage: ecoplateau verify FILE\n");
             return 2;
         }
-        if (app_init_libraries() != 0)
+        if (cmd_init_libraries() != 0)
             return 1;
         return comms_verify_file(argv[2]);
     }
@@ -66,13 +66,13 @@ int main(int argc, char **argv)
     log_threshold = cfg.log_level;
     if (strcmp(cmd, "healthcheck") == 0)
         return ops_healthcheck(&cfg);
-    if (app_init_libraries() != 0)
+    if (cmd_init_libraries() != 0)
         return 1;
     if (strcmp(cmd, "backup") == 0)
         return ops_backup(&cfg, path);
     if (strcmp(cmd, "restore") == 0)
         return ops_restore(&cfg, path);
     if (strcmp(cmd, "migrate") == 0)
-        return app_migrate(&cfg);
-    return app_serve(&cfg);
+        return cmd_migrate(&cfg);
+    return cmd_serve(&cfg);
 }

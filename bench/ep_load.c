@@ -21,6 +21,7 @@
  * owns its phone, handle, buffers and counters, summed after join.
  */
 #include "auth.h"
+#include "seed.h"
 #include "workload.h"
 
 #include <curl/curl.h>
@@ -377,7 +378,7 @@ static int ctx_init(struct phone_ctx *c, const struct run *r, int index)
     c->run = r;
     if (wl_phone_init(&c->phone, &r->cfg, index) != 0)
         return -1;
-    auth_demo_device_seed(c->phone.device, seed);
+    seed_device_seed(c->phone.device, seed);
     crypto_sign_seed_keypair(pk, c->sk, seed);
     batches = (size_t)(wl_phone_ops(&r->cfg, index) / r->cfg.batch) + 2;
     c->cap = batches;

@@ -1,8 +1,8 @@
 /*
  * ep_setup.c - creates the sync benchmark's database before the real server
  * starts on it: a migrated database holding production "bench", its people
- * with their paired demo phones (auth_seed_people: keys from
- * auth_demo_device_seed(), so ep_load can sign for them), and the records the
+ * with their paired demo phones (seed_people: keys from
+ * seed_device_seed(), so ep_load can sign for them), and the records the
  * phones will edit (one task per crew member, the shared action plans),
  * written through the engine by an office actor with fixed op ids.
  *
@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "db.h"
 #include "err.h"
+#include "seed.h"
 #include "sync.h"
 #include "workload.h"
 
@@ -89,7 +90,7 @@ static int seed(struct db *db, const struct wl_config *c, char *err, size_t errl
                                     "', 'bench-co', 'Benchmark', 'fiction', 0)",
                                     NULL, NULL, NULL));
     if (rc == EP_OK)
-        rc = auth_seed_people(db, WL_PRODUCTION, people, wl_wall_ms(), err, errlen);
+        rc = seed_people(db, WL_PRODUCTION, people, wl_wall_ms(), err, errlen);
     if (rc == EP_OK)
         rc = db_commit(db);
     else

@@ -5,6 +5,8 @@
  * /api/v1/sync/push like any op; storage and checks are sync/attach.c.
  */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 
 #include "attach.h"
 #include "auth.h"
@@ -127,7 +129,7 @@ static int check_range(struct http_req *r, const struct attach_fact *f, size_t l
             snprintf(reason, sizeof(reason),
                      "photo of %" PRId64 " bytes is over this server's limit of %" PRId64 " bytes",
                      f->size, cap);
-            rc = attach_refuse(r->db, f, "attachment_too_large", reason, server_now_ms());
+            rc = attach_refuse(r->db, f, "attachment_too_large", reason, clock_now_ms());
             if (rc != EP_OK)
                 return storage_error(r, rc);
         }
@@ -221,7 +223,7 @@ int api_attach_put(struct http_req *r)
     status = check_range(r, &f, len, &start);
     if (status != 0)
         goto out;
-    rc = attach_put_chunk(r->db, &f, start, (const unsigned char *)body, len, server_now_ms(),
+    rc = attach_put_chunk(r->db, &f, start, (const unsigned char *)body, len, clock_now_ms(),
                           &outcome, &st);
     if (rc != EP_OK) {
         status = storage_error(r, rc);

@@ -5,6 +5,8 @@
  * calls identity storage; the rules live in those modules, not here.
  */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include "auth.h"
@@ -134,7 +136,7 @@ int api_auth_login(struct http_req *r)
     size_t pwlen = 0;
     struct auth_login_result res;
     char cookie[160];
-    int64_t now = server_now_ms();
+    int64_t now = clock_now_ms();
     int status, rc;
 
     memset(&res, 0, sizeof(res));
@@ -331,7 +333,7 @@ static int member_account(struct http_req *r, const char *email, const char *pas
     rc = auth_hash_password(password, pwlen, a.pw_hash);
     auth_hash_release(r->app->auth);
     if (rc == EP_OK)
-        rc = identity_account_create(r->db, &a, server_now_ms());
+        rc = identity_account_create(r->db, &a, clock_now_ms());
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot create account");
     snprintf(account_id, idlen, "%s", a.id);
@@ -384,7 +386,7 @@ int api_members_create(struct http_req *r)
     snprintf(m.name, sizeof(m.name), "%s", name);
     snprintf(m.department, sizeof(m.department), "%s", dept);
     m.level = level;
-    rc = identity_member_create(r->db, &m, server_now_ms());
+    rc = identity_member_create(r->db, &m, clock_now_ms());
     if (rc == EP_ECONFLICT) {
         status = http_error(r, 409, "already_member", "email",
                             "this account is already a member of the production");
@@ -511,7 +513,7 @@ int api_members_delete(struct http_req *r)
     status = keeps_an_admin(r, &m, 0);
     if (status != 0)
         return status;
-    rc = identity_member_remove(r->db, prod, mid, server_now_ms());
+    rc = identity_member_remove(r->db, prod, mid, clock_now_ms());
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot remove member");
     auth_audit(r, &p, NULL, "member.removed", "%s (%s), devices revoked", m.id,
@@ -604,7 +606,7 @@ int api_invites_create(struct http_req *r)
     unsigned char raw[32], h[32];
     char code[48], link[512], org[256];
     char *svg = NULL;
-    int64_t now = server_now_ms(), expires;
+    int64_t now = clock_now_ms(), expires;
     int status, rc;
 
     status = read_body(r, SMALL_BODY_MAX, &body, &len);
@@ -716,7 +718,7 @@ int api_devices_pair(struct http_req *r)
     new_id("d-", dev.id, sizeof(dev.id));
     snprintf(dev.name, sizeof(dev.name), "%s", name);
     crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), NULL, 0);
-    rc = identity_invite_redeem(r->db, h, server_now_ms(), &dev, &res);
+    rc = identity_invite_redeem(r->db, h, clock_now_ms(), &dev, &res);
     if (rc == EP_EAUTH) {
         int st = res == IDENTITY_INVITE_KEY_TAKEN   ? 409
                  : res == IDENTITY_INVITE_NO_MEMBER ? 403
@@ -787,7 +789,7 @@ int api_devices_revoke(struct http_req *r)
     char prod[IDENTITY_ID_MAX + 1], did[IDENTITY_ID_MAX + 1];
     char *body = NULL;
     size_t len = 0;
-    int64_t now = server_now_ms();
+    int64_t now = clock_now_ms();
     int status, rc;
 
     /* The body is ignored, but read so a session's CSRF-checked POST and a

@@ -4,6 +4,8 @@
  * the readings flagged for review. Every member of a production may read them.
  */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 
 #include "auth.h"
 #include "carbon.h"
@@ -81,7 +83,7 @@ static int compute(struct http_req *r, const char *prod, enum carbon_kind kind, 
  * due it rests on. Returns 0 or the status of the error sent. */
 static int attach_collection(struct http_req *r, const char *prod, json_t *obj)
 {
-    time_t t = (time_t)(server_now_ms() / 1000);
+    time_t t = (time_t)(clock_now_ms() / 1000);
     struct tm tm;
     char today[11];
     json_t *m = NULL;
@@ -249,7 +251,7 @@ int api_today_param(struct http_req *r, char *today)
                    ? http_error(r, 400, "invalid_request", "today", "today must be YYYY-MM-DD")
                    : 0;
     {
-        time_t t = (time_t)(server_now_ms() / 1000);
+        time_t t = (time_t)(clock_now_ms() / 1000);
         struct tm tm;
         gmtime_r(&t, &tm);
         strftime(today, 11, "%Y-%m-%d", &tm);

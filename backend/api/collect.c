@@ -5,6 +5,7 @@
  * reminders). The computation is sync/collect.c's.
  */
 #include "api.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include "auth.h"
@@ -50,7 +51,7 @@ static int today_param(struct http_req *r, char *today)
         return 0;
     }
     {
-        time_t t = (time_t)(server_now_ms() / 1000);
+        time_t t = (time_t)(clock_now_ms() / 1000);
         struct tm tm;
         gmtime_r(&t, &tm);
         strftime(today, 11, "%Y-%m-%d", &tm);
@@ -125,7 +126,7 @@ int api_schedule_put(struct http_req *r)
                             "frequency must be daily, weekly, monthly, once or none");
         goto out;
     }
-    rc = collect_set(r->db, prod, ind, f, dept, member, p.member_id, server_now_ms(), &field);
+    rc = collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &field);
     if (rc == EP_ENOTFOUND && field != NULL)
         status = http_error(r, 404, "unknown_indicator", "indicator",
                             "no indicator '%.64s' in the catalogue", ind);

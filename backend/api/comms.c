@@ -4,6 +4,8 @@
  * stored in the record so phones receive and verify it offline.
  */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include "audience.h"
@@ -49,7 +51,7 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
         snprintf(dev, sizeof(dev), "%s", p->device_id);
     actor.device_id = dev;
     memset(&opts, 0, sizeof(opts));
-    opts.now_ms = server_now_ms();
+    opts.now_ms = clock_now_ms();
     opts.authorize = authz_sync_op;
     fields = json_pack("{s:O, s:s}", "signed", env, "status", "sent");
     rc = sync_server_put(r->db, &opts, &actor, "communications", id, fields, &ack);
@@ -66,7 +68,7 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
 static int sign(struct http_req *r, const char *prod, const char *id, json_t **env)
 {
     char why[256] = "";
-    int rc = comms_sign(r->app->auth, r->db, prod, id, server_now_ms(), env, why, sizeof(why));
+    int rc = comms_sign(r->app->auth, r->db, prod, id, clock_now_ms(), env, why, sizeof(why));
 
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
@@ -284,7 +286,7 @@ int api_comms_preview(struct http_req *r)
         free(text);
         free(html);
     }
-    rc = outbox_invitation(r->app, id, comm, rcpts, server_now_ms(), &ics);
+    rc = outbox_invitation(r->app, id, comm, rcpts, clock_now_ms(), &ics);
     if (rc != EP_OK && rc != EP_ENOTFOUND) {
         status = http_error(r, 400, "invalid_request", "starts_at",
                             "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
@@ -318,7 +320,7 @@ int api_comms_send(struct http_req *r)
         goto out;
     /* Queue first: a refusal (too large, bad address) leaves nothing half
      * sent and the record unchanged. */
-    rc = outbox_queue(r->app, r->db, prod, id, comm, env, rcpts, server_now_ms(), &queued, why,
+    rc = outbox_queue(r->app, r->db, prod, id, comm, env, rcpts, clock_now_ms(), &queued, why,
                       sizeof(why));
     if (rc == EP_ETOOBIG) {
         status = http_error(r, 413, "attachment_too_large", NULL, "%s", why);
@@ -443,7 +445,7 @@ int api_comms_invitation(struct http_req *r)
         status = audience(r, prod, id, &comm, &rcpts);
     if (status != 0)
         goto out;
-    rc = outbox_invitation(r->app, id, comm, rcpts, server_now_ms(), &ics);
+    rc = outbox_invitation(r->app, id, comm, rcpts, clock_now_ms(), &ics);
     if (rc == EP_ENOTFOUND)
         status = http_error(r, 404, "not_found", NULL,
                             "communication '%s' is not a briefing or checkpoint with a start", id);
@@ -477,7 +479,7 @@ int api_comms_deliver(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_OFFICE_WRITE);
     if (status != 0)
         return status;
-    rc = outbox_deliver(r->app, r->db, prod, server_now_ms(), &summary);
+    rc = outbox_deliver(r->app, r->db, prod, clock_now_ms(), &summary);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "outbox: %s", ep_strerror(rc));
     return http_json_new(r, 200, summary);

@@ -4,6 +4,7 @@
  * "diagnostics") kept by the PWA; these endpoints compute the result.
  */
 #include "api.h"
+#include "app.h"
 #include "jsonin.h"
 
 #include "auth.h"

@@ -1,9 +1,10 @@
 /* api_health.c - GET /api/v1/health, for load balancers and the HEALTHCHECK. */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 
 #include "db.h"
 #include "err.h"
-#include "server.h"
 #include "version.h"
 
 int api_health(struct http_req *r)
@@ -18,5 +19,5 @@ int api_health(struct http_req *r)
                                    version, "schema_expected", db_latest_version(), "database",
                                    rc == EP_OK ? "ok" : ep_strerror(rc), "database_id",
                                    r->app->database_id, "uptime_ms",
-                                   (json_int_t)(server_now_ms() - r->app->started_ms)));
+                                   (json_int_t)(clock_now_ms() - r->app->started_ms)));
 }

@@ -5,6 +5,8 @@
  * office roles (AUTHZ_OFFICE_WRITE): crew never edit the plan.
  */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include "auth.h"
@@ -47,7 +49,7 @@ static int storage(struct http_req *r, int rc, const char *what)
 static void opts_now(struct sync_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->now_ms = server_now_ms();
+    o->now_ms = clock_now_ms();
     o->authorize = authz_sync_op;
     o->can_read = authz_sync_read;
 }
@@ -359,7 +361,7 @@ int api_checkpoint_invitation(struct http_req *r)
     e.organizer.name = "Référent·e éco-responsable";
     e.attendees = att;
     e.nattendees = n;
-    e.now_ms = server_now_ms();
+    e.now_ms = clock_now_ms();
     rc = ical_build(&e, &ics);
     if (rc != EP_OK) {
         status = storage(r, rc, "write the invitation");

@@ -4,6 +4,8 @@
  * engine, answer; the merge rules live in sync/ only.
  */
 #include "api.h"
+#include "app.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include "attach.h"
@@ -14,7 +16,6 @@
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
-#include "server.h"
 #include "sync.h"
 
 #include <stdio.h>
@@ -43,7 +44,7 @@ int api_sync_actor(struct http_req *r, const struct auth_principal *p, struct sy
 static void opts_now(struct sync_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->now_ms = server_now_ms();
+    o->now_ms = clock_now_ms();
     o->authorize = authz_sync_op;
     o->can_read = authz_sync_read;
     o->validate = carbon_validate_op; /* readings: known indicator, its unit */

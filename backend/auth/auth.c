@@ -1,12 +1,12 @@
 /* auth.c - sessions, signed requests, hashing, production keys, audit (see auth.h). */
 #include "auth.h"
 
+#include "app.h"
 #include "authz.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
-#include "seed.h"
-#include "server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -342,7 +342,7 @@ void auth_audit(struct http_req *r, const struct auth_principal *p, const char *
     e.event = event;
     e.detail = detail;
     e.remote_addr = r->ri->remote_addr;
-    rc = identity_audit(r->db, server_now_ms(), &e);
+    rc = identity_audit(r->db, clock_now_ms(), &e);
     if (rc != EP_OK)
         LOG_ERROR("audit", "cannot record %s: %s", event, db_errmsg(r->db));
     LOG_INFO("audit", "%s %s from %s: %s", event, e.production_id != NULL ? e.production_id : "-",
@@ -542,7 +542,7 @@ static void devices_store(struct auth *a, struct db *db, int64_t min_age_ms)
 {
     struct device_seen *copy = NULL;
     size_t n = 0;
-    int64_t now = server_now_ms();
+    int64_t now = clock_now_ms();
     int rc;
 
     pthread_mutex_lock(&a->devices_lock);
@@ -594,7 +594,7 @@ void auth_store_devices(struct auth *a, struct db *db)
 /* At most once per DEVICE_STORE_LAG_MS, a request stores what changed. */
 static void devices_sweep(struct auth *a, struct db *db)
 {
-    int64_t now = server_now_ms();
+    int64_t now = clock_now_ms();
     int due;
 
     pthread_mutex_lock(&a->devices_lock);
@@ -653,7 +653,7 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
                       "this device was revoked; pair it again");
         goto out;
     }
-    rc = device_accept(r->app->auth, &dev, counter, server_now_ms());
+    rc = device_accept(r->app->auth, &dev, counter, clock_now_ms());
     if (rc == EP_ECONFLICT) {
         char why[128];
         snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
@@ -719,7 +719,7 @@ static int session_auth(struct http_req *r, const char *production_id, int need_
                     "the session cookie is malformed; sign in again");
     hash32(tok, TOKEN_B64_LEN, h);
     sodium_memzero(tok, sizeof(tok));
-    rc = identity_session_get(r->db, h, server_now_ms(), &s);
+    rc = identity_session_get(r->db, h, clock_now_ms(), &s);
     if (rc == EP_ENOTFOUND)
         return fail(r, NULL, production_id, 401, "invalid_session", NULL,
                     "the session is unknown or expired; sign in again");
@@ -768,7 +768,7 @@ int auth_session_csrf(struct http_req *r, char *buf, size_t len)
         return EP_EAUTH;
     hash32(tok, TOKEN_B64_LEN, h);
     sodium_memzero(tok, sizeof(tok));
-    if (identity_session_get(r->db, h, server_now_ms(), &s) == EP_OK && strlen(s.csrf) < len) {
+    if (identity_session_get(r->db, h, clock_now_ms(), &s) == EP_OK && strlen(s.csrf) < len) {
         memcpy(buf, s.csrf, strlen(s.csrf) + 1);
         rc = EP_OK;
     }
@@ -831,7 +831,7 @@ void auth_actor(const struct auth_principal *p, struct sync_actor *out)
 void auth_note_sync(struct http_req *r, const struct auth_principal *p)
 {
     struct auth *a = r->app->auth;
-    int64_t now = server_now_ms();
+    int64_t now = clock_now_ms();
 
     if (!p->is_device)
         return;
@@ -878,7 +878,7 @@ static int prodkey_create(struct auth *a, struct db *db, const char *production_
     crypto_secretbox_easy(k.sealed + crypto_secretbox_NONCEBYTES, sk, sizeof(sk), k.sealed, a->key);
     sodium_memzero(sk, sizeof(sk));
     k.sealed_len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + sizeof(sk);
-    rc = identity_prodkey_insert(db, production_id, &k, server_now_ms());
+    rc = identity_prodkey_insert(db, production_id, &k, clock_now_ms());
     if (rc == EP_ECONFLICT) /* foreign key: no such production */
         rc = EP_ENOTFOUND;
     return rc;
@@ -921,100 +921,5 @@ int auth_production_sign(struct auth *a, struct db *db, const char *production_i
     memcpy(key_id, k.key_id, 17);
 out:
     sodium_memzero(sk, sizeof(sk));
-    return rc;
-}
-
-/* ---- demo seed ------------------------------------------------------- */
-
-void auth_demo_device_seed(const char *device_id, unsigned char seed[32])
-{
-    crypto_generichash_state st;
-    static const char prefix[] = "ecoplateau demo device ";
-
-    crypto_generichash_init(&st, NULL, 0, 32);
-    crypto_generichash_update(&st, (const unsigned char *)prefix, sizeof(prefix) - 1);
-    crypto_generichash_update(&st, (const unsigned char *)device_id, strlen(device_id));
-    crypto_generichash_final(&st, seed, 32);
-}
-
-static int seed_person(struct db *db, const char *production_id, json_t *person, int64_t now,
-                       json_error_t *jerr, char *errbuf, size_t errlen)
-{
-    const char *id, *name, *dept, *role, *email = NULL, *device = NULL;
-    int level = 3;
-    struct identity_member m;
-    int rc;
-
-    if (json_unpack_ex(person, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s?i, s?s, s?s}", "id", &id,
-                       "name", &name, "department", &dept, "role", &role, "level", &level, "email",
-                       &email, "device", &device) != 0)
-        return EP_EINVAL;
-    memset(&m, 0, sizeof(m));
-    if (identity_role_parse(role, &m.role) != EP_OK || !identity_id_valid(id) ||
-        strlen(dept) > IDENTITY_DEPT_MAX) {
-        snprintf(jerr->text, sizeof(jerr->text), "person '%s': bad id, role or department", id);
-        return EP_EINVAL;
-    }
-    if (email != NULL) {
-        struct identity_account a;
-        memset(&a, 0, sizeof(a));
-        snprintf(a.id, sizeof(a.id), "a-%s", id);
-        snprintf(a.email, sizeof(a.email), "%s", email);
-        snprintf(a.name, sizeof(a.name), "%s", name);
-        rc = auth_hash_password(SEED_DEMO_PASSWORD, strlen(SEED_DEMO_PASSWORD), a.pw_hash);
-        if (rc == EP_OK)
-            rc = identity_account_create(db, &a, now);
-        if (rc != EP_OK) {
-            snprintf(errbuf, errlen, "account '%s': %s", email, ep_strerror(rc));
-            return rc;
-        }
-        snprintf(m.account_id, sizeof(m.account_id), "%s", a.id);
-    }
-    snprintf(m.id, sizeof(m.id), "%s", id);
-    snprintf(m.production_id, sizeof(m.production_id), "%s", production_id);
-    snprintf(m.name, sizeof(m.name), "%s", name);
-    snprintf(m.department, sizeof(m.department), "%s", dept);
-    m.level = level;
-    rc = identity_member_create(db, &m, now);
-    if (rc == EP_OK && device != NULL) {
-        struct identity_device d;
-        unsigned char seed[32], sk[crypto_sign_SECRETKEYBYTES];
-        memset(&d, 0, sizeof(d));
-        snprintf(d.id, sizeof(d.id), "%s", device);
-        snprintf(d.member_id, sizeof(d.member_id), "%s", id);
-        snprintf(d.production_id, sizeof(d.production_id), "%s", production_id);
-        snprintf(d.name, sizeof(d.name), "Demo phone of %s", name);
-        auth_demo_device_seed(device, seed);
-        crypto_sign_seed_keypair(d.public_key, sk, seed);
-        sodium_memzero(sk, sizeof(sk));
-        rc = identity_device_create(db, &d, now);
-    }
-    if (rc != EP_OK)
-        snprintf(errbuf, errlen, "person '%s': %s", id, ep_strerror(rc));
-    return rc;
-}
-
-int auth_seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
-                     char *errbuf, size_t errlen)
-{
-    json_error_t jerr;
-    size_t i;
-    json_t *person;
-    int rc = EP_OK;
-
-    memset(&jerr, 0, sizeof(jerr));
-    errbuf[0] = '\0';
-    if (!json_is_array(people)) {
-        snprintf(errbuf, errlen, "seed.json: \"people\" must be an array");
-        return EP_EINVAL;
-    }
-    json_array_foreach(people, i, person)
-    {
-        rc = seed_person(db, production_id, person, now, &jerr, errbuf, errlen);
-        if (rc != EP_OK)
-            break;
-    }
-    if (rc == EP_EINVAL && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "seed.json people[%zu]: %s", i, jerr.text);
     return rc;
 }

@@ -4,7 +4,7 @@
  * docs/security.md.
  *
  * One struct auth lives in struct app for the whole process (created by
- * app_prepare, freed by server_stop). It holds the 32-byte server key (read
+ * cmd_prepare, freed by server_stop). It holds the 32-byte server key (read
  * from EP_SECRET_KEY_FILE, created 0600 on first start) and the counter that
  * caps concurrent Argon2 hashes; the key is read-only while serving and the
  * counter has its own mutex, so every function here may run on any worker
@@ -201,20 +201,5 @@ int auth_production_sign(struct auth *a, struct db *db, const char *production_i
 char *auth_signing_string(const char *method, const char *path, const char *query,
                           const char *device_id, const char *counter, const char *body, size_t len,
                           size_t *outlen);
-
-/*
- * Demo people for seed_demo(): people is the "people" array of seed.json,
- * each {"id","name","department","role","level"?,"email"?,"device"?}. Runs in
- * the caller's transaction. A person with an email gets an office account
- * (password SEED_DEMO_PASSWORD); with a device id, a paired demo phone whose
- * key is auth_demo_device_seed(id) (public knowledge: demo only). Returns 0 or
- * EP_EINVAL / storage codes with a reason in errbuf.
- */
-int auth_seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
-                     char *errbuf, size_t errlen);
-
-/* The 32-byte crypto_sign_seed_keypair seed of a demo device:
- * BLAKE2b-256("ecoplateau demo device " + device_id). */
-void auth_demo_device_seed(const char *device_id, unsigned char seed[32]);
 
 #endif

@@ -1,8 +1,10 @@
 /* outbox.c - queueing and delivering communications by email (see outbox.h). */
 #include "outbox.h"
 
+#include "app.h"
 #include "audience.h"
 #include "audio.h"
+#include "clock.h"
 #include "commstore.h"
 #include "db.h"
 #include "err.h"
@@ -10,7 +12,6 @@
 #include "ical.h"
 #include "log.h"
 #include "mail.h"
-#include "server.h"
 #include "strbuf.h"
 
 #include <pthread.h>
@@ -466,7 +467,7 @@ static void *worker(void *arg)
     while (!ob->stop) {
         struct timespec until;
         pthread_mutex_unlock(&ob->lock);
-        if (outbox_deliver(app, db, NULL, server_now_ms(), NULL) != EP_OK)
+        if (outbox_deliver(app, db, NULL, clock_now_ms(), NULL) != EP_OK)
             LOG_ERROR("outbox", "the email outbox could not be read or updated");
         pthread_mutex_lock(&ob->lock);
         clock_gettime(CLOCK_REALTIME, &until);

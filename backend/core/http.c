@@ -2,9 +2,9 @@
 #include "http.h"
 #include "jsonin.h"
 
+#include "app.h"
 #include "err.h"
 #include "log.h"
-#include "server.h"
 
 #include <stdarg.h>
 #include <stdio.h>

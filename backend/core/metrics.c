@@ -1,9 +1,10 @@
 /* metrics.c - atomic counters and their Prometheus rendering (see metrics.h). */
 #include "metrics.h"
 
+#include "app.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
-#include "server.h"
 #include "version.h"
 
 #include <stdarg.h>
@@ -153,7 +154,7 @@ int metrics_render(const struct app *app, char *buf, size_t cap, size_t *len)
     head(&o, "ecoplateau_start_time_seconds", "gauge", "Start time of the process, unix seconds.");
     put(&o, "ecoplateau_start_time_seconds %.3f\n", (double)app->started_ms / 1e3);
     head(&o, "ecoplateau_uptime_seconds", "gauge", "Seconds since the server started.");
-    put(&o, "ecoplateau_uptime_seconds %.3f\n", (double)(server_now_ms() - app->started_ms) / 1e3);
+    put(&o, "ecoplateau_uptime_seconds %.3f\n", (double)(clock_now_ms() - app->started_ms) / 1e3);
     render_requests(&o);
     render_database(&o, app);
     for (size_t i = 0; i < METRICS_COUNTER_COUNT; i++) {

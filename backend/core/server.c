@@ -8,7 +8,9 @@
 #include "server.h"
 
 #include "api.h"
+#include "app.h"
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "dbpool.h"
 #include "err.h"
@@ -99,13 +101,6 @@ static const struct route routes[] = {
  * long as a writer may wait for the write lock (DB_BUSY_MS in sync/db.c). */
 #define DBPOOL_WAIT_MS 5000
 
-int64_t server_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int log_message(const struct mg_connection *conn, const char *message)
 {
     (void)conn;
@@ -177,7 +172,7 @@ int server_path_param(const struct http_req *r, int n, char *buf, size_t len)
 static int run_route(struct http_req *r, const struct route *rt)
 {
     const struct config *cfg = r->app->cfg;
-    int64_t t0 = server_now_ms();
+    int64_t t0 = clock_now_ms();
     int status;
 
     if (r->ri->content_length > 0 && (unsigned long long)r->ri->content_length <= cfg->max_body) {
@@ -193,7 +188,7 @@ static int run_route(struct http_req *r, const struct route *rt)
     }
     status = rt->fn(r);
     LOG_DEBUG("http.request", "%s %s %d %lldms", r->ri->request_method, r->ri->local_uri, status,
-              (long long)(server_now_ms() - t0));
+              (long long)(clock_now_ms() - t0));
 out:
     dbpool_put(r->app->pool, r->db);
     r->db = NULL;

@@ -5,13 +5,13 @@
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
+#include "clock.h"
 #include "db.h"
 #include "directory.h"
 #include "embed.h"
 #include "err.h"
 #include "identity.h"
 #include "log.h"
-#include "server.h"
 #include "sync.h"
 
 #include <cairo.h>
@@ -57,7 +57,7 @@ static int insert_company(struct db *db, json_t *c, json_error_t *jerr)
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, siret, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, server_now_ms());
+    sqlite3_bind_int64(st, 4, clock_now_ms());
     rc = db_map_rc(sqlite3_step(st));
     db_done(st);
     return rc;
@@ -111,7 +111,7 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
     sqlite3_bind_text(st, 5, rhythm, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, starts, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, ends, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, server_now_ms());
+    sqlite3_bind_int64(st, 8, clock_now_ms());
     rc = db_map_rc(sqlite3_step(st));
     db_done(st);
     return rc;
@@ -168,7 +168,7 @@ static int device_owner(json_t *people, const char *device, struct sync_actor *a
 static int push_as(struct pusher *pu, const struct sync_actor *a, json_t *ops)
 {
     struct sync_opts opts = {
-        .now_ms = server_now_ms(), .authorize = authz_sync_op, .validate = carbon_validate_op};
+        .now_ms = clock_now_ms(), .authorize = authz_sync_op, .validate = carbon_validate_op};
     json_t *body =
         json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", a->device_id, "ops", ops);
     json_t *acks = NULL, *ack;
@@ -582,7 +582,7 @@ static int seed_photos(struct db *db, const char *production, json_t *people, in
         if (rc == EP_OK && png.len > ATTACH_CHUNK_MAX)
             rc = EP_ETOOBIG;
         if (rc == EP_OK)
-            rc = attach_put_chunk(db, &f, 0, png.p, png.len, server_now_ms(), &outcome, &st);
+            rc = attach_put_chunk(db, &f, 0, png.p, png.len, clock_now_ms(), &outcome, &st);
         if (rc == EP_OK && outcome != ATTACH_COMPLETE) {
             snprintf(errbuf, errlen, "demo photo %s not stored: %s", photos[i].id, st.reason);
             rc = EP_EINVAL;
@@ -592,9 +592,104 @@ static int seed_photos(struct db *db, const char *production, json_t *people, in
     return rc;
 }
 
+/* ---- demo people ------------------------------------------------------ */
+
+void seed_device_seed(const char *device_id, unsigned char seed[32])
+{
+    crypto_generichash_state st;
+    static const char prefix[] = "ecoplateau demo device ";
+
+    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_update(&st, (const unsigned char *)prefix, sizeof(prefix) - 1);
+    crypto_generichash_update(&st, (const unsigned char *)device_id, strlen(device_id));
+    crypto_generichash_final(&st, seed, 32);
+}
+
+static int seed_person(struct db *db, const char *production_id, json_t *person, int64_t now,
+                       json_error_t *jerr, char *errbuf, size_t errlen)
+{
+    const char *id, *name, *dept, *role, *email = NULL, *device = NULL;
+    int level = 3;
+    struct identity_member m;
+    int rc;
+
+    if (json_unpack_ex(person, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s?i, s?s, s?s}", "id", &id,
+                       "name", &name, "department", &dept, "role", &role, "level", &level, "email",
+                       &email, "device", &device) != 0)
+        return EP_EINVAL;
+    memset(&m, 0, sizeof(m));
+    if (identity_role_parse(role, &m.role) != EP_OK || !identity_id_valid(id) ||
+        strlen(dept) > IDENTITY_DEPT_MAX) {
+        snprintf(jerr->text, sizeof(jerr->text), "person '%s': bad id, role or department", id);
+        return EP_EINVAL;
+    }
+    if (email != NULL) {
+        struct identity_account a;
+        memset(&a, 0, sizeof(a));
+        snprintf(a.id, sizeof(a.id), "a-%s", id);
+        snprintf(a.email, sizeof(a.email), "%s", email);
+        snprintf(a.name, sizeof(a.name), "%s", name);
+        rc = auth_hash_password(SEED_DEMO_PASSWORD, strlen(SEED_DEMO_PASSWORD), a.pw_hash);
+        if (rc == EP_OK)
+            rc = identity_account_create(db, &a, now);
+        if (rc != EP_OK) {
+            snprintf(errbuf, errlen, "account '%s': %s", email, ep_strerror(rc));
+            return rc;
+        }
+        snprintf(m.account_id, sizeof(m.account_id), "%s", a.id);
+    }
+    snprintf(m.id, sizeof(m.id), "%s", id);
+    snprintf(m.production_id, sizeof(m.production_id), "%s", production_id);
+    snprintf(m.name, sizeof(m.name), "%s", name);
+    snprintf(m.department, sizeof(m.department), "%s", dept);
+    m.level = level;
+    rc = identity_member_create(db, &m, now);
+    if (rc == EP_OK && device != NULL) {
+        struct identity_device d;
+        unsigned char seed[32], sk[crypto_sign_SECRETKEYBYTES];
+        memset(&d, 0, sizeof(d));
+        snprintf(d.id, sizeof(d.id), "%s", device);
+        snprintf(d.member_id, sizeof(d.member_id), "%s", id);
+        snprintf(d.production_id, sizeof(d.production_id), "%s", production_id);
+        snprintf(d.name, sizeof(d.name), "Demo phone of %s", name);
+        seed_device_seed(device, seed);
+        crypto_sign_seed_keypair(d.public_key, sk, seed);
+        sodium_memzero(sk, sizeof(sk));
+        rc = identity_device_create(db, &d, now);
+    }
+    if (rc != EP_OK)
+        snprintf(errbuf, errlen, "person '%s': %s", id, ep_strerror(rc));
+    return rc;
+}
+
+int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now, char *errbuf,
+                size_t errlen)
+{
+    json_error_t jerr;
+    size_t i;
+    json_t *person;
+    int rc = EP_OK;
+
+    memset(&jerr, 0, sizeof(jerr));
+    errbuf[0] = '\0';
+    if (!json_is_array(people)) {
+        snprintf(errbuf, errlen, "seed.json: \"people\" must be an array");
+        return EP_EINVAL;
+    }
+    json_array_foreach(people, i, person)
+    {
+        rc = seed_person(db, production_id, person, now, &jerr, errbuf, errlen);
+        if (rc != EP_OK)
+            break;
+    }
+    if (rc == EP_EINVAL && errbuf[0] == '\0')
+        snprintf(errbuf, errlen, "seed.json people[%zu]: %s", i, jerr.text);
+    return rc;
+}
+
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
-    return seed_demo_at(db, server_now_ms(), errbuf, errlen);
+    return seed_demo_at(db, clock_now_ms(), errbuf, errlen);
 }
 
 int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
@@ -630,8 +725,8 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
         rc = insert_production(db, production, company_id, today, &jerr);
     /* The demo office login and crew (auth.h); errbuf says which person failed. */
     if (rc == EP_OK && people != NULL) {
-        rc = auth_seed_people(db, json_string_value(json_object_get(production, "id")), people,
-                              server_now_ms(), errbuf, errlen);
+        rc = seed_people(db, json_string_value(json_object_get(production, "id")), people,
+                         clock_now_ms(), errbuf, errlen);
         people_failed = rc != EP_OK;
     }
     /* Weeks of readings, the plan and a conflict, through the sync engine
@@ -657,7 +752,7 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");
 out:
-    if (people_failed) /* auth_seed_people already wrote the reason */
+    if (people_failed) /* seed_people already wrote the reason */
         LOG_DEBUG("seed", "demo people refused");
     else if (rc == EP_EINVAL)
         snprintf(errbuf, errlen, "seed.json: %s", jerr.text);

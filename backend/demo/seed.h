@@ -8,6 +8,7 @@
 #ifndef EP_SEED_H
 #define EP_SEED_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,5 +29,20 @@ int seed_demo(struct db *db, char *errbuf, size_t errlen);
 /* The same, as if today were the day of now_ms (Unix ms, in the past): the
  * demo is dated relative to today, so tests load it on several weekdays. */
 int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen);
+
+/*
+ * Demo people for seed_demo(): people is the "people" array of seed.json,
+ * each {"id","name","department","role","level"?,"email"?,"device"?}. Runs in
+ * the caller's transaction. A person with an email gets an office account
+ * (password SEED_DEMO_PASSWORD); with a device id, a paired demo phone whose
+ * key is seed_device_seed(id) (public knowledge: demo only). Returns 0 or
+ * EP_EINVAL / storage codes with a reason in errbuf.
+ */
+int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now, char *errbuf,
+                size_t errlen);
+
+/* The 32-byte crypto_sign_seed_keypair seed of a demo device:
+ * BLAKE2b-256("ecoplateau demo device " + device_id). */
+void seed_device_seed(const char *device_id, unsigned char seed[32]);
 
 #endif

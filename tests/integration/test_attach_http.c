@@ -16,10 +16,12 @@
 #include <cmocka.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "imgmeta.h"
 #include "photos.h"
+#include "seed.h"
 #include "support.h"
 #include "sync.h"
 
@@ -63,7 +65,7 @@ static int setup(void **state)
                         "\"device\":\"dev-p2\"}]",
                         0, &jerr);
     assert_non_null(people);
-    assert_int_equal(auth_seed_people(db, "p2", people, server_now_ms(), err, sizeof(err)), EP_OK);
+    assert_int_equal(seed_people(db, "p2", people, clock_now_ms(), err, sizeof(err)), EP_OK);
     json_decref(people);
     assert_int_equal(db_commit(db), EP_OK);
     db_close(db);
@@ -110,7 +112,7 @@ static char *add_op(struct support_phone *ph, const char *col, const char *id, c
 {
     char hlc[SYNC_HLC_LEN + 1], *op = NULL;
 
-    ph->hlc = sync_hlc_tick(ph->hlc, server_now_ms());
+    ph->hlc = sync_hlc_tick(ph->hlc, clock_now_ms());
     sync_hlc_format(ph->hlc, hlc);
     assert_true(asprintf(&op,
                          "{\"op\":\"op-%s\",\"col\":\"%s\",\"id\":\"%s\",\"kind\":\"add\","
@@ -613,7 +615,7 @@ static void the_kit_carries_the_photo(void **state)
     json_t *res, *j;
     (void)state;
 
-    sync_hlc_format(sync_hlc_tick(0, server_now_ms()), hlc);
+    sync_hlc_format(sync_hlc_tick(0, clock_now_ms()), hlc);
     assert_true(asprintf(&body,
                          "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":\"op-act\","
                          "\"col\":\"actions\",\"id\":\"act-1\",\"kind\":\"put\",\"hlc\":"
@@ -678,7 +680,7 @@ static void the_office_uploads_with_its_session(void **state)
     (void)state;
 
     photos_sha256_hex(png, png_len, sha);
-    sync_hlc_format(sync_hlc_tick(0, server_now_ms()), hlc);
+    sync_hlc_format(sync_hlc_tick(0, clock_now_ms()), hlc);
     assert_true(asprintf(&body,
                          "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":\"op-oph\","
                          "\"col\":\"attachments\",\"id\":\"ph-office\",\"kind\":\"add\","

@@ -15,6 +15,8 @@
 
 #include "app.h"
 #include "auth.h"
+#include "clock.h"
+#include "cmd.h"
 #include "db.h"
 #include "dbpool.h"
 #include "err.h"
@@ -430,8 +432,8 @@ static void brute_force_is_locked_out(void **state)
     assert_int_equal(login_raw("victim@t.fr", "guess", &r), 401);
     support_resp_free(&r);
     until = q_int("SELECT locked_until FROM account WHERE id = 'a-victim'");
-    assert_true(until - server_now_ms() > 14 * 60 * 1000);
-    assert_true(until - server_now_ms() <= 15 * 60 * 1000);
+    assert_true(until - clock_now_ms() > 14 * 60 * 1000);
+    assert_true(until - clock_now_ms() <= 15 * 60 * 1000);
 
     /* Once the lock has passed, the right password works and resets. */
     exec_sql("UPDATE account SET locked_until = 0 WHERE id = 'a-victim'");
@@ -1162,7 +1164,7 @@ static void demo_seed_people(void **state)
     d.cfg.log_level = LOG_LEVEL_ERROR;
     snprintf(d.cfg.data_dir, sizeof(d.cfg.data_dir), "%s/data", d.dir);
     snprintf(d.cfg.pwa_dir, sizeof(d.cfg.pwa_dir), "%s/pwa", EP_SOURCE_DIR);
-    assert_int_equal(app_prepare(&d.app, &d.cfg), EP_OK);
+    assert_int_equal(cmd_prepare(&d.app, &d.cfg), EP_OK);
     if (server_start(&d.app, err, sizeof(err)) != EP_OK)
         fail_msg("demo server: %s", err);
     {
@@ -1184,7 +1186,7 @@ static void demo_seed_people(void **state)
         /* The demo phones sign with keys derived from their ids. */
         memset(&ph, 0, sizeof(ph));
         snprintf(ph.id, sizeof(ph.id), "d-demo-nour");
-        auth_demo_device_seed(ph.id, seed);
+        seed_device_seed(ph.id, seed);
         crypto_sign_seed_keypair(ph.pk, ph.sk, seed);
         signed_req(&ph, "GET", "/api/v1/productions/p-loue-2026/members", NULL, 0, T_NONE, NULL,
                    &r);
@@ -1233,7 +1235,7 @@ static void sync_ops_are_authorized(void **state)
     char ops[3000], hlc[32];
     json_t *res;
     struct support_resp r;
-    long long now = (long long)server_now_ms();
+    long long now = (long long)clock_now_ms();
     (void)state;
 
     snprintf(hlc, sizeof(hlc), "%012llx-0000", now);

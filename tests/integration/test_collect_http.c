@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "seed.h"
 #include "support.h"
 #include "sync.h"
@@ -89,7 +90,7 @@ static void van_reading(const char *rid, const char *at)
     struct support_resp r;
     json_t *j;
 
-    van.hlc = sync_hlc_tick(van.hlc, server_now_ms());
+    van.hlc = sync_hlc_tick(van.hlc, clock_now_ms());
     sync_hlc_format(van.hlc, hlc);
     assert_true(asprintf(&body,
                          "{\"schema\":1,\"device\":\"dev-van\",\"ops\":[{\"op\":\"op-%s\",\"col\":"

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "audio.h"
+#include "clock.h"
 #include "comms.h"
 #include "db.h"
 #include "err.h"
@@ -81,7 +82,7 @@ static json_t *push_fact(struct support_phone *ph, const char *col, const char *
     json_t *j, *ack;
     uint64_t *clock = ph != NULL ? &ph->hlc : &office_hlc;
 
-    *clock = sync_hlc_tick(*clock, server_now_ms());
+    *clock = sync_hlc_tick(*clock, clock_now_ms());
     sync_hlc_format(*clock, hlc);
     snprintf(dev, sizeof(dev), "%s", ph != NULL ? ph->id : "");
     if (ph == NULL)
@@ -654,7 +655,7 @@ static void smtp_down_then_retried(void **state)
     d = delivery("c-3");
     row = json_array_get(json_object_get(d, "outbox"), 0);
     assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 2);
-    assert_true(json_integer_value(json_object_get(row, "next_at")) > server_now_ms() + 3500000);
+    assert_true(json_integer_value(json_object_get(row, "next_at")) > clock_now_ms() + 3500000);
     json_decref(d);
 
     /* The server comes back; the due message is delivered, once. */

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "app.h"
+#include "clock.h"
 #include "server.h"
 #include "support.h"
 #include "sync.h"
@@ -59,7 +61,7 @@ static char *push_body(const char *dev, const char *op, const char *id, const ch
 {
     static uint64_t clock;
     char hlc[SYNC_HLC_LEN + 1], *out = NULL;
-    clock = sync_hlc_tick(clock, server_now_ms());
+    clock = sync_hlc_tick(clock, clock_now_ms());
     sync_hlc_format(clock, hlc);
     assert_true(asprintf(&out,
                          "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"%s\",\"col\":"

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "seed.h"
@@ -77,7 +78,7 @@ static char *op_text(struct support_phone *ph, const char *op, const char *col, 
                      const char *kind, const char *fields, const char *base, int64_t hlc_ms)
 {
     char hlc[SYNC_HLC_LEN + 1], *out = NULL;
-    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : server_now_ms());
+    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : clock_now_ms());
     sync_hlc_format(ph->hlc, hlc);
     assert_true(asprintf(&out,
                          "{\"op\":\"%s\",\"col\":\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":"
@@ -337,7 +338,7 @@ static void directory_quarantine_reaches_the_office(void **state)
              json_string_value(json_object_get(json_object_get(j, "account"), "id")));
     json_decref(j);
     support_resp_free(&r);
-    sync_hlc_format(sync_hlc_tick(0, server_now_ms() + INT64_C(86400000)), hlc);
+    sync_hlc_format(sync_hlc_tick(0, clock_now_ms() + INT64_C(86400000)), hlc);
     assert_true(asprintf(&body,
                          "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-q1\",\"col\":"
                          "\"suppliers\",\"id\":\"sup-q\",\"kind\":\"put\",\"hlc\":\"%s\","

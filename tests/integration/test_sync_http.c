@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "seed.h"
@@ -79,7 +80,7 @@ static char *op_text(struct support_phone *ph, const char *op, const char *col, 
                      const char *kind, const char *fields, const char *base, int64_t hlc_ms)
 {
     char hlc[SYNC_HLC_LEN + 1], *out = NULL;
-    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : server_now_ms());
+    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : clock_now_ms());
     sync_hlc_format(ph->hlc, hlc);
     assert_true(asprintf(&out,
                          "{\"op\":\"%s\",\"col\":\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":"
@@ -324,7 +325,7 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     a = op_text(&van, "op-future", "readings", "rd-f", "add",
                 "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":\"regie\","
                 "\"at\":\"2026-09-24\"}",
-                NULL, server_now_ms() + INT64_C(3) * 86400 * 1000);
+                NULL, clock_now_ms() + INT64_C(3) * 86400 * 1000);
     res = push_ok(&van, a);
     assert_string_equal(st(res, 0), "quarantined");
     json_decref(res);

@@ -12,6 +12,8 @@
 #include "app.h"
 #include "auth.h"
 #include "carbon.h"
+#include "clock.h"
+#include "cmd.h"
 #include "db.h"
 #include "err.h"
 #include "seed.h"
@@ -76,8 +78,8 @@ void support_server_start_opts(struct support_server *s, const char *pwa_dir, in
     snprintf(s->cfg.pwa_dir, sizeof(s->cfg.pwa_dir), "%s",
              pwa_dir != NULL ? pwa_dir : EP_SOURCE_DIR "/pwa");
     log_threshold = s->cfg.log_level;
-    assert_int_equal(app_prepare(&s->app, &s->cfg), EP_OK);
-    s->app.started_ms = server_now_ms();
+    assert_int_equal(cmd_prepare(&s->app, &s->cfg), EP_OK);
+    s->app.started_ms = clock_now_ms();
     if (server_start(&s->app, err, sizeof(err)) != EP_OK)
         fail_msg("server_start: %s", err);
     snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->app.port);
@@ -324,7 +326,7 @@ void support_phone_init(struct support_phone *ph, const char *device_id)
     unsigned char seed[32];
     memset(ph, 0, sizeof(*ph));
     snprintf(ph->id, sizeof(ph->id), "%s", device_id);
-    auth_demo_device_seed(ph->id, seed);
+    seed_device_seed(ph->id, seed);
     crypto_sign_seed_keypair(ph->pk, ph->sk, seed);
 }
 
@@ -421,7 +423,7 @@ void support_seed_people(const char *db_path, const char *people_json)
                      " VALUES ('p1','co','Film','fiction',0)",
                      NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("production: %s", sqlite3_errmsg(db_handle(db)));
-    if (auth_seed_people(db, "p1", people, server_now_ms(), err, sizeof(err)) != EP_OK)
+    if (seed_people(db, "p1", people, clock_now_ms(), err, sizeof(err)) != EP_OK)
         fail_msg("seed people: %s", err);
     assert_int_equal(db_commit(db), EP_OK);
     db_close(db);

@@ -6,6 +6,7 @@
 #ifndef EP_TEST_SUPPORT_H
 #define EP_TEST_SUPPORT_H
 
+#include "app.h"
 #include "config.h"
 #include "server.h"
 
@@ -76,7 +77,7 @@ void support_office_login(struct support_office *o, const char *base, const char
 void support_office_req(const struct support_office *o, const char *method, const char *path,
                         const char *body, struct support_resp *out);
 
-/* A paired demo phone: its key is auth_demo_device_seed(id)'s. */
+/* A paired demo phone: its key is seed_device_seed(id)'s. */
 struct support_phone {
     char id[64];
     unsigned char pk[32], sk[64];

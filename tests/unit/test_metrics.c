@@ -6,10 +6,11 @@
 
 #include <cmocka.h>
 
+#include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "err.h"
 #include "metrics.h"
-#include "server.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static void counts_and_renders(void **state)
     memset(&app, 0, sizeof(app));
     app.cfg = &cfg;
     snprintf(app.db_path, sizeof(app.db_path), "%s", "/nonexistent/ecoplateau.db");
-    app.started_ms = server_now_ms() - 1500;
+    app.started_ms = clock_now_ms() - 1500;
 
     metrics_request(200, 400);      /* 0.4 ms */
     metrics_request(201, 3000);     /* 3 ms */

@@ -1,8 +1,10 @@
-/* app.c - subcommands: serve, migrate, version (see app.h). */
-#include "app.h"
+/* cmd.c - subcommands: serve, migrate, version (see cmd.h). */
+#include "cmd.h"
 
+#include "app.h"
 #include "auth.h"
 #include "backup.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -20,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int app_init_libraries(void)
+int cmd_init_libraries(void)
 {
     if (sodium_init() < 0) {
         LOG_ERROR("init", "libsodium failed to initialize");
@@ -68,7 +70,7 @@ static int open_migrated(const struct config *cfg, char *path, size_t pathlen, s
     return EP_OK;
 }
 
-int app_migrate(const struct config *cfg)
+int cmd_migrate(const struct config *cfg)
 {
     char path[CONFIG_PATH_MAX + 32];
     struct db *db = NULL;
@@ -80,7 +82,7 @@ int app_migrate(const struct config *cfg)
     return rc == EP_OK ? 0 : 1;
 }
 
-int app_version(void)
+int cmd_version(void)
 {
     printf("ecoplateau %s (schema %d)\n", EP_VERSION, db_latest_version());
     return 0;
@@ -102,7 +104,7 @@ static int write_port_file(const char *file, int port)
     return EP_OK;
 }
 
-int app_prepare(struct app *app, const struct config *cfg)
+int cmd_prepare(struct app *app, const struct config *cfg)
 {
     struct db *db = NULL;
     char err[512] = "";
@@ -135,7 +137,7 @@ out:
     return rc;
 }
 
-int app_serve(const struct config *cfg)
+int cmd_serve(const struct config *cfg)
 {
     struct app app;
     sigset_t sigs;
@@ -144,7 +146,7 @@ int app_serve(const struct config *cfg)
 
     log_threshold = cfg->log_level;
     /* Refuse a bad volume, disk or secret before anything else is touched. */
-    if (ops_preflight(cfg, OPS_LOCK) != EP_OK || app_prepare(&app, cfg) != EP_OK)
+    if (ops_preflight(cfg, OPS_LOCK) != EP_OK || cmd_prepare(&app, cfg) != EP_OK)
         return 1;
     /* Block the stop signals before CivetWeb spawns its threads, so they all
      * inherit the mask and only sigwait() below ever receives them. */
@@ -153,7 +155,7 @@ int app_serve(const struct config *cfg)
     sigaddset(&sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
-    app.started_ms = server_now_ms();
+    app.started_ms = clock_now_ms();
     if (server_start(&app, err, sizeof(err)) != EP_OK) {
         LOG_ERROR("server.start", "cannot start: %s", err);
         return 1;

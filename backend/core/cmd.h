@@ -1,0 +1,31 @@
+/*
+ * cmd.h - the ecoplateau subcommands, callable from main() and from tests.
+ * Each returns a process exit status (0 ok, 1 runtime failure, 2 usage).
+ */
+#ifndef EP_CMD_H
+#define EP_CMD_H
+
+#include "config.h"
+
+struct app;
+
+/* Initializes libsodium and Jansson's hash seed; call once, before threads. */
+int cmd_init_libraries(void);
+
+/* Creates data_dir if needed, opens and migrates the database. */
+int cmd_migrate(const struct config *cfg);
+
+/*
+ * Readies app (app.h) for server_start(): opens and migrates the database,
+ * seeds the demo with cfg->demo, reads the database id. cfg is borrowed and
+ * must outlive app. Returns 0 or an EP_E* code (already logged).
+ */
+int cmd_prepare(struct app *app, const struct config *cfg);
+
+/* Prints the version and the schema version this binary expects. */
+int cmd_version(void);
+
+/* Migrates, seeds (with --demo), serves until SIGTERM or SIGINT. */
+int cmd_serve(const struct config *cfg);
+
+#endif
