@@ -5,6 +5,7 @@
  */
 #include "api.h"
 #include "app.h"
+#include "callsheet.h"
 #include "clock.h"
 #include "jsonin.h"
 

@@ -1,8 +1,7 @@
 /*
- * flyer.h - the printable A4 flyer of a communication and the eco block of
- * the daily call sheet (feuille de service), as tagged PDFs (pdf.h: H1, H2,
- * P, Figure with /Alt, title, /Lang fr-FR) and, for the call sheet, as an
- * HTML fragment document. Pure rendering over JSON; thread-safe.
+ * flyer.h - the printable A4 flyer of a communication, as a tagged PDF
+ * (pdf.h: H1, H2, P, Figure with /Alt, title, /Lang fr-FR). The call sheet's
+ * eco block is callsheet.h's. Pure rendering over JSON; thread-safe.
  */
 #ifndef EP_FLYER_H
 #define EP_FLYER_H
@@ -18,16 +17,5 @@
  * or text) or EP_ENOMEM / EP_EIO.
  */
 int flyer_pdf(const json_t *comm, int large, char **out, size_t *len);
-
-/*
- * The eco block of the call sheet of date ("YYYY-MM-DD"): the briefings and
- * checkpoints starting that day, the communications flagged "callsheet",
- * the actions in progress and the eco-referents. state is sync_state()'s
- * object, people commstore_people()'s array. html: a whole HTML document
- * (lang fr, escaped text) into *out; else a tagged PDF. Returns 0 or
- * EP_ENOMEM / EP_EIO.
- */
-int callsheet_eco(const json_t *state, const json_t *people, const char *production_title,
-                  const char *date, int html, char **out, size_t *len);
 
 #endif
