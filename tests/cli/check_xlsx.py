@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reads the reference production's footprint workbook back with openpyxl
 (an independent XLSX reader) and checks it cell by cell against the hand
-calculations of tests/unit/test_carbon.c. Exit 0 when every cell matches."""
+calculations of tests/unit/domain/test_carbon.c. Exit 0 when every cell matches."""
 import sys
 
 import openpyxl

@@ -1,5 +1,5 @@
 // The phone computes its current collection period offline (pwa/js/ui/collect.js);
-// it must agree with sync/collect.c on the worked examples of tests/unit/test_collect.c.
+// it must agree with sync/domain/collect.c on the worked examples of tests/unit/domain/test_collect.c.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { periodOf, guideFamily } from '../../pwa/js/ui/collect.js';

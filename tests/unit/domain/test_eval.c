@@ -1,5 +1,5 @@
 /*
- * test_evaluate.c - C9 on a worked example at the end of a six-week shoot:
+ * test_eval.c - C9 on a worked example at the end of a six-week shoot:
  * each action's verdict from hand-computed attainments, missing data kept
  * missing, the eco-referent's classification, strengths and difficulties.
  */

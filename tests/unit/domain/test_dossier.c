@@ -1,7 +1,7 @@
 #define _DEFAULT_SOURCE /* popen, strdup */
 /*
  * test_dossier.c - the professional dossier on a worked example (the
- * six-week shoot of test_evaluate.c): parts in the référentiel's order with
+ * six-week shoot of test_eval.c): parts in the référentiel's order with
  * their competencies, missing data written as missing and never as zero,
  * the candidate's edits replacing the drafts; then the documents checked by
  * independent tools: the PDF's pages (pdfinfo), the competencies in the

@@ -1,5 +1,5 @@
 /*
- * test_diagnostic.c - C1 and C2 on worked examples: a company's maturity
+ * test_diag.c - C1 and C2 on worked examples: a company's maturity
  * marker by marker; a 10-week seaside feature, an 8-day studio commercial
  * and a monthly-reported animation series giving different, explainable
  * priorities; drafts that say what is missing; impossible values refused.
