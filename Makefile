@@ -18,7 +18,7 @@ BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
 # Needed at run time besides the libraries the binary links (the Dockerfile's
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
-# espeak-ng: the program that reads communications aloud (backend/audio.c);
+# espeak-ng: the program that reads communications aloud (backend/render/audio.c);
 # ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
 RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
 # libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice.

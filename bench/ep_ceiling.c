@@ -252,7 +252,7 @@ int main(int argc, char **argv)
         exec(db, "PRAGMA synchronous=FULL") != SQLITE_OK)
         return 1;
     if (server) {
-        /* The server's pragmas (sync/db.c) besides the two above. */
+        /* The server's pragmas (sync/store/db.c) besides the two above. */
         if (exec(db, "PRAGMA foreign_keys=ON") != SQLITE_OK ||
             exec(db, "PRAGMA wal_autocheckpoint=4000") != SQLITE_OK ||
             sqlite3_prepare_v3(db,

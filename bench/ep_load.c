@@ -5,7 +5,7 @@
  * as a phone coming back online does. Two targets, the same workload:
  *
  *   --target ep     ecoplateau: signed POST /api/v1/sync/push and GET
- *                   /api/v1/sync/pull (docs/sync-protocol.md, backend/auth.h)
+ *                   /api/v1/sync/pull (docs/sync-protocol.md, backend/auth/auth.h)
  *   --target couch  a CouchDB-protocol server (pouchdb-server): POST
  *                   /DB/_bulk_docs with new_edits=false (what replication
  *                   sends: whole documents with their revisions, so

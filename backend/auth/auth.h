@@ -8,8 +8,8 @@
  * from EP_SECRET_KEY_FILE, created 0600 on first start) and the counter that
  * caps concurrent Argon2 hashes; the key is read-only while serving and the
  * counter has its own mutex, so every function here may run on any worker
- * thread at once. Storage goes through sync/identity.h; rules through
- * sync/authz.h.
+ * thread at once. Storage goes through sync/domain/identity.h; rules through
+ * sync/domain/authz.h.
  *
  * Requests authenticate in one of two ways:
  *  - a phone signs each request with its Ed25519 device key: headers

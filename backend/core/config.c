@@ -28,7 +28,7 @@ void config_defaults(struct config *cfg)
     cfg->smtp_max_bytes = (size_t)10 * 1024 * 1024;
     cfg->smtp_retry_ms = 60000;
     cfg->smtp_poll_ms = 30000;
-    cfg->attachment_max = 10LL * 1024 * 1024; /* ATTACH_DEFAULT_MAX (sync/attach.h) */
+    cfg->attachment_max = 10LL * 1024 * 1024; /* ATTACH_DEFAULT_MAX (sync/domain/attach.h) */
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)

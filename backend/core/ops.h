@@ -41,7 +41,7 @@ int ops_healthcheck(const struct config *cfg);
 
 /*
  * `ecoplateau backup DEST`: a verified online copy of the live database (see
- * sync/backup.h), safe while the server runs. DEST is a new file, or an
+ * sync/store/backup.h), safe while the server runs. DEST is a new file, or an
  * existing directory in which ecoplateau-<UTC time>.db is created. Prints
  * the path written on stdout.
  */

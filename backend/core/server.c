@@ -98,7 +98,7 @@ static const struct route routes[] = {
 };
 
 /* How long a request waits for a free database connection before a 503: as
- * long as a writer may wait for the write lock (DB_BUSY_MS in sync/db.c). */
+ * long as a writer may wait for the write lock (DB_BUSY_MS in sync/store/db.c). */
 #define DBPOOL_WAIT_MS 5000
 
 static int log_message(const struct mg_connection *conn, const char *message)

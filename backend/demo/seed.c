@@ -284,7 +284,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         int64_t cut = today; /* silent from this day on */
         dev = json_string_value(json_object_get(item, "device"));
         /* "quiet_last_days" counts shooting days (weekdays), as the
-         * dashboard's missed-readings check does (sync/plan.c): counted in
+         * dashboard's missed-readings check does (sync/domain/plan.c): counted in
          * calendar days, the demo's silence shrank over a weekend and the
          * dashboard showed no missed readings on Sundays and Mondays. */
         for (json_int_t q = quiet; q > 0 && cut > start;) {

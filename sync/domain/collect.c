@@ -384,7 +384,7 @@ static int indicator_exists(struct db *db, const char *indicator)
 
 /* EP_OK when member_id is a current member of the production in dept;
  * EP_EINVAL when not on the production; EP_ECONFLICT when in another
- * department: crew add readings of their own department only (sync/authz.h),
+ * department: crew add readings of their own department only (sync/domain/authz.h),
  * so they could never fulfil the line. */
 static int member_in_production(struct db *db, const char *production_id, const char *member_id,
                                 const char *dept)

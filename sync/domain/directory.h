@@ -8,7 +8,7 @@
  * no member belongs to (schema/0005_plan.sql, docs/sync-protocol.md "Company
  * scope"). Phones and the office edit them through sync like any record;
  * this module adds what sync does not: finding the space, and the CSV
- * import/export for French spreadsheets (sync/csv.h).
+ * import/export for French spreadsheets (sync/util/csv.h).
  *
  * Thread-safe with one struct db per thread.
  */

@@ -11,7 +11,7 @@
  * text replaces the generated draft of that part. Missing data is written
  * as missing ("donnée manquante"), never as zero.
  *
- * Pagination and the 12-page rule are the renderer's (backend/dossier_doc.c):
+ * Pagination and the 12-page rule are the renderer's (backend/render/dossdoc.c):
  * this module only says what the dossier contains. Thread-safe with one
  * struct db per thread.
  */

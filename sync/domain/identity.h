@@ -4,7 +4,7 @@
  * production signing keys and the security audit log (schema/0003_identity.sql).
  *
  * This module is SQL only: no crypto policy, no HTTP. Hashing passwords,
- * sealing keys and verifying signatures happen in backend/auth.c, which
+ * sealing keys and verifying signatures happen in backend/auth/auth.c, which
  * passes the results here. Secrets never reach this module in the clear
  * except password hashes and sealed (encrypted) keys.
  *

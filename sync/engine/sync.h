@@ -111,7 +111,7 @@ typedef int (*sync_read_fn)(void *ctx, const struct sync_actor *actor, const str
 /*
  * Domain validation hook, called for every op that passed its collection's
  * field spec, before authorization: e.g. a reading's unit must be its
- * indicator's (sync/carbon.c). Returns 0, or EP_EINVAL with a stable code
+ * indicator's (sync/domain/carbon.c). Returns 0, or EP_EINVAL with a stable code
  * (e.g. "wrong_unit") in code and a reason in reason. NULL = none.
  */
 typedef int (*sync_validate_fn)(void *ctx, struct db *db, const struct sync_op *op, char *code,

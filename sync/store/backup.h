@@ -14,7 +14,7 @@
  * Thread safety: every function opens its own connections and closes them
  * before returning; none touches a struct db of another thread. The caller of
  * backup_restore() must make sure no process has the target database open
- * (ecoplateau holds a lock on the data directory for that, see backend/ops.h).
+ * (ecoplateau holds a lock on the data directory for that, see backend/core/ops.h).
  */
 #ifndef EP_BACKUP_H
 #define EP_BACKUP_H

@@ -1,8 +1,9 @@
 /*
  * db.h - one SQLite connection, its pragmas, migrations and statement cache.
  *
- * A struct db is owned by exactly one thread at a time (the server gives each
- * worker thread its own, see backend/server.c); it is not safe to share.
+ * A struct db is used by exactly one thread at a time; it is not safe to share
+ * concurrently. The server's HTTP workers borrow one per request from a
+ * shared pool (backend/core/dbpool.h) and give it back after the request.
  * Several struct db on the same file are fine: the file runs in WAL mode, so
  * readers never block the single writer, and writers wait up to the busy
  * timeout for each other.

@@ -4,7 +4,7 @@
  * Every fallible function in ecoplateau returns an int: 0 on success, or one
  * of the negative EP_E* codes below (libuv style). Codes describe *what* went
  * wrong; the HTTP layer maps them to a status in exactly one place
- * (http_status_for() in backend/http.c). Thread-safe: pure functions only.
+ * (http_status_for() in backend/core/http.c). Thread-safe: pure functions only.
  */
 #ifndef EP_ERR_H
 #define EP_ERR_H

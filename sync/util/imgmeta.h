@@ -2,7 +2,7 @@
  * imgmeta.h - what a photo really is, and its location metadata removed.
  *
  * Pure functions over bytes (no storage, no globals, thread-safe), used by
- * sync/attach.c when an upload completes and by the kit's PDF (dimensions),
+ * sync/domain/attach.c when an upload completes and by the kit's PDF (dimensions),
  * and fuzzed by tests/fuzz/fuzz_imgmeta.c. Three formats are accepted, the
  * ones phones and browsers produce: JPEG, PNG, WebP.
  *

@@ -199,7 +199,7 @@ else
   skip "cannot mount a tmpfs: disk full"
 fi
 
-# --- secret key file (checked by auth_new, see backend/auth.h) -----------
+# --- secret key file (checked by auth_new, see backend/auth/auth.h) -----------
 expect_fail 1 "secret key file '$tmp/nodir/key'" \
     env EP_SECRET_KEY_FILE="$tmp/nodir/key" "$bin" serve --port 0 --data-dir "$d" \
     --pwa-dir "$src/pwa"

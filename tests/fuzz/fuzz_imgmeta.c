@@ -1,6 +1,6 @@
 /*
  * fuzz_imgmeta.c - libFuzzer target for the photo container walkers: any
- * bytes a phone uploads as an attachment (sync/imgmeta.h).
+ * bytes a phone uploads as an attachment (sync/util/imgmeta.h).
  *
  * Properties:
  *   - imgmeta_strip either refuses (EP_EINVAL, nothing allocated) or returns

@@ -1,6 +1,6 @@
 /*
- * test_mail.c - MIME messages (backend/mail.c), invitations (backend/ical.c)
- * and recipient resolution (backend/audience.c), without a network.
+ * test_mail.c - MIME messages (backend/comms/mail.c), invitations (backend/render/ical.c)
+ * and recipient resolution (backend/comms/audience.c), without a network.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * test_seed.c - the demo production (backend/seed.c) tells the same story
+ * test_seed.c - the demo production (backend/demo/seed.c) tells the same story
  * whatever the day it is loaded: loaded on each of seven consecutive days,
  * the dashboard shows catering's missed readings (the demo's "catering has
  * not reported for three days"), and its two photos are stored.

@@ -1,5 +1,5 @@
 /*
- * test_attach.c - attachment storage (sync/attach.c) on real SQLite files: an
+ * test_attach.c - attachment storage (sync/domain/attach.c) on real SQLite files: an
  * acknowledged chunk is still there after the file is closed and reopened,
  * the completed photo has lost its GPS, a backup carries it, another
  * production never sees it, and the push validator refuses what it must.

@@ -1,5 +1,5 @@
 /* test_backup.c - online backups under a concurrent writer, verification,
- * restore, and the start-up quick_check (sync/backup.h). */
+ * restore, and the start-up quick_check (sync/store/backup.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
