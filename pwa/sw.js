@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-2e6c6b75f1b6';
+const VERSION = 'ecoplateau-shell-74965f3a67ec';
 const SHELL = [
   '/',
   '/index.html',
