@@ -9,9 +9,12 @@
  * make the caller roll back the whole push, so an op is applied whole or not
  * at all.
  */
+#include "canon.h"
 #include "db.h"
 #include "err.h"
 #include "sync_internal.h"
+
+#include <assert.h>
 
 #include <sodium.h>
 #include <stdio.h>
@@ -53,6 +56,24 @@ int sync__clock_set(struct db *db, uint64_t hlc)
 /* ---- idempotence ------------------------------------------------------- */
 
 /*
+ * Whether the stored digest is that of op's body as written before the
+ * shared number rule (sync__canonical_v0): the same op, re-sent.
+ */
+static int same_as_v0(const struct sync_op *op, const unsigned char *stored)
+{
+    unsigned char d[DIGEST_LEN];
+    char *v0 = sync__canonical_v0(op->json);
+    int same;
+
+    if (v0 == NULL)
+        return 0;
+    crypto_generichash(d, sizeof(d), (const unsigned char *)v0, strlen(v0), NULL, 0);
+    same = memcmp(d, stored, DIGEST_LEN) == 0;
+    free(v0);
+    return same;
+}
+
+/*
  * Looks op_id up in the log and in quarantine. *found: 0 new, 1 same op
  * already logged (*seq set), 2 same op already quarantined, -1 the id is
  * taken by different content.
@@ -75,6 +96,8 @@ static int lookup_op(struct db *db, const struct sync_op *op, const char *canon,
         const void *d = sqlite3_column_blob(st, 1);
         int same = sqlite3_column_bytes(st, 1) == DIGEST_LEN && memcmp(d, digest, DIGEST_LEN) == 0;
         *seq = sqlite3_column_int64(st, 0);
+        if (!same && sqlite3_column_bytes(st, 1) == DIGEST_LEN)
+            same = same_as_v0(op, d);
         *found = same ? 1 : -1;
     }
     db_done(st);
@@ -87,8 +110,16 @@ static int lookup_op(struct db *db, const struct sync_op *op, const char *canon,
         return EP_EIO;
     sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *found = strcmp((const char *)sqlite3_column_text(st, 0), canon) == 0 ? 2 : -1;
+    if (rc == SQLITE_ROW) {
+        const char *body = (const char *)sqlite3_column_text(st, 0);
+        int same = strcmp(body, canon) == 0;
+        if (!same) {
+            char *v0 = sync__canonical_v0(op->json);
+            same = v0 != NULL && strcmp(body, v0) == 0;
+            free(v0);
+        }
+        *found = same ? 2 : -1;
+    }
     db_done(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
@@ -207,7 +238,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
                                "VALUES (?1, ?2, ?3, ?4, ?5)";
     static const char unleaf[] = "UPDATE sync_version SET leaf = 0 WHERE col = ?1 AND rid = ?2 "
                                  "AND field = ?3 AND op_id = ?4 AND leaf = 1";
-    char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    char *text = canon_dumps(value);
     sqlite3_stmt *st;
     int rc = EP_OK;
     size_t i;
@@ -350,7 +381,7 @@ static int save_record(struct db *db, const struct sync_op *op, const char *prod
         "updated_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (col, rid) DO UPDATE SET "
         "state = excluded.state, deleted = excluded.deleted, conflicts = excluded.conflicts, "
         "updated_seq = excluded.updated_seq";
-    char *text = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = canon_dumps(state);
     sqlite3_stmt *st;
     int rc;
 
@@ -556,7 +587,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     rc = insert_op(db, in, op, canon, seq);
     if (rc != EP_OK)
         return rc;
-    fields = json_dumps(op->fields, JSON_COMPACT | JSON_SORT_KEYS);
+    fields = canon_dumps(op->fields);
     if (fields == NULL)
         return EP_ENOMEM;
     st = db_stmt(db, sql);

@@ -2,6 +2,7 @@
  * op.c - structure of one op and the collection catalog: everything that can
  * be checked about an op before touching the merged state.
  */
+#include "canon.h"
 #include "db.h"
 #include "err.h"
 #include "sync_internal.h"
@@ -161,6 +162,11 @@ int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v)
 
 char *sync__canonical(const json_t *opj)
 {
+    return canon_dumps(opj);
+}
+
+char *sync__canonical_v0(const json_t *opj)
+{
     return json_dumps(opj, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
@@ -228,6 +234,14 @@ const struct sync__collection *sync__catalog_find(const struct sync__catalog *ca
     return NULL;
 }
 
+/* An integer or a real with no fraction: numbers are doubles on the wire, and
+ * 5.0 is 5 (docs/sync-protocol.md §2.5). */
+static int is_integral(const json_t *val)
+{
+    return json_is_integer(val) ||
+           (json_is_real(val) && json_real_value(val) == floor(json_real_value(val)));
+}
+
 /* Checks one value against one field rule. */
 static int check_value(const char *field, const json_t *rule, const json_t *val, int is_fact,
                        struct sync__verdict *v)
@@ -244,7 +258,7 @@ static int check_value(const char *field, const json_t *rule, const json_t *val,
     if (type != NULL) {
         int ok = (strcmp(type, "string") == 0 && json_is_string(val)) ||
                  (strcmp(type, "number") == 0 && json_is_number(val)) ||
-                 (strcmp(type, "integer") == 0 && json_is_integer(val)) ||
+                 (strcmp(type, "integer") == 0 && is_integral(val)) ||
                  (strcmp(type, "boolean") == 0 && json_is_boolean(val)) ||
                  (strcmp(type, "object") == 0 && json_is_object(val)) ||
                  (strcmp(type, "array") == 0 && json_is_array(val));

@@ -19,7 +19,9 @@ const ID_RE = /^[A-Za-z0-9_.:~-]{1,64}$/;
 const FIELD_RE = /^[a-z_][a-z0-9_]{0,31}$/;
 const HLC_RE = /^[0-9a-f]{12}-[0-9a-f]{4}$/;
 
-// Canonical JSON: sorted keys, no spaces (what the C engine compares).
+// Canonical JSON (docs/sync-protocol.md §2.5): sorted keys, no spaces, and
+// JSON.stringify's numbers (ECMAScript Number::toString: 5.0 -> 5, -0 -> 0,
+// 1e21 -> 1e+21), which the C engine writes the same way (sync/engine/canon.c).
 export function canon(value) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return '[' + value.map(canon).join(',') + ']';
