@@ -94,7 +94,7 @@ lint: deps-test
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 	clang-tidy -p build/lint --quiet --warnings-as-errors='*' $$(git ls-files 'backend/*.c' 'sync/*.c')
 
-# The sync benchmark (issue 3; not part of `make test`): ecoplateau against
+# The sync benchmark (bench/README.md; not part of `make test`): ecoplateau against
 # pouchdb-server (pinned in bench/package-lock.json, in-memory) and the raw
 # SQLite ceiling, same workload, same run; Release build in build/bench. Pass
 # workload options with BENCH_ARGS="--crew 10 ..." (bench/README.md).
@@ -106,7 +106,7 @@ bench: deps-build deps-node
 	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
 	bench/run.sh build/bench $(BENCH_ARGS)
 
-# Issue 12's load: 200 phones syncing 10 readings about once a second (about
+# The load of bench/README.md: 200 phones syncing 10 readings about once a second (about
 # 2,000 ops/s offered) against ecoplateau and pouchdb-server, p50/p99 and RSS.
 bench-load:
 	EP_BENCH_THREADS=$${EP_BENCH_THREADS:-256} $(MAKE) bench BENCH_ARGS="--crew 200 --readings 200 \
