@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-d336467c8357';
+const VERSION = 'ecoplateau-shell-b137d9bfba5c';
 const SHELL = [
   '/',
   '/index.html',

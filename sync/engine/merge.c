@@ -12,6 +12,8 @@
 #include "canon.h"
 #include "db.h"
 #include "err.h"
+#include "ids.h"
+#include "rows.h"
 #include "sync_internal.h"
 
 #include <assert.h>
@@ -22,13 +24,6 @@
 #include <string.h>
 
 #define DIGEST_LEN 16
-
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
-}
 
 int sync__clock_get(struct db *db, uint64_t *out)
 {
@@ -50,7 +45,7 @@ int sync__clock_set(struct db *db, uint64_t hlc)
         return EP_EIO;
     sync_hlc_format(hlc, text);
     sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 /* ---- idempotence ------------------------------------------------------- */
@@ -145,7 +140,7 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 8, canon, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 9, in->digest, DIGEST_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK)
         *seq = sqlite3_last_insert_rowid(db_handle(db));
     return rc;
@@ -166,7 +161,7 @@ static int quarantine(struct db *db, const struct sync__apply_in *in, const stru
     sqlite3_bind_text(st, 4, canon, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, in->opts->now_ms);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 /*
@@ -258,7 +253,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
     sqlite3_bind_text(st, 5, op->hlc_text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, op->dev, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     json_array_foreach(seen, i, id)
     {
         const char *sid = json_string_value(id);
@@ -276,7 +271,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
         sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, op->op_id, -1, SQLITE_STATIC);
-        rc = step_done(st);
+        rc = rows_step_done(st);
         if (rc != EP_OK)
             break;
         st = db_stmt(db, unleaf);
@@ -288,7 +283,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
         sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
-        rc = step_done(st);
+        rc = rows_step_done(st);
     }
 out:
     free(text);
@@ -399,7 +394,7 @@ static int save_record(struct db *db, const struct sync_op *op, const char *prod
     sqlite3_bind_int(st, 5, json_is_true(json_object_get(state, "_deleted")));
     sqlite3_bind_int64(st, 6, conflicts);
     sqlite3_bind_int64(st, 7, seq);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     free(text);
     return rc;
 }
@@ -548,7 +543,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
         return EP_OK;
     }
     if (supersedes != NULL) {
-        if (!sync__valid_id(supersedes) || strcmp(supersedes, op->rid) == 0) {
+        if (!ids_valid(supersedes) || strcmp(supersedes, op->rid) == 0) {
             *status = SYNC__REJECTED;
             sync__refuse(v, "invalid_field", "supersedes must name another fact's id");
             return EP_OK;
@@ -605,7 +600,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 8, supersedes, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 9, is_void);
     sqlite3_bind_int64(st, 10, *seq);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     free(fields);
     if (rc == EP_OK && supersedes != NULL) {
         st = db_stmt(db, mark);
@@ -613,7 +608,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
             return EP_EIO;
         sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, supersedes, -1, SQLITE_STATIC);
-        rc = step_done(st);
+        rc = rows_step_done(st);
     }
     if (rc == EP_OK)
         *status = SYNC__APPLIED;

@@ -24,9 +24,6 @@ struct sync__verdict {
 int sync__refuse(struct sync__verdict *v, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* 1 if s is a valid id: [A-Za-z0-9_.:~-]{1,SYNC_MAX_ID}. */
-int sync__valid_id(const char *s);
-
 /*
  * Decodes op (borrowed; op fields borrow from it) and checks its structure:
  * keys, ids, kind, clock, field names, base shape. Not its size: a push
