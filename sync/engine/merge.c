@@ -143,6 +143,8 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     rc = rows_step_done(st);
     if (rc == EP_OK)
         *seq = sqlite3_last_insert_rowid(db_handle(db));
+    /* seq is the pull cursor: a logged op without a positive one is lost to pulls. */
+    assert(rc != EP_OK || *seq > 0);
     return rc;
 }
 
@@ -627,6 +629,10 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
     int found = 0;
     int rc;
 
+    /* Every op is applied inside its caller's write transaction (push, pull,
+     * quarantine release): the log and the derived state change together. */
+    assert(!sqlite3_get_autocommit(db_handle(db)));
+    assert(in->production_id != NULL);
     *status = SYNC__REJECTED;
     *seq = 0;
     if (canon == NULL)
@@ -658,6 +664,8 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
                      in->actor->device_id);
         goto out;
     }
+    /* sync__decode let no other kind through. */
+    assert(strcmp(op->kind, "put") == 0 || strcmp(op->kind, "add") == 0);
     if (strcmp(op->kind, "put") == 0)
         rc = apply_put(db, in, op, canon, status, seq, v);
     else

@@ -6,6 +6,7 @@
 #include "embed.h"
 #include "err.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,9 @@ static int begin_write(struct db *db, int lazy)
 {
     int rc;
 
+    /* Writes nest through savepoints, never through a second BEGIN: a write
+     * begun inside a transaction would hold the lock past its COMMIT. */
+    assert(sqlite3_get_autocommit(db->h));
     if (db->write_lock != NULL && !db->holding) {
         pthread_mutex_lock(db->write_lock);
         db->holding = 1;
