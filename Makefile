@@ -32,9 +32,16 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
 
-all: build/release/backend/ecoplateau
+all: hooks build/release/backend/ecoplateau
+
+# The repository's git hooks (.githooks: commit subjects of at most 72
+# characters), for every clone that runs make; nothing outside a git clone.
+hooks:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
+	  [ "$$(git config core.hooksPath)" != .githooks ]; then \
+	  git config core.hooksPath .githooks && echo "git hooks: .githooks"; fi
 
 # Installs the missing packages among $(1); root runs apt-get, others sudo.
 define apt_install
@@ -59,11 +66,13 @@ deps-node:
 
 # npm libraries pinned in package-lock.json: `npm ci` when node_modules is
 # missing or older than the lock file, then the runtime ones go to pwa/vendor
-# (gitignored; the PWA imports them as plain ES modules).
-pwa-vendor: deps-node
+# (gitignored; the PWA imports them as plain ES modules). Last, sw.js's SHELL
+# and VERSION are written from the shell files (cmake/sw_shell.mjs).
+pwa-vendor: deps-node hooks
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --ignore-scripts --no-audit --no-fund; fi
 	@mkdir -p pwa/vendor && cp node_modules/idb/build/index.js pwa/vendor/idb.js
+	@node cmake/sw_shell.mjs
 
 build/release/backend/ecoplateau: deps-build FORCE
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null

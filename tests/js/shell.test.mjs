@@ -26,17 +26,18 @@ test('the precache lists exactly the served files', () => {
   const served = walk(pwa).filter((p) => p !== '/sw.js').sort();
   const listed = shell.filter((p) => p !== '/').sort();
   if (!existsSync(join(pwa, 'vendor', 'idb.js'))) assert.fail('pwa/vendor/idb.js is missing: run `make pwa-vendor`');
-  assert.deepEqual(listed, served);
+  assert.deepEqual(listed, served, 'run `make pwa-vendor` (cmake/sw_shell.mjs writes SHELL)');
 });
 
 // Installed phones keep the cached shell until sw.js changes: VERSION carries
-// a hash of the shell, so changing any shell file without bumping it fails here.
+// a hash of the shell (cmake/sw_shell.mjs computes it the same way), so a
+// shell file changed without re-running the step fails here.
 test('the service worker version follows the shell files', () => {
   const h = createHash('sha256');
   for (const p of shell.filter((x) => x !== '/')) h.update(p + '\n').update(readFileSync(join(pwa, p)));
   const want = `ecoplateau-shell-${h.digest('hex').slice(0, 12)}`;
   const got = sw.match(/const VERSION = '([^']+)'/)?.[1];
-  assert.equal(got, want, `a shell file changed: set VERSION in pwa/sw.js to '${want}'`);
+  assert.equal(got, want, 'a shell file changed: run `make pwa-vendor` (cmake/sw_shell.mjs writes VERSION)');
 });
 
 test('the app shell is at most 400 KB uncompressed', () => {
