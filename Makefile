@@ -96,12 +96,22 @@ test-docker: pwa-vendor
 	$(call apt_install,$(DOCKER_DEBS))
 	tests/docker/test_docker.sh $(CURDIR)
 
-lint: deps-test
+# Every check is an error: clang-format and clang-tidy on the C (.clang-tidy
+# says which checks), ESLint (eslint.config.js) and Prettier (.prettierrc.json)
+# on the JS of pwa/ and tests/. CI runs it (.ci/run).
+JS_LINT := pwa tests cmake/sw_shell.mjs eslint.config.js
+JS_FORMAT := 'pwa/**/*.js' 'tests/**/*.{js,mjs}' cmake/sw_shell.mjs eslint.config.js
+
+lint: deps-test pwa-vendor
 	$(call apt_install,$(LINT_DEBS))
 	cmake -S . -B build/lint -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	cmake --build build/lint -j$(JOBS)
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
-	clang-tidy -p build/lint --quiet --warnings-as-errors='*' $$(git ls-files 'backend/*.c' 'sync/*.c')
+	git ls-files 'backend/*.c' 'sync/*.c' | xargs -P$(JOBS) -n8 \
+	  clang-tidy -p build/lint --quiet --warnings-as-errors='*' 2>&1 | grep -v 'warnings generated'; \
+	  test $${PIPESTATUS[1]} -eq 0
+	node_modules/.bin/eslint --max-warnings 0 $(JS_LINT)
+	node_modules/.bin/prettier --check $(JS_FORMAT)
 
 # The sync benchmark (bench/README.md; not part of `make test`): ecoplateau against
 # pouchdb-server (pinned in bench/package-lock.json, in-memory) and the raw
