@@ -1,4 +1,4 @@
-// Communications (issue 9), end to end in Chromium against the real server:
+// Communications (docs/communications.md), end to end in Chromium against the real server:
 // the office composes once (form errors tied to the fields, targeting),
 // previews every channel (recipients with their channels and variants, the
 // missing FALC shown, the email text, the invitation, flyer and audio

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE /* asprintf() */
 /*
- * test_comms.c - communications end to end (issue 9): targeting and
+ * test_comms.c - communications end to end (docs/communications.md): targeting and
  * preferences, the email channel against a real SMTP server on loopback
  * (tests/support/smtp_sink.py, aiosmtpd) with its .ics parsed back by
  * libical and its signed envelope verified, SMTP down -> queued -> retried

@@ -455,7 +455,7 @@ export default {
   'diag.matrix.caption': 'Impact (rows) and budget or effort (columns)',
   'diag.matrix.easy': 'Low effort',
   'diag.matrix.hard': 'High effort',
-  // ---- directory, action plan, profiles (issue 7: pwa/js/ui/directory.js, plan.js)
+  // ---- directory, action plan, profiles (docs/plan.md: pwa/js/ui/directory.js, plan.js)
   'nav.directory': 'Directory',
   'nav.plan': 'Action plan',
   'dir.title': 'Eco-responsible directory',
@@ -631,7 +631,7 @@ export default {
   'dir.feedback.edit': 'Give feedback after use',
   'dir.feedback.save': 'Save the feedback',
   'dir.feedback.saved': 'Feedback saved.',
-  // ---- issue 6: collection schedule, reminders, guides, footprint charts ----
+  // ---- docs/carbon.md: collection schedule, reminders, guides, footprint charts ----
   'nav.footprint': 'Carbon footprint',
   'nav.collect': 'Collection',
   'freq.daily': 'daily',
@@ -806,7 +806,7 @@ export default {
   'eval.aud.partenaires': 'Partners and suppliers',
   'eval.aud.collaborateurs': 'Future collaborators',
   'eval.aud.grand_public': 'General public',
-  // Communications (issue 9)
+  // Communications (docs/communications.md)
   'nav.comms': 'Communications',
   'comms.tile': 'Write once, preview every channel, send, follow up.',
   'comms.title': 'Communications',
@@ -900,7 +900,7 @@ export default {
   'comms.ask.send': 'Send the question',
   'comms.asked': 'Your question: {text}',
   'comms.asked.saved': 'Question saved: it will go at the next sync.',
-  // Photos (issue 10): ui/photos.js, attach.js
+  // Photos (docs/pwa.md): ui/photos.js, attach.js
   'nav.photos': 'Photos',
   'photo.add': 'Add a photo',
   'photo.add.reading': 'Add a photo to this reading',
@@ -959,7 +959,7 @@ export default {
   'photo.office.offline': 'Image visible once online',
   'photo.office.place': 'Location: {lat}, {lon}',
   'photo.refused.see': 'Photos refused by the server: {n} (see My photos)',
-  // The professional dossier and the evaluation as PDF (issue 10).
+  // The professional dossier and the evaluation as PDF (docs/evaluation.md).
   'nav.dossier': 'Professional dossier',
   'col.dossier_parts': 'Part of the professional dossier',
   'eval.pdf': 'Download the evaluation as PDF',
