@@ -78,13 +78,12 @@ function problems() {
     if (!visible(box) || !box.labels || !box.labels.length) continue;
     const label = box.labels[0];
     const range = document.createRange();
-    // The label's text, without the box itself when the label wraps it.
+    // The first words of the label's text, without the box itself when the
+    // label wraps it.
     const texts = [];
     const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent.trim()) texts.push(n);
     if (!texts.length) continue;
-    range.setStart(texts[0], 0);
-    const tr = range.getClientRects()[0] || range.getBoundingClientRect();
     range.selectNodeContents(texts[0]);
     const first = range.getClientRects()[0];
     if (!first) continue;
@@ -97,7 +96,6 @@ function problems() {
     const b = { left: cx - side / 2, right: cx + side / 2, top: cy - side / 2, bottom: cy + side / 2 };
     const gapX = Math.max(first.left - b.right, b.left - first.right, 0);
     const gapY = Math.max(first.top - b.bottom, b.top - first.bottom, 0);
-    void tr;
     if (gapX > 16 || gapY > 16) out.push(`the box of "${label.textContent.trim().slice(0, 40)}" is ${Math.round(Math.max(gapX, gapY))} px from its label`);
   }
   return [...new Set(out)];
