@@ -36,6 +36,14 @@ int http_status_for(int ep_code);
 int http_error(struct http_req *r, int status, const char *code, const char *field, const char *fmt,
                ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * Sends text (len bytes of JSON, borrowed) with status, gzip-encoded when
+ * it is at least GZ_MIN_BYTES and the client's Accept-Encoding takes gzip
+ * (with "Vary: Accept-Encoding"). Returns status. Every JSON answer goes
+ * through here.
+ */
+int http_send_json_text(struct http_req *r, int status, const char *text, size_t len);
+
 /* Sends body (borrowed) as compact JSON with status. Returns status. */
 int http_json(struct http_req *r, int status, const json_t *body);
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -213,6 +214,17 @@ static int dispatch_route(struct mg_connection *conn, void *cbdata)
         path_known = 1;
         if (strcmp(rt->method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+            /* Only a push may arrive gzip-encoded (phones on a weak link;
+             * docs/sync-protocol.md); elsewhere an encoded body would be
+             * read as garbage, so it is refused before it is read. */
+            const char *ce = mg_get_header(conn, "Content-Encoding");
+            if (ce != NULL && strcasecmp(ce, "identity") != 0 &&
+                !(strcasecmp(ce, "gzip") == 0 && strcmp(rt->path, "/api/v1/sync/push") == 0))
+                return http_error(&r, 415, "unsupported_encoding", "Content-Encoding",
+                                  "Content-Encoding '%.40s' is not accepted here%s", ce,
+                                  strcmp(rt->path, "/api/v1/sync/push") == 0
+                                      ? "; a push may be gzip"
+                                      : "; send the body as is");
             return run_route(&r, rt);
         }
         snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", rt->method);

@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "dbpool.h"
+#include "err.h"
+#include "gz.h"
 #include "jsonin.h"
 #include "support.h"
 #include "sync.h"
@@ -317,6 +319,119 @@ static void deep_nesting_is_refused_everywhere(void **state)
     free(shallow);
 }
 
+/* A push of one reading, as text (caller frees). */
+static char *one_reading_push(const char *id)
+{
+    char hlc[SYNC_HLC_LEN + 1];
+    json_t *op, *body;
+    char *text;
+    ph.hlc = sync_hlc_tick(ph.hlc, INT64_C(1790000000000));
+    sync_hlc_format(ph.hlc, hlc);
+    op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s, s:s}}", "op", id, "col",
+                   "readings", "id", id, "kind", "add", "hlc", hlc, "dev", ph.id, "fields",
+                   "indicator", "van_km", "value", 7, "unit", "km", "dept", "regie", "at",
+                   "2026-09-21");
+    body = json_pack("{s:i, s:s, s:[o]}", "schema", 1, "device", ph.id, "ops", op);
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    assert_non_null(text);
+    return text;
+}
+
+/*
+ * Weak-link encodings (docs/sync-protocol.md): a push may come gzip-encoded,
+ * signed over the bytes as sent; a body declared gzip that is not gzip gets
+ * 400, one that inflates past the cap 413, gzip on another route 415. JSON
+ * answers over 1 KiB go gzip to a client that asks for it.
+ */
+static void push_encodings_and_compressed_answers(void **state)
+{
+    const char *const gz_hdrs[] = {"Content-Type: application/json", "Content-Encoding: gzip",
+                                   NULL};
+    struct support_resp r;
+    char *text = one_reading_push("gz-1");
+    unsigned char *z = NULL;
+    size_t zlen = 0;
+    (void)state;
+
+    /* A good gzip push is applied. */
+    assert_int_equal(gz_compress(text, strlen(text), &z, &zlen), EP_OK);
+    assert_int_equal(
+        support_phone_send(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, z, zlen, gz_hdrs, &r),
+        CURLE_OK);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"applied\""));
+    support_resp_free(&r);
+    free(z);
+    /* Declared gzip, sent as plain JSON. */
+    free(text);
+    text = one_reading_push("gz-2");
+    assert_int_equal(support_phone_send(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text,
+                                        strlen(text), gz_hdrs, &r),
+                     CURLE_OK);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_encoding"), "Content-Encoding");
+    support_resp_free(&r);
+    /* 64 MiB of spaces in a few KiB: stopped at the cap, 413. */
+    {
+        size_t big = (size_t)64 * 1024 * 1024;
+        char *spaces = malloc(big);
+        assert_non_null(spaces);
+        memset(spaces, ' ', big);
+        memcpy(spaces, "{\"schema\":1,", 12);
+        assert_int_equal(gz_compress(spaces, big, &z, &zlen), EP_OK);
+        free(spaces);
+        assert_true(zlen < 256 * 1024);
+        assert_int_equal(support_phone_send(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, z,
+                                            zlen, gz_hdrs, &r),
+                         CURLE_OK);
+        support_assert_error(&r, 413, "body_too_large");
+        assert_non_null(strstr(r.body, "inflates past the limit"));
+        support_resp_free(&r);
+        free(z);
+    }
+    /* gzip where it is not accepted, and an encoding nobody accepts. */
+    {
+        char url[128];
+        const char *const br_hdrs[] = {"Content-Type: application/json", "Content-Encoding: br",
+                                       NULL};
+        snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
+        support_http("POST", url, gz_hdrs, "{}", -1, &r);
+        assert_string_equal(support_assert_error(&r, 415, "unsupported_encoding"),
+                            "Content-Encoding");
+        support_resp_free(&r);
+        assert_int_equal(support_phone_send(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text,
+                                            strlen(text), br_hdrs, &r),
+                         CURLE_OK);
+        support_assert_error(&r, 415, "unsupported_encoding");
+        support_resp_free(&r);
+    }
+    free(text);
+    /* The pull (over 1 KiB by now) comes gzip only to a client that asks. */
+    {
+        const char *const ae[] = {"Accept-Encoding: gzip, br", NULL};
+        char *plain = NULL;
+        size_t plen = 0;
+        struct support_resp p;
+        support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL, -1, &p);
+        assert_int_equal(p.status, 200);
+        assert_true(p.len >= 1024);
+        assert_null(strstr(p.headers, "Content-Encoding"));
+        assert_non_null(strstr(p.headers, "Vary: Accept-Encoding"));
+        assert_int_equal(support_phone_send(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1",
+                                            "", 0, ae, &r),
+                         CURLE_OK);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.headers, "Content-Encoding: gzip"));
+        assert_true(r.len < p.len / 2);
+        assert_int_equal(gz_inflate(r.body, r.len, (size_t)1 << 24, &plain, &plen), EP_OK);
+        assert_int_equal(plen, p.len);
+        assert_memory_equal(plain, p.body, plen);
+        free(plain);
+        support_resp_free(&r);
+        support_resp_free(&p);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -348,6 +463,7 @@ int main(void)
         cmocka_unit_test(traversal_never_leaves_the_app),
         cmocka_unit_test(injection_is_inert_data),
         cmocka_unit_test(deep_nesting_is_refused_everywhere),
+        cmocka_unit_test(push_encodings_and_compressed_answers),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -25,6 +25,7 @@ const PATTERNS = [
   /errcode = "([a-z_]+)"/g,
   /attach_refuse\([^,]+,[^,]+,\s*"([a-z_]+)"/g,
   /set_state\([^;]*"([a-z]+_[a-z_]+)",\s*st->reason/g,
+  /\\"code\\":\\"([a-z_]+)\\"/g, // JSON written by hand (the 405)
 ];
 
 export function serverCodes() {

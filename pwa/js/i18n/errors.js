@@ -65,6 +65,9 @@ export const ERRORS = {
     wrong_device: 'Cette saisie a été faite sur un autre téléphone : elle ne peut être modifiée que depuis celui-ci ou par le bureau.',
     wrong_kind: 'Cette modification ne s’applique pas à ce type d’enregistrement.',
     wrong_unit: 'L’unité ne correspond pas à l’indicateur. Choisissez l’unité proposée.',
+    invalid_encoding: 'L’envoi compressé est arrivé abîmé. Il sera renvoyé sans compression.',
+    unsupported_encoding: 'Le serveur ne lit pas cet envoi compressé. Mettez l’application à jour.',
+    method_not_allowed: 'Cette action n’existe pas à cette adresse. Mettez l’application à jour.',
     unknown: 'Le serveur a refusé la demande (code « {code} »). Réessayez, et prévenez l’administrateur si cela se répète.',
   },
   en: {
@@ -127,6 +130,9 @@ export const ERRORS = {
     wrong_device: 'This entry was made on another phone: only that phone or the office can change it.',
     wrong_kind: 'This change does not apply to this kind of record.',
     wrong_unit: 'The unit does not match the indicator. Choose the unit offered.',
+    invalid_encoding: 'The compressed upload arrived damaged. It will be sent again uncompressed.',
+    unsupported_encoding: 'The server does not read this compressed upload. Update the app.',
+    method_not_allowed: 'This action does not exist at this address. Update the app.',
     unknown: 'The server refused the request (code “{code}”). Try again, and tell the administrator if it happens again.',
   },
 };
