@@ -154,6 +154,7 @@ export class SyncClient extends EventTarget {
       if (!batch.length) return acked;
       const res = await request(this.identity, 'POST', '/api/v1/sync/push', {
         body: { schema: PROTOCOL, device: this.device, ops: batch.map((x) => x.body) },
+        gzip: true,
       });
       if (res?.hlc) await store.setMeta('hlc', hlc.observe(await store.getMeta('hlc'), res.hlc));
       await store.ackOutbox(res.results || []);
