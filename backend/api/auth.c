@@ -208,6 +208,39 @@ out:
     return status;
 }
 
+int api_auth_open_session(struct http_req *r, int status, const char *email, const char *pw,
+                          size_t pwlen, json_t *extra)
+{
+    struct auth_login_result res;
+    char cookie[160];
+    json_t *body = NULL;
+    int rc;
+
+    memset(&res, 0, sizeof(res));
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, clock_now_ms(), &res);
+    if (rc == EP_OK)
+        body = me_body(r, res.account_id, res.csrf);
+    if (rc != EP_OK || body == NULL) {
+        json_decref(extra);
+        sodium_memzero(&res, sizeof(res));
+        return http_error(r, rc == EP_EBUSY ? 503 : 500, rc == EP_EBUSY ? "busy" : "internal", NULL,
+                          "created, but cannot open a session: sign in");
+    }
+    {
+        struct auth_principal who;
+        memset(&who, 0, sizeof(who));
+        snprintf(who.account_id, sizeof(who.account_id), "%s", res.account_id);
+        auth_audit(r, &who, NULL, "login.ok", "session opened after setup");
+    }
+    if (extra != NULL)
+        json_object_update(body, extra);
+    json_decref(extra);
+    snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, is_localhost(r) ? "" : "; Secure");
+    sodium_memzero(&res, sizeof(res));
+    return send_with_cookie(r, status, body, cookie);
+}
+
 int api_auth_logout(struct http_req *r)
 {
     struct auth_principal p;
@@ -577,11 +610,18 @@ out:
     return svg;
 }
 
-/* The origin for links: this request's Host if it is a plain host[:port]. */
+/* The origin for links: the configured public URL (--public-url), else
+ * this request's Host if it is a plain host[:port]. A phone scanning the QR
+ * code must reach the server's public name, never the laptop's localhost. */
 static void origin(struct http_req *r, char *buf, size_t len)
 {
     const char *host = mg_get_header(r->conn, "Host");
     int ok = host != NULL && host[0] != '\0' && strlen(host) < 200;
+
+    if (r->app->cfg->public_url[0] != '\0') {
+        snprintf(buf, len, "%s", r->app->cfg->public_url);
+        return;
+    }
 
     for (const char *c = host; ok && *c != '\0'; c++) {
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
+#include "production.h"
 #include "sync.h"
 
 #include <stdio.h>
@@ -96,6 +97,23 @@ int api_sync_push(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PUSH);
     if (status != 0)
         goto out;
+    /* An archived production is frozen. The phone keeps its queue on a 409
+     * (pwa/js/sync/client.js) and shows it, so nothing typed is lost; a
+     * reopened production takes it at the next sync. */
+    {
+        int archived = 0;
+        rc = production_archived(r->db, p.production_id, &archived);
+        if (rc != EP_OK && rc != EP_ENOTFOUND) {
+            status = storage_error(r, rc);
+            goto out;
+        }
+        if (archived) {
+            status = http_error(r, 409, "production_archived", NULL,
+                                "this production is archived: its record is frozen; your "
+                                "changes stay on the phone");
+            goto out;
+        }
+    }
     rc = sync_decode_push(body, len, &push, err, sizeof(err), field, sizeof(field));
     if (rc == EP_ETOOBIG) {
         status = http_error(r, 413, "too_many_ops", field[0] ? field : NULL, "%s", err);

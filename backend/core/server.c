@@ -93,6 +93,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/sync/attachments/*/status", api_attach_status},
     {"GET", "/api/v1/productions/*/attachments/*", api_attach_get},
     {"GET", "/api/v1/productions/*/attachments", api_attach_list},
+    /* First start and the company's productions (issue 17). */
+    {"GET", "/api/v1/setup", api_setup_status},
+    {"POST", "/api/v1/setup", api_setup},
+    {"GET", "/api/v1/productions", api_productions_list},
+    {"POST", "/api/v1/productions", api_productions_create},
+    {"GET", "/api/v1/productions/*", api_productions_get},
+    {"PUT", "/api/v1/productions/*", api_productions_update},
+    {"POST", "/api/v1/productions/*/archive", api_productions_archive},
+    {"POST", "/api/v1/productions/*/reopen", api_productions_reopen},
     /* The professional dossier (issue 10). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
 };

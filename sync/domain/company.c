@@ -165,8 +165,7 @@ int company_admin_add(struct db *db, const char *company_id, const char *account
 }
 
 int company_setup(struct db *db, const char *token, const struct company *c,
-                  const struct identity_account *a, int64_t now,
-                  enum company_setup_result *result)
+                  const struct identity_account *a, int64_t now, enum company_setup_result *result)
 {
     static const char spend[] = "UPDATE setup_token SET used_at = ?1 WHERE used_at IS NULL";
     sqlite3_stmt *st;
@@ -217,8 +216,7 @@ static int read_company(sqlite3_stmt *st, struct company *out)
         const unsigned char *siret = sqlite3_column_text(st, 2);
         snprintf(out->id, sizeof(out->id), "%s", (const char *)sqlite3_column_text(st, 0));
         snprintf(out->name, sizeof(out->name), "%s", (const char *)sqlite3_column_text(st, 1));
-        snprintf(out->siret, sizeof(out->siret), "%s",
-                 siret != NULL ? (const char *)siret : "");
+        snprintf(out->siret, sizeof(out->siret), "%s", siret != NULL ? (const char *)siret : "");
         snprintf(out->city, sizeof(out->city), "%s", (const char *)sqlite3_column_text(st, 3));
     }
     db_done(st);
@@ -227,10 +225,9 @@ static int read_company(sqlite3_stmt *st, struct company *out)
 
 int company_of_admin(struct db *db, const char *account_id, struct company *out)
 {
-    static const char sql[] =
-        "SELECT c.id, c.name, c.siret, c.city FROM company_account a "
-        "JOIN company c ON c.id = a.company_id WHERE a.account_id = ?1 "
-        "ORDER BY c.created_at, c.id LIMIT 1";
+    static const char sql[] = "SELECT c.id, c.name, c.siret, c.city FROM company_account a "
+                              "JOIN company c ON c.id = a.company_id WHERE a.account_id = ?1 "
+                              "ORDER BY c.created_at, c.id LIMIT 1";
     sqlite3_stmt *st = db_stmt(db, sql);
 
     if (st == NULL)

@@ -82,8 +82,7 @@ int company_setup_token_new(struct db *db, int64_t now, char token[COMPANY_TOKEN
  * EP_ECONFLICT when the email is taken; other EP_E* storage codes.
  */
 int company_setup(struct db *db, const char *token, const struct company *c,
-                  const struct identity_account *a, int64_t now,
-                  enum company_setup_result *result);
+                  const struct identity_account *a, int64_t now, enum company_setup_result *result);
 
 /* The company account_id administers (the oldest, if several) into out.
  * Returns 0, EP_ENOTFOUND or EP_EIO. */
@@ -95,8 +94,7 @@ int company_first(struct db *db, struct company *out);
 
 /* Makes account_id an administrator of company_id (no change if already).
  * Runs in the caller's transaction. Returns 0 or an EP_E* code. */
-int company_admin_add(struct db *db, const char *company_id, const char *account_id,
-                      int64_t now);
+int company_admin_add(struct db *db, const char *company_id, const char *account_id, int64_t now);
 
 /* Every company administrator's account id, as a new JSON array of strings. */
 int company_admins(struct db *db, const char *company_id, json_t **out);

@@ -231,10 +231,14 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
                            &prot) != 0) {
             snprintf(field, sizeof(field), "locations[%zu]", i);
             json_decref(out);
-            return bad(c, field, "a location is {\"name\", \"commune\" or \"lat\"+\"lon\", "
-                                 "\"protected\"}: %s",
+            return bad(c, field,
+                       "a location is {\"name\", \"commune\" or \"lat\"+\"lon\", "
+                       "\"protected\"}: %s",
                        jerr.text);
         }
+        /* null stands for absent: what production_get returns reads back. */
+        lat = json_is_null(lat) ? NULL : lat;
+        lon = json_is_null(lon) ? NULL : lon;
         snprintf(field, sizeof(field), "locations[%zu].name", i);
         if (strlen(name) == 0 || strlen(name) > 200) {
             json_decref(out);
@@ -257,9 +261,13 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
             json_decref(out);
             return bad(c, field, "a commune is at most 200 bytes");
         }
-        loc = json_pack("{s:s, s:s?, s:O?, s:O?, s:b}", "name", name, "commune",
-                        commune != NULL && commune[0] != '\0' ? commune : NULL, "lat", lat, "lon",
-                        lon, "protected", prot);
+        loc = json_pack("{s:s, s:b}", "name", name, "protected", prot);
+        if (loc != NULL && commune != NULL && commune[0] != '\0')
+            json_object_set_new(loc, "commune", json_string(commune));
+        if (loc != NULL && lat != NULL) {
+            json_object_set(loc, "lat", lat);
+            json_object_set(loc, "lon", lon);
+        }
         if (loc == NULL || json_array_append_new(out, loc) != 0) {
             json_decref(out);
             return EP_ENOMEM;
@@ -296,8 +304,7 @@ int production_check(const json_t *in, json_t **out, char *field, size_t fieldle
 {
     struct check c = {field, msg, fieldlen, msglen};
     const char *title = NULL, *kind = NULL, *rhythm = "auto";
-    json_t *phases = NULL, *days = NULL, *locs = NULL, *depts = NULL, *crew = NULL,
-           *budget = NULL;
+    json_t *phases = NULL, *days = NULL, *locs = NULL, *depts = NULL, *crew = NULL, *budget = NULL;
     json_t *norm = NULL;
     json_error_t jerr;
     long shoot_from, shoot_to;
@@ -310,16 +317,24 @@ int production_check(const json_t *in, json_t **out, char *field, size_t fieldle
                        &kind, "phases", &phases, "days_off", &days, "locations", &locs,
                        "departments", &depts, "crew_size", &crew, "budget_eur", &budget, "rhythm",
                        &rhythm) != 0) {
-        /* Jansson names the key in its text; the caller maps it (http_unpack_error). */
-        snprintf(field, fieldlen, "%s", "");
+        /* Jansson names a missing or unknown key after the last ": ". */
+        const char *colon = strrchr(jerr.text, ':');
+        snprintf(field, fieldlen, "%s",
+                 colon != NULL && colon[1] == ' ' &&
+                         (strstr(jerr.text, "not present") != NULL ||
+                          strstr(jerr.text, "not found") != NULL ||
+                          strstr(jerr.text, "left unpacked") != NULL)
+                     ? colon + 2
+                     : "");
         snprintf(msg, msglen, "%s", jerr.text);
         return EP_EINVAL;
     }
     if (strlen(title) == 0 || strlen(title) > PRODUCTION_TITLE_MAX)
         return bad(&c, "title", "the title is 1 to %d bytes", PRODUCTION_TITLE_MAX);
     if (!production_kind_valid(kind))
-        return bad(&c, "kind", "'%s' is not a kind: fiction, documentary, animation, "
-                               "advertising, flux, series, short or other",
+        return bad(&c, "kind",
+                   "'%s' is not a kind: fiction, documentary, animation, "
+                   "advertising, flux, series, short or other",
                    kind);
     if (strcmp(rhythm, "auto") != 0 && strcmp(rhythm, "daily") != 0 &&
         strcmp(rhythm, "weekly") != 0 && strcmp(rhythm, "monthly") != 0)
@@ -418,8 +433,7 @@ int production_dates_get(struct db *db, const char *production_id, struct produc
     db_done(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
-    for (size_t i = 0; i < json_array_size(off) && out->n_days_off < PRODUCTION_DAYS_OFF_MAX;
-         i++) {
+    for (size_t i = 0; i < json_array_size(off) && out->n_days_off < PRODUCTION_DAYS_OFF_MAX; i++) {
         long d;
         if (production_day(json_string_value(json_array_get(off, i)), &d) == EP_OK)
             out->days_off[out->n_days_off++] = d;
@@ -434,7 +448,7 @@ int production_dates_get(struct db *db, const char *production_id, struct produc
 /* ASCII for the two-byte UTF-8 letters French titles use (U+00C0-U+00FF). */
 static char fold_latin1(unsigned char lead, unsigned char cont)
 {
-    static const char map[] = "aaaaaaaceeeeiiiidnooooo-ouuuuyts" /* U+00C0..U+00DF */
+    static const char map[] = "aaaaaaaceeeeiiiidnooooo-ouuuuyts"  /* U+00C0..U+00DF */
                               "aaaaaaaceeeeiiiidnooooo-ouuuuyty"; /* U+00E0..U+00FF */
     unsigned cp = ((lead & 0x1Fu) << 6) | (cont & 0x3Fu);
     return cp >= 0xC0 && cp <= 0xFF ? map[cp - 0xC0] : '-';
@@ -482,8 +496,8 @@ static int step_done(sqlite3_stmt *st)
 static void bind_phase(sqlite3_stmt *st, int col, const json_t *checked, const char *phase,
                        const char *end)
 {
-    const char *v = json_string_value(json_object_get(
-        json_object_get(json_object_get(checked, "phases"), phase), end));
+    const char *v = json_string_value(
+        json_object_get(json_object_get(json_object_get(checked, "phases"), phase), end));
     if (v != NULL)
         sqlite3_bind_text(st, col, v, -1, SQLITE_TRANSIENT);
     else
@@ -533,9 +547,8 @@ static void bind_fields(sqlite3_stmt *st, const json_t *checked)
     bind_int_or_null(st, 16, json_object_get(checked, "budget_eur"));
 }
 
-int production_create(struct db *db, const char *id, const char *company_id,
-                      const json_t *checked, const char *account_id, const char *name,
-                      int64_t now)
+int production_create(struct db *db, const char *id, const char *company_id, const json_t *checked,
+                      const char *account_id, const char *name, int64_t now)
 {
     static const char sql[] =
         "INSERT INTO production (id, title, kind, rhythm, rhythm_auto, prep_from, prep_to, "
@@ -617,8 +630,8 @@ out:
 }
 
 #define SELECT_COLS                                                                                \
-    "SELECT id, company_id, title, kind, rhythm, rhythm_auto, prep_from, prep_to, starts_on, "  \
-    "ends_on, post_from, post_to, days_off, locations, departments, crew_size, budget_eur, "    \
+    "SELECT id, company_id, title, kind, rhythm, rhythm_auto, prep_from, prep_to, starts_on, "     \
+    "ends_on, post_from, post_to, days_off, locations, departments, crew_size, budget_eur, "       \
     "archived_at, created_at FROM production "
 
 static json_t *text_or_null(sqlite3_stmt *st, int i)
@@ -661,8 +674,7 @@ static json_t *row_editable(sqlite3_stmt *st)
                      (const char *)sqlite3_column_text(st, 2), "kind",
                      (const char *)sqlite3_column_text(st, 3), "phases", phases, "days_off",
                      parsed(st, 12), "locations", parsed(st, 13), "departments", parsed(st, 14),
-                     "crew_size", int_or_null(st, 15), "budget_eur", int_or_null(st, 16),
-                     "rhythm",
+                     "crew_size", int_or_null(st, 15), "budget_eur", int_or_null(st, 16), "rhythm",
                      sqlite3_column_int(st, 5) ? "auto" : (const char *)sqlite3_column_text(st, 4));
 }
 
@@ -736,13 +748,13 @@ int production_list(struct db *db, const char *account_id, json_t **out)
     }
     sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *row = json_pack(
-            "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "id",
-            (const char *)sqlite3_column_text(st, 0), "title",
-            (const char *)sqlite3_column_text(st, 1), "kind",
-            (const char *)sqlite3_column_text(st, 2), "starts_on", text_or_null(st, 3), "ends_on",
-            text_or_null(st, 4), "archived_at", int_or_null(st, 5), "role", text_or_null(st, 6),
-            "company_admin", sqlite3_column_int(st, 7));
+        json_t *row =
+            json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "id",
+                      (const char *)sqlite3_column_text(st, 0), "title",
+                      (const char *)sqlite3_column_text(st, 1), "kind",
+                      (const char *)sqlite3_column_text(st, 2), "starts_on", text_or_null(st, 3),
+                      "ends_on", text_or_null(st, 4), "archived_at", int_or_null(st, 5), "role",
+                      text_or_null(st, 6), "company_admin", sqlite3_column_int(st, 7));
         if (row == NULL || json_array_append_new(list, row) != 0) {
             rc = EP_ENOMEM;
             break;
@@ -757,8 +769,7 @@ int production_list(struct db *db, const char *account_id, json_t **out)
     return EP_OK;
 }
 
-int production_rights(struct db *db, const char *production_id, const char *account_id,
-                      int *rights)
+int production_rights(struct db *db, const char *production_id, const char *account_id, int *rights)
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM company_account a WHERE a.company_id = p.company_id "

@@ -62,7 +62,8 @@ int production_day(const char *iso, long *out);
  * off sorted, absent optional fields filled with their empty value, rhythm
  * "auto" when absent). On failure returns EP_EINVAL, *out NULL, field the
  * dotted name of the culprit ("title", "kind", "phases.shooting.to",
- * "days_off", "locations[2].name", ...) and msg a sentence. Pure.
+ * "days_off", "locations[2].name", ...; "" when Jansson's message names no
+ * key) and msg a sentence. Pure.
  */
 int production_check(const json_t *in, json_t **out, char *field, size_t fieldlen, char *msg,
                      size_t msglen);
@@ -93,9 +94,8 @@ void production_make_id(const char *title, char *buf, size_t len);
  * new id (production_make_id). Returns 0, EP_ECONFLICT (a production of the
  * company has this title), or an EP_E* storage code.
  */
-int production_create(struct db *db, const char *id, const char *company_id,
-                      const json_t *checked, const char *account_id, const char *name,
-                      int64_t now);
+int production_create(struct db *db, const char *id, const char *company_id, const json_t *checked,
+                      const char *account_id, const char *name, int64_t now);
 
 /* Replaces every editable field of production_id with checked, own
  * transaction. Returns 0, EP_ENOTFOUND, EP_ECONFLICT (title taken) or EP_EIO. */

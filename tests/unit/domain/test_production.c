@@ -112,9 +112,9 @@ static void setup_token_is_single_use(void **state)
                      EP_EFORBIDDEN);
     assert_int_equal(res, COMPANY_SETUP_TOKEN_EXPIRED);
     /* Wrong. */
-    assert_int_equal(company_setup(f->db, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &c, &a,
-                                   5000, &res),
-                     EP_EFORBIDDEN);
+    assert_int_equal(
+        company_setup(f->db, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &c, &a, 5000, &res),
+        EP_EFORBIDDEN);
     assert_int_equal(res, COMPANY_SETUP_TOKEN_UNKNOWN);
     assert_int_equal(count(f->db, "SELECT count(*) FROM company WHERE id = 'c-test'"), 0);
     assert_int_equal(count(f->db, "SELECT count(*) FROM account"), 0);
@@ -172,6 +172,8 @@ static void fields_are_checked(void **state)
     (void)state;
 
     refused("{\"title\": \"\", \"kind\": \"fiction\"}", "title");
+    refused("{\"title\": \"T\"}", "kind");
+    refused("{\"title\": \"T\", \"kind\": \"fiction\", \"colour\": 1}", "colour");
     refused("{\"title\": \"T\", \"kind\": \"opera\"}", "kind");
     refused("{\"title\": \"T\", \"kind\": \"short\", \"phases\": {\"shooting\": "
             "{\"from\": \"2027-03-10\", \"to\": \"2027-03-01\"}}}",
@@ -206,8 +208,7 @@ static void fields_are_checked(void **state)
     refused("{\"title\": \"T\", \"kind\": \"fiction\", \"crew_size\": 0}", "crew_size");
     refused("{\"title\": \"T\", \"kind\": \"fiction\", \"budget_eur\": -1}", "budget_eur");
     refused("{\"title\": \"T\", \"kind\": \"fiction\", \"rhythm\": \"hourly\"}", "rhythm");
-    refused("{\"title\": \"T\", \"kind\": \"fiction\", \"departments\": [\"a b\"]}",
-            "departments");
+    refused("{\"title\": \"T\", \"kind\": \"fiction\", \"departments\": [\"a b\"]}", "departments");
     ok = checked("{\"title\": \"T\", \"kind\": \"short\", \"phases\": {"
                  "\"shooting\": {\"from\": \"2027-03-01\", \"to\": \"2027-03-20\"}},"
                  "\"days_off\": [\"2027-03-14\", \"2027-03-07\"], \"locations\": [{\"name\": "
