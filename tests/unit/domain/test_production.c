@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "collect.h"
 #include "company.h"
 #include "db.h"
 #include "err.h"
@@ -310,6 +311,48 @@ static void productions_live_in_the_company(void **state)
     assert_int_equal(archived, 0);
 }
 
+/* The schedule uses the office's rhythm, and days off are never missing. */
+static void schedule_counts_shooting_days(void **state)
+{
+    struct fx *f = *state;
+    json_t *in, *sched = NULL, *miss = NULL, *item, *m;
+    size_t i, j;
+    int seen = 0;
+
+    in = checked("{\"title\": \"Pub\", \"kind\": \"advertising\", \"phases\": {"
+                 "\"shooting\": {\"from\": \"2027-03-01\", \"to\": \"2027-03-07\"}},"
+                 "\"days_off\": [\"2027-03-04\"]}");
+    assert_int_equal(production_create(f->db, "pub-1", "co", in, NULL, NULL, 1000), EP_OK);
+    json_decref(in);
+    assert_int_equal(collect_schedule(f->db, "pub-1", &sched), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(sched, "frequency")), "daily");
+    json_decref(sched);
+    assert_int_equal(collect_missing(f->db, "pub-1", "2027-03-08", NULL, NULL, &miss), EP_OK);
+    json_array_foreach(json_object_get(miss, "items"), i, item)
+    {
+        if (strcmp(json_string_value(json_object_get(item, "frequency")), "daily") != 0)
+            continue;
+        seen++;
+        assert_int_equal(json_integer_value(json_object_get(item, "periods")), 6);
+        assert_int_equal(json_array_size(json_object_get(item, "missing")), 6);
+        json_array_foreach(json_object_get(item, "missing"), j, m)
+        {
+            assert_string_not_equal(json_string_value(json_object_get(m, "from")), "2027-03-04");
+        }
+    }
+    assert_true(seen > 0);
+    json_decref(miss);
+    /* The office's rhythm replaces the default from kind and length. */
+    in = checked("{\"title\": \"Pub\", \"kind\": \"advertising\", \"rhythm\": \"weekly\","
+                 "\"phases\": {\"shooting\": {\"from\": \"2027-03-01\", \"to\": "
+                 "\"2027-03-07\"}}}");
+    assert_int_equal(production_update(f->db, "pub-1", in), EP_OK);
+    json_decref(in);
+    assert_int_equal(collect_schedule(f->db, "pub-1", &sched), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(sched, "frequency")), "weekly");
+    json_decref(sched);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +361,7 @@ int main(void)
         cmocka_unit_test(fields_are_checked),
         cmocka_unit_test(shooting_days_exclude_days_off),
         cmocka_unit_test_setup_teardown(productions_live_in_the_company, setup, teardown),
+        cmocka_unit_test_setup_teardown(schedule_counts_shooting_days, setup, teardown),
     };
     if (sodium_init() < 0)
         return 1;
