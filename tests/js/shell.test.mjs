@@ -1,6 +1,7 @@
 // The app shell: the service worker precaches exactly the files served from
-// pwa/ (except sw.js itself), they stay under 400 KB uncompressed (a phone
-// installs the whole shell once, on set or at the office: about 3 s at 1 Mbit/s), the
+// pwa/ (except sw.js itself), they stay under 440 KB uncompressed (a phone
+// installs the whole shell once, on set or at the office: about 3.5 s at 1 Mbit/s;
+// 400 KB until the first-start and productions screens, issue 17), the
 // manifest has what installation needs, and no file carries inline script
 // or style (the CSP has no 'unsafe-inline').
 import { test } from 'node:test';
@@ -39,11 +40,11 @@ test('the service worker version follows the shell files', () => {
   assert.equal(got, want, `a shell file changed: set VERSION in pwa/sw.js to '${want}'`);
 });
 
-test('the app shell is at most 400 KB uncompressed', () => {
+test('the app shell is at most 440 KB uncompressed', () => {
   const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
   const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
   console.log(`app shell: ${files.length} files, ${total} bytes`);
-  assert.ok(total <= 400 * 1024, `app shell is ${total} bytes`);
+  assert.ok(total <= 440 * 1024, `app shell is ${total} bytes`);
 });
 
 test('the manifest is installable', () => {

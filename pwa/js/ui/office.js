@@ -6,6 +6,7 @@ import * as ind from '../indicators.js';
 import { h, field, showErrors, announce, infoDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
+import { officeIdentity } from './productions.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
@@ -23,14 +24,10 @@ function needOffice(ctx) {
   return true;
 }
 
+// An account with no production yet (a company administrator right after
+// setup) signs in too: it lands on the productions screen.
 function identityFrom(me) {
-  const m = (me.memberships || [])[0];
-  if (!m) return null;
-  return {
-    kind: 'office', account_id: me.account.id, name: me.account.name, email: me.account.email, csrf: me.csrf,
-    production_id: m.production_id, title: m.title, role: m.role, department: m.department,
-    member_id: m.member_id, device_id: `office-${me.account.id}`, memberships: me.memberships,
-  };
+  return officeIdentity(me, null);
 }
 
 export function login(ctx) {
@@ -59,7 +56,7 @@ export function login(ctx) {
       ctx.client.identity = identity;
       password.input.value = '';
       ctx.client.sync('login');
-      ctx.go('bureau');
+      ctx.go(identity.production_id ? 'bureau' : 'productions');
     } catch (err) {
       let msg = err.message;
       if (err instanceof NetworkError) msg = t('login.err.network');
@@ -84,6 +81,7 @@ const AREA_ROUTES = { diagnostic: 'diagnostic', directory: 'annuaire', plan: 'pl
 export function home(ctx) {
   if (!needOffice(ctx)) return null;
   const id = ctx.client.identity;
+  if (!id.production_id) return ctx.go('productions');
   return {
     title: t('office.title'),
     view: h('div', {},
@@ -230,7 +228,7 @@ export async function refreshSession(ctx) {
     const me = await request(id, 'GET', '/api/v1/auth/me');
     const fresh = identityFrom(me);
     if (fresh) {
-      const keep = { ...fresh, production_id: id.production_id, title: id.title };
+      const keep = { ...fresh, production_id: id.production_id || fresh.production_id, title: id.title || fresh.title };
       await store.setMeta('identity', keep);
       ctx.client.identity = keep;
     }
