@@ -37,6 +37,21 @@ INSERT OR IGNORE INTO company_account (company_id, account_id, role, created_at)
     FROM member m JOIN production p ON p.id = m.production_id
     WHERE m.role = 'admin' AND m.account_id IS NOT NULL AND m.removed_at IS NULL;
 
+-- Office members invited by email: the link /#join=<token> lets them choose
+-- their own password and binds the account to the member. Only the hash of
+-- the token is stored; single use, 7 days.
+CREATE TABLE account_invite (
+    token_hash    BLOB PRIMARY KEY NOT NULL CHECK (length(token_hash) = 32),
+    member_id     TEXT NOT NULL REFERENCES member (id),
+    production_id TEXT NOT NULL REFERENCES production (id),
+    email         TEXT NOT NULL COLLATE NOCASE CHECK (length(email) BETWEEN 3 AND 254),
+    created_by    TEXT,                          -- account id
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    used_at       INTEGER
+) STRICT;
+CREATE INDEX account_invite_email ON account_invite (production_id, email);
+
 -- Shorts join the kinds. SQLite cannot alter a CHECK constraint, and
 -- rebuilding production would need foreign keys off (a migration runs in a
 -- transaction, where that pragma is a no-op); widening a CHECK does not

@@ -19,6 +19,7 @@ int api_metrics(struct http_req *r);
 int api_auth_login(struct http_req *r);     /* POST /api/v1/auth/login */
 int api_auth_logout(struct http_req *r);    /* POST /api/v1/auth/logout */
 int api_auth_me(struct http_req *r);        /* GET  /api/v1/auth/me */
+int api_auth_join(struct http_req *r);      /* POST /api/v1/auth/join (email invitation) */
 int api_members_list(struct http_req *r);   /* GET  .../productions/P/members */
 int api_members_create(struct http_req *r); /* POST .../productions/P/members (admin) */
 int api_members_update(struct http_req *r); /* PUT  .../productions/P/members/M (admin) */

@@ -11,6 +11,8 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "company.h"
+#include "db.h"
 #include "err.h"
 #include "identity.h"
 #include "log.h"
@@ -272,6 +274,86 @@ int api_auth_me(struct http_req *r)
     return http_json_new(r, 200, me_body(r, p.account_id, csrf));
 }
 
+/* POST /api/v1/auth/join: an office member invited by email chooses their
+ * password (and may correct their name), then is signed in. */
+int api_auth_join(struct http_req *r)
+{
+    char *body = NULL;
+    size_t len = 0, pwlen = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *token = NULL, *pw = NULL, *name = NULL;
+    struct identity_account a;
+    enum company_join_result res = COMPANY_JOIN_OK;
+    int status, rc;
+
+    memset(&a, 0, sizeof(a));
+    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%, s:s}", "token", &token, "password",
+                       &pw, &pwlen, "name", &name) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX) {
+        status = http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
+                            IDENTITY_NAME_MAX);
+        goto out;
+    }
+    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(pw) != pwlen) {
+        status =
+            http_error(r, 400, "invalid_request", "password", "the password must be %d to %d bytes",
+                       AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+        goto out;
+    }
+    new_id("a-", a.id, sizeof(a.id));
+    snprintf(a.name, sizeof(a.name), "%s", name);
+    if (auth_hash_acquire(r->app->auth) != EP_OK) {
+        status = http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
+        goto out;
+    }
+    rc = auth_hash_password(pw, pwlen, a.pw_hash);
+    auth_hash_release(r->app->auth);
+    if (rc == EP_OK)
+        rc = company_join_redeem(r->db, token, &a, clock_now_ms(), &res);
+    if (rc == EP_EFORBIDDEN) {
+        static const char *const codes[] = {"", "join_token_invalid", "join_token_expired",
+                                            "join_token_used", "join_member_removed"};
+        auth_audit(r, NULL, NULL, "join.refused", "%s", codes[res]);
+        status = http_error(r, 403, codes[res], "token",
+                            res == COMPANY_JOIN_EXPIRED ? "this invitation has expired (7 days): "
+                                                          "ask for a new one"
+                            : res == COMPANY_JOIN_USED  ? "this invitation was already used: "
+                                                          "sign in"
+                            : res == COMPANY_JOIN_NO_MEMBER
+                                ? "you were removed from the production since"
+                                : "this invitation link is not valid");
+        goto out;
+    }
+    if (rc == EP_ECONFLICT) {
+        status = http_error(r, 409, "account_exists", "email",
+                            "an account already uses this address: sign in with it");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot join: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    status = api_auth_open_session(r, 201, a.email, pw, pwlen, NULL);
+out:
+    sodium_memzero(&a, sizeof(a));
+    if (body != NULL) {
+        sodium_memzero(body, len);
+        free(body);
+    }
+    json_decref(root);
+    return status;
+}
+
 /* ---- members ---------------------------------------------------------- */
 
 /* Authenticates a production-scoped route and checks action. body may be
@@ -307,6 +389,8 @@ int api_members_list(struct http_req *r)
 
     if (status != 0)
         return status;
+    /* The phones' last syncs are kept in memory a second: store them first. */
+    auth_store_devices(r->app->auth, r->db);
     rc = identity_members_list(r->db, prod, &list);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list members");
@@ -373,6 +457,26 @@ static int member_account(struct http_req *r, const char *email, const char *pas
     return 0;
 }
 
+static void origin(struct http_req *r, char *buf, size_t len);
+
+/* An email invitation may go out: the address is one, and nobody invited
+ * it to this production already (a 409 naming "email"). Sets *by_link. */
+static int join_check(struct http_req *r, const char *prod, const char *email, int *by_link)
+{
+    int pending = 0;
+
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
+        return http_error(r, 400, "invalid_request", "email", "not an email address");
+    if (company_join_pending(r->db, prod, email, clock_now_ms(), &pending) != EP_OK)
+        return http_error(r, 500, "internal", NULL, "cannot read invitations");
+    if (pending)
+        return http_error(r, 409, "already_invited", "email",
+                          "this address was already invited to the production; the link "
+                          "sent stays valid for 7 days");
+    *by_link = 1;
+    return 0;
+}
+
 int api_members_create(struct http_req *r)
 {
     struct auth_principal p;
@@ -385,6 +489,8 @@ int api_members_create(struct http_req *r)
     size_t pwlen = 0;
     int level = 3;
     struct identity_member m;
+    int by_link = 0;
+    char token[COMPANY_TOKEN_LEN + 1] = "";
     int status, rc;
 
     memset(&m, 0, sizeof(m));
@@ -410,7 +516,13 @@ int api_members_create(struct http_req *r)
         goto out;
     }
     if (email != NULL) {
-        status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
+        struct identity_account known;
+        /* A new office member without a password chosen for them gets an
+         * email link instead, and chooses it themselves (api_auth_join). */
+        if (pw == NULL && identity_account_by_email(r->db, email, &known) == EP_ENOTFOUND)
+            status = join_check(r, prod, email, &by_link);
+        else
+            status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
         if (status != 0)
             goto out;
     }
@@ -419,7 +531,15 @@ int api_members_create(struct http_req *r)
     snprintf(m.name, sizeof(m.name), "%s", name);
     snprintf(m.department, sizeof(m.department), "%s", dept);
     m.level = level;
-    rc = identity_member_create(r->db, &m, clock_now_ms());
+    rc = db_begin_write(r->db);
+    if (rc == EP_OK)
+        rc = identity_member_create(r->db, &m, clock_now_ms());
+    if (rc == EP_OK && by_link)
+        rc = company_join_create(r->db, prod, m.id, email, p.account_id, clock_now_ms(), token);
+    if (rc == EP_OK)
+        rc = db_commit(r->db);
+    else
+        db_rollback(r->db);
     if (rc == EP_ECONFLICT) {
         status = http_error(r, 409, "already_member", "email",
                             "this account is already a member of the production");
@@ -429,10 +549,22 @@ int api_members_create(struct http_req *r)
         status = http_error(r, http_status_for(rc), "internal", NULL, "cannot create member");
         goto out;
     }
-    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s", m.id, identity_role_name(m.role),
-               m.department);
-    status = http_json_new(r, 201, member_json(&m));
+    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s%s", m.id, identity_role_name(m.role),
+               m.department, by_link ? ", invited by email link" : "");
+    {
+        json_t *out_json = member_json(&m);
+        if (by_link && out_json != NULL) {
+            char org[256], link[384];
+            /* The token rides in the fragment, like a pairing code. */
+            origin(r, org, sizeof(org));
+            snprintf(link, sizeof(link), "%s/#join=%s", org, token);
+            json_object_set_new(out_json, "join_link", json_string(link));
+            json_object_set_new(out_json, "email", json_string(email));
+        }
+        status = http_json_new(r, 201, out_json);
+    }
 out:
+    sodium_memzero(token, sizeof(token));
     if (body != NULL) {
         sodium_memzero(body, len);
         free(body);

@@ -58,6 +58,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/auth/login", api_auth_login},
     {"POST", "/api/v1/auth/logout", api_auth_logout},
     {"GET", "/api/v1/auth/me", api_auth_me},
+    {"POST", "/api/v1/auth/join", api_auth_join},
     {"GET", "/api/v1/productions/*/members", api_members_list},
     {"POST", "/api/v1/productions/*/members", api_members_create},
     {"PUT", "/api/v1/productions/*/members/*", api_members_update},

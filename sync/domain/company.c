@@ -277,3 +277,129 @@ json_t *company_json(const struct company *c)
     return json_pack("{s:s, s:s, s:s?, s:s}", "id", c->id, "name", c->name, "siret",
                      c->siret[0] != '\0' ? c->siret : NULL, "city", c->city);
 }
+
+/* ---- office members invited by email ------------------------------------------- */
+
+int company_join_pending(struct db *db, const char *production_id, const char *email, int64_t now,
+                         int *out)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM account_invite WHERE production_id = ?1 AND email = ?2 "
+        "AND used_at IS NULL AND expires_at > ?3)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = 0;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+int company_join_create(struct db *db, const char *production_id, const char *member_id,
+                        const char *email, const char *created_by, int64_t now,
+                        char token[COMPANY_TOKEN_LEN + 1])
+{
+    static const char sql[] =
+        "INSERT INTO account_invite (token_hash, member_id, production_id, email, created_by, "
+        "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    unsigned char raw[32], h[32];
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return EP_EIO;
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(token, COMPANY_TOKEN_LEN + 1, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof(raw));
+    token_hash(token, h);
+    sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, created_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    sqlite3_bind_int64(st, 7, now + COMPANY_JOIN_TTL_MS);
+    return step_done(st);
+}
+
+int company_join_redeem(struct db *db, const char *token, struct identity_account *a, int64_t now,
+                        enum company_join_result *result)
+{
+    static const char get[] =
+        "SELECT i.member_id, i.email, i.expires_at, i.used_at, m.removed_at, m.account_id "
+        "FROM account_invite i JOIN member m ON m.id = i.member_id WHERE i.token_hash = ?1";
+    static const char bind[] =
+        "UPDATE member SET account_id = ?2 WHERE id = ?1 AND account_id IS NULL";
+    static const char use[] = "UPDATE account_invite SET used_at = ?2 WHERE token_hash = ?1";
+    unsigned char h[32];
+    char member_id[IDENTITY_ID_MAX + 1] = "";
+    sqlite3_stmt *st;
+    int rc;
+
+    *result = COMPANY_JOIN_OK;
+    token_hash(token, h);
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    st = db_stmt(db, get);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        *result = COMPANY_JOIN_UNKNOWN;
+    else if (rc == SQLITE_ROW) {
+        snprintf(member_id, sizeof(member_id), "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(a->email, sizeof(a->email), "%s", (const char *)sqlite3_column_text(st, 1));
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            *result = COMPANY_JOIN_USED;
+        else if (sqlite3_column_int64(st, 2) <= now)
+            *result = COMPANY_JOIN_EXPIRED;
+        else if (sqlite3_column_type(st, 4) != SQLITE_NULL ||
+                 sqlite3_column_type(st, 5) != SQLITE_NULL)
+            *result = COMPANY_JOIN_NO_MEMBER;
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rc = db_map_rc(rc);
+        goto out;
+    }
+    rc = *result == COMPANY_JOIN_OK ? EP_OK : EP_EFORBIDDEN;
+    if (rc == EP_OK)
+        rc = identity_account_create(db, a, now); /* EP_ECONFLICT: email taken */
+    if (rc == EP_OK) {
+        st = db_stmt(db, bind);
+        if (st == NULL)
+            rc = EP_EIO;
+        else {
+            sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, a->id, -1, SQLITE_STATIC);
+            rc = step_done(st);
+        }
+    }
+    if (rc == EP_OK) {
+        st = db_stmt(db, use);
+        if (st == NULL)
+            rc = EP_EIO;
+        else {
+            sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 2, now);
+            rc = step_done(st);
+        }
+    }
+out:
+    if (rc == EP_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    return rc;
+}

@@ -99,6 +99,46 @@ int company_admin_add(struct db *db, const char *company_id, const char *account
 /* Every company administrator's account id, as a new JSON array of strings. */
 int company_admins(struct db *db, const char *company_id, json_t **out);
 
+/* ---- office members invited by email (account_invite) ----------------------- */
+
+#define COMPANY_JOIN_TTL_MS (7LL * 24 * 3600 * 1000)
+
+/* Why company_join_redeem() refused. */
+enum company_join_result {
+    COMPANY_JOIN_OK = 0,
+    COMPANY_JOIN_UNKNOWN,   /* no such token */
+    COMPANY_JOIN_EXPIRED,   /* past its 7 days */
+    COMPANY_JOIN_USED,      /* already redeemed */
+    COMPANY_JOIN_NO_MEMBER, /* the member was removed since */
+};
+
+/*
+ * 1 in *out if production_id has an unused, unexpired invitation for email
+ * (case-insensitive): inviting the same person twice is a 409.
+ */
+int company_join_pending(struct db *db, const char *production_id, const char *email, int64_t now,
+                         int *out);
+
+/*
+ * Mints an invitation for member_id (already created, without account) of
+ * production_id to open an office account as email; stores its hash, valid
+ * 7 days, in the caller's transaction or autocommit. token receives the
+ * base64url text (COMPANY_TOKEN_LEN + 1 bytes). Returns 0 or an EP_E* code.
+ */
+int company_join_create(struct db *db, const char *production_id, const char *member_id,
+                        const char *email, const char *created_by, int64_t now,
+                        char token[COMPANY_TOKEN_LEN + 1]);
+
+/*
+ * Redeems an invitation, own transaction: creates account a (id, name,
+ * pw_hash set by the caller; email taken from the invitation into a->email),
+ * binds it to the member and marks the invitation used. On a refusal
+ * returns EP_EFORBIDDEN with *result saying why, and writes nothing;
+ * EP_ECONFLICT when an account has this email already; else EP_E* codes.
+ */
+int company_join_redeem(struct db *db, const char *token, struct identity_account *a, int64_t now,
+                        enum company_join_result *result);
+
 /* {"id","name","siret"|null,"city"} of c, a new object (NULL on OOM). */
 json_t *company_json(const struct company *c);
 

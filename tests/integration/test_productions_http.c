@@ -196,7 +196,7 @@ static const char film[] =
 static void a_production_from_nothing(void **state)
 {
     json_t *j;
-    char id[80], path[256], body[512], code[64], pk[64];
+    char id[80], path[256], body[512], code[64], pk[64], tom[80], sql[256];
     struct support_resp r;
     struct support_phone ph;
     char *op, *push;
@@ -251,8 +251,8 @@ static void a_production_from_nothing(void **state)
     /* A crew member, invited, pairs a phone and sends a reading. */
     snprintf(path, sizeof(path), "/api/v1/productions/%s/members", id);
     j = ok("POST", path, "{\"name\":\"Tom\",\"department\":\"regie\",\"role\":\"crew\"}", 201);
-    snprintf(body, sizeof(body), "{\"member_id\":\"%s\"}",
-             json_string_value(json_object_get(j, "id")));
+    snprintf(tom, sizeof(tom), "%s", json_string_value(json_object_get(j, "id")));
+    snprintf(body, sizeof(body), "{\"member_id\":\"%s\"}", tom);
     json_decref(j);
     snprintf(path, sizeof(path), "/api/v1/productions/%s/invites", id);
     j = ok("POST", path, body, 201);
@@ -322,10 +322,95 @@ static void a_production_from_nothing(void **state)
     assert_int_equal(count("SELECT count(*) FROM sync_op WHERE op_id = 'op-2'"), 1);
     free(op);
     free(push);
+    /* The member list shows Tom's phone and its last sync. */
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/members", id);
+    j = ok("GET", path, NULL, 200);
+    {
+        size_t k;
+        json_t *mm;
+        int found = 0;
+        json_array_foreach(json_object_get(j, "members"), k, mm)
+        {
+            if (strcmp(json_string_value(json_object_get(mm, "name")), "Tom") != 0)
+                continue;
+            found = 1;
+            assert_int_equal(json_integer_value(json_object_get(mm, "phones")), 1);
+            assert_true(json_is_integer(json_object_get(mm, "last_sync_at")));
+        }
+        assert_true(found);
+    }
+    json_decref(j);
     /* Phones do not manage productions. */
     support_phone_request(&ph, srv.base, "GET", "/api/v1/productions", NULL, NULL, -1, &r);
     support_assert_error(&r, 403, "office_only");
     support_resp_free(&r);
+    /* Removed, Tom's phone stops; what he sent stays, attributed to it. */
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/members/%s", id, tom);
+    j = ok("DELETE", path, NULL, 200);
+    json_decref(j);
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1&cursor=", NULL, -1,
+                          &r);
+    assert_true(r.status == 401 || r.status == 403);
+    support_resp_free(&r);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM sync_op WHERE dev = '%s'", ph.id);
+    assert_int_equal(count(sql), 2);
+}
+
+/* Office members invited by email choose their own password, once. */
+static void office_members_join_by_link(void **state)
+{
+    json_t *j;
+    char id[80], path[256], body[512], token[64];
+    struct support_resp r;
+    const char *link;
+
+    setup_needs_a_good_token(state);
+    j = ok("POST", "/api/v1/productions", film, 201);
+    snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(j, "id")));
+    json_decref(j);
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/members", id);
+    j = ok("POST", path,
+           "{\"name\":\"Lou\",\"department\":\"production\",\"role\":\"eco_referent\","
+           "\"email\":\"lou@doubs.fr\"}",
+           201);
+    link = json_string_value(json_object_get(j, "join_link"));
+    assert_non_null(link);
+    assert_non_null(strstr(link, "/#join="));
+    snprintf(token, sizeof(token), "%s", strstr(link, "#join=") + 6);
+    assert_true(json_is_null(json_object_get(j, "account_id")));
+    json_decref(j);
+    /* Invited twice: 409 naming the field. */
+    assert_string_equal(expect("POST", path,
+                               "{\"name\":\"Lou\",\"department\":\"production\",\"role\":"
+                               "\"eco_referent\",\"email\":\"LOU@doubs.fr\"}",
+                               409, "already_invited"),
+                        "email");
+    /* The link: a wrong token, a short password, then right, then spent. */
+    cookie[0] = csrf[0] = '\0';
+    expect("POST", "/api/v1/auth/join",
+           "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"password\":"
+           "\"long enough\",\"name\":\"Lou\"}",
+           403, "join_token_invalid");
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"short\",\"name\":\"Lou\"}",
+             token);
+    assert_string_equal(expect("POST", "/api/v1/auth/join", body, 400, "invalid_request"),
+                        "password");
+    snprintf(body, sizeof(body),
+             "{\"token\":\"%s\",\"password\":\"long enough\",\"name\":\"Lou Martin\"}", token);
+    req("POST", "/api/v1/auth/join", body, &r);
+    if (r.status != 201)
+        fail_msg("join: %ld %s", r.status, r.body);
+    assert_non_null(strstr(r.headers, "ep_session="));
+    j = support_resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(j, "memberships"), 0), "role")),
+                        "eco_referent");
+    json_decref(j);
+    support_resp_free(&r);
+    expect("POST", "/api/v1/auth/join", body, 403, "join_token_used");
+    assert_int_equal(count("SELECT count(*) FROM member WHERE name = 'Lou' AND account_id IS NOT "
+                           "NULL"),
+                     1);
 }
 
 int main(void)
@@ -333,6 +418,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(setup_needs_a_good_token, setup_srv, teardown_srv),
         cmocka_unit_test_setup_teardown(a_production_from_nothing, setup_srv, teardown_srv),
+        cmocka_unit_test_setup_teardown(office_members_join_by_link, setup_srv, teardown_srv),
     };
     if (sodium_init() < 0)
         return 1;
