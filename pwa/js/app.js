@@ -53,6 +53,7 @@ const routes = {
   dossier: dossierUi.dossier,
   // First start and the company's productions (issue 17).
   installation: prods.setup,
+  rejoindre: prods.join,
   productions: prods.productions,
 };
 
@@ -79,6 +80,12 @@ function parseHash() {
     return ['installation', new URLSearchParams({ token: ctx.setupToken })];
   }
   if (raw.startsWith('/installation')) return ['installation', new URLSearchParams({ token: ctx.setupToken || '' })];
+  if (raw.startsWith('join=')) {
+    ctx.joinToken = raw.slice(5);
+    history.replaceState(null, '', '#/rejoindre');
+    return ['rejoindre', new URLSearchParams({ token: ctx.joinToken })];
+  }
+  if (raw.startsWith('/rejoindre')) return ['rejoindre', new URLSearchParams({ token: ctx.joinToken || '' })];
   const [path, q] = raw.replace(/^\//, '').split('?');
   return [path, new URLSearchParams(q || '')];
 }

@@ -138,3 +138,48 @@ test('a paired phone sends its first reading; archived, it keeps the next one', 
   assert.deepEqual(ph.page.errors, []);
   await ph.ctx.close();
 });
+
+test('the phones screen: people, their phones, an office member joining by link', async () => {
+  await page.goto(server.url + '/#/telephones');
+  await page.getByRole('heading', { name: 'Téléphones de l’équipe', level: 1 }).waitFor();
+  const tom = main.getByRole('listitem').filter({ hasText: 'Tom' }).first();
+  await tom.getByText('1 téléphone(s)').waitFor();
+  await tom.getByText(/Dernière synchro/).waitFor();
+  await checkA11y(page, 'phones and people');
+  // An office member by email: a one-time link to choose a password.
+  await page.locator('input[name="member-name"]').fill('Lou');
+  await page.getByLabel('Rôle', { exact: true }).selectOption('eco_referent');
+  await page.getByLabel('E-mail (membres du bureau)').fill('lou@doubs.fr');
+  await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  const link = await dialog.getByRole('link').getAttribute('href');
+  assert.match(link, /\/#join=[A-Za-z0-9_-]{43}$/);
+  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  await shot(page, 'setup-03-people');
+  // Invited twice: refused on the email field.
+  await page.locator('input[name="member-name"]').fill('Lou');
+  await page.getByLabel('E-mail (membres du bureau)').fill('lou@doubs.fr');
+  await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('input[name="member-email"]')?.getAttribute('aria-invalid') === 'true');
+  const lou = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  const lp = await lou.newPage();
+  await lp.goto(link);
+  await ready(lp);
+  await lp.getByRole('heading', { name: 'Rejoindre le bureau de production' }).waitFor();
+  assert.equal(await lp.evaluate(() => location.hash), '#/rejoindre');
+  await checkA11y(lp, 'join');
+  await lp.getByLabel('Votre nom').fill('Lou Martin');
+  await lp.getByLabel('Mot de passe').fill('mon mot de passe');
+  await lp.getByRole('button', { name: 'Créer mon accès' }).click();
+  await lp.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await lp.getByText('Production : La Source').waitFor();
+  await lou.close();
+  // Revoking Tom's phone from the list of paired phones.
+  await page.reload();
+  await ready(page);
+  const dev = main.getByRole('list', { name: 'Téléphones appairés' }).getByRole('listitem').first();
+  await dev.getByRole('button', { name: /Révoquer/ }).click();
+  await dev.getByText('révoqué').waitFor();
+  assert.deepEqual(errors, []);
+});

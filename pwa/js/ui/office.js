@@ -3,7 +3,7 @@
 // conflicts, quarantine).
 import { t, num, dateTime, getLang } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, field, showErrors, announce, infoDialog } from './dom.js';
+import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { officeIdentity } from './productions.js';
@@ -271,12 +271,73 @@ export async function phones(ctx) {
       announce(e instanceof NetworkError ? t('phones.offline') : e.message);
     }
   };
-  const list = members ? h('ul', { class: 'cards' }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card row' },
-    h('span', {}, h('strong', {}, m.name), ' — ', deptName(m.department), ' · ', t('role.' + m.role)),
-    h('button', { type: 'button', class: 'small', 'aria-label': `${t('phones.invite')} : ${m.name}`, onclick: () => invite(m) }, t('phones.invite'))))) :
+  // People (issue 17): administrators change roles, remove members (their
+  // data stays, attributed), revoke phones, add crew and office members.
+  const admin = id.role === 'admin';
+  const act = async (method, path, body, done) => {
+    try {
+      await request(id, method, `/api/v1/productions/${prod}${path}`, { body });
+      announce(done);
+      ctx.rerender();
+    } catch (e) {
+      announce(e instanceof NetworkError ? t('phones.offline') : e.message);
+    }
+  };
+  const roles = ['admin', 'eco_referent', 'dept_head', 'crew', 'viewer'];
+  const roleSelect = (m) => {
+    const sel = h('select', { 'aria-label': t('people.role', { name: m.name }) }, roles.map((r) => h('option', { value: r, selected: r === m.role || undefined }, t('role.' + r))));
+    sel.addEventListener('change', () => act('PUT', `/members/${encodeURIComponent(m.id)}`, { role: sel.value }, t('people.role.done', { name: m.name })));
+    return sel;
+  };
+  const remove = async (m) => {
+    if (await confirmDialog({ title: t('people.remove.title', { name: m.name }), text: t('people.remove.text'), ok: t('people.remove'), cancel: t('diag.cancel') })) {
+      await act('DELETE', `/members/${encodeURIComponent(m.id)}`, undefined, t('people.removed', { name: m.name }));
+    }
+  };
+  const list = members ? h('ul', { class: 'cards', 'aria-label': t('people.list') }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card' },
+    h('p', {}, h('strong', {}, m.name), ' — ', deptName(m.department), ' · ', t('role.' + m.role), m.email ? ' · ' + m.email : ''),
+    h('p', { class: 'meta' }, t('people.phones', { n: m.phones || 0 }), ' · ',
+      m.last_sync_at ? t('sync.last', { when: dateTime(m.last_sync_at) }) : t('sync.never')),
+    h('p', { class: 'actions' },
+      h('button', { type: 'button', class: 'small', 'aria-label': `${t('phones.invite')} : ${m.name}`, onclick: () => invite(m) }, t('phones.invite')),
+      admin ? [roleSelect(m), h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('people.remove')} : ${m.name}`, onclick: () => remove(m) }, t('people.remove'))] : null)))) :
     h('p', { class: 'bad' }, error);
+  let devices = [];
+  if (admin && members) devices = (await request(id, 'GET', `/api/v1/productions/${prod}/devices`).catch(() => ({ devices: [] }))).devices || [];
+  const devList = devices.length ? h('ul', { class: 'cards', 'aria-label': t('people.devices') }, devices.map((d) => h('li', { class: 'card row' },
+    h('span', {}, h('strong', {}, d.name), ' — ', d.member_name || '', ' · ',
+      d.revoked_at ? t('people.revoked') : d.last_sync_at ? t('sync.last', { when: dateTime(d.last_sync_at) }) : t('sync.never')),
+    d.revoked_at ? null : h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('people.revoke')} : ${d.name}`,
+      onclick: () => act('POST', `/devices/${encodeURIComponent(d.id)}/revoke`, {}, t('people.revoked.done', { name: d.name })) }, t('people.revoke'))))) : null;
+  let addForm = null;
+  if (admin) {
+    const name = field({ name: 'member-name', label: t('people.f.name'), required: true });
+    const dept = field({ name: 'member-dept', type: 'select', label: t('people.f.dept'), options: ['production', 'regie', 'decor', 'costumes', 'hmc', 'image', 'son', 'catering', 'post'].map((d) => [d, deptName(d)]) });
+    const role = field({ name: 'member-role', type: 'select', label: t('people.f.role'), value: 'crew', options: roles.map((r) => [r, t('role.' + r)]) });
+    const email = field({ name: 'member-email', type: 'email', label: t('people.f.email'), hint: t('people.f.email.hint') });
+    const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
+    addForm = h('form', { novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (!name.input.value.trim()) return showErrors(summary, [name, email], [[name, t('people.err.name')]]);
+      const body = { name: name.input.value.trim(), department: dept.input.value, role: role.input.value };
+      if (email.input.value.trim()) body.email = email.input.value.trim();
+      try {
+        const m = await request(id, 'POST', `/api/v1/productions/${prod}/members`, { body });
+        if (m.join_link) {
+          await infoDialog({ title: t('people.join.title', { name: m.name }), close: t('close'),
+            body: [h('p', {}, t('people.join.text', { email: m.email })), h('p', { class: 'link' }, h('a', { href: m.join_link }, m.join_link))] });
+        }
+        announce(t('people.added', { name: m.name }));
+        ctx.rerender();
+      } catch (err) {
+        showErrors(summary, [name, email], [[err?.field === 'email' ? email : name, err instanceof NetworkError ? t('phones.offline') : err.message]]);
+      }
+    } }, summary, name, dept, role, email, h('button', { type: 'submit' }, t('people.add')));
+  }
   return {
     title: t('phones.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('phones.title')), h('p', {}, t('phones.intro')), list),
+    view: h('div', {}, h('h1', { tabindex: '-1' }, t('phones.title')), h('p', {}, t('phones.intro')), list,
+      devList ? h('section', { 'aria-labelledby': 'h-devs' }, h('h2', { id: 'h-devs' }, t('people.devices')), devList) : null,
+      addForm ? h('section', { 'aria-labelledby': 'h-add' }, h('h2', { id: 'h-add' }, t('people.add.title')), addForm) : null),
   };
 }

@@ -247,3 +247,31 @@ export async function productions(ctx, params) {
       formView),
   };
 }
+
+// ---- #join=TOKEN: an office member invited by email ----------------------------
+export function join(ctx, params) {
+  const token = params.get('token') || '';
+  const name = field({ name: 'join-name', label: t('setup.name'), required: true, attrs: { autocomplete: 'name' } });
+  const password = field({ name: 'join-password', type: 'password', label: t('setup.password'), hint: t('setup.password.hint'), required: true, attrs: { autocomplete: 'new-password' } });
+  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
+  const form = h('form', { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const errors = [];
+    if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
+    if (password.input.value.length < 8) errors.push([password, t('setup.err.password')]);
+    showErrors(summary, [name, password], errors);
+    if (errors.length) return;
+    try {
+      const me = await request(null, 'POST', '/api/v1/auth/join', { body: { token, name: name.input.value.trim(), password: password.input.value } });
+      password.input.value = '';
+      const identity = officeIdentity(me, null);
+      await store.setMeta('identity', identity);
+      ctx.client.identity = identity;
+      ctx.client.sync('login');
+      ctx.go(identity.production_id ? 'bureau' : 'productions');
+    } catch (err) {
+      showErrors(summary, [name, password], [[err?.field === 'password' ? password : name, apiMessage(err)]]);
+    }
+  } }, summary, name, password, h('button', { type: 'submit' }, t('join.submit')));
+  return { title: t('join.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('join.title')), h('p', {}, t('join.intro')), token ? form : h('p', { class: 'bad' }, t('setup.notoken'))) };
+}
