@@ -15,8 +15,11 @@
 #include "server.h"
 #include "version.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -325,6 +328,32 @@ out:
     return status;
 }
 
+/* The machine's IPv4 addresses on its networks, where a phone on the same
+ * Wi-Fi finds it (only reachable when bound to them, e.g. --bind 0.0.0.0). */
+static void print_lan(const struct config *cfg, int port)
+{
+    struct ifaddrs *ifs = NULL;
+    int any = 0, bound_all = strcmp(cfg->bind, "0.0.0.0") == 0;
+
+    if (getifaddrs(&ifs) != 0)
+        return;
+    for (struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
+        char ip[INET_ADDRSTRLEN];
+        if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, ip,
+                      sizeof(ip)) == NULL ||
+            strncmp(ip, "127.", 4) == 0) /* loopback: not reachable from a phone */
+            continue;
+        if (!any)
+            printf("  On this network: ");
+        printf("%shttp://%s:%d/", any ? ", " : "", ip, port);
+        any = 1;
+    }
+    if (any)
+        printf("%s\n", bound_all ? "" : " (once served with --bind 0.0.0.0)");
+    freeifaddrs(ifs);
+}
+
 int cmd_serve(const struct config *cfg)
 {
     struct app app;
@@ -359,6 +388,7 @@ int cmd_serve(const struct config *cfg)
         /* Trying it with a real phone: the offline app (service worker,
          * WebCrypto keys) exists only in a secure context, which a phone
          * gets over HTTPS, never over http://<laptop-ip>. */
+        print_lan(cfg, app.port);
         printf("\n  From a phone on the same network: serve with --bind 0.0.0.0 and put\n"
                "  HTTPS in front (deploy/README.md: Caddy), then set --public-url to that\n"
                "  https:// address so pairing QR codes point at it%s%s%s. Over plain\n"
