@@ -93,5 +93,11 @@ ALTER TABLE production ADD COLUMN rhythm_auto INTEGER NOT NULL DEFAULT 1
 ALTER TABLE production ADD COLUMN archived_at INTEGER;
 
 -- Two productions of a company never share a title: every screen shows it.
+-- Titles shared before this rule get their id appended, so the upgrade of
+-- an existing database cannot fail on the index.
+UPDATE production SET title = substr(title, 1, 150) || ' (' || substr(id, 1, 40) || ')'
+    WHERE is_company_space = 0 AND rowid NOT IN (
+        SELECT min(rowid) FROM production WHERE is_company_space = 0
+        GROUP BY company_id, title COLLATE NOCASE);
 CREATE UNIQUE INDEX production_title ON production (company_id, title COLLATE NOCASE)
     WHERE is_company_space = 0;

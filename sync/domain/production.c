@@ -118,7 +118,8 @@ static int check_phase(struct check *c, const json_t *phases, const char *name, 
 static int check_phases(struct check *c, const json_t *phases, json_t *norm, long *shoot_from,
                         long *shoot_to)
 {
-    long from[3], to[3];
+    long from[3] = {PRODUCTION_NO_DAY, PRODUCTION_NO_DAY, PRODUCTION_NO_DAY};
+    long to[3] = {PRODUCTION_NO_DAY, PRODUCTION_NO_DAY, PRODUCTION_NO_DAY};
     json_t *out = json_object();
     const char *key;
     json_t *v;
@@ -451,7 +452,10 @@ static char fold_latin1(unsigned char lead, unsigned char cont)
     static const char map[] = "aaaaaaaceeeeiiiidnooooo-ouuuuyts"  /* U+00C0..U+00DF */
                               "aaaaaaaceeeeiiiidnooooo-ouuuuyty"; /* U+00E0..U+00FF */
     unsigned cp = ((lead & 0x1Fu) << 6) | (cont & 0x3Fu);
-    return cp >= 0xC0 && cp <= 0xFF ? map[cp - 0xC0] : '-';
+
+    if (cp < 0xC0 || cp > 0xFF)
+        return '-';
+    return map[cp - 0xC0];
 }
 
 void production_make_id(const char *title, char *buf, size_t len)
