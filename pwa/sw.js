@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-360dc8f0b1b1';
+const VERSION = 'ecoplateau-shell-151b9b5a6e6d';
 const SHELL = [
   '/',
   '/index.html',

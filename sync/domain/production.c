@@ -854,3 +854,65 @@ int production_rhythm(struct db *db, const char *production_id, char *buf, size_
     db_done(st);
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
+
+/* ---- starting from an earlier production ---------------------------------------- */
+
+int production_copy_schedule(struct db *db, const char *from, const char *to, int64_t now)
+{
+    static const char sql[] =
+        "INSERT OR IGNORE INTO collect_schedule (production_id, indicator, frequency, dept, "
+        "member_id, updated_at, updated_by) SELECT ?2, indicator, frequency, dept, NULL, ?3, "
+        "NULL FROM collect_schedule WHERE production_id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return step_done(st);
+}
+
+int production_draft_actions(struct db *db, const char *from, json_t **out)
+{
+    static const char sql[] = "SELECT rid, state FROM sync_record WHERE production_id = ?1 "
+                              "AND col = 'actions' AND deleted = 0 ORDER BY rid";
+    static const char *const keep[] = {"title",    "theme",   "dept",      "indicator",
+                                       "baseline", "target",  "objective", "means",
+                                       "measure",  "library", "tags"};
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *list = json_array();
+    int rc;
+
+    *out = NULL;
+    if (st == NULL || list == NULL) {
+        json_decref(list);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *state = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+        json_t *fields = json_pack("{s:s}", "status", "draft");
+        for (size_t i = 0; state != NULL && fields != NULL && i < sizeof(keep) / sizeof(keep[0]);
+             i++) {
+            json_t *v = json_object_get(state, keep[i]);
+            if (v != NULL && !json_is_null(v))
+                json_object_set(fields, keep[i], v);
+        }
+        json_decref(state);
+        if (fields == NULL ||
+            json_array_append_new(list, json_pack("{s:s, s:o}", "id",
+                                                  (const char *)sqlite3_column_text(st, 0),
+                                                  "fields", fields)) != 0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(list);
+        return rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    }
+    *out = list;
+    return EP_OK;
+}

@@ -133,4 +133,18 @@ int production_archived(struct db *db, const char *production_id, int *out);
  * kind and length. Returns 0, EP_ENOTFOUND or EP_EIO. */
 int production_rhythm(struct db *db, const char *production_id, char *buf, size_t len);
 
+/*
+ * Starting "from" an earlier production: what is worth carrying over, never
+ * readings nor people. production_copy_schedule copies the office's
+ * collection schedule rows of from into to (frequencies and departments,
+ * without the named collectors, who are people of the other production),
+ * in the caller's transaction or autocommit. production_draft_actions gives
+ * from's current plan actions as a new array of {"id","fields"} where
+ * fields keep what describes the action (title, theme, dept, indicator,
+ * baseline, target, objective, means, measure, library, tags) and status
+ * is "draft"; the caller writes them through the sync engine with new ids.
+ */
+int production_copy_schedule(struct db *db, const char *from, const char *to, int64_t now);
+int production_draft_actions(struct db *db, const char *from, json_t **out);
+
 #endif

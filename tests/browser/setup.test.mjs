@@ -183,3 +183,18 @@ test('the phones screen: people, their phones, an office member joining by link'
   await dev.getByText('révoqué').waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('a new production starts from the first one', async () => {
+  await page.goto(server.url + '/#/productions');
+  await main.getByRole('heading', { name: 'La Source', exact: true }).waitFor();
+  await page.getByLabel('Partir d’une production précédente').selectOption({ label: 'La Source' });
+  await page.getByLabel('Titre').fill('La Source II');
+  await page.getByRole('button', { name: 'Créer la production' }).click();
+  await main.getByRole('heading', { name: 'La Source II' }).waitFor({ timeout: 15000 });
+  const r = await officeCall('GET', '/api/v1/productions');
+  const second = r.json.productions.find((p) => p.title === 'La Source II');
+  const got = await officeCall('GET', `/api/v1/productions/${second.id}`);
+  assert.deepEqual(got.json.departments, ['regie'], 'departments carried over');
+  await checkA11y(page, 'productions, two');
+  assert.deepEqual(errors, []);
+});

@@ -413,12 +413,77 @@ static void office_members_join_by_link(void **state)
                      1);
 }
 
+/* A new production started from an earlier one: departments, rhythm, the
+ * collection schedule and the plan's actions (as drafts); never readings. */
+static void starting_from_an_earlier_production(void **state)
+{
+    json_t *j, *lib;
+    char a[80], b[80], path[256], body[256], sql[256];
+
+    setup_needs_a_good_token(state);
+    j = ok("POST", "/api/v1/productions",
+           "{\"title\":\"La Source\",\"kind\":\"short\",\"rhythm\":\"weekly\","
+           "\"departments\":[\"regie\",\"catering\"],\"phases\":{\"shooting\":"
+           "{\"from\":\"2027-03-01\",\"to\":\"2027-03-14\"}}}",
+           201);
+    snprintf(a, sizeof(a), "%s", json_string_value(json_object_get(j, "id")));
+    json_decref(j);
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/schedule/van_km", a);
+    j = ok("PUT", path, "{\"frequency\":\"daily\",\"dept\":\"regie\"}", 200);
+    json_decref(j);
+    lib = ok("GET", "/api/v1/plan/library", NULL, 200);
+    snprintf(body, sizeof(body), "{\"library\":\"%s\"}",
+             json_string_value(
+                 json_object_get(json_array_get(json_object_get(lib, "library"), 0), "id")));
+    json_decref(lib);
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/plan/from-library", a);
+    j = ok("POST", path, body, 201);
+    json_decref(j);
+    assert_string_equal(expect("POST", "/api/v1/productions",
+                               "{\"title\":\"B\",\"kind\":\"short\",\"from\":\"nope-1\"}", 404,
+                               "not_found"),
+                        "from");
+    snprintf(body, sizeof(body), "{\"title\":\"La Source II\",\"kind\":\"short\",\"from\":\"%s\"}",
+             a);
+    j = ok("POST", "/api/v1/productions", body, 201);
+    snprintf(b, sizeof(b), "%s", json_string_value(json_object_get(j, "id")));
+    assert_string_equal(json_string_value(json_object_get(j, "rhythm")), "weekly");
+    assert_int_equal(json_array_size(json_object_get(j, "departments")), 2);
+    json_decref(j);
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/schedule", b);
+    j = ok("GET", path, NULL, 200);
+    {
+        size_t k;
+        json_t *it;
+        int seen = 0;
+        json_array_foreach(json_object_get(j, "items"), k, it)
+        {
+            if (strcmp(json_string_value(json_object_get(it, "indicator")), "van_km") == 0) {
+                seen = 1;
+                assert_string_equal(json_string_value(json_object_get(it, "frequency")), "daily");
+                assert_string_equal(json_string_value(json_object_get(it, "source")), "office");
+            }
+        }
+        assert_true(seen);
+    }
+    json_decref(j);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM sync_record WHERE production_id = '%s' AND col = 'actions' "
+             "AND json_extract(state, '$.status') = 'draft'",
+             b);
+    assert_int_equal(count(sql), 1);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM sync_fact WHERE production_id = '%s'", b);
+    assert_int_equal(count(sql), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(setup_needs_a_good_token, setup_srv, teardown_srv),
         cmocka_unit_test_setup_teardown(a_production_from_nothing, setup_srv, teardown_srv),
         cmocka_unit_test_setup_teardown(office_members_join_by_link, setup_srv, teardown_srv),
+        cmocka_unit_test_setup_teardown(starting_from_an_earlier_production, setup_srv,
+                                        teardown_srv),
     };
     if (sodium_init() < 0)
         return 1;

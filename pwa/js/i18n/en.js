@@ -1100,4 +1100,7 @@ export default {
   'setup.err.join_token_expired': 'This invitation link has expired: ask for a new one.',
   'setup.err.join_token_used': 'This invitation link was already used: sign in.',
   'setup.err.account_exists': 'An account already uses this address: sign in.',
+  'prod.f.from': 'Start from an earlier production',
+  'prod.f.from.hint': 'Takes its departments, rhythm, collection schedule and plan actions (as drafts); never its readings or its people.',
+  'prod.f.from.none': 'None (start from scratch)',
 };

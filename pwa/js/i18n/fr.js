@@ -1102,4 +1102,7 @@ export default {
   'setup.err.join_token_expired': 'Ce lien d’invitation a expiré : demandez-en un nouveau.',
   'setup.err.join_token_used': 'Ce lien d’invitation a déjà servi : connectez-vous.',
   'setup.err.account_exists': 'Un compte utilise déjà cette adresse : connectez-vous.',
+  'prod.f.from': 'Partir d’une production précédente',
+  'prod.f.from.hint': 'Reprend ses départements, son rythme, son calendrier de collecte et les actions de son plan (en brouillon) ; jamais ses relevés ni son équipe.',
+  'prod.f.from.none': 'Aucune (partir de zéro)',
 };

@@ -105,8 +105,11 @@ function locationsText(locs) {
   return (locs || []).map((l) => [l.name, l.commune || (l.lat !== undefined ? `${l.lat}, ${l.lon}` : ''), l.protected ? t('yes') : t('no')].join(' | ')).join('\n');
 }
 
-function productionForm(ctx, existing, done) {
+function productionForm(ctx, existing, done, earlier = []) {
   const p = existing || {};
+  const from = !existing && earlier.length
+    ? field({ name: 'from', type: 'select', label: t('prod.f.from'), hint: t('prod.f.from.hint'), value: '', options: [['', t('prod.f.from.none')], ...earlier.map((e) => [e.id, e.title])] })
+    : null;
   const phases = p.phases || {};
   const title = field({ name: 'title', label: t('prod.f.title'), required: true, value: p.title || '' });
   const kind = field({ name: 'kind', type: 'select', label: t('prod.f.kind'), value: p.kind || 'fiction', options: KINDS.map((k) => [k, t('prod.kind.' + k)]) });
@@ -153,9 +156,10 @@ function productionForm(ctx, existing, done) {
       budget_eur: budget.input.value ? Number(budget.input.value) : null,
     };
     for (const ph of PHASES) {
-      const from = dates[`${ph}.from`].input.value, to = dates[`${ph}.to`].input.value;
-      if (from || to) body.phases[ph] = { from, to };
+      const a = dates[`${ph}.from`].input.value, b = dates[`${ph}.to`].input.value;
+      if (a || b) body.phases[ph] = { from: a, to: b };
     }
+    if (from?.input.value) body.from = from.input.value;
     button.disabled = true;
     try {
       const saved = existing
@@ -170,7 +174,7 @@ function productionForm(ctx, existing, done) {
     } finally {
       button.disabled = false;
     }
-  } }, summary, title, kind,
+  } }, summary, from, title, kind,
   h('fieldset', {}, h('legend', {}, t('prod.f.phases')), Object.values(dates)),
   daysOff, locations,
   h('fieldset', {}, h('legend', {}, t('prod.f.departments')), deptBoxes.map(([, , label]) => label)),
@@ -235,7 +239,7 @@ export async function productions(ctx, params) {
     }
   } else if (admin) {
     formView = h('section', { 'aria-labelledby': 'h-prod-new' }, h('h2', { id: 'h-prod-new' }, t('prod.new')),
-      productionForm(ctx, null, (saved) => (list.length ? ctx.rerender() : open(ctx, saved))));
+      productionForm(ctx, null, (saved) => (list.length ? ctx.rerender() : open(ctx, saved)), list));
   }
   return {
     title: t('prod.title'),
