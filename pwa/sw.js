@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-151b9b5a6e6d';
+const VERSION = 'ecoplateau-shell-b49c118f86c9';
 const SHELL = [
   '/',
   '/index.html',

@@ -226,9 +226,11 @@ export async function refreshSession(ctx) {
   if (id?.kind !== 'office') return;
   try {
     const me = await request(id, 'GET', '/api/v1/auth/me');
-    const fresh = identityFrom(me);
+    // The role is the one on the production being worked on, not on the
+    // account's first membership (an account now often has several).
+    const fresh = id.production_id ? officeIdentity(me, { id: id.production_id, title: id.title }) : identityFrom(me);
     if (fresh) {
-      const keep = { ...fresh, production_id: id.production_id || fresh.production_id, title: id.title || fresh.title };
+      const keep = { ...fresh, production_id: fresh.production_id, title: fresh.title };
       await store.setMeta('identity', keep);
       ctx.client.identity = keep;
     }

@@ -17,7 +17,7 @@ const PHASES = ['preparation', 'shooting', 'post_production'];
 // X-EP-Production): production may be null right after setup.
 export function officeIdentity(me, production) {
   const m = production
-    ? (me.memberships || []).find((x) => x.production_id === production.id) || { production_id: production.id, title: production.title, role: 'admin' }
+    ? (me.memberships || []).find((x) => x.production_id === production.id) || { production_id: production.id, title: production.title, role: null }
     : (me.memberships || [])[0];
   return {
     kind: 'office', account_id: me.account.id, name: me.account.name, email: me.account.email, csrf: me.csrf,
