@@ -20,6 +20,7 @@
 #include "err.h"
 #include "http.h"
 #include "identity.h"
+#include "ids.h"
 #include "production.h"
 #include "server.h"
 #include "sync.h"
@@ -53,7 +54,7 @@ static int scoped(struct http_req *r, struct auth_principal *p, int need, char *
 
     if (status != 0)
         return status;
-    if (server_path_param(r, 0, id, len) != EP_OK || !identity_id_valid(id))
+    if (server_path_param(r, 0, id, len) != EP_OK || !ids_valid(id))
         return http_error(r, 404, "not_found", NULL, "no such production");
     rc = production_rights(r->db, id, p->account_id, &rights);
     if (rc != EP_OK)
@@ -108,7 +109,7 @@ static int read_checked(struct http_req *r, json_t *base, json_t **checked, char
     if (from != NULL) {
         json_t *f = json_object_get(in, "from");
         from[0] = '\0';
-        if (f != NULL && (!json_is_string(f) || !identity_id_valid(json_string_value(f)))) {
+        if (f != NULL && (!json_is_string(f) || !ids_valid(json_string_value(f)))) {
             json_decref(in);
             return http_error(r, 400, "invalid_request", "from",
                               "from is the id of an earlier production");

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "rows.h"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -50,13 +51,6 @@ int company_check(const struct company *c, const char **field)
     return *field == NULL ? EP_OK : EP_EINVAL;
 }
 
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
-}
-
 int company_account_count(struct db *db, int *out)
 {
     static const char sql[] = "SELECT count(*) FROM account";
@@ -95,7 +89,7 @@ int company_setup_token_new(struct db *db, int64_t now, char token[COMPANY_TOKEN
     sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, now + COMPANY_TOKEN_TTL_MS);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 /* Marks token used if it is known, unexpired and unused; else says why. */
@@ -128,7 +122,7 @@ static int redeem(struct db *db, const char *token, int64_t now, enum company_se
         return EP_EIO;
     sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 static int insert_company(struct db *db, const struct company *c, int64_t now)
@@ -147,7 +141,7 @@ static int insert_company(struct db *db, const struct company *c, int64_t now)
         sqlite3_bind_null(st, 3);
     sqlite3_bind_text(st, 4, c->city, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int company_admin_add(struct db *db, const char *company_id, const char *account_id, int64_t now)
@@ -161,7 +155,7 @@ int company_admin_add(struct db *db, const char *company_id, const char *account
     sqlite3_bind_text(st, 1, company_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, account_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int company_setup(struct db *db, const char *token, const struct company *c,
@@ -197,7 +191,7 @@ int company_setup(struct db *db, const char *token, const struct company *c,
             rc = EP_EIO;
         else {
             sqlite3_bind_int64(st, 1, now);
-            rc = step_done(st);
+            rc = rows_step_done(st);
         }
     }
     if (rc == EP_OK)
@@ -326,7 +320,7 @@ int company_join_create(struct db *db, const char *production_id, const char *me
     sqlite3_bind_text(st, 5, created_by, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_int64(st, 7, now + COMPANY_JOIN_TTL_MS);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int company_join_redeem(struct db *db, const char *token, struct identity_account *a, int64_t now,
@@ -383,7 +377,7 @@ int company_join_redeem(struct db *db, const char *token, struct identity_accoun
         else {
             sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, a->id, -1, SQLITE_STATIC);
-            rc = step_done(st);
+            rc = rows_step_done(st);
         }
     }
     if (rc == EP_OK) {
@@ -393,7 +387,7 @@ int company_join_redeem(struct db *db, const char *token, struct identity_accoun
         else {
             sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
             sqlite3_bind_int64(st, 2, now);
-            rc = step_done(st);
+            rc = rows_step_done(st);
         }
     }
 out:

@@ -4,6 +4,8 @@
 #include "db.h"
 #include "err.h"
 #include "identity.h"
+#include "ids.h"
+#include "rows.h"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -290,7 +292,7 @@ static int check_departments(struct check *c, const json_t *depts, json_t *norm)
     json_array_foreach((json_t *)depts, i, v)
     {
         const char *s = json_string_value(v);
-        if (s == NULL || !identity_id_valid(s) || strlen(s) > IDENTITY_DEPT_MAX)
+        if (s == NULL || !ids_valid(s) || strlen(s) > IDENTITY_DEPT_MAX)
             return bad(c, "departments", "departments[%zu] is not a department id", i);
         for (j = 0; j < i; j++) {
             if (strcmp(s, json_string_value(json_array_get(depts, j))) == 0)
@@ -490,13 +492,6 @@ void production_make_id(const char *title, char *buf, size_t len)
 
 /* ---- storage --------------------------------------------------------------------- */
 
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
-}
-
 static void bind_phase(sqlite3_stmt *st, int col, const json_t *checked, const char *phase,
                        const char *end)
 {
@@ -574,7 +569,7 @@ int production_create(struct db *db, const char *id, const char *company_id, con
     bind_fields(st, checked);
     sqlite3_bind_text(st, 17, company_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 18, now);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc != EP_OK || account_id == NULL)
         goto out;
     /* The creator runs it until they hand it over: every production-scoped
@@ -622,7 +617,7 @@ int production_update(struct db *db, const char *production_id, const json_t *ch
     }
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     bind_fields(st, checked);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ENOTFOUND;
 out:
@@ -815,7 +810,7 @@ int production_set_archived(struct db *db, const char *production_id, int64_t no
         sqlite3_bind_int64(st, 2, now);
     else
         sqlite3_bind_null(st, 2);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ENOTFOUND;
     return rc;
@@ -870,7 +865,7 @@ int production_copy_schedule(struct db *db, const char *from, const char *to, in
     sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int production_draft_actions(struct db *db, const char *from, json_t **out)

@@ -8,7 +8,6 @@ import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
 
-const CHANNELS = ['app', 'email', 'print', 'audio'];
 const KINDS = ['info', 'briefing', 'checkpoint'];
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "err.h"
 #include "identity.h"
+#include "ids.h"
 #include "production.h"
 #include "support.h"
 
@@ -259,7 +260,7 @@ static void productions_live_in_the_company(void **state)
     production_make_id("Le Fil de l'Été", id, sizeof(id));
     assert_int_equal(strncmp(id, "le-fil-de-l-ete-", 16), 0);
     assert_int_equal(strlen(id), 22);
-    assert_true(identity_id_valid(id));
+    assert_true(ids_valid(id));
     in = checked("{\"title\": \"Le Fil de l'Été\", \"kind\": \"short\", \"phases\": {"
                  "\"shooting\": {\"from\": \"2027-03-01\", \"to\": \"2027-03-20\"}},"
                  "\"days_off\": [\"2027-03-07\"], \"rhythm\": \"daily\", \"crew_size\": 12}");
