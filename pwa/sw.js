@@ -9,7 +9,7 @@
 // VERSION (a hash of the shell files) and SHELL are written by
 // cmake/sw_shell.mjs, which `make pwa-vendor` runs: do not edit them by hand.
 // tests/js/shell.test.mjs checks both.
-const VERSION = 'ecoplateau-shell-4abdff9dbb86';
+const VERSION = 'ecoplateau-shell-ac158e2053bd';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -24,6 +24,7 @@ const SHELL = [
   '/js/attach.js',
   '/js/i18n.js',
   '/js/i18n/en.js',
+  '/js/i18n/errors.js',
   '/js/i18n/fr.js',
   '/js/imagebytes.js',
   '/js/indicators.js',

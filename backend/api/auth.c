@@ -275,6 +275,25 @@ int api_auth_me(struct http_req *r)
     return http_json_new(r, 200, me_body(r, p.account_id, csrf));
 }
 
+/* The 403 for a refused invitation link, one code per reason. */
+static int join_refused(struct http_req *r, enum company_join_result res)
+{
+    switch (res) {
+    case COMPANY_JOIN_EXPIRED:
+        return http_error(r, 403, "join_token_expired", "token",
+                          "this invitation has expired (7 days): ask for a new one");
+    case COMPANY_JOIN_USED:
+        return http_error(r, 403, "join_token_used", "token",
+                          "this invitation was already used: sign in");
+    case COMPANY_JOIN_NO_MEMBER:
+        return http_error(r, 403, "join_member_removed", "token",
+                          "you were removed from the production since");
+    default:
+        return http_error(r, 403, "join_token_invalid", "token",
+                          "this invitation link is not valid");
+    }
+}
+
 /* POST /api/v1/auth/join: an office member invited by email chooses their
  * password (and may correct their name), then is signed in. */
 int api_auth_join(struct http_req *r)
@@ -321,17 +340,8 @@ int api_auth_join(struct http_req *r)
     if (rc == EP_OK)
         rc = company_join_redeem(r->db, token, &a, clock_now_ms(), &res);
     if (rc == EP_EFORBIDDEN) {
-        static const char *const codes[] = {"", "join_token_invalid", "join_token_expired",
-                                            "join_token_used", "join_member_removed"};
-        auth_audit(r, NULL, NULL, "join.refused", "%s", codes[res]);
-        status = http_error(r, 403, codes[res], "token",
-                            res == COMPANY_JOIN_EXPIRED ? "this invitation has expired (7 days): "
-                                                          "ask for a new one"
-                            : res == COMPANY_JOIN_USED  ? "this invitation was already used: "
-                                                          "sign in"
-                            : res == COMPANY_JOIN_NO_MEMBER
-                                ? "you were removed from the production since"
-                                : "this invitation link is not valid");
+        auth_audit(r, NULL, NULL, "join.refused", "reason %d", (int)res);
+        status = join_refused(r, res);
         goto out;
     }
     if (rc == EP_ECONFLICT) {

@@ -1,6 +1,6 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
-import { t, num, dateTime, getLang } from '../i18n.js';
+import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
 import { crewExtras } from './comms.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
@@ -72,7 +72,7 @@ export function pair(ctx, params) {
       if (err instanceof NetworkError) msg = t('pair.err.network');
       else if (err instanceof ApiError) {
         const k = 'pair.err.' + err.code;
-        msg = t(k) !== k ? t(k) : err.message;
+        msg = t(k) !== k ? t(k) : errorText(err);
         if (err.field === 'name') target = name;
       }
       showErrors(summary, [code, name], [[target, msg]]);
@@ -297,7 +297,7 @@ export function entries(ctx) {
   const photosRefused = all.length - refused.length;
   const refusedView = refused.length || photosRefused ? h('div', {}, refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
     h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
-    h('p', { class: 'bad' }, t('entries.rejected', { reason: x.reason || x.code })),
+    h('p', { class: 'bad' }, t('entries.rejected', { reason: x.code ? codeText(x.code) : x.reason })),
     h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null,
   photosRefused ? h('p', { class: 'bad' }, h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused }))) : null) : null;
   if (!facts.length) {
@@ -307,7 +307,7 @@ export function entries(ctx) {
     const box = st.outbox?.get(f.op);
     const voided = f.superseded_by.some((x) => byOp.get(x)?.fields.void === true);
     let state;
-    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: box.reason || box.code }));
+    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: box.code ? codeText(box.code) : box.reason }));
     else if (box) state = t('entries.pending');
     else if (st.quarantined?.[f.op] !== undefined) state = t('entries.quarantined');
     else state = t('entries.sent');
