@@ -40,7 +40,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
-        strcmp(cmd, "healthcheck") != 0 && !takes_path(cmd)) {
+        strcmp(cmd, "healthcheck") != 0 && strcmp(cmd, "setup") != 0 &&
+        strcmp(cmd, "setup-link") != 0 && !takes_path(cmd)) {
         fprintf(stderr, "ecoplateau: %s command '%s'\n\n", cmd[0] ? "unknown" : "missing", cmd);
         config_usage(stderr);
         return 2;
@@ -74,5 +75,9 @@ int main(int argc, char **argv)
         return ops_restore(&cfg, path);
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(&cfg);
+    if (strcmp(cmd, "setup") == 0)
+        return cmd_setup(&cfg);
+    if (strcmp(cmd, "setup-link") == 0)
+        return cmd_setup_link(&cfg);
     return cmd_serve(&cfg);
 }

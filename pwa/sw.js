@@ -9,7 +9,7 @@
 // VERSION (a hash of the shell files) and SHELL are written by
 // cmake/sw_shell.mjs, which `make pwa-vendor` runs: do not edit them by hand.
 // tests/js/shell.test.mjs checks both.
-const VERSION = 'ecoplateau-shell-ff5951bad03a';
+const VERSION = 'ecoplateau-shell-dac7085df251';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -46,6 +46,7 @@ const SHELL = [
   '/js/ui/office.js',
   '/js/ui/photos.js',
   '/js/ui/plan.js',
+  '/js/ui/productions.js',
   '/js/verify.js',
   '/manifest.webmanifest',
   '/vendor/idb.js',

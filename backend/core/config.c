@@ -125,6 +125,25 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 1024, 50L * 1024 * 1024, &v);
         if (rc == EP_OK)
             cfg->attachment_max = v;
+    } else if (strcmp(name, "public-url") == 0) {
+        size_t n = strlen(value);
+        rc = (strncmp(value, "http://", 7) == 0 || strncmp(value, "https://", 8) == 0) &&
+                     strcspn(value, " \"'<>") == n
+                 ? copy_str(cfg->public_url, sizeof(cfg->public_url), value)
+                 : EP_EINVAL;
+        /* One form everywhere: links append "/#..." or "/api/...". */
+        while (rc == EP_OK && n > 0 && cfg->public_url[n - 1] == '/')
+            cfg->public_url[--n] = '\0';
+    } else if (strcmp(name, "company") == 0) {
+        rc = copy_str(cfg->setup_company, sizeof(cfg->setup_company), value);
+    } else if (strcmp(name, "siret") == 0) {
+        rc = copy_str(cfg->setup_siret, sizeof(cfg->setup_siret), value);
+    } else if (strcmp(name, "city") == 0) {
+        rc = copy_str(cfg->setup_city, sizeof(cfg->setup_city), value);
+    } else if (strcmp(name, "admin-email") == 0) {
+        rc = copy_str(cfg->setup_admin_email, sizeof(cfg->setup_admin_email), value);
+    } else if (strcmp(name, "admin-name") == 0) {
+        rc = copy_str(cfg->setup_admin_name, sizeof(cfg->setup_admin_name), value);
     }
     if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
         snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
@@ -156,6 +175,7 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_SMTP_RETRY_MS", "smtp-retry-ms"},
         {"EP_SMTP_POLL_MS", "smtp-poll-ms"},
         {"EP_ATTACHMENT_MAX", "attachment-max"},
+        {"EP_PUBLIC_URL", "public-url"},
     };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i][0]);
@@ -185,6 +205,12 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"secret-key-file", required_argument, NULL, 'K'},
         {"request-timeout-ms", required_argument, NULL, 'T'},
         {"attachment-max", required_argument, NULL, 'A'},
+        {"public-url", required_argument, NULL, 'U'},
+        {"company", required_argument, NULL, 'C'},
+        {"siret", required_argument, NULL, 'S'},
+        {"city", required_argument, NULL, 'Y'},
+        {"admin-email", required_argument, NULL, 'E'},
+        {"admin-name", required_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -193,7 +219,8 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:c:m:DP:K:T:A:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:c:m:DP:K:T:A:U:C:S:Y:E:N:h", opts, &idx)) !=
+           -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -234,6 +261,10 @@ void config_usage(void *stream)
           "  healthcheck  exit 0 if GET /api/v1/health answers 200 (container HEALTHCHECK)\n"
           "  backup DEST  verified online copy of the database into file or directory DEST\n"
           "  restore SRC  replace the database with backup SRC (server stopped)\n"
+          "  setup-link   print a one-time link that sets up an empty server (24 h)\n"
+          "  setup      create the company and its first administrator without a browser:\n"
+          "             --company NAME --admin-email E --admin-name N [--siret S] [--city C],\n"
+          "             password from stdin or EP_ADMIN_PASSWORD; does nothing if set up\n"
           "\n"
           "options (environment variable in brackets):\n"
           "  --bind ADDR        address to listen on [EP_BIND] (127.0.0.1)\n"
@@ -253,6 +284,8 @@ void config_usage(void *stream)
           "                     absent [EP_SECRET_KEY_FILE] (DATA_DIR/secret.key)\n"
           "  --attachment-max BYTES  largest photo attachment accepted, 1024-52428800\n"
           "                     [EP_ATTACHMENT_MAX] (10485760)\n"
+          "  --public-url URL   how phones reach the server, for pairing QR codes and the\n"
+          "                     setup link [EP_PUBLIC_URL] (from the request's Host)\n"
           "  --help             this text\n",
           (FILE *)stream);
 }

@@ -38,6 +38,16 @@ struct config {
     long smtp_poll_ms;       /* EP_SMTP_POLL_MS: outbox worker period, 0 = no worker */
     /* Photo attachments (docs/sync-protocol.md, "Attachments"). */
     int64_t attachment_max; /* EP_ATTACHMENT_MAX, --attachment-max: bytes per photo */
+    /* EP_PUBLIC_URL, --public-url: how phones and browsers reach the server
+     * ("https://eco.example.fr"), for the pairing QR code and the setup link;
+     * "" = from the request's Host header. No trailing slash. */
+    char public_url[256];
+    /* `ecoplateau setup` only (flags): the company and its first administrator. */
+    char setup_company[201];     /* --company */
+    char setup_siret[32];        /* --siret */
+    char setup_city[101];        /* --city */
+    char setup_admin_email[255]; /* --admin-email */
+    char setup_admin_name[201];  /* --admin-name */
 };
 
 /* Fills cfg with the defaults. */

@@ -59,6 +59,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/auth/login", api_auth_login},
     {"POST", "/api/v1/auth/logout", api_auth_logout},
     {"GET", "/api/v1/auth/me", api_auth_me},
+    {"POST", "/api/v1/auth/join", api_auth_join},
     {"GET", "/api/v1/productions/*/members", api_members_list},
     {"POST", "/api/v1/productions/*/members", api_members_create},
     {"PUT", "/api/v1/productions/*/members/*", api_members_update},
@@ -94,6 +95,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/sync/attachments/*/status", api_attach_status},
     {"GET", "/api/v1/productions/*/attachments/*", api_attach_get},
     {"GET", "/api/v1/productions/*/attachments", api_attach_list},
+    /* First start and the company's productions (docs/operations.md). */
+    {"GET", "/api/v1/setup", api_setup_status},
+    {"POST", "/api/v1/setup", api_setup},
+    {"GET", "/api/v1/productions", api_productions_list},
+    {"POST", "/api/v1/productions", api_productions_create},
+    {"GET", "/api/v1/productions/*", api_productions_get},
+    {"PUT", "/api/v1/productions/*", api_productions_update},
+    {"POST", "/api/v1/productions/*/archive", api_productions_archive},
+    {"POST", "/api/v1/productions/*/reopen", api_productions_reopen},
     /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
 };

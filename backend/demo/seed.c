@@ -1,6 +1,8 @@
 /* seed.c - loads backend/demo/seed.json into an empty database (see seed.h). */
 #include "seed.h"
 
+#include "company.h"
+
 #include "attach.h"
 #include "auth.h"
 #include "authz.h"
@@ -26,14 +28,15 @@
 
 extern const struct ep_embedded ep_demo[];
 
-static int has_production(struct db *db, int *out)
+static int has_production(struct db *db, const char *id, int *out)
 {
-    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM production)";
+    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM production WHERE id = ?1)";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
     if (st == NULL)
         return EP_EIO;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int(st, 0);
@@ -688,6 +691,64 @@ int seed_people(struct db *db, const char *production_id, json_t *people, int64_
     return rc;
 }
 
+/*
+ * The company's administrators (the one setup created) see the demo. The
+ * demo's administrators run the company only when the demo brought it
+ * (own_company): their password is public, a real company must not be
+ * theirs. Runs in the caller's transaction.
+ */
+static int seed_admins(struct db *db, const char *company_id, const char *production_id,
+                       int own_company, int64_t now)
+{
+    static const char demo_admins[] =
+        "SELECT account_id FROM member WHERE production_id = ?1 AND role = 'admin' "
+        "AND account_id IS NOT NULL AND removed_at IS NULL";
+    sqlite3_stmt *st = db_stmt(db, demo_admins);
+    json_t *ids = json_array(), *admins = NULL, *v;
+    size_t i;
+    int rc;
+
+    if (st == NULL || ids == NULL) {
+        json_decref(ids);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+    /* Company administrators before the demo's own join the demo. */
+    if (rc == EP_OK)
+        rc = company_admins(db, company_id, &admins);
+    json_array_foreach(admins, i, v)
+    {
+        struct identity_account acc;
+        struct identity_member m;
+        if (rc != EP_OK)
+            break;
+        rc = identity_account_by_id(db, json_string_value(v), &acc);
+        if (rc != EP_OK)
+            break;
+        memset(&m, 0, sizeof(m));
+        snprintf(m.id, sizeof(m.id), "m-demo-%zu", i);
+        snprintf(m.production_id, sizeof(m.production_id), "%s", production_id);
+        snprintf(m.account_id, sizeof(m.account_id), "%s", acc.id);
+        snprintf(m.name, sizeof(m.name), "%s", acc.name);
+        snprintf(m.department, sizeof(m.department), "production");
+        m.level = 0;
+        m.role = SYNC_ROLE_ADMIN;
+        rc = identity_member_create(db, &m, now);
+    }
+    json_array_foreach(ids, i, v)
+    {
+        if (rc == EP_OK && own_company)
+            rc = company_admin_add(db, company_id, json_string_value(v), now);
+    }
+    json_decref(admins);
+    json_decref(ids);
+    return rc;
+}
+
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
     return seed_demo_at(db, clock_now_ms(), errbuf, errlen);
@@ -699,37 +760,50 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     json_t *company = NULL, *production = NULL, *people = NULL, *activity = NULL;
     int64_t today = day_of(now_ms);
     json_error_t jerr;
-    const char *company_id = NULL;
-    int exists = 0;
+    const char *company_id = NULL, *production_id = NULL;
+    struct company owner;
+    int exists = 0, own_company = 0;
     int people_failed = 0;
     int rc;
 
     memset(&jerr, 0, sizeof(jerr));
-    rc = has_production(db, &exists);
-    if (rc != EP_OK || exists) {
-        snprintf(errbuf, errlen, "%s", rc != EP_OK ? db_errmsg(db) : "");
-        return rc;
-    }
     root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL ||
         json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o, s:o, s?o, s?o}", "company", &company,
                        "production", &production, "people", &people, "activity", &activity) != 0 ||
-        json_unpack_ex(company, &jerr, 0, "{s:s}", "id", &company_id) != 0) {
+        json_unpack_ex(company, &jerr, 0, "{s:s}", "id", &company_id) != 0 ||
+        json_unpack_ex(production, &jerr, 0, "{s:s}", "id", &production_id) != 0) {
         rc = EP_EINVAL;
         goto out;
+    }
+    /* Loaded once: a restart with --demo finds it and changes nothing. */
+    rc = has_production(db, production_id, &exists);
+    if (rc != EP_OK || exists) {
+        snprintf(errbuf, errlen, "%s", rc != EP_OK ? db_errmsg(db) : "");
+        json_decref(root);
+        return rc;
     }
     rc = db_begin_write(db);
     if (rc != EP_OK)
         goto out;
-    rc = insert_company(db, company, &jerr);
+    /* The demo is one production of the company set up on this server;
+     * on an empty database it brings its own company. */
+    rc = company_first(db, &owner);
+    if (rc == EP_OK)
+        company_id = owner.id;
+    else if (rc == EP_ENOTFOUND) {
+        own_company = 1;
+        rc = insert_company(db, company, &jerr);
+    }
     if (rc == EP_OK)
         rc = insert_production(db, production, company_id, today, &jerr);
     /* The demo office login and crew (auth.h); errbuf says which person failed. */
     if (rc == EP_OK && people != NULL) {
-        rc = seed_people(db, json_string_value(json_object_get(production, "id")), people,
-                         clock_now_ms(), errbuf, errlen);
+        rc = seed_people(db, production_id, people, clock_now_ms(), errbuf, errlen);
         people_failed = rc != EP_OK;
     }
+    if (rc == EP_OK)
+        rc = seed_admins(db, company_id, production_id, own_company, clock_now_ms());
     /* Weeks of readings, the plan and a conflict, through the sync engine
      * with the real rules: the demo shows what the product really does. */
     if (rc == EP_OK && activity != NULL) {

@@ -146,7 +146,8 @@ int identity_member_remove(struct db *db, const char *production_id, const char 
 int identity_count_admins(struct db *db, const char *production_id, int *out);
 
 /* Active members of production as a new array of
- * {"id","name","department","level","role","account_id"|null,"email"|null}. */
+ * {"id","name","department","level","role","account_id"|null,"email"|null,
+ *  "phones" (paired, not revoked),"last_sync_at"|null (any of their phones)}. */
 int identity_members_list(struct db *db, const char *production_id, json_t **out);
 
 /* The account's active memberships as a new array of

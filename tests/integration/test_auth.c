@@ -1006,9 +1006,11 @@ static void members_with_accounts(void **state)
                  "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"head@t.fr\"}",
                  409, "already_member");
+    /* A new address without a password is invited by an email link
+     * (issue 17, test_productions_http.c), and only once. */
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"image\",\"role\":\"crew\","
-                 "\"email\":\"new@t.fr\"}",
+                 "\"email\":\"not-an-address\"}",
                  400, "invalid_request");
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"bad dept!\",\"role\":\"crew\"}", 400,

@@ -6,6 +6,19 @@
 // integrators and is shown only for a code unknown to this version.
 export const ERRORS = {
   fr: {
+    // First start, productions, people (docs/operations.md).
+    setup_token_invalid: 'Ce lien d’installation n’est pas valide. Copiez-le en entier depuis le journal du serveur, ou demandez-en un nouveau (« ecoplateau setup-link »).',
+    setup_token_expired: 'Ce lien d’installation a expiré (24 h). Demandez-en un nouveau (« ecoplateau setup-link »).',
+    setup_token_used: 'Ce lien d’installation a déjà servi. Connectez-vous avec le compte créé.',
+    setup_done: 'Ce serveur est déjà installé. Connectez-vous, ou demandez une invitation à un administrateur.',
+    title_taken: 'Une autre production de la société porte déjà ce titre. Choisissez-en un autre.',
+    production_archived: 'Cette production est archivée : rien n’est perdu, vos saisies restent sur le téléphone. Elles partiront si le bureau la rouvre.',
+    already_invited: 'Cette adresse a déjà reçu une invitation pour la production ; le lien envoyé reste valable 7 jours.',
+    account_exists: 'Un compte utilise déjà cette adresse. Connectez-vous avec lui.',
+    join_token_invalid: 'Ce lien d’invitation n’est pas valide. Copiez-le en entier, ou demandez-en un nouveau.',
+    join_token_expired: 'Ce lien d’invitation a expiré (7 jours). Demandez-en un nouveau au bureau.',
+    join_token_used: 'Ce lien d’invitation a déjà servi. Connectez-vous.',
+    join_member_removed: 'Vous avez été retiré·e de la production depuis l’invitation. Voyez avec le bureau.',
     already_member: 'Cette personne fait déjà partie de la production. Modifiez sa fiche plutôt que de l’ajouter une seconde fois.',
     attachment_incomplete: 'La photo n’est pas encore arrivée en entier. Elle finira de s’envoyer à la prochaine connexion du téléphone qui l’a prise.',
     attachment_too_large: 'La photo est trop lourde pour le serveur. Reprenez-la en plus petit ou demandez à la production d’augmenter la limite.',
@@ -71,6 +84,19 @@ export const ERRORS = {
     unknown: 'Le serveur a refusé la demande (code « {code} »). Réessayez, et prévenez l’administrateur si cela se répète.',
   },
   en: {
+    // First start, productions, people (docs/operations.md).
+    setup_token_invalid: 'This setup link is not valid. Copy it whole from the server’s log, or print a new one (“ecoplateau setup-link”).',
+    setup_token_expired: 'This setup link has expired (24 h). Print a new one (“ecoplateau setup-link”).',
+    setup_token_used: 'This setup link was already used. Sign in with the account it created.',
+    setup_done: 'This server is already set up. Sign in, or ask an administrator for an invitation.',
+    title_taken: 'Another production of the company already has this title. Choose another one.',
+    production_archived: 'This production is archived: nothing is lost, your entries stay on the phone. They will go if the office reopens it.',
+    already_invited: 'This address was already invited to the production; the link sent stays valid for 7 days.',
+    account_exists: 'An account already uses this address. Sign in with it.',
+    join_token_invalid: 'This invitation link is not valid. Copy it whole, or ask for a new one.',
+    join_token_expired: 'This invitation link has expired (7 days). Ask the office for a new one.',
+    join_token_used: 'This invitation link was already used. Sign in.',
+    join_member_removed: 'You were removed from the production since the invitation. Check with the office.',
     already_member: 'This person is already on the production. Edit their details instead of adding them twice.',
     attachment_incomplete: 'The photo has not fully arrived yet. It will finish uploading the next time the phone that took it is online.',
     attachment_too_large: 'The photo is too large for the server. Take it again at a smaller size or ask the production office to raise the limit.',
