@@ -212,11 +212,18 @@ int api_auth_logout(struct http_req *r)
 {
     struct auth_principal p;
     char cookie[128];
+    int rc;
     int status = auth_request_in(r, NULL, 0, NULL, 0, &p);
 
     if (status != 0)
         return status;
-    (void)auth_session_end(r);
+    rc = auth_session_end(r);
+    if (rc != EP_OK) {
+        /* Saying signed_out while the session still works is worse than an
+         * error: the person would walk away from a live session. */
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign out: %s",
+                          ep_strerror(rc));
+    }
     auth_audit(r, &p, NULL, "logout", "session closed");
     snprintf(cookie, sizeof(cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
              AUTH_COOKIE, is_localhost(r) ? "" : "; Secure");

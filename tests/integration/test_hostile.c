@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "db.h"
 #include "dbpool.h"
 #include "jsonin.h"
 #include "support.h"
@@ -211,6 +212,86 @@ static void injection_is_inert_data(void **state)
     support_resp_free(&r);
 }
 
+/* Runs sql on the server's only pooled connection between two requests. */
+static void on_pooled_connection(const char *sql, int fail_commits)
+{
+    struct db *db = dbpool_get(srv.app.pool, 1000);
+    assert_non_null(db);
+    if (sql != NULL)
+        assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+    db_fail_commits(db, fail_commits);
+    dbpool_put(srv.app.pool, db);
+}
+
+static void pooled_connection_is_clean(void)
+{
+    struct db *db = dbpool_get(srv.app.pool, 1000);
+    assert_non_null(db);
+    assert_true(db_clean(db));
+    dbpool_put(srv.app.pool, db);
+}
+
+/*
+ * Finding 3: a failed COMMIT on a request's path answers an error and leaves
+ * the server's one connection clean, so the next request works; logout
+ * whose delete fails does not claim the session is closed.
+ */
+static void a_failed_commit_never_poisons_the_pool(void **state)
+{
+    struct support_office o2;
+    struct support_resp r;
+    char hlc[SYNC_HLC_LEN + 1], *text;
+    json_t *op, *body;
+    (void)state;
+
+    /* Pushes commit on the sync group's own writer connection: fail its
+     * COMMIT once. The phone gets an error, nothing is stored, the writer is
+     * outside any transaction, and the retry is applied. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ph.hlc = sync_hlc_tick(ph.hlc, INT64_C(1790000000000));
+        sync_hlc_format(ph.hlc, hlc);
+        op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s, s:s}}", "op", "cf-1",
+                       "col", "readings", "id", "cf-1", "kind", "add", "hlc", hlc, "dev", ph.id,
+                       "fields", "indicator", "van_km", "value", 1, "unit", "km", "dept", "regie",
+                       "at", "2026-09-21");
+        body = json_pack("{s:i, s:s, s:[o]}", "schema", 1, "device", ph.id, "ops", op);
+        text = json_dumps(body, JSON_COMPACT);
+        json_decref(body);
+        db_fail_commits(srv.app.writer, attempt == 0 ? 1 : 0);
+        support_phone_request(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text, -1, &r);
+        free(text);
+        assert_true(db_clean(srv.app.writer));
+        pooled_connection_is_clean();
+        if (attempt == 0) {
+            if (r.status < 500)
+                fail_msg("push whose COMMIT failed answered %ld %s", r.status, r.body);
+        } else {
+            assert_int_equal(r.status, 200);
+            assert_non_null(strstr(r.body, "\"applied\""));
+        }
+        support_resp_free(&r);
+    }
+
+    /* Logout whose DELETE fails: an error, and the session still works. */
+    support_office_login(&o2, srv.base, "o@test.fr");
+    on_pooled_connection("PRAGMA query_only=ON", 0);
+    support_office_req(&o2, "POST", "/api/v1/auth/logout", "{}", &r);
+    on_pooled_connection("PRAGMA query_only=OFF", 0);
+    if (r.status < 500 || strstr(r.body, "signed_out") != NULL)
+        fail_msg("logout that could not delete answered %ld %s", r.status, r.body);
+    support_resp_free(&r);
+    support_office_req(&o2, "GET", "/api/v1/auth/me", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    support_office_req(&o2, "POST", "/api/v1/auth/logout", "{}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    support_office_req(&o2, "GET", "/api/v1/auth/me", NULL, &r);
+    assert_int_equal(r.status, 401);
+    support_resp_free(&r);
+    pooled_connection_is_clean();
+}
+
 /* {"email": + n x '[' + n x ']' + } : the body that killed the server. */
 static char *deep_body(size_t n)
 {
@@ -348,6 +429,7 @@ int main(void)
         cmocka_unit_test(traversal_never_leaves_the_app),
         cmocka_unit_test(injection_is_inert_data),
         cmocka_unit_test(deep_nesting_is_refused_everywhere),
+        cmocka_unit_test(a_failed_commit_never_poisons_the_pool),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
