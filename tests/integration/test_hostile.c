@@ -292,6 +292,52 @@ static void a_failed_commit_never_poisons_the_pool(void **state)
     pooled_connection_is_clean();
 }
 
+/* Pushes one readings op with fields as the phone; returns the response. */
+static void push_reading(const char *id, json_t *fields, struct support_resp *r)
+{
+    char hlc[SYNC_HLC_LEN + 1], *text;
+    json_t *body;
+
+    ph.hlc = sync_hlc_tick(ph.hlc, INT64_C(1790000000000));
+    sync_hlc_format(ph.hlc, hlc);
+    body = json_pack("{s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:o}]}", "schema", 1, "device",
+                     ph.id, "ops", "op", id, "col", "readings", "id", id, "kind", "add", "hlc", hlc,
+                     "dev", ph.id, "fields", fields);
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    support_phone_request(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text, -1, r);
+    free(text);
+}
+
+/* Finding 4: a void of an id that does not exist (yet) is refused, so the
+ * reading pushed later under that id counts. */
+static void a_void_of_an_unknown_id_is_refused(void **state)
+{
+    struct support_resp r;
+    (void)state;
+
+    push_reading("pre-void", json_pack("{s:b, s:s}", "void", 1, "supersedes", "future-km"), &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"rejected\""));
+    assert_non_null(strstr(r.body, "\"unknown_target\""));
+    support_resp_free(&r);
+    push_reading("future-km",
+                 json_pack("{s:s, s:i, s:s, s:s, s:s}", "indicator", "van_km", "value", 7, "unit",
+                           "km", "dept", "regie", "at", "2026-09-22"),
+                 &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"applied\""));
+    support_resp_free(&r);
+    {
+        struct db *db = dbpool_get(srv.app.pool, 1000);
+        sqlite3_stmt *st = db_stmt(db, "SELECT superseded FROM sync_fact WHERE rid = 'future-km'");
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 0);
+        db_done(st);
+        dbpool_put(srv.app.pool, db);
+    }
+}
+
 /* {"email": + n x '[' + n x ']' + } : the body that killed the server. */
 static char *deep_body(size_t n)
 {
@@ -430,6 +476,7 @@ int main(void)
         cmocka_unit_test(injection_is_inert_data),
         cmocka_unit_test(deep_nesting_is_refused_everywhere),
         cmocka_unit_test(a_failed_commit_never_poisons_the_pool),
+        cmocka_unit_test(a_void_of_an_unknown_id_is_refused),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
