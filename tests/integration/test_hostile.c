@@ -338,6 +338,112 @@ static void a_void_of_an_unknown_id_is_refused(void **state)
     }
 }
 
+/* Sets one field of communication id as the office (the resolve route). */
+static void comm_set(const char *id, const char *field, const char *value_json)
+{
+    struct support_resp r;
+    char body[512];
+    snprintf(body, sizeof(body),
+             "{\"col\":\"communications\",\"id\":\"%s\",\"field\":\"%s\",\"value\":%s}", id, field,
+             value_json);
+    support_office_req(&office, "POST", "/api/v1/sync/resolve", body, &r);
+    if (r.status != 200)
+        fail_msg("set %s.%s: %ld %s", id, field, r.status, r.body);
+    support_resp_free(&r);
+}
+
+/* Whether the phone's pull from the start carries an op of record rid. */
+static int phone_pulls(const char *col, const char *rid)
+{
+    struct support_resp r;
+    json_t *page, *op;
+    size_t i;
+    int found = 0;
+
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1&limit=1000", NULL,
+                          -1, &r);
+    assert_int_equal(r.status, 200);
+    page = support_resp_json(&r);
+    json_array_foreach(json_object_get(page, "ops"), i, op)
+    {
+        found |= strcmp(json_string_value(json_object_get(op, "col")), col) == 0 &&
+                 strcmp(json_string_value(json_object_get(op, "id")), rid) == 0;
+    }
+    json_decref(page);
+    support_resp_free(&r);
+    return found;
+}
+
+/* The phone (crew m-h) asks for every view of communication id. */
+static void phone_views(const char *id, long want)
+{
+    static const char *const views[] = {"flyer.pdf", "invitation.ics", "signed"};
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+        struct support_resp r;
+        char path[160];
+        snprintf(path, sizeof(path), "/api/v1/productions/p1/communications/%s/%s", id, views[i]);
+        support_phone_request(&ph, srv.base, "GET", path, NULL, NULL, -1, &r);
+        if (r.status != want)
+            fail_msg("GET %s as crew: %ld, want %ld", path, r.status, want);
+        if (want == 200 && strcmp(views[i], "invitation.ics") == 0 &&
+            strstr(r.body, "x@test.fr") != NULL)
+            fail_msg("the crew's invitation carries another member's address:\n%s", r.body);
+        support_resp_free(&r);
+    }
+}
+
+/*
+ * Findings 7 and 8: a draft is the office's, whoever it targets; once
+ * published it is its audience's only; the invitation a crew member gets
+ * names no one else's address.
+ */
+static void drafts_and_invitations_stay_within_their_audience(void **state)
+{
+    struct support_resp r;
+    (void)state;
+
+    comm_set("c-d", "title", "\"Plan social\"");
+    comm_set("c-d", "text", "\"Confidentiel\"");
+    comm_set("c-d", "kind", "\"briefing\"");
+    comm_set("c-d", "starts_at", "\"2026-12-01T08:30\"");
+    comm_set("c-d", "target", "{\"members\":[\"m-o\"]}");
+    phone_views("c-d", 404);
+    support_phone_request(&ph, srv.base, "GET",
+                          "/api/v1/productions/p1/communications/c-d/audio.wav", NULL, NULL, -1,
+                          &r);
+    assert_int_equal(r.status, 404);
+    support_resp_free(&r);
+    assert_false(phone_pulls("communications", "c-d"));
+    /* Published, but for someone else: still nothing. */
+    support_office_req(&office, "POST", "/api/v1/productions/p1/communications/c-d/publish", "{}",
+                       &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    phone_views("c-d", 404);
+    assert_false(phone_pulls("communications", "c-d"));
+
+    /* A briefing for the régie and the camera crew: the draft is hidden, the
+     * published message arrives whole, its invitation names only m-h. */
+    comm_set("c-p", "title", "\"Tri au barnum\"");
+    comm_set("c-p", "text", "\"Rendez-vous au barnum.\"");
+    comm_set("c-p", "kind", "\"briefing\"");
+    comm_set("c-p", "starts_at", "\"2026-12-01T08:30\"");
+    comm_set("c-p", "target", "{\"departments\":[\"regie\",\"camera\"]}");
+    phone_views("c-p", 404);
+    assert_false(phone_pulls("communications", "c-p"));
+    support_office_req(&office, "POST", "/api/v1/productions/p1/communications/c-p/publish", "{}",
+                       &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    phone_views("c-p", 200);
+    assert_true(phone_pulls("communications", "c-p"));
+    /* The office still sees the address of every attendee it may see. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/communications/c-d/invitation.ics",
+                       NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
 /* {"email": + n x '[' + n x ']' + } : the body that killed the server. */
 static char *deep_body(size_t n)
 {
@@ -453,7 +559,9 @@ static int setup(void **state)
                                          "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"},"
                                          "{\"id\":\"m-o\",\"name\":\"O\",\"department\":"
                                          "\"production\",\"role\":\"eco_referent\","
-                                         "\"email\":\"o@test.fr\"}]");
+                                         "\"email\":\"o@test.fr\"},"
+                                         "{\"id\":\"m-x\",\"name\":\"X\",\"department\":"
+                                         "\"camera\",\"role\":\"crew\",\"email\":\"x@test.fr\"}]");
     support_phone_init(&ph, "dev-h");
     support_office_login(&office, srv.base, "o@test.fr");
     return 0;
@@ -477,6 +585,7 @@ int main(void)
         cmocka_unit_test(deep_nesting_is_refused_everywhere),
         cmocka_unit_test(a_failed_commit_never_poisons_the_pool),
         cmocka_unit_test(a_void_of_an_unknown_id_is_refused),
+        cmocka_unit_test(drafts_and_invitations_stay_within_their_audience),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
