@@ -214,6 +214,9 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
     if (!json_is_object(json_object_get(rec, "signed")) || member_id == NULL ||
         member_id[0] == '\0')
         goto out;
+    /* Without a target it is addressed to the whole production. */
+    if (json_object_get(rec, "target") == NULL || json_is_null(json_object_get(rec, "target")))
+        goto readable;
     rc = commstore_people(db, production_id, &people);
     if (rc != EP_OK)
         goto out;
