@@ -472,8 +472,12 @@ int auth_pairing_check(const char *code, const char *public_key, const char *nam
 static int fail(struct http_req *r, const struct auth_principal *p, const char *production_id,
                 int status, const char *code, const char *field, const char *msg)
 {
-    auth_audit(r, p, production_id, "auth.refused", "%d %s %s %s: %s", status, code,
-               r->ri->request_method, r->ri->local_uri, msg);
+    /* Without a principal nobody proved any tie to the production in the
+     * path: filing the refusal under it let anyone flood that production's
+     * audit (issue 23). It is still recorded, account-less and
+     * production-less. */
+    auth_audit(r, p, p != NULL ? production_id : NULL, "auth.refused", "%d %s %s %s: %s", status,
+               code, r->ri->request_method, r->ri->local_uri, msg);
     return http_error(r, status, code, field, "%s", msg);
 }
 

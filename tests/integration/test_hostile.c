@@ -444,6 +444,39 @@ static void drafts_and_invitations_stay_within_their_audience(void **state)
     support_resp_free(&r);
 }
 
+static long long pooled_count(const char *sql)
+{
+    struct db *db = dbpool_get(srv.app.pool, 1000);
+    sqlite3_stmt *st;
+    long long n;
+    assert_non_null(db);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    dbpool_put(srv.app.pool, db);
+    return n;
+}
+
+/* Finding 9, audit flood: requests without a session are not filed under
+ * the production named in their path. */
+static void unauthenticated_requests_are_not_audited_per_production(void **state)
+{
+    static const char q[] = "SELECT count(*) FROM audit_log WHERE production_id = 'p1'";
+    long long before = pooled_count(q);
+    (void)state;
+
+    for (int i = 0; i < 5; i++) {
+        struct support_resp r;
+        char url[160];
+        snprintf(url, sizeof(url), "%s/api/v1/productions/p1/audit", srv.base);
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 401);
+        support_resp_free(&r);
+    }
+    assert_int_equal(pooled_count(q), before);
+}
+
 /* {"email": + n x '[' + n x ']' + } : the body that killed the server. */
 static char *deep_body(size_t n)
 {
@@ -586,6 +619,7 @@ int main(void)
         cmocka_unit_test(a_failed_commit_never_poisons_the_pool),
         cmocka_unit_test(a_void_of_an_unknown_id_is_refused),
         cmocka_unit_test(drafts_and_invitations_stay_within_their_audience),
+        cmocka_unit_test(unauthenticated_requests_are_not_audited_per_production),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
