@@ -3,6 +3,8 @@
 #include "jsonin.h"
 
 #include "app.h"
+#include "clock.h"
+#include "connlimit.h"
 #include "err.h"
 #include "log.h"
 
@@ -123,6 +125,7 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
     long long want = r->ri->content_length;
     char *buf = NULL;
     size_t got = 0;
+    int64_t deadline;
 
     *out = NULL;
     *len = 0;
@@ -141,7 +144,11 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
     buf = malloc((size_t)want + 1);
     if (buf == NULL)
         return http_error(r, 503, "busy", NULL, "out of memory, try again later");
-    /* mg_read may return less than asked: loop until the declared length. */
+    /* mg_read may return less than asked: loop until the declared length.
+     * CivetWeb's request timeout bounds each read, not the body: a client
+     * sending a byte a second would hold this worker for ever. The body must
+     * arrive whole within the request timeout (issue 23, finding 2). */
+    deadline = clock_mono_ms() + r->app->cfg->request_timeout_ms;
     while (got < (size_t)want) {
         int n = mg_read(r->conn, buf + got, (size_t)want - got);
         if (n <= 0) {
@@ -150,6 +157,16 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
                               "request body ended after %zu of %lld bytes", got, want);
         }
         got += (size_t)n;
+        if (got < (size_t)want && clock_mono_ms() > deadline) {
+            free(buf);
+            int status = http_error(r, 408, "request_timeout", NULL,
+                                    "request body not received within %d ms (%zu of %lld bytes)",
+                                    r->app->cfg->request_timeout_ms, got, want);
+            /* The rest is still trickling in: CivetWeb would read it all
+             * before the next request. End the connection after the answer. */
+            connlimit_cut(r->app->port, r->ri->remote_addr, r->ri->remote_port);
+            return status;
+        }
     }
     buf[got] = '\0';
     *out = buf;

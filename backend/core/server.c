@@ -11,6 +11,7 @@
 #include "app.h"
 #include "auth.h"
 #include "clock.h"
+#include "connlimit.h"
 #include "db.h"
 #include "dbpool.h"
 #include "err.h"
@@ -308,6 +309,8 @@ static void server_release(struct app *app)
     app->sync_group = NULL;
     db_close(app->writer);
     app->writer = NULL;
+    connlimit_stop(app->conns);
+    app->conns = NULL;
 }
 
 int server_start(struct app *app, char *errbuf, size_t errlen)
@@ -394,6 +397,13 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         struct mg_server_port sp[4];
         int n = mg_get_server_ports(app->ctx, 4, sp);
         app->port = n > 0 ? sp[0].port : cfg->port;
+    }
+    if (connlimit_start(app->port, cfg->per_address, cfg->trusted_proxy, &app->conns) != EP_OK) {
+        snprintf(errbuf, errlen, "cannot start the connection watchdog");
+        mg_stop(app->ctx);
+        app->ctx = NULL;
+        server_release(app);
+        return EP_EIO;
     }
     if (outbox_start(app) != EP_OK) {
         snprintf(errbuf, errlen, "cannot start the email outbox worker");

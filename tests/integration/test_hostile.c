@@ -34,6 +34,25 @@ static struct support_server srv;
 static struct support_phone ph;
 static struct support_office office;
 
+/* A connection from source address 127.0.0.<host>: the whole 127/8 is
+ * loopback, so one test plays several clients. */
+static int connect_from(int host)
+{
+    struct sockaddr_in a, src;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&src, 0, sizeof(src));
+    src.sin_family = AF_INET;
+    src.sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + (uint32_t)host);
+    assert_int_equal(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)srv.app.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
+
 static int connect_raw(void)
 {
     struct sockaddr_in a;
@@ -210,6 +229,93 @@ static void injection_is_inert_data(void **state)
     }
     assert_true(strstr(r.headers, "application/json") != NULL);
     support_resp_free(&r);
+}
+
+static void still_up(void);
+
+#define SLOW 50 /* slow connections per kind, more than the server's workers */
+
+/* Whether fd was closed by the server (EOF or reset) within ms. */
+static int closed_within(int fd, int ms)
+{
+    double end = now_s() + ms / 1000.0;
+    char buf[512];
+    while (now_s() < end) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int left = (int)((end - now_s()) * 1000) + 1;
+        if (poll(&p, 1, left) == 1) {
+            ssize_t n = read(fd, buf, sizeof(buf));
+            if (n <= 0)
+                return 1;
+            continue; /* an error page first (408), then the close */
+        }
+    }
+    return 0;
+}
+
+/*
+ * Finding 2: 50 connections trickling their headers from one address and
+ * 50 trickling a declared body from another, against 20 workers. The cap
+ * per address (8 here) cuts all but 8 of each at once; the rest hang until
+ * the request timeout (2 s), bodies included; meanwhile a client on a third
+ * address is served within 1 s, again and again.
+ */
+static void slow_clients_cannot_hold_every_worker(void **state)
+{
+    static const char body_head[] = "POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\n"
+                                    "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+                                    "{";
+    int hdr[SLOW], bod[SLOW];
+    int cut_h = 0, cut_b = 0;
+    double t0, worst = 0;
+    char url[128];
+    (void)state;
+
+    assert_int_equal(srv.cfg.threads, 20);
+    assert_int_equal(srv.cfg.per_address, 8);
+    for (int i = 0; i < SLOW; i++) {
+        hdr[i] = connect_from(2);
+        assert_int_equal(write(hdr[i], "GET /api/v1/health HTTP/1.1\r\nX-Slow: ", 37), 37);
+        bod[i] = connect_from(3);
+        assert_int_equal(write(bod[i], body_head, sizeof(body_head) - 1),
+                         (ssize_t)(sizeof(body_head) - 1));
+    }
+    snprintf(url, sizeof(url), "%s/api/v1/health", srv.base);
+    t0 = now_s();
+    /* For 2.5 s: the slow ones trickle a byte every 100 ms, the honest
+     * client asks for health again and again. */
+    for (int round = 0; now_s() - t0 < 2.5; round++) {
+        struct support_resp r;
+        double t = now_s();
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 200);
+        support_resp_free(&r);
+        if (now_s() - t > worst)
+            worst = now_s() - t;
+        for (int i = 0; i < SLOW; i++) {
+            (void)!send(hdr[i], "a", 1, MSG_NOSIGNAL);
+            (void)!send(bod[i], " ", 1, MSG_NOSIGNAL);
+        }
+        support_sleep_us(100000);
+    }
+    printf("honest client: worst %.0f ms with %d slow connections\n", worst * 1000, 2 * SLOW);
+    assert_true(worst < 1.0);
+    /* Every slow connection is closed: the cut ones at once, the others at
+     * the request timeout, or for a body at most one read timeout after it
+     * (the deadline is checked when a read returns). */
+    for (int i = 0; i < SLOW; i++) {
+        int h = closed_within(hdr[i], 2500), b = closed_within(bod[i], 2500);
+        if (!h || !b)
+            printf("slow connection %d still open at %.1f s: headers %d body %d\n", i, now_s() - t0,
+                   !h, !b);
+        cut_h += h;
+        cut_b += b;
+        close(hdr[i]);
+        close(bod[i]);
+    }
+    assert_int_equal(cut_h, SLOW);
+    assert_int_equal(cut_b, SLOW);
+    still_up();
 }
 
 /* Runs sql on the server's only pooled connection between two requests. */
@@ -587,6 +693,8 @@ static int setup(void **state)
 {
     (void)state;
     support_db_connections = 1;
+    support_threads = 20;
+    support_per_address = 8;
     support_server_start_opts(&srv, NULL, 2000);
     support_seed_people(srv.app.db_path, "[{\"id\":\"m-h\",\"name\":\"H\",\"department\":"
                                          "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"},"
@@ -620,6 +728,7 @@ int main(void)
         cmocka_unit_test(a_void_of_an_unknown_id_is_refused),
         cmocka_unit_test(drafts_and_invitations_stay_within_their_audience),
         cmocka_unit_test(unauthenticated_requests_are_not_audited_per_production),
+        cmocka_unit_test(slow_clients_cannot_hold_every_worker),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
