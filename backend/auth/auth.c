@@ -341,12 +341,12 @@ void auth_audit(struct http_req *r, const struct auth_principal *p, const char *
         e.production_id = production_id;
     e.event = event;
     e.detail = detail;
-    e.remote_addr = r->ri->remote_addr;
+    e.remote_addr = http_client_addr(r);
     rc = identity_audit(r->db, clock_now_ms(), &e);
     if (rc != EP_OK)
         LOG_ERROR("audit", "cannot record %s: %s", event, db_errmsg(r->db));
     LOG_INFO("audit", "%s %s from %s: %s", event, e.production_id != NULL ? e.production_id : "-",
-             r->ri->remote_addr, detail);
+             e.remote_addr, detail);
 }
 
 /* ---- request authentication ----------------------------------------- */

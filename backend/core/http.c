@@ -8,10 +8,12 @@
 #include "err.h"
 #include "log.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* No 'unsafe-inline' anywhere: the PWA keeps scripts and styles in files. */
 const char http_csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -118,6 +120,58 @@ int http_error(struct http_req *r, int status, const char *code, const char *fie
         LOG_DEBUG("http.refused", "%s %s -> %d %s: %s", r->ri->request_method, r->ri->local_uri,
                   status, code, msg);
     return http_json_new(r, status, body);
+}
+
+const char *http_client_addr(struct http_req *r)
+{
+    const char *proxy = r->app->cfg->trusted_proxy;
+    const char *xff, *last;
+    unsigned char bin[16];
+    char ip[48];
+    size_t n;
+
+    if (r->client[0] != '\0')
+        return r->client;
+    snprintf(r->client, sizeof(r->client), "%s", r->ri->remote_addr);
+    if (proxy[0] == '\0' || strcmp(r->ri->remote_addr, proxy) != 0)
+        return r->client;
+    xff = mg_get_header(r->conn, "X-Forwarded-For");
+    if (xff == NULL)
+        return r->client;
+    last = strrchr(xff, ',');
+    last = last != NULL ? last + 1 : xff;
+    while (*last == ' ')
+        last++;
+    n = strcspn(last, " ");
+    if (n == 0 || n >= sizeof(ip))
+        return r->client;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    /* Only an address: anything else stays the proxy's. */
+    if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+        snprintf(r->client, sizeof(r->client), "%s", ip);
+    return r->client;
+}
+
+int http_check_framing(struct http_req *r)
+{
+    const char *first = NULL;
+
+    for (int i = 0; i < r->ri->num_headers; i++) {
+        const char *name = r->ri->http_headers[i].name, *value = r->ri->http_headers[i].value;
+        if (name == NULL || value == NULL || strcasecmp(name, "Content-Length") != 0)
+            continue;
+        if (first == NULL) {
+            first = value;
+        } else if (strcmp(first, value) != 0) {
+            int status =
+                http_error(r, 400, "bad_framing", NULL,
+                           "conflicting Content-Length headers ('%s' and '%s')", first, value);
+            connlimit_cut(r->app->port, r->ri->remote_addr, r->ri->remote_port);
+            return status;
+        }
+    }
+    return 0;
 }
 
 int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)

@@ -200,12 +200,15 @@ out:
 static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
     const char *method = r.ri->request_method;
     const char *path = r.ri->local_uri;
     char allow[64] = "";
     int path_known = 0;
+    int status = http_check_framing(&r);
 
+    if (status != 0)
+        return status;
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         const struct route *rt = &routes[i];
         size_t used = strlen(allow);
@@ -263,7 +266,7 @@ static int serve_sw(struct mg_connection *conn, void *cbdata)
     char *buf = NULL;
     long size;
     int status = 404;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
 
     snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
     f = fopen(path, "rb");

@@ -318,6 +318,66 @@ static void slow_clients_cannot_hold_every_worker(void **state)
     still_up();
 }
 
+/* Sends raw request text from 127.0.0.<host>; returns the first bytes of
+ * the answer in buf. */
+static void raw_exchange(int host, const char *req, char *buf, size_t len)
+{
+    int fd = connect_from(host);
+    ssize_t n;
+    assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    n = read(fd, buf, len - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    close(fd);
+}
+
+static long long pooled_count(const char *sql);
+
+/* Finding 9: two different Content-Length headers are refused. */
+static void conflicting_content_lengths_are_refused(void **state)
+{
+    char buf[1024];
+    (void)state;
+
+    raw_exchange(1,
+                 "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}",
+                 buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 400 "));
+    assert_non_null(strstr(buf, "bad_framing"));
+    still_up();
+}
+
+/* Finding 9: X-Forwarded-For names the client only when the peer is the
+ * configured proxy, and then only its last entry (the proxy's own). */
+static void forwarded_for_is_believed_only_from_the_proxy(void **state)
+{
+    static const char body[] = "{\"email\":\"nobody@test.fr\",\"password\":\"not the password\"}";
+    static const char last[] = "SELECT remote_addr = '%s' FROM audit_log ORDER BY id DESC LIMIT 1";
+    char req[512], buf[1024], q[160];
+    (void)state;
+
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "X-Forwarded-For: 6.6.6.6, 203.0.113.7\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             strlen(body), body);
+    /* No proxy configured: the peer's address. */
+    raw_exchange(5, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 401 "));
+    snprintf(q, sizeof(q), last, "127.0.0.5");
+    assert_int_equal(pooled_count(q), 1);
+    /* 127.0.0.6 is the proxy: the address it appended, not the forged one. */
+    snprintf(srv.cfg.trusted_proxy, sizeof(srv.cfg.trusted_proxy), "127.0.0.6");
+    raw_exchange(6, req, buf, sizeof(buf));
+    snprintf(q, sizeof(q), last, "203.0.113.7");
+    assert_int_equal(pooled_count(q), 1);
+    /* Another peer sending the same header is not believed. */
+    raw_exchange(5, req, buf, sizeof(buf));
+    snprintf(q, sizeof(q), last, "127.0.0.5");
+    assert_int_equal(pooled_count(q), 1);
+    srv.cfg.trusted_proxy[0] = '\0';
+}
+
 /* Runs sql on the server's only pooled connection between two requests. */
 static void on_pooled_connection(const char *sql, int fail_commits)
 {
@@ -729,6 +789,8 @@ int main(void)
         cmocka_unit_test(drafts_and_invitations_stay_within_their_audience),
         cmocka_unit_test(unauthenticated_requests_are_not_audited_per_production),
         cmocka_unit_test(slow_clients_cannot_hold_every_worker),
+        cmocka_unit_test(conflicting_content_lengths_are_refused),
+        cmocka_unit_test(forwarded_for_is_believed_only_from_the_proxy),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
