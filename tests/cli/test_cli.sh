@@ -28,6 +28,9 @@ want=$("$bin" version | sed -E 's/.*schema ([0-9]+).*/\1/')
 got=$(sqlite3 "$tmp/d/ecoplateau.db" 'PRAGMA user_version')
 [ "$got" = "$want" ] || fail "user_version $got, want $want"
 [ "$(sqlite3 "$tmp/d/ecoplateau.db" 'PRAGMA journal_mode')" = wal ] || fail "WAL"
+# Created for the operator alone (umask 077), whatever the shell's umask.
+[ "$(stat -c %a "$tmp/d/ecoplateau.db")" = 600 ] || fail "database mode $(stat -c %a "$tmp/d/ecoplateau.db")"
+[ "$(stat -c %a "$tmp/d")" = 700 ] || fail "data directory mode $(stat -c %a "$tmp/d")"
 
 # A database from a newer version is refused, by migrate and by serve.
 cp "$tmp/d/ecoplateau.db" "$tmp/newer.db"
