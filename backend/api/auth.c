@@ -126,6 +126,34 @@ static json_t *me_body(struct http_req *r, const char *account_id, const char *c
 
 /* ---- login, logout, me ------------------------------------------------ */
 
+/*
+ * Login CSRF (issue 23): a cross-site page could post a text/plain form
+ * (no preflight) and sign the browser into the attacker's account. Login
+ * therefore takes only application/json, which a form cannot send without a
+ * CORS preflight this server never grants, and, when the browser says where
+ * the request comes from (Origin), only from this server's own origin.
+ * Returns 0 or the status sent.
+ */
+static int same_origin_json(struct http_req *r)
+{
+    const char *type = mg_get_header(r->conn, "Content-Type");
+    const char *origin = mg_get_header(r->conn, "Origin");
+    const char *host = mg_get_header(r->conn, "Host");
+    const char *sep;
+
+    if (type == NULL || strncasecmp(type, "application/json", 16) != 0 ||
+        (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
+        return http_error(r, 415, "unsupported_media_type", NULL,
+                          "sign-in takes a JSON body (Content-Type: application/json)");
+    if (origin == NULL)
+        return 0; /* not a browser, or a same-origin request of an old one */
+    sep = strstr(origin, "://");
+    if (host == NULL || sep == NULL || strcmp(sep + 3, host) != 0)
+        return http_error(r, 403, "cross_origin", NULL,
+                          "sign-in is accepted only from this server's own pages");
+    return 0;
+}
+
 int api_auth_login(struct http_req *r)
 {
     char *body = NULL;
@@ -140,7 +168,9 @@ int api_auth_login(struct http_req *r)
     int status, rc;
 
     memset(&res, 0, sizeof(res));
-    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    status = same_origin_json(r);
+    if (status == 0)
+        status = read_body(r, LOGIN_BODY_MAX, &body, &len);
     if (status != 0)
         goto out;
     status = parse_object(r, body, len, &root);

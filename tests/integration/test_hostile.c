@@ -16,6 +16,7 @@
 #include "db.h"
 #include "dbpool.h"
 #include "jsonin.h"
+#include "seed.h"
 #include "support.h"
 #include "sync.h"
 
@@ -323,10 +324,20 @@ static void slow_clients_cannot_hold_every_worker(void **state)
 static void raw_exchange(int host, const char *req, char *buf, size_t len)
 {
     int fd = connect_from(host);
-    ssize_t n;
+    size_t got = 0;
     assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-    n = read(fd, buf, len - 1);
-    buf[n > 0 ? n : 0] = '\0';
+    /* Until the server closes (every request here ends the connection). */
+    while (got < len - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t n;
+        if (poll(&p, 1, 5000) != 1)
+            break;
+        n = read(fd, buf + got, len - 1 - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    buf[got] = '\0';
     close(fd);
 }
 
@@ -345,6 +356,38 @@ static void conflicting_content_lengths_are_refused(void **state)
     assert_non_null(strstr(buf, " 400 "));
     assert_non_null(strstr(buf, "bad_framing"));
     still_up();
+}
+
+/* Finding 9, login CSRF: a cross-site form (text/plain) or another origin
+ * cannot sign a browser in; the server's own origin and non-browsers can. */
+static void login_takes_json_from_its_own_origin(void **state)
+{
+    static const char body[] = "{\"email\":\"o@test.fr\",\"password\":\"" SEED_DEMO_PASSWORD "\"}";
+    char req[512], buf[2048], host[64];
+    (void)state;
+
+    snprintf(host, sizeof(host), "127.0.0.1:%d", srv.app.port);
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\n"
+             "Origin: https://evil.example\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, strlen(body), body);
+    raw_exchange(1, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 415 "));
+    assert_null(strstr(buf, "ep_session="));
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+             "Origin: https://evil.example\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, strlen(body), body);
+    raw_exchange(1, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 403 "));
+    assert_non_null(strstr(buf, "cross_origin"));
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+             "Origin: http://%s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, host, strlen(body), body);
+    raw_exchange(1, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 200 "));
+    assert_non_null(strstr(buf, "ep_session="));
 }
 
 /* Finding 9: X-Forwarded-For names the client only when the peer is the
@@ -791,6 +834,7 @@ int main(void)
         cmocka_unit_test(slow_clients_cannot_hold_every_worker),
         cmocka_unit_test(conflicting_content_lengths_are_refused),
         cmocka_unit_test(forwarded_for_is_believed_only_from_the_proxy),
+        cmocka_unit_test(login_takes_json_from_its_own_origin),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
