@@ -344,6 +344,7 @@ static int member_account(struct http_req *r, const char *email, const char *pas
                           const char *name, char *account_id, size_t idlen)
 {
     struct identity_account a;
+    char why[128];
     int rc = identity_account_by_email(r->db, email, &a);
 
     if (rc == EP_OK) {
@@ -355,10 +356,8 @@ static int member_account(struct http_req *r, const char *email, const char *pas
     if (password == NULL)
         return http_error(r, 400, "invalid_request", "password",
                           "no account has this email: give an initial password to create one");
-    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(password) != pwlen)
-        return http_error(r, 400, "invalid_request", "password",
-                          "the password must be %d to %d bytes", AUTH_PASSWORD_MIN,
-                          AUTH_PASSWORD_MAX);
+    if (auth_password_check(password, pwlen, why, sizeof(why)) != EP_OK)
+        return http_error(r, 400, "weak_password", "password", "%s", why);
     if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
         return http_error(r, 400, "invalid_request", "email", "not an email address");
     memset(&a, 0, sizeof(a));

@@ -5,6 +5,7 @@
 #include "authz.h"
 #include "clock.h"
 #include "db.h"
+#include "embed.h"
 #include "err.h"
 #include "log.h"
 
@@ -211,6 +212,110 @@ void auth_hash_release(struct auth *a)
     if (a->hashing > 0)
         a->hashing--;
     pthread_mutex_unlock(&a->lock);
+}
+
+/* ---- password policy ---------------------------------------------- */
+
+extern const struct ep_embedded ep_common_passwords[];
+
+static const char **common; /* sorted lines of the list, into its embedded data */
+static size_t ncommon;      /* entries in common */
+static char *common_text;   /* owned copy the entries point into */
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static void common_load(void)
+{
+    const char *src = ep_common_passwords[0].data;
+    size_t size = ep_common_passwords[0].size, n = 0;
+    char *line, *save = NULL;
+
+    common_text = malloc(size + 1);
+    common = calloc(size / 2 + 1, sizeof(*common));
+    if (common_text == NULL || common == NULL)
+        return; /* then nothing is refused as common: logged by the caller's length rules */
+    memcpy(common_text, src, size + 1);
+    for (line = strtok_r(common_text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] != '#')
+            common[n++] = line;
+    }
+    ncommon = n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the len bytes at s, as a string, are on the list. */
+static int is_common(const char *s, size_t len)
+{
+    char key[AUTH_PASSWORD_MAX + 1];
+    const char *k = key;
+
+    if (len == 0 || len > AUTH_PASSWORD_MAX || common == NULL)
+        return 0;
+    memcpy(key, s, len);
+    key[len] = '\0';
+    return bsearch(&k, common, ncommon, sizeof(*common), cmp_str) != NULL;
+}
+
+/* Whether s (len bytes) is one list word written once or more in a row. */
+static int common_repeated(const char *s, size_t len)
+{
+    for (size_t d = 1; d <= len; d++) {
+        size_t i;
+        if (len % d != 0)
+            continue;
+        for (i = d; i < len && memcmp(s + i, s, d) == 0; i += d)
+            ;
+        if (i >= len && is_common(s, d))
+            return 1;
+    }
+    return 0;
+}
+
+int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
+{
+    char lower[AUTH_PASSWORD_MAX + 1];
+    unsigned char seen[256];
+    size_t chars = 0, distinct = 0, b = 0, e;
+
+    if (len > AUTH_PASSWORD_MAX || strlen(pw) != len) {
+        snprintf(why, whylen, "the password must be at most %d bytes, without NUL",
+                 AUTH_PASSWORD_MAX);
+        return EP_EINVAL;
+    }
+    memset(seen, 0, sizeof(seen));
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)pw[i];
+        chars += (c & 0xC0) != 0x80; /* UTF-8: count lead bytes, not continuations */
+        distinct += !seen[c];
+        seen[c] = 1;
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    lower[len] = '\0';
+    if (chars < AUTH_PASSWORD_MIN) {
+        snprintf(why, whylen, "the password must have at least %d characters", AUTH_PASSWORD_MIN);
+        return EP_EINVAL;
+    }
+    if (distinct < 5) {
+        snprintf(why, whylen, "the password repeats too few characters; choose a sentence");
+        return EP_EINVAL;
+    }
+    (void)pthread_once(&common_once, common_load);
+    /* The word behind "Password2024!" or "!!sunshine12": strip digits and
+     * punctuation around it. */
+    e = len;
+    while (b < e && strchr("0123456789!@#$%^&*()-_=+.,;:?/ ", lower[b]) != NULL)
+        b++;
+    while (e > b && strchr("0123456789!@#$%^&*()-_=+.,;:?/ ", lower[e - 1]) != NULL)
+        e--;
+    if (is_common(lower, len) || common_repeated(lower + b, e - b)) {
+        snprintf(why, whylen, "this password is among the most common ones; choose another");
+        return EP_EINVAL;
+    }
+    return EP_OK;
 }
 
 int auth_hash_password(const char *pw, size_t len, char out[IDENTITY_HASH_MAX + 1])

@@ -45,7 +45,17 @@ struct db;
 #define AUTH_SESSION_MS (12LL * 3600 * 1000) /* a shooting day; then log in again */
 #define AUTH_MAX_HASHES 2                    /* Argon2id interactive = 64 MiB each */
 #define AUTH_PASSWORD_MAX 1024               /* bytes; longer is refused, not truncated */
-#define AUTH_PASSWORD_MIN 8
+#define AUTH_PASSWORD_MIN 12                 /* characters (UTF-8 code points) */
+
+/*
+ * Whether pw (len bytes) may become a password: at least AUTH_PASSWORD_MIN
+ * characters and at most AUTH_PASSWORD_MAX bytes, no NUL, at least 5
+ * different characters, and not a common password (backend/auth/
+ * common-passwords.txt, from Debian's john-data) even lowercased, with
+ * digits or punctuation around it, or repeated ("passwordpassword").
+ * Returns 0, or EP_EINVAL with the reason in why. Thread-safe.
+ */
+int auth_password_check(const char *pw, size_t len, char *why, size_t whylen);
 
 struct auth_principal {
     char production_id[65];

@@ -987,6 +987,27 @@ static void members_with_accounts(void **state)
     json_t *j;
     (void)state;
 
+    /* Issue 23: at least 12 characters, not a common password, however
+     * dressed up. Each answer names the field. */
+    {
+        static const char *const weak[] = {
+            "password",         "12345678",       "short pass",
+            "aaaaaaaaaaaaaaaa", "123412341234",   "Password2024!",
+            "passwordpassword", "!!sunshine1234", "winniethepooh",
+        };
+        for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+            char body[256];
+            snprintf(body, sizeof(body),
+                     "{\"name\":\"W\",\"department\":\"regie\",\"role\":\"crew\","
+                     "\"email\":\"weak%zu@t.fr\",\"password\":\"%s\"}",
+                     i, weak[i]);
+            req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL, body, &r);
+            if (r.status != 400 || strstr(r.body, "\"weak_password\"") == NULL ||
+                strstr(r.body, "\"field\":\"password\"") == NULL)
+                fail_msg("password '%s' answered %ld %s", weak[i], r.status, r.body);
+            support_resp_free(&r);
+        }
+    }
     /* A new office account, then its holder can sign in. */
     req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL,
         "{\"name\":\"Régisseuse\",\"department\":\"regie\",\"role\":\"dept_head\","
