@@ -104,6 +104,10 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 1024, 64L * 1024 * 1024, &v);
         if (rc == EP_OK)
             cfg->max_body = (size_t)v;
+    } else if (strcmp(name, "allow-demo-db") == 0) {
+        rc = parse_long(value, 0, 1, &v);
+        if (rc == EP_OK)
+            cfg->allow_demo_db = (int)v;
     } else if (strcmp(name, "demo") == 0) {
         rc = parse_long(value, 0, 1, &v);
         if (rc == EP_OK)
@@ -159,6 +163,7 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_DB_CONNECTIONS", "db-connections"},
         {"EP_MAX_BODY", "max-body"},
         {"EP_DEMO", "demo"},
+        {"EP_ALLOW_DEMO_DB", "allow-demo-db"},
         {"EP_PORT_FILE", "port-file"},
         {"EP_SECRET_KEY_FILE", "secret-key-file"},
         {"EP_REQUEST_TIMEOUT_MS", "request-timeout-ms"},
@@ -197,6 +202,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"db-connections", required_argument, NULL, 'c'},
         {"max-body", required_argument, NULL, 'm'},
         {"demo", no_argument, NULL, 'D'},
+        {"allow-demo-db", no_argument, NULL, 'Y'},
         {"port-file", required_argument, NULL, 'P'},
         {"secret-key-file", required_argument, NULL, 'K'},
         {"request-timeout-ms", required_argument, NULL, 'T'},
@@ -209,7 +215,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:n:x:c:m:DP:K:T:A:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:n:x:c:m:DYP:K:T:A:h", opts, &idx)) != -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -222,6 +228,10 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         }
         if (c == 'D') {
             cfg->demo = 1;
+            continue;
+        }
+        if (c == 'Y') {
+            cfg->allow_demo_db = 1;
             continue;
         }
         for (idx = 0; opts[idx].val != c; idx++)
@@ -270,6 +280,8 @@ void config_usage(void *stream)
           "                     are cut off [EP_REQUEST_TIMEOUT_MS] (10000)\n"
           "  --max-body BYTES   request body cap [EP_MAX_BODY] (2097152)\n"
           "  --demo             seed a demo production into an empty database [EP_DEMO=1]\n"
+          "  --allow-demo-db    serve a database seeded with --demo without --demo (its\n"
+          "                     device keys and password are public) [EP_ALLOW_DEMO_DB=1]\n"
           "  --port-file FILE   write the bound port to FILE once listening [EP_PORT_FILE]\n"
           "  --secret-key-file FILE  server key sealing production keys, created 0600 if\n"
           "                     absent [EP_SECRET_KEY_FILE] (DATA_DIR/secret.key)\n"

@@ -29,6 +29,8 @@ struct config {
     int request_timeout_ms; /* EP_REQUEST_TIMEOUT_MS: a request must arrive whole within this */
     size_t max_body;        /* EP_MAX_BODY, --max-body: request body cap, bytes */
     int demo;               /* EP_DEMO=1, --demo: seed a demo production if empty */
+    int allow_demo_db;      /* EP_ALLOW_DEMO_DB=1, --allow-demo-db: serve a demo-seeded
+                               database without --demo */
     char port_file[CONFIG_PATH_MAX]; /* EP_PORT_FILE, --port-file: write the bound port here */
     char secret_key_file[CONFIG_PATH_MAX]; /* EP_SECRET_KEY_FILE, --secret-key-file: server key,
                                            "" = <data_dir>/secret.key (auth.h) */
