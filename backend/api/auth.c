@@ -192,14 +192,18 @@ int api_auth_login(struct http_req *r)
                             "the password must be 1 to %d bytes without NUL", AUTH_PASSWORD_MAX);
         goto out;
     }
-    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, now, &res);
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, http_client_addr(r), now, &res);
     if (rc == EP_EBUSY) {
         status = http_error(r, 503, "busy", NULL, "too many sign-ins at once; retry in a second");
         goto out;
     }
     if (rc == EP_EFORBIDDEN) {
-        auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
-                   res.account_id, (long long)(res.retry_after_ms / 1000));
+        if (res.by_address)
+            auth_audit(r, NULL, NULL, "login.throttled", "this address waits %lld s more",
+                       (long long)(res.retry_after_ms / 1000));
+        else
+            auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
+                       res.account_id, (long long)(res.retry_after_ms / 1000));
         status = http_error(r, 429, "too_many_attempts", NULL,
                             "too many failed sign-ins; try again in %lld seconds",
                             (long long)((res.retry_after_ms + 999) / 1000));

@@ -39,6 +39,16 @@ struct device_seen {
  * office's device list writes them first, so it is never late). */
 #define DEVICE_STORE_LAG_MS 1000
 
+#define AUTH_ADDRS 256 /* client addresses remembered; the oldest is forgotten first */
+
+/* Consecutive sign-in failures from one client address. */
+struct addr_failures {
+    char addr[48];   /* "" when free */
+    int failures;    /* since the last success from it */
+    int64_t last_ms; /* the last failure */
+    int64_t wait_until_ms;
+};
+
 struct auth {
     unsigned char key[32];             /* server key: seals production secret keys */
     pthread_mutex_t lock;              /* guards hashing and dummy */
@@ -47,7 +57,9 @@ struct auth {
     pthread_mutex_t devices_lock;      /* guards devices, ndevices, devices_cap */
     struct device_seen *devices;       /* owned; linear: a production has hundreds */
     size_t ndevices, devices_cap;
-    int64_t swept_ms; /* last devices_sweep() */
+    int64_t swept_ms;                       /* last devices_sweep() */
+    pthread_mutex_t addrs_lock;             /* guards addrs */
+    struct addr_failures addrs[AUTH_ADDRS]; /* sign-in failures per client address */
 };
 
 static void hash32(const void *data, size_t len, unsigned char out[32])
@@ -165,6 +177,8 @@ int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t e
         rc = key_read(path, a->key, errbuf, errlen);
     else if (rc == EP_EIO && errbuf[0] == '\0')
         snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
+    if (rc == EP_OK && pthread_mutex_init(&a->addrs_lock, NULL) != 0)
+        rc = EP_ENOMEM;
     if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)
         rc = EP_ENOMEM;
     if (rc == EP_OK && pthread_mutex_init(&a->devices_lock, NULL) != 0) {
@@ -185,6 +199,7 @@ void auth_free(struct auth *a)
     if (a == NULL)
         return;
     pthread_mutex_destroy(&a->lock);
+    pthread_mutex_destroy(&a->addrs_lock);
     pthread_mutex_destroy(&a->devices_lock);
     free(a->devices);
     sodium_munlock(a->key, sizeof(a->key)); /* also zeroes it */
@@ -327,14 +342,70 @@ int auth_hash_password(const char *pw, size_t len, char out[IDENTITY_HASH_MAX + 
     return EP_OK;
 }
 
-/* Lock after the n-th consecutive failure: doubling from the 3rd. */
+/* An account's wait after its n-th consecutive failure: doubling from the
+ * 3rd, capped so that nobody can keep its owner out (auth.h). */
 static int64_t lock_delay_ms(int failures)
 {
     if (failures < 3)
         return 0;
-    if (failures >= 10)
-        return 15LL * 60 * 1000;
+    if (failures >= 9)
+        return AUTH_ACCOUNT_LOCK_MAX_MS;
     return 1000LL << (failures - 3);
+}
+
+/* The entry of addr (added, over the oldest when full); addrs_lock held. */
+static struct addr_failures *addr_entry(struct auth *a, const char *addr, int64_t now)
+{
+    struct addr_failures *pick = NULL; /* a free entry, else the oldest */
+
+    for (int i = 0; i < AUTH_ADDRS; i++) {
+        struct addr_failures *e = &a->addrs[i];
+        if (e->addr[0] != '\0' && now - e->last_ms > 3600LL * 1000)
+            e->addr[0] = '\0'; /* an hour without failure: forgotten */
+        if (e->addr[0] != '\0' && strcmp(e->addr, addr) == 0)
+            return e;
+        if (e->addr[0] == '\0') {
+            if (pick == NULL || pick->addr[0] != '\0')
+                pick = e;
+        } else if (pick == NULL || (pick->addr[0] != '\0' && e->last_ms < pick->last_ms)) {
+            pick = e;
+        }
+    }
+    memset(pick, 0, sizeof(*pick));
+    snprintf(pick->addr, sizeof(pick->addr), "%s", addr);
+    pick->last_ms = now;
+    return pick;
+}
+
+/* How long addr must still wait before a sign-in is heard (0: now). */
+static int64_t addr_wait(struct auth *a, const char *addr, int64_t now)
+{
+    int64_t wait;
+
+    pthread_mutex_lock(&a->addrs_lock);
+    wait = addr_entry(a, addr, now)->wait_until_ms - now;
+    pthread_mutex_unlock(&a->addrs_lock);
+    return wait > 0 ? wait : 0;
+}
+
+/* Records a failure (ok 0) or a success (ok 1) from addr. */
+static void addr_result(struct auth *a, const char *addr, int ok, int64_t now)
+{
+    struct addr_failures *e;
+
+    pthread_mutex_lock(&a->addrs_lock);
+    e = addr_entry(a, addr, now);
+    if (ok) {
+        e->failures = 0;
+        e->wait_until_ms = 0;
+    } else {
+        int over = ++e->failures - AUTH_ADDR_FREE;
+        int64_t d = over <= 0 ? 0 : over > 20 ? AUTH_ADDR_LOCK_MAX_MS : 1000LL << (over - 1);
+        e->last_ms = now;
+        e->wait_until_ms =
+            d > 0 ? now + (d < AUTH_ADDR_LOCK_MAX_MS ? d : AUTH_ADDR_LOCK_MAX_MS) : 0;
+    }
+    pthread_mutex_unlock(&a->addrs_lock);
 }
 
 /* A hash of a random password, made once, to spend an unknown email's time. */
@@ -362,7 +433,7 @@ static void new_token(char *out, size_t len)
 }
 
 int auth_login(struct auth *a, struct db *db, const char *email, const char *pw, size_t pwlen,
-               int64_t now, struct auth_login_result *out)
+               const char *addr, int64_t now, struct auth_login_result *out)
 {
     struct identity_account acc;
     char hash[IDENTITY_HASH_MAX + 1];
@@ -370,6 +441,11 @@ int auth_login(struct auth *a, struct db *db, const char *email, const char *pw,
     int known, ok, rc;
 
     memset(out, 0, sizeof(*out));
+    out->retry_after_ms = addr_wait(a, addr, now);
+    if (out->retry_after_ms > 0) {
+        out->by_address = 1;
+        return EP_EFORBIDDEN;
+    }
     rc = identity_account_by_email(db, email, &acc);
     if (rc != EP_OK && rc != EP_ENOTFOUND)
         return rc;
@@ -397,6 +473,8 @@ int auth_login(struct auth *a, struct db *db, const char *email, const char *pw,
         auth_hash_password(pw, pwlen, hash) == EP_OK)
         (void)identity_account_set_hash(db, acc.id, hash); /* next login retries if this fails */
     auth_hash_release(a);
+    if (rc == EP_OK)
+        addr_result(a, addr, ok, now);
     if (!known)
         return rc == EP_OK ? EP_EAUTH : rc;
     if (!ok) {

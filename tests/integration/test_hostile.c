@@ -390,6 +390,49 @@ static void login_takes_json_from_its_own_origin(void **state)
     assert_non_null(strstr(buf, "ep_session="));
 }
 
+/* A login of email with password from 127.0.0.<host>; returns the status. */
+static int login_from(int host, const char *email, const char *password)
+{
+    char body[256], req[512], buf[2048];
+    int status = 0;
+
+    snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             strlen(body), body);
+    raw_exchange(host, req, buf, sizeof(buf));
+    (void)sscanf(buf, "HTTP/1.1 %d", &status);
+    return status;
+}
+
+/*
+ * Finding 9, lockout: one address spraying guesses over many emails is
+ * slowed down on its own, whatever email it tries next, while the owner of
+ * an email the attacker hammers can still sign in from elsewhere once the
+ * account's short wait (at most a minute) has passed.
+ */
+static void lockout_backs_off_per_address_not_for_ever(void **state)
+{
+    char email[64];
+    (void)state;
+
+    for (int i = 0; i < 10; i++) {
+        snprintf(email, sizeof(email), "spray%d@test.fr", i);
+        assert_int_equal(login_from(9, email, "wrong password here"), 401);
+    }
+    /* From the 11th failure on, that address waits, even with a good password. */
+    assert_int_equal(login_from(9, "spray10@test.fr", "wrong password here"), 401);
+    assert_int_equal(login_from(9, "o@test.fr", SEED_DEMO_PASSWORD), 429);
+    /* Another address is not concerned. */
+    assert_int_equal(login_from(10, "o@test.fr", SEED_DEMO_PASSWORD), 200);
+    /* Hammering one account locks it for a while, never beyond a minute. */
+    for (int i = 0; i < 8; i++)
+        (void)login_from(11 + i, "o@test.fr", "wrong password here");
+    assert_true(pooled_count("SELECT locked_until - (strftime('%s','now') * 1000) <= 60000 "
+                             "FROM account WHERE email = 'o@test.fr'") == 1);
+}
+
 /* Finding 9: X-Forwarded-For names the client only when the peer is the
  * configured proxy, and then only its last entry (the proxy's own). */
 static void forwarded_for_is_believed_only_from_the_proxy(void **state)
@@ -835,6 +878,7 @@ int main(void)
         cmocka_unit_test(conflicting_content_lengths_are_refused),
         cmocka_unit_test(forwarded_for_is_believed_only_from_the_proxy),
         cmocka_unit_test(login_takes_json_from_its_own_origin),
+        cmocka_unit_test(lockout_backs_off_per_address_not_for_ever),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
