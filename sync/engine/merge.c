@@ -391,8 +391,11 @@ static int apply_put(struct db *db, const struct sync__apply_in *in, const struc
         goto out;
     if (exists && strcmp(production, in->production_id) != 0) {
         *status = SYNC__REJECTED;
-        sync__refuse(v, "id_collision", "record id '%s' in '%s' belongs to another production",
-                     op->rid, op->col);
+        /* Never say whose it is (issue 23): ids are global, so "taken" is
+         * unavoidable, but the answer confirms nothing about another
+         * production. */
+        sync__refuse(v, "id_collision", "id '%s' cannot be used in '%s'; choose a new id", op->rid,
+                     op->col);
         goto out;
     }
     if (in->opts != NULL && in->opts->authorize != NULL) {
@@ -509,6 +512,12 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     rc = fact_owner(db, op->col, op->rid, owner, sizeof(owner));
     if (rc != EP_OK)
         return rc;
+    if (owner[0] != '\0' && strcmp(owner, in->production_id) != 0) {
+        *status = SYNC__REJECTED;
+        sync__refuse(v, "id_collision", "id '%s' cannot be used in '%s'; choose a new id", op->rid,
+                     op->col);
+        return EP_OK;
+    }
     if (owner[0] != '\0') {
         *status = SYNC__REJECTED;
         sync__refuse(v, "id_collision",
