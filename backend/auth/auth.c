@@ -691,7 +691,8 @@ static struct device_seen *device_slot(struct auth *a, const char *id, int64_t s
 
 /*
  * Accepts counter for dev if it is greater than every counter accepted
- * before, stored or not: EP_OK, EP_ECONFLICT (a replay) or EP_ENOMEM.
+ * before, stored or not, and not too far ahead: EP_OK, EP_ECONFLICT (a
+ * replay), EP_ETOOBIG (a leap, AUTH_COUNTER_AHEAD_MAX) or EP_ENOMEM.
  * Only memory is touched: devices_store() writes it down.
  */
 static int device_accept(struct auth *a, const struct identity_device *dev, int64_t counter,
@@ -706,6 +707,12 @@ static int device_accept(struct auth *a, const struct identity_device *dev, int6
         rc = EP_ENOMEM;
     } else if (counter <= d->counter || counter <= dev->counter) {
         rc = EP_ECONFLICT;
+    } else if (counter > (d->counter > now ? d->counter : now) + AUTH_COUNTER_AHEAD_MAX) {
+        /* A counter can only move forward: one leap to 2^53 would leave
+         * the phone no counter to send ever again (issue 23). A phone counts
+         * from its clock (pwa/js/store.js), so honest counters stay near
+         * the time in ms. Refused, the stored counter does not move. */
+        rc = EP_ETOOBIG;
     } else {
         d->counter = counter;
         d->seen_ms = now;
@@ -846,6 +853,12 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
         snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
                  (long long)counter);
         status = fail(r, p, NULL, 401, "replayed_request", "X-EP-Counter", why);
+        goto out;
+    }
+    if (rc == EP_ETOOBIG) {
+        status = fail(r, p, NULL, 401, "counter_too_far", "X-EP-Counter",
+                      "the counter leaps too far ahead of the last one and of the time; if this "
+                      "phone cannot count back, pair it again");
         goto out;
     }
     if (rc != EP_OK) {

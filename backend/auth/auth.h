@@ -166,6 +166,11 @@ struct auth_login_result {
     int by_address;         /* the wait is the client address's, not the account's */
 };
 
+/* How far a device counter may leap past both the last one accepted and the
+ * time in ms: 2^40 (about 35 years of ms). Counters themselves are at most
+ * 2^53, exact in JavaScript; a phone that reached it pairs again, which
+ * gives it a new device with a fresh counter. */
+#define AUTH_COUNTER_AHEAD_MAX (1LL << 40)
 #define AUTH_ACCOUNT_LOCK_MAX_MS (60LL * 1000)   /* an account waits at most this */
 #define AUTH_ADDR_FREE 10                        /* failures an address makes freely */
 #define AUTH_ADDR_LOCK_MAX_MS (15LL * 60 * 1000) /* an address waits at most this */

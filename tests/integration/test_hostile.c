@@ -433,6 +433,27 @@ static void lockout_backs_off_per_address_not_for_ever(void **state)
                              "FROM account WHERE email = 'o@test.fr'") == 1);
 }
 
+/* Finding 9: a counter leaping to 2^53 is refused and the phone goes on;
+ * a counter past 2^53 is malformed. */
+static void a_counter_cannot_leap_to_the_end(void **state)
+{
+    struct support_resp r;
+    (void)state;
+
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL,
+                          9007199254740992L, &r);
+    assert_string_equal(support_assert_error(&r, 401, "counter_too_far"), "X-EP-Counter");
+    support_resp_free(&r);
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL,
+                          9007199254740993L, &r);
+    assert_int_equal(r.status, 400); /* past 2^53: a malformed header */
+    support_resp_free(&r);
+    /* Not bricked: its next ordinary counter is heard. */
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
 /* Finding 9: X-Forwarded-For names the client only when the peer is the
  * configured proxy, and then only its last entry (the proxy's own). */
 static void forwarded_for_is_believed_only_from_the_proxy(void **state)
@@ -879,6 +900,7 @@ int main(void)
         cmocka_unit_test(forwarded_for_is_believed_only_from_the_proxy),
         cmocka_unit_test(login_takes_json_from_its_own_origin),
         cmocka_unit_test(lockout_backs_off_per_address_not_for_ever),
+        cmocka_unit_test(a_counter_cannot_leap_to_the_end),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
