@@ -143,7 +143,7 @@ static int same_origin_json(struct http_req *r)
 
     if (type == NULL || strncasecmp(type, "application/json", 16) != 0 ||
         (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
-        return http_error(r, 415, "unsupported_media_type", NULL,
+        return http_error(r, 415, "json_required", NULL,
                           "sign-in takes a JSON body (Content-Type: application/json)");
     if (origin == NULL)
         return 0; /* not a browser, or a same-origin request of an old one */

@@ -48,8 +48,9 @@ int comms_verify(const json_t *envelope, json_t **payload, char *why, size_t why
  * Whether a person may read communication (production_id, id): office roles
  * (administrator, eco-referent) read every one, drafts included; anyone else
  * only a published one (it carries its signed envelope) whose audience
- * includes member_id (without a target: the whole production). Returns 0 when readable, with *comm (may be NULL)
- * receiving its merged fields (caller decrefs); EP_ENOTFOUND when absent,
+ * includes member_id (without a target: the whole production). Returns 0
+ * when readable, with *comm (may be NULL) receiving its merged fields
+ * (caller decrefs); EP_ENOTFOUND when absent,
  * a draft, or not meant for this person, alike, so the answer reveals
  * nothing; or a storage code.
  */
