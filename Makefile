@@ -23,7 +23,7 @@ BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
 RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
 # libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice.
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
-              poppler-utils qpdf python3-openpyxl python3-aiosmtpd libreoffice-writer-nogui
+              poppler-utils qpdf python3-openpyxl python3-aiosmtpd python3-icalendar libreoffice-writer-nogui
 # Node for the PWA's vendor step and its tests: installed from Debian only when
 # no node/npm is on PATH (NodeSource's nodejs provides npm and conflicts with
 # Debian's npm package, so checking the package names would break it).
@@ -32,9 +32,16 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
 
-all: build/release/backend/ecoplateau
+all: hooks build/release/backend/ecoplateau
+
+# The repository's git hooks (.githooks: commit subjects of at most 72
+# characters), for every clone that runs make; nothing outside a git clone.
+hooks:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
+	  [ "$$(git config core.hooksPath)" != .githooks ]; then \
+	  git config core.hooksPath .githooks && echo "git hooks: .githooks"; fi
 
 # Installs the missing packages among $(1); root runs apt-get, others sudo.
 define apt_install
@@ -59,11 +66,13 @@ deps-node:
 
 # npm libraries pinned in package-lock.json: `npm ci` when node_modules is
 # missing or older than the lock file, then the runtime ones go to pwa/vendor
-# (gitignored; the PWA imports them as plain ES modules).
-pwa-vendor: deps-node
+# (gitignored; the PWA imports them as plain ES modules). Last, sw.js's SHELL
+# and VERSION are written from the shell files (cmake/sw_shell.mjs).
+pwa-vendor: deps-node hooks
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --ignore-scripts --no-audit --no-fund; fi
 	@mkdir -p pwa/vendor && cp node_modules/idb/build/index.js pwa/vendor/idb.js
+	@node cmake/sw_shell.mjs
 
 build/release/backend/ecoplateau: deps-build FORCE
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null
@@ -87,14 +96,24 @@ test-docker: pwa-vendor
 	$(call apt_install,$(DOCKER_DEBS))
 	tests/docker/test_docker.sh $(CURDIR)
 
-lint: deps-test
+# Every check is an error: clang-format and clang-tidy on the C (.clang-tidy
+# says which checks), ESLint (eslint.config.js) and Prettier (.prettierrc.json)
+# on the JS of pwa/ and tests/. CI runs it (.ci/run).
+JS_LINT := pwa tests cmake/sw_shell.mjs eslint.config.js
+JS_FORMAT := 'pwa/**/*.js' 'tests/**/*.{js,mjs}' cmake/sw_shell.mjs eslint.config.js
+
+lint: deps-test pwa-vendor
 	$(call apt_install,$(LINT_DEBS))
 	cmake -S . -B build/lint -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	cmake --build build/lint -j$(JOBS)
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
-	clang-tidy -p build/lint --quiet --warnings-as-errors='*' $$(git ls-files 'backend/*.c' 'sync/*.c')
+	git ls-files 'backend/*.c' 'sync/*.c' | xargs -P$(JOBS) -n8 \
+	  clang-tidy -p build/lint --quiet --warnings-as-errors='*' 2>&1 | grep -v 'warnings generated'; \
+	  test $${PIPESTATUS[1]} -eq 0
+	node_modules/.bin/eslint --max-warnings 0 $(JS_LINT)
+	node_modules/.bin/prettier --check $(JS_FORMAT)
 
-# The sync benchmark (issue 3; not part of `make test`): ecoplateau against
+# The sync benchmark (bench/README.md; not part of `make test`): ecoplateau against
 # pouchdb-server (pinned in bench/package-lock.json, in-memory) and the raw
 # SQLite ceiling, same workload, same run; Release build in build/bench. Pass
 # workload options with BENCH_ARGS="--crew 10 ..." (bench/README.md).
@@ -106,7 +125,7 @@ bench: deps-build deps-node
 	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
 	bench/run.sh build/bench $(BENCH_ARGS)
 
-# Issue 12's load: 200 phones syncing 10 readings about once a second (about
+# The load of bench/README.md: 200 phones syncing 10 readings about once a second (about
 # 2,000 ops/s offered) against ecoplateau and pouchdb-server, p50/p99 and RSS.
 bench-load:
 	EP_BENCH_THREADS=$${EP_BENCH_THREADS:-256} $(MAKE) bench BENCH_ARGS="--crew 200 --readings 200 \

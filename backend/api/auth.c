@@ -13,6 +13,7 @@
 #include "authz.h"
 #include "err.h"
 #include "identity.h"
+#include "ids.h"
 #include "log.h"
 #include "server.h"
 
@@ -58,7 +59,7 @@ static int parse_object(struct http_req *r, const char *body, size_t len, json_t
 /* The production id in the path (first '*'). Returns 0 or the status sent. */
 static int path_id(struct http_req *r, int n, char *buf, size_t len)
 {
-    if (server_path_param(r, n, buf, len) != EP_OK || !identity_id_valid(buf))
+    if (server_path_param(r, n, buf, len) != EP_OK || !ids_valid(buf))
         return http_error(r, 404, "not_found", NULL, "no such resource");
     return 0;
 }
@@ -334,7 +335,7 @@ static int check_member_fields(struct http_req *r, const char *name, const char 
     if (name != NULL && (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX))
         return http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
                           IDENTITY_NAME_MAX);
-    if (dept != NULL && (!identity_id_valid(dept) || strlen(dept) > IDENTITY_DEPT_MAX))
+    if (dept != NULL && (!ids_valid(dept) || strlen(dept) > IDENTITY_DEPT_MAX))
         return http_error(r, 400, "invalid_request", "department",
                           "department must be an identifier of at most %d characters",
                           IDENTITY_DEPT_MAX);
@@ -666,7 +667,7 @@ int api_invites_create(struct http_req *r)
                             INVITE_TTL_MAX_MIN);
         goto out;
     }
-    if (!identity_id_valid(member_id) || identity_member_get(r->db, prod, member_id, &m) != EP_OK ||
+    if (!ids_valid(member_id) || identity_member_get(r->db, prod, member_id, &m) != EP_OK ||
         m.removed_at != 0) {
         status = http_error(r, 404, "not_found", "member_id", "no member '%s' on this production",
                             member_id);

@@ -154,7 +154,7 @@ int api_comms_signed(struct http_req *r)
     return 200;
 }
 
-/* ---- Targeting, channels and follow-up (issue 9) ---- */
+/* ---- Targeting, channels and follow-up (docs/communications.md, "Channels") ---- */
 
 /* The communication's merged fields and its recipients. Returns 0 or the status sent. */
 static int audience(struct http_req *r, const char *prod, const char *id, json_t **comm,

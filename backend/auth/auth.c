@@ -7,6 +7,7 @@
 #include "db.h"
 #include "embed.h"
 #include "err.h"
+#include "ids.h"
 #include "log.h"
 
 #include <errno.h>
@@ -601,7 +602,7 @@ int auth_device_headers(const char *device, const char *counter, const char *sig
 {
     size_t siglen = 0;
 
-    if (!identity_id_valid(device)) {
+    if (!ids_valid(device)) {
         *field = "X-EP-Device";
         *msg = "X-EP-Device must be a device id";
         return EP_EINVAL;
@@ -996,7 +997,7 @@ int auth_request_in(struct http_req *r, const char *body, size_t len, const char
 
     memset(p, 0, sizeof(*p));
     p->role = SYNC_ROLE_VIEWER;
-    if (hdr != NULL && !identity_id_valid(hdr))
+    if (hdr != NULL && !ids_valid(hdr))
         return fail(r, NULL, NULL, 400, "malformed_credentials", "X-EP-Production",
                     "X-EP-Production must be a production id");
     if (production_id != NULL && hdr != NULL && strcmp(hdr, production_id) != 0)

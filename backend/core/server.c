@@ -69,7 +69,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/productions/*/devices/*/revoke", api_devices_revoke},
     {"GET", "/api/v1/productions/*/key", api_production_key},
     {"GET", "/api/v1/productions/*/audit", api_audit_list},
-    /* Directory, action library, plan exports (issue 7, api_plan.c). */
+    /* Directory, action library, plan exports (docs/plan.md; api/plan.c). */
     {"GET", "/api/v1/productions/*/directory.csv", api_directory_csv},
     {"POST", "/api/v1/productions/*/directory/import", api_directory_import},
     {"GET", "/api/v1/plan/library", api_plan_library},
@@ -89,12 +89,12 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/flyer.pdf", api_comms_flyer},
     {"GET", "/api/v1/productions/*/communications/*/audio.wav", api_comms_audio},
     {"GET", "/api/v1/productions/*/callsheet/eco", api_comms_callsheet},
-    /* Photo attachments: chunks, status, bytes, list (issue 10, api_attach.c). */
+    /* Photo attachments: chunks, status, bytes, list (docs/sync-protocol.md §10; api/attach.c). */
     {"PUT", "/api/v1/sync/attachments/*", api_attach_put},
     {"GET", "/api/v1/sync/attachments/*/status", api_attach_status},
     {"GET", "/api/v1/productions/*/attachments/*", api_attach_get},
     {"GET", "/api/v1/productions/*/attachments", api_attach_list},
-    /* The professional dossier (issue 10). */
+    /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
 };
 

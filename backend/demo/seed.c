@@ -11,6 +11,7 @@
 #include "embed.h"
 #include "err.h"
 #include "identity.h"
+#include "ids.h"
 #include "log.h"
 #include "sync.h"
 
@@ -618,7 +619,7 @@ static int seed_person(struct db *db, const char *production_id, json_t *person,
                        &email, "device", &device) != 0)
         return EP_EINVAL;
     memset(&m, 0, sizeof(m));
-    if (identity_role_parse(role, &m.role) != EP_OK || !identity_id_valid(id) ||
+    if (identity_role_parse(role, &m.role) != EP_OK || !ids_valid(id) ||
         strlen(dept) > IDENTITY_DEPT_MAX) {
         snprintf(jerr->text, sizeof(jerr->text), "person '%s': bad id, role or department", id);
         return EP_EINVAL;

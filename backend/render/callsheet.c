@@ -50,6 +50,10 @@ static void sheet_collect(struct sheet *s, const json_t *state, const json_t *pe
         if (json_is_true(json_object_get(rec, "deleted")) || str(f, "title") == NULL)
             continue;
         if (strncmp(key, "communications/", 15) == 0) {
+            /* A draft, or one waiting for its signature, is not on anybody's
+             * call sheet: only what was signed and sent. */
+            if (strcmp(or_empty(str(f, "status")), "sent") != 0)
+                continue;
             if (starts != NULL && strlen(starts) >= 16 && strncmp(starts, date, 10) == 0 &&
                 (strcmp(kind, "briefing") == 0 || strcmp(kind, "checkpoint") == 0))
                 insert_by_time(s->events, json_pack("{s:s%, s:s, s:s}", "time", starts + 11,

@@ -71,6 +71,31 @@ static icalproperty *mailto(int organizer, const struct ical_person *who)
                   who);
 }
 
+/*
+ * Europe/Paris as calendar programs write it (Outlook, Google): today's rule
+ * only, under the same TZID the event names. libical's built-in zone is
+ * named "/freeassociation.sourceforge.net/Europe/Paris", which did not match
+ * the event's TZID=Europe/Paris (some clients then guess the time), and it
+ * lists every transition since 1891 (most of the file).
+ */
+static const char paris_vtimezone[] = "BEGIN:VTIMEZONE\r\n"
+                                      "TZID:" ZONE "\r\n"
+                                      "BEGIN:DAYLIGHT\r\n"
+                                      "TZOFFSETFROM:+0100\r\n"
+                                      "TZOFFSETTO:+0200\r\n"
+                                      "TZNAME:CEST\r\n"
+                                      "DTSTART:19700329T020000\r\n"
+                                      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+                                      "END:DAYLIGHT\r\n"
+                                      "BEGIN:STANDARD\r\n"
+                                      "TZOFFSETFROM:+0200\r\n"
+                                      "TZOFFSETTO:+0100\r\n"
+                                      "TZNAME:CET\r\n"
+                                      "DTSTART:19701025T030000\r\n"
+                                      "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+                                      "END:STANDARD\r\n"
+                                      "END:VTIMEZONE\r\n";
+
 int ical_build(const struct ical_event *e, char **out)
 {
     icaltimezone *tz;
@@ -85,8 +110,7 @@ int ical_build(const struct ical_event *e, char **out)
         e->duration_min > 7 * 24 * 60)
         return EP_EINVAL;
     tz = icaltimezone_get_builtin_timezone(ZONE);
-    vtz = tz != NULL ? icaltimezone_get_component(tz) : NULL;
-    if (vtz == NULL)
+    if (tz == NULL)
         return EP_EIO;
     icaltime_set_timezone(&start, tz);
     cal = icalcomponent_new_vcalendar();
@@ -98,7 +122,12 @@ int ical_build(const struct ical_event *e, char **out)
     icalcomponent_add_property(cal, icalproperty_new_prodid("-//ecoplateau//communications//FR"));
     icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
     icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_REQUEST));
-    icalcomponent_add_component(cal, icalcomponent_new_clone(vtz));
+    vtz = icalparser_parse_string(paris_vtimezone);
+    if (vtz == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    icalcomponent_add_component(cal, vtz);
 
     icalcomponent_add_property(ev, icalproperty_new_uid(e->uid));
     icalcomponent_add_property(

@@ -39,16 +39,16 @@ const routes = {
   annuaire: directory.directory,
   plan: plan.plan,
   suivi: follow.follow,
-  // Collection schedule, guides and footprint charts (issue 6).
+  // Collection schedule, guides and footprint charts (docs/pwa.md).
   collecte: collect.office,
   guide: collect.guide,
   bilan: charts.footprint,
   evaluation: evaluate.evaluation,
   communications: comms.office,
-  // Photos attached to readings, tasks, actions, messages (issue 10).
+  // Photos attached to readings, tasks, actions, messages (docs/pwa.md, "Photos").
   photo: photos.photo,
   photos: photos.photos,
-  // The professional dossier (issue 10).
+  // The professional dossier (docs/evaluation.md).
   dossier: dossierUi.dossier,
 };
 

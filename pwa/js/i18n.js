@@ -2,6 +2,7 @@
 // the current catalog, falls back to French, then to the key itself.
 import fr from './i18n/fr.js';
 import en from './i18n/en.js';
+import { ERRORS } from './i18n/errors.js';
 
 export const catalogs = { fr, en };
 let lang = 'fr';
@@ -19,6 +20,20 @@ export function getLang() {
 export function t(key, params = {}) {
   const s = catalogs[lang][key] ?? fr[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
+// A server refusal in the reader's language, with what to do next: the
+// message of its code (i18n/errors.js), never the server's English text
+// unless this version does not know the code.
+export function codeText(code) {
+  const cat = ERRORS[lang] || ERRORS.fr;
+  const s = cat[code] ?? ERRORS.fr[code];
+  return s ?? cat.unknown.replace('{code}', code || '?');
+}
+
+export function errorText(err) {
+  if (err && typeof err.code === 'string' && err.code) return codeText(err.code);
+  return (err && err.message) || String(err);
 }
 
 // Numbers and dates in the user's language.

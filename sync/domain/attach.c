@@ -7,8 +7,8 @@
 
 #include "db.h"
 #include "err.h"
+#include "ids.h"
 #include "imgmeta.h"
-#include "sync_internal.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -587,7 +587,7 @@ int attach_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
         snprintf(reason, reasonlen, "field 'sha256' must be 64 lowercase hexadecimal digits");
         return EP_EINVAL;
     }
-    if (!sync__valid_id(tid)) {
+    if (!ids_valid(tid)) {
         snprintf(code, codelen, "invalid_field");
         snprintf(reason, reasonlen, "field 'target_id' is not a valid record id");
         return EP_EINVAL;

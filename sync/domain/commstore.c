@@ -3,71 +3,11 @@
 
 #include "db.h"
 #include "err.h"
+#include "rows.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-
-/* A JSON string for a TEXT column, null for NULL. */
-static json_t *col_text(sqlite3_stmt *st, int col)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    return v != NULL ? json_stringn((const char *)v, (size_t)sqlite3_column_bytes(st, col))
-                     : json_null();
-}
-
-/* A JSON integer for an INTEGER column, null for NULL. */
-static json_t *col_int(sqlite3_stmt *st, int col)
-{
-    return sqlite3_column_type(st, col) == SQLITE_NULL
-               ? json_null()
-               : json_integer((json_int_t)sqlite3_column_int64(st, col));
-}
-
-/* A JSON value stored as text (checked json_valid by the schema). */
-static json_t *col_json(sqlite3_stmt *st, int col)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    json_t *j = v != NULL
-                    ? json_loadb((const char *)v, (size_t)sqlite3_column_bytes(st, col), 0, NULL)
-                    : NULL;
-    return j != NULL ? j : json_null();
-}
-
-/* Steps st to the end, appending row(st) for each row; resets st. */
-static int list_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
-{
-    json_t *arr = json_array();
-    int rc = EP_OK, step;
-
-    *out = NULL;
-    if (arr == NULL) {
-        db_done(st);
-        return EP_ENOMEM;
-    }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (json_array_append_new(arr, row(st)) != 0) {
-            rc = EP_ENOMEM;
-            break;
-        }
-    }
-    if (rc == EP_OK && step != SQLITE_DONE)
-        rc = db_map_rc(step);
-    db_done(st);
-    if (rc != EP_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return EP_OK;
-}
-
-static int step_done(sqlite3_stmt *st)
-{
-    int step = sqlite3_step(st);
-    db_done(st);
-    return step == SQLITE_DONE ? EP_OK : db_map_rc(step);
-}
 
 int commstore_prefs_set(struct db *db, const char *production_id, const char *member_id,
                         const char *email, const char *channels, const char *needs)
@@ -85,7 +25,7 @@ int commstore_prefs_set(struct db *db, const char *production_id, const char *me
         sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, channels, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, needs, -1, SQLITE_STATIC);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ENOTFOUND;
     return rc;
@@ -93,10 +33,11 @@ int commstore_prefs_set(struct db *db, const char *production_id, const char *me
 
 static json_t *person_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 0), "name",
-                     col_text(st, 1), "department", col_text(st, 2), "level", col_int(st, 3),
-                     "role", col_text(st, 4), "email", col_text(st, 5), "channels", col_json(st, 6),
-                     "needs", col_json(st, 7));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", rows_json_text(st, 0),
+                     "name", rows_json_text(st, 1), "department", rows_json_text(st, 2), "level",
+                     rows_json_int(st, 3), "role", rows_json_text(st, 4), "email",
+                     rows_json_text(st, 5), "channels", rows_json(st, 6), "needs",
+                     rows_json(st, 7));
 }
 
 int commstore_people(struct db *db, const char *production_id, json_t **out)
@@ -112,7 +53,7 @@ int commstore_people(struct db *db, const char *production_id, json_t **out)
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    return list_rows(st, person_row, out);
+    return rows_list(st, person_row, out);
 }
 
 int commstore_outbox_add(struct db *db, const char *production_id, const char *communication_id,
@@ -132,13 +73,14 @@ int commstore_outbox_add(struct db *db, const char *production_id, const char *c
     sqlite3_bind_text(st, 4, address, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, message, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 static json_t *due_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o}", "id", col_int(st, 0), "address", col_text(st, 1),
-                     "message", col_text(st, 2), "attempts", col_int(st, 3));
+    return json_pack("{s:o, s:o, s:o, s:o}", "id", rows_json_int(st, 0), "address",
+                     rows_json_text(st, 1), "message", rows_json_text(st, 2), "attempts",
+                     rows_json_int(st, 3));
 }
 
 int commstore_outbox_due(struct db *db, const char *production_id, int64_t now, int limit,
@@ -156,7 +98,7 @@ int commstore_outbox_due(struct db *db, const char *production_id, int64_t now, 
         sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int(st, 3, limit);
-    return list_rows(st, due_row, out);
+    return rows_list(st, due_row, out);
 }
 
 int commstore_outbox_mark(struct db *db, int64_t id, const char *status, int64_t next_at,
@@ -176,7 +118,7 @@ int commstore_outbox_mark(struct db *db, int64_t id, const char *status, int64_t
     sqlite3_bind_int64(st, 3, next_at);
     sqlite3_bind_text(st, 4, error, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     /* Two deliverers raced for the row: the other one recorded it. */
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ECONFLICT;
@@ -185,11 +127,11 @@ int commstore_outbox_mark(struct db *db, int64_t id, const char *status, int64_t
 
 static json_t *outbox_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_int(st, 0),
-                     "member", col_text(st, 1), "address", col_text(st, 2), "status",
-                     col_text(st, 3), "attempts", col_int(st, 4), "next_at", col_int(st, 5),
-                     "last_error", col_text(st, 6), "created_at", col_int(st, 7), "done_at",
-                     col_int(st, 8));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", rows_json_int(st, 0),
+                     "member", rows_json_text(st, 1), "address", rows_json_text(st, 2), "status",
+                     rows_json_text(st, 3), "attempts", rows_json_int(st, 4), "next_at",
+                     rows_json_int(st, 5), "last_error", rows_json_text(st, 6), "created_at",
+                     rows_json_int(st, 7), "done_at", rows_json_int(st, 8));
 }
 
 int commstore_outbox_list(struct db *db, const char *production_id, const char *communication_id,
@@ -205,13 +147,13 @@ int commstore_outbox_list(struct db *db, const char *production_id, const char *
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
-    return list_rows(st, outbox_row, out);
+    return rows_list(st, outbox_row, out);
 }
 
 static json_t *receipt_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o}", "member", col_text(st, 0), "kind", col_text(st, 1), "at",
-                     col_text(st, 2));
+    return json_pack("{s:o, s:o, s:o}", "member", rows_json_text(st, 0), "kind",
+                     rows_json_text(st, 1), "at", rows_json_text(st, 2));
 }
 
 int commstore_receipts(struct db *db, const char *production_id, const char *communication_id,
@@ -229,13 +171,14 @@ int commstore_receipts(struct db *db, const char *production_id, const char *com
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
-    return list_rows(st, receipt_row, out);
+    return rows_list(st, receipt_row, out);
 }
 
 static json_t *question_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 0), "member", col_text(st, 1),
-                     "text", col_text(st, 2), "answers", col_text(st, 3), "at_seq", col_int(st, 4));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", rows_json_text(st, 0), "member",
+                     rows_json_text(st, 1), "text", rows_json_text(st, 2), "answers",
+                     rows_json_text(st, 3), "at_seq", rows_json_int(st, 4));
 }
 
 int commstore_questions(struct db *db, const char *production_id, const char *communication_id,
@@ -255,7 +198,7 @@ int commstore_questions(struct db *db, const char *production_id, const char *co
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
-    return list_rows(st, question_row, out);
+    return rows_list(st, question_row, out);
 }
 
 int commstore_production_title(struct db *db, const char *production_id, char *buf, size_t len)

@@ -137,6 +137,78 @@ static double marker_points(const struct marker *m, const json_t *a, double star
     return json_is_true(x) ? m->max : 0; /* csr_charter, supplier_criteria */
 }
 
+/* The words of one marker's items for the answer actually given. */
+struct marker_words {
+    const char *strength, *weakness, *axis;
+    char buf[3][240]; /* texts that carry the answer's value */
+};
+
+/*
+ * The marker's default texts describe the answer at either end (nothing
+ * done, everything done). For answers in between they contradicted the
+ * answer: level 1 of AFNOR SPEC 2308 read "non engagée", a one-star Ecoprod
+ * label was told to "candidater", a part-time eco-referent to "nommer un
+ * éco-référent". Each graded answer gets its own words here.
+ */
+static void marker_words(const struct marker *m, const json_t *a, double stars,
+                         struct marker_words *w)
+{
+    json_t *x = json_object_get(a, m->key);
+    const char *s = json_string_value(x);
+
+    w->strength = m->strength;
+    w->weakness = m->weakness;
+    w->axis = m->axis;
+    if (strcmp(m->key, "eco_referent") == 0 && s != NULL && strcmp(s, "part_time") == 0) {
+        w->strength = "Un ou une éco-référente porte la démarche, à temps partiel.";
+        w->weakness = "L'éco-référent n'a qu'un temps partiel pour porter la démarche.";
+        w->axis = "Donner à l'éco-référent un temps dédié en préparation et pendant le tournage, "
+                  "inscrit dans une lettre de mission.";
+    } else if (strcmp(m->key, "ecoprod_label") == 0 && json_is_true(x)) {
+        int n = (int)stars;
+        snprintf(w->buf[0], sizeof(w->buf[0]), "Productions labellisées Ecoprod (%d étoile%s).", n,
+                 n > 1 ? "s" : "");
+        w->strength = w->buf[0];
+        w->weakness = w->buf[0];
+        snprintf(w->buf[1], sizeof(w->buf[1]),
+                 "Progresser vers la %s étoile du label Ecoprod sur la prochaine production.",
+                 n == 0   ? "première"
+                 : n == 1 ? "deuxième"
+                          : "troisième");
+        w->axis = w->buf[1];
+    } else if (strcmp(m->key, "afnor_spec_2308_level") == 0 && json_number_value(x) >= 1) {
+        int lvl = (int)json_number_value(x);
+        snprintf(w->buf[0], sizeof(w->buf[0]), "Démarche AFNOR SPEC 2308 engagée, niveau %d sur 3.",
+                 lvl);
+        w->strength = w->buf[0];
+        snprintf(w->buf[1], sizeof(w->buf[1]),
+                 "AFNOR SPEC 2308 au niveau %d seulement : les critères du niveau %d ne sont "
+                 "pas encore tenus.",
+                 lvl, lvl + 1);
+        w->weakness = w->buf[1];
+        snprintf(w->buf[2], sizeof(w->buf[2]),
+                 "Passer au niveau %d de l'AFNOR SPEC 2308 en tenant les critères qui "
+                 "manquent.",
+                 lvl + 1);
+        w->axis = lvl >= 3 ? m->axis : w->buf[2];
+    } else if (strcmp(m->key, "past_footprints") == 0 && json_number_value(x) >= 1) {
+        int n = (int)json_number_value(x);
+        snprintf(w->buf[0], sizeof(w->buf[0]), "%d bilan%s carbone déjà réalisé%s.", n,
+                 n > 1 ? "s" : "", n > 1 ? "s" : "");
+        w->strength = w->buf[0];
+        w->weakness = n == 1 ? "Un seul bilan carbone réalisé : pas encore de point de comparaison."
+                             : w->buf[0];
+        w->axis = "Faire le double bilan (prévisionnel et définitif) de chaque production et "
+                  "comparer les projets entre eux.";
+    } else if (strcmp(m->key, "trained_staff_pct") == 0 && json_number_value(x) > 0) {
+        snprintf(w->buf[0], sizeof(w->buf[0]), "%.0f %% des équipes permanentes formées.",
+                 json_number_value(x));
+        w->weakness = w->buf[0];
+        w->axis = "Former le reste des permanents et les chefs de poste (sessions courtes par "
+                  "métier).";
+    }
+}
+
 static int check_company(const json_t *a, char *field, size_t fl, char *err, size_t el)
 {
     static const struct {
@@ -225,31 +297,35 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
         const struct marker *m = &markers[i];
         double pts = marker_points(m, a, stars);
         double ratio = pts / m->max;
+        json_t *answer = json_object_get(a, m->key);
+        struct marker_words w;
         score += pts;
         json_array_append_new(ms, json_pack("{s:s, s:f, s:f, s:s}", "marker", m->key, "points", pts,
                                             "max", m->max, "why", m->why));
-        if (json_object_get(a, m->key) == NULL)
+        if (answer == NULL)
             continue; /* unknown: listed as missing, neither strength nor weakness */
+        marker_words(m, a, stars, &w);
+        /* Each item says which answer it comes from ("answer"). */
         if (ratio >= 0.75)
-            json_array_append_new(strengths,
-                                  json_pack("{s:s, s:s, s:s, s:s}", "id", item_id('s', m->key, idb),
-                                            "text", m->strength, "grade",
-                                            ratio >= 0.99 ? "fort" : "solide", "marker", m->key));
+            json_array_append_new(
+                strengths, json_pack("{s:s, s:s, s:s, s:s, s:O}", "id", item_id('s', m->key, idb),
+                                     "text", w.strength, "grade", ratio >= 0.99 ? "fort" : "solide",
+                                     "marker", m->key, "answer", answer));
         else if (ratio < 0.5) {
             const char *prio = priority_of(m->max - pts);
-            json_array_append_new(weak,
-                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
-                                            item_id('w', m->key, idb), "text", m->weakness,
-                                            "priority", prio, "why", m->why, "marker", m->key));
-            json_array_append_new(axes,
-                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
-                                            item_id('a', m->key, idb), "text", m->axis, "priority",
-                                            prio, "why", m->why, "marker", m->key));
+            json_array_append_new(weak, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id",
+                                                  item_id('w', m->key, idb), "text", w.weakness,
+                                                  "priority", prio, "why", m->why, "marker", m->key,
+                                                  "answer", answer));
+            json_array_append_new(axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id",
+                                                  item_id('a', m->key, idb), "text", w.axis,
+                                                  "priority", prio, "why", m->why, "marker", m->key,
+                                                  "answer", answer));
         } else {
-            json_array_append_new(axes,
-                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
-                                            item_id('a', m->key, idb), "text", m->axis, "priority",
-                                            "basse", "why", m->why, "marker", m->key));
+            json_array_append_new(axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id",
+                                                  item_id('a', m->key, idb), "text", w.axis,
+                                                  "priority", "basse", "why", m->why, "marker",
+                                                  m->key, "answer", answer));
         }
     }
     /* Context from the kinds of production the company makes. */
@@ -264,22 +340,23 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
                 json_number_value(json_object_get(a, "afnor_spec_2308_level")) < 2)
                 json_array_append_new(
                     axes,
-                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "a_rse_plus", "text",
+                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_rse_plus", "text",
                               "Viser les 26 actions des niveaux 1 et 2 de l'AFNOR SPEC 2308 : "
                               "la prime RSE+ du CNC (28 000 €) les exige pour la fiction.",
                               "priority", "haute", "why",
                               "La société produit de la fiction en prise de vues réelles.",
-                              "marker", "afnor_spec_2308_level"));
+                              "marker", "afnor_spec_2308_level", "answer", types));
             if (s != NULL && strcmp(s, "animation") == 0 &&
                 json_number_value(json_object_get(a, "past_footprints")) < 1)
                 json_array_append_new(
                     axes,
-                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "a_animation_footprint", "text",
+                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint",
+                              "text",
                               "Préparer le bilan carbone des œuvres d'animation, exigé par le "
                               "CNC depuis le 1er mars 2025.",
                               "priority", "haute", "why",
                               "La société produit de l'animation et n'a pas encore de bilan.",
-                              "marker", "past_footprints"));
+                              "marker", "past_footprints", "answer", types));
         }
     }
     level = score >= 80 ? 5 : score >= 60 ? 4 : score >= 40 ? 3 : score >= 20 ? 2 : 1;

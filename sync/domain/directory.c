@@ -4,8 +4,8 @@
 #include "csv.h"
 #include "db.h"
 #include "err.h"
+#include "ids.h"
 #include "strbuf.h"
-#include "sync_internal.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -457,7 +457,7 @@ static int import_row(void *ctx, size_t line, char *const *cells, size_t n)
         read_cell(im, line, im->cols[i], cells[i], fields, &id);
     if (id == NULL && json_object_get(fields, "name") == NULL)
         bad(im, line, "nom", "a new entry needs a name");
-    if (id != NULL && !sync__valid_id(id))
+    if (id != NULL && !ids_valid(id))
         bad(im, line, "identifiant", "'%s' is not an id (letters, digits, _.:~-, 64 at most)", id);
     if (id != NULL && im->error_count == before) {
         json_t *prev = json_object_get(im->seen, id);

@@ -242,10 +242,11 @@ static int diagnostic(struct ctx *c, struct strbuf *b)
     }
     rc = strbuf_printf(b,
                        "Le diagnostic des pratiques environnementales de la société situe sa "
-                       "maturité au niveau %lld sur 5 (%s), avec un score de %lld sur 100%s.",
+                       "maturité au niveau %lld sur 5 (%s), avec un score de %.0f sur 100%s.",
                        json_integer_value(json_object_get(c->c1, "level")),
                        str(c->c1, "level_label"),
-                       json_integer_value(json_object_get(c->c1, "score")),
+                       /* a real (57.8): json_integer_value read it as 0 */
+                       json_number_value(json_object_get(c->c1, "score")),
                        strcmp(str(c->c1, "status"), "draft") == 0
                            ? " (questionnaire incomplet : diagnostic provisoire)"
                            : "");
@@ -362,7 +363,7 @@ static int carried_out(struct ctx *c, struct strbuf *b)
                            "par chaque personne (application, courriel, imprimé, audio, FALC).",
                            json_array_size(c->comms), briefings);
     if (rc == EP_OK && json_array_size(c->comms) == 0)
-        json_array_append_new(c->missing, json_string("communications (C6)"));
+        json_array_append_new(c->missing, json_string("communications (C5)"));
     if (rc == EP_OK)
         rc = strbuf_printf(b,
                            "\n\nAccompagnement : %zu tâche(s) confiée(s) aux équipes, %zu "

@@ -4,6 +4,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "rows.h"
 
 #include <string.h>
 
@@ -37,40 +38,6 @@ const char *identity_role_name(enum sync_role role)
     return "viewer";
 }
 
-int identity_id_valid(const char *s)
-{
-    size_t n = 0;
-
-    if (s == NULL)
-        return 0;
-    for (; s[n] != '\0'; n++) {
-        char c = s[n];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '.' || c == ':' || c == '-';
-        if (!ok || n >= IDENTITY_ID_MAX)
-            return 0;
-    }
-    return n > 0;
-}
-
-/* Copies column col (TEXT or NULL) into buf; NULL becomes "". A value that
- * does not fit is an error rather than a silently different string. */
-static int col_text(sqlite3_stmt *st, int col, char *buf, size_t len)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-
-    if (v == NULL) {
-        buf[0] = '\0';
-        return EP_OK;
-    }
-    if (n + 1 > len)
-        return EP_ETOOBIG;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    return EP_OK;
-}
-
 /* Binds s, or NULL for NULL and "". */
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
@@ -78,30 +45,6 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
     else
         sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-/* Steps a write statement and resets it. */
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
-}
-
-/* A JSON string for a TEXT column, null for NULL. */
-static json_t *col_json_text(sqlite3_stmt *st, int col)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    return v != NULL ? json_stringn((const char *)v, (size_t)sqlite3_column_bytes(st, col))
-                     : json_null();
-}
-
-/* A JSON integer for an INTEGER column, null for NULL. */
-static json_t *col_json_int(sqlite3_stmt *st, int col)
-{
-    return sqlite3_column_type(st, col) == SQLITE_NULL
-               ? json_null()
-               : json_integer((json_int_t)sqlite3_column_int64(st, col));
 }
 
 int identity_production_exists(struct db *db, const char *production_id)
@@ -133,7 +76,7 @@ int identity_account_create(struct db *db, const struct identity_account *a, int
     sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, a->pw_hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 static int read_account(sqlite3_stmt *st, struct identity_account *out)
@@ -141,13 +84,13 @@ static int read_account(sqlite3_stmt *st, struct identity_account *out)
     int rc = sqlite3_step(st);
 
     if (rc == SQLITE_ROW) {
-        rc = col_text(st, 0, out->id, sizeof(out->id));
+        rc = rows_text(st, 0, out->id, sizeof(out->id));
         if (rc == EP_OK)
-            rc = col_text(st, 1, out->email, sizeof(out->email));
+            rc = rows_text(st, 1, out->email, sizeof(out->email));
         if (rc == EP_OK)
-            rc = col_text(st, 2, out->name, sizeof(out->name));
+            rc = rows_text(st, 2, out->name, sizeof(out->name));
         if (rc == EP_OK)
-            rc = col_text(st, 3, out->pw_hash, sizeof(out->pw_hash));
+            rc = rows_text(st, 3, out->pw_hash, sizeof(out->pw_hash));
         out->failed_count = sqlite3_column_int(st, 4);
         out->locked_until = sqlite3_column_int64(st, 5);
     } else {
@@ -193,7 +136,7 @@ int identity_account_set_failures(struct db *db, const char *id, int failed_coun
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, failed_count);
     sqlite3_bind_int64(st, 3, locked_until);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_account_set_hash(struct db *db, const char *id, const char *pw_hash)
@@ -205,7 +148,7 @@ int identity_account_set_hash(struct db *db, const char *id, const char *pw_hash
         return EP_EIO;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_member_create(struct db *db, const struct identity_member *m, int64_t now)
@@ -242,15 +185,15 @@ static int read_member(sqlite3_stmt *st, struct identity_member *out)
     int rc = sqlite3_step(st);
 
     if (rc == SQLITE_ROW) {
-        rc = col_text(st, 0, out->id, sizeof(out->id));
+        rc = rows_text(st, 0, out->id, sizeof(out->id));
         if (rc == EP_OK)
-            rc = col_text(st, 1, out->production_id, sizeof(out->production_id));
+            rc = rows_text(st, 1, out->production_id, sizeof(out->production_id));
         if (rc == EP_OK)
-            rc = col_text(st, 2, out->account_id, sizeof(out->account_id));
+            rc = rows_text(st, 2, out->account_id, sizeof(out->account_id));
         if (rc == EP_OK)
-            rc = col_text(st, 3, out->name, sizeof(out->name));
+            rc = rows_text(st, 3, out->name, sizeof(out->name));
         if (rc == EP_OK)
-            rc = col_text(st, 4, out->department, sizeof(out->department));
+            rc = rows_text(st, 4, out->department, sizeof(out->department));
         out->level = sqlite3_column_int(st, 5);
         if (rc == EP_OK &&
             identity_role_parse((const char *)sqlite3_column_text(st, 6), &out->role) != EP_OK)
@@ -309,7 +252,7 @@ int identity_member_update(struct db *db, const struct identity_member *m)
     sqlite3_bind_text(st, 4, m->department, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, m->level);
     sqlite3_bind_text(st, 6, identity_role_name(m->role), -1, SQLITE_STATIC);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ENOTFOUND;
     return rc;
@@ -335,7 +278,7 @@ int identity_member_remove(struct db *db, const char *production_id, const char 
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, member_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ENOTFOUND;
     if (rc != EP_OK)
@@ -349,7 +292,7 @@ int identity_member_remove(struct db *db, const char *production_id, const char 
     }
     sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK)
         rc = db_commit(db);
 out:
@@ -375,41 +318,12 @@ int identity_count_admins(struct db *db, const char *production_id, int *out)
     return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
 }
 
-/* Runs st and appends one object per row built by row_fn; *out owns the array. */
-static int list_rows(sqlite3_stmt *st, json_t *(*row_fn)(sqlite3_stmt *), json_t **out)
-{
-    json_t *arr = json_array();
-    int rc = EP_OK;
-    int step;
-
-    *out = NULL;
-    if (arr == NULL) {
-        db_done(st);
-        return EP_ENOMEM;
-    }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (json_array_append_new(arr, row_fn(st)) != 0) {
-            rc = EP_ENOMEM;
-            break;
-        }
-    }
-    if (rc == EP_OK && step != SQLITE_DONE)
-        rc = db_map_rc(step);
-    db_done(st);
-    if (rc != EP_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return EP_OK;
-}
-
 static json_t *member_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "id", col_json_text(st, 0), "name",
-                     col_json_text(st, 1), "department", col_json_text(st, 2), "level",
-                     sqlite3_column_int(st, 3), "role", col_json_text(st, 4), "account_id",
-                     col_json_text(st, 5), "email", col_json_text(st, 6));
+    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "id", rows_json_text(st, 0), "name",
+                     rows_json_text(st, 1), "department", rows_json_text(st, 2), "level",
+                     sqlite3_column_int(st, 3), "role", rows_json_text(st, 4), "account_id",
+                     rows_json_text(st, 5), "email", rows_json_text(st, 6));
 }
 
 int identity_members_list(struct db *db, const char *production_id, json_t **out)
@@ -425,14 +339,14 @@ int identity_members_list(struct db *db, const char *production_id, json_t **out
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    return list_rows(st, member_row, out);
+    return rows_list(st, member_row, out);
 }
 
 static json_t *membership_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:i}", "production_id", col_json_text(st, 0),
-                     "title", col_json_text(st, 1), "member_id", col_json_text(st, 2), "role",
-                     col_json_text(st, 3), "department", col_json_text(st, 4), "level",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:i}", "production_id", rows_json_text(st, 0),
+                     "title", rows_json_text(st, 1), "member_id", rows_json_text(st, 2), "role",
+                     rows_json_text(st, 3), "department", rows_json_text(st, 4), "level",
                      sqlite3_column_int(st, 5));
 }
 
@@ -448,7 +362,7 @@ int identity_memberships(struct db *db, const char *account_id, json_t **out)
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
-    return list_rows(st, membership_row, out);
+    return rows_list(st, membership_row, out);
 }
 
 int identity_session_create(struct db *db, const unsigned char *token_hash, const char *account_id,
@@ -465,7 +379,7 @@ int identity_session_create(struct db *db, const unsigned char *token_hash, cons
     sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, expires_at);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_session_get(struct db *db, const unsigned char *token_hash, int64_t now,
@@ -482,9 +396,9 @@ int identity_session_get(struct db *db, const unsigned char *token_hash, int64_t
     sqlite3_bind_int64(st, 2, now);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        rc = col_text(st, 0, out->account_id, sizeof(out->account_id));
+        rc = rows_text(st, 0, out->account_id, sizeof(out->account_id));
         if (rc == EP_OK)
-            rc = col_text(st, 1, out->csrf, sizeof(out->csrf));
+            rc = rows_text(st, 1, out->csrf, sizeof(out->csrf));
         out->expires_at = sqlite3_column_int64(st, 2);
     } else {
         rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
@@ -501,7 +415,7 @@ int identity_session_delete(struct db *db, const unsigned char *token_hash)
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_session_purge(struct db *db, int64_t now)
@@ -512,7 +426,7 @@ int identity_session_purge(struct db *db, int64_t now)
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_int64(st, 1, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_device_create(struct db *db, const struct identity_device *d, int64_t now)
@@ -529,7 +443,7 @@ int identity_device_create(struct db *db, const struct identity_device *d, int64
     sqlite3_bind_text(st, 4, d->name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 5, d->public_key, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_device_get(struct db *db, const char *id, struct identity_device *out)
@@ -544,13 +458,13 @@ int identity_device_get(struct db *db, const char *id, struct identity_device *o
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        rc = col_text(st, 0, out->id, sizeof(out->id));
+        rc = rows_text(st, 0, out->id, sizeof(out->id));
         if (rc == EP_OK)
-            rc = col_text(st, 1, out->member_id, sizeof(out->member_id));
+            rc = rows_text(st, 1, out->member_id, sizeof(out->member_id));
         if (rc == EP_OK)
-            rc = col_text(st, 2, out->production_id, sizeof(out->production_id));
+            rc = rows_text(st, 2, out->production_id, sizeof(out->production_id));
         if (rc == EP_OK)
-            rc = col_text(st, 3, out->name, sizeof(out->name));
+            rc = rows_text(st, 3, out->name, sizeof(out->name));
         if (rc == EP_OK && sqlite3_column_bytes(st, 4) != 32)
             rc = EP_ECORRUPT;
         if (rc == EP_OK)
@@ -576,7 +490,7 @@ int identity_device_advance(struct db *db, const char *id, int64_t counter, int6
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, counter);
     sqlite3_bind_int64(st, 3, now);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ECONFLICT;
     return rc;
@@ -591,7 +505,7 @@ int identity_device_synced(struct db *db, const char *id, int64_t now)
         return EP_EIO;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_device_revoke(struct db *db, const char *production_id, const char *id, int64_t now)
@@ -606,7 +520,7 @@ int identity_device_revoke(struct db *db, const char *production_id, const char 
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK && sqlite3_changes(db_handle(db)) == 0)
         rc = EP_ENOTFOUND;
     return rc;
@@ -614,11 +528,11 @@ int identity_device_revoke(struct db *db, const char *production_id, const char 
 
 static json_t *device_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_json_text(st, 0), "name",
-                     col_json_text(st, 1), "member_id", col_json_text(st, 2), "member_name",
-                     col_json_text(st, 3), "created_at", col_json_int(st, 4), "last_seen_at",
-                     col_json_int(st, 5), "last_sync_at", col_json_int(st, 6), "revoked_at",
-                     col_json_int(st, 7));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", rows_json_text(st, 0),
+                     "name", rows_json_text(st, 1), "member_id", rows_json_text(st, 2),
+                     "member_name", rows_json_text(st, 3), "created_at", rows_json_int(st, 4),
+                     "last_seen_at", rows_json_int(st, 5), "last_sync_at", rows_json_int(st, 6),
+                     "revoked_at", rows_json_int(st, 7));
 }
 
 int identity_devices_list(struct db *db, const char *production_id, json_t **out)
@@ -633,7 +547,7 @@ int identity_devices_list(struct db *db, const char *production_id, json_t **out
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    return list_rows(st, device_row, out);
+    return rows_list(st, device_row, out);
 }
 
 int identity_invite_create(struct db *db, const unsigned char *code_hash, const char *member_id,
@@ -652,7 +566,7 @@ int identity_invite_create(struct db *db, const unsigned char *code_hash, const 
     bind_opt(st, 4, created_by);
     sqlite3_bind_int64(st, 5, now);
     sqlite3_bind_int64(st, 6, expires_at);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 /* Reads the invite and whether its member is still active. */
@@ -670,9 +584,9 @@ static int invite_lookup(struct db *db, const unsigned char *code_hash, int64_t 
     sqlite3_bind_blob(st, 1, code_hash, 32, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        rc = col_text(st, 0, dev->member_id, sizeof(dev->member_id));
+        rc = rows_text(st, 0, dev->member_id, sizeof(dev->member_id));
         if (rc == EP_OK)
-            rc = col_text(st, 1, dev->production_id, sizeof(dev->production_id));
+            rc = rows_text(st, 1, dev->production_id, sizeof(dev->production_id));
         /* Used before expired: a replayed code says "used", the more useful story. */
         if (sqlite3_column_type(st, 3) != SQLITE_NULL)
             *result = IDENTITY_INVITE_USED;
@@ -704,7 +618,7 @@ static int invite_mark_used(struct db *db, const unsigned char *code_hash, const
     sqlite3_bind_blob(st, 1, code_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_text(st, 3, device_id, -1, SQLITE_STATIC);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 static int key_taken(struct db *db, const unsigned char *pk, int *out)
@@ -766,7 +680,7 @@ int identity_prodkey_get(struct db *db, const char *production_id, struct identi
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         int n = sqlite3_column_bytes(st, 2);
-        rc = col_text(st, 0, out->key_id, sizeof(out->key_id));
+        rc = rows_text(st, 0, out->key_id, sizeof(out->key_id));
         if (rc == EP_OK &&
             (sqlite3_column_bytes(st, 1) != 32 || n <= 0 || (size_t)n > sizeof(out->sealed)))
             rc = EP_ECORRUPT;
@@ -797,7 +711,7 @@ int identity_prodkey_insert(struct db *db, const char *production_id,
     sqlite3_bind_blob(st, 3, k->public_key, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, k->sealed, (int)k->sealed_len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 int identity_audit(struct db *db, int64_t now, const struct identity_audit_event *e)
@@ -817,17 +731,17 @@ int identity_audit(struct db *db, int64_t now, const struct identity_audit_event
     sqlite3_bind_text(st, 6, e->event, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, e->detail != NULL ? e->detail : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, e->remote_addr != NULL ? e->remote_addr : "", -1, SQLITE_STATIC);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 static json_t *audit_row(sqlite3_stmt *st)
 {
     return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)sqlite3_column_int64(st, 0), "at",
-                     (json_int_t)sqlite3_column_int64(st, 1), "event", col_json_text(st, 2),
-                     "production_id", col_json_text(st, 3), "account_id", col_json_text(st, 4),
-                     "member_id", col_json_text(st, 5), "device_id", col_json_text(st, 6), "detail",
-                     col_json_text(st, 7), "remote_addr", col_json_text(st, 8));
+                     (json_int_t)sqlite3_column_int64(st, 1), "event", rows_json_text(st, 2),
+                     "production_id", rows_json_text(st, 3), "account_id", rows_json_text(st, 4),
+                     "member_id", rows_json_text(st, 5), "device_id", rows_json_text(st, 6),
+                     "detail", rows_json_text(st, 7), "remote_addr", rows_json_text(st, 8));
 }
 
 int identity_audit_list(struct db *db, const char *production_id, int64_t before_id, int limit,
@@ -849,5 +763,5 @@ int identity_audit_list(struct db *db, const char *production_id, int64_t before
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
     sqlite3_bind_int(st, 3, limit);
-    return list_rows(st, audit_row, out);
+    return rows_list(st, audit_row, out);
 }

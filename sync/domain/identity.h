@@ -27,8 +27,8 @@
 
 struct db;
 
-#define IDENTITY_ID_MAX 64     /* ids: [A-Za-z0-9_.:-]{1,64}, as sync ids */
-#define IDENTITY_EMAIL_MAX 254 /* RFC 5321 path limit */
+#define IDENTITY_ID_MAX IDS_MAX /* ids: ids.h, as sync ids */
+#define IDENTITY_EMAIL_MAX 254  /* RFC 5321 path limit */
 #define IDENTITY_NAME_MAX 200
 #define IDENTITY_DEPT_MAX 32
 #define IDENTITY_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
@@ -102,9 +102,6 @@ enum identity_invite_result {
  * identity_role_parse returns 0 or EP_EINVAL; identity_role_name never NULL. */
 int identity_role_parse(const char *s, enum sync_role *out);
 const char *identity_role_name(enum sync_role role);
-
-/* 1 if s is a valid id ([A-Za-z0-9_.:-]{1,64}), else 0. */
-int identity_id_valid(const char *s);
 
 /* Returns 0 if the production exists, EP_ENOTFOUND if not, or EP_EIO. */
 int identity_production_exists(struct db *db, const char *production_id);

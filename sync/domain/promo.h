@@ -40,7 +40,7 @@ int promo_kit(struct db *db, const char *production_id, const char *today,
               enum promo_audience audience, json_t **out);
 
 /*
- * Photos (issue 10): the kit's "photos" array holds the complete photos of
+ * Photos (docs/sync-protocol.md §10): the kit's "photos" array holds the complete photos of
  * each practice's action, oldest first:
  *   {"id","action","caption","content_type","url"}
  * where caption is the photo's own (its alternative text) or, without one,

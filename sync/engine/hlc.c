@@ -8,6 +8,7 @@
 #include "err.h"
 #include "sync.h"
 
+#include <assert.h>
 #include <stdio.h>
 
 #define HLC_MS_BITS 48
@@ -62,5 +63,10 @@ uint64_t sync_hlc_tick(uint64_t last, int64_t now_ms)
     uint64_t phys = ((uint64_t)now_ms & HLC_MS_MASK) << 16;
     /* last + 1 carries from the counter into the milliseconds when the
      * counter is full: still strictly greater, still well formed. */
-    return phys > last ? phys : last + 1;
+    uint64_t next = phys > last ? phys : last + 1;
+
+    /* The clock never repeats nor goes back: ops' order and the merge's
+     * tie-breaks rest on it (48 bits of ms do not wrap before 10889). */
+    assert(next > last);
+    return next;
 }

@@ -9,9 +9,14 @@
  * make the caller roll back the whole push, so an op is applied whole or not
  * at all.
  */
+#include "canon.h"
 #include "db.h"
 #include "err.h"
+#include "ids.h"
+#include "rows.h"
 #include "sync_internal.h"
+
+#include <assert.h>
 
 #include <sodium.h>
 #include <stdio.h>
@@ -19,13 +24,6 @@
 #include <string.h>
 
 #define DIGEST_LEN 16
-
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
-}
 
 int sync__clock_get(struct db *db, uint64_t *out)
 {
@@ -47,10 +45,28 @@ int sync__clock_set(struct db *db, uint64_t hlc)
         return EP_EIO;
     sync_hlc_format(hlc, text);
     sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 /* ---- idempotence ------------------------------------------------------- */
+
+/*
+ * Whether the stored digest is that of op's body as written before the
+ * shared number rule (sync__canonical_v0): the same op, re-sent.
+ */
+static int same_as_v0(const struct sync_op *op, const unsigned char *stored)
+{
+    unsigned char d[DIGEST_LEN];
+    char *v0 = sync__canonical_v0(op->json);
+    int same;
+
+    if (v0 == NULL)
+        return 0;
+    crypto_generichash(d, sizeof(d), (const unsigned char *)v0, strlen(v0), NULL, 0);
+    same = memcmp(d, stored, DIGEST_LEN) == 0;
+    free(v0);
+    return same;
+}
 
 /*
  * Looks op_id up in the log and in quarantine. *found: 0 new, 1 same op
@@ -75,6 +91,8 @@ static int lookup_op(struct db *db, const struct sync_op *op, const char *canon,
         const void *d = sqlite3_column_blob(st, 1);
         int same = sqlite3_column_bytes(st, 1) == DIGEST_LEN && memcmp(d, digest, DIGEST_LEN) == 0;
         *seq = sqlite3_column_int64(st, 0);
+        if (!same && sqlite3_column_bytes(st, 1) == DIGEST_LEN)
+            same = same_as_v0(op, d);
         *found = same ? 1 : -1;
     }
     db_done(st);
@@ -87,8 +105,16 @@ static int lookup_op(struct db *db, const struct sync_op *op, const char *canon,
         return EP_EIO;
     sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *found = strcmp((const char *)sqlite3_column_text(st, 0), canon) == 0 ? 2 : -1;
+    if (rc == SQLITE_ROW) {
+        const char *body = (const char *)sqlite3_column_text(st, 0);
+        int same = strcmp(body, canon) == 0;
+        if (!same) {
+            char *v0 = sync__canonical_v0(op->json);
+            same = v0 != NULL && strcmp(body, v0) == 0;
+            free(v0);
+        }
+        *found = same ? 2 : -1;
+    }
     db_done(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
@@ -114,9 +140,11 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 8, canon, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 9, in->digest, DIGEST_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     if (rc == EP_OK)
         *seq = sqlite3_last_insert_rowid(db_handle(db));
+    /* seq is the pull cursor: a logged op without a positive one is lost to pulls. */
+    assert(rc != EP_OK || *seq > 0);
     return rc;
 }
 
@@ -135,7 +163,7 @@ static int quarantine(struct db *db, const struct sync__apply_in *in, const stru
     sqlite3_bind_text(st, 4, canon, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, in->opts->now_ms);
-    return step_done(st);
+    return rows_step_done(st);
 }
 
 /*
@@ -207,7 +235,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
                                "VALUES (?1, ?2, ?3, ?4, ?5)";
     static const char unleaf[] = "UPDATE sync_version SET leaf = 0 WHERE col = ?1 AND rid = ?2 "
                                  "AND field = ?3 AND op_id = ?4 AND leaf = 1";
-    char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    char *text = canon_dumps(value);
     sqlite3_stmt *st;
     int rc = EP_OK;
     size_t i;
@@ -227,7 +255,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
     sqlite3_bind_text(st, 5, op->hlc_text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, op->dev, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     json_array_foreach(seen, i, id)
     {
         const char *sid = json_string_value(id);
@@ -245,7 +273,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
         sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, op->op_id, -1, SQLITE_STATIC);
-        rc = step_done(st);
+        rc = rows_step_done(st);
         if (rc != EP_OK)
             break;
         st = db_stmt(db, unleaf);
@@ -257,7 +285,7 @@ static int add_version(struct db *db, const struct sync_op *op, const char *fiel
         sqlite3_bind_text(st, 2, op->rid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
-        rc = step_done(st);
+        rc = rows_step_done(st);
     }
 out:
     free(text);
@@ -350,7 +378,7 @@ static int save_record(struct db *db, const struct sync_op *op, const char *prod
         "updated_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (col, rid) DO UPDATE SET "
         "state = excluded.state, deleted = excluded.deleted, conflicts = excluded.conflicts, "
         "updated_seq = excluded.updated_seq";
-    char *text = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = canon_dumps(state);
     sqlite3_stmt *st;
     int rc;
 
@@ -368,7 +396,7 @@ static int save_record(struct db *db, const struct sync_op *op, const char *prod
     sqlite3_bind_int(st, 5, json_is_true(json_object_get(state, "_deleted")));
     sqlite3_bind_int64(st, 6, conflicts);
     sqlite3_bind_int64(st, 7, seq);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     free(text);
     return rc;
 }
@@ -527,7 +555,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
         return EP_OK;
     }
     if (supersedes != NULL) {
-        if (!sync__valid_id(supersedes) || strcmp(supersedes, op->rid) == 0) {
+        if (!ids_valid(supersedes) || strcmp(supersedes, op->rid) == 0) {
             *status = SYNC__REJECTED;
             sync__refuse(v, "invalid_field", "supersedes must name another fact's id");
             return EP_OK;
@@ -574,7 +602,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     rc = insert_op(db, in, op, canon, seq);
     if (rc != EP_OK)
         return rc;
-    fields = json_dumps(op->fields, JSON_COMPACT | JSON_SORT_KEYS);
+    fields = canon_dumps(op->fields);
     if (fields == NULL)
         return EP_ENOMEM;
     st = db_stmt(db, sql);
@@ -592,7 +620,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 8, supersedes, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 9, is_void);
     sqlite3_bind_int64(st, 10, *seq);
-    rc = step_done(st);
+    rc = rows_step_done(st);
     free(fields);
     if (rc == EP_OK && supersedes != NULL) {
         st = db_stmt(db, mark);
@@ -601,7 +629,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
         sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, supersedes, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, in->production_id, -1, SQLITE_STATIC);
-        rc = step_done(st);
+        rc = rows_step_done(st);
     }
     if (rc == EP_OK)
         *status = SYNC__APPLIED;
@@ -620,6 +648,10 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
     int found = 0;
     int rc;
 
+    /* Every op is applied inside its caller's write transaction (push, pull,
+     * quarantine release): the log and the derived state change together. */
+    assert(!sqlite3_get_autocommit(db_handle(db)));
+    assert(in->production_id != NULL);
     *status = SYNC__REJECTED;
     *seq = 0;
     if (canon == NULL)
@@ -651,6 +683,8 @@ int sync__apply(struct db *db, const struct sync__apply_in *in, const struct syn
                      in->actor->device_id);
         goto out;
     }
+    /* sync__decode let no other kind through. */
+    assert(strcmp(op->kind, "put") == 0 || strcmp(op->kind, "add") == 0);
     if (strcmp(op->kind, "put") == 0)
         rc = apply_put(db, in, op, canon, status, seq, v);
     else

@@ -2,8 +2,10 @@
  * op.c - structure of one op and the collection catalog: everything that can
  * be checked about an op before touching the merged state.
  */
+#include "canon.h"
 #include "db.h"
 #include "err.h"
+#include "ids.h"
 #include "sync_internal.h"
 
 #include <math.h>
@@ -25,22 +27,6 @@ int sync__refuse(struct sync__verdict *v, const char *code, const char *fmt, ...
     (void)vsnprintf(v->reason, sizeof(v->reason), fmt, ap); /* truncation is harmless */
     va_end(ap);
     return EP_EINVAL;
-}
-
-int sync__valid_id(const char *s)
-{
-    size_t n = 0;
-
-    if (s == NULL)
-        return 0;
-    for (; s[n] != '\0'; n++) {
-        char c = s[n];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '-' || c == '.' || c == ':' || c == '~';
-        if (!ok || n >= SYNC_MAX_ID)
-            return 0;
-    }
-    return n > 0;
 }
 
 /* Field names: [a-z_][a-z0-9_]*, short; "_deleted" is the tombstone. */
@@ -103,7 +89,7 @@ static int check_base(const struct sync_op *op, struct sync__verdict *v)
                                 field, BASE_MAX_IDS);
         json_array_foreach(ids, i, id)
         {
-            if (!sync__valid_id(json_string_value(id)))
+            if (!ids_valid(json_string_value(id)))
                 return sync__refuse(v, "invalid_op", "base.%s[%zu] is not a valid op id", field, i);
         }
     }
@@ -125,12 +111,12 @@ int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v)
                        &op->base) != 0)
         return sync__refuse(v, "invalid_op", "%s", err.text);
     op->json = opj;
-    if (!sync__valid_id(op->op_id))
+    if (!ids_valid(op->op_id))
         return sync__refuse(v, "invalid_op", "op: not a valid id ([A-Za-z0-9_.:~-], 1-%d chars)",
                             SYNC_MAX_ID);
-    if (!sync__valid_id(op->rid))
+    if (!ids_valid(op->rid))
         return sync__refuse(v, "invalid_op", "id: not a valid record id");
-    if (!sync__valid_id(op->dev))
+    if (!ids_valid(op->dev))
         return sync__refuse(v, "invalid_op", "dev: not a valid device id");
     if (strcmp(op->kind, "put") != 0 && strcmp(op->kind, "add") != 0)
         return sync__refuse(v, "invalid_op", "kind: must be \"put\" or \"add\", not \"%.32s\"",
@@ -160,6 +146,11 @@ int sync__op_decode(json_t *opj, struct sync_op *op, struct sync__verdict *v)
 }
 
 char *sync__canonical(const json_t *opj)
+{
+    return canon_dumps(opj);
+}
+
+char *sync__canonical_v0(const json_t *opj)
 {
     return json_dumps(opj, JSON_COMPACT | JSON_SORT_KEYS);
 }
@@ -228,6 +219,14 @@ const struct sync__collection *sync__catalog_find(const struct sync__catalog *ca
     return NULL;
 }
 
+/* An integer or a real with no fraction: numbers are doubles on the wire, and
+ * 5.0 is 5 (docs/sync-protocol.md §2.5). */
+static int is_integral(const json_t *val)
+{
+    return json_is_integer(val) ||
+           (json_is_real(val) && json_real_value(val) == floor(json_real_value(val)));
+}
+
 /* Checks one value against one field rule. */
 static int check_value(const char *field, const json_t *rule, const json_t *val, int is_fact,
                        struct sync__verdict *v)
@@ -244,7 +243,7 @@ static int check_value(const char *field, const json_t *rule, const json_t *val,
     if (type != NULL) {
         int ok = (strcmp(type, "string") == 0 && json_is_string(val)) ||
                  (strcmp(type, "number") == 0 && json_is_number(val)) ||
-                 (strcmp(type, "integer") == 0 && json_is_integer(val)) ||
+                 (strcmp(type, "integer") == 0 && is_integral(val)) ||
                  (strcmp(type, "boolean") == 0 && json_is_boolean(val)) ||
                  (strcmp(type, "object") == 0 && json_is_object(val)) ||
                  (strcmp(type, "array") == 0 && json_is_array(val));

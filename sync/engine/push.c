@@ -8,6 +8,7 @@
  */
 #include "db.h"
 #include "err.h"
+#include "ids.h"
 #include "jsonin.h"
 #include "sync_internal.h"
 
@@ -58,7 +59,7 @@ int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_
         rc = EP_ESCHEMA;
         goto out;
     }
-    if (!sync__valid_id(device)) {
+    if (!ids_valid(device)) {
         snprintf(err, errlen, "device: not a valid device id");
         set_msg(field, fieldlen, "device");
         goto out;

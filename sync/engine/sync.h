@@ -26,6 +26,8 @@
 #ifndef EP_SYNC_H
 #define EP_SYNC_H
 
+#include "ids.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,7 +38,7 @@ struct db;
 #define SYNC_MAX_OPS 500            /* ops per push */
 #define SYNC_MAX_OP_BYTES 16384     /* one op, serialized */
 #define SYNC_MAX_PUSH_BYTES 1048576 /* one push body: 1 MiB */
-#define SYNC_MAX_ID 64              /* op, record and device ids: [A-Za-z0-9_.:-]{1,64} */
+#define SYNC_MAX_ID IDS_MAX         /* op, record and device ids: ids.h */
 #define SYNC_MAX_FIELDS 64          /* fields per op */
 #define SYNC_PULL_DEFAULT 500       /* ops per pull page unless asked */
 #define SYNC_PULL_MAX 2000          /* ops per pull page at most */

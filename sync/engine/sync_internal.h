@@ -24,9 +24,6 @@ struct sync__verdict {
 int sync__refuse(struct sync__verdict *v, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* 1 if s is a valid id: [A-Za-z0-9_.:~-]{1,SYNC_MAX_ID}. */
-int sync__valid_id(const char *s);
-
 /*
  * Decodes op (borrowed; op fields borrow from it) and checks its structure:
  * keys, ids, kind, clock, field names, base shape. Not its size: a push
@@ -58,8 +55,16 @@ const struct sync__collection *sync__catalog_find(const struct sync__catalog *ca
 int sync__spec_check(const struct sync__collection *c, const struct sync_op *op,
                      struct sync__verdict *v);
 
-/* Canonical body (sorted keys, compact; caller frees) and its digest. */
+/* The op's canonical body (canon.h; caller frees): the text stored in
+ * sync_op.body and hashed into sync_op.digest. */
 char *sync__canonical(const json_t *opj);
+
+/* The body as protocol 1 wrote it before the shared number rule (Jansson's
+ * json_dumps: 5.0, 0.10000000000000001). Ops stored then keep that text and
+ * its digest; lookup_op recomputes this form only when a re-sent op's digest
+ * differs, so the re-sent op is still recognised as the same one
+ * (docs/sync-protocol.md §2.5). Caller frees; NULL on OOM. */
+char *sync__canonical_v0(const json_t *opj);
 
 /* Outcome of applying one op. */
 enum sync__status {

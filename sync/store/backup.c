@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,21 +16,6 @@
 #define BACKUP_BUSY_MS 5000  /* wait for a writer holding a lock we need */
 #define BACKUP_STEP_TRIES 50 /* retries of a whole-copy step that hit BUSY */
 #define BACKUP_PATH_MAX 1100 /* paths built here: the caller's plus a suffix */
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    if (vsnprintf(errbuf, errlen, fmt, ap) < 0)
-        errbuf[0] = '\0';
-    va_end(ap);
-}
 
 /* Maps an SQLite failure, never to EP_OK: callers only call this on errors. */
 static int map_fail(int rc)
@@ -63,15 +47,15 @@ static int run_check(sqlite3 *h, const char *pragma, const char *name, const cha
         if (v != NULL && strcmp(v, "ok") == 0) {
             rc = EP_OK;
         } else {
-            set_err(errbuf, errlen, "database '%s' is corrupt (%s: %s)", path, name,
-                    v != NULL ? v : "no answer");
+            ep_errbuf(errbuf, errlen, "database '%s' is corrupt (%s: %s)", path, name,
+                      v != NULL ? v : "no answer");
             rc = EP_ECORRUPT;
         }
         goto out;
     }
     rc = map_fail(rc);
-    set_err(errbuf, errlen, "%s%s of '%s' failed: %s", full_hint(rc), name, path,
-            sqlite3_errmsg(h));
+    ep_errbuf(errbuf, errlen, "%s%s of '%s' failed: %s", full_hint(rc), name, path,
+              sqlite3_errmsg(h));
 out:
     sqlite3_finalize(st);
     return rc;
@@ -100,16 +84,16 @@ static int read_identity(sqlite3 *h, const char *path, struct backup_info *info,
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         rc = map_fail(rc);
-        set_err(errbuf, errlen, "cannot read the schema version of '%s': %s", path,
-                sqlite3_errmsg(h));
+        ep_errbuf(errbuf, errlen, "cannot read the schema version of '%s': %s", path,
+                  sqlite3_errmsg(h));
         goto out;
     }
     info->schema_version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     st = NULL;
     if (info->schema_version < 1) {
-        set_err(errbuf, errlen, "'%s' is not an ecoplateau database (schema version %d)", path,
-                info->schema_version);
+        ep_errbuf(errbuf, errlen, "'%s' is not an ecoplateau database (schema version %d)", path,
+                  info->schema_version);
         rc = EP_ESCHEMA;
         goto out;
     }
@@ -117,8 +101,8 @@ static int read_identity(sqlite3 *h, const char *path, struct backup_info *info,
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        set_err(errbuf, errlen, "'%s' is not an ecoplateau database (no database id: %s)", path,
-                rc == SQLITE_DONE ? "meta row missing" : sqlite3_errmsg(h));
+        ep_errbuf(errbuf, errlen, "'%s' is not an ecoplateau database (no database id: %s)", path,
+                  rc == SQLITE_DONE ? "meta row missing" : sqlite3_errmsg(h));
         rc = EP_ESCHEMA;
         goto out;
     }
@@ -195,22 +179,22 @@ static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sql
     /* A stale temp file is a crashed earlier attempt, never a result; its
      * journal must go too, or SQLite would roll it back into the new copy. */
     if (unlink(tmp_path) != 0 && errno != ENOENT) {
-        set_err(errbuf, errlen, "cannot remove stale '%s': %s", tmp_path, strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot remove stale '%s': %s", tmp_path, strerror(errno));
         return EP_EIO;
     }
     remove_copy(tmp_path);
     rc = sqlite3_open_v2(tmp_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         rc = map_fail(rc);
-        set_err(errbuf, errlen, "cannot create '%s': %s", tmp_path,
-                dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
+        ep_errbuf(errbuf, errlen, "cannot create '%s': %s", tmp_path,
+                  dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
         goto out;
     }
     sqlite3_extended_result_codes(dst, 1);
     b = sqlite3_backup_init(dst, "main", src, "main");
     if (b == NULL) {
         rc = map_fail(sqlite3_errcode(dst));
-        set_err(errbuf, errlen, "cannot start the backup: %s", sqlite3_errmsg(dst));
+        ep_errbuf(errbuf, errlen, "cannot start the backup: %s", sqlite3_errmsg(dst));
         goto out;
     }
     /* One step of -1 pages = one read transaction on the source: a snapshot.
@@ -225,16 +209,16 @@ static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sql
     if (rc != SQLITE_DONE) {
         int raw = rc;
         rc = map_fail(raw);
-        set_err(errbuf, errlen, "%scopying '%s' to '%s' failed: %s", full_hint(rc), src_path,
-                tmp_path, sqlite3_errstr(raw));
+        ep_errbuf(errbuf, errlen, "%scopying '%s' to '%s' failed: %s", full_hint(rc), src_path,
+                  tmp_path, sqlite3_errstr(raw));
         goto out;
     }
     rc = sqlite3_backup_finish(b);
     b = NULL;
     if (rc != SQLITE_OK) {
         rc = map_fail(rc);
-        set_err(errbuf, errlen, "%sfinishing the copy '%s' failed: %s", full_hint(rc), tmp_path,
-                sqlite3_errmsg(dst));
+        ep_errbuf(errbuf, errlen, "%sfinishing the copy '%s' failed: %s", full_hint(rc), tmp_path,
+                  sqlite3_errmsg(dst));
         goto out;
     }
     /* The copied header still says WAL; a backup must be one self-contained
@@ -244,8 +228,8 @@ static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sql
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "delete") != 0) {
         rc = map_fail(rc == SQLITE_ROW ? SQLITE_ERROR : rc);
-        set_err(errbuf, errlen, "cannot make '%s' a single file: %s", tmp_path,
-                sqlite3_errmsg(dst));
+        ep_errbuf(errbuf, errlen, "cannot make '%s' a single file: %s", tmp_path,
+                  sqlite3_errmsg(dst));
         goto out;
     }
     rc = EP_OK;
@@ -274,14 +258,14 @@ static int check_copy(sqlite3 **dst, const char *tmp_path, struct backup_info *i
         rc = read_identity(*dst, tmp_path, info, errbuf, errlen);
     /* Close before fsync: the connection may still hold unflushed pages. */
     if (sqlite3_close(*dst) != SQLITE_OK && rc == EP_OK) {
-        set_err(errbuf, errlen, "cannot close '%s'", tmp_path);
+        ep_errbuf(errbuf, errlen, "cannot close '%s'", tmp_path);
         rc = EP_EIO;
     }
     *dst = NULL;
     if (rc == EP_OK) {
         rc = sync_path(tmp_path, 0);
         if (rc != EP_OK)
-            set_err(errbuf, errlen, "%scannot flush '%s' to disk", full_hint(rc), tmp_path);
+            ep_errbuf(errbuf, errlen, "%scannot flush '%s' to disk", full_hint(rc), tmp_path);
     }
     if (rc == EP_OK && stat(tmp_path, &st) == 0)
         info->bytes = (int64_t)st.st_size;
@@ -297,18 +281,18 @@ static int open_existing(const char *path, int readonly, sqlite3 **out, char *er
 
     *out = NULL;
     if (stat(path, &st) != 0) {
-        set_err(errbuf, errlen, "cannot open '%s': %s", path, strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot open '%s': %s", path, strerror(errno));
         return errno == ENOENT ? EP_ENOTFOUND : EP_EIO;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_err(errbuf, errlen, "'%s' is not a regular file", path);
+        ep_errbuf(errbuf, errlen, "'%s' is not a regular file", path);
         return EP_EINVAL;
     }
     rc = sqlite3_open_v2(path, out, flags, NULL);
     if (rc != SQLITE_OK) {
         rc = map_fail(rc);
-        set_err(errbuf, errlen, "cannot open '%s': %s", path,
-                *out != NULL ? sqlite3_errmsg(*out) : "out of memory");
+        ep_errbuf(errbuf, errlen, "cannot open '%s': %s", path,
+                  *out != NULL ? sqlite3_errmsg(*out) : "out of memory");
         sqlite3_close(*out);
         *out = NULL;
         return rc;
@@ -334,11 +318,11 @@ int backup_create(const char *src_path, const char *dest_path, struct backup_inf
     memset(info, 0, sizeof(*info));
     rc = join(tmp, sizeof(tmp), dest_path, ".tmp");
     if (rc != EP_OK) {
-        set_err(errbuf, errlen, "backup path too long");
+        ep_errbuf(errbuf, errlen, "backup path too long");
         goto out;
     }
     if (access(dest_path, F_OK) == 0) {
-        set_err(errbuf, errlen, "'%s' already exists; backups never overwrite a file", dest_path);
+        ep_errbuf(errbuf, errlen, "'%s' already exists; backups never overwrite a file", dest_path);
         rc = EP_ECONFLICT;
         goto out;
     }
@@ -356,13 +340,14 @@ int backup_create(const char *src_path, const char *dest_path, struct backup_inf
         goto out;
     if (rename(tmp, dest_path) != 0) {
         rc = errno == ENOSPC ? EP_EFULL : EP_EIO;
-        set_err(errbuf, errlen, "cannot rename '%s' to '%s': %s", tmp, dest_path, strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot rename '%s' to '%s': %s", tmp, dest_path,
+                  strerror(errno));
         goto out;
     }
     dir_of(dest_path, dir, sizeof(dir));
     rc = sync_path(dir, 1);
     if (rc != EP_OK)
-        set_err(errbuf, errlen, "cannot flush directory '%s'", dir);
+        ep_errbuf(errbuf, errlen, "cannot flush directory '%s'", dir);
 out:
     sqlite3_close(dst);
     sqlite3_close(src);
@@ -387,10 +372,10 @@ int backup_verify(const char *path, struct backup_info *info, char *errbuf, size
     if (rc == EP_OK)
         rc = read_identity(h, path, info, errbuf, errlen);
     if (rc == EP_OK && info->schema_version > db_latest_version()) {
-        set_err(errbuf, errlen,
-                "'%s' has schema version %d, newer than this binary's (%d); "
-                "restore it with a newer ecoplateau",
-                path, info->schema_version, db_latest_version());
+        ep_errbuf(errbuf, errlen,
+                  "'%s' has schema version %d, newer than this binary's (%d); "
+                  "restore it with a newer ecoplateau",
+                  path, info->schema_version, db_latest_version());
         rc = EP_ESCHEMA;
     }
     if (rc == EP_OK && stat(path, &st) == 0)
@@ -424,7 +409,7 @@ static int mark_restored(sqlite3 *h, const char *old_id, char *errbuf, size_t er
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        set_err(errbuf, errlen, "cannot give the restored copy a new id: %s", sqlite3_errmsg(h));
+        ep_errbuf(errbuf, errlen, "cannot give the restored copy a new id: %s", sqlite3_errmsg(h));
         if (!sqlite3_get_autocommit(h))
             sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
         return map_fail(rc);
@@ -450,13 +435,13 @@ static int keep_current(const char *db_path, char *kept, size_t keptlen, char *e
     strftime(stamp, sizeof(stamp), ".before-restore-%Y%m%dT%H%M%SZ", &tm);
     rc = join(kept, keptlen, db_path, stamp);
     if (rc != EP_OK) {
-        set_err(errbuf, errlen, "database path too long");
+        ep_errbuf(errbuf, errlen, "database path too long");
         return rc;
     }
     /* A hard link keeps db_path in place until the atomic rename below. */
     if (link(db_path, kept) != 0) {
-        set_err(errbuf, errlen, "cannot keep the current database as '%s': %s", kept,
-                strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot keep the current database as '%s': %s", kept,
+                  strerror(errno));
         kept[0] = '\0';
         return EP_EIO;
     }
@@ -466,14 +451,14 @@ static int keep_current(const char *db_path, char *kept, size_t keptlen, char *e
     if (rc == EP_OK)
         rc = join(side_kept, sizeof(side_kept), kept, "-wal");
     if (rc == EP_OK && rename(side, side_kept) != 0 && errno != ENOENT) {
-        set_err(errbuf, errlen, "cannot move '%s' aside: %s", side, strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot move '%s' aside: %s", side, strerror(errno));
         rc = EP_EIO;
     }
     /* The -shm index is rebuilt from the WAL; a stale one must not survive. */
     if (rc == EP_OK)
         rc = join(side, sizeof(side), db_path, "-shm");
     if (rc == EP_OK && unlink(side) != 0 && errno != ENOENT) {
-        set_err(errbuf, errlen, "cannot remove '%s': %s", side, strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot remove '%s': %s", side, strerror(errno));
         rc = EP_EIO;
     }
     return rc;
@@ -500,7 +485,7 @@ int backup_restore(const char *src_path, const char *db_path, struct backup_info
     kept[0] = '\0';
     rc = join(tmp, sizeof(tmp), db_path, ".restore.tmp");
     if (rc != EP_OK) {
-        set_err(errbuf, errlen, "database path too long");
+        ep_errbuf(errbuf, errlen, "database path too long");
         goto out;
     }
     rc = backup_verify(src_path, info, errbuf, errlen);
@@ -521,13 +506,13 @@ int backup_restore(const char *src_path, const char *db_path, struct backup_info
         goto out;
     if (rename(tmp, db_path) != 0) {
         rc = EP_EIO;
-        set_err(errbuf, errlen, "cannot rename '%s' to '%s': %s", tmp, db_path, strerror(errno));
+        ep_errbuf(errbuf, errlen, "cannot rename '%s' to '%s': %s", tmp, db_path, strerror(errno));
         goto out;
     }
     dir_of(db_path, dir, sizeof(dir));
     rc = sync_path(dir, 1);
     if (rc != EP_OK)
-        set_err(errbuf, errlen, "cannot flush directory '%s'", dir);
+        ep_errbuf(errbuf, errlen, "cannot flush directory '%s'", dir);
 out:
     sqlite3_close(dst);
     sqlite3_close(src);

@@ -6,7 +6,7 @@
 #include "embed.h"
 #include "err.h"
 
-#include <stdarg.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,21 +28,6 @@ struct db {
     struct db_cached cache[DB_STMT_CACHE]; /* prepared statements */
     int ncache;                            /* used entries in cache */
 };
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    if (vsnprintf(errbuf, errlen, fmt, ap) < 0)
-        errbuf[0] = '\0';
-    va_end(ap);
-}
 
 int db_map_rc(int rc)
 {
@@ -87,8 +72,8 @@ int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
     rc = sqlite3_open_v2(path, &db->h,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        set_err(errbuf, errlen, "unable to open '%s': %s", path,
-                db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
+        ep_errbuf(errbuf, errlen, "unable to open '%s': %s", path,
+                  db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
         rc = db_map_rc(rc);
         goto fail;
     }
@@ -101,7 +86,7 @@ int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
     rc = exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
                   "PRAGMA wal_autocheckpoint=4000;");
     if (rc != EP_OK) {
-        set_err(errbuf, errlen, "unable to configure '%s': %s", path, sqlite3_errmsg(db->h));
+        ep_errbuf(errbuf, errlen, "unable to configure '%s': %s", path, sqlite3_errmsg(db->h));
         goto fail;
     }
     *out = db;
@@ -168,7 +153,7 @@ int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
 
     rc = db_schema_version(db, &current);
     if (rc != EP_OK) {
-        set_err(errbuf, errlen, "unable to read schema version: %s", sqlite3_errmsg(db->h));
+        ep_errbuf(errbuf, errlen, "unable to read schema version: %s", sqlite3_errmsg(db->h));
         return rc;
     }
     if (from != NULL)
@@ -176,22 +161,22 @@ int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
     if (to != NULL)
         *to = current;
     if (current > latest) {
-        set_err(errbuf, errlen,
-                "database schema version %d is newer than this binary's (%d); "
-                "upgrade ecoplateau or restore a backup",
-                current, latest);
+        ep_errbuf(errbuf, errlen,
+                  "database schema version %d is newer than this binary's (%d); "
+                  "upgrade ecoplateau or restore a backup",
+                  current, latest);
         return EP_ESCHEMA;
     }
     /* WAL is persistent in the file; setting it here covers every connection. */
     rc = exec(db, "PRAGMA journal_mode=WAL");
     if (rc != EP_OK) {
-        set_err(errbuf, errlen, "unable to enable WAL: %s", sqlite3_errmsg(db->h));
+        ep_errbuf(errbuf, errlen, "unable to enable WAL: %s", sqlite3_errmsg(db->h));
         return rc;
     }
     for (int i = current; i < latest; i++) {
         const struct ep_embedded *m = &ep_migrations[i];
         if (!migration_number_ok(m, i)) {
-            set_err(errbuf, errlen, "migration '%s' is out of sequence", m->name);
+            ep_errbuf(errbuf, errlen, "migration '%s' is out of sequence", m->name);
             return EP_ESCHEMA;
         }
         rc = db_begin_write(db);
@@ -204,7 +189,7 @@ int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
         if (rc == EP_OK)
             rc = db_commit(db);
         if (rc != EP_OK) {
-            set_err(errbuf, errlen, "migration '%s' failed: %s", m->name, sqlite3_errmsg(db->h));
+            ep_errbuf(errbuf, errlen, "migration '%s' failed: %s", m->name, sqlite3_errmsg(db->h));
             db_rollback(db);
             return rc;
         }
@@ -273,6 +258,9 @@ static int begin_write(struct db *db, int lazy)
 {
     int rc;
 
+    /* Writes nest through savepoints, never through a second BEGIN: a write
+     * begun inside a transaction would hold the lock past its COMMIT. */
+    assert(sqlite3_get_autocommit(db->h));
     if (db->write_lock != NULL && !db->holding) {
         pthread_mutex_lock(db->write_lock);
         db->holding = 1;
@@ -419,11 +407,11 @@ int db_integrity_check(struct db *db, char *errbuf, size_t errlen)
         if (v != NULL && strcmp(v, "ok") == 0) {
             rc = EP_OK;
         } else {
-            set_err(errbuf, errlen, "integrity check failed: %s", v != NULL ? v : "?");
+            ep_errbuf(errbuf, errlen, "integrity check failed: %s", v != NULL ? v : "?");
             rc = EP_ECORRUPT;
         }
     } else {
-        set_err(errbuf, errlen, "integrity check failed: %s", sqlite3_errmsg(db->h));
+        ep_errbuf(errbuf, errlen, "integrity check failed: %s", sqlite3_errmsg(db->h));
         rc = db_map_rc(rc);
         if (rc == EP_OK)
             rc = EP_EIO;

@@ -1,6 +1,9 @@
 /* err.c - text for the project's error codes (see err.h). */
 #include "err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *ep_strerror(int code)
 {
     switch (code) {
@@ -33,4 +36,16 @@ const char *ep_strerror(int code)
     default:
         return "unknown error";
     }
+}
+
+void ep_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (errbuf == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    if (vsnprintf(errbuf, errlen, fmt, ap) < 0)
+        errbuf[0] = '\0';
+    va_end(ap);
 }

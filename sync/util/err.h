@@ -9,6 +9,8 @@
 #ifndef EP_ERR_H
 #define EP_ERR_H
 
+#include <stddef.h>
+
 enum ep_err {
     EP_OK = 0,
     EP_ENOMEM = -1,      /* allocation failed */
@@ -27,5 +29,11 @@ enum ep_err {
 
 /* Returns a short, static, lowercase description of code (never NULL). */
 const char *ep_strerror(int code);
+
+/* Writes a printf-formatted message into errbuf (errlen bytes, truncated,
+ * always NUL-terminated); does nothing when errbuf is NULL or errlen 0. For
+ * the functions that hand a human-readable reason back to their caller. */
+void ep_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,4 +1,4 @@
-// Photos attached on a phone (issue 10, item 2), end to end against the real
+// Photos attached on a phone (docs/pwa.md, "Photos"), end to end against the real
 // server started with a small attachment cap (EP_ATTACHMENT_MAX):
 // - the IndexedDB upgrade to version 2 keeps what a version-1 phone had;
 // - offline, a reading and a JPEG carrying EXIF GPS (a canvas JPEG with an

@@ -1,4 +1,4 @@
-// Indicators and the footprint in the PWA (issue 6), against the real
+// Indicators and the footprint in the PWA (docs/carbon.md), against the real
 // server with the demo production: the office's footprint charts (SVG with
 // role="img", title, desc and a data table, axe clean), the missing view and
 // the schedule editor, and a crew phone's reminders, still there offline

@@ -1,4 +1,4 @@
-// Communications (issue 9), end to end in Chromium against the real server:
+// Communications (docs/communications.md), end to end in Chromium against the real server:
 // the office composes once (form errors tied to the fields, targeting),
 // previews every channel (recipients with their channels and variants, the
 // missing FALC shown, the email text, the invitation, flyer and audio
@@ -130,6 +130,13 @@ test('the phone shows it verified, records read and compris, asks a question off
   // The title is shown as written, markup included, as text.
   assert.equal(await card.locator('h2').textContent(), UNSAFE);
   assert.equal(await sofia.evaluate(() => window.__pwned), undefined);
+  // Paragraphs as written (the blank line starts a second one), and the
+  // briefing's day, time, duration and place.
+  const paras = await card.locator(':scope > p:not(.badge):not(.meeting)').allTextContents();
+  assert.ok(paras.includes('Cinq bacs : verre, emballages, biodéchets, papier, reste.'), paras.join(' | '));
+  assert.ok(paras.includes('<script>window.__pwned=2</script>'), paras.join(' | '));
+  assert.match(await card.getByTestId('meeting').textContent(),
+    /Quand : mardi 1 décembre 2026, 08:30, \d+ min\s*Où : Barnum cantine/);
   await card.getByRole('button', { name: 'J’ai compris' }).click();
   await card.getByText('Vous avez indiqué avoir compris.').waitFor();
   // Offline: the question waits in the outbox, then syncs.

@@ -1,4 +1,4 @@
-// Diagnose and prioritise (issue 8), as the office on a laptop (and the same
+// Diagnose and prioritise (docs/diagnostic.md), as the office on a laptop (and the same
 // screens at phone width): the C1 questionnaire saved as a draft that says
 // what is missing, completed, its level and graded items, one edited; the C2
 // framing with its impacts, priorities and an adjusted matrix; impossible

@@ -1,4 +1,4 @@
-// The professional dossier (issue 10) in the real app: the office sees the
+// The professional dossier (docs/evaluation.md) in the real app: the office sees the
 // parts with their margin competencies and a page meter that matches the
 // server's pagination; an edited part that pushes the dossier over 12 pages
 // (a synced edit through the outbox) brings the warning with what to cut,

@@ -1,4 +1,4 @@
-// Evaluation and promotion (issue 10) in the real app: the office sees every
+// Evaluation and promotion (docs/evaluation.md) in the real app: the office sees every
 // action of the demo plan with its verdict and attainment against reality,
 // records that a successful action is reproducible and what made the
 // difference (a synced edit that reaches the server), and the funder's kit

@@ -1,4 +1,4 @@
-// The directory and the action plan (issue 7) in the real app: the company
+// The directory and the action plan (docs/plan.md) in the real app: the company
 // directory imported as CSV is searched and filtered with the network cut
 // (after a reload: the shell from the service worker, the records from
 // IndexedDB); an action is started from the library, flagged as a draft,

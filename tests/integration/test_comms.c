@@ -1,6 +1,6 @@
 #define _GNU_SOURCE /* asprintf() */
 /*
- * test_comms.c - communications end to end (issue 9): targeting and
+ * test_comms.c - communications end to end (docs/communications.md): targeting and
  * preferences, the email channel against a real SMTP server on loopback
  * (tests/support/smtp_sink.py, aiosmtpd) with its .ics parsed back by
  * libical and its signed envelope verified, SMTP down -> queued -> retried
@@ -395,6 +395,38 @@ static void targeting_and_preferences(void **state)
     support_resp_free(&r);
 }
 
+/*
+ * The invitation read by a second, independent parser (python3-icalendar,
+ * as calendar programs built on it do): 08:30 in Paris on 1 December is
+ * 07:30 UTC, which only holds if the event's TZID finds its VTIMEZONE.
+ */
+static void invitation_second_parser(const char *ics)
+{
+    char dir[256], path[300], cmd[1024], out[2048] = "";
+    const char *src = getenv("EP_SOURCE_DIR");
+    FILE *f, *p;
+    size_t n;
+
+    assert_non_null(src);
+    support_tmpdir(dir);
+    snprintf(path, sizeof(path), "%s/invitation.ics", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(ics, 1, strlen(ics), f), strlen(ics));
+    assert_int_equal(fclose(f), 0);
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/support/check_ics.py %s", src, path);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    n = fread(out, 1, sizeof(out) - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    support_rmtree(dir);
+    assert_non_null(strstr(out, "TZID Europe/Paris\n"));
+    assert_non_null(strstr(out, "START 2026-12-01T07:30Z\n"));
+    assert_non_null(strstr(out, "MINUTES 45\n"));
+    assert_non_null(strstr(out, "LOCATION Barnum cantine\n"));
+}
+
 static void invitation_parses(const char *ics, const char *attendee)
 {
     icalcomponent *cal = icalparser_parse_string(ics), *ev;
@@ -407,7 +439,18 @@ static void invitation_parses(const char *ics, const char *attendee)
     assert_int_equal(
         icalproperty_get_method(icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY)),
         ICAL_METHOD_REQUEST);
-    assert_non_null(icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT));
+    {
+        /* The zone is named as the event names it, and holds today's rule
+         * only (libical's built-in one was "/freeassociation.sourceforge.net/
+         * Europe/Paris" with transitions back to 1891). */
+        icalcomponent *vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+        assert_non_null(vtz);
+        assert_string_equal(
+            icalproperty_get_tzid(icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)),
+            "Europe/Paris");
+        assert_null(strstr(ics, "freeassociation"));
+        assert_true(strlen(ics) < 4096);
+    }
     ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
     assert_non_null(ev);
     assert_string_equal(icalcomponent_get_summary(ev), "Briefing tri au barnum");
@@ -611,6 +654,7 @@ static void email_to_smtp_server(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/calendar"));
     invitation_parses(r.body, "aline@test.fr");
+    invitation_second_parser(r.body);
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/communications/c-1/invitation.ics", NULL, &r);
     support_assert_error(&r, 404, "not_found");
@@ -947,11 +991,18 @@ static void printed_spoken_and_callsheet(void **state)
     assert_non_null(strstr(r.body, "<html lang=\"fr\">"));
     assert_non_null(strstr(r.body, "<td>08:30</td><td>Briefing tri au barnum</td>"));
     assert_non_null(strstr(r.body, "Gourdes pour toute l&#39;équipe (regie)"));
-    /* c-1's title carries a script: escaped; its FALC text is what shows. */
+    /* c-1 asks for the call sheet but was never sent: it is not there. */
     assert_null(strstr(r.body, "<script>"));
-    assert_non_null(strstr(r.body, "Tri &lt;script&gt;"));
-    assert_non_null(strstr(r.body, "Il y a 5 poubelles."));
+    assert_null(strstr(r.body, "Tri &lt;script&gt;"));
+    assert_null(strstr(r.body, "Il y a 5 poubelles."));
     assert_non_null(strstr(r.body, "Aline"));
+    support_resp_free(&r);
+    /* c-2 was signed and sent: once it asks for the call sheet, its FALC
+     * text is what shows (read in a hurry). */
+    comm_set("c-2", "callsheet", "true");
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Demain matin, on apprend à trier."));
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-02", NULL, &r);
     assert_non_null(strstr(r.body, "Aucun rendez-vous prévu."));

@@ -3,6 +3,7 @@
 // binary: the office invites, a non-extractable Ed25519 key pairs, then
 // signed requests pass, replays and tampering do not. This is the proof that
 // WebCrypto signatures verify under libsodium. EP_BIN is set by ctest.
+import '../js/webcrypto.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE /* asprintf() */
 /*
  * test_dossier_http.c - the professional dossier and the evaluation PDF over
- * real HTTP (issue 10): formats and refusals of bad parameters, a crew phone
+ * real HTTP (docs/evaluation.md): formats and refusals of bad parameters, a crew phone
  * refused when it edits a part, the office's edits synced like any record,
  * and the 12-page rule: 422 dossier_too_long with what to cut, the draft
  * PDF still served, the editable export never refused.

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE /* asprintf() */
 /*
- * test_plan_http.c - the plan and directory API over real HTTP (issue 7):
+ * test_plan_http.c - the plan and directory API over real HTTP (docs/plan.md):
  * crew cannot edit the plan (sync and endpoints), starting an action from
  * the library, the plan's exports, the directory's CSV import (all or
  * nothing, each bad row by line) and export, the directory reaching phones

@@ -70,3 +70,16 @@ test('a fact id is never reused', () => {
   assert.equal(r.apply(add('o2', 'f1', { indicator: 'x', value: 2, dept: 'regie', at: '2026-09-21' })), 'collision');
   assert.equal(r.fact('readings', 'f1').fields.value, 1);
 });
+
+// The id rule shared with the C engine (sync/util/ids.c, tests/unit/util/test_ids.c).
+test('ids: the same accepted and refused cases as the C engine', () => {
+  const op = (id, dev = 'dev-a') => ({ op: 'o1', col: 'tasks', id, kind: 'put', hlc: '000000001000-0000', dev, fields: { title: 'x' } });
+  for (const id of ['m-loue.01:x_y', 'dev~phone', '0192f0a1-b2c3-7def-8000-0123456789ab', 'A', 'a'.repeat(64)]) {
+    assert.equal(checkOp(op(id)), null, id);
+    assert.equal(checkOp(op('r1', id)), null, `dev ${id}`);
+  }
+  for (const id of ['', 'a b', 'a/b', 'a%20', 'é', 'a"b', "a'b", 'a\nb', 'a?b', 'a#b', 'a+b', 'a'.repeat(65)]) {
+    assert.notEqual(checkOp(op(id)), null, JSON.stringify(id));
+    assert.notEqual(checkOp(op('r1', id)), null, `dev ${JSON.stringify(id)}`);
+  }
+});

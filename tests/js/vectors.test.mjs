@@ -33,6 +33,10 @@ test('there are at least 10 shared vectors', () => {
 for (const file of files) {
   const v = JSON.parse(readFileSync(join(vdir, file), 'utf8'));
   test(`vector ${v.name}`, () => {
+    // "texts": each JSON text, parsed, has exactly that canonical text (§2.5).
+    for (const [src, text] of v.texts ?? []) {
+      assert.equal(canon(JSON.parse(src)), text, `${v.name}: canonical text of ${src}`);
+    }
     const orders = v.orders === 'all' || v.orders === undefined ? [...permutations(v.ops.length)] : v.orders;
     const want = canon(v.expect);
     for (const order of orders) {

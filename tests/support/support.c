@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "canon.h"
 #include "carbon.h"
 #include "clock.h"
 #include "cmd.h"
@@ -231,7 +232,7 @@ struct db *support_db(const char *dir, const char *name)
 
 char *support_canon(const json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    char *s = canon_dumps(j);
     assert_non_null(s);
     return s;
 }

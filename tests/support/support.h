@@ -123,7 +123,7 @@ struct db;
  */
 struct db *support_db(const char *dir, const char *name);
 
-/* Canonical text of a JSON value (sorted keys), for equality checks. Caller frees. */
+/* Canonical text of a JSON value (canon.h), for equality checks. Caller frees. */
 char *support_canon(const json_t *j);
 
 /*

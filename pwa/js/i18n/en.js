@@ -152,6 +152,9 @@ export default {
   'messages.invalid': 'Warning: the signature does not match. Do not trust this message and tell the production.',
   'messages.unsigned': 'Unsigned message.',
   'messages.unchecked': 'Signature not checked yet: connect once to get the production key.',
+  'messages.when': 'When:',
+  'messages.where': 'Where:',
+  'messages.duration': '{min} min',
   'messages.falc': 'Easy-to-read version',
   'office.title': 'Production office',
   'office.production': 'Production: {title}',
@@ -452,7 +455,7 @@ export default {
   'diag.matrix.caption': 'Impact (rows) and budget or effort (columns)',
   'diag.matrix.easy': 'Low effort',
   'diag.matrix.hard': 'High effort',
-  // ---- directory, action plan, profiles (issue 7: pwa/js/ui/directory.js, plan.js)
+  // ---- directory, action plan, profiles (docs/plan.md: pwa/js/ui/directory.js, plan.js)
   'nav.directory': 'Directory',
   'nav.plan': 'Action plan',
   'dir.title': 'Eco-responsible directory',
@@ -628,7 +631,7 @@ export default {
   'dir.feedback.edit': 'Give feedback after use',
   'dir.feedback.save': 'Save the feedback',
   'dir.feedback.saved': 'Feedback saved.',
-  // ---- issue 6: collection schedule, reminders, guides, footprint charts ----
+  // ---- docs/carbon.md: collection schedule, reminders, guides, footprint charts ----
   'nav.footprint': 'Carbon footprint',
   'nav.collect': 'Collection',
   'freq.daily': 'daily',
@@ -803,7 +806,7 @@ export default {
   'eval.aud.partenaires': 'Partners and suppliers',
   'eval.aud.collaborateurs': 'Future collaborators',
   'eval.aud.grand_public': 'General public',
-  // Communications (issue 9)
+  // Communications (docs/communications.md)
   'nav.comms': 'Communications',
   'comms.tile': 'Write once, preview every channel, send, follow up.',
   'comms.title': 'Communications',
@@ -897,7 +900,7 @@ export default {
   'comms.ask.send': 'Send the question',
   'comms.asked': 'Your question: {text}',
   'comms.asked.saved': 'Question saved: it will go at the next sync.',
-  // Photos (issue 10): ui/photos.js, attach.js
+  // Photos (docs/pwa.md): ui/photos.js, attach.js
   'nav.photos': 'Photos',
   'photo.add': 'Add a photo',
   'photo.add.reading': 'Add a photo to this reading',
@@ -956,7 +959,7 @@ export default {
   'photo.office.offline': 'Image visible once online',
   'photo.office.place': 'Location: {lat}, {lon}',
   'photo.refused.see': 'Photos refused by the server: {n} (see My photos)',
-  // The professional dossier and the evaluation as PDF (issue 10).
+  // The professional dossier and the evaluation as PDF (docs/evaluation.md).
   'nav.dossier': 'Professional dossier',
   'col.dossier_parts': 'Part of the professional dossier',
   'eval.pdf': 'Download the evaluation as PDF',

@@ -154,6 +154,9 @@ export default {
   'messages.invalid': 'Attention : la signature ne correspond pas. Ne vous fiez pas à ce message et prévenez la production.',
   'messages.unsigned': 'Message non signé.',
   'messages.unchecked': 'Signature pas encore vérifiée : reconnectez-vous une fois pour obtenir la clé de la production.',
+  'messages.when': 'Quand :',
+  'messages.where': 'Où :',
+  'messages.duration': '{min} min',
   'messages.falc': 'Version facile à lire',
   'office.title': 'Bureau de production',
   'office.production': 'Production : {title}',
@@ -454,7 +457,7 @@ export default {
   'diag.matrix.caption': 'Impact (lignes) et budget ou effort (colonnes)',
   'diag.matrix.easy': 'Effort faible',
   'diag.matrix.hard': 'Effort important',
-  // ---- directory, action plan, profiles (issue 7: pwa/js/ui/directory.js, plan.js)
+  // ---- directory, action plan, profiles (docs/plan.md: pwa/js/ui/directory.js, plan.js)
   'nav.directory': 'Annuaire',
   'nav.plan': 'Plan d’action',
   'dir.title': 'Annuaire écoresponsable',
@@ -630,7 +633,7 @@ export default {
   'dir.feedback.edit': 'Donner un retour d’usage',
   'dir.feedback.save': 'Enregistrer le retour',
   'dir.feedback.saved': 'Retour d’usage enregistré.',
-  // ---- issue 6: collection schedule, reminders, guides, footprint charts ----
+  // ---- docs/carbon.md: collection schedule, reminders, guides, footprint charts ----
   'nav.footprint': 'Bilan carbone',
   'nav.collect': 'Collecte',
   'freq.daily': 'chaque jour',
@@ -805,7 +808,7 @@ export default {
   'eval.aud.partenaires': 'Partenaires et prestataires',
   'eval.aud.collaborateurs': 'Futurs collaborateurs',
   'eval.aud.grand_public': 'Grand public',
-  // Communications (issue 9)
+  // Communications (docs/communications.md)
   'nav.comms': 'Communications',
   'comms.tile': 'Rédiger une fois, prévisualiser chaque canal, envoyer, suivre.',
   'comms.title': 'Communications',
@@ -899,7 +902,7 @@ export default {
   'comms.ask.send': 'Envoyer la question',
   'comms.asked': 'Votre question : {text}',
   'comms.asked.saved': 'Question enregistrée : elle partira à la prochaine synchronisation.',
-  // Photos (issue 10): ui/photos.js, attach.js
+  // Photos (docs/pwa.md): ui/photos.js, attach.js
   'nav.photos': 'Photos',
   'photo.add': 'Ajouter une photo',
   'photo.add.reading': 'Ajouter une photo à ce relevé',
@@ -958,7 +961,7 @@ export default {
   'photo.office.offline': 'Image visible une fois en ligne',
   'photo.office.place': 'Lieu : {lat}, {lon}',
   'photo.refused.see': 'Photos refusées par le serveur : {n} (voir Mes photos)',
-  // The professional dossier and the evaluation as PDF (issue 10).
+  // The professional dossier and the evaluation as PDF (docs/evaluation.md).
   'nav.dossier': 'Dossier professionnel',
   'col.dossier_parts': 'Partie du dossier professionnel',
   'eval.pdf': 'Télécharger l\'évaluation en PDF',

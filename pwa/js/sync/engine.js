@@ -15,11 +15,14 @@
 
 export const PROTOCOL = 1;
 
+// Ids: docs/sync-protocol.md §2, the same rule as sync/util/ids.c.
 const ID_RE = /^[A-Za-z0-9_.:~-]{1,64}$/;
 const FIELD_RE = /^[a-z_][a-z0-9_]{0,31}$/;
 const HLC_RE = /^[0-9a-f]{12}-[0-9a-f]{4}$/;
 
-// Canonical JSON: sorted keys, no spaces (what the C engine compares).
+// Canonical JSON (docs/sync-protocol.md §2.5): sorted keys, no spaces, and
+// JSON.stringify's numbers (ECMAScript Number::toString: 5.0 -> 5, -0 -> 0,
+// 1e21 -> 1e+21), which the C engine writes the same way (sync/engine/canon.c).
 export function canon(value) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return '[' + value.map(canon).join(',') + ']';
@@ -47,7 +50,7 @@ export function checkOp(op) {
   if (!ID_RE.test(op.id ?? '')) return 'invalid record id';
   if (op.kind !== 'put' && op.kind !== 'add') return 'kind must be put or add';
   if (!HLC_RE.test(op.hlc ?? '')) return 'invalid clock';
-  if (typeof op.dev !== 'string' || op.dev.length === 0 || op.dev.length > 64) return 'invalid device';
+  if (!ID_RE.test(op.dev ?? '')) return 'invalid device';
   const f = op.fields;
   if (f === null || typeof f !== 'object' || Array.isArray(f)) return 'fields must be an object';
   const names = Object.keys(f);

@@ -3,7 +3,7 @@
 // action plan's targets. Hand-built SVG; each chart is role="img" named by
 // its <title> and <desc>, and followed by the same numbers as a data table.
 // The figure is ecoplateau's working estimate (docs/carbon.md).
-import { t, num } from '../i18n.js';
+import { t, num, errorText } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h } from './dom.js';
 import { request, NetworkError } from '../api.js';
@@ -129,7 +129,7 @@ export async function footprint(ctx) {
     completeness = cmp.collection || null;
     sched = await request(id, 'GET', `${prod}/schedule`).catch(() => null);
   } catch (e) {
-    error = e instanceof NetworkError ? t('chart.offline') : e.message;
+    error = e instanceof NetworkError ? t('chart.offline') : errorText(e);
   }
   const series = [t('chart.final'), t('chart.provisional')];
   const parts = [];

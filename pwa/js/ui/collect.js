@@ -3,7 +3,7 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, num, getLang } from '../i18n.js';
+import { t, num, getLang, errorText } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, announce } from './dom.js';
 import * as store from '../store.js';
@@ -195,7 +195,7 @@ async function save(ctx, indicator, body) {
     announce(t('collect.saved', { name: indName(indicator) }));
     ctx.rerender();
   } catch (e) {
-    announce(e instanceof NetworkError ? t('collect.offline') : e.message);
+    announce(e instanceof NetworkError ? t('collect.offline') : errorText(e));
   }
 }
 
@@ -220,7 +220,7 @@ export async function office(ctx) {
     data = await request(id, 'GET', `${prodPath(id)}/collect/missing`, { query: { today: today() } });
     members = (await request(id, 'GET', `${prodPath(id)}/members`).catch(() => ({ members: [] }))).members || [];
   } catch (e) {
-    return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', { class: 'bad' }, e instanceof NetworkError ? t('collect.offline') : e.message)) };
+    return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', { class: 'bad' }, e instanceof NetworkError ? t('collect.offline') : errorText(e))) };
   }
   const c = data.completeness || {};
   const completeness = h('p', { 'data-testid': 'completeness' }, c.expected

@@ -3,12 +3,11 @@
 // follows up (who read, who acknowledged, who has not been reached, the
 // questions); on the phones, "read" and "compris" receipts and questions,
 // made offline like any other op and synced.
-import { t } from '../i18n.js';
+import { t, errorText as refusalText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
 
-const CHANNELS = ['app', 'email', 'print', 'audio'];
 const KINDS = ['info', 'briefing', 'checkpoint'];
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
@@ -16,7 +15,7 @@ const words = (list, prefix) => (list || []).map((x) => t(prefix + x)).join(', '
 
 function errorText(err) {
   if (err instanceof NetworkError) return t('comms.err.network');
-  if (err instanceof ApiError) return err.message || err.code;
+  if (err instanceof ApiError) return refusalText(err);
   return String(err?.message || err);
 }
 

@@ -1,6 +1,6 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
-import { t, num, dateTime, getLang } from '../i18n.js';
+import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
 import { crewExtras } from './comms.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
@@ -72,7 +72,7 @@ export function pair(ctx, params) {
       if (err instanceof NetworkError) msg = t('pair.err.network');
       else if (err instanceof ApiError) {
         const k = 'pair.err.' + err.code;
-        msg = t(k) !== k ? t(k) : err.message;
+        msg = t(k) !== k ? t(k) : errorText(err);
         if (err.field === 'name') target = name;
       }
       showErrors(summary, [code, name], [[target, msg]]);
@@ -297,7 +297,7 @@ export function entries(ctx) {
   const photosRefused = all.length - refused.length;
   const refusedView = refused.length || photosRefused ? h('div', {}, refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
     h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
-    h('p', { class: 'bad' }, t('entries.rejected', { reason: x.reason || x.code })),
+    h('p', { class: 'bad' }, t('entries.rejected', { reason: x.code ? codeText(x.code) : x.reason })),
     h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null,
   photosRefused ? h('p', { class: 'bad' }, h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused }))) : null) : null;
   if (!facts.length) {
@@ -307,7 +307,7 @@ export function entries(ctx) {
     const box = st.outbox?.get(f.op);
     const voided = f.superseded_by.some((x) => byOp.get(x)?.fields.void === true);
     let state;
-    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: box.reason || box.code }));
+    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: box.code ? codeText(box.code) : box.reason }));
     else if (box) state = t('entries.pending');
     else if (st.quarantined?.[f.op] !== undefined) state = t('entries.quarantined');
     else state = t('entries.sent');
@@ -373,6 +373,33 @@ async function checkSignature(id, m, badge) {
   else set('bad', t('messages.invalid'));
 }
 
+// The text as its author wrote it: a blank line starts a paragraph, a single
+// line break stays a line break (a list of bins, an address).
+function paragraphs(text) {
+  return String(text).split(/\n[ \t]*\n/).filter((p) => p.trim() !== '').map((p) =>
+    h('p', {}, p.split('\n').map((line, i) => (i ? [h('br'), line] : line))));
+}
+
+// When and where a briefing or checkpoint takes place, as people say it:
+// "mardi 1 décembre 2026, 08:30, 45 min — Barnum cantine".
+function meeting(m) {
+  const f = m.fields;
+  if (!f.starts_at && !f.location) return null;
+  const parts = [];
+  if (f.starts_at) {
+    // starts_at is Paris wall-clock time without a zone ("2026-12-01T08:30").
+    const [d, hm] = String(f.starts_at).split('T');
+    const day = new Date(d + 'T12:00:00Z');
+    const loc = getLang() === 'fr' ? 'fr-FR' : 'en-GB';
+    parts.push(new Intl.DateTimeFormat(loc, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(day)
+      + (hm ? ', ' + hm.slice(0, 5) : ''));
+    if (f.duration_min) parts.push(t('messages.duration', { min: num(Number(f.duration_min)) }));
+  }
+  return h('p', { class: 'meeting', 'data-testid': 'meeting' },
+    h('strong', {}, t('messages.when') + ' '), parts.join(', '),
+    f.location ? [h('br'), h('strong', {}, t('messages.where') + ' '), String(f.location)] : null);
+}
+
 export function messages(ctx) {
   if (!needDevice(ctx)) return null;
   const id = ctx.client.identity;
@@ -383,8 +410,9 @@ export function messages(ctx) {
     return h('li', { class: 'card', 'data-testid': 'message' },
       h('h2', { class: 'h3' }, m.fields.title || m.id),
       badge,
-      m.fields.text ? h('p', {}, String(m.fields.text)) : null,
-      m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, String(m.fields.falc))) : null,
+      meeting(m),
+      m.fields.text ? paragraphs(m.fields.text) : null,
+      m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), paragraphs(m.fields.falc)) : null,
       crewExtras(ctx, m),
       strip(ctx, 'communications', m.id, String(m.fields.title || m.id)));
   });

@@ -4,7 +4,7 @@
 // syncs them, so search and filters run on the local replica and work
 // offline. Office roles (admin, eco-referent) add entries and criteria, and
 // import or export the directory as CSV; everyone else reads.
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
@@ -136,7 +136,7 @@ function importForm(ctx) {
       out.replaceChildren(t('dir.import.done', { n: json.imported }));
       ctx.client.sync('import');
     } catch (err) {
-      out.replaceChildren(err instanceof NetworkError || err instanceof TypeError ? t('dir.import.offline') : String(err.message));
+      out.replaceChildren(err instanceof NetworkError || err instanceof TypeError ? t('dir.import.offline') : errorText(err));
     }
   } }, file, h('button', { type: 'submit' }, t('dir.import.go')), out);
 }

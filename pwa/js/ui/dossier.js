@@ -5,7 +5,7 @@
 // outbox, so offline too), which replaces the generated draft. A page meter
 // against the 12-page limit, the warning with what to cut, and the
 // downloads: PDF (refused over 12 pages, then a draft PDF), ODT, Markdown.
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
 import { request } from '../api.js';
@@ -148,7 +148,7 @@ async function downloadPdf(url, name, out) {
   if (!res.ok) {
     const err = (await res.json().catch(() => null))?.error || {};
     out.replaceChildren(h('div', { role: 'alert', class: 'card bad', 'data-testid': 'dossier-refused' },
-      h('p', {}, h('strong', {}, t('dossier.refused', { status: res.status })), ' ', err.message || ''),
+      h('p', {}, h('strong', {}, t('dossier.refused', { status: res.status })), ' ', err.code ? errorText(err) : err.message || ''),
       err.details?.warning ? h('ul', {}, err.details.warning.cut.map((c) => h('li', {}, `${c.title} (${pages(c.pages)})`))) : null,
       h('p', {}, t('dossier.refused.draft'))));
     return;

@@ -1,7 +1,7 @@
 // office.js - production office screens (laptop first, work on phones too):
 // sign-in, home with the feature areas, dashboard (totals, devices,
 // conflicts, quarantine).
-import { t, num, dateTime, getLang } from '../i18n.js';
+import { t, num, dateTime, getLang, errorText } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, field, showErrors, announce, infoDialog } from './dom.js';
 import * as store from '../store.js';
@@ -65,7 +65,7 @@ export function login(ctx) {
       if (err instanceof NetworkError) msg = t('login.err.network');
       else if (err instanceof ApiError) {
         const k = 'login.err.' + err.code;
-        msg = t(k) !== k ? t(k) : err.message;
+        msg = t(k) !== k ? t(k) : errorText(err);
       }
       showErrors(summary, [email, password], [[err?.code === 'invalid_credentials' ? password : email, msg]]);
     } finally {
@@ -202,7 +202,7 @@ export async function dashboard(ctx) {
   const quarView = open.length ? h('ul', { class: 'cards' }, open.map((q) => h('li', { class: 'card' },
     h('p', {}, `${q.dev} · ${q.op}`), h('p', { class: 'meta' }, q.reason || ''),
     h('div', { class: 'actions' }, ['release', 'dismiss'].map((action) => h('button', { type: 'button', class: action === 'dismiss' ? 'secondary small' : 'small', onclick: async () => {
-      await request(id, 'POST', '/api/v1/sync/quarantine/resolve', { body: { op: q.op, action } }).catch((e) => announce(e.message));
+      await request(id, 'POST', '/api/v1/sync/quarantine/resolve', { body: { op: q.op, action } }).catch((e) => announce(errorText(e)));
       await ctx.client.sync('quarantine');
       ctx.rerender();
     } }, t(action === 'release' ? 'dash.release' : 'dash.dismiss'))))))) : h('p', {}, t('dash.quarantine.none'));
@@ -252,7 +252,7 @@ export async function phones(ctx) {
   try {
     members = (await request(id, 'GET', `/api/v1/productions/${prod}/members`)).members || [];
   } catch (e) {
-    error = e instanceof NetworkError ? t('phones.offline') : e.message;
+    error = e instanceof NetworkError ? t('phones.offline') : errorText(e);
   }
   const invite = async (m) => {
     try {
@@ -270,7 +270,7 @@ export async function phones(ctx) {
         ],
       });
     } catch (e) {
-      announce(e instanceof NetworkError ? t('phones.offline') : e.message);
+      announce(e instanceof NetworkError ? t('phones.offline') : errorText(e));
     }
   };
   const list = members ? h('ul', { class: 'cards' }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card row' },

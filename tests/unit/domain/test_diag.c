@@ -278,6 +278,95 @@ static void company_maturity(void **state)
     json_decref(in);
 }
 
+/* Every item text of result (strengths, weaknesses, axes), joined. */
+static char *all_texts(json_t *out)
+{
+    static const char *const lists[] = {"strengths", "weaknesses", "axes"};
+    char *joined = NULL;
+    size_t len = 0;
+    for (size_t l = 0; l < 3; l++) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(out, lists[l]), i, it)
+        {
+            const char *t = json_string_value(json_object_get(it, "text"));
+            size_t n = strlen(t);
+            joined = realloc(joined, len + n + 2);
+            assert_non_null(joined);
+            memcpy(joined + len, t, n);
+            joined[len + n] = '\n';
+            len += n + 1;
+            joined[len] = '\0';
+            /* Each item says which answer it comes from. */
+            assert_non_null(json_object_get(it, "answer"));
+        }
+    }
+    return joined != NULL ? joined : strdup("");
+}
+
+/*
+ * The advice never contradicts an answer, at every level boundary: an
+ * engaged AFNOR SPEC 2308 level is never "non engagée", a labelled company
+ * is never told to apply for the label, a part-time eco-referent is not to be
+ * "named", a company with footprints does not read "aucun bilan".
+ */
+static void advice_never_contradicts_the_answers(void **state)
+{
+    char field[64], err[256];
+    (void)state;
+    for (int afnor = 0; afnor <= 3; afnor++)
+        for (int stars = -1; stars <= 3; stars++) /* -1: not labelled */
+            for (int ref = 0; ref < 3; ref++)
+                for (int fp = 0; fp <= 4; fp++) {
+                    static const char *const refs[] = {"none", "part_time", "dedicated"};
+                    json_t *in = load("{\"year\":2026,\"production_types\":[\"fiction\"],"
+                                      "\"headcount\":9,\"staff_turnover_pct\":20,"
+                                      "\"standard_methods\":\"partial\",\"csr_charter\":true,"
+                                      "\"trained_staff_pct\":25,\"partners\":[\"CNC\"],"
+                                      "\"providers\":[\"Loueur\"],\"supplier_criteria\":false}");
+                    json_t *out = NULL;
+                    char *t;
+                    json_object_set_new(in, "afnor_spec_2308_level", json_integer(afnor));
+                    json_object_set_new(in, "ecoprod_label", json_boolean(stars >= 0));
+                    if (stars >= 0)
+                        json_object_set_new(in, "ecoprod_stars", json_integer(stars));
+                    json_object_set_new(in, "eco_referent", json_string(refs[ref]));
+                    json_object_set_new(in, "past_footprints", json_integer(fp));
+                    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)),
+                                     EP_OK);
+                    t = all_texts(out);
+                    if (afnor >= 1) {
+                        assert_null(strstr(t, "non engagée"));
+                        assert_null(strstr(t, "Engager le niveau 1"));
+                    } else {
+                        assert_non_null(strstr(t, "AFNOR SPEC 2308 non engagée."));
+                    }
+                    if (afnor == 1)
+                        assert_non_null(strstr(t, "Passer au niveau 2"));
+                    if (afnor == 3)
+                        assert_non_null(strstr(t, "niveau 3 sur 3"));
+                    if (stars >= 0) {
+                        assert_null(strstr(t, "candidater"));
+                        assert_null(strstr(t, "Aucun label"));
+                    } else {
+                        assert_non_null(strstr(t, "Aucun label Ecoprod."));
+                    }
+                    if (stars == 0 || stars == 1)
+                        assert_non_null(strstr(t, "Progresser vers la"));
+                    if (ref > 0)
+                        assert_null(strstr(t, "Nommer un éco-référent"));
+                    else
+                        assert_non_null(strstr(t, "Nommer un éco-référent"));
+                    if (fp >= 1)
+                        assert_null(strstr(t, "Aucun bilan carbone"));
+                    else
+                        assert_non_null(strstr(t, "Aucun bilan carbone réalisé."));
+                    free(t);
+                    json_decref(out);
+                    json_decref(in);
+                }
+}
+
 /* The user's edits replace an item's words and keep who and when; bad ones
  * are refused with the field, leaving the result untouched. */
 static void user_edits_of_graded_items(void **state)
@@ -425,6 +514,7 @@ int main(void)
         cmocka_unit_test(animation_series),
         cmocka_unit_test(office_adjusts_and_drafts_say_what_is_missing),
         cmocka_unit_test(company_maturity),
+        cmocka_unit_test(advice_never_contradicts_the_answers),
         cmocka_unit_test(user_edits_of_graded_items),
         cmocka_unit_test(office_places_themes_and_framing_extras),
     };

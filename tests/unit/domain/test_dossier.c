@@ -127,6 +127,18 @@ static void parts_in_order_with_margins_and_missing_data(void **state)
         assert_string_equal(json_string_value(json_object_get(p, "source")), "generated");
         assert_true(json_is_true(json_object_get(p, "include")));
     }
+    /* No communication sent: missing under C5, the competency that briefs. */
+    {
+        size_t k;
+        json_t *m;
+        int c5 = 0;
+        json_array_foreach(missing, k, m)
+        {
+            assert_null(strstr(json_string_value(m), "communications (C6)"));
+            c5 |= strcmp(json_string_value(m), "communications (C5)") == 0;
+        }
+        assert_true(c5);
+    }
     /* No questionnaire filled: the diagnostic is missing, said so. */
     assert_non_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
     assert_non_null(strstr(text_of(d, "analyse"), "donnée manquante"));
@@ -187,6 +199,8 @@ static void diagnostics_and_edits(void **state)
     support_office_ok(db, "dossier_parts", "valorisation", "put", "{\"include\":false}");
     d = build();
     assert_non_null(strstr(text_of(d, "diagnostic"), "maturité au niveau"));
+    /* 12 + 8 + 0 + 0 + 3 + 3 + 3 + 4 + 3 = 36, a real number: it read as 0. */
+    assert_non_null(strstr(text_of(d, "diagnostic"), "avec un score de 36 sur 100"));
     assert_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Points forts :"));
     assert_string_equal(json_string_value(json_object_get(part(d, "plan"), "source")), "edited");

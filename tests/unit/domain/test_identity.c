@@ -13,6 +13,7 @@
 #include "db.h"
 #include "err.h"
 #include "identity.h"
+#include "ids.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -88,12 +89,12 @@ static void roles_and_ids(void **state)
     assert_string_equal(identity_role_name(SYNC_ROLE_ECO_REFERENT), "eco_referent");
     assert_int_equal(identity_role_parse("root", &r), EP_EINVAL);
     assert_int_equal(identity_role_parse(NULL, &r), EP_EINVAL);
-    assert_true(identity_id_valid("m-loue.01:x_y"));
-    assert_false(identity_id_valid(""));
-    assert_false(identity_id_valid("a b"));
-    assert_false(identity_id_valid("x'; DROP TABLE member; --"));
-    assert_false(identity_id_valid("0123456789012345678901234567890123456789012345678901234567890"
-                                   "12345")); /* 65 chars */
+    assert_true(ids_valid("m-loue.01:x_y"));
+    assert_false(ids_valid(""));
+    assert_false(ids_valid("a b"));
+    assert_false(ids_valid("x'; DROP TABLE member; --"));
+    assert_false(ids_valid("0123456789012345678901234567890123456789012345678901234567890"
+                           "12345")); /* 65 chars */
 }
 
 static void accounts(void **state)

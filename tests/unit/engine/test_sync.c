@@ -16,6 +16,7 @@
 #include "sync.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,66 @@ static void push_is_idempotent(void **state)
                             json_object_get(record(s, "tasks/t1"), "fields"), "title")),
                         "Trier les déchets");
     json_decref(s);
+}
+
+/*
+ * An op stored before the shared number rule (docs/sync-protocol.md §2.5)
+ * kept the text Jansson wrote then (5.0) and its digest. The same op re-sent
+ * is still a duplicate; other content under its id is still refused.
+ */
+static void ops_stored_before_the_number_rule_keep_their_digest(void **state)
+{
+    static const char *fields = "{\"baseline\":5.0,\"target\":0.1}";
+    struct fx *f = *state;
+    json_t *op = mkop("n1", "actions", "ac1", "put", NOW_MS, "dev-a", fields, NULL);
+    char *old = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+    unsigned char digest[16];
+    sqlite3_stmt *st;
+    json_t *acks;
+
+    assert_non_null(strstr(old, "\"baseline\":5.0,\"target\":0.10000000000000001"));
+    acks = push(f->db, &crew_a, json_pack("[O]", op));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    json_decref(acks);
+    /* Rewrite the stored op as an older server stored it. */
+    crypto_generichash(digest, sizeof(digest), (const unsigned char *)old, strlen(old), NULL, 0);
+    assert_int_equal(
+        sqlite3_prepare_v2(db_handle(f->db),
+                           "UPDATE sync_op SET body = ?1, digest = ?2 WHERE op_id = 'n1'", -1, &st,
+                           NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, digest, sizeof(digest), SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assert_int_equal(sqlite3_changes(db_handle(f->db)), 1);
+    sqlite3_finalize(st);
+
+    acks = push(f->db, &crew_a, json_pack("[O]", op));
+    assert_string_equal(ack_status(acks, 0), "duplicate");
+    json_decref(acks);
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("n1", "actions", "ac1", "put", NOW_MS, "dev-a",
+                                      "{\"baseline\":5.0,\"target\":0.2}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "rejected");
+    assert_string_equal(ack_code(acks, 0), "op_id_reused");
+    json_decref(acks);
+    free(old);
+    json_decref(op);
+}
+
+/* 5.0 is the integer 5, for a field typed "integer" too (§2.5). */
+static void integral_reals_are_integers(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks = push(
+        f->db, &crew_a,
+        json_pack("[o,o]",
+                  mkop("i1", "profiles", "pf1", "put", NOW_MS, "dev-a", "{\"level\":3.0}", NULL),
+                  mkop("i2", "profiles", "pf2", "put", NOW_MS, "dev-a", "{\"level\":2.5}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    assert_string_equal(ack_status(acks, 1), "rejected");
+    assert_string_equal(ack_code(acks, 1), "invalid_field");
+    json_decref(acks);
 }
 
 static void concurrent_edits_keep_the_loser(void **state)
@@ -709,6 +770,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hlc_round_trip_and_order),
         T(push_is_idempotent),
+        T(ops_stored_before_the_number_rule_keep_their_digest),
+        T(integral_reals_are_integers),
         T(concurrent_edits_keep_the_loser),
         T(deletion_is_a_tombstone_that_syncs),
         T(facts_corrections_and_voids),

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "canon.h"
 #include "db.h"
 #include "err.h"
 #include "support.h"
@@ -152,6 +153,35 @@ static int next_perm(int *a, size_t n)
     return 1;
 }
 
+/* "texts": [[json, canonical], ...]: each JSON text, parsed, has exactly
+ * that canonical text (docs/sync-protocol.md §2.5). */
+static void check_texts(const char *name, const json_t *texts)
+{
+    size_t i;
+    json_t *pair;
+
+    json_array_foreach(texts, i, pair)
+    {
+        const char *src = json_string_value(json_array_get(pair, 0));
+        const char *want = json_string_value(json_array_get(pair, 1));
+        json_error_t err;
+        json_t *v;
+        char *got;
+
+        assert_non_null(src);
+        assert_non_null(want);
+        v = json_loads(src, JSON_DECODE_ANY, &err);
+        if (v == NULL)
+            fail_msg("vector %s: text %s: %s", name, src, err.text);
+        got = canon_dumps(v);
+        assert_non_null(got);
+        if (strcmp(got, want) != 0)
+            fail_msg("vector %s: canonical text of %s:\n got  %s\n want %s", name, src, got, want);
+        free(got);
+        json_decref(v);
+    }
+}
+
 static int run_vector(const char *path)
 {
     json_error_t err;
@@ -167,6 +197,7 @@ static int run_vector(const char *path)
     if (json_unpack_ex(v, &err, 0, "{s:s, s:o, s:o}", "name", &name, "ops", &ops, "expect",
                        &expect) != 0)
         fail_msg("%s: %s", path, err.text);
+    check_texts(name, json_object_get(v, "texts"));
     n = json_array_size(ops);
     assert_true(n > 0 && n <= MAX_OPS);
     for (size_t i = 0; i < n; i++)

@@ -1,0 +1,82 @@
+/* rows.c - statement helpers (see rows.h). */
+#include "rows.h"
+
+#include "db.h"
+#include "err.h"
+
+#include <assert.h>
+#include <string.h>
+
+int rows_step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+int rows_list(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
+{
+    json_t *arr = json_array();
+    int rc = EP_OK, step;
+
+    *out = NULL;
+    if (arr == NULL) {
+        db_done(st);
+        return EP_ENOMEM;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(arr, row(st)) != 0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    if (rc == EP_OK && step != SQLITE_DONE)
+        rc = db_map_rc(step);
+    db_done(st);
+    if (rc != EP_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return EP_OK;
+}
+
+int rows_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+
+    assert(buf != NULL && len > 0);
+    if (v == NULL) {
+        buf[0] = '\0';
+        return EP_OK;
+    }
+    if (n + 1 > len)
+        return EP_ETOOBIG;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return EP_OK;
+}
+
+json_t *rows_json_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v != NULL ? json_stringn((const char *)v, (size_t)sqlite3_column_bytes(st, col))
+                     : json_null();
+}
+
+json_t *rows_json_int(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL
+               ? json_null()
+               : json_integer((json_int_t)sqlite3_column_int64(st, col));
+}
+
+json_t *rows_json(sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    json_t *j = v != NULL
+                    ? json_loadb((const char *)v, (size_t)sqlite3_column_bytes(st, col), 0, NULL)
+                    : NULL;
+    return j != NULL ? j : json_null();
+}

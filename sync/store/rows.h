@@ -1,0 +1,42 @@
+/*
+ * rows.h - the statement helpers every module over SQLite needs: step a
+ * write, collect rows as a JSON array, read a column as C text or as JSON.
+ * One copy here instead of one per module (they had drifted: two col_text
+ * with different signatures).
+ *
+ * Every function takes a statement from db_stmt() and, where it steps it to
+ * the end, resets it with db_done() so the cached statement can be reused.
+ * Thread rules are the connection's (db.h).
+ */
+#ifndef EP_ROWS_H
+#define EP_ROWS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* Steps a write statement once and resets it. Returns 0 on SQLITE_DONE,
+ * else the db_map_rc() code (a statement that yields a row is an error). */
+int rows_step_done(sqlite3_stmt *st);
+
+/* Steps st to the end, appending row(st) for each row (row returns a new
+ * reference, NULL on OOM), and resets st. On success *out owns the array;
+ * on error *out is NULL. Returns 0, EP_ENOMEM or a db_map_rc() code. */
+int rows_list(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out);
+
+/* Copies column col (TEXT or NULL) into buf of len bytes; NULL becomes "".
+ * A value that does not fit is EP_ETOOBIG rather than a silently different
+ * string. */
+int rows_text(sqlite3_stmt *st, int col, char *buf, size_t len);
+
+/* Column col as a new JSON string, or JSON null for NULL. */
+json_t *rows_json_text(sqlite3_stmt *st, int col);
+
+/* Column col as a new JSON integer, or JSON null for NULL. */
+json_t *rows_json_int(sqlite3_stmt *st, int col);
+
+/* Column col holding JSON text as a new JSON value; null for NULL or text
+ * that does not parse (the schema checks json_valid on such columns). */
+json_t *rows_json(sqlite3_stmt *st, int col);
+
+#endif
