@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 
     /* Everything this process creates (the database, its WAL and shared
      * memory, backups, exports, the key file, the data directory) is the
-     * operator's alone: 0600 files, 0700 directories (issue 23). */
+     * operator's alone: 0600 files, 0700 directories (docs/security.md). */
     umask(077);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return cmd_version();

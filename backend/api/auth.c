@@ -128,7 +128,7 @@ static json_t *me_body(struct http_req *r, const char *account_id, const char *c
 /* ---- login, logout, me ------------------------------------------------ */
 
 /*
- * Login CSRF (issue 23): a cross-site page could post a text/plain form
+ * Login CSRF (docs/security.md): a cross-site page could post a text/plain form
  * (no preflight) and sign the browser into the attacker's account. Login
  * therefore takes only application/json, which a form cannot send without a
  * CORS preflight this server never grants, and, when the browser says where

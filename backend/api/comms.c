@@ -442,7 +442,7 @@ out:
 
 /*
  * Addresses are personal: only administrators see them (as on /members). For
- * anyone else the invitation names the reader alone (issue 23, finding 8).
+ * anyone else the invitation names the reader alone (docs/security.md).
  */
 static void only_own_address(json_t *rcpts, const char *member_id)
 {

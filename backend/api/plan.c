@@ -343,7 +343,7 @@ int api_checkpoint_invitation(struct http_req *r)
         json_array_foreach(with, k, w)
         {
             /* Addresses are personal: only administrators see others'
-             * (as on /members; issue 23, finding 8). */
+             * (as on /members; docs/security.md). */
             if (mid != NULL && email != NULL && json_is_string(w) &&
                 strcmp(json_string_value(w), mid) == 0 &&
                 (p.role == SYNC_ROLE_ADMIN || strcmp(mid, p.member_id) == 0)) {

@@ -658,7 +658,7 @@ static int fail(struct http_req *r, const struct auth_principal *p, const char *
 {
     /* Without a principal nobody proved any tie to the production in the
      * path: filing the refusal under it let anyone flood that production's
-     * audit (issue 23). It is still recorded, account-less and
+     * audit (docs/security.md). It is still recorded, account-less and
      * production-less. */
     auth_audit(r, p, p != NULL ? production_id : NULL, "auth.refused", "%d %s %s %s: %s", status,
                code, r->ri->request_method, r->ri->local_uri, msg);
@@ -710,7 +710,7 @@ static int device_accept(struct auth *a, const struct identity_device *dev, int6
         rc = EP_ECONFLICT;
     } else if (counter > (d->counter > now ? d->counter : now) + AUTH_COUNTER_AHEAD_MAX) {
         /* A counter can only move forward: one leap to 2^53 would leave
-         * the phone no counter to send ever again (issue 23). A phone counts
+         * the phone no counter to send ever again (docs/security.md). A phone counts
          * from its clock (pwa/js/store.js), so honest counters stay near
          * the time in ms. Refused, the stored counter does not move. */
         rc = EP_ETOOBIG;

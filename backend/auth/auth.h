@@ -185,7 +185,7 @@ struct auth_login_result {
  * - per account: from the 3rd consecutive failure the account waits 1 s,
  *   2 s, 4 s ... capped at AUTH_ACCOUNT_LOCK_MAX_MS (60 s). The cap is what
  *   keeps anyone who merely knows an email from locking its owner out for
- *   good (issue 23): at worst the owner waits a minute.
+ *   good (docs/security.md): at worst the owner waits a minute.
  * A success resets both, rehashes if libsodium's parameters changed, and
  * creates a session. Unknown emails cost one hash too, so timing does not
  * tell which addresses exist. Returns 0 (out->token/csrf set), EP_EAUTH

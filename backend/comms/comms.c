@@ -209,7 +209,7 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
         goto out;
     if (role == SYNC_ROLE_ADMIN || role == SYNC_ROLE_ECO_REFERENT)
         goto readable;
-    /* Until it is signed it is the office's draft (issue 23, finding 7). */
+    /* Until it is signed it is the office's draft (docs/security.md). */
     rc = EP_ENOTFOUND;
     if (!json_is_object(json_object_get(rec, "signed")) || member_id == NULL ||
         member_id[0] == '\0')

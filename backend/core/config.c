@@ -22,7 +22,7 @@ void config_defaults(struct config *cfg)
      * 128 workers cost about 13 MiB of stack and serve 128 phones at once. */
     cfg->threads = 128;
     /* Enough for a household or a shared office NAT, far below the workers:
-     * one address alone can never hold every worker (issue 23). */
+     * one address alone can never hold every worker (docs/security.md). */
     cfg->per_address = 16;
     /* Enough for concurrent pushes to share one commit (sync_group) and for
      * reads to go on meanwhile; each costs about 0.4 MiB. */

@@ -4,7 +4,7 @@
  * CivetWeb 1.15 pins a worker thread to each open connection, including one
  * that trickles its headers a byte at a time until the request timeout. A
  * cap per address keeps one client (or one attacker) from holding every
- * worker while everyone else waits (issue 23, finding 2). The trusted
+ * worker while everyone else waits (docs/security.md). The trusted
  * reverse proxy, which carries every client, is exempt.
  *
  * CivetWeb 1.15 offers no hook when a connection is accepted (its

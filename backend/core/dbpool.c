@@ -108,7 +108,7 @@ out:
  * without the write lock. One that does not is rolled back; one whose
  * transaction cannot be ended is closed and a fresh one takes its slot,
  * because the pool is a stack and a poisoned connection on top would serve
- * every later request (issue 23, finding 3). Runs without the pool lock:
+ * every later request (docs/security.md). Runs without the pool lock:
  * the connection still belongs to the caller.
  */
 static struct db *cleaned(struct dbpool *pool, struct db *db)

@@ -201,7 +201,7 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
     /* mg_read may return less than asked: loop until the declared length.
      * CivetWeb's request timeout bounds each read, not the body: a client
      * sending a byte a second would hold this worker for ever. The body must
-     * arrive whole within the request timeout (issue 23, finding 2). */
+     * arrive whole within the request timeout (docs/security.md). */
     deadline = clock_mono_ms() + r->app->cfg->request_timeout_ms;
     while (got < (size_t)want) {
         int n = mg_read(r->conn, buf + got, (size_t)want - got);

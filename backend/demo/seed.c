@@ -739,7 +739,7 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
         people_failed = rc != EP_OK; /* errbuf holds the reason */
     }
     /* The demo's device keys and password are public: mark the file, so
-     * serve without --demo refuses it (cmd.c; issue 23). */
+     * serve without --demo refuses it (cmd.c; docs/security.md). */
     if (rc == EP_OK)
         rc = db_exec_cached(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', "
                                 "'seeded: its device keys and password are public')");

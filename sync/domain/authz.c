@@ -85,7 +85,7 @@ static int crew_op(const struct sync_actor *a, const struct sync_op *op, int is_
     if (strcmp(col, "questions") == 0) {
         /* A question is its author's: a correction or a void is judged on
          * the question it supersedes (current), never on its own fields,
-         * which anyone can write (issue 23, finding 6). Answers are the
+         * which anyone can write (docs/security.md). Answers are the
          * office's. */
         const char *author = field_str(op->fields, "member");
         if (!is_fact || !str_eq(op->kind, "add"))

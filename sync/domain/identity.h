@@ -219,7 +219,7 @@ int identity_audit(struct db *db, int64_t now, const struct identity_audit_event
 /*
  * Audit events of production, newest first: its own events only. An
  * account's own events (logins, addresses, times) belong to that person, not
- * to every production they work on (issue 23, finding 5). before_id
+ * to every production they work on (docs/security.md). before_id
  * <= 0 starts from the newest; limit is clamped to [1, 500]. *out receives a
  * new array of {"id","at","event","account_id","member_id","device_id",
  * "detail","remote_addr"}.

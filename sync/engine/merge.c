@@ -419,7 +419,7 @@ static int apply_put(struct db *db, const struct sync__apply_in *in, const struc
         goto out;
     if (exists && strcmp(production, in->production_id) != 0) {
         *status = SYNC__REJECTED;
-        /* Never say whose it is (issue 23): ids are global, so "taken" is
+        /* Never say whose it is (docs/security.md): ids are global, so "taken" is
          * unavoidable, but the answer confirms nothing about another
          * production. */
         sync__refuse(v, "id_collision", "id '%s' cannot be used in '%s'; choose a new id", op->rid,

@@ -326,7 +326,7 @@ int db_commit(struct db *db)
     }
     /* A failed COMMIT leaves the transaction open. Rolling back here, not
      * in each caller, means no commit path can forget it and give the
-     * connection back to the pool inside a transaction (issue 23). A
+     * connection back to the pool inside a transaction (docs/security.md). A
      * caller's own db_rollback() afterwards is a no-op. */
     if (rc != EP_OK)
         db_rollback(db);

@@ -428,7 +428,7 @@ static void brute_force_is_locked_out(void **state)
     assert_true(audit_count("login.locked") >= 2);
 
     /* The delay doubles, but never beyond a minute, however many failures:
-     * knowing an email must not be enough to keep its owner out (issue 23). */
+     * knowing an email must not be enough to keep its owner out (docs/security.md). */
     exec_sql("UPDATE account SET locked_until = 0, failed_count = 500 WHERE id = 'a-victim'");
     assert_int_equal(login_raw("victim@t.fr", "guess", &r), 401);
     support_resp_free(&r);
@@ -988,7 +988,7 @@ static void members_with_accounts(void **state)
     json_t *j;
     (void)state;
 
-    /* Issue 23: at least 12 characters, not a common password, however
+    /* docs/security.md: at least 12 characters, not a common password, however
      * dressed up. Each answer names the field. */
     {
         static const char *const weak[] = {

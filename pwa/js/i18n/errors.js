@@ -65,7 +65,7 @@ export const ERRORS = {
     wrong_device: 'Cette saisie a été faite sur un autre téléphone : elle ne peut être modifiée que depuis celui-ci ou par le bureau.',
     wrong_kind: 'Cette modification ne s’applique pas à ce type d’enregistrement.',
     wrong_unit: 'L’unité ne correspond pas à l’indicateur. Choisissez l’unité proposée.',
-    // Hardening (issue 23)
+    // Hardening (docs/security.md)
     bad_framing: 'La demande était mal formée et a été refusée. Rechargez la page puis recommencez.',
     counter_too_far: 'Ce téléphone n’a pas pu être vérifié. Associez-le à nouveau avec un code du bureau.',
     cross_origin: 'La connexion doit se faire depuis la page d’ecoplateau elle-même. Ouvrez l’adresse habituelle puis reconnectez-vous.',
@@ -135,7 +135,7 @@ export const ERRORS = {
     wrong_device: 'This entry was made on another phone: only that phone or the office can change it.',
     wrong_kind: 'This change does not apply to this kind of record.',
     wrong_unit: 'The unit does not match the indicator. Choose the unit offered.',
-    // Hardening (issue 23)
+    // Hardening (docs/security.md)
     bad_framing: 'The request was malformed and refused. Reload the page and try again.',
     counter_too_far: 'This phone could not be verified. Pair it again with a code from the office.',
     cross_origin: 'Sign in from ecoplateau’s own page. Open the usual address and sign in again.',

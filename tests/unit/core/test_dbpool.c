@@ -122,7 +122,7 @@ static void a_bad_path_fails_cleanly(void **state)
 }
 
 /*
- * Issue 23, finding 3: a connection given back inside a transaction (a
+ * docs/security.md: a connection given back inside a transaction (a
  * handler that forgot to end it, a COMMIT that failed) is rolled back before
  * anyone borrows it again: its write is gone, the write lock is free, and
  * the next borrower is not stuck in someone else's transaction.

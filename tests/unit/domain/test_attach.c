@@ -73,7 +73,7 @@ static void add_fact(struct db *db, const char *id, const unsigned char *data, s
     json_decref(ack);
 }
 
-/* Issue 23: a chunk whose COMMIT fails is not stored, and the connection
+/* docs/security.md: a chunk whose COMMIT fails is not stored, and the connection
  * goes back outside any transaction; the retry stores it. */
 static void a_failed_commit_stores_nothing(void **state)
 {

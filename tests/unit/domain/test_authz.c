@@ -96,7 +96,7 @@ static const struct sync_case sync_cases[] = {
      "{\"member\":\"m-other\"}",
      NULL,
      {A, A, D, D, D}},
-    /* Issue 23, finding 6: rights on a question follow the question voided,
+    /* docs/security.md: rights on a question follow the question voided,
      * corrected or "answered", not the fields of the new op. */
     {"void someone's question",
      "questions",

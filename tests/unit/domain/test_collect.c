@@ -301,7 +301,7 @@ static void missing_is_missing_not_zero(void **state)
     assert_int_equal(collect_missing(db, "p1", "10/09/2026", NULL, NULL, &m), EP_EINVAL);
 }
 
-/* Issue 23: a COMMIT that fails on the way out leaves nothing behind, and
+/* docs/security.md: a COMMIT that fails on the way out leaves nothing behind, and
  * the connection is outside any transaction, ready for the next request. */
 static void a_failed_commit_leaves_the_connection_clean(void **state)
 {

@@ -452,7 +452,7 @@ static void record_ids_cannot_cross_productions(void **state)
                   mkop("c3", "readings", "f", "add", NOW_MS + 1, "dev-z",
                        "{\"indicator\":\"x\",\"dept\":\"d\",\"at\":\"t\",\"value\":1}", NULL)));
     assert_string_equal(ack_code(acks, 0), "id_collision");
-    /* Issue 23: the answer does not confirm the id is another production's. */
+    /* docs/security.md: the answer does not confirm the id is another production's. */
     assert_null(strstr(json_string_value(json_object_get(json_array_get(acks, 0), "reason")),
                        "production"));
     assert_string_equal(ack_status(acks, 1), "applied");
@@ -460,7 +460,7 @@ static void record_ids_cannot_cross_productions(void **state)
 }
 
 /*
- * Issue 23, finding 4: a void or correction resolves only against a fact
+ * docs/security.md: a void or correction resolves only against a fact
  * that exists, in the pusher's production and the same collection. Before,
  * a void of an id not yet pushed was accepted and, when production A later
  * pushed that id, A's reading was born superseded.

@@ -87,7 +87,7 @@ static int target_pushed(json_t *ops, const int *order, size_t k, const json_t *
 /*
  * Moves each correction or void after the fact it supersedes, keeping the
  * order otherwise: the server refuses a push that supersedes a fact it does
- * not hold (issue 23), and a phone pushes its own ops in order. Replicas
+ * not hold (docs/security.md), and a phone pushes its own ops in order. Replicas
  * still take every order (apply_order).
  */
 static void causal(json_t *ops, int *order, size_t n)
