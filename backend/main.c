@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Subcommands whose first argument is a path (backup DEST, restore SRC). */
 static int takes_path(const char *cmd)
@@ -23,6 +24,10 @@ int main(int argc, char **argv)
     int shift = 1; /* argv[shift] stands in for argv[0] when getopt parses */
     int rc;
 
+    /* Everything this process creates (the database, its WAL and shared
+     * memory, backups, exports, the key file, the data directory) is the
+     * operator's alone: 0600 files, 0700 directories (docs/security.md). */
+    umask(077);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return cmd_version();
     if (strcmp(cmd, "verify") == 0) {

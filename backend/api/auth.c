@@ -129,6 +129,34 @@ static json_t *me_body(struct http_req *r, const char *account_id, const char *c
 
 /* ---- login, logout, me ------------------------------------------------ */
 
+/*
+ * Login CSRF (docs/security.md): a cross-site page could post a text/plain form
+ * (no preflight) and sign the browser into the attacker's account. Login
+ * therefore takes only application/json, which a form cannot send without a
+ * CORS preflight this server never grants, and, when the browser says where
+ * the request comes from (Origin), only from this server's own origin.
+ * Returns 0 or the status sent.
+ */
+static int same_origin_json(struct http_req *r)
+{
+    const char *type = mg_get_header(r->conn, "Content-Type");
+    const char *origin = mg_get_header(r->conn, "Origin");
+    const char *host = mg_get_header(r->conn, "Host");
+    const char *sep;
+
+    if (type == NULL || strncasecmp(type, "application/json", 16) != 0 ||
+        (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
+        return http_error(r, 415, "json_required", NULL,
+                          "sign-in takes a JSON body (Content-Type: application/json)");
+    if (origin == NULL)
+        return 0; /* not a browser, or a same-origin request of an old one */
+    sep = strstr(origin, "://");
+    if (host == NULL || sep == NULL || strcmp(sep + 3, host) != 0)
+        return http_error(r, 403, "cross_origin", NULL,
+                          "sign-in is accepted only from this server's own pages");
+    return 0;
+}
+
 int api_auth_login(struct http_req *r)
 {
     char *body = NULL;
@@ -143,7 +171,9 @@ int api_auth_login(struct http_req *r)
     int status, rc;
 
     memset(&res, 0, sizeof(res));
-    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    status = same_origin_json(r);
+    if (status == 0)
+        status = read_body(r, LOGIN_BODY_MAX, &body, &len);
     if (status != 0)
         goto out;
     status = parse_object(r, body, len, &root);
@@ -165,14 +195,18 @@ int api_auth_login(struct http_req *r)
                             "the password must be 1 to %d bytes without NUL", AUTH_PASSWORD_MAX);
         goto out;
     }
-    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, now, &res);
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, http_client_addr(r), now, &res);
     if (rc == EP_EBUSY) {
         status = http_error(r, 503, "busy", NULL, "too many sign-ins at once; retry in a second");
         goto out;
     }
     if (rc == EP_EFORBIDDEN) {
-        auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
-                   res.account_id, (long long)(res.retry_after_ms / 1000));
+        if (res.by_address)
+            auth_audit(r, NULL, NULL, "login.throttled", "this address waits %lld s more",
+                       (long long)(res.retry_after_ms / 1000));
+        else
+            auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
+                       res.account_id, (long long)(res.retry_after_ms / 1000));
         status = http_error(r, 429, "too_many_attempts", NULL,
                             "too many failed sign-ins; try again in %lld seconds",
                             (long long)((res.retry_after_ms + 999) / 1000));
@@ -248,11 +282,18 @@ int api_auth_logout(struct http_req *r)
 {
     struct auth_principal p;
     char cookie[128];
+    int rc;
     int status = auth_request_in(r, NULL, 0, NULL, 0, &p);
 
     if (status != 0)
         return status;
-    (void)auth_session_end(r);
+    rc = auth_session_end(r);
+    if (rc != EP_OK) {
+        /* Saying signed_out while the session still works is worse than an
+         * error: the person would walk away from a live session. */
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign out: %s",
+                          ep_strerror(rc));
+    }
     auth_audit(r, &p, NULL, "logout", "session closed");
     snprintf(cookie, sizeof(cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
              AUTH_COOKIE, is_localhost(r) ? "" : "; Secure");
@@ -435,6 +476,7 @@ static int member_account(struct http_req *r, const char *email, const char *pas
                           const char *name, char *account_id, size_t idlen)
 {
     struct identity_account a;
+    char why[128];
     int rc = identity_account_by_email(r->db, email, &a);
 
     if (rc == EP_OK) {
@@ -446,10 +488,8 @@ static int member_account(struct http_req *r, const char *email, const char *pas
     if (password == NULL)
         return http_error(r, 400, "invalid_request", "password",
                           "no account has this email: give an initial password to create one");
-    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(password) != pwlen)
-        return http_error(r, 400, "invalid_request", "password",
-                          "the password must be %d to %d bytes", AUTH_PASSWORD_MIN,
-                          AUTH_PASSWORD_MAX);
+    if (auth_password_check(password, pwlen, why, sizeof(why)) != EP_OK)
+        return http_error(r, 400, "weak_password", "password", "%s", why);
     if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
         return http_error(r, 400, "invalid_request", "email", "not an email address");
     memset(&a, 0, sizeof(a));

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
+#include "comms.h"
 #include "directory.h"
 #include "err.h"
 #include "gz.h"
@@ -244,6 +245,52 @@ static int check_query(struct http_req *r, const char *const *allowed)
     return 0;
 }
 
+/* A pull's read filter: authz_sync_read, plus the communications rule
+ * (comms_readable), remembered per record for the page. */
+struct pull_read {
+    struct db *db; /* borrowed: the request's connection, inside the pull's read */
+    int n;         /* entries used in seen */
+    struct {
+        char rid[SYNC_MAX_ID + 1];
+        int visible;
+    } seen[32];
+};
+
+static int pull_can_read(void *ctx, const struct sync_actor *a, const struct sync_op *op)
+{
+    struct pull_read *pr = ctx;
+    int visible;
+
+    if (op->col == NULL || strcmp(op->col, "communications") != 0 || a->role == SYNC_ROLE_ADMIN ||
+        a->role == SYNC_ROLE_ECO_REFERENT || op->rid == NULL)
+        return authz_sync_read(NULL, a, op);
+    visible = -1;
+    for (int i = 0; i < pr->n && visible < 0; i++)
+        if (strcmp(pr->seen[i].rid, op->rid) == 0)
+            visible = pr->seen[i].visible;
+    if (visible < 0) {
+        /* Drafts are the office's; once published, only their audience's.
+         * A storage error hides the op: the cursor moves on, which a phone
+         * recovers from by pulling again from the start. */
+        visible =
+            comms_readable(pr->db, a->production_id, op->rid, a->role, a->member_id, NULL) == EP_OK;
+        if (pr->n < (int)(sizeof(pr->seen) / sizeof(pr->seen[0])) &&
+            strlen(op->rid) <= SYNC_MAX_ID) {
+            snprintf(pr->seen[pr->n].rid, sizeof(pr->seen[pr->n].rid), "%s", op->rid);
+            pr->seen[pr->n++].visible = visible;
+        }
+    }
+    if (visible)
+        return 1;
+    /* A deleted record is not readable any more, but phones that hold the
+     * published message must still learn of its deletion: the bare delete
+     * op, which carries nothing else, goes to everyone. */
+    if (op->fields == NULL)
+        return -1;
+    return json_object_size(op->fields) == 1 &&
+           json_is_true(json_object_get(op->fields, "_deleted"));
+}
+
 int api_sync_pull(struct http_req *r)
 {
     static const char *const allowed[] = {"schema", "cursor", "limit", NULL};
@@ -256,6 +303,7 @@ int api_sync_pull(struct http_req *r)
     size_t len = 0;
     long limit = SYNC_PULL_DEFAULT;
     size_t nops = 0;
+    struct pull_read pr;
     int status, rc;
 
     status = auth_request(r, NULL, 0, &p);
@@ -287,6 +335,10 @@ int api_sync_pull(struct http_req *r)
     if (rc != EP_OK)
         return storage_error(r, rc);
     opts_now(&opts);
+    memset(&pr, 0, sizeof(pr));
+    pr.db = r->db;
+    opts.can_read = pull_can_read;
+    opts.ctx = &pr;
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);

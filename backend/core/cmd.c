@@ -136,6 +136,17 @@ int cmd_prepare(struct app *app, const struct config *cfg)
             goto out;
         }
     }
+    if (!cfg->demo && !cfg->allow_demo_db) {
+        char mark[128];
+        if (db_meta_get(db, "demo", mark, sizeof(mark)) == EP_OK) {
+            LOG_ERROR("db.open",
+                      "%s was seeded with --demo: its device keys and password are public. "
+                      "Serve it with --demo, or pass --allow-demo-db if you really mean to",
+                      app->db_path);
+            rc = EP_EFORBIDDEN;
+            goto out;
+        }
+    }
     rc = db_meta_get(db, "database_id", app->database_id, sizeof(app->database_id));
     if (rc != EP_OK)
         LOG_ERROR("db.open", "database has no id: %s", ep_strerror(rc));

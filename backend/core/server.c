@@ -11,6 +11,7 @@
 #include "app.h"
 #include "auth.h"
 #include "clock.h"
+#include "connlimit.h"
 #include "db.h"
 #include "dbpool.h"
 #include "err.h"
@@ -210,12 +211,15 @@ out:
 static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
     const char *method = r.ri->request_method;
     const char *path = r.ri->local_uri;
     char allow[64] = "";
     int path_known = 0;
+    int status = http_check_framing(&r);
 
+    if (status != 0)
+        return status;
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         const struct route *rt = &routes[i];
         size_t used = strlen(allow);
@@ -284,7 +288,7 @@ static int serve_sw(struct mg_connection *conn, void *cbdata)
     char *buf = NULL;
     long size;
     int status = 404;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
 
     snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
     f = fopen(path, "rb");
@@ -330,6 +334,8 @@ static void server_release(struct app *app)
     app->sync_group = NULL;
     db_close(app->writer);
     app->writer = NULL;
+    connlimit_stop(app->conns);
+    app->conns = NULL;
 }
 
 int server_start(struct app *app, char *errbuf, size_t errlen)
@@ -416,6 +422,13 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         struct mg_server_port sp[4];
         int n = mg_get_server_ports(app->ctx, 4, sp);
         app->port = n > 0 ? sp[0].port : cfg->port;
+    }
+    if (connlimit_start(app->port, cfg->per_address, cfg->trusted_proxy, &app->conns) != EP_OK) {
+        snprintf(errbuf, errlen, "cannot start the connection watchdog");
+        mg_stop(app->ctx);
+        app->ctx = NULL;
+        server_release(app);
+        return EP_EIO;
     }
     if (outbox_start(app) != EP_OK) {
         snprintf(errbuf, errlen, "cannot start the email outbox worker");

@@ -812,6 +812,11 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
                            activity, today + starts_in, today, errbuf, errlen);
         people_failed = rc != EP_OK; /* errbuf holds the reason */
     }
+    /* The demo's device keys and password are public: mark the file, so
+     * serve without --demo refuses it (cmd.c; docs/security.md). */
+    if (rc == EP_OK)
+        rc = db_exec_cached(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', "
+                                "'seeded: its device keys and password are public')");
     if (rc == EP_OK)
         rc = db_commit(db);
     if (rc != EP_OK)

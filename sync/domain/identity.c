@@ -756,9 +756,7 @@ int identity_audit_list(struct db *db, const char *production_id, int64_t before
 {
     static const char sql[] =
         "SELECT id, at, event, production_id, account_id, member_id, device_id, detail, "
-        "remote_addr FROM audit_log WHERE id < ?2 AND (production_id = ?1 OR "
-        "(production_id IS NULL AND account_id IN "
-        "(SELECT account_id FROM member WHERE production_id = ?1 AND account_id IS NOT NULL))) "
+        "remote_addr FROM audit_log WHERE id < ?2 AND production_id = ?1 "
         "ORDER BY id DESC LIMIT ?3";
     sqlite3_stmt *st = db_stmt(db, sql);
 

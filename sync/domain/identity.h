@@ -218,8 +218,9 @@ int identity_prodkey_insert(struct db *db, const char *production_id,
 int identity_audit(struct db *db, int64_t now, const struct identity_audit_event *e);
 
 /*
- * Audit events of production, newest first: its own events plus the
- * account-level ones (logins) of accounts that are its members. before_id
+ * Audit events of production, newest first: its own events only. An
+ * account's own events (logins, addresses, times) belong to that person, not
+ * to every production they work on (docs/security.md). before_id
  * <= 0 starts from the newest; limit is clamped to [1, 500]. *out receives a
  * new array of {"id","at","event","account_id","member_id","device_id",
  * "detail","remote_addr"}.

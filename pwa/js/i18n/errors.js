@@ -81,6 +81,14 @@ export const ERRORS = {
     invalid_encoding: 'L’envoi compressé est arrivé abîmé. Il sera renvoyé sans compression.',
     unsupported_encoding: 'Le serveur ne lit pas cet envoi compressé. Mettez l’application à jour.',
     method_not_allowed: 'Cette action n’existe pas à cette adresse. Mettez l’application à jour.',
+    // Hardening (docs/security.md)
+    bad_framing: 'La demande était mal formée et a été refusée. Rechargez la page puis recommencez.',
+    counter_too_far: 'Ce téléphone n’a pas pu être vérifié. Associez-le à nouveau avec un code du bureau.',
+    cross_origin: 'La connexion doit se faire depuis la page d’ecoplateau elle-même. Ouvrez l’adresse habituelle puis reconnectez-vous.',
+    json_required: 'La connexion doit se faire depuis la page d’ecoplateau. Ouvrez l’adresse habituelle puis reconnectez-vous.',
+    request_timeout: 'L’envoi a pris trop de temps et a été interrompu. Rien n’est perdu : il reprendra à la prochaine connexion.',
+    unknown_target: 'La saisie corrigée ou annulée n’existe pas dans cette production. Synchronisez puis réessayez.',
+    weak_password: 'Ce mot de passe est trop court ou trop courant. Choisissez une phrase d’au moins 12 caractères.',
     unknown: 'Le serveur a refusé la demande (code « {code} »). Réessayez, et prévenez l’administrateur si cela se répète.',
   },
   en: {
@@ -159,6 +167,14 @@ export const ERRORS = {
     invalid_encoding: 'The compressed upload arrived damaged. It will be sent again uncompressed.',
     unsupported_encoding: 'The server does not read this compressed upload. Update the app.',
     method_not_allowed: 'This action does not exist at this address. Update the app.',
+    // Hardening (docs/security.md)
+    bad_framing: 'The request was malformed and refused. Reload the page and try again.',
+    counter_too_far: 'This phone could not be verified. Pair it again with a code from the office.',
+    cross_origin: 'Sign in from ecoplateau’s own page. Open the usual address and sign in again.',
+    json_required: 'Sign in from ecoplateau’s own page. Open the usual address and sign in again.',
+    request_timeout: 'Sending took too long and was cut off. Nothing is lost: it resumes at the next connection.',
+    unknown_target: 'The entry being corrected or voided does not exist in this production. Sync, then try again.',
+    weak_password: 'This password is too short or too common. Choose a phrase of at least 12 characters.',
     unknown: 'The server refused the request (code “{code}”). Try again, and tell the administrator if it happens again.',
   },
 };
