@@ -9,7 +9,7 @@
 // VERSION (a hash of the shell files) and SHELL are written by
 // cmake/sw_shell.mjs, which `make pwa-vendor` runs: do not edit them by hand.
 // tests/js/shell.test.mjs checks both.
-const VERSION = 'ecoplateau-shell-8e4afa513b11';
+const VERSION = 'ecoplateau-shell-9816dbef390c';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -254,7 +254,8 @@ int api_auth_open_session(struct http_req *r, int status, const char *email, con
     int rc;
 
     memset(&res, 0, sizeof(res));
-    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, clock_now_ms(), &res);
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, http_client_addr(r), clock_now_ms(),
+                    &res);
     if (rc == EP_OK)
         body = me_body(r, res.account_id, res.csrf);
     if (rc != EP_OK || body == NULL) {

@@ -54,7 +54,7 @@ test('the setup link opens the setup screen and creates the company', async () =
   await page.getByLabel('Ville').fill('Besançon');
   await page.getByLabel('Votre nom').fill('Inès Roy');
   await page.getByLabel('Votre e-mail (identifiant)').fill('ines@doubs.fr');
-  await page.getByLabel('Mot de passe').fill('un mot de passe');
+  await page.getByLabel('Mot de passe').fill('la Loue au printemps');
   await page.getByRole('button', { name: 'Créer la société et le compte' }).click();
   // The server's check digit refusal lands on the SIRET field.
   const siret = page.getByLabel('SIRET (facultatif)');
@@ -170,7 +170,7 @@ test('the phones screen: people, their phones, an office member joining by link'
   assert.equal(await lp.evaluate(() => location.hash), '#/rejoindre');
   await checkA11y(lp, 'join');
   await lp.getByLabel('Votre nom').fill('Lou Martin');
-  await lp.getByLabel('Mot de passe').fill('mon mot de passe');
+  await lp.getByLabel('Mot de passe').fill('Lou et la rivière 26');
   await lp.getByRole('button', { name: 'Créer mon accès' }).click();
   await lp.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
   await lp.getByText('Production : La Source').waitFor();

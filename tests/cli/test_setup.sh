@@ -36,7 +36,7 @@ if grep -qa "$token" "$tmp/a/ecoplateau.db" "$tmp/a/ecoplateau.db-wal" 2>/dev/nu
   fail "the token itself is stored"
 fi
 code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' \
-  -d "{\"token\":\"$token\",\"company\":{\"name\":\"Films du Doubs\"},\"admin\":{\"name\":\"Inès\",\"email\":\"ines@doubs.fr\",\"password\":\"long enough\"}}" \
+  -d "{\"token\":\"$token\",\"company\":{\"name\":\"Films du Doubs\"},\"admin\":{\"name\":\"Inès\",\"email\":\"ines@doubs.fr\",\"password\":\"la Loue en automne\"}}" \
   "http://127.0.0.1:$port/api/v1/setup")
 [ "$code" = 201 ] || fail "setup with the printed link: $code $(cat "$tmp/body")"
 stop
@@ -53,7 +53,7 @@ set +e
 "$bin" setup --data-dir "$tmp/b" --admin-email a@b.fr --admin-name A </dev/null 2>"$tmp/err"
 [ $? -eq 2 ] || fail "setup without --company must exit 2"
 grep -q 'usage' "$tmp/err" || fail "setup usage"
-echo 'long enough' | "$bin" setup --data-dir "$tmp/b" --company X --siret 12345678901234 \
+echo 'la Loue en automne' | "$bin" setup --data-dir "$tmp/b" --company X --siret 12345678901234 \
   --admin-email a@b.fr --admin-name A 2>"$tmp/err"
 [ $? -eq 2 ] || fail "a bad SIRET must exit 2"
 grep -q -- '--siret' "$tmp/err" || fail "a bad SIRET is named"
@@ -64,14 +64,14 @@ set -e
 [ "$(q "$tmp/b" 'SELECT count(*) FROM account')" = 0 ] || fail "refusals create nothing"
 
 # setup, password on stdin; then again with EP_ADMIN_PASSWORD: nothing changes.
-echo 'long enough' | "$bin" setup --data-dir "$tmp/b" --company 'Les Films du Doubs' \
+echo 'la Loue en automne' | "$bin" setup --data-dir "$tmp/b" --company 'Les Films du Doubs' \
   --siret '732 829 320 00074' --city Besançon --admin-email admin@doubs.fr \
   --admin-name 'Inès Roy' >"$tmp/out1" 2>"$tmp/log"
 grep -q "created" "$tmp/out1" || fail "setup says what it did: $(cat "$tmp/out1")"
 before=$(q "$tmp/b" "SELECT group_concat(id || name || coalesce(siret,'') || city) FROM company; \
                       SELECT group_concat(id || email || pw_hash) FROM account; \
                       SELECT count(*) FROM company_account")
-EP_ADMIN_PASSWORD='another one' "$bin" setup --data-dir "$tmp/b" --company Other \
+EP_ADMIN_PASSWORD='une autre phrase sûre' "$bin" setup --data-dir "$tmp/b" --company Other \
   --admin-email other@doubs.fr --admin-name Other >"$tmp/out2" 2>"$tmp/log" \
   || fail "a second setup must exit 0"
 grep -q "already set up" "$tmp/out2" || fail "a second setup says so: $(cat "$tmp/out2")"
@@ -90,7 +90,7 @@ grep -q "already set up" "$tmp/err" || fail "setup-link says why"
 # The account signs in; --demo becomes one production of this company.
 start "$tmp/b" --demo
 code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' \
-  -d '{"email":"admin@doubs.fr","password":"long enough"}' "http://127.0.0.1:$port/api/v1/auth/login")
+  -d '{"email":"admin@doubs.fr","password":"la Loue en automne"}' "http://127.0.0.1:$port/api/v1/auth/login")
 [ "$code" = 200 ] || fail "login with the setup account: $code $(cat "$tmp/body")"
 grep -q '"production_id":"p-loue-2026"' "$tmp/body" || fail "the admin sees the demo: $(cat "$tmp/body")"
 stop

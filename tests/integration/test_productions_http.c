@@ -133,18 +133,18 @@ static void setup_needs_a_good_token(void **state)
     assert_true(json_is_false(json_object_get(j, "set_up")));
     json_decref(j);
     /* Nobody without a token claims the server. */
-    b = setup_body("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "73282932000074", "long enough");
+    b = setup_body("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "73282932000074", "la Loue en automne");
     assert_string_equal(expect("POST", "/api/v1/setup", b, 403, "setup_token_invalid"), "token");
     free(b);
     mint(clock_now_ms() - COMPANY_TOKEN_TTL_MS - 1000, old);
-    b = setup_body(old, "73282932000074", "long enough");
+    b = setup_body(old, "73282932000074", "la Loue en automne");
     expect("POST", "/api/v1/setup", b, 403, "setup_token_expired");
     free(b);
     assert_int_equal(count("SELECT count(*) FROM account"), 0);
     assert_int_equal(count("SELECT count(*) FROM company"), 0);
     /* Bad fields name themselves; the token is not spent on them. */
     mint(clock_now_ms(), token);
-    b = setup_body(token, "73282932000075", "long enough");
+    b = setup_body(token, "73282932000075", "la Loue en automne");
     assert_string_equal(expect("POST", "/api/v1/setup", b, 400, "invalid_request"),
                         "company.siret");
     free(b);
@@ -154,7 +154,7 @@ static void setup_needs_a_good_token(void **state)
     free(b);
     expect("POST", "/api/v1/setup", "{\"token\":\"x\"}", 400, "invalid_request");
     /* Right: the company, the administrator, a session. */
-    b = setup_body(token, "732 829 320 00074", "long enough");
+    b = setup_body(token, "732 829 320 00074", "la Loue en automne");
     req("POST", "/api/v1/setup", b, &r);
     if (r.status != 201)
         fail_msg("setup: %ld %s", r.status, r.body);
@@ -174,7 +174,7 @@ static void setup_needs_a_good_token(void **state)
     expect("POST", "/api/v1/setup", b, 403, "setup_token_used");
     free(b);
     mint(clock_now_ms(), token);
-    b = setup_body(token, "", "long enough");
+    b = setup_body(token, "", "la Loue en automne");
     expect("POST", "/api/v1/setup", b, 403, "setup_done");
     free(b);
     assert_int_equal(count("SELECT count(*) FROM account"), 1);
@@ -389,14 +389,14 @@ static void office_members_join_by_link(void **state)
     cookie[0] = csrf[0] = '\0';
     expect("POST", "/api/v1/auth/join",
            "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"password\":"
-           "\"long enough\",\"name\":\"Lou\"}",
+           "\"la Loue en automne\",\"name\":\"Lou\"}",
            403, "join_token_invalid");
     snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"short\",\"name\":\"Lou\"}",
              token);
     assert_string_equal(expect("POST", "/api/v1/auth/join", body, 400, "invalid_request"),
                         "password");
     snprintf(body, sizeof(body),
-             "{\"token\":\"%s\",\"password\":\"long enough\",\"name\":\"Lou Martin\"}", token);
+             "{\"token\":\"%s\",\"password\":\"la Loue en automne\",\"name\":\"Lou Martin\"}", token);
     req("POST", "/api/v1/auth/join", body, &r);
     if (r.status != 201)
         fail_msg("join: %ld %s", r.status, r.body);

@@ -53,7 +53,7 @@ export function setup(ctx, params) {
     if (siret.input.value.replace(/\s/g, '') && !/^\d{14}$/.test(siret.input.value.replace(/\s/g, ''))) errors.push([siret, t('setup.err.siret')]);
     if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
     if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim())) errors.push([email, t('login.err.email')]);
-    if (password.input.value.length < 8) errors.push([password, t('setup.err.password')]);
+    if (password.input.value.length < 12) errors.push([password, t('setup.err.password')]);
     showErrors(summary, fields, errors);
     if (errors.length) return;
     button.disabled = true;
@@ -262,7 +262,7 @@ export function join(ctx, params) {
     e.preventDefault();
     const errors = [];
     if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
-    if (password.input.value.length < 8) errors.push([password, t('setup.err.password')]);
+    if (password.input.value.length < 12) errors.push([password, t('setup.err.password')]);
     showErrors(summary, [name, password], errors);
     if (errors.length) return;
     try {
