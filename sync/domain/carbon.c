@@ -4,15 +4,19 @@
  */
 #include "carbon.h"
 
+#include "clock.h"
+#include "collect.h"
 #include "csv.h"
 #include "db.h"
 #include "err.h"
 #include "strbuf.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const themes[][2] = {
     {"food", "Alimentation"}, {"waste", "Déchets"},    {"energy", "Énergie"},
@@ -50,17 +54,238 @@ const char *carbon_theme_label(const char *key)
     return key;
 }
 
+/* ---- the production's dates ---------------------------------------------- */
+
+static int is_weekday(long day)
+{
+    long wd = ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+    return wd != 0 && wd != 6;
+}
+
+static long weekdays(long from, long to_inclusive)
+{
+    long n = 0;
+    for (long d = from; d <= to_inclusive; d++)
+        n += is_weekday(d);
+    return n;
+}
+
+int carbon_span_of(struct db *db, const char *production_id, const char *today,
+                   struct carbon_span *out)
+{
+    static const char sql[] = "SELECT starts_on, ends_on FROM production WHERE id = ?1";
+    sqlite3_stmt *st;
+    char now[11];
+    long t;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (today == NULL) {
+        time_t secs = (time_t)(clock_now_ms() / 1000);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(now, sizeof(now), "%Y-%m-%d", &tm);
+        today = now;
+    }
+    if (collect_day(today, &t) != EP_OK)
+        return EP_EINVAL;
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *b = (const char *)sqlite3_column_text(st, 1);
+        if (collect_day(a, &out->start) == EP_OK && collect_day(b, &out->end) == EP_OK &&
+            out->start <= out->end) {
+            out->has_dates = 1;
+            snprintf(out->starts_on, sizeof(out->starts_on), "%s", a);
+            snprintf(out->ends_on, sizeof(out->ends_on), "%s", b);
+        }
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    if (out->has_dates) {
+        out->total_days = weekdays(out->start, out->end);
+        /* Days that ended: today's readings may still be coming in. */
+        out->elapsed_days =
+            t <= out->start ? 0 : weekdays(out->start, (t - 1 < out->end ? t - 1 : out->end));
+        out->closed = t > out->end;
+    }
+    return EP_OK;
+}
+
+int carbon_span_contains(const struct carbon_span *span, const char *date)
+{
+    long d;
+    if (collect_day(date, &d) != EP_OK)
+        return 0;
+    return !span->has_dates || (d >= span->start && d <= span->end);
+}
+
 /* ---- validation ---------------------------------------------------------- */
+
+/* "at" is an ISO date, optionally followed by a time ("2026-09-21T18:00"). */
+static int at_day(const char *at, char day[11])
+{
+    long d;
+    if (at == NULL || strlen(at) < 10 || (at[10] != '\0' && at[10] != 'T'))
+        return EP_EINVAL;
+    memcpy(day, at, 10);
+    day[10] = '\0';
+    return collect_day(day, &d);
+}
+
+static int indicator_measures(struct db *db, const char *ind, char *unit, size_t unitlen,
+                              char *measures, size_t mlen, char *theme, size_t tlen)
+{
+    static const char sql[] =
+        "SELECT unit, coalesce(measures, ''), theme FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(unit, unitlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(measures, mlen, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(theme, tlen, "%s", (const char *)sqlite3_column_text(st, 2));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
+}
+
+/* How many live fleet entries the production has, and whether vehicle (may
+ * be NULL) is one of them. */
+static int fleet_lookup(struct db *db, const char *production_id, const char *vehicle, int *entries,
+                        int *found)
+{
+    static const char sql[] = "SELECT count(*), coalesce(sum(rid = ?2), 0) FROM sync_record "
+                              "WHERE production_id = ?1 AND col = 'fleet' AND deleted = 0 "
+                              "AND coalesce(json_extract(state, '$._deleted'), 0) = 0";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *entries = *found = 0;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, vehicle != NULL ? vehicle : "", -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *entries = sqlite3_column_int(st, 0);
+        *found = sqlite3_column_int(st, 1) > 0;
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+/* The fields of the reading rid corrects, NULL when it has not arrived. */
+static int corrected_fields(struct db *db, const char *production_id, const char *rid, json_t **out)
+{
+    static const char sql[] = "SELECT fields FROM sync_fact WHERE col = 'readings' AND rid = ?1 "
+                              "AND production_id = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static int refuse(char *code, size_t codelen, const char *c, char *reason, size_t reasonlen,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int refuse(char *code, size_t codelen, const char *c, char *reason, size_t reasonlen,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    snprintf(code, codelen, "%s", c);
+    va_start(ap, fmt);
+    if (vsnprintf(reason, reasonlen, fmt, ap) < 0 && reasonlen > 0)
+        reason[0] = '\0';
+    va_end(ap);
+    return EP_EINVAL;
+}
+
+/* The checks of a reading against its production (see carbon.h). */
+static int validate_in_production(struct db *db, const char *production_id,
+                                  const struct sync_op *op, const char *measures, const char *theme,
+                                  char *code, size_t codelen, char *reason, size_t reasonlen)
+{
+    const char *at = json_string_value(json_object_get(op->fields, "at"));
+    const char *vehicle = json_string_value(json_object_get(op->fields, "vehicle"));
+    const char *sup = json_string_value(json_object_get(op->fields, "supersedes"));
+    struct carbon_span span;
+    int entries = 0, found = 0;
+    char day[11];
+    int rc;
+
+    if (at_day(at, day) != EP_OK) /* checked by the caller */
+        return EP_EINVAL;
+    rc = carbon_span_of(db, production_id, NULL, &span);
+    if (rc == EP_ENOTFOUND)
+        return EP_OK; /* the engine refuses pushes to unknown productions */
+    if (rc != EP_OK)
+        return rc;
+    if (!carbon_span_contains(&span, day))
+        return refuse(code, codelen, "invalid_date", reason, reasonlen,
+                      "field 'at': %s is outside the production's dates (%s to %s)", day,
+                      span.starts_on, span.ends_on);
+    if (sup != NULL) {
+        json_t *orig = NULL;
+        const char *k;
+        json_t *v;
+        rc = corrected_fields(db, production_id, sup, &orig);
+        if (rc != EP_OK)
+            return rc;
+        json_object_foreach(orig, k, v)
+        {
+            if (strcmp(k, "value") == 0 || strcmp(k, "at") == 0 || strcmp(k, "note") == 0 ||
+                strcmp(k, "supersedes") == 0 || json_object_get(op->fields, k) != NULL)
+                continue;
+            rc = refuse(code, codelen, "correction_incomplete", reason, reasonlen,
+                        "field '%s': a correction keeps every field of the reading it corrects", k);
+            break;
+        }
+        json_decref(orig);
+        if (rc != EP_OK)
+            return rc;
+    }
+    rc = fleet_lookup(db, production_id, vehicle, &entries, &found);
+    if (rc != EP_OK)
+        return rc;
+    /* Once the office registered a fleet, a vehicle is one of its entries,
+     * never free text: two spellings of one van would be two sources. */
+    if (entries > 0 && vehicle != NULL && !found)
+        return refuse(code, codelen, "unknown_vehicle", reason, reasonlen,
+                      "field 'vehicle': '%.64s' is not in the production's fleet", vehicle);
+    if (entries > 0 && vehicle == NULL && strcmp(theme, "mobility") == 0 &&
+        (strcmp(measures, "distance") == 0 || strcmp(measures, "fuel") == 0))
+        return refuse(code, codelen, "vehicle_required", reason, reasonlen,
+                      "field 'vehicle': name the vehicle from the production's fleet");
+    return rc;
+}
 
 int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char *code,
                        size_t codelen, char *reason, size_t reasonlen)
 {
-    static const char sql[] = "SELECT unit FROM indicator WHERE id = ?1";
-    const char *ind, *unit;
+    const struct carbon_vctx *vc = ctx;
+    const char *ind, *unit, *at;
+    char want[17], measures[17], theme[17], day[11];
     json_t *value;
-    sqlite3_stmt *st;
     int rc;
-    (void)ctx;
 
     if (strcmp(op->col, "readings") != 0 && strcmp(op->col, "estimates") != 0)
         return EP_OK;
@@ -71,32 +296,30 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
     value = json_object_get(op->fields, "value");
     if (ind == NULL) /* a partial put of an estimate need not repeat it */
         return EP_OK;
-    if (value != NULL && (!json_is_number(value) || json_number_value(value) < 0)) {
-        snprintf(code, codelen, "invalid_value");
-        snprintf(reason, reasonlen, "field 'value' must be a number of at least 0");
-        return EP_EINVAL;
-    }
-    st = db_stmt(db, sql);
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        db_done(st);
-        snprintf(code, codelen, "unknown_indicator");
-        snprintf(reason, reasonlen, "field 'indicator': no indicator '%.64s' in the catalogue",
-                 ind);
-        return EP_EINVAL;
-    }
-    if (unit != NULL && strcmp(unit, (const char *)sqlite3_column_text(st, 0)) != 0) {
-        snprintf(code, codelen, "wrong_unit");
-        snprintf(reason, reasonlen, "field 'unit': '%s' is recorded in %s, not in %.16s", ind,
-                 (const char *)sqlite3_column_text(st, 0), unit);
-        db_done(st);
-        return EP_EINVAL;
-    }
-    db_done(st);
-    return EP_OK;
+    if (value != NULL && (!json_is_number(value) || json_number_value(value) < 0))
+        return refuse(code, codelen, "invalid_value", reason, reasonlen,
+                      "field 'value' must be a number of at least 0");
+    rc = indicator_measures(db, ind, want, sizeof(want), measures, sizeof(measures), theme,
+                            sizeof(theme));
+    if (rc == EP_ENOTFOUND)
+        return refuse(code, codelen, "unknown_indicator", reason, reasonlen,
+                      "field 'indicator': no indicator '%.64s' in the catalogue", ind);
+    if (rc != EP_OK)
+        return rc;
+    if (unit != NULL && strcmp(unit, want) != 0)
+        return refuse(code, codelen, "wrong_unit", reason, reasonlen,
+                      "field 'unit': '%s' is recorded in %s, not in %.16s", ind, want, unit);
+    if (strcmp(op->col, "readings") != 0)
+        return EP_OK;
+    at = json_string_value(json_object_get(op->fields, "at"));
+    if (at_day(at, day) != EP_OK)
+        return refuse(code, codelen, "invalid_date", reason, reasonlen,
+                      "field 'at' must be an ISO date (YYYY-MM-DD), not '%.32s'",
+                      at != NULL ? at : "");
+    if (vc == NULL || vc->production_id == NULL)
+        return EP_OK;
+    return validate_in_production(db, vc->production_id, op, measures, theme, code, codelen, reason,
+                                  reasonlen);
 }
 
 /* ---- catalogue ------------------------------------------------------------ */
@@ -261,6 +484,100 @@ static int count_flagged(struct db *db, const char *production_id, const char *i
     return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
 }
 
+/*
+ * One method per source. Distance readings of a vehicle in a week where the
+ * same vehicle has fuel readings are "replaced": the litres count, the
+ * kilometres stay stored and shown. Weeks are seven-day blocks from the
+ * first shooting day, like the collection schedule's weekly periods; ?2 is
+ * that day's julian day minus 7,000 so the division never sees a negative
+ * (CAST truncates towards zero). Grouped per vehicle, indicator, department.
+ */
+static const char method_sql[] =
+    "SELECT json_extract(f.fields, '$.vehicle'), json_extract(f.fields, '$.indicator'), "
+    "coalesce(json_extract(f.fields, '$.dept'), ''), i.measures, "
+    "(i.measures = 'distance' AND EXISTS (SELECT 1 FROM sync_fact g "
+    " WHERE g.production_id = ?1 AND g.col = 'readings' AND g.superseded = 0 AND g.void = 0 "
+    " AND json_extract(g.fields, '$.indicator') IN (SELECT id FROM indicator "
+    "   WHERE measures = 'fuel' AND theme = 'mobility') "
+    " AND json_extract(g.fields, '$.vehicle') = json_extract(f.fields, '$.vehicle') "
+    " AND CAST((julianday(substr(json_extract(g.fields, '$.at'), 1, 10)) - ?2) / 7 AS INTEGER) "
+    "   = CAST((julianday(substr(json_extract(f.fields, '$.at'), 1, 10)) - ?2) / 7 AS INTEGER))), "
+    "total(json_extract(f.fields, '$.value')), count(*), "
+    "(SELECT json_extract(r.state, '$.name') FROM sync_record r WHERE r.col = 'fleet' "
+    " AND r.rid = json_extract(f.fields, '$.vehicle') AND r.production_id = ?1) "
+    "FROM sync_fact f JOIN indicator i ON i.id = json_extract(f.fields, '$.indicator') "
+    "WHERE f.production_id = ?1 AND f.col = 'readings' AND f.superseded = 0 AND f.void = 0 "
+    "AND i.theme = 'mobility' AND i.measures IN ('distance', 'fuel') "
+    "AND json_extract(f.fields, '$.vehicle') IS NOT NULL "
+    "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3";
+
+/* Fills replaced ("indicator\x1fdept" -> kilometres not counted) and
+ * methods (one entry per vehicle: what was counted and how). */
+static int vehicle_methods(struct db *db, const char *production_id, json_t *replaced,
+                           json_t *methods)
+{
+    sqlite3_stmt *st = db_stmt(db, method_sql);
+    struct carbon_span span;
+    json_t *byv = json_object();
+    const char *k;
+    json_t *v;
+    int rc;
+
+    if (st == NULL || byv == NULL) {
+        json_decref(byv);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    rc = carbon_span_of(db, production_id, NULL, &span);
+    if (rc != EP_OK && rc != EP_ENOTFOUND) {
+        db_done(st);
+        json_decref(byv);
+        return rc;
+    }
+    /* Without dates, weeks start on Monday 2000-01-03 (day 10959). */
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 2, (double)(span.has_dates ? span.start : 10959) + 2440587.5 - 7000.0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *veh = (const char *)sqlite3_column_text(st, 0);
+        const char *ind = (const char *)sqlite3_column_text(st, 1);
+        const char *dept = (const char *)sqlite3_column_text(st, 2);
+        int is_fuel = strcmp((const char *)sqlite3_column_text(st, 3), "fuel") == 0;
+        int repl = sqlite3_column_int(st, 4);
+        double qty = sqlite3_column_double(st, 5);
+        const char *name = (const char *)sqlite3_column_text(st, 7);
+        json_t *e = json_object_get(byv, veh);
+        const char *key;
+        if (e == NULL) {
+            e = json_pack("{s:s, s:s?, s:f, s:f, s:f}", "vehicle", veh, "name", name, "fuel_l", 0.0,
+                          "distance_km", 0.0, "distance_replaced_km", 0.0);
+            json_object_set_new(byv, veh, e);
+        }
+        key = is_fuel ? "fuel_l" : (repl ? "distance_replaced_km" : "distance_km");
+        json_object_set_new(e, key, json_real(json_real_value(json_object_get(e, key)) + qty));
+        if (repl) {
+            char rk[130];
+            snprintf(rk, sizeof(rk), "%s\x1f%s", ind, dept);
+            json_object_set_new(replaced, rk,
+                                json_real(json_real_value(json_object_get(replaced, rk)) + qty));
+        }
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(byv);
+        return db_map_rc(rc);
+    }
+    json_object_foreach(byv, k, v)
+    {
+        double fuel = json_real_value(json_object_get(v, "fuel_l"));
+        double km = json_real_value(json_object_get(v, "distance_km"));
+        /* distance_km is what was counted: the weeks without fuel. */
+        json_object_set_new(
+            v, "method", json_string(fuel <= 0 ? "distance" : (km > 0 ? "fuel+distance" : "fuel")));
+        json_array_append(methods, v);
+    }
+    json_decref(byv);
+    return EP_OK;
+}
+
 /* ...and the office's estimates for the provisional one. */
 static const char prov_sql[] =
     "SELECT json_extract(state, '$.indicator') AS ind, "
@@ -364,6 +681,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     json_t *by_theme = empty_groups(themes, NTHEMES), *by_cat = empty_groups(categories, NCATS);
     json_t *by_dept = json_object(), *estimated = json_object(), *read = json_object();
     json_t *missing = json_array(), *fp = NULL;
+    json_t *replaced = json_object(), *methods = json_array();
     sqlite3_stmt *st = NULL;
     double total = 0, variance = 0;
     size_t covered = 0;
@@ -372,7 +690,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
 
     *out = NULL;
     if (lines == NULL || untracked == NULL || by_theme == NULL || by_cat == NULL ||
-        by_dept == NULL || estimated == NULL || read == NULL || missing == NULL) {
+        by_dept == NULL || estimated == NULL || read == NULL || missing == NULL ||
+        replaced == NULL || methods == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
@@ -384,6 +703,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                              : version_exists(db, factor_version);
     if (rc == EP_OK)
         rc = load_catalogue(db, factor_version, &cat);
+    if (rc == EP_OK && kind == CARBON_FINAL)
+        rc = vehicle_methods(db, production_id, replaced, methods);
     if (rc != EP_OK)
         goto out;
     st = db_stmt(db, kind == CARBON_FINAL ? final_sql : prov_sql);
@@ -400,10 +721,14 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
         json_int_t entries = sqlite3_column_int64(st, 3);
         json_int_t flagged = 0;
         const struct ind *x = id != NULL ? find_ind(&cat, id) : NULL;
-        double kg, u;
+        double kg, u, recorded = qty, repl = 0;
+        char rk[130];
 
         if (id == NULL)
             continue;
+        snprintf(rk, sizeof(rk), "%s\x1f%s", id, dept);
+        repl = json_real_value(json_object_get(replaced, rk));
+        qty = recorded - repl;
         json_object_set_new(read, id, json_true());
         if (x == NULL || x->factor_id[0] == '\0') {
             /* Tracked but not converted (e.g. generator hours): shown, so
@@ -432,6 +757,16 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                              "uncertainty_kg", u, "theme", x->theme, "category", x->category,
                              "entries", entries, "flagged", flagged, "confirmed", x->confirmed,
                              "official_id", x->official_id, "source_url", x->source));
+        {
+            json_t *l = json_array_get(lines, json_array_size(lines) - 1);
+            json_object_set_new(l, "recorded_quantity", json_real(recorded));
+            json_object_set_new(l, "replaced_quantity", json_real(repl));
+            json_object_set_new(l, "method",
+                                json_string(repl > 0 ? (qty > 0 ? "distance, partly replaced by "
+                                                                  "fuel"
+                                                                : "replaced by fuel")
+                                                     : "as recorded"));
+        }
         if (acc_add(by_theme, x->theme, kg, u * u) != EP_OK ||
             acc_add(by_cat, x->category, kg, u * u) != EP_OK ||
             acc_add(by_dept, dept[0] != '\0' ? dept : "(sans département)", kg, u * u) != EP_OK) {
@@ -462,7 +797,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     acc_finish(by_cat);
     acc_finish(by_dept);
     fp = json_pack("{s:s, s:s, s:i, s:f, s:f, s:o, s:o, s:o, s:o, s:o, "
-                   "s:{s:I, s:I, s:o, s:o}, s:s}",
+                   "s:{s:I, s:I, s:o, s:o}, s:s, s:o, s:s}",
                    "production", production_id, "kind",
                    kind == CARBON_FINAL ? "final" : "provisional", "factor_version", factor_version,
                    "total_kg", total, "uncertainty_kg", sqrt(variance), "by_theme", by_theme,
@@ -475,9 +810,12 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                        : json_null(),
                    "notice",
                    "Estimation de travail d'ecoplateau : le bilan officiel se dépose avec un "
-                   "calculateur homologué (Carbon'Clap, SeCO2).");
+                   "calculateur homologué (Carbon'Clap, SeCO2).",
+                   "methods", methods, "uncertainty_covers",
+                   "L'incertitude couvre celle des facteurs d'émission seulement ; elle "
+                   "n'inclut ni l'incertitude des données d'activité ni les données manquantes.");
     /* json_pack stole the groups even on failure; do not free them twice. */
-    by_theme = by_cat = by_dept = lines = untracked = missing = NULL;
+    by_theme = by_cat = by_dept = lines = untracked = missing = methods = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
 out:
     if (in_tx)
@@ -491,39 +829,172 @@ out:
     json_decref(estimated);
     json_decref(read);
     json_decref(missing);
+    json_decref(replaced);
+    json_decref(methods);
     if (rc == EP_OK)
         *out = fp;
     return rc;
 }
 
-int carbon_compare(struct db *db, const char *production_id, json_t **out)
+/* kg per indicator (all departments) of a footprint's lines. */
+static json_t *kg_by_indicator(const json_t *fp)
 {
-    json_t *prov = NULL, *fin = NULL, *rows = json_array();
+    json_t *o = json_object(), *l;
+    size_t i;
+
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        const char *id = json_string_value(json_object_get(l, "indicator"));
+        double kg = json_number_value(json_object_get(l, "kg"));
+        json_object_set_new(o, id, json_real(json_real_value(json_object_get(o, id)) + kg));
+    }
+    return o;
+}
+
+/* Indicators of a footprint with at least one current entry. */
+static json_t *read_indicators(const json_t *fp)
+{
+    json_t *o = json_object(), *l;
+    size_t i;
+    const char *lists[] = {"lines", "untracked"};
+
+    for (size_t k = 0; k < 2; k++) {
+        json_array_foreach(json_object_get(fp, lists[k]), i, l)
+        {
+            if (json_integer_value(json_object_get(l, "entries")) > 0)
+                json_object_set_new(o, json_string_value(json_object_get(l, "indicator")),
+                                    json_true());
+        }
+    }
+    return o;
+}
+
+static json_t *ratio_or_null(double num, double den)
+{
+    return den > 0 ? json_real(num / den) : json_null();
+}
+
+int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out)
+{
+    json_t *prov = NULL, *fin = NULL, *rows = json_array(), *missing = json_array();
+    json_t *pkg = NULL, *seen = NULL, *l;
+    struct carbon_span span;
+    double exp_cat[NCATS] = {0}, cov_cat[NCATS] = {0}, prov_cat[NCATS] = {0}, fin_cat[NCATS] = {0};
+    double fraction, e_all = 0, c_all = 0, f_all = 0, p_all = 0;
+    size_t i;
     int rc;
 
     *out = NULL;
-    rc = carbon_footprint(db, production_id, CARBON_PROVISIONAL, 0, &prov);
+    rc = carbon_span_of(db, production_id, today, &span);
+    if (rc == EP_ENOTFOUND) {
+        memset(&span, 0, sizeof(span));
+        rc = EP_OK;
+    }
+    if (rc == EP_OK)
+        rc = carbon_footprint(db, production_id, CARBON_PROVISIONAL, 0, &prov);
     if (rc == EP_OK)
         rc = carbon_footprint(db, production_id, CARBON_FINAL, 0, &fin);
-    if (rc != EP_OK || rows == NULL) {
-        json_decref(prov);
-        json_decref(fin);
-        json_decref(rows);
-        return rc != EP_OK ? rc : EP_ENOMEM;
+    if (rc != EP_OK || rows == NULL || missing == NULL) {
+        rc = rc != EP_OK ? rc : EP_ENOMEM;
+        goto out;
     }
-    for (size_t i = 0; i < NCATS; i++) {
-        const char *k = categories[i][0];
-        double p = json_real_value(
-            json_object_get(json_object_get(json_object_get(prov, "by_category"), k), "kg"));
-        double f = json_real_value(
-            json_object_get(json_object_get(json_object_get(fin, "by_category"), k), "kg"));
+    /* The forecast of the elapsed shooting days only, never the whole
+     * production, until it is closed (docs/carbon.md, "Comparing"). */
+    fraction =
+        span.closed || !span.has_dates
+            ? 1.0
+            : (span.total_days > 0 ? (double)span.elapsed_days / (double)span.total_days : 1.0);
+    pkg = kg_by_indicator(prov);
+    seen = read_indicators(fin);
+    if (pkg == NULL || seen == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    json_array_foreach(json_object_get(prov, "lines"), i, l)
+    {
+        const char *cat = json_string_value(json_object_get(l, "category"));
+        const char *id = json_string_value(json_object_get(l, "indicator"));
+        double kg = json_number_value(json_object_get(l, "kg"));
+        for (size_t c = 0; c < NCATS; c++) {
+            if (strcmp(categories[c][0], cat) != 0)
+                continue;
+            prov_cat[c] += kg;
+            exp_cat[c] += kg * fraction;
+            if (json_object_get(seen, id) != NULL)
+                cov_cat[c] += kg * fraction;
+        }
+    }
+    {
+        const char *id;
+        json_t *kg;
+        json_object_foreach(pkg, id, kg)
+        {
+            json_t *first = NULL;
+            if (json_object_get(seen, id) != NULL)
+                continue;
+            json_array_foreach(json_object_get(prov, "lines"), i, l)
+            {
+                if (strcmp(json_string_value(json_object_get(l, "indicator")), id) == 0) {
+                    first = l;
+                    break;
+                }
+            }
+            json_array_append_new(missing,
+                                  json_pack("{s:s, s:O, s:f}", "indicator", id, "category",
+                                            json_object_get(first, "category"), "expected_kg",
+                                            json_real_value(kg) * fraction));
+        }
+    }
+    json_array_foreach(json_object_get(fin, "lines"), i, l)
+    {
+        const char *cat = json_string_value(json_object_get(l, "category"));
+        for (size_t c = 0; c < NCATS; c++) {
+            if (strcmp(categories[c][0], cat) == 0)
+                fin_cat[c] += json_number_value(json_object_get(l, "kg"));
+        }
+    }
+    for (size_t c = 0; c < NCATS; c++) {
+        /* Only what was read is compared: a missing indicator is neither a
+         * gain nor a loss, and a category with nothing read has no delta. */
+        int any = cov_cat[c] > 0 || fin_cat[c] > 0;
         json_array_append_new(
-            rows, json_pack("{s:s, s:s, s:f, s:f, s:f, s:o}", "category", k, "label",
-                            categories[i][1], "provisional_kg", p, "final_kg", f, "delta_kg", f - p,
-                            "delta_pct", p > 0 ? json_real((f - p) / p * 100.0) : json_null()));
+            rows,
+            json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o}", "category", categories[c][0],
+                      "label", categories[c][1], "provisional_kg", prov_cat[c], "expected_kg",
+                      exp_cat[c], "covered_expected_kg", cov_cat[c], "final_kg", fin_cat[c],
+                      "coverage", ratio_or_null(cov_cat[c], exp_cat[c]), "delta_kg",
+                      any ? json_real(fin_cat[c] - cov_cat[c]) : json_null(), "delta_pct",
+                      cov_cat[c] > 0 ? json_real((fin_cat[c] - cov_cat[c]) / cov_cat[c] * 100.0)
+                                     : json_null()));
+        p_all += prov_cat[c];
+        e_all += exp_cat[c];
+        c_all += cov_cat[c];
+        f_all += fin_cat[c];
     }
-    *out = json_pack("{s:o, s:o, s:o}", "provisional", prov, "final", fin, "categories", rows);
-    return *out != NULL ? EP_OK : EP_ENOMEM;
+    *out = json_pack(
+        "{s:o, s:o, s:s, s:{s:s?, s:s?, s:I, s:I, s:f, s:s}, s:{s:f, s:f, s:o}, s:o, s:o, "
+        "s:{s:f, s:f, s:f, s:f, s:o, s:o}}",
+        "provisional", prov, "final", fin, "status", span.closed ? "clos" : "en cours", "span",
+        "starts_on", span.has_dates ? span.starts_on : NULL, "ends_on",
+        span.has_dates ? span.ends_on : NULL, "elapsed_days", (json_int_t)span.elapsed_days,
+        "total_days", (json_int_t)span.total_days, "fraction", fraction, "method",
+        "Prévisionnel au prorata des jours de tournage écoulés (du lundi au vendredi, "
+        "jours terminés), tant que la production n'est pas close.",
+        "coverage", "expected_kg", e_all, "covered_kg", c_all, "share", ratio_or_null(c_all, e_all),
+        "categories", rows, "missing", missing, "total", "provisional_kg", p_all, "expected_kg",
+        e_all, "covered_expected_kg", c_all, "final_kg", f_all, "delta_kg",
+        c_all > 0 || f_all > 0 ? json_real(f_all - c_all) : json_null(), "delta_pct",
+        c_all > 0 ? json_real((f_all - c_all) / c_all * 100.0) : json_null());
+    prov = fin = rows = missing = NULL; /* stolen, even on failure */
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    json_decref(prov);
+    json_decref(fin);
+    json_decref(rows);
+    json_decref(missing);
+    json_decref(pkg);
+    json_decref(seen);
+    return rc;
 }
 
 int carbon_factor_value(struct db *db, const char *factor_id, double *value)

@@ -26,9 +26,50 @@ struct db;
 enum carbon_kind { CARBON_PROVISIONAL = 0, CARBON_FINAL = 1 };
 
 /*
+ * The production's dates as today's schema has them (production.starts_on
+ * .. ends_on, the first and last shooting days). This is the ONE place that
+ * answers "is this date inside the production" and "how many shooting days
+ * have passed": when production phases land, only carbon_span changes.
+ * Shooting days are the weekdays (Monday to Friday) of that range, as the
+ * demo and the plan's missed-readings check count them.
+ */
+struct carbon_span {
+    int has_dates;      /* 0: the production has no dates; everything is inside */
+    long start, end;    /* days since 1970-01-01, both inclusive */
+    long total_days;    /* shooting days in start..end */
+    long elapsed_days;  /* shooting days that ended before today */
+    int closed;         /* today is after the last day: the footprint is final */
+    char starts_on[11]; /* ISO, "" without dates */
+    char ends_on[11];
+};
+
+/* Fills *out for production_id as of today (ISO date; NULL = the server's
+ * UTC date). Returns 0, EP_ENOTFOUND (no such production), EP_EINVAL (a
+ * malformed today) or a storage code. */
+int carbon_span_of(struct db *db, const char *production_id, const char *today,
+                   struct carbon_span *out);
+
+/* 1 when date (ISO, checked with collect_day) lies inside span, else 0. */
+int carbon_span_contains(const struct carbon_span *span, const char *date);
+
+/*
+ * The validator's context: the production the ops are pushed to. Without it
+ * (ctx NULL) only the checks that need no production run.
+ */
+struct carbon_vctx {
+    const char *production_id;
+};
+
+/*
  * sync_validate_fn for readings and estimates: the indicator must exist, the
  * unit must be the indicator's, the value a non-negative number. Other
  * collections pass. Codes: unknown_indicator, wrong_unit, invalid_value.
+ * With a struct carbon_vctx as ctx, readings are also checked against the
+ * production: invalid_date (field 'at' not an ISO date, or outside the
+ * production's dates), unknown_vehicle / vehicle_required (the production
+ * has a fleet and the reading does not name one of its entries), and
+ * correction_incomplete (a correction that drops a field of the reading it
+ * corrects, other than value, at and note).
  */
 int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char *code,
                        size_t codelen, char *reason, size_t reasonlen);
@@ -48,11 +89,21 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                      int factor_version, json_t **out);
 
 /*
- * Provisional and final side by side: {"provisional":{...},"final":{...},
- * "categories":[{"category","provisional_kg","final_kg","delta_kg","delta_pct"}]}
- * (delta_pct null when the provisional is 0).
+ * Provisional and final side by side, honestly (docs/carbon.md, "Comparing"):
+ * {"provisional":{...},"final":{...},"status":"en cours"|"clos",
+ *  "span":{starts_on, ends_on, elapsed_days, total_days, fraction},
+ *  "coverage":{expected_kg, covered_kg, share},
+ *  "categories":[{"category","label","provisional_kg","expected_kg",
+ *                 "covered_expected_kg","final_kg","coverage","delta_kg",
+ *                 "delta_pct"}],
+ *  "missing":[{indicator, category, expected_kg}], "total":{...}}
+ * expected = the provisional kg x the share of shooting days elapsed (1 once
+ * closed). An estimated indicator with no reading is missing: its expected
+ * kg is not covered and it takes no part in delta (never a reduction).
+ * delta_kg = final kg of covered indicators - their expected kg; delta_pct
+ * null when nothing is covered. today: ISO, NULL = the server's date.
  */
-int carbon_compare(struct db *db, const char *production_id, json_t **out);
+int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out);
 
 /* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
 int carbon_factor_value(struct db *db, const char *factor_id, double *value);

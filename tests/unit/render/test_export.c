@@ -34,7 +34,7 @@ static void workbook_round_trip(void **state)
     support_tmpdir(dir);
     db = support_db(dir, "x.db");
     support_reference_production(db);
-    assert_int_equal(carbon_compare(db, "p1", &cmp), EP_OK);
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     assert_int_equal(export_footprint_xlsx(cmp, "Film de référence", dir, &xlsx, &len), EP_OK);
     assert_true(len > 1000);
     assert_memory_equal(xlsx, "PK", 2); /* a zip container */
@@ -94,7 +94,7 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
     support_tmpdir(dir);
     db = support_db(dir, "p.db");
     support_reference_production(db);
-    assert_int_equal(carbon_compare(db, "p1", &cmp), EP_OK);
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     assert_int_equal(export_footprint_pdf(cmp, "Film de référence", &pdf, &len), EP_OK);
     assert_memory_equal(pdf, "%PDF-", 5);
     snprintf(path, sizeof(path), "%s/out.pdf", dir);
