@@ -487,10 +487,11 @@ static int count_flagged(struct db *db, const char *production_id, const char *i
 /*
  * One method per source. Distance readings of a vehicle in a week where the
  * same vehicle has fuel readings are "replaced": the litres count, the
- * kilometres stay stored and shown. Weeks are seven-day blocks from the
- * first shooting day, like the collection schedule's weekly periods; ?2 is
- * that day's julian day minus 7,000 so the division never sees a negative
- * (CAST truncates towards zero). Grouped per vehicle, indicator, department.
+ * kilometres stay stored and shown. Weeks run Monday to Sunday, as in the
+ * dashboard's weekly chart (pwa/js/ui/charts.js applies the same rule); ?2
+ * is the julian day of Monday 2000-01-03 minus 7,000 weeks' worth of days
+ * so the division never sees a negative (CAST truncates towards zero).
+ * Grouped per vehicle, indicator, department.
  */
 static const char method_sql[] =
     "SELECT json_extract(f.fields, '$.vehicle'), json_extract(f.fields, '$.indicator'), "
@@ -517,7 +518,6 @@ static int vehicle_methods(struct db *db, const char *production_id, json_t *rep
                            json_t *methods)
 {
     sqlite3_stmt *st = db_stmt(db, method_sql);
-    struct carbon_span span;
     json_t *byv = json_object();
     const char *k;
     json_t *v;
@@ -527,15 +527,8 @@ static int vehicle_methods(struct db *db, const char *production_id, json_t *rep
         json_decref(byv);
         return st == NULL ? EP_EIO : EP_ENOMEM;
     }
-    rc = carbon_span_of(db, production_id, NULL, &span);
-    if (rc != EP_OK && rc != EP_ENOTFOUND) {
-        db_done(st);
-        json_decref(byv);
-        return rc;
-    }
-    /* Without dates, weeks start on Monday 2000-01-03 (day 10959). */
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 2, (double)(span.has_dates ? span.start : 10959) + 2440587.5 - 7000.0);
+    sqlite3_bind_double(st, 2, 10959.0 + 2440587.5 - 7.0 * 7000.0);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *veh = (const char *)sqlite3_column_text(st, 0);
         const char *ind = (const char *)sqlite3_column_text(st, 1);
@@ -1019,7 +1012,7 @@ int carbon_catalogue(struct db *db, json_t **out)
     static const char sql[] =
         "SELECT i.id, i.name_fr, i.name_en, i.unit, i.theme, i.category, i.factor_id, "
         "i.collector, i.review_above, i.guide_fr, i.guide_en, f.value, f.uncertainty, "
-        "f.confirmed, f.name_fr, f.source_url, f.version FROM indicator i "
+        "f.confirmed, f.name_fr, f.source_url, f.version, i.measures FROM indicator i "
         "LEFT JOIN emission_factor f ON f.id = i.factor_id AND f.version = "
         "(SELECT max(version) FROM factor_set) ORDER BY i.theme, i.id";
     sqlite3_stmt *st = db_stmt(db, sql);
@@ -1043,7 +1036,7 @@ int carbon_catalogue(struct db *db, json_t **out)
                             (const char *)sqlite3_column_text(st, 15), "version",
                             sqlite3_column_int(st, 16));
         json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o}", "id",
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o, s:s?}", "id",
                            (const char *)sqlite3_column_text(st, 0), "name_fr",
                            (const char *)sqlite3_column_text(st, 1), "name_en",
                            (const char *)sqlite3_column_text(st, 2), "unit",
@@ -1053,7 +1046,8 @@ int carbon_catalogue(struct db *db, json_t **out)
                            (const char *)sqlite3_column_text(st, 7), "review_above",
                            sqlite3_column_double(st, 8), "guide_fr",
                            (const char *)sqlite3_column_text(st, 9), "guide_en",
-                           (const char *)sqlite3_column_text(st, 10), "factor", factor));
+                           (const char *)sqlite3_column_text(st, 10), "factor", factor, "measures",
+                           (const char *)sqlite3_column_text(st, 17)));
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
