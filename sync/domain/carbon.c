@@ -8,6 +8,7 @@
 #include "collect.h"
 #include "csv.h"
 #include "db.h"
+#include "embed.h"
 #include "err.h"
 #include "strbuf.h"
 
@@ -20,7 +21,7 @@
 
 static const char *const themes[][2] = {
     {"food", "Alimentation"}, {"waste", "Déchets"},    {"energy", "Énergie"},
-    {"mobility", "Mobilité"}, {"purchases", "Achats"},
+    {"mobility", "Mobilité"}, {"purchases", "Achats"}, {"accommodation", "Hébergement"},
 };
 /* Carbon'Clap's eight budget categories, in its order. */
 static const char *const categories[][2] = {
@@ -446,6 +447,198 @@ static int version_exists(struct db *db, int version)
     return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
 }
 
+/* ---- factor sets as data --------------------------------------------------- */
+
+/* Inserts one factor of a set being loaded; validated field by field. */
+static int load_factor(struct db *db, int version, json_t *f, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "INSERT INTO emission_factor (version, id, value, unit, name_fr, official_name, "
+        "official_id, year, source_url, uncertainty, confirmed, note, status, method) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    const char *id, *unit, *name, *url, *status, *oname, *oid, *method, *note;
+    json_t *year = NULL, *jon = NULL, *joi = NULL, *jm = NULL, *jn = NULL;
+    double value, unc;
+    json_error_t jerr;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (json_unpack_ex(f, &jerr, JSON_STRICT,
+                       "{s:s, s:F, s:s, s:s, s?o, s?o, s?o, s:s, s:F, s:s, s?o, s?o}", "id", &id,
+                       "value", &value, "unit", &unit, "name_fr", &name, "official_name", &jon,
+                       "official_id", &joi, "year", &year, "source_url", &url, "uncertainty", &unc,
+                       "status", &status, "method", &jm, "note", &jn) != 0) {
+        snprintf(err, errlen, "factor set %d: %s", version, jerr.text);
+        return EP_EINVAL;
+    }
+    /* Optional texts are a string or null; anything else is a mistake. */
+    if ((jon != NULL && !json_is_null(jon) && !json_is_string(jon)) ||
+        (joi != NULL && !json_is_null(joi) && !json_is_string(joi)) ||
+        (jm != NULL && !json_is_null(jm) && !json_is_string(jm)) ||
+        (jn != NULL && !json_is_null(jn) && !json_is_string(jn)) ||
+        (year != NULL && !json_is_null(year) && !json_is_integer(year)) ||
+        (strcmp(status, "official") != 0 && strcmp(status, "derived") != 0 &&
+         strcmp(status, "estimate") != 0)) {
+        snprintf(err, errlen, "factor set %d: factor '%s' has a field of the wrong type", version,
+                 id);
+        return EP_EINVAL;
+    }
+    oname = json_string_value(jon);
+    oid = json_string_value(joi);
+    method = json_string_value(jm);
+    note = json_string_value(jn);
+    /* A derived or estimated value must show how it was obtained. */
+    if (strcmp(status, "official") != 0 && (method == NULL || method[0] == '\0')) {
+        snprintf(err, errlen, "factor set %d: factor '%s' is %s without a method", version, id,
+                 status);
+        return EP_EINVAL;
+    }
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_int(st, 1, version);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 3, value);
+    sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, oname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, oid, -1, SQLITE_STATIC);
+    if (json_is_integer(year))
+        sqlite3_bind_int64(st, 8, json_integer_value(year));
+    else
+        sqlite3_bind_null(st, 8);
+    sqlite3_bind_text(st, 9, url, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 10, unc);
+    sqlite3_bind_int(st, 11, strcmp(status, "official") == 0);
+    sqlite3_bind_text(st, 12, note, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, method, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "factor set %d, factor '%s': %s", version, id,
+                 sqlite3_errmsg(db_handle(db)));
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+/* Loads one set unless its version is already there: a published set is
+ * never rewritten, so a footprint computed with it stays the same. */
+static int load_set(struct db *db, const struct ep_embedded *e, char *err, size_t errlen)
+{
+    static const char ins[] = "INSERT INTO factor_set (version, published, note) VALUES (?1, ?2, "
+                              "?3)";
+    json_t *root = json_loadb(e->data, e->size, JSON_REJECT_DUPLICATES, NULL), *factors = NULL;
+    json_error_t jerr;
+    const char *published, *note;
+    json_int_t version;
+    sqlite3_stmt *st;
+    size_t i;
+    json_t *f;
+    int rc;
+
+    if (root == NULL ||
+        json_unpack_ex(root, &jerr, JSON_STRICT, "{s:I, s:s, s:s, s:o}", "version", &version,
+                       "published", &published, "note", &note, "factors", &factors) != 0 ||
+        !json_is_array(factors) || version < 1 || version > 1000000) {
+        snprintf(err, errlen, "%s: not a factor set (%s)", e->name,
+                 root == NULL ? "malformed JSON" : jerr.text);
+        json_decref(root);
+        return EP_EINVAL;
+    }
+    rc = version_exists(db, (int)version);
+    if (rc != EP_ENOTFOUND) {
+        json_decref(root);
+        return rc; /* EP_OK: already loaded */
+    }
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        goto out;
+    st = db_stmt(db, ins);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto rollback;
+    }
+    sqlite3_bind_int(st, 1, (int)version);
+    sqlite3_bind_text(st, 2, published, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? EP_OK : EP_EIO;
+    db_done(st);
+    json_array_foreach(factors, i, f)
+    {
+        if (rc != EP_OK)
+            break;
+        rc = load_factor(db, (int)version, f, err, errlen);
+    }
+    if (rc == EP_OK) {
+        rc = db_commit(db);
+        goto out;
+    }
+rollback:
+    db_rollback(db);
+out:
+    json_decref(root);
+    return rc;
+}
+
+int carbon_factor_sets_load(struct db *db, char *err, size_t errlen)
+{
+    int rc = EP_OK;
+    if (errlen > 0)
+        err[0] = '\0';
+    for (const struct ep_embedded *e = ep_factor_sets; rc == EP_OK && e->name != NULL; e++)
+        rc = load_set(db, e, err, errlen);
+    return rc;
+}
+
+/* The set production_id is pinned to, or the latest. */
+static int production_version(struct db *db, const char *production_id, int *version)
+{
+    static const char sql[] = "SELECT version FROM production_factor_set WHERE production_id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    db_done(st);
+    if (rc == SQLITE_DONE)
+        return latest_version(db, version);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms)
+{
+    static const char sql[] =
+        "INSERT INTO production_factor_set (production_id, version, pinned_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (production_id) DO UPDATE SET version = ?2, pinned_at = ?3";
+    sqlite3_stmt *st;
+    int rc = db_begin_write(db);
+
+    if (rc != EP_OK)
+        return rc;
+    rc = version == 0 ? latest_version(db, &version) : version_exists(db, version);
+    if (rc == EP_OK) {
+        st = db_stmt(db, sql);
+        if (st == NULL) {
+            rc = EP_EIO;
+        } else {
+            sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, version);
+            sqlite3_bind_int64(st, 3, now_ms);
+            rc = sqlite3_step(st);
+            db_done(st);
+            rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+        }
+    }
+    if (rc == EP_OK)
+        return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
 /* ---- the footprint -------------------------------------------------------- */
 
 /* Quantities per (indicator, department): readings for the final footprint.
@@ -692,7 +885,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     if (rc != EP_OK)
         goto out;
     in_tx = 1;
-    rc = factor_version == 0 ? latest_version(db, &factor_version)
+    rc = factor_version == 0 ? production_version(db, production_id, &factor_version)
                              : version_exists(db, factor_version);
     if (rc == EP_OK)
         rc = load_catalogue(db, factor_version, &cat);

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -75,7 +76,8 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
                        size_t codelen, char *reason, size_t reasonlen);
 
 /*
- * Computes the footprint of production_id. factor_version 0 = the latest set.
+ * Computes the footprint of production_id. factor_version 0 = the set the
+ * production is pinned to (carbon_pin_factor_set), else the latest.
  * *out receives a new object (see docs/carbon.md for its shape):
  *   {"production","kind","factor_version","total_kg","uncertainty_kg",
  *    "by_theme":{...},"by_category":{...},"by_department":{...},
@@ -104,6 +106,23 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
  * null when nothing is covered. today: ISO, NULL = the server's date.
  */
 int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out);
+
+/*
+ * Loads the factor sets compiled into the binary (sync/domain/data/
+ * factors-NNNN.json) whose version the database does not have yet, each in
+ * one transaction; a set already there is never rewritten. Call after
+ * db_migrate. Returns 0, EP_EINVAL with a message in err (a malformed set,
+ * or a derived or estimated factor without its method) or a storage code.
+ */
+int carbon_factor_sets_load(struct db *db, char *err, size_t errlen);
+
+/*
+ * Pins production_id's footprint to factor set version (0: the latest), so
+ * that a newer set never changes it silently: carbon_footprint with
+ * factor_version 0 uses the pinned set, or the latest when none is pinned.
+ * Returns 0, EP_ENOTFOUND (no such set) or a storage code.
+ */
+int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms);
 
 /* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
 int carbon_factor_value(struct db *db, const char *factor_id, double *value);

@@ -272,16 +272,16 @@ static void three_moments_of_a_shoot(void **state)
     json_decref(cmp);
 
     /* Moment 2, Monday 09-21 after week 2 (no fill-up, 12 hotel nights):
-     * fraction 2/3. Transport: 40 L (124) + week 2's 500 km x 0.227
-     * (113.5) = 237.5 against 310: -72.5 kg. Logistics: beef 726 + hotel
+     * fraction 2/3. Transport: 40 L (124) + week 2's 500 km x 0.279
+     * (139.5, set 2's light van) = 263.5 against 310: -46.5 kg. Logistics: beef 726 + hotel
      * 12 x 6.93 = 83.16, so 809.16 against 864.6, nothing missing. */
     push_week(14, 0);
     reading(&cook, "hotel-1", "hotel_nights", "night", "catering", 12, NULL, "2026-09-16");
     cmp = compare("2026-09-21");
     assert_string_equal(json_string_value(json_object_get(cmp, "status")), "en cours");
     r = row(cmp, "transport");
-    CLOSE(r, "final_kg", 237.5);
-    CLOSE(r, "delta_kg", 237.5 - 310);
+    CLOSE(r, "final_kg", 263.5);
+    CLOSE(r, "delta_kg", 263.5 - 310);
     r = row(cmp, "logistics");
     CLOSE(r, "covered_expected_kg", 864.6);
     CLOSE(r, "final_kg", 809.16);
@@ -296,15 +296,15 @@ static void three_moments_of_a_shoot(void **state)
             "correction_incomplete", "vehicle");
 
     /* Moment 3, after the last day: closed, the whole forecast. Week 3's
-     * km are replaced by its 40 L: transport 80 L (248) + 113.5 = 361.5
+     * km are replaced by its 40 L: transport 80 L (248) + 139.5 = 387.5
      * against 465; logistics 1,089 + 83.16 = 1,172.16 against 1,296.9. */
     push_week(21, 1);
     cmp = compare("2026-09-28");
     assert_string_equal(json_string_value(json_object_get(cmp, "status")), "clos");
     CLOSE(json_object_get(cmp, "span"), "fraction", 1);
     r = row(cmp, "transport");
-    CLOSE(r, "final_kg", 361.5);
-    CLOSE(r, "delta_pct", (361.5 - 465) / 465 * 100);
+    CLOSE(r, "final_kg", 387.5);
+    CLOSE(r, "delta_pct", (387.5 - 465) / 465 * 100);
     r = row(cmp, "logistics");
     CLOSE(r, "delta_kg", 1172.16 - 1296.9);
     fp = json_object_get(cmp, "final");

@@ -994,6 +994,7 @@ export default {
   'dossier.local': 'Some edits will go at the next sync: the page count will then be recalculated.',
   'dossier.toolong': 'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
   // ---- issue 18: one method per source, honest footprint (footprint) ----
+  'theme.accommodation': 'Accommodation',
   'fleet.hint': 'A vehicle of the production’s fleet.',
   'fleet.choose': '— Choose a vehicle —',
   'fleet.err': 'Choose the vehicle from the list.',

@@ -996,6 +996,7 @@ export default {
   'dossier.local': 'Des modifications partiront à la prochaine synchronisation : le nombre de pages sera alors recalculé.',
   'dossier.toolong': 'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
   // ---- issue 18: one method per source, honest footprint (footprint) ----
+  'theme.accommodation': 'Hébergement',
   'fleet.hint': 'Véhicule de la flotte de la production.',
   'fleet.choose': '— Choisir un véhicule —',
   'fleet.err': 'Choisissez le véhicule dans la liste.',

@@ -18,6 +18,7 @@
 #include "sync.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,9 @@ static int setup(void **state)
     (void)state;
     support_tmpdir(dir);
     db = support_db(dir, "c.db");
+    /* The hand calculations below use factor set 1: p1 is pinned to it, as
+     * a production whose footprint was filed with it would be. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
     return 0;
 }
@@ -96,7 +100,9 @@ static void final_footprint_matches_hand_calculation(void **state)
     CLOSE(num(fp, "by_category", "production", "kg"), 4.595);
     CLOSE(num(fp, "by_category", "postproduction", "kg"), 832);
     CLOSE(num(fp, "by_category", "hmc_costume", "kg"), 0);
-    CLOSE(num(fp, "by_theme", "mobility", "kg"), 496 + 454 + 29.3 + 138.6);
+    CLOSE(num(fp, "by_theme", "mobility", "kg"), 496 + 454 + 29.3);
+    /* Hotels are accommodation, no longer mobility (0013_footprint). */
+    CLOSE(num(fp, "by_theme", "accommodation", "kg"), 138.6);
     CLOSE(num(fp, "by_theme", "energy", "kg"), 126.8 + 52 + 832);
     CLOSE(num(fp, "by_theme", "food", "kg"), 51 + 72.6);
     CLOSE(num(fp, "by_theme", "waste", "kg"), 24.4);
@@ -205,6 +211,75 @@ static void csv_for_french_spreadsheets(void **state)
     assert_memory_equal(csv + len - 2, "\r\n", 2);
     free(csv);
     json_decref(fp);
+}
+
+/* A production pinned to a set keeps its numbers when a new set arrives;
+ * moving it to the new set is explicit. Set 2 is data
+ * (sync/domain/data/factors-0002.json), loaded by support_db. */
+static void factor_set_pinned(void **state)
+{
+    json_t *fp = NULL, *l;
+    size_t i;
+    double storage = -1, van = -1;
+    (void)state;
+
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 1);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2282.214);
+    json_decref(fp);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 2, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 2);
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        const char *id = json_string_value(json_object_get(l, "indicator"));
+        if (strcmp(id, "storage_tb_year") == 0)
+            storage = json_number_value(json_object_get(l, "kg"));
+        else if (strcmp(id, "van_km") == 0)
+            van = json_number_value(json_object_get(l, "kg"));
+    }
+    /* 4 TB.yr x 0.89 (disk, usual method) instead of x 208; 2,000 km x
+     * 0.279 (light van) instead of x 0.227 (2282.214 includes the CSV
+     * test's kilo of paper): 2282.214 - 832 + 3.56 - 454 + 558. */
+    CLOSE(storage, 3.56);
+    CLOSE(van, 558);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2282.214 - 832 + 3.56 - 454 + 558);
+    json_decref(fp);
+    /* An explicit version wins over the pin; a missing set is refused. */
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 1, &fp), EP_OK);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2282.214);
+    json_decref(fp);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 99, 0), EP_ENOTFOUND);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
+}
+
+/* Set 2 says how far to trust each factor, and loading twice changes
+ * nothing. */
+static void factor_set_is_data(void **state)
+{
+    sqlite3_stmt *st = NULL;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(carbon_factor_sets_load(db, err, sizeof(err)), EP_OK);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+                                        "SELECT count(*), sum(status = 'official'), "
+                                        "sum(status != 'official' AND length(method) > 20), "
+                                        "(SELECT official_id FROM emission_factor WHERE version = "
+                                        "2 AND id = 'meal_vegan'), "
+                                        "(SELECT value FROM emission_factor WHERE version = 1 "
+                                        "AND id = 'storage_tb_year') "
+                                        "FROM emission_factor WHERE version = 2",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 32);
+    /* Every value that is not official shows its computation. */
+    assert_int_equal(sqlite3_column_int(st, 0) - sqlite3_column_int(st, 1),
+                     sqlite3_column_int(st, 2));
+    assert_int_equal(sqlite3_column_type(st, 3), SQLITE_NULL); /* no borrowed id */
+    CLOSE(sqlite3_column_double(st, 4), 208);                  /* set 1 untouched */
+    sqlite3_finalize(st);
 }
 
 /* ---- issue 18: one method per source, missing is not zero, pro rata ---- */
@@ -320,17 +395,18 @@ static void fuel_replaces_km(void **state)
 
     assert_int_equal(carbon_footprint(db, "p2", CARBON_FINAL, 0, &fp), EP_OK);
     /* van-1's 220 km of week 1 are replaced by its 30 L; its 50 km of week
-     * 2 and van-2's 80 km count: 130 km x 0.227 = 29.51 kg, 30 L x 3.10 = 93. */
+     * 2 and van-2's 80 km count: 130 km x 0.279 (set 2's light van) = 36.27
+     * kg, 30 L x 3.10 = 93. */
     l = line_of(fp, "van_km");
     CLOSE(num(l, "recorded_quantity", NULL, NULL), 350);
     CLOSE(num(l, "replaced_quantity", NULL, NULL), 220);
     CLOSE(num(l, "quantity", NULL, NULL), 130);
-    CLOSE(num(l, "kg", NULL, NULL), 29.51);
+    CLOSE(num(l, "kg", NULL, NULL), 36.27);
     assert_string_equal(json_string_value(json_object_get(l, "method")),
                         "distance, partly replaced by fuel");
     CLOSE(num(line_of(fp, "van_diesel_l"), "kg", NULL, NULL), 93);
-    /* 93 + 29.51 + 10 beef meals x 7.26 */
-    CLOSE(num(fp, "total_kg", NULL, NULL), 93 + 29.51 + 72.6);
+    /* 93 + 36.27 + 10 beef meals x 7.26 */
+    CLOSE(num(fp, "total_kg", NULL, NULL), 93 + 36.27 + 72.6);
     json_array_foreach(json_object_get(fp, "methods"), i, m)
     {
         const char *v = json_string_value(json_object_get(m, "vehicle"));
@@ -409,13 +485,13 @@ static void missing_is_not_zero_and_pro_rata(void **state)
     CLOSE(num(cmp, "span", "elapsed_days", NULL), 5);
     CLOSE(num(cmp, "span", "total_days", NULL), 15);
     /* Transport: forecast 150 L x 3.10 = 465 kg, 155 kg expected by now,
-     * covered (diesel was read); measured 93 + 29.51 = 122.51 kg. */
+     * covered (diesel was read); measured 93 + 36.27 = 129.27 kg. */
     r = row_of(cmp, "transport");
     CLOSE(num(r, "provisional_kg", NULL, NULL), 465);
     CLOSE(num(r, "expected_kg", NULL, NULL), 155);
     CLOSE(num(r, "covered_expected_kg", NULL, NULL), 155);
-    CLOSE(num(r, "delta_kg", NULL, NULL), 122.51 - 155);
-    CLOSE(num(r, "delta_pct", NULL, NULL), (122.51 - 155) / 155 * 100);
+    CLOSE(num(r, "delta_kg", NULL, NULL), 129.27 - 155);
+    CLOSE(num(r, "delta_pct", NULL, NULL), (129.27 - 155) / 155 * 100);
     /* Logistics: hotels (30 x 6.93 = 207.9) were never read: missing, not a
      * reduction. Beef (60 x 7.26 = 435.6) is covered: 145.2 expected by
      * now against 72.6 measured, -50 %, not the -88.7 % of 72.6 against
@@ -434,7 +510,7 @@ static void missing_is_not_zero_and_pro_rata(void **state)
     assert_true(json_is_null(json_object_get(row_of(cmp, "hmc_costume"), "delta_pct")));
     assert_true(json_is_null(json_object_get(row_of(cmp, "hmc_costume"), "delta_kg")));
     CLOSE(num(cmp, "coverage", "share", NULL), 300.2 / 369.5);
-    CLOSE(num(cmp, "total", "delta_kg", NULL), 122.51 + 72.6 - 300.2);
+    CLOSE(num(cmp, "total", "delta_kg", NULL), 129.27 + 72.6 - 300.2);
     assert_non_null(strstr(
         json_string_value(json_object_get(json_object_get(cmp, "final"), "uncertainty_covers")),
         "facteurs"));
@@ -481,6 +557,8 @@ int main(void)
         cmocka_unit_test(provisional_and_comparison),
         cmocka_unit_test(odd_values_flagged_bad_ones_refused),
         cmocka_unit_test(csv_for_french_spreadsheets),
+        cmocka_unit_test(factor_set_pinned),
+        cmocka_unit_test(factor_set_is_data),
     };
     const struct CMUnitTest issue18[] = {
         cmocka_unit_test(fuel_replaces_km),

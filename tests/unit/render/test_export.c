@@ -33,6 +33,8 @@ static void workbook_round_trip(void **state)
 
     support_tmpdir(dir);
     db = support_db(dir, "x.db");
+    /* The expected figures use factor set 1: pinned, as a filed footprint. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
     assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     assert_int_equal(export_footprint_xlsx(cmp, "Film de référence", dir, &xlsx, &len), EP_OK);
@@ -93,6 +95,8 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
 
     support_tmpdir(dir);
     db = support_db(dir, "p.db");
+    /* The expected figures use factor set 1: pinned, as a filed footprint. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
     assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     assert_int_equal(export_footprint_pdf(cmp, "Film de référence", &pdf, &len), EP_OK);
