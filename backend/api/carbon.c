@@ -225,7 +225,7 @@ int api_footprint_csv(struct http_req *r)
 static int compare_download(struct http_req *r, int pdf)
 {
     struct auth_principal p;
-    char prod[80], name[128];
+    char prod[80], name[128], label[512];
     json_t *cmp = NULL;
     char *data = NULL;
     size_t len = 0;
@@ -235,9 +235,12 @@ static int compare_download(struct http_req *r, int pdf)
     if (status != 0)
         return status;
     rc = carbon_compare(r->db, prod, NULL, &cmp);
+    /* The document names the production as people know it, never its id. */
     if (rc == EP_OK)
-        rc = pdf ? export_footprint_pdf(cmp, prod, &data, &len)
-                 : export_footprint_xlsx(cmp, prod, r->app->cfg->data_dir, &data, &len);
+        rc = carbon_production_label(r->db, prod, label, sizeof(label));
+    if (rc == EP_OK)
+        rc = pdf ? export_footprint_pdf(cmp, label, &data, &len)
+                 : export_footprint_xlsx(cmp, label, r->app->cfg->data_dir, &data, &len);
     json_decref(cmp);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the %s",

@@ -46,6 +46,19 @@ const char *carbon_category_label(const char *key)
     return key;
 }
 
+const char *carbon_unit_label(const char *unit)
+{
+    static const char *const units[][2] = {
+        {"meal", "repas"},  {"night", "nuitée"}, {"p.km", "passager·km"},
+        {"TB.yr", "To·an"}, {"h", "heure"},
+    };
+    for (size_t i = 0; unit != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(units[i][0], unit) == 0)
+            return units[i][1];
+    }
+    return unit != NULL ? unit : "";
+}
+
 const char *carbon_theme_label(const char *key)
 {
     for (size_t i = 0; i < NTHEMES; i++) {
@@ -116,6 +129,24 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
         out->closed = t > out->end;
     }
     return EP_OK;
+}
+
+int carbon_production_label(struct db *db, const char *production_id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT p.title, c.name FROM production p JOIN company c "
+                              "ON c.id = p.company_id WHERE p.id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(buf, len, "%s (%s)", (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 1));
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
 }
 
 int carbon_span_contains(const struct carbon_span *span, const char *date)
@@ -327,6 +358,7 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
 
 struct ind {
     char id[65];
+    char name_fr[129];
     char unit[17];
     char theme[17];
     char category[17];
@@ -337,6 +369,8 @@ struct ind {
     int confirmed;
     char official_id[17];
     char source[256];
+    char status[12];  /* official, derived, estimate */
+    char method[600]; /* how a derived or estimated value was obtained */
 };
 
 struct catalogue {
@@ -346,7 +380,8 @@ struct catalogue {
 
 static const char cat_sql[] =
     "SELECT i.id, i.unit, i.theme, i.category, coalesce(i.factor_id, ''), i.review_above, "
-    "f.value, f.uncertainty, f.confirmed, coalesce(f.official_id, ''), coalesce(f.source_url, '') "
+    "f.value, f.uncertainty, f.confirmed, coalesce(f.official_id, ''), coalesce(f.source_url, ''), "
+    "i.name_fr, coalesce(f.status, ''), coalesce(f.method, '') "
     "FROM indicator i LEFT JOIN emission_factor f ON f.id = i.factor_id AND f.version = ?1 "
     "ORDER BY i.id";
 
@@ -389,6 +424,9 @@ static int load_catalogue(struct db *db, int version, struct catalogue *c)
         snprintf(x->official_id, sizeof(x->official_id), "%s",
                  (const char *)sqlite3_column_text(st, 9));
         snprintf(x->source, sizeof(x->source), "%s", (const char *)sqlite3_column_text(st, 10));
+        snprintf(x->name_fr, sizeof(x->name_fr), "%s", (const char *)sqlite3_column_text(st, 11));
+        snprintf(x->status, sizeof(x->status), "%s", (const char *)sqlite3_column_text(st, 12));
+        snprintf(x->method, sizeof(x->method), "%s", (const char *)sqlite3_column_text(st, 13));
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
@@ -867,7 +905,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     json_t *by_theme = empty_groups(themes, NTHEMES), *by_cat = empty_groups(categories, NCATS);
     json_t *by_dept = json_object(), *estimated = json_object(), *read = json_object();
     json_t *missing = json_array(), *fp = NULL;
-    json_t *replaced = json_object(), *methods = json_array();
+    json_t *replaced = json_object(), *methods = json_array(), *missing_items = json_array();
     sqlite3_stmt *st = NULL;
     double total = 0, variance = 0;
     size_t covered = 0;
@@ -877,7 +915,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     *out = NULL;
     if (lines == NULL || untracked == NULL || by_theme == NULL || by_cat == NULL ||
         by_dept == NULL || estimated == NULL || read == NULL || missing == NULL ||
-        replaced == NULL || methods == NULL) {
+        replaced == NULL || methods == NULL || missing_items == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
@@ -945,6 +983,10 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                              "official_id", x->official_id, "source_url", x->source));
         {
             json_t *l = json_array_get(lines, json_array_size(lines) - 1);
+            json_object_set_new(l, "name_fr", json_string(x->name_fr));
+            json_object_set_new(l, "unit_fr", json_string(carbon_unit_label(x->unit)));
+            json_object_set_new(l, "factor_status", json_string(x->status));
+            json_object_set_new(l, "factor_method", json_string(x->method));
             json_object_set_new(l, "recorded_quantity", json_real(recorded));
             json_object_set_new(l, "replaced_quantity", json_real(repl));
             json_object_set_new(l, "method",
@@ -973,24 +1015,30 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
         json_t *v;
         json_object_foreach(estimated, k, v)
         {
+            const struct ind *mi = find_ind(&cat, k);
             if (json_object_get(read, k) != NULL)
                 covered++;
             else
                 json_array_append_new(missing, json_string(k));
+            if (json_object_get(read, k) == NULL && mi != NULL)
+                json_array_append_new(missing_items,
+                                      json_pack("{s:s, s:s, s:s, s:s}", "indicator", k, "name_fr",
+                                                mi->name_fr, "category", mi->category, "unit_fr",
+                                                carbon_unit_label(mi->unit)));
         }
     }
     acc_finish(by_theme);
     acc_finish(by_cat);
     acc_finish(by_dept);
     fp = json_pack("{s:s, s:s, s:i, s:f, s:f, s:o, s:o, s:o, s:o, s:o, "
-                   "s:{s:I, s:I, s:o, s:o}, s:s, s:o, s:s}",
+                   "s:{s:I, s:I, s:o, s:o, s:o}, s:s, s:o, s:s}",
                    "production", production_id, "kind",
                    kind == CARBON_FINAL ? "final" : "provisional", "factor_version", factor_version,
                    "total_kg", total, "uncertainty_kg", sqrt(variance), "by_theme", by_theme,
                    "by_category", by_cat, "by_department", by_dept, "lines", lines, "untracked",
                    untracked, "completeness", "indicators_estimated",
                    (json_int_t)json_object_size(estimated), "indicators_reported",
-                   (json_int_t)covered, "missing", missing, "ratio",
+                   (json_int_t)covered, "missing", missing, "missing_items", missing_items, "ratio",
                    json_object_size(estimated) > 0
                        ? json_real((double)covered / (double)json_object_size(estimated))
                        : json_null(),
@@ -1001,7 +1049,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                    "L'incertitude couvre celle des facteurs d'émission seulement ; elle "
                    "n'inclut ni l'incertitude des données d'activité ni les données manquantes.");
     /* json_pack stole the groups even on failure; do not free them twice. */
-    by_theme = by_cat = by_dept = lines = untracked = missing = methods = NULL;
+    by_theme = by_cat = by_dept = lines = untracked = missing = methods = missing_items = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
 out:
     if (in_tx)
@@ -1017,6 +1065,7 @@ out:
     json_decref(missing);
     json_decref(replaced);
     json_decref(methods);
+    json_decref(missing_items);
     if (rc == EP_OK)
         *out = fp;
     return rc;
@@ -1292,6 +1341,81 @@ int carbon_flagged(struct db *db, const char *production_id, json_t **out)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
+/* French labels of a line's method and of a factor's status, for exports. */
+const char *carbon_method_label(const char *method)
+{
+    if (method == NULL || strcmp(method, "as recorded") == 0)
+        return "relevé";
+    if (strcmp(method, "replaced by fuel") == 0)
+        return "kilomètres remplacés par le carburant";
+    if (strcmp(method, "distance, partly replaced by fuel") == 0)
+        return "kilomètres, en partie remplacés par le carburant";
+    return method;
+}
+
+const char *carbon_status_label(const char *status)
+{
+    if (status != NULL && strcmp(status, "official") == 0)
+        return "officiel";
+    if (status != NULL && strcmp(status, "derived") == 0)
+        return "dérivé";
+    return "estimation";
+}
+
+static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
+{
+    int rc = csv_cell(b, cat);
+    if (rc == EP_OK)
+        rc = csv_cell(b, carbon_theme_label(json_string_value(json_object_get(l, "theme"))));
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "name_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "dept")));
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "quantity")), 2);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "unit_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, carbon_method_label(json_string_value(json_object_get(l, "method"))));
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "factor")), 5);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "official_id")));
+    if (rc == EP_OK)
+        rc = csv_cell(b,
+                      carbon_status_label(json_string_value(json_object_get(l, "factor_status"))));
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "kg")), 3);
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "source_url")));
+    if (rc == EP_OK)
+        rc = csv_end_row(b);
+    return rc;
+}
+
+/* A forecast indicator without readings: listed as missing, never 0. */
+static int csv_missing(struct strbuf *b, const char *cat, const json_t *m)
+{
+    int rc = csv_cell(b, cat);
+    if (rc == EP_OK)
+        rc = csv_cell(b, NULL);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(m, "name_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, NULL);
+    if (rc == EP_OK)
+        rc = csv_cell(b, "manquant");
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(m, "unit_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, "aucun relevé : donnée manquante et non comptée");
+    if (rc == EP_OK)
+        rc = csv_end_row(b);
+    return rc;
+}
+
 int carbon_csv(const json_t *fp, char **out, size_t *len)
 {
     static const char *const head[] = {"Catégorie (Carbon'Clap)",
@@ -1300,13 +1424,15 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
                                        "Département",
                                        "Quantité",
                                        "Unité",
+                                       "Méthode",
                                        "Facteur (kgCO2e/unité)",
                                        "Identifiant Base Carbone",
-                                       "Facteur confirmé",
+                                       "Statut du facteur",
                                        "kgCO2e",
                                        "Incertitude (kgCO2e)",
                                        "Source"};
     json_t *lines = json_object_get(fp, "lines");
+    json_t *missing = json_object_get(json_object_get(fp, "completeness"), "missing_items");
     struct strbuf b;
     int rc;
 
@@ -1317,47 +1443,27 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
         rc = csv_cell(&b, head[i]);
     if (rc == EP_OK)
         rc = csv_end_row(&b);
-    /* Rows grouped in the calculator's category order, for transcription. */
+    /* Rows grouped in the calculator's category order, for transcription,
+     * each category's missing indicators after its lines. */
     for (size_t c = 0; rc == EP_OK && c < NCATS; c++) {
         size_t i;
         json_t *l;
         json_array_foreach(lines, i, l)
         {
-            if (rc != EP_OK)
-                break;
-            if (strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) != 0)
-                continue;
-            rc = csv_cell(&b, categories[c][1]);
-            if (rc == EP_OK)
-                rc = csv_cell(&b,
-                              carbon_theme_label(json_string_value(json_object_get(l, "theme"))));
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "indicator")));
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "dept")));
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "quantity")), 2);
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "unit")));
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "factor")), 5);
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "official_id")));
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_is_true(json_object_get(l, "confirmed")) ? "oui" : "non");
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "kg")), 3);
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "source_url")));
-            if (rc == EP_OK)
-                rc = csv_end_row(&b);
+            if (rc == EP_OK &&
+                strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) == 0)
+                rc = csv_line(&b, categories[c][1], l);
+        }
+        json_array_foreach(missing, i, l)
+        {
+            if (rc == EP_OK &&
+                strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) == 0)
+                rc = csv_missing(&b, categories[c][1], l);
         }
     }
     if (rc == EP_OK) {
         rc = csv_cell(&b, "Total");
-        for (int i = 0; rc == EP_OK && i < 8; i++)
+        for (int i = 0; rc == EP_OK && i < 9; i++)
             rc = csv_cell(&b, NULL);
         if (rc == EP_OK)
             rc = csv_number(&b, json_number_value(json_object_get(fp, "total_kg")), 3);

@@ -50,6 +50,10 @@ struct carbon_span {
 int carbon_span_of(struct db *db, const char *production_id, const char *today,
                    struct carbon_span *out);
 
+/* "Title (Company)" of production_id, for documents a person reads: never
+ * its id. Returns 0, EP_ENOTFOUND or a storage code. */
+int carbon_production_label(struct db *db, const char *production_id, char *buf, size_t len);
+
 /* 1 when date (ISO, checked with collect_day) lies inside span, else 0. */
 int carbon_span_contains(const struct carbon_span *span, const char *date);
 
@@ -151,5 +155,10 @@ int carbon_csv(const json_t *fp, char **out, size_t *len);
 /* The French label of a category / theme key ("transport" -> "Transport"). */
 const char *carbon_category_label(const char *key);
 const char *carbon_theme_label(const char *key);
+/* French labels of a footprint line's method and a factor's status. */
+const char *carbon_method_label(const char *method);
+const char *carbon_status_label(const char *status);
+/* The French label of an activity unit ("meal" -> "repas"); others as is. */
+const char *carbon_unit_label(const char *unit);
 
 #endif

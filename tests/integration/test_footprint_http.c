@@ -53,7 +53,8 @@ static int setup(void **state)
     assert_int_equal(sqlite3_open(srv.app.db_path, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h,
                                   "UPDATE production SET starts_on = '2026-09-07', "
-                                  "ends_on = '2026-09-25' WHERE id = 'p1'",
+                                  "ends_on = '2026-09-25', title = 'La Vallée des loutres' "
+                                  "WHERE id = 'p1'; UPDATE company SET name = 'Films du Doubs'",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
@@ -321,12 +322,65 @@ static void three_moments_of_a_shoot(void **state)
     support_resp_free(&resp);
 }
 
+/* Writes r's body to dir/name and returns the output of "prog file after". */
+static char *run_on(const struct support_resp *r, const char *name, const char *prog,
+                    const char *after)
+{
+    char path[512], cmd[1200];
+    static char buf[131072];
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", srv.dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "%s %s %s", prog, path, after);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+    return strdup(buf);
+}
+
+/* The exports a person transcribes name the production, never its id. */
+static void exports_name_the_production(void **state)
+{
+    struct support_resp r;
+    char *txt;
+    (void)state;
+
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.pdf", NULL, &r);
+    assert_int_equal(r.status, 200);
+    txt = run_on(&r, "fp.pdf", "pdfinfo", "");
+    assert_non_null(strstr(txt, "Bilan carbone — La Vallée des loutres (Films du Doubs)"));
+    free(txt);
+    txt = run_on(&r, "fp.pdf", "pdftotext -layout -q", "-");
+    assert_non_null(strstr(txt, "Statut : production close"));
+    assert_null(strstr(txt, "p1"));
+    assert_null(strstr(txt, "van_diesel_l"));
+    free(txt);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
+    assert_int_equal(r.status, 200);
+    txt = run_on(&r, "fp.xlsx",
+                 "/usr/bin/python3 -c \"import openpyxl,sys; "
+                 "print(openpyxl.load_workbook(sys.argv[1])['Synthèse']['A1'].value)\"",
+                 "");
+    assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n");
+    free(txt);
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_office_registers_fleet_and_forecast),
         cmocka_unit_test(bad_dates_vehicles_and_corrections_are_refused),
         cmocka_unit_test(three_moments_of_a_shoot),
+        cmocka_unit_test(exports_name_the_production),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -200,14 +200,16 @@ static void csv_for_french_spreadsheets(void **state)
                         "\xEF\xBB\xBF"
                         "Catégorie (Carbon'Clap);Thème;Indicateur;",
                         41);
-    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;van_diesel_l;regie;160,00;L;3,10000;"
-                                "25775;non;496,000;49,600;https://"));
-    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;storage_tb_year;post;4,00;TB.yr;"
-                                "208,00000;;non;832,000;582,400;"));
+    /* French names and units, the method, the factor's status (set 1). */
+    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;regie;160,00;L;"
+                                "relevé;3,10000;25775;estimation;496,000;49,600;https://"));
+    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;post;"
+                                "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
+    assert_null(strstr(csv, "van_diesel_l"));
     /* The injected department is quoted (it has ';' and '"') and neutralized. */
     assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";"));
     /* 2281.295 + the injected 1 kg of paper (0.919) */
-    assert_non_null(strstr(csv, "\r\nTotal;;;;;;;;;2282,214;"));
+    assert_non_null(strstr(csv, "\r\nTotal;;;;;;;;;;2282,214;"));
     assert_memory_equal(csv + len - 2, "\r\n", 2);
     free(csv);
     json_decref(fp);
@@ -423,6 +425,18 @@ static void fuel_replaces_km(void **state)
         }
     }
     assert_int_equal(seen, 2);
+    {
+        char *csv = NULL;
+        size_t len = 0;
+        assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
+        /* The method per line, and the forecast hotels listed as missing. */
+        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;regie;130,00;km;\"kilomètres, "
+                                    "en partie remplacés par le carburant\";0,27900;;estimation;"));
+        assert_non_null(strstr(csv, "\r\nLogistique de production (régie);;Nuits d'hôtel;;"
+                                    "manquant;nuitée;aucun relevé : donnée manquante et non "
+                                    "comptée\r\n"));
+        free(csv);
+    }
     json_decref(fp);
 }
 
