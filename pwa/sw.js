@@ -6,10 +6,10 @@
 //   reach the app, which keeps writes in its IndexedDB outbox); navigations
 //   get the cached shell (offline fallback) so the app opens with no network;
 //   other shell files come from the cache first.
-// VERSION (a hash of the shell files) and SHELL are written by
-// cmake/sw_shell.mjs, which `make pwa-vendor` runs: do not edit them by hand.
-// tests/js/shell.test.mjs checks both.
-const VERSION = 'ecoplateau-shell-9816dbef390c';
+// VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
+// value to put here whenever a shell file changes, and checks that SHELL lists
+// exactly the served files.
+const VERSION = 'ecoplateau-shell-c9f6f3fa5054';
 const SHELL = [
   '/',
   '/accessibilite.html',

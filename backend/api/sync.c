@@ -54,15 +54,23 @@ static void opts_now(struct sync_opts *o)
     o->validate = carbon_validate_op; /* readings: known indicator, its unit */
 }
 
+/* What push_validate needs: the production (readings are checked against
+ * its dates and fleet) and the server's attachment cap. */
+struct push_ctx {
+    struct carbon_vctx carbon;
+    const int64_t *attachment_max;
+};
+
 /* Pushes check both domains that have rules beyond their field spec:
- * readings (carbon) and attachments, whose size cap is the server's
- * (ctx: the config's attachment_max). */
+ * readings (carbon) and attachments, whose size cap is the server's. */
 static int push_validate(void *ctx, struct db *db, const struct sync_op *op, char *code,
                          size_t codelen, char *reason, size_t reasonlen)
 {
-    int rc = carbon_validate_op(NULL, db, op, code, codelen, reason, reasonlen);
+    const struct push_ctx *pc = ctx;
+    int rc = carbon_validate_op((void *)&pc->carbon, db, op, code, codelen, reason, reasonlen);
     if (rc == EP_OK)
-        rc = attach_validate_op(ctx, db, op, code, codelen, reason, reasonlen);
+        rc = attach_validate_op((void *)pc->attachment_max, db, op, code, codelen, reason,
+                                reasonlen);
     return rc;
 }
 
@@ -83,6 +91,7 @@ int api_sync_push(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
+    struct push_ctx pctx;
     struct api_actor_buf ab;
     char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
@@ -162,8 +171,10 @@ int api_sync_push(struct http_req *r)
     }
     opts_now(&opts);
     opts.group = r->app->sync_group;
+    pctx.carbon.production_id = actor.production_id;
+    pctx.attachment_max = &r->app->cfg->attachment_max; /* read-only while serving */
     opts.validate = push_validate;
-    opts.ctx = (void *)&r->app->cfg->attachment_max; /* read-only while serving */
+    opts.ctx = &pctx;
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
         status = http_error(r, 403, "wrong_device", "device",
@@ -432,6 +443,7 @@ int api_sync_resolve(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
+    struct carbon_vctx vctx;
     json_error_t jerr;
     json_t *body = NULL, *value = NULL, *fields = NULL, *ack = NULL;
     const char *col, *id, *field;
@@ -453,6 +465,8 @@ int api_sync_resolve(struct http_req *r)
         goto out;
     }
     opts_now(&opts);
+    vctx.production_id = actor.production_id;
+    opts.ctx = &vctx;
     rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
     if (rc != EP_OK) {
         status = storage_error(r, rc);
@@ -482,6 +496,7 @@ int api_sync_quarantine_resolve(struct http_req *r)
 {
     struct auth_principal p;
     struct sync_opts opts;
+    struct carbon_vctx vctx;
     json_error_t jerr;
     json_t *body = NULL, *ack = NULL;
     const char *op_id, *action;
@@ -501,6 +516,8 @@ int api_sync_quarantine_resolve(struct http_req *r)
         goto out;
     }
     opts_now(&opts);
+    vctx.production_id = p.production_id;
+    opts.ctx = &vctx;
     rc = sync_quarantine_resolve(r->db, &opts, p.production_id, op_id,
                                  strcmp(action, "release") == 0, &ack);
     if (rc == EP_ENOTFOUND) { /* maybe a directory op, held in the company's space */

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "auth.h"
 #include "backup.h"
+#include "carbon.h"
 #include "clock.h"
 #include "company.h"
 #include "db.h"
@@ -64,6 +65,9 @@ static int open_migrated(const struct config *cfg, char *path, size_t pathlen, s
         rc = backup_quick_check(*out, err, sizeof(err));
     if (rc == EP_OK)
         rc = db_migrate(*out, &from, &to, err, sizeof(err));
+    /* Factor sets are data compiled in: a new one is added, none rewritten. */
+    if (rc == EP_OK)
+        rc = carbon_factor_sets_load(*out, err, sizeof(err));
     if (rc != EP_OK) {
         LOG_ERROR("db.migrate", "%s%s%s", rc == EP_EFULL ? "disk full: " : "",
                   err[0] != '\0' ? err : ep_strerror(rc),

@@ -171,8 +171,13 @@ static int device_owner(json_t *people, const char *device, struct sync_actor *a
 /* Pushes ops (stolen) as actor; every op must be applied. */
 static int push_as(struct pusher *pu, const struct sync_actor *a, json_t *ops)
 {
-    struct sync_opts opts = {
-        .now_ms = clock_now_ms(), .authorize = authz_sync_op, .validate = carbon_validate_op};
+    /* Checked like a phone's push: dates inside the production, vehicles
+     * from its fleet, corrections that keep every field. */
+    struct carbon_vctx vc = {pu->production};
+    struct sync_opts opts = {.now_ms = clock_now_ms(),
+                             .authorize = authz_sync_op,
+                             .validate = carbon_validate_op,
+                             .ctx = &vc};
     json_t *body =
         json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", a->device_id, "ops", ops);
     json_t *acks = NULL, *ack;
@@ -243,7 +248,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN, NULL};
     char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
     char space[DIRECTORY_SPACE_MAX];
-    json_t *made = json_object(); /* reading ids generated, for corrections */
+    json_t *made = json_object(); /* reading id -> its fields, for corrections */
     json_t *per_device = json_object();
     json_t *o = json_object_get(act, "office");
     const char *dev;
@@ -260,7 +265,10 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     office.device_id = office_dev;
     office.member_id = json_string_value(json_object_get(o, "member"));
     office.department = json_string_value(json_object_get(o, "department"));
-    rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates", start - 14);
+    rc = office_records(&pu, &office, json_object_get(act, "fleet"), "fleet", start - 15);
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates",
+                            start - 14);
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "actions"), "actions", start - 10);
     if (rc == EP_OK)
@@ -317,8 +325,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
                 json_object_set_new(per_device, dev, list);
             }
             json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
-            json_object_set_new(made, rid, json_true());
-            json_decref(fields);
+            json_object_set_new(made, rid, fields); /* ownership moves to made */
         }
     }
     /* The 2,000 km day the dashboard flags, and a corrected fuel ticket. */
@@ -354,9 +361,13 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         snprintf(rid, sizeof(rid), "%s-fix", orig);
         snprintf(op, sizeof(op), "op-%s", rid);
         hlc_at(start + day + 1, 8 * 60, (long)i, hlc);
-        fields = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s, s:O}", "indicator", ind, "value",
-                           json_object_get(item, "value"), "unit", "L", "dept", "regie", "at", at,
-                           "supersedes", orig, "note", json_object_get(item, "note"));
+        /* A correction keeps every field of the reading it corrects (the
+         * vehicle above all: without it the litres belong to no source) and
+         * changes only the value and the note. */
+        fields = json_deep_copy(json_object_get(made, orig));
+        json_object_set(fields, "value", json_object_get(item, "value"));
+        json_object_set(fields, "note", json_object_get(item, "note"));
+        json_object_set_new(fields, "supersedes", json_string(orig));
         json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
         json_decref(fields);
     }

@@ -219,7 +219,8 @@ struct db *support_db(const char *dir, const char *name)
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     if (db_open(path, &db, err, sizeof(err)) != EP_OK ||
-        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK)
+        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK ||
+        carbon_factor_sets_load(db, err, sizeof(err)) != EP_OK)
         fail_msg("support_db %s: %s", path, err);
     if (sqlite3_exec(db_handle(db),
                      "INSERT INTO company (id, name, created_at) VALUES ('co', 'Co', 0);"

@@ -89,6 +89,11 @@ export const ERRORS = {
     request_timeout: 'L’envoi a pris trop de temps et a été interrompu. Rien n’est perdu : il reprendra à la prochaine connexion.',
     unknown_target: 'La saisie corrigée ou annulée n’existe pas dans cette production. Synchronisez puis réessayez.',
     weak_password: 'Ce mot de passe est trop court ou trop courant. Choisissez une phrase d’au moins 12 caractères.',
+    // Footprint (docs/carbon.md)
+    invalid_date: 'La date est hors des dates de la production, ou n’est pas une date (AAAA-MM-JJ). Choisissez un jour du tournage.',
+    unknown_vehicle: 'Ce véhicule n’est pas dans la flotte de la production. Choisissez-le dans la liste, ou demandez au bureau de l’ajouter.',
+    vehicle_required: 'Choisissez le véhicule dans la flotte de la production.',
+    correction_incomplete: 'Une correction garde tous les champs du relevé corrigé (le véhicule notamment) : seuls la valeur, la date et la note changent.',
     unknown: 'Le serveur a refusé la demande (code « {code} »). Réessayez, et prévenez l’administrateur si cela se répète.',
   },
   en: {
@@ -175,6 +180,11 @@ export const ERRORS = {
     request_timeout: 'Sending took too long and was cut off. Nothing is lost: it resumes at the next connection.',
     unknown_target: 'The entry being corrected or voided does not exist in this production. Sync, then try again.',
     weak_password: 'This password is too short or too common. Choose a phrase of at least 12 characters.',
+    // Footprint (docs/carbon.md)
+    invalid_date: 'The date is outside the production’s dates, or not a date (YYYY-MM-DD). Choose a shooting day.',
+    unknown_vehicle: 'This vehicle is not in the production’s fleet. Choose it from the list, or ask the office to add it.',
+    vehicle_required: 'Choose the vehicle from the production’s fleet.',
+    correction_incomplete: 'A correction keeps every field of the reading it corrects (the vehicle in particular): only the value, date and note change.',
     unknown: 'The server refused the request (code “{code}”). Try again, and tell the administrator if it happens again.',
   },
 };
