@@ -10,6 +10,7 @@
 #include "db.h"
 #include "embed.h"
 #include "err.h"
+#include "production.h"
 #include "strbuf.h"
 
 #include <math.h>
@@ -122,6 +123,19 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
     if (out->has_dates) {
+        struct production_dates pd;
+        out->first = out->start;
+        out->last = out->end;
+        /* Preparation and post-production readings (a scouting trip, the
+         * rushes' storage) belong to the production too. */
+        if (production_dates_get(db, production_id, &pd) == EP_OK) {
+            if (pd.prep_from != PRODUCTION_NO_DAY && pd.prep_from < out->first)
+                out->first = pd.prep_from;
+            if (pd.post_to != PRODUCTION_NO_DAY && pd.post_to > out->last)
+                out->last = pd.post_to;
+            else if (pd.post_from != PRODUCTION_NO_DAY && pd.post_from > out->last)
+                out->last = pd.post_from;
+        }
         out->total_days = weekdays(out->start, out->end);
         /* Days that ended: today's readings may still be coming in. */
         out->elapsed_days =
@@ -154,7 +168,7 @@ int carbon_span_contains(const struct carbon_span *span, const char *date)
     long d;
     if (collect_day(date, &d) != EP_OK)
         return 0;
-    return !span->has_dates || (d >= span->start && d <= span->end);
+    return !span->has_dates || (d >= span->first && d <= span->last);
 }
 
 /* ---- validation ---------------------------------------------------------- */

@@ -42,6 +42,9 @@ struct carbon_span {
     int closed;         /* today is after the last day: the footprint is final */
     char starts_on[11]; /* ISO, "" without dates */
     char ends_on[11];
+    /* The days a reading may carry: preparation to post-production when the
+     * production has those phases, else the shooting days' span. */
+    long first, last;
 };
 
 /* Fills *out for production_id as of today (ISO date; NULL = the server's

@@ -558,6 +558,26 @@ static void span_counts_shooting_days(void **state)
     assert_int_equal(s.elapsed_days, 5); /* the weekend adds none */
     assert_int_equal(carbon_span_of(db, "p2", "mardi", &s), EP_EINVAL);
     assert_int_equal(carbon_span_of(db, "nope", "2026-09-10", &s), EP_ENOTFOUND);
+    /* With a preparation and a post-production phase, their days take
+     * readings too (a scouting trip, the rushes' storage); the pro rata
+     * still counts shooting days only. */
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET prep_from = '2026-08-31', "
+                                  "post_from = '2026-10-01', post_to = '2026-11-30' "
+                                  "WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-10", &s), EP_OK);
+    assert_int_equal(s.total_days, 15);
+    assert_true(carbon_span_contains(&s, "2026-08-31"));
+    assert_false(carbon_span_contains(&s, "2026-08-30"));
+    assert_true(carbon_span_contains(&s, "2026-11-30"));
+    assert_false(carbon_span_contains(&s, "2026-12-01"));
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET prep_from = NULL, post_from = NULL, "
+                                  "post_to = NULL WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     /* p1 has no dates: every valid date is inside. */
     assert_int_equal(carbon_span_of(db, "p1", "2026-09-10", &s), EP_OK);
     assert_int_equal(s.has_dates, 0);
