@@ -69,16 +69,20 @@ test('the setup link opens the setup screen and creates the company', async () =
   await shot(page, 'setup-01-productions-empty');
 });
 
+// ISO day `off` days from today: the shoot is under way whenever the test
+// runs, so the phone's reading of today falls inside it.
+const day = (off) => new Date(Date.now() + off * 86400000).toISOString().slice(0, 10);
+
 test('the first production is created from the productions screen', async () => {
   await page.getByLabel('Titre').fill('La Source');
   await page.getByLabel('Genre').selectOption('short');
-  await page.getByLabel('Tournage : premier jour').fill('2027-03-01');
-  await page.getByLabel('Tournage : dernier jour').fill('2027-02-20');
+  await page.getByLabel('Tournage : premier jour').fill(day(-3));
+  await page.getByLabel('Tournage : dernier jour').fill(day(-10));
   await page.getByRole('button', { name: 'Créer la production' }).click();
   // Dates in the wrong order: refused by the server, shown on the field.
   await page.waitForFunction(() => document.querySelector('input[name="shooting-to"]')?.getAttribute('aria-invalid') === 'true');
-  await page.getByLabel('Tournage : dernier jour').fill('2027-03-14');
-  await page.getByLabel('Jours non tournés (repos, relâches)').fill('2027-03-07');
+  await page.getByLabel('Tournage : dernier jour').fill(day(10));
+  await page.getByLabel('Jours non tournés (repos, relâches)').fill(day(4));
   await page.getByLabel('Lieux de tournage').fill('Source de la Loue | Ouhans | oui');
   await page.getByLabel('Régie').check();
   await page.getByRole('button', { name: 'Créer la production' }).click();
