@@ -96,6 +96,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/attachments", api_attach_list},
     /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
+    /* The oral defence: slides and jury sheet (docs/evaluation.md). */
+    {"GET", "/api/v1/productions/*/oral", api_oral},
 };
 
 /* How long a request waits for a free database connection before a 503: as

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "err.h"
 #include "oral.h"
+#include "slides.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -231,6 +232,27 @@ static void jury_sheet(void **state)
     json_decref(o);
 }
 
+/* The layouts hold every slide on its own page (the HTTP test reads the
+ * files back with pdfinfo, pdftotext and LibreOffice). */
+static void documents_render(void **state)
+{
+    json_t *o = build();
+    char *bytes = NULL;
+    size_t len = 0;
+    (void)state;
+
+    assert_int_equal(slides_pdf(o, &bytes, &len), EP_OK);
+    assert_memory_equal(bytes, "%PDF-", 5);
+    free(bytes);
+    assert_int_equal(slides_odp(o, &bytes, &len), EP_OK);
+    assert_memory_equal(bytes, "PK\x03\x04", 4);
+    free(bytes);
+    assert_int_equal(slides_prep_pdf(o, &bytes, &len), EP_OK);
+    assert_memory_equal(bytes, "%PDF-", 5);
+    free(bytes);
+    json_decref(o);
+}
+
 static void unknown_production(void **state)
 {
     json_t *o = NULL;
@@ -245,6 +267,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(slides_timing_and_competencies, setup, teardown),
         cmocka_unit_test_setup_teardown(figures_and_missing_data, setup, teardown),
         cmocka_unit_test_setup_teardown(jury_sheet, setup, teardown),
+        cmocka_unit_test_setup_teardown(documents_render, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_production, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
