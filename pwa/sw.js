@@ -9,7 +9,7 @@
 // VERSION (a hash of the shell files) and SHELL are written by
 // cmake/sw_shell.mjs, which `make pwa-vendor` runs: do not edit them by hand.
 // tests/js/shell.test.mjs checks both.
-const VERSION = 'ecoplateau-shell-ff5951bad03a';
+const VERSION = 'ecoplateau-shell-56cb2eac42ef';
 const SHELL = [
   '/',
   '/accessibilite.html',

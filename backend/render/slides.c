@@ -110,7 +110,7 @@ static void draw_bars(cairo_t *cr, double x, double y, double w, double h, void 
     char v[48], t[64];
 
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, row > 30 ? 12 : 10);
+    cairo_set_font_size(cr, row > 40 ? 14 : 12);
     for (size_t i = 0; i < b->n; i++) {
         double by = y + row * (double)i + row * 0.15, bh = row * 0.7;
         double len = b->max > 0 ? bar_w * b->kg[i] / b->max : 0;
@@ -144,7 +144,7 @@ static int chart_pdf(struct pdf *p, const json_t *chart)
         rc = strbuf_printf(&alt, "%s%s, %s kgCO2e", i > 0 ? " ; " : "", b.label[i],
                            fr_number(b.kg[i], 0, v, sizeof(v)));
     if (rc == EP_OK)
-        rc = pdf_figure(p, alt.p, 700, 34.0 * (double)b.n, draw_bars, &b);
+        rc = pdf_figure(p, alt.p, 700, (b.n > 5 ? 32.0 : 44.0) * (double)b.n, draw_bars, &b);
     strbuf_release(&alt);
     return rc;
 }
@@ -187,7 +187,7 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
     p = pdf_new_landscape(title, "fr-FR", "Support de la soutenance orale (15 minutes)");
     if (p == NULL)
         return EP_ENOMEM;
-    pdf_set_scale(p, 1.25); /* read from the back of the room */
+    pdf_set_scale(p, 1.5); /* read from the back of the room */
     pdf_page_numbers(p, 1);
     json_array_foreach(json_object_get(oral, "slides"), i, s)
     {

@@ -996,4 +996,10 @@ export default {
   'dossier.downloaded': '{name} downloaded.',
   'dossier.local': 'Some edits will go at the next sync: the page count will then be recalculated.',
   'dossier.toolong': 'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
+  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  'oral.title': 'Oral defence',
+  'oral.intro': 'The material for the 15-minute presentation, drawn from the same data as the dossier: slides with their timing, competencies and speaker notes, and a sheet to prepare for the jury\'s questions.',
+  'oral.pdf': 'Slides (PDF)',
+  'oral.odp': 'Editable presentation (ODP)',
+  'oral.prep': 'Jury preparation sheet (PDF)',
 };

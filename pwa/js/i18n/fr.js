@@ -998,4 +998,10 @@ export default {
   'dossier.downloaded': '{name} téléchargé.',
   'dossier.local': 'Des modifications partiront à la prochaine synchronisation : le nombre de pages sera alors recalculé.',
   'dossier.toolong': 'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
+  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  'oral.title': 'Soutenance orale',
+  'oral.intro': 'Le support des 15 minutes de présentation, tiré des mêmes données que le dossier : des diapositives avec leur minutage, les compétences et les notes de l\'orateur, et une fiche de préparation aux questions du jury.',
+  'oral.pdf': 'Diapositives (PDF)',
+  'oral.odp': 'Présentation modifiable (ODP)',
+  'oral.prep': 'Fiche de préparation au jury (PDF)',
 };

@@ -243,6 +243,12 @@ static void documents_render(void **state)
 
     assert_int_equal(slides_pdf(o, &bytes, &len), EP_OK);
     assert_memory_equal(bytes, "%PDF-", 5);
+    if (getenv("ORAL_DUMP") != NULL) { /* for a look: ORAL_DUMP=1 ./test_oral */
+        FILE *f = fopen("oral-slides.pdf", "wb");
+        assert_non_null(f);
+        fwrite(bytes, 1, len, f);
+        fclose(f);
+    }
     free(bytes);
     assert_int_equal(slides_odp(o, &bytes, &len), EP_OK);
     assert_memory_equal(bytes, "PK\x03\x04", 4);
