@@ -109,8 +109,20 @@ static void draw_bars(cairo_t *cr, double x, double y, double w, double h, void 
     double label_w = w * 0.34, bar_w = w * 0.48, row = h / (double)(b->n > 0 ? b->n : 1);
     char v[48], t[64];
 
+    cairo_text_extents_t ext;
+    double size = row > 40 ? 14 : 12, widest = 0;
+
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, row > 40 ? 14 : 12);
+    cairo_set_font_size(cr, size);
+    /* The longest label ("Décors naturels et lieux de tournage") sets the
+     * size, so no label runs into its bar. */
+    for (size_t i = 0; i < b->n; i++) {
+        cairo_text_extents(cr, b->label[i], &ext);
+        if (ext.x_advance > widest)
+            widest = ext.x_advance;
+    }
+    if (widest > label_w - 10)
+        cairo_set_font_size(cr, size * (label_w - 10) / widest);
     for (size_t i = 0; i < b->n; i++) {
         double by = y + row * (double)i + row * 0.15, bh = row * 0.7;
         double len = b->max > 0 ? bar_w * b->kg[i] / b->max : 0;
@@ -209,7 +221,7 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
 
 int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
 {
-    static const char *const plan_head[] = {"N°", "Diapositive", "Début", "Durée", "Compétences"};
+    static const char *const plan_head[] = {"Diapositive", "Minutage", "Compétences"};
     static const char *const q_head[] = {"Question probable", "Ce qui y répond"};
     static const char *const g_head[] = {"Point faible que le jury sondera", "Ce qu'il faut dire"};
     struct pdf *p;
@@ -217,7 +229,7 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
     size_t i, k;
     json_t *x, *y;
     const char **cells = NULL;
-    char(*nums)[3][96] = NULL;
+    char(*nums)[3][192] = NULL;
     size_t ncells = 0;
     int rc = EP_OK;
 
@@ -247,17 +259,21 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
     json_array_foreach(json_object_get(oral, "slides"), i, x)
     {
         int d = (int)json_integer_value(json_object_get(x, "duration_s"));
-        snprintf(nums[i][0], sizeof(nums[i][0]), "%zu", i + 1);
-        snprintf(nums[i][1], sizeof(nums[i][1]), "%d min %02d s", d / 60, d % 60);
+        snprintf(nums[i][0], sizeof(nums[i][0]), "%zu. %s", i + 1, str(x, "title"));
+        if (d < 60)
+            snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %d s", str(x, "start"), d);
+        else if (d % 60 != 0)
+            snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %d min %02d s", str(x, "start"), d / 60,
+                     d % 60);
+        else
+            snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %d min", str(x, "start"), d / 60);
         comps_line(x, nums[i][2], sizeof(nums[i][2]));
-        cells[i * 5] = nums[i][0];
-        cells[i * 5 + 1] = str(x, "title");
-        cells[i * 5 + 2] = str(x, "start");
-        cells[i * 5 + 3] = nums[i][1];
-        cells[i * 5 + 4] = nums[i][2];
+        cells[i * 3] = nums[i][0];
+        cells[i * 3 + 1] = nums[i][1];
+        cells[i * 3 + 2] = nums[i][2];
     }
     if (rc == EP_OK)
-        rc = pdf_table(p, plan_head, 5, cells, nslides);
+        rc = pdf_table(p, plan_head, 3, cells, nslides);
     json_array_foreach(json_object_get(oral, "prep"), i, x)
     {
         if (rc != EP_OK)

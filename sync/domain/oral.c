@@ -42,7 +42,7 @@ static const struct slide_spec {
 } plan[] = {
     {"ouverture", "Présentation et déroulé", NULL, {"C1", "C4", "C9", "C10"}, 45},
     {"methode", "La méthode suivie", "methodologie", {"C1", "C4", "C9", NULL}, 75},
-    {"diagnostic", "Diagnostic de la société de production", "diagnostic", {"C1", NULL}, 90},
+    {"diagnostic", "Diagnostic de la société", "diagnostic", {"C1", NULL}, 90},
     {"analyse", "Analyse du projet", "analyse", {"C2", NULL}, 75},
     {"plan", "Plan d'action et prestataires", "plan", {"C3", "C4", NULL}, 90},
     {"communication", "Communication et accompagnement", "actions", {"C5", "C6", NULL}, 75},
@@ -427,7 +427,10 @@ static json_t *gap(const char *g, const char *answer)
 static void part_ref(const json_t *dossier, const char *part, char *buf, size_t len)
 {
     const json_t *p = find_part(dossier, part);
-    snprintf(buf, len, "Dossier professionnel, partie « %s »", p != NULL ? str(p, "title") : part);
+    /* No-break spaces inside the guillemets, as French typesetting wants:
+     * a line never starts with "»". */
+    snprintf(buf, len, "Dossier professionnel, partie «\u00a0%s\u00a0»",
+             p != NULL ? str(p, "title") : part);
 }
 
 /* The jury sheet: for each competency the questions a jury asks most, the
