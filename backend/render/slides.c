@@ -290,6 +290,19 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
         }
         if (rc == EP_OK)
             rc = pdf_table(p, q_head, 2, cells, ncells / 2);
+        if (rc == EP_OK && json_array_size(json_object_get(x, "references")) > 0) {
+            struct strbuf refs;
+            strbuf_init(&refs, 4096);
+            rc = strbuf_str(&refs, "Références : ");
+            json_array_foreach(json_object_get(x, "references"), k, y)
+            {
+                if (rc == EP_OK)
+                    rc = strbuf_printf(&refs, "%s%s", k > 0 ? " ; " : "", json_string_value(y));
+            }
+            if (rc == EP_OK)
+                rc = pdf_note(p, refs.p);
+            strbuf_release(&refs);
+        }
         ncells = 0;
         json_array_foreach(json_object_get(x, "gaps"), k, y)
         {

@@ -423,6 +423,58 @@ static json_t *gap(const char *g, const char *answer)
     return json_pack("{s:s, s:s}", "gap", g, "answer", answer);
 }
 
+/* The frameworks and sources a candidate cites for each competency
+ * (/work/shared/domain/references.md); C8 adds the factors' own ids. */
+static const char *const references[10][3] = {
+    {"AFNOR SPEC 2308 : production responsable, sept chapitres, niveaux 1 à 3",
+     "Label Ecoprod : score d'au moins 65 % et huit critères obligatoires",
+     "Charte RSE de la société"},
+    {"Scénario et plan de travail de la production", "Référentiel de certification, C2", NULL},
+    {"Annuaire des prestataires et outils de la société (annexe du dossier)",
+     "AFNOR SPEC 2308, chapitre achats, alimentation et déchets", NULL},
+    {"AFNOR SPEC 2308 (actions des niveaux 1 et 2)",
+     "Plan d'action et ses objectifs chiffrés (annexe du dossier)", NULL},
+    {"Communications envoyées aux équipes (annexe du dossier)", NULL, NULL},
+    {"Tâches confiées aux équipes et leur suivi", NULL, NULL},
+    {"Calendrier de collecte des indicateurs", "Relevés des équipes (annexe du dossier)", NULL},
+    {"Calculateurs homologués par le CNC : Carbon'Clap (Ecoprod), SeCO2 (Secoya)",
+     "ADEME Base Carbone / Base Empreinte (France continentale)", NULL},
+    {"Évaluation du plan : atteinte et verdict de chaque action", NULL, NULL},
+    {"Kits de communication par public et fiches pratiques", NULL, NULL}};
+
+/* "Facteurs d'émission utilisés (identifiants Base Carbone) : 28015,
+ * 27970 ; 2 lignes sans identifiant officiel" from the footprint's lines,
+ * each id once. */
+static json_t *factor_ids(const json_t *fp)
+{
+    char buf[1024];
+    size_t i, o, without = 0;
+    json_t *l, *seen = json_object();
+
+    o = (size_t)snprintf(buf, sizeof(buf),
+                         "Facteurs d'émission utilisés (identifiants Base Carbone) : ");
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        const char *id = str(l, "official_id");
+        if (*id == '\0') {
+            without++;
+            continue;
+        }
+        if (json_object_get(seen, id) != NULL || o + strlen(id) + 8 >= sizeof(buf))
+            continue;
+        json_object_set_new(seen, id, json_true());
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
+                              json_object_size(seen) > 1 ? ", " : "", id);
+    }
+    if (json_object_size(seen) == 0)
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", MISSING);
+    if (without > 0 && o < sizeof(buf))
+        snprintf(buf + o, sizeof(buf) - o, " ; %zu ligne%s sans identifiant officiel", without,
+                 without > 1 ? "s" : "");
+    json_decref(seen);
+    return json_string(buf);
+}
+
 /* Where the dossier answers: "Dossier, partie « title »". */
 static void part_ref(const json_t *dossier, const char *part, char *buf, size_t len)
 {
@@ -545,9 +597,19 @@ static json_t *prep(const json_t *dossier, const json_t *ev)
             json_array_append_new(g, gap("Bilan final : " MISSING,
                                          "Présenter le prévisionnel comme tel et dire quand "
                                          "le bilan final sera établi"));
-        json_array_append_new(out,
-                              json_pack("{s:s, s:s, s:o, s:o}", "competency", qs[i].code, "label",
-                                        competencies[i][1], "questions", q, "gaps", g));
+        json_t *refs = json_array();
+        for (k = 0; k < 3 && references[i][k] != NULL; k++)
+            add_str(refs, references[i][k]);
+        if (strcmp(qs[i].code, "C8") == 0) {
+            const json_t *fin = json_object_get(cmp, "final");
+            json_array_append_new(refs,
+                                  factor_ids(json_array_size(json_object_get(fin, "lines")) > 0
+                                                 ? fin
+                                                 : json_object_get(cmp, "provisional")));
+        }
+        json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:o, s:o}", "competency", qs[i].code,
+                                             "label", competencies[i][1], "questions", q,
+                                             "references", refs, "gaps", g));
     }
     return out;
 }

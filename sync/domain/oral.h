@@ -29,6 +29,7 @@ struct db;
  *      "notes","chart":null|{"unit":"kgCO2e","basis","bars":[{"label","kg"}]}}],
  *    "prep":[{"competency":"C1".."C10","label",
  *      "questions":[{"question","evidence"}] (2-3),
+ *      "references":[frameworks and sources; for C8 the Base Carbone ids],
  *      "gaps":[{"gap","answer"}]}],
  *    "missing":[what the data lacks, in French, from the dossier]}
  * All text is French and meant for people: no internal ids. Returns 0,

@@ -224,6 +224,14 @@ static void jury_sheet(void **state)
     /* The jury will probe the missing diagnostic and the never-read action. */
     assert_true(c1_gap);
     assert_true(c7_gap);
+    /* References on each competency; C8 names the factors by their ids. */
+    json_array_foreach(prep, i, c)
+        assert_true(json_array_size(json_object_get(c, "references")) >= 1);
+    q = json_object_get(json_array_get(prep, 7), "references");
+    assert_non_null(
+        strstr(json_string_value(json_array_get(q, json_array_size(q) - 1)), "Base Carbone"));
+    if (getenv("ORAL_DUMP") != NULL)
+        printf("C8 refs: %s\n", json_string_value(json_array_get(q, json_array_size(q) - 1)));
     /* The C8 evidence carries the figure. */
     assert_non_null(strstr(
         json_string_value(json_object_get(
