@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Subcommands whose first argument is a path (backup DEST, restore SRC). */
 static int takes_path(const char *cmd)
@@ -23,6 +24,10 @@ int main(int argc, char **argv)
     int shift = 1; /* argv[shift] stands in for argv[0] when getopt parses */
     int rc;
 
+    /* Everything this process creates (the database, its WAL and shared
+     * memory, backups, exports, the key file, the data directory) is the
+     * operator's alone: 0600 files, 0700 directories (docs/security.md). */
+    umask(077);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return cmd_version();
     if (strcmp(cmd, "verify") == 0) {
@@ -40,7 +45,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
-        strcmp(cmd, "healthcheck") != 0 && !takes_path(cmd)) {
+        strcmp(cmd, "healthcheck") != 0 && strcmp(cmd, "setup") != 0 &&
+        strcmp(cmd, "setup-link") != 0 && !takes_path(cmd)) {
         fprintf(stderr, "ecoplateau: %s command '%s'\n\n", cmd[0] ? "unknown" : "missing", cmd);
         config_usage(stderr);
         return 2;
@@ -74,5 +80,9 @@ int main(int argc, char **argv)
         return ops_restore(&cfg, path);
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(&cfg);
+    if (strcmp(cmd, "setup") == 0)
+        return cmd_setup(&cfg);
+    if (strcmp(cmd, "setup-link") == 0)
+        return cmd_setup_link(&cfg);
     return cmd_serve(&cfg);
 }

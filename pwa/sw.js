@@ -6,10 +6,10 @@
 //   reach the app, which keeps writes in its IndexedDB outbox); navigations
 //   get the cached shell (offline fallback) so the app opens with no network;
 //   other shell files come from the cache first.
-// VERSION (a hash of the shell files) and SHELL are written by
-// cmake/sw_shell.mjs, which `make pwa-vendor` runs: do not edit them by hand.
-// tests/js/shell.test.mjs checks both.
-const VERSION = 'ecoplateau-shell-56cb2eac42ef';
+// VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
+// value to put here whenever a shell file changes, and checks that SHELL lists
+// exactly the served files.
+const VERSION = 'ecoplateau-shell-423c312ba096';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -46,6 +46,7 @@ const SHELL = [
   '/js/ui/office.js',
   '/js/ui/photos.js',
   '/js/ui/plan.js',
+  '/js/ui/productions.js',
   '/js/verify.js',
   '/manifest.webmanifest',
   '/vendor/idb.js',

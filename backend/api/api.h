@@ -19,6 +19,7 @@ int api_metrics(struct http_req *r);
 int api_auth_login(struct http_req *r);     /* POST /api/v1/auth/login */
 int api_auth_logout(struct http_req *r);    /* POST /api/v1/auth/logout */
 int api_auth_me(struct http_req *r);        /* GET  /api/v1/auth/me */
+int api_auth_join(struct http_req *r);      /* POST /api/v1/auth/join (email invitation) */
 int api_members_list(struct http_req *r);   /* GET  .../productions/P/members */
 int api_members_create(struct http_req *r); /* POST .../productions/P/members (admin) */
 int api_members_update(struct http_req *r); /* PUT  .../productions/P/members/M (admin) */
@@ -29,6 +30,26 @@ int api_devices_list(struct http_req *r);   /* GET  .../productions/P/devices (a
 int api_devices_revoke(struct http_req *r); /* POST .../productions/P/devices/D/revoke (admin) */
 int api_production_key(struct http_req *r); /* GET  .../productions/P/key */
 int api_audit_list(struct http_req *r);     /* GET  .../productions/P/audit (admin) */
+
+/*
+ * Signs email in right after the account was created (setup) and answers
+ * status with the session cookie and the /auth/me body, merged with extra
+ * (stolen, may be NULL). Returns the status sent. In api/auth.c.
+ */
+int api_auth_open_session(struct http_req *r, int status, const char *email, const char *pw,
+                          size_t pwlen, json_t *extra);
+
+/* First start (api/setup.c, docs/security.md "First start"). */
+int api_setup_status(struct http_req *r); /* GET  /api/v1/setup: {"set_up": bool} */
+int api_setup(struct http_req *r);        /* POST /api/v1/setup: company + first admin */
+
+/* Productions of the company (api/productions.c, docs/operations.md). */
+int api_productions_list(struct http_req *r);    /* GET  /api/v1/productions */
+int api_productions_create(struct http_req *r);  /* POST /api/v1/productions */
+int api_productions_get(struct http_req *r);     /* GET  /api/v1/productions/P */
+int api_productions_update(struct http_req *r);  /* PUT  /api/v1/productions/P */
+int api_productions_archive(struct http_req *r); /* POST .../productions/P/archive */
+int api_productions_reopen(struct http_req *r);  /* POST .../productions/P/reopen */
 
 /* Sync (docs/sync-protocol.md), in api_sync.c. */
 struct auth_principal;

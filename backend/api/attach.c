@@ -13,6 +13,7 @@
 #include "authz.h"
 #include "err.h"
 #include "log.h"
+#include "production.h"
 #include "server.h"
 
 #include <errno.h>
@@ -197,6 +198,16 @@ int api_attach_put(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PUSH);
     if (status != 0)
         goto out;
+    /* Frozen like pushes (api/sync.c); the phone keeps the photo and retries. */
+    {
+        int archived = 0;
+        rc = production_archived(r->db, p.production_id, &archived);
+        if (rc == EP_OK && archived) {
+            status = http_error(r, 409, "production_archived", NULL,
+                                "this production is archived: the photo stays on the phone");
+            goto out;
+        }
+    }
     if (server_path_param(r, 0, id, sizeof(id)) != EP_OK) {
         status = unknown(r, "");
         goto out;

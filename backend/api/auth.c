@@ -11,6 +11,8 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "company.h"
+#include "db.h"
 #include "err.h"
 #include "identity.h"
 #include "ids.h"
@@ -127,6 +129,34 @@ static json_t *me_body(struct http_req *r, const char *account_id, const char *c
 
 /* ---- login, logout, me ------------------------------------------------ */
 
+/*
+ * Login CSRF (docs/security.md): a cross-site page could post a text/plain form
+ * (no preflight) and sign the browser into the attacker's account. Login
+ * therefore takes only application/json, which a form cannot send without a
+ * CORS preflight this server never grants, and, when the browser says where
+ * the request comes from (Origin), only from this server's own origin.
+ * Returns 0 or the status sent.
+ */
+static int same_origin_json(struct http_req *r)
+{
+    const char *type = mg_get_header(r->conn, "Content-Type");
+    const char *origin = mg_get_header(r->conn, "Origin");
+    const char *host = mg_get_header(r->conn, "Host");
+    const char *sep;
+
+    if (type == NULL || strncasecmp(type, "application/json", 16) != 0 ||
+        (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
+        return http_error(r, 415, "json_required", NULL,
+                          "sign-in takes a JSON body (Content-Type: application/json)");
+    if (origin == NULL)
+        return 0; /* not a browser, or a same-origin request of an old one */
+    sep = strstr(origin, "://");
+    if (host == NULL || sep == NULL || strcmp(sep + 3, host) != 0)
+        return http_error(r, 403, "cross_origin", NULL,
+                          "sign-in is accepted only from this server's own pages");
+    return 0;
+}
+
 int api_auth_login(struct http_req *r)
 {
     char *body = NULL;
@@ -141,7 +171,9 @@ int api_auth_login(struct http_req *r)
     int status, rc;
 
     memset(&res, 0, sizeof(res));
-    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    status = same_origin_json(r);
+    if (status == 0)
+        status = read_body(r, LOGIN_BODY_MAX, &body, &len);
     if (status != 0)
         goto out;
     status = parse_object(r, body, len, &root);
@@ -163,14 +195,18 @@ int api_auth_login(struct http_req *r)
                             "the password must be 1 to %d bytes without NUL", AUTH_PASSWORD_MAX);
         goto out;
     }
-    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, now, &res);
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, http_client_addr(r), now, &res);
     if (rc == EP_EBUSY) {
         status = http_error(r, 503, "busy", NULL, "too many sign-ins at once; retry in a second");
         goto out;
     }
     if (rc == EP_EFORBIDDEN) {
-        auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
-                   res.account_id, (long long)(res.retry_after_ms / 1000));
+        if (res.by_address)
+            auth_audit(r, NULL, NULL, "login.throttled", "this address waits %lld s more",
+                       (long long)(res.retry_after_ms / 1000));
+        else
+            auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
+                       res.account_id, (long long)(res.retry_after_ms / 1000));
         status = http_error(r, 429, "too_many_attempts", NULL,
                             "too many failed sign-ins; try again in %lld seconds",
                             (long long)((res.retry_after_ms + 999) / 1000));
@@ -209,15 +245,56 @@ out:
     return status;
 }
 
+int api_auth_open_session(struct http_req *r, int status, const char *email, const char *pw,
+                          size_t pwlen, json_t *extra)
+{
+    struct auth_login_result res;
+    char cookie[160];
+    json_t *body = NULL;
+    int rc;
+
+    memset(&res, 0, sizeof(res));
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, http_client_addr(r), clock_now_ms(),
+                    &res);
+    if (rc == EP_OK)
+        body = me_body(r, res.account_id, res.csrf);
+    if (rc != EP_OK || body == NULL) {
+        json_decref(extra);
+        sodium_memzero(&res, sizeof(res));
+        return http_error(r, rc == EP_EBUSY ? 503 : 500, rc == EP_EBUSY ? "busy" : "internal", NULL,
+                          "created, but cannot open a session: sign in");
+    }
+    {
+        struct auth_principal who;
+        memset(&who, 0, sizeof(who));
+        snprintf(who.account_id, sizeof(who.account_id), "%s", res.account_id);
+        auth_audit(r, &who, NULL, "login.ok", "session opened after setup");
+    }
+    if (extra != NULL)
+        json_object_update(body, extra);
+    json_decref(extra);
+    snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, is_localhost(r) ? "" : "; Secure");
+    sodium_memzero(&res, sizeof(res));
+    return send_with_cookie(r, status, body, cookie);
+}
+
 int api_auth_logout(struct http_req *r)
 {
     struct auth_principal p;
     char cookie[128];
+    int rc;
     int status = auth_request_in(r, NULL, 0, NULL, 0, &p);
 
     if (status != 0)
         return status;
-    (void)auth_session_end(r);
+    rc = auth_session_end(r);
+    if (rc != EP_OK) {
+        /* Saying signed_out while the session still works is worse than an
+         * error: the person would walk away from a live session. */
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign out: %s",
+                          ep_strerror(rc));
+    }
     auth_audit(r, &p, NULL, "logout", "session closed");
     snprintf(cookie, sizeof(cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
              AUTH_COOKIE, is_localhost(r) ? "" : "; Secure");
@@ -238,6 +315,96 @@ int api_auth_me(struct http_req *r)
     if (auth_session_csrf(r, csrf, sizeof(csrf)) != EP_OK)
         return http_error(r, 401, "invalid_session", NULL, "the session ended");
     return http_json_new(r, 200, me_body(r, p.account_id, csrf));
+}
+
+/* The 403 for a refused invitation link, one code per reason. */
+static int join_refused(struct http_req *r, enum company_join_result res)
+{
+    switch (res) {
+    case COMPANY_JOIN_EXPIRED:
+        return http_error(r, 403, "join_token_expired", "token",
+                          "this invitation has expired (7 days): ask for a new one");
+    case COMPANY_JOIN_USED:
+        return http_error(r, 403, "join_token_used", "token",
+                          "this invitation was already used: sign in");
+    case COMPANY_JOIN_NO_MEMBER:
+        return http_error(r, 403, "join_member_removed", "token",
+                          "you were removed from the production since");
+    default:
+        return http_error(r, 403, "join_token_invalid", "token",
+                          "this invitation link is not valid");
+    }
+}
+
+/* POST /api/v1/auth/join: an office member invited by email chooses their
+ * password (and may correct their name), then is signed in. */
+int api_auth_join(struct http_req *r)
+{
+    char *body = NULL;
+    size_t len = 0, pwlen = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *token = NULL, *pw = NULL, *name = NULL;
+    struct identity_account a;
+    enum company_join_result res = COMPANY_JOIN_OK;
+    int status, rc;
+
+    memset(&a, 0, sizeof(a));
+    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%, s:s}", "token", &token, "password",
+                       &pw, &pwlen, "name", &name) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX) {
+        status = http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
+                            IDENTITY_NAME_MAX);
+        goto out;
+    }
+    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(pw) != pwlen) {
+        status =
+            http_error(r, 400, "invalid_request", "password", "the password must be %d to %d bytes",
+                       AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+        goto out;
+    }
+    new_id("a-", a.id, sizeof(a.id));
+    snprintf(a.name, sizeof(a.name), "%s", name);
+    if (auth_hash_acquire(r->app->auth) != EP_OK) {
+        status = http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
+        goto out;
+    }
+    rc = auth_hash_password(pw, pwlen, a.pw_hash);
+    auth_hash_release(r->app->auth);
+    if (rc == EP_OK)
+        rc = company_join_redeem(r->db, token, &a, clock_now_ms(), &res);
+    if (rc == EP_EFORBIDDEN) {
+        auth_audit(r, NULL, NULL, "join.refused", "reason %d", (int)res);
+        status = join_refused(r, res);
+        goto out;
+    }
+    if (rc == EP_ECONFLICT) {
+        status = http_error(r, 409, "account_exists", "email",
+                            "an account already uses this address: sign in with it");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot join: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    status = api_auth_open_session(r, 201, a.email, pw, pwlen, NULL);
+out:
+    sodium_memzero(&a, sizeof(a));
+    if (body != NULL) {
+        sodium_memzero(body, len);
+        free(body);
+    }
+    json_decref(root);
+    return status;
 }
 
 /* ---- members ---------------------------------------------------------- */
@@ -275,6 +442,8 @@ int api_members_list(struct http_req *r)
 
     if (status != 0)
         return status;
+    /* The phones' last syncs are kept in memory a second: store them first. */
+    auth_store_devices(r->app->auth, r->db);
     rc = identity_members_list(r->db, prod, &list);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list members");
@@ -308,6 +477,7 @@ static int member_account(struct http_req *r, const char *email, const char *pas
                           const char *name, char *account_id, size_t idlen)
 {
     struct identity_account a;
+    char why[128];
     int rc = identity_account_by_email(r->db, email, &a);
 
     if (rc == EP_OK) {
@@ -319,10 +489,8 @@ static int member_account(struct http_req *r, const char *email, const char *pas
     if (password == NULL)
         return http_error(r, 400, "invalid_request", "password",
                           "no account has this email: give an initial password to create one");
-    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(password) != pwlen)
-        return http_error(r, 400, "invalid_request", "password",
-                          "the password must be %d to %d bytes", AUTH_PASSWORD_MIN,
-                          AUTH_PASSWORD_MAX);
+    if (auth_password_check(password, pwlen, why, sizeof(why)) != EP_OK)
+        return http_error(r, 400, "weak_password", "password", "%s", why);
     if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
         return http_error(r, 400, "invalid_request", "email", "not an email address");
     memset(&a, 0, sizeof(a));
@@ -341,6 +509,26 @@ static int member_account(struct http_req *r, const char *email, const char *pas
     return 0;
 }
 
+static void origin(struct http_req *r, char *buf, size_t len);
+
+/* An email invitation may go out: the address is one, and nobody invited
+ * it to this production already (a 409 naming "email"). Sets *by_link. */
+static int join_check(struct http_req *r, const char *prod, const char *email, int *by_link)
+{
+    int pending = 0;
+
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
+        return http_error(r, 400, "invalid_request", "email", "not an email address");
+    if (company_join_pending(r->db, prod, email, clock_now_ms(), &pending) != EP_OK)
+        return http_error(r, 500, "internal", NULL, "cannot read invitations");
+    if (pending)
+        return http_error(r, 409, "already_invited", "email",
+                          "this address was already invited to the production; the link "
+                          "sent stays valid for 7 days");
+    *by_link = 1;
+    return 0;
+}
+
 int api_members_create(struct http_req *r)
 {
     struct auth_principal p;
@@ -353,6 +541,8 @@ int api_members_create(struct http_req *r)
     size_t pwlen = 0;
     int level = 3;
     struct identity_member m;
+    int by_link = 0;
+    char token[COMPANY_TOKEN_LEN + 1] = "";
     int status, rc;
 
     memset(&m, 0, sizeof(m));
@@ -378,7 +568,13 @@ int api_members_create(struct http_req *r)
         goto out;
     }
     if (email != NULL) {
-        status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
+        struct identity_account known;
+        /* A new office member without a password chosen for them gets an
+         * email link instead, and chooses it themselves (api_auth_join). */
+        if (pw == NULL && identity_account_by_email(r->db, email, &known) == EP_ENOTFOUND)
+            status = join_check(r, prod, email, &by_link);
+        else
+            status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
         if (status != 0)
             goto out;
     }
@@ -387,7 +583,15 @@ int api_members_create(struct http_req *r)
     snprintf(m.name, sizeof(m.name), "%s", name);
     snprintf(m.department, sizeof(m.department), "%s", dept);
     m.level = level;
-    rc = identity_member_create(r->db, &m, clock_now_ms());
+    rc = db_begin_write(r->db);
+    if (rc == EP_OK)
+        rc = identity_member_create(r->db, &m, clock_now_ms());
+    if (rc == EP_OK && by_link)
+        rc = company_join_create(r->db, prod, m.id, email, p.account_id, clock_now_ms(), token);
+    if (rc == EP_OK)
+        rc = db_commit(r->db);
+    else
+        db_rollback(r->db);
     if (rc == EP_ECONFLICT) {
         status = http_error(r, 409, "already_member", "email",
                             "this account is already a member of the production");
@@ -397,10 +601,22 @@ int api_members_create(struct http_req *r)
         status = http_error(r, http_status_for(rc), "internal", NULL, "cannot create member");
         goto out;
     }
-    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s", m.id, identity_role_name(m.role),
-               m.department);
-    status = http_json_new(r, 201, member_json(&m));
+    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s%s", m.id, identity_role_name(m.role),
+               m.department, by_link ? ", invited by email link" : "");
+    {
+        json_t *out_json = member_json(&m);
+        if (by_link && out_json != NULL) {
+            char org[256], link[384];
+            /* The token rides in the fragment, like a pairing code. */
+            origin(r, org, sizeof(org));
+            snprintf(link, sizeof(link), "%s/#join=%s", org, token);
+            json_object_set_new(out_json, "join_link", json_string(link));
+            json_object_set_new(out_json, "email", json_string(email));
+        }
+        status = http_json_new(r, 201, out_json);
+    }
 out:
+    sodium_memzero(token, sizeof(token));
     if (body != NULL) {
         sodium_memzero(body, len);
         free(body);
@@ -578,11 +794,18 @@ out:
     return svg;
 }
 
-/* The origin for links: this request's Host if it is a plain host[:port]. */
+/* The origin for links: the configured public URL (--public-url), else
+ * this request's Host if it is a plain host[:port]. A phone scanning the QR
+ * code must reach the server's public name, never the laptop's localhost. */
 static void origin(struct http_req *r, char *buf, size_t len)
 {
     const char *host = mg_get_header(r->conn, "Host");
     int ok = host != NULL && host[0] != '\0' && strlen(host) < 200;
+
+    if (r->app->cfg->public_url[0] != '\0') {
+        snprintf(buf, len, "%s", r->app->cfg->public_url);
+        return;
+    }
 
     for (const char *c = host; ok && *c != '\0'; c++) {
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||

@@ -138,17 +138,36 @@ int api_footprint(struct http_req *r)
     return http_json_new(r, 200, fp);
 }
 
+/* ?today=YYYY-MM-DD (default: the server's date): the day the running
+ * comparison is made as of. *today stays NULL without the parameter. */
+static int compare_today(struct http_req *r, char *buf, const char **today)
+{
+    const char *q = r->ri->query_string;
+    long day;
+
+    *today = NULL;
+    if (q == NULL || mg_get_var(q, strlen(q), "today", buf, 11) < 0)
+        return 0;
+    if (collect_day(buf, &day) != EP_OK)
+        return http_error(r, 400, "invalid_request", "today", "today must be a date YYYY-MM-DD");
+    *today = buf;
+    return 0;
+}
+
 int api_footprint_compare(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80];
+    char prod[80], buf[11];
+    const char *today = NULL;
     json_t *cmp = NULL;
     int status = reader(r, prod, sizeof(prod), &p);
     int rc;
 
+    if (status == 0)
+        status = compare_today(r, buf, &today);
     if (status != 0)
         return status;
-    rc = carbon_compare(r->db, prod, &cmp);
+    rc = carbon_compare(r->db, prod, today, &cmp);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
     status = attach_collection(r, prod, cmp);
@@ -206,7 +225,7 @@ int api_footprint_csv(struct http_req *r)
 static int compare_download(struct http_req *r, int pdf)
 {
     struct auth_principal p;
-    char prod[80], name[128];
+    char prod[80], name[128], label[512];
     json_t *cmp = NULL;
     char *data = NULL;
     size_t len = 0;
@@ -215,10 +234,13 @@ static int compare_download(struct http_req *r, int pdf)
 
     if (status != 0)
         return status;
-    rc = carbon_compare(r->db, prod, &cmp);
+    rc = carbon_compare(r->db, prod, NULL, &cmp);
+    /* The document names the production as people know it, never its id. */
     if (rc == EP_OK)
-        rc = pdf ? export_footprint_pdf(cmp, prod, &data, &len)
-                 : export_footprint_xlsx(cmp, prod, r->app->cfg->data_dir, &data, &len);
+        rc = carbon_production_label(r->db, prod, label, sizeof(label));
+    if (rc == EP_OK)
+        rc = pdf ? export_footprint_pdf(cmp, label, &data, &len)
+                 : export_footprint_xlsx(cmp, label, r->app->cfg->data_dir, &data, &len);
     json_decref(cmp);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the %s",

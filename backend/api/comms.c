@@ -43,7 +43,7 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
     struct sync_actor actor;
     struct sync_opts opts;
     char dev[80];
-    json_t *fields, *ack = NULL;
+    json_t *fields = NULL, *ack = NULL;
     int rc, ok;
 
     auth_actor(p, &actor);
@@ -54,8 +54,15 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
     memset(&opts, 0, sizeof(opts));
     opts.now_ms = clock_now_ms();
     opts.authorize = authz_sync_op;
-    fields = json_pack("{s:O, s:s}", "signed", env, "status", "sent");
-    rc = sync_server_put(r->db, &opts, &actor, "communications", id, fields, &ack);
+    /* The publishing op carries every field, not just the envelope: crew
+     * never see the draft's ops (comms_readable), so a phone that pulled
+     * while it was a draft gets the whole message from this one op. */
+    rc = sync_record_get(r->db, p->production_id, "communications", id, &fields);
+    if (rc == EP_OK && (json_object_set(fields, "signed", (json_t *)env) != 0 ||
+                        json_object_set_new(fields, "status", json_string("sent")) != 0))
+        rc = EP_ENOMEM;
+    if (rc == EP_OK)
+        rc = sync_server_put(r->db, &opts, &actor, "communications", id, fields, &ack);
     json_decref(fields);
     ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
     json_decref(ack);
@@ -118,7 +125,7 @@ int api_comms_signed(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PULL);
     if (status != 0)
         return status;
-    rc = sync_record_get(r->db, prod, "communications", id, &rec);
+    rc = comms_readable(r->db, prod, id, p.role, p.member_id, &rec);
     env = json_object_get(rec, "signed");
     if (rc != EP_OK || !json_is_object(env)) {
         json_decref(rec);
@@ -433,6 +440,23 @@ out:
     return status;
 }
 
+/*
+ * Addresses are personal: only administrators see them (as on /members). For
+ * anyone else the invitation names the reader alone (docs/security.md).
+ */
+static void only_own_address(json_t *rcpts, const char *member_id)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(rcpts, i, x)
+    {
+        const char *m = json_string_value(json_object_get(x, "member"));
+        if (m == NULL || strcmp(m, member_id) != 0)
+            json_object_del(x, "email");
+    }
+}
+
 int api_comms_invitation(struct http_req *r)
 {
     struct auth_principal p;
@@ -442,10 +466,19 @@ int api_comms_invitation(struct http_req *r)
     int status = scoped(r, NULL, 0, AUTHZ_SYNC_PULL, prod, id, &p);
     int rc;
 
+    if (status == 0) {
+        rc = comms_readable(r->db, prod, id, p.role, p.member_id, NULL);
+        if (rc == EP_ENOTFOUND)
+            status = http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
+        else if (rc != EP_OK)
+            status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    }
     if (status == 0)
         status = audience(r, prod, id, &comm, &rcpts);
     if (status != 0)
         goto out;
+    if (p.role != SYNC_ROLE_ADMIN)
+        only_own_address(rcpts, p.member_id);
     rc = outbox_invitation(r->app, id, comm, rcpts, clock_now_ms(), &ics);
     if (rc == EP_ENOTFOUND)
         status = http_error(r, 404, "not_found", NULL,
@@ -514,7 +547,8 @@ static int send_inline(struct http_req *r, const char *type, const char *data, s
     return 200;
 }
 
-/* The communication's merged fields, for anyone on the production. */
+/* The communication's merged fields, for the office or, once published, its
+ * audience (comms_readable). */
 static int readable(struct http_req *r, char *prod, char *id, json_t **comm)
 {
     struct auth_principal p;
@@ -524,7 +558,7 @@ static int readable(struct http_req *r, char *prod, char *id, json_t **comm)
     *comm = NULL;
     if (status != 0)
         return status;
-    rc = sync_record_get(r->db, prod, "communications", id, comm);
+    rc = comms_readable(r->db, prod, id, p.role, p.member_id, comm);
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
     if (rc != EP_OK)

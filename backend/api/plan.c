@@ -342,8 +342,11 @@ int api_checkpoint_invitation(struct http_req *r)
         json_t *w;
         json_array_foreach(with, k, w)
         {
+            /* Addresses are personal: only administrators see others'
+             * (as on /members; docs/security.md). */
             if (mid != NULL && email != NULL && json_is_string(w) &&
-                strcmp(json_string_value(w), mid) == 0) {
+                strcmp(json_string_value(w), mid) == 0 &&
+                (p.role == SYNC_ROLE_ADMIN || strcmp(mid, p.member_id) == 0)) {
                 att[n].email = email;
                 att[n++].name = json_string_value(json_object_get(x, "name"));
             }

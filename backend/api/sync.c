@@ -12,11 +12,13 @@
 #include "auth.h"
 #include "authz.h"
 #include "carbon.h"
+#include "comms.h"
 #include "directory.h"
 #include "err.h"
 #include "gz.h"
 #include "log.h"
 #include "metrics.h"
+#include "production.h"
 #include "sync.h"
 
 #include <stdio.h>
@@ -52,15 +54,23 @@ static void opts_now(struct sync_opts *o)
     o->validate = carbon_validate_op; /* readings: known indicator, its unit */
 }
 
+/* What push_validate needs: the production (readings are checked against
+ * its dates and fleet) and the server's attachment cap. */
+struct push_ctx {
+    struct carbon_vctx carbon;
+    const int64_t *attachment_max;
+};
+
 /* Pushes check both domains that have rules beyond their field spec:
- * readings (carbon) and attachments, whose size cap is the server's
- * (ctx: the config's attachment_max). */
+ * readings (carbon) and attachments, whose size cap is the server's. */
 static int push_validate(void *ctx, struct db *db, const struct sync_op *op, char *code,
                          size_t codelen, char *reason, size_t reasonlen)
 {
-    int rc = carbon_validate_op(NULL, db, op, code, codelen, reason, reasonlen);
+    const struct push_ctx *pc = ctx;
+    int rc = carbon_validate_op((void *)&pc->carbon, db, op, code, codelen, reason, reasonlen);
     if (rc == EP_OK)
-        rc = attach_validate_op(ctx, db, op, code, codelen, reason, reasonlen);
+        rc = attach_validate_op((void *)pc->attachment_max, db, op, code, codelen, reason,
+                                reasonlen);
     return rc;
 }
 
@@ -81,6 +91,7 @@ int api_sync_push(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
+    struct push_ctx pctx;
     struct api_actor_buf ab;
     char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
@@ -98,6 +109,23 @@ int api_sync_push(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PUSH);
     if (status != 0)
         goto out;
+    /* An archived production is frozen. The phone keeps its queue on a 409
+     * (pwa/js/sync/client.js) and shows it, so nothing typed is lost; a
+     * reopened production takes it at the next sync. */
+    {
+        int archived = 0;
+        rc = production_archived(r->db, p.production_id, &archived);
+        if (rc != EP_OK && rc != EP_ENOTFOUND) {
+            status = storage_error(r, rc);
+            goto out;
+        }
+        if (archived) {
+            status = http_error(r, 409, "production_archived", NULL,
+                                "this production is archived: its record is frozen; your "
+                                "changes stay on the phone");
+            goto out;
+        }
+    }
     /* The signature covered the bytes as sent; the server reads them
      * inflated, never past the same cap (a bomb stops at cap + 1 bytes). */
     if (mg_get_header(r->conn, "Content-Encoding") != NULL &&
@@ -143,8 +171,10 @@ int api_sync_push(struct http_req *r)
     }
     opts_now(&opts);
     opts.group = r->app->sync_group;
+    pctx.carbon.production_id = actor.production_id;
+    pctx.attachment_max = &r->app->cfg->attachment_max; /* read-only while serving */
     opts.validate = push_validate;
-    opts.ctx = (void *)&r->app->cfg->attachment_max; /* read-only while serving */
+    opts.ctx = &pctx;
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
         status = http_error(r, 403, "wrong_device", "device",
@@ -226,6 +256,52 @@ static int check_query(struct http_req *r, const char *const *allowed)
     return 0;
 }
 
+/* A pull's read filter: authz_sync_read, plus the communications rule
+ * (comms_readable), remembered per record for the page. */
+struct pull_read {
+    struct db *db; /* borrowed: the request's connection, inside the pull's read */
+    int n;         /* entries used in seen */
+    struct {
+        char rid[SYNC_MAX_ID + 1];
+        int visible;
+    } seen[32];
+};
+
+static int pull_can_read(void *ctx, const struct sync_actor *a, const struct sync_op *op)
+{
+    struct pull_read *pr = ctx;
+    int visible;
+
+    if (op->col == NULL || strcmp(op->col, "communications") != 0 || a->role == SYNC_ROLE_ADMIN ||
+        a->role == SYNC_ROLE_ECO_REFERENT || op->rid == NULL)
+        return authz_sync_read(NULL, a, op);
+    visible = -1;
+    for (int i = 0; i < pr->n && visible < 0; i++)
+        if (strcmp(pr->seen[i].rid, op->rid) == 0)
+            visible = pr->seen[i].visible;
+    if (visible < 0) {
+        /* Drafts are the office's; once published, only their audience's.
+         * A storage error hides the op: the cursor moves on, which a phone
+         * recovers from by pulling again from the start. */
+        visible =
+            comms_readable(pr->db, a->production_id, op->rid, a->role, a->member_id, NULL) == EP_OK;
+        if (pr->n < (int)(sizeof(pr->seen) / sizeof(pr->seen[0])) &&
+            strlen(op->rid) <= SYNC_MAX_ID) {
+            snprintf(pr->seen[pr->n].rid, sizeof(pr->seen[pr->n].rid), "%s", op->rid);
+            pr->seen[pr->n++].visible = visible;
+        }
+    }
+    if (visible)
+        return 1;
+    /* A deleted record is not readable any more, but phones that hold the
+     * published message must still learn of its deletion: the bare delete
+     * op, which carries nothing else, goes to everyone. */
+    if (op->fields == NULL)
+        return -1;
+    return json_object_size(op->fields) == 1 &&
+           json_is_true(json_object_get(op->fields, "_deleted"));
+}
+
 int api_sync_pull(struct http_req *r)
 {
     static const char *const allowed[] = {"schema", "cursor", "limit", NULL};
@@ -238,6 +314,7 @@ int api_sync_pull(struct http_req *r)
     size_t len = 0;
     long limit = SYNC_PULL_DEFAULT;
     size_t nops = 0;
+    struct pull_read pr;
     int status, rc;
 
     status = auth_request(r, NULL, 0, &p);
@@ -269,6 +346,10 @@ int api_sync_pull(struct http_req *r)
     if (rc != EP_OK)
         return storage_error(r, rc);
     opts_now(&opts);
+    memset(&pr, 0, sizeof(pr));
+    pr.db = r->db;
+    opts.can_read = pull_can_read;
+    opts.ctx = &pr;
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);
@@ -362,6 +443,7 @@ int api_sync_resolve(struct http_req *r)
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
+    struct carbon_vctx vctx;
     json_error_t jerr;
     json_t *body = NULL, *value = NULL, *fields = NULL, *ack = NULL;
     const char *col, *id, *field;
@@ -383,6 +465,8 @@ int api_sync_resolve(struct http_req *r)
         goto out;
     }
     opts_now(&opts);
+    vctx.production_id = actor.production_id;
+    opts.ctx = &vctx;
     rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
     if (rc != EP_OK) {
         status = storage_error(r, rc);
@@ -412,6 +496,7 @@ int api_sync_quarantine_resolve(struct http_req *r)
 {
     struct auth_principal p;
     struct sync_opts opts;
+    struct carbon_vctx vctx;
     json_error_t jerr;
     json_t *body = NULL, *ack = NULL;
     const char *op_id, *action;
@@ -431,6 +516,8 @@ int api_sync_quarantine_resolve(struct http_req *r)
         goto out;
     }
     opts_now(&opts);
+    vctx.production_id = p.production_id;
+    opts.ctx = &vctx;
     rc = sync_quarantine_resolve(r->db, &opts, p.production_id, op_id,
                                  strcmp(action, "release") == 0, &ack);
     if (rc == EP_ENOTFOUND) { /* maybe a directory op, held in the company's space */

@@ -5,6 +5,7 @@
 #include "authz.h"
 #include "clock.h"
 #include "db.h"
+#include "embed.h"
 #include "err.h"
 #include "ids.h"
 #include "log.h"
@@ -39,6 +40,16 @@ struct device_seen {
  * office's device list writes them first, so it is never late). */
 #define DEVICE_STORE_LAG_MS 1000
 
+#define AUTH_ADDRS 256 /* client addresses remembered; the oldest is forgotten first */
+
+/* Consecutive sign-in failures from one client address. */
+struct addr_failures {
+    char addr[48];   /* "" when free */
+    int failures;    /* since the last success from it */
+    int64_t last_ms; /* the last failure */
+    int64_t wait_until_ms;
+};
+
 struct auth {
     unsigned char key[32];             /* server key: seals production secret keys */
     pthread_mutex_t lock;              /* guards hashing and dummy */
@@ -47,7 +58,9 @@ struct auth {
     pthread_mutex_t devices_lock;      /* guards devices, ndevices, devices_cap */
     struct device_seen *devices;       /* owned; linear: a production has hundreds */
     size_t ndevices, devices_cap;
-    int64_t swept_ms; /* last devices_sweep() */
+    int64_t swept_ms;                       /* last devices_sweep() */
+    pthread_mutex_t addrs_lock;             /* guards addrs */
+    struct addr_failures addrs[AUTH_ADDRS]; /* sign-in failures per client address */
 };
 
 static void hash32(const void *data, size_t len, unsigned char out[32])
@@ -165,6 +178,8 @@ int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t e
         rc = key_read(path, a->key, errbuf, errlen);
     else if (rc == EP_EIO && errbuf[0] == '\0')
         snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
+    if (rc == EP_OK && pthread_mutex_init(&a->addrs_lock, NULL) != 0)
+        rc = EP_ENOMEM;
     if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)
         rc = EP_ENOMEM;
     if (rc == EP_OK && pthread_mutex_init(&a->devices_lock, NULL) != 0) {
@@ -185,6 +200,7 @@ void auth_free(struct auth *a)
     if (a == NULL)
         return;
     pthread_mutex_destroy(&a->lock);
+    pthread_mutex_destroy(&a->addrs_lock);
     pthread_mutex_destroy(&a->devices_lock);
     free(a->devices);
     sodium_munlock(a->key, sizeof(a->key)); /* also zeroes it */
@@ -214,6 +230,110 @@ void auth_hash_release(struct auth *a)
     pthread_mutex_unlock(&a->lock);
 }
 
+/* ---- password policy ---------------------------------------------- */
+
+extern const struct ep_embedded ep_common_passwords[];
+
+static const char **common; /* sorted lines of the list, into its embedded data */
+static size_t ncommon;      /* entries in common */
+static char *common_text;   /* owned copy the entries point into */
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static void common_load(void)
+{
+    const char *src = ep_common_passwords[0].data;
+    size_t size = ep_common_passwords[0].size, n = 0;
+    char *line, *save = NULL;
+
+    common_text = malloc(size + 1);
+    common = calloc(size / 2 + 1, sizeof(*common));
+    if (common_text == NULL || common == NULL)
+        return; /* then nothing is refused as common: logged by the caller's length rules */
+    memcpy(common_text, src, size + 1);
+    for (line = strtok_r(common_text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] != '#')
+            common[n++] = line;
+    }
+    ncommon = n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the len bytes at s, as a string, are on the list. */
+static int is_common(const char *s, size_t len)
+{
+    char key[AUTH_PASSWORD_MAX + 1];
+    const char *k = key;
+
+    if (len == 0 || len > AUTH_PASSWORD_MAX || common == NULL)
+        return 0;
+    memcpy(key, s, len);
+    key[len] = '\0';
+    return bsearch(&k, common, ncommon, sizeof(*common), cmp_str) != NULL;
+}
+
+/* Whether s (len bytes) is one list word written once or more in a row. */
+static int common_repeated(const char *s, size_t len)
+{
+    for (size_t d = 1; d <= len; d++) {
+        size_t i;
+        if (len % d != 0)
+            continue;
+        for (i = d; i < len && memcmp(s + i, s, d) == 0; i += d)
+            ;
+        if (i >= len && is_common(s, d))
+            return 1;
+    }
+    return 0;
+}
+
+int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
+{
+    char lower[AUTH_PASSWORD_MAX + 1];
+    unsigned char seen[256];
+    size_t chars = 0, distinct = 0, b = 0, e;
+
+    if (len > AUTH_PASSWORD_MAX || strlen(pw) != len) {
+        snprintf(why, whylen, "the password must be at most %d bytes, without NUL",
+                 AUTH_PASSWORD_MAX);
+        return EP_EINVAL;
+    }
+    memset(seen, 0, sizeof(seen));
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)pw[i];
+        chars += (c & 0xC0) != 0x80; /* UTF-8: count lead bytes, not continuations */
+        distinct += !seen[c];
+        seen[c] = 1;
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    lower[len] = '\0';
+    if (chars < AUTH_PASSWORD_MIN) {
+        snprintf(why, whylen, "the password must have at least %d characters", AUTH_PASSWORD_MIN);
+        return EP_EINVAL;
+    }
+    if (distinct < 5) {
+        snprintf(why, whylen, "the password repeats too few characters; choose a sentence");
+        return EP_EINVAL;
+    }
+    (void)pthread_once(&common_once, common_load);
+    /* The word behind "Password2024!" or "!!sunshine12": strip digits and
+     * punctuation around it. */
+    e = len;
+    while (b < e && strchr("0123456789!@#$%^&*()-_=+.,;:?/ ", lower[b]) != NULL)
+        b++;
+    while (e > b && strchr("0123456789!@#$%^&*()-_=+.,;:?/ ", lower[e - 1]) != NULL)
+        e--;
+    if (is_common(lower, len) || common_repeated(lower + b, e - b)) {
+        snprintf(why, whylen, "this password is among the most common ones; choose another");
+        return EP_EINVAL;
+    }
+    return EP_OK;
+}
+
 int auth_hash_password(const char *pw, size_t len, char out[IDENTITY_HASH_MAX + 1])
 {
     memset(out, 0, IDENTITY_HASH_MAX + 1);
@@ -223,14 +343,70 @@ int auth_hash_password(const char *pw, size_t len, char out[IDENTITY_HASH_MAX + 
     return EP_OK;
 }
 
-/* Lock after the n-th consecutive failure: doubling from the 3rd. */
+/* An account's wait after its n-th consecutive failure: doubling from the
+ * 3rd, capped so that nobody can keep its owner out (auth.h). */
 static int64_t lock_delay_ms(int failures)
 {
     if (failures < 3)
         return 0;
-    if (failures >= 10)
-        return 15LL * 60 * 1000;
+    if (failures >= 9)
+        return AUTH_ACCOUNT_LOCK_MAX_MS;
     return 1000LL << (failures - 3);
+}
+
+/* The entry of addr (added, over the oldest when full); addrs_lock held. */
+static struct addr_failures *addr_entry(struct auth *a, const char *addr, int64_t now)
+{
+    struct addr_failures *pick = NULL; /* a free entry, else the oldest */
+
+    for (int i = 0; i < AUTH_ADDRS; i++) {
+        struct addr_failures *e = &a->addrs[i];
+        if (e->addr[0] != '\0' && now - e->last_ms > 3600LL * 1000)
+            e->addr[0] = '\0'; /* an hour without failure: forgotten */
+        if (e->addr[0] != '\0' && strcmp(e->addr, addr) == 0)
+            return e;
+        if (e->addr[0] == '\0') {
+            if (pick == NULL || pick->addr[0] != '\0')
+                pick = e;
+        } else if (pick == NULL || (pick->addr[0] != '\0' && e->last_ms < pick->last_ms)) {
+            pick = e;
+        }
+    }
+    memset(pick, 0, sizeof(*pick));
+    snprintf(pick->addr, sizeof(pick->addr), "%s", addr);
+    pick->last_ms = now;
+    return pick;
+}
+
+/* How long addr must still wait before a sign-in is heard (0: now). */
+static int64_t addr_wait(struct auth *a, const char *addr, int64_t now)
+{
+    int64_t wait;
+
+    pthread_mutex_lock(&a->addrs_lock);
+    wait = addr_entry(a, addr, now)->wait_until_ms - now;
+    pthread_mutex_unlock(&a->addrs_lock);
+    return wait > 0 ? wait : 0;
+}
+
+/* Records a failure (ok 0) or a success (ok 1) from addr. */
+static void addr_result(struct auth *a, const char *addr, int ok, int64_t now)
+{
+    struct addr_failures *e;
+
+    pthread_mutex_lock(&a->addrs_lock);
+    e = addr_entry(a, addr, now);
+    if (ok) {
+        e->failures = 0;
+        e->wait_until_ms = 0;
+    } else {
+        int over = ++e->failures - AUTH_ADDR_FREE;
+        int64_t d = over <= 0 ? 0 : over > 20 ? AUTH_ADDR_LOCK_MAX_MS : 1000LL << (over - 1);
+        e->last_ms = now;
+        e->wait_until_ms =
+            d > 0 ? now + (d < AUTH_ADDR_LOCK_MAX_MS ? d : AUTH_ADDR_LOCK_MAX_MS) : 0;
+    }
+    pthread_mutex_unlock(&a->addrs_lock);
 }
 
 /* A hash of a random password, made once, to spend an unknown email's time. */
@@ -258,7 +434,7 @@ static void new_token(char *out, size_t len)
 }
 
 int auth_login(struct auth *a, struct db *db, const char *email, const char *pw, size_t pwlen,
-               int64_t now, struct auth_login_result *out)
+               const char *addr, int64_t now, struct auth_login_result *out)
 {
     struct identity_account acc;
     char hash[IDENTITY_HASH_MAX + 1];
@@ -266,6 +442,11 @@ int auth_login(struct auth *a, struct db *db, const char *email, const char *pw,
     int known, ok, rc;
 
     memset(out, 0, sizeof(*out));
+    out->retry_after_ms = addr_wait(a, addr, now);
+    if (out->retry_after_ms > 0) {
+        out->by_address = 1;
+        return EP_EFORBIDDEN;
+    }
     rc = identity_account_by_email(db, email, &acc);
     if (rc != EP_OK && rc != EP_ENOTFOUND)
         return rc;
@@ -293,6 +474,8 @@ int auth_login(struct auth *a, struct db *db, const char *email, const char *pw,
         auth_hash_password(pw, pwlen, hash) == EP_OK)
         (void)identity_account_set_hash(db, acc.id, hash); /* next login retries if this fails */
     auth_hash_release(a);
+    if (rc == EP_OK)
+        addr_result(a, addr, ok, now);
     if (!known)
         return rc == EP_OK ? EP_EAUTH : rc;
     if (!ok) {
@@ -342,12 +525,12 @@ void auth_audit(struct http_req *r, const struct auth_principal *p, const char *
         e.production_id = production_id;
     e.event = event;
     e.detail = detail;
-    e.remote_addr = r->ri->remote_addr;
+    e.remote_addr = http_client_addr(r);
     rc = identity_audit(r->db, clock_now_ms(), &e);
     if (rc != EP_OK)
         LOG_ERROR("audit", "cannot record %s: %s", event, db_errmsg(r->db));
     LOG_INFO("audit", "%s %s from %s: %s", event, e.production_id != NULL ? e.production_id : "-",
-             r->ri->remote_addr, detail);
+             e.remote_addr, detail);
 }
 
 /* ---- request authentication ----------------------------------------- */
@@ -473,8 +656,12 @@ int auth_pairing_check(const char *code, const char *public_key, const char *nam
 static int fail(struct http_req *r, const struct auth_principal *p, const char *production_id,
                 int status, const char *code, const char *field, const char *msg)
 {
-    auth_audit(r, p, production_id, "auth.refused", "%d %s %s %s: %s", status, code,
-               r->ri->request_method, r->ri->local_uri, msg);
+    /* Without a principal nobody proved any tie to the production in the
+     * path: filing the refusal under it let anyone flood that production's
+     * audit (docs/security.md). It is still recorded, account-less and
+     * production-less. */
+    auth_audit(r, p, p != NULL ? production_id : NULL, "auth.refused", "%d %s %s %s: %s", status,
+               code, r->ri->request_method, r->ri->local_uri, msg);
     return http_error(r, status, code, field, "%s", msg);
 }
 
@@ -505,7 +692,8 @@ static struct device_seen *device_slot(struct auth *a, const char *id, int64_t s
 
 /*
  * Accepts counter for dev if it is greater than every counter accepted
- * before, stored or not: EP_OK, EP_ECONFLICT (a replay) or EP_ENOMEM.
+ * before, stored or not, and not too far ahead: EP_OK, EP_ECONFLICT (a
+ * replay), EP_ETOOBIG (a leap, AUTH_COUNTER_AHEAD_MAX) or EP_ENOMEM.
  * Only memory is touched: devices_store() writes it down.
  */
 static int device_accept(struct auth *a, const struct identity_device *dev, int64_t counter,
@@ -520,6 +708,12 @@ static int device_accept(struct auth *a, const struct identity_device *dev, int6
         rc = EP_ENOMEM;
     } else if (counter <= d->counter || counter <= dev->counter) {
         rc = EP_ECONFLICT;
+    } else if (counter > (d->counter > now ? d->counter : now) + AUTH_COUNTER_AHEAD_MAX) {
+        /* A counter can only move forward: one leap to 2^53 would leave
+         * the phone no counter to send ever again (docs/security.md). A phone counts
+         * from its clock (pwa/js/store.js), so honest counters stay near
+         * the time in ms. Refused, the stored counter does not move. */
+        rc = EP_ETOOBIG;
     } else {
         d->counter = counter;
         d->seen_ms = now;
@@ -660,6 +854,12 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
         snprintf(why, sizeof(why), "counter %lld is not greater than the last one accepted",
                  (long long)counter);
         status = fail(r, p, NULL, 401, "replayed_request", "X-EP-Counter", why);
+        goto out;
+    }
+    if (rc == EP_ETOOBIG) {
+        status = fail(r, p, NULL, 401, "counter_too_far", "X-EP-Counter",
+                      "the counter leaps too far ahead of the last one and of the time; if this "
+                      "phone cannot count back, pair it again");
         goto out;
     }
     if (rc != EP_OK) {

@@ -45,7 +45,17 @@ struct db;
 #define AUTH_SESSION_MS (12LL * 3600 * 1000) /* a shooting day; then log in again */
 #define AUTH_MAX_HASHES 2                    /* Argon2id interactive = 64 MiB each */
 #define AUTH_PASSWORD_MAX 1024               /* bytes; longer is refused, not truncated */
-#define AUTH_PASSWORD_MIN 8
+#define AUTH_PASSWORD_MIN 12                 /* characters (UTF-8 code points) */
+
+/*
+ * Whether pw (len bytes) may become a password: at least AUTH_PASSWORD_MIN
+ * characters and at most AUTH_PASSWORD_MAX bytes, no NUL, at least 5
+ * different characters, and not a common password (backend/auth/
+ * common-passwords.txt, from Debian's john-data) even lowercased, with
+ * digits or punctuation around it, or repeated ("passwordpassword").
+ * Returns 0, or EP_EINVAL with the reason in why. Thread-safe.
+ */
+int auth_password_check(const char *pw, size_t len, char *why, size_t whylen);
 
 struct auth_principal {
     char production_id[65];
@@ -153,21 +163,38 @@ struct auth_login_result {
     char account_id[65];    /* set when the account exists */
     int failures;           /* consecutive failures after this attempt */
     int64_t retry_after_ms; /* when locked: how long until the next try is heard */
+    int by_address;         /* the wait is the client address's, not the account's */
 };
 
+/* How far a device counter may leap past both the last one accepted and the
+ * time in ms: 2^40 (about 35 years of ms). Counters themselves are at most
+ * 2^53, exact in JavaScript; a phone that reached it pairs again, which
+ * gives it a new device with a fresh counter. */
+#define AUTH_COUNTER_AHEAD_MAX (1LL << 40)
+#define AUTH_ACCOUNT_LOCK_MAX_MS (60LL * 1000)   /* an account waits at most this */
+#define AUTH_ADDR_FREE 10                        /* failures an address makes freely */
+#define AUTH_ADDR_LOCK_MAX_MS (15LL * 60 * 1000) /* an address waits at most this */
+
 /*
- * Checks an office login. The lock is checked before the password, so a
- * locked account answers without hashing. Each failure increments the
- * account's counter and locks it for a delay that doubles from the 3rd
- * failure (1 s, 2 s, 4 s ...) up to 15 minutes from the 10th on; a success
- * resets it, rehashes if libsodium's parameters changed, and creates a
- * session. Unknown emails cost one hash too, so timing does not tell which
- * addresses exist. Returns 0 (out->token/csrf set), EP_EAUTH (wrong email or
- * password), EP_EFORBIDDEN (locked: out->retry_after_ms), EP_EBUSY (both
- * hashing slots taken: answer 503) or a storage code.
+ * Checks an office login from client address addr. Two backoffs, both
+ * checked before the password, so a refused attempt costs no hash:
+ * - per address: from the AUTH_ADDR_FREE-th consecutive failure (any
+ *   email, known or not) without a success from that address, each attempt
+ *   waits a delay doubling from 1 s up to 15 minutes; forgotten an hour after
+ *   the last failure. It stops one client spraying or guessing.
+ * - per account: from the 3rd consecutive failure the account waits 1 s,
+ *   2 s, 4 s ... capped at AUTH_ACCOUNT_LOCK_MAX_MS (60 s). The cap is what
+ *   keeps anyone who merely knows an email from locking its owner out for
+ *   good (docs/security.md): at worst the owner waits a minute.
+ * A success resets both, rehashes if libsodium's parameters changed, and
+ * creates a session. Unknown emails cost one hash too, so timing does not
+ * tell which addresses exist. Returns 0 (out->token/csrf set), EP_EAUTH
+ * (wrong email or password), EP_EFORBIDDEN (waiting: out->retry_after_ms,
+ * out->by_address), EP_EBUSY (both hashing slots taken: answer 503) or a
+ * storage code.
  */
 int auth_login(struct auth *a, struct db *db, const char *email, const char *pw, size_t pwlen,
-               int64_t now, struct auth_login_result *out);
+               const char *addr, int64_t now, struct auth_login_result *out);
 
 /* The CSRF token of r's session cookie into buf. Returns 0 or EP_EAUTH. */
 int auth_session_csrf(struct http_req *r, char *buf, size_t len);

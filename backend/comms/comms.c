@@ -2,7 +2,9 @@
 #include "comms.h"
 #include "jsonin.h"
 
+#include "audience.h"
 #include "auth.h"
+#include "commstore.h"
 #include "err.h"
 #include "identity.h"
 #include "sync.h"
@@ -190,4 +192,53 @@ int comms_verify_file(const char *path)
     json_decref(payload);
     json_decref(env);
     return ok ? 0 : 1;
+}
+
+int comms_readable(struct db *db, const char *production_id, const char *id, enum sync_role role,
+                   const char *member_id, json_t **comm)
+{
+    json_t *rec = NULL, *people = NULL, *rcpts = NULL, *x;
+    const char *field = NULL;
+    char why[256];
+    size_t i;
+    int rc = sync_record_get(db, production_id, "communications", id, &rec);
+
+    if (comm != NULL)
+        *comm = NULL;
+    if (rc != EP_OK)
+        goto out;
+    if (role == SYNC_ROLE_ADMIN || role == SYNC_ROLE_ECO_REFERENT)
+        goto readable;
+    /* Until it is signed it is the office's draft (docs/security.md). */
+    rc = EP_ENOTFOUND;
+    if (!json_is_object(json_object_get(rec, "signed")) || member_id == NULL ||
+        member_id[0] == '\0')
+        goto out;
+    /* Without a target it is addressed to the whole production. */
+    if (json_object_get(rec, "target") == NULL || json_is_null(json_object_get(rec, "target")))
+        goto readable;
+    rc = commstore_people(db, production_id, &people);
+    if (rc != EP_OK)
+        goto out;
+    rc = EP_ENOTFOUND;
+    if (audience_resolve(rec, people, &rcpts, why, sizeof(why), &field) != EP_OK)
+        goto out;
+    json_array_foreach(rcpts, i, x)
+    {
+        const char *m = json_string_value(json_object_get(x, "member"));
+        if (m != NULL && strcmp(m, member_id) == 0)
+            goto readable;
+    }
+    goto out;
+readable:
+    rc = EP_OK;
+    if (comm != NULL) {
+        *comm = rec;
+        rec = NULL;
+    }
+out:
+    json_decref(rcpts);
+    json_decref(people);
+    json_decref(rec);
+    return rc;
 }

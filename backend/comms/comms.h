@@ -20,6 +20,8 @@
 #ifndef EP_COMMS_H
 #define EP_COMMS_H
 
+#include "sync.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
@@ -41,6 +43,19 @@ int comms_sign(struct auth *a, struct db *db, const char *production_id, const c
  * reason in why. *payload (may be NULL) receives the decoded payload object.
  */
 int comms_verify(const json_t *envelope, json_t **payload, char *why, size_t whylen);
+
+/*
+ * Whether a person may read communication (production_id, id): office roles
+ * (administrator, eco-referent) read every one, drafts included; anyone else
+ * only a published one (it carries its signed envelope) whose audience
+ * includes member_id (without a target: the whole production). Returns 0
+ * when readable, with *comm (may be NULL) receiving its merged fields
+ * (caller decrefs); EP_ENOTFOUND when absent,
+ * a draft, or not meant for this person, alike, so the answer reveals
+ * nothing; or a storage code.
+ */
+int comms_readable(struct db *db, const char *production_id, const char *id, enum sync_role role,
+                   const char *member_id, json_t **comm);
 
 /* `ecoplateau verify FILE`: prints the verdict; exit status 0 valid, 1 not. */
 int comms_verify_file(const char *path);

@@ -28,6 +28,7 @@ struct app {
     int port;                           /* the port actually bound */
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
     struct outbox *outbox;              /* owned: the email worker and its lock (outbox.h) */
+    struct connlimit *conns;            /* owned while serving: connections per address */
 };
 
 #endif

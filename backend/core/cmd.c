@@ -4,8 +4,11 @@
 #include "app.h"
 #include "auth.h"
 #include "backup.h"
+#include "carbon.h"
 #include "clock.h"
+#include "company.h"
 #include "db.h"
+#include "dbpool.h"
 #include "err.h"
 #include "log.h"
 #include "ops.h"
@@ -13,14 +16,19 @@
 #include "server.h"
 #include "version.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cmd_init_libraries(void)
 {
@@ -57,6 +65,9 @@ static int open_migrated(const struct config *cfg, char *path, size_t pathlen, s
         rc = backup_quick_check(*out, err, sizeof(err));
     if (rc == EP_OK)
         rc = db_migrate(*out, &from, &to, err, sizeof(err));
+    /* Factor sets are data compiled in: a new one is added, none rewritten. */
+    if (rc == EP_OK)
+        rc = carbon_factor_sets_load(*out, err, sizeof(err));
     if (rc != EP_OK) {
         LOG_ERROR("db.migrate", "%s%s%s", rc == EP_EFULL ? "disk full: " : "",
                   err[0] != '\0' ? err : ep_strerror(rc),
@@ -129,12 +140,233 @@ int cmd_prepare(struct app *app, const struct config *cfg)
             goto out;
         }
     }
+    if (!cfg->demo && !cfg->allow_demo_db) {
+        char mark[128];
+        if (db_meta_get(db, "demo", mark, sizeof(mark)) == EP_OK) {
+            LOG_ERROR("db.open",
+                      "%s was seeded with --demo: its device keys and password are public. "
+                      "Serve it with --demo, or pass --allow-demo-db if you really mean to",
+                      app->db_path);
+            rc = EP_EFORBIDDEN;
+            goto out;
+        }
+    }
     rc = db_meta_get(db, "database_id", app->database_id, sizeof(app->database_id));
     if (rc != EP_OK)
         LOG_ERROR("db.open", "database has no id: %s", ep_strerror(rc));
 out:
     db_close(db);
     return rc;
+}
+
+/* The base of links people open: --public-url, else this machine on port. */
+static void link_base(const struct config *cfg, int port, char *buf, size_t len)
+{
+    if (cfg->public_url[0] != '\0')
+        snprintf(buf, len, "%s", cfg->public_url);
+    else
+        snprintf(buf, len, "http://localhost:%d", port);
+}
+
+/*
+ * First start: on a server nobody has claimed, mints a setup token and
+ * prints its link once (stdout and the log). The token is secret like a
+ * password: whoever opens the link first creates the company.
+ */
+static void announce_setup(struct app *app)
+{
+    struct db *db = dbpool_get(app->pool, 5000);
+    char token[COMPANY_TOKEN_LEN + 1], base[300];
+    int n = 1;
+
+    if (db != NULL && company_account_count(db, &n) == EP_OK && n == 0 &&
+        company_setup_token_new(db, clock_now_ms(), token) == EP_OK) {
+        link_base(app->cfg, app->port, base, sizeof(base));
+        LOG_INFO("setup",
+                 "no account yet: open %s/#setup=%s within 24 h to create the company "
+                 "and its first administrator (or run 'ecoplateau setup')",
+                 base, token);
+        printf("\n  First start: nobody can sign in yet. Open this link within 24 h to create\n"
+               "  the company and its first administrator (single use):\n\n"
+               "    %s/#setup=%s\n\n"
+               "  A new link: 'ecoplateau setup-link'. Without a browser: 'ecoplateau setup'.\n\n",
+               base, token);
+        fflush(stdout);
+        sodium_memzero(token, sizeof(token));
+    }
+    dbpool_put(app->pool, db);
+}
+
+int cmd_setup_link(const struct config *cfg)
+{
+    char path[CONFIG_PATH_MAX + 32], token[COMPANY_TOKEN_LEN + 1], base[300];
+    struct db *db = NULL;
+    int n = 0;
+    int rc = ops_preflight(cfg, 0);
+
+    if (rc == EP_OK)
+        rc = open_migrated(cfg, path, sizeof(path), &db);
+    if (rc == EP_OK)
+        rc = company_account_count(db, &n);
+    if (rc == EP_OK && n > 0) {
+        fprintf(stderr, "ecoplateau: this server is already set up: sign in, or ask an "
+                        "administrator to invite you\n");
+        db_close(db);
+        return 1;
+    }
+    if (rc == EP_OK)
+        rc = company_setup_token_new(db, clock_now_ms(), token);
+    db_close(db);
+    if (rc != EP_OK) {
+        fprintf(stderr, "ecoplateau: cannot create a setup link: %s\n", ep_strerror(rc));
+        return 1;
+    }
+    link_base(cfg, cfg->port, base, sizeof(base));
+    printf("%s/#setup=%s\n", base, token);
+    sodium_memzero(token, sizeof(token));
+    return 0;
+}
+
+/* The administrator's password: EP_ADMIN_PASSWORD, else one line of stdin. */
+static int read_password(char *buf, size_t len)
+{
+    const char *env = getenv("EP_ADMIN_PASSWORD");
+    size_t n;
+
+    if (env != NULL && env[0] != '\0') {
+        if (strlen(env) >= len)
+            return EP_ETOOBIG;
+        snprintf(buf, len, "%s", env);
+        return EP_OK;
+    }
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr,
+                "Password for the administrator (%d characters or more): ", AUTH_PASSWORD_MIN);
+    if (fgets(buf, (int)len, stdin) == NULL)
+        return EP_EINVAL;
+    n = strcspn(buf, "\r\n");
+    if (buf[n] == '\0' && n == len - 1)
+        return EP_ETOOBIG;
+    buf[n] = '\0';
+    return EP_OK;
+}
+
+int cmd_setup(const struct config *cfg)
+{
+    char path[CONFIG_PATH_MAX + 32], pw[AUTH_PASSWORD_MAX + 2];
+    struct db *db = NULL;
+    struct company c;
+    struct identity_account a;
+    enum company_setup_result res;
+    const char *field = NULL;
+    int n = 0, status = 1;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    memset(&a, 0, sizeof(a));
+    if (cfg->setup_company[0] == '\0' || cfg->setup_admin_email[0] == '\0' ||
+        cfg->setup_admin_name[0] == '\0') {
+        fprintf(stderr, "ecoplateau: usage: ecoplateau setup --company NAME --admin-email E "
+                        "--admin-name N [--siret S] [--city C]\n"
+                        "  (password from stdin or EP_ADMIN_PASSWORD)\n");
+        return 2;
+    }
+    snprintf(c.name, sizeof(c.name), "%s", cfg->setup_company);
+    snprintf(c.city, sizeof(c.city), "%s", cfg->setup_city);
+    for (size_t i = 0, k = 0; cfg->setup_siret[i] != '\0' && k + 1 < sizeof(c.siret); i++) {
+        if (cfg->setup_siret[i] != ' ')
+            c.siret[k++] = cfg->setup_siret[i];
+    }
+    if (strlen(cfg->setup_siret) > 20 || company_check(&c, &field) != EP_OK) {
+        fprintf(stderr, "ecoplateau: invalid --%s%s\n", field != NULL ? field : "siret",
+                field != NULL && strcmp(field, "siret") == 0
+                    ? ": a SIRET is 14 digits whose check digit is right"
+                    : "");
+        return 2;
+    }
+    if (strchr(cfg->setup_admin_email, '@') == NULL || strlen(cfg->setup_admin_email) < 3) {
+        fprintf(stderr, "ecoplateau: invalid --admin-email: not an email address\n");
+        return 2;
+    }
+    rc = ops_preflight(cfg, 0);
+    if (rc == EP_OK)
+        rc = open_migrated(cfg, path, sizeof(path), &db);
+    if (rc == EP_OK)
+        rc = company_account_count(db, &n);
+    if (rc != EP_OK)
+        goto out;
+    /* Idempotent for scripted installs: a claimed server is left as it is. */
+    if (n > 0) {
+        printf("already set up: %d account(s) exist; nothing changed\n", n);
+        status = 0;
+        goto out;
+    }
+    rc = read_password(pw, sizeof(pw));
+    if (rc != EP_OK || strlen(pw) < AUTH_PASSWORD_MIN || strlen(pw) > AUTH_PASSWORD_MAX) {
+        fprintf(stderr,
+                "ecoplateau: the password must be %d to %d bytes (stdin or "
+                "EP_ADMIN_PASSWORD)\n",
+                AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+        status = 2;
+        goto out;
+    }
+    {
+        unsigned char raw[8];
+        char hex[17];
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+        snprintf(c.id, sizeof(c.id), "c-%s", hex);
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+        snprintf(a.id, sizeof(a.id), "a-%s", hex);
+    }
+    snprintf(a.email, sizeof(a.email), "%s", cfg->setup_admin_email);
+    snprintf(a.name, sizeof(a.name), "%s", cfg->setup_admin_name);
+    rc = auth_hash_password(pw, strlen(pw), a.pw_hash);
+    if (rc == EP_OK)
+        rc = company_setup(db, NULL, &c, &a, clock_now_ms(), &res);
+    if (rc == EP_EFORBIDDEN) { /* someone set it up meanwhile */
+        printf("already set up; nothing changed\n");
+        status = 0;
+        goto out;
+    }
+    if (rc == EP_OK) {
+        printf("company '%s' created; %s can sign in\n", c.name, a.email);
+        status = 0;
+    }
+out:
+    if (rc != EP_OK && status == 1)
+        fprintf(stderr, "ecoplateau: setup failed: %s\n", ep_strerror(rc));
+    sodium_memzero(pw, sizeof(pw));
+    sodium_memzero(&a, sizeof(a));
+    db_close(db);
+    return status;
+}
+
+/* The machine's IPv4 addresses on its networks, where a phone on the same
+ * Wi-Fi finds it (only reachable when bound to them, e.g. --bind 0.0.0.0). */
+static void print_lan(const struct config *cfg, int port)
+{
+    struct ifaddrs *ifs = NULL;
+    int any = 0, bound_all = strcmp(cfg->bind, "0.0.0.0") == 0;
+
+    if (getifaddrs(&ifs) != 0)
+        return;
+    for (struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
+        char ip[INET_ADDRSTRLEN];
+        if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, ip,
+                      sizeof(ip)) == NULL ||
+            strncmp(ip, "127.", 4) == 0) /* loopback: not reachable from a phone */
+            continue;
+        if (!any)
+            printf("  On this network: ");
+        printf("%shttp://%s:%d/", any ? ", " : "", ip, port);
+        any = 1;
+    }
+    if (any)
+        printf("%s\n", bound_all ? "" : " (once served with --bind 0.0.0.0)");
+    freeifaddrs(ifs);
 }
 
 int cmd_serve(const struct config *cfg)
@@ -166,11 +398,24 @@ int cmd_serve(const struct config *cfg)
         LOG_WARN("server.start", "cannot write port file '%s'", cfg->port_file);
     if (cfg->demo) {
         printf("\n  ecoplateau is running: http://localhost:%d/\n"
-               "  Demo production loaded. Office login: %s / %s\n"
-               "  Stop with Ctrl-C.\n\n",
+               "  Demo production loaded. Office login: %s / %s\n",
                app.port, SEED_DEMO_LOGIN, SEED_DEMO_PASSWORD);
+        /* Trying it with a real phone: the offline app (service worker,
+         * WebCrypto keys) exists only in a secure context, which a phone
+         * gets over HTTPS, never over http://<laptop-ip>. */
+        print_lan(cfg, app.port);
+        printf("\n  From a phone on the same network: serve with --bind 0.0.0.0 and put\n"
+               "  HTTPS in front (deploy/README.md: Caddy), then set --public-url to that\n"
+               "  https:// address so pairing QR codes point at it%s%s%s. Over plain\n"
+               "  http://<this-machine-ip>:%d/ the pages load, but a phone's browser\n"
+               "  refuses the offline app: service workers and WebCrypto need a secure\n"
+               "  context (HTTPS, or localhost on the machine itself).\n"
+               "  Stop with Ctrl-C.\n\n",
+               cfg->public_url[0] != '\0' ? " (now: " : "", cfg->public_url,
+               cfg->public_url[0] != '\0' ? ")" : "", app.port);
         fflush(stdout);
     }
+    announce_setup(&app);
     sigwait(&sigs, &sig);
     LOG_INFO("server.stop", "signal %d: finishing in-flight requests", sig);
     server_stop(&app);

@@ -25,7 +25,17 @@ int cmd_prepare(struct app *app, const struct config *cfg);
 /* Prints the version and the schema version this binary expects. */
 int cmd_version(void);
 
-/* Migrates, seeds (with --demo), serves until SIGTERM or SIGINT. */
+/* Prints a fresh one-time setup link (/#setup=TOKEN, 24 h) for a server
+ * nobody has claimed; exit 1 if an account exists. */
+int cmd_setup_link(const struct config *cfg);
+
+/* Creates the company and its first administrator from cfg's setup_*
+ * fields, the password from EP_ADMIN_PASSWORD or stdin. Idempotent: on a
+ * server already set up it changes nothing, says so and exits 0. */
+int cmd_setup(const struct config *cfg);
+
+/* Migrates, seeds (with --demo), serves until SIGTERM or SIGINT; on an
+ * unclaimed server, prints a setup link once. */
 int cmd_serve(const struct config *cfg);
 
 #endif

@@ -17,7 +17,13 @@ void config_defaults(struct config *cfg)
     snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", "./data");
     snprintf(cfg->pwa_dir, sizeof(cfg->pwa_dir), "%s", "./pwa");
     cfg->log_level = LOG_LEVEL_INFO;
-    cfg->threads = 8;
+    /* CivetWeb 1.15 pins a worker thread to each open connection and starts
+     * them all at once; each has a 102,400-byte stack (Debian's build), so
+     * 128 workers cost about 13 MiB of stack and serve 128 phones at once. */
+    cfg->threads = 128;
+    /* Enough for a household or a shared office NAT, far below the workers:
+     * one address alone can never hold every worker (docs/security.md). */
+    cfg->per_address = 16;
     /* Enough for concurrent pushes to share one commit (sync_group) and for
      * reads to go on meanwhile; each costs about 0.4 MiB. */
     cfg->db_connections = 16;
@@ -84,6 +90,12 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 2, 256, &v);
         if (rc == EP_OK)
             cfg->threads = (int)v;
+    } else if (strcmp(name, "per-address") == 0) {
+        rc = parse_long(value, 1, 1024, &v);
+        if (rc == EP_OK)
+            cfg->per_address = (int)v;
+    } else if (strcmp(name, "trusted-proxy") == 0) {
+        rc = copy_str(cfg->trusted_proxy, sizeof(cfg->trusted_proxy), value);
     } else if (strcmp(name, "db-connections") == 0) {
         rc = parse_long(value, 1, 64, &v);
         if (rc == EP_OK)
@@ -92,6 +104,10 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 1024, 64L * 1024 * 1024, &v);
         if (rc == EP_OK)
             cfg->max_body = (size_t)v;
+    } else if (strcmp(name, "allow-demo-db") == 0) {
+        rc = parse_long(value, 0, 1, &v);
+        if (rc == EP_OK)
+            cfg->allow_demo_db = (int)v;
     } else if (strcmp(name, "demo") == 0) {
         rc = parse_long(value, 0, 1, &v);
         if (rc == EP_OK)
@@ -125,6 +141,25 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = parse_long(value, 1024, 50L * 1024 * 1024, &v);
         if (rc == EP_OK)
             cfg->attachment_max = v;
+    } else if (strcmp(name, "public-url") == 0) {
+        size_t n = strlen(value);
+        rc = (strncmp(value, "http://", 7) == 0 || strncmp(value, "https://", 8) == 0) &&
+                     strcspn(value, " \"'<>") == n
+                 ? copy_str(cfg->public_url, sizeof(cfg->public_url), value)
+                 : EP_EINVAL;
+        /* One form everywhere: links append "/#..." or "/api/...". */
+        while (rc == EP_OK && n > 0 && cfg->public_url[n - 1] == '/')
+            cfg->public_url[--n] = '\0';
+    } else if (strcmp(name, "company") == 0) {
+        rc = copy_str(cfg->setup_company, sizeof(cfg->setup_company), value);
+    } else if (strcmp(name, "siret") == 0) {
+        rc = copy_str(cfg->setup_siret, sizeof(cfg->setup_siret), value);
+    } else if (strcmp(name, "city") == 0) {
+        rc = copy_str(cfg->setup_city, sizeof(cfg->setup_city), value);
+    } else if (strcmp(name, "admin-email") == 0) {
+        rc = copy_str(cfg->setup_admin_email, sizeof(cfg->setup_admin_email), value);
+    } else if (strcmp(name, "admin-name") == 0) {
+        rc = copy_str(cfg->setup_admin_name, sizeof(cfg->setup_admin_name), value);
     }
     if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
         snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
@@ -142,9 +177,12 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_PWA_DIR", "pwa-dir"},
         {"EP_LOG_LEVEL", "log-level"},
         {"EP_THREADS", "threads"},
+        {"EP_PER_ADDRESS", "per-address"},
+        {"EP_TRUSTED_PROXY", "trusted-proxy"},
         {"EP_DB_CONNECTIONS", "db-connections"},
         {"EP_MAX_BODY", "max-body"},
         {"EP_DEMO", "demo"},
+        {"EP_ALLOW_DEMO_DB", "allow-demo-db"},
         {"EP_PORT_FILE", "port-file"},
         {"EP_SECRET_KEY_FILE", "secret-key-file"},
         {"EP_REQUEST_TIMEOUT_MS", "request-timeout-ms"},
@@ -156,6 +194,7 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         {"EP_SMTP_RETRY_MS", "smtp-retry-ms"},
         {"EP_SMTP_POLL_MS", "smtp-poll-ms"},
         {"EP_ATTACHMENT_MAX", "attachment-max"},
+        {"EP_PUBLIC_URL", "public-url"},
     };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i][0]);
@@ -178,13 +217,22 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"pwa-dir", required_argument, NULL, 'w'},
         {"log-level", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},
+        {"per-address", required_argument, NULL, 'n'},
+        {"trusted-proxy", required_argument, NULL, 'x'},
         {"db-connections", required_argument, NULL, 'c'},
         {"max-body", required_argument, NULL, 'm'},
         {"demo", no_argument, NULL, 'D'},
+        {"allow-demo-db", no_argument, NULL, 'y'},
         {"port-file", required_argument, NULL, 'P'},
         {"secret-key-file", required_argument, NULL, 'K'},
         {"request-timeout-ms", required_argument, NULL, 'T'},
         {"attachment-max", required_argument, NULL, 'A'},
+        {"public-url", required_argument, NULL, 'U'},
+        {"company", required_argument, NULL, 'C'},
+        {"siret", required_argument, NULL, 'S'},
+        {"city", required_argument, NULL, 'Y'},
+        {"admin-email", required_argument, NULL, 'E'},
+        {"admin-name", required_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -193,7 +241,8 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:c:m:DP:K:T:A:h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:n:x:c:m:DyP:K:T:A:U:C:S:Y:E:N:h", opts,
+                            &idx)) != -1) {
         char origin[64];
         int rc;
         if (c == 'h') {
@@ -206,6 +255,10 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         }
         if (c == 'D') {
             cfg->demo = 1;
+            continue;
+        }
+        if (c == 'y') {
+            cfg->allow_demo_db = 1;
             continue;
         }
         for (idx = 0; opts[idx].val != c; idx++)
@@ -234,6 +287,10 @@ void config_usage(void *stream)
           "  healthcheck  exit 0 if GET /api/v1/health answers 200 (container HEALTHCHECK)\n"
           "  backup DEST  verified online copy of the database into file or directory DEST\n"
           "  restore SRC  replace the database with backup SRC (server stopped)\n"
+          "  setup-link   print a one-time link that sets up an empty server (24 h)\n"
+          "  setup      create the company and its first administrator without a browser:\n"
+          "             --company NAME --admin-email E --admin-name N [--siret S] [--city C],\n"
+          "             password from stdin or EP_ADMIN_PASSWORD; does nothing if set up\n"
           "\n"
           "options (environment variable in brackets):\n"
           "  --bind ADDR        address to listen on [EP_BIND] (127.0.0.1)\n"
@@ -241,18 +298,28 @@ void config_usage(void *stream)
           "  --data-dir DIR     where the database lives [EP_DATA_DIR] (./data)\n"
           "  --pwa-dir DIR      web app files served at / [EP_PWA_DIR] (./pwa)\n"
           "  --log-level LVL    debug, info, warn or error [EP_LOG_LEVEL] (info)\n"
-          "  --threads N        HTTP worker threads, 2-256 [EP_THREADS] (8)\n"
+          "  --threads N        HTTP worker threads, one per open connection, 2-256\n"
+          "                     [EP_THREADS] (128)\n"
+          "  --per-address N    connections one client address may hold at once, 1-1024\n"
+          "                     [EP_PER_ADDRESS] (16)\n"
+          "  --trusted-proxy ADDR  the reverse proxy's address: its X-Forwarded-For names\n"
+          "                     the client, and it is exempt from --per-address\n"
+          "                     [EP_TRUSTED_PROXY] (none)\n"
           "  --db-connections N SQLite connections the workers share, 1-64\n"
           "                     [EP_DB_CONNECTIONS] (16)\n"
           "  --request-timeout-ms MS  a request must arrive whole within MS; slow clients\n"
           "                     are cut off [EP_REQUEST_TIMEOUT_MS] (10000)\n"
           "  --max-body BYTES   request body cap [EP_MAX_BODY] (2097152)\n"
           "  --demo             seed a demo production into an empty database [EP_DEMO=1]\n"
+          "  --allow-demo-db    serve a database seeded with --demo without --demo (its\n"
+          "                     device keys and password are public) [EP_ALLOW_DEMO_DB=1]\n"
           "  --port-file FILE   write the bound port to FILE once listening [EP_PORT_FILE]\n"
           "  --secret-key-file FILE  server key sealing production keys, created 0600 if\n"
           "                     absent [EP_SECRET_KEY_FILE] (DATA_DIR/secret.key)\n"
           "  --attachment-max BYTES  largest photo attachment accepted, 1024-52428800\n"
           "                     [EP_ATTACHMENT_MAX] (10485760)\n"
+          "  --public-url URL   how phones reach the server, for pairing QR codes and the\n"
+          "                     setup link [EP_PUBLIC_URL] (from the request's Host)\n"
           "  --help             this text\n",
           (FILE *)stream);
 }

@@ -21,10 +21,16 @@ struct config {
     char pwa_dir[CONFIG_PATH_MAX];  /* EP_PWA_DIR, --pwa-dir: static files served at / */
     enum log_level log_level;       /* EP_LOG_LEVEL, --log-level */
     int threads;                    /* EP_THREADS, --threads: HTTP worker threads */
+    int per_address;                /* EP_PER_ADDRESS, --per-address: connections one client
+                                       address may hold at once (the trusted proxy is exempt) */
+    char trusted_proxy[64];         /* EP_TRUSTED_PROXY, --trusted-proxy: the reverse proxy's
+                                       address, whose X-Forwarded-For names the client; "" none */
     int db_connections;             /* EP_DB_CONNECTIONS, --db-connections: pool size */
     int request_timeout_ms; /* EP_REQUEST_TIMEOUT_MS: a request must arrive whole within this */
     size_t max_body;        /* EP_MAX_BODY, --max-body: request body cap, bytes */
     int demo;               /* EP_DEMO=1, --demo: seed a demo production if empty */
+    int allow_demo_db;      /* EP_ALLOW_DEMO_DB=1, --allow-demo-db: serve a demo-seeded
+                               database without --demo */
     char port_file[CONFIG_PATH_MAX]; /* EP_PORT_FILE, --port-file: write the bound port here */
     char secret_key_file[CONFIG_PATH_MAX]; /* EP_SECRET_KEY_FILE, --secret-key-file: server key,
                                            "" = <data_dir>/secret.key (auth.h) */
@@ -38,6 +44,16 @@ struct config {
     long smtp_poll_ms;       /* EP_SMTP_POLL_MS: outbox worker period, 0 = no worker */
     /* Photo attachments (docs/sync-protocol.md, "Attachments"). */
     int64_t attachment_max; /* EP_ATTACHMENT_MAX, --attachment-max: bytes per photo */
+    /* EP_PUBLIC_URL, --public-url: how phones and browsers reach the server
+     * ("https://eco.example.fr"), for the pairing QR code and the setup link;
+     * "" = from the request's Host header. No trailing slash. */
+    char public_url[256];
+    /* `ecoplateau setup` only (flags): the company and its first administrator. */
+    char setup_company[201];     /* --company */
+    char setup_siret[32];        /* --siret */
+    char setup_city[101];        /* --city */
+    char setup_admin_email[255]; /* --admin-email */
+    char setup_admin_name[201];  /* --admin-name */
 };
 
 /* Fills cfg with the defaults. */

@@ -8,18 +8,23 @@
 
 #include "db.h"
 #include "err.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct dbpool {
     pthread_mutex_t lock;
-    pthread_cond_t freed; /* signalled when a connection is given back */
-    int n;                /* connections owned */
-    int idle;             /* how many of them are on the stack */
-    struct db **all;      /* n connections, owned */
-    struct db **stack;    /* idle[0..idle), borrowed from all */
+    pthread_cond_t freed;        /* signalled when a connection is given back */
+    int n;                       /* connections owned */
+    int idle;                    /* how many of them are on the stack */
+    struct db **all;             /* n connections, owned */
+    struct db **stack;           /* idle[0..idle), borrowed from all */
+    char *path;                  /* owned: to open a replacement connection */
+    pthread_mutex_t *write_lock; /* borrowed: shared by every connection */
+    long replaced;               /* connections closed because they came back dirty */
 };
 
 int dbpool_open(const char *path, int n, pthread_mutex_t *write_lock, struct dbpool **out,
@@ -41,7 +46,9 @@ int dbpool_open(const char *path, int n, pthread_mutex_t *write_lock, struct dbp
     pthread_condattr_destroy(&attr);
     p->all = calloc((size_t)n, sizeof(struct db *));
     p->stack = calloc((size_t)n, sizeof(struct db *));
-    if (p->all == NULL || p->stack == NULL)
+    p->path = strdup(path);
+    p->write_lock = write_lock;
+    if (p->all == NULL || p->stack == NULL || p->path == NULL)
         goto out;
     for (p->n = 0; p->n < n; p->n++) {
         rc = db_open(path, &p->all[p->n], errbuf, errlen);
@@ -66,6 +73,7 @@ void dbpool_close(struct dbpool *pool)
         db_close(pool->all[i]);
     free(pool->all);
     free(pool->stack);
+    free(pool->path);
     pthread_cond_destroy(&pool->freed);
     pthread_mutex_destroy(&pool->lock);
     free(pool);
@@ -95,10 +103,46 @@ out:
     return db;
 }
 
+/*
+ * A connection must come back as it left: outside any transaction and
+ * without the write lock. One that does not is rolled back; one whose
+ * transaction cannot be ended is closed and a fresh one takes its slot,
+ * because the pool is a stack and a poisoned connection on top would serve
+ * every later request (docs/security.md). Runs without the pool lock:
+ * the connection still belongs to the caller.
+ */
+static struct db *cleaned(struct dbpool *pool, struct db *db)
+{
+    struct db *fresh = NULL;
+    char err[256];
+
+    if (db_clean(db))
+        return db;
+    LOG_WARN("db.pool", "a connection came back inside a transaction: rolling back");
+    if (db_reset(db) == EP_OK && db_clean(db))
+        return db;
+    LOG_ERROR("db.pool", "cannot end the transaction (%s): replacing the connection",
+              db_errmsg(db));
+    if (db_open(pool->path, &fresh, err, sizeof(err)) != EP_OK) {
+        LOG_ERROR("db.pool", "cannot open a replacement connection: %s", err);
+        return db; /* keep the slot; the next give-back tries again */
+    }
+    db_set_write_lock(fresh, pool->write_lock);
+    pthread_mutex_lock(&pool->lock);
+    for (int i = 0; i < pool->n; i++)
+        if (pool->all[i] == db)
+            pool->all[i] = fresh;
+    pool->replaced++;
+    pthread_mutex_unlock(&pool->lock);
+    db_close(db);
+    return fresh;
+}
+
 void dbpool_put(struct dbpool *pool, struct db *db)
 {
     if (db == NULL)
         return;
+    db = cleaned(pool, db);
     pthread_mutex_lock(&pool->lock);
     pool->stack[pool->idle++] = db;
     pthread_cond_signal(&pool->freed);
@@ -108,4 +152,14 @@ void dbpool_put(struct dbpool *pool, struct db *db)
 int dbpool_size(const struct dbpool *pool)
 {
     return pool->n;
+}
+
+long dbpool_replaced(struct dbpool *pool)
+{
+    long n;
+
+    pthread_mutex_lock(&pool->lock);
+    n = pool->replaced;
+    pthread_mutex_unlock(&pool->lock);
+    return n;
 }

@@ -38,10 +38,18 @@ void dbpool_close(struct dbpool *pool);
  */
 struct db *dbpool_get(struct dbpool *pool, int timeout_ms);
 
-/* Gives back a connection borrowed from pool. NULL is a no-op. */
+/*
+ * Gives back a connection borrowed from pool. NULL is a no-op. A connection
+ * given back inside a transaction or holding the write lock is rolled back;
+ * if that fails it is closed and replaced by a fresh one, never returned to
+ * the pool as it is.
+ */
 void dbpool_put(struct dbpool *pool, struct db *db);
 
 /* The number of connections (for the metrics and the logs). */
 int dbpool_size(const struct dbpool *pool);
+
+/* How many connections were replaced because they came back dirty. */
+long dbpool_replaced(struct dbpool *pool);
 
 #endif

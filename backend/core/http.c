@@ -5,13 +5,17 @@
 #include "jsonin.h"
 
 #include "app.h"
+#include "clock.h"
+#include "connlimit.h"
 #include "err.h"
 #include "log.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* No 'unsafe-inline' anywhere: the PWA keeps scripts and styles in files. */
 const char http_csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -140,11 +144,64 @@ int http_error(struct http_req *r, int status, const char *code, const char *fie
     return http_json_new(r, status, body);
 }
 
+const char *http_client_addr(struct http_req *r)
+{
+    const char *proxy = r->app->cfg->trusted_proxy;
+    const char *xff, *last;
+    unsigned char bin[16];
+    char ip[48];
+    size_t n;
+
+    if (r->client[0] != '\0')
+        return r->client;
+    snprintf(r->client, sizeof(r->client), "%s", r->ri->remote_addr);
+    if (proxy[0] == '\0' || strcmp(r->ri->remote_addr, proxy) != 0)
+        return r->client;
+    xff = mg_get_header(r->conn, "X-Forwarded-For");
+    if (xff == NULL)
+        return r->client;
+    last = strrchr(xff, ',');
+    last = last != NULL ? last + 1 : xff;
+    while (*last == ' ')
+        last++;
+    n = strcspn(last, " ");
+    if (n == 0 || n >= sizeof(ip))
+        return r->client;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    /* Only an address: anything else stays the proxy's. */
+    if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+        snprintf(r->client, sizeof(r->client), "%s", ip);
+    return r->client;
+}
+
+int http_check_framing(struct http_req *r)
+{
+    const char *first = NULL;
+
+    for (int i = 0; i < r->ri->num_headers; i++) {
+        const char *name = r->ri->http_headers[i].name, *value = r->ri->http_headers[i].value;
+        if (name == NULL || value == NULL || strcasecmp(name, "Content-Length") != 0)
+            continue;
+        if (first == NULL) {
+            first = value;
+        } else if (strcmp(first, value) != 0) {
+            int status =
+                http_error(r, 400, "bad_framing", NULL,
+                           "conflicting Content-Length headers ('%s' and '%s')", first, value);
+            connlimit_cut(r->app->port, r->ri->remote_addr, r->ri->remote_port);
+            return status;
+        }
+    }
+    return 0;
+}
+
 int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
 {
     long long want = r->ri->content_length;
     char *buf = NULL;
     size_t got = 0;
+    int64_t deadline;
 
     *out = NULL;
     *len = 0;
@@ -163,7 +220,11 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
     buf = malloc((size_t)want + 1);
     if (buf == NULL)
         return http_error(r, 503, "busy", NULL, "out of memory, try again later");
-    /* mg_read may return less than asked: loop until the declared length. */
+    /* mg_read may return less than asked: loop until the declared length.
+     * CivetWeb's request timeout bounds each read, not the body: a client
+     * sending a byte a second would hold this worker for ever. The body must
+     * arrive whole within the request timeout (docs/security.md). */
+    deadline = clock_mono_ms() + r->app->cfg->request_timeout_ms;
     while (got < (size_t)want) {
         int n = mg_read(r->conn, buf + got, (size_t)want - got);
         if (n <= 0) {
@@ -172,6 +233,16 @@ int http_read_body(struct http_req *r, size_t cap, char **out, size_t *len)
                               "request body ended after %zu of %lld bytes", got, want);
         }
         got += (size_t)n;
+        if (got < (size_t)want && clock_mono_ms() > deadline) {
+            free(buf);
+            int status = http_error(r, 408, "request_timeout", NULL,
+                                    "request body not received within %d ms (%zu of %lld bytes)",
+                                    r->app->cfg->request_timeout_ms, got, want);
+            /* The rest is still trickling in: CivetWeb would read it all
+             * before the next request. End the connection after the answer. */
+            connlimit_cut(r->app->port, r->ri->remote_addr, r->ri->remote_port);
+            return status;
+        }
     }
     buf[got] = '\0';
     *out = buf;

@@ -24,7 +24,23 @@ struct http_req {
     struct db *db;   /* borrowed from the server's pool for this request */
     char *body;      /* owned: the body read before the handler ran, or NULL */
     size_t body_len; /* its length */
+    char client[48]; /* http_client_addr()'s answer, "" until asked */
 };
+
+/*
+ * The client's address: the peer's, or, when the peer is the configured
+ * --trusted-proxy, the last address of its X-Forwarded-For (the one the
+ * proxy itself appended; earlier entries are the client's word). Borrowed
+ * from r.
+ */
+const char *http_client_addr(struct http_req *r);
+
+/*
+ * Refuses a request carrying several Content-Length headers that disagree
+ * (a request-smuggling pattern: a proxy and this server could read different
+ * bodies). Returns 0, or 400 sent, after which the connection is closed.
+ */
+int http_check_framing(struct http_req *r);
 
 /* The HTTP status for an EP_E* code (500 for unknown codes). */
 int http_status_for(int ep_code);

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "auth.h"
 #include "clock.h"
+#include "connlimit.h"
 #include "db.h"
 #include "dbpool.h"
 #include "err.h"
@@ -59,6 +60,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/auth/login", api_auth_login},
     {"POST", "/api/v1/auth/logout", api_auth_logout},
     {"GET", "/api/v1/auth/me", api_auth_me},
+    {"POST", "/api/v1/auth/join", api_auth_join},
     {"GET", "/api/v1/productions/*/members", api_members_list},
     {"POST", "/api/v1/productions/*/members", api_members_create},
     {"PUT", "/api/v1/productions/*/members/*", api_members_update},
@@ -94,6 +96,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/sync/attachments/*/status", api_attach_status},
     {"GET", "/api/v1/productions/*/attachments/*", api_attach_get},
     {"GET", "/api/v1/productions/*/attachments", api_attach_list},
+    /* First start and the company's productions (docs/operations.md). */
+    {"GET", "/api/v1/setup", api_setup_status},
+    {"POST", "/api/v1/setup", api_setup},
+    {"GET", "/api/v1/productions", api_productions_list},
+    {"POST", "/api/v1/productions", api_productions_create},
+    {"GET", "/api/v1/productions/*", api_productions_get},
+    {"PUT", "/api/v1/productions/*", api_productions_update},
+    {"POST", "/api/v1/productions/*/archive", api_productions_archive},
+    {"POST", "/api/v1/productions/*/reopen", api_productions_reopen},
     /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
     /* The oral defence: slides and jury sheet (docs/evaluation.md). */
@@ -202,12 +213,15 @@ out:
 static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
     const char *method = r.ri->request_method;
     const char *path = r.ri->local_uri;
     char allow[64] = "";
     int path_known = 0;
+    int status = http_check_framing(&r);
 
+    if (status != 0)
+        return status;
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         const struct route *rt = &routes[i];
         size_t used = strlen(allow);
@@ -276,7 +290,7 @@ static int serve_sw(struct mg_connection *conn, void *cbdata)
     char *buf = NULL;
     long size;
     int status = 404;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
 
     snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
     f = fopen(path, "rb");
@@ -322,6 +336,8 @@ static void server_release(struct app *app)
     app->sync_group = NULL;
     db_close(app->writer);
     app->writer = NULL;
+    connlimit_stop(app->conns);
+    app->conns = NULL;
 }
 
 int server_start(struct app *app, char *errbuf, size_t errlen)
@@ -408,6 +424,13 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         struct mg_server_port sp[4];
         int n = mg_get_server_ports(app->ctx, 4, sp);
         app->port = n > 0 ? sp[0].port : cfg->port;
+    }
+    if (connlimit_start(app->port, cfg->per_address, cfg->trusted_proxy, &app->conns) != EP_OK) {
+        snprintf(errbuf, errlen, "cannot start the connection watchdog");
+        mg_stop(app->ctx);
+        app->ctx = NULL;
+        server_release(app);
+        return EP_EIO;
     }
     if (outbox_start(app) != EP_OK) {
         snprintf(errbuf, errlen, "cannot start the email outbox worker");

@@ -1,6 +1,8 @@
 /* seed.c - loads backend/demo/seed.json into an empty database (see seed.h). */
 #include "seed.h"
 
+#include "company.h"
+
 #include "attach.h"
 #include "auth.h"
 #include "authz.h"
@@ -26,14 +28,15 @@
 
 extern const struct ep_embedded ep_demo[];
 
-static int has_production(struct db *db, int *out)
+static int has_production(struct db *db, const char *id, int *out)
 {
-    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM production)";
+    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM production WHERE id = ?1)";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
     if (st == NULL)
         return EP_EIO;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int(st, 0);
@@ -168,8 +171,13 @@ static int device_owner(json_t *people, const char *device, struct sync_actor *a
 /* Pushes ops (stolen) as actor; every op must be applied. */
 static int push_as(struct pusher *pu, const struct sync_actor *a, json_t *ops)
 {
-    struct sync_opts opts = {
-        .now_ms = clock_now_ms(), .authorize = authz_sync_op, .validate = carbon_validate_op};
+    /* Checked like a phone's push: dates inside the production, vehicles
+     * from its fleet, corrections that keep every field. */
+    struct carbon_vctx vc = {pu->production};
+    struct sync_opts opts = {.now_ms = clock_now_ms(),
+                             .authorize = authz_sync_op,
+                             .validate = carbon_validate_op,
+                             .ctx = &vc};
     json_t *body =
         json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", a->device_id, "ops", ops);
     json_t *acks = NULL, *ack;
@@ -240,7 +248,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN, NULL};
     char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
     char space[DIRECTORY_SPACE_MAX];
-    json_t *made = json_object(); /* reading ids generated, for corrections */
+    json_t *made = json_object(); /* reading id -> its fields, for corrections */
     json_t *per_device = json_object();
     json_t *o = json_object_get(act, "office");
     const char *dev;
@@ -257,7 +265,10 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     office.device_id = office_dev;
     office.member_id = json_string_value(json_object_get(o, "member"));
     office.department = json_string_value(json_object_get(o, "department"));
-    rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates", start - 14);
+    rc = office_records(&pu, &office, json_object_get(act, "fleet"), "fleet", start - 15);
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates",
+                            start - 14);
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "actions"), "actions", start - 10);
     if (rc == EP_OK)
@@ -314,8 +325,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
                 json_object_set_new(per_device, dev, list);
             }
             json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
-            json_object_set_new(made, rid, json_true());
-            json_decref(fields);
+            json_object_set_new(made, rid, fields); /* ownership moves to made */
         }
     }
     /* The 2,000 km day the dashboard flags, and a corrected fuel ticket. */
@@ -351,9 +361,13 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
         snprintf(rid, sizeof(rid), "%s-fix", orig);
         snprintf(op, sizeof(op), "op-%s", rid);
         hlc_at(start + day + 1, 8 * 60, (long)i, hlc);
-        fields = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s, s:O}", "indicator", ind, "value",
-                           json_object_get(item, "value"), "unit", "L", "dept", "regie", "at", at,
-                           "supersedes", orig, "note", json_object_get(item, "note"));
+        /* A correction keeps every field of the reading it corrects (the
+         * vehicle above all: without it the litres belong to no source) and
+         * changes only the value and the note. */
+        fields = json_deep_copy(json_object_get(made, orig));
+        json_object_set(fields, "value", json_object_get(item, "value"));
+        json_object_set(fields, "note", json_object_get(item, "note"));
+        json_object_set_new(fields, "supersedes", json_string(orig));
         json_array_append_new(list, mkop(op, "readings", rid, "add", hlc, dev, fields, NULL));
         json_decref(fields);
     }
@@ -688,6 +702,64 @@ int seed_people(struct db *db, const char *production_id, json_t *people, int64_
     return rc;
 }
 
+/*
+ * The company's administrators (the one setup created) see the demo. The
+ * demo's administrators run the company only when the demo brought it
+ * (own_company): their password is public, a real company must not be
+ * theirs. Runs in the caller's transaction.
+ */
+static int seed_admins(struct db *db, const char *company_id, const char *production_id,
+                       int own_company, int64_t now)
+{
+    static const char demo_admins[] =
+        "SELECT account_id FROM member WHERE production_id = ?1 AND role = 'admin' "
+        "AND account_id IS NOT NULL AND removed_at IS NULL";
+    sqlite3_stmt *st = db_stmt(db, demo_admins);
+    json_t *ids = json_array(), *admins = NULL, *v;
+    size_t i;
+    int rc;
+
+    if (st == NULL || ids == NULL) {
+        json_decref(ids);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+    /* Company administrators before the demo's own join the demo. */
+    if (rc == EP_OK)
+        rc = company_admins(db, company_id, &admins);
+    json_array_foreach(admins, i, v)
+    {
+        struct identity_account acc;
+        struct identity_member m;
+        if (rc != EP_OK)
+            break;
+        rc = identity_account_by_id(db, json_string_value(v), &acc);
+        if (rc != EP_OK)
+            break;
+        memset(&m, 0, sizeof(m));
+        snprintf(m.id, sizeof(m.id), "m-demo-%zu", i);
+        snprintf(m.production_id, sizeof(m.production_id), "%s", production_id);
+        snprintf(m.account_id, sizeof(m.account_id), "%s", acc.id);
+        snprintf(m.name, sizeof(m.name), "%s", acc.name);
+        snprintf(m.department, sizeof(m.department), "production");
+        m.level = 0;
+        m.role = SYNC_ROLE_ADMIN;
+        rc = identity_member_create(db, &m, now);
+    }
+    json_array_foreach(ids, i, v)
+    {
+        if (rc == EP_OK && own_company)
+            rc = company_admin_add(db, company_id, json_string_value(v), now);
+    }
+    json_decref(admins);
+    json_decref(ids);
+    return rc;
+}
+
 int seed_demo(struct db *db, char *errbuf, size_t errlen)
 {
     return seed_demo_at(db, clock_now_ms(), errbuf, errlen);
@@ -699,37 +771,50 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     json_t *company = NULL, *production = NULL, *people = NULL, *activity = NULL;
     int64_t today = day_of(now_ms);
     json_error_t jerr;
-    const char *company_id = NULL;
-    int exists = 0;
+    const char *company_id = NULL, *production_id = NULL;
+    struct company owner;
+    int exists = 0, own_company = 0;
     int people_failed = 0;
     int rc;
 
     memset(&jerr, 0, sizeof(jerr));
-    rc = has_production(db, &exists);
-    if (rc != EP_OK || exists) {
-        snprintf(errbuf, errlen, "%s", rc != EP_OK ? db_errmsg(db) : "");
-        return rc;
-    }
     root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL ||
         json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o, s:o, s?o, s?o}", "company", &company,
                        "production", &production, "people", &people, "activity", &activity) != 0 ||
-        json_unpack_ex(company, &jerr, 0, "{s:s}", "id", &company_id) != 0) {
+        json_unpack_ex(company, &jerr, 0, "{s:s}", "id", &company_id) != 0 ||
+        json_unpack_ex(production, &jerr, 0, "{s:s}", "id", &production_id) != 0) {
         rc = EP_EINVAL;
         goto out;
+    }
+    /* Loaded once: a restart with --demo finds it and changes nothing. */
+    rc = has_production(db, production_id, &exists);
+    if (rc != EP_OK || exists) {
+        snprintf(errbuf, errlen, "%s", rc != EP_OK ? db_errmsg(db) : "");
+        json_decref(root);
+        return rc;
     }
     rc = db_begin_write(db);
     if (rc != EP_OK)
         goto out;
-    rc = insert_company(db, company, &jerr);
+    /* The demo is one production of the company set up on this server;
+     * on an empty database it brings its own company. */
+    rc = company_first(db, &owner);
+    if (rc == EP_OK)
+        company_id = owner.id;
+    else if (rc == EP_ENOTFOUND) {
+        own_company = 1;
+        rc = insert_company(db, company, &jerr);
+    }
     if (rc == EP_OK)
         rc = insert_production(db, production, company_id, today, &jerr);
     /* The demo office login and crew (auth.h); errbuf says which person failed. */
     if (rc == EP_OK && people != NULL) {
-        rc = seed_people(db, json_string_value(json_object_get(production, "id")), people,
-                         clock_now_ms(), errbuf, errlen);
+        rc = seed_people(db, production_id, people, clock_now_ms(), errbuf, errlen);
         people_failed = rc != EP_OK;
     }
+    if (rc == EP_OK)
+        rc = seed_admins(db, company_id, production_id, own_company, clock_now_ms());
     /* Weeks of readings, the plan and a conflict, through the sync engine
      * with the real rules: the demo shows what the product really does. */
     if (rc == EP_OK && activity != NULL) {
@@ -738,6 +823,11 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
                            activity, today + starts_in, today, errbuf, errlen);
         people_failed = rc != EP_OK; /* errbuf holds the reason */
     }
+    /* The demo's device keys and password are public: mark the file, so
+     * serve without --demo refuses it (cmd.c; docs/security.md). */
+    if (rc == EP_OK)
+        rc = db_exec_cached(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', "
+                                "'seeded: its device keys and password are public')");
     if (rc == EP_OK)
         rc = db_commit(db);
     if (rc != EP_OK)

@@ -107,10 +107,10 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
     {
         if (strcmp(str(l, "category"), key) != 0)
             continue;
-        worksheet_write_string(ws, r, 0, str(l, "indicator"), NULL);
+        worksheet_write_string(ws, r, 0, str(l, "name_fr"), NULL);
         worksheet_write_string(ws, r, 1, str(l, "dept"), NULL);
         worksheet_write_number(ws, r, 2, num(l, "quantity"), f->qty);
-        worksheet_write_string(ws, r, 3, str(l, "unit"), NULL);
+        worksheet_write_string(ws, r, 3, str(l, "unit_fr"), NULL);
         worksheet_write_number(ws, r, 4, num(l, "factor"), NULL);
         worksheet_write_number(ws, r, 5, num(l, "kg"), f->kg);
         worksheet_write_number(ws, r, 6, num(l, "uncertainty_kg"), f->kg);
@@ -125,9 +125,13 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
 
 static void factors_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *fin)
 {
-    static const char *const head[] = {"Facteur",  "Valeur (kgCO2e/unité)",
-                                       "Unité",    "Identifiant Base Carbone",
-                                       "Confirmé", "Source"};
+    static const char *const head[] = {"Facteur (indicateur)",
+                                       "Valeur (kgCO2e/unité)",
+                                       "Unité",
+                                       "Identifiant Base Carbone",
+                                       "Statut",
+                                       "Source",
+                                       "Méthode"};
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Facteurs");
     json_t *seen = json_object();
     lxw_row_t r = 1;
@@ -144,13 +148,13 @@ static void factors_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *f
         if (seen == NULL || json_object_get(seen, id) != NULL)
             continue;
         json_object_set_new(seen, id, json_true());
-        worksheet_write_string(ws, r, 0, id, NULL);
+        worksheet_write_string(ws, r, 0, str(l, "name_fr"), NULL);
         worksheet_write_number(ws, r, 1, num(l, "factor"), NULL);
-        worksheet_write_string(ws, r, 2, str(l, "unit"), NULL);
+        worksheet_write_string(ws, r, 2, str(l, "unit_fr"), NULL);
         worksheet_write_string(ws, r, 3, str(l, "official_id"), NULL);
-        worksheet_write_string(ws, r, 4,
-                               json_is_true(json_object_get(l, "confirmed")) ? "oui" : "non", NULL);
+        worksheet_write_string(ws, r, 4, carbon_status_label(str(l, "factor_status")), NULL);
         worksheet_write_string(ws, r, 5, str(l, "source_url"), NULL);
+        worksheet_write_string(ws, r, 6, str(l, "factor_method"), NULL);
         r++;
     }
     json_decref(seen);
@@ -268,7 +272,8 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
     const json_t *prov = json_object_get(compare, "provisional");
     const json_t *rows = json_object_get(compare, "categories");
     const json_t *lines = json_object_get(fin, "lines");
-    const json_t *missing = json_object_get(json_object_get(fin, "completeness"), "missing");
+    const json_t *missing = json_object_get(json_object_get(fin, "completeness"), "missing_items");
+    const json_t *span = json_object_get(compare, "span");
     struct pdf *p;
     char text[1024], a[48], b[48];
     char(*cells)[PCELL] = NULL;
@@ -300,6 +305,32 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
              a, b);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
+    /* Running or closed, and how much of the expected emissions is covered:
+     * the gaps below compare only what was read, pro rata. */
+    if (strcmp(str(compare, "status"), "clos") == 0)
+        snprintf(text, sizeof(text), "Statut : production close ; écarts au prévisionnel entier.");
+    else if (num(span, "total_days") <= 0)
+        snprintf(text, sizeof(text),
+                 "Statut : en cours, dates de la production inconnues ; écarts au prévisionnel "
+                 "entier, à lire avec prudence.");
+    else
+        snprintf(text, sizeof(text),
+                 "Statut : en cours ; écarts au prévisionnel au prorata des jours de tournage "
+                 "écoulés (%d sur %d).",
+                 (int)num(span, "elapsed_days"), (int)num(span, "total_days"));
+    if (rc == EP_OK)
+        rc = pdf_paragraph(p, text);
+    if (json_is_number(json_object_get(json_object_get(compare, "coverage"), "share"))) {
+        fr_num(num(json_object_get(compare, "coverage"), "share") * 100.0, 0, a, sizeof(a));
+        snprintf(text, sizeof(text),
+                 "Émissions attendues couvertes par des relevés : %s %%. Les indicateurs sans "
+                 "relevé sont manquants : ni zéro, ni réduction.",
+                 a);
+        if (rc == EP_OK)
+            rc = pdf_paragraph(p, text);
+    }
+    if (rc == EP_OK)
+        rc = pdf_paragraph(p, str(fin, "uncertainty_covers"));
     /* Categories: Catégorie | Prévisionnel | Définitif | Écart */
     n = json_array_size(rows);
     cells = calloc(n * 4 + 1, PCELL);
@@ -343,10 +374,18 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
     }
     json_array_foreach(lines, i, row)
     {
-        snprintf(cells[i * 4], PCELL, "%s", str(row, "indicator"));
+        snprintf(cells[i * 4], PCELL, "%s",
+                 str(row, "name_fr")[0] != '\0' ? str(row, "name_fr") : str(row, "indicator"));
         snprintf(cells[i * 4 + 1], PCELL, "%s", str(row, "dept"));
         fr_num(num(row, "quantity"), 1, a, sizeof(a));
-        snprintf(cells[i * 4 + 2], PCELL, "%s %s", a, str(row, "unit"));
+        /* The method when it is not the plain reading (litres replaced km). */
+        if (num(row, "replaced_quantity") > 0) {
+            fr_num(num(row, "replaced_quantity"), 0, b, sizeof(b));
+            snprintf(cells[i * 4 + 2], PCELL, "%.16s %.12s, %.16s remplacés par le carburant", a,
+                     str(row, "unit_fr"), b);
+        } else {
+            snprintf(cells[i * 4 + 2], PCELL, "%.40s %.12s", a, str(row, "unit_fr"));
+        }
         fr_num(num(row, "kg"), 1, cells[i * 4 + 3], PCELL);
         for (int c = 0; c < 4; c++)
             ptrs[i * 4 + (size_t)c] = cells[i * 4 + (size_t)c];
@@ -366,7 +405,7 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
         json_array_foreach(missing, i, m)
         {
             int k = snprintf(text + used, sizeof(text) - used, "%s%s", i ? ", " : "",
-                             json_string_value(m));
+                             str(m, "name_fr"));
             if (k < 0 || (size_t)k >= sizeof(text) - used)
                 break;
             used += (size_t)k;
@@ -375,7 +414,8 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
             rc = pdf_paragraph(p, "Chaque indicateur estimé a reçu des relevés.");
         else {
             char msg[1200];
-            snprintf(msg, sizeof(msg), "Estimés mais sans aucun relevé à ce jour : %s.", text);
+            snprintf(msg, sizeof(msg),
+                     "Manquants (estimés, sans aucun relevé à ce jour ; non comptés) : %s.", text);
             rc = pdf_paragraph(p, msg);
         }
     }

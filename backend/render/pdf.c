@@ -322,6 +322,20 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
     return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
 }
 
+/* The height one row will take, measured with the fonts it is drawn in. */
+static double row_height(struct pdf *p, const char *const *cells, size_t ncols, int th)
+{
+    double colw = p->w / (double)ncols, h = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        PangoLayout *l = layout(p, cells[c] != NULL ? cells[c] : "",
+                                th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw - 2 * CELL_PAD);
+        if (height_of(l) > h)
+            h = height_of(l);
+        g_object_unref(l);
+    }
+    return h + 2 * CELL_PAD;
+}
+
 /* Draws one row; th selects TH cells and the bold font. */
 static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int th)
 {
@@ -371,10 +385,15 @@ int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char
     cairo_tag_begin(p->cr, "Table", NULL);
     table_row(p, header, ncols, 1);
     for (size_t r = 0; r < nrows; r++) {
-        int before = p->page;
-        table_row(p, cells + r * ncols, ncols, 0);
-        if (p->page != before) /* a page break happened: repeat the header above */
+        /* A row that does not fit starts a new page, whose first line is
+         * the header again: headers only ever stand at the top of a page
+         * or of their table (drawing the row first put the repeated header
+         * under it, mid-page). */
+        if (p->y + row_height(p, cells + r * ncols, ncols, 0) > PAGE_H - MARGIN && p->y > MARGIN) {
+            next_page(p);
             table_row(p, header, ncols, 1);
+        }
+        table_row(p, cells + r * ncols, ncols, 0);
     }
     cairo_tag_end(p->cr, "Table");
     p->y += GAP;

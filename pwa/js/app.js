@@ -16,6 +16,7 @@ import * as evaluate from './ui/evaluate.js';
 import * as dossierUi from './ui/dossier.js';
 import * as comms from './ui/comms.js';
 import * as photos from './ui/photos.js';
+import * as prods from './ui/productions.js';
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -50,6 +51,10 @@ const routes = {
   photos: photos.photos,
   // The professional dossier (docs/evaluation.md).
   dossier: dossierUi.dossier,
+  // First start and the company's productions (issue 17).
+  installation: prods.setup,
+  rejoindre: prods.join,
+  productions: prods.productions,
 };
 
 function go(path) {
@@ -68,6 +73,19 @@ function parseHash() {
     return ['pair', new URLSearchParams({ code: ctx.pairCode })];
   }
   if (raw.startsWith('/pair') && ctx.pairCode) return ['pair', new URLSearchParams({ code: ctx.pairCode })];
+  if (raw.startsWith('setup=')) {
+    // The server's one-time setup link: same care as a pairing code.
+    ctx.setupToken = raw.slice(6);
+    history.replaceState(null, '', '#/installation');
+    return ['installation', new URLSearchParams({ token: ctx.setupToken })];
+  }
+  if (raw.startsWith('/installation')) return ['installation', new URLSearchParams({ token: ctx.setupToken || '' })];
+  if (raw.startsWith('join=')) {
+    ctx.joinToken = raw.slice(5);
+    history.replaceState(null, '', '#/rejoindre');
+    return ['rejoindre', new URLSearchParams({ token: ctx.joinToken })];
+  }
+  if (raw.startsWith('/rejoindre')) return ['rejoindre', new URLSearchParams({ token: ctx.joinToken || '' })];
   const [path, q] = raw.replace(/^\//, '').split('?');
   return [path, new URLSearchParams(q || '')];
 }
@@ -75,7 +93,7 @@ function parseHash() {
 function home() {
   const id = client.identity;
   if (id?.kind === 'device') return go('jour');
-  if (id?.kind === 'office') return go('bureau');
+  if (id?.kind === 'office') return go(id.production_id ? 'bureau' : 'productions');
   const view = h('div', {},
     h('h1', { tabindex: '-1' }, t('home.title')),
     h('p', {}, t('home.intro')),
@@ -95,7 +113,7 @@ function home() {
 // links above every screen on a phone, where the groups now fold behind a
 // "Menu" button.
 const OFFICE_NAV = [
-  [null, [['bureau', 'nav.office'], ['tableau', 'nav.dashboard']]],
+  [null, [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['productions', 'nav.productions']]],
   ['nav.group.prepare', [['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['telephones', 'nav.phones']]],
   ['nav.group.shoot', [['collecte', 'nav.collect'], ['suivi', 'nav.follow']]],
   ['nav.group.wrap', [['bilan', 'nav.footprint'], ['evaluation', 'nav.evaluation'], ['dossier', 'nav.dossier']]],
@@ -181,7 +199,7 @@ function renderStatus() {
   if (s.rejected) parts.push(t('sync.rejected', { n: s.rejected }));
   if (s.conflicts) parts.push(t('sync.conflicts', { n: s.conflicts }));
   if (s.error) {
-    const known = { unreachable: 'sync.unreachable', auth: 'sync.auth', session: 'sync.session', full: 'sync.full' };
+    const known = { unreachable: 'sync.unreachable', auth: 'sync.auth', session: 'sync.session', full: 'sync.full', archived: 'sync.archived' };
     parts.push(t('sync.error', { msg: known[s.error] ? t(known[s.error]) : s.error }));
   }
   const text = parts.join(' · ');

@@ -83,11 +83,19 @@ static int crew_op(const struct sync_actor *a, const struct sync_op *op, int is_
         return EP_OK;
     }
     if (strcmp(col, "questions") == 0) {
+        /* A question is its author's: a correction or a void is judged on
+         * the question it supersedes (current), never on its own fields,
+         * which anyone can write (docs/security.md). Answers are the
+         * office's. */
         const char *author = field_str(op->fields, "member");
         if (!is_fact || !str_eq(op->kind, "add"))
             return deny(buf, len, "questions can only be added");
         if (author != NULL && !str_eq(author, a->member_id))
             return deny(buf, len, "a question's author must be its sender");
+        if (current != NULL && !str_eq(field_str(current_fields(current), "member"), a->member_id))
+            return deny(buf, len, "that question was asked by someone else");
+        if (op->fields != NULL && json_object_get(op->fields, "answers") != NULL)
+            return deny(buf, len, "only the office answers questions");
         return EP_OK;
     }
     if (strcmp(col, "attachments") == 0) {

@@ -4,19 +4,25 @@
  */
 #include "carbon.h"
 
+#include "clock.h"
+#include "collect.h"
 #include "csv.h"
 #include "db.h"
+#include "embed.h"
 #include "err.h"
+#include "production.h"
 #include "strbuf.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const themes[][2] = {
     {"food", "Alimentation"}, {"waste", "Déchets"},    {"energy", "Énergie"},
-    {"mobility", "Mobilité"}, {"purchases", "Achats"},
+    {"mobility", "Mobilité"}, {"purchases", "Achats"}, {"accommodation", "Hébergement"},
 };
 /* Carbon'Clap's eight budget categories, in its order. */
 static const char *const categories[][2] = {
@@ -41,6 +47,19 @@ const char *carbon_category_label(const char *key)
     return key;
 }
 
+const char *carbon_unit_label(const char *unit)
+{
+    static const char *const units[][2] = {
+        {"meal", "repas"},  {"night", "nuitée"}, {"p.km", "passager·km"},
+        {"TB.yr", "To·an"}, {"h", "heure"},
+    };
+    for (size_t i = 0; unit != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(units[i][0], unit) == 0)
+            return units[i][1];
+    }
+    return unit != NULL ? unit : "";
+}
+
 const char *carbon_theme_label(const char *key)
 {
     for (size_t i = 0; i < NTHEMES; i++) {
@@ -50,17 +69,269 @@ const char *carbon_theme_label(const char *key)
     return key;
 }
 
+/* ---- the production's dates ---------------------------------------------- */
+
+static int is_weekday(long day)
+{
+    long wd = ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+    return wd != 0 && wd != 6;
+}
+
+static long weekdays(long from, long to_inclusive)
+{
+    long n = 0;
+    for (long d = from; d <= to_inclusive; d++)
+        n += is_weekday(d);
+    return n;
+}
+
+int carbon_span_of(struct db *db, const char *production_id, const char *today,
+                   struct carbon_span *out)
+{
+    static const char sql[] = "SELECT starts_on, ends_on FROM production WHERE id = ?1";
+    sqlite3_stmt *st;
+    char now[11];
+    long t;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (today == NULL) {
+        time_t secs = (time_t)(clock_now_ms() / 1000);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(now, sizeof(now), "%Y-%m-%d", &tm);
+        today = now;
+    }
+    if (collect_day(today, &t) != EP_OK)
+        return EP_EINVAL;
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *b = (const char *)sqlite3_column_text(st, 1);
+        if (collect_day(a, &out->start) == EP_OK && collect_day(b, &out->end) == EP_OK &&
+            out->start <= out->end) {
+            out->has_dates = 1;
+            snprintf(out->starts_on, sizeof(out->starts_on), "%s", a);
+            snprintf(out->ends_on, sizeof(out->ends_on), "%s", b);
+        }
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    if (out->has_dates) {
+        struct production_dates pd;
+        out->first = out->start;
+        out->last = out->end;
+        /* Preparation and post-production readings (a scouting trip, the
+         * rushes' storage) belong to the production too. */
+        if (production_dates_get(db, production_id, &pd) == EP_OK) {
+            if (pd.prep_from != PRODUCTION_NO_DAY && pd.prep_from < out->first)
+                out->first = pd.prep_from;
+            if (pd.post_to != PRODUCTION_NO_DAY && pd.post_to > out->last)
+                out->last = pd.post_to;
+            else if (pd.post_from != PRODUCTION_NO_DAY && pd.post_from > out->last)
+                out->last = pd.post_from;
+        }
+        out->total_days = weekdays(out->start, out->end);
+        /* Days that ended: today's readings may still be coming in. */
+        out->elapsed_days =
+            t <= out->start ? 0 : weekdays(out->start, (t - 1 < out->end ? t - 1 : out->end));
+        out->closed = t > out->end;
+    }
+    return EP_OK;
+}
+
+int carbon_production_label(struct db *db, const char *production_id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT p.title, c.name FROM production p JOIN company c "
+                              "ON c.id = p.company_id WHERE p.id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(buf, len, "%s (%s)", (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 1));
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
+}
+
+int carbon_span_contains(const struct carbon_span *span, const char *date)
+{
+    long d;
+    if (collect_day(date, &d) != EP_OK)
+        return 0;
+    return !span->has_dates || (d >= span->first && d <= span->last);
+}
+
 /* ---- validation ---------------------------------------------------------- */
+
+/* "at" is an ISO date, optionally followed by a time ("2026-09-21T18:00"). */
+static int at_day(const char *at, char day[11])
+{
+    long d;
+    if (at == NULL || strlen(at) < 10 || (at[10] != '\0' && at[10] != 'T'))
+        return EP_EINVAL;
+    memcpy(day, at, 10);
+    day[10] = '\0';
+    return collect_day(day, &d);
+}
+
+static int indicator_measures(struct db *db, const char *ind, char *unit, size_t unitlen,
+                              char *measures, size_t mlen, char *theme, size_t tlen)
+{
+    static const char sql[] =
+        "SELECT unit, coalesce(measures, ''), theme FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(unit, unitlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(measures, mlen, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(theme, tlen, "%s", (const char *)sqlite3_column_text(st, 2));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
+}
+
+/* How many live fleet entries the production has, and whether vehicle (may
+ * be NULL) is one of them. */
+static int fleet_lookup(struct db *db, const char *production_id, const char *vehicle, int *entries,
+                        int *found)
+{
+    static const char sql[] = "SELECT count(*), coalesce(sum(rid = ?2), 0) FROM sync_record "
+                              "WHERE production_id = ?1 AND col = 'fleet' AND deleted = 0 "
+                              "AND coalesce(json_extract(state, '$._deleted'), 0) = 0";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *entries = *found = 0;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, vehicle != NULL ? vehicle : "", -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *entries = sqlite3_column_int(st, 0);
+        *found = sqlite3_column_int(st, 1) > 0;
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+/* The fields of the reading rid corrects, NULL when it has not arrived. */
+static int corrected_fields(struct db *db, const char *production_id, const char *rid, json_t **out)
+{
+    static const char sql[] = "SELECT fields FROM sync_fact WHERE col = 'readings' AND rid = ?1 "
+                              "AND production_id = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, rid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static int refuse(char *code, size_t codelen, const char *c, char *reason, size_t reasonlen,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int refuse(char *code, size_t codelen, const char *c, char *reason, size_t reasonlen,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    snprintf(code, codelen, "%s", c);
+    va_start(ap, fmt);
+    if (vsnprintf(reason, reasonlen, fmt, ap) < 0 && reasonlen > 0)
+        reason[0] = '\0';
+    va_end(ap);
+    return EP_EINVAL;
+}
+
+/* The checks of a reading against its production (see carbon.h). */
+static int validate_in_production(struct db *db, const char *production_id,
+                                  const struct sync_op *op, const char *measures, const char *theme,
+                                  char *code, size_t codelen, char *reason, size_t reasonlen)
+{
+    const char *at = json_string_value(json_object_get(op->fields, "at"));
+    const char *vehicle = json_string_value(json_object_get(op->fields, "vehicle"));
+    const char *sup = json_string_value(json_object_get(op->fields, "supersedes"));
+    struct carbon_span span;
+    int entries = 0, found = 0;
+    char day[11];
+    int rc;
+
+    if (at_day(at, day) != EP_OK) /* checked by the caller */
+        return EP_EINVAL;
+    rc = carbon_span_of(db, production_id, NULL, &span);
+    if (rc == EP_ENOTFOUND)
+        return EP_OK; /* the engine refuses pushes to unknown productions */
+    if (rc != EP_OK)
+        return rc;
+    if (!carbon_span_contains(&span, day))
+        return refuse(code, codelen, "invalid_date", reason, reasonlen,
+                      "field 'at': %s is outside the production's dates (%s to %s)", day,
+                      span.starts_on, span.ends_on);
+    if (sup != NULL) {
+        json_t *orig = NULL;
+        const char *k;
+        json_t *v;
+        rc = corrected_fields(db, production_id, sup, &orig);
+        if (rc != EP_OK)
+            return rc;
+        json_object_foreach(orig, k, v)
+        {
+            if (strcmp(k, "value") == 0 || strcmp(k, "at") == 0 || strcmp(k, "note") == 0 ||
+                strcmp(k, "supersedes") == 0 || json_object_get(op->fields, k) != NULL)
+                continue;
+            rc = refuse(code, codelen, "correction_incomplete", reason, reasonlen,
+                        "field '%s': a correction keeps every field of the reading it corrects", k);
+            break;
+        }
+        json_decref(orig);
+        if (rc != EP_OK)
+            return rc;
+    }
+    rc = fleet_lookup(db, production_id, vehicle, &entries, &found);
+    if (rc != EP_OK)
+        return rc;
+    /* Once the office registered a fleet, a vehicle is one of its entries,
+     * never free text: two spellings of one van would be two sources. */
+    if (entries > 0 && vehicle != NULL && !found)
+        return refuse(code, codelen, "unknown_vehicle", reason, reasonlen,
+                      "field 'vehicle': '%.64s' is not in the production's fleet", vehicle);
+    if (entries > 0 && vehicle == NULL && strcmp(theme, "mobility") == 0 &&
+        (strcmp(measures, "distance") == 0 || strcmp(measures, "fuel") == 0))
+        return refuse(code, codelen, "vehicle_required", reason, reasonlen,
+                      "field 'vehicle': name the vehicle from the production's fleet");
+    return rc;
+}
 
 int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char *code,
                        size_t codelen, char *reason, size_t reasonlen)
 {
-    static const char sql[] = "SELECT unit FROM indicator WHERE id = ?1";
-    const char *ind, *unit;
+    const struct carbon_vctx *vc = ctx;
+    const char *ind, *unit, *at;
+    char want[17], measures[17], theme[17], day[11];
     json_t *value;
-    sqlite3_stmt *st;
     int rc;
-    (void)ctx;
 
     if (strcmp(op->col, "readings") != 0 && strcmp(op->col, "estimates") != 0)
         return EP_OK;
@@ -71,38 +342,37 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
     value = json_object_get(op->fields, "value");
     if (ind == NULL) /* a partial put of an estimate need not repeat it */
         return EP_OK;
-    if (value != NULL && (!json_is_number(value) || json_number_value(value) < 0)) {
-        snprintf(code, codelen, "invalid_value");
-        snprintf(reason, reasonlen, "field 'value' must be a number of at least 0");
-        return EP_EINVAL;
-    }
-    st = db_stmt(db, sql);
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        db_done(st);
-        snprintf(code, codelen, "unknown_indicator");
-        snprintf(reason, reasonlen, "field 'indicator': no indicator '%.64s' in the catalogue",
-                 ind);
-        return EP_EINVAL;
-    }
-    if (unit != NULL && strcmp(unit, (const char *)sqlite3_column_text(st, 0)) != 0) {
-        snprintf(code, codelen, "wrong_unit");
-        snprintf(reason, reasonlen, "field 'unit': '%s' is recorded in %s, not in %.16s", ind,
-                 (const char *)sqlite3_column_text(st, 0), unit);
-        db_done(st);
-        return EP_EINVAL;
-    }
-    db_done(st);
-    return EP_OK;
+    if (value != NULL && (!json_is_number(value) || json_number_value(value) < 0))
+        return refuse(code, codelen, "invalid_value", reason, reasonlen,
+                      "field 'value' must be a number of at least 0");
+    rc = indicator_measures(db, ind, want, sizeof(want), measures, sizeof(measures), theme,
+                            sizeof(theme));
+    if (rc == EP_ENOTFOUND)
+        return refuse(code, codelen, "unknown_indicator", reason, reasonlen,
+                      "field 'indicator': no indicator '%.64s' in the catalogue", ind);
+    if (rc != EP_OK)
+        return rc;
+    if (unit != NULL && strcmp(unit, want) != 0)
+        return refuse(code, codelen, "wrong_unit", reason, reasonlen,
+                      "field 'unit': '%s' is recorded in %s, not in %.16s", ind, want, unit);
+    if (strcmp(op->col, "readings") != 0)
+        return EP_OK;
+    at = json_string_value(json_object_get(op->fields, "at"));
+    if (at_day(at, day) != EP_OK)
+        return refuse(code, codelen, "invalid_date", reason, reasonlen,
+                      "field 'at' must be an ISO date (YYYY-MM-DD), not '%.32s'",
+                      at != NULL ? at : "");
+    if (vc == NULL || vc->production_id == NULL)
+        return EP_OK;
+    return validate_in_production(db, vc->production_id, op, measures, theme, code, codelen, reason,
+                                  reasonlen);
 }
 
 /* ---- catalogue ------------------------------------------------------------ */
 
 struct ind {
     char id[65];
+    char name_fr[129];
     char unit[17];
     char theme[17];
     char category[17];
@@ -113,6 +383,8 @@ struct ind {
     int confirmed;
     char official_id[17];
     char source[256];
+    char status[12];  /* official, derived, estimate */
+    char method[600]; /* how a derived or estimated value was obtained */
 };
 
 struct catalogue {
@@ -122,7 +394,8 @@ struct catalogue {
 
 static const char cat_sql[] =
     "SELECT i.id, i.unit, i.theme, i.category, coalesce(i.factor_id, ''), i.review_above, "
-    "f.value, f.uncertainty, f.confirmed, coalesce(f.official_id, ''), coalesce(f.source_url, '') "
+    "f.value, f.uncertainty, f.confirmed, coalesce(f.official_id, ''), coalesce(f.source_url, ''), "
+    "i.name_fr, coalesce(f.status, ''), coalesce(f.method, '') "
     "FROM indicator i LEFT JOIN emission_factor f ON f.id = i.factor_id AND f.version = ?1 "
     "ORDER BY i.id";
 
@@ -165,6 +438,9 @@ static int load_catalogue(struct db *db, int version, struct catalogue *c)
         snprintf(x->official_id, sizeof(x->official_id), "%s",
                  (const char *)sqlite3_column_text(st, 9));
         snprintf(x->source, sizeof(x->source), "%s", (const char *)sqlite3_column_text(st, 10));
+        snprintf(x->name_fr, sizeof(x->name_fr), "%s", (const char *)sqlite3_column_text(st, 11));
+        snprintf(x->status, sizeof(x->status), "%s", (const char *)sqlite3_column_text(st, 12));
+        snprintf(x->method, sizeof(x->method), "%s", (const char *)sqlite3_column_text(st, 13));
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
@@ -223,6 +499,198 @@ static int version_exists(struct db *db, int version)
     return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
 }
 
+/* ---- factor sets as data --------------------------------------------------- */
+
+/* Inserts one factor of a set being loaded; validated field by field. */
+static int load_factor(struct db *db, int version, json_t *f, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "INSERT INTO emission_factor (version, id, value, unit, name_fr, official_name, "
+        "official_id, year, source_url, uncertainty, confirmed, note, status, method) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    const char *id, *unit, *name, *url, *status, *oname, *oid, *method, *note;
+    json_t *year = NULL, *jon = NULL, *joi = NULL, *jm = NULL, *jn = NULL;
+    double value, unc;
+    json_error_t jerr;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (json_unpack_ex(f, &jerr, JSON_STRICT,
+                       "{s:s, s:F, s:s, s:s, s?o, s?o, s?o, s:s, s:F, s:s, s?o, s?o}", "id", &id,
+                       "value", &value, "unit", &unit, "name_fr", &name, "official_name", &jon,
+                       "official_id", &joi, "year", &year, "source_url", &url, "uncertainty", &unc,
+                       "status", &status, "method", &jm, "note", &jn) != 0) {
+        snprintf(err, errlen, "factor set %d: %s", version, jerr.text);
+        return EP_EINVAL;
+    }
+    /* Optional texts are a string or null; anything else is a mistake. */
+    if ((jon != NULL && !json_is_null(jon) && !json_is_string(jon)) ||
+        (joi != NULL && !json_is_null(joi) && !json_is_string(joi)) ||
+        (jm != NULL && !json_is_null(jm) && !json_is_string(jm)) ||
+        (jn != NULL && !json_is_null(jn) && !json_is_string(jn)) ||
+        (year != NULL && !json_is_null(year) && !json_is_integer(year)) ||
+        (strcmp(status, "official") != 0 && strcmp(status, "derived") != 0 &&
+         strcmp(status, "estimate") != 0)) {
+        snprintf(err, errlen, "factor set %d: factor '%s' has a field of the wrong type", version,
+                 id);
+        return EP_EINVAL;
+    }
+    oname = json_string_value(jon);
+    oid = json_string_value(joi);
+    method = json_string_value(jm);
+    note = json_string_value(jn);
+    /* A derived or estimated value must show how it was obtained. */
+    if (strcmp(status, "official") != 0 && (method == NULL || method[0] == '\0')) {
+        snprintf(err, errlen, "factor set %d: factor '%s' is %s without a method", version, id,
+                 status);
+        return EP_EINVAL;
+    }
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_int(st, 1, version);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 3, value);
+    sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, oname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, oid, -1, SQLITE_STATIC);
+    if (json_is_integer(year))
+        sqlite3_bind_int64(st, 8, json_integer_value(year));
+    else
+        sqlite3_bind_null(st, 8);
+    sqlite3_bind_text(st, 9, url, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 10, unc);
+    sqlite3_bind_int(st, 11, strcmp(status, "official") == 0);
+    sqlite3_bind_text(st, 12, note, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, method, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "factor set %d, factor '%s': %s", version, id,
+                 sqlite3_errmsg(db_handle(db)));
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+/* Loads one set unless its version is already there: a published set is
+ * never rewritten, so a footprint computed with it stays the same. */
+static int load_set(struct db *db, const struct ep_embedded *e, char *err, size_t errlen)
+{
+    static const char ins[] = "INSERT INTO factor_set (version, published, note) VALUES (?1, ?2, "
+                              "?3)";
+    json_t *root = json_loadb(e->data, e->size, JSON_REJECT_DUPLICATES, NULL), *factors = NULL;
+    json_error_t jerr;
+    const char *published, *note;
+    json_int_t version;
+    sqlite3_stmt *st;
+    size_t i;
+    json_t *f;
+    int rc;
+
+    if (root == NULL ||
+        json_unpack_ex(root, &jerr, JSON_STRICT, "{s:I, s:s, s:s, s:o}", "version", &version,
+                       "published", &published, "note", &note, "factors", &factors) != 0 ||
+        !json_is_array(factors) || version < 1 || version > 1000000) {
+        snprintf(err, errlen, "%s: not a factor set (%s)", e->name,
+                 root == NULL ? "malformed JSON" : jerr.text);
+        json_decref(root);
+        return EP_EINVAL;
+    }
+    rc = version_exists(db, (int)version);
+    if (rc != EP_ENOTFOUND) {
+        json_decref(root);
+        return rc; /* EP_OK: already loaded */
+    }
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        goto out;
+    st = db_stmt(db, ins);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto rollback;
+    }
+    sqlite3_bind_int(st, 1, (int)version);
+    sqlite3_bind_text(st, 2, published, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? EP_OK : EP_EIO;
+    db_done(st);
+    json_array_foreach(factors, i, f)
+    {
+        if (rc != EP_OK)
+            break;
+        rc = load_factor(db, (int)version, f, err, errlen);
+    }
+    if (rc == EP_OK) {
+        rc = db_commit(db);
+        goto out;
+    }
+rollback:
+    db_rollback(db);
+out:
+    json_decref(root);
+    return rc;
+}
+
+int carbon_factor_sets_load(struct db *db, char *err, size_t errlen)
+{
+    int rc = EP_OK;
+    if (errlen > 0)
+        err[0] = '\0';
+    for (const struct ep_embedded *e = ep_factor_sets; rc == EP_OK && e->name != NULL; e++)
+        rc = load_set(db, e, err, errlen);
+    return rc;
+}
+
+/* The set production_id is pinned to, or the latest. */
+static int production_version(struct db *db, const char *production_id, int *version)
+{
+    static const char sql[] = "SELECT version FROM production_factor_set WHERE production_id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    db_done(st);
+    if (rc == SQLITE_DONE)
+        return latest_version(db, version);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms)
+{
+    static const char sql[] =
+        "INSERT INTO production_factor_set (production_id, version, pinned_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (production_id) DO UPDATE SET version = ?2, pinned_at = ?3";
+    sqlite3_stmt *st;
+    int rc = db_begin_write(db);
+
+    if (rc != EP_OK)
+        return rc;
+    rc = version == 0 ? latest_version(db, &version) : version_exists(db, version);
+    if (rc == EP_OK) {
+        st = db_stmt(db, sql);
+        if (st == NULL) {
+            rc = EP_EIO;
+        } else {
+            sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, version);
+            sqlite3_bind_int64(st, 3, now_ms);
+            rc = sqlite3_step(st);
+            db_done(st);
+            rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+        }
+    }
+    if (rc == EP_OK)
+        return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
 /* ---- the footprint -------------------------------------------------------- */
 
 /* Quantities per (indicator, department): readings for the final footprint.
@@ -259,6 +727,93 @@ static int count_flagged(struct db *db, const char *production_id, const char *i
         *out = sqlite3_column_int64(st, 0);
     db_done(st);
     return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+/*
+ * One method per source. Distance readings of a vehicle in a week where the
+ * same vehicle has fuel readings are "replaced": the litres count, the
+ * kilometres stay stored and shown. Weeks run Monday to Sunday, as in the
+ * dashboard's weekly chart (pwa/js/ui/charts.js applies the same rule); ?2
+ * is the julian day of Monday 2000-01-03 minus 7,000 weeks' worth of days
+ * so the division never sees a negative (CAST truncates towards zero).
+ * Grouped per vehicle, indicator, department.
+ */
+static const char method_sql[] =
+    "SELECT json_extract(f.fields, '$.vehicle'), json_extract(f.fields, '$.indicator'), "
+    "coalesce(json_extract(f.fields, '$.dept'), ''), i.measures, "
+    "(i.measures = 'distance' AND EXISTS (SELECT 1 FROM sync_fact g "
+    " WHERE g.production_id = ?1 AND g.col = 'readings' AND g.superseded = 0 AND g.void = 0 "
+    " AND json_extract(g.fields, '$.indicator') IN (SELECT id FROM indicator "
+    "   WHERE measures = 'fuel' AND theme = 'mobility') "
+    " AND json_extract(g.fields, '$.vehicle') = json_extract(f.fields, '$.vehicle') "
+    " AND CAST((julianday(substr(json_extract(g.fields, '$.at'), 1, 10)) - ?2) / 7 AS INTEGER) "
+    "   = CAST((julianday(substr(json_extract(f.fields, '$.at'), 1, 10)) - ?2) / 7 AS INTEGER))), "
+    "total(json_extract(f.fields, '$.value')), count(*), "
+    "(SELECT json_extract(r.state, '$.name') FROM sync_record r WHERE r.col = 'fleet' "
+    " AND r.rid = json_extract(f.fields, '$.vehicle') AND r.production_id = ?1) "
+    "FROM sync_fact f JOIN indicator i ON i.id = json_extract(f.fields, '$.indicator') "
+    "WHERE f.production_id = ?1 AND f.col = 'readings' AND f.superseded = 0 AND f.void = 0 "
+    "AND i.theme = 'mobility' AND i.measures IN ('distance', 'fuel') "
+    "AND json_extract(f.fields, '$.vehicle') IS NOT NULL "
+    "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3";
+
+/* Fills replaced ("indicator\x1fdept" -> kilometres not counted) and
+ * methods (one entry per vehicle: what was counted and how). */
+static int vehicle_methods(struct db *db, const char *production_id, json_t *replaced,
+                           json_t *methods)
+{
+    sqlite3_stmt *st = db_stmt(db, method_sql);
+    json_t *byv = json_object();
+    const char *k;
+    json_t *v;
+    int rc;
+
+    if (st == NULL || byv == NULL) {
+        json_decref(byv);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 2, 10959.0 + 2440587.5 - 7.0 * 7000.0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *veh = (const char *)sqlite3_column_text(st, 0);
+        const char *ind = (const char *)sqlite3_column_text(st, 1);
+        const char *dept = (const char *)sqlite3_column_text(st, 2);
+        int is_fuel = strcmp((const char *)sqlite3_column_text(st, 3), "fuel") == 0;
+        int repl = sqlite3_column_int(st, 4);
+        double qty = sqlite3_column_double(st, 5);
+        const char *name = (const char *)sqlite3_column_text(st, 7);
+        json_t *e = json_object_get(byv, veh);
+        const char *key;
+        if (e == NULL) {
+            e = json_pack("{s:s, s:s?, s:f, s:f, s:f}", "vehicle", veh, "name", name, "fuel_l", 0.0,
+                          "distance_km", 0.0, "distance_replaced_km", 0.0);
+            json_object_set_new(byv, veh, e);
+        }
+        key = is_fuel ? "fuel_l" : (repl ? "distance_replaced_km" : "distance_km");
+        json_object_set_new(e, key, json_real(json_real_value(json_object_get(e, key)) + qty));
+        if (repl) {
+            char rk[130];
+            snprintf(rk, sizeof(rk), "%s\x1f%s", ind, dept);
+            json_object_set_new(replaced, rk,
+                                json_real(json_real_value(json_object_get(replaced, rk)) + qty));
+        }
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(byv);
+        return db_map_rc(rc);
+    }
+    json_object_foreach(byv, k, v)
+    {
+        double fuel = json_real_value(json_object_get(v, "fuel_l"));
+        double km = json_real_value(json_object_get(v, "distance_km"));
+        /* distance_km is what was counted: the weeks without fuel. */
+        json_object_set_new(
+            v, "method", json_string(fuel <= 0 ? "distance" : (km > 0 ? "fuel+distance" : "fuel")));
+        json_array_append(methods, v);
+    }
+    json_decref(byv);
+    return EP_OK;
 }
 
 /* ...and the office's estimates for the provisional one. */
@@ -364,6 +919,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     json_t *by_theme = empty_groups(themes, NTHEMES), *by_cat = empty_groups(categories, NCATS);
     json_t *by_dept = json_object(), *estimated = json_object(), *read = json_object();
     json_t *missing = json_array(), *fp = NULL;
+    json_t *replaced = json_object(), *methods = json_array(), *missing_items = json_array();
     sqlite3_stmt *st = NULL;
     double total = 0, variance = 0;
     size_t covered = 0;
@@ -372,7 +928,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
 
     *out = NULL;
     if (lines == NULL || untracked == NULL || by_theme == NULL || by_cat == NULL ||
-        by_dept == NULL || estimated == NULL || read == NULL || missing == NULL) {
+        by_dept == NULL || estimated == NULL || read == NULL || missing == NULL ||
+        replaced == NULL || methods == NULL || missing_items == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
@@ -380,10 +937,12 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     if (rc != EP_OK)
         goto out;
     in_tx = 1;
-    rc = factor_version == 0 ? latest_version(db, &factor_version)
+    rc = factor_version == 0 ? production_version(db, production_id, &factor_version)
                              : version_exists(db, factor_version);
     if (rc == EP_OK)
         rc = load_catalogue(db, factor_version, &cat);
+    if (rc == EP_OK && kind == CARBON_FINAL)
+        rc = vehicle_methods(db, production_id, replaced, methods);
     if (rc != EP_OK)
         goto out;
     st = db_stmt(db, kind == CARBON_FINAL ? final_sql : prov_sql);
@@ -400,10 +959,14 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
         json_int_t entries = sqlite3_column_int64(st, 3);
         json_int_t flagged = 0;
         const struct ind *x = id != NULL ? find_ind(&cat, id) : NULL;
-        double kg, u;
+        double kg, u, recorded = qty, repl = 0;
+        char rk[130];
 
         if (id == NULL)
             continue;
+        snprintf(rk, sizeof(rk), "%s\x1f%s", id, dept);
+        repl = json_real_value(json_object_get(replaced, rk));
+        qty = recorded - repl;
         json_object_set_new(read, id, json_true());
         if (x == NULL || x->factor_id[0] == '\0') {
             /* Tracked but not converted (e.g. generator hours): shown, so
@@ -432,6 +995,20 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                              "uncertainty_kg", u, "theme", x->theme, "category", x->category,
                              "entries", entries, "flagged", flagged, "confirmed", x->confirmed,
                              "official_id", x->official_id, "source_url", x->source));
+        {
+            json_t *l = json_array_get(lines, json_array_size(lines) - 1);
+            json_object_set_new(l, "name_fr", json_string(x->name_fr));
+            json_object_set_new(l, "unit_fr", json_string(carbon_unit_label(x->unit)));
+            json_object_set_new(l, "factor_status", json_string(x->status));
+            json_object_set_new(l, "factor_method", json_string(x->method));
+            json_object_set_new(l, "recorded_quantity", json_real(recorded));
+            json_object_set_new(l, "replaced_quantity", json_real(repl));
+            json_object_set_new(l, "method",
+                                json_string(repl > 0 ? (qty > 0 ? "distance, partly replaced by "
+                                                                  "fuel"
+                                                                : "replaced by fuel")
+                                                     : "as recorded"));
+        }
         if (acc_add(by_theme, x->theme, kg, u * u) != EP_OK ||
             acc_add(by_cat, x->category, kg, u * u) != EP_OK ||
             acc_add(by_dept, dept[0] != '\0' ? dept : "(sans département)", kg, u * u) != EP_OK) {
@@ -452,32 +1029,41 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
         json_t *v;
         json_object_foreach(estimated, k, v)
         {
+            const struct ind *mi = find_ind(&cat, k);
             if (json_object_get(read, k) != NULL)
                 covered++;
             else
                 json_array_append_new(missing, json_string(k));
+            if (json_object_get(read, k) == NULL && mi != NULL)
+                json_array_append_new(missing_items,
+                                      json_pack("{s:s, s:s, s:s, s:s}", "indicator", k, "name_fr",
+                                                mi->name_fr, "category", mi->category, "unit_fr",
+                                                carbon_unit_label(mi->unit)));
         }
     }
     acc_finish(by_theme);
     acc_finish(by_cat);
     acc_finish(by_dept);
     fp = json_pack("{s:s, s:s, s:i, s:f, s:f, s:o, s:o, s:o, s:o, s:o, "
-                   "s:{s:I, s:I, s:o, s:o}, s:s}",
+                   "s:{s:I, s:I, s:o, s:o, s:o}, s:s, s:o, s:s}",
                    "production", production_id, "kind",
                    kind == CARBON_FINAL ? "final" : "provisional", "factor_version", factor_version,
                    "total_kg", total, "uncertainty_kg", sqrt(variance), "by_theme", by_theme,
                    "by_category", by_cat, "by_department", by_dept, "lines", lines, "untracked",
                    untracked, "completeness", "indicators_estimated",
                    (json_int_t)json_object_size(estimated), "indicators_reported",
-                   (json_int_t)covered, "missing", missing, "ratio",
+                   (json_int_t)covered, "missing", missing, "missing_items", missing_items, "ratio",
                    json_object_size(estimated) > 0
                        ? json_real((double)covered / (double)json_object_size(estimated))
                        : json_null(),
                    "notice",
                    "Estimation de travail d'ecoplateau : le bilan officiel se dépose avec un "
-                   "calculateur homologué (Carbon'Clap, SeCO2).");
+                   "calculateur homologué (Carbon'Clap, SeCO2).",
+                   "methods", methods, "uncertainty_covers",
+                   "L'incertitude couvre celle des facteurs d'émission seulement ; elle "
+                   "n'inclut ni l'incertitude des données d'activité ni les données manquantes.");
     /* json_pack stole the groups even on failure; do not free them twice. */
-    by_theme = by_cat = by_dept = lines = untracked = missing = NULL;
+    by_theme = by_cat = by_dept = lines = untracked = missing = methods = missing_items = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
 out:
     if (in_tx)
@@ -491,39 +1077,173 @@ out:
     json_decref(estimated);
     json_decref(read);
     json_decref(missing);
+    json_decref(replaced);
+    json_decref(methods);
+    json_decref(missing_items);
     if (rc == EP_OK)
         *out = fp;
     return rc;
 }
 
-int carbon_compare(struct db *db, const char *production_id, json_t **out)
+/* kg per indicator (all departments) of a footprint's lines. */
+static json_t *kg_by_indicator(const json_t *fp)
 {
-    json_t *prov = NULL, *fin = NULL, *rows = json_array();
+    json_t *o = json_object(), *l;
+    size_t i;
+
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        const char *id = json_string_value(json_object_get(l, "indicator"));
+        double kg = json_number_value(json_object_get(l, "kg"));
+        json_object_set_new(o, id, json_real(json_real_value(json_object_get(o, id)) + kg));
+    }
+    return o;
+}
+
+/* Indicators of a footprint with at least one current entry. */
+static json_t *read_indicators(const json_t *fp)
+{
+    json_t *o = json_object(), *l;
+    size_t i;
+    const char *lists[] = {"lines", "untracked"};
+
+    for (size_t k = 0; k < 2; k++) {
+        json_array_foreach(json_object_get(fp, lists[k]), i, l)
+        {
+            if (json_integer_value(json_object_get(l, "entries")) > 0)
+                json_object_set_new(o, json_string_value(json_object_get(l, "indicator")),
+                                    json_true());
+        }
+    }
+    return o;
+}
+
+static json_t *ratio_or_null(double num, double den)
+{
+    return den > 0 ? json_real(num / den) : json_null();
+}
+
+int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out)
+{
+    json_t *prov = NULL, *fin = NULL, *rows = json_array(), *missing = json_array();
+    json_t *pkg = NULL, *seen = NULL, *l;
+    struct carbon_span span;
+    double exp_cat[NCATS] = {0}, cov_cat[NCATS] = {0}, prov_cat[NCATS] = {0}, fin_cat[NCATS] = {0};
+    double fraction, e_all = 0, c_all = 0, f_all = 0, p_all = 0;
+    size_t i;
     int rc;
 
     *out = NULL;
-    rc = carbon_footprint(db, production_id, CARBON_PROVISIONAL, 0, &prov);
+    rc = carbon_span_of(db, production_id, today, &span);
+    if (rc == EP_ENOTFOUND) {
+        memset(&span, 0, sizeof(span));
+        rc = EP_OK;
+    }
+    if (rc == EP_OK)
+        rc = carbon_footprint(db, production_id, CARBON_PROVISIONAL, 0, &prov);
     if (rc == EP_OK)
         rc = carbon_footprint(db, production_id, CARBON_FINAL, 0, &fin);
-    if (rc != EP_OK || rows == NULL) {
-        json_decref(prov);
-        json_decref(fin);
-        json_decref(rows);
-        return rc != EP_OK ? rc : EP_ENOMEM;
+    if (rc != EP_OK || rows == NULL || missing == NULL) {
+        rc = rc != EP_OK ? rc : EP_ENOMEM;
+        goto out;
     }
-    for (size_t i = 0; i < NCATS; i++) {
-        const char *k = categories[i][0];
-        double p = json_real_value(
-            json_object_get(json_object_get(json_object_get(prov, "by_category"), k), "kg"));
-        double f = json_real_value(
-            json_object_get(json_object_get(json_object_get(fin, "by_category"), k), "kg"));
+    /* The forecast of the elapsed shooting days only, never the whole
+     * production, until it is closed (docs/carbon.md, "Comparing"). */
+    fraction =
+        span.closed || !span.has_dates
+            ? 1.0
+            : (span.total_days > 0 ? (double)span.elapsed_days / (double)span.total_days : 1.0);
+    pkg = kg_by_indicator(prov);
+    seen = read_indicators(fin);
+    if (pkg == NULL || seen == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    json_array_foreach(json_object_get(prov, "lines"), i, l)
+    {
+        const char *cat = json_string_value(json_object_get(l, "category"));
+        const char *id = json_string_value(json_object_get(l, "indicator"));
+        double kg = json_number_value(json_object_get(l, "kg"));
+        for (size_t c = 0; c < NCATS; c++) {
+            if (strcmp(categories[c][0], cat) != 0)
+                continue;
+            prov_cat[c] += kg;
+            exp_cat[c] += kg * fraction;
+            if (json_object_get(seen, id) != NULL)
+                cov_cat[c] += kg * fraction;
+        }
+    }
+    {
+        const char *id;
+        json_t *kg;
+        json_object_foreach(pkg, id, kg)
+        {
+            json_t *first = NULL;
+            if (json_object_get(seen, id) != NULL)
+                continue;
+            json_array_foreach(json_object_get(prov, "lines"), i, l)
+            {
+                if (strcmp(json_string_value(json_object_get(l, "indicator")), id) == 0) {
+                    first = l;
+                    break;
+                }
+            }
+            json_array_append_new(missing,
+                                  json_pack("{s:s, s:O, s:f}", "indicator", id, "category",
+                                            json_object_get(first, "category"), "expected_kg",
+                                            json_real_value(kg) * fraction));
+        }
+    }
+    json_array_foreach(json_object_get(fin, "lines"), i, l)
+    {
+        const char *cat = json_string_value(json_object_get(l, "category"));
+        for (size_t c = 0; c < NCATS; c++) {
+            if (strcmp(categories[c][0], cat) == 0)
+                fin_cat[c] += json_number_value(json_object_get(l, "kg"));
+        }
+    }
+    for (size_t c = 0; c < NCATS; c++) {
+        /* Only what was read is compared: a missing indicator is neither a
+         * gain nor a loss, and a category with nothing read has no delta. */
+        int any = cov_cat[c] > 0 || fin_cat[c] > 0;
         json_array_append_new(
-            rows, json_pack("{s:s, s:s, s:f, s:f, s:f, s:o}", "category", k, "label",
-                            categories[i][1], "provisional_kg", p, "final_kg", f, "delta_kg", f - p,
-                            "delta_pct", p > 0 ? json_real((f - p) / p * 100.0) : json_null()));
+            rows,
+            json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o}", "category", categories[c][0],
+                      "label", categories[c][1], "provisional_kg", prov_cat[c], "expected_kg",
+                      exp_cat[c], "covered_expected_kg", cov_cat[c], "final_kg", fin_cat[c],
+                      "coverage", ratio_or_null(cov_cat[c], exp_cat[c]), "delta_kg",
+                      any ? json_real(fin_cat[c] - cov_cat[c]) : json_null(), "delta_pct",
+                      cov_cat[c] > 0 ? json_real((fin_cat[c] - cov_cat[c]) / cov_cat[c] * 100.0)
+                                     : json_null()));
+        p_all += prov_cat[c];
+        e_all += exp_cat[c];
+        c_all += cov_cat[c];
+        f_all += fin_cat[c];
     }
-    *out = json_pack("{s:o, s:o, s:o}", "provisional", prov, "final", fin, "categories", rows);
-    return *out != NULL ? EP_OK : EP_ENOMEM;
+    *out = json_pack(
+        "{s:o, s:o, s:s, s:{s:s?, s:s?, s:I, s:I, s:f, s:s}, s:{s:f, s:f, s:o}, s:o, s:o, "
+        "s:{s:f, s:f, s:f, s:f, s:o, s:o}}",
+        "provisional", prov, "final", fin, "status", span.closed ? "clos" : "en cours", "span",
+        "starts_on", span.has_dates ? span.starts_on : NULL, "ends_on",
+        span.has_dates ? span.ends_on : NULL, "elapsed_days", (json_int_t)span.elapsed_days,
+        "total_days", (json_int_t)span.total_days, "fraction", fraction, "method",
+        "Prévisionnel au prorata des jours de tournage écoulés (du lundi au vendredi, "
+        "jours terminés), tant que la production n'est pas close.",
+        "coverage", "expected_kg", e_all, "covered_kg", c_all, "share", ratio_or_null(c_all, e_all),
+        "categories", rows, "missing", missing, "total", "provisional_kg", p_all, "expected_kg",
+        e_all, "covered_expected_kg", c_all, "final_kg", f_all, "delta_kg",
+        c_all > 0 || f_all > 0 ? json_real(f_all - c_all) : json_null(), "delta_pct",
+        c_all > 0 ? json_real((f_all - c_all) / c_all * 100.0) : json_null());
+    prov = fin = rows = missing = NULL; /* stolen, even on failure */
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    json_decref(prov);
+    json_decref(fin);
+    json_decref(rows);
+    json_decref(missing);
+    json_decref(pkg);
+    json_decref(seen);
+    return rc;
 }
 
 int carbon_factor_value(struct db *db, const char *factor_id, double *value)
@@ -548,7 +1268,7 @@ int carbon_catalogue(struct db *db, json_t **out)
     static const char sql[] =
         "SELECT i.id, i.name_fr, i.name_en, i.unit, i.theme, i.category, i.factor_id, "
         "i.collector, i.review_above, i.guide_fr, i.guide_en, f.value, f.uncertainty, "
-        "f.confirmed, f.name_fr, f.source_url, f.version FROM indicator i "
+        "f.confirmed, f.name_fr, f.source_url, f.version, i.measures FROM indicator i "
         "LEFT JOIN emission_factor f ON f.id = i.factor_id AND f.version = "
         "(SELECT max(version) FROM factor_set) ORDER BY i.theme, i.id";
     sqlite3_stmt *st = db_stmt(db, sql);
@@ -572,7 +1292,7 @@ int carbon_catalogue(struct db *db, json_t **out)
                             (const char *)sqlite3_column_text(st, 15), "version",
                             sqlite3_column_int(st, 16));
         json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o}", "id",
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o, s:s?}", "id",
                            (const char *)sqlite3_column_text(st, 0), "name_fr",
                            (const char *)sqlite3_column_text(st, 1), "name_en",
                            (const char *)sqlite3_column_text(st, 2), "unit",
@@ -582,7 +1302,8 @@ int carbon_catalogue(struct db *db, json_t **out)
                            (const char *)sqlite3_column_text(st, 7), "review_above",
                            sqlite3_column_double(st, 8), "guide_fr",
                            (const char *)sqlite3_column_text(st, 9), "guide_en",
-                           (const char *)sqlite3_column_text(st, 10), "factor", factor));
+                           (const char *)sqlite3_column_text(st, 10), "factor", factor, "measures",
+                           (const char *)sqlite3_column_text(st, 17)));
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
@@ -634,6 +1355,81 @@ int carbon_flagged(struct db *db, const char *production_id, json_t **out)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
+/* French labels of a line's method and of a factor's status, for exports. */
+const char *carbon_method_label(const char *method)
+{
+    if (method == NULL || strcmp(method, "as recorded") == 0)
+        return "relevé";
+    if (strcmp(method, "replaced by fuel") == 0)
+        return "kilomètres remplacés par le carburant";
+    if (strcmp(method, "distance, partly replaced by fuel") == 0)
+        return "kilomètres, en partie remplacés par le carburant";
+    return method;
+}
+
+const char *carbon_status_label(const char *status)
+{
+    if (status != NULL && strcmp(status, "official") == 0)
+        return "officiel";
+    if (status != NULL && strcmp(status, "derived") == 0)
+        return "dérivé";
+    return "estimation";
+}
+
+static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
+{
+    int rc = csv_cell(b, cat);
+    if (rc == EP_OK)
+        rc = csv_cell(b, carbon_theme_label(json_string_value(json_object_get(l, "theme"))));
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "name_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "dept")));
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "quantity")), 2);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "unit_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, carbon_method_label(json_string_value(json_object_get(l, "method"))));
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "factor")), 5);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "official_id")));
+    if (rc == EP_OK)
+        rc = csv_cell(b,
+                      carbon_status_label(json_string_value(json_object_get(l, "factor_status"))));
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "kg")), 3);
+    if (rc == EP_OK)
+        rc = csv_number(b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(l, "source_url")));
+    if (rc == EP_OK)
+        rc = csv_end_row(b);
+    return rc;
+}
+
+/* A forecast indicator without readings: listed as missing, never 0. */
+static int csv_missing(struct strbuf *b, const char *cat, const json_t *m)
+{
+    int rc = csv_cell(b, cat);
+    if (rc == EP_OK)
+        rc = csv_cell(b, NULL);
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(m, "name_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, NULL);
+    if (rc == EP_OK)
+        rc = csv_cell(b, "manquant");
+    if (rc == EP_OK)
+        rc = csv_cell(b, json_string_value(json_object_get(m, "unit_fr")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, "aucun relevé : donnée manquante et non comptée");
+    if (rc == EP_OK)
+        rc = csv_end_row(b);
+    return rc;
+}
+
 int carbon_csv(const json_t *fp, char **out, size_t *len)
 {
     static const char *const head[] = {"Catégorie (Carbon'Clap)",
@@ -642,13 +1438,15 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
                                        "Département",
                                        "Quantité",
                                        "Unité",
+                                       "Méthode",
                                        "Facteur (kgCO2e/unité)",
                                        "Identifiant Base Carbone",
-                                       "Facteur confirmé",
+                                       "Statut du facteur",
                                        "kgCO2e",
                                        "Incertitude (kgCO2e)",
                                        "Source"};
     json_t *lines = json_object_get(fp, "lines");
+    json_t *missing = json_object_get(json_object_get(fp, "completeness"), "missing_items");
     struct strbuf b;
     int rc;
 
@@ -659,47 +1457,27 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
         rc = csv_cell(&b, head[i]);
     if (rc == EP_OK)
         rc = csv_end_row(&b);
-    /* Rows grouped in the calculator's category order, for transcription. */
+    /* Rows grouped in the calculator's category order, for transcription,
+     * each category's missing indicators after its lines. */
     for (size_t c = 0; rc == EP_OK && c < NCATS; c++) {
         size_t i;
         json_t *l;
         json_array_foreach(lines, i, l)
         {
-            if (rc != EP_OK)
-                break;
-            if (strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) != 0)
-                continue;
-            rc = csv_cell(&b, categories[c][1]);
-            if (rc == EP_OK)
-                rc = csv_cell(&b,
-                              carbon_theme_label(json_string_value(json_object_get(l, "theme"))));
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "indicator")));
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "dept")));
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "quantity")), 2);
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "unit")));
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "factor")), 5);
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "official_id")));
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_is_true(json_object_get(l, "confirmed")) ? "oui" : "non");
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "kg")), 3);
-            if (rc == EP_OK)
-                rc = csv_number(&b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
-            if (rc == EP_OK)
-                rc = csv_cell(&b, json_string_value(json_object_get(l, "source_url")));
-            if (rc == EP_OK)
-                rc = csv_end_row(&b);
+            if (rc == EP_OK &&
+                strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) == 0)
+                rc = csv_line(&b, categories[c][1], l);
+        }
+        json_array_foreach(missing, i, l)
+        {
+            if (rc == EP_OK &&
+                strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) == 0)
+                rc = csv_missing(&b, categories[c][1], l);
         }
     }
     if (rc == EP_OK) {
         rc = csv_cell(&b, "Total");
-        for (int i = 0; rc == EP_OK && i < 8; i++)
+        for (int i = 0; rc == EP_OK && i < 9; i++)
             rc = csv_cell(&b, NULL);
         if (rc == EP_OK)
             rc = csv_number(&b, json_number_value(json_object_get(fp, "total_kg")), 3);

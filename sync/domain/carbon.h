@@ -20,21 +20,71 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
 enum carbon_kind { CARBON_PROVISIONAL = 0, CARBON_FINAL = 1 };
 
 /*
+ * The production's dates as today's schema has them (production.starts_on
+ * .. ends_on, the first and last shooting days). This is the ONE place that
+ * answers "is this date inside the production" and "how many shooting days
+ * have passed": when production phases land, only carbon_span changes.
+ * Shooting days are the weekdays (Monday to Friday) of that range, as the
+ * demo and the plan's missed-readings check count them.
+ */
+struct carbon_span {
+    int has_dates;      /* 0: the production has no dates; everything is inside */
+    long start, end;    /* days since 1970-01-01, both inclusive */
+    long total_days;    /* shooting days in start..end */
+    long elapsed_days;  /* shooting days that ended before today */
+    int closed;         /* today is after the last day: the footprint is final */
+    char starts_on[11]; /* ISO, "" without dates */
+    char ends_on[11];
+    /* The days a reading may carry: preparation to post-production when the
+     * production has those phases, else the shooting days' span. */
+    long first, last;
+};
+
+/* Fills *out for production_id as of today (ISO date; NULL = the server's
+ * UTC date). Returns 0, EP_ENOTFOUND (no such production), EP_EINVAL (a
+ * malformed today) or a storage code. */
+int carbon_span_of(struct db *db, const char *production_id, const char *today,
+                   struct carbon_span *out);
+
+/* "Title (Company)" of production_id, for documents a person reads: never
+ * its id. Returns 0, EP_ENOTFOUND or a storage code. */
+int carbon_production_label(struct db *db, const char *production_id, char *buf, size_t len);
+
+/* 1 when date (ISO, checked with collect_day) lies inside span, else 0. */
+int carbon_span_contains(const struct carbon_span *span, const char *date);
+
+/*
+ * The validator's context: the production the ops are pushed to. Without it
+ * (ctx NULL) only the checks that need no production run.
+ */
+struct carbon_vctx {
+    const char *production_id;
+};
+
+/*
  * sync_validate_fn for readings and estimates: the indicator must exist, the
  * unit must be the indicator's, the value a non-negative number. Other
  * collections pass. Codes: unknown_indicator, wrong_unit, invalid_value.
+ * With a struct carbon_vctx as ctx, readings are also checked against the
+ * production: invalid_date (field 'at' not an ISO date, or outside the
+ * production's dates), unknown_vehicle / vehicle_required (the production
+ * has a fleet and the reading does not name one of its entries), and
+ * correction_incomplete (a correction that drops a field of the reading it
+ * corrects, other than value, at and note).
  */
 int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char *code,
                        size_t codelen, char *reason, size_t reasonlen);
 
 /*
- * Computes the footprint of production_id. factor_version 0 = the latest set.
+ * Computes the footprint of production_id. factor_version 0 = the set the
+ * production is pinned to (carbon_pin_factor_set), else the latest.
  * *out receives a new object (see docs/carbon.md for its shape):
  *   {"production","kind","factor_version","total_kg","uncertainty_kg",
  *    "by_theme":{...},"by_category":{...},"by_department":{...},
@@ -48,11 +98,38 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                      int factor_version, json_t **out);
 
 /*
- * Provisional and final side by side: {"provisional":{...},"final":{...},
- * "categories":[{"category","provisional_kg","final_kg","delta_kg","delta_pct"}]}
- * (delta_pct null when the provisional is 0).
+ * Provisional and final side by side, honestly (docs/carbon.md, "Comparing"):
+ * {"provisional":{...},"final":{...},"status":"en cours"|"clos",
+ *  "span":{starts_on, ends_on, elapsed_days, total_days, fraction},
+ *  "coverage":{expected_kg, covered_kg, share},
+ *  "categories":[{"category","label","provisional_kg","expected_kg",
+ *                 "covered_expected_kg","final_kg","coverage","delta_kg",
+ *                 "delta_pct"}],
+ *  "missing":[{indicator, category, expected_kg}], "total":{...}}
+ * expected = the provisional kg x the share of shooting days elapsed (1 once
+ * closed). An estimated indicator with no reading is missing: its expected
+ * kg is not covered and it takes no part in delta (never a reduction).
+ * delta_kg = final kg of covered indicators - their expected kg; delta_pct
+ * null when nothing is covered. today: ISO, NULL = the server's date.
  */
-int carbon_compare(struct db *db, const char *production_id, json_t **out);
+int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out);
+
+/*
+ * Loads the factor sets compiled into the binary (sync/domain/data/
+ * factors-NNNN.json) whose version the database does not have yet, each in
+ * one transaction; a set already there is never rewritten. Call after
+ * db_migrate. Returns 0, EP_EINVAL with a message in err (a malformed set,
+ * or a derived or estimated factor without its method) or a storage code.
+ */
+int carbon_factor_sets_load(struct db *db, char *err, size_t errlen);
+
+/*
+ * Pins production_id's footprint to factor set version (0: the latest), so
+ * that a newer set never changes it silently: carbon_footprint with
+ * factor_version 0 uses the pinned set, or the latest when none is pinned.
+ * Returns 0, EP_ENOTFOUND (no such set) or a storage code.
+ */
+int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms);
 
 /* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
 int carbon_factor_value(struct db *db, const char *factor_id, double *value);
@@ -81,5 +158,10 @@ int carbon_csv(const json_t *fp, char **out, size_t *len);
 /* The French label of a category / theme key ("transport" -> "Transport"). */
 const char *carbon_category_label(const char *key);
 const char *carbon_theme_label(const char *key);
+/* French labels of a footprint line's method and a factor's status. */
+const char *carbon_method_label(const char *method);
+const char *carbon_status_label(const char *status);
+/* The French label of an activity unit ("meal" -> "repas"); others as is. */
+const char *carbon_unit_label(const char *unit);
 
 #endif

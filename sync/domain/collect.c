@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "production.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,8 @@ int collect_periods(enum collect_freq f, long start, long end, long until,
 struct prod {
     char kind[32];
     char starts[11], ends[11];
+    char rhythm[8];                /* the office's choice, "" = from kind and length */
+    struct production_dates dates; /* shooting days (production.h) */
 };
 
 static int load_production(struct db *db, const char *production_id, struct prod *p)
@@ -200,7 +203,12 @@ static int load_production(struct db *db, const char *production_id, struct prod
         snprintf(p->ends, sizeof(p->ends), "%s", (const char *)sqlite3_column_text(st, 2));
     }
     db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    rc = rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    if (rc == EP_OK)
+        rc = production_rhythm(db, production_id, p->rhythm, sizeof(p->rhythm));
+    if (rc == EP_OK)
+        rc = production_dates_get(db, production_id, &p->dates);
+    return rc;
 }
 
 /* Indicators the production already works with: estimated, planned, read.
@@ -305,7 +313,9 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
         rc = office_rows(db, production_id, rows);
     if (rc != EP_OK)
         goto out;
-    pf = collect_default_frequency(p->kind, p->starts, p->ends);
+    /* The rhythm the office chose on the production wins over the default. */
+    if (p->rhythm[0] == '\0' || collect_freq_parse(p->rhythm, &pf) != EP_OK)
+        pf = collect_default_frequency(p->kind, p->starts, p->ends);
     st = db_stmt(db, sql);
     if (st == NULL) {
         rc = EP_EIO;
@@ -532,20 +542,38 @@ static json_t *period_json(const struct collect_period *p)
 
 /* Fills item (a schedule item) with its periods, reported count, missing
  * periods and the current one; adds to the totals. */
+/* 1 if period p holds at least one shooting day: nobody reports for a
+ * day off, so a period made only of days off is neither due nor missing. */
+static int shot_in(const struct production_dates *d, const struct collect_period *p)
+{
+    if (d->n_days_off == 0)
+        return 1;
+    for (long day = p->from; day <= p->to; day++) {
+        if (production_shooting_day(d, day))
+            return 1;
+    }
+    return 0;
+}
+
 static int item_status(struct db *db, const char *production_id, json_t *item, long start, long end,
-                       long today, json_int_t *expected, json_int_t *reported)
+                       long today, const struct production_dates *dates, json_int_t *expected,
+                       json_int_t *reported)
 {
     enum collect_freq f = COLLECT_NONE;
     struct collect_period *p = NULL;
     json_t *missing = json_array(), *due = json_null();
     json_int_t done = 0;
-    size_t n = 0;
+    size_t n = 0, skipped = 0;
     int rc;
 
     (void)collect_freq_parse(json_string_value(json_object_get(item, "frequency")), &f);
     rc = missing == NULL ? EP_ENOMEM : collect_periods(f, start, end, today, &p, &n);
     for (size_t i = 0; rc == EP_OK && i < n; i++) {
         int ok = 0;
+        if (!shot_in(dates, &p[i])) {
+            skipped++;
+            continue;
+        }
         rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
                      json_string_value(json_object_get(item, "dept")), &p[i], &ok);
         if (rc != EP_OK)
@@ -565,7 +593,7 @@ static int item_status(struct db *db, const char *production_id, json_t *item, l
     free(p);
     *reported += done;
     if (rc == EP_OK &&
-        (json_object_set_new(item, "periods", json_integer((json_int_t)n)) != 0 ||
+        (json_object_set_new(item, "periods", json_integer((json_int_t)(n - skipped))) != 0 ||
          json_object_set_new(item, "reported", json_integer(done)) != 0 ||
          json_object_set(item, "missing", missing) != 0 || json_object_set(item, "due", due) != 0))
         rc = EP_ENOMEM;
@@ -611,7 +639,8 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                         : strcmp(json_string_value(json_object_get(item, "dept")), dept) == 0))
             continue;
         if (dated)
-            rc = item_status(db, production_id, item, start, end, t, &expected, &reported);
+            rc =
+                item_status(db, production_id, item, start, end, t, &p.dates, &expected, &reported);
         else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
                  json_object_set_new(item, "reported", json_integer(0)) != 0 ||
                  json_object_set_new(item, "missing", json_array()) != 0 ||

@@ -11,8 +11,12 @@
  * "missing" when it ended before today without one, and "due" while today is
  * inside it. Missing is reported as missing, never as a zero quantity.
  *
+ * Only shooting days count (production.h): a period made only of days off
+ * is neither due nor missing, nor counted in "periods".
+ *
  * Default (no row of the office in collect_schedule): the production's
- * frequency follows its kind and length (animation: monthly; up to 21 days:
+ * frequency is the rhythm the office set on the production
+ * (production_rhythm), else follows its kind and length (animation: monthly; up to 21 days:
  * daily; up to 26 weeks: weekly; longer: monthly), indicators read from
  * invoices or tickets are at most weekly, rushes storage is once; the
  * collector is the catalogue's department; the indicators scheduled are those

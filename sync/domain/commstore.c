@@ -189,7 +189,8 @@ int commstore_questions(struct db *db, const char *production_id, const char *co
                               "seq FROM sync_fact WHERE col = 'questions' AND production_id = ?1 "
                               "AND void = 0 AND json_extract(fields, '$.communication') = ?2 "
                               "AND NOT EXISTS (SELECT 1 FROM sync_fact c WHERE c.col = "
-                              "'questions' AND c.supersedes = sync_fact.rid) ORDER BY seq";
+                              "'questions' AND c.supersedes = sync_fact.rid "
+                              "AND c.production_id = sync_fact.production_id) ORDER BY seq";
     sqlite3_stmt *st = db_stmt(db, sql);
 
     *out = NULL;

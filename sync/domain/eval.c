@@ -131,10 +131,15 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
                                      : json_null());
 }
 
-/* Categories whose final footprint came out below the provisional one are
- * strengths; those above it, difficulties to explain. */
+/* Categories whose measured emissions came out below the forecast for the
+ * same indicators and the same elapsed shooting days are strengths; those
+ * above it, difficulties to explain. carbon_compare leaves missing
+ * indicators out of delta, so no gap in the data reads as a reduction; the
+ * text says when the comparison is running and how much was covered. */
 static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficulties)
 {
+    const json_t *span = json_object_get(cmp, "span");
+    int running = strcmp(json_string_value(json_object_get(cmp, "status")), "clos") != 0;
     size_t i;
     json_t *c;
 
@@ -143,12 +148,19 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
         const char *cat = json_string_value(json_object_get(c, "category"));
         double delta = json_number_value(json_object_get(c, "delta_kg"));
         json_t *pct = json_object_get(c, "delta_pct");
-        char text[256];
+        double cov = json_number_value(json_object_get(c, "coverage"));
+        char text[400], when[160] = "";
 
         if (cat == NULL || !json_is_number(pct) || fabs(json_number_value(pct)) < 10)
             continue; /* within the estimate's own uncertainty: nothing to say */
-        snprintf(text, sizeof(text), "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel",
-                 cat, delta, json_number_value(pct));
+        if (running)
+            snprintf(when, sizeof(when), ", en cours (%lld jours de tournage sur %lld)",
+                     (long long)json_integer_value(json_object_get(span, "elapsed_days")),
+                     (long long)json_integer_value(json_object_get(span, "total_days")));
+        snprintf(text, sizeof(text),
+                 "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel des indicateurs "
+                 "relevés%s ; %.0f %% des émissions attendues couvertes",
+                 cat, delta, json_number_value(pct), when, cov * 100.0);
         if (delta < 0) {
             json_array_append_new(strengths, item("footprint", cat, text));
         } else {
@@ -177,7 +189,7 @@ int eval_production(struct db *db, const char *production_id, const char *today,
     if (rc == EP_OK)
         rc = plan_dysfunctions(db, production_id, today, &dys);
     if (rc == EP_OK)
-        rc = carbon_compare(db, production_id, &cmp);
+        rc = carbon_compare(db, production_id, today, &cmp);
     if (rc != EP_OK)
         goto out;
     actions = json_object_get(progress, "actions");

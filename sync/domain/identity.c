@@ -320,17 +320,24 @@ int identity_count_admins(struct db *db, const char *production_id, int *out)
 
 static json_t *member_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "id", rows_json_text(st, 0), "name",
-                     rows_json_text(st, 1), "department", rows_json_text(st, 2), "level",
+    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:i, s:o}", "id", rows_json_text(st, 0),
+                     "name", rows_json_text(st, 1), "department", rows_json_text(st, 2), "level",
                      sqlite3_column_int(st, 3), "role", rows_json_text(st, 4), "account_id",
-                     rows_json_text(st, 5), "email", rows_json_text(st, 6));
+                     rows_json_text(st, 5), "email", rows_json_text(st, 6), "phones",
+                     sqlite3_column_int(st, 7), "last_sync_at",
+                     sqlite3_column_type(st, 8) == SQLITE_NULL
+                         ? json_null()
+                         : json_integer(sqlite3_column_int64(st, 8)));
 }
 
 int identity_members_list(struct db *db, const char *production_id, json_t **out)
 {
     static const char sql[] = "SELECT m.id, m.name, m.department, m.level, m.role, "
-                              "m.account_id, a.email FROM member m "
-                              "LEFT JOIN account a ON a.id = m.account_id "
+                              "m.account_id, a.email, "
+                              "(SELECT count(*) FROM device d WHERE d.member_id = m.id "
+                              " AND d.revoked_at IS NULL), "
+                              "(SELECT max(d.last_sync_at) FROM device d WHERE d.member_id = m.id) "
+                              "FROM member m LEFT JOIN account a ON a.id = m.account_id "
                               "WHERE m.production_id = ?1 AND m.removed_at IS NULL "
                               "ORDER BY m.level, m.department, m.name, m.id";
     sqlite3_stmt *st = db_stmt(db, sql);
@@ -749,9 +756,7 @@ int identity_audit_list(struct db *db, const char *production_id, int64_t before
 {
     static const char sql[] =
         "SELECT id, at, event, production_id, account_id, member_id, device_id, detail, "
-        "remote_addr FROM audit_log WHERE id < ?2 AND (production_id = ?1 OR "
-        "(production_id IS NULL AND account_id IN "
-        "(SELECT account_id FROM member WHERE production_id = ?1 AND account_id IS NOT NULL))) "
+        "remote_addr FROM audit_log WHERE id < ?2 AND production_id = ?1 "
         "ORDER BY id DESC LIMIT ?3";
     sqlite3_stmt *st = db_stmt(db, sql);
 

@@ -146,7 +146,8 @@ int identity_member_remove(struct db *db, const char *production_id, const char 
 int identity_count_admins(struct db *db, const char *production_id, int *out);
 
 /* Active members of production as a new array of
- * {"id","name","department","level","role","account_id"|null,"email"|null}. */
+ * {"id","name","department","level","role","account_id"|null,"email"|null,
+ *  "phones" (paired, not revoked),"last_sync_at"|null (any of their phones)}. */
 int identity_members_list(struct db *db, const char *production_id, json_t **out);
 
 /* The account's active memberships as a new array of
@@ -217,8 +218,9 @@ int identity_prodkey_insert(struct db *db, const char *production_id,
 int identity_audit(struct db *db, int64_t now, const struct identity_audit_event *e);
 
 /*
- * Audit events of production, newest first: its own events plus the
- * account-level ones (logins) of accounts that are its members. before_id
+ * Audit events of production, newest first: its own events only. An
+ * account's own events (logins, addresses, times) belong to that person, not
+ * to every production they work on (docs/security.md). before_id
  * <= 0 starts from the newest; limit is clamped to [1, 500]. *out receives a
  * new array of {"id","at","event","account_id","member_id","device_id",
  * "detail","remote_addr"}.

@@ -82,12 +82,16 @@ static int production_dates(struct db *db, const char *production, char *starts,
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
 
-/* Quantity of current readings per indicator, and per (theme, unit). */
-static int quantities(struct db *db, const char *production, json_t *by_ind, json_t *by_theme)
+/* Quantity of current readings per indicator, and per (theme, unit); in
+ * by_flag, the part of it in readings flagged for review (above the
+ * indicator's review_above), which a projection must not extrapolate. */
+static int quantities(struct db *db, const char *production, json_t *by_ind, json_t *by_theme,
+                      json_t *by_flag)
 {
     static const char sql[] =
         "SELECT json_extract(f.fields, '$.indicator'), total(json_extract(f.fields, '$.value')), "
-        "i.theme, i.unit FROM sync_fact f LEFT JOIN indicator i "
+        "i.theme, i.unit, total(CASE WHEN json_extract(f.fields, '$.value') > i.review_above "
+        "THEN json_extract(f.fields, '$.value') ELSE 0 END) FROM sync_fact f LEFT JOIN indicator i "
         "ON i.id = json_extract(f.fields, '$.indicator') WHERE f.production_id = ?1 "
         "AND f.col = 'readings' AND f.superseded = 0 AND f.void = 0 GROUP BY 1";
     sqlite3_stmt *st = db_stmt(db, sql);
@@ -103,6 +107,7 @@ static int quantities(struct db *db, const char *production, json_t *by_ind, jso
         if (ind == NULL)
             continue;
         json_object_set_new(by_ind, ind, json_real(q));
+        json_object_set_new(by_flag, ind, json_real(sqlite3_column_double(st, 4)));
         snprintf(key, sizeof(key), "%s/%s", (const char *)sqlite3_column_text(st, 2),
                  (const char *)sqlite3_column_text(st, 3));
         json_object_set_new(by_theme, key,
@@ -138,6 +143,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                               "AND col = 'actions' AND deleted = 0 ORDER BY rid";
     char starts[11] = "", ends[11] = "", title[204] = "";
     json_t *by_ind = json_object(), *by_theme = json_object(), *list = json_array();
+    json_t *by_flag = json_object();
     sqlite3_stmt *st = NULL;
     long elapsed, total;
     int rc;
@@ -148,7 +154,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
         goto fail;
     rc = production_dates(db, production, starts, ends, title, sizeof(title));
     if (rc == EP_OK)
-        rc = quantities(db, production, by_ind, by_theme);
+        rc = quantities(db, production, by_ind, by_theme, by_flag);
     if (rc != EP_OK)
         goto fail;
     elapsed = plan_weekdays(starts, today);
@@ -192,8 +198,13 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                 cur = all > 0 ? q / all : 0;
                 proj = cur; /* a share does not grow with time */
             } else {
+                /* A reading flagged for review counts once as it is: it is
+                 * never extrapolated over the remaining days (issue 18). */
+                double flagged = json_real_value(json_object_get(by_flag, ind));
                 cur = q;
-                proj = elapsed > 0 && total > 0 ? q * (double)total / (double)elapsed : q;
+                proj = elapsed > 0 && total > 0
+                           ? (q - flagged) * (double)total / (double)elapsed + flagged
+                           : q;
             }
             /* Progress from the baseline towards the target, whichever way. */
             att = t != b ? (proj - b) / (t - b) * 100.0 : (proj == t ? 100.0 : 0.0);
@@ -232,12 +243,14 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                      (json_int_t)elapsed, "total_days", (json_int_t)total, "actions", list);
     json_decref(by_ind);
     json_decref(by_theme);
+    json_decref(by_flag);
     return *out != NULL ? EP_OK : EP_ENOMEM;
 fail:
     db_rollback(db);
 fail2:
     json_decref(by_ind);
     json_decref(by_theme);
+    json_decref(by_flag);
     json_decref(list);
     return rc;
 }

@@ -107,12 +107,13 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
     const json_t *fp = json_object_get(ev, "footprint");
     const json_t *sum = json_object_get(ev, "summary");
     double fin = json_number_value(json_object_get(json_object_get(fp, "final"), "total_kg"));
-    double prov =
-        json_number_value(json_object_get(json_object_get(fp, "provisional"), "total_kg"));
+    /* The gap is the honest one: measured indicators against their forecast
+     * for the elapsed shooting days (carbon_compare), never the whole plan. */
+    const json_t *gap = json_object_get(json_object_get(fp, "total"), "delta_pct");
     json_int_t measured = json_integer_value(json_object_get(sum, "measured"));
     json_int_t elapsed = json_integer_value(json_object_get(ev, "elapsed_days"));
     json_int_t total = json_integer_value(json_object_get(ev, "total_days"));
-    char note[400], partial[192];
+    char note[600], partial[192];
 
     /* Before the last shooting day the final footprint is still partial:
      * say so next to every figure built on it. */
@@ -131,11 +132,13 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
                fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e", note);
     }
     if (show & F_GAP) {
-        snprintf(note, sizeof(note), "Négatif : moins d'émissions que prévu au cadrage.%s",
+        snprintf(note, sizeof(note),
+                 "Négatif : moins d'émissions que prévu au cadrage pour les indicateurs "
+                 "relevés, au prorata des jours de tournage écoulés ; les données manquantes "
+                 "ne comptent pas.%s",
                  partial);
         figure(figs, missing, "Écart au bilan prévisionnel",
-               fin > 0 && prov > 0 ? rounded((fin - prov) / prov * 100.0, 1) : json_null(), "%",
-               note);
+               json_is_number(gap) ? rounded(json_number_value(gap), 1) : json_null(), "%", note);
     }
     if (show & F_SUCCESS) {
         snprintf(note, sizeof(note), "sur %lld actions mesurées, %lld sans donnée",

@@ -419,8 +419,11 @@ static int apply_put(struct db *db, const struct sync__apply_in *in, const struc
         goto out;
     if (exists && strcmp(production, in->production_id) != 0) {
         *status = SYNC__REJECTED;
-        sync__refuse(v, "id_collision", "record id '%s' in '%s' belongs to another production",
-                     op->rid, op->col);
+        /* Never say whose it is (docs/security.md): ids are global, so "taken" is
+         * unavoidable, but the answer confirms nothing about another
+         * production. */
+        sync__refuse(v, "id_collision", "id '%s' cannot be used in '%s'; choose a new id", op->rid,
+                     op->col);
         goto out;
     }
     if (in->opts != NULL && in->opts->authorize != NULL) {
@@ -523,8 +526,9 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     static const char sql[] =
         "INSERT INTO sync_fact (col, rid, production_id, op_id, hlc, dev, fields, supersedes, "
         "void, seq, superseded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT "
-        "1 FROM sync_fact s WHERE s.col = +?1 AND s.supersedes = ?2))";
-    static const char mark[] = "UPDATE sync_fact SET superseded = 1 WHERE col = +?1 AND rid = ?2";
+        "1 FROM sync_fact s WHERE s.col = +?1 AND s.supersedes = ?2 AND s.production_id = ?3))";
+    static const char mark[] = "UPDATE sync_fact SET superseded = 1 WHERE col = +?1 AND rid = ?2 "
+                               "AND production_id = ?3";
     const char *supersedes = json_string_value(json_object_get(op->fields, "supersedes"));
     int is_void = json_is_true(json_object_get(op->fields, "void"));
     char owner[SYNC_MAX_ID + 8];
@@ -536,6 +540,12 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
     rc = fact_owner(db, op->col, op->rid, owner, sizeof(owner));
     if (rc != EP_OK)
         return rc;
+    if (owner[0] != '\0' && strcmp(owner, in->production_id) != 0) {
+        *status = SYNC__REJECTED;
+        sync__refuse(v, "id_collision", "id '%s' cannot be used in '%s'; choose a new id", op->rid,
+                     op->col);
+        return EP_OK;
+    }
     if (owner[0] != '\0') {
         *status = SYNC__REJECTED;
         sync__refuse(v, "id_collision",
@@ -553,11 +563,19 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
         rc = fact_owner(db, op->col, supersedes, owner, sizeof(owner));
         if (rc != EP_OK)
             return rc;
-        /* An absent target is fine: the original may arrive after its
-         * correction. One from another production is not. */
-        if (owner[0] != '\0' && strcmp(owner, in->production_id) != 0) {
+        /* A push may only supersede a fact that exists, in this production
+         * and collection: a void accepted ahead of its target let anyone who
+         * could guess an id void a future fact of another production (issue
+         * 23). A phone pushes its own ops in order, so its original always
+         * comes first. Absent and foreign answer alike, confirming no id. A
+         * replica applying a pull (opts NULL) still takes a correction ahead
+         * of its original: what it pulls was already checked by the server. */
+        if ((owner[0] == '\0' && in->opts != NULL) ||
+            (owner[0] != '\0' && strcmp(owner, in->production_id) != 0)) {
             *status = SYNC__REJECTED;
-            sync__refuse(v, "id_collision", "supersedes names a fact of another production");
+            sync__refuse(v, "unknown_target",
+                         "supersedes names no fact '%s' of this production in '%s'", supersedes,
+                         op->col);
             return EP_OK;
         }
     }
@@ -610,6 +628,7 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
             return EP_EIO;
         sqlite3_bind_text(st, 1, op->col, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, supersedes, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, in->production_id, -1, SQLITE_STATIC);
         rc = rows_step_done(st);
     }
     if (rc == EP_OK)

@@ -24,6 +24,7 @@ struct db {
     pthread_mutex_t *write_lock;           /* borrowed; NULL: SQLite's busy handler only */
     int holding;                           /* this connection holds write_lock */
     int lazy;                              /* the open write runs with synchronous=NORMAL */
+    int fail_commits;                      /* tests: COMMITs still to fail (db_fail_commits) */
     struct db_cached cache[DB_STMT_CACHE]; /* prepared statements */
     int ncache;                            /* used entries in cache */
 };
@@ -313,12 +314,44 @@ static void end_write(struct db *db)
 
 int db_commit(struct db *db)
 {
-    int rc = db_exec_cached(db, "COMMIT");
-    /* A failed COMMIT leaves the transaction open: the caller rolls back,
-     * which ends it and releases the lock. */
-    if (rc == EP_OK)
+    int rc;
+
+    if (db->fail_commits > 0) {
+        /* As a real failed COMMIT (disk full, I/O error, deferred foreign
+         * key): the transaction stays open and the caller gets an error. */
+        db->fail_commits--;
+        rc = EP_EIO;
+    } else {
+        rc = db_exec_cached(db, "COMMIT");
+    }
+    /* A failed COMMIT leaves the transaction open. Rolling back here, not
+     * in each caller, means no commit path can forget it and give the
+     * connection back to the pool inside a transaction (docs/security.md). A
+     * caller's own db_rollback() afterwards is a no-op. */
+    if (rc != EP_OK)
+        db_rollback(db);
+    else
         end_write(db);
     return rc;
+}
+
+void db_fail_commits(struct db *db, int n)
+{
+    db->fail_commits = n;
+}
+
+int db_reset(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        (void)sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    end_write(db);
+    db->fail_commits = 0;
+    return sqlite3_get_autocommit(db->h) ? EP_OK : EP_EIO;
+}
+
+int db_clean(struct db *db)
+{
+    return sqlite3_get_autocommit(db->h) && !db->holding && !db->lazy;
 }
 
 void db_rollback(struct db *db)

@@ -62,7 +62,9 @@ void db_done(sqlite3_stmt *stmt);
 
 /* BEGIN IMMEDIATE / BEGIN / COMMIT / ROLLBACK. Return 0 or an EP_E* code.
  * With a write lock set (db_set_write_lock), db_begin_write takes it first
- * and db_commit / db_rollback give it back. */
+ * and db_commit / db_rollback give it back. When COMMIT fails, db_commit
+ * rolls back itself before returning the error, so the connection is never
+ * left inside a transaction; a later db_rollback() is a harmless no-op. */
 int db_begin_write(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
@@ -88,6 +90,24 @@ int db_begin_write_lazy(struct db *db);
 
 /* Runs one statement of constant text through the statement cache. */
 int db_exec_cached(struct db *db, const char *sql);
+
+/*
+ * Ends whatever the connection still has open (a transaction, the write
+ * lock, a lazy write's synchronous=NORMAL). Returns 0 when the connection is
+ * clean afterwards, EP_EIO when the transaction cannot be ended: the caller
+ * must then close the connection rather than reuse it.
+ */
+int db_reset(struct db *db);
+
+/* 1 when no transaction is open and the write lock is not held. */
+int db_clean(struct db *db);
+
+/*
+ * For tests: the next n db_commit() calls on this connection fail with
+ * EP_EIO as a real failed COMMIT would (the transaction still open), so
+ * each write path's handling of it can be checked. db_reset() clears it.
+ */
+void db_fail_commits(struct db *db, int n);
 
 /* Maps an SQLite result code to an EP_E* code (SQLITE_OK -> 0). */
 int db_map_rc(int rc);

@@ -10,4 +10,8 @@
 /* Wall-clock time in unix milliseconds. */
 int64_t clock_now_ms(void);
 
+/* Monotonic milliseconds, for deadlines: a wall-clock jump must not cut a
+ * request short nor give it an hour. Only differences are meaningful. */
+int64_t clock_mono_ms(void);
+
 #endif

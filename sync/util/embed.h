@@ -18,4 +18,7 @@ struct ep_embedded {
 /* Migrations from schema/, sorted by name (NNNN_name.sql). */
 extern const struct ep_embedded ep_migrations[];
 
+/* Emission factor sets from sync/domain/data/ (factors-NNNN.json). */
+extern const struct ep_embedded ep_factor_sets[];
+
 #endif

@@ -101,7 +101,7 @@ async function record(indicator, value, extra = {}) {
   await page.goto(server.url + `/#/saisie?i=${indicator}`);
   await page.waitForSelector('form select[name="indicator"]');
   await page.locator('input[name="value"]').fill(String(value));
-  if (extra.vehicle !== undefined) await page.locator('input[name="vehicle"]').fill(extra.vehicle);
+  if (extra.vehicle !== undefined) await page.locator('select[name="vehicle"]').selectOption(extra.vehicle);
   const before = await page.evaluate(() => window.ecoplateau.client.status.pending);
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.waitForFunction((n) => window.ecoplateau.client.status.pending === n + 1, before);

@@ -72,6 +72,17 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   assert.deepEqual(await page.locator('svg[data-testid="chart-week"] + div thead th').allTextContents(),
     ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)']);
   await page.getByText(/Complétude de la collecte/).waitFor();
+  // Issue 18: the comparison says it is running and what it covers, lists
+  // what is missing (never a reduction), how each van was counted, and
+  // links the exports, which download with the office's session.
+  assert.match(await page.getByTestId('fp-status').textContent(), /^En cours : prévisionnel au prorata des jours de tournage écoulés \(\d+ sur \d+\)/);
+  assert.match(await page.getByTestId('fp-coverage').textContent(), /^Émissions attendues couvertes : \d+ %/);
+  assert.match(await page.getByTestId('fp-missing').textContent(), /Nuits d.hôtel : ~[\d\s]+ kgCO2e attendus/);
+  assert.match(await page.getByTestId('fp-methods').textContent(), /Utilitaire 1 \(fourgon régie\) : carburant \([\d  ]+ L/);
+  const links = await page.getByTestId('fp-exports').locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links.map((l) => l.replace(/^.*\/footprint/, 'footprint')),
+    ['footprint.xlsx', 'footprint.pdf', 'footprint.csv?kind=final', 'footprint.csv?kind=provisional']);
+  for (const l of links) assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), l), 200, l);
   await checkA11y(page, 'footprint charts');
   await shot(page, 'office-10-footprint-charts');
 
@@ -138,7 +149,7 @@ test('phone: reminders on my day, offline too, and the guide from quick entry', 
   await page.getByRole('link', { name: 'Saisir ce relevé' }).click();
   await page.waitForSelector('input[name="value"]');
   await page.locator('input[name="value"]').fill('42');
-  await page.locator('input[name="vehicle"]').fill('zoe-1');
+  await page.locator('select[name="vehicle"]').selectOption('zoe-1');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.waitForFunction(() => window.ecoplateau.client.status.pending === 1);
   await page.goto(page.url().replace(/#.*$/, '') + '#/jour');

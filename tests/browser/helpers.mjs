@@ -27,10 +27,10 @@ export function tempDir(name) {
 
 // Starts `ecoplateau serve --demo` on dataDir; port 0 picks a free one (then
 // pass the same port again to restart on the same origin: the service worker
-// and IndexedDB belong to the origin).
-export async function startServer(dataDir, port = 0, pwaDir = join(SRC, 'pwa')) {
+// and IndexedDB belong to the origin). demo: false starts an empty server.
+export async function startServer(dataDir, port = 0, pwaDir = join(SRC, 'pwa'), { demo = true } = {}) {
   const portFile = join(dataDir, `port-${Date.now()}`);
-  const proc = spawn(BIN, ['serve', '--demo', '--port', String(port), '--port-file', portFile, '--data-dir', dataDir,
+  const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), '--port', String(port), '--port-file', portFile, '--data-dir', dataDir,
     '--pwa-dir', pwaDir, '--log-level', 'warn', '--threads', '4'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => (log += d));

@@ -30,7 +30,7 @@ async function record(page, indicator, value, extra = {}) {
   await page.waitForSelector('form select[name="indicator"]');
   await page.locator('select[name="indicator"]').selectOption(indicator);
   await page.locator('input[name="value"]').fill(String(value));
-  if (extra.vehicle !== undefined) await page.locator('input[name="vehicle"]').fill(extra.vehicle);
+  if (extra.vehicle !== undefined) await page.locator('select[name="vehicle"]').selectOption(extra.vehicle);
   const before = await page.evaluate(() => window.ecoplateau.client.status.pending);
   // A double tap records once.
   await page.getByRole('button', { name: 'Enregistrer' }).dblclick();
@@ -75,17 +75,21 @@ test('quick entry validates tied to the fields', async () => {
   await page.goto(server.url + '/#/saisie?i=van_km');
   await page.waitForSelector('input[name="value"]');
   await page.locator('input[name="value"]').fill('beaucoup');
-  await page.locator('input[name="vehicle"]').fill('');
+  // The demo has a fleet: the vehicle is chosen from it, never typed.
+  const veh = page.locator('select[name="vehicle"]');
+  assert.deepEqual(await veh.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['', 'van-1', 'van-2', 'zoe-1']);
+  await veh.selectOption('');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   const value = page.locator('input[name="value"]');
   assert.equal(await value.getAttribute('aria-invalid'), 'true');
-  assert.equal(await page.locator('input[name="vehicle"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await veh.getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('.error-summary').textContent(), /Choisissez le véhicule dans la liste/);
   // The summary takes focus and lists the errors.
   assert.equal(await page.evaluate(() => document.activeElement.className), 'error-summary');
   await checkA11y(page, 'quick entry with errors');
   await shot(page, 'phone-04-entry-errors');
   await value.fill('99999');
-  await page.locator('input[name="vehicle"]').fill('van-2');
+  await veh.selectOption('van-2');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   assert.match(await page.locator('.error-summary').textContent(), /entre 0 et 12/);
   assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), 0, 'nothing recorded from an invalid form');
@@ -98,8 +102,8 @@ test('offline: record readings, reload, entries still there', async () => {
   await record(page, 'meals_vegetarian', 18);
   // The last vehicle is prefilled next time.
   await page.goto(server.url + '/#/saisie?i=van_diesel_l');
-  await page.waitForSelector('input[name="vehicle"]');
-  assert.equal(await page.locator('input[name="vehicle"]').inputValue(), 'van-2');
+  await page.waitForSelector('select[name="vehicle"]');
+  assert.equal(await page.locator('select[name="vehicle"]').inputValue(), 'van-2');
   await page.getByRole('button', { name: 'Synchroniser' }).click();
   await page.waitForSelector('#offline:not([hidden])');
   const status = await page.locator('#sync-status').textContent();

@@ -30,23 +30,30 @@ assert s["E12"].value == "—"                 # HMC: nothing planned, no ratio
 
 t = wb["Transport"]
 rows = {(r[0].value, r[1].value): r for r in t.iter_rows(min_row=3) if r[0].value not in (None, "Total")}
-diesel = rows[("van_diesel_l", "regie")]
+diesel = rows[("Gazole des véhicules", "regie")]
 close(diesel[2].value, 160)
 assert diesel[3].value == "L"
 close(diesel[4].value, 3.10)
 close(diesel[5].value, 496)
-van = rows[("van_km", "regie")]
+van = rows[("Kilomètres en utilitaire", "regie")]
 assert van[8].value == 1                     # the 2,000 km day is flagged
 total_row = [r for r in t.iter_rows(min_row=3) if r[0].value == "Total"][0]
 close(total_row[5].value, 979.3)
 
 r = wb["Régie"]
 inds = sorted(row[0].value for row in r.iter_rows(min_row=3) if row[0].value not in (None, "Total"))
-assert inds == ["hotel_nights", "meals_beef", "meals_vegetarian"], inds
+assert inds == ["Nuits d'hôtel", "Repas avec bœuf", "Repas végétariens"], inds
 
 f = wb["Facteurs"]
 factors = {row[0].value: row for row in f.iter_rows(min_row=2)}
-assert factors["grid_kwh"][3].value == "42513"
-assert factors["storage_tb_year"][4].value == "non"
-assert factors["grid_kwh"][5].value.startswith("https://")
+grid = factors["Électricité du réseau"]
+assert grid[3].value == "42513" and grid[4].value == "officiel"
+assert factors["Stockage des rushes sur disques"][4].value == "estimation"
+assert factors["Stockage des rushes sur disques"][2].value == "To·an"
+assert grid[5].value.startswith("https://")
+# No internal id anywhere in the workbook: a person transcribes labels.
+for ws in wb.worksheets:
+    for row in ws.iter_rows():
+        for c in row:
+            assert not (isinstance(c.value, str) and c.value in ("van_diesel_l", "meals_beef", "p1")), (ws.title, c.value)
 print("check_xlsx: all cells as expected")

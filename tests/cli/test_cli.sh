@@ -28,6 +28,9 @@ want=$("$bin" version | sed -E 's/.*schema ([0-9]+).*/\1/')
 got=$(sqlite3 "$tmp/d/ecoplateau.db" 'PRAGMA user_version')
 [ "$got" = "$want" ] || fail "user_version $got, want $want"
 [ "$(sqlite3 "$tmp/d/ecoplateau.db" 'PRAGMA journal_mode')" = wal ] || fail "WAL"
+# Created for the operator alone (umask 077), whatever the shell's umask.
+[ "$(stat -c %a "$tmp/d/ecoplateau.db")" = 600 ] || fail "database mode $(stat -c %a "$tmp/d/ecoplateau.db")"
+[ "$(stat -c %a "$tmp/d")" = 700 ] || fail "data directory mode $(stat -c %a "$tmp/d")"
 
 # A database from a newer version is refused, by migrate and by serve.
 cp "$tmp/d/ecoplateau.db" "$tmp/newer.db"
@@ -59,5 +62,22 @@ for round in 1 2; do
   grep -q '"level":"info","event":"server.start"' "$tmp/log" || fail "structured log lines"
 done
 [ "$(sqlite3 "$tmp/d/ecoplateau.db" 'SELECT count(*) FROM production WHERE is_company_space = 0')" = 1 ] || fail "seeded once"
+# A demo-seeded database is refused without --demo (its keys are public),
+# unless the operator insists.
+set +e
+"$bin" serve --port 0 --data-dir "$tmp/d" --pwa-dir "$src/pwa" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "serve must refuse a demo database without --demo"
+set -e
+grep -q "seeded with --demo" "$tmp/err" || fail "demo refusal message: $(cat "$tmp/err")"
+grep -q -- "--allow-demo-db" "$tmp/err" || fail "demo refusal names the way out"
+rm -f "$tmp/port"
+"$bin" serve --allow-demo-db --port 0 --data-dir "$tmp/d" --pwa-dir "$src/pwa" \
+    --port-file "$tmp/port" >"$tmp/out" 2>"$tmp/log" &
+pid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+[ -s "$tmp/port" ] || fail "--allow-demo-db did not start: $(cat "$tmp/log")"
+kill -TERM "$pid"
+wait "$pid" || fail "serve --allow-demo-db must exit 0 on SIGTERM"
+pid=
 [ "$(sqlite3 "$tmp/d/ecoplateau.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity"
 echo "test_cli: all passed"

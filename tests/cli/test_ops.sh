@@ -55,6 +55,7 @@ for i in $(seq 40); do
   [ "$out" = "$tmp/b$i.db" ] || fail "backup prints the path it wrote"
   [ "$(q "$tmp/b$i.db" 'PRAGMA integrity_check')" = ok ] || fail "backup $i integrity"
   [ "$(q "$tmp/b$i.db" 'PRAGMA journal_mode')" = delete ] || fail "backup is a single file"
+  [ "$(stat -c %a "$tmp/b$i.db")" = 600 ] || fail "backup $i mode $(stat -c %a "$tmp/b$i.db")"
   c=$(q "$tmp/b$i.db" 'SELECT count(*) FROM company')
   p=$(q "$tmp/b$i.db" 'SELECT count(*) FROM production WHERE is_company_space = 0')
   [ "$c" -eq $((p + 1)) ] || fail "backup $i inconsistent: $c companies, $p productions"

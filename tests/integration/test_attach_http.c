@@ -21,6 +21,7 @@
 #include "err.h"
 #include "imgmeta.h"
 #include "photos.h"
+#include "production.h"
 #include "seed.h"
 #include "support.h"
 #include "sync.h"
@@ -708,6 +709,27 @@ static void the_office_uploads_with_its_session(void **state)
     free(png);
 }
 
+/* Archived, the production refuses photo chunks as it refuses pushes
+ * (409 production_archived); reopened, the same chunk goes through. */
+static void an_archived_production_refuses_uploads(void **state)
+{
+    struct support_resp r;
+    struct db *db = NULL;
+    char err[256];
+    (void)state;
+
+    push_fact(&van, "ph-arch", "m-van", jpg, jpg_len, "image/jpeg", NULL, "applied", NULL);
+    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(production_set_archived(db, "p1", clock_now_ms()), EP_OK);
+    put_chunk(&van, "ph-arch", jpg, 0, jpg_len - 1, jpg_len, &r);
+    support_assert_error(&r, 409, "production_archived");
+    support_resp_free(&r);
+    assert_int_equal(production_set_archived(db, "p1", 0), EP_OK);
+    db_close(db);
+    put_chunk(&van, "ph-arch", jpg, 0, jpg_len - 1, jpg_len, &r);
+    expect_progress(&r, jpg_len, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -721,6 +743,7 @@ int main(void)
         cmocka_unit_test(a_void_removes_the_photo),
         cmocka_unit_test(the_kit_carries_the_photo),
         cmocka_unit_test(the_office_uploads_with_its_session),
+        cmocka_unit_test(an_archived_production_refuses_uploads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

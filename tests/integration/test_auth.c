@@ -427,13 +427,14 @@ static void brute_force_is_locked_out(void **state)
     assert_int_equal(q_int("SELECT failed_count FROM account WHERE id = 'a-victim'"), 3);
     assert_true(audit_count("login.locked") >= 2);
 
-    /* The delay doubles, up to 15 minutes from the 10th failure. */
-    exec_sql("UPDATE account SET locked_until = 0, failed_count = 9 WHERE id = 'a-victim'");
+    /* The delay doubles, but never beyond a minute, however many failures:
+     * knowing an email must not be enough to keep its owner out (docs/security.md). */
+    exec_sql("UPDATE account SET locked_until = 0, failed_count = 500 WHERE id = 'a-victim'");
     assert_int_equal(login_raw("victim@t.fr", "guess", &r), 401);
     support_resp_free(&r);
     until = q_int("SELECT locked_until FROM account WHERE id = 'a-victim'");
-    assert_true(until - clock_now_ms() > 14 * 60 * 1000);
-    assert_true(until - clock_now_ms() <= 15 * 60 * 1000);
+    assert_true(until - clock_now_ms() > 55 * 1000);
+    assert_true(until - clock_now_ms() <= 60 * 1000);
 
     /* Once the lock has passed, the right password works and resets. */
     exec_sql("UPDATE account SET locked_until = 0 WHERE id = 'a-victim'");
@@ -987,6 +988,27 @@ static void members_with_accounts(void **state)
     json_t *j;
     (void)state;
 
+    /* docs/security.md: at least 12 characters, not a common password, however
+     * dressed up. Each answer names the field. */
+    {
+        static const char *const weak[] = {
+            "password",         "12345678",       "short pass",
+            "aaaaaaaaaaaaaaaa", "123412341234",   "Password2024!",
+            "passwordpassword", "!!sunshine1234", "winniethepooh",
+        };
+        for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+            char body[256];
+            snprintf(body, sizeof(body),
+                     "{\"name\":\"W\",\"department\":\"regie\",\"role\":\"crew\","
+                     "\"email\":\"weak%zu@t.fr\",\"password\":\"%s\"}",
+                     i, weak[i]);
+            req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL, body, &r);
+            if (r.status != 400 || strstr(r.body, "\"weak_password\"") == NULL ||
+                strstr(r.body, "\"field\":\"password\"") == NULL)
+                fail_msg("password '%s' answered %ld %s", weak[i], r.status, r.body);
+            support_resp_free(&r);
+        }
+    }
     /* A new office account, then its holder can sign in. */
     req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL,
         "{\"name\":\"Régisseuse\",\"department\":\"regie\",\"role\":\"dept_head\","
@@ -1006,9 +1028,11 @@ static void members_with_accounts(void **state)
                  "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"head@t.fr\"}",
                  409, "already_member");
+    /* A new address without a password is invited by an email link
+     * (issue 17, test_productions_http.c), and only once. */
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"image\",\"role\":\"crew\","
-                 "\"email\":\"new@t.fr\"}",
+                 "\"email\":\"not-an-address\"}",
                  400, "invalid_request");
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"bad dept!\",\"role\":\"crew\"}", 400,
@@ -1021,13 +1045,15 @@ static void members_with_accounts(void **state)
     req("GET", "/api/v1/productions/p1/members", &s_admin, 0, NULL, NULL, &r);
     assert_non_null(strstr(r.body, "admin@t.fr"));
     support_resp_free(&r);
-    /* The audit log: p1's events and its members' logins, not p2's. */
+    /* The audit log: p1's events only; neither p2's nor its members'
+     * account-level events (logins, from where, when). */
     req("GET", "/api/v1/productions/p1/audit?limit=500", &s_admin, 0, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
     assert_true(json_array_size(json_object_get(j, "events")) > 10);
     json_decref(j);
-    assert_non_null(strstr(r.body, "login.failed"));
+    assert_null(strstr(r.body, "login.failed"));
+    assert_null(strstr(r.body, "login.ok"));
     assert_null(strstr(r.body, "\"production_id\":\"p2\""));
     support_resp_free(&r);
     expect_error("GET", "/api/v1/productions/p1/audit?limit=0", &s_admin, 0, NULL, NULL, 400,

@@ -13,10 +13,12 @@
 
 #include <cmocka.h>
 
+#include "db.h"
 #include "dbpool.h"
 #include "err.h"
 #include "gz.h"
 #include "jsonin.h"
+#include "seed.h"
 #include "support.h"
 #include "sync.h"
 
@@ -34,6 +36,25 @@
 static struct support_server srv;
 static struct support_phone ph;
 static struct support_office office;
+
+/* A connection from source address 127.0.0.<host>: the whole 127/8 is
+ * loopback, so one test plays several clients. */
+static int connect_from(int host)
+{
+    struct sockaddr_in a, src;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&src, 0, sizeof(src));
+    src.sin_family = AF_INET;
+    src.sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + (uint32_t)host);
+    assert_int_equal(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)srv.app.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
 
 static int connect_raw(void)
 {
@@ -211,6 +232,524 @@ static void injection_is_inert_data(void **state)
     }
     assert_true(strstr(r.headers, "application/json") != NULL);
     support_resp_free(&r);
+}
+
+static void still_up(void);
+
+#define SLOW 50 /* slow connections per kind, more than the server's workers */
+
+/* Whether fd was closed by the server (EOF or reset) within ms. */
+static int closed_within(int fd, int ms)
+{
+    double end = now_s() + ms / 1000.0;
+    char buf[512];
+    while (now_s() < end) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int left = (int)((end - now_s()) * 1000) + 1;
+        if (poll(&p, 1, left) == 1) {
+            ssize_t n = read(fd, buf, sizeof(buf));
+            if (n <= 0)
+                return 1;
+            continue; /* an error page first (408), then the close */
+        }
+    }
+    return 0;
+}
+
+/*
+ * Finding 2: 50 connections trickling their headers from one address and
+ * 50 trickling a declared body from another, against 20 workers. The cap
+ * per address (8 here) cuts all but 8 of each at once; the rest hang until
+ * the request timeout (2 s), bodies included; meanwhile a client on a third
+ * address is served within 1 s, again and again.
+ */
+static void slow_clients_cannot_hold_every_worker(void **state)
+{
+    static const char body_head[] = "POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\n"
+                                    "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+                                    "{";
+    int hdr[SLOW], bod[SLOW];
+    int cut_h = 0, cut_b = 0;
+    double t0, worst = 0;
+    char url[128];
+    (void)state;
+
+    assert_int_equal(srv.cfg.threads, 20);
+    assert_int_equal(srv.cfg.per_address, 8);
+    for (int i = 0; i < SLOW; i++) {
+        hdr[i] = connect_from(2);
+        assert_int_equal(write(hdr[i], "GET /api/v1/health HTTP/1.1\r\nX-Slow: ", 37), 37);
+        bod[i] = connect_from(3);
+        assert_int_equal(write(bod[i], body_head, sizeof(body_head) - 1),
+                         (ssize_t)(sizeof(body_head) - 1));
+    }
+    snprintf(url, sizeof(url), "%s/api/v1/health", srv.base);
+    t0 = now_s();
+    /* For 2.5 s: the slow ones trickle a byte every 100 ms, the honest
+     * client asks for health again and again. */
+    for (int round = 0; now_s() - t0 < 2.5; round++) {
+        struct support_resp r;
+        double t = now_s();
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 200);
+        support_resp_free(&r);
+        if (now_s() - t > worst)
+            worst = now_s() - t;
+        for (int i = 0; i < SLOW; i++) {
+            (void)!send(hdr[i], "a", 1, MSG_NOSIGNAL);
+            (void)!send(bod[i], " ", 1, MSG_NOSIGNAL);
+        }
+        support_sleep_us(100000);
+    }
+    printf("honest client: worst %.0f ms with %d slow connections\n", worst * 1000, 2 * SLOW);
+    assert_true(worst < 1.0);
+    /* Every slow connection is closed: the cut ones at once, the others at
+     * the request timeout, or for a body at most one read timeout after it
+     * (the deadline is checked when a read returns). */
+    for (int i = 0; i < SLOW; i++) {
+        int h = closed_within(hdr[i], 2500), b = closed_within(bod[i], 2500);
+        if (!h || !b)
+            printf("slow connection %d still open at %.1f s: headers %d body %d\n", i, now_s() - t0,
+                   !h, !b);
+        cut_h += h;
+        cut_b += b;
+        close(hdr[i]);
+        close(bod[i]);
+    }
+    assert_int_equal(cut_h, SLOW);
+    assert_int_equal(cut_b, SLOW);
+    still_up();
+}
+
+/* Sends raw request text from 127.0.0.<host>; returns the first bytes of
+ * the answer in buf. */
+static void raw_exchange(int host, const char *req, char *buf, size_t len)
+{
+    int fd = connect_from(host);
+    size_t got = 0;
+    assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    /* Until the server closes (every request here ends the connection). */
+    while (got < len - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t n;
+        if (poll(&p, 1, 5000) != 1)
+            break;
+        n = read(fd, buf + got, len - 1 - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    buf[got] = '\0';
+    close(fd);
+}
+
+static long long pooled_count(const char *sql);
+
+/* Finding 9: two different Content-Length headers are refused. */
+static void conflicting_content_lengths_are_refused(void **state)
+{
+    char buf[1024];
+    (void)state;
+
+    raw_exchange(1,
+                 "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}",
+                 buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 400 "));
+    assert_non_null(strstr(buf, "bad_framing"));
+    still_up();
+}
+
+/* Finding 9, login CSRF: a cross-site form (text/plain) or another origin
+ * cannot sign a browser in; the server's own origin and non-browsers can. */
+static void login_takes_json_from_its_own_origin(void **state)
+{
+    static const char body[] = "{\"email\":\"o@test.fr\",\"password\":\"" SEED_DEMO_PASSWORD "\"}";
+    char req[512], buf[2048], host[64];
+    (void)state;
+
+    snprintf(host, sizeof(host), "127.0.0.1:%d", srv.app.port);
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\n"
+             "Origin: https://evil.example\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, strlen(body), body);
+    raw_exchange(1, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 415 "));
+    assert_null(strstr(buf, "ep_session="));
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+             "Origin: https://evil.example\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, strlen(body), body);
+    raw_exchange(1, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 403 "));
+    assert_non_null(strstr(buf, "cross_origin"));
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+             "Origin: http://%s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, host, strlen(body), body);
+    raw_exchange(1, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 200 "));
+    assert_non_null(strstr(buf, "ep_session="));
+}
+
+/* A login of email with password from 127.0.0.<host>; returns the status. */
+static int login_from(int host, const char *email, const char *password)
+{
+    char body[256], req[512], buf[2048];
+    int status = 0;
+
+    snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             strlen(body), body);
+    raw_exchange(host, req, buf, sizeof(buf));
+    (void)sscanf(buf, "HTTP/1.1 %d", &status);
+    return status;
+}
+
+/*
+ * Finding 9, lockout: one address spraying guesses over many emails is
+ * slowed down on its own, whatever email it tries next, while the owner of
+ * an email the attacker hammers can still sign in from elsewhere once the
+ * account's short wait (at most a minute) has passed.
+ */
+static void lockout_backs_off_per_address_not_for_ever(void **state)
+{
+    char email[64];
+    (void)state;
+
+    for (int i = 0; i < 10; i++) {
+        snprintf(email, sizeof(email), "spray%d@test.fr", i);
+        assert_int_equal(login_from(9, email, "wrong password here"), 401);
+    }
+    /* From the 11th failure on, that address waits, even with a good password. */
+    assert_int_equal(login_from(9, "spray10@test.fr", "wrong password here"), 401);
+    assert_int_equal(login_from(9, "o@test.fr", SEED_DEMO_PASSWORD), 429);
+    /* Another address is not concerned. */
+    assert_int_equal(login_from(10, "o@test.fr", SEED_DEMO_PASSWORD), 200);
+    /* Hammering one account locks it for a while, never beyond a minute. */
+    for (int i = 0; i < 8; i++)
+        (void)login_from(11 + i, "o@test.fr", "wrong password here");
+    assert_true(pooled_count("SELECT locked_until - (strftime('%s','now') * 1000) <= 60000 "
+                             "FROM account WHERE email = 'o@test.fr'") == 1);
+}
+
+/* Finding 9: a counter leaping to 2^53 is refused and the phone goes on;
+ * a counter past 2^53 is malformed. */
+static void a_counter_cannot_leap_to_the_end(void **state)
+{
+    struct support_resp r;
+    (void)state;
+
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL,
+                          9007199254740992L, &r);
+    assert_string_equal(support_assert_error(&r, 401, "counter_too_far"), "X-EP-Counter");
+    support_resp_free(&r);
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL,
+                          9007199254740993L, &r);
+    assert_int_equal(r.status, 400); /* past 2^53: a malformed header */
+    support_resp_free(&r);
+    /* Not bricked: its next ordinary counter is heard. */
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
+/* Finding 9: X-Forwarded-For names the client only when the peer is the
+ * configured proxy, and then only its last entry (the proxy's own). */
+static void forwarded_for_is_believed_only_from_the_proxy(void **state)
+{
+    static const char body[] = "{\"email\":\"nobody@test.fr\",\"password\":\"not the password\"}";
+    static const char last[] = "SELECT remote_addr = '%s' FROM audit_log ORDER BY id DESC LIMIT 1";
+    char req[512], buf[1024], q[160];
+    (void)state;
+
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "X-Forwarded-For: 6.6.6.6, 203.0.113.7\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             strlen(body), body);
+    /* No proxy configured: the peer's address. */
+    raw_exchange(5, req, buf, sizeof(buf));
+    assert_non_null(strstr(buf, " 401 "));
+    snprintf(q, sizeof(q), last, "127.0.0.5");
+    assert_int_equal(pooled_count(q), 1);
+    /* 127.0.0.6 is the proxy: the address it appended, not the forged one. */
+    snprintf(srv.cfg.trusted_proxy, sizeof(srv.cfg.trusted_proxy), "127.0.0.6");
+    raw_exchange(6, req, buf, sizeof(buf));
+    snprintf(q, sizeof(q), last, "203.0.113.7");
+    assert_int_equal(pooled_count(q), 1);
+    /* Another peer sending the same header is not believed. */
+    raw_exchange(5, req, buf, sizeof(buf));
+    snprintf(q, sizeof(q), last, "127.0.0.5");
+    assert_int_equal(pooled_count(q), 1);
+    srv.cfg.trusted_proxy[0] = '\0';
+}
+
+/* Runs sql on the server's only pooled connection between two requests. */
+static void on_pooled_connection(const char *sql, int fail_commits)
+{
+    struct db *db = dbpool_get(srv.app.pool, 1000);
+    assert_non_null(db);
+    if (sql != NULL)
+        assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+    db_fail_commits(db, fail_commits);
+    dbpool_put(srv.app.pool, db);
+}
+
+static void pooled_connection_is_clean(void)
+{
+    struct db *db = dbpool_get(srv.app.pool, 1000);
+    assert_non_null(db);
+    assert_true(db_clean(db));
+    dbpool_put(srv.app.pool, db);
+}
+
+/*
+ * Finding 3: a failed COMMIT on a request's path answers an error and leaves
+ * the server's one connection clean, so the next request works; logout
+ * whose delete fails does not claim the session is closed.
+ */
+static void a_failed_commit_never_poisons_the_pool(void **state)
+{
+    struct support_office o2;
+    struct support_resp r;
+    char hlc[SYNC_HLC_LEN + 1], *text;
+    json_t *op, *body;
+    (void)state;
+
+    /* Pushes commit on the sync group's own writer connection: fail its
+     * COMMIT once. The phone gets an error, nothing is stored, the writer is
+     * outside any transaction, and the retry is applied. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ph.hlc = sync_hlc_tick(ph.hlc, INT64_C(1790000000000));
+        sync_hlc_format(ph.hlc, hlc);
+        op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s, s:s}}", "op", "cf-1",
+                       "col", "readings", "id", "cf-1", "kind", "add", "hlc", hlc, "dev", ph.id,
+                       "fields", "indicator", "van_km", "value", 1, "unit", "km", "dept", "regie",
+                       "at", "2026-09-21");
+        body = json_pack("{s:i, s:s, s:[o]}", "schema", 1, "device", ph.id, "ops", op);
+        text = json_dumps(body, JSON_COMPACT);
+        json_decref(body);
+        db_fail_commits(srv.app.writer, attempt == 0 ? 1 : 0);
+        support_phone_request(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text, -1, &r);
+        free(text);
+        assert_true(db_clean(srv.app.writer));
+        pooled_connection_is_clean();
+        if (attempt == 0) {
+            if (r.status < 500)
+                fail_msg("push whose COMMIT failed answered %ld %s", r.status, r.body);
+        } else {
+            assert_int_equal(r.status, 200);
+            assert_non_null(strstr(r.body, "\"applied\""));
+        }
+        support_resp_free(&r);
+    }
+
+    /* Logout whose DELETE fails: an error, and the session still works. */
+    support_office_login(&o2, srv.base, "o@test.fr");
+    on_pooled_connection("PRAGMA query_only=ON", 0);
+    support_office_req(&o2, "POST", "/api/v1/auth/logout", "{}", &r);
+    on_pooled_connection("PRAGMA query_only=OFF", 0);
+    if (r.status < 500 || strstr(r.body, "signed_out") != NULL)
+        fail_msg("logout that could not delete answered %ld %s", r.status, r.body);
+    support_resp_free(&r);
+    support_office_req(&o2, "GET", "/api/v1/auth/me", NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    support_office_req(&o2, "POST", "/api/v1/auth/logout", "{}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    support_office_req(&o2, "GET", "/api/v1/auth/me", NULL, &r);
+    assert_int_equal(r.status, 401);
+    support_resp_free(&r);
+    pooled_connection_is_clean();
+}
+
+/* Pushes one readings op with fields as the phone; returns the response. */
+static void push_reading(const char *id, json_t *fields, struct support_resp *r)
+{
+    char hlc[SYNC_HLC_LEN + 1], *text;
+    json_t *body;
+
+    ph.hlc = sync_hlc_tick(ph.hlc, INT64_C(1790000000000));
+    sync_hlc_format(ph.hlc, hlc);
+    body = json_pack("{s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:o}]}", "schema", 1, "device",
+                     ph.id, "ops", "op", id, "col", "readings", "id", id, "kind", "add", "hlc", hlc,
+                     "dev", ph.id, "fields", fields);
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    support_phone_request(&ph, srv.base, "POST", "/api/v1/sync/push", NULL, text, -1, r);
+    free(text);
+}
+
+/* Finding 4: a void of an id that does not exist (yet) is refused, so the
+ * reading pushed later under that id counts. */
+static void a_void_of_an_unknown_id_is_refused(void **state)
+{
+    struct support_resp r;
+    (void)state;
+
+    push_reading("pre-void", json_pack("{s:b, s:s}", "void", 1, "supersedes", "future-km"), &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"rejected\""));
+    assert_non_null(strstr(r.body, "\"unknown_target\""));
+    support_resp_free(&r);
+    push_reading("future-km",
+                 json_pack("{s:s, s:i, s:s, s:s, s:s}", "indicator", "van_km", "value", 7, "unit",
+                           "km", "dept", "regie", "at", "2026-09-22"),
+                 &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"applied\""));
+    support_resp_free(&r);
+    {
+        struct db *db = dbpool_get(srv.app.pool, 1000);
+        sqlite3_stmt *st = db_stmt(db, "SELECT superseded FROM sync_fact WHERE rid = 'future-km'");
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 0);
+        db_done(st);
+        dbpool_put(srv.app.pool, db);
+    }
+}
+
+/* Sets one field of communication id as the office (the resolve route). */
+static void comm_set(const char *id, const char *field, const char *value_json)
+{
+    struct support_resp r;
+    char body[512];
+    snprintf(body, sizeof(body),
+             "{\"col\":\"communications\",\"id\":\"%s\",\"field\":\"%s\",\"value\":%s}", id, field,
+             value_json);
+    support_office_req(&office, "POST", "/api/v1/sync/resolve", body, &r);
+    if (r.status != 200)
+        fail_msg("set %s.%s: %ld %s", id, field, r.status, r.body);
+    support_resp_free(&r);
+}
+
+/* Whether the phone's pull from the start carries an op of record rid. */
+static int phone_pulls(const char *col, const char *rid)
+{
+    struct support_resp r;
+    json_t *page, *op;
+    size_t i;
+    int found = 0;
+
+    support_phone_request(&ph, srv.base, "GET", "/api/v1/sync/pull", "schema=1&limit=1000", NULL,
+                          -1, &r);
+    assert_int_equal(r.status, 200);
+    page = support_resp_json(&r);
+    json_array_foreach(json_object_get(page, "ops"), i, op)
+    {
+        found |= strcmp(json_string_value(json_object_get(op, "col")), col) == 0 &&
+                 strcmp(json_string_value(json_object_get(op, "id")), rid) == 0;
+    }
+    json_decref(page);
+    support_resp_free(&r);
+    return found;
+}
+
+/* The phone (crew m-h) asks for every view of communication id. */
+static void phone_views(const char *id, long want)
+{
+    static const char *const views[] = {"flyer.pdf", "invitation.ics", "signed"};
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+        struct support_resp r;
+        char path[160];
+        snprintf(path, sizeof(path), "/api/v1/productions/p1/communications/%s/%s", id, views[i]);
+        support_phone_request(&ph, srv.base, "GET", path, NULL, NULL, -1, &r);
+        if (r.status != want)
+            fail_msg("GET %s as crew: %ld, want %ld", path, r.status, want);
+        if (want == 200 && strcmp(views[i], "invitation.ics") == 0 &&
+            strstr(r.body, "x@test.fr") != NULL)
+            fail_msg("the crew's invitation carries another member's address:\n%s", r.body);
+        support_resp_free(&r);
+    }
+}
+
+/*
+ * Findings 7 and 8: a draft is the office's, whoever it targets; once
+ * published it is its audience's only; the invitation a crew member gets
+ * names no one else's address.
+ */
+static void drafts_and_invitations_stay_within_their_audience(void **state)
+{
+    struct support_resp r;
+    (void)state;
+
+    comm_set("c-d", "title", "\"Plan social\"");
+    comm_set("c-d", "text", "\"Confidentiel\"");
+    comm_set("c-d", "kind", "\"briefing\"");
+    comm_set("c-d", "starts_at", "\"2026-12-01T08:30\"");
+    comm_set("c-d", "target", "{\"members\":[\"m-o\"]}");
+    phone_views("c-d", 404);
+    support_phone_request(&ph, srv.base, "GET",
+                          "/api/v1/productions/p1/communications/c-d/audio.wav", NULL, NULL, -1,
+                          &r);
+    assert_int_equal(r.status, 404);
+    support_resp_free(&r);
+    assert_false(phone_pulls("communications", "c-d"));
+    /* Published, but for someone else: still nothing. */
+    support_office_req(&office, "POST", "/api/v1/productions/p1/communications/c-d/publish", "{}",
+                       &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    phone_views("c-d", 404);
+    assert_false(phone_pulls("communications", "c-d"));
+
+    /* A briefing for the régie and the camera crew: the draft is hidden, the
+     * published message arrives whole, its invitation names only m-h. */
+    comm_set("c-p", "title", "\"Tri au barnum\"");
+    comm_set("c-p", "text", "\"Rendez-vous au barnum.\"");
+    comm_set("c-p", "kind", "\"briefing\"");
+    comm_set("c-p", "starts_at", "\"2026-12-01T08:30\"");
+    comm_set("c-p", "target", "{\"departments\":[\"regie\",\"camera\"]}");
+    phone_views("c-p", 404);
+    assert_false(phone_pulls("communications", "c-p"));
+    support_office_req(&office, "POST", "/api/v1/productions/p1/communications/c-p/publish", "{}",
+                       &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    phone_views("c-p", 200);
+    assert_true(phone_pulls("communications", "c-p"));
+    /* The office still sees the address of every attendee it may see. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/communications/c-d/invitation.ics",
+                       NULL, &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+}
+
+static long long pooled_count(const char *sql)
+{
+    struct db *db = dbpool_get(srv.app.pool, 1000);
+    sqlite3_stmt *st;
+    long long n;
+    assert_non_null(db);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    dbpool_put(srv.app.pool, db);
+    return n;
+}
+
+/* Finding 9, audit flood: requests without a session are not filed under
+ * the production named in their path. */
+static void unauthenticated_requests_are_not_audited_per_production(void **state)
+{
+    static const char q[] = "SELECT count(*) FROM audit_log WHERE production_id = 'p1'";
+    long long before = pooled_count(q);
+    (void)state;
+
+    for (int i = 0; i < 5; i++) {
+        struct support_resp r;
+        char url[160];
+        snprintf(url, sizeof(url), "%s/api/v1/productions/p1/audit", srv.base);
+        support_http("GET", url, NULL, NULL, 0, &r);
+        assert_int_equal(r.status, 401);
+        support_resp_free(&r);
+    }
+    assert_int_equal(pooled_count(q), before);
 }
 
 /* {"email": + n x '[' + n x ']' + } : the body that killed the server. */
@@ -436,12 +975,16 @@ static int setup(void **state)
 {
     (void)state;
     support_db_connections = 1;
+    support_threads = 20;
+    support_per_address = 8;
     support_server_start_opts(&srv, NULL, 2000);
     support_seed_people(srv.app.db_path, "[{\"id\":\"m-h\",\"name\":\"H\",\"department\":"
                                          "\"regie\",\"role\":\"crew\",\"device\":\"dev-h\"},"
                                          "{\"id\":\"m-o\",\"name\":\"O\",\"department\":"
                                          "\"production\",\"role\":\"eco_referent\","
-                                         "\"email\":\"o@test.fr\"}]");
+                                         "\"email\":\"o@test.fr\"},"
+                                         "{\"id\":\"m-x\",\"name\":\"X\",\"department\":"
+                                         "\"camera\",\"role\":\"crew\",\"email\":\"x@test.fr\"}]");
     support_phone_init(&ph, "dev-h");
     support_office_login(&office, srv.base, "o@test.fr");
     return 0;
@@ -464,6 +1007,16 @@ int main(void)
         cmocka_unit_test(injection_is_inert_data),
         cmocka_unit_test(deep_nesting_is_refused_everywhere),
         cmocka_unit_test(push_encodings_and_compressed_answers),
+        cmocka_unit_test(a_failed_commit_never_poisons_the_pool),
+        cmocka_unit_test(a_void_of_an_unknown_id_is_refused),
+        cmocka_unit_test(drafts_and_invitations_stay_within_their_audience),
+        cmocka_unit_test(unauthenticated_requests_are_not_audited_per_production),
+        cmocka_unit_test(slow_clients_cannot_hold_every_worker),
+        cmocka_unit_test(conflicting_content_lengths_are_refused),
+        cmocka_unit_test(forwarded_for_is_believed_only_from_the_proxy),
+        cmocka_unit_test(login_takes_json_from_its_own_origin),
+        cmocka_unit_test(lockout_backs_off_per_address_not_for_ever),
+        cmocka_unit_test(a_counter_cannot_leap_to_the_end),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

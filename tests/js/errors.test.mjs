@@ -21,6 +21,7 @@ const PATTERNS = [
   /\b(?:http_error|error_at|fail)\([^;]*?\b\d{3},\s*"([a-z_]+)"/gs,
   /sync__refuse\(\s*[^,]+,\s*"([a-z_]+)"/g,
   /snprintf\(\s*code,\s*[a-z]+,\s*"([a-z_]+)"/g,
+  /refuse\(\s*code,\s*codelen,\s*"([a-z_]+)"/g,
   /"code",\s*"([a-z_]+)"/g,
   /errcode = "([a-z_]+)"/g,
   /attach_refuse\([^,]+,[^,]+,\s*"([a-z_]+)"/g,

@@ -61,6 +61,8 @@ void support_server_start(struct support_server *s, const char *pwa_dir)
 }
 
 int support_db_connections;
+int support_threads;
+int support_per_address;
 
 void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms)
 {
@@ -74,6 +76,10 @@ void support_server_start_opts(struct support_server *s, const char *pwa_dir, in
     s->cfg.request_timeout_ms = timeout_ms;
     if (support_db_connections > 0)
         s->cfg.db_connections = support_db_connections;
+    if (support_threads > 0)
+        s->cfg.threads = support_threads;
+    if (support_per_address > 0)
+        s->cfg.per_address = support_per_address;
     s->cfg.log_level = LOG_LEVEL_ERROR;
     snprintf(s->cfg.data_dir, sizeof(s->cfg.data_dir), "%s/data", s->dir);
     snprintf(s->cfg.pwa_dir, sizeof(s->cfg.pwa_dir), "%s",
@@ -213,7 +219,8 @@ struct db *support_db(const char *dir, const char *name)
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     if (db_open(path, &db, err, sizeof(err)) != EP_OK ||
-        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK)
+        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK ||
+        carbon_factor_sets_load(db, err, sizeof(err)) != EP_OK)
         fail_msg("support_db %s: %s", path, err);
     if (sqlite3_exec(db_handle(db),
                      "INSERT INTO company (id, name, created_at) VALUES ('co', 'Co', 0);"

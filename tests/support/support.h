@@ -37,6 +37,9 @@ void support_server_stop(struct support_server *s);
 
 /* The pool size servers started from here get; 0 leaves the default. */
 extern int support_db_connections;
+/* When > 0, the worker threads and the per-address cap of servers started next. */
+extern int support_threads;
+extern int support_per_address;
 
 /* Same, with CivetWeb's request timeout set to timeout_ms. */
 void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms);

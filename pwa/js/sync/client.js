@@ -98,6 +98,9 @@ export class SyncClient extends EventTarget {
 
   sync(reason = 'button') {
     if (!this.identity) return Promise.resolve(false);
+    // An office account with no production yet (right after setup) has
+    // nothing to sync until it creates or opens one.
+    if (this.identity.kind === 'office' && !this.identity.production_id) return Promise.resolve(false);
     if (this.running) return this.running;
     this.running = this.#run(reason).finally(() => {
       this.running = null;
@@ -129,6 +132,10 @@ export class SyncClient extends EventTarget {
       if (e instanceof NetworkError) {
         this.status.online = false;
         this.status.error = 'unreachable';
+      } else if (e instanceof ApiError && e.code === 'production_archived') {
+        // Frozen production: the outbox was not touched (ackOutbox runs only
+        // on a 200), so every queued entry stays, shown as pending.
+        this.status.error = 'archived';
       } else if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
         this.status.error = this.identity?.kind === 'office' ? 'session' : 'auth';
         this.status.errorDetail = e.message;

@@ -3,7 +3,7 @@
 // action plan's targets. Hand-built SVG; each chart is role="img" named by
 // its <title> and <desc>, and followed by the same numbers as a data table.
 // The figure is ecoplateau's working estimate (docs/carbon.md).
-import { t, num, errorText } from '../i18n.js';
+import { t, num, getLang, errorText } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h } from './dom.js';
 import { request, NetworkError } from '../api.js';
@@ -78,14 +78,17 @@ function weekOf(iso) {
 
 // Final kgCO2e per week from the readings this replica holds, with the
 // catalogue's factors (same factors as the server's latest set).
+// A vehicle's litres replace its kilometres of the same week (server rule).
 export function weekly(replica) {
   const weeks = new Map();
-  for (const f of replica.listFacts('readings')) {
-    if (!f.current || f.fields.void === true || typeof f.fields.value !== 'number') continue;
+  const cur = replica.listFacts('readings').filter((f) => f.current && f.fields.void !== true && typeof f.fields.value === 'number');
+  const vw = (f) => `${f.fields.vehicle}|${weekOf(String(f.fields.at || ''))}`;
+  const fuel = new Set(cur.filter((f) => f.fields.vehicle && ind.indicator(f.fields.indicator)?.measures === 'fuel' && ind.indicator(f.fields.indicator).theme === 'mobility').map(vw));
+  for (const f of cur) {
     const i = ind.indicator(f.fields.indicator);
     const factor = i?.factor?.value;
     const w = weekOf(String(f.fields.at || ''));
-    if (typeof factor !== 'number' || !w) continue;
+    if (typeof factor !== 'number' || !w || (i.measures === 'distance' && fuel.has(vw(f)))) continue;
     weeks.set(w, (weeks.get(w) || 0) + f.fields.value * factor);
   }
   return [...weeks.entries()].sort((a, b) => a[0].localeCompare(b[0]));
@@ -108,6 +111,23 @@ export function productionWeeks(starts, ends, todayIso) {
 
 function catLabel(c) {
   return t('cat.' + c) !== 'cat.' + c ? t('cat.' + c) : c;
+}
+
+// Issue 18: running or closed, coverage, missing (never a reduction), the
+// method per vehicle, what the uncertainty covers, and the exports.
+function honesty(cmp, prod) {
+  const sp = cmp.span || {}, cov = cmp.coverage || {}, ms = cmp.final?.methods || [];
+  const sec = (k, list) => h('section', {}, h('h2', {}, t(`fp.${k}.title`)), h('ul', { 'data-testid': `fp-${k}` }, list));
+  return [
+    h('p', { 'data-testid': 'fp-status' }, cmp.status === 'clos' ? t('fp.status.closed') : t('fp.status.running', { e: num(sp.elapsed_days), n: num(sp.total_days) })),
+    h('p', { 'data-testid': 'fp-coverage' }, typeof cov.share === 'number' ? t('fp.coverage', { pct: num(Math.round(cov.share * 100)), covered: kg(cov.covered_kg), expected: kg(cov.expected_kg) }) : t('fp.coverage.none')),
+    cmp.missing?.length ? sec('missing', [h('li', {}, t('fp.missing.intro')), ...cmp.missing.map((m) => h('li', {}, t('fp.missing.item', { name: ind.name(m.indicator, getLang()), kg: kg(m.expected_kg) })))]) : null,
+    ms.length ? sec('methods', ms.map((m) => h('li', {}, t(`fp.method.${m.method === 'fuel+distance' ? 'mixed' : m.method}`,
+      { name: m.name || m.vehicle, l: num(Math.round(m.fuel_l)), km: num(Math.round(m.method === 'fuel' ? m.distance_replaced_km : m.distance_km)), kmr: num(Math.round(m.distance_replaced_km)) })))) : null,
+    h('p', { class: 'hint' }, t('fp.uncertainty')),
+    sec('exports', [['xlsx', '.xlsx'], ['pdf', '.pdf'], ['csv.final', '.csv?kind=final'], ['csv.provisional', '.csv?kind=provisional']]
+      .map(([k, x]) => h('li', {}, h('a', { href: `${prod}/footprint${x}`, download: '' }, t(`fp.export.${k}`))))),
+  ];
 }
 
 export async function footprint(ctx) {
@@ -141,6 +161,7 @@ export async function footprint(ctx) {
       parts.push(h('p', { class: completeness.missing ? 'warn' : '' }, t('chart.completeness', { pct: num(Math.round((completeness.ratio || 0) * 100)), missing: num(completeness.missing) }), ' ',
         h('a', { href: '#/collecte' }, t('chart.completeness.link'))));
     }
+    parts.push(...honesty(cmp, prod));
     const catRows = cmp.categories.map((c) => ({ label: catLabel(c.category), values: [c.final_kg, c.provisional_kg] }));
     parts.push(h('section', { 'aria-labelledby': 'h-cat' }, h('h2', { id: 'h-cat' }, t('chart.bycat')),
       barChart({ key: 'category', title: t('chart.bycat'), desc: t('chart.bycat.desc', { final: kg(fin.total_kg), prov: kg(prov.total_kg) }), rows: catRows, series, fmt: kg })));

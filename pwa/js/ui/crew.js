@@ -179,6 +179,11 @@ export async function day(ctx) {
   };
 }
 
+// A refusal in the person's language when the phone knows its code.
+function refusal(box) {
+  return box.code ? codeText(box.code) : box.reason;
+}
+
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
@@ -200,7 +205,15 @@ export async function entry(ctx, params) {
   // The indicator's how-to guide (ui/collect.js), one tap away.
   const guideLink = h('a', { class: 'guide-link', 'data-testid': 'guide-link' }, t('guide.link'));
   hint.after(guideLink);
-  const vehicle = field({ name: 'vehicle', label: t('entry.vehicle'), required: true, hint: t('entry.vehicle.hint'), value: src.vehicle ?? last._vehicle ?? '', attrs: { maxlength: '64', autocapitalize: 'none' } });
+  // A vehicle is chosen from the office's fleet, never typed (issue 18).
+  const fleet = ctx.client.replica.listRecords('fleet')
+    .filter((r) => !r.deleted && !r.fields._deleted && r.fields.kind !== 'generator')
+    .sort((a, b) => String(a.fields.name || a.id).localeCompare(String(b.fields.name || b.id)));
+  const vehValue = src.vehicle ?? last._vehicle ?? '';
+  const vehicle = fleet.length
+    ? field({ name: 'vehicle', type: 'select', label: t('entry.vehicle'), required: true, hint: t('fleet.hint'), value: vehValue,
+      options: [['', t('fleet.choose')], ...fleet.map((r) => [r.id, r.fields.name ? `${r.fields.name} (${r.id})` : r.id])] })
+    : field({ name: 'vehicle', label: t('entry.vehicle'), required: true, hint: t('entry.vehicle.hint'), value: vehValue, attrs: { maxlength: '64', autocapitalize: 'none' } });
   const dept = field({ name: 'dept', type: 'select', label: t('entry.dept'), required: true, value: src.dept || id.department,
     options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]) });
   const at = field({ name: 'at', type: 'date', label: t('entry.at'), required: true, value: src.at || today(), attrs: { max: today() } });
@@ -243,7 +256,7 @@ export async function entry(ctx, params) {
     if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
     else if (v < min || v > max) errors.push([value, t('entry.err.range', { min: num(min), max: num(max), unit: unitName(i.unit) })]);
     const veh = vehicle.input.value.trim();
-    if (i.vehicle && (veh.length < 1 || veh.length > 64)) errors.push([vehicle, t('entry.err.vehicle')]);
+    if (i.vehicle && (veh.length < 1 || veh.length > 64)) errors.push([vehicle, t(fleet.length ? 'fleet.err' : 'entry.err.vehicle')]);
     if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > today()) errors.push([at, t('entry.err.at')]);
     if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
@@ -297,7 +310,7 @@ export function entries(ctx) {
   const photosRefused = all.length - refused.length;
   const refusedView = refused.length || photosRefused ? h('div', {}, refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
     h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
-    h('p', { class: 'bad' }, t('entries.rejected', { reason: x.code ? codeText(x.code) : x.reason })),
+    h('p', { class: 'bad' }, t('entries.rejected', { reason: refusal(x) })),
     h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null,
   photosRefused ? h('p', { class: 'bad' }, h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused }))) : null) : null;
   if (!facts.length) {
@@ -307,7 +320,7 @@ export function entries(ctx) {
     const box = st.outbox?.get(f.op);
     const voided = f.superseded_by.some((x) => byOp.get(x)?.fields.void === true);
     let state;
-    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: box.code ? codeText(box.code) : box.reason }));
+    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: refusal(box) }));
     else if (box) state = t('entries.pending');
     else if (st.quarantined?.[f.op] !== undefined) state = t('entries.quarantined');
     else state = t('entries.sent');

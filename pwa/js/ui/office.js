@@ -3,9 +3,10 @@
 // conflicts, quarantine).
 import { t, num, dateTime, getLang, errorText } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, field, showErrors, announce, infoDialog } from './dom.js';
+import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
+import { officeIdentity } from './productions.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
@@ -23,14 +24,10 @@ function needOffice(ctx) {
   return true;
 }
 
+// An account with no production yet (a company administrator right after
+// setup) signs in too: it lands on the productions screen.
 function identityFrom(me) {
-  const m = (me.memberships || [])[0];
-  if (!m) return null;
-  return {
-    kind: 'office', account_id: me.account.id, name: me.account.name, email: me.account.email, csrf: me.csrf,
-    production_id: m.production_id, title: m.title, role: m.role, department: m.department,
-    member_id: m.member_id, device_id: `office-${me.account.id}`, memberships: me.memberships,
-  };
+  return officeIdentity(me, null);
 }
 
 export function login(ctx) {
@@ -59,7 +56,7 @@ export function login(ctx) {
       ctx.client.identity = identity;
       password.input.value = '';
       ctx.client.sync('login');
-      ctx.go('bureau');
+      ctx.go(identity.production_id ? 'bureau' : 'productions');
     } catch (err) {
       let msg = err.message;
       if (err instanceof NetworkError) msg = t('login.err.network');
@@ -84,6 +81,7 @@ const AREA_ROUTES = { diagnostic: 'diagnostic', directory: 'annuaire', plan: 'pl
 export function home(ctx) {
   if (!needOffice(ctx)) return null;
   const id = ctx.client.identity;
+  if (!id.production_id) return ctx.go('productions');
   return {
     title: t('office.title'),
     view: h('div', {},
@@ -228,9 +226,11 @@ export async function refreshSession(ctx) {
   if (id?.kind !== 'office') return;
   try {
     const me = await request(id, 'GET', '/api/v1/auth/me');
-    const fresh = identityFrom(me);
+    // The role is the one on the production being worked on, not on the
+    // account's first membership (an account now often has several).
+    const fresh = id.production_id ? officeIdentity(me, { id: id.production_id, title: id.title }) : identityFrom(me);
     if (fresh) {
-      const keep = { ...fresh, production_id: id.production_id, title: id.title };
+      const keep = { ...fresh, production_id: fresh.production_id, title: fresh.title };
       await store.setMeta('identity', keep);
       ctx.client.identity = keep;
     }
@@ -273,12 +273,73 @@ export async function phones(ctx) {
       announce(e instanceof NetworkError ? t('phones.offline') : errorText(e));
     }
   };
-  const list = members ? h('ul', { class: 'cards' }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card row' },
-    h('span', {}, h('strong', {}, m.name), ' — ', deptName(m.department), ' · ', t('role.' + m.role)),
-    h('button', { type: 'button', class: 'small', 'aria-label': `${t('phones.invite')} : ${m.name}`, onclick: () => invite(m) }, t('phones.invite'))))) :
+  // People (issue 17): administrators change roles, remove members (their
+  // data stays, attributed), revoke phones, add crew and office members.
+  const admin = id.role === 'admin';
+  const act = async (method, path, body, done) => {
+    try {
+      await request(id, method, `/api/v1/productions/${prod}${path}`, { body });
+      announce(done);
+      ctx.rerender();
+    } catch (e) {
+      announce(e instanceof NetworkError ? t('phones.offline') : e.message);
+    }
+  };
+  const roles = ['admin', 'eco_referent', 'dept_head', 'crew', 'viewer'];
+  const roleSelect = (m) => {
+    const sel = h('select', { 'aria-label': t('people.role', { name: m.name }) }, roles.map((r) => h('option', { value: r, selected: r === m.role || undefined }, t('role.' + r))));
+    sel.addEventListener('change', () => act('PUT', `/members/${encodeURIComponent(m.id)}`, { role: sel.value }, t('people.role.done', { name: m.name })));
+    return sel;
+  };
+  const remove = async (m) => {
+    if (await confirmDialog({ title: t('people.remove.title', { name: m.name }), text: t('people.remove.text'), ok: t('people.remove'), cancel: t('diag.cancel') })) {
+      await act('DELETE', `/members/${encodeURIComponent(m.id)}`, undefined, t('people.removed', { name: m.name }));
+    }
+  };
+  const list = members ? h('ul', { class: 'cards', 'aria-label': t('people.list') }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card' },
+    h('p', {}, h('strong', {}, m.name), ' — ', deptName(m.department), ' · ', t('role.' + m.role), m.email ? ' · ' + m.email : ''),
+    h('p', { class: 'meta' }, t('people.phones', { n: m.phones || 0 }), ' · ',
+      m.last_sync_at ? t('sync.last', { when: dateTime(m.last_sync_at) }) : t('sync.never')),
+    h('p', { class: 'actions' },
+      h('button', { type: 'button', class: 'small', 'aria-label': `${t('phones.invite')} : ${m.name}`, onclick: () => invite(m) }, t('phones.invite')),
+      admin ? [roleSelect(m), h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('people.remove')} : ${m.name}`, onclick: () => remove(m) }, t('people.remove'))] : null)))) :
     h('p', { class: 'bad' }, error);
+  let devices = [];
+  if (admin && members) devices = (await request(id, 'GET', `/api/v1/productions/${prod}/devices`).catch(() => ({ devices: [] }))).devices || [];
+  const devList = devices.length ? h('ul', { class: 'cards', 'aria-label': t('people.devices') }, devices.map((d) => h('li', { class: 'card row' },
+    h('span', {}, h('strong', {}, d.name), ' — ', d.member_name || '', ' · ',
+      d.revoked_at ? t('people.revoked') : d.last_sync_at ? t('sync.last', { when: dateTime(d.last_sync_at) }) : t('sync.never')),
+    d.revoked_at ? null : h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('people.revoke')} : ${d.name}`,
+      onclick: () => act('POST', `/devices/${encodeURIComponent(d.id)}/revoke`, {}, t('people.revoked.done', { name: d.name })) }, t('people.revoke'))))) : null;
+  let addForm = null;
+  if (admin) {
+    const name = field({ name: 'member-name', label: t('people.f.name'), required: true });
+    const dept = field({ name: 'member-dept', type: 'select', label: t('people.f.dept'), options: ['production', 'regie', 'decor', 'costumes', 'hmc', 'image', 'son', 'catering', 'post'].map((d) => [d, deptName(d)]) });
+    const role = field({ name: 'member-role', type: 'select', label: t('people.f.role'), value: 'crew', options: roles.map((r) => [r, t('role.' + r)]) });
+    const email = field({ name: 'member-email', type: 'email', label: t('people.f.email'), hint: t('people.f.email.hint') });
+    const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
+    addForm = h('form', { novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (!name.input.value.trim()) return showErrors(summary, [name, email], [[name, t('people.err.name')]]);
+      const body = { name: name.input.value.trim(), department: dept.input.value, role: role.input.value };
+      if (email.input.value.trim()) body.email = email.input.value.trim();
+      try {
+        const m = await request(id, 'POST', `/api/v1/productions/${prod}/members`, { body });
+        if (m.join_link) {
+          await infoDialog({ title: t('people.join.title', { name: m.name }), close: t('close'),
+            body: [h('p', {}, t('people.join.text', { email: m.email })), h('p', { class: 'link' }, h('a', { href: m.join_link }, m.join_link))] });
+        }
+        announce(t('people.added', { name: m.name }));
+        ctx.rerender();
+      } catch (err) {
+        showErrors(summary, [name, email], [[err?.field === 'email' ? email : name, err instanceof NetworkError ? t('phones.offline') : err.message]]);
+      }
+    } }, summary, name, dept, role, email, h('button', { type: 'submit' }, t('people.add')));
+  }
   return {
     title: t('phones.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('phones.title')), h('p', {}, t('phones.intro')), list),
+    view: h('div', {}, h('h1', { tabindex: '-1' }, t('phones.title')), h('p', {}, t('phones.intro')), list,
+      devList ? h('section', { 'aria-labelledby': 'h-devs' }, h('h2', { id: 'h-devs' }, t('people.devices')), devList) : null,
+      addForm ? h('section', { 'aria-labelledby': 'h-add' }, h('h2', { id: 'h-add' }, t('people.add.title')), addForm) : null),
   };
 }

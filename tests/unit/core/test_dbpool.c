@@ -121,9 +121,52 @@ static void a_bad_path_fails_cleanly(void **state)
     assert_true(err[0] != '\0');
 }
 
+/*
+ * docs/security.md: a connection given back inside a transaction (a
+ * handler that forgot to end it, a COMMIT that failed) is rolled back before
+ * anyone borrows it again: its write is gone, the write lock is free, and
+ * the next borrower is not stuck in someone else's transaction.
+ */
+static void a_dirty_connection_comes_back_clean(void **state)
+{
+    struct dbpool *pool = NULL;
+    struct db *a, *b;
+    sqlite3_stmt *st;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(dbpool_open(path, 1, &write_lock, &pool, err, sizeof(err)), EP_OK);
+    a = dbpool_get(pool, 0);
+    assert_int_equal(db_begin_write(a), EP_OK);
+    assert_int_equal(sqlite3_exec(db_handle(a),
+                                  "INSERT INTO meta (key, value) VALUES ('dirty', 'yes')", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    assert_false(db_clean(a));
+    dbpool_put(pool, a); /* the handler "forgot" to commit */
+    b = dbpool_get(pool, 0);
+    assert_non_null(b);
+    assert_true(db_clean(b));
+    assert_int_equal(pthread_mutex_trylock(&write_lock), 0); /* the lock was released */
+    pthread_mutex_unlock(&write_lock);
+    st = db_stmt(b, "SELECT count(*) FROM meta WHERE key = 'dirty'");
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    db_done(st);
+    /* A failed COMMIT ends the transaction too. */
+    assert_int_equal(db_begin_write(b), EP_OK);
+    db_fail_commits(b, 1);
+    assert_int_equal(db_commit(b), EP_EIO);
+    assert_true(db_clean(b));
+    dbpool_put(pool, b);
+    assert_int_equal(dbpool_replaced(pool), 0);
+    dbpool_close(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_dirty_connection_comes_back_clean),
         cmocka_unit_test(borrow_all_then_time_out),
         cmocka_unit_test(a_waiter_gets_the_connection_given_back),
         cmocka_unit_test(a_bad_path_fails_cleanly),

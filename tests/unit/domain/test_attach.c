@@ -73,6 +73,29 @@ static void add_fact(struct db *db, const char *id, const unsigned char *data, s
     json_decref(ack);
 }
 
+/* docs/security.md: a chunk whose COMMIT fails is not stored, and the connection
+ * goes back outside any transaction; the retry stores it. */
+static void a_failed_commit_stores_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct attach_fact fact;
+    struct attach_status st;
+    enum attach_outcome o;
+
+    add_fact(f->db, "ph-c", f->gps, f->gps_len, 0);
+    assert_int_equal(attach_fact_get(f->db, "p1", "ph-c", &fact), EP_OK);
+    db_fail_commits(f->db, 1);
+    assert_int_equal(attach_put_chunk(f->db, &fact, 0, f->gps, 300, 1, &o, &st), EP_EIO);
+    assert_true(db_clean(f->db));
+    assert_int_equal(attach_status_get(f->db, &fact, &st), EP_OK);
+    assert_int_equal(st.received, 0);
+    db_fail_commits(f->db, 1);
+    assert_int_equal(attach_refuse(f->db, &fact, "unreadable", "test", 1), EP_EIO);
+    assert_true(db_clean(f->db));
+    assert_int_equal(attach_put_chunk(f->db, &fact, 0, f->gps, 300, 1, &o, &st), EP_OK);
+    assert_int_equal(st.received, 300);
+}
+
 static void chunk_survives_reopening_the_file(void **state)
 {
     struct fixture *f = *state;
@@ -251,6 +274,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(chunk_survives_reopening_the_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_commit_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(a_backup_carries_the_photos, setup, teardown),
         cmocka_unit_test_setup_teardown(a_refusal_is_recorded_and_sticks, setup, teardown),
         cmocka_unit_test(the_validator_refuses_what_it_must),

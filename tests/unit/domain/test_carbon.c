@@ -18,6 +18,7 @@
 #include "sync.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,9 @@ static int setup(void **state)
     (void)state;
     support_tmpdir(dir);
     db = support_db(dir, "c.db");
+    /* The hand calculations below use factor set 1: p1 is pinned to it, as
+     * a production whose footprint was filed with it would be. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
     return 0;
 }
@@ -96,7 +100,9 @@ static void final_footprint_matches_hand_calculation(void **state)
     CLOSE(num(fp, "by_category", "production", "kg"), 4.595);
     CLOSE(num(fp, "by_category", "postproduction", "kg"), 832);
     CLOSE(num(fp, "by_category", "hmc_costume", "kg"), 0);
-    CLOSE(num(fp, "by_theme", "mobility", "kg"), 496 + 454 + 29.3 + 138.6);
+    CLOSE(num(fp, "by_theme", "mobility", "kg"), 496 + 454 + 29.3);
+    /* Hotels are accommodation, no longer mobility (0012_footprint). */
+    CLOSE(num(fp, "by_theme", "accommodation", "kg"), 138.6);
     CLOSE(num(fp, "by_theme", "energy", "kg"), 126.8 + 52 + 832);
     CLOSE(num(fp, "by_theme", "food", "kg"), 51 + 72.6);
     CLOSE(num(fp, "by_theme", "waste", "kg"), 24.4);
@@ -131,7 +137,7 @@ static void provisional_and_comparison(void **state)
     int seen = 0;
     (void)state;
 
-    assert_int_equal(carbon_compare(db, "p1", &cmp), EP_OK);
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     /* 200 x 3.10 + 40 x 7.26 + 2 x 208 + 500 x 0.052 + 20 x 6.93 + 300 x 0.087 */
     CLOSE(num(cmp, "provisional", "total_kg", NULL), 620 + 290.4 + 416 + 26 + 138.6 + 26.1);
     json_array_foreach(json_object_get(cmp, "categories"), i, row)
@@ -194,17 +200,388 @@ static void csv_for_french_spreadsheets(void **state)
                         "\xEF\xBB\xBF"
                         "Catégorie (Carbon'Clap);Thème;Indicateur;",
                         41);
-    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;van_diesel_l;regie;160,00;L;3,10000;"
-                                "25775;non;496,000;49,600;https://"));
-    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;storage_tb_year;post;4,00;TB.yr;"
-                                "208,00000;;non;832,000;582,400;"));
+    /* French names and units, the method, the factor's status (set 1). */
+    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;regie;160,00;L;"
+                                "relevé;3,10000;25775;estimation;496,000;49,600;https://"));
+    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;post;"
+                                "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
+    assert_null(strstr(csv, "van_diesel_l"));
     /* The injected department is quoted (it has ';' and '"') and neutralized. */
     assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";"));
     /* 2281.295 + the injected 1 kg of paper (0.919) */
-    assert_non_null(strstr(csv, "\r\nTotal;;;;;;;;;2282,214;"));
+    assert_non_null(strstr(csv, "\r\nTotal;;;;;;;;;;2282,214;"));
     assert_memory_equal(csv + len - 2, "\r\n", 2);
     free(csv);
     json_decref(fp);
+}
+
+/* A production pinned to a set keeps its numbers when a new set arrives;
+ * moving it to the new set is explicit. Set 2 is data
+ * (sync/domain/data/factors-0002.json), loaded by support_db. */
+static void factor_set_pinned(void **state)
+{
+    json_t *fp = NULL, *l;
+    size_t i;
+    double storage = -1, van = -1;
+    (void)state;
+
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 1);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2282.214);
+    json_decref(fp);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 2, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 2);
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        const char *id = json_string_value(json_object_get(l, "indicator"));
+        if (strcmp(id, "storage_tb_year") == 0)
+            storage = json_number_value(json_object_get(l, "kg"));
+        else if (strcmp(id, "van_km") == 0)
+            van = json_number_value(json_object_get(l, "kg"));
+    }
+    /* 4 TB.yr x 0.89 (disk, usual method) instead of x 208; 2,000 km x
+     * 0.279 (light van) instead of x 0.227 (2282.214 includes the CSV
+     * test's kilo of paper): 2282.214 - 832 + 3.56 - 454 + 558. */
+    CLOSE(storage, 3.56);
+    CLOSE(van, 558);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2282.214 - 832 + 3.56 - 454 + 558);
+    json_decref(fp);
+    /* An explicit version wins over the pin; a missing set is refused. */
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 1, &fp), EP_OK);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2282.214);
+    json_decref(fp);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 99, 0), EP_ENOTFOUND);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
+}
+
+/* Set 2 says how far to trust each factor, and loading twice changes
+ * nothing. */
+static void factor_set_is_data(void **state)
+{
+    sqlite3_stmt *st = NULL;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(carbon_factor_sets_load(db, err, sizeof(err)), EP_OK);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+                                        "SELECT count(*), sum(status = 'official'), "
+                                        "sum(status != 'official' AND length(method) > 20), "
+                                        "(SELECT official_id FROM emission_factor WHERE version = "
+                                        "2 AND id = 'meal_vegan'), "
+                                        "(SELECT value FROM emission_factor WHERE version = 1 "
+                                        "AND id = 'storage_tb_year') "
+                                        "FROM emission_factor WHERE version = 2",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 32);
+    /* Every value that is not official shows its computation. */
+    assert_int_equal(sqlite3_column_int(st, 0) - sqlite3_column_int(st, 1),
+                     sqlite3_column_int(st, 2));
+    assert_int_equal(sqlite3_column_type(st, 3), SQLITE_NULL); /* no borrowed id */
+    CLOSE(sqlite3_column_double(st, 4), 208);                  /* set 1 untouched */
+    sqlite3_finalize(st);
+}
+
+/* ---- issue 18: one method per source, missing is not zero, pro rata ---- */
+
+/* p2 shoots 2026-09-07 (Monday) to 2026-09-25 (Friday): 15 weekdays. Its
+ * pushes go through the validator with the production as context, as the
+ * server's do. */
+static json_t *p2_op(const char *col, const char *id, const char *kind, const char *fields)
+{
+    static const struct sync_actor office = {"p2", "office-2", "m-o", NULL, SYNC_ROLE_ADMIN, NULL};
+    static long n;
+    struct carbon_vctx vc = {"p2"};
+    struct sync_opts opts = {
+        .now_ms = INT64_C(1790000000000), .validate = carbon_validate_op, .ctx = &vc};
+    char hlc[SYNC_HLC_LEN + 1], opid[32];
+    json_t *f = json_loads(fields, 0, NULL), *body, *acks = NULL, *ack;
+
+    assert_non_null(f);
+    sync_hlc_format(sync_hlc_tick(0, INT64_C(1790000000000) - 500000 + n), hlc);
+    snprintf(opid, sizeof(opid), "p2op-%ld", n++);
+    body = json_pack("{s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:o}]}", "schema", 1, "device",
+                     "office-2", "ops", "op", opid, "col", col, "id", id, "kind", kind, "hlc", hlc,
+                     "dev", "office-2", "fields", f);
+    assert_int_equal(sync_push(db, &opts, &office, body, &acks, NULL), EP_OK);
+    ack = json_incref(json_array_get(acks, 0));
+    json_decref(acks);
+    json_decref(body);
+    return ack;
+}
+
+static void p2_ok(const char *col, const char *id, const char *kind, const char *fields)
+{
+    json_t *ack = p2_op(col, id, kind, fields);
+    if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
+        fail_msg("%s %s: %s", col, id, json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+}
+
+/* The op is refused with code, and the reason names field. */
+static void p2_refused(const char *id, const char *fields, const char *code, const char *field)
+{
+    json_t *ack = p2_op("readings", id, "add", fields);
+    const char *reason = json_string_value(json_object_get(ack, "reason"));
+    char want[48];
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "rejected");
+    assert_string_equal(json_string_value(json_object_get(ack, "code")), code);
+    snprintf(want, sizeof(want), "field '%s'", field);
+    if (reason == NULL || strstr(reason, want) == NULL)
+        fail_msg("%s: reason '%s' does not name %s", id, reason ? reason : "", want);
+    json_decref(ack);
+}
+
+#define VR(ind, val, unit, veh, at)                                                                \
+    "{\"indicator\":\"" ind "\",\"value\":" val ",\"unit\":\"" unit "\",\"dept\":\"regie\","       \
+    "\"vehicle\":\"" veh "\",\"at\":\"" at "\"}"
+
+static int setup_p2(void **state)
+{
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "p2.db");
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET starts_on = '2026-09-07', "
+                                  "ends_on = '2026-09-25' WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    p2_ok("fleet", "van-1", "put",
+          "{\"name\":\"Fourgon régie\",\"kind\":\"vehicle\",\"class\":\"light_van\","
+          "\"fuel\":\"diesel\"}");
+    p2_ok("fleet", "van-2", "put",
+          "{\"name\":\"Camion image\",\"kind\":\"vehicle\",\"class\":\"light_van\","
+          "\"fuel\":\"diesel\"}");
+    /* Week 1 (09-07..09-13): van-1 drove 100 + 120 km and took 30 L. */
+    p2_ok("readings", "k1", "add", VR("van_km", "100", "km", "van-1", "2026-09-07"));
+    p2_ok("readings", "k2", "add", VR("van_km", "120", "km", "van-1", "2026-09-08"));
+    p2_ok("readings", "l1", "add", VR("van_diesel_l", "30", "L", "van-1", "2026-09-08"));
+    /* Week 2: van-1 50 km and no fuel; van-2 80 km in week 1, no fuel ever. */
+    p2_ok("readings", "k3", "add", VR("van_km", "50", "km", "van-1", "2026-09-14"));
+    p2_ok("readings", "k4", "add", VR("van_km", "80", "km", "van-2", "2026-09-07"));
+    p2_ok("readings", "m1", "add",
+          "{\"indicator\":\"meals_beef\",\"value\":10,\"unit\":\"meal\",\"dept\":\"catering\","
+          "\"at\":\"2026-09-08\"}");
+    /* The forecast: 150 L of diesel, 30 hotel nights, 60 beef meals. */
+    p2_ok("estimates", "e1", "put",
+          "{\"indicator\":\"van_diesel_l\",\"value\":150,\"unit\":\"L\",\"dept\":\"regie\"}");
+    p2_ok("estimates", "e2", "put",
+          "{\"indicator\":\"hotel_nights\",\"value\":30,\"unit\":\"night\","
+          "\"dept\":\"production\"}");
+    p2_ok("estimates", "e3", "put",
+          "{\"indicator\":\"meals_beef\",\"value\":60,\"unit\":\"meal\",\"dept\":\"catering\"}");
+    return 0;
+}
+
+static json_t *line_of(json_t *fp, const char *ind)
+{
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        if (strcmp(json_string_value(json_object_get(l, "indicator")), ind) == 0)
+            return l;
+    }
+    fail_msg("no line %s", ind);
+    return NULL;
+}
+
+static void fuel_replaces_km(void **state)
+{
+    json_t *fp = NULL, *l, *m;
+    size_t i;
+    int seen = 0;
+    (void)state;
+
+    assert_int_equal(carbon_footprint(db, "p2", CARBON_FINAL, 0, &fp), EP_OK);
+    /* van-1's 220 km of week 1 are replaced by its 30 L; its 50 km of week
+     * 2 and van-2's 80 km count: 130 km x 0.279 (set 2's light van) = 36.27
+     * kg, 30 L x 3.10 = 93. */
+    l = line_of(fp, "van_km");
+    CLOSE(num(l, "recorded_quantity", NULL, NULL), 350);
+    CLOSE(num(l, "replaced_quantity", NULL, NULL), 220);
+    CLOSE(num(l, "quantity", NULL, NULL), 130);
+    CLOSE(num(l, "kg", NULL, NULL), 36.27);
+    assert_string_equal(json_string_value(json_object_get(l, "method")),
+                        "distance, partly replaced by fuel");
+    CLOSE(num(line_of(fp, "van_diesel_l"), "kg", NULL, NULL), 93);
+    /* 93 + 36.27 + 10 beef meals x 7.26 */
+    CLOSE(num(fp, "total_kg", NULL, NULL), 93 + 36.27 + 72.6);
+    json_array_foreach(json_object_get(fp, "methods"), i, m)
+    {
+        const char *v = json_string_value(json_object_get(m, "vehicle"));
+        if (strcmp(v, "van-1") == 0) {
+            assert_string_equal(json_string_value(json_object_get(m, "method")), "fuel+distance");
+            assert_string_equal(json_string_value(json_object_get(m, "name")), "Fourgon régie");
+            CLOSE(num(m, "fuel_l", NULL, NULL), 30);
+            CLOSE(num(m, "distance_km", NULL, NULL), 50);
+            CLOSE(num(m, "distance_replaced_km", NULL, NULL), 220);
+            seen++;
+        } else if (strcmp(v, "van-2") == 0) {
+            assert_string_equal(json_string_value(json_object_get(m, "method")), "distance");
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    {
+        char *csv = NULL;
+        size_t len = 0;
+        assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
+        /* The method per line, and the forecast hotels listed as missing. */
+        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;regie;130,00;km;\"kilomètres, "
+                                    "en partie remplacés par le carburant\";0,27900;;estimation;"));
+        assert_non_null(strstr(csv, "\r\nLogistique de production (régie);;Nuits d'hôtel;;"
+                                    "manquant;nuitée;aucun relevé : donnée manquante et non "
+                                    "comptée\r\n"));
+        free(csv);
+    }
+    json_decref(fp);
+}
+
+static void readings_checked_against_production(void **state)
+{
+    json_t *ack, *fp = NULL;
+    (void)state;
+
+    p2_refused("x1", VR("van_km", "10", "km", "van-9", "2026-09-09"), "unknown_vehicle", "vehicle");
+    p2_refused("x2",
+               "{\"indicator\":\"van_km\",\"value\":10,\"unit\":\"km\",\"dept\":\"regie\","
+               "\"at\":\"2026-09-09\"}",
+               "vehicle_required", "vehicle");
+    p2_refused("x3", VR("van_km", "10", "km", "van-1", "mardi"), "invalid_date", "at");
+    p2_refused("x4", VR("van_km", "10", "km", "van-1", "2026-02-30"), "invalid_date", "at");
+    p2_refused("x5", VR("van_km", "10", "km", "van-1", "2027-09-09"), "invalid_date", "at");
+    p2_refused("x6", VR("van_km", "10", "km", "van-1", "2026-09-06"), "invalid_date", "at");
+    /* A correction that drops the vehicle is refused; one that keeps it
+     * changes the value and nothing else. */
+    p2_refused("k2c",
+               "{\"indicator\":\"van_km\",\"value\":112,\"unit\":\"km\",\"dept\":\"regie\","
+               "\"at\":\"2026-09-08\",\"supersedes\":\"k2\"}",
+               "correction_incomplete", "vehicle");
+    ack = p2_op("readings", "k2c", "add",
+                "{\"indicator\":\"van_km\",\"value\":112,\"unit\":\"km\",\"dept\":\"regie\","
+                "\"vehicle\":\"van-1\",\"at\":\"2026-09-08\",\"supersedes\":\"k2\"}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+    assert_int_equal(carbon_footprint(db, "p2", CARBON_FINAL, 0, &fp), EP_OK);
+    /* Still replaced: the correction kept its vehicle (100 + 112 km). */
+    CLOSE(num(line_of(fp, "van_km"), "replaced_quantity", NULL, NULL), 212);
+    json_decref(fp);
+    /* Put the original back for the next test: void the correction. */
+    p2_ok("readings", "k2v", "add",
+          "{\"void\":true,\"supersedes\":\"k2c\",\"indicator\":\"van_km\",\"dept\":\"regie\","
+          "\"at\":\"2026-09-08\"}");
+}
+
+static json_t *row_of(json_t *cmp, const char *cat)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(cmp, "categories"), i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "category")), cat) == 0)
+            return r;
+    }
+    fail_msg("no category %s", cat);
+    return NULL;
+}
+
+static void missing_is_not_zero_and_pro_rata(void **state)
+{
+    json_t *cmp = NULL, *r, *miss;
+    (void)state;
+
+    /* Monday 2026-09-14: 5 of 15 shooting days have ended, fraction 1/3. */
+    assert_int_equal(carbon_compare(db, "p2", "2026-09-14", &cmp), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(cmp, "status")), "en cours");
+    CLOSE(num(cmp, "span", "elapsed_days", NULL), 5);
+    CLOSE(num(cmp, "span", "total_days", NULL), 15);
+    /* Transport: forecast 150 L x 3.10 = 465 kg, 155 kg expected by now,
+     * covered (diesel was read); measured 93 + 36.27 = 129.27 kg. */
+    r = row_of(cmp, "transport");
+    CLOSE(num(r, "provisional_kg", NULL, NULL), 465);
+    CLOSE(num(r, "expected_kg", NULL, NULL), 155);
+    CLOSE(num(r, "covered_expected_kg", NULL, NULL), 155);
+    CLOSE(num(r, "delta_kg", NULL, NULL), 129.27 - 155);
+    CLOSE(num(r, "delta_pct", NULL, NULL), (129.27 - 155) / 155 * 100);
+    /* Logistics: hotels (30 x 6.93 = 207.9) were never read: missing, not a
+     * reduction. Beef (60 x 7.26 = 435.6) is covered: 145.2 expected by
+     * now against 72.6 measured, -50 %, not the -88.7 % of 72.6 against
+     * the whole 643.5 kg. */
+    r = row_of(cmp, "logistics");
+    CLOSE(num(r, "provisional_kg", NULL, NULL), 643.5);
+    CLOSE(num(r, "expected_kg", NULL, NULL), 214.5);
+    CLOSE(num(r, "covered_expected_kg", NULL, NULL), 145.2);
+    CLOSE(num(r, "coverage", NULL, NULL), 145.2 / 214.5);
+    CLOSE(num(r, "delta_pct", NULL, NULL), -50);
+    miss = json_array_get(json_object_get(cmp, "missing"), 0);
+    assert_int_equal(json_array_size(json_object_get(cmp, "missing")), 1);
+    assert_string_equal(json_string_value(json_object_get(miss, "indicator")), "hotel_nights");
+    CLOSE(num(miss, "expected_kg", NULL, NULL), 69.3);
+    /* A category with nothing forecast nor read has no delta at all. */
+    assert_true(json_is_null(json_object_get(row_of(cmp, "hmc_costume"), "delta_pct")));
+    assert_true(json_is_null(json_object_get(row_of(cmp, "hmc_costume"), "delta_kg")));
+    CLOSE(num(cmp, "coverage", "share", NULL), 300.2 / 369.5);
+    CLOSE(num(cmp, "total", "delta_kg", NULL), 129.27 + 72.6 - 300.2);
+    assert_non_null(strstr(
+        json_string_value(json_object_get(json_object_get(cmp, "final"), "uncertainty_covers")),
+        "facteurs"));
+    json_decref(cmp);
+    /* Before the first day nothing is expected and nothing is compared. */
+    assert_int_equal(carbon_compare(db, "p2", "2026-09-07", &cmp), EP_OK);
+    CLOSE(num(cmp, "span", "fraction", NULL), 0);
+    assert_true(json_is_null(json_object_get(cmp, "total")) == 0);
+    assert_true(json_is_null(json_object_get(row_of(cmp, "logistics"), "delta_pct")));
+    json_decref(cmp);
+    /* Closed (after 09-25): the whole forecast, and the label says so. */
+    assert_int_equal(carbon_compare(db, "p2", "2026-09-28", &cmp), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(cmp, "status")), "clos");
+    CLOSE(num(row_of(cmp, "logistics"), "covered_expected_kg", NULL, NULL), 435.6);
+    json_decref(cmp);
+}
+
+static void span_counts_shooting_days(void **state)
+{
+    struct carbon_span s;
+    (void)state;
+
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-10", &s), EP_OK);
+    assert_int_equal(s.total_days, 15);
+    assert_int_equal(s.elapsed_days, 3); /* Mon, Tue, Wed have ended */
+    assert_int_equal(s.closed, 0);
+    assert_true(carbon_span_contains(&s, "2026-09-25"));
+    assert_false(carbon_span_contains(&s, "2026-09-26"));
+    assert_false(carbon_span_contains(&s, "2026-9-10"));
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-13", &s), EP_OK);
+    assert_int_equal(s.elapsed_days, 5); /* the weekend adds none */
+    assert_int_equal(carbon_span_of(db, "p2", "mardi", &s), EP_EINVAL);
+    assert_int_equal(carbon_span_of(db, "nope", "2026-09-10", &s), EP_ENOTFOUND);
+    /* With a preparation and a post-production phase, their days take
+     * readings too (a scouting trip, the rushes' storage); the pro rata
+     * still counts shooting days only. */
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET prep_from = '2026-08-31', "
+                                  "post_from = '2026-10-01', post_to = '2026-11-30' "
+                                  "WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-10", &s), EP_OK);
+    assert_int_equal(s.total_days, 15);
+    assert_true(carbon_span_contains(&s, "2026-08-31"));
+    assert_false(carbon_span_contains(&s, "2026-08-30"));
+    assert_true(carbon_span_contains(&s, "2026-11-30"));
+    assert_false(carbon_span_contains(&s, "2026-12-01"));
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET prep_from = NULL, post_from = NULL, "
+                                  "post_to = NULL WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* p1 has no dates: every valid date is inside. */
+    assert_int_equal(carbon_span_of(db, "p1", "2026-09-10", &s), EP_OK);
+    assert_int_equal(s.has_dates, 0);
+    assert_true(carbon_span_contains(&s, "1999-01-01"));
 }
 
 int main(void)
@@ -214,6 +591,16 @@ int main(void)
         cmocka_unit_test(provisional_and_comparison),
         cmocka_unit_test(odd_values_flagged_bad_ones_refused),
         cmocka_unit_test(csv_for_french_spreadsheets),
+        cmocka_unit_test(factor_set_pinned),
+        cmocka_unit_test(factor_set_is_data),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest issue18[] = {
+        cmocka_unit_test(fuel_replaces_km),
+        cmocka_unit_test(readings_checked_against_production),
+        cmocka_unit_test(missing_is_not_zero_and_pro_rata),
+        cmocka_unit_test(span_counts_shooting_days),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    return failed +
+           cmocka_run_group_tests_name("one method per source", issue18, setup_p2, teardown);
 }

@@ -233,7 +233,7 @@ static void default_schedule_follows_the_production(void **state)
     /* Nothing estimated, planned or read yet: every indicator, by default. */
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     assert_string_equal(json_string_value(json_object_get(s, "frequency")), "daily");
-    assert_int_equal(json_array_size(json_object_get(s, "items")), 24);
+    assert_int_equal(json_array_size(json_object_get(s, "items")), 34);
     assert_string_equal(
         json_string_value(json_object_get(item_of(s, "storage_tb_year"), "frequency")), "once");
     assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "dept")), "regie");
@@ -299,6 +299,25 @@ static void missing_is_missing_not_zero(void **state)
     assert_true(json_is_null(json_object_get(json_object_get(m, "completeness"), "ratio")));
     json_decref(m);
     assert_int_equal(collect_missing(db, "p1", "10/09/2026", NULL, NULL, &m), EP_EINVAL);
+}
+
+/* docs/security.md: a COMMIT that fails on the way out leaves nothing behind, and
+ * the connection is outside any transaction, ready for the next request. */
+static void a_failed_commit_leaves_the_connection_clean(void **state)
+{
+    const char *field = NULL;
+    (void)state;
+
+    db_fail_commits(db, 1);
+    assert_int_equal(
+        collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &field), EP_EIO);
+    assert_true(db_clean(db));
+    db_fail_commits(db, 1);
+    assert_int_equal(collect_reset(db, "p1", "van_km"), EP_EIO);
+    assert_true(db_clean(db));
+    /* The next write on the same connection works. */
+    assert_int_equal(db_begin_write(db), EP_OK);
+    assert_int_equal(db_commit(db), EP_OK);
 }
 
 static void office_overrides_and_persons(void **state)
@@ -390,6 +409,7 @@ int main(void)
     const struct CMUnitTest stored[] = {
         cmocka_unit_test(default_schedule_follows_the_production),
         cmocka_unit_test(missing_is_missing_not_zero),
+        cmocka_unit_test(a_failed_commit_leaves_the_connection_clean),
         cmocka_unit_test(office_overrides_and_persons),
     };
     int failed = cmocka_run_group_tests_name("collect_pure", pure, NULL, NULL);

@@ -50,7 +50,13 @@ static int setup(void **state)
     support_office_reading(db, "veg", "meals_vegetarian", "meal", "catering", 32, "2026-10-01");
     support_office_reading(db, "beef", "meals_beef", "meal", "catering", 70, "2026-10-01");
     /* Generator: 1,250 L against a baseline of 1,300. */
-    support_office_reading(db, "gen", "generator_l", "L", "technique", 1250, "2026-10-12");
+    /* 1,250 L in five fills of 250 (one reading of 1,250 would be above
+     * review_above, flagged, and not extrapolated). */
+    support_office_reading(db, "gen", "generator_l", "L", "technique", 250, "2026-10-12");
+    support_office_reading(db, "gen2", "generator_l", "L", "technique", 250, "2026-10-13");
+    support_office_reading(db, "gen3", "generator_l", "L", "technique", 250, "2026-10-14");
+    support_office_reading(db, "gen4", "generator_l", "L", "technique", 250, "2026-10-15");
+    support_office_reading(db, "gen5", "generator_l", "L", "technique", 250, "2026-10-16");
     support_office_ok(
         db, "actions", "act-km", "put",
         "{\"title\":\"Navettes\",\"theme\":\"mobility\",\"owner\":\"m-k\",\"indicator\":\"van_km\","

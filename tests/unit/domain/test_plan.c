@@ -249,6 +249,21 @@ static void plan_csv_for_french_excel(void **state)
     json_decref(p);
 }
 
+/* A 2,000 km day, flagged for review (above van_km's 1,200), is counted
+ * once, not extrapolated: 500 km in 10 of 30 days project to 1,500, plus
+ * the 2,000 as they are = 3,500 (not 2,500 x 3 = 7,500). */
+static void outlier_not_extrapolated(void **state)
+{
+    json_t *p = NULL, *a;
+    (void)state;
+    support_office_reading(db, "km-outlier", "van_km", "km", "regie", 2000, "2026-09-16");
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    a = action(p, "act-km");
+    assert_true(fabs(json_number_value(json_object_get(a, "current")) - 2500) < 1e-9);
+    assert_true(fabs(json_number_value(json_object_get(a, "projected")) - 3500) < 1e-9);
+    json_decref(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +272,7 @@ int main(void)
         cmocka_unit_test(recurring_dysfunctions),
         cmocka_unit_test(library_is_tagged_and_consistent),
         cmocka_unit_test(plan_csv_for_french_excel),
+        cmocka_unit_test(outlier_not_extrapolated),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

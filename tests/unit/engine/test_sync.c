@@ -452,7 +452,66 @@ static void record_ids_cannot_cross_productions(void **state)
                   mkop("c3", "readings", "f", "add", NOW_MS + 1, "dev-z",
                        "{\"indicator\":\"x\",\"dept\":\"d\",\"at\":\"t\",\"value\":1}", NULL)));
     assert_string_equal(ack_code(acks, 0), "id_collision");
+    /* docs/security.md: the answer does not confirm the id is another production's. */
+    assert_null(strstr(json_string_value(json_object_get(json_array_get(acks, 0), "reason")),
+                       "production"));
     assert_string_equal(ack_status(acks, 1), "applied");
+    json_decref(acks);
+}
+
+/*
+ * docs/security.md: a void or correction resolves only against a fact
+ * that exists, in the pusher's production and the same collection. Before,
+ * a void of an id not yet pushed was accepted and, when production A later
+ * pushed that id, A's reading was born superseded.
+ */
+static void voids_resolve_only_within_the_production(void **state)
+{
+    struct fx *f = *state;
+    json_t *acks, *s;
+    const char *reason;
+    char first[256];
+
+    /* p2 voids an id that does not exist yet. */
+    acks = push(f->db, &other_prod,
+                json_pack("[o]", mkop("v1", "readings", "kill", "add", NOW_MS, "dev-z",
+                                      "{\"void\":true,\"supersedes\":\"km9\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "rejected");
+    assert_string_equal(ack_code(acks, 0), "unknown_target");
+    reason = json_string_value(json_object_get(json_array_get(acks, 0), "reason"));
+    snprintf(first, sizeof(first), "%s", reason);
+    json_decref(acks);
+    /* p1 then records km9: it is current, not born voided. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("k9", "readings", "km9", "add", NOW_MS + 1, "dev-a",
+                                      "{\"indicator\":\"van_km\",\"value\":90,\"unit\":\"km\","
+                                      "\"dept\":\"regie\",\"at\":\"2026-09-21\"}",
+                                      NULL)));
+    assert_string_equal(ack_status(acks, 0), "applied");
+    json_decref(acks);
+    /* Now that km9 exists in p1, p2 gets the same answer: no oracle. */
+    acks = push(f->db, &other_prod,
+                json_pack("[o]", mkop("v2", "readings", "kill2", "add", NOW_MS + 2, "dev-z",
+                                      "{\"void\":true,\"supersedes\":\"km9\"}", NULL)));
+    assert_string_equal(ack_code(acks, 0), "unknown_target");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(acks, 0), "reason")),
+                        first);
+    json_decref(acks);
+    /* Within p1, the same id in another collection is not the target. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("v3", "attachments", "ph-v", "add", NOW_MS + 3, "dev-a",
+                                      "{\"void\":true,\"supersedes\":\"km9\"}", NULL)));
+    assert_string_equal(ack_code(acks, 0), "unknown_target");
+    json_decref(acks);
+    s = state_of(f->db, "p1");
+    assert_true(json_is_true(
+        json_object_get(json_object_get(json_object_get(s, "facts"), "readings/km9"), "current")));
+    json_decref(s);
+    /* And p1's own void of it works. */
+    acks = push(f->db, &crew_a,
+                json_pack("[o]", mkop("v4", "readings", "km9v", "add", NOW_MS + 4, "dev-a",
+                                      "{\"void\":true,\"supersedes\":\"km9\"}", NULL)));
+    assert_string_equal(ack_status(acks, 0), "applied");
     json_decref(acks);
 }
 
@@ -719,6 +778,7 @@ int main(void)
         T(bad_ops_are_refused_one_by_one),
         T(clock_far_ahead_is_quarantined_not_lost),
         T(record_ids_cannot_cross_productions),
+        T(voids_resolve_only_within_the_production),
         T(authorization_hook_refuses),
         cmocka_unit_test(decoder_refusals),
         T(pull_pages_by_cursor),

@@ -70,10 +70,44 @@ static void apply_order(json_t *ops, const int *order, size_t n)
     }
 }
 
+/* Whether the fact op supersedes (if any) is among the first k of order. */
+static int target_pushed(json_t *ops, const int *order, size_t k, const json_t *op)
+{
+    const char *target =
+        json_string_value(json_object_get(json_object_get(op, "fields"), "supersedes"));
+    if (target == NULL)
+        return 1;
+    for (size_t i = 0; i < k; i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(ops, (size_t)order[i]), "id")),
+                   target) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Moves each correction or void after the fact it supersedes, keeping the
+ * order otherwise: the server refuses a push that supersedes a fact it does
+ * not hold (docs/security.md), and a phone pushes its own ops in order. Replicas
+ * still take every order (apply_order).
+ */
+static void causal(json_t *ops, int *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j < n && !target_pushed(ops, order, i, json_array_get(ops, (size_t)order[j])))
+            j++;
+        assert_true(j < n); /* a vector's target is one of its ops */
+        int t = order[j];
+        memmove(order + i + 1, order + i, (j - i) * sizeof(int));
+        order[i] = t;
+    }
+}
+
 /* Pushes ops in order, as each op's own device, through sync_push. */
-static void push_order(json_t *ops, const int *order, size_t n)
+static void push_order(json_t *ops, int *order, size_t n)
 {
     struct sync_opts opts = {.now_ms = INT64_C(1790000000000), .authorize = NULL};
+    causal(ops, order, n);
     for (int round = 0; round < 2; round++) {
         for (size_t i = 0; i < n; i++) {
             json_t *op = json_array_get(ops, (size_t)order[i]);

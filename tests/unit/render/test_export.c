@@ -33,8 +33,10 @@ static void workbook_round_trip(void **state)
 
     support_tmpdir(dir);
     db = support_db(dir, "x.db");
+    /* The expected figures use factor set 1: pinned, as a filed footprint. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
-    assert_int_equal(carbon_compare(db, "p1", &cmp), EP_OK);
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     assert_int_equal(export_footprint_xlsx(cmp, "Film de référence", dir, &xlsx, &len), EP_OK);
     assert_true(len > 1000);
     assert_memory_equal(xlsx, "PK", 2); /* a zip container */
@@ -93,8 +95,10 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
 
     support_tmpdir(dir);
     db = support_db(dir, "p.db");
+    /* The expected figures use factor set 1: pinned, as a filed footprint. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
-    assert_int_equal(carbon_compare(db, "p1", &cmp), EP_OK);
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     assert_int_equal(export_footprint_pdf(cmp, "Film de référence", &pdf, &len), EP_OK);
     assert_memory_equal(pdf, "%PDF-", 5);
     snprintf(path, sizeof(path), "%s/out.pdf", dir);
@@ -145,9 +149,76 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
     /* 2,281.295 kg -> "2,28 tCO2e"; the 979.3 kg of transport -> "979". */
     if (strstr(txt, "2,28 tCO2e") == NULL || strstr(txt, "979") == NULL)
         fail_msg("totals not found in:\n%.2000s", txt);
-    assert_non_null(strstr(txt, "waste_mixed_kg"));
+    /* French names, the missing item listed as missing, no internal id. */
+    assert_non_null(strstr(txt, "Manquants (estimés, sans aucun relevé"));
+    assert_non_null(strstr(txt, "Déchets en mélange (DIB)"));
+    assert_non_null(strstr(txt, "Gazole des"));
+    assert_null(strstr(txt, "waste_mixed_kg"));
+    assert_null(strstr(txt, "van_diesel_l"));
+    assert_null(strstr(txt, "meals_beef"));
     assert_non_null(strstr(txt, "Transport"));
+    assert_non_null(strstr(txt, "facteurs d'émission seulement"));
     free(txt);
+    free(pdf);
+    json_decref(cmp);
+    db_close(db);
+    support_rmtree(dir);
+}
+
+/* A detail table over several pages: its header stands at the top of each
+ * page it continues on, and nowhere else (it used to be drawn under the
+ * first row of the new page). */
+static void pdf_headers_only_at_top_of_pages(void **state)
+{
+    char dir[256], path[512], cmd[1200], id[32], dept[32];
+    struct db *db;
+    json_t *cmp = NULL;
+    char *pdf = NULL, *txt;
+    size_t len = 0;
+    int pages = 0, npages = 0;
+    FILE *f;
+    (void)state;
+
+    support_tmpdir(dir);
+    db = support_db(dir, "h.db");
+    for (int i = 0; i < 90; i++) { /* 90 lines: one per department */
+        snprintf(id, sizeof(id), "pp%d", i);
+        snprintf(dept, sizeof(dept), "dept%02d", i);
+        support_office_reading(db, id, "paper_kg", "kg", dept, 1 + i, "2026-09-21");
+    }
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
+    assert_int_equal(export_footprint_pdf(cmp, "Long métrage", &pdf, &len), EP_OK);
+    snprintf(path, sizeof(path), "%s/long.pdf", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf, 1, len, f), len);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "pdfinfo %s", path);
+    txt = run(cmd);
+    {
+        char v[32];
+        info_value(txt, "Pages:", v, sizeof(v));
+        npages = atoi(v);
+    }
+    free(txt);
+    for (int page = 1; page <= npages; page++) {
+        const char *hdr, *row;
+        snprintf(cmd, sizeof(cmd), "pdftotext -layout -f %d -l %d %s -", page, page, path);
+        txt = run(cmd);
+        if (strstr(txt, "Papier acheté") == NULL) {
+            free(txt);
+            continue;
+        }
+        pages++;
+        hdr = strstr(txt, "Indicateur");
+        row = strstr(txt, "Papier acheté");
+        /* On every page with rows, exactly one header, above the first row. */
+        assert_non_null(hdr);
+        assert_true(hdr < row);
+        assert_null(strstr(hdr + 1, "Indicateur"));
+        free(txt);
+    }
+    assert_true(pages >= 2); /* the table did span pages */
     free(pdf);
     json_decref(cmp);
     db_close(db);
@@ -158,6 +229,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(workbook_round_trip),
-        cmocka_unit_test(pdf_summary_is_tagged_titled_and_in_french)};
+        cmocka_unit_test(pdf_summary_is_tagged_titled_and_in_french),
+        cmocka_unit_test(pdf_headers_only_at_top_of_pages),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,355 @@
+/*
+ * productions.c - /api/v1/productions[/ID][/archive|/reopen]: a company's
+ * productions as its office creates, edits, lists, archives and reopens
+ * them. Office sessions only (a phone knows one production, its own). The
+ * fields and their rules are production.h's; who may do what:
+ *   create            a company administrator (company.h);
+ *   read              a company administrator or any active member;
+ *   edit, archive     a company administrator or the production's admins.
+ * POST may name an earlier production ("from"): its departments, rhythm,
+ * collection schedule and plan actions (as drafts) carry over; never its
+ * readings or its people.
+ */
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "authz.h"
+#include "clock.h"
+#include "collect.h"
+#include "company.h"
+#include "err.h"
+#include "http.h"
+#include "identity.h"
+#include "ids.h"
+#include "production.h"
+#include "server.h"
+#include "sync.h"
+
+#include <sodium.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PRODUCTION_BODY_MAX 65536
+
+/* Authenticates an office session (no production needed). Returns 0 or the status sent. */
+static int office(struct http_req *r, struct auth_principal *p)
+{
+    int status = auth_request_in(r, r->body, r->body_len, NULL, 0, p);
+
+    if (status == 0 && p->is_device)
+        status = http_error(r, 403, "office_only", NULL,
+                            "productions are managed from the office, not from a phone");
+    return status;
+}
+
+/* The production id of the path, and the caller's rights on it (404 when
+ * none: a stranger cannot tell which productions exist). */
+static int scoped(struct http_req *r, struct auth_principal *p, int need, char *id, size_t len)
+{
+    int rights = 0;
+    int status = office(r, p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    if (server_path_param(r, 0, id, len) != EP_OK || !ids_valid(id))
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    rc = production_rights(r->db, id, p->account_id, &rights);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read rights");
+    if ((rights & PRODUCTION_READ) == 0)
+        return http_error(r, 404, "not_found", NULL, "no production '%s'", id);
+    if ((rights & need) != need) {
+        auth_audit(r, p, id, "auth.forbidden", "production.write");
+        return http_error(r, 403, "forbidden", NULL,
+                          "only the company's or the production's administrators change it");
+    }
+    return 0;
+}
+
+/* The production with the rhythm the schedule really uses ("rhythm_effective"). */
+static int send_production(struct http_req *r, int status, const char *id)
+{
+    json_t *o = NULL;
+    int rc = production_get(r->db, id, &o);
+
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), rc == EP_ENOTFOUND ? "not_found" : "internal",
+                          NULL, "cannot read production '%s'", id);
+    {
+        const char *rhythm = json_string_value(json_object_get(o, "rhythm"));
+        const json_t *shoot = json_object_get(json_object_get(o, "phases"), "shooting");
+        const char *eff = rhythm != NULL && strcmp(rhythm, "auto") != 0
+                              ? rhythm
+                              : collect_freq_name(collect_default_frequency(
+                                    json_string_value(json_object_get(o, "kind")),
+                                    json_string_value(json_object_get(shoot, "from")),
+                                    json_string_value(json_object_get(shoot, "to"))));
+        json_object_set_new(o, "rhythm_effective", json_string(eff));
+    }
+    return http_json_new(r, status, o);
+}
+
+/* Validates a body (merged over base when base is non-NULL) into *checked.
+ * With from non-NULL, the body may name an earlier production ("from"): its
+ * id is copied into from[IDENTITY_ID_MAX + 1] ("" when absent). Returns 0 or
+ * the 400 sent. */
+static int read_checked(struct http_req *r, json_t *base, json_t **checked, char *from)
+{
+    json_t *in = NULL;
+    char field[64], msg[256];
+    int status = http_read_json(r, &in);
+    int rc;
+
+    *checked = NULL;
+    if (status != 0)
+        return status;
+    if (from != NULL) {
+        json_t *f = json_object_get(in, "from");
+        from[0] = '\0';
+        if (f != NULL && (!json_is_string(f) || !ids_valid(json_string_value(f)))) {
+            json_decref(in);
+            return http_error(r, 400, "invalid_request", "from",
+                              "from is the id of an earlier production");
+        }
+        if (f != NULL) {
+            snprintf(from, IDENTITY_ID_MAX + 1, "%s", json_string_value(f));
+            json_object_del(in, "from");
+        }
+    }
+    if (base != NULL) {
+        json_object_update(base, in);
+        json_decref(in);
+        in = json_incref(base);
+    }
+    rc = production_check(in, checked, field, sizeof(field), msg, sizeof(msg));
+    json_decref(in);
+    if (rc == EP_EINVAL)
+        return http_error(r, 400, "invalid_request", field[0] != '\0' ? field : NULL, "%s", msg);
+    if (rc != EP_OK)
+        return http_error(r, 500, "internal", NULL, "out of memory");
+    return 0;
+}
+
+static int title_taken(struct http_req *r)
+{
+    return http_error(r, 409, "title_taken", "title",
+                      "another production of the company already has this title");
+}
+
+int api_productions_list(struct http_req *r)
+{
+    struct auth_principal p;
+    struct company c;
+    json_t *list = NULL;
+    int status = office(r, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = production_list(r->db, p.account_id, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot list productions");
+    rc = company_of_admin(r->db, p.account_id, &c);
+    if (rc != EP_OK && rc != EP_ENOTFOUND) {
+        json_decref(list);
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the company");
+    }
+    return http_json_new(r, 200,
+                         json_pack("{s:o, s:o}", "company",
+                                   rc == EP_OK ? company_json(&c) : json_null(), "productions",
+                                   list));
+}
+
+/* Starting from an earlier production: departments and rhythm come from it
+ * unless the body sets them. The caller must be able to read it. */
+static int inherit(struct http_req *r, const struct auth_principal *p, const char *from,
+                   json_t *checked)
+{
+    json_t *old = NULL;
+    int rights = 0;
+    int rc = production_rights(r->db, from, p->account_id, &rights);
+
+    if (rc == EP_OK && (rights & PRODUCTION_READ) == 0)
+        return http_error(r, 404, "not_found", "from", "no production '%s'", from);
+    if (rc == EP_OK)
+        rc = production_editable(r->db, from, &old);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read '%s'", from);
+    if (json_array_size(json_object_get(checked, "departments")) == 0)
+        json_object_set(checked, "departments", json_object_get(old, "departments"));
+    if (strcmp(json_string_value(json_object_get(checked, "rhythm")), "auto") == 0)
+        json_object_set(checked, "rhythm", json_object_get(old, "rhythm"));
+    json_decref(old);
+    return 0;
+}
+
+/* After creating id from an earlier production: its collection schedule and
+ * its plan's actions, as drafts with new ids, written through the sync
+ * engine as the creator (so phones pull them like any office edit). Never
+ * readings, never people. */
+static int carry_over(struct http_req *r, const struct auth_principal *creator, const char *from,
+                      const char *id)
+{
+    struct auth_principal p = *creator;
+    struct identity_member m;
+    struct sync_actor actor;
+    struct sync_opts opts;
+    struct api_actor_buf ab;
+    json_t *actions = NULL, *a;
+    size_t i;
+    int rc = production_copy_schedule(r->db, from, id, clock_now_ms());
+
+    if (rc == EP_OK)
+        rc = identity_member_of_account(r->db, p.account_id, id, &m);
+    if (rc == EP_OK)
+        rc = production_draft_actions(r->db, from, &actions);
+    if (rc != EP_OK)
+        return rc;
+    snprintf(p.production_id, sizeof(p.production_id), "%s", id);
+    snprintf(p.member_id, sizeof(p.member_id), "%s", m.id);
+    snprintf(p.department, sizeof(p.department), "%s", m.department);
+    p.role = m.role;
+    rc = api_sync_actor(r, &p, &actor, &ab);
+    json_array_foreach(actions, i, a)
+    {
+        unsigned char rnd[12];
+        char rid[4 + 2 * 12 + 1];
+        json_t *ack = NULL;
+        if (rc != EP_OK)
+            break;
+        randombytes_buf(rnd, sizeof(rnd));
+        snprintf(rid, sizeof(rid), "act-");
+        sodium_bin2hex(rid + 4, sizeof(rid) - 4, rnd, sizeof(rnd));
+        memset(&opts, 0, sizeof(opts));
+        opts.now_ms = clock_now_ms();
+        opts.authorize = authz_sync_op;
+        opts.can_read = authz_sync_read;
+        rc = sync_server_put(r->db, &opts, &actor, "actions", rid, json_object_get(a, "fields"),
+                             &ack);
+        if (rc == EP_OK &&
+            strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0)
+            rc = EP_EINVAL;
+        json_decref(ack);
+    }
+    json_decref(actions);
+    return rc;
+}
+
+int api_productions_create(struct http_req *r)
+{
+    struct auth_principal p;
+    struct company c;
+    struct identity_account acc;
+    json_t *checked = NULL;
+    char id[IDENTITY_ID_MAX + 1], from[IDENTITY_ID_MAX + 1] = "";
+    int status = office(r, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = company_of_admin(r->db, p.account_id, &c);
+    if (rc == EP_ENOTFOUND) {
+        auth_audit(r, &p, NULL, "auth.forbidden", "production.create");
+        return http_error(r, 403, "forbidden", NULL,
+                          "only a company administrator creates productions");
+    }
+    if (rc == EP_OK)
+        rc = identity_account_by_id(r->db, p.account_id, &acc);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the company");
+    status = read_checked(r, NULL, &checked, from);
+    if (status != 0)
+        return status;
+    if (from[0] != '\0') {
+        status = inherit(r, &p, from, checked);
+        if (status != 0) {
+            json_decref(checked);
+            return status;
+        }
+    }
+    production_make_id(json_string_value(json_object_get(checked, "title")), id, sizeof(id));
+    rc = production_create(r->db, id, c.id, checked, acc.id, acc.name, clock_now_ms());
+    json_decref(checked);
+    if (rc == EP_ECONFLICT)
+        return title_taken(r);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot create: %s",
+                          ep_strerror(rc));
+    auth_audit(r, &p, id, "production.created", "in company %s%s%s", c.id,
+               from[0] != '\0' ? ", from " : "", from);
+    if (from[0] != '\0') {
+        rc = carry_over(r, &p, from, id);
+        if (rc != EP_OK)
+            return http_error(r, http_status_for(rc), "internal", NULL,
+                              "created, but the earlier production's plan was not all copied: %s",
+                              ep_strerror(rc));
+    }
+    return send_production(r, 201, id);
+}
+
+int api_productions_get(struct http_req *r)
+{
+    struct auth_principal p;
+    char id[IDENTITY_ID_MAX + 1];
+    int status = scoped(r, &p, PRODUCTION_READ, id, sizeof(id));
+
+    return status != 0 ? status : send_production(r, 200, id);
+}
+
+int api_productions_update(struct http_req *r)
+{
+    struct auth_principal p;
+    char id[IDENTITY_ID_MAX + 1];
+    json_t *base = NULL, *checked = NULL;
+    int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
+    int rc;
+
+    if (status != 0)
+        return status;
+    /* Fields left out keep their value: the screen may send only what changed. */
+    rc = production_editable(r->db, id, &base);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read production");
+    status = read_checked(r, base, &checked, NULL);
+    json_decref(base);
+    if (status != 0)
+        return status;
+    rc = production_update(r->db, id, checked);
+    json_decref(checked);
+    if (rc == EP_ECONFLICT)
+        return title_taken(r);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot update: %s",
+                          ep_strerror(rc));
+    auth_audit(r, &p, id, "production.updated", "fields replaced");
+    return send_production(r, 200, id);
+}
+
+static int set_archived(struct http_req *r, int archive)
+{
+    struct auth_principal p;
+    char id[IDENTITY_ID_MAX + 1];
+    int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = production_set_archived(r->db, id, archive ? clock_now_ms() : 0);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot change production");
+    auth_audit(r, &p, id, archive ? "production.archived" : "production.reopened", "%s", id);
+    return send_production(r, 200, id);
+}
+
+int api_productions_archive(struct http_req *r)
+{
+    return set_archived(r, 1);
+}
+
+int api_productions_reopen(struct http_req *r)
+{
+    return set_archived(r, 0);
+}

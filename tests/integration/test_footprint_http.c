@@ -1,0 +1,386 @@
+#define _GNU_SOURCE /* asprintf() */
+/*
+ * test_footprint_http.c - a three-week shoot pushed day by day over real
+ * HTTP on loopback (issue 18): the office registers the fleet and the
+ * forecast, two phones push their readings, and the comparison is read at
+ * three moments. Every expectation is computed by hand in the comments:
+ * litres replace a van's kilometres for the same week, a missing indicator
+ * is missing (never a reduction), a running comparison is pro rata of the
+ * shooting days elapsed, and bad dates, vehicles and corrections are
+ * refused naming the field.
+ *
+ * p1 shoots Monday 2026-09-07 to Friday 2026-09-25: 15 shooting days.
+ * Forecast: 150 L of diesel (465 kg), 150 beef meals (1,089 kg), 30 hotel
+ * nights (207.9 kg).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "support.h"
+#include "sync.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct support_server srv;
+static struct support_office office;
+static struct support_phone van, cook;
+static uint64_t office_hlc;
+
+static int setup(void **state)
+{
+    sqlite3 *h = NULL;
+    (void)state;
+    support_server_start(&srv, NULL);
+    support_seed_people(
+        srv.app.db_path,
+        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
+        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
+        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-van\"},"
+        "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"catering\",\"role\":\"crew\","
+        "\"device\":\"dev-cook\"},"
+        "{\"id\":\"m-prod\",\"name\":\"Paul\",\"department\":\"production\",\"role\":\"crew\","
+        "\"device\":\"dev-prod\"}]");
+    assert_int_equal(sqlite3_open(srv.app.db_path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h,
+                                  "UPDATE production SET starts_on = '2026-09-07', "
+                                  "ends_on = '2026-09-25', title = 'La Vallée des loutres' "
+                                  "WHERE id = 'p1'; UPDATE company SET name = 'Films du Doubs'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    support_phone_init(&van, "dev-van");
+    support_phone_init(&cook, "dev-cook");
+    support_office_login(&office, srv.base, "aline@test.fr");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    support_server_stop(&srv);
+    return 0;
+}
+
+/* Pushes one op (fields: JSON text) as ph, or as the office when ph is
+ * NULL; returns its result object (caller decrefs). */
+static json_t *push(struct support_phone *ph, const char *col, const char *id, const char *kind,
+                    const char *fields)
+{
+    char hlc[SYNC_HLC_LEN + 1], dev[128], *body = NULL;
+    struct support_resp r;
+    json_t *j, *res;
+
+    if (ph != NULL) {
+        ph->hlc = sync_hlc_tick(ph->hlc, clock_now_ms());
+        sync_hlc_format(ph->hlc, hlc);
+        snprintf(dev, sizeof(dev), "%s", ph->id);
+    } else {
+        office_hlc = sync_hlc_tick(office_hlc, clock_now_ms());
+        sync_hlc_format(office_hlc, hlc);
+        snprintf(dev, sizeof(dev), "office-%s", office.account_id);
+    }
+    assert_true(asprintf(&body,
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
+                         "\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":\"%s\",\"dev\":\"%s\","
+                         "\"fields\":%s}]}",
+                         dev, id, col, id, kind, hlc, dev, fields) > 0);
+    if (ph != NULL)
+        support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
+    else
+        support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    res = json_incref(json_array_get(json_object_get(j, "results"), 0));
+    json_decref(j);
+    support_resp_free(&r);
+    assert_non_null(res);
+    return res;
+}
+
+static void applied(struct support_phone *ph, const char *col, const char *id, const char *kind,
+                    const char *fields)
+{
+    json_t *res = push(ph, col, id, kind, fields);
+    if (strcmp(json_string_value(json_object_get(res, "status")), "applied") != 0)
+        fail_msg("%s %s: %s", col, id, json_string_value(json_object_get(res, "reason")));
+    json_decref(res);
+}
+
+/* The reading is refused with code and a reason naming field. */
+static void refused(struct support_phone *ph, const char *id, const char *fields, const char *code,
+                    const char *field)
+{
+    json_t *res = push(ph, "readings", id, "add", fields);
+    const char *reason = json_string_value(json_object_get(res, "reason"));
+    char want[48];
+    assert_string_equal(json_string_value(json_object_get(res, "status")), "rejected");
+    assert_string_equal(json_string_value(json_object_get(res, "code")), code);
+    snprintf(want, sizeof(want), "field '%s'", field);
+    if (reason == NULL || strstr(reason, want) == NULL)
+        fail_msg("%s: '%s' does not name %s", id, reason != NULL ? reason : "", want);
+    json_decref(res);
+}
+
+static void reading(struct support_phone *ph, const char *id, const char *ind, const char *unit,
+                    const char *dept, double value, const char *vehicle, const char *at)
+{
+    char f[320];
+    if (vehicle != NULL)
+        snprintf(f, sizeof(f),
+                 "{\"indicator\":\"%s\",\"value\":%g,\"unit\":\"%s\",\"dept\":\"%s\","
+                 "\"vehicle\":\"%s\",\"at\":\"%s\"}",
+                 ind, value, unit, dept, vehicle, at);
+    else
+        snprintf(f, sizeof(f),
+                 "{\"indicator\":\"%s\",\"value\":%g,\"unit\":\"%s\",\"dept\":\"%s\","
+                 "\"at\":\"%s\"}",
+                 ind, value, unit, dept, at);
+    applied(ph, "readings", id, "add", f);
+}
+
+/* One shooting week from Monday day0 (day of September): the van drives 100
+ * km a day, fills up 40 L on Wednesday when fill, the caterer serves 10
+ * beef meals a day. */
+static void push_week(int day0, int fill)
+{
+    char id[32], at[11];
+    for (int d = day0; d < day0 + 5; d++) {
+        snprintf(at, sizeof(at), "2026-09-%02d", d);
+        snprintf(id, sizeof(id), "km-%02d", d);
+        reading(&van, id, "van_km", "km", "regie", 100, "van-1", at);
+        snprintf(id, sizeof(id), "beef-%02d", d);
+        reading(&cook, id, "meals_beef", "meal", "catering", 10, NULL, at);
+        if (fill && d == day0 + 2) {
+            snprintf(id, sizeof(id), "fuel-%02d", d);
+            reading(&van, id, "van_diesel_l", "L", "regie", 40, "van-1", at);
+        }
+    }
+}
+
+static json_t *compare(const char *today)
+{
+    char path[128];
+    struct support_resp r;
+    json_t *j;
+    snprintf(path, sizeof(path), "/api/v1/productions/p1/footprint/compare%s%s",
+             today != NULL ? "?today=" : "", today != NULL ? today : "");
+    support_office_req(&office, "GET", path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+static json_t *row(json_t *cmp, const char *cat)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(cmp, "categories"), i, x)
+    {
+        if (strcmp(json_string_value(json_object_get(x, "category")), cat) == 0)
+            return x;
+    }
+    fail_msg("no category %s", cat);
+    return NULL;
+}
+
+static void close_to(json_t *o, const char *key, double want, int line)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_number(v) || fabs(json_number_value(v) - want) > 1e-6 * (1 + fabs(want)))
+        fail_msg("line %d: %s = %s, expected %.6f", line, key,
+                 json_is_number(v) ? "a number" : "not a number", want);
+}
+#define CLOSE(o, k, w) close_to((o), (k), (double)(w), __LINE__)
+
+static void the_office_registers_fleet_and_forecast(void **state)
+{
+    (void)state;
+    applied(NULL, "fleet", "van-1", "put",
+            "{\"name\":\"Fourgon régie\",\"kind\":\"vehicle\",\"class\":\"light_van\","
+            "\"fuel\":\"diesel\"}");
+    applied(NULL, "estimates", "e-diesel", "put",
+            "{\"indicator\":\"van_diesel_l\",\"value\":150,\"unit\":\"L\",\"dept\":\"regie\"}");
+    applied(NULL, "estimates", "e-beef", "put",
+            "{\"indicator\":\"meals_beef\",\"value\":150,\"unit\":\"meal\","
+            "\"dept\":\"catering\"}");
+    applied(NULL, "estimates", "e-hotel", "put",
+            "{\"indicator\":\"hotel_nights\",\"value\":30,\"unit\":\"night\","
+            "\"dept\":\"production\"}");
+}
+
+static void bad_dates_vehicles_and_corrections_are_refused(void **state)
+{
+    (void)state;
+    refused(&van, "bad-1",
+            "{\"indicator\":\"van_km\",\"value\":10,\"unit\":\"km\",\"dept\":\"regie\","
+            "\"vehicle\":\"van-1\",\"at\":\"mardi\"}",
+            "invalid_date", "at");
+    refused(&van, "bad-2",
+            "{\"indicator\":\"van_km\",\"value\":10,\"unit\":\"km\",\"dept\":\"regie\","
+            "\"vehicle\":\"van-1\",\"at\":\"2028-09-08\"}",
+            "invalid_date", "at");
+    refused(&van, "bad-3",
+            "{\"indicator\":\"van_km\",\"value\":10,\"unit\":\"km\",\"dept\":\"regie\","
+            "\"vehicle\":\"le camion\",\"at\":\"2026-09-08\"}",
+            "unknown_vehicle", "vehicle");
+    refused(&van, "bad-4",
+            "{\"indicator\":\"van_diesel_l\",\"value\":10,\"unit\":\"L\",\"dept\":\"regie\","
+            "\"at\":\"2026-09-08\"}",
+            "vehicle_required", "vehicle");
+}
+
+static void three_moments_of_a_shoot(void **state)
+{
+    json_t *cmp, *r, *fp, *m;
+    struct support_resp resp;
+    (void)state;
+
+    /* Moment 1, Monday 09-14 after week 1: 5 of 15 days, fraction 1/3.
+     * Transport: week 1's 500 km are replaced by the 40 L (124 kg);
+     * expected 465 / 3 = 155, covered: -31 kg, -20 %. Logistics: beef 50
+     * meals = 363 kg against 1,089 / 3 = 363: 0 %; the hotel nights
+     * (69.3 kg expected by now) are missing, not a -100 % gain. */
+    push_week(7, 1);
+    cmp = compare("2026-09-14");
+    assert_string_equal(json_string_value(json_object_get(cmp, "status")), "en cours");
+    CLOSE(json_object_get(cmp, "span"), "elapsed_days", 5);
+    r = row(cmp, "transport");
+    CLOSE(r, "expected_kg", 155);
+    CLOSE(r, "final_kg", 124);
+    CLOSE(r, "delta_pct", -20);
+    r = row(cmp, "logistics");
+    CLOSE(r, "expected_kg", (1089 + 207.9) / 3);
+    CLOSE(r, "covered_expected_kg", 363);
+    CLOSE(r, "delta_pct", 0);
+    CLOSE(r, "coverage", 363 / ((1089 + 207.9) / 3));
+    assert_int_equal(json_array_size(json_object_get(cmp, "missing")), 1);
+    m = json_array_get(json_object_get(cmp, "missing"), 0);
+    assert_string_equal(json_string_value(json_object_get(m, "indicator")), "hotel_nights");
+    CLOSE(m, "expected_kg", 69.3);
+    CLOSE(json_object_get(cmp, "coverage"), "share", (155 + 363) / (155 + 432.3));
+    json_decref(cmp);
+
+    /* Moment 2, Monday 09-21 after week 2 (no fill-up, 12 hotel nights):
+     * fraction 2/3. Transport: 40 L (124) + week 2's 500 km x 0.279
+     * (139.5, set 2's light van) = 263.5 against 310: -46.5 kg. Logistics: beef 726 + hotel
+     * 12 x 6.93 = 83.16, so 809.16 against 864.6, nothing missing. */
+    push_week(14, 0);
+    reading(&cook, "hotel-1", "hotel_nights", "night", "catering", 12, NULL, "2026-09-16");
+    cmp = compare("2026-09-21");
+    assert_string_equal(json_string_value(json_object_get(cmp, "status")), "en cours");
+    r = row(cmp, "transport");
+    CLOSE(r, "final_kg", 263.5);
+    CLOSE(r, "delta_kg", 263.5 - 310);
+    r = row(cmp, "logistics");
+    CLOSE(r, "covered_expected_kg", 864.6);
+    CLOSE(r, "final_kg", 809.16);
+    CLOSE(r, "coverage", 1);
+    assert_int_equal(json_array_size(json_object_get(cmp, "missing")), 0);
+    json_decref(cmp);
+
+    /* A correction must keep the vehicle of the reading it corrects. */
+    refused(&van, "km-15c",
+            "{\"indicator\":\"van_km\",\"value\":90,\"unit\":\"km\",\"dept\":\"regie\","
+            "\"at\":\"2026-09-15\",\"supersedes\":\"km-15\"}",
+            "correction_incomplete", "vehicle");
+
+    /* Moment 3, after the last day: closed, the whole forecast. Week 3's
+     * km are replaced by its 40 L: transport 80 L (248) + 139.5 = 387.5
+     * against 465; logistics 1,089 + 83.16 = 1,172.16 against 1,296.9. */
+    push_week(21, 1);
+    cmp = compare("2026-09-28");
+    assert_string_equal(json_string_value(json_object_get(cmp, "status")), "clos");
+    CLOSE(json_object_get(cmp, "span"), "fraction", 1);
+    r = row(cmp, "transport");
+    CLOSE(r, "final_kg", 387.5);
+    CLOSE(r, "delta_pct", (387.5 - 465) / 465 * 100);
+    r = row(cmp, "logistics");
+    CLOSE(r, "delta_kg", 1172.16 - 1296.9);
+    fp = json_object_get(cmp, "final");
+    m = json_array_get(json_object_get(fp, "methods"), 0);
+    assert_string_equal(json_string_value(json_object_get(m, "method")), "fuel+distance");
+    CLOSE(m, "fuel_l", 80);
+    CLOSE(m, "distance_km", 500);
+    CLOSE(m, "distance_replaced_km", 1000);
+    json_decref(cmp);
+
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint/compare?today=mardi", NULL,
+                       &resp);
+    assert_string_equal(support_assert_error(&resp, 400, "invalid_request"), "today");
+    support_resp_free(&resp);
+}
+
+/* Writes r's body to dir/name and returns the output of "prog file after". */
+static char *run_on(const struct support_resp *r, const char *name, const char *prog,
+                    const char *after)
+{
+    char path[512], cmd[1200];
+    static char buf[131072];
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", srv.dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "%s %s %s", prog, path, after);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+    return strdup(buf);
+}
+
+/* The exports a person transcribes name the production, never its id. */
+static void exports_name_the_production(void **state)
+{
+    struct support_resp r;
+    char *txt;
+    (void)state;
+
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.pdf", NULL, &r);
+    assert_int_equal(r.status, 200);
+    txt = run_on(&r, "fp.pdf", "pdfinfo", "");
+    assert_non_null(strstr(txt, "Bilan carbone — La Vallée des loutres (Films du Doubs)"));
+    free(txt);
+    txt = run_on(&r, "fp.pdf", "pdftotext -layout -q", "-");
+    assert_non_null(strstr(txt, "Statut : production close"));
+    assert_null(strstr(txt, "p1"));
+    assert_null(strstr(txt, "van_diesel_l"));
+    free(txt);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
+    assert_int_equal(r.status, 200);
+    txt = run_on(&r, "fp.xlsx",
+                 "/usr/bin/python3 -c \"import openpyxl,sys; "
+                 "print(openpyxl.load_workbook(sys.argv[1])['Synthèse']['A1'].value)\"",
+                 "");
+    assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n");
+    free(txt);
+    support_resp_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_office_registers_fleet_and_forecast),
+        cmocka_unit_test(bad_dates_vehicles_and_corrections_are_refused),
+        cmocka_unit_test(three_moments_of_a_shoot),
+        cmocka_unit_test(exports_name_the_production),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
