@@ -21,9 +21,10 @@ BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
 # espeak-ng: the program that reads communications aloud (backend/render/audio.c);
 # ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
 RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
-# libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice.
+# libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice;
+# libreoffice-impress-nogui: test_oral_http opens the oral defence's ODP.
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
-              poppler-utils qpdf python3-openpyxl python3-aiosmtpd python3-icalendar libreoffice-writer-nogui
+              poppler-utils qpdf python3-openpyxl python3-aiosmtpd python3-icalendar libreoffice-writer-nogui libreoffice-impress-nogui
 # Node for the PWA's vendor step and its tests: installed from Debian only when
 # no node/npm is on PATH (NodeSource's nodejs provides npm and conflicts with
 # Debian's npm package, so checking the package names would break it).

@@ -94,6 +94,8 @@ int api_kit(struct http_req *r);               /* GET .../kit?audience=&format=j
 
 /* The professional dossier, in api_dossier.c (docs/evaluation.md). */
 int api_dossier(struct http_req *r); /* GET .../dossier?format=json|pdf|odt|md&draft=1&today= */
+/* The oral defence's slides and jury sheet, in api_oral.c (docs/evaluation.md). */
+int api_oral(struct http_req *r); /* GET .../oral?format=json|pdf|odp|prep&today= */
 
 /* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
  * Returns 0, or sends 400 and returns it. In api_carbon.c. */

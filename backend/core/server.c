@@ -107,6 +107,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/productions/*/reopen", api_productions_reopen},
     /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
+    /* The oral defence: slides and jury sheet (docs/evaluation.md). */
+    {"GET", "/api/v1/productions/*/oral", api_oral},
 };
 
 /* How long a request waits for a free database connection before a 503: as

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_W 595.0 /* A4 in points */
-#define PAGE_H 842.0
+#define A4_SHORT 595.0 /* A4 in points */
+#define A4_LONG 842.0
+/* The page of the document being drawn: A4 portrait, or landscape for slides. */
+#define PAGE_W (p->page_w)
+#define PAGE_H (p->page_h)
 #define MARGIN 56.0
 #define BODY_W (PAGE_W - 2 * MARGIN)
 #define GAP 8.0
@@ -42,6 +45,8 @@ struct pdf {
     char *note;       /* the margin note of the part being drawn (owned) */
     int note_pending; /* note not yet drawn next to its heading */
     char *mark;       /* drawn at the top of every page (owned) */
+    double page_w;    /* A4_SHORT, or A4_LONG in landscape */
+    double page_h;
 };
 
 static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int len)
@@ -54,13 +59,18 @@ static cairo_status_t on_write(void *closure, const unsigned char *data, unsigne
     return CAIRO_STATUS_SUCCESS;
 }
 
-struct pdf *pdf_new(const char *title, const char *lang, const char *subject)
+/* The page size is fixed at creation: cairo 1.16 loses the open Document
+ * structure element when a page is resized after it (invalid tag nesting). */
+static struct pdf *new_sized(const char *title, const char *lang, const char *subject, double w,
+                             double h)
 {
     struct pdf *p = calloc(1, sizeof(*p));
 
     if (p == NULL)
         return NULL;
     strbuf_init(&p->out, PDF_MAX);
+    p->page_w = w;
+    p->page_h = h;
     snprintf(p->lang, sizeof(p->lang), "%s", lang != NULL ? lang : "fr-FR");
     p->surface = cairo_pdf_surface_create_for_stream(on_write, p, PAGE_W, PAGE_H);
     p->cr = cairo_create(p->surface);
@@ -80,6 +90,16 @@ struct pdf *pdf_new(const char *title, const char *lang, const char *subject)
     p->page = 1;
     p->last_page = 1;
     return p;
+}
+
+struct pdf *pdf_new(const char *title, const char *lang, const char *subject)
+{
+    return new_sized(title, lang, subject, A4_SHORT, A4_LONG);
+}
+
+struct pdf *pdf_new_landscape(const char *title, const char *lang, const char *subject)
+{
+    return new_sized(title, lang, subject, A4_LONG, A4_SHORT);
 }
 
 void pdf_free(struct pdf *p)

@@ -19,6 +19,9 @@ struct pdf;
 /* Starts a document. title and lang ("fr-FR") are copied. NULL on OOM. */
 struct pdf *pdf_new(const char *title, const char *lang, const char *subject);
 
+/* Same, with A4 landscape pages (slides). */
+struct pdf *pdf_new_landscape(const char *title, const char *lang, const char *subject);
+
 /* Appends a heading (level 1 or 2), a paragraph, or a small italic note. */
 int pdf_heading(struct pdf *p, int level, const char *text);
 int pdf_paragraph(struct pdf *p, const char *text);

@@ -1128,4 +1128,10 @@ export default {
   'fp.export.pdf': 'PDF',
   'fp.export.csv.final': 'Final CSV',
   'fp.export.csv.provisional': 'Provisional CSV',
+  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  'oral.title': 'Oral defence',
+  'oral.intro': 'The material for the 15-minute presentation, drawn from the same data as the dossier: slides with their timing, competencies and speaker notes, and a sheet to prepare for the jury\'s questions.',
+  'oral.pdf': 'Slides (PDF)',
+  'oral.odp': 'Editable presentation (ODP)',
+  'oral.prep': 'Jury preparation sheet (PDF)',
 };

@@ -1130,4 +1130,10 @@ export default {
   'fp.export.pdf': 'PDF',
   'fp.export.csv.final': 'CSV définitif',
   'fp.export.csv.provisional': 'CSV prévisionnel',
+  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  'oral.title': 'Soutenance orale',
+  'oral.intro': 'Le support des 15 minutes de présentation, tiré des mêmes données que le dossier : des diapositives avec leur minutage, les compétences et les notes de l\'orateur, et une fiche de préparation aux questions du jury.',
+  'oral.pdf': 'Diapositives (PDF)',
+  'oral.odp': 'Présentation modifiable (ODP)',
+  'oral.prep': 'Fiche de préparation au jury (PDF)',
 };

@@ -4,7 +4,8 @@
 // candidate edits a part's text as a synced record of "dossier_parts" (the
 // outbox, so offline too), which replaces the generated draft. A page meter
 // against the 12-page limit, the warning with what to cut, and the
-// downloads: PDF (refused over 12 pages, then a draft PDF), ODT, Markdown.
+// downloads: PDF (refused over 12 pages, then a draft PDF), ODT, Markdown;
+// then the oral defence's slides (PDF, ODP) and jury sheet.
 import { t, errorText } from '../i18n.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
@@ -180,6 +181,25 @@ function downloads(ctx, d) {
     out);
 }
 
+// The oral defence drawn from the same data (GET .../oral): the slides as
+// PDF and ODP and the jury sheet; PDFs through fetch so a failure shows here.
+function oral(ctx) {
+  const base = `${prodPath(ctx.client.identity)}/oral`;
+  const prod = ctx.client.identity.production_id;
+  const out = h('div', { 'aria-live': 'polite' });
+  const pdf = h('button', { type: 'button', class: 'small', 'data-testid': 'oral-pdf' }, t('oral.pdf'));
+  pdf.addEventListener('click', () => downloadPdf(`${base}?format=pdf`, `soutenance-${prod}.pdf`, out));
+  const prep = h('button', { type: 'button', class: 'small secondary', 'data-testid': 'oral-prep' }, t('oral.prep'));
+  prep.addEventListener('click', () => downloadPdf(`${base}?format=prep`, `jury-${prod}.pdf`, out));
+  return h('section', { 'aria-labelledby': 'h-oral', 'data-testid': 'oral' },
+    h('h2', { id: 'h-oral' }, t('oral.title')),
+    h('p', {}, t('oral.intro')),
+    h('p', { class: 'row' }, pdf,
+      h('a', { class: 'button secondary small', href: `${base}?format=odp`, download: '', 'data-testid': 'oral-odp' }, t('oral.odp')),
+      prep),
+    out);
+}
+
 export async function dossier(ctx) {
   const id = ctx.client.identity;
   if (id?.kind !== 'office') {
@@ -217,6 +237,7 @@ export async function dossier(ctx) {
       d.missing.length ? h('p', { class: 'meta' }, t('dossier.missing', { list: d.missing.join(', ') })) : null,
       h('section', { 'aria-labelledby': 'h-dossier-pages' }, h('h2', { id: 'h-dossier-pages' }, t('dossier.budget')), meter(d)),
       downloads(ctx, d),
+      oral(ctx),
       h('ol', { class: 'cards', 'aria-label': t('dossier.parts') }, included.map((p, i) => partCard(ctx, p, i + 1, refresh)))),
   };
 }
