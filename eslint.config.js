@@ -28,6 +28,8 @@ export default [
   {
     // Unused arguments keep a handler's signature readable; a leading _ marks
     // an unused variable kept on purpose.
-    rules: { 'no-unused-vars': ['error', { args: 'none', varsIgnorePattern: '^_', caughtErrors: 'none' }] },
+    rules: {
+      'no-unused-vars': ['error', { args: 'none', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
   },
 ];

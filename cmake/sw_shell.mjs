@@ -42,7 +42,9 @@ if (!out.includes(version) || !out.includes(list)) {
 }
 if (out !== sw && process.env.CI === 'true') {
   // CI checks the commit as it is: a stale sw.js would reach phones.
-  console.error(`${swPath}: SHELL or VERSION is stale: run \`make pwa-vendor\` and commit pwa/sw.js`);
+  console.error(
+    `${swPath}: SHELL or VERSION is stale: run \`make pwa-vendor\` and commit pwa/sw.js`,
+  );
   process.exit(1);
 }
 if (out !== sw) {

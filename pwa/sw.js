@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-423c312ba096';
+const VERSION = 'ecoplateau-shell-e0d78119d0be';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -54,14 +54,17 @@ const SHELL = [
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(VERSION).then((cache) => cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })))),
+    caches
+      .open(VERSION)
+      .then((cache) => cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })))),
   );
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const key of await caches.keys()) if (key !== VERSION && key.startsWith('ecoplateau-')) await caches.delete(key);
+      for (const key of await caches.keys())
+        if (key !== VERSION && key.startsWith('ecoplateau-')) await caches.delete(key);
       await self.clients.claim();
     })(),
   );
@@ -86,9 +89,13 @@ self.addEventListener('fetch', (event) => {
         try {
           return await fetch(req);
         } catch {
-          return new Response('<!doctype html><html lang="fr"><title>ecoplateau</title><p>Hors ligne.</p></html>', {
-            status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' },
-          });
+          return new Response(
+            '<!doctype html><html lang="fr"><title>ecoplateau</title><p>Hors ligne.</p></html>',
+            {
+              status: 503,
+              headers: { 'Content-Type': 'text/html; charset=utf-8' },
+            },
+          );
         }
       })(),
     );

@@ -36,7 +36,11 @@ async function signHeaders(identity, method, pathAndQuery, bodyBytes) {
   const hash = b64url(await crypto.subtle.digest('SHA-256', bodyBytes));
   const msg = `${method}\n${pathAndQuery}\n${identity.device_id}\n${counter}\n${hash}`;
   const sig = await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, enc.encode(msg));
-  return { 'X-EP-Device': identity.device_id, 'X-EP-Counter': counter, 'X-EP-Signature': b64url(sig) };
+  return {
+    'X-EP-Device': identity.device_id,
+    'X-EP-Counter': counter,
+    'X-EP-Signature': b64url(sig),
+  };
 }
 
 // request(identity, 'GET', '/api/v1/sync/pull', {query: {...}}) -> JSON.
@@ -70,7 +74,12 @@ async function gzipBytes(bytes) {
 // headers; blob: answer with the response's Blob instead of JSON; gzip: send a
 // JSON body gzip-encoded when it is big enough (only the push accepts it; the
 // signature covers the compressed bytes, as sent).
-async function requestOnce(identity, method, path, { query, body, raw, contentType, headers: extra, blob, gzip, timeoutMs = 20000 } = {}) {
+async function requestOnce(
+  identity,
+  method,
+  path,
+  { query, body, raw, contentType, headers: extra, blob, gzip, timeoutMs = 20000 } = {},
+) {
   const qs = query ? new URLSearchParams(query).toString() : '';
   const pq = qs ? `${path}?${qs}` : path;
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -85,18 +94,24 @@ async function requestOnce(identity, method, path, { query, body, raw, contentTy
     }
   }
   if (raw) headers['Content-Type'] = contentType || 'application/octet-stream';
-  if (identity?.kind === 'device') Object.assign(headers, await signHeaders(identity, method, pq, bytes));
+  if (identity?.kind === 'device')
+    Object.assign(headers, await signHeaders(identity, method, pq, bytes));
   if (identity?.kind === 'office') {
     if (identity.production_id) headers['X-EP-Production'] = identity.production_id;
-    if (method !== 'GET' && method !== 'HEAD' && identity.csrf) headers['X-EP-CSRF'] = identity.csrf;
+    if (method !== 'GET' && method !== 'HEAD' && identity.csrf)
+      headers['X-EP-CSRF'] = identity.csrf;
   }
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   let res;
   try {
     res = await fetch(pq, {
-      method, headers, body: body === undefined && !raw ? undefined : bytes,
-      credentials: 'same-origin', cache: 'no-store', signal: ctl.signal,
+      method,
+      headers,
+      body: body === undefined && !raw ? undefined : bytes,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: ctl.signal,
     });
   } catch (e) {
     throw new NetworkError(e.message || 'network');

@@ -72,20 +72,23 @@ function parseHash() {
     history.replaceState(null, '', '#/pair');
     return ['pair', new URLSearchParams({ code: ctx.pairCode })];
   }
-  if (raw.startsWith('/pair') && ctx.pairCode) return ['pair', new URLSearchParams({ code: ctx.pairCode })];
+  if (raw.startsWith('/pair') && ctx.pairCode)
+    return ['pair', new URLSearchParams({ code: ctx.pairCode })];
   if (raw.startsWith('setup=')) {
     // The server's one-time setup link: same care as a pairing code.
     ctx.setupToken = raw.slice(6);
     history.replaceState(null, '', '#/installation');
     return ['installation', new URLSearchParams({ token: ctx.setupToken })];
   }
-  if (raw.startsWith('/installation')) return ['installation', new URLSearchParams({ token: ctx.setupToken || '' })];
+  if (raw.startsWith('/installation'))
+    return ['installation', new URLSearchParams({ token: ctx.setupToken || '' })];
   if (raw.startsWith('join=')) {
     ctx.joinToken = raw.slice(5);
     history.replaceState(null, '', '#/rejoindre');
     return ['rejoindre', new URLSearchParams({ token: ctx.joinToken })];
   }
-  if (raw.startsWith('/rejoindre')) return ['rejoindre', new URLSearchParams({ token: ctx.joinToken || '' })];
+  if (raw.startsWith('/rejoindre'))
+    return ['rejoindre', new URLSearchParams({ token: ctx.joinToken || '' })];
   const [path, q] = raw.replace(/^\//, '').split('?');
   return [path, new URLSearchParams(q || '')];
 }
@@ -94,16 +97,25 @@ function home() {
   const id = client.identity;
   if (id?.kind === 'device') return go('jour');
   if (id?.kind === 'office') return go(id.production_id ? 'bureau' : 'productions');
-  const view = h('div', {},
+  const view = h(
+    'div',
+    {},
     h('h1', { tabindex: '-1' }, t('home.title')),
     h('p', {}, t('home.intro')),
-    h('section', { 'aria-labelledby': 'home-crew' },
+    h(
+      'section',
+      { 'aria-labelledby': 'home-crew' },
       h('h2', { id: 'home-crew' }, t('home.crew')),
       h('p', {}, t('home.crew.text')),
-      h('p', {}, h('a', { class: 'button', href: '#/pair' }, t('pair.title')))),
-    h('section', { 'aria-labelledby': 'home-office' },
+      h('p', {}, h('a', { class: 'button', href: '#/pair' }, t('pair.title'))),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'home-office' },
       h('h2', { id: 'home-office' }, t('home.office')),
-      h('p', {}, h('a', { class: 'button secondary', href: '#/connexion' }, t('home.office.link')))));
+      h('p', {}, h('a', { class: 'button secondary', href: '#/connexion' }, t('home.office.link'))),
+    ),
+  );
   return { title: t('home.title'), view };
 }
 
@@ -113,17 +125,55 @@ function home() {
 // links above every screen on a phone, where the groups now fold behind a
 // "Menu" button.
 const OFFICE_NAV = [
-  [null, [['bureau', 'nav.office'], ['tableau', 'nav.dashboard'], ['productions', 'nav.productions']]],
-  ['nav.group.prepare', [['diagnostic', 'nav.diagnostic'], ['plan', 'nav.plan'], ['annuaire', 'nav.directory'], ['communications', 'nav.comms'], ['telephones', 'nav.phones']]],
-  ['nav.group.shoot', [['collecte', 'nav.collect'], ['suivi', 'nav.follow']]],
-  ['nav.group.wrap', [['bilan', 'nav.footprint'], ['evaluation', 'nav.evaluation'], ['dossier', 'nav.dossier']]],
+  [
+    null,
+    [
+      ['bureau', 'nav.office'],
+      ['tableau', 'nav.dashboard'],
+      ['productions', 'nav.productions'],
+    ],
+  ],
+  [
+    'nav.group.prepare',
+    [
+      ['diagnostic', 'nav.diagnostic'],
+      ['plan', 'nav.plan'],
+      ['annuaire', 'nav.directory'],
+      ['communications', 'nav.comms'],
+      ['telephones', 'nav.phones'],
+    ],
+  ],
+  [
+    'nav.group.shoot',
+    [
+      ['collecte', 'nav.collect'],
+      ['suivi', 'nav.follow'],
+    ],
+  ],
+  [
+    'nav.group.wrap',
+    [
+      ['bilan', 'nav.footprint'],
+      ['evaluation', 'nav.evaluation'],
+      ['dossier', 'nav.dossier'],
+    ],
+  ],
   [null, [['reglages', 'nav.settings']]],
 ];
 let navOpen = false;
 
 function navList(items, current) {
-  return h('ul', {}, items.map(([p, k]) => h('li', {},
-    h('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : undefined }, t(k)))));
+  return h(
+    'ul',
+    {},
+    items.map(([p, k]) =>
+      h(
+        'li',
+        {},
+        h('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : undefined }, t(k)),
+      ),
+    ),
+  );
 }
 
 function navFor(identity, current) {
@@ -131,7 +181,20 @@ function navFor(identity, current) {
   nav.hidden = !identity || (identity.kind !== 'device' && identity.kind !== 'office');
   nav.classList.toggle('grouped', identity?.kind === 'office');
   if (identity?.kind === 'device') {
-    nav.replaceChildren(navList([['jour', 'nav.day'], ['saisie', 'nav.entry'], ['entrees', 'nav.entries'], ['messages', 'nav.messages'], ['photos', 'nav.photos'], ['annuaire', 'nav.directory'], ['reglages', 'nav.settings']], current));
+    nav.replaceChildren(
+      navList(
+        [
+          ['jour', 'nav.day'],
+          ['saisie', 'nav.entry'],
+          ['entrees', 'nav.entries'],
+          ['messages', 'nav.messages'],
+          ['photos', 'nav.photos'],
+          ['annuaire', 'nav.directory'],
+          ['reglages', 'nav.settings'],
+        ],
+        current,
+      ),
+    );
     return;
   }
   if (identity?.kind !== 'office') {
@@ -139,13 +202,30 @@ function navFor(identity, current) {
     return;
   }
   const here = OFFICE_NAV.flatMap(([, items]) => items).find(([p]) => p === current);
-  const list = h('div', { id: 'nav-list', class: 'nav-list', 'data-open': String(navOpen) },
-    OFFICE_NAV.map(([group, items], i) => group
-      ? h('div', { class: 'nav-group', role: 'group', 'aria-labelledby': 'nav-g' + i },
-        h('span', { id: 'nav-g' + i, class: 'nav-group-label' }, t(group)), navList(items, current))
-      : navList(items, current)));
-  const toggle = h('button', { type: 'button', class: 'nav-toggle secondary', 'aria-expanded': String(navOpen), 'aria-controls': 'nav-list' },
-    here ? t('nav.menu.here', { page: t(here[1]) }) : t('nav.menu'));
+  const list = h(
+    'div',
+    { id: 'nav-list', class: 'nav-list', 'data-open': String(navOpen) },
+    OFFICE_NAV.map(([group, items], i) =>
+      group
+        ? h(
+            'div',
+            { class: 'nav-group', role: 'group', 'aria-labelledby': 'nav-g' + i },
+            h('span', { id: 'nav-g' + i, class: 'nav-group-label' }, t(group)),
+            navList(items, current),
+          )
+        : navList(items, current),
+    ),
+  );
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'nav-toggle secondary',
+      'aria-expanded': String(navOpen),
+      'aria-controls': 'nav-list',
+    },
+    here ? t('nav.menu.here', { page: t(here[1]) }) : t('nav.menu'),
+  );
   toggle.addEventListener('click', () => {
     navOpen = !navOpen;
     toggle.setAttribute('aria-expanded', String(navOpen));
@@ -164,9 +244,19 @@ async function route() {
   const seq = ++routeSeq;
   let out;
   try {
-    out = fn ? await fn(ctx, params) : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
+    out = fn
+      ? await fn(ctx, params)
+      : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
   } catch (e) {
-    out = { title: 'Erreur', view: h('div', {}, h('h1', { tabindex: '-1' }, 'Erreur'), h('p', {}, String(e?.message || e))) };
+    out = {
+      title: 'Erreur',
+      view: h(
+        'div',
+        {},
+        h('h1', { tabindex: '-1' }, 'Erreur'),
+        h('p', {}, String(e?.message || e)),
+      ),
+    };
   }
   if (!out) return; // redirected
   if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
@@ -199,7 +289,13 @@ function renderStatus() {
   if (s.rejected) parts.push(t('sync.rejected', { n: s.rejected }));
   if (s.conflicts) parts.push(t('sync.conflicts', { n: s.conflicts }));
   if (s.error) {
-    const known = { unreachable: 'sync.unreachable', auth: 'sync.auth', session: 'sync.session', full: 'sync.full', archived: 'sync.archived' };
+    const known = {
+      unreachable: 'sync.unreachable',
+      auth: 'sync.auth',
+      session: 'sync.session',
+      full: 'sync.full',
+      archived: 'sync.archived',
+    };
     parts.push(t('sync.error', { msg: known[s.error] ? t(known[s.error]) : s.error }));
   }
   const text = parts.join(' · ');
@@ -214,24 +310,28 @@ function renderStatus() {
 // ---- service worker: precache, and "a new version is ready" ---------------
 function registerSW() {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
-    const ready = (w) => {
-      if (!w || !navigator.serviceWorker.controller) return;
-      const bar = document.getElementById('update');
-      bar.hidden = false;
-      document.getElementById('update-reload').onclick = () => w.postMessage({ type: 'SKIP_WAITING' });
-    };
-    if (reg.waiting) ready(reg.waiting);
-    reg.addEventListener('updatefound', () => {
-      const w = reg.installing;
-      w?.addEventListener('statechange', () => {
-        if (w.state === 'installed') ready(w);
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/' })
+    .then((reg) => {
+      const ready = (w) => {
+        if (!w || !navigator.serviceWorker.controller) return;
+        const bar = document.getElementById('update');
+        bar.hidden = false;
+        document.getElementById('update-reload').onclick = () =>
+          w.postMessage({ type: 'SKIP_WAITING' });
+      };
+      if (reg.waiting) ready(reg.waiting);
+      reg.addEventListener('updatefound', () => {
+        const w = reg.installing;
+        w?.addEventListener('statechange', () => {
+          if (w.state === 'installed') ready(w);
+        });
       });
-    });
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') reg.update().catch(() => {});
-    });
-  }).catch(() => {});
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') reg.update().catch(() => {});
+      });
+    })
+    .catch(() => {});
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (reloading || !document.getElementById('update').dataset.accepted) return;
@@ -274,7 +374,11 @@ async function start() {
   client.addEventListener('change', () => {
     // Do not re-render under the user's fingers: only screens that show data.
     const [path] = parseHash();
-    if (['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) && !document.querySelector('dialog[open]')) route();
+    if (
+      ['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) &&
+      !document.querySelector('dialog[open]')
+    )
+      route();
   });
   await client.load();
   await photos.install(ctx);

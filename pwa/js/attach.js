@@ -41,20 +41,26 @@ async function encode(bitmap, maxEdge, quality) {
   const k = Math.min(1, maxEdge / Math.max(bitmap.width, bitmap.height));
   const w = Math.max(1, Math.round(bitmap.width * k));
   const hh = Math.max(1, Math.round(bitmap.height * k));
-  const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(w, hh) : Object.assign(document.createElement('canvas'), { width: w, height: hh });
+  const canvas =
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(w, hh)
+      : Object.assign(document.createElement('canvas'), { width: w, height: hh });
   const g = canvas.getContext('2d');
   g.fillStyle = '#fff'; // JPEG has no transparency: white, not black
   g.fillRect(0, 0, w, hh);
   g.drawImage(bitmap, 0, 0, w, hh);
   if (canvas.convertToBlob) return canvas.convertToBlob({ type: 'image/jpeg', quality });
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode'))), 'image/jpeg', quality));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode'))), 'image/jpeg', quality),
+  );
 }
 
 // file (a File from the picker) -> {blob, thumb, size, sha256, gps}. Throws
 // PhotoError 'empty' | 'original_too_large' | 'not_image' | 'too_large'.
 export async function processImage(file, keepLocation) {
   if (!file || !file.size) throw new PhotoError('empty');
-  if (file.size > MAX_ORIGINAL) throw new PhotoError('original_too_large', { mb: Math.round(MAX_ORIGINAL / 1048576) });
+  if (file.size > MAX_ORIGINAL)
+    throw new PhotoError('original_too_large', { mb: Math.round(MAX_ORIGINAL / 1048576) });
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -62,12 +68,26 @@ export async function processImage(file, keepLocation) {
     throw new PhotoError('not_image');
   }
   try {
-    const gps = keepLocation ? readGps(new Uint8Array(await file.slice(0, EXIF_WINDOW).arrayBuffer())) : null;
+    const gps = keepLocation
+      ? readGps(new Uint8Array(await file.slice(0, EXIF_WINDOW).arrayBuffer()))
+      : null;
     const blob = await encode(bitmap, MAX_EDGE, QUALITY);
-    if (blob.size > LOCAL_CAP) throw new PhotoError('too_large', { mb: (blob.size / 1048576).toFixed(1), max: Math.round(LOCAL_CAP / 1048576) });
+    if (blob.size > LOCAL_CAP)
+      throw new PhotoError('too_large', {
+        mb: (blob.size / 1048576).toFixed(1),
+        max: Math.round(LOCAL_CAP / 1048576),
+      });
     const thumb = await encode(bitmap, THUMB_EDGE, 0.7);
     const sha256 = hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
-    return { blob, thumb, size: blob.size, sha256, gps, width: bitmap.width, height: bitmap.height };
+    return {
+      blob,
+      thumb,
+      size: blob.size,
+      sha256,
+      gps,
+      width: bitmap.width,
+      height: bitmap.height,
+    };
   } finally {
     bitmap.close();
   }
@@ -76,9 +96,19 @@ export async function processImage(file, keepLocation) {
 // Stores the photo, then its fact through the outbox; returns the record.
 // The photo goes first: a fact without bytes would wait forever, bytes
 // without a fact are removed below.
-export async function attach(client, { targetCol, targetId, caption, keepLocation, photo, takenAt }) {
+export async function attach(
+  client,
+  { targetCol, targetId, caption, keepLocation, photo, takenAt },
+) {
   const id = 'ph-' + uuidv7();
-  const fields = { target_col: targetCol, target_id: targetId, content_type: 'image/jpeg', size: photo.size, sha256: photo.sha256, keep_location: !!keepLocation };
+  const fields = {
+    target_col: targetCol,
+    target_id: targetId,
+    content_type: 'image/jpeg',
+    size: photo.size,
+    sha256: photo.sha256,
+    keep_location: !!keepLocation,
+  };
   if (caption) fields.caption = caption;
   if (client.identity?.member_id) fields.member = client.identity.member_id;
   if (takenAt) fields.taken_at = takenAt;
@@ -86,8 +116,22 @@ export async function attach(client, { targetCol, targetId, caption, keepLocatio
     fields.lat = photo.gps.lat;
     fields.lon = photo.gps.lon;
   }
-  const rec = { id, op: '', blob: photo.blob, thumb: photo.thumb, size: photo.size, sha256: photo.sha256, caption: caption || '',
-    target_col: targetCol, target_id: targetId, state: 'waiting', received: 0, code: '', reason: '', at: Date.now() };
+  const rec = {
+    id,
+    op: '',
+    blob: photo.blob,
+    thumb: photo.thumb,
+    size: photo.size,
+    sha256: photo.sha256,
+    caption: caption || '',
+    target_col: targetCol,
+    target_id: targetId,
+    state: 'waiting',
+    received: 0,
+    code: '',
+    reason: '',
+    at: Date.now(),
+  };
   await store.putPhoto(rec);
   try {
     const op = await client.makeOp('attachments', id, 'add', fields);
@@ -109,7 +153,10 @@ export async function remove(client, id) {
   if (box) await client.discard(rec.op);
   else if (fact) {
     await client.makeOp('attachments', 'ph-' + uuidv7(), 'add', {
-      void: true, supersedes: id, target_col: fact.fields.target_col, target_id: fact.fields.target_id,
+      void: true,
+      supersedes: id,
+      target_col: fact.fields.target_col,
+      target_id: fact.fields.target_id,
       ...(fact.fields.member ? { member: fact.fields.member } : {}),
     });
   }
@@ -145,16 +192,19 @@ export class Uploader extends EventTarget {
       return this.running;
     }
     clearTimeout(this.timer);
-    this.running = this.#run().catch(() => 'retry').then((r) => {
-      this.delay = r === 'retry' ? Math.min(RETRY_MAX_MS, Math.max(RETRY_MS, this.delay * 2)) : 0;
-      if (this.delay) this.timer = setTimeout(() => this.kick(), this.delay);
-    }).finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.running = this.#run()
+      .catch(() => 'retry')
+      .then((r) => {
+        this.delay = r === 'retry' ? Math.min(RETRY_MAX_MS, Math.max(RETRY_MS, this.delay * 2)) : 0;
+        if (this.delay) this.timer = setTimeout(() => this.kick(), this.delay);
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
     return this.running;
   }
 
@@ -181,7 +231,12 @@ export class Uploader extends EventTarget {
       const item = box.get(p.op);
       if (item?.status === 'rejected') {
         // The server refused the fact itself (e.g. attachment_too_large).
-        await this.#set(p.id, { state: 'refused', code: item.code || '', reason: item.reason || '', by: 'push' });
+        await this.#set(p.id, {
+          state: 'refused',
+          code: item.code || '',
+          reason: item.reason || '',
+          by: 'push',
+        });
       } else if (item || !p.op || quarantined[p.op] !== undefined) {
         if (p.state !== 'waiting') await this.#set(p.id, { state: 'waiting' });
       } else ready.push(p);
@@ -201,7 +256,13 @@ export class Uploader extends EventTarget {
     try {
       const st = await request(id, 'GET', `${base(p.id)}/status`);
       if (st.complete) return this.#done(p);
-      if (st.refused) return this.#set(p.id, { state: 'refused', code: st.refused, reason: st.reason || st.message || '', offline: false });
+      if (st.refused)
+        return this.#set(p.id, {
+          state: 'refused',
+          code: st.refused,
+          reason: st.reason || st.message || '',
+          offline: false,
+        });
       received = st.received || 0;
     } catch (e) {
       return this.#failed(p, e);
@@ -215,7 +276,11 @@ export class Uploader extends EventTarget {
       const bytes = new Uint8Array(await p.blob.slice(r.start, r.end + 1).arrayBuffer());
       let res;
       try {
-        res = await request(id, 'PUT', base(p.id), { raw: bytes, headers: { 'Content-Range': r.header }, timeoutMs: 60000 });
+        res = await request(id, 'PUT', base(p.id), {
+          raw: bytes,
+          headers: { 'Content-Range': r.header },
+          timeoutMs: 60000,
+        });
       } catch (e) {
         if (e instanceof ApiError && e.code === 'offset_mismatch') {
           const at = e.body?.received ?? e.body?.error?.received;
@@ -239,7 +304,15 @@ export class Uploader extends EventTarget {
 
   // Complete on the server: the full-size bytes go, the thumbnail stays.
   async #done(p) {
-    return this.#set(p.id, { state: 'sent', received: p.size, blob: null, code: '', reason: '', offline: false, error: '' });
+    return this.#set(p.id, {
+      state: 'sent',
+      received: p.size,
+      blob: null,
+      code: '',
+      reason: '',
+      offline: false,
+      error: '',
+    });
   }
 
   async #failed(p, e) {
@@ -249,8 +322,10 @@ export class Uploader extends EventTarget {
       return 'offline';
     }
     if (e instanceof ApiError) {
-      if (e.status === 404 && e.code === 'attachment_unknown') return this.#set(p.id, { state: 'waiting' });
-      if ([413, 415, 422].includes(e.status)) return this.#set(p.id, { state: 'refused', code: e.code, reason: e.message });
+      if (e.status === 404 && e.code === 'attachment_unknown')
+        return this.#set(p.id, { state: 'waiting' });
+      if ([413, 415, 422].includes(e.status))
+        return this.#set(p.id, { state: 'refused', code: e.code, reason: e.message });
     }
     // Anything else (a busy or failing server, a session to renew): try again later.
     await this.#set(p.id, { error: String(e?.message || e) });
@@ -264,7 +339,12 @@ const urls = new Map();
 export async function serverImageUrl(identity, id) {
   if (urls.has(id)) return urls.get(id);
   try {
-    const blob = await request(identity, 'GET', `/api/v1/productions/${encodeURIComponent(identity.production_id)}/attachments/${encodeURIComponent(id)}`, { blob: true });
+    const blob = await request(
+      identity,
+      'GET',
+      `/api/v1/productions/${encodeURIComponent(identity.production_id)}/attachments/${encodeURIComponent(id)}`,
+      { blob: true },
+    );
     const url = URL.createObjectURL(blob);
     urls.set(id, url);
     return url;

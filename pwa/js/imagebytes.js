@@ -11,7 +11,8 @@
 
 export const CHUNK = 256 * 1024;
 
-const ascii = (b, at, n) => (at + n <= b.length ? String.fromCharCode(...b.subarray(at, at + n)) : '');
+const ascii = (b, at, n) =>
+  at + n <= b.length ? String.fromCharCode(...b.subarray(at, at + n)) : '';
 
 // 'image/jpeg' | 'image/png' | 'image/webp' | null, from the first bytes.
 export function sniffType(b) {
@@ -42,7 +43,8 @@ export function exifBlock(b) {
       if (m === 0xda || m === 0xd9) return null; // image data: no metadata after this
       const len = (b[p + 2] << 8) | b[p + 3];
       if (len < 2 || p + 2 + len > b.length) return null;
-      if (m === 0xe1 && len >= 16 && ascii(b, p + 4, 6) === 'Exif\0\0') return b.subarray(p + 10, p + 2 + len);
+      if (m === 0xe1 && len >= 16 && ascii(b, p + 4, 6) === 'Exif\0\0')
+        return b.subarray(p + 10, p + 2 + len);
       p += 2 + len;
     }
     return null;
@@ -147,7 +149,8 @@ export function readGps(bytes) {
 // {start, end (inclusive), total, header: the Content-Range value}, or null
 // when everything was received.
 export function nextRange(received, size, chunk = CHUNK) {
-  if (!Number.isInteger(received) || !Number.isInteger(size) || received < 0 || received >= size) return null;
+  if (!Number.isInteger(received) || !Number.isInteger(size) || received < 0 || received >= size)
+    return null;
   const end = Math.min(size, received + chunk) - 1;
   return { start: received, end, total: size, header: `bytes ${received}-${end}/${size}` };
 }

@@ -9,12 +9,44 @@ const BUILTIN = [
   ['van_km', 'km', 'regie', 1200, true, 'Kilomètres en utilitaire', 'Van kilometres'],
   ['van_diesel_l', 'L', 'regie', 150, true, 'Gazole des véhicules', 'Vehicle diesel'],
   ['van_petrol_l', 'L', 'regie', 150, true, 'Essence des véhicules', 'Vehicle petrol'],
-  ['car_diesel_km', 'km', 'regie', 1200, true, 'Kilomètres en voiture gazole', 'Diesel car kilometres'],
-  ['car_petrol_km', 'km', 'regie', 1200, true, 'Kilomètres en voiture essence', 'Petrol car kilometres'],
-  ['car_electric_km', 'km', 'regie', 1200, true, 'Kilomètres en voiture électrique', 'Electric car kilometres'],
+  [
+    'car_diesel_km',
+    'km',
+    'regie',
+    1200,
+    true,
+    'Kilomètres en voiture gazole',
+    'Diesel car kilometres',
+  ],
+  [
+    'car_petrol_km',
+    'km',
+    'regie',
+    1200,
+    true,
+    'Kilomètres en voiture essence',
+    'Petrol car kilometres',
+  ],
+  [
+    'car_electric_km',
+    'km',
+    'regie',
+    1200,
+    true,
+    'Kilomètres en voiture électrique',
+    'Electric car kilometres',
+  ],
   ['train_tgv_pkm', 'p.km', 'production', 20000, false, 'Trajets en TGV', 'High-speed train trips'],
   ['train_ter_pkm', 'p.km', 'production', 20000, false, 'Trajets en TER', 'Regional train trips'],
-  ['plane_short_pkm', 'p.km', 'production', 20000, false, 'Vols court-courrier', 'Short-haul flights'],
+  [
+    'plane_short_pkm',
+    'p.km',
+    'production',
+    20000,
+    false,
+    'Vols court-courrier',
+    'Short-haul flights',
+  ],
   ['grid_kwh', 'kWh', 'image', 5000, false, 'Électricité du réseau', 'Grid electricity'],
   ['generator_l', 'L', 'image', 400, false, 'Gazole des groupes électrogènes', 'Generator diesel'],
   ['generator_hours', 'h', 'image', 24, false, 'Heures de groupe électrogène', 'Generator hours'],
@@ -24,13 +56,37 @@ const BUILTIN = [
   ['meals_fish', 'meal', 'catering', 400, false, 'Repas avec poisson blanc', 'White fish meals'],
   ['meals_beef', 'meal', 'catering', 400, false, 'Repas avec bœuf', 'Beef meals'],
   ['hotel_nights', 'night', 'production', 200, false, 'Nuits d’hôtel', 'Hotel nights'],
-  ['waste_residual_kg', 'kg', 'regie', 500, false, 'Déchets résiduels (incinérés)', 'Residual waste (incinerated)'],
+  [
+    'waste_residual_kg',
+    'kg',
+    'regie',
+    500,
+    false,
+    'Déchets résiduels (incinérés)',
+    'Residual waste (incinerated)',
+  ],
   ['waste_mixed_kg', 'kg', 'regie', 2000, false, 'Déchets en mélange (DIB)', 'Mixed waste (DIB)'],
   ['waste_wood_kg', 'kg', 'decor', 3000, false, 'Déchets de bois', 'Wood waste'],
   ['paper_kg', 'kg', 'production', 200, false, 'Papier acheté', 'Paper bought'],
-  ['furniture_new_kg', 'kg', 'decor', 2000, false, 'Mobilier et accessoires neufs', 'New furniture and props'],
+  [
+    'furniture_new_kg',
+    'kg',
+    'decor',
+    2000,
+    false,
+    'Mobilier et accessoires neufs',
+    'New furniture and props',
+  ],
   ['storage_tb_year', 'TB.yr', 'post', 500, false, 'Stockage des rushes', 'Rushes storage'],
-].map(([id, unit, collector, review, vehicle, fr, en]) => ({ id, unit, collector, review_above: review, vehicle, name_fr: fr, name_en: en }));
+].map(([id, unit, collector, review, vehicle, fr, en]) => ({
+  id,
+  unit,
+  collector,
+  review_above: review,
+  vehicle,
+  name_fr: fr,
+  name_en: en,
+}));
 
 const VEHICLE = new Set(BUILTIN.filter((i) => i.vehicle).map((i) => i.id));
 let catalogue = BUILTIN;
@@ -40,7 +96,11 @@ export function setCatalogue(list) {
   if (!Array.isArray(list) || !list.length) return;
   catalogue = list
     .filter((i) => i && typeof i.id === 'string' && typeof i.unit === 'string')
-    .map((i) => ({ ...i, vehicle: VEHICLE.has(i.id) || /^(van|car)_/.test(i.id), review_above: Number(i.review_above) || 1e6 }));
+    .map((i) => ({
+      ...i,
+      vehicle: VEHICLE.has(i.id) || /^(van|car)_/.test(i.id),
+      review_above: Number(i.review_above) || 1e6,
+    }));
 }
 
 export function all() {
@@ -66,11 +126,24 @@ export function guide(id, lang) {
   return (i && (lang === 'en' ? i.guide_en : i.guide_fr)) || '';
 }
 
-export const DEPTS = ['production', 'regie', 'decor', 'costumes', 'hmc', 'image', 'son', 'catering', 'post'];
+export const DEPTS = [
+  'production',
+  'regie',
+  'decor',
+  'costumes',
+  'hmc',
+  'image',
+  'son',
+  'catering',
+  'post',
+];
 
 // Parses "38,5" or "38.5"; NaN when not a plain number.
 export function parseNumber(text) {
-  const s = String(text ?? '').trim().replace(/\s/g, '').replace(',', '.');
+  const s = String(text ?? '')
+    .trim()
+    .replace(/\s/g, '')
+    .replace(',', '.');
   if (!/^-?\d+(\.\d+)?$/.test(s)) return NaN;
   return Number(s);
 }

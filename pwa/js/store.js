@@ -101,7 +101,11 @@ export async function ackOutbox(results) {
 // Removes a refused op for good (the user fixed it with a new one).
 export async function discardLocalOp(opId) {
   const tx = (await db()).transaction(['ops', 'outbox'], 'readwrite');
-  await Promise.all([tx.objectStore('ops').delete(opId), tx.objectStore('outbox').delete(opId), tx.done]);
+  await Promise.all([
+    tx.objectStore('ops').delete(opId),
+    tx.objectStore('outbox').delete(opId),
+    tx.done,
+  ]);
 }
 
 // A pulled page: its ops and the new cursor in the same transaction (§5).

@@ -18,9 +18,20 @@ export async function verifyEnvelope(envelope, pinnedPublicKeyB64) {
     if (pinnedPublicKeyB64 && envelope.public_key !== pinnedPublicKeyB64) {
       return { valid: false, reason: 'key' };
     }
-    const key = await crypto.subtle.importKey('raw', fromB64url(envelope.public_key), { name: 'Ed25519' }, false, ['verify']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      fromB64url(envelope.public_key),
+      { name: 'Ed25519' },
+      false,
+      ['verify'],
+    );
     const bytes = fromB64url(envelope.payload);
-    const ok = await crypto.subtle.verify({ name: 'Ed25519' }, key, fromB64url(envelope.signature), bytes);
+    const ok = await crypto.subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      fromB64url(envelope.signature),
+      bytes,
+    );
     if (!ok) return { valid: false, reason: 'signature' };
     return { valid: true, payload: JSON.parse(new TextDecoder().decode(bytes)) };
   } catch (e) {

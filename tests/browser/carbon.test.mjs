@@ -6,8 +6,19 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
-  swReady, cleanup, PRODUCTION,
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  invite,
+  pairPhone,
+  swReady,
+  cleanup,
+  PRODUCTION,
 } from './helpers.mjs';
 
 const dir = tempDir('carbon');
@@ -26,17 +37,28 @@ test('the API gives the demo a weekly schedule and refuses bad input', async () 
   const s = await api.call('GET', `${P}/schedule`);
   assert.equal(s.status, 200, s.text);
   assert.equal(s.json.frequency, 'weekly', 'a 6-week documentary is collected weekly');
-  const bad = await api.call('PUT', `${P}/schedule/van_km`, { frequency: 'sometimes', dept: 'regie' });
+  const bad = await api.call('PUT', `${P}/schedule/van_km`, {
+    frequency: 'sometimes',
+    dept: 'regie',
+  });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'frequency');
   // Sofia (régie) is to report electric car kilometres every day: nothing
   // in the demo covers them, so they are due today and overdue since day 1.
-  const put = await api.call('PUT', `${P}/schedule/car_electric_km`, { frequency: 'daily', dept: 'regie', member_id: 'm-sofia' });
+  const put = await api.call('PUT', `${P}/schedule/car_electric_km`, {
+    frequency: 'daily',
+    dept: 'regie',
+    member_id: 'm-sofia',
+  });
   assert.equal(put.status, 200, put.text);
 });
 
 test('office: footprint charts with text alternatives, axe clean', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: 'allow',
+    locale: 'fr-FR',
+  });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -46,17 +68,26 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   await page.getByLabel('Mot de passe').fill('demo-ecoplateau');
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 20000 },
+  );
 
   await page.getByRole('link', { name: 'Bilan carbone' }).first().click();
-  await page.getByRole('heading', { name: 'Par catégorie Carbon’Clap' }).waitFor({ timeout: 15000 });
+  await page
+    .getByRole('heading', { name: 'Par catégorie Carbon’Clap' })
+    .waitFor({ timeout: 15000 });
   for (const key of ['category', 'theme', 'week', 'targets']) {
     const svg = page.locator(`svg[data-testid="chart-${key}"]`);
     assert.equal(await svg.count(), 1, `chart ${key} drawn`);
     assert.equal(await svg.getAttribute('role'), 'img');
     const [tid, did] = (await svg.getAttribute('aria-labelledby')).split(' ');
     assert.ok((await page.locator(`[id="${tid}"]`).textContent()).length > 3, `${key}: a title`);
-    assert.ok((await page.locator(`[id="${did}"]`).textContent()).length > 10, `${key}: a description`);
+    assert.ok(
+      (await page.locator(`[id="${did}"]`).textContent()).length > 10,
+      `${key}: a description`,
+    );
     // The same numbers as a table right after the picture.
     const rows = await svg.locator('xpath=following-sibling::div[1]//tbody/tr').count();
     assert.ok(rows > 0, `${key}: a data table`);
@@ -64,25 +95,60 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   // All eight Carbon'Clap categories, provisional and final side by side.
   const cat = page.locator('svg[data-testid="chart-category"] + div table');
   assert.equal(await cat.locator('tbody tr').count(), 8);
-  assert.deepEqual(await cat.locator('thead th').allTextContents(), ['Élément', 'Définitif (relevés)', 'Prévisionnel (estimations)']);
-  assert.match(await cat.locator('tbody tr').filter({ hasText: 'Transport' }).textContent(), /kgCO2e.*kgCO2e/);
+  assert.deepEqual(await cat.locator('thead th').allTextContents(), [
+    'Élément',
+    'Définitif (relevés)',
+    'Prévisionnel (estimations)',
+  ]);
+  assert.match(
+    await cat.locator('tbody tr').filter({ hasText: 'Transport' }).textContent(),
+    /kgCO2e.*kgCO2e/,
+  );
   // The weekly bars: one row per week with readings, in kgCO2e.
-  assert.match(await page.locator('svg[data-testid="chart-week"] + div tbody').textContent(), /semaine du \d{4}-\d{2}-\d{2}/);
+  assert.match(
+    await page.locator('svg[data-testid="chart-week"] + div tbody').textContent(),
+    /semaine du \d{4}-\d{2}-\d{2}/,
+  );
   // ...beside the provisional spread over the production's weeks.
-  assert.deepEqual(await page.locator('svg[data-testid="chart-week"] + div thead th').allTextContents(),
-    ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)']);
+  assert.deepEqual(
+    await page.locator('svg[data-testid="chart-week"] + div thead th').allTextContents(),
+    ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)'],
+  );
   await page.getByText(/Complétude de la collecte/).waitFor();
   // Issue 18: the comparison says it is running and what it covers, lists
   // what is missing (never a reduction), how each van was counted, and
   // links the exports, which download with the office's session.
-  assert.match(await page.getByTestId('fp-status').textContent(), /^En cours : prévisionnel au prorata des jours de tournage écoulés \(\d+ sur \d+\)/);
-  assert.match(await page.getByTestId('fp-coverage').textContent(), /^Émissions attendues couvertes : \d+ %/);
-  assert.match(await page.getByTestId('fp-missing').textContent(), /Nuits d.hôtel : ~[\d\s]+ kgCO2e attendus/);
-  assert.match(await page.getByTestId('fp-methods').textContent(), /Utilitaire 1 \(fourgon régie\) : carburant \([\d  ]+ L/);
-  const links = await page.getByTestId('fp-exports').locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links.map((l) => l.replace(/^.*\/footprint/, 'footprint')),
-    ['footprint.xlsx', 'footprint.pdf', 'footprint.csv?kind=final', 'footprint.csv?kind=provisional']);
-  for (const l of links) assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), l), 200, l);
+  assert.match(
+    await page.getByTestId('fp-status').textContent(),
+    /^En cours : prévisionnel au prorata des jours de tournage écoulés \(\d+ sur \d+\)/,
+  );
+  assert.match(
+    await page.getByTestId('fp-coverage').textContent(),
+    /^Émissions attendues couvertes : \d+ %/,
+  );
+  assert.match(
+    await page.getByTestId('fp-missing').textContent(),
+    /Nuits d.hôtel : ~[\d\s]+ kgCO2e attendus/,
+  );
+  assert.match(
+    await page.getByTestId('fp-methods').textContent(),
+    /Utilitaire 1 \(fourgon régie\) : carburant \([\d  ]+ L/,
+  );
+  const links = await page
+    .getByTestId('fp-exports')
+    .locator('a')
+    .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(
+    links.map((l) => l.replace(/^.*\/footprint/, 'footprint')),
+    [
+      'footprint.xlsx',
+      'footprint.pdf',
+      'footprint.csv?kind=final',
+      'footprint.csv?kind=provisional',
+    ],
+  );
+  for (const l of links)
+    assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), l), 200, l);
   await checkA11y(page, 'footprint charts');
   await shot(page, 'office-10-footprint-charts');
 
@@ -121,7 +187,10 @@ test('phone: reminders on my day, offline too, and the guide from quick entry', 
   await page.goto(server.url + '/#/jour');
   await page.getByRole('heading', { name: 'Relevés à faire' }).waitFor({ timeout: 15000 });
   const reminder = page.getByTestId('reminder');
-  assert.match(await reminder.textContent(), /Rappel : [1-9]\d* relevé\(s\) à faire pour la période en cours, [1-9]\d* en retard/);
+  assert.match(
+    await reminder.textContent(),
+    /Rappel : [1-9]\d* relevé\(s\) à faire pour la période en cours, [1-9]\d* en retard/,
+  );
   assert.equal(await reminder.getAttribute('role'), 'status');
   const car = page.getByTestId('due-item').filter({ hasText: 'Kilomètres en voiture électrique' });
   assert.match(await car.textContent(), /À relever : aujourd’hui/);
@@ -135,14 +204,22 @@ test('phone: reminders on my day, offline too, and the guide from quick entry', 
   await page.reload();
   await ready(page);
   await page.getByRole('heading', { name: 'Relevés à faire' }).waitFor({ timeout: 15000 });
-  assert.match(await page.getByTestId('due-item').filter({ hasText: 'Kilomètres en voiture électrique' }).textContent(), /À relever : aujourd’hui/);
+  assert.match(
+    await page
+      .getByTestId('due-item')
+      .filter({ hasText: 'Kilomètres en voiture électrique' })
+      .textContent(),
+    /À relever : aujourd’hui/,
+  );
 
   await page.getByRole('link', { name: 'Saisir : Kilomètres en voiture électrique' }).click();
   await page.waitForSelector('input[name="value"]');
   const guide = page.getByTestId('guide-link');
   assert.equal(await guide.getAttribute('href'), '#/guide?i=car_electric_km');
   await guide.click();
-  await page.getByRole('heading', { name: 'Comment relever : Kilomètres en voiture électrique' }).waitFor();
+  await page
+    .getByRole('heading', { name: 'Comment relever : Kilomètres en voiture électrique' })
+    .waitFor();
   assert.match(await page.getByTestId('guide-where').textContent(), /compteur kilométrique/);
   await checkA11y(page, 'guide');
   await shot(page, 'phone-11-guide');
@@ -154,8 +231,15 @@ test('phone: reminders on my day, offline too, and the guide from quick entry', 
   await page.waitForFunction(() => window.ecoplateau.client.status.pending === 1);
   await page.goto(page.url().replace(/#.*$/, '') + '#/jour');
   await page.getByRole('heading', { name: 'Relevés à faire' }).waitFor();
-  const after = await page.getByTestId('due-item').filter({ hasText: 'Kilomètres en voiture électrique' }).textContent();
-  assert.doesNotMatch(after, /À relever : aujourd’hui/, 'today is covered by the reading made offline');
+  const after = await page
+    .getByTestId('due-item')
+    .filter({ hasText: 'Kilomètres en voiture électrique' })
+    .textContent();
+  assert.doesNotMatch(
+    after,
+    /À relever : aujourd’hui/,
+    'today is covered by the reading made offline',
+  );
   assert.match(after, /En retard/, 'the past days are still missing');
   assert.deepEqual(page.errors, []);
 });

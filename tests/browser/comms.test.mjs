@@ -10,8 +10,22 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
-  swReady, syncNow, cleanup, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  invite,
+  pairPhone,
+  swReady,
+  syncNow,
+  cleanup,
+  PRODUCTION,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
   waitInPage,
 } from './helpers.mjs';
 
@@ -25,7 +39,11 @@ after(async () => {
 });
 
 const api = await officeSession(server.url);
-const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+const ctx = await browser.newContext({
+  viewport: { width: 1280, height: 900 },
+  serviceWorkers: 'allow',
+  locale: 'fr-FR',
+});
 const office = await ctx.newPage();
 const errors = [];
 office.on('pageerror', (e) => errors.push(String(e)));
@@ -35,11 +53,17 @@ let cid = '';
 const UNSAFE = 'Tri <img src=x onerror="window.__pwned=1"> au barnum';
 
 test('Sofia needs the easy-to-read version and large print (recorded by the office)', async () => {
-  const r = await api.call('PUT', `/api/v1/productions/${PRODUCTION}/members/m-sofia/preferences`,
-    { email: 'sofia@demo.test', channels: ['app', 'email'], needs: ['falc', 'large_print'] });
+  const r = await api.call('PUT', `/api/v1/productions/${PRODUCTION}/members/m-sofia/preferences`, {
+    email: 'sofia@demo.test',
+    channels: ['app', 'email'],
+    needs: ['falc', 'large_print'],
+  });
   assert.equal(r.status, 200, r.text);
-  const bad = await api.call('PUT', `/api/v1/productions/${PRODUCTION}/members/m-sofia/preferences`,
-    { channels: ['fax'], needs: [] });
+  const bad = await api.call(
+    'PUT',
+    `/api/v1/productions/${PRODUCTION}/members/m-sofia/preferences`,
+    { channels: ['fax'], needs: [] },
+  );
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'channels');
 });
@@ -56,14 +80,24 @@ test('the compose screen validates, tied to the fields, with no axe violation', 
   await checkA11y(office, 'compose, empty');
   await office.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
   assert.equal(await office.getByLabel('Titre').getAttribute('aria-invalid'), 'true');
-  assert.equal(await office.getByRole('textbox', { name: 'Texte', exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.equal(
+    await office.getByRole('textbox', { name: 'Texte', exact: true }).getAttribute('aria-invalid'),
+    'true',
+  );
   await checkA11y(office, 'compose with errors');
   await shot(office, 'comms-01-errors');
   // Text but no recipient: refused before anything is sent.
   await office.getByLabel('Titre').fill(UNSAFE);
-  await office.getByRole('textbox', { name: 'Texte', exact: true }).fill('Cinq bacs : verre, emballages, biodéchets, papier, reste.\n\n<script>window.__pwned=2</script>');
+  await office
+    .getByRole('textbox', { name: 'Texte', exact: true })
+    .fill(
+      'Cinq bacs : verre, emballages, biodéchets, papier, reste.\n\n<script>window.__pwned=2</script>',
+    );
   await office.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
-  await office.getByText('Choisissez au moins un département, un niveau ou une personne.').first().waitFor();
+  await office
+    .getByText('Choisissez au moins un département, un niveau ou une personne.')
+    .first()
+    .waitFor();
   await checkA11y(office, 'compose without recipients');
 });
 
@@ -81,23 +115,38 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
   assert.match(await table.textContent(), /Sofia Lopes/);
   assert.match(await table.textContent(), /a besoin du FALC, pas encore écrit/);
   assert.match(await table.textContent(), /gros caractères/);
-  await office.getByText(/La version FALC n’est pas écrite : \d+ personne\(s\) en ont besoin\./).waitFor();
+  await office
+    .getByText(/La version FALC n’est pas écrite : \d+ personne\(s\) en ont besoin\./)
+    .waitFor();
   // The invitation, the flyer and audio links are there.
   assert.match(await office.locator('pre.preview').last().textContent(), /TZID=Europe\/Paris/);
-  assert.equal(await office.getByRole('link', { name: 'Affiche A4 en gros caractères' }).count(), 1);
+  assert.equal(
+    await office.getByRole('link', { name: 'Affiche A4 en gros caractères' }).count(),
+    1,
+  );
   // The markup in the title and text is text: no image, no script ran.
   assert.equal(await office.locator('main img').count(), 0);
   assert.equal(await office.evaluate(() => window.__pwned), undefined);
-  const flyer = await office.evaluate(async (href) => {
-    const r = await fetch(href);
-    return { status: r.status, type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
-  }, await office.getByRole('link', { name: 'Affiche A4 (PDF accessible)' }).getAttribute('href'));
+  const flyer = await office.evaluate(
+    async (href) => {
+      const r = await fetch(href);
+      return {
+        status: r.status,
+        type: r.headers.get('content-type'),
+        head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)),
+      };
+    },
+    await office.getByRole('link', { name: 'Affiche A4 (PDF accessible)' }).getAttribute('href'),
+  );
   assert.deepEqual(flyer, { status: 200, type: 'application/pdf', head: '%PDF-' });
   await checkA11y(office, 'preview');
   await shot(office, 'comms-02-preview');
   // Each email's HTML part, as a mail client would render it: axe clean,
   // and the markup of the title is text there too.
-  const p = await api.call('GET', `/api/v1/productions/${PRODUCTION}/communications/${cid}/preview`);
+  const p = await api.call(
+    'GET',
+    `/api/v1/productions/${PRODUCTION}/communications/${cid}/preview`,
+  );
   assert.equal(p.status, 200, p.text);
   const mail = await ctx.newPage();
   for (const e of Object.values(p.json.email)) {
@@ -112,16 +161,25 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
 
 test('sign and send; the follow-up lists who has not been reached', async () => {
   await office.getByRole('button', { name: 'Signer et envoyer' }).click();
-  await office.getByText(/Envoyée à \d+ personne\(s\), \d+ e-mail\(s\) en file d’envoi\./).first().waitFor({ timeout: 20000 });
+  await office
+    .getByText(/Envoyée à \d+ personne\(s\), \d+ e-mail\(s\) en file d’envoi\./)
+    .first()
+    .waitFor({ timeout: 20000 });
   await office.getByRole('heading', { name: 'Suivi' }).waitFor();
-  const unreached = office.getByRole('heading', { name: 'Pas encore atteint·es' }).locator('xpath=following-sibling::ul[1]');
+  const unreached = office
+    .getByRole('heading', { name: 'Pas encore atteint·es' })
+    .locator('xpath=following-sibling::ul[1]');
   assert.match(await unreached.textContent(), /Sofia Lopes/);
   await checkA11y(office, 'sent, follow-up');
   await shot(office, 'comms-03-follow-up');
 });
 
 test('the phone shows it verified, records read and compris, asks a question offline', async () => {
-  await pairPhone(sofia, server.url + '/#pair=' + (await invite(api, 'm-sofia')).code, 'Téléphone de Sofia');
+  await pairPhone(
+    sofia,
+    server.url + '/#pair=' + (await invite(api, 'm-sofia')).code,
+    'Téléphone de Sofia',
+  );
   await swReady(sofia);
   await sofia.goto(server.url + '/#/messages');
   await ready(sofia);
@@ -133,10 +191,15 @@ test('the phone shows it verified, records read and compris, asks a question off
   // Paragraphs as written (the blank line starts a second one), and the
   // briefing's day, time, duration and place.
   const paras = await card.locator(':scope > p:not(.badge):not(.meeting)').allTextContents();
-  assert.ok(paras.includes('Cinq bacs : verre, emballages, biodéchets, papier, reste.'), paras.join(' | '));
+  assert.ok(
+    paras.includes('Cinq bacs : verre, emballages, biodéchets, papier, reste.'),
+    paras.join(' | '),
+  );
   assert.ok(paras.includes('<script>window.__pwned=2</script>'), paras.join(' | '));
-  assert.match(await card.getByTestId('meeting').textContent(),
-    /Quand : mardi 1 décembre 2026, 08:30, \d+ min\s*Où : Barnum cantine/);
+  assert.match(
+    await card.getByTestId('meeting').textContent(),
+    /Quand : mardi 1 décembre 2026, 08:30, \d+ min\s*Où : Barnum cantine/,
+  );
   await card.getByRole('button', { name: 'J’ai compris' }).click();
   await card.getByText('Vous avez indiqué avoir compris.').waitFor();
   // Offline: the question waits in the outbox, then syncs.
@@ -148,14 +211,21 @@ test('the phone shows it verified, records read and compris, asks a question off
   await checkA11y(sofia, 'messages with receipts and a question');
   await shot(sofia, 'comms-04-phone');
   await sofia.context().setOffline(false);
-  await waitInPage(sofia, async () => {
-    await window.ecoplateau.client.sync('test');
-    return window.ecoplateau.client.status.pending === 0;
-  }, { timeout: 20000, interval: 500 });
+  await waitInPage(
+    sofia,
+    async () => {
+      await window.ecoplateau.client.sync('test');
+      return window.ecoplateau.client.status.pending === 0;
+    },
+    { timeout: 20000, interval: 500 },
+  );
 });
 
 test('the office sees read and compris, answers; the phone gets the answer', async () => {
-  const d = await api.call('GET', `/api/v1/productions/${PRODUCTION}/communications/${cid}/delivery`);
+  const d = await api.call(
+    'GET',
+    `/api/v1/productions/${PRODUCTION}/communications/${cid}/delivery`,
+  );
   assert.equal(d.status, 200, d.text);
   const me = d.json.people.find((p) => p.member === 'm-sofia');
   assert.equal(me.read, true);

@@ -6,8 +6,18 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
-  swReady, syncNow,
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  invite,
+  pairPhone,
+  swReady,
+  syncNow,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -39,20 +49,44 @@ async function editNote(page, id, note) {
   await dlg.waitFor();
   await dlg.getByRole('textbox').fill(note);
   await dlg.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.waitForFunction(([id, note]) => window.ecoplateau.client.replica.record('tasks', id).fields.note === note, [id, note]);
+  await page.waitForFunction(
+    ([id, note]) => window.ecoplateau.client.replica.record('tasks', id).fields.note === note,
+    [id, note],
+  );
 }
 
 test('office assigns two tasks to Sofia; her two phones pair and see them', async () => {
   const office = await officeSession(server.url);
   const ops = ['task-ab', 'task-ba'].map((id, i) => ({
-    op: randomUUID(), col: 'tasks', id, kind: 'put', hlc: hlcNow().replace(/-0000$/, `-000${i}`), dev: office.device,
+    op: randomUUID(),
+    col: 'tasks',
+    id,
+    kind: 'put',
+    hlc: hlcNow().replace(/-0000$/, `-000${i}`),
+    dev: office.device,
     fields: { title: `Trier les bacs ${i + 1}`, dept: 'regie', assignee: 'm-sofia', done: false },
   }));
-  const r = await office.call('POST', '/api/v1/sync/push', { schema: 1, device: office.device, ops });
+  const r = await office.call('POST', '/api/v1/sync/push', {
+    schema: 1,
+    device: office.device,
+    ops,
+  });
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.results.map((x) => x.status), ['applied', 'applied'], r.text);
-  await pairPhone(A.page, server.url + '/#pair=' + (await invite(office, 'm-sofia')).code, 'Téléphone A');
-  await pairPhone(B.page, server.url + '/#pair=' + (await invite(office, 'm-sofia')).code, 'Téléphone B');
+  assert.deepEqual(
+    r.json.results.map((x) => x.status),
+    ['applied', 'applied'],
+    r.text,
+  );
+  await pairPhone(
+    A.page,
+    server.url + '/#pair=' + (await invite(office, 'm-sofia')).code,
+    'Téléphone A',
+  );
+  await pairPhone(
+    B.page,
+    server.url + '/#pair=' + (await invite(office, 'm-sofia')).code,
+    'Téléphone B',
+  );
   for (const { page } of [A, B]) {
     await page.getByText('Trier les bacs 2').waitFor();
     await swReady(page);
@@ -92,7 +126,11 @@ test('offline edits of the same task, B reconnects first', async () => {
 });
 
 test('the office sees both conflicts and keeps a value', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: 'allow',
+    locale: 'fr-FR',
+  });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -112,19 +150,36 @@ test('the office sees both conflicts and keeps a value', async () => {
   assert.equal(await page.getByText('à venir').count(), 0); // every area has its screen now
   await checkA11y(page, 'office home');
   await shot(page, 'office-02-home');
-  await page.getByRole('link', { name: /Tableau de bord/ }).first().click();
+  await page
+    .getByRole('link', { name: /Tableau de bord/ })
+    .first()
+    .click();
   await page.getByRole('heading', { name: 'Conflits à résoudre' }).waitFor();
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running);
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+  );
   await page.goto(server.url + '/#/bureau');
   await page.goto(server.url + '/#/tableau');
   await page.getByRole('heading', { name: 'Conflits à résoudre' }).waitFor();
   // The demo's catering fell silent three shooting days ago: flagged, with what to propose.
   const watch = page.locator('section[aria-labelledby="h-watch"]');
-  await watch.getByText(/relevés manqués depuis le/).first().waitFor();
-  await watch.getByText(/Programmer un rappel/).first().waitFor();
-  await page.locator('section[aria-labelledby="h-plan"]').getByText(/Repas végétarien/).first().waitFor();
+  await watch
+    .getByText(/relevés manqués depuis le/)
+    .first()
+    .waitFor();
+  await watch
+    .getByText(/Programmer un rappel/)
+    .first()
+    .waitFor();
+  await page
+    .locator('section[aria-labelledby="h-plan"]')
+    .getByText(/Repas végétarien/)
+    .first()
+    .waitFor();
   // Ours: the demo production may hold conflicts of its own.
-  const items = page.locator('section[aria-labelledby="h-conflicts"] li').filter({ hasText: 'Trier les bacs' });
+  const items = page
+    .locator('section[aria-labelledby="h-conflicts"] li')
+    .filter({ hasText: 'Trier les bacs' });
   await items.first().waitFor();
   assert.equal(await items.count(), 2);
   const text = await page.locator('section[aria-labelledby="h-conflicts"]').textContent();
@@ -132,12 +187,22 @@ test('the office sees both conflicts and keeps a value', async () => {
   assert.match(text, /Tâche Trier les bacs 2/);
   await checkA11y(page, 'office dashboard with conflicts');
   await shot(page, 'office-03-dashboard');
-  await page.getByRole('button', { name: 'Garder cette valeur : A : bacs triés (note de task-ab)' }).click();
+  await page
+    .getByRole('button', { name: 'Garder cette valeur : A : bacs triés (note de task-ab)' })
+    .click();
   await page.getByText('Conflit résolu.').waitFor();
-  await page.waitForFunction(() => [...document.querySelectorAll('section[aria-labelledby="h-conflicts"] li')].filter((li) => li.textContent.includes('Trier les bacs')).length === 1);
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('section[aria-labelledby="h-conflicts"] li')].filter((li) =>
+        li.textContent.includes('Trier les bacs'),
+      ).length === 1,
+  );
   const office = await officeSession(server.url);
   const left = (await office.call('GET', '/api/v1/sync/conflicts')).json.conflicts;
-  assert.deepEqual(left.map((c) => c.id).filter((id) => id === 'task-ab' || id === 'task-ba'), ['task-ba']);
+  assert.deepEqual(
+    left.map((c) => c.id).filter((id) => id === 'task-ab' || id === 'task-ba'),
+    ['task-ba'],
+  );
   // The phones learn the resolution at their next sync.
   for (const { page: p } of [A, B]) {
     await syncNow(p);
@@ -153,7 +218,10 @@ test('the office sees both conflicts and keeps a value', async () => {
   const dlg = page.getByRole('dialog', { name: 'Invitation pour Jade Roux' });
   await dlg.waitFor();
   await dlg.getByRole('img', { name: 'Code QR d’invitation pour Jade Roux' }).waitFor();
-  assert.ok(await dlg.locator('img').evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code renders');
+  assert.ok(
+    await dlg.locator('img').evaluate((img) => img.complete && img.naturalWidth > 0),
+    'the QR code renders',
+  );
   assert.match(await dlg.getByRole('link').textContent(), /#pair=[A-Za-z0-9_-]{43}$/);
   await checkA11y(page, 'invite dialog');
   await shot(page, 'office-04-invite');

@@ -9,14 +9,29 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
-  tempDir, startServer, launch, ready, checkA11y, shot, officeSession, pullAll, syncNow, DEMO_LOGIN, DEMO_PASSWORD,
+  tempDir,
+  startServer,
+  launch,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  pullAll,
+  syncNow,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
 const dir = tempDir('diag');
 const server = await startServer(dir);
 const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR', acceptDownloads: true });
+const ctx = await browser.newContext({
+  viewport: { width: 1280, height: 900 },
+  serviceWorkers: 'allow',
+  locale: 'fr-FR',
+  acceptDownloads: true,
+});
 const page = await ctx.newPage();
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));
@@ -33,7 +48,9 @@ const main = page.locator('main');
 
 // The winning value of a field of a diagnostics record on the server.
 async function serverField(office, id, name) {
-  const ops = (await pullAll(office)).filter((o) => o.col === 'diagnostics' && o.id === id && name in o.fields);
+  const ops = (await pullAll(office)).filter(
+    (o) => o.col === 'diagnostics' && o.id === id && name in o.fields,
+  );
   ops.sort((a, b) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0));
   return ops.length ? ops[ops.length - 1].fields[name] : undefined;
 }
@@ -43,7 +60,10 @@ async function submit(name) {
 }
 
 async function noHorizontalScroll(label) {
-  const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  const [sw, cw] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
   assert.ok(sw <= cw, `${label}: the page scrolls sideways (${sw} > ${cw})`);
 }
 
@@ -71,7 +91,9 @@ test('C1: a partial questionnaire is a draft that says what is missing; an impos
   await submit('Enregistrer et continuer');
   await page.getByRole('heading', { name: 'Étape 2 sur 4 : Organisation' }).waitFor();
   // Focus follows to the new step (a screen reader hears where it is).
-  await page.waitForFunction(() => document.activeElement?.textContent === 'Étape 2 sur 4 : Organisation');
+  await page.waitForFunction(
+    () => document.activeElement?.textContent === 'Étape 2 sur 4 : Organisation',
+  );
   // Impossible: a negative headcount, a turnover above 100 %.
   const headcount = page.getByLabel('Effectif permanent');
   await headcount.fill('-3');
@@ -80,21 +102,33 @@ test('C1: a partial questionnaire is a draft that says what is missing; an impos
   assert.equal(await headcount.getAttribute('aria-invalid'), 'true');
   const errId = (await headcount.getAttribute('aria-describedby')).split(' ').pop();
   assert.match(await page.locator(`[id="${errId}"]`).textContent(), /négative est impossible/);
-  await page.locator('.error-summary').getByText(/comprise entre 0 et 100/).waitFor();
+  await page
+    .locator('.error-summary')
+    .getByText(/comprise entre 0 et 100/)
+    .waitFor();
   await checkA11y(page, 'C1 step 2 with errors');
   await shot(page, 'diag-02-c1-errors');
   // Nothing was written for this step.
-  assert.equal(await page.evaluate((y) => window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y).fields.headcount, YEAR), undefined);
+  assert.equal(
+    await page.evaluate(
+      (y) => window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y).fields.headcount,
+      YEAR,
+    ),
+    undefined,
+  );
   await headcount.fill('12');
   await page.getByLabel('Renouvellement des équipes par an (%)').fill('20');
   await page.getByLabel('Méthodes de production standardisées').selectOption('partial');
   await submit('Enregistrer et continuer');
-  await page.getByRole('heading', { name: 'Étape 3 sur 4 : Partenaires et prestataires' }).waitFor();
+  await page
+    .getByRole('heading', { name: 'Étape 3 sur 4 : Partenaires et prestataires' })
+    .waitFor();
   // Skip the rest: the result is a draft listing what is missing.
   await page.getByRole('link', { name: 'Résultat' }).click();
   const missing = main.locator('.warn');
   await missing.getByText(/réponse\(s\) manquante\(s\)/).waitFor();
-  for (const q of ['Partenaires financiers', 'Charte RSE', 'Éco-référent·e']) await missing.getByRole('link', { name: q }).waitFor();
+  for (const q of ['Partenaires financiers', 'Charte RSE', 'Éco-référent·e'])
+    await missing.getByRole('link', { name: q }).waitFor();
   assert.equal(await missing.getByRole('link', { name: 'Effectif permanent' }).count(), 0);
   await main.getByText('Provisoire : les réponses manquantes comptent pour zéro.').waitFor();
   await checkA11y(page, 'C1 draft result');
@@ -106,7 +140,9 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
   await page.getByRole('heading', { name: /Étape 3 sur 4/ }).waitFor();
   await page.getByLabel('Partenaires financiers').fill('CNC\nRégion Bourgogne-Franche-Comté');
   await page.getByLabel('Prestataires habituels').fill('Loueur Lumière');
-  await page.getByLabel('Critères environnementaux dans le choix des prestataires').selectOption('false');
+  await page
+    .getByLabel('Critères environnementaux dans le choix des prestataires')
+    .selectOption('false');
   await submit('Enregistrer et continuer');
   await page.getByRole('heading', { name: /Étape 4 sur 4/ }).waitFor();
   await page.getByLabel('Charte RSE').selectOption('true');
@@ -127,11 +163,17 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
   assert.equal(await main.locator('.warn').count(), 0, 'complete: nothing missing');
   const reasoning = main.getByRole('table').filter({ hasText: 'Marqueur' }).first();
   await reasoning.getByRole('row', { name: /Charte RSE 12 \/ 12/ }).waitFor();
-  await main.locator('section[aria-labelledby="h-str"]').getByText('Une charte RSE formalise l\'engagement de la société.').waitFor();
+  await main
+    .locator('section[aria-labelledby="h-str"]')
+    .getByText("Une charte RSE formalise l'engagement de la société.")
+    .waitFor();
   const weak = main.locator('section[aria-labelledby="h-weak"]');
   await weak.getByText('Aucun label Ecoprod.').waitFor();
   await weak.getByText('priorité haute').first().waitFor();
-  await main.locator('section[aria-labelledby="h-axes"]').getByText(/prime RSE\+/).waitFor();
+  await main
+    .locator('section[aria-labelledby="h-axes"]')
+    .getByText(/prime RSE\+/)
+    .waitFor();
   await checkA11y(page, 'C1 complete result');
   await shot(page, 'diag-04-c1-result');
 
@@ -140,7 +182,9 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
   await axes.getByRole('button', { name: /^Modifier : Viser le label Ecoprod/ }).click();
   const dlg = page.getByRole('dialog', { name: 'Modifier cet élément' });
   await dlg.waitFor();
-  await dlg.getByLabel('Texte').fill('Candidater au label Ecoprod en janvier, avec le prochain long métrage.');
+  await dlg
+    .getByLabel('Texte')
+    .fill('Candidater au label Ecoprod en janvier, avec le prochain long métrage.');
   await dlg.getByLabel('Priorité').selectOption('moyenne');
   await checkA11y(page, 'C1 edit dialog');
   await dlg.getByRole('button', { name: 'Enregistrer' }).click();
@@ -162,18 +206,46 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
     main.getByRole('button', { name: 'Télécharger la synthèse PDF (compétence C1)' }).click(),
   ]);
   assert.equal(download.suggestedFilename(), `diagnostic-C1-${YEAR}.pdf`);
-  assert.equal(readFileSync(await download.path()).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(
+    readFileSync(await download.path())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
 });
 
 test('C1: year to year, against last year’s diagnostic', async () => {
   const office = await officeSession(server.url);
   const r = await office.call('POST', '/api/v1/sync/push', {
-    schema: 1, device: office.device, ops: [{
-      op: randomUUID(), col: 'diagnostics', id: `c1-${YEAR - 1}`, kind: 'put', hlc: hlcNow(), dev: office.device,
-      fields: { kind: 'company', year: YEAR - 1, production_types: ['fiction'], headcount: 10, staff_turnover_pct: 50,
-        standard_methods: 'none', csr_charter: false, ecoprod_label: false, afnor_spec_2308_level: 0, eco_referent: 'none',
-        trained_staff_pct: 0, past_footprints: 1, partners: ['CNC'], providers: ['Loueur'], supplier_criteria: false },
-    }],
+    schema: 1,
+    device: office.device,
+    ops: [
+      {
+        op: randomUUID(),
+        col: 'diagnostics',
+        id: `c1-${YEAR - 1}`,
+        kind: 'put',
+        hlc: hlcNow(),
+        dev: office.device,
+        fields: {
+          kind: 'company',
+          year: YEAR - 1,
+          production_types: ['fiction'],
+          headcount: 10,
+          staff_turnover_pct: 50,
+          standard_methods: 'none',
+          csr_charter: false,
+          ecoprod_label: false,
+          afnor_spec_2308_level: 0,
+          eco_referent: 'none',
+          trained_staff_pct: 0,
+          past_footprints: 1,
+          partners: ['CNC'],
+          providers: ['Loueur'],
+          supplier_criteria: false,
+        },
+      },
+    ],
   });
   assert.equal(r.status, 200, r.text);
   await syncNow(page);
@@ -237,13 +309,26 @@ test('C2: the framing refuses impossible values on their field, then gives impac
   assert.match(await page.locator(`[id="${distErr}"]`).textContent(), /négative est impossible/);
   await checkA11y(page, 'C2 framing with errors');
   await shot(page, 'diag-06-c2-errors');
-  assert.equal(await page.evaluate(() => window.ecoplateau.client.replica.record('diagnostics', 'c2-project')), null, 'nothing saved');
+  assert.equal(
+    await page.evaluate(() => window.ecoplateau.client.replica.record('diagnostics', 'c2-project')),
+    null,
+    'nothing saved',
+  );
   await days.fill('50');
   await dist.fill('60');
   await submit('Enregistrer et analyser');
   await page.getByRole('heading', { name: 'Ce que chaque élément implique' }).waitFor();
   const impacts = main.locator('section[aria-labelledby="h-impacts"]');
-  for (const e of ['Lieux de tournage', 'Zone protégée', 'Hébergement', 'Tournages de nuit', 'Saison', 'Restauration', 'Déplacements entre lieux', 'Format image']) {
+  for (const e of [
+    'Lieux de tournage',
+    'Zone protégée',
+    'Hébergement',
+    'Tournages de nuit',
+    'Saison',
+    'Restauration',
+    'Déplacements entre lieux',
+    'Format image',
+  ]) {
     await impacts.getByText(e, { exact: true }).first().waitFor();
   }
   // Shuttles to the coast and hotel nights: mobility first, a priority.
@@ -269,7 +354,9 @@ test('C2: the office adjusts the matrix; the placement is saved with who and whe
   await dlg.getByRole('button', { name: 'Enregistrer' }).click();
   const matrix = main.locator('table.matrix');
   await matrix.locator('td.q-prioritaire').getByText('Déchets').waitFor();
-  const row = main.locator('section[aria-labelledby="h-themes"] tbody tr').filter({ hasText: 'Déchets' });
+  const row = main
+    .locator('section[aria-labelledby="h-themes"] tbody tr')
+    .filter({ hasText: 'Déchets' });
   await row.getByText(/ajusté par Claire Martin le/).waitFor();
   await shot(page, 'diag-08-c2-adjusted');
   await syncNow(page);
@@ -282,7 +369,12 @@ test('C2: the office adjusts the matrix; the placement is saved with who and whe
     page.waitForEvent('download'),
     main.getByRole('button', { name: 'Télécharger la synthèse PDF (compétence C2)' }).click(),
   ]);
-  assert.equal(readFileSync(await download.path()).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(
+    readFileSync(await download.path())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
 });
 
 test('at phone width, the screens reflow without sideways scrolling', async () => {
@@ -305,18 +397,30 @@ test('offline: a step saved as a draft in the outbox, the result waits; back onl
   await page.getByRole('heading', { name: /Étape 3 sur 4/ }).waitFor();
   await page.getByRole('link', { name: 'Résultat' }).click();
   await main.getByText(/Hors ligne : vos réponses sont enregistrées sur cet appareil/).waitFor();
-  assert.ok(await page.evaluate(() => window.ecoplateau.client.status.pending) >= 1);
+  assert.ok((await page.evaluate(() => window.ecoplateau.client.status.pending)) >= 1);
   await checkA11y(page, 'C1 result offline');
   await shot(page, 'diag-10-offline');
   const office = await officeSession(server.url);
   assert.equal(await serverField(office, 'c1-' + YEAR, 'headcount'), 12, 'not sent while offline');
   // Meanwhile someone else changes another answer of the same diagnostic.
-  const base = (await pullAll(office)).filter((o) => o.id === 'c1-' + YEAR && 'partners' in o.fields).map((o) => o.op);
+  const base = (await pullAll(office))
+    .filter((o) => o.id === 'c1-' + YEAR && 'partners' in o.fields)
+    .map((o) => o.op);
   const r = await office.call('POST', '/api/v1/sync/push', {
-    schema: 1, device: office.device, ops: [{
-      op: randomUUID(), col: 'diagnostics', id: 'c1-' + YEAR, kind: 'put', hlc: hlcNow(), dev: office.device,
-      fields: { partners: ['CNC', 'Région Bourgogne-Franche-Comté', 'Procirep'] }, base: { partners: base },
-    }],
+    schema: 1,
+    device: office.device,
+    ops: [
+      {
+        op: randomUUID(),
+        col: 'diagnostics',
+        id: 'c1-' + YEAR,
+        kind: 'put',
+        hlc: hlcNow(),
+        dev: office.device,
+        fields: { partners: ['CNC', 'Région Bourgogne-Franche-Comté', 'Procirep'] },
+        base: { partners: base },
+      },
+    ],
   });
   assert.equal(r.status, 200, r.text);
   await ctx.setOffline(false);
@@ -324,7 +428,10 @@ test('offline: a step saved as a draft in the outbox, the result waits; back onl
   assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), 0);
   assert.equal(await serverField(office, 'c1-' + YEAR, 'headcount'), 15);
   // Both answers kept, field by field, without a conflict.
-  const merged = await page.evaluate((y) => window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y), YEAR);
+  const merged = await page.evaluate(
+    (y) => window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y),
+    YEAR,
+  );
   assert.equal(merged.fields.headcount, 15);
   assert.deepEqual(merged.fields.partners, ['CNC', 'Région Bourgogne-Franche-Comté', 'Procirep']);
   assert.deepEqual(merged.conflicts, {});

@@ -7,7 +7,18 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tempDir, startServer, launch, ready, checkA11y, shot, officeSession, swReady, syncNow, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
+  tempDir,
+  startServer,
+  launch,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  swReady,
+  syncNow,
+  PRODUCTION,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -22,7 +33,11 @@ after(async () => {
 
 test('the office evaluates the plan, marks a practice reproducible and gets the kits', async () => {
   const office = await officeSession(server.url);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: 'allow',
+    locale: 'fr-FR',
+  });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -32,12 +47,21 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   await swReady(page);
 
   // The office tile leads to the screen.
-  await page.getByRole('link', { name: /Évaluation/ }).first().click();
-  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+  await page
+    .getByRole('link', { name: /Évaluation/ })
+    .first()
+    .click();
+  await page
+    .getByRole('heading', { name: 'Évaluation et valorisation', level: 1 })
+    .waitFor({ timeout: 15000 });
   // Every action of the plan, each with a verdict the server computed.
   const api = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/evaluation`)).json;
   const cards = page.getByTestId('eval-action');
@@ -51,8 +75,12 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   assert.match(await card.textContent(), /Réussie/);
   assert.match(await card.textContent(), new RegExp(`${Math.round(veggie.attainment_pct)} %`));
   const failed = api.actions.find((a) => a.verdict === 'non_atteinte');
-  if (failed) assert.equal(await cards.filter({ hasText: failed.title }).locator('form').count(), 0);
-  assert.match(await page.getByTestId('eval-summary').textContent(), new RegExp(`${api.summary.reussies} / ${api.summary.actions}`));
+  if (failed)
+    assert.equal(await cards.filter({ hasText: failed.title }).locator('form').count(), 0);
+  assert.match(
+    await page.getByTestId('eval-summary').textContent(),
+    new RegExp(`${api.summary.reussies} / ${api.summary.actions}`),
+  );
   await checkA11y(page, 'evaluation');
   await shot(page, 'office-20-evaluation');
 
@@ -63,7 +91,9 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
 
   // The eco-referent's judgement: reproducible, and why.
   await card.getByLabel('reproductible sur un prochain projet').check();
-  await card.getByLabel('Ce qui a fait la différence').fill('Menu co-construit avec le traiteur <b>local</b>');
+  await card
+    .getByLabel('Ce qui a fait la différence')
+    .fill('Menu co-construit avec le traiteur <b>local</b>');
   await card.getByRole('button', { name: 'Enregistrer le bilan' }).click();
   await page.getByText(/Bilan de « .* » enregistré/).waitFor();
   await syncNow(page);
@@ -81,44 +111,73 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
 
   // Now the kit carries the practice sheet, the user's text shown as text.
   // The office adds its own evidence to the action: a photo from the laptop.
-  const before = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments`)).json.attachments;
-  const pngRes = await fetch(`${server.url}/api/v1/productions/${PRODUCTION}/attachments/seed-photo-bins`, { headers: { Cookie: office.cookie, 'X-EP-Production': PRODUCTION } });
+  const before = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments`)).json
+    .attachments;
+  const pngRes = await fetch(
+    `${server.url}/api/v1/productions/${PRODUCTION}/attachments/seed-photo-bins`,
+    { headers: { Cookie: office.cookie, 'X-EP-Production': PRODUCTION } },
+  );
   assert.equal(pngRes.status, 200);
   const png = Buffer.from(await pngRes.arrayBuffer());
   await page.getByRole('link', { name: `Ajouter une photo : ${veggie.title}` }).click();
   await page.getByRole('heading', { name: 'Ajouter une photo', level: 1 }).waitFor();
   await checkA11y(page, 'office photo form');
-  await page.locator('input[type="file"][name="photo"]').setInputFiles({ name: 'barnum.png', mimeType: 'image/png', buffer: png });
+  await page
+    .locator('input[type="file"][name="photo"]')
+    .setInputFiles({ name: 'barnum.png', mimeType: 'image/png', buffer: png });
   await page.locator('textarea[name="caption"]').fill('Le barnum à midi, côté plats végétariens');
   await page.getByRole('button', { name: 'Enregistrer la photo' }).click();
   let added = null;
   for (let i = 0; i < 80 && !added; i++) {
-    const list = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments`)).json.attachments;
-    added = list.find((x) => !before.some((b) => b.id === x.id) && x.target_id === veggie.id && x.status === 'complete');
+    const list = (await office.call('GET', `/api/v1/productions/${PRODUCTION}/attachments`)).json
+      .attachments;
+    added = list.find(
+      (x) =>
+        !before.some((b) => b.id === x.id) && x.target_id === veggie.id && x.status === 'complete',
+    );
     if (!added) await new Promise((r) => setTimeout(r, 250));
   }
   assert.ok(added, 'the office photo reached the server, complete');
   assert.equal(added.caption, 'Le barnum à midi, côté plats végétariens');
   await page.getByRole('link', { name: 'Retour' }).click();
-  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+  await page
+    .getByRole('heading', { name: 'Évaluation et valorisation', level: 1 })
+    .waitFor({ timeout: 15000 });
 
   await page.reload();
   await ready(page);
-  await page.getByRole('heading', { name: 'Évaluation et valorisation', level: 1 }).waitFor({ timeout: 15000 });
+  await page
+    .getByRole('heading', { name: 'Évaluation et valorisation', level: 1 })
+    .waitFor({ timeout: 15000 });
   await page.getByLabel('Public').selectOption('financeur');
-  await page.getByTestId('kit-preview').filter({ hasText: veggie.title }).waitFor({ timeout: 15000 });
-  assert.match(await page.getByTestId('kit-preview').textContent(), /Menu co-construit avec le traiteur <b>local<\/b>/);
+  await page
+    .getByTestId('kit-preview')
+    .filter({ hasText: veggie.title })
+    .waitFor({ timeout: 15000 });
+  assert.match(
+    await page.getByTestId('kit-preview').textContent(),
+    /Menu co-construit avec le traiteur <b>local<\/b>/,
+  );
   assert.equal(await page.getByTestId('kit-preview').locator('b').count(), 0);
   await checkA11y(page, 'evaluation with kit');
   await shot(page, 'office-21-kit');
 
   // The downloads: Markdown for a blog, a standalone accessible HTML page.
   const md = await page.getByRole('link', { name: 'Télécharger en Markdown' }).getAttribute('href');
-  const html = await page.getByRole('link', { name: 'Télécharger la page HTML' }).getAttribute('href');
+  const html = await page
+    .getByRole('link', { name: 'Télécharger la page HTML' })
+    .getAttribute('href');
   const pdf = await page.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href');
-  const pdfRes = await fetch(server.url + pdf, { headers: { Cookie: office.cookie, 'X-EP-Production': PRODUCTION } });
+  const pdfRes = await fetch(server.url + pdf, {
+    headers: { Cookie: office.cookie, 'X-EP-Production': PRODUCTION },
+  });
   assert.equal(pdfRes.status, 200);
-  assert.equal(Buffer.from(await pdfRes.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(
+    Buffer.from(await pdfRes.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
   const mdText = (await office.call('GET', md)).text;
   assert.match(mdText, /^# Résultats de la démarche éco-responsable/);
   assert.ok(mdText.includes(`### ${veggie.title}`));
@@ -130,8 +189,14 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   const photos = page2.locator('img[src^="data:image/png"]');
   assert.equal(await photos.count(), 2);
   const alts = await photos.evaluateAll((imgs) => imgs.map((i) => i.alt));
-  assert.ok(alts.some((a) => /bacs de tri/i.test(a)), alts.join(' | '));
-  assert.ok(alts.some((a) => /plat végétarien/i.test(a)), alts.join(' | '));
+  assert.ok(
+    alts.some((a) => /bacs de tri/i.test(a)),
+    alts.join(' | '),
+  );
+  assert.ok(
+    alts.some((a) => /plat végétarien/i.test(a)),
+    alts.join(' | '),
+  );
   assert.equal(await page2.locator('script').count(), 0);
   await checkA11y(page2, 'kit HTML page');
   await page2.close();

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { chromium, devices } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
-export const SRC = process.env.EP_SOURCE_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SRC =
+  process.env.EP_SOURCE_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.EP_BIN || join(SRC, 'build', 'pwa', 'backend', 'ecoplateau');
 export const CHROMIUM = process.env.EP_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = join(SRC, 'tests', 'artifacts');
@@ -28,10 +29,33 @@ export function tempDir(name) {
 // Starts `ecoplateau serve --demo` on dataDir; port 0 picks a free one (then
 // pass the same port again to restart on the same origin: the service worker
 // and IndexedDB belong to the origin). demo: false starts an empty server.
-export async function startServer(dataDir, port = 0, pwaDir = join(SRC, 'pwa'), { demo = true } = {}) {
+export async function startServer(
+  dataDir,
+  port = 0,
+  pwaDir = join(SRC, 'pwa'),
+  { demo = true } = {},
+) {
   const portFile = join(dataDir, `port-${Date.now()}`);
-  const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), '--port', String(port), '--port-file', portFile, '--data-dir', dataDir,
-    '--pwa-dir', pwaDir, '--log-level', 'warn', '--threads', '4'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    BIN,
+    [
+      'serve',
+      ...(demo ? ['--demo'] : []),
+      '--port',
+      String(port),
+      '--port-file',
+      portFile,
+      '--data-dir',
+      dataDir,
+      '--pwa-dir',
+      pwaDir,
+      '--log-level',
+      'warn',
+      '--threads',
+      '4',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   proc.stderr.on('data', (d) => (log += d));
   const exited = new Promise((r) => proc.on('exit', r));
@@ -41,7 +65,10 @@ export async function startServer(dataDir, port = 0, pwaDir = join(SRC, 'pwa'), 
       if (p > 0) {
         const url = `http://127.0.0.1:${p}`;
         return {
-          url, port: p, proc, log: () => log,
+          url,
+          port: p,
+          proc,
+          log: () => log,
           async stop() {
             if (proc.exitCode === null) proc.kill('SIGTERM');
             await exited;
@@ -57,11 +84,19 @@ export async function startServer(dataDir, port = 0, pwaDir = join(SRC, 'pwa'), 
 }
 
 export async function launch() {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (make test does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (make test does)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -81,7 +116,12 @@ export async function ready(page) {
 
 export async function checkA11y(page, label) {
   const res = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  const msg = res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\n/g, ' ')).join('\n    ')}`).join('\n  ');
+  const msg = res.violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\n/g, ' ')).join('\n    ')}`,
+    )
+    .join('\n  ');
   assert.equal(res.violations.length, 0, `axe on "${label}":\n  ${msg}`);
   return res.passes.length;
 }
@@ -94,7 +134,9 @@ export async function shot(page, name) {
 // An office session from node (cookie + CSRF), for the admin API.
 export async function officeSession(url, email = DEMO_LOGIN, password = DEMO_PASSWORD) {
   const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
   });
   assert.equal(res.status, 200, `login: ${await res.clone().text()}`);
   const me = await res.json();
@@ -102,21 +144,30 @@ export async function officeSession(url, email = DEMO_LOGIN, password = DEMO_PAS
   const call = async (method, path, body) => {
     const r = await fetch(`${url}${path}`, {
       method,
-      headers: { Cookie: cookie, 'X-EP-CSRF': me.csrf, 'X-EP-Production': PRODUCTION, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Cookie: cookie,
+        'X-EP-CSRF': me.csrf,
+        'X-EP-Production': PRODUCTION,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await r.text();
     let json = null;
     try {
       json = JSON.parse(text);
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     return { status: r.status, json, text };
   };
   return { me, cookie, call, device: `office-${me.account.id}` };
 }
 
 export async function invite(office, memberId) {
-  const r = await office.call('POST', `/api/v1/productions/${PRODUCTION}/invites`, { member_id: memberId });
+  const r = await office.call('POST', `/api/v1/productions/${PRODUCTION}/invites`, {
+    member_id: memberId,
+  });
   assert.equal(r.status, 201, `invite: ${r.text}`);
   return r.json; // {code, link, qr_svg, member_id, expires_at}
 }
@@ -126,7 +177,10 @@ export async function pullAll(office) {
   const ops = [];
   let cursor = '';
   for (let i = 0; i < 100; i++) {
-    const r = await office.call('GET', `/api/v1/sync/pull?schema=1&cursor=${encodeURIComponent(cursor)}&limit=2000`);
+    const r = await office.call(
+      'GET',
+      `/api/v1/sync/pull?schema=1&cursor=${encodeURIComponent(cursor)}&limit=2000`,
+    );
     assert.equal(r.status, 200, `pull: ${r.text}`);
     ops.push(...r.json.ops);
     cursor = r.json.cursor;
@@ -142,7 +196,9 @@ export async function pairPhone(page, link, name) {
   await page.getByLabel('Nom de ce téléphone').fill(name);
   await page.getByRole('button', { name: 'Appairer' }).click();
   await page.waitForURL(/#\/jour/, { timeout: 15000 });
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0, null, { timeout: 15000 });
+  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0, null, {
+    timeout: 15000,
+  });
 }
 
 export async function swReady(page) {

@@ -6,12 +6,35 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, tempDir, ready, shot, cleanup, swReady, invite, pairPhone, officeSession,
-  DEMO_LOGIN, DEMO_PASSWORD,
+  startServer,
+  launch,
+  tempDir,
+  ready,
+  shot,
+  cleanup,
+  swReady,
+  invite,
+  pairPhone,
+  officeSession,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
 } from './helpers.mjs';
 
-const OFFICE = ['bureau', 'tableau', 'diagnostic', 'plan', 'annuaire', 'communications', 'telephones',
-  'collecte', 'suivi', 'bilan', 'evaluation', 'dossier', 'reglages'];
+const OFFICE = [
+  'bureau',
+  'tableau',
+  'diagnostic',
+  'plan',
+  'annuaire',
+  'communications',
+  'telephones',
+  'collecte',
+  'suivi',
+  'bilan',
+  'evaluation',
+  'dossier',
+  'reglages',
+];
 const PHONE = ['jour', 'saisie', 'entrees', 'messages', 'photos', 'annuaire', 'reglages'];
 
 let server, browser, dir;
@@ -32,14 +55,27 @@ after(async () => {
 function problems() {
   const out = [];
   const vw = document.documentElement.clientWidth;
-  const name = (el) => (el.getAttribute('aria-label') || el.textContent || el.name || el.id || el.tagName).trim().slice(0, 40);
-  if (document.documentElement.scrollWidth > vw + 1) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
+  const name = (el) =>
+    (el.getAttribute('aria-label') || el.textContent || el.name || el.id || el.tagName)
+      .trim()
+      .slice(0, 40);
+  if (document.documentElement.scrollWidth > vw + 1)
+    out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('[hidden], details:not([open]) > :not(summary), dialog:not([open])');
+    return (
+      r.width > 0 &&
+      r.height > 0 &&
+      s.visibility !== 'hidden' &&
+      !el.closest('[hidden], details:not([open]) > :not(summary), dialog:not([open])')
+    );
   };
-  const controls = [...document.querySelectorAll('main button, main a.button, main input, main select, main textarea, nav button, nav a')].filter(visible);
+  const controls = [
+    ...document.querySelectorAll(
+      'main button, main a.button, main input, main select, main textarea, nav button, nav a',
+    ),
+  ].filter(visible);
   for (const el of controls) {
     const r = el.getBoundingClientRect();
     // Cut off by an ancestor that clips (overflow hidden) or by the window,
@@ -48,25 +84,32 @@ function problems() {
       const s = getComputedStyle(a);
       if (s.overflowX === 'visible') continue;
       const ar = a.getBoundingClientRect();
-      const scrolls = (s.overflowX === 'auto' || s.overflowX === 'scroll') && a.scrollWidth > a.clientWidth;
-      if (!scrolls && (r.right > ar.right + 1 || r.left < ar.left - 1)) out.push(`"${name(el)}" is cut off by its container`);
+      const scrolls =
+        (s.overflowX === 'auto' || s.overflowX === 'scroll') && a.scrollWidth > a.clientWidth;
+      if (!scrolls && (r.right > ar.right + 1 || r.left < ar.left - 1))
+        out.push(`"${name(el)}" is cut off by its container`);
       break;
     }
-    if (!el.closest('.table-wrap, [data-scroll]') && (r.right > vw + 1 || r.left < -1)) out.push(`"${name(el)}" goes past the window`);
+    if (!el.closest('.table-wrap, [data-scroll]') && (r.right > vw + 1 || r.left < -1))
+      out.push(`"${name(el)}" goes past the window`);
   }
   // A word broken across lines ("Enr/egis/trer"): each word of the visible
   // text of controls, labels, headings and table cells must sit on one line.
   // Long unbroken strings (links, ids in inputs) are not words.
   const range = document.createRange();
   const seen = new Set();
-  for (const el of document.querySelectorAll('main button, main a.button, main label, main th, main td, main h1, main h2, main legend, nav a')) {
+  for (const el of document.querySelectorAll(
+    'main button, main a.button, main label, main th, main td, main h1, main h2, main legend, nav a',
+  )) {
     if (!visible(el)) continue;
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       for (const m of n.textContent.matchAll(/[\p{L}\p{N}’']{4,30}/gu)) {
         range.setStart(n, m.index);
         range.setEnd(n, m.index + m[0].length);
-        const tops = new Set([...range.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+        const tops = new Set(
+          [...range.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)),
+        );
         if (tops.size > 1 && !seen.has(m[0])) {
           seen.add(m[0]);
           out.push(`"${m[0]}" is broken across lines`);
@@ -74,7 +117,9 @@ function problems() {
       }
     }
   }
-  for (const box of document.querySelectorAll('main input[type=radio], main input[type=checkbox]')) {
+  for (const box of document.querySelectorAll(
+    'main input[type=radio], main input[type=checkbox]',
+  )) {
     if (!visible(box) || !box.labels || !box.labels.length) continue;
     const label = box.labels[0];
     const range = document.createRange();
@@ -82,7 +127,8 @@ function problems() {
     // label wraps it.
     const texts = [];
     const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent.trim()) texts.push(n);
+    for (let n = walker.nextNode(); n; n = walker.nextNode())
+      if (n.textContent.trim()) texts.push(n);
     if (!texts.length) continue;
     range.selectNodeContents(texts[0]);
     const first = range.getClientRects()[0];
@@ -92,11 +138,20 @@ function problems() {
     // touches the label's text.
     const ib = box.getBoundingClientRect();
     const side = Math.min(ib.width, ib.height);
-    const cx = ib.left + ib.width / 2, cy = ib.top + ib.height / 2;
-    const b = { left: cx - side / 2, right: cx + side / 2, top: cy - side / 2, bottom: cy + side / 2 };
+    const cx = ib.left + ib.width / 2,
+      cy = ib.top + ib.height / 2;
+    const b = {
+      left: cx - side / 2,
+      right: cx + side / 2,
+      top: cy - side / 2,
+      bottom: cy + side / 2,
+    };
     const gapX = Math.max(first.left - b.right, b.left - first.right, 0);
     const gapY = Math.max(first.top - b.bottom, b.top - first.bottom, 0);
-    if (gapX > 16 || gapY > 16) out.push(`the box of "${label.textContent.trim().slice(0, 40)}" is ${Math.round(Math.max(gapX, gapY))} px from its label`);
+    if (gapX > 16 || gapY > 16)
+      out.push(
+        `the box of "${label.textContent.trim().slice(0, 40)}" is ${Math.round(Math.max(gapX, gapY))} px from its label`,
+      );
   }
   return [...new Set(out)];
 }
@@ -123,7 +178,11 @@ test('office screens hold from 1024 to 1920 px', async () => {
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   const found = [];
   for (const width of [1024, 1280, 1920]) {
     await page.setViewportSize({ width, height: 800 });
@@ -135,9 +194,18 @@ test('office screens hold from 1024 to 1920 px', async () => {
 
 test('phone screens hold from 320 to 430 px', async () => {
   const api = await officeSession(server.url);
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'fr-FR', isMobile: true, hasTouch: true });
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 800 },
+    locale: 'fr-FR',
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await ctx.newPage();
-  await pairPhone(page, server.url + '/#pair=' + (await invite(api, 'm-sofia')).code, 'Téléphone de Sofia');
+  await pairPhone(
+    page,
+    server.url + '/#pair=' + (await invite(api, 'm-sofia')).code,
+    'Téléphone de Sofia',
+  );
   await swReady(page);
   const found = [];
   for (const width of [320, 390, 430]) {

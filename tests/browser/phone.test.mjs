@@ -7,8 +7,20 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
-  swReady, pullAll, cleanup, BIN,
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  invite,
+  pairPhone,
+  swReady,
+  pullAll,
+  cleanup,
+  BIN,
 } from './helpers.mjs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,13 +42,18 @@ async function record(page, indicator, value, extra = {}) {
   await page.waitForSelector('form select[name="indicator"]');
   await page.locator('select[name="indicator"]').selectOption(indicator);
   await page.locator('input[name="value"]').fill(String(value));
-  if (extra.vehicle !== undefined) await page.locator('select[name="vehicle"]').selectOption(extra.vehicle);
+  if (extra.vehicle !== undefined)
+    await page.locator('select[name="vehicle"]').selectOption(extra.vehicle);
   const before = await page.evaluate(() => window.ecoplateau.client.status.pending);
   // A double tap records once.
   await page.getByRole('button', { name: 'Enregistrer' }).dblclick();
   await page.waitForFunction((n) => window.ecoplateau.client.status.pending === n + 1, before);
   await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), before + 1, 'a double tap must record once');
+  assert.equal(
+    await page.evaluate(() => window.ecoplateau.client.status.pending),
+    before + 1,
+    'a double tap must record once',
+  );
 }
 
 test('home and pairing screens, with form errors, have no axe violation', async () => {
@@ -77,13 +94,21 @@ test('quick entry validates tied to the fields', async () => {
   await page.locator('input[name="value"]').fill('beaucoup');
   // The demo has a fleet: the vehicle is chosen from it, never typed.
   const veh = page.locator('select[name="vehicle"]');
-  assert.deepEqual(await veh.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['', 'van-1', 'van-2', 'zoe-1']);
+  assert.deepEqual(await veh.locator('option').evaluateAll((os) => os.map((o) => o.value)), [
+    '',
+    'van-1',
+    'van-2',
+    'zoe-1',
+  ]);
   await veh.selectOption('');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   const value = page.locator('input[name="value"]');
   assert.equal(await value.getAttribute('aria-invalid'), 'true');
   assert.equal(await veh.getAttribute('aria-invalid'), 'true');
-  assert.match(await page.locator('.error-summary').textContent(), /Choisissez le véhicule dans la liste/);
+  assert.match(
+    await page.locator('.error-summary').textContent(),
+    /Choisissez le véhicule dans la liste/,
+  );
   // The summary takes focus and lists the errors.
   assert.equal(await page.evaluate(() => document.activeElement.className), 'error-summary');
   await checkA11y(page, 'quick entry with errors');
@@ -92,7 +117,11 @@ test('quick entry validates tied to the fields', async () => {
   await veh.selectOption('van-2');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   assert.match(await page.locator('.error-summary').textContent(), /entre 0 et 12/);
-  assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), 0, 'nothing recorded from an invalid form');
+  assert.equal(
+    await page.evaluate(() => window.ecoplateau.client.status.pending),
+    0,
+    'nothing recorded from an invalid form',
+  );
 });
 
 test('offline: record readings, reload, entries still there', async () => {
@@ -123,7 +152,10 @@ test('offline: record readings, reload, entries still there', async () => {
   await shot(page, 'phone-06-entries-offline');
 
   // The void dialog (cancelled: keep the reading).
-  await page.getByRole('button', { name: /^Annuler ce relevé/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Annuler ce relevé/ })
+    .first()
+    .click();
   await page.getByRole('dialog').waitFor();
   await checkA11y(page, 'void dialog');
   await shot(page, 'phone-07-void-dialog');
@@ -134,13 +166,22 @@ test('offline: record readings, reload, entries still there', async () => {
 test('back online: the server holds exactly those readings, once', async () => {
   server = await startServer(dir, server.port);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   // A second sync (and a re-push of the same ops) changes nothing.
   await page.evaluate(async () => {
-    const ops = [...window.ecoplateau.client.replica.ops.values()].filter((o) => o.dev === window.ecoplateau.client.device);
+    const ops = [...window.ecoplateau.client.replica.ops.values()].filter(
+      (o) => o.dev === window.ecoplateau.client.device,
+    );
     const api = await import('/js/api.js');
-    const res = await api.request(window.ecoplateau.client.identity, 'POST', '/api/v1/sync/push', { body: { schema: 1, device: window.ecoplateau.client.device, ops } });
-    if (!res.results.every((r) => r.status === 'duplicate')) throw new Error(JSON.stringify(res.results));
+    const res = await api.request(window.ecoplateau.client.identity, 'POST', '/api/v1/sync/push', {
+      body: { schema: 1, device: window.ecoplateau.client.device, ops },
+    });
+    if (!res.results.every((r) => r.status === 'duplicate'))
+      throw new Error(JSON.stringify(res.results));
     await window.ecoplateau.client.sync('again');
   });
   const office = await officeSession(server.url);
@@ -167,12 +208,20 @@ test('correct and void a reading: new facts that supersede', async () => {
   await page.getByRole('heading', { name: 'Mes saisies' }).waitFor();
   await page.getByRole('button', { name: /^Annuler ce relevé : Repas/ }).click();
   await page.getByRole('button', { name: 'Oui, annuler le relevé' }).click();
-  await page.waitForFunction(() => [...window.ecoplateau.client.replica.facts.values()].some((f) => f.fields.void === true));
+  await page.waitForFunction(() =>
+    [...window.ecoplateau.client.replica.facts.values()].some((f) => f.fields.void === true),
+  );
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   const office = await officeSession(server.url);
   const mine = (await pullAll(office)).filter((op) => op.col === 'readings' && op.dev === device);
-  const box = await page.evaluate(async () => JSON.stringify([...window.ecoplateau.client.status.outbox.values()]));
+  const box = await page.evaluate(async () =>
+    JSON.stringify([...window.ecoplateau.client.status.outbox.values()]),
+  );
   assert.equal(mine.length, 5, box);
   const km = mine.find((o) => o.fields.indicator === 'van_km' && !o.fields.supersedes);
   const corr = mine.find((o) => o.fields.supersedes === km.id);
@@ -189,7 +238,11 @@ test('a restored backup misses a reading: the phone gives it back', async () => 
   // Recorded and acknowledged after the backup was taken.
   await record(page, 'van_km', 77, { vehicle: 'van-2' });
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   let office = await officeSession(server.url);
   const before = (await pullAll(office)).filter((op) => op.col === 'readings' && op.dev === device);
   assert.ok(before.some((o) => o.fields.value === 77));
@@ -202,7 +255,11 @@ test('a restored backup misses a reading: the phone gives it back', async () => 
   assert.ok(!(await pullAll(office)).some((o) => o.col === 'readings' && o.fields.value === 77));
   // The phone meets another database (cursor_foreign), offers back what it made.
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 20000 },
+  );
   const after = (await pullAll(office)).filter((op) => op.col === 'readings' && op.dev === device);
   assert.deepEqual(after.map((o) => o.op).sort(), before.map((o) => o.op).sort());
 });
@@ -210,27 +267,50 @@ test('a restored backup misses a reading: the phone gives it back', async () => 
 test('messages: a signed communication is verified, a forged one is flagged', async () => {
   const office = await officeSession(server.url);
   const put = async (id, field, value) => {
-    const r = await office.call('POST', '/api/v1/sync/resolve', { col: 'communications', id, field, value });
+    const r = await office.call('POST', '/api/v1/sync/resolve', {
+      col: 'communications',
+      id,
+      field,
+      value,
+    });
     assert.equal(r.status, 200, r.text);
   };
   await put('com-tri', 'title', 'Tri au barnum');
   await put('com-tri', 'text', 'Cinq bacs : verre, emballages, biodéchets, papier, reste.');
   await put('com-tri', 'falc', 'Il y a cinq poubelles. Chaque poubelle a une couleur.');
-  const pub = await office.call('POST', '/api/v1/productions/p-loue-2026/communications/com-tri/publish');
+  const pub = await office.call(
+    'POST',
+    '/api/v1/productions/p-loue-2026/communications/com-tri/publish',
+  );
   assert.equal(pub.status, 200, pub.text);
   // A forged message: a genuine envelope, shown next to other words.
   await put('com-faux', 'title', 'Faux message');
   await put('com-faux', 'text', 'Jetez tout dans le même bac.');
   await put('com-faux', 'signed', pub.json.signed);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.replica.listRecords('communications').length >= 2 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () =>
+      window.ecoplateau.client.replica.listRecords('communications').length >= 2 &&
+      !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   await page.goto(server.url + '/#/messages');
   await page.getByRole('heading', { name: 'Messages de la production' }).waitFor();
   const cards = page.getByTestId('message');
-  await cards.filter({ hasText: 'Tri au barnum' }).getByText(/Signé par la production, vérifié/).waitFor();
-  await cards.filter({ hasText: 'Faux message' }).getByText(/la signature ne correspond pas/).waitFor();
+  await cards
+    .filter({ hasText: 'Tri au barnum' })
+    .getByText(/Signé par la production, vérifié/)
+    .waitFor();
+  await cards
+    .filter({ hasText: 'Faux message' })
+    .getByText(/la signature ne correspond pas/)
+    .waitFor();
   await cards.filter({ hasText: 'Tri au barnum' }).getByText('Version facile à lire').click();
-  await cards.filter({ hasText: 'Tri au barnum' }).getByText(/cinq poubelles/).waitFor();
+  await cards
+    .filter({ hasText: 'Tri au barnum' })
+    .getByText(/cinq poubelles/)
+    .waitFor();
   await checkA11y(page, 'messages with verified and forged signatures');
   await shot(page, 'phone-14-messages-signed');
 });
@@ -239,7 +319,11 @@ test('an op the server refuses stays visible with its reason until removed', asy
   // The read receipts the messages screen just made go first.
   await page.waitForFunction(() => !window.ecoplateau.client.status.running);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.pending === 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   await page.goto(server.url + '/#/saisie?i=waste_wood_kg');
   await page.waitForSelector('select[name="dept"]');
   await page.locator('input[name="value"]').fill('12');
@@ -247,17 +331,29 @@ test('an op the server refuses stays visible with its reason until removed', asy
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.waitForFunction(() => window.ecoplateau.client.status.pending === 1);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.waitForFunction(() => window.ecoplateau.client.status.rejected === 1 && !window.ecoplateau.client.status.running);
+  await page.waitForFunction(
+    () =>
+      window.ecoplateau.client.status.rejected === 1 && !window.ecoplateau.client.status.running,
+  );
   assert.match(await page.locator('#sync-status').textContent(), /1 refusée\(s\) par le serveur/);
   await page.goto(server.url + '/#/entrees');
   const card = page.locator('[data-testid="entries"] > li').filter({ hasText: 'Déchets de bois' });
   // In the reader's words, not the server's English reason.
-  assert.match(await card.textContent(), /refusé par le serveur : Votre rôle ne permet pas cette action/);
+  assert.match(
+    await card.textContent(),
+    /refusé par le serveur : Votre rôle ne permet pas cette action/,
+  );
   await checkA11y(page, 'my entries with a refused op');
   await shot(page, 'phone-10-entries-refused');
   await card.getByRole('button', { name: 'Retirer' }).click();
   await page.waitForFunction(() => window.ecoplateau.client.status.rejected === 0);
-  assert.equal(await page.locator('[data-testid="entries"] > li').filter({ hasText: 'Déchets de bois' }).count(), 0);
+  assert.equal(
+    await page
+      .locator('[data-testid="entries"] > li')
+      .filter({ hasText: 'Déchets de bois' })
+      .count(),
+    0,
+  );
 });
 
 test('a full phone: the reading is not saved, and the form keeps what was typed', async () => {
@@ -273,7 +369,10 @@ test('a full phone: the reading is not saved, and the form keeps what was typed'
   await page.locator('input[name="value"]').fill('17');
   await page.locator('textarea[name="note"]').fill('benne du parking');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.locator('.error-summary').getByText(/Mémoire du téléphone pleine/).waitFor();
+  await page
+    .locator('.error-summary')
+    .getByText(/Mémoire du téléphone pleine/)
+    .waitFor();
   assert.equal(await page.locator('input[name="value"]').inputValue(), '17');
   assert.equal(await page.locator('textarea[name="note"]').inputValue(), 'benne du parking');
   assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), pending);
@@ -286,8 +385,18 @@ test('a full phone: the reading is not saved, and the form keeps what was typed'
   // Wait for the entry itself: an earlier sync already set lastSync, so
   // waiting on the status alone raced with the save (seen once in CI).
   const saved = await page
-    .waitForFunction(() => [...window.ecoplateau.client.replica.facts.values()].some((f) => f.fields.note === 'benne du parking'), null, { timeout: 10000 })
-    .then(() => true, () => false);
+    .waitForFunction(
+      () =>
+        [...window.ecoplateau.client.replica.facts.values()].some(
+          (f) => f.fields.note === 'benne du parking',
+        ),
+      null,
+      { timeout: 10000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
   assert.ok(saved, 'saved once storage is back');
 });
 
@@ -300,8 +409,17 @@ test('reflow at 320 px, touch targets of at least 44 px', async () => {
       width: document.documentElement.scrollWidth,
       small: [...document.querySelectorAll('button, a, input, select, textarea')]
         .map((el) => [el, el.getBoundingClientRect()])
-        .filter(([el, r]) => r.width > 0 && r.right > 0 && !el.classList.contains('skip') && (r.height < 44 || r.width < 44))
-        .map(([el, r]) => `${el.tagName} "${(el.textContent || el.name).trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`),
+        .filter(
+          ([el, r]) =>
+            r.width > 0 &&
+            r.right > 0 &&
+            !el.classList.contains('skip') &&
+            (r.height < 44 || r.width < 44),
+        )
+        .map(
+          ([el, r]) =>
+            `${el.tagName} "${(el.textContent || el.name).trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`,
+        ),
     }));
     assert.ok(width <= 320, `${route}: the page is ${width}px wide at 320px`);
     assert.deepEqual(small, [], `${route}: targets under 44px`);

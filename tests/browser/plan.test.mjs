@@ -7,8 +7,22 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  tempDir, startServer, launch, phone, ready, checkA11y, shot, officeSession, invite, pairPhone,
-  swReady, syncNow, pullAll, PRODUCTION, DEMO_LOGIN, DEMO_PASSWORD,
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  invite,
+  pairPhone,
+  swReady,
+  syncNow,
+  pullAll,
+  PRODUCTION,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -25,18 +39,36 @@ const hlcNow = (i = 0) => Date.now().toString(16).padStart(12, '0') + '-000' + i
 
 // The company's criteria (through sync), then the directory (CSV import).
 async function seedDirectory(office) {
-  const ops = [['crit-cle-verte', 'Clé Verte ou Écolabel européen'], ['crit-veg', 'Menu végétarien']].map(([id, label], i) => ({
-    op: randomUUID(), col: 'criteria', id, kind: 'put', hlc: hlcNow(i), dev: office.device, fields: { label },
+  const ops = [
+    ['crit-cle-verte', 'Clé Verte ou Écolabel européen'],
+    ['crit-veg', 'Menu végétarien'],
+  ].map(([id, label], i) => ({
+    op: randomUUID(),
+    col: 'criteria',
+    id,
+    kind: 'put',
+    hlc: hlcNow(i),
+    dev: office.device,
+    fields: { label },
   }));
-  const r = await office.call('POST', '/api/v1/sync/push', { schema: 1, device: office.device, ops });
+  const r = await office.call('POST', '/api/v1/sync/push', {
+    schema: 1,
+    device: office.device,
+    ops,
+  });
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.results.map((x) => x.status), ['applied', 'applied']);
-  const csv = '\uFEFFnom;type;périmètre;lieu;niveau de prix;critères remplis;preuves\r\n'
-    + 'Hôtel du Lac;prestataire;hébergement;Ornans;€€;crit-cle-verte;"Clé Verte n° 1234; vérifié le 2 septembre"\r\n'
-    + 'Le Bon Traiteur;prestataire;restauration;Besançon;€;crit-veg;Menu du jour végétarien\r\n'
-    + 'Navettes du Doubs;prestataire;transport;Pontarlier;€€€;;\r\n';
+  assert.deepEqual(
+    r.json.results.map((x) => x.status),
+    ['applied', 'applied'],
+  );
+  const csv =
+    '\uFEFFnom;type;périmètre;lieu;niveau de prix;critères remplis;preuves\r\n' +
+    'Hôtel du Lac;prestataire;hébergement;Ornans;€€;crit-cle-verte;"Clé Verte n° 1234; vérifié le 2 septembre"\r\n' +
+    'Le Bon Traiteur;prestataire;restauration;Besançon;€;crit-veg;Menu du jour végétarien\r\n' +
+    'Navettes du Doubs;prestataire;transport;Pontarlier;€€€;;\r\n';
   const res = await fetch(`${server.url}/api/v1/productions/${PRODUCTION}/directory/import`, {
-    method: 'POST', body: csv,
+    method: 'POST',
+    body: csv,
     headers: { Cookie: office.cookie, 'X-EP-CSRF': office.me.csrf, 'Content-Type': 'text/csv' },
   });
   assert.equal(res.status, 200, await res.clone().text());
@@ -46,7 +78,11 @@ async function seedDirectory(office) {
 test('the office searches the directory offline and starts an action from the library', async () => {
   const office = await officeSession(server.url);
   await seedDirectory(office);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: 'allow',
+    locale: 'fr-FR',
+  });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -56,7 +92,11 @@ test('the office searches the directory offline and starts an action from the li
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   await swReady(page);
 
   // Offline from here: reload, the directory opens and searches from IndexedDB.
@@ -66,14 +106,19 @@ test('the office searches the directory offline and starts an action from the li
   await page.getByRole('link', { name: 'Annuaire des fournisseurs' }).click();
   await page.getByRole('heading', { name: 'Annuaire écoresponsable' }).waitFor();
   const count = page.locator('#dir-count');
-  await page.waitForFunction(() => document.getElementById('dir-count')?.textContent === '7 sur 7 fiches');
+  await page.waitForFunction(
+    () => document.getElementById('dir-count')?.textContent === '7 sur 7 fiches',
+  );
   // Accents and case do not matter; the criterion's label is searched too.
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('cle verte');
   assert.equal(await count.textContent(), '2 sur 7 fiches'); // ours and the demo's hotel
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('cle verte 1234');
   assert.equal(await count.textContent(), '1 sur 7 fiches');
   await page.locator('#dir-list').getByRole('heading', { name: 'Hôtel du Lac' }).waitFor();
-  assert.match(await page.locator('#dir-list').textContent(), /Clé Verte n° 1234; vérifié le 2 septembre/);
+  assert.match(
+    await page.locator('#dir-list').textContent(),
+    /Clé Verte n° 1234; vérifié le 2 septembre/,
+  );
   await page.getByRole('searchbox', { name: 'Rechercher' }).fill('');
   await page.getByLabel('Périmètre').first().selectOption('catering');
   assert.equal(await count.textContent(), '2 sur 7 fiches');
@@ -98,15 +143,21 @@ test('the office searches the directory offline and starts an action from the li
   await shot(page, 'plan-01-directory-offline');
   await ctx.setOffline(false);
   await syncNow(page);
-  const fb = (await pullAll(office)).filter((o) => o.col === 'suppliers' && o.fields.feedback === 'Calme, parking pour les camions.');
+  const fb = (await pullAll(office)).filter(
+    (o) => o.col === 'suppliers' && o.fields.feedback === 'Calme, parking pour les camions.',
+  );
   assert.equal(fb.length, 1, 'the feedback written offline reached the server');
   assert.equal(fb[0].fields.rating, 4);
 
   // The plan: start an action from the library; it is a flagged draft.
   await page.goto(server.url + '/#/plan');
   await page.getByRole('heading', { name: 'Bibliothèque d’actions' }).waitFor();
-  await page.getByRole('button', { name: 'Démarrer cette action : Un repas végétarien par semaine' }).click();
-  const card = page.locator('#plan-actions li').filter({ hasText: 'Un repas végétarien par semaine' });
+  await page
+    .getByRole('button', { name: 'Démarrer cette action : Un repas végétarien par semaine' })
+    .click();
+  const card = page
+    .locator('#plan-actions li')
+    .filter({ hasText: 'Un repas végétarien par semaine' });
   await card.waitFor();
   assert.match(await card.textContent(), /Brouillon : sans responsable, sans objectif chiffré/);
   assert.match(await card.textContent(), /indicateur : Repas végétariens/);
@@ -115,7 +166,11 @@ test('the office searches the directory offline and starts an action from the li
   assert.equal(await page.getByLabel('Intitulé').getAttribute('aria-invalid'), 'true');
   await page.getByLabel('Intitulé').fill('Gourdes pour toute l’équipe');
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
-  await page.locator('#plan-actions li').filter({ hasText: 'Gourdes pour toute l’équipe' }).getByText(/sans indicateur/).waitFor();
+  await page
+    .locator('#plan-actions li')
+    .filter({ hasText: 'Gourdes pour toute l’équipe' })
+    .getByText(/sans indicateur/)
+    .waitFor();
   await checkA11y(page, 'plan editor');
   await shot(page, 'plan-02-editor');
   await syncNow(page);
@@ -134,11 +189,17 @@ test('the office searches the directory offline and starts an action from the li
 test('a crew phone reads the directory but never gets the plan editor', async () => {
   const office = await officeSession(server.url);
   const P = await phone(browser);
-  await pairPhone(P.page, server.url + '/#pair=' + (await invite(office, 'm-sofia')).code, 'Téléphone de Sofia');
+  await pairPhone(
+    P.page,
+    server.url + '/#pair=' + (await invite(office, 'm-sofia')).code,
+    'Téléphone de Sofia',
+  );
   await P.page.goto(server.url + '/#/plan');
   await P.page.waitForURL(/#\/jour/);
   await P.page.getByRole('link', { name: 'Annuaire' }).click();
-  await P.page.waitForFunction(() => document.getElementById('dir-count')?.textContent === '7 sur 7 fiches');
+  await P.page.waitForFunction(
+    () => document.getElementById('dir-count')?.textContent === '7 sur 7 fiches',
+  );
   assert.equal(await P.page.getByRole('button', { name: 'Ajouter à l’annuaire' }).count(), 0);
   await checkA11y(P.page, 'directory on a crew phone');
   await shot(P.page, 'plan-03-directory-phone');
@@ -148,7 +209,11 @@ test('a crew phone reads the directory but never gets the plan editor', async ()
 
 test('the office reassigns a task with history, plans and records a checkpoint, drafts an advice note', async () => {
   const office = await officeSession(server.url);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: 'allow',
+    locale: 'fr-FR',
+  });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -158,7 +223,11 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
   // Karim's profile: keen and able. It puts him first when choosing who gets a task.
   await page.getByRole('navigation').getByRole('link', { name: 'Plan d’action' }).click();
   await page.getByRole('heading', { name: 'Profils de l’équipe' }).waitFor();
@@ -167,7 +236,11 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await page.getByLabel('Appétence').selectOption('3');
   await page.getByLabel('Savoir-faire').selectOption('2');
   await page.getByRole('button', { name: 'Ajouter le profil' }).click();
-  await page.locator('section[aria-labelledby="h-prof"] li').filter({ hasText: 'Karim Haddad' }).getByText(/Appétence : forte/).waitFor();
+  await page
+    .locator('section[aria-labelledby="h-prof"] li')
+    .filter({ hasText: 'Karim Haddad' })
+    .getByText(/Appétence : forte/)
+    .waitFor();
   await page.getByRole('navigation').getByRole('link', { name: 'Suivi' }).click();
   await page.getByRole('heading', { name: 'Suivi du plan' }).waitFor();
 
@@ -178,10 +251,21 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   assert.equal(options[1], 'Karim Haddad (Régie) — appétence forte, savoir-faire moyenne');
   await card.getByLabel('Confier à').selectOption('m-karim');
   await card.getByRole('button', { name: /^Réassigner/ }).click();
-  await page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).getByText(/confiée à Karim Haddad/).waitFor();
+  await page
+    .locator('#follow-tasks > li')
+    .filter({ hasText: 'Relever le compteur' })
+    .getByText(/confiée à Karim Haddad/)
+    .waitFor();
   await syncNow(page);
-  await page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).getByRole('button', { name: /^Historique/ }).click();
-  const hist = page.locator('#follow-tasks > li').filter({ hasText: 'Relever le compteur' }).locator('ol li');
+  await page
+    .locator('#follow-tasks > li')
+    .filter({ hasText: 'Relever le compteur' })
+    .getByRole('button', { name: /^Historique/ })
+    .click();
+  const hist = page
+    .locator('#follow-tasks > li')
+    .filter({ hasText: 'Relever le compteur' })
+    .locator('ol li');
   await hist.nth(1).waitFor();
   assert.match(await hist.nth(0).textContent(), /Sofia Lopes/);
   assert.match(await hist.nth(1).textContent(), /Karim Haddad/);
@@ -199,9 +283,15 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   assert.equal(ics.status, 200, ics.text);
   assert.match(ics.text, /SUMMARY:Point mi-tournage/);
   assert.match(ics.text, /DTSTART;TZID=Europe\/Paris:20261201T090000/);
-  await cp.getByLabel('Compte rendu', { exact: true }).fill('Tri en place ; relevés cantine à relancer.');
+  await cp
+    .getByLabel('Compte rendu', { exact: true })
+    .fill('Tri en place ; relevés cantine à relancer.');
   await cp.getByRole('button', { name: /^Enregistrer le compte rendu/ }).click();
-  await page.locator('li').filter({ hasText: 'Point mi-tournage' }).getByText(/tenu le/).waitFor();
+  await page
+    .locator('li')
+    .filter({ hasText: 'Point mi-tournage' })
+    .getByText(/tenu le/)
+    .waitFor();
 
   // An advice note drafted from the plan for the régie, then edited.
   await page.getByLabel('Département', { exact: true }).selectOption('regie');
@@ -217,10 +307,24 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await shot(page, 'plan-04-follow');
   await syncNow(page);
   const ops = await pullAll(office);
-  assert.ok(ops.some((o) => o.col === 'advice' && /gourdes arrivent lundi/.test(o.fields.body || '')), 'the edited note reached the server');
-  assert.ok(ops.some((o) => o.col === 'checkpoints' && o.fields.held_on && /relevés cantine/.test(o.fields.notes || '')));
-  const hst = await office.call('GET', `/api/v1/productions/${PRODUCTION}/tasks/task-odometer/history`);
-  assert.deepEqual(hst.json.assignee.map((v) => v.value), ['m-sofia', 'm-karim']);
+  assert.ok(
+    ops.some((o) => o.col === 'advice' && /gourdes arrivent lundi/.test(o.fields.body || '')),
+    'the edited note reached the server',
+  );
+  assert.ok(
+    ops.some(
+      (o) =>
+        o.col === 'checkpoints' && o.fields.held_on && /relevés cantine/.test(o.fields.notes || ''),
+    ),
+  );
+  const hst = await office.call(
+    'GET',
+    `/api/v1/productions/${PRODUCTION}/tasks/task-odometer/history`,
+  );
+  assert.deepEqual(
+    hst.json.assignee.map((v) => v.value),
+    ['m-sofia', 'm-karim'],
+  );
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -8,13 +8,28 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  BIN, tempDir, startServer, launch, ready, checkA11y, shot, phone, pairPhone, syncNow, waitInPage, cleanup,
+  BIN,
+  tempDir,
+  startServer,
+  launch,
+  ready,
+  checkA11y,
+  shot,
+  phone,
+  pairPhone,
+  syncNow,
+  waitInPage,
+  cleanup,
 } from './helpers.mjs';
 
 const dir = tempDir('setup');
 const server = await startServer(dir, 0, undefined, { demo: false });
 const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow', locale: 'fr-FR' });
+const ctx = await browser.newContext({
+  viewport: { width: 1280, height: 900 },
+  serviceWorkers: 'allow',
+  locale: 'fr-FR',
+});
 const page = await ctx.newPage();
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));
@@ -29,19 +44,29 @@ let productionId = '';
 
 // The office's own API calls, with the browser's session cookie.
 async function officeCall(method, path, body) {
-  return page.evaluate(async ([m, p, b, prod]) => {
-    const id = window.ecoplateau.client.identity;
-    const r = await fetch(p, {
-      method: m, credentials: 'same-origin',
-      headers: { 'X-EP-CSRF': id.csrf, ...(prod ? { 'X-EP-Production': prod } : {}), ...(b ? { 'Content-Type': 'application/json' } : {}) },
-      body: b ? JSON.stringify(b) : undefined,
-    });
-    return { status: r.status, json: await r.json().catch(() => null) };
-  }, [method, path, body, productionId]);
+  return page.evaluate(
+    async ([m, p, b, prod]) => {
+      const id = window.ecoplateau.client.identity;
+      const r = await fetch(p, {
+        method: m,
+        credentials: 'same-origin',
+        headers: {
+          'X-EP-CSRF': id.csrf,
+          ...(prod ? { 'X-EP-Production': prod } : {}),
+          ...(b ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: b ? JSON.stringify(b) : undefined,
+      });
+      return { status: r.status, json: await r.json().catch(() => null) };
+    },
+    [method, path, body, productionId],
+  );
 }
 
 test('the setup link opens the setup screen and creates the company', async () => {
-  const link = execFileSync(BIN, ['setup-link', '--data-dir', dir, '--public-url', server.url], { encoding: 'utf8' }).trim();
+  const link = execFileSync(BIN, ['setup-link', '--data-dir', dir, '--public-url', server.url], {
+    encoding: 'utf8',
+  }).trim();
   assert.match(link, new RegExp(`^${server.url}/#setup=[A-Za-z0-9_-]{43}$`));
   await page.goto(link);
   await ready(page);
@@ -58,7 +83,9 @@ test('the setup link opens the setup screen and creates the company', async () =
   await page.getByRole('button', { name: 'Créer la société et le compte' }).click();
   // The server's check digit refusal lands on the SIRET field.
   const siret = page.getByLabel('SIRET (facultatif)');
-  await page.waitForFunction(() => document.querySelector('input[name="siret"]')?.getAttribute('aria-invalid') === 'true');
+  await page.waitForFunction(
+    () => document.querySelector('input[name="siret"]')?.getAttribute('aria-invalid') === 'true',
+  );
   assert.equal(await siret.getAttribute('aria-invalid'), 'true');
   await checkA11y(page, 'setup with an error');
   await siret.fill('732 829 320 00074');
@@ -80,7 +107,10 @@ test('the first production is created from the productions screen', async () => 
   await page.getByLabel('Tournage : dernier jour').fill(day(-10));
   await page.getByRole('button', { name: 'Créer la production' }).click();
   // Dates in the wrong order: refused by the server, shown on the field.
-  await page.waitForFunction(() => document.querySelector('input[name="shooting-to"]')?.getAttribute('aria-invalid') === 'true');
+  await page.waitForFunction(
+    () =>
+      document.querySelector('input[name="shooting-to"]')?.getAttribute('aria-invalid') === 'true',
+  );
   await page.getByLabel('Tournage : dernier jour').fill(day(10));
   await page.getByLabel('Jours non tournés (repos, relâches)').fill(day(4));
   await page.getByLabel('Lieux de tournage').fill('Source de la Loue | Ouhans | oui');
@@ -104,9 +134,15 @@ test('the first production is created from the productions screen', async () => 
 });
 
 test('a paired phone sends its first reading; archived, it keeps the next one', async () => {
-  let r = await officeCall('POST', `/api/v1/productions/${productionId}/members`, { name: 'Tom', department: 'regie', role: 'crew' });
+  let r = await officeCall('POST', `/api/v1/productions/${productionId}/members`, {
+    name: 'Tom',
+    department: 'regie',
+    role: 'crew',
+  });
   assert.equal(r.status, 201, JSON.stringify(r.json));
-  r = await officeCall('POST', `/api/v1/productions/${productionId}/invites`, { member_id: r.json.id });
+  r = await officeCall('POST', `/api/v1/productions/${productionId}/invites`, {
+    member_id: r.json.id,
+  });
   assert.equal(r.status, 201, JSON.stringify(r.json));
   assert.ok(r.json.link.startsWith(server.url + '/#pair='), r.json.link);
   const ph = await phone(browser);
@@ -125,14 +161,20 @@ test('a paired phone sends its first reading; archived, it keeps the next one', 
   await waitInPage(ph.page, () => window.ecoplateau.client.status.pending === 0);
   r = await officeCall('GET', '/api/v1/sync/pull?schema=1&cursor=&limit=500');
   assert.equal(r.status, 200);
-  assert.ok(r.json.ops.some((o) => o.col === 'readings' && o.fields.value === 42), 'the first reading reached the server');
+  assert.ok(
+    r.json.ops.some((o) => o.col === 'readings' && o.fields.value === 42),
+    'the first reading reached the server',
+  );
   // Archived: the phone's push is refused, its entry stays and it says why.
   r = await officeCall('POST', `/api/v1/productions/${productionId}/archive`, {});
   assert.equal(r.status, 200);
   await record(7);
   await syncNow(ph.page);
   assert.equal(await ph.page.evaluate(() => window.ecoplateau.client.status.pending), 1);
-  await ph.page.locator('#sync-status').getByText(/production archivée/).waitFor();
+  await ph.page
+    .locator('#sync-status')
+    .getByText(/production archivée/)
+    .waitFor();
   await checkA11y(ph.page, 'phone, production archived');
   // Reopened: the kept entry goes.
   r = await officeCall('POST', `/api/v1/productions/${productionId}/reopen`, {});
@@ -165,7 +207,10 @@ test('the phones screen: people, their phones, an office member joining by link'
   await page.locator('input[name="member-name"]').fill('Lou');
   await page.getByLabel('E-mail (membres du bureau)').fill('lou@doubs.fr');
   await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('input[name="member-email"]')?.getAttribute('aria-invalid') === 'true');
+  await page.waitForFunction(
+    () =>
+      document.querySelector('input[name="member-email"]')?.getAttribute('aria-invalid') === 'true',
+  );
   const lou = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
   const lp = await lou.newPage();
   await lp.goto(link);

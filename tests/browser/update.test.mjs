@@ -5,7 +5,18 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, startServer, launch, phone, ready, checkA11y, shot, cleanup, SRC, waitInPage } from './helpers.mjs';
+import {
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  cleanup,
+  SRC,
+  waitInPage,
+} from './helpers.mjs';
 
 const dir = tempDir('update');
 const pwa = join(dir, 'pwa');
@@ -39,8 +50,16 @@ test('a new version is announced, and applied on request', async () => {
   await checkA11y(page, 'update banner');
   await shot(page, 'phone-12-update-ready');
   // Still the old worker until the user accepts.
-  assert.deepEqual(await page.evaluate(() => caches.keys().then((k) => k.filter((x) => x.endsWith('test')).length)), 1);
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Mettre à jour' }).click()]);
+  assert.deepEqual(
+    await page.evaluate(() =>
+      caches.keys().then((k) => k.filter((x) => x.endsWith('test')).length),
+    ),
+    1,
+  );
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByRole('button', { name: 'Mettre à jour' }).click(),
+  ]);
   await ready(page);
   await waitInPage(page, async () => {
     const keys = await caches.keys();

@@ -25,9 +25,24 @@ function b64url(bytes) {
 async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'ep-device-js-'));
   const portFile = join(dir, 'port');
-  const proc = spawn(BIN, ['serve', '--demo', '--port', '0', '--port-file', portFile,
-    '--data-dir', join(dir, 'data'), '--pwa-dir', join(SRC, 'pwa'), '--log-level', 'error'],
-  { stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(
+    BIN,
+    [
+      'serve',
+      '--demo',
+      '--port',
+      '0',
+      '--port-file',
+      portFile,
+      '--data-dir',
+      join(dir, 'data'),
+      '--pwa-dir',
+      join(SRC, 'pwa'),
+      '--log-level',
+      'error',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   for (let i = 0; i < 200 && !existsSync(portFile); i++) await sleep(50);
   const port = readFileSync(portFile, 'utf8').trim();
   return { base: `http://127.0.0.1:${port}`, proc, dir };
@@ -49,82 +64,117 @@ async function signedFetch(base, phone, method, pathAndQuery, body, { counter, t
   const sent = tamper === 'body' ? enc.encode(` ${body.slice(1)}`) : bytes;
   return fetch(base + pathAndQuery, {
     method,
-    headers: { 'X-EP-Device': phone.id, 'X-EP-Counter': c, 'X-EP-Signature': b64url(sig),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      'X-EP-Device': phone.id,
+      'X-EP-Counter': c,
+      'X-EP-Signature': b64url(sig),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : sent,
   });
 }
 
 test('signing string matches the server byte for byte', async () => {
   const hash = b64url(await crypto.subtle.digest('SHA-256', enc.encode('{}')));
-  assert.equal(`POST\n/api/v1/sync/push?a=1\nd-1\n42\n${hash}`,
-    'POST\n/api/v1/sync/push?a=1\nd-1\n42\nRBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o');
+  assert.equal(
+    `POST\n/api/v1/sync/push?a=1\nd-1\n42\n${hash}`,
+    'POST\n/api/v1/sync/push?a=1\nd-1\n42\nRBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o',
+  );
 });
 
-test('WebCrypto Ed25519 phone pairs and signs against the real server', { skip: !BIN && 'EP_BIN not set' }, async () => {
-  const s = await startServer();
-  try {
-    // Office: sign in, invite Yann (son, crew).
-    let r = await fetch(`${s.base}/api/v1/auth/login`, { method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'eco@demo.ecoplateau.fr', password: 'demo-ecoplateau' }) });
-    assert.equal(r.status, 200);
-    const cookie = r.headers.get('set-cookie').split(';')[0];
-    const { csrf } = await r.json();
-    r = await fetch(`${s.base}/api/v1/productions/${PRODUCTION}/invites`, { method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-EP-CSRF': csrf },
-      body: JSON.stringify({ member_id: 'm-yann' }) });
-    assert.equal(r.status, 201);
-    const invite = await r.json();
-    assert.match(invite.link, /#pair=/);
-    const code = new URL(invite.link).hash.slice('#pair='.length);
+test(
+  'WebCrypto Ed25519 phone pairs and signs against the real server',
+  { skip: !BIN && 'EP_BIN not set' },
+  async () => {
+    const s = await startServer();
+    try {
+      // Office: sign in, invite Yann (son, crew).
+      let r = await fetch(`${s.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'eco@demo.ecoplateau.fr', password: 'demo-ecoplateau' }),
+      });
+      assert.equal(r.status, 200);
+      const cookie = r.headers.get('set-cookie').split(';')[0];
+      const { csrf } = await r.json();
+      r = await fetch(`${s.base}/api/v1/productions/${PRODUCTION}/invites`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-EP-CSRF': csrf },
+        body: JSON.stringify({ member_id: 'm-yann' }),
+      });
+      assert.equal(r.status, 201);
+      const invite = await r.json();
+      assert.match(invite.link, /#pair=/);
+      const code = new URL(invite.link).hash.slice('#pair='.length);
 
-    // Phone: a non-extractable key pair; only the public key leaves.
-    const keys = await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
-    await assert.rejects(crypto.subtle.exportKey('pkcs8', keys.privateKey));
-    const publicKey = b64url(await crypto.subtle.exportKey('raw', keys.publicKey));
-    r = await fetch(`${s.base}/api/v1/devices/pair`, { method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code, public_key: publicKey, name: 'Node phone' }) });
-    assert.equal(r.status, 201);
-    const paired = await r.json();
-    assert.equal(paired.role, 'crew');
-    assert.equal(paired.department, 'son');
-    const phone = { id: paired.device_id, keys, counter: 0 };
+      // Phone: a non-extractable key pair; only the public key leaves.
+      const keys = await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
+      await assert.rejects(crypto.subtle.exportKey('pkcs8', keys.privateKey));
+      const publicKey = b64url(await crypto.subtle.exportKey('raw', keys.publicKey));
+      r = await fetch(`${s.base}/api/v1/devices/pair`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code, public_key: publicKey, name: 'Node phone' }),
+      });
+      assert.equal(r.status, 201);
+      const paired = await r.json();
+      assert.equal(paired.role, 'crew');
+      assert.equal(paired.department, 'son');
+      const phone = { id: paired.device_id, keys, counter: 0 };
 
-    r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/key`);
-    assert.equal(r.status, 200);
-    const key = await r.json();
-    assert.equal(key.key_id, paired.production_key.key_id);
+      r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/key`);
+      assert.equal(r.status, 200);
+      const key = await r.json();
+      assert.equal(key.key_id, paired.production_key.key_id);
 
-    r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/members?x=1`);
-    assert.equal(r.status, 200);
+      r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/members?x=1`);
+      assert.equal(r.status, 200);
 
-    // Replay: the very same counter again.
-    r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/key`,
-      undefined, { counter: phone.counter });
-    assert.equal(r.status, 401);
-    assert.equal((await r.json()).error.code, 'replayed_request');
+      // Replay: the very same counter again.
+      r = await signedFetch(
+        s.base,
+        phone,
+        'GET',
+        `/api/v1/productions/${PRODUCTION}/key`,
+        undefined,
+        { counter: phone.counter },
+      );
+      assert.equal(r.status, 401);
+      assert.equal((await r.json()).error.code, 'replayed_request');
 
-    // Tampered body: refused before anything reads it.
-    r = await signedFetch(s.base, phone, 'POST', `/api/v1/productions/${PRODUCTION}/invites`,
-      '{"member_id":"m-yann"}', { tamper: 'body' });
-    assert.equal(r.status, 401);
-    assert.equal((await r.json()).error.code, 'bad_signature');
-    // Untampered: authenticated, and refused as office-only for a phone.
-    r = await signedFetch(s.base, phone, 'POST', `/api/v1/productions/${PRODUCTION}/invites`,
-      '{"member_id":"m-yann"}');
-    assert.equal(r.status, 403);
-    assert.equal((await r.json()).error.code, 'forbidden');
+      // Tampered body: refused before anything reads it.
+      r = await signedFetch(
+        s.base,
+        phone,
+        'POST',
+        `/api/v1/productions/${PRODUCTION}/invites`,
+        '{"member_id":"m-yann"}',
+        { tamper: 'body' },
+      );
+      assert.equal(r.status, 401);
+      assert.equal((await r.json()).error.code, 'bad_signature');
+      // Untampered: authenticated, and refused as office-only for a phone.
+      r = await signedFetch(
+        s.base,
+        phone,
+        'POST',
+        `/api/v1/productions/${PRODUCTION}/invites`,
+        '{"member_id":"m-yann"}',
+      );
+      assert.equal(r.status, 403);
+      assert.equal((await r.json()).error.code, 'forbidden');
 
-    // The office revokes the phone.
-    r = await fetch(`${s.base}/api/v1/productions/${PRODUCTION}/devices/${phone.id}/revoke`,
-      { method: 'POST', headers: { Cookie: cookie, 'X-EP-CSRF': csrf } });
-    assert.equal(r.status, 200);
-    r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/key`);
-    assert.equal(r.status, 403);
-    assert.equal((await r.json()).error.code, 'device_revoked');
-  } finally {
-    await stopServer(s);
-  }
-});
+      // The office revokes the phone.
+      r = await fetch(`${s.base}/api/v1/productions/${PRODUCTION}/devices/${phone.id}/revoke`, {
+        method: 'POST',
+        headers: { Cookie: cookie, 'X-EP-CSRF': csrf },
+      });
+      assert.equal(r.status, 200);
+      r = await signedFetch(s.base, phone, 'GET', `/api/v1/productions/${PRODUCTION}/key`);
+      assert.equal(r.status, 403);
+      assert.equal((await r.json()).error.code, 'device_revoked');
+    } finally {
+      await stopServer(s);
+    }
+  },
+);

@@ -8,23 +8,47 @@ import en from '../../pwa/js/i18n/en.js';
 import * as ind from '../../pwa/js/indicators.js';
 
 test('an 8-day commercial: one period per day, none outside the shoot', () => {
-  assert.deepEqual(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-05'), { from: '2026-03-05', to: '2026-03-05' });
+  assert.deepEqual(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-05'), {
+    from: '2026-03-05',
+    to: '2026-03-05',
+  });
   assert.equal(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-10'), null);
   assert.equal(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-01'), null);
 });
 
 test('a 10-week feature: seven-day blocks from its first day (a Wednesday)', () => {
-  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-17', '2026-01-07'), { from: '2026-01-07', to: '2026-01-13' });
-  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-17', '2026-03-16'), { from: '2026-03-11', to: '2026-03-17' });
+  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-17', '2026-01-07'), {
+    from: '2026-01-07',
+    to: '2026-01-13',
+  });
+  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-17', '2026-03-16'), {
+    from: '2026-03-11',
+    to: '2026-03-17',
+  });
   // The last week is clipped to the last day.
-  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-13', '2026-03-12'), { from: '2026-03-11', to: '2026-03-13' });
+  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-13', '2026-03-12'), {
+    from: '2026-03-11',
+    to: '2026-03-13',
+  });
 });
 
 test('an animation series: calendar months clipped to the production; once; none', () => {
-  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-01-20'), { from: '2026-01-15', to: '2026-01-31' });
-  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-02-10'), { from: '2026-02-01', to: '2026-02-28' });
-  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-12-31'), { from: '2026-12-01', to: '2026-12-31' });
-  assert.deepEqual(periodOf('once', '2026-01-15', '2026-12-31', '2026-06-01'), { from: '2026-01-15', to: '2026-12-31' });
+  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-01-20'), {
+    from: '2026-01-15',
+    to: '2026-01-31',
+  });
+  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-02-10'), {
+    from: '2026-02-01',
+    to: '2026-02-28',
+  });
+  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-12-31'), {
+    from: '2026-12-01',
+    to: '2026-12-31',
+  });
+  assert.deepEqual(periodOf('once', '2026-01-15', '2026-12-31', '2026-06-01'), {
+    from: '2026-01-15',
+    to: '2026-12-31',
+  });
   assert.equal(periodOf('none', '2026-01-15', '2026-12-31', '2026-06-01'), null);
   assert.equal(periodOf('weekly', null, '2026-12-31', '2026-06-01'), null, 'no dates, no period');
 });

@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { ERRORS } from '../../pwa/js/i18n/errors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const walk = (d) => readdirSync(d).flatMap((f) => {
-  const p = join(d, f);
-  return statSync(p).isDirectory() ? walk(p) : p.endsWith('.c') ? [p] : [];
-});
+const walk = (d) =>
+  readdirSync(d).flatMap((f) => {
+    const p = join(d, f);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.c') ? [p] : [];
+  });
 
 // Where a code is written in the C code: the error replies, the per-op
 // refusals of a push, the validators' codes, the pairing checks and the
@@ -33,14 +34,19 @@ export function serverCodes() {
   const codes = new Map();
   for (const f of [...walk(join(root, 'sync')), ...walk(join(root, 'backend'))]) {
     const src = readFileSync(f, 'utf8');
-    for (const re of PATTERNS) for (const m of src.matchAll(re)) if (!codes.has(m[1])) codes.set(m[1], f.slice(root.length + 1));
+    for (const re of PATTERNS)
+      for (const m of src.matchAll(re))
+        if (!codes.has(m[1])) codes.set(m[1], f.slice(root.length + 1));
   }
   return codes;
 }
 
 test('every code the server sends has French and English words', () => {
   const codes = serverCodes();
-  assert.ok(codes.size > 40, `only ${codes.size} codes found: the patterns no longer match the C code`);
+  assert.ok(
+    codes.size > 40,
+    `only ${codes.size} codes found: the patterns no longer match the C code`,
+  );
   for (const lang of ['fr', 'en']) {
     const missing = [...codes].filter(([c]) => !ERRORS[lang][c]).map(([c, f]) => `${c} (${f})`);
     assert.deepEqual(missing, [], `codes without a ${lang} message in pwa/js/i18n/errors.js`);

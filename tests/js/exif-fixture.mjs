@@ -31,7 +31,11 @@ export function gpsTiff({ lat, lon, littleEndian = true }) {
     const d = Math.floor(a);
     const m = Math.floor((a - d) * 60);
     const s = Math.round(((a - d) * 60 - m) * 60 * 1000);
-    [[d, 1], [m, 1], [s, 1000]].forEach(([n, q], i) => {
+    [
+      [d, 1],
+      [m, 1],
+      [s, 1000],
+    ].forEach(([n, q], i) => {
       dv.setUint32(at + 8 * i, n, le);
       dv.setUint32(at + 8 * i + 4, q, le);
     });

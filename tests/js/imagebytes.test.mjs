@@ -4,13 +4,23 @@
 // ranges of the resumable upload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readGps, exifBlock, sniffType, nextRange, ranges, hex, CHUNK } from '../../pwa/js/imagebytes.js';
+import {
+  readGps,
+  exifBlock,
+  sniffType,
+  nextRange,
+  ranges,
+  hex,
+  CHUNK,
+} from '../../pwa/js/imagebytes.js';
 import { gpsTiff, app1, splice } from './exif-fixture.mjs';
 
 // A minimal JPEG: SOI, an APP0 (JFIF), SOS, some data, EOI. The reader stops
 // at SOS, so the scan data need not be a real image.
-const JFIF = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-  0xff, 0xda, 0, 2, 1, 2, 3, 0xff, 0xd9]);
+const JFIF = new Uint8Array([
+  0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xda,
+  0, 2, 1, 2, 3, 0xff, 0xd9,
+]);
 const LOUE = { lat: 47.0641, lon: 6.1267 }; // Ornans, on the Loue
 
 function near(got, want) {
@@ -21,7 +31,12 @@ function near(got, want) {
 
 test('GPS from a JPEG APP1 Exif segment, both byte orders and every hemisphere', () => {
   for (const littleEndian of [true, false]) {
-    for (const [lat, lon] of [[LOUE.lat, LOUE.lon], [-33.8568, 151.2153], [40.6892, -74.0445], [-22.9519, -43.2105]]) {
+    for (const [lat, lon] of [
+      [LOUE.lat, LOUE.lon],
+      [-33.8568, 151.2153],
+      [40.6892, -74.0445],
+      [-22.9519, -43.2105],
+    ]) {
       const jpeg = splice(JFIF, app1(gpsTiff({ lat, lon, littleEndian })));
       near(readGps(jpeg), { lat, lon });
     }
@@ -33,7 +48,12 @@ test('the Exif segment is found after other APP segments, not inside the image d
   const withBoth = splice(splice(JFIF, app1(gpsTiff(LOUE))), xmp);
   near(readGps(withBoth), LOUE);
   // The same bytes after SOS are image data, not metadata.
-  const afterScan = new Uint8Array([...JFIF.subarray(0, JFIF.length - 2), ...app1(gpsTiff(LOUE)), 0xff, 0xd9]);
+  const afterScan = new Uint8Array([
+    ...JFIF.subarray(0, JFIF.length - 2),
+    ...app1(gpsTiff(LOUE)),
+    0xff,
+    0xd9,
+  ]);
   assert.equal(readGps(afterScan), null);
 });
 
@@ -48,7 +68,8 @@ test('no GPS: a plain JPEG, a non-image, empty bytes', () => {
 test('broken or hostile metadata gives null, never a throw or a wrong value', () => {
   const good = splice(JFIF, app1(gpsTiff(LOUE)));
   // Every truncation inside the metadata (SOI + the 138-byte segment).
-  for (let n = 0; n < 140; n++) assert.equal(readGps(good.subarray(0, n)), null, `truncated at ${n}`);
+  for (let n = 0; n < 140; n++)
+    assert.equal(readGps(good.subarray(0, n)), null, `truncated at ${n}`);
   // Every single byte of the metadata set to 0xff or 0, one at a time:
   // never a throw, and any position read is a possible one.
   for (let i = 2; i < 140; i++) {
@@ -56,7 +77,11 @@ test('broken or hostile metadata gives null, never a throw or a wrong value', ()
       const bad = good.slice();
       bad[i] = v;
       const got = readGps(bad);
-      if (got !== null) assert.ok(Math.abs(got.lon) <= 180 && Math.abs(got.lat) <= 90, `byte ${i}: ${JSON.stringify(got)}`);
+      if (got !== null)
+        assert.ok(
+          Math.abs(got.lon) <= 180 && Math.abs(got.lat) <= 90,
+          `byte ${i}: ${JSON.stringify(got)}`,
+        );
     }
   }
   // A zero denominator, a GPS pointer past the end, a huge entry count.
@@ -86,8 +111,19 @@ test('GPS in PNG eXIf and WebP EXIF chunks', () => {
     out.set(data, 8);
     return out; // CRC left 0: the reader does not need it
   };
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', new Uint8Array(13)),
-    ...chunk('eXIf', tiff), ...chunk('IEND', new Uint8Array(0))]);
+  const png = new Uint8Array([
+    0x89,
+    0x50,
+    0x4e,
+    0x47,
+    0x0d,
+    0x0a,
+    0x1a,
+    0x0a,
+    ...chunk('IHDR', new Uint8Array(13)),
+    ...chunk('eXIf', tiff),
+    ...chunk('IEND', new Uint8Array(0)),
+  ]);
   assert.equal(sniffType(png), 'image/png');
   near(readGps(png), LOUE);
   const riff = (type, data) => {
@@ -97,7 +133,11 @@ test('GPS in PNG eXIf and WebP EXIF chunks', () => {
     out.set(data, 8);
     return out;
   };
-  const body = [...new TextEncoder().encode('WEBP'), ...riff('VP8X', new Uint8Array(10)), ...riff('EXIF', tiff)];
+  const body = [
+    ...new TextEncoder().encode('WEBP'),
+    ...riff('VP8X', new Uint8Array(10)),
+    ...riff('EXIF', tiff),
+  ];
   const webp = new Uint8Array([...new TextEncoder().encode('RIFF'), 0, 0, 0, 0, ...body]);
   new DataView(webp.buffer).setUint32(4, body.length, true);
   assert.equal(sniffType(webp), 'image/webp');
@@ -115,7 +155,12 @@ test('chunk ranges cover the upload exactly once, resuming anywhere', () => {
     for (let i = 1; i < list.length; i++) assert.equal(list[i].start, list[i - 1].end + 1);
     for (const r of list) assert.equal(r.header, `bytes ${r.start}-${r.end}/${size}`);
   }
-  assert.deepEqual(nextRange(300000, 700000), { start: 300000, end: 562143, total: 700000, header: 'bytes 300000-562143/700000' });
+  assert.deepEqual(nextRange(300000, 700000), {
+    start: 300000,
+    end: 562143,
+    total: 700000,
+    header: 'bytes 300000-562143/700000',
+  });
   assert.equal(nextRange(700000, 700000), null);
   assert.equal(nextRange(-1, 10), null);
   assert.equal(nextRange(0, 0), null);

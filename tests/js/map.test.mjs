@@ -65,16 +65,22 @@ test('every module under pwa/js is in docs/pwa.md', () => {
   assert.deepEqual(missing, [], "add these to docs/pwa.md's file table");
   const gone = [...listed.keys()].filter((p) => !existsSync(join(root, p)));
   assert.deepEqual(gone, [], 'docs/pwa.md lists files that do not exist');
-  const rows = read('docs/pwa.md').split('\n').filter((l) => l.startsWith('| `'));
+  const rows = read('docs/pwa.md')
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   const firsts = rows.map((l) => l.split('|')[1].trim());
-  assert.deepEqual(firsts.filter((f, i) => firsts.indexOf(f) !== i), [], 'rows listed twice');
+  assert.deepEqual(
+    firsts.filter((f, i) => firsts.indexOf(f) !== i),
+    [],
+    'rows listed twice',
+  );
 });
 
 // The server's route table: {"GET", "/api/v1/...", handler}.
 const server = read('backend/core/server.c');
-const routes = [...server.matchAll(/\{"(GET|POST|PUT|DELETE)", "(\/api\/v1\/[^"]*)", (\w+)\}/g)].map(
-  ([, m, p, h]) => ({ key: `${m} ${p}`, handler: h }),
-);
+const routes = [
+  ...server.matchAll(/\{"(GET|POST|PUT|DELETE)", "(\/api\/v1\/[^"]*)", (\w+)\}/g),
+].map(([, m, p, h]) => ({ key: `${m} ${p}`, handler: h }));
 
 test('the route table is read', () => {
   assert.ok(routes.length >= 50, `only ${routes.length} routes found in server.c`);
@@ -83,9 +89,9 @@ test('the route table is read', () => {
 test("docs/architecture.md's Routes table is the server's route table", () => {
   const section = arch.split(/^## Routes$/m)[1]?.split(/^## /m)[0];
   assert.ok(section, 'docs/architecture.md has no "## Routes" section');
-  const documented = [...section.matchAll(/^\| `(GET|POST|PUT|DELETE) ([^`]+)` \| `(\w+)` \|/gm)].map(
-    ([, m, p, h]) => `${m} ${p} ${h}`,
-  );
+  const documented = [
+    ...section.matchAll(/^\| `(GET|POST|PUT|DELETE) ([^`]+)` \| `(\w+)` \|/gm),
+  ].map(([, m, p, h]) => `${m} ${p} ${h}`);
   const table = routes.map((r) => `${r.key} ${r.handler}`);
   assert.deepEqual(
     table.filter((r) => !documented.includes(r)),
@@ -110,7 +116,8 @@ function pattern(method, path) {
     .split('/')
     .map((s) => (/^([A-Z]+|<[^>]*>|\{[^}]*\}|:\w+|\*)$/.test(s) ? '*' : s))
     .join('/');
-  return (r) => r.key.startsWith(method + ' ') && (suffix ? r.key.endsWith(p) : r.key === `${method} ${p}`);
+  return (r) =>
+    r.key.startsWith(method + ' ') && (suffix ? r.key.endsWith(p) : r.key === `${method} ${p}`);
 }
 
 test('every route the docs mention is served', () => {
@@ -120,7 +127,8 @@ test('every route the docs mention is served', () => {
     .concat(['README.md']);
   const unknown = [];
   for (const f of docs) {
-    const re = /\b(GET|POST|PUT|DELETE) +`?((?:\/api\/v1|\.\.\.|\/sync|\/auth|\/productions|\/devices)[^\s`|,)]*)/g;
+    const re =
+      /\b(GET|POST|PUT|DELETE) +`?((?:\/api\/v1|\.\.\.|\/sync|\/auth|\/productions|\/devices)[^\s`|,)]*)/g;
     for (const [, method, path] of read(f).matchAll(re)) {
       if (!routes.some(pattern(method, path))) unknown.push(`${f}: ${method} ${path}`);
     }

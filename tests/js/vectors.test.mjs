@@ -9,7 +9,9 @@ import { Replica, canon } from '../../pwa/js/sync/engine.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vdir = join(root, 'tests', 'vectors');
-const files = readdirSync(vdir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(vdir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function* permutations(n) {
   const a = [...Array(n).keys()];
@@ -37,14 +39,16 @@ for (const file of files) {
     for (const [src, text] of v.texts ?? []) {
       assert.equal(canon(JSON.parse(src)), text, `${v.name}: canonical text of ${src}`);
     }
-    const orders = v.orders === 'all' || v.orders === undefined ? [...permutations(v.ops.length)] : v.orders;
+    const orders =
+      v.orders === 'all' || v.orders === undefined ? [...permutations(v.ops.length)] : v.orders;
     const want = canon(v.expect);
     for (const order of orders) {
       // Each op twice: a whole round, then the same round again.
       for (const how of ['rounds', 'pairs']) {
         const r = new Replica();
         if (how === 'rounds') {
-          for (let round = 0; round < 2; round++) for (const i of order) r.apply(structuredClone(v.ops[i]));
+          for (let round = 0; round < 2; round++)
+            for (const i of order) r.apply(structuredClone(v.ops[i]));
         } else {
           for (const i of order) {
             r.apply(structuredClone(v.ops[i]));

@@ -1,7 +1,7 @@
 // English catalog. A key missing here falls back to French.
 export default {
   'app.tagline': 'Eco-responsible shooting',
-  'skip': 'Skip to content',
+  skip: 'Skip to content',
   'lang.switch': 'Français',
   'lang.switch.label': 'Passer en français',
   'nav.label': 'Main navigation',
@@ -19,7 +19,8 @@ export default {
   'nav.phones': 'Phones',
   'phones.title': 'Crew phones',
   'phones.text': 'Invite a phone (link or QR code)',
-  'phones.intro': 'Create an invitation for the person: they scan the QR code or open the link on their phone. An invitation works once.',
+  'phones.intro':
+    'Create an invitation for the person: they scan the QR code or open the link on their phone. An invitation works once.',
   'phones.invite': 'Invite a phone',
   'phones.invite.title': 'Invitation for {name}',
   'phones.invite.text': 'Scan this QR code with the phone, or send it this link:',
@@ -33,7 +34,8 @@ export default {
   'role.viewer': 'read only',
   'nav.settings': 'Settings',
   'footer.a11y': 'Accessibility: partially compliant',
-  'offline.banner': 'Offline: your entries are kept on this phone and will be sent at the next connection.',
+  'offline.banner':
+    'Offline: your entries are kept on this phone and will be sent at the next connection.',
   'update.ready': 'A new version is ready.',
   'update.reload': 'Update',
   'sync.button': 'Sync now',
@@ -52,9 +54,11 @@ export default {
   'sync.session': 'session ended, sign in again',
   'sync.full': 'phone storage full: nothing is lost, free some space',
   'home.title': 'Welcome',
-  'home.intro': 'ecoplateau runs the shoot’s eco-responsible approach: readings, tasks, action plan.',
+  'home.intro':
+    'ecoplateau runs the shoot’s eco-responsible approach: readings, tasks, action plan.',
   'home.crew': 'Shooting crew',
-  'home.crew.text': 'Open the invitation link or scan the QR code from the production, or paste the code below.',
+  'home.crew.text':
+    'Open the invitation link or scan the QR code from the production, or paste the code below.',
   'home.office': 'Production office',
   'home.office.link': 'Sign in to the office',
   'pair.title': 'Pair this phone',
@@ -128,7 +132,8 @@ export default {
   'entry.err.vehicle': 'Enter the vehicle (at most 64 characters).',
   'entry.err.dept': 'Choose a department.',
   'entry.err.note': 'At most 2000 characters.',
-  'entry.err.full': 'Phone storage is full: the reading was not saved. Your values stay in the form.',
+  'entry.err.full':
+    'Phone storage is full: the reading was not saved. Your values stay in the form.',
   'entries.title': 'My entries',
   'entries.none': 'No reading recorded from this phone.',
   'entries.pending': 'waiting to be sent',
@@ -149,7 +154,8 @@ export default {
   'messages.none': 'No message yet.',
   'messages.checking': 'Checking the signature…',
   'messages.verified': 'Signed by the production, verified on this phone (issued {when}).',
-  'messages.invalid': 'Warning: the signature does not match. Do not trust this message and tell the production.',
+  'messages.invalid':
+    'Warning: the signature does not match. Do not trust this message and tell the production.',
   'messages.unsigned': 'Unsigned message.',
   'messages.unchecked': 'Signature not checked yet: connect once to get the production key.',
   'messages.when': 'When:',
@@ -229,11 +235,11 @@ export default {
   'settings.forget.text': 'Erases local data. Unsent entries will be lost.',
   'settings.install': 'Install the app',
   'settings.install.ios': 'On iPhone: Share button, then “Add to Home Screen”.',
-  'never': 'never',
-  'yes': 'yes',
-  'no': 'no',
-  'close': 'Close',
-  'required': 'required',
+  never: 'never',
+  yes: 'yes',
+  no: 'no',
+  close: 'Close',
+  required: 'required',
   'dept.regie': 'Locations',
   'dept.decor': 'Set design',
   'dept.costumes': 'Costumes',
@@ -243,23 +249,28 @@ export default {
   'dept.catering': 'Catering',
   'dept.production': 'Production',
   'dept.post': 'Post-production',
-  'notfound': 'Page not found.',
+  notfound: 'Page not found.',
   // ---- diagnostic (C1, C2): pwa/js/ui/diag.js ----
   'area.diagnostic.text': 'Company maturity (C1), project impacts (C2)',
   'nav.diagnostic': 'Diagnostic',
   'diag.title': 'Diagnosis and analysis',
-  'diag.intro': 'Two starting points of the approach: the production company’s maturity (competency C1) and the project’s impacts (competency C2). Everything is saved on this device and synced, even offline.',
+  'diag.intro':
+    'Two starting points of the approach: the production company’s maturity (competency C1) and the project’s impacts (competency C2). Everything is saved on this device and synced, even offline.',
   'diag.c1.title': 'Company diagnostic (C1)',
-  'diag.c1.intro': 'A four-step questionnaire, once a year: the maturity level, strengths, weaknesses and improvement axes, compared year to year.',
+  'diag.c1.intro':
+    'A four-step questionnaire, once a year: the maturity level, strengths, weaknesses and improvement axes, compared year to year.',
   'diag.c1.year': 'Year {year}',
   'diag.c1.start': 'Start the {year} diagnostic',
   'diag.c1.heading': 'Company diagnostic {year} (C1)',
-  'diag.c1.draftnote': 'Each step is saved as a draft: you can come back to it later, even offline.',
+  'diag.c1.draftnote':
+    'Each step is saved as a draft: you can come back to it later, even offline.',
   'diag.c2.title': 'Project analysis (C2)',
-  'diag.c2.intro': 'The framing of the film or programme, the impacts it implies, and the themes to address first.',
+  'diag.c2.intro':
+    'The framing of the film or programme, the impacts it implies, and the themes to address first.',
   'diag.c2.start': 'Start the project analysis',
   'diag.c2.open': 'Open the project analysis',
-  'diag.c2.formintro': 'Fill in what you know; empty fields remain to be completed. Orders of magnitude are computed when you save.',
+  'diag.c2.formintro':
+    'Fill in what you know; empty fields remain to be completed. Orders of magnitude are computed when you save.',
   'diag.c2.save': 'Save and analyse',
   'diag.c2.see': 'See the analysis',
   'diag.c2.edit': 'Edit the framing',
@@ -323,7 +334,8 @@ export default {
   'diag.q.locations': 'Locations',
   'diag.q.year': 'Year',
   'diag.hint.headcount': 'Permanent employees, at least 1.',
-  'diag.hint.staff_turnover_pct': 'Share of the team that changes from one year to the next, 0 to 100.',
+  'diag.hint.staff_turnover_pct':
+    'Share of the team that changes from one year to the next, 0 to 100.',
   'diag.hint.ecoprod_stars': '0 to 3.',
   'diag.hint.afnor_spec_2308_level': '0 (not engaged) to 3.',
   'diag.hint.trained_staff_pct': '0 to 100.',
@@ -384,7 +396,8 @@ export default {
   'diag.err.server': 'Refused by the server: {msg}',
   'diag.fix': 'Fix: {field}',
   'diag.missing': 'Draft: {n} answer(s) missing for a complete result:',
-  'diag.offline.result': 'Offline: your answers are saved on this device and will be sent when you reconnect. The result is computed by the server and will show then.',
+  'diag.offline.result':
+    'Offline: your answers are saved on this device and will be sent when you reconnect. The result is computed by the server and will show then.',
   'diag.level': 'Maturity level',
   'diag.level.text': 'Level {level} of 5: {label} ({score} points out of 100)',
   'diag.level.draft': 'Provisional: missing answers count as zero.',
@@ -421,7 +434,8 @@ export default {
   'diag.pdf.failed': 'The PDF summary needs a connection to the server.',
   'diag.impacts': 'What each element implies',
   'diag.themes': 'Prioritised themes',
-  'diag.total': 'Total order of magnitude: {t} tCO2e (to choose where to act, not a carbon footprint).',
+  'diag.total':
+    'Total order of magnitude: {t} tCO2e (to choose where to act, not a carbon footprint).',
   'diag.rank': 'Rank',
   'diag.theme': 'Theme',
   'diag.tco2': 'tCO2e',
@@ -451,7 +465,8 @@ export default {
   'diag.impact.high': 'High impact',
   'diag.impact.low': 'Low impact',
   'diag.matrix': 'Impact × budget matrix',
-  'diag.matrix.intro': 'Each theme by its impact and the budget or effort it takes. The “Adjust” button of the table above moves it.',
+  'diag.matrix.intro':
+    'Each theme by its impact and the budget or effort it takes. The “Adjust” button of the table above moves it.',
   'diag.matrix.caption': 'Impact (rows) and budget or effort (columns)',
   'diag.matrix.easy': 'Low effort',
   'diag.matrix.hard': 'High effort',
@@ -459,7 +474,8 @@ export default {
   'nav.directory': 'Directory',
   'nav.plan': 'Action plan',
   'dir.title': 'Eco-responsible directory',
-  'dir.intro': 'The company’s partners, service providers, materials and tools, shared by all its productions, assessed against your criteria.',
+  'dir.intro':
+    'The company’s partners, service providers, materials and tools, shared by all its productions, assessed against your criteria.',
   'dir.search': 'Search',
   'dir.search.hint': 'Name, place, criterion, feedback… works offline.',
   'dir.scope': 'Scope',
@@ -491,7 +507,8 @@ export default {
   'dir.export': 'Export as CSV (Excel)',
   'dir.import.title': 'Import a CSV file',
   'dir.import.file': 'CSV file',
-  'dir.import.hint': 'Saved from Excel as “CSV UTF-8 (semicolon delimited)”. A file with one bad row is not imported at all.',
+  'dir.import.hint':
+    'Saved from Excel as “CSV UTF-8 (semicolon delimited)”. A file with one bad row is not imported at all.',
   'dir.import.go': 'Import',
   'dir.import.nofile': 'Choose a file.',
   'dir.import.busy': 'Importing…',
@@ -521,7 +538,8 @@ export default {
   'plan.export.xlsx': 'Export as Excel',
   'plan.export.pdf': 'Export as PDF',
   'plan.library': 'Action library',
-  'plan.library.intro': 'Common actions, with the AFNOR SPEC 2308 chapters and Ecoprod label posts they serve.',
+  'plan.library.intro':
+    'Common actions, with the AFNOR SPEC 2308 chapters and Ecoprod label posts they serve.',
   'plan.library.offline': 'The library will be available at the next connection.',
   'plan.tags': 'Criteria served',
   'plan.start': 'Start this action',
@@ -561,7 +579,8 @@ export default {
   'plan.status.done': 'done',
   'plan.status.dropped': 'dropped',
   'prof.title': 'Team profiles',
-  'prof.intro': 'Each person’s knowledge, skill and appetite for the topic: to give everyone what suits them.',
+  'prof.intro':
+    'Each person’s knowledge, skill and appetite for the topic: to give everyone what suits them.',
   'prof.none': 'No profile yet.',
   'prof.name': 'Name',
   'prof.role': 'Role',
@@ -619,7 +638,8 @@ export default {
   'follow.note.draft': 'Draft from the plan',
   'follow.note.drafted': 'Note drafted: read it over and edit it.',
   'follow.note.title': 'Advice note: {dept}',
-  'follow.note.intro': 'Hello, here are the actions of the eco-responsible plan that concern your department:',
+  'follow.note.intro':
+    'Hello, here are the actions of the eco-responsible plan that concern your department:',
   'follow.note.outro': 'Thank you for your help; I am happy to talk it over.',
   'follow.note.body': 'Text of the note',
   'follow.note.save': 'Save the note',
@@ -653,8 +673,10 @@ export default {
   'theme.mobility': 'Mobility',
   'theme.purchases': 'Purchases',
   'collect.title': 'Readings collection',
-  'collect.intro': 'Production from {from} to {to}. A period without a reading counts as missing, never as zero.',
-  'collect.completeness': 'Completeness: {reported} readings received of {expected} expected for ended periods ({pct} %), {missing} missing.',
+  'collect.intro':
+    'Production from {from} to {to}. A period without a reading counts as missing, never as zero.',
+  'collect.completeness':
+    'Completeness: {reported} readings received of {expected} expected for ended periods ({pct} %), {missing} missing.',
   'collect.completeness.none': 'No period has ended yet: nothing is missing so far.',
   'collect.missing.title': 'What is missing',
   'collect.missing.none': 'Nothing is missing: every ended period has its reading.',
@@ -669,7 +691,8 @@ export default {
   'collect.frequency': 'Frequency',
   'collect.actions': 'Actions',
   'collect.schedule.title': 'Collection schedule',
-  'collect.schedule.hint': 'By default the frequency follows the production’s length and type (daily for a short shoot, weekly for a feature, monthly for animation); change it line by line.',
+  'collect.schedule.hint':
+    'By default the frequency follows the production’s length and type (daily for a short shoot, weekly for a feature, monthly for animation); change it line by line.',
   'collect.source.office': 'set by the office',
   'collect.save': 'Save',
   'collect.reset': 'Back to default',
@@ -681,7 +704,8 @@ export default {
   'collect.period.day': 'on {date}',
   'collect.period.range': 'from {from} to {to}',
   'collect.due.title': 'Readings to record',
-  'collect.due.summary': 'Reminder: {due} reading(s) to record for the current period, {late} overdue.',
+  'collect.due.summary':
+    'Reminder: {due} reading(s) to record for the current period, {late} overdue.',
   'collect.due.none': 'All your readings are up to date.',
   'collect.due.current': 'To record: {when}.',
   'collect.due.late': 'Overdue ({n}): {list}.',
@@ -695,12 +719,14 @@ export default {
   'guide.tip': 'Tip',
   'guide.record': 'Record this reading',
   'guide.odometer.where': 'On the odometer on the vehicle’s dashboard.',
-  'guide.odometer.how': 'Read the odometer in the morning and the evening; record the difference (the day’s kilometres), vehicle by vehicle.',
+  'guide.odometer.how':
+    'Read the odometer in the morning and the evening; record the difference (the day’s kilometres), vehicle by vehicle.',
   'guide.odometer.tip': 'A photo of the odometer each evening avoids gaps and serves as proof.',
   'guide.fuel.where': 'On the fuel station receipt, the “volume” line in litres.',
   'guide.fuel.how': 'At each fill-up, record the litres on the receipt and the vehicle’s plate.',
   'guide.fuel.tip': 'Keep the receipts in one envelope per vehicle for the unit manager.',
-  'guide.genfuel.where': 'On the fuel delivery note, or from the generator’s gauge before and after filling.',
+  'guide.genfuel.where':
+    'On the fuel delivery note, or from the generator’s gauge before and after filling.',
   'guide.genfuel.how': 'Record the litres poured into the generator at each fill.',
   'guide.genfuel.tip': 'Litres are what the footprint counts, not hours.',
   'guide.hours.where': 'On the generator’s hour meter (near the control panel).',
@@ -710,9 +736,11 @@ export default {
   'guide.meter.how': 'Read the kWh index at the start and the end; record the difference.',
   'guide.meter.tip': 'Ask the location manager where the meter is before the first day.',
   'guide.meals.where': 'From the caterer or canteen: the count of meals served by diet.',
-  'guide.meals.how': 'At each service, record the number of meals of each diet (vegan, vegetarian, chicken, fish, beef).',
+  'guide.meals.how':
+    'At each service, record the number of meals of each diet (vegan, vegetarian, chicken, fish, beef).',
   'guide.meals.tip': 'The caterer’s invoice often lists diets: check it at the end of the week.',
-  'guide.tickets.where': 'On the tickets or the travel agency’s invoice (route and number of travellers).',
+  'guide.tickets.where':
+    'On the tickets or the travel agency’s invoice (route and number of travellers).',
   'guide.tickets.how': 'For each trip: distance in km × number of travellers (passenger-km).',
   'guide.tickets.tip': 'Paris–Besançon by high-speed train: about 400 km per person.',
   'guide.hotel.where': 'On the hotel invoices.',
@@ -739,18 +767,23 @@ export default {
   'chart.completeness': 'Collection completeness: {pct} % of expected readings, {missing} missing.',
   'chart.completeness.link': 'See what is missing',
   'chart.bycat': 'By Carbon’Clap category',
-  'chart.bycat.desc': 'Horizontal bars by category: final {final}, provisional {prov}. The values are in the table that follows.',
+  'chart.bycat.desc':
+    'Horizontal bars by category: final {final}, provisional {prov}. The values are in the table that follows.',
   'chart.bytheme': 'By theme',
-  'chart.bytheme.desc': 'Horizontal bars by theme, final and provisional side by side. The values are in the table that follows.',
+  'chart.bytheme.desc':
+    'Horizontal bars by theme, final and provisional side by side. The values are in the table that follows.',
   'chart.byweek': 'By week (readings)',
-  'chart.byweek.desc': 'Emissions from readings week by week ({n} weeks), beside the provisional spread over the production’s weeks; a week without readings is marked “no data”. The values are in the table that follows.',
+  'chart.byweek.desc':
+    'Emissions from readings week by week ({n} weeks), beside the provisional spread over the production’s weeks; a week without readings is marked “no data”. The values are in the table that follows.',
   'chart.week': 'week of {date}',
   'chart.targets': 'Action plan targets',
-  'chart.targets.desc': 'Projected attainment of each action, in percent; the dashed line marks the target (100 %).',
+  'chart.targets.desc':
+    'Projected attainment of each action, in percent; the dashed line marks the target (100 %).',
   'chart.table': 'Data: {title}',
   'chart.item': 'Item',
   'chart.nodata': 'no data',
-  'chart.notice': 'ecoplateau’s working estimate: the official footprint is filed with an approved calculator (Carbon’Clap, SeCO2).',
+  'chart.notice':
+    'ecoplateau’s working estimate: the official footprint is filed with an approved calculator (Carbon’Clap, SeCO2).',
   'prof.member': 'Team member',
   'prof.member.hint': 'Links the profile to the person: it then informs who is given a task.',
   'follow.fit': 'appetite {a}, skill {s}',
@@ -772,7 +805,8 @@ export default {
   'eval.sum.provisional': 'Provisional carbon footprint',
   'eval.sum.final': 'Final carbon footprint (working estimate)',
   'eval.actions': 'Each action against reality',
-  'eval.actions.intro': 'For each successful or partly successful action, say whether it can be reproduced on a next project or is specific to this film, and what made the difference.',
+  'eval.actions.intro':
+    'For each successful or partly successful action, say whether it can be reproduced on a next project or is specific to this film, and what made the difference.',
   'eval.attainment': 'objective attainment: {pct}',
   'eval.verdict.reussie': 'Successful',
   'eval.verdict.partielle': 'Partial',
@@ -791,7 +825,8 @@ export default {
   'eval.difficulties': 'Difficulties and solutions to propose',
   'eval.solutions': 'Solutions to propose',
   'eval.kit.title': 'Communication kits',
-  'eval.kit.intro': 'Key figures, practice sheets and tips chosen for each audience, to download as Markdown (blog, chat) or as an accessible HTML page.',
+  'eval.kit.intro':
+    'Key figures, practice sheets and tips chosen for each audience, to download as Markdown (blog, chat) or as an accessible HTML page.',
   'eval.kit.audience': 'Audience',
   'eval.kit.md': 'Download as Markdown',
   'eval.kit.html': 'Download the HTML page',
@@ -810,7 +845,8 @@ export default {
   'nav.comms': 'Communications',
   'comms.tile': 'Write once, preview every channel, send, follow up.',
   'comms.title': 'Communications',
-  'comms.intro': 'Write once: each person receives the form that suits them (app, email, flyer, audio), following their recorded channels and needs.',
+  'comms.intro':
+    'Write once: each person receives the form that suits them (app, email, flyer, audio), following their recorded channels and needs.',
   'comms.pick': 'Communication',
   'comms.new': 'New communication',
   'comms.open': 'Open',
@@ -818,7 +854,8 @@ export default {
   'comms.field.title': 'Title',
   'comms.field.text': 'Text',
   'comms.field.falc': 'Easy-to-read version (FALC)',
-  'comms.field.falc.hint': 'Written by a person, never generated. Leave empty if it does not exist yet: its absence will be shown for the people who need it.',
+  'comms.field.falc.hint':
+    'Written by a person, never generated. Leave empty if it does not exist yet: its absence will be shown for the people who need it.',
   'comms.field.kind': 'Type',
   'comms.kind.info': 'Information',
   'comms.kind.briefing': 'Briefing',
@@ -829,7 +866,8 @@ export default {
   'comms.field.location': 'Place',
   'comms.field.callsheet': 'Show in the eco block of the call sheet',
   'comms.target': 'Recipients',
-  'comms.target.hint': 'Tick departments, hierarchy levels or people: anyone matching one of them receives the communication.',
+  'comms.target.hint':
+    'Tick departments, hierarchy levels or people: anyone matching one of them receives the communication.',
   'comms.target.depts': 'Departments',
   'comms.target.levels': 'Hierarchy levels',
   'comms.target.people': 'People',
@@ -840,7 +878,8 @@ export default {
   'comms.err.text': 'Write the text.',
   'comms.err.starts': 'Enter the date and time of the meeting.',
   'comms.err.target': 'Choose at least one department, level or person.',
-  'comms.err.network': 'Server unreachable: the communication is saved on this device and will go at the next sync.',
+  'comms.err.network':
+    'Server unreachable: the communication is saved on this device and will go at the next sync.',
   'comms.err.unsynced': 'The communication could not be synced yet. Try again.',
   'comms.err.answer': 'Write the answer.',
   'comms.err.question': 'Write your question.',
@@ -907,11 +946,14 @@ export default {
   'photo.title': 'Add a photo',
   'photo.for': 'For: {target}',
   'photo.file': 'Photo',
-  'photo.file.hint': 'Take the photo or pick it from the gallery. It is scaled down (2048 pixels at most) before sending.',
+  'photo.file.hint':
+    'Take the photo or pick it from the gallery. It is scaled down (2048 pixels at most) before sending.',
   'photo.caption': 'Caption',
-  'photo.caption.hint': 'Say what the photo shows (500 characters at most): this text replaces it for people who cannot see it.',
+  'photo.caption.hint':
+    'Say what the photo shows (500 characters at most): this text replaces it for people who cannot see it.',
   'photo.keep': 'Keep the photo’s location',
-  'photo.keep.hint': 'Unticked (default): the GPS position the phone stored in the photo is erased before sending. Ticked: the position is sent with the photo and the production office sees it.',
+  'photo.keep.hint':
+    'Unticked (default): the GPS position the phone stored in the photo is erased before sending. Ticked: the position is sent with the photo and the production office sees it.',
   'photo.submit': 'Save the photo',
   'photo.busy': 'Preparing the photo…',
   'photo.saved': 'Photo saved: it will go at the next connection.',
@@ -921,7 +963,8 @@ export default {
   'photo.err.caption.long': 'The caption is longer than 500 characters.',
   'photo.err.empty': 'This file is empty.',
   'photo.err.not_image': 'This file is not an image: choose a photo (JPEG, PNG, WebP…).',
-  'photo.err.original_too_large': 'This file is too big to be processed on the phone (over {mb} MB).',
+  'photo.err.original_too_large':
+    'This file is too big to be processed on the phone (over {mb} MB).',
   'photo.err.too_large': 'Even scaled down, the photo weighs {mb} MB: the limit is {max} MB.',
   'photo.err.target': 'This reading, task or message is not on this phone.',
   'photo.list': 'Photos already attached',
@@ -950,7 +993,8 @@ export default {
   'photo.announce.refused': 'Photo refused: {caption}. {reason}',
   'photo.myactions': 'My actions of the plan',
   'photo.mine': 'My photos',
-  'photo.mine.intro': 'The photos taken on this phone and how far their upload is. They go by themselves as soon as there is a network, even after a cut.',
+  'photo.mine.intro':
+    'The photos taken on this phone and how far their upload is. They go by themselves as soon as there is a network, even after a cut.',
   'photo.on': 'On: {target}.',
   'photo.office.count': 'Photos: {n}',
   'photo.office.task': '(task “{task}”)',
@@ -965,7 +1009,8 @@ export default {
   'eval.pdf': 'Download the evaluation as PDF',
   'eval.dossier': 'Write the professional dossier',
   'dossier.title': 'Professional dossier',
-  'dossier.intro': 'The certification dossier drafted from the production\'s data: each part with the competencies of the référentiel noted in the margin. Explain your choices by editing each part\'s text. At most 12 pages excluding annexes.',
+  'dossier.intro':
+    "The certification dossier drafted from the production's data: each part with the competencies of the référentiel noted in the margin. Explain your choices by editing each part's text. At most 12 pages excluding annexes.",
   'dossier.stale': 'Offline: last version loaded.',
   'dossier.offline': 'The dossier is not available offline until it has been loaded once.',
   'dossier.missing': 'Missing data: {list}.',
@@ -995,14 +1040,17 @@ export default {
   'dossier.refused.draft': 'Shorten the parts listed, or download the draft PDF.',
   'dossier.downloaded': '{name} downloaded.',
   'dossier.local': 'Some edits will go at the next sync: the page count will then be recalculated.',
-  'dossier.toolong': 'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
+  'dossier.toolong':
+    'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
 
   // ---- First start and productions (issue 17) ----
   'nav.productions': 'Productions',
   'sync.archived': 'production archived: your entries stay on this phone, nothing is lost',
   'setup.title': 'First start',
-  'setup.intro': 'This server has no account yet. Create the production company and its first administrator account: this link works once.',
-  'setup.notoken': 'This setup link is incomplete. Copy it whole from the server’s log, or print a new one with “ecoplateau setup-link”.',
+  'setup.intro':
+    'This server has no account yet. Create the production company and its first administrator account: this link works once.',
+  'setup.notoken':
+    'This setup link is incomplete. Copy it whole from the server’s log, or print a new one with “ecoplateau setup-link”.',
   'setup.company.legend': 'The company',
   'setup.admin.legend': 'The first administrator account',
   'setup.company': 'Company name',
@@ -1020,8 +1068,10 @@ export default {
   'setup.err.name': 'Enter your name.',
   'setup.err.password': 'The password needs at least 12 characters.',
   'setup.err.network': 'Server unreachable: try again when the network is back.',
-  'setup.err.setup_token_invalid': 'This setup link is not valid: copy it whole, or print a new one (“ecoplateau setup-link”).',
-  'setup.err.setup_token_expired': 'This setup link has expired (24 h): print a new one (“ecoplateau setup-link”).',
+  'setup.err.setup_token_invalid':
+    'This setup link is not valid: copy it whole, or print a new one (“ecoplateau setup-link”).',
+  'setup.err.setup_token_expired':
+    'This setup link has expired (24 h): print a new one (“ecoplateau setup-link”).',
   'setup.err.setup_token_used': 'This setup link was already used: sign in.',
   'setup.err.setup_done': 'This server is already set up: sign in.',
   'prod.title': 'Productions',
@@ -1053,14 +1103,17 @@ export default {
   'prod.f.post_production.from': 'Post-production: start',
   'prod.f.post_production.to': 'Post-production: end',
   'prod.f.days_off': 'Days not shot (rest days, days off)',
-  'prod.f.days_off.hint': 'One date per line (YYYY-MM-DD), within the shooting phase: they do not count as reporting days.',
+  'prod.f.days_off.hint':
+    'One date per line (YYYY-MM-DD), within the shooting phase: they do not count as reporting days.',
   'prod.f.locations': 'Shooting locations',
-  'prod.f.locations.hint': 'One location per line: name | commune or “latitude, longitude” | protected area yes/no.',
+  'prod.f.locations.hint':
+    'One location per line: name | commune or “latitude, longitude” | protected area yes/no.',
   'prod.f.departments': 'Departments in use',
   'prod.f.crew_size': 'Crew size',
   'prod.f.budget_eur': 'Budget (euros)',
   'prod.f.rhythm': 'Reporting rhythm',
-  'prod.f.rhythm.hint': 'Automatic: from the kind and the length of the shoot (animation: monthly; up to 21 days: daily; otherwise weekly).',
+  'prod.f.rhythm.hint':
+    'Automatic: from the kind and the length of the shoot (animation: monthly; up to 21 days: daily; otherwise weekly).',
   'prod.rhythm.auto': 'Automatic',
   'prod.rhythm.daily': 'Daily',
   'prod.rhythm.weekly': 'Weekly',
@@ -1095,7 +1148,8 @@ export default {
   'people.f.email.hint': 'They get a link to choose their password (7 days, once).',
   'people.err.name': 'Enter the name.',
   'people.join.title': 'Invitation link for {name}',
-  'people.join.text': 'Send this link to {email}: it lets them choose their password, once, within 7 days.',
+  'people.join.text':
+    'Send this link to {email}: it lets them choose their password, once, within 7 days.',
   'join.title': 'Join the production office',
   'join.intro': 'Choose your password to reach the production office.',
   'join.submit': 'Create my access',
@@ -1104,7 +1158,8 @@ export default {
   'setup.err.join_token_used': 'This invitation link was already used: sign in.',
   'setup.err.account_exists': 'An account already uses this address: sign in.',
   'prod.f.from': 'Start from an earlier production',
-  'prod.f.from.hint': 'Takes its departments, rhythm, collection schedule and plan actions (as drafts); never its readings or its people.',
+  'prod.f.from.hint':
+    'Takes its departments, rhythm, collection schedule and plan actions (as drafts); never its readings or its people.',
   'prod.f.from.none': 'None (start from scratch)',
   // ---- issue 18: one method per source, honest footprint (footprint) ----
   'theme.accommodation': 'Accommodation',
@@ -1121,7 +1176,8 @@ export default {
   'fp.methods.title': 'Method per vehicle',
   'fp.method.fuel': '{name}: fuel ({l} L); {km} km kept, not counted.',
   'fp.method.distance': '{name}: kilometres ({km} km), no fill-up.',
-  'fp.method.mixed': '{name}: fuel ({l} L; {kmr} km not counted) and {km} km in weeks without a fill-up.',
+  'fp.method.mixed':
+    '{name}: fuel ({l} L; {kmr} km not counted) and {km} km in weeks without a fill-up.',
   'fp.uncertainty': 'The uncertainty covers the factors only, not activity data nor missing data.',
   'fp.exports.title': 'Exports to copy',
   'fp.export.xlsx': 'XLSX workbook',
@@ -1130,7 +1186,8 @@ export default {
   'fp.export.csv.provisional': 'Provisional CSV',
   // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
   'oral.title': 'Oral defence',
-  'oral.intro': 'The material for the 15-minute presentation, drawn from the same data as the dossier: slides with their timing, competencies and speaker notes, and a sheet to prepare for the jury\'s questions.',
+  'oral.intro':
+    "The material for the 15-minute presentation, drawn from the same data as the dossier: slides with their timing, competencies and speaker notes, and a sheet to prepare for the jury's questions.",
   'oral.pdf': 'Slides (PDF)',
   'oral.odp': 'Editable presentation (ODP)',
   'oral.prep': 'Jury preparation sheet (PDF)',

@@ -3,7 +3,7 @@
 export default {
   'app.name': 'ecoplateau',
   'app.tagline': 'Tournage éco-responsable',
-  'skip': 'Aller au contenu',
+  skip: 'Aller au contenu',
   'lang.switch': 'English',
   'lang.switch.label': 'Switch to English',
   'nav.label': 'Navigation principale',
@@ -21,7 +21,8 @@ export default {
   'nav.phones': 'Téléphones',
   'phones.title': 'Téléphones de l’équipe',
   'phones.text': 'Inviter un téléphone (lien ou code QR)',
-  'phones.intro': 'Créez une invitation pour la personne : elle scanne le code QR ou ouvre le lien sur son téléphone. L’invitation sert une seule fois.',
+  'phones.intro':
+    'Créez une invitation pour la personne : elle scanne le code QR ou ouvre le lien sur son téléphone. L’invitation sert une seule fois.',
   'phones.invite': 'Inviter un téléphone',
   'phones.invite.title': 'Invitation pour {name}',
   'phones.invite.text': 'Scannez ce code QR avec le téléphone, ou envoyez-lui ce lien :',
@@ -35,7 +36,8 @@ export default {
   'role.viewer': 'lecture seule',
   'nav.settings': 'Réglages',
   'footer.a11y': 'Accessibilité : partiellement conforme',
-  'offline.banner': 'Hors ligne : vos saisies sont gardées sur ce téléphone et partiront à la prochaine connexion.',
+  'offline.banner':
+    'Hors ligne : vos saisies sont gardées sur ce téléphone et partiront à la prochaine connexion.',
   'update.ready': 'Une nouvelle version est prête.',
   'update.reload': 'Mettre à jour',
   'sync.button': 'Synchroniser',
@@ -54,9 +56,11 @@ export default {
   'sync.session': 'session terminée, reconnectez-vous',
   'sync.full': 'mémoire du téléphone pleine : rien n’est perdu, libérez de la place',
   'home.title': 'Bienvenue',
-  'home.intro': 'ecoplateau suit la démarche éco-responsable du tournage : relevés, tâches, plan d’action.',
+  'home.intro':
+    'ecoplateau suit la démarche éco-responsable du tournage : relevés, tâches, plan d’action.',
   'home.crew': 'Équipe de tournage',
-  'home.crew.text': 'Ouvrez le lien ou scannez le code QR d’invitation reçu de la production, ou collez le code ci-dessous.',
+  'home.crew.text':
+    'Ouvrez le lien ou scannez le code QR d’invitation reçu de la production, ou collez le code ci-dessous.',
   'home.office': 'Bureau de production',
   'home.office.link': 'Se connecter au bureau',
   'pair.title': 'Appairer ce téléphone',
@@ -74,7 +78,8 @@ export default {
   'pair.err.invite_used': 'Invitation déjà utilisée : demandez-en une nouvelle à la production.',
   'pair.err.member_removed': 'La personne invitée a été retirée de la production.',
   'pair.err.key_taken': 'Cette clé est déjà appairée.',
-  'pair.err.network': 'Serveur injoignable : l’appairage demande une connexion. Réessayez avec du réseau.',
+  'pair.err.network':
+    'Serveur injoignable : l’appairage demande une connexion. Réessayez avec du réseau.',
   'pair.err.crypto': 'Ce navigateur ne sait pas créer de clé Ed25519 : mettez-le à jour.',
   'login.title': 'Connexion du bureau',
   'login.email': 'Adresse e-mail',
@@ -122,7 +127,8 @@ export default {
   'entry.required': 'Les champs marqués * sont obligatoires.',
   'entry.submit': 'Enregistrer',
   'entry.busy': 'Enregistrement…',
-  'entry.saved': 'Relevé enregistré sur ce téléphone : {value} {unit}. Il partira à la prochaine synchro.',
+  'entry.saved':
+    'Relevé enregistré sur ce téléphone : {value} {unit}. Il partira à la prochaine synchro.',
   'entry.errors': 'Le formulaire contient {n} erreur(s) :',
   'entry.err.value': 'Saisissez un nombre (virgule ou point), par exemple 212 ou 38,5.',
   'entry.err.range': 'La valeur doit être comprise entre {min} et {max} {unit}.',
@@ -130,13 +136,15 @@ export default {
   'entry.err.vehicle': 'Indiquez le véhicule (64 caractères au plus).',
   'entry.err.dept': 'Choisissez un département.',
   'entry.err.note': '2000 caractères au plus.',
-  'entry.err.full': 'Mémoire du téléphone pleine : le relevé n’a pas été enregistré. Vos valeurs restent dans le formulaire.',
+  'entry.err.full':
+    'Mémoire du téléphone pleine : le relevé n’a pas été enregistré. Vos valeurs restent dans le formulaire.',
   'entries.title': 'Mes saisies',
   'entries.none': 'Aucun relevé saisi depuis ce téléphone.',
   'entries.pending': 'en attente d’envoi',
   'entries.sent': 'envoyé',
   'entries.rejected': 'refusé par le serveur : {reason}',
-  'entries.quarantined': 'en attente de validation par la production (horloge du téléphone en avance)',
+  'entries.quarantined':
+    'en attente de validation par la production (horloge du téléphone en avance)',
   'entries.corrected': 'corrigé',
   'entries.correct': 'Corriger',
   'entries.void': 'Annuler ce relevé',
@@ -151,9 +159,11 @@ export default {
   'messages.none': 'Aucun message pour le moment.',
   'messages.checking': 'Vérification de la signature…',
   'messages.verified': 'Signé par la production, vérifié sur ce téléphone (émis le {when}).',
-  'messages.invalid': 'Attention : la signature ne correspond pas. Ne vous fiez pas à ce message et prévenez la production.',
+  'messages.invalid':
+    'Attention : la signature ne correspond pas. Ne vous fiez pas à ce message et prévenez la production.',
   'messages.unsigned': 'Message non signé.',
-  'messages.unchecked': 'Signature pas encore vérifiée : reconnectez-vous une fois pour obtenir la clé de la production.',
+  'messages.unchecked':
+    'Signature pas encore vérifiée : reconnectez-vous une fois pour obtenir la clé de la production.',
   'messages.when': 'Quand :',
   'messages.where': 'Où :',
   'messages.duration': '{min} min',
@@ -231,11 +241,11 @@ export default {
   'settings.forget.text': 'Efface les données locales. Les saisies non envoyées seront perdues.',
   'settings.install': 'Installer l’application',
   'settings.install.ios': 'Sur iPhone : bouton Partager puis « Sur l’écran d’accueil ».',
-  'never': 'jamais',
-  'yes': 'oui',
-  'no': 'non',
-  'close': 'Fermer',
-  'required': 'obligatoire',
+  never: 'jamais',
+  yes: 'oui',
+  no: 'non',
+  close: 'Fermer',
+  required: 'obligatoire',
   'dept.regie': 'Régie',
   'dept.decor': 'Décor',
   'dept.costumes': 'Costumes',
@@ -245,23 +255,28 @@ export default {
   'dept.catering': 'Cantine',
   'dept.production': 'Production',
   'dept.post': 'Post-production',
-  'notfound': 'Page introuvable.',
+  notfound: 'Page introuvable.',
   // ---- diagnostic (C1, C2): pwa/js/ui/diag.js ----
   'area.diagnostic.text': 'Maturité de la société (C1), impacts du projet (C2)',
   'nav.diagnostic': 'Diagnostic',
   'diag.title': 'Diagnostic et analyse',
-  'diag.intro': 'Deux points de départ de la démarche : la maturité de la société de production (compétence C1) et les impacts du projet (compétence C2). Tout est enregistré sur cet appareil et synchronisé, même hors ligne.',
+  'diag.intro':
+    'Deux points de départ de la démarche : la maturité de la société de production (compétence C1) et les impacts du projet (compétence C2). Tout est enregistré sur cet appareil et synchronisé, même hors ligne.',
   'diag.c1.title': 'Diagnostic de la société (C1)',
-  'diag.c1.intro': 'Un questionnaire en quatre étapes, une fois par an : le niveau de maturité, les points forts, les points faibles et les axes d’amélioration, comparés d’une année à l’autre.',
+  'diag.c1.intro':
+    'Un questionnaire en quatre étapes, une fois par an : le niveau de maturité, les points forts, les points faibles et les axes d’amélioration, comparés d’une année à l’autre.',
   'diag.c1.year': 'Année {year}',
   'diag.c1.start': 'Commencer le diagnostic {year}',
   'diag.c1.heading': 'Diagnostic de la société {year} (C1)',
-  'diag.c1.draftnote': 'Chaque étape est enregistrée comme brouillon : vous pouvez la reprendre plus tard, même hors ligne.',
+  'diag.c1.draftnote':
+    'Chaque étape est enregistrée comme brouillon : vous pouvez la reprendre plus tard, même hors ligne.',
   'diag.c2.title': 'Analyse du projet (C2)',
-  'diag.c2.intro': 'Le cadrage du film ou du programme, les impacts qu’il implique, et les thématiques à traiter en priorité.',
+  'diag.c2.intro':
+    'Le cadrage du film ou du programme, les impacts qu’il implique, et les thématiques à traiter en priorité.',
   'diag.c2.start': 'Commencer l’analyse du projet',
   'diag.c2.open': 'Ouvrir l’analyse du projet',
-  'diag.c2.formintro': 'Renseignez ce que vous savez ; les champs vides restent à compléter. Les ordres de grandeur se calculent à l’enregistrement.',
+  'diag.c2.formintro':
+    'Renseignez ce que vous savez ; les champs vides restent à compléter. Les ordres de grandeur se calculent à l’enregistrement.',
   'diag.c2.save': 'Enregistrer et analyser',
   'diag.c2.see': 'Voir l’analyse',
   'diag.c2.edit': 'Modifier le cadrage',
@@ -325,7 +340,8 @@ export default {
   'diag.q.locations': 'Lieux de tournage',
   'diag.q.year': 'Année',
   'diag.hint.headcount': 'Salariés permanents, au moins 1.',
-  'diag.hint.staff_turnover_pct': 'Part de l’équipe qui change d’une année sur l’autre, de 0 à 100.',
+  'diag.hint.staff_turnover_pct':
+    'Part de l’équipe qui change d’une année sur l’autre, de 0 à 100.',
   'diag.hint.ecoprod_stars': 'De 0 à 3.',
   'diag.hint.afnor_spec_2308_level': 'De 0 (non engagé) à 3.',
   'diag.hint.trained_staff_pct': 'De 0 à 100.',
@@ -386,7 +402,8 @@ export default {
   'diag.err.server': 'Refusé par le serveur : {msg}',
   'diag.fix': 'Corriger : {field}',
   'diag.missing': 'Brouillon : {n} réponse(s) manquante(s) pour un résultat complet :',
-  'diag.offline.result': 'Hors ligne : vos réponses sont enregistrées sur cet appareil et partiront à la reconnexion. Le résultat se calcule sur le serveur et s’affichera alors.',
+  'diag.offline.result':
+    'Hors ligne : vos réponses sont enregistrées sur cet appareil et partiront à la reconnexion. Le résultat se calcule sur le serveur et s’affichera alors.',
   'diag.level': 'Niveau de maturité',
   'diag.level.text': 'Niveau {level} sur 5 : {label} ({score} points sur 100)',
   'diag.level.draft': 'Provisoire : les réponses manquantes comptent pour zéro.',
@@ -453,7 +470,8 @@ export default {
   'diag.impact.high': 'Impact fort',
   'diag.impact.low': 'Impact faible',
   'diag.matrix': 'Matrice impact × budget',
-  'diag.matrix.intro': 'Chaque thématique selon son impact et le budget ou l’effort qu’elle demande. Le bouton « Ajuster » du tableau ci-dessus la déplace.',
+  'diag.matrix.intro':
+    'Chaque thématique selon son impact et le budget ou l’effort qu’elle demande. Le bouton « Ajuster » du tableau ci-dessus la déplace.',
   'diag.matrix.caption': 'Impact (lignes) et budget ou effort (colonnes)',
   'diag.matrix.easy': 'Effort faible',
   'diag.matrix.hard': 'Effort important',
@@ -461,7 +479,8 @@ export default {
   'nav.directory': 'Annuaire',
   'nav.plan': 'Plan d’action',
   'dir.title': 'Annuaire écoresponsable',
-  'dir.intro': 'Partenaires, prestataires, matériaux et outils de la société, partagés par toutes ses productions, évalués selon vos critères.',
+  'dir.intro':
+    'Partenaires, prestataires, matériaux et outils de la société, partagés par toutes ses productions, évalués selon vos critères.',
   'dir.search': 'Rechercher',
   'dir.search.hint': 'Nom, lieu, critère, retour d’usage… fonctionne hors ligne.',
   'dir.scope': 'Périmètre',
@@ -485,7 +504,8 @@ export default {
   'dir.err.name': 'Indiquez le nom.',
   'dir.crit.title': 'Critères de la société',
   'dir.crit.label': 'Nouveau critère',
-  'dir.crit.hint': 'Par exemple : label Clé Verte ou Écolabel européen, menu végétarien, location ou réemploi.',
+  'dir.crit.hint':
+    'Par exemple : label Clé Verte ou Écolabel européen, menu végétarien, location ou réemploi.',
   'dir.crit.add': 'Ajouter le critère',
   'dir.crit.saved': 'Critère ajouté.',
   'dir.crit.none': 'Aucun critère défini : définissez d’abord les critères d’évaluation.',
@@ -493,7 +513,8 @@ export default {
   'dir.export': 'Exporter en CSV (Excel)',
   'dir.import.title': 'Importer un fichier CSV',
   'dir.import.file': 'Fichier CSV',
-  'dir.import.hint': 'Enregistré depuis Excel en « CSV UTF-8 (délimité par des points-virgules) ». Un fichier avec une ligne erronée n’est pas importé du tout.',
+  'dir.import.hint':
+    'Enregistré depuis Excel en « CSV UTF-8 (délimité par des points-virgules) ». Un fichier avec une ligne erronée n’est pas importé du tout.',
   'dir.import.go': 'Importer',
   'dir.import.nofile': 'Choisissez un fichier.',
   'dir.import.busy': 'Import en cours…',
@@ -523,7 +544,8 @@ export default {
   'plan.export.xlsx': 'Exporter en Excel',
   'plan.export.pdf': 'Exporter en PDF',
   'plan.library': 'Bibliothèque d’actions',
-  'plan.library.intro': 'Actions courantes, avec les chapitres AFNOR SPEC 2308 et les postes du label Ecoprod qu’elles servent.',
+  'plan.library.intro':
+    'Actions courantes, avec les chapitres AFNOR SPEC 2308 et les postes du label Ecoprod qu’elles servent.',
   'plan.library.offline': 'La bibliothèque sera disponible à la prochaine connexion.',
   'plan.tags': 'Critères servis',
   'plan.start': 'Démarrer cette action',
@@ -563,7 +585,8 @@ export default {
   'plan.status.done': 'réalisée',
   'plan.status.dropped': 'abandonnée',
   'prof.title': 'Profils de l’équipe',
-  'prof.intro': 'Connaissances, savoir-faire et appétence de chacun pour le sujet : pour confier à chacun ce qui lui convient.',
+  'prof.intro':
+    'Connaissances, savoir-faire et appétence de chacun pour le sujet : pour confier à chacun ce qui lui convient.',
   'prof.none': 'Aucun profil pour l’instant.',
   'prof.name': 'Nom',
   'prof.role': 'Fonction',
@@ -621,7 +644,8 @@ export default {
   'follow.note.draft': 'Rédiger depuis le plan',
   'follow.note.drafted': 'Note rédigée : relisez-la et modifiez-la.',
   'follow.note.title': 'Note de conseil : {dept}',
-  'follow.note.intro': 'Bonjour, voici les actions du plan écoresponsable qui concernent votre département :',
+  'follow.note.intro':
+    'Bonjour, voici les actions du plan écoresponsable qui concernent votre département :',
   'follow.note.outro': 'Merci de votre aide ; je reste disponible pour en parler.',
   'follow.note.body': 'Texte de la note',
   'follow.note.save': 'Enregistrer la note',
@@ -655,8 +679,10 @@ export default {
   'theme.mobility': 'Mobilité',
   'theme.purchases': 'Achats',
   'collect.title': 'Collecte des relevés',
-  'collect.intro': 'Production du {from} au {to}. Une période sans relevé est comptée comme manquante, jamais comme zéro.',
-  'collect.completeness': 'Complétude : {reported} relevés reçus sur {expected} attendus pour les périodes terminées ({pct} %), {missing} manquants.',
+  'collect.intro':
+    'Production du {from} au {to}. Une période sans relevé est comptée comme manquante, jamais comme zéro.',
+  'collect.completeness':
+    'Complétude : {reported} relevés reçus sur {expected} attendus pour les périodes terminées ({pct} %), {missing} manquants.',
   'collect.completeness.none': 'Aucune période terminée pour le moment : rien ne manque encore.',
   'collect.missing.title': 'Ce qui manque',
   'collect.missing.none': 'Rien ne manque : chaque période terminée a son relevé.',
@@ -671,7 +697,8 @@ export default {
   'collect.frequency': 'Fréquence',
   'collect.actions': 'Actions',
   'collect.schedule.title': 'Calendrier de collecte',
-  'collect.schedule.hint': 'Par défaut, la fréquence suit la durée et le type de production (quotidienne pour un tournage court, hebdomadaire pour un long métrage, mensuelle pour l’animation) ; modifiez-la ligne par ligne.',
+  'collect.schedule.hint':
+    'Par défaut, la fréquence suit la durée et le type de production (quotidienne pour un tournage court, hebdomadaire pour un long métrage, mensuelle pour l’animation) ; modifiez-la ligne par ligne.',
   'collect.source.office': 'choisi par le bureau',
   'collect.save': 'Enregistrer',
   'collect.reset': 'Revenir au défaut',
@@ -683,7 +710,8 @@ export default {
   'collect.period.day': 'le {date}',
   'collect.period.range': 'du {from} au {to}',
   'collect.due.title': 'Relevés à faire',
-  'collect.due.summary': 'Rappel : {due} relevé(s) à faire pour la période en cours, {late} en retard.',
+  'collect.due.summary':
+    'Rappel : {due} relevé(s) à faire pour la période en cours, {late} en retard.',
   'collect.due.none': 'Tous vos relevés sont à jour.',
   'collect.due.current': 'À relever : {when}.',
   'collect.due.late': 'En retard ({n}) : {list}.',
@@ -697,24 +725,36 @@ export default {
   'guide.tip': 'Astuce',
   'guide.record': 'Saisir ce relevé',
   'guide.odometer.where': 'Sur le compteur kilométrique du tableau de bord du véhicule.',
-  'guide.odometer.how': 'Notez le compteur le matin et le soir ; saisissez la différence (les kilomètres du jour), véhicule par véhicule.',
-  'guide.odometer.tip': 'Une photo du compteur chaque soir évite les oublis et sert de justificatif.',
+  'guide.odometer.how':
+    'Notez le compteur le matin et le soir ; saisissez la différence (les kilomètres du jour), véhicule par véhicule.',
+  'guide.odometer.tip':
+    'Une photo du compteur chaque soir évite les oublis et sert de justificatif.',
   'guide.fuel.where': 'Sur le ticket de la station-service, ligne « volume » en litres.',
-  'guide.fuel.how': 'À chaque plein, saisissez les litres du ticket et l’immatriculation du véhicule.',
+  'guide.fuel.how':
+    'À chaque plein, saisissez les litres du ticket et l’immatriculation du véhicule.',
   'guide.fuel.tip': 'Gardez les tickets dans une enveloppe par véhicule pour la régie.',
-  'guide.genfuel.where': 'Sur le bon de livraison du carburant, ou par la jauge du groupe avant et après le plein.',
-  'guide.genfuel.how': 'Saisissez les litres versés dans le groupe électrogène, à chaque remplissage.',
+  'guide.genfuel.where':
+    'Sur le bon de livraison du carburant, ou par la jauge du groupe avant et après le plein.',
+  'guide.genfuel.how':
+    'Saisissez les litres versés dans le groupe électrogène, à chaque remplissage.',
   'guide.genfuel.tip': 'Ce sont les litres qui comptent pour le bilan, pas les heures.',
-  'guide.hours.where': 'Sur le compteur horaire du groupe électrogène (près du tableau de commande).',
-  'guide.hours.how': 'Relevez le compteur au démarrage et à l’arrêt ; saisissez les heures de marche du jour.',
+  'guide.hours.where':
+    'Sur le compteur horaire du groupe électrogène (près du tableau de commande).',
+  'guide.hours.how':
+    'Relevez le compteur au démarrage et à l’arrêt ; saisissez les heures de marche du jour.',
   'guide.hours.tip': 'Notez aussi les litres versés : le bilan se calcule sur le carburant.',
   'guide.meter.where': 'Sur le compteur du branchement forain ou de l’armoire électrique du lieu.',
   'guide.meter.how': 'Relevez l’index en kWh au début et à la fin ; saisissez la différence.',
-  'guide.meter.tip': 'Demandez au régisseur du lieu où se trouve le compteur avant le premier jour.',
-  'guide.meals.where': 'Auprès du traiteur ou de la cantine : le comptage des repas servis par régime.',
-  'guide.meals.how': 'À chaque service, saisissez le nombre de repas de chaque régime (végétalien, végétarien, poulet, poisson, bœuf).',
-  'guide.meals.tip': 'La facture du traiteur détaille souvent les régimes : vérifiez-la en fin de semaine.',
-  'guide.tickets.where': 'Sur les billets ou la facture de l’agence de voyages (trajet et nombre de voyageurs).',
+  'guide.meter.tip':
+    'Demandez au régisseur du lieu où se trouve le compteur avant le premier jour.',
+  'guide.meals.where':
+    'Auprès du traiteur ou de la cantine : le comptage des repas servis par régime.',
+  'guide.meals.how':
+    'À chaque service, saisissez le nombre de repas de chaque régime (végétalien, végétarien, poulet, poisson, bœuf).',
+  'guide.meals.tip':
+    'La facture du traiteur détaille souvent les régimes : vérifiez-la en fin de semaine.',
+  'guide.tickets.where':
+    'Sur les billets ou la facture de l’agence de voyages (trajet et nombre de voyageurs).',
   'guide.tickets.how': 'Pour chaque trajet : distance en km × nombre de voyageurs (passagers.km).',
   'guide.tickets.tip': 'Paris–Besançon en TGV : environ 400 km par personne.',
   'guide.hotel.where': 'Sur les factures d’hôtel.',
@@ -723,11 +763,13 @@ export default {
   'guide.bins.where': 'Par pesée des sacs du bac gris avant l’enlèvement.',
   'guide.bins.how': 'Pesez les sacs (un pèse-bagage suffit) et saisissez les kilos.',
   'guide.bins.tip': 'Pesez au même moment chaque jour, avant le passage de la collecte.',
-  'guide.slip.where': 'Sur le bon d’enlèvement ou le bordereau du prestataire déchets (poids de la benne).',
+  'guide.slip.where':
+    'Sur le bon d’enlèvement ou le bordereau du prestataire déchets (poids de la benne).',
   'guide.slip.how': 'Saisissez les kilos du bon à chaque enlèvement.',
   'guide.slip.tip': 'Demandez au prestataire d’envoyer les bons par courriel à la régie.',
   'guide.purchases.where': 'Sur la fiche produit ou par pesée (une ramette A4 pèse 2,5 kg).',
-  'guide.purchases.how': 'Saisissez le poids des achats neufs ; le réemploi et la location ne comptent pas ici.',
+  'guide.purchases.how':
+    'Saisissez le poids des achats neufs ; le réemploi et la location ne comptent pas ici.',
   'guide.purchases.tip': 'Regroupez les achats de la semaine sur une seule saisie.',
   'guide.storage.where': 'Auprès de la postproduction : téraoctets de rushes conservés.',
   'guide.storage.how': 'Saisissez les téraoctets × années de conservation prévues.',
@@ -738,23 +780,30 @@ export default {
   'chart.provisional': 'Prévisionnel (estimations)',
   'chart.provisional.week': 'Prévisionnel (moyenne par semaine)',
   'chart.total': 'Total définitif : {final} (± {unc}) ; prévisionnel : {prov}.',
-  'chart.completeness': 'Complétude de la collecte : {pct} % des relevés attendus, {missing} manquant(s).',
+  'chart.completeness':
+    'Complétude de la collecte : {pct} % des relevés attendus, {missing} manquant(s).',
   'chart.completeness.link': 'Voir ce qui manque',
   'chart.bycat': 'Par catégorie Carbon’Clap',
-  'chart.bycat.desc': 'Barres horizontales par catégorie : définitif {final}, prévisionnel {prov}. Les valeurs sont dans le tableau qui suit.',
+  'chart.bycat.desc':
+    'Barres horizontales par catégorie : définitif {final}, prévisionnel {prov}. Les valeurs sont dans le tableau qui suit.',
   'chart.bytheme': 'Par thème',
-  'chart.bytheme.desc': 'Barres horizontales par thème, définitif et prévisionnel côte à côte. Les valeurs sont dans le tableau qui suit.',
+  'chart.bytheme.desc':
+    'Barres horizontales par thème, définitif et prévisionnel côte à côte. Les valeurs sont dans le tableau qui suit.',
   'chart.byweek': 'Par semaine (relevés)',
-  'chart.byweek.desc': 'Émissions des relevés semaine par semaine ({n} semaines), à côté du prévisionnel réparti sur les semaines de la production ; une semaine sans relevé est marquée « pas de donnée ». Les valeurs sont dans le tableau qui suit.',
+  'chart.byweek.desc':
+    'Émissions des relevés semaine par semaine ({n} semaines), à côté du prévisionnel réparti sur les semaines de la production ; une semaine sans relevé est marquée « pas de donnée ». Les valeurs sont dans le tableau qui suit.',
   'chart.week': 'semaine du {date}',
   'chart.targets': 'Objectifs du plan d’action',
-  'chart.targets.desc': 'Atteinte projetée de chaque action, en pourcentage ; la ligne pointillée marque l’objectif (100 %).',
+  'chart.targets.desc':
+    'Atteinte projetée de chaque action, en pourcentage ; la ligne pointillée marque l’objectif (100 %).',
   'chart.table': 'Données : {title}',
   'chart.item': 'Élément',
   'chart.nodata': 'pas de donnée',
-  'chart.notice': 'Estimation de travail d’ecoplateau : le bilan officiel se dépose avec un calculateur homologué (Carbon’Clap, SeCO2).',
+  'chart.notice':
+    'Estimation de travail d’ecoplateau : le bilan officiel se dépose avec un calculateur homologué (Carbon’Clap, SeCO2).',
   'prof.member': 'Membre de l’équipe',
-  'prof.member.hint': 'Relie le profil à la personne : il éclaire alors le choix de qui reçoit une tâche.',
+  'prof.member.hint':
+    'Relie le profil à la personne : il éclaire alors le choix de qui reçoit une tâche.',
   'follow.fit': 'appétence {a}, savoir-faire {s}',
   // ---- evaluation and promotion (C9, C10): pwa/js/ui/evaluate.js ----
   'nav.evaluation': 'Évaluation',
@@ -763,7 +812,8 @@ export default {
   'eval.title': 'Évaluation et valorisation',
   'eval.missing': 'donnée manquante',
   'eval.none': 'Rien à signaler.',
-  'eval.offline': 'L’évaluation se calcule sur le serveur : connectez-vous une première fois pour l’afficher.',
+  'eval.offline':
+    'L’évaluation se calcule sur le serveur : connectez-vous une première fois pour l’afficher.',
   'eval.stale': 'Hors ligne : copie de la dernière consultation.',
   'eval.summary': 'En résumé',
   'eval.sum.reached': 'Objectifs atteints',
@@ -774,7 +824,8 @@ export default {
   'eval.sum.provisional': 'Bilan carbone prévisionnel',
   'eval.sum.final': 'Bilan carbone final (estimation de travail)',
   'eval.actions': 'Chaque action face au réel',
-  'eval.actions.intro': 'Pour chaque action réussie ou en partie, dites si elle est reproductible sur un prochain projet ou propre à ce film, et ce qui a fait la différence.',
+  'eval.actions.intro':
+    'Pour chaque action réussie ou en partie, dites si elle est reproductible sur un prochain projet ou propre à ce film, et ce qui a fait la différence.',
   'eval.attainment': 'atteinte de l’objectif : {pct}',
   'eval.verdict.reussie': 'Réussie',
   'eval.verdict.partielle': 'Partielle',
@@ -793,7 +844,8 @@ export default {
   'eval.difficulties': 'Difficultés et solutions à proposer',
   'eval.solutions': 'Solutions à proposer',
   'eval.kit.title': 'Kits de communication',
-  'eval.kit.intro': 'Les chiffres clés, fiches pratiques et conseils choisis pour chaque public, à télécharger en Markdown (blog, messagerie) ou en page HTML accessible.',
+  'eval.kit.intro':
+    'Les chiffres clés, fiches pratiques et conseils choisis pour chaque public, à télécharger en Markdown (blog, messagerie) ou en page HTML accessible.',
   'eval.kit.audience': 'Public',
   'eval.kit.md': 'Télécharger en Markdown',
   'eval.kit.html': 'Télécharger la page HTML',
@@ -812,7 +864,8 @@ export default {
   'nav.comms': 'Communications',
   'comms.tile': 'Rédiger une fois, prévisualiser chaque canal, envoyer, suivre.',
   'comms.title': 'Communications',
-  'comms.intro': 'Rédigez une fois : chaque personne reçoit la forme qui lui convient (application, e-mail, affiche, audio), selon ses canaux et ses besoins enregistrés.',
+  'comms.intro':
+    'Rédigez une fois : chaque personne reçoit la forme qui lui convient (application, e-mail, affiche, audio), selon ses canaux et ses besoins enregistrés.',
   'comms.pick': 'Communication',
   'comms.new': 'Nouvelle communication',
   'comms.open': 'Ouvrir',
@@ -820,18 +873,21 @@ export default {
   'comms.field.title': 'Titre',
   'comms.field.text': 'Texte',
   'comms.field.falc': 'Version facile à lire (FALC)',
-  'comms.field.falc.hint': 'Écrite par une personne, jamais générée. Laissez vide si elle n’existe pas encore : son absence sera signalée aux personnes qui en ont besoin.',
+  'comms.field.falc.hint':
+    'Écrite par une personne, jamais générée. Laissez vide si elle n’existe pas encore : son absence sera signalée aux personnes qui en ont besoin.',
   'comms.field.kind': 'Type',
   'comms.kind.info': 'Information',
   'comms.kind.briefing': 'Briefing',
   'comms.kind.checkpoint': 'Point d’étape',
   'comms.field.starts': 'Date et heure (heure de Paris)',
-  'comms.field.starts.hint': 'Pour un briefing ou un point d’étape : une invitation de calendrier est envoyée.',
+  'comms.field.starts.hint':
+    'Pour un briefing ou un point d’étape : une invitation de calendrier est envoyée.',
   'comms.field.duration': 'Durée (minutes)',
   'comms.field.location': 'Lieu',
   'comms.field.callsheet': 'Afficher dans le bloc éco de la feuille de service',
   'comms.target': 'Destinataires',
-  'comms.target.hint': 'Cochez des départements, des niveaux hiérarchiques ou des personnes : une personne qui correspond à l’un d’eux reçoit la communication.',
+  'comms.target.hint':
+    'Cochez des départements, des niveaux hiérarchiques ou des personnes : une personne qui correspond à l’un d’eux reçoit la communication.',
   'comms.target.depts': 'Départements',
   'comms.target.levels': 'Niveaux hiérarchiques',
   'comms.target.people': 'Personnes',
@@ -842,7 +898,8 @@ export default {
   'comms.err.text': 'Écrivez le texte.',
   'comms.err.starts': 'Indiquez la date et l’heure du rendez-vous.',
   'comms.err.target': 'Choisissez au moins un département, un niveau ou une personne.',
-  'comms.err.network': 'Serveur injoignable : la communication est enregistrée sur cet appareil et partira à la prochaine synchronisation.',
+  'comms.err.network':
+    'Serveur injoignable : la communication est enregistrée sur cet appareil et partira à la prochaine synchronisation.',
   'comms.err.unsynced': 'La communication n’a pas encore pu être synchronisée. Réessayez.',
   'comms.err.answer': 'Écrivez la réponse.',
   'comms.err.question': 'Écrivez votre question.',
@@ -909,21 +966,27 @@ export default {
   'photo.title': 'Ajouter une photo',
   'photo.for': 'Pour : {target}',
   'photo.file': 'Photo',
-  'photo.file.hint': 'Prenez la photo ou choisissez-la dans la galerie. Elle est réduite (2048 pixels au plus) avant l’envoi.',
+  'photo.file.hint':
+    'Prenez la photo ou choisissez-la dans la galerie. Elle est réduite (2048 pixels au plus) avant l’envoi.',
   'photo.caption': 'Légende',
-  'photo.caption.hint': 'Dites ce que montre la photo (500 caractères au plus) : ce texte la remplace pour qui ne la voit pas.',
+  'photo.caption.hint':
+    'Dites ce que montre la photo (500 caractères au plus) : ce texte la remplace pour qui ne la voit pas.',
   'photo.keep': 'Garder le lieu de la photo',
-  'photo.keep.hint': 'Décoché (par défaut) : la position GPS que le téléphone a enregistrée dans la photo est effacée avant l’envoi. Coché : la position est envoyée avec la photo et le bureau de production la voit.',
+  'photo.keep.hint':
+    'Décoché (par défaut) : la position GPS que le téléphone a enregistrée dans la photo est effacée avant l’envoi. Coché : la position est envoyée avec la photo et le bureau de production la voit.',
   'photo.submit': 'Enregistrer la photo',
   'photo.busy': 'Préparation de la photo…',
   'photo.saved': 'Photo enregistrée : elle partira à la prochaine connexion.',
-  'photo.saved.nogps': 'Photo enregistrée. Elle ne contenait pas de position : aucun lieu n’est envoyé.',
+  'photo.saved.nogps':
+    'Photo enregistrée. Elle ne contenait pas de position : aucun lieu n’est envoyé.',
   'photo.err.nofile': 'Choisissez ou prenez une photo.',
   'photo.err.caption': 'Écrivez une légende : elle décrit la photo à qui ne la voit pas.',
   'photo.err.caption.long': 'La légende fait plus de 500 caractères.',
   'photo.err.empty': 'Ce fichier est vide.',
-  'photo.err.not_image': 'Ce fichier n’est pas une image : choisissez une photo (JPEG, PNG, WebP…).',
-  'photo.err.original_too_large': 'Ce fichier est trop gros pour être traité sur le téléphone (plus de {mb} Mo).',
+  'photo.err.not_image':
+    'Ce fichier n’est pas une image : choisissez une photo (JPEG, PNG, WebP…).',
+  'photo.err.original_too_large':
+    'Ce fichier est trop gros pour être traité sur le téléphone (plus de {mb} Mo).',
   'photo.err.too_large': 'Même réduite, la photo pèse {mb} Mo : la limite est de {max} Mo.',
   'photo.err.target': 'Ce relevé, cette tâche ou ce message n’existe pas sur ce téléphone.',
   'photo.list': 'Photos déjà jointes',
@@ -952,7 +1015,8 @@ export default {
   'photo.announce.refused': 'Photo refusée : {caption}. {reason}',
   'photo.myactions': 'Mes actions du plan',
   'photo.mine': 'Mes photos',
-  'photo.mine.intro': 'Les photos prises sur ce téléphone et où en est leur envoi. Elles partent seules dès qu’il y a du réseau, même après une coupure.',
+  'photo.mine.intro':
+    'Les photos prises sur ce téléphone et où en est leur envoi. Elles partent seules dès qu’il y a du réseau, même après une coupure.',
   'photo.on': 'Sur : {target}.',
   'photo.office.count': 'Photos : {n}',
   'photo.office.task': '(tâche « {task} »)',
@@ -964,12 +1028,14 @@ export default {
   // The professional dossier and the evaluation as PDF (docs/evaluation.md).
   'nav.dossier': 'Dossier professionnel',
   'col.dossier_parts': 'Partie du dossier professionnel',
-  'eval.pdf': 'Télécharger l\'évaluation en PDF',
+  'eval.pdf': "Télécharger l'évaluation en PDF",
   'eval.dossier': 'Rédiger le dossier professionnel',
   'dossier.title': 'Dossier professionnel',
-  'dossier.intro': 'Le dossier de certification rédigé à partir des données de la production : chaque partie avec les compétences du référentiel notées en marge. Expliquez vos choix en modifiant le texte de chaque partie. Au plus 12 pages hors annexes.',
+  'dossier.intro':
+    'Le dossier de certification rédigé à partir des données de la production : chaque partie avec les compétences du référentiel notées en marge. Expliquez vos choix en modifiant le texte de chaque partie. Au plus 12 pages hors annexes.',
   'dossier.stale': 'Hors ligne : dernière version chargée.',
-  'dossier.offline': 'Le dossier n\'est pas disponible hors ligne tant qu\'il n\'a pas été chargé une première fois.',
+  'dossier.offline':
+    "Le dossier n'est pas disponible hors ligne tant qu'il n'a pas été chargé une première fois.",
   'dossier.missing': 'Données manquantes : {list}.',
   'dossier.budget': 'Nombre de pages',
   'dossier.meter': '{n} / {limit} pages (hors annexes)',
@@ -996,15 +1062,19 @@ export default {
   'dossier.refused': 'PDF refusé ({status}) :',
   'dossier.refused.draft': 'Raccourcissez les parties citées, ou téléchargez le PDF brouillon.',
   'dossier.downloaded': '{name} téléchargé.',
-  'dossier.local': 'Des modifications partiront à la prochaine synchronisation : le nombre de pages sera alors recalculé.',
-  'dossier.toolong': 'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
+  'dossier.local':
+    'Des modifications partiront à la prochaine synchronisation : le nombre de pages sera alors recalculé.',
+  'dossier.toolong':
+    'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
 
   // ---- First start and productions (issue 17) ----
   'nav.productions': 'Productions',
   'sync.archived': 'production archivée : vos saisies restent sur ce téléphone, rien n’est perdu',
   'setup.title': 'Première installation',
-  'setup.intro': 'Ce serveur n’a encore aucun compte. Créez la société de production et son premier compte d’administration : ce lien ne sert qu’une fois.',
-  'setup.notoken': 'Ce lien d’installation est incomplet. Copiez-le en entier depuis le journal du serveur, ou demandez-en un nouveau avec « ecoplateau setup-link ».',
+  'setup.intro':
+    'Ce serveur n’a encore aucun compte. Créez la société de production et son premier compte d’administration : ce lien ne sert qu’une fois.',
+  'setup.notoken':
+    'Ce lien d’installation est incomplet. Copiez-le en entier depuis le journal du serveur, ou demandez-en un nouveau avec « ecoplateau setup-link ».',
   'setup.company.legend': 'La société',
   'setup.admin.legend': 'Le premier compte d’administration',
   'setup.company': 'Nom de la société',
@@ -1014,7 +1084,8 @@ export default {
   'setup.name': 'Votre nom',
   'setup.email': 'Votre e-mail (identifiant)',
   'setup.password': 'Mot de passe',
-  'setup.password.hint': '12 caractères au moins, pas un mot de passe courant : une petite phrase convient.',
+  'setup.password.hint':
+    '12 caractères au moins, pas un mot de passe courant : une petite phrase convient.',
   'setup.submit': 'Créer la société et le compte',
   'setup.done': 'Société {company} créée, vous êtes connecté·e.',
   'setup.err.company': 'Saisissez le nom de la société.',
@@ -1022,8 +1093,10 @@ export default {
   'setup.err.name': 'Saisissez votre nom.',
   'setup.err.password': 'Le mot de passe compte 12 caractères au moins.',
   'setup.err.network': 'Serveur injoignable : réessayez quand le réseau revient.',
-  'setup.err.setup_token_invalid': 'Ce lien d’installation n’est pas valide : copiez-le en entier, ou demandez-en un nouveau (« ecoplateau setup-link »).',
-  'setup.err.setup_token_expired': 'Ce lien d’installation a expiré (24 h) : demandez-en un nouveau (« ecoplateau setup-link »).',
+  'setup.err.setup_token_invalid':
+    'Ce lien d’installation n’est pas valide : copiez-le en entier, ou demandez-en un nouveau (« ecoplateau setup-link »).',
+  'setup.err.setup_token_expired':
+    'Ce lien d’installation a expiré (24 h) : demandez-en un nouveau (« ecoplateau setup-link »).',
   'setup.err.setup_token_used': 'Ce lien d’installation a déjà servi : connectez-vous.',
   'setup.err.setup_done': 'Ce serveur est déjà installé : connectez-vous.',
   'prod.title': 'Productions',
@@ -1041,7 +1114,8 @@ export default {
   'prod.archive': 'Archiver',
   'prod.reopen': 'Rouvrir',
   'prod.archived': 'archivée',
-  'prod.archived.done': 'Production « {title} » archivée : les téléphones ne peuvent plus y envoyer de saisies.',
+  'prod.archived.done':
+    'Production « {title} » archivée : les téléphones ne peuvent plus y envoyer de saisies.',
   'prod.reopened.done': 'Production « {title} » rouverte.',
   'prod.shooting.dates': 'tournage du {from} au {to}',
   'prod.err.title': 'Saisissez le titre de la production.',
@@ -1055,14 +1129,17 @@ export default {
   'prod.f.post_production.from': 'Post-production : début',
   'prod.f.post_production.to': 'Post-production : fin',
   'prod.f.days_off': 'Jours non tournés (repos, relâches)',
-  'prod.f.days_off.hint': 'Une date par ligne (AAAA-MM-JJ), dans la période de tournage : ils ne comptent pas comme jours de relevé.',
+  'prod.f.days_off.hint':
+    'Une date par ligne (AAAA-MM-JJ), dans la période de tournage : ils ne comptent pas comme jours de relevé.',
   'prod.f.locations': 'Lieux de tournage',
-  'prod.f.locations.hint': 'Un lieu par ligne : nom | commune ou « latitude, longitude » | espace protégé oui/non.',
+  'prod.f.locations.hint':
+    'Un lieu par ligne : nom | commune ou « latitude, longitude » | espace protégé oui/non.',
   'prod.f.departments': 'Départements mobilisés',
   'prod.f.crew_size': 'Taille de l’équipe',
   'prod.f.budget_eur': 'Budget (euros)',
   'prod.f.rhythm': 'Rythme des relevés',
-  'prod.f.rhythm.hint': 'Automatique : selon le genre et la durée du tournage (animation : mensuel ; jusqu’à 21 jours : quotidien ; sinon hebdomadaire).',
+  'prod.f.rhythm.hint':
+    'Automatique : selon le genre et la durée du tournage (animation : mensuel ; jusqu’à 21 jours : quotidien ; sinon hebdomadaire).',
   'prod.rhythm.auto': 'Automatique',
   'prod.rhythm.daily': 'Quotidien',
   'prod.rhythm.weekly': 'Hebdomadaire',
@@ -1094,10 +1171,12 @@ export default {
   'people.f.dept': 'Département',
   'people.f.role': 'Rôle',
   'people.f.email': 'E-mail (membres du bureau)',
-  'people.f.email.hint': 'La personne reçoit un lien pour choisir son mot de passe (7 jours, une fois).',
+  'people.f.email.hint':
+    'La personne reçoit un lien pour choisir son mot de passe (7 jours, une fois).',
   'people.err.name': 'Saisissez le nom.',
   'people.join.title': 'Lien d’invitation pour {name}',
-  'people.join.text': 'Envoyez ce lien à {email} : il permet de choisir son mot de passe, une seule fois, pendant 7 jours.',
+  'people.join.text':
+    'Envoyez ce lien à {email} : il permet de choisir son mot de passe, une seule fois, pendant 7 jours.',
   'join.title': 'Rejoindre le bureau de production',
   'join.intro': 'Choisissez votre mot de passe pour accéder au bureau de la production.',
   'join.submit': 'Créer mon accès',
@@ -1106,14 +1185,16 @@ export default {
   'setup.err.join_token_used': 'Ce lien d’invitation a déjà servi : connectez-vous.',
   'setup.err.account_exists': 'Un compte utilise déjà cette adresse : connectez-vous.',
   'prod.f.from': 'Partir d’une production précédente',
-  'prod.f.from.hint': 'Reprend ses départements, son rythme, son calendrier de collecte et les actions de son plan (en brouillon) ; jamais ses relevés ni son équipe.',
+  'prod.f.from.hint':
+    'Reprend ses départements, son rythme, son calendrier de collecte et les actions de son plan (en brouillon) ; jamais ses relevés ni son équipe.',
   'prod.f.from.none': 'Aucune (partir de zéro)',
   // ---- issue 18: one method per source, honest footprint (footprint) ----
   'theme.accommodation': 'Hébergement',
   'fleet.hint': 'Véhicule de la flotte de la production.',
   'fleet.choose': '— Choisir un véhicule —',
   'fleet.err': 'Choisissez le véhicule dans la liste.',
-  'fp.status.running': 'En cours : prévisionnel au prorata des jours de tournage écoulés ({e} sur {n}).',
+  'fp.status.running':
+    'En cours : prévisionnel au prorata des jours de tournage écoulés ({e} sur {n}).',
   'fp.status.closed': 'Production close : tout le prévisionnel.',
   'fp.coverage': 'Émissions attendues couvertes : {pct} % ({covered} sur {expected}).',
   'fp.coverage.none': 'Rien d’attendu à ce jour.',
@@ -1123,8 +1204,10 @@ export default {
   'fp.methods.title': 'Méthode par véhicule',
   'fp.method.fuel': '{name} : carburant ({l} L) ; {km} km gardés, non comptés.',
   'fp.method.distance': '{name} : kilomètres ({km} km), aucun plein.',
-  'fp.method.mixed': '{name} : carburant ({l} L ; {kmr} km non comptés) et {km} km les semaines sans plein.',
-  'fp.uncertainty': 'L’incertitude couvre les facteurs seulement, pas les données d’activité ni les manquants.',
+  'fp.method.mixed':
+    '{name} : carburant ({l} L ; {kmr} km non comptés) et {km} km les semaines sans plein.',
+  'fp.uncertainty':
+    'L’incertitude couvre les facteurs seulement, pas les données d’activité ni les manquants.',
   'fp.exports.title': 'Exports à recopier',
   'fp.export.xlsx': 'Classeur XLSX',
   'fp.export.pdf': 'PDF',
@@ -1132,7 +1215,8 @@ export default {
   'fp.export.csv.provisional': 'CSV prévisionnel',
   // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
   'oral.title': 'Soutenance orale',
-  'oral.intro': 'Le support des 15 minutes de présentation, tiré des mêmes données que le dossier : des diapositives avec leur minutage, les compétences et les notes de l\'orateur, et une fiche de préparation aux questions du jury.',
+  'oral.intro':
+    "Le support des 15 minutes de présentation, tiré des mêmes données que le dossier : des diapositives avec leur minutage, les compétences et les notes de l'orateur, et une fiche de préparation aux questions du jury.",
   'oral.pdf': 'Diapositives (PDF)',
   'oral.odp': 'Présentation modifiable (ODP)',
   'oral.prep': 'Fiche de préparation au jury (PDF)',

@@ -17,7 +17,15 @@ export class SyncClient extends EventTarget {
     super();
     this.replica = new Replica();
     this.identity = null;
-    this.status = { running: false, pending: 0, rejected: 0, lastSync: 0, error: '', online: navigator.onLine, quarantined: {} };
+    this.status = {
+      running: false,
+      pending: 0,
+      rejected: 0,
+      lastSync: 0,
+      error: '',
+      online: navigator.onLine,
+      quarantined: {},
+    };
     this.running = null;
     this.timer = null;
   }
@@ -59,7 +67,15 @@ export class SyncClient extends EventTarget {
   // Makes, stores and applies a local op; returns it. Throws on a full disk
   // (QuotaExceededError): nothing is half-written.
   async makeOp(col, id, kind, fields, base) {
-    const op = { op: uuidv7(), col, id, kind, hlc: await store.nextHlc(hlc.tick), dev: this.device, fields };
+    const op = {
+      op: uuidv7(),
+      col,
+      id,
+      kind,
+      hlc: await store.nextHlc(hlc.tick),
+      dev: this.device,
+      fields,
+    };
     if (base && Object.keys(base).length) op.base = base;
     await store.addLocalOp(op);
     this.replica.apply(op);
@@ -100,7 +116,8 @@ export class SyncClient extends EventTarget {
     if (!this.identity) return Promise.resolve(false);
     // An office account with no production yet (right after setup) has
     // nothing to sync until it creates or opens one.
-    if (this.identity.kind === 'office' && !this.identity.production_id) return Promise.resolve(false);
+    if (this.identity.kind === 'office' && !this.identity.production_id)
+      return Promise.resolve(false);
     if (this.running) return this.running;
     this.running = this.#run(reason).finally(() => {
       this.running = null;
@@ -157,7 +174,9 @@ export class SyncClient extends EventTarget {
   async #push() {
     let acked = 0;
     for (let round = 0; round < 50; round++) {
-      const batch = (await store.outbox()).filter((x) => x.status === 'pending').slice(0, PUSH_BATCH);
+      const batch = (await store.outbox())
+        .filter((x) => x.status === 'pending')
+        .slice(0, PUSH_BATCH);
       if (!batch.length) return acked;
       const res = await request(this.identity, 'POST', '/api/v1/sync/push', {
         body: { schema: PROTOCOL, device: this.device, ops: batch.map((x) => x.body) },
@@ -194,7 +213,9 @@ export class SyncClient extends EventTarget {
       const cursor = (await store.getMeta('cursor')) || '';
       let res;
       try {
-        res = await request(this.identity, 'GET', '/api/v1/sync/pull', { query: { schema: String(PROTOCOL), cursor, limit: '500' } });
+        res = await request(this.identity, 'GET', '/api/v1/sync/pull', {
+          query: { schema: String(PROTOCOL), cursor, limit: '500' },
+        });
       } catch (e) {
         if (e instanceof ApiError && e.code === 'cursor_foreign' && resets++ < 1) {
           // Another database answers (a restore): start over, and offer it

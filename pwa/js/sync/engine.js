@@ -26,7 +26,14 @@ const HLC_RE = /^[0-9a-f]{12}-[0-9a-f]{4}$/;
 export function canon(value) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return '[' + value.map(canon).join(',') + ']';
-  return '{' + Object.keys(value).sort().map((k) => JSON.stringify(k) + ':' + canon(value[k])).join(',') + '}';
+  return (
+    '{' +
+    Object.keys(value)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + canon(value[k]))
+      .join(',') +
+    '}'
+  );
 }
 
 function cmpStr(a, b) {
@@ -43,7 +50,8 @@ export function cmpVersion(a, b) {
 export function checkOp(op) {
   if (op === null || typeof op !== 'object' || Array.isArray(op)) return 'op is not an object';
   for (const k of Object.keys(op)) {
-    if (!['op', 'col', 'id', 'kind', 'hlc', 'dev', 'fields', 'base'].includes(k)) return `unknown key '${k}'`;
+    if (!['op', 'col', 'id', 'kind', 'hlc', 'dev', 'fields', 'base'].includes(k))
+      return `unknown key '${k}'`;
   }
   if (!ID_RE.test(op.op ?? '')) return 'invalid op id';
   if (!/^[a-z][a-z0-9_]{0,31}$/.test(op.col ?? '')) return 'invalid collection';
@@ -58,10 +66,12 @@ export function checkOp(op) {
   for (const n of names) if (!FIELD_RE.test(n)) return `invalid field name '${n}'`;
   if (op.base !== undefined) {
     if (op.kind !== 'put') return 'facts have no base';
-    if (op.base === null || typeof op.base !== 'object' || Array.isArray(op.base)) return 'base must be an object';
+    if (op.base === null || typeof op.base !== 'object' || Array.isArray(op.base))
+      return 'base must be an object';
     for (const [n, ids] of Object.entries(op.base)) {
       if (!(n in f)) return `base names field '${n}' that the op does not set`;
-      if (!Array.isArray(ids) || ids.length > 32 || !ids.every((x) => ID_RE.test(x))) return `invalid base.${n}`;
+      if (!Array.isArray(ids) || ids.length > 32 || !ids.every((x) => ID_RE.test(x)))
+        return `invalid base.${n}`;
     }
   }
   return null;
@@ -86,7 +96,14 @@ export class Replica {
     const key = op.col + '/' + op.id;
     if (op.kind === 'add') {
       if (this.facts.has(key) || this.records.has(key)) return 'collision';
-      this.facts.set(key, { col: op.col, id: op.id, op: op.op, hlc: op.hlc, dev: op.dev, fields: structuredClone(op.fields) });
+      this.facts.set(key, {
+        col: op.col,
+        id: op.id,
+        op: op.op,
+        hlc: op.hlc,
+        dev: op.dev,
+        fields: structuredClone(op.fields),
+      });
       const sup = op.fields.supersedes;
       if (typeof sup === 'string' && sup !== op.id) {
         const skey = op.col + '/' + sup;
@@ -106,7 +123,13 @@ export class Replica {
           g = { versions: new Map(), seen: new Set() };
           rec.fields.set(name, g);
         }
-        g.versions.set(op.op, { op: op.op, hlc: op.hlc, dev: op.dev, value: structuredClone(value), text: canon(value) });
+        g.versions.set(op.op, {
+          op: op.op,
+          hlc: op.hlc,
+          dev: op.dev,
+          value: structuredClone(value),
+          text: canon(value),
+        });
         for (const s of (op.base && op.base[name]) || []) if (s !== op.op) g.seen.add(s);
       }
     }
@@ -142,7 +165,12 @@ export class Replica {
     for (const [name, g] of rec.fields) {
       const { winner, leaves, losers } = Replica.leaves(g);
       fields[name] = structuredClone(winner.value);
-      winners[name] = { op: winner.op, hlc: winner.hlc, dev: winner.dev, value: structuredClone(winner.value) };
+      winners[name] = {
+        op: winner.op,
+        hlc: winner.hlc,
+        dev: winner.dev,
+        value: structuredClone(winner.value),
+      };
       heads[name] = leaves.length ? leaves.map((v) => v.op).sort() : [winner.op];
       if (losers.length) {
         conflicts[name] = losers
@@ -157,7 +185,8 @@ export class Replica {
   // Every record of a collection (deleted ones too; filter on .deleted).
   listRecords(col) {
     const out = [];
-    for (const rec of this.records.values()) if (rec.col === col) out.push(this.record(col, rec.id));
+    for (const rec of this.records.values())
+      if (rec.col === col) out.push(this.record(col, rec.id));
     return out.sort((a, b) => cmpStr(a.id, b.id));
   }
 
@@ -166,7 +195,12 @@ export class Replica {
     if (!f) return null;
     const by = [...(this.supersededBy.get(col + '/' + id) || [])].sort();
     return {
-      col, id, op: f.op, hlc: f.hlc, dev: f.dev, fields: structuredClone(f.fields),
+      col,
+      id,
+      op: f.op,
+      hlc: f.hlc,
+      dev: f.dev,
+      fields: structuredClone(f.fields),
       current: by.length === 0 && f.fields.void !== true,
       superseded_by: by,
     };
@@ -181,11 +215,22 @@ export class Replica {
   // Open conflicts in the server's shape (GET /api/v1/sync/conflicts).
   conflicts() {
     const out = [];
-    for (const rec of [...this.records.values()].sort((a, b) => cmpStr(a.col, b.col) || cmpStr(a.id, b.id))) {
+    for (const rec of [...this.records.values()].sort(
+      (a, b) => cmpStr(a.col, b.col) || cmpStr(a.id, b.id),
+    )) {
       const r = this.record(rec.col, rec.id);
       for (const name of Object.keys(r.conflicts).sort()) {
         for (const v of r.conflicts[name]) {
-          out.push({ col: r.col, id: r.id, field: name, value: v.value, hlc: v.hlc, dev: v.dev, op: v.op, winner: r.winners[name] });
+          out.push({
+            col: r.col,
+            id: r.id,
+            field: name,
+            value: v.value,
+            hlc: v.hlc,
+            dev: v.dev,
+            op: v.op,
+            winner: r.winners[name],
+          });
         }
       }
     }
@@ -200,7 +245,8 @@ export class Replica {
       const rec = this.records.get(key);
       const r = this.record(rec.col, rec.id);
       const conflicts = {};
-      for (const [name, list] of Object.entries(r.conflicts)) conflicts[name] = list.map((v) => v.value);
+      for (const [name, list] of Object.entries(r.conflicts))
+        conflicts[name] = list.map((v) => v.value);
       records[key] = { fields: r.fields, deleted: r.deleted, conflicts };
     }
     for (const key of [...this.facts.keys()].sort()) {

@@ -17,7 +17,8 @@ const prodPath = (id) => `/api/v1/productions/${encodeURIComponent(id.production
 
 // ---- periods, as sync/collect.c computes them ---------------------------------
 const DAY = 86400000;
-const dnum = (iso) => Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
+const dnum = (iso) =>
+  Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
 const diso = (n) => new Date(n * DAY).toISOString().slice(0, 10);
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -25,9 +26,12 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/;
 // outside the production or for "none".
 export function periodOf(freq, starts, ends, day) {
   if (!ISO.test(starts || '') || !ISO.test(ends || '') || !ISO.test(day || '')) return null;
-  const s = dnum(starts), e = dnum(ends), d = dnum(day);
+  const s = dnum(starts),
+    e = dnum(ends),
+    d = dnum(day);
   if (freq === 'none' || d < s || d > e) return null;
-  let from = d, to = d;
+  let from = d,
+    to = d;
   if (freq === 'weekly') {
     from = s + Math.floor((d - s) / 7) * 7;
     to = from + 6;
@@ -44,14 +48,25 @@ export function periodOf(freq, starts, ends, day) {
 
 // Readings on this phone (sent or not) covering [from, to] for (indicator, dept).
 function coveredLocally(ctx, item, p) {
-  return ctx.client.replica.listFacts('readings').some((f) => f.current && f.fields.void !== true &&
-    f.fields.indicator === item.indicator && f.fields.dept === item.dept &&
-    String(f.fields.at || '').slice(0, 10) >= p.from && String(f.fields.at || '').slice(0, 10) <= p.to);
+  return ctx.client.replica
+    .listFacts('readings')
+    .some(
+      (f) =>
+        f.current &&
+        f.fields.void !== true &&
+        f.fields.indicator === item.indicator &&
+        f.fields.dept === item.dept &&
+        String(f.fields.at || '').slice(0, 10) >= p.from &&
+        String(f.fields.at || '').slice(0, 10) <= p.to,
+    );
 }
 
 function periodText(freq, p) {
   if (!p) return '';
-  if (freq === 'daily') return p.from === today() ? t('collect.period.today') : t('collect.period.day', { date: p.from });
+  if (freq === 'daily')
+    return p.from === today()
+      ? t('collect.period.today')
+      : t('collect.period.day', { date: p.from });
   return t('collect.period.range', { from: p.from, to: p.to });
 }
 
@@ -68,20 +83,26 @@ async function mine(ctx) {
   // (not yet paired, a timeout on a bad link) is retried at the next render.
   if (!navigator.onLine || Date.now() - lastFetch < 60000) return kept;
   if (!inFlight) {
-    inFlight = request(id, 'GET', `${prodPath(id)}/collect/mine`, { query: { today: today() }, timeoutMs: 8000 })
+    inFlight = request(id, 'GET', `${prodPath(id)}/collect/mine`, {
+      query: { today: today() },
+      timeoutMs: 8000,
+    })
       .then(async (res) => {
         await store.setMeta('collectMine', res);
         lastFetch = Date.now();
         return res;
       })
       .catch(() => null) // offline after all, or an older server: keep the copy
-      .finally(() => { inFlight = null; });
+      .finally(() => {
+        inFlight = null;
+      });
   }
   const fresh = inFlight;
   if (!kept) return (await fresh) || null;
   fresh.then((res) => {
     // Only my day is redrawn: another screen may hold a form being typed.
-    if (res && JSON.stringify(res) !== JSON.stringify(kept) && location.hash.startsWith('#/jour')) ctx.rerender();
+    if (res && JSON.stringify(res) !== JSON.stringify(kept) && location.hash.startsWith('#/jour'))
+      ctx.rerender();
   });
   return kept;
 }
@@ -96,7 +117,8 @@ export async function dueItems(ctx) {
     if (item.frequency === 'none') continue;
     const overdue = (item.missing || []).filter((p) => !coveredLocally(ctx, item, p));
     // A period that was current at the last connection and has ended since.
-    if (item.due && item.due.to < day && !item.due.done && !coveredLocally(ctx, item, item.due)) overdue.push({ from: item.due.from, to: item.due.to });
+    if (item.due && item.due.to < day && !item.due.done && !coveredLocally(ctx, item, item.due))
+      overdue.push({ from: item.due.from, to: item.due.to });
     const p = periodOf(item.frequency, data.starts_on, data.ends_on, day);
     const current = p && !coveredLocally(ctx, item, p) ? p : null;
     if (current || overdue.length) out.push({ item, current, overdue });
@@ -125,40 +147,112 @@ export async function reminders(ctx) {
   if (list === null) return null;
   const nDue = list.filter((x) => x.current).length;
   const nLate = list.reduce((a, x) => a + x.overdue.length, 0);
-  const summary = nDue || nLate ? t('collect.due.summary', { due: nDue, late: nLate }) : t('collect.due.none');
+  const summary =
+    nDue || nLate ? t('collect.due.summary', { due: nDue, late: nLate }) : t('collect.due.none');
   if (nDue || nLate) notify(summary);
-  const items = list.map(({ item, current, overdue }) => h('li', { class: 'card', 'data-testid': 'due-item' },
-    h('p', { class: 'value' }, indName(item.indicator)),
-    current ? h('p', {}, t('collect.due.current', { when: periodText(item.frequency, current) })) : null,
-    overdue.length ? h('p', { class: 'bad' }, t('collect.due.late', { n: overdue.length, list: overdue.slice(0, 3).map((p) => periodText(item.frequency, p)).join(' ; ') })) : null,
-    h('div', { class: 'actions' },
-      h('a', { class: 'button small', href: `#/saisie?i=${encodeURIComponent(item.indicator)}`, 'aria-label': `${t('day.report.go')} : ${indName(item.indicator)}` }, t('day.report.go')),
-      h('a', { class: 'button secondary small', href: `#/guide?i=${encodeURIComponent(item.indicator)}`, 'aria-label': `${t('guide.link')} : ${indName(item.indicator)}` }, t('guide.link')))));
+  const items = list.map(({ item, current, overdue }) =>
+    h(
+      'li',
+      { class: 'card', 'data-testid': 'due-item' },
+      h('p', { class: 'value' }, indName(item.indicator)),
+      current
+        ? h('p', {}, t('collect.due.current', { when: periodText(item.frequency, current) }))
+        : null,
+      overdue.length
+        ? h(
+            'p',
+            { class: 'bad' },
+            t('collect.due.late', {
+              n: overdue.length,
+              list: overdue
+                .slice(0, 3)
+                .map((p) => periodText(item.frequency, p))
+                .join(' ; '),
+            }),
+          )
+        : null,
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'a',
+          {
+            class: 'button small',
+            href: `#/saisie?i=${encodeURIComponent(item.indicator)}`,
+            'aria-label': `${t('day.report.go')} : ${indName(item.indicator)}`,
+          },
+          t('day.report.go'),
+        ),
+        h(
+          'a',
+          {
+            class: 'button secondary small',
+            href: `#/guide?i=${encodeURIComponent(item.indicator)}`,
+            'aria-label': `${t('guide.link')} : ${indName(item.indicator)}`,
+          },
+          t('guide.link'),
+        ),
+      ),
+    ),
+  );
   let notifyButton = null;
   if ('Notification' in window && Notification.permission === 'default') {
-    notifyButton = h('button', { type: 'button', class: 'secondary small', onclick: async () => {
-      const res = await Notification.requestPermission().catch(() => 'denied');
-      announce(res === 'granted' ? t('collect.notify.on') : t('collect.notify.off'));
-      if (res === 'granted') await notify(summary);
-      notifyButton.hidden = true;
-    } }, t('collect.notify.ask'));
+    notifyButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary small',
+        onclick: async () => {
+          const res = await Notification.requestPermission().catch(() => 'denied');
+          announce(res === 'granted' ? t('collect.notify.on') : t('collect.notify.off'));
+          if (res === 'granted') await notify(summary);
+          notifyButton.hidden = true;
+        },
+      },
+      t('collect.notify.ask'),
+    );
   }
-  return h('section', { 'aria-labelledby': 'h-due' },
+  return h(
+    'section',
+    { 'aria-labelledby': 'h-due' },
     h('h2', { id: 'h-due' }, t('collect.due.title')),
-    h('p', { class: nLate ? 'reminder late' : 'reminder', role: 'status', 'data-testid': 'reminder' }, summary),
+    h(
+      'p',
+      { class: nLate ? 'reminder late' : 'reminder', role: 'status', 'data-testid': 'reminder' },
+      summary,
+    ),
     items.length ? h('ul', { class: 'cards' }, items) : null,
-    notifyButton);
+    notifyButton,
+  );
 }
 
 // ---- guides ------------------------------------------------------------------
 // Each indicator's guide family; the texts are in the i18n catalogues.
 const FAMILY = {
-  van_km: 'odometer', car_diesel_km: 'odometer', car_petrol_km: 'odometer', car_electric_km: 'odometer',
-  van_diesel_l: 'fuel', van_petrol_l: 'fuel', generator_l: 'genfuel', generator_hours: 'hours',
-  grid_kwh: 'meter', meals_vegan: 'meals', meals_vegetarian: 'meals', meals_chicken: 'meals',
-  meals_fish: 'meals', meals_beef: 'meals', train_tgv_pkm: 'tickets', train_ter_pkm: 'tickets',
-  plane_short_pkm: 'tickets', hotel_nights: 'hotel', waste_residual_kg: 'bins', waste_mixed_kg: 'slip',
-  waste_wood_kg: 'slip', paper_kg: 'purchases', furniture_new_kg: 'purchases', storage_tb_year: 'storage',
+  van_km: 'odometer',
+  car_diesel_km: 'odometer',
+  car_petrol_km: 'odometer',
+  car_electric_km: 'odometer',
+  van_diesel_l: 'fuel',
+  van_petrol_l: 'fuel',
+  generator_l: 'genfuel',
+  generator_hours: 'hours',
+  grid_kwh: 'meter',
+  meals_vegan: 'meals',
+  meals_vegetarian: 'meals',
+  meals_chicken: 'meals',
+  meals_fish: 'meals',
+  meals_beef: 'meals',
+  train_tgv_pkm: 'tickets',
+  train_ter_pkm: 'tickets',
+  plane_short_pkm: 'tickets',
+  hotel_nights: 'hotel',
+  waste_residual_kg: 'bins',
+  waste_mixed_kg: 'slip',
+  waste_wood_kg: 'slip',
+  paper_kg: 'purchases',
+  furniture_new_kg: 'purchases',
+  storage_tb_year: 'storage',
 };
 
 export function guideFamily(id) {
@@ -168,21 +262,38 @@ export function guideFamily(id) {
 export function guide(ctx, params) {
   const i = ind.indicator(params.get('i') || '') || ind.all()[0];
   const fam = guideFamily(i.id);
-  const back = ctx.client.identity?.kind === 'device'
-    ? h('p', {}, h('a', { class: 'button', href: `#/saisie?i=${encodeURIComponent(i.id)}` }, t('guide.record')))
-    : null;
+  const back =
+    ctx.client.identity?.kind === 'device'
+      ? h(
+          'p',
+          {},
+          h(
+            'a',
+            { class: 'button', href: `#/saisie?i=${encodeURIComponent(i.id)}` },
+            t('guide.record'),
+          ),
+        )
+      : null;
   const title = t('guide.title', { name: indName(i.id) });
   return {
     title,
-    view: h('div', {},
+    view: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, title),
       h('p', {}, t('entry.unit', { unit: i.unit }), '. ', ind.guide(i.id, getLang())),
-      fam ? [
-        h('h2', {}, t('guide.where')), h('p', { 'data-testid': 'guide-where' }, t(`guide.${fam}.where`)),
-        h('h2', {}, t('guide.how')), h('p', {}, t(`guide.${fam}.how`)),
-        h('h2', {}, t('guide.tip')), h('p', {}, t(`guide.${fam}.tip`)),
-      ] : null,
-      back),
+      fam
+        ? [
+            h('h2', {}, t('guide.where')),
+            h('p', { 'data-testid': 'guide-where' }, t(`guide.${fam}.where`)),
+            h('h2', {}, t('guide.how')),
+            h('p', {}, t(`guide.${fam}.how`)),
+            h('h2', {}, t('guide.tip')),
+            h('p', {}, t(`guide.${fam}.tip`)),
+          ]
+        : null,
+      back,
+    ),
   };
 }
 
@@ -190,7 +301,10 @@ export function guide(ctx, params) {
 async function save(ctx, indicator, body) {
   const id = ctx.client.identity;
   try {
-    if (body) await request(id, 'PUT', `${prodPath(id)}/schedule/${encodeURIComponent(indicator)}`, { body });
+    if (body)
+      await request(id, 'PUT', `${prodPath(id)}/schedule/${encodeURIComponent(indicator)}`, {
+        body,
+      });
     else await request(id, 'DELETE', `${prodPath(id)}/schedule/${encodeURIComponent(indicator)}`);
     announce(t('collect.saved', { name: indName(indicator) }));
     ctx.rerender();
@@ -204,7 +318,11 @@ function who(item) {
 }
 
 function select(label, value, options) {
-  return h('select', { 'aria-label': label }, options.map(([v, l]) => h('option', { value: v, selected: v === value || undefined }, l)));
+  return h(
+    'select',
+    { 'aria-label': label },
+    options.map(([v, l]) => h('option', { value: v, selected: v === value || undefined }, l)),
+  );
 }
 
 export async function office(ctx) {
@@ -217,69 +335,253 @@ export async function office(ctx) {
   let data = null;
   let members = [];
   try {
-    data = await request(id, 'GET', `${prodPath(id)}/collect/missing`, { query: { today: today() } });
-    members = (await request(id, 'GET', `${prodPath(id)}/members`).catch(() => ({ members: [] }))).members || [];
+    data = await request(id, 'GET', `${prodPath(id)}/collect/missing`, {
+      query: { today: today() },
+    });
+    members =
+      (await request(id, 'GET', `${prodPath(id)}/members`).catch(() => ({ members: [] })))
+        .members || [];
   } catch (e) {
-    return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', { class: 'bad' }, e instanceof NetworkError ? t('collect.offline') : errorText(e))) };
+    return {
+      title,
+      view: h(
+        'div',
+        {},
+        h('h1', { tabindex: '-1' }, title),
+        h('p', { class: 'bad' }, e instanceof NetworkError ? t('collect.offline') : errorText(e)),
+      ),
+    };
   }
   const c = data.completeness || {};
-  const completeness = h('p', { 'data-testid': 'completeness' }, c.expected
-    ? t('collect.completeness', { expected: num(c.expected), reported: num(c.reported), missing: num(c.missing), pct: num(Math.round((c.ratio || 0) * 100)) })
-    : t('collect.completeness.none'));
+  const completeness = h(
+    'p',
+    { 'data-testid': 'completeness' },
+    c.expected
+      ? t('collect.completeness', {
+          expected: num(c.expected),
+          reported: num(c.reported),
+          missing: num(c.missing),
+          pct: num(Math.round((c.ratio || 0) * 100)),
+        })
+      : t('collect.completeness.none'),
+  );
   const lacking = data.items.filter((x) => x.missing.length);
-  const missingView = lacking.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-missing' }, h('table', { 'data-testid': 'missing' },
-    h('thead', {}, h('tr', {}, [t('dash.indicator'), t('collect.who'), t('collect.frequency'), t('collect.missing.periods'), t('collect.current')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, lacking.map((x) => h('tr', {},
-      h('th', { scope: 'row' }, indName(x.indicator)),
-      h('td', {}, who(x)),
-      h('td', {}, t('freq.' + x.frequency)),
-      h('td', {}, h('strong', { class: 'bad' }, t('collect.missing.n', { n: x.missing.length })), ' — ',
-        x.missing.slice(0, 6).map((p) => periodText(x.frequency, p)).join(' ; '),
-        x.missing.length > 6 ? ` ${t('collect.missing.more', { n: x.missing.length - 6 })}` : ''),
-      h('td', {}, x.due ? (x.due.done ? t('collect.current.done') : t('collect.current.todo')) : '—')))))) :
-    h('p', {}, t('collect.missing.none'));
+  const missingView = lacking.length
+    ? h(
+        'div',
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-missing' },
+        h(
+          'table',
+          { 'data-testid': 'missing' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [
+                t('dash.indicator'),
+                t('collect.who'),
+                t('collect.frequency'),
+                t('collect.missing.periods'),
+                t('collect.current'),
+              ].map((x) => h('th', { scope: 'col' }, x)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            lacking.map((x) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, indName(x.indicator)),
+                h('td', {}, who(x)),
+                h('td', {}, t('freq.' + x.frequency)),
+                h(
+                  'td',
+                  {},
+                  h('strong', { class: 'bad' }, t('collect.missing.n', { n: x.missing.length })),
+                  ' — ',
+                  x.missing
+                    .slice(0, 6)
+                    .map((p) => periodText(x.frequency, p))
+                    .join(' ; '),
+                  x.missing.length > 6
+                    ? ` ${t('collect.missing.more', { n: x.missing.length - 6 })}`
+                    : '',
+                ),
+                h(
+                  'td',
+                  {},
+                  x.due
+                    ? x.due.done
+                      ? t('collect.current.done')
+                      : t('collect.current.todo')
+                    : '—',
+                ),
+              ),
+            ),
+          ),
+        ),
+      )
+    : h('p', {}, t('collect.missing.none'));
 
-  const memberOpts = [['', t('collect.anyone')], ...members.filter((m) => !m.removed_at).map((m) => [m.id, `${m.name} (${deptName(m.department)})`])];
+  const memberOpts = [
+    ['', t('collect.anyone')],
+    ...members
+      .filter((m) => !m.removed_at)
+      .map((m) => [m.id, `${m.name} (${deptName(m.department)})`]),
+  ];
   const rows = data.items.map((x) => {
     const name = indName(x.indicator);
-    const freq = select(`${t('collect.frequency')} : ${name}`, x.frequency, FREQS.map((f) => [f, t('freq.' + f)]));
-    const dept = select(`${t('dash.dept')} : ${name}`, x.dept, [...new Set([...DEPTS, x.dept])].map((d) => [d, deptName(d)]));
+    const freq = select(
+      `${t('collect.frequency')} : ${name}`,
+      x.frequency,
+      FREQS.map((f) => [f, t('freq.' + f)]),
+    );
+    const dept = select(
+      `${t('dash.dept')} : ${name}`,
+      x.dept,
+      [...new Set([...DEPTS, x.dept])].map((d) => [d, deptName(d)]),
+    );
     const member = select(`${t('collect.who')} : ${name}`, x.member_id || '', memberOpts);
     // A named person records for their own department (the server insists).
     member.addEventListener('change', () => {
       const m = members.find((y) => y.id === member.value);
       if (!m) return;
-      if (![...dept.options].some((o) => o.value === m.department)) dept.append(h('option', { value: m.department }, deptName(m.department)));
+      if (![...dept.options].some((o) => o.value === m.department))
+        dept.append(h('option', { value: m.department }, deptName(m.department)));
       dept.value = m.department;
     });
-    return h('tr', {},
-      h('th', { scope: 'row' }, name, x.source === 'office' ? h('span', { class: 'meta' }, ` (${t('collect.source.office')})`) : null),
-      h('td', {}, freq), h('td', {}, dept), h('td', {}, member),
-      h('td', {}, h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'small', 'aria-label': `${t('collect.save')} : ${name}`, onclick: () => save(ctx, x.indicator, { frequency: freq.value, dept: dept.value, member_id: member.value || null }) }, t('collect.save')),
-        x.source === 'office' ? h('button', { type: 'button', class: 'secondary small', 'aria-label': `${t('collect.reset')} : ${name}`, onclick: () => save(ctx, x.indicator, null) }, t('collect.reset')) : null)));
+    return h(
+      'tr',
+      {},
+      h(
+        'th',
+        { scope: 'row' },
+        name,
+        x.source === 'office'
+          ? h('span', { class: 'meta' }, ` (${t('collect.source.office')})`)
+          : null,
+      ),
+      h('td', {}, freq),
+      h('td', {}, dept),
+      h('td', {}, member),
+      h(
+        'td',
+        {},
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              'aria-label': `${t('collect.save')} : ${name}`,
+              onclick: () =>
+                save(ctx, x.indicator, {
+                  frequency: freq.value,
+                  dept: dept.value,
+                  member_id: member.value || null,
+                }),
+            },
+            t('collect.save'),
+          ),
+          x.source === 'office'
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary small',
+                  'aria-label': `${t('collect.reset')} : ${name}`,
+                  onclick: () => save(ctx, x.indicator, null),
+                },
+                t('collect.reset'),
+              )
+            : null,
+        ),
+      ),
+    );
   });
   const scheduled = new Set(data.items.map((x) => x.indicator));
   const others = ind.all().filter((i) => !scheduled.has(i.id));
-  const addSel = select(t('collect.add.label'), '', others.map((i) => [i.id, indName(i.id)]));
-  const add = others.length ? h('div', { class: 'row' }, addSel,
-    h('button', { type: 'button', class: 'small', onclick: () => {
-      const i = ind.indicator(addSel.value);
-      if (i) save(ctx, i.id, { frequency: 'weekly', dept: i.collector || 'production', member_id: null });
-    } }, t('collect.add'))) : null;
+  const addSel = select(
+    t('collect.add.label'),
+    '',
+    others.map((i) => [i.id, indName(i.id)]),
+  );
+  const add = others.length
+    ? h(
+        'div',
+        { class: 'row' },
+        addSel,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small',
+            onclick: () => {
+              const i = ind.indicator(addSel.value);
+              if (i)
+                save(ctx, i.id, {
+                  frequency: 'weekly',
+                  dept: i.collector || 'production',
+                  member_id: null,
+                });
+            },
+          },
+          t('collect.add'),
+        ),
+      )
+    : null;
 
   return {
     title,
-    view: h('div', { class: 'wide' },
+    view: h(
+      'div',
+      { class: 'wide' },
       h('h1', { tabindex: '-1' }, title),
       h('p', {}, t('collect.intro', { from: data.starts_on || '?', to: data.ends_on || '?' })),
       completeness,
-      h('section', { 'aria-labelledby': 'h-missing' }, h('h2', { id: 'h-missing' }, t('collect.missing.title')), missingView),
-      h('section', { 'aria-labelledby': 'h-schedule' }, h('h2', { id: 'h-schedule' }, t('collect.schedule.title')),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-missing' },
+        h('h2', { id: 'h-missing' }, t('collect.missing.title')),
+        missingView,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-schedule' },
+        h('h2', { id: 'h-schedule' }, t('collect.schedule.title')),
         h('p', { class: 'hint' }, t('collect.schedule.hint')),
-        h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-schedule' }, h('table', { class: 'schedule', 'data-testid': 'schedule' },
-          h('thead', {}, h('tr', {}, [t('dash.indicator'), t('collect.frequency'), t('dash.dept'), t('collect.who'), t('collect.actions')].map((x) => h('th', { scope: 'col' }, x)))),
-          h('tbody', {}, rows))),
-        add)),
+        h(
+          'div',
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-schedule' },
+          h(
+            'table',
+            { class: 'schedule', 'data-testid': 'schedule' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [
+                  t('dash.indicator'),
+                  t('collect.frequency'),
+                  t('dash.dept'),
+                  t('collect.who'),
+                  t('collect.actions'),
+                ].map((x) => h('th', { scope: 'col' }, x)),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+        ),
+        add,
+      ),
+    ),
   };
 }

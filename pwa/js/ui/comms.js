@@ -44,120 +44,285 @@ export async function office(ctx, params) {
   const current = comms.find((c) => c.id === cid)?.fields || {};
   let members = [];
   try {
-    members = (await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/members`)).members || [];
+    members =
+      (
+        await request(
+          id,
+          'GET',
+          `/api/v1/productions/${encodeURIComponent(id.production_id)}/members`,
+        )
+      ).members || [];
   } catch {
     members = []; // offline: the targeting lists are empty, the text can still be written
   }
   const target = current.target || {};
 
-  const picker = h('form', { class: 'row', onsubmit: (e) => {
-    e.preventDefault();
-    const v = e.target.elements.which.value;
-    ctx.go('communications' + (v ? '?id=' + encodeURIComponent(v) : ''));
-  } },
-  field({ name: 'which', type: 'select', label: t('comms.pick'), value: cid,
-    options: [['', t('comms.new')], ...comms.map((c) => [c.id, c.fields.title || c.id])] }),
-  h('button', { type: 'submit', class: 'secondary' }, t('comms.open')));
+  const picker = h(
+    'form',
+    {
+      class: 'row',
+      onsubmit: (e) => {
+        e.preventDefault();
+        const v = e.target.elements.which.value;
+        ctx.go('communications' + (v ? '?id=' + encodeURIComponent(v) : ''));
+      },
+    },
+    field({
+      name: 'which',
+      type: 'select',
+      label: t('comms.pick'),
+      value: cid,
+      options: [['', t('comms.new')], ...comms.map((c) => [c.id, c.fields.title || c.id])],
+    }),
+    h('button', { type: 'submit', class: 'secondary' }, t('comms.open')),
+  );
 
-  const title = field({ name: 'title', label: t('comms.field.title'), required: true, value: current.title || '', attrs: { maxlength: 300 } });
-  const text = field({ name: 'text', type: 'textarea', label: t('comms.field.text'), required: true, value: current.text || '' });
-  const falc = field({ name: 'falc', type: 'textarea', label: t('comms.field.falc'), hint: t('comms.field.falc.hint'), value: current.falc || '' });
-  const kind = field({ name: 'kind', type: 'select', label: t('comms.field.kind'), value: current.kind || 'info',
-    options: KINDS.map((k) => [k, t('comms.kind.' + k)]) });
-  const starts = field({ name: 'starts_at', type: 'datetime-local', label: t('comms.field.starts'), hint: t('comms.field.starts.hint'), value: current.starts_at || '' });
-  const duration = field({ name: 'duration_min', type: 'number', label: t('comms.field.duration'), value: current.duration_min ?? 30, attrs: { min: 5, max: 600, step: 5, inputmode: 'numeric' } });
-  const place = field({ name: 'location', label: t('comms.field.location'), value: current.location || '', attrs: { maxlength: 200 } });
-  const callsheet = h('div', { class: 'field' }, h('label', {},
-    h('input', { type: 'checkbox', name: 'callsheet', checked: current.callsheet === true }), ' ', t('comms.field.callsheet')));
+  const title = field({
+    name: 'title',
+    label: t('comms.field.title'),
+    required: true,
+    value: current.title || '',
+    attrs: { maxlength: 300 },
+  });
+  const text = field({
+    name: 'text',
+    type: 'textarea',
+    label: t('comms.field.text'),
+    required: true,
+    value: current.text || '',
+  });
+  const falc = field({
+    name: 'falc',
+    type: 'textarea',
+    label: t('comms.field.falc'),
+    hint: t('comms.field.falc.hint'),
+    value: current.falc || '',
+  });
+  const kind = field({
+    name: 'kind',
+    type: 'select',
+    label: t('comms.field.kind'),
+    value: current.kind || 'info',
+    options: KINDS.map((k) => [k, t('comms.kind.' + k)]),
+  });
+  const starts = field({
+    name: 'starts_at',
+    type: 'datetime-local',
+    label: t('comms.field.starts'),
+    hint: t('comms.field.starts.hint'),
+    value: current.starts_at || '',
+  });
+  const duration = field({
+    name: 'duration_min',
+    type: 'number',
+    label: t('comms.field.duration'),
+    value: current.duration_min ?? 30,
+    attrs: { min: 5, max: 600, step: 5, inputmode: 'numeric' },
+  });
+  const place = field({
+    name: 'location',
+    label: t('comms.field.location'),
+    value: current.location || '',
+    attrs: { maxlength: 200 },
+  });
+  const callsheet = h(
+    'div',
+    { class: 'field' },
+    h(
+      'label',
+      {},
+      h('input', { type: 'checkbox', name: 'callsheet', checked: current.callsheet === true }),
+      ' ',
+      t('comms.field.callsheet'),
+    ),
+  );
 
-  const checks = (legend, name, items, chosen) => h('fieldset', { class: 'checks' },
-    h('legend', {}, legend),
-    items.length ? items.map(([v, label]) => h('label', { class: 'check' },
-      h('input', { type: 'checkbox', name, value: String(v), checked: (chosen || []).map(String).includes(String(v)) }), ' ', label))
-      : h('p', { class: 'hint' }, t('comms.target.none')));
+  const checks = (legend, name, items, chosen) =>
+    h(
+      'fieldset',
+      { class: 'checks' },
+      h('legend', {}, legend),
+      items.length
+        ? items.map(([v, label]) =>
+            h(
+              'label',
+              { class: 'check' },
+              h('input', {
+                type: 'checkbox',
+                name,
+                value: String(v),
+                checked: (chosen || []).map(String).includes(String(v)),
+              }),
+              ' ',
+              label,
+            ),
+          )
+        : h('p', { class: 'hint' }, t('comms.target.none')),
+    );
   const depts = [...new Set(members.map((m) => m.department))].sort();
   const levels = [...new Set(members.map((m) => m.level))].sort((a, b) => a - b);
   const targetError = h('p', { class: 'error', id: 'comms-target-err', hidden: true });
-  const targetSet = h('fieldset', { 'aria-describedby': 'comms-target-err' },
+  const targetSet = h(
+    'fieldset',
+    { 'aria-describedby': 'comms-target-err' },
     h('legend', {}, t('comms.target')),
     h('p', { class: 'hint' }, t('comms.target.hint')),
     targetError,
-    checks(t('comms.target.depts'), 'dept', depts.map((d) => [d, deptName(d)]), target.departments),
-    checks(t('comms.target.levels'), 'level', levels.map((l) => [l, t('comms.level', { n: l })]), target.levels),
-    checks(t('comms.target.people'), 'member', members.map((m) => [m.id, `${m.name} (${deptName(m.department)})`]), target.members));
+    checks(
+      t('comms.target.depts'),
+      'dept',
+      depts.map((d) => [d, deptName(d)]),
+      target.departments,
+    ),
+    checks(
+      t('comms.target.levels'),
+      'level',
+      levels.map((l) => [l, t('comms.level', { n: l })]),
+      target.levels,
+    ),
+    checks(
+      t('comms.target.people'),
+      'member',
+      members.map((m) => [m.id, `${m.name} (${deptName(m.department)})`]),
+      target.members,
+    ),
+  );
 
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const preview = h('section', { 'aria-labelledby': 'comms-preview-h', hidden: true });
   const followUp = h('section', { 'aria-labelledby': 'comms-follow-h', hidden: true });
-  const form = h('form', { novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    const fields = [title, text, starts];
-    const errors = [];
-    if (!title.input.value.trim()) errors.push([title, t('comms.err.title')]);
-    if (!text.input.value.trim()) errors.push([text, t('comms.err.text')]);
-    if (kind.input.value !== 'info' && !starts.input.value) errors.push([starts, t('comms.err.starts')]);
-    const picked = (n) => [...form.querySelectorAll(`input[name="${n}"]:checked`)].map((x) => x.value);
-    const tgt = { departments: picked('dept'), levels: picked('level').map(Number), members: picked('member') };
-    const noTarget = !tgt.departments.length && !tgt.levels.length && !tgt.members.length;
-    targetError.hidden = !noTarget;
-    targetError.textContent = noTarget ? t('comms.err.target') : '';
-    showErrors(summary, fields, errors);
-    if (noTarget && !errors.length) {
-      summary.hidden = false;
-      summary.replaceChildren(h('p', {}, t('comms.err.target')));
-      summary.focus();
-    }
-    if (errors.length || noTarget) return;
-    const value = {
-      title: title.input.value.trim(), text: text.input.value.trim(), kind: kind.input.value,
-      target: tgt, callsheet: form.elements.callsheet.checked,
-    };
-    // Absent means "not written": an emptied FALC box removes it, never
-    // replaced by anything generated.
-    value.falc = falc.input.value.trim() || null;
-    if (starts.input.value) {
-      value.starts_at = starts.input.value.slice(0, 16);
-      value.duration_min = Number(duration.input.value) || 30;
-      value.location = place.input.value.trim() || null;
-    }
-    const rid = cid || 'c-' + uuidv7();
-    try {
-      await ctx.client.makeOp('communications', rid, 'put', value);
-      await flush(ctx);
-      if (!cid) history.replaceState(null, '', '#/communications?id=' + encodeURIComponent(rid));
-      await showPreview(ctx, rid, preview, followUp, summary);
-    } catch (err) {
-      summary.hidden = false;
-      summary.replaceChildren(h('p', { role: 'alert' }, errorText(err)));
-      summary.focus();
-    }
-  } },
-  summary, title, text, falc, kind, starts, duration, place, callsheet, targetSet,
-  h('button', { type: 'submit' }, t('comms.save')));
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const fields = [title, text, starts];
+        const errors = [];
+        if (!title.input.value.trim()) errors.push([title, t('comms.err.title')]);
+        if (!text.input.value.trim()) errors.push([text, t('comms.err.text')]);
+        if (kind.input.value !== 'info' && !starts.input.value)
+          errors.push([starts, t('comms.err.starts')]);
+        const picked = (n) =>
+          [...form.querySelectorAll(`input[name="${n}"]:checked`)].map((x) => x.value);
+        const tgt = {
+          departments: picked('dept'),
+          levels: picked('level').map(Number),
+          members: picked('member'),
+        };
+        const noTarget = !tgt.departments.length && !tgt.levels.length && !tgt.members.length;
+        targetError.hidden = !noTarget;
+        targetError.textContent = noTarget ? t('comms.err.target') : '';
+        showErrors(summary, fields, errors);
+        if (noTarget && !errors.length) {
+          summary.hidden = false;
+          summary.replaceChildren(h('p', {}, t('comms.err.target')));
+          summary.focus();
+        }
+        if (errors.length || noTarget) return;
+        const value = {
+          title: title.input.value.trim(),
+          text: text.input.value.trim(),
+          kind: kind.input.value,
+          target: tgt,
+          callsheet: form.elements.callsheet.checked,
+        };
+        // Absent means "not written": an emptied FALC box removes it, never
+        // replaced by anything generated.
+        value.falc = falc.input.value.trim() || null;
+        if (starts.input.value) {
+          value.starts_at = starts.input.value.slice(0, 16);
+          value.duration_min = Number(duration.input.value) || 30;
+          value.location = place.input.value.trim() || null;
+        }
+        const rid = cid || 'c-' + uuidv7();
+        try {
+          await ctx.client.makeOp('communications', rid, 'put', value);
+          await flush(ctx);
+          if (!cid)
+            history.replaceState(null, '', '#/communications?id=' + encodeURIComponent(rid));
+          await showPreview(ctx, rid, preview, followUp, summary);
+        } catch (err) {
+          summary.hidden = false;
+          summary.replaceChildren(h('p', { role: 'alert' }, errorText(err)));
+          summary.focus();
+        }
+      },
+    },
+    summary,
+    title,
+    text,
+    falc,
+    kind,
+    starts,
+    duration,
+    place,
+    callsheet,
+    targetSet,
+    h('button', { type: 'submit' }, t('comms.save')),
+  );
 
   if (cid) showFollowUp(ctx, cid, followUp).catch(() => {});
   return {
     title: t('comms.title'),
-    view: h('div', { class: 'comms' },
+    view: h(
+      'div',
+      { class: 'comms' },
       h('h1', { tabindex: '-1' }, t('comms.title')),
       h('p', {}, t('comms.intro')),
       picker,
-      h('section', { 'aria-labelledby': 'comms-write-h' }, h('h2', { id: 'comms-write-h' }, cid ? t('comms.edit') : t('comms.new')), form),
-      preview, followUp),
+      h(
+        'section',
+        { 'aria-labelledby': 'comms-write-h' },
+        h('h2', { id: 'comms-write-h' }, cid ? t('comms.edit') : t('comms.new')),
+        form,
+      ),
+      preview,
+      followUp,
+    ),
   };
 }
 
 function recipientsTable(list) {
-  return h('div', { class: 'table-wrap' }, h('table', {},
-    h('caption', {}, t('comms.recipients', { n: list.length })),
-    h('thead', {}, h('tr', {}, [t('comms.col.name'), t('comms.col.dept'), t('comms.col.channels'), t('comms.col.variants'), t('comms.col.notes')]
-      .map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, list.map((r) => h('tr', {},
-      h('th', { scope: 'row' }, r.name),
-      h('td', {}, deptName(r.department)),
-      h('td', {}, words(r.channels, 'comms.channel.')),
-      h('td', {}, words(r.variants, 'comms.variant.')),
-      h('td', {}, words(r.notes, 'comms.note.')))))));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h('caption', {}, t('comms.recipients', { n: list.length })),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [
+            t('comms.col.name'),
+            t('comms.col.dept'),
+            t('comms.col.channels'),
+            t('comms.col.variants'),
+            t('comms.col.notes'),
+          ].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        list.map((r) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, r.name),
+            h('td', {}, deptName(r.department)),
+            h('td', {}, words(r.channels, 'comms.channel.')),
+            h('td', {}, words(r.variants, 'comms.variant.')),
+            h('td', {}, words(r.notes, 'comms.note.')),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 async function showPreview(ctx, cid, section, followUp, summary) {
@@ -168,47 +333,105 @@ async function showPreview(ctx, cid, section, followUp, summary) {
   const rec = ctx.client.replica.record('communications', cid)?.fields || {};
   const day = (rec.starts_at || new Date().toISOString()).slice(0, 10);
   const sheet = `/api/v1/productions/${encodeURIComponent(id.production_id)}/callsheet/eco?date=${day}`;
-  const sendBtn = h('button', { type: 'button', onclick: async () => {
-    sendBtn.disabled = true;
-    try {
-      const res = await request(id, 'POST', base + '/send', { body: {} });
-      announce(t('comms.sent', { n: res.recipients.length, emails: res.emails_queued }));
-      sent.textContent = t('comms.sent', { n: res.recipients.length, emails: res.emails_queued });
-      sent.hidden = false;
-      await showFollowUp(ctx, cid, followUp);
-    } catch (err) {
-      summary.hidden = false;
-      summary.replaceChildren(h('p', { role: 'alert' }, errorText(err)));
-      summary.focus();
-    } finally {
-      sendBtn.disabled = false;
-    }
-  } }, t('comms.send'));
+  const sendBtn = h(
+    'button',
+    {
+      type: 'button',
+      onclick: async () => {
+        sendBtn.disabled = true;
+        try {
+          const res = await request(id, 'POST', base + '/send', { body: {} });
+          announce(t('comms.sent', { n: res.recipients.length, emails: res.emails_queued }));
+          sent.textContent = t('comms.sent', {
+            n: res.recipients.length,
+            emails: res.emails_queued,
+          });
+          sent.hidden = false;
+          await showFollowUp(ctx, cid, followUp);
+        } catch (err) {
+          summary.hidden = false;
+          summary.replaceChildren(h('p', { role: 'alert' }, errorText(err)));
+          summary.focus();
+        } finally {
+          sendBtn.disabled = false;
+        }
+      },
+    },
+    t('comms.send'),
+  );
   const sent = h('p', { class: 'badge ok', role: 'status', hidden: true });
   const emails = Object.values(p.email || {});
   // replaceChildren() neither flattens arrays nor skips null: h() does.
-  section.replaceChildren(h('div', {},
-    h('h2', { id: 'comms-preview-h', tabindex: '-1' }, t('comms.preview')),
-    missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
-    recipientsTable(p.recipients),
-    h('h3', {}, t('comms.channel.app')),
-    h('div', { class: 'card' }, h('p', { class: 'value' }, rec.title || ''), h('p', {}, rec.text || ''),
-      rec.falc ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, rec.falc)) : h('p', { class: 'hint' }, t('comms.falc.none'))),
-    h('h3', {}, t('comms.channel.email')),
-    emails.length ? emails.map((e) => h('details', { class: 'card' },
-      h('summary', {}, t('comms.email.variant', { variants: words(e.variants, 'comms.variant.') })),
-      h('pre', { class: 'preview' }, e.text))) : h('p', {}, t('comms.email.none')),
-    p.invitation ? [h('h3', {}, t('comms.invitation')), h('pre', { class: 'preview' }, p.invitation),
-      h('p', {}, h('a', { href: base + '/invitation.ics', download: '' }, t('comms.invitation.download')))] : null,
-    h('h3', {}, t('comms.print')),
-    h('ul', {},
-      h('li', {}, h('a', { href: base + '/flyer.pdf', download: '' }, t('comms.flyer'))),
-      h('li', {}, h('a', { href: base + '/flyer.pdf?large=1', download: '' }, t('comms.flyer.large'))),
-      h('li', {}, h('a', { href: sheet, target: '_blank', rel: 'noopener' }, t('comms.callsheet', { day })))),
-    h('h3', {}, t('comms.channel.audio')),
-    h('p', {}, h('a', { href: base + '/audio.wav', download: '' }, t('comms.audio'))),
-    h('p', { class: 'hint' }, t('comms.audio.hint')),
-    h('p', {}, sendBtn), sent));
+  section.replaceChildren(
+    h(
+      'div',
+      {},
+      h('h2', { id: 'comms-preview-h', tabindex: '-1' }, t('comms.preview')),
+      missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
+      recipientsTable(p.recipients),
+      h('h3', {}, t('comms.channel.app')),
+      h(
+        'div',
+        { class: 'card' },
+        h('p', { class: 'value' }, rec.title || ''),
+        h('p', {}, rec.text || ''),
+        rec.falc
+          ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, rec.falc))
+          : h('p', { class: 'hint' }, t('comms.falc.none')),
+      ),
+      h('h3', {}, t('comms.channel.email')),
+      emails.length
+        ? emails.map((e) =>
+            h(
+              'details',
+              { class: 'card' },
+              h(
+                'summary',
+                {},
+                t('comms.email.variant', { variants: words(e.variants, 'comms.variant.') }),
+              ),
+              h('pre', { class: 'preview' }, e.text),
+            ),
+          )
+        : h('p', {}, t('comms.email.none')),
+      p.invitation
+        ? [
+            h('h3', {}, t('comms.invitation')),
+            h('pre', { class: 'preview' }, p.invitation),
+            h(
+              'p',
+              {},
+              h(
+                'a',
+                { href: base + '/invitation.ics', download: '' },
+                t('comms.invitation.download'),
+              ),
+            ),
+          ]
+        : null,
+      h('h3', {}, t('comms.print')),
+      h(
+        'ul',
+        {},
+        h('li', {}, h('a', { href: base + '/flyer.pdf', download: '' }, t('comms.flyer'))),
+        h(
+          'li',
+          {},
+          h('a', { href: base + '/flyer.pdf?large=1', download: '' }, t('comms.flyer.large')),
+        ),
+        h(
+          'li',
+          {},
+          h('a', { href: sheet, target: '_blank', rel: 'noopener' }, t('comms.callsheet', { day })),
+        ),
+      ),
+      h('h3', {}, t('comms.channel.audio')),
+      h('p', {}, h('a', { href: base + '/audio.wav', download: '' }, t('comms.audio'))),
+      h('p', { class: 'hint' }, t('comms.audio.hint')),
+      h('p', {}, sendBtn),
+      sent,
+    ),
+  );
   section.hidden = false;
   section.querySelector('h2').focus();
 }
@@ -226,75 +449,196 @@ async function showFollowUp(ctx, cid, section) {
   const questions = d.questions.filter((q) => !q.answers);
   const answers = d.questions.filter((q) => q.answers);
   // replaceChildren() neither flattens arrays nor skips null: h() does.
-  section.replaceChildren(h('div', {},
-    h('h2', { id: 'comms-follow-h' }, t('comms.follow')),
-    h('div', { class: 'table-wrap' }, h('table', {},
-      h('caption', {}, t('comms.follow.caption')),
-      h('thead', {}, h('tr', {}, [t('comms.col.name'), t('comms.col.email'), t('comms.col.read'), t('comms.col.ack')]
-        .map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, d.people.map((x) => h('tr', {},
-        h('th', { scope: 'row' }, x.name),
-        h('td', {}, x.email ? t('comms.email.' + x.email) : '—'),
-        h('td', {}, yes(x.read)), h('td', {}, yes(x.acknowledged))))))),
-    h('h3', {}, t('comms.unreached')),
-    d.not_reached.length ? h('ul', {}, d.not_reached.map((x) => h('li', {}, x.name))) : h('p', {}, t('comms.unreached.none')),
-    d.outbox.some((o) => o.status === 'bounced' || o.status === 'failed')
-      ? h('ul', {}, d.outbox.filter((o) => o.status === 'bounced' || o.status === 'failed').map((o) =>
-        h('li', {}, t('comms.bounce', { who: byId.get(o.member) || o.member, address: o.address, error: o.last_error }))))
-      : null,
-    h('h3', {}, t('comms.questions')),
-    questions.length ? h('ul', { class: 'cards' }, questions.map((q) => {
-      const reply = field({ name: 'answer-' + q.id, type: 'textarea', label: t('comms.answer.label', { who: byId.get(q.member) || q.member }) });
-      const done = answers.filter((a) => a.answers === q.id);
-      return h('li', { class: 'card' },
-        h('p', { class: 'value' }, `${byId.get(q.member) || q.member} : ${q.text}`),
-        done.map((a) => h('p', {}, t('comms.answered', { text: a.text }))),
-        h('form', { onsubmit: async (e) => {
-          e.preventDefault();
-          const v = reply.input.value.trim();
-          if (!v) return reply.setError(t('comms.err.answer'));
-          reply.setError(null);
-          await ctx.client.makeOp('questions', 'q-' + uuidv7(), 'add',
-            { communication: cid, member: q.member, answers: q.id, text: v });
-          await flush(ctx).catch(() => {});
-          announce(t('comms.answer.sent'));
-          await showFollowUp(ctx, cid, section);
-        } }, reply, h('button', { type: 'submit', class: 'secondary' }, t('comms.answer'))));
-    })) : h('p', {}, t('comms.questions.none'))));
+  section.replaceChildren(
+    h(
+      'div',
+      {},
+      h('h2', { id: 'comms-follow-h' }, t('comms.follow')),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          {},
+          h('caption', {}, t('comms.follow.caption')),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [
+                t('comms.col.name'),
+                t('comms.col.email'),
+                t('comms.col.read'),
+                t('comms.col.ack'),
+              ].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            d.people.map((x) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, x.name),
+                h('td', {}, x.email ? t('comms.email.' + x.email) : '—'),
+                h('td', {}, yes(x.read)),
+                h('td', {}, yes(x.acknowledged)),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h('h3', {}, t('comms.unreached')),
+      d.not_reached.length
+        ? h(
+            'ul',
+            {},
+            d.not_reached.map((x) => h('li', {}, x.name)),
+          )
+        : h('p', {}, t('comms.unreached.none')),
+      d.outbox.some((o) => o.status === 'bounced' || o.status === 'failed')
+        ? h(
+            'ul',
+            {},
+            d.outbox
+              .filter((o) => o.status === 'bounced' || o.status === 'failed')
+              .map((o) =>
+                h(
+                  'li',
+                  {},
+                  t('comms.bounce', {
+                    who: byId.get(o.member) || o.member,
+                    address: o.address,
+                    error: o.last_error,
+                  }),
+                ),
+              ),
+          )
+        : null,
+      h('h3', {}, t('comms.questions')),
+      questions.length
+        ? h(
+            'ul',
+            { class: 'cards' },
+            questions.map((q) => {
+              const reply = field({
+                name: 'answer-' + q.id,
+                type: 'textarea',
+                label: t('comms.answer.label', { who: byId.get(q.member) || q.member }),
+              });
+              const done = answers.filter((a) => a.answers === q.id);
+              return h(
+                'li',
+                { class: 'card' },
+                h('p', { class: 'value' }, `${byId.get(q.member) || q.member} : ${q.text}`),
+                done.map((a) => h('p', {}, t('comms.answered', { text: a.text }))),
+                h(
+                  'form',
+                  {
+                    onsubmit: async (e) => {
+                      e.preventDefault();
+                      const v = reply.input.value.trim();
+                      if (!v) return reply.setError(t('comms.err.answer'));
+                      reply.setError(null);
+                      await ctx.client.makeOp('questions', 'q-' + uuidv7(), 'add', {
+                        communication: cid,
+                        member: q.member,
+                        answers: q.id,
+                        text: v,
+                      });
+                      await flush(ctx).catch(() => {});
+                      announce(t('comms.answer.sent'));
+                      await showFollowUp(ctx, cid, section);
+                    },
+                  },
+                  reply,
+                  h('button', { type: 'submit', class: 'secondary' }, t('comms.answer')),
+                ),
+              );
+            }),
+          )
+        : h('p', {}, t('comms.questions.none')),
+    ),
+  );
   section.hidden = false;
 }
 
 // ---- phone: receipts and questions under each message ----------------------------
 export function crewExtras(ctx, m) {
   const id = ctx.client.identity;
-  const mine = (f) => f.current && f.fields.communication === m.id && f.fields.member === id.member_id;
+  const mine = (f) =>
+    f.current && f.fields.communication === m.id && f.fields.member === id.member_id;
   const receipts = ctx.client.replica.listFacts('receipts').filter(mine);
   const has = (k) => receipts.some((r) => r.fields.kind === k);
-  const receipt = (k) => ctx.client.makeOp('receipts', 'rc-' + uuidv7(), 'add',
-    { communication: m.id, member: id.member_id, kind: k, at: new Date().toISOString() });
+  const receipt = (k) =>
+    ctx.client.makeOp('receipts', 'rc-' + uuidv7(), 'add', {
+      communication: m.id,
+      member: id.member_id,
+      kind: k,
+      at: new Date().toISOString(),
+    });
   // Shown = read; recorded once, offline too.
   if (!has('read') && !has('ack')) queueMicrotask(() => receipt('read').catch(() => {}));
-  const questions = ctx.client.replica.listFacts('questions')
-    .filter((f) => f.current && f.fields.communication === m.id && f.fields.member === id.member_id);
+  const questions = ctx.client.replica
+    .listFacts('questions')
+    .filter(
+      (f) => f.current && f.fields.communication === m.id && f.fields.member === id.member_id,
+    );
   const asked = questions.filter((q) => !q.fields.answers);
   const ask = field({ name: 'q-' + m.id, type: 'textarea', label: t('comms.ask.label') });
-  return h('div', { class: 'comms-crew' },
-    has('ack') ? h('p', { class: 'badge ok' }, t('comms.acked'))
-      : h('button', { type: 'button', onclick: async () => {
-        await receipt('ack');
-        announce(t('comms.acked'));
-      } }, t('comms.ack')),
-    asked.map((q) => h('div', { class: 'question' },
-      h('p', {}, t('comms.asked', { text: q.fields.text })),
-      questions.filter((a) => a.fields.answers === q.id).map((a) => h('p', { class: 'answer' }, t('comms.answered', { text: a.fields.text }))))),
-    h('details', {}, h('summary', {}, t('comms.ask')),
-      h('form', { onsubmit: async (e) => {
-        e.preventDefault();
-        const v = ask.input.value.trim();
-        if (!v) return ask.setError(t('comms.err.question'));
-        ask.setError(null);
-        await ctx.client.makeOp('questions', 'q-' + uuidv7(), 'add', { communication: m.id, member: id.member_id, text: v });
-        ask.input.value = '';
-        announce(t('comms.asked.saved'));
-      } }, ask, h('button', { type: 'submit' }, t('comms.ask.send')))));
+  return h(
+    'div',
+    { class: 'comms-crew' },
+    has('ack')
+      ? h('p', { class: 'badge ok' }, t('comms.acked'))
+      : h(
+          'button',
+          {
+            type: 'button',
+            onclick: async () => {
+              await receipt('ack');
+              announce(t('comms.acked'));
+            },
+          },
+          t('comms.ack'),
+        ),
+    asked.map((q) =>
+      h(
+        'div',
+        { class: 'question' },
+        h('p', {}, t('comms.asked', { text: q.fields.text })),
+        questions
+          .filter((a) => a.fields.answers === q.id)
+          .map((a) => h('p', { class: 'answer' }, t('comms.answered', { text: a.fields.text }))),
+      ),
+    ),
+    h(
+      'details',
+      {},
+      h('summary', {}, t('comms.ask')),
+      h(
+        'form',
+        {
+          onsubmit: async (e) => {
+            e.preventDefault();
+            const v = ask.input.value.trim();
+            if (!v) return ask.setError(t('comms.err.question'));
+            ask.setError(null);
+            await ctx.client.makeOp('questions', 'q-' + uuidv7(), 'add', {
+              communication: m.id,
+              member: id.member_id,
+              text: v,
+            });
+            ask.input.value = '';
+            announce(t('comms.asked.saved'));
+          },
+        },
+        ask,
+        h('button', { type: 'submit' }, t('comms.ask.send')),
+      ),
+    ),
+  );
 }

@@ -24,90 +24,143 @@ function needDevice(ctx) {
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
-const unitName = (u) => ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+const unitName = (u) =>
+  ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
 
 // ---- pairing --------------------------------------------------------------
 export function pair(ctx, params) {
-  const code = field({ name: 'code', label: t('pair.code'), required: true, hint: t('pair.code.hint'), value: params.get('code') || '', attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
-  const name = field({ name: 'device_name', label: t('pair.name'), required: true, hint: t('pair.name.hint'), value: '', attrs: { autocomplete: 'off', maxlength: '100' } });
+  const code = field({
+    name: 'code',
+    label: t('pair.code'),
+    required: true,
+    hint: t('pair.code.hint'),
+    value: params.get('code') || '',
+    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' },
+  });
+  const name = field({
+    name: 'device_name',
+    label: t('pair.name'),
+    required: true,
+    hint: t('pair.name.hint'),
+    value: '',
+    attrs: { autocomplete: 'off', maxlength: '100' },
+  });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, role: 'alert' });
   const button = h('button', { type: 'submit' }, t('pair.submit'));
   let busy = false;
-  const form = h('form', { novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    if (busy) return; // double taps
-    const errors = [];
-    const c = code.input.value.trim();
-    const n = name.input.value.trim();
-    if (!CODE_RE.test(c)) errors.push([code, t('pair.err.code')]);
-    if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
-    showErrors(summary, [code, name], errors);
-    if (errors.length) return;
-    busy = true;
-    button.disabled = true;
-    button.textContent = t('pair.busy');
-    try {
-      let kp;
-      try {
-        kp = await generateDeviceKeys();
-      } catch {
-        throw new Error(t('pair.err.crypto'));
-      }
-      const res = await request(null, 'POST', '/api/v1/devices/pair', { body: { code: c, public_key: kp.publicKey, name: n } });
-      await store.setMeta('keys', kp.keys);
-      await store.setMeta('counter', res.counter || 0);
-      const identity = {
-        kind: 'device', device_id: res.device_id, member_id: res.member_id, member_name: res.member_name,
-        production_id: res.production_id, role: res.role, department: res.department,
-        production_key: res.production_key || null, name: n,
-      };
-      await store.setMeta('identity', identity);
-      ctx.client.identity = identity;
-      announce(t('pair.ok', { name: res.member_name, dept: deptName(res.department) }));
-      ctx.client.sync('paired');
-      ctx.go('jour');
-    } catch (err) {
-      let msg = err.message;
-      let target = code;
-      if (err instanceof NetworkError) msg = t('pair.err.network');
-      else if (err instanceof ApiError) {
-        const k = 'pair.err.' + err.code;
-        msg = t(k) !== k ? t(k) : errorText(err);
-        if (err.field === 'name') target = name;
-      }
-      showErrors(summary, [code, name], [[target, msg]]);
-    } finally {
-      busy = false;
-      button.disabled = false;
-      button.textContent = t('pair.submit');
-    }
-  } }, summary, code, name, button);
-  return { title: t('pair.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('pair.title')), form) };
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (busy) return; // double taps
+        const errors = [];
+        const c = code.input.value.trim();
+        const n = name.input.value.trim();
+        if (!CODE_RE.test(c)) errors.push([code, t('pair.err.code')]);
+        if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
+        showErrors(summary, [code, name], errors);
+        if (errors.length) return;
+        busy = true;
+        button.disabled = true;
+        button.textContent = t('pair.busy');
+        try {
+          let kp;
+          try {
+            kp = await generateDeviceKeys();
+          } catch {
+            throw new Error(t('pair.err.crypto'));
+          }
+          const res = await request(null, 'POST', '/api/v1/devices/pair', {
+            body: { code: c, public_key: kp.publicKey, name: n },
+          });
+          await store.setMeta('keys', kp.keys);
+          await store.setMeta('counter', res.counter || 0);
+          const identity = {
+            kind: 'device',
+            device_id: res.device_id,
+            member_id: res.member_id,
+            member_name: res.member_name,
+            production_id: res.production_id,
+            role: res.role,
+            department: res.department,
+            production_key: res.production_key || null,
+            name: n,
+          };
+          await store.setMeta('identity', identity);
+          ctx.client.identity = identity;
+          announce(t('pair.ok', { name: res.member_name, dept: deptName(res.department) }));
+          ctx.client.sync('paired');
+          ctx.go('jour');
+        } catch (err) {
+          let msg = err.message;
+          let target = code;
+          if (err instanceof NetworkError) msg = t('pair.err.network');
+          else if (err instanceof ApiError) {
+            const k = 'pair.err.' + err.code;
+            msg = t(k) !== k ? t(k) : errorText(err);
+            if (err.field === 'name') target = name;
+          }
+          showErrors(summary, [code, name], [[target, msg]]);
+        } finally {
+          busy = false;
+          button.disabled = false;
+          button.textContent = t('pair.submit');
+        }
+      },
+    },
+    summary,
+    code,
+    name,
+    button,
+  );
+  return {
+    title: t('pair.title'),
+    view: h('div', {}, h('h1', { tabindex: '-1' }, t('pair.title')), form),
+  };
 }
 
 // ---- my day -----------------------------------------------------------------
 function myTasks(ctx) {
   const id = ctx.client.identity;
-  return ctx.client.replica.listRecords('tasks').filter((r) => !r.deleted &&
-    (r.fields.assignee === id.member_id || (!r.fields.assignee && r.fields.dept === id.department)));
+  return ctx.client.replica
+    .listRecords('tasks')
+    .filter(
+      (r) =>
+        !r.deleted &&
+        (r.fields.assignee === id.member_id ||
+          (!r.fields.assignee && r.fields.dept === id.department)),
+    );
 }
 
 function recordedToday(ctx) {
   const day = today();
   const seen = new Set();
   for (const f of ctx.client.replica.listFacts('readings')) {
-    if (f.current && f.fields.at === day && f.dev === ctx.client.device) seen.add(f.fields.indicator);
+    if (f.current && f.fields.at === day && f.dev === ctx.client.device)
+      seen.add(f.fields.indicator);
   }
   return seen;
 }
 
 function toReport(ctx) {
   const dept = ctx.client.identity.department;
-  const ids = ind.all().filter((i) => i.collector === dept).map((i) => i.id);
+  const ids = ind
+    .all()
+    .filter((i) => i.collector === dept)
+    .map((i) => i.id);
   // Indicators of the action plan for my department.
   for (const a of ctx.client.replica.listRecords('actions')) {
     const x = a.fields.indicator;
-    if (!a.deleted && x && (a.fields.dept === dept || !a.fields.dept) && !ids.includes(x) && indicator(x)) ids.push(x);
+    if (
+      !a.deleted &&
+      x &&
+      (a.fields.dept === dept || !a.fields.dept) &&
+      !ids.includes(x) &&
+      indicator(x)
+    )
+      ids.push(x);
   }
   return ids.length ? ids : ['van_km', 'waste_mixed_kg'];
 }
@@ -115,9 +168,17 @@ function toReport(ctx) {
 async function editNote(ctx, task) {
   let f;
   const form = await formDialog({
-    title: t('task.dialog.title'), ok: t('task.dialog.save'), cancel: t('task.dialog.cancel'),
+    title: t('task.dialog.title'),
+    ok: t('task.dialog.save'),
+    cancel: t('task.dialog.cancel'),
     build: (frm) => {
-      f = field({ name: 'note', type: 'textarea', label: `${t('day.task.note')} : ${task.fields.title || task.id}`, value: task.fields.note || '', attrs: { maxlength: '2000' } });
+      f = field({
+        name: 'note',
+        type: 'textarea',
+        label: `${t('day.task.note')} : ${task.fields.title || task.id}`,
+        value: task.fields.note || '',
+        attrs: { maxlength: '2000' },
+      });
       frm.append(f);
     },
   });
@@ -134,48 +195,146 @@ export async function day(ctx) {
   const id = ctx.client.identity;
   const tasks = myTasks(ctx);
   const done = recordedToday(ctx);
-  const list = tasks.length ? h('ul', { class: 'cards' }, tasks.map((task) => {
-    const cbId = `task-${task.id}`;
-    const conflict = Object.values(task.conflicts).flat();
-    // Crew may edit only the tasks assigned to them (sync/authz.h); the
-    // department's unassigned tasks are shown read-only.
-    const mine = task.fields.assignee === id.member_id;
-    return h('li', { class: 'card' },
-      h('div', { class: 'check' },
-        h('input', { type: 'checkbox', id: cbId, checked: task.fields.done === true, disabled: !mine, onchange: async (e) => {
-          const w = task.winners.done;
-          await ctx.client.makeOp('tasks', task.id, 'put', { done: e.target.checked }, { done: w ? [w.op] : [] });
-          announce(t('task.saved'));
-        } }),
-        h('label', { for: cbId }, task.fields.title || task.id)),
-      task.fields.due ? h('p', { class: 'meta' }, t('day.task.due', { date: task.fields.due })) : null,
-      task.fields.note ? h('p', { class: 'note' }, task.fields.note) : null,
-      conflict.length ? h('p', { class: 'meta' }, conflict.map((c) => t('task.conflict', { value: String(c.value) })).join(' · ')) : null,
-      mine ? h('button', { type: 'button', class: 'secondary small', id: `note-${task.id}`, 'aria-label': `${t('day.task.edit')} : ${task.fields.title || task.id}`, onclick: () => editNote(ctx, task) }, t('day.task.edit')) : null,
-      strip(ctx, 'tasks', task.id, String(task.fields.title || task.id)));
-  })) : h('p', {}, t('day.tasks.none'));
-  const report = h('ul', { class: 'cards' }, toReport(ctx).map((ind) => h('li', { class: 'card row' },
-    h('span', {}, indName(ind), ' — ', h('strong', {}, done.has(ind) ? t('day.report.done') : t('day.report.todo'))),
-    h('a', { class: 'button small', href: `#/saisie?i=${encodeURIComponent(ind)}`, 'aria-label': `${t('day.report.go')} : ${indName(ind)}` }, t('day.report.go')))));
+  const list = tasks.length
+    ? h(
+        'ul',
+        { class: 'cards' },
+        tasks.map((task) => {
+          const cbId = `task-${task.id}`;
+          const conflict = Object.values(task.conflicts).flat();
+          // Crew may edit only the tasks assigned to them (sync/authz.h); the
+          // department's unassigned tasks are shown read-only.
+          const mine = task.fields.assignee === id.member_id;
+          return h(
+            'li',
+            { class: 'card' },
+            h(
+              'div',
+              { class: 'check' },
+              h('input', {
+                type: 'checkbox',
+                id: cbId,
+                checked: task.fields.done === true,
+                disabled: !mine,
+                onchange: async (e) => {
+                  const w = task.winners.done;
+                  await ctx.client.makeOp(
+                    'tasks',
+                    task.id,
+                    'put',
+                    { done: e.target.checked },
+                    { done: w ? [w.op] : [] },
+                  );
+                  announce(t('task.saved'));
+                },
+              }),
+              h('label', { for: cbId }, task.fields.title || task.id),
+            ),
+            task.fields.due
+              ? h('p', { class: 'meta' }, t('day.task.due', { date: task.fields.due }))
+              : null,
+            task.fields.note ? h('p', { class: 'note' }, task.fields.note) : null,
+            conflict.length
+              ? h(
+                  'p',
+                  { class: 'meta' },
+                  conflict.map((c) => t('task.conflict', { value: String(c.value) })).join(' · '),
+                )
+              : null,
+            mine
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary small',
+                    id: `note-${task.id}`,
+                    'aria-label': `${t('day.task.edit')} : ${task.fields.title || task.id}`,
+                    onclick: () => editNote(ctx, task),
+                  },
+                  t('day.task.edit'),
+                )
+              : null,
+            strip(ctx, 'tasks', task.id, String(task.fields.title || task.id)),
+          );
+        }),
+      )
+    : h('p', {}, t('day.tasks.none'));
+  const report = h(
+    'ul',
+    { class: 'cards' },
+    toReport(ctx).map((ind) =>
+      h(
+        'li',
+        { class: 'card row' },
+        h(
+          'span',
+          {},
+          indName(ind),
+          ' — ',
+          h('strong', {}, done.has(ind) ? t('day.report.done') : t('day.report.todo')),
+        ),
+        h(
+          'a',
+          {
+            class: 'button small',
+            href: `#/saisie?i=${encodeURIComponent(ind)}`,
+            'aria-label': `${t('day.report.go')} : ${indName(ind)}`,
+          },
+          t('day.report.go'),
+        ),
+      ),
+    ),
+  );
   // Checkpoints of the production from today on (collection "checkpoints").
-  const cps = ctx.client.replica.listRecords('checkpoints')
+  const cps = ctx.client.replica
+    .listRecords('checkpoints')
     .filter((c) => !c.deleted && (!c.fields.date || String(c.fields.date) >= today()))
     .sort((a, b) => String(a.fields.date || '').localeCompare(String(b.fields.date || '')));
   return {
     title: t('day.title'),
-    view: h('div', {},
+    view: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, t('day.title')),
       h('p', {}, t('day.hello', { name: id.member_name || '' }), ' — ', deptName(id.department)),
       due,
-      h('section', { 'aria-labelledby': 'h-tasks' }, h('h2', { id: 'h-tasks' }, t('day.tasks')), list),
-      cps.length ? h('section', { 'aria-labelledby': 'h-cps' }, h('h2', { id: 'h-cps' }, t('day.checkpoints')),
-        h('ul', { class: 'cards' }, cps.map((c) => h('li', { class: 'card' },
-          h('p', { class: 'value' }, String(c.fields.title || c.id)),
-          c.fields.date ? h('p', { class: 'meta' }, String(c.fields.date)) : null,
-          strip(ctx, 'checkpoints', c.id, String(c.fields.title || c.id)))))) : null,
+      h(
+        'section',
+        { 'aria-labelledby': 'h-tasks' },
+        h('h2', { id: 'h-tasks' }, t('day.tasks')),
+        list,
+      ),
+      cps.length
+        ? h(
+            'section',
+            { 'aria-labelledby': 'h-cps' },
+            h('h2', { id: 'h-cps' }, t('day.checkpoints')),
+            h(
+              'ul',
+              { class: 'cards' },
+              cps.map((c) =>
+                h(
+                  'li',
+                  { class: 'card' },
+                  h('p', { class: 'value' }, String(c.fields.title || c.id)),
+                  c.fields.date ? h('p', { class: 'meta' }, String(c.fields.date)) : null,
+                  strip(ctx, 'checkpoints', c.id, String(c.fields.title || c.id)),
+                ),
+              ),
+            ),
+          )
+        : null,
       myActions(ctx),
       // The schedule's reminders replace the department's list once known.
-      due ? null : h('section', { 'aria-labelledby': 'h-report' }, h('h2', { id: 'h-report' }, t('day.report')), report)),
+      due
+        ? null
+        : h(
+            'section',
+            { 'aria-labelledby': 'h-report' },
+            h('h2', { id: 'h-report' }, t('day.report')),
+            report,
+          ),
+    ),
   };
 }
 
@@ -190,15 +349,30 @@ export async function entry(ctx, params) {
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
-  const corr = params.get('corrige') ? ctx.client.replica.fact('readings', params.get('corrige')) : null;
+  const corr = params.get('corrige')
+    ? ctx.client.replica.fact('readings', params.get('corrige'))
+    : null;
   const src = corr?.fields || {};
   let indId = src.indicator || params.get('i') || last._indicator || 'van_km';
   if (!indicator(indId)) indId = ind.all()[0].id;
   const prev = last[indId] || {};
 
-  const indField = field({ name: 'indicator', type: 'select', label: t('entry.indicator'), required: true, value: indId,
-    options: ind.all().map((i) => [i.id, `${indName(i.id)} (${unitName(i.unit)})`]) });
-  const value = field({ name: 'value', label: t('entry.value'), required: true, hint: ' ', value: src.value ?? params.get('v') ?? prev.value ?? '', attrs: { inputmode: 'decimal', autocomplete: 'off' } });
+  const indField = field({
+    name: 'indicator',
+    type: 'select',
+    label: t('entry.indicator'),
+    required: true,
+    value: indId,
+    options: ind.all().map((i) => [i.id, `${indName(i.id)} (${unitName(i.unit)})`]),
+  });
+  const value = field({
+    name: 'value',
+    label: t('entry.value'),
+    required: true,
+    hint: ' ',
+    value: src.value ?? params.get('v') ?? prev.value ?? '',
+    attrs: { inputmode: 'decimal', autocomplete: 'off' },
+  });
   const hint = value.querySelector('.hint');
   const unitOut = h('span', { class: 'unit', 'aria-hidden': 'true' });
   value.input.after(unitOut);
@@ -206,18 +380,55 @@ export async function entry(ctx, params) {
   const guideLink = h('a', { class: 'guide-link', 'data-testid': 'guide-link' }, t('guide.link'));
   hint.after(guideLink);
   // A vehicle is chosen from the office's fleet, never typed (issue 18).
-  const fleet = ctx.client.replica.listRecords('fleet')
+  const fleet = ctx.client.replica
+    .listRecords('fleet')
     .filter((r) => !r.deleted && !r.fields._deleted && r.fields.kind !== 'generator')
     .sort((a, b) => String(a.fields.name || a.id).localeCompare(String(b.fields.name || b.id)));
   const vehValue = src.vehicle ?? last._vehicle ?? '';
   const vehicle = fleet.length
-    ? field({ name: 'vehicle', type: 'select', label: t('entry.vehicle'), required: true, hint: t('fleet.hint'), value: vehValue,
-      options: [['', t('fleet.choose')], ...fleet.map((r) => [r.id, r.fields.name ? `${r.fields.name} (${r.id})` : r.id])] })
-    : field({ name: 'vehicle', label: t('entry.vehicle'), required: true, hint: t('entry.vehicle.hint'), value: vehValue, attrs: { maxlength: '64', autocapitalize: 'none' } });
-  const dept = field({ name: 'dept', type: 'select', label: t('entry.dept'), required: true, value: src.dept || id.department,
-    options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]) });
-  const at = field({ name: 'at', type: 'date', label: t('entry.at'), required: true, value: src.at || today(), attrs: { max: today() } });
-  const note = field({ name: 'note', type: 'textarea', label: t('entry.note'), value: src.note || '', attrs: { maxlength: '2000' } });
+    ? field({
+        name: 'vehicle',
+        type: 'select',
+        label: t('entry.vehicle'),
+        required: true,
+        hint: t('fleet.hint'),
+        value: vehValue,
+        options: [
+          ['', t('fleet.choose')],
+          ...fleet.map((r) => [r.id, r.fields.name ? `${r.fields.name} (${r.id})` : r.id]),
+        ],
+      })
+    : field({
+        name: 'vehicle',
+        label: t('entry.vehicle'),
+        required: true,
+        hint: t('entry.vehicle.hint'),
+        value: vehValue,
+        attrs: { maxlength: '64', autocapitalize: 'none' },
+      });
+  const dept = field({
+    name: 'dept',
+    type: 'select',
+    label: t('entry.dept'),
+    required: true,
+    value: src.dept || id.department,
+    options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]),
+  });
+  const at = field({
+    name: 'at',
+    type: 'date',
+    label: t('entry.at'),
+    required: true,
+    value: src.at || today(),
+    attrs: { max: today() },
+  });
+  const note = field({
+    name: 'note',
+    type: 'textarea',
+    label: t('entry.note'),
+    value: src.note || '',
+    attrs: { maxlength: '2000' },
+  });
   const fields = [indField, value, vehicle, dept, at, note];
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
@@ -233,7 +444,9 @@ export async function entry(ctx, params) {
       `${t('entry.unit', { unit: unitName(i.unit) })}.`,
       ind.guide(i.id, lang),
       p ? t('entry.value.last', { value: num(p.value), unit: unitName(p.unit) }) : '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
   };
   indField.input.addEventListener('change', () => {
     const p = last[indField.input.value];
@@ -246,53 +459,83 @@ export async function entry(ctx, params) {
   const button = h('button', { type: 'submit' }, t('entry.submit'));
   const photoLink = h('p', { hidden: true }); // "add a photo" to the reading just saved
   let busy = false;
-  const form = h('form', { novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    if (busy) return; // a double tap records once
-    const errors = [];
-    const i = indicator(indField.input.value);
-    const { min, max } = ind.bounds(i);
-    const v = parseNumber(value.input.value);
-    if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
-    else if (v < min || v > max) errors.push([value, t('entry.err.range', { min: num(min), max: num(max), unit: unitName(i.unit) })]);
-    const veh = vehicle.input.value.trim();
-    if (i.vehicle && (veh.length < 1 || veh.length > 64)) errors.push([vehicle, t(fleet.length ? 'fleet.err' : 'entry.err.vehicle')]);
-    if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > today()) errors.push([at, t('entry.err.at')]);
-    if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
-    showErrors(summary, fields, errors);
-    if (errors.length) return;
-    busy = true;
-    button.disabled = true;
-    button.textContent = t('entry.busy');
-    const f = { indicator: i.id, value: v, unit: i.unit, dept: dept.input.value, at: at.input.value };
-    if (i.vehicle) f.vehicle = veh;
-    if (note.input.value.trim()) f.note = note.input.value.trim();
-    if (corr) f.supersedes = corr.id;
-    try {
-      const rid = 'r-' + uuidv7();
-      await ctx.client.makeOp('readings', rid, 'add', f);
-      photoLink.replaceChildren(h('a', { class: 'button secondary small', href: `#/photo?col=readings&id=${rid}` }, t('photo.add.reading')));
-      photoLink.hidden = false;
-      last[i.id] = { value: v, unit: i.unit };
-      last._indicator = i.id;
-      if (f.vehicle) last._vehicle = f.vehicle;
-      await store.setMeta('lastValues', last).catch(() => {});
-      announce(t('entry.saved', { value: num(v), unit: unitName(i.unit) }));
-      if (corr) return ctx.go('entrees');
-      value.input.value = '';
-      note.input.value = '';
-      value.input.focus();
-    } catch (err) {
-      // Nothing typed is lost: the form keeps every value.
-      const msg = err?.name === 'QuotaExceededError' ? t('entry.err.full') : String(err?.message || err);
-      showErrors(summary, fields, [[value, msg]]);
-    } finally {
-      busy = false;
-      button.disabled = false;
-      button.textContent = t('entry.submit');
-    }
-  } }, summary, h('p', { class: 'hint' }, t('entry.required')), ...fields, button, photoLink);
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (busy) return; // a double tap records once
+        const errors = [];
+        const i = indicator(indField.input.value);
+        const { min, max } = ind.bounds(i);
+        const v = parseNumber(value.input.value);
+        if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
+        else if (v < min || v > max)
+          errors.push([
+            value,
+            t('entry.err.range', { min: num(min), max: num(max), unit: unitName(i.unit) }),
+          ]);
+        const veh = vehicle.input.value.trim();
+        if (i.vehicle && (veh.length < 1 || veh.length > 64))
+          errors.push([vehicle, t(fleet.length ? 'fleet.err' : 'entry.err.vehicle')]);
+        if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > today())
+          errors.push([at, t('entry.err.at')]);
+        if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
+        showErrors(summary, fields, errors);
+        if (errors.length) return;
+        busy = true;
+        button.disabled = true;
+        button.textContent = t('entry.busy');
+        const f = {
+          indicator: i.id,
+          value: v,
+          unit: i.unit,
+          dept: dept.input.value,
+          at: at.input.value,
+        };
+        if (i.vehicle) f.vehicle = veh;
+        if (note.input.value.trim()) f.note = note.input.value.trim();
+        if (corr) f.supersedes = corr.id;
+        try {
+          const rid = 'r-' + uuidv7();
+          await ctx.client.makeOp('readings', rid, 'add', f);
+          photoLink.replaceChildren(
+            h(
+              'a',
+              { class: 'button secondary small', href: `#/photo?col=readings&id=${rid}` },
+              t('photo.add.reading'),
+            ),
+          );
+          photoLink.hidden = false;
+          last[i.id] = { value: v, unit: i.unit };
+          last._indicator = i.id;
+          if (f.vehicle) last._vehicle = f.vehicle;
+          await store.setMeta('lastValues', last).catch(() => {});
+          announce(t('entry.saved', { value: num(v), unit: unitName(i.unit) }));
+          if (corr) return ctx.go('entrees');
+          value.input.value = '';
+          note.input.value = '';
+          value.input.focus();
+        } catch (err) {
+          // Nothing typed is lost: the form keeps every value.
+          const msg =
+            err?.name === 'QuotaExceededError' ? t('entry.err.full') : String(err?.message || err);
+          showErrors(summary, fields, [[value, msg]]);
+        } finally {
+          busy = false;
+          button.disabled = false;
+          button.textContent = t('entry.submit');
+        }
+      },
+    },
+    summary,
+    h('p', { class: 'hint' }, t('entry.required')),
+    ...fields,
+    button,
+    photoLink,
+  );
   const title = corr ? t('entry.correct.title') : t('entry.title');
   return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), form) };
 }
@@ -301,26 +544,77 @@ export async function entry(ctx, params) {
 export function entries(ctx) {
   if (!needDevice(ctx)) return null;
   const st = ctx.client.status;
-  const facts = ctx.client.replica.listFacts('readings').filter((f) => f.dev === ctx.client.device && f.fields.void !== true).reverse();
+  const facts = ctx.client.replica
+    .listFacts('readings')
+    .filter((f) => f.dev === ctx.client.device && f.fields.void !== true)
+    .reverse();
   const byOp = new Map(ctx.client.replica.listFacts('readings').map((f) => [f.id, f]));
   // Other ops the server refused (e.g. a task edit): shown, with a way out.
   // (Refused photos are shown with the photo, in "Mes photos".)
-  const all = [...(st.outbox?.values() || [])].filter((x) => x.status === 'rejected' && x.body.col !== 'readings');
+  const all = [...(st.outbox?.values() || [])].filter(
+    (x) => x.status === 'rejected' && x.body.col !== 'readings',
+  );
   const refused = all.filter((x) => x.body.col !== 'attachments');
   const photosRefused = all.length - refused.length;
-  const refusedView = refused.length || photosRefused ? h('div', {}, refused.length ? h('ul', { class: 'cards' }, refused.map((x) => h('li', { class: 'card' },
-    h('p', { class: 'value' }, `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`),
-    h('p', { class: 'bad' }, t('entries.rejected', { reason: refusal(x) })),
-    h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(x.op) }, t('entries.discard'))))) : null,
-  photosRefused ? h('p', { class: 'bad' }, h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused }))) : null) : null;
+  const refusedView =
+    refused.length || photosRefused
+      ? h(
+          'div',
+          {},
+          refused.length
+            ? h(
+                'ul',
+                { class: 'cards' },
+                refused.map((x) =>
+                  h(
+                    'li',
+                    { class: 'card' },
+                    h(
+                      'p',
+                      { class: 'value' },
+                      `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`,
+                    ),
+                    h('p', { class: 'bad' }, t('entries.rejected', { reason: refusal(x) })),
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'secondary small',
+                        onclick: () => ctx.client.discard(x.op),
+                      },
+                      t('entries.discard'),
+                    ),
+                  ),
+                ),
+              )
+            : null,
+          photosRefused
+            ? h(
+                'p',
+                { class: 'bad' },
+                h('a', { href: '#/photos' }, t('photo.refused.see', { n: photosRefused })),
+              )
+            : null,
+        )
+      : null;
   if (!facts.length) {
-    return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('p', {}, t('entries.none'))) };
+    return {
+      title: t('entries.title'),
+      view: h(
+        'div',
+        {},
+        h('h1', { tabindex: '-1' }, t('entries.title')),
+        refusedView,
+        h('p', {}, t('entries.none')),
+      ),
+    };
   }
   const items = facts.map((f) => {
     const box = st.outbox?.get(f.op);
     const voided = f.superseded_by.some((x) => byOp.get(x)?.fields.void === true);
     let state;
-    if (box?.status === 'rejected') state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: refusal(box) }));
+    if (box?.status === 'rejected')
+      state = h('strong', { class: 'bad' }, t('entries.rejected', { reason: refusal(box) }));
     else if (box) state = t('entries.pending');
     else if (st.quarantined?.[f.op] !== undefined) state = t('entries.quarantined');
     else state = t('entries.sent');
@@ -329,30 +623,96 @@ export function entries(ctx) {
     if (box?.status === 'rejected') {
       // Fix = a new entry prefilled with the refused values; the refused op goes.
       const again = new URLSearchParams({ i: f.fields.indicator, v: String(f.fields.value ?? '') });
-      actions.push(h('a', { class: 'button small', href: `#/saisie?${again}`, onclick: () => ctx.client.discard(f.op) }, t('entries.correct')));
-      actions.push(h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(f.op) }, t('entries.discard')));
+      actions.push(
+        h(
+          'a',
+          {
+            class: 'button small',
+            href: `#/saisie?${again}`,
+            onclick: () => ctx.client.discard(f.op),
+          },
+          t('entries.correct'),
+        ),
+      );
+      actions.push(
+        h(
+          'button',
+          { type: 'button', class: 'secondary small', onclick: () => ctx.client.discard(f.op) },
+          t('entries.discard'),
+        ),
+      );
     } else if (f.current) {
-      actions.push(h('a', { class: 'button small', href: `#/saisie?corrige=${encodeURIComponent(f.id)}`, 'aria-label': `${t('entries.correct')} : ${label}` }, t('entries.correct')));
-      actions.push(h('button', { type: 'button', class: 'secondary small', 'aria-label': `${t('entries.void')} : ${label}`, onclick: async () => {
-        const ok = await confirmDialog({ title: t('void.dialog.title'), text: label + '. ' + t('void.dialog.text'), ok: t('void.dialog.confirm'), cancel: t('void.dialog.cancel') });
-        if (!ok) return;
-        // The protocol needs only void + supersedes; the server's authz also
-        // checks the department, so the void repeats what it cancels.
-        await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add',
-          { void: true, supersedes: f.id, indicator: f.fields.indicator, dept: f.fields.dept, at: f.fields.at });
-        announce(t('void.done'));
-      } }, t('entries.void')));
+      actions.push(
+        h(
+          'a',
+          {
+            class: 'button small',
+            href: `#/saisie?corrige=${encodeURIComponent(f.id)}`,
+            'aria-label': `${t('entries.correct')} : ${label}`,
+          },
+          t('entries.correct'),
+        ),
+      );
+      actions.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            'aria-label': `${t('entries.void')} : ${label}`,
+            onclick: async () => {
+              const ok = await confirmDialog({
+                title: t('void.dialog.title'),
+                text: label + '. ' + t('void.dialog.text'),
+                ok: t('void.dialog.confirm'),
+                cancel: t('void.dialog.cancel'),
+              });
+              if (!ok) return;
+              // The protocol needs only void + supersedes; the server's authz also
+              // checks the department, so the void repeats what it cancels.
+              await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', {
+                void: true,
+                supersedes: f.id,
+                indicator: f.fields.indicator,
+                dept: f.fields.dept,
+                at: f.fields.at,
+              });
+              announce(t('void.done'));
+            },
+          },
+          t('entries.void'),
+        ),
+      );
     }
-    return h('li', { class: 'card' + (f.current ? '' : ' old') },
+    return h(
+      'li',
+      { class: 'card' + (f.current ? '' : ' old') },
       h('p', { class: 'value' }, label),
-      h('p', { class: 'meta' }, f.fields.vehicle ? `${f.fields.vehicle} · ` : '', deptName(f.fields.dept), ' · ', state,
-        voided ? ` · ${t('void.done')}` : (!f.current ? ` · ${t('entries.corrected')}` : ''),
-        f.fields.supersedes ? ` · ${t('entries.corrects')}` : ''),
+      h(
+        'p',
+        { class: 'meta' },
+        f.fields.vehicle ? `${f.fields.vehicle} · ` : '',
+        deptName(f.fields.dept),
+        ' · ',
+        state,
+        voided ? ` · ${t('void.done')}` : !f.current ? ` · ${t('entries.corrected')}` : '',
+        f.fields.supersedes ? ` · ${t('entries.corrects')}` : '',
+      ),
       f.fields.note ? h('p', { class: 'note' }, f.fields.note) : null,
       actions.length ? h('div', { class: 'actions' }, actions) : null,
-      f.current && box?.status !== 'rejected' ? strip(ctx, 'readings', f.id, label) : null);
+      f.current && box?.status !== 'rejected' ? strip(ctx, 'readings', f.id, label) : null,
+    );
   });
-  return { title: t('entries.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('entries.title')), refusedView, h('ul', { class: 'cards', 'data-testid': 'entries' }, items)) };
+  return {
+    title: t('entries.title'),
+    view: h(
+      'div',
+      {},
+      h('h1', { tabindex: '-1' }, t('entries.title')),
+      refusedView,
+      h('ul', { class: 'cards', 'data-testid': 'entries' }, items),
+    ),
+  };
 }
 
 // ---- messages: signed by the production, verified on the phone ------------------
@@ -361,7 +721,11 @@ async function productionKey(id) {
   let key = await store.getMeta('production_key');
   if (!key) {
     try {
-      key = await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/key`);
+      key = await request(
+        id,
+        'GET',
+        `/api/v1/productions/${encodeURIComponent(id.production_id)}/key`,
+      );
       await store.setMeta('production_key', key);
     } catch {
       return null; // offline before the first fetch: shown as "not checked yet"
@@ -380,17 +744,30 @@ async function checkSignature(id, m, badge) {
   const key = await productionKey(id);
   if (!key) return set('wait', t('messages.unchecked'));
   const res = await verifyEnvelope(m.fields.signed, key.public_key);
-  const same = res.valid && res.payload.title === m.fields.title && res.payload.text === m.fields.text &&
-    (res.payload.falc ?? null) === (m.fields.falc ?? null) && res.payload.production === id.production_id;
-  if (same) set('ok', t('messages.verified', { when: dateTime(Date.parse(res.payload.issued_at)) }));
+  const same =
+    res.valid &&
+    res.payload.title === m.fields.title &&
+    res.payload.text === m.fields.text &&
+    (res.payload.falc ?? null) === (m.fields.falc ?? null) &&
+    res.payload.production === id.production_id;
+  if (same)
+    set('ok', t('messages.verified', { when: dateTime(Date.parse(res.payload.issued_at)) }));
   else set('bad', t('messages.invalid'));
 }
 
 // The text as its author wrote it: a blank line starts a paragraph, a single
 // line break stays a line break (a list of bins, an address).
 function paragraphs(text) {
-  return String(text).split(/\n[ \t]*\n/).filter((p) => p.trim() !== '').map((p) =>
-    h('p', {}, p.split('\n').map((line, i) => (i ? [h('br'), line] : line))));
+  return String(text)
+    .split(/\n[ \t]*\n/)
+    .filter((p) => p.trim() !== '')
+    .map((p) =>
+      h(
+        'p',
+        {},
+        p.split('\n').map((line, i) => (i ? [h('br'), line] : line)),
+      ),
+    );
 }
 
 // When and where a briefing or checkpoint takes place, as people say it:
@@ -404,35 +781,57 @@ function meeting(m) {
     const [d, hm] = String(f.starts_at).split('T');
     const day = new Date(d + 'T12:00:00Z');
     const loc = getLang() === 'fr' ? 'fr-FR' : 'en-GB';
-    parts.push(new Intl.DateTimeFormat(loc, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(day)
-      + (hm ? ', ' + hm.slice(0, 5) : ''));
+    parts.push(
+      new Intl.DateTimeFormat(loc, {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }).format(day) + (hm ? ', ' + hm.slice(0, 5) : ''),
+    );
     if (f.duration_min) parts.push(t('messages.duration', { min: num(Number(f.duration_min)) }));
   }
-  return h('p', { class: 'meeting', 'data-testid': 'meeting' },
-    h('strong', {}, t('messages.when') + ' '), parts.join(', '),
-    f.location ? [h('br'), h('strong', {}, t('messages.where') + ' '), String(f.location)] : null);
+  return h(
+    'p',
+    { class: 'meeting', 'data-testid': 'meeting' },
+    h('strong', {}, t('messages.when') + ' '),
+    parts.join(', '),
+    f.location ? [h('br'), h('strong', {}, t('messages.where') + ' '), String(f.location)] : null,
+  );
 }
 
 export function messages(ctx) {
   if (!needDevice(ctx)) return null;
   const id = ctx.client.identity;
-  const list = ctx.client.replica.listRecords('communications').filter((r) => !r.deleted && r.fields.signed);
+  const list = ctx.client.replica
+    .listRecords('communications')
+    .filter((r) => !r.deleted && r.fields.signed);
   const items = list.map((m) => {
     const badge = h('p', { class: 'badge wait', role: 'status' }, t('messages.checking'));
     checkSignature(id, m, badge);
-    return h('li', { class: 'card', 'data-testid': 'message' },
+    return h(
+      'li',
+      { class: 'card', 'data-testid': 'message' },
       h('h2', { class: 'h3' }, m.fields.title || m.id),
       badge,
       meeting(m),
       m.fields.text ? paragraphs(m.fields.text) : null,
-      m.fields.falc ? h('details', {}, h('summary', {}, t('messages.falc')), paragraphs(m.fields.falc)) : null,
+      m.fields.falc
+        ? h('details', {}, h('summary', {}, t('messages.falc')), paragraphs(m.fields.falc))
+        : null,
       crewExtras(ctx, m),
-      strip(ctx, 'communications', m.id, String(m.fields.title || m.id)));
+      strip(ctx, 'communications', m.id, String(m.fields.title || m.id)),
+    );
   });
   return {
     title: t('messages.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('messages.title')),
-      items.length ? h('ul', { class: 'cards' }, items) : h('p', {}, t('messages.none'))),
+    view: h(
+      'div',
+      {},
+      h('h1', { tabindex: '-1' }, t('messages.title')),
+      items.length ? h('ul', { class: 'cards' }, items) : h('p', {}, t('messages.none')),
+    ),
   };
 }
 
@@ -440,22 +839,50 @@ export function messages(ctx) {
 export function settings(ctx) {
   const id = ctx.client.identity;
   if (!id) return ctx.go('');
-  const view = h('div', {}, h('h1', { tabindex: '-1' }, t('settings.title')),
+  const view = h(
+    'div',
+    {},
+    h('h1', { tabindex: '-1' }, t('settings.title')),
     h('p', {}, t('settings.device', { id: id.device_id })),
     id.kind === 'device' ? h('p', {}, `${id.member_name} — ${deptName(id.department)}`) : null,
     h('p', {}, t('sync.last', { when: dateTime(ctx.client.status.lastSync) })),
-    h('section', { 'aria-labelledby': 'h-install' }, h('h2', { id: 'h-install' }, t('settings.install')),
-      ctx.installPrompt ? h('button', { type: 'button', onclick: () => ctx.install() }, t('settings.install')) : null,
-      h('p', { class: 'hint' }, t('settings.install.ios'))),
-    h('section', { 'aria-labelledby': 'h-forget' }, h('h2', { id: 'h-forget' }, t('settings.forget')),
+    h(
+      'section',
+      { 'aria-labelledby': 'h-install' },
+      h('h2', { id: 'h-install' }, t('settings.install')),
+      ctx.installPrompt
+        ? h('button', { type: 'button', onclick: () => ctx.install() }, t('settings.install'))
+        : null,
+      h('p', { class: 'hint' }, t('settings.install.ios')),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'h-forget' },
+      h('h2', { id: 'h-forget' }, t('settings.forget')),
       h('p', {}, t('settings.forget.text')),
-      h('button', { type: 'button', class: 'danger', onclick: async () => {
-        const ok = await confirmDialog({ title: t('settings.forget') + ' ?', text: t('settings.forget.text'), ok: t('settings.forget'), cancel: t('close') });
-        if (!ok) return;
-        if (id.kind === 'office') await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
-        await store.wipe();
-        location.hash = '#/';
-        location.reload();
-      } }, t('settings.forget'))));
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          onclick: async () => {
+            const ok = await confirmDialog({
+              title: t('settings.forget') + ' ?',
+              text: t('settings.forget.text'),
+              ok: t('settings.forget'),
+              cancel: t('close'),
+            });
+            if (!ok) return;
+            if (id.kind === 'office')
+              await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
+            await store.wipe();
+            location.hash = '#/';
+            location.reload();
+          },
+        },
+        t('settings.forget'),
+      ),
+    ),
+  );
   return { title: t('settings.title'), view };
 }

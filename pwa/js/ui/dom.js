@@ -43,20 +43,40 @@ export function field(spec) {
   const errId = `${id}-err`;
   const described = [hintId, errId].filter(Boolean).join(' ');
   let input;
-  const common = { id, name: spec.name, 'aria-describedby': described, required: spec.required || undefined, ...(spec.attrs || {}) };
+  const common = {
+    id,
+    name: spec.name,
+    'aria-describedby': described,
+    required: spec.required || undefined,
+    ...(spec.attrs || {}),
+  };
   if (spec.type === 'select') {
-    input = h('select', common, spec.options.map(([v, l]) => h('option', { value: v, selected: v === spec.value || undefined }, l)));
+    input = h(
+      'select',
+      common,
+      spec.options.map(([v, l]) =>
+        h('option', { value: v, selected: v === spec.value || undefined }, l),
+      ),
+    );
   } else if (spec.type === 'textarea') {
     input = h('textarea', { ...common, rows: 3 });
     input.value = spec.value ?? '';
   } else {
     input = h('input', { ...common, type: spec.type || 'text', value: spec.value ?? '' });
   }
-  const wrap = h('div', { class: 'field' },
-    h('label', { for: id }, spec.label, spec.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+  const wrap = h(
+    'div',
+    { class: 'field' },
+    h(
+      'label',
+      { for: id },
+      spec.label,
+      spec.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
+    ),
     hintId ? h('p', { class: 'hint', id: hintId }, spec.hint) : null,
     input,
-    h('p', { class: 'error', id: errId, hidden: true }));
+    h('p', { class: 'error', id: errId, hidden: true }),
+  );
   wrap.input = input;
   wrap.setError = (msg) => {
     const p = wrap.querySelector('.error');
@@ -83,7 +103,28 @@ export function showErrors(summary, fields, errors) {
   for (const [f, msg] of errors) f.setError(msg);
   summary.append(
     h('p', {}, t('entry.errors', { n: errors.length })),
-    h('ul', {}, errors.map(([f, msg]) => h('li', {}, h('a', { href: '#' + f.input.id, onclick: (e) => { e.preventDefault(); f.input.focus(); } }, msg)))));
+    h(
+      'ul',
+      {},
+      errors.map(([f, msg]) =>
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            {
+              href: '#' + f.input.id,
+              onclick: (e) => {
+                e.preventDefault();
+                f.input.focus();
+              },
+            },
+            msg,
+          ),
+        ),
+      ),
+    ),
+  );
   summary.focus();
 }
 
@@ -91,12 +132,18 @@ export function showErrors(summary, fields, errors) {
 export function confirmDialog({ title, text, ok, cancel }) {
   return new Promise((resolve) => {
     const titleId = `dlg-${++uid}`;
-    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+    const dlg = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, title),
       text ? h('p', {}, text) : null,
-      h('div', { class: 'actions' },
+      h(
+        'div',
+        { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => dlg.close('no') }, cancel),
-        h('button', { type: 'button', class: 'danger', onclick: () => dlg.close('yes') }, ok)));
+        h('button', { type: 'button', class: 'danger', onclick: () => dlg.close('yes') }, ok),
+      ),
+    );
     dlg.addEventListener('close', () => {
       dlg.remove();
       resolve(dlg.returnValue === 'yes');
@@ -112,10 +159,20 @@ export function formDialog({ title, ok, cancel, build }) {
     const titleId = `dlg-${++uid}`;
     const form = h('form', { method: 'dialog' });
     build(form);
-    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), form);
-    form.append(h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'secondary', onclick: () => dlg.close('no') }, cancel),
-      h('button', { type: 'submit', value: 'yes' }, ok)));
+    const dlg = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, title),
+      form,
+    );
+    form.append(
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => dlg.close('no') }, cancel),
+        h('button', { type: 'submit', value: 'yes' }, ok),
+      ),
+    );
     dlg.addEventListener('close', () => {
       dlg.remove();
       resolve(dlg.returnValue === 'yes' ? form : null);
@@ -129,8 +186,17 @@ export function formDialog({ title, ok, cancel, build }) {
 export function infoDialog({ title, body, close }) {
   return new Promise((resolve) => {
     const titleId = `dlg-${++uid}`;
-    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), body,
-      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dlg.close() }, close)));
+    const dlg = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, title),
+      body,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', onclick: () => dlg.close() }, close),
+      ),
+    );
     dlg.addEventListener('close', () => {
       dlg.remove();
       resolve();

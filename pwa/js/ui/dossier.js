@@ -32,19 +32,43 @@ const pages = (n) => t('dossier.pages', { n: String(n).replace('.', ',') });
 
 function meter(d) {
   const over = d.over_budget;
-  return h('div', { class: 'stack', 'data-testid': 'dossier-meter' },
-    h('p', { class: over ? 'bad' : 'good', id: 'dossier-count' },
-      h('strong', {}, t('dossier.meter', { n: d.total_pages, limit: d.limit }))),
-    h('meter', { min: '0', max: String(Math.max(d.limit, d.total_pages)), high: String(d.limit), optimum: '0', value: String(d.total_pages), 'aria-labelledby': 'dossier-count' }),
-    over ? warning(d.warning) : h('p', {}, t('dossier.fits')));
+  return h(
+    'div',
+    { class: 'stack', 'data-testid': 'dossier-meter' },
+    h(
+      'p',
+      { class: over ? 'bad' : 'good', id: 'dossier-count' },
+      h('strong', {}, t('dossier.meter', { n: d.total_pages, limit: d.limit })),
+    ),
+    h('meter', {
+      min: '0',
+      max: String(Math.max(d.limit, d.total_pages)),
+      high: String(d.limit),
+      optimum: '0',
+      value: String(d.total_pages),
+      'aria-labelledby': 'dossier-count',
+    }),
+    over ? warning(d.warning) : h('p', {}, t('dossier.fits')),
+  );
 }
 
 function warning(w) {
-  return h('div', { role: 'alert', class: 'card bad', 'data-testid': 'dossier-warning' },
+  return h(
+    'div',
+    { role: 'alert', class: 'card bad', 'data-testid': 'dossier-warning' },
     h('p', {}, h('strong', {}, w.message)),
     h('p', {}, t('dossier.cut')),
-    h('ul', {}, w.cut.map((c) => h('li', {}, `${c.title} (${pages(c.pages)})`))),
-    h('ul', {}, w.suggestions.map((s) => h('li', {}, s))));
+    h(
+      'ul',
+      {},
+      w.cut.map((c) => h('li', {}, `${c.title} (${pages(c.pages)})`)),
+    ),
+    h(
+      'ul',
+      {},
+      w.suggestions.map((s) => h('li', {}, s)),
+    ),
+  );
 }
 
 // A put of one part's text based on the version shown, so sequential edits
@@ -57,13 +81,34 @@ function saveText(ctx, id, text) {
 
 // The edit form of one part; saving writes the record through the outbox.
 function editor(ctx, part, done) {
-  const area = h('textarea', { id: `dp-${part.id}`, rows: '12', maxlength: String(MAX_CHARS), 'aria-describedby': `dp-${part.id}-err` }, part.text);
+  const area = h(
+    'textarea',
+    {
+      id: `dp-${part.id}`,
+      rows: '12',
+      maxlength: String(MAX_CHARS),
+      'aria-describedby': `dp-${part.id}-err`,
+    },
+    part.text,
+  );
   const err = h('p', { id: `dp-${part.id}-err`, class: 'bad', 'aria-live': 'polite' });
-  const form = h('form', { class: 'stack' },
-    h('label', { for: `dp-${part.id}` }, t('dossier.text', { title: part.title })), area, err,
-    h('p', { class: 'row' },
+  const form = h(
+    'form',
+    { class: 'stack' },
+    h('label', { for: `dp-${part.id}` }, t('dossier.text', { title: part.title })),
+    area,
+    err,
+    h(
+      'p',
+      { class: 'row' },
       h('button', { type: 'submit', class: 'small' }, t('dossier.save')),
-      h('button', { type: 'button', class: 'small secondary', 'data-cancel': '' }, t('dossier.cancel'))));
+      h(
+        'button',
+        { type: 'button', class: 'small secondary', 'data-cancel': '' },
+        t('dossier.cancel'),
+      ),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     // One op carries at most 16 KiB (the server refuses more): say so here
@@ -101,15 +146,27 @@ function textView(text) {
 function partCard(ctx, part, n, refresh) {
   const body = h('div', { class: 'dossier-text' }, textView(part.text));
   const actions = h('p', { class: 'row' });
-  const li = h('li', { class: 'card', 'data-testid': 'dossier-part', 'data-part': part.id },
+  const li = h(
+    'li',
+    { class: 'card', 'data-testid': 'dossier-part', 'data-part': part.id },
     h('h2', { id: `h-dp-${part.id}` }, `${n}. ${part.title}`),
-    h('p', { class: 'meta' },
-      h('span', { class: 'badge' }, t('dossier.margin', { c: part.margin })), ' · ',
+    h(
+      'p',
+      { class: 'meta' },
+      h('span', { class: 'badge' }, t('dossier.margin', { c: part.margin })),
+      ' · ',
       h('span', { 'data-testid': 'dossier-source' }, t('dossier.source.' + part.source)),
       part.pages ? ` · ${pages(part.pages.count)}` : '',
-      part.conflict ? ` · ${t('dossier.conflict')}` : ''),
-    body, actions);
-  const edit = h('button', { type: 'button', class: 'small secondary', 'aria-describedby': `h-dp-${part.id}` }, t('dossier.edit'));
+      part.conflict ? ` · ${t('dossier.conflict')}` : '',
+    ),
+    body,
+    actions,
+  );
+  const edit = h(
+    'button',
+    { type: 'button', class: 'small secondary', 'aria-describedby': `h-dp-${part.id}` },
+    t('dossier.edit'),
+  );
   edit.addEventListener('click', () => {
     const form = editor(ctx, part, (saved) => {
       form.replaceWith(body);
@@ -123,7 +180,11 @@ function partCard(ctx, part, n, refresh) {
   });
   actions.append(edit);
   if (part.source === 'edited') {
-    const revert = h('button', { type: 'button', class: 'small secondary', 'aria-describedby': `h-dp-${part.id}` }, t('dossier.revert'));
+    const revert = h(
+      'button',
+      { type: 'button', class: 'small secondary', 'aria-describedby': `h-dp-${part.id}` },
+      t('dossier.revert'),
+    );
     revert.addEventListener('click', async () => {
       // null clears the field: the generated draft shows again.
       await saveText(ctx, part.id, null);
@@ -148,10 +209,27 @@ async function downloadPdf(url, name, out) {
   }
   if (!res.ok) {
     const err = (await res.json().catch(() => null))?.error || {};
-    out.replaceChildren(h('div', { role: 'alert', class: 'card bad', 'data-testid': 'dossier-refused' },
-      h('p', {}, h('strong', {}, t('dossier.refused', { status: res.status })), ' ', err.code ? errorText(err) : err.message || ''),
-      err.details?.warning ? h('ul', {}, err.details.warning.cut.map((c) => h('li', {}, `${c.title} (${pages(c.pages)})`))) : null,
-      h('p', {}, t('dossier.refused.draft'))));
+    out.replaceChildren(
+      h(
+        'div',
+        { role: 'alert', class: 'card bad', 'data-testid': 'dossier-refused' },
+        h(
+          'p',
+          {},
+          h('strong', {}, t('dossier.refused', { status: res.status })),
+          ' ',
+          err.code ? errorText(err) : err.message || '',
+        ),
+        err.details?.warning
+          ? h(
+              'ul',
+              {},
+              err.details.warning.cut.map((c) => h('li', {}, `${c.title} (${pages(c.pages)})`)),
+            )
+          : null,
+        h('p', {}, t('dossier.refused.draft')),
+      ),
+    );
     return;
   }
   const blob = await res.blob();
@@ -162,7 +240,13 @@ async function downloadPdf(url, name, out) {
     URL.revokeObjectURL(a.href);
     a.remove();
   }, 1000);
-  out.replaceChildren(h('p', { role: 'status', 'data-testid': 'dossier-downloaded' }, t('dossier.downloaded', { name })));
+  out.replaceChildren(
+    h(
+      'p',
+      { role: 'status', 'data-testid': 'dossier-downloaded' },
+      t('dossier.downloaded', { name }),
+    ),
+  );
 }
 
 function downloads(ctx, d) {
@@ -170,15 +254,35 @@ function downloads(ctx, d) {
   const prod = ctx.client.identity.production_id;
   const out = h('div', { 'aria-live': 'polite' });
   const pdf = h('button', { type: 'button', class: 'small' }, t('dossier.pdf'));
-  pdf.addEventListener('click', () => downloadPdf(`${base}?format=pdf`, `dossier-${prod}.pdf`, out));
+  pdf.addEventListener('click', () =>
+    downloadPdf(`${base}?format=pdf`, `dossier-${prod}.pdf`, out),
+  );
   const draft = h('button', { type: 'button', class: 'small secondary' }, t('dossier.pdf.draft'));
-  draft.addEventListener('click', () => downloadPdf(`${base}?format=pdf&draft=1`, `dossier-${prod}-brouillon.pdf`, out));
-  return h('section', { 'aria-labelledby': 'h-dossier-dl' },
+  draft.addEventListener('click', () =>
+    downloadPdf(`${base}?format=pdf&draft=1`, `dossier-${prod}-brouillon.pdf`, out),
+  );
+  return h(
+    'section',
+    { 'aria-labelledby': 'h-dossier-dl' },
     h('h2', { id: 'h-dossier-dl' }, t('dossier.downloads')),
-    h('p', { class: 'row' }, pdf, d.over_budget ? draft : null,
-      h('a', { class: 'button secondary small', href: `${base}?format=odt`, download: '' }, t('dossier.odt')),
-      h('a', { class: 'button secondary small', href: `${base}?format=md`, download: '' }, t('dossier.md'))),
-    out);
+    h(
+      'p',
+      { class: 'row' },
+      pdf,
+      d.over_budget ? draft : null,
+      h(
+        'a',
+        { class: 'button secondary small', href: `${base}?format=odt`, download: '' },
+        t('dossier.odt'),
+      ),
+      h(
+        'a',
+        { class: 'button secondary small', href: `${base}?format=md`, download: '' },
+        t('dossier.md'),
+      ),
+    ),
+    out,
+  );
 }
 
 // The oral defence drawn from the same data (GET .../oral): the slides as
@@ -187,17 +291,43 @@ function oral(ctx) {
   const base = `${prodPath(ctx.client.identity)}/oral`;
   const prod = ctx.client.identity.production_id;
   const out = h('div', { 'aria-live': 'polite' });
-  const pdf = h('button', { type: 'button', class: 'small', 'data-testid': 'oral-pdf' }, t('oral.pdf'));
-  pdf.addEventListener('click', () => downloadPdf(`${base}?format=pdf`, `soutenance-${prod}.pdf`, out));
-  const prep = h('button', { type: 'button', class: 'small secondary', 'data-testid': 'oral-prep' }, t('oral.prep'));
+  const pdf = h(
+    'button',
+    { type: 'button', class: 'small', 'data-testid': 'oral-pdf' },
+    t('oral.pdf'),
+  );
+  pdf.addEventListener('click', () =>
+    downloadPdf(`${base}?format=pdf`, `soutenance-${prod}.pdf`, out),
+  );
+  const prep = h(
+    'button',
+    { type: 'button', class: 'small secondary', 'data-testid': 'oral-prep' },
+    t('oral.prep'),
+  );
   prep.addEventListener('click', () => downloadPdf(`${base}?format=prep`, `jury-${prod}.pdf`, out));
-  return h('section', { 'aria-labelledby': 'h-oral', 'data-testid': 'oral' },
+  return h(
+    'section',
+    { 'aria-labelledby': 'h-oral', 'data-testid': 'oral' },
     h('h2', { id: 'h-oral' }, t('oral.title')),
     h('p', {}, t('oral.intro')),
-    h('p', { class: 'row' }, pdf,
-      h('a', { class: 'button secondary small', href: `${base}?format=odp`, download: '', 'data-testid': 'oral-odp' }, t('oral.odp')),
-      prep),
-    out);
+    h(
+      'p',
+      { class: 'row' },
+      pdf,
+      h(
+        'a',
+        {
+          class: 'button secondary small',
+          href: `${base}?format=odp`,
+          download: '',
+          'data-testid': 'oral-odp',
+        },
+        t('oral.odp'),
+      ),
+      prep,
+    ),
+    out,
+  );
 }
 
 export async function dossier(ctx) {
@@ -208,7 +338,11 @@ export async function dossier(ctx) {
   }
   const { data: d, stale } = await load(ctx);
   const title = t('dossier.title');
-  if (!d) return { title, view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', {}, t('dossier.offline'))) };
+  if (!d)
+    return {
+      title,
+      view: h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', {}, t('dossier.offline'))),
+    };
   // After an edit: send it, then show the server's new pagination.
   const refresh = async () => {
     await ctx.client.sync('dossier');
@@ -229,15 +363,29 @@ export async function dossier(ctx) {
   const included = d.parts.filter((p) => p.include);
   return {
     title,
-    view: h('div', {},
+    view: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, title),
       h('p', {}, t('dossier.intro')),
       stale ? h('p', { class: 'meta' }, t('dossier.stale')) : null,
       local ? h('p', { class: 'meta', 'data-testid': 'dossier-local' }, t('dossier.local')) : null,
-      d.missing.length ? h('p', { class: 'meta' }, t('dossier.missing', { list: d.missing.join(', ') })) : null,
-      h('section', { 'aria-labelledby': 'h-dossier-pages' }, h('h2', { id: 'h-dossier-pages' }, t('dossier.budget')), meter(d)),
+      d.missing.length
+        ? h('p', { class: 'meta' }, t('dossier.missing', { list: d.missing.join(', ') }))
+        : null,
+      h(
+        'section',
+        { 'aria-labelledby': 'h-dossier-pages' },
+        h('h2', { id: 'h-dossier-pages' }, t('dossier.budget')),
+        meter(d),
+      ),
       downloads(ctx, d),
       oral(ctx),
-      h('ol', { class: 'cards', 'aria-label': t('dossier.parts') }, included.map((p, i) => partCard(ctx, p, i + 1, refresh)))),
+      h(
+        'ol',
+        { class: 'cards', 'aria-label': t('dossier.parts') },
+        included.map((p, i) => partCard(ctx, p, i + 1, refresh)),
+      ),
+    ),
   };
 }

@@ -10,10 +10,13 @@ import { officeIdentity } from './productions.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
-const unitName = (u) => ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+const unitName = (u) =>
+  ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
 // An action's target: a share when baseline and target are both in ]0, 1].
-const targetText = (a) => (a.target > 0 && a.target <= 1 && a.baseline > 0 && a.baseline <= 1
-  ? t('dash.share', { pct: num(a.target * 100) }) : num(a.target));
+const targetText = (a) =>
+  a.target > 0 && a.target <= 1 && a.baseline > 0 && a.baseline <= 1
+    ? t('dash.share', { pct: num(a.target * 100) })
+    : num(a.target);
 const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 function needOffice(ctx) {
@@ -32,51 +35,90 @@ function identityFrom(me) {
 
 export function login(ctx) {
   if (ctx.client.identity?.kind === 'office') return ctx.go('bureau');
-  const email = field({ name: 'email', type: 'email', label: t('login.email'), required: true, attrs: { autocomplete: 'username', spellcheck: 'false' } });
-  const password = field({ name: 'password', type: 'password', label: t('login.password'), required: true, attrs: { autocomplete: 'current-password' } });
+  const email = field({
+    name: 'email',
+    type: 'email',
+    label: t('login.email'),
+    required: true,
+    attrs: { autocomplete: 'username', spellcheck: 'false' },
+  });
+  const password = field({
+    name: 'password',
+    type: 'password',
+    label: t('login.password'),
+    required: true,
+    attrs: { autocomplete: 'current-password' },
+  });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('login.submit'));
   let busy = false;
-  const form = h('form', { novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    if (busy) return;
-    const errors = [];
-    if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim())) errors.push([email, t('login.err.email')]);
-    if (!password.input.value) errors.push([password, t('login.err.password')]);
-    showErrors(summary, [email, password], errors);
-    if (errors.length) return;
-    busy = true;
-    button.disabled = true;
-    button.textContent = t('login.busy');
-    try {
-      const me = await request(null, 'POST', '/api/v1/auth/login', { body: { email: email.input.value.trim(), password: password.input.value } });
-      const identity = identityFrom(me);
-      if (!identity) throw new Error(t('login.err.nomember'));
-      await store.setMeta('identity', identity);
-      ctx.client.identity = identity;
-      password.input.value = '';
-      ctx.client.sync('login');
-      ctx.go(identity.production_id ? 'bureau' : 'productions');
-    } catch (err) {
-      let msg = err.message;
-      if (err instanceof NetworkError) msg = t('login.err.network');
-      else if (err instanceof ApiError) {
-        const k = 'login.err.' + err.code;
-        msg = t(k) !== k ? t(k) : errorText(err);
-      }
-      showErrors(summary, [email, password], [[err?.code === 'invalid_credentials' ? password : email, msg]]);
-    } finally {
-      busy = false;
-      button.disabled = false;
-      button.textContent = t('login.submit');
-    }
-  } }, summary, email, password, button);
-  return { title: t('login.title'), view: h('div', {}, h('h1', { tabindex: '-1' }, t('login.title')), form) };
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (busy) return;
+        const errors = [];
+        if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim()))
+          errors.push([email, t('login.err.email')]);
+        if (!password.input.value) errors.push([password, t('login.err.password')]);
+        showErrors(summary, [email, password], errors);
+        if (errors.length) return;
+        busy = true;
+        button.disabled = true;
+        button.textContent = t('login.busy');
+        try {
+          const me = await request(null, 'POST', '/api/v1/auth/login', {
+            body: { email: email.input.value.trim(), password: password.input.value },
+          });
+          const identity = identityFrom(me);
+          if (!identity) throw new Error(t('login.err.nomember'));
+          await store.setMeta('identity', identity);
+          ctx.client.identity = identity;
+          password.input.value = '';
+          ctx.client.sync('login');
+          ctx.go(identity.production_id ? 'bureau' : 'productions');
+        } catch (err) {
+          let msg = err.message;
+          if (err instanceof NetworkError) msg = t('login.err.network');
+          else if (err instanceof ApiError) {
+            const k = 'login.err.' + err.code;
+            msg = t(k) !== k ? t(k) : errorText(err);
+          }
+          showErrors(
+            summary,
+            [email, password],
+            [[err?.code === 'invalid_credentials' ? password : email, msg]],
+          );
+        } finally {
+          busy = false;
+          button.disabled = false;
+          button.textContent = t('login.submit');
+        }
+      },
+    },
+    summary,
+    email,
+    password,
+    button,
+  );
+  return {
+    title: t('login.title'),
+    view: h('div', {}, h('h1', { tabindex: '-1' }, t('login.title')), form),
+  };
 }
 
 const AREAS = ['diagnostic', 'directory', 'plan', 'communications', 'carbon', 'evaluation'];
 // Areas whose screen exists: their tile links to it.
-const AREA_ROUTES = { diagnostic: 'diagnostic', directory: 'annuaire', plan: 'plan', communications: 'communications', carbon: 'bilan', evaluation: 'evaluation' };
+const AREA_ROUTES = {
+  diagnostic: 'diagnostic',
+  directory: 'annuaire',
+  plan: 'plan',
+  communications: 'communications',
+  carbon: 'bilan',
+  evaluation: 'evaluation',
+};
 
 export function home(ctx) {
   if (!needOffice(ctx)) return null;
@@ -84,20 +126,73 @@ export function home(ctx) {
   if (!id.production_id) return ctx.go('productions');
   return {
     title: t('office.title'),
-    view: h('div', {},
+    view: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, t('office.title')),
       h('p', {}, t('office.production', { title: id.title || id.production_id }), ' — ', id.name),
-      h('ul', { class: 'tiles' },
-        h('li', {}, h('a', { class: 'tile', href: '#/tableau' }, h('span', { class: 'tile-title' }, t('office.dashboard')), h('span', {}, t('office.dashboard.text')))),
-        h('li', {}, h('a', { class: 'tile', href: '#/telephones' }, h('span', { class: 'tile-title' }, t('phones.title')), h('span', {}, t('phones.text')))),
-        AREAS.map((a) => h('li', {}, AREA_ROUTES[a] ? h('a', { class: 'tile', href: '#/' + AREA_ROUTES[a] }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', {}, t('area.' + a + '.text')))
-          : h('div', { class: 'tile soon' }, h('span', { class: 'tile-title' }, t('area.' + a)), h('span', { class: 'badge' }, t('office.soon')))))),
-      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-        await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
-        await store.wipe();
-        location.hash = '#/';
-        location.reload();
-      } }, t('office.logout')))),
+      h(
+        'ul',
+        { class: 'tiles' },
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { class: 'tile', href: '#/tableau' },
+            h('span', { class: 'tile-title' }, t('office.dashboard')),
+            h('span', {}, t('office.dashboard.text')),
+          ),
+        ),
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { class: 'tile', href: '#/telephones' },
+            h('span', { class: 'tile-title' }, t('phones.title')),
+            h('span', {}, t('phones.text')),
+          ),
+        ),
+        AREAS.map((a) =>
+          h(
+            'li',
+            {},
+            AREA_ROUTES[a]
+              ? h(
+                  'a',
+                  { class: 'tile', href: '#/' + AREA_ROUTES[a] },
+                  h('span', { class: 'tile-title' }, t('area.' + a)),
+                  h('span', {}, t('area.' + a + '.text')),
+                )
+              : h(
+                  'div',
+                  { class: 'tile soon' },
+                  h('span', { class: 'tile-title' }, t('area.' + a)),
+                  h('span', { class: 'badge' }, t('office.soon')),
+                ),
+          ),
+        ),
+      ),
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: async () => {
+              await request(id, 'POST', '/api/v1/auth/logout', { body: {} }).catch(() => {});
+              await store.wipe();
+              location.hash = '#/';
+              location.reload();
+            },
+          },
+          t('office.logout'),
+        ),
+      ),
+    ),
   };
 }
 
@@ -108,27 +203,46 @@ function totals(ctx) {
     if (f.superseded_by.length > 1) multi++;
     if (!f.current || typeof f.fields.value !== 'number') continue;
     const key = `${f.fields.indicator}\u0000${f.fields.dept}`;
-    const r = rows.get(key) || { indicator: f.fields.indicator, dept: f.fields.dept, unit: f.fields.unit || '', total: 0, count: 0 };
+    const r = rows.get(key) || {
+      indicator: f.fields.indicator,
+      dept: f.fields.dept,
+      unit: f.fields.unit || '',
+      total: 0,
+      count: 0,
+    };
     r.total += f.fields.value;
     r.count++;
     rows.set(key, r);
   }
   const targets = new Map();
   for (const a of ctx.client.replica.listRecords('actions')) {
-    if (!a.deleted && a.fields.indicator && typeof a.fields.target === 'number') targets.set(a.fields.indicator, a.fields);
+    if (!a.deleted && a.fields.indicator && typeof a.fields.target === 'number')
+      targets.set(a.fields.indicator, a.fields);
   }
-  return { rows: [...rows.values()].sort((a, b) => (a.indicator + a.dept < b.indicator + b.dept ? -1 : 1)), multi, targets };
+  return {
+    rows: [...rows.values()].sort((a, b) => (a.indicator + a.dept < b.indicator + b.dept ? -1 : 1)),
+    multi,
+    targets,
+  };
 }
 
 async function resolve(ctx, c, value) {
   const id = ctx.client.identity;
   try {
-    await request(id, 'POST', '/api/v1/sync/resolve', { body: { col: c.col, id: c.id, field: c.field, value } });
+    await request(id, 'POST', '/api/v1/sync/resolve', {
+      body: { col: c.col, id: c.id, field: c.field, value },
+    });
   } catch (e) {
     if (!(e instanceof NetworkError)) throw e;
     // Offline: the same thing locally, a version whose base lists every leaf.
     const rec = ctx.client.replica.record(c.col, c.id);
-    await ctx.client.makeOp(c.col, c.id, 'put', { [c.field]: value }, { [c.field]: rec.heads[c.field] });
+    await ctx.client.makeOp(
+      c.col,
+      c.id,
+      'put',
+      { [c.field]: value },
+      { [c.field]: rec.heads[c.field] },
+    );
   }
   await ctx.client.sync('resolve');
   announce(t('dash.resolved'));
@@ -145,78 +259,344 @@ export async function dashboard(ctx) {
   let dysfunctions = null;
   let progress = null;
   if (navigator.onLine) {
-    conflicts = await request(id, 'GET', '/api/v1/sync/conflicts').then((r) => r.conflicts).catch(() => null);
-    devices = await request(id, 'GET', `/api/v1/productions/${encodeURIComponent(id.production_id)}/devices`).then((r) => r.devices).catch(() => null);
-    quarantine = await request(id, 'GET', '/api/v1/sync/quarantine').then((r) => r.quarantine).catch(() => null);
+    conflicts = await request(id, 'GET', '/api/v1/sync/conflicts')
+      .then((r) => r.conflicts)
+      .catch(() => null);
+    devices = await request(
+      id,
+      'GET',
+      `/api/v1/productions/${encodeURIComponent(id.production_id)}/devices`,
+    )
+      .then((r) => r.devices)
+      .catch(() => null);
+    quarantine = await request(id, 'GET', '/api/v1/sync/quarantine')
+      .then((r) => r.quarantine)
+      .catch(() => null);
     const prod = encodeURIComponent(id.production_id);
-    dysfunctions = await request(id, 'GET', `/api/v1/productions/${prod}/plan/dysfunctions`).then((r) => r.dysfunctions).catch(() => null);
-    progress = await request(id, 'GET', `/api/v1/productions/${prod}/plan/progress`).then((r) => r.actions).catch(() => null);
+    dysfunctions = await request(id, 'GET', `/api/v1/productions/${prod}/plan/dysfunctions`)
+      .then((r) => r.dysfunctions)
+      .catch(() => null);
+    progress = await request(id, 'GET', `/api/v1/productions/${prod}/plan/progress`)
+      .then((r) => r.actions)
+      .catch(() => null);
   }
   if (!conflicts) conflicts = ctx.client.replica.conflicts();
 
-  const totalsView = rows.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-totals' }, h('table', {},
-    h('thead', {}, h('tr', {}, [t('dash.indicator'), t('dash.dept'), t('dash.total'), t('dash.target'), t('dash.count')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', {},
-      h('th', { scope: 'row' }, indName(r.indicator)),
-      h('td', {}, deptName(r.dept)),
-      h('td', { class: 'num' }, `${num(r.total)} ${unitName(r.unit)}`),
-      h('td', { class: 'num' }, targets.has(r.indicator) ? targetText(targets.get(r.indicator)) : '—'),
-      h('td', { class: 'num' }, num(r.count))))))) : h('p', {}, t('dash.none'));
+  const totalsView = rows.length
+    ? h(
+        'div',
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-totals' },
+        h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [
+                t('dash.indicator'),
+                t('dash.dept'),
+                t('dash.total'),
+                t('dash.target'),
+                t('dash.count'),
+              ].map((x) => h('th', { scope: 'col' }, x)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            rows.map((r) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, indName(r.indicator)),
+                h('td', {}, deptName(r.dept)),
+                h('td', { class: 'num' }, `${num(r.total)} ${unitName(r.unit)}`),
+                h(
+                  'td',
+                  { class: 'num' },
+                  targets.has(r.indicator) ? targetText(targets.get(r.indicator)) : '—',
+                ),
+                h('td', { class: 'num' }, num(r.count)),
+              ),
+            ),
+          ),
+        ),
+      )
+    : h('p', {}, t('dash.none'));
 
-  const devView = devices ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-devices' }, h('table', {},
-    h('thead', {}, h('tr', {}, [t('dash.device'), t('dash.member'), t('dash.lastsync'), t('dash.lastseen')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, devices.map((d) => h('tr', {},
-      h('th', { scope: 'row' }, d.name || d.id),
-      h('td', {}, d.member_name || d.member_id || ''),
-      h('td', {}, d.revoked_at ? t('dash.revoked') : dateTime(d.last_sync_at)),
-      h('td', {}, dateTime(d.last_seen_at))))))) : h('p', {}, t('dash.devices.na'));
+  const devView = devices
+    ? h(
+        'div',
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-devices' },
+        h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [t('dash.device'), t('dash.member'), t('dash.lastsync'), t('dash.lastseen')].map(
+                (x) => h('th', { scope: 'col' }, x),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            devices.map((d) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, d.name || d.id),
+                h('td', {}, d.member_name || d.member_id || ''),
+                h('td', {}, d.revoked_at ? t('dash.revoked') : dateTime(d.last_sync_at)),
+                h('td', {}, dateTime(d.last_seen_at)),
+              ),
+            ),
+          ),
+        ),
+      )
+    : h('p', {}, t('dash.devices.na'));
 
-  const conflictView = conflicts.length ? h('ul', { class: 'cards' }, conflicts.map((c) => h('li', { class: 'card' },
-    h('p', { class: 'value' }, t('dash.conflict.item', { col: t('col.' + c.col) !== 'col.' + c.col ? t('col.' + c.col) : c.col,
-      id: ctx.client.replica.record(c.col, c.id)?.fields.title || c.id, field: c.field })),
-    h('div', { class: 'row' }, h('span', {}, t('dash.conflict.winner', { value: show(c.winner?.value), dev: c.winner?.dev || '' })),
-      h('button', { type: 'button', class: 'small', 'aria-label': t('dash.keep.label', { value: show(c.winner?.value), field: c.field, id: c.id }), onclick: () => resolve(ctx, c, c.winner?.value) }, t('dash.keep'))),
-    h('div', { class: 'row' }, h('span', {}, t('dash.conflict.loser', { value: show(c.value), dev: c.dev })),
-      h('button', { type: 'button', class: 'small', 'aria-label': t('dash.keep.label', { value: show(c.value), field: c.field, id: c.id }), onclick: () => resolve(ctx, c, c.value) }, t('dash.keep')))))) :
-    h('p', {}, t('dash.conflicts.none'));
+  const conflictView = conflicts.length
+    ? h(
+        'ul',
+        { class: 'cards' },
+        conflicts.map((c) =>
+          h(
+            'li',
+            { class: 'card' },
+            h(
+              'p',
+              { class: 'value' },
+              t('dash.conflict.item', {
+                col: t('col.' + c.col) !== 'col.' + c.col ? t('col.' + c.col) : c.col,
+                id: ctx.client.replica.record(c.col, c.id)?.fields.title || c.id,
+                field: c.field,
+              }),
+            ),
+            h(
+              'div',
+              { class: 'row' },
+              h(
+                'span',
+                {},
+                t('dash.conflict.winner', {
+                  value: show(c.winner?.value),
+                  dev: c.winner?.dev || '',
+                }),
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  'aria-label': t('dash.keep.label', {
+                    value: show(c.winner?.value),
+                    field: c.field,
+                    id: c.id,
+                  }),
+                  onclick: () => resolve(ctx, c, c.winner?.value),
+                },
+                t('dash.keep'),
+              ),
+            ),
+            h(
+              'div',
+              { class: 'row' },
+              h('span', {}, t('dash.conflict.loser', { value: show(c.value), dev: c.dev })),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  'aria-label': t('dash.keep.label', {
+                    value: show(c.value),
+                    field: c.field,
+                    id: c.id,
+                  }),
+                  onclick: () => resolve(ctx, c, c.value),
+                },
+                t('dash.keep'),
+              ),
+            ),
+          ),
+        ),
+      )
+    : h('p', {}, t('dash.conflicts.none'));
 
   // What needs attention: series gone silent, targets drifting (server-side analysis).
-  const watchView = dysfunctions === null ? h('p', {}, t('dash.watch.na')) : dysfunctions.length ? h('ul', { class: 'cards' }, dysfunctions.map((d) => h('li', { class: 'card' },
-    h('p', { class: 'value' }, d.kind === 'missed_readings'
-      ? t('dash.watch.missed', { indicator: indName(d.indicator), dept: deptName(d.dept), n: d.missed, since: d.since })
-      : t('dash.watch.drift', { title: ctx.client.replica.record('actions', d.action)?.fields.title || d.action, pct: num(d.attainment_pct) })),
-    h('p', { class: 'meta' }, t('dash.watch.try')),
-    h('ul', {}, (d.alternatives || []).map((a) => h('li', {}, a)))))) : h('p', {}, t('dash.watch.none'));
+  const watchView =
+    dysfunctions === null
+      ? h('p', {}, t('dash.watch.na'))
+      : dysfunctions.length
+        ? h(
+            'ul',
+            { class: 'cards' },
+            dysfunctions.map((d) =>
+              h(
+                'li',
+                { class: 'card' },
+                h(
+                  'p',
+                  { class: 'value' },
+                  d.kind === 'missed_readings'
+                    ? t('dash.watch.missed', {
+                        indicator: indName(d.indicator),
+                        dept: deptName(d.dept),
+                        n: d.missed,
+                        since: d.since,
+                      })
+                    : t('dash.watch.drift', {
+                        title:
+                          ctx.client.replica.record('actions', d.action)?.fields.title || d.action,
+                        pct: num(d.attainment_pct),
+                      }),
+                ),
+                h('p', { class: 'meta' }, t('dash.watch.try')),
+                h(
+                  'ul',
+                  {},
+                  (d.alternatives || []).map((a) => h('li', {}, a)),
+                ),
+              ),
+            ),
+          )
+        : h('p', {}, t('dash.watch.none'));
 
-  const planView = progress === null ? h('p', {}, t('dash.watch.na')) : progress.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-plan' }, h('table', {},
-    h('thead', {}, h('tr', {}, [t('dash.plan.action'), t('dash.indicator'), t('dash.plan.attainment'), t('dash.plan.status')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, progress.map((a) => h('tr', {},
-      h('th', { scope: 'row' }, a.title || a.id),
-      h('td', {}, a.indicator ? indName(a.indicator) : '—'),
-      h('td', { class: 'num' }, typeof a.attainment_pct === 'number' ? `${num(a.attainment_pct)} %` : '—'),
-      h('td', {}, t('plan.status.' + a.status))))))) : h('p', {}, t('dash.plan.none'));
+  const planView =
+    progress === null
+      ? h('p', {}, t('dash.watch.na'))
+      : progress.length
+        ? h(
+            'div',
+            { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-plan' },
+            h(
+              'table',
+              {},
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  [
+                    t('dash.plan.action'),
+                    t('dash.indicator'),
+                    t('dash.plan.attainment'),
+                    t('dash.plan.status'),
+                  ].map((x) => h('th', { scope: 'col' }, x)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                progress.map((a) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'row' }, a.title || a.id),
+                    h('td', {}, a.indicator ? indName(a.indicator) : '—'),
+                    h(
+                      'td',
+                      { class: 'num' },
+                      typeof a.attainment_pct === 'number' ? `${num(a.attainment_pct)} %` : '—',
+                    ),
+                    h('td', {}, t('plan.status.' + a.status)),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', {}, t('dash.plan.none'));
 
   const open = (quarantine || []).filter((q) => !q.resolved_at);
-  const quarView = open.length ? h('ul', { class: 'cards' }, open.map((q) => h('li', { class: 'card' },
-    h('p', {}, `${q.dev} · ${q.op}`), h('p', { class: 'meta' }, q.reason || ''),
-    h('div', { class: 'actions' }, ['release', 'dismiss'].map((action) => h('button', { type: 'button', class: action === 'dismiss' ? 'secondary small' : 'small', onclick: async () => {
-      await request(id, 'POST', '/api/v1/sync/quarantine/resolve', { body: { op: q.op, action } }).catch((e) => announce(errorText(e)));
-      await ctx.client.sync('quarantine');
-      ctx.rerender();
-    } }, t(action === 'release' ? 'dash.release' : 'dash.dismiss'))))))) : h('p', {}, t('dash.quarantine.none'));
+  const quarView = open.length
+    ? h(
+        'ul',
+        { class: 'cards' },
+        open.map((q) =>
+          h(
+            'li',
+            { class: 'card' },
+            h('p', {}, `${q.dev} · ${q.op}`),
+            h('p', { class: 'meta' }, q.reason || ''),
+            h(
+              'div',
+              { class: 'actions' },
+              ['release', 'dismiss'].map((action) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: action === 'dismiss' ? 'secondary small' : 'small',
+                    onclick: async () => {
+                      await request(id, 'POST', '/api/v1/sync/quarantine/resolve', {
+                        body: { op: q.op, action },
+                      }).catch((e) => announce(errorText(e)));
+                      await ctx.client.sync('quarantine');
+                      ctx.rerender();
+                    },
+                  },
+                  t(action === 'release' ? 'dash.release' : 'dash.dismiss'),
+                ),
+              ),
+            ),
+          ),
+        ),
+      )
+    : h('p', {}, t('dash.quarantine.none'));
 
   return {
     title: t('dash.title'),
-    view: h('div', { class: 'wide' },
+    view: h(
+      'div',
+      { class: 'wide' },
       h('h1', { tabindex: '-1' }, t('dash.title')),
       h('p', {}, t('office.production', { title: id.title || id.production_id })),
-      h('section', { 'aria-labelledby': 'h-watch' }, h('h2', { id: 'h-watch' }, t('dash.watch')), watchView),
-      h('section', { 'aria-labelledby': 'h-conflicts' }, h('h2', { id: 'h-conflicts' }, t('dash.conflicts')), conflictView),
-      h('section', { 'aria-labelledby': 'h-plan' }, h('h2', { id: 'h-plan' }, t('dash.plan')), planView),
-      h('section', { 'aria-labelledby': 'h-totals' }, h('h2', { id: 'h-totals' }, t('dash.totals')),
-        multi ? h('p', { class: 'warn' }, t('dash.multi', { n: multi })) : null, totalsView),
-      h('section', { 'aria-labelledby': 'h-devices' }, h('h2', { id: 'h-devices' }, t('dash.devices')), devView),
-      h('section', { 'aria-labelledby': 'h-quar' }, h('h2', { id: 'h-quar' }, t('dash.quarantine')), quarView)),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-watch' },
+        h('h2', { id: 'h-watch' }, t('dash.watch')),
+        watchView,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-conflicts' },
+        h('h2', { id: 'h-conflicts' }, t('dash.conflicts')),
+        conflictView,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-plan' },
+        h('h2', { id: 'h-plan' }, t('dash.plan')),
+        planView,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-totals' },
+        h('h2', { id: 'h-totals' }, t('dash.totals')),
+        multi ? h('p', { class: 'warn' }, t('dash.multi', { n: multi })) : null,
+        totalsView,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-devices' },
+        h('h2', { id: 'h-devices' }, t('dash.devices')),
+        devView,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-quar' },
+        h('h2', { id: 'h-quar' }, t('dash.quarantine')),
+        quarView,
+      ),
+    ),
   };
 }
 
@@ -228,7 +608,9 @@ export async function refreshSession(ctx) {
     const me = await request(id, 'GET', '/api/v1/auth/me');
     // The role is the one on the production being worked on, not on the
     // account's first membership (an account now often has several).
-    const fresh = id.production_id ? officeIdentity(me, { id: id.production_id, title: id.title }) : identityFrom(me);
+    const fresh = id.production_id
+      ? officeIdentity(me, { id: id.production_id, title: id.title })
+      : identityFrom(me);
     if (fresh) {
       const keep = { ...fresh, production_id: fresh.production_id, title: fresh.title };
       await store.setMeta('identity', keep);
@@ -256,14 +638,22 @@ export async function phones(ctx) {
   }
   const invite = async (m) => {
     try {
-      const inv = await request(id, 'POST', `/api/v1/productions/${prod}/invites`, { body: { member_id: m.id } });
+      const inv = await request(id, 'POST', `/api/v1/productions/${prod}/invites`, {
+        body: { member_id: m.id },
+      });
       // The QR is the server's SVG, shown as an image (never inserted as markup).
       const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(inv.qr_svg || '');
       await infoDialog({
         title: t('phones.invite.title', { name: m.name }),
         close: t('close'),
         body: [
-          h('img', { class: 'qr', src, alt: t('phones.qr.alt', { name: m.name }), width: 240, height: 240 }),
+          h('img', {
+            class: 'qr',
+            src,
+            alt: t('phones.qr.alt', { name: m.name }),
+            width: 240,
+            height: 240,
+          }),
           h('p', {}, t('phones.invite.text')),
           h('p', { class: 'link' }, h('a', { href: inv.link }, inv.link)),
           h('p', { class: 'meta' }, t('phones.invite.expires', { when: dateTime(inv.expires_at) })),
@@ -287,59 +677,260 @@ export async function phones(ctx) {
   };
   const roles = ['admin', 'eco_referent', 'dept_head', 'crew', 'viewer'];
   const roleSelect = (m) => {
-    const sel = h('select', { 'aria-label': t('people.role', { name: m.name }) }, roles.map((r) => h('option', { value: r, selected: r === m.role || undefined }, t('role.' + r))));
-    sel.addEventListener('change', () => act('PUT', `/members/${encodeURIComponent(m.id)}`, { role: sel.value }, t('people.role.done', { name: m.name })));
+    const sel = h(
+      'select',
+      { 'aria-label': t('people.role', { name: m.name }) },
+      roles.map((r) =>
+        h('option', { value: r, selected: r === m.role || undefined }, t('role.' + r)),
+      ),
+    );
+    sel.addEventListener('change', () =>
+      act(
+        'PUT',
+        `/members/${encodeURIComponent(m.id)}`,
+        { role: sel.value },
+        t('people.role.done', { name: m.name }),
+      ),
+    );
     return sel;
   };
   const remove = async (m) => {
-    if (await confirmDialog({ title: t('people.remove.title', { name: m.name }), text: t('people.remove.text'), ok: t('people.remove'), cancel: t('diag.cancel') })) {
-      await act('DELETE', `/members/${encodeURIComponent(m.id)}`, undefined, t('people.removed', { name: m.name }));
+    if (
+      await confirmDialog({
+        title: t('people.remove.title', { name: m.name }),
+        text: t('people.remove.text'),
+        ok: t('people.remove'),
+        cancel: t('diag.cancel'),
+      })
+    ) {
+      await act(
+        'DELETE',
+        `/members/${encodeURIComponent(m.id)}`,
+        undefined,
+        t('people.removed', { name: m.name }),
+      );
     }
   };
-  const list = members ? h('ul', { class: 'cards', 'aria-label': t('people.list') }, members.filter((m) => !m.removed_at).map((m) => h('li', { class: 'card' },
-    h('p', {}, h('strong', {}, m.name), ' — ', deptName(m.department), ' · ', t('role.' + m.role), m.email ? ' · ' + m.email : ''),
-    h('p', { class: 'meta' }, t('people.phones', { n: m.phones || 0 }), ' · ',
-      m.last_sync_at ? t('sync.last', { when: dateTime(m.last_sync_at) }) : t('sync.never')),
-    h('p', { class: 'actions' },
-      h('button', { type: 'button', class: 'small', 'aria-label': `${t('phones.invite')} : ${m.name}`, onclick: () => invite(m) }, t('phones.invite')),
-      admin ? [roleSelect(m), h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('people.remove')} : ${m.name}`, onclick: () => remove(m) }, t('people.remove'))] : null)))) :
-    h('p', { class: 'bad' }, error);
+  const list = members
+    ? h(
+        'ul',
+        { class: 'cards', 'aria-label': t('people.list') },
+        members
+          .filter((m) => !m.removed_at)
+          .map((m) =>
+            h(
+              'li',
+              { class: 'card' },
+              h(
+                'p',
+                {},
+                h('strong', {}, m.name),
+                ' — ',
+                deptName(m.department),
+                ' · ',
+                t('role.' + m.role),
+                m.email ? ' · ' + m.email : '',
+              ),
+              h(
+                'p',
+                { class: 'meta' },
+                t('people.phones', { n: m.phones || 0 }),
+                ' · ',
+                m.last_sync_at
+                  ? t('sync.last', { when: dateTime(m.last_sync_at) })
+                  : t('sync.never'),
+              ),
+              h(
+                'p',
+                { class: 'actions' },
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'small',
+                    'aria-label': `${t('phones.invite')} : ${m.name}`,
+                    onclick: () => invite(m),
+                  },
+                  t('phones.invite'),
+                ),
+                admin
+                  ? [
+                      roleSelect(m),
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'small secondary',
+                          'aria-label': `${t('people.remove')} : ${m.name}`,
+                          onclick: () => remove(m),
+                        },
+                        t('people.remove'),
+                      ),
+                    ]
+                  : null,
+              ),
+            ),
+          ),
+      )
+    : h('p', { class: 'bad' }, error);
   let devices = [];
-  if (admin && members) devices = (await request(id, 'GET', `/api/v1/productions/${prod}/devices`).catch(() => ({ devices: [] }))).devices || [];
-  const devList = devices.length ? h('ul', { class: 'cards', 'aria-label': t('people.devices') }, devices.map((d) => h('li', { class: 'card row' },
-    h('span', {}, h('strong', {}, d.name), ' — ', d.member_name || '', ' · ',
-      d.revoked_at ? t('people.revoked') : d.last_sync_at ? t('sync.last', { when: dateTime(d.last_sync_at) }) : t('sync.never')),
-    d.revoked_at ? null : h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('people.revoke')} : ${d.name}`,
-      onclick: () => act('POST', `/devices/${encodeURIComponent(d.id)}/revoke`, {}, t('people.revoked.done', { name: d.name })) }, t('people.revoke'))))) : null;
+  if (admin && members)
+    devices =
+      (
+        await request(id, 'GET', `/api/v1/productions/${prod}/devices`).catch(() => ({
+          devices: [],
+        }))
+      ).devices || [];
+  const devList = devices.length
+    ? h(
+        'ul',
+        { class: 'cards', 'aria-label': t('people.devices') },
+        devices.map((d) =>
+          h(
+            'li',
+            { class: 'card row' },
+            h(
+              'span',
+              {},
+              h('strong', {}, d.name),
+              ' — ',
+              d.member_name || '',
+              ' · ',
+              d.revoked_at
+                ? t('people.revoked')
+                : d.last_sync_at
+                  ? t('sync.last', { when: dateTime(d.last_sync_at) })
+                  : t('sync.never'),
+            ),
+            d.revoked_at
+              ? null
+              : h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'small secondary',
+                    'aria-label': `${t('people.revoke')} : ${d.name}`,
+                    onclick: () =>
+                      act(
+                        'POST',
+                        `/devices/${encodeURIComponent(d.id)}/revoke`,
+                        {},
+                        t('people.revoked.done', { name: d.name }),
+                      ),
+                  },
+                  t('people.revoke'),
+                ),
+          ),
+        ),
+      )
+    : null;
   let addForm = null;
   if (admin) {
     const name = field({ name: 'member-name', label: t('people.f.name'), required: true });
-    const dept = field({ name: 'member-dept', type: 'select', label: t('people.f.dept'), options: ['production', 'regie', 'decor', 'costumes', 'hmc', 'image', 'son', 'catering', 'post'].map((d) => [d, deptName(d)]) });
-    const role = field({ name: 'member-role', type: 'select', label: t('people.f.role'), value: 'crew', options: roles.map((r) => [r, t('role.' + r)]) });
-    const email = field({ name: 'member-email', type: 'email', label: t('people.f.email'), hint: t('people.f.email.hint') });
+    const dept = field({
+      name: 'member-dept',
+      type: 'select',
+      label: t('people.f.dept'),
+      options: [
+        'production',
+        'regie',
+        'decor',
+        'costumes',
+        'hmc',
+        'image',
+        'son',
+        'catering',
+        'post',
+      ].map((d) => [d, deptName(d)]),
+    });
+    const role = field({
+      name: 'member-role',
+      type: 'select',
+      label: t('people.f.role'),
+      value: 'crew',
+      options: roles.map((r) => [r, t('role.' + r)]),
+    });
+    const email = field({
+      name: 'member-email',
+      type: 'email',
+      label: t('people.f.email'),
+      hint: t('people.f.email.hint'),
+    });
     const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
-    addForm = h('form', { novalidate: true, onsubmit: async (e) => {
-      e.preventDefault();
-      if (!name.input.value.trim()) return showErrors(summary, [name, email], [[name, t('people.err.name')]]);
-      const body = { name: name.input.value.trim(), department: dept.input.value, role: role.input.value };
-      if (email.input.value.trim()) body.email = email.input.value.trim();
-      try {
-        const m = await request(id, 'POST', `/api/v1/productions/${prod}/members`, { body });
-        if (m.join_link) {
-          await infoDialog({ title: t('people.join.title', { name: m.name }), close: t('close'),
-            body: [h('p', {}, t('people.join.text', { email: m.email })), h('p', { class: 'link' }, h('a', { href: m.join_link }, m.join_link))] });
-        }
-        announce(t('people.added', { name: m.name }));
-        ctx.rerender();
-      } catch (err) {
-        showErrors(summary, [name, email], [[err?.field === 'email' ? email : name, err instanceof NetworkError ? t('phones.offline') : err.message]]);
-      }
-    } }, summary, name, dept, role, email, h('button', { type: 'submit' }, t('people.add')));
+    addForm = h(
+      'form',
+      {
+        novalidate: true,
+        onsubmit: async (e) => {
+          e.preventDefault();
+          if (!name.input.value.trim())
+            return showErrors(summary, [name, email], [[name, t('people.err.name')]]);
+          const body = {
+            name: name.input.value.trim(),
+            department: dept.input.value,
+            role: role.input.value,
+          };
+          if (email.input.value.trim()) body.email = email.input.value.trim();
+          try {
+            const m = await request(id, 'POST', `/api/v1/productions/${prod}/members`, { body });
+            if (m.join_link) {
+              await infoDialog({
+                title: t('people.join.title', { name: m.name }),
+                close: t('close'),
+                body: [
+                  h('p', {}, t('people.join.text', { email: m.email })),
+                  h('p', { class: 'link' }, h('a', { href: m.join_link }, m.join_link)),
+                ],
+              });
+            }
+            announce(t('people.added', { name: m.name }));
+            ctx.rerender();
+          } catch (err) {
+            showErrors(
+              summary,
+              [name, email],
+              [
+                [
+                  err?.field === 'email' ? email : name,
+                  err instanceof NetworkError ? t('phones.offline') : err.message,
+                ],
+              ],
+            );
+          }
+        },
+      },
+      summary,
+      name,
+      dept,
+      role,
+      email,
+      h('button', { type: 'submit' }, t('people.add')),
+    );
   }
   return {
     title: t('phones.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('phones.title')), h('p', {}, t('phones.intro')), list,
-      devList ? h('section', { 'aria-labelledby': 'h-devs' }, h('h2', { id: 'h-devs' }, t('people.devices')), devList) : null,
-      addForm ? h('section', { 'aria-labelledby': 'h-add' }, h('h2', { id: 'h-add' }, t('people.add.title')), addForm) : null),
+    view: h(
+      'div',
+      {},
+      h('h1', { tabindex: '-1' }, t('phones.title')),
+      h('p', {}, t('phones.intro')),
+      list,
+      devList
+        ? h(
+            'section',
+            { 'aria-labelledby': 'h-devs' },
+            h('h2', { id: 'h-devs' }, t('people.devices')),
+            devList,
+          )
+        : null,
+      addForm
+        ? h(
+            'section',
+            { 'aria-labelledby': 'h-add' },
+            h('h2', { id: 'h-add' }, t('people.add.title')),
+            addForm,
+          )
+        : null,
+    ),
   };
 }

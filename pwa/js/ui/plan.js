@@ -32,13 +32,23 @@ export function draftFlags(f) {
   const flags = [];
   if (!f.owner) flags.push('plan.flag.owner');
   if (!f.indicator) flags.push('plan.flag.indicator');
-  if (typeof f.baseline !== 'number' || typeof f.target !== 'number') flags.push('plan.flag.figures');
+  if (typeof f.baseline !== 'number' || typeof f.target !== 'number')
+    flags.push('plan.flag.figures');
   return flags;
 }
 
 async function startFromLibrary(ctx, e) {
-  const f = { title: getLang() === 'en' ? e.title_en : e.title_fr, theme: e.theme, dept: e.dept, objective: e.objective,
-    means: e.means, measure: e.measure, library: e.id, status: 'draft', tags: e.tags };
+  const f = {
+    title: getLang() === 'en' ? e.title_en : e.title_fr,
+    theme: e.theme,
+    dept: e.dept,
+    objective: e.objective,
+    means: e.means,
+    measure: e.measure,
+    library: e.id,
+    status: 'draft',
+    tags: e.tags,
+  };
   if (e.indicator) f.indicator = e.indicator;
   await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
   announce(t('plan.started', { title: f.title }));
@@ -48,78 +58,213 @@ async function startFromLibrary(ctx, e) {
 function actionCard(ctx, a, photos) {
   const f = a.fields;
   const flags = draftFlags(f);
-  return h('li', { class: 'card' },
+  return h(
+    'li',
+    { class: 'card' },
     h('h3', { class: 'value' }, String(f.title || a.id)),
-    h('p', { class: 'meta' }, [f.theme ? t('plan.theme.' + f.theme) : null, f.dept, f.owner ? t('plan.owner.is', { who: f.owner }) : null,
-      f.status ? t('plan.status.' + f.status) : null].filter(Boolean).join(' · ')),
+    h(
+      'p',
+      { class: 'meta' },
+      [
+        f.theme ? t('plan.theme.' + f.theme) : null,
+        f.dept,
+        f.owner ? t('plan.owner.is', { who: f.owner }) : null,
+        f.status ? t('plan.status.' + f.status) : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ),
     f.objective ? h('p', {}, String(f.objective)) : null,
-    f.indicator ? h('p', { class: 'meta' }, t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
-      typeof f.baseline === 'number' && typeof f.target === 'number' ? ` — ${f.baseline} → ${f.target}` : '') : null,
-    flags.length ? h('p', { class: 'flag' }, h('strong', {}, t('plan.draft')), ' : ', flags.map((k) => t(k)).join(', ')) : null,
-    gallery(ctx, photos, a.id, String(f.title || a.id), 'plan'));
+    f.indicator
+      ? h(
+          'p',
+          { class: 'meta' },
+          t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
+          typeof f.baseline === 'number' && typeof f.target === 'number'
+            ? ` — ${f.baseline} → ${f.target}`
+            : '',
+        )
+      : null,
+    flags.length
+      ? h(
+          'p',
+          { class: 'flag' },
+          h('strong', {}, t('plan.draft')),
+          ' : ',
+          flags.map((k) => t(k)).join(', '),
+        )
+      : null,
+    gallery(ctx, photos, a.id, String(f.title || a.id), 'plan'),
+  );
 }
 
 function newActionForm(ctx) {
-  const title = field({ name: 'act-title', label: t('plan.f.title'), required: true, attrs: { maxlength: '300' } });
-  const theme = field({ name: 'act-theme', type: 'select', label: t('plan.f.theme'), value: 'food', options: THEMES.map((x) => [x, t('plan.theme.' + x)]) });
-  const owner = field({ name: 'act-owner', label: t('plan.f.owner'), hint: t('plan.f.owner.hint'), attrs: { maxlength: '64' } });
-  const indicator = field({ name: 'act-ind', type: 'select', label: t('plan.f.indicator'), value: '', options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])] });
-  const baseline = field({ name: 'act-base', label: t('plan.f.baseline'), attrs: { inputmode: 'decimal' } });
-  const target = field({ name: 'act-target', label: t('plan.f.target'), attrs: { inputmode: 'decimal' } });
-  const objective = field({ name: 'act-obj', type: 'textarea', label: t('plan.f.objective'), hint: t('plan.f.objective.hint'), attrs: { maxlength: '2000' } });
-  const means = field({ name: 'act-means', type: 'textarea', label: t('plan.f.means'), attrs: { maxlength: '2000' } });
+  const title = field({
+    name: 'act-title',
+    label: t('plan.f.title'),
+    required: true,
+    attrs: { maxlength: '300' },
+  });
+  const theme = field({
+    name: 'act-theme',
+    type: 'select',
+    label: t('plan.f.theme'),
+    value: 'food',
+    options: THEMES.map((x) => [x, t('plan.theme.' + x)]),
+  });
+  const owner = field({
+    name: 'act-owner',
+    label: t('plan.f.owner'),
+    hint: t('plan.f.owner.hint'),
+    attrs: { maxlength: '64' },
+  });
+  const indicator = field({
+    name: 'act-ind',
+    type: 'select',
+    label: t('plan.f.indicator'),
+    value: '',
+    options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+  });
+  const baseline = field({
+    name: 'act-base',
+    label: t('plan.f.baseline'),
+    attrs: { inputmode: 'decimal' },
+  });
+  const target = field({
+    name: 'act-target',
+    label: t('plan.f.target'),
+    attrs: { inputmode: 'decimal' },
+  });
+  const objective = field({
+    name: 'act-obj',
+    type: 'textarea',
+    label: t('plan.f.objective'),
+    hint: t('plan.f.objective.hint'),
+    attrs: { maxlength: '2000' },
+  });
+  const means = field({
+    name: 'act-means',
+    type: 'textarea',
+    label: t('plan.f.means'),
+    attrs: { maxlength: '2000' },
+  });
   const all = [title, theme, owner, indicator, baseline, target, objective, means];
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const numOf = (w) => Number(w.input.value.trim().replace(',', '.'));
-  return h('form', { novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    const errors = [];
-    if (!title.input.value.trim()) errors.push([title, t('plan.err.title')]);
-    for (const w of [baseline, target]) if (w.input.value.trim() && !Number.isFinite(numOf(w))) errors.push([w, t('plan.err.number')]);
-    showErrors(summary, all, errors);
-    if (errors.length) return;
-    const f = { title: title.input.value.trim(), theme: theme.input.value, status: 'draft' };
-    if (owner.input.value.trim()) f.owner = owner.input.value.trim();
-    if (indicator.input.value) f.indicator = indicator.input.value;
-    if (baseline.input.value.trim()) f.baseline = numOf(baseline);
-    if (target.input.value.trim()) f.target = numOf(target);
-    if (objective.input.value.trim()) f.objective = objective.input.value.trim();
-    if (means.input.value.trim()) f.means = means.input.value.trim();
-    await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
-    announce(t('plan.saved'));
-    ctx.rerender();
-  } }, summary, ...all, h('button', { type: 'submit' }, t('plan.add')));
+  return h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const errors = [];
+        if (!title.input.value.trim()) errors.push([title, t('plan.err.title')]);
+        for (const w of [baseline, target])
+          if (w.input.value.trim() && !Number.isFinite(numOf(w)))
+            errors.push([w, t('plan.err.number')]);
+        showErrors(summary, all, errors);
+        if (errors.length) return;
+        const f = { title: title.input.value.trim(), theme: theme.input.value, status: 'draft' };
+        if (owner.input.value.trim()) f.owner = owner.input.value.trim();
+        if (indicator.input.value) f.indicator = indicator.input.value;
+        if (baseline.input.value.trim()) f.baseline = numOf(baseline);
+        if (target.input.value.trim()) f.target = numOf(target);
+        if (objective.input.value.trim()) f.objective = objective.input.value.trim();
+        if (means.input.value.trim()) f.means = means.input.value.trim();
+        await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
+        announce(t('plan.saved'));
+        ctx.rerender();
+      },
+    },
+    summary,
+    ...all,
+    h('button', { type: 'submit' }, t('plan.add')),
+  );
 }
 
 function profileForm(ctx, people) {
-  const member = field({ name: 'pr-member', type: 'select', label: t('prof.member'), hint: t('prof.member.hint'), value: '',
-    options: [['', '—'], ...people.map((m) => [m.id, m.name])] });
-  const name = field({ name: 'pr-name', label: t('prof.name'), required: true, attrs: { maxlength: '200' } });
+  const member = field({
+    name: 'pr-member',
+    type: 'select',
+    label: t('prof.member'),
+    hint: t('prof.member.hint'),
+    value: '',
+    options: [['', '—'], ...people.map((m) => [m.id, m.name])],
+  });
+  const name = field({
+    name: 'pr-name',
+    label: t('prof.name'),
+    required: true,
+    attrs: { maxlength: '200' },
+  });
   const role = field({ name: 'pr-role', label: t('prof.role'), attrs: { maxlength: '100' } });
   const dept = field({ name: 'pr-dept', label: t('prof.dept'), attrs: { maxlength: '32' } });
-  const scale = [['0', t('prof.0')], ['1', t('prof.1')], ['2', t('prof.2')], ['3', t('prof.3')]];
-  const know = field({ name: 'pr-know', type: 'select', label: t('prof.knowledge'), value: '1', options: scale });
-  const skill = field({ name: 'pr-skill', type: 'select', label: t('prof.skill'), value: '1', options: scale });
-  const app = field({ name: 'pr-app', type: 'select', label: t('prof.appetite'), value: '1', options: scale });
+  const scale = [
+    ['0', t('prof.0')],
+    ['1', t('prof.1')],
+    ['2', t('prof.2')],
+    ['3', t('prof.3')],
+  ];
+  const know = field({
+    name: 'pr-know',
+    type: 'select',
+    label: t('prof.knowledge'),
+    value: '1',
+    options: scale,
+  });
+  const skill = field({
+    name: 'pr-skill',
+    type: 'select',
+    label: t('prof.skill'),
+    value: '1',
+    options: scale,
+  });
+  const app = field({
+    name: 'pr-app',
+    type: 'select',
+    label: t('prof.appetite'),
+    value: '1',
+    options: scale,
+  });
   member.input.addEventListener('change', () => {
     const m = people.find((x) => x.id === member.input.value);
     if (m && !name.input.value.trim()) name.input.value = m.name;
     if (m && !dept.input.value.trim()) dept.input.value = m.department;
   });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
-  return h('form', { novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    const errors = name.input.value.trim() ? [] : [[name, t('prof.err.name')]];
-    showErrors(summary, [name], errors);
-    if (errors.length) return;
-    const f = { name: name.input.value.trim(), knowledge: Number(know.input.value), skill: Number(skill.input.value), appetite: Number(app.input.value) };
-    if (role.input.value.trim()) f.role = role.input.value.trim();
-    if (dept.input.value.trim()) f.dept = dept.input.value.trim();
-    if (member.input.value) f.member = member.input.value;
-    await ctx.client.makeOp('profiles', 'prof-' + uuidv7(), 'put', f);
-    announce(t('prof.saved'));
-    ctx.rerender();
-  } }, summary, member, name, role, dept, know, skill, app, h('button', { type: 'submit' }, t('prof.add')));
+  return h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const errors = name.input.value.trim() ? [] : [[name, t('prof.err.name')]];
+        showErrors(summary, [name], errors);
+        if (errors.length) return;
+        const f = {
+          name: name.input.value.trim(),
+          knowledge: Number(know.input.value),
+          skill: Number(skill.input.value),
+          appetite: Number(app.input.value),
+        };
+        if (role.input.value.trim()) f.role = role.input.value.trim();
+        if (dept.input.value.trim()) f.dept = dept.input.value.trim();
+        if (member.input.value) f.member = member.input.value;
+        await ctx.client.makeOp('profiles', 'prof-' + uuidv7(), 'put', f);
+        announce(t('prof.saved'));
+        ctx.rerender();
+      },
+    },
+    summary,
+    member,
+    name,
+    role,
+    dept,
+    know,
+    skill,
+    app,
+    h('button', { type: 'submit' }, t('prof.add')),
+  );
 }
 
 export async function plan(ctx) {
@@ -130,38 +275,124 @@ export async function plan(ctx) {
   }
   const editor = canEdit(id);
   const lib = editor ? await library(ctx) : [];
-  const actions = live(ctx, 'actions').sort((a, b) => String(a.fields.title || '').localeCompare(String(b.fields.title || '')));
-  const profiles = live(ctx, 'profiles').sort((a, b) => String(a.fields.name || '').localeCompare(String(b.fields.name || '')));
+  const actions = live(ctx, 'actions').sort((a, b) =>
+    String(a.fields.title || '').localeCompare(String(b.fields.title || '')),
+  );
+  const profiles = live(ctx, 'profiles').sort((a, b) =>
+    String(a.fields.name || '').localeCompare(String(b.fields.name || '')),
+  );
   const prod = encodeURIComponent(id.production_id || '');
   const photos = await officeList(ctx);
   const level = (n) => t('prof.' + (n ?? 0));
   return {
     title: t('plan.title'),
-    view: h('div', {},
+    view: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, t('plan.title')),
-      h('section', { 'aria-labelledby': 'h-plan-actions' },
+      h(
+        'section',
+        { 'aria-labelledby': 'h-plan-actions' },
         h('h2', { id: 'h-plan-actions' }, t('plan.actions')),
-        actions.length ? h('ul', { class: 'cards', id: 'plan-actions' }, actions.map((a) => actionCard(ctx, a, photos))) : h('p', {}, t('plan.none')),
-        h('p', { class: 'row' }, ['csv', 'xlsx', 'pdf'].map((x) => h('a', { class: 'button secondary small', href: `/api/v1/productions/${prod}/plan.${x}`, download: '' }, t('plan.export.' + x))))),
-      editor ? h('section', { 'aria-labelledby': 'h-plan-lib' },
-        h('h2', { id: 'h-plan-lib' }, t('plan.library')),
-        h('p', {}, t('plan.library.intro')),
-        lib.length ? h('ul', { class: 'cards' }, lib.map((e) => {
-          const title = getLang() === 'en' ? e.title_en : e.title_fr;
-          return h('li', { class: 'card' },
-            h('h3', { class: 'value' }, title),
-            h('p', {}, e.objective),
-            h('ul', { class: 'tags', 'aria-label': t('plan.tags') }, e.tags.map((tag) => h('li', { class: 'badge' }, tag))),
-            h('button', { type: 'button', class: 'small', 'aria-label': `${t('plan.start')} : ${title}`, onclick: () => startFromLibrary(ctx, e) }, t('plan.start')));
-        })) : h('p', {}, t('plan.library.offline'))) : null,
-      editor ? h('section', { 'aria-labelledby': 'h-plan-new' }, h('h2', { id: 'h-plan-new' }, t('plan.new')), newActionForm(ctx)) : null,
-      h('section', { 'aria-labelledby': 'h-prof' },
+        actions.length
+          ? h(
+              'ul',
+              { class: 'cards', id: 'plan-actions' },
+              actions.map((a) => actionCard(ctx, a, photos)),
+            )
+          : h('p', {}, t('plan.none')),
+        h(
+          'p',
+          { class: 'row' },
+          ['csv', 'xlsx', 'pdf'].map((x) =>
+            h(
+              'a',
+              {
+                class: 'button secondary small',
+                href: `/api/v1/productions/${prod}/plan.${x}`,
+                download: '',
+              },
+              t('plan.export.' + x),
+            ),
+          ),
+        ),
+      ),
+      editor
+        ? h(
+            'section',
+            { 'aria-labelledby': 'h-plan-lib' },
+            h('h2', { id: 'h-plan-lib' }, t('plan.library')),
+            h('p', {}, t('plan.library.intro')),
+            lib.length
+              ? h(
+                  'ul',
+                  { class: 'cards' },
+                  lib.map((e) => {
+                    const title = getLang() === 'en' ? e.title_en : e.title_fr;
+                    return h(
+                      'li',
+                      { class: 'card' },
+                      h('h3', { class: 'value' }, title),
+                      h('p', {}, e.objective),
+                      h(
+                        'ul',
+                        { class: 'tags', 'aria-label': t('plan.tags') },
+                        e.tags.map((tag) => h('li', { class: 'badge' }, tag)),
+                      ),
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'small',
+                          'aria-label': `${t('plan.start')} : ${title}`,
+                          onclick: () => startFromLibrary(ctx, e),
+                        },
+                        t('plan.start'),
+                      ),
+                    );
+                  }),
+                )
+              : h('p', {}, t('plan.library.offline')),
+          )
+        : null,
+      editor
+        ? h(
+            'section',
+            { 'aria-labelledby': 'h-plan-new' },
+            h('h2', { id: 'h-plan-new' }, t('plan.new')),
+            newActionForm(ctx),
+          )
+        : null,
+      h(
+        'section',
+        { 'aria-labelledby': 'h-prof' },
         h('h2', { id: 'h-prof' }, t('prof.title')),
         h('p', {}, t('prof.intro')),
-        profiles.length ? h('ul', { class: 'cards' }, profiles.map((p) => h('li', { class: 'card' },
-          h('h3', { class: 'value' }, String(p.fields.name || p.id)),
-          h('p', { class: 'meta' }, [p.fields.role, p.fields.dept].filter(Boolean).join(' · ')),
-          h('p', {}, `${t('prof.knowledge')} : ${level(p.fields.knowledge)} · ${t('prof.skill')} : ${level(p.fields.skill)} · ${t('prof.appetite')} : ${level(p.fields.appetite)}`)))) : h('p', {}, t('prof.none')),
-        editor ? profileForm(ctx, await members(ctx)) : null)),
+        profiles.length
+          ? h(
+              'ul',
+              { class: 'cards' },
+              profiles.map((p) =>
+                h(
+                  'li',
+                  { class: 'card' },
+                  h('h3', { class: 'value' }, String(p.fields.name || p.id)),
+                  h(
+                    'p',
+                    { class: 'meta' },
+                    [p.fields.role, p.fields.dept].filter(Boolean).join(' · '),
+                  ),
+                  h(
+                    'p',
+                    {},
+                    `${t('prof.knowledge')} : ${level(p.fields.knowledge)} · ${t('prof.skill')} : ${level(p.fields.skill)} · ${t('prof.appetite')} : ${level(p.fields.appetite)}`,
+                  ),
+                ),
+              ),
+            )
+          : h('p', {}, t('prof.none')),
+        editor ? profileForm(ctx, await members(ctx)) : null,
+      ),
+    ),
   };
 }
