@@ -305,9 +305,10 @@ int api_checkpoint_invitation(struct http_req *r)
     char *ics = NULL;
     size_t i, n = 0;
     json_int_t dur;
-    int status = member(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
-    int rc;
+    int status, rc;
 
+    memset(&p, 0, sizeof(p)); /* read below for the role: never garbage */
+    status = member(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     if (status != 0)
         return status;
     if (server_path_param(r, 1, id, sizeof(id)) != EP_OK ||

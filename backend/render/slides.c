@@ -1,5 +1,4 @@
 /* slides.c - the oral defence's slides (PDF, ODP) and jury sheet (PDF) (see slides.h). */
-#define _GNU_SOURCE /* asprintf */
 #include "slides.h"
 
 #include "err.h"
@@ -33,7 +32,7 @@ static const char *fr_number(double v, int decimals, char *buf, size_t len)
     for (size_t i = 0; i < strlen(raw) && o + 4 < len; i++) {
         if (i > lead && i < n && (n - i) % 3 == 0)
             buf[o++] = ' ';
-        buf[o++] = raw[i] == '.' ? ',' : raw[i];
+        buf[o++] = (char)(raw[i] == '.' ? ',' : raw[i]);
     }
     buf[o] = '\0';
     return buf;
@@ -64,7 +63,7 @@ static void slide_meta(const json_t *slide, char *buf, size_t len)
 
     comps_line(slide, comps, sizeof(comps));
     if (strlen(start) == 5)
-        at = atoi(start) * 60 + atoi(start + 3) + d;
+        at = (int)strtol(start, NULL, 10) * 60 + (int)strtol(start + 3, NULL, 10) + d;
     if (d < 60)
         snprintf(buf, len, "Compétences : %s — %d s, de %s à %02d:%02d", comps, d, start, at / 60,
                  at % 60);

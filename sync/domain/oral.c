@@ -163,7 +163,7 @@ static const char *fr_number(double v, int decimals, char *buf, size_t len)
     for (size_t i = 0; i < strlen(raw) && o + 4 < len; i++) {
         if (i > lead && i < n && (n - i) % 3 == 0)
             buf[o++] = ' ';
-        buf[o++] = raw[i] == '.' ? ',' : raw[i];
+        buf[o++] = (char)(raw[i] == '.' ? ',' : raw[i]);
     }
     buf[o] = '\0';
     return buf;
@@ -356,7 +356,7 @@ static json_t *notes(const struct slide_spec *s, const json_t *part, const json_
                 n--;
         }
         for (size_t i = 0; i < n; i++)
-            buf[o++] = t[i] == '\n' ? ' ' : t[i];
+            buf[o++] = (char)(t[i] == '\n' ? ' ' : t[i]);
         buf[o] = '\0';
         if (n < strlen(t))
             o += (size_t)snprintf(buf + o, sizeof(buf) - o, "…");

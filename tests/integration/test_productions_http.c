@@ -133,7 +133,8 @@ static void setup_needs_a_good_token(void **state)
     assert_true(json_is_false(json_object_get(j, "set_up")));
     json_decref(j);
     /* Nobody without a token claims the server. */
-    b = setup_body("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "73282932000074", "la Loue en automne");
+    b = setup_body("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "73282932000074",
+                   "la Loue en automne");
     assert_string_equal(expect("POST", "/api/v1/setup", b, 403, "setup_token_invalid"), "token");
     free(b);
     mint(clock_now_ms() - COMPANY_TOKEN_TTL_MS - 1000, old);
@@ -396,7 +397,8 @@ static void office_members_join_by_link(void **state)
     assert_string_equal(expect("POST", "/api/v1/auth/join", body, 400, "invalid_request"),
                         "password");
     snprintf(body, sizeof(body),
-             "{\"token\":\"%s\",\"password\":\"la Loue en automne\",\"name\":\"Lou Martin\"}", token);
+             "{\"token\":\"%s\",\"password\":\"la Loue en automne\",\"name\":\"Lou Martin\"}",
+             token);
     req("POST", "/api/v1/auth/join", body, &r);
     if (r.status != 201)
         fail_msg("join: %ld %s", r.status, r.body);
