@@ -277,15 +277,18 @@ int http_read_json(struct http_req *r, json_t **out)
 
 int http_unpack_error(struct http_req *r, const json_error_t *err)
 {
-    /* Jansson names the key in the message ("Object item not present: x",
-     * "1 object item(s) left unpacked: x", "Expected string, got integer");
-     * the 'source' gives the position inside the format, useless to clients. */
+    /* Jansson names the key in the message ("Object item not found: x" in
+     * 2.14, "Object item not present: x" before it, "1 object item(s) left
+     * unpacked: x"); the 'source' gives the position inside the format,
+     * useless to clients. Looking for "not present" only answered every
+     * missing key with "field": null. */
     const char *field = NULL;
     char name[128] = "";
     const char *colon = strrchr(err->text, ':');
 
     if (colon != NULL &&
-        (strstr(err->text, "not present") != NULL || strstr(err->text, "left unpacked") != NULL)) {
+        (strstr(err->text, "not found") != NULL || strstr(err->text, "not present") != NULL ||
+         strstr(err->text, "left unpacked") != NULL)) {
         snprintf(name, sizeof(name), "%s",
                  colon + 2 <= err->text + strlen(err->text) ? colon + 2 : "");
         if (name[0] != '\0')

@@ -214,6 +214,19 @@ static void api_errors_are_json(void **state)
     support_http("POST", u, NULL, "{}", -1, &r);
     support_assert_error(&r, 405, "method_not_allowed");
     support_resp_free(&r);
+
+    /* A missing required key, and an unknown one, are named in "field". */
+    {
+        const char *const json_hdr[] = {"Content-Type: application/json", NULL};
+        url(u, sizeof(u), "/api/v1/auth/login");
+        support_http("POST", u, json_hdr, "{\"password\":\"une phrase longue\"}", -1, &r);
+        assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "email");
+        support_resp_free(&r);
+        support_http("POST", u, json_hdr,
+                     "{\"email\":\"a@b.fr\",\"password\":\"une phrase longue\",\"zz\":1}", -1, &r);
+        assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "zz");
+        support_resp_free(&r);
+    }
 }
 
 int main(void)
