@@ -4,6 +4,7 @@
 
 #include "dossier.h"
 #include "err.h"
+#include "odf.h"
 #include "pdf.h"
 #include "strbuf.h"
 
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #define CUT_MAX 3 /* parts named in the warning: the longest first */
 
@@ -417,99 +417,24 @@ static int odt_meta(struct strbuf *b, const json_t *d)
     return rc;
 }
 
-/* Adds name with the bytes data (borrowed until zip_close). */
-static int add(zip_t *za, const char *name, const char *data, size_t len, int store)
-{
-    zip_source_t *s = zip_source_buffer(za, data, len, 0);
-    zip_int64_t idx;
-
-    if (s == NULL)
-        return EP_ENOMEM;
-    idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8);
-    if (idx < 0) {
-        zip_source_free(s);
-        return EP_EIO;
-    }
-    /* ODF: "mimetype" first and stored, so a reader finds the type at byte
-     * 38 without inflating anything. */
-    if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) !=
-        0)
-        return EP_EIO;
-    return EP_OK;
-}
-
 int dossdoc_odt(const json_t *d, char **out, size_t *len)
 {
     static const char mimetype[] = "application/vnd.oasis.opendocument.text";
     struct strbuf content, meta;
-    zip_error_t ze;
-    zip_source_t *src = NULL;
-    zip_t *za = NULL;
-    zip_stat_t st;
-    char *bytes = NULL;
     int rc;
 
     *out = NULL;
     *len = 0;
     strbuf_init(&content, (size_t)16 * 1024 * 1024);
     strbuf_init(&meta, 4096);
-    zip_error_init(&ze);
     rc = odt_body(&content, d);
     if (rc == EP_OK)
         rc = odt_meta(&meta, d);
-    if (rc != EP_OK)
-        goto out;
-    src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
-    if (za == NULL) {
-        rc = EP_ENOMEM;
-        goto out;
-    }
-    zip_source_keep(src); /* zip_close frees the archive; we read the buffer after */
-    rc = add(za, "mimetype", mimetype, sizeof(mimetype) - 1, 1);
     if (rc == EP_OK)
-        rc = add(za, "content.xml", content.p, content.len, 0);
-    if (rc == EP_OK)
-        rc = add(za, "styles.xml", styles, sizeof(styles) - 1, 0);
-    if (rc == EP_OK)
-        rc = add(za, "meta.xml", meta.p, meta.len, 0);
-    if (rc == EP_OK)
-        rc = add(za, "META-INF/manifest.xml", manifest, sizeof(manifest) - 1, 0);
-    if (rc != EP_OK) {
-        zip_discard(za);
-        za = NULL;
-        goto out;
-    }
-    if (zip_close(za) != 0) {
-        zip_discard(za);
-        za = NULL;
-        rc = EP_EIO;
-        goto out;
-    }
-    za = NULL;
-    if (zip_source_stat(src, &st) != 0 || zip_source_open(src) != 0) {
-        rc = EP_EIO;
-        goto out;
-    }
-    bytes = malloc(st.size + 1);
-    if (bytes == NULL) {
-        zip_source_close(src);
-        rc = EP_ENOMEM;
-        goto out;
-    }
-    if (zip_source_read(src, bytes, st.size) != (zip_int64_t)st.size) {
-        free(bytes);
-        zip_source_close(src);
-        rc = EP_EIO;
-        goto out;
-    }
-    zip_source_close(src);
-    *out = bytes;
-    *len = (size_t)st.size;
-out:
-    if (src != NULL)
-        zip_source_free(src);
-    zip_error_fini(&ze);
+        rc = odf_package(mimetype, (struct odf_part){content.p, content.len},
+                         (struct odf_part){styles, sizeof(styles) - 1},
+                         (struct odf_part){meta.p, meta.len},
+                         (struct odf_part){manifest, sizeof(manifest) - 1}, out, len);
     strbuf_release(&content);
     strbuf_release(&meta);
     return rc;
