@@ -111,6 +111,7 @@ int api_plan_csv(struct http_req *r);              /* GET  .../plan.csv?today= *
 int api_plan_xlsx(struct http_req *r);             /* GET  .../plan.xlsx?today= */
 int api_plan_pdf(struct http_req *r);              /* GET  .../plan.pdf?today= */
 int api_task_history(struct http_req *r);          /* GET  .../tasks/ID/history */
+int api_record_history(struct http_req *r);        /* GET  .../history/COL/ID */
 int api_checkpoint_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
 
 /* The collection schedule and what is missing (C7), in api_collect.c. */

@@ -80,6 +80,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/plan.xlsx", api_plan_xlsx},
     {"GET", "/api/v1/productions/*/plan.pdf", api_plan_pdf},
     {"GET", "/api/v1/productions/*/tasks/*/history", api_task_history},
+    {"GET", "/api/v1/productions/*/history/*/*", api_record_history},
     {"GET", "/api/v1/productions/*/checkpoints/*/invitation.ics", api_checkpoint_invitation},
     /* Communications: targeting, channels, follow-up (docs/communications.md). */
     {"PUT", "/api/v1/productions/*/members/*/preferences", api_comms_prefs},

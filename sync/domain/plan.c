@@ -132,6 +132,41 @@ static const char *ind_theme_key(struct db *db, const char *ind, char *key, size
     return key;
 }
 
+/* The owner as people read it: a member id (the editor picks owners among
+ * the production's members) becomes the member's name; text written before
+ * stays as it is. New reference, NULL without an owner. */
+static json_t *owner_shown(struct db *db, const char *production, const json_t *owner)
+{
+    static const char sql[] = "SELECT name FROM member WHERE id = ?1 AND production_id = ?2";
+    sqlite3_stmt *st;
+    json_t *out = NULL;
+
+    if (!json_is_string(owner))
+        return NULL;
+    st = db_stmt(db, sql);
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, json_string_value(owner), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, production, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            out = json_string((const char *)sqlite3_column_text(st, 0));
+        db_done(st);
+    }
+    return out != NULL ? out : json_incref((json_t *)owner);
+}
+
+const char *plan_check_reason(double pct, const json_t *confirmed)
+{
+    /* A person looked at this very figure: it stands. Another figure (a new
+     * reading moved it) must be looked at again. */
+    if (json_is_number(confirmed) && fabs(json_number_value(confirmed) - pct) < 0.05)
+        return NULL;
+    if (pct > PLAN_CHECK_ABOVE_PCT)
+        return "au_dessus_de_200";
+    if (pct < 0)
+        return "sous_0";
+    return NULL;
+}
+
 int plan_progress(struct db *db, const char *production, const char *today, json_t **out)
 {
     static const char *const shown[][2] = {{"dept", "dept"},
@@ -173,7 +208,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
         json_t *jb = json_object_get(a, "baseline"), *jt = json_object_get(a, "target");
         json_t *flags = json_array(), *current = json_null(), *projected = json_null();
         json_t *pct = json_null();
-        const char *status;
+        const char *status, *check = NULL;
         int share = measure != NULL && strcmp(measure, "share") == 0;
         json_t *item;
 
@@ -214,6 +249,9 @@ int plan_progress(struct db *db, const char *production, const char *today, json
             projected = json_real(proj);
             pct = json_real(round(att * 10) / 10);
             status = att >= 100 ? "atteint" : att >= 70 ? "en_bonne_voie" : "en_retard";
+            check = plan_check_reason(round(att * 10) / 10, json_object_get(a, "confirmed_pct"));
+            if (check != NULL)
+                status = "a_verifier";
         }
         item = json_pack(
             "{s:s, s:O, s:O, s:O, s:s?, s:s, s:O, s:O, s:o, s:o, s:o, s:s, s:o}", "id",
@@ -230,6 +268,13 @@ int plan_progress(struct db *db, const char *production, const char *today, json
             if (v != NULL)
                 json_object_set(item, shown[k][1], v);
         }
+        if (item != NULL && json_is_string(json_object_get(a, "owner"))) {
+            json_object_set(item, "owner_id", json_object_get(a, "owner"));
+            json_object_set_new(item, "owner",
+                                owner_shown(db, production, json_object_get(a, "owner")));
+        }
+        if (item != NULL && check != NULL)
+            json_object_set_new(item, "check", json_string(check));
         if (item != NULL)
             json_array_append_new(list, item);
         json_decref(a);

@@ -1,5 +1,5 @@
 // The app shell: the service worker precaches exactly the files served from
-// pwa/ (except sw.js itself), they stay under 520 KB uncompressed and 170 KB
+// pwa/ (except sw.js itself), they stay under 580 KB uncompressed and 180 KB
 // gzipped (a phone installs the whole shell once, on set or at the office:
 // about 4.2 s at 1 Mbit/s uncompressed; 460 KB until setup, productions, the
 // footprint screen and the error catalogue landed and the JS was formatted
@@ -58,13 +58,13 @@ test('the service worker version follows the shell files', () => {
   );
 });
 
-test('the app shell is at most 520 KB uncompressed, 170 KB gzipped', () => {
+test('the app shell is at most 580 KB uncompressed, 180 KB gzipped', () => {
   const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
   const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
   const gz = files.reduce((n, p) => n + gzipSync(readFileSync(join(pwa, p))).length, 0);
   console.log(`app shell: ${files.length} files, ${total} bytes, ${gz} bytes gzipped`);
-  assert.ok(total <= 520 * 1024, `app shell is ${total} bytes`);
-  assert.ok(gz <= 170 * 1024, `app shell is ${gz} bytes gzipped`);
+  assert.ok(total <= 580 * 1024, `app shell is ${total} bytes`);
+  assert.ok(gz <= 180 * 1024, `app shell is ${gz} bytes gzipped`);
 });
 
 test('the manifest is installable', () => {

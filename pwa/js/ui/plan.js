@@ -13,6 +13,7 @@ import { canEdit } from './directory.js';
 import { members } from './follow.js';
 import { officeList, gallery } from './photos.js';
 import { uuidv7 } from '../sync/ids.js';
+import { recordEditor } from './edit.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
 const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.deleted);
@@ -28,13 +29,172 @@ async function library(ctx) {
   }
 }
 
+// What a draft lacks, each with the field that fills it (the card links
+// there: "#/plan?edit=ID&f=FIELD" opens the editor on it).
 export function draftFlags(f) {
   const flags = [];
-  if (!f.owner) flags.push('plan.flag.owner');
-  if (!f.indicator) flags.push('plan.flag.indicator');
-  if (typeof f.baseline !== 'number' || typeof f.target !== 'number')
-    flags.push('plan.flag.figures');
+  if (!f.owner) flags.push(['plan.flag.owner', 'owner']);
+  if (!f.indicator) flags.push(['plan.flag.indicator', 'indicator']);
+  if (typeof f.baseline !== 'number') flags.push(['plan.flag.figures', 'baseline']);
+  else if (typeof f.target !== 'number') flags.push(['plan.flag.figures', 'target']);
   return flags;
+}
+
+const STATUSES = ['draft', 'planned', 'in_progress', 'done', 'dropped'];
+const MEASURES = ['total', 'share'];
+const DEPTS = [
+  'regie',
+  'decor',
+  'costumes',
+  'hmc',
+  'image',
+  'son',
+  'catering',
+  'production',
+  'post',
+];
+
+// A share is stored as a fraction (0.35) and typed as a percentage (35).
+const pctIn = (v) => (typeof v === 'number' ? Math.round(v * 100 * 1e6) / 1e6 : v);
+const pctOut = (v) => (typeof v === 'number' ? Math.round((v / 100) * 1e8) / 1e8 : v);
+
+// The fields of an action as the editor shows them (owner among members).
+function actionSpecs(people, f) {
+  const owners = people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]);
+  // An owner written as free text before owners were members stays visible
+  // until someone picks a member instead.
+  if (f.owner && !people.some((m) => m.id === f.owner))
+    owners.push([f.owner, t('plan.f.owner.text', { who: f.owner })]);
+  return [
+    { name: 'title', label: t('plan.f.title'), required: true, attrs: { maxlength: '300' } },
+    {
+      name: 'theme',
+      label: t('plan.f.theme'),
+      type: 'select',
+      options: THEMES.map((x) => [x, t('plan.theme.' + x)]),
+    },
+    {
+      name: 'owner',
+      label: t('plan.f.owner'),
+      type: 'select',
+      hint: t('plan.f.owner.hint'),
+      options: [['', t('plan.f.nobody')], ...owners],
+    },
+    {
+      name: 'dept',
+      label: t('plan.f.dept'),
+      type: 'select',
+      options: [['', t('plan.f.none')], ...DEPTS.map((d) => [d, t('dept.' + d)])],
+    },
+    {
+      name: 'indicator',
+      label: t('plan.f.indicator'),
+      type: 'select',
+      options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+    },
+    {
+      name: 'measure',
+      label: t('plan.f.measure'),
+      type: 'select',
+      hint: t('plan.f.measure.hint'),
+      options: MEASURES.map((m) => [m, t('plan.measure.' + m)]),
+    },
+    { name: 'baseline', label: t('plan.f.baseline'), number: true },
+    { name: 'target', label: t('plan.f.target'), number: true },
+    {
+      name: 'objective',
+      label: t('plan.f.objective'),
+      type: 'textarea',
+      attrs: { maxlength: '2000' },
+    },
+    { name: 'means', label: t('plan.f.means'), type: 'textarea', attrs: { maxlength: '2000' } },
+    {
+      name: 'status',
+      label: t('plan.f.status'),
+      type: 'select',
+      options: STATUSES.map((x) => [x, t('plan.status.' + x)]),
+    },
+  ];
+}
+
+function actionEditor(ctx, a, people, params) {
+  const share = (x) => (x.measure || 'total') === 'share';
+  return recordEditor(ctx, 'actions', a, actionSpecs(people, a.fields), {
+    label: String(a.fields.title || a.id),
+    open: params.edit === a.id,
+    focus: params.edit === a.id ? params.f : null,
+    toForm: (f) =>
+      share(f)
+        ? { ...f, baseline: pctIn(f.baseline), target: pctIn(f.target) }
+        : { measure: 'total', ...f },
+    fromForm: (v) =>
+      share(v) ? { ...v, baseline: pctOut(v.baseline), target: pctOut(v.target) } : v,
+    check: (v) =>
+      share(v)
+        ? ['baseline', 'target']
+            .filter((k) => typeof v[k] === 'number' && (v[k] < 0 || v[k] > 100))
+            .map((k) => [k, t('plan.err.share')])
+        : [],
+  });
+}
+
+// The attainment line of an action (server's progress, when online): a figure
+// above 200 % or below 0 % is "à vérifier" with why, and a person confirms it.
+function progressLine(ctx, a, p) {
+  if (!p || typeof p.attainment_pct !== 'number') return null;
+  const pct = p.attainment_pct.toLocaleString(getLang());
+  if (p.status !== 'a_verifier')
+    return h(
+      'p',
+      { class: 'meta' },
+      t('plan.attainment', { pct, status: t('plan.status.' + p.status) }),
+    );
+  return h(
+    'div',
+    { class: 'flag', role: 'note' },
+    h(
+      'p',
+      {},
+      h('strong', {}, t('plan.status.a_verifier')),
+      ' : ',
+      t('plan.check.' + p.check, { pct }),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary small',
+        'aria-label': `${t('plan.check.confirm')} : ${a.fields.title || a.id}`,
+        onclick: async () => {
+          await ctx.client.makeOp(
+            'actions',
+            a.id,
+            'put',
+            { confirmed_pct: p.attainment_pct },
+            { confirmed_pct: a.heads.confirmed_pct || [] },
+          );
+          announce(t('plan.check.confirmed', { pct }));
+          ctx.rerender();
+        },
+      },
+      t('plan.check.confirm'),
+    ),
+  );
+}
+
+// The server's progress by action id, or an empty map offline.
+async function progressById(ctx) {
+  const id = ctx.client.identity;
+  try {
+    const res = await request(
+      id,
+      'GET',
+      `/api/v1/productions/${encodeURIComponent(id.production_id)}/plan/progress`,
+    );
+    return new Map(res.actions.map((x) => [x.id, x]));
+  } catch {
+    return new Map();
+  }
 }
 
 async function startFromLibrary(ctx, e) {
@@ -55,20 +215,28 @@ async function startFromLibrary(ctx, e) {
   ctx.rerender();
 }
 
-function actionCard(ctx, a, photos) {
+function actionCard(ctx, a, photos, more) {
   const f = a.fields;
   const flags = draftFlags(f);
+  const who = more.people.find((m) => m.id === f.owner)?.name || f.owner;
+  const dept = f.dept && t('dept.' + f.dept) !== 'dept.' + f.dept ? t('dept.' + f.dept) : f.dept;
+  const figures =
+    typeof f.baseline === 'number' && typeof f.target === 'number'
+      ? f.measure === 'share'
+        ? ` — ${pctIn(f.baseline)} % → ${pctIn(f.target)} %`
+        : ` — ${f.baseline} → ${f.target}`
+      : '';
   return h(
     'li',
-    { class: 'card' },
+    { class: 'card', id: 'action-' + a.id },
     h('h3', { class: 'value' }, String(f.title || a.id)),
     h(
       'p',
       { class: 'meta' },
       [
         f.theme ? t('plan.theme.' + f.theme) : null,
-        f.dept,
-        f.owner ? t('plan.owner.is', { who: f.owner }) : null,
+        dept,
+        who ? t('plan.owner.is', { who }) : null,
         f.status ? t('plan.status.' + f.status) : null,
       ]
         .filter(Boolean)
@@ -80,25 +248,30 @@ function actionCard(ctx, a, photos) {
           'p',
           { class: 'meta' },
           t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
-          typeof f.baseline === 'number' && typeof f.target === 'number'
-            ? ` — ${f.baseline} → ${f.target}`
-            : '',
+          figures,
         )
       : null,
+    progressLine(ctx, a, more.progress.get(a.id)),
     flags.length
       ? h(
           'p',
           { class: 'flag' },
           h('strong', {}, t('plan.draft')),
           ' : ',
-          flags.map((k) => t(k)).join(', '),
+          flags.flatMap(([k, name], i) => [
+            i ? ', ' : '',
+            more.editor
+              ? h('a', { href: `#/plan?edit=${encodeURIComponent(a.id)}&f=${name}` }, t(k))
+              : t(k),
+          ]),
         )
       : null,
+    more.editor ? actionEditor(ctx, a, more.people, more.params) : null,
     gallery(ctx, photos, a.id, String(f.title || a.id), 'plan'),
   );
 }
 
-function newActionForm(ctx) {
+function newActionForm(ctx, people) {
   const title = field({
     name: 'act-title',
     label: t('plan.f.title'),
@@ -114,9 +287,22 @@ function newActionForm(ctx) {
   });
   const owner = field({
     name: 'act-owner',
+    type: 'select',
     label: t('plan.f.owner'),
     hint: t('plan.f.owner.hint'),
-    attrs: { maxlength: '64' },
+    value: '',
+    options: [
+      ['', t('plan.f.nobody')],
+      ...people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]),
+    ],
+  });
+  const measure = field({
+    name: 'act-measure',
+    type: 'select',
+    label: t('plan.f.measure'),
+    hint: t('plan.f.measure.hint'),
+    value: 'total',
+    options: MEASURES.map((m) => [m, t('plan.measure.' + m)]),
   });
   const indicator = field({
     name: 'act-ind',
@@ -148,7 +334,7 @@ function newActionForm(ctx) {
     label: t('plan.f.means'),
     attrs: { maxlength: '2000' },
   });
-  const all = [title, theme, owner, indicator, baseline, target, objective, means];
+  const all = [title, theme, owner, indicator, measure, baseline, target, objective, means];
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const numOf = (w) => Number(w.input.value.trim().replace(',', '.'));
   return h(
@@ -159,16 +345,25 @@ function newActionForm(ctx) {
         e.preventDefault();
         const errors = [];
         if (!title.input.value.trim()) errors.push([title, t('plan.err.title')]);
+        const share = measure.input.value === 'share';
         for (const w of [baseline, target])
           if (w.input.value.trim() && !Number.isFinite(numOf(w)))
             errors.push([w, t('plan.err.number')]);
+          else if (w.input.value.trim() && share && (numOf(w) < 0 || numOf(w) > 100))
+            errors.push([w, t('plan.err.share')]);
         showErrors(summary, all, errors);
         if (errors.length) return;
-        const f = { title: title.input.value.trim(), theme: theme.input.value, status: 'draft' };
-        if (owner.input.value.trim()) f.owner = owner.input.value.trim();
+        const f = {
+          title: title.input.value.trim(),
+          theme: theme.input.value,
+          measure: measure.input.value,
+          status: 'draft',
+        };
+        const fig = (w) => (share ? pctOut(numOf(w)) : numOf(w));
+        if (owner.input.value) f.owner = owner.input.value;
         if (indicator.input.value) f.indicator = indicator.input.value;
-        if (baseline.input.value.trim()) f.baseline = numOf(baseline);
-        if (target.input.value.trim()) f.target = numOf(target);
+        if (baseline.input.value.trim()) f.baseline = fig(baseline);
+        if (target.input.value.trim()) f.target = fig(target);
         if (objective.input.value.trim()) f.objective = objective.input.value.trim();
         if (means.input.value.trim()) f.means = means.input.value.trim();
         await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
@@ -267,7 +462,7 @@ function profileForm(ctx, people) {
   );
 }
 
-export async function plan(ctx) {
+export async function plan(ctx, params = {}) {
   const id = ctx.client.identity;
   if (id?.kind !== 'office') {
     ctx.go(id?.kind === 'device' ? 'jour' : 'connexion');
@@ -283,6 +478,8 @@ export async function plan(ctx) {
   );
   const prod = encodeURIComponent(id.production_id || '');
   const photos = await officeList(ctx);
+  const people = editor ? await members(ctx) : [];
+  const more = { people, editor, params, progress: await progressById(ctx) };
   const level = (n) => t('prof.' + (n ?? 0));
   return {
     title: t('plan.title'),
@@ -298,7 +495,7 @@ export async function plan(ctx) {
           ? h(
               'ul',
               { class: 'cards', id: 'plan-actions' },
-              actions.map((a) => actionCard(ctx, a, photos)),
+              actions.map((a) => actionCard(ctx, a, photos, more)),
             )
           : h('p', {}, t('plan.none')),
         h(
@@ -360,7 +557,7 @@ export async function plan(ctx) {
             'section',
             { 'aria-labelledby': 'h-plan-new' },
             h('h2', { id: 'h-plan-new' }, t('plan.new')),
-            newActionForm(ctx),
+            newActionForm(ctx, people),
           )
         : null,
       h(
@@ -391,7 +588,7 @@ export async function plan(ctx) {
               ),
             )
           : h('p', {}, t('prof.none')),
-        editor ? profileForm(ctx, await members(ctx)) : null,
+        editor ? profileForm(ctx, people) : null,
       ),
     ),
   };
