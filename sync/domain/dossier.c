@@ -156,7 +156,8 @@ static const char *verdict_label(const char *v)
                                          {"partielle", "partiellement atteinte"},
                                          {"non_atteinte", "non atteinte"},
                                          {"sans_donnee", "sans donnée"},
-                                         {"brouillon", "brouillon"}};
+                                         {"brouillon", "brouillon"},
+                                         {"a_verifier", "à vérifier (hors moyenne)"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i][0], v) == 0)
             return map[i][1];

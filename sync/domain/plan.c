@@ -456,7 +456,12 @@ out:
         json_array_foreach(json_object_get(progress, "actions"), i, a)
         {
             const char *status = json_string_value(json_object_get(a, "status"));
-            if (strcmp(status, "en_retard") != 0 || total <= 0 || elapsed * 4 < total)
+            const char *check = json_string_value(json_object_get(a, "check"));
+            /* Below 0 % is going the wrong way, or a mistake: either way
+             * the office must look, so it drifts too. */
+            int behind =
+                strcmp(status, "en_retard") == 0 || (check != NULL && strcmp(check, "sous_0") == 0);
+            if (!behind || total <= 0 || elapsed * 4 < total)
                 continue;
             json_array_append_new(
                 list,
@@ -558,8 +563,9 @@ json_t *plan_action_from_library(const json_t *entry)
 }
 
 static const char *const status_fr[][2] = {
-    {"atteint", "atteint"},         {"en_bonne_voie", "en bonne voie"}, {"en_retard", "en retard"},
-    {"sans_donnee", "sans donnée"}, {"brouillon", "brouillon"},
+    {"atteint", "atteint"},     {"en_bonne_voie", "en bonne voie"},
+    {"en_retard", "en retard"}, {"sans_donnee", "sans donnée"},
+    {"brouillon", "brouillon"}, {"a_verifier", "à vérifier"},
 };
 
 const char *plan_status_label(const char *status)
