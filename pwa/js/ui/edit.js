@@ -11,6 +11,7 @@ import { h, field, showErrors, announce, confirmDialog } from './dom.js';
 import { request } from '../api.js';
 import { canon } from '../sync/engine.js';
 
+let focusedFor = null; // the link (location.hash) whose field was focused
 const blank = (v) => v === undefined || v === null || v === '';
 const when = (hlc) => new Date(parseInt(hlc.slice(0, 12), 16)).toLocaleString(getLang());
 
@@ -58,6 +59,7 @@ function widget(spec, fields, key) {
     );
     wrap.input = boxes[0] || wrap;
     wrap.boxes = boxes;
+    wrap.setError = () => {}; // any set of boxes is valid
     return wrap;
   }
   if (spec.type === 'checkbox') {
@@ -65,6 +67,7 @@ function widget(spec, fields, key) {
     const input = h('input', { type: 'checkbox', id, name: spec.name, checked: value === true });
     const wrap = h('div', { class: 'field check' }, input, h('label', { for: id }, spec.label));
     wrap.input = input;
+    wrap.setError = () => {}; // checked or not, both are valid
     return wrap;
   }
   return field({
@@ -95,29 +98,35 @@ function changes(rec, specs, values) {
   return { fields, base };
 }
 
-// The edits of a record from the server, or from the local ops offline.
+// The edits of a record: the server's (authors by name), plus this replica's
+// ops the server does not have yet (still in the outbox); offline, the
+// replica's alone.
 async function edits(ctx, col, id) {
   const who = ctx.client.identity;
+  const local = [...ctx.client.replica.ops.values()]
+    .filter((op) => op.col === col && op.id === id)
+    .map((op) => ({
+      op: op.op,
+      hlc: op.hlc,
+      dev: op.dev,
+      author: op.dev === ctx.client.device ? t('edit.history.me') : null,
+      fields: op.fields,
+      deleted: op.fields._deleted === true,
+    }));
+  const byClock = (a, b) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.op < b.op ? -1 : 1);
   try {
     const res = await request(
       who,
       'GET',
       `/api/v1/productions/${encodeURIComponent(who.production_id)}/history/${col}/${encodeURIComponent(id)}`,
     );
-    return { list: res.edits, offline: false };
+    const known = new Set(res.edits.map((e) => e.op));
+    return {
+      list: [...res.edits, ...local.filter((e) => !known.has(e.op))].sort(byClock),
+      offline: false,
+    };
   } catch {
-    const list = [...ctx.client.replica.ops.values()]
-      .filter((op) => op.col === col && op.id === id)
-      .sort((a, b) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0))
-      .map((op) => ({
-        op: op.op,
-        hlc: op.hlc,
-        dev: op.dev,
-        author: op.dev === ctx.client.device ? t('edit.history.me') : null,
-        fields: op.fields,
-        deleted: op.fields._deleted === true,
-      }));
-    return { list, offline: true };
+    return { list: local.sort(byClock), offline: true };
   }
 }
 
@@ -270,9 +279,12 @@ export function recordEditor(ctx, col, rec, specs, opts = {}) {
     ),
     form,
   );
-  if (opts.focus) {
+  // A link to a field focuses it once, not again at every re-render (a sync
+  // re-renders the screen while the person types elsewhere).
+  if (opts.focus && focusedFor !== location.hash) {
+    focusedFor = location.hash;
     const i = specs.findIndex((s) => s.name === opts.focus);
-    if (i >= 0) queueMicrotask(() => setTimeout(() => widgets[i].input.focus(), 0));
+    if (i >= 0) setTimeout(() => widgets[i].input.focus(), 0);
   }
   return h(
     'div',

@@ -121,8 +121,8 @@ function actionEditor(ctx, a, people, params) {
   const share = (x) => (x.measure || 'total') === 'share';
   return recordEditor(ctx, 'actions', a, actionSpecs(people, a.fields), {
     label: String(a.fields.title || a.id),
-    open: params.edit === a.id,
-    focus: params.edit === a.id ? params.f : null,
+    open: params.get('edit') === a.id,
+    focus: params.get('edit') === a.id ? params.get('f') : null,
     toForm: (f) =>
       share(f)
         ? { ...f, baseline: pctIn(f.baseline), target: pctIn(f.target) }
@@ -462,7 +462,7 @@ function profileForm(ctx, people) {
   );
 }
 
-export async function plan(ctx, params = {}) {
+export async function plan(ctx, params = new URLSearchParams()) {
   const id = ctx.client.identity;
   if (id?.kind !== 'office') {
     ctx.go(id?.kind === 'device' ? 'jour' : 'connexion');
