@@ -414,14 +414,58 @@ export async function entry(ctx, params) {
     value: src.dept || id.department,
     options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]),
   });
+  // A past day may be chosen, within the days a reading may carry (the
+  // server's schedule: preparation to post-production), never after today.
+  const span = (await store.getMeta('collectMine', null)) || {};
+  const lastDay = span.last_day && span.last_day < today() ? span.last_day : today();
   const at = field({
     name: 'at',
     type: 'date',
     label: t('entry.at'),
     required: true,
-    value: src.at || today(),
-    attrs: { max: today() },
+    hint: span.first_day ? t('entry.at.span', { from: span.first_day, to: lastDay }) : undefined,
+    value: src.at || (lastDay < today() ? lastDay : today()),
+    attrs: { max: lastDay, min: span.first_day || undefined },
   });
+  // Odometer: start and end of the day, the difference is the value.
+  const odoStart = field({
+    name: 'odo-start',
+    label: t('entry.odo.start'),
+    value: src.odometer_start ?? '',
+    attrs: { inputmode: 'decimal', autocomplete: 'off' },
+  });
+  const odoEnd = field({
+    name: 'odo-end',
+    label: t('entry.odo.end'),
+    value: src.odometer_end ?? '',
+    attrs: { inputmode: 'decimal', autocomplete: 'off' },
+  });
+  const odoOut = h('p', { class: 'odo-diff', role: 'status', 'data-testid': 'odo-diff' });
+  const odo = h(
+    'fieldset',
+    { class: 'odometer' },
+    h('legend', {}, t('entry.odo.legend')),
+    h('p', { class: 'hint' }, t('entry.odo.hint')),
+    odoStart,
+    odoEnd,
+    odoOut,
+  );
+  odo.setError = () => {};
+  const odoRead = () => {
+    const a = parseNumber(odoStart.input.value);
+    const b = parseNumber(odoEnd.input.value);
+    const filled = odoStart.input.value.trim() !== '' || odoEnd.input.value.trim() !== '';
+    return { a, b, filled, ok: !Number.isNaN(a) && !Number.isNaN(b) && b >= a };
+  };
+  const odoSync = () => {
+    const o = odoRead();
+    if (o.ok) {
+      value.input.value = String(Math.round((o.b - o.a) * 10) / 10).replace('.', ',');
+      odoOut.textContent = t('entry.odo.diff', { km: num(o.b - o.a) });
+    } else odoOut.textContent = '';
+  };
+  odoStart.input.addEventListener('input', odoSync);
+  odoEnd.input.addEventListener('input', odoSync);
   const note = field({
     name: 'note',
     type: 'textarea',
@@ -429,12 +473,14 @@ export async function entry(ctx, params) {
     value: src.note || '',
     attrs: { maxlength: '2000' },
   });
-  const fields = [indField, value, vehicle, dept, at, note];
+  const fields = [indField, odo, value, vehicle, dept, at, note];
+  const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
   const sync = () => {
     const i = indicator(indField.input.value);
     vehicle.hidden = !i.vehicle;
+    odo.hidden = !isOdo(i);
     unitOut.textContent = unitName(i.unit);
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
@@ -458,6 +504,12 @@ export async function entry(ctx, params) {
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('entry.submit'));
   const photoLink = h('p', { hidden: true }); // "add a photo" to the reading just saved
+  const receipt = h('section', {
+    class: 'card receipt',
+    hidden: true,
+    'aria-live': 'polite',
+    'data-testid': 'receipt',
+  });
   let busy = false;
   const form = h(
     'form',
@@ -469,8 +521,16 @@ export async function entry(ctx, params) {
         const errors = [];
         const i = indicator(indField.input.value);
         const { min, max } = ind.bounds(i);
+        const o = odoRead();
+        if (isOdo(i) && o.filled && !o.ok)
+          errors.push([
+            Number.isNaN(o.a) ? odoStart : odoEnd,
+            t(Number.isNaN(o.a) || Number.isNaN(o.b) ? 'entry.err.value' : 'entry.odo.err'),
+          ]);
         const v = parseNumber(value.input.value);
         if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
+        else if (isOdo(i) && o.ok && Math.abs(v - (o.b - o.a)) > 0.05)
+          errors.push([value, t('entry.odo.mismatch', { km: num(o.b - o.a) })]);
         else if (v < min || v > max)
           errors.push([
             value,
@@ -480,10 +540,12 @@ export async function entry(ctx, params) {
         if (i.vehicle && (veh.length < 1 || veh.length > 64))
           errors.push([vehicle, t(fleet.length ? 'fleet.err' : 'entry.err.vehicle')]);
         if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > today())
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > lastDay)
           errors.push([at, t('entry.err.at')]);
+        else if (span.first_day && at.input.value < span.first_day)
+          errors.push([at, t('entry.err.at.span', { from: span.first_day, to: lastDay })]);
         if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
-        showErrors(summary, fields, errors);
+        showErrors(summary, [odoStart, odoEnd, ...fields], errors);
         if (errors.length) return;
         busy = true;
         button.disabled = true;
@@ -496,11 +558,15 @@ export async function entry(ctx, params) {
           at: at.input.value,
         };
         if (i.vehicle) f.vehicle = veh;
+        if (isOdo(i) && o.ok) {
+          f.odometer_start = o.a;
+          f.odometer_end = o.b;
+        }
         if (note.input.value.trim()) f.note = note.input.value.trim();
         if (corr) f.supersedes = corr.id;
         try {
           const rid = 'r-' + uuidv7();
-          await ctx.client.makeOp('readings', rid, 'add', f);
+          const made = await ctx.client.makeOp('readings', rid, 'add', f);
           photoLink.replaceChildren(
             h(
               'a',
@@ -515,7 +581,38 @@ export async function entry(ctx, params) {
           await store.setMeta('lastValues', last).catch(() => {});
           announce(t('entry.saved', { value: num(v), unit: unitName(i.unit) }));
           if (corr) return ctx.go('entrees');
+          // What was recorded, and that it waits for the network until a
+          // sync sends it; corrected from "Mes saisies" in one tap.
+          receipt.replaceChildren(
+            h('h2', {}, t('entry.receipt.title')),
+            h(
+              'p',
+              { class: 'value' },
+              `${indName(i.id)} : ${num(v)} ${unitName(i.unit)} — ${f.at}${f.vehicle ? ' — ' + f.vehicle : ''}`,
+            ),
+            h('p', { 'data-testid': 'receipt-state' }, t('entry.receipt.waiting')),
+            h(
+              'a',
+              {
+                class: 'button secondary small',
+                href: `#/saisie?corrige=${encodeURIComponent(rid)}`,
+              },
+              t('entry.receipt.correct'),
+            ),
+          );
+          receipt.hidden = false;
+          const sent = () => {
+            const box = ctx.client.status.outbox?.get(made.op);
+            if (box?.status === 'pending') return;
+            const p = receipt.querySelector('[data-testid="receipt-state"]');
+            if (p) p.textContent = t(box ? 'entry.receipt.refused' : 'entry.receipt.sent');
+            ctx.client.removeEventListener('status', sent);
+          };
+          ctx.client.addEventListener('status', sent);
           value.input.value = '';
+          odoStart.input.value = '';
+          odoEnd.input.value = '';
+          odoOut.textContent = '';
           note.input.value = '';
           value.input.focus();
         } catch (err) {
@@ -534,6 +631,7 @@ export async function entry(ctx, params) {
     h('p', { class: 'hint' }, t('entry.required')),
     ...fields,
     button,
+    receipt,
     photoLink,
   );
   const title = corr ? t('entry.correct.title') : t('entry.title');
