@@ -119,3 +119,51 @@ test('odometer difference, a past day within the production, the receipt', async
   assert.deepEqual(P.page.errors, []);
   await P.ctx.close();
 });
+
+test('meals: a total and the known diets, the rest of unknown diet', async () => {
+  const office = await officeSession(server.url);
+  const P = await phone(browser);
+  const page = P.page;
+  await pairPhone(
+    page,
+    server.url + '/#pair=' + (await invite(office, 'm-nour')).code,
+    'Téléphone cantine',
+  );
+  await page.goto(server.url + '/#/saisie?i=meals_vegetarian');
+  await ready(page);
+  await page.getByLabel('Nombre total de repas').waitFor();
+  assert.equal(await page.locator('input[name="value"]').isVisible(), false);
+  // More known diets than the total: refused, nothing recorded.
+  await page.getByLabel('Nombre total de repas').fill('10');
+  await page.getByRole('textbox', { name: 'Repas végétariens' }).fill('18');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Les régimes connus font 18 repas, plus que le total.').first().waitFor();
+  assert.equal(await page.evaluate(() => window.ecoplateau.client.status.pending), 0);
+  // The journey's "46 repas dont 18 végétariens".
+  await page.getByLabel('Nombre total de repas').fill('46');
+  await page
+    .getByTestId('meal-rest')
+    .getByText(/Régime inconnu : 28 repas/)
+    .waitFor();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  const receipt = page.getByTestId('receipt');
+  await receipt.getByText(/46 repas : 18 repas végétariens, 28 repas de régime inconnu/).waitFor();
+  await receipt.getByText(/facteur moyen/).waitFor();
+  await checkA11y(page, 'meal entry receipt');
+  await shot(page, 'entry-03-meals-unknown-diet');
+  await syncNow(page);
+  await receipt.getByText('Envoyé au bureau de production.').waitFor({ timeout: 15000 });
+  const mine = (await pullAll(office)).filter(
+    (o) =>
+      o.col === 'readings' &&
+      (o.fields.indicator === 'meals_unknown' || o.fields.indicator === 'meals_vegetarian') &&
+      (o.fields.value === 28 || o.fields.value === 18) &&
+      o.fields.at === new Date().toISOString().slice(0, 10),
+  );
+  assert.deepEqual(mine.map((o) => [o.fields.indicator, o.fields.value]).sort(), [
+    ['meals_unknown', 28],
+    ['meals_vegetarian', 18],
+  ]);
+  assert.deepEqual(P.page.errors, []);
+  await P.ctx.close();
+});

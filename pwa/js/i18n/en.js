@@ -1254,4 +1254,16 @@ export default {
   'entry.receipt.refused': 'Refused by the server: see “My entries”.',
   'entry.receipt.correct': 'Correct this entry',
   'entry.odo.mismatch': 'The odometer gives {km} km: correct the value or the odometer.',
+  'entry.meals.legend': 'Meals of the service',
+  'entry.meals.hint':
+    'The total, then the number of each diet the caterer knows. The rest counts as unknown diet.',
+  'entry.meals.total': 'Total number of meals',
+  'entry.meals.rest': 'Unknown diet: {n} meals (average factor, uncertain)',
+  'entry.meals.err.total': 'Enter the total number of meals (a whole number).',
+  'entry.meals.err.count': 'A whole number of meals, from 0 to 2,000.',
+  'entry.meals.err.sum': 'The known diets make {n} meals, more than the total.',
+  'entry.meals.saved': '{total} meals: {parts}',
+  'entry.meals.uncertain':
+    'Meals of unknown diet are counted with the average meal factor: the footprint shows them as uncertain.',
+  'entry.receipt.mine': 'See and correct in My entries',
 };

@@ -1283,4 +1283,16 @@ export default {
   'entry.receipt.refused': 'Refusé par le serveur : voyez « Mes saisies ».',
   'entry.receipt.correct': 'Corriger cette saisie',
   'entry.odo.mismatch': 'Le compteur donne {km} km : corrigez la valeur ou le compteur.',
+  'entry.meals.legend': 'Repas du service',
+  'entry.meals.hint':
+    'Le total, puis le nombre de chaque régime que le traiteur connaît. Le reste compte comme régime inconnu.',
+  'entry.meals.total': 'Nombre total de repas',
+  'entry.meals.rest': 'Régime inconnu : {n} repas (facteur moyen, incertain)',
+  'entry.meals.err.total': 'Indiquez le nombre total de repas (un nombre entier).',
+  'entry.meals.err.count': 'Un nombre entier de repas, de 0 à 2 000.',
+  'entry.meals.err.sum': 'Les régimes connus font {n} repas, plus que le total.',
+  'entry.meals.saved': '{total} repas : {parts}',
+  'entry.meals.uncertain':
+    'Les repas de régime inconnu sont comptés avec le facteur moyen d’un repas : le bilan les montre comme incertains.',
+  'entry.receipt.mine': 'Voir et corriger dans Mes saisies',
 };

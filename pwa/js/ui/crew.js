@@ -473,7 +473,52 @@ export async function entry(ctx, params) {
     value: src.note || '',
     attrs: { maxlength: '2000' },
   });
-  const fields = [indField, odo, value, vehicle, dept, at, note];
+  // Meals as the caterer counts them: a total and the diets it knows; the
+  // rest is recorded as meals of unknown diet (average factor, uncertain).
+  const DIETS = ['meals_vegan', 'meals_vegetarian', 'meals_chicken', 'meals_fish', 'meals_beef'];
+  const mealTotal = field({
+    name: 'meal-total',
+    label: t('entry.meals.total'),
+    attrs: { inputmode: 'numeric', autocomplete: 'off' },
+  });
+  const dietFields = DIETS.map((d) =>
+    field({
+      name: 'meal-' + d,
+      label: indName(d),
+      attrs: { inputmode: 'numeric', autocomplete: 'off' },
+    }),
+  );
+  const mealOut = h('p', { role: 'status', 'data-testid': 'meal-rest' });
+  const meals = h(
+    'fieldset',
+    { class: 'meals' },
+    h('legend', {}, t('entry.meals.legend')),
+    h('p', { class: 'hint' }, t('entry.meals.hint')),
+    mealTotal,
+    ...dietFields,
+    mealOut,
+  );
+  meals.setError = () => {};
+  const count = (w) => {
+    const raw = w.input.value.trim();
+    if (!raw) return 0;
+    const n = parseNumber(raw);
+    return Number.isInteger(n) && n >= 0 && n <= 2000 ? n : NaN;
+  };
+  const mealRead = () => {
+    const total = mealTotal.input.value.trim() ? count(mealTotal) : NaN;
+    const known = dietFields.map(count);
+    const sum = known.reduce((a, b) => a + b, 0);
+    return { total, known, sum, rest: total - sum };
+  };
+  const mealSync = () => {
+    const m = mealRead();
+    mealOut.textContent =
+      Number.isFinite(m.rest) && m.rest >= 0 ? t('entry.meals.rest', { n: num(m.rest) }) : '';
+  };
+  for (const w of [mealTotal, ...dietFields]) w.input.addEventListener('input', mealSync);
+  const isMeal = (i) => !corr && i.id.startsWith('meals_');
+  const fields = [indField, odo, meals, value, vehicle, dept, at, note];
   const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
@@ -481,6 +526,8 @@ export async function entry(ctx, params) {
     const i = indicator(indField.input.value);
     vehicle.hidden = !i.vehicle;
     odo.hidden = !isOdo(i);
+    meals.hidden = !isMeal(i);
+    value.hidden = isMeal(i);
     unitOut.textContent = unitName(i.unit);
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
@@ -503,6 +550,78 @@ export async function entry(ctx, params) {
 
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('entry.submit'));
+  // One reading per diet counted, and one for the rest of unknown diet.
+  const saveMeals = async () => {
+    const m = mealRead();
+    const errors = [];
+    if (!Number.isInteger(m.total) || m.total < 1)
+      errors.push([mealTotal, t('entry.meals.err.total')]);
+    dietFields.forEach((w, k) => {
+      if (Number.isNaN(m.known[k])) errors.push([w, t('entry.meals.err.count')]);
+    });
+    if (!errors.length && m.rest < 0)
+      errors.push([mealTotal, t('entry.meals.err.sum', { n: num(m.sum) })]);
+    if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > lastDay)
+      errors.push([at, t('entry.err.at')]);
+    else if (span.first_day && at.input.value < span.first_day)
+      errors.push([at, t('entry.err.at.span', { from: span.first_day, to: lastDay })]);
+    showErrors(summary, [mealTotal, ...dietFields, ...fields], errors);
+    if (errors.length) return;
+    const parts = DIETS.map((d, k) => [d, m.known[k]]).filter(([, n]) => n > 0);
+    if (m.rest > 0) parts.push(['meals_unknown', m.rest]);
+    busy = true;
+    button.disabled = true;
+    try {
+      for (const [d, n] of parts) {
+        const f = {
+          indicator: d,
+          value: n,
+          unit: 'meal',
+          dept: dept.input.value,
+          at: at.input.value,
+        };
+        if (note.input.value.trim()) f.note = note.input.value.trim();
+        await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
+      }
+      last._indicator = indField.input.value;
+      await store.setMeta('lastValues', last).catch(() => {});
+      const text = t('entry.meals.saved', {
+        total: num(m.total),
+        parts: parts.map(([d, n]) => `${num(n)} ${indName(d).toLowerCase()}`).join(', '),
+      });
+      announce(text);
+      receipt.replaceChildren(
+        h('h2', {}, t('entry.receipt.title')),
+        h('p', { class: 'value' }, `${text} — ${at.input.value}`),
+        m.rest > 0 ? h('p', { class: 'hint' }, t('entry.meals.uncertain')) : null,
+        h('p', { 'data-testid': 'receipt-state' }, t('entry.receipt.waiting')),
+        h('a', { class: 'button secondary small', href: '#/entrees' }, t('entry.receipt.mine')),
+      );
+      receipt.hidden = false;
+      const sent = () => {
+        if (ctx.client.status.pending) return;
+        const p = receipt.querySelector('[data-testid="receipt-state"]');
+        if (p)
+          p.textContent = t(
+            ctx.client.status.rejected ? 'entry.receipt.refused' : 'entry.receipt.sent',
+          );
+        ctx.client.removeEventListener('status', sent);
+      };
+      ctx.client.addEventListener('status', sent);
+      for (const w of [mealTotal, ...dietFields]) w.input.value = '';
+      mealOut.textContent = '';
+      note.input.value = '';
+      mealTotal.input.focus();
+    } catch (err) {
+      const msg =
+        err?.name === 'QuotaExceededError' ? t('entry.err.full') : String(err?.message || err);
+      showErrors(summary, fields, [[mealTotal, msg]]);
+    } finally {
+      busy = false;
+      button.disabled = false;
+    }
+  };
   const photoLink = h('p', { hidden: true }); // "add a photo" to the reading just saved
   const receipt = h('section', {
     class: 'card receipt',
@@ -527,6 +646,7 @@ export async function entry(ctx, params) {
             Number.isNaN(o.a) ? odoStart : odoEnd,
             t(Number.isNaN(o.a) || Number.isNaN(o.b) ? 'entry.err.value' : 'entry.odo.err'),
           ]);
+        if (isMeal(i)) return saveMeals();
         const v = parseNumber(value.input.value);
         if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
         else if (isOdo(i) && o.ok && Math.abs(v - (o.b - o.a)) > 0.05)
