@@ -14,7 +14,7 @@
 #include "commstore.h"
 #include "directory.h"
 #include "err.h"
-#include "export.h"
+#include "export_plan.h"
 #include "ical.h"
 #include "plan.h"
 #include "server.h"
