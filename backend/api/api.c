@@ -1,0 +1,97 @@
+/*
+ * api.c - the helpers every handler file shares: request bodies as JSON
+ * objects, path ids, authentication of production-scoped routes, ?today=,
+ * links back to this server (see api.h).
+ */
+#include "api.h"
+#include "app.h"
+#include "jsonin.h"
+
+#include "auth.h"
+#include "authz.h"
+#include "err.h"
+#include "ids.h"
+#include "server.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+int api_parse_object(struct http_req *r, const char *body, size_t len, json_t **out)
+{
+    json_error_t err;
+    json_t *root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+
+    *out = NULL;
+    if (root == NULL)
+        return http_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+                          err.line, err.column, err.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
+    }
+    *out = root;
+    return 0;
+}
+
+int api_path_id(struct http_req *r, int n, char *buf, size_t len)
+{
+    if (server_path_param(r, n, buf, len) != EP_OK || !ids_valid(buf))
+        return http_error(r, 404, "not_found", NULL, "no such resource");
+    return 0;
+}
+
+void api_new_id(const char *prefix, char *buf, size_t len)
+{
+    unsigned char raw[8];
+    char hex[17];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+    snprintf(buf, len, "%s%s", prefix, hex);
+}
+
+int api_is_localhost(struct http_req *r)
+{
+    const char *host = mg_get_header(r->conn, "Host");
+    size_t n;
+
+    if (host == NULL)
+        return 0;
+    n = strcspn(host, host[0] == '[' ? "]" : ":");
+    if (host[0] == '[')
+        return strncmp(host, "[::1]", 5) == 0;
+    return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+           (n == 9 && strncmp(host, "127.0.0.1", 9) == 0);
+}
+
+void api_origin(struct http_req *r, char *buf, size_t len)
+{
+    const char *host = mg_get_header(r->conn, "Host");
+    int ok = host != NULL && host[0] != '\0' && strlen(host) < 200;
+
+    if (r->app->cfg->public_url[0] != '\0') {
+        snprintf(buf, len, "%s", r->app->cfg->public_url);
+        return;
+    }
+
+    for (const char *c = host; ok && *c != '\0'; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == ':' || *c == '[' || *c == ']'))
+            ok = 0;
+    }
+    snprintf(buf, len, "%s://%s", ok && api_is_localhost(r) ? "http" : "https",
+             ok ? host : "localhost");
+}
+
+int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
+               char *prod, size_t prodlen, struct auth_principal *p)
+{
+    int status = api_path_id(r, 0, prod, prodlen);
+
+    if (status == 0)
+        status = auth_request_in(r, body, len, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, action);
+    return status;
+}
