@@ -5,18 +5,21 @@
  */
 #include "api.h"
 #include "app.h"
+#include "clock.h"
 #include "jsonin.h"
 
 #include "auth.h"
 #include "authz.h"
 #include "err.h"
 #include "ids.h"
+#include "plan.h"
 #include "server.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 int api_parse_object(struct http_req *r, const char *body, size_t len, json_t **out)
 {
@@ -94,4 +97,32 @@ int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_acti
     if (status == 0)
         status = auth_require(r, p, action);
     return status;
+}
+
+int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p)
+{
+    int status;
+
+    if (server_path_param(r, 0, prod, len) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, AUTHZ_SYNC_PULL);
+    return status;
+}
+
+int api_today_param(struct http_req *r, char *today)
+{
+    const char *q = r->ri->query_string;
+    if (q != NULL && mg_get_var(q, strlen(q), "today", today, 11) > 0)
+        return plan_weekdays(today, today) < 0
+                   ? http_error(r, 400, "invalid_request", "today", "today must be YYYY-MM-DD")
+                   : 0;
+    {
+        time_t t = (time_t)(clock_now_ms() / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(today, 11, "%Y-%m-%d", &tm);
+    }
+    return 0;
 }

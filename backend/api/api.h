@@ -41,6 +41,14 @@ void api_origin(struct http_req *r, char *buf, size_t len);
 int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
                char *prod, size_t prodlen, struct auth_principal *p);
 
+/* Authenticates a read (AUTHZ_SYNC_PULL) of the production named by the
+ * path's first '*'. Returns 0 or the status of the error sent. */
+int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p);
+
+/* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
+ * Returns 0, or sends 400 and returns it. */
+int api_today_param(struct http_req *r, char *today);
+
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */
 struct identity_prodkey;
@@ -116,7 +124,8 @@ int api_sync_resolve(struct http_req *r);            /* POST /api/v1/sync/resolv
 int api_sync_quarantine(struct http_req *r);         /* GET  /api/v1/sync/quarantine */
 int api_sync_quarantine_resolve(struct http_req *r); /* POST /api/v1/sync/quarantine/resolve */
 
-/* Indicators and footprint (C7, C8), in api_carbon.c. */
+/* Indicators and footprint (C7, C8), in api/indicators.c, api/footprint.c
+ * and api/readings.c. */
 int api_indicators(struct http_req *r);        /* GET /api/v1/indicators */
 int api_footprint(struct http_req *r);         /* GET /api/v1/productions/ID/footprint */
 int api_footprint_compare(struct http_req *r); /* GET .../footprint/compare */
@@ -125,15 +134,19 @@ int api_footprint_xlsx(struct http_req *r);    /* GET .../footprint.xlsx */
 int api_footprint_pdf(struct http_req *r);     /* GET .../footprint.pdf */
 int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 
-/* The plan followed through (C4, C6, C9), in api_carbon.c. */
+/* The plan followed through (C4, C6) in api/plan.c, the evaluation (C9) in
+ * api/evaluation.c, the kits (C10) in api/kit.c. */
 int api_plan_progress(struct http_req *r);     /* GET .../plan/progress?today= */
 int api_plan_dysfunctions(struct http_req *r); /* GET .../plan/dysfunctions?today= */
 int api_evaluation(struct http_req *r);        /* GET .../evaluation?today= (C9) */
 int api_kit(struct http_req *r);               /* GET .../kit?audience=&format=json|md|html (C10) */
 
-/* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
- * Returns 0, or sends 400 and returns it. In api_carbon.c. */
-int api_today_param(struct http_req *r, char *today);
+/* An analysis of the production (read access) as of ?today=, computed by fn
+ * (plan_progress, eval_production...) and answered as JSON. Returns the
+ * status sent. In api/plan.c. */
+struct db;
+int api_plan_view(struct http_req *r,
+                  int (*fn)(struct db *, const char *, const char *, json_t **));
 
 /* The professional dossier, in api/dossier.c (docs/evaluation.md). */
 int api_dossier(struct http_req *r); /* GET .../dossier?format=json|pdf|odt|md&draft=1&today= */

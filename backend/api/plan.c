@@ -380,3 +380,31 @@ out:
     json_decref(cp);
     return status;
 }
+
+int api_plan_view(struct http_req *r, int (*fn)(struct db *, const char *, const char *, json_t **))
+{
+    struct auth_principal p;
+    char prod[80], today[11];
+    json_t *out = NULL;
+    int status = api_reader(r, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = api_today_param(r, today);
+    if (status != 0)
+        return status;
+    rc = fn(r->db, prod, today, &out);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse the plan");
+    return http_json_new(r, 200, out);
+}
+
+int api_plan_progress(struct http_req *r)
+{
+    return api_plan_view(r, plan_progress);
+}
+
+int api_plan_dysfunctions(struct http_req *r)
+{
+    return api_plan_view(r, plan_dysfunctions);
+}
