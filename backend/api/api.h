@@ -165,7 +165,8 @@ int api_plan_pdf(struct http_req *r);              /* GET  .../plan.pdf?today= *
 int api_task_history(struct http_req *r);          /* GET  .../tasks/ID/history */
 int api_checkpoint_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
 
-/* The collection schedule and what is missing (C7), in api_collect.c. */
+/* The collection schedule (api/schedule.c) and what is missing
+ * (api/collect.c) (C7). */
 int api_schedule_get(struct http_req *r);    /* GET    .../schedule */
 int api_schedule_put(struct http_req *r);    /* PUT    .../schedule/INDICATOR */
 int api_schedule_delete(struct http_req *r); /* DELETE .../schedule/INDICATOR */
