@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "plan.h"
 #include "server.h"
+#include "sync.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -125,4 +126,31 @@ int api_today_param(struct http_req *r, char *today)
         strftime(today, 11, "%Y-%m-%d", &tm);
     }
     return 0;
+}
+
+int api_authorise(struct http_req *r, const char *body, size_t len, enum authz_action action,
+                  char *prod, size_t plen, struct auth_principal *p)
+{
+    int status;
+
+    if (server_path_param(r, 0, prod, plen) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, body, len, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, action);
+    return status;
+}
+
+int api_storage_error(struct http_req *r, int rc, const char *what)
+{
+    return http_error(r, http_status_for(rc), "internal", NULL, "cannot %s: %s", what,
+                      ep_strerror(rc));
+}
+
+void api_opts_now(struct sync_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->now_ms = clock_now_ms();
+    o->authorize = authz_sync_op;
+    o->can_read = authz_sync_read;
 }

@@ -14,6 +14,7 @@
 /* ---- shared by the handler files (api.c) ---------------------------------- */
 
 struct auth_principal;
+struct sync_opts;
 
 /* Parses body as a JSON object (duplicate keys refused). Returns 0 and sets
  * *out (new reference), or sends 400 and returns its status (*out NULL). */
@@ -41,9 +42,23 @@ void api_origin(struct http_req *r, char *buf, size_t len);
 int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
                char *prod, size_t prodlen, struct auth_principal *p);
 
+/* Authenticates a request on the production named by the path's first '*'
+ * (body, len: the signed body, if any) and checks action. Returns 0 or the
+ * status of the error sent. */
+int api_authorise(struct http_req *r, const char *body, size_t len, enum authz_action action,
+                  char *prod, size_t plen, struct auth_principal *p);
+
 /* Authenticates a read (AUTHZ_SYNC_PULL) of the production named by the
  * path's first '*'. Returns 0 or the status of the error sent. */
 int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p);
+
+/* Sends the 5xx for a storage code rc: "cannot <what>: <reason>". Returns
+ * the status sent. */
+int api_storage_error(struct http_req *r, int rc, const char *what);
+
+/* Engine options for an op written on the server's behalf, now: the
+ * authorisation hooks set, no op validator. */
+void api_opts_now(struct sync_opts *o);
 
 /* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
  * Returns 0, or sends 400 and returns it. */
@@ -153,7 +168,8 @@ int api_dossier(struct http_req *r); /* GET .../dossier?format=json|pdf|odt|md&d
 /* The oral defence's slides and jury sheet, in api/oral.c (docs/evaluation.md). */
 int api_oral(struct http_req *r); /* GET .../oral?format=json|pdf|odp|prep&today= */
 
-/* Directory (C3), library, plan exports, reassignment history, in api_plan.c
+/* Directory (C3) in api/directory.c; library and plan exports in api/plan.c;
+ * reassignment history in api/tasks.c; checkpoints in api/checkpoints.c
  * (docs/plan.md). */
 int api_directory_csv(struct http_req *r);         /* GET  .../directory.csv */
 int api_directory_import(struct http_req *r);      /* POST .../directory/import (CSV body) */

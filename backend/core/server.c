@@ -71,7 +71,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/productions/*/devices/*/revoke", api_devices_revoke},
     {"GET", "/api/v1/productions/*/key", api_production_key},
     {"GET", "/api/v1/productions/*/audit", api_audit_list},
-    /* Directory, action library, plan exports (docs/plan.md; api/plan.c). */
+    /* Directory, action library, plan exports (docs/plan.md; api/directory.c,
+     * api/plan.c, api/tasks.c, api/checkpoints.c). */
     {"GET", "/api/v1/productions/*/directory.csv", api_directory_csv},
     {"POST", "/api/v1/productions/*/directory/import", api_directory_import},
     {"GET", "/api/v1/plan/library", api_plan_library},
