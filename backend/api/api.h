@@ -91,7 +91,7 @@ int api_invites_create(struct http_req *r); /* POST .../productions/P/invites (a
 int api_devices_pair(struct http_req *r);   /* POST /api/v1/devices/pair (invite code) */
 int api_devices_list(struct http_req *r);   /* GET  .../productions/P/devices (admin) */
 int api_devices_revoke(struct http_req *r); /* POST .../productions/P/devices/D/revoke (admin) */
-int api_production_key(struct http_req *r); /* GET  .../productions/P/key */
+int api_key_get(struct http_req *r);        /* GET  .../productions/P/key */
 int api_audit_list(struct http_req *r);     /* GET  .../productions/P/audit (admin) */
 
 /*
@@ -171,15 +171,15 @@ int api_oral(struct http_req *r); /* GET .../oral?format=json|pdf|odp|prep&today
 /* Directory (C3) in api/directory.c; library and plan exports in api/plan.c;
  * reassignment history in api/tasks.c; checkpoints in api/checkpoints.c
  * (docs/plan.md). */
-int api_directory_csv(struct http_req *r);         /* GET  .../directory.csv */
-int api_directory_import(struct http_req *r);      /* POST .../directory/import (CSV body) */
-int api_plan_library(struct http_req *r);          /* GET  /api/v1/plan/library */
-int api_plan_from_library(struct http_req *r);     /* POST .../plan/from-library */
-int api_plan_csv(struct http_req *r);              /* GET  .../plan.csv?today= */
-int api_plan_xlsx(struct http_req *r);             /* GET  .../plan.xlsx?today= */
-int api_plan_pdf(struct http_req *r);              /* GET  .../plan.pdf?today= */
-int api_task_history(struct http_req *r);          /* GET  .../tasks/ID/history */
-int api_checkpoint_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
+int api_directory_csv(struct http_req *r);          /* GET  .../directory.csv */
+int api_directory_import(struct http_req *r);       /* POST .../directory/import (CSV body) */
+int api_plan_library(struct http_req *r);           /* GET  /api/v1/plan/library */
+int api_plan_from_library(struct http_req *r);      /* POST .../plan/from-library */
+int api_plan_csv(struct http_req *r);               /* GET  .../plan.csv?today= */
+int api_plan_xlsx(struct http_req *r);              /* GET  .../plan.xlsx?today= */
+int api_plan_pdf(struct http_req *r);               /* GET  .../plan.pdf?today= */
+int api_tasks_history(struct http_req *r);          /* GET  .../tasks/ID/history */
+int api_checkpoints_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
 
 /* The collection schedule (api/schedule.c) and what is missing
  * (api/collect.c) (C7). */

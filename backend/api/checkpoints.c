@@ -23,7 +23,7 @@
  * have an email address. Its "time" ("HH:MM", default 09:00) and
  * "duration_min" (default 60) are optional fields of the record.
  */
-int api_checkpoint_invitation(struct http_req *r)
+int api_checkpoints_invitation(struct http_req *r)
 {
     struct auth_principal p;
     struct ical_event e;

@@ -21,7 +21,7 @@ json_t *api_key_json(const char *production_id, const struct identity_prodkey *k
                      "key_id", k->key_id, "public_key", pk);
 }
 
-int api_production_key(struct http_req *r)
+int api_key_get(struct http_req *r)
 {
     struct auth_principal p;
     char prod[IDENTITY_ID_MAX + 1];

@@ -10,7 +10,7 @@
 #include "plan.h"
 #include "server.h"
 
-int api_task_history(struct http_req *r)
+int api_tasks_history(struct http_req *r)
 {
     struct auth_principal p;
     char prod[80], task[80];
