@@ -173,7 +173,7 @@ export async function showHistory(ctx, col, id, specs, out) {
                     'ul',
                     {},
                     Object.entries(e.fields)
-                      .filter(([k]) => k !== '_deleted' && (byName.has(k) || i === 0))
+                      .filter(([k]) => k !== '_deleted')
                       .map(([k, v]) =>
                         h(
                           'li',
@@ -197,7 +197,10 @@ export async function showHistory(ctx, col, id, specs, out) {
 // check(values) -> [[name, message]] extra checks, toForm(fields) and
 // fromForm(values) when the form shows a value otherwise than it is stored
 // (a share as a percentage), canDelete}.
-export function recordEditor(ctx, col, rec, specs, opts = {}) {
+export function recordEditor(ctx, col, rec, allSpecs, opts = {}) {
+  // Fields edited elsewhere on the card (historyOnly) are named in the
+  // history but not in this form.
+  const specs = allSpecs.filter((s) => !s.historyOnly);
   const key = `${col}-${rec.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const formFields = opts.toForm ? opts.toForm(rec.fields) : rec.fields;
   const widgets = specs.map((s) => widget(s, formFields, key));
@@ -296,7 +299,7 @@ export function recordEditor(ctx, col, rec, specs, opts = {}) {
         type: 'button',
         class: 'secondary small',
         'aria-label': `${t('edit.history')} : ${opts.label || rec.id}`,
-        onclick: () => showHistory(ctx, col, rec.id, specs, hist),
+        onclick: () => showHistory(ctx, col, rec.id, allSpecs, hist),
       },
       t('edit.history'),
     ),

@@ -49,6 +49,8 @@ function taskSpecs(actions) {
     { name: 'dept', label: t('plan.f.dept'), type: 'select', options: deptOptions() },
     { name: 'due', label: t('follow.f.due'), type: 'date' },
     { name: 'done', label: t('follow.done'), type: 'checkbox' },
+    { name: 'assignee', label: t('follow.f.assignee'), historyOnly: true },
+    { name: 'note', label: t('day.task.note'), historyOnly: true },
   ];
 }
 
@@ -58,7 +60,7 @@ function checkpointSpecs() {
     { name: 'date', label: t('follow.cp.date'), type: 'date', required: true },
     { name: 'time', label: t('follow.cp.time'), type: 'time' },
     { name: 'held_on', label: t('follow.cp.held_on'), type: 'date' },
-    { name: 'notes', label: t('follow.cp.notes'), type: 'textarea', attrs: { maxlength: '8000' } },
+    { name: 'notes', label: t('follow.cp.notes'), historyOnly: true },
   ];
 }
 
@@ -72,6 +74,7 @@ function noteSpecs() {
       type: 'select',
       options: ['draft', 'sent'].map((x) => [x, t('follow.note.status.' + x)]),
     },
+    { name: 'body', label: t('follow.note.body'), historyOnly: true },
   ];
 }
 
