@@ -1254,9 +1254,9 @@ export default {
   'entry.receipt.refused': 'Refused by the server: see “My entries”.',
   'entry.receipt.correct': 'Correct this entry',
   'entry.odo.mismatch': 'The odometer gives {km} km: correct the value or the odometer.',
-  'entry.meals.legend': 'Meals of the service',
+  'entry.meals.legend': 'Or the whole service',
   'entry.meals.hint':
-    'The total, then the number of each diet the caterer knows. The rest counts as unknown diet.',
+    'Instead of one diet: the total of meals, then the number of each diet the caterer knows. The rest counts as unknown diet.',
   'entry.meals.total': 'Total number of meals',
   'entry.meals.rest': 'Unknown diet: {n} meals (average factor, uncertain)',
   'entry.meals.err.total': 'Enter the total number of meals (a whole number).',

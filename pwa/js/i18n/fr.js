@@ -1283,9 +1283,9 @@ export default {
   'entry.receipt.refused': 'Refusé par le serveur : voyez « Mes saisies ».',
   'entry.receipt.correct': 'Corriger cette saisie',
   'entry.odo.mismatch': 'Le compteur donne {km} km : corrigez la valeur ou le compteur.',
-  'entry.meals.legend': 'Repas du service',
+  'entry.meals.legend': 'Ou tout le service',
   'entry.meals.hint':
-    'Le total, puis le nombre de chaque régime que le traiteur connaît. Le reste compte comme régime inconnu.',
+    'Au lieu d’un seul régime : le total des repas, puis le nombre de chaque régime que le traiteur connaît. Le reste compte comme régime inconnu.',
   'entry.meals.total': 'Nombre total de repas',
   'entry.meals.rest': 'Régime inconnu : {n} repas (facteur moyen, incertain)',
   'entry.meals.err.total': 'Indiquez le nombre total de repas (un nombre entier).',

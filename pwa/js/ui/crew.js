@@ -519,7 +519,7 @@ export async function entry(ctx, params) {
   };
   for (const w of [mealTotal, ...dietFields]) w.input.addEventListener('input', mealSync);
   const isMeal = (i) => !corr && i.id.startsWith('meals_');
-  const fields = [indField, odo, meals, value, vehicle, dept, at, note];
+  const fields = [indField, odo, value, meals, vehicle, dept, at, note];
   const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
@@ -528,7 +528,6 @@ export async function entry(ctx, params) {
     vehicle.hidden = !i.vehicle;
     odo.hidden = !isOdo(i);
     meals.hidden = !isMeal(i);
-    value.hidden = isMeal(i);
     unitOut.textContent = unitName(i.unit);
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
@@ -647,7 +646,8 @@ export async function entry(ctx, params) {
             Number.isNaN(o.a) ? odoStart : odoEnd,
             t(Number.isNaN(o.a) || Number.isNaN(o.b) ? 'entry.err.value' : 'entry.odo.err'),
           ]);
-        if (isMeal(i)) return saveMeals();
+        // A meal total given: the service's meals by diet (else one diet's count).
+        if (isMeal(i) && mealTotal.input.value.trim()) return saveMeals();
         const v = parseNumber(value.input.value);
         if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
         else if (isOdo(i) && o.ok && Math.abs(v - (o.b - o.a)) > 0.05)
