@@ -233,7 +233,7 @@ test('the phones screen: people, their phones, an office member joining by link'
   await page.reload();
   await ready(page);
   const joined = main.getByRole('listitem').filter({ hasText: 'Lou' }).first();
-  await joined.getByText(/Éco-référent/).waitFor();
+  await joined.getByText(/Lou — Production · éco-référent/).waitFor();
   assert.equal(await joined.getByText(/invitation en attente/).count(), 0);
   // Revoking Tom's phone from the list of paired phones.
   const dev = main.getByRole('list', { name: 'Téléphones appairés' }).getByRole('listitem').first();
@@ -278,7 +278,9 @@ test('a new production starts from the first one', async () => {
   await checkA11y(lp, 'join, wrong password');
   await lp.getByLabel('Mot de passe').fill('Lou et la rivière 26');
   await lp.getByRole('button', { name: 'Rejoindre la production' }).click();
-  await lp.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await lp
+    .getByRole('heading', { name: 'Bureau de production', exact: true })
+    .waitFor({ timeout: 15000 });
   await lou.close();
   r2 = await officeCall('GET', `/api/v1/productions/${second.id}/members`, undefined, second.id);
   const member = r2.json.members.find((m) => m.name === 'Lou');

@@ -1145,10 +1145,12 @@ export default {
   'people.f.dept': 'Department',
   'people.f.role': 'Role',
   'people.f.email': 'Email (invitation by link)',
-  'people.f.email.hint': 'They get a link by email (7 days, once): they enter their account\'s password, or choose one.',
+  'people.f.email.hint':
+    "They get a link by email (7 days, once): they enter their account's password, or choose one.",
   'people.err.name': 'Enter the name.',
   'people.join.title': 'Invitation link for {name}',
-  'people.join.text': 'You can also hand them this link yourself; nothing is attached before they accept it.',
+  'people.join.text':
+    'You can also hand them this link yourself; nothing is attached before they accept it.',
   'people.level': 'level {n}',
   'people.channels': 'gets: {list}',
   'people.needs': 'needs: {list}',
@@ -1157,12 +1159,14 @@ export default {
   'people.need.audio': 'audio',
   'people.pending': 'invitation pending',
   'people.join.mailed': 'An invitation email is on its way to {email}.',
-  'people.join.nomail': 'This server sends no email: the invitation to {email} waits in the outbox.',
+  'people.join.nomail':
+    'This server sends no email: the invitation to {email} waits in the outbox.',
   'join.name.hint': 'For a new account; otherwise the name the production gave.',
-  'join.password.hint': 'You already have an ecoplateau account with this address: its password. Otherwise choose one of at least 12 characters.',
+  'join.password.hint':
+    'You already have an ecoplateau account with this address: its password. Otherwise choose one of at least 12 characters.',
   'join.err.password': 'Enter a password.',
   'join.title': 'Join the production office',
-  'join.intro': 'Enter your account\'s password, or choose one, to join the production.',
+  'join.intro': "Enter your account's password, or choose one, to join the production.",
   'join.submit': 'Join the production',
   'setup.err.join_token_invalid': 'This invitation link is not valid.',
   'setup.err.join_token_expired': 'This invitation link has expired: ask for a new one.',

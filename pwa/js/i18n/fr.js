@@ -1171,10 +1171,12 @@ export default {
   'people.f.dept': 'Département',
   'people.f.role': 'Rôle',
   'people.f.email': 'E-mail (invitation par lien)',
-  'people.f.email.hint': 'La personne reçoit par e-mail un lien (7 jours, une fois) : elle entre le mot de passe de son compte, ou en choisit un.',
+  'people.f.email.hint':
+    'La personne reçoit par e-mail un lien (7 jours, une fois) : elle entre le mot de passe de son compte, ou en choisit un.',
   'people.err.name': 'Saisissez le nom.',
   'people.join.title': 'Lien d’invitation pour {name}',
-  'people.join.text': 'Vous pouvez aussi lui transmettre ce lien vous-même ; rien n’est rattaché avant qu’elle l’accepte.',
+  'people.join.text':
+    'Vous pouvez aussi lui transmettre ce lien vous-même ; rien n’est rattaché avant qu’elle l’accepte.',
   'people.level': 'niveau {n}',
   'people.channels': 'reçoit par : {list}',
   'people.needs': 'besoins : {list}',
@@ -1183,12 +1185,15 @@ export default {
   'people.need.audio': 'audio',
   'people.pending': 'invitation en attente',
   'people.join.mailed': 'Un e-mail d’invitation part vers {email}.',
-  'people.join.nomail': 'Ce serveur n’envoie pas d’e-mails : l’invitation à {email} attend dans la file d’envoi.',
+  'people.join.nomail':
+    'Ce serveur n’envoie pas d’e-mails : l’invitation à {email} attend dans la file d’envoi.',
   'join.name.hint': 'Pour un nouveau compte ; sinon, le nom donné par la production.',
-  'join.password.hint': 'Vous avez déjà un compte ecoplateau avec cette adresse : son mot de passe. Sinon, choisissez-en un de 12 caractères au moins.',
+  'join.password.hint':
+    'Vous avez déjà un compte ecoplateau avec cette adresse : son mot de passe. Sinon, choisissez-en un de 12 caractères au moins.',
   'join.err.password': 'Saisissez un mot de passe.',
   'join.title': 'Rejoindre le bureau de production',
-  'join.intro': 'Entrez le mot de passe de votre compte, ou choisissez-en un, pour rejoindre la production.',
+  'join.intro':
+    'Entrez le mot de passe de votre compte, ou choisissez-en un, pour rejoindre la production.',
   'join.submit': 'Rejoindre la production',
   'setup.err.join_token_invalid': 'Ce lien d’invitation n’est pas valide.',
   'setup.err.join_token_expired': 'Ce lien d’invitation a expiré : demandez-en un nouveau.',
