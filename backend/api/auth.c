@@ -401,7 +401,9 @@ static int join_existing(struct http_req *r, const char *token, const char *emai
         /* Proven, but not joined: the session just opened is not handed out. */
         crypto_generichash(h, sizeof(h), (const unsigned char *)res.token, strlen(res.token), NULL,
                            0);
-        identity_session_delete(r->db, h);
+        /* Left behind, it is unusable (its token is never sent) and expires. */
+        if (identity_session_delete(r->db, h) != EP_OK)
+            LOG_WARN("auth", "join refused: cannot delete the session just opened");
     }
     if (rc == EP_EFORBIDDEN) {
         auth_audit(r, NULL, NULL, "join.refused", "reason %d", (int)jres);

@@ -1067,6 +1067,22 @@ static void members_with_accounts(void **state)
     json_decref(j);
     support_resp_free(&r);
     expect_error("POST", "/api/v1/auth/join", NULL, 0, NULL, body, 403, "join_token_used");
+    /* An expired link and a removed member's link are refused, nothing written. */
+    req("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
+        "{\"name\":\"Late\",\"department\":\"image\",\"role\":\"crew\","
+        "\"email\":\"late@t.fr\"}",
+        &r);
+    assert_int_equal(r.status, 201);
+    join_token_of(&r, token, sizeof(token));
+    support_resp_free(&r);
+    exec_sql("UPDATE account_invite SET expires_at = 1 WHERE email = 'late@t.fr'");
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"a long enough password\"}",
+             token);
+    expect_error("POST", "/api/v1/auth/join", NULL, 0, NULL, body, 403, "join_token_expired");
+    exec_sql("UPDATE account_invite SET expires_at = 9999999999999 WHERE email = 'late@t.fr'");
+    exec_sql("UPDATE member SET removed_at = 1 WHERE name = 'Late'");
+    expect_error("POST", "/api/v1/auth/join", NULL, 0, NULL, body, 403, "join_member_removed");
+    assert_int_equal(q_int("SELECT count(*) FROM account WHERE email = 'late@t.fr'"), 0);
     /* A member of this production already has that address. */
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\","
