@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "commstore.h"
 #include "company.h"
 #include "db.h"
 #include "err.h"
@@ -18,7 +19,6 @@
 #include "ids.h"
 #include "mail.h"
 #include "outbox.h"
-#include "commstore.h"
 #include "production.h"
 
 #include <sodium.h>
