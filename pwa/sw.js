@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-354f3721996b';
+const VERSION = 'ecoplateau-shell-7ea8ed2ae4bd';
 const SHELL = [
   '/',
   '/accessibilite.html',
