@@ -8,6 +8,7 @@
 #include "callsheet.h"
 #include "clock.h"
 #include "jsonin.h"
+#include "log.h"
 
 #include "audience.h"
 #include "audio.h"
@@ -20,6 +21,7 @@
 #include "ical.h"
 #include "mail.h"
 #include "outbox.h"
+#include "prefs.h"
 #include "server.h"
 #include "sync.h"
 
@@ -35,15 +37,15 @@ static int ids(struct http_req *r, char *prod, size_t plen, char *id, size_t ile
     return 0;
 }
 
-/* Stores envelope env in communication id, as principal p's edit, so it
- * travels to the phones with the sync. Returns 0 or the status sent. */
-static int store_signed(struct http_req *r, const struct auth_principal *p, const char *id,
-                        const json_t *env)
+/* Applies fields to record id of col as principal p's edit, so it travels
+ * to the phones with the sync. Returns 0 or the status sent. */
+static int server_put(struct http_req *r, const struct auth_principal *p, const char *col,
+                      const char *id, json_t *fields)
 {
     struct sync_actor actor;
     struct sync_opts opts;
     char dev[80];
-    json_t *fields = NULL, *ack = NULL;
+    json_t *ack = NULL;
     int rc, ok;
 
     auth_actor(p, &actor);
@@ -54,6 +56,27 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
     memset(&opts, 0, sizeof(opts));
     opts.now_ms = clock_now_ms();
     opts.authorize = authz_sync_op;
+    opts.validate = prefs_validate_op;
+    rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
+    ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
+    if (!ok && rc == EP_OK)
+        LOG_WARN("comms.not_applied", "%s/%s: %s", col, id,
+                 json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+    if (!ok)
+        return http_error(r, rc != EP_OK ? http_status_for(rc) : 403, "not_stored", NULL,
+                          "the change could not be stored");
+    return 0;
+}
+
+/* Stores envelope env in communication id, as principal p's edit. Returns 0
+ * or the status sent. */
+static int store_signed(struct http_req *r, const struct auth_principal *p, const char *id,
+                        const json_t *env)
+{
+    json_t *fields = NULL;
+    int rc, status;
+
     /* The publishing op carries every field, not just the envelope: crew
      * never see the draft's ops (comms_readable), so a phone that pulled
      * while it was a draft gets the whole message from this one op. */
@@ -61,15 +84,14 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
     if (rc == EP_OK && (json_object_set(fields, "signed", (json_t *)env) != 0 ||
                         json_object_set_new(fields, "status", json_string("sent")) != 0))
         rc = EP_ENOMEM;
-    if (rc == EP_OK)
-        rc = sync_server_put(r->db, &opts, &actor, "communications", id, fields, &ack);
-    json_decref(fields);
-    ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
-    json_decref(ack);
-    if (!ok)
-        return http_error(r, rc != EP_OK ? http_status_for(rc) : 403, "not_stored", NULL,
+    if (rc != EP_OK) {
+        json_decref(fields);
+        return http_error(r, http_status_for(rc), "not_stored", NULL,
                           "the signed communication could not be stored");
-    return 0;
+    }
+    status = server_put(r, p, "communications", id, fields);
+    json_decref(fields);
+    return status;
 }
 
 /* Signs communication id; *env receives the envelope. Returns 0 or the status sent. */
@@ -197,15 +219,26 @@ static int scoped(struct http_req *r, const char *body, size_t len, enum authz_a
     return status;
 }
 
+/* The entry of member mid in people (borrowed), or NULL. */
+static json_t *person_of(const json_t *people, const char *mid)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(people, i, x) if (strcmp(json_string_value(json_object_get(x, "id")), mid) ==
+                                         0) return x;
+    return NULL;
+}
+
 int api_comms_prefs(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], mid[80], why[256] = "";
-    char *body = NULL, *chan_text = NULL, *needs_text = NULL;
+    char prod[80], mid[80], why[256] = "", rid[100];
+    char *body = NULL;
     size_t len = 0;
-    json_t *root = NULL, *channels = NULL, *needs = NULL;
+    json_t *root = NULL, *people = NULL, *person, *any;
     json_error_t err;
-    const char *email = NULL;
+    const char *field = NULL;
     int status = http_read_body(r, (size_t)16 * 1024, &body, &len);
     int rc;
 
@@ -214,46 +247,74 @@ int api_comms_prefs(struct http_req *r)
     if (status != 0)
         goto out;
     root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
-    if (root == NULL || json_unpack_ex(root, &err, JSON_STRICT, "{s?s, s:o, s:o}", "email", &email,
-                                       "channels", &channels, "needs", &needs) != 0) {
+    /* Any subset; null clears the office's value of a field. */
+    if (root == NULL ||
+        json_unpack_ex(root, &err, JSON_STRICT, "{s?o, s?o, s?o, s?o, s?o}", "email", &any, "phone",
+                       &any, "language", &any, "channels", &any, "needs", &any) != 0) {
         status = http_unpack_error(r, &err);
         goto out;
     }
-    if (email != NULL && !mail_address_ok(email)) {
-        status =
-            http_error(r, 400, "invalid_request", "email", "'%s' is not an email address", email);
+    if (json_object_size(root) == 0) {
+        status = http_error(r, 400, "invalid_request", NULL,
+                            "send at least one of email, phone, language, channels, needs");
         goto out;
     }
-    if (audience_check_prefs(channels, needs, why, sizeof(why)) != EP_OK) {
-        status = http_error(r, 400, "invalid_request",
-                            strncmp(why, "unknown needs", 13) == 0 || strncmp(why, "needs", 5) == 0
-                                ? "needs"
-                                : "channels",
-                            "%s", why);
+    {
+        json_t *lang = json_object_get(root, "language");
+        if (lang != NULL && !json_is_null(lang) &&
+            (!json_is_string(lang) || (strcmp(json_string_value(lang), "fr") != 0 &&
+                                       strcmp(json_string_value(lang), "en") != 0))) {
+            status =
+                http_error(r, 400, "invalid_request", "language", "language is \"fr\" or \"en\"");
+            goto out;
+        }
+        for (const char *const *f = (const char *const[]){"email", "phone", NULL}; *f != NULL;
+             f++) {
+            json_t *v = json_object_get(root, *f);
+            if (v != NULL && !json_is_null(v) && !json_is_string(v)) {
+                status = http_error(r, 400, "invalid_request", *f, "%s must be a string", *f);
+                goto out;
+            }
+        }
+    }
+    if (prefs_check(root, why, sizeof(why), &field) != EP_OK) {
+        status = http_error(r, 400, "invalid_request", field, "%s", why);
         goto out;
     }
-    chan_text = json_dumps(channels, JSON_COMPACT);
-    needs_text = json_dumps(needs, JSON_COMPACT);
-    rc = chan_text != NULL && needs_text != NULL ? db_begin_write(r->db) : EP_ENOMEM;
-    if (rc == EP_OK) {
-        rc = commstore_prefs_set(r->db, prod, mid, email, chan_text, needs_text);
-        if (rc == EP_OK)
-            rc = db_commit(r->db);
-        else
-            db_rollback(r->db);
-    }
-    if (rc == EP_ENOTFOUND)
-        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
-    else if (rc != EP_OK)
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot store: %s",
+    rc = commstore_people(r->db, prod, &people);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot read: %s",
                             ep_strerror(rc));
+        goto out;
+    }
+    if (person_of(people, mid) == NULL) {
+        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+        goto out;
+    }
+    /* The office's record of the person: synced, and the person's own
+     * choices ("self-<member>", from their phone) still win over it. */
+    snprintf(rid, sizeof(rid), "office-%s", mid);
+    status = server_put(r, &p, "preferences", rid, root);
+    if (status != 0)
+        goto out;
+    auth_audit(r, &p, NULL, "comms.preferences", "preferences of %s set by the office", mid);
+    json_decref(people);
+    people = NULL;
+    rc = commstore_people(r->db, prod, &people);
+    person = rc == EP_OK ? person_of(people, mid) : NULL;
+    if (person == NULL)
+        status = http_error(r, 500, "internal", NULL, "cannot read back the preferences");
     else
         status = http_json_new(r, 200,
-                               json_pack("{s:s, s:s?, s:O, s:O}", "member", mid, "email", email,
-                                         "channels", channels, "needs", needs));
+                               json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "member", mid,
+                                         "email", json_object_get(person, "email"), "phone",
+                                         json_object_get(person, "phone"), "language",
+                                         json_object_get(person, "language"), "channels",
+                                         json_object_get(person, "channels"), "needs",
+                                         json_object_get(person, "needs"), "set_by",
+                                         json_object_get(person, "set_by")));
 out:
-    free(chan_text);
-    free(needs_text);
+    json_decref(people);
     json_decref(root);
     free(body);
     return status;
@@ -599,7 +660,7 @@ int api_comms_audio(struct http_req *r)
 {
     char prod[80], id[80], variant[16], why[256], name[128];
     json_t *comm = NULL;
-    const char *text;
+    char *text = NULL;
     char *wav = NULL;
     size_t len = 0;
     int status = readable(r, prod, id, &comm);
@@ -613,7 +674,11 @@ int api_comms_audio(struct http_req *r)
         return http_error(r, 400, "invalid_request", "variant",
                           "variant is \"standard\" or \"falc\"");
     }
-    text = json_string_value(json_object_get(comm, strcmp(variant, "falc") == 0 ? "falc" : "text"));
+    rc = comms_spoken(comm, strcmp(variant, "falc") == 0, &text);
+    if (rc == EP_ENOMEM) {
+        json_decref(comm);
+        return http_error(r, 500, "internal", NULL, "%s", ep_strerror(rc));
+    }
     if (text == NULL) {
         json_decref(comm);
         return http_error(r, 404, "not_found", "variant",
@@ -630,6 +695,7 @@ int api_comms_audio(struct http_req *r)
         snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
         status = http_download(r, "audio/wav", name, wav, len);
     }
+    free(text);
     free(wav);
     json_decref(comm);
     return status;

@@ -5,6 +5,7 @@
 #include "audience.h"
 #include "audio.h"
 #include "clock.h"
+#include "comms.h"
 #include "commstore.h"
 #include "db.h"
 #include "err.h"
@@ -70,6 +71,13 @@ static int html_paragraphs(struct strbuf *b, const char *text)
     return rc;
 }
 
+/* A briefing's duration: duration_min, 30 when unset (docs/communications.md). */
+static int minutes_of(const json_t *comm)
+{
+    json_int_t m = json_integer_value(json_object_get(comm, "duration_min"));
+    return m > 0 ? (int)m : 30;
+}
+
 /* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
 static void when_text(const char *starts_at, char *buf, size_t len)
 {
@@ -114,6 +122,8 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
         rc = strbuf_printf(&t, "\nQuand : %s\n", when);
     if (rc == EP_OK && where != NULL)
         rc = strbuf_printf(&t, "Où : %s\n", where);
+    if (rc == EP_OK && when[0] != '\0')
+        rc = strbuf_printf(&t, "Durée : %d minutes\n", minutes_of(comm));
     if (rc == EP_OK && env != NULL)
         rc = strbuf_printf(&t,
                            "\n-- \nMessage signé par la production (clé %s). La pièce jointe "
@@ -245,6 +255,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     struct mail_msg m;
     struct ical_person me = {str(rcpt, "email"), str(rcpt, "name")};
     char *text = NULL, *html = NULL, *envtext = NULL, *ics = NULL, *flyer = NULL, *wav = NULL;
+    char *spoken = NULL;
     char fname[96];
     size_t natt = 0, len, flen = 0, wlen = 0;
     const json_t *variants = json_object_get(rcpt, "variants");
@@ -274,8 +285,9 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
         goto out;
     att[natt++] = (struct mail_attachment){"flyer.pdf", "application/pdf", flyer, flen};
     if (audience_has(variants, "audio")) {
-        const char *spoken = audience_has(variants, "falc") ? str(comm, "falc") : str(comm, "text");
-        rc = audio_wav(spoken, &wav, &wlen, why, whylen);
+        rc = comms_spoken(comm, audience_has(variants, "falc"), &spoken);
+        if (rc == EP_OK)
+            rc = audio_wav(spoken, &wav, &wlen, why, whylen);
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){"message.wav", "audio/wav", wav, wlen};
@@ -306,6 +318,7 @@ out:
     free(ics);
     free(flyer);
     free(wav);
+    free(spoken);
     return rc;
 }
 
@@ -332,7 +345,9 @@ int outbox_queue(struct app *app, struct db *db, const char *production_id, cons
     }
     json_array_foreach(recipients, i, r)
     {
-        if (!audience_has(json_object_get(r, "channels"), "email"))
+        /* The calendar invitation travels by email too. */
+        if (!audience_has(json_object_get(r, "channels"), "email") &&
+            !audience_has(json_object_get(r, "channels"), "calendar"))
             continue;
         rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], why, whylen);
         if (rc != EP_OK)
