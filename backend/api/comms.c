@@ -431,16 +431,52 @@ static int has_receipt(const json_t *receipts, const char *member, const char *k
     return 0;
 }
 
-/* The outbox status of member's latest email, or NULL. */
-static const char *email_status(const json_t *outbox, const char *member)
+/* The outbox row of member's latest email (borrowed), or NULL. */
+static json_t *email_row(const json_t *outbox, const char *member)
 {
-    const char *st = NULL;
+    json_t *row = NULL;
     size_t i;
     json_t *v;
-    json_array_foreach(outbox, i,
-                       v) if (strcmp(json_string_value(json_object_get(v, "member")), member) == 0)
-        st = json_string_value(json_object_get(v, "status"));
-    return st;
+    json_array_foreach(outbox, i, v) if (strcmp(json_string_value(json_object_get(v, "member")),
+                                                member) == 0) row = v;
+    return row;
+}
+
+/*
+ * What is known of each channel that reaches recipient rc_j: the app's
+ * read and acknowledged receipts, the email's (and invitation's) outbox
+ * status with attempts and the server's last answer, and for paper "to hand
+ * out" (nothing to measure). Opening an email is not measured: no tracking
+ * pixel (docs/communications.md).
+ */
+static json_t *per_channel(const json_t *rc_j, const json_t *row, int read, int ack)
+{
+    json_t *out = json_object(), *c;
+    size_t i;
+
+    json_array_foreach(json_object_get(rc_j, "channels"), i, c)
+    {
+        const char *ch = json_string_value(c);
+        json_t *st;
+        if (strcmp(ch, "app") == 0)
+            st = json_pack("{s:s}", "status",
+                           ack    ? "acknowledged"
+                           : read ? "opened"
+                                  : "delivered_when_synced");
+        else if (strcmp(ch, "email") == 0 || strcmp(ch, "calendar") == 0)
+            st = row == NULL
+                     ? json_pack("{s:s}", "status", "not_queued")
+                     : json_pack("{s:O, s:O, s:O, s:O}", "status", json_object_get(row, "status"),
+                                 "attempts", json_object_get(row, "attempts"), "last_error",
+                                 json_object_get(row, "last_error"), "next_at",
+                                 json_object_get(row, "next_at"));
+        else if (strcmp(ch, "audio") == 0)
+            st = json_pack("{s:s}", "status", row != NULL ? "attached" : "on_phone");
+        else
+            st = json_pack("{s:s}", "status", "to_hand_out");
+        json_object_set_new(out, ch, st);
+    }
+    return out;
 }
 
 int api_comms_delivery(struct http_req *r)
@@ -473,15 +509,18 @@ int api_comms_delivery(struct http_req *r)
     json_array_foreach(rcpts, i, rc_j)
     {
         const char *m = json_string_value(json_object_get(rc_j, "member"));
-        const char *es = email_status(outbox, m);
+        json_t *row = email_row(outbox, m);
+        const char *es = json_string_value(json_object_get(row, "status"));
         int read = has_receipt(receipts, m, "read") || has_receipt(receipts, m, "ack");
         int ack = has_receipt(receipts, m, "ack");
         int reached = read || (es != NULL && strcmp(es, "sent") == 0);
         json_array_append_new(people,
-                              json_pack("{s:s, s:O, s:O, s:s?, s:b, s:b, s:b}", "member", m, "name",
-                                        json_object_get(rc_j, "name"), "channels",
+                              json_pack("{s:s, s:O, s:O, s:s?, s:b, s:b, s:b, s:o, s:O}", "member",
+                                        m, "name", json_object_get(rc_j, "name"), "channels",
                                         json_object_get(rc_j, "channels"), "email", es, "read",
-                                        read, "acknowledged", ack, "reached", reached));
+                                        read, "acknowledged", ack, "reached", reached,
+                                        "per_channel", per_channel(rc_j, row, read, ack), "skipped",
+                                        json_object_get(rc_j, "skipped")));
         if (!reached)
             json_array_append_new(not_reached, json_pack("{s:s, s:O}", "member", m, "name",
                                                          json_object_get(rc_j, "name")));

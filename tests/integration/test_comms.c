@@ -729,6 +729,21 @@ static void email_to_smtp_server(void **state)
     assert_string_equal(json_string_value(json_object_get(person(d, "m-van"), "email")), "sent");
     assert_string_equal(json_string_value(json_object_get(person(d, "m-cook"), "email")),
                         "bounced");
+    /* Per channel: Bruno's email and invitation accepted by the server, his
+     * app copy not yet opened; Chloé's bounce with the server's answer. */
+    {
+        json_t *pc = json_object_get(person(d, "m-van"), "per_channel");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(pc, "email"), "status")), "sent");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(pc, "calendar"), "status")), "sent");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(pc, "app"), "status")),
+            "delivered_when_synced");
+        pc = json_object_get(json_object_get(person(d, "m-cook"), "per_channel"), "email");
+        assert_string_equal(json_string_value(json_object_get(pc, "status")), "bounced");
+        assert_non_null(strstr(json_string_value(json_object_get(pc, "last_error")), "550"));
+    }
     {
         size_t i;
         json_t *row;
