@@ -33,7 +33,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run mail-sink test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
 
 all: hooks build/release/backend/ecoplateau
 
@@ -78,6 +78,11 @@ pwa-vendor: deps-node hooks
 build/release/backend/ecoplateau: deps-build FORCE
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null
 	cmake --build build/release -j$(JOBS)
+
+# A local SMTP server that prints every message it receives (Debian's
+# python3-aiosmtpd): run it, then `EP_SMTP_URL=smtp://127.0.0.1:2525 make run`.
+mail-sink:
+	/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Debugging
 
 run: build/release/backend/ecoplateau pwa-vendor
 	mkdir -p data

@@ -512,6 +512,12 @@ int outbox_start(struct app *app)
     pthread_mutex_init(&ob->lock, NULL);
     pthread_cond_init(&ob->wake, NULL);
     app->outbox = ob;
+    /* Say where mail goes, so nobody believes an email left that waits. */
+    if (app->cfg->smtp_url[0] != '\0')
+        LOG_INFO("mail.route", "emails go to %s as %s", app->cfg->smtp_url, app->cfg->smtp_from);
+    else
+        LOG_INFO("mail.route", "no EP_SMTP_URL: emails wait in the outbox, nothing is sent "
+                               "(make mail-sink, then EP_SMTP_URL=smtp://127.0.0.1:2525)");
     if (app->cfg->smtp_poll_ms > 0 && app->cfg->smtp_url[0] != '\0') {
         if (pthread_create(&ob->thread, NULL, worker, app) != 0) {
             outbox_stop(app);
