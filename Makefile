@@ -19,8 +19,10 @@ BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
 # espeak-ng: the program that reads communications aloud (backend/render/audio.c);
-# ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
-RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
+# ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps);
+# poppler-utils: pdftoppm draws the flyer and call sheet as pictures in previews
+# (backend/render/pageimg.c).
+RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates poppler-utils
 # libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice;
 # libreoffice-impress-nogui: test_oral_http opens the oral defence's ODP.
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \

@@ -21,6 +21,7 @@
 #include "ical.h"
 #include "mail.h"
 #include "outbox.h"
+#include "pageimg.h"
 #include "prefs.h"
 #include "server.h"
 #include "sync.h"
@@ -666,6 +667,32 @@ static int readable(struct http_req *r, char *prod, char *id, json_t **comm)
     return 0;
 }
 
+/* Whether the request's path ends with suffix. */
+static int path_ends(const struct http_req *r, const char *suffix)
+{
+    const char *u = r->ri->local_uri;
+    size_t n = u != NULL ? strlen(u) : 0, k = strlen(suffix);
+    return n >= k && strcmp(u + n - k, suffix) == 0;
+}
+
+/* Sends page 1 of pdf as a PNG picture, for previews. Returns the status sent. */
+static int send_page_image(struct http_req *r, const char *pdf, size_t len)
+{
+    char why[256], *png = NULL;
+    size_t plen = 0;
+    int rc = pageimg_png(pdf, len, 60, &png, &plen, why, sizeof(why));
+    int status;
+
+    if (rc == EP_EIO)
+        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+    else if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    else
+        status = send_inline(r, "image/png", png, plen);
+    free(png);
+    return status;
+}
+
 int api_comms_flyer(struct http_req *r)
 {
     char prod[80], id[80], large[8], name[128];
@@ -685,6 +712,8 @@ int api_comms_flyer(struct http_req *r)
     else if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "cannot draw the flyer: %s",
                             ep_strerror(rc));
+    else if (path_ends(r, ".png"))
+        status = send_page_image(r, pdf, len);
     else {
         snprintf(name, sizeof(name), "flyer-%s%s.pdf", id,
                  strcmp(large, "1") == 0 ? "-gros-caracteres" : "");
@@ -762,9 +791,11 @@ int api_comms_callsheet(struct http_req *r)
     snprintf(name, sizeof(name), "%sT00:00", date);
     if (strlen(date) != 10 || !ical_start_ok(name))
         return http_error(r, 400, "invalid_request", "date", "date is \"YYYY-MM-DD\"");
-    if (format[0] != '\0' && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
-        return http_error(r, 400, "invalid_request", "format", "format is \"html\" or \"pdf\"");
-    html = strcmp(format, "pdf") != 0;
+    if (format[0] != '\0' && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0 &&
+        strcmp(format, "png") != 0)
+        return http_error(r, 400, "invalid_request", "format",
+                          "format is \"html\", \"pdf\" or \"png\" (a picture of the page)");
+    html = format[0] == '\0' || strcmp(format, "html") == 0;
     rc = commstore_production_title(r->db, prod, title, sizeof(title));
     if (rc == EP_OK)
         rc = sync_state(r->db, prod, &state);
@@ -776,6 +807,8 @@ int api_comms_callsheet(struct http_req *r)
         status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     else if (html)
         status = send_inline(r, "text/html; charset=utf-8", doc, len);
+    else if (strcmp(format, "png") == 0)
+        status = send_page_image(r, doc, len);
     else {
         snprintf(name, sizeof(name), "feuille-de-service-eco-%s.pdf", date);
         status = http_download(r, "application/pdf", name, doc, len);

@@ -288,17 +288,6 @@ const skippedText = (list) =>
     .map((x) => t('comms.skip.' + x.reason, { channel: t('comms.channel.' + x.channel) }))
     .join(' ; ');
 
-const paras = (text) =>
-  String(text || '')
-    .split(/\n{2,}/)
-    .map((p) =>
-      h(
-        'p',
-        {},
-        p.split('\n').flatMap((line, i) => (i ? [h('br'), line] : [line])),
-      ),
-    );
-
 function recipientsTable(list) {
   return h(
     'div',
@@ -438,9 +427,14 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
         t('comms.channel.app'),
         t('comms.recipients', { n: count('app') }),
         h('p', { class: 'value' }, rec.title || ''),
-        ...paras(rec.text),
+        h('p', { class: 'lines' }, rec.text || ''),
         rec.falc
-          ? h('details', {}, h('summary', {}, t('messages.falc')), ...paras(rec.falc))
+          ? h(
+              'details',
+              {},
+              h('summary', {}, t('messages.falc')),
+              h('p', { class: 'lines' }, rec.falc),
+            )
           : h('p', { class: 'hint' }, t('comms.falc.none')),
       ),
       section(
@@ -483,6 +477,27 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
       section(
         t('comms.print'),
         '',
+        h(
+          'p',
+          { class: 'pages' },
+          [
+            [base + '/flyer.png', t('comms.flyer')],
+            [base + '/flyer.png?large=1', t('comms.flyer.large')],
+            [sheet + '&format=png', t('comms.callsheet', { day })],
+          ].map(([src, what]) =>
+            h(
+              'figure',
+              {},
+              h('img', {
+                class: 'page',
+                src,
+                loading: 'lazy',
+                alt: t('comms.page.image', { what }),
+              }),
+              h('figcaption', {}, what),
+            ),
+          ),
+        ),
         h(
           'ul',
           {},

@@ -852,7 +852,6 @@ export function settings(ctx) {
           'section',
           { 'aria-labelledby': 'h-prefs' },
           h('h2', { id: 'h-prefs' }, t('prefs.title.self')),
-          h('p', { class: 'hint' }, t('prefs.self.hint')),
           prefsForm(ctx, {
             member: id.member_id,
             name: id.member_name,

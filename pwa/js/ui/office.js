@@ -770,7 +770,6 @@ export async function phones(ctx) {
                     ]
                   : null,
               ),
-              // How this person is reached: a separate module (comms).
               prefsDetails(ctx, m, () => ctx.client.sync('prefs')),
             ),
           ),

@@ -50,7 +50,7 @@ export function prefsForm(ctx, { member, name, by, base, save }) {
     name: 'pref-phone-' + uid,
     type: 'tel',
     label: t('prefs.phone'),
-    hint: t('prefs.phone.hint'),
+    hint: '+33 6 12 34 56 78',
     value: cur.phone || '',
     attrs: { autocomplete: by === 'self' ? 'tel' : 'off' },
   });
