@@ -176,6 +176,17 @@ test('the preview says who gets what, who gets nothing and why; sign and send', 
   assert.match(await table.textContent(), /Application : pas de téléphone associé/);
   assert.match(await table.textContent(), /SMS : les SMS ne sont pas encore envoyés/);
   assert.match(await table.textContent(), /réserver un interprète LSF/);
+  // The flyer and the call sheet as page pictures, drawn by the server.
+  await office.locator('details.channel > summary', { hasText: 'Affiche' }).click();
+  for (const img of await office.locator('img.page').all()) {
+    await img.scrollIntoViewIfNeeded();
+    await office.waitForFunction(
+      (el) => el.complete && el.naturalWidth > 100,
+      await img.elementHandle(),
+    );
+  }
+  assert.equal(await office.locator('img.page').count(), 3);
+  await office.locator('details.channel > summary', { hasText: 'Affiche' }).click();
   const box = await office.locator('section[aria-labelledby="comms-preview-h"]').boundingBox();
   assert.ok(box.height <= 1600, `preview is ${box.height} px tall`);
   await checkA11y(office, 'preview with unreachable people');

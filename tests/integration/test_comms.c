@@ -1071,6 +1071,18 @@ static void printed_spoken_and_callsheet(void **state)
     office_req("GET", "/api/v1/productions/p1/communications/nope/flyer.pdf", NULL, &r);
     support_assert_error(&r, 404, "not_found");
     support_resp_free(&r);
+    /* The preview's page pictures: PNGs of an A4 page, portrait. */
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/flyer.png?large=1", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "image/png"));
+    assert_memory_equal(r.body, "\x89PNG", 4);
+    {
+        const unsigned char *b = (const unsigned char *)r.body;
+        unsigned w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+        unsigned hgt = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+        assert_true(w > 300 && hgt > w * 13 / 10); /* 60 dpi, A4 is 1.41 tall */
+    }
+    support_resp_free(&r);
 
     /* Audio: a French WAV that decodes, for the standard and FALC texts. */
     office_req("GET", "/api/v1/productions/p1/communications/c-2/audio.wav?variant=falc", NULL, &r);
@@ -1136,6 +1148,13 @@ static void printed_spoken_and_callsheet(void **state)
     txt = run(cmd);
     assert_non_null(strstr(txt, "Briefing tri au barnum"));
     free(txt);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=png", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "\x89PNG", 4);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=gif", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-13-01", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "date");
     support_resp_free(&r);
