@@ -168,6 +168,8 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
         if (rc == EP_OK)
             rc = strbuf_str(&h, "</p>\n");
     }
+    if (rc == EP_OK && when[0] != '\0')
+        rc = strbuf_printf(&h, "<p><strong>Durée :</strong> %d minutes</p>\n", minutes_of(comm));
     if (rc == EP_OK && env != NULL)
         rc = strbuf_printf(&h,
                            "<p style=\"color:#333\">Message signé par la production (clé "

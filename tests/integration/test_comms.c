@@ -677,9 +677,12 @@ static void email_to_smtp_server(void **state)
                            "Rendez-vous au barnum pour le tri des déchets."));
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "2026-12-01 à 08:30 (heure de Paris)"));
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Durée : 45 minutes"));
     p = part(m, "text/html", NULL);
     assert_non_null(p);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "font-size:1.6em"));
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "<strong>Durée :</strong> 45 minutes"));
     /* The invitation, parsed back by libical. */
     p = part(m, "text/calendar", "invitation.ics");
     assert_non_null(p);
