@@ -107,10 +107,16 @@ test('the office sets Hugo’s channels and needs on his member card', async () 
   await card.getByLabel('Numéro de téléphone').fill('+33 6 98 76 54 32');
   await card.getByLabel('Adresse e-mail').fill('hugo@demo.test');
   await card.getByRole('checkbox', { name: 'Invitation d’agenda' }).check();
-  await card.getByRole('checkbox', { name: 'Message audio' }).check();
-  await card.getByRole('checkbox', { name: 'Audio', exact: true }).check();
+  await card
+    .getByRole('group', { name: 'Recevoir par' })
+    .getByRole('checkbox', { name: 'Audio' })
+    .check();
+  await card
+    .getByRole('group', { name: 'Besoins d’accessibilité' })
+    .getByRole('checkbox', { name: 'Audio' })
+    .check();
   await card.getByRole('button', { name: 'Enregistrer' }).click();
-  await card.getByText('Enregistré pour cette personne.').waitFor();
+  await card.getByText('Enregistré.').waitFor();
   await checkA11y(office, 'member card preferences');
   // The office's edit is an op like any other: pushed, then the server sees it.
   for (let i = 0; i < 100 && who(await preview(), 'm-hugo').email !== 'hugo@demo.test'; i++)
@@ -144,7 +150,7 @@ test('Sofia sets her own on her phone, and her choice wins over the office’s',
   await form.getByRole('checkbox', { name: 'Invitation d’agenda' }).check();
   await form.getByRole('checkbox', { name: /FALC/ }).check();
   await form.getByRole('button', { name: 'Enregistrer' }).click();
-  await form.getByText(/Enregistré, synchronisé/).waitFor();
+  await form.getByText('Enregistré.').waitFor();
   await checkA11y(sofia, 'phone settings, preferences');
   await syncNow(sofia);
   // The office changes her channels again afterwards: hers still win.
@@ -238,4 +244,25 @@ test('the SMTP server gets the right emails, the .ics parses, the audio is there
   assert.equal(hugo.per_channel.calendar.status, 'sent');
   assert.equal(hugo.per_channel.audio.status, 'attached');
   await checkA11y(office, 'follow-up per channel');
+});
+
+test('Sofia listens to the message on her phone: the server speaks it', async () => {
+  await syncNow(sofia);
+  await sofia.goto(server.url + '/#/messages');
+  await ready(sofia);
+  const card = sofia.getByTestId('message').filter({ hasText: 'Briefing tri et gourdes' });
+  await card.getByRole('button', { name: 'Écouter le message' }).click();
+  const audio = card.locator('audio');
+  await audio.waitFor({ timeout: 20000 });
+  const seconds = await audio.evaluate(
+    (a) =>
+      new Promise((r) =>
+        a.readyState >= 1
+          ? r(a.duration)
+          : a.addEventListener('loadedmetadata', () => r(a.duration)),
+      ),
+  );
+  // Title, the day, time, duration and place, then the easy-to-read text.
+  assert.ok(seconds > 8, `${seconds} s of speech`);
+  await checkA11y(sofia, 'message with its audio');
 });

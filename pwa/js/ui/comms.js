@@ -7,6 +7,7 @@ import { t, errorText as refusalText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
+import { effective } from './prefs.js';
 
 const KINDS = ['info', 'briefing', 'checkpoint'];
 
@@ -695,9 +696,37 @@ export function crewExtras(ctx, m) {
     );
   const asked = questions.filter((q) => !q.fields.answers);
   const ask = field({ name: 'q-' + m.id, type: 'textarea', label: t('comms.ask.label') });
+  // The audio version, spoken by the server (day, time, place included).
+  const falc = m.fields.falc && effective(ctx, id.member_id).needs.includes('falc');
+  const listen = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: async () => {
+        try {
+          const b = await request(id, 'GET', apiBase(id, m.id) + '/audio.wav', {
+            blob: true,
+            query: falc ? { variant: 'falc' } : undefined,
+          });
+          listen.replaceWith(
+            h('audio', {
+              controls: true,
+              src: URL.createObjectURL(b),
+              'aria-label': t('comms.listen'),
+            }),
+          );
+        } catch (err) {
+          listen.after(h('p', { role: 'alert' }, errorText(err)));
+        }
+      },
+    },
+    t('comms.listen'),
+  );
   return h(
     'div',
     { class: 'comms-crew' },
+    listen,
     has('ack')
       ? h('p', { class: 'badge ok' }, t('comms.acked'))
       : h(

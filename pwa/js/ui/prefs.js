@@ -75,17 +75,17 @@ export function prefsForm(ctx, { member, name, by, base, save }) {
           { class: 'check' },
           h('input', {
             type: 'checkbox',
-            name: `pref-${key}-${uid}`,
+            name: `${key}-${uid}`,
             value: v,
             checked: (chosen || []).includes(v),
           }),
           ' ',
-          t(`prefs.${key}.${v}`),
+          t(`${key}.${v}`),
         ),
       ),
     );
-  const channels = checks(t('prefs.channels'), 'channel', CHANNELS, cur.channels);
-  const needs = checks(t('prefs.needs'), 'need', NEEDS, cur.needs);
+  const channels = checks(t('prefs.channels'), 'comms.channel', CHANNELS, cur.channels);
+  const needs = checks(t('prefs.needs'), 'prefs.need', NEEDS, cur.needs);
   const status = h('p', { role: 'status', class: 'hint' });
   const picked = (set) =>
     [...set.querySelectorAll('input:checked')].map((i) => i.value).filter(Boolean);
@@ -112,7 +112,7 @@ export function prefsForm(ctx, { member, name, by, base, save }) {
           needs: picked(needs),
         };
         await ctx.client.makeOp('preferences', uid, 'put', fields);
-        status.textContent = t(by === 'self' ? 'prefs.saved.self' : 'prefs.saved.office');
+        status.textContent = t('prefs.saved');
         announce(status.textContent);
         if (save) await save().catch(() => {});
       },
