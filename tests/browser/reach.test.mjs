@@ -75,10 +75,18 @@ const office = await ctx.newPage();
 const { page: sofia } = await phone(browser);
 const CID = 'c-demo-tri'; // the demo's briefing, written and not yet sent
 
+// The sink writes each message as it arrives: one still being written is
+// read on the next poll.
 const messages = () =>
   readdirSync(mailDir)
     .filter((f) => f.startsWith('msg-'))
-    .map((f) => JSON.parse(readFileSync(join(mailDir, f), 'utf8')));
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(join(mailDir, f), 'utf8'))];
+      } catch {
+        return [];
+      }
+    });
 const preview = async () => {
   const r = await api.call(
     'GET',
