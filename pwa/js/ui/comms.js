@@ -551,8 +551,9 @@ async function showFollowUp(ctx, cid, section) {
   }
   const yes = (b) => (b ? t('yes') : t('no'));
   const byId = new Map(d.people.map((x) => [x.member, x.name]));
-  const questions = d.questions.filter((q) => !q.answers);
   const answers = d.questions.filter((q) => q.answers);
+  const answered = (q) => answers.some((a) => a.answers === q.id);
+  const questions = d.questions.filter((q) => !q.answers).sort((a, b) => answered(a) - answered(b));
   // replaceChildren() neither flattens arrays nor skips null: h() does.
   section.replaceChildren(
     h(
