@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "commstore.h"
 #include "err.h"
+#include "ical.h"
 #include "identity.h"
 #include "strbuf.h"
 #include "sync.h"
@@ -244,6 +245,15 @@ out:
     return rc;
 }
 
+/* The n-digit decimal number at s (digits already checked). */
+static int num(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 int comms_spoken(const json_t *comm, int falc, char **out)
 {
     static const char *const months[] = {"janvier",   "février", "mars",     "avril",
@@ -258,7 +268,7 @@ int comms_spoken(const json_t *comm, int falc, char **out)
     const char *where = json_string_value(json_object_get(comm, "location"));
     json_int_t minutes = json_integer_value(json_object_get(comm, "duration_min"));
     struct strbuf b;
-    int y, mo, d, h, mi, rc;
+    int rc;
 
     *out = NULL;
     if (text == NULL || text[0] == '\0')
@@ -267,7 +277,10 @@ int comms_spoken(const json_t *comm, int falc, char **out)
     rc = title != NULL ? strbuf_printf(&b, "%s.\n", title) : EP_OK;
     if (rc == EP_OK && kind != NULL &&
         (strcmp(kind, "briefing") == 0 || strcmp(kind, "checkpoint") == 0) && starts != NULL &&
-        sscanf(starts, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5 && mo >= 1 && mo <= 12) {
+        ical_start_ok(starts)) {
+        /* ical_start_ok vouched for "YYYY-MM-DDTHH:MM": fixed-width digits. */
+        int y = num(starts, 4), mo = num(starts + 5, 2), d = num(starts + 8, 2);
+        int h = num(starts + 11, 2), mi = num(starts + 14, 2);
         /* Sakamoto's weekday of a Gregorian date: 0 = Sunday. */
         static const int shift[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
         int yy = mo < 3 ? y - 1 : y;

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define PAGEIMG_MAX_BYTES (8 * 1024 * 1024) /* one page at preview resolution */
+#define PAGEIMG_MAX_BYTES ((size_t)8 * 1024 * 1024) /* one page at preview resolution */
 
 /*
  * Draws page 1 of pdf (len bytes) at dpi (24 to 150) as PNG into *png
