@@ -78,11 +78,46 @@ static int minutes_of(const json_t *comm)
     return m > 0 ? (int)m : 30;
 }
 
+/*
+ * The email's own words, in the person's language (their preference): the
+ * message itself is the office's, in the language it was written in.
+ */
+struct words {
+    const char *at, *paris, *falc, *full, *falc_missing, *when, *where, *duration, *signed_by,
+        *verify;
+};
+
+static const struct words words_fr = {
+    "à",
+    "heure de Paris",
+    "Version facile à lire (FALC)",
+    "Version complète",
+    "La version facile à lire n'a pas encore été écrite.",
+    "Quand :",
+    "Où :",
+    "Durée :",
+    "Message signé par la production (clé",
+    "La pièce jointe communication.json se vérifie avec « ecoplateau verify ».",
+};
+
+static const struct words words_en = {
+    "at",
+    "Paris time",
+    "Easy-to-read version (FALC)",
+    "Full version",
+    "The easy-to-read version has not been written yet.",
+    "When:",
+    "Where:",
+    "Duration:",
+    "Message signed by the production (key",
+    "The attachment communication.json is checked with \"ecoplateau verify\".",
+};
+
 /* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
-static void when_text(const char *starts_at, char *buf, size_t len)
+static void when_text(const struct words *w, const char *starts_at, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.10s à %.5s (heure de Paris)", starts_at,
-             strlen(starts_at) >= 16 ? starts_at + 11 : "");
+    snprintf(buf, len, "%.10s %s %.5s (%s)", starts_at, w->at,
+             strlen(starts_at) >= 16 ? starts_at + 11 : "", w->paris);
 }
 
 int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, char **text,
@@ -94,6 +129,11 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     const char *starts = str(comm, "starts_at"), *where = str(comm, "location");
     int want_falc = audience_has(variants, "falc");
     int large = audience_has(variants, "large_print");
+    const char *lang = str(rcpt, "language");
+    const struct words *w = lang != NULL && strcmp(lang, "en") == 0 ? &words_en : &words_fr;
+    /* The document is in French (the office's text); English labels say so
+     * to screen readers, which then switch voice. */
+    const char *span = w == &words_en ? " lang=\"en\"" : "";
     struct strbuf t, h;
     char when[96] = "";
     int rc;
@@ -105,30 +145,31 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     if (body == NULL)
         body = "";
     if (starts != NULL && ical_start_ok(starts))
-        when_text(starts, when, sizeof(when));
+        when_text(w, starts, when, sizeof(when));
     strbuf_init(&t, (size_t)1024 * 1024);
     strbuf_init(&h, (size_t)4 * 1024 * 1024);
     /* Text part: a real one, readable on its own (screen readers, plain
      * mail clients), not a stripped copy of the HTML. */
     rc = strbuf_printf(&t, "%s\n\n", title);
     if (rc == EP_OK && want_falc)
-        rc = strbuf_printf(&t, "Version facile à lire (FALC)\n\n%s\n\n---\nVersion complète\n\n",
-                           falc);
+        rc = strbuf_printf(&t, "%s\n\n%s\n\n---\n%s\n\n", w->falc, falc, w->full);
     if (rc == EP_OK && audience_has(notes, "falc_missing"))
-        rc = strbuf_str(&t, "(La version facile à lire n'a pas encore été écrite.)\n\n");
+        rc = strbuf_printf(&t, "(%s)\n\n", w->falc_missing);
     if (rc == EP_OK)
         rc = strbuf_printf(&t, "%s\n", body);
     if (rc == EP_OK && when[0] != '\0')
-        rc = strbuf_printf(&t, "\nQuand : %s\n", when);
+        rc = strbuf_printf(&t, "\n%s %s\n", w->when, when);
     if (rc == EP_OK && where != NULL)
-        rc = strbuf_printf(&t, "Où : %s\n", where);
+        rc = strbuf_printf(&t, "%s %s\n", w->where, where);
     if (rc == EP_OK && when[0] != '\0')
-        rc = strbuf_printf(&t, "Durée : %d minutes\n", minutes_of(comm));
-    if (rc == EP_OK && env != NULL)
-        rc = strbuf_printf(&t,
-                           "\n-- \nMessage signé par la production (clé %s). La pièce jointe "
-                           "communication.json se vérifie avec « ecoplateau verify ».\n",
-                           str(env, "key_id"));
+        rc = strbuf_printf(&t, "%s %d minutes\n", w->duration, minutes_of(comm));
+    if (rc == EP_OK && env != NULL) {
+        rc = strbuf_str(&t, "\n-- \n");
+        if (rc == EP_OK)
+            rc = strbuf_printf(&t, "%s %s).", w->signed_by, str(env, "key_id"));
+        if (rc == EP_OK)
+            rc = strbuf_printf(&t, " %s\n", w->verify);
+    }
 
     /* HTML part: a whole document with its language and title; only
      * escaped user text; inline style because mail clients drop <style>
@@ -148,33 +189,35 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     if (rc == EP_OK)
         rc = strbuf_str(&h, "</h1>\n");
     if (rc == EP_OK && want_falc) {
-        rc = strbuf_str(&h, "<h2>Version facile à lire (FALC)</h2>\n");
+        rc = strbuf_printf(&h, "<h2%s>%s</h2>\n", span, w->falc);
         if (rc == EP_OK)
             rc = html_paragraphs(&h, falc);
         if (rc == EP_OK)
-            rc = strbuf_str(&h, "<h2>Version complète</h2>\n");
+            rc = strbuf_printf(&h, "<h2%s>%s</h2>\n", span, w->full);
     }
     if (rc == EP_OK && audience_has(notes, "falc_missing"))
-        rc =
-            strbuf_str(&h, "<p><em>La version facile à lire n'a pas encore été écrite.</em></p>\n");
+        rc = strbuf_printf(&h, "<p%s><em>%s</em></p>\n", span, w->falc_missing);
     if (rc == EP_OK)
         rc = html_paragraphs(&h, body);
     if (rc == EP_OK && when[0] != '\0')
-        rc = strbuf_printf(&h, "<p><strong>Quand :</strong> %s</p>\n", when);
+        rc = strbuf_printf(&h, "<p%s><strong>%s</strong> %s</p>\n", span, w->when, when);
     if (rc == EP_OK && where != NULL) {
-        rc = strbuf_str(&h, "<p><strong>Où :</strong> ");
+        rc = strbuf_printf(&h, "<p><strong%s>%s</strong> ", span, w->where);
         if (rc == EP_OK)
             rc = strbuf_html(&h, where);
         if (rc == EP_OK)
             rc = strbuf_str(&h, "</p>\n");
     }
     if (rc == EP_OK && when[0] != '\0')
-        rc = strbuf_printf(&h, "<p><strong>Durée :</strong> %d minutes</p>\n", minutes_of(comm));
-    if (rc == EP_OK && env != NULL)
-        rc = strbuf_printf(&h,
-                           "<p style=\"color:#333\">Message signé par la production (clé "
-                           "%s).</p>\n",
-                           str(env, "key_id"));
+        rc = strbuf_printf(&h, "<p%s><strong>%s</strong> %d minutes</p>\n", span, w->duration,
+                           minutes_of(comm));
+    if (rc == EP_OK && env != NULL) {
+        rc = strbuf_printf(&h, "<p style=\"color:#333\"%s>", span);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&h, "%s %s).", w->signed_by, str(env, "key_id"));
+        if (rc == EP_OK)
+            rc = strbuf_str(&h, "</p>\n");
+    }
     if (rc == EP_OK)
         rc = strbuf_str(&h, "</body>\n</html>\n");
     if (rc == EP_OK) {

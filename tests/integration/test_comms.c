@@ -676,13 +676,25 @@ static void email_to_smtp_server(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "Rendez-vous au barnum pour le tri des déchets."));
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
-                           "2026-12-01 à 08:30 (heure de Paris)"));
-    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Durée : 45 minutes"));
+                           "2026-12-01 at 08:30 (Paris time)"));
+    /* Bruno chose English on his phone: the email's own words are English,
+     * the office's message stays as written. */
+    assert_non_null(
+        strstr(json_string_value(json_object_get(p, "content")), "Duration: 45 minutes"));
     p = part(m, "text/html", NULL);
     assert_non_null(p);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "font-size:1.6em"));
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
-                           "<strong>Durée :</strong> 45 minutes"));
+                           "<p lang=\"en\"><strong>Duration:</strong> 45 minutes"));
+    /* Aline reads French: the same words in French. */
+    {
+        json_t *a = part(message_to(all, "aline@test.fr"), "text/plain", NULL);
+        assert_non_null(a);
+        assert_non_null(strstr(json_string_value(json_object_get(a, "content")),
+                               "Quand : 2026-12-01 à 08:30 (heure de Paris)"));
+        assert_non_null(
+            strstr(json_string_value(json_object_get(a, "content")), "Durée : 45 minutes"));
+    }
     /* The invitation, parsed back by libical. */
     p = part(m, "text/calendar", "invitation.ics");
     assert_non_null(p);
