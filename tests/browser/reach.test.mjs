@@ -188,7 +188,7 @@ test('the preview says who gets what, who gets nothing and why; sign and send', 
   assert.match(await warn.textContent(), /Léo Marchand/);
   const table = office.locator('table').first();
   assert.match(await table.textContent(), /Application : pas de téléphone associé/);
-  assert.match(await table.textContent(), /SMS : les SMS ne sont pas encore envoyés/);
+  assert.match(await table.textContent(), /SMS : pas encore envoyés/);
   assert.match(await table.textContent(), /réserver un interprète LSF/);
   // The flyer and the call sheet as page pictures, drawn by the server.
   await office.locator('details.channel > summary', { hasText: 'Affiche' }).click();

@@ -1043,7 +1043,7 @@ export default {
   'dossier.toolong':
     'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
 
-  // ---- First start and productions (issue 17) ----
+  // ---- First start and productions (docs/operations.md) ----
   'nav.productions': 'Productions',
   'sync.archived': 'production archived: your entries stay on this phone, nothing is lost',
   'setup.title': 'First start',
@@ -1161,7 +1161,7 @@ export default {
   'prod.f.from.hint':
     'Takes its departments, rhythm, collection schedule and plan actions (as drafts); never its readings or its people.',
   'prod.f.from.none': 'None (start from scratch)',
-  // ---- issue 18: one method per source, honest footprint (footprint) ----
+  // ---- one method per source, honest footprint (docs/carbon.md) ----
   'theme.accommodation': 'Accommodation',
   'fleet.hint': 'A vehicle of the production’s fleet.',
   'fleet.choose': '— Choose a vehicle —',
@@ -1184,7 +1184,7 @@ export default {
   'fp.export.pdf': 'PDF',
   'fp.export.csv.final': 'Final CSV',
   'fp.export.csv.provisional': 'Provisional CSV',
-  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  // The oral defence (docs/evaluation.md): slides and jury sheet, pwa/js/ui/dossier.js.
   'oral.title': 'Oral defence',
   'oral.intro':
     "The material for the 15-minute presentation, drawn from the same data as the dossier: slides with their timing, competencies and speaker notes, and a sheet to prepare for the jury's questions.",
@@ -1208,7 +1208,7 @@ export default {
   'prefs.sms.honest': 'No text message is sent yet.',
   'prefs.save': 'Save',
   'prefs.err.email': 'Invalid email address',
-  'prefs.err.phone': 'Invalid number: 7 to 15 digits, + allowed',
+  'prefs.err.phone': 'Invalid number (7 to 15 digits)',
   'comms.channel.calendar': 'Calendar invitation',
   'comms.channel.callsheet': 'Call sheet',
   'comms.channel.sms': 'SMS',
@@ -1222,9 +1222,9 @@ export default {
   'comms.skip.not_an_event': '{channel}: not a meeting',
   'comms.skip.not_on_callsheet': '{channel}: not on the call sheet',
   'comms.skip.no_email_or_phone': '{channel}: neither email nor phone',
-  'comms.skip.sms_not_sent': '{channel}: text messages are not sent yet',
+  'comms.skip.sms_not_sent': '{channel}: not sent yet',
   'comms.skip.no_phone_number': '{channel}: no phone number',
-  'comms.unreachable': '{n} person(s) will get nothing: {names}',
+  'comms.unreachable': 'Will get nothing: {names}',
   'comms.reach.summary': '{n} recipients · {emails} emails · {unreachable} with no channel',
   'comms.ics.summary': '{title} — {day} at {time}, {minutes} min, {place}',
   'comms.ics.raw': 'Show the raw file',
@@ -1240,7 +1240,6 @@ export default {
   'comms.ch.attached': 'attached to the email',
   'comms.ch.on_phone': 'on the phone',
   'comms.ch.to_hand_out': 'to hand out',
-  'comms.ch.attempts': '{n} attempt(s)',
   'comms.col.per_channel': 'Per channel',
   'comms.listen': 'Listen to the message',
   'prefs.saved': 'Saved.',

@@ -1067,7 +1067,7 @@ export default {
   'dossier.toolong':
     'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
 
-  // ---- First start and productions (issue 17) ----
+  // ---- First start and productions (docs/operations.md) ----
   'nav.productions': 'Productions',
   'sync.archived': 'production archivée : vos saisies restent sur ce téléphone, rien n’est perdu',
   'setup.title': 'Première installation',
@@ -1188,7 +1188,7 @@ export default {
   'prod.f.from.hint':
     'Reprend ses départements, son rythme, son calendrier de collecte et les actions de son plan (en brouillon) ; jamais ses relevés ni son équipe.',
   'prod.f.from.none': 'Aucune (partir de zéro)',
-  // ---- issue 18: one method per source, honest footprint (footprint) ----
+  // ---- one method per source, honest footprint (docs/carbon.md) ----
   'theme.accommodation': 'Hébergement',
   'fleet.hint': 'Véhicule de la flotte de la production.',
   'fleet.choose': '— Choisir un véhicule —',
@@ -1213,7 +1213,7 @@ export default {
   'fp.export.pdf': 'PDF',
   'fp.export.csv.final': 'CSV définitif',
   'fp.export.csv.provisional': 'CSV prévisionnel',
-  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  // The oral defence (docs/evaluation.md): slides and jury sheet, pwa/js/ui/dossier.js.
   'oral.title': 'Soutenance orale',
   'oral.intro':
     "Le support des 15 minutes de présentation, tiré des mêmes données que le dossier : des diapositives avec leur minutage, les compétences et les notes de l'orateur, et une fiche de préparation aux questions du jury.",
@@ -1222,7 +1222,7 @@ export default {
   'oral.prep': 'Fiche de préparation au jury (PDF)',
   'prefs.title.self': 'Comment me joindre',
   'prefs.title.office': 'Canaux et besoins de {name}',
-  'prefs.own.wins': 'Les choix de {name} sur son téléphone passent avant.',
+  'prefs.own.wins': 'Les choix de {name} passent avant.',
   'prefs.email': 'Adresse e-mail',
   'prefs.phone': 'Numéro de téléphone',
   'prefs.language': 'Langue',
@@ -1237,7 +1237,7 @@ export default {
   'prefs.sms.honest': 'Aucun SMS n’est envoyé pour l’instant.',
   'prefs.save': 'Enregistrer',
   'prefs.err.email': 'Adresse e-mail invalide',
-  'prefs.err.phone': 'Numéro invalide : 7 à 15 chiffres, + possible',
+  'prefs.err.phone': 'Numéro invalide (7 à 15 chiffres)',
   'comms.channel.calendar': 'Invitation d’agenda',
   'comms.channel.callsheet': 'Feuille de service',
   'comms.channel.sms': 'SMS',
@@ -1251,9 +1251,9 @@ export default {
   'comms.skip.not_an_event': '{channel} : pas un rendez-vous',
   'comms.skip.not_on_callsheet': '{channel} : pas sur la feuille de service',
   'comms.skip.no_email_or_phone': '{channel} : ni e-mail ni téléphone',
-  'comms.skip.sms_not_sent': '{channel} : les SMS ne sont pas encore envoyés',
+  'comms.skip.sms_not_sent': '{channel} : pas encore envoyés',
   'comms.skip.no_phone_number': '{channel} : pas de numéro',
-  'comms.unreachable': '{n} personne(s) ne recevront rien : {names}',
+  'comms.unreachable': 'Ne recevront rien : {names}',
   'comms.reach.summary': '{n} destinataires · {emails} e-mails · {unreachable} sans canal',
   'comms.ics.summary': '{title} — {day} à {time}, {minutes} min, {place}',
   'comms.ics.raw': 'Voir le fichier brut',
@@ -1269,7 +1269,6 @@ export default {
   'comms.ch.attached': 'joint à l’e-mail',
   'comms.ch.on_phone': 'sur le téléphone',
   'comms.ch.to_hand_out': 'à distribuer',
-  'comms.ch.attempts': '{n} tentative(s)',
   'comms.col.per_channel': 'Par canal',
   'comms.listen': 'Écouter le message',
   'prefs.saved': 'Enregistré.',

@@ -416,10 +416,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
         ? h(
             'p',
             { class: 'badge warn', 'data-testid': 'unreachable' },
-            t('comms.unreachable', {
-              n: unreachable.length,
-              names: unreachable.map((r) => r.name).join(', '),
-            }),
+            t('comms.unreachable', { names: unreachable.map((r) => r.name).join(', ') }),
           )
         : null,
       missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
@@ -533,7 +530,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
 
 function perChannel(x) {
   const lines = Object.entries(x.per_channel || {}).map(([ch, st]) => {
-    const tries = st.attempts > 1 ? ' (' + t('comms.ch.attempts', { n: st.attempts }) + ')' : '';
+    const tries = st.attempts > 1 ? ` (${st.attempts}×)` : '';
     const err = st.last_error && st.status !== 'sent' ? ' — ' + st.last_error : '';
     return h('li', {}, `${t('comms.channel.' + ch)} : ${t('comms.ch.' + st.status)}${tries}${err}`);
   });
