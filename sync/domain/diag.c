@@ -619,6 +619,29 @@ static void context_items(const json_t *model, const json_t *a, json_t *ctx)
     }
 }
 
+static int prio_rank(const char *p)
+{
+    return p == NULL ? 3 : strcmp(p, "haute") == 0 ? 0 : strcmp(p, "moyenne") == 0 ? 1 : 2;
+}
+
+/* Sorts a list of items by priority, haute first, keeping the order of
+ * items of equal priority (insertion sort: lists are a few dozen long). */
+static void by_priority(json_t *list)
+{
+    size_t n = json_array_size(list);
+    for (size_t i = 1; i < n; i++) {
+        json_t *it = json_incref(json_array_get(list, i));
+        int r = prio_rank(json_string_value(json_object_get(it, "priority")));
+        size_t j = i;
+        while (j > 0 && prio_rank(json_string_value(
+                            json_object_get(json_array_get(list, j - 1), "priority"))) > r) {
+            json_array_set(list, j, json_array_get(list, j - 1));
+            j--;
+        }
+        json_array_set_new(list, j, it);
+    }
+}
+
 int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el)
 {
     json_t *model = diag_company_model();
@@ -725,6 +748,9 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
                           "past_footprints", "answer", types));
     }
     context_items(model, a, ctx);
+    /* Graded: the most pressing first (stable within a priority). */
+    by_priority(weak);
+    by_priority(axes);
     score = round(score * 10) / 10;
     json_array_foreach(json_object_get(model, "levels"), i, x)
     {
@@ -992,6 +1018,9 @@ static int check_framing_lists(const json_t *f, const char *catering, const json
         (catering == NULL || !one_of(catering, caterings, 5)))
         return refuse(field, fl, err, el, "catering",
                       "'catering' must be caterer, restaurant, canteen, meal_boxes or self");
+    x = json_object_get(f, "animals");
+    if (x != NULL && !json_is_null(x) && !json_is_boolean(x))
+        return refuse(field, fl, err, el, "animals", "'animals' must be true or false");
     if (seasons != NULL && !json_is_null(seasons) && !json_is_array(seasons))
         return refuse(field, fl, err, el, "seasons", "'seasons' must be a list");
     json_array_foreach(seasons, i, x)
@@ -1305,6 +1334,7 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         {"train_pkm", 1e8},         {"flight_pkm", 1e8},      {"accommodation_nights", 1e6},
         {"rushes_tb", 1e5},         {"retention_years", 100}, {"budget_eur", 1e10},
         {"production_months", 120}, {"vegetarian_pct", 100},  {"eco_budget_eur", 1e9},
+        {"extras_days", 1e6},       {"vfx_shots", 1e5},
     };
     double v[sizeof(nums) / sizeof(nums[0])];
     int present[sizeof(nums) / sizeof(nums[0])];
@@ -1487,7 +1517,9 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     /* Food: a meal a day (two on nights), canteen for animation. */
     {
-        meals = animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5 : people * days + people * v[4];
+        /* Extras eat on their days. */
+        meals = animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5
+                          : people * days + people * v[4] + v[15];
         th[2].kg = meals * meal_factor(db, present[13] ? v[13] / 100.0 : -1);
         if (meals > 0)
             impact(impacts, "Repas",
@@ -1506,7 +1538,22 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     /* Waste: residual waste of the crew, built sets. */
     {
-        residual = people * days * RESIDUAL_KG_PER_PERSON_DAY;
+        residual = (people * days + v[15]) * RESIDUAL_KG_PER_PERSON_DAY;
+        if (v[15] > 0)
+            impact(impacts, "Figuration",
+                   "%.0f journées de figurants : autant de repas, de trajets et de déchets en "
+                   "plus, à prévoir avec la même régie (navettes, repas, tri).",
+                   v[15]);
+        if (json_is_true(json_object_get(f, "animals")))
+            impact(impacts, "Animaux",
+                   "Animaux au tournage ou filmés dans leur milieu : bien-être animal (chapitre de "
+                   "l'AFNOR SPEC 2308), distances, bruit et lumière à régler avec un "
+                   "spécialiste.");
+        if (v[16] > 0)
+            impact(impacts, "Effets visuels",
+                   "%.0f plans truqués : calcul et stockage en post-production, à demander "
+                   "chiffrés au prestataire VFX (énergie et hébergement des serveurs).",
+                   v[16]);
         th[3].kg = residual * factor(db, "waste_residual_incineration_kg") +
                    v[5] * SET_WOOD_KG * factor(db, "waste_wood_kg");
         if (protected_area)
