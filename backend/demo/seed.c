@@ -247,6 +247,42 @@ static int office_records(struct pusher *pu, const struct sync_actor *office, js
  * estimate per line of the C2 estimate (diag_project_of), so the demo's
  * forecast and its C2 analysis are the same figures.
  */
+/*
+ * The company diagnostics (C1) and the project framing (C2). Like every
+ * demo date, the C1 years follow the day the demo is loaded: ids
+ * "c1-this-year" and "c1-last-year" become "c1-<year>" with their "year".
+ */
+static int diagnostics(struct pusher *pu, const struct sync_actor *office, json_t *list,
+                       int64_t today, int64_t day)
+{
+    json_t *made = json_array(), *item;
+    char iso[11];
+    long year;
+    size_t i;
+    int rc;
+
+    iso_day(today, iso);
+    year = strtol(iso, NULL, 10);
+    json_array_foreach(list, i, item)
+    {
+        json_t *c = json_deep_copy(item);
+        const char *id = json_string_value(json_object_get(item, "id"));
+        long y = strcmp(id, "c1-this-year") == 0   ? year
+                 : strcmp(id, "c1-last-year") == 0 ? year - 1
+                                                   : 0;
+        if (y > 0) {
+            char rid[32];
+            snprintf(rid, sizeof(rid), "c1-%ld", y);
+            json_object_set_new(c, "id", json_string(rid));
+            json_object_set_new(json_object_get(c, "fields"), "year", json_integer(y));
+        }
+        json_array_append_new(made, c);
+    }
+    rc = office_records(pu, office, made, "diagnostics", day);
+    json_decref(made);
+    return rc;
+}
+
 static int estimates_from_c2(struct pusher *pu, const struct sync_actor *office, int64_t day)
 {
     json_t *res = NULL, *list = json_array(), *l;
@@ -329,8 +365,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     rc = office_records(&pu, &office, json_object_get(act, "fleet"), "fleet", start - 15);
     /* C1 and C2 first: the forecast starts from the C2 estimate. */
     if (rc == EP_OK)
-        rc = office_records(&pu, &office, json_object_get(act, "diagnostics"), "diagnostics",
-                            start - 20);
+        rc = diagnostics(&pu, &office, json_object_get(act, "diagnostics"), today, start - 20);
     if (rc == EP_OK && json_is_true(json_object_get(act, "estimates_from_c2")))
         rc = estimates_from_c2(&pu, &office, start - 14);
     else if (rc == EP_OK)

@@ -250,6 +250,19 @@ static int diagnostic(struct ctx *c, struct strbuf *b)
                        strcmp(str(c->c1, "status"), "draft") == 0
                            ? " (questionnaire incomplet : diagnostic provisoire)"
                            : "");
+    if (rc == EP_OK && json_is_object(json_object_get(c->c1, "previous"))) {
+        const json_t *p = json_object_get(c->c1, "previous");
+        rc = strbuf_printf(b,
+                           " Par rapport au diagnostic de %lld : score %.1f puis %.1f (%+.1f "
+                           "points), niveau %lld puis %lld.",
+                           json_integer_value(json_object_get(p, "year")),
+                           json_number_value(json_object_get(p, "score")),
+                           json_number_value(json_object_get(c->c1, "score")),
+                           json_number_value(json_object_get(c->c1, "score")) -
+                               json_number_value(json_object_get(p, "score")),
+                           json_integer_value(json_object_get(p, "level")),
+                           json_integer_value(json_object_get(c->c1, "level")));
+    }
     if (rc == EP_OK && json_array_size(json_object_get(c->c1, "context")) > 0) {
         size_t i;
         json_t *x;
@@ -702,8 +715,7 @@ static const char *const c1_keys[] = {
     "production_types",  "headcount",       "staff_turnover_pct",    "standard_methods",
     "partners",          "providers",       "supplier_criteria",     "csr_charter",
     "ecoprod_label",     "ecoprod_stars",   "afnor_spec_2308_level", "eco_referent",
-    "trained_staff_pct", "past_footprints", "intermittent_pct",      "crew_briefing",
-    "afnor_chapters"};
+    "trained_staff_pct", "past_footprints", "intermittent_pct",      "crew_briefing"};
 
 static int is_blank(const json_t *v)
 {
@@ -712,35 +724,33 @@ static int is_blank(const json_t *v)
 }
 
 /* The latest year's C1 record ("c1-<year>") evaluated, or NULL. */
-static json_t *company_diag(const json_t *diags)
+/* The C1 result of one "c1-<year>" record, or NULL when refused. */
+static json_t *c1_of(const json_t *rec)
 {
-    const json_t *latest = NULL;
     json_t *answers, *edits, *res = NULL;
     char field[64], err[256];
     const char *key;
     json_t *v;
     size_t i;
-    json_t *x;
 
-    json_array_foreach(diags, i, x)
-    {
-        if (strncmp(str(x, "id"), "c1-", 3) == 0 &&
-            (latest == NULL || strcmp(str(x, "id"), str(latest, "id")) > 0))
-            latest = x;
-    }
-    if (latest == NULL)
-        return NULL;
-    answers = json_pack("{s:I}", "year", (json_int_t)strtol(str(latest, "id") + 3, NULL, 10));
+    answers = json_pack("{s:I}", "year", (json_int_t)strtol(str(rec, "id") + 3, NULL, 10));
     edits = json_object();
     for (i = 0; i < sizeof(c1_keys) / sizeof(c1_keys[0]); i++) {
-        v = json_object_get(json_object_get(latest, "fields"), c1_keys[i]);
+        v = json_object_get(json_object_get(rec, "fields"), c1_keys[i]);
         if (!is_blank(v))
             json_object_set(answers, c1_keys[i], v);
     }
-    json_object_foreach(json_object_get(latest, "fields"), key, v)
+    json_object_foreach(json_object_get(rec, "fields"), key, v)
     {
         if (strncmp(key, "edit_", 5) == 0 && json_is_object(v))
             json_object_set(edits, key + 5, v);
+        /* One field per SPEC 2308 chapter in the record (they merge one by
+         * one), one "afnor_chapters" object for diag_company. */
+        if (strncmp(key, "afnor_ch_", 9) == 0 && json_is_number(v)) {
+            if (json_object_get(answers, "afnor_chapters") == NULL)
+                json_object_set_new(answers, "afnor_chapters", json_object());
+            json_object_set(json_object_get(answers, "afnor_chapters"), key + 9, v);
+        }
     }
     /* Answers the server refuses leave the diagnostic missing, not half-made. */
     if (diag_company(answers, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
@@ -750,6 +760,41 @@ static json_t *company_diag(const json_t *diags)
     }
     json_decref(answers);
     json_decref(edits);
+    return res;
+}
+
+/* The latest year's C1 record ("c1-<year>") evaluated, with the previous
+ * year's result in "previous" ({"year", "score", "level"}) when there is
+ * one, or NULL. */
+static json_t *company_diag(const json_t *diags)
+{
+    const json_t *latest = NULL, *before = NULL;
+    json_t *res, *prev;
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(diags, i, x)
+    {
+        if (strncmp(str(x, "id"), "c1-", 3) != 0)
+            continue;
+        if (latest == NULL || strcmp(str(x, "id"), str(latest, "id")) > 0) {
+            before = latest;
+            latest = x;
+        } else if (before == NULL || strcmp(str(x, "id"), str(before, "id")) > 0) {
+            before = x;
+        }
+    }
+    if (latest == NULL)
+        return NULL;
+    res = c1_of(latest);
+    prev = before != NULL && res != NULL ? c1_of(before) : NULL;
+    if (prev != NULL)
+        json_object_set_new(res, "previous",
+                            json_pack("{s:I, s:O, s:O}", "year",
+                                      (json_int_t)strtol(str(before, "id") + 3, NULL, 10), "score",
+                                      json_object_get(prev, "score"), "level",
+                                      json_object_get(prev, "level")));
+    json_decref(prev);
     return res;
 }
 

@@ -226,7 +226,8 @@ export const ERRORS = {
     no_recipients: 'Nobody would receive this message. Choose at least one department or person.',
     not_a_member: 'You are not on this production.',
     not_found: 'Not found: it may have been deleted. Reload the page.',
-    no_project_analysis: 'The project analysis (C2) has not been filled in yet: no estimate to offer.',
+    no_project_analysis:
+      'The project analysis (C2) has not been filled in yet: no estimate to offer.',
     not_stored: 'The server did not keep this photo. Send it again from the phone.',
     office_only: 'This is done from the production office (a computer), not from a crew phone.',
     offset_mismatch: 'The photo upload will resume where the server stopped.',

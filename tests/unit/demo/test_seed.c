@@ -130,6 +130,16 @@ static void demo_fills_every_competency(void **state)
         assert_non_null(diag);
         assert_non_null(strstr(diag, "AFNOR SPEC 2308, chapitre par chapitre"));
         assert_non_null(strstr(diag, "80 % des équipes de tournage sont intermittentes"));
+        /* 2025: charter 12 + one footprint 2.5 + 20 % trained 1.6 + continuity
+         * 6 x 0.2 x 0.5 = 0.6 = 16.7; 2026: 53.7 (docs/diagnostic.md). */
+        {
+            char want[160];
+            snprintf(want, sizeof(want),
+                     "Par rapport au diagnostic de %d : score 16.7 puis 53.7 (+37.0 points), "
+                     "niveau 1 puis 3.",
+                     tm.tm_year + 1900 - 1);
+            assert_non_null(strstr(diag, want));
+        }
     }
     /* The forecast is the C2 estimate: same total, to the rounding. */
     assert_int_equal(diag_project_of(db, PRODUCTION, &c2), EP_OK);
