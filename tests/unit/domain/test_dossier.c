@@ -23,7 +23,7 @@
 #include "dossier.h"
 #include "err.h"
 #include "eval.h"
-#include "export.h"
+#include "export_evaluation.h"
 #include "support.h"
 
 #include <math.h>
