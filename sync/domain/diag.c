@@ -1213,14 +1213,14 @@ static int rank_actions(struct db *db, const json_t *lines, const double units[4
                       json_string_value(json_object_get(a, "rationale"))));
     }
     n = json_array_size(list);
-    sorted = calloc(n + 1, sizeof(*sorted));
+    sorted = calloc(n + 1, sizeof(json_t *));
     if (sorted == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
     for (i = 0; i < n; i++)
         sorted[i] = json_array_get(list, i);
-    qsort(sorted, n, sizeof(*sorted), by_efficiency);
+    qsort(sorted, n, sizeof(json_t *), by_efficiency);
     *out = json_array();
     for (i = 0; i < n; i++) {
         double mid = json_number_value(json_object_get(sorted[i], "cost_mid_eur"));
