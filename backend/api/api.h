@@ -205,6 +205,8 @@ int api_comms_callsheet(struct http_req *r);  /* GET  .../productions/ID/callshe
 /* Diagnostic (C1) and project analysis (C2), in api/diag.c. */
 int api_diag_company(struct http_req *r); /* POST .../diagnostic/company */
 int api_diag_project(struct http_req *r); /* POST .../diagnostic/project */
+/* GET .../diagnostic/project/estimate: the C2 estimate, the forecast's start */
+int api_diag_project_estimate(struct http_req *r);
 
 /* Photo attachments (docs/sync-protocol.md "Attachments"), in api/attach.c. */
 int api_attach_put(struct http_req *r);    /* PUT /api/v1/sync/attachments/ID (one chunk) */

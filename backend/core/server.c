@@ -45,6 +45,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/kit", api_kit},
     {"POST", "/api/v1/productions/*/diagnostic/company", api_diag_company},
     {"POST", "/api/v1/productions/*/diagnostic/project", api_diag_project},
+    {"GET", "/api/v1/productions/*/diagnostic/project/estimate", api_diag_project_estimate},
     {"GET", "/api/v1/productions/*/footprint", api_footprint},
     {"GET", "/api/v1/productions/*/footprint/compare", api_footprint_compare},
     {"GET", "/api/v1/productions/*/footprint.csv", api_footprint_csv},

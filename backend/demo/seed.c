@@ -9,6 +9,7 @@
 #include "carbon.h"
 #include "clock.h"
 #include "db.h"
+#include "diag.h"
 #include "directory.h"
 #include "embed.h"
 #include "err.h"
@@ -241,6 +242,102 @@ static int office_records(struct pusher *pu, const struct sync_actor *office, js
     return push_as(pu, office, ops);
 }
 
+/*
+ * The forecast as the office accepts it from the project analysis: one
+ * estimate per line of the C2 estimate (diag_project_of), so the demo's
+ * forecast and its C2 analysis are the same figures.
+ */
+/*
+ * The company diagnostics (C1) and the project framing (C2). Like every
+ * demo date, the C1 years follow the day the demo is loaded: ids
+ * "c1-this-year" and "c1-last-year" become "c1-<year>" with their "year".
+ */
+static int diagnostics(struct pusher *pu, const struct sync_actor *office, json_t *list,
+                       int64_t today, int64_t day)
+{
+    json_t *made = json_array(), *item;
+    char iso[11];
+    long year;
+    size_t i;
+    int rc;
+
+    iso_day(today, iso);
+    year = strtol(iso, NULL, 10);
+    json_array_foreach(list, i, item)
+    {
+        json_t *c = json_deep_copy(item);
+        const char *id = json_string_value(json_object_get(item, "id"));
+        long y = strcmp(id, "c1-this-year") == 0   ? year
+                 : strcmp(id, "c1-last-year") == 0 ? year - 1
+                                                   : 0;
+        if (y > 0) {
+            char rid[32];
+            snprintf(rid, sizeof(rid), "c1-%ld", y);
+            json_object_set_new(c, "id", json_string(rid));
+            json_object_set_new(json_object_get(c, "fields"), "year", json_integer(y));
+        }
+        json_array_append_new(made, c);
+    }
+    rc = office_records(pu, office, made, "diagnostics", day);
+    json_decref(made);
+    return rc;
+}
+
+static int estimates_from_c2(struct pusher *pu, const struct sync_actor *office, int64_t day)
+{
+    json_t *res = NULL, *list = json_array(), *l;
+    size_t i;
+    int rc = diag_project_of(pu->db, pu->production, &res);
+
+    json_array_foreach(json_object_get(res, "lines"), i, l)
+    {
+        char id[96];
+        snprintf(id, sizeof(id), "est-%s", json_string_value(json_object_get(l, "indicator")));
+        json_array_append_new(
+            list, json_pack("{s:s, s:O, s:O, s:O, s:s}", "id", id, "indicator",
+                            json_object_get(l, "indicator"), "value", json_object_get(l, "value"),
+                            "unit", json_object_get(l, "unit"), "note",
+                            "Estimation de l'analyse du projet (C2), reprise comme prévisionnel"));
+    }
+    if (rc == EP_OK)
+        rc = office_records(pu, office, list, "estimates", day);
+    json_decref(res);
+    json_decref(list);
+    return rc;
+}
+
+/*
+ * The communications (C5): "starts_in_days" and "starts_time" of an item
+ * become its "starts_at" (Paris local time), relative to the first
+ * shooting day like every demo date.
+ */
+static int communications(struct pusher *pu, const struct sync_actor *office, json_t *list,
+                          int64_t start)
+{
+    json_t *made = json_array(), *item;
+    size_t i;
+    int rc;
+
+    json_array_foreach(list, i, item)
+    {
+        json_t *c = json_deep_copy(item);
+        json_t *days = json_object_get(item, "starts_in_days");
+        if (json_is_integer(days)) {
+            char day[11], at[32];
+            iso_day(start + json_integer_value(days), day);
+            snprintf(at, sizeof(at), "%sT%s", day,
+                     json_string_value(json_object_get(item, "starts_time")) != NULL
+                         ? json_string_value(json_object_get(item, "starts_time"))
+                         : "09:00");
+            json_object_set_new(json_object_get(c, "fields"), "starts_at", json_string(at));
+        }
+        json_array_append_new(made, c);
+    }
+    rc = office_records(pu, office, made, "communications", start - 4);
+    json_decref(made);
+    return rc;
+}
+
 static int seed_activity(struct db *db, const char *production, json_t *people, json_t *act,
                          int64_t start, int64_t today, char *errbuf, size_t errlen)
 {
@@ -266,9 +363,16 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     office.member_id = json_string_value(json_object_get(o, "member"));
     office.department = json_string_value(json_object_get(o, "department"));
     rc = office_records(&pu, &office, json_object_get(act, "fleet"), "fleet", start - 15);
+    /* C1 and C2 first: the forecast starts from the C2 estimate. */
     if (rc == EP_OK)
+        rc = diagnostics(&pu, &office, json_object_get(act, "diagnostics"), today, start - 20);
+    if (rc == EP_OK && json_is_true(json_object_get(act, "estimates_from_c2")))
+        rc = estimates_from_c2(&pu, &office, start - 14);
+    else if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates",
                             start - 14);
+    if (rc == EP_OK)
+        rc = communications(&pu, &office, json_object_get(act, "communications"), start);
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "actions"), "actions", start - 10);
     if (rc == EP_OK)

@@ -5,6 +5,7 @@
 #include "eval.h"
 
 #include "carbon.h"
+#include "db.h"
 #include "err.h"
 #include "plan.h"
 #include "sync.h"
@@ -160,7 +161,7 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
         snprintf(text, sizeof(text),
                  "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel des indicateurs "
                  "relevés%s ; %.0f %% des émissions attendues couvertes",
-                 cat, delta, json_number_value(pct), when, cov * 100.0);
+                 carbon_category_label(cat), delta, json_number_value(pct), when, cov * 100.0);
         if (delta < 0) {
             json_array_append_new(strengths, item("footprint", cat, text));
         } else {
@@ -171,6 +172,61 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
                                  "le prévisionnel du prochain projet"));
             json_array_append_new(difficulties, d);
         }
+    }
+}
+
+/* The French name of a catalogue indicator, or the id when unknown. */
+static void indicator_name(struct db *db, const char *id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT name_fr FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
+
+    snprintf(buf, len, "%s", id != NULL ? id : "indicateur non précisé");
+    if (st == NULL)
+        return;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+}
+
+/*
+ * One dysfunction as a sentence that names what it is about: the
+ * indicator (by its name, not its id), the department and since when for
+ * missed readings, the action for a drifting target. The sentence has no
+ * final full stop: the dossier adds it.
+ */
+static void dysfunction_text(struct db *db, const json_t *d, const json_t *actions, char *buf,
+                             size_t len)
+{
+    const char *kind = json_string_value(json_object_get(d, "kind"));
+    const char *dept = json_string_value(json_object_get(d, "dept"));
+    char name[160];
+
+    indicator_name(db, json_string_value(json_object_get(d, "indicator")), name, sizeof(name));
+    if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
+        snprintf(buf, len,
+                 "Relevé « %s »%s%s%s manqué depuis le %s (%lld relevés habituels sans saisie)",
+                 name, dept != NULL && dept[0] ? " (département " : "", dept != NULL ? dept : "",
+                 dept != NULL && dept[0] ? ")" : "",
+                 json_string_value(json_object_get(d, "since")) != NULL
+                     ? json_string_value(json_object_get(d, "since"))
+                     : "?",
+                 (long long)json_integer_value(json_object_get(d, "missed")));
+    } else {
+        const char *id = json_string_value(json_object_get(d, "action"));
+        const char *title = NULL;
+        size_t i;
+        json_t *a;
+        json_array_foreach(actions, i, a)
+        {
+            if (id != NULL && strcmp(id, json_string_value(json_object_get(a, "id"))) == 0)
+                title = json_string_value(json_object_get(a, "title"));
+        }
+        snprintf(buf, len,
+                 "%s (indicateur « %s ») : à ce rythme, l'objectif ne sera pas atteint "
+                 "en fin de tournage",
+                 title != NULL ? title : "Action", name);
     }
 }
 
@@ -204,8 +260,10 @@ int eval_production(struct db *db, const char *production_id, const char *today,
     from_footprint(cmp, strengths, difficulties);
     json_array_foreach(json_object_get(dys, "dysfunctions"), i, d)
     {
-        json_t *x = item("dysfunction", json_string_value(json_object_get(d, "indicator")),
-                         json_string_value(json_object_get(d, "why")));
+        char text[512];
+        json_t *x;
+        dysfunction_text(db, d, actions, text, sizeof(text));
+        x = item("dysfunction", json_string_value(json_object_get(d, "indicator")), text);
         json_object_set(x, "solutions", json_object_get(d, "alternatives"));
         json_array_append_new(difficulties, x);
     }

@@ -91,6 +91,8 @@ export const ERRORS = {
       'Personne ne recevrait ce message. Choisissez au moins un département ou une personne.',
     not_a_member: 'Vous ne faites pas partie de cette production.',
     not_found: 'Introuvable : l’élément a peut-être été supprimé. Rechargez la page.',
+    no_project_analysis:
+      'L’analyse du projet (C2) n’a pas encore été remplie : pas d’estimation à proposer.',
     not_stored:
       'Cette photo n’a pas été conservée par le serveur. Renvoyez-la depuis le téléphone.',
     office_only:
@@ -224,6 +226,8 @@ export const ERRORS = {
     no_recipients: 'Nobody would receive this message. Choose at least one department or person.',
     not_a_member: 'You are not on this production.',
     not_found: 'Not found: it may have been deleted. Reload the page.',
+    no_project_analysis:
+      'The project analysis (C2) has not been filled in yet: no estimate to offer.',
     not_stored: 'The server did not keep this photo. Send it again from the phone.',
     office_only: 'This is done from the production office (a computer), not from a crew phone.',
     offset_mismatch: 'The photo upload will resume where the server stopped.',
