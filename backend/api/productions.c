@@ -14,6 +14,7 @@
 #include "app.h"
 #include "auth.h"
 #include "authz.h"
+#include "bundle.h"
 #include "clock.h"
 #include "collect.h"
 #include "company.h"
@@ -24,6 +25,7 @@
 #include "production.h"
 #include "server.h"
 #include "sync.h"
+#include "transfer.h"
 
 #include <sodium.h>
 
@@ -32,6 +34,10 @@
 #include <string.h>
 
 #define PRODUCTION_BODY_MAX 65536
+/* An archive to import: photos included, so far above the JSON body cap.
+ * Both sizes are held in memory during the import (docs/operations.md). */
+#define IMPORT_BODY_MAX (256u * 1024 * 1024)
+#define IMPORT_INFLATED_MAX (512u * 1024 * 1024)
 
 /* Authenticates an office session (no production needed). Returns 0 or the status sent. */
 static int office(struct http_req *r, struct auth_principal *p)
@@ -307,6 +313,8 @@ int api_productions_update(struct http_req *r)
     int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
     int rc;
 
+    if (status == 0)
+        status = auth_refuse_archived(r, id, 0); /* reopen it first */
     if (status != 0)
         return status;
     /* Fields left out keep their value: the screen may send only what changed. */
@@ -333,11 +341,17 @@ static int set_archived(struct http_req *r, int archive)
     struct auth_principal p;
     char id[IDENTITY_ID_MAX + 1];
     int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
+    int archived = 0;
     int rc;
 
     if (status != 0)
         return status;
-    rc = production_set_archived(r->db, id, archive ? clock_now_ms() : 0);
+    /* Archiving twice keeps the first date: a retried request changes nothing. */
+    rc = production_archived(r->db, id, &archived);
+    if (rc == EP_OK && archived == archive)
+        return send_production(r, 200, id);
+    if (rc == EP_OK)
+        rc = production_set_archived(r->db, id, archive ? clock_now_ms() : 0);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot change production");
     auth_audit(r, &p, id, archive ? "production.archived" : "production.reopened", "%s", id);
@@ -352,4 +366,84 @@ int api_productions_archive(struct http_req *r)
 int api_productions_reopen(struct http_req *r)
 {
     return set_archived(r, 0);
+}
+
+int api_productions_export(struct http_req *r)
+{
+    struct auth_principal p;
+    struct transfer_list l;
+    char id[IDENTITY_ID_MAX + 1], name[IDENTITY_ID_MAX + 32];
+    char *zip = NULL;
+    size_t len = 0;
+    /* Administrators only: the archive holds the members' password hashes. */
+    int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
+    int rc;
+
+    if (status != 0)
+        return status;
+    memset(&l, 0, sizeof(l));
+    rc = transfer_export(r->db, id, clock_now_ms(), &l);
+    if (rc == EP_OK)
+        rc = bundle_pack(&l, &zip, &len);
+    transfer_list_release(&l);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot export: %s",
+                          ep_strerror(rc));
+    auth_audit(r, &p, id, "production.exported", "%zu bytes", len);
+    snprintf(name, sizeof(name), "%s.ecoplateau.zip", id);
+    status = http_download(r, "application/zip", name, zip, len);
+    free(zip);
+    return status;
+}
+
+int api_productions_import(struct http_req *r)
+{
+    struct auth_principal p;
+    struct company c;
+    struct identity_account acc;
+    struct transfer_list l;
+    char id[IDENTITY_ID_MAX + 1] = "", msg[512] = "";
+    char *body = NULL;
+    size_t len = 0;
+    int status = office(r, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = company_of_admin(r->db, p.account_id, &c);
+    if (rc == EP_OK)
+        rc = identity_account_by_id(r->db, p.account_id, &acc);
+    if (rc == EP_ENOTFOUND) {
+        auth_audit(r, &p, NULL, "auth.forbidden", "production.import");
+        return http_error(r, 403, "forbidden", NULL,
+                          "only a company administrator imports productions");
+    }
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the company");
+    status = http_read_body(r, IMPORT_BODY_MAX, &body, &len);
+    if (status != 0)
+        return status;
+    memset(&l, 0, sizeof(l));
+    rc = bundle_unpack(body, len, IMPORT_INFLATED_MAX, &l, msg, sizeof(msg));
+    free(body);
+    if (rc == EP_OK)
+        rc = transfer_import(r->db, &l, c.id, acc.id, acc.name, id, sizeof(id), msg, sizeof(msg));
+    transfer_list_release(&l);
+    switch (rc) {
+    case EP_OK:
+        break;
+    case EP_EINVAL:
+        return http_error(r, 400, "archive_invalid", NULL, "%s", msg);
+    case EP_ESCHEMA:
+        return http_error(r, 400, "archive_too_new", NULL, "%s", msg);
+    case EP_ETOOBIG:
+        return http_error(r, 413, "body_too_large", NULL, "%s", msg);
+    case EP_ECONFLICT:
+        return http_error(r, 409, "archive_conflict", NULL, "%s", msg);
+    default:
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot import: %s",
+                          msg[0] != '\0' ? msg : ep_strerror(rc));
+    }
+    auth_audit(r, &p, id, "production.imported", "into company %s", c.id);
+    return send_production(r, 201, id);
 }
