@@ -130,6 +130,19 @@ static void sha256_hex(const unsigned char *data, size_t len, char hex[65])
     sodium_bin2hex(hex, 65, h, sizeof(h));
 }
 
+/* A statement run once per export or import, so kept out of db_stmt's
+ * cache (a fixed number of texts per connection, shared with every
+ * handler). The caller finalizes it. NULL on failure. */
+static sqlite3_stmt *once(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
 /* Column i of the current row as JSON (new reference), or NULL on failure. */
 static json_t *column_json(sqlite3_stmt *st, int i)
 {
@@ -165,7 +178,7 @@ static int export_table(struct db *db, const struct table *t, const char *id,
                         struct transfer_list *out, size_t *count)
 {
     struct strbuf b;
-    sqlite3_stmt *st = db_stmt(db, t->select);
+    sqlite3_stmt *st = once(db, t->select);
     char name[64];
     int rc = EP_OK, step;
 
@@ -205,7 +218,7 @@ static int export_table(struct db *db, const struct table *t, const char *id,
     }
     if (rc == EP_OK && step != SQLITE_DONE)
         rc = db_map_rc(step);
-    db_done(st);
+    sqlite3_finalize(st);
     if (rc == EP_OK) {
         size_t len = 0;
         char *data;
@@ -227,7 +240,7 @@ static int export_blobs(struct db *db, const char *id, struct transfer_list *out
     static const char sql[] =
         "SELECT b.id, b.data FROM attach_blob b JOIN attach_upload u ON u.id = b.id "
         "WHERE u.production_id = ?1 ORDER BY b.id";
-    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_stmt *st = once(db, sql);
     int rc = EP_OK, step;
 
     if (st == NULL)
@@ -256,7 +269,7 @@ static int export_blobs(struct db *db, const char *id, struct transfer_list *out
     }
     if (rc == EP_OK && step != SQLITE_DONE)
         rc = db_map_rc(step);
-    db_done(st);
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -298,7 +311,7 @@ static int read_title(struct db *db, const char *id, char *title, size_t len)
 {
     static const char sql[] =
         "SELECT title FROM production WHERE id = ?1 AND is_company_space = 0";
-    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_stmt *st = once(db, sql);
     int rc, step;
 
     if (st == NULL)
@@ -311,7 +324,7 @@ static int read_title(struct db *db, const char *id, char *title, size_t len)
     } else {
         rc = step == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(step);
     }
-    db_done(st);
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -653,7 +666,7 @@ static int prepare_production(struct import_ctx *c, json_t *rows)
         json_integer_value(json_object_get(row, "is_company_space")) != 0)
         return bad(c, EP_EINVAL, "rows/production.jsonl must hold the one production");
     snprintf(c->id, sizeof(c->id), "%s", id);
-    st = db_stmt(c->db, taken);
+    st = once(c->db, taken);
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -668,7 +681,7 @@ static int prepare_production(struct import_ctx *c, json_t *rows)
         rc = bad(c, EP_ECONFLICT, "production '%s' is already on this server", id);
     else if (sqlite3_column_int(st, 1) != 0)
         rc = bad(c, EP_ECONFLICT, "another production of the company is titled '%s'", title);
-    db_done(st);
+    sqlite3_finalize(st);
     if (rc == EP_OK)
         json_object_set_new(row, "company_id", json_string(c->company_id));
     return rc;
@@ -719,7 +732,7 @@ static int import_accounts(struct import_ctx *c, json_t *rows)
 static int compute_shift(struct import_ctx *c, json_t *ops)
 {
     static const char sql[] = "SELECT coalesce(max(seq), 0) FROM sync_op";
-    sqlite3_stmt *st = db_stmt(c->db, sql);
+    sqlite3_stmt *st = once(c->db, sql);
     int64_t min = INT64_MAX, top = 0;
     size_t i;
     json_t *row;
@@ -730,7 +743,7 @@ static int compute_shift(struct import_ctx *c, json_t *ops)
     step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         top = sqlite3_column_int64(st, 0);
-    db_done(st);
+    sqlite3_finalize(st);
     if (step != SQLITE_ROW)
         return db_map_rc(step);
     json_array_foreach(ops, i, row)
@@ -806,12 +819,12 @@ static int advance_hlc(struct import_ctx *c, json_t *ops)
     }
     if (top == NULL)
         return EP_OK;
-    st = db_stmt(c->db, sql);
+    st = once(c->db, sql);
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, top, -1, SQLITE_STATIC);
     step = sqlite3_step(st);
-    db_done(st);
+    sqlite3_finalize(st);
     return step == SQLITE_DONE ? EP_OK : db_map_rc(step);
 }
 
