@@ -13,8 +13,7 @@
  * import FILE). */
 static int takes_path(const char *cmd)
 {
-    return strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 ||
-           strcmp(cmd, "import") == 0;
+    return strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 || strcmp(cmd, "import") == 0;
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "authz.h"
 #include "bundle.h"
+#include "carbon.h"
 #include "clock.h"
 #include "collect.h"
 #include "company.h"
@@ -22,6 +23,7 @@
 #include "http.h"
 #include "identity.h"
 #include "ids.h"
+#include "plan.h"
 #include "production.h"
 #include "server.h"
 #include "sync.h"
@@ -32,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PRODUCTION_BODY_MAX 65536
 /* An archive to import: photos included, so far above the JSON body cap.
@@ -145,6 +148,60 @@ static int title_taken(struct http_req *r)
                       "another production of the company already has this title");
 }
 
+/*
+ * The company view (docs/operations.md): each production's footprint
+ * total from its readings (the final kind, as GET .../footprint answers by
+ * default) and its plan's progress, counted by status
+ * (plan_progress's "atteint", "en_bonne_voie", "en_retard", "sans_donnee",
+ * "brouillon"). One footprint and one plan computation per production: the
+ * list of a company, not a hot path.
+ */
+static int add_summaries(struct db *db, json_t *list)
+{
+    char today[11];
+    size_t i;
+    json_t *p;
+    int rc = EP_OK;
+    time_t now = (time_t)(clock_now_ms() / 1000);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    json_array_foreach(list, i, p)
+    {
+        const char *id = json_string_value(json_object_get(p, "id"));
+        json_t *fp = NULL, *pp = NULL, *counts = json_object(), *a;
+        size_t k;
+        if (counts == NULL)
+            return EP_ENOMEM;
+        rc = carbon_footprint(db, id, CARBON_FINAL, 0, &fp);
+        if (rc == EP_OK)
+            rc = plan_progress(db, id, today, &pp);
+        if (rc == EP_OK) {
+            json_array_foreach(json_object_get(pp, "actions"), k, a)
+            {
+                const char *st = json_string_value(json_object_get(a, "status"));
+                if (st != NULL)
+                    json_object_set_new(
+                        counts, st,
+                        json_integer(json_integer_value(json_object_get(counts, st)) + 1));
+            }
+            json_object_set(p, "footprint_kg", json_object_get(fp, "total_kg"));
+            json_object_set_new(
+                p, "plan",
+                json_pack("{s:I, s:O}", "actions",
+                          (json_int_t)json_array_size(json_object_get(pp, "actions")), "by_status",
+                          counts));
+        }
+        json_decref(counts);
+        json_decref(fp);
+        json_decref(pp);
+        if (rc != EP_OK)
+            return rc;
+    }
+    return EP_OK;
+}
+
 int api_productions_list(struct http_req *r)
 {
     struct auth_principal p;
@@ -156,8 +213,12 @@ int api_productions_list(struct http_req *r)
     if (status != 0)
         return status;
     rc = production_list(r->db, p.account_id, &list);
-    if (rc != EP_OK)
+    if (rc == EP_OK)
+        rc = add_summaries(r->db, list);
+    if (rc != EP_OK) {
+        json_decref(list);
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list productions");
+    }
     rc = company_of_admin(r->db, p.account_id, &c);
     if (rc != EP_OK && rc != EP_ENOTFOUND) {
         json_decref(list);

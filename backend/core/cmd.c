@@ -478,8 +478,7 @@ int cmd_export(const struct config *cfg)
     if (fd >= 0 && (fsync(fd) != 0 || close(fd) != 0) && rc == EP_OK)
         rc = EP_EIO;
     if (rc == EP_OK)
-        printf("exported '%s' to %s (%zu bytes)\n", cfg->export_production, cfg->export_out,
-               len);
+        printf("exported '%s' to %s (%zu bytes)\n", cfg->export_production, cfg->export_out, len);
     else if (rc != EP_ENOTFOUND && fd < 0)
         fprintf(stderr, "ecoplateau: cannot export: %s\n", ep_strerror(rc));
     if (rc != EP_OK && fd >= 0)

@@ -61,10 +61,10 @@ static const struct table tables[] = {
     {"collect_schedule",
      "SELECT * FROM collect_schedule WHERE production_id = ?1 ORDER BY indicator", NULL, 1},
     {"comms_outbox", "SELECT * FROM comms_outbox WHERE production_id = ?1 ORDER BY id", "id", 1},
-    {"footprint", "SELECT * FROM footprint WHERE production_id = ?1 ORDER BY computed_at, id",
-     NULL, 1},
-    {"production_factor_set", "SELECT * FROM production_factor_set WHERE production_id = ?1",
-     NULL, 1},
+    {"footprint", "SELECT * FROM footprint WHERE production_id = ?1 ORDER BY computed_at, id", NULL,
+     1},
+    {"production_factor_set", "SELECT * FROM production_factor_set WHERE production_id = ?1", NULL,
+     1},
     {"attach_upload", "SELECT * FROM attach_upload WHERE production_id = ?1 ORDER BY id", NULL, 1},
     {"attach_chunk",
      "SELECT c.* FROM attach_chunk c JOIN attach_upload u ON u.id = c.id "
@@ -309,8 +309,7 @@ static int add_documents(struct db *db, const char *id, struct transfer_list *l)
 
 static int read_title(struct db *db, const char *id, char *title, size_t len)
 {
-    static const char sql[] =
-        "SELECT title FROM production WHERE id = ?1 AND is_company_space = 0";
+    static const char sql[] = "SELECT title FROM production WHERE id = ?1 AND is_company_space = 0";
     sqlite3_stmt *st = once(db, sql);
     int rc, step;
 
@@ -356,10 +355,10 @@ int transfer_export(struct db *db, const char *production_id, int64_t now,
         rc = export_blobs(db, production_id, out, blobs);
     if (rc != EP_OK)
         goto out;
-    manifest = json_pack("{s:s, s:i, s:i, s:{s:s, s:s}, s:I, s:O, s:O}", "format",
-                         TRANSFER_FORMAT, "version", TRANSFER_VERSION, "schema", schema,
-                         "production", "id", production_id, "title", title, "exported_at",
-                         (json_int_t)now, "tables", counts, "attachments", blobs);
+    manifest = json_pack("{s:s, s:i, s:i, s:{s:s, s:s}, s:I, s:O, s:O}", "format", TRANSFER_FORMAT,
+                         "version", TRANSFER_VERSION, "schema", schema, "production", "id",
+                         production_id, "title", title, "exported_at", (json_int_t)now, "tables",
+                         counts, "attachments", blobs);
     text = manifest != NULL ? json_dumps(manifest, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text == NULL)
         rc = EP_ENOMEM;
@@ -491,8 +490,7 @@ static int bind_value(struct import_ctx *c, sqlite3_stmt *st, int i, json_t *v, 
         free(bin);
         return rc;
     }
-    return bad(c, EP_EINVAL, "%s: a value must be a string, a number, null or {\"base64\"}",
-               where);
+    return bad(c, EP_EINVAL, "%s: a value must be a string, a number, null or {\"base64\"}", where);
 }
 
 /*
@@ -589,13 +587,13 @@ static int shift(json_t *row, const char *key, int64_t by)
 
 /* Checks a row against what the import knows and rewrites what this
  * server assigns (company, accounts, sequence numbers). */
-static int prepare_row(struct import_ctx *c, const struct table *t, json_t *row,
-                       const char *where)
+static int prepare_row(struct import_ctx *c, const struct table *t, json_t *row, const char *where)
 {
     char key[160];
     const char *v;
 
-    if (t->scoped && (str(row, "production_id") == NULL || strcmp(str(row, "production_id"), c->id) != 0))
+    if (t->scoped &&
+        (str(row, "production_id") == NULL || strcmp(str(row, "production_id"), c->id) != 0))
         return bad(c, EP_EINVAL, "%s: belongs to another production", where);
     if (t->skip != NULL)
         json_object_del(row, t->skip);
@@ -631,8 +629,7 @@ static int prepare_row(struct import_ctx *c, const struct table *t, json_t *row,
                    ? EP_OK
                    : bad(c, EP_EINVAL, "%s: seq must be an integer", where);
     if (strcmp(t->name, "sync_version") == 0 || strcmp(t->name, "sync_base") == 0) {
-        if (record_key(row, key, sizeof(key)) != EP_OK ||
-            json_object_get(c->records, key) == NULL)
+        if (record_key(row, key, sizeof(key)) != EP_OK || json_object_get(c->records, key) == NULL)
             return bad(c, EP_EINVAL, "%s: not a record of this production", where);
         return EP_OK;
     }
@@ -660,8 +657,7 @@ static int prepare_production(struct import_ctx *c, json_t *rows)
     sqlite3_stmt *st;
     int step, rc = EP_OK;
 
-    if (json_array_size(rows) != 1 || id == NULL || title == NULL ||
-        strlen(id) >= sizeof(c->id) ||
+    if (json_array_size(rows) != 1 || id == NULL || title == NULL || strlen(id) >= sizeof(c->id) ||
         !json_is_integer(json_object_get(row, "is_company_space")) ||
         json_integer_value(json_object_get(row, "is_company_space")) != 0)
         return bad(c, EP_EINVAL, "rows/production.jsonl must hold the one production");

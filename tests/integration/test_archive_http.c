@@ -229,8 +229,7 @@ static void film_with_a_phone(struct office *o, struct support_phone *ph, char *
 }
 
 /* Pushes one add op of ph; returns the HTTP status (the ack must be applied on 200). */
-static long push_add(struct support_phone *ph, const char *col, const char *rid,
-                     const char *fields)
+static long push_add(struct support_phone *ph, const char *col, const char *rid, const char *fields)
 {
     char hlc[SYNC_HLC_LEN + 1], *push = NULL;
     struct support_resp r;
@@ -297,10 +296,9 @@ static void concrete(const char *pattern, const char *prod, char *out, size_t le
             out[n++] = *p;
             continue;
         }
-        n += (size_t)snprintf(out + n, len - n, "%s",
-                              first && strncmp(pattern, "/api/v1/productions/*", 21) == 0
-                                  ? prod
-                                  : "nothing-here-1");
+        n += (size_t)snprintf(
+            out + n, len - n, "%s",
+            first && strncmp(pattern, "/api/v1/productions/*", 21) == 0 ? prod : "nothing-here-1");
         first = 0;
     }
     out[n] = '\0';
@@ -394,7 +392,7 @@ static void archived_production_refuses_every_write(void **state)
 
     /* Everything that reads still answers. */
     {
-        static const char *const reads[] = {"footprint", "evaluation", "kit?audience=financeur",
+        static const char *const reads[] = {"footprint", "evaluation",    "kit?audience=financeur",
                                             "dossier",   "plan/progress", "schedule",
                                             "members",   "archive"};
         for (size_t k = 0; k < sizeof(reads) / sizeof(reads[0]); k++) {
@@ -538,6 +536,20 @@ static void export_then_import_elsewhere(void **state)
     json_decref(ok(&ines, "POST", path, NULL, 200));
     snprintf(path, sizeof(path), "/api/v1/productions/%s/footprint", id);
     fa = ok(&ines, "GET", path, NULL, 200);
+    /* The company view: archived, with its footprint total and its plan. */
+    {
+        json_t *p0;
+        j = ok(&ines, "GET", "/api/v1/productions", NULL, 200);
+        p0 = json_array_get(json_object_get(j, "productions"), 0);
+        assert_true(json_is_integer(json_object_get(p0, "archived_at")));
+        assert_true(json_number_value(json_object_get(p0, "footprint_kg")) > 0);
+        assert_true(
+            json_equal(json_object_get(p0, "footprint_kg"), json_object_get(fa, "total_kg")));
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(p0, "plan"), "actions")), 1);
+        assert_true(json_is_object(json_object_get(json_object_get(p0, "plan"), "by_status")));
+        json_decref(j);
+    }
 
     /* Only the production's administrators export it. */
     call(&ines, "GET", "/api/v1/productions/nope-123/archive", NULL, -1, &r);
@@ -584,8 +596,7 @@ static void export_then_import_elsewhere(void **state)
     support_assert_error(&r, 400, "archive_invalid");
     support_resp_free(&r);
     free(bad);
-    assert_int_equal(count(&srv2, "SELECT count(*) FROM production WHERE is_company_space = 0"),
-                     0);
+    assert_int_equal(count(&srv2, "SELECT count(*) FROM production WHERE is_company_space = 0"), 0);
     assert_int_equal(count(&srv2, "SELECT count(*) FROM sync_op"), 0);
     assert_int_equal(count(&srv2, "SELECT count(*) FROM account"), 1);
 
