@@ -120,9 +120,11 @@ static const struct route routes[] = {
  * production_archived for the production it acts on, once the caller is
  * authenticated (auth_request_in), so nothing is written and a phone keeps
  * its queue. These are the exceptions: reopening (and archiving again, a
- * no-op), revoking a lost phone (it closes access, changes no record), and
- * the company-level routes whose production is in the path or the body,
- * which productions.c checks itself.
+ * no-op), revoking a lost phone (it closes access, changes no record),
+ * signing out, the two diagnostic evaluations (they compute a result from
+ * the answers posted and store nothing: the answers are synced records,
+ * frozen like the rest), and the company-level routes whose production is
+ * in the path or the body, which productions.c checks itself.
  */
 static const char *const frozen_exempt[] = {
     "POST /api/v1/auth/logout",
@@ -132,6 +134,8 @@ static const char *const frozen_exempt[] = {
     "POST /api/v1/productions/*/archive",
     "POST /api/v1/productions/*/reopen",
     "POST /api/v1/productions/*/devices/*/revoke",
+    "POST /api/v1/productions/*/diagnostic/company",
+    "POST /api/v1/productions/*/diagnostic/project",
 };
 
 /* How long a request waits for a free database connection before a 503: as

@@ -313,6 +313,10 @@ static const char *const open_routes[][3] = {
     {"POST", "/api/v1/productions", "creates another production"},
     {"POST", "/api/v1/productions/import", "brings another production"},
     {"POST", "/api/v1/productions/*/devices/*/revoke", "revoking a lost phone stays possible"},
+    {"POST", "/api/v1/productions/*/diagnostic/company",
+     "computes from the answers, stores nothing"},
+    {"POST", "/api/v1/productions/*/diagnostic/project",
+     "computes from the answers, stores nothing"},
 };
 
 static int is_open(const char *method, const char *path)
