@@ -39,8 +39,8 @@
 #define PRODUCTION_BODY_MAX 65536
 /* An archive to import: photos included, so far above the JSON body cap.
  * Both sizes are held in memory during the import (docs/operations.md). */
-#define IMPORT_BODY_MAX (256u * 1024 * 1024)
-#define IMPORT_INFLATED_MAX (512u * 1024 * 1024)
+#define IMPORT_BODY_MAX ((size_t)256 * 1024 * 1024)
+#define IMPORT_INFLATED_MAX ((size_t)512 * 1024 * 1024)
 
 /* Authenticates an office session (no production needed). Returns 0 or the status sent. */
 static int office(struct http_req *r, struct auth_principal *p)

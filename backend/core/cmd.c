@@ -427,8 +427,8 @@ int cmd_serve(const struct config *cfg)
 }
 
 /* An archive read from disk: the same caps as the HTTP import. */
-#define CMD_IMPORT_MAX (256u * 1024 * 1024)
-#define CMD_IMPORT_INFLATED_MAX (512u * 1024 * 1024)
+#define CMD_IMPORT_MAX ((size_t)256 * 1024 * 1024)
+#define CMD_IMPORT_INFLATED_MAX ((size_t)512 * 1024 * 1024)
 
 int cmd_export(const struct config *cfg)
 {
@@ -494,19 +494,24 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    long size;
+    long size = -1;
     int rc = EP_OK;
 
     *out = NULL;
     if (f == NULL)
         return EP_ENOTFOUND;
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0)
         rc = EP_EIO;
     else if ((unsigned long)size > max)
         rc = EP_ETOOBIG;
-    else if ((buf = malloc((size_t)size + 1)) == NULL)
-        rc = EP_ENOMEM;
-    else if (fread(buf, 1, (size_t)size, f) != (size_t)size)
+    if (rc == EP_OK) {
+        buf = malloc((size_t)size + 1);
+        if (buf == NULL)
+            rc = EP_ENOMEM;
+    }
+    if (rc == EP_OK && fread(buf, 1, (size_t)size, f) != (size_t)size)
         rc = EP_EIO;
     fclose(f);
     if (rc != EP_OK) {

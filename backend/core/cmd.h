@@ -38,10 +38,10 @@ int cmd_setup(const struct config *cfg);
  * into cfg->export_out (created 0600, never overwritten). */
 int cmd_export(const struct config *cfg);
 
-/* Imports the archive at path into the server's company (the first one),
+/* Imports the archive in file into the server's company (the first one),
  * all or nothing; prints the production's id. Exit 1 on a corrupt archive
  * or a production already here, with the reason. */
-int cmd_import(const struct config *cfg, const char *path);
+int cmd_import(const struct config *cfg, const char *file);
 
 /* Migrates, seeds (with --demo), serves until SIGTERM or SIGINT; on an
  * unclaimed server, prints a setup link once. */

@@ -18,7 +18,7 @@
 #include <string.h>
 
 /* Archives are whole productions: large, but not unbounded. */
-#define ROWS_MAX (256u * 1024 * 1024)
+#define ROWS_MAX ((size_t)256 * 1024 * 1024)
 
 /*
  * The tables of a production, in an order that satisfies the foreign keys
