@@ -1,14 +1,18 @@
 /*
- * productions.c - /api/v1/productions[/ID][/archive|/reopen]: a company's
- * productions as its office creates, edits, lists, archives and reopens
- * them. Office sessions only (a phone knows one production, its own). The
+ * productions.c - /api/v1/productions[/ID][/archive|/reopen|/import]: a
+ * company's productions as its office creates, edits, lists, archives,
+ * reopens, exports and imports them. Office sessions only (a phone knows one production, its own). The
  * fields and their rules are production.h's; who may do what:
  *   create            a company administrator (company.h);
  *   read              a company administrator or any active member;
  *   edit, archive     a company administrator or the production's admins.
+ *   export (GET .../archive)  the company's or the production's admins;
+ *   import                    a company administrator, into their company.
  * POST may name an earlier production ("from"): its departments, rhythm,
  * collection schedule and plan actions (as drafts) carry over; never its
- * readings or its people.
+ * readings or its people. The list is the company view: each production
+ * with its footprint total and its plan's progress. An archived production
+ * refuses edits here as everywhere (auth_refuse_archived).
  */
 #include "api.h"
 #include "app.h"
