@@ -1,13 +1,14 @@
 /*
  * productions.c - /api/v1/productions[/ID][/archive|/reopen|/import]: a
  * company's productions as its office creates, edits, lists, archives,
- * reopens, exports and imports them. Office sessions only (a phone knows one production, its own). The
- * fields and their rules are production.h's; who may do what:
+ * reopens, exports and imports them. Office sessions only (a phone knows
+ * one production, its own). The fields and their rules are production.h's;
+ * who may do what:
  *   create            a company administrator (company.h);
  *   read              a company administrator or any active member;
- *   edit, archive     a company administrator or the production's admins.
- *   export (GET .../archive)  the company's or the production's admins;
- *   import                    a company administrator, into their company.
+ *   edit, archive     a company administrator or the production's admins;
+ *   export            the same (the archive holds password hashes);
+ *   import            a company administrator, into their company.
  * POST may name an earlier production ("from"): its departments, rhythm,
  * collection schedule and plan actions (as drafts) carry over; never its
  * readings or its people. The list is the company view: each production
