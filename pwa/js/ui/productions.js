@@ -4,7 +4,7 @@
 // progress, to create, edit, open, archive, reopen, export as one archive
 // and import from another server (docs/operations.md). The server checks every field (sync/domain/production.c) and names
 // the one it refuses; this screen puts that message on the field.
-import { t, num } from '../i18n.js';
+import { t, num, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
@@ -591,7 +591,8 @@ function importForm(ctx) {
             announce(t('prod.import.done', { title: p.title }));
             ctx.rerender();
           } catch (err) {
-            status.textContent = err instanceof NetworkError ? t('setup.err.network') : err.message;
+            status.textContent =
+              err instanceof NetworkError ? t('setup.err.network') : errorText(err);
           } finally {
             button.disabled = false;
           }
