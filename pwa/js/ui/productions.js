@@ -1,9 +1,11 @@
-// productions.js - a company's first start and its productions (issue 17):
+// productions.js - a company's first start and its productions
+// (docs/operations.md "First start", "Productions"):
 // the setup screen opened from the server's one-time link (#setup=TOKEN),
 // and the company view: its productions with their footprint and plan
 // progress, to create, edit, open, archive, reopen, export as one archive
-// and import from another server (docs/operations.md). The server checks every field (sync/domain/production.c) and names
-// the one it refuses; this screen puts that message on the field.
+// and import from another server ("Closing a production"). The server checks
+// every field (sync/domain/production.c) and names the one it refuses; this
+// screen puts that message on the field.
 import { t, num, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import * as store from '../store.js';
