@@ -7,6 +7,7 @@ import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { officeIdentity } from './productions.js';
+import { prefsDetails } from './prefs.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
@@ -785,6 +786,7 @@ export async function phones(ctx) {
                     ]
                   : null,
               ),
+              prefsDetails(ctx, m, () => ctx.client.sync('prefs')),
             ),
           ),
       )
