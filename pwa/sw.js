@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-04f77bb300d0';
+const VERSION = 'ecoplateau-shell-0148178b1f92';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -113,6 +113,8 @@ int api_productions_get(struct http_req *r);     /* GET  /api/v1/productions/P *
 int api_productions_update(struct http_req *r);  /* PUT  /api/v1/productions/P */
 int api_productions_archive(struct http_req *r); /* POST .../productions/P/archive */
 int api_productions_reopen(struct http_req *r);  /* POST .../productions/P/reopen */
+int api_productions_export(struct http_req *r);  /* GET  .../productions/P/archive */
+int api_productions_import(struct http_req *r);  /* POST /api/v1/productions/import */
 
 /* Sync (docs/sync-protocol.md), in api/sync.c. */
 struct sync_actor;

@@ -108,10 +108,37 @@ static const struct route routes[] = {
     {"PUT", "/api/v1/productions/*", api_productions_update},
     {"POST", "/api/v1/productions/*/archive", api_productions_archive},
     {"POST", "/api/v1/productions/*/reopen", api_productions_reopen},
+    /* A whole production as one zip, and back (docs/operations.md). */
+    {"GET", "/api/v1/productions/*/archive", api_productions_export},
+    {"POST", "/api/v1/productions/import", api_productions_import},
     /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
     /* The oral defence: slides and jury sheet (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/oral", api_oral},
+};
+
+/*
+ * An archived production is read-only (docs/operations.md, "Closing a
+ * production"): every state-changing route is refused with 409
+ * production_archived for the production it acts on, once the caller is
+ * authenticated (auth_request_in), so nothing is written and a phone keeps
+ * its queue. These are the exceptions: reopening (and archiving again, a
+ * no-op), revoking a lost phone (it closes access, changes no record),
+ * signing out, the two diagnostic evaluations (they compute a result from
+ * the answers posted and store nothing: the answers are synced records,
+ * frozen like the rest), and the company-level routes whose production is
+ * in the path or the body, which productions.c checks itself.
+ */
+static const char *const frozen_exempt[] = {
+    "POST /api/v1/auth/logout",
+    "POST /api/v1/productions",
+    "POST /api/v1/productions/import",
+    "PUT /api/v1/productions/*",
+    "POST /api/v1/productions/*/archive",
+    "POST /api/v1/productions/*/reopen",
+    "POST /api/v1/productions/*/devices/*/revoke",
+    "POST /api/v1/productions/*/diagnostic/company",
+    "POST /api/v1/productions/*/diagnostic/project",
 };
 
 /* How long a request waits for a free database connection before a 503: as
@@ -186,12 +213,26 @@ int server_path_param(const struct http_req *r, int n, char *buf, size_t len)
  * a phone trickling its body over a bad link must hold a worker thread, not
  * one of the few connections every other request needs.
  */
+static int is_frozen(const struct route *rt)
+{
+    size_t ml = strlen(rt->method);
+
+    if (strcmp(rt->method, "GET") == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(frozen_exempt) / sizeof(frozen_exempt[0]); i++)
+        if (strncmp(frozen_exempt[i], rt->method, ml) == 0 && frozen_exempt[i][ml] == ' ' &&
+            strcmp(frozen_exempt[i] + ml + 1, rt->path) == 0)
+            return 0;
+    return 1;
+}
+
 static int run_route(struct http_req *r, const struct route *rt)
 {
     const struct config *cfg = r->app->cfg;
     int64_t t0 = clock_now_ms();
     int status;
 
+    r->frozen = is_frozen(rt);
     if (r->ri->content_length > 0 && (unsigned long long)r->ri->content_length <= cfg->max_body) {
         status = http_read_body(r, cfg->max_body, &r->body, &r->body_len);
         if (status != 0)
@@ -216,7 +257,7 @@ out:
 static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, "", 0};
     const char *method = r.ri->request_method;
     const char *path = r.ri->local_uri;
     char allow[64] = "";
@@ -293,7 +334,7 @@ static int serve_sw(struct mg_connection *conn, void *cbdata)
     char *buf = NULL;
     long size;
     int status = 404;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, "", 0};
 
     snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
     f = fopen(path, "rb");

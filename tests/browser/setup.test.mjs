@@ -289,3 +289,36 @@ test('a new production starts from the first one', async () => {
   await checkA11y(page, 'productions, two');
   assert.deepEqual(errors, []);
 });
+
+test('the company view: footprint and plan; the archive exported, a second import refused', async () => {
+  await page.goto(server.url + '/#/productions');
+  const card = main.getByRole('listitem').filter({
+    has: page.getByRole('heading', { name: 'La Source', exact: true }),
+  });
+  await card.getByText(/Bilan : [\d,\s ]+ t CO₂e/).waitFor();
+  await card.getByText(/plan : /).waitFor();
+  const href = await card.getByRole('link', { name: /Exporter l’archive/ }).getAttribute('href');
+  assert.equal(href, `/api/v1/productions/${productionId}/archive`);
+  // The link's bytes: a zip, as the browser downloads it with the session cookie.
+  const got = await page.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: 'same-origin' });
+    const b = new Uint8Array(await r.arrayBuffer());
+    return { status: r.status, type: r.headers.get('Content-Type'), bytes: Array.from(b) };
+  }, href);
+  assert.equal(got.status, 200);
+  assert.equal(got.type, 'application/zip');
+  assert.deepEqual(got.bytes.slice(0, 2), [0x50, 0x4b]);
+  // Imported into the server that has it: refused, said in French, nothing added.
+  await page.getByText('Importer une production d’un autre serveur').click();
+  await page.getByLabel('Archive de la production (.zip)').setInputFiles({
+    name: 'la-source.zip',
+    mimeType: 'application/zip',
+    buffer: Buffer.from(got.bytes),
+  });
+  await page.getByRole('button', { name: 'Importer', exact: true }).click();
+  await main.getByText(/existe déjà sur ce serveur/).waitFor();
+  const r = await officeCall('GET', '/api/v1/productions');
+  assert.equal(r.json.productions.length, 2);
+  await checkA11y(page, 'productions, import refused');
+  assert.deepEqual(errors, []);
+});

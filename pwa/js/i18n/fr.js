@@ -1155,6 +1155,18 @@ export default {
   'prod.archived.done':
     'Production « {title} » archivée : les téléphones ne peuvent plus y envoyer de saisies.',
   'prod.reopened.done': 'Production « {title} » rouverte.',
+  'prod.footprint': 'Bilan : {t} t CO₂e',
+  'prod.plan': 'plan : {n} actions, {done} atteintes, {ontrack} en bonne voie, {late} en retard',
+  'prod.plan.none': 'plan : aucune action',
+  'prod.export': 'Exporter l’archive',
+  'prod.import': 'Importer une production d’un autre serveur',
+  'prod.import.file': 'Archive de la production (.zip)',
+  'prod.import.hint':
+    'Le fichier téléchargé avec « Exporter l’archive » sur l’autre serveur : tout est importé, ou rien.',
+  'prod.import.submit': 'Importer',
+  'prod.import.choose': 'Choisissez d’abord le fichier .zip.',
+  'prod.import.sending': 'Import en cours…',
+  'prod.import.done': 'Production « {title} » importée.',
   'prod.shooting.dates': 'tournage du {from} au {to}',
   'prod.err.title': 'Saisissez le titre de la production.',
   'prod.f.title': 'Titre',
