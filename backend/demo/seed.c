@@ -86,16 +86,21 @@ static void iso_day(int64_t day, char *buf)
 /*
  * The demo is always mid-shoot: its dates are relative to the day it is
  * loaded (starts_in_days, length_days), so "what is missing this week" has
- * something to show whenever a newcomer runs `make run`.
+ * something to show whenever a newcomer runs `make run`. Its crew shoots
+ * Monday to Friday, so the weekends are declared days off: the footprint's
+ * pro rata counts the production's own shooting days (docs/carbon.md).
  */
 static int insert_production(struct db *db, json_t *p, const char *company, int64_t today,
                              json_error_t *jerr)
 {
     static const char sql[] = "INSERT INTO production (id, company_id, title, kind, rhythm, "
-                              "starts_on, ends_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+                              "starts_on, ends_on, created_at, days_off) "
+                              "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
     const char *id, *title, *kind, *rhythm;
     json_int_t starts_in = 0, length = 0;
     char starts[11], ends[11];
+    json_t *off = NULL;
+    char *off_text = NULL;
     sqlite3_stmt *st;
     int rc;
 
@@ -105,9 +110,25 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
         return EP_EINVAL;
     iso_day(today + starts_in, starts);
     iso_day(today + starts_in + length - 1, ends);
+    off = json_array();
+    for (int64_t d = today + starts_in; off != NULL && d < today + starts_in + length; d++) {
+        int64_t wd = ((d % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+        char day[11];
+        if (wd != 0 && wd != 6)
+            continue;
+        iso_day(d, day);
+        if (json_array_append_new(off, json_string(day)) != 0)
+            break;
+    }
+    off_text = off != NULL ? json_dumps(off, JSON_COMPACT) : NULL;
+    json_decref(off);
+    if (off_text == NULL)
+        return EP_ENOMEM;
     st = db_stmt(db, sql);
-    if (st == NULL)
+    if (st == NULL) {
+        free(off_text);
         return EP_EIO;
+    }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, company, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
@@ -116,8 +137,10 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
     sqlite3_bind_text(st, 6, starts, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, ends, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, clock_now_ms());
+    sqlite3_bind_text(st, 9, off_text, -1, SQLITE_STATIC);
     rc = db_map_rc(sqlite3_step(st));
     db_done(st);
+    free(off_text);
     return rc;
 }
 

@@ -51,7 +51,8 @@ const char *carbon_unit_label(const char *unit)
 {
     static const char *const units[][2] = {
         {"meal", "repas"},  {"night", "nuitée"}, {"p.km", "passager·km"},
-        {"TB.yr", "To·an"}, {"h", "heure"},
+        {"TB.yr", "To·an"}, {"h", "heure"},      {"EUR", "€ HT"},
+        {"t.km", "t·km"},   {"day", "jour"},     {"piece", "pièce"},
     };
     for (size_t i = 0; unit != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(units[i][0], unit) == 0)
@@ -71,17 +72,14 @@ const char *carbon_theme_label(const char *key)
 
 /* ---- the production's dates ---------------------------------------------- */
 
-static int is_weekday(long day)
-{
-    long wd = ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
-    return wd != 0 && wd != 6;
-}
-
-static long weekdays(long from, long to_inclusive)
+/* The production's own shooting days in from..to_inclusive: its shooting
+ * phase minus its declared days off (production_shooting_day), so a
+ * Saturday shoot counts and a rest day does not. */
+static long shooting_days(const struct production_dates *pd, long from, long to_inclusive)
 {
     long n = 0;
     for (long d = from; d <= to_inclusive; d++)
-        n += is_weekday(d);
+        n += production_shooting_day(pd, d);
     return n;
 }
 
@@ -126,20 +124,22 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
         struct production_dates pd;
         out->first = out->start;
         out->last = out->end;
+        rc = production_dates_get(db, production_id, &pd);
+        if (rc != EP_OK)
+            return rc;
         /* Preparation and post-production readings (a scouting trip, the
          * rushes' storage) belong to the production too. */
-        if (production_dates_get(db, production_id, &pd) == EP_OK) {
-            if (pd.prep_from != PRODUCTION_NO_DAY && pd.prep_from < out->first)
-                out->first = pd.prep_from;
-            if (pd.post_to != PRODUCTION_NO_DAY && pd.post_to > out->last)
-                out->last = pd.post_to;
-            else if (pd.post_from != PRODUCTION_NO_DAY && pd.post_from > out->last)
-                out->last = pd.post_from;
-        }
-        out->total_days = weekdays(out->start, out->end);
+        if (pd.prep_from != PRODUCTION_NO_DAY && pd.prep_from < out->first)
+            out->first = pd.prep_from;
+        if (pd.post_to != PRODUCTION_NO_DAY && pd.post_to > out->last)
+            out->last = pd.post_to;
+        else if (pd.post_from != PRODUCTION_NO_DAY && pd.post_from > out->last)
+            out->last = pd.post_from;
+        out->total_days = production_shooting_days(&pd);
         /* Days that ended: today's readings may still be coming in. */
         out->elapsed_days =
-            t <= out->start ? 0 : weekdays(out->start, (t - 1 < out->end ? t - 1 : out->end));
+            t <= out->start ? 0
+                            : shooting_days(&pd, out->start, t - 1 < out->end ? t - 1 : out->end);
         out->closed = t > out->end;
     }
     return EP_OK;
@@ -691,6 +691,148 @@ int carbon_pin_factor_set(struct db *db, const char *production_id, int version,
     return rc;
 }
 
+/* Runs sql with its parameters ?1 = a and ?2 = b (those it has) and appends
+ * row(st) for each row to arr. */
+static int rows_into(struct db *db, const char *sql, int a, int b, json_t *(*row)(sqlite3_stmt *),
+                     json_t *arr)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int(st, 2, b);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(arr, row(st)) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static json_t *col_text(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? json_null()
+               : json_string((const char *)sqlite3_column_text(st, i));
+}
+
+static json_t *col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+                                                     : json_real(sqlite3_column_double(st, i));
+}
+
+static json_t *set_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:i, s:o, s:o, s:i}", "version", sqlite3_column_int(st, 0), "published",
+                     col_text(st, 1), "note", col_text(st, 2), "factors",
+                     sqlite3_column_int(st, 3));
+}
+
+static json_t *factor_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+                     col_text(st, 0), "name_fr", col_text(st, 1), "unit", col_text(st, 2), "value",
+                     col_real(st, 3), "official_name", col_text(st, 4), "official_id",
+                     col_text(st, 5), "year", col_real(st, 6), "source_url", col_text(st, 7),
+                     "uncertainty", col_real(st, 8), "status", col_text(st, 9), "method",
+                     col_text(st, 10), "note", col_text(st, 11));
+}
+
+static json_t *change_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 0), "name_fr",
+                     col_text(st, 1), "unit", col_text(st, 2), "from", col_real(st, 3), "to",
+                     col_real(st, 4), "status", col_text(st, 5));
+}
+
+int carbon_factor_sets(struct db *db, const char *production_id, json_t **out)
+{
+    static const char sets_sql[] =
+        "SELECT s.version, s.published, s.note, count(f.id) FROM factor_set s "
+        "LEFT JOIN emission_factor f ON f.version = s.version "
+        "GROUP BY s.version ORDER BY s.version";
+    static const char factors_sql[] =
+        "SELECT id, name_fr, unit, value, official_name, official_id, year, source_url, "
+        "uncertainty, status, method, note FROM emission_factor WHERE version = ?1 "
+        "ORDER BY id";
+    /* What moving from the set in use (?1) to the latest (?2) would change:
+     * new or revised factors, then factors the latest set drops. */
+    static const char changes_sql[] =
+        "SELECT l.id, l.name_fr, l.unit, u.value, l.value, l.status FROM emission_factor l "
+        "LEFT JOIN emission_factor u ON u.id = l.id AND u.version = ?1 "
+        "WHERE l.version = ?2 AND (u.value IS NULL OR u.value != l.value) "
+        "UNION ALL SELECT u.id, u.name_fr, u.unit, u.value, NULL, u.status "
+        "FROM emission_factor u WHERE u.version = ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM emission_factor l WHERE l.version = ?2 AND l.id = u.id) ORDER BY 1";
+    static const char pin_sql[] =
+        "SELECT version, pinned_at FROM production_factor_set WHERE production_id = ?1";
+    json_t *sets = json_array(), *factors = json_array(), *changes = json_array();
+    json_t *pinned = json_null();
+    int using = 0, latest = 0, rc;
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    if (sets == NULL || factors == NULL || changes == NULL || pinned == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    st = db_stmt(db, "SELECT 1 FROM production WHERE id = ?1");
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+        goto out;
+    }
+    st = db_stmt(db, pin_sql);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        pinned = json_pack("{s:i, s:I}", "version", sqlite3_column_int(st, 0), "pinned_at",
+                           (json_int_t)sqlite3_column_int64(st, 1));
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rc = db_map_rc(rc);
+        goto out;
+    }
+    rc = production_version(db, production_id, &using);
+    if (rc == EP_OK)
+        rc = latest_version(db, &latest);
+    if (rc == EP_OK)
+        rc = rows_into(db, sets_sql, 0, 0, set_row, sets);
+    if (rc == EP_OK)
+        rc = rows_into(db, factors_sql, using, 0, factor_row, factors);
+    if (rc == EP_OK && using != latest)
+        rc = rows_into(db, changes_sql, using, latest, change_row, changes);
+    if (rc != EP_OK)
+        goto out;
+    *out = json_pack("{s:s, s:i, s:i, s:O, s:O, s:O, s:O}", "production", production_id, "using",
+                     using, "latest", latest, "pinned", pinned, "sets", sets, "factors", factors,
+                     "changes", changes);
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    json_decref(sets);
+    json_decref(factors);
+    json_decref(changes);
+    json_decref(pinned);
+    return rc;
+}
+
 /* ---- the footprint -------------------------------------------------------- */
 
 /* Quantities per (indicator, department): readings for the final footprint.
@@ -1227,8 +1369,9 @@ int carbon_compare(struct db *db, const char *production_id, const char *today, 
         "starts_on", span.has_dates ? span.starts_on : NULL, "ends_on",
         span.has_dates ? span.ends_on : NULL, "elapsed_days", (json_int_t)span.elapsed_days,
         "total_days", (json_int_t)span.total_days, "fraction", fraction, "method",
-        "Prévisionnel au prorata des jours de tournage écoulés (du lundi au vendredi, "
-        "jours terminés), tant que la production n'est pas close.",
+        "Prévisionnel au prorata des jours de tournage écoulés (jours de la phase de "
+        "tournage, hors jours de repos déclarés, jours terminés), tant que la production "
+        "n'est pas close.",
         "coverage", "expected_kg", e_all, "covered_kg", c_all, "share", ratio_or_null(c_all, e_all),
         "categories", rows, "missing", missing, "total", "provisional_kg", p_all, "expected_kg",
         e_all, "covered_expected_kg", c_all, "final_kg", f_all, "delta_kg",

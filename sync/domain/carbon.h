@@ -31,13 +31,14 @@ enum carbon_kind { CARBON_PROVISIONAL = 0, CARBON_FINAL = 1 };
  * .. ends_on, the first and last shooting days). This is the ONE place that
  * answers "is this date inside the production" and "how many shooting days
  * have passed": when production phases land, only carbon_span changes.
- * Shooting days are the weekdays (Monday to Friday) of that range, as the
- * demo and the plan's missed-readings check count them.
+ * Shooting days are the production's own (production_shooting_day: the
+ * shooting phase minus its declared days off), so a Saturday shoot counts
+ * and a rest day does not.
  */
 struct carbon_span {
     int has_dates;      /* 0: the production has no dates; everything is inside */
     long start, end;    /* days since 1970-01-01, both inclusive */
-    long total_days;    /* shooting days in start..end */
+    long total_days;    /* the production's shooting days (phase minus days off) */
     long elapsed_days;  /* shooting days that ended before today */
     int closed;         /* today is after the last day: the footprint is final */
     char starts_on[11]; /* ISO, "" without dates */
@@ -130,6 +131,20 @@ int carbon_factor_sets_load(struct db *db, char *err, size_t errlen);
  * Returns 0, EP_ENOTFOUND (no such set) or a storage code.
  */
 int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms);
+
+/*
+ * The factor sets as the office sees them for production_id (docs/carbon.md,
+ * "The factor catalogue"): *out receives a new object
+ *   {"production", "using": N, "latest": N, "pinned": {version, pinned_at}|null,
+ *    "sets": [{version, published, note, factors: count}],
+ *    "factors": [{id, name_fr, unit, value, official_name, official_id, year,
+ *                 source_url, uncertainty, status, method, note}] (set in use),
+ *    "changes": [{id, name_fr, unit, from, to, status}]}
+ * "changes" lists what moving to the latest set would change (from null: a
+ * new factor; to null: dropped); empty when the production uses the latest.
+ * Returns 0, EP_ENOTFOUND (no such production) or a storage code.
+ */
+int carbon_factor_sets(struct db *db, const char *production_id, json_t **out);
 
 /* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
 int carbon_factor_value(struct db *db, const char *factor_id, double *value);

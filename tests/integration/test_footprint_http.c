@@ -9,7 +9,8 @@
  * shooting days elapsed, and bad dates, vehicles and corrections are
  * refused naming the field.
  *
- * p1 shoots Monday 2026-09-07 to Friday 2026-09-25: 15 shooting days.
+ * p1 shoots Monday 2026-09-07 to Friday 2026-09-25, weekends off: 15
+ * shooting days.
  * Forecast: 150 L of diesel (465 kg), 150 beef meals (1,089 kg), 30 hotel
  * nights (207.9 kg).
  */
@@ -53,7 +54,9 @@ static int setup(void **state)
     assert_int_equal(sqlite3_open(srv.app.db_path, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h,
                                   "UPDATE production SET starts_on = '2026-09-07', "
-                                  "ends_on = '2026-09-25', title = 'La Vallée des loutres' "
+                                  "ends_on = '2026-09-25', title = 'La Vallée des loutres', "
+                                  "days_off = '[\"2026-09-12\",\"2026-09-13\","
+                                  "\"2026-09-19\",\"2026-09-20\"]' "
                                   "WHERE id = 'p1'; UPDATE company SET name = 'Films du Doubs'",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
