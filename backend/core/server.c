@@ -50,6 +50,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/footprint.csv", api_footprint_csv},
     {"GET", "/api/v1/productions/*/footprint.xlsx", api_footprint_xlsx},
     {"GET", "/api/v1/productions/*/footprint.pdf", api_footprint_pdf},
+    {"GET", "/api/v1/productions/*/factor-sets", api_factor_sets_get},
+    {"PUT", "/api/v1/productions/*/factor-sets", api_factor_sets_put},
     {"GET", "/api/v1/productions/*/readings/flagged", api_readings_flagged},
     {"GET", "/api/v1/metrics", api_metrics},
     {"GET", "/api/v1/productions/*/schedule", api_schedule_get},
