@@ -55,7 +55,7 @@ int api_factor_sets_put(struct http_req *r)
     char prod[80];
     char *body = NULL;
     size_t len = 0;
-    json_t *root = NULL;
+    json_t *root = NULL, *jv = NULL;
     json_error_t jerr;
     json_int_t version = 0;
     int status, rc;
@@ -74,10 +74,11 @@ int api_factor_sets_put(struct http_req *r)
         status = http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
         goto out;
     }
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:I}", "version", &version) != 0) {
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:o}", "version", &jv) != 0) {
         status = http_unpack_error(r, &jerr);
         goto out;
     }
+    version = json_is_integer(jv) ? json_integer_value(jv) : 0;
     if (version < 1 || version > 100000) {
         status = http_error(r, 400, "invalid_request", "version",
                             "version must be a factor set version number");

@@ -377,6 +377,65 @@ static void exports_name_the_production(void **state)
     support_resp_free(&r);
 }
 
+/* The factor set in use is shown to every member and moved by the office
+ * only; a bad body names its field and changes nothing. */
+static void the_office_moves_the_factor_set(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    (void)state;
+
+    /* p1 was inserted without a pin: it follows the latest set, 3. */
+    support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/factor-sets", NULL, NULL,
+                          -1, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "using")), 3);
+    assert_true(json_is_null(json_object_get(j, "pinned")));
+    assert_int_equal(json_array_size(json_object_get(j, "factors")), 56);
+    assert_int_equal(json_array_size(json_object_get(j, "changes")), 0);
+    json_decref(j);
+    support_resp_free(&r);
+    support_phone_request(&van, srv.base, "PUT", "/api/v1/productions/p1/factor-sets", NULL,
+                          "{\"version\":2}", -1, &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":\"2\"}",
+                       &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":0}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":99}",
+                       &r);
+    assert_string_equal(support_assert_error(&r, 404, "not_found"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":", &r);
+    support_assert_error(&r, 400, "malformed_json");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/nope/factor-sets", "{\"version\":2}",
+                       &r);
+    assert_true(r.status == 403 || r.status == 404);
+    support_resp_free(&r);
+    /* The office pins set 2: the footprint says so, and the screen lists
+     * what set 3 would change (its new factors among them). */
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":2}", &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "using")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "pinned"), "version")),
+                     2);
+    assert_int_equal(json_array_size(json_object_get(j, "changes")), 56 - 32);
+    json_decref(j);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint", NULL, &r);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 2);
+    json_decref(j);
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +443,7 @@ int main(void)
         cmocka_unit_test(bad_dates_vehicles_and_corrections_are_refused),
         cmocka_unit_test(three_moments_of_a_shoot),
         cmocka_unit_test(exports_name_the_production),
+        cmocka_unit_test(the_office_moves_the_factor_set),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
