@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-e0d78119d0be';
+const VERSION = 'ecoplateau-shell-4028c05721ae';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -42,6 +42,7 @@ const SHELL = [
   '/js/ui/dom.js',
   '/js/ui/dossier.js',
   '/js/ui/evaluate.js',
+  '/js/ui/factors.js',
   '/js/ui/follow.js',
   '/js/ui/office.js',
   '/js/ui/photos.js',

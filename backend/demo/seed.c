@@ -83,6 +83,28 @@ static void iso_day(int64_t day, char *buf)
     strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
+/* Pins the demo to factor set `set` (0: the latest loaded), as its
+ * provisional footprint was filed with it; a later set shows on the "Bilan
+ * carbone" screen as available, never applied by itself. */
+static int pin_factor_set(struct db *db, const char *production_id, int set)
+{
+    static const char sql[] =
+        "INSERT INTO production_factor_set (production_id, version, pinned_at) "
+        "SELECT ?1, version, ?2 FROM factor_set WHERE version = "
+        "CASE ?3 WHEN 0 THEN (SELECT max(version) FROM factor_set) ELSE ?3 END";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, clock_now_ms());
+    sqlite3_bind_int(st, 3, set);
+    rc = db_map_rc(sqlite3_step(st));
+    db_done(st);
+    return rc;
+}
+
 /*
  * The demo is always mid-shoot: its dates are relative to the day it is
  * loaded (starts_in_days, length_days), so "what is missing this week" has
@@ -97,16 +119,16 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
                               "starts_on, ends_on, created_at, days_off) "
                               "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
     const char *id, *title, *kind, *rhythm;
-    json_int_t starts_in = 0, length = 0;
+    json_int_t starts_in = 0, length = 0, set = 0;
     char starts[11], ends[11];
     json_t *off = NULL;
     char *off_text = NULL;
     sqlite3_stmt *st;
     int rc;
 
-    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I}", "id", &id, "title",
-                       &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days", &starts_in,
-                       "length_days", &length) != 0)
+    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I, s?I}", "id", &id,
+                       "title", &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days",
+                       &starts_in, "length_days", &length, "factor_set", &set) != 0)
         return EP_EINVAL;
     iso_day(today + starts_in, starts);
     iso_day(today + starts_in + length - 1, ends);
@@ -141,6 +163,8 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
     rc = db_map_rc(sqlite3_step(st));
     db_done(st);
     free(off_text);
+    if (rc == EP_OK)
+        rc = pin_factor_set(db, id, (int)set);
     return rc;
 }
 
