@@ -99,3 +99,24 @@ SELECT p.id, (SELECT max(version) FROM factor_set), CAST(strftime('%s', 'now') A
 FROM production p
 WHERE p.is_company_space = 0
   AND NOT EXISTS (SELECT 1 FROM production_factor_set s WHERE s.production_id = p.id);
+
+-- The forecast as filed (docs/carbon.md, "The forecast, filed"): each time
+-- the office files the provisional footprint (with the budget, then at each
+-- revision), its quantities and the footprint they gave are frozen here. A
+-- later revision is a new version; a filed one never changes, whatever
+-- happens to the estimates or the factor sets afterwards.
+CREATE TABLE forecast_version (
+    production_id  TEXT NOT NULL REFERENCES production (id),
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    label          TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 120),
+    filed_at       INTEGER NOT NULL,
+    filed_by       TEXT NOT NULL,   -- the member who filed it
+    factor_version INTEGER NOT NULL,
+    items          TEXT NOT NULL CHECK (json_valid(items)),     -- the estimates as filed
+    footprint      TEXT NOT NULL CHECK (json_valid(footprint)), -- the provisional footprint then
+    PRIMARY KEY (production_id, version)
+) STRICT;
+CREATE TRIGGER forecast_version_frozen BEFORE UPDATE ON forecast_version
+BEGIN
+    SELECT RAISE(ABORT, 'a filed forecast is never changed');
+END;

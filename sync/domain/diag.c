@@ -533,6 +533,15 @@ static double factor(struct db *db, const char *id)
     return v;
 }
 
+/* One quantity the analysis rests on, in the indicator's unit: the forecast
+ * screen offers it as a starting suggestion (docs/carbon.md). */
+static void quantity(json_t *list, const char *indicator, double q)
+{
+    if (q > 0)
+        json_array_append_new(list, json_pack("{s:s, s:f}", "indicator", indicator, "quantity",
+                                              round(q * 100) / 100));
+}
+
 static void impact(json_t *list, const char *element, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -687,7 +696,7 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     const char *format = json_string_value(json_object_get(f, "image_format"));
     json_t *locations = json_object_get(f, "locations");
     json_t *impacts = json_array(), *missing = json_array(), *themes_out = json_array();
-    json_t *matrix = NULL;
+    json_t *matrix = NULL, *qty = json_array();
     struct theme th[5] = {
         {"mobility", "Mobilité", 0, 2, "", 0, NULL, NULL},
         {"energy", "Énergie", 0, 2, "", 0, NULL, NULL},
@@ -788,6 +797,10 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
             animation ? crew * v[12] * WORKDAYS_PER_MONTH * COMMUTE_KM_PER_DAY * 0.5 : 0;
         th[0].kg = (km + commute) * factor(db, "van_km") + v[6] * factor(db, "train_tgv_pkm") +
                    v[7] * factor(db, "plane_short_pkm") + v[8] * factor(db, "hotel_night");
+        quantity(qty, "van_km", km + commute);
+        quantity(qty, "train_tgv_pkm", v[6]);
+        quantity(qty, "plane_short_pkm", v[7]);
+        quantity(qty, "hotel_nights", v[8]);
         if (km > 0)
             impact(impacts, "Lieux de tournage",
                    "%zu lieu(x) à %.0f km de la base en moyenne : environ %.0f km de navettes "
@@ -829,6 +842,9 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         double years = present[10] ? v[10] : 3;
         th[1].kg = gen_l * factor(db, "diesel_offroad_l") + kwh * factor(db, "grid_kwh") +
                    tb * years * factor(db, "storage_tb_year");
+        quantity(qty, "generator_l", gen_l);
+        quantity(qty, "grid_kwh", kwh);
+        quantity(qty, "storage_tb_year", tb * years);
         if (gen_l > 0)
             impact(impacts, "Énergie sur les lieux",
                    "Environ %.0f L de gazole en groupes électrogènes : chercher les branchements "
@@ -862,7 +878,13 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     {
         double meals =
             animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5 : people * days + people * v[4];
+        double veg = present[13] ? v[13] / 100.0 : 0.15, rest = (1 - veg) / 0.85;
         th[2].kg = meals * meal_factor(db, present[13] ? v[13] / 100.0 : -1);
+        /* The same canteen mix as meal_factor. */
+        quantity(qty, "meals_vegetarian", meals * veg);
+        quantity(qty, "meals_chicken", meals * rest * 0.45);
+        quantity(qty, "meals_fish", meals * rest * 0.10);
+        quantity(qty, "meals_beef", meals * rest * 0.30);
         if (meals > 0)
             impact(impacts, "Repas",
                    "Environ %.0f repas : la part de viande rouge fait l'essentiel de leur "
@@ -883,6 +905,8 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         double residual = people * days * RESIDUAL_KG_PER_PERSON_DAY;
         th[3].kg = residual * factor(db, "waste_residual_incineration_kg") +
                    v[5] * SET_WOOD_KG * factor(db, "waste_wood_kg");
+        quantity(qty, "waste_residual_kg", residual);
+        quantity(qty, "waste_wood_kg", v[5] * SET_WOOD_KG);
         if (protected_area)
             impact(impacts, "Zone protégée",
                    "Tournage en espace protégé : aucun déchet laissé, piétinement et bruit à "
@@ -902,6 +926,7 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     /* Purchases: material of built sets. */
     {
         th[4].kg = v[5] * SET_NEW_MATERIAL_KG * factor(db, "furniture_new_kg");
+        quantity(qty, "furniture_new_kg", v[5] * SET_NEW_MATERIAL_KG);
         if (v[5] > 0)
             impact(impacts, "Décors",
                    "%.0f décor(s) à construire : matériaux neufs et déchets de chantier ; "
@@ -958,12 +983,13 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                   "quadrant", "transversal", "rank", 0, "why",
                   "Le double bilan carbone conditionne les aides du CNC ; les relevés du tournage "
                   "l'alimentent."));
-    *out = json_pack("{s:s, s:o, s:o, s:o, s:f, s:o}", "status",
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:f, s:o, s:o}", "status",
                      json_array_size(missing) > 0 ? "draft" : "complete", "missing", missing,
                      "impacts", impacts, "themes", themes_out, "total_kg", round(total), "matrix",
-                     matrix);
+                     matrix, "quantities", qty);
     return *out != NULL ? EP_OK : EP_ENOMEM;
 fail:
+    json_decref(qty);
     json_decref(impacts);
     json_decref(missing);
     json_decref(themes_out);

@@ -79,10 +79,12 @@ static int teardown(void **state)
 static json_t *push(struct support_phone *ph, const char *col, const char *id, const char *kind,
                     const char *fields)
 {
+    static int n; /* a record written twice needs two op ids */
     char hlc[SYNC_HLC_LEN + 1], dev[128], *body = NULL;
     struct support_resp r;
     json_t *j, *res;
 
+    n++;
     if (ph != NULL) {
         ph->hlc = sync_hlc_tick(ph->hlc, clock_now_ms());
         sync_hlc_format(ph->hlc, hlc);
@@ -93,10 +95,10 @@ static json_t *push(struct support_phone *ph, const char *col, const char *id, c
         snprintf(dev, sizeof(dev), "office-%s", office.account_id);
     }
     assert_true(asprintf(&body,
-                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s-%d\",\"col\":"
                          "\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":\"%s\",\"dev\":\"%s\","
                          "\"fields\":%s}]}",
-                         dev, id, col, id, kind, hlc, dev, fields) > 0);
+                         dev, id, n, col, id, kind, hlc, dev, fields) > 0);
     if (ph != NULL)
         support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
     else
@@ -221,6 +223,85 @@ static void the_office_registers_fleet_and_forecast(void **state)
     applied(NULL, "estimates", "e-hotel", "put",
             "{\"indicator\":\"hotel_nights\",\"value\":30,\"unit\":\"night\","
             "\"dept\":\"production\"}");
+}
+
+static json_t *office_json(const char *method, const char *path, const char *body, long status)
+{
+    struct support_resp r;
+    json_t *j;
+    support_office_req(&office, method, path, body, &r);
+    if (r.status != status)
+        fail_msg("%s %s: %ld, expected %ld", method, path, r.status, status);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+/* The forecast filed with the budget stays as it was when a revision is
+ * filed (factor set 3: 150 L x 3.10 + 150 beef meals x 7.26 + 30 hotel
+ * nights x 6.93 = 465 + 1,089 + 207.9 = 1,761.9 kg). */
+static void the_forecast_is_filed_in_versions(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    (void)state;
+
+    j = office_json("POST", "/api/v1/productions/p1/forecast", "{\"label\":\"Devis\"}", 201);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+    CLOSE(j, "total_kg", 1761.9);
+    json_decref(j);
+    /* A phone reads, never files; bad bodies name their field. */
+    support_phone_request(&van, srv.base, "POST", "/api/v1/productions/p1/forecast", NULL,
+                          "{\"label\":\"Devis\"}", -1, &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{\"label\":\"\"}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "label");
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{\"label\":5}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "label");
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "label");
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{\"label\"", &r);
+    support_assert_error(&r, 400, "malformed_json");
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/forecast/un", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/forecast/9", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 404, "not_found"), "version");
+    support_resp_free(&r);
+
+    /* The revision: 100 beef meals (726 kg) instead of 150: 1,398.9 kg. */
+    applied(NULL, "estimates", "e-beef", "put",
+            "{\"indicator\":\"meals_beef\",\"value\":100,\"unit\":\"meal\","
+            "\"dept\":\"catering\"}");
+    j = office_json("POST", "/api/v1/productions/p1/forecast", "{\"label\":\"Révision 1\"}", 201);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+    CLOSE(j, "total_kg", 1398.9);
+    json_decref(j);
+    j = office_json("GET", "/api/v1/productions/p1/forecast/1", NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(j, "label")), "Devis");
+    CLOSE(json_object_get(j, "footprint"), "total_kg", 1761.9);
+    assert_int_equal(json_array_size(json_object_get(j, "items")), 3);
+    json_decref(j);
+    support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/forecast", NULL, NULL, -1,
+                          &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "versions")), 2);
+    CLOSE(json_object_get(j, "current"), "total_kg", 1398.9);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(j, "versions"), 0), "filed_by_name")),
+                        "Aline");
+    json_decref(j);
+    support_resp_free(&r);
+    /* Back to 150 meals for the shoot below. */
+    applied(NULL, "estimates", "e-beef", "put",
+            "{\"indicator\":\"meals_beef\",\"value\":150,\"unit\":\"meal\","
+            "\"dept\":\"catering\"}");
 }
 
 static void bad_dates_vehicles_and_corrections_are_refused(void **state)
@@ -440,6 +521,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_office_registers_fleet_and_forecast),
+        cmocka_unit_test(the_forecast_is_filed_in_versions),
         cmocka_unit_test(bad_dates_vehicles_and_corrections_are_refused),
         cmocka_unit_test(three_moments_of_a_shoot),
         cmocka_unit_test(exports_name_the_production),
