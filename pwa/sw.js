@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-4028c05721ae';
+const VERSION = 'ecoplateau-shell-9bd7fff5c59d';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -44,6 +44,7 @@ const SHELL = [
   '/js/ui/evaluate.js',
   '/js/ui/factors.js',
   '/js/ui/follow.js',
+  '/js/ui/forecast.js',
   '/js/ui/office.js',
   '/js/ui/photos.js',
   '/js/ui/plan.js',
