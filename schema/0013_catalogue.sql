@@ -120,3 +120,13 @@ CREATE TRIGGER forecast_version_frozen BEFORE UPDATE ON forecast_version
 BEGIN
     SELECT RAISE(ABORT, 'a filed forecast is never changed');
 END;
+
+-- An action's objective can be stated in kgCO2e avoided ("target_kg"), and
+-- an action that raises one indicator to replace another (vegetarian meals
+-- for beef ones, HVO for diesel) names what it replaces ("replaces"): the
+-- plan then shows the emissions it avoided against its baseline
+-- (docs/plan.md, "Avoided emissions").
+UPDATE sync_collection SET spec = json_set(spec,
+    '$.fields.target_kg', json('{"type": "number", "min": 0, "max": 1e9}'),
+    '$.fields.replaces', json('{"type": "string", "max": 64}'))
+WHERE name = 'actions';

@@ -1389,6 +1389,28 @@ out:
     return rc;
 }
 
+int carbon_indicator_factor(struct db *db, const char *production_id, const char *indicator,
+                            double *value)
+{
+    static const char sql[] = "SELECT f.value FROM indicator i JOIN emission_factor f ON "
+                              "f.id = i.factor_id AND f.version = ?2 WHERE i.id = ?1";
+    sqlite3_stmt *st;
+    int version = 0, rc = production_version(db, production_id, &version);
+
+    if (rc != EP_OK)
+        return rc;
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_double(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
+}
+
 int carbon_factor_value(struct db *db, const char *factor_id, double *value)
 {
     static const char sql[] = "SELECT value FROM emission_factor WHERE id = ?1 AND version = "

@@ -146,6 +146,12 @@ int carbon_pin_factor_set(struct db *db, const char *production_id, int version,
  */
 int carbon_factor_sets(struct db *db, const char *production_id, json_t **out);
 
+/* kgCO2e per unit of indicator under the factor set production_id's
+ * footprint uses (pinned, else the latest). Returns 0, EP_ENOTFOUND (no
+ * such indicator, or no factor: tracked only) or a storage code. */
+int carbon_indicator_factor(struct db *db, const char *production_id, const char *indicator,
+                            double *value);
+
 /* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
 int carbon_factor_value(struct db *db, const char *factor_id, double *value);
 
