@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-bc9b5c3cd930';
+const VERSION = 'ecoplateau-shell-f9344698499e';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -53,7 +53,8 @@ const routes = {
   photos: photos.photos,
   // The professional dossier (docs/evaluation.md).
   dossier: dossierUi.dossier,
-  // First start and the company's productions (issue 17).
+  // First start and the company's productions (docs/operations.md "First start",
+  // "Productions").
   installation: prods.setup,
   rejoindre: prods.join,
   productions: prods.productions,

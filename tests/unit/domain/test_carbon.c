@@ -390,7 +390,7 @@ static void factor_set_is_data(void **state)
     sqlite3_finalize(st);
 }
 
-/* ---- issue 18: one method per source, missing is not zero, pro rata ---- */
+/* ---- docs/carbon.md "One method per source": missing is not zero, pro rata ---- */
 
 /* p2 shoots 2026-09-07 (Monday) to 2026-09-25 (Friday), weekends declared
  * as days off: 15 shooting days. Its
