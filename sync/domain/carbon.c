@@ -61,6 +61,26 @@ const char *carbon_unit_label(const char *unit)
     return unit != NULL ? unit : "";
 }
 
+const char *carbon_dept_label(const char *dept)
+{
+    static const char *const depts[][2] = {
+        {"production", "Production"},
+        {"regie", "Régie"},
+        {"decor", "Décor"},
+        {"costumes", "Costumes"},
+        {"hmc", "HMC"},
+        {"image", "Image"},
+        {"son", "Son"},
+        {"catering", "Cantine"},
+        {"post", "Postproduction"},
+    };
+    for (size_t i = 0; dept != NULL && i < sizeof(depts) / sizeof(depts[0]); i++) {
+        if (strcmp(depts[i][0], dept) == 0)
+            return depts[i][1];
+    }
+    return dept != NULL ? dept : "";
+}
+
 const char *carbon_theme_label(const char *key)
 {
     for (size_t i = 0; i < NTHEMES; i++) {
@@ -142,6 +162,171 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
                             : shooting_days(&pd, out->start, t - 1 < out->end ? t - 1 : out->end);
         out->closed = t > out->end;
     }
+    return EP_OK;
+}
+
+/* "07/09/2026" from "2026-09-07": dates as a French reader writes them. */
+static void fr_date(const char *iso, char *buf, size_t len)
+{
+    if (iso != NULL && strlen(iso) >= 10)
+        snprintf(buf, len, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    else
+        snprintf(buf, len, "%s", iso != NULL ? iso : "");
+}
+
+static const char *kind_fr(const char *kind)
+{
+    static const char *const kinds[][2] = {
+        {"fiction", "Fiction"},       {"documentary", "Documentaire"},
+        {"animation", "Animation"},   {"advertising", "Publicité"},
+        {"flux", "Flux (programme)"}, {"series", "Série"},
+        {"short", "Court métrage"},   {"other", "Autre"},
+    };
+    for (size_t i = 0; kind != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strcmp(kinds[i][0], kind) == 0)
+            return kinds[i][1];
+    }
+    return kind != NULL ? kind : "";
+}
+
+static int add_pair(json_t *rows, const char *label, const char *value)
+{
+    return json_array_append_new(rows, json_pack("[s, s]", label, value)) == 0 ? EP_OK : EP_ENOMEM;
+}
+
+/* "du 07/09/2026 au 25/09/2026", or fallback when a bound is missing. */
+static void span_text(const char *from, const char *to, const char *fallback, char *buf, size_t len)
+{
+    char a[16], b[16];
+    if (from == NULL || to == NULL) {
+        snprintf(buf, len, "%s", fallback);
+        return;
+    }
+    fr_date(from, a, sizeof(a));
+    fr_date(to, b, sizeof(b));
+    snprintf(buf, len, "du %s au %s", a, b);
+}
+
+int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out)
+{
+    static const char prod_sql[] =
+        "SELECT p.title, c.name, p.kind, p.prep_from, p.prep_to, p.starts_on, p.ends_on, "
+        "p.post_from, p.post_to FROM production p JOIN company c ON c.id = p.company_id "
+        "WHERE p.id = ?1";
+    static const char period_sql[] =
+        "SELECT min(substr(json_extract(fields, '$.at'), 1, 10)), "
+        "max(substr(json_extract(fields, '$.at'), 1, 10)) FROM sync_fact "
+        "WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 AND void = 0";
+    static const char set_sql[] = "SELECT published FROM factor_set WHERE version = ?1";
+    const json_t *fin = json_object_get(cmp, "final");
+    const json_t *span = json_object_get(cmp, "span");
+    const json_t *coll = json_object_get(cmp, "collection");
+    json_t *rows = json_array();
+    sqlite3_stmt *st;
+    char text[256], a[32];
+    int rc, version = (int)json_integer_value(json_object_get(fin, "factor_version"));
+
+    *out = NULL;
+    if (rows == NULL)
+        return EP_ENOMEM;
+    st = db_stmt(db, prod_sql);
+    if (st == NULL) {
+        json_decref(rows);
+        return EP_EIO;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+        rc = add_pair(rows, "Production", COL(0));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Société de production", COL(1));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Genre", kind_fr(COL(2)));
+        span_text(COL(3), COL(4), "non renseignée", text, sizeof(text));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Préparation", text);
+        span_text(COL(5), COL(6), "non renseigné", text, sizeof(text));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Tournage", text);
+        span_text(COL(7), COL(8), "non renseignée", text, sizeof(text));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Postproduction", text);
+#undef COL
+    } else {
+        rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    }
+    db_done(st);
+    if (rc == EP_OK) {
+        if (strcmp(json_string_value(json_object_get(cmp, "status")) != NULL
+                       ? json_string_value(json_object_get(cmp, "status"))
+                       : "",
+                   "clos") == 0)
+            snprintf(text, sizeof(text), "clos : comparaison avec tout le prévisionnel");
+        else if (json_integer_value(json_object_get(span, "total_days")) > 0)
+            snprintf(text, sizeof(text),
+                     "en cours : prévisionnel au prorata des jours de tournage écoulés (%lld sur "
+                     "%lld)",
+                     (long long)json_integer_value(json_object_get(span, "elapsed_days")),
+                     (long long)json_integer_value(json_object_get(span, "total_days")));
+        else
+            snprintf(text, sizeof(text), "en cours, dates inconnues");
+        rc = add_pair(rows, "Statut", text);
+    }
+    st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;
+    if (rc == EP_OK && st == NULL)
+        rc = EP_EIO;
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            span_text((const char *)sqlite3_column_text(st, 0),
+                      (const char *)sqlite3_column_text(st, 1), "aucun relevé", text, sizeof(text));
+        else
+            snprintf(text, sizeof(text), "aucun relevé");
+        db_done(st);
+        rc = add_pair(rows, "Période couverte par les relevés", text);
+    }
+    st = rc == EP_OK ? db_stmt(db, set_sql) : NULL;
+    if (rc == EP_OK && st == NULL)
+        rc = EP_EIO;
+    if (st != NULL) {
+        sqlite3_bind_int(st, 1, version);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            fr_date((const char *)sqlite3_column_text(st, 0), a, sizeof(a));
+            snprintf(text, sizeof(text), "n° %d, publié le %s", version, a);
+        } else {
+            snprintf(text, sizeof(text), "n° %d", version);
+        }
+        db_done(st);
+        rc = add_pair(rows, "Jeu de facteurs d'émission", text);
+    }
+    if (rc == EP_OK) {
+        json_t *share = json_object_get(json_object_get(cmp, "coverage"), "share");
+        if (json_is_number(share))
+            snprintf(text, sizeof(text), "%.0f %% des émissions attendues à ce jour",
+                     json_number_value(share) * 100.0);
+        else
+            snprintf(text, sizeof(text), "rien d'attendu à ce jour");
+        rc = add_pair(rows, "Complétude (émissions couvertes)", text);
+    }
+    if (rc == EP_OK && json_is_object(coll) && json_is_number(json_object_get(coll, "ratio"))) {
+        snprintf(text, sizeof(text), "%lld périodes relevées sur %lld attendues (%.0f %%)",
+                 (long long)json_integer_value(json_object_get(coll, "reported")),
+                 (long long)json_integer_value(json_object_get(coll, "expected")),
+                 json_number_value(json_object_get(coll, "ratio")) * 100.0);
+        rc = add_pair(rows, "Complétude de la collecte", text);
+    }
+    if (rc == EP_OK) {
+        size_t n = json_array_size(json_object_get(cmp, "missing"));
+        snprintf(text, sizeof(text), n == 0 ? "aucun" : "%zu, listés comme manquants (non comptés)",
+                 n);
+        rc = add_pair(rows, "Indicateurs estimés sans relevé", text);
+    }
+    if (rc != EP_OK) {
+        json_decref(rows);
+        return rc;
+    }
+    *out = rows;
     return EP_OK;
 }
 
@@ -1549,7 +1734,7 @@ static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
     if (rc == EP_OK)
         rc = csv_cell(b, json_string_value(json_object_get(l, "name_fr")));
     if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(l, "dept")));
+        rc = csv_cell(b, carbon_dept_label(json_string_value(json_object_get(l, "dept"))));
     if (rc == EP_OK)
         rc = csv_number(b, json_number_value(json_object_get(l, "quantity")), 2);
     if (rc == EP_OK)
@@ -1569,6 +1754,8 @@ static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
         rc = csv_number(b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
     if (rc == EP_OK)
         rc = csv_cell(b, json_string_value(json_object_get(l, "source_url")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, CARBON_SECO2_UNKNOWN);
     if (rc == EP_OK)
         rc = csv_end_row(b);
     return rc;
@@ -1609,8 +1796,11 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
                                        "Statut du facteur",
                                        "kgCO2e",
                                        "Incertitude (kgCO2e)",
-                                       "Source"};
+                                       "Source",
+                                       "Correspondance SeCO2"};
     json_t *lines = json_object_get(fp, "lines");
+    json_t *header = json_object_get(fp, "header"), *pair;
+    size_t k;
     json_t *missing = json_object_get(json_object_get(fp, "completeness"), "missing_items");
     struct strbuf b;
     int rc;
@@ -1618,6 +1808,18 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
     strbuf_init(&b, (size_t)64 * 1024 * 1024);
     *out = NULL;
     rc = strbuf_str(&b, CSV_BOM);
+    /* The header block (carbon_export_header), then a blank row. */
+    json_array_foreach(header, k, pair)
+    {
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_array_get(pair, 0)));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_array_get(pair, 1)));
+        if (rc == EP_OK)
+            rc = csv_end_row(&b);
+    }
+    if (rc == EP_OK && json_array_size(header) > 0)
+        rc = csv_end_row(&b);
     for (size_t i = 0; rc == EP_OK && i < sizeof(head) / sizeof(head[0]); i++)
         rc = csv_cell(&b, head[i]);
     if (rc == EP_OK)

@@ -54,6 +54,21 @@ struct carbon_span {
 int carbon_span_of(struct db *db, const char *production_id, const char *today,
                    struct carbon_span *out);
 
+/* What the SeCO2 mapping column says: SeCO2 publishes neither its
+ * categories nor an import format (docs/carbon.md, "Open questions"). */
+#define CARBON_SECO2_UNKNOWN "non connue (SeCO2 ne publie pas ses catégories)"
+
+/*
+ * The header block of every footprint export (docs/carbon.md, "Exports"):
+ * *out receives a new array of [label, value] pairs in French: production,
+ * company, kind, the phases' dates, status (running, pro rata, or closed),
+ * the period the readings cover, the factor set and its date, the
+ * completeness in emissions (and of the collection when cmp has
+ * "collection"), the missing indicators. cmp is carbon_compare()'s object
+ * (borrowed). Returns 0, EP_ENOTFOUND or a storage code.
+ */
+int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out);
+
 /* "Title (Company)" of production_id, for documents a person reads: never
  * its id. Returns 0, EP_ENOTFOUND or a storage code. */
 int carbon_production_label(struct db *db, const char *production_id, char *buf, size_t len);
@@ -181,6 +196,9 @@ const char *carbon_category_label(const char *key);
 const char *carbon_theme_label(const char *key);
 /* French labels of a footprint line's method and a factor's status. */
 const char *carbon_method_label(const char *method);
+/* A department's French name for documents ("regie" -> "Régie"); an
+ * unknown one is returned as it is. Static string. */
+const char *carbon_dept_label(const char *dept);
 const char *carbon_status_label(const char *status);
 /* The French label of an activity unit ("meal" -> "repas"); others as is. */
 const char *carbon_unit_label(const char *unit);

@@ -429,6 +429,9 @@ static char *run_on(const struct support_resp *r, const char *name, const char *
 }
 
 /* The exports a person transcribes name the production, never its id. */
+/* Every export opens with the production's identification (company,
+ * kind, dates, status, period covered, factor set, completeness), in
+ * French, without an internal id (docs/carbon.md, "Exports"). */
 static void exports_name_the_production(void **state)
 {
     struct support_resp r;
@@ -442,18 +445,47 @@ static void exports_name_the_production(void **state)
     free(txt);
     txt = run_on(&r, "fp.pdf", "pdftotext -layout -q", "-");
     assert_non_null(strstr(txt, "Statut : production close"));
+    assert_non_null(strstr(txt, "Fiche de la production"));
+    assert_non_null(strstr(txt, "Société de production"));
+    assert_non_null(strstr(txt, "Films du Doubs"));
+    assert_non_null(strstr(txt, "du 07/09/2026 au 25/09/2026"));
+    assert_non_null(strstr(txt, "Jeu de facteurs d'émission"));
+    assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
+    assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
+    assert_non_null(strstr(txt, "Cantine")); /* departments by name, not id */
+    assert_null(strstr(txt, "catering"));
+    assert_non_null(strstr(txt, "dérivé"));
     assert_null(strstr(txt, "p1"));
     assert_null(strstr(txt, "van_diesel_l"));
+    assert_null(strstr(txt, "diesel_road_l"));
     free(txt);
     support_resp_free(&r);
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
     assert_int_equal(r.status, 200);
     txt = run_on(&r, "fp.xlsx",
                  "/usr/bin/python3 -c \"import openpyxl,sys; "
-                 "print(openpyxl.load_workbook(sys.argv[1])['Synthèse']['A1'].value)\"",
+                 "wb=openpyxl.load_workbook(sys.argv[1]); s=wb['Synthèse']; "
+                 "print(s['A1'].value); print(s['G1'].value); "
+                 "print({r[0].value: r[1].value for r in s.iter_rows(min_row=2, min_col=7, "
+                 "max_col=8) if r[0].value}['Genre']); "
+                 "t=wb['Transport']; print(t['J2'].value, '|', t['K2'].value); "
+                 "print(sorted(set(r[9].value for r in t.iter_rows(min_row=3) if r[9].value)))\"",
                  "");
-    assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n");
+    assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n"
+                             "Fiche de la production\n"
+                             "Fiction\n"
+                             "Méthode | Correspondance SeCO2\n"
+                             "['kilomètres, en partie remplacés par le carburant', 'relevé']\n");
     free(txt);
+    support_resp_free(&r);
+    /* The CSV opens with the same block, then a blank row, then the table. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\xef\xbb\xbfProduction;La Vallée des loutres\r\n"
+                                   "Société de production;Films du Doubs\r\nGenre;Fiction\r\n"));
+    assert_non_null(strstr(r.body, "\r\n\r\nCatégorie (Carbon'Clap);"));
+    assert_non_null(strstr(r.body, ";Correspondance SeCO2\r\n"));
+    assert_null(strstr(r.body, "van_diesel_l"));
     support_resp_free(&r);
 }
 

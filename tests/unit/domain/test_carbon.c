@@ -201,9 +201,9 @@ static void csv_for_french_spreadsheets(void **state)
                         "Catégorie (Carbon'Clap);Thème;Indicateur;",
                         41);
     /* French names and units, the method, the factor's status (set 1). */
-    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;regie;160,00;L;"
+    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;Régie;160,00;L;"
                                 "relevé;3,10000;25775;estimation;496,000;49,600;https://"));
-    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;post;"
+    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;Postproduction;"
                                 "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
     assert_null(strstr(csv, "van_diesel_l"));
     /* The injected department is quoted (it has ';' and '"') and neutralized. */
@@ -539,7 +539,7 @@ static void fuel_replaces_km(void **state)
         size_t len = 0;
         assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
         /* The method per line, and the forecast hotels listed as missing. */
-        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;regie;130,00;km;\"kilomètres, "
+        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;Régie;130,00;km;\"kilomètres, "
                                     "en partie remplacés par le carburant\";0,27900;;estimation;"));
         assert_non_null(strstr(csv, "\r\nLogistique de production (régie);;Nuits d'hôtel;;"
                                     "manquant;nuitée;aucun relevé : donnée manquante et non "
