@@ -12,6 +12,7 @@
 #include "directory.h"
 #include "embed.h"
 #include "err.h"
+#include "forecast.h"
 #include "identity.h"
 #include "ids.h"
 #include "log.h"
@@ -886,6 +887,19 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
         rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people,
                          today + starts_in + 3, errbuf, errlen);
         people_failed = rc != EP_OK; /* errbuf holds the reason */
+    }
+    /* The forecast the office filed with the budget, three weeks before
+     * the shoot: the "Prévisionnel" screen shows it frozen while the
+     * estimates go on (docs/carbon.md, "The forecast, filed"). */
+    if (rc == EP_OK && activity != NULL) {
+        json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
+        const char *office =
+            json_string_value(json_object_get(json_object_get(activity, "office"), "member"));
+        json_t *filed = NULL;
+        rc = forecast_file(db, json_string_value(json_object_get(production, "id")),
+                           "Devis (dépôt avec le budget)", office != NULL ? office : "",
+                           (int64_t)(today + starts_in - 21) * 86400000, &filed);
+        json_decref(filed);
     }
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");

@@ -91,36 +91,39 @@ test('office: the forecast from the C2 suggestion, filed in versions', async () 
   await page.getByRole('button', { name: 'Enregistrer le prévisionnel' }).click();
   await saved(page);
 
-  // Filed with the budget: version 1.
-  assert.equal(
-    await page.getByLabel('Intitulé de la version').inputValue(),
-    'Devis (dépôt avec le budget)',
-  );
-  await page.getByRole('button', { name: 'Déposer cette version' }).click();
+  // The demo filed its forecast with the budget (version 1); the office
+  // files the corrected quantities as a revision: version 2.
   const table = page.getByTestId('fc-versions');
-  await table.locator('tbody tr').first().waitFor({ timeout: 15000 });
-  const v1 = await api.call('GET', `${P}/forecast/1`);
-  assert.equal(v1.status, 200, v1.text);
-  assert.equal(v1.json.items.find((i) => i.indicator === 'hotel_nights').value, 100);
-  const kg1 = v1.json.footprint.total_kg;
+  assert.match(
+    (await table.locator('tbody tr').allTextContents())[0],
+    /^1Devis \(dépôt avec le budget\)/,
+  );
+  assert.equal(await page.getByLabel('Intitulé de la version').inputValue(), 'Révision 1');
+  await page.getByRole('button', { name: 'Déposer cette version' }).click();
+  await table.locator('tbody tr').nth(1).waitFor({ timeout: 15000 });
+  const v2 = await api.call('GET', `${P}/forecast/2`);
+  assert.equal(v2.status, 200, v2.text);
+  assert.equal(v2.json.items.find((i) => i.indicator === 'hotel_nights').value, 100);
+  const kg2 = v2.json.footprint.total_kg;
 
-  // A revision: 300 hotel nights, filed as version 2; version 1 is unchanged.
+  // Another revision: 300 hotel nights, version 3; versions 1 and 2 stay.
   await page.getByLabel(/^Nuits d.hôtel \(nuits\)$/).fill('300');
   await page.getByRole('button', { name: 'Enregistrer le prévisionnel' }).click();
   await saved(page);
   await page.waitForFunction(
-    () => document.querySelector('input[name="fc-label"]')?.value === 'Révision 1',
+    () => document.querySelector('input[name="fc-label"]')?.value === 'Révision 2',
   );
   await page.getByRole('button', { name: 'Déposer cette version' }).click();
-  await table.locator('tbody tr').nth(1).waitFor({ timeout: 15000 });
+  await table.locator('tbody tr').nth(2).waitFor({ timeout: 15000 });
   const rows = await table.locator('tbody tr').allTextContents();
-  assert.match(rows[0], /^1Devis \(dépôt avec le budget\)/);
   assert.match(rows[1], /^2Révision 1/);
-  const after1 = await api.call('GET', `${P}/forecast/1`);
-  assert.equal(after1.json.footprint.total_kg, kg1);
-  const v2 = await api.call('GET', `${P}/forecast/2`);
+  assert.match(rows[2], /^3Révision 2/);
+  const v1 = await api.call('GET', `${P}/forecast/1`);
+  assert.equal(v1.json.items.find((i) => i.indicator === 'hotel_nights').value, 620);
+  assert.equal((await api.call('GET', `${P}/forecast/2`)).json.footprint.total_kg, kg2);
+  const v3 = await api.call('GET', `${P}/forecast/3`);
   // 200 more hotel nights at 6.93 kgCO2e (the demo's factor set 2).
-  assert.ok(Math.abs(v2.json.footprint.total_kg - kg1 - 200 * 6.93) < 1e-6);
+  assert.ok(Math.abs(v3.json.footprint.total_kg - kg2 - 200 * 6.93) < 1e-6);
   await checkA11y(page, 'forecast filed');
   await shot(page, 'office-12-forecast');
   assert.deepEqual(errors, []);
