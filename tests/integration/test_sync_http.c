@@ -368,7 +368,7 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/csv"));
     assert_memory_equal(r.body, "\xEF\xBB\xBF", 3);
-    assert_non_null(strstr(r.body, "Gazole des véhicules;regie;38,00;L;relevé;"));
+    assert_non_null(strstr(r.body, "Gazole des véhicules;Régie;38,00;L;relevé;"));
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
     assert_int_equal(r.status, 200);
