@@ -203,8 +203,9 @@ static void csv_for_french_spreadsheets(void **state)
     /* French names and units, the method, the factor's status (set 1). */
     assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;Régie;160,00;L;"
                                 "relevé;3,10000;25775;estimation;496,000;49,600;https://"));
-    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;Postproduction;"
-                                "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
+    assert_non_null(
+        strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;Postproduction;"
+                    "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
     assert_null(strstr(csv, "van_diesel_l"));
     /* The injected department is quoted (it has ';' and '"') and neutralized. */
     assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";"));
