@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-f9344698499e';
+const VERSION = 'ecoplateau-shell-779031949b24';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -48,6 +48,7 @@ const SHELL = [
   '/js/ui/office.js',
   '/js/ui/photos.js',
   '/js/ui/plan.js',
+  '/js/ui/prefs.js',
   '/js/ui/productions.js',
   '/js/verify.js',
   '/manifest.webmanifest',

@@ -203,7 +203,7 @@ int api_comms_send(struct http_req *r);       /* POST .../communications/ID/send
 int api_comms_delivery(struct http_req *r);   /* GET  .../communications/ID/delivery */
 int api_comms_invitation(struct http_req *r); /* GET  .../communications/ID/invitation.ics */
 int api_comms_deliver(struct http_req *r);    /* POST .../productions/ID/outbox/deliver */
-int api_comms_flyer(struct http_req *r);      /* GET  .../communications/ID/flyer.pdf */
+int api_comms_flyer(struct http_req *r);      /* GET  .../communications/ID/flyer.{pdf,png} */
 int api_comms_audio(struct http_req *r);      /* GET  .../communications/ID/audio.wav */
 int api_comms_callsheet(struct http_req *r);  /* GET  .../productions/ID/callsheet/eco */
 

@@ -18,6 +18,7 @@
 #include "gz.h"
 #include "log.h"
 #include "metrics.h"
+#include "prefs.h"
 #include "production.h"
 #include "sync.h"
 
@@ -71,6 +72,8 @@ static int push_validate(void *ctx, struct db *db, const struct sync_op *op, cha
     if (rc == EP_OK)
         rc = attach_validate_op((void *)pc->attachment_max, db, op, code, codelen, reason,
                                 reasonlen);
+    if (rc == EP_OK)
+        rc = prefs_validate_op(NULL, db, op, code, codelen, reason, reasonlen);
     return rc;
 }
 

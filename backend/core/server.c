@@ -95,6 +95,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/invitation.ics", api_comms_invitation},
     {"POST", "/api/v1/productions/*/outbox/deliver", api_comms_deliver},
     {"GET", "/api/v1/productions/*/communications/*/flyer.pdf", api_comms_flyer},
+    {"GET", "/api/v1/productions/*/communications/*/flyer.png", api_comms_flyer},
     {"GET", "/api/v1/productions/*/communications/*/audio.wav", api_comms_audio},
     {"GET", "/api/v1/productions/*/callsheet/eco", api_comms_callsheet},
     /* Photo attachments: chunks, status, bytes, list (docs/sync-protocol.md §10; api/attach.c). */

@@ -331,6 +331,34 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "suppliers"), "suppliers",
                             start - 29);
+    /* How each person wants to be reached, as the office noted it: varied
+     * and realistic (FALC and audio, sign language, large print...). */
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "preferences"), "preferences",
+                            start - 2);
+    /* Tomorrow's briefing, written and ready to sign and send. */
+    if (rc == EP_OK && json_object_get(act, "communication") != NULL) {
+        json_t *c = json_deep_copy(json_object_get(act, "communication"));
+        json_t *list = json_array();
+        char starts[20];
+        iso_day(today + 1, at);
+        snprintf(starts, sizeof(starts), "%sT08:30", at);
+        if (list == NULL || c == NULL ||
+            json_object_set_new(json_object_get(c, "fields"), "starts_at", json_string(starts)) !=
+                0) {
+            json_decref(c);
+            json_decref(list);
+            rc = EP_ENOMEM;
+            goto out;
+        }
+        if (json_array_append_new(list, c) != 0) { /* c is released on failure */
+            json_decref(list);
+            rc = EP_ENOMEM;
+            goto out;
+        }
+        rc = office_records(&pu, &office, list, "communications", today - 1);
+        json_decref(list);
+    }
     if (rc != EP_OK)
         goto out;
     /* Each series: one reading per shooting day (weekdays) until yesterday. */

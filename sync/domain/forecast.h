@@ -4,7 +4,7 @@
  * indicator as records of collection "estimates" (the PWA's "Prévisionnel"
  * screen, with the C2 project analysis as a starting suggestion); filing
  * freezes them, with the footprint they give under the production's factor
- * set, as a numbered version (table forecast_version, schema/0013). A later
+ * set, as a numbered version (table forecast_version, schema/0014). A later
  * revision is a new version: the one filed with the budget stays as it was.
  *
  * Threading: the caller's struct db (one per thread). forecast_file runs its

@@ -2,6 +2,7 @@
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
 import { crewExtras } from './comms.js';
+import { prefsForm } from './prefs.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
@@ -855,6 +856,19 @@ export function settings(ctx) {
     h('p', {}, t('settings.device', { id: id.device_id })),
     id.kind === 'device' ? h('p', {}, `${id.member_name} — ${deptName(id.department)}`) : null,
     h('p', {}, t('sync.last', { when: dateTime(ctx.client.status.lastSync) })),
+    id.kind === 'device'
+      ? h(
+          'section',
+          { 'aria-labelledby': 'h-prefs' },
+          h('h2', { id: 'h-prefs' }, t('prefs.title.self')),
+          prefsForm(ctx, {
+            member: id.member_id,
+            name: id.member_name,
+            by: 'self',
+            save: () => ctx.client.sync('prefs'),
+          }),
+        )
+      : null,
     h(
       'section',
       { 'aria-labelledby': 'h-install' },

@@ -1,4 +1,4 @@
--- 0013_catalogue: the posts of a Carbon'Clap form (docs/carbon.md, "The
+-- 0014_catalogue: the posts of a Carbon'Clap form (docs/carbon.md, "The
 -- factor catalogue"), and every production pinned to the factor set it is
 -- computed with.
 --
