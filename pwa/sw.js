@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-0148178b1f92';
+const VERSION = 'ecoplateau-shell-c165e9efff59';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -42,7 +42,9 @@ const SHELL = [
   '/js/ui/dom.js',
   '/js/ui/dossier.js',
   '/js/ui/evaluate.js',
+  '/js/ui/factors.js',
   '/js/ui/follow.js',
+  '/js/ui/forecast.js',
   '/js/ui/office.js',
   '/js/ui/photos.js',
   '/js/ui/plan.js',

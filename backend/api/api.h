@@ -149,6 +149,11 @@ int api_footprint_compare(struct http_req *r); /* GET .../footprint/compare */
 int api_footprint_csv(struct http_req *r);     /* GET .../footprint.csv */
 int api_footprint_xlsx(struct http_req *r);    /* GET .../footprint.xlsx */
 int api_footprint_pdf(struct http_req *r);     /* GET .../footprint.pdf */
+int api_factor_sets_get(struct http_req *r);   /* GET .../factor-sets */
+int api_factor_sets_put(struct http_req *r);   /* PUT .../factor-sets */
+int api_forecast_get(struct http_req *r);      /* GET .../forecast */
+int api_forecast_file(struct http_req *r);     /* POST .../forecast */
+int api_forecast_version(struct http_req *r);  /* GET .../forecast/N */
 int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 
 /* The plan followed through (C4, C6) in api/plan.c, the evaluation (C9) in

@@ -13,6 +13,7 @@
 #include "directory.h"
 #include "embed.h"
 #include "err.h"
+#include "forecast.h"
 #include "identity.h"
 #include "ids.h"
 #include "log.h"
@@ -84,31 +85,74 @@ static void iso_day(int64_t day, char *buf)
     strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
+/* Pins the demo to factor set `set` (0: the latest loaded), as its
+ * provisional footprint was filed with it; a later set shows on the "Bilan
+ * carbone" screen as available, never applied by itself. */
+static int pin_factor_set(struct db *db, const char *production_id, int set)
+{
+    static const char sql[] =
+        "INSERT INTO production_factor_set (production_id, version, pinned_at) "
+        "SELECT ?1, version, ?2 FROM factor_set WHERE version = "
+        "CASE ?3 WHEN 0 THEN (SELECT max(version) FROM factor_set) ELSE ?3 END";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, clock_now_ms());
+    sqlite3_bind_int(st, 3, set);
+    rc = db_map_rc(sqlite3_step(st));
+    db_done(st);
+    return rc;
+}
+
 /*
  * The demo is always mid-shoot: its dates are relative to the day it is
  * loaded (starts_in_days, length_days), so "what is missing this week" has
- * something to show whenever a newcomer runs `make run`.
+ * something to show whenever a newcomer runs `make run`. Its crew shoots
+ * Monday to Friday, so the weekends are declared days off: the footprint's
+ * pro rata counts the production's own shooting days (docs/carbon.md).
  */
 static int insert_production(struct db *db, json_t *p, const char *company, int64_t today,
                              json_error_t *jerr)
 {
     static const char sql[] = "INSERT INTO production (id, company_id, title, kind, rhythm, "
-                              "starts_on, ends_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+                              "starts_on, ends_on, created_at, days_off) "
+                              "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
     const char *id, *title, *kind, *rhythm;
-    json_int_t starts_in = 0, length = 0;
+    json_int_t starts_in = 0, length = 0, set = 0;
     char starts[11], ends[11];
+    json_t *off = NULL;
+    char *off_text = NULL;
     sqlite3_stmt *st;
     int rc;
 
-    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I}", "id", &id, "title",
-                       &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days", &starts_in,
-                       "length_days", &length) != 0)
+    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I, s?I}", "id", &id,
+                       "title", &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days",
+                       &starts_in, "length_days", &length, "factor_set", &set) != 0)
         return EP_EINVAL;
     iso_day(today + starts_in, starts);
     iso_day(today + starts_in + length - 1, ends);
+    off = json_array();
+    for (int64_t d = today + starts_in; off != NULL && d < today + starts_in + length; d++) {
+        int64_t wd = ((d % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+        char day[11];
+        if (wd != 0 && wd != 6)
+            continue;
+        iso_day(d, day);
+        if (json_array_append_new(off, json_string(day)) != 0)
+            break;
+    }
+    off_text = off != NULL ? json_dumps(off, JSON_COMPACT) : NULL;
+    json_decref(off);
+    if (off_text == NULL)
+        return EP_ENOMEM;
     st = db_stmt(db, sql);
-    if (st == NULL)
+    if (st == NULL) {
+        free(off_text);
         return EP_EIO;
+    }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, company, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
@@ -117,8 +161,12 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
     sqlite3_bind_text(st, 6, starts, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, ends, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, clock_now_ms());
+    sqlite3_bind_text(st, 9, off_text, -1, SQLITE_STATIC);
     rc = db_map_rc(sqlite3_step(st));
     db_done(st);
+    free(off_text);
+    if (rc == EP_OK)
+        rc = pin_factor_set(db, id, (int)set);
     return rc;
 }
 
@@ -971,6 +1019,19 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
         rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people,
                          today + starts_in + 3, errbuf, errlen);
         people_failed = rc != EP_OK; /* errbuf holds the reason */
+    }
+    /* The forecast the office filed with the budget, three weeks before
+     * the shoot: the "Prévisionnel" screen shows it frozen while the
+     * estimates go on (docs/carbon.md, "The forecast, filed"). */
+    if (rc == EP_OK && activity != NULL) {
+        json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
+        const char *office =
+            json_string_value(json_object_get(json_object_get(activity, "office"), "member"));
+        json_t *filed = NULL;
+        rc = forecast_file(db, json_string_value(json_object_get(production, "id")),
+                           "Devis (dépôt avec le budget)", office != NULL ? office : "",
+                           (int64_t)(today + starts_in - 21) * 86400000, &filed);
+        json_decref(filed);
     }
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");

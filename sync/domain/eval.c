@@ -74,13 +74,24 @@ static json_t *item(const char *kind, const char *ref, const char *text)
 static void from_actions(json_t *actions, json_t *summary, json_t *strengths, json_t *difficulties,
                          json_t *reproducible, json_t *to_classify)
 {
-    double sum = 0;
-    long measured = 0;
+    double sum = 0, avoided_sum = 0;
+    long measured = 0, avoided_n = 0;
     size_t i;
     json_t *a;
 
     json_array_foreach(actions, i, a)
     {
+        /* The emissions the action avoided against its baseline (plan.c),
+         * said with its result; added emissions are said as such. */
+        json_t *av = json_object_get(a, "avoided_kg");
+        char kg[96] = "";
+        if (json_is_number(av)) {
+            double x = json_number_value(av);
+            snprintf(kg, sizeof(kg), x >= 0 ? ", %.0f kgCO2e évités" : ", %.0f kgCO2e de plus",
+                     fabs(x));
+            avoided_sum += x;
+            avoided_n++;
+        }
         const char *v = json_string_value(json_object_get(a, "verdict"));
         const char *id = json_string_value(json_object_get(a, "id"));
         const char *title = json_string_value(json_object_get(a, "title"));
@@ -102,12 +113,12 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
                 json_array_append_new(to_classify, json_string(id));
         }
         if (strcmp(v, "reussie") == 0) {
-            snprintf(text, sizeof(text), "%s : objectif atteint (%.0f %%)",
-                     title != NULL ? title : id, json_number_value(pct));
+            snprintf(text, sizeof(text), "%s : objectif atteint (%.0f %%%s)",
+                     title != NULL ? title : id, json_number_value(pct), kg);
             json_array_append_new(strengths, item("action", id, text));
         } else if (strcmp(v, "non_atteinte") == 0 || strcmp(v, "partielle") == 0) {
-            snprintf(text, sizeof(text), "%s : %.0f %% de l'objectif", title != NULL ? title : id,
-                     json_number_value(pct));
+            snprintf(text, sizeof(text), "%s : %.0f %% de l'objectif%s", title != NULL ? title : id,
+                     json_number_value(pct), kg);
             json_t *d = item("action", id, text);
             json_object_set_new(
                 d, "solutions",
@@ -127,6 +138,9 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
     }
     json_object_set_new(summary, "actions", json_integer((json_int_t)json_array_size(actions)));
     json_object_set_new(summary, "measured", json_integer(measured));
+    /* Against each action's baseline; null when no action could say. */
+    json_object_set_new(summary, "avoided_kg",
+                        avoided_n > 0 ? json_real(round(avoided_sum)) : json_null());
     json_object_set_new(summary, "mean_attainment_pct",
                         measured > 0 ? json_real(round(sum / (double)measured * 10) / 10)
                                      : json_null());

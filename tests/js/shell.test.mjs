@@ -1,11 +1,12 @@
 // The app shell: the service worker precaches exactly the files served from
-// pwa/ (except sw.js itself), they stay under 540 KB uncompressed and 170 KB
-// gzipped (a phone installs the whole shell once, on set or at the office:
-// about 4.2 s at 1 Mbit/s uncompressed; 460 KB until setup, productions, the
-// footprint screen and the error catalogue landed and the JS was formatted
-// by Prettier, whose line breaks and indentation add about 10 % uncompressed
-// and 5 % gzipped; 520 KB until the people screens and the per-person
-// communication preferences landed; serving the shell gzipped is the weak-link issue's), the
+// pwa/ (except sw.js itself), they stay under 600 KB uncompressed and 185 KB
+// gzipped (a phone installs the whole shell once, on set or at the office,
+// gzipped since the weak-link work: about 1.5 s at 1 Mbit/s). The budget
+// follows the product: 460 KB until setup, productions, the footprint screen
+// and the error catalogue landed and Prettier formatted the JS (about +10 %
+// uncompressed, +5 % gzipped); 520 KB until the people screens, per-person
+// communication preferences, the forecast and factor-set screens and the C1
+// model's questions landed together (575 KB, 177 KB gzipped). The
 // manifest has what installation needs, and no file carries inline script
 // or style (the CSP has no 'unsafe-inline').
 import { test } from 'node:test';
@@ -59,13 +60,13 @@ test('the service worker version follows the shell files', () => {
   );
 });
 
-test('the app shell is at most 540 KB uncompressed, 170 KB gzipped', () => {
+test('the app shell is at most 600 KB uncompressed, 185 KB gzipped', () => {
   const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
   const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
   const gz = files.reduce((n, p) => n + gzipSync(readFileSync(join(pwa, p))).length, 0);
   console.log(`app shell: ${files.length} files, ${total} bytes, ${gz} bytes gzipped`);
-  assert.ok(total <= 540 * 1024, `app shell is ${total} bytes`);
-  assert.ok(gz <= 170 * 1024, `app shell is ${gz} bytes gzipped`);
+  assert.ok(total <= 600 * 1024, `app shell is ${total} bytes`);
+  assert.ok(gz <= 185 * 1024, `app shell is ${gz} bytes gzipped`);
 });
 
 test('the manifest is installable', () => {

@@ -26,7 +26,15 @@ function needDevice(ctx) {
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
 const unitName = (u) =>
-  ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+  ({
+    meal: t('unit.meal'),
+    night: t('unit.night'),
+    'TB.yr': t('unit.tbyr'),
+    EUR: t('unit.eur'),
+    't.km': t('unit.tkm'),
+    day: t('unit.day'),
+    piece: t('unit.piece'),
+  })[u] || u;
 
 // ---- pairing --------------------------------------------------------------
 export function pair(ctx, params) {

@@ -903,6 +903,13 @@ function framingOf(r) {
   return f;
 }
 
+// The saved C2 framing as the analysis takes it, or null when there is none
+// (the forecast screen's suggestion, forecast.js).
+export function c2Framing(ctx) {
+  const r = rec(ctx, C2_ID);
+  return r ? framingOf(r) : null;
+}
+
 export async function project(ctx, params) {
   if (!needOffice(ctx)) return null;
   if (params.get('v') === 'result') return projectResult(ctx);

@@ -12,7 +12,15 @@ import { prefsDetails } from './prefs.js';
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
 const unitName = (u) =>
-  ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+  ({
+    meal: t('unit.meal'),
+    night: t('unit.night'),
+    'TB.yr': t('unit.tbyr'),
+    EUR: t('unit.eur'),
+    't.km': t('unit.tkm'),
+    day: t('unit.day'),
+    piece: t('unit.piece'),
+  })[u] || u;
 // An action's target: a share when baseline and target are both in ]0, 1].
 const targetText = (a) =>
   a.target > 0 && a.target <= 1 && a.baseline > 0 && a.baseline <= 1

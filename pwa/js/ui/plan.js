@@ -4,7 +4,7 @@
 // itself is fetched once and kept in IndexedDB. An action without owner or
 // indicator is allowed, as a draft, and flagged. Crew never see this screen
 // (and the server refuses their writes to "actions": sync/authz.h).
-import { t, getLang } from '../i18n.js';
+import { t, getLang, num } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
@@ -55,7 +55,23 @@ async function startFromLibrary(ctx, e) {
   ctx.rerender();
 }
 
-function actionCard(ctx, a, photos) {
+// What the action avoided against its baseline, from the server's progress
+// (docs/plan.md, "Avoided emissions"): a figure with its method, or why none.
+function avoidedLine(p) {
+  if (!p) return null;
+  const kg = p.avoided_kg;
+  return h(
+    'p',
+    { class: 'meta', 'data-testid': 'plan-avoided' },
+    typeof kg === 'number'
+      ? t(kg >= 0 ? 'plan.avoided' : 'plan.added', { kg: num(Math.round(Math.abs(kg))) })
+      : t('plan.avoided.none'),
+    typeof p.target_kg === 'number' ? t('plan.avoided.target', { kg: num(p.target_kg) }) : '',
+    p.avoided_method ? ` (${p.avoided_method})` : '',
+  );
+}
+
+function actionCard(ctx, a, photos, progress) {
   const f = a.fields;
   const flags = draftFlags(f);
   return h(
@@ -81,10 +97,11 @@ function actionCard(ctx, a, photos) {
           { class: 'meta' },
           t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
           typeof f.baseline === 'number' && typeof f.target === 'number'
-            ? ` — ${f.baseline} → ${f.target}`
+            ? ` — ${f.baseline} → ${f.target}${f.measure === 'share' ? ` ${t('plan.share.unit')}` : ''}`
             : '',
         )
       : null,
+    avoidedLine(progress),
     flags.length
       ? h(
           'p',
@@ -125,16 +142,55 @@ function newActionForm(ctx) {
     value: '',
     options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
   });
+  // A share is a share: the form says which quantity it divides and that
+  // 30 % is written 0,30 (docs/plan.md).
+  const measure = field({
+    name: 'act-measure',
+    type: 'select',
+    label: t('plan.f.measure'),
+    value: 'total',
+    options: [
+      ['total', t('plan.f.measure.total')],
+      ['share', t('plan.f.measure.share')],
+    ],
+  });
   const baseline = field({
     name: 'act-base',
     label: t('plan.f.baseline'),
+    hint: t('plan.f.figures.total'),
     attrs: { inputmode: 'decimal' },
   });
   const target = field({
     name: 'act-target',
     label: t('plan.f.target'),
+    hint: t('plan.f.figures.total'),
     attrs: { inputmode: 'decimal' },
   });
+  const replaces = field({
+    name: 'act-replaces',
+    type: 'select',
+    label: t('plan.f.replaces'),
+    hint: t('plan.f.replaces.hint'),
+    value: '',
+    options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+  });
+  const targetKg = field({
+    name: 'act-target-kg',
+    label: t('plan.f.target_kg'),
+    hint: t('plan.f.target_kg.hint'),
+    attrs: { inputmode: 'decimal' },
+  });
+  const figuresHint = () => {
+    const i = ind.indicator(indicator.input.value);
+    const unit = i ? i.unit : '';
+    const text =
+      measure.input.value === 'share'
+        ? t('plan.f.figures.share', { name: i ? ind.name(i.id, getLang()) : '…' })
+        : t('plan.f.figures.total') + (unit ? ` (${unit})` : '');
+    for (const w of [baseline, target]) w.querySelector('.hint').textContent = text;
+  };
+  measure.input.addEventListener('change', figuresHint);
+  indicator.input.addEventListener('change', figuresHint);
   const objective = field({
     name: 'act-obj',
     type: 'textarea',
@@ -148,7 +204,19 @@ function newActionForm(ctx) {
     label: t('plan.f.means'),
     attrs: { maxlength: '2000' },
   });
-  const all = [title, theme, owner, indicator, baseline, target, objective, means];
+  const all = [
+    title,
+    theme,
+    owner,
+    indicator,
+    measure,
+    baseline,
+    target,
+    replaces,
+    targetKg,
+    objective,
+    means,
+  ];
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const numOf = (w) => Number(w.input.value.trim().replace(',', '.'));
   return h(
@@ -159,16 +227,25 @@ function newActionForm(ctx) {
         e.preventDefault();
         const errors = [];
         if (!title.input.value.trim()) errors.push([title, t('plan.err.title')]);
-        for (const w of [baseline, target])
+        for (const w of [baseline, target, targetKg])
           if (w.input.value.trim() && !Number.isFinite(numOf(w)))
             errors.push([w, t('plan.err.number')]);
+        const share = measure.input.value === 'share';
+        for (const w of share ? [baseline, target] : [])
+          if (w.input.value.trim() && (numOf(w) < 0 || numOf(w) > 1))
+            errors.push([w, t('plan.err.share')]);
+        if (targetKg.input.value.trim() && numOf(targetKg) < 0)
+          errors.push([targetKg, t('plan.err.target_kg')]);
         showErrors(summary, all, errors);
         if (errors.length) return;
         const f = { title: title.input.value.trim(), theme: theme.input.value, status: 'draft' };
         if (owner.input.value.trim()) f.owner = owner.input.value.trim();
         if (indicator.input.value) f.indicator = indicator.input.value;
+        if (share) f.measure = 'share';
         if (baseline.input.value.trim()) f.baseline = numOf(baseline);
         if (target.input.value.trim()) f.target = numOf(target);
+        if (replaces.input.value) f.replaces = replaces.input.value;
+        if (targetKg.input.value.trim()) f.target_kg = numOf(targetKg);
         if (objective.input.value.trim()) f.objective = objective.input.value.trim();
         if (means.input.value.trim()) f.means = means.input.value.trim();
         await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);
@@ -283,6 +360,12 @@ export async function plan(ctx) {
   );
   const prod = encodeURIComponent(id.production_id || '');
   const photos = await officeList(ctx);
+  const progress = new Map(
+    (
+      (await request(id, 'GET', `/api/v1/productions/${prod}/plan/progress`).catch(() => null))
+        ?.actions || []
+    ).map((x) => [x.id, x]),
+  );
   const level = (n) => t('prof.' + (n ?? 0));
   return {
     title: t('plan.title'),
@@ -298,7 +381,7 @@ export async function plan(ctx) {
           ? h(
               'ul',
               { class: 'cards', id: 'plan-actions' },
-              actions.map((a) => actionCard(ctx, a, photos)),
+              actions.map((a) => actionCard(ctx, a, photos, progress.get(a.id))),
             )
           : h('p', {}, t('plan.none')),
         h(

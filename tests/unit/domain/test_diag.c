@@ -87,6 +87,19 @@ static json_t *project(const char *text)
     return out;
 }
 
+/* The quantity diag_project offers for indicator, or -1 when none. */
+static double quantity_of(json_t *out, const char *indicator)
+{
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(out, "lines"), i, q)
+    {
+        if (strcmp(json_string_value(json_object_get(q, "indicator")), indicator) == 0)
+            return json_number_value(json_object_get(q, "value"));
+    }
+    return -1;
+}
+
 /* Ranks follow impact per unit of effort, and the matrix holds every theme. */
 static void check_ranking(json_t *out)
 {
@@ -133,6 +146,15 @@ static void seaside_feature(void **state)
     assert_true(has_impact(out, "Tournages de nuit"));
     assert_true(has_impact(out, "Hébergement"));
     check_ranking(out);
+    /* The quantities behind it, offered to the forecast screen: the same
+     * 59,850 van km and 2,500 hotel nights; 82 people x (50 days + 10
+     * nights) = 4,920 meals in the canteen mix, 30 % of 85 % beef... */
+    assert_true(fabs(quantity_of(out, "van_km") - 59850) < 1e-6);
+    assert_true(fabs(quantity_of(out, "hotel_nights") - 2500) < 1e-6);
+    assert_true(fabs(quantity_of(out, "meals_vegetarian") - 4920 * 0.15) < 0.01);
+    assert_true(fabs(quantity_of(out, "meals_beef") - 4920 * 0.30) < 0.01);
+    assert_true(fabs(quantity_of(out, "storage_tb_year") - 40 * 2) < 1e-6);
+    assert_true(quantity_of(out, "plane_short_pkm") < 0); /* none planned: not offered */
     json_decref(out);
 }
 

@@ -289,6 +289,12 @@ static void productions_live_in_the_company(void **state)
     assert_int_equal(count(f->db, "SELECT count(*) FROM member WHERE role = 'admin' AND "
                                   "account_id = 'a-first'"),
                      1);
+    /* Pinned at creation to the latest factor set: a newer set will not
+     * change its footprint unless the office moves it. */
+    assert_int_equal(count(f->db, "SELECT count(*) FROM production_factor_set WHERE "
+                                  "version = (SELECT max(version) FROM factor_set) AND "
+                                  "production_id LIKE 'le-fil-de-l-ete-%'"),
+                     1);
     /* Update: back to automatic rhythm, no days off. */
     in = checked("{\"title\": \"Le Fil\", \"kind\": \"documentary\"}");
     if (production_update(f->db, id, in) != EP_OK)
