@@ -19,8 +19,10 @@ BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
 # espeak-ng: the program that reads communications aloud (backend/render/audio.c);
-# ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps).
-RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates
+# ca-certificates: libcurl checks the SMTP server's certificate (STARTTLS, smtps);
+# poppler-utils: pdftoppm draws the flyer and call sheet as pictures in previews
+# (backend/render/pageimg.c).
+RUNTIME_DEBS := fonts-dejavu-core tzdata espeak-ng ca-certificates poppler-utils
 # libreoffice-writer-nogui: test_dossier opens the dossier's ODT export in LibreOffice;
 # libreoffice-impress-nogui: test_oral_http opens the oral defence's ODP.
 TEST_DEBS  := libcmocka-dev sqlite3 curl clang libclang-rt-14-dev chromium \
@@ -33,7 +35,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run mail-sink test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
 
 all: hooks build/release/backend/ecoplateau
 
@@ -78,6 +80,11 @@ pwa-vendor: deps-node hooks
 build/release/backend/ecoplateau: deps-build FORCE
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF >/dev/null
 	cmake --build build/release -j$(JOBS)
+
+# A local SMTP server that prints every message it receives (Debian's
+# python3-aiosmtpd): run it, then `EP_SMTP_URL=smtp://127.0.0.1:2525 make run`.
+mail-sink:
+	/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Debugging
 
 run: build/release/backend/ecoplateau pwa-vendor
 	mkdir -p data

@@ -9,10 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Subcommands whose first argument is a path (backup DEST, restore SRC). */
+/* Subcommands whose first argument is a path (backup DEST, restore SRC,
+ * import FILE). */
 static int takes_path(const char *cmd)
 {
-    return strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0;
+    return strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 || strcmp(cmd, "import") == 0;
 }
 
 int main(int argc, char **argv)
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
         strcmp(cmd, "healthcheck") != 0 && strcmp(cmd, "setup") != 0 &&
-        strcmp(cmd, "setup-link") != 0 && !takes_path(cmd)) {
+        strcmp(cmd, "setup-link") != 0 && strcmp(cmd, "export") != 0 && !takes_path(cmd)) {
         fprintf(stderr, "ecoplateau: %s command '%s'\n\n", cmd[0] ? "unknown" : "missing", cmd);
         config_usage(stderr);
         return 2;
@@ -84,5 +85,9 @@ int main(int argc, char **argv)
         return cmd_setup(&cfg);
     if (strcmp(cmd, "setup-link") == 0)
         return cmd_setup_link(&cfg);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(&cfg);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(&cfg, path);
     return cmd_serve(&cfg);
 }

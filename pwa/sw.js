@@ -9,7 +9,11 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-3edd34fe1dbd';
+<<<<<<< HEAD
+const VERSION = 'ecoplateau-shell-88be7ab63f87';
+=======
+const VERSION = 'ecoplateau-shell-c165e9efff59';
+>>>>>>> main
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -43,10 +47,13 @@ const SHELL = [
   '/js/ui/dossier.js',
   '/js/ui/edit.js',
   '/js/ui/evaluate.js',
+  '/js/ui/factors.js',
   '/js/ui/follow.js',
+  '/js/ui/forecast.js',
   '/js/ui/office.js',
   '/js/ui/photos.js',
   '/js/ui/plan.js',
+  '/js/ui/prefs.js',
   '/js/ui/productions.js',
   '/js/verify.js',
   '/manifest.webmanifest',

@@ -113,6 +113,8 @@ int api_productions_get(struct http_req *r);     /* GET  /api/v1/productions/P *
 int api_productions_update(struct http_req *r);  /* PUT  /api/v1/productions/P */
 int api_productions_archive(struct http_req *r); /* POST .../productions/P/archive */
 int api_productions_reopen(struct http_req *r);  /* POST .../productions/P/reopen */
+int api_productions_export(struct http_req *r);  /* GET  .../productions/P/archive */
+int api_productions_import(struct http_req *r);  /* POST /api/v1/productions/import */
 
 /* Sync (docs/sync-protocol.md), in api/sync.c. */
 struct sync_actor;
@@ -147,6 +149,11 @@ int api_footprint_compare(struct http_req *r); /* GET .../footprint/compare */
 int api_footprint_csv(struct http_req *r);     /* GET .../footprint.csv */
 int api_footprint_xlsx(struct http_req *r);    /* GET .../footprint.xlsx */
 int api_footprint_pdf(struct http_req *r);     /* GET .../footprint.pdf */
+int api_factor_sets_get(struct http_req *r);   /* GET .../factor-sets */
+int api_factor_sets_put(struct http_req *r);   /* PUT .../factor-sets */
+int api_forecast_get(struct http_req *r);      /* GET .../forecast */
+int api_forecast_file(struct http_req *r);     /* POST .../forecast */
+int api_forecast_version(struct http_req *r);  /* GET .../forecast/N */
 int api_readings_flagged(struct http_req *r);  /* GET .../readings/flagged */
 
 /* The plan followed through (C4, C6) in api/plan.c, the evaluation (C9) in
@@ -199,13 +206,15 @@ int api_comms_send(struct http_req *r);       /* POST .../communications/ID/send
 int api_comms_delivery(struct http_req *r);   /* GET  .../communications/ID/delivery */
 int api_comms_invitation(struct http_req *r); /* GET  .../communications/ID/invitation.ics */
 int api_comms_deliver(struct http_req *r);    /* POST .../productions/ID/outbox/deliver */
-int api_comms_flyer(struct http_req *r);      /* GET  .../communications/ID/flyer.pdf */
+int api_comms_flyer(struct http_req *r);      /* GET  .../communications/ID/flyer.{pdf,png} */
 int api_comms_audio(struct http_req *r);      /* GET  .../communications/ID/audio.wav */
 int api_comms_callsheet(struct http_req *r);  /* GET  .../productions/ID/callsheet/eco */
 
 /* Diagnostic (C1) and project analysis (C2), in api/diag.c. */
 int api_diag_company(struct http_req *r); /* POST .../diagnostic/company */
 int api_diag_project(struct http_req *r); /* POST .../diagnostic/project */
+/* GET .../diagnostic/project/estimate: the C2 estimate, the forecast's start */
+int api_diag_project_estimate(struct http_req *r);
 
 /* Photo attachments (docs/sync-protocol.md "Attachments"), in api/attach.c. */
 int api_attach_put(struct http_req *r);    /* PUT /api/v1/sync/attachments/ID (one chunk) */

@@ -198,16 +198,8 @@ int api_attach_put(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PUSH);
     if (status != 0)
         goto out;
-    /* Frozen like pushes (api/sync.c); the phone keeps the photo and retries. */
-    {
-        int archived = 0;
-        rc = production_archived(r->db, p.production_id, &archived);
-        if (rc == EP_OK && archived) {
-            status = http_error(r, 409, "production_archived", NULL,
-                                "this production is archived: the photo stays on the phone");
-            goto out;
-        }
-    }
+    /* Frozen like pushes: on an archived production auth_request answered
+     * 409 and the phone keeps the photo. */
     if (server_path_param(r, 0, id, sizeof(id)) != EP_OK) {
         status = unknown(r, "");
         goto out;

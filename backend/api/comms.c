@@ -8,6 +8,7 @@
 #include "callsheet.h"
 #include "clock.h"
 #include "jsonin.h"
+#include "log.h"
 
 #include "audience.h"
 #include "audio.h"
@@ -20,6 +21,8 @@
 #include "ical.h"
 #include "mail.h"
 #include "outbox.h"
+#include "pageimg.h"
+#include "prefs.h"
 #include "server.h"
 #include "sync.h"
 
@@ -35,15 +38,15 @@ static int ids(struct http_req *r, char *prod, size_t plen, char *id, size_t ile
     return 0;
 }
 
-/* Stores envelope env in communication id, as principal p's edit, so it
- * travels to the phones with the sync. Returns 0 or the status sent. */
-static int store_signed(struct http_req *r, const struct auth_principal *p, const char *id,
-                        const json_t *env)
+/* Applies fields to record id of col as principal p's edit, so it travels
+ * to the phones with the sync. Returns 0 or the status sent. */
+static int server_put(struct http_req *r, const struct auth_principal *p, const char *col,
+                      const char *id, json_t *fields)
 {
     struct sync_actor actor;
     struct sync_opts opts;
     char dev[80];
-    json_t *fields = NULL, *ack = NULL;
+    json_t *ack = NULL;
     int rc, ok;
 
     auth_actor(p, &actor);
@@ -54,6 +57,27 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
     memset(&opts, 0, sizeof(opts));
     opts.now_ms = clock_now_ms();
     opts.authorize = authz_sync_op;
+    opts.validate = prefs_validate_op;
+    rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
+    ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
+    if (!ok && rc == EP_OK)
+        LOG_WARN("comms.not_applied", "%s/%s: %s", col, id,
+                 json_string_value(json_object_get(ack, "reason")));
+    json_decref(ack);
+    if (!ok)
+        return http_error(r, rc != EP_OK ? http_status_for(rc) : 403, "not_stored", NULL,
+                          "the change could not be stored");
+    return 0;
+}
+
+/* Stores envelope env in communication id, as principal p's edit. Returns 0
+ * or the status sent. */
+static int store_signed(struct http_req *r, const struct auth_principal *p, const char *id,
+                        const json_t *env)
+{
+    json_t *fields = NULL;
+    int rc, status;
+
     /* The publishing op carries every field, not just the envelope: crew
      * never see the draft's ops (comms_readable), so a phone that pulled
      * while it was a draft gets the whole message from this one op. */
@@ -61,15 +85,14 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
     if (rc == EP_OK && (json_object_set(fields, "signed", (json_t *)env) != 0 ||
                         json_object_set_new(fields, "status", json_string("sent")) != 0))
         rc = EP_ENOMEM;
-    if (rc == EP_OK)
-        rc = sync_server_put(r->db, &opts, &actor, "communications", id, fields, &ack);
-    json_decref(fields);
-    ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
-    json_decref(ack);
-    if (!ok)
-        return http_error(r, rc != EP_OK ? http_status_for(rc) : 403, "not_stored", NULL,
+    if (rc != EP_OK) {
+        json_decref(fields);
+        return http_error(r, http_status_for(rc), "not_stored", NULL,
                           "the signed communication could not be stored");
-    return 0;
+    }
+    status = server_put(r, p, "communications", id, fields);
+    json_decref(fields);
+    return status;
 }
 
 /* Signs communication id; *env receives the envelope. Returns 0 or the status sent. */
@@ -197,15 +220,26 @@ static int scoped(struct http_req *r, const char *body, size_t len, enum authz_a
     return status;
 }
 
+/* The entry of member mid in people (borrowed), or NULL. */
+static json_t *person_of(const json_t *people, const char *mid)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(people, i, x) if (strcmp(json_string_value(json_object_get(x, "id")), mid) ==
+                                         0) return x;
+    return NULL;
+}
+
 int api_comms_prefs(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], mid[80], why[256] = "";
-    char *body = NULL, *chan_text = NULL, *needs_text = NULL;
+    char prod[80], mid[80], why[256] = "", rid[100];
+    char *body = NULL;
     size_t len = 0;
-    json_t *root = NULL, *channels = NULL, *needs = NULL;
+    json_t *root = NULL, *people = NULL, *person, *any;
     json_error_t err;
-    const char *email = NULL;
+    const char *field = NULL;
     int status = http_read_body(r, (size_t)16 * 1024, &body, &len);
     int rc;
 
@@ -214,46 +248,74 @@ int api_comms_prefs(struct http_req *r)
     if (status != 0)
         goto out;
     root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
-    if (root == NULL || json_unpack_ex(root, &err, JSON_STRICT, "{s?s, s:o, s:o}", "email", &email,
-                                       "channels", &channels, "needs", &needs) != 0) {
+    /* Any subset; null clears the office's value of a field. */
+    if (root == NULL ||
+        json_unpack_ex(root, &err, JSON_STRICT, "{s?o, s?o, s?o, s?o, s?o}", "email", &any, "phone",
+                       &any, "language", &any, "channels", &any, "needs", &any) != 0) {
         status = http_unpack_error(r, &err);
         goto out;
     }
-    if (email != NULL && !mail_address_ok(email)) {
-        status =
-            http_error(r, 400, "invalid_request", "email", "'%s' is not an email address", email);
+    if (json_object_size(root) == 0) {
+        status = http_error(r, 400, "invalid_request", NULL,
+                            "send at least one of email, phone, language, channels, needs");
         goto out;
     }
-    if (audience_check_prefs(channels, needs, why, sizeof(why)) != EP_OK) {
-        status = http_error(r, 400, "invalid_request",
-                            strncmp(why, "unknown needs", 13) == 0 || strncmp(why, "needs", 5) == 0
-                                ? "needs"
-                                : "channels",
-                            "%s", why);
+    {
+        json_t *lang = json_object_get(root, "language");
+        if (lang != NULL && !json_is_null(lang) &&
+            (!json_is_string(lang) || (strcmp(json_string_value(lang), "fr") != 0 &&
+                                       strcmp(json_string_value(lang), "en") != 0))) {
+            status =
+                http_error(r, 400, "invalid_request", "language", "language is \"fr\" or \"en\"");
+            goto out;
+        }
+        for (const char *const *f = (const char *const[]){"email", "phone", NULL}; *f != NULL;
+             f++) {
+            json_t *v = json_object_get(root, *f);
+            if (v != NULL && !json_is_null(v) && !json_is_string(v)) {
+                status = http_error(r, 400, "invalid_request", *f, "%s must be a string", *f);
+                goto out;
+            }
+        }
+    }
+    if (prefs_check(root, why, sizeof(why), &field) != EP_OK) {
+        status = http_error(r, 400, "invalid_request", field, "%s", why);
         goto out;
     }
-    chan_text = json_dumps(channels, JSON_COMPACT);
-    needs_text = json_dumps(needs, JSON_COMPACT);
-    rc = chan_text != NULL && needs_text != NULL ? db_begin_write(r->db) : EP_ENOMEM;
-    if (rc == EP_OK) {
-        rc = commstore_prefs_set(r->db, prod, mid, email, chan_text, needs_text);
-        if (rc == EP_OK)
-            rc = db_commit(r->db);
-        else
-            db_rollback(r->db);
-    }
-    if (rc == EP_ENOTFOUND)
-        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
-    else if (rc != EP_OK)
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot store: %s",
+    rc = commstore_people(r->db, prod, &people);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot read: %s",
                             ep_strerror(rc));
+        goto out;
+    }
+    if (person_of(people, mid) == NULL) {
+        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+        goto out;
+    }
+    /* The office's record of the person: synced, and the person's own
+     * choices ("self-<member>", from their phone) still win over it. */
+    snprintf(rid, sizeof(rid), "office-%s", mid);
+    status = server_put(r, &p, "preferences", rid, root);
+    if (status != 0)
+        goto out;
+    auth_audit(r, &p, NULL, "comms.preferences", "preferences of %s set by the office", mid);
+    json_decref(people);
+    people = NULL;
+    rc = commstore_people(r->db, prod, &people);
+    person = rc == EP_OK ? person_of(people, mid) : NULL;
+    if (person == NULL)
+        status = http_error(r, 500, "internal", NULL, "cannot read back the preferences");
     else
         status = http_json_new(r, 200,
-                               json_pack("{s:s, s:s?, s:O, s:O}", "member", mid, "email", email,
-                                         "channels", channels, "needs", needs));
+                               json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "member", mid,
+                                         "email", json_object_get(person, "email"), "phone",
+                                         json_object_get(person, "phone"), "language",
+                                         json_object_get(person, "language"), "channels",
+                                         json_object_get(person, "channels"), "needs",
+                                         json_object_get(person, "needs"), "set_by",
+                                         json_object_get(person, "set_by")));
 out:
-    free(chan_text);
-    free(needs_text);
+    json_decref(people);
     json_decref(root);
     free(body);
     return status;
@@ -370,16 +432,52 @@ static int has_receipt(const json_t *receipts, const char *member, const char *k
     return 0;
 }
 
-/* The outbox status of member's latest email, or NULL. */
-static const char *email_status(const json_t *outbox, const char *member)
+/* The outbox row of member's latest email (borrowed), or NULL. */
+static json_t *email_row(const json_t *outbox, const char *member)
 {
-    const char *st = NULL;
+    json_t *row = NULL;
     size_t i;
     json_t *v;
-    json_array_foreach(outbox, i,
-                       v) if (strcmp(json_string_value(json_object_get(v, "member")), member) == 0)
-        st = json_string_value(json_object_get(v, "status"));
-    return st;
+    json_array_foreach(outbox, i, v) if (strcmp(json_string_value(json_object_get(v, "member")),
+                                                member) == 0) row = v;
+    return row;
+}
+
+/*
+ * What is known of each channel that reaches recipient rc_j: the app's
+ * read and acknowledged receipts, the email's (and invitation's) outbox
+ * status with attempts and the server's last answer, and for paper "to hand
+ * out" (nothing to measure). Opening an email is not measured: no tracking
+ * pixel (docs/communications.md).
+ */
+static json_t *per_channel(const json_t *rc_j, const json_t *row, int read, int ack)
+{
+    json_t *out = json_object(), *c;
+    size_t i;
+
+    json_array_foreach(json_object_get(rc_j, "channels"), i, c)
+    {
+        const char *ch = json_string_value(c);
+        json_t *st;
+        if (strcmp(ch, "app") == 0)
+            st = json_pack("{s:s}", "status",
+                           ack    ? "acknowledged"
+                           : read ? "opened"
+                                  : "delivered_when_synced");
+        else if (strcmp(ch, "email") == 0 || strcmp(ch, "calendar") == 0)
+            st = row == NULL
+                     ? json_pack("{s:s}", "status", "not_queued")
+                     : json_pack("{s:O, s:O, s:O, s:O}", "status", json_object_get(row, "status"),
+                                 "attempts", json_object_get(row, "attempts"), "last_error",
+                                 json_object_get(row, "last_error"), "next_at",
+                                 json_object_get(row, "next_at"));
+        else if (strcmp(ch, "audio") == 0)
+            st = json_pack("{s:s}", "status", row != NULL ? "attached" : "on_phone");
+        else
+            st = json_pack("{s:s}", "status", "to_hand_out");
+        json_object_set_new(out, ch, st);
+    }
+    return out;
 }
 
 int api_comms_delivery(struct http_req *r)
@@ -412,15 +510,18 @@ int api_comms_delivery(struct http_req *r)
     json_array_foreach(rcpts, i, rc_j)
     {
         const char *m = json_string_value(json_object_get(rc_j, "member"));
-        const char *es = email_status(outbox, m);
+        json_t *row = email_row(outbox, m);
+        const char *es = json_string_value(json_object_get(row, "status"));
         int read = has_receipt(receipts, m, "read") || has_receipt(receipts, m, "ack");
         int ack = has_receipt(receipts, m, "ack");
         int reached = read || (es != NULL && strcmp(es, "sent") == 0);
         json_array_append_new(people,
-                              json_pack("{s:s, s:O, s:O, s:s?, s:b, s:b, s:b}", "member", m, "name",
-                                        json_object_get(rc_j, "name"), "channels",
+                              json_pack("{s:s, s:O, s:O, s:s?, s:b, s:b, s:b, s:o, s:O}", "member",
+                                        m, "name", json_object_get(rc_j, "name"), "channels",
                                         json_object_get(rc_j, "channels"), "email", es, "read",
-                                        read, "acknowledged", ack, "reached", reached));
+                                        read, "acknowledged", ack, "reached", reached,
+                                        "per_channel", per_channel(rc_j, row, read, ack), "skipped",
+                                        json_object_get(rc_j, "skipped")));
         if (!reached)
             json_array_append_new(not_reached, json_pack("{s:s, s:O}", "member", m, "name",
                                                          json_object_get(rc_j, "name")));
@@ -566,6 +667,32 @@ static int readable(struct http_req *r, char *prod, char *id, json_t **comm)
     return 0;
 }
 
+/* Whether the request's path ends with suffix. */
+static int path_ends(const struct http_req *r, const char *suffix)
+{
+    const char *u = r->ri->local_uri;
+    size_t n = u != NULL ? strlen(u) : 0, k = strlen(suffix);
+    return n >= k && strcmp(u + n - k, suffix) == 0;
+}
+
+/* Sends page 1 of pdf as a PNG picture, for previews. Returns the status sent. */
+static int send_page_image(struct http_req *r, const char *pdf, size_t len)
+{
+    char why[256], *png = NULL;
+    size_t plen = 0;
+    int rc = pageimg_png(pdf, len, 60, &png, &plen, why, sizeof(why));
+    int status;
+
+    if (rc == EP_EIO)
+        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+    else if (rc != EP_OK)
+        status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
+    else
+        status = send_inline(r, "image/png", png, plen);
+    free(png);
+    return status;
+}
+
 int api_comms_flyer(struct http_req *r)
 {
     char prod[80], id[80], large[8], name[128];
@@ -585,6 +712,8 @@ int api_comms_flyer(struct http_req *r)
     else if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "cannot draw the flyer: %s",
                             ep_strerror(rc));
+    else if (path_ends(r, ".png"))
+        status = send_page_image(r, pdf, len);
     else {
         snprintf(name, sizeof(name), "flyer-%s%s.pdf", id,
                  strcmp(large, "1") == 0 ? "-gros-caracteres" : "");
@@ -599,7 +728,7 @@ int api_comms_audio(struct http_req *r)
 {
     char prod[80], id[80], variant[16], why[256], name[128];
     json_t *comm = NULL;
-    const char *text;
+    char *text = NULL;
     char *wav = NULL;
     size_t len = 0;
     int status = readable(r, prod, id, &comm);
@@ -613,7 +742,11 @@ int api_comms_audio(struct http_req *r)
         return http_error(r, 400, "invalid_request", "variant",
                           "variant is \"standard\" or \"falc\"");
     }
-    text = json_string_value(json_object_get(comm, strcmp(variant, "falc") == 0 ? "falc" : "text"));
+    rc = comms_spoken(comm, strcmp(variant, "falc") == 0, &text);
+    if (rc == EP_ENOMEM) {
+        json_decref(comm);
+        return http_error(r, 500, "internal", NULL, "%s", ep_strerror(rc));
+    }
     if (text == NULL) {
         json_decref(comm);
         return http_error(r, 404, "not_found", "variant",
@@ -630,6 +763,7 @@ int api_comms_audio(struct http_req *r)
         snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
         status = http_download(r, "audio/wav", name, wav, len);
     }
+    free(text);
     free(wav);
     json_decref(comm);
     return status;
@@ -657,9 +791,11 @@ int api_comms_callsheet(struct http_req *r)
     snprintf(name, sizeof(name), "%sT00:00", date);
     if (strlen(date) != 10 || !ical_start_ok(name))
         return http_error(r, 400, "invalid_request", "date", "date is \"YYYY-MM-DD\"");
-    if (format[0] != '\0' && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
-        return http_error(r, 400, "invalid_request", "format", "format is \"html\" or \"pdf\"");
-    html = strcmp(format, "pdf") != 0;
+    if (format[0] != '\0' && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0 &&
+        strcmp(format, "png") != 0)
+        return http_error(r, 400, "invalid_request", "format",
+                          "format is \"html\", \"pdf\" or \"png\" (a picture of the page)");
+    html = format[0] == '\0' || strcmp(format, "html") == 0;
     rc = commstore_production_title(r->db, prod, title, sizeof(title));
     if (rc == EP_OK)
         rc = sync_state(r->db, prod, &state);
@@ -671,6 +807,8 @@ int api_comms_callsheet(struct http_req *r)
         status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     else if (html)
         status = send_inline(r, "text/html; charset=utf-8", doc, len);
+    else if (strcmp(format, "png") == 0)
+        status = send_page_image(r, doc, len);
     else {
         snprintf(name, sizeof(name), "feuille-de-service-eco-%s.pdf", date);
         status = http_download(r, "application/pdf", name, doc, len);

@@ -134,3 +134,44 @@ int api_diag_project(struct http_req *r)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse");
     return http_json_new(r, 200, out);
 }
+
+/*
+ * GET .../diagnostic/project/estimate: the C2 estimate of the production's
+ * recorded framing, line by line in the catalogue's indicators and by
+ * category: the starting suggestion of the forecast (docs/diagnostic.md).
+ * 404 no_project_analysis when the framing was never recorded; 422
+ * invalid_field when the record holds a value the analysis refuses.
+ */
+int api_diag_project_estimate(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[80];
+    json_t *res = NULL, *out;
+    int status, rc;
+
+    if (server_path_param(r, 0, prod, sizeof(prod)) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, &p);
+    if (status == 0)
+        status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status != 0)
+        return status;
+    rc = diag_project_of(r->db, prod, &res);
+    if (rc == EP_ENOTFOUND)
+        return http_error(r, 404, "no_project_analysis", NULL,
+                          "the project analysis (C2) has not been filled in");
+    if (rc == EP_EINVAL)
+        return http_error(r, 422, "invalid_field", NULL,
+                          "the recorded C2 framing holds a value the analysis refuses");
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse");
+    out = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O}", "source", "c2-project", "status",
+                    json_object_get(res, "status"), "missing", json_object_get(res, "missing"),
+                    "total_kg", json_object_get(res, "total_kg"), "lines",
+                    json_object_get(res, "lines"), "by_category",
+                    json_object_get(res, "by_category"));
+    json_decref(res);
+    if (out == NULL)
+        return http_error(r, 500, "internal", NULL, "out of memory");
+    return http_json_new(r, 200, out);
+}

@@ -143,6 +143,34 @@ int api_footprint_compare(struct http_req *r)
     return http_json_new(r, 200, cmp);
 }
 
+/* Sets obj's "header" (carbon_export_header): the block every export
+ * opens with, from the comparison as of today and the collection's
+ * completeness. On failure obj is released and the error sent. */
+static int attach_header(struct http_req *r, const char *prod, json_t *obj)
+{
+    json_t *cmp = NULL, *rows = NULL;
+    int status, rc = carbon_compare(r->db, prod, NULL, &cmp);
+
+    if (rc != EP_OK) {
+        json_decref(obj);
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
+    }
+    status = attach_collection(r, prod, cmp); /* releases cmp on failure */
+    if (status != 0) {
+        json_decref(obj);
+        return status;
+    }
+    rc = carbon_export_header(r->db, prod, cmp, &rows);
+    json_decref(cmp);
+    if (rc == EP_OK && json_object_set_new(obj, "header", rows) != 0)
+        rc = EP_ENOMEM;
+    if (rc != EP_OK) {
+        json_decref(obj);
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the header");
+    }
+    return 0;
+}
+
 int api_footprint_csv(struct http_req *r)
 {
     struct auth_principal p;
@@ -158,6 +186,8 @@ int api_footprint_csv(struct http_req *r)
         status = footprint_params(r, &kind, &version);
     if (status == 0)
         status = compute(r, prod, kind, version, &fp);
+    if (status == 0)
+        status = attach_header(r, prod, fp);
     if (status != 0)
         return status;
     if (carbon_csv(fp, &csv, &len) != EP_OK) {
@@ -186,6 +216,17 @@ static int compare_download(struct http_req *r, int pdf)
     if (status != 0)
         return status;
     rc = carbon_compare(r->db, prod, NULL, &cmp);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
+    status = attach_collection(r, prod, cmp);
+    if (status != 0)
+        return status;
+    {
+        json_t *rows = NULL;
+        rc = carbon_export_header(r->db, prod, cmp, &rows);
+        if (rc == EP_OK && json_object_set_new(cmp, "header", rows) != 0)
+            rc = EP_ENOMEM;
+    }
     /* The document names the production as people know it, never its id. */
     if (rc == EP_OK)
         rc = carbon_production_label(r->db, prod, label, sizeof(label));

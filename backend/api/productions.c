@@ -1,19 +1,26 @@
 /*
- * productions.c - /api/v1/productions[/ID][/archive|/reopen]: a company's
- * productions as its office creates, edits, lists, archives and reopens
- * them. Office sessions only (a phone knows one production, its own). The
- * fields and their rules are production.h's; who may do what:
+ * productions.c - /api/v1/productions[/ID][/archive|/reopen|/import]: a
+ * company's productions as its office creates, edits, lists, archives,
+ * reopens, exports and imports them. Office sessions only (a phone knows
+ * one production, its own). The fields and their rules are production.h's;
+ * who may do what:
  *   create            a company administrator (company.h);
  *   read              a company administrator or any active member;
- *   edit, archive     a company administrator or the production's admins.
+ *   edit, archive     a company administrator or the production's admins;
+ *   export            the same (the archive holds password hashes);
+ *   import            a company administrator, into their company.
  * POST may name an earlier production ("from"): its departments, rhythm,
  * collection schedule and plan actions (as drafts) carry over; never its
- * readings or its people.
+ * readings or its people. The list is the company view: each production
+ * with its footprint total and its plan's progress. An archived production
+ * refuses edits here as everywhere (auth_refuse_archived).
  */
 #include "api.h"
 #include "app.h"
 #include "auth.h"
 #include "authz.h"
+#include "bundle.h"
+#include "carbon.h"
 #include "clock.h"
 #include "collect.h"
 #include "company.h"
@@ -21,17 +28,24 @@
 #include "http.h"
 #include "identity.h"
 #include "ids.h"
+#include "plan.h"
 #include "production.h"
 #include "server.h"
 #include "sync.h"
+#include "transfer.h"
 
 #include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PRODUCTION_BODY_MAX 65536
+/* An archive to import: photos included, so far above the JSON body cap.
+ * Both sizes are held in memory during the import (docs/operations.md). */
+#define IMPORT_BODY_MAX ((size_t)256 * 1024 * 1024)
+#define IMPORT_INFLATED_MAX ((size_t)512 * 1024 * 1024)
 
 /* Authenticates an office session (no production needed). Returns 0 or the status sent. */
 static int office(struct http_req *r, struct auth_principal *p)
@@ -139,6 +153,60 @@ static int title_taken(struct http_req *r)
                       "another production of the company already has this title");
 }
 
+/*
+ * The company view (docs/operations.md): each production's footprint
+ * total from its readings (the final kind, as GET .../footprint answers by
+ * default) and its plan's progress, counted by status
+ * (plan_progress's "atteint", "en_bonne_voie", "en_retard", "sans_donnee",
+ * "brouillon"). One footprint and one plan computation per production: the
+ * list of a company, not a hot path.
+ */
+static int add_summaries(struct db *db, json_t *list)
+{
+    char today[11];
+    size_t i;
+    json_t *p;
+    int rc = EP_OK;
+    time_t now = (time_t)(clock_now_ms() / 1000);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    json_array_foreach(list, i, p)
+    {
+        const char *id = json_string_value(json_object_get(p, "id"));
+        json_t *fp = NULL, *pp = NULL, *counts = json_object(), *a;
+        size_t k;
+        if (counts == NULL)
+            return EP_ENOMEM;
+        rc = carbon_footprint(db, id, CARBON_FINAL, 0, &fp);
+        if (rc == EP_OK)
+            rc = plan_progress(db, id, today, &pp);
+        if (rc == EP_OK) {
+            json_array_foreach(json_object_get(pp, "actions"), k, a)
+            {
+                const char *st = json_string_value(json_object_get(a, "status"));
+                if (st != NULL)
+                    json_object_set_new(
+                        counts, st,
+                        json_integer(json_integer_value(json_object_get(counts, st)) + 1));
+            }
+            json_object_set(p, "footprint_kg", json_object_get(fp, "total_kg"));
+            json_object_set_new(
+                p, "plan",
+                json_pack("{s:I, s:O}", "actions",
+                          (json_int_t)json_array_size(json_object_get(pp, "actions")), "by_status",
+                          counts));
+        }
+        json_decref(counts);
+        json_decref(fp);
+        json_decref(pp);
+        if (rc != EP_OK)
+            return rc;
+    }
+    return EP_OK;
+}
+
 int api_productions_list(struct http_req *r)
 {
     struct auth_principal p;
@@ -150,8 +218,12 @@ int api_productions_list(struct http_req *r)
     if (status != 0)
         return status;
     rc = production_list(r->db, p.account_id, &list);
-    if (rc != EP_OK)
+    if (rc == EP_OK)
+        rc = add_summaries(r->db, list);
+    if (rc != EP_OK) {
+        json_decref(list);
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list productions");
+    }
     rc = company_of_admin(r->db, p.account_id, &c);
     if (rc != EP_OK && rc != EP_ENOTFOUND) {
         json_decref(list);
@@ -307,6 +379,8 @@ int api_productions_update(struct http_req *r)
     int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
     int rc;
 
+    if (status == 0)
+        status = auth_refuse_archived(r, id, 0); /* reopen it first */
     if (status != 0)
         return status;
     /* Fields left out keep their value: the screen may send only what changed. */
@@ -333,11 +407,17 @@ static int set_archived(struct http_req *r, int archive)
     struct auth_principal p;
     char id[IDENTITY_ID_MAX + 1];
     int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
+    int archived = 0;
     int rc;
 
     if (status != 0)
         return status;
-    rc = production_set_archived(r->db, id, archive ? clock_now_ms() : 0);
+    /* Archiving twice keeps the first date: a retried request changes nothing. */
+    rc = production_archived(r->db, id, &archived);
+    if (rc == EP_OK && archived == archive)
+        return send_production(r, 200, id);
+    if (rc == EP_OK)
+        rc = production_set_archived(r->db, id, archive ? clock_now_ms() : 0);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot change production");
     auth_audit(r, &p, id, archive ? "production.archived" : "production.reopened", "%s", id);
@@ -352,4 +432,84 @@ int api_productions_archive(struct http_req *r)
 int api_productions_reopen(struct http_req *r)
 {
     return set_archived(r, 0);
+}
+
+int api_productions_export(struct http_req *r)
+{
+    struct auth_principal p;
+    struct transfer_list l;
+    char id[IDENTITY_ID_MAX + 1], name[IDENTITY_ID_MAX + 32];
+    char *zip = NULL;
+    size_t len = 0;
+    /* Administrators only: the archive holds the members' password hashes. */
+    int status = scoped(r, &p, PRODUCTION_WRITE, id, sizeof(id));
+    int rc;
+
+    if (status != 0)
+        return status;
+    memset(&l, 0, sizeof(l));
+    rc = transfer_export(r->db, id, clock_now_ms(), &l);
+    if (rc == EP_OK)
+        rc = bundle_pack(&l, &zip, &len);
+    transfer_list_release(&l);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot export: %s",
+                          ep_strerror(rc));
+    auth_audit(r, &p, id, "production.exported", "%zu bytes", len);
+    snprintf(name, sizeof(name), "%s.ecoplateau.zip", id);
+    status = http_download(r, "application/zip", name, zip, len);
+    free(zip);
+    return status;
+}
+
+int api_productions_import(struct http_req *r)
+{
+    struct auth_principal p;
+    struct company c;
+    struct identity_account acc;
+    struct transfer_list l;
+    char id[IDENTITY_ID_MAX + 1] = "", msg[512] = "";
+    char *body = NULL;
+    size_t len = 0;
+    int status = office(r, &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    rc = company_of_admin(r->db, p.account_id, &c);
+    if (rc == EP_OK)
+        rc = identity_account_by_id(r->db, p.account_id, &acc);
+    if (rc == EP_ENOTFOUND) {
+        auth_audit(r, &p, NULL, "auth.forbidden", "production.import");
+        return http_error(r, 403, "forbidden", NULL,
+                          "only a company administrator imports productions");
+    }
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the company");
+    status = http_read_body(r, IMPORT_BODY_MAX, &body, &len);
+    if (status != 0)
+        return status;
+    memset(&l, 0, sizeof(l));
+    rc = bundle_unpack(body, len, IMPORT_INFLATED_MAX, &l, msg, sizeof(msg));
+    free(body);
+    if (rc == EP_OK)
+        rc = transfer_import(r->db, &l, c.id, acc.id, acc.name, id, sizeof(id), msg, sizeof(msg));
+    transfer_list_release(&l);
+    switch (rc) {
+    case EP_OK:
+        break;
+    case EP_EINVAL:
+        return http_error(r, 400, "archive_invalid", NULL, "%s", msg);
+    case EP_ESCHEMA:
+        return http_error(r, 400, "archive_too_new", NULL, "%s", msg);
+    case EP_ETOOBIG:
+        return http_error(r, 413, "body_too_large", NULL, "%s", msg);
+    case EP_ECONFLICT:
+        return http_error(r, 409, "archive_conflict", NULL, "%s", msg);
+    default:
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot import: %s",
+                          msg[0] != '\0' ? msg : ep_strerror(rc));
+    }
+    auth_audit(r, &p, id, "production.imported", "into company %s", c.id);
+    return send_production(r, 201, id);
 }

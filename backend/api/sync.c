@@ -18,6 +18,7 @@
 #include "gz.h"
 #include "log.h"
 #include "metrics.h"
+#include "prefs.h"
 #include "production.h"
 #include "sync.h"
 
@@ -71,6 +72,8 @@ static int push_validate(void *ctx, struct db *db, const struct sync_op *op, cha
     if (rc == EP_OK)
         rc = attach_validate_op((void *)pc->attachment_max, db, op, code, codelen, reason,
                                 reasonlen);
+    if (rc == EP_OK)
+        rc = prefs_validate_op(NULL, db, op, code, codelen, reason, reasonlen);
     return rc;
 }
 
@@ -109,23 +112,8 @@ int api_sync_push(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PUSH);
     if (status != 0)
         goto out;
-    /* An archived production is frozen. The phone keeps its queue on a 409
-     * (pwa/js/sync/client.js) and shows it, so nothing typed is lost; a
-     * reopened production takes it at the next sync. */
-    {
-        int archived = 0;
-        rc = production_archived(r->db, p.production_id, &archived);
-        if (rc != EP_OK && rc != EP_ENOTFOUND) {
-            status = storage_error(r, rc);
-            goto out;
-        }
-        if (archived) {
-            status = http_error(r, 409, "production_archived", NULL,
-                                "this production is archived: its record is frozen; your "
-                                "changes stay on the phone");
-            goto out;
-        }
-    }
+    /* An archived production is frozen: auth_request refused the push with
+     * 409 production_archived (server.c, frozen_exempt). */
     /* The signature covered the bytes as sent; the server reads them
      * inflated, never past the same cap (a bomb stops at cap + 1 bytes). */
     if (mg_get_header(r->conn, "Content-Encoding") != NULL &&

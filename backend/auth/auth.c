@@ -9,6 +9,7 @@
 #include "err.h"
 #include "ids.h"
 #include "log.h"
+#include "production.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1010,9 +1011,33 @@ int auth_request_in(struct http_req *r, const char *body, size_t len, const char
         if (status == 0 && production_id != NULL && strcmp(production_id, p->production_id) != 0)
             status = fail(r, p, production_id, 403, "cross_production", NULL,
                           "this device belongs to another production");
-        return status;
+    } else {
+        status = session_auth(r, production_id, need_production, p);
     }
-    return session_auth(r, production_id, need_production, p);
+    if (status == 0 && r->frozen && p->production_id[0] != '\0')
+        status = auth_refuse_archived(r, p->production_id, p->is_device);
+    return status;
+}
+
+int auth_refuse_archived(struct http_req *r, const char *production_id, int is_device)
+{
+    int archived = 0;
+    int rc = production_archived(r->db, production_id, &archived);
+
+    if (rc == EP_ENOTFOUND)
+        return 0; /* the handler answers its own 404 */
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the production");
+    if (!archived)
+        return 0;
+    /* A phone keeps its queue on this answer (pwa/js/sync/client.js) and
+     * shows it, so nothing typed is lost; a reopened production takes it at
+     * the next sync. */
+    return http_error(r, 409, "production_archived", NULL, "%s",
+                      is_device ? "this production is archived: its record is frozen; your "
+                                  "changes stay on the phone"
+                                : "this production is archived: it is read-only until an "
+                                  "administrator reopens it");
 }
 
 int auth_request(struct http_req *r, const char *body, size_t len, struct auth_principal *p)

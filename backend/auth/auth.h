@@ -97,9 +97,20 @@ int auth_request(struct http_req *r, const char *body, size_t len, struct auth_p
  * sent, must agree). With production_id NULL and need_production 0, an office
  * session is accepted without any production (p->production_id "", role
  * SYNC_ROLE_VIEWER): for /auth/me and /auth/logout.
+ * On a state-changing route (r->frozen), a principal whose production is
+ * archived gets 409 production_archived (auth_refuse_archived).
  */
 int auth_request_in(struct http_req *r, const char *body, size_t len, const char *production_id,
                     int need_production, struct auth_principal *p);
+
+/*
+ * Refuses a change to an archived production: sends 409
+ * "production_archived" and returns 409 when production_id is archived,
+ * else returns 0 (also when it does not exist: the caller answers that).
+ * auth_request_in() calls it for every state-changing route not exempted in
+ * server.c; handlers that find their production themselves call it too.
+ */
+int auth_refuse_archived(struct http_req *r, const char *production_id, int is_device);
 
 /* The sync engine's view of p; the strings point into p (keep p alive).
  * Office sessions get device_id "" (never NULL). */

@@ -2,12 +2,10 @@
 #include "audience.h"
 
 #include "err.h"
+#include "prefs.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char *const channels_known[] = {"app", "email", "print", "audio", NULL};
-static const char *const needs_known[] = {"falc", "large_print", "audio", NULL};
 
 int audience_has(const json_t *array, const char *s)
 {
@@ -19,45 +17,13 @@ int audience_has(const json_t *array, const char *s)
     return 0;
 }
 
-static int in_list(const char *const *list, const char *s)
+int audience_check_prefs(const json_t *channels, const json_t *needs, char *why, size_t whylen,
+                         const char **field)
 {
-    for (; *list != NULL; list++)
-        if (strcmp(*list, s) == 0)
-            return 1;
-    return 0;
-}
+    json_t *f = json_pack("{s:O, s:O}", "channels", channels, "needs", needs);
+    int rc = f != NULL ? prefs_check(f, why, whylen, field) : EP_ENOMEM;
 
-static int check_list(const json_t *arr, const char *const *known, const char *what, char *why,
-                      size_t whylen)
-{
-    size_t i;
-    const json_t *v;
-
-    if (!json_is_array(arr)) {
-        snprintf(why, whylen, "%s must be an array of strings", what);
-        return EP_EINVAL;
-    }
-    json_array_foreach(arr, i, v)
-    {
-        if (!json_is_string(v) || !in_list(known, json_string_value(v))) {
-            snprintf(why, whylen, "unknown %s entry '%s'", what,
-                     json_is_string(v) ? json_string_value(v) : "(not a string)");
-            return EP_EINVAL;
-        }
-        for (size_t k = 0; k < i; k++)
-            if (json_equal(json_array_get(arr, k), v)) {
-                snprintf(why, whylen, "%s lists '%s' twice", what, json_string_value(v));
-                return EP_EINVAL;
-            }
-    }
-    return EP_OK;
-}
-
-int audience_check_prefs(const json_t *channels, const json_t *needs, char *why, size_t whylen)
-{
-    int rc = check_list(channels, channels_known, "channels", why, whylen);
-    if (rc == EP_OK)
-        rc = check_list(needs, needs_known, "needs", why, whylen);
+    json_decref(f);
     return rc;
 }
 
@@ -130,30 +96,87 @@ static int matches(const struct target *t, const json_t *person)
     return 0;
 }
 
+/* Whether comm is an event with a start: a briefing or checkpoint gets an invitation. */
+static int is_event(const json_t *comm)
+{
+    const char *kind = json_string_value(json_object_get(comm, "kind"));
+    return kind != NULL && (strcmp(kind, "briefing") == 0 || strcmp(kind, "checkpoint") == 0) &&
+           json_is_string(json_object_get(comm, "starts_at"));
+}
+
+static void skip(json_t *skipped, const char *channel, const char *reason)
+{
+    json_array_append_new(skipped, json_pack("{s:s, s:s}", "channel", channel, "reason", reason));
+}
+
+/* The channels person gets for comm, and those they asked for but will not
+ * get, with the reason (docs/communications.md, "Recipients"). */
+static void route(const json_t *comm, const json_t *person, json_t *channels, json_t *skipped)
+{
+    const json_t *want = json_object_get(person, "channels");
+    const json_t *needs = json_object_get(person, "needs");
+    int has_email = json_is_string(json_object_get(person, "email"));
+    int phones = (int)json_integer_value(json_object_get(person, "phones"));
+    int wants_audio = audience_has(want, "audio") || audience_has(needs, "audio");
+    int by_mail = 0;
+
+    /* The app feed is always tried: it reaches whoever has a paired phone. */
+    if (phones > 0)
+        json_array_append_new(channels, json_string("app"));
+    else
+        skip(skipped, "app", "no_paired_phone");
+    if (audience_has(want, "email")) {
+        if (has_email) {
+            json_array_append_new(channels, json_string("email"));
+            by_mail = 1;
+        } else
+            skip(skipped, "email", "no_email_address");
+    }
+    if (audience_has(want, "calendar")) {
+        if (!is_event(comm))
+            skip(skipped, "calendar", "not_an_event");
+        else if (has_email) {
+            json_array_append_new(channels, json_string("calendar"));
+            by_mail = 1;
+        } else
+            skip(skipped, "calendar", "no_email_address");
+    }
+    if (audience_has(want, "print"))
+        json_array_append_new(channels, json_string("print"));
+    if (audience_has(want, "callsheet")) {
+        if (json_is_true(json_object_get(comm, "callsheet")))
+            json_array_append_new(channels, json_string("callsheet"));
+        else
+            skip(skipped, "callsheet", "not_on_callsheet");
+    }
+    /* The recording travels attached to the email or is played on the phone. */
+    if (wants_audio) {
+        if (by_mail || phones > 0)
+            json_array_append_new(channels, json_string("audio"));
+        else
+            skip(skipped, "audio", "no_email_or_phone");
+    }
+    /* Nothing sends text messages yet: said, never pretended. */
+    if (audience_has(want, "sms"))
+        skip(skipped, "sms",
+             json_is_string(json_object_get(person, "phone")) ? "sms_not_sent" : "no_phone_number");
+}
+
 /* The recipient entry of person for communication comm. */
 static json_t *recipient(const json_t *comm, const json_t *person)
 {
-    json_t *want = json_object_get(person, "channels"), *needs = json_object_get(person, "needs");
-    const char *email = json_string_value(json_object_get(person, "email"));
+    const json_t *needs = json_object_get(person, "needs");
     const char *falc = json_string_value(json_object_get(comm, "falc"));
-    json_t *channels = json_array(), *variants = json_array(), *notes = json_array();
+    json_t *channels = json_array(), *skipped = json_array(), *variants = json_array();
+    json_t *notes = json_array();
     size_t i;
     json_t *v;
 
-    json_array_foreach(want, i, v)
-    {
-        const char *c = json_string_value(v);
-        if (c == NULL)
-            continue;
-        if (strcmp(c, "email") == 0 && email == NULL) {
-            json_array_append_new(notes, json_string("no_email_address"));
-            continue;
-        }
-        json_array_append_new(channels, json_string(c));
-    }
-    /* Everyone has the app feed: a person is never left with no channel. */
-    if (!audience_has(channels, "app"))
-        json_array_insert_new(channels, 0, json_string("app"));
+    route(comm, person, channels, skipped);
+    json_array_foreach(skipped, i, v) if (strcmp(json_string_value(json_object_get(v, "reason")),
+                                                 "no_email_address") == 0 &&
+                                          !audience_has(notes, "no_email_address"))
+        json_array_append_new(notes, json_string("no_email_address"));
     json_array_append_new(variants, json_string("standard"));
     if (audience_has(needs, "falc")) {
         if (falc != NULL && falc[0] != '\0')
@@ -163,13 +186,25 @@ static json_t *recipient(const json_t *comm, const json_t *person)
     }
     if (audience_has(needs, "large_print"))
         json_array_append_new(variants, json_string("large_print"));
-    if (audience_has(needs, "audio") || audience_has(channels, "audio"))
+    if (audience_has(channels, "audio"))
         json_array_append_new(variants, json_string("audio"));
-    return json_pack("{s:O, s:O, s:O, s:O, s:s?, s:o, s:o, s:o}", "member",
-                     json_object_get(person, "id"), "name", json_object_get(person, "name"),
-                     "department", json_object_get(person, "department"), "level",
-                     json_object_get(person, "level"), "email", email, "channels", channels,
-                     "variants", variants, "notes", notes);
+    if (audience_has(needs, "screen_reader"))
+        json_array_append_new(variants, json_string("screen_reader"));
+    if (audience_has(needs, "colour_blind"))
+        json_array_append_new(variants, json_string("colour_safe"));
+    /* An interpreter is booked by a person, for a meeting: the office is told. */
+    if (audience_has(needs, "sign_language") && is_event(comm))
+        json_array_append_new(notes, json_string("sign_language_interpreter"));
+    if (json_array_size(channels) == 0)
+        json_array_append_new(notes, json_string("unreachable"));
+    return json_pack(
+        "{s:O, s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?, s:o, s:o, s:o, s:o, s:b}", "member",
+        json_object_get(person, "id"), "name", json_object_get(person, "name"), "department",
+        json_object_get(person, "department"), "level", json_object_get(person, "level"), "email",
+        json_object_get(person, "email"), "phone", json_object_get(person, "phone"), "language",
+        json_object_get(person, "language"), "set_by", json_object_get(person, "set_by"),
+        "channels", channels, "skipped", skipped, "variants", variants, "notes", notes, "reachable",
+        json_array_size(channels) > 0);
 }
 
 int audience_resolve(const json_t *comm, const json_t *people, json_t **out, char *why,

@@ -6,7 +6,9 @@
 #include "auth.h"
 #include "commstore.h"
 #include "err.h"
+#include "ical.h"
 #include "identity.h"
+#include "strbuf.h"
 #include "sync.h"
 
 #include <sodium.h>
@@ -241,4 +243,64 @@ out:
     json_decref(people);
     json_decref(rec);
     return rc;
+}
+
+/* The n-digit decimal number at s (digits already checked). */
+static int num(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int comms_spoken(const json_t *comm, int falc, char **out)
+{
+    static const char *const months[] = {"janvier",   "février", "mars",     "avril",
+                                         "mai",       "juin",    "juillet",  "août",
+                                         "septembre", "octobre", "novembre", "décembre"};
+    static const char *const days[] = {"dimanche", "lundi",    "mardi", "mercredi",
+                                       "jeudi",    "vendredi", "samedi"};
+    const char *title = json_string_value(json_object_get(comm, "title"));
+    const char *text = json_string_value(json_object_get(comm, falc ? "falc" : "text"));
+    const char *kind = json_string_value(json_object_get(comm, "kind"));
+    const char *starts = json_string_value(json_object_get(comm, "starts_at"));
+    const char *where = json_string_value(json_object_get(comm, "location"));
+    json_int_t minutes = json_integer_value(json_object_get(comm, "duration_min"));
+    struct strbuf b;
+    int rc;
+
+    *out = NULL;
+    if (text == NULL || text[0] == '\0')
+        return EP_EINVAL;
+    strbuf_init(&b, (size_t)256 * 1024);
+    rc = title != NULL ? strbuf_printf(&b, "%s.\n", title) : EP_OK;
+    if (rc == EP_OK && kind != NULL &&
+        (strcmp(kind, "briefing") == 0 || strcmp(kind, "checkpoint") == 0) && starts != NULL &&
+        ical_start_ok(starts)) {
+        /* ical_start_ok vouched for "YYYY-MM-DDTHH:MM": fixed-width digits. */
+        int y = num(starts, 4), mo = num(starts + 5, 2), d = num(starts + 8, 2);
+        int h = num(starts + 11, 2), mi = num(starts + 14, 2);
+        /* Sakamoto's weekday of a Gregorian date: 0 = Sunday. */
+        static const int shift[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+        int yy = mo < 3 ? y - 1 : y;
+        int wd = (yy + yy / 4 - yy / 100 + yy / 400 + shift[mo - 1] + d) % 7;
+        rc = strbuf_printf(&b, "%s le %s %d %s à %d heures",
+                           strcmp(kind, "briefing") == 0 ? "Briefing" : "Point d'étape", days[wd],
+                           d, months[mo - 1], h);
+        if (rc == EP_OK && mi != 0)
+            rc = strbuf_printf(&b, " %d", mi);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&b, ", pendant %d minutes", minutes > 0 ? (int)minutes : 30);
+        if (rc == EP_OK && where != NULL && where[0] != '\0')
+            rc = strbuf_printf(&b, ". Lieu : %s", where);
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, ".\n");
+    }
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, text);
+    if (rc == EP_OK)
+        *out = strbuf_detach(&b, NULL);
+    strbuf_release(&b);
+    return rc == EP_OK && *out == NULL ? EP_ENOMEM : rc;
 }

@@ -60,4 +60,14 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
 /* `ecoplateau verify FILE`: prints the verdict; exit status 0 valid, 1 not. */
 int comms_verify_file(const char *path);
 
+/*
+ * The words the audio version speaks for communication comm (its merged
+ * fields): the title, then, for a briefing or checkpoint with a start, the
+ * day, time, duration and place said in full ("le lundi 7 décembre à 9
+ * heures 30, pendant 30 minutes, lieu : plateau B"), then the text (the FALC
+ * version when falc is set). *out receives a new string the caller frees.
+ * Returns 0, EP_EINVAL when the chosen text is absent, or EP_ENOMEM.
+ */
+int comms_spoken(const json_t *comm, int falc, char **out);
+
 #endif

@@ -5,6 +5,7 @@
 #include "audience.h"
 #include "audio.h"
 #include "clock.h"
+#include "comms.h"
 #include "commstore.h"
 #include "db.h"
 #include "err.h"
@@ -70,11 +71,53 @@ static int html_paragraphs(struct strbuf *b, const char *text)
     return rc;
 }
 
-/* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
-static void when_text(const char *starts_at, char *buf, size_t len)
+/* A briefing's duration: duration_min, 30 when unset (docs/communications.md). */
+static int minutes_of(const json_t *comm)
 {
-    snprintf(buf, len, "%.10s à %.5s (heure de Paris)", starts_at,
-             strlen(starts_at) >= 16 ? starts_at + 11 : "");
+    json_int_t m = json_integer_value(json_object_get(comm, "duration_min"));
+    return m > 0 ? (int)m : 30;
+}
+
+/*
+ * The email's own words, in the person's language (their preference): the
+ * message itself is the office's, in the language it was written in.
+ */
+struct words {
+    const char *at, *paris, *falc, *full, *falc_missing, *when, *where, *duration, *signed_by,
+        *verify;
+};
+
+static const struct words words_fr = {
+    "à",
+    "heure de Paris",
+    "Version facile à lire (FALC)",
+    "Version complète",
+    "La version facile à lire n'a pas encore été écrite.",
+    "Quand :",
+    "Où :",
+    "Durée :",
+    "Message signé par la production (clé",
+    "La pièce jointe communication.json se vérifie avec « ecoplateau verify ».",
+};
+
+static const struct words words_en = {
+    "at",
+    "Paris time",
+    "Easy-to-read version (FALC)",
+    "Full version",
+    "The easy-to-read version has not been written yet.",
+    "When:",
+    "Where:",
+    "Duration:",
+    "Message signed by the production (key",
+    "The attachment communication.json is checked with \"ecoplateau verify\".",
+};
+
+/* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
+static void when_text(const struct words *w, const char *starts_at, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.10s %s %.5s (%s)", starts_at, w->at,
+             strlen(starts_at) >= 16 ? starts_at + 11 : "", w->paris);
 }
 
 int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, char **text,
@@ -86,6 +129,11 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     const char *starts = str(comm, "starts_at"), *where = str(comm, "location");
     int want_falc = audience_has(variants, "falc");
     int large = audience_has(variants, "large_print");
+    const char *lang = str(rcpt, "language");
+    const struct words *w = lang != NULL && strcmp(lang, "en") == 0 ? &words_en : &words_fr;
+    /* The document is in French (the office's text); English labels say so
+     * to screen readers, which then switch voice. */
+    const char *span = w == &words_en ? " lang=\"en\"" : "";
     struct strbuf t, h;
     char when[96] = "";
     int rc;
@@ -97,28 +145,31 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     if (body == NULL)
         body = "";
     if (starts != NULL && ical_start_ok(starts))
-        when_text(starts, when, sizeof(when));
+        when_text(w, starts, when, sizeof(when));
     strbuf_init(&t, (size_t)1024 * 1024);
     strbuf_init(&h, (size_t)4 * 1024 * 1024);
     /* Text part: a real one, readable on its own (screen readers, plain
      * mail clients), not a stripped copy of the HTML. */
     rc = strbuf_printf(&t, "%s\n\n", title);
     if (rc == EP_OK && want_falc)
-        rc = strbuf_printf(&t, "Version facile à lire (FALC)\n\n%s\n\n---\nVersion complète\n\n",
-                           falc);
+        rc = strbuf_printf(&t, "%s\n\n%s\n\n---\n%s\n\n", w->falc, falc, w->full);
     if (rc == EP_OK && audience_has(notes, "falc_missing"))
-        rc = strbuf_str(&t, "(La version facile à lire n'a pas encore été écrite.)\n\n");
+        rc = strbuf_printf(&t, "(%s)\n\n", w->falc_missing);
     if (rc == EP_OK)
         rc = strbuf_printf(&t, "%s\n", body);
     if (rc == EP_OK && when[0] != '\0')
-        rc = strbuf_printf(&t, "\nQuand : %s\n", when);
+        rc = strbuf_printf(&t, "\n%s %s\n", w->when, when);
     if (rc == EP_OK && where != NULL)
-        rc = strbuf_printf(&t, "Où : %s\n", where);
-    if (rc == EP_OK && env != NULL)
-        rc = strbuf_printf(&t,
-                           "\n-- \nMessage signé par la production (clé %s). La pièce jointe "
-                           "communication.json se vérifie avec « ecoplateau verify ».\n",
-                           str(env, "key_id"));
+        rc = strbuf_printf(&t, "%s %s\n", w->where, where);
+    if (rc == EP_OK && when[0] != '\0')
+        rc = strbuf_printf(&t, "%s %d minutes\n", w->duration, minutes_of(comm));
+    if (rc == EP_OK && env != NULL) {
+        rc = strbuf_str(&t, "\n-- \n");
+        if (rc == EP_OK)
+            rc = strbuf_printf(&t, "%s %s).", w->signed_by, str(env, "key_id"));
+        if (rc == EP_OK)
+            rc = strbuf_printf(&t, " %s\n", w->verify);
+    }
 
     /* HTML part: a whole document with its language and title; only
      * escaped user text; inline style because mail clients drop <style>
@@ -138,31 +189,35 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     if (rc == EP_OK)
         rc = strbuf_str(&h, "</h1>\n");
     if (rc == EP_OK && want_falc) {
-        rc = strbuf_str(&h, "<h2>Version facile à lire (FALC)</h2>\n");
+        rc = strbuf_printf(&h, "<h2%s>%s</h2>\n", span, w->falc);
         if (rc == EP_OK)
             rc = html_paragraphs(&h, falc);
         if (rc == EP_OK)
-            rc = strbuf_str(&h, "<h2>Version complète</h2>\n");
+            rc = strbuf_printf(&h, "<h2%s>%s</h2>\n", span, w->full);
     }
     if (rc == EP_OK && audience_has(notes, "falc_missing"))
-        rc =
-            strbuf_str(&h, "<p><em>La version facile à lire n'a pas encore été écrite.</em></p>\n");
+        rc = strbuf_printf(&h, "<p%s><em>%s</em></p>\n", span, w->falc_missing);
     if (rc == EP_OK)
         rc = html_paragraphs(&h, body);
     if (rc == EP_OK && when[0] != '\0')
-        rc = strbuf_printf(&h, "<p><strong>Quand :</strong> %s</p>\n", when);
+        rc = strbuf_printf(&h, "<p%s><strong>%s</strong> %s</p>\n", span, w->when, when);
     if (rc == EP_OK && where != NULL) {
-        rc = strbuf_str(&h, "<p><strong>Où :</strong> ");
+        rc = strbuf_printf(&h, "<p><strong%s>%s</strong> ", span, w->where);
         if (rc == EP_OK)
             rc = strbuf_html(&h, where);
         if (rc == EP_OK)
             rc = strbuf_str(&h, "</p>\n");
     }
-    if (rc == EP_OK && env != NULL)
-        rc = strbuf_printf(&h,
-                           "<p style=\"color:#333\">Message signé par la production (clé "
-                           "%s).</p>\n",
-                           str(env, "key_id"));
+    if (rc == EP_OK && when[0] != '\0')
+        rc = strbuf_printf(&h, "<p%s><strong>%s</strong> %d minutes</p>\n", span, w->duration,
+                           minutes_of(comm));
+    if (rc == EP_OK && env != NULL) {
+        rc = strbuf_printf(&h, "<p style=\"color:#333\"%s>", span);
+        if (rc == EP_OK)
+            rc = strbuf_printf(&h, "%s %s).", w->signed_by, str(env, "key_id"));
+        if (rc == EP_OK)
+            rc = strbuf_str(&h, "</p>\n");
+    }
     if (rc == EP_OK)
         rc = strbuf_str(&h, "</body>\n</html>\n");
     if (rc == EP_OK) {
@@ -245,6 +300,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     struct mail_msg m;
     struct ical_person me = {str(rcpt, "email"), str(rcpt, "name")};
     char *text = NULL, *html = NULL, *envtext = NULL, *ics = NULL, *flyer = NULL, *wav = NULL;
+    char *spoken = NULL;
     char fname[96];
     size_t natt = 0, len, flen = 0, wlen = 0;
     const json_t *variants = json_object_get(rcpt, "variants");
@@ -274,8 +330,9 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
         goto out;
     att[natt++] = (struct mail_attachment){"flyer.pdf", "application/pdf", flyer, flen};
     if (audience_has(variants, "audio")) {
-        const char *spoken = audience_has(variants, "falc") ? str(comm, "falc") : str(comm, "text");
-        rc = audio_wav(spoken, &wav, &wlen, why, whylen);
+        rc = comms_spoken(comm, audience_has(variants, "falc"), &spoken);
+        if (rc == EP_OK)
+            rc = audio_wav(spoken, &wav, &wlen, why, whylen);
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){"message.wav", "audio/wav", wav, wlen};
@@ -306,6 +363,7 @@ out:
     free(ics);
     free(flyer);
     free(wav);
+    free(spoken);
     return rc;
 }
 
@@ -332,7 +390,9 @@ int outbox_queue(struct app *app, struct db *db, const char *production_id, cons
     }
     json_array_foreach(recipients, i, r)
     {
-        if (!audience_has(json_object_get(r, "channels"), "email"))
+        /* The calendar invitation travels by email too. */
+        if (!audience_has(json_object_get(r, "channels"), "email") &&
+            !audience_has(json_object_get(r, "channels"), "calendar"))
             continue;
         rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], why, whylen);
         if (rc != EP_OK)
@@ -362,6 +422,58 @@ out:
         free(msgs[i]);
     free(msgs);
     json_decref(signed_comm);
+    return rc;
+}
+
+int outbox_join_message(const struct app *app, const char *title, const char *name,
+                        const char *email, const char *link, char **msg)
+{
+    struct strbuf text, html;
+    struct mail_msg m;
+    char subject[300];
+    size_t len = 0;
+    int rc = EP_OK;
+
+    *msg = NULL;
+    strbuf_init(&text, 16384);
+    strbuf_init(&html, 32768);
+    if (strbuf_printf(&text,
+                      "Bonjour %s,\n\nVous êtes invité·e à rejoindre la production "
+                      "« %s » sur ecoplateau.\n\nOuvrez ce lien (valable 7 jours) :\n"
+                      "%s\n\nSi vous avez déjà un compte ecoplateau avec cette adresse, "
+                      "entrez son mot de passe ; sinon, choisissez-en un (12 caractères au "
+                      "moins).\nSi vous n’attendiez pas cette invitation, ignorez ce "
+                      "message : rien n’est fait sans vous.\n",
+                      name, title, link) != 0 ||
+        strbuf_str(&html, "<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><p>Bonjour ") !=
+            0 ||
+        strbuf_html(&html, name) != 0 ||
+        strbuf_str(&html, ",</p><p>Vous êtes invité·e à rejoindre la production « ") != 0 ||
+        strbuf_html(&html, title) != 0 ||
+        strbuf_str(&html, " » sur ecoplateau.</p><p><a href=\"") != 0 ||
+        strbuf_html(&html, link) != 0 || strbuf_str(&html, "\">") != 0 ||
+        strbuf_html(&html, link) != 0 ||
+        strbuf_str(&html, "</a> (valable 7 jours)</p><p>Si vous avez déjà un compte ecoplateau "
+                          "avec cette adresse, entrez son mot de passe ; sinon, choisissez-en un "
+                          "(12 caractères au moins).</p><p>Si vous n’attendiez pas cette "
+                          "invitation, ignorez ce message : rien n’est fait sans vous.</p>") != 0) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    snprintf(subject, sizeof(subject), "Invitation : %s", title);
+    memset(&m, 0, sizeof(m));
+    m.from = app->cfg->smtp_from;
+    m.from_name = "ecoplateau";
+    m.to = email;
+    m.to_name = name;
+    m.subject = subject;
+    m.text = text.p;
+    m.html = html.p;
+    m.lang = "fr";
+    rc = mail_build(&m, app->cfg->smtp_max_bytes, msg, &len);
+out:
+    strbuf_release(&text);
+    strbuf_release(&html);
     return rc;
 }
 
@@ -497,6 +609,12 @@ int outbox_start(struct app *app)
     pthread_mutex_init(&ob->lock, NULL);
     pthread_cond_init(&ob->wake, NULL);
     app->outbox = ob;
+    /* Say where mail goes, so nobody believes an email left that waits. */
+    if (app->cfg->smtp_url[0] != '\0')
+        LOG_INFO("mail.route", "emails go to %s as %s", app->cfg->smtp_url, app->cfg->smtp_from);
+    else
+        LOG_INFO("mail.route", "no EP_SMTP_URL: emails wait in the outbox, nothing is sent "
+                               "(make mail-sink, then EP_SMTP_URL=smtp://127.0.0.1:2525)");
     if (app->cfg->smtp_poll_ms > 0 && app->cfg->smtp_url[0] != '\0') {
         if (pthread_create(&ob->thread, NULL, worker, app) != 0) {
             outbox_stop(app);

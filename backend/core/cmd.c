@@ -4,6 +4,7 @@
 #include "app.h"
 #include "auth.h"
 #include "backup.h"
+#include "bundle.h"
 #include "carbon.h"
 #include "clock.h"
 #include "company.h"
@@ -14,10 +15,12 @@
 #include "ops.h"
 #include "seed.h"
 #include "server.h"
+#include "transfer.h"
 #include "version.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -421,4 +424,140 @@ int cmd_serve(const struct config *cfg)
     server_stop(&app);
     LOG_INFO("server.stop", "stopped cleanly");
     return 0;
+}
+
+/* An archive read from disk: the same caps as the HTTP import. */
+#define CMD_IMPORT_MAX ((size_t)256 * 1024 * 1024)
+#define CMD_IMPORT_INFLATED_MAX ((size_t)512 * 1024 * 1024)
+
+int cmd_export(const struct config *cfg)
+{
+    char path[CONFIG_PATH_MAX + 32];
+    struct db *db = NULL;
+    struct transfer_list l;
+    char *zip = NULL;
+    size_t len = 0;
+    int fd = -1;
+    int rc;
+
+    memset(&l, 0, sizeof(l));
+    if (cfg->export_production[0] == '\0' || cfg->export_out[0] == '\0') {
+        fprintf(stderr, "ecoplateau: usage: ecoplateau export --production ID --out FILE\n");
+        return 2;
+    }
+    rc = ops_preflight(cfg, 0);
+    if (rc == EP_OK)
+        rc = open_migrated(cfg, path, sizeof(path), &db);
+    if (rc == EP_OK)
+        rc = transfer_export(db, cfg->export_production, clock_now_ms(), &l);
+    if (rc == EP_ENOTFOUND)
+        fprintf(stderr, "ecoplateau: no production '%s'\n", cfg->export_production);
+    if (rc == EP_OK)
+        rc = bundle_pack(&l, &zip, &len);
+    if (rc == EP_OK) {
+        /* Never over an existing file: it may be the only copy of another. */
+        fd = open(cfg->export_out, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0) {
+            fprintf(stderr, "ecoplateau: cannot create '%s': %s\n", cfg->export_out,
+                    strerror(errno));
+            rc = EP_EIO;
+        }
+    }
+    for (size_t off = 0; rc == EP_OK && off < len;) {
+        ssize_t n = write(fd, zip + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            fprintf(stderr, "ecoplateau: cannot write '%s': %s\n", cfg->export_out,
+                    strerror(errno));
+            rc = EP_EIO;
+            break;
+        }
+        off += (size_t)n;
+    }
+    if (fd >= 0 && (fsync(fd) != 0 || close(fd) != 0) && rc == EP_OK)
+        rc = EP_EIO;
+    if (rc == EP_OK)
+        printf("exported '%s' to %s (%zu bytes)\n", cfg->export_production, cfg->export_out, len);
+    else if (rc != EP_ENOTFOUND && fd < 0)
+        fprintf(stderr, "ecoplateau: cannot export: %s\n", ep_strerror(rc));
+    if (rc != EP_OK && fd >= 0)
+        unlink(cfg->export_out); /* no half archive left behind */
+    free(zip);
+    transfer_list_release(&l);
+    db_close(db);
+    return rc == EP_OK ? 0 : 1;
+}
+
+/* The whole file at path, at most max bytes, into *out (free() it). */
+static int read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long size = -1;
+    int rc = EP_OK;
+
+    *out = NULL;
+    if (f == NULL)
+        return EP_ENOTFOUND;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0)
+        rc = EP_EIO;
+    else if ((unsigned long)size > max)
+        rc = EP_ETOOBIG;
+    if (rc == EP_OK) {
+        buf = malloc((size_t)size + 1);
+        if (buf == NULL)
+            rc = EP_ENOMEM;
+    }
+    if (rc == EP_OK && fread(buf, 1, (size_t)size, f) != (size_t)size)
+        rc = EP_EIO;
+    fclose(f);
+    if (rc != EP_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = (size_t)size;
+    return EP_OK;
+}
+
+int cmd_import(const struct config *cfg, const char *file)
+{
+    char path[CONFIG_PATH_MAX + 32], id[80] = "", msg[512] = "";
+    struct db *db = NULL;
+    struct company c;
+    struct transfer_list l;
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+
+    memset(&l, 0, sizeof(l));
+    rc = read_file(file, CMD_IMPORT_MAX, &data, &len);
+    if (rc != EP_OK) {
+        fprintf(stderr, "ecoplateau: cannot read '%s': %s\n", file, ep_strerror(rc));
+        return 1;
+    }
+    rc = bundle_unpack(data, len, CMD_IMPORT_INFLATED_MAX, &l, msg, sizeof(msg));
+    free(data);
+    if (rc == EP_OK)
+        rc = ops_preflight(cfg, 0);
+    if (rc == EP_OK)
+        rc = open_migrated(cfg, path, sizeof(path), &db);
+    if (rc == EP_OK) {
+        rc = company_first(db, &c);
+        if (rc == EP_ENOTFOUND)
+            snprintf(msg, sizeof(msg), "this server has no company yet: run 'ecoplateau setup'");
+    }
+    if (rc == EP_OK)
+        rc = transfer_import(db, &l, c.id, NULL, NULL, id, sizeof(id), msg, sizeof(msg));
+    if (rc == EP_OK)
+        printf("imported production '%s' into company '%s'\n", id, c.name);
+    else
+        fprintf(stderr, "ecoplateau: cannot import '%s': %s\n", file,
+                msg[0] != '\0' ? msg : ep_strerror(rc));
+    transfer_list_release(&l);
+    db_close(db);
+    return rc == EP_OK ? 0 : 1;
 }

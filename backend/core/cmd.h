@@ -34,6 +34,15 @@ int cmd_setup_link(const struct config *cfg);
  * server already set up it changes nothing, says so and exits 0. */
 int cmd_setup(const struct config *cfg);
 
+/* Writes production cfg->export_production as one zip archive (transfer.h)
+ * into cfg->export_out (created 0600, never overwritten). */
+int cmd_export(const struct config *cfg);
+
+/* Imports the archive in file into the server's company (the first one),
+ * all or nothing; prints the production's id. Exit 1 on a corrupt archive
+ * or a production already here, with the reason. */
+int cmd_import(const struct config *cfg, const char *file);
+
 /* Migrates, seeds (with --demo), serves until SIGTERM or SIGINT; on an
  * unclaimed server, prints a setup link once. */
 int cmd_serve(const struct config *cfg);

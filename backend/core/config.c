@@ -160,6 +160,10 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = copy_str(cfg->setup_admin_email, sizeof(cfg->setup_admin_email), value);
     } else if (strcmp(name, "admin-name") == 0) {
         rc = copy_str(cfg->setup_admin_name, sizeof(cfg->setup_admin_name), value);
+    } else if (strcmp(name, "production") == 0) {
+        rc = copy_str(cfg->export_production, sizeof(cfg->export_production), value);
+    } else if (strcmp(name, "out") == 0) {
+        rc = copy_str(cfg->export_out, sizeof(cfg->export_out), value);
     }
     if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
         snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
@@ -233,6 +237,8 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         {"city", required_argument, NULL, 'Y'},
         {"admin-email", required_argument, NULL, 'E'},
         {"admin-name", required_argument, NULL, 'N'},
+        {"production", required_argument, NULL, 'R'},
+        {"out", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -241,7 +247,7 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:n:x:c:m:DyP:K:T:A:U:C:S:Y:E:N:h", opts,
+    while ((c = getopt_long(argc, argv, "b:p:d:w:l:t:n:x:c:m:DyP:K:T:A:U:C:S:Y:E:N:R:O:h", opts,
                             &idx)) != -1) {
         char origin[64];
         int rc;
@@ -291,6 +297,8 @@ void config_usage(void *stream)
           "  setup      create the company and its first administrator without a browser:\n"
           "             --company NAME --admin-email E --admin-name N [--siret S] [--city C],\n"
           "             password from stdin or EP_ADMIN_PASSWORD; does nothing if set up\n"
+          "  export     write a whole production as one zip: --production ID --out FILE\n"
+          "  import F   add the production in archive F to this server's company\n"
           "\n"
           "options (environment variable in brackets):\n"
           "  --bind ADDR        address to listen on [EP_BIND] (127.0.0.1)\n"

@@ -54,6 +54,9 @@ struct config {
     char setup_city[101];        /* --city */
     char setup_admin_email[255]; /* --admin-email */
     char setup_admin_name[201];  /* --admin-name */
+    /* `ecoplateau export` only: which production, into which file. */
+    char export_production[65];       /* --production */
+    char export_out[CONFIG_PATH_MAX]; /* --out */
 };
 
 /* Fills cfg with the defaults. */

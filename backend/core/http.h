@@ -25,6 +25,10 @@ struct http_req {
     char *body;      /* owned: the body read before the handler ran, or NULL */
     size_t body_len; /* its length */
     char client[48]; /* http_client_addr()'s answer, "" until asked */
+    /* Set by the dispatcher: 1 when the route changes state and an archived
+     * production must refuse it (server.c, "frozen_exempt"); auth_request_in
+     * answers 409 production_archived then. 0 for reads and exempt routes. */
+    int frozen;
 };
 
 /*

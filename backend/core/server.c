@@ -45,11 +45,17 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/kit", api_kit},
     {"POST", "/api/v1/productions/*/diagnostic/company", api_diag_company},
     {"POST", "/api/v1/productions/*/diagnostic/project", api_diag_project},
+    {"GET", "/api/v1/productions/*/diagnostic/project/estimate", api_diag_project_estimate},
     {"GET", "/api/v1/productions/*/footprint", api_footprint},
     {"GET", "/api/v1/productions/*/footprint/compare", api_footprint_compare},
     {"GET", "/api/v1/productions/*/footprint.csv", api_footprint_csv},
     {"GET", "/api/v1/productions/*/footprint.xlsx", api_footprint_xlsx},
     {"GET", "/api/v1/productions/*/footprint.pdf", api_footprint_pdf},
+    {"GET", "/api/v1/productions/*/factor-sets", api_factor_sets_get},
+    {"PUT", "/api/v1/productions/*/factor-sets", api_factor_sets_put},
+    {"GET", "/api/v1/productions/*/forecast", api_forecast_get},
+    {"POST", "/api/v1/productions/*/forecast", api_forecast_file},
+    {"GET", "/api/v1/productions/*/forecast/*", api_forecast_version},
     {"GET", "/api/v1/productions/*/readings/flagged", api_readings_flagged},
     {"GET", "/api/v1/metrics", api_metrics},
     {"GET", "/api/v1/productions/*/schedule", api_schedule_get},
@@ -91,6 +97,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/communications/*/invitation.ics", api_comms_invitation},
     {"POST", "/api/v1/productions/*/outbox/deliver", api_comms_deliver},
     {"GET", "/api/v1/productions/*/communications/*/flyer.pdf", api_comms_flyer},
+    {"GET", "/api/v1/productions/*/communications/*/flyer.png", api_comms_flyer},
     {"GET", "/api/v1/productions/*/communications/*/audio.wav", api_comms_audio},
     {"GET", "/api/v1/productions/*/callsheet/eco", api_comms_callsheet},
     /* Photo attachments: chunks, status, bytes, list (docs/sync-protocol.md §10; api/attach.c). */
@@ -107,10 +114,37 @@ static const struct route routes[] = {
     {"PUT", "/api/v1/productions/*", api_productions_update},
     {"POST", "/api/v1/productions/*/archive", api_productions_archive},
     {"POST", "/api/v1/productions/*/reopen", api_productions_reopen},
+    /* A whole production as one zip, and back (docs/operations.md). */
+    {"GET", "/api/v1/productions/*/archive", api_productions_export},
+    {"POST", "/api/v1/productions/import", api_productions_import},
     /* The professional dossier (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/dossier", api_dossier},
     /* The oral defence: slides and jury sheet (docs/evaluation.md). */
     {"GET", "/api/v1/productions/*/oral", api_oral},
+};
+
+/*
+ * An archived production is read-only (docs/operations.md, "Closing a
+ * production"): every state-changing route is refused with 409
+ * production_archived for the production it acts on, once the caller is
+ * authenticated (auth_request_in), so nothing is written and a phone keeps
+ * its queue. These are the exceptions: reopening (and archiving again, a
+ * no-op), revoking a lost phone (it closes access, changes no record),
+ * signing out, the two diagnostic evaluations (they compute a result from
+ * the answers posted and store nothing: the answers are synced records,
+ * frozen like the rest), and the company-level routes whose production is
+ * in the path or the body, which productions.c checks itself.
+ */
+static const char *const frozen_exempt[] = {
+    "POST /api/v1/auth/logout",
+    "POST /api/v1/productions",
+    "POST /api/v1/productions/import",
+    "PUT /api/v1/productions/*",
+    "POST /api/v1/productions/*/archive",
+    "POST /api/v1/productions/*/reopen",
+    "POST /api/v1/productions/*/devices/*/revoke",
+    "POST /api/v1/productions/*/diagnostic/company",
+    "POST /api/v1/productions/*/diagnostic/project",
 };
 
 /* How long a request waits for a free database connection before a 503: as
@@ -185,12 +219,26 @@ int server_path_param(const struct http_req *r, int n, char *buf, size_t len)
  * a phone trickling its body over a bad link must hold a worker thread, not
  * one of the few connections every other request needs.
  */
+static int is_frozen(const struct route *rt)
+{
+    size_t ml = strlen(rt->method);
+
+    if (strcmp(rt->method, "GET") == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(frozen_exempt) / sizeof(frozen_exempt[0]); i++)
+        if (strncmp(frozen_exempt[i], rt->method, ml) == 0 && frozen_exempt[i][ml] == ' ' &&
+            strcmp(frozen_exempt[i] + ml + 1, rt->path) == 0)
+            return 0;
+    return 1;
+}
+
 static int run_route(struct http_req *r, const struct route *rt)
 {
     const struct config *cfg = r->app->cfg;
     int64_t t0 = clock_now_ms();
     int status;
 
+    r->frozen = is_frozen(rt);
     if (r->ri->content_length > 0 && (unsigned long long)r->ri->content_length <= cfg->max_body) {
         status = http_read_body(r, cfg->max_body, &r->body, &r->body_len);
         if (status != 0)
@@ -215,7 +263,7 @@ out:
 static int dispatch_route(struct mg_connection *conn, void *cbdata)
 {
     struct app *app = cbdata;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, "", 0};
     const char *method = r.ri->request_method;
     const char *path = r.ri->local_uri;
     char allow[64] = "";
@@ -292,7 +340,7 @@ static int serve_sw(struct mg_connection *conn, void *cbdata)
     char *buf = NULL;
     long size;
     int status = 404;
-    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, ""};
+    struct http_req r = {conn, mg_get_request_info(conn), app, NULL, NULL, 0, "", 0};
 
     snprintf(path, sizeof(path), "%s/sw.js", app->cfg->pwa_dir);
     f = fopen(path, "rb");

@@ -9,9 +9,11 @@
 #include "carbon.h"
 #include "clock.h"
 #include "db.h"
+#include "diag.h"
 #include "directory.h"
 #include "embed.h"
 #include "err.h"
+#include "forecast.h"
 #include "identity.h"
 #include "ids.h"
 #include "log.h"
@@ -83,31 +85,74 @@ static void iso_day(int64_t day, char *buf)
     strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
+/* Pins the demo to factor set `set` (0: the latest loaded), as its
+ * provisional footprint was filed with it; a later set shows on the "Bilan
+ * carbone" screen as available, never applied by itself. */
+static int pin_factor_set(struct db *db, const char *production_id, int set)
+{
+    static const char sql[] =
+        "INSERT INTO production_factor_set (production_id, version, pinned_at) "
+        "SELECT ?1, version, ?2 FROM factor_set WHERE version = "
+        "CASE ?3 WHEN 0 THEN (SELECT max(version) FROM factor_set) ELSE ?3 END";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, clock_now_ms());
+    sqlite3_bind_int(st, 3, set);
+    rc = db_map_rc(sqlite3_step(st));
+    db_done(st);
+    return rc;
+}
+
 /*
  * The demo is always mid-shoot: its dates are relative to the day it is
  * loaded (starts_in_days, length_days), so "what is missing this week" has
- * something to show whenever a newcomer runs `make run`.
+ * something to show whenever a newcomer runs `make run`. Its crew shoots
+ * Monday to Friday, so the weekends are declared days off: the footprint's
+ * pro rata counts the production's own shooting days (docs/carbon.md).
  */
 static int insert_production(struct db *db, json_t *p, const char *company, int64_t today,
                              json_error_t *jerr)
 {
     static const char sql[] = "INSERT INTO production (id, company_id, title, kind, rhythm, "
-                              "starts_on, ends_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+                              "starts_on, ends_on, created_at, days_off) "
+                              "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
     const char *id, *title, *kind, *rhythm;
-    json_int_t starts_in = 0, length = 0;
+    json_int_t starts_in = 0, length = 0, set = 0;
     char starts[11], ends[11];
+    json_t *off = NULL;
+    char *off_text = NULL;
     sqlite3_stmt *st;
     int rc;
 
-    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I}", "id", &id, "title",
-                       &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days", &starts_in,
-                       "length_days", &length) != 0)
+    if (json_unpack_ex(p, jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:I, s:I, s?I}", "id", &id,
+                       "title", &title, "kind", &kind, "rhythm", &rhythm, "starts_in_days",
+                       &starts_in, "length_days", &length, "factor_set", &set) != 0)
         return EP_EINVAL;
     iso_day(today + starts_in, starts);
     iso_day(today + starts_in + length - 1, ends);
+    off = json_array();
+    for (int64_t d = today + starts_in; off != NULL && d < today + starts_in + length; d++) {
+        int64_t wd = ((d % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+        char day[11];
+        if (wd != 0 && wd != 6)
+            continue;
+        iso_day(d, day);
+        if (json_array_append_new(off, json_string(day)) != 0)
+            break;
+    }
+    off_text = off != NULL ? json_dumps(off, JSON_COMPACT) : NULL;
+    json_decref(off);
+    if (off_text == NULL)
+        return EP_ENOMEM;
     st = db_stmt(db, sql);
-    if (st == NULL)
+    if (st == NULL) {
+        free(off_text);
         return EP_EIO;
+    }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, company, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
@@ -116,8 +161,12 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
     sqlite3_bind_text(st, 6, starts, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, ends, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, clock_now_ms());
+    sqlite3_bind_text(st, 9, off_text, -1, SQLITE_STATIC);
     rc = db_map_rc(sqlite3_step(st));
     db_done(st);
+    free(off_text);
+    if (rc == EP_OK)
+        rc = pin_factor_set(db, id, (int)set);
     return rc;
 }
 
@@ -241,6 +290,102 @@ static int office_records(struct pusher *pu, const struct sync_actor *office, js
     return push_as(pu, office, ops);
 }
 
+/*
+ * The forecast as the office accepts it from the project analysis: one
+ * estimate per line of the C2 estimate (diag_project_of), so the demo's
+ * forecast and its C2 analysis are the same figures.
+ */
+/*
+ * The company diagnostics (C1) and the project framing (C2). Like every
+ * demo date, the C1 years follow the day the demo is loaded: ids
+ * "c1-this-year" and "c1-last-year" become "c1-<year>" with their "year".
+ */
+static int diagnostics(struct pusher *pu, const struct sync_actor *office, json_t *list,
+                       int64_t today, int64_t day)
+{
+    json_t *made = json_array(), *item;
+    char iso[11];
+    long year;
+    size_t i;
+    int rc;
+
+    iso_day(today, iso);
+    year = strtol(iso, NULL, 10);
+    json_array_foreach(list, i, item)
+    {
+        json_t *c = json_deep_copy(item);
+        const char *id = json_string_value(json_object_get(item, "id"));
+        long y = strcmp(id, "c1-this-year") == 0   ? year
+                 : strcmp(id, "c1-last-year") == 0 ? year - 1
+                                                   : 0;
+        if (y > 0) {
+            char rid[32];
+            snprintf(rid, sizeof(rid), "c1-%ld", y);
+            json_object_set_new(c, "id", json_string(rid));
+            json_object_set_new(json_object_get(c, "fields"), "year", json_integer(y));
+        }
+        json_array_append_new(made, c);
+    }
+    rc = office_records(pu, office, made, "diagnostics", day);
+    json_decref(made);
+    return rc;
+}
+
+static int estimates_from_c2(struct pusher *pu, const struct sync_actor *office, int64_t day)
+{
+    json_t *res = NULL, *list = json_array(), *l;
+    size_t i;
+    int rc = diag_project_of(pu->db, pu->production, &res);
+
+    json_array_foreach(json_object_get(res, "lines"), i, l)
+    {
+        char id[96];
+        snprintf(id, sizeof(id), "est-%s", json_string_value(json_object_get(l, "indicator")));
+        json_array_append_new(
+            list, json_pack("{s:s, s:O, s:O, s:O, s:s}", "id", id, "indicator",
+                            json_object_get(l, "indicator"), "value", json_object_get(l, "value"),
+                            "unit", json_object_get(l, "unit"), "note",
+                            "Estimation de l'analyse du projet (C2), reprise comme prévisionnel"));
+    }
+    if (rc == EP_OK)
+        rc = office_records(pu, office, list, "estimates", day);
+    json_decref(res);
+    json_decref(list);
+    return rc;
+}
+
+/*
+ * The communications (C5): "starts_in_days" and "starts_time" of an item
+ * become its "starts_at" (Paris local time), relative to the first
+ * shooting day like every demo date.
+ */
+static int communications(struct pusher *pu, const struct sync_actor *office, json_t *list,
+                          int64_t start)
+{
+    json_t *made = json_array(), *item;
+    size_t i;
+    int rc;
+
+    json_array_foreach(list, i, item)
+    {
+        json_t *c = json_deep_copy(item);
+        json_t *days = json_object_get(item, "starts_in_days");
+        if (json_is_integer(days)) {
+            char day[11], at[32];
+            iso_day(start + json_integer_value(days), day);
+            snprintf(at, sizeof(at), "%sT%s", day,
+                     json_string_value(json_object_get(item, "starts_time")) != NULL
+                         ? json_string_value(json_object_get(item, "starts_time"))
+                         : "09:00");
+            json_object_set_new(json_object_get(c, "fields"), "starts_at", json_string(at));
+        }
+        json_array_append_new(made, c);
+    }
+    rc = office_records(pu, office, made, "communications", start - 4);
+    json_decref(made);
+    return rc;
+}
+
 static int seed_activity(struct db *db, const char *production, json_t *people, json_t *act,
                          int64_t start, int64_t today, char *errbuf, size_t errlen)
 {
@@ -266,9 +411,16 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     office.member_id = json_string_value(json_object_get(o, "member"));
     office.department = json_string_value(json_object_get(o, "department"));
     rc = office_records(&pu, &office, json_object_get(act, "fleet"), "fleet", start - 15);
+    /* C1 and C2 first: the forecast starts from the C2 estimate. */
     if (rc == EP_OK)
+        rc = diagnostics(&pu, &office, json_object_get(act, "diagnostics"), today, start - 20);
+    if (rc == EP_OK && json_is_true(json_object_get(act, "estimates_from_c2")))
+        rc = estimates_from_c2(&pu, &office, start - 14);
+    else if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "estimates"), "estimates",
                             start - 14);
+    if (rc == EP_OK)
+        rc = communications(&pu, &office, json_object_get(act, "communications"), start);
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "actions"), "actions", start - 10);
     if (rc == EP_OK)
@@ -283,6 +435,34 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
     if (rc == EP_OK)
         rc = office_records(&pu, &office, json_object_get(act, "suppliers"), "suppliers",
                             start - 29);
+    /* How each person wants to be reached, as the office noted it: varied
+     * and realistic (FALC and audio, sign language, large print...). */
+    if (rc == EP_OK)
+        rc = office_records(&pu, &office, json_object_get(act, "preferences"), "preferences",
+                            start - 2);
+    /* Tomorrow's briefing, written and ready to sign and send. */
+    if (rc == EP_OK && json_object_get(act, "communication") != NULL) {
+        json_t *c = json_deep_copy(json_object_get(act, "communication"));
+        json_t *list = json_array();
+        char starts[20];
+        iso_day(today + 1, at);
+        snprintf(starts, sizeof(starts), "%sT08:30", at);
+        if (list == NULL || c == NULL ||
+            json_object_set_new(json_object_get(c, "fields"), "starts_at", json_string(starts)) !=
+                0) {
+            json_decref(c);
+            json_decref(list);
+            rc = EP_ENOMEM;
+            goto out;
+        }
+        if (json_array_append_new(list, c) != 0) { /* c is released on failure */
+            json_decref(list);
+            rc = EP_ENOMEM;
+            goto out;
+        }
+        rc = office_records(&pu, &office, list, "communications", today - 1);
+        json_decref(list);
+    }
     if (rc != EP_OK)
         goto out;
     /* Each series: one reading per shooting day (weekdays) until yesterday. */
@@ -839,6 +1019,19 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
         rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people,
                          today + starts_in + 3, errbuf, errlen);
         people_failed = rc != EP_OK; /* errbuf holds the reason */
+    }
+    /* The forecast the office filed with the budget, three weeks before
+     * the shoot: the "Prévisionnel" screen shows it frozen while the
+     * estimates go on (docs/carbon.md, "The forecast, filed"). */
+    if (rc == EP_OK && activity != NULL) {
+        json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
+        const char *office =
+            json_string_value(json_object_get(json_object_get(activity, "office"), "member"));
+        json_t *filed = NULL;
+        rc = forecast_file(db, json_string_value(json_object_get(production, "id")),
+                           "Devis (dépôt avec le budget)", office != NULL ? office : "",
+                           (int64_t)(today + starts_in - 21) * 86400000, &filed);
+        json_decref(filed);
     }
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");

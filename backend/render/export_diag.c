@@ -40,6 +40,37 @@ static int items(struct pdf *p, const json_t *list, const char *tag_key)
     return rc;
 }
 
+#define WCELL 400 /* a table cell holding a whole sentence */
+
+/* The French name of a C1 marker (docs/diagnostic.md), or the key. */
+static const char *marker_label(const char *m)
+{
+    static const char *const map[][2] = {
+        {"csr_charter", "Charte RSE"},
+        {"ecoprod_label", "Label Ecoprod"},
+        {"afnor_spec_2308_level", "AFNOR SPEC 2308"},
+        {"eco_referent", "Éco-référent"},
+        {"past_footprints", "Bilans carbone passés"},
+        {"trained_staff_pct", "Permanents formés"},
+        {"standard_methods", "Méthodes standardisées"},
+        {"crew_continuity", "Transmission aux équipes"},
+        {"supplier_criteria", "Critères fournisseurs"},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(map[i][0], m) == 0)
+            return map[i][1];
+    }
+    return m;
+}
+
+/* The matrix quadrant's words, never its key ("a_planifier"). */
+static const char *quadrant_fr(const char *q)
+{
+    return strcmp(q, "a_planifier") == 0      ? "à planifier"
+           : strcmp(q, "gestes_simples") == 0 ? "gestes simples"
+                                              : q;
+}
+
 int export_diag_company_pdf(const json_t *result, const char *company, char **out, size_t *len)
 {
     char text[512];
@@ -63,6 +94,30 @@ int export_diag_company_pdf(const json_t *result, const char *company, char **ou
                  : "");
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
+    if (rc == EP_OK && json_array_size(json_object_get(result, "context")) > 0) {
+        size_t i;
+        json_t *x;
+        rc = pdf_heading(p, 2, "Pratiques et ressources de la société");
+        json_array_foreach(json_object_get(result, "context"), i, x)
+        {
+            if (rc == EP_OK)
+                rc = pdf_paragraph(p, export_str(x, "text"));
+        }
+    }
+    if (rc == EP_OK && json_array_size(json_object_get(result, "afnor_chapters")) > 0) {
+        size_t i;
+        json_t *x;
+        rc = pdf_heading(p, 2, "AFNOR SPEC 2308, chapitre par chapitre");
+        json_array_foreach(json_object_get(result, "afnor_chapters"), i, x)
+        {
+            snprintf(text, sizeof(text), "%s : niveau %lld sur 3 (%.1f / %.0f points).",
+                     export_str(x, "label"),
+                     (long long)json_integer_value(json_object_get(x, "level")),
+                     export_num(x, "points"), export_num(x, "max"));
+            if (rc == EP_OK)
+                rc = pdf_paragraph(p, text);
+        }
+    }
     if (rc == EP_OK)
         rc = pdf_heading(p, 2, "Points forts");
     if (rc == EP_OK)
@@ -78,7 +133,9 @@ int export_diag_company_pdf(const json_t *result, const char *company, char **ou
     if (rc == EP_OK) {
         const json_t *ms = json_object_get(result, "markers");
         size_t n = json_array_size(ms), i;
-        char(*cells)[EXPORT_CELL] = calloc(n * 3 + 1, EXPORT_CELL);
+        /* Whole sentences: a cell cut at a byte count read "d'un projet à
+         * l'autr"; the table wraps long cells. */
+        char(*cells)[WCELL] = calloc(n * 3 + 1, WCELL);
         const char **ptrs = calloc(n * 3 + 1, sizeof(char *));
         json_t *m;
         if (cells == NULL || ptrs == NULL) {
@@ -86,10 +143,10 @@ int export_diag_company_pdf(const json_t *result, const char *company, char **ou
         } else {
             json_array_foreach(ms, i, m)
             {
-                snprintf(cells[i * 3], EXPORT_CELL, "%s", export_str(m, "marker"));
-                snprintf(cells[i * 3 + 1], EXPORT_CELL, "%.1f / %.0f", export_num(m, "points"),
+                snprintf(cells[i * 3], WCELL, "%s", marker_label(export_str(m, "marker")));
+                snprintf(cells[i * 3 + 1], WCELL, "%.1f / %.0f", export_num(m, "points"),
                          export_num(m, "max"));
-                snprintf(cells[i * 3 + 2], EXPORT_CELL, "%.90s", export_str(m, "why"));
+                snprintf(cells[i * 3 + 2], WCELL, "%s", export_str(m, "why"));
                 for (int c = 0; c < 3; c++)
                     ptrs[i * 3 + (size_t)c] = cells[i * 3 + (size_t)c];
             }
@@ -154,7 +211,8 @@ int export_diag_project_pdf(const json_t *result, const char *title, char **out,
                 export_fr_num(export_num(x, "kg") / 1000.0, 1, cells[i * 5 + 2], EXPORT_CELL);
                 snprintf(cells[i * 5 + 3], EXPORT_CELL, "%d / 3",
                          (int)json_integer_value(json_object_get(x, "effort")));
-                snprintf(cells[i * 5 + 4], EXPORT_CELL, "%s", export_str(x, "quadrant"));
+                snprintf(cells[i * 5 + 4], EXPORT_CELL, "%s",
+                         quadrant_fr(export_str(x, "quadrant")));
                 for (int c = 0; c < 5; c++)
                     ptrs[i * 5 + (size_t)c] = cells[i * 5 + (size_t)c];
             }
@@ -168,6 +226,44 @@ int export_diag_project_pdf(const json_t *result, const char *title, char **out,
         free(cells);
         free(ptrs);
     }
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, "Actions candidates, par kgCO2e évité par euro");
+    if (rc == EP_OK) {
+        const json_t *env = json_object_get(result, "envelope");
+        if (json_is_number(json_object_get(env, "eur")))
+            snprintf(text, sizeof(text),
+                     "Enveloppe fixée par la direction de production : %.0f €. Retenues tant que "
+                     "leur coût haut tient dans l'enveloppe : %lld action(s), %.0f € au plus, "
+                     "%.0f kgCO2e évités.",
+                     export_num(env, "eur"),
+                     (long long)json_integer_value(json_object_get(env, "kept")),
+                     export_num(env, "cost_max_eur"), export_num(env, "avoided_kg"));
+        else
+            snprintf(text, sizeof(text),
+                     "Enveloppe de la démarche : donnée manquante (non "
+                     "fixée par la direction de production).");
+        rc = pdf_paragraph(p, text);
+    }
+    json_array_foreach(json_object_get(result, "actions"), i, x)
+    {
+        char eff[48];
+        if (rc != EP_OK)
+            break;
+        if (json_is_number(json_object_get(x, "kg_per_eur")))
+            snprintf(eff, sizeof(eff), "%.2f kgCO2e/€", export_num(x, "kg_per_eur"));
+        else
+            snprintf(eff, sizeof(eff), "sans surcoût");
+        snprintf(text, sizeof(text), "%lld. %s : %.0f kgCO2e évités, %.0f à %.0f €, %s%s",
+                 (long long)json_integer_value(json_object_get(x, "rank")), export_str(x, "title"),
+                 export_num(x, "avoided_kg"), export_num(x, "cost_min_eur"),
+                 export_num(x, "cost_max_eur"), eff,
+                 json_is_true(json_object_get(x, "within_envelope"))    ? " — retenue"
+                 : json_is_false(json_object_get(x, "within_envelope")) ? " — hors enveloppe"
+                                                                        : "");
+        rc = pdf_paragraph(p, text);
+        if (rc == EP_OK)
+            rc = pdf_note(p, export_str(x, "rationale"));
+    }
     /* The office's placements in the matrix, with who made them and when. */
     json_array_foreach(json_object_get(result, "themes"), i, x)
     {
@@ -177,7 +273,7 @@ int export_diag_project_pdf(const json_t *result, const char *title, char **out,
             continue;
         snprintf(text, sizeof(text), "%s : placement ajusté par %.200s le %.10s (calculé : %s).",
                  export_str(x, "label"), export_str(x, "adjusted_by"), export_str(x, "adjusted_at"),
-                 export_str(x, "computed_quadrant"));
+                 quadrant_fr(export_str(x, "computed_quadrant")));
         rc = pdf_note(p, text);
     }
     if (rc == EP_OK)

@@ -39,9 +39,23 @@ static void summary(lxw_workbook *wb, const struct fmt *f, const json_t *cmp, co
     json_t *row;
     lxw_row_t r = 8;
 
+    const json_t *header = json_object_get(cmp, "header");
+    json_t *pair;
+
     worksheet_set_column(ws, 0, 0, 42, NULL);
     worksheet_set_column(ws, 1, 4, 18, NULL);
+    worksheet_set_column(ws, 6, 6, 34, NULL);
+    worksheet_set_column(ws, 7, 7, 60, NULL);
     worksheet_write_string(ws, 0, 0, title, f->title);
+    /* The production's identification, beside the totals (carbon_export_header). */
+    worksheet_write_string(ws, 0, 6, "Fiche de la production", f->head);
+    json_array_foreach(header, i, pair)
+    {
+        worksheet_write_string(ws, (lxw_row_t)(i + 1), 6,
+                               json_string_value(json_array_get(pair, 0)), NULL);
+        worksheet_write_string(ws, (lxw_row_t)(i + 1), 7,
+                               json_string_value(json_array_get(pair, 1)), NULL);
+    }
     worksheet_write_string(ws, 1, 0, export_str(fin, "notice"), f->note);
     worksheet_write_string(ws, 3, 0, "Jeu de facteurs d'émission", NULL);
     worksheet_write_number(ws, 3, 1, export_num(fin, "factor_version"), NULL);
@@ -77,8 +91,9 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
                            const char *key, const char *name)
 {
     static const char *const head[] = {
-        "Indicateur", "Département", "Quantité", "Unité",     "Facteur (kgCO2e/unité)",
-        "kgCO2e",     "± kgCO2e",    "Saisies",  "À vérifier"};
+        "Indicateur", "Département", "Quantité",   "Unité",   "Facteur (kgCO2e/unité)", "kgCO2e",
+        "± kgCO2e",   "Saisies",     "À vérifier", "Méthode", "Correspondance SeCO2"};
+    const json_t *missing = json_object_get(json_object_get(fin, "completeness"), "missing_items");
     lxw_worksheet *ws = workbook_add_worksheet(wb, name);
     const json_t *lines = json_object_get(fin, "lines");
     lxw_row_t r = 2;
@@ -87,6 +102,7 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
 
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 8, 14, NULL);
+    worksheet_set_column(ws, 9, 10, 30, NULL);
     worksheet_write_string(ws, 0, 0, carbon_category_label(key), f->title);
     for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
         worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], f->head);
@@ -95,7 +111,7 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
         if (strcmp(export_str(l, "category"), key) != 0)
             continue;
         worksheet_write_string(ws, r, 0, export_str(l, "name_fr"), NULL);
-        worksheet_write_string(ws, r, 1, export_str(l, "dept"), NULL);
+        worksheet_write_string(ws, r, 1, carbon_dept_label(export_str(l, "dept")), NULL);
         worksheet_write_number(ws, r, 2, export_num(l, "quantity"), f->qty);
         worksheet_write_string(ws, r, 3, export_str(l, "unit_fr"), NULL);
         worksheet_write_number(ws, r, 4, export_num(l, "factor"), NULL);
@@ -103,6 +119,20 @@ static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *
         worksheet_write_number(ws, r, 6, export_num(l, "uncertainty_kg"), f->kg);
         worksheet_write_number(ws, r, 7, export_num(l, "entries"), NULL);
         worksheet_write_number(ws, r, 8, export_num(l, "flagged"), NULL);
+        worksheet_write_string(ws, r, 9, carbon_method_label(export_str(l, "method")), NULL);
+        worksheet_write_string(ws, r, 10, CARBON_SECO2_UNKNOWN, NULL);
+        r++;
+    }
+    /* Estimated but never read: listed as missing, no quantity, no kg. */
+    json_array_foreach(missing, i, l)
+    {
+        if (strcmp(export_str(l, "category"), key) != 0)
+            continue;
+        worksheet_write_string(ws, r, 0, export_str(l, "name_fr"), NULL);
+        worksheet_write_string(ws, r, 2, "manquant", NULL);
+        worksheet_write_string(ws, r, 3, export_str(l, "unit_fr"), NULL);
+        worksheet_write_string(ws, r, 9, "aucun relevé : donnée manquante, non comptée", NULL);
+        worksheet_write_string(ws, r, 10, CARBON_SECO2_UNKNOWN, NULL);
         r++;
     }
     worksheet_write_string(ws, r, 0, "Total", f->head);
@@ -224,6 +254,26 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
     rc = pdf_heading(p, 1, text);
     if (rc == EP_OK)
         rc = pdf_note(p, export_str(fin, "notice"));
+    /* The production's identification (carbon_export_header). */
+    n = json_array_size(json_object_get(compare, "header"));
+    if (rc == EP_OK && n > 0) {
+        static const char *const head[] = {"Rubrique", "Valeur"};
+        const char **hp = calloc(n * 2 + 1, sizeof(char *));
+        json_t *pair;
+        if (hp == NULL) {
+            rc = EP_ENOMEM;
+            goto out;
+        }
+        json_array_foreach(json_object_get(compare, "header"), i, pair)
+        {
+            hp[i * 2] = json_string_value(json_array_get(pair, 0));
+            hp[i * 2 + 1] = json_string_value(json_array_get(pair, 1));
+        }
+        rc = pdf_heading(p, 2, "Fiche de la production");
+        if (rc == EP_OK)
+            rc = pdf_table(p, head, 2, hp, n);
+        free(hp);
+    }
     if (rc == EP_OK)
         rc = pdf_heading(p, 2, "Synthèse");
     export_fr_num(export_num(fin, "total_kg") / 1000.0, 2, a, sizeof(a));
@@ -312,7 +362,7 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
         snprintf(cells[i * 4], EXPORT_CELL, "%s",
                  export_str(row, "name_fr")[0] != '\0' ? export_str(row, "name_fr")
                                                        : export_str(row, "indicator"));
-        snprintf(cells[i * 4 + 1], EXPORT_CELL, "%s", export_str(row, "dept"));
+        snprintf(cells[i * 4 + 1], EXPORT_CELL, "%s", carbon_dept_label(export_str(row, "dept")));
         export_fr_num(export_num(row, "quantity"), 1, a, sizeof(a));
         /* The method when it is not the plain reading (litres replaced km). */
         if (export_num(row, "replaced_quantity") > 0) {
@@ -355,6 +405,56 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
             rc = pdf_paragraph(p, msg);
         }
     }
+    /* Factors and sources: Facteur | Valeur | Identifiant | Statut */
+    free(cells);
+    free(ptrs);
+    n = json_array_size(lines);
+    cells = calloc(n * 4 + 1, EXPORT_CELL);
+    ptrs = calloc(n * 4 + 1, sizeof(char *));
+    if (cells == NULL || ptrs == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    {
+        json_t *seen = json_object();
+        size_t k = 0;
+        json_array_foreach(lines, i, row)
+        {
+            const char *fid = export_str(row, "factor_id");
+            if (seen == NULL || json_object_get(seen, fid) != NULL)
+                continue;
+            json_object_set_new(seen, fid, json_true());
+            snprintf(cells[k * 4], EXPORT_CELL, "%s", export_str(row, "name_fr"));
+            /* Enough decimals for 0.00293 and not 6.93000. */
+            export_fr_num(export_num(row, "factor"),
+                          export_num(row, "factor") >= 1      ? 2
+                          : export_num(row, "factor") >= 0.1  ? 3
+                          : export_num(row, "factor") >= 0.01 ? 4
+                                                              : 5,
+                          a, sizeof(a));
+            snprintf(cells[k * 4 + 1], EXPORT_CELL, "%.30s kgCO2e / %.20s", a,
+                     export_str(row, "unit_fr"));
+            snprintf(cells[k * 4 + 2], EXPORT_CELL, "%s",
+                     export_str(row, "official_id")[0] != '\0' ? export_str(row, "official_id")
+                                                               : "aucun");
+            snprintf(cells[k * 4 + 3], EXPORT_CELL, "%s",
+                     carbon_status_label(export_str(row, "factor_status")));
+            for (int c = 0; c < 4; c++)
+                ptrs[k * 4 + (size_t)c] = cells[k * 4 + (size_t)c];
+            k++;
+        }
+        json_decref(seen);
+        if (rc == EP_OK && k > 0)
+            rc = pdf_heading(p, 2, "Facteurs d'émission et sources");
+        if (rc == EP_OK && k > 0) {
+            static const char *const head[] = {"Facteur", "Valeur", "Identifiant Base Carbone",
+                                               "Statut"};
+            rc = pdf_table(p, head, 4, ptrs, k);
+        }
+        if (rc == EP_OK && k > 0)
+            rc = pdf_paragraph(p, "Les sources (adresses) et les calculs des valeurs dérivées "
+                                  "ou estimées sont dans le classeur XLSX, onglet Facteurs.");
+    }
     if (rc == EP_OK)
         rc = pdf_heading(p, 2, "Méthode");
     if (rc == EP_OK)
@@ -362,7 +462,9 @@ int export_footprint_pdf(const json_t *compare, const char *title, char **out, s
             p, "Chaque relevé courant (les corrections remplacent, les annulations retirent) est "
                "multiplié par le facteur d'émission de son indicateur (ADEME Base Carbone ou "
                "source indiquée dans le classeur). L'incertitude combine les incertitudes "
-               "relatives des facteurs, supposées indépendantes.");
+               "relatives des facteurs, supposées indépendantes. Pour un véhicule, les litres "
+               "remplacent les kilomètres de la même semaine (une méthode par source). "
+               "Correspondance avec SeCO2 : non connue, SeCO2 ne publiant pas ses catégories.");
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);
 out:

@@ -12,6 +12,7 @@ import * as plan from './ui/plan.js';
 import * as follow from './ui/follow.js';
 import * as collect from './ui/collect.js';
 import * as charts from './ui/charts.js';
+import * as forecast from './ui/forecast.js';
 import * as evaluate from './ui/evaluate.js';
 import * as dossierUi from './ui/dossier.js';
 import * as comms from './ui/comms.js';
@@ -44,6 +45,7 @@ const routes = {
   collecte: collect.office,
   guide: collect.guide,
   bilan: charts.footprint,
+  previsionnel: forecast.forecast,
   evaluation: evaluate.evaluation,
   communications: comms.office,
   // Photos attached to readings, tasks, actions, messages (docs/pwa.md, "Photos").
@@ -138,6 +140,7 @@ const OFFICE_NAV = [
     'nav.group.prepare',
     [
       ['diagnostic', 'nav.diagnostic'],
+      ['previsionnel', 'nav.forecast'],
       ['plan', 'nav.plan'],
       ['annuaire', 'nav.directory'],
       ['communications', 'nav.comms'],

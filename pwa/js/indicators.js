@@ -107,7 +107,7 @@ export function setCatalogue(list) {
     .filter((i) => i && typeof i.id === 'string' && typeof i.unit === 'string')
     .map((i) => ({
       ...i,
-      vehicle: VEHICLE.has(i.id) || /^(van|car)_/.test(i.id),
+      vehicle: VEHICLE.has(i.id) || /^(van|car|truck)_/.test(i.id),
       review_above: Number(i.review_above) || 1e6,
     }));
 }

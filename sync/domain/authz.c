@@ -2,6 +2,7 @@
 #include "authz.h"
 
 #include "err.h"
+#include "prefs.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,6 +151,28 @@ static int dept_head_op(const struct sync_actor *a, const struct sync_op *op, in
     return EP_OK;
 }
 
+/*
+ * Preferences (docs/communications.md): a person writes their own record
+ * ("self-<own member>") from any role; only office roles write the office's
+ * record of someone ("office-<member>"), and nobody writes another
+ * person's own choices, so the person's choice stays theirs.
+ */
+static int prefs_op(const struct sync_actor *a, const struct sync_op *op, char *buf, size_t len)
+{
+    const char *member;
+    int self;
+
+    if (!str_eq(op->kind, "put"))
+        return deny(buf, len, "preferences are records: only put applies");
+    if (prefs_rid_parse(op->rid, &member, &self) != EP_OK)
+        return deny(buf, len, "a preferences id is \"self-<member>\" or \"office-<member>\"");
+    if (self && !str_eq(member, a->member_id))
+        return deny(buf, len, "only %s sets their own preferences", member);
+    if (!self && a->role != SYNC_ROLE_ADMIN && a->role != SYNC_ROLE_ECO_REFERENT)
+        return deny(buf, len, "only office roles set someone's preferences for them");
+    return EP_OK;
+}
+
 int authz_sync_op(void *ctx, const struct sync_actor *actor, const struct sync_op *op,
                   int collection_is_fact, const json_t *current, char *buf, size_t len)
 {
@@ -158,6 +181,8 @@ int authz_sync_op(void *ctx, const struct sync_actor *actor, const struct sync_o
         buf[0] = '\0';
     if (actor == NULL || op == NULL || op->col == NULL || op->kind == NULL)
         return deny(buf, len, "no actor or malformed op");
+    if (strcmp(op->col, "preferences") == 0 && actor->role != SYNC_ROLE_VIEWER)
+        return prefs_op(actor, op, buf, len);
     switch (actor->role) {
     case SYNC_ROLE_ADMIN:
     case SYNC_ROLE_ECO_REFERENT:
@@ -186,6 +211,16 @@ int authz_sync_read(void *ctx, const struct sync_actor *actor, const struct sync
         if (op->fields == NULL)
             return -1;
         return str_eq(field_str(op->fields, "member"), actor->member_id);
+    }
+    if (strcmp(op->col, "preferences") == 0) {
+        /* Addresses and needs are personal: the office sees everyone's,
+         * a person only their own two records. */
+        const char *member;
+        int self;
+        if (actor->role == SYNC_ROLE_ADMIN || actor->role == SYNC_ROLE_ECO_REFERENT)
+            return 1;
+        return prefs_rid_parse(op->rid, &member, &self) == EP_OK &&
+               str_eq(member, actor->member_id);
     }
     if (strcmp(op->col, "questions") != 0)
         return 1;

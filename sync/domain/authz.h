@@ -20,11 +20,16 @@
  *                        add "attachments" as themselves ("member", if set, is
  *                        their member id) and void only their own.
  *   viewer               write nothing.
+ *   "preferences" (every role but viewer): put one's own "self-<member>"
+ *                        record; only admin and eco_referent put
+ *                        "office-<member>" ones; nobody puts another
+ *                        person's "self-" record (prefs.h).
  * Reads: every role reads every collection of its production, except
  * "questions", which crew and department heads read only when they asked
  * them ("member" is their member id, or the op came from their device) and viewers not at all;
  * and "profiles" (C6), which only admins and eco-referents read, others only their own
- * ("member" is their member id).
+ * ("member" is their member id); and "preferences", which only admins and
+ * eco-referents read, others only their own two records.
  */
 #ifndef EP_AUTHZ_H
 #define EP_AUTHZ_H

@@ -51,13 +51,34 @@ const char *carbon_unit_label(const char *unit)
 {
     static const char *const units[][2] = {
         {"meal", "repas"},  {"night", "nuitée"}, {"p.km", "passager·km"},
-        {"TB.yr", "To·an"}, {"h", "heure"},
+        {"TB.yr", "To·an"}, {"h", "heure"},      {"EUR", "€ HT"},
+        {"t.km", "t·km"},   {"day", "jour"},     {"piece", "pièce"},
     };
     for (size_t i = 0; unit != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(units[i][0], unit) == 0)
             return units[i][1];
     }
     return unit != NULL ? unit : "";
+}
+
+const char *carbon_dept_label(const char *dept)
+{
+    static const char *const depts[][2] = {
+        {"production", "Production"},
+        {"regie", "Régie"},
+        {"decor", "Décor"},
+        {"costumes", "Costumes"},
+        {"hmc", "HMC"},
+        {"image", "Image"},
+        {"son", "Son"},
+        {"catering", "Cantine"},
+        {"post", "Postproduction"},
+    };
+    for (size_t i = 0; dept != NULL && i < sizeof(depts) / sizeof(depts[0]); i++) {
+        if (strcmp(depts[i][0], dept) == 0)
+            return depts[i][1];
+    }
+    return dept != NULL ? dept : "";
 }
 
 const char *carbon_theme_label(const char *key)
@@ -71,17 +92,14 @@ const char *carbon_theme_label(const char *key)
 
 /* ---- the production's dates ---------------------------------------------- */
 
-static int is_weekday(long day)
-{
-    long wd = ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
-    return wd != 0 && wd != 6;
-}
-
-static long weekdays(long from, long to_inclusive)
+/* The production's own shooting days in from..to_inclusive: its shooting
+ * phase minus its declared days off (production_shooting_day), so a
+ * Saturday shoot counts and a rest day does not. */
+static long shooting_days(const struct production_dates *pd, long from, long to_inclusive)
 {
     long n = 0;
     for (long d = from; d <= to_inclusive; d++)
-        n += is_weekday(d);
+        n += production_shooting_day(pd, d);
     return n;
 }
 
@@ -126,22 +144,189 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
         struct production_dates pd;
         out->first = out->start;
         out->last = out->end;
+        rc = production_dates_get(db, production_id, &pd);
+        if (rc != EP_OK)
+            return rc;
         /* Preparation and post-production readings (a scouting trip, the
          * rushes' storage) belong to the production too. */
-        if (production_dates_get(db, production_id, &pd) == EP_OK) {
-            if (pd.prep_from != PRODUCTION_NO_DAY && pd.prep_from < out->first)
-                out->first = pd.prep_from;
-            if (pd.post_to != PRODUCTION_NO_DAY && pd.post_to > out->last)
-                out->last = pd.post_to;
-            else if (pd.post_from != PRODUCTION_NO_DAY && pd.post_from > out->last)
-                out->last = pd.post_from;
-        }
-        out->total_days = weekdays(out->start, out->end);
+        if (pd.prep_from != PRODUCTION_NO_DAY && pd.prep_from < out->first)
+            out->first = pd.prep_from;
+        if (pd.post_to != PRODUCTION_NO_DAY && pd.post_to > out->last)
+            out->last = pd.post_to;
+        else if (pd.post_from != PRODUCTION_NO_DAY && pd.post_from > out->last)
+            out->last = pd.post_from;
+        out->total_days = production_shooting_days(&pd);
         /* Days that ended: today's readings may still be coming in. */
         out->elapsed_days =
-            t <= out->start ? 0 : weekdays(out->start, (t - 1 < out->end ? t - 1 : out->end));
+            t <= out->start ? 0
+                            : shooting_days(&pd, out->start, t - 1 < out->end ? t - 1 : out->end);
         out->closed = t > out->end;
     }
+    return EP_OK;
+}
+
+/* "07/09/2026" from "2026-09-07": dates as a French reader writes them. */
+static void fr_date(const char *iso, char *buf, size_t len)
+{
+    if (iso != NULL && strlen(iso) >= 10)
+        snprintf(buf, len, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    else
+        snprintf(buf, len, "%s", iso != NULL ? iso : "");
+}
+
+static const char *kind_fr(const char *kind)
+{
+    static const char *const kinds[][2] = {
+        {"fiction", "Fiction"},       {"documentary", "Documentaire"},
+        {"animation", "Animation"},   {"advertising", "Publicité"},
+        {"flux", "Flux (programme)"}, {"series", "Série"},
+        {"short", "Court métrage"},   {"other", "Autre"},
+    };
+    for (size_t i = 0; kind != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strcmp(kinds[i][0], kind) == 0)
+            return kinds[i][1];
+    }
+    return kind != NULL ? kind : "";
+}
+
+static int add_pair(json_t *rows, const char *label, const char *value)
+{
+    return json_array_append_new(rows, json_pack("[s, s]", label, value)) == 0 ? EP_OK : EP_ENOMEM;
+}
+
+/* "du 07/09/2026 au 25/09/2026", or fallback when a bound is missing. */
+static void span_text(const char *from, const char *to, const char *fallback, char *buf, size_t len)
+{
+    char a[16], b[16];
+    if (from == NULL || to == NULL) {
+        snprintf(buf, len, "%s", fallback);
+        return;
+    }
+    fr_date(from, a, sizeof(a));
+    fr_date(to, b, sizeof(b));
+    snprintf(buf, len, "du %s au %s", a, b);
+}
+
+int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out)
+{
+    static const char prod_sql[] =
+        "SELECT p.title, c.name, p.kind, p.prep_from, p.prep_to, p.starts_on, p.ends_on, "
+        "p.post_from, p.post_to FROM production p JOIN company c ON c.id = p.company_id "
+        "WHERE p.id = ?1";
+    static const char period_sql[] =
+        "SELECT min(substr(json_extract(fields, '$.at'), 1, 10)), "
+        "max(substr(json_extract(fields, '$.at'), 1, 10)) FROM sync_fact "
+        "WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 AND void = 0";
+    static const char set_sql[] = "SELECT published FROM factor_set WHERE version = ?1";
+    const json_t *fin = json_object_get(cmp, "final");
+    const json_t *span = json_object_get(cmp, "span");
+    const json_t *coll = json_object_get(cmp, "collection");
+    json_t *rows = json_array();
+    sqlite3_stmt *st;
+    char text[256], a[32];
+    int rc, version = (int)json_integer_value(json_object_get(fin, "factor_version"));
+
+    *out = NULL;
+    if (rows == NULL)
+        return EP_ENOMEM;
+    st = db_stmt(db, prod_sql);
+    if (st == NULL) {
+        json_decref(rows);
+        return EP_EIO;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+        rc = add_pair(rows, "Production", COL(0));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Société de production", COL(1));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Genre", kind_fr(COL(2)));
+        span_text(COL(3), COL(4), "non renseignée", text, sizeof(text));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Préparation", text);
+        span_text(COL(5), COL(6), "non renseigné", text, sizeof(text));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Tournage", text);
+        span_text(COL(7), COL(8), "non renseignée", text, sizeof(text));
+        if (rc == EP_OK)
+            rc = add_pair(rows, "Postproduction", text);
+#undef COL
+    } else {
+        rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    }
+    db_done(st);
+    if (rc == EP_OK) {
+        if (strcmp(json_string_value(json_object_get(cmp, "status")) != NULL
+                       ? json_string_value(json_object_get(cmp, "status"))
+                       : "",
+                   "clos") == 0)
+            snprintf(text, sizeof(text), "clos : comparaison avec tout le prévisionnel");
+        else if (json_integer_value(json_object_get(span, "total_days")) > 0)
+            snprintf(text, sizeof(text),
+                     "en cours : prévisionnel au prorata des jours de tournage écoulés (%lld sur "
+                     "%lld)",
+                     (long long)json_integer_value(json_object_get(span, "elapsed_days")),
+                     (long long)json_integer_value(json_object_get(span, "total_days")));
+        else
+            snprintf(text, sizeof(text), "en cours, dates inconnues");
+        rc = add_pair(rows, "Statut", text);
+    }
+    st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;
+    if (rc == EP_OK && st == NULL)
+        rc = EP_EIO;
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            span_text((const char *)sqlite3_column_text(st, 0),
+                      (const char *)sqlite3_column_text(st, 1), "aucun relevé", text, sizeof(text));
+        else
+            snprintf(text, sizeof(text), "aucun relevé");
+        db_done(st);
+        rc = add_pair(rows, "Période couverte par les relevés", text);
+    }
+    st = rc == EP_OK ? db_stmt(db, set_sql) : NULL;
+    if (rc == EP_OK && st == NULL)
+        rc = EP_EIO;
+    if (st != NULL) {
+        sqlite3_bind_int(st, 1, version);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            fr_date((const char *)sqlite3_column_text(st, 0), a, sizeof(a));
+            snprintf(text, sizeof(text), "n° %d, publié le %s", version, a);
+        } else {
+            snprintf(text, sizeof(text), "n° %d", version);
+        }
+        db_done(st);
+        rc = add_pair(rows, "Jeu de facteurs d'émission", text);
+    }
+    if (rc == EP_OK) {
+        json_t *share = json_object_get(json_object_get(cmp, "coverage"), "share");
+        if (json_is_number(share))
+            snprintf(text, sizeof(text), "%.0f %% des émissions attendues à ce jour",
+                     json_number_value(share) * 100.0);
+        else
+            snprintf(text, sizeof(text), "rien d'attendu à ce jour");
+        rc = add_pair(rows, "Complétude (émissions couvertes)", text);
+    }
+    if (rc == EP_OK && json_is_object(coll) && json_is_number(json_object_get(coll, "ratio"))) {
+        snprintf(text, sizeof(text), "%lld périodes relevées sur %lld attendues (%.0f %%)",
+                 (long long)json_integer_value(json_object_get(coll, "reported")),
+                 (long long)json_integer_value(json_object_get(coll, "expected")),
+                 json_number_value(json_object_get(coll, "ratio")) * 100.0);
+        rc = add_pair(rows, "Complétude de la collecte", text);
+    }
+    if (rc == EP_OK) {
+        size_t n = json_array_size(json_object_get(cmp, "missing"));
+        snprintf(text, sizeof(text), n == 0 ? "aucun" : "%zu, listés comme manquants (non comptés)",
+                 n);
+        rc = add_pair(rows, "Indicateurs estimés sans relevé", text);
+    }
+    if (rc != EP_OK) {
+        json_decref(rows);
+        return rc;
+    }
+    *out = rows;
     return EP_OK;
 }
 
@@ -691,6 +876,148 @@ int carbon_pin_factor_set(struct db *db, const char *production_id, int version,
     return rc;
 }
 
+/* Runs sql with its parameters ?1 = a and ?2 = b (those it has) and appends
+ * row(st) for each row to arr. */
+static int rows_into(struct db *db, const char *sql, int a, int b, json_t *(*row)(sqlite3_stmt *),
+                     json_t *arr)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int(st, 2, b);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(arr, row(st)) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+static json_t *col_text(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? json_null()
+               : json_string((const char *)sqlite3_column_text(st, i));
+}
+
+static json_t *col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+                                                     : json_real(sqlite3_column_double(st, i));
+}
+
+static json_t *set_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:i, s:o, s:o, s:i}", "version", sqlite3_column_int(st, 0), "published",
+                     col_text(st, 1), "note", col_text(st, 2), "factors",
+                     sqlite3_column_int(st, 3));
+}
+
+static json_t *factor_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+                     col_text(st, 0), "name_fr", col_text(st, 1), "unit", col_text(st, 2), "value",
+                     col_real(st, 3), "official_name", col_text(st, 4), "official_id",
+                     col_text(st, 5), "year", col_real(st, 6), "source_url", col_text(st, 7),
+                     "uncertainty", col_real(st, 8), "status", col_text(st, 9), "method",
+                     col_text(st, 10), "note", col_text(st, 11));
+}
+
+static json_t *change_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 0), "name_fr",
+                     col_text(st, 1), "unit", col_text(st, 2), "from", col_real(st, 3), "to",
+                     col_real(st, 4), "status", col_text(st, 5));
+}
+
+int carbon_factor_sets(struct db *db, const char *production_id, json_t **out)
+{
+    static const char sets_sql[] =
+        "SELECT s.version, s.published, s.note, count(f.id) FROM factor_set s "
+        "LEFT JOIN emission_factor f ON f.version = s.version "
+        "GROUP BY s.version ORDER BY s.version";
+    static const char factors_sql[] =
+        "SELECT id, name_fr, unit, value, official_name, official_id, year, source_url, "
+        "uncertainty, status, method, note FROM emission_factor WHERE version = ?1 "
+        "ORDER BY id";
+    /* What moving from the set in use (?1) to the latest (?2) would change:
+     * new or revised factors, then factors the latest set drops. */
+    static const char changes_sql[] =
+        "SELECT l.id, l.name_fr, l.unit, u.value, l.value, l.status FROM emission_factor l "
+        "LEFT JOIN emission_factor u ON u.id = l.id AND u.version = ?1 "
+        "WHERE l.version = ?2 AND (u.value IS NULL OR u.value != l.value) "
+        "UNION ALL SELECT u.id, u.name_fr, u.unit, u.value, NULL, u.status "
+        "FROM emission_factor u WHERE u.version = ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM emission_factor l WHERE l.version = ?2 AND l.id = u.id) ORDER BY 1";
+    static const char pin_sql[] =
+        "SELECT version, pinned_at FROM production_factor_set WHERE production_id = ?1";
+    json_t *sets = json_array(), *factors = json_array(), *changes = json_array();
+    json_t *pinned = json_null();
+    int using = 0, latest = 0, rc;
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    if (sets == NULL || factors == NULL || changes == NULL || pinned == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    st = db_stmt(db, "SELECT 1 FROM production WHERE id = ?1");
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+        goto out;
+    }
+    st = db_stmt(db, pin_sql);
+    if (st == NULL) {
+        rc = EP_EIO;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        pinned = json_pack("{s:i, s:I}", "version", sqlite3_column_int(st, 0), "pinned_at",
+                           (json_int_t)sqlite3_column_int64(st, 1));
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rc = db_map_rc(rc);
+        goto out;
+    }
+    rc = production_version(db, production_id, &using);
+    if (rc == EP_OK)
+        rc = latest_version(db, &latest);
+    if (rc == EP_OK)
+        rc = rows_into(db, sets_sql, 0, 0, set_row, sets);
+    if (rc == EP_OK)
+        rc = rows_into(db, factors_sql, using, 0, factor_row, factors);
+    if (rc == EP_OK && using != latest)
+        rc = rows_into(db, changes_sql, using, latest, change_row, changes);
+    if (rc != EP_OK)
+        goto out;
+    *out = json_pack("{s:s, s:i, s:i, s:O, s:O, s:O, s:O}", "production", production_id, "using",
+                     using, "latest", latest, "pinned", pinned, "sets", sets, "factors", factors,
+                     "changes", changes);
+    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+out:
+    json_decref(sets);
+    json_decref(factors);
+    json_decref(changes);
+    json_decref(pinned);
+    return rc;
+}
+
 /* ---- the footprint -------------------------------------------------------- */
 
 /* Quantities per (indicator, department): readings for the final footprint.
@@ -1227,8 +1554,9 @@ int carbon_compare(struct db *db, const char *production_id, const char *today, 
         "starts_on", span.has_dates ? span.starts_on : NULL, "ends_on",
         span.has_dates ? span.ends_on : NULL, "elapsed_days", (json_int_t)span.elapsed_days,
         "total_days", (json_int_t)span.total_days, "fraction", fraction, "method",
-        "Prévisionnel au prorata des jours de tournage écoulés (du lundi au vendredi, "
-        "jours terminés), tant que la production n'est pas close.",
+        "Prévisionnel au prorata des jours de tournage écoulés (jours de la phase de "
+        "tournage, hors jours de repos déclarés, jours terminés), tant que la production "
+        "n'est pas close.",
         "coverage", "expected_kg", e_all, "covered_kg", c_all, "share", ratio_or_null(c_all, e_all),
         "categories", rows, "missing", missing, "total", "provisional_kg", p_all, "expected_kg",
         e_all, "covered_expected_kg", c_all, "final_kg", f_all, "delta_kg",
@@ -1244,6 +1572,28 @@ out:
     json_decref(pkg);
     json_decref(seen);
     return rc;
+}
+
+int carbon_indicator_factor(struct db *db, const char *production_id, const char *indicator,
+                            double *value)
+{
+    static const char sql[] = "SELECT f.value FROM indicator i JOIN emission_factor f ON "
+                              "f.id = i.factor_id AND f.version = ?2 WHERE i.id = ?1";
+    sqlite3_stmt *st;
+    int version = 0, rc = production_version(db, production_id, &version);
+
+    if (rc != EP_OK)
+        return rc;
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_double(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : (rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc));
 }
 
 int carbon_factor_value(struct db *db, const char *factor_id, double *value)
@@ -1384,7 +1734,7 @@ static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
     if (rc == EP_OK)
         rc = csv_cell(b, json_string_value(json_object_get(l, "name_fr")));
     if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(l, "dept")));
+        rc = csv_cell(b, carbon_dept_label(json_string_value(json_object_get(l, "dept"))));
     if (rc == EP_OK)
         rc = csv_number(b, json_number_value(json_object_get(l, "quantity")), 2);
     if (rc == EP_OK)
@@ -1404,6 +1754,8 @@ static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
         rc = csv_number(b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
     if (rc == EP_OK)
         rc = csv_cell(b, json_string_value(json_object_get(l, "source_url")));
+    if (rc == EP_OK)
+        rc = csv_cell(b, CARBON_SECO2_UNKNOWN);
     if (rc == EP_OK)
         rc = csv_end_row(b);
     return rc;
@@ -1444,8 +1796,11 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
                                        "Statut du facteur",
                                        "kgCO2e",
                                        "Incertitude (kgCO2e)",
-                                       "Source"};
+                                       "Source",
+                                       "Correspondance SeCO2"};
     json_t *lines = json_object_get(fp, "lines");
+    json_t *header = json_object_get(fp, "header"), *pair;
+    size_t k;
     json_t *missing = json_object_get(json_object_get(fp, "completeness"), "missing_items");
     struct strbuf b;
     int rc;
@@ -1453,6 +1808,18 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
     strbuf_init(&b, (size_t)64 * 1024 * 1024);
     *out = NULL;
     rc = strbuf_str(&b, CSV_BOM);
+    /* The header block (carbon_export_header), then a blank row. */
+    json_array_foreach(header, k, pair)
+    {
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_array_get(pair, 0)));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, json_string_value(json_array_get(pair, 1)));
+        if (rc == EP_OK)
+            rc = csv_end_row(&b);
+    }
+    if (rc == EP_OK && json_array_size(header) > 0)
+        rc = csv_end_row(&b);
     for (size_t i = 0; rc == EP_OK && i < sizeof(head) / sizeof(head[0]); i++)
         rc = csv_cell(&b, head[i]);
     if (rc == EP_OK)

@@ -31,13 +31,14 @@ enum carbon_kind { CARBON_PROVISIONAL = 0, CARBON_FINAL = 1 };
  * .. ends_on, the first and last shooting days). This is the ONE place that
  * answers "is this date inside the production" and "how many shooting days
  * have passed": when production phases land, only carbon_span changes.
- * Shooting days are the weekdays (Monday to Friday) of that range, as the
- * demo and the plan's missed-readings check count them.
+ * Shooting days are the production's own (production_shooting_day: the
+ * shooting phase minus its declared days off), so a Saturday shoot counts
+ * and a rest day does not.
  */
 struct carbon_span {
     int has_dates;      /* 0: the production has no dates; everything is inside */
     long start, end;    /* days since 1970-01-01, both inclusive */
-    long total_days;    /* shooting days in start..end */
+    long total_days;    /* the production's shooting days (phase minus days off) */
     long elapsed_days;  /* shooting days that ended before today */
     int closed;         /* today is after the last day: the footprint is final */
     char starts_on[11]; /* ISO, "" without dates */
@@ -52,6 +53,21 @@ struct carbon_span {
  * malformed today) or a storage code. */
 int carbon_span_of(struct db *db, const char *production_id, const char *today,
                    struct carbon_span *out);
+
+/* What the SeCO2 mapping column says: SeCO2 publishes neither its
+ * categories nor an import format (docs/carbon.md, "Open questions"). */
+#define CARBON_SECO2_UNKNOWN "non connue (SeCO2 ne publie pas ses catégories)"
+
+/*
+ * The header block of every footprint export (docs/carbon.md, "Exports"):
+ * *out receives a new array of [label, value] pairs in French: production,
+ * company, kind, the phases' dates, status (running, pro rata, or closed),
+ * the period the readings cover, the factor set and its date, the
+ * completeness in emissions (and of the collection when cmp has
+ * "collection"), the missing indicators. cmp is carbon_compare()'s object
+ * (borrowed). Returns 0, EP_ENOTFOUND or a storage code.
+ */
+int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out);
 
 /* "Title (Company)" of production_id, for documents a person reads: never
  * its id. Returns 0, EP_ENOTFOUND or a storage code. */
@@ -131,6 +147,26 @@ int carbon_factor_sets_load(struct db *db, char *err, size_t errlen);
  */
 int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms);
 
+/*
+ * The factor sets as the office sees them for production_id (docs/carbon.md,
+ * "The factor catalogue"): *out receives a new object
+ *   {"production", "using": N, "latest": N, "pinned": {version, pinned_at}|null,
+ *    "sets": [{version, published, note, factors: count}],
+ *    "factors": [{id, name_fr, unit, value, official_name, official_id, year,
+ *                 source_url, uncertainty, status, method, note}] (set in use),
+ *    "changes": [{id, name_fr, unit, from, to, status}]}
+ * "changes" lists what moving to the latest set would change (from null: a
+ * new factor; to null: dropped); empty when the production uses the latest.
+ * Returns 0, EP_ENOTFOUND (no such production) or a storage code.
+ */
+int carbon_factor_sets(struct db *db, const char *production_id, json_t **out);
+
+/* kgCO2e per unit of indicator under the factor set production_id's
+ * footprint uses (pinned, else the latest). Returns 0, EP_ENOTFOUND (no
+ * such indicator, or no factor: tracked only) or a storage code. */
+int carbon_indicator_factor(struct db *db, const char *production_id, const char *indicator,
+                            double *value);
+
 /* kgCO2e per unit of factor_id in the latest set. Returns 0 or EP_ENOTFOUND. */
 int carbon_factor_value(struct db *db, const char *factor_id, double *value);
 
@@ -160,6 +196,9 @@ const char *carbon_category_label(const char *key);
 const char *carbon_theme_label(const char *key);
 /* French labels of a footprint line's method and a factor's status. */
 const char *carbon_method_label(const char *method);
+/* A department's French name for documents ("regie" -> "Régie"); an
+ * unknown one is returned as it is. Static string. */
+const char *carbon_dept_label(const char *dept);
 const char *carbon_status_label(const char *status);
 /* The French label of an activity unit ("meal" -> "repas"); others as is. */
 const char *carbon_unit_label(const char *unit);

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "prefs.h"
 #include "rows.h"
 
 #include <sqlite3.h>
@@ -33,27 +34,56 @@ int commstore_prefs_set(struct db *db, const char *production_id, const char *me
 
 static json_t *person_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", rows_json_text(st, 0),
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", rows_json_text(st, 0),
                      "name", rows_json_text(st, 1), "department", rows_json_text(st, 2), "level",
                      rows_json_int(st, 3), "role", rows_json_text(st, 4), "email",
-                     rows_json_text(st, 5), "channels", rows_json(st, 6), "needs",
-                     rows_json(st, 7));
+                     rows_json_text(st, 5), "channels", rows_json(st, 6), "needs", rows_json(st, 7),
+                     "phones", rows_json_int(st, 8));
+}
+
+static json_t *pref_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o, s:o}", "id", rows_json_text(st, 0), "fields", rows_json(st, 1));
 }
 
 int commstore_people(struct db *db, const char *production_id, json_t **out)
 {
     static const char sql[] = "SELECT m.id, m.name, m.department, m.level, m.role, "
-                              "coalesce(m.email, a.email), m.channels, m.needs FROM member m "
+                              "coalesce(m.email, a.email), m.channels, m.needs, "
+                              "(SELECT count(*) FROM device d WHERE d.member_id = m.id "
+                              "AND d.revoked_at IS NULL) FROM member m "
                               "LEFT JOIN account a ON a.id = m.account_id "
                               "WHERE m.production_id = ?1 AND m.removed_at IS NULL "
                               "ORDER BY m.level, m.department, m.name, m.id";
+    static const char prefs_sql[] = "SELECT rid, state FROM sync_record "
+                                    "WHERE production_id = ?1 AND col = 'preferences' "
+                                    "AND deleted = 0";
     sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *people = NULL, *records = NULL;
+    int rc;
 
     *out = NULL;
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    return rows_list(st, person_row, out);
+    rc = rows_list(st, person_row, &people);
+    if (rc == EP_OK) {
+        st = db_stmt(db, prefs_sql);
+        if (st == NULL)
+            rc = EP_EIO;
+        else {
+            sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+            rc = rows_list(st, pref_row, &records);
+        }
+    }
+    if (rc == EP_OK)
+        rc = prefs_apply(people, records);
+    json_decref(records);
+    if (rc == EP_OK)
+        *out = people;
+    else
+        json_decref(people);
+    return rc;
 }
 
 int commstore_outbox_add(struct db *db, const char *production_id, const char *communication_id,

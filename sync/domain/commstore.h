@@ -27,8 +27,10 @@ int commstore_prefs_set(struct db *db, const char *production_id, const char *me
 
 /*
  * Active members of production as a new array of {"id","name","department",
- * "level","role","email","channels":[..],"needs":[..]}; email is the
- * member's own address, else their office account's, else null.
+ * "level","role","email","phone","language","channels":[..],"needs":[..],
+ * "set_by":{..},"phones"}: the effective preferences (prefs_apply(): the
+ * person's own synced choice, else the office's, else the member row, the
+ * office account's address); "phones" counts their paired, unrevoked phones.
  */
 int commstore_people(struct db *db, const char *production_id, json_t **out);
 

@@ -6,7 +6,11 @@
 #include "diag.h"
 
 #include "carbon.h"
+#include "db.h"
+#include "embed.h"
 #include "err.h"
+#include "plan.h"
+#include "sync.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -51,10 +55,37 @@ static int number(const json_t *o, const char *k, double lo, double hi, double *
 
 /* ---- C1: company maturity --------------------------------------------------- */
 
-/* One maturity marker: its weight, and the words for each outcome. */
+/*
+ * The weights, thresholds and their rationale are data
+ * (sync/domain/data/c1-model.json, compiled in): this code only applies
+ * them. The words of each item stay here, next to the logic that picks
+ * them for the answer actually given.
+ */
+
+/* The embedded file called name, parsed, or NULL (a build defect). */
+static json_t *model_file(const char *name)
+{
+    for (const struct ep_embedded *e = ep_diag_models; e->name != NULL; e++)
+        if (strcmp(e->name, name) == 0)
+            return json_loadb(e->data, e->size, 0, NULL);
+    return NULL;
+}
+
+json_t *diag_company_model(void)
+{
+    return model_file("c1-model.json");
+}
+
+/* A number of the model: model.markers.<marker>.<key> (0 when absent). */
+static double mnum(const json_t *model, const char *marker, const char *key)
+{
+    return json_number_value(
+        json_object_get(json_object_get(json_object_get(model, "markers"), marker), key));
+}
+
+/* One maturity marker: the words for each outcome (its weight is data). */
 struct marker {
     const char *key;
-    double max;
     const char *strength; /* when (nearly) fully met */
     const char *weakness; /* when mostly missing */
     const char *why;      /* why it matters */
@@ -62,36 +93,36 @@ struct marker {
 };
 
 static const struct marker markers[] = {
-    {"csr_charter", 12, "Une charte RSE formalise l'engagement de la société.",
-     "Pas de charte RSE.", "La charte rend l'engagement opposable et guide chaque projet.",
+    {"csr_charter", "Une charte RSE formalise l'engagement de la société.", "Pas de charte RSE.",
+     "La charte rend l'engagement opposable et guide chaque projet.",
      "Rédiger et faire signer une charte RSE, puis la joindre aux contrats des équipes."},
-    {"eco_referent", 14, "Un ou une éco-référente porte la démarche.",
+    {"ecoprod_label", "Productions labellisées Ecoprod.", "Aucun label Ecoprod.",
+     "Le label (80 critères, audit AFNOR) structure et prouve la démarche.",
+     "Viser le label Ecoprod sur la prochaine production : candidater avant le tournage."},
+    {"afnor_spec_2308_level", "Démarche AFNOR SPEC 2308 engagée.", "AFNOR SPEC 2308 non engagée.",
+     "Le référentiel national (7 chapitres, 28 critères, 3 niveaux) cadre la production "
+     "responsable.",
+     "Engager le niveau 1 de l'AFNOR SPEC 2308 (projet, sensibilisation), puis le niveau 2."},
+    {"eco_referent", "Un ou une éco-référente porte la démarche.",
      "Personne n'est chargé de la démarche.",
      "Sans référent, les actions dépendent de la bonne volonté de chacun.",
      "Nommer un éco-référent (même à temps partiel) et lui dégager du temps en préparation."},
-    {"ecoprod_label", 19, "Productions labellisées Ecoprod.", "Aucun label Ecoprod.",
-     "Le label (80 critères, audit AFNOR) structure et prouve la démarche.",
-     "Viser le label Ecoprod sur la prochaine production : candidater avant le tournage."},
-    {"afnor_spec_2308_level", 18, "Démarche AFNOR SPEC 2308 engagée.",
-     "AFNOR SPEC 2308 non engagée.",
-     "Le référentiel national (28 critères, 3 niveaux) cadre la production responsable.",
-     "Engager le niveau 1 de l'AFNOR SPEC 2308 (projet, sensibilisation), puis le niveau 2."},
-    {"past_footprints", 12, "Des bilans carbone ont déjà été réalisés.",
-     "Aucun bilan carbone réalisé.",
+    {"past_footprints", "Des bilans carbone ont déjà été réalisés.", "Aucun bilan carbone réalisé.",
      "Le CNC conditionne ses aides au double bilan carbone depuis 2024.",
      "Réaliser le bilan prévisionnel de la prochaine production avec Carbon'Clap ou SeCO2."},
-    {"trained_staff_pct", 12, "Les équipes permanentes sont formées.", "Peu d'équipes formées.",
+    {"trained_staff_pct", "Les équipes permanentes sont formées.", "Peu d'équipes formées.",
      "Chaque métier agit sur son périmètre s'il sait comment faire.",
      "Former les permanents et les chefs de poste (sessions courtes par métier)."},
-    {"standard_methods", 6, "Méthodes de production standardisées.",
+    {"standard_methods", "Méthodes de production standardisées.",
      "Méthodes de production peu standardisées.",
      "Des méthodes communes permettent de reproduire les bonnes pratiques d'un projet à l'autre.",
      "Écrire des fiches méthode réutilisables (tri, cantine, transports) pour chaque projet."},
-    {"staff_turnover_pct", 4, "Équipes stables : les savoir-faire restent.",
-     "Fort renouvellement des équipes.",
-     "Le renouvellement fait perdre les pratiques acquises à chaque projet.",
+    {"crew_continuity", "Les pratiques se transmettent d'une équipe à l'autre.",
+     "Les pratiques se perdent d'une équipe à l'autre.",
+     "Les savoir-faire restent quand les équipes restent, ou quand chaque nouvelle équipe est "
+     "accueillie.",
      "Prévoir un accueil éco-responsable de chaque nouvelle équipe (kit et briefing)."},
-    {"supplier_criteria", 3, "Prestataires choisis sur des critères environnementaux.",
+    {"supplier_criteria", "Prestataires choisis sur des critères environnementaux.",
      "Prestataires choisis sans critère environnemental.",
      "Les achats et prestations pèsent lourd dans le bilan d'un film.",
      "Ajouter des critères environnementaux aux consultations (annuaire de fournisseurs)."},
@@ -99,42 +130,132 @@ static const struct marker markers[] = {
 #define NMARKERS (sizeof(markers) / sizeof(markers[0]))
 
 static const char *const required_company[] = {
-    "production_types",      "headcount",    "staff_turnover_pct",
-    "standard_methods",      "csr_charter",  "ecoprod_label",
-    "afnor_spec_2308_level", "eco_referent", "trained_staff_pct",
-    "past_footprints",       "partners",     "providers",
-    "supplier_criteria",
+    "production_types", "headcount",         "intermittent_pct", "staff_turnover_pct",
+    "standard_methods", "csr_charter",       "ecoprod_label",    "afnor_spec_2308_level",
+    "eco_referent",     "trained_staff_pct", "past_footprints",  "partners",
+    "providers",        "supplier_criteria",
 };
 
-static const char *const level_labels[] = {"Découverte", "Premiers pas", "Engagée", "Structurée",
-                                           "Exemplaire"};
+/* The AFNOR SPEC 2308 level of chapter id: afnor_chapters.<id>, else the
+ * company-wide afnor_spec_2308_level answer (every chapter at it), else -1. */
+static int chapter_level(const json_t *a, const char *id)
+{
+    json_t *x = json_object_get(json_object_get(a, "afnor_chapters"), id);
+    if (json_is_number(x))
+        return (int)json_number_value(x);
+    x = json_object_get(a, "afnor_spec_2308_level");
+    return json_is_number(x) ? (int)json_number_value(x) : -1;
+}
+
+/* The company's SPEC 2308 level: the lowest chapter's (a level is held when
+ * every chapter holds it), or -1 when unknown. */
+static int afnor_level(const json_t *model, const json_t *a)
+{
+    const json_t *chs = json_object_get(
+        json_object_get(json_object_get(model, "markers"), "afnor_spec_2308"), "chapters");
+    int low = 3;
+    size_t i;
+    json_t *c;
+
+    if (json_object_get(a, "afnor_chapters") == NULL)
+        return json_is_number(json_object_get(a, "afnor_spec_2308_level"))
+                   ? (int)json_number_value(json_object_get(a, "afnor_spec_2308_level"))
+                   : -1;
+    json_array_foreach(chs, i, c)
+    {
+        int l = chapter_level(a, json_string_value(json_object_get(c, "id")));
+        if (l < 0)
+            return -1;
+        if (l < low)
+            low = l;
+    }
+    return low;
+}
+
+/* Crew continuity's ratio (0-1): permanent share x turnover ratio +
+ * intermittent share x (eco-briefing of each new crew). */
+static double continuity_ratio(const json_t *model, const json_t *a)
+{
+    const json_t *steps = json_object_get(
+        json_object_get(json_object_get(model, "markers"), "crew_continuity"), "turnover");
+    double inter = json_number_value(json_object_get(a, "intermittent_pct")) / 100.0;
+    double t = json_number_value(json_object_get(a, "staff_turnover_pct")), tr = 0;
+    size_t i;
+    json_t *s;
+
+    json_array_foreach(steps, i, s)
+    {
+        if (t <= json_number_value(json_object_get(s, "up_to_pct"))) {
+            tr = json_number_value(json_object_get(s, "ratio"));
+            break;
+        }
+    }
+    if (json_object_get(a, "staff_turnover_pct") == NULL)
+        tr = 0;
+    return (1 - inter) * tr + inter * (json_is_true(json_object_get(a, "crew_briefing")) ? 1 : 0);
+}
 
 /* Points earned by one marker, from the answers already validated. */
-static double marker_points(const struct marker *m, const json_t *a, double stars)
+static double marker_points(const json_t *model, const struct marker *m, const json_t *a,
+                            double stars)
 {
     json_t *x = json_object_get(a, m->key);
-    const char *s = json_string_value(x);
+    const json_t *mm = json_object_get(json_object_get(model, "markers"), m->key);
+    double max = mnum(model, m->key, "max");
 
-    if (strcmp(m->key, "eco_referent") == 0)
-        return s == NULL                     ? 0
-               : strcmp(s, "dedicated") == 0 ? 14
-               : strcmp(s, "part_time") == 0 ? 8
-                                             : 0;
+    if (strcmp(m->key, "eco_referent") == 0 || strcmp(m->key, "standard_methods") == 0)
+        return json_string_value(x) == NULL
+                   ? 0
+                   : json_number_value(
+                         json_object_get(json_object_get(mm, "points"), json_string_value(x)));
     if (strcmp(m->key, "ecoprod_label") == 0)
-        return json_is_true(x) ? 10 + 3 * stars : 0;
-    if (strcmp(m->key, "afnor_spec_2308_level") == 0)
-        return 6 * json_number_value(x);
-    if (strcmp(m->key, "past_footprints") == 0)
-        return 3 * fmin(json_number_value(x), 4);
-    if (strcmp(m->key, "trained_staff_pct") == 0)
-        return 12 * json_number_value(x) / 100.0;
-    if (strcmp(m->key, "standard_methods") == 0)
-        return s == NULL ? 0 : strcmp(s, "full") == 0 ? 6 : strcmp(s, "partial") == 0 ? 3 : 0;
-    if (strcmp(m->key, "staff_turnover_pct") == 0) {
-        double t = json_number_value(x);
-        return x == NULL ? 0 : t <= 15 ? 4 : t <= 40 ? 2 : 0;
+        return json_is_true(x)
+                   ? mnum(model, m->key, "labelled") + mnum(model, m->key, "per_star") * stars
+                   : 0;
+    if (strcmp(m->key, "afnor_spec_2308_level") == 0) {
+        const json_t *chs = json_object_get(
+            json_object_get(json_object_get(model, "markers"), "afnor_spec_2308"), "chapters");
+        double per = mnum(model, "afnor_spec_2308", "per_chapter"), pts = 0;
+        size_t i;
+        json_t *c;
+        json_array_foreach(chs, i, c)
+        {
+            int l = chapter_level(a, json_string_value(json_object_get(c, "id")));
+            pts += l > 0 ? per * l / 3.0 : 0;
+        }
+        return pts;
     }
-    return json_is_true(x) ? m->max : 0; /* csr_charter, supplier_criteria */
+    if (strcmp(m->key, "past_footprints") == 0)
+        return mnum(model, m->key, "per_footprint") *
+               fmin(json_number_value(x), mnum(model, m->key, "cap"));
+    if (strcmp(m->key, "trained_staff_pct") == 0)
+        return max * json_number_value(x) / 100.0;
+    if (strcmp(m->key, "crew_continuity") == 0)
+        return max * continuity_ratio(model, a);
+    return json_is_true(x) ? max : 0; /* csr_charter, supplier_criteria */
+}
+
+/* The answer an item comes from: the marker's own, or the answers that
+ * make a composite marker (new reference). */
+static json_t *marker_answer(const struct marker *m, const json_t *a)
+{
+    if (strcmp(m->key, "crew_continuity") == 0) {
+        static const char *const keys[] = {"staff_turnover_pct", "intermittent_pct",
+                                           "crew_briefing"};
+        json_t *o = json_object();
+        for (size_t i = 0; i < 3; i++)
+            if (json_object_get(a, keys[i]) != NULL)
+                json_object_set(o, keys[i], json_object_get(a, keys[i]));
+        if (json_object_size(o) == 0) {
+            json_decref(o);
+            return NULL;
+        }
+        return o;
+    }
+    if (strcmp(m->key, "afnor_spec_2308_level") == 0 &&
+        json_object_get(a, "afnor_chapters") != NULL)
+        return json_incref(json_object_get(a, "afnor_chapters"));
+    return json_incref(json_object_get(a, m->key));
 }
 
 /* The words of one marker's items for the answer actually given. */
@@ -150,7 +271,7 @@ struct marker_words {
  * label was told to "candidater", a part-time eco-referent to "nommer un
  * éco-référent". Each graded answer gets its own words here.
  */
-static void marker_words(const struct marker *m, const json_t *a, double stars,
+static void marker_words(const json_t *model, const struct marker *m, const json_t *a, double stars,
                          struct marker_words *w)
 {
     json_t *x = json_object_get(a, m->key);
@@ -175,22 +296,34 @@ static void marker_words(const struct marker *m, const json_t *a, double stars,
                  n == 0   ? "première"
                  : n == 1 ? "deuxième"
                           : "troisième");
-        w->axis = w->buf[1];
-    } else if (strcmp(m->key, "afnor_spec_2308_level") == 0 && json_number_value(x) >= 1) {
-        int lvl = (int)json_number_value(x);
-        snprintf(w->buf[0], sizeof(w->buf[0]), "Démarche AFNOR SPEC 2308 engagée, niveau %d sur 3.",
-                 lvl);
-        w->strength = w->buf[0];
-        snprintf(w->buf[1], sizeof(w->buf[1]),
-                 "AFNOR SPEC 2308 au niveau %d seulement : les critères du niveau %d ne sont "
-                 "pas encore tenus.",
-                 lvl, lvl + 1);
-        w->weakness = w->buf[1];
-        snprintf(w->buf[2], sizeof(w->buf[2]),
-                 "Passer au niveau %d de l'AFNOR SPEC 2308 en tenant les critères qui "
-                 "manquent.",
-                 lvl + 1);
-        w->axis = lvl >= 3 ? m->axis : w->buf[2];
+        w->axis = n >= 3 ? "Garder les trois étoiles du label Ecoprod : reconduire les critères "
+                           "tenus sur chaque production."
+                         : w->buf[1];
+    } else if (strcmp(m->key, "afnor_spec_2308_level") == 0) {
+        int lvl = afnor_level(model, a);
+        if (lvl >= 1) {
+            snprintf(w->buf[0], sizeof(w->buf[0]),
+                     "Démarche AFNOR SPEC 2308 engagée, niveau %d sur 3 sur tous les chapitres.",
+                     lvl);
+            w->strength = w->buf[0];
+            snprintf(w->buf[1], sizeof(w->buf[1]),
+                     "AFNOR SPEC 2308 au niveau %d seulement : les critères du niveau %d ne sont "
+                     "pas encore tenus.",
+                     lvl, lvl + 1);
+            w->weakness = w->buf[1];
+            snprintf(w->buf[2], sizeof(w->buf[2]),
+                     "Passer au niveau %d de l'AFNOR SPEC 2308 en tenant les critères qui "
+                     "manquent.",
+                     lvl + 1);
+            w->axis = lvl >= 3 ? "Maintenir le niveau 3 de l'AFNOR SPEC 2308 sur chaque projet."
+                               : w->buf[2];
+        } else if (json_object_get(a, "afnor_chapters") != NULL) {
+            w->strength = "Démarche AFNOR SPEC 2308 engagée sur une partie des chapitres.";
+            w->weakness = "AFNOR SPEC 2308 : au moins un chapitre n'est pas engagé, la société "
+                          "n'a donc pas encore le niveau 1.";
+            w->axis = "Engager les chapitres de l'AFNOR SPEC 2308 encore au niveau 0 pour tenir "
+                      "le niveau 1 sur tous.";
+        }
     } else if (strcmp(m->key, "past_footprints") == 0 && json_number_value(x) >= 1) {
         int n = (int)json_number_value(x);
         snprintf(w->buf[0], sizeof(w->buf[0]), "%d bilan%s carbone déjà réalisé%s.", n,
@@ -204,12 +337,35 @@ static void marker_words(const struct marker *m, const json_t *a, double stars,
         snprintf(w->buf[0], sizeof(w->buf[0]), "%.0f %% des équipes permanentes formées.",
                  json_number_value(x));
         w->weakness = w->buf[0];
+        w->strength = w->buf[0];
         w->axis = "Former le reste des permanents et les chefs de poste (sessions courtes par "
                   "métier).";
+    } else if (strcmp(m->key, "standard_methods") == 0 && s != NULL && strcmp(s, "partial") == 0) {
+        w->weakness = "Méthodes de production en partie standardisées.";
+        w->axis = "Compléter les fiches méthode (tri, cantine, transports) pour qu'elles couvrent "
+                  "chaque projet.";
+    } else if (strcmp(m->key, "crew_continuity") == 0) {
+        double inter = json_number_value(json_object_get(a, "intermittent_pct"));
+        int brief = json_is_true(json_object_get(a, "crew_briefing"));
+        snprintf(w->buf[0], sizeof(w->buf[0]),
+                 "Équipes à %.0f %% intermittentes, %s ; renouvellement des permanents de "
+                 "%.0f %%.",
+                 inter,
+                 brief ? "chaque nouvelle équipe reçoit un accueil éco-responsable"
+                       : "sans accueil éco-responsable des nouvelles équipes",
+                 json_number_value(json_object_get(a, "staff_turnover_pct")));
+        w->strength = w->buf[0];
+        w->weakness = w->buf[0];
+        w->axis = !brief && inter > 0
+                      ? "Prévoir un accueil éco-responsable de chaque nouvelle équipe "
+                        "d'intermittents (kit et briefing au premier jour)."
+                      : "Garder les permanents formés et transmettre leurs pratiques (binômes, "
+                        "fiches).";
     }
 }
 
-static int check_company(const json_t *a, char *field, size_t fl, char *err, size_t el)
+static int check_company(const json_t *model, const json_t *a, char *field, size_t fl, char *err,
+                         size_t el)
 {
     static const struct {
         const char *k;
@@ -218,7 +374,7 @@ static int check_company(const json_t *a, char *field, size_t fl, char *err, siz
         {"headcount", 1, 100000},      {"staff_turnover_pct", 0, 100},
         {"ecoprod_stars", 0, 3},       {"afnor_spec_2308_level", 0, 3},
         {"trained_staff_pct", 0, 100}, {"past_footprints", 0, 10000},
-        {"year", 2000, 2100},
+        {"year", 2000, 2100},          {"intermittent_pct", 0, 100},
     };
     static const char *const enums[][4] = {
         {"standard_methods", "none", "partial", "full"},
@@ -244,8 +400,9 @@ static int check_company(const json_t *a, char *field, size_t fl, char *err, siz
                           enums[i][0], enums[i][1], enums[i][2], enums[i][3]);
     }
     {
-        static const char *const bools[] = {"csr_charter", "ecoprod_label", "supplier_criteria"};
-        for (size_t i = 0; i < 3; i++) {
+        static const char *const bools[] = {"csr_charter", "ecoprod_label", "supplier_criteria",
+                                            "crew_briefing"};
+        for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
             json_t *x = json_object_get(a, bools[i]);
             if (x != NULL && !json_is_boolean(x))
                 return refuse(field, fl, err, el, bools[i], "'%s' must be true or false", bools[i]);
@@ -259,119 +416,366 @@ static int check_company(const json_t *a, char *field, size_t fl, char *err, siz
                 return refuse(field, fl, err, el, arrays[i], "'%s' must be a list", arrays[i]);
         }
     }
+    {
+        /* afnor_chapters: {"<chapter id>": 0-3} for chapters of the model only. */
+        const json_t *chs = json_object_get(
+            json_object_get(json_object_get(model, "markers"), "afnor_spec_2308"), "chapters");
+        json_t *ac = json_object_get(a, "afnor_chapters"), *x;
+        const char *k;
+        if (ac != NULL && !json_is_object(ac))
+            return refuse(field, fl, err, el, "afnor_chapters",
+                          "'afnor_chapters' must be an object of chapter -> level 0-3");
+        json_object_foreach(ac, k, x)
+        {
+            size_t i;
+            json_t *c;
+            int known = 0;
+            char fname[64];
+            json_array_foreach(chs, i, c)
+            {
+                known |= strcmp(json_string_value(json_object_get(c, "id")), k) == 0;
+            }
+            snprintf(fname, sizeof(fname), "afnor_chapters.%.40s", k);
+            if (!known)
+                return refuse(field, fl, err, el, fname, "no AFNOR SPEC 2308 chapter '%.40s'", k);
+            if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 3)
+                return refuse(field, fl, err, el, fname, "a chapter's level is 0, 1, 2 or 3");
+        }
+    }
     return EP_OK;
 }
 
 /* An item's stable id, "<s|w|a>_<marker>": the key of the user's edit of it. */
 static const char *item_id(char kind, const char *marker, char *buf)
 {
-    snprintf(buf, 40, "%c_%s", kind, marker);
+    snprintf(buf, 48, "%c_%s", kind, marker);
     return buf;
 }
 
-static const char *priority_of(double gap)
+static const char *priority_of(const json_t *model, double gap)
 {
-    return gap >= 10 ? "haute" : gap >= 5 ? "moyenne" : "basse";
+    const json_t *g = json_object_get(model, "grading");
+    return gap >= json_number_value(json_object_get(g, "priority_high_gap"))     ? "haute"
+           : gap >= json_number_value(json_object_get(g, "priority_medium_gap")) ? "moyenne"
+                                                                                 : "basse";
+}
+
+/* One graded item: {"id","text",grade|priority,"why","marker","answer"}. */
+static json_t *graded(char kind, const char *marker, const char *text, const char *gkey,
+                      const char *grade, const char *why, json_t *answer)
+{
+    char idb[48];
+    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:O}", "id", item_id(kind, marker, idb), "text",
+                           text, gkey, grade, "marker", marker, "answer", answer);
+    if (it != NULL && why != NULL)
+        json_object_set_new(it, "why", json_string(why));
+    return it;
+}
+
+/*
+ * With chapter answers, each AFNOR SPEC 2308 chapter is graded on its own:
+ * level 3 a strength, 2 an axis of low priority, 1 and 0 a weakness (with
+ * the model's chapter_priority) and an axis.
+ */
+static void afnor_chapter_items(const json_t *model, const json_t *a, json_t *chapters,
+                                json_t *strengths, json_t *weak, json_t *axes)
+{
+    const json_t *sp = json_object_get(json_object_get(model, "markers"), "afnor_spec_2308");
+    const json_t *prios = json_object_get(sp, "chapter_priority");
+    double per = json_number_value(json_object_get(sp, "per_chapter"));
+    size_t i;
+    json_t *c;
+
+    json_array_foreach(json_object_get(sp, "chapters"), i, c)
+    {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *label = json_string_value(json_object_get(c, "label"));
+        int l = chapter_level(a, id);
+        char key[64], text[240], axis[240];
+        json_t *ans = json_integer(l);
+        if (l < 0) {
+            json_decref(ans);
+            continue;
+        }
+        json_array_append_new(chapters,
+                              json_pack("{s:s, s:s, s:i, s:f, s:f}", "chapter", id, "label", label,
+                                        "level", l, "points", per * l / 3.0, "max", per));
+        if (json_object_get(a, "afnor_chapters") == NULL) {
+            json_decref(ans);
+            continue; /* one company-wide answer: graded once, as a marker */
+        }
+        snprintf(key, sizeof(key), "afnor_%s", id);
+        snprintf(axis, sizeof(axis),
+                 "AFNOR SPEC 2308, chapitre « %s » : tenir les critères du niveau %d.", label,
+                 l + 1);
+        if (l == 3) {
+            snprintf(text, sizeof(text), "AFNOR SPEC 2308, chapitre « %s » : niveau 3 tenu.",
+                     label);
+            json_array_append_new(strengths, graded('s', key, text, "grade", "fort", NULL, ans));
+        } else if (l == 2) {
+            json_array_append_new(axes,
+                                  graded('a', key, axis, "priority", "basse",
+                                         "Le niveau 3 étend la démarche à toute la société.", ans));
+        } else {
+            const char *p = json_string_value(json_array_get(prios, (size_t)l));
+            snprintf(text, sizeof(text), "AFNOR SPEC 2308, chapitre « %s » : niveau %d sur 3.",
+                     label, l);
+            json_array_append_new(weak, graded('w', key, text, "priority", p,
+                                               l == 0 ? "Un chapitre au niveau 0 empêche le "
+                                                        "niveau 1 de la société (et la prime "
+                                                        "RSE+ du CNC)."
+                                                      : "Le niveau 2 (actions sur le projet) "
+                                                        "est exigé par la prime RSE+ du CNC.",
+                                               ans));
+            json_array_append_new(axes,
+                                  graded('a', key, axis, "priority", p,
+                                         "Chaque chapitre compte pour 4 points sur 100.", ans));
+        }
+        json_decref(ans);
+    }
+}
+
+/* The analysis of the company's practices and resources in words: its
+ * production types, organisation and partners (référentiel C1, "analyse
+ * des pratiques et des ressources"). */
+static void context_items(const json_t *model, const json_t *a, json_t *ctx)
+{
+    char text[400];
+    size_t i, j;
+    json_t *x, *p;
+    double head = json_number_value(json_object_get(a, "headcount"));
+    double inter = json_number_value(json_object_get(a, "intermittent_pct"));
+
+    json_array_foreach(json_object_get(a, "production_types"), i, x)
+    {
+        static const char *const types[][2] = {
+            {"fiction", "Fiction : décors construits, grosses équipes et longs tournages ; la "
+                        "prime RSE+ du CNC vise la fiction en prise de vues réelles."},
+            {"animation", "Animation : l'énergie des postes et serveurs domine ; bilan carbone "
+                          "exigé par le CNC depuis le 1er mars 2025."},
+            {"documentary", "Documentaire : petites équipes mobiles, les déplacements "
+                            "dominent."},
+            {"flux", "Programmes de flux : plateaux récurrents, l'énergie et les méthodes "
+                     "standardisées comptent le plus."},
+            {"advertising", "Publicité : tournages courts et intenses, décors et transport à "
+                            "optimiser à chaque film."},
+            {"series", "Série : tournages longs, des pratiques qui se répètent d'un épisode à "
+                       "l'autre."},
+        };
+        for (j = 0; j < sizeof(types) / sizeof(types[0]); j++)
+            if (json_string_value(x) != NULL && strcmp(json_string_value(x), types[j][0]) == 0)
+                json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "production_types",
+                                                     "text", types[j][1], "answer", x));
+    }
+    if (json_object_get(a, "headcount") != NULL) {
+        snprintf(text, sizeof(text), "%.0f salarié%s permanent%s%s : %s", head, head > 1 ? "s" : "",
+                 head > 1 ? "s" : "",
+                 json_object_get(a, "intermittent_pct") != NULL ? ""
+                                                                : " (part d'intermittents "
+                                                                  "non renseignée)",
+                 head < 10 ? "une petite structure, où l'éco-référent porte souvent plusieurs "
+                             "casquettes."
+                           : "une structure où des fiches méthode partagées évitent que chaque "
+                             "projet reparte de zéro.");
+        json_array_append_new(ctx, json_pack("{s:s, s:s, s:o}", "topic", "headcount", "text", text,
+                                             "answer", json_integer((json_int_t)head)));
+    }
+    if (json_object_get(a, "intermittent_pct") != NULL) {
+        snprintf(text, sizeof(text), "%.0f %% des équipes de tournage sont intermittentes : %s",
+                 inter,
+                 inter >= 50 ? "les pratiques se transmettent par l'accueil de chaque équipe, "
+                               "pas par la stabilité des permanents."
+                             : "les permanents portent l'essentiel des savoir-faire.");
+        json_array_append_new(ctx,
+                              json_pack("{s:s, s:s, s:O}", "topic", "intermittent_pct", "text",
+                                        text, "answer", json_object_get(a, "intermittent_pct")));
+    }
+    json_array_foreach(json_object_get(a, "partners"), i, x)
+    {
+        const char *name = json_string_value(x);
+        json_array_foreach(json_object_get(model, "partners"), j, p)
+        {
+            const char *m = json_string_value(json_object_get(p, "match"));
+            if (name != NULL && m != NULL && strstr(name, m) != NULL) {
+                snprintf(text, sizeof(text), "%s : %s", name,
+                         json_string_value(json_object_get(p, "text")));
+                json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "partners", "text",
+                                                     text, "answer", x));
+                break;
+            }
+        }
+    }
+    if (json_array_size(json_object_get(a, "providers")) > 0) {
+        int crit = json_is_true(json_object_get(a, "supplier_criteria"));
+        snprintf(text, sizeof(text), "%zu prestataire%s habituel%s, %s.",
+                 json_array_size(json_object_get(a, "providers")),
+                 json_array_size(json_object_get(a, "providers")) > 1 ? "s" : "",
+                 json_array_size(json_object_get(a, "providers")) > 1 ? "s" : "",
+                 crit ? "choisis sur des critères environnementaux"
+                      : "choisis sans critère environnemental : les consultations sont le "
+                        "premier levier sur les achats");
+        json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "providers", "text", text,
+                                             "answer", json_object_get(a, "providers")));
+    }
+}
+
+static int prio_rank(const char *p)
+{
+    return p == NULL ? 3 : strcmp(p, "haute") == 0 ? 0 : strcmp(p, "moyenne") == 0 ? 1 : 2;
+}
+
+/* Sorts a list of items by priority, haute first, keeping the order of
+ * items of equal priority (insertion sort: lists are a few dozen long). */
+static void by_priority(json_t *list)
+{
+    size_t n = json_array_size(list);
+    for (size_t i = 1; i < n; i++) {
+        json_t *it = json_incref(json_array_get(list, i));
+        int r = prio_rank(json_string_value(json_object_get(it, "priority")));
+        size_t j = i;
+        while (j > 0 && prio_rank(json_string_value(
+                            json_object_get(json_array_get(list, j - 1), "priority"))) > r) {
+            json_array_set(list, j, json_array_get(list, j - 1));
+            j--;
+        }
+        json_array_set_new(list, j, it);
+    }
 }
 
 int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el)
 {
+    json_t *model = diag_company_model();
     json_t *missing = json_array(), *ms = json_array(), *strengths = json_array();
-    json_t *weak = json_array(), *axes = json_array();
-    char idb[40];
+    json_t *weak = json_array(), *axes = json_array(), *chapters = json_array();
+    json_t *ctx = json_array();
+    const json_t *g = json_object_get(model, "grading");
     double score = 0, stars = json_number_value(json_object_get(a, "ecoprod_stars"));
-    int level;
+    const char *level_label = "";
+    int level = 1, afnor;
+    size_t i;
+    json_t *x;
     int rc;
 
     *out = NULL;
     field[0] = '\0';
-    rc = check_company(a, field, fl, err, el);
+    if (model == NULL) {
+        rc = refuse(field, fl, err, el, "", "the C1 model is missing from the build");
+        goto fail;
+    }
+    rc = check_company(model, a, field, fl, err, el);
     if (rc != EP_OK)
         goto fail;
-    for (size_t i = 0; i < sizeof(required_company) / sizeof(required_company[0]); i++) {
-        json_t *x = json_object_get(a, required_company[i]);
+    for (i = 0; i < sizeof(required_company) / sizeof(required_company[0]); i++) {
+        x = json_object_get(a, required_company[i]);
+        if (strcmp(required_company[i], "afnor_spec_2308_level") == 0 && afnor_level(model, a) >= 0)
+            continue; /* answered chapter by chapter */
         if (x == NULL || json_is_null(x) || (json_is_array(x) && json_array_size(x) == 0))
             json_array_append_new(missing, json_string(required_company[i]));
     }
-    for (size_t i = 0; i < NMARKERS; i++) {
+    if (json_number_value(json_object_get(a, "intermittent_pct")) > 0 &&
+        json_object_get(a, "crew_briefing") == NULL)
+        json_array_append_new(missing, json_string("crew_briefing"));
+    afnor = afnor_level(model, a);
+    afnor_chapter_items(model, a, chapters, strengths, weak, axes);
+    for (i = 0; i < NMARKERS; i++) {
         const struct marker *m = &markers[i];
-        double pts = marker_points(m, a, stars);
-        double ratio = pts / m->max;
-        json_t *answer = json_object_get(a, m->key);
+        double max =
+            mnum(model, strcmp(m->key, "afnor_spec_2308_level") == 0 ? "afnor_spec_2308" : m->key,
+                 "max");
+        double pts = marker_points(model, m, a, stars);
+        double ratio = max > 0 ? pts / max : 0;
+        json_t *answer = marker_answer(m, a);
+        const char *rat = json_string_value(json_object_get(
+            json_object_get(json_object_get(model, "markers"),
+                            strcmp(m->key, "afnor_spec_2308_level") == 0 ? "afnor_spec_2308"
+                                                                         : m->key),
+            "rationale"));
         struct marker_words w;
         score += pts;
-        json_array_append_new(ms, json_pack("{s:s, s:f, s:f, s:s}", "marker", m->key, "points", pts,
-                                            "max", m->max, "why", m->why));
+        json_array_append_new(ms, json_pack("{s:s, s:f, s:f, s:s, s:s}", "marker", m->key, "points",
+                                            round(pts * 10) / 10, "max", max, "why", m->why,
+                                            "rationale", rat != NULL ? rat : ""));
         if (answer == NULL)
             continue; /* unknown: listed as missing, neither strength nor weakness */
-        marker_words(m, a, stars, &w);
-        /* Each item says which answer it comes from ("answer"). */
-        if (ratio >= 0.75)
-            json_array_append_new(
-                strengths, json_pack("{s:s, s:s, s:s, s:s, s:O}", "id", item_id('s', m->key, idb),
-                                     "text", w.strength, "grade", ratio >= 0.99 ? "fort" : "solide",
-                                     "marker", m->key, "answer", answer));
-        else if (ratio < 0.5) {
-            const char *prio = priority_of(m->max - pts);
-            json_array_append_new(weak, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id",
-                                                  item_id('w', m->key, idb), "text", w.weakness,
-                                                  "priority", prio, "why", m->why, "marker", m->key,
-                                                  "answer", answer));
-            json_array_append_new(axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id",
-                                                  item_id('a', m->key, idb), "text", w.axis,
-                                                  "priority", prio, "why", m->why, "marker", m->key,
-                                                  "answer", answer));
-        } else {
-            json_array_append_new(axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id",
-                                                  item_id('a', m->key, idb), "text", w.axis,
-                                                  "priority", "basse", "why", m->why, "marker",
-                                                  m->key, "answer", answer));
+        if (strcmp(m->key, "afnor_spec_2308_level") == 0 &&
+            json_object_get(a, "afnor_chapters") != NULL) {
+            json_decref(answer);
+            continue; /* graded chapter by chapter above */
         }
+        marker_words(model, m, a, stars, &w);
+        /* Each item says which answer it comes from ("answer"). */
+        if (ratio >= json_number_value(json_object_get(g, "strength_ratio")))
+            json_array_append_new(
+                strengths,
+                graded('s', m->key, w.strength, "grade",
+                       ratio >= json_number_value(json_object_get(g, "full_ratio")) ? "fort"
+                                                                                    : "solide",
+                       NULL, answer));
+        else if (ratio < json_number_value(json_object_get(g, "weakness_ratio"))) {
+            const char *prio = priority_of(model, max - pts);
+            json_array_append_new(
+                weak, graded('w', m->key, w.weakness, "priority", prio, m->why, answer));
+            json_array_append_new(axes,
+                                  graded('a', m->key, w.axis, "priority", prio, m->why, answer));
+        } else {
+            json_array_append_new(axes,
+                                  graded('a', m->key, w.axis, "priority", "basse", m->why, answer));
+        }
+        json_decref(answer);
     }
     /* Context from the kinds of production the company makes. */
+    json_array_foreach(json_object_get(a, "production_types"), i, x)
     {
+        const char *s = json_string_value(x);
         json_t *types = json_object_get(a, "production_types");
-        size_t i;
-        json_t *t;
-        json_array_foreach(types, i, t)
-        {
-            const char *s = json_string_value(t);
-            if (s != NULL && strcmp(s, "fiction") == 0 &&
-                json_number_value(json_object_get(a, "afnor_spec_2308_level")) < 2)
-                json_array_append_new(
-                    axes,
-                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_rse_plus", "text",
-                              "Viser les 26 actions des niveaux 1 et 2 de l'AFNOR SPEC 2308 : "
-                              "la prime RSE+ du CNC (28 000 €) les exige pour la fiction.",
-                              "priority", "haute", "why",
-                              "La société produit de la fiction en prise de vues réelles.",
-                              "marker", "afnor_spec_2308_level", "answer", types));
-            if (s != NULL && strcmp(s, "animation") == 0 &&
-                json_number_value(json_object_get(a, "past_footprints")) < 1)
-                json_array_append_new(
-                    axes,
-                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint",
-                              "text",
-                              "Préparer le bilan carbone des œuvres d'animation, exigé par le "
-                              "CNC depuis le 1er mars 2025.",
-                              "priority", "haute", "why",
-                              "La société produit de l'animation et n'a pas encore de bilan.",
-                              "marker", "past_footprints", "answer", types));
+        if (s != NULL && strcmp(s, "fiction") == 0 && afnor < 2)
+            json_array_append_new(
+                axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_rse_plus", "text",
+                                "Viser les 26 actions des niveaux 1 et 2 de l'AFNOR SPEC 2308 : "
+                                "la prime RSE+ du CNC (28 000 €) les exige pour la fiction.",
+                                "priority", "haute", "why",
+                                "La société produit de la fiction en prise de vues réelles.",
+                                "marker", "afnor_spec_2308_level", "answer", types));
+        if (s != NULL && strcmp(s, "animation") == 0 &&
+            json_number_value(json_object_get(a, "past_footprints")) < 1)
+            json_array_append_new(
+                axes,
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint", "text",
+                          "Préparer le bilan carbone des œuvres d'animation, exigé par le "
+                          "CNC depuis le 1er mars 2025.",
+                          "priority", "haute", "why",
+                          "La société produit de l'animation et n'a pas encore de bilan.", "marker",
+                          "past_footprints", "answer", types));
+    }
+    context_items(model, a, ctx);
+    /* Graded: the most pressing first (stable within a priority). */
+    by_priority(weak);
+    by_priority(axes);
+    score = round(score * 10) / 10;
+    json_array_foreach(json_object_get(model, "levels"), i, x)
+    {
+        if (score >= json_number_value(json_object_get(x, "min"))) {
+            level = (int)json_integer_value(json_object_get(x, "level"));
+            level_label = json_string_value(json_object_get(x, "label"));
         }
     }
-    level = score >= 80 ? 5 : score >= 60 ? 4 : score >= 40 ? 3 : score >= 20 ? 2 : 1;
-    *out =
-        json_pack("{s:s, s:o, s:f, s:i, s:s, s:o, s:o, s:o, s:o}", "status",
-                  json_array_size(missing) > 0 ? "draft" : "complete", "missing", missing, "score",
-                  round(score * 10) / 10, "level", level, "level_label", level_labels[level - 1],
-                  "markers", ms, "strengths", strengths, "weaknesses", weak, "axes", axes);
+    *out = json_pack("{s:s, s:o, s:f, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i}", "status",
+                     json_array_size(missing) > 0 ? "draft" : "complete", "missing", missing,
+                     "score", score, "level", level, "level_label", level_label, "markers", ms,
+                     "strengths", strengths, "weaknesses", weak, "axes", axes, "afnor_chapters",
+                     chapters, "context", ctx, "afnor_level", afnor, "model_version",
+                     (int)json_integer_value(json_object_get(model, "version")));
+    json_decref(model);
     return *out != NULL ? EP_OK : EP_ENOMEM;
 fail:
+    json_decref(model);
     json_decref(missing);
     json_decref(ms);
     json_decref(strengths);
     json_decref(weak);
     json_decref(axes);
+    json_decref(chapters);
+    json_decref(ctx);
     return rc;
 }
 
@@ -614,6 +1018,9 @@ static int check_framing_lists(const json_t *f, const char *catering, const json
         (catering == NULL || !one_of(catering, caterings, 5)))
         return refuse(field, fl, err, el, "catering",
                       "'catering' must be caterer, restaurant, canteen, meal_boxes or self");
+    x = json_object_get(f, "animals");
+    if (x != NULL && !json_is_null(x) && !json_is_boolean(x))
+        return refuse(field, fl, err, el, "animals", "'animals' must be true or false");
     if (seasons != NULL && !json_is_null(seasons) && !json_is_array(seasons))
         return refuse(field, fl, err, el, "seasons", "'seasons' must be a list");
     json_array_foreach(seasons, i, x)
@@ -668,6 +1075,253 @@ static int apply_overrides(const json_t *ov, struct theme *th, size_t n, char *f
     return EP_OK;
 }
 
+/* The catalogue's unit, category and factor of indicator id (latest set). */
+static int estimate_line(struct db *db, const char *id, double quantity, const char *theme,
+                         json_t **out)
+{
+    static const char sql[] = "SELECT unit, category, coalesce(factor_id, '') FROM indicator "
+                              "WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    double f = 0;
+    int step;
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        carbon_factor_value(db, (const char *)sqlite3_column_text(st, 2), &f);
+        /* Rounded as shown: a person re-typing the quantity gets the same kg. */
+        quantity = round(quantity * 10) / 10;
+        *out = json_pack("{s:s, s:f, s:s, s:s, s:s, s:s, s:f, s:f}", "indicator", id, "value",
+                         quantity, "unit", (const char *)sqlite3_column_text(st, 0), "category",
+                         (const char *)sqlite3_column_text(st, 1), "category_label",
+                         carbon_category_label((const char *)sqlite3_column_text(st, 1)), "theme",
+                         theme, "factor", f, "kg", round(quantity * f * 10) / 10);
+    }
+    db_done(st);
+    if (step != SQLITE_ROW)
+        return step == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(step);
+    return *out != NULL ? EP_OK : EP_ENOMEM;
+}
+
+/* The line of indicator id in lines, or NULL. */
+static const json_t *line_of(const json_t *lines, const char *id)
+{
+    size_t i;
+    json_t *l;
+    json_array_foreach(lines, i, l)
+    {
+        if (strcmp(json_string_value(json_object_get(l, "indicator")), id) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+/* Biggest kgCO2e per euro first; actions at no cost first of all, by kg. */
+static int by_efficiency(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    double cx = json_number_value(json_object_get(x, "cost_mid_eur"));
+    double cy = json_number_value(json_object_get(y, "cost_mid_eur"));
+    double kx = json_number_value(json_object_get(x, "avoided_kg"));
+    double ky = json_number_value(json_object_get(y, "avoided_kg"));
+    double ex = cx > 0 ? kx / cx : INFINITY, ey = cy > 0 ? ky / cy : INFINITY;
+    if (ex != ey)
+        return ex < ey ? 1 : -1;
+    if (kx != ky)
+        return kx < ky ? 1 : -1;
+    return strcmp(json_string_value(json_object_get(x, "library")),
+                  json_string_value(json_object_get(y, "library")));
+}
+
+/*
+ * The candidate actions (sync/domain/data/c2-actions.json) costed for this
+ * project and the kgCO2e each avoids on its lines, ranked by kgCO2e avoided
+ * per euro (middle of the cost range). units: multipliers of the cost
+ * units (project, shooting_day, location_day, set). With an envelope
+ * (>= 0), actions are kept in rank order while the sum of their high costs
+ * fits: the prudent bound, so the plan never overruns.
+ */
+static int rank_actions(struct db *db, const json_t *lines, const double units[4], double envelope,
+                        json_t **out)
+{
+    static const char *const unit_names[] = {"project", "shooting_day", "location_day", "set"};
+    json_t *data = model_file("c2-actions.json"), *list = json_array(), *lib = NULL;
+    json_t **sorted = NULL;
+    double spent = 0;
+    size_t i, j, n;
+    json_t *a, *r;
+    int rc = EP_OK;
+
+    *out = NULL;
+    if (data == NULL || list == NULL) {
+        rc = data == NULL ? EP_EINVAL : EP_ENOMEM;
+        goto out;
+    }
+    rc = plan_library(db, NULL, &lib);
+    if (rc != EP_OK)
+        goto out;
+    json_array_foreach(json_object_get(data, "actions"), i, a)
+    {
+        const char *id = json_string_value(json_object_get(a, "library"));
+        const json_t *cost = json_object_get(a, "cost"), *entry = NULL;
+        const char *per = json_string_value(json_object_get(cost, "per"));
+        double mult = 0, avoided = 0, lo, hi;
+        json_t *e;
+        size_t k;
+        json_array_foreach(lib, k, e)
+        {
+            if (strcmp(json_string_value(json_object_get(e, "id")), id) == 0)
+                entry = e;
+        }
+        for (k = 0; k < 4; k++)
+            if (per != NULL && strcmp(per, unit_names[k]) == 0)
+                mult = units[k];
+        json_array_foreach(json_object_get(a, "reduces"), j, r)
+        {
+            const json_t *l = line_of(lines, json_string_value(json_object_get(r, "indicator")));
+            const char *sub = json_string_value(json_object_get(r, "substitute"));
+            double qty = json_number_value(json_object_get(l, "value")) *
+                         json_number_value(json_object_get(r, "share"));
+            double per_kg = json_number_value(json_object_get(l, "factor"));
+            if (l == NULL)
+                continue;
+            if (sub != NULL) {
+                double sf = 0;
+                json_t *sl = NULL;
+                if (estimate_line(db, sub, 1, "", &sl) == EP_OK)
+                    sf = json_number_value(json_object_get(sl, "factor"));
+                json_decref(sl);
+                per_kg -= sf * json_number_value(json_object_get(r, "per_unit"));
+            }
+            avoided += qty * per_kg;
+        }
+        if (avoided <= 0)
+            continue; /* nothing of this project for it to act on */
+        lo = json_number_value(json_array_get(json_object_get(cost, "range"), 0)) * mult;
+        hi = json_number_value(json_array_get(json_object_get(cost, "range"), 1)) * mult;
+        json_array_append_new(
+            list,
+            json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:s, s:s}", "library", id, "title",
+                      entry != NULL ? json_string_value(json_object_get(entry, "title_fr")) : id,
+                      "theme", json_string_value(json_object_get(a, "theme")), "avoided_kg",
+                      round(avoided), "cost_min_eur", round(lo), "cost_max_eur", round(hi),
+                      "cost_mid_eur", round((lo + hi) / 2), "cost_per",
+                      per != NULL ? per : "project", "rationale",
+                      json_string_value(json_object_get(a, "rationale"))));
+    }
+    n = json_array_size(list);
+    sorted = calloc(n + 1, sizeof(json_t *));
+    if (sorted == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        sorted[i] = json_array_get(list, i);
+    qsort(sorted, n, sizeof(json_t *), by_efficiency);
+    *out = json_array();
+    for (i = 0; i < n; i++) {
+        double mid = json_number_value(json_object_get(sorted[i], "cost_mid_eur"));
+        double hi = json_number_value(json_object_get(sorted[i], "cost_max_eur"));
+        json_t *row = json_copy(sorted[i]);
+        json_object_set_new(row, "rank", json_integer((json_int_t)i + 1));
+        json_object_set_new(
+            row, "kg_per_eur",
+            mid > 0 ? json_real(round(json_number_value(json_object_get(row, "avoided_kg")) / mid *
+                                      1000) /
+                                1000)
+                    : json_null());
+        if (envelope >= 0) {
+            int fits = spent + hi <= envelope;
+            if (fits)
+                spent += hi;
+            json_object_set_new(row, "within_envelope", json_boolean(fits));
+        }
+        json_array_append_new(*out, row);
+    }
+out:
+    free(sorted);
+    json_decref(data);
+    json_decref(list);
+    json_decref(lib);
+    return rc;
+}
+
+/* The budget side of a theme row: what its candidate actions avoid, their
+ * cost range and kgCO2e avoided per euro (middle of the range). */
+static void theme_budget(json_t *row, const json_t *actions)
+{
+    const char *key = json_string_value(json_object_get(row, "theme"));
+    double kg = 0, lo = 0, hi = 0;
+    size_t i;
+    json_t *a;
+
+    if (row == NULL)
+        return;
+    json_array_foreach(actions, i, a)
+    {
+        if (strcmp(json_string_value(json_object_get(a, "theme")), key) != 0)
+            continue;
+        kg += json_number_value(json_object_get(a, "avoided_kg"));
+        lo += json_number_value(json_object_get(a, "cost_min_eur"));
+        hi += json_number_value(json_object_get(a, "cost_max_eur"));
+    }
+    json_object_set_new(row, "avoidable_kg", json_real(kg));
+    json_object_set_new(row, "cost_min_eur", json_real(lo));
+    json_object_set_new(row, "cost_max_eur", json_real(hi));
+    json_object_set_new(row, "kg_per_eur",
+                        lo + hi > 0 ? json_real(round(kg / ((lo + hi) / 2) * 1000) / 1000)
+                                    : json_null());
+}
+
+/* {"<category>": {"label","kg"}} summed from the estimate lines. */
+static json_t *by_category(const json_t *lines)
+{
+    json_t *o = json_object();
+    size_t i;
+    json_t *l;
+
+    json_array_foreach(lines, i, l)
+    {
+        const char *c = json_string_value(json_object_get(l, "category"));
+        json_t *cur = json_object_get(o, c);
+        if (cur == NULL) {
+            cur = json_pack("{s:O, s:f}", "label", json_object_get(l, "category_label"), "kg", 0.0);
+            json_object_set_new(o, c, cur);
+        }
+        json_object_set_new(cur, "kg",
+                            json_real(round((json_number_value(json_object_get(cur, "kg")) +
+                                             json_number_value(json_object_get(l, "kg"))) *
+                                            10) /
+                                      10));
+    }
+    return o;
+}
+
+/* {"eur":n|null,"kept":n,"cost_max_eur","avoided_kg"} of the actions kept
+ * within the envelope; "eur" null when the office has not set one. */
+static json_t *envelope_summary(const json_t *actions, double envelope)
+{
+    double cost = 0, kg = 0;
+    int kept = 0;
+    size_t i;
+    json_t *a;
+
+    json_array_foreach(actions, i, a)
+    {
+        if (!json_is_true(json_object_get(a, "within_envelope")))
+            continue;
+        kept++;
+        cost += json_number_value(json_object_get(a, "cost_max_eur"));
+        kg += json_number_value(json_object_get(a, "avoided_kg"));
+    }
+    return json_pack("{s:o, s:i, s:f, s:f}", "eur",
+                     envelope >= 0 ? json_real(envelope) : json_null(), "kept", kept,
+                     "cost_max_eur", cost, "avoided_kg", kg);
+}
+
 int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
                  size_t el)
 {
@@ -679,7 +1333,8 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         {"cast_size", 5000},        {"night_shoots", 1000},   {"sets_to_build", 500},
         {"train_pkm", 1e8},         {"flight_pkm", 1e8},      {"accommodation_nights", 1e6},
         {"rushes_tb", 1e5},         {"retention_years", 100}, {"budget_eur", 1e10},
-        {"production_months", 120}, {"vegetarian_pct", 100},
+        {"production_months", 120}, {"vegetarian_pct", 100},  {"eco_budget_eur", 1e9},
+        {"extras_days", 1e6},       {"vfx_shots", 1e5},
     };
     double v[sizeof(nums) / sizeof(nums[0])];
     int present[sizeof(nums) / sizeof(nums[0])];
@@ -698,6 +1353,8 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     const char *catering = json_string_value(json_object_get(f, "catering"));
     json_t *seasons = json_object_get(f, "seasons");
     double days, studio, crew, people, loc_days, avg_km = 0, moves_km = 0, total = 0;
+    double km, commute, gen_l, kwh, tb, years, meals, residual, veg;
+    json_t *lines = json_array(), *actions = NULL;
     size_t nloc = json_array_size(locations), i;
     int animation, protected_area = 0;
     int rc = EP_OK;
@@ -743,26 +1400,28 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     json_t *loc;
     json_array_foreach(locations, i, loc)
     {
-        json_t *km = json_object_get(loc, "km_from_base");
-        if (!json_is_number(km) || json_number_value(km) < 0 || json_number_value(km) > 20000) {
+        json_t *dist = json_object_get(loc, "km_from_base");
+        if (!json_is_number(dist) || json_number_value(dist) < 0 ||
+            json_number_value(dist) > 20000) {
             char fname[48];
             snprintf(fname, sizeof(fname), "locations[%zu].km_from_base", i);
             rc = refuse(field, fl, err, el, fname,
                         "each location needs 'km_from_base', a distance of 0 km or more");
             goto fail;
         }
-        avg_km += json_number_value(km) / (double)nloc;
+        avg_km += json_number_value(dist) / (double)nloc;
         protected_area |= json_is_true(json_object_get(loc, "protected_area"));
-        km = json_object_get(loc, "km_from_previous");
-        if (km != NULL && !json_is_null(km) &&
-            (!json_is_number(km) || json_number_value(km) < 0 || json_number_value(km) > 20000)) {
+        dist = json_object_get(loc, "km_from_previous");
+        if (dist != NULL && !json_is_null(dist) &&
+            (!json_is_number(dist) || json_number_value(dist) < 0 ||
+             json_number_value(dist) > 20000)) {
             char fname[64];
             snprintf(fname, sizeof(fname), "locations[%zu].km_from_previous", i);
             rc = refuse(field, fl, err, el, fname,
                         "the distance from the previous location must be 0 km or more");
             goto fail;
         }
-        moves_km += json_number_value(km);
+        moves_km += json_number_value(dist);
     }
     rc = check_framing_lists(f, catering, seasons, field, fl, err, el);
     if (rc != EP_OK)
@@ -783,9 +1442,8 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     {
         double vehicles = ceil(people / PEOPLE_PER_VEHICLE);
         /* Each change of location moves the whole unit once (the vehicles). */
-        double km = loc_days * avg_km * 2 * vehicles + moves_km * vehicles;
-        double commute =
-            animation ? crew * v[12] * WORKDAYS_PER_MONTH * COMMUTE_KM_PER_DAY * 0.5 : 0;
+        km = loc_days * avg_km * 2 * vehicles + moves_km * vehicles;
+        commute = animation ? crew * v[12] * WORKDAYS_PER_MONTH * COMMUTE_KM_PER_DAY * 0.5 : 0;
         th[0].kg = (km + commute) * factor(db, "van_km") + v[6] * factor(db, "train_tgv_pkm") +
                    v[7] * factor(db, "plane_short_pkm") + v[8] * factor(db, "hotel_night");
         if (km > 0)
@@ -819,14 +1477,13 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     /* Energy: generators on location, studio grid power, storage, stations. */
     {
-        double gen_l = loc_days * GENERATOR_L_PER_DAY + v[4] * NIGHT_EXTRA_L;
-        double kwh = studio * STUDIO_KWH_PER_DAY +
-                     (animation ? crew * v[12] * WORKDAYS_PER_MONTH * STATION_KWH_PER_DAY : 0);
-        double tb = present[9]
-                        ? v[9]
+        gen_l = loc_days * GENERATOR_L_PER_DAY + v[4] * NIGHT_EXTRA_L;
+        kwh = studio * STUDIO_KWH_PER_DAY +
+              (animation ? crew * v[12] * WORKDAYS_PER_MONTH * STATION_KWH_PER_DAY : 0);
+        tb = present[9] ? v[9]
                         : days * (format != NULL && strstr(format, "4K") != NULL ? TB_PER_DAY_4K
                                                                                  : TB_PER_DAY_HD);
-        double years = present[10] ? v[10] : 3;
+        years = present[10] ? v[10] : 3;
         th[1].kg = gen_l * factor(db, "diesel_offroad_l") + kwh * factor(db, "grid_kwh") +
                    tb * years * factor(db, "storage_tb_year");
         if (gen_l > 0)
@@ -860,8 +1517,9 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     /* Food: a meal a day (two on nights), canteen for animation. */
     {
-        double meals =
-            animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5 : people * days + people * v[4];
+        /* Extras eat on their days. */
+        meals = animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5
+                          : people * days + people * v[4] + v[15];
         th[2].kg = meals * meal_factor(db, present[13] ? v[13] / 100.0 : -1);
         if (meals > 0)
             impact(impacts, "Repas",
@@ -880,7 +1538,22 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     /* Waste: residual waste of the crew, built sets. */
     {
-        double residual = people * days * RESIDUAL_KG_PER_PERSON_DAY;
+        residual = (people * days + v[15]) * RESIDUAL_KG_PER_PERSON_DAY;
+        if (v[15] > 0)
+            impact(impacts, "Figuration",
+                   "%.0f journées de figurants : autant de repas, de trajets et de déchets en "
+                   "plus, à prévoir avec la même régie (navettes, repas, tri).",
+                   v[15]);
+        if (json_is_true(json_object_get(f, "animals")))
+            impact(impacts, "Animaux",
+                   "Animaux au tournage ou filmés dans leur milieu : bien-être animal (chapitre de "
+                   "l'AFNOR SPEC 2308), distances, bruit et lumière à régler avec un "
+                   "spécialiste.");
+        if (v[16] > 0)
+            impact(impacts, "Effets visuels",
+                   "%.0f plans truqués : calcul et stockage en post-production, à demander "
+                   "chiffrés au prestataire VFX (énergie et hébergement des serveurs).",
+                   v[16]);
         th[3].kg = residual * factor(db, "waste_residual_incineration_kg") +
                    v[5] * SET_WOOD_KG * factor(db, "waste_wood_kg");
         if (protected_area)
@@ -911,6 +1584,56 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         snprintf(th[4].why, sizeof(th[4].why), "%s",
                  v[5] > 0 ? "Réemploi et location de décors demandent de l'anticipation."
                           : "Peu d'achats prévus : des consignes suffisent.");
+    }
+    /* The estimate line by line, in the catalogue's indicators: the themes
+     * are their sums, and the same lines are what the forecast is offered
+     * (diag_project_estimates), so the two can never disagree. */
+    veg = present[13] ? v[13] / 100.0 : 0.15;
+    {
+        const double rest = (1 - veg) / 0.85;
+        const struct {
+            const char *indicator;
+            double quantity;
+            int theme;
+        } q[] = {
+            {"van_km", km + commute, 0},
+            {"train_tgv_pkm", v[6], 0},
+            {"plane_short_pkm", v[7], 0},
+            {"hotel_nights", v[8], 0},
+            {"generator_l", gen_l, 1},
+            {"grid_kwh", kwh, 1},
+            {"storage_tb_year", tb * years, 1},
+            {"meals_vegetarian", meals * veg, 2},
+            {"meals_chicken", meals * rest * 0.45, 2},
+            {"meals_fish", meals * rest * 0.10, 2},
+            {"meals_beef", meals * rest * 0.30, 2},
+            {"waste_residual_kg", residual, 3},
+            {"waste_wood_kg", v[5] * SET_WOOD_KG, 3},
+            {"furniture_new_kg", v[5] * SET_NEW_MATERIAL_KG, 4},
+        };
+        for (i = 0; i < 5; i++)
+            th[i].kg = 0;
+        for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+            json_t *ln = NULL;
+            if (q[i].quantity <= 0)
+                continue;
+            rc = estimate_line(db, q[i].indicator, q[i].quantity, th[q[i].theme].key, &ln);
+            if (rc != EP_OK)
+                goto fail;
+            th[q[i].theme].kg += json_number_value(json_object_get(ln, "kg"));
+            json_array_append_new(lines, ln);
+        }
+    }
+    {
+        const double units[] = {1, days, loc_days, v[5]}; /* project, shooting/location day, set */
+        rc = rank_actions(db, lines, units, present[14] ? v[14] : -1, &actions);
+        if (rc != EP_OK)
+            goto fail;
+        if (present[14])
+            impact(impacts, "Enveloppe écoresponsable",
+                   "%.0f € fixés par la direction de production : les actions sont retenues "
+                   "par kgCO2e évité par euro tant que leur coût haut tient dans l'enveloppe.",
+                   v[14]);
     }
     if (v[11] > 0 && v[11] < 1e6) {
         /* A small budget makes costly changes harder: effort weighs more. */
@@ -948,6 +1671,7 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
             json_object_set(row, "adjusted_by", json_object_get(th[i].adjusted, "by"));
             json_object_set(row, "adjusted_at", json_object_get(th[i].adjusted, "at"));
         }
+        theme_budget(row, actions);
         json_array_append_new(themes_out, row);
     }
     /* Carbon, the sixth theme, frames the others: measure before, during, after. */
@@ -958,15 +1682,67 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                   "quadrant", "transversal", "rank", 0, "why",
                   "Le double bilan carbone conditionne les aides du CNC ; les relevés du tournage "
                   "l'alimentent."));
-    *out = json_pack("{s:s, s:o, s:o, s:o, s:f, s:o}", "status",
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:o, s:o}", "status",
                      json_array_size(missing) > 0 ? "draft" : "complete", "missing", missing,
                      "impacts", impacts, "themes", themes_out, "total_kg", round(total), "matrix",
-                     matrix);
+                     matrix, "lines", lines, "by_category", by_category(lines), "actions", actions,
+                     "envelope", envelope_summary(actions, present[14] ? v[14] : -1));
     return *out != NULL ? EP_OK : EP_ENOMEM;
 fail:
+    json_decref(lines);
+    json_decref(actions);
     json_decref(impacts);
     json_decref(missing);
     json_decref(themes_out);
     json_decref(matrix);
+    return rc;
+}
+
+int diag_project_framing(const json_t *fields, json_t **out)
+{
+    static const char *const skip[] = {"title", "format", "kind", "_deleted"};
+    json_t *framing = json_object(), *ov = json_object(), *v;
+    const char *key;
+
+    *out = NULL;
+    if (framing == NULL || ov == NULL) {
+        json_decref(framing);
+        json_decref(ov);
+        return EP_ENOMEM;
+    }
+    json_object_foreach((json_t *)fields, key, v)
+    {
+        int skipped = v == NULL || json_is_null(v) ||
+                      (json_is_string(v) && json_string_length(v) == 0) ||
+                      (json_is_array(v) && json_array_size(v) == 0);
+        for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+            skipped = skipped || strcmp(key, skip[i]) == 0;
+        if (strncmp(key, "adj_", 4) == 0) {
+            if (json_is_object(v))
+                json_object_set(ov, key + 4, v);
+        } else if (!skipped) {
+            json_object_set(framing, key, v);
+        }
+    }
+    if (json_object_size(ov) > 0)
+        json_object_set(framing, "overrides", ov);
+    json_decref(ov);
+    *out = framing;
+    return EP_OK;
+}
+
+int diag_project_of(struct db *db, const char *production_id, json_t **out)
+{
+    json_t *rec = NULL, *framing = NULL;
+    char field[64], err[256];
+    int rc = sync_record_get(db, production_id, "diagnostics", "c2-project", &rec);
+
+    *out = NULL;
+    if (rc == EP_OK)
+        rc = diag_project_framing(rec, &framing);
+    if (rc == EP_OK)
+        rc = diag_project(db, framing, out, field, sizeof(field), err, sizeof(err));
+    json_decref(rec);
+    json_decref(framing);
     return rc;
 }

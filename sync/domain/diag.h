@@ -23,11 +23,24 @@
 struct db;
 
 /*
- * Evaluates answers (borrowed). *out receives
+ * The C1 model (sync/domain/data/c1-model.json): weights, thresholds and
+ * their rationale. A new reference the caller owns, or NULL (build defect).
+ */
+json_t *diag_company_model(void);
+
+/*
+ * Evaluates answers (borrowed) against the C1 model. *out receives
  *   {"status":"complete"|"draft","missing":[fields],"score":n,"level":1-5,
  *    "level_label":"...","markers":[{"marker","points","max","why"}],
  *    "strengths":[{"text","grade"}],"weaknesses":[{"text","priority","why"}],
- *    "axes":[{"text","priority","why"}]}
+ *    "axes":[{"text","priority","why"}],
+ *    "afnor_chapters":[{"chapter","label","level","points","max"}],
+ *    "afnor_level": the lowest chapter's level or -1,
+ *    "context":[{"topic","text","answer"}] (types, organisation, partners),
+ *    "model_version":n}
+ * Every item carries "marker" and the "answer" it comes from; with
+ * "afnor_chapters" answers each SPEC 2308 chapter is graded on its own
+ * (items "s_afnor_<chapter>"...).
  * Returns 0, or EP_EINVAL with the offending field in field and the reason
  * in err (nothing computed).
  */
@@ -56,7 +69,15 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
  * Analyses framing (borrowed) with the factors of db's latest set. *out:
  *   {"status","missing","impacts":[{"element","impact"}],
  *    "themes":[{"theme","label","kg","share","effort","quadrant","rank","why"}],
- *    "total_kg","matrix":{"prioritaire":[...],...}}
+ *    "total_kg","matrix":{"prioritaire":[...],...},
+ *    "lines":[estimate per catalogue indicator],"by_category":{...},
+ *    "actions":[{"library","title","theme","avoided_kg","cost_min_eur",
+ *      "cost_max_eur","cost_mid_eur","cost_per","kg_per_eur","rank",
+ *      "within_envelope"?,"rationale"}] (by kgCO2e avoided per euro),
+ *    "envelope":{"eur"|null,"kept","cost_max_eur","avoided_kg"}}
+ * Themes also carry "avoidable_kg", "cost_min_eur", "cost_max_eur" and
+ * "kg_per_eur" of their candidate actions. "eco_budget_eur" in the framing
+ * is the envelope the production office sets for the eco-responsible plan.
  * framing may hold "overrides": {"<theme>": {"effort": 1-3, "impact": "high"|"low",
  * "by", "at"}}: the office's placement in the matrix; an adjusted theme
  * keeps "computed_effort" and "computed_quadrant" and gains "adjusted_by"
@@ -65,5 +86,25 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
  */
 int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
                  size_t el);
+
+/*
+ * The framing diag_project takes from the fields (borrowed) of the synced
+ * record "c2-project" (collection "diagnostics", docs/diagnostic.md): blank
+ * answers dropped, the "adj_<theme>" fields gathered into "overrides".
+ * *out is new. Returns 0 or EP_ENOMEM.
+ */
+int diag_project_framing(const json_t *fields, json_t **out);
+
+/*
+ * The C2 analysis of production_id from its synced "c2-project" record:
+ * diag_project's result, whose "lines" ([{"indicator","value","unit",
+ * "category","category_label","theme","factor","kg"}]) and "by_category"
+ * are the estimate offered as the starting forecast (the forecast's
+ * "estimates" records take indicator and value as they are, so the
+ * forecast and C2 agree to the rounding). Returns 0, EP_ENOTFOUND (no C2
+ * framing recorded), EP_EINVAL (the record holds values diag_project
+ * refuses) or a storage code.
+ */
+int diag_project_of(struct db *db, const char *production_id, json_t **out);
 
 #endif

@@ -249,12 +249,106 @@ static int diagnostic(struct ctx *c, struct strbuf *b)
                        strcmp(str(c->c1, "status"), "draft") == 0
                            ? " (questionnaire incomplet : diagnostic provisoire)"
                            : "");
+    if (rc == EP_OK && json_is_object(json_object_get(c->c1, "previous"))) {
+        const json_t *p = json_object_get(c->c1, "previous");
+        rc = strbuf_printf(b,
+                           " Par rapport au diagnostic de %lld : score %.1f puis %.1f (%+.1f "
+                           "points), niveau %lld puis %lld.",
+                           json_integer_value(json_object_get(p, "year")),
+                           json_number_value(json_object_get(p, "score")),
+                           json_number_value(json_object_get(c->c1, "score")),
+                           json_number_value(json_object_get(c->c1, "score")) -
+                               json_number_value(json_object_get(p, "score")),
+                           json_integer_value(json_object_get(p, "level")),
+                           json_integer_value(json_object_get(c->c1, "level")));
+    }
+    if (rc == EP_OK && json_array_size(json_object_get(c->c1, "context")) > 0) {
+        size_t i;
+        json_t *x;
+        rc = strbuf_str(b, "\n\nPratiques et ressources de la société (types de production, "
+                           "organisation, partenaires et prestataires) :");
+        json_array_foreach(json_object_get(c->c1, "context"), i, x)
+        {
+            if (rc == EP_OK)
+                rc = strbuf_printf(b, "\n- %s", str(x, "text"));
+        }
+    }
+    if (rc == EP_OK && json_array_size(json_object_get(c->c1, "afnor_chapters")) > 0) {
+        size_t i;
+        json_t *x;
+        rc = strbuf_str(b, "\n\nAFNOR SPEC 2308, chapitre par chapitre (niveau sur 3) :");
+        json_array_foreach(json_object_get(c->c1, "afnor_chapters"), i, x)
+        {
+            if (rc == EP_OK)
+                rc = strbuf_printf(b, "\n- %s : niveau %lld", str(x, "label"),
+                                   json_integer_value(json_object_get(x, "level")));
+        }
+    }
     if (rc == EP_OK)
         rc = graded_list(b, "Points forts", json_object_get(c->c1, "strengths"));
     if (rc == EP_OK)
         rc = graded_list(b, "Points faibles", json_object_get(c->c1, "weaknesses"));
     if (rc == EP_OK)
         rc = graded_list(b, "Axes d'amélioration", json_object_get(c->c1, "axes"));
+    return rc;
+}
+
+static const char *quadrant_label(const char *q)
+{
+    static const char *const map[][2] = {{"prioritaire", "prioritaire"},
+                                         {"a_planifier", "à planifier"},
+                                         {"gestes_simples", "gestes simples"},
+                                         {"secondaire", "secondaire"},
+                                         {"transversal", "transversal"}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(map[i][0], q) == 0)
+            return map[i][1];
+    }
+    return q;
+}
+
+/* The C2 actions ranked by kgCO2e avoided per euro, within the envelope. */
+static int budget(struct ctx *c, struct strbuf *b)
+{
+    const json_t *env = json_object_get(c->c2, "envelope");
+    size_t i;
+    json_t *a;
+    int rc;
+
+    if (json_is_number(json_object_get(env, "eur")))
+        rc = strbuf_printf(b,
+                           "\n\nEnveloppe fixée par la direction de production : %.0f €. "
+                           "Actions candidates classées par kgCO2e évités par euro (milieu de "
+                           "la fourchette de coût) ; retenues tant que leur coût haut tient "
+                           "dans l'enveloppe (%lld retenue(s), %.0f € au plus, %.0f kgCO2e "
+                           "évités) :",
+                           json_number_value(json_object_get(env, "eur")),
+                           json_integer_value(json_object_get(env, "kept")),
+                           json_number_value(json_object_get(env, "cost_max_eur")),
+                           json_number_value(json_object_get(env, "avoided_kg")));
+    else
+        rc = strbuf_str(b, "\n\nEnveloppe de la démarche : " MISSING " (la direction de "
+                           "production ne l'a pas fixée). Actions candidates classées par "
+                           "kgCO2e évités par euro :");
+    json_array_foreach(json_object_get(c->c2, "actions"), i, a)
+    {
+        json_t *k = json_object_get(a, "kg_per_eur");
+        char eff[48];
+        if (rc != EP_OK)
+            break;
+        if (json_is_number(k))
+            snprintf(eff, sizeof(eff), "%.2f kgCO2e/€", json_number_value(k));
+        else
+            snprintf(eff, sizeof(eff), "sans surcoût");
+        rc = strbuf_printf(b, "\n- %s : %.0f kgCO2e évités, %.0f à %.0f €, %s%s", str(a, "title"),
+                           json_number_value(json_object_get(a, "avoided_kg")),
+                           json_number_value(json_object_get(a, "cost_min_eur")),
+                           json_number_value(json_object_get(a, "cost_max_eur")), eff,
+                           json_is_true(json_object_get(a, "within_envelope")) ? ", retenue"
+                           : json_is_false(json_object_get(a, "within_envelope"))
+                               ? ", hors enveloppe"
+                               : "");
+    }
     return rc;
 }
 
@@ -287,8 +381,10 @@ static int analysis(struct ctx *c, struct strbuf *b)
         fmt_num(kg, sizeof(kg), json_object_get(x, "kg"), 0, " kgCO2e", 0);
         rc = strbuf_printf(b, "\n- %lld. %s : %s, %s",
                            json_integer_value(json_object_get(x, "rank")), str(x, "label"), kg,
-                           str(x, "quadrant"));
+                           quadrant_label(str(x, "quadrant")));
     }
+    if (rc == EP_OK)
+        rc = budget(c, b);
     return rc;
 }
 
@@ -376,18 +472,28 @@ static int indicators(struct ctx *c, struct strbuf *b)
     const json_t *fp = json_object_get(c->eval, "footprint");
     const json_t *fin = json_object_get(fp, "final"), *prov = json_object_get(fp, "provisional");
     size_t lines = json_array_size(json_object_get(fin, "lines"));
-    char pk[48], fk[48];
+    char pk[48], fk[48], pline[64];
     int rc;
 
-    fmt_num(pk, sizeof(pk), json_object_get(prov, "total_kg"), 0, " kgCO2e", 0);
+    /* No estimate line: the forecast was not made, not a zero forecast. */
+    fmt_num(pk, sizeof(pk),
+            json_array_size(json_object_get(prov, "lines")) > 0 ? json_object_get(prov, "total_kg")
+                                                                : NULL,
+            0, " kgCO2e", 0);
+    if (json_array_size(json_object_get(prov, "lines")) == 0) {
+        snprintf(pline, sizeof(pline), "n'a pas été saisi (%s)", MISSING);
+        json_array_append_new(c->missing, json_string("bilan carbone prévisionnel (C8)"));
+    } else {
+        snprintf(pline, sizeof(pline), "était de %s", pk);
+    }
     fmt_num(fk, sizeof(fk), lines > 0 ? json_object_get(fin, "total_kg") : NULL, 0, " kgCO2e", 0);
     if (lines == 0)
         json_array_append_new(c->missing, json_string("relevés d'indicateurs (C7)"));
     rc = strbuf_printf(b,
                        "%zu indicateur(s) ont été relevés sur le terrain par les équipes. Le "
-                       "bilan carbone prévisionnel était de %s ; le bilan définitif, calculé "
+                       "bilan carbone prévisionnel %s ; le bilan définitif, calculé "
                        "sur les relevés, est de %s.",
-                       lines, pk, fk);
+                       lines, pline, fk);
     if (rc == EP_OK && json_integer_value(json_object_get(c->eval, "elapsed_days")) <
                            json_integer_value(json_object_get(c->eval, "total_days")))
         rc = strbuf_printf(b,
@@ -443,6 +549,16 @@ static int results(struct ctx *c, struct strbuf *b)
     return rc;
 }
 
+/* The length of sentence s without its final full stop(s) and spaces, so
+ * that the dossier adds exactly one. */
+static int stem(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ' '))
+        n--;
+    return (int)n;
+}
+
 static int difficulties(struct ctx *c, struct strbuf *b)
 {
     const json_t *list = json_object_get(c->eval, "difficulties");
@@ -455,13 +571,13 @@ static int difficulties(struct ctx *c, struct strbuf *b)
     {
         if (rc != EP_OK)
             break;
-        rc = strbuf_printf(b, "\n- %s.", str(d, "text"));
+        rc = strbuf_printf(b, "\n- %.*s.", stem(str(d, "text")), str(d, "text"));
         json_array_foreach(json_object_get(d, "solutions"), j, s)
         {
+            const char *t = json_string_value(s) != NULL ? json_string_value(s) : "";
             if (rc != EP_OK)
                 break;
-            rc = strbuf_printf(b, "%s %s.", j == 0 ? " Solution :" : " ;",
-                               json_string_value(s) != NULL ? json_string_value(s) : "");
+            rc = strbuf_printf(b, "%s %.*s.", j == 0 ? " Solutions :" : " ;", stem(t), t);
         }
     }
     if (rc == EP_OK && json_array_size(list) == 0)
@@ -526,6 +642,9 @@ static json_t *annexes(struct ctx *c)
 {
     json_t *all = json_array(), *an;
     const json_t *fp = json_object_get(c->eval, "footprint");
+    /* Without estimates the forecast column is missing, not zero. */
+    int has_forecast =
+        json_array_size(json_object_get(json_object_get(fp, "provisional"), "lines")) > 0;
     size_t i;
     json_t *x;
 
@@ -558,10 +677,11 @@ static json_t *annexes(struct ctx *c)
                json_pack("[s, s, s, s]", "Catégorie", "Prévisionnel", "Définitif", "Écart"));
     json_array_foreach(json_object_get(fp, "categories"), i, x)
     {
-        add_row(an, json_pack("[s, o, o, o]", str(x, "label"),
-                              num_cell(json_object_get(x, "provisional_kg"), 0, ""),
-                              num_cell(json_object_get(x, "final_kg"), 0, ""),
-                              pct_cell(json_object_get(x, "delta_pct"))));
+        add_row(an, json_pack(
+                        "[s, o, o, o]", str(x, "label"),
+                        num_cell(has_forecast ? json_object_get(x, "provisional_kg") : NULL, 0, ""),
+                        num_cell(json_object_get(x, "final_kg"), 0, ""),
+                        pct_cell(json_object_get(x, "delta_pct"))));
     }
     json_array_append_new(all, an);
     an = annex("prestataires", "Annexe 4 — Prestataires et outils",
@@ -591,10 +711,10 @@ static json_t *annexes(struct ctx *c)
 
 /* The C1 answers the questionnaire writes (pwa/js/ui/diag.js). */
 static const char *const c1_keys[] = {
-    "production_types",  "headcount",      "staff_turnover_pct",    "standard_methods",
-    "partners",          "providers",      "supplier_criteria",     "csr_charter",
-    "ecoprod_label",     "ecoprod_stars",  "afnor_spec_2308_level", "eco_referent",
-    "trained_staff_pct", "past_footprints"};
+    "production_types",  "headcount",       "staff_turnover_pct",    "standard_methods",
+    "partners",          "providers",       "supplier_criteria",     "csr_charter",
+    "ecoprod_label",     "ecoprod_stars",   "afnor_spec_2308_level", "eco_referent",
+    "trained_staff_pct", "past_footprints", "intermittent_pct",      "crew_briefing"};
 
 static int is_blank(const json_t *v)
 {
@@ -603,35 +723,33 @@ static int is_blank(const json_t *v)
 }
 
 /* The latest year's C1 record ("c1-<year>") evaluated, or NULL. */
-static json_t *company_diag(const json_t *diags)
+/* The C1 result of one "c1-<year>" record, or NULL when refused. */
+static json_t *c1_of(const json_t *rec)
 {
-    const json_t *latest = NULL;
     json_t *answers, *edits, *res = NULL;
     char field[64], err[256];
     const char *key;
     json_t *v;
     size_t i;
-    json_t *x;
 
-    json_array_foreach(diags, i, x)
-    {
-        if (strncmp(str(x, "id"), "c1-", 3) == 0 &&
-            (latest == NULL || strcmp(str(x, "id"), str(latest, "id")) > 0))
-            latest = x;
-    }
-    if (latest == NULL)
-        return NULL;
-    answers = json_pack("{s:I}", "year", (json_int_t)strtol(str(latest, "id") + 3, NULL, 10));
+    answers = json_pack("{s:I}", "year", (json_int_t)strtol(str(rec, "id") + 3, NULL, 10));
     edits = json_object();
     for (i = 0; i < sizeof(c1_keys) / sizeof(c1_keys[0]); i++) {
-        v = json_object_get(json_object_get(latest, "fields"), c1_keys[i]);
+        v = json_object_get(json_object_get(rec, "fields"), c1_keys[i]);
         if (!is_blank(v))
             json_object_set(answers, c1_keys[i], v);
     }
-    json_object_foreach(json_object_get(latest, "fields"), key, v)
+    json_object_foreach(json_object_get(rec, "fields"), key, v)
     {
         if (strncmp(key, "edit_", 5) == 0 && json_is_object(v))
             json_object_set(edits, key + 5, v);
+        /* One field per SPEC 2308 chapter in the record (they merge one by
+         * one), one "afnor_chapters" object for diag_company. */
+        if (strncmp(key, "afnor_ch_", 9) == 0 && json_is_number(v)) {
+            if (json_object_get(answers, "afnor_chapters") == NULL)
+                json_object_set_new(answers, "afnor_chapters", json_object());
+            json_object_set(json_object_get(answers, "afnor_chapters"), key + 9, v);
+        }
     }
     /* Answers the server refuses leave the diagnostic missing, not half-made. */
     if (diag_company(answers, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
@@ -644,37 +762,54 @@ static json_t *company_diag(const json_t *diags)
     return res;
 }
 
+/* The latest year's C1 record ("c1-<year>") evaluated, with the previous
+ * year's result in "previous" ({"year", "score", "level"}) when there is
+ * one, or NULL. */
+static json_t *company_diag(const json_t *diags)
+{
+    const json_t *latest = NULL, *before = NULL;
+    json_t *res, *prev;
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(diags, i, x)
+    {
+        if (strncmp(str(x, "id"), "c1-", 3) != 0)
+            continue;
+        if (latest == NULL || strcmp(str(x, "id"), str(latest, "id")) > 0) {
+            before = latest;
+            latest = x;
+        } else if (before == NULL || strcmp(str(x, "id"), str(before, "id")) > 0) {
+            before = x;
+        }
+    }
+    if (latest == NULL)
+        return NULL;
+    res = c1_of(latest);
+    prev = before != NULL && res != NULL ? c1_of(before) : NULL;
+    if (prev != NULL)
+        json_object_set_new(res, "previous",
+                            json_pack("{s:I, s:O, s:O}", "year",
+                                      (json_int_t)strtol(str(before, "id") + 3, NULL, 10), "score",
+                                      json_object_get(prev, "score"), "level",
+                                      json_object_get(prev, "level")));
+    json_decref(prev);
+    return res;
+}
+
 static json_t *project_diag(struct db *db, const json_t *diags)
 {
-    static const char *const skip[] = {"title", "format", "_deleted"};
     const json_t *rec = find_id(diags, "c2-project");
-    json_t *framing, *ov, *res = NULL;
+    json_t *framing = NULL, *res = NULL;
     char field[64], err[256];
-    const char *key;
-    json_t *v;
 
-    if (rec == NULL)
+    if (rec == NULL || diag_project_framing(json_object_get(rec, "fields"), &framing) != EP_OK)
         return NULL;
-    framing = json_object();
-    ov = json_object();
-    json_object_foreach(json_object_get(rec, "fields"), key, v)
-    {
-        int skipped = is_blank(v);
-        for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-            skipped = skipped || strcmp(key, skip[i]) == 0;
-        if (strncmp(key, "adj_", 4) == 0 && json_is_object(v))
-            json_object_set(ov, key + 4, v);
-        else if (!skipped && strncmp(key, "adj_", 4) != 0)
-            json_object_set(framing, key, v);
-    }
-    if (json_object_size(ov) > 0)
-        json_object_set(framing, "overrides", ov);
     if (diag_project(db, framing, &res, field, sizeof(field), err, sizeof(err)) != EP_OK) {
         json_decref(res);
         res = NULL;
     }
     json_decref(framing);
-    json_decref(ov);
     return res;
 }
 

@@ -5,6 +5,7 @@
 #include "eval.h"
 
 #include "carbon.h"
+#include "db.h"
 #include "err.h"
 #include "plan.h"
 #include "sync.h"
@@ -74,13 +75,24 @@ static json_t *item(const char *kind, const char *ref, const char *text)
 static void from_actions(json_t *actions, json_t *summary, json_t *strengths, json_t *difficulties,
                          json_t *reproducible, json_t *to_classify)
 {
-    double sum = 0;
-    long measured = 0;
+    double sum = 0, avoided_sum = 0;
+    long measured = 0, avoided_n = 0;
     size_t i;
     json_t *a;
 
     json_array_foreach(actions, i, a)
     {
+        /* The emissions the action avoided against its baseline (plan.c),
+         * said with its result; added emissions are said as such. */
+        json_t *av = json_object_get(a, "avoided_kg");
+        char kg[96] = "";
+        if (json_is_number(av)) {
+            double x = json_number_value(av);
+            snprintf(kg, sizeof(kg), x >= 0 ? ", %.0f kgCO2e évités" : ", %.0f kgCO2e de plus",
+                     fabs(x));
+            avoided_sum += x;
+            avoided_n++;
+        }
         const char *v = json_string_value(json_object_get(a, "verdict"));
         const char *id = json_string_value(json_object_get(a, "id"));
         const char *title = json_string_value(json_object_get(a, "title"));
@@ -102,12 +114,12 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
                 json_array_append_new(to_classify, json_string(id));
         }
         if (strcmp(v, "reussie") == 0) {
-            snprintf(text, sizeof(text), "%s : objectif atteint (%.0f %%)",
-                     title != NULL ? title : id, json_number_value(pct));
+            snprintf(text, sizeof(text), "%s : objectif atteint (%.0f %%%s)",
+                     title != NULL ? title : id, json_number_value(pct), kg);
             json_array_append_new(strengths, item("action", id, text));
         } else if (strcmp(v, "non_atteinte") == 0 || strcmp(v, "partielle") == 0) {
-            snprintf(text, sizeof(text), "%s : %.0f %% de l'objectif", title != NULL ? title : id,
-                     json_number_value(pct));
+            snprintf(text, sizeof(text), "%s : %.0f %% de l'objectif%s", title != NULL ? title : id,
+                     json_number_value(pct), kg);
             json_t *d = item("action", id, text);
             json_object_set_new(
                 d, "solutions",
@@ -138,6 +150,9 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
     }
     json_object_set_new(summary, "actions", json_integer((json_int_t)json_array_size(actions)));
     json_object_set_new(summary, "measured", json_integer(measured));
+    /* Against each action's baseline; null when no action could say. */
+    json_object_set_new(summary, "avoided_kg",
+                        avoided_n > 0 ? json_real(round(avoided_sum)) : json_null());
     json_object_set_new(summary, "mean_attainment_pct",
                         measured > 0 ? json_real(round(sum / (double)measured * 10) / 10)
                                      : json_null());
@@ -172,7 +187,7 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
         snprintf(text, sizeof(text),
                  "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel des indicateurs "
                  "relevés%s ; %.0f %% des émissions attendues couvertes",
-                 cat, delta, json_number_value(pct), when, cov * 100.0);
+                 carbon_category_label(cat), delta, json_number_value(pct), when, cov * 100.0);
         if (delta < 0) {
             json_array_append_new(strengths, item("footprint", cat, text));
         } else {
@@ -183,6 +198,61 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
                                  "le prévisionnel du prochain projet"));
             json_array_append_new(difficulties, d);
         }
+    }
+}
+
+/* The French name of a catalogue indicator, or the id when unknown. */
+static void indicator_name(struct db *db, const char *id, char *buf, size_t len)
+{
+    static const char sql[] = "SELECT name_fr FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
+
+    snprintf(buf, len, "%s", id != NULL ? id : "indicateur non précisé");
+    if (st == NULL)
+        return;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+}
+
+/*
+ * One dysfunction as a sentence that names what it is about: the
+ * indicator (by its name, not its id), the department and since when for
+ * missed readings, the action for a drifting target. The sentence has no
+ * final full stop: the dossier adds it.
+ */
+static void dysfunction_text(struct db *db, const json_t *d, const json_t *actions, char *buf,
+                             size_t len)
+{
+    const char *kind = json_string_value(json_object_get(d, "kind"));
+    const char *dept = json_string_value(json_object_get(d, "dept"));
+    char name[160];
+
+    indicator_name(db, json_string_value(json_object_get(d, "indicator")), name, sizeof(name));
+    if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
+        snprintf(buf, len,
+                 "Relevé « %s »%s%s%s manqué depuis le %s (%lld relevés habituels sans saisie)",
+                 name, dept != NULL && dept[0] ? " (département " : "", dept != NULL ? dept : "",
+                 dept != NULL && dept[0] ? ")" : "",
+                 json_string_value(json_object_get(d, "since")) != NULL
+                     ? json_string_value(json_object_get(d, "since"))
+                     : "?",
+                 (long long)json_integer_value(json_object_get(d, "missed")));
+    } else {
+        const char *id = json_string_value(json_object_get(d, "action"));
+        const char *title = NULL;
+        size_t i;
+        json_t *a;
+        json_array_foreach(actions, i, a)
+        {
+            if (id != NULL && strcmp(id, json_string_value(json_object_get(a, "id"))) == 0)
+                title = json_string_value(json_object_get(a, "title"));
+        }
+        snprintf(buf, len,
+                 "%s (indicateur « %s ») : à ce rythme, l'objectif ne sera pas atteint "
+                 "en fin de tournage",
+                 title != NULL ? title : "Action", name);
     }
 }
 
@@ -217,8 +287,10 @@ int eval_production(struct db *db, const char *production_id, const char *today,
     from_footprint(cmp, strengths, difficulties);
     json_array_foreach(json_object_get(dys, "dysfunctions"), i, d)
     {
-        json_t *x = item("dysfunction", json_string_value(json_object_get(d, "indicator")),
-                         json_string_value(json_object_get(d, "why")));
+        char text[512];
+        json_t *x;
+        dysfunction_text(db, d, actions, text, sizeof(text));
+        x = item("dysfunction", json_string_value(json_object_get(d, "indicator")), text);
         json_object_set(x, "solutions", json_object_get(d, "alternatives"));
         json_array_append_new(difficulties, x);
     }

@@ -501,7 +501,9 @@ static json_t *prep(const json_t *dossier, const json_t *ev)
         {"C2",
          "analyse",
          {"Quels éléments du scénario et du plan de travail pèsent le plus sur l'impact ?",
-          "Comment avez-vous priorisé les thèmes d'action ?", NULL}},
+          "Comment avez-vous priorisé les thèmes d'action ?",
+          "Comment l'enveloppe fixée par la production a-t-elle guidé le choix des actions "
+          "(kgCO2e évités par euro) ?"}},
         {"C3",
          "plan",
          {"Comment avez-vous choisi vos prestataires et vos outils ?",

@@ -1,6 +1,7 @@
 /* plan.c - action progress and recurring dysfunctions (see plan.h). */
 #include "plan.h"
 
+#include "carbon.h"
 #include "csv.h"
 #include "strbuf.h"
 
@@ -167,6 +168,48 @@ const char *plan_check_reason(double pct, const json_t *confirmed)
     return NULL;
 }
 
+/* What an action avoided against its baseline (docs/plan.md, "Avoided
+ * emissions"), in kgCO2e for the whole production, into item: "avoided_kg"
+ * (null when it cannot be said) and "avoided_method" (how, or why not).
+ * proj is the projected quantity (total) or share; all_proj the projected
+ * quantity of the share's theme in the same unit. */
+static void avoided(struct db *db, const char *production, json_t *item, const json_t *a, int share,
+                    double b, double t, double proj, double all_proj)
+{
+    const char *ind = json_string_value(json_object_get(a, "indicator"));
+    const char *rep = json_string_value(json_object_get(a, "replaces"));
+    double fi = 0, fr = 0, kg;
+    char how[300];
+
+    if (carbon_indicator_factor(db, production, ind, &fi) != EP_OK) {
+        json_object_set_new(item, "avoided_kg", json_null());
+        json_object_set_new(item, "avoided_method",
+                            json_string("indicateur sans facteur d'émission : non chiffré"));
+        return;
+    }
+    if (!share && t < b) {
+        kg = (b - proj) * fi;
+        snprintf(how, sizeof(how), "réduction : (%.6g − %.6g) × %.6g kgCO2e", b, proj, fi);
+    } else if (rep == NULL || carbon_indicator_factor(db, production, rep, &fr) != EP_OK) {
+        json_object_set_new(item, "avoided_kg", json_null());
+        json_object_set_new(
+            item, "avoided_method",
+            json_string(rep == NULL ? "substitution : préciser ce que l'action remplace"
+                                    : "l'indicateur remplacé n'a pas de facteur d'émission"));
+        return;
+    } else if (share) {
+        kg = (proj - b) * all_proj * (fr - fi);
+        snprintf(how, sizeof(how), "substitution : (%.3g − %.3g) × %.6g × (%.6g − %.6g) kgCO2e",
+                 proj, b, all_proj, fr, fi);
+    } else {
+        kg = (proj - b) * (fr - fi);
+        snprintf(how, sizeof(how), "substitution : (%.6g − %.6g) × (%.6g − %.6g) kgCO2e", proj, b,
+                 fr, fi);
+    }
+    json_object_set_new(item, "avoided_kg", json_real(round(kg * 100) / 100));
+    json_object_set_new(item, "avoided_method", json_string(how));
+}
+
 int plan_progress(struct db *db, const char *production, const char *today, json_t **out)
 {
     static const char *const shown[][2] = {{"dept", "dept"},
@@ -210,6 +253,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
         json_t *pct = json_null();
         const char *status, *check = NULL;
         int share = measure != NULL && strcmp(measure, "share") == 0;
+        double all_proj = 0;
         json_t *item;
 
         /* Allowed as drafts, but flagged: an action nobody owns or measures. */
@@ -232,6 +276,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                     json_object_get(by_theme, ind_theme_key(db, ind, key, sizeof(key))));
                 cur = all > 0 ? q / all : 0;
                 proj = cur; /* a share does not grow with time */
+                all_proj = elapsed > 0 && total > 0 ? all * (double)total / (double)elapsed : all;
             } else {
                 /* A reading flagged for review counts once as it is: it is
                  * never extrapolated over the remaining days (docs/carbon.md
@@ -277,7 +322,25 @@ int plan_progress(struct db *db, const char *production, const char *today, json
         if (item != NULL && check != NULL)
             json_object_set_new(item, "check", json_string(check));
         if (item != NULL)
-            json_array_append_new(list, item);
+            if (item != NULL) {
+                json_object_set(item, "target_kg",
+                                json_is_number(json_object_get(a, "target_kg"))
+                                    ? json_object_get(a, "target_kg")
+                                    : json_null());
+                if (json_is_number(projected))
+                    avoided(db, production, item, a, share, json_number_value(jb),
+                            json_number_value(jt), json_number_value(projected), all_proj);
+                else {
+                    json_object_set_new(item, "avoided_kg", json_null());
+                    json_object_set_new(item, "avoided_method",
+                                        json_string(json_array_size(flags) > 0
+                                                        ? "brouillon : objectif incomplet"
+                                                        : "aucune donnée : rien n'est compté"));
+                }
+                if (json_object_get(a, "replaces") != NULL)
+                    json_object_set(item, "replaces", json_object_get(a, "replaces"));
+                json_array_append_new(list, item);
+            }
         json_decref(a);
     }
     db_done(st);
@@ -383,7 +446,8 @@ static void check_series(json_t *list, const char *ind, const char *dept, const 
 int plan_dysfunctions(struct db *db, const char *production, const char *today, json_t **out)
 {
     static const char sql[] =
-        "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), ''), "
+        "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), "
+        "''), "
         "json_extract(fields, '$.at') FROM sync_fact WHERE production_id = ?1 "
         "AND col = 'readings' AND superseded = 0 AND void = 0 ORDER BY 1, 2, 3";
     json_t *list = json_array(), *progress = NULL;

@@ -546,6 +546,23 @@ static void bind_fields(sqlite3_stmt *st, const json_t *checked)
     bind_int_or_null(st, 16, json_object_get(checked, "budget_eur"));
 }
 
+/* A new production is computed with the latest emission factor set, and
+ * stays on it when a newer one arrives until the office moves it
+ * (docs/carbon.md, "The factor catalogue"). No set loaded: no pin. */
+static int pin_latest_factors(struct db *db, const char *id, int64_t now)
+{
+    static const char sql[] =
+        "INSERT INTO production_factor_set (production_id, version, pinned_at) "
+        "SELECT ?1, max(version), ?2 FROM factor_set HAVING max(version) IS NOT NULL";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    return rows_step_done(st);
+}
+
 int production_create(struct db *db, const char *id, const char *company_id, const json_t *checked,
                       const char *account_id, const char *name, int64_t now)
 {
@@ -570,6 +587,8 @@ int production_create(struct db *db, const char *id, const char *company_id, con
     sqlite3_bind_text(st, 17, company_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 18, now);
     rc = rows_step_done(st);
+    if (rc == EP_OK)
+        rc = pin_latest_factors(db, id, now);
     if (rc != EP_OK || account_id == NULL)
         goto out;
     /* The creator runs it until they hand it over: every production-scoped

@@ -91,8 +91,9 @@ void production_make_id(const char *title, char *buf, size_t len);
  * Creates a production of company_id from checked (production_check's
  * output), own transaction, and makes the creating account (account_id,
  * shown as name) its administrator in department "production". id is the
- * new id (production_make_id). Returns 0, EP_ECONFLICT (a production of the
- * company has this title), or an EP_E* storage code.
+ * new id (production_make_id). The production is pinned to the latest
+ * emission factor set (production_factor_set). Returns 0, EP_ECONFLICT (a
+ * production of the company has this title), or an EP_E* storage code.
  */
 int production_create(struct db *db, const char *id, const char *company_id, const json_t *checked,
                       const char *account_id, const char *name, int64_t now);

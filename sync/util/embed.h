@@ -21,4 +21,8 @@ extern const struct ep_embedded ep_migrations[];
 /* Emission factor sets from sync/domain/data/ (factors-NNNN.json). */
 extern const struct ep_embedded ep_factor_sets[];
 
+/* The C1 model and the C2 action costs from sync/domain/data/ (c1-*.json,
+ * c2-*.json): diagnostic weights as data (docs/diagnostic.md). */
+extern const struct ep_embedded ep_diag_models[];
+
 #endif

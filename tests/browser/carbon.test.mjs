@@ -149,8 +149,29 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   );
   for (const l of links)
     assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), l), 200, l);
+  // The factor set: the demo filed its forecast with set 2 and stays on it;
+  // set 3 is offered with what it would change, applied only on request.
+  assert.match(
+    await page.getByTestId('fs-using').textContent(),
+    /^Calculé avec le jeu 2 \(publié le 2026-12-07\), épinglé pour cette production/,
+  );
+  assert.match(
+    await page.getByTestId('fs-changes').textContent(),
+    /Le jeu 3 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t\.km/s,
+  );
+  await page.getByText(/^Les \d+ facteurs du jeu, avec leur source$/).click();
+  const vanRow = page
+    .getByTestId('fs-factors')
+    .locator('tbody tr')
+    .filter({ hasText: 'Voiture gazole' });
+  assert.match(await vanRow.textContent(), /0,227 kgCO2e \/ km27966\s*2018officiel/);
   await checkA11y(page, 'footprint charts');
   await shot(page, 'office-10-footprint-charts');
+  await page.getByRole('button', { name: 'Passer au jeu 3' }).click();
+  await page.getByText('C’est le jeu le plus récent.').waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId('fs-using').textContent(), /^Calculé avec le jeu 3 /);
+  const fsNow = await api.call('GET', `${P}/factor-sets`);
+  assert.equal(fsNow.json.pinned.version, 3);
 
   // What is missing, and the schedule editor.
   await page.getByRole('link', { name: 'Voir ce qui manque' }).click();

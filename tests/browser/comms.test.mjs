@@ -118,6 +118,23 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
   await office
     .getByText(/La version FALC n’est pas écrite : \d+ personne\(s\) en ont besoin\./)
     .waitFor();
+  // One collapsed section per channel, each with a readable summary; the
+  // invitation as a human summary, the raw file on demand.
+  const invitation = office.locator('details.channel > summary', {
+    hasText: 'Invitation de calendrier',
+  });
+  assert.match(await invitation.textContent(), /2026-12-01 à 08:30, 30 min, Barnum cantine/);
+  assert.equal(await office.locator('details.channel[open]').count(), 0);
+  // The whole preview fits in two screen heights at 1280×800, and
+  // "sign and send" stays on screen even scrolled to the bottom.
+  await office.setViewportSize({ width: 1280, height: 800 });
+  const box = await office.locator('section[aria-labelledby="comms-preview-h"]').boundingBox();
+  assert.ok(box.height <= 1600, `preview is ${box.height} px tall`);
+  await office.locator('details.channel > summary', { hasText: 'Affiche' }).click();
+  await office.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const send = await office.getByRole('button', { name: 'Signer et envoyer' }).boundingBox();
+  assert.ok(send.y >= 0 && send.y + send.height <= 800, `send button at ${send.y}`);
+  await office.setViewportSize({ width: 1280, height: 900 });
   // The invitation, the flyer and audio links are there.
   assert.match(await office.locator('pre.preview').last().textContent(), /TZID=Europe\/Paris/);
   assert.equal(
@@ -125,7 +142,7 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
     1,
   );
   // The markup in the title and text is text: no image, no script ran.
-  assert.equal(await office.locator('main img').count(), 0);
+  assert.equal(await office.locator('main img:not(.page)').count(), 0);
   assert.equal(await office.evaluate(() => window.__pwned), undefined);
   const flyer = await office.evaluate(
     async (href) => {

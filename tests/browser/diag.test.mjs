@@ -82,6 +82,36 @@ test('the office opens the diagnostic area from its home', async () => {
 });
 
 test('C1: a partial questionnaire is a draft that says what is missing; an impossible value is refused on its field', async () => {
+  // The demo has its own diagnostics (C1 this year and last, C2): emptied
+  // and deleted here, the screens start from nothing, as in a new company.
+  const ids = [`c1-${YEAR}`, `c1-${YEAR - 1}`, 'c2-project'];
+  // Each field's current leaves are the base: a replacement, not a conflict.
+  const heads = await page.evaluate(
+    (list) =>
+      list.map((id) => window.ecoplateau.client.replica.record('diagnostics', id)?.heads || {}),
+    ids,
+  );
+  const office = await officeSession(server.url);
+  const r = await office.call('POST', '/api/v1/sync/push', {
+    schema: 1,
+    device: office.device,
+    ops: ids.map((id, i) => ({
+      op: randomUUID(),
+      col: 'diagnostics',
+      id,
+      kind: 'put',
+      hlc: hlcNow(),
+      dev: office.device,
+      fields: {
+        ...Object.fromEntries(Object.keys(heads[i]).map((k) => [k, null])),
+        _deleted: true,
+      },
+      base: heads[i],
+    })),
+  });
+  assert.equal(r.status, 200, r.text);
+  await syncNow(page);
+  await page.evaluate(() => window.ecoplateau.rerender());
   await main.getByRole('link', { name: `Commencer le diagnostic ${YEAR}` }).click();
   await page.getByRole('heading', { name: 'Étape 1 sur 4 : Productions' }).waitFor();
   await page.getByLabel('Nom de la société').fill('Les Films du Doubs');
@@ -111,12 +141,16 @@ test('C1: a partial questionnaire is a draft that says what is missing; an impos
   // Nothing was written for this step.
   assert.equal(
     await page.evaluate(
-      (y) => window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y).fields.headcount,
+      (y) =>
+        window.ecoplateau.client.replica.record('diagnostics', 'c1-' + y).fields.headcount ??
+        undefined,
       YEAR,
     ),
     undefined,
   );
   await headcount.fill('12');
+  await page.getByLabel('Part d’intermittents dans les équipes de tournage (%)').fill('70');
+  await page.getByLabel('Accueil éco-responsable de chaque nouvelle équipe').selectOption('true');
   await page.getByLabel('Renouvellement des équipes par an (%)').fill('20');
   await page.getByLabel('Méthodes de production standardisées').selectOption('partial');
   await submit('Enregistrer et continuer');
@@ -158,8 +192,16 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
   await page.getByLabel('Étoiles Ecoprod').fill('0');
   await submit('Enregistrer et voir le résultat');
   await page.getByRole('heading', { name: 'Niveau de maturité' }).waitFor();
-  // 12 + 8 + 0 + 6 + 6 + 3 + 3 + 2 + 0 = 40: level 3.
-  await main.getByText('Niveau 3 sur 5 : Engagée (40 points sur 100)').waitFor();
+  // c1-model.json: charter 12 + part-time referent 6 + no label 0 + SPEC 2308
+  // level 1 on 7 chapters 9.33 + 2 footprints 5 + 25 % trained 2 + partial
+  // methods 3 + continuity 6 x (0.3 x 0.5 + 0.7 x 1) = 5.1 + suppliers 0
+  // = 42.4: level 3.
+  await main.getByText('Niveau 3 sur 5 : Engagée (42,4 points sur 100)').waitFor();
+  // The analysis in words: organisation and partners.
+  await main
+    .locator('section[aria-labelledby="h-ctx"]')
+    .getByText(/70 % des équipes de tournage sont intermittentes/)
+    .waitFor();
   assert.equal(await main.locator('.warn').count(), 0, 'complete: nothing missing');
   const reasoning = main.getByRole('table').filter({ hasText: 'Marqueur' }).first();
   await reasoning.getByRole('row', { name: /Charte RSE 12 \/ 12/ }).waitFor();
@@ -228,6 +270,7 @@ test('C1: year to year, against last year’s diagnostic', async () => {
         hlc: hlcNow(),
         dev: office.device,
         fields: {
+          _deleted: false,
           kind: 'company',
           year: YEAR - 1,
           production_types: ['fiction'],
@@ -254,13 +297,13 @@ test('C1: year to year, against last year’s diagnostic', async () => {
   await page.evaluate(() => window.ecoplateau.rerender());
   const cmp = main.locator('section[aria-labelledby="h-cmp"]');
   await cmp.getByRole('heading', { name: `Comparaison avec ${YEAR - 1}` }).waitFor();
-  // Last year: 3 points (one footprint); this year 40.
-  await cmp.getByText('Score : +37 points ; niveau : +2.').waitFor();
+  // Last year: 2.5 points (one footprint); this year 42.4.
+  await cmp.getByText('Score : +39,9 points ; niveau : +2.').waitFor();
   await cmp.getByRole('row', { name: /Charte RSE 0 12/ }).waitFor();
   await checkA11y(page, 'C1 comparison');
   // The hub lists both years with their level.
   await page.getByRole('link', { name: 'Diagnostic', exact: true }).click();
-  await main.getByText(/niveau 3 Engagée, 40 sur 100/).waitFor();
+  await main.getByText(/niveau 3 Engagée, 42,4 sur 100/).waitFor();
 });
 
 test('C2: the framing refuses impossible values on their field, then gives impacts, priorities and the matrix', async () => {
@@ -310,7 +353,11 @@ test('C2: the framing refuses impossible values on their field, then gives impac
   await checkA11y(page, 'C2 framing with errors');
   await shot(page, 'diag-06-c2-errors');
   assert.equal(
-    await page.evaluate(() => window.ecoplateau.client.replica.record('diagnostics', 'c2-project')),
+    await page.evaluate(
+      () =>
+        window.ecoplateau.client.replica.record('diagnostics', 'c2-project')?.fields
+          .shooting_days ?? null,
+    ),
     null,
     'nothing saved',
   );
@@ -340,6 +387,11 @@ test('C2: the framing refuses impossible values on their field, then gives impac
   await matrix.locator('td.q-prioritaire').getByText('Mobilité').waitFor();
   assert.equal(await matrix.locator('td.q-prioritaire').getByText('Déchets').count(), 0);
   await main.getByText(/Carbone \(mesure et bilans\)/).waitFor();
+  // The library's actions by kgCO2e avoided per euro; no envelope set: said so.
+  const acts = main.locator('section[aria-labelledby="h-actions"]');
+  await acts.getByText(/Enveloppe non fixée par la direction de production/).waitFor();
+  assert.ok((await acts.locator('tbody tr').count()) >= 3);
+  await acts.getByText('Raccordement au réseau plutôt que groupe').waitFor();
   await checkA11y(page, 'C2 result');
   await shot(page, 'diag-07-c2-result');
 });
@@ -436,7 +488,8 @@ test('offline: a step saved as a draft in the outbox, the result waits; back onl
   assert.deepEqual(merged.fields.partners, ['CNC', 'Région Bourgogne-Franche-Comté', 'Procirep']);
   assert.deepEqual(merged.conflicts, {});
   await page.evaluate(() => window.ecoplateau.rerender());
-  await main.getByText('Niveau 3 sur 5 : Engagée (40 points sur 100)').waitFor();
+  // Headcount is not scored: the level stays the same.
+  await main.getByText('Niveau 3 sur 5 : Engagée (42,4 points sur 100)').waitFor();
   assert.deepEqual(errors, []);
 });
 
@@ -444,7 +497,7 @@ test('in English, the same screens', async () => {
   await page.getByRole('button', { name: 'English' }).click();
   await page.goto(server.url + '/#/diagnostic');
   await page.getByRole('heading', { name: 'Diagnosis and analysis', level: 1 }).waitFor();
-  await main.getByText(/level 3 Engagée, 40 out of 100/).waitFor();
+  await main.getByText(/level 3 Engagée, 42.4 out of 100/).waitFor();
   await checkA11y(page, 'hub in English');
   await page.goto(server.url + '/#/diagnostic-c2?v=result');
   await page.getByRole('heading', { name: 'Impact × budget matrix' }).waitFor();

@@ -33,7 +33,7 @@ export async function startServer(
   dataDir,
   port = 0,
   pwaDir = join(SRC, 'pwa'),
-  { demo = true } = {},
+  { demo = true, env = {} } = {},
 ) {
   const portFile = join(dataDir, `port-${Date.now()}`);
   const proc = spawn(
@@ -54,7 +54,7 @@ export async function startServer(
       '--threads',
       '4',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
   );
   let log = '';
   proc.stderr.on('data', (d) => (log += d));

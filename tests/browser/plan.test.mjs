@@ -173,6 +173,39 @@ test('the office searches the directory offline and starts an action from the li
     .filter({ hasText: 'Gourdes pour toute l’équipe' })
     .getByText(/sans indicateur/)
     .waitFor();
+  // The demo's vegetarian action replaces beef meals: its card says what it
+  // avoided against its baseline, beside its objective in kgCO2e.
+  assert.match(
+    await page
+      .locator('#plan-actions li')
+      .filter({ hasText: 'Un repas végétarien par jour au choix' })
+      .getByTestId('plan-avoided')
+      .textContent(),
+    /^Émissions (évitées|en plus) par rapport à la mesure initiale : [\d\s  ]+ kgCO2e ; objectif : 400 kgCO2e évités \(substitution/,
+  );
+  // A share is a share: the form says so, and 30 is refused.
+  await page.getByLabel('Intitulé').fill('Moitié de repas végétariens');
+  await page.getByLabel('Indicateur', { exact: true }).selectOption('meals_vegetarian');
+  await page.getByLabel('Mesure de l’objectif').selectOption('share');
+  assert.match(
+    await page.locator('.field', { has: page.getByLabel('Cible') }).textContent(),
+    /Une part entre 0 et 1 : la part de « Repas végétariens » parmi les relevés de son thème/,
+  );
+  await page.getByLabel('Mesure initiale').fill('0,2');
+  await page.getByLabel('Cible').fill('30');
+  await page.getByRole('button', { name: 'Ajouter l’action' }).click();
+  await page
+    .getByRole('link', { name: 'Une part s’écrit entre 0 et 1 : 0,30 pour 30 %.' })
+    .waitFor();
+  await page.getByLabel('Cible').fill('0,5');
+  await page.getByLabel('Ce que l’action remplace').selectOption('meals_beef');
+  await page.getByLabel('Objectif en kgCO2e évités (facultatif)').fill('250');
+  await page.getByRole('button', { name: 'Ajouter l’action' }).click();
+  await page
+    .locator('#plan-actions li')
+    .filter({ hasText: 'Moitié de repas végétariens' })
+    .getByText(/0,2 → 0,5 \(part\)|0.2 → 0.5 \(part\)/)
+    .waitFor();
   await checkA11y(page, 'plan editor');
   await shot(page, 'plan-02-editor');
   await syncNow(page);
@@ -184,6 +217,13 @@ test('the office searches the directory offline and starts an action from the li
   const progress = await office.call('GET', `/api/v1/productions/${PRODUCTION}/plan/progress`);
   const a = progress.json.actions.find((x) => x.id === started.id);
   assert.deepEqual(a.draft_flags, ['sans_responsable', 'sans_objectif_chiffre']);
+  const half = ops.find(
+    (o) => o.col === 'actions' && o.fields.title === 'Moitié de repas végétariens',
+  );
+  assert.equal(half.fields.measure, 'share');
+  assert.equal(half.fields.target, 0.5);
+  assert.equal(half.fields.replaces, 'meals_beef');
+  assert.equal(half.fields.target_kg, 250);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -2,7 +2,9 @@
 # test_setup.sh BINARY SOURCE_DIR - a first install from the shell: the
 # setup link printed on first start (with --public-url), `setup-link`,
 # `setup` run twice (the second changes nothing, exit 0), its refusals, a
-# login with the account it made, and --demo loaded into that company.
+# login with the account it made, --demo loaded into that company, and the
+# demo production exported (`export`) and imported (`import`) into another
+# server's data directory: same rows, refusals exit 1 and write nothing.
 set -euo pipefail
 bin=$1
 src=$2
@@ -101,4 +103,47 @@ stop
 [ "$(q "$tmp/b" "SELECT count(*) FROM company_account a JOIN account x ON x.id = a.account_id \
                  WHERE x.email LIKE '%@demo.ecoplateau.fr'")" = 0 ] \
   || fail "demo accounts (public password) never run a real company"
+
+# The demo production moves to another server, all of it.
+set +e
+"$bin" export --data-dir "$tmp/b" --out "$tmp/x.zip" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "export without --production must exit 2"
+"$bin" export --data-dir "$tmp/b" --production nope-1 --out "$tmp/x.zip" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "export of an unknown production must exit 1"
+set -e
+[ ! -e "$tmp/x.zip" ] || fail "a failed export leaves no file"
+"$bin" export --data-dir "$tmp/b" --production p-loue-2026 --out "$tmp/loue.zip" >"$tmp/out" \
+  || fail "export: $(cat "$tmp/out")"
+[ "$(stat -c %a "$tmp/loue.zip")" = 600 ] || fail "the archive is the operator's alone"
+set +e
+"$bin" export --data-dir "$tmp/b" --production p-loue-2026 --out "$tmp/loue.zip" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "export never overwrites a file"
+set -e
+echo 'la Loue en automne' | "$bin" setup --data-dir "$tmp/c" --company 'Studio Lee' \
+  --admin-email marc@lee.fr --admin-name 'Marc Lee' >/dev/null 2>&1
+printf 'PK\003\004 not a zip' >"$tmp/bad.zip"
+set +e
+"$bin" import "$tmp/bad.zip" --data-dir "$tmp/c" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "a corrupt archive must exit 1"
+set -e
+grep -q 'zip' "$tmp/err" || fail "a corrupt archive says why: $(cat "$tmp/err")"
+[ "$(q "$tmp/c" 'SELECT count(*) FROM production WHERE is_company_space = 0')" = 0 ] \
+  || fail "a refused import writes nothing"
+"$bin" import "$tmp/loue.zip" --data-dir "$tmp/c" >"$tmp/out" 2>"$tmp/err" \
+  || fail "import: $(cat "$tmp/err")"
+grep -q "p-loue-2026" "$tmp/out" || fail "import names the production: $(cat "$tmp/out")"
+for sql in "SELECT count(*), group_concat(op_id) FROM (SELECT op_id FROM sync_op WHERE production_id = 'p-loue-2026' ORDER BY seq)" \
+           "SELECT count(*), sum(length(fields)) FROM sync_fact WHERE production_id = 'p-loue-2026'" \
+           "SELECT count(*), sum(length(state)) FROM sync_record WHERE production_id = 'p-loue-2026'" \
+           "SELECT count(*) FROM member WHERE production_id = 'p-loue-2026'" \
+           "SELECT title, kind, starts_on, ends_on FROM production WHERE id = 'p-loue-2026'"; do
+  [ "$(q "$tmp/b" "$sql")" = "$(q "$tmp/c" "$sql")" ] || fail "rows differ after import: $sql"
+done
+[ "$(q "$tmp/c" "SELECT c.name FROM production p JOIN company c ON c.id = p.company_id \
+                 WHERE p.id = 'p-loue-2026'")" = 'Studio Lee' ] || fail "imported into the company"
+set +e
+"$bin" import "$tmp/loue.zip" --data-dir "$tmp/c" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "importing twice must exit 1"
+set -e
+grep -q 'already on this server' "$tmp/err" || fail "a second import says why: $(cat "$tmp/err")"
 echo "ok"

@@ -7,7 +7,8 @@
 # Checks: the image config (non-root 10001, VOLUME /data, exec-form
 # ENTRYPOINT, HEALTHCHECK, EP_* env, OCI labels); no compiler in the runtime
 # image; serve via the configured ENTRYPOINT+CMD; the HEALTHCHECK command;
-# /api/v1/metrics; data written, the server stopped with SIGTERM (exit 0,
+# /api/v1/metrics; the first start on the empty volume completed with
+# `ecoplateau setup` (run twice) and the account signing in; data written, the server stopped with SIGTERM (exit 0,
 # clean stop logged), restarted, and the data still there; a second server on
 # the same volume refused; backup while serving; restore into a new container;
 # a volume the container's user cannot write refused with a precise message;
@@ -149,6 +150,25 @@ for f in "$src"/pwa/vendor/*.js; do
   [ -e "$f" ] || continue
   curl -fsS -o /dev/null "http://127.0.0.1:$port/vendor/$(basename "$f")" || fail "pwa/vendor in the image"
 done
+
+step "first start on the empty volume: setup link logged, setup with the CLI, login"
+grep -q '"event":"setup"' "$tmp/serve1.log" || fail "the first start logs a setup link"
+grep -Eq '#setup=[A-Za-z0-9_-]{43}' "$tmp/serve1.log" || fail "the setup link: $(cat "$tmp/serve1.log")"
+"${run[@]}" --env EP_ADMIN_PASSWORD='la Loue en automne' "$ctr" -- ecoplateau setup \
+    --company 'Les Films du Doubs' --admin-email ines@doubs.fr --admin-name 'Inès Roy' \
+    >"$tmp/setup.log" 2>&1 || fail "setup with the CLI: $(cat "$tmp/setup.log")"
+"${run[@]}" --env EP_ADMIN_PASSWORD='une autre phrase sûre' "$ctr" -- ecoplateau setup \
+    --company Other --admin-email other@doubs.fr --admin-name Other >"$tmp/setup2.log" 2>&1 ||
+  fail "a second setup must exit 0: $(cat "$tmp/setup2.log")"
+grep -q "already set up" "$tmp/setup2.log" || fail "a second setup says so"
+code=$(curl -s -c "$tmp/jar" -o "$tmp/login.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d '{"email":"ines@doubs.fr","password":"la Loue en automne"}' "http://127.0.0.1:$port/api/v1/auth/login")
+[ "$code" = 200 ] || fail "login with the account the CLI made: $code $(cat "$tmp/login.json")"
+csrf=$(jq -r .csrf "$tmp/login.json")
+code=$(curl -s -b "$tmp/jar" -o "$tmp/prod.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  -H "X-EP-CSRF: $csrf" -d '{"title":"La Source","kind":"short"}' \
+  "http://127.0.0.1:$port/api/v1/productions")
+[ "$code" = 201 ] || fail "the administrator creates a production: $code $(cat "$tmp/prod.json")"
 
 step "write data, second server refused, backup while serving"
 # From the host while the server runs (its -wal and -shm exist, so root's

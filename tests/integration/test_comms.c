@@ -73,9 +73,9 @@ static void comm_set(const char *id, const char *field, const char *value_json)
     free(body);
 }
 
-/* One fact op pushed by device dev (a phone ph, or the office when ph is NULL). */
-static json_t *push_fact(struct support_phone *ph, const char *col, const char *rid,
-                         const char *fields)
+/* One op pushed by device dev (a phone ph, or the office when ph is NULL). */
+static json_t *push_op(struct support_phone *ph, const char *col, const char *rid, const char *kind,
+                       const char *fields)
 {
     char hlc[SYNC_HLC_LEN + 1], dev[128], *body = NULL, url[256];
     struct support_resp r;
@@ -89,9 +89,9 @@ static json_t *push_fact(struct support_phone *ph, const char *col, const char *
         snprintf(dev, sizeof(dev), "office-%s", office.account_id);
     assert_true(asprintf(&body,
                          "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
-                         "\"%s\",\"id\":\"%s\",\"kind\":\"add\",\"hlc\":\"%s\",\"dev\":\"%s\","
+                         "\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":\"%s\",\"dev\":\"%s\","
                          "\"fields\":%s}]}",
-                         dev, rid, col, rid, hlc, dev, fields) > 0);
+                         dev, rid, col, rid, kind, hlc, dev, fields) > 0);
     if (ph != NULL) {
         support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
     } else {
@@ -108,6 +108,12 @@ static json_t *push_fact(struct support_phone *ph, const char *col, const char *
     support_resp_free(&r);
     free(body);
     return ack;
+}
+
+static json_t *push_fact(struct support_phone *ph, const char *col, const char *rid,
+                         const char *fields)
+{
+    return push_op(ph, col, rid, "add", fields);
 }
 
 /* ---- the SMTP server on loopback ---- */
@@ -274,6 +280,94 @@ static int has(const json_t *arr, const char *s)
     return 0;
 }
 
+/* The preview's entry of member m (a new reference). */
+static json_t *previewed(const char *m)
+{
+    struct support_resp r;
+    json_t *j, *v;
+
+    office_req("GET", "/api/v1/productions/p1/communications/c-1/preview", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    v = json_incref(recipient(json_object_get(j, "recipients"), m));
+    json_decref(j);
+    support_resp_free(&r);
+    assert_non_null(v);
+    return v;
+}
+
+/* The status of a pushed op's ack, and the ack freed. */
+static char *ack_status(json_t *ack)
+{
+    static char st[64];
+    snprintf(st, sizeof(st), "%s", json_string_value(json_object_get(ack, "status")));
+    json_decref(ack);
+    return st;
+}
+
+/*
+ * Preferences are synced records: Bruno sets his own on his phone and they
+ * win over what the office set for him, field by field; the office's change
+ * afterwards does not undo his choice; nobody writes someone else's.
+ */
+static void own_choice_wins(void)
+{
+    struct support_resp r;
+    json_t *v;
+
+    /* Bad input, each refused naming its field. */
+    prefs("m-van", "{\"phone\":\"06 12 ab 56\"}", 400);
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences",
+               "{\"phone\":\"06 12 ab 56\"}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "phone");
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences",
+               "{\"email\":\"bruno@test.fr\\r\\nBcc: all@test.fr\"}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "email");
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/members/m-van/preferences", "{\"language\":\"de\"}",
+               &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "language");
+    support_resp_free(&r);
+
+    /* From his phone, offline-capable: a put like any other. */
+    assert_string_equal(ack_status(push_op(&van, "preferences", "self-m-van", "put",
+                                           "{\"channels\":[\"app\",\"email\",\"calendar\","
+                                           "\"sms\"],\"language\":\"en\",\"phone\":"
+                                           "\"+33 6 12 34 56 78\"}")),
+                        "applied");
+    /* Not someone else's choices, not the office's record, not nonsense. */
+    assert_string_not_equal(
+        ack_status(push_op(&van, "preferences", "self-m-cook", "put", "{\"channels\":[\"app\"]}")),
+        "applied");
+    assert_string_not_equal(
+        ack_status(push_op(&van, "preferences", "office-m-van", "put", "{\"channels\":[\"app\"]}")),
+        "applied");
+    assert_string_not_equal(ack_status(push_op(&van, "preferences", "self-m-van", "put",
+                                               "{\"needs\":[\"telepathy\"]}")),
+                            "applied");
+    /* The office then changes his channels: his own choice still wins. */
+    prefs("m-van", "{\"channels\":[\"print\"]}", 200);
+    v = previewed("m-van");
+    assert_string_equal(json_string_value(json_object_get(v, "language")), "en");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(v, "set_by"), "channels")), "self");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "set_by"), "email")),
+                        "office");
+    assert_true(has(json_object_get(v, "channels"), "email"));
+    assert_false(has(json_object_get(v, "channels"), "print"));
+    /* Not an event: no invitation; no SMS is sent, and the preview says so. */
+    assert_false(has(json_object_get(v, "channels"), "calendar"));
+    {
+        char *sk = json_dumps(json_object_get(v, "skipped"), 0);
+        assert_non_null(strstr(sk, "sms_not_sent"));
+        free(sk);
+    }
+    /* Office and phone keep the large print the office had noted. */
+    assert_true(has(json_object_get(v, "variants"), "large_print"));
+    json_decref(v);
+}
+
 static void targeting_and_preferences(void **state)
 {
     struct support_resp r;
@@ -351,15 +445,25 @@ static void targeting_and_preferences(void **state)
     assert_false(has(json_object_get(v, "variants"), "falc"));
     assert_true(has(json_object_get(v, "notes"), "falc_missing"));
     assert_false(json_boolean_value(json_object_get(j, "falc_written")));
-    /* Dan asked for email but has no address: the app, and a note. */
+    /* Dan asked for email and audio but has neither an address nor a
+     * phone: listed as reached by nothing, each reason given. */
     v = recipient(list, "m-cam");
-    assert_false(has(json_object_get(v, "channels"), "email"));
-    assert_true(has(json_object_get(v, "channels"), "app"));
+    assert_int_equal(json_array_size(json_object_get(v, "channels")), 0);
+    assert_true(json_is_false(json_object_get(v, "reachable")));
     assert_true(has(json_object_get(v, "notes"), "no_email_address"));
-    assert_true(has(json_object_get(v, "variants"), "audio"));
-    /* Chloé chose email only: the app feed stays. */
+    assert_true(has(json_object_get(v, "notes"), "unreachable"));
+    assert_int_equal(json_array_size(json_object_get(v, "skipped")), 3); /* app, email, audio */
+    /* Bruno has his phone: the app reaches him. */
+    assert_true(has(json_object_get(recipient(list, "m-van"), "channels"), "app"));
+    /* Chloé chose email only and has no paired phone: the email, and the
+     * app feed listed as not reaching her, with the reason. */
     v = recipient(list, "m-cook");
-    assert_true(has(json_object_get(v, "channels"), "app"));
+    assert_true(has(json_object_get(v, "channels"), "email"));
+    assert_false(has(json_object_get(v, "channels"), "app"));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(v, "skipped"), 0), "reason")),
+                        "no_paired_phone");
+    assert_true(json_is_true(json_object_get(v, "reachable")));
     /* User text is escaped in the HTML, kept as is in the text part. */
     {
         const char *key;
@@ -393,6 +497,7 @@ static void targeting_and_preferences(void **state)
     assert_true(json_boolean_value(json_object_get(j, "falc_written")));
     json_decref(j);
     support_resp_free(&r);
+    own_choice_wins();
 }
 
 /*
@@ -571,10 +676,25 @@ static void email_to_smtp_server(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "Rendez-vous au barnum pour le tri des déchets."));
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
-                           "2026-12-01 à 08:30 (heure de Paris)"));
+                           "2026-12-01 at 08:30 (Paris time)"));
+    /* Bruno chose English on his phone: the email's own words are English,
+     * the office's message stays as written. */
+    assert_non_null(
+        strstr(json_string_value(json_object_get(p, "content")), "Duration: 45 minutes"));
     p = part(m, "text/html", NULL);
     assert_non_null(p);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "font-size:1.6em"));
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "<p lang=\"en\"><strong>Duration:</strong> 45 minutes"));
+    /* Aline reads French: the same words in French. */
+    {
+        json_t *a = part(message_to(all, "aline@test.fr"), "text/plain", NULL);
+        assert_non_null(a);
+        assert_non_null(strstr(json_string_value(json_object_get(a, "content")),
+                               "Quand : 2026-12-01 à 08:30 (heure de Paris)"));
+        assert_non_null(
+            strstr(json_string_value(json_object_get(a, "content")), "Durée : 45 minutes"));
+    }
     /* The invitation, parsed back by libical. */
     p = part(m, "text/calendar", "invitation.ics");
     assert_non_null(p);
@@ -624,6 +744,21 @@ static void email_to_smtp_server(void **state)
     assert_string_equal(json_string_value(json_object_get(person(d, "m-van"), "email")), "sent");
     assert_string_equal(json_string_value(json_object_get(person(d, "m-cook"), "email")),
                         "bounced");
+    /* Per channel: Bruno's email and invitation accepted by the server, his
+     * app copy not yet opened; Chloé's bounce with the server's answer. */
+    {
+        json_t *pc = json_object_get(person(d, "m-van"), "per_channel");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(pc, "email"), "status")), "sent");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(pc, "calendar"), "status")), "sent");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(pc, "app"), "status")),
+            "delivered_when_synced");
+        pc = json_object_get(json_object_get(person(d, "m-cook"), "per_channel"), "email");
+        assert_string_equal(json_string_value(json_object_get(pc, "status")), "bounced");
+        assert_non_null(strstr(json_string_value(json_object_get(pc, "last_error")), "550"));
+    }
     {
         size_t i;
         json_t *row;
@@ -951,6 +1086,18 @@ static void printed_spoken_and_callsheet(void **state)
     office_req("GET", "/api/v1/productions/p1/communications/nope/flyer.pdf", NULL, &r);
     support_assert_error(&r, 404, "not_found");
     support_resp_free(&r);
+    /* The preview's page pictures: PNGs of an A4 page, portrait. */
+    office_req("GET", "/api/v1/productions/p1/communications/c-2/flyer.png?large=1", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "image/png"));
+    assert_memory_equal(r.body, "\x89PNG", 4);
+    {
+        const unsigned char *b = (const unsigned char *)r.body;
+        unsigned w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+        unsigned hgt = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+        assert_true(w > 300 && hgt > w * 13 / 10); /* 60 dpi, A4 is 1.41 tall */
+    }
+    support_resp_free(&r);
 
     /* Audio: a French WAV that decodes, for the standard and FALC texts. */
     office_req("GET", "/api/v1/productions/p1/communications/c-2/audio.wav?variant=falc", NULL, &r);
@@ -1016,6 +1163,13 @@ static void printed_spoken_and_callsheet(void **state)
     txt = run(cmd);
     assert_non_null(strstr(txt, "Briefing tri au barnum"));
     free(txt);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=png", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "\x89PNG", 4);
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=gif", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "format");
+    support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-13-01", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "date");
     support_resp_free(&r);
@@ -1106,13 +1260,72 @@ static void credentials_need_tls(void **state)
     sink_stop(&sink);
 }
 
+/* Runs sql on the server's database file (WAL: the server sees it at once). */
+static void on_db(const char *sql)
+{
+    char err[256] = "";
+    struct db *db = NULL;
+    if (db_open(srv.app.db_path, &db, err, sizeof(err)) != EP_OK)
+        fail_msg("open: %s", err);
+    assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+    db_close(db);
+}
+
+/* Inviting someone by email sends them the join link through the outbox,
+ * the link the office also gets in the answer. */
+static void join_invitation_is_emailed(void **state)
+{
+    struct support_resp r;
+    json_t *j, *all, *m, *p;
+    char link[256];
+    (void)state;
+
+    on_db("UPDATE member SET role = 'admin' WHERE id = 'm-admin'");
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    office_req("POST", "/api/v1/productions/p1/members",
+               "{\"name\":\"Lou <b>\",\"department\":\"regie\",\"role\":\"crew\","
+               "\"email\":\"lou.join@test.fr\"}",
+               &r);
+    if (r.status != 201)
+        fail_msg("invite: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "mail")), "queued");
+    snprintf(link, sizeof(link), "%s", json_string_value(json_object_get(j, "join_link")));
+    assert_non_null(strstr(link, "/#join="));
+    json_decref(j);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_true(json_integer_value(json_object_get(j, "sent")) >= 1);
+    json_decref(j);
+    all = sink_messages(&sink);
+    m = message_to(all, "lou.join@test.fr");
+    assert_non_null(m);
+    assert_non_null(strstr(json_string_value(json_object_get(m, "subject")), "Film"));
+    p = part(m, "text/plain", NULL);
+    assert_non_null(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), link));
+    p = part(m, "text/html", NULL);
+    assert_non_null(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Lou &lt;b&gt;"));
+    json_decref(all);
+    srv.cfg.smtp_url[0] = '\0';
+    sink_stop(&sink);
+    on_db("UPDATE member SET role = 'eco_referent' WHERE id = 'm-admin'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(targeting_and_preferences), cmocka_unit_test(email_to_smtp_server),
-        cmocka_unit_test(smtp_down_then_retried),    cmocka_unit_test(too_large_nothing_queued),
-        cmocka_unit_test(receipts_and_questions),    cmocka_unit_test(printed_spoken_and_callsheet),
-        cmocka_unit_test(worker_delivers),           cmocka_unit_test(credentials_need_tls),
+        cmocka_unit_test(targeting_and_preferences),
+        cmocka_unit_test(email_to_smtp_server),
+        cmocka_unit_test(smtp_down_then_retried),
+        cmocka_unit_test(too_large_nothing_queued),
+        cmocka_unit_test(receipts_and_questions),
+        cmocka_unit_test(printed_spoken_and_callsheet),
+        cmocka_unit_test(worker_delivers),
+        cmocka_unit_test(credentials_need_tls),
+        cmocka_unit_test(join_invitation_is_emailed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -224,12 +224,102 @@ static void twelve_page_rule(void **state)
     json_decref(d);
 }
 
+/* One put of col/id by dev, as a push body. */
+static char *push_col(const char *dev, const char *op, const char *col, const char *id,
+                      const char *fields)
+{
+    static uint64_t clock;
+    char hlc[SYNC_HLC_LEN + 1], *out = NULL;
+    clock = sync_hlc_tick(clock, clock_now_ms());
+    sync_hlc_format(clock, hlc);
+    assert_true(asprintf(&out,
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"%s\",\"col\":"
+                         "\"%s\",\"id\":\"%s\",\"kind\":\"put\",\"hlc\":\"%s\","
+                         "\"dev\":\"%s\",\"fields\":%s}]}",
+                         dev, op, col, id, hlc, dev, fields) > 0);
+    return out;
+}
+
+/*
+ * The C2 estimate served to the forecast: missing until the framing is
+ * recorded, then line by line, summing to the C2 total. The dossier's PDF
+ * (pdftotext) uses the budget and says the missing forecast is missing.
+ */
+static void c2_estimate_and_dossier_text(void **state)
+{
+    struct support_resp r;
+    char dev[128], st[96], cmd[700], *body, *text;
+    json_t *j, *l;
+    double sum = 0;
+    size_t i, n;
+    FILE *f;
+    (void)state;
+
+    get("/api/v1/productions/p1/diagnostic/project/estimate", &r);
+    support_assert_error(&r, 404, "no_project_analysis");
+    support_resp_free(&r);
+    snprintf(dev, sizeof(dev), "office-%s", office.account_id);
+    body = push_col(dev, "op-c2", "diagnostics", "c2-project",
+                    "{\"kind\":\"project\",\"title\":\"Le test\",\"type\":\"fiction\","
+                    "\"shooting_days\":10,\"crew_size\":20,\"cast_size\":4,\"locations\":"
+                    "[{\"name\":\"Port\",\"km_from_base\":30}],\"eco_budget_eur\":2000}");
+    support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(first_status(&r, st, sizeof(st)), "applied/");
+    support_resp_free(&r);
+    get("/api/v1/productions/p1/diagnostic/project/estimate", &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    assert_true(json_array_size(json_object_get(j, "lines")) >= 5);
+    json_array_foreach(json_object_get(j, "lines"), i, l)
+    {
+        assert_non_null(json_object_get(l, "indicator"));
+        assert_true(json_is_number(json_object_get(l, "value")));
+        sum += json_number_value(json_object_get(l, "kg"));
+    }
+    assert_true(sum > 0);
+    assert_true(sum - json_number_value(json_object_get(j, "total_kg")) < 1.0 &&
+                json_number_value(json_object_get(j, "total_kg")) - sum < 1.0);
+    assert_non_null(json_object_get(json_object_get(j, "by_category"), "logistics"));
+    json_decref(j);
+    /* The dossier's PDF, read back as text. */
+    get(PATH "?format=pdf", &r);
+    assert_int_equal(r.status, 200);
+    {
+        const char *path = "/tmp/ep-dossier-c2.pdf";
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fwrite(r.body, 1, r.len, f);
+        fclose(f);
+        snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
+        text = calloc(1, 1 << 20);
+        assert_non_null(text);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        n = fread(text, 1, (1 << 20) - 1, f);
+        text[n] = '\0';
+        pclose(f);
+        remove(path);
+    }
+    support_resp_free(&r);
+    assert_non_null(strstr(text, "Enveloppe fixée par la direction de production"));
+    assert_non_null(strstr(text, "kgCO2e/€"));
+    assert_null(strstr(text, "a_planifier"));
+    assert_null(strstr(text, ".."));
+    assert_non_null(strstr(text, "n'a pas été saisi"));
+    assert_null(strstr(text, "prévisionnel était de 0 kgCO2e"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(formats_and_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(crew_cannot_edit_the_dossier, setup, teardown),
         cmocka_unit_test_setup_teardown(twelve_page_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(c2_estimate_and_dossier_text, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,8 @@
  * pro rata of the shooting days elapsed, and bad dates, vehicles and corrections are refused naming
  * the field.
  *
- * p1 shoots Monday 2026-09-07 to Friday 2026-09-25: 15 shooting days.
+ * p1 shoots Monday 2026-09-07 to Friday 2026-09-25, weekends off: 15
+ * shooting days.
  * Forecast: 150 L of diesel (465 kg), 150 beef meals (1,089 kg), 30 hotel
  * nights (207.9 kg).
  */
@@ -52,7 +53,9 @@ static int setup(void **state)
     assert_int_equal(sqlite3_open(srv.app.db_path, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h,
                                   "UPDATE production SET starts_on = '2026-09-07', "
-                                  "ends_on = '2026-09-25', title = 'La Vallée des loutres' "
+                                  "ends_on = '2026-09-25', title = 'La Vallée des loutres', "
+                                  "days_off = '[\"2026-09-12\",\"2026-09-13\","
+                                  "\"2026-09-19\",\"2026-09-20\"]' "
                                   "WHERE id = 'p1'; UPDATE company SET name = 'Films du Doubs'",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -75,10 +78,12 @@ static int teardown(void **state)
 static json_t *push(struct support_phone *ph, const char *col, const char *id, const char *kind,
                     const char *fields)
 {
+    static int n; /* a record written twice needs two op ids */
     char hlc[SYNC_HLC_LEN + 1], dev[128], *body = NULL;
     struct support_resp r;
     json_t *j, *res;
 
+    n++;
     if (ph != NULL) {
         ph->hlc = sync_hlc_tick(ph->hlc, clock_now_ms());
         sync_hlc_format(ph->hlc, hlc);
@@ -89,10 +94,10 @@ static json_t *push(struct support_phone *ph, const char *col, const char *id, c
         snprintf(dev, sizeof(dev), "office-%s", office.account_id);
     }
     assert_true(asprintf(&body,
-                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s-%d\",\"col\":"
                          "\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":\"%s\",\"dev\":\"%s\","
                          "\"fields\":%s}]}",
-                         dev, id, col, id, kind, hlc, dev, fields) > 0);
+                         dev, id, n, col, id, kind, hlc, dev, fields) > 0);
     if (ph != NULL)
         support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
     else
@@ -217,6 +222,85 @@ static void the_office_registers_fleet_and_forecast(void **state)
     applied(NULL, "estimates", "e-hotel", "put",
             "{\"indicator\":\"hotel_nights\",\"value\":30,\"unit\":\"night\","
             "\"dept\":\"production\"}");
+}
+
+static json_t *office_json(const char *method, const char *path, const char *body, long status)
+{
+    struct support_resp r;
+    json_t *j;
+    support_office_req(&office, method, path, body, &r);
+    if (r.status != status)
+        fail_msg("%s %s: %ld, expected %ld", method, path, r.status, status);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+/* The forecast filed with the budget stays as it was when a revision is
+ * filed (factor set 3: 150 L x 3.10 + 150 beef meals x 7.26 + 30 hotel
+ * nights x 6.93 = 465 + 1,089 + 207.9 = 1,761.9 kg). */
+static void the_forecast_is_filed_in_versions(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    (void)state;
+
+    j = office_json("POST", "/api/v1/productions/p1/forecast", "{\"label\":\"Devis\"}", 201);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+    CLOSE(j, "total_kg", 1761.9);
+    json_decref(j);
+    /* A phone reads, never files; bad bodies name their field. */
+    support_phone_request(&van, srv.base, "POST", "/api/v1/productions/p1/forecast", NULL,
+                          "{\"label\":\"Devis\"}", -1, &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{\"label\":\"\"}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "label");
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{\"label\":5}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "label");
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "label");
+    support_resp_free(&r);
+    support_office_req(&office, "POST", "/api/v1/productions/p1/forecast", "{\"label\"", &r);
+    support_assert_error(&r, 400, "malformed_json");
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/forecast/un", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/forecast/9", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 404, "not_found"), "version");
+    support_resp_free(&r);
+
+    /* The revision: 100 beef meals (726 kg) instead of 150: 1,398.9 kg. */
+    applied(NULL, "estimates", "e-beef", "put",
+            "{\"indicator\":\"meals_beef\",\"value\":100,\"unit\":\"meal\","
+            "\"dept\":\"catering\"}");
+    j = office_json("POST", "/api/v1/productions/p1/forecast", "{\"label\":\"Révision 1\"}", 201);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+    CLOSE(j, "total_kg", 1398.9);
+    json_decref(j);
+    j = office_json("GET", "/api/v1/productions/p1/forecast/1", NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(j, "label")), "Devis");
+    CLOSE(json_object_get(j, "footprint"), "total_kg", 1761.9);
+    assert_int_equal(json_array_size(json_object_get(j, "items")), 3);
+    json_decref(j);
+    support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/forecast", NULL, NULL, -1,
+                          &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "versions")), 2);
+    CLOSE(json_object_get(j, "current"), "total_kg", 1398.9);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(j, "versions"), 0), "filed_by_name")),
+                        "Aline");
+    json_decref(j);
+    support_resp_free(&r);
+    /* Back to 150 meals for the shoot below. */
+    applied(NULL, "estimates", "e-beef", "put",
+            "{\"indicator\":\"meals_beef\",\"value\":150,\"unit\":\"meal\","
+            "\"dept\":\"catering\"}");
 }
 
 static void bad_dates_vehicles_and_corrections_are_refused(void **state)
@@ -345,6 +429,9 @@ static char *run_on(const struct support_resp *r, const char *name, const char *
 }
 
 /* The exports a person transcribes name the production, never its id. */
+/* Every export opens with the production's identification (company,
+ * kind, dates, status, period covered, factor set, completeness), in
+ * French, without an internal id (docs/carbon.md, "Exports"). */
 static void exports_name_the_production(void **state)
 {
     struct support_resp r;
@@ -358,18 +445,106 @@ static void exports_name_the_production(void **state)
     free(txt);
     txt = run_on(&r, "fp.pdf", "pdftotext -layout -q", "-");
     assert_non_null(strstr(txt, "Statut : production close"));
+    assert_non_null(strstr(txt, "Fiche de la production"));
+    assert_non_null(strstr(txt, "Société de production"));
+    assert_non_null(strstr(txt, "Films du Doubs"));
+    assert_non_null(strstr(txt, "du 07/09/2026 au 25/09/2026"));
+    assert_non_null(strstr(txt, "Jeu de facteurs d'émission"));
+    assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
+    assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
+    assert_non_null(strstr(txt, "Cantine")); /* departments by name, not id */
+    assert_null(strstr(txt, "catering"));
+    assert_non_null(strstr(txt, "dérivé"));
     assert_null(strstr(txt, "p1"));
     assert_null(strstr(txt, "van_diesel_l"));
+    assert_null(strstr(txt, "diesel_road_l"));
     free(txt);
     support_resp_free(&r);
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
     assert_int_equal(r.status, 200);
     txt = run_on(&r, "fp.xlsx",
                  "/usr/bin/python3 -c \"import openpyxl,sys; "
-                 "print(openpyxl.load_workbook(sys.argv[1])['Synthèse']['A1'].value)\"",
+                 "wb=openpyxl.load_workbook(sys.argv[1]); s=wb['Synthèse']; "
+                 "print(s['A1'].value); print(s['G1'].value); "
+                 "print({r[0].value: r[1].value for r in s.iter_rows(min_row=2, min_col=7, "
+                 "max_col=8) if r[0].value}['Genre']); "
+                 "t=wb['Transport']; print(t['J2'].value, '|', t['K2'].value); "
+                 "print(sorted(set(r[9].value for r in t.iter_rows(min_row=3) if r[9].value)))\"",
                  "");
-    assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n");
+    assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n"
+                             "Fiche de la production\n"
+                             "Fiction\n"
+                             "Méthode | Correspondance SeCO2\n"
+                             "['kilomètres, en partie remplacés par le carburant', 'relevé']\n");
     free(txt);
+    support_resp_free(&r);
+    /* The CSV opens with the same block, then a blank row, then the table. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\xef\xbb\xbfProduction;La Vallée des loutres\r\n"
+                                   "Société de production;Films du Doubs\r\nGenre;Fiction\r\n"));
+    assert_non_null(strstr(r.body, "\r\n\r\nCatégorie (Carbon'Clap);"));
+    assert_non_null(strstr(r.body, ";Correspondance SeCO2\r\n"));
+    assert_null(strstr(r.body, "van_diesel_l"));
+    support_resp_free(&r);
+}
+
+/* The factor set in use is shown to every member and moved by the office
+ * only; a bad body names its field and changes nothing. */
+static void the_office_moves_the_factor_set(void **state)
+{
+    struct support_resp r;
+    json_t *j;
+    (void)state;
+
+    /* p1 was inserted without a pin: it follows the latest set, 3. */
+    support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/factor-sets", NULL, NULL,
+                          -1, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "using")), 3);
+    assert_true(json_is_null(json_object_get(j, "pinned")));
+    assert_int_equal(json_array_size(json_object_get(j, "factors")), 56);
+    assert_int_equal(json_array_size(json_object_get(j, "changes")), 0);
+    json_decref(j);
+    support_resp_free(&r);
+    support_phone_request(&van, srv.base, "PUT", "/api/v1/productions/p1/factor-sets", NULL,
+                          "{\"version\":2}", -1, &r);
+    assert_int_equal(r.status, 403);
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":\"2\"}",
+                       &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":0}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":99}",
+                       &r);
+    assert_string_equal(support_assert_error(&r, 404, "not_found"), "version");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":", &r);
+    support_assert_error(&r, 400, "malformed_json");
+    support_resp_free(&r);
+    support_office_req(&office, "PUT", "/api/v1/productions/nope/factor-sets", "{\"version\":2}",
+                       &r);
+    assert_true(r.status == 403 || r.status == 404);
+    support_resp_free(&r);
+    /* The office pins set 2: the footprint says so, and the screen lists
+     * what set 3 would change (its new factors among them). */
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":2}", &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "using")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "pinned"), "version")),
+                     2);
+    assert_int_equal(json_array_size(json_object_get(j, "changes")), 56 - 32);
+    json_decref(j);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint", NULL, &r);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 2);
+    json_decref(j);
     support_resp_free(&r);
 }
 
@@ -377,9 +552,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_office_registers_fleet_and_forecast),
+        cmocka_unit_test(the_forecast_is_filed_in_versions),
         cmocka_unit_test(bad_dates_vehicles_and_corrections_are_refused),
         cmocka_unit_test(three_moments_of_a_shoot),
         cmocka_unit_test(exports_name_the_production),
+        cmocka_unit_test(the_office_moves_the_factor_set),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -351,11 +351,11 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
     /* 212 km x 0.279 + 38 L x 3.10 + the released 40 km x 0.279 (factor
-     * set 2's light van; these readings name no fleet vehicle, so the
+     * set 3, as set 2, light van; these readings name no fleet vehicle, so the
      * litres replace nothing) */
     assert_true(fabs(json_number_value(json_object_get(j, "total_kg")) -
                      (212 * 0.279 + 38 * 3.10 + 40 * 0.279)) < 1e-9);
-    assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 3);
     json_decref(j);
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/footprint?kind=sideways", NULL, &r);
@@ -368,7 +368,7 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/csv"));
     assert_memory_equal(r.body, "\xEF\xBB\xBF", 3);
-    assert_non_null(strstr(r.body, "Gazole des véhicules;regie;38,00;L;relevé;"));
+    assert_non_null(strstr(r.body, "Gazole des véhicules;Régie;38,00;L;relevé;"));
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);
     assert_int_equal(r.status, 200);
@@ -611,7 +611,7 @@ static void sync_metrics_count(void **state)
 static char *pdf_text(const struct support_resp *r)
 {
     char cmd[700];
-    char *buf = calloc(1, 16384);
+    char *buf = calloc(1, 65536);
     const char *path = write_tmp("c2.pdf", "");
     FILE *f = fopen(path, "wb");
     size_t n;
@@ -622,7 +622,7 @@ static char *pdf_text(const struct support_resp *r)
     snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
     f = popen(cmd, "r");
     assert_non_null(f);
-    n = fread(buf, 1, 16383, f);
+    n = fread(buf, 1, 65535, f);
     buf[n] = '\0';
     pclose(f);
     return buf;
@@ -723,6 +723,30 @@ static void diagnostic_endpoints(void **state)
     office_req("POST", "/api/v1/productions/p1/diagnostic/project",
                "{\"type\":\"fiction\",\"overrides\":{\"food\":{\"impact\":\"huge\"}}}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_field"), "overrides.food.impact");
+    support_resp_free(&r);
+    /* The C1 PDF prints whole sentences (a cut read "d'un projet à l'autr")
+     * and marker names, not keys. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
+               "{\"answers\":{\"standard_methods\":\"partial\",\"intermittent_pct\":80,"
+               "\"crew_briefing\":true,\"afnor_chapters\":{\"digital\":0,\"governance\":2}}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    {
+        char *text = pdf_text(&r);
+        for (char *c = text; *c != '\0'; c++)
+            if (*c == '\n')
+                *c = ' ';
+        assert_non_null(strstr(text, "d'un projet à l'autre."));
+        assert_null(strstr(text, "staff_turnover_pct"));
+        assert_null(strstr(text, "standard_methods"));
+        assert_non_null(strstr(text, "Méthodes standardisées"));
+        assert_non_null(strstr(text, "Sobriété numérique : niveau 0 sur 3"));
+        free(text);
+    }
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/diagnostic/company",
+               "{\"answers\":{\"afnor_chapters\":{\"paper\":1}}}", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_field"), "afnor_chapters.paper");
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company", "{\"answers\":[]}", &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "answers");

@@ -16,7 +16,13 @@ export const ERRORS = {
       'Ce serveur est déjà installé. Connectez-vous, ou demandez une invitation à un administrateur.',
     title_taken: 'Une autre production de la société porte déjà ce titre. Choisissez-en un autre.',
     production_archived:
-      'Cette production est archivée : rien n’est perdu, vos saisies restent sur le téléphone. Elles partiront si le bureau la rouvre.',
+      'Cette production est archivée : elle est en lecture seule. Rien n’est perdu, les saisies d’un téléphone y restent et partiront si le bureau la rouvre.',
+    archive_invalid:
+      'Ce fichier n’est pas une archive de production ecoplateau, ou il est abîmé : rien n’a été importé.',
+    archive_too_new:
+      'Cette archive vient d’une version plus récente d’ecoplateau : mettez ce serveur à jour, puis importez-la.',
+    archive_conflict:
+      'Cette production (ou son titre) existe déjà sur ce serveur : rien n’a été importé.',
     already_invited:
       'Cette adresse a déjà reçu une invitation pour la production ; le lien envoyé reste valable 7 jours.',
     account_exists: 'Un compte utilise déjà cette adresse. Connectez-vous avec lui.',
@@ -91,6 +97,8 @@ export const ERRORS = {
       'Personne ne recevrait ce message. Choisissez au moins un département ou une personne.',
     not_a_member: 'Vous ne faites pas partie de cette production.',
     not_found: 'Introuvable : l’élément a peut-être été supprimé. Rechargez la page.',
+    no_project_analysis:
+      'L’analyse du projet (C2) n’a pas encore été remplie : pas d’estimation à proposer.',
     not_stored:
       'Cette photo n’a pas été conservée par le serveur. Renvoyez-la depuis le téléphone.',
     office_only:
@@ -162,7 +170,13 @@ export const ERRORS = {
       'This server is already set up. Sign in, or ask an administrator for an invitation.',
     title_taken: 'Another production of the company already has this title. Choose another one.',
     production_archived:
-      'This production is archived: nothing is lost, your entries stay on the phone. They will go if the office reopens it.',
+      'This production is archived: it is read-only. Nothing is lost: a phone’s entries stay on it and go if the office reopens it.',
+    archive_invalid:
+      'This file is not an ecoplateau production archive, or it is damaged: nothing was imported.',
+    archive_too_new:
+      'This archive comes from a newer version of ecoplateau: update this server, then import it.',
+    archive_conflict:
+      'This production (or its title) is already on this server: nothing was imported.',
     already_invited:
       'This address was already invited to the production; the link sent stays valid for 7 days.',
     account_exists: 'An account already uses this address. Sign in with it.',
@@ -224,6 +238,8 @@ export const ERRORS = {
     no_recipients: 'Nobody would receive this message. Choose at least one department or person.',
     not_a_member: 'You are not on this production.',
     not_found: 'Not found: it may have been deleted. Reload the page.',
+    no_project_analysis:
+      'The project analysis (C2) has not been filled in yet: no estimate to offer.',
     not_stored: 'The server did not keep this photo. Send it again from the phone.',
     office_only: 'This is done from the production office (a computer), not from a crew phone.',
     offset_mismatch: 'The photo upload will resume where the server stopped.',

@@ -8,6 +8,7 @@ import * as ind from '../indicators.js';
 import { h } from './dom.js';
 import { request, NetworkError } from '../api.js';
 import { today } from '../indicators.js';
+import { factorSets } from './factors.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 // Final: the project's green; provisional: a brown, both >= 4.5:1 on white.
@@ -355,6 +356,7 @@ export async function footprint(ctx) {
       );
     }
     parts.push(...honesty(cmp, prod));
+    parts.push(await factorSets(ctx, prod));
     const catRows = cmp.categories.map((c) => ({
       label: catLabel(c.category),
       values: [c.final_kg, c.provisional_kg],

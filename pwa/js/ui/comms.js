@@ -7,6 +7,7 @@ import { t, errorText as refusalText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
+import { effective } from './prefs.js';
 
 const KINDS = ['info', 'briefing', 'checkpoint'];
 
@@ -283,6 +284,11 @@ export async function office(ctx, params) {
   };
 }
 
+const skippedText = (list) =>
+  (list || [])
+    .map((x) => t('comms.skip.' + x.reason, { channel: t('comms.channel.' + x.channel) }))
+    .join(' ; ');
+
 function recipientsTable(list) {
   return h(
     'div',
@@ -302,6 +308,7 @@ function recipientsTable(list) {
             t('comms.col.dept'),
             t('comms.col.channels'),
             t('comms.col.variants'),
+            t('comms.col.skipped'),
             t('comms.col.notes'),
           ].map((c) => h('th', { scope: 'col' }, c)),
         ),
@@ -312,11 +319,12 @@ function recipientsTable(list) {
         list.map((r) =>
           h(
             'tr',
-            {},
+            { class: r.reachable === false ? 'bad' : null },
             h('th', { scope: 'row' }, r.name),
             h('td', {}, deptName(r.department)),
-            h('td', {}, words(r.channels, 'comms.channel.')),
+            h('td', {}, words(r.channels, 'comms.channel.') || '—'),
             h('td', {}, words(r.variants, 'comms.variant.')),
+            h('td', {}, skippedText(r.skipped)),
             h('td', {}, words(r.notes, 'comms.note.')),
           ),
         ),
@@ -325,11 +333,23 @@ function recipientsTable(list) {
   );
 }
 
-async function showPreview(ctx, cid, section, followUp, summary) {
+const section = (title, summaryText, ...body) =>
+  h(
+    'details',
+    { class: 'card channel' },
+    h('summary', {}, h('strong', {}, title), summaryText ? ' — ' + summaryText : ''),
+    ...body,
+  );
+
+async function showPreview(ctx, cid, section_, followUp, summary) {
   const id = ctx.client.identity;
   const base = apiBase(id, cid);
   const p = await request(id, 'GET', base + '/preview');
   const missing = p.recipients.filter((r) => (r.notes || []).includes('falc_missing')).length;
+  const unreachable = p.recipients.filter((r) => r.reachable === false);
+  const mailed = p.recipients.filter((r) =>
+    (r.channels || []).some((c) => c === 'email' || c === 'calendar'),
+  ).length;
   const rec = ctx.client.replica.record('communications', cid)?.fields || {};
   const day = (rec.starts_at || new Date().toISOString()).slice(0, 10);
   const sheet = `/api/v1/productions/${encodeURIComponent(id.production_id)}/callsheet/eco?date=${day}`;
@@ -361,43 +381,80 @@ async function showPreview(ctx, cid, section, followUp, summary) {
   );
   const sent = h('p', { class: 'badge ok', role: 'status', hidden: true });
   const emails = Object.values(p.email || {});
+  const count = (c) => p.recipients.filter((r) => (r.channels || []).includes(c)).length;
+  const ics = rec.starts_at
+    ? t('comms.ics.summary', {
+        title: rec.title || '',
+        day: rec.starts_at.slice(0, 10),
+        time: rec.starts_at.slice(11, 16),
+        minutes: rec.duration_min || 30,
+        place: rec.location || '—',
+      })
+    : '';
   // replaceChildren() neither flattens arrays nor skips null: h() does.
-  section.replaceChildren(
+  section_.replaceChildren(
     h(
       'div',
       {},
       h('h2', { id: 'comms-preview-h', tabindex: '-1' }, t('comms.preview')),
-      missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
-      recipientsTable(p.recipients),
-      h('h3', {}, t('comms.channel.app')),
       h(
         'div',
-        { class: 'card' },
+        { class: 'sendbar' },
+        h(
+          'p',
+          {},
+          t('comms.reach.summary', {
+            n: p.recipients.length,
+            emails: mailed,
+            unreachable: unreachable.length,
+          }),
+        ),
+        sendBtn,
+        sent,
+      ),
+      unreachable.length
+        ? h(
+            'p',
+            { class: 'badge warn', 'data-testid': 'unreachable' },
+            t('comms.unreachable', { names: unreachable.map((r) => r.name).join(', ') }),
+          )
+        : null,
+      missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
+      section(t('comms.recipients', { n: p.recipients.length }), '', recipientsTable(p.recipients)),
+      section(
+        t('comms.channel.app'),
+        t('comms.recipients', { n: count('app') }),
         h('p', { class: 'value' }, rec.title || ''),
-        h('p', {}, rec.text || ''),
+        h('p', { class: 'lines' }, rec.text || ''),
         rec.falc
-          ? h('details', {}, h('summary', {}, t('messages.falc')), h('p', {}, rec.falc))
+          ? h(
+              'details',
+              {},
+              h('summary', {}, t('messages.falc')),
+              h('p', { class: 'lines' }, rec.falc),
+            )
           : h('p', { class: 'hint' }, t('comms.falc.none')),
       ),
-      h('h3', {}, t('comms.channel.email')),
-      emails.length
-        ? emails.map((e) =>
+      section(
+        t('comms.channel.email'),
+        emails.length ? t('comms.recipients', { n: mailed }) : t('comms.email.none'),
+        ...emails.map((e) =>
+          h(
+            'details',
+            {},
             h(
-              'details',
-              { class: 'card' },
-              h(
-                'summary',
-                {},
-                t('comms.email.variant', { variants: words(e.variants, 'comms.variant.') }),
-              ),
-              h('pre', { class: 'preview' }, e.text),
+              'summary',
+              {},
+              t('comms.email.variant', { variants: words(e.variants, 'comms.variant.') }),
             ),
-          )
-        : h('p', {}, t('comms.email.none')),
+            h('pre', { class: 'preview' }, e.text),
+          ),
+        ),
+      ),
       p.invitation
-        ? [
-            h('h3', {}, t('comms.invitation')),
-            h('pre', { class: 'preview' }, p.invitation),
+        ? section(
+            t('comms.invitation'),
+            ics,
             h(
               'p',
               {},
@@ -407,33 +464,78 @@ async function showPreview(ctx, cid, section, followUp, summary) {
                 t('comms.invitation.download'),
               ),
             ),
-          ]
+            h(
+              'details',
+              {},
+              h('summary', {}, t('comms.ics.raw')),
+              h('pre', { class: 'preview' }, p.invitation),
+            ),
+          )
         : null,
-      h('h3', {}, t('comms.print')),
-      h(
-        'ul',
-        {},
-        h('li', {}, h('a', { href: base + '/flyer.pdf', download: '' }, t('comms.flyer'))),
+      section(
+        t('comms.print'),
+        '',
         h(
-          'li',
-          {},
-          h('a', { href: base + '/flyer.pdf?large=1', download: '' }, t('comms.flyer.large')),
+          'p',
+          { class: 'pages' },
+          [
+            [base + '/flyer.png', t('comms.flyer')],
+            [base + '/flyer.png?large=1', t('comms.flyer.large')],
+            [sheet + '&format=png', t('comms.callsheet', { day })],
+          ].map(([src, what]) =>
+            h(
+              'figure',
+              {},
+              h('img', {
+                class: 'page',
+                src,
+                loading: 'lazy',
+                alt: t('comms.page.image', { what }),
+              }),
+              h('figcaption', {}, what),
+            ),
+          ),
         ),
         h(
-          'li',
+          'ul',
           {},
-          h('a', { href: sheet, target: '_blank', rel: 'noopener' }, t('comms.callsheet', { day })),
+          h('li', {}, h('a', { href: base + '/flyer.pdf', download: '' }, t('comms.flyer'))),
+          h(
+            'li',
+            {},
+            h('a', { href: base + '/flyer.pdf?large=1', download: '' }, t('comms.flyer.large')),
+          ),
+          h(
+            'li',
+            {},
+            h(
+              'a',
+              { href: sheet, target: '_blank', rel: 'noopener' },
+              t('comms.callsheet', { day }),
+            ),
+          ),
         ),
       ),
-      h('h3', {}, t('comms.channel.audio')),
-      h('p', {}, h('a', { href: base + '/audio.wav', download: '' }, t('comms.audio'))),
-      h('p', { class: 'hint' }, t('comms.audio.hint')),
-      h('p', {}, sendBtn),
-      sent,
+      section(
+        t('comms.channel.audio'),
+        t('comms.recipients', { n: count('audio') }),
+        h('p', {}, h('a', { href: base + '/audio.wav', download: '' }, t('comms.audio'))),
+        h('p', { class: 'hint' }, t('comms.audio.hint')),
+      ),
     ),
   );
-  section.hidden = false;
-  section.querySelector('h2').focus();
+  section_.hidden = false;
+  section_.querySelector('h2').focus();
+}
+
+function perChannel(x) {
+  const lines = Object.entries(x.per_channel || {}).map(([ch, st]) => {
+    const tries = st.attempts > 1 ? ` (${st.attempts}×)` : '';
+    const err = st.last_error && st.status !== 'sent' ? ' — ' + st.last_error : '';
+    return h('li', {}, `${t('comms.channel.' + ch)} : ${t('comms.ch.' + st.status)}${tries}${err}`);
+  });
+  if ((x.skipped || []).length) lines.push(h('li', { class: 'hint' }, skippedText(x.skipped)));
+  return h('ul', { class: 'plain' }, lines);
 }
 
 async function showFollowUp(ctx, cid, section) {
@@ -446,8 +548,9 @@ async function showFollowUp(ctx, cid, section) {
   }
   const yes = (b) => (b ? t('yes') : t('no'));
   const byId = new Map(d.people.map((x) => [x.member, x.name]));
-  const questions = d.questions.filter((q) => !q.answers);
   const answers = d.questions.filter((q) => q.answers);
+  const answered = (q) => answers.some((a) => a.answers === q.id);
+  const questions = d.questions.filter((q) => !q.answers).sort((a, b) => answered(a) - answered(b));
   // replaceChildren() neither flattens arrays nor skips null: h() does.
   section.replaceChildren(
     h(
@@ -469,6 +572,7 @@ async function showFollowUp(ctx, cid, section) {
               {},
               [
                 t('comms.col.name'),
+                t('comms.col.per_channel'),
                 t('comms.col.email'),
                 t('comms.col.read'),
                 t('comms.col.ack'),
@@ -483,6 +587,7 @@ async function showFollowUp(ctx, cid, section) {
                 'tr',
                 {},
                 h('th', { scope: 'row' }, x.name),
+                h('td', {}, perChannel(x)),
                 h('td', {}, x.email ? t('comms.email.' + x.email) : '—'),
                 h('td', {}, yes(x.read)),
                 h('td', {}, yes(x.acknowledged)),
@@ -589,9 +694,37 @@ export function crewExtras(ctx, m) {
     );
   const asked = questions.filter((q) => !q.fields.answers);
   const ask = field({ name: 'q-' + m.id, type: 'textarea', label: t('comms.ask.label') });
+  // The audio version, spoken by the server (day, time, place included).
+  const falc = m.fields.falc && effective(ctx, id.member_id).needs.includes('falc');
+  const listen = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: async () => {
+        try {
+          const b = await request(id, 'GET', apiBase(id, m.id) + '/audio.wav', {
+            blob: true,
+            query: falc ? { variant: 'falc' } : undefined,
+          });
+          listen.replaceWith(
+            h('audio', {
+              controls: true,
+              src: URL.createObjectURL(b),
+              'aria-label': t('comms.listen'),
+            }),
+          );
+        } catch (err) {
+          listen.after(h('p', { role: 'alert' }, errorText(err)));
+        }
+      },
+    },
+    t('comms.listen'),
+  );
   return h(
     'div',
     { class: 'comms-crew' },
+    listen,
     has('ack')
       ? h('p', { class: 'badge ok' }, t('comms.acked'))
       : h(

@@ -2,6 +2,7 @@
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
 import { crewExtras } from './comms.js';
+import { prefsForm } from './prefs.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
@@ -25,7 +26,15 @@ function needDevice(ctx) {
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
 const unitName = (u) =>
-  ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+  ({
+    meal: t('unit.meal'),
+    night: t('unit.night'),
+    'TB.yr': t('unit.tbyr'),
+    EUR: t('unit.eur'),
+    't.km': t('unit.tkm'),
+    day: t('unit.day'),
+    piece: t('unit.piece'),
+  })[u] || u;
 
 // ---- pairing --------------------------------------------------------------
 export function pair(ctx, params) {
@@ -1065,6 +1074,19 @@ export function settings(ctx) {
     h('p', {}, t('settings.device', { id: id.device_id })),
     id.kind === 'device' ? h('p', {}, `${id.member_name} — ${deptName(id.department)}`) : null,
     h('p', {}, t('sync.last', { when: dateTime(ctx.client.status.lastSync) })),
+    id.kind === 'device'
+      ? h(
+          'section',
+          { 'aria-labelledby': 'h-prefs' },
+          h('h2', { id: 'h-prefs' }, t('prefs.title.self')),
+          prefsForm(ctx, {
+            member: id.member_id,
+            name: id.member_name,
+            by: 'self',
+            save: () => ctx.client.sync('prefs'),
+          }),
+        )
+      : null,
     h(
       'section',
       { 'aria-labelledby': 'h-install' },

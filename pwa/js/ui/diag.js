@@ -14,6 +14,15 @@ const C2_ID = 'c2-project';
 
 // ---- questions ---------------------------------------------------------------
 // num: [min, max, integer]; the server checks the same bounds (diagnostic.c).
+const CHAPTERS = [
+  'governance',
+  'energy_mobility',
+  'purchasing_food_waste',
+  'digital',
+  'biodiversity',
+  'inclusion',
+  'training',
+];
 const Q = {
   company: { type: 'text' },
   production_types: {
@@ -21,7 +30,9 @@ const Q = {
     options: ['fiction', 'series', 'animation', 'flux', 'documentary', 'advertising'],
   },
   headcount: { type: 'num', num: [1, 100000, true] },
+  intermittent_pct: { type: 'num', num: [0, 100], unit: '%' },
   staff_turnover_pct: { type: 'num', num: [0, 100], unit: '%' },
+  crew_briefing: { type: 'bool' },
   standard_methods: { type: 'enum', options: ['none', 'partial', 'full'] },
   partners: { type: 'list' },
   providers: { type: 'list' },
@@ -30,13 +41,19 @@ const Q = {
   ecoprod_label: { type: 'bool' },
   ecoprod_stars: { type: 'num', num: [0, 3, true] },
   afnor_spec_2308_level: { type: 'num', num: [0, 3, true] },
+  // One field per AFNOR SPEC 2308 chapter (docs/diagnostic.md), sent as
+  // "afnor_chapters": two people answering two chapters merge.
+  ...Object.fromEntries(CHAPTERS.map((c) => ['afnor_ch_' + c, { type: 'num', num: [0, 3, true] }])),
   eco_referent: { type: 'enum', options: ['none', 'part_time', 'dedicated'] },
   trained_staff_pct: { type: 'num', num: [0, 100], unit: '%' },
   past_footprints: { type: 'num', num: [0, 10000, true] },
 };
 const STEPS = [
   ['productions', ['company', 'production_types']],
-  ['organisation', ['headcount', 'staff_turnover_pct', 'standard_methods']],
+  [
+    'organisation',
+    ['headcount', 'intermittent_pct', 'staff_turnover_pct', 'crew_briefing', 'standard_methods'],
+  ],
   ['partners', ['partners', 'providers', 'supplier_criteria']],
   [
     'maturity',
@@ -45,6 +62,7 @@ const STEPS = [
       'ecoprod_label',
       'ecoprod_stars',
       'afnor_spec_2308_level',
+      ...CHAPTERS.map((c) => 'afnor_ch_' + c),
       'eco_referent',
       'trained_staff_pct',
       'past_footprints',
@@ -54,6 +72,7 @@ const STEPS = [
 const REQUIRED_C1 = [
   'production_types',
   'headcount',
+  'intermittent_pct',
   'staff_turnover_pct',
   'standard_methods',
   'csr_charter',
@@ -75,6 +94,10 @@ const P = {
   },
   format: { type: 'text' },
   budget_eur: { type: 'num', num: [0, 1e10], unit: '€' },
+  eco_budget_eur: { type: 'num', num: [0, 1e9], unit: '€' },
+  extras_days: { type: 'num', num: [0, 1e6] },
+  animals: { type: 'bool' },
+  vfx_shots: { type: 'num', num: [0, 1e5, true] },
   shooting_days: { type: 'num', num: [0, 1000] },
   studio_days: { type: 'num', num: [0, 1000] },
   night_shoots: { type: 'num', num: [0, 1000] },
@@ -93,12 +116,18 @@ const P = {
   retention_years: { type: 'num', num: [0, 100] },
 };
 const SECTIONS = [
-  ['project', ['title', 'type', 'format', 'budget_eur']],
-  ['shoot', ['shooting_days', 'studio_days', 'night_shoots', 'production_months', 'seasons']],
+  ['project', ['title', 'type', 'format', 'budget_eur', 'eco_budget_eur']],
+  [
+    'shoot',
+    ['shooting_days', 'studio_days', 'night_shoots', 'production_months', 'seasons', 'animals'],
+  ],
   ['locations', []],
-  ['people', ['crew_size', 'cast_size', 'train_pkm', 'flight_pkm', 'accommodation_nights']],
+  [
+    'people',
+    ['crew_size', 'cast_size', 'extras_days', 'train_pkm', 'flight_pkm', 'accommodation_nights'],
+  ],
   ['sets', ['sets_to_build', 'catering', 'vegetarian_pct']],
-  ['post', ['image_format', 'rushes_tb', 'retention_years']],
+  ['post', ['image_format', 'rushes_tb', 'retention_years', 'vfx_shots']],
 ];
 const THEMES = ['mobility', 'energy', 'food', 'waste', 'purchases'];
 const QUADRANTS = [
@@ -118,7 +147,11 @@ function needOffice(ctx) {
 // Only the administration and the eco-referent write diagnostics (sync/authz.c):
 // others read them, without buttons whose changes the server would refuse.
 const canEdit = (ctx) => ['admin', 'eco_referent'].includes(ctx.client.identity.role);
-const rec = (ctx, id) => ctx.client.replica.record(COL, id);
+// A deleted record is no record: its year or framing starts afresh.
+const rec = (ctx, id) => {
+  const r = ctx.client.replica.record(COL, id);
+  return r && !r.deleted ? r : null;
+};
 const prodPath = (ctx, kind) =>
   `/api/v1/productions/${encodeURIComponent(ctx.client.identity.production_id)}/diagnostic/${kind}`;
 const author = (ctx) => ({
@@ -132,7 +165,7 @@ const label = (k) => t('diag.q.' + k);
 
 // One input for a question; .read() -> {value} or {error}.
 function input(name, spec, value, key = name) {
-  const hintKey = 'diag.hint.' + name;
+  const hintKey = name === 'afnor_ch_governance' ? 'diag.hint.afnor_ch' : 'diag.hint.' + name;
   const hint = t(hintKey) !== hintKey ? t(hintKey) : undefined;
   if (spec.type === 'multi') {
     const boxes = spec.options.map((o) => {
@@ -228,7 +261,8 @@ export function readNumber(raw, [min, max, integer]) {
 // concurrent edit of the same answer stays a conflict the office sees). A
 // derived field (derived: true) supersedes every version it replaces.
 async function save(ctx, id, values, derived = false) {
-  const r = rec(ctx, id);
+  // The raw record, deleted or not: its versions are the base of the edit.
+  const r = ctx.client.replica.record(COL, id);
   const fields = {};
   const base = {};
   for (const [k, v] of Object.entries(values)) {
@@ -239,6 +273,11 @@ async function save(ctx, id, values, derived = false) {
     if (r?.winners[k]) base[k] = derived ? r.heads[k] : [r.winners[k].op];
   }
   if (!Object.keys(fields).length) return false;
+  // Answering a deleted record brings it back (deletion is a field).
+  if (r?.deleted) {
+    fields._deleted = false;
+    base._deleted = [r.winners._deleted.op];
+  }
   await ctx.client.makeOp(COL, id, 'put', fields, base);
   return true;
 }
@@ -322,7 +361,10 @@ function focusAfterSave(view) {
   return view;
 }
 
-const stepOf = (name) => STEPS.findIndex(([, fs]) => fs.includes(name)) + 1;
+const stepOf = (name) =>
+  STEPS.findIndex(([, fs]) =>
+    fs.includes(name.startsWith('afnor_chapters.') ? 'afnor_ch_' + name.slice(15) : name),
+  ) + 1;
 
 // ---- hub ---------------------------------------------------------------------
 export function hub(ctx) {
@@ -413,7 +455,12 @@ export function hub(ctx) {
 function answersOf(r, year) {
   const a = { year };
   for (const k of Object.keys(Q))
-    if (k !== 'company' && r && !blank(r.fields[k])) a[k] = r.fields[k];
+    if (k !== 'company' && !k.startsWith('afnor_ch_') && r && !blank(r.fields[k]))
+      a[k] = r.fields[k];
+  const ch = {};
+  for (const c of CHAPTERS)
+    if (r && !blank(r.fields['afnor_ch_' + c])) ch[c] = r.fields['afnor_ch_' + c];
+  if (Object.keys(ch).length) a.afnor_chapters = ch;
   return a;
 }
 
@@ -539,7 +586,9 @@ async function c1Result(ctx, year, r) {
   const hrefOf = (m) => (stepOf(m) ? `#/diagnostic-c1?y=${year}&s=${stepOf(m)}` : null);
   const out = await evaluate(ctx, 'company', body);
   if (out.offline) {
-    const missing = REQUIRED_C1.filter((k) => blank(answers[k]));
+    const missing = REQUIRED_C1.filter(
+      (k) => blank(answers[k]) && !(k === 'afnor_spec_2308_level' && answers.afnor_chapters),
+    );
     return h(
       'div',
       {},
@@ -726,6 +775,41 @@ async function c1Result(ctx, year, r) {
         ),
       ),
     ),
+    res.context?.length
+      ? h(
+          'section',
+          { 'aria-labelledby': 'h-ctx' },
+          h('h2', { id: 'h-ctx' }, t('diag.context')),
+          h(
+            'ul',
+            {},
+            res.context.map((x) => h('li', {}, x.text)),
+          ),
+        )
+      : null,
+    res.afnor_chapters?.length
+      ? h(
+          'section',
+          { 'aria-labelledby': 'h-spec' },
+          h('h2', { id: 'h-spec' }, t('diag.spec')),
+          h(
+            'ul',
+            {},
+            res.afnor_chapters.map((c) =>
+              h(
+                'li',
+                {},
+                t('diag.spec.row', {
+                  chapter: label('afnor_ch_' + c.chapter),
+                  level: c.level,
+                  points: num(Math.round(c.points * 10) / 10),
+                  max: num(c.max),
+                }),
+              ),
+            ),
+          ),
+        )
+      : null,
     h(
       'section',
       { 'aria-labelledby': 'h-str' },
@@ -817,6 +901,13 @@ function framingOf(r) {
   for (const th of THEMES) if (r?.fields['adj_' + th]) ov[th] = r.fields['adj_' + th];
   if (Object.keys(ov).length) f.overrides = ov;
   return f;
+}
+
+// The saved C2 framing as the analysis takes it, or null when there is none
+// (the forecast screen's suggestion, forecast.js).
+export function c2Framing(ctx) {
+  const r = rec(ctx, C2_ID);
+  return r ? framingOf(r) : null;
 }
 
 export async function project(ctx, params) {
@@ -996,6 +1087,82 @@ function locationsEditor(list, inputs) {
         t('diag.loc.add'),
       ),
     ),
+  );
+}
+
+// The library's actions ranked by kgCO2e avoided per euro, within the
+// envelope the production office set (or said to be missing).
+function actionsSection(res) {
+  const env = res.envelope || {};
+  const eur = (v) => `${num(Math.round(v))} €`;
+  return h(
+    'section',
+    { 'aria-labelledby': 'h-actions' },
+    h('h2', { id: 'h-actions' }, t('diag.actions')),
+    h(
+      'p',
+      {},
+      env.eur === null || env.eur === undefined
+        ? t('diag.envelope.none')
+        : t('diag.envelope', {
+            eur: eur(env.eur),
+            kept: env.kept,
+            cost: eur(env.cost_max_eur),
+            kg: num(Math.round(env.avoided_kg)),
+          }),
+    ),
+    (res.actions || []).length
+      ? h(
+          'div',
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-actions' },
+          h(
+            'table',
+            {},
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [
+                  t('diag.rank'),
+                  t('diag.action'),
+                  t('diag.avoided'),
+                  t('diag.cost'),
+                  t('diag.kgpereur'),
+                  t('diag.envelope.h'),
+                ].map((x) => h('th', { scope: 'col' }, x)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              res.actions.map((a) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { class: 'num' }, String(a.rank)),
+                  h('th', { scope: 'row' }, a.title, h('p', { class: 'meta' }, a.rationale)),
+                  h('td', { class: 'num' }, num(Math.round(a.avoided_kg))),
+                  h('td', { class: 'num' }, `${eur(a.cost_min_eur)} – ${eur(a.cost_max_eur)}`),
+                  h(
+                    'td',
+                    { class: 'num' },
+                    a.kg_per_eur === null ? t('diag.nocost') : num(a.kg_per_eur),
+                  ),
+                  h(
+                    'td',
+                    {},
+                    a.within_envelope === undefined
+                      ? '—'
+                      : t(a.within_envelope ? 'diag.kept' : 'diag.notkept'),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        )
+      : h('p', {}, t('diag.none')),
   );
 }
 
@@ -1222,6 +1389,7 @@ async function projectResult(ctx) {
             ? h('p', { class: 'meta' }, h('strong', {}, themeName('carbon')), ' : ', carbon.why)
             : null,
         ),
+        actionsSection(res),
         h(
           'section',
           { 'aria-labelledby': 'h-matrix' },

@@ -7,11 +7,20 @@ import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { officeIdentity } from './productions.js';
+import { prefsDetails } from './prefs.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
 const unitName = (u) =>
-  ({ meal: t('unit.meal'), night: t('unit.night'), 'TB.yr': t('unit.tbyr') })[u] || u;
+  ({
+    meal: t('unit.meal'),
+    night: t('unit.night'),
+    'TB.yr': t('unit.tbyr'),
+    EUR: t('unit.eur'),
+    't.km': t('unit.tkm'),
+    day: t('unit.day'),
+    piece: t('unit.piece'),
+  })[u] || u;
 // An action's target: a share when baseline and target are both in ]0, 1].
 const targetText = (a) =>
   a.target > 0 && a.target <= 1 && a.baseline > 0 && a.baseline <= 1
@@ -746,6 +755,22 @@ export async function phones(ctx) {
               h(
                 'p',
                 { class: 'meta' },
+                t('people.level', { n: m.level ?? 3 }),
+                ' · ',
+                t('people.channels', {
+                  list: (m.channels || ['app']).map((c) => t('comms.channel.' + c)).join(', '),
+                }),
+                (m.needs || []).length
+                  ? ' · ' +
+                      t('people.needs', {
+                        list: m.needs.map((n) => t('people.need.' + n)).join(', '),
+                      })
+                  : '',
+                m.invite_pending ? ' · ' + t('people.pending') : '',
+              ),
+              h(
+                'p',
+                { class: 'meta' },
                 t('people.phones', { n: m.phones || 0 }),
                 ' · ',
                 m.last_sync_at
@@ -781,6 +806,7 @@ export async function phones(ctx) {
                     ]
                   : null,
               ),
+              prefsDetails(ctx, m, () => ctx.client.sync('prefs')),
             ),
           ),
       )
@@ -890,6 +916,13 @@ export async function phones(ctx) {
                 title: t('people.join.title', { name: m.name }),
                 close: t('close'),
                 body: [
+                  h(
+                    'p',
+                    {},
+                    t(m.mail === 'queued' ? 'people.join.mailed' : 'people.join.nomail', {
+                      email: m.email,
+                    }),
+                  ),
                   h('p', {}, t('people.join.text', { email: m.email })),
                   h('p', { class: 'link' }, h('a', { href: m.join_link }, m.join_link)),
                 ],

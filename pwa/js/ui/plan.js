@@ -4,7 +4,7 @@
 // itself is fetched once and kept in IndexedDB. An action without owner or
 // indicator is allowed, as a draft, and flagged. Crew never see this screen
 // (and the server refuses their writes to "actions": sync/authz.h).
-import { t, getLang } from '../i18n.js';
+import { t, getLang, num } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
@@ -54,9 +54,6 @@ const DEPTS = [
   'post',
 ];
 
-// A share is stored as a fraction (0.35) and typed as a percentage (35).
-const pctIn = (v) => (typeof v === 'number' ? Math.round(v * 100 * 1e6) / 1e6 : v);
-const pctOut = (v) => (typeof v === 'number' ? Math.round((v / 100) * 1e8) / 1e8 : v);
 
 // The fields of an action as the editor shows them (owner among members).
 function actionSpecs(people, f) {
@@ -123,16 +120,12 @@ function actionEditor(ctx, a, people, params) {
     label: String(a.fields.title || a.id),
     open: params.get('edit') === a.id,
     focus: params.get('edit') === a.id ? params.get('f') : null,
-    toForm: (f) =>
-      share(f)
-        ? { ...f, baseline: pctIn(f.baseline), target: pctIn(f.target) }
-        : { measure: 'total', ...f },
-    fromForm: (v) =>
-      share(v) ? { ...v, baseline: pctOut(v.baseline), target: pctOut(v.target) } : v,
+    toForm: (f) => ({ measure: 'total', ...f }),
+    // A share is written as a fraction (30 % is 0,30), as in the new form.
     check: (v) =>
       share(v)
         ? ['baseline', 'target']
-            .filter((k) => typeof v[k] === 'number' && (v[k] < 0 || v[k] > 100))
+            .filter((k) => typeof v[k] === 'number' && (v[k] < 0 || v[k] > 1))
             .map((k) => [k, t('plan.err.share')])
         : [],
   });
@@ -215,17 +208,27 @@ async function startFromLibrary(ctx, e) {
   ctx.rerender();
 }
 
+// What the action avoided against its baseline, from the server's progress
+// (docs/plan.md, "Avoided emissions"): a figure with its method, or why none.
+function avoidedLine(p) {
+  if (!p) return null;
+  const kg = p.avoided_kg;
+  return h(
+    'p',
+    { class: 'meta', 'data-testid': 'plan-avoided' },
+    typeof kg === 'number'
+      ? t(kg >= 0 ? 'plan.avoided' : 'plan.added', { kg: num(Math.round(Math.abs(kg))) })
+      : t('plan.avoided.none'),
+    typeof p.target_kg === 'number' ? t('plan.avoided.target', { kg: num(p.target_kg) }) : '',
+    p.avoided_method ? ` (${p.avoided_method})` : '',
+  );
+}
+
 function actionCard(ctx, a, photos, more) {
   const f = a.fields;
   const flags = draftFlags(f);
   const who = more.people.find((m) => m.id === f.owner)?.name || f.owner;
   const dept = f.dept && t('dept.' + f.dept) !== 'dept.' + f.dept ? t('dept.' + f.dept) : f.dept;
-  const figures =
-    typeof f.baseline === 'number' && typeof f.target === 'number'
-      ? f.measure === 'share'
-        ? ` — ${pctIn(f.baseline)} % → ${pctIn(f.target)} %`
-        : ` — ${f.baseline} → ${f.target}`
-      : '';
   return h(
     'li',
     { class: 'card', id: 'action-' + a.id },
@@ -248,9 +251,12 @@ function actionCard(ctx, a, photos, more) {
           'p',
           { class: 'meta' },
           t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
-          figures,
+          typeof f.baseline === 'number' && typeof f.target === 'number'
+            ? ` — ${f.baseline} → ${f.target}${f.measure === 'share' ? ` ${t('plan.share.unit')}` : ''}`
+            : '',
         )
       : null,
+    avoidedLine(more.progress.get(a.id)),
     progressLine(ctx, a, more.progress.get(a.id)),
     flags.length
       ? h(
@@ -296,14 +302,6 @@ function newActionForm(ctx, people) {
       ...people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]),
     ],
   });
-  const measure = field({
-    name: 'act-measure',
-    type: 'select',
-    label: t('plan.f.measure'),
-    hint: t('plan.f.measure.hint'),
-    value: 'total',
-    options: MEASURES.map((m) => [m, t('plan.measure.' + m)]),
-  });
   const indicator = field({
     name: 'act-ind',
     type: 'select',
@@ -311,16 +309,55 @@ function newActionForm(ctx, people) {
     value: '',
     options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
   });
+  // A share is a share: the form says which quantity it divides and that
+  // 30 % is written 0,30 (docs/plan.md).
+  const measure = field({
+    name: 'act-measure',
+    type: 'select',
+    label: t('plan.f.measure'),
+    value: 'total',
+    options: [
+      ['total', t('plan.f.measure.total')],
+      ['share', t('plan.f.measure.share')],
+    ],
+  });
   const baseline = field({
     name: 'act-base',
     label: t('plan.f.baseline'),
+    hint: t('plan.f.figures.total'),
     attrs: { inputmode: 'decimal' },
   });
   const target = field({
     name: 'act-target',
     label: t('plan.f.target'),
+    hint: t('plan.f.figures.total'),
     attrs: { inputmode: 'decimal' },
   });
+  const replaces = field({
+    name: 'act-replaces',
+    type: 'select',
+    label: t('plan.f.replaces'),
+    hint: t('plan.f.replaces.hint'),
+    value: '',
+    options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+  });
+  const targetKg = field({
+    name: 'act-target-kg',
+    label: t('plan.f.target_kg'),
+    hint: t('plan.f.target_kg.hint'),
+    attrs: { inputmode: 'decimal' },
+  });
+  const figuresHint = () => {
+    const i = ind.indicator(indicator.input.value);
+    const unit = i ? i.unit : '';
+    const text =
+      measure.input.value === 'share'
+        ? t('plan.f.figures.share', { name: i ? ind.name(i.id, getLang()) : '…' })
+        : t('plan.f.figures.total') + (unit ? ` (${unit})` : '');
+    for (const w of [baseline, target]) w.querySelector('.hint').textContent = text;
+  };
+  measure.input.addEventListener('change', figuresHint);
+  indicator.input.addEventListener('change', figuresHint);
   const objective = field({
     name: 'act-obj',
     type: 'textarea',
@@ -334,7 +371,19 @@ function newActionForm(ctx, people) {
     label: t('plan.f.means'),
     attrs: { maxlength: '2000' },
   });
-  const all = [title, theme, owner, indicator, measure, baseline, target, objective, means];
+  const all = [
+    title,
+    theme,
+    owner,
+    indicator,
+    measure,
+    baseline,
+    target,
+    replaces,
+    targetKg,
+    objective,
+    means,
+  ];
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const numOf = (w) => Number(w.input.value.trim().replace(',', '.'));
   return h(
@@ -345,12 +394,15 @@ function newActionForm(ctx, people) {
         e.preventDefault();
         const errors = [];
         if (!title.input.value.trim()) errors.push([title, t('plan.err.title')]);
-        const share = measure.input.value === 'share';
-        for (const w of [baseline, target])
+        for (const w of [baseline, target, targetKg])
           if (w.input.value.trim() && !Number.isFinite(numOf(w)))
             errors.push([w, t('plan.err.number')]);
-          else if (w.input.value.trim() && share && (numOf(w) < 0 || numOf(w) > 100))
+        const share = measure.input.value === 'share';
+        for (const w of share ? [baseline, target] : [])
+          if (w.input.value.trim() && (numOf(w) < 0 || numOf(w) > 1))
             errors.push([w, t('plan.err.share')]);
+        if (targetKg.input.value.trim() && numOf(targetKg) < 0)
+          errors.push([targetKg, t('plan.err.target_kg')]);
         showErrors(summary, all, errors);
         if (errors.length) return;
         const f = {
@@ -359,11 +411,13 @@ function newActionForm(ctx, people) {
           measure: measure.input.value,
           status: 'draft',
         };
-        const fig = (w) => (share ? pctOut(numOf(w)) : numOf(w));
         if (owner.input.value) f.owner = owner.input.value;
         if (indicator.input.value) f.indicator = indicator.input.value;
-        if (baseline.input.value.trim()) f.baseline = fig(baseline);
-        if (target.input.value.trim()) f.target = fig(target);
+        if (share) f.measure = 'share';
+        if (baseline.input.value.trim()) f.baseline = numOf(baseline);
+        if (target.input.value.trim()) f.target = numOf(target);
+        if (replaces.input.value) f.replaces = replaces.input.value;
+        if (targetKg.input.value.trim()) f.target_kg = numOf(targetKg);
         if (objective.input.value.trim()) f.objective = objective.input.value.trim();
         if (means.input.value.trim()) f.means = means.input.value.trim();
         await ctx.client.makeOp('actions', 'act-' + uuidv7(), 'put', f);

@@ -1,10 +1,12 @@
 // productions.js - a company's first start and its productions
 // (docs/operations.md "First start", "Productions"):
 // the setup screen opened from the server's one-time link (#setup=TOKEN),
-// and the office's list of productions to create, edit, open, archive and
-// reopen. The server checks every field (sync/domain/production.c) and names
-// the one it refuses; this screen puts that message on the field.
-import { t } from '../i18n.js';
+// and the company view: its productions with their footprint and plan
+// progress, to create, edit, open, archive, reopen, export as one archive
+// and import from another server ("Closing a production"). The server checks
+// every field (sync/domain/production.c) and names the one it refuses; this
+// screen puts that message on the field.
+import { t, num, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
@@ -427,6 +429,17 @@ export async function productions(ctx, params) {
       announce(e.message);
     }
   };
+  // The plan's actions by status, as the company view counts them.
+  const progress = (p) => {
+    const by = p.plan?.by_status || {};
+    if (!p.plan?.actions) return t('prod.plan.none');
+    return t('prod.plan', {
+      n: p.plan.actions,
+      done: by.atteint || 0,
+      ontrack: by.en_bonne_voie || 0,
+      late: by.en_retard || 0,
+    });
+  };
   const rows = list.map((p) =>
     h(
       'li',
@@ -442,6 +455,15 @@ export async function productions(ctx, params) {
         { class: 'meta' },
         t('prod.kind.' + p.kind),
         p.starts_on ? ' · ' + t('prod.shooting.dates', { from: p.starts_on, to: p.ends_on }) : '',
+      ),
+      h(
+        'p',
+        { class: 'meta' },
+        typeof p.footprint_kg === 'number'
+          ? t('prod.footprint', { t: num(p.footprint_kg / 1000) })
+          : '',
+        ' · ',
+        progress(p),
       ),
       h(
         'p',
@@ -471,6 +493,16 @@ export async function productions(ctx, params) {
                   onclick: () => change(p, p.archived_at ? 'reopen' : 'archive'),
                 },
                 t(p.archived_at ? 'prod.reopen' : 'prod.archive'),
+                h('span', { class: 'visually-hidden' }, ' : ' + p.title),
+              ),
+              h(
+                'a',
+                {
+                  class: 'button small secondary',
+                  href: `/api/v1/productions/${encodeURIComponent(p.id)}/archive`,
+                  download: `${p.id}.ecoplateau.zip`,
+                },
+                t('prod.export'),
                 h('span', { class: 'visually-hidden' }, ' : ' + p.title),
               ),
             ]
@@ -509,6 +541,7 @@ export async function productions(ctx, params) {
       'div',
       {},
       h('h1', { tabindex: '-1' }, t('prod.title')),
+      admin ? importForm(ctx) : null,
       data?.company ? h('p', {}, t('prod.company', { name: data.company.name })) : null,
       error ? h('p', { class: 'bad' }, error) : null,
       list.length
@@ -519,22 +552,82 @@ export async function productions(ctx, params) {
   };
 }
 
+// A production archive exported by another server (GET .../archive): the
+// server checks it all and imports it whole, or refuses it whole.
+function importForm(ctx) {
+  const file = h('input', {
+    type: 'file',
+    id: 'import-file',
+    accept: '.zip,application/zip',
+    'aria-describedby': 'import-hint',
+  });
+  const status = h('p', { role: 'status', class: 'meta' });
+  const button = h('button', { type: 'submit', class: 'small' }, t('prod.import.submit'));
+  return h(
+    'details',
+    { class: 'import' },
+    h('summary', {}, t('prod.import')),
+    h(
+      'form',
+      {
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const f = file.files?.[0];
+          if (!f) {
+            status.textContent = t('prod.import.choose');
+            return;
+          }
+          button.disabled = true;
+          status.textContent = t('prod.import.sending');
+          try {
+            const p = await request(
+              { ...ctx.client.identity, production_id: null },
+              'POST',
+              '/api/v1/productions/import',
+              {
+                raw: new Uint8Array(await f.arrayBuffer()),
+                contentType: 'application/zip',
+                timeoutMs: 300000,
+              },
+            );
+            announce(t('prod.import.done', { title: p.title }));
+            ctx.rerender();
+          } catch (err) {
+            status.textContent =
+              err instanceof NetworkError ? t('setup.err.network') : errorText(err);
+          } finally {
+            button.disabled = false;
+          }
+        },
+      },
+      h('label', { for: 'import-file' }, t('prod.import.file')),
+      h('p', { id: 'import-hint', class: 'hint' }, t('prod.import.hint')),
+      file,
+      button,
+      status,
+    ),
+  );
+}
+
 // ---- #join=TOKEN: an office member invited by email ----------------------------
 export function join(ctx, params) {
   const token = params.get('token') || '';
+  // One form for both cases, so the page itself tells nobody whether the
+  // address has an account: its owner types that account's password, a
+  // newcomer chooses one (docs/security.md, "Joining a production").
   const name = field({
     name: 'join-name',
     label: t('setup.name'),
-    required: true,
+    hint: t('join.name.hint'),
     attrs: { autocomplete: 'name' },
   });
   const password = field({
     name: 'join-password',
     type: 'password',
     label: t('setup.password'),
-    hint: t('setup.password.hint'),
+    hint: t('join.password.hint'),
     required: true,
-    attrs: { autocomplete: 'new-password' },
+    attrs: { autocomplete: 'current-password' },
   });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const form = h(
@@ -544,14 +637,13 @@ export function join(ctx, params) {
       onsubmit: async (e) => {
         e.preventDefault();
         const errors = [];
-        if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
-        if (password.input.value.length < 12) errors.push([password, t('setup.err.password')]);
+        if (!password.input.value) errors.push([password, t('join.err.password')]);
         showErrors(summary, [name, password], errors);
         if (errors.length) return;
+        const body = { token, password: password.input.value };
+        if (name.input.value.trim()) body.name = name.input.value.trim();
         try {
-          const me = await request(null, 'POST', '/api/v1/auth/join', {
-            body: { token, name: name.input.value.trim(), password: password.input.value },
-          });
+          const me = await request(null, 'POST', '/api/v1/auth/join', { body });
           password.input.value = '';
           const identity = officeIdentity(me, null);
           await store.setMeta('identity', identity);
@@ -562,7 +654,7 @@ export function join(ctx, params) {
           showErrors(
             summary,
             [name, password],
-            [[err?.field === 'password' ? password : name, apiMessage(err)]],
+            [[err?.field === 'name' ? name : password, apiMessage(err)]],
           );
         }
       },

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "audience.h"
+#include "comms.h"
 #include "err.h"
 #include "ical.h"
 #include "mail.h"
@@ -137,6 +138,35 @@ static void resolves_audience(void **state)
     json_decref(people);
 }
 
+/* The audio version says when and where, in words a voice reads well. */
+static void spoken_says_time_and_place(void **state)
+{
+    json_t *comm = json_loads("{\"title\":\"Tri au barnum\",\"text\":\"Cinq bacs.\","
+                              "\"falc\":\"Il y a 5 bacs.\",\"kind\":\"briefing\","
+                              "\"starts_at\":\"2026-12-07T09:30\",\"duration_min\":45,"
+                              "\"location\":\"plateau B\"}",
+                              0, NULL);
+    char *out = NULL;
+    (void)state;
+
+    assert_int_equal(comms_spoken(comm, 0, &out), EP_OK);
+    assert_string_equal(out, "Tri au barnum.\nBriefing le lundi 7 décembre à 9 heures 30, pendant "
+                             "45 minutes. Lieu : plateau B.\nCinq bacs.");
+    free(out);
+    assert_int_equal(comms_spoken(comm, 1, &out), EP_OK);
+    assert_non_null(strstr(out, "Il y a 5 bacs."));
+    assert_non_null(strstr(out, "9 heures 30"));
+    free(out);
+    json_object_set_new(comm, "kind", json_string("info"));
+    assert_int_equal(comms_spoken(comm, 0, &out), EP_OK);
+    assert_string_equal(out, "Tri au barnum.\nCinq bacs.");
+    free(out);
+    json_object_del(comm, "falc");
+    assert_int_equal(comms_spoken(comm, 1, &out), EP_EINVAL);
+    assert_null(out);
+    json_decref(comm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +174,7 @@ int main(void)
         cmocka_unit_test(escapes_html),
         cmocka_unit_test(invitation_refuses_bad_times),
         cmocka_unit_test(resolves_audience),
+        cmocka_unit_test(spoken_says_time_and_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -291,6 +291,47 @@ static void read_filter(void **state)
     }
 }
 
+/* Preferences: one's own choices, the office's notes, nobody else's (docs/security.md). */
+static void preferences_rules(void **state)
+{
+    static const struct {
+        const char *rid;
+        const char *kind;
+        int write[5]; /* admin, eco, dept_head, crew, viewer */
+        int read[5];
+    } cases[] = {
+        {"self-m-me", "put", {A, A, A, A, D}, {A, A, A, A, A}},
+        {"self-m-other", "put", {D, D, D, D, D}, {A, A, D, D, D}},
+        {"office-m-me", "put", {A, A, D, D, D}, {A, A, A, A, A}},
+        {"office-m-other", "put", {A, A, D, D, D}, {A, A, D, D, D}},
+        {"m-me", "put", {D, D, D, D, D}, {A, A, D, D, D}},
+        {"self-m-me", "add", {D, D, D, D, D}, {A, A, A, A, A}},
+    };
+    json_t *fields = parse("{\"channels\":[\"app\"]}");
+    (void)state;
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct sync_op op;
+        memset(&op, 0, sizeof(op));
+        op.op_id = "op1";
+        op.col = "preferences";
+        op.rid = cases[c].rid;
+        op.kind = cases[c].kind;
+        op.dev = "d-me";
+        op.fields = fields;
+        for (size_t r = 0; r < 5; r++) {
+            struct sync_actor actor = {"p1", "d-me", "m-me", "image", roles[r], NULL};
+            char reason[160] = "";
+            int rc = authz_sync_op(NULL, &actor, &op, 0, NULL, reason, sizeof(reason));
+            if ((rc == EP_OK) != (cases[c].write[r] == A))
+                fail_msg("put %s (%s) as %s: got %d (%s)", cases[c].rid, cases[c].kind,
+                         role_names[r], rc, reason);
+            if (authz_sync_read(NULL, &actor, &op) != (cases[c].read[r] == A))
+                fail_msg("read %s as %s", cases[c].rid, role_names[r]);
+        }
+    }
+    json_decref(fields);
+}
+
 static void endpoint_matrix(void **state)
 {
     /* admin, eco, dept_head, crew, viewer; office session then phone. */
@@ -333,6 +374,7 @@ int main(void)
         cmocka_unit_test(sync_refuses_without_actor),
         cmocka_unit_test(corrections_and_voids_follow_the_target),
         cmocka_unit_test(read_filter),
+        cmocka_unit_test(preferences_rules),
         cmocka_unit_test(endpoint_matrix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -201,10 +201,11 @@ static void csv_for_french_spreadsheets(void **state)
                         "Catégorie (Carbon'Clap);Thème;Indicateur;",
                         41);
     /* French names and units, the method, the factor's status (set 1). */
-    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;regie;160,00;L;"
+    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;Régie;160,00;L;"
                                 "relevé;3,10000;25775;estimation;496,000;49,600;https://"));
-    assert_non_null(strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;post;"
-                                "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
+    assert_non_null(
+        strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;Postproduction;"
+                    "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
     assert_null(strstr(csv, "van_diesel_l"));
     /* The injected department is quoted (it has ';' and '"') and neutralized. */
     assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";"));
@@ -255,6 +256,112 @@ static void factor_set_pinned(void **state)
     assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
 }
 
+/* A new set never silently changes a filed footprint (docs/carbon.md, "The
+ * factor catalogue"): p1 is pinned to set 1; a set 99 doubling every value
+ * of set 3 arrives; p1's footprint stays the same, the office sees what
+ * moving would change, and only the explicit move applies it. */
+static void new_set_never_changes_a_pinned_footprint(void **state)
+{
+    json_t *fp = NULL, *sets = NULL, *c;
+    double before, v3;
+    size_t i;
+    int seen_grid = 0;
+    (void)state;
+
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    before = num(fp, "total_kg", NULL, NULL);
+    json_decref(fp);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 3, &fp), EP_OK);
+    v3 = num(fp, "total_kg", NULL, NULL);
+    json_decref(fp);
+    assert_int_equal(
+        sqlite3_exec(db_handle(db),
+                     "INSERT INTO factor_set (version, published, note) VALUES (99, "
+                     "'2027-01-01', 'test'); INSERT INTO emission_factor (version, id, value, "
+                     "unit, name_fr, official_name, official_id, year, source_url, uncertainty, "
+                     "confirmed, note, status, method) SELECT 99, id, value * 2, unit, name_fr, "
+                     "official_name, official_id, year, source_url, uncertainty, confirmed, "
+                     "note, status, method FROM emission_factor WHERE version = 3",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 1);
+    CLOSE(num(fp, "total_kg", NULL, NULL), before);
+    json_decref(fp);
+    assert_int_equal(carbon_factor_sets(db, "p1", &sets), EP_OK);
+    CLOSE(num(sets, "using", NULL, NULL), 1);
+    CLOSE(num(sets, "latest", NULL, NULL), 99);
+    CLOSE(num(sets, "pinned", "version", NULL), 1);
+    assert_int_equal(json_array_size(json_object_get(sets, "sets")), 4);
+    json_array_foreach(json_object_get(sets, "changes"), i, c)
+    {
+        if (strcmp(json_string_value(json_object_get(c, "id")), "grid_kwh") == 0) {
+            CLOSE(json_number_value(json_object_get(c, "from")), 0.052);
+            CLOSE(json_number_value(json_object_get(c, "to")), 0.104);
+            seen_grid = 1;
+        }
+    }
+    assert_true(seen_grid);
+    json_decref(sets);
+    assert_int_equal(carbon_factor_sets(db, "nope", &sets), EP_ENOTFOUND);
+    /* The explicit move: every factor doubled, so the total doubles. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 99, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 99);
+    CLOSE(num(fp, "total_kg", NULL, NULL), 2 * v3);
+    json_decref(fp);
+    assert_int_equal(carbon_factor_sets(db, "p1", &sets), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(sets, "changes")), 0);
+    json_decref(sets);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "DELETE FROM emission_factor WHERE version = 99; "
+                                  "DELETE FROM factor_set WHERE version = 99",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+}
+
+/* Set 3 adds the posts of a Carbon'Clap form, each with its source; every
+ * value that is not official shows its computation, and no borrowed id is
+ * cited. */
+static void factor_set_3_catalogue(void **state)
+{
+    sqlite3_stmt *st = NULL;
+    (void)state;
+
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+                                        "SELECT count(*), sum(status = 'official'), "
+                                        "sum(status != 'official' AND length(method) > 20), "
+                                        "sum(source_url LIKE 'https://%'), "
+                                        "(SELECT value FROM emission_factor WHERE version = 3 "
+                                        "AND id = 'freight_rigid_tkm'), "
+                                        "(SELECT official_id FROM emission_factor WHERE "
+                                        "version = 3 AND id = 'eur_services') "
+                                        "FROM emission_factor WHERE version = 3",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 57); /* meal_average for meals_unknown */
+    assert_int_equal(sqlite3_column_int(st, 0) - sqlite3_column_int(st, 1),
+                     sqlite3_column_int(st, 2));
+    assert_int_equal(sqlite3_column_int(st, 3), 57);
+    CLOSE(sqlite3_column_double(st, 4), 0.16);
+    assert_string_equal((const char *)sqlite3_column_text(st, 5), "25001");
+    sqlite3_finalize(st);
+    /* Every indicator's factor exists in set 3, or it has none at all
+     * (recorded, never converted). */
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+                                        "SELECT count(*) FROM indicator i WHERE i.factor_id "
+                                        "IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                                        "emission_factor f WHERE f.version = 3 AND f.id = "
+                                        "i.factor_id AND f.unit = i.unit)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+}
+
 /* Set 2 says how far to trust each factor, and loading twice changes
  * nothing. */
 static void factor_set_is_data(void **state)
@@ -286,7 +393,8 @@ static void factor_set_is_data(void **state)
 
 /* ---- docs/carbon.md "One method per source": missing is not zero, pro rata ---- */
 
-/* p2 shoots 2026-09-07 (Monday) to 2026-09-25 (Friday): 15 weekdays. Its
+/* p2 shoots 2026-09-07 (Monday) to 2026-09-25 (Friday), weekends declared
+ * as days off: 15 shooting days. Its
  * pushes go through the validator with the production as context, as the
  * server's do. */
 static json_t *p2_op(const char *col, const char *id, const char *kind, const char *fields)
@@ -345,7 +453,9 @@ static int setup_p2(void **state)
     db = support_db(dir, "p2.db");
     assert_int_equal(sqlite3_exec(db_handle(db),
                                   "UPDATE production SET starts_on = '2026-09-07', "
-                                  "ends_on = '2026-09-25' WHERE id = 'p2'",
+                                  "ends_on = '2026-09-25', days_off = '[\"2026-09-12\","
+                                  "\"2026-09-13\",\"2026-09-19\",\"2026-09-20\"]' "
+                                  "WHERE id = 'p2'",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     p2_ok("fleet", "van-1", "put",
@@ -430,7 +540,7 @@ static void fuel_replaces_km(void **state)
         size_t len = 0;
         assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
         /* The method per line, and the forecast hotels listed as missing. */
-        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;regie;130,00;km;\"kilomètres, "
+        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;Régie;130,00;km;\"kilomètres, "
                                     "en partie remplacés par le carburant\";0,27900;;estimation;"));
         assert_non_null(strstr(csv, "\r\nLogistique de production (régie);;Nuits d'hôtel;;"
                                     "manquant;nuitée;aucun relevé : donnée manquante et non "
@@ -584,6 +694,47 @@ static void span_counts_shooting_days(void **state)
     assert_true(carbon_span_contains(&s, "1999-01-01"));
 }
 
+/* The pro rata counts the production's own shooting days, not weekdays:
+ * p2 shoots both Saturdays (09-12, 09-19) and declares Wednesday 09-16 a
+ * rest day, Sundays off. 19 calendar days - 3 days off = 16 shooting days.
+ * On 09-13 the days that ended are 07..12, all shot: 6 (weekdays: 5). On
+ * 09-17: 07..16 minus Sunday 13 and Wednesday 16 = 8, fraction 8/16 = 0.5
+ * (weekdays would say 8/15). */
+static void pro_rata_uses_production_days(void **state)
+{
+    struct carbon_span s;
+    json_t *cmp = NULL;
+    (void)state;
+
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET days_off = '[\"2026-09-13\","
+                                  "\"2026-09-16\",\"2026-09-20\"]' WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-13", &s), EP_OK);
+    assert_int_equal(s.total_days, 16);
+    assert_int_equal(s.elapsed_days, 6);
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-17", &s), EP_OK);
+    assert_int_equal(s.elapsed_days, 8);
+    assert_int_equal(carbon_compare(db, "p2", "2026-09-17", &cmp), EP_OK);
+    CLOSE(num(cmp, "span", "fraction", NULL), 0.5);
+    json_decref(cmp);
+    /* Without days off every day of the phase is a shooting day. */
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET days_off = '[]' WHERE id = 'p2'", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(carbon_span_of(db, "p2", "2026-09-17", &s), EP_OK);
+    assert_int_equal(s.total_days, 19);
+    assert_int_equal(s.elapsed_days, 10);
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET days_off = '[\"2026-09-12\","
+                                  "\"2026-09-13\",\"2026-09-19\",\"2026-09-20\"]' "
+                                  "WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,12 +744,15 @@ int main(void)
         cmocka_unit_test(csv_for_french_spreadsheets),
         cmocka_unit_test(factor_set_pinned),
         cmocka_unit_test(factor_set_is_data),
+        cmocka_unit_test(new_set_never_changes_a_pinned_footprint),
+        cmocka_unit_test(factor_set_3_catalogue),
     };
     const struct CMUnitTest issue18[] = {
         cmocka_unit_test(fuel_replaces_km),
         cmocka_unit_test(readings_checked_against_production),
         cmocka_unit_test(missing_is_not_zero_and_pro_rata),
         cmocka_unit_test(span_counts_shooting_days),
+        cmocka_unit_test(pro_rata_uses_production_days),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     return failed +

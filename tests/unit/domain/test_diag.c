@@ -87,6 +87,19 @@ static json_t *project(const char *text)
     return out;
 }
 
+/* The quantity diag_project offers for indicator, or -1 when none. */
+static double quantity_of(json_t *out, const char *indicator)
+{
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(out, "lines"), i, q)
+    {
+        if (strcmp(json_string_value(json_object_get(q, "indicator")), indicator) == 0)
+            return json_number_value(json_object_get(q, "value"));
+    }
+    return -1;
+}
+
 /* Ranks follow impact per unit of effort, and the matrix holds every theme. */
 static void check_ranking(json_t *out)
 {
@@ -133,6 +146,15 @@ static void seaside_feature(void **state)
     assert_true(has_impact(out, "Tournages de nuit"));
     assert_true(has_impact(out, "Hébergement"));
     check_ranking(out);
+    /* The quantities behind it, offered to the forecast screen: the same
+     * 59,850 van km and 2,500 hotel nights; 82 people x (50 days + 10
+     * nights) = 4,920 meals in the canteen mix, 30 % of 85 % beef... */
+    assert_true(fabs(quantity_of(out, "van_km") - 59850) < 1e-6);
+    assert_true(fabs(quantity_of(out, "hotel_nights") - 2500) < 1e-6);
+    assert_true(fabs(quantity_of(out, "meals_vegetarian") - 4920 * 0.15) < 0.01);
+    assert_true(fabs(quantity_of(out, "meals_beef") - 4920 * 0.30) < 0.01);
+    assert_true(fabs(quantity_of(out, "storage_tb_year") - 40 * 2) < 1e-6);
+    assert_true(quantity_of(out, "plane_short_pkm") < 0); /* none planned: not offered */
     json_decref(out);
 }
 
@@ -218,16 +240,30 @@ static void company_maturity(void **state)
     (void)state;
     /* A small fiction company, engaged but not structured. */
     in = load("{\"year\":2025,\"production_types\":[\"fiction\",\"documentary\"],\"headcount\":9,"
+              "\"intermittent_pct\":60,\"crew_briefing\":false,"
               "\"staff_turnover_pct\":35,\"standard_methods\":\"partial\",\"csr_charter\":true,"
               "\"ecoprod_label\":false,\"afnor_spec_2308_level\":1,\"eco_referent\":\"part_time\","
               "\"trained_staff_pct\":25,\"past_footprints\":2,\"partners\":[\"CNC\"],"
               "\"providers\":[\"Loueur Lumière\"],\"supplier_criteria\":false}");
     assert_int_equal(diag_company(in, &prev, field, sizeof(field), err, sizeof(err)), EP_OK);
-    /* 12 + 8 + 0 + 6 + 6 + 3 + 3 + 2 + 0 = 40 -> level 3 */
-    assert_true(fabs(json_number_value(json_object_get(prev, "score")) - 40.0) < 1e-9);
-    assert_int_equal(json_integer_value(json_object_get(prev, "level")), 3);
-    assert_string_equal(json_string_value(json_object_get(prev, "level_label")), "Engagée");
+    /* c1-model.json: charter 12 + referent part time 6 + no label 0 + SPEC 2308
+     * level 1 on 7 chapters 7 x 4 x 1/3 = 9.33 + 2 footprints x 2.5 = 5 +
+     * 25 % trained x 8 = 2 + partial methods 3 + continuity 6 x (0.4 x 0.5
+     * (turnover 35 %) + 0.6 x 0 (no briefing)) = 1.2 + suppliers 0
+     * = 38.53 -> 38.5, level 2 */
+    assert_true(fabs(json_number_value(json_object_get(prev, "score")) - 38.5) < 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(prev, "level")), 2);
+    assert_string_equal(json_string_value(json_object_get(prev, "level_label")), "Premiers pas");
     assert_string_equal(json_string_value(json_object_get(prev, "status")), "complete");
+    /* The analysis in words uses the types, the organisation and partners. */
+    {
+        char *ctx = json_dumps(json_object_get(prev, "context"), 0);
+        assert_non_null(strstr(ctx, "Fiction"));
+        assert_non_null(strstr(ctx, "60 % des équipes de tournage sont intermittentes"));
+        assert_non_null(strstr(ctx, "CNC : Le CNC conditionne"));
+        assert_non_null(strstr(ctx, "1 prestataire habituel, choisis sans critère"));
+        free(ctx);
+    }
     /* The charter is a strength; no label is a weakness of high priority. */
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(prev, "strengths"), 0), "marker")),
@@ -256,9 +292,12 @@ static void company_maturity(void **state)
     json_object_set_new(in, "ecoprod_stars", json_integer(1));
     json_object_set_new(in, "afnor_spec_2308_level", json_integer(2));
     assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
-    assert_true(fabs(json_number_value(json_object_get(out, "score")) - 59.0) < 1e-9);
+    /* label 9 + 1 star x 2 = 11; SPEC 2308 7 x 4 x 2/3 = 18.67 instead of
+     * 9.33: 38.53 + 11 + 9.33 = 58.87 -> 58.9, level 3 */
+    assert_true(fabs(json_number_value(json_object_get(out, "score")) - 58.9) < 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(out, "level")), 3);
     assert_int_equal(diag_company_compare(prev, out, &cmp), EP_OK);
-    assert_true(fabs(json_number_value(json_object_get(cmp, "score_delta")) - 19.0) < 1e-9);
+    assert_true(fabs(json_number_value(json_object_get(cmp, "score_delta")) - 20.4) < 1e-9);
     json_decref(cmp);
     json_decref(out);
     json_decref(prev);
@@ -494,6 +533,245 @@ static void office_places_themes_and_framing_extras(void **state)
     }
 }
 
+/* The model is data: weights summing to 100, each with its rationale. */
+static void model_weights_are_data_with_rationale(void **state)
+{
+    json_t *m = diag_company_model(), *x;
+    const char *k;
+    double sum = 0;
+    size_t i;
+    (void)state;
+    assert_non_null(m);
+    json_object_foreach(json_object_get(m, "markers"), k, x)
+    {
+        sum += json_number_value(json_object_get(x, "max"));
+        assert_true(json_string_length(json_object_get(x, "rationale")) > 40);
+    }
+    assert_true(fabs(sum - 100) < 1e-9);
+    json_array_foreach(json_object_get(m, "levels"), i, x)
+    {
+        assert_true(json_string_length(json_object_get(x, "rationale")) > 20);
+    }
+    assert_int_equal(json_array_size(json_object_get(m, "levels")), 5);
+    assert_int_equal(
+        json_array_size(json_object_get(
+            json_object_get(json_object_get(m, "markers"), "afnor_spec_2308"), "chapters")),
+        7);
+    assert_true(json_string_length(json_object_get(json_object_get(m, "grading"), "rationale")) >
+                40);
+    json_decref(m);
+}
+
+/* The score of answers (JSON text) and its level. */
+static double score_of(const char *text, int *level)
+{
+    char field[64], err[256];
+    json_t *in = load(text), *out = NULL;
+    double s;
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    s = json_number_value(json_object_get(out, "score"));
+    *level = (int)json_integer_value(json_object_get(out, "level"));
+    json_decref(out);
+    json_decref(in);
+    return s;
+}
+
+/* Each level boundary, on either side (c1-model.json's figures). */
+static void each_level_boundary(void **state)
+{
+    int level;
+    (void)state;
+    /* charter 12 + 98.75 % trained (7.9) = 19.9; 100 % (8) = 20. */
+    assert_true(
+        fabs(score_of("{\"csr_charter\":true,\"trained_staff_pct\":98.75}", &level) - 19.9) < 1e-9);
+    assert_int_equal(level, 1);
+    assert_true(fabs(score_of("{\"csr_charter\":true,\"trained_staff_pct\":100}", &level) - 20) <
+                1e-9);
+    assert_int_equal(level, 2);
+    /* charter 12 + suppliers 5 + dedicated referent 10 + full methods 6 = 33,
+     * + 86.25 % trained (6.9) = 39.9, + 87.5 % (7) = 40. */
+#define BASE                                                                                       \
+    "\"csr_charter\":true,\"supplier_criteria\":true,\"eco_referent\":\"dedicated\","              \
+    "\"standard_methods\":\"full\""
+    assert_true(fabs(score_of("{" BASE ",\"trained_staff_pct\":86.25}", &level) - 39.9) < 1e-9);
+    assert_int_equal(level, 2);
+    assert_true(fabs(score_of("{" BASE ",\"trained_staff_pct\":87.5}", &level) - 40) < 1e-9);
+    assert_int_equal(level, 3);
+    /* 33 + 4 footprints (10) + 8 trained = 51, + label 0 star (9) = 60;
+     * 98.75 % trained gives 59.9. */
+    assert_true(fabs(score_of("{" BASE ",\"past_footprints\":4,\"trained_staff_pct\":98.75,"
+                              "\"ecoprod_label\":true,\"ecoprod_stars\":0}",
+                              &level) -
+                     59.9) < 1e-9);
+    assert_int_equal(level, 3);
+    assert_true(fabs(score_of("{" BASE ",\"past_footprints\":4,\"trained_staff_pct\":100,"
+                              "\"ecoprod_label\":true,\"ecoprod_stars\":0}",
+                              &level) -
+                     60) < 1e-9);
+    assert_int_equal(level, 4);
+    /* 51 + 3 stars (15) + continuity 6 (turnover 10 %, no intermittents) = 72,
+     * + SPEC 2308 level 1 on 6 chapters (6 x 4/3 = 8) = 80. */
+#define TOP                                                                                        \
+    BASE ",\"past_footprints\":4,\"ecoprod_label\":true,\"ecoprod_stars\":3,"                      \
+         "\"staff_turnover_pct\":10,\"intermittent_pct\":0,\"afnor_chapters\":{"                   \
+         "\"governance\":1,\"energy_mobility\":1,\"purchasing_food_waste\":1,"                     \
+         "\"digital\":1,\"biodiversity\":1,\"inclusion\":1,\"training\":0}"
+    assert_true(fabs(score_of("{" TOP ",\"trained_staff_pct\":98.75}", &level) - 79.9) < 1e-9);
+    assert_int_equal(level, 4);
+    assert_true(fabs(score_of("{" TOP ",\"trained_staff_pct\":100}", &level) - 80) < 1e-9);
+    assert_int_equal(level, 5);
+#undef TOP
+#undef BASE
+}
+
+/* The item of out whose id is id, in any list, or NULL. */
+static json_t *item_of(json_t *out, const char *id)
+{
+    static const char *const lists[] = {"strengths", "weaknesses", "axes"};
+    for (size_t l = 0; l < 3; l++) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(out, lists[l]), i, it)
+        {
+            if (strcmp(json_string_value(json_object_get(it, "id")), id) == 0)
+                return it;
+        }
+    }
+    return NULL;
+}
+
+/* SPEC 2308 scored chapter by chapter; the company's level is the lowest. */
+static void spec_2308_chapter_by_chapter(void **state)
+{
+    char field[64], err[256];
+    json_t *in, *out = NULL, *it;
+    char *t;
+    (void)state;
+    in = load("{\"production_types\":[\"fiction\"],\"afnor_chapters\":{\"governance\":3,"
+              "\"energy_mobility\":2,\"purchasing_food_waste\":1,\"digital\":0,"
+              "\"biodiversity\":1,\"inclusion\":2,\"training\":3}}");
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    /* 4 x (3 + 2 + 1 + 0 + 1 + 2 + 3) / 3 = 16 points; level 0 (digital). */
+    assert_true(fabs(json_number_value(json_object_get(out, "score")) - 16) < 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(out, "afnor_level")), 0);
+    assert_int_equal(json_array_size(json_object_get(out, "afnor_chapters")), 7);
+    it = item_of(out, "s_afnor_governance");
+    assert_non_null(it);
+    assert_string_equal(json_string_value(json_object_get(it, "grade")), "fort");
+    it = item_of(out, "w_afnor_digital");
+    assert_string_equal(json_string_value(json_object_get(it, "priority")), "haute");
+    assert_non_null(strstr(json_string_value(json_object_get(it, "text")), "niveau 0 sur 3"));
+    it = item_of(out, "w_afnor_purchasing_food_waste");
+    assert_string_equal(json_string_value(json_object_get(it, "priority")), "moyenne");
+    assert_int_equal(json_integer_value(json_object_get(it, "answer")), 1);
+    it = item_of(out, "a_afnor_energy_mobility");
+    assert_string_equal(json_string_value(json_object_get(it, "priority")), "basse");
+    assert_non_null(strstr(json_string_value(json_object_get(it, "text")), "niveau 3"));
+    /* A chapter held is never a weakness, one at level 2 never "niveau 1". */
+    assert_null(item_of(out, "w_afnor_governance"));
+    assert_null(item_of(out, "w_afnor_energy_mobility"));
+    t = all_texts(out);
+    assert_null(strstr(t, "non engagée"));
+    assert_non_null(strstr(t, "RSE+"));
+    free(t);
+    json_decref(out);
+    /* A chapter the SPEC does not have, or a level outside 0-3: refused. */
+    json_object_set_new(json_object_get(in, "afnor_chapters"), "paper", json_integer(1));
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
+    assert_string_equal(field, "afnor_chapters.paper");
+    json_object_del(json_object_get(in, "afnor_chapters"), "paper");
+    json_object_set_new(json_object_get(in, "afnor_chapters"), "digital", json_integer(4));
+    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
+    assert_string_equal(field, "afnor_chapters.digital");
+    json_decref(in);
+}
+
+/* Intermittent crews: turnover of the permanents weighs by their share. */
+static void crew_continuity_with_intermittents(void **state)
+{
+    int level;
+    (void)state;
+    /* All intermittent with a briefing: 6 of 6 whatever the turnover. */
+    assert_true(fabs(score_of("{\"intermittent_pct\":100,\"crew_briefing\":true,"
+                              "\"staff_turnover_pct\":80}",
+                              &level) -
+                     6) < 1e-9);
+    /* All permanent, 80 % turnover: 0. */
+    assert_true(fabs(score_of("{\"intermittent_pct\":0,\"crew_briefing\":true,"
+                              "\"staff_turnover_pct\":80}",
+                              &level)) < 1e-9);
+    /* 75 % intermittent without briefing, turnover 10 %: 6 x 0.25 = 1.5. */
+    assert_true(fabs(score_of("{\"intermittent_pct\":75,\"crew_briefing\":false,"
+                              "\"staff_turnover_pct\":10}",
+                              &level) -
+                     1.5) < 1e-9);
+}
+
+/*
+ * C2 ranks the library's actions by kgCO2e avoided per euro and keeps them
+ * within the office's envelope while their high cost fits.
+ */
+static void c2_ranks_actions_by_kg_per_euro_within_the_envelope(void **state)
+{
+    char field[64], err[256];
+    json_t *in, *out = NULL, *a, *prev = NULL;
+    double spent = 0, sum = 0;
+    size_t i;
+    (void)state;
+    /* 10 days, 24 people, one location 30 km away, a set to build. */
+    in = load("{\"type\":\"fiction\",\"shooting_days\":10,\"crew_size\":20,\"cast_size\":4,"
+              "\"locations\":[{\"name\":\"Port\",\"km_from_base\":30}],\"sets_to_build\":1,"
+              "\"eco_budget_eur\":1500}");
+    assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_true(json_array_size(json_object_get(out, "actions")) >= 5);
+    json_array_foreach(json_object_get(out, "actions"), i, a)
+    {
+        double hi = json_number_value(json_object_get(a, "cost_max_eur"));
+        assert_int_equal(json_integer_value(json_object_get(a, "rank")), (json_int_t)i + 1);
+        if (prev != NULL && json_is_number(json_object_get(prev, "kg_per_eur")))
+            assert_true(json_number_value(json_object_get(prev, "kg_per_eur")) >=
+                        json_number_value(json_object_get(a, "kg_per_eur")));
+        if (prev != NULL)
+            assert_true(json_is_number(json_object_get(a, "kg_per_eur")) ||
+                        !json_is_number(json_object_get(prev, "kg_per_eur")));
+        /* Kept while the high costs fit, in rank order. */
+        if (json_is_true(json_object_get(a, "within_envelope")))
+            spent += hi;
+        else
+            assert_true(spent + hi > 1500);
+        prev = a;
+    }
+    assert_true(spent <= 1500);
+    /* The worked example, by hand: 24 people x 10 days = 240 meals, 30 % beef
+     * = 72; half served vegetarian saves 36 x (7.26 - 0.51) = 243 kgCO2e for
+     * 0-300 EUR (mid 150): 1.62 kgCO2e per euro. */
+    json_array_foreach(json_object_get(out, "actions"), i, a)
+    {
+        if (strcmp(json_string_value(json_object_get(a, "library")), "lib-veggie-meal") == 0) {
+            assert_true(fabs(json_number_value(json_object_get(a, "avoided_kg")) - 243) < 1e-9);
+            assert_true(fabs(json_number_value(json_object_get(a, "kg_per_eur")) - 1.62) < 1e-9);
+            assert_true(json_is_true(json_object_get(a, "within_envelope")));
+        }
+    }
+    /* The estimate's lines are the themes: the forecast offered agrees. */
+    json_array_foreach(json_object_get(out, "lines"), i, a)
+    {
+        sum += json_number_value(json_object_get(a, "kg"));
+    }
+    assert_true(fabs(sum - json_number_value(json_object_get(out, "total_kg"))) <= 1.0);
+    assert_true(fabs(json_number_value(json_object_get(json_object_get(out, "envelope"), "eur")) -
+                     1500) < 1e-9);
+    json_decref(out);
+    /* Without an envelope: ranked all the same, none kept, "eur" null. */
+    json_object_del(in, "eco_budget_eur");
+    assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_true(json_is_null(json_object_get(json_object_get(out, "envelope"), "eur")));
+    assert_null(
+        json_object_get(json_array_get(json_object_get(out, "actions"), 0), "within_envelope"));
+    json_decref(out);
+    json_decref(in);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -521,6 +799,11 @@ int main(void)
         cmocka_unit_test(advice_never_contradicts_the_answers),
         cmocka_unit_test(user_edits_of_graded_items),
         cmocka_unit_test(office_places_themes_and_framing_extras),
+        cmocka_unit_test(model_weights_are_data_with_rationale),
+        cmocka_unit_test(each_level_boundary),
+        cmocka_unit_test(spec_2308_chapter_by_chapter),
+        cmocka_unit_test(crew_continuity_with_intermittents),
+        cmocka_unit_test(c2_ranks_actions_by_kg_per_euro_within_the_envelope),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "db.h"
+#include "diag.h"
 #include "dossdoc.h"
 #include "dossier.h"
 #include "err.h"
@@ -25,6 +26,7 @@
 #include "export_evaluation.h"
 #include "support.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +181,69 @@ static void parts_in_order_with_margins_and_missing_data(void **state)
     json_decref(d);
 }
 
+/*
+ * The errors a certification review found, checked on the text: readings
+ * missed name their indicator and end with one full stop; a forecast never
+ * entered is missing, not "0 kgCO2e"; categories and matrix quadrants are
+ * words, not keys; C2 uses the budget (envelope, kgCO2e per euro).
+ */
+static void certification_review_fixes(void **state)
+{
+    json_t *d, *res = NULL, *l;
+    const char *t;
+    double sum = 0;
+    size_t i;
+    (void)state;
+    /* Three daily readings, then silence: missed readings. */
+    support_office_reading(db, "w1", "waste_residual_kg", "kg", "regie", 12, "2026-09-08");
+    support_office_reading(db, "w2", "waste_residual_kg", "kg", "regie", 14, "2026-09-09");
+    support_office_reading(db, "w3", "waste_residual_kg", "kg", "regie", 11, "2026-09-10");
+    support_office_ok(db, "diagnostics", "c2-project", "put",
+                      "{\"title\":\"Le test\",\"type\":\"fiction\",\"shooting_days\":10,"
+                      "\"crew_size\":20,\"cast_size\":4,\"locations\":[{\"name\":\"Port\","
+                      "\"km_from_base\":30}],\"sets_to_build\":1,\"eco_budget_eur\":2000}");
+    d = build();
+    t = text_of(d, "difficultes");
+    assert_non_null(strstr(t, "Relevé « Déchets résiduels (incinérés) » (département regie) "
+                              "manqué depuis le 2026-09-10"));
+    assert_null(strstr(t, ".."));
+    assert_null(strstr(t, "Relevé habituel manqué"));
+    /* No estimate entered: the forecast is missing, said so. */
+    t = text_of(d, "indicateurs");
+    assert_non_null(strstr(t, "prévisionnel n'a pas été saisi (donnée manquante)"));
+    assert_null(strstr(t, "prévisionnel était de 0"));
+    {
+        json_t *an = json_array_get(json_object_get(d, "annexes"), 2), *row;
+        assert_string_equal(json_string_value(json_object_get(an, "id")), "bilan");
+        json_array_foreach(json_object_get(an, "rows"), i, row)
+        {
+            assert_string_equal(json_string_value(json_array_get(row, 1)), "donnée manquante");
+        }
+    }
+    /* C2: quadrants in words, the envelope and kgCO2e per euro. */
+    t = text_of(d, "analyse");
+    assert_null(strstr(t, "a_planifier"));
+    assert_null(strstr(t, "gestes_simples"));
+    assert_non_null(strstr(t, "Enveloppe fixée par la direction de production : 2000 €"));
+    assert_non_null(strstr(t, "kgCO2e/€"));
+    /* 240 meals, 30 % beef = 72; half served vegetarian: 36 x (7.26 - 0.51)
+     * = 243 kgCO2e for 0-300 EUR. */
+    assert_non_null(
+        strstr(t, "Un repas végétarien par semaine : 243 kgCO2e évités, 0 à 300 €, 1.62 kgCO2e/€, "
+                  "retenue"));
+    json_decref(d);
+    /* The estimate offered to the forecast: its lines sum to the C2 total. */
+    assert_int_equal(diag_project_of(db, "p1", &res), EP_OK);
+    json_array_foreach(json_object_get(res, "lines"), i, l)
+    {
+        sum += json_number_value(json_object_get(l, "kg"));
+        assert_non_null(json_object_get(l, "category"));
+    }
+    assert_true(fabs(sum - json_number_value(json_object_get(res, "total_kg"))) <= 1.0);
+    json_decref(res);
+    assert_int_equal(diag_project_of(db, "nope", &res), EP_ENOTFOUND);
+}
+
 static void diagnostics_and_edits(void **state)
 {
     json_t *d;
@@ -189,8 +254,8 @@ static void diagnostics_and_edits(void **state)
         "{\"production_types\":[\"documentary\"],\"headcount\":12,\"staff_turnover_pct\":10,"
         "\"standard_methods\":\"partial\",\"partners\":[\"CNC\"],\"providers\":[\"Loueur\"],"
         "\"supplier_criteria\":true,\"csr_charter\":true,\"ecoprod_label\":false,"
-        "\"afnor_spec_2308_level\":0,\"eco_referent\":\"part_time\",\"trained_staff_pct\":25,"
-        "\"past_footprints\":1}");
+        "\"afnor_spec_2308_level\":0,\"eco_referent\":\"part_time\",\"trained_staff_pct\":30,"
+        "\"past_footprints\":1,\"intermittent_pct\":50,\"crew_briefing\":true}");
     /* The candidate's own words for the plan, and an extra competency. */
     support_office_ok(
         db, "dossier_parts", "plan", "put",
@@ -199,8 +264,14 @@ static void diagnostics_and_edits(void **state)
     support_office_ok(db, "dossier_parts", "valorisation", "put", "{\"include\":false}");
     d = build();
     assert_non_null(strstr(text_of(d, "diagnostic"), "maturité au niveau"));
-    /* 12 + 8 + 0 + 0 + 3 + 3 + 3 + 4 + 3 = 36, a real number: it read as 0. */
-    assert_non_null(strstr(text_of(d, "diagnostic"), "avec un score de 36 sur 100"));
+    /* c1-model.json: charter 12 + part-time referent 6 + no label 0 + SPEC 2308
+     * 0 + partial methods 3 + 1 footprint 2.5 + 30 % trained 2.4 + continuity
+     * 6 (turnover 10 %, briefing) + suppliers 5 = 36.9, a real number: it
+     * read as 0. */
+    assert_non_null(strstr(text_of(d, "diagnostic"), "avec un score de 37 sur 100"));
+    assert_non_null(strstr(text_of(d, "diagnostic"), "Pratiques et ressources de la société"));
+    assert_non_null(strstr(text_of(d, "diagnostic"), "50 % des équipes de tournage sont "
+                                                     "intermittentes"));
     assert_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Points forts :"));
     assert_string_equal(json_string_value(json_object_get(part(d, "plan"), "source")), "edited");
@@ -545,6 +616,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(parts_in_order_with_margins_and_missing_data, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(diagnostics_and_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(certification_review_fixes, setup, teardown),
         cmocka_unit_test_setup_teardown(pdf_has_margins_pages_and_tags, setup, teardown),
         cmocka_unit_test_setup_teardown(over_twelve_pages_warns_and_marks_the_draft, setup,
                                         teardown),

@@ -303,6 +303,47 @@ static void outlier_not_extrapolated(void **state)
     json_decref(p);
 }
 
+/* Avoided emissions against the baseline (docs/plan.md), hand-computed with
+ * factor set 3: as of 09-21, 10 of 30 shooting days. */
+static void avoided_emissions(void **state)
+{
+    json_t *p = NULL, *a;
+    (void)state;
+
+    /* Vegetarian meals replacing beef ones, objective 500 kgCO2e avoided:
+     * 102 meals so far project to 306; the share rose from 0.2 to 32/102,
+     * so (32/102 - 0.2) x 306 = 96 - 61.2 = 34.8 meals changed, each
+     * 7.26 - 0.51 = 6.75 kgCO2e less: 234.9 kg. */
+    support_office_ok(
+        db, "actions", "act-veg2", "put",
+        "{\"title\":\"Végétarien au lieu du bœuf\",\"theme\":\"food\",\"owner\":\"m-m\","
+        "\"indicator\":\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,"
+        "\"target\":0.35,\"replaces\":\"meals_beef\",\"target_kg\":500}");
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    a = action(p, "act-veg2");
+    assert_true(fabs(json_number_value(json_object_get(a, "avoided_kg")) - 234.9) < 0.006);
+    assert_true(fabs(json_number_value(json_object_get(a, "target_kg")) - 500) < 1e-9);
+    assert_string_equal(json_string_value(json_object_get(a, "replaces")), "meals_beef");
+    /* The shuttles: 3,500 km projected (the outlier above counted once)
+     * against a 1,000 km baseline is (1,000 - 3,500) x 0.279 = -697.5 kg:
+     * emissions added, never shown as avoided. */
+    a = action(p, "act-km");
+    assert_true(fabs(json_number_value(json_object_get(a, "avoided_kg")) - (-697.5)) < 1e-9);
+    assert_non_null(strstr(json_string_value(json_object_get(a, "avoided_method")), "réduction"));
+    /* A share without what it replaces cannot be counted, nor missing data. */
+    a = action(p, "act-veg");
+    assert_true(json_is_null(json_object_get(a, "avoided_kg")));
+    assert_non_null(strstr(json_string_value(json_object_get(a, "avoided_method")), "remplace"));
+    a = action(p, "act-gen");
+    assert_true(json_is_null(json_object_get(a, "avoided_kg")));
+    json_decref(p);
+    /* A negative objective in kgCO2e is refused by the collection. */
+    json_t *ack =
+        support_office_op(db, "actions", "act-bad", "put", "{\"title\":\"x\",\"target_kg\":-5}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "rejected");
+    json_decref(ack);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +355,7 @@ int main(void)
         cmocka_unit_test(outlier_not_extrapolated),
         cmocka_unit_test(check_reasons),
         cmocka_unit_test(confirmed_attainment),
+        cmocka_unit_test(avoided_emissions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,33 @@
+/*
+ * bundle.h - the zip container of a production archive (transfer.h lists
+ * its files): packed in memory with libzip, unpacked with caps, since an
+ * archive to import comes from outside. Reentrant.
+ */
+#ifndef EP_BUNDLE_H
+#define EP_BUNDLE_H
+
+#include "transfer.h"
+
+#include <stddef.h>
+
+/* Files in one archive at most (a production's tables and photos). */
+#define BUNDLE_MAX_ENTRIES 100000
+
+/*
+ * Zips every entry of l (photos stored as they are, already compressed;
+ * the rest deflated). On success returns 0 and *out owns the *len bytes
+ * (free() it); else EP_ENOMEM or EP_EIO.
+ */
+int bundle_pack(const struct transfer_list *l, char **out, size_t *len);
+
+/*
+ * Reads the zip in data (len bytes, borrowed) into out (zero-initialised;
+ * the caller releases it). Refuses, with EP_EINVAL and the reason in msg:
+ * not a zip, more than BUNDLE_MAX_ENTRIES files, a name that is absolute,
+ * climbs ("..") or repeats, a file whose bytes do not inflate as declared.
+ * EP_ETOOBIG when the files inflate past max bytes in all. EP_ENOMEM.
+ */
+int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list *out, char *msg,
+                  size_t msglen);
+
+#endif
