@@ -114,17 +114,17 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   await c.getByLabel(/^Intitulé/).fill('Gourdes réutilisables pour l’équipe');
   await c.getByLabel('Indicateur').selectOption('meals_vegetarian');
   await c.getByLabel('Type d’objectif').selectOption('share');
-  // A share above 100 % is refused on its field, nothing is saved.
-  await c.getByLabel('Mesure initiale').fill('15');
-  await c.getByLabel('Cible').fill('130');
+  // A share above 1 (100 %) is refused on its field, nothing is saved.
+  await c.getByLabel('Mesure initiale').fill('0,15');
+  await c.getByLabel('Cible').fill('1,3');
   await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
-  await c.getByText('Une part s’écrit en % : entre 0 et 100.').first().waitFor();
-  await c.getByLabel('Cible').fill('30');
+  await c.getByText('Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.').first().waitFor();
+  await c.getByLabel('Cible').fill('0,3');
   await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   const edited = card(page, 'Gourdes réutilisables pour l’équipe');
   await edited.waitFor();
   assert.match(await edited.textContent(), /responsable : Sofia/);
-  assert.match(await edited.textContent(), /15 % → 30 %/);
+  assert.match(await edited.textContent(), /0\.15 → 0\.3/);
   assert.equal(await edited.locator('p.flag').count(), 0, 'no longer a draft');
   await syncNow(page);
 
