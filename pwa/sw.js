@@ -10,7 +10,7 @@
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
 <<<<<<< HEAD
-const VERSION = 'ecoplateau-shell-88be7ab63f87';
+const VERSION = 'ecoplateau-shell-947080f9f240';
 =======
 const VERSION = 'ecoplateau-shell-c165e9efff59';
 >>>>>>> main

@@ -54,7 +54,6 @@ const DEPTS = [
   'post',
 ];
 
-
 // The fields of an action as the editor shows them (owner among members).
 function actionSpecs(people, f) {
   const owners = people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]);
