@@ -9,11 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-<<<<<<< HEAD
 const VERSION = 'ecoplateau-shell-947080f9f240';
-=======
-const VERSION = 'ecoplateau-shell-c165e9efff59';
->>>>>>> main
 const SHELL = [
   '/',
   '/accessibilite.html',
