@@ -14,7 +14,7 @@ PORT ?= 8080
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
               libjansson-dev libsodium-dev libcurl4-openssl-dev \
               libqrencode-dev libxlsxwriter-dev zlib1g-dev libcairo2-dev libpango1.0-dev \
-              fonts-dejavu-core libical-dev libzip-dev
+              fonts-dejavu-core libical-dev libzip-dev libbrotli-dev
 # Needed at run time besides the libraries the binary links (the Dockerfile's
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
