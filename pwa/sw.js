@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-e0d78119d0be';
+const VERSION = 'ecoplateau-shell-c3c9a8efe63f';
 const SHELL = [
   '/',
   '/accessibilite.html',
