@@ -15,7 +15,9 @@ let lang = 'fr';
 // Resolves to the language set.
 export async function setLang(l) {
   const want = packs[l] ? l : 'fr';
-  catalogs[want] ??= (await packs[want]()).default;
+  // French is every key's fallback (app.name is only there), and
+  // index.html preloads it anyway: English loads on top of it.
+  for (const x of new Set(['fr', want])) catalogs[x] ??= (await packs[x]()).default;
   lang = want;
   document.documentElement.lang = lang;
   return lang;

@@ -133,6 +133,8 @@ test('Ma journée after pairing, then screens and English offline', async () => 
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await page.getByRole('heading', { level: 1, name: /directory/ }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  // Keys only French has (the app's name) still come from the French pack.
+  assert.match(await page.title(), / · ecoplateau$/);
   await page.goto(server.url + '/#/reglages');
   await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
   assert.deepEqual(page.errors, []);
