@@ -33,7 +33,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run test test-docker lint hooks bench bench-load bench-footprint bench-weak deps-build deps-test deps-node pwa-vendor clean
 
 all: hooks build/release/backend/ecoplateau
 
@@ -133,6 +133,18 @@ bench-load:
 	  --batch 10 --interval-ms 1000 --edit-every 0 --referents 2 --ref-edits 40 --pull-limit 100"
 
 # The footprint computed over 1,000,000 readings on a real SQLite file.
+# The weak-link benchmark (bench/README.md, "Weak link"): one crew phone in headless
+# Chromium over emulated EDGE, 3G and lossy 3G, ecoplateau against pouchdb-server in the
+# same run; Release server in build/bench, Debian's chromium, playwright-core from the
+# PWA's npm tools. Options in BENCH_ARGS ("--readings 200 --links edge,3g").
+bench-weak: deps-build pwa-vendor
+	$(call apt_install,chromium)
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=ON >/dev/null
+	cmake --build build/bench -j$(JOBS) --target ecoplateau
+	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
+	EP_BIN=build/bench/backend/ecoplateau node bench/weaklink.mjs $(BENCH_ARGS)
+
 bench-footprint: deps-build
 	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=ON >/dev/null
 	cmake --build build/bench -j$(JOBS) --target bench_footprint

@@ -27,7 +27,7 @@ struct mg_connection;
 struct assets;
 
 /* Files larger than this are left to CivetWeb (the shell's are < 200 KB). */
-#define ASSETS_FILE_MAX (4 * 1024 * 1024)
+#define ASSETS_FILE_MAX (4L * 1024 * 1024)
 
 /*
  * Walks dir (no symbolic links, no dot files, not sw.js which server.c

@@ -48,15 +48,12 @@ static int setup(void **state)
     support_tmpdir(pwa);
     support_tmpdir(outside);
     /* Text that compresses well but not trivially, like the shell's modules. */
-    big[0] = '\0';
-    for (int i = 0; strlen(big) + 64 < sizeof(big); i++) {
-        char line[64];
-        snprintf(line, sizeof(line), "export const v%d = 'valeur %d';\n", i, i * 7);
-        strcat(big, line);
-    }
-    snprintf(index, sizeof(index), "<!doctype html><title>t</title>");
-    while (strlen(index) + 40 < sizeof(index))
-        strcat(index, "<p>Ma journée, Mes saisies</p>\n");
+    for (size_t n = 0, i = 0; n + 64 < sizeof(big); i++)
+        n += (size_t)snprintf(big + n, sizeof(big) - n, "export const v%zu = 'valeur %zu';\n", i,
+                              i * 7);
+    for (size_t n = (size_t)snprintf(index, sizeof(index), "<!doctype html><title>t</title>");
+         n + 40 < sizeof(index);)
+        n += (size_t)snprintf(index + n, sizeof(index) - n, "<p>Ma journée, Mes saisies</p>\n");
     write_file(pwa, "index.html", index);
     write_file(pwa, "sw.js", "self.addEventListener('fetch', () => {});\n");
     write_file(pwa, "small.js", "export const x = 1;\n");
@@ -224,7 +221,8 @@ static void etags_revalidate_per_encoding(void **state)
         assert_int_equal(r.status, 200);
         assert_int_equal(r.len, 0);
         assert_string_equal(header(&r, "Content-Encoding", v, sizeof(v)), "gzip");
-        assert_true(atol(header(&r, "Content-Length", v, sizeof(v))) < (long)strlen(big) / 3);
+        assert_true(strtol(header(&r, "Content-Length", v, sizeof(v)), NULL, 10) <
+                    (long)strlen(big) / 3);
         support_resp_free(&r);
     }
 }
