@@ -1,25 +1,19 @@
 /*
- * api_auth.c - identity routes: login, logout, me, members, invites, device
- * pairing and revocation, the production public key, the audit log.
- * Each handler authenticates (auth.h), checks the action (authz.h), then
- * calls identity storage; the rules live in those modules, not here.
+ * auth.c - sessions: login, logout, me, and joining by an email invitation
+ * (docs/security.md). Each handler authenticates (auth.h), checks the action
+ * (authz.h), then calls identity storage; the rules live in those modules,
+ * not here. Members, invites, devices, the key and the audit log have their
+ * own files.
  */
 #include "api.h"
 #include "app.h"
 #include "clock.h"
-#include "jsonin.h"
 
 #include "auth.h"
-#include "authz.h"
 #include "company.h"
-#include "db.h"
 #include "err.h"
 #include "identity.h"
-#include "ids.h"
-#include "log.h"
-#include "server.h"
 
-#include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,70 +21,6 @@
 #include <strings.h>
 
 #define LOGIN_BODY_MAX 4096 /* credentials are small: refuse big bodies before parsing */
-#define SMALL_BODY_MAX 16384
-#define INVITE_TTL_DEFAULT_MIN (24 * 60)
-#define INVITE_TTL_MAX_MIN (7 * 24 * 60)
-#define B64_NOPAD sodium_base64_VARIANT_URLSAFE_NO_PADDING
-
-/* ---- helpers ---------------------------------------------------------- */
-
-/* Reads the body (capped) for a state-changing request. */
-static int read_body(struct http_req *r, size_t cap, char **body, size_t *len)
-{
-    return http_read_body(r, cap, body, len);
-}
-
-/* Parses body as a JSON object. Returns 0 or the status of the error sent. */
-static int parse_object(struct http_req *r, const char *body, size_t len, json_t **out)
-{
-    json_error_t err;
-    json_t *root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
-
-    *out = NULL;
-    if (root == NULL)
-        return http_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
-                          err.line, err.column, err.text);
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
-    }
-    *out = root;
-    return 0;
-}
-
-/* The production id in the path (first '*'). Returns 0 or the status sent. */
-static int path_id(struct http_req *r, int n, char *buf, size_t len)
-{
-    if (server_path_param(r, n, buf, len) != EP_OK || !ids_valid(buf))
-        return http_error(r, 404, "not_found", NULL, "no such resource");
-    return 0;
-}
-
-/* Makes "<prefix><16 random hex>". */
-static void new_id(const char *prefix, char *buf, size_t len)
-{
-    unsigned char raw[8];
-    char hex[17];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-    snprintf(buf, len, "%s%s", prefix, hex);
-}
-
-/* 1 when the request is addressed to this machine itself, where browsers
- * accept neither HTTPS-only cookies over http nor need them. */
-static int is_localhost(struct http_req *r)
-{
-    const char *host = mg_get_header(r->conn, "Host");
-    size_t n;
-
-    if (host == NULL)
-        return 0;
-    n = strcspn(host, host[0] == '[' ? "]" : ":");
-    if (host[0] == '[')
-        return strncmp(host, "[::1]", 5) == 0;
-    return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-           (n == 9 && strncmp(host, "127.0.0.1", 9) == 0);
-}
 
 /* Sends body (stolen) with an extra Set-Cookie header. */
 static int send_with_cookie(struct http_req *r, int status, json_t *body, const char *cookie)
@@ -126,8 +56,6 @@ static json_t *me_body(struct http_req *r, const char *account_id, const char *c
     return json_pack("{s:{s:s, s:s, s:s}, s:o, s:s}", "account", "id", acc.id, "email", acc.email,
                      "name", acc.name, "memberships", ms, "csrf", csrf);
 }
-
-/* ---- login, logout, me ------------------------------------------------ */
 
 /*
  * Login CSRF (docs/security.md): a cross-site page could post a text/plain form
@@ -173,10 +101,10 @@ int api_auth_login(struct http_req *r)
     memset(&res, 0, sizeof(res));
     status = same_origin_json(r);
     if (status == 0)
-        status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+        status = http_read_body(r, LOGIN_BODY_MAX, &body, &len);
     if (status != 0)
         goto out;
-    status = parse_object(r, body, len, &root);
+    status = api_parse_object(r, body, len, &root);
     if (status != 0)
         goto out;
     if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%}", "email", &email, "password", &pw,
@@ -233,7 +161,7 @@ int api_auth_login(struct http_req *r)
         auth_audit(r, &who, NULL, "login.ok", "session opened");
     }
     snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
-             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, is_localhost(r) ? "" : "; Secure");
+             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, api_is_localhost(r) ? "" : "; Secure");
     status = send_with_cookie(r, 200, me_body(r, res.account_id, res.csrf), cookie);
 out:
     sodium_memzero(&res, sizeof(res));
@@ -274,7 +202,7 @@ int api_auth_open_session(struct http_req *r, int status, const char *email, con
         json_object_update(body, extra);
     json_decref(extra);
     snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
-             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, is_localhost(r) ? "" : "; Secure");
+             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, api_is_localhost(r) ? "" : "; Secure");
     sodium_memzero(&res, sizeof(res));
     return send_with_cookie(r, status, body, cookie);
 }
@@ -297,7 +225,7 @@ int api_auth_logout(struct http_req *r)
     }
     auth_audit(r, &p, NULL, "logout", "session closed");
     snprintf(cookie, sizeof(cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-             AUTH_COOKIE, is_localhost(r) ? "" : "; Secure");
+             AUTH_COOKIE, api_is_localhost(r) ? "" : "; Secure");
     return send_with_cookie(r, 200, json_pack("{s:b}", "signed_out", 1), cookie);
 }
 
@@ -350,9 +278,9 @@ int api_auth_join(struct http_req *r)
     int status, rc;
 
     memset(&a, 0, sizeof(a));
-    status = read_body(r, LOGIN_BODY_MAX, &body, &len);
+    status = http_read_body(r, LOGIN_BODY_MAX, &body, &len);
     if (status == 0)
-        status = parse_object(r, body, len, &root);
+        status = api_parse_object(r, body, len, &root);
     if (status != 0)
         goto out;
     if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%, s:s}", "token", &token, "password",
@@ -371,7 +299,7 @@ int api_auth_join(struct http_req *r)
                        AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
         goto out;
     }
-    new_id("a-", a.id, sizeof(a.id));
+    api_new_id("a-", a.id, sizeof(a.id));
     snprintf(a.name, sizeof(a.name), "%s", name);
     if (auth_hash_acquire(r->app->auth) != EP_OK) {
         status = http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
@@ -405,694 +333,4 @@ out:
     }
     json_decref(root);
     return status;
-}
-
-/* ---- members ---------------------------------------------------------- */
-
-/* Authenticates a production-scoped route and checks action. body may be
- * NULL. On success returns 0 and fills prod and p. */
-static int scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
-                  char *prod, size_t prodlen, struct auth_principal *p)
-{
-    int status = path_id(r, 0, prod, prodlen);
-
-    if (status == 0)
-        status = auth_request_in(r, body, len, prod, 1, p);
-    if (status == 0)
-        status = auth_require(r, p, action);
-    return status;
-}
-
-static json_t *member_json(const struct identity_member *m)
-{
-    return json_pack("{s:s, s:s, s:s, s:i, s:s, s:o}", "id", m->id, "name", m->name, "department",
-                     m->department, "level", m->level, "role", identity_role_name(m->role),
-                     "account_id", m->account_id[0] ? json_string(m->account_id) : json_null());
-}
-
-int api_members_list(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
-    json_t *list = NULL;
-    size_t i;
-    json_t *m;
-    int status = scoped(r, NULL, 0, AUTHZ_MEMBERS_READ, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status != 0)
-        return status;
-    /* The phones' last syncs are kept in memory a second: store them first. */
-    auth_store_devices(r->app->auth, r->db);
-    rc = identity_members_list(r->db, prod, &list);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot list members");
-    /* Addresses are personal: only administrators see them. */
-    if (p.role != SYNC_ROLE_ADMIN) {
-        json_array_foreach(list, i, m)
-        {
-            json_object_del(m, "email");
-        }
-    }
-    return http_json_new(r, 200, json_pack("{s:o}", "members", list));
-}
-
-/* Validates the member fields shared by create and update. */
-static int check_member_fields(struct http_req *r, const char *name, const char *dept, int level)
-{
-    if (name != NULL && (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX))
-        return http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
-                          IDENTITY_NAME_MAX);
-    if (dept != NULL && (!ids_valid(dept) || strlen(dept) > IDENTITY_DEPT_MAX))
-        return http_error(r, 400, "invalid_request", "department",
-                          "department must be an identifier of at most %d characters",
-                          IDENTITY_DEPT_MAX);
-    if (level < 0 || level > 9)
-        return http_error(r, 400, "invalid_request", "level", "level must be 0 to 9");
-    return 0;
-}
-
-/* Finds or creates the office account for email; *created says which. */
-static int member_account(struct http_req *r, const char *email, const char *password, size_t pwlen,
-                          const char *name, char *account_id, size_t idlen)
-{
-    struct identity_account a;
-    char why[128];
-    int rc = identity_account_by_email(r->db, email, &a);
-
-    if (rc == EP_OK) {
-        snprintf(account_id, idlen, "%s", a.id);
-        return 0;
-    }
-    if (rc != EP_ENOTFOUND)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read accounts");
-    if (password == NULL)
-        return http_error(r, 400, "invalid_request", "password",
-                          "no account has this email: give an initial password to create one");
-    if (auth_password_check(password, pwlen, why, sizeof(why)) != EP_OK)
-        return http_error(r, 400, "weak_password", "password", "%s", why);
-    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
-        return http_error(r, 400, "invalid_request", "email", "not an email address");
-    memset(&a, 0, sizeof(a));
-    new_id("a-", a.id, sizeof(a.id));
-    snprintf(a.email, sizeof(a.email), "%s", email);
-    snprintf(a.name, sizeof(a.name), "%s", name);
-    if (auth_hash_acquire(r->app->auth) != EP_OK)
-        return http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
-    rc = auth_hash_password(password, pwlen, a.pw_hash);
-    auth_hash_release(r->app->auth);
-    if (rc == EP_OK)
-        rc = identity_account_create(r->db, &a, clock_now_ms());
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot create account");
-    snprintf(account_id, idlen, "%s", a.id);
-    return 0;
-}
-
-static void origin(struct http_req *r, char *buf, size_t len);
-
-/* An email invitation may go out: the address is one, and nobody invited
- * it to this production already (a 409 naming "email"). Sets *by_link. */
-static int join_check(struct http_req *r, const char *prod, const char *email, int *by_link)
-{
-    int pending = 0;
-
-    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
-        return http_error(r, 400, "invalid_request", "email", "not an email address");
-    if (company_join_pending(r->db, prod, email, clock_now_ms(), &pending) != EP_OK)
-        return http_error(r, 500, "internal", NULL, "cannot read invitations");
-    if (pending)
-        return http_error(r, 409, "already_invited", "email",
-                          "this address was already invited to the production; the link "
-                          "sent stays valid for 7 days");
-    *by_link = 1;
-    return 0;
-}
-
-int api_members_create(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
-    char *body = NULL;
-    size_t len = 0;
-    json_t *root = NULL;
-    json_error_t jerr;
-    const char *name = NULL, *dept = NULL, *role = NULL, *email = NULL, *pw = NULL;
-    size_t pwlen = 0;
-    int level = 3;
-    struct identity_member m;
-    int by_link = 0;
-    char token[COMPANY_TOKEN_LEN + 1] = "";
-    int status, rc;
-
-    memset(&m, 0, sizeof(m));
-    status = read_body(r, SMALL_BODY_MAX, &body, &len);
-    if (status == 0)
-        status = scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
-    if (status == 0)
-        status = parse_object(r, body, len, &root);
-    if (status != 0)
-        goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s, s?s%}", "name", &name,
-                       "department", &dept, "role", &role, "level", &level, "email", &email,
-                       "password", &pw, &pwlen) != 0) {
-        status = http_unpack_error(r, &jerr);
-        goto out;
-    }
-    status = check_member_fields(r, name, dept, level);
-    if (status != 0)
-        goto out;
-    if (identity_role_parse(role, &m.role) != EP_OK) {
-        status = http_error(r, 400, "invalid_request", "role",
-                            "role must be admin, eco_referent, dept_head, crew or viewer");
-        goto out;
-    }
-    if (email != NULL) {
-        struct identity_account known;
-        /* A new office member without a password chosen for them gets an
-         * email link instead, and chooses it themselves (api_auth_join). */
-        if (pw == NULL && identity_account_by_email(r->db, email, &known) == EP_ENOTFOUND)
-            status = join_check(r, prod, email, &by_link);
-        else
-            status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
-        if (status != 0)
-            goto out;
-    }
-    new_id("m-", m.id, sizeof(m.id));
-    snprintf(m.production_id, sizeof(m.production_id), "%s", prod);
-    snprintf(m.name, sizeof(m.name), "%s", name);
-    snprintf(m.department, sizeof(m.department), "%s", dept);
-    m.level = level;
-    rc = db_begin_write(r->db);
-    if (rc == EP_OK)
-        rc = identity_member_create(r->db, &m, clock_now_ms());
-    if (rc == EP_OK && by_link)
-        rc = company_join_create(r->db, prod, m.id, email, p.account_id, clock_now_ms(), token);
-    if (rc == EP_OK)
-        rc = db_commit(r->db);
-    else
-        db_rollback(r->db);
-    if (rc == EP_ECONFLICT) {
-        status = http_error(r, 409, "already_member", "email",
-                            "this account is already a member of the production");
-        goto out;
-    }
-    if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot create member");
-        goto out;
-    }
-    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s%s", m.id, identity_role_name(m.role),
-               m.department, by_link ? ", invited by email link" : "");
-    {
-        json_t *out_json = member_json(&m);
-        if (by_link && out_json != NULL) {
-            char org[256], link[384];
-            /* The token rides in the fragment, like a pairing code. */
-            origin(r, org, sizeof(org));
-            snprintf(link, sizeof(link), "%s/#join=%s", org, token);
-            json_object_set_new(out_json, "join_link", json_string(link));
-            json_object_set_new(out_json, "email", json_string(email));
-        }
-        status = http_json_new(r, 201, out_json);
-    }
-out:
-    sodium_memzero(token, sizeof(token));
-    if (body != NULL) {
-        sodium_memzero(body, len);
-        free(body);
-    }
-    json_decref(root);
-    return status;
-}
-
-/* Refuses to leave a production without an administrator. */
-static int keeps_an_admin(struct http_req *r, const struct identity_member *before, int still_admin)
-{
-    int admins = 0;
-
-    if (before->role != SYNC_ROLE_ADMIN || still_admin)
-        return 0;
-    if (identity_count_admins(r->db, before->production_id, &admins) != EP_OK)
-        return http_error(r, 500, "internal", NULL, "cannot count administrators");
-    if (admins <= 1)
-        return http_error(r, 409, "last_admin", "role",
-                          "the production must keep at least one administrator");
-    return 0;
-}
-
-int api_members_update(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
-    char *body = NULL;
-    size_t len = 0;
-    json_t *root = NULL;
-    json_error_t jerr;
-    const char *name = NULL, *dept = NULL, *role = NULL;
-    int level = -1;
-    struct identity_member m;
-    enum sync_role old_role;
-    int status, rc;
-
-    status = read_body(r, SMALL_BODY_MAX, &body, &len);
-    if (status == 0)
-        status = scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
-    if (status == 0)
-        status = path_id(r, 1, mid, sizeof(mid));
-    if (status == 0)
-        status = parse_object(r, body, len, &root);
-    if (status != 0)
-        goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s?s, s?s, s?s, s?i}", "name", &name,
-                       "department", &dept, "role", &role, "level", &level) != 0) {
-        status = http_unpack_error(r, &jerr);
-        goto out;
-    }
-    rc = identity_member_get(r->db, prod, mid, &m);
-    if (rc != EP_OK || m.removed_at != 0) {
-        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
-        goto out;
-    }
-    status = check_member_fields(r, name, dept, level < 0 ? m.level : level);
-    if (status != 0)
-        goto out;
-    old_role = m.role;
-    if (role != NULL && identity_role_parse(role, &m.role) != EP_OK) {
-        status = http_error(r, 400, "invalid_request", "role",
-                            "role must be admin, eco_referent, dept_head, crew or viewer");
-        goto out;
-    }
-    {
-        struct identity_member before = m;
-        before.role = old_role;
-        status = keeps_an_admin(r, &before, m.role == SYNC_ROLE_ADMIN);
-        if (status != 0)
-            goto out;
-    }
-    if (name != NULL)
-        snprintf(m.name, sizeof(m.name), "%s", name);
-    if (dept != NULL)
-        snprintf(m.department, sizeof(m.department), "%s", dept);
-    if (level >= 0)
-        m.level = level;
-    rc = identity_member_update(r->db, &m);
-    if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot update member");
-        goto out;
-    }
-    if (old_role != m.role)
-        auth_audit(r, &p, NULL, "member.role_changed", "%s: %s -> %s", m.id,
-                   identity_role_name(old_role), identity_role_name(m.role));
-    else
-        auth_audit(r, &p, NULL, "member.updated", "%s", m.id);
-    status = http_json_new(r, 200, member_json(&m));
-out:
-    free(body);
-    json_decref(root);
-    return status;
-}
-
-int api_members_delete(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
-    struct identity_member m;
-    int status = scoped(r, NULL, 0, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status == 0)
-        status = path_id(r, 1, mid, sizeof(mid));
-    if (status != 0)
-        return status;
-    rc = identity_member_get(r->db, prod, mid, &m);
-    if (rc != EP_OK || m.removed_at != 0)
-        return http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
-    status = keeps_an_admin(r, &m, 0);
-    if (status != 0)
-        return status;
-    rc = identity_member_remove(r->db, prod, mid, clock_now_ms());
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot remove member");
-    auth_audit(r, &p, NULL, "member.removed", "%s (%s), devices revoked", m.id,
-               identity_role_name(m.role));
-    return http_json_new(r, 200, json_pack("{s:s}", "removed", mid));
-}
-
-/* ---- invites and pairing ---------------------------------------------- */
-
-/*
- * The QR code of text as an SVG document (new string, free()), one path of
- * horizontal runs so a 40x40 code stays a few kilobytes. NULL on failure.
- */
-static char *qr_svg(const char *text)
-{
-    QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    char *svg = NULL;
-    size_t cap, used = 0;
-    int w, n;
-
-    if (q == NULL)
-        return NULL;
-    w = q->width;
-    /* Each run costs at most ~24 bytes and a row holds at most w/2+1 runs. */
-    cap = (size_t)w * (size_t)(w / 2 + 1) * 24 + 512;
-    svg = malloc(cap);
-    if (svg == NULL)
-        goto out;
-    n = snprintf(svg, cap,
-                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-                 "shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-                 "<path fill=\"#000\" d=\"",
-                 w + 8, w + 8, w + 8, w + 8);
-    used = (size_t)n;
-    for (int y = 0; y < w; y++) {
-        for (int x = 0; x < w;) {
-            int run = 0;
-            while (x + run < w && (q->data[y * w + x + run] & 1))
-                run++;
-            if (run > 0) {
-                n = snprintf(svg + used, cap - used, "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
-                if (n < 0 || (size_t)n >= cap - used) {
-                    free(svg);
-                    svg = NULL;
-                    goto out;
-                }
-                used += (size_t)n;
-                x += run;
-            } else {
-                x++;
-            }
-        }
-    }
-    n = snprintf(svg + used, cap - used, "\"/></svg>");
-    if (n < 0 || (size_t)n >= cap - used) {
-        free(svg);
-        svg = NULL;
-    }
-out:
-    QRcode_free(q);
-    return svg;
-}
-
-/* The origin for links: the configured public URL (--public-url), else
- * this request's Host if it is a plain host[:port]. A phone scanning the QR
- * code must reach the server's public name, never the laptop's localhost. */
-static void origin(struct http_req *r, char *buf, size_t len)
-{
-    const char *host = mg_get_header(r->conn, "Host");
-    int ok = host != NULL && host[0] != '\0' && strlen(host) < 200;
-
-    if (r->app->cfg->public_url[0] != '\0') {
-        snprintf(buf, len, "%s", r->app->cfg->public_url);
-        return;
-    }
-
-    for (const char *c = host; ok && *c != '\0'; c++) {
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-              *c == '.' || *c == '-' || *c == ':' || *c == '[' || *c == ']'))
-            ok = 0;
-    }
-    snprintf(buf, len, "%s://%s", ok && is_localhost(r) ? "http" : "https",
-             ok ? host : "localhost");
-}
-
-int api_invites_create(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
-    char *body = NULL;
-    size_t len = 0;
-    json_t *root = NULL;
-    json_error_t jerr;
-    const char *member_id = NULL;
-    int ttl = INVITE_TTL_DEFAULT_MIN;
-    struct identity_member m;
-    unsigned char raw[32], h[32];
-    char code[48], link[512], org[256];
-    char *svg = NULL;
-    int64_t now = clock_now_ms(), expires;
-    int status, rc;
-
-    status = read_body(r, SMALL_BODY_MAX, &body, &len);
-    if (status == 0)
-        status = scoped(r, body, len, AUTHZ_INVITE, prod, sizeof(prod), &p);
-    if (status == 0)
-        status = parse_object(r, body, len, &root);
-    if (status != 0)
-        goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s?i}", "member_id", &member_id,
-                       "ttl_minutes", &ttl) != 0) {
-        status = http_unpack_error(r, &jerr);
-        goto out;
-    }
-    if (ttl < 1 || ttl > INVITE_TTL_MAX_MIN) {
-        status = http_error(r, 400, "invalid_request", "ttl_minutes", "ttl_minutes must be 1 to %d",
-                            INVITE_TTL_MAX_MIN);
-        goto out;
-    }
-    if (!ids_valid(member_id) || identity_member_get(r->db, prod, member_id, &m) != EP_OK ||
-        m.removed_at != 0) {
-        status = http_error(r, 404, "not_found", "member_id", "no member '%s' on this production",
-                            member_id);
-        goto out;
-    }
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(code, sizeof(code), raw, sizeof(raw), B64_NOPAD);
-    sodium_memzero(raw, sizeof(raw));
-    crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), NULL, 0);
-    expires = now + (int64_t)ttl * 60000;
-    rc = identity_invite_create(r->db, h, m.id, prod, p.account_id, now, expires);
-    if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot store invite");
-        goto out;
-    }
-    /* The code rides in the fragment: browsers never send it to a server or
-     * put it in a Referer, so it stays out of every log. */
-    origin(r, org, sizeof(org));
-    snprintf(link, sizeof(link), "%s/#pair=%s", org, code);
-    svg = qr_svg(link);
-    if (svg == NULL) {
-        status = http_error(r, 500, "internal", NULL, "cannot draw the QR code");
-        goto out;
-    }
-    auth_audit(r, &p, NULL, "invite.created", "for %s, %d min", m.id, ttl);
-    status =
-        http_json_new(r, 201,
-                      json_pack("{s:s, s:s, s:s, s:s, s:I}", "code", code, "link", link, "qr_svg",
-                                svg, "member_id", m.id, "expires_at", (json_int_t)expires));
-out:
-    sodium_memzero(code, sizeof(code));
-    free(svg);
-    free(body);
-    json_decref(root);
-    return status;
-}
-
-static json_t *key_json(const char *production_id, const struct identity_prodkey *k)
-{
-    char pk[64];
-    sodium_bin2base64(pk, sizeof(pk), k->public_key, sizeof(k->public_key), B64_NOPAD);
-    return json_pack("{s:s, s:s, s:s, s:s}", "production_id", production_id, "alg", "Ed25519",
-                     "key_id", k->key_id, "public_key", pk);
-}
-
-int api_devices_pair(struct http_req *r)
-{
-    static const char *const why[] = {
-        [IDENTITY_INVITE_UNKNOWN] = "invite_unknown",
-        [IDENTITY_INVITE_EXPIRED] = "invite_expired",
-        [IDENTITY_INVITE_USED] = "invite_used",
-        [IDENTITY_INVITE_NO_MEMBER] = "member_removed",
-        [IDENTITY_INVITE_KEY_TAKEN] = "key_taken",
-    };
-    char *body = NULL;
-    size_t len = 0;
-    json_t *root = NULL;
-    json_error_t jerr;
-    const char *code = NULL, *pk = NULL, *name = NULL;
-    unsigned char h[32];
-    struct identity_device dev;
-    struct identity_member m;
-    struct identity_prodkey key;
-    enum identity_invite_result res = IDENTITY_INVITE_OK;
-    struct auth_principal who;
-    int status, rc;
-
-    memset(&dev, 0, sizeof(dev));
-    memset(&who, 0, sizeof(who));
-    status = read_body(r, SMALL_BODY_MAX, &body, &len);
-    if (status == 0)
-        status = parse_object(r, body, len, &root);
-    if (status != 0)
-        goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s}", "code", &code, "public_key",
-                       &pk, "name", &name) != 0) {
-        status = http_unpack_error(r, &jerr);
-        goto out;
-    }
-    {
-        const char *field = NULL, *errcode = NULL, *msg = NULL;
-        if (auth_pairing_check(code, pk, name, dev.public_key, &field, &errcode, &msg) != EP_OK) {
-            if (strcmp(field, "code") == 0)
-                auth_audit(r, NULL, NULL, "pair.refused", "malformed code");
-            status = http_error(r, 400, errcode, field, "%s", msg);
-            goto out;
-        }
-    }
-    new_id("d-", dev.id, sizeof(dev.id));
-    snprintf(dev.name, sizeof(dev.name), "%s", name);
-    crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), NULL, 0);
-    rc = identity_invite_redeem(r->db, h, clock_now_ms(), &dev, &res);
-    if (rc == EP_EAUTH) {
-        int st = res == IDENTITY_INVITE_KEY_TAKEN   ? 409
-                 : res == IDENTITY_INVITE_NO_MEMBER ? 403
-                                                    : 401;
-        snprintf(who.production_id, sizeof(who.production_id), "%s", dev.production_id);
-        snprintf(who.member_id, sizeof(who.member_id), "%s", dev.member_id);
-        auth_audit(r, &who, NULL, "pair.refused", "%s", why[res]);
-        status = http_error(r, st, why[res],
-                            res == IDENTITY_INVITE_KEY_TAKEN ? "public_key" : "code", "%s",
-                            res == IDENTITY_INVITE_EXPIRED     ? "this invite has expired"
-                            : res == IDENTITY_INVITE_USED      ? "this invite was already used"
-                            : res == IDENTITY_INVITE_NO_MEMBER ? "the invited member was removed"
-                            : res == IDENTITY_INVITE_KEY_TAKEN ? "this key is already paired"
-                                                               : "unknown invite code");
-        goto out;
-    }
-    if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot pair: %s",
-                            ep_strerror(rc));
-        goto out;
-    }
-    snprintf(who.production_id, sizeof(who.production_id), "%s", dev.production_id);
-    snprintf(who.member_id, sizeof(who.member_id), "%s", dev.member_id);
-    snprintf(who.device_id, sizeof(who.device_id), "%s", dev.id);
-    auth_audit(r, &who, NULL, "device.paired", "%s", dev.name);
-    rc = identity_member_get(r->db, dev.production_id, dev.member_id, &m);
-    if (rc == EP_OK)
-        rc = auth_production_key(r->app->auth, r->db, dev.production_id, &key);
-    if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "paired, but: %s",
-                            ep_strerror(rc));
-        goto out;
-    }
-    status = http_json_new(
-        r, 201,
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o}", "device_id", dev.id, "member_id",
-                  m.id, "member_name", m.name, "production_id", dev.production_id, "role",
-                  identity_role_name(m.role), "department", m.department, "counter", 0,
-                  "production_key", key_json(dev.production_id, &key)));
-out:
-    free(body);
-    json_decref(root);
-    return status;
-}
-
-/* ---- devices, key, audit ---------------------------------------------- */
-
-int api_devices_list(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
-    json_t *list = NULL;
-    int status = scoped(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status != 0)
-        return status;
-    auth_store_devices(r->app->auth, r->db); /* counters and syncs kept in memory */
-    rc = identity_devices_list(r->db, prod, &list);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot list devices");
-    return http_json_new(r, 200, json_pack("{s:o}", "devices", list));
-}
-
-int api_devices_revoke(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1], did[IDENTITY_ID_MAX + 1];
-    char *body = NULL;
-    size_t len = 0;
-    int64_t now = clock_now_ms();
-    int status, rc;
-
-    /* The body is ignored, but read so a session's CSRF-checked POST and a
-     * signed one see the same bytes. */
-    status = r->ri->content_length > 0 ? read_body(r, SMALL_BODY_MAX, &body, &len) : 0;
-    if (status == 0)
-        status = scoped(r, body, len, AUTHZ_DEVICES_REVOKE, prod, sizeof(prod), &p);
-    if (status == 0)
-        status = path_id(r, 1, did, sizeof(did));
-    if (status != 0)
-        goto out;
-    rc = identity_device_revoke(r->db, prod, did, now);
-    if (rc == EP_ENOTFOUND) {
-        status =
-            http_error(r, 404, "not_found", NULL, "no active device '%s' on this production", did);
-        goto out;
-    }
-    if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot revoke");
-        goto out;
-    }
-    {
-        struct auth_principal target = p;
-        snprintf(target.device_id, sizeof(target.device_id), "%s", did);
-        auth_audit(r, &target, NULL, "device.revoked", "by member %s", p.member_id);
-    }
-    status =
-        http_json_new(r, 200, json_pack("{s:s, s:I}", "id", did, "revoked_at", (json_int_t)now));
-out:
-    free(body);
-    return status;
-}
-
-int api_production_key(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
-    struct identity_prodkey k;
-    int status = scoped(r, NULL, 0, AUTHZ_KEY_READ, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status != 0)
-        return status;
-    rc = auth_production_key(r->app->auth, r->db, prod, &k);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), rc == EP_ENOTFOUND ? "not_found" : "internal",
-                          NULL, "no key for this production");
-    return http_json_new(r, 200, key_json(prod, &k));
-}
-
-int api_audit_list(struct http_req *r)
-{
-    struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
-    char v[32];
-    long long before = 0, limit = 100;
-    json_t *list = NULL;
-    const char *qs = r->ri->query_string;
-    int status = scoped(r, NULL, 0, AUTHZ_AUDIT_READ, prod, sizeof(prod), &p);
-    int rc;
-
-    if (status != 0)
-        return status;
-    if (qs != NULL) {
-        char *end = NULL;
-        if (mg_get_var(qs, strlen(qs), "limit", v, sizeof(v)) > 0) {
-            limit = strtoll(v, &end, 10);
-            if (end == v || *end != '\0' || limit < 1 || limit > 500)
-                return http_error(r, 400, "invalid_request", "limit", "limit must be 1 to 500");
-        }
-        if (mg_get_var(qs, strlen(qs), "before", v, sizeof(v)) > 0) {
-            before = strtoll(v, &end, 10);
-            if (end == v || *end != '\0' || before < 1)
-                return http_error(r, 400, "invalid_request", "before",
-                                  "before must be an event id");
-        }
-    }
-    rc = identity_audit_list(r->db, prod, before, (int)limit, &list);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read the audit log");
-    return http_json_new(r, 200, json_pack("{s:o}", "events", list));
 }

@@ -10,7 +10,7 @@
 #include "auth.h"
 #include "diag.h"
 #include "err.h"
-#include "export.h"
+#include "export_diag.h"
 #include "server.h"
 
 #include <stdlib.h>
@@ -30,8 +30,8 @@ static int send_pdf(struct http_req *r, const json_t *result, int company, const
 {
     char *pdf = NULL;
     size_t len = 0;
-    int rc = company ? export_company_pdf(result, name, &pdf, &len)
-                     : export_project_pdf(result, name, &pdf, &len);
+    int rc = company ? export_diag_company_pdf(result, name, &pdf, &len)
+                     : export_diag_project_pdf(result, name, &pdf, &len);
     int status;
 
     if (rc != EP_OK)

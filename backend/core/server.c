@@ -70,9 +70,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/devices/pair", api_devices_pair},
     {"GET", "/api/v1/productions/*/devices", api_devices_list},
     {"POST", "/api/v1/productions/*/devices/*/revoke", api_devices_revoke},
-    {"GET", "/api/v1/productions/*/key", api_production_key},
+    {"GET", "/api/v1/productions/*/key", api_key_get},
     {"GET", "/api/v1/productions/*/audit", api_audit_list},
-    /* Directory, action library, plan exports (docs/plan.md; api/plan.c). */
+    /* Directory, action library, plan exports (docs/plan.md; api/directory.c,
+     * api/plan.c, api/tasks.c, api/checkpoints.c). */
     {"GET", "/api/v1/productions/*/directory.csv", api_directory_csv},
     {"POST", "/api/v1/productions/*/directory/import", api_directory_import},
     {"GET", "/api/v1/plan/library", api_plan_library},
@@ -80,8 +81,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/plan.csv", api_plan_csv},
     {"GET", "/api/v1/productions/*/plan.xlsx", api_plan_xlsx},
     {"GET", "/api/v1/productions/*/plan.pdf", api_plan_pdf},
-    {"GET", "/api/v1/productions/*/tasks/*/history", api_task_history},
-    {"GET", "/api/v1/productions/*/checkpoints/*/invitation.ics", api_checkpoint_invitation},
+    {"GET", "/api/v1/productions/*/tasks/*/history", api_tasks_history},
+    {"GET", "/api/v1/productions/*/checkpoints/*/invitation.ics", api_checkpoints_invitation},
     /* Communications: targeting, channels, follow-up (docs/communications.md). */
     {"PUT", "/api/v1/productions/*/members/*/preferences", api_comms_prefs},
     {"GET", "/api/v1/productions/*/communications/*/preview", api_comms_preview},

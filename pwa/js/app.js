@@ -60,7 +60,8 @@ const routes = {
   photos: lazy('photos', 'photos'),
   // The professional dossier (docs/evaluation.md).
   dossier: lazy('dossier', 'dossier'),
-  // First start and the company's productions (issue 17).
+  // First start and the company's productions (docs/operations.md "First start",
+  // "Productions").
   installation: lazy('prods', 'setup'),
   rejoindre: lazy('prods', 'join'),
   productions: lazy('prods', 'productions'),

@@ -199,7 +199,8 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                 proj = cur; /* a share does not grow with time */
             } else {
                 /* A reading flagged for review counts once as it is: it is
-                 * never extrapolated over the remaining days (issue 18). */
+                 * never extrapolated over the remaining days (docs/carbon.md
+                 * "Refused, accepted, flagged"). */
                 double flagged = json_real_value(json_object_get(by_flag, ind));
                 cur = q;
                 proj = elapsed > 0 && total > 0

@@ -1,4 +1,4 @@
-// A company from nothing (issue 17), in the browser, on a server started
+// A company from nothing (docs/operations.md "First start"), in the browser, on a server started
 // without the demo: the one-time setup link printed by `ecoplateau
 // setup-link`, the setup screen (a refused SIRET on its field), the first
 // administrator signed in, a first production created from the productions

@@ -1029,7 +1029,8 @@ static void members_with_accounts(void **state)
                  "\"email\":\"head@t.fr\"}",
                  409, "already_member");
     /* A new address without a password is invited by an email link
-     * (issue 17, test_productions_http.c), and only once. */
+     * (docs/security.md "First start: the setup token",
+     * test_productions_http.c), and only once. */
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"not-an-address\"}",

@@ -1,13 +1,12 @@
 #define _GNU_SOURCE /* asprintf() */
 /*
  * test_footprint_http.c - a three-week shoot pushed day by day over real
- * HTTP on loopback (issue 18): the office registers the fleet and the
- * forecast, two phones push their readings, and the comparison is read at
- * three moments. Every expectation is computed by hand in the comments:
- * litres replace a van's kilometres for the same week, a missing indicator
- * is missing (never a reduction), a running comparison is pro rata of the
- * shooting days elapsed, and bad dates, vehicles and corrections are
- * refused naming the field.
+ * HTTP on loopback (docs/carbon.md "Comparing provisional and final"): the office registers the
+ * fleet and the forecast, two phones push their readings, and the comparison is read at three
+ * moments. Every expectation is computed by hand in the comments: litres replace a van's kilometres
+ * for the same week, a missing indicator is missing (never a reduction), a running comparison is
+ * pro rata of the shooting days elapsed, and bad dates, vehicles and corrections are refused naming
+ * the field.
  *
  * p1 shoots Monday 2026-09-07 to Friday 2026-09-25: 15 shooting days.
  * Forecast: 150 L of diesel (465 kg), 150 beef meals (1,089 kg), 30 hotel

@@ -1050,7 +1050,7 @@ export default {
   'dossier.toolong':
     'Text too long for one part: remove about {n} characters (or move the detail to the annexes).',
 
-  // ---- First start and productions (issue 17) ----
+  // ---- First start and productions (docs/operations.md) ----
   'nav.productions': 'Productions',
   'sync.archived': 'production archived: your entries stay on this phone, nothing is lost',
   'setup.title': 'First start',
@@ -1168,7 +1168,7 @@ export default {
   'prod.f.from.hint':
     'Takes its departments, rhythm, collection schedule and plan actions (as drafts); never its readings or its people.',
   'prod.f.from.none': 'None (start from scratch)',
-  // ---- issue 18: one method per source, honest footprint (footprint) ----
+  // ---- one method per source, honest footprint (docs/carbon.md) ----
   'theme.accommodation': 'Accommodation',
   'fleet.hint': 'A vehicle of the production’s fleet.',
   'fleet.choose': '— Choose a vehicle —',
@@ -1191,7 +1191,7 @@ export default {
   'fp.export.pdf': 'PDF',
   'fp.export.csv.final': 'Final CSV',
   'fp.export.csv.provisional': 'Provisional CSV',
-  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  // The oral defence (docs/evaluation.md): slides and jury sheet, pwa/js/ui/dossier.js.
   'oral.title': 'Oral defence',
   'oral.intro':
     "The material for the 15-minute presentation, drawn from the same data as the dossier: slides with their timing, competencies and speaker notes, and a sheet to prepare for the jury's questions.",

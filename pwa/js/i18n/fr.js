@@ -1074,7 +1074,7 @@ export default {
   'dossier.toolong':
     'Texte trop long pour une partie : retirez environ {n} caractères (ou déplacez le détail en annexe).',
 
-  // ---- First start and productions (issue 17) ----
+  // ---- First start and productions (docs/operations.md) ----
   'nav.productions': 'Productions',
   'sync.archived': 'production archivée : vos saisies restent sur ce téléphone, rien n’est perdu',
   'setup.title': 'Première installation',
@@ -1195,7 +1195,7 @@ export default {
   'prod.f.from.hint':
     'Reprend ses départements, son rythme, son calendrier de collecte et les actions de son plan (en brouillon) ; jamais ses relevés ni son équipe.',
   'prod.f.from.none': 'Aucune (partir de zéro)',
-  // ---- issue 18: one method per source, honest footprint (footprint) ----
+  // ---- one method per source, honest footprint (docs/carbon.md) ----
   'theme.accommodation': 'Hébergement',
   'fleet.hint': 'Véhicule de la flotte de la production.',
   'fleet.choose': '— Choisir un véhicule —',
@@ -1220,7 +1220,7 @@ export default {
   'fp.export.pdf': 'PDF',
   'fp.export.csv.final': 'CSV définitif',
   'fp.export.csv.provisional': 'CSV prévisionnel',
-  // The oral defence (issue 22): slides and jury sheet, pwa/js/ui/dossier.js.
+  // The oral defence (docs/evaluation.md): slides and jury sheet, pwa/js/ui/dossier.js.
   'oral.title': 'Soutenance orale',
   'oral.intro':
     "Le support des 15 minutes de présentation, tiré des mêmes données que le dossier : des diapositives avec leur minutage, les compétences et les notes de l'orateur, et une fiche de préparation aux questions du jury.",

@@ -380,7 +380,8 @@ export async function entry(ctx, params) {
   // The indicator's how-to guide (ui/collect.js), one tap away.
   const guideLink = h('a', { class: 'guide-link', 'data-testid': 'guide-link' }, t('guide.link'));
   hint.after(guideLink);
-  // A vehicle is chosen from the office's fleet, never typed (issue 18).
+  // A vehicle is chosen from the office's fleet, never typed (docs/carbon.md
+  // "One method per source").
   const fleet = ctx.client.replica
     .listRecords('fleet')
     .filter((r) => !r.deleted && !r.fields._deleted && r.fields.kind !== 'generator')

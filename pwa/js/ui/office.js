@@ -663,7 +663,7 @@ export async function phones(ctx) {
       announce(e instanceof NetworkError ? t('phones.offline') : errorText(e));
     }
   };
-  // People (issue 17): administrators change roles, remove members (their
+  // People (docs/security.md "Authorization"): administrators change roles, remove members (their
   // data stays, attributed), revoke phones, add crew and office members.
   const admin = id.role === 'admin';
   const act = async (method, path, body, done) => {

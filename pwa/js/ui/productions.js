@@ -1,4 +1,5 @@
-// productions.js - a company's first start and its productions (issue 17):
+// productions.js - a company's first start and its productions
+// (docs/operations.md "First start", "Productions"):
 // the setup screen opened from the server's one-time link (#setup=TOKEN),
 // and the office's list of productions to create, edit, open, archive and
 // reopen. The server checks every field (sync/domain/production.c) and names

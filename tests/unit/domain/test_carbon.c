@@ -284,7 +284,7 @@ static void factor_set_is_data(void **state)
     sqlite3_finalize(st);
 }
 
-/* ---- issue 18: one method per source, missing is not zero, pro rata ---- */
+/* ---- docs/carbon.md "One method per source": missing is not zero, pro rata ---- */
 
 /* p2 shoots 2026-09-07 (Monday) to 2026-09-25 (Friday): 15 weekdays. Its
  * pushes go through the validator with the production as context, as the

@@ -165,7 +165,7 @@ static void animation_series(void **state)
     assert_string_equal(json_string_value(json_object_get(out, "status")), "complete");
     /* Commutes, not storage: at the usual 0.89 kgCO2e/TB.yr (factor set 2)
      * 60 TB x 5 years is 267 kg; set 1's 208 made it 62 t and the top
-     * priority (issue 18). */
+     * priority (docs/carbon.md "The factor catalogue (factor set 2)"). */
     assert_string_equal(biggest(out), "mobility");
     assert_true(has_impact(out, "Postes de travail et serveurs"));
     assert_true(has_impact(out, "Trajets domicile-studio"));

@@ -22,7 +22,7 @@
 #include "dossier.h"
 #include "err.h"
 #include "eval.h"
-#include "export.h"
+#include "export_evaluation.h"
 #include "support.h"
 
 #include <stdio.h>

@@ -14,7 +14,7 @@
 #include "db.h"
 #include "err.h"
 #include "eval.h"
-#include "export.h"
+#include "export_kit.h"
 #include "imgmeta.h"
 #include "photos.h"
 #include "promo.h"

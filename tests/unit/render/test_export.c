@@ -14,7 +14,7 @@
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
-#include "export.h"
+#include "export_footprint.h"
 #include "support.h"
 
 #include <stdio.h>

@@ -1,0 +1,156 @@
+/*
+ * api.c - the helpers every handler file shares: request bodies as JSON
+ * objects, path ids, authentication of production-scoped routes, ?today=,
+ * links back to this server (see api.h).
+ */
+#include "api.h"
+#include "app.h"
+#include "clock.h"
+#include "jsonin.h"
+
+#include "auth.h"
+#include "authz.h"
+#include "err.h"
+#include "ids.h"
+#include "plan.h"
+#include "server.h"
+#include "sync.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+int api_parse_object(struct http_req *r, const char *body, size_t len, json_t **out)
+{
+    json_error_t err;
+    json_t *root = jsonin_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+
+    *out = NULL;
+    if (root == NULL)
+        return http_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+                          err.line, err.column, err.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return http_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
+    }
+    *out = root;
+    return 0;
+}
+
+int api_path_id(struct http_req *r, int n, char *buf, size_t len)
+{
+    if (server_path_param(r, n, buf, len) != EP_OK || !ids_valid(buf))
+        return http_error(r, 404, "not_found", NULL, "no such resource");
+    return 0;
+}
+
+void api_new_id(const char *prefix, char *buf, size_t len)
+{
+    unsigned char raw[8];
+    char hex[17];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+    snprintf(buf, len, "%s%s", prefix, hex);
+}
+
+int api_is_localhost(struct http_req *r)
+{
+    const char *host = mg_get_header(r->conn, "Host");
+    size_t n;
+
+    if (host == NULL)
+        return 0;
+    n = strcspn(host, host[0] == '[' ? "]" : ":");
+    if (host[0] == '[')
+        return strncmp(host, "[::1]", 5) == 0;
+    return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+           (n == 9 && strncmp(host, "127.0.0.1", 9) == 0);
+}
+
+void api_origin(struct http_req *r, char *buf, size_t len)
+{
+    const char *host = mg_get_header(r->conn, "Host");
+    int ok = host != NULL && host[0] != '\0' && strlen(host) < 200;
+
+    if (r->app->cfg->public_url[0] != '\0') {
+        snprintf(buf, len, "%s", r->app->cfg->public_url);
+        return;
+    }
+
+    for (const char *c = host; ok && *c != '\0'; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == ':' || *c == '[' || *c == ']'))
+            ok = 0;
+    }
+    snprintf(buf, len, "%s://%s", ok && api_is_localhost(r) ? "http" : "https",
+             ok ? host : "localhost");
+}
+
+int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
+               char *prod, size_t prodlen, struct auth_principal *p)
+{
+    int status = api_path_id(r, 0, prod, prodlen);
+
+    if (status == 0)
+        status = auth_request_in(r, body, len, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, action);
+    return status;
+}
+
+int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p)
+{
+    int status;
+
+    if (server_path_param(r, 0, prod, len) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, NULL, 0, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, AUTHZ_SYNC_PULL);
+    return status;
+}
+
+int api_today_param(struct http_req *r, char *today)
+{
+    const char *q = r->ri->query_string;
+    if (q != NULL && mg_get_var(q, strlen(q), "today", today, 11) > 0)
+        return plan_weekdays(today, today) < 0
+                   ? http_error(r, 400, "invalid_request", "today", "today must be YYYY-MM-DD")
+                   : 0;
+    {
+        time_t t = (time_t)(clock_now_ms() / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(today, 11, "%Y-%m-%d", &tm);
+    }
+    return 0;
+}
+
+int api_authorise(struct http_req *r, const char *body, size_t len, enum authz_action action,
+                  char *prod, size_t plen, struct auth_principal *p)
+{
+    int status;
+
+    if (server_path_param(r, 0, prod, plen) != EP_OK)
+        return http_error(r, 404, "not_found", NULL, "no such production");
+    status = auth_request_in(r, body, len, prod, 1, p);
+    if (status == 0)
+        status = auth_require(r, p, action);
+    return status;
+}
+
+int api_storage_error(struct http_req *r, int rc, const char *what)
+{
+    return http_error(r, http_status_for(rc), "internal", NULL, "cannot %s: %s", what,
+                      ep_strerror(rc));
+}
+
+void api_opts_now(struct sync_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->now_ms = clock_now_ms();
+    o->authorize = authz_sync_op;
+    o->can_read = authz_sync_read;
+}

@@ -1,0 +1,337 @@
+/*
+ * members.c - a production's members: list (members see each other; only
+ * administrators see addresses), create (with an office account or an email
+ * invitation), update, remove, never leaving a production without an
+ * administrator (docs/security.md).
+ */
+#include "api.h"
+#include "app.h"
+#include "clock.h"
+
+#include "auth.h"
+#include "authz.h"
+#include "company.h"
+#include "db.h"
+#include "err.h"
+#include "identity.h"
+#include "ids.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SMALL_BODY_MAX 16384
+
+static json_t *member_json(const struct identity_member *m)
+{
+    return json_pack("{s:s, s:s, s:s, s:i, s:s, s:o}", "id", m->id, "name", m->name, "department",
+                     m->department, "level", m->level, "role", identity_role_name(m->role),
+                     "account_id", m->account_id[0] ? json_string(m->account_id) : json_null());
+}
+
+int api_members_list(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    json_t *list = NULL;
+    size_t i;
+    json_t *m;
+    int status = api_scoped(r, NULL, 0, AUTHZ_MEMBERS_READ, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status != 0)
+        return status;
+    /* The phones' last syncs are kept in memory a second: store them first. */
+    auth_store_devices(r->app->auth, r->db);
+    rc = identity_members_list(r->db, prod, &list);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot list members");
+    /* Addresses are personal: only administrators see them. */
+    if (p.role != SYNC_ROLE_ADMIN) {
+        json_array_foreach(list, i, m)
+        {
+            json_object_del(m, "email");
+        }
+    }
+    return http_json_new(r, 200, json_pack("{s:o}", "members", list));
+}
+
+/* Validates the member fields shared by create and update. */
+static int check_member_fields(struct http_req *r, const char *name, const char *dept, int level)
+{
+    if (name != NULL && (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX))
+        return http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
+                          IDENTITY_NAME_MAX);
+    if (dept != NULL && (!ids_valid(dept) || strlen(dept) > IDENTITY_DEPT_MAX))
+        return http_error(r, 400, "invalid_request", "department",
+                          "department must be an identifier of at most %d characters",
+                          IDENTITY_DEPT_MAX);
+    if (level < 0 || level > 9)
+        return http_error(r, 400, "invalid_request", "level", "level must be 0 to 9");
+    return 0;
+}
+
+/* Finds or creates the office account for email; *created says which. */
+static int member_account(struct http_req *r, const char *email, const char *password, size_t pwlen,
+                          const char *name, char *account_id, size_t idlen)
+{
+    struct identity_account a;
+    char why[128];
+    int rc = identity_account_by_email(r->db, email, &a);
+
+    if (rc == EP_OK) {
+        snprintf(account_id, idlen, "%s", a.id);
+        return 0;
+    }
+    if (rc != EP_ENOTFOUND)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read accounts");
+    if (password == NULL)
+        return http_error(r, 400, "invalid_request", "password",
+                          "no account has this email: give an initial password to create one");
+    if (auth_password_check(password, pwlen, why, sizeof(why)) != EP_OK)
+        return http_error(r, 400, "weak_password", "password", "%s", why);
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
+        return http_error(r, 400, "invalid_request", "email", "not an email address");
+    memset(&a, 0, sizeof(a));
+    api_new_id("a-", a.id, sizeof(a.id));
+    snprintf(a.email, sizeof(a.email), "%s", email);
+    snprintf(a.name, sizeof(a.name), "%s", name);
+    if (auth_hash_acquire(r->app->auth) != EP_OK)
+        return http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
+    rc = auth_hash_password(password, pwlen, a.pw_hash);
+    auth_hash_release(r->app->auth);
+    if (rc == EP_OK)
+        rc = identity_account_create(r->db, &a, clock_now_ms());
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot create account");
+    snprintf(account_id, idlen, "%s", a.id);
+    return 0;
+}
+
+/* An email invitation may go out: the address is one, and nobody invited
+ * it to this production already (a 409 naming "email"). Sets *by_link. */
+static int join_check(struct http_req *r, const char *prod, const char *email, int *by_link)
+{
+    int pending = 0;
+
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
+        return http_error(r, 400, "invalid_request", "email", "not an email address");
+    if (company_join_pending(r->db, prod, email, clock_now_ms(), &pending) != EP_OK)
+        return http_error(r, 500, "internal", NULL, "cannot read invitations");
+    if (pending)
+        return http_error(r, 409, "already_invited", "email",
+                          "this address was already invited to the production; the link "
+                          "sent stays valid for 7 days");
+    *by_link = 1;
+    return 0;
+}
+
+int api_members_create(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1];
+    char *body = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *name = NULL, *dept = NULL, *role = NULL, *email = NULL, *pw = NULL;
+    size_t pwlen = 0;
+    int level = 3;
+    struct identity_member m;
+    int by_link = 0;
+    char token[COMPANY_TOKEN_LEN + 1] = "";
+    int status, rc;
+
+    memset(&m, 0, sizeof(m));
+    status = http_read_body(r, SMALL_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = api_scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = api_parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s, s?s%}", "name", &name,
+                       "department", &dept, "role", &role, "level", &level, "email", &email,
+                       "password", &pw, &pwlen) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    status = check_member_fields(r, name, dept, level);
+    if (status != 0)
+        goto out;
+    if (identity_role_parse(role, &m.role) != EP_OK) {
+        status = http_error(r, 400, "invalid_request", "role",
+                            "role must be admin, eco_referent, dept_head, crew or viewer");
+        goto out;
+    }
+    if (email != NULL) {
+        struct identity_account known;
+        /* A new office member without a password chosen for them gets an
+         * email link instead, and chooses it themselves (api_auth_join). */
+        if (pw == NULL && identity_account_by_email(r->db, email, &known) == EP_ENOTFOUND)
+            status = join_check(r, prod, email, &by_link);
+        else
+            status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
+        if (status != 0)
+            goto out;
+    }
+    api_new_id("m-", m.id, sizeof(m.id));
+    snprintf(m.production_id, sizeof(m.production_id), "%s", prod);
+    snprintf(m.name, sizeof(m.name), "%s", name);
+    snprintf(m.department, sizeof(m.department), "%s", dept);
+    m.level = level;
+    rc = db_begin_write(r->db);
+    if (rc == EP_OK)
+        rc = identity_member_create(r->db, &m, clock_now_ms());
+    if (rc == EP_OK && by_link)
+        rc = company_join_create(r->db, prod, m.id, email, p.account_id, clock_now_ms(), token);
+    if (rc == EP_OK)
+        rc = db_commit(r->db);
+    else
+        db_rollback(r->db);
+    if (rc == EP_ECONFLICT) {
+        status = http_error(r, 409, "already_member", "email",
+                            "this account is already a member of the production");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot create member");
+        goto out;
+    }
+    auth_audit(r, &p, NULL, "member.created", "%s as %s in %s%s", m.id, identity_role_name(m.role),
+               m.department, by_link ? ", invited by email link" : "");
+    {
+        json_t *out_json = member_json(&m);
+        if (by_link && out_json != NULL) {
+            char org[256], link[384];
+            /* The token rides in the fragment, like a pairing code. */
+            api_origin(r, org, sizeof(org));
+            snprintf(link, sizeof(link), "%s/#join=%s", org, token);
+            json_object_set_new(out_json, "join_link", json_string(link));
+            json_object_set_new(out_json, "email", json_string(email));
+        }
+        status = http_json_new(r, 201, out_json);
+    }
+out:
+    sodium_memzero(token, sizeof(token));
+    if (body != NULL) {
+        sodium_memzero(body, len);
+        free(body);
+    }
+    json_decref(root);
+    return status;
+}
+
+/* Refuses to leave a production without an administrator. */
+static int keeps_an_admin(struct http_req *r, const struct identity_member *before, int still_admin)
+{
+    int admins = 0;
+
+    if (before->role != SYNC_ROLE_ADMIN || still_admin)
+        return 0;
+    if (identity_count_admins(r->db, before->production_id, &admins) != EP_OK)
+        return http_error(r, 500, "internal", NULL, "cannot count administrators");
+    if (admins <= 1)
+        return http_error(r, 409, "last_admin", "role",
+                          "the production must keep at least one administrator");
+    return 0;
+}
+
+int api_members_update(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
+    char *body = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *name = NULL, *dept = NULL, *role = NULL;
+    int level = -1;
+    struct identity_member m;
+    enum sync_role old_role;
+    int status, rc;
+
+    status = http_read_body(r, SMALL_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = api_scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    if (status == 0)
+        status = api_path_id(r, 1, mid, sizeof(mid));
+    if (status == 0)
+        status = api_parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s?s, s?s, s?s, s?i}", "name", &name,
+                       "department", &dept, "role", &role, "level", &level) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    rc = identity_member_get(r->db, prod, mid, &m);
+    if (rc != EP_OK || m.removed_at != 0) {
+        status = http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+        goto out;
+    }
+    status = check_member_fields(r, name, dept, level < 0 ? m.level : level);
+    if (status != 0)
+        goto out;
+    old_role = m.role;
+    if (role != NULL && identity_role_parse(role, &m.role) != EP_OK) {
+        status = http_error(r, 400, "invalid_request", "role",
+                            "role must be admin, eco_referent, dept_head, crew or viewer");
+        goto out;
+    }
+    {
+        struct identity_member before = m;
+        before.role = old_role;
+        status = keeps_an_admin(r, &before, m.role == SYNC_ROLE_ADMIN);
+        if (status != 0)
+            goto out;
+    }
+    if (name != NULL)
+        snprintf(m.name, sizeof(m.name), "%s", name);
+    if (dept != NULL)
+        snprintf(m.department, sizeof(m.department), "%s", dept);
+    if (level >= 0)
+        m.level = level;
+    rc = identity_member_update(r->db, &m);
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot update member");
+        goto out;
+    }
+    if (old_role != m.role)
+        auth_audit(r, &p, NULL, "member.role_changed", "%s: %s -> %s", m.id,
+                   identity_role_name(old_role), identity_role_name(m.role));
+    else
+        auth_audit(r, &p, NULL, "member.updated", "%s", m.id);
+    status = http_json_new(r, 200, member_json(&m));
+out:
+    free(body);
+    json_decref(root);
+    return status;
+}
+
+int api_members_delete(struct http_req *r)
+{
+    struct auth_principal p;
+    char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
+    struct identity_member m;
+    int status = api_scoped(r, NULL, 0, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = api_path_id(r, 1, mid, sizeof(mid));
+    if (status != 0)
+        return status;
+    rc = identity_member_get(r->db, prod, mid, &m);
+    if (rc != EP_OK || m.removed_at != 0)
+        return http_error(r, 404, "not_found", NULL, "no member '%s' on this production", mid);
+    status = keeps_an_admin(r, &m, 0);
+    if (status != 0)
+        return status;
+    rc = identity_member_remove(r->db, prod, mid, clock_now_ms());
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot remove member");
+    auth_audit(r, &p, NULL, "member.removed", "%s (%s), devices revoked", m.id,
+               identity_role_name(m.role));
+    return http_json_new(r, 200, json_pack("{s:s}", "removed", mid));
+}
