@@ -119,12 +119,32 @@ async function phoneContext(browser) {
   page.on('request', (r) => reqs.push(new URL(r.url()).pathname));
   // The page's own requests as Chromium received them (headers and
   // compressed bodies); the service worker's precache is not among them.
+  // sync: the same for the sync requests alone (request line, headers and
+  // body up; headers and body down), so the screens' own API calls made
+  // meanwhile are not counted as sync.
   const own = { bytes: 0, n: 0 };
+  const sync = { up: 0, down: 0, n: 0, match: () => false };
+  const mine = new Set();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const path = new URL(e.request.url).pathname;
+    if (!sync.match(path, e.request.method)) return;
+    mine.add(e.requestId);
+    sync.n++;
+    let body = 0;
+    for (const x of e.request.postDataEntries || []) body += atob(x.bytes || '').length;
+    if (!body && e.request.postData) body = Buffer.byteLength(e.request.postData);
+    sync.up += body + e.request.method.length + path.length + 12;
+  });
+  cdp.on('Network.requestWillBeSentExtraInfo', (e) => {
+    if (!mine.has(e.requestId)) return;
+    for (const [k, v] of Object.entries(e.headers)) sync.up += k.length + String(v).length + 4;
+  });
   cdp.on('Network.loadingFinished', (e) => {
     own.bytes += e.encodedDataLength;
     own.n++;
+    if (mine.has(e.requestId)) sync.down += e.encodedDataLength;
   });
-  return { ctx, page, cdp, reqs, own };
+  return { ctx, page, cdp, reqs, own, sync };
 }
 
 const kib = (n) => (n / 1024).toFixed(1);
@@ -140,7 +160,7 @@ function report(row) {
 async function ecoplateau(browser, server, link, name) {
   const office = await officeSession(server.url);
   const px = await proxy(server.port, link.loss ? { loss: link.loss, rto: Math.max(200, 2 * link.latency) } : {});
-  const { ctx, page, cdp, reqs, own } = await phoneContext(browser);
+  const { ctx, page, cdp, reqs, own, sync } = await phoneContext(browser);
   await emulate(cdp, link);
   const code = (await invite(office, 'm-sofia')).code;
   const t0 = Date.now();
@@ -255,6 +275,8 @@ async function ecoplateau(browser, server, link, name) {
   });
   px.reset();
   reqs.length = 0;
+  Object.assign(sync, { up: 0, down: 0, n: 0 });
+  sync.match = (p) => p === '/api/v1/sync/push' || p === '/api/v1/sync/pull';
   const t1 = Date.now();
   await ctx.setOffline(false);
   await page.evaluate(() => window.ecoplateau.client.sync('bench'));
@@ -264,8 +286,8 @@ async function ecoplateau(browser, server, link, name) {
     { timeout: 600000, polling: 100 },
   );
   const synced = Date.now() - t1;
-  const syncBytes = snap.up + snap.down;
-  const syncUp = snap.up;
+  const syncBytes = sync.up + sync.down;
+  const syncUp = sync.up;
   const syncReqs = reqs.filter((p) => p.startsWith('/api/v1/sync/p')).length;
   const allSent = async () =>
     page.evaluate(async (ids) => {
@@ -286,6 +308,7 @@ async function ecoplateau(browser, server, link, name) {
     all_sent_s: (Date.now() - t1) / 1000,
     sync_kib: +kib(syncBytes),
     sync_kib_up: +kib(syncUp),
+    sync_kib_at_proxy: +kib(snap ? snap.up + snap.down : 0),
     sync_bytes_per_op: Math.round(syncBytes / ops),
     total_kib: +kib(px.counts.up + px.counts.down),
     requests: reqs.length,
@@ -353,7 +376,7 @@ async function pouch(browser, srv, link, name, seedDocs) {
       body: JSON.stringify({ new_edits: false, docs: seeded.slice(i, i + 500) }),
     });
   const px = await proxy(srv.port, link.loss ? { loss: link.loss, rto: Math.max(200, 2 * link.latency) } : {});
-  const { ctx, page, cdp, reqs } = await phoneContext(browser);
+  const { ctx, page, cdp, reqs, sync } = await phoneContext(browser);
   await page.goto(px.url + '/');
   await emulate(cdp, link);
   px.reset();
@@ -471,9 +494,13 @@ async function pouch(browser, srv, link, name, seedDocs) {
     );
   px.reset();
   reqs.length = 0;
+  Object.assign(sync, { up: 0, down: 0, n: 0 });
+  sync.match = () => true;
   const readingsMs = await push(0, counts.plain);
-  const syncBytes = px.counts.up + px.counts.down;
-  const syncUp = px.counts.up;
+  const syncBytes = sync.up + sync.down;
+  const syncUp = sync.up;
+  const atProxy = px.counts.up + px.counts.down;
+  sync.match = () => false;
   const syncReqs = reqs.length;
   const photosMs = await push(counts.plain, counts.all);
   report({
@@ -485,6 +512,7 @@ async function pouch(browser, srv, link, name, seedDocs) {
     all_sent_s: (readingsMs + photosMs) / 1000,
     sync_kib: +kib(syncBytes),
     sync_kib_up: +kib(syncUp),
+    sync_kib_at_proxy: +kib(atProxy),
     sync_bytes_per_op: Math.round(syncBytes / counts.plain),
     total_kib: +kib(px.counts.up + px.counts.down),
     requests: reqs.length,
