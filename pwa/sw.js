@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-a3c9fbd5395b';
+const VERSION = 'ecoplateau-shell-43e2fb9b5fa7';
 const SHELL = [
   '/',
   '/accessibilite.html',

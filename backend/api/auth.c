@@ -13,6 +13,7 @@
 #include "company.h"
 #include "err.h"
 #include "identity.h"
+#include "log.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -264,39 +265,107 @@ static int join_refused(struct http_req *r, enum company_join_result res)
     }
 }
 
-/* POST /api/v1/auth/join: an office member invited by email chooses their
- * password (and may correct their name), then is signed in. */
-int api_auth_join(struct http_req *r)
+/* Sends the 429 of a sign-in that must wait (auth_login said EP_EFORBIDDEN). */
+static int must_wait(struct http_req *r, const struct auth_login_result *res)
 {
-    char *body = NULL;
-    size_t len = 0, pwlen = 0;
-    json_t *root = NULL;
-    json_error_t jerr;
-    const char *token = NULL, *pw = NULL, *name = NULL;
+    if (res->by_address)
+        auth_audit(r, NULL, NULL, "login.throttled", "this address waits %lld s more",
+                   (long long)(res->retry_after_ms / 1000));
+    else
+        auth_audit(r, NULL, NULL, "login.locked", "account %s locked for %lld s more",
+                   res->account_id, (long long)(res->retry_after_ms / 1000));
+    return http_error(r, 429, "too_many_attempts", NULL,
+                      "too many failed sign-ins; try again in %lld seconds",
+                      (long long)((res->retry_after_ms + 999) / 1000));
+}
+
+/*
+ * The invitation goes to an address that has an account: its owner proves
+ * it is theirs with that account's password, exactly as at sign-in (same
+ * per-account and per-address backoff), before the membership is bound.
+ * An administrator can invite any address, never attach an account
+ * (docs/security.md, "Joining a production").
+ */
+static int join_existing(struct http_req *r, const char *token, const char *email, const char *pw,
+                         size_t pwlen)
+{
+    struct auth_login_result res;
+    enum company_join_result jres = COMPANY_JOIN_OK;
+    struct auth_principal who;
+    char cookie[160];
+    int64_t now = clock_now_ms();
+    int status, rc;
+
+    memset(&res, 0, sizeof(res));
+    memset(&who, 0, sizeof(who));
+    rc = auth_login(r->app->auth, r->db, email, pw, pwlen, http_client_addr(r), now, &res);
+    snprintf(who.account_id, sizeof(who.account_id), "%s", res.account_id);
+    if (rc == EP_EBUSY) {
+        status = http_error(r, 503, "busy", NULL, "too many sign-ins at once; retry in a second");
+        goto out;
+    }
+    if (rc == EP_EFORBIDDEN) {
+        status = must_wait(r, &res);
+        goto out;
+    }
+    if (rc == EP_EAUTH) {
+        auth_audit(r, &who, NULL, "login.failed", "wrong password on a join link (failure %d)",
+                   res.failures);
+        status = http_error(r, 401, "invalid_credentials", "password",
+                            "this address already has an account: enter its password");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot sign in: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    rc = company_join_bind(r->db, token, res.account_id, now, &jres);
+    if (rc != EP_OK) {
+        unsigned char h[32];
+        /* Proven, but not joined: the session just opened is not handed out. */
+        crypto_generichash(h, sizeof(h), (const unsigned char *)res.token, strlen(res.token), NULL,
+                           0);
+        /* Left behind, it is unusable (its token is never sent) and expires. */
+        if (identity_session_delete(r->db, h) != EP_OK)
+            LOG_WARN("auth", "join refused: cannot delete the session just opened");
+    }
+    if (rc == EP_EFORBIDDEN) {
+        auth_audit(r, NULL, NULL, "join.refused", "reason %d", (int)jres);
+        status = join_refused(r, jres);
+        goto out;
+    }
+    if (rc == EP_ECONFLICT) {
+        status = http_error(r, 409, "already_member", "token",
+                            "your account is already on this production: sign in");
+        goto out;
+    }
+    if (rc != EP_OK) {
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot join: %s",
+                            ep_strerror(rc));
+        goto out;
+    }
+    auth_audit(r, &who, NULL, "login.ok", "session opened on a join link");
+    snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+             AUTH_COOKIE, res.token, AUTH_SESSION_MS / 1000, api_is_localhost(r) ? "" : "; Secure");
+    status = send_with_cookie(r, 201, me_body(r, res.account_id, res.csrf), cookie);
+out:
+    sodium_memzero(&res, sizeof(res));
+    return status;
+}
+
+/* A new account for the invited address, with the password rules of setup. */
+static int join_new(struct http_req *r, const char *token, const char *name, const char *pw,
+                    size_t pwlen)
+{
     struct identity_account a;
     enum company_join_result res = COMPANY_JOIN_OK;
+    char why[128];
     int status, rc;
 
     memset(&a, 0, sizeof(a));
-    status = http_read_body(r, LOGIN_BODY_MAX, &body, &len);
-    if (status == 0)
-        status = api_parse_object(r, body, len, &root);
-    if (status != 0)
-        goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%, s:s}", "token", &token, "password",
-                       &pw, &pwlen, "name", &name) != 0) {
-        status = http_unpack_error(r, &jerr);
-        goto out;
-    }
-    if (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX) {
-        status = http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
-                            IDENTITY_NAME_MAX);
-        goto out;
-    }
-    if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX || strlen(pw) != pwlen) {
-        status =
-            http_error(r, 400, "invalid_request", "password", "the password must be %d to %d bytes",
-                       AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+    if (auth_password_check(pw, pwlen, why, sizeof(why)) != EP_OK) {
+        status = http_error(r, 400, "weak_password", "password", "%s", why);
         goto out;
     }
     api_new_id("a-", a.id, sizeof(a.id));
@@ -315,8 +384,9 @@ int api_auth_join(struct http_req *r)
         goto out;
     }
     if (rc == EP_ECONFLICT) {
-        status = http_error(r, 409, "account_exists", "email",
-                            "an account already uses this address: sign in with it");
+        /* Someone opened an account with this address since the check. */
+        status = http_error(r, 409, "account_exists", "password",
+                            "an account now uses this address: enter its password");
         goto out;
     }
     if (rc != EP_OK) {
@@ -327,6 +397,64 @@ int api_auth_join(struct http_req *r)
     status = api_auth_open_session(r, 201, a.email, pw, pwlen, NULL);
 out:
     sodium_memzero(&a, sizeof(a));
+    return status;
+}
+
+/* POST /api/v1/auth/join: the person invited by email either proves an
+ * existing account with its password, or chooses one for a new account
+ * (and may give their name), then is signed in. */
+int api_auth_join(struct http_req *r)
+{
+    char *body = NULL;
+    size_t len = 0, pwlen = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    const char *token = NULL, *pw = NULL, *name = NULL;
+    struct company_join_info info;
+    struct identity_account known;
+    enum company_join_result res = COMPANY_JOIN_OK;
+    int status, rc;
+
+    memset(&known, 0, sizeof(known));
+    status = same_origin_json(r);
+    if (status == 0)
+        status = http_read_body(r, LOGIN_BODY_MAX, &body, &len);
+    if (status == 0)
+        status = api_parse_object(r, body, len, &root);
+    if (status != 0)
+        goto out;
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s%, s?s}", "token", &token, "password",
+                       &pw, &pwlen, "name", &name) != 0) {
+        status = http_unpack_error(r, &jerr);
+        goto out;
+    }
+    if (name != NULL && (strlen(name) == 0 || strlen(name) > IDENTITY_NAME_MAX)) {
+        status = http_error(r, 400, "invalid_request", "name", "name must be 1 to %d bytes",
+                            IDENTITY_NAME_MAX);
+        goto out;
+    }
+    if (pwlen == 0 || pwlen > AUTH_PASSWORD_MAX || strlen(pw) != pwlen) {
+        status = http_error(r, 400, "invalid_request", "password",
+                            "the password must be 1 to %d bytes without NUL", AUTH_PASSWORD_MAX);
+        goto out;
+    }
+    rc = company_join_peek(r->db, token, clock_now_ms(), &info, &res);
+    if (rc == EP_EFORBIDDEN) {
+        auth_audit(r, NULL, NULL, "join.refused", "reason %d", (int)res);
+        status = join_refused(r, res);
+        goto out;
+    }
+    if (rc == EP_OK)
+        rc = identity_account_by_email(r->db, info.email, &known);
+    if (rc == EP_OK)
+        status = join_existing(r, token, info.email, pw, pwlen);
+    else if (rc == EP_ENOTFOUND)
+        status = join_new(r, token, name != NULL ? name : info.name, pw, pwlen);
+    else
+        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot join: %s",
+                            ep_strerror(rc));
+out:
+    sodium_memzero(&known, sizeof(known));
     if (body != NULL) {
         sodium_memzero(body, len);
         free(body);

@@ -1,8 +1,9 @@
 /*
  * members.c - a production's members: list (members see each other; only
- * administrators see addresses), create (with an office account or an email
- * invitation), update, remove, never leaving a production without an
- * administrator (docs/security.md).
+ * administrators see addresses), create (a crew member, or anyone invited
+ * by email: never an account attached directly), update, remove, never
+ * leaving a production without an administrator (docs/security.md,
+ * "Joining a production").
  */
 #include "api.h"
 #include "app.h"
@@ -10,11 +11,15 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "commstore.h"
 #include "company.h"
 #include "db.h"
 #include "err.h"
 #include "identity.h"
 #include "ids.h"
+#include "mail.h"
+#include "outbox.h"
+#include "production.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -44,7 +49,7 @@ int api_members_list(struct http_req *r)
         return status;
     /* The phones' last syncs are kept in memory a second: store them first. */
     auth_store_devices(r->app->auth, r->db);
-    rc = identity_members_list(r->db, prod, &list);
+    rc = identity_members_list(r->db, prod, clock_now_ms(), &list);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list members");
     /* Addresses are personal: only administrators see them. */
@@ -72,75 +77,110 @@ static int check_member_fields(struct http_req *r, const char *name, const char 
     return 0;
 }
 
-/* Finds or creates the office account for email; *created says which. */
-static int member_account(struct http_req *r, const char *email, const char *password, size_t pwlen,
-                          const char *name, char *account_id, size_t idlen)
+/*
+ * An email invitation may go out: the address is one, nobody invited it to
+ * this production already and no member of it has that address (both 409
+ * naming "email"). Only this production is looked at: whether the address
+ * has an account anywhere never changes the answer (docs/security.md,
+ * "Joining a production").
+ */
+static int invite_check(struct http_req *r, const char *prod, const char *email)
 {
-    struct identity_account a;
-    char why[128];
-    int rc = identity_account_by_email(r->db, email, &a);
+    int pending = 0, taken = 0;
 
-    if (rc == EP_OK) {
-        snprintf(account_id, idlen, "%s", a.id);
-        return 0;
-    }
-    if (rc != EP_ENOTFOUND)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot read accounts");
-    if (password == NULL)
-        return http_error(r, 400, "invalid_request", "password",
-                          "no account has this email: give an initial password to create one");
-    if (auth_password_check(password, pwlen, why, sizeof(why)) != EP_OK)
-        return http_error(r, 400, "weak_password", "password", "%s", why);
-    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
+    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || !mail_address_ok(email))
         return http_error(r, 400, "invalid_request", "email", "not an email address");
-    memset(&a, 0, sizeof(a));
-    api_new_id("a-", a.id, sizeof(a.id));
-    snprintf(a.email, sizeof(a.email), "%s", email);
-    snprintf(a.name, sizeof(a.name), "%s", name);
-    if (auth_hash_acquire(r->app->auth) != EP_OK)
-        return http_error(r, 503, "busy", NULL, "too many password hashes at once; retry");
-    rc = auth_hash_password(password, pwlen, a.pw_hash);
-    auth_hash_release(r->app->auth);
-    if (rc == EP_OK)
-        rc = identity_account_create(r->db, &a, clock_now_ms());
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot create account");
-    snprintf(account_id, idlen, "%s", a.id);
-    return 0;
-}
-
-/* An email invitation may go out: the address is one, and nobody invited
- * it to this production already (a 409 naming "email"). Sets *by_link. */
-static int join_check(struct http_req *r, const char *prod, const char *email, int *by_link)
-{
-    int pending = 0;
-
-    if (strlen(email) < 3 || strlen(email) > IDENTITY_EMAIL_MAX || strchr(email, '@') == NULL)
-        return http_error(r, 400, "invalid_request", "email", "not an email address");
-    if (company_join_pending(r->db, prod, email, clock_now_ms(), &pending) != EP_OK)
+    if (company_join_pending(r->db, prod, email, clock_now_ms(), &pending) != EP_OK ||
+        identity_member_email_taken(r->db, prod, email, &taken) != EP_OK)
         return http_error(r, 500, "internal", NULL, "cannot read invitations");
     if (pending)
         return http_error(r, 409, "already_invited", "email",
                           "this address was already invited to the production; the link "
                           "sent stays valid for 7 days");
-    *by_link = 1;
+    if (taken)
+        return http_error(r, 409, "already_member", "email",
+                          "a member of this production already has this address");
     return 0;
 }
 
+/* The production's title for the invitation email into buf. */
+static int production_title(struct http_req *r, const char *prod, char *buf, size_t len)
+{
+    json_t *p = NULL;
+    int rc = production_get(r->db, prod, &p);
+
+    if (rc == EP_OK)
+        snprintf(buf, len, "%s", json_string_value(json_object_get(p, "title")));
+    json_decref(p);
+    return rc;
+}
+
+/*
+ * Creates member m and, when email is set, the invitation to join as that
+ * address with its email queued, all in one transaction. link receives the
+ * join link. Returns 0 or an EP_E* code (EP_EINVAL: unusable address).
+ */
+static int create_member(struct http_req *r, const struct identity_member *m, const char *email,
+                         const char *created_by, char *link, size_t linklen)
+{
+    char token[COMPANY_TOKEN_LEN + 1] = "", org[256], title[COMPANY_NAME_MAX + 1] = "";
+    char comm_id[IDENTITY_ID_MAX + 8];
+    char *msg = NULL;
+    int64_t now = clock_now_ms();
+    int rc = email != NULL ? production_title(r, m->production_id, title, sizeof(title)) : EP_OK;
+
+    link[0] = '\0';
+    if (rc == EP_OK)
+        rc = db_begin_write(r->db);
+    if (rc != EP_OK)
+        return rc;
+    rc = identity_member_create(r->db, m, now);
+    if (rc == EP_OK && email != NULL)
+        rc = company_join_create(r->db, m->production_id, m->id, email, created_by, now, token);
+    if (rc == EP_OK && email != NULL) {
+        /* The token rides in the fragment, like a pairing code. */
+        api_origin(r, org, sizeof(org));
+        snprintf(link, linklen, "%s/#join=%s", org, token);
+        rc = outbox_join_message(r->app, title, m->name, email, link, &msg);
+    }
+    if (rc == EP_OK && msg != NULL) {
+        snprintf(comm_id, sizeof(comm_id), "join-%s", m->id);
+        rc = commstore_outbox_add(r->db, m->production_id, comm_id, m->id, email, msg, now);
+    }
+    if (rc == EP_OK)
+        rc = db_commit(r->db);
+    else
+        db_rollback(r->db);
+    if (rc == EP_OK && msg != NULL)
+        outbox_kick(r->app);
+    if (msg != NULL) {
+        sodium_memzero(msg, strlen(msg)); /* it held the link */
+        free(msg);
+    }
+    sodium_memzero(token, sizeof(token));
+    if (rc != EP_OK)
+        sodium_memzero(link, linklen);
+    return rc;
+}
+
+/*
+ * POST members: a crew member (no email: a phone is paired later), or
+ * anyone invited by email. An email never attaches an account: it always
+ * mints an invitation the person accepts (api_auth_join), and the answer has
+ * the same status and shape whether or not the address has an account.
+ */
 int api_members_create(struct http_req *r)
 {
     struct auth_principal p;
     char prod[IDENTITY_ID_MAX + 1];
     char *body = NULL;
     size_t len = 0;
-    json_t *root = NULL;
+    json_t *root = NULL, *out_json = NULL;
     json_error_t jerr;
-    const char *name = NULL, *dept = NULL, *role = NULL, *email = NULL, *pw = NULL;
-    size_t pwlen = 0;
+    const char *name = NULL, *dept = NULL, *role = NULL, *email = NULL;
     int level = 3;
     struct identity_member m;
-    int by_link = 0;
-    char token[COMPANY_TOKEN_LEN + 1] = "";
+    char link[384] = "";
     int status, rc;
 
     memset(&m, 0, sizeof(m));
@@ -151,9 +191,8 @@ int api_members_create(struct http_req *r)
         status = api_parse_object(r, body, len, &root);
     if (status != 0)
         goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s, s?s%}", "name", &name,
-                       "department", &dept, "role", &role, "level", &level, "email", &email,
-                       "password", &pw, &pwlen) != 0) {
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s}", "name", &name,
+                       "department", &dept, "role", &role, "level", &level, "email", &email) != 0) {
         status = http_unpack_error(r, &jerr);
         goto out;
     }
@@ -166,13 +205,7 @@ int api_members_create(struct http_req *r)
         goto out;
     }
     if (email != NULL) {
-        struct identity_account known;
-        /* A new office member without a password chosen for them gets an
-         * email link instead, and chooses it themselves (api_auth_join). */
-        if (pw == NULL && identity_account_by_email(r->db, email, &known) == EP_ENOTFOUND)
-            status = join_check(r, prod, email, &by_link);
-        else
-            status = member_account(r, email, pw, pwlen, name, m.account_id, sizeof(m.account_id));
+        status = invite_check(r, prod, email);
         if (status != 0)
             goto out;
     }
@@ -181,18 +214,9 @@ int api_members_create(struct http_req *r)
     snprintf(m.name, sizeof(m.name), "%s", name);
     snprintf(m.department, sizeof(m.department), "%s", dept);
     m.level = level;
-    rc = db_begin_write(r->db);
-    if (rc == EP_OK)
-        rc = identity_member_create(r->db, &m, clock_now_ms());
-    if (rc == EP_OK && by_link)
-        rc = company_join_create(r->db, prod, m.id, email, p.account_id, clock_now_ms(), token);
-    if (rc == EP_OK)
-        rc = db_commit(r->db);
-    else
-        db_rollback(r->db);
-    if (rc == EP_ECONFLICT) {
-        status = http_error(r, 409, "already_member", "email",
-                            "this account is already a member of the production");
+    rc = create_member(r, &m, email, p.account_id, link, sizeof(link));
+    if (rc == EP_EINVAL) {
+        status = http_error(r, 400, "invalid_request", "email", "not an email address");
         goto out;
     }
     if (rc != EP_OK) {
@@ -200,25 +224,21 @@ int api_members_create(struct http_req *r)
         goto out;
     }
     auth_audit(r, &p, NULL, "member.created", "%s as %s in %s%s", m.id, identity_role_name(m.role),
-               m.department, by_link ? ", invited by email link" : "");
-    {
-        json_t *out_json = member_json(&m);
-        if (by_link && out_json != NULL) {
-            char org[256], link[384];
-            /* The token rides in the fragment, like a pairing code. */
-            api_origin(r, org, sizeof(org));
-            snprintf(link, sizeof(link), "%s/#join=%s", org, token);
-            json_object_set_new(out_json, "join_link", json_string(link));
-            json_object_set_new(out_json, "email", json_string(email));
-        }
-        status = http_json_new(r, 201, out_json);
+               m.department, email != NULL ? ", invited by email" : "");
+    out_json = member_json(&m);
+    if (email != NULL && out_json != NULL) {
+        /* Emailed to the person; the office also gets the link to hand it
+         * over another way (a message, on paper). */
+        json_object_set_new(out_json, "join_link", json_string(link));
+        json_object_set_new(out_json, "email", json_string(email));
+        json_object_set_new(out_json, "invite_pending", json_true());
+        json_object_set_new(out_json, "mail",
+                            json_string(r->app->cfg->smtp_url[0] != '\0' ? "queued" : "no_smtp"));
     }
+    status = http_json_new(r, 201, out_json);
 out:
-    sodium_memzero(token, sizeof(token));
-    if (body != NULL) {
-        sodium_memzero(body, len);
-        free(body);
-    }
+    sodium_memzero(link, sizeof(link));
+    free(body);
     json_decref(root);
     return status;
 }

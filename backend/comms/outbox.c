@@ -365,6 +365,58 @@ out:
     return rc;
 }
 
+int outbox_join_message(const struct app *app, const char *title, const char *name,
+                        const char *email, const char *link, char **msg)
+{
+    struct strbuf text, html;
+    struct mail_msg m;
+    char subject[300];
+    size_t len = 0;
+    int rc = EP_OK;
+
+    *msg = NULL;
+    strbuf_init(&text, 16384);
+    strbuf_init(&html, 32768);
+    if (strbuf_printf(&text,
+                      "Bonjour %s,\n\nVous êtes invité·e à rejoindre la production "
+                      "« %s » sur ecoplateau.\n\nOuvrez ce lien (valable 7 jours) :\n"
+                      "%s\n\nSi vous avez déjà un compte ecoplateau avec cette adresse, "
+                      "entrez son mot de passe ; sinon, choisissez-en un (12 caractères au "
+                      "moins).\nSi vous n’attendiez pas cette invitation, ignorez ce "
+                      "message : rien n’est fait sans vous.\n",
+                      name, title, link) != 0 ||
+        strbuf_str(&html, "<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><p>Bonjour ") !=
+            0 ||
+        strbuf_html(&html, name) != 0 ||
+        strbuf_str(&html, ",</p><p>Vous êtes invité·e à rejoindre la production « ") != 0 ||
+        strbuf_html(&html, title) != 0 ||
+        strbuf_str(&html, " » sur ecoplateau.</p><p><a href=\"") != 0 ||
+        strbuf_html(&html, link) != 0 || strbuf_str(&html, "\">") != 0 ||
+        strbuf_html(&html, link) != 0 ||
+        strbuf_str(&html, "</a> (valable 7 jours)</p><p>Si vous avez déjà un compte ecoplateau "
+                          "avec cette adresse, entrez son mot de passe ; sinon, choisissez-en un "
+                          "(12 caractères au moins).</p><p>Si vous n’attendiez pas cette "
+                          "invitation, ignorez ce message : rien n’est fait sans vous.</p>") != 0) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    snprintf(subject, sizeof(subject), "Invitation : %s", title);
+    memset(&m, 0, sizeof(m));
+    m.from = app->cfg->smtp_from;
+    m.from_name = "ecoplateau";
+    m.to = email;
+    m.to_name = name;
+    m.subject = subject;
+    m.text = text.p;
+    m.html = html.p;
+    m.lang = "fr";
+    rc = mail_build(&m, app->cfg->smtp_max_bytes, msg, &len);
+out:
+    strbuf_release(&text);
+    strbuf_release(&html);
+    return rc;
+}
+
 static int64_t backoff(const struct app *app, int64_t attempts)
 {
     int64_t d = app->cfg->smtp_retry_ms;

@@ -66,6 +66,17 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
                       const json_t *recipients, int64_t now, char **out);
 
 /*
+ * The email inviting name (address email) to join production title through
+ * link (a /#join= link, valid 7 days), as an RFC 5322 message into *msg
+ * (free()). The same words whether or not the address already has an
+ * account: the person knows, and says so on the page by the password they
+ * type (docs/security.md, "Joining a production"). The caller queues it with
+ * commstore_outbox_add(). Returns 0, EP_EINVAL (unusable address) or EP_ENOMEM.
+ */
+int outbox_join_message(const struct app *app, const char *title, const char *name,
+                        const char *email, const char *link, char **msg);
+
+/*
  * Attempts every queued email due at now (production_id NULL: all) and
  * records each outcome. *summary (may be NULL) receives {"sent","retry",
  * "bounced","failed"} counts, or {"smtp":"not configured"} when no

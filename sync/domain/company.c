@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 int company_siret_valid(const char *siret)
 {
@@ -323,37 +324,31 @@ int company_join_create(struct db *db, const char *production_id, const char *me
     return rows_step_done(st);
 }
 
-int company_join_redeem(struct db *db, const char *token, struct identity_account *a, int64_t now,
-                        enum company_join_result *result)
+/* Checks invitation h inside the caller's transaction (or autocommit):
+ * fills *info, sets *result. Returns 0 or a storage code. */
+static int join_check(struct db *db, const unsigned char h[32], int64_t now,
+                      struct company_join_info *info, enum company_join_result *result)
 {
     static const char get[] =
-        "SELECT i.member_id, i.email, i.expires_at, i.used_at, m.removed_at, m.account_id "
+        "SELECT i.member_id, i.email, i.expires_at, i.used_at, m.removed_at, m.account_id, "
+        "m.production_id, m.name "
         "FROM account_invite i JOIN member m ON m.id = i.member_id WHERE i.token_hash = ?1";
-    static const char bind[] =
-        "UPDATE member SET account_id = ?2 WHERE id = ?1 AND account_id IS NULL";
-    static const char use[] = "UPDATE account_invite SET used_at = ?2 WHERE token_hash = ?1";
-    unsigned char h[32];
-    char member_id[IDENTITY_ID_MAX + 1] = "";
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = db_stmt(db, get);
     int rc;
 
     *result = COMPANY_JOIN_OK;
-    token_hash(token, h);
-    rc = db_begin_write(db);
-    if (rc != EP_OK)
-        return rc;
-    st = db_stmt(db, get);
-    if (st == NULL) {
-        rc = EP_EIO;
-        goto out;
-    }
-    sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+    memset(info, 0, sizeof(*info));
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         *result = COMPANY_JOIN_UNKNOWN;
     else if (rc == SQLITE_ROW) {
-        snprintf(member_id, sizeof(member_id), "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(a->email, sizeof(a->email), "%s", (const char *)sqlite3_column_text(st, 1));
+        rows_text(st, 0, info->member_id, sizeof(info->member_id));
+        rows_text(st, 1, info->email, sizeof(info->email));
+        rows_text(st, 6, info->production_id, sizeof(info->production_id));
+        rows_text(st, 7, info->name, sizeof(info->name));
         if (sqlite3_column_type(st, 3) != SQLITE_NULL)
             *result = COMPANY_JOIN_USED;
         else if (sqlite3_column_int64(st, 2) <= now)
@@ -363,37 +358,106 @@ int company_join_redeem(struct db *db, const char *token, struct identity_accoun
             *result = COMPANY_JOIN_NO_MEMBER;
     }
     db_done(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        rc = db_map_rc(rc);
-        goto out;
-    }
-    rc = *result == COMPANY_JOIN_OK ? EP_OK : EP_EFORBIDDEN;
-    if (rc == EP_OK)
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+int company_join_peek(struct db *db, const char *token, int64_t now, struct company_join_info *info,
+                      enum company_join_result *result)
+{
+    unsigned char h[32];
+    int rc;
+
+    token_hash(token, h);
+    rc = join_check(db, h, now, info, result);
+    if (rc == EP_OK && *result != COMPANY_JOIN_OK)
+        rc = EP_EFORBIDDEN;
+    return rc;
+}
+
+/* Binds member_id to account_id and spends invitation h, in the caller's
+ * transaction. EP_ECONFLICT when the account is on the production already. */
+static int join_bind(struct db *db, const unsigned char h[32], const char *member_id,
+                     const char *account_id, int64_t now)
+{
+    static const char bind[] =
+        "UPDATE member SET account_id = ?2 WHERE id = ?1 AND account_id IS NULL";
+    static const char use[] = "UPDATE account_invite SET used_at = ?2 WHERE token_hash = ?1";
+    sqlite3_stmt *st = db_stmt(db, bind);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, account_id, -1, SQLITE_STATIC);
+    rc = rows_step_done(st); /* the unique (account, production) index: EP_ECONFLICT */
+    if (rc != EP_OK)
+        return rc;
+    st = db_stmt(db, use);
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now);
+    return rows_step_done(st);
+}
+
+int company_join_redeem(struct db *db, const char *token, struct identity_account *a, int64_t now,
+                        enum company_join_result *result)
+{
+    unsigned char h[32];
+    struct company_join_info info;
+    int rc;
+
+    *result = COMPANY_JOIN_OK;
+    token_hash(token, h);
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = join_check(db, h, now, &info, result);
+    if (rc == EP_OK && *result != COMPANY_JOIN_OK)
+        rc = EP_EFORBIDDEN;
+    if (rc == EP_OK) {
+        snprintf(a->email, sizeof(a->email), "%s", info.email);
         rc = identity_account_create(db, a, now); /* EP_ECONFLICT: email taken */
-    if (rc == EP_OK) {
-        st = db_stmt(db, bind);
-        if (st == NULL)
-            rc = EP_EIO;
-        else {
-            sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, a->id, -1, SQLITE_STATIC);
-            rc = rows_step_done(st);
-        }
     }
-    if (rc == EP_OK) {
-        st = db_stmt(db, use);
-        if (st == NULL)
-            rc = EP_EIO;
-        else {
-            sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-            sqlite3_bind_int64(st, 2, now);
-            rc = rows_step_done(st);
-        }
-    }
-out:
+    if (rc == EP_OK)
+        rc = join_bind(db, h, info.member_id, a->id, now);
     if (rc == EP_OK)
         rc = db_commit(db);
     else
         db_rollback(db);
+    return rc;
+}
+
+int company_join_bind(struct db *db, const char *token, const char *account_id, int64_t now,
+                      enum company_join_result *result)
+{
+    unsigned char h[32];
+    struct company_join_info info;
+    struct identity_account acc;
+    int rc;
+
+    *result = COMPANY_JOIN_OK;
+    memset(&acc, 0, sizeof(acc));
+    token_hash(token, h);
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = join_check(db, h, now, &info, result);
+    if (rc == EP_OK && *result != COMPANY_JOIN_OK)
+        rc = EP_EFORBIDDEN;
+    /* The invitation names an address; only that address's account takes it. */
+    if (rc == EP_OK)
+        rc = identity_account_by_id(db, account_id, &acc);
+    if (rc == EP_OK && strcasecmp(acc.email, info.email) != 0) {
+        *result = COMPANY_JOIN_UNKNOWN;
+        rc = EP_EFORBIDDEN;
+    }
+    if (rc == EP_OK)
+        rc = join_bind(db, h, info.member_id, account_id, now);
+    if (rc == EP_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    sodium_memzero(&acc, sizeof(acc));
     return rc;
 }

@@ -121,13 +121,30 @@ int company_join_pending(struct db *db, const char *production_id, const char *e
 
 /*
  * Mints an invitation for member_id (already created, without account) of
- * production_id to open an office account as email; stores its hash, valid
+ * production_id to join it as email: a new office account, or the existing
+ * one of that address once its owner proves it with their password; stores its hash, valid
  * 7 days, in the caller's transaction or autocommit. token receives the
  * base64url text (COMPANY_TOKEN_LEN + 1 bytes). Returns 0 or an EP_E* code.
  */
 int company_join_create(struct db *db, const char *production_id, const char *member_id,
                         const char *email, const char *created_by, int64_t now,
                         char token[COMPANY_TOKEN_LEN + 1]);
+
+/* What an invitation is for (company_join_peek()). */
+struct company_join_info {
+    char member_id[IDENTITY_ID_MAX + 1];
+    char production_id[IDENTITY_ID_MAX + 1];
+    char email[IDENTITY_EMAIL_MAX + 1]; /* the invited address */
+    char name[IDENTITY_NAME_MAX + 1];   /* the member's name, as the office wrote it */
+};
+
+/*
+ * Reads invitation token without spending it into *info. Returns 0,
+ * EP_EFORBIDDEN with *result saying why (info filled when the token is
+ * known), or EP_E* codes.
+ */
+int company_join_peek(struct db *db, const char *token, int64_t now, struct company_join_info *info,
+                      enum company_join_result *result);
 
 /*
  * Redeems an invitation, own transaction: creates account a (id, name,
@@ -138,6 +155,17 @@ int company_join_create(struct db *db, const char *production_id, const char *me
  */
 int company_join_redeem(struct db *db, const char *token, struct identity_account *a, int64_t now,
                         enum company_join_result *result);
+
+/*
+ * Redeems an invitation for an existing account, own transaction: the
+ * caller has checked that person's password (api_auth_join); binds
+ * account_id to the invited member and marks the invitation used. Refusals
+ * as company_join_redeem() (an account whose address is not the invited one
+ * is COMPANY_JOIN_UNKNOWN); EP_ECONFLICT when that account is already on the
+ * production; else EP_E* codes. Writes nothing unless it succeeds.
+ */
+int company_join_bind(struct db *db, const char *token, const char *account_id, int64_t now,
+                      enum company_join_result *result);
 
 /* {"id","name","siret"|null,"city"} of c, a new object (NULL on OOM). */
 json_t *company_json(const struct company *c);

@@ -320,33 +320,63 @@ int identity_count_admins(struct db *db, const char *production_id, int *out)
 
 static json_t *member_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:i, s:o}", "id", rows_json_text(st, 0),
-                     "name", rows_json_text(st, 1), "department", rows_json_text(st, 2), "level",
-                     sqlite3_column_int(st, 3), "role", rows_json_text(st, 4), "account_id",
-                     rows_json_text(st, 5), "email", rows_json_text(st, 6), "phones",
-                     sqlite3_column_int(st, 7), "last_sync_at",
+    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:b}", "id",
+                     rows_json_text(st, 0), "name", rows_json_text(st, 1), "department",
+                     rows_json_text(st, 2), "level", sqlite3_column_int(st, 3), "role",
+                     rows_json_text(st, 4), "account_id", rows_json_text(st, 5), "email",
+                     rows_json_text(st, 6), "phones", sqlite3_column_int(st, 7), "last_sync_at",
                      sqlite3_column_type(st, 8) == SQLITE_NULL
                          ? json_null()
-                         : json_integer(sqlite3_column_int64(st, 8)));
+                         : json_integer(sqlite3_column_int64(st, 8)),
+                     "channels", rows_json(st, 9), "needs", rows_json(st, 10), "invite_pending",
+                     sqlite3_column_int(st, 11));
 }
 
-int identity_members_list(struct db *db, const char *production_id, json_t **out)
+int identity_members_list(struct db *db, const char *production_id, int64_t now, json_t **out)
 {
-    static const char sql[] = "SELECT m.id, m.name, m.department, m.level, m.role, "
-                              "m.account_id, a.email, "
-                              "(SELECT count(*) FROM device d WHERE d.member_id = m.id "
-                              " AND d.revoked_at IS NULL), "
-                              "(SELECT max(d.last_sync_at) FROM device d WHERE d.member_id = m.id) "
-                              "FROM member m LEFT JOIN account a ON a.id = m.account_id "
-                              "WHERE m.production_id = ?1 AND m.removed_at IS NULL "
-                              "ORDER BY m.level, m.department, m.name, m.id";
+    /* The address: the account's, else the member's own (communications),
+     * else the one a pending invitation was sent to. */
+    static const char sql[] =
+        "SELECT m.id, m.name, m.department, m.level, m.role, m.account_id, "
+        "coalesce(a.email, m.email, (SELECT i.email FROM account_invite i "
+        " WHERE i.member_id = m.id ORDER BY i.created_at DESC LIMIT 1)), "
+        "(SELECT count(*) FROM device d WHERE d.member_id = m.id AND d.revoked_at IS NULL), "
+        "(SELECT max(d.last_sync_at) FROM device d WHERE d.member_id = m.id), "
+        "m.channels, m.needs, "
+        "m.account_id IS NULL AND EXISTS (SELECT 1 FROM account_invite i WHERE i.member_id = m.id "
+        " AND i.used_at IS NULL AND i.expires_at > ?2) "
+        "FROM member m LEFT JOIN account a ON a.id = m.account_id "
+        "WHERE m.production_id = ?1 AND m.removed_at IS NULL "
+        "ORDER BY m.level, m.department, m.name, m.id";
     sqlite3_stmt *st = db_stmt(db, sql);
 
     *out = NULL;
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
     return rows_list(st, member_row, out);
+}
+
+int identity_member_email_taken(struct db *db, const char *production_id, const char *email,
+                                int *out)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM member m JOIN account a ON a.id = m.account_id "
+        "WHERE m.production_id = ?1 AND m.removed_at IS NULL AND a.email = ?2 COLLATE NOCASE)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = 0;
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
 }
 
 static json_t *membership_row(sqlite3_stmt *st)

@@ -147,8 +147,16 @@ int identity_count_admins(struct db *db, const char *production_id, int *out);
 
 /* Active members of production as a new array of
  * {"id","name","department","level","role","account_id"|null,"email"|null,
- *  "phones" (paired, not revoked),"last_sync_at"|null (any of their phones)}. */
-int identity_members_list(struct db *db, const char *production_id, json_t **out);
+ *  "phones" (paired, not revoked),"last_sync_at"|null (any of their phones),
+ *  "channels","needs" (communications preferences),"invite_pending" (an
+ *  unused, unexpired email invitation at now and no account yet)}. */
+int identity_members_list(struct db *db, const char *production_id, int64_t now, json_t **out);
+
+/* 1 in *out if an active member of production has an account with email
+ * (case-insensitive). Only this production's members are looked at, so the
+ * answer says nothing about accounts elsewhere. Returns 0 or EP_EIO. */
+int identity_member_email_taken(struct db *db, const char *production_id, const char *email,
+                                int *out);
 
 /* The account's active memberships as a new array of
  * {"production_id","title","member_id","role","department","level"}. */

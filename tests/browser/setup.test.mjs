@@ -43,7 +43,7 @@ const main = page.locator('main');
 let productionId = '';
 
 // The office's own API calls, with the browser's session cookie.
-async function officeCall(method, path, body) {
+async function officeCall(method, path, body, prod = productionId) {
   return page.evaluate(
     async ([m, p, b, prod]) => {
       const id = window.ecoplateau.client.identity;
@@ -59,7 +59,7 @@ async function officeCall(method, path, body) {
       });
       return { status: r.status, json: await r.json().catch(() => null) };
     },
-    [method, path, body, productionId],
+    [method, path, body, prod],
   );
 }
 
@@ -192,20 +192,25 @@ test('the phones screen: people, their phones, an office member joining by link'
   await tom.getByText('1 téléphone(s)').waitFor();
   await tom.getByText(/Dernière synchro/).waitFor();
   await checkA11y(page, 'phones and people');
-  // An office member by email: a one-time link to choose a password.
+  // An office member by email: a one-time link, emailed and shown.
   await page.locator('input[name="member-name"]').fill('Lou');
   await page.getByLabel('Rôle', { exact: true }).selectOption('eco_referent');
-  await page.getByLabel('E-mail (membres du bureau)').fill('lou@doubs.fr');
+  await page.getByLabel('E-mail (invitation par lien)').fill('lou@doubs.fr');
   await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
+  await dialog.getByText(/l’invitation à lou@doubs.fr attend dans la file d’envoi/).waitFor();
   const link = await dialog.getByRole('link').getAttribute('href');
   assert.match(link, /\/#join=[A-Za-z0-9_-]{43}$/);
   await dialog.getByRole('button', { name: 'Fermer' }).click();
+  // Listed at once, with what the office knows of her, invitation pending.
+  const louCard = main.getByRole('listitem').filter({ hasText: 'Lou' }).first();
+  await louCard.getByText(/invitation en attente/).waitFor();
+  await louCard.getByText(/reçoit par : Application/).waitFor();
   await shot(page, 'setup-03-people');
   // Invited twice: refused on the email field.
   await page.locator('input[name="member-name"]').fill('Lou');
-  await page.getByLabel('E-mail (membres du bureau)').fill('lou@doubs.fr');
+  await page.getByLabel('E-mail (invitation par lien)').fill('lou@doubs.fr');
   await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
   await page.waitForFunction(
     () =>
@@ -220,13 +225,17 @@ test('the phones screen: people, their phones, an office member joining by link'
   await checkA11y(lp, 'join');
   await lp.getByLabel('Votre nom').fill('Lou Martin');
   await lp.getByLabel('Mot de passe').fill('Lou et la rivière 26');
-  await lp.getByRole('button', { name: 'Créer mon accès' }).click();
+  await lp.getByRole('button', { name: 'Rejoindre la production' }).click();
   await lp.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
   await lp.getByText('Production : La Source').waitFor();
   await lou.close();
-  // Revoking Tom's phone from the list of paired phones.
+  // Back on the office's list: Lou is a member with her role, no longer pending.
   await page.reload();
   await ready(page);
+  const joined = main.getByRole('listitem').filter({ hasText: 'Lou' }).first();
+  await joined.getByText(/Lou — Production · éco-référent/).waitFor();
+  assert.equal(await joined.getByText(/invitation en attente/).count(), 0);
+  // Revoking Tom's phone from the list of paired phones.
   const dev = main.getByRole('list', { name: 'Téléphones appairés' }).getByRole('listitem').first();
   await dev.getByRole('button', { name: /Révoquer/ }).click();
   await dev.getByText('révoqué').waitFor();
@@ -244,6 +253,39 @@ test('a new production starts from the first one', async () => {
   const second = r.json.productions.find((p) => p.title === 'La Source II');
   const got = await officeCall('GET', `/api/v1/productions/${second.id}`);
   assert.deepEqual(got.json.departments, ['regie'], 'departments carried over');
+  // Lou, who has an account, is invited to the second production: nothing
+  // is attached until she accepts with her own password.
+  let r2 = await officeCall(
+    'POST',
+    `/api/v1/productions/${second.id}/members`,
+    { name: 'Lou', department: 'production', role: 'viewer', email: 'lou@doubs.fr' },
+    second.id,
+  );
+  assert.equal(r2.status, 201, JSON.stringify(r2.json));
+  assert.equal(r2.json.account_id, null);
+  const lou = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  const lp = await lou.newPage();
+  await lp.goto(r2.json.join_link);
+  await ready(lp);
+  await lp.getByRole('heading', { name: 'Rejoindre le bureau de production' }).waitFor();
+  await lp.getByLabel('Mot de passe').fill('pas le bon mot de passe');
+  await lp.getByRole('button', { name: 'Rejoindre la production' }).click();
+  await lp.waitForFunction(
+    () =>
+      document.querySelector('input[name="join-password"]')?.getAttribute('aria-invalid') ===
+      'true',
+  );
+  await checkA11y(lp, 'join, wrong password');
+  await lp.getByLabel('Mot de passe').fill('Lou et la rivière 26');
+  await lp.getByRole('button', { name: 'Rejoindre la production' }).click();
+  await lp
+    .getByRole('heading', { name: 'Bureau de production', exact: true })
+    .waitFor({ timeout: 15000 });
+  await lou.close();
+  r2 = await officeCall('GET', `/api/v1/productions/${second.id}/members`, undefined, second.id);
+  const member = r2.json.members.find((m) => m.name === 'Lou');
+  assert.ok(member && member.account_id, JSON.stringify(r2.json));
+  assert.equal(member.role, 'viewer');
   await checkA11y(page, 'productions, two');
   assert.deepEqual(errors, []);
 });

@@ -46,7 +46,10 @@ n=100000
   echo "PRAGMA synchronous=OFF;"
   seq "$n" | awk '{ printf "BEGIN IMMEDIATE; INSERT INTO company (id, name, created_at) VALUES (\"c%d\", \"Co %d\", %d); INSERT INTO production (id, company_id, title, kind, created_at) VALUES (\"p%d\", \"c%d\", \"Film %d\", \"fiction\", %d); COMMIT;\n", $1, $1, $1, $1, $1, $1, $1 }'
 } >"$tmp/writer.sql"
-q "$db" <"$tmp/writer.sql" &
+# sqlite3 itself, not the q function: $! must be the writer, so that the kill
+# below stops it (a function in the background is a subshell that would not
+# pass the signal on, and the writer would go on under the restore).
+sqlite3 "$db" <"$tmp/writer.sql" &
 writer=$!
 pids+=("$writer")
 mid=0
@@ -192,8 +195,13 @@ then
   mnt=$tmp/mnt
   expect_fail 1 "disk full: only" "$bin" serve --port 0 --data-dir "$mnt/data" --pwa-dir "$src/pwa"
   # A backup larger than the free space: SQLITE_FULL, reported, nothing left.
+  # A real database (the kept one) padded past the tmpfs's 2 MiB.
   mkdir -p "$tmp/big" && cp "$kept" "$tmp/big/ecoplateau.db"
-  [ "$(stat -c %s "$kept")" -gt $((2 * 1024 * 1024)) ] || fail "$kept too small to fill 2 MiB"
+  q "$tmp/big/ecoplateau.db" "CREATE TABLE pad (b BLOB); WITH RECURSIVE n(i) AS
+    (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3072)
+    INSERT INTO pad SELECT randomblob(1024) FROM n"
+  big=$(stat -c %s "$tmp/big/ecoplateau.db")
+  [ "$big" -gt $((2 * 1024 * 1024)) ] || fail "padded copy too small to fill 2 MiB: $big"
   expect_fail 1 "disk full" "$bin" backup "$mnt/b.db" --data-dir "$tmp/big"
   [ -z "$(find "$mnt" -mindepth 1 -maxdepth 1 ! -name data)" ] ||
     fail "a failed backup left files: $(ls "$mnt")"

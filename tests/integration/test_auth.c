@@ -982,14 +982,40 @@ static void the_last_admin_stays(void **state)
                      1);
 }
 
+/* The join token at the end of a POST members answer's join_link. */
+static void join_token_of(struct support_resp *r, char *token, size_t len)
+{
+    json_t *j = support_resp_json(r);
+    const char *link = json_string_value(json_object_get(j, "join_link"));
+
+    assert_non_null(link);
+    assert_non_null(strstr(link, "/#join="));
+    snprintf(token, len, "%s", strstr(link, "#join=") + 6);
+    json_decref(j);
+}
+
 static void members_with_accounts(void **state)
 {
     struct support_resp r;
     json_t *j;
+    char token[64], body[512];
     (void)state;
 
-    /* docs/security.md: at least 12 characters, not a common password, however
-     * dressed up. Each answer names the field. */
+    /* Anyone added by email is invited: nobody types a password for them. */
+    expect_error("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL,
+                 "{\"name\":\"W\",\"department\":\"regie\",\"role\":\"crew\","
+                 "\"email\":\"weak@t.fr\",\"password\":\"a long enough password\"}",
+                 400, "invalid_request");
+    req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL,
+        "{\"name\":\"Régisseuse\",\"department\":\"regie\",\"role\":\"dept_head\","
+        "\"email\":\"regie@t.fr\"}",
+        &r);
+    assert_int_equal(r.status, 201);
+    join_token_of(&r, token, sizeof(token));
+    support_resp_free(&r);
+    /* docs/security.md: the new account's password has at least 12
+     * characters and is not a common one, however dressed up. Each answer
+     * names the field and spends nothing. */
     {
         static const char *const weak[] = {
             "password",         "12345678",       "short pass",
@@ -997,40 +1023,71 @@ static void members_with_accounts(void **state)
             "passwordpassword", "!!sunshine1234", "winniethepooh",
         };
         for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
-            char body[256];
-            snprintf(body, sizeof(body),
-                     "{\"name\":\"W\",\"department\":\"regie\",\"role\":\"crew\","
-                     "\"email\":\"weak%zu@t.fr\",\"password\":\"%s\"}",
-                     i, weak[i]);
-            req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL, body, &r);
+            snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"%s\"}", token, weak[i]);
+            req("POST", "/api/v1/auth/join", NULL, 0, NULL, body, &r);
             if (r.status != 400 || strstr(r.body, "\"weak_password\"") == NULL ||
                 strstr(r.body, "\"field\":\"password\"") == NULL)
                 fail_msg("password '%s' answered %ld %s", weak[i], r.status, r.body);
             support_resp_free(&r);
         }
     }
-    /* A new office account, then its holder can sign in. */
-    req("POST", "/api/v1/productions/p1/members", &s_admin, 1, NULL,
-        "{\"name\":\"Régisseuse\",\"department\":\"regie\",\"role\":\"dept_head\","
-        "\"email\":\"regie@t.fr\",\"password\":\"a long enough password\"}",
-        &r);
-    assert_int_equal(r.status, 201);
+    assert_int_equal(q_int("SELECT count(*) FROM account WHERE email = 'regie@t.fr'"), 0);
+    /* A good password opens the account (named as the office wrote it), signed in. */
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"a long enough password\"}",
+             token);
+    req("POST", "/api/v1/auth/join", NULL, 0, NULL, body, &r);
+    if (r.status != 201)
+        fail_msg("join: %ld %s", r.status, r.body);
+    assert_non_null(strstr(r.body, "Régisseuse"));
     support_resp_free(&r);
     assert_int_equal(login_raw("regie@t.fr", "a long enough password", &r), 200);
     support_resp_free(&r);
-    /* An existing account joins without a password; twice is a conflict. */
+    /* An address that has an account is invited the same way; it joins
+     * only with that account's password; twice is a conflict. */
     req("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
         "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\",\"email\":\"head@t.fr\"}",
         &r);
     assert_int_equal(r.status, 201);
+    join_token_of(&r, token, sizeof(token));
     support_resp_free(&r);
+    expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
+                 "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\","
+                 "\"email\":\"HEAD@t.fr\"}",
+                 409, "already_invited");
+    assert_int_equal(q_int("SELECT count(*) FROM member WHERE production_id = 'p2' AND "
+                           "account_id = 'a-head'"),
+                     0);
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"%s\"}", token, PASSWORD);
+    req("POST", "/api/v1/auth/join", NULL, 0, NULL, body, &r);
+    if (r.status != 201)
+        fail_msg("join as head: %ld %s", r.status, r.body);
+    assert_non_null(strstr(r.headers, "ep_session="));
+    j = support_resp_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "memberships")), 2);
+    json_decref(j);
+    support_resp_free(&r);
+    expect_error("POST", "/api/v1/auth/join", NULL, 0, NULL, body, 403, "join_token_used");
+    /* An expired link and a removed member's link are refused, nothing written. */
+    req("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
+        "{\"name\":\"Late\",\"department\":\"image\",\"role\":\"crew\","
+        "\"email\":\"late@t.fr\"}",
+        &r);
+    assert_int_equal(r.status, 201);
+    join_token_of(&r, token, sizeof(token));
+    support_resp_free(&r);
+    exec_sql("UPDATE account_invite SET expires_at = 1 WHERE email = 'late@t.fr'");
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"a long enough password\"}",
+             token);
+    expect_error("POST", "/api/v1/auth/join", NULL, 0, NULL, body, 403, "join_token_expired");
+    exec_sql("UPDATE account_invite SET expires_at = 9999999999999 WHERE email = 'late@t.fr'");
+    exec_sql("UPDATE member SET removed_at = 1 WHERE name = 'Late'");
+    expect_error("POST", "/api/v1/auth/join", NULL, 0, NULL, body, 403, "join_member_removed");
+    assert_int_equal(q_int("SELECT count(*) FROM account WHERE email = 'late@t.fr'"), 0);
+    /* A member of this production already has that address. */
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"head@t.fr\"}",
                  409, "already_member");
-    /* A new address without a password is invited by an email link
-     * (docs/security.md "First start: the setup token",
-     * test_productions_http.c), and only once. */
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"not-an-address\"}",

@@ -1106,13 +1106,72 @@ static void credentials_need_tls(void **state)
     sink_stop(&sink);
 }
 
+/* Runs sql on the server's database file (WAL: the server sees it at once). */
+static void on_db(const char *sql)
+{
+    char err[256] = "";
+    struct db *db = NULL;
+    if (db_open(srv.app.db_path, &db, err, sizeof(err)) != EP_OK)
+        fail_msg("open: %s", err);
+    assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+    db_close(db);
+}
+
+/* Inviting someone by email sends them the join link through the outbox,
+ * the link the office also gets in the answer. */
+static void join_invitation_is_emailed(void **state)
+{
+    struct support_resp r;
+    json_t *j, *all, *m, *p;
+    char link[256];
+    (void)state;
+
+    on_db("UPDATE member SET role = 'admin' WHERE id = 'm-admin'");
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    office_req("POST", "/api/v1/productions/p1/members",
+               "{\"name\":\"Lou <b>\",\"department\":\"regie\",\"role\":\"crew\","
+               "\"email\":\"lou.join@test.fr\"}",
+               &r);
+    if (r.status != 201)
+        fail_msg("invite: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "mail")), "queued");
+    snprintf(link, sizeof(link), "%s", json_string_value(json_object_get(j, "join_link")));
+    assert_non_null(strstr(link, "/#join="));
+    json_decref(j);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_true(json_integer_value(json_object_get(j, "sent")) >= 1);
+    json_decref(j);
+    all = sink_messages(&sink);
+    m = message_to(all, "lou.join@test.fr");
+    assert_non_null(m);
+    assert_non_null(strstr(json_string_value(json_object_get(m, "subject")), "Film"));
+    p = part(m, "text/plain", NULL);
+    assert_non_null(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), link));
+    p = part(m, "text/html", NULL);
+    assert_non_null(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Lou &lt;b&gt;"));
+    json_decref(all);
+    srv.cfg.smtp_url[0] = '\0';
+    sink_stop(&sink);
+    on_db("UPDATE member SET role = 'eco_referent' WHERE id = 'm-admin'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(targeting_and_preferences), cmocka_unit_test(email_to_smtp_server),
-        cmocka_unit_test(smtp_down_then_retried),    cmocka_unit_test(too_large_nothing_queued),
-        cmocka_unit_test(receipts_and_questions),    cmocka_unit_test(printed_spoken_and_callsheet),
-        cmocka_unit_test(worker_delivers),           cmocka_unit_test(credentials_need_tls),
+        cmocka_unit_test(targeting_and_preferences),
+        cmocka_unit_test(email_to_smtp_server),
+        cmocka_unit_test(smtp_down_then_retried),
+        cmocka_unit_test(too_large_nothing_queued),
+        cmocka_unit_test(receipts_and_questions),
+        cmocka_unit_test(printed_spoken_and_callsheet),
+        cmocka_unit_test(worker_delivers),
+        cmocka_unit_test(credentials_need_tls),
+        cmocka_unit_test(join_invitation_is_emailed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -435,6 +435,140 @@ static void lockout_backs_off_per_address_not_for_ever(void **state)
                              "FROM account WHERE email = 'o@test.fr'") == 1);
 }
 
+static void on_pooled_connection(const char *sql, int fail_commits);
+
+/* The office's request on production p2 (support_office_req speaks for p1). */
+static void p2_req(const char *method, const char *path, const char *body, struct support_resp *r)
+{
+    char url[512];
+    const char *headers[] = {office.cookie, office.csrf, "X-EP-Production: p2", NULL};
+    snprintf(url, sizeof(url), "%s%s", office.base, path);
+    support_http(method, url, headers, body, -1, r);
+}
+
+/* A join of token with password from 127.0.0.<host>; the status, and the
+ * raw answer into buf. */
+static int join_from(int host, const char *token, const char *password, char *buf, size_t len)
+{
+    char body[256], req[512];
+    int status = 0;
+
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"%s\"}", token, password);
+    snprintf(req, sizeof(req),
+             "POST /api/v1/auth/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             strlen(body), body);
+    raw_exchange(host, req, buf, len);
+    (void)sscanf(buf, "HTTP/1.1 %d", &status);
+    return status;
+}
+
+/* The keys of a JSON object, sorted, comma-separated, into buf. */
+static void key_set(const json_t *o, char *buf, size_t len)
+{
+    const char *keys[32];
+    const char *k;
+    json_t *v;
+    size_t n = 0, used = 0;
+
+    json_object_foreach((json_t *)o, k, v)
+    {
+        if (n < 32)
+            keys[n++] = k;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (strcmp(keys[j], keys[i]) < 0) {
+                const char *t = keys[i];
+                keys[i] = keys[j];
+                keys[j] = t;
+            }
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s:%d,", keys[i],
+                                 (int)json_typeof(json_object_get(o, keys[i])));
+}
+
+/*
+ * Finding 5: an administrator of another production (p2) adds an address
+ * that has an account (x@test.fr, on p1) and one that has none. Both get the
+ * same status and the same shape of answer; nothing is attached until the
+ * person accepts with their own password; a wrong password is refused and
+ * counts toward that account's lockout; p2's audit never shows x's logins.
+ */
+static void adding_an_account_is_an_invitation_it_accepts(void **state)
+{
+    static const char known[] =
+        "{\"name\":\"X\",\"department\":\"regie\",\"role\":\"admin\",\"email\":\"x@test.fr\"}";
+    static const char unknown[] = "{\"name\":\"Y\",\"department\":\"regie\",\"role\":\"admin\","
+                                  "\"email\":\"nobody-yet@test.fr\"}";
+    struct support_resp rk, ru;
+    json_t *jk, *ju;
+    char sk[512], su[512], token[64], buf[4096];
+    (void)state;
+
+    on_pooled_connection(
+        "INSERT INTO production (id, company_id, title, kind, created_at) "
+        "VALUES ('p2','co','Autre film','fiction',0);"
+        "INSERT INTO member (id, production_id, account_id, name, department, role, created_at) "
+        "SELECT 'm-o2', 'p2', account_id, 'O', 'production', 'admin', 0 FROM member "
+        "WHERE id = 'm-o'",
+        0);
+    assert_int_equal(login_from(40, "x@test.fr", SEED_DEMO_PASSWORD), 200); /* x's own audit */
+    p2_req("POST", "/api/v1/productions/p2/members", known, &rk);
+    p2_req("POST", "/api/v1/productions/p2/members", unknown, &ru);
+    if (rk.status != 201)
+        fail_msg("invite x: %ld %s", rk.status, rk.body);
+    assert_int_equal(ru.status, rk.status);
+    jk = support_resp_json(&rk);
+    ju = support_resp_json(&ru);
+    key_set(jk, sk, sizeof(sk));
+    key_set(ju, su, sizeof(su));
+    assert_string_equal(sk, su);
+    assert_true(json_is_null(json_object_get(jk, "account_id")));
+    assert_string_equal(json_string_value(json_object_get(jk, "mail")),
+                        json_string_value(json_object_get(ju, "mail")));
+    snprintf(token, sizeof(token), "%s",
+             strstr(json_string_value(json_object_get(jk, "join_link")), "#join=") + 6);
+    json_decref(jk);
+    json_decref(ju);
+    support_resp_free(&rk);
+    support_resp_free(&ru);
+    /* Nothing attached before acceptance. */
+    assert_int_equal(pooled_count("SELECT count(*) FROM member WHERE production_id = 'p2' AND "
+                                  "account_id IS NOT NULL"),
+                     1);
+    /* The administrator holding the link cannot take x's account: wrong
+     * passwords are refused, count as failed sign-ins, then make it wait. */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(join_from(41 + i, token, "not x's password at all", buf, sizeof(buf)),
+                         401);
+    assert_true(pooled_count("SELECT failed_count FROM account WHERE email = 'x@test.fr'") >= 3);
+    assert_int_equal(join_from(44, token, SEED_DEMO_PASSWORD, buf, sizeof(buf)), 429);
+    assert_int_equal(pooled_count("SELECT count(*) FROM member WHERE production_id = 'p2' AND "
+                                  "account_id IS NOT NULL"),
+                     1);
+    /* p2's audit: its own events, none of x's sign-ins or failures. */
+    {
+        struct support_resp r;
+        p2_req("GET", "/api/v1/productions/p2/audit?limit=500", NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "member.created"));
+        assert_null(strstr(r.body, "login."));
+        support_resp_free(&r);
+    }
+    /* x, once the short wait is over, accepts with their own password. */
+    support_sleep_us(2100000);
+    if (join_from(45, token, SEED_DEMO_PASSWORD, buf, sizeof(buf)) != 201)
+        fail_msg("x joins: %s", buf);
+    assert_non_null(strstr(buf, "ep_session="));
+    assert_int_equal(pooled_count("SELECT count(*) FROM member WHERE id IN (SELECT member_id FROM "
+                                  "account_invite) AND account_id IS NOT NULL"),
+                     1);
+    assert_int_equal(join_from(46, token, SEED_DEMO_PASSWORD, buf, sizeof(buf)), 403);
+    assert_non_null(strstr(buf, "join_token_used"));
+}
+
 /* Finding 9: a counter leaping to 2^53 is refused and the phone goes on;
  * a counter past 2^53 is malformed. */
 static void a_counter_cannot_leap_to_the_end(void **state)
@@ -1017,6 +1151,7 @@ int main(void)
         cmocka_unit_test(login_takes_json_from_its_own_origin),
         cmocka_unit_test(lockout_backs_off_per_address_not_for_ever),
         cmocka_unit_test(a_counter_cannot_leap_to_the_end),
+        cmocka_unit_test(adding_an_account_is_an_invitation_it_accepts),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

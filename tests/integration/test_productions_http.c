@@ -394,7 +394,7 @@ static void office_members_join_by_link(void **state)
            403, "join_token_invalid");
     snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"short\",\"name\":\"Lou\"}",
              token);
-    assert_string_equal(expect("POST", "/api/v1/auth/join", body, 400, "invalid_request"),
+    assert_string_equal(expect("POST", "/api/v1/auth/join", body, 400, "weak_password"),
                         "password");
     snprintf(body, sizeof(body),
              "{\"token\":\"%s\",\"password\":\"la Loue en automne\",\"name\":\"Lou Martin\"}",

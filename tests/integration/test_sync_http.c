@@ -75,39 +75,15 @@ static void office_req(const char *method, const char *path, const char *body,
     support_office_req(&office, method, path, body, out);
 }
 
-/* One op of phone ph as JSON text; hlc_ms 0 means "now". */
 static char *op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
                      const char *kind, const char *fields, const char *base, int64_t hlc_ms)
 {
-    char hlc[SYNC_HLC_LEN + 1], *out = NULL;
-    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : clock_now_ms());
-    sync_hlc_format(ph->hlc, hlc);
-    assert_true(asprintf(&out,
-                         "{\"op\":\"%s\",\"col\":\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":"
-                         "\"%s\",\"dev\":\"%s\",\"fields\":%s%s%s}",
-                         op, col, id, kind, hlc, ph->id, fields, base != NULL ? ",\"base\":" : "",
-                         base != NULL ? base : "") > 0);
-    return out;
+    return support_op_text(ph, op, col, id, kind, fields, base, hlc_ms);
 }
 
 static json_t *push_ok(struct support_phone *ph, const char *ops_text)
 {
-    char *body = NULL;
-    struct support_resp r;
-    json_t *j, *res;
-
-    assert_true(asprintf(&body, "{\"schema\":1,\"device\":\"%s\",\"ops\":[%s]}", ph->id, ops_text) >
-                0);
-    phone_req(ph, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
-    free(body);
-    if (r.status != 200)
-        fail_msg("push: %ld %s", r.status, r.body);
-    j = support_resp_json(&r);
-    support_resp_free(&r);
-    res = json_incref(json_object_get(j, "results"));
-    assert_int_equal(strlen(json_string_value(json_object_get(j, "hlc"))), SYNC_HLC_LEN);
-    json_decref(j);
-    return res;
+    return support_push_ok(ph, srv.base, ops_text);
 }
 
 static const char *st(json_t *results, size_t i)

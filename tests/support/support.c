@@ -404,6 +404,57 @@ int support_phone_send(struct support_phone *ph, const char *base, const char *m
     return support_http_try(method, url, headers, (const char *)body, (long)body_len, out);
 }
 
+/* Formats into a new buffer (asprintf is not in _XOPEN_SOURCE). */
+static char *support_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *support_format(const char *fmt, ...)
+{
+    va_list ap;
+    char *out;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    out = malloc((size_t)n + 1);
+    assert_non_null(out);
+    va_start(ap, fmt);
+    (void)vsnprintf(out, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+char *support_op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
+                      const char *kind, const char *fields, const char *base, int64_t hlc_ms)
+{
+    char hlc[SYNC_HLC_LEN + 1];
+
+    ph->hlc = sync_hlc_tick(ph->hlc, hlc_ms != 0 ? hlc_ms : clock_now_ms());
+    sync_hlc_format(ph->hlc, hlc);
+    return support_format("{\"op\":\"%s\",\"col\":\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":"
+                          "\"%s\",\"dev\":\"%s\",\"fields\":%s%s%s}",
+                          op, col, id, kind, hlc, ph->id, fields, base != NULL ? ",\"base\":" : "",
+                          base != NULL ? base : "");
+}
+
+json_t *support_push_ok(struct support_phone *ph, const char *base, const char *ops_text)
+{
+    char *body = support_format("{\"schema\":1,\"device\":\"%s\",\"ops\":[%s]}", ph->id, ops_text);
+    struct support_resp r;
+    json_t *j, *res;
+
+    support_phone_request(ph, base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
+    free(body);
+    if (r.status != 200)
+        fail_msg("push: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    res = json_incref(json_object_get(j, "results"));
+    assert_int_equal(strlen(json_string_value(json_object_get(j, "hlc"))), SYNC_HLC_LEN);
+    json_decref(j);
+    return res;
+}
+
 void support_phone_request(struct support_phone *ph, const char *base, const char *method,
                            const char *path, const char *query, const char *body, long counter,
                            struct support_resp *out)

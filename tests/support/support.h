@@ -105,6 +105,16 @@ int support_phone_send(struct support_phone *ph, const char *base, const char *m
                        const char *path, const char *query, const void *body, size_t body_len,
                        const char *const *extra_headers, struct support_resp *out);
 
+/* One op of phone ph as JSON text (the caller frees it); fields and base are
+ * JSON text (base may be NULL); hlc_ms 0 means "now". Ticks ph's clock. */
+char *support_op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
+                      const char *kind, const char *fields, const char *base, int64_t hlc_ms);
+
+/* Pushes ops_text (comma-separated ops) signed by ph; fails the test unless
+ * the answer is 200 with a server clock. Returns the "results" array (the
+ * caller decrefs it). */
+json_t *support_push_ok(struct support_phone *ph, const char *base, const char *ops_text);
+
 /* Creates company co, production p1 and people (JSON array text, as in
  * backend/demo/seed.json) in the migrated database at db_path. */
 void support_seed_people(const char *db_path, const char *people_json);

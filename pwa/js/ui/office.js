@@ -734,6 +734,22 @@ export async function phones(ctx) {
               h(
                 'p',
                 { class: 'meta' },
+                t('people.level', { n: m.level ?? 3 }),
+                ' · ',
+                t('people.channels', {
+                  list: (m.channels || ['app']).map((c) => t('comms.channel.' + c)).join(', '),
+                }),
+                (m.needs || []).length
+                  ? ' · ' +
+                      t('people.needs', {
+                        list: m.needs.map((n) => t('people.need.' + n)).join(', '),
+                      })
+                  : '',
+                m.invite_pending ? ' · ' + t('people.pending') : '',
+              ),
+              h(
+                'p',
+                { class: 'meta' },
                 t('people.phones', { n: m.phones || 0 }),
                 ' · ',
                 m.last_sync_at
@@ -878,6 +894,13 @@ export async function phones(ctx) {
                 title: t('people.join.title', { name: m.name }),
                 close: t('close'),
                 body: [
+                  h(
+                    'p',
+                    {},
+                    t(m.mail === 'queued' ? 'people.join.mailed' : 'people.join.nomail', {
+                      email: m.email,
+                    }),
+                  ),
                   h('p', {}, t('people.join.text', { email: m.email })),
                   h('p', { class: 'link' }, h('a', { href: m.join_link }, m.join_link)),
                 ],

@@ -522,19 +522,22 @@ export async function productions(ctx, params) {
 // ---- #join=TOKEN: an office member invited by email ----------------------------
 export function join(ctx, params) {
   const token = params.get('token') || '';
+  // One form for both cases, so the page itself tells nobody whether the
+  // address has an account: its owner types that account's password, a
+  // newcomer chooses one (docs/security.md, "Joining a production").
   const name = field({
     name: 'join-name',
     label: t('setup.name'),
-    required: true,
+    hint: t('join.name.hint'),
     attrs: { autocomplete: 'name' },
   });
   const password = field({
     name: 'join-password',
     type: 'password',
     label: t('setup.password'),
-    hint: t('setup.password.hint'),
+    hint: t('join.password.hint'),
     required: true,
-    attrs: { autocomplete: 'new-password' },
+    attrs: { autocomplete: 'current-password' },
   });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const form = h(
@@ -544,14 +547,13 @@ export function join(ctx, params) {
       onsubmit: async (e) => {
         e.preventDefault();
         const errors = [];
-        if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
-        if (password.input.value.length < 12) errors.push([password, t('setup.err.password')]);
+        if (!password.input.value) errors.push([password, t('join.err.password')]);
         showErrors(summary, [name, password], errors);
         if (errors.length) return;
+        const body = { token, password: password.input.value };
+        if (name.input.value.trim()) body.name = name.input.value.trim();
         try {
-          const me = await request(null, 'POST', '/api/v1/auth/join', {
-            body: { token, name: name.input.value.trim(), password: password.input.value },
-          });
+          const me = await request(null, 'POST', '/api/v1/auth/join', { body });
           password.input.value = '';
           const identity = officeIdentity(me, null);
           await store.setMeta('identity', identity);
@@ -562,7 +564,7 @@ export function join(ctx, params) {
           showErrors(
             summary,
             [name, password],
-            [[err?.field === 'password' ? password : name, apiMessage(err)]],
+            [[err?.field === 'name' ? name : password, apiMessage(err)]],
           );
         }
       },

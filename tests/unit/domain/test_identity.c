@@ -149,7 +149,7 @@ static void memberships_across_productions(void **state)
     assert_int_equal(identity_memberships(f->db, "a1", &list), EP_OK);
     assert_int_equal(json_array_size(list), 2);
     json_decref(list);
-    assert_int_equal(identity_members_list(f->db, "p1", &list), EP_OK);
+    assert_int_equal(identity_members_list(f->db, "p1", 0, &list), EP_OK);
     assert_int_equal(json_array_size(list), 2);
     json_decref(list);
 

@@ -3,7 +3,7 @@
  * SQLite file: SIRET check digits, the setup token (single use, expiry,
  * wrong token: nothing created), production fields refused with the field
  * named, shooting days minus days off, titles unique per company, rights,
- * archiving.
+ * archiving, and join invitations binding only the invited address's account.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -313,6 +313,82 @@ static void productions_live_in_the_company(void **state)
 }
 
 /* The schedule uses the office's rhythm, and days off are never missing. */
+/* A member without an account, mid, on production p-1, into the database. */
+static void add_member(struct db *db, const char *mid)
+{
+    struct identity_member m;
+    memset(&m, 0, sizeof(m));
+    snprintf(m.id, sizeof(m.id), "%s", mid);
+    snprintf(m.production_id, sizeof(m.production_id), "p-1");
+    snprintf(m.name, sizeof(m.name), "Lou");
+    snprintf(m.department, sizeof(m.department), "regie");
+    m.level = 3;
+    m.role = SYNC_ROLE_CREW;
+    assert_int_equal(identity_member_create(db, &m, 1000), EP_OK);
+}
+
+/* An invitation binds only the account of the invited address, once, and
+ * never an account already on the production. */
+static void join_binds_only_the_invited_account(void **state)
+{
+    struct fx *f = *state;
+    struct company c;
+    struct identity_account a;
+    struct company_join_info info;
+    enum company_setup_result sres;
+    enum company_join_result res;
+    char tok[COMPANY_TOKEN_LEN + 1], tok2[COMPANY_TOKEN_LEN + 1];
+
+    fill(&c, &a, "first@example.org");
+    assert_int_equal(company_setup(f->db, NULL, &c, &a, 1000, &sres), EP_OK);
+    assert_int_equal(
+        sqlite3_exec(db_handle(f->db),
+                     "INSERT INTO production (id, company_id, title, kind, created_at) "
+                     "VALUES ('p-1', 'c-test', 'La Loue', 'short', 0)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    snprintf(a.id, sizeof(a.id), "a-x");
+    snprintf(a.email, sizeof(a.email), "x@example.org");
+    assert_int_equal(identity_account_create(f->db, &a, 1000), EP_OK);
+    snprintf(a.id, sizeof(a.id), "a-y");
+    snprintf(a.email, sizeof(a.email), "y@example.org");
+    assert_int_equal(identity_account_create(f->db, &a, 1000), EP_OK);
+    add_member(f->db, "m-1");
+    add_member(f->db, "m-2");
+    assert_int_equal(
+        company_join_create(f->db, "p-1", "m-1", "X@example.org", "a-first", 2000, tok), EP_OK);
+    assert_int_equal(company_join_peek(f->db, tok, 3000, &info, &res), EP_OK);
+    assert_string_equal(info.email, "X@example.org");
+    assert_string_equal(info.member_id, "m-1");
+    assert_string_equal(info.production_id, "p-1");
+    assert_string_equal(info.name, "Lou");
+    /* Expired after 7 days. */
+    assert_int_equal(company_join_peek(f->db, tok, 2000 + COMPANY_JOIN_TTL_MS, &info, &res),
+                     EP_EFORBIDDEN);
+    assert_int_equal(res, COMPANY_JOIN_EXPIRED);
+    /* Another account, even a real one, cannot take it: nothing written. */
+    assert_int_equal(company_join_bind(f->db, tok, "a-y", 3000, &res), EP_EFORBIDDEN);
+    assert_int_equal(res, COMPANY_JOIN_UNKNOWN);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM member WHERE account_id IS NOT NULL "
+                                  "AND production_id = 'p-1'"),
+                     0);
+    /* The invited address's account (any case) does, once. */
+    assert_int_equal(company_join_bind(f->db, tok, "a-x", 3000, &res), EP_OK);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM member WHERE id = 'm-1' AND "
+                                  "account_id = 'a-x'"),
+                     1);
+    assert_int_equal(company_join_bind(f->db, tok, "a-x", 3000, &res), EP_EFORBIDDEN);
+    assert_int_equal(res, COMPANY_JOIN_USED);
+    /* A second invitation of the same account to the same production. */
+    assert_int_equal(
+        company_join_create(f->db, "p-1", "m-2", "x@example.org", "a-first", 4000, tok2), EP_OK);
+    assert_int_equal(company_join_bind(f->db, tok2, "a-x", 5000, &res), EP_ECONFLICT);
+    assert_int_equal(company_join_peek(f->db, tok2, 5000, &info, &res), EP_OK);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM member WHERE id = 'm-2' AND "
+                                  "account_id IS NULL"),
+                     1);
+}
+
 static void schedule_counts_shooting_days(void **state)
 {
     struct fx *f = *state;
@@ -363,6 +439,7 @@ int main(void)
         cmocka_unit_test(shooting_days_exclude_days_off),
         cmocka_unit_test_setup_teardown(productions_live_in_the_company, setup, teardown),
         cmocka_unit_test_setup_teardown(schedule_counts_shooting_days, setup, teardown),
+        cmocka_unit_test_setup_teardown(join_binds_only_the_invited_account, setup, teardown),
     };
     if (sodium_init() < 0)
         return 1;
