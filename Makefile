@@ -14,7 +14,7 @@ PORT ?= 8080
 BUILD_DEBS := build-essential cmake pkg-config libcivetweb-dev libsqlite3-dev \
               libjansson-dev libsodium-dev libcurl4-openssl-dev \
               libqrencode-dev libxlsxwriter-dev zlib1g-dev libcairo2-dev libpango1.0-dev \
-              fonts-dejavu-core libical-dev libzip-dev
+              fonts-dejavu-core libical-dev libzip-dev libbrotli-dev
 # Needed at run time besides the libraries the binary links (the Dockerfile's
 # runtime stage installs these and the linked libraries' packages).
 # tzdata: libical reads Europe/Paris from the system zone files (invitations);
@@ -35,7 +35,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run mail-sink test test-docker lint hooks bench bench-load bench-footprint deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run mail-sink test test-docker lint hooks bench bench-load bench-footprint bench-weak deps-build deps-test deps-node pwa-vendor clean
 
 all: hooks build/release/backend/ecoplateau
 
@@ -138,6 +138,18 @@ bench: deps-build deps-node
 bench-load:
 	EP_BENCH_THREADS=$${EP_BENCH_THREADS:-256} $(MAKE) bench BENCH_ARGS="--crew 200 --readings 200 \
 	  --batch 10 --interval-ms 1000 --edit-every 0 --referents 2 --ref-edits 40 --pull-limit 100"
+
+# The weak-link benchmark (bench/README.md, "Weak link"): one crew phone in headless
+# Chromium over emulated EDGE, 3G and lossy 3G, ecoplateau against pouchdb-server in the
+# same run; Release server in build/bench, Debian's chromium, playwright-core from the
+# PWA's npm tools. Options in BENCH_ARGS ("--readings 200 --links edge,3g").
+bench-weak: deps-build pwa-vendor
+	$(call apt_install,chromium)
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=ON >/dev/null
+	cmake --build build/bench -j$(JOBS) --target ecoplateau
+	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
+	EP_BIN=build/bench/backend/ecoplateau node bench/weaklink.mjs $(BENCH_ARGS)
 
 # The footprint computed over 1,000,000 readings on a real SQLite file.
 bench-footprint: deps-build

@@ -29,6 +29,7 @@ struct app {
     struct auth *auth;                  /* owned: server key, hash limiter (auth.h) */
     struct outbox *outbox;              /* owned: the email worker and its lock (outbox.h) */
     struct connlimit *conns;            /* owned while serving: connections per address */
+    struct assets *assets;              /* owned while serving: compressed PWA files */
 };
 
 #endif

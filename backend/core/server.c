@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "assets.h"
 #include "auth.h"
 #include "clock.h"
 #include "connlimit.h"
@@ -328,6 +329,15 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     return status;
 }
 
+/* The shell's text files, compressed once at start (assets.h). */
+static int serve_asset(struct mg_connection *conn, void *cbdata)
+{
+    const struct app *app = cbdata;
+
+    /* 0: not one of the compressed files, CivetWeb serves it from disk. */
+    return assets_serve(app->assets, conn);
+}
+
 /*
  * The service worker script must never be served from an HTTP cache, or a
  * fixed app could stay stuck on old code; everything else revalidates by ETag.
@@ -388,6 +398,8 @@ static void server_release(struct app *app)
     app->writer = NULL;
     connlimit_stop(app->conns);
     app->conns = NULL;
+    assets_free(app->assets);
+    app->assets = NULL;
 }
 
 int server_start(struct app *app, char *errbuf, size_t errlen)
@@ -441,7 +453,13 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     };
     // clang-format on
 
-    rc = sync_group_new(&app->sync_group);
+    rc = assets_load(cfg->pwa_dir, &app->assets, errbuf, errlen);
+    if (rc == EP_OK) {
+        size_t files, plain, gz, br;
+        assets_stats(app->assets, &files, &plain, &gz, &br);
+        LOG_INFO("assets", "files=%zu plain=%zu gzip=%zu br=%zu", files, plain, gz, br);
+        rc = sync_group_new(&app->sync_group);
+    }
     if (rc == EP_OK)
         rc = db_open(app->db_path, &app->writer, errbuf, errlen);
     if (rc == EP_OK) {
@@ -470,6 +488,9 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     }
     mg_set_request_handler(app->ctx, "/api", dispatch, app);
     mg_set_request_handler(app->ctx, "/sw.js$", serve_sw, app);
+    /* Last: CivetWeb tries pattern handlers in the order they were set, and
+     * "/" matches every path the two above did not take. */
+    mg_set_request_handler(app->ctx, "/", serve_asset, app);
     {
         struct mg_server_port sp[4];
         int n = mg_get_server_ports(app->ctx, 4, sp);

@@ -4,20 +4,29 @@ import { t, setLang, getLang, translateDom, dateTime } from './i18n.js';
 import * as store from './store.js';
 import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
-import * as crew from './ui/crew.js';
-import * as office from './ui/office.js';
-import * as diag from './ui/diag.js';
-import * as directory from './ui/directory.js';
-import * as plan from './ui/plan.js';
-import * as follow from './ui/follow.js';
-import * as collect from './ui/collect.js';
-import * as charts from './ui/charts.js';
-import * as forecast from './ui/forecast.js';
-import * as evaluate from './ui/evaluate.js';
-import * as dossierUi from './ui/dossier.js';
-import * as comms from './ui/comms.js';
-import * as photos from './ui/photos.js';
-import * as prods from './ui/productions.js';
+
+// Screens are loaded on first use (docs/pwa.md, "Loading"): the login page
+// and Ma journée fetch only their own modules. The service worker precaches
+// every file, so a screen never opened online still opens offline.
+const screens = {
+  crew: () => import('./ui/crew.js'),
+  office: () => import('./ui/office.js'),
+  diag: () => import('./ui/diag.js'),
+  directory: () => import('./ui/directory.js'),
+  plan: () => import('./ui/plan.js'),
+  follow: () => import('./ui/follow.js'),
+  collect: () => import('./ui/collect.js'),
+  charts: () => import('./ui/charts.js'),
+  forecast: () => import('./ui/forecast.js'),
+  evaluate: () => import('./ui/evaluate.js'),
+  dossier: () => import('./ui/dossier.js'),
+  comms: () => import('./ui/comms.js'),
+  photos: () => import('./ui/photos.js'),
+  prods: () => import('./ui/productions.js'),
+};
+
+// A route's screen: export fn of module mod, imported when first shown.
+const lazy = (mod, fn) => async (ctx, params) => (await screens[mod]())[fn](ctx, params);
 
 const client = new SyncClient();
 const ctx = { client, go, rerender: () => route() };
@@ -25,39 +34,39 @@ window.ecoplateau = ctx; // for tests and debugging
 
 const routes = {
   '': home,
-  pair: crew.pair,
-  jour: crew.day,
-  saisie: crew.entry,
-  entrees: crew.entries,
-  messages: crew.messages,
-  reglages: crew.settings,
-  connexion: office.login,
-  bureau: office.home,
-  tableau: office.dashboard,
-  telephones: office.phones,
-  diagnostic: diag.hub,
-  'diagnostic-c1': diag.company,
-  'diagnostic-c2': diag.project,
-  annuaire: directory.directory,
-  plan: plan.plan,
-  suivi: follow.follow,
+  pair: lazy('crew', 'pair'),
+  jour: lazy('crew', 'day'),
+  saisie: lazy('crew', 'entry'),
+  entrees: lazy('crew', 'entries'),
+  messages: lazy('crew', 'messages'),
+  reglages: lazy('crew', 'settings'),
+  connexion: lazy('office', 'login'),
+  bureau: lazy('office', 'home'),
+  tableau: lazy('office', 'dashboard'),
+  telephones: lazy('office', 'phones'),
+  diagnostic: lazy('diag', 'hub'),
+  'diagnostic-c1': lazy('diag', 'company'),
+  'diagnostic-c2': lazy('diag', 'project'),
+  annuaire: lazy('directory', 'directory'),
+  plan: lazy('plan', 'plan'),
+  suivi: lazy('follow', 'follow'),
   // Collection schedule, guides and footprint charts (docs/pwa.md).
-  collecte: collect.office,
-  guide: collect.guide,
-  bilan: charts.footprint,
-  previsionnel: forecast.forecast,
-  evaluation: evaluate.evaluation,
-  communications: comms.office,
+  collecte: lazy('collect', 'office'),
+  guide: lazy('collect', 'guide'),
+  bilan: lazy('charts', 'footprint'),
+  previsionnel: lazy('forecast', 'forecast'),
+  evaluation: lazy('evaluate', 'evaluation'),
+  communications: lazy('comms', 'office'),
   // Photos attached to readings, tasks, actions, messages (docs/pwa.md, "Photos").
-  photo: photos.photo,
-  photos: photos.photos,
+  photo: lazy('photos', 'photo'),
+  photos: lazy('photos', 'photos'),
   // The professional dossier (docs/evaluation.md).
-  dossier: dossierUi.dossier,
+  dossier: lazy('dossier', 'dossier'),
   // First start and the company's productions (docs/operations.md "First start",
   // "Productions").
-  installation: prods.setup,
-  rejoindre: prods.join,
-  productions: prods.productions,
+  installation: lazy('prods', 'setup'),
+  rejoindre: lazy('prods', 'join'),
+  productions: lazy('prods', 'productions'),
 };
 
 function go(path) {
@@ -238,6 +247,15 @@ function navFor(identity, current) {
   nav.replaceChildren(toggle, list);
 }
 
+// The photo uploader runs for any paired phone or signed-in office, from
+// the start or from the moment pairing or login made one.
+let photosInstalled = null;
+function installPhotos() {
+  if (!client.identity) return null;
+  photosInstalled ??= screens.photos().then((m) => m.install(ctx));
+  return photosInstalled;
+}
+
 let lastPath = null;
 let routeSeq = 0;
 
@@ -262,6 +280,7 @@ async function route() {
       ),
     };
   }
+  installPhotos();
   if (!out) return; // redirected
   if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
   if (path !== lastPath) navOpen = false; // the folded menu closes once a screen is chosen
@@ -356,7 +375,9 @@ addEventListener('beforeinstallprompt', (e) => {
 ctx.install = () => installPrompt?.prompt();
 
 async function start() {
-  setLang((await store.getMeta('lang')) || (navigator.language?.startsWith('en') ? 'en' : 'fr'));
+  await setLang(
+    (await store.getMeta('lang')) || (navigator.language?.startsWith('en') ? 'en' : 'fr'),
+  );
   const langButton = document.getElementById('lang');
   const translate = () => {
     translateDom();
@@ -364,7 +385,7 @@ async function start() {
   };
   translate();
   langButton.addEventListener('click', async () => {
-    const l = setLang(getLang() === 'fr' ? 'en' : 'fr');
+    const l = await setLang(getLang() === 'fr' ? 'en' : 'fr');
     await store.setMeta('lang', l);
     translate();
     renderStatus();
@@ -386,8 +407,8 @@ async function start() {
       route();
   });
   await client.load();
-  await photos.install(ctx);
-  await office.refreshSession(ctx);
+  if (client.identity?.kind === 'office') await (await screens.office()).refreshSession(ctx);
+  await installPhotos();
   renderStatus();
   await route();
   registerSW();

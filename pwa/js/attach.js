@@ -12,7 +12,7 @@
 // chunks, starting where the server says it is (GET .../status), so a reload
 // or a lost connection resumes instead of restarting. It runs beside the
 // sync, never inside it: a refusal or a failure stops only that photo.
-import { readGps, nextRange, hex } from './imagebytes.js';
+import { readGps, nextRange, hex, adaptChunk, CHUNK_START } from './imagebytes.js';
 import { uuidv7 } from './sync/ids.js';
 import * as store from './store.js';
 import { request, ApiError, NetworkError } from './api.js';
@@ -168,6 +168,28 @@ const RETRY_MAX_MS = 5 * 60 * 1000;
 
 const base = (id) => `/api/v1/sync/attachments/${encodeURIComponent(id)}`;
 
+// "Photos only on Wi-Fi or a good network" (docs/pwa.md, "Photos"): offered
+// only where the Network Information API exists (Chromium, Android's
+// WebView); elsewhere photos go on any network, as before.
+export const networkInfo = () => globalThis.navigator?.connection || null;
+
+// A network good enough for photos: Wi-Fi or wired when the browser names
+// the link's type (Android), else an effective type of 4g without Data
+// Saver (desktop Chromium names no type). Without the API: true.
+export function goodNetwork(c = networkInfo()) {
+  if (!c) return true;
+  if (c.type && c.type !== 'unknown') return ['wifi', 'ethernet', 'wimax'].includes(c.type);
+  return c.effectiveType === '4g' && !c.saveData;
+}
+
+// The user's choice, stored with the phone's settings (meta).
+export async function wifiOnly() {
+  return !!networkInfo() && !!(await store.getMeta('photosWifiOnly'));
+}
+export async function setWifiOnly(on) {
+  await store.setMeta('photosWifiOnly', !!on);
+}
+
 // The upload states: waiting (fact not acknowledged yet, or offline),
 // sending (received of size bytes on the server), sent, refused (code and
 // the server's reason). Emits "photo" events with the record as detail.
@@ -179,6 +201,10 @@ export class Uploader extends EventTarget {
     this.again = false;
     this.timer = null;
     this.delay = 0;
+    // The chunk size, adapted to each chunk's measured throughput.
+    this.chunk = CHUNK_START;
+    // A link that changes (Wi-Fi found, 4g back) may let waiting photos go.
+    networkInfo()?.addEventListener?.('change', () => this.kick());
   }
 
   // Runs once now (or once more after the current run). A run that stopped
@@ -241,13 +267,30 @@ export class Uploader extends EventTarget {
         if (p.state !== 'waiting') await this.#set(p.id, { state: 'waiting' });
       } else ready.push(p);
     }
+    // The user keeps photos for Wi-Fi: they wait, said so, until the link
+    // changes (the "change" event kicks the uploader again).
+    if (ready.length && (await wifiOnly()) && !goodNetwork()) {
+      for (const p of ready) if (!p.network) await this.#set(p.id, { network: true });
+      return 'ok';
+    }
     let retry = false;
     for (const p of ready) {
+      if (p.network) await this.#set(p.id, { network: false });
       const r = await this.#one(p);
       if (r === 'offline') return 'retry';
+      if (r === 'paused') return 'ok'; // the next "synced" event starts again
       if (r === 'retry') retry = true;
     }
     return retry ? 'retry' : 'ok';
+  }
+
+  // Readings first (docs/pwa.md, "Photos"): while ops other than photos'
+  // facts wait in the outbox, or a sync runs, no chunk takes the link.
+  async #readingsWaiting() {
+    if (this.client.status?.running) return true;
+    return (await store.outbox()).some(
+      (x) => x.status !== 'rejected' && x.body?.col !== 'attachments',
+    );
   }
 
   async #one(p) {
@@ -271,17 +314,26 @@ export class Uploader extends EventTarget {
     let restarts = 0;
     await this.#set(p.id, { state: 'sending', received, offline: false, error: '' });
     for (let guard = 0; guard < 10000; guard++) {
-      const r = nextRange(received, p.size);
+      if (await this.#readingsWaiting()) return 'paused';
+      const r = nextRange(received, p.size, this.chunk);
       if (!r) return this.#set(p.id, { state: 'waiting' }); // the server has all but did not say complete: ask again next time
       const bytes = new Uint8Array(await p.blob.slice(r.start, r.end + 1).arrayBuffer());
       let res;
+      const t0 = performance.now();
       try {
         res = await request(id, 'PUT', base(p.id), {
           raw: bytes,
           headers: { 'Content-Range': r.header },
           timeoutMs: 60000,
         });
+        this.chunk = adaptChunk(this.chunk, {
+          ok: true,
+          bytes: bytes.length,
+          ms: performance.now() - t0,
+        });
       } catch (e) {
+        // A lost or timed-out chunk: the next one is smaller, so less is lost.
+        if (e instanceof NetworkError) this.chunk = adaptChunk(this.chunk, { ok: false });
         if (e instanceof ApiError && e.code === 'offset_mismatch') {
           const at = e.body?.received ?? e.body?.error?.received;
           if (Number.isInteger(at) && at !== received) {

@@ -1,14 +1,24 @@
 // i18n.js - French first, English second. t(key, params) looks the key up in
 // the current catalog, falls back to French, then to the key itself.
-import fr from './i18n/fr.js';
-import en from './i18n/en.js';
+// Each language pack is loaded when first chosen (docs/pwa.md, "Loading"):
+// a French phone never downloads the English one.
 import { ERRORS } from './i18n/errors.js';
 
-export const catalogs = { fr, en };
+const packs = {
+  fr: () => import('./i18n/fr.js'),
+  en: () => import('./i18n/en.js'),
+};
+const catalogs = {};
 let lang = 'fr';
 
-export function setLang(l) {
-  lang = catalogs[l] ? l : 'fr';
+// Loads language l (French for an unknown one) and makes it current.
+// Resolves to the language set.
+export async function setLang(l) {
+  const want = packs[l] ? l : 'fr';
+  // French is every key's fallback (app.name is only there), and
+  // index.html preloads it anyway: English loads on top of it.
+  for (const x of new Set(['fr', want])) catalogs[x] ??= (await packs[x]()).default;
+  lang = want;
   document.documentElement.lang = lang;
   return lang;
 }
@@ -18,7 +28,7 @@ export function getLang() {
 }
 
 export function t(key, params = {}) {
-  const s = catalogs[lang][key] ?? fr[key] ?? key;
+  const s = catalogs[lang]?.[key] ?? catalogs.fr?.[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
 

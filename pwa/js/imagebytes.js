@@ -10,6 +10,14 @@
 // an exception or a position read from the wrong bytes.
 
 export const CHUNK = 256 * 1024;
+// The adaptive chunk's bounds and its first size: a chunk on EDGE
+// (about 25 KB/s) should take seconds, not the ten of a 256 KiB one that a
+// dropped connection would lose whole.
+export const CHUNK_MIN = 32 * 1024;
+export const CHUNK_START = 64 * 1024;
+// What one chunk should take: long enough that the request's round trip
+// (840 ms on EDGE) is a small part of it, short enough to lose little.
+export const CHUNK_TARGET_MS = 4000;
 
 const ascii = (b, at, n) =>
   at + n <= b.length ? String.fromCharCode(...b.subarray(at, at + n)) : '';
@@ -153,6 +161,20 @@ export function nextRange(received, size, chunk = CHUNK) {
     return null;
   const end = Math.min(size, received + chunk) - 1;
   return { start: received, end, total: size, header: `bytes ${received}-${end}/${size}` };
+}
+
+// The chunk size after one chunk of `bytes` sent in `ms` (ok) or lost
+// (!ok: an error or a timeout). Success sizes the chunk to what the measured
+// throughput sends in CHUNK_TARGET_MS, at most twice the last one (one fast
+// chunk is not a fast link); a failure halves it. Always a multiple of
+// CHUNK_MIN between CHUNK_MIN and CHUNK.
+export function adaptChunk(chunk, { ok, bytes = 0, ms = 0 }) {
+  const clamp = (n) => Math.min(CHUNK, Math.max(CHUNK_MIN, Math.floor(n / CHUNK_MIN) * CHUNK_MIN));
+  const cur = clamp(Number.isFinite(chunk) ? chunk : CHUNK_START);
+  if (!ok) return clamp(cur / 2);
+  if (!(bytes > 0) || !(ms >= 0)) return cur;
+  const fit = (bytes / Math.max(ms, 1)) * CHUNK_TARGET_MS;
+  return clamp(Math.min(fit, cur * 2));
 }
 
 // Every chunk of a size-byte upload, in order.

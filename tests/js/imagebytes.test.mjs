@@ -12,6 +12,10 @@ import {
   ranges,
   hex,
   CHUNK,
+  CHUNK_MIN,
+  CHUNK_START,
+  CHUNK_TARGET_MS,
+  adaptChunk,
 } from '../../pwa/js/imagebytes.js';
 import { gpsTiff, app1, splice } from './exif-fixture.mjs';
 
@@ -170,4 +174,39 @@ test('chunk ranges cover the upload exactly once, resuming anywhere', () => {
 
 test('hex digests', () => {
   assert.equal(hex(new Uint8Array([0, 15, 255])), '000fff');
+});
+
+test('the chunk grows with the measured throughput and shrinks on a loss', () => {
+  assert.equal(CHUNK_MIN, 32768);
+  assert.equal(CHUNK_START, 65536);
+  // EDGE, about 25 KB/s: a 64 KiB chunk in 2.6 s fits 96 KiB in 4 s.
+  let c = adaptChunk(CHUNK_START, { ok: true, bytes: 65536, ms: 2600 });
+  assert.equal(c, 98304);
+  // Faster each time: at most twice the last one, never past CHUNK.
+  c = adaptChunk(c, { ok: true, bytes: c, ms: 10 });
+  assert.equal(c, 196608);
+  c = adaptChunk(c, { ok: true, bytes: c, ms: 10 });
+  assert.equal(c, CHUNK);
+  c = adaptChunk(c, { ok: true, bytes: c, ms: 10 });
+  assert.equal(c, CHUNK);
+  // A slow chunk brings it down to what fits CHUNK_TARGET_MS at once.
+  c = adaptChunk(c, { ok: true, bytes: CHUNK, ms: 4 * CHUNK_TARGET_MS });
+  assert.equal(c, CHUNK / 4);
+  // Losses halve it down to CHUNK_MIN, not below.
+  c = adaptChunk(c, { ok: false });
+  assert.equal(c, 32768);
+  assert.equal(adaptChunk(c, { ok: false }), CHUNK_MIN);
+  // A crawl (2 KB/s) still sends CHUNK_MIN; nonsense keeps the size.
+  assert.equal(adaptChunk(CHUNK, { ok: true, bytes: 2048, ms: 1000 }), CHUNK_MIN);
+  assert.equal(adaptChunk(98304, { ok: true, bytes: 0, ms: 5 }), 98304);
+  assert.equal(adaptChunk(undefined, { ok: true, bytes: NaN, ms: 5 }), CHUNK_START);
+  // Always a multiple of CHUNK_MIN within the bounds.
+  for (let i = 0; i < 200; i++) {
+    const n = adaptChunk(Math.random() * 1e6, {
+      ok: Math.random() < 0.7,
+      bytes: Math.random() * 3e5,
+      ms: Math.random() * 2e4,
+    });
+    assert.ok(n >= CHUNK_MIN && n <= CHUNK && n % CHUNK_MIN === 0, String(n));
+  }
 });

@@ -16,7 +16,10 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { catalogs } from '../../pwa/js/i18n.js';
+import fr from '../../pwa/js/i18n/fr.js';
+import en from '../../pwa/js/i18n/en.js';
+
+const catalogs = { fr, en };
 
 const pwa = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pwa');
 const sw = readFileSync(join(pwa, 'sw.js'), 'utf8');
@@ -67,6 +70,43 @@ test('the app shell is at most 620 KB uncompressed, 190 KB gzipped', () => {
   console.log(`app shell: ${files.length} files, ${total} bytes, ${gz} bytes gzipped`);
   assert.ok(total <= 620 * 1024, `app shell is ${total} bytes`);
   assert.ok(gz <= 190 * 1024, `app shell is ${gz} bytes gzipped`);
+});
+
+// Static imports of a module, resolved to shell paths (import() excluded).
+function staticImports(path) {
+  const src = readFileSync(join(pwa, path), 'utf8');
+  return [...src.matchAll(/^import\s[^;]*?\sfrom\s+'([^']+)';/gms)].map(
+    (m) => '/' + relative(pwa, join(pwa, dirname(path), m[1])),
+  );
+}
+
+// Loading (docs/pwa.md): the first paint needs app.js's static imports only;
+// index.html declares exactly those (and French, the default language) as
+// modulepreload, so they come in one round trip instead of one per level.
+test('screens and languages load on first use; the first ones are preloaded', () => {
+  const closure = new Set();
+  const visit = (p) => {
+    if (closure.has(p)) return;
+    closure.add(p);
+    staticImports(p).forEach(visit);
+  };
+  visit('/js/app.js');
+  for (const p of closure) {
+    assert.doesNotMatch(p, /^\/js\/ui\/(?!dom\.js)/, `${p} is a screen: import() it`);
+    assert.doesNotMatch(p, /^\/js\/i18n\/(fr|en)\.js$/, `${p} is a language pack: import() it`);
+  }
+  const html = readFileSync(join(pwa, 'index.html'), 'utf8');
+  const preload = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  closure.delete('/js/app.js');
+  assert.deepEqual(preload.sort(), [...closure, '/js/i18n/fr.js'].sort());
+  // Every import() target is a shell file, so the service worker has it offline.
+  for (const f of walk(join(pwa, 'js'))) {
+    const src = readFileSync(join(pwa, f), 'utf8');
+    for (const m of src.matchAll(/import\('([^']+)'\)/g)) {
+      const target = '/' + relative(pwa, join(pwa, dirname(f), m[1]));
+      assert.ok(shell.includes(target), `${f}: import('${m[1]}') is not precached`);
+    }
+  }
 });
 
 test('the manifest is installable', () => {

@@ -12,6 +12,7 @@ import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { reminders, guideFamily } from './collect.js';
 import { strip, myActions } from './photos.js';
 import { uuidv7 } from '../sync/ids.js';
+import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -1064,7 +1065,37 @@ export function messages(ctx) {
 }
 
 // ---- settings (both kinds) ---------------------------------------------------------
-export function settings(ctx) {
+// "Photos only on Wi-Fi": offered where the browser tells the network
+// (Network Information API); elsewhere nothing to choose, photos go on any
+// network (docs/pwa.md, "Photos").
+async function photoNetwork(ctx) {
+  if (!networkInfo()) return null;
+  const box = h('input', {
+    type: 'checkbox',
+    id: 'photos-wifi',
+    'aria-describedby': 'photos-wifi-hint',
+    checked: await wifiOnly(),
+    onchange: async (e) => {
+      await setWifiOnly(e.target.checked);
+      announce(t(e.target.checked ? 'settings.photos.wifi.on' : 'settings.photos.wifi.off'));
+      ctx.uploader?.kick();
+    },
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'h-photos-net' },
+    h('h2', { id: 'h-photos-net' }, t('settings.photos')),
+    h(
+      'div',
+      { class: 'check' },
+      box,
+      h('label', { for: 'photos-wifi' }, t('settings.photos.wifi')),
+    ),
+    h('p', { class: 'hint', id: 'photos-wifi-hint' }, t('settings.photos.wifi.hint')),
+  );
+}
+
+export async function settings(ctx) {
   const id = ctx.client.identity;
   if (!id) return ctx.go('');
   const view = h(
@@ -1096,6 +1127,7 @@ export function settings(ctx) {
         : null,
       h('p', { class: 'hint' }, t('settings.install.ios')),
     ),
+    await photoNetwork(ctx),
     h(
       'section',
       { 'aria-labelledby': 'h-forget' },

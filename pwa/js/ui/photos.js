@@ -79,6 +79,7 @@ function stateText(rec) {
   const pct = rec.size ? Math.floor((100 * (rec.received || 0)) / rec.size) : 0;
   switch (rec.state) {
     case 'sending':
+      if (rec.network && !netDown()) return t('photo.state.network');
       return rec.offline || netDown()
         ? t('photo.state.paused', { pct })
         : t('photo.state.sending', { pct });
@@ -87,7 +88,8 @@ function stateText(rec) {
     case 'refused':
       return t('photo.state.refused', { reason: reasonText(rec) });
     default:
-      return netDown() ? t('photo.state.offline') : t('photo.state.waiting');
+      if (netDown()) return t('photo.state.offline');
+      return rec.network ? t('photo.state.network') : t('photo.state.waiting');
   }
 }
 
