@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-4d9884f23453';
+const VERSION = 'ecoplateau-shell-5d9d559871d4';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -41,6 +41,7 @@ const SHELL = [
   '/js/ui/directory.js',
   '/js/ui/dom.js',
   '/js/ui/dossier.js',
+  '/js/ui/edit.js',
   '/js/ui/evaluate.js',
   '/js/ui/factors.js',
   '/js/ui/follow.js',

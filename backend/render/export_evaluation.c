@@ -23,7 +23,8 @@ static const char *verdict_text(const char *v)
                                          {"partielle", "Partiellement atteinte"},
                                          {"non_atteinte", "Non atteinte"},
                                          {"sans_donnee", "Sans donnée"},
-                                         {"brouillon", "Brouillon (à compléter)"}};
+                                         {"brouillon", "Brouillon (à compléter)"},
+                                         {"a_verifier", "À vérifier (hors moyenne)"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i][0], v) == 0)
             return map[i][1];

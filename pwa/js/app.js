@@ -401,7 +401,8 @@ async function start() {
     const [path] = parseHash();
     if (
       ['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) &&
-      !document.querySelector('dialog[open]')
+      !document.querySelector('dialog[open]') &&
+      !document.querySelector('details.edit[open]') // a record being edited (ui/edit.js)
     )
       route();
   });

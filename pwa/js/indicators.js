@@ -55,6 +55,15 @@ const BUILTIN = [
   ['meals_chicken', 'meal', 'catering', 400, false, 'Repas avec poulet', 'Chicken meals'],
   ['meals_fish', 'meal', 'catering', 400, false, 'Repas avec poisson blanc', 'White fish meals'],
   ['meals_beef', 'meal', 'catering', 400, false, 'Repas avec bœuf', 'Beef meals'],
+  [
+    'meals_unknown',
+    'meal',
+    'catering',
+    400,
+    false,
+    'Repas de régime inconnu',
+    'Meals of unknown diet',
+  ],
   ['hotel_nights', 'night', 'production', 200, false, 'Nuits d’hôtel', 'Hotel nights'],
   [
     'waste_residual_kg',

@@ -291,6 +291,29 @@ static int office_rows(struct db *db, const char *production_id, json_t *rows)
     return rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
 }
 
+/* Sets key to the ISO day of day, or null for a phase end not given. */
+static int set_day(json_t *obj, const char *key, long day)
+{
+    char iso[11];
+
+    if (day == PRODUCTION_NO_DAY)
+        return json_object_set_new(obj, key, json_null()) == 0 ? EP_OK : EP_ENOMEM;
+    collect_iso(day, iso);
+    return json_object_set_new(obj, key, json_string(iso)) == 0 ? EP_OK : EP_ENOMEM;
+}
+
+/* "first_day" and "last_day": the days a reading may carry (preparation to
+ * post-production when the production has those phases, else the shoot),
+ * which bound the phone's date picker. */
+static int set_reading_days(json_t *obj, const struct production_dates *d)
+{
+    int rc =
+        set_day(obj, "first_day", d->prep_from != PRODUCTION_NO_DAY ? d->prep_from : d->shoot_from);
+    if (rc == EP_OK)
+        rc = set_day(obj, "last_day", d->post_to != PRODUCTION_NO_DAY ? d->post_to : d->shoot_to);
+    return rc;
+}
+
 /* Builds the schedule object; the caller holds a read transaction. */
 static int schedule_in_tx(struct db *db, const char *production_id, struct prod *p, json_t **out)
 {
@@ -357,7 +380,7 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
                      p->ends[0] != '\0' ? p->ends : NULL, "frequency", collect_freq_name(pf),
                      "items", items);
     items = NULL; /* stolen by json_pack, even on failure */
-    rc = *out != NULL ? EP_OK : EP_ENOMEM;
+    rc = *out != NULL ? set_reading_days(*out, &p->dates) : EP_ENOMEM;
 out:
     json_decref(active);
     json_decref(rows);
@@ -662,6 +685,11 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
         "items", kept);
     kept = NULL;
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
+    if (rc == EP_OK)
+        rc = json_object_set(*out, "first_day", json_object_get(sched, "first_day")) == 0 &&
+                     json_object_set(*out, "last_day", json_object_get(sched, "last_day")) == 0
+                 ? EP_OK
+                 : EP_ENOMEM;
 out:
     db_rollback(db);
     json_decref(sched);

@@ -79,7 +79,9 @@ int collect_periods(enum collect_freq f, long start, long end, long until,
  * The production's schedule, defaults and office rows merged:
  *   {"production","kind","starts_on","ends_on","frequency":<production default>,
  *    "items":[{"indicator","frequency","dept","member_id"|null,"member_name"|null,
- *              "source":"default"|"office"}]}
+ *              "source":"default"|"office"}],
+ *    "first_day","last_day" (the days a reading may carry: preparation to
+ *    post-production, else the shoot; null without dates)}
  * (items with frequency "none" included, so the office can switch them back).
  * EP_ENOTFOUND for an unknown production.
  */
@@ -108,7 +110,7 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
  *    "completeness":{"expected","reported","missing","ratio"|null},
  *    "items":[{"indicator","frequency","dept","member_id","member_name","source",
  *              "periods","reported","missing":[{"from","to"}],
- *              "due":{"from","to","done"}|null}]}
+ *              "due":{"from","to","done"}|null}],"first_day","last_day"}
  * expected counts the periods that have ended; ratio = reported / expected.
  * A production without dates has no periods (items listed, nothing missing).
  */

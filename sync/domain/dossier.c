@@ -152,11 +152,10 @@ struct ctx {
 
 static const char *verdict_label(const char *v)
 {
-    static const char *const map[][2] = {{"reussie", "réussie"},
-                                         {"partielle", "partiellement atteinte"},
-                                         {"non_atteinte", "non atteinte"},
-                                         {"sans_donnee", "sans donnée"},
-                                         {"brouillon", "brouillon"}};
+    static const char *const map[][2] = {
+        {"reussie", "réussie"},           {"partielle", "partiellement atteinte"},
+        {"non_atteinte", "non atteinte"}, {"sans_donnee", "sans donnée"},
+        {"brouillon", "brouillon"},       {"a_verifier", "à vérifier (hors moyenne)"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i][0], v) == 0)
             return map[i][1];

@@ -24,6 +24,8 @@ static const char *verdict_for(const json_t *action)
 
     if (status != NULL && strcmp(status, "brouillon") == 0)
         return "brouillon";
+    if (status != NULL && strcmp(status, "a_verifier") == 0)
+        return "a_verifier"; /* never judged nor averaged unconfirmed */
     if (!json_is_number(pct))
         return "sans_donnee";
     if (json_number_value(pct) >= SUCCESS_PCT)
@@ -53,11 +55,10 @@ static int add_judgement(struct db *db, const char *production_id, json_t *a)
 /* The summary's counter for a verdict. */
 static const char *summary_key(const char *verdict)
 {
-    static const char *const map[][2] = {{"reussie", "reussies"},
-                                         {"partielle", "partielles"},
-                                         {"non_atteinte", "non_atteintes"},
-                                         {"sans_donnee", "sans_donnee"},
-                                         {"brouillon", "brouillons"}};
+    static const char *const map[][2] = {
+        {"reussie", "reussies"},           {"partielle", "partielles"},
+        {"non_atteinte", "non_atteintes"}, {"sans_donnee", "sans_donnee"},
+        {"brouillon", "brouillons"},       {"a_verifier", "a_verifier"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i][0], verdict) == 0)
             return map[i][1];
@@ -102,7 +103,7 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
 
         json_object_set_new(summary, key,
                             json_integer(json_integer_value(json_object_get(summary, key)) + 1));
-        if (json_is_number(pct)) {
+        if (json_is_number(pct) && strcmp(v, "a_verifier") != 0) {
             sum += json_number_value(pct);
             measured++;
         }
@@ -125,6 +126,17 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
                 json_pack("[s, s]",
                           "Revoir l'objectif ou les moyens avec le responsable de l'action",
                           "Chercher dans l'annuaire un prestataire ou un outil plus adapté"));
+            json_array_append_new(difficulties, d);
+        } else if (strcmp(v, "a_verifier") == 0) {
+            snprintf(text, sizeof(text),
+                     "%s : %.0f %% de l'objectif, à vérifier avant d'en tirer un résultat",
+                     title != NULL ? title : id, json_number_value(pct));
+            json_t *d = item("check", id, text);
+            json_object_set_new(d, "solutions",
+                                json_pack("[s, s]",
+                                          "Vérifier le type d'objectif (quantité ou part) et "
+                                          "l'unité des relevés",
+                                          "Confirmer le chiffre dans le plan s'il est juste"));
             json_array_append_new(difficulties, d);
         } else if (strcmp(v, "sans_donnee") == 0) {
             snprintf(text, sizeof(text), "%s : aucune donnée relevée, résultat inconnu",
@@ -247,8 +259,9 @@ static void dysfunction_text(struct db *db, const json_t *d, const json_t *actio
 int eval_production(struct db *db, const char *production_id, const char *today, json_t **out)
 {
     json_t *progress = NULL, *dys = NULL, *cmp = NULL, *actions, *a, *d;
-    json_t *summary = json_pack("{s:i, s:i, s:i, s:i, s:i}", "reussies", 0, "partielles", 0,
-                                "non_atteintes", 0, "sans_donnee", 0, "brouillons", 0);
+    json_t *summary =
+        json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "reussies", 0, "partielles", 0, "non_atteintes",
+                  0, "sans_donnee", 0, "brouillons", 0, "a_verifier", 0);
     json_t *strengths = json_array(), *difficulties = json_array();
     json_t *reproducible = json_array(), *to_classify = json_array();
     size_t i;

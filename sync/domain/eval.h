@@ -25,12 +25,13 @@ struct db;
  *    "actions":[{progress fields of plan_progress..., "verdict",
  *     "reproducible":true|false|null,"success_factors","lessons"}],
  *    "summary":{"actions","measured","reussies","partielles","non_atteintes",
- *     "sans_donnee","brouillons","mean_attainment_pct"|null},
+ *     "sans_donnee","brouillons","a_verifier","mean_attainment_pct"|null},
  *    "footprint":{carbon_compare},"strengths":[{"kind","ref","text"}],
  *    "difficulties":[{"kind","ref","text","solutions":[...]}],
  *    "reproducible":[action ids],"to_classify":[action ids]}
  * verdict: "reussie" (>= 100 %), "partielle" (>= 50 %), "non_atteinte",
- * "sans_donnee", "brouillon". Returns 0 or a storage code.
+ * "sans_donnee", "brouillon", "a_verifier" (plan_progress's check: left out
+ * of "measured" and of the mean until confirmed). Returns 0 or a storage code.
  */
 int eval_production(struct db *db, const char *production_id, const char *today, json_t **out);
 

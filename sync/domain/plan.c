@@ -133,6 +133,41 @@ static const char *ind_theme_key(struct db *db, const char *ind, char *key, size
     return key;
 }
 
+/* The owner as people read it: a member id (the editor picks owners among
+ * the production's members) becomes the member's name; text written before
+ * stays as it is. New reference, NULL without an owner. */
+static json_t *owner_shown(struct db *db, const char *production, const json_t *owner)
+{
+    static const char sql[] = "SELECT name FROM member WHERE id = ?1 AND production_id = ?2";
+    sqlite3_stmt *st;
+    json_t *out = NULL;
+
+    if (!json_is_string(owner))
+        return NULL;
+    st = db_stmt(db, sql);
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, json_string_value(owner), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, production, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            out = json_string((const char *)sqlite3_column_text(st, 0));
+        db_done(st);
+    }
+    return out != NULL ? out : json_incref((json_t *)owner);
+}
+
+const char *plan_check_reason(double pct, const json_t *confirmed)
+{
+    /* A person looked at this very figure: it stands. Another figure (a new
+     * reading moved it) must be looked at again. */
+    if (json_is_number(confirmed) && fabs(json_number_value(confirmed) - pct) < 0.05)
+        return NULL;
+    if (pct > PLAN_CHECK_ABOVE_PCT)
+        return "au_dessus_de_200";
+    if (pct < 0)
+        return "sous_0";
+    return NULL;
+}
+
 /* What an action avoided against its baseline (docs/plan.md, "Avoided
  * emissions"), in kgCO2e for the whole production, into item: "avoided_kg"
  * (null when it cannot be said) and "avoided_method" (how, or why not).
@@ -216,7 +251,7 @@ int plan_progress(struct db *db, const char *production, const char *today, json
         json_t *jb = json_object_get(a, "baseline"), *jt = json_object_get(a, "target");
         json_t *flags = json_array(), *current = json_null(), *projected = json_null();
         json_t *pct = json_null();
-        const char *status;
+        const char *status, *check = NULL;
         int share = measure != NULL && strcmp(measure, "share") == 0;
         double all_proj = 0;
         json_t *item;
@@ -260,6 +295,9 @@ int plan_progress(struct db *db, const char *production, const char *today, json
             projected = json_real(proj);
             pct = json_real(round(att * 10) / 10);
             status = att >= 100 ? "atteint" : att >= 70 ? "en_bonne_voie" : "en_retard";
+            check = plan_check_reason(round(att * 10) / 10, json_object_get(a, "confirmed_pct"));
+            if (check != NULL)
+                status = "a_verifier";
         }
         item = json_pack(
             "{s:s, s:O, s:O, s:O, s:s?, s:s, s:O, s:O, s:o, s:o, s:o, s:s, s:o}", "id",
@@ -276,25 +314,33 @@ int plan_progress(struct db *db, const char *production, const char *today, json
             if (v != NULL)
                 json_object_set(item, shown[k][1], v);
         }
-        if (item != NULL) {
-            json_object_set(item, "target_kg",
-                            json_is_number(json_object_get(a, "target_kg"))
-                                ? json_object_get(a, "target_kg")
-                                : json_null());
-            if (json_is_number(projected))
-                avoided(db, production, item, a, share, json_number_value(jb),
-                        json_number_value(jt), json_number_value(projected), all_proj);
-            else {
-                json_object_set_new(item, "avoided_kg", json_null());
-                json_object_set_new(item, "avoided_method",
-                                    json_string(json_array_size(flags) > 0
-                                                    ? "brouillon : objectif incomplet"
-                                                    : "aucune donnée : rien n'est compté"));
-            }
-            if (json_object_get(a, "replaces") != NULL)
-                json_object_set(item, "replaces", json_object_get(a, "replaces"));
-            json_array_append_new(list, item);
+        if (item != NULL && json_is_string(json_object_get(a, "owner"))) {
+            json_object_set(item, "owner_id", json_object_get(a, "owner"));
+            json_object_set_new(item, "owner",
+                                owner_shown(db, production, json_object_get(a, "owner")));
         }
+        if (item != NULL && check != NULL)
+            json_object_set_new(item, "check", json_string(check));
+        if (item != NULL)
+            if (item != NULL) {
+                json_object_set(item, "target_kg",
+                                json_is_number(json_object_get(a, "target_kg"))
+                                    ? json_object_get(a, "target_kg")
+                                    : json_null());
+                if (json_is_number(projected))
+                    avoided(db, production, item, a, share, json_number_value(jb),
+                            json_number_value(jt), json_number_value(projected), all_proj);
+                else {
+                    json_object_set_new(item, "avoided_kg", json_null());
+                    json_object_set_new(item, "avoided_method",
+                                        json_string(json_array_size(flags) > 0
+                                                        ? "brouillon : objectif incomplet"
+                                                        : "aucune donnée : rien n'est compté"));
+                }
+                if (json_object_get(a, "replaces") != NULL)
+                    json_object_set(item, "replaces", json_object_get(a, "replaces"));
+                json_array_append_new(list, item);
+            }
         json_decref(a);
     }
     db_done(st);
@@ -400,7 +446,8 @@ static void check_series(json_t *list, const char *ind, const char *dept, const 
 int plan_dysfunctions(struct db *db, const char *production, const char *today, json_t **out)
 {
     static const char sql[] =
-        "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), ''), "
+        "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), "
+        "''), "
         "json_extract(fields, '$.at') FROM sync_fact WHERE production_id = ?1 "
         "AND col = 'readings' AND superseded = 0 AND void = 0 ORDER BY 1, 2, 3";
     json_t *list = json_array(), *progress = NULL;
@@ -474,7 +521,12 @@ out:
         json_array_foreach(json_object_get(progress, "actions"), i, a)
         {
             const char *status = json_string_value(json_object_get(a, "status"));
-            if (strcmp(status, "en_retard") != 0 || total <= 0 || elapsed * 4 < total)
+            const char *check = json_string_value(json_object_get(a, "check"));
+            /* Below 0 % is going the wrong way, or a mistake: either way
+             * the office must look, so it drifts too. */
+            int behind =
+                strcmp(status, "en_retard") == 0 || (check != NULL && strcmp(check, "sous_0") == 0);
+            if (!behind || total <= 0 || elapsed * 4 < total)
                 continue;
             json_array_append_new(
                 list,
@@ -576,8 +628,9 @@ json_t *plan_action_from_library(const json_t *entry)
 }
 
 static const char *const status_fr[][2] = {
-    {"atteint", "atteint"},         {"en_bonne_voie", "en bonne voie"}, {"en_retard", "en retard"},
-    {"sans_donnee", "sans donnée"}, {"brouillon", "brouillon"},
+    {"atteint", "atteint"},     {"en_bonne_voie", "en bonne voie"},
+    {"en_retard", "en retard"}, {"sans_donnee", "sans donnée"},
+    {"brouillon", "brouillon"}, {"a_verifier", "à vérifier"},
 };
 
 const char *plan_status_label(const char *status)

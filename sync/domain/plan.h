@@ -22,13 +22,28 @@ struct db;
 /*
  * Progress of every action of the production. *out receives
  *   {"title" (the production's),"today","elapsed_days","total_days",
- *    "actions":[{"id","title","theme","owner","dept","objective","means","library",
- *    "action_status" (the record's own "status", when set),
- *    "indicator","measure","baseline","target","current","projected",
+ *    "actions":[{"id","title","theme","owner" (a member's name when the record
+ *    names a member; "owner_id" then holds the record's
+ * value),"dept","objective","means","library", "action_status" (the record's own "status", when
+ * set), "indicator","measure","baseline","target","current","projected",
  *    "attainment_pct"|null,"status","draft_flags":[...]}]}
- * status: "atteint", "en_bonne_voie", "en_retard", "sans_donnee", "brouillon".
+ * status: "atteint", "en_bonne_voie", "en_retard", "sans_donnee", "brouillon",
+ * or "a_verifier" with "check" naming why (plan_check_reason) until a person
+ * confirms that very figure in the action's "confirmed_pct".
  */
 int plan_progress(struct db *db, const char *production_id, const char *today, json_t **out);
+
+/* Attainment above this, or below 0 %, is more likely a unit or kind mistake
+ * (a share entered as a quantity) than a result: shown "à vérifier". */
+#define PLAN_CHECK_ABOVE_PCT 200.0
+
+/*
+ * Why an attainment of pct (rounded to 0.1) must be checked before it counts
+ * in any headline figure: "au_dessus_de_200", "sous_0", or NULL when it is
+ * plausible or when confirmed (borrowed, may be NULL: the action's
+ * "confirmed_pct") holds that same figure.
+ */
+const char *plan_check_reason(double pct, const json_t *confirmed);
 
 /*
  * Recurring dysfunctions: {"dysfunctions":[{"kind":"missed_readings"|"target_drift",

@@ -163,8 +163,10 @@ test('the office searches the directory offline and starts an action from the li
   assert.match(await card.textContent(), /indicateur : Repas végétariens/);
   // A new action written by hand, without owner or indicator: allowed, flagged.
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
-  assert.equal(await page.getByLabel('Intitulé').getAttribute('aria-invalid'), 'true');
-  await page.getByLabel('Intitulé').fill('Gourdes pour toute l’équipe');
+  // (each action's card has its own editor: the new action's form is the last)
+  const newTitle = page.locator('section[aria-labelledby="h-plan-new"]').getByLabel('Intitulé');
+  assert.equal(await newTitle.getAttribute('aria-invalid'), 'true');
+  await newTitle.fill('Gourdes pour toute l’équipe');
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
   await page
     .locator('#plan-actions li')
@@ -300,7 +302,7 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await page
     .locator('#follow-tasks > li')
     .filter({ hasText: 'Relever le compteur' })
-    .getByRole('button', { name: /^Historique/ })
+    .getByRole('button', { name: /^Historique des attributions/ })
     .click();
   const hist = page
     .locator('#follow-tasks > li')
@@ -334,7 +336,10 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
     .waitFor();
 
   // An advice note drafted from the plan for the régie, then edited.
-  await page.getByLabel('Département', { exact: true }).selectOption('regie');
+  await page
+    .locator('section[aria-labelledby="h-f-notes"] > form')
+    .getByLabel('Département', { exact: true })
+    .selectOption('regie');
   await page.getByRole('button', { name: 'Rédiger depuis le plan' }).click();
   const note = page.locator('#follow-notes > li').filter({ hasText: 'Note de conseil : Régie' });
   await note.waitFor();

@@ -243,6 +243,7 @@ const FAMILY = {
   meals_chicken: 'meals',
   meals_fish: 'meals',
   meals_beef: 'meals',
+  meals_unknown: 'meals',
   train_tgv_pkm: 'tickets',
   train_ter_pkm: 'tickets',
   plane_short_pkm: 'tickets',

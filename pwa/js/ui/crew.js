@@ -425,14 +425,58 @@ export async function entry(ctx, params) {
     value: src.dept || id.department,
     options: [...new Set([...DEPTS, id.department])].map((d) => [d, deptName(d)]),
   });
+  // A past day may be chosen, within the days a reading may carry (the
+  // server's schedule: preparation to post-production), never after today.
+  const span = (await store.getMeta('collectMine', null)) || {};
+  const lastDay = span.last_day && span.last_day < today() ? span.last_day : today();
   const at = field({
     name: 'at',
     type: 'date',
     label: t('entry.at'),
     required: true,
-    value: src.at || today(),
-    attrs: { max: today() },
+    hint: span.first_day ? t('entry.at.span', { from: span.first_day, to: lastDay }) : undefined,
+    value: src.at || (lastDay < today() ? lastDay : today()),
+    attrs: { max: lastDay, min: span.first_day || undefined },
   });
+  // Odometer: start and end of the day, the difference is the value.
+  const odoStart = field({
+    name: 'odo-start',
+    label: t('entry.odo.start'),
+    value: src.odometer_start ?? '',
+    attrs: { inputmode: 'decimal', autocomplete: 'off' },
+  });
+  const odoEnd = field({
+    name: 'odo-end',
+    label: t('entry.odo.end'),
+    value: src.odometer_end ?? '',
+    attrs: { inputmode: 'decimal', autocomplete: 'off' },
+  });
+  const odoOut = h('p', { class: 'odo-diff', role: 'status', 'data-testid': 'odo-diff' });
+  const odo = h(
+    'fieldset',
+    { class: 'odometer' },
+    h('legend', {}, t('entry.odo.legend')),
+    h('p', { class: 'hint' }, t('entry.odo.hint')),
+    odoStart,
+    odoEnd,
+    odoOut,
+  );
+  odo.setError = () => {};
+  const odoRead = () => {
+    const a = parseNumber(odoStart.input.value);
+    const b = parseNumber(odoEnd.input.value);
+    const filled = odoStart.input.value.trim() !== '' || odoEnd.input.value.trim() !== '';
+    return { a, b, filled, ok: !Number.isNaN(a) && !Number.isNaN(b) && b >= a };
+  };
+  const odoSync = () => {
+    const o = odoRead();
+    if (o.ok) {
+      value.input.value = String(Math.round((o.b - o.a) * 10) / 10).replace('.', ',');
+      odoOut.textContent = t('entry.odo.diff', { km: num(o.b - o.a) });
+    } else odoOut.textContent = '';
+  };
+  odoStart.input.addEventListener('input', odoSync);
+  odoEnd.input.addEventListener('input', odoSync);
   const note = field({
     name: 'note',
     type: 'textarea',
@@ -440,12 +484,60 @@ export async function entry(ctx, params) {
     value: src.note || '',
     attrs: { maxlength: '2000' },
   });
-  const fields = [indField, value, vehicle, dept, at, note];
+  // Meals as the caterer counts them: a total and the diets it knows; the
+  // rest is recorded as meals of unknown diet (average factor, uncertain).
+  const DIETS = ['meals_vegan', 'meals_vegetarian', 'meals_chicken', 'meals_fish', 'meals_beef'];
+  const mealTotal = field({
+    name: 'meal-total',
+    label: t('entry.meals.total'),
+    attrs: { inputmode: 'numeric', autocomplete: 'off' },
+  });
+  const dietFields = DIETS.map((d) =>
+    field({
+      name: 'meal-' + d,
+      label: indName(d),
+      attrs: { inputmode: 'numeric', autocomplete: 'off' },
+    }),
+  );
+  const mealOut = h('p', { role: 'status', 'data-testid': 'meal-rest' });
+  const meals = h(
+    'fieldset',
+    { class: 'meals' },
+    h('legend', {}, t('entry.meals.legend')),
+    h('p', { class: 'hint' }, t('entry.meals.hint')),
+    mealTotal,
+    ...dietFields,
+    mealOut,
+  );
+  meals.setError = () => {};
+  const count = (w) => {
+    const raw = w.input.value.trim();
+    if (!raw) return 0;
+    const n = parseNumber(raw);
+    return Number.isInteger(n) && n >= 0 && n <= 2000 ? n : NaN;
+  };
+  const mealRead = () => {
+    const total = mealTotal.input.value.trim() ? count(mealTotal) : NaN;
+    const known = dietFields.map(count);
+    const sum = known.reduce((a, b) => a + b, 0);
+    return { total, known, sum, rest: total - sum };
+  };
+  const mealSync = () => {
+    const m = mealRead();
+    mealOut.textContent =
+      Number.isFinite(m.rest) && m.rest >= 0 ? t('entry.meals.rest', { n: num(m.rest) }) : '';
+  };
+  for (const w of [mealTotal, ...dietFields]) w.input.addEventListener('input', mealSync);
+  const isMeal = (i) => !corr && i.id.startsWith('meals_');
+  const fields = [indField, odo, value, meals, vehicle, dept, at, note];
+  const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
   const sync = () => {
     const i = indicator(indField.input.value);
     vehicle.hidden = !i.vehicle;
+    odo.hidden = !isOdo(i);
+    meals.hidden = !isMeal(i);
     unitOut.textContent = unitName(i.unit);
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
@@ -468,7 +560,85 @@ export async function entry(ctx, params) {
 
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('entry.submit'));
+  // One reading per diet counted, and one for the rest of unknown diet.
+  const saveMeals = async () => {
+    const m = mealRead();
+    const errors = [];
+    if (!Number.isInteger(m.total) || m.total < 1)
+      errors.push([mealTotal, t('entry.meals.err.total')]);
+    dietFields.forEach((w, k) => {
+      if (Number.isNaN(m.known[k])) errors.push([w, t('entry.meals.err.count')]);
+    });
+    if (!errors.length && m.rest < 0)
+      errors.push([mealTotal, t('entry.meals.err.sum', { n: num(m.sum) })]);
+    if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > lastDay)
+      errors.push([at, t('entry.err.at')]);
+    else if (span.first_day && at.input.value < span.first_day)
+      errors.push([at, t('entry.err.at.span', { from: span.first_day, to: lastDay })]);
+    showErrors(summary, [mealTotal, ...dietFields, ...fields], errors);
+    if (errors.length) return;
+    const parts = DIETS.map((d, k) => [d, m.known[k]]).filter(([, n]) => n > 0);
+    if (m.rest > 0) parts.push(['meals_unknown', m.rest]);
+    busy = true;
+    button.disabled = true;
+    try {
+      for (const [d, n] of parts) {
+        const f = {
+          indicator: d,
+          value: n,
+          unit: 'meal',
+          dept: dept.input.value,
+          at: at.input.value,
+        };
+        if (note.input.value.trim()) f.note = note.input.value.trim();
+        await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
+      }
+      last._indicator = indField.input.value;
+      await store.setMeta('lastValues', last).catch(() => {});
+      const text = t('entry.meals.saved', {
+        total: num(m.total),
+        parts: parts.map(([d, n]) => `${num(n)} ${indName(d).toLowerCase()}`).join(', '),
+      });
+      announce(text);
+      receipt.replaceChildren(
+        h('h2', {}, t('entry.receipt.title')),
+        h('p', { class: 'value' }, `${text} — ${at.input.value}`),
+        m.rest > 0 ? h('p', { class: 'hint' }, t('entry.meals.uncertain')) : null,
+        h('p', { 'data-testid': 'receipt-state' }, t('entry.receipt.waiting')),
+        h('a', { class: 'button secondary small', href: '#/entrees' }, t('entry.receipt.mine')),
+      );
+      receipt.hidden = false;
+      const sent = () => {
+        if (ctx.client.status.pending) return;
+        const p = receipt.querySelector('[data-testid="receipt-state"]');
+        if (p)
+          p.textContent = t(
+            ctx.client.status.rejected ? 'entry.receipt.refused' : 'entry.receipt.sent',
+          );
+        ctx.client.removeEventListener('status', sent);
+      };
+      ctx.client.addEventListener('status', sent);
+      for (const w of [mealTotal, ...dietFields]) w.input.value = '';
+      mealOut.textContent = '';
+      note.input.value = '';
+      mealTotal.input.focus();
+    } catch (err) {
+      const msg =
+        err?.name === 'QuotaExceededError' ? t('entry.err.full') : String(err?.message || err);
+      showErrors(summary, fields, [[mealTotal, msg]]);
+    } finally {
+      busy = false;
+      button.disabled = false;
+    }
+  };
   const photoLink = h('p', { hidden: true }); // "add a photo" to the reading just saved
+  const receipt = h('section', {
+    class: 'card receipt',
+    hidden: true,
+    'aria-live': 'polite',
+    'data-testid': 'receipt',
+  });
   let busy = false;
   const form = h(
     'form',
@@ -480,8 +650,18 @@ export async function entry(ctx, params) {
         const errors = [];
         const i = indicator(indField.input.value);
         const { min, max } = ind.bounds(i);
+        const o = odoRead();
+        if (isOdo(i) && o.filled && !o.ok)
+          errors.push([
+            Number.isNaN(o.a) ? odoStart : odoEnd,
+            t(Number.isNaN(o.a) || Number.isNaN(o.b) ? 'entry.err.value' : 'entry.odo.err'),
+          ]);
+        // A meal total given: the service's meals by diet (else one diet's count).
+        if (isMeal(i) && mealTotal.input.value.trim()) return saveMeals();
         const v = parseNumber(value.input.value);
         if (Number.isNaN(v)) errors.push([value, t('entry.err.value')]);
+        else if (isOdo(i) && o.ok && Math.abs(v - (o.b - o.a)) > 0.05)
+          errors.push([value, t('entry.odo.mismatch', { km: num(o.b - o.a) })]);
         else if (v < min || v > max)
           errors.push([
             value,
@@ -491,10 +671,12 @@ export async function entry(ctx, params) {
         if (i.vehicle && (veh.length < 1 || veh.length > 64))
           errors.push([vehicle, t(fleet.length ? 'fleet.err' : 'entry.err.vehicle')]);
         if (!dept.input.value) errors.push([dept, t('entry.err.dept')]);
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > today())
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > lastDay)
           errors.push([at, t('entry.err.at')]);
+        else if (span.first_day && at.input.value < span.first_day)
+          errors.push([at, t('entry.err.at.span', { from: span.first_day, to: lastDay })]);
         if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
-        showErrors(summary, fields, errors);
+        showErrors(summary, [odoStart, odoEnd, ...fields], errors);
         if (errors.length) return;
         busy = true;
         button.disabled = true;
@@ -507,11 +689,15 @@ export async function entry(ctx, params) {
           at: at.input.value,
         };
         if (i.vehicle) f.vehicle = veh;
+        if (isOdo(i) && o.ok) {
+          f.odometer_start = o.a;
+          f.odometer_end = o.b;
+        }
         if (note.input.value.trim()) f.note = note.input.value.trim();
         if (corr) f.supersedes = corr.id;
         try {
           const rid = 'r-' + uuidv7();
-          await ctx.client.makeOp('readings', rid, 'add', f);
+          const made = await ctx.client.makeOp('readings', rid, 'add', f);
           photoLink.replaceChildren(
             h(
               'a',
@@ -526,7 +712,38 @@ export async function entry(ctx, params) {
           await store.setMeta('lastValues', last).catch(() => {});
           announce(t('entry.saved', { value: num(v), unit: unitName(i.unit) }));
           if (corr) return ctx.go('entrees');
+          // What was recorded, and that it waits for the network until a
+          // sync sends it; corrected from "Mes saisies" in one tap.
+          receipt.replaceChildren(
+            h('h2', {}, t('entry.receipt.title')),
+            h(
+              'p',
+              { class: 'value' },
+              `${indName(i.id)} : ${num(v)} ${unitName(i.unit)} — ${f.at}${f.vehicle ? ' — ' + f.vehicle : ''}`,
+            ),
+            h('p', { 'data-testid': 'receipt-state' }, t('entry.receipt.waiting')),
+            h(
+              'a',
+              {
+                class: 'button secondary small',
+                href: `#/saisie?corrige=${encodeURIComponent(rid)}`,
+              },
+              t('entry.receipt.correct'),
+            ),
+          );
+          receipt.hidden = false;
+          const sent = () => {
+            const box = ctx.client.status.outbox?.get(made.op);
+            if (box?.status === 'pending') return;
+            const p = receipt.querySelector('[data-testid="receipt-state"]');
+            if (p) p.textContent = t(box ? 'entry.receipt.refused' : 'entry.receipt.sent');
+            ctx.client.removeEventListener('status', sent);
+          };
+          ctx.client.addEventListener('status', sent);
           value.input.value = '';
+          odoStart.input.value = '';
+          odoEnd.input.value = '';
+          odoOut.textContent = '';
           note.input.value = '';
           value.input.focus();
         } catch (err) {
@@ -545,6 +762,7 @@ export async function entry(ctx, params) {
     h('p', { class: 'hint' }, t('entry.required')),
     ...fields,
     button,
+    receipt,
     photoLink,
   );
   const title = corr ? t('entry.correct.title') : t('entry.title');

@@ -8,6 +8,7 @@ import { t, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
+import { recordEditor } from './edit.js';
 
 export const SCOPES = [
   'catering',
@@ -100,6 +101,71 @@ function feedbackForm(ctx, rec) {
   );
 }
 
+// The fields of an entry and of a criterion, as their editors show them.
+function entrySpecs(crit) {
+  return [
+    { name: 'name', label: t('dir.name'), required: true, attrs: { maxlength: '200' } },
+    {
+      name: 'kind',
+      label: t('dir.kind'),
+      type: 'select',
+      options: KINDS.map((k) => [k, t('kind.' + k)]),
+    },
+    {
+      name: 'scope',
+      label: t('dir.scope'),
+      type: 'select',
+      options: SCOPES.map((s) => [s, t('scope.' + s)]),
+    },
+    { name: 'location', label: t('dir.location'), attrs: { maxlength: '200' } },
+    { name: 'contact', label: t('dir.contact'), attrs: { maxlength: '200' } },
+    {
+      name: 'price_level',
+      label: t('dir.price'),
+      type: 'select',
+      number: true,
+      options: [
+        ['', '—'],
+        ['1', '€'],
+        ['2', '€€'],
+        ['3', '€€€'],
+      ],
+    },
+    { name: 'budget', label: t('dir.budget'), attrs: { maxlength: '200' } },
+    {
+      name: 'constraints',
+      label: t('dir.constraints'),
+      type: 'textarea',
+      attrs: { maxlength: '2000' },
+    },
+    {
+      name: 'criteria_met',
+      label: t('dir.criteria.met'),
+      type: 'checks',
+      options: [...crit].map(([id, c]) => [id, String(c.label || id)]),
+    },
+    { name: 'evidence', label: t('dir.evidence'), type: 'textarea', attrs: { maxlength: '2000' } },
+  ];
+}
+
+function criterionSpecs() {
+  return [
+    { name: 'label', label: t('dir.crit.label'), required: true, attrs: { maxlength: '200' } },
+    {
+      name: 'scope',
+      label: t('dir.scope'),
+      type: 'select',
+      options: [['all', t('dir.all')], ...SCOPES.map((s) => [s, t('scope.' + s)])],
+    },
+    {
+      name: 'description',
+      label: t('dir.crit.description'),
+      type: 'textarea',
+      attrs: { maxlength: '2000' },
+    },
+  ];
+}
+
 function entryCard(rec, crit, ctx) {
   const f = rec.fields;
   const labels = (f.criteria_met || []).map((c) => crit.get(c)?.label || c);
@@ -142,6 +208,11 @@ function entryCard(rec, crit, ctx) {
       : null,
     f.contact ? h('p', { class: 'meta' }, String(f.contact)) : null,
     ctx ? h('details', {}, h('summary', {}, t('dir.feedback.edit')), feedbackForm(ctx, rec)) : null,
+    ctx
+      ? recordEditor(ctx, 'suppliers', rec, entrySpecs(crit), {
+          label: String(f.name || rec.id),
+        })
+      : null,
   );
 }
 
@@ -500,6 +571,9 @@ export function directory(ctx) {
                           ? ` (${t('scope.' + c.fields.scope)})`
                           : '',
                         h('span', { class: 'meta' }, ` — ${c.id}`),
+                        recordEditor(ctx, 'criteria', c, criterionSpecs(), {
+                          label: String(c.fields.label || c.id),
+                        }),
                       ),
                     ),
                   )

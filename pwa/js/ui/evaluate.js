@@ -104,6 +104,15 @@ function actionRow(ctx, a, photos) {
       ' — ',
       t('eval.attainment', { pct: pct(a.attainment_pct) }),
     ),
+    a.check
+      ? h(
+          'p',
+          { class: 'flag' },
+          t('plan.check.' + a.check, { pct: pct(a.attainment_pct) }),
+          ' ',
+          h('a', { href: `#/plan?edit=${encodeURIComponent(a.id)}` }, t('eval.check.go')),
+        )
+      : null,
     gallery(ctx, photos, a.id, String(a.title || a.id)),
     judged ? judgement(ctx, a) : null,
   );
@@ -286,6 +295,8 @@ export async function evaluation(ctx) {
           h('dd', {}, String(s.non_atteintes)),
           h('dt', {}, t('eval.sum.nodata')),
           h('dd', {}, String(s.sans_donnee)),
+          s.a_verifier ? h('dt', {}, t('eval.sum.check')) : null,
+          s.a_verifier ? h('dd', {}, String(s.a_verifier)) : null,
           h('dt', {}, t('eval.sum.mean')),
           h('dd', {}, pct(s.mean_attainment_pct)),
           h('dt', {}, t('eval.sum.provisional')),

@@ -10,6 +10,73 @@ import { h, field, showErrors, announce } from './dom.js';
 import { request } from '../api.js';
 import { canEdit } from './directory.js';
 import { uuidv7 } from '../sync/ids.js';
+import { recordEditor } from './edit.js';
+
+const DEPTS = [
+  'regie',
+  'decor',
+  'costumes',
+  'hmc',
+  'image',
+  'son',
+  'catering',
+  'production',
+  'post',
+];
+const deptOptions = () => [['', '—'], ...DEPTS.map((d) => [d, t('dept.' + d)])];
+const dateCheck = (names) => (v) =>
+  names
+    .filter((k) => v[k] !== null && !/^\d{4}-\d{2}-\d{2}$/.test(v[k]))
+    .map((k) => [k, t('follow.err.date')]);
+
+// The fields of a task, a checkpoint and an advice note, as their editors
+// show them (the assignee has its own reassignment control above).
+function taskSpecs(actions) {
+  return [
+    { name: 'title', label: t('follow.f.title'), required: true, attrs: { maxlength: '300' } },
+    {
+      name: 'action',
+      label: t('follow.f.action'),
+      type: 'select',
+      options: [['', '—'], ...actions.map((a) => [a.id, String(a.fields.title || a.id)])],
+    },
+    {
+      name: 'indicator',
+      label: t('follow.f.indicator'),
+      type: 'select',
+      options: [['', '—'], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+    },
+    { name: 'dept', label: t('plan.f.dept'), type: 'select', options: deptOptions() },
+    { name: 'due', label: t('follow.f.due'), type: 'date' },
+    { name: 'done', label: t('follow.done'), type: 'checkbox' },
+    { name: 'assignee', label: t('follow.f.assignee'), historyOnly: true },
+    { name: 'note', label: t('day.task.note'), historyOnly: true },
+  ];
+}
+
+function checkpointSpecs() {
+  return [
+    { name: 'title', label: t('follow.cp.title.f'), required: true, attrs: { maxlength: '300' } },
+    { name: 'date', label: t('follow.cp.date'), type: 'date', required: true },
+    { name: 'time', label: t('follow.cp.time'), type: 'time' },
+    { name: 'held_on', label: t('follow.cp.held_on'), type: 'date' },
+    { name: 'notes', label: t('follow.cp.notes'), historyOnly: true },
+  ];
+}
+
+function noteSpecs() {
+  return [
+    { name: 'title', label: t('follow.cp.title.f'), required: true, attrs: { maxlength: '300' } },
+    { name: 'dept', label: t('follow.note.dept'), type: 'select', options: deptOptions() },
+    {
+      name: 'status',
+      label: t('plan.f.status'),
+      type: 'select',
+      options: ['draft', 'sent'].map((x) => [x, t('follow.note.status.' + x)]),
+    },
+    { name: 'body', label: t('follow.note.body'), historyOnly: true },
+  ];
+}
 
 const deptName = (d) => (d && t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d || '');
 const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.deleted);
@@ -84,7 +151,7 @@ function withProfiles(ctx, people) {
     .sort((x, y) => score(y) - score(x) || x.name.localeCompare(y.name));
 }
 
-function taskCard(ctx, task, people, editor) {
+function taskCard(ctx, task, people, editor, actions) {
   const f = task.fields;
   const who = (m) => people.find((p) => p.id === m)?.name || m || t('follow.nobody');
   const hist = h('div', { role: 'status' });
@@ -153,6 +220,12 @@ function taskCard(ctx, task, people, editor) {
       t('follow.history'),
     ),
     hist,
+    editor
+      ? recordEditor(ctx, 'tasks', task, taskSpecs(actions), {
+          label: String(f.title || task.id),
+          check: dateCheck(['due']),
+        })
+      : null,
   );
 }
 
@@ -280,6 +353,12 @@ function checkpointCard(ctx, cp, editor) {
       : f.notes
         ? h('p', {}, String(f.notes))
         : null,
+    editor
+      ? recordEditor(ctx, 'checkpoints', cp, checkpointSpecs(), {
+          label: String(f.title || cp.id),
+          check: dateCheck(['date', 'held_on']),
+        })
+      : null,
   );
 }
 
@@ -400,6 +479,9 @@ function noteEditor(ctx, note, editor) {
             : null,
         )
       : null,
+    editor
+      ? recordEditor(ctx, 'advice', note, noteSpecs(), { label: String(f.title || note.id) })
+      : null,
   );
 }
 
@@ -437,7 +519,7 @@ export async function follow(ctx) {
           ? h(
               'ul',
               { class: 'cards', id: 'follow-tasks' },
-              tasks.map((x) => taskCard(ctx, x, people, editor)),
+              tasks.map((x) => taskCard(ctx, x, people, editor, actions)),
             )
           : h('p', {}, t('follow.tasks.none')),
         editor

@@ -516,7 +516,19 @@ export async function dashboard(ctx) {
                       { class: 'num' },
                       typeof a.attainment_pct === 'number' ? `${num(a.attainment_pct)} %` : '—',
                     ),
-                    h('td', {}, t('plan.status.' + a.status)),
+                    h(
+                      'td',
+                      {},
+                      t('plan.status.' + a.status),
+                      a.check
+                        ? h(
+                            'span',
+                            { class: 'hint' },
+                            ' — ',
+                            t('plan.check.' + a.check, { pct: num(a.attainment_pct) }),
+                          )
+                        : null,
+                    ),
                   ),
                 ),
               ),

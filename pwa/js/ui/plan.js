@@ -13,6 +13,7 @@ import { canEdit } from './directory.js';
 import { members } from './follow.js';
 import { officeList, gallery } from './photos.js';
 import { uuidv7 } from '../sync/ids.js';
+import { recordEditor } from './edit.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
 const live = (ctx, col) => ctx.client.replica.listRecords(col).filter((r) => !r.deleted);
@@ -28,13 +29,164 @@ async function library(ctx) {
   }
 }
 
+// What a draft lacks, each with the field that fills it (the card links
+// there: "#/plan?edit=ID&f=FIELD" opens the editor on it).
 export function draftFlags(f) {
   const flags = [];
-  if (!f.owner) flags.push('plan.flag.owner');
-  if (!f.indicator) flags.push('plan.flag.indicator');
-  if (typeof f.baseline !== 'number' || typeof f.target !== 'number')
-    flags.push('plan.flag.figures');
+  if (!f.owner) flags.push(['plan.flag.owner', 'owner']);
+  if (!f.indicator) flags.push(['plan.flag.indicator', 'indicator']);
+  if (typeof f.baseline !== 'number') flags.push(['plan.flag.figures', 'baseline']);
+  else if (typeof f.target !== 'number') flags.push(['plan.flag.figures', 'target']);
   return flags;
+}
+
+const STATUSES = ['draft', 'planned', 'in_progress', 'done', 'dropped'];
+const MEASURES = ['total', 'share'];
+const DEPTS = [
+  'regie',
+  'decor',
+  'costumes',
+  'hmc',
+  'image',
+  'son',
+  'catering',
+  'production',
+  'post',
+];
+
+// The fields of an action as the editor shows them (owner among members).
+function actionSpecs(people, f) {
+  const owners = people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]);
+  // An owner written as free text before owners were members stays visible
+  // until someone picks a member instead.
+  if (f.owner && !people.some((m) => m.id === f.owner))
+    owners.push([f.owner, t('plan.f.owner.text', { who: f.owner })]);
+  return [
+    { name: 'title', label: t('plan.f.title'), required: true, attrs: { maxlength: '300' } },
+    {
+      name: 'theme',
+      label: t('plan.f.theme'),
+      type: 'select',
+      options: THEMES.map((x) => [x, t('plan.theme.' + x)]),
+    },
+    {
+      name: 'owner',
+      label: t('plan.f.owner'),
+      type: 'select',
+      hint: t('plan.f.owner.hint'),
+      options: [['', t('plan.f.nobody')], ...owners],
+    },
+    {
+      name: 'dept',
+      label: t('plan.f.dept'),
+      type: 'select',
+      options: [['', t('plan.f.none')], ...DEPTS.map((d) => [d, t('dept.' + d)])],
+    },
+    {
+      name: 'indicator',
+      label: t('plan.f.indicator'),
+      type: 'select',
+      options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+    },
+    {
+      name: 'measure',
+      label: t('plan.f.measure'),
+      type: 'select',
+      hint: t('plan.f.measure.hint'),
+      options: MEASURES.map((m) => [m, t('plan.measure.' + m)]),
+    },
+    { name: 'baseline', label: t('plan.f.baseline'), number: true },
+    { name: 'target', label: t('plan.f.target'), number: true },
+    {
+      name: 'objective',
+      label: t('plan.f.objective'),
+      type: 'textarea',
+      attrs: { maxlength: '2000' },
+    },
+    { name: 'means', label: t('plan.f.means'), type: 'textarea', attrs: { maxlength: '2000' } },
+    {
+      name: 'status',
+      label: t('plan.f.status'),
+      type: 'select',
+      options: STATUSES.map((x) => [x, t('plan.status.' + x)]),
+    },
+  ];
+}
+
+function actionEditor(ctx, a, people, params) {
+  const share = (x) => (x.measure || 'total') === 'share';
+  return recordEditor(ctx, 'actions', a, actionSpecs(people, a.fields), {
+    label: String(a.fields.title || a.id),
+    open: params.get('edit') === a.id,
+    focus: params.get('edit') === a.id ? params.get('f') : null,
+    toForm: (f) => ({ measure: 'total', ...f }),
+    // A share is written as a fraction (30 % is 0,30), as in the new form.
+    check: (v) =>
+      share(v)
+        ? ['baseline', 'target']
+            .filter((k) => typeof v[k] === 'number' && (v[k] < 0 || v[k] > 1))
+            .map((k) => [k, t('plan.err.share')])
+        : [],
+  });
+}
+
+// The attainment line of an action (server's progress, when online): a figure
+// above 200 % or below 0 % is "à vérifier" with why, and a person confirms it.
+function progressLine(ctx, a, p) {
+  if (!p || typeof p.attainment_pct !== 'number') return null;
+  const pct = p.attainment_pct.toLocaleString(getLang());
+  if (p.status !== 'a_verifier')
+    return h(
+      'p',
+      { class: 'meta' },
+      t('plan.attainment', { pct, status: t('plan.status.' + p.status) }),
+    );
+  return h(
+    'div',
+    { class: 'flag', role: 'note' },
+    h(
+      'p',
+      {},
+      h('strong', {}, t('plan.status.a_verifier')),
+      ' : ',
+      t('plan.check.' + p.check, { pct }),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary small',
+        'aria-label': `${t('plan.check.confirm')} : ${a.fields.title || a.id}`,
+        onclick: async () => {
+          await ctx.client.makeOp(
+            'actions',
+            a.id,
+            'put',
+            { confirmed_pct: p.attainment_pct },
+            { confirmed_pct: a.heads.confirmed_pct || [] },
+          );
+          announce(t('plan.check.confirmed', { pct }));
+          ctx.rerender();
+        },
+      },
+      t('plan.check.confirm'),
+    ),
+  );
+}
+
+// The server's progress by action id, or an empty map offline.
+async function progressById(ctx) {
+  const id = ctx.client.identity;
+  try {
+    const res = await request(
+      id,
+      'GET',
+      `/api/v1/productions/${encodeURIComponent(id.production_id)}/plan/progress`,
+    );
+    return new Map(res.actions.map((x) => [x.id, x]));
+  } catch {
+    return new Map();
+  }
 }
 
 async function startFromLibrary(ctx, e) {
@@ -71,20 +223,22 @@ function avoidedLine(p) {
   );
 }
 
-function actionCard(ctx, a, photos, progress) {
+function actionCard(ctx, a, photos, more) {
   const f = a.fields;
   const flags = draftFlags(f);
+  const who = more.people.find((m) => m.id === f.owner)?.name || f.owner;
+  const dept = f.dept && t('dept.' + f.dept) !== 'dept.' + f.dept ? t('dept.' + f.dept) : f.dept;
   return h(
     'li',
-    { class: 'card' },
+    { class: 'card', id: 'action-' + a.id },
     h('h3', { class: 'value' }, String(f.title || a.id)),
     h(
       'p',
       { class: 'meta' },
       [
         f.theme ? t('plan.theme.' + f.theme) : null,
-        f.dept,
-        f.owner ? t('plan.owner.is', { who: f.owner }) : null,
+        dept,
+        who ? t('plan.owner.is', { who }) : null,
         f.status ? t('plan.status.' + f.status) : null,
       ]
         .filter(Boolean)
@@ -101,21 +255,28 @@ function actionCard(ctx, a, photos, progress) {
             : '',
         )
       : null,
-    avoidedLine(progress),
+    avoidedLine(more.progress.get(a.id)),
+    progressLine(ctx, a, more.progress.get(a.id)),
     flags.length
       ? h(
           'p',
           { class: 'flag' },
           h('strong', {}, t('plan.draft')),
           ' : ',
-          flags.map((k) => t(k)).join(', '),
+          flags.flatMap(([k, name], i) => [
+            i ? ', ' : '',
+            more.editor
+              ? h('a', { href: `#/plan?edit=${encodeURIComponent(a.id)}&f=${name}` }, t(k))
+              : t(k),
+          ]),
         )
       : null,
+    more.editor ? actionEditor(ctx, a, more.people, more.params) : null,
     gallery(ctx, photos, a.id, String(f.title || a.id), 'plan'),
   );
 }
 
-function newActionForm(ctx) {
+function newActionForm(ctx, people) {
   const title = field({
     name: 'act-title',
     label: t('plan.f.title'),
@@ -131,9 +292,14 @@ function newActionForm(ctx) {
   });
   const owner = field({
     name: 'act-owner',
+    type: 'select',
     label: t('plan.f.owner'),
     hint: t('plan.f.owner.hint'),
-    attrs: { maxlength: '64' },
+    value: '',
+    options: [
+      ['', t('plan.f.nobody')],
+      ...people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]),
+    ],
   });
   const indicator = field({
     name: 'act-ind',
@@ -238,8 +404,13 @@ function newActionForm(ctx) {
           errors.push([targetKg, t('plan.err.target_kg')]);
         showErrors(summary, all, errors);
         if (errors.length) return;
-        const f = { title: title.input.value.trim(), theme: theme.input.value, status: 'draft' };
-        if (owner.input.value.trim()) f.owner = owner.input.value.trim();
+        const f = {
+          title: title.input.value.trim(),
+          theme: theme.input.value,
+          measure: measure.input.value,
+          status: 'draft',
+        };
+        if (owner.input.value) f.owner = owner.input.value;
         if (indicator.input.value) f.indicator = indicator.input.value;
         if (share) f.measure = 'share';
         if (baseline.input.value.trim()) f.baseline = numOf(baseline);
@@ -344,7 +515,7 @@ function profileForm(ctx, people) {
   );
 }
 
-export async function plan(ctx) {
+export async function plan(ctx, params = new URLSearchParams()) {
   const id = ctx.client.identity;
   if (id?.kind !== 'office') {
     ctx.go(id?.kind === 'device' ? 'jour' : 'connexion');
@@ -360,12 +531,8 @@ export async function plan(ctx) {
   );
   const prod = encodeURIComponent(id.production_id || '');
   const photos = await officeList(ctx);
-  const progress = new Map(
-    (
-      (await request(id, 'GET', `/api/v1/productions/${prod}/plan/progress`).catch(() => null))
-        ?.actions || []
-    ).map((x) => [x.id, x]),
-  );
+  const people = editor ? await members(ctx) : [];
+  const more = { people, editor, params, progress: await progressById(ctx) };
   const level = (n) => t('prof.' + (n ?? 0));
   return {
     title: t('plan.title'),
@@ -381,7 +548,7 @@ export async function plan(ctx) {
           ? h(
               'ul',
               { class: 'cards', id: 'plan-actions' },
-              actions.map((a) => actionCard(ctx, a, photos, progress.get(a.id))),
+              actions.map((a) => actionCard(ctx, a, photos, more)),
             )
           : h('p', {}, t('plan.none')),
         h(
@@ -443,7 +610,7 @@ export async function plan(ctx) {
             'section',
             { 'aria-labelledby': 'h-plan-new' },
             h('h2', { id: 'h-plan-new' }, t('plan.new')),
-            newActionForm(ctx),
+            newActionForm(ctx, people),
           )
         : null,
       h(
@@ -474,7 +641,7 @@ export async function plan(ctx) {
               ),
             )
           : h('p', {}, t('prof.none')),
-        editor ? profileForm(ctx, await members(ctx)) : null,
+        editor ? profileForm(ctx, people) : null,
       ),
     ),
   };

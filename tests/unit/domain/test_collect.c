@@ -233,7 +233,7 @@ static void default_schedule_follows_the_production(void **state)
     /* Nothing estimated, planned or read yet: every indicator, by default. */
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     assert_string_equal(json_string_value(json_object_get(s, "frequency")), "daily");
-    assert_int_equal(json_array_size(json_object_get(s, "items")), 71);
+    assert_int_equal(json_array_size(json_object_get(s, "items")), 72); /* meals_unknown too */
     assert_string_equal(
         json_string_value(json_object_get(item_of(s, "storage_tb_year"), "frequency")), "once");
     assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "dept")), "regie");

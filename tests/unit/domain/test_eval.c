@@ -386,6 +386,43 @@ static void a_bad_day_is_refused(void **state)
     assert_null(ev);
 }
 
+/* A share typed as a meal count: 32 vegetarian meals against 2 -> 4 is
+ * above 1,500 %. It is "à vérifier", left out of "measured" and of the mean, until
+ * a person confirms that very figure. */
+static void implausible_attainment_waits_for_a_person(void **state)
+{
+    json_t *ev = NULL, *s, *a;
+    double mean = round((125.0 + 75.8 + 1.7) / 3 * 10) / 10, pct;
+    char fields[64];
+    (void)state;
+    support_office_ok(db, "actions", "act-wrong", "put",
+                      "{\"title\":\"Plus de végétarien\",\"theme\":\"food\",\"owner\":\"m-m\","
+                      "\"indicator\":\"meals_vegetarian\",\"baseline\":2,\"target\":4}");
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", &ev), EP_OK);
+    a = find(json_object_get(ev, "actions"), "id", "act-wrong");
+    pct = json_number_value(json_object_get(a, "attainment_pct"));
+    assert_true(pct > 1500.0); /* 32 meals projected over the last day, against 2 -> 4 */
+    assert_string_equal(json_string_value(json_object_get(a, "verdict")), "a_verifier");
+    assert_string_equal(json_string_value(json_object_get(a, "check")), "au_dessus_de_200");
+    s = json_object_get(ev, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "a_verifier")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s, "measured")), 3);
+    assert_true(fabs(json_number_value(json_object_get(s, "mean_attainment_pct")) - mean) < 1e-9);
+    assert_non_null(find(json_object_get(ev, "difficulties"), "ref", "act-wrong"));
+    json_decref(ev);
+
+    snprintf(fields, sizeof(fields), "{\"confirmed_pct\":%.1f}", pct);
+    support_office_ok(db, "actions", "act-wrong", "put", fields);
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", &ev), EP_OK);
+    a = find(json_object_get(ev, "actions"), "id", "act-wrong");
+    assert_string_equal(json_string_value(json_object_get(a, "verdict")), "reussie");
+    s = json_object_get(ev, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "measured")), 4);
+    assert_int_equal(json_integer_value(json_object_get(s, "a_verifier")), 0);
+    json_decref(ev);
+    support_office_ok(db, "actions", "act-wrong", "put", "{\"_deleted\":true}");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +431,7 @@ int main(void)
         cmocka_unit_test(kit_text_is_escaped),
         cmocka_unit_test(a_bad_day_is_refused),
         cmocka_unit_test(kits_carry_the_actions_photos),
+        cmocka_unit_test(implausible_attainment_waits_for_a_person),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -109,7 +109,9 @@ static void progress_by_hand(void **state)
     a = action(p, "act-km");
     assert_true(fabs(json_number_value(json_object_get(a, "projected")) - 1500) < 1e-9);
     assert_true(fabs(json_number_value(json_object_get(a, "attainment_pct")) - (-250)) < 1e-9);
-    assert_string_equal(json_string_value(json_object_get(a, "status")), "en_retard");
+    /* Below 0 %: shown "à vérifier" with why, until a person confirms it. */
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "a_verifier");
+    assert_string_equal(json_string_value(json_object_get(a, "check")), "sous_0");
     /* Vegetarian share: 32 of 102 meals = 0.3137 against 0.2 -> 0.35. */
     a = action(p, "act-veg");
     assert_true(fabs(json_number_value(json_object_get(a, "current")) - 32.0 / 102.0) < 1e-9);
@@ -124,6 +126,43 @@ static void progress_by_hand(void **state)
     a = action(p, "act-draft");
     assert_string_equal(json_string_value(json_object_get(a, "status")), "brouillon");
     assert_int_equal(json_array_size(json_object_get(a, "draft_flags")), 3);
+    json_decref(p);
+}
+
+static void check_reasons(void **state)
+{
+    json_t *same = json_real(250.0), *other = json_real(210.0);
+    (void)state;
+    assert_null(plan_check_reason(200.0, NULL)); /* 200 % itself is plausible */
+    assert_null(plan_check_reason(0.0, NULL));
+    assert_string_equal(plan_check_reason(200.1, NULL), "au_dessus_de_200");
+    assert_string_equal(plan_check_reason(-0.1, NULL), "sous_0");
+    assert_null(plan_check_reason(250.0, same));
+    /* A confirmation holds for the figure confirmed, not the next one. */
+    assert_string_equal(plan_check_reason(250.0, other), "au_dessus_de_200");
+    json_decref(same);
+    json_decref(other);
+}
+
+/* A person confirms the -250 %: the action is judged like any other, and
+ * the owner a member id is shown by name. */
+static void confirmed_attainment(void **state)
+{
+    json_t *p = NULL, *a;
+    char fields[64];
+    (void)state;
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    a = action(p, "act-km");
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "a_verifier");
+    snprintf(fields, sizeof(fields), "{\"confirmed_pct\":%.1f}",
+             json_number_value(json_object_get(a, "attainment_pct")));
+    json_decref(p);
+    support_office_ok(db, "actions", "act-km", "put", fields);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    a = action(p, "act-km");
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "en_retard");
+    assert_null(json_object_get(a, "check"));
+    assert_string_equal(json_string_value(json_object_get(a, "owner_id")), "m-k");
     json_decref(p);
 }
 
@@ -314,6 +353,8 @@ int main(void)
         cmocka_unit_test(library_is_tagged_and_consistent),
         cmocka_unit_test(plan_csv_for_french_excel),
         cmocka_unit_test(outlier_not_extrapolated),
+        cmocka_unit_test(check_reasons),
+        cmocka_unit_test(confirmed_attainment),
         cmocka_unit_test(avoided_emissions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,255 @@
+// Editing what the office creates, with its history (docs/plan.md "Editing
+// with history"), in the real app: a draft action says what it lacks and
+// links to the field; the office completes it (owner among the members, a
+// share typed in %), the owner's phone sees the change, the history shows
+// both versions with their author, and a deletion stays in the history.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  tempDir,
+  startServer,
+  launch,
+  phone,
+  ready,
+  checkA11y,
+  shot,
+  officeSession,
+  invite,
+  pairPhone,
+  syncNow,
+  pullAll,
+  PRODUCTION,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
+  cleanup,
+} from './helpers.mjs';
+
+const dir = tempDir('edit');
+const server = await startServer(dir);
+const browser = await launch();
+after(async () => {
+  await browser.close();
+  await server.stop();
+  cleanup(dir);
+});
+
+async function officePage() {
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: 'allow',
+    locale: 'fr-FR',
+  });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + '/#/connexion');
+  await ready(page);
+  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
+  return { ctx, page, errors };
+}
+
+// Opens a record's editor (a <details>) unless a link already opened it.
+async function openEditor(el) {
+  const d = el.locator('details.edit');
+  if (!(await d.evaluate((x) => x.open))) await d.locator('> summary').click();
+}
+
+// The card of the action titled title (exactly).
+const card = (page, title) =>
+  page.locator('#plan-actions > li').filter({ has: page.getByRole('heading', { name: title }) });
+
+test('an action edited end to end: draft links, owner, share, phone, history, deletion', async () => {
+  const office = await officeSession(server.url);
+  const { ctx, page, errors } = await officePage();
+
+  // Sofia's phone, paired first: it will see the action once she owns it.
+  const P = await phone(browser);
+  await pairPhone(
+    P.page,
+    server.url + '/#pair=' + (await invite(office, 'm-sofia')).code,
+    'Téléphone de Sofia',
+  );
+
+  // A draft written without owner nor figures.
+  await page.getByRole('navigation').getByRole('link', { name: 'Plan d’action' }).click();
+  await page.getByRole('heading', { name: 'Écrire une nouvelle action' }).waitFor();
+  await page
+    .getByLabel(/^Intitulé/)
+    .last()
+    .fill('Gourdes pour l’équipe');
+  await page.getByRole('button', { name: 'Ajouter l’action' }).click();
+  const draft = card(page, 'Gourdes pour l’équipe');
+  await draft.waitFor();
+  // It says what it lacks, each a link to the field.
+  const lacks = draft.locator('p.flag a');
+  assert.deepEqual(await lacks.allTextContents(), [
+    'sans responsable',
+    'sans indicateur',
+    'sans objectif chiffré',
+  ]);
+  await lacks.first().click();
+  await page.waitForURL(/#\/plan\?edit=act-.*&f=owner/);
+  const owner = card(page, 'Gourdes pour l’équipe').getByLabel('Responsable');
+  await page.waitForFunction(() => document.activeElement?.tagName === 'SELECT');
+  assert.equal(
+    await owner.evaluate((el) => el === document.activeElement),
+    true,
+    'the link focuses the owner field',
+  );
+  await checkA11y(page, 'action editor open');
+
+  // The owner is chosen among the members, not typed.
+  const options = await owner.locator('option').allTextContents();
+  assert.ok(options.includes('Sofia Benali (Régie)') || options.some((o) => /^Sofia/.test(o)));
+  const c = card(page, 'Gourdes pour l’équipe');
+  await owner.selectOption('m-sofia');
+  await c.getByLabel(/^Intitulé/).fill('Gourdes réutilisables pour l’équipe');
+  await c.getByLabel('Indicateur').selectOption('meals_vegetarian');
+  await c.getByLabel('Type d’objectif').selectOption('share');
+  // A share above 1 (100 %) is refused on its field, nothing is saved.
+  await c.getByLabel('Mesure initiale').fill('0,15');
+  await c.getByLabel('Cible').fill('1,3');
+  await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await c.getByText('Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.').first().waitFor();
+  await c.getByLabel('Cible').fill('0,3');
+  await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  const edited = card(page, 'Gourdes réutilisables pour l’équipe');
+  await edited.waitFor();
+  assert.match(await edited.textContent(), /responsable : Sofia/);
+  assert.match(await edited.textContent(), /0\.15 → 0\.3/);
+  assert.equal(await edited.locator('p.flag').count(), 0, 'no longer a draft');
+  await syncNow(page);
+
+  // On the server: a member id, the share as a fraction, one edit op.
+  const ops = (await pullAll(office)).filter(
+    (o) => o.col === 'actions' && o.fields.title === 'Gourdes pour l’équipe',
+  );
+  assert.equal(ops.length, 1);
+  const id = ops[0].id;
+  const h1 = await office.call('GET', `/api/v1/productions/${PRODUCTION}/history/actions/${id}`);
+  assert.equal(h1.status, 200, h1.text);
+  assert.equal(h1.json.edits.length, 2);
+  const [created, change] = h1.json.edits;
+  assert.equal(created.fields.title, 'Gourdes pour l’équipe');
+  assert.equal(change.fields.title, 'Gourdes réutilisables pour l’équipe');
+  assert.equal(change.fields.owner, 'm-sofia');
+  assert.equal(change.fields.baseline, 0.15);
+  assert.equal(change.fields.target, 0.3);
+  assert.equal(change.fields.measure, 'share');
+  assert.ok(!('theme' in change.fields), 'only the changed fields are sent');
+  assert.ok(change.author, 'the author is named');
+  assert.equal(change.author, created.author);
+
+  // The history on the page: both versions, with author and time.
+  await edited.getByRole('button', { name: /^Historique/ }).click();
+  const hist = edited.locator('.history-out');
+  await hist.getByText('Historique des modifications').waitFor();
+  const items = hist.locator('ol.history > li');
+  assert.equal(await items.count(), 2);
+  assert.match(await items.nth(0).textContent(), /Création — .+ — /);
+  assert.match(await items.nth(0).textContent(), /Intitulé : Gourdes pour l’équipe/);
+  assert.match(await items.nth(1).textContent(), /Modification — /);
+  assert.match(await items.nth(1).textContent(), /Intitulé : Gourdes réutilisables pour l’équipe/);
+  assert.match(await items.nth(1).textContent(), /Responsable : Sofia/);
+  await checkA11y(page, 'action history');
+  await shot(page, 'edit-01-action-history');
+
+  // Sofia's phone sees the action she now owns, under its new title.
+  await syncNow(P.page);
+  await P.page.goto(server.url + '/#/jour');
+  await ready(P.page);
+  await P.page.getByText('Gourdes réutilisables pour l’équipe').waitFor({ timeout: 15000 });
+
+  // A second edit reaches the phone too.
+  const c2 = card(page, 'Gourdes réutilisables pour l’équipe');
+  await openEditor(c2);
+  await c2.getByLabel(/^Intitulé/).fill('Gourdes inox pour l’équipe');
+  await c2.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await card(page, 'Gourdes inox pour l’équipe').waitFor();
+  await syncNow(page);
+  await syncNow(P.page);
+  await P.page.reload();
+  await ready(P.page);
+  await P.page.getByText('Gourdes inox pour l’équipe').waitFor({ timeout: 15000 });
+  assert.equal(await P.page.getByText('Gourdes réutilisables pour l’équipe').count(), 0);
+  await shot(P.page, 'edit-02-phone-sees-the-change');
+
+  // Deleting is a void that stays in the history.
+  const c3 = card(page, 'Gourdes inox pour l’équipe');
+  await openEditor(c3);
+  await c3.getByRole('button', { name: /^Supprimer/ }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+  await page.getByText('« Gourdes inox pour l’équipe » supprimé.').waitFor();
+  assert.equal(await card(page, 'Gourdes inox pour l’équipe').count(), 0);
+  await syncNow(page);
+  const h2 = await office.call('GET', `/api/v1/productions/${PRODUCTION}/history/actions/${id}`);
+  assert.equal(h2.json.edits.length, 4);
+  assert.equal(h2.json.edits[3].deleted, true);
+  assert.equal(h2.json.edits[0].fields.title, 'Gourdes pour l’équipe');
+
+  // Only the office reads histories; unknown collections have none.
+  const bad = await office.call('GET', `/api/v1/productions/${PRODUCTION}/history/readings/x`);
+  assert.equal(bad.status, 404);
+  assert.equal(bad.json.error.field, 'col');
+  const phoneAsk = await P.page.evaluate(
+    async ([pid, rid]) => {
+      const api = await import('/js/api.js');
+      try {
+        await api.request(
+          window.ecoplateau.client.identity,
+          'GET',
+          `/api/v1/productions/${pid}/history/actions/${rid}`,
+        );
+        return 'allowed';
+      } catch (e) {
+        return e.status;
+      }
+    },
+    [PRODUCTION, id],
+  );
+  assert.equal(phoneAsk, 403);
+
+  assert.deepEqual(errors, []);
+  assert.deepEqual(P.page.errors, []);
+  await P.ctx.close();
+  await ctx.close();
+});
+
+test('a directory entry and a task are corrected, with their history', async () => {
+  const { ctx, page, errors } = await officePage();
+  await page.goto(server.url + '/#/annuaire');
+  await ready(page);
+  const entry = page.locator('#dir-list > li').first();
+  await entry.waitFor();
+  const name = (await entry.getByRole('heading').textContent()).trim();
+  await openEditor(entry);
+  await entry.getByLabel('Contact').fill('06 12 34 56 78');
+  await entry.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  const again = page
+    .locator('#dir-list > li')
+    .filter({ has: page.getByRole('heading', { name, exact: true }) });
+  await again.getByText('06 12 34 56 78').waitFor();
+  await again.getByRole('button', { name: /^Historique/ }).click();
+  await again.locator('ol.history > li').last().getByText('Contact : 06 12 34 56 78').waitFor();
+  await checkA11y(page, 'directory entry history');
+
+  await page.goto(server.url + '/#/suivi');
+  await ready(page);
+  const task = page.locator('#follow-tasks > li').first();
+  await task.waitFor();
+  await openEditor(task);
+  await task.getByLabel(/^Tâche/).fill('Peser les bacs chaque soir');
+  await task.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await page.getByRole('heading', { name: 'Peser les bacs chaque soir' }).waitFor();
+  await shot(page, 'edit-03-task-edited');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
