@@ -444,6 +444,13 @@ int api_auth_join(struct http_req *r)
         status = join_refused(r, res);
         goto out;
     }
+    /* An archived production takes nobody new (docs/operations.md, "Closing
+     * a production"); the invitation stays unspent for a reopening. */
+    if (rc == EP_OK) {
+        status = auth_refuse_archived(r, info.production_id, 0);
+        if (status != 0)
+            goto out;
+    }
     if (rc == EP_OK)
         rc = identity_account_by_email(r->db, info.email, &known);
     if (rc == EP_OK)

@@ -26,6 +26,7 @@ int api_devices_pair(struct http_req *r)
         [IDENTITY_INVITE_USED] = "invite_used",
         [IDENTITY_INVITE_NO_MEMBER] = "member_removed",
         [IDENTITY_INVITE_KEY_TAKEN] = "key_taken",
+        [IDENTITY_INVITE_ARCHIVED] = "production_archived",
     };
     char *body = NULL;
     size_t len = 0;
@@ -66,9 +67,9 @@ int api_devices_pair(struct http_req *r)
     crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), NULL, 0);
     rc = identity_invite_redeem(r->db, h, clock_now_ms(), &dev, &res);
     if (rc == EP_EAUTH) {
-        int st = res == IDENTITY_INVITE_KEY_TAKEN   ? 409
-                 : res == IDENTITY_INVITE_NO_MEMBER ? 403
-                                                    : 401;
+        int st = res == IDENTITY_INVITE_KEY_TAKEN || res == IDENTITY_INVITE_ARCHIVED ? 409
+                 : res == IDENTITY_INVITE_NO_MEMBER                                  ? 403
+                                                                                     : 401;
         snprintf(who.production_id, sizeof(who.production_id), "%s", dev.production_id);
         snprintf(who.member_id, sizeof(who.member_id), "%s", dev.member_id);
         auth_audit(r, &who, NULL, "pair.refused", "%s", why[res]);
@@ -78,7 +79,10 @@ int api_devices_pair(struct http_req *r)
                             : res == IDENTITY_INVITE_USED      ? "this invite was already used"
                             : res == IDENTITY_INVITE_NO_MEMBER ? "the invited member was removed"
                             : res == IDENTITY_INVITE_KEY_TAKEN ? "this key is already paired"
-                                                               : "unknown invite code");
+                            : res == IDENTITY_INVITE_ARCHIVED
+                                ? "this production is archived: no phone can join it until an "
+                                  "administrator reopens it"
+                                : "unknown invite code");
         goto out;
     }
     if (rc != EP_OK) {

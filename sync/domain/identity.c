@@ -4,6 +4,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "production.h"
 #include "rows.h"
 
 #include <string.h>
@@ -687,6 +688,15 @@ int identity_invite_redeem(struct db *db, const unsigned char *code_hash, int64_
     if (rc != EP_OK)
         return rc;
     rc = invite_lookup(db, code_hash, now, dev, result);
+    /* A code made before the production was archived pairs nothing: an
+     * archived production is frozen (docs/operations.md, "Closing a
+     * production"), and a new phone on it could only queue refused work. */
+    if (rc == EP_OK && *result == IDENTITY_INVITE_OK) {
+        int archived = 0;
+        rc = production_archived(db, dev->production_id, &archived);
+        if (rc == EP_OK && archived)
+            *result = IDENTITY_INVITE_ARCHIVED;
+    }
     if (rc == EP_OK && *result == IDENTITY_INVITE_OK)
         rc = key_taken(db, dev->public_key, &taken);
     if (rc == EP_OK && *result == IDENTITY_INVITE_OK && taken)

@@ -96,6 +96,7 @@ enum identity_invite_result {
     IDENTITY_INVITE_USED,      /* already redeemed */
     IDENTITY_INVITE_NO_MEMBER, /* the member was removed since */
     IDENTITY_INVITE_KEY_TAKEN, /* the public key is already paired */
+    IDENTITY_INVITE_ARCHIVED,  /* the production was archived since */
 };
 
 /* "admin", "eco_referent", "dept_head", "crew", "viewer" <-> enum sync_role.

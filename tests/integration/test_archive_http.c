@@ -329,9 +329,9 @@ static int is_open(const char *method, const char *path)
 
 static void archived_production_refuses_every_write(void **state)
 {
-    struct support_phone ph;
+    struct support_phone ph, late;
     struct support_resp r;
-    char id[96], path[320], *before, *after;
+    char id[96], path[320], body[128], pk[64], pair[256], join[256], *before, *after;
     json_t *routes, *j, *rt;
     size_t i, refused = 0;
     json_int_t archived_at;
@@ -343,6 +343,25 @@ static void archived_production_refuses_every_write(void **state)
                               "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":"
                               "\"regie\",\"at\":\"2027-03-02\"}"),
                      200);
+    /* A pairing code and a join link made before the archiving. */
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/members", id);
+    j = ok(&ines, "POST", path,
+           "{\"name\":\"Léa\",\"department\":\"regie\",\"role\":\"crew\","
+           "\"email\":\"lea@doubs.fr\"}",
+           201);
+    snprintf(join, sizeof(join), "{\"token\":\"%s\",\"password\":\"source claire du Doubs\"}",
+             strstr(json_string_value(json_object_get(j, "join_link")), "#join=") + 6);
+    snprintf(body, sizeof(body), "{\"member_id\":\"%s\"}",
+             json_string_value(json_object_get(j, "id")));
+    json_decref(j);
+    snprintf(path, sizeof(path), "/api/v1/productions/%s/invites", id);
+    j = ok(&ines, "POST", path, body, 201);
+    support_phone_init(&late, "late-phone");
+    sodium_bin2base64(pk, sizeof(pk), late.pk, 32, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(pair, sizeof(pair), "{\"code\":\"%s\",\"public_key\":\"%s\",\"name\":\"Fairphone\"}",
+             json_string_value(json_object_get(j, "code")), pk);
+    json_decref(j);
+
     snprintf(path, sizeof(path), "/api/v1/productions/%s/archive", id);
     j = ok(&ines, "POST", path, NULL, 200);
     archived_at = json_integer_value(json_object_get(j, "archived_at"));
@@ -384,6 +403,15 @@ static void archived_production_refuses_every_write(void **state)
     json_decref(routes);
     assert_true(refused > 15);
 
+    /* Nobody joins an archived production, even with an earlier code or link;
+     * both stay unspent for a reopening. */
+    call(&ines, "POST", "/api/v1/devices/pair", pair, -1, &r);
+    support_assert_error(&r, 409, "production_archived");
+    support_resp_free(&r);
+    call(&ines, "POST", "/api/v1/auth/join", join, -1, &r);
+    support_assert_error(&r, 409, "production_archived");
+    support_resp_free(&r);
+
     /* The phone's push too: its queue stays on the phone. */
     assert_int_equal(push_add(&ph, "readings", "rd-2",
                               "{\"indicator\":\"van_km\",\"value\":12,\"unit\":\"km\",\"dept\":"
@@ -415,6 +443,12 @@ static void archived_production_refuses_every_write(void **state)
                               "{\"indicator\":\"van_km\",\"value\":12,\"unit\":\"km\",\"dept\":"
                               "\"regie\",\"at\":\"2027-03-03\"}"),
                      200);
+    j = ok(&ines, "POST", "/api/v1/devices/pair", pair, 201);
+    json_decref(j);
+    call(&ines, "POST", "/api/v1/auth/join", join, -1, &r);
+    if (r.status != 201)
+        fail_msg("join after reopening: %ld %s", r.status, r.body);
+    support_resp_free(&r);
     snprintf(path, sizeof(path), "/api/v1/productions/%s", id);
     j = ok(&ines, "PUT", path, "{\"crew_size\":21}", 200);
     assert_int_equal(json_integer_value(json_object_get(j, "crew_size")), 21);
