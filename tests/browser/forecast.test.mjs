@@ -30,10 +30,13 @@ after(async () => {
 
 const api = await officeSession(server.url);
 
-// The screen says it saved (the live region), then redraws.
+// The screen says it saved (the live region), then redraws; how many
+// quantities depends on the demo's own forecast.
 async function saved(page) {
-  await page.waitForFunction(
-    () => document.getElementById('announce')?.textContent === '1 quantité(s) enregistrée(s).',
+  await page.waitForFunction(() =>
+    /^[1-9]\d* quantité\(s\) enregistrée\(s\)\.$/.test(
+      document.getElementById('announce')?.textContent || '',
+    ),
   );
   await page.evaluate(() => (document.getElementById('announce').textContent = ''));
 }

@@ -183,23 +183,27 @@ test('the office searches the directory offline and starts an action from the li
       .textContent(),
     /^Émissions (évitées|en plus) par rapport à la mesure initiale : [\d\s  ]+ kgCO2e ; objectif : 400 kgCO2e évités \(substitution/,
   );
-  // A share is a share: the form says so, and 30 is refused.
-  await page.getByLabel('Intitulé').fill('Moitié de repas végétariens');
-  await page.getByLabel('Indicateur', { exact: true }).selectOption('meals_vegetarian');
-  await page.getByLabel('Mesure de l’objectif').selectOption('share');
+  // A share is a share: the form says so, and 30 is refused. (Each card has
+  // its own editor with the same labels: the new-action form is scoped.)
+  const add = page.locator('form', {
+    has: page.getByRole('button', { name: 'Ajouter l’action' }),
+  });
+  await add.getByLabel('Intitulé').fill('Moitié de repas végétariens');
+  await add.getByLabel('Indicateur', { exact: true }).selectOption('meals_vegetarian');
+  await add.getByLabel('Type d’objectif').selectOption('share');
   assert.match(
-    await page.locator('.field', { has: page.getByLabel('Cible') }).textContent(),
+    await add.locator('.field', { has: page.getByLabel('Cible') }).textContent(),
     /Une part entre 0 et 1 : la part de « Repas végétariens » parmi les relevés de son thème/,
   );
-  await page.getByLabel('Mesure initiale').fill('0,2');
-  await page.getByLabel('Cible').fill('30');
+  await add.getByLabel('Mesure initiale').fill('0,2');
+  await add.getByLabel('Cible').fill('30');
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
   await page
-    .getByRole('link', { name: 'Une part s’écrit entre 0 et 1 : 0,30 pour 30 %.' })
+    .getByRole('link', { name: 'Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.' })
     .waitFor();
-  await page.getByLabel('Cible').fill('0,5');
-  await page.getByLabel('Ce que l’action remplace').selectOption('meals_beef');
-  await page.getByLabel('Objectif en kgCO2e évités (facultatif)').fill('250');
+  await add.getByLabel('Cible').fill('0,5');
+  await add.getByLabel('Ce que l’action remplace').selectOption('meals_beef');
+  await add.getByLabel('Objectif en kgCO2e évités (facultatif)').fill('250');
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
   await page
     .locator('#plan-actions li')

@@ -504,7 +504,7 @@ static void the_office_moves_the_factor_set(void **state)
     j = support_resp_json(&r);
     assert_int_equal(json_integer_value(json_object_get(j, "using")), 3);
     assert_true(json_is_null(json_object_get(j, "pinned")));
-    assert_int_equal(json_array_size(json_object_get(j, "factors")), 56);
+    assert_int_equal(json_array_size(json_object_get(j, "factors")), 57); /* with meal_average */
     assert_int_equal(json_array_size(json_object_get(j, "changes")), 0);
     json_decref(j);
     support_resp_free(&r);
