@@ -347,13 +347,12 @@ test('an op the server refuses stays visible with its reason until removed', asy
   await shot(page, 'phone-10-entries-refused');
   await card.getByRole('button', { name: 'Retirer' }).click();
   await page.waitForFunction(() => window.ecoplateau.client.status.rejected === 0);
-  assert.equal(
-    await page
-      .locator('[data-testid="entries"] > li')
-      .filter({ hasText: 'Déchets de bois' })
-      .count(),
-    0,
-  );
+  // The list re-renders after the status changes: wait for the card to go, which fails
+  // (times out) if it stays.
+  await page
+    .locator('[data-testid="entries"] > li')
+    .filter({ hasText: 'Déchets de bois' })
+    .waitFor({ state: 'detached', timeout: 10000 });
 });
 
 test('a full phone: the reading is not saved, and the form keeps what was typed', async () => {
