@@ -329,6 +329,7 @@ out:
 int api_comms_preview(struct http_req *r)
 {
     struct auth_principal p;
+    struct commsend_error cerr;
     char prod[80], id[80];
     json_t *comm = NULL, *rcpts = NULL, *previews = NULL, *rc_j;
     char *ics = NULL;
@@ -340,6 +341,11 @@ int api_comms_preview(struct http_req *r)
         status = audience(r, prod, id, &comm, &rcpts);
     if (status != 0)
         goto out;
+    /* Refused before sending, as the send would refuse it. */
+    if (commsend_check(comm, &cerr) != EP_OK) {
+        status = http_error(r, 400, cerr.code, cerr.field, "%s", cerr.why);
+        goto out;
+    }
     /* One email preview per distinct set of variants: what each group of
      * people will actually read. */
     previews = json_object();

@@ -25,6 +25,24 @@ static int fail(struct commsend_error *err, int rc, const char *code, const char
     return rc;
 }
 
+int commsend_check(const json_t *comm, struct commsend_error *err)
+{
+    /* The titles become the email's Subject: line (the French, or the
+     * English for English readers). Encoded, a line break could not inject
+     * a header, but it would be a title nobody meant: refused, named. */
+    static const char *const header_bound[] = {"title", "title_en"};
+
+    for (size_t i = 0; i < sizeof(header_bound) / sizeof(header_bound[0]); i++) {
+        const char *v = json_string_value(json_object_get(comm, header_bound[i]));
+        if (v != NULL && strpbrk(v, "\r\n") != NULL) {
+            snprintf(err->why, sizeof(err->why),
+                     "%s is the email's subject: it cannot hold a line break", header_bound[i]);
+            return fail(err, EP_EINVAL, "invalid_request", header_bound[i], NULL);
+        }
+    }
+    return EP_OK;
+}
+
 int commsend_store(struct db *db, const struct commsend_by *by, const char *id, const json_t *env,
                    int64_t now)
 {
@@ -105,6 +123,9 @@ int commsend_run(struct app *app, struct db *db, const struct commsend_by *by, c
         rc = fail(err, rc, "internal", NULL, ep_strerror(rc));
         goto out;
     }
+    rc = commsend_check(comm, err);
+    if (rc != EP_OK)
+        goto out;
     rc = audience_resolve(comm, people, &rcpts, err->why, sizeof(err->why), &field);
     if (rc != EP_OK) {
         rc = fail(err, rc, rc == EP_EINVAL ? "no_recipients" : "internal", field, NULL);

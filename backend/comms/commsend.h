@@ -50,6 +50,14 @@ int commsend_run(struct app *app, struct db *db, const struct commsend_by *by, c
                  int64_t now, json_t **result, struct commsend_error *err);
 
 /*
+ * Refuses what cannot go into an email's headers: a line break (CR or LF)
+ * in "title" or "title_en" of comm (merged fields), which become the
+ * Subject: line. Returns 0, or EP_EINVAL with err naming the field (code
+ * "invalid_request"). Run by commsend_run and by the preview.
+ */
+int commsend_check(const json_t *comm, struct commsend_error *err);
+
+/*
  * Stores envelope env and "status": "sent" in communication id, with every
  * other field, as by->actor's synced edit at now. Returns 0, EP_EFORBIDDEN
  * (the sync refused the op: logged) or a storage code.

@@ -87,6 +87,7 @@ static json_t *push_op(struct support_phone *ph, const char *col, const char *ri
     struct support_resp r;
     json_t *j, *ack;
     uint64_t *clock = ph != NULL ? &ph->hlc : &office_hlc;
+    static int seq; /* op ids are unique: the same record may be pushed twice */
 
     *clock = sync_hlc_tick(*clock, clock_now_ms());
     sync_hlc_format(*clock, hlc);
@@ -94,10 +95,10 @@ static json_t *push_op(struct support_phone *ph, const char *col, const char *ri
     if (ph == NULL)
         snprintf(dev, sizeof(dev), "office-%s", office.account_id);
     assert_true(asprintf(&body,
-                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s-%d\",\"col\":"
                          "\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":\"%s\",\"dev\":\"%s\","
                          "\"fields\":%s}]}",
-                         dev, rid, col, rid, kind, hlc, dev, fields) > 0);
+                         dev, rid, ++seq, col, rid, kind, hlc, dev, fields) > 0);
     if (ph != NULL) {
         support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
     } else {
@@ -1451,6 +1452,63 @@ static void english_version(void **state)
     prefs("m-van", "{\"needs\":[\"falc\",\"large_print\"]}", 200);
 }
 
+/*
+ * Bad input: a line break in a field that becomes an email header (the
+ * titles, the Subject:; the address, To:) is refused naming the field,
+ * before anything is queued, whether it comes from the office or a phone.
+ */
+static void header_bound_fields_refused(void **state)
+{
+    struct support_resp r;
+    json_t *d, *ack;
+    const char *reason;
+    (void)state;
+
+    comm_set("c-crlf", "title", "\"Tri\\r\\nBcc: all@test.fr\"");
+    comm_set("c-crlf", "text", "\"Cinq bacs.\"");
+    comm_set("c-crlf", "target", "{\"members\":[\"m-admin\",\"m-van\"]}");
+    office_req("GET", "/api/v1/productions/p1/communications/c-crlf/preview", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "title");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/communications/c-crlf/send", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "title");
+    support_resp_free(&r);
+    comm_set("c-crlf", "title", "\"Tri au barnum\"");
+    comm_set("c-crlf", "title_en", "\"Sorting\\nBcc: all@test.fr\"");
+    office_req("POST", "/api/v1/productions/p1/communications/c-crlf/send", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "title_en");
+    support_resp_free(&r);
+    /* Nothing queued, nothing signed. */
+    d = delivery("c-crlf");
+    assert_int_equal(json_array_size(json_object_get(d, "outbox")), 0);
+    json_decref(d);
+    {
+        json_t *rec = NULL;
+        struct db *db = NULL;
+        char why[256];
+        assert_int_equal(db_open(srv.app.db_path, &db, why, sizeof(why)), EP_OK);
+        assert_int_equal(sync_record_get(db, "p1", "communications", "c-crlf", &rec), EP_OK);
+        assert_null(json_object_get(rec, "signed"));
+        json_decref(rec);
+        db_close(db);
+    }
+    /* From a phone: the person's own address or number, refused by the
+     * sync with the field named, not applied. */
+    ack = push_op(&van, "preferences", "self-m-van", "put",
+                  "{\"email\":\"bruno@test.fr\\r\\nBcc: all@test.fr\"}");
+    assert_string_not_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    reason = json_string_value(json_object_get(ack, "reason"));
+    assert_non_null(reason);
+    assert_non_null(strstr(reason, "email"));
+    json_decref(ack);
+    ack = push_op(&van, "preferences", "self-m-van", "put", "{\"phone\":\"06 12 ab 56\"}");
+    assert_string_not_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    reason = json_string_value(json_object_get(ack, "reason"));
+    assert_non_null(reason);
+    assert_non_null(strstr(reason, "phone"));
+    json_decref(ack);
+}
+
 /* A request of office session o on the demo production. */
 static void demo_req(const struct support_office *o, const char *method, const char *path,
                      const char *body, struct support_resp *out)
@@ -1627,6 +1685,7 @@ int main(void)
         cmocka_unit_test(targeting_and_preferences),
         cmocka_unit_test(email_to_smtp_server),
         cmocka_unit_test(english_version),
+        cmocka_unit_test(header_bound_fields_refused),
         cmocka_unit_test(demo_sends_for_real),
         cmocka_unit_test(smtp_down_then_retried),
         cmocka_unit_test(too_large_nothing_queued),
