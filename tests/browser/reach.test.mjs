@@ -352,3 +352,19 @@ test('the tri briefing has no English version: Nour’s copy says so', async () 
   assert.match(await card.getByTestId('untranslated').textContent(), /pas encore été traduit/);
   await card.getByText(/Signé par la production, vérifié/).waitFor({ timeout: 20000 });
 });
+
+test('the office sees the demo’s English version and what is measured', async () => {
+  await office.goto(server.url + '/#/communications?id=com-cantine');
+  await office.getByRole('heading', { name: 'Suivi' }).waitFor({ timeout: 20000 });
+  assert.equal(
+    await office.getByLabel('Intitulé en anglais').inputValue(),
+    'Canteen: the last week without disposables',
+  );
+  assert.match(await office.getByLabel('Message en anglais').inputValue(), /No more disposable/);
+  assert.match(await office.getByTestId('opened-note').textContent(), /pas de pixel de suivi/);
+  // An SMTP server is configured here: no "nothing has left" warning.
+  assert.equal(await office.getByTestId('smtp-off').count(), 0);
+  const row = office.locator('tr', { hasText: 'Nour Benali' });
+  assert.match(await row.textContent(), /E-mail : remis au serveur, ouverture non mesurée/);
+  await checkA11y(office, 'follow-up of the demo’s sent briefing');
+});

@@ -1469,8 +1469,8 @@ export default {
   'comms.listen': 'Listen to the message',
   'prefs.saved': 'Saved.',
   'comms.english': 'English version (optional)',
-  'comms.field.title_en': 'Title in English',
-  'comms.field.text_en': 'Message in English',
+  'comms.field.title_en': 'English heading',
+  'comms.field.text_en': 'English message',
   'comms.field.text_en.hint':
     'Written by a person, for recipients whose language is English; signed with the French version. Empty: they get the French with a note.',
   'comms.english.written': '{n} recipient(s) read English: they will get the English version.',

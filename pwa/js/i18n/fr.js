@@ -1500,7 +1500,7 @@ export default {
   'comms.listen': 'Écouter le message',
   'prefs.saved': 'Enregistré.',
   'comms.english': 'Version anglaise (facultative)',
-  'comms.field.title_en': 'Titre en anglais',
+  'comms.field.title_en': 'Intitulé en anglais',
   'comms.field.text_en': 'Message en anglais',
   'comms.field.text_en.hint':
     'Écrite par une personne, pour les destinataires dont la langue est l’anglais ; signée avec la version française. Vide : ils reçoivent le français avec une mention.',
