@@ -988,15 +988,16 @@ async function checkSignature(id, m, badge) {
 }
 
 // The text as its author wrote it: a blank line starts a paragraph, a single
-// line break stays a line break (a list of bins, an address).
-function paragraphs(text) {
+// line break stays a line break (a list of bins, an address). lang marks
+// the text's language when it may differ from the screen's.
+function paragraphs(text, lang) {
   return String(text)
     .split(/\n[ \t]*\n/)
     .filter((p) => p.trim() !== '')
     .map((p) =>
       h(
         'p',
-        {},
+        lang ? { lang } : {},
         p.split('\n').map((line, i) => (i ? [h('br'), line] : line)),
       ),
     );
@@ -1054,7 +1055,7 @@ export function messages(ctx) {
       v.untranslated
         ? h('p', { class: 'hint', 'data-testid': 'untranslated' }, t('messages.untranslated'))
         : null,
-      v.text ? h('div', { lang: v.lang }, paragraphs(v.text)) : null,
+      v.text ? paragraphs(v.text, v.lang) : null,
       m.fields.falc
         ? h('details', {}, h('summary', {}, t('messages.falc')), paragraphs(m.fields.falc))
         : null,
