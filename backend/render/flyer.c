@@ -105,6 +105,13 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
         snprintf(line, sizeof(line), en ? "Where: %s" : "Où : %s", where);
         rc = pdf_paragraph(p, line);
     }
+    /* How long, as the email and the audio say it (30 minutes when unset). */
+    if (rc == EP_OK && starts != NULL && strlen(starts) >= 16) {
+        json_int_t m = json_integer_value(json_object_get(comm, "duration_min"));
+        snprintf(line, sizeof(line), en ? "Duration: %d minutes" : "Durée : %d minutes",
+                 m > 0 && m <= 10080 ? (int)m : 30);
+        rc = pdf_paragraph(p, line);
+    }
     if (rc == EP_OK && json_is_object(env)) {
         json_t *payload = NULL;
         char why[128];

@@ -1107,6 +1107,9 @@ static void printed_spoken_and_callsheet(void **state)
     assert_non_null(strstr(txt, "Version facile à lire (FALC)"));
     assert_non_null(strstr(txt, "Demain matin, on apprend à trier."));
     assert_non_null(strstr(txt, "Message signé par la production"));
+    /* When, where and how long, as the email says them. */
+    assert_non_null(strstr(txt, "Où : Barnum cantine"));
+    assert_non_null(strstr(txt, "Durée : 45 minutes"));
     free(txt);
     normal = first_word_height(file);
     /* Large print: the same flyer, type half as big again. */
