@@ -13,7 +13,7 @@
 // or a lost connection resumes instead of restarting. It runs beside the
 // sync, never inside it: a refusal or a failure stops only that photo.
 import { readGps, nextRange, hex, adaptChunk, CHUNK_START } from './imagebytes.js';
-import { uuidv7 } from './sync/ids.js';
+import { uuidv7 } from './sync/engine.js';
 import * as store from './store.js';
 import { request, ApiError, NetworkError } from './api.js';
 

@@ -2,12 +2,10 @@
 // local ops through the outbox, push then pull (docs/sync-protocol.md §4-5).
 // Runs at start, on `online`, when the page becomes visible, every few
 // minutes and from the "Synchroniser" button; emits "change" and "status".
-import { Replica, PROTOCOL } from './engine.js';
-import * as hlc from './hlc.js';
+import { Replica, PROTOCOL, hlc, uuidv7 } from './engine.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { setCatalogue } from '../indicators.js';
-import { uuidv7 } from './ids.js';
 
 const PUSH_BATCH = 200;
 const PERIOD_MS = 5 * 60 * 1000;

@@ -1,17 +1,14 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
-import { crewExtras } from './comms.js';
-import { prefsForm } from './prefs.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
 import * as ind from '../indicators.js';
-import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { reminders, guideFamily } from './collect.js';
 import { strip, myActions } from './photos.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -972,6 +969,7 @@ async function checkSignature(id, m, badge) {
   if (!m.fields.signed) return set('warn', t('messages.unsigned'));
   const key = await productionKey(id);
   if (!key) return set('wait', t('messages.unchecked'));
+  const { verifyEnvelope } = await import('../verify.js');
   const res = await verifyEnvelope(m.fields.signed, key.public_key);
   const same =
     res.valid &&
@@ -1030,8 +1028,12 @@ function meeting(m) {
   );
 }
 
-export function messages(ctx) {
+// Messages, settings and the signature check load their modules on first
+// use: Ma journée, the first screen of a new phone, does not need them
+// (docs/pwa.md, "Loading").
+export async function messages(ctx) {
   if (!needDevice(ctx)) return null;
+  const { crewExtras } = await import('./comms.js');
   const id = ctx.client.identity;
   const list = ctx.client.replica
     .listRecords('communications')
@@ -1098,6 +1100,7 @@ async function photoNetwork(ctx) {
 export async function settings(ctx) {
   const id = ctx.client.identity;
   if (!id) return ctx.go('');
+  const { prefsForm } = await import('./prefs.js');
   const view = h(
     'div',
     {},
