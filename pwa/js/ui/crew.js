@@ -6,8 +6,6 @@ import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
 import * as ind from '../indicators.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
-import { reminders, guideFamily } from './collect.js';
-import { strip, myActions } from './photos.js';
 import { uuidv7 } from '../sync/engine.js';
 import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
 
@@ -196,7 +194,14 @@ async function editNote(ctx, task) {
   announce(t('task.saved'));
 }
 
+// Ma journée's parts that other screens' modules draw (reminders, photo
+// strips) are imported when a screen needs them, so the pairing screen, a
+// new phone's first, does not fetch them (docs/pwa.md, "Loading").
 export async function day(ctx) {
+  const [{ reminders }, { strip, myActions }] = await Promise.all([
+    import('./collect.js'),
+    import('./photos.js'),
+  ]);
   if (!needDevice(ctx)) return null;
   const due = await reminders(ctx);
   const id = ctx.client.identity;
@@ -353,6 +358,7 @@ function refusal(box) {
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
+  const { guideFamily } = await import('./collect.js');
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
@@ -767,8 +773,9 @@ export async function entry(ctx, params) {
 }
 
 // ---- my entries ---------------------------------------------------------------
-export function entries(ctx) {
+export async function entries(ctx) {
   if (!needDevice(ctx)) return null;
+  const { strip } = await import('./photos.js');
   const st = ctx.client.status;
   const facts = ctx.client.replica
     .listFacts('readings')
@@ -1033,7 +1040,10 @@ function meeting(m) {
 // (docs/pwa.md, "Loading").
 export async function messages(ctx) {
   if (!needDevice(ctx)) return null;
-  const { crewExtras } = await import('./comms.js');
+  const [{ crewExtras }, { strip }] = await Promise.all([
+    import('./comms.js'),
+    import('./photos.js'),
+  ]);
   const id = ctx.client.identity;
   const list = ctx.client.replica
     .listRecords('communications')
