@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-63589a858e7e';
+const VERSION = 'ecoplateau-shell-f3a366f04b4f';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -198,11 +198,11 @@ async function editNote(ctx, task) {
 // strips) are imported when a screen needs them, so the pairing screen, a
 // new phone's first, does not fetch them (docs/pwa.md, "Loading").
 export async function day(ctx) {
+  if (!needDevice(ctx)) return null;
   const [{ reminders }, { strip, myActions }] = await Promise.all([
     import('./collect.js'),
     import('./photos.js'),
   ]);
-  if (!needDevice(ctx)) return null;
   const due = await reminders(ctx);
   const id = ctx.client.identity;
   const tasks = myTasks(ctx);
