@@ -6,7 +6,7 @@
 import { t, errorText as refusalText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { effective } from './prefs.js';
 
 const KINDS = ['info', 'briefing', 'checkpoint'];

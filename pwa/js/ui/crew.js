@@ -1,17 +1,12 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
-import { crewExtras, readerVersion } from './comms.js';
-import { prefsForm, effective } from './prefs.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
 import * as ind from '../indicators.js';
-import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
-import { reminders, guideFamily } from './collect.js';
-import { strip, myActions } from './photos.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -199,8 +194,15 @@ async function editNote(ctx, task) {
   announce(t('task.saved'));
 }
 
+// Ma journée's parts that other screens' modules draw (reminders, photo
+// strips) are imported when a screen needs them, so the pairing screen, a
+// new phone's first, does not fetch them (docs/pwa.md, "Loading").
 export async function day(ctx) {
   if (!needDevice(ctx)) return null;
+  const [{ reminders }, { strip, myActions }] = await Promise.all([
+    import('./collect.js'),
+    import('./photos.js'),
+  ]);
   const due = await reminders(ctx);
   const id = ctx.client.identity;
   const tasks = myTasks(ctx);
@@ -356,6 +358,7 @@ function refusal(box) {
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
+  const { guideFamily } = await import('./collect.js');
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
@@ -770,8 +773,9 @@ export async function entry(ctx, params) {
 }
 
 // ---- my entries ---------------------------------------------------------------
-export function entries(ctx) {
+export async function entries(ctx) {
   if (!needDevice(ctx)) return null;
+  const { strip } = await import('./photos.js');
   const st = ctx.client.status;
   const facts = ctx.client.replica
     .listFacts('readings')
@@ -972,6 +976,7 @@ async function checkSignature(id, m, badge) {
   if (!m.fields.signed) return set('warn', t('messages.unsigned'));
   const key = await productionKey(id);
   if (!key) return set('wait', t('messages.unchecked'));
+  const { verifyEnvelope } = await import('../verify.js');
   const res = await verifyEnvelope(m.fields.signed, key.public_key);
   const same =
     res.valid &&
@@ -1034,8 +1039,16 @@ function meeting(m) {
   );
 }
 
-export function messages(ctx) {
+// Messages, settings and the signature check load their modules on first
+// use: Ma journée, the first screen of a new phone, does not need them
+// (docs/pwa.md, "Loading").
+export async function messages(ctx) {
   if (!needDevice(ctx)) return null;
+  const [{ crewExtras, readerVersion }, { strip }, { effective }] = await Promise.all([
+    import('./comms.js'),
+    import('./photos.js'),
+    import('./prefs.js'),
+  ]);
   const id = ctx.client.identity;
   const list = ctx.client.replica
     .listRecords('communications')
@@ -1108,6 +1121,7 @@ async function photoNetwork(ctx) {
 export async function settings(ctx) {
   const id = ctx.client.identity;
   if (!id) return ctx.go('');
+  const { prefsForm } = await import('./prefs.js');
   const view = h(
     'div',
     {},
