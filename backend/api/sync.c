@@ -346,7 +346,11 @@ int api_sync_pull(struct http_req *r)
     pr.db = r->db;
     opts.can_read = pull_can_read;
     opts.ctx = &pr;
-    opts.hide_own = hide_own;
+    /* Only a phone's ops are its own: an office session's device id is its
+     * account's ("office-<account>"), shared by every browser signed in to it
+     * and used by ops the server makes for it (a send, a library action), so
+     * no office replica can be sure it holds them (docs/sync-protocol.md §5). */
+    opts.hide_own = hide_own && p.is_device;
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);

@@ -217,6 +217,36 @@ static void pull_without_own_ops(void **state)
     assert_string_equal(pull_ids(&van, q, ids, sizeof(ids), cursor, sizeof(cursor)), "op-oth2");
     assert_string_equal(pull_ids(&van, q1, ids, sizeof(ids), q, sizeof(q)), "op-own2,op-oth2");
     assert_string_equal(q, cursor); /* the same end, with or without its own ops */
+    /* An office session's ops are not its own: another browser of the same
+     * account, or the server acting for it, made them under the same id. */
+    office_login();
+    office_req("GET", "/api/v1/sync/pull?schema=1&limit=2000", NULL, &r);
+    assert_int_equal(r.status, 200);
+    res = support_resp_json(&r);
+    snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(res, "cursor")));
+    json_decref(res);
+    support_resp_free(&r);
+    {
+        char hlc[SYNC_HLC_LEN + 1], *body = NULL, path[320];
+
+        sync_hlc_format(sync_hlc_tick(0, clock_now_ms()), hlc);
+        assert_true(asprintf(&body,
+                             "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":"
+                             "\"op-office-own\",\"col\":\"tasks\",\"id\":\"tk-own\",\"kind\":"
+                             "\"put\",\"hlc\":\"%s\",\"dev\":\"office-%s\",\"fields\":{"
+                             "\"title\":\"Relever le compteur\"}}]}",
+                             office.account_id, hlc, office.account_id) > 0);
+        office_req("POST", "/api/v1/sync/push", body, &r);
+        free(body);
+        if (r.status != 200 || strstr(r.body, "\"applied\"") == NULL)
+            fail_msg("office push: %ld %s", r.status, r.body);
+        support_resp_free(&r);
+        snprintf(path, sizeof(path), "/api/v1/sync/pull?schema=1&own=0&cursor=%s", cursor);
+        office_req("GET", path, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "op-office-own"));
+        support_resp_free(&r);
+    }
     phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&own=2", NULL, -1, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "own");
     support_resp_free(&r);
