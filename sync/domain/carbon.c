@@ -1951,7 +1951,7 @@ int carbon_form_lines(const json_t *fp, json_t **out)
     }
     if (rc != EP_OK)
         goto out;
-    items = calloc(json_object_size(by) + 1, sizeof(*items));
+    items = calloc(json_object_size(by) + 1, sizeof(json_t *));
     if (items == NULL) {
         rc = EP_ENOMEM;
         goto out;
@@ -1979,7 +1979,7 @@ int carbon_form_lines(const json_t *fp, json_t **out)
         json_object_set_new(v, "seco2", json_null()); /* not known: see carbon.h */
         items[n++] = v;
     }
-    qsort(items, n, sizeof(*items), form_cmp);
+    qsort(items, n, sizeof(json_t *), form_cmp);
     for (i = 0; i < n && rc == EP_OK; i++)
         rc = json_array_append(arr, items[i]) == 0 ? EP_OK : EP_ENOMEM;
 out:
