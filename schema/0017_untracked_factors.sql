@@ -1,4 +1,4 @@
--- 0016_untracked_factors: four posts that were recorded without a factor get
+-- 0017_untracked_factors: four posts that were recorded without a factor get
 -- one in factor set 4 (sync/domain/data/factors-0004.json, docs/carbon.md
 -- "The factor catalogue"): ferries, sorted glass, sorted metals, biowaste.
 --
