@@ -195,10 +195,11 @@ int api_footprint_compare(struct http_req *r)
 /* Sets obj's "header" (carbon_export_header): the block every export
  * opens with, from the comparison as of today and the collection's
  * completeness. On failure obj is released and the error sent. */
-static int attach_header(struct http_req *r, const char *prod, const char *lang, json_t *obj)
+static int attach_header(struct http_req *r, const char *prod, const char *lang, int forecast,
+                         json_t *obj)
 {
     json_t *cmp = NULL, *rows = NULL;
-    int rc, status = compare_filed(r, prod, NULL, 0, &cmp);
+    int rc, status = compare_filed(r, prod, NULL, forecast, &cmp);
 
     if (status != 0) {
         json_decref(obj);
@@ -230,6 +231,7 @@ int api_footprint_csv(struct http_req *r)
     char *csv = NULL;
     size_t len = 0;
     const char *lang = "fr";
+    int forecast = 0;
     int status = api_reader(r, prod, sizeof(prod), &p);
 
     if (status == 0)
@@ -237,9 +239,11 @@ int api_footprint_csv(struct http_req *r)
     if (status == 0)
         status = doc_lang(r, &lang);
     if (status == 0)
+        status = forecast_param(r, &forecast);
+    if (status == 0)
         status = compute(r, prod, kind, version, &fp);
     if (status == 0)
-        status = attach_header(r, prod, lang, fp);
+        status = attach_header(r, prod, lang, forecast, fp);
     if (status != 0)
         return status;
     if (carbon_csv_lang(fp, lang, &csv, &len) != EP_OK) {
