@@ -1,8 +1,8 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
-import { crewExtras } from './comms.js';
-import { prefsForm } from './prefs.js';
+import { crewExtras, readerVersion } from './comms.js';
+import { prefsForm, effective } from './prefs.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
@@ -978,6 +978,9 @@ async function checkSignature(id, m, badge) {
     res.payload.title === m.fields.title &&
     res.payload.text === m.fields.text &&
     (res.payload.falc ?? null) === (m.fields.falc ?? null) &&
+    // Both languages are signed: the English version shown must be the signed one.
+    (res.payload.title_en ?? null) === (m.fields.title_en ?? null) &&
+    (res.payload.text_en ?? null) === (m.fields.text_en ?? null) &&
     res.payload.production === id.production_id;
   if (same)
     set('ok', t('messages.verified', { when: dateTime(Date.parse(res.payload.issued_at)) }));
@@ -985,15 +988,16 @@ async function checkSignature(id, m, badge) {
 }
 
 // The text as its author wrote it: a blank line starts a paragraph, a single
-// line break stays a line break (a list of bins, an address).
-function paragraphs(text) {
+// line break stays a line break (a list of bins, an address). lang marks
+// the text's language when it may differ from the screen's.
+function paragraphs(text, lang) {
   return String(text)
     .split(/\n[ \t]*\n/)
     .filter((p) => p.trim() !== '')
     .map((p) =>
       h(
         'p',
-        {},
+        lang ? { lang } : {},
         p.split('\n').map((line, i) => (i ? [h('br'), line] : line)),
       ),
     );
@@ -1036,16 +1040,22 @@ export function messages(ctx) {
   const list = ctx.client.replica
     .listRecords('communications')
     .filter((r) => !r.deleted && r.fields.signed);
+  // The person's language (their preferences, synced), else the screen's.
+  const lang = effective(ctx, id.member_id, { language: getLang() }).language;
   const items = list.map((m) => {
     const badge = h('p', { class: 'badge wait', role: 'status' }, t('messages.checking'));
+    const v = readerVersion(m.fields, lang);
     checkSignature(id, m, badge);
     return h(
       'li',
       { class: 'card', 'data-testid': 'message' },
-      h('h2', { class: 'h3' }, m.fields.title || m.id),
+      h('h2', { class: 'h3', lang: v.lang }, v.title || m.id),
       badge,
       meeting(m),
-      m.fields.text ? paragraphs(m.fields.text) : null,
+      v.untranslated
+        ? h('p', { class: 'hint', 'data-testid': 'untranslated' }, t('messages.untranslated'))
+        : null,
+      v.text ? paragraphs(v.text, v.lang) : null,
       m.fields.falc
         ? h('details', {}, h('summary', {}, t('messages.falc')), paragraphs(m.fields.falc))
         : null,
