@@ -132,11 +132,23 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
                fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e", note);
     }
     if (show & F_GAP) {
+        /* Which forecast: the version filed (forecast_compare), or the live
+         * estimates when none was filed, so a funder knows what moved. */
+        const json_t *fc = json_object_get(fp, "forecast");
+        char which[200];
+        if (json_is_integer(json_object_get(fc, "version")))
+            snprintf(which, sizeof(which), "le prévisionnel déposé (version %lld, « %.120s »)",
+                     (long long)json_integer_value(json_object_get(fc, "version")),
+                     json_string_value(json_object_get(fc, "label")) != NULL
+                         ? json_string_value(json_object_get(fc, "label"))
+                         : "");
+        else
+            snprintf(which, sizeof(which), "les estimations actuelles (aucun prévisionnel déposé)");
         snprintf(note, sizeof(note),
-                 "Négatif : moins d'émissions que prévu au cadrage pour les indicateurs "
+                 "Négatif : moins d'émissions que prévu dans %s pour les indicateurs "
                  "relevés, au prorata des jours de tournage écoulés ; les données manquantes "
                  "ne comptent pas.%s",
-                 partial);
+                 which, partial);
         figure(figs, missing, "Écart au bilan prévisionnel",
                json_is_number(gap) ? rounded(json_number_value(gap), 1) : json_null(), "%", note);
     }

@@ -1260,6 +1260,9 @@ export default {
   'fleet.err': 'Choose the vehicle from the list.',
   'fp.status.running': 'Running: forecast pro rata of shooting days elapsed ({e} of {n}).',
   'fp.status.closed': 'Production closed: the whole forecast.',
+  'fp.forecast.filed': 'Compared with the filed forecast: version {v} “{label}”, filed on {date}.',
+  'fp.forecast.live':
+    'No forecast filed: compared with the current estimates, which may still change.',
   'fp.coverage': 'Expected emissions covered: {pct} % ({covered} of {expected}).',
   'fp.coverage.none': 'Nothing expected yet.',
   'fp.missing.title': 'Indicators without readings',

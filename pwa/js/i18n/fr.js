@@ -1289,6 +1289,10 @@ export default {
   'fp.status.running':
     'En cours : prévisionnel au prorata des jours de tournage écoulés ({e} sur {n}).',
   'fp.status.closed': 'Production close : tout le prévisionnel.',
+  'fp.forecast.filed':
+    'Comparé au prévisionnel déposé : version {v} « {label} », déposée le {date}.',
+  'fp.forecast.live':
+    'Aucun prévisionnel déposé : comparaison avec les estimations actuelles, qui peuvent encore changer.',
   'fp.coverage': 'Émissions attendues couvertes : {pct} % ({covered} sur {expected}).',
   'fp.coverage.none': 'Rien d’attendu à ce jour.',
   'fp.missing.title': 'Indicateurs sans relevé',
