@@ -6,6 +6,7 @@
 #include "api.h"
 #include "app.h"
 #include "clock.h"
+#include "commstore.h"
 #include "jsonin.h"
 
 #include "auth.h"
@@ -125,6 +126,36 @@ int api_today_param(struct http_req *r, char *today)
         gmtime_r(&t, &tm);
         strftime(today, 11, "%Y-%m-%d", &tm);
     }
+    return 0;
+}
+
+int api_doc_lang(struct http_req *r, const struct auth_principal *p, char *lang)
+{
+    const char *q = r->ri->query_string;
+    char want[8];
+    json_t *people = NULL, *x;
+    size_t i;
+
+    snprintf(lang, 3, "fr");
+    /* mg_get_var: -1 absent, -2 too long for want (then not a language). */
+    if (q != NULL && mg_get_var(q, strlen(q), "lang", want, sizeof(want)) != -1) {
+        if (strcmp(want, "fr") != 0 && strcmp(want, "en") != 0)
+            return http_error(r, 400, "invalid_request", "lang", "lang must be fr or en");
+        snprintf(lang, 3, "%s", want[0] == 'e' ? "en" : "fr");
+        return 0;
+    }
+    /* The person's own setting (a "preferences" record; prefs_apply() says
+     * whose choice wins). Unreadable, the document stays in French. */
+    if (commstore_people(r->db, p->production_id, &people) != EP_OK)
+        return 0;
+    json_array_foreach(people, i, x)
+    {
+        const char *id = json_string_value(json_object_get(x, "id"));
+        const char *l = json_string_value(json_object_get(x, "language"));
+        if (id != NULL && strcmp(id, p->member_id) == 0 && l != NULL && strcmp(l, "en") == 0)
+            snprintf(lang, 3, "en");
+    }
+    json_decref(people);
     return 0;
 }
 

@@ -64,6 +64,14 @@ void api_opts_now(struct sync_opts *o);
  * Returns 0, or sends 400 and returns it. */
 int api_today_param(struct http_req *r, char *today);
 
+/*
+ * The language of a document for the person p asking (lang: 3 bytes): the
+ * query's ?lang=fr|en, else p's language setting (their preferences
+ * record), else "fr". Returns 0, or the status of the 400 invalid_request
+ * sent for any other ?lang.
+ */
+int api_doc_lang(struct http_req *r, const struct auth_principal *p, char *lang);
+
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */
 struct identity_prodkey;

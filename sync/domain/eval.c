@@ -7,6 +7,7 @@
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
+#include "fmt.h"
 #include "forecast.h"
 #include "plan.h"
 #include "sync.h"
@@ -236,18 +237,20 @@ static void dysfunction_text(struct db *db, const json_t *d, const json_t *actio
 {
     const char *kind = json_string_value(json_object_get(d, "kind"));
     const char *dept = json_string_value(json_object_get(d, "dept"));
-    char name[160];
+    char name[160], since[FMT_MAX], missed[FMT_MAX + 48];
 
     indicator_name(db, json_string_value(json_object_get(d, "indicator")), name, sizeof(name));
     if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
-        snprintf(buf, len,
-                 "Relevé « %s »%s%s%s manqué depuis le %s (%lld relevés habituels sans saisie)",
-                 name, dept != NULL && dept[0] ? " (département " : "", dept != NULL ? dept : "",
-                 dept != NULL && dept[0] ? ")" : "",
-                 json_string_value(json_object_get(d, "since")) != NULL
-                     ? json_string_value(json_object_get(d, "since"))
-                     : "?",
-                 (long long)json_integer_value(json_object_get(d, "missed")));
+        /* People read a department's name and a day in words, not keys. */
+        if (fmt_date(since, sizeof(since), json_string_value(json_object_get(d, "since")),
+                     FMT_DATE_MEDIUM, "fr") == NULL)
+            snprintf(since, sizeof(since), "?");
+        fmt_count(missed, sizeof(missed), (long)json_integer_value(json_object_get(d, "missed")),
+                  "relevé habituel sans saisie", "relevés habituels sans saisie", "fr");
+        snprintf(buf, len, "Relevé « %s »%s%s%s manqué depuis le %s (%s)", name,
+                 dept != NULL && dept[0] ? " (département " : "",
+                 dept != NULL ? carbon_dept_label(dept) : "", dept != NULL && dept[0] ? ")" : "",
+                 since, missed);
     } else {
         const char *id = json_string_value(json_object_get(d, "action"));
         const char *title = NULL;

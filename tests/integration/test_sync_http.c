@@ -768,10 +768,25 @@ static void diagnostic_endpoints(void **state)
     {
         char *text = pdf_text(&r);
         assert_non_null(strstr(text, "Compétence C2"));
-        assert_non_null(strstr(text, "placement ajusté par Claire Martin le 2026-11-28"));
+        assert_non_null(strstr(text, "placement ajusté par Claire Martin le 28 novembre 2026"));
         free(text);
     }
     assert_non_null(strstr(r.headers, "analyse-C2.pdf"));
+    support_resp_free(&r);
+    /* The same summary for an English reader: its words, its dates. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project?format=pdf&lang=en",
+               "{\"title\":\"Documentaire\",\"type\":\"documentary\",\"shooting_days\":12,"
+               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}],\"overrides\":{\"waste\":"
+               "{\"impact\":\"high\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28T20:00:00Z\"}}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    {
+        char *text = pdf_text(&r);
+        assert_non_null(strstr(text, "Competency C2"));
+        assert_non_null(strstr(text, "placement adjusted by Claire Martin on 28 November 2026"));
+        assert_null(strstr(text, "Compétence"));
+        free(text);
+    }
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
                "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true,"
@@ -801,7 +816,7 @@ static void diagnostic_endpoints(void **state)
         assert_non_null(strstr(buf, "brouillon"));
         /* The user's edit, with who made it and when. */
         assert_non_null(strstr(buf, "Nommer Camille"));
-        assert_non_null(strstr(buf, "Modifié par Claire Martin le 2026-11-28"));
+        assert_non_null(strstr(buf, "Modifié par Claire Martin le 28 novembre 2026"));
         assert_non_null(strstr(buf, "Tagged:"));
     }
     support_resp_free(&r);

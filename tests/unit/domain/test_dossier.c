@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "carbon.h"
 #include "db.h"
 #include "diag.h"
 #include "dossdoc.h"
@@ -204,8 +205,8 @@ static void certification_review_fixes(void **state)
                       "\"km_from_base\":30}],\"sets_to_build\":1,\"eco_budget_eur\":2000}");
     d = build();
     t = text_of(d, "difficultes");
-    assert_non_null(strstr(t, "Relevé « Déchets résiduels (incinérés) » (département regie) "
-                              "manqué depuis le 2026-09-10"));
+    assert_non_null(strstr(t, "Relevé « Déchets résiduels (incinérés) » (département Régie) "
+                              "manqué depuis le 10 septembre 2026"));
     assert_null(strstr(t, ".."));
     assert_null(strstr(t, "Relevé habituel manqué"));
     /* No estimate entered: the forecast is missing, said so. */
@@ -562,29 +563,45 @@ static void odt_is_an_opendocument_with_the_parts(void **state)
     json_decref(d);
 }
 
-/* The evaluation as PDF (C9): tagged, in French, one planned-vs-actual
- * table per action, the unread action's figures written as missing. */
-static void evaluation_pdf(void **state)
+/* The evaluation as PDF (C9) in the reader's language: pdftotext's text of
+ * it (new, free()), the PDF kept at <dir>/evaluation-<lang>.pdf. */
+static char *evaluation_text(const json_t *ev, const char *lang, char *path, size_t plen)
 {
-    char path[512], cmd[1200], *pdf = NULL, *txt, *at;
-    json_t *ev = NULL;
+    char cmd[1200], *pdf = NULL;
+    json_t *cat = NULL;
     size_t len = 0;
-    int tables = 0;
-    (void)state;
 
-    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
-    assert_int_equal(export_evaluation_pdf(ev, "Film d'essai", &pdf, &len), EP_OK);
-    snprintf(path, sizeof(path), "%s/evaluation.pdf", dir);
+    assert_int_equal(carbon_catalogue(db, &cat), EP_OK);
+    assert_int_equal(
+        export_evaluation_pdf(ev, "Film d'essai", &(struct export_doc){lang, cat}, &pdf, &len),
+        EP_OK);
+    json_decref(cat);
+    snprintf(path, plen, "%s/evaluation-%s.pdf", dir, lang);
     save(path, pdf, len);
     free(pdf);
     assert_true(pdf_pages(path) >= 1);
     snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
-    txt = run(cmd);
+    return run(cmd);
+}
+
+/* The evaluation as PDF (C9): tagged, in French, one planned-vs-actual
+ * table per action, the unread action's figures written as missing; the
+ * same in English, with no indicator id, ISO date or decimal point left. */
+static void evaluation_pdf(void **state)
+{
+    char path[512], cmd[1200], *txt, *at;
+    json_t *ev = NULL;
+    int tables = 0;
+    (void)state;
+
+    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
+    txt = evaluation_text(ev, "fr", path, sizeof(path));
     for (at = strstr(txt, "Prévu / réalisé"); at != NULL; at = strstr(at + 1, "Prévu / réalisé"))
         tables++;
     assert_int_equal(tables, 3); /* one per action */
     assert_non_null(strstr(txt, "Évaluation de la démarche"));
-    /* Shuttles: 125 %, reproducible; the train: missing, never 0 %. */
+    /* Shuttles: 125 % (pdftotext writes the no-break space as a space),
+     * reproducible; the train: missing, never 0 %. */
     assert_non_null(strstr(txt, "125 %"));
     assert_non_null(strstr(txt, "Reproductible sur un prochain projet"));
     at = strstr(txt, "Train plutôt qu'avion");
@@ -594,10 +611,27 @@ static void evaluation_pdf(void **state)
     assert_non_null(strstr(txt, "Sans donnée"));
     assert_non_null(strstr(txt, "Bilan carbone : prévisionnel"));
     assert_non_null(strstr(txt, "Solution proposée : Planifier la collecte"));
+    assert_null(strstr(txt, TODAY)); /* the day in words */
+    assert_null(strstr(txt, "action(s)"));
     free(txt);
     snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s | grep -c TD", path);
     txt = run(cmd);
     assert_true(strtol(txt, NULL, 10) >= 3 * 16);
+    free(txt);
+
+    txt = evaluation_text(ev, "en", path, sizeof(path));
+    tables = 0;
+    for (at = strstr(txt, "Planned / achieved"); at != NULL;
+         at = strstr(at + 1, "Planned / achieved"))
+        tables++;
+    assert_int_equal(tables, 3);
+    assert_non_null(strstr(txt, "Evaluation of the approach"));
+    assert_non_null(strstr(txt, "125%"));
+    assert_non_null(strstr(txt, "Reproducible on a next project"));
+    assert_non_null(strstr(txt, "missing data"));
+    assert_non_null(strstr(txt, "Suggested solution: "));
+    assert_null(strstr(txt, "Prévu / réalisé"));
+    assert_null(strstr(txt, TODAY));
     free(txt);
     json_decref(ev);
 }
