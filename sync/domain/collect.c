@@ -177,6 +177,83 @@ int collect_periods(enum collect_freq f, long start, long end, long until,
     return EP_OK;
 }
 
+/* ---- phases ------------------------------------------------------------------ */
+
+static const char *const phase_names[] = {"shooting", "post_production"};
+
+int collect_phase_parse(const char *s, enum collect_phase *out)
+{
+    for (size_t i = 0; s != NULL && i < sizeof(phase_names) / sizeof(phase_names[0]); i++) {
+        if (strcmp(s, phase_names[i]) == 0) {
+            *out = (enum collect_phase)i;
+            return EP_OK;
+        }
+    }
+    return EP_EINVAL;
+}
+
+const char *collect_phase_name(enum collect_phase ph)
+{
+    return ph == COLLECT_POST ? phase_names[1] : phase_names[0];
+}
+
+enum collect_phase collect_indicator_phase(const char *category)
+{
+    return category != NULL && strcmp(category, "postproduction") == 0 ? COLLECT_POST
+                                                                       : COLLECT_SHOOTING;
+}
+
+/* 1970-01-01 was a Thursday: 0 = Sunday ... 6 = Saturday. */
+static int weekday(long day)
+{
+    return (int)(((day % 7) + 7 + 4) % 7);
+}
+
+static int post_dated(const struct production_dates *d)
+{
+    return d->post_from != PRODUCTION_NO_DAY && d->post_to != PRODUCTION_NO_DAY &&
+           d->post_to >= d->post_from;
+}
+
+int collect_reporting_day(const struct production_dates *d, enum collect_phase ph, long day)
+{
+    int wd;
+
+    if (ph == COLLECT_SHOOTING || !post_dated(d))
+        return production_shooting_day(d, day);
+    wd = weekday(day);
+    return day >= d->post_from && day <= d->post_to && wd >= 1 && wd <= 5;
+}
+
+int collect_item_periods(enum collect_freq f, enum collect_phase ph,
+                         const struct production_dates *d, long until, struct collect_period **out,
+                         size_t *n)
+{
+    long from = d->shoot_from, to = d->shoot_to;
+    size_t k = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (ph == COLLECT_POST && post_dated(d)) {
+        from = d->post_from;
+        to = d->post_to;
+    }
+    if (from == PRODUCTION_NO_DAY || to == PRODUCTION_NO_DAY)
+        return EP_OK;
+    rc = collect_periods(f, from, to, until, out, n);
+    for (size_t i = 0; rc == EP_OK && i < *n; i++) {
+        long day = (*out)[i].from;
+        while (day <= (*out)[i].to && !collect_reporting_day(d, ph, day))
+            day++;
+        if (day <= (*out)[i].to)
+            (*out)[k++] = (*out)[i];
+    }
+    if (rc == EP_OK)
+        *n = k;
+    return rc;
+}
+
 /* ---- the schedule ------------------------------------------------------------- */
 
 struct prod {
@@ -317,7 +394,7 @@ static int set_reading_days(json_t *obj, const struct production_dates *d)
 /* Builds the schedule object; the caller holds a read transaction. */
 static int schedule_in_tx(struct db *db, const char *production_id, struct prod *p, json_t **out)
 {
-    static const char sql[] = "SELECT id, collector FROM indicator ORDER BY id";
+    static const char sql[] = "SELECT id, collector, category FROM indicator ORDER BY id";
     json_t *active = json_object(), *rows = json_object(), *items = json_array();
     sqlite3_stmt *st = NULL;
     enum collect_freq pf;
@@ -365,7 +442,11 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
                              "source", "default");
         else
             continue;
-        if (item == NULL || json_array_append_new(items, item) != 0) {
+        /* json_array_append_new steals item even when it fails. */
+        if (item == NULL || json_array_append_new(items, item) != 0 ||
+            json_object_set_new(item, "phase",
+                                json_string(collect_phase_name(collect_indicator_phase(
+                                    (const char *)sqlite3_column_text(st, 2))))) != 0) {
             rc = EP_ENOMEM;
             break;
         }
@@ -563,40 +644,25 @@ static json_t *period_json(const struct collect_period *p)
     return json_pack("{s:s, s:s}", "from", a, "to", b);
 }
 
-/* Fills item (a schedule item) with its periods, reported count, missing
- * periods and the current one; adds to the totals. */
-/* 1 if period p holds at least one shooting day: nobody reports for a
- * day off, so a period made only of days off is neither due nor missing. */
-static int shot_in(const struct production_dates *d, const struct collect_period *p)
-{
-    if (d->n_days_off == 0)
-        return 1;
-    for (long day = p->from; day <= p->to; day++) {
-        if (production_shooting_day(d, day))
-            return 1;
-    }
-    return 0;
-}
-
-static int item_status(struct db *db, const char *production_id, json_t *item, long start, long end,
-                       long today, const struct production_dates *dates, json_int_t *expected,
+/* Fills item (a schedule item) with its periods (collect_item_periods),
+ * reported count, missing periods and the current one; adds to the totals. */
+static int item_status(struct db *db, const char *production_id, json_t *item, long today,
+                       const struct production_dates *dates, json_int_t *expected,
                        json_int_t *reported)
 {
     enum collect_freq f = COLLECT_NONE;
+    enum collect_phase ph = COLLECT_SHOOTING;
     struct collect_period *p = NULL;
     json_t *missing = json_array(), *due = json_null();
     json_int_t done = 0;
-    size_t n = 0, skipped = 0;
+    size_t n = 0;
     int rc;
 
     (void)collect_freq_parse(json_string_value(json_object_get(item, "frequency")), &f);
-    rc = missing == NULL ? EP_ENOMEM : collect_periods(f, start, end, today, &p, &n);
+    (void)collect_phase_parse(json_string_value(json_object_get(item, "phase")), &ph);
+    rc = missing == NULL ? EP_ENOMEM : collect_item_periods(f, ph, dates, today, &p, &n);
     for (size_t i = 0; rc == EP_OK && i < n; i++) {
         int ok = 0;
-        if (!shot_in(dates, &p[i])) {
-            skipped++;
-            continue;
-        }
         rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
                      json_string_value(json_object_get(item, "dept")), &p[i], &ok);
         if (rc != EP_OK)
@@ -616,13 +682,46 @@ static int item_status(struct db *db, const char *production_id, json_t *item, l
     free(p);
     *reported += done;
     if (rc == EP_OK &&
-        (json_object_set_new(item, "periods", json_integer((json_int_t)(n - skipped))) != 0 ||
+        (json_object_set_new(item, "periods", json_integer((json_int_t)n)) != 0 ||
          json_object_set_new(item, "reported", json_integer(done)) != 0 ||
          json_object_set(item, "missing", missing) != 0 || json_object_set(item, "due", due) != 0))
         rc = EP_ENOMEM;
     json_decref(missing);
     json_decref(due);
     return rc;
+}
+
+/* {"from","to"} of a phase, or null when not dated. */
+static json_t *phase_json(long from, long to)
+{
+    struct collect_period p = {from, to};
+    if (from == PRODUCTION_NO_DAY || to == PRODUCTION_NO_DAY)
+        return json_null();
+    return period_json(&p);
+}
+
+/* "calendar": what the phone needs to apply collect_item_periods offline. */
+static int set_calendar(json_t *obj, const struct production_dates *d)
+{
+    json_t *off = json_array();
+    char iso[11];
+
+    for (size_t i = 0; off != NULL && i < d->n_days_off; i++) {
+        collect_iso(d->days_off[i], iso);
+        if (json_array_append_new(off, json_string(iso)) != 0) {
+            json_decref(off);
+            off = NULL;
+        }
+    }
+    if (off == NULL)
+        return EP_ENOMEM;
+    return json_object_set_new(obj, "calendar",
+                               json_pack("{s:o, s:o, s:o}", "shooting",
+                                         phase_json(d->shoot_from, d->shoot_to), "post_production",
+                                         phase_json(d->post_from, d->post_to), "days_off",
+                                         off)) == 0
+               ? EP_OK
+               : EP_ENOMEM;
 }
 
 int collect_missing(struct db *db, const char *production_id, const char *today,
@@ -662,8 +761,7 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                         : strcmp(json_string_value(json_object_get(item, "dept")), dept) == 0))
             continue;
         if (dated)
-            rc =
-                item_status(db, production_id, item, start, end, t, &p.dates, &expected, &reported);
+            rc = item_status(db, production_id, item, t, &p.dates, &expected, &reported);
         else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
                  json_object_set_new(item, "reported", json_integer(0)) != 0 ||
                  json_object_set_new(item, "missing", json_array()) != 0 ||
@@ -690,7 +788,13 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                      json_object_set(*out, "last_day", json_object_get(sched, "last_day")) == 0
                  ? EP_OK
                  : EP_ENOMEM;
+    if (rc == EP_OK)
+        rc = set_calendar(*out, &p.dates);
 out:
+    if (rc != EP_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     db_rollback(db);
     json_decref(sched);
     json_decref(kept);

@@ -15,21 +15,43 @@ const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
 const prodPath = (id) => `/api/v1/productions/${encodeURIComponent(id.production_id)}`;
 
-// ---- periods, as sync/collect.c computes them ---------------------------------
+// ---- periods, as sync/domain/collect.c computes them ------------------------------
+// One rule on both sides (collect_item_periods): an indicator reports in its
+// phase (shooting days, or Monday to Friday of post-production), and a
+// period holding none of its reporting days is no period. The shared cases
+// are tests/vectors/collect/periods.json, run by test_collect and node.
 const DAY = 86400000;
 const dnum = (iso) =>
   Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
 const diso = (n) => new Date(n * DAY).toISOString().slice(0, 10);
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const weekday = (n) => (((n % 7) + 7 + 4) % 7); // 1970-01-01 was a Thursday; 0 = Sunday
+const dated = (r) => !!r && ISO.test(r.from || '') && ISO.test(r.to || '') && r.to >= r.from;
 
-// The period of frequency freq containing day, within [starts, ends]; null
-// outside the production or for "none".
-export function periodOf(freq, starts, ends, day) {
-  if (!ISO.test(starts || '') || !ISO.test(ends || '') || !ISO.test(day || '')) return null;
-  const s = dnum(starts),
-    e = dnum(ends),
-    d = dnum(day);
-  if (freq === 'none' || d < s || d > e) return null;
+// [first, last] day numbers of the phase the indicator reports in, or null.
+function phaseRange(cal, phase) {
+  const r = phase === 'post_production' && dated(cal?.post_production)
+    ? cal.post_production
+    : cal?.shooting;
+  return dated(r) ? [dnum(r.from), dnum(r.to)] : null;
+}
+
+// Whether an indicator of this phase reports on day number n.
+export function reportingDay(cal, phase, n) {
+  if (phase === 'post_production' && dated(cal?.post_production)) {
+    const w = weekday(n);
+    return n >= dnum(cal.post_production.from) && n <= dnum(cal.post_production.to) && w >= 1 && w <= 5;
+  }
+  if (!dated(cal?.shooting)) return false;
+  return (
+    n >= dnum(cal.shooting.from) &&
+    n <= dnum(cal.shooting.to) &&
+    !(cal.days_off || []).includes(diso(n))
+  );
+}
+
+// The block of frequency freq over [s, e] that holds day d (day numbers).
+function blockOf(freq, s, e, d) {
   let from = d,
     to = d;
   if (freq === 'weekly') {
@@ -43,7 +65,48 @@ export function periodOf(freq, starts, ends, day) {
     from = s;
     to = e;
   }
-  return { from: diso(from), to: diso(Math.min(to, e)) };
+  return [from, Math.min(to, e)];
+}
+
+function reports(cal, phase, from, to) {
+  for (let n = from; n <= to; n++) if (reportingDay(cal, phase, n)) return true;
+  return false;
+}
+
+// The periods begun by until ([{from, to}] ISO), as collect_item_periods.
+export function periods(freq, phase, cal, until) {
+  const r = phaseRange(cal, phase);
+  if (!r || freq === 'none' || !FREQS.includes(freq) || !ISO.test(until || '')) return [];
+  const last = Math.min(dnum(until), r[1]);
+  const out = [];
+  for (let d = r[0]; d <= last; ) {
+    const [from, to] = blockOf(freq, r[0], r[1], d);
+    if (reports(cal, phase, from, to)) out.push({ from: diso(from), to: diso(to) });
+    d = to + 1;
+  }
+  return out;
+}
+
+// The period holding day (ISO) in which the indicator reports; null outside
+// its phase, for "none", or when the period holds none of its reporting days.
+export function periodOf(freq, phase, cal, day) {
+  const r = phaseRange(cal, phase);
+  if (!r || freq === 'none' || !FREQS.includes(freq) || !ISO.test(day || '')) return null;
+  const d = dnum(day);
+  if (d < r[0] || d > r[1]) return null;
+  const [from, to] = blockOf(freq, r[0], r[1], d);
+  return reports(cal, phase, from, to) ? { from: diso(from), to: diso(to) } : null;
+}
+
+// The calendar of a schedule copy (an older server's has none: the shoot).
+export function calendarOf(data) {
+  return (
+    data?.calendar || {
+      shooting: { from: data?.starts_on, to: data?.ends_on },
+      post_production: null,
+      days_off: [],
+    }
+  );
 }
 
 // Readings on this phone (sent or not) covering [from, to] for (indicator, dept).
@@ -119,7 +182,7 @@ export async function dueItems(ctx) {
     // A period that was current at the last connection and has ended since.
     if (item.due && item.due.to < day && !item.due.done && !coveredLocally(ctx, item, item.due))
       overdue.push({ from: item.due.from, to: item.due.to });
-    const p = periodOf(item.frequency, data.starts_on, data.ends_on, day);
+    const p = periodOf(item.frequency, item.phase, calendarOf(data), day);
     const current = p && !coveredLocally(ctx, item, p) ? p : null;
     if (current || overdue.length) out.push({ item, current, overdue });
   }

@@ -398,9 +398,103 @@ static void office_overrides_and_persons(void **state)
     json_decref(m);
 }
 
+/* A vector's calendar as the production's dates (collect_item_periods' input). */
+static void calendar_dates(const json_t *cal, struct production_dates *d)
+{
+    const json_t *shoot = json_object_get(cal, "shooting"), *post = json_object_get(cal, "post_production");
+    size_t i;
+    json_t *off;
+
+    memset(d, 0, sizeof(*d));
+    d->prep_from = d->prep_to = PRODUCTION_NO_DAY;
+    d->shoot_from = json_is_object(shoot) ? day(json_string_value(json_object_get(shoot, "from")))
+                                          : PRODUCTION_NO_DAY;
+    d->shoot_to = json_is_object(shoot) ? day(json_string_value(json_object_get(shoot, "to")))
+                                        : PRODUCTION_NO_DAY;
+    d->post_from = json_is_object(post) ? day(json_string_value(json_object_get(post, "from")))
+                                        : PRODUCTION_NO_DAY;
+    d->post_to = json_is_object(post) ? day(json_string_value(json_object_get(post, "to")))
+                                      : PRODUCTION_NO_DAY;
+    json_array_foreach(json_object_get(cal, "days_off"), i, off)
+    {
+        assert_true(i < PRODUCTION_DAYS_OFF_MAX);
+        d->days_off[d->n_days_off++] = day(json_string_value(off));
+    }
+}
+
+/* tests/vectors/collect/periods.json: the phone (tests/js/collect.test.mjs)
+ * runs the same cases through its copy of the rule. */
+static void shared_vectors(void **state)
+{
+    char path[1024];
+    json_error_t err;
+    json_t *v, *c, *at;
+    size_t i, j;
+    int cases = 0;
+    (void)state;
+
+    snprintf(path, sizeof(path), "%s/tests/vectors/collect/periods.json", EP_SOURCE_DIR);
+    v = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    if (v == NULL)
+        fail_msg("%s: %s", path, err.text);
+    json_array_foreach(json_object_get(v, "cases"), i, c)
+    {
+        struct production_dates *d = calloc(1, sizeof(*d));
+        struct collect_period *p = NULL;
+        enum collect_freq f;
+        enum collect_phase ph;
+        size_t n = 0;
+        const json_t *want = json_object_get(c, "periods");
+
+        assert_non_null(d);
+        calendar_dates(json_object_get(json_object_get(v, "calendars"),
+                                       json_string_value(json_object_get(c, "calendar"))),
+                       d);
+        assert_int_equal(collect_freq_parse(json_string_value(json_object_get(c, "frequency")), &f),
+                         EP_OK);
+        assert_int_equal(collect_phase_parse(json_string_value(json_object_get(c, "phase")), &ph),
+                         EP_OK);
+        assert_int_equal(collect_item_periods(f, ph, d,
+                                              day(json_string_value(json_object_get(c, "until"))),
+                                              &p, &n),
+                         EP_OK);
+        if (n != json_array_size(want))
+            fail_msg("%s: %zu periods, expected %zu", json_string_value(json_object_get(c, "name")),
+                     n, json_array_size(want));
+        for (size_t k = 0; k < n; k++)
+            assert_period(&p[k], json_string_value(json_array_get(json_array_get(want, k), 0)),
+                          json_string_value(json_array_get(json_array_get(want, k), 1)));
+        free(p);
+        /* The period holding a day: among all the periods (until = far). */
+        assert_int_equal(collect_item_periods(f, ph, d, day("2099-12-31"), &p, &n), EP_OK);
+        json_array_foreach(json_object_get(c, "at"), j, at)
+        {
+            long x = day(json_string_value(json_array_get(at, 0)));
+            const json_t *exp = json_array_get(at, 1);
+            const struct collect_period *hit = NULL;
+            for (size_t k = 0; k < n; k++)
+                if (p[k].from <= x && x <= p[k].to)
+                    hit = &p[k];
+            if (json_is_null(exp))
+                assert_null(hit);
+            else {
+                assert_non_null(hit);
+                assert_period(hit, json_string_value(json_array_get(exp, 0)),
+                              json_string_value(json_array_get(exp, 1)));
+            }
+        }
+        free(p);
+        free(d);
+        cases++;
+    }
+    json_decref(v);
+    assert_true(cases >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
+        cmocka_unit_test(shared_vectors),
         cmocka_unit_test(dates_and_names),
         cmocka_unit_test(commercial_is_daily),
         cmocka_unit_test(feature_is_weekly),
