@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "collect.h"
 #include "err.h"
 #include "identity.h"
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SMALL_BODY_MAX 16384
 
@@ -126,6 +128,18 @@ int api_devices_list(struct http_req *r)
         return status;
     auth_store_devices(r->app->auth, r->db); /* counters and syncs kept in memory */
     rc = identity_devices_list(r->db, prod, &list);
+    if (rc == EP_OK) {
+        /* Which phones have been quiet for a whole period of their
+         * department (collect.h), as of the server's day. */
+        time_t t = (time_t)(clock_now_ms() / 1000);
+        struct tm tm;
+        char today[11];
+        gmtime_r(&t, &tm);
+        strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+        rc = collect_flag_devices(r->db, prod, today, list);
+        if (rc != EP_OK)
+            json_decref(list);
+    }
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list devices");
     return http_json_new(r, 200, json_pack("{s:o}", "devices", list));

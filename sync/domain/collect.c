@@ -521,9 +521,36 @@ static int member_in_production(struct db *db, const char *production_id, const 
     return rc;
 }
 
-int collect_set(struct db *db, const char *production_id, const char *indicator,
-                enum collect_freq f, const char *dept, const char *member_id,
-                const char *updated_by, int64_t now, const char **field)
+/* Appends one row to collect_schedule_history (0016): f NULL for a reset. */
+static int log_edit(struct db *db, const char *production_id, const char *indicator,
+                    const char *f, const char *dept, const char *member_id, const char *grp,
+                    const char *by, int64_t now)
+{
+    static const char sql[] = "INSERT INTO collect_schedule_history (production_id, indicator, "
+                              "frequency, dept, member_id, grp, at, by) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, f, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, dept, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, grp, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_text(st, 8, by, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+/* collect_set's work inside the caller's write transaction. */
+static int set_in_tx(struct db *db, const char *production_id, const char *indicator,
+                     enum collect_freq f, const char *dept, const char *member_id, const char *grp,
+                     const char *updated_by, int64_t now, const char **field)
 {
     static const char sql[] =
         "INSERT INTO collect_schedule (production_id, indicator, frequency, dept, member_id, "
@@ -532,17 +559,8 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
         "dept = excluded.dept, member_id = excluded.member_id, updated_at = excluded.updated_at, "
         "updated_by = excluded.updated_by";
     sqlite3_stmt *st;
-    int rc;
+    int rc = indicator_exists(db, indicator);
 
-    *field = NULL;
-    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32) {
-        *field = "dept";
-        return EP_EINVAL;
-    }
-    rc = db_begin_write(db);
-    if (rc != EP_OK)
-        return rc;
-    rc = indicator_exists(db, indicator);
     if (rc == EP_ENOTFOUND)
         *field = "indicator";
     if (rc == EP_OK && member_id != NULL) {
@@ -553,12 +571,10 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
             *field = "dept";
     }
     if (rc != EP_OK)
-        goto out;
+        return rc;
     st = db_stmt(db, sql);
-    if (st == NULL) {
-        rc = EP_EIO;
-        goto out;
-    }
+    if (st == NULL)
+        return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, collect_freq_name(f), -1, SQLITE_STATIC);
@@ -570,13 +586,139 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
     db_done(st);
     rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
     if (rc == EP_OK)
+        rc = log_edit(db, production_id, indicator, collect_freq_name(f), dept, member_id, grp,
+                      updated_by, now);
+    return rc;
+}
+
+int collect_set(struct db *db, const char *production_id, const char *indicator,
+                enum collect_freq f, const char *dept, const char *member_id,
+                const char *updated_by, int64_t now, const char **field)
+{
+    int rc;
+
+    *field = NULL;
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32) {
+        *field = "dept";
+        return EP_EINVAL;
+    }
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = set_in_tx(db, production_id, indicator, f, dept, member_id, NULL, updated_by, now, field);
+    if (rc == EP_OK)
         return db_commit(db);
-out:
     db_rollback(db);
     return rc;
 }
 
-int collect_reset(struct db *db, const char *production_id, const char *indicator)
+/* The groups scheduled in one step: the catalogue's indicators of one theme
+ * and unit (all the meal counts, whatever the diet). */
+static const struct {
+    const char *id, *theme, *unit;
+} groups[] = {
+    {"meals", "food", "meal"},
+    {"waste", "waste", "kg"},
+};
+
+static int group_find(const char *group)
+{
+    for (size_t i = 0; group != NULL && i < sizeof(groups) / sizeof(groups[0]); i++) {
+        if (strcmp(groups[i].id, group) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The indicators of group g (an index in groups) as a new array of ids. */
+static int group_members(struct db *db, int g, json_t **out)
+{
+    static const char sql[] = "SELECT id FROM indicator WHERE theme = ?1 AND unit = ?2 ORDER BY id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = json_array();
+    if (st == NULL || *out == NULL) {
+        db_done(st);
+        json_decref(*out);
+        *out = NULL;
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, groups[g].theme, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, groups[g].unit, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(*out, json_string((const char *)sqlite3_column_text(st, 0))) !=
+            0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    if (rc != EP_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int collect_groups(struct db *db, json_t **out)
+{
+    json_t *list = json_array(), *members = NULL;
+    int rc = list == NULL ? EP_ENOMEM : EP_OK;
+
+    *out = NULL;
+    for (size_t i = 0; rc == EP_OK && i < sizeof(groups) / sizeof(groups[0]); i++) {
+        rc = group_members(db, (int)i, &members);
+        if (rc == EP_OK && json_array_append_new(list, json_pack("{s:s, s:o}", "id", groups[i].id,
+                                                                 "indicators", members)) != 0)
+            rc = EP_ENOMEM;
+    }
+    if (rc != EP_OK) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return EP_OK;
+}
+
+int collect_set_group(struct db *db, const char *production_id, const char *group,
+                      enum collect_freq f, const char *dept, const char *member_id,
+                      const char *updated_by, int64_t now, const char **field)
+{
+    json_t *members = NULL, *id;
+    int g = group_find(group), rc;
+    size_t i;
+
+    *field = NULL;
+    if (g < 0) {
+        *field = "group";
+        return EP_ENOTFOUND;
+    }
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32) {
+        *field = "dept";
+        return EP_EINVAL;
+    }
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = group_members(db, g, &members);
+    json_array_foreach(members, i, id)
+    {
+        if (rc != EP_OK)
+            break;
+        rc = set_in_tx(db, production_id, json_string_value(id), f, dept, member_id, group,
+                       updated_by, now, field);
+    }
+    json_decref(members);
+    if (rc == EP_OK)
+        return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+int collect_reset(struct db *db, const char *production_id, const char *indicator,
+                  const char *updated_by, int64_t now)
 {
     static const char sql[] =
         "DELETE FROM collect_schedule WHERE production_id = ?1 AND indicator = ?2";
@@ -599,9 +741,59 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
         }
     }
     if (rc == EP_OK)
+        rc = log_edit(db, production_id, indicator, NULL, NULL, NULL, NULL, updated_by, now);
+    if (rc == EP_OK)
         return db_commit(db);
     db_rollback(db);
     return rc;
+}
+
+static json_t *history_row(sqlite3_stmt *st)
+{
+    const char *f = (const char *)sqlite3_column_text(st, 1);
+    return json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:I, s:s?, s:s?}", "indicator",
+                     (const char *)sqlite3_column_text(st, 0), "frequency", f, "action",
+                     f != NULL ? "set" : "reset", "dept", (const char *)sqlite3_column_text(st, 2),
+                     "member_id", (const char *)sqlite3_column_text(st, 3), "member_name",
+                     (const char *)sqlite3_column_text(st, 4), "group",
+                     (const char *)sqlite3_column_text(st, 5), "at",
+                     (json_int_t)sqlite3_column_int64(st, 6), "by",
+                     (const char *)sqlite3_column_text(st, 7), "by_name",
+                     (const char *)sqlite3_column_text(st, 8));
+}
+
+int collect_history(struct db *db, const char *production_id, json_t **out)
+{
+    static const char sql[] =
+        "SELECT h.indicator, h.frequency, h.dept, h.member_id, m.name, h.grp, h.at, h.by, b.name "
+        "FROM collect_schedule_history h LEFT JOIN member m ON m.id = h.member_id "
+        "LEFT JOIN member b ON b.id = h.by WHERE h.production_id = ?1 "
+        "ORDER BY h.at DESC, h.rowid DESC LIMIT 200";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *list = json_array();
+    int rc;
+
+    *out = NULL;
+    if (st == NULL || list == NULL) {
+        db_done(st);
+        json_decref(list);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(list, history_row(st)) != 0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    if (rc != EP_OK) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return EP_OK;
 }
 
 /* ---- what is missing ---------------------------------------------------------- */
@@ -798,5 +990,121 @@ out:
     db_rollback(db);
     json_decref(sched);
     json_decref(kept);
+    return rc;
+}
+
+/* ---- devices gone quiet ------------------------------------------------------- */
+
+/* The department of member_id on production_id into buf ("" if none). */
+static int member_dept(struct db *db, const char *production_id, const char *member_id, char *buf,
+                       size_t len)
+{
+    static const char sql[] = "SELECT department FROM member WHERE id = ?1 AND production_id = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    buf[0] = '\0';
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+/* The last period ended before today of the member's most frequent item
+ * (assigned to them, or to anyone in dept); *found 0 when none ended yet. */
+static int last_ended(const json_t *items, const struct production_dates *dates,
+                      const char *member_id, const char *dept, long today,
+                      struct collect_period *last, const char **freq, int *found)
+{
+    enum collect_freq best = COLLECT_NONE;
+    enum collect_phase best_ph = COLLECT_SHOOTING;
+    struct collect_period *p = NULL;
+    const json_t *item;
+    size_t i, n = 0;
+    int rc;
+
+    *found = 0;
+    json_array_foreach(items, i, item)
+    {
+        const char *m = json_string_value(json_object_get(item, "member_id"));
+        const char *d = json_string_value(json_object_get(item, "dept"));
+        enum collect_freq f = COLLECT_NONE;
+        enum collect_phase ph = COLLECT_SHOOTING;
+        if (m != NULL ? strcmp(m, member_id) != 0 : d == NULL || strcmp(d, dept) != 0)
+            continue;
+        (void)collect_freq_parse(json_string_value(json_object_get(item, "frequency")), &f);
+        (void)collect_phase_parse(json_string_value(json_object_get(item, "phase")), &ph);
+        if (f < best) {
+            best = f;
+            best_ph = ph;
+        }
+    }
+    if (best == COLLECT_NONE)
+        return EP_OK;
+    rc = collect_item_periods(best, best_ph, dates, today, &p, &n);
+    for (size_t k = n; rc == EP_OK && k > 0; k--) {
+        if (p[k - 1].to < today) {
+            *last = p[k - 1];
+            *freq = collect_freq_name(best);
+            *found = 1;
+            break;
+        }
+    }
+    free(p);
+    return rc;
+}
+
+int collect_flag_devices(struct db *db, const char *production_id, const char *today,
+                         json_t *devices)
+{
+    struct prod p;
+    json_t *sched = NULL, *dev;
+    size_t i;
+    long t;
+    int rc;
+
+    if (collect_day(today, &t) != EP_OK)
+        return EP_EINVAL;
+    rc = db_begin_read(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = schedule_in_tx(db, production_id, &p, &sched);
+    json_array_foreach(devices, i, dev)
+    {
+        const char *member = json_string_value(json_object_get(dev, "member_id"));
+        const json_t *sync = json_object_get(dev, "last_sync_at");
+        struct collect_period last = {0, 0};
+        const char *freq = NULL;
+        char dept[33];
+        int found = 0, stale = 0;
+
+        if (rc != EP_OK)
+            break;
+        if (member == NULL || !json_is_null(json_object_get(dev, "revoked_at")))
+            continue;
+        rc = member_dept(db, production_id, member, dept, sizeof(dept));
+        if (rc == EP_OK)
+            rc = last_ended(json_object_get(sched, "items"), &p.dates, member, dept, t, &last,
+                            &freq, &found);
+        if (rc != EP_OK || !found)
+            continue;
+        /* Quiet for a whole period: no sync since before it began. A phone
+         * paired after it began is not blamed for it. */
+        if (json_is_integer(sync))
+            stale = json_integer_value(sync) / 86400000 < last.from;
+        else
+            stale = json_integer_value(json_object_get(dev, "created_at")) / 86400000 < last.from;
+        if (json_object_set_new(dev, "stale", json_boolean(stale)) != 0 ||
+            json_object_set_new(dev, "period", period_json(&last)) != 0 ||
+            json_object_set_new(dev, "frequency", json_string(freq)) != 0)
+            rc = EP_ENOMEM;
+    }
+    db_rollback(db);
+    json_decref(sched);
     return rc;
 }

@@ -142,9 +142,34 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,
                 const char *updated_by, int64_t now, const char **field);
 
+/*
+ * Sets the office's row of every indicator of group ("meals": every meal
+ * count, whatever the diet; "waste") in one transaction, as collect_set()
+ * would one by one: all or none. EP_ENOTFOUND with *field "group" for an
+ * unknown group; otherwise collect_set()'s errors.
+ */
+int collect_set_group(struct db *db, const char *production_id, const char *group,
+                      enum collect_freq f, const char *dept, const char *member_id,
+                      const char *updated_by, int64_t now, const char **field);
+
+/* The groups as a new array of {"id","indicators":[id]}. */
+int collect_groups(struct db *db, json_t **out);
+
 /* Removes the office's row (back to the default). EP_ENOTFOUND if the
- * indicator is unknown; removing an absent row is not an error. */
-int collect_reset(struct db *db, const char *production_id, const char *indicator);
+ * indicator is unknown; removing an absent row is not an error. Recorded in
+ * the history with updated_by and now. */
+int collect_reset(struct db *db, const char *production_id, const char *indicator,
+                  const char *updated_by, int64_t now);
+
+/*
+ * Every edit of the production's schedule, newest first (200 at most), as a
+ * new array of {"indicator","action":"set"|"reset","frequency"|null,"dept",
+ * "member_id","member_name","group"|null,"at" (ms),"by","by_name"}. collect_set,
+ * collect_set_group and collect_reset append to it in their transaction
+ * (schema/0016_schedule_history.sql: the schedule is a server table, not
+ * synced, so its history is kept beside it).
+ */
+int collect_history(struct db *db, const char *production_id, json_t **out);
 
 /*
  * What is missing as of `today`, for every scheduled item (or, when dept is
@@ -163,5 +188,18 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
  */
 int collect_missing(struct db *db, const char *production_id, const char *today,
                     const char *member_id, const char *dept, json_t **out);
+
+/*
+ * Flags the phones that went quiet. devices (borrowed, modified) is
+ * identity_devices_list()'s array; each active device of a member with a
+ * scheduled item gains "stale" (true when it has not synced since before
+ * the start of the last period ended before today of its member's most
+ * frequent item: a whole period of the department without a sync),
+ * "period" {"from","to"} (that period) and "frequency". Periods are
+ * collect_item_periods(): a weekend or a day off never makes a phone late.
+ * EP_EINVAL for a malformed today.
+ */
+int collect_flag_devices(struct db *db, const char *production_id, const char *today,
+                         json_t *devices);
 
 #endif

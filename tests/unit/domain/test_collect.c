@@ -313,7 +313,7 @@ static void a_failed_commit_leaves_the_connection_clean(void **state)
         collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &field), EP_EIO);
     assert_true(db_clean(db));
     db_fail_commits(db, 1);
-    assert_int_equal(collect_reset(db, "p1", "van_km"), EP_EIO);
+    assert_int_equal(collect_reset(db, "p1", "van_km", "m-o", 3), EP_EIO);
     assert_true(db_clean(db));
     /* The next write on the same connection works. */
     assert_int_equal(db_begin_write(db), EP_OK);
@@ -383,8 +383,8 @@ static void office_overrides_and_persons(void **state)
     assert_int_equal(ival(item_of(m, "van_km"), "periods"), 0);
     json_decref(m);
     /* Reset: back to the default. */
-    assert_int_equal(collect_reset(db, "p1", "van_km"), EP_OK);
-    assert_int_equal(collect_reset(db, "p1", "unicorns"), EP_ENOTFOUND);
+    assert_int_equal(collect_reset(db, "p1", "van_km", "m-o", 3), EP_OK);
+    assert_int_equal(collect_reset(db, "p1", "unicorns", "m-o", 3), EP_ENOTFOUND);
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "frequency")),
                         "daily");
