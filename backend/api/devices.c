@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define SMALL_BODY_MAX 16384
 
@@ -119,7 +118,7 @@ out:
 int api_devices_list(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
+    char prod[IDENTITY_ID_MAX + 1], today[11];
     json_t *list = NULL;
     int status = api_scoped(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
     int rc;
@@ -127,15 +126,13 @@ int api_devices_list(struct http_req *r)
     if (status != 0)
         return status;
     auth_store_devices(r->app->auth, r->db); /* counters and syncs kept in memory */
+    status = api_today_param(r, today);
+    if (status != 0)
+        return status;
     rc = identity_devices_list(r->db, prod, &list);
     if (rc == EP_OK) {
         /* Which phones have been quiet for a whole period of their
-         * department (collect.h), as of the server's day. */
-        time_t t = (time_t)(clock_now_ms() / 1000);
-        struct tm tm;
-        char today[11];
-        gmtime_r(&t, &tm);
-        strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+         * department (collect.h), as of ?today= or the server's day. */
         rc = collect_flag_devices(r->db, prod, today, list);
         if (rc != EP_OK)
             json_decref(list);
