@@ -76,7 +76,11 @@ test('an animation series: calendar months clipped to the production; once; none
     to: '2026-12-31',
   });
   assert.equal(periodOf('none', 'shooting', cal('2026-01-15', '2026-12-31'), '2026-06-01'), null);
-  assert.equal(periodOf('weekly', 'shooting', cal(null, '2026-12-31'), '2026-06-01'), null, 'no dates, no period');
+  assert.equal(
+    periodOf('weekly', 'shooting', cal(null, '2026-12-31'), '2026-06-01'),
+    null,
+    'no dates, no period',
+  );
 });
 
 test('every indicator has a guide in French and English', () => {

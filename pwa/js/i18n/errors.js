@@ -261,7 +261,8 @@ export const ERRORS = {
     unknown_collection: 'The server does not know this kind of record. Update the app.',
     unknown_device: 'This phone is not (or no longer) paired. Ask the office for a new code.',
     unknown_field: 'The server does not know this field. Update the app.',
-    unknown_group: 'This indicator group does not exist. Choose one from the list (the meals, say).',
+    unknown_group:
+      'This indicator group does not exist. Choose one from the list (the meals, say).',
     unknown_indicator: 'This indicator is not in the catalogue. Choose one from the list.',
     unsupported_media_type: 'This file is not a JPEG, PNG or WebP image. Choose a photo.',
     wrong_device:

@@ -3,7 +3,7 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, num, getLang, errorText } from '../i18n.js';
+import { t, num, getLang, errorText, dateTime } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, announce } from './dom.js';
 import * as store from '../store.js';
@@ -25,14 +25,15 @@ const dnum = (iso) =>
   Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
 const diso = (n) => new Date(n * DAY).toISOString().slice(0, 10);
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
-const weekday = (n) => (((n % 7) + 7 + 4) % 7); // 1970-01-01 was a Thursday; 0 = Sunday
+const weekday = (n) => ((n % 7) + 7 + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
 const dated = (r) => !!r && ISO.test(r.from || '') && ISO.test(r.to || '') && r.to >= r.from;
 
 // [first, last] day numbers of the phase the indicator reports in, or null.
 function phaseRange(cal, phase) {
-  const r = phase === 'post_production' && dated(cal?.post_production)
-    ? cal.post_production
-    : cal?.shooting;
+  const r =
+    phase === 'post_production' && dated(cal?.post_production)
+      ? cal.post_production
+      : cal?.shooting;
   return dated(r) ? [dnum(r.from), dnum(r.to)] : null;
 }
 
@@ -40,7 +41,9 @@ function phaseRange(cal, phase) {
 export function reportingDay(cal, phase, n) {
   if (phase === 'post_production' && dated(cal?.post_production)) {
     const w = weekday(n);
-    return n >= dnum(cal.post_production.from) && n <= dnum(cal.post_production.to) && w >= 1 && w <= 5;
+    return (
+      n >= dnum(cal.post_production.from) && n <= dnum(cal.post_production.to) && w >= 1 && w <= 5
+    );
   }
   if (!dated(cal?.shooting)) return false;
   return (
@@ -79,7 +82,7 @@ export function periods(freq, phase, cal, until) {
   if (!r || freq === 'none' || !FREQS.includes(freq) || !ISO.test(until || '')) return [];
   const last = Math.min(dnum(until), r[1]);
   const out = [];
-  for (let d = r[0]; d <= last; ) {
+  for (let d = r[0]; d <= last;) {
     const [from, to] = blockOf(freq, r[0], r[1], d);
     if (reports(cal, phase, from, to)) out.push({ from: diso(from), to: diso(to) });
     d = to + 1;
@@ -377,6 +380,38 @@ async function save(ctx, indicator, body) {
   }
 }
 
+// A group ("meals": every meal count, whatever the diet) in one step.
+async function saveGroup(ctx, group, body) {
+  const id = ctx.client.identity;
+  try {
+    await request(id, 'PUT', `${prodPath(id)}/schedule-groups/${encodeURIComponent(group)}`, {
+      body,
+    });
+    announce(t('collect.saved', { name: groupName(group) }));
+    ctx.rerender();
+  } catch (e) {
+    announce(e instanceof NetworkError ? t('collect.offline') : errorText(e));
+  }
+}
+
+const groupName = (g) =>
+  t('collect.group.' + g) !== 'collect.group.' + g ? t('collect.group.' + g) : g;
+
+// One line of the schedule's history: who changed what, and when.
+function historyLine(e) {
+  const what = e.group ? `${indName(e.indicator)} (${groupName(e.group)})` : indName(e.indicator);
+  const by = e.by_name || t('collect.history.someone');
+  return e.action === 'reset'
+    ? t('collect.history.reset', { when: dateTime(e.at), by, what })
+    : t('collect.history.set', {
+        when: dateTime(e.at),
+        by,
+        what,
+        freq: t('freq.' + e.frequency),
+        who: e.member_name ? `${e.member_name} (${deptName(e.dept)})` : deptName(e.dept),
+      });
+}
+
 function who(item) {
   return item.member_name ? `${item.member_name} (${deptName(item.dept)})` : deptName(item.dept);
 }
@@ -398,6 +433,7 @@ export async function office(ctx) {
   const title = t('collect.title');
   let data = null;
   let members = [];
+  let sched = null;
   try {
     data = await request(id, 'GET', `${prodPath(id)}/collect/missing`, {
       query: { today: today() },
@@ -405,6 +441,9 @@ export async function office(ctx) {
     members =
       (await request(id, 'GET', `${prodPath(id)}/members`).catch(() => ({ members: [] })))
         .members || [];
+    // The groups settable in one step and the edits' history (an older
+    // server has neither: the page works without them).
+    sched = await request(id, 'GET', `${prodPath(id)}/schedule`).catch(() => null);
   } catch (e) {
     return {
       title,
@@ -569,6 +608,76 @@ export async function office(ctx) {
       ),
     );
   });
+  const groups = sched?.groups || [];
+  let groupForm = null;
+  if (groups.length) {
+    const gSel = select(
+      t('collect.group.label'),
+      groups[0].id,
+      groups.map((g) => [g.id, `${groupName(g.id)} (${num(g.indicators.length)})`]),
+    );
+    const gFreq = select(
+      t('collect.group.frequency'),
+      'daily',
+      FREQS.map((f) => [f, t('freq.' + f)]),
+    );
+    const gDept = select(
+      t('collect.group.dept'),
+      'catering',
+      DEPTS.map((d) => [d, deptName(d)]),
+    );
+    const gMember = select(t('collect.group.who'), '', memberOpts);
+    gMember.addEventListener('change', () => {
+      const m = members.find((y) => y.id === gMember.value);
+      if (!m) return;
+      if (![...gDept.options].some((o) => o.value === m.department))
+        gDept.append(h('option', { value: m.department }, deptName(m.department)));
+      gDept.value = m.department;
+    });
+    groupForm = h(
+      'section',
+      { 'aria-labelledby': 'h-group' },
+      h('h2', { id: 'h-group' }, t('collect.group.title')),
+      h('p', { class: 'hint' }, t('collect.group.hint')),
+      h(
+        'div',
+        { class: 'row wrap', 'data-testid': 'group-form' },
+        gSel,
+        gFreq,
+        gDept,
+        gMember,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small',
+            onclick: () =>
+              saveGroup(ctx, gSel.value, {
+                frequency: gFreq.value,
+                dept: gDept.value,
+                member_id: gMember.value || null,
+              }),
+          },
+          t('collect.group.save'),
+        ),
+      ),
+    );
+  }
+  const history = sched?.history || [];
+  const historyView = sched
+    ? h(
+        'section',
+        { 'aria-labelledby': 'h-sched-history' },
+        h('h2', { id: 'h-sched-history' }, t('collect.history.title')),
+        history.length
+          ? h(
+              'ul',
+              { 'data-testid': 'schedule-history' },
+              history.slice(0, 30).map((e) => h('li', {}, historyLine(e))),
+            )
+          : h('p', {}, t('collect.history.none')),
+      )
+    : null;
   const scheduled = new Set(data.items.map((x) => x.indicator));
   const others = ind.all().filter((i) => !scheduled.has(i.id));
   const addSel = select(
@@ -646,6 +755,8 @@ export async function office(ctx) {
         ),
         add,
       ),
+      groupForm,
+      historyView,
     ),
   };
 }
