@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-db5464a2ca41';
+const VERSION = 'ecoplateau-shell-e4568ebe6095';
 const SHELL = [
   '/',
   '/accessibilite.html',

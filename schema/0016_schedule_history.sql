@@ -17,3 +17,10 @@ CREATE TABLE collect_schedule_history (
     by            TEXT                  -- member id of the office user
 ) STRICT;
 CREATE INDEX collect_schedule_history_prod ON collect_schedule_history (production_id, at);
+
+-- The group a line was set with ('meals'), NULL when set on its own: a
+-- period of a grouped line is reported when any indicator of the group has
+-- a reading in it (a caterer who served no fish that day still reported
+-- the meals; the meals of unknown diet exist only when the total exceeds
+-- the diets known).
+ALTER TABLE collect_schedule ADD COLUMN grp TEXT;

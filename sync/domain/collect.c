@@ -344,7 +344,7 @@ static int active_indicators(struct db *db, const char *production_id, json_t *s
 static int office_rows(struct db *db, const char *production_id, json_t *rows)
 {
     static const char sql[] =
-        "SELECT s.indicator, s.frequency, s.dept, s.member_id, m.name FROM collect_schedule s "
+        "SELECT s.indicator, s.frequency, s.dept, s.member_id, m.name, s.grp FROM collect_schedule s "
         "LEFT JOIN member m ON m.id = s.member_id WHERE s.production_id = ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
@@ -353,11 +353,12 @@ static int office_rows(struct db *db, const char *production_id, json_t *rows)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *row = json_pack("{s:s, s:s, s:s?, s:s?}", "frequency",
+        json_t *row = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "frequency",
                                 (const char *)sqlite3_column_text(st, 1), "dept",
                                 (const char *)sqlite3_column_text(st, 2), "member_id",
                                 (const char *)sqlite3_column_text(st, 3), "member_name",
-                                (const char *)sqlite3_column_text(st, 4));
+                                (const char *)sqlite3_column_text(st, 4), "group",
+                                (const char *)sqlite3_column_text(st, 5));
         if (row == NULL ||
             json_object_set_new(rows, (const char *)sqlite3_column_text(st, 0), row) != 0) {
             rc = EP_ENOMEM;
@@ -388,6 +389,56 @@ static int set_reading_days(json_t *obj, const struct production_dates *d)
         set_day(obj, "first_day", d->prep_from != PRODUCTION_NO_DAY ? d->prep_from : d->shoot_from);
     if (rc == EP_OK)
         rc = set_day(obj, "last_day", d->post_to != PRODUCTION_NO_DAY ? d->post_to : d->shoot_to);
+    return rc;
+}
+
+/* The groups scheduled in one step: the catalogue's indicators of one theme
+ * and unit (all the meal counts, whatever the diet). */
+static const struct {
+    const char *id, *theme, *unit;
+} groups[] = {
+    {"meals", "food", "meal"},
+    {"waste", "waste", "kg"},
+};
+
+static int group_find(const char *group)
+{
+    for (size_t i = 0; group != NULL && i < sizeof(groups) / sizeof(groups[0]); i++) {
+        if (strcmp(groups[i].id, group) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The indicators of group g (an index in groups) as a new array of ids. */
+static int group_members(struct db *db, int g, json_t **out)
+{
+    static const char sql[] = "SELECT id FROM indicator WHERE theme = ?1 AND unit = ?2 ORDER BY id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = json_array();
+    if (st == NULL || *out == NULL) {
+        db_done(st);
+        json_decref(*out);
+        *out = NULL;
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, groups[g].theme, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, groups[g].unit, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(*out, json_string((const char *)sqlite3_column_text(st, 0))) !=
+            0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    if (rc != EP_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -435,6 +486,17 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
                 json_object_get(row, "member_name") ? json_object_get(row, "member_name")
                                                     : json_null(),
                 "source", "office");
+        if (row != NULL && item != NULL && json_object_get(row, "group") != NULL) {
+            /* A grouped line is reported by a reading of any of its group. */
+            int g = group_find(json_string_value(json_object_get(row, "group")));
+            json_t *members = NULL;
+            if (g >= 0 && group_members(db, g, &members) == EP_OK &&
+                (json_object_set(item, "group", json_object_get(row, "group")) != 0 ||
+                 json_object_set_new(item, "group_indicators", members) != 0)) {
+                json_decref(item);
+                item = NULL;
+            }
+        }
         else if (json_object_size(active) == 0 || json_object_get(active, id) != NULL)
             item = json_pack("{s:s, s:s, s:s, s:n, s:n, s:s}", "indicator", id, "frequency",
                              collect_freq_name(collect_indicator_frequency(pf, id)), "dept",
@@ -554,10 +616,10 @@ static int set_in_tx(struct db *db, const char *production_id, const char *indic
 {
     static const char sql[] =
         "INSERT INTO collect_schedule (production_id, indicator, frequency, dept, member_id, "
-        "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "updated_at, updated_by, grp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT (production_id, indicator) DO UPDATE SET frequency = excluded.frequency, "
         "dept = excluded.dept, member_id = excluded.member_id, updated_at = excluded.updated_at, "
-        "updated_by = excluded.updated_by";
+        "updated_by = excluded.updated_by, grp = excluded.grp";
     sqlite3_stmt *st;
     int rc = indicator_exists(db, indicator);
 
@@ -582,6 +644,7 @@ static int set_in_tx(struct db *db, const char *production_id, const char *indic
     sqlite3_bind_text(st, 5, member_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_text(st, 7, updated_by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, grp, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     db_done(st);
     rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
@@ -609,56 +672,6 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
     if (rc == EP_OK)
         return db_commit(db);
     db_rollback(db);
-    return rc;
-}
-
-/* The groups scheduled in one step: the catalogue's indicators of one theme
- * and unit (all the meal counts, whatever the diet). */
-static const struct {
-    const char *id, *theme, *unit;
-} groups[] = {
-    {"meals", "food", "meal"},
-    {"waste", "waste", "kg"},
-};
-
-static int group_find(const char *group)
-{
-    for (size_t i = 0; group != NULL && i < sizeof(groups) / sizeof(groups[0]); i++) {
-        if (strcmp(groups[i].id, group) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
-/* The indicators of group g (an index in groups) as a new array of ids. */
-static int group_members(struct db *db, int g, json_t **out)
-{
-    static const char sql[] = "SELECT id FROM indicator WHERE theme = ?1 AND unit = ?2 ORDER BY id";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
-
-    *out = json_array();
-    if (st == NULL || *out == NULL) {
-        db_done(st);
-        json_decref(*out);
-        *out = NULL;
-        return st == NULL ? EP_EIO : EP_ENOMEM;
-    }
-    sqlite3_bind_text(st, 1, groups[g].theme, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, groups[g].unit, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (json_array_append_new(*out, json_string((const char *)sqlite3_column_text(st, 0))) !=
-            0) {
-            rc = EP_ENOMEM;
-            break;
-        }
-    }
-    db_done(st);
-    rc = rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
-    if (rc != EP_OK) {
-        json_decref(*out);
-        *out = NULL;
-    }
     return rc;
 }
 
@@ -854,9 +867,15 @@ static int item_status(struct db *db, const char *production_id, json_t *item, l
     (void)collect_phase_parse(json_string_value(json_object_get(item, "phase")), &ph);
     rc = missing == NULL ? EP_ENOMEM : collect_item_periods(f, ph, dates, today, &p, &n);
     for (size_t i = 0; rc == EP_OK && i < n; i++) {
+        const json_t *group = json_object_get(item, "group_indicators");
         int ok = 0;
-        rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
-                     json_string_value(json_object_get(item, "dept")), &p[i], &ok);
+        if (group != NULL) {
+            for (size_t k = 0; rc == EP_OK && !ok && k < json_array_size(group); k++)
+                rc = covered(db, production_id, json_string_value(json_array_get(group, k)),
+                             json_string_value(json_object_get(item, "dept")), &p[i], &ok);
+        } else
+            rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
+                         json_string_value(json_object_get(item, "dept")), &p[i], &ok);
         if (rc != EP_OK)
             break;
         if (p[i].to < today) {

@@ -123,7 +123,9 @@ int collect_periods(enum collect_freq f, long start, long end, long until,
  * The production's schedule, defaults and office rows merged:
  *   {"production","kind","starts_on","ends_on","frequency":<production default>,
  *    "items":[{"indicator","frequency","dept","member_id"|null,"member_name"|null,
- *              "source":"default"|"office","phase":"shooting"|"post_production"}],
+ *              "source":"default"|"office","phase":"shooting"|"post_production",
+ *              "group","group_indicators":[id] (only for a line set with its group:
+ *              a reading of any indicator of the group reports its period)}],
  *    "first_day","last_day" (the days a reading may carry: preparation to
  *    post-production, else the shoot; null without dates)}
  * (items with frequency "none" included, so the office can switch them back).
@@ -145,7 +147,10 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
 /*
  * Sets the office's row of every indicator of group ("meals": every meal
  * count, whatever the diet; "waste") in one transaction, as collect_set()
- * would one by one: all or none. EP_ENOTFOUND with *field "group" for an
+ * would one by one: all or none. Each line remembers its group, so a
+ * reading of any indicator of the group reports the period (a day without
+ * fish still had its meals counted); collect_set() on one line takes it out
+ * of the group. EP_ENOTFOUND with *field "group" for an
  * unknown group; otherwise collect_set()'s errors.
  */
 int collect_set_group(struct db *db, const char *production_id, const char *group,

@@ -112,15 +112,18 @@ export function calendarOf(data) {
   );
 }
 
-// Readings on this phone (sent or not) covering [from, to] for (indicator, dept).
+// Readings on this phone (sent or not) covering [from, to] for (indicator, dept);
+// a line set with its group ("meals") is covered by any indicator of the group,
+// as on the server.
 function coveredLocally(ctx, item, p) {
+  const ids = item.group_indicators || [item.indicator];
   return ctx.client.replica
     .listFacts('readings')
     .some(
       (f) =>
         f.current &&
         f.fields.void !== true &&
-        f.fields.indicator === item.indicator &&
+        ids.includes(f.fields.indicator) &&
         f.fields.dept === item.dept &&
         String(f.fields.at || '').slice(0, 10) >= p.from &&
         String(f.fields.at || '').slice(0, 10) <= p.to,

@@ -532,6 +532,25 @@ static void groups_history_phases_and_quiet_phones(void **state)
     }
     assert_int_equal(meals, 6);
     json_decref(s);
+    /* Grouped lines: a vegan count on the 8th reports the 8th for the fish
+     * too (no fish served that day), not for the régie's van. */
+    reading("g1", "meals_vegan", "meal", "catering", "2026-09-08");
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    x = item_of(m, "meals_fish");
+    assert_string_equal(json_string_value(json_object_get(x, "group")), "meals");
+    assert_int_equal(json_array_size(json_object_get(x, "missing")), 2); /* 7th, 9th */
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(x, "missing"), 1), "from")),
+                        "2026-09-09");
+    json_decref(m);
+    /* Set on its own, a line leaves its group. */
+    assert_int_equal(collect_set(db, "p1", "meals_chicken", COLLECT_DAILY, "catering", NULL, "m-o",
+                                 25, &field),
+                     EP_OK);
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    assert_null(json_object_get(item_of(m, "meals_chicken"), "group"));
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "meals_chicken"), "missing")), 3);
+    json_decref(m);
     assert_int_equal(collect_reset(db, "p1", "meals_fish", "m-o", 30), EP_OK);
     /* The history: newest first, with who and when, the group named. */
     assert_int_equal(collect_history(db, "p1", &h), EP_OK);
@@ -540,7 +559,7 @@ static void groups_history_phases_and_quiet_phones(void **state)
     assert_string_equal(json_string_value(json_object_get(x, "action")), "reset");
     assert_true(json_is_null(json_object_get(x, "frequency")));
     assert_int_equal(json_integer_value(json_object_get(x, "at")), 30);
-    x = json_array_get(h, 1);
+    x = json_array_get(h, 2);
     assert_string_equal(json_string_value(json_object_get(x, "group")), "meals");
     assert_string_equal(json_string_value(json_object_get(x, "by")), "m-o");
     assert_string_equal(json_string_value(json_object_get(x, "member_name")), "Chloé");
