@@ -395,31 +395,62 @@ static json_t *drift_alternatives(const char *theme)
     return json_pack("[s]", "Revoir l'action avec son responsable au prochain point d'étape.");
 }
 
+/* The missed_readings entry already listed for group in dept, or NULL. */
+static json_t *group_entry(json_t *list, const char *group, const char *dept)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x)
+    {
+        const char *g = json_string_value(json_object_get(x, "group"));
+        const char *d = json_string_value(json_object_get(x, "dept"));
+        if (g != NULL && d != NULL && strcmp(g, group) == 0 && strcmp(d, dept) == 0)
+            return x;
+    }
+    return NULL;
+}
+
 /* Appends one missed_readings entry per scheduled item with periods ended
  * without a reading: the very list Collecte shows ("Ce qui manque"), from
- * collect_missing(), so the dashboard and Collecte cannot disagree. */
+ * collect_missing(), so the dashboard and Collecte cannot disagree. Lines
+ * scheduled as a group ("meals") share their periods and readings: they
+ * make one entry, "group" set and "indicators" listing them. */
 static int missed_readings(struct db *db, const char *production, const char *today,
                            json_t *list)
 {
-    json_t *m = NULL, *item;
+    json_t *m = NULL, *item, *entry;
     size_t i;
     int rc = collect_missing(db, production, today, NULL, NULL, &m);
 
     json_array_foreach(json_object_get(m, "items"), i, item)
     {
         const json_t *missing = json_object_get(item, "missing");
+        const char *group = json_string_value(json_object_get(item, "group"));
+        const char *dept = json_string_value(json_object_get(item, "dept"));
         if (rc != EP_OK || json_array_size(missing) == 0)
             continue;
-        if (json_array_append_new(
-                list, json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:[s, s, s]}", "kind",
-                                "missed_readings", "indicator", json_object_get(item, "indicator"),
-                                "dept", json_object_get(item, "dept"), "frequency",
-                                json_object_get(item, "frequency"), "missed",
-                                (json_int_t)json_array_size(missing), "since",
-                                json_object_get(json_array_get(missing, 0), "from"), "why",
-                                "Relevé du calendrier de collecte manqué.", "alternatives",
-                                missed_alternatives[0], missed_alternatives[1],
-                                missed_alternatives[2])) != 0)
+        entry = group != NULL && dept != NULL ? group_entry(list, group, dept) : NULL;
+        if (entry != NULL) {
+            if (json_array_append(json_object_get(entry, "indicators"),
+                                  json_object_get(item, "indicator")) != 0)
+                rc = EP_ENOMEM;
+            continue;
+        }
+        entry = json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:[s, s, s], s:[O]}", "kind",
+                          "missed_readings", "indicator", json_object_get(item, "indicator"),
+                          "dept", json_object_get(item, "dept"), "frequency",
+                          json_object_get(item, "frequency"), "missed",
+                          (json_int_t)json_array_size(missing), "since",
+                          json_object_get(json_array_get(missing, 0), "from"), "why",
+                          "Relevé du calendrier de collecte manqué.", "alternatives",
+                          missed_alternatives[0], missed_alternatives[1], missed_alternatives[2],
+                          "indicators", json_object_get(item, "indicator"));
+        if (entry != NULL && group != NULL &&
+            json_object_set_new(entry, "group", json_string(group)) != 0) {
+            json_decref(entry);
+            entry = NULL;
+        }
+        if (entry == NULL || json_array_append_new(list, entry) != 0)
             rc = EP_ENOMEM;
     }
     json_decref(m);

@@ -50,7 +50,9 @@ const char *plan_check_reason(double pct, const json_t *confirmed);
  * "indicator","dept","missed"|..,"since","why","alternatives":[...]}]}.
  * Missed readings are collect_missing()'s, item for item (collect.h: one
  * notion of "missing"): "missed" counts the periods ended without a reading,
- * "since" is the first one's first day, "frequency" the item's.
+ * "since" is the first one's first day, "frequency" the item's,
+ * "indicators" the lines it stands for: one, or every line of a group
+ * scheduled together ("group":"meals"), which share periods and readings.
  */
 int plan_dysfunctions(struct db *db, const char *production_id, const char *today, json_t **out);
 

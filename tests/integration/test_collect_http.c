@@ -305,9 +305,16 @@ static json_t *dysfunction_of(json_t *d, const char *indicator)
     json_t *x;
     json_array_foreach(json_object_get(d, "dysfunctions"), i, x)
     {
-        if (strcmp(json_string_value(json_object_get(x, "kind")), "missed_readings") == 0 &&
-            strcmp(json_string_value(json_object_get(x, "indicator")), indicator) == 0)
-            return x;
+        size_t k;
+        json_t *y;
+        if (strcmp(json_string_value(json_object_get(x, "kind")), "missed_readings") != 0)
+            continue;
+        /* An entry stands for one line, or for every line of its group. */
+        json_array_foreach(json_object_get(x, "indicators"), k, y)
+        {
+            if (strcmp(json_string_value(y), indicator) == 0)
+                return x;
+        }
     }
     return NULL;
 }
@@ -410,9 +417,18 @@ static void four_places_agree_on_weekends_and_post(void **state)
                             json_string_value(json_object_get(json_array_get(ms, 0), "from")));
     }
     json_array_foreach(json_object_get(dys, "dysfunctions"), i, it)
-        listed += strcmp(json_string_value(json_object_get(it, "kind")), "missed_readings") == 0;
+        listed += strcmp(json_string_value(json_object_get(it, "kind")), "missed_readings") == 0
+                      ? json_array_size(json_object_get(it, "indicators"))
+                      : 0;
     assert_int_equal(listed, with_missing);
     assert_true(with_missing >= 9); /* the van, seven meal counts, storage */
+    /* The meals, scheduled together, are one entry on the dashboard. */
+    {
+        json_t *d = dysfunction_of(dys, "meals_fish");
+        assert_ptr_equal(d, dysfunction_of(dys, "breakfasts"));
+        assert_string_equal(json_string_value(json_object_get(d, "group")), "meals");
+        assert_int_equal(json_array_size(json_object_get(d, "indicators")), 7);
+    }
 
     /* The phone: Chloé's items are the office's, period for period, and
      * it carries the calendar its offline rule needs. */

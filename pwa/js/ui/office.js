@@ -506,7 +506,8 @@ export async function dashboard(ctx) {
                   { class: 'value' },
                   d.kind === 'missed_readings'
                     ? t('dash.watch.missed', {
-                        indicator: indName(d.indicator),
+                        // A group scheduled together ("Repas") is one line.
+                        indicator: d.group ? t('collect.group.' + d.group) : indName(d.indicator),
                         dept: deptName(d.dept),
                         n: d.missed,
                         since: d.since,

@@ -174,9 +174,16 @@ static json_t *missed_of(json_t *d, const char *indicator)
     json_t *x;
     json_array_foreach(json_object_get(d, "dysfunctions"), i, x)
     {
-        if (strcmp(json_string_value(json_object_get(x, "kind")), "missed_readings") == 0 &&
-            strcmp(json_string_value(json_object_get(x, "indicator")), indicator) == 0)
-            return x;
+        size_t k;
+        json_t *y;
+        if (strcmp(json_string_value(json_object_get(x, "kind")), "missed_readings") != 0)
+            continue;
+        /* An entry stands for one line, or for every line of its group. */
+        json_array_foreach(json_object_get(x, "indicators"), k, y)
+        {
+            if (strcmp(json_string_value(y), indicator) == 0)
+                return x;
+        }
     }
     return NULL;
 }
@@ -204,7 +211,9 @@ static void same_as_collect(json_t *d, const char *today)
         n++;
     }
     json_array_foreach(json_object_get(d, "dysfunctions"), i, item)
-        listed += strcmp(json_string_value(json_object_get(item, "kind")), "missed_readings") == 0;
+        listed += strcmp(json_string_value(json_object_get(item, "kind")), "missed_readings") == 0
+                      ? json_array_size(json_object_get(item, "indicators"))
+                      : 0;
     assert_int_equal(listed, n);
     json_decref(m);
 }
