@@ -123,9 +123,10 @@ static int put_line(struct http_req *r, int group)
                             "frequency must be daily, weekly, monthly, once or none");
         goto out;
     }
-    rc = group ? collect_set_group(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(),
-                                   &field)
-               : collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &field);
+    rc = group
+             ? collect_set_group(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(),
+                                 &field)
+             : collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &field);
     if (rc == EP_ENOTFOUND && field != NULL && strcmp(field, "group") == 0)
         status = http_error(r, 404, "unknown_group", "group", "no indicator group '%.64s'", ind);
     else if (rc == EP_ENOTFOUND && field != NULL)

@@ -343,9 +343,9 @@ static int active_indicators(struct db *db, const char *production_id, json_t *s
 /* The office's rows: indicator -> {"frequency","dept","member_id","member_name"}. */
 static int office_rows(struct db *db, const char *production_id, json_t *rows)
 {
-    static const char sql[] =
-        "SELECT s.indicator, s.frequency, s.dept, s.member_id, m.name, s.grp FROM collect_schedule s "
-        "LEFT JOIN member m ON m.id = s.member_id WHERE s.production_id = ?1";
+    static const char sql[] = "SELECT s.indicator, s.frequency, s.dept, s.member_id, m.name, s.grp "
+                              "FROM collect_schedule s "
+                              "LEFT JOIN member m ON m.id = s.member_id WHERE s.production_id = ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
@@ -496,8 +496,7 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
                 json_decref(item);
                 item = NULL;
             }
-        }
-        else if (json_object_size(active) == 0 || json_object_get(active, id) != NULL)
+        } else if (json_object_size(active) == 0 || json_object_get(active, id) != NULL)
             item = json_pack("{s:s, s:s, s:s, s:n, s:n, s:s}", "indicator", id, "frequency",
                              collect_freq_name(collect_indicator_frequency(pf, id)), "dept",
                              (const char *)sqlite3_column_text(st, 1), "member_id", "member_name",
@@ -584,9 +583,9 @@ static int member_in_production(struct db *db, const char *production_id, const 
 }
 
 /* Appends one row to collect_schedule_history (0016): f NULL for a reset. */
-static int log_edit(struct db *db, const char *production_id, const char *indicator,
-                    const char *f, const char *dept, const char *member_id, const char *grp,
-                    const char *by, int64_t now)
+static int log_edit(struct db *db, const char *production_id, const char *indicator, const char *f,
+                    const char *dept, const char *member_id, const char *grp, const char *by,
+                    int64_t now)
 {
     static const char sql[] = "INSERT INTO collect_schedule_history (production_id, indicator, "
                               "frequency, dept, member_id, grp, at, by) "
@@ -929,8 +928,8 @@ static int set_calendar(json_t *obj, const struct production_dates *d)
     return json_object_set_new(obj, "calendar",
                                json_pack("{s:o, s:o, s:o}", "shooting",
                                          phase_json(d->shoot_from, d->shoot_to), "post_production",
-                                         phase_json(d->post_from, d->post_to), "days_off",
-                                         off)) == 0
+                                         phase_json(d->post_from, d->post_to), "days_off", off)) ==
+                   0
                ? EP_OK
                : EP_ENOMEM;
 }

@@ -231,8 +231,7 @@ static void dysfunction_text(struct db *db, const json_t *d, const json_t *actio
 
     indicator_name(db, json_string_value(json_object_get(d, "indicator")), name, sizeof(name));
     if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
-        snprintf(buf, len,
-                 "Relevé « %s »%s%s%s manqué depuis le %s (%lld périodes sans relevé)",
+        snprintf(buf, len, "Relevé « %s »%s%s%s manqué depuis le %s (%lld périodes sans relevé)",
                  name, dept != NULL && dept[0] ? " (département " : "", dept != NULL ? dept : "",
                  dept != NULL && dept[0] ? ")" : "",
                  json_string_value(json_object_get(d, "since")) != NULL

@@ -415,8 +415,7 @@ static json_t *group_entry(json_t *list, const char *group, const char *dept)
  * collect_missing(), so the dashboard and Collecte cannot disagree. Lines
  * scheduled as a group ("meals") share their periods and readings: they
  * make one entry, "group" set and "indicators" listing them. */
-static int missed_readings(struct db *db, const char *production, const char *today,
-                           json_t *list)
+static int missed_readings(struct db *db, const char *production, const char *today, json_t *list)
 {
     json_t *m = NULL, *item, *entry;
     size_t i;

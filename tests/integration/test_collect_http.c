@@ -395,8 +395,8 @@ static void four_places_agree_on_weekends_and_post(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(it, "missing"), 0), "from")),
                         "2026-09-21");
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(it, "due"), "from")), "2026-09-23");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "due"), "from")),
+                        "2026-09-23");
     /* Meals: every shooting day missing, for each of the group. */
     assert_int_equal(json_array_size(json_object_get(item_of(missing, "meals_unknown"), "missing")),
                      10);
@@ -416,10 +416,10 @@ static void four_places_agree_on_weekends_and_post(void **state)
         assert_string_equal(json_string_value(json_object_get(d, "since")),
                             json_string_value(json_object_get(json_array_get(ms, 0), "from")));
     }
-    json_array_foreach(json_object_get(dys, "dysfunctions"), i, it)
-        listed += strcmp(json_string_value(json_object_get(it, "kind")), "missed_readings") == 0
-                      ? json_array_size(json_object_get(it, "indicators"))
-                      : 0;
+    json_array_foreach(json_object_get(dys, "dysfunctions"), i, it) listed +=
+        strcmp(json_string_value(json_object_get(it, "kind")), "missed_readings") == 0
+            ? json_array_size(json_object_get(it, "indicators"))
+            : 0;
     assert_int_equal(listed, with_missing);
     assert_true(with_missing >= 9); /* the van, seven meal counts, storage */
     /* The meals, scheduled together, are one entry on the dashboard. */
@@ -440,9 +440,10 @@ static void four_places_agree_on_weekends_and_post(void **state)
         assert_true(json_equal(json_object_get(it, "missing"), json_object_get(o, "missing")));
         assert_true(json_equal(json_object_get(it, "due"), json_object_get(o, "due")));
     }
-    assert_true(json_equal(json_object_get(mine, "calendar"), json_object_get(missing, "calendar")));
-    assert_int_equal(json_array_size(json_object_get(json_object_get(mine, "calendar"), "days_off")),
-                     2);
+    assert_true(
+        json_equal(json_object_get(mine, "calendar"), json_object_get(missing, "calendar")));
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(mine, "calendar"), "days_off")), 2);
 
     /* The footprint's completeness is Collecte's. */
     assert_true(
@@ -466,9 +467,9 @@ static void four_places_agree_on_weekends_and_post(void **state)
     json_decref(devs);
     /* On Friday 16 (15 ended, synced that day) she is not late. */
     devs = office_json("/api/v1/productions/p1/devices?today=2026-09-16");
-    json_array_foreach(json_object_get(devs, "devices"), i, it)
-        if (strcmp(json_string_value(json_object_get(it, "id")), "dev-cook") == 0)
-            assert_true(json_is_false(json_object_get(it, "stale")));
+    json_array_foreach(json_object_get(devs, "devices"), i,
+                       it) if (strcmp(json_string_value(json_object_get(it, "id")), "dev-cook") ==
+                               0) assert_true(json_is_false(json_object_get(it, "stale")));
     json_decref(devs);
     office_req("GET", "/api/v1/productions/p1/devices?today=23/09", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");

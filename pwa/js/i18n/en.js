@@ -622,10 +622,10 @@ export default {
   'plan.f.means': 'Means',
   'plan.err.title': 'Enter the title.',
   'plan.f.measure.total': 'Total quantity of the indicator, in its unit',
-  'plan.f.measure.share': 'Share of the indicator in its theme (0 to 1)',
+  'plan.f.measure.share': 'Share of the indicator in its theme (in %)',
   'plan.f.figures.total': 'Quantity for the whole production, in the indicator’s unit',
   'plan.f.figures.share':
-    'A share from 0 to 1: the share of “{name}” among its theme’s readings in the same unit; 0.30 for 30 %.',
+    'A share in %: the share of “{name}” among its theme’s readings in the same unit; 30 for 30 %.',
   'plan.f.replaces': 'What the action replaces',
   'plan.f.replaces.hint':
     'To count the emissions a substitution avoids (vegetarian meals instead of beef, HVO instead of diesel).',
@@ -1397,7 +1397,7 @@ export default {
   'plan.measure.total': 'Quantity',
   'plan.measure.share': 'Share (%)',
   'plan.f.status': 'Progress',
-  'plan.err.share': 'A share is written between 0 and 1: 30 % is 0.30.',
+  'plan.err.share': 'A share is written as a percentage, from 0 to 100: 30 % is 30.',
   'plan.attainment': 'Projected attainment: {pct} % ({status})',
   'plan.status.a_verifier': 'to check',
   'plan.check.au_dessus_de_200':

@@ -630,10 +630,10 @@ export default {
   'plan.f.means': 'Moyens',
   'plan.err.title': 'Indiquez l’intitulé.',
   'plan.f.measure.total': 'Quantité totale de l’indicateur, dans son unité',
-  'plan.f.measure.share': 'Part de l’indicateur dans son thème (entre 0 et 1)',
+  'plan.f.measure.share': 'Part de l’indicateur dans son thème (en %)',
   'plan.f.figures.total': 'Quantité pour toute la production, dans l’unité de l’indicateur',
   'plan.f.figures.share':
-    'Une part entre 0 et 1 : la part de « {name} » parmi les relevés de son thème dans la même unité ; 0,30 pour 30 %.',
+    'Une part en % : la part de « {name} » parmi les relevés de son thème dans la même unité ; 30 pour 30 %.',
   'plan.f.replaces': 'Ce que l’action remplace',
   'plan.f.replaces.hint':
     'Pour compter les émissions évitées d’une substitution (repas végétariens au lieu de bœuf, HVO au lieu de gazole).',
@@ -1429,7 +1429,7 @@ export default {
   'plan.measure.total': 'Quantité',
   'plan.measure.share': 'Part (%)',
   'plan.f.status': 'Avancement',
-  'plan.err.share': 'Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.',
+  'plan.err.share': 'Une part s’écrit en pourcentage, entre 0 et 100 : 30 % s’écrit 30.',
   'plan.attainment': 'Atteinte projetée : {pct} % ({status})',
   'plan.status.a_verifier': 'à vérifier',
   'plan.check.au_dessus_de_200':

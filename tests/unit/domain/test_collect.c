@@ -401,7 +401,8 @@ static void office_overrides_and_persons(void **state)
 /* A vector's calendar as the production's dates (collect_item_periods' input). */
 static void calendar_dates(const json_t *cal, struct production_dates *d)
 {
-    const json_t *shoot = json_object_get(cal, "shooting"), *post = json_object_get(cal, "post_production");
+    const json_t *shoot = json_object_get(cal, "shooting"),
+                 *post = json_object_get(cal, "post_production");
     size_t i;
     json_t *off;
 
@@ -454,9 +455,8 @@ static void shared_vectors(void **state)
                          EP_OK);
         assert_int_equal(collect_phase_parse(json_string_value(json_object_get(c, "phase")), &ph),
                          EP_OK);
-        assert_int_equal(collect_item_periods(f, ph, d,
-                                              day(json_string_value(json_object_get(c, "until"))),
-                                              &p, &n),
+        assert_int_equal(collect_item_periods(
+                             f, ph, d, day(json_string_value(json_object_get(c, "until"))), &p, &n),
                          EP_OK);
         if (n != json_array_size(want))
             fail_msg("%s: %zu periods, expected %zu", json_string_value(json_object_get(c, "name")),
@@ -502,19 +502,20 @@ static void groups_history_phases_and_quiet_phones(void **state)
 
     assert_int_equal(collect_groups(db, &g), EP_OK);
     assert_string_equal(json_string_value(json_object_get(json_array_get(g, 0), "id")), "meals");
-    assert_int_equal(json_array_size(json_object_get(json_array_get(g, 0), "indicators")), 7); /* the diets, the unknown diet, breakfasts */
+    assert_int_equal(json_array_size(json_object_get(json_array_get(g, 0), "indicators")),
+                     7); /* the diets, the unknown diet, breakfasts */
     json_decref(g);
     /* An unknown group, a member of another department: nothing written. */
-    assert_int_equal(collect_set_group(db, "p1", "desserts", COLLECT_DAILY, "catering", NULL,
-                                       "m-o", 10, &field),
-                     EP_ENOTFOUND);
+    assert_int_equal(
+        collect_set_group(db, "p1", "desserts", COLLECT_DAILY, "catering", NULL, "m-o", 10, &field),
+        EP_ENOTFOUND);
     assert_string_equal(field, "group");
-    assert_int_equal(collect_set_group(db, "p1", "meals", COLLECT_DAILY, "regie", "m-cook", "m-o",
-                                       10, &field),
-                     EP_ECONFLICT);
+    assert_int_equal(
+        collect_set_group(db, "p1", "meals", COLLECT_DAILY, "regie", "m-cook", "m-o", 10, &field),
+        EP_ECONFLICT);
     assert_int_equal(collect_history(db, "p1", &h), EP_OK);
-    json_array_foreach(h, i, x) assert_int_not_equal(json_integer_value(json_object_get(x, "at")),
-                                                     10);
+    json_array_foreach(h, i, x)
+        assert_int_not_equal(json_integer_value(json_object_get(x, "at")), 10);
     json_decref(h);
     /* The meals, every diet, daily by Chloé, in one step. */
     assert_int_equal(collect_set_group(db, "p1", "meals", COLLECT_DAILY, "catering", "m-cook",
@@ -544,9 +545,9 @@ static void groups_history_phases_and_quiet_phones(void **state)
                         "2026-09-09");
     json_decref(m);
     /* Set on its own, a line leaves its group. */
-    assert_int_equal(collect_set(db, "p1", "meals_chicken", COLLECT_DAILY, "catering", NULL, "m-o",
-                                 25, &field),
-                     EP_OK);
+    assert_int_equal(
+        collect_set(db, "p1", "meals_chicken", COLLECT_DAILY, "catering", NULL, "m-o", 25, &field),
+        EP_OK);
     assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
     assert_null(json_object_get(item_of(m, "meals_chicken"), "group"));
     assert_int_equal(json_array_size(json_object_get(item_of(m, "meals_chicken"), "missing")), 3);
@@ -580,10 +581,10 @@ static void groups_history_phases_and_quiet_phones(void **state)
     x = item_of(m, "storage_tb_year");
     assert_string_equal(json_string_value(json_object_get(x, "phase")), "post_production");
     assert_int_equal(ival(x, "periods"), 0);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(json_object_get(m, "calendar"), "post_production"),
-                            "from")),
-                        "2026-09-14");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(m, "calendar"), "post_production"), "from")),
+        "2026-09-14");
     json_decref(m);
     /* Tuesday 22: Mon 14 - Fri 18 and Mon 21 ended, the weekend is no period. */
     assert_int_equal(collect_missing(db, "p1", "2026-09-22", NULL, NULL, &m), EP_OK);
@@ -594,12 +595,12 @@ static void groups_history_phases_and_quiet_phones(void **state)
 
     /* Chloé's phone last synced on the 8th; the meals are daily, so on the
      * 11th (10th ended) it is flagged; Olga's phone of p2 is not listed. */
-    devs = json_pack("[{s:s, s:s, s:I, s:I, s:n}, {s:s, s:s, s:I, s:I, s:n}]", "id", "d-cook",
-                     "member_id", "m-cook", "created_at", (json_int_t)20000 * 86400000,
-                     "last_sync_at", (json_int_t)20704 * 86400000 + 3600000, "revoked_at", "id",
-                     "d-new", "member_id", "m-cook", "created_at",
-                     (json_int_t)20706 * 86400000 + 3600000, "last_sync_at", (json_int_t)0,
-                     "revoked_at");
+    devs =
+        json_pack("[{s:s, s:s, s:I, s:I, s:n}, {s:s, s:s, s:I, s:I, s:n}]", "id", "d-cook",
+                  "member_id", "m-cook", "created_at", (json_int_t)20000 * 86400000, "last_sync_at",
+                  (json_int_t)20704 * 86400000 + 3600000, "revoked_at", "id", "d-new", "member_id",
+                  "m-cook", "created_at", (json_int_t)20706 * 86400000 + 3600000, "last_sync_at",
+                  (json_int_t)0, "revoked_at");
     assert_non_null(devs);
     json_object_set_new(json_array_get(devs, 1), "last_sync_at", json_null());
     assert_int_equal(collect_flag_devices(db, "p1", "2026-09-11", devs), EP_OK);
@@ -622,10 +623,8 @@ static void groups_history_phases_and_quiet_phones(void **state)
 int main(void)
 {
     const struct CMUnitTest pure[] = {
-        cmocka_unit_test(shared_vectors),
-        cmocka_unit_test(dates_and_names),
-        cmocka_unit_test(commercial_is_daily),
-        cmocka_unit_test(feature_is_weekly),
+        cmocka_unit_test(shared_vectors),       cmocka_unit_test(dates_and_names),
+        cmocka_unit_test(commercial_is_daily),  cmocka_unit_test(feature_is_weekly),
         cmocka_unit_test(animation_is_monthly),
     };
     const struct CMUnitTest stored[] = {

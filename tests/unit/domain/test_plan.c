@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
+#include "collect.h"
 #include "db.h"
 #include "err.h"
-#include "collect.h"
 #include "plan.h"
 #include "support.h"
 
@@ -210,10 +210,10 @@ static void same_as_collect(json_t *d, const char *today)
                             json_string_value(json_object_get(json_array_get(missing, 0), "from")));
         n++;
     }
-    json_array_foreach(json_object_get(d, "dysfunctions"), i, item)
-        listed += strcmp(json_string_value(json_object_get(item, "kind")), "missed_readings") == 0
-                      ? json_array_size(json_object_get(item, "indicators"))
-                      : 0;
+    json_array_foreach(json_object_get(d, "dysfunctions"), i, item) listed +=
+        strcmp(json_string_value(json_object_get(item, "kind")), "missed_readings") == 0
+            ? json_array_size(json_object_get(item, "indicators"))
+            : 0;
     assert_int_equal(listed, n);
     json_decref(m);
 }
