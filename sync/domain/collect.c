@@ -582,7 +582,7 @@ static int member_in_production(struct db *db, const char *production_id, const 
     return rc;
 }
 
-/* Appends one row to collect_schedule_history (0016): f NULL for a reset. */
+/* Appends one row to collect_schedule_history (0017): f NULL for a reset. */
 static int log_edit(struct db *db, const char *production_id, const char *indicator, const char *f,
                     const char *dept, const char *member_id, const char *grp, const char *by,
                     int64_t now)

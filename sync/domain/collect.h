@@ -171,7 +171,7 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
  * new array of {"indicator","action":"set"|"reset","frequency"|null,"dept",
  * "member_id","member_name","group"|null,"at" (ms),"by","by_name"}. collect_set,
  * collect_set_group and collect_reset append to it in their transaction
- * (schema/0016_schedule_history.sql: the schedule is a server table, not
+ * (schema/0017_schedule_history.sql: the schedule is a server table, not
  * synced, so its history is kept beside it).
  */
 int collect_history(struct db *db, const char *production_id, json_t **out);

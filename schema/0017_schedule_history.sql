@@ -1,4 +1,4 @@
--- 0016_schedule_history: every edit of the collection schedule, with its
+-- 0017_schedule_history: every edit of the collection schedule, with its
 -- author and time (issue 20: "each edit with author and time, seen on the
 -- page"). The schedule itself stays a server table (collect_schedule, 0006),
 -- not a synced collection: phones only read it through collect/mine, so
