@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-49f6ff67509b';
+const VERSION = 'ecoplateau-shell-a6f482387e68';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -5,7 +5,7 @@
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
 import { t, num, getLang, errorText, dateTime } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, announce } from './dom.js';
+import { h, announce, field } from './dom.js';
 import * as store from '../store.js';
 import { request, NetworkError } from '../api.js';
 import { DEPTS, today } from '../indicators.js';
@@ -614,28 +614,34 @@ export async function office(ctx) {
   const groups = sched?.groups || [];
   let groupForm = null;
   if (groups.length) {
-    const gSel = select(
+    // Labelled fields (not the table's aria-labels): a form of its own.
+    const sel = (name, label, value, options) =>
+      field({ name, type: 'select', label, value, options });
+    const gSel = sel(
+      'group',
       t('collect.group.label'),
       groups[0].id,
       groups.map((g) => [g.id, `${groupName(g.id)} (${num(g.indicators.length)})`]),
     );
-    const gFreq = select(
+    const gFreq = sel(
+      'group-frequency',
       t('collect.group.frequency'),
       'daily',
       FREQS.map((f) => [f, t('freq.' + f)]),
     );
-    const gDept = select(
+    const gDept = sel(
+      'group-dept',
       t('collect.group.dept'),
       'catering',
       DEPTS.map((d) => [d, deptName(d)]),
     );
-    const gMember = select(t('collect.group.who'), '', memberOpts);
-    gMember.addEventListener('change', () => {
-      const m = members.find((y) => y.id === gMember.value);
+    const gMember = sel('group-member', t('collect.group.who'), '', memberOpts);
+    gMember.input.addEventListener('change', () => {
+      const m = members.find((y) => y.id === gMember.input.value);
       if (!m) return;
-      if (![...gDept.options].some((o) => o.value === m.department))
-        gDept.append(h('option', { value: m.department }, deptName(m.department)));
-      gDept.value = m.department;
+      if (![...gDept.input.options].some((o) => o.value === m.department))
+        gDept.input.append(h('option', { value: m.department }, deptName(m.department)));
+      gDept.input.value = m.department;
     });
     groupForm = h(
       'section',
@@ -644,7 +650,7 @@ export async function office(ctx) {
       h('p', { class: 'hint' }, t('collect.group.hint')),
       h(
         'div',
-        { class: 'row wrap', 'data-testid': 'group-form' },
+        { class: 'group-form', 'data-testid': 'group-form' },
         gSel,
         gFreq,
         gDept,
@@ -655,10 +661,10 @@ export async function office(ctx) {
             type: 'button',
             class: 'small',
             onclick: () =>
-              saveGroup(ctx, gSel.value, {
-                frequency: gFreq.value,
-                dept: gDept.value,
-                member_id: gMember.value || null,
+              saveGroup(ctx, gSel.input.value, {
+                frequency: gFreq.input.value,
+                dept: gDept.input.value,
+                member_id: gMember.input.value || null,
               }),
           },
           t('collect.group.save'),
