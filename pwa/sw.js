@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-a8e4f39c1209';
+const VERSION = 'ecoplateau-shell-d84d76faf43f';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -199,11 +199,12 @@ int api_record_history(struct http_req *r);         /* GET  .../history/COL/ID *
 
 /* The collection schedule (api/schedule.c) and what is missing
  * (api/collect.c) (C7). */
-int api_schedule_get(struct http_req *r);    /* GET    .../schedule */
-int api_schedule_put(struct http_req *r);    /* PUT    .../schedule/INDICATOR */
-int api_schedule_delete(struct http_req *r); /* DELETE .../schedule/INDICATOR */
-int api_collect_missing(struct http_req *r); /* GET    .../collect/missing?today= */
-int api_collect_mine(struct http_req *r);    /* GET    .../collect/mine?today= */
+int api_schedule_get(struct http_req *r);       /* GET    .../schedule */
+int api_schedule_put(struct http_req *r);       /* PUT    .../schedule/INDICATOR */
+int api_schedule_group_put(struct http_req *r); /* PUT .../schedule-groups/GROUP */
+int api_schedule_delete(struct http_req *r);    /* DELETE .../schedule/INDICATOR */
+int api_collect_missing(struct http_req *r);    /* GET    .../collect/missing?today= */
+int api_collect_mine(struct http_req *r);       /* GET    .../collect/mine?today= */
 
 /* Signed communications (C5), in api/comms.c. */
 int api_comms_publish(struct http_req *r);    /* POST .../communications/ID/publish */

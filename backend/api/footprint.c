@@ -108,19 +108,20 @@ static int compute(struct http_req *r, const char *prod, enum carbon_kind kind, 
     return 0;
 }
 
-/* Adds "collection": the completeness of the collection schedule as of the
- * server's date (sync/collect.h), so a footprint says how much of what was
- * due it rests on. Returns 0 or the status of the error sent. */
+/* Adds "collection": the completeness of the collection schedule as of
+ * ?today= or the server's date (sync/collect.h: the same computation as
+ * Collecte's), so a footprint says how much of what was due it rests on.
+ * Returns 0 or the status of the error sent (obj then released). */
 static int attach_collection(struct http_req *r, const char *prod, json_t *obj)
 {
-    time_t t = (time_t)(clock_now_ms() / 1000);
-    struct tm tm;
     char today[11];
     json_t *m = NULL;
-    int rc;
+    int rc, status = api_today_param(r, today);
 
-    gmtime_r(&t, &tm);
-    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    if (status != 0) {
+        json_decref(obj);
+        return status;
+    }
     rc = collect_missing(r->db, prod, today, NULL, NULL, &m);
     if (rc == EP_OK && json_object_set(obj, "collection", json_object_get(m, "completeness")) != 0)
         rc = EP_ENOMEM;

@@ -1,6 +1,8 @@
 /* seed.c - loads backend/demo/seed.json into an empty database (see seed.h). */
 #include "seed.h"
 
+#include "collect.h"
+
 #include "company.h"
 
 #include "attach.h"
@@ -1033,6 +1035,16 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
                            "Devis (dépôt avec le budget)", office != NULL ? office : "",
                            (int64_t)(today + starts_in - 21) * 86400000, &filed);
         json_decref(filed);
+    }
+    /* Catering counts its meals every shooting day: the office set the
+     * four diets and the unknown one in one step (collect_set_group), so
+     * Collecte, the dashboard and Marie's phone show her silence. */
+    if (rc == EP_OK && activity != NULL) {
+        const char *office =
+            json_string_value(json_object_get(json_object_get(activity, "office"), "member"));
+        const char *field = NULL;
+        rc = collect_set_group(db, json_string_value(json_object_get(production, "id")), "meals",
+                               COLLECT_DAILY, "catering", NULL, office, clock_now_ms(), &field);
     }
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");

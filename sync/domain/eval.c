@@ -246,7 +246,7 @@ static void dysfunction_text(struct db *db, const json_t *d, const json_t *actio
                      FMT_DATE_MEDIUM, "fr") == NULL)
             snprintf(since, sizeof(since), "?");
         fmt_count(missed, sizeof(missed), (long)json_integer_value(json_object_get(d, "missed")),
-                  "relevé habituel sans saisie", "relevés habituels sans saisie", "fr");
+                  "période sans relevé", "périodes sans relevé", "fr");
         snprintf(buf, len, "Relevé « %s »%s%s%s manqué depuis le %s (%s)", name,
                  dept != NULL && dept[0] ? " (département " : "",
                  dept != NULL ? carbon_dept_label(dept) : "", dept != NULL && dept[0] ? ")" : "",

@@ -195,7 +195,9 @@ static void certification_review_fixes(void **state)
     double sum = 0;
     size_t i;
     (void)state;
-    /* Three daily readings, then silence: missed readings. */
+    /* Three readings in the first week, then silence: missed readings,
+     * counted on the schedule's weeks (collect.h), the first missed one
+     * beginning on the 14th. */
     support_office_reading(db, "w1", "waste_residual_kg", "kg", "regie", 12, "2026-09-08");
     support_office_reading(db, "w2", "waste_residual_kg", "kg", "regie", 14, "2026-09-09");
     support_office_reading(db, "w3", "waste_residual_kg", "kg", "regie", 11, "2026-09-10");
@@ -206,7 +208,7 @@ static void certification_review_fixes(void **state)
     d = build();
     t = text_of(d, "difficultes");
     assert_non_null(strstr(t, "Relevé « Déchets résiduels (incinérés) » (département Régie) "
-                              "manqué depuis le 10 septembre 2026"));
+                              "manqué depuis le 14 septembre 2026 (4 périodes sans relevé)"));
     assert_null(strstr(t, ".."));
     assert_null(strstr(t, "Relevé habituel manqué"));
     /* No estimate entered: the forecast is missing, said so. */
