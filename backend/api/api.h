@@ -64,6 +64,15 @@ void api_opts_now(struct sync_opts *o);
  * Returns 0, or sends 400 and returns it. */
 int api_today_param(struct http_req *r, char *today);
 
+/*
+ * The language a document is written in for the person asking (p,
+ * authenticated): ?lang=fr|en, else their own setting (the "language" of
+ * their preferences record, theirs over the office's: sync/domain/prefs.h),
+ * else French. lang receives "fr" or "en" (3 bytes). Returns 0, or sends
+ * 400 (another ?lang=) and returns it.
+ */
+int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang);
+
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */
 struct identity_prodkey;

@@ -622,7 +622,7 @@ int oral_build(struct db *db, const char *production_id, const char *today, json
     int rc;
 
     *out = NULL;
-    rc = dossier_build(db, production_id, today, &d);
+    rc = dossier_build(db, production_id, today, "fr", &d);
     if (rc == EP_OK)
         rc = eval_production(db, production_id, today, &ev);
     if (rc != EP_OK)

@@ -107,7 +107,7 @@ static void demo_fills_every_competency(void **state)
     assert_int_equal(carbon_factor_sets_load(db, err, sizeof(err)), EP_OK);
     if (seed_demo_at(db, (int64_t)t * 1000, err, sizeof(err)) != EP_OK)
         fail_msg("demo not loaded: %s", err);
-    assert_int_equal(dossier_build(db, PRODUCTION, today, &d), EP_OK);
+    assert_int_equal(dossier_build(db, PRODUCTION, today, "fr", &d), EP_OK);
     json_array_foreach(json_object_get(d, "missing"), i, m)
     {
         fail_msg("the demo's dossier misses %s", json_string_value(m));
@@ -135,7 +135,7 @@ static void demo_fills_every_competency(void **state)
         {
             char want[160];
             snprintf(want, sizeof(want),
-                     "Par rapport au diagnostic de %d : score 16.7 puis 53.7 (+37.0 points), "
+                     "Par rapport au diagnostic de %d : score 16,7 puis 53,7 (+37,0 points), "
                      "niveau 1 puis 3.",
                      tm.tm_year + 1900 - 1);
             assert_non_null(strstr(diag, want));
