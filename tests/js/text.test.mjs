@@ -1,7 +1,7 @@
 // The domain's prose per language (sync/domain/data/text.{fr,en}.json, read
 // by sync/domain/text.c): both files hold the same keys with the same
 // placeholders; every key the C code names exists, and every key is named by
-// the C code (whole, or through a prefix it completes, "dossier.part.%s").
+// the C code (whole, or through a prefix it completes, "oral.q.%s.%zu").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -25,7 +25,10 @@ const spaces = [...new Set(Object.keys(fr).map((k) => k.split('.')[0]))];
 
 // Every literal naming a key or a key prefix in the C sources, with its file.
 function literals() {
-  const re = new RegExp(`"((?:${spaces.join('|')})\\.[a-z0-9_.]*[a-z0-9_])(\\.%s)?"`, 'g');
+  const re = new RegExp(
+    `"((?:${spaces.join('|')})\\.[a-z0-9_.]*[a-z0-9_])((?:\\.%z?[su])+)?"`,
+    'g',
+  );
   const out = [];
   for (const f of [...walk(join(root, 'sync')), ...walk(join(root, 'backend'))]) {
     const src = readFileSync(f, 'utf8');
@@ -52,7 +55,7 @@ test('every key the C code names exists in both languages', () => {
   assert.ok(found.length > 50, 'the sources name keys');
   for (const { lit, prefix, file } of found) {
     const ok = (!prefix && lit in fr && lit in en) || keys.some((k) => k.startsWith(`${lit}.`));
-    assert.ok(ok, `${file} asks for "${lit}${prefix ? '.%s' : ''}", which no text file holds`);
+    assert.ok(ok, `${file} asks for "${lit}${prefix ? '.…' : ''}", which no text file holds`);
   }
 });
 
