@@ -803,7 +803,7 @@ static int is_blank(const json_t *v)
 
 /* The latest year's C1 record ("c1-<year>") evaluated, or NULL. */
 /* The C1 result of one "c1-<year>" record, or NULL when refused. */
-static json_t *c1_of(const json_t *rec)
+static json_t *c1_of(const json_t *rec, const char *lang)
 {
     json_t *answers, *edits, *res = NULL;
     char field[64], err[256];
@@ -831,7 +831,7 @@ static json_t *c1_of(const json_t *rec)
         }
     }
     /* Answers the server refuses leave the diagnostic missing, not half-made. */
-    if (diag_company(answers, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
+    if (diag_company_lang(answers, lang, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
         diag_company_edit(res, edits, field, sizeof(field), err, sizeof(err)) != EP_OK) {
         json_decref(res);
         res = NULL;
@@ -844,7 +844,7 @@ static json_t *c1_of(const json_t *rec)
 /* The latest year's C1 record ("c1-<year>") evaluated, with the previous
  * year's result in "previous" ({"year", "score", "level"}) when there is
  * one, or NULL. */
-static json_t *company_diag(const json_t *diags)
+static json_t *company_diag(const json_t *diags, const char *lang)
 {
     const json_t *latest = NULL, *before = NULL;
     json_t *res, *prev;
@@ -864,8 +864,8 @@ static json_t *company_diag(const json_t *diags)
     }
     if (latest == NULL)
         return NULL;
-    res = c1_of(latest);
-    prev = before != NULL && res != NULL ? c1_of(before) : NULL;
+    res = c1_of(latest, lang);
+    prev = before != NULL && res != NULL ? c1_of(before, lang) : NULL;
     if (prev != NULL)
         json_object_set_new(res, "previous",
                             json_pack("{s:I, s:O, s:O}", "year",
@@ -990,7 +990,7 @@ int dossier_build(struct db *db, const char *production_id, const char *today, c
     }
     if (rc != EP_OK)
         goto out;
-    c.c1 = company_diag(diags);
+    c.c1 = company_diag(diags, c.lang);
     c.c2 = project_diag(db, diags);
     if (json_array_size(c.suppliers) == 0)
         missing(&c, "dossier.suppliers_missing_item");

@@ -129,7 +129,7 @@ static void demo_fills_every_competency(void **state)
         }
         assert_non_null(diag);
         assert_non_null(strstr(diag, "AFNOR SPEC 2308, chapitre par chapitre"));
-        assert_non_null(strstr(diag, "80 % des équipes de tournage sont intermittentes"));
+        assert_non_null(strstr(diag, "80\u00a0% des équipes de tournage sont intermittentes"));
         /* 2025: charter 12 + one footprint 2.5 + 20 % trained 1.6 + continuity
          * 6 x 0.2 x 0.5 = 0.6 = 16.7; 2026: 53.7 (docs/diagnostic.md). */
         {

@@ -270,7 +270,7 @@ static void diagnostics_and_edits(void **state)
      * read as 0. */
     assert_non_null(strstr(text_of(d, "diagnostic"), "avec un score de 37 sur 100"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Pratiques et ressources de la société"));
-    assert_non_null(strstr(text_of(d, "diagnostic"), "50 % des équipes de tournage sont "
+    assert_non_null(strstr(text_of(d, "diagnostic"), "50\u00a0% des équipes de tournage sont "
                                                      "intermittentes"));
     assert_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Points forts :"));
