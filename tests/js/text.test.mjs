@@ -26,7 +26,7 @@ const spaces = [...new Set(Object.keys(fr).map((k) => k.split('.')[0]))];
 // Every literal naming a key or a key prefix in the C sources, with its file.
 function literals() {
   const re = new RegExp(
-    `"((?:${spaces.join('|')})\\.[a-z0-9_.]*[a-z0-9_])((?:\\.%z?[su])+)?"`,
+    `"((?:${spaces.join('|')})\\.[a-z0-9_.]*[a-z0-9_])((?:\\.%z?[sud])+)?"`,
     'g',
   );
   const out = [];
