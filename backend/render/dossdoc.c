@@ -163,7 +163,7 @@ static int annex_tables(struct pdf *p, const json_t *d)
             rc = pdf_heading(p, 2, str(an, "title"));
         if (rc == EP_OK)
             rc = nr > 0 ? pdf_table(p, h, nc, cells, nr)
-                           : pdf_note(p, text_get(lang, "dossier.no_data"));
+                        : pdf_note(p, text_get(lang, "dossier.no_data"));
         free(h);
         free(cells);
         if (rc != EP_OK)
@@ -185,8 +185,7 @@ int dossdoc_pdf(json_t *d, const char *mark, char **out, size_t *len)
     const char *lang = doc_lang(d);
 
     text_fmtbuf(title, sizeof(title), lang, "dossier.title", "title", str(d, "production"), NULL);
-    p = pdf_new(title, fmt_is_english(lang) ? "en-GB" : "fr-FR",
-                text_get(lang, "dossdoc.subject"));
+    p = pdf_new(title, fmt_is_english(lang) ? "en-GB" : "fr-FR", text_get(lang, "dossdoc.subject"));
     if (p == NULL)
         return EP_ENOMEM;
     pdf_margin_column(p);
@@ -477,8 +476,7 @@ int dossdoc_odt(const json_t *d, char **out, size_t *len)
     }
     if (rc == EP_OK)
         rc = odf_package(mimetype, (struct odf_part){content.p, content.len},
-                         (struct odf_part){style.p, style.len},
-                         (struct odf_part){meta.p, meta.len},
+                         (struct odf_part){style.p, style.len}, (struct odf_part){meta.p, meta.len},
                          (struct odf_part){manifest, sizeof(manifest) - 1}, out, len);
     strbuf_release(&content);
     strbuf_release(&meta);

@@ -55,7 +55,7 @@ static void duration(int d, char *buf, size_t len, const char *lang)
     snprintf(m, sizeof(m), "%d", d / 60);
     snprintf(sec, sizeof(sec), d < 60 ? "%d" : "%02d", d < 60 ? d : d % 60);
     text_fmtbuf(buf, len, lang,
-                d < 60          ? "slides.duration.s"
+                d < 60        ? "slides.duration.s"
                 : d % 60 != 0 ? "slides.duration.min_s"
                               : "slides.duration.min",
                 "m", m, "s", sec, NULL);
@@ -74,8 +74,8 @@ static void slide_meta(const json_t *slide, char *buf, size_t len, const char *l
         at = (int)strtol(start, NULL, 10) * 60 + (int)strtol(start + 3, NULL, 10) + d;
     duration(d, dur, sizeof(dur), lang);
     snprintf(end, sizeof(end), "%02d:%02d", (at / 60) % 100, at % 60);
-    text_fmtbuf(buf, len, lang, "slides.meta", "comps", comps, "duration", dur, "from", start,
-                "to", end, NULL);
+    text_fmtbuf(buf, len, lang, "slides.meta", "comps", comps, "duration", dur, "from", start, "to",
+                end, NULL);
 }
 
 /* ---- PDF -------------------------------------------------------------------- */
@@ -200,8 +200,7 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
     *len = 0;
     const char *lang = doc_lang(oral);
 
-    text_fmtbuf(title, sizeof(title), lang, "slides.title", "title", str(oral, "production"),
-                NULL);
+    text_fmtbuf(title, sizeof(title), lang, "slides.title", "title", str(oral, "production"), NULL);
     p = pdf_new_landscape(title, lang_tag(lang), text_get(lang, "slides.subject"));
     if (p == NULL)
         return EP_ENOMEM;
@@ -228,7 +227,8 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
 int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
 {
     const char *lang = doc_lang(oral);
-    const char *plan_head[] = {text_get(lang, "slides.col.slide"), text_get(lang, "slides.col.timing"),
+    const char *plan_head[] = {text_get(lang, "slides.col.slide"),
+                               text_get(lang, "slides.col.timing"),
                                text_get(lang, "slides.col.competencies")};
     const char *q_head[] = {text_get(lang, "slides.col.question"),
                             text_get(lang, "slides.col.evidence")};
@@ -266,8 +266,7 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
     json_array_foreach(json_object_get(oral, "slides"), i, x)
     {
         char dur[48];
-        duration((int)json_integer_value(json_object_get(x, "duration_s")), dur, sizeof(dur),
-                 lang);
+        duration((int)json_integer_value(json_object_get(x, "duration_s")), dur, sizeof(dur), lang);
         snprintf(nums[i][0], sizeof(nums[i][0]), "%zu. %s", i + 1, str(x, "title"));
         snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %s", str(x, "start"), dur);
         comps_line(x, nums[i][2], sizeof(nums[i][2]));
@@ -363,8 +362,7 @@ static const char styles[] =
     "<office:styles>\n"
     " <style:default-style style:family=\"graphic\"><style:paragraph-properties "
     "fo:margin-bottom=\"0.2cm\"/><style:text-properties style:font-name=\"DejaVu Sans\" "
-    "fo:font-family=\"'DejaVu Sans'\" fo:font-size=\"18pt\" " LANG_MARK
-    "/></style:default-style>\n"
+    "fo:font-family=\"'DejaVu Sans'\" fo:font-size=\"18pt\" " LANG_MARK "/></style:default-style>\n"
     "</office:styles>\n"
     "<office:automatic-styles>\n"
     " <style:page-layout style:name=\"PM1\"><style:page-layout-properties fo:margin-top=\"0cm\" "
@@ -539,8 +537,7 @@ static int odp_meta(struct strbuf *b, const json_t *oral)
     int rc = strbuf_str(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                            "<office:document-meta " NS "><office:meta><dc:title>");
 
-    text_fmtbuf(title, sizeof(title), lang, "slides.title", "title", str(oral, "production"),
-                NULL);
+    text_fmtbuf(title, sizeof(title), lang, "slides.title", "title", str(oral, "production"), NULL);
     if (rc == EP_OK)
         rc = strbuf_html(b, title);
     if (rc == EP_OK)
@@ -579,8 +576,7 @@ int slides_odp(const json_t *oral, char **out, size_t *len)
     }
     if (rc == EP_OK)
         rc = odf_package(mimetype, (struct odf_part){content.p, content.len},
-                         (struct odf_part){style.p, style.len},
-                         (struct odf_part){meta.p, meta.len},
+                         (struct odf_part){style.p, style.len}, (struct odf_part){meta.p, meta.len},
                          (struct odf_part){manifest, sizeof(manifest) - 1}, out, len);
     strbuf_release(&content);
     strbuf_release(&meta);

@@ -94,9 +94,9 @@ struct marker {
 };
 
 static const struct marker markers[] = {
-    {"csr_charter"},      {"ecoprod_label"},     {"afnor_spec_2308_level"},
-    {"eco_referent"},     {"past_footprints"},   {"trained_staff_pct"},
-    {"standard_methods"}, {"crew_continuity"},   {"supplier_criteria"},
+    {"csr_charter"},      {"ecoprod_label"},   {"afnor_spec_2308_level"},
+    {"eco_referent"},     {"past_footprints"}, {"trained_staff_pct"},
+    {"standard_methods"}, {"crew_continuity"}, {"supplier_criteria"},
 };
 #define NMARKERS (sizeof(markers) / sizeof(markers[0]))
 
@@ -287,10 +287,10 @@ static void marker_words(const json_t *model, const struct marker *m, const json
         if (lvl >= 1) {
             fmt_number(n1, sizeof(n1), lvl, 0, lang);
             fmt_number(n2, sizeof(n2), lvl + 1, 0, lang);
-            w->strength =
-                text_fmtbuf(w->buf[0], sizeof(w->buf[0]), lang, "diag.afnor.held", "level", n1, NULL);
-            w->weakness = text_fmtbuf(w->buf[1], sizeof(w->buf[1]), lang, "diag.afnor.only", "level",
-                                      n1, "next", n2, NULL);
+            w->strength = text_fmtbuf(w->buf[0], sizeof(w->buf[0]), lang, "diag.afnor.held",
+                                      "level", n1, NULL);
+            w->weakness = text_fmtbuf(w->buf[1], sizeof(w->buf[1]), lang, "diag.afnor.only",
+                                      "level", n1, "next", n2, NULL);
             w->axis = lvl >= 3 ? text_get(lang, "diag.afnor.keep")
                                : text_fmtbuf(w->buf[2], sizeof(w->buf[2]), lang, "diag.afnor.next",
                                              "next", n2, NULL);
@@ -326,8 +326,8 @@ static void marker_words(const json_t *model, const struct marker *m, const json
                     "turnover", n3, NULL);
         w->strength = w->buf[0];
         w->weakness = w->buf[0];
-        w->axis = text_get(lang, !brief && inter > 0 ? "diag.crew.axis_welcome"
-                                                     : "diag.crew.axis_keep");
+        w->axis =
+            text_get(lang, !brief && inter > 0 ? "diag.crew.axis_welcome" : "diag.crew.axis_keep");
     }
 }
 
@@ -489,9 +489,9 @@ static void afnor_chapter_items(const json_t *model, const json_t *a, const char
             text_fmtbuf(text, sizeof(text), lang, "diag.chapter.weak", "chapter", label, "level",
                         lv, NULL);
             json_array_append_new(
-                weak, graded('w', key, text, "priority", p,
-                             text_get(lang, l == 0 ? "diag.chapter.why0" : "diag.chapter.why1"),
-                             ans));
+                weak,
+                graded('w', key, text, "priority", p,
+                       text_get(lang, l == 0 ? "diag.chapter.why0" : "diag.chapter.why1"), ans));
             json_array_append_new(axes, graded('a', key, axis, "priority", p,
                                                text_get(lang, "diag.chapter.points"), ans));
         }
@@ -504,7 +504,7 @@ static void afnor_chapter_items(const json_t *model, const json_t *a, const char
  * des pratiques et des ressources"). */
 static void context_items(const json_t *model, const json_t *a, const char *lang, json_t *ctx)
 {
-    static const char *const types[] = {"fiction", "animation", "documentary",
+    static const char *const types[] = {"fiction", "animation",   "documentary",
                                         "flux",    "advertising", "series"};
     char text[400], pct[FMT_MAX], key[64];
     size_t i, j;
@@ -655,8 +655,8 @@ int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *fie
         score += pts;
         json_array_append_new(ms, json_pack("{s:s, s:f, s:f, s:s, s:s}", "marker", m->key, "points",
                                             round(pts * 10) / 10, "max", max, "why",
-                                            mtext(lang, m, "why"),
-                                            "rationale", rat != NULL ? rat : ""));
+                                            mtext(lang, m, "why"), "rationale",
+                                            rat != NULL ? rat : ""));
         if (answer == NULL)
             continue; /* unknown: listed as missing, neither strength nor weakness */
         if (strcmp(m->key, "afnor_spec_2308_level") == 0 &&
@@ -675,8 +675,8 @@ int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *fie
                        NULL, answer));
         else if (ratio < json_number_value(json_object_get(g, "weakness_ratio"))) {
             const char *prio = priority_of(model, max - pts);
-            json_array_append_new(
-                weak, graded('w', m->key, w.weakness, "priority", prio, mtext(lang, m, "why"), answer));
+            json_array_append_new(weak, graded('w', m->key, w.weakness, "priority", prio,
+                                               mtext(lang, m, "why"), answer));
             json_array_append_new(
                 axes, graded('a', m->key, w.axis, "priority", prio, mtext(lang, m, "why"), answer));
         } else {
@@ -694,16 +694,15 @@ int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *fie
             json_array_append_new(
                 axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_rse_plus", "text",
                                 text_get(lang, "diag.rse_plus.text"), "priority", "haute", "why",
-                                text_get(lang, "diag.rse_plus.why"),
-                                "marker", "afnor_spec_2308_level", "answer", types));
+                                text_get(lang, "diag.rse_plus.why"), "marker",
+                                "afnor_spec_2308_level", "answer", types));
         if (s != NULL && strcmp(s, "animation") == 0 &&
             json_number_value(json_object_get(a, "past_footprints")) < 1)
             json_array_append_new(
-                axes,
-                json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint", "text",
-                          text_get(lang, "diag.animation.text"), "priority", "haute", "why",
-                          text_get(lang, "diag.animation.why"), "marker",
-                          "past_footprints", "answer", types));
+                axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint",
+                                "text", text_get(lang, "diag.animation.text"), "priority", "haute",
+                                "why", text_get(lang, "diag.animation.why"), "marker",
+                                "past_footprints", "answer", types));
     }
     context_items(model, a, lang, ctx);
     /* Graded: the most pressing first (stable within a priority). */

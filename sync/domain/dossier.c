@@ -12,8 +12,8 @@
 #include "directory.h"
 #include "err.h"
 #include "eval.h"
-#include "plan.h"
 #include "fmt.h"
+#include "plan.h"
 #include "strbuf.h"
 #include "text.h"
 
@@ -30,10 +30,10 @@ static const struct {
     const char *id;
     const char *competencies[3];
 } parts[] = {
-    {"methodologie", {"C1", "C4", "C9"}}, {"diagnostic", {"C1", NULL, NULL}},
-    {"analyse", {"C2", NULL, NULL}},      {"plan", {"C3", "C4", NULL}},
-    {"actions", {"C5", "C6", NULL}},      {"indicateurs", {"C7", "C8", NULL}},
-    {"resultats", {"C9", NULL, NULL}},    {"difficultes", {"C9", NULL, NULL}},
+    {"methodologie", {"C1", "C4", "C9"}},  {"diagnostic", {"C1", NULL, NULL}},
+    {"analyse", {"C2", NULL, NULL}},       {"plan", {"C3", "C4", NULL}},
+    {"actions", {"C5", "C6", NULL}},       {"indicateurs", {"C7", "C8", NULL}},
+    {"resultats", {"C9", NULL, NULL}},     {"difficultes", {"C9", NULL, NULL}},
     {"valorisation", {"C10", NULL, NULL}},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
@@ -227,13 +227,12 @@ static int methodology(struct ctx *c, struct strbuf *b)
                     fmt_date(to, sizeof(to), c->ends, FMT_DATE_MEDIUM, c->lang), NULL);
     rc = text_fmt(b, c->lang, "dossier.method.intro", "title", c->title, "span", span, NULL);
     if (rc == EP_OK)
-        rc = text_fmt(b, c->lang, "dossier.method.plan", "actions",
-                      count(na, sizeof(na), "dossier.count.action", int_of(sum, "actions"),
-                            c->lang),
-                      "measured",
-                      count(nm, sizeof(nm), "dossier.count.measured", int_of(sum, "measured"),
-                            c->lang),
-                      NULL);
+        rc = text_fmt(
+            b, c->lang, "dossier.method.plan", "actions",
+            count(na, sizeof(na), "dossier.count.action", int_of(sum, "actions"), c->lang),
+            "measured",
+            count(nm, sizeof(nm), "dossier.count.measured", int_of(sum, "measured"), c->lang),
+            NULL);
     return rc;
 }
 
@@ -271,10 +270,9 @@ static int diagnostic(struct ctx *c, struct strbuf *b)
     /* a real (57.8): json_integer_value would read it as 0 */
     fmt_number(score, sizeof(score), json_number_value(json_object_get(c->c1, "score")), 0,
                c->lang);
-    rc = text_fmt(
-        b, c->lang, "dossier.diag.level", "level", level, "label", str(c->c1, "level_label"),
-        "score", score, "draft",
-        strcmp(str(c->c1, "status"), "draft") == 0 ? T("dossier.diag.draft") : "", NULL);
+    rc = text_fmt(b, c->lang, "dossier.diag.level", "level", level, "label",
+                  str(c->c1, "level_label"), "score", score, "draft",
+                  strcmp(str(c->c1, "status"), "draft") == 0 ? T("dossier.diag.draft") : "", NULL);
     if (rc == EP_OK && json_is_object(json_object_get(c->c1, "previous"))) {
         const json_t *p = json_object_get(c->c1, "previous");
         double before = json_number_value(json_object_get(p, "score"));
@@ -290,8 +288,7 @@ static int diagnostic(struct ctx *c, struct strbuf *b)
                       fmt_number(as, sizeof(as), after, 1, c->lang), "delta", ds, "level_before",
                       fmt_number(lb, sizeof(lb), (double)int_of(p, "level"), 0, c->lang),
                       "level_after",
-                      fmt_number(la, sizeof(la), (double)int_of(c->c1, "level"), 0, c->lang),
-                      NULL);
+                      fmt_number(la, sizeof(la), (double)int_of(c->c1, "level"), 0, c->lang), NULL);
     }
     if (rc == EP_OK && json_array_size(json_object_get(c->c1, "context")) > 0) {
         size_t i;
@@ -354,14 +351,15 @@ static int budget(struct ctx *c, struct strbuf *b)
             "cost",
             money(cost, sizeof(cost), json_number_value(json_object_get(env, "cost_max_eur")),
                   c->lang),
-            "avoided", kg_text(avoided, sizeof(avoided), json_object_get(env, "avoided_kg"), c->lang),
-            NULL);
+            "avoided",
+            kg_text(avoided, sizeof(avoided), json_object_get(env, "avoided_kg"), c->lang), NULL);
     } else if (rc == EP_OK) {
         rc = text_fmt(b, c->lang, "dossier.budget.no_envelope", NULL);
     }
     json_array_foreach(json_object_get(c->c2, "actions"), i, a)
     {
-        json_t *k = json_object_get(a, "kg_per_eur"), *within = json_object_get(a, "within_envelope");
+        json_t *k = json_object_get(a, "kg_per_eur"),
+               *within = json_object_get(a, "within_envelope");
         char eff[FMT_MAX + 16], avoided[FMT_MAX + 8], lo[FMT_MAX], hi[FMT_MAX];
         if (rc != EP_OK)
             break;
@@ -521,12 +519,12 @@ static int carried_out(struct ctx *c, struct strbuf *b)
     if (rc == EP_OK)
         rc = strbuf_str(b, "\n\n");
     if (rc == EP_OK)
-        rc = text_fmt(
-            b, c->lang, "dossier.done.tasks", "tasks",
-            count(n1, sizeof(n1), "dossier.count.task", (long long)json_array_size(c->tasks),
-                  c->lang),
-            "done", count(n2, sizeof(n2), "dossier.count.done", (long long)done_tasks, c->lang),
-            NULL);
+        rc = text_fmt(b, c->lang, "dossier.done.tasks", "tasks",
+                      count(n1, sizeof(n1), "dossier.count.task",
+                            (long long)json_array_size(c->tasks), c->lang),
+                      "done",
+                      count(n2, sizeof(n2), "dossier.count.done", (long long)done_tasks, c->lang),
+                      NULL);
     return rc;
 }
 
@@ -558,9 +556,8 @@ static int indicators(struct ctx *c, struct strbuf *b)
         char e[FMT_MAX], t[FMT_MAX];
         rc = text_fmt(
             b, c->lang, "dossier.ind.ongoing", "elapsed",
-            fmt_number(e, sizeof(e), (double)int_of(c->eval, "elapsed_days"), 0, c->lang),
-            "total", fmt_number(t, sizeof(t), (double)int_of(c->eval, "total_days"), 0, c->lang),
-            NULL);
+            fmt_number(e, sizeof(e), (double)int_of(c->eval, "elapsed_days"), 0, c->lang), "total",
+            fmt_number(t, sizeof(t), (double)int_of(c->eval, "total_days"), 0, c->lang), NULL);
     }
     if (rc == EP_OK)
         rc = text_fmt(b, c->lang, "dossier.ind.official", NULL);
@@ -579,16 +576,14 @@ static int results(struct ctx *c, struct strbuf *b)
     rc = text_fmt(
         b, c->lang, "dossier.res.summary", "actions",
         count(n[0], sizeof(n[0]), "dossier.count.action", int_of(sum, "actions"), c->lang), "ok",
-        count(n[1], sizeof(n[1]), "dossier.count.ok", int_of(sum, "reussies"), c->lang),
-        "partial",
+        count(n[1], sizeof(n[1]), "dossier.count.ok", int_of(sum, "reussies"), c->lang), "partial",
         count(n[2], sizeof(n[2]), "dossier.count.partial", int_of(sum, "partielles"), c->lang),
         "failed",
         count(n[3], sizeof(n[3]), "dossier.count.failed", int_of(sum, "non_atteintes"), c->lang),
         "nodata",
         count(n[4], sizeof(n[4]), "dossier.count.nodata", int_of(sum, "sans_donnee"), c->lang),
         "mean", mean, "measured",
-        fmt_number(measured, sizeof(measured), (double)int_of(sum, "measured"), 0, c->lang),
-        NULL);
+        fmt_number(measured, sizeof(measured), (double)int_of(sum, "measured"), 0, c->lang), NULL);
     json_array_foreach(json_object_get(c->eval, "actions"), i, a)
     {
         char pct[FMT_MAX];
@@ -681,8 +676,7 @@ static json_t *annex(const struct ctx *c, const char *id, json_t *header)
 {
     char key[64];
     snprintf(key, sizeof(key), "dossier.annex.%s", id);
-    return json_pack("{s:s, s:s, s:o, s:[]}", "id", id, "title", T(key), "header", header,
-                     "rows");
+    return json_pack("{s:s, s:s, s:o, s:[]}", "id", id, "title", T(key), "header", header, "rows");
 }
 
 /* The header row from the texts "dossier.col.<name>", NULL-terminated. */
@@ -715,8 +709,8 @@ static json_t *pct_cell(const struct ctx *c, const json_t *v, int sign)
 
 static json_t *annexes(struct ctx *c)
 {
-    static const char *const cols_actions[] = {
-        "action", "indicator", "baseline", "target", "projected", "attainment", "verdict", NULL};
+    static const char *const cols_actions[] = {"action",    "indicator",  "baseline", "target",
+                                               "projected", "attainment", "verdict",  NULL};
     static const char *const cols_ind[] = {"indicator", "department", "quantity", "unit",
                                            "entries",   "kg",         NULL};
     static const char *const cols_bilan[] = {"category", "forecast", "final", "gap", NULL};
@@ -779,8 +773,8 @@ static json_t *annexes(struct ctx *c)
         char day[FMT_MAX];
         if (fmt_date(day, sizeof(day), str(f, "starts_at"), FMT_DATE_MEDIUM, c->lang) == NULL)
             snprintf(day, sizeof(day), "%s", str(f, "starts_at"));
-        add_row(an, json_pack("[s, s, s, s]", str(f, "title"), str(f, "kind"), day,
-                              str(f, "status")));
+        add_row(an,
+                json_pack("[s, s, s, s]", str(f, "title"), str(f, "kind"), day, str(f, "status")));
     }
     json_array_append_new(all, an);
     return all;
@@ -937,9 +931,9 @@ static json_t *part(struct ctx *c, size_t i, const json_t *edits, int *rc)
     }
     snprintf(key, sizeof(key), "dossier.part.%s", parts[i].id);
     p = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:b, s:b}", "id", parts[i].id, "title",
-                  T(key), "competencies", competencies, "margin", m.p != NULL ? m.p : "",
-                  "text", json_is_string(text) ? json_string_value(text) : draft, "generated",
-                  draft, "source", json_is_string(text) ? "edited" : "generated", "include",
+                  T(key), "competencies", competencies, "margin", m.p != NULL ? m.p : "", "text",
+                  json_is_string(text) ? json_string_value(text) : draft, "generated", draft,
+                  "source", json_is_string(text) ? "edited" : "generated", "include",
                   !json_is_false(json_object_get(f, "include")), "conflict",
                   json_is_true(json_object_get(rec, "conflicts")));
     strbuf_release(&m);
@@ -999,10 +993,9 @@ int dossier_build(struct db *db, const char *production_id, const char *today, c
         json_array_append_new(list, part(&c, i, edits, &rc));
     if (rc != EP_OK)
         goto out;
-    *out =
-        json_pack("{s:s, s:s, s:s, s:i, s:O, s:o, s:O}", "production", c.title, "today", today,
-                  "lang", c.lang, "limit", DOSSIER_PAGE_LIMIT, "parts", list, "annexes",
-                  annexes(&c), "missing", c.missing);
+    *out = json_pack("{s:s, s:s, s:s, s:i, s:O, s:o, s:O}", "production", c.title, "today", today,
+                     "lang", c.lang, "limit", DOSSIER_PAGE_LIMIT, "parts", list, "annexes",
+                     annexes(&c), "missing", c.missing);
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
 out:
     json_decref(list);

@@ -162,11 +162,11 @@ static void footprint_text(const json_t *fp, char *buf, size_t len, const char *
         snprintf(buf, len, "%s", text_get(lang, "oral.missing"));
         return;
     }
-    text_fmtbuf(buf, len, lang, "oral.footprint", "kg", fmt_number(a, sizeof(a), kg, 0, lang),
-                "t", fmt_number(b, sizeof(b), kg / 1000.0, 1, lang), "u",
-                fmt_number(c, sizeof(c), json_number_value(json_object_get(fp, "uncertainty_kg")),
-                           0, lang),
-                NULL);
+    text_fmtbuf(
+        buf, len, lang, "oral.footprint", "kg", fmt_number(a, sizeof(a), kg, 0, lang), "t",
+        fmt_number(b, sizeof(b), kg / 1000.0, 1, lang), "u",
+        fmt_number(c, sizeof(c), json_number_value(json_object_get(fp, "uncertainty_kg")), 0, lang),
+        NULL);
 }
 
 /* "n word" through the key's .one/.other texts, extra pairs after "n". */
@@ -238,23 +238,22 @@ static void figures(const struct slide_spec *s, json_t *bl, const json_t *dossie
     } else if (strcmp(s->id, "resultats") == 0) {
         json_t *mean = json_object_get(sum, "mean_attainment_pct");
         char n[5][96], m[FMT_MAX];
-        text_fmtbuf(
-            line, sizeof(line), lang, "oral.results", "actions",
-            count(n[0], sizeof(n[0]), "dossier.count.action", int_of(sum, "actions"), lang, NULL,
-                  NULL),
-            "ok",
-            count(n[1], sizeof(n[1]), "dossier.count.ok", int_of(sum, "reussies"), lang, NULL,
-                  NULL),
-            "partial",
-            count(n[2], sizeof(n[2]), "oral.count.partial", int_of(sum, "partielles"), lang, NULL,
-                  NULL),
-            "failed",
-            count(n[3], sizeof(n[3]), "dossier.count.failed", int_of(sum, "non_atteintes"), lang,
-                  NULL, NULL),
-            "nodata",
-            count(n[4], sizeof(n[4]), "dossier.count.nodata", int_of(sum, "sans_donnee"), lang,
-                  NULL, NULL),
-            NULL);
+        text_fmtbuf(line, sizeof(line), lang, "oral.results", "actions",
+                    count(n[0], sizeof(n[0]), "dossier.count.action", int_of(sum, "actions"), lang,
+                          NULL, NULL),
+                    "ok",
+                    count(n[1], sizeof(n[1]), "dossier.count.ok", int_of(sum, "reussies"), lang,
+                          NULL, NULL),
+                    "partial",
+                    count(n[2], sizeof(n[2]), "oral.count.partial", int_of(sum, "partielles"), lang,
+                          NULL, NULL),
+                    "failed",
+                    count(n[3], sizeof(n[3]), "dossier.count.failed", int_of(sum, "non_atteintes"),
+                          lang, NULL, NULL),
+                    "nodata",
+                    count(n[4], sizeof(n[4]), "dossier.count.nodata", int_of(sum, "sans_donnee"),
+                          lang, NULL, NULL),
+                    NULL);
         json_array_insert_new(bl, 0, json_string(line));
         if (json_is_number(mean))
             fmt_percent(m, sizeof(m), json_number_value(mean) / 100.0, 0, 0, lang);
@@ -293,8 +292,8 @@ static void figures(const struct slide_spec *s, json_t *bl, const json_t *dossie
                           (long long)json_array_size(json_object_get(ev, "reproducible")), lang,
                           NULL, NULL));
         footprint_text(fin, f, sizeof(f), lang);
-        add_str(bl,
-                text_fmtbuf(line, sizeof(line), lang, "oral.final_footprint", "footprint", f, NULL));
+        add_str(bl, text_fmtbuf(line, sizeof(line), lang, "oral.final_footprint", "footprint", f,
+                                NULL));
         add_str(bl, text_get(lang, "oral.ten"));
         add_str(bl, text_get(lang, "oral.thanks"));
     }
@@ -391,9 +390,10 @@ static json_t *slides(const json_t *dossier, const json_t *ev, const char *lang)
             add_str(comps, s->comps[k]);
         snprintf(start, sizeof(start), "%02d:%02d", at / 60, at % 60);
         sl = json_pack("{s:i, s:s, s:s, s:o, s:o, s:i, s:s, s:o, s:o}", "n", (int)i + 1, "id",
-                       s->id, "title", keyed(lang, "oral.slide", s->id), "bullets", bl, "competencies", comps, "duration_s",
-                       s->seconds, "start", start, "notes", notes(s, part, bl, lang),
-                       "chart", strcmp(s->id, "bilan") == 0 ? chart(ev, lang) : json_null());
+                       s->id, "title", keyed(lang, "oral.slide", s->id), "bullets", bl,
+                       "competencies", comps, "duration_s", s->seconds, "start", start, "notes",
+                       notes(s, part, bl, lang), "chart",
+                       strcmp(s->id, "bilan") == 0 ? chart(ev, lang) : json_null());
         json_array_append_new(out, sl);
         at += s->seconds;
     }
@@ -468,8 +468,7 @@ static void part_ref(const json_t *dossier, const char *part, char *buf, size_t 
                      const char *lang)
 {
     const json_t *p = find_part(dossier, part);
-    text_fmtbuf(buf, len, lang, "oral.part_ref", "title", p != NULL ? str(p, "title") : part,
-                NULL);
+    text_fmtbuf(buf, len, lang, "oral.part_ref", "title", p != NULL ? str(p, "title") : part, NULL);
 }
 
 /* The evidence answering question k of competency code. */
@@ -488,14 +487,14 @@ static void evidence(const char *code, size_t k, const json_t *ev, const char *r
         text_fmtbuf(out, len, lang, "oral.ev.lines", "ref", ref, NULL);
     else if (strcmp(code, "C9") == 0 && k == 0)
         text_fmtbuf(out, len, lang, "oral.ev.results", "actions",
-                    count(n[0], sizeof(n[0]), "dossier.count.action", int_of(sum, "actions"),
-                          lang, NULL, NULL),
+                    count(n[0], sizeof(n[0]), "dossier.count.action", int_of(sum, "actions"), lang,
+                          NULL, NULL),
                     "ok",
                     count(n[1], sizeof(n[1]), "dossier.count.ok", int_of(sum, "reussies"), lang,
                           NULL, NULL),
                     "nodata",
-                    count(n[2], sizeof(n[2]), "dossier.count.nodata",
-                          int_of(sum, "sans_donnee"), lang, NULL, NULL),
+                    count(n[2], sizeof(n[2]), "dossier.count.nodata", int_of(sum, "sans_donnee"),
+                          lang, NULL, NULL),
                     "ref", ref, NULL);
     else if (strcmp(code, "C10") == 0 && k == 1)
         count(out, len, "oral.ev.reproducible",
@@ -516,9 +515,9 @@ static json_t *prep(const json_t *dossier, const json_t *ev, const char *lang)
         const char *code, *part;
         size_t questions, refs;
     } qs[10] = {
-        {"C1", "diagnostic", 3, 3},  {"C2", "analyse", 3, 2},     {"C3", "plan", 2, 2},
-        {"C4", "plan", 2, 2},        {"C5", "actions", 2, 1},     {"C6", "actions", 2, 1},
-        {"C7", "indicateurs", 2, 2}, {"C8", "indicateurs", 3, 2}, {"C9", "resultats", 2, 1},
+        {"C1", "diagnostic", 3, 3},    {"C2", "analyse", 3, 2},     {"C3", "plan", 2, 2},
+        {"C4", "plan", 2, 2},          {"C5", "actions", 2, 1},     {"C6", "actions", 2, 1},
+        {"C7", "indicateurs", 2, 2},   {"C8", "indicateurs", 3, 2}, {"C9", "resultats", 2, 1},
         {"C10", "valorisation", 2, 1},
     };
     const json_t *cmp = json_object_get(ev, "footprint");
@@ -550,9 +549,10 @@ static json_t *prep(const json_t *dossier, const json_t *ev, const char *lang)
                 if (strcmp(kind, "footprint") == 0 ||
                     (strcmp(qs[i].code, "C7") == 0) != (strcmp(kind, "missing") == 0))
                     continue;
-                json_array_append_new(g, gap(str(d, "text"),
-                                             json_is_string(sol) ? json_string_value(sol)
-                                                                 : text_get(lang, "oral.gap.explain")));
+                json_array_append_new(
+                    g,
+                    gap(str(d, "text"), json_is_string(sol) ? json_string_value(sol)
+                                                            : text_get(lang, "oral.gap.explain")));
             }
         }
         if (strcmp(qs[i].code, "C8") == 0 &&

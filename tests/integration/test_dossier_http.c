@@ -347,7 +347,8 @@ static char *read_back(const char *path, const char *head, const char *tail)
     "python3 -c \"import sys, zipfile\n"                                                           \
     "z = zipfile.ZipFile(sys.argv[1])\n"                                                           \
     "print(z.read('content.xml').decode(), z.read('styles.xml').decode(), "                        \
-    "z.read('meta.xml').decode())\"", ""
+    "z.read('meta.xml').decode())\"",                                                              \
+        ""
 
 /*
  * Each document in the asker's language: ?lang=en gives English headings
@@ -391,7 +392,8 @@ static void dossier_in_the_askers_language(void **state)
     get(PATH "?format=md&lang=en", &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "# Professional dossier — "));
-    assert_non_null(strstr(r.body, "## Action plan, suppliers and tools\n\n> Competencies: C3 · C4"));
+    assert_non_null(
+        strstr(r.body, "## Action plan, suppliers and tools\n\n> Competencies: C3 · C4"));
     assert_non_null(strstr(r.body, "The action plan keeps 0 actions:"));
     assert_null(strstr(r.body, "Compétences"));
     assert_null(strstr(r.body, "action(s)"));

@@ -303,9 +303,10 @@ static void defence_in_english(void **state)
         if (strcmp(json_string_value(json_object_get(s, "competency")), "C8") == 0) {
             assert_string_equal(json_string_value(json_object_get(s, "label")),
                                 "The film's carbon footprint");
-            assert_string_equal(json_string_value(json_object_get(
-                                    json_array_get(json_object_get(s, "questions"), 0), "question")),
-                                "What is the film's carbon footprint and its main items?");
+            assert_string_equal(
+                json_string_value(json_object_get(
+                    json_array_get(json_object_get(s, "questions"), 0), "question")),
+                "What is the film's carbon footprint and its main items?");
         }
     }
     json_decref(j);

@@ -855,8 +855,9 @@ static void company_maturity_in_english(void **state)
             const json_t *y = json_array_get(b, i);
             assert_string_equal(json_string_value(json_object_get(x, "id")),
                                 json_string_value(json_object_get(y, "id")));
-            assert_true(json_equal(json_object_get(x, "priority"), json_object_get(y, "priority")) ||
-                        json_object_get(x, "priority") == NULL);
+            assert_true(
+                json_equal(json_object_get(x, "priority"), json_object_get(y, "priority")) ||
+                json_object_get(x, "priority") == NULL);
             assert_string_not_equal(json_string_value(json_object_get(x, "text")),
                                     json_string_value(json_object_get(y, "text")));
         }

@@ -156,7 +156,8 @@ static void parts_in_order_with_margins_and_missing_data(void **state)
                            "Train plutôt qu'avion : donnée manquante de l'objectif, sans donnée"));
     assert_null(strstr(text_of(d, "resultats"), " 0\u00a0%"));
     /* 725 km in 29 of 30 days -> 750 projected: 125 % of the way to 800. */
-    assert_non_null(strstr(text_of(d, "resultats"), "Navettes : 125\u00a0% de l'objectif, réussie"));
+    assert_non_null(
+        strstr(text_of(d, "resultats"), "Navettes : 125\u00a0% de l'objectif, réussie"));
     /* 2 measured: (125 + 75.8) / 2 = 100.4 -> "100 %". */
     assert_non_null(strstr(text_of(d, "resultats"), "Atteinte moyenne des actions mesurées : "
                                                     "100\u00a0% (sur 2)"));
@@ -224,7 +225,8 @@ static void certification_review_fixes(void **state)
     t = text_of(d, "analyse");
     assert_null(strstr(t, "a_planifier"));
     assert_null(strstr(t, "gestes_simples"));
-    assert_non_null(strstr(t, "Enveloppe fixée par la direction de production : 2\u202f000\u00a0€"));
+    assert_non_null(
+        strstr(t, "Enveloppe fixée par la direction de production : 2\u202f000\u00a0€"));
     assert_non_null(strstr(t, "kgCO2e/€"));
     /* 240 meals, 30 % beef = 72; half served vegetarian: 36 x (7.26 - 0.51)
      * = 243 kgCO2e for 0-300 EUR. */

@@ -116,10 +116,12 @@ static void lookups_and_fallbacks(void **state)
     assert_string_equal(text_lang("fr"), "fr");
     assert_string_equal(text_lang("de"), "fr");
     assert_string_equal(text_lang(NULL), "fr");
-    assert_string_equal(text_get("fr", "dossier.part.plan"), "Plan d'action, prestataires et outils");
+    assert_string_equal(text_get("fr", "dossier.part.plan"),
+                        "Plan d'action, prestataires et outils");
     assert_string_equal(text_get("en", "dossier.part.plan"), "Action plan, suppliers and tools");
     /* Unknown language: French. Unknown key: the key itself, visible. */
-    assert_string_equal(text_get("de", "dossier.part.plan"), "Plan d'action, prestataires et outils");
+    assert_string_equal(text_get("de", "dossier.part.plan"),
+                        "Plan d'action, prestataires et outils");
     assert_string_equal(text_get("en", "no.such.key"), "no.such.key");
     assert_false(text_has("en", "no.such.key"));
     assert_false(text_has("fr", NULL));
@@ -151,8 +153,7 @@ static void placeholders_are_filled(void **state)
         text_fmtbuf(buf, sizeof(buf), "fr", "dossier.title", "title", "Le Port", NULL),
         "Dossier professionnel — Le Port");
     /* Cut at a character boundary: "Brouillon —" would end inside the dash. */
-    text_fmtbuf(small, sizeof(small), "fr", "dossier.draft_mark", "pages", "1", "limit", "2",
-                NULL);
+    text_fmtbuf(small, sizeof(small), "fr", "dossier.draft_mark", "pages", "1", "limit", "2", NULL);
     assert_string_equal(small, "Brouillon ");
 }
 
