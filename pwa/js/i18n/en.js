@@ -1468,4 +1468,20 @@ export default {
   'comms.col.per_channel': 'Per channel',
   'comms.listen': 'Listen to the message',
   'prefs.saved': 'Saved.',
+  'comms.english': 'English version (optional)',
+  'comms.field.title_en': 'English heading',
+  'comms.field.text_en': 'English message',
+  'comms.field.text_en.hint':
+    'Written by a person, for recipients whose language is English; signed with the French version. Empty: they get the French with a note.',
+  'comms.english.written': '{n} recipient(s) read English: they will get the English version.',
+  'comms.english.missing':
+    '{n} recipient(s) read English: no English version, they will get the French with a note.',
+  'comms.email.english': 'in English',
+  'comms.ch.open_not_measured': 'opening not measured',
+  'comms.smtp.off':
+    'No sending server (SMTP) is configured: emails wait in the queue, nothing has left yet.',
+  'comms.follow.opened':
+    '“Read” comes from the app: the message was shown on the person’s phone. Opening an email is not measured (no tracking pixel).',
+  'messages.untranslated':
+    'This message has not been translated into English yet: here it is in French.',
 };
