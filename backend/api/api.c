@@ -129,33 +129,44 @@ int api_today_param(struct http_req *r, char *today)
     return 0;
 }
 
-int api_doc_lang(struct http_req *r, const struct auth_principal *p, char *lang)
+/* 1 with lang set when the member's preferences record <prefix><member>
+ * holds a language, else 0. */
+static int member_lang(struct db *db, const char *production_id, const char *prefix,
+                       const char *member, char *lang)
+{
+    char rid[96];
+    json_t *fields = NULL;
+    const char *l;
+    int found = 0;
+
+    snprintf(rid, sizeof(rid), "%s%s", prefix, member);
+    if (sync_record_get(db, production_id, "preferences", rid, &fields) == EP_OK) {
+        l = json_string_value(json_object_get(fields, "language"));
+        if (l != NULL && (strcmp(l, "fr") == 0 || strcmp(l, "en") == 0)) {
+            memcpy(lang, l, 3);
+            found = 1;
+        }
+    }
+    json_decref(fields);
+    return found;
+}
+
+int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang)
 {
     const char *q = r->ri->query_string;
-    char want[8];
-    json_t *people = NULL, *x;
-    size_t i;
+    char asked[8];
 
-    snprintf(lang, 3, "fr");
-    /* mg_get_var: -1 absent, -2 too long for want (then not a language). */
-    if (q != NULL && mg_get_var(q, strlen(q), "lang", want, sizeof(want)) != -1) {
-        if (strcmp(want, "fr") != 0 && strcmp(want, "en") != 0)
+    if (q != NULL && mg_get_var(q, strlen(q), "lang", asked, sizeof(asked)) != -1) {
+        if (strcmp(asked, "fr") != 0 && strcmp(asked, "en") != 0)
             return http_error(r, 400, "invalid_request", "lang", "lang must be fr or en");
-        snprintf(lang, 3, "%s", want[0] == 'e' ? "en" : "fr");
+        memcpy(lang, asked, 3); /* "fr" or "en" and its NUL */
         return 0;
     }
-    /* The person's own setting (a "preferences" record; prefs_apply() says
-     * whose choice wins). Unreadable, the document stays in French. */
-    if (commstore_people(r->db, p->production_id, &people) != EP_OK)
-        return 0;
-    json_array_foreach(people, i, x)
-    {
-        const char *id = json_string_value(json_object_get(x, "id"));
-        const char *l = json_string_value(json_object_get(x, "language"));
-        if (id != NULL && strcmp(id, p->member_id) == 0 && l != NULL && strcmp(l, "en") == 0)
-            snprintf(lang, 3, "en");
-    }
-    json_decref(people);
+    snprintf(lang, 3, "fr");
+    /* A storage error here only costs the person their language: French. */
+    if (p->member_id[0] != '\0' && p->production_id[0] != '\0' &&
+        !member_lang(r->db, p->production_id, "self-", p->member_id, lang))
+        (void)member_lang(r->db, p->production_id, "office-", p->member_id, lang);
     return 0;
 }
 

@@ -65,12 +65,13 @@ void api_opts_now(struct sync_opts *o);
 int api_today_param(struct http_req *r, char *today);
 
 /*
- * The language of a document for the person p asking (lang: 3 bytes): the
- * query's ?lang=fr|en, else p's language setting (their preferences
- * record), else "fr". Returns 0, or the status of the 400 invalid_request
- * sent for any other ?lang.
+ * The language a document is written in for the person asking (p,
+ * authenticated): ?lang=fr|en, else their own setting (the "language" of
+ * their preferences record, theirs over the office's: sync/domain/prefs.h),
+ * else French. lang receives "fr" or "en" (3 bytes). Returns 0, or sends
+ * 400 (another ?lang=) and returns it.
  */
-int api_doc_lang(struct http_req *r, const struct auth_principal *p, char *lang);
+int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang);
 
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */

@@ -37,7 +37,7 @@ int api_evaluation(struct http_req *r)
     if (status == 0)
         status = api_today_param(r, today);
     if (status == 0)
-        status = api_doc_lang(r, &p, lang);
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
     doc.lang = lang;

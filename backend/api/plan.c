@@ -128,7 +128,7 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
     if (status == 0)
         status = api_today_param(r, today);
     if (status == 0)
-        status = api_doc_lang(r, &p, lang);
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
     doc.lang = lang;

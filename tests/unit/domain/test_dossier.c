@@ -101,7 +101,7 @@ static const char *text_of(json_t *d, const char *id)
 static json_t *build(void)
 {
     json_t *d = NULL;
-    assert_int_equal(dossier_build(db, "p1", TODAY, &d), EP_OK);
+    assert_int_equal(dossier_build(db, "p1", TODAY, "fr", &d), EP_OK);
     return d;
 }
 
@@ -155,12 +155,13 @@ static void parts_in_order_with_margins_and_missing_data(void **state)
     /* The train was never read: "donnée manquante", never "0 %". */
     assert_non_null(strstr(text_of(d, "resultats"),
                            "Train plutôt qu'avion : donnée manquante de l'objectif, sans donnée"));
-    assert_null(strstr(text_of(d, "resultats"), " 0 %"));
+    assert_null(strstr(text_of(d, "resultats"), " 0\u00a0%"));
     /* 725 km in 29 of 30 days -> 750 projected: 125 % of the way to 800. */
-    assert_non_null(strstr(text_of(d, "resultats"), "Navettes : 125 % de l'objectif, réussie"));
+    assert_non_null(
+        strstr(text_of(d, "resultats"), "Navettes : 125\u00a0% de l'objectif, réussie"));
     /* 2 measured: (125 + 75.8) / 2 = 100.4 -> "100 %". */
     assert_non_null(strstr(text_of(d, "resultats"), "Atteinte moyenne des actions mesurées : "
-                                                    "100 % (sur 2)"));
+                                                    "100\u00a0% (sur 2)"));
     assert_non_null(strstr(text_of(d, "difficultes"), "Train plutôt qu'avion : aucune donnée"));
     assert_non_null(strstr(text_of(d, "valorisation"), "Navettes — Covoiturage organisé"));
     /* The annexes: the train's row says missing in both measured columns. */
@@ -227,13 +228,14 @@ static void certification_review_fixes(void **state)
     t = text_of(d, "analyse");
     assert_null(strstr(t, "a_planifier"));
     assert_null(strstr(t, "gestes_simples"));
-    assert_non_null(strstr(t, "Enveloppe fixée par la direction de production : 2000 €"));
+    assert_non_null(
+        strstr(t, "Enveloppe fixée par la direction de production : 2\u202f000\u00a0€"));
     assert_non_null(strstr(t, "kgCO2e/€"));
     /* 240 meals, 30 % beef = 72; half served vegetarian: 36 x (7.26 - 0.51)
      * = 243 kgCO2e for 0-300 EUR. */
     assert_non_null(
-        strstr(t, "Un repas végétarien par semaine : 243 kgCO2e évités, 0 à 300 €, 1.62 kgCO2e/€, "
-                  "retenue"));
+        strstr(t, "Un repas végétarien par semaine : 243 kgCO2e évités, 0\u00a0€ à 300\u00a0€, "
+                  "1,62 kgCO2e/€, retenue"));
     json_decref(d);
     /* The estimate offered to the forecast: its lines sum to the C2 total. */
     assert_int_equal(diag_project_of(db, "p1", &res), EP_OK);
@@ -273,7 +275,7 @@ static void diagnostics_and_edits(void **state)
      * read as 0. */
     assert_non_null(strstr(text_of(d, "diagnostic"), "avec un score de 37 sur 100"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Pratiques et ressources de la société"));
-    assert_non_null(strstr(text_of(d, "diagnostic"), "50 % des équipes de tournage sont "
+    assert_non_null(strstr(text_of(d, "diagnostic"), "50\u00a0% des équipes de tournage sont "
                                                      "intermittentes"));
     assert_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Points forts :"));
@@ -281,7 +283,7 @@ static void diagnostics_and_edits(void **state)
     assert_string_equal(text_of(d, "plan"),
                         "J'ai retenu trois actions *prioritaires*.\n- Navettes | covoiturage");
     assert_non_null(strstr(json_string_value(json_object_get(part(d, "plan"), "generated")),
-                           "Le plan d'action retient 3 action(s)"));
+                           "Le plan d'action retient 3 actions :"));
     assert_string_equal(json_string_value(json_object_get(part(d, "plan"), "margin")),
                         "C3 · C4 · C6");
     assert_true(json_is_false(json_object_get(part(d, "valorisation"), "include")));
@@ -642,7 +644,7 @@ static void unknown_production(void **state)
 {
     json_t *d = NULL;
     (void)state;
-    assert_int_equal(dossier_build(db, "nope", TODAY, &d), EP_ENOTFOUND);
+    assert_int_equal(dossier_build(db, "nope", TODAY, "fr", &d), EP_ENOTFOUND);
     assert_null(d);
 }
 
