@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-5d9d559871d4';
+const VERSION = 'ecoplateau-shell-6fff44214035';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -22,6 +22,7 @@ const SHELL = [
   '/js/api.js',
   '/js/app.js',
   '/js/attach.js',
+  '/js/format.js',
   '/js/i18n.js',
   '/js/i18n/en.js',
   '/js/i18n/errors.js',
@@ -36,6 +37,7 @@ const SHELL = [
   '/js/ui/charts.js',
   '/js/ui/collect.js',
   '/js/ui/comms.js',
+  '/js/ui/conflict.js',
   '/js/ui/crew.js',
   '/js/ui/diag.js',
   '/js/ui/directory.js',

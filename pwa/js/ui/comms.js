@@ -3,7 +3,7 @@
 // follows up (who read, who acknowledged, who has not been reached, the
 // questions); on the phones, "read" and "compris" receipts and questions,
 // made offline like any other op and synced.
-import { t, errorText as refusalText } from '../i18n.js';
+import { t, tn, errorText as refusalText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
@@ -296,7 +296,7 @@ function recipientsTable(list) {
     h(
       'table',
       {},
-      h('caption', {}, t('comms.recipients', { n: list.length })),
+      h('caption', {}, tn('comms.recipients', list.length)),
       h(
         'thead',
         {},
@@ -361,11 +361,12 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
         sendBtn.disabled = true;
         try {
           const res = await request(id, 'POST', base + '/send', { body: {} });
-          announce(t('comms.sent', { n: res.recipients.length, emails: res.emails_queued }));
-          sent.textContent = t('comms.sent', {
-            n: res.recipients.length,
-            emails: res.emails_queued,
+          const words = t('comms.sent', {
+            people: tn('count.people', res.recipients.length),
+            emails: tn('count.emails', res.emails_queued),
           });
+          announce(words);
+          sent.textContent = words;
           sent.hidden = false;
           await showFollowUp(ctx, cid, followUp);
         } catch (err) {
@@ -419,11 +420,11 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
             t('comms.unreachable', { names: unreachable.map((r) => r.name).join(', ') }),
           )
         : null,
-      missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
-      section(t('comms.recipients', { n: p.recipients.length }), '', recipientsTable(p.recipients)),
+      missing ? h('p', { class: 'badge warn' }, tn('comms.falc.missing', missing)) : null,
+      section(tn('comms.recipients', p.recipients.length), '', recipientsTable(p.recipients)),
       section(
         t('comms.channel.app'),
-        t('comms.recipients', { n: count('app') }),
+        tn('comms.recipients', count('app')),
         h('p', { class: 'value' }, rec.title || ''),
         h('p', { class: 'lines' }, rec.text || ''),
         rec.falc
@@ -437,7 +438,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
       ),
       section(
         t('comms.channel.email'),
-        emails.length ? t('comms.recipients', { n: mailed }) : t('comms.email.none'),
+        emails.length ? tn('comms.recipients', mailed) : t('comms.email.none'),
         ...emails.map((e) =>
           h(
             'details',
@@ -518,7 +519,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
       ),
       section(
         t('comms.channel.audio'),
-        t('comms.recipients', { n: count('audio') }),
+        tn('comms.recipients', count('audio')),
         h('p', {}, h('a', { href: base + '/audio.wav', download: '' }, t('comms.audio'))),
         h('p', { class: 'hint' }, t('comms.audio.hint')),
       ),

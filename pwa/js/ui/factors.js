@@ -3,7 +3,9 @@
 // each factor with its official id, year, status and source, what the latest
 // set would change, and the office's button to move to it. A new set never
 // changes the footprint by itself.
-import { t, getLang, errorText } from '../i18n.js';
+import { t, getLang, errorText, unitName } from '../i18n.js';
+import * as ind from '../indicators.js';
+import { date } from '../format.js';
 import { h, announce } from './dom.js';
 import { request, NetworkError } from '../api.js';
 
@@ -14,6 +16,14 @@ const val = (v) =>
         maximumSignificantDigits: 4,
       }).format(v)
     : '—';
+
+// A factor by the name of its indicator in the reader's language when the
+// catalogue has one (the server's factor names are French).
+const factorName = (f) => {
+  const n = ind.name(f.id, getLang());
+  return n && n !== f.id ? n : f.name_fr;
+};
+const perUnit = (u) => `kgCO2e / ${unitName(u, 1)}`;
 
 function factorTable(factors) {
   const head = ['name', 'value', 'id', 'year', 'status', 'source'];
@@ -40,8 +50,8 @@ function factorTable(factors) {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, f.name_fr),
-            h('td', {}, `${val(f.value)} kgCO2e / ${f.unit}`),
+            h('th', { scope: 'row' }, factorName(f)),
+            h('td', {}, `${val(f.value)} ${perUnit(f.unit)}`),
             h('td', {}, f.official_id || t('fs.noid')),
             h('td', {}, f.year ? String(f.year) : '—'),
             h('td', { title: f.method || '' }, t(`fs.status.${f.status}`)),
@@ -85,8 +95,8 @@ export async function factorSets(ctx, prod) {
       'p',
       { 'data-testid': 'fs-using' },
       fs.pinned
-        ? t('fs.pinned', { v: fs.using, date: using.published || '' })
-        : t('fs.latest', { v: fs.using, date: using.published || '' }),
+        ? t('fs.pinned', { v: fs.using, date: date(using.published, 'day') })
+        : t('fs.latest', { v: fs.using, date: date(using.published, 'day') }),
     ),
     fs.using === fs.latest
       ? h('p', {}, t('fs.uptodate'))
@@ -102,14 +112,18 @@ export async function factorSets(ctx, prod) {
                 'li',
                 {},
                 c.from === null
-                  ? t('fs.change.new', { name: c.name_fr, to: val(c.to), unit: c.unit })
+                  ? t('fs.change.new', {
+                      name: factorName(c),
+                      to: val(c.to),
+                      unit: unitName(c.unit, 1),
+                    })
                   : c.to === null
-                    ? t('fs.change.gone', { name: c.name_fr })
+                    ? t('fs.change.gone', { name: factorName(c) })
                     : t('fs.change.value', {
-                        name: c.name_fr,
+                        name: factorName(c),
                         from: val(c.from),
                         to: val(c.to),
-                        unit: c.unit,
+                        unit: unitName(c.unit, 1),
                       }),
               ),
             ),
