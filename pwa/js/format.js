@@ -97,6 +97,7 @@ const STYLES = {
   long: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, // jeudi 4 décembre 2026
   day: { day: 'numeric', month: 'long', year: 'numeric' }, // 4 décembre 2026
   short: { day: 'numeric', month: 'short' }, // 4 déc.
+  dm: { day: 'numeric', month: 'long' }, // 4 décembre
   weekday: { weekday: 'short', day: 'numeric', month: 'short' }, // jeu. 4 déc.
   month: { month: 'long', year: 'numeric' }, // décembre 2026
 };
@@ -105,7 +106,12 @@ export function date(v, style = 'day', lang) {
   if (v === null || v === undefined || v === '') return '—';
   const d = toDate(v);
   if (Number.isNaN(d.getTime())) return String(v);
-  return df(current(lang), STYLES[style] || STYLES.day).format(d);
+  return premier(df(current(lang), STYLES[style] || STYLES.day).format(d), lang);
+}
+
+// French writes the first of the month "1er" ("1er décembre"); Intl does not.
+function premier(s, lang) {
+  return current(lang) === 'fr' ? s.replace(/(^|\s)1(?= \p{L})/u, '$11er') : s;
 }
 
 // A moment: "4 déc. 2026, 14:05" / "4 Dec 2026, 14:05".
@@ -113,7 +119,7 @@ export function dateTime(v, lang) {
   if (v === null || v === undefined || v === '' || v === 0) return '—';
   const d = toDate(v);
   if (Number.isNaN(d.getTime())) return String(v);
-  return df(current(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return premier(df(current(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d), lang);
 }
 
 // From one day to another: "du 4 au 9 déc." style ranges as Intl writes them.

@@ -48,7 +48,12 @@ test('dates as people write them, never ISO', () => {
   assert.equal(f.date('2026-12-04', 'day', 'fr'), '4 décembre 2026');
   assert.equal(f.date('2026-12-04', 'short', 'fr'), '4 déc.');
   assert.equal(f.date('2026-12-04', 'short', 'en'), '4 Dec');
-  assert.equal(f.date('2026-01-01', 'short', 'fr'), '1 janv.');
+  assert.equal(f.date('2026-01-01', 'short', 'fr'), '1er janv.');
+  assert.equal(f.date('2026-12-01', 'long', 'fr'), 'mardi 1er décembre 2026');
+  assert.equal(f.date('2026-12-11', 'day', 'fr'), '11 décembre 2026');
+  assert.equal(f.date('2026-12-01', 'day', 'en'), '1 December 2026');
+  assert.equal(f.date('2026-12-04', 'dm', 'fr'), '4 décembre');
+  assert.equal(f.date('2026-12-04', 'dm', 'en'), '4 December');
   assert.equal(f.date('', 'day', 'fr'), '—');
   assert.equal(f.date('not a date', 'day', 'fr'), 'not a date');
   const ms = new Date(2026, 11, 4, 14, 5).getTime();

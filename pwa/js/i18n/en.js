@@ -1508,7 +1508,7 @@ export default {
   'conflict.value.nothing': 'nothing (the field was empty)',
   'conflict.ask.office': 'the production office',
   'conflict.crew':
-    '{field}: {who} saved another version on {when}: {value}. This phone shows {shown}.',
+    '{field}: another version was saved by {who} on {when}: {value}. This phone shows {shown}.',
   'conflict.crew.ask':
     'The production office will choose which version to keep; the other stays in the history. If in doubt, ask {who}.',
   'col.other': 'Record',
@@ -1569,4 +1569,5 @@ export default {
   'unit.day.one': 'day',
   'unit.piece.one': 'piece',
   'unit.pkm.one': 'passenger km',
+  'conflict.by.you.office': 'you (production office)',
 };

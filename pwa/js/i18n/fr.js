@@ -1539,7 +1539,7 @@ export default {
   'conflict.value.nothing': 'rien (le champ était vide)',
   'conflict.ask.office': 'le bureau de production',
   'conflict.crew':
-    '{field} : {who} a enregistré une autre version le {when} : {value}. Ce téléphone montre {shown}.',
+    '{field} : une autre version a été enregistrée par {who}, le {when} : {value}. Ce téléphone montre {shown}.',
   'conflict.crew.ask':
     'Le bureau de production choisira la version à garder ; l’autre restera dans l’historique. En cas de doute, voyez avec {who}.',
   'col.other': 'Fiche',
@@ -1600,4 +1600,5 @@ export default {
   'unit.day.one': 'jour',
   'unit.piece.one': 'pièce',
   'unit.pkm.one': 'passager × km',
+  'conflict.by.you.office': 'vous (bureau de production)',
 };

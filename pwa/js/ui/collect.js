@@ -68,7 +68,7 @@ function periodText(freq, p) {
     return p.from === today()
       ? t('collect.period.today')
       : t('collect.period.day', { date: date(p.from, 'long') });
-  return t('collect.period.range', { from: date(p.from, 'short'), to: date(p.to, 'short') });
+  return t('collect.period.range', { from: date(p.from, 'dm'), to: date(p.to, 'dm') });
 }
 
 // ---- crew: reminders on "my day" -------------------------------------------------

@@ -4,6 +4,7 @@
 // questions); on the phones, "read" and "compris" receipts and questions,
 // made offline like any other op and synced.
 import { t, tn, errorText as refusalText } from '../i18n.js';
+import { date } from '../format.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/ids.js';
@@ -482,7 +483,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
           [
             [base + '/flyer.png', t('comms.flyer')],
             [base + '/flyer.png?large=1', t('comms.flyer.large')],
-            [sheet + '&format=png', t('comms.callsheet', { day })],
+            [sheet + '&format=png', t('comms.callsheet', { day: date(day, 'long') })],
           ].map(([src, what]) =>
             h(
               'figure',
@@ -512,7 +513,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
             h(
               'a',
               { href: sheet, target: '_blank', rel: 'noopener' },
-              t('comms.callsheet', { day }),
+              t('comms.callsheet', { day: date(day, 'long') }),
             ),
           ),
         ),

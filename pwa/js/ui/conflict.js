@@ -47,7 +47,10 @@ export function memberName(who, memberId) {
 // Who made a version, from its device id: "Sofia Lopes, sur « Téléphone de
 // Sofia »", "Claire Martin (bureau)", "vous (ce téléphone)".
 export function author(ctx, who, dev) {
-  if (dev && dev === ctx.client.device) return t('conflict.by.you');
+  if (dev && dev === ctx.client.device)
+    return ctx.client.identity?.kind === 'office'
+      ? t('conflict.by.you.office')
+      : t('conflict.by.you');
   if (String(dev).startsWith('office-')) {
     const acc = String(dev).slice('office-'.length);
     const m = who.members.find((x) => x.account_id === acc);
