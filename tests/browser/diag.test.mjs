@@ -160,7 +160,7 @@ test('C1: a partial questionnaire is a draft that says what is missing; an impos
   // Skip the rest: the result is a draft listing what is missing.
   await page.getByRole('link', { name: 'Résultat' }).click();
   const missing = main.locator('.warn');
-  await missing.getByText(/réponse\(s\) manquante\(s\)/).waitFor();
+  await missing.getByText(/réponses? manquantes?/).waitFor();
   for (const q of ['Partenaires financiers', 'Charte RSE', 'Éco-référent·e'])
     await missing.getByRole('link', { name: q }).waitFor();
   assert.equal(await missing.getByRole('link', { name: 'Effectif permanent' }).count(), 0);

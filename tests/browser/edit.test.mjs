@@ -124,7 +124,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   const edited = card(page, 'Gourdes réutilisables pour l’équipe');
   await edited.waitFor();
   assert.match(await edited.textContent(), /responsable : Sofia/);
-  assert.match(await edited.textContent(), /0\.15 → 0\.3/);
+  assert.match(await edited.textContent(), /15\s% → 30\s%/);
   assert.equal(await edited.locator('p.flag').count(), 0, 'no longer a draft');
   await syncNow(page);
 

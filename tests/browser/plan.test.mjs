@@ -208,7 +208,7 @@ test('the office searches the directory offline and starts an action from the li
   await page
     .locator('#plan-actions li')
     .filter({ hasText: 'Moitié de repas végétariens' })
-    .getByText(/0,2 → 0,5 \(part\)|0.2 → 0.5 \(part\)/)
+    .getByText(/20\s% → 50\s%/)
     .waitFor();
   await checkA11y(page, 'plan editor');
   await shot(page, 'plan-02-editor');
