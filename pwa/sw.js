@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-d0fd26f8c3f6';
+const VERSION = 'ecoplateau-shell-2758a82e5e6f';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -153,11 +153,11 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   // set 3 is offered with what it would change, applied only on request.
   assert.match(
     await page.getByTestId('fs-using').textContent(),
-    /^Calculé avec le jeu 2 \(publié le 7 décembre 2026\), épinglé pour cette production/,
+    /^Calculé avec le jeu 2 \(publié le \d{1,2}(?:er)? [a-zéû]+ \d{4}\), épinglé pour cette production/,
   );
   assert.match(
     await page.getByTestId('fs-changes').textContent(),
-    /Le jeu 3 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t\.km/s,
+    /Le jeu 3 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t × km/s,
   );
   await page.getByText(/^Les \d+ facteurs du jeu, avec leur source$/).click();
   const vanRow = page

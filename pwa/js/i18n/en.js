@@ -187,7 +187,7 @@ export default {
   'dash.watch': 'To watch',
   'dash.watch.na': 'Available online.',
   'dash.watch.none': 'Nothing to report: every series of readings keeps its rhythm.',
-  'dash.watch.missed': '{indicator} ({dept}): {n} readings missed since {since}.',
+  'dash.watch.missed': '{indicator} ({dept}): {missed} since {since}.',
   'dash.watch.drift': '“{title}”: at this pace the target will be missed ({pct}).',
   'dash.watch.try': 'To propose:',
   'dash.plan': 'Action plan',
@@ -1570,4 +1570,6 @@ export default {
   'unit.piece.one': 'piece',
   'unit.pkm.one': 'passenger km',
   'conflict.by.you.office': 'you (production office)',
+  'count.missed.one': '{n} reading missed',
+  'count.missed.other': '{n} readings missed',
 };

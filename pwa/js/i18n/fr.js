@@ -192,7 +192,7 @@ export default {
   'dash.watch': 'À surveiller',
   'dash.watch.na': 'Disponible en ligne.',
   'dash.watch.none': 'Rien à signaler : chaque série de relevés suit son rythme.',
-  'dash.watch.missed': '{indicator} ({dept}) : {n} relevés manqués depuis le {since}.',
+  'dash.watch.missed': '{indicator} ({dept}) : {missed} depuis le {since}.',
   'dash.watch.drift': '« {title} » : à ce rythme l’objectif ne sera pas atteint ({pct}).',
   'dash.watch.try': 'À proposer :',
   'dash.plan': 'Plan d’action',
@@ -1601,4 +1601,6 @@ export default {
   'unit.piece.one': 'pièce',
   'unit.pkm.one': 'passager × km',
   'conflict.by.you.office': 'vous (bureau de production)',
+  'count.missed.one': '{n} relevé manqué',
+  'count.missed.other': '{n} relevés manqués',
 };

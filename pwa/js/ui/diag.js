@@ -6,7 +6,7 @@
 // (edit_<item id>) and matrix placements (adj_<theme>) are fields of the same
 // records, each with who and when.
 import { t, tn, num, dateTime } from '../i18n.js';
-import { share } from '../format.js';
+import { money, share } from '../format.js';
 import { h, field, showErrors, announce, formDialog } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 
@@ -1095,7 +1095,7 @@ function locationsEditor(list, inputs) {
 // envelope the production office set (or said to be missing).
 function actionsSection(res) {
   const env = res.envelope || {};
-  const eur = (v) => `${num(Math.round(v))} €`;
+  const eur = (v) => money(Math.round(v));
   return h(
     'section',
     { 'aria-labelledby': 'h-actions' },

@@ -5,7 +5,7 @@
 // kits per audience from GET .../kit, previewed here and downloaded as
 // Markdown or HTML.
 import { t, num } from '../i18n.js';
-import { percent } from '../format.js';
+import { percent, quantity } from '../format.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
 import { request } from '../api.js';
@@ -274,7 +274,7 @@ export async function evaluation(ctx) {
   const photos = await officeList(ctx);
   const tco2 = (o) =>
     o && typeof o.total_kg === 'number' && o.total_kg > 0
-      ? `${(o.total_kg / 1000).toFixed(1)} tCO2e`
+      ? quantity(o.total_kg / 1000, 'tCO2e', { digits: 1 })
       : t('eval.missing');
   return {
     title: t('eval.title'),

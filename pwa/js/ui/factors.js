@@ -17,10 +17,11 @@ const val = (v) =>
       }).format(v)
     : '—';
 
-// A factor by the name of its indicator in the reader's language when the
-// catalogue has one (the server's factor names are French).
+// A factor by its own name in French (the server's, the most precise); in
+// English by its indicator's name when the catalogue has one.
 const factorName = (f) => {
-  const n = ind.name(f.id, getLang());
+  if (getLang() === 'fr') return f.name_fr;
+  const n = ind.name(f.id, 'en');
   return n && n !== f.id ? n : f.name_fr;
 };
 const perUnit = (u) => `kgCO2e / ${unitName(u, 1)}`;

@@ -392,7 +392,7 @@ export async function dashboard(ctx) {
                     ? t('dash.watch.missed', {
                         indicator: indName(d.indicator),
                         dept: deptName(d.dept),
-                        n: d.missed,
+                        missed: tn('count.missed', d.missed),
                         since: date(d.since, 'day'),
                       })
                     : t('dash.watch.drift', {
