@@ -8,6 +8,7 @@
 #include "authz.h"
 #include "carbon.h"
 #include "clock.h"
+#include "commsend.h"
 #include "db.h"
 #include "diag.h"
 #include "directory.h"
@@ -1042,6 +1043,73 @@ out:
         snprintf(errbuf, errlen, "seed.json: %s", jerr.text);
     else if (rc != EP_OK)
         snprintf(errbuf, errlen, "%s", db_errmsg(db));
+    json_decref(root);
+    return rc;
+}
+
+int seed_send(struct app *app, struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
+{
+    json_t *root = NULL, *act, *office, *id_j, *rec = NULL, *result = NULL;
+    const char *production_id = NULL, *account = NULL;
+    struct commsend_by by;
+    struct commsend_error err;
+    char dev[96];
+    json_error_t jerr;
+    size_t i;
+    int rc = EP_OK;
+
+    root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
+    production_id = json_string_value(json_object_get(json_object_get(root, "production"), "id"));
+    act = json_object_get(root, "activity");
+    office = json_object_get(act, "office");
+    account = json_string_value(json_object_get(office, "account"));
+    if (production_id == NULL || account == NULL) {
+        snprintf(errbuf, errlen, "seed.json: no production id or office account");
+        rc = EP_EINVAL;
+        goto out;
+    }
+    /* The office sends, as its session would: same actor as the seed's
+     * office records (seed_activity). */
+    memset(&by, 0, sizeof(by));
+    snprintf(dev, sizeof(dev), "office-%s", account);
+    by.actor.production_id = production_id;
+    by.actor.device_id = dev;
+    by.actor.member_id = json_string_value(json_object_get(office, "member"));
+    by.actor.department = json_string_value(json_object_get(office, "department"));
+    by.actor.role = SYNC_ROLE_ADMIN;
+    by.account_id = account;
+    json_array_foreach(json_object_get(act, "send"), i, id_j)
+    {
+        const char *id = json_string_value(id_j);
+        const char *status;
+        if (id == NULL)
+            continue;
+        rc = sync_record_get(db, production_id, "communications", id, &rec);
+        if (rc == EP_ENOTFOUND) { /* a real database that is not the demo's */
+            rc = EP_OK;
+            continue;
+        }
+        if (rc != EP_OK)
+            break;
+        status = json_string_value(json_object_get(rec, "status"));
+        /* Sent once: a restart with --demo sends nothing again. */
+        if (status == NULL || strcmp(status, "sent") != 0) {
+            rc = commsend_run(app, db, &by, id, now_ms, &result, &err);
+            if (rc != EP_OK)
+                snprintf(errbuf, errlen, "sending %s: %s", id, err.why);
+            else
+                LOG_INFO("seed", "demo communication %s sent: %d emails queued", id,
+                         (int)json_integer_value(json_object_get(result, "emails_queued")));
+            json_decref(result);
+            result = NULL;
+        }
+        json_decref(rec);
+        rec = NULL;
+        if (rc != EP_OK)
+            break;
+    }
+out:
+    json_decref(rec);
     json_decref(root);
     return rc;
 }

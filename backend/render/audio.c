@@ -67,10 +67,12 @@ static int write_all(int fd, const char *text, size_t len)
     return EP_OK;
 }
 
-int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whylen)
+int audio_wav(const char *text, const char *lang, char **wav, size_t *len, char *why, size_t whylen)
 {
     char path[] = "/tmp/ep-speech-XXXXXX";
-    char *argv[] = {"espeak-ng", "-v", "fr", "-s", "150", "--stdout", "-f", path, NULL};
+    /* Two voices only, chosen here: the language never reaches argv as text. */
+    char voice[3] = "fr";
+    char *argv[] = {"espeak-ng", "-v", voice, "-s", "150", "--stdout", "-f", path, NULL};
     posix_spawn_file_actions_t fa;
     struct strbuf out;
     int fd = -1, pipefd[2] = {-1, -1}, st = 0, rc;
@@ -79,6 +81,8 @@ int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whyle
     *wav = NULL;
     *len = 0;
     why[0] = '\0';
+    if (lang != NULL && strcmp(lang, "en") == 0)
+        memcpy(voice, "en", sizeof(voice));
     if (text == NULL || text[0] == '\0' || strlen(text) > AUDIO_MAX_TEXT) {
         snprintf(why, whylen, "the text to read must hold 1 to %d characters", AUDIO_MAX_TEXT);
         return EP_EINVAL;

@@ -1572,4 +1572,23 @@ export default {
   'conflict.by.you.office': 'you (production office)',
   'count.missed.one': '{n} reading missed',
   'count.missed.other': '{n} readings missed',
+  'comms.english': 'English version (optional)',
+  'comms.field.title_en': 'English heading',
+  'comms.field.text_en': 'English message',
+  'comms.field.text_en.hint':
+    'Written by a person, for recipients whose language is English; signed with the French version. Empty: they get the French with a note.',
+  'comms.english.written.one': '{n} recipient reads English: they will get the English version.',
+  'comms.english.written.other': '{n} recipients read English: they will get the English version.',
+  'comms.english.missing.one':
+    '{n} recipient reads English: no English version, they will get the French with a note.',
+  'comms.english.missing.other':
+    '{n} recipients read English: no English version, they will get the French with a note.',
+  'comms.email.english': 'in English',
+  'comms.ch.open_not_measured': 'opening not measured',
+  'comms.smtp.off':
+    'No sending server (SMTP) is configured: emails wait in the queue, nothing has left yet.',
+  'comms.follow.opened':
+    '“Read” comes from the app: the message was shown on the person’s phone. Opening an email is not measured (no tracking pixel).',
+  'messages.untranslated':
+    'This message has not been translated into English yet: here it is in French.',
 };

@@ -1603,4 +1603,25 @@ export default {
   'conflict.by.you.office': 'vous (bureau de production)',
   'count.missed.one': '{n} relevé manqué',
   'count.missed.other': '{n} relevés manqués',
+  'comms.english': 'Version anglaise (facultative)',
+  'comms.field.title_en': 'Intitulé en anglais',
+  'comms.field.text_en': 'Message en anglais',
+  'comms.field.text_en.hint':
+    'Écrite par une personne, pour les destinataires dont la langue est l’anglais ; signée avec la version française. Vide : ils reçoivent le français avec une mention.',
+  'comms.english.written.one':
+    '{n} destinataire lit l’anglais : il ou elle recevra la version anglaise.',
+  'comms.english.written.other':
+    '{n} destinataires lisent l’anglais : ils recevront la version anglaise.',
+  'comms.english.missing.one':
+    '{n} destinataire lit l’anglais : pas de version anglaise, il ou elle recevra le français avec une mention.',
+  'comms.english.missing.other':
+    '{n} destinataires lisent l’anglais : pas de version anglaise, ils recevront le français avec une mention.',
+  'comms.email.english': 'en anglais',
+  'comms.ch.open_not_measured': 'ouverture non mesurée',
+  'comms.smtp.off':
+    'Aucun serveur d’envoi (SMTP) n’est configuré : les e-mails attendent dans la file, rien n’est encore parti.',
+  'comms.follow.opened':
+    '« Lu » vient de l’application : le message a été affiché sur le téléphone de la personne. L’ouverture d’un e-mail n’est pas mesurée (pas de pixel de suivi).',
+  'messages.untranslated':
+    'Ce message n’a pas encore été traduit en anglais : le voici en français.',
 };

@@ -7,9 +7,7 @@ import { date, percent, share } from '../format.js';
 import * as ind from '../indicators.js';
 import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError } from '../api.js';
-import { officeIdentity } from './productions.js';
-import { prefsDetails } from './prefs.js';
+import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
@@ -582,6 +580,8 @@ export async function refreshSession(ctx) {
 // ---- phones: invites (admin) ------------------------------------------------
 export async function phones(ctx) {
   if (!needOffice(ctx)) return null;
+  // Only this screen shows preferences: the login page does not load them.
+  const { prefsDetails } = await import('./prefs.js');
   const id = ctx.client.identity;
   const prod = encodeURIComponent(id.production_id);
   let members = null;

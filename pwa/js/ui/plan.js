@@ -13,7 +13,7 @@ import { request } from '../api.js';
 import { canEdit } from './directory.js';
 import { members } from './follow.js';
 import { officeList, gallery } from './photos.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
