@@ -1,4 +1,4 @@
-// The PWA's formats (pwa/js/format.js) against fixed expectations in both
+// The PWA's formats (pwa/js/i18n.js) against fixed expectations in both
 // languages, and the catalogs' counts written through plural rules: no
 // "erreur(s)" in fr.js or en.js, and every tn() key has its forms.
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as f from '../../pwa/js/format.js';
+import * as f from '../../pwa/js/i18n.js';
 import fr from '../../pwa/js/i18n/fr.js';
 import en from '../../pwa/js/i18n/en.js';
 
@@ -57,9 +57,9 @@ test('dates as people write them, never ISO', () => {
   assert.equal(f.date('', 'day', 'fr'), '—');
   assert.equal(f.date('not a date', 'day', 'fr'), 'not a date');
   const ms = new Date(2026, 11, 4, 14, 5).getTime();
-  assert.equal(f.dateTime(ms, 'fr'), '4 déc. 2026, 14:05');
-  assert.equal(f.dateTime(ms, 'en'), '4 Dec 2026, 14:05');
-  assert.equal(f.dateTime(0, 'en'), '—');
+  assert.equal(f.moment(ms, 'fr'), '4 déc. 2026, 14:05');
+  assert.equal(f.moment(ms, 'en'), '4 Dec 2026, 14:05');
+  assert.equal(f.moment(0, 'en'), '—');
   assert.doesNotMatch(f.dateRange('2026-12-04', '2026-12-09', 'fr'), /\d{4}-\d{2}/);
 });
 

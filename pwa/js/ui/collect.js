@@ -3,8 +3,7 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, tn, unitName, num, getLang, errorText } from '../i18n.js';
-import { date, share } from '../format.js';
+import { t, tn, unitName, num, getLang, errorText, date, share } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, announce } from './dom.js';
 import * as store from '../store.js';

@@ -6,12 +6,11 @@
 // history; a crew member reads only the conflicts on their own records, with
 // who to ask. Names come from the production's members and phones, fetched
 // when online and kept in IndexedDB (meta "people") for offline use.
-import { t, getLang } from '../i18n.js';
+import { t, getLang, date, dateTime, number } from '../i18n.js';
 import { h } from './dom.js';
 import { request } from '../api.js';
 import * as store from '../store.js';
 import * as ind from '../indicators.js';
-import { date, dateTime, number } from '../format.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 // Fields holding a member id, shown as that member's name.

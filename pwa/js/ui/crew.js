@@ -1,7 +1,17 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
-import { t, tn, unitName, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
-import { date, quantity } from '../format.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  dateTime,
+  getLang,
+  codeText,
+  errorText,
+  date,
+  quantity,
+} from '../i18n.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';

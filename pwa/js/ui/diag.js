@@ -5,8 +5,7 @@
 // computes the results (sync/diagnostic.c). Edits of graded items
 // (edit_<item id>) and matrix placements (adj_<theme>) are fields of the same
 // records, each with who and when.
-import { t, tn, num, dateTime } from '../i18n.js';
-import { money, share } from '../format.js';
+import { t, tn, num, dateTime, money, share } from '../i18n.js';
 import { h, field, showErrors, announce, formDialog } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 

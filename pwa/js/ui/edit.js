@@ -6,8 +6,7 @@
 // being overwritten. Deleting sets "_deleted": a void that stays in the
 // history. The history comes from the server (authors by name); offline,
 // from the ops this replica holds.
-import { t, getLang } from '../i18n.js';
-import { date, dateTime } from '../format.js';
+import { t, getLang, date, dateTime } from '../i18n.js';
 import { h, field, showErrors, announce, confirmDialog } from './dom.js';
 import { request } from '../api.js';
 import { canon } from '../sync/engine.js';

@@ -4,8 +4,7 @@
 // it works offline once the evaluation was loaded), and the communication
 // kits per audience from GET .../kit, previewed here and downloaded as
 // Markdown or HTML.
-import { t, num } from '../i18n.js';
-import { percent, quantity } from '../format.js';
+import { t, num, percent, quantity } from '../i18n.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
 import { request } from '../api.js';

@@ -3,9 +3,8 @@
 // each factor with its official id, year, status and source, what the latest
 // set would change, and the office's button to move to it. A new set never
 // changes the footprint by itself.
-import { t, getLang, errorText, unitName } from '../i18n.js';
+import { t, getLang, errorText, unitName, date } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { date } from '../format.js';
 import { h, announce } from './dom.js';
 import { request, NetworkError } from '../api.js';
 

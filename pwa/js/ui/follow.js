@@ -3,8 +3,7 @@
 // the server's version graph), checkpoints planned then recorded, and advice
 // notes to other departments drafted from the plan and edited. Every write
 // is a synced record made through the outbox, so it works offline.
-import { t, getLang } from '../i18n.js';
-import { date, dateTime } from '../format.js';
+import { t, getLang, date, dateTime } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';

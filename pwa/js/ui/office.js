@@ -1,9 +1,18 @@
 // office.js - production office screens (laptop first, work on phones too):
 // sign-in, home with the feature areas, dashboard (totals, devices,
 // conflicts, quarantine).
-import { officeCard, people } from './conflict.js';
-import { t, tn, unitName, num, dateTime, getLang, errorText } from '../i18n.js';
-import { date, percent, share } from '../format.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  dateTime,
+  getLang,
+  errorText,
+  date,
+  percent,
+  share,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
@@ -362,12 +371,14 @@ export async function dashboard(ctx) {
     : h('p', {}, t('dash.devices.na'));
 
   // Names for the conflicts: who made each version, on which phone.
-  const who = conflicts.length ? await people(ctx) : null;
+  // Conflicts are rare: their module and the names load only then.
+  const cf = conflicts.length ? await import('./conflict.js') : null;
+  const who = cf ? await cf.people(ctx) : null;
   const conflictView = conflicts.length
     ? h(
         'ul',
         { class: 'cards' },
-        conflicts.map((c) => officeCard(ctx, c, who, (value) => resolve(ctx, c, value))),
+        conflicts.map((c) => cf.officeCard(ctx, c, who, (value) => resolve(ctx, c, value))),
       )
     : h('p', {}, t('dash.conflicts.none'));
 

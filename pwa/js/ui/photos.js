@@ -4,8 +4,7 @@
 // thumbnails shown next to each target, and the office's gallery of an
 // action (evaluation and plan screens). Every image has its caption as alt
 // text; states are words, not colours alone.
-import { t, num, getLang } from '../i18n.js';
-import { percent } from '../format.js';
+import { t, num, getLang, percent } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce, confirmDialog } from './dom.js';

@@ -4,8 +4,7 @@
 // itself is fetched once and kept in IndexedDB. An action without owner or
 // indicator is allowed, as a draft, and flagged. Crew never see this screen
 // (and the server refuses their writes to "actions": sync/authz.h).
-import { t, getLang, num, unitName } from '../i18n.js';
-import { percent, quantity, share } from '../format.js';
+import { t, getLang, num, unitName, percent, quantity, share } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';

@@ -6,8 +6,7 @@
 // and import from another server ("Closing a production"). The server checks
 // every field (sync/domain/production.c) and names the one it refuses; this
 // screen puts that message on the field.
-import { t, num, errorText } from '../i18n.js';
-import { date } from '../format.js';
+import { t, num, errorText, date } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
