@@ -73,7 +73,7 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   assert.equal(tri.reproducible, true);
   const card = cards.filter({ hasText: veggie.title });
   assert.match(await card.textContent(), /Réussie/);
-  assert.match(await card.textContent(), new RegExp(`${Math.round(veggie.attainment_pct)} %`));
+  assert.match(await card.textContent(), new RegExp(`${Math.round(veggie.attainment_pct)}\\s%`));
   const failed = api.actions.find((a) => a.verdict === 'non_atteinte');
   if (failed)
     assert.equal(await cards.filter({ hasText: failed.title }).locator('form').count(), 0);

@@ -361,8 +361,8 @@ export async function dashboard(ctx) {
               { class: 'meta' },
               t('dash.device.stale.why', {
                 freq: t('freq.' + d.frequency),
-                from: d.period?.from || '',
-                to: d.period?.to || '',
+                from: date(d.period?.from),
+                to: date(d.period?.to),
               }),
             ),
           ),
