@@ -147,6 +147,12 @@ int api_storage_error(struct http_req *r, int rc, const char *what)
                       ep_strerror(rc));
 }
 
+int api_error(struct http_req *r, int status, const char *code, const struct ep_error *err)
+{
+    return http_error(r, status, code, ep_error_field(err), "%s",
+                      err->message[0] != '\0' ? err->message : ep_strerror(err->code));
+}
+
 void api_opts_now(struct sync_opts *o)
 {
     memset(o, 0, sizeof(*o));

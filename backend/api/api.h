@@ -9,6 +9,7 @@
 #define EP_API_H
 
 #include "authz.h"
+#include "err.h"
 #include "http.h"
 
 /* ---- shared by the handler files (api.c) ---------------------------------- */
@@ -55,6 +56,11 @@ int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal
 /* Sends the 5xx for a storage code rc: "cannot <what>: <reason>". Returns
  * the status sent. */
 int api_storage_error(struct http_req *r, int rc, const char *what);
+
+/* Sends err as the API's JSON error {"error":{code,message,field}} with
+ * status and code; the message is err's, or its code's text when it has none.
+ * Returns status. */
+int api_error(struct http_req *r, int status, const char *code, const struct ep_error *err);
 
 /* Engine options for an op written on the server's behalf, now: the
  * authorisation hooks set, no op validator. */

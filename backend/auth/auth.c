@@ -84,7 +84,7 @@ static int key_path(const struct config *cfg, char *buf, size_t len)
 
 /* Creates path with 32 fresh random bytes, mode 0600. EEXIST is left to the
  * caller (another process won the race: read theirs). */
-static int key_create(const char *path, unsigned char *key, char *errbuf, size_t errlen)
+static int key_create(const char *path, unsigned char *key, struct ep_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     int rc = EP_OK;
@@ -93,11 +93,13 @@ static int key_create(const char *path, unsigned char *key, char *errbuf, size_t
         return errno == EEXIST ? EP_ECONFLICT : EP_EIO;
     randombytes_buf(key, 32);
     if (write(fd, key, 32) != 32 || fsync(fd) != 0) {
-        snprintf(errbuf, errlen, "cannot write secret key file '%s': %s", path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot write secret key file '%s': %s", path,
+                     strerror(errno));
         rc = EP_EIO;
     }
     if (close(fd) != 0 && rc == EP_OK) {
-        snprintf(errbuf, errlen, "cannot write secret key file '%s': %s", path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot write secret key file '%s': %s", path,
+                     strerror(errno));
         rc = EP_EIO;
     }
     if (rc != EP_OK) {
@@ -112,7 +114,7 @@ static int key_create(const char *path, unsigned char *key, char *errbuf, size_t
     return rc;
 }
 
-static int key_read(const char *path, unsigned char *key, char *errbuf, size_t errlen)
+static int key_read(const char *path, unsigned char *key, struct ep_error *err)
 {
     struct stat st;
     /* Symlinks are followed (secret stores mount them so); the checks below
@@ -122,33 +124,35 @@ static int key_read(const char *path, unsigned char *key, char *errbuf, size_t e
     ssize_t n;
 
     if (fd < 0) {
-        snprintf(errbuf, errlen, "cannot read secret key file '%s': %s", path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot read secret key file '%s': %s", path,
+                     strerror(errno));
         return EP_EIO;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(errbuf, errlen, "secret key file '%s' is not a regular file", path);
+        ep_error_set(err, EP_EINVAL, NULL, "secret key file '%s' is not a regular file", path);
         rc = EP_EINVAL;
         goto out;
     }
     /* A key others can read is a key others may have copied. */
     if ((st.st_mode & 077) != 0) {
-        snprintf(errbuf, errlen,
-                 "secret key file '%s' has mode %04o: it must be readable by its owner only "
-                 "(chmod 600 '%s')",
-                 path, (unsigned)(st.st_mode & 07777), path);
+        ep_error_set(err, EP_EFORBIDDEN, NULL,
+                     "secret key file '%s' has mode %04o: it must be readable by its owner only "
+                     "(chmod 600 '%s')",
+                     path, (unsigned)(st.st_mode & 07777), path);
         rc = EP_EFORBIDDEN;
         goto out;
     }
     if (st.st_size != 32) {
-        snprintf(errbuf, errlen, "secret key file '%s' must hold exactly 32 bytes, not %lld", path,
-                 (long long)st.st_size);
+        ep_error_set(err, EP_EINVAL, NULL,
+                     "secret key file '%s' must hold exactly 32 bytes, not %lld", path,
+                     (long long)st.st_size);
         rc = EP_EINVAL;
         goto out;
     }
     n = read(fd, key, 32);
     if (n != 32) {
-        snprintf(errbuf, errlen, "cannot read secret key file '%s': %s", path,
-                 n < 0 ? strerror(errno) : "short read");
+        ep_error_set(err, EP_EIO, NULL, "cannot read secret key file '%s': %s", path,
+                     n < 0 ? strerror(errno) : "short read");
         rc = EP_EIO;
     }
 out:
@@ -156,29 +160,29 @@ out:
     return rc;
 }
 
-int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t errlen)
+int auth_new(const struct config *cfg, struct auth **out, struct ep_error *err)
 {
     char path[CONFIG_PATH_MAX + 16];
     struct auth *a = NULL;
     int rc;
 
     *out = NULL;
-    if (errlen > 0)
-        errbuf[0] = '\0';
+    ep_error_clear(err);
     rc = key_path(cfg, path, sizeof(path));
     if (rc != EP_OK) {
-        snprintf(errbuf, errlen, "secret key file path too long");
+        ep_error_set(err, rc, NULL, "secret key file path too long");
         return rc;
     }
     a = calloc(1, sizeof(*a));
     if (a == NULL)
         return EP_ENOMEM;
     (void)sodium_mlock(a->key, sizeof(a->key)); /* best effort: keep it out of swap */
-    rc = key_create(path, a->key, errbuf, errlen);
+    rc = key_create(path, a->key, err);
     if (rc == EP_ECONFLICT)
-        rc = key_read(path, a->key, errbuf, errlen);
-    else if (rc == EP_EIO && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
+        rc = key_read(path, a->key, err);
+    else if (rc == EP_EIO && (err == NULL || err->message[0] == '\0'))
+        ep_error_set(err, rc, NULL, "cannot create secret key file '%s': %s", path,
+                     strerror(errno));
     if (rc == EP_OK && pthread_mutex_init(&a->addrs_lock, NULL) != 0)
         rc = EP_ENOMEM;
     if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)

@@ -30,6 +30,7 @@
 
 #include "authz.h"
 #include "config.h"
+#include "err.h"
 #include "http.h"
 #include "identity.h"
 #include "sync.h"
@@ -72,10 +73,10 @@ struct auth_principal {
  * <data_dir>/secret.key), creating it with mode 0600 and 32 random bytes if
  * absent. Refuses a key file readable or writable by group or others, not a
  * regular file, unreadable, or not exactly 32 bytes: returns EP_EIO /
- * EP_EFORBIDDEN / EP_EINVAL with a message naming the file in errbuf. On
+ * EP_EFORBIDDEN / EP_EINVAL with a message naming the file in err. On
  * success *out owns the state (auth_free).
  */
-int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t errlen);
+int auth_new(const struct config *cfg, struct auth **out, struct ep_error *err);
 
 /* Wipes the key and frees. NULL is a no-op. */
 void auth_free(struct auth *a);

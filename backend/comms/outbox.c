@@ -568,10 +568,10 @@ static void *worker(void *arg)
     struct app *app = arg;
     struct outbox *ob = app->outbox;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
 
-    if (db_open(app->db_path, &db, err, sizeof(err)) != EP_OK) {
-        LOG_ERROR("outbox", "the email worker cannot open the database: %s", err);
+    if (db_open(app->db_path, &db, &err) != EP_OK) {
+        LOG_ERROR("outbox", "the email worker cannot open the database: %s", err.message);
         return NULL;
     }
     db_set_write_lock(db, &app->write_lock);

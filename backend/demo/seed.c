@@ -175,8 +175,7 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
 struct pusher {
     struct db *db;
     const char *production;
-    char *errbuf;
-    size_t errlen;
+    struct ep_error *err;
     long ops;
 };
 
@@ -241,9 +240,9 @@ static int push_as(struct pusher *pu, const struct sync_actor *a, json_t *ops)
         if (rc != EP_OK)
             break;
         if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0) {
-            snprintf(pu->errbuf, pu->errlen, "seed.json activity: op %s refused: %s",
-                     json_string_value(json_object_get(ack, "op")),
-                     json_string_value(json_object_get(ack, "reason")));
+            ep_error_set(pu->err, EP_EINVAL, NULL, "seed.json activity: op %s refused: %s",
+                         json_string_value(json_object_get(ack, "op")),
+                         json_string_value(json_object_get(ack, "reason")));
             rc = EP_EINVAL;
         }
     }
@@ -387,9 +386,9 @@ static int communications(struct pusher *pu, const struct sync_actor *office, js
 }
 
 static int seed_activity(struct db *db, const char *production, json_t *people, json_t *act,
-                         int64_t start, int64_t today, char *errbuf, size_t errlen)
+                         int64_t start, int64_t today, struct ep_error *err)
 {
-    struct pusher pu = {db, production, errbuf, errlen, 0};
+    struct pusher pu = {db, production, err, 0};
     struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN, NULL};
     char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
     char space[DIRECTORY_SPACE_MAX];
@@ -559,7 +558,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
             struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
             rc = device_owner(people, k, &a);
             if (rc != EP_OK) {
-                snprintf(errbuf, errlen, "seed.json activity: device %s has no owner", k);
+                ep_error_set(err, rc, NULL, "seed.json activity: device %s has no owner", k);
                 goto out;
             }
             rc = push_as(&pu, &a, json_incref(list));
@@ -725,7 +724,7 @@ static int demo_png(void (*draw)(cairo_t *), struct png_buf *out)
  * the kits (C10); the menu board a catering reading.
  */
 static int seed_photos(struct db *db, const char *production, json_t *people, int64_t day,
-                       char *errbuf, size_t errlen)
+                       struct ep_error *err)
 {
     static const struct {
         const char *id, *device, *col, *target, *caption;
@@ -736,7 +735,7 @@ static int seed_photos(struct db *db, const char *production, json_t *people, in
         {"seed-photo-menu", "d-demo-marie", "actions", "act-veggie",
          "L'ardoise du traiteur annonce le plat végétarien du jour", draw_menu},
     };
-    struct pusher pu = {db, production, errbuf, errlen, 0};
+    struct pusher pu = {db, production, err, 0};
     int rc = EP_OK;
 
     for (size_t i = 0; i < sizeof(photos) / sizeof(photos[0]) && rc == EP_OK; i++) {
@@ -779,7 +778,8 @@ static int seed_photos(struct db *db, const char *production, json_t *people, in
         if (rc == EP_OK)
             rc = attach_put_chunk(db, &f, 0, png.p, png.len, clock_now_ms(), &outcome, &st);
         if (rc == EP_OK && outcome != ATTACH_COMPLETE) {
-            snprintf(errbuf, errlen, "demo photo %s not stored: %s", photos[i].id, st.reason);
+            ep_error_set(err, EP_EINVAL, NULL, "demo photo %s not stored: %s", photos[i].id,
+                         st.reason);
             rc = EP_EINVAL;
         }
         free(png.p);
@@ -801,7 +801,7 @@ void seed_device_seed(const char *device_id, unsigned char seed[32])
 }
 
 static int seed_person(struct db *db, const char *production_id, json_t *person, int64_t now,
-                       json_error_t *jerr, char *errbuf, size_t errlen)
+                       json_error_t *jerr, struct ep_error *err)
 {
     const char *id, *name, *dept, *role, *email = NULL, *device = NULL;
     int level = 3;
@@ -828,7 +828,7 @@ static int seed_person(struct db *db, const char *production_id, json_t *person,
         if (rc == EP_OK)
             rc = identity_account_create(db, &a, now);
         if (rc != EP_OK) {
-            snprintf(errbuf, errlen, "account '%s': %s", email, ep_strerror(rc));
+            ep_error_set(err, rc, NULL, "account '%s': %s", email, ep_strerror(rc));
             return rc;
         }
         snprintf(m.account_id, sizeof(m.account_id), "%s", a.id);
@@ -853,12 +853,12 @@ static int seed_person(struct db *db, const char *production_id, json_t *person,
         rc = identity_device_create(db, &d, now);
     }
     if (rc != EP_OK)
-        snprintf(errbuf, errlen, "person '%s': %s", id, ep_strerror(rc));
+        ep_error_set(err, rc, NULL, "person '%s': %s", id, ep_strerror(rc));
     return rc;
 }
 
-int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now, char *errbuf,
-                size_t errlen)
+int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
+                struct ep_error *err)
 {
     json_error_t jerr;
     size_t i;
@@ -866,19 +866,19 @@ int seed_people(struct db *db, const char *production_id, json_t *people, int64_
     int rc = EP_OK;
 
     memset(&jerr, 0, sizeof(jerr));
-    errbuf[0] = '\0';
+    ep_error_clear(err);
     if (!json_is_array(people)) {
-        snprintf(errbuf, errlen, "seed.json: \"people\" must be an array");
+        ep_error_set(err, EP_EINVAL, NULL, "seed.json: \"people\" must be an array");
         return EP_EINVAL;
     }
     json_array_foreach(people, i, person)
     {
-        rc = seed_person(db, production_id, person, now, &jerr, errbuf, errlen);
+        rc = seed_person(db, production_id, person, now, &jerr, err);
         if (rc != EP_OK)
             break;
     }
-    if (rc == EP_EINVAL && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "seed.json people[%zu]: %s", i, jerr.text);
+    if (rc == EP_EINVAL && (err == NULL || err->message[0] == '\0'))
+        ep_error_set(err, rc, NULL, "seed.json people[%zu]: %s", i, jerr.text);
     return rc;
 }
 
@@ -940,12 +940,12 @@ static int seed_admins(struct db *db, const char *company_id, const char *produc
     return rc;
 }
 
-int seed_demo(struct db *db, char *errbuf, size_t errlen)
+int seed_demo(struct db *db, struct ep_error *err)
 {
-    return seed_demo_at(db, clock_now_ms(), errbuf, errlen);
+    return seed_demo_at(db, clock_now_ms(), err);
 }
 
-int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
+int seed_demo_at(struct db *db, int64_t now_ms, struct ep_error *err)
 {
     json_t *root = NULL;
     json_t *company = NULL, *production = NULL, *people = NULL, *activity = NULL;
@@ -970,7 +970,7 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     /* Loaded once: a restart with --demo finds it and changes nothing. */
     rc = has_production(db, production_id, &exists);
     if (rc != EP_OK || exists) {
-        snprintf(errbuf, errlen, "%s", rc != EP_OK ? db_errmsg(db) : "");
+        ep_error_set(err, rc, NULL, "%s", rc != EP_OK ? db_errmsg(db) : "");
         json_decref(root);
         return rc;
     }
@@ -988,9 +988,9 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     }
     if (rc == EP_OK)
         rc = insert_production(db, production, company_id, today, &jerr);
-    /* The demo office login and crew (auth.h); errbuf says which person failed. */
+    /* The demo office login and crew (auth.h); err says which person failed. */
     if (rc == EP_OK && people != NULL) {
-        rc = seed_people(db, production_id, people, clock_now_ms(), errbuf, errlen);
+        rc = seed_people(db, production_id, people, clock_now_ms(), err);
         people_failed = rc != EP_OK;
     }
     if (rc == EP_OK)
@@ -1000,8 +1000,8 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     if (rc == EP_OK && activity != NULL) {
         json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
         rc = seed_activity(db, json_string_value(json_object_get(production, "id")), people,
-                           activity, today + starts_in, today, errbuf, errlen);
-        people_failed = rc != EP_OK; /* errbuf holds the reason */
+                           activity, today + starts_in, today, err);
+        people_failed = rc != EP_OK; /* err holds the reason */
     }
     /* The demo's device keys and password are public: mark the file, so
      * serve without --demo refuses it (cmd.c; docs/security.md). */
@@ -1017,8 +1017,8 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     if (rc == EP_OK && activity != NULL) {
         json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
         rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people,
-                         today + starts_in + 3, errbuf, errlen);
-        people_failed = rc != EP_OK; /* errbuf holds the reason */
+                         today + starts_in + 3, err);
+        people_failed = rc != EP_OK; /* err holds the reason */
     }
     /* The forecast the office filed with the budget, three weeks before
      * the shoot: the "Prévisionnel" screen shows it frozen while the
@@ -1039,9 +1039,9 @@ out:
     if (people_failed) /* seed_people already wrote the reason */
         LOG_DEBUG("seed", "demo people refused");
     else if (rc == EP_EINVAL)
-        snprintf(errbuf, errlen, "seed.json: %s", jerr.text);
+        ep_error_set(err, rc, NULL, "seed.json: %s", jerr.text);
     else if (rc != EP_OK)
-        snprintf(errbuf, errlen, "%s", db_errmsg(db));
+        ep_error_set(err, rc, NULL, "%s", db_errmsg(db));
     json_decref(root);
     return rc;
 }

@@ -842,8 +842,8 @@ static void smtp_down_then_retried(void **state)
     {
         /* Make it due again the way time would: a zero backoff re-marks it. */
         struct db *db = NULL;
-        char err[128];
-        assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+        struct ep_error err = {0};
+        assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
         assert_int_equal(sqlite3_exec(db_handle(db),
                                       "UPDATE comms_outbox SET next_at = 0 WHERE status = 'queued'",
                                       NULL, NULL, NULL),
@@ -1263,10 +1263,10 @@ static void credentials_need_tls(void **state)
 /* Runs sql on the server's database file (WAL: the server sees it at once). */
 static void on_db(const char *sql)
 {
-    char err[256] = "";
+    struct ep_error err = {0};
     struct db *db = NULL;
-    if (db_open(srv.app.db_path, &db, err, sizeof(err)) != EP_OK)
-        fail_msg("open: %s", err);
+    if (db_open(srv.app.db_path, &db, &err) != EP_OK)
+        fail_msg("open: %s", err.message);
     assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
     db_close(db);
 }

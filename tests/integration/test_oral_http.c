@@ -35,7 +35,8 @@ static struct support_phone van;
 static int setup(void **state)
 {
     struct db *db = NULL;
-    char err[256], id[32];
+    char id[32];
+    struct ep_error err = {0};
     (void)state;
     support_server_start(&srv, NULL);
     support_seed_people(
@@ -45,7 +46,7 @@ static int setup(void **state)
         "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
         "\"device\":\"dev-van\"}]");
     /* Readings and a plan, so the footprint slide has figures and bars. */
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     for (int i = 0; i < 12; i++) {
         snprintf(id, sizeof(id), "km-%d", i);
         support_office_reading(db, id, "van_km", "km", "regie", 40, "2026-09-20");

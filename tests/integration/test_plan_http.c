@@ -267,10 +267,10 @@ static void checkpoint_invitation(void **state)
 {
     struct support_resp r;
     struct db *db;
-    char err[128];
+    struct ep_error err = {0};
     json_t *ack;
     (void)state;
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     ack = support_office_op(db, "checkpoints", "cp-1", "put",
                             "{\"title\":\"Point régie\",\"date\":\"2026-09-24\",\"time\":\"08:30\","
                             "\"with\":[\"m-admin\",\"m-van\"]}");
