@@ -184,8 +184,7 @@ static int audience(struct http_req *r, const char *prod, const char *id, json_t
                     json_t **recipients)
 {
     json_t *people = NULL;
-    const char *field = NULL;
-    char why[256] = "";
+    struct ep_error err = {0};
     int rc;
 
     *comm = NULL;
@@ -198,10 +197,10 @@ static int audience(struct http_req *r, const char *prod, const char *id, json_t
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot read: %s",
                           ep_strerror(rc));
-    rc = audience_resolve(*comm, people, recipients, why, sizeof(why), &field);
+    rc = audience_resolve(*comm, people, recipients, &err);
     json_decref(people);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "no_recipients", field, "%s", why);
+        return api_error(r, 400, "no_recipients", &err);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     return 0;
@@ -234,12 +233,12 @@ static json_t *person_of(const json_t *people, const char *mid)
 int api_comms_prefs(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], mid[80], why[256] = "", rid[100];
+    char prod[80], mid[80], rid[100];
     char *body = NULL;
     size_t len = 0;
     json_t *root = NULL, *people = NULL, *person, *any;
     json_error_t err;
-    const char *field = NULL;
+    struct ep_error bad = {0};
     int status = http_read_body(r, (size_t)16 * 1024, &body, &len);
     int rc;
 
@@ -278,8 +277,8 @@ int api_comms_prefs(struct http_req *r)
             }
         }
     }
-    if (prefs_check(root, why, sizeof(why), &field) != EP_OK) {
-        status = http_error(r, 400, "invalid_request", field, "%s", why);
+    if (prefs_check(root, &bad) != EP_OK) {
+        status = api_error(r, 400, "invalid_request", &bad);
         goto out;
     }
     rc = commstore_people(r->db, prod, &people);

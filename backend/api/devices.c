@@ -54,11 +54,13 @@ int api_devices_pair(struct http_req *r)
         goto out;
     }
     {
-        const char *field = NULL, *errcode = NULL, *msg = NULL;
-        if (auth_pairing_check(code, pk, name, dev.public_key, &field, &errcode, &msg) != EP_OK) {
-            if (strcmp(field, "code") == 0)
+        struct ep_error err;
+        rc = auth_pairing_check(code, pk, name, dev.public_key, &err);
+        if (rc != EP_OK) {
+            if (rc == EP_EAUTH)
                 auth_audit(r, NULL, NULL, "pair.refused", "malformed code");
-            status = http_error(r, 400, errcode, field, "%s", msg);
+            status = api_error(r, 400, rc == EP_EAUTH ? "malformed_credentials" : "invalid_request",
+                               &err);
             goto out;
         }
     }

@@ -71,7 +71,8 @@ int api_schedule_put(struct http_req *r)
     size_t len = 0;
     json_t *root = NULL, *jmember = NULL;
     json_error_t jerr;
-    const char *freq = NULL, *dept = NULL, *member = NULL, *field = NULL;
+    const char *freq = NULL, *dept = NULL, *member = NULL;
+    struct ep_error err = {0};
     enum collect_freq f;
     int status, rc;
 
@@ -104,15 +105,11 @@ int api_schedule_put(struct http_req *r)
                             "frequency must be daily, weekly, monthly, once or none");
         goto out;
     }
-    rc = collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &field);
-    if (rc == EP_ENOTFOUND && field != NULL)
-        status = http_error(r, 404, "unknown_indicator", "indicator",
-                            "no indicator '%.64s' in the catalogue", ind);
-    else if (rc == EP_EINVAL && field != NULL)
-        status = http_error(r, 400, "invalid_request", field,
-                            strcmp(field, "dept") == 0
-                                ? "dept must be a department name of 1 to 32 characters"
-                                : "member_id is not a member of this production");
+    rc = collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &err);
+    if (rc == EP_ENOTFOUND && ep_error_field(&err) != NULL)
+        status = api_error(r, 404, "unknown_indicator", &err);
+    else if (rc == EP_EINVAL && ep_error_field(&err) != NULL)
+        status = api_error(r, 400, "invalid_request", &err);
     else if (rc == EP_ECONFLICT)
         status = http_error(r, 400, "invalid_request", "dept",
                             "dept must be the department of member_id: crew record readings "

@@ -296,16 +296,16 @@ static int common_repeated(const char *s, size_t len)
     return 0;
 }
 
-int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
+int auth_password_check(const char *pw, size_t len, struct ep_error *err)
 {
     char lower[AUTH_PASSWORD_MAX + 1];
     unsigned char seen[256];
     size_t chars = 0, distinct = 0, b = 0, e;
 
     if (len > AUTH_PASSWORD_MAX || strlen(pw) != len) {
-        snprintf(why, whylen, "the password must be at most %d bytes, without NUL",
-                 AUTH_PASSWORD_MAX);
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "the password must be at most %d bytes, without NUL",
+                            AUTH_PASSWORD_MAX);
     }
     memset(seen, 0, sizeof(seen));
     for (size_t i = 0; i < len; i++) {
@@ -317,12 +317,12 @@ int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
     }
     lower[len] = '\0';
     if (chars < AUTH_PASSWORD_MIN) {
-        snprintf(why, whylen, "the password must have at least %d characters", AUTH_PASSWORD_MIN);
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "the password must have at least %d characters", AUTH_PASSWORD_MIN);
     }
     if (distinct < 5) {
-        snprintf(why, whylen, "the password repeats too few characters; choose a sentence");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "the password repeats too few characters; choose a sentence");
     }
     (void)pthread_once(&common_once, common_load);
     /* The word behind "Password2024!" or "!!sunshine12": strip digits and
@@ -333,8 +333,8 @@ int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
     while (e > b && strchr("0123456789!@#$%^&*()-_=+.,;:?/ ", lower[e - 1]) != NULL)
         e--;
     if (is_common(lower, len) || common_repeated(lower + b, e - b)) {
-        snprintf(why, whylen, "this password is among the most common ones; choose another");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "this password is among the most common ones; choose another");
     }
     return EP_OK;
 }
@@ -602,59 +602,40 @@ static int parse_counter(const char *s, int64_t *out)
 }
 
 int auth_device_headers(const char *device, const char *counter, const char *signature,
-                        int64_t *counter_out, unsigned char sig[64], const char **field,
-                        const char **msg)
+                        int64_t *counter_out, unsigned char sig[64], struct ep_error *err)
 {
     size_t siglen = 0;
 
-    if (!ids_valid(device)) {
-        *field = "X-EP-Device";
-        *msg = "X-EP-Device must be a device id";
-        return EP_EINVAL;
-    }
-    if (parse_counter(counter, counter_out) != EP_OK) {
-        *field = "X-EP-Counter";
-        *msg = "X-EP-Counter must be a positive decimal integer up to 2^53";
-        return EP_EINVAL;
-    }
+    if (!ids_valid(device))
+        return ep_error_set(err, EP_EINVAL, "X-EP-Device", "X-EP-Device must be a device id");
+    if (parse_counter(counter, counter_out) != EP_OK)
+        return ep_error_set(err, EP_EINVAL, "X-EP-Counter",
+                            "X-EP-Counter must be a positive decimal integer up to 2^53");
     if (signature == NULL || !is_b64url(signature, SIGNATURE_B64_LEN) ||
         sodium_base642bin(sig, 64, signature, strlen(signature), NULL, &siglen, NULL, B64_NOPAD) !=
             0 ||
-        siglen != 64) {
-        *field = "X-EP-Signature";
-        *msg = "X-EP-Signature must be 64 bytes in base64url without padding";
-        return EP_EINVAL;
-    }
+        siglen != 64)
+        return ep_error_set(err, EP_EINVAL, "X-EP-Signature",
+                            "X-EP-Signature must be 64 bytes in base64url without padding");
     return EP_OK;
 }
 
 int auth_pairing_check(const char *code, const char *public_key, const char *name,
-                       unsigned char key_out[32], const char **field, const char **errcode,
-                       const char **msg)
+                       unsigned char key_out[32], struct ep_error *err)
 {
     size_t pklen = 0;
 
-    if (strlen(code) != 43 || !is_b64url(code, 43)) {
-        *field = "code";
-        *errcode = "malformed_credentials";
-        *msg = "the pairing code must be 43 base64url characters";
-        return EP_EINVAL;
-    }
+    if (strlen(code) != 43 || !is_b64url(code, 43))
+        return ep_error_set(err, EP_EAUTH, "code",
+                            "the pairing code must be 43 base64url characters");
     if (strlen(public_key) != 43 ||
         sodium_base642bin(key_out, 32, public_key, strlen(public_key), NULL, &pklen, NULL,
                           B64_NOPAD) != 0 ||
-        pklen != 32 || crypto_core_ed25519_is_valid_point(key_out) != 1) {
-        *field = "public_key";
-        *errcode = "invalid_request";
-        *msg = "public_key must be a 32-byte Ed25519 public key in base64url";
-        return EP_EINVAL;
-    }
-    if (strlen(name) == 0 || strlen(name) > 100) {
-        *field = "name";
-        *errcode = "invalid_request";
-        *msg = "name must be 1 to 100 bytes";
-        return EP_EINVAL;
-    }
+        pklen != 32 || crypto_core_ed25519_is_valid_point(key_out) != 1)
+        return ep_error_set(err, EP_EINVAL, "public_key",
+                            "public_key must be a 32-byte Ed25519 public key in base64url");
+    if (strlen(name) == 0 || strlen(name) > 100)
+        return ep_error_set(err, EP_EINVAL, "name", "name must be 1 to 100 bytes");
     return EP_OK;
 }
 
@@ -821,10 +802,9 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
     int rc;
 
     {
-        const char *field = NULL, *why = NULL;
-        if (auth_device_headers(device_hdr, counter_hdr, sig_hdr, &counter, sig, &field, &why) !=
-            EP_OK)
-            return fail(r, NULL, NULL, 400, "malformed_credentials", field, why);
+        struct ep_error err;
+        if (auth_device_headers(device_hdr, counter_hdr, sig_hdr, &counter, sig, &err) != EP_OK)
+            return fail(r, NULL, NULL, 400, "malformed_credentials", err.field, err.message);
     }
     rc = identity_device_get(r->db, device_hdr, &dev);
     if (rc == EP_ENOTFOUND)

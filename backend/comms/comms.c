@@ -200,8 +200,6 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
                    const char *member_id, json_t **comm)
 {
     json_t *rec = NULL, *people = NULL, *rcpts = NULL, *x;
-    const char *field = NULL;
-    char why[256];
     size_t i;
     int rc = sync_record_get(db, production_id, "communications", id, &rec);
 
@@ -223,7 +221,7 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
     if (rc != EP_OK)
         goto out;
     rc = EP_ENOTFOUND;
-    if (audience_resolve(rec, people, &rcpts, why, sizeof(why), &field) != EP_OK)
+    if (audience_resolve(rec, people, &rcpts, NULL) != EP_OK)
         goto out;
     json_array_foreach(rcpts, i, x)
     {

@@ -262,6 +262,7 @@ int cmd_setup(const struct config *cfg)
     struct identity_account a;
     enum company_setup_result res;
     const char *field = NULL;
+    struct ep_error err = {0};
     int n = 0, status = 1;
     int rc;
 
@@ -280,7 +281,8 @@ int cmd_setup(const struct config *cfg)
         if (cfg->setup_siret[i] != ' ')
             c.siret[k++] = cfg->setup_siret[i];
     }
-    if (strlen(cfg->setup_siret) > 20 || company_check(&c, &field) != EP_OK) {
+    if (strlen(cfg->setup_siret) > 20 || company_check(&c, &err) != EP_OK) {
+        field = ep_error_field(&err);
         fprintf(stderr, "ecoplateau: invalid --%s%s\n", field != NULL ? field : "siret",
                 field != NULL && strcmp(field, "siret") == 0
                     ? ": a SIRET is 14 digits whose check digit is right"

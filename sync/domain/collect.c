@@ -442,7 +442,7 @@ static int member_in_production(struct db *db, const char *production_id, const 
 
 int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,
-                const char *updated_by, int64_t now, const char **field)
+                const char *updated_by, int64_t now, struct ep_error *err)
 {
     static const char sql[] =
         "INSERT INTO collect_schedule (production_id, indicator, frequency, dept, member_id, "
@@ -453,23 +453,24 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
     sqlite3_stmt *st;
     int rc;
 
-    *field = NULL;
-    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32) {
-        *field = "dept";
-        return EP_EINVAL;
-    }
+    ep_error_clear(err);
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32)
+        return ep_error_set(err, EP_EINVAL, "dept",
+                            "dept must be a department name of 1 to 32 characters");
     rc = db_begin_write(db);
     if (rc != EP_OK)
         return rc;
     rc = indicator_exists(db, indicator);
     if (rc == EP_ENOTFOUND)
-        *field = "indicator";
+        ep_error_set(err, rc, "indicator", "no indicator '%.64s' in the catalogue", indicator);
     if (rc == EP_OK && member_id != NULL) {
         rc = member_in_production(db, production_id, member_id, dept);
         if (rc == EP_EINVAL)
-            *field = "member_id";
+            ep_error_set(err, rc, "member_id", "member_id is not a member of this production");
         if (rc == EP_ECONFLICT)
-            *field = "dept";
+            ep_error_set(err, rc, "dept",
+                         "dept must be the department of member_id: crew record readings "
+                         "for their own department only");
     }
     if (rc != EP_OK)
         goto out;

@@ -30,6 +30,8 @@
 #ifndef EP_COLLECT_H
 #define EP_COLLECT_H
 
+#include "err.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,12 +93,13 @@ int collect_schedule(struct db *db, const char *production_id, json_t **out);
  * Sets the office's row for one indicator. member_id may be NULL (anyone in
  * dept); otherwise it must be a current member of the production whose
  * department is dept (EP_ECONFLICT: crew record their own department only).
- * On EP_EINVAL / EP_ENOTFOUND / EP_ECONFLICT, *field names the culprit
- * ("indicator", "member_id", "dept"). Writes in its own transaction.
+ * On EP_EINVAL / EP_ENOTFOUND / EP_ECONFLICT, err's field names the culprit
+ * ("indicator", "member_id", "dept") and its message the rule. Writes in
+ * its own transaction.
  */
 int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,
-                const char *updated_by, int64_t now, const char **field);
+                const char *updated_by, int64_t now, struct ep_error *err);
 
 /* Removes the office's row (back to the default). EP_ENOTFOUND if the
  * indicator is unknown; removing an absent row is not an error. */

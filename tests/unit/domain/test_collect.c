@@ -305,12 +305,12 @@ static void missing_is_missing_not_zero(void **state)
  * the connection is outside any transaction, ready for the next request. */
 static void a_failed_commit_leaves_the_connection_clean(void **state)
 {
-    const char *field = NULL;
+    struct ep_error err;
     (void)state;
 
     db_fail_commits(db, 1);
-    assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &field), EP_EIO);
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &err),
+                     EP_EIO);
     assert_true(db_clean(db));
     db_fail_commits(db, 1);
     assert_int_equal(collect_reset(db, "p1", "van_km"), EP_EIO);
@@ -323,34 +323,34 @@ static void a_failed_commit_leaves_the_connection_clean(void **state)
 static void office_overrides_and_persons(void **state)
 {
     json_t *s = NULL, *m = NULL;
-    const char *field = NULL;
+    struct ep_error err;
     (void)state;
 
     /* The caterer Chloé counts vegan meals weekly. */
-    assert_int_equal(collect_set(db, "p1", "meals_vegan", COLLECT_WEEKLY, "catering", "m-cook",
-                                 "m-o", 1, &field),
-                     EP_OK);
+    assert_int_equal(
+        collect_set(db, "p1", "meals_vegan", COLLECT_WEEKLY, "catering", "m-cook", "m-o", 1, &err),
+        EP_OK);
     /* Rushes storage now collected by post, though not yet estimated. */
     assert_int_equal(
-        collect_set(db, "p1", "storage_tb_year", COLLECT_ONCE, "post", NULL, "m-o", 1, &field),
+        collect_set(db, "p1", "storage_tb_year", COLLECT_ONCE, "post", NULL, "m-o", 1, &err),
         EP_OK);
     assert_int_equal(
-        collect_set(db, "p1", "unicorns", COLLECT_DAILY, "regie", NULL, "m-o", 1, &field),
+        collect_set(db, "p1", "unicorns", COLLECT_DAILY, "regie", NULL, "m-o", 1, &err),
         EP_ENOTFOUND);
-    assert_string_equal(field, "indicator");
+    assert_string_equal(err.field, "indicator");
     /* A member of another production cannot be assigned. */
     assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-other", "m-o", 1, &field),
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-other", "m-o", 1, &err),
         EP_EINVAL);
-    assert_string_equal(field, "member_id");
+    assert_string_equal(err.field, "member_id");
     /* Chloé is a caterer: she cannot record the régie's readings. */
     assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-cook", "m-o", 1, &field),
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-cook", "m-o", 1, &err),
         EP_ECONFLICT);
-    assert_string_equal(field, "dept");
-    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_DAILY, "", NULL, "m-o", 1, &field),
+    assert_string_equal(err.field, "dept");
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_DAILY, "", NULL, "m-o", 1, &err),
                      EP_EINVAL);
-    assert_string_equal(field, "dept");
+    assert_string_equal(err.field, "dept");
 
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     assert_int_equal(json_array_size(json_object_get(s, "items")), 3);
@@ -376,7 +376,7 @@ static void office_overrides_and_persons(void **state)
     json_decref(m);
 
     /* "none": no longer collected, so never missing. */
-    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_NONE, "regie", NULL, "m-o", 2, &field),
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_NONE, "regie", NULL, "m-o", 2, &err),
                      EP_OK);
     assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
     assert_int_equal(json_array_size(json_object_get(item_of(m, "van_km"), "missing")), 0);
