@@ -98,13 +98,13 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
 /* Signs communication id; *env receives the envelope. Returns 0 or the status sent. */
 static int sign(struct http_req *r, const char *prod, const char *id, json_t **env)
 {
-    char why[256] = "";
-    int rc = comms_sign(r->app->auth, r->db, prod, id, clock_now_ms(), env, why, sizeof(why));
+    struct ep_error why = {0};
+    int rc = comms_sign(r->app->auth, r->db, prod, id, clock_now_ms(), env, &why);
 
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "incomplete", NULL, "%s", why);
+        return api_error(r, 400, "incomplete", &why);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign: %s",
                           ep_strerror(rc));
@@ -376,7 +376,8 @@ out:
 int api_comms_send(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], id[80], why[300] = "";
+    char prod[80], id[80];
+    struct ep_error why = {0};
     json_t *comm = NULL, *rcpts = NULL, *env = NULL;
     int status = scoped(r, NULL, 0, AUTHZ_OFFICE_WRITE, prod, id, &p);
     int queued = 0, rc;
@@ -389,14 +390,13 @@ int api_comms_send(struct http_req *r)
         goto out;
     /* Queue first: a refusal (too large, bad address) leaves nothing half
      * sent and the record unchanged. */
-    rc = outbox_queue(r->app, r->db, prod, id, comm, env, rcpts, clock_now_ms(), &queued, why,
-                      sizeof(why));
+    rc = outbox_queue(r->app, r->db, prod, id, comm, env, rcpts, clock_now_ms(), &queued, &why);
     if (rc == EP_ETOOBIG) {
-        status = http_error(r, 413, "attachment_too_large", NULL, "%s", why);
+        status = api_error(r, 413, "attachment_too_large", &why);
         goto out;
     }
     if (rc == EP_EINVAL) {
-        status = http_error(r, 400, "invalid_request", NULL, "%s", why);
+        status = api_error(r, 400, "invalid_request", &why);
         goto out;
     }
     if (rc != EP_OK) {
@@ -677,13 +677,14 @@ static int path_ends(const struct http_req *r, const char *suffix)
 /* Sends page 1 of pdf as a PNG picture, for previews. Returns the status sent. */
 static int send_page_image(struct http_req *r, const char *pdf, size_t len)
 {
-    char why[256], *png = NULL;
+    char *png = NULL;
+    struct ep_error why = {0};
     size_t plen = 0;
-    int rc = pageimg_png(pdf, len, 60, &png, &plen, why, sizeof(why));
+    int rc = pageimg_png(pdf, len, 60, &png, &plen, &why);
     int status;
 
     if (rc == EP_EIO)
-        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+        status = api_error(r, 503, "unavailable", &why);
     else if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     else
@@ -725,7 +726,8 @@ int api_comms_flyer(struct http_req *r)
 
 int api_comms_audio(struct http_req *r)
 {
-    char prod[80], id[80], variant[16], why[256], name[128];
+    char prod[80], id[80], variant[16], name[128];
+    struct ep_error why = {0};
     json_t *comm = NULL;
     char *text = NULL;
     char *wav = NULL;
@@ -753,11 +755,11 @@ int api_comms_audio(struct http_req *r)
                               ? "nobody has written the easy-to-read version yet"
                               : "this communication has no text yet");
     }
-    rc = audio_wav(text, &wav, &len, why, sizeof(why));
+    rc = audio_wav(text, &wav, &len, &why);
     if (rc == EP_EINVAL)
-        status = http_error(r, 400, "invalid_request", NULL, "%s", why);
+        status = api_error(r, 400, "invalid_request", &why);
     else if (rc != EP_OK)
-        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+        status = api_error(r, 503, "unavailable", &why);
     else {
         snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
         status = http_download(r, "audio/wav", name, wav, len);

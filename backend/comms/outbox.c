@@ -294,7 +294,7 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
 
 /* Builds the message of one recipient into *msg. */
 static int build_one(struct app *app, const char *comm_id, const json_t *comm, const json_t *env,
-                     const json_t *rcpt, int64_t now, char **msg, char *why, size_t whylen)
+                     const json_t *rcpt, int64_t now, char **msg, struct ep_error *err)
 {
     struct mail_attachment att[5];
     struct mail_msg m;
@@ -317,7 +317,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     if (is_event(comm)) {
         rc = invitation(app, comm_id, comm, &me, 1, now, &ics);
         if (rc == EP_EINVAL)
-            snprintf(why, whylen, "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
+            ep_error_set(err, rc, NULL, "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){
@@ -332,7 +332,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     if (audience_has(variants, "audio")) {
         rc = comms_spoken(comm, audience_has(variants, "falc"), &spoken);
         if (rc == EP_OK)
-            rc = audio_wav(spoken, &wav, &wlen, why, whylen);
+            rc = audio_wav(spoken, &wav, &wlen, err);
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){"message.wav", "audio/wav", wav, wlen};
@@ -350,12 +350,12 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     m.lang = "fr";
     rc = mail_build(&m, app->cfg->smtp_max_bytes, msg, &len);
     if (rc == EP_ETOOBIG)
-        snprintf(why, whylen,
-                 "the message to %s with its attachments is larger than the %zu bytes allowed "
-                 "(EP_SMTP_MAX_BYTES)",
-                 m.to, app->cfg->smtp_max_bytes);
+        ep_error_set(err, rc, NULL,
+                     "the message to %s with its attachments is larger than the %zu bytes allowed "
+                     "(EP_SMTP_MAX_BYTES)",
+                     m.to, app->cfg->smtp_max_bytes);
     else if (rc == EP_EINVAL)
-        snprintf(why, whylen, "'%s' is not a usable email address", m.to != NULL ? m.to : "");
+        ep_error_set(err, rc, NULL, "'%s' is not a usable email address", m.to != NULL ? m.to : "");
 out:
     free(text);
     free(html);
@@ -369,7 +369,7 @@ out:
 
 int outbox_queue(struct app *app, struct db *db, const char *production_id, const char *comm_id,
                  const json_t *comm, const json_t *env, const json_t *recipients, int64_t now,
-                 int *queued, char *why, size_t whylen)
+                 int *queued, struct ep_error *err)
 {
     size_t n = json_array_size(recipients), i;
     char **msgs = calloc(n + 1, sizeof(*msgs));
@@ -394,7 +394,7 @@ int outbox_queue(struct app *app, struct db *db, const char *production_id, cons
         if (!audience_has(json_object_get(r, "channels"), "email") &&
             !audience_has(json_object_get(r, "channels"), "calendar"))
             continue;
-        rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], why, whylen);
+        rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], err);
         if (rc != EP_OK)
             goto out;
     }

@@ -67,7 +67,7 @@ static int write_all(int fd, const char *text, size_t len)
     return EP_OK;
 }
 
-int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whylen)
+int audio_wav(const char *text, char **wav, size_t *len, struct ep_error *err)
 {
     char path[] = "/tmp/ep-speech-XXXXXX";
     char *argv[] = {"espeak-ng", "-v", "fr", "-s", "150", "--stdout", "-f", path, NULL};
@@ -78,9 +78,10 @@ int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whyle
 
     *wav = NULL;
     *len = 0;
-    why[0] = '\0';
+    ep_error_clear(err);
     if (text == NULL || text[0] == '\0' || strlen(text) > AUDIO_MAX_TEXT) {
-        snprintf(why, whylen, "the text to read must hold 1 to %d characters", AUDIO_MAX_TEXT);
+        ep_error_set(err, EP_EINVAL, NULL, "the text to read must hold 1 to %d characters",
+                     AUDIO_MAX_TEXT);
         return EP_EINVAL;
     }
     strbuf_init(&out, WAV_MAX);
@@ -89,7 +90,7 @@ int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whyle
     if (rc == EP_OK && pipe(pipefd) != 0)
         rc = EP_EIO;
     if (rc != EP_OK) {
-        snprintf(why, whylen, "cannot prepare the text: %s", strerror(errno));
+        ep_error_set(err, rc, NULL, "cannot prepare the text: %s", strerror(errno));
         goto out;
     }
     posix_spawn_file_actions_init(&fa);
@@ -101,7 +102,7 @@ int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whyle
     close(pipefd[1]);
     pipefd[1] = -1;
     if (rc != 0) {
-        snprintf(why, whylen, "cannot run espeak-ng: %s", strerror(rc));
+        ep_error_set(err, EP_EIO, NULL, "cannot run espeak-ng: %s", strerror(rc));
         rc = EP_EIO;
         goto out;
     }
@@ -118,15 +119,16 @@ int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whyle
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (rc == EP_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
-        snprintf(why, whylen, "espeak-ng failed (status %d): is the espeak-ng package installed?",
-                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        ep_error_set(err, EP_EIO, NULL,
+                     "espeak-ng failed (status %d): is the espeak-ng package installed?",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
         rc = EP_EIO;
     }
     if (rc == EP_OK) {
         long ms = 0;
         fix_sizes(out.p, out.len);
         if (audio_wav_duration(out.p, out.len, &ms) != EP_OK || ms <= 0) {
-            snprintf(why, whylen, "espeak-ng gave no usable audio");
+            ep_error_set(err, EP_EIO, NULL, "espeak-ng gave no usable audio");
             rc = EP_EIO;
         }
     }

@@ -10,16 +10,17 @@
 #ifndef EP_AUDIO_H
 #define EP_AUDIO_H
 
+#include "err.h"
 #include <stddef.h>
 
 #define AUDIO_MAX_TEXT 20000 /* characters: about 25 minutes of speech */
 
 /*
  * Speaks text (UTF-8) into *wav (free()), *len bytes. Returns 0, EP_EINVAL
- * (empty or over AUDIO_MAX_TEXT), EP_EIO (espeak-ng missing or failed: why)
+ * (empty or over AUDIO_MAX_TEXT), EP_EIO (espeak-ng missing or failed: reason in err)
  * or EP_ENOMEM.
  */
-int audio_wav(const char *text, char **wav, size_t *len, char *why, size_t whylen);
+int audio_wav(const char *text, char **wav, size_t *len, struct ep_error *err);
 
 /*
  * Reads a WAV header: *duration_ms from the data chunk and byte rate.

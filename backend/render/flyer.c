@@ -97,11 +97,11 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     }
     if (rc == EP_OK && json_is_object(env)) {
         json_t *payload = NULL;
-        char why[128];
+        struct ep_error why = {0};
         /* Cite the signature only when it holds: a stale envelope would vouch
          * for other words. */
-        if (comms_verify(env, &payload, why, sizeof(why)) == EP_OK &&
-            str(payload, "text") != NULL && strcmp(str(payload, "text"), text) == 0)
+        if (comms_verify(env, &payload, &why) == EP_OK && str(payload, "text") != NULL &&
+            strcmp(str(payload, "text"), text) == 0)
             snprintf(line, sizeof(line),
                      "Message signé par la production (clé %s, émis le %s). Vérifiable avec "
                      "« ecoplateau verify ».",

@@ -30,8 +30,8 @@ static int write_all(int fd, const char *data, size_t len)
     return EP_OK;
 }
 
-int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen, char *why,
-                size_t whylen)
+int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen,
+                struct ep_error *err)
 {
     char path[] = "/tmp/ep-page-XXXXXX";
     char res[16];
@@ -43,9 +43,9 @@ int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen, 
 
     *png = NULL;
     *plen = 0;
-    why[0] = '\0';
+    ep_error_clear(err);
     if (dpi < 24 || dpi > 150 || pdf == NULL || len < 5 || memcmp(pdf, "%PDF-", 5) != 0) {
-        snprintf(why, whylen, "a PDF and a resolution of 24 to 150 dpi are needed");
+        ep_error_set(err, EP_EINVAL, NULL, "a PDF and a resolution of 24 to 150 dpi are needed");
         return EP_EINVAL;
     }
     snprintf(res, sizeof(res), "%d", dpi);
@@ -55,7 +55,7 @@ int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen, 
     if (rc == EP_OK && pipe(pipefd) != 0)
         rc = EP_EIO;
     if (rc != EP_OK) {
-        snprintf(why, whylen, "cannot prepare the page: %s", strerror(errno));
+        ep_error_set(err, rc, NULL, "cannot prepare the page: %s", strerror(errno));
         goto out;
     }
     posix_spawn_file_actions_init(&fa);
@@ -67,7 +67,7 @@ int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen, 
     close(pipefd[1]);
     pipefd[1] = -1;
     if (rc != 0) {
-        snprintf(why, whylen, "cannot run pdftoppm: %s", strerror(rc));
+        ep_error_set(err, EP_EIO, NULL, "cannot run pdftoppm: %s", strerror(rc));
         rc = EP_EIO;
         goto out;
     }
@@ -84,12 +84,12 @@ int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen, 
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (rc == EP_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
-        snprintf(why, whylen, "pdftoppm failed (status %d): is poppler-utils installed?",
-                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        ep_error_set(err, EP_EIO, NULL, "pdftoppm failed (status %d): is poppler-utils installed?",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
         rc = EP_EIO;
     }
     if (rc == EP_OK && (out.len < 8 || memcmp(out.p, "\x89PNG", 4) != 0)) {
-        snprintf(why, whylen, "pdftoppm gave no PNG");
+        ep_error_set(err, EP_EIO, NULL, "pdftoppm gave no PNG");
         rc = EP_EIO;
     }
     if (rc == EP_OK) {

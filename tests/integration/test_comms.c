@@ -705,9 +705,10 @@ static void email_to_smtp_server(void **state)
     {
         json_t *env = json_loads(json_string_value(json_object_get(p, "content")), 0, NULL);
         json_t *payload = NULL;
-        char why[256], *pl;
+        char *pl;
+        struct ep_error why = {0};
         assert_non_null(env);
-        assert_int_equal(comms_verify(env, &payload, why, sizeof(why)), EP_OK);
+        assert_int_equal(comms_verify(env, &payload, &why), EP_OK);
         assert_string_equal(json_string_value(json_object_get(payload, "id")), "c-2");
         /* The time and place are signed with the text. */
         assert_string_equal(json_string_value(json_object_get(payload, "starts_at")),
@@ -719,7 +720,7 @@ static void email_to_smtp_server(void **state)
         pl = strdup(json_string_value(json_object_get(env, "payload")));
         pl[5] = pl[5] == 'A' ? 'B' : 'A';
         json_object_set_new(env, "payload", json_string(pl));
-        assert_int_equal(comms_verify(env, NULL, why, sizeof(why)), EP_EAUTH);
+        assert_int_equal(comms_verify(env, NULL, &why), EP_EAUTH);
         free(pl);
         json_decref(env);
     }
