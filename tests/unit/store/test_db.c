@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "rows.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -157,6 +158,35 @@ static void statement_cache_reuses(void **state)
     db_close(db);
 }
 
+static json_t *pair_row(sqlite3_stmt *st)
+{
+    return json_pack("[o, o]", rows_json_text(st, 0), rows_json_int(st, 1));
+}
+
+static void select_binds_texts_and_lists_rows(void **state)
+{
+    static const char sql[] = "SELECT ?1, ?2 IS NULL UNION ALL SELECT ?3, 7";
+    static const char bad[] = "SELECT nope FROM no_such_table";
+    struct fx *f = *state;
+    struct db *db = NULL;
+    json_t *out = NULL, *want;
+
+    assert_int_equal(db_open(f->path, &db, NULL), EP_OK);
+    assert_int_equal(rows_select(db, sql, pair_row, &out, 3, "a", NULL, "b"), EP_OK);
+    want = json_loads("[[\"a\", 1], [\"b\", 7]]", 0, NULL);
+    assert_true(json_equal(out, want));
+    json_decref(want);
+    json_decref(out);
+    /* Fewer values than placeholders: the rest stay NULL. */
+    assert_int_equal(rows_select(db, sql, pair_row, &out, 1, "c"), EP_OK);
+    assert_true(json_is_null(json_array_get(json_array_get(out, 1), 0)));
+    json_decref(out);
+    out = json_true(); /* a singleton: overwritten, nothing leaks */
+    assert_int_equal(rows_select(db, bad, pair_row, &out, 0), EP_EIO);
+    assert_null(out);
+    db_close(db);
+}
+
 static void rc_mapping(void **state)
 {
     (void)state;
@@ -178,6 +208,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(not_a_database_is_reported_corrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_migration_leaves_whole_version, setup, teardown),
         cmocka_unit_test_setup_teardown(statement_cache_reuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(select_binds_texts_and_lists_rows, setup, teardown),
         cmocka_unit_test(rc_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
