@@ -121,7 +121,7 @@ int api_devices_list(struct http_req *r)
     struct auth_principal p;
     char prod[IDENTITY_ID_MAX + 1];
     json_t *list = NULL;
-    int status = api_scoped(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)
@@ -146,7 +146,7 @@ int api_devices_revoke(struct http_req *r)
      * signed one see the same bytes. */
     status = r->ri->content_length > 0 ? http_read_body(r, SMALL_BODY_MAX, &body, &len) : 0;
     if (status == 0)
-        status = api_scoped(r, body, len, AUTHZ_DEVICES_REVOKE, prod, sizeof(prod), &p);
+        status = api_authorise(r, body, len, AUTHZ_DEVICES_REVOKE, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_path_id(r, 1, did, sizeof(did));
     if (status != 0)

@@ -92,7 +92,7 @@ int api_footprint(struct http_req *r)
     enum carbon_kind kind;
     int version;
     json_t *fp = NULL;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
 
     if (status == 0)
         status = footprint_params(r, &kind, &version);
@@ -127,7 +127,7 @@ int api_footprint_compare(struct http_req *r)
     char prod[80], buf[11];
     const char *today = NULL;
     json_t *cmp = NULL;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status == 0)
@@ -180,7 +180,7 @@ int api_footprint_csv(struct http_req *r)
     json_t *fp = NULL;
     char *csv = NULL;
     size_t len = 0;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
 
     if (status == 0)
         status = footprint_params(r, &kind, &version);
@@ -210,7 +210,7 @@ static int compare_download(struct http_req *r, int pdf)
     json_t *cmp = NULL;
     char *data = NULL;
     size_t len = 0;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)

@@ -164,6 +164,17 @@ static void crew_cannot_edit_the_plan(void **state)
     office_req("GET", "/api/v1/productions/p1/plan.pdf?today=lundi", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
     support_resp_free(&r);
+    /* One date rule for every ?today=: no 30th of February, no empty or
+     * overlong value quietly read as the server's date. */
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=2026-02-30", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=2026-09-211", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
 }
 
 static void directory_import_export(void **state)
