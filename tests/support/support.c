@@ -573,3 +573,26 @@ void support_office_req(const struct support_office *o, const char *method, cons
     snprintf(url, sizeof(url), "%s%s", o->base, path);
     support_http(method, url, headers, body, -1, out);
 }
+
+void support_crew_start(struct support_server *srv, struct support_office *office,
+                        struct support_phone *van, struct support_phone *cook)
+{
+    static const char aline_bruno[] =
+        "{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
+        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
+        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-van\"}";
+    static const char chloe[] =
+        ",{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-cook\"}";
+    char people[sizeof(aline_bruno) + sizeof(chloe) + 2];
+
+    snprintf(people, sizeof(people), "[%s%s]", aline_bruno, cook != NULL ? chloe : "");
+    support_server_start(srv, NULL);
+    support_seed_people(srv->app.db_path, people);
+    support_phone_init(van, "dev-van");
+    if (cook != NULL)
+        support_phone_init(cook, "dev-cook");
+    if (office != NULL)
+        support_office_login(office, srv->base, "aline@test.fr");
+}
