@@ -1088,6 +1088,28 @@ static void members_with_accounts(void **state)
                  "{\"name\":\"Head\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"head@t.fr\"}",
                  409, "already_member");
+    /* Once removed, the same person can be invited again and joins with
+     * their account: the removed row stays for the history. */
+    exec_sql("UPDATE member SET removed_at = 2 WHERE production_id = 'p2' AND "
+             "account_id = 'a-head'");
+    req("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
+        "{\"name\":\"Head again\",\"department\":\"image\",\"role\":\"crew\","
+        "\"email\":\"head@t.fr\"}",
+        &r);
+    assert_int_equal(r.status, 201);
+    join_token_of(&r, token, sizeof(token));
+    support_resp_free(&r);
+    snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"%s\"}", token, PASSWORD);
+    req("POST", "/api/v1/auth/join", NULL, 0, NULL, body, &r);
+    if (r.status != 201)
+        fail_msg("rejoin after removal: %ld %s", r.status, r.body);
+    support_resp_free(&r);
+    assert_int_equal(q_int("SELECT count(*) FROM member WHERE production_id = 'p2' AND "
+                           "account_id = 'a-head'"),
+                     2);
+    assert_int_equal(q_int("SELECT count(*) FROM member WHERE production_id = 'p2' AND "
+                           "account_id = 'a-head' AND removed_at IS NULL"),
+                     1);
     expect_error("POST", "/api/v1/productions/p2/members", &s_other, 1, NULL,
                  "{\"name\":\"New\",\"department\":\"image\",\"role\":\"crew\","
                  "\"email\":\"not-an-address\"}",
