@@ -2,8 +2,8 @@
 #include "audio.h"
 
 #include "err.h"
-#include "subproc.h"
 #include "strbuf.h"
+#include "subproc.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -61,7 +61,7 @@ int audio_wav(const char *text, char **wav, size_t *len, struct ep_error *err)
     }
     strbuf_init(&out, WAV_MAX);
     rc = subproc_collect(argv, path, text, strlen(text), "the text",
-                       "is the espeak-ng package installed?", &out, err);
+                         "is the espeak-ng package installed?", &out, err);
     if (rc == EP_OK) {
         long ms = 0;
         fix_sizes(out.p, out.len);

@@ -2,8 +2,8 @@
 #include "pageimg.h"
 
 #include "err.h"
-#include "subproc.h"
 #include "strbuf.h"
+#include "subproc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +26,8 @@ int pageimg_png(const char *pdf, size_t len, int dpi, char **png, size_t *plen,
     }
     snprintf(res, sizeof(res), "%d", dpi);
     strbuf_init(&out, PAGEIMG_MAX_BYTES);
-    rc = subproc_collect(argv, path, pdf, len, "the page", "is poppler-utils installed?", &out, err);
+    rc =
+        subproc_collect(argv, path, pdf, len, "the page", "is poppler-utils installed?", &out, err);
     if (rc == EP_OK && (out.len < 8 || memcmp(out.p, "\x89PNG", 4) != 0)) {
         ep_error_set(err, EP_EIO, NULL, "pdftoppm gave no PNG");
         rc = EP_EIO;

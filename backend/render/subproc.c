@@ -26,8 +26,8 @@ static int write_all(int fd, const char *data, size_t len)
     return EP_OK;
 }
 
-int subproc_collect(char *const argv[], char *tmpl, const char *input, size_t len,
-                  const char *what, const char *hint, struct strbuf *out, struct ep_error *err)
+int subproc_collect(char *const argv[], char *tmpl, const char *input, size_t len, const char *what,
+                    const char *hint, struct strbuf *out, struct ep_error *err)
 {
     posix_spawn_file_actions_t fa;
     int fd, pipefd[2] = {-1, -1}, st = 0, rc;

@@ -27,7 +27,7 @@
  * (the file, the spawn, a non-zero exit); or out's EP_ETOOBIG / EP_ENOMEM.
  * On error out holds whatever arrived: the caller releases it either way.
  */
-int subproc_collect(char *const argv[], char *tmpl, const char *input, size_t len,
-                  const char *what, const char *hint, struct strbuf *out, struct ep_error *err);
+int subproc_collect(char *const argv[], char *tmpl, const char *input, size_t len, const char *what,
+                    const char *hint, struct strbuf *out, struct ep_error *err);
 
 #endif
