@@ -35,7 +35,7 @@ LINT_DEBS  := clang-format clang-tidy
 DOCKER_DEBS := buildah debootstrap jq sqlite3 curl
 BENCH_DEBS := sqlite3 curl
 
-.PHONY: all run mail-sink test test-docker lint hooks bench bench-load bench-footprint bench-weak deps-build deps-test deps-node pwa-vendor clean
+.PHONY: all run mail-sink test test-docker lint hooks bench bench-load bench-footprint bench-weak bench-lighthouse deps-build deps-test deps-node pwa-vendor clean
 
 all: hooks build/release/backend/ecoplateau
 
@@ -150,6 +150,15 @@ bench-weak: deps-build pwa-vendor
 	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
 	  cd bench && npm ci --ignore-scripts --no-audit --no-fund; fi
 	EP_BIN=build/bench/backend/ecoplateau node bench/weaklink.mjs $(BENCH_ARGS)
+
+# Lighthouse 12 (mobile preset) on the login page, the pairing link and Ma
+# journée (bench/README.md, "Weak link"); lighthouse is installed on demand
+# into build/lighthouse by bench/lighthouse.sh, not listed in package.json.
+bench-lighthouse: deps-build pwa-vendor
+	$(call apt_install,chromium)
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DEP_TESTS=OFF -DEP_BENCH=ON >/dev/null
+	cmake --build build/bench -j$(JOBS) --target ecoplateau
+	bench/lighthouse.sh $(BENCH_ARGS)
 
 # The footprint computed over 1,000,000 readings on a real SQLite file.
 bench-footprint: deps-build

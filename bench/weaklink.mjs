@@ -125,8 +125,13 @@ async function phoneContext(browser) {
   const own = { bytes: 0, n: 0 };
   const sync = { up: 0, down: 0, n: 0, match: () => false };
   const mine = new Set();
+  // Every request's path and bytes down, to say what the non-sync bytes of
+  // a sync are (other: path -> [requests, bytes]).
+  const paths = new Map();
+  const other = new Map();
   cdp.on('Network.requestWillBeSent', (e) => {
     const path = new URL(e.request.url).pathname;
+    paths.set(e.requestId, path);
     if (!sync.match(path, e.request.method)) return;
     mine.add(e.requestId);
     sync.n++;
@@ -143,8 +148,13 @@ async function phoneContext(browser) {
     own.bytes += e.encodedDataLength;
     own.n++;
     if (mine.has(e.requestId)) sync.down += e.encodedDataLength;
+    else {
+      const p = (paths.get(e.requestId) || '?').replace(/\/[0-9a-f-]{16,}/g, '/ID');
+      const o = other.get(p) || [0, 0];
+      other.set(p, [o[0] + 1, o[1] + e.encodedDataLength]);
+    }
   });
-  return { ctx, page, cdp, reqs, own, sync };
+  return { ctx, page, cdp, reqs, own, sync, other };
 }
 
 const kib = (n) => (n / 1024).toFixed(1);
@@ -160,7 +170,7 @@ function report(row) {
 async function ecoplateau(browser, server, link, name) {
   const office = await officeSession(server.url);
   const px = await proxy(server.port, link.loss ? { loss: link.loss, rto: Math.max(200, 2 * link.latency) } : {});
-  const { ctx, page, cdp, reqs, own, sync } = await phoneContext(browser);
+  const { ctx, page, cdp, reqs, own, sync, other } = await phoneContext(browser);
   await emulate(cdp, link);
   const code = (await invite(office, 'm-sofia')).code;
   const t0 = Date.now();
@@ -275,6 +285,7 @@ async function ecoplateau(browser, server, link, name) {
   });
   px.reset();
   reqs.length = 0;
+  other.clear();
   Object.assign(sync, { up: 0, down: 0, n: 0 });
   sync.match = (p) => p === '/api/v1/sync/push' || p === '/api/v1/sync/pull';
   const t1 = Date.now();
@@ -286,6 +297,11 @@ async function ecoplateau(browser, server, link, name) {
     { timeout: 600000, polling: 100 },
   );
   const synced = Date.now() - t1;
+  // What else the page fetched while the readings synced, largest first.
+  const otherKib = [...other]
+    .sort((a, b) => b[1][1] - a[1][1])
+    .slice(0, 8)
+    .map(([p, [n, b]]) => `${p} ${n}x ${kib(b)} KiB`);
   const syncBytes = sync.up + sync.down;
   const syncUp = sync.up;
   const syncReqs = reqs.filter((p) => p.startsWith('/api/v1/sync/p')).length;
@@ -309,6 +325,7 @@ async function ecoplateau(browser, server, link, name) {
     sync_kib: +kib(syncBytes),
     sync_kib_up: +kib(syncUp),
     sync_kib_at_proxy: +kib(snap ? snap.up + snap.down : 0),
+    other_during_sync: otherKib,
     sync_bytes_per_op: Math.round(syncBytes / ops),
     total_kib: +kib(px.counts.up + px.counts.down),
     requests: reqs.length,

@@ -117,7 +117,7 @@ static uint64_t mix(uint64_t x)
 
 /*
  * A version-7 UUID (RFC 9562) determined by (phone, n, salt), as the PWA makes
- * them (pwa/js/sync/ids.js): 48 bits of creation time, then random bits. The
+ * them (pwa/js/sync/engine.js): 48 bits of creation time, then random bits. The
  * phones' n-th ops are made at about the same time (one op a minute from a
  * common start), so ids interleave across phones as they would on a shoot.
  */

@@ -6,6 +6,7 @@
 #include "api.h"
 #include "app.h"
 #include "clock.h"
+#include "commstore.h"
 #include "jsonin.h"
 
 #include "auth.h"
@@ -110,6 +111,47 @@ int api_today_param(struct http_req *r, char *today)
         gmtime_r(&t, &tm);
         strftime(today, 11, "%Y-%m-%d", &tm);
     }
+    return 0;
+}
+
+/* 1 with lang set when the member's preferences record <prefix><member>
+ * holds a language, else 0. */
+static int member_lang(struct db *db, const char *production_id, const char *prefix,
+                       const char *member, char *lang)
+{
+    char rid[96];
+    json_t *fields = NULL;
+    const char *l;
+    int found = 0;
+
+    snprintf(rid, sizeof(rid), "%s%s", prefix, member);
+    if (sync_record_get(db, production_id, "preferences", rid, &fields) == EP_OK) {
+        l = json_string_value(json_object_get(fields, "language"));
+        if (l != NULL && (strcmp(l, "fr") == 0 || strcmp(l, "en") == 0)) {
+            memcpy(lang, l, 3);
+            found = 1;
+        }
+    }
+    json_decref(fields);
+    return found;
+}
+
+int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang)
+{
+    const char *q = r->ri->query_string;
+    char asked[8];
+
+    if (q != NULL && mg_get_var(q, strlen(q), "lang", asked, sizeof(asked)) != -1) {
+        if (strcmp(asked, "fr") != 0 && strcmp(asked, "en") != 0)
+            return http_error(r, 400, "invalid_request", "lang", "lang must be fr or en");
+        memcpy(lang, asked, 3); /* "fr" or "en" and its NUL */
+        return 0;
+    }
+    snprintf(lang, 3, "fr");
+    /* A storage error here only costs the person their language: French. */
+    if (p->member_id[0] != '\0' && p->production_id[0] != '\0' &&
+        !member_lang(r->db, p->production_id, "self-", p->member_id, lang))
+        (void)member_lang(r->db, p->production_id, "office-", p->member_id, lang);
     return 0;
 }
 

@@ -64,6 +64,15 @@ void api_opts_now(struct sync_opts *o);
  * (production_day()). Returns 0, or sends 400 and returns it. */
 int api_today_param(struct http_req *r, char *today);
 
+/*
+ * The language a document is written in for the person asking (p,
+ * authenticated): ?lang=fr|en, else their own setting (the "language" of
+ * their preferences record, theirs over the office's: sync/domain/prefs.h),
+ * else French. lang receives "fr" or "en" (3 bytes). Returns 0, or sends
+ * 400 (another ?lang=) and returns it.
+ */
+int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang);
+
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */
 struct identity_prodkey;
@@ -191,11 +200,12 @@ int api_record_history(struct http_req *r);         /* GET  .../history/COL/ID *
 
 /* The collection schedule (api/schedule.c) and what is missing
  * (api/collect.c) (C7). */
-int api_schedule_get(struct http_req *r);    /* GET    .../schedule */
-int api_schedule_put(struct http_req *r);    /* PUT    .../schedule/INDICATOR */
-int api_schedule_delete(struct http_req *r); /* DELETE .../schedule/INDICATOR */
-int api_collect_missing(struct http_req *r); /* GET    .../collect/missing?today= */
-int api_collect_mine(struct http_req *r);    /* GET    .../collect/mine?today= */
+int api_schedule_get(struct http_req *r);       /* GET    .../schedule */
+int api_schedule_put(struct http_req *r);       /* PUT    .../schedule/INDICATOR */
+int api_schedule_group_put(struct http_req *r); /* PUT .../schedule-groups/GROUP */
+int api_schedule_delete(struct http_req *r);    /* DELETE .../schedule/INDICATOR */
+int api_collect_missing(struct http_req *r);    /* GET    .../collect/missing?today= */
+int api_collect_mine(struct http_req *r);       /* GET    .../collect/mine?today= */
 
 /* Signed communications (C5), in api/comms.c. */
 int api_comms_publish(struct http_req *r);    /* POST .../communications/ID/publish */

@@ -14,6 +14,7 @@
 #include "audio.h"
 #include "auth.h"
 #include "comms.h"
+#include "commsend.h"
 #include "commstore.h"
 #include "db.h"
 #include "err.h"
@@ -38,27 +39,39 @@ static int ids(struct http_req *r, char *prod, size_t plen, char *id, size_t ile
     return 0;
 }
 
+/* Who sends as principal p: its sync identity (an office session's edits
+ * carry a device id of their own, "office-<account>") and the audit's. dev
+ * holds the device id. */
+static void sender(struct http_req *r, const struct auth_principal *p, char *dev, size_t devlen,
+                   struct commsend_by *by)
+{
+    memset(by, 0, sizeof(*by));
+    auth_actor(p, &by->actor);
+    snprintf(dev, devlen, "office-%s", p->account_id);
+    if (p->is_device)
+        snprintf(dev, devlen, "%s", p->device_id);
+    by->actor.device_id = dev;
+    by->account_id = p->account_id[0] != '\0' ? p->account_id : NULL;
+    by->remote_addr = http_client_addr(r);
+}
+
 /* Applies fields to record id of col as principal p's edit, so it travels
  * to the phones with the sync. Returns 0 or the status sent. */
 static int server_put(struct http_req *r, const struct auth_principal *p, const char *col,
                       const char *id, json_t *fields)
 {
-    struct sync_actor actor;
+    struct commsend_by by;
     struct sync_opts opts;
     char dev[80];
     json_t *ack = NULL;
     int rc, ok;
 
-    auth_actor(p, &actor);
-    snprintf(dev, sizeof(dev), "office-%s", p->account_id);
-    if (p->is_device)
-        snprintf(dev, sizeof(dev), "%s", p->device_id);
-    actor.device_id = dev;
+    sender(r, p, dev, sizeof(dev), &by);
     memset(&opts, 0, sizeof(opts));
     opts.now_ms = clock_now_ms();
     opts.authorize = authz_sync_op;
     opts.validate = prefs_validate_op;
-    rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
+    rc = sync_server_put(r->db, &opts, &by.actor, col, id, fields, &ack);
     ok = rc == EP_OK && strcmp(json_string_value(json_object_get(ack, "status")), "applied") == 0;
     if (!ok && rc == EP_OK)
         LOG_WARN("comms.not_applied", "%s/%s: %s", col, id,
@@ -75,24 +88,16 @@ static int server_put(struct http_req *r, const struct auth_principal *p, const 
 static int store_signed(struct http_req *r, const struct auth_principal *p, const char *id,
                         const json_t *env)
 {
-    json_t *fields = NULL;
-    int rc, status;
+    struct commsend_by by;
+    char dev[80];
+    int rc;
 
-    /* The publishing op carries every field, not just the envelope: crew
-     * never see the draft's ops (comms_readable), so a phone that pulled
-     * while it was a draft gets the whole message from this one op. */
-    rc = sync_record_get(r->db, p->production_id, "communications", id, &fields);
-    if (rc == EP_OK && (json_object_set(fields, "signed", (json_t *)env) != 0 ||
-                        json_object_set_new(fields, "status", json_string("sent")) != 0))
-        rc = EP_ENOMEM;
-    if (rc != EP_OK) {
-        json_decref(fields);
-        return http_error(r, http_status_for(rc), "not_stored", NULL,
+    sender(r, p, dev, sizeof(dev), &by);
+    rc = commsend_store(r->db, &by, id, env, clock_now_ms());
+    if (rc != EP_OK)
+        return http_error(r, rc == EP_EFORBIDDEN ? 403 : http_status_for(rc), "not_stored", NULL,
                           "the signed communication could not be stored");
-    }
-    status = server_put(r, p, "communications", id, fields);
-    json_decref(fields);
-    return status;
+    return 0;
 }
 
 /* Signs communication id; *env receives the envelope. Returns 0 or the status sent. */
@@ -323,6 +328,7 @@ out:
 int api_comms_preview(struct http_req *r)
 {
     struct auth_principal p;
+    struct ep_error cerr = {0};
     char prod[80], id[80];
     json_t *comm = NULL, *rcpts = NULL, *previews = NULL, *rc_j;
     char *ics = NULL;
@@ -334,6 +340,11 @@ int api_comms_preview(struct http_req *r)
         status = audience(r, prod, id, &comm, &rcpts);
     if (status != 0)
         goto out;
+    /* Refused before sending, as the send would refuse it. */
+    if (commsend_check(comm, &cerr) != EP_OK) {
+        status = api_error(r, 400, "invalid_request", &cerr);
+        goto out;
+    }
     /* One email preview per distinct set of variants: what each group of
      * people will actually read. */
     previews = json_object();
@@ -343,14 +354,18 @@ int api_comms_preview(struct http_req *r)
         char *text = NULL, *html = NULL;
         json_t *notes = json_object_get(rc_j, "notes");
         char full[300];
-        snprintf(full, sizeof(full), "%s%s", key != NULL ? key : "",
-                 audience_has(notes, "falc_missing") ? "+falc_missing" : "");
+        const char *lang = json_string_value(json_object_get(rc_j, "language"));
+        /* Each language reads its own version (comms_for_reader). */
+        snprintf(full, sizeof(full), "%s%s%s", key != NULL ? key : "",
+                 audience_has(notes, "falc_missing") ? "+falc_missing" : "",
+                 lang != NULL && strcmp(lang, "en") == 0 ? "+en" : "");
         if (key != NULL && json_object_get(previews, full) == NULL &&
             outbox_render(comm, json_object_get(comm, "signed"), rc_j, &text, &html) == EP_OK)
             json_object_set_new(previews, full,
-                                json_pack("{s:O, s:s, s:s}", "variants",
-                                          json_object_get(rc_j, "variants"), "text", text, "html",
-                                          html));
+                                json_pack("{s:O, s:s, s:s, s:s}", "variants",
+                                          json_object_get(rc_j, "variants"), "language",
+                                          lang != NULL && strcmp(lang, "en") == 0 ? "en" : "fr",
+                                          "text", text, "html", html));
         free(key);
         free(text);
         free(html);
@@ -376,47 +391,29 @@ out:
 int api_comms_send(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], id[80];
-    struct ep_error why = {0};
-    json_t *comm = NULL, *rcpts = NULL, *env = NULL;
+    struct commsend_by by;
+    struct ep_error err = {0};
+    const char *code = NULL;
+    char prod[80], id[80], dev[80];
+    json_t *result = NULL;
     int status = scoped(r, NULL, 0, AUTHZ_OFFICE_WRITE, prod, id, &p);
-    int queued = 0, rc;
+    int rc;
 
-    if (status == 0)
-        status = audience(r, prod, id, &comm, &rcpts);
-    if (status == 0)
-        status = sign(r, prod, id, &env);
     if (status != 0)
-        goto out;
-    /* Queue first: a refusal (too large, bad address) leaves nothing half
-     * sent and the record unchanged. */
-    rc = outbox_queue(r->app, r->db, prod, id, comm, env, rcpts, clock_now_ms(), &queued, &why);
-    if (rc == EP_ETOOBIG) {
-        status = api_error(r, 413, "attachment_too_large", &why);
-        goto out;
-    }
-    if (rc == EP_EINVAL) {
-        status = api_error(r, 400, "invalid_request", &why);
-        goto out;
-    }
+        return status;
+    sender(r, &p, dev, sizeof(dev), &by);
+    /* The one send path, shared with the demo's seed (commsend.h). */
+    rc = commsend_run(r->app, r->db, &by, id, clock_now_ms(), &result, &code, &err);
     if (rc != EP_OK) {
-        status = http_error(r, http_status_for(rc), "internal", NULL, "cannot queue: %s",
-                            ep_strerror(rc));
-        goto out;
+        int st = strcmp(code, "not_found") == 0                           ? 404
+                 : strcmp(code, "attachment_too_large") == 0              ? 413
+                 : strcmp(code, "not_stored") == 0 && rc == EP_EFORBIDDEN ? 403
+                 : rc == EP_EINVAL                                        ? 400
+                                                                          : http_status_for(rc);
+        return api_error(r, st, code, &err);
     }
-    status = store_signed(r, &p, id, env);
-    if (status != 0)
-        goto out;
     outbox_kick(r->app);
-    auth_audit(r, &p, NULL, "comms.send", "communication %s sent, %d emails queued", id, queued);
-    status = http_json_new(
-        r, 200,
-        json_pack("{s:O, s:O, s:i}", "signed", env, "recipients", rcpts, "emails_queued", queued));
-out:
-    json_decref(env);
-    json_decref(rcpts);
-    json_decref(comm);
-    return status;
+    return http_json_new(r, 200, result);
 }
 
 /* Whether receipts hold one of kind from member. */
@@ -464,12 +461,14 @@ static json_t *per_channel(const json_t *rc_j, const json_t *row, int read, int 
                            : read ? "opened"
                                   : "delivered_when_synced");
         else if (strcmp(ch, "email") == 0 || strcmp(ch, "calendar") == 0)
+            /* "opened" says what is known: nothing, without a tracking pixel. */
             st = row == NULL
-                     ? json_pack("{s:s}", "status", "not_queued")
-                     : json_pack("{s:O, s:O, s:O, s:O}", "status", json_object_get(row, "status"),
-                                 "attempts", json_object_get(row, "attempts"), "last_error",
+                     ? json_pack("{s:s, s:s}", "status", "not_queued", "opened", "not_measured")
+                     : json_pack("{s:O, s:O, s:O, s:O, s:s}", "status",
+                                 json_object_get(row, "status"), "attempts",
+                                 json_object_get(row, "attempts"), "last_error",
                                  json_object_get(row, "last_error"), "next_at",
-                                 json_object_get(row, "next_at"));
+                                 json_object_get(row, "next_at"), "opened", "not_measured");
         else if (strcmp(ch, "audio") == 0)
             st = json_pack("{s:s}", "status", row != NULL ? "attached" : "on_phone");
         else
@@ -525,9 +524,13 @@ int api_comms_delivery(struct http_req *r)
             json_array_append_new(not_reached, json_pack("{s:s, s:O}", "member", m, "name",
                                                          json_object_get(rc_j, "name")));
     }
-    status = http_json_new(r, 200,
-                           json_pack("{s:o, s:o, s:O, s:O}", "people", people, "not_reached",
-                                     not_reached, "outbox", outbox, "questions", questions));
+    /* Without an SMTP server the queue waits: the follow-up says so rather
+     * than let "queued" look like a delay. */
+    status = http_json_new(
+        r, 200,
+        json_pack("{s:o, s:o, s:O, s:O, s:s}", "people", people, "not_reached", not_reached,
+                  "outbox", outbox, "questions", questions, "smtp",
+                  r->app->cfg->smtp_url[0] != '\0' ? "configured" : "not_configured"));
     people = not_reached = NULL;
 out:
     json_decref(people);
@@ -726,9 +729,9 @@ int api_comms_flyer(struct http_req *r)
 
 int api_comms_audio(struct http_req *r)
 {
-    char prod[80], id[80], variant[16], name[128];
+    char prod[80], id[80], variant[16], lang[8], name[128];
     struct ep_error why = {0};
-    json_t *comm = NULL;
+    json_t *comm = NULL, *mine = NULL;
     char *text = NULL;
     char *wav = NULL;
     size_t len = 0;
@@ -738,24 +741,34 @@ int api_comms_audio(struct http_req *r)
     if (status != 0)
         return status;
     query(r, "variant", variant, sizeof(variant));
+    query(r, "lang", lang, sizeof(lang));
     if (variant[0] != '\0' && strcmp(variant, "falc") != 0 && strcmp(variant, "standard") != 0) {
         json_decref(comm);
         return http_error(r, 400, "invalid_request", "variant",
                           "variant is \"standard\" or \"falc\"");
     }
-    rc = comms_spoken(comm, strcmp(variant, "falc") == 0, &text);
+    if (lang[0] != '\0' && strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0) {
+        json_decref(comm);
+        return http_error(r, 400, "invalid_request", "lang", "lang is \"fr\" or \"en\"");
+    }
+    /* The listener's version: the English one when written and asked for. */
+    rc = comms_for_reader(comm, lang, &mine);
+    if (rc == EP_OK)
+        rc = comms_spoken(mine, strcmp(variant, "falc") == 0, &text);
     if (rc == EP_ENOMEM) {
+        json_decref(mine);
         json_decref(comm);
         return http_error(r, 500, "internal", NULL, "%s", ep_strerror(rc));
     }
     if (text == NULL) {
+        json_decref(mine);
         json_decref(comm);
         return http_error(r, 404, "not_found", "variant",
                           strcmp(variant, "falc") == 0
                               ? "nobody has written the easy-to-read version yet"
                               : "this communication has no text yet");
     }
-    rc = audio_wav(text, &wav, &len, &why);
+    rc = audio_wav(text, json_string_value(json_object_get(mine, "lang")), &wav, &len, &why);
     if (rc == EP_EINVAL)
         status = api_error(r, 400, "invalid_request", &why);
     else if (rc != EP_OK)
@@ -766,6 +779,7 @@ int api_comms_audio(struct http_req *r)
     }
     free(text);
     free(wav);
+    json_decref(mine);
     json_decref(comm);
     return status;
 }

@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "collect.h"
 #include "err.h"
 #include "identity.h"
 
@@ -119,7 +120,7 @@ out:
 int api_devices_list(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[IDENTITY_ID_MAX + 1];
+    char prod[IDENTITY_ID_MAX + 1], today[11];
     json_t *list = NULL;
     int status = api_authorise(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
     int rc;
@@ -127,7 +128,17 @@ int api_devices_list(struct http_req *r)
     if (status != 0)
         return status;
     auth_store_devices(r->app->auth, r->db); /* counters and syncs kept in memory */
+    status = api_today_param(r, today);
+    if (status != 0)
+        return status;
     rc = identity_devices_list(r->db, prod, &list);
+    if (rc == EP_OK) {
+        /* Which phones have been quiet for a whole period of their
+         * department (collect.h), as of ?today= or the server's day. */
+        rc = collect_flag_devices(r->db, prod, today, list);
+        if (rc != EP_OK)
+            json_decref(list);
+    }
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot list devices");
     return http_json_new(r, 200, json_pack("{s:o}", "devices", list));

@@ -10,6 +10,7 @@
 #include "dossier.h"
 #include "err.h"
 #include "server.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +29,13 @@ static int too_long(struct http_req *r, const json_t *d)
     return http_json_new(r, 422, body);
 }
 
-/* GET .../dossier?format=json|pdf|odt|md&draft=1&today= */
+/* GET .../dossier?format=json|pdf|odt|md&draft=1&today=&lang=fr|en */
 int api_dossier(struct http_req *r)
 {
     const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
     struct auth_principal p;
-    char prod[80], today[11], format[8] = "json", draft[4] = "", name[160], mark[96];
+    char prod[80], today[11], lang[3], format[8] = "json", draft[4] = "", name[160], mark[128];
+    char pages[16], limit[16];
     json_t *d = NULL;
     char *bytes = NULL;
     size_t len = 0;
@@ -47,6 +49,8 @@ int api_dossier(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_SYNC_PULL);
     if (status == 0)
         status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
     /* mg_get_var: -1 absent (and the buffer emptied), -2 too long for it. */
@@ -60,7 +64,7 @@ int api_dossier(struct http_req *r)
         draft[0] = '\0';
     if (draft[0] != '\0' && strcmp(draft, "1") != 0 && strcmp(draft, "0") != 0)
         return http_error(r, 400, "invalid_request", "draft", "draft must be 0 or 1");
-    rc = dossier_build(r->db, prod, today, &d);
+    rc = dossier_build(r->db, prod, today, lang, &d);
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no such production");
     if (rc != EP_OK)
@@ -80,8 +84,11 @@ int api_dossier(struct http_req *r)
             json_decref(d);
             return status;
         }
-        snprintf(mark, sizeof(mark), "Brouillon — %lld pages sur %d",
-                 json_integer_value(json_object_get(d, "total_pages")), DOSSIER_PAGE_LIMIT);
+        snprintf(pages, sizeof(pages), "%lld",
+                 json_integer_value(json_object_get(d, "total_pages")));
+        snprintf(limit, sizeof(limit), "%d", DOSSIER_PAGE_LIMIT);
+        text_fmtbuf(mark, sizeof(mark), lang, "dossier.draft_mark", "pages", pages, "limit", limit,
+                    NULL);
         rc = dossdoc_pdf(d, strcmp(draft, "1") == 0 ? mark : NULL, &bytes, &len);
         type = "application/pdf";
     } else if (strcmp(format, "odt") == 0) {
@@ -94,8 +101,8 @@ int api_dossier(struct http_req *r)
     json_decref(d);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the dossier");
-    snprintf(name, sizeof(name), "dossier-%s%s.%s", prod,
-             strcmp(draft, "1") == 0 ? "-brouillon" : "", format);
+    snprintf(name, sizeof(name), "%s-%s%s.%s", text_get(lang, "dossier.file"), prod,
+             strcmp(draft, "1") == 0 ? text_get(lang, "dossier.file_draft") : "", format);
     status = http_download(r, type, name, bytes, len);
     free(bytes);
     return status;

@@ -5,6 +5,7 @@
 #include "api.h"
 
 #include "auth.h"
+#include "carbon.h"
 #include "commstore.h"
 #include "err.h"
 #include "eval.h"
@@ -14,13 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* GET .../evaluation?today=&format=json|pdf (C9). */
+/* GET .../evaluation?today=&format=json|pdf&lang=fr|en (C9). */
 int api_evaluation(struct http_req *r)
 {
     const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
     struct auth_principal p;
-    char prod[80], today[11], format[8] = "json", title[204] = "", name[128];
-    json_t *ev = NULL;
+    struct export_doc doc;
+    char prod[80], today[11], format[8] = "json", title[204] = "", name[128], lang[3];
+    json_t *ev = NULL, *catalogue = NULL;
     char *pdf = NULL;
     size_t len = 0;
     int status, rc;
@@ -34,14 +36,21 @@ int api_evaluation(struct http_req *r)
     status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
-    rc = eval_production(r->db, prod, today, &ev);
+    doc.lang = lang;
+    rc = carbon_catalogue(r->db, &catalogue);
+    doc.catalogue = catalogue;
+    if (rc == EP_OK)
+        rc = eval_production(r->db, prod, today, &ev);
     if (rc == EP_OK)
         rc = commstore_production_title(r->db, prod, title, sizeof(title));
     if (rc == EP_OK)
-        rc = export_evaluation_pdf(ev, title, &pdf, &len);
+        rc = export_evaluation_pdf(ev, title, &doc, &pdf, &len);
     json_decref(ev);
+    json_decref(catalogue);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the evaluation");
     snprintf(name, sizeof(name), "evaluation-%s.pdf", prod);

@@ -12,6 +12,7 @@
 #include "collect.h"
 #include "err.h"
 #include "export_footprint.h"
+#include "forecast.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,53 @@ static int footprint_params(struct http_req *r, enum carbon_kind *kind, int *ver
     return 0;
 }
 
+/* ?lang=en|fr: the language of a document (issue: every document in the
+ * asker's language); French without it. Anything else is a 400 on lang. */
+static int doc_lang(struct http_req *r, const char **lang)
+{
+    const char *q = r->ri->query_string;
+    char v[8];
+
+    *lang = "fr";
+    if (q == NULL || mg_get_var(q, strlen(q), "lang", v, sizeof(v)) < 0)
+        return 0;
+    if (strcmp(v, "en") == 0)
+        *lang = "en";
+    else if (strcmp(v, "fr") != 0)
+        return http_error(r, 400, "invalid_request", "lang", "lang must be \"fr\" or \"en\"");
+    return 0;
+}
+
+/* ?forecast=N: compare with filed version N (default: the latest filed). */
+static int forecast_param(struct http_req *r, int *version)
+{
+    const char *q = r->ri->query_string;
+    char v[16], *end = NULL;
+    long n;
+
+    *version = 0;
+    if (q == NULL || mg_get_var(q, strlen(q), "forecast", v, sizeof(v)) < 0)
+        return 0;
+    n = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || n < 1 || n > 1000000)
+        return http_error(r, 400, "invalid_request", "forecast",
+                          "forecast must be a filed version number");
+    *version = (int)n;
+    return 0;
+}
+
+/* forecast_compare, the errors answered. */
+static int compare_filed(struct http_req *r, const char *prod, const char *today, int version,
+                         json_t **cmp)
+{
+    int rc = forecast_compare(r->db, prod, today, version, cmp);
+    if (rc == EP_ENOTFOUND && version > 0)
+        return http_error(r, 404, "not_found", "forecast", "no filed forecast version %d", version);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
+    return 0;
+}
+
 static int compute(struct http_req *r, const char *prod, enum carbon_kind kind, int version,
                    json_t **fp)
 {
@@ -60,19 +108,20 @@ static int compute(struct http_req *r, const char *prod, enum carbon_kind kind, 
     return 0;
 }
 
-/* Adds "collection": the completeness of the collection schedule as of the
- * server's date (sync/collect.h), so a footprint says how much of what was
- * due it rests on. Returns 0 or the status of the error sent. */
+/* Adds "collection": the completeness of the collection schedule as of
+ * ?today= or the server's date (sync/collect.h: the same computation as
+ * Collecte's), so a footprint says how much of what was due it rests on.
+ * Returns 0 or the status of the error sent (obj then released). */
 static int attach_collection(struct http_req *r, const char *prod, json_t *obj)
 {
-    time_t t = (time_t)(clock_now_ms() / 1000);
-    struct tm tm;
     char today[11];
     json_t *m = NULL;
-    int rc;
+    int rc, status = api_today_param(r, today);
 
-    gmtime_r(&t, &tm);
-    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    if (status != 0) {
+        json_decref(obj);
+        return status;
+    }
     rc = collect_missing(r->db, prod, today, NULL, NULL, &m);
     if (rc == EP_OK && json_object_set(obj, "collection", json_object_get(m, "completeness")) != 0)
         rc = EP_ENOMEM;
@@ -127,16 +176,17 @@ int api_footprint_compare(struct http_req *r)
     char prod[80], buf[11];
     const char *today = NULL;
     json_t *cmp = NULL;
+    int version = 0;
     int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
-    int rc;
 
     if (status == 0)
         status = compare_today(r, buf, &today);
+    if (status == 0)
+        status = forecast_param(r, &version);
+    if (status == 0)
+        status = compare_filed(r, prod, today, version, &cmp);
     if (status != 0)
         return status;
-    rc = carbon_compare(r->db, prod, today, &cmp);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
     status = attach_collection(r, prod, cmp);
     if (status != 0)
         return status;
@@ -146,21 +196,22 @@ int api_footprint_compare(struct http_req *r)
 /* Sets obj's "header" (carbon_export_header): the block every export
  * opens with, from the comparison as of today and the collection's
  * completeness. On failure obj is released and the error sent. */
-static int attach_header(struct http_req *r, const char *prod, json_t *obj)
+static int attach_header(struct http_req *r, const char *prod, const char *lang, int forecast,
+                         json_t *obj)
 {
     json_t *cmp = NULL, *rows = NULL;
-    int status, rc = carbon_compare(r->db, prod, NULL, &cmp);
+    int rc, status = compare_filed(r, prod, NULL, forecast, &cmp);
 
-    if (rc != EP_OK) {
+    if (status != 0) {
         json_decref(obj);
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
+        return status;
     }
     status = attach_collection(r, prod, cmp); /* releases cmp on failure */
     if (status != 0) {
         json_decref(obj);
         return status;
     }
-    rc = carbon_export_header(r->db, prod, cmp, &rows);
+    rc = carbon_export_header_lang(r->db, prod, cmp, lang, &rows);
     json_decref(cmp);
     if (rc == EP_OK && json_object_set_new(obj, "header", rows) != 0)
         rc = EP_ENOMEM;
@@ -180,17 +231,23 @@ int api_footprint_csv(struct http_req *r)
     json_t *fp = NULL;
     char *csv = NULL;
     size_t len = 0;
+    const char *lang = "fr";
+    int forecast = 0;
     int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
 
     if (status == 0)
         status = footprint_params(r, &kind, &version);
     if (status == 0)
+        status = doc_lang(r, &lang);
+    if (status == 0)
+        status = forecast_param(r, &forecast);
+    if (status == 0)
         status = compute(r, prod, kind, version, &fp);
     if (status == 0)
-        status = attach_header(r, prod, fp);
+        status = attach_header(r, prod, lang, forecast, fp);
     if (status != 0)
         return status;
-    if (carbon_csv(fp, &csv, &len) != EP_OK) {
+    if (carbon_csv_lang(fp, lang, &csv, &len) != EP_OK) {
         json_decref(fp);
         return http_error(r, 500, "internal", NULL, "cannot write the CSV");
     }
@@ -210,20 +267,25 @@ static int compare_download(struct http_req *r, int pdf)
     json_t *cmp = NULL;
     char *data = NULL;
     size_t len = 0;
+    const char *lang = "fr";
+    int version = 0;
     int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
+    if (status == 0)
+        status = doc_lang(r, &lang);
+    if (status == 0)
+        status = forecast_param(r, &version);
+    if (status == 0)
+        status = compare_filed(r, prod, NULL, version, &cmp);
     if (status != 0)
         return status;
-    rc = carbon_compare(r->db, prod, NULL, &cmp);
-    if (rc != EP_OK)
-        return http_error(r, http_status_for(rc), "internal", NULL, "cannot compute");
     status = attach_collection(r, prod, cmp);
     if (status != 0)
         return status;
     {
         json_t *rows = NULL;
-        rc = carbon_export_header(r->db, prod, cmp, &rows);
+        rc = carbon_export_header_lang(r->db, prod, cmp, lang, &rows);
         if (rc == EP_OK && json_object_set_new(cmp, "header", rows) != 0)
             rc = EP_ENOMEM;
     }
@@ -231,8 +293,8 @@ static int compare_download(struct http_req *r, int pdf)
     if (rc == EP_OK)
         rc = carbon_production_label(r->db, prod, label, sizeof(label));
     if (rc == EP_OK)
-        rc = pdf ? export_footprint_pdf(cmp, label, &data, &len)
-                 : export_footprint_xlsx(cmp, label, r->app->cfg->data_dir, &data, &len);
+        rc = pdf ? export_footprint_pdf(cmp, label, lang, &data, &len)
+                 : export_footprint_xlsx(cmp, label, lang, r->app->cfg->data_dir, &data, &len);
     json_decref(cmp);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the %s",

@@ -13,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* GET .../kit?audience=&format=json|md|html&today= (C10). */
+/* GET .../kit?audience=&format=json|md|html|pdf&today=&lang=fr|en (C10). */
 int api_kit(struct http_req *r)
 {
     const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
     struct auth_principal p;
     enum promo_audience audience;
-    char prod[80], today[11], who[32] = "", format[8] = "json", name[128];
+    struct export_doc doc = {"fr", NULL};
+    char prod[80], today[11], who[32] = "", format[8] = "json", name[128], lang[3];
     json_t *kit = NULL;
     char *text = NULL;
     size_t len = 0;
@@ -28,8 +29,11 @@ int api_kit(struct http_req *r)
 
     if (status == 0)
         status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
+    doc.lang = lang;
     if (mg_get_var(q, strlen(q), "audience", who, sizeof(who)) <= 0 ||
         promo_audience_parse(who, &audience) != EP_OK)
         return http_error(r, 400, "invalid_request", "audience",
@@ -54,11 +58,11 @@ int api_kit(struct http_req *r)
         return http_error(r, 503, "busy", NULL, "cannot read the kit's photos; retry later");
     }
     if (strcmp(format, "md") == 0)
-        rc = promo_markdown(kit, &text, &len);
+        rc = export_kit_markdown(kit, &doc, &text, &len);
     else if (strcmp(format, "pdf") == 0)
-        rc = export_kit_pdf(kit, &text, &len);
+        rc = export_kit_pdf(kit, &doc, &text, &len);
     else
-        rc = promo_html(kit, &text, &len);
+        rc = export_kit_html(kit, &doc, &text, &len);
     json_decref(kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the kit");

@@ -11,17 +11,18 @@
 #include "oral.h"
 #include "server.h"
 #include "slides.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* GET .../oral?format=json|pdf|odp|prep&today= */
+/* GET .../oral?format=json|pdf|odp|prep&today=&lang=fr|en */
 int api_oral(struct http_req *r)
 {
     const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
     struct auth_principal p;
-    char prod[80], today[11], format[8] = "json", name[160];
+    char prod[80], today[11], lang[3], format[8] = "json", name[160];
     json_t *o = NULL;
     char *bytes = NULL;
     size_t len = 0;
@@ -38,6 +39,8 @@ int api_oral(struct http_req *r)
         status = auth_require(r, &p, AUTHZ_OFFICE_WRITE);
     if (status == 0)
         status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
     /* mg_get_var: -1 absent (and the buffer emptied), -2 too long for it. */
@@ -47,7 +50,7 @@ int api_oral(struct http_req *r)
         strcmp(format, "prep") != 0)
         return http_error(r, 400, "invalid_request", "format",
                           "format must be json, pdf, odp or prep");
-    rc = oral_build(r->db, prod, today, &o);
+    rc = oral_build(r->db, prod, today, lang, &o);
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no such production");
     if (rc != EP_OK)
@@ -70,7 +73,8 @@ int api_oral(struct http_req *r)
     json_decref(o);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the defence");
-    snprintf(name, sizeof(name), "%s-%s.%s", strcmp(format, "prep") == 0 ? "jury" : "soutenance",
+    snprintf(name, sizeof(name), "%s-%s.%s",
+             text_get(lang, strcmp(format, "prep") == 0 ? "slides.file.prep" : "slides.file.talk"),
              prod, ext);
     status = http_download(r, type, name, bytes, len);
     free(bytes);

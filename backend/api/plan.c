@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "carbon.h"
 #include "err.h"
 #include "export_plan.h"
 #include "plan.h"
@@ -116,8 +117,9 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/pdf"};
     static const char *const exts[] = {"csv", "xlsx", "pdf"};
     struct auth_principal p;
-    char prod[80], today[11], name[128];
-    json_t *progress = NULL;
+    struct export_doc doc;
+    char prod[80], today[11], name[128], lang[3];
+    json_t *progress = NULL, *catalogue = NULL;
     char *data = NULL;
     size_t len = 0;
     int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
@@ -125,21 +127,28 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
 
     if (status == 0)
         status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
-    rc = plan_progress(r->db, prod, today, &progress);
+    doc.lang = lang;
+    rc = carbon_catalogue(r->db, &catalogue);
+    doc.catalogue = catalogue;
+    if (rc == EP_OK)
+        rc = plan_progress(r->db, prod, today, &progress);
     if (rc == EP_OK) {
         const char *title = json_string_value(json_object_get(progress, "title"));
         if (title == NULL || title[0] == '\0')
             title = prod;
         if (fmt == PLAN_CSV)
-            rc = plan_csv(progress, &data, &len);
+            rc = export_plan_csv(progress, &doc, &data, &len);
         else if (fmt == PLAN_XLSX)
-            rc = export_plan_xlsx(progress, title, r->app->cfg->data_dir, &data, &len);
+            rc = export_plan_xlsx(progress, title, &doc, r->app->cfg->data_dir, &data, &len);
         else
-            rc = export_plan_pdf(progress, title, &data, &len);
+            rc = export_plan_pdf(progress, title, &doc, &data, &len);
     }
     json_decref(progress);
+    json_decref(catalogue);
     if (rc != EP_OK)
         return api_storage_error(r, rc, "export the plan");
     snprintf(name, sizeof(name), "plan-actions-%s.%s", prod, exts[fmt]);

@@ -1,6 +1,8 @@
 /*
  * schedule.c - the collection schedule (C7): read it (every member), set or
- * reset one indicator's line (the office: AUTHZ_OFFICE_WRITE). The rules are
+ * reset one indicator's line, or set a group's lines in one step ("meals")
+ * (the office: AUTHZ_OFFICE_WRITE). Each edit is kept with its author and
+ * time (collect_history), returned with the schedule. The rules are
  * sync/domain/collect.c's.
  */
 #include "api.h"
@@ -37,12 +39,28 @@ static int authorised(struct http_req *r, const char *body, size_t len, const ch
     return status;
 }
 
-/* The schedule as it stands, once the request is authorised. */
+/* The schedule as it stands, with the groups that can be set in one step
+ * and the edits' history, once the request is authorised. */
 static int schedule_reply(struct http_req *r, const char *prod)
 {
-    json_t *out = NULL;
+    json_t *out = NULL, *groups = NULL, *history = NULL;
     int rc = collect_schedule(r->db, prod, &out);
 
+    if (rc == EP_OK)
+        rc = collect_groups(r->db, &groups);
+    if (rc == EP_OK)
+        rc = collect_history(r->db, prod, &history);
+    if (rc == EP_OK && (json_object_set_new(out, "groups", groups) != 0 ||
+                        json_object_set_new(out, "history", history) != 0))
+        rc = EP_ENOMEM;
+    else if (rc != EP_OK) {
+        json_decref(groups);
+        json_decref(history);
+    }
+    if (rc != EP_OK) {
+        json_decref(out);
+        out = NULL;
+    }
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no such production");
     if (rc != EP_OK)
@@ -63,7 +81,8 @@ int api_schedule_get(struct http_req *r)
     return schedule_reply(r, prod);
 }
 
-int api_schedule_put(struct http_req *r)
+/* PUT one indicator's line (group NULL) or a whole group's (group set). */
+static int put_line(struct http_req *r, int group)
 {
     struct auth_principal p;
     char prod[80], ind[80];
@@ -105,8 +124,12 @@ int api_schedule_put(struct http_req *r)
                             "frequency must be daily, weekly, monthly, once or none");
         goto out;
     }
-    rc = collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &err);
-    if (rc == EP_ENOTFOUND && ep_error_field(&err) != NULL)
+    rc = group ? collect_set_group(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(),
+                                   &err)
+               : collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &err);
+    if (rc == EP_ENOTFOUND && group && strcmp(err.field, "group") == 0)
+        status = api_error(r, 404, "unknown_group", &err);
+    else if (rc == EP_ENOTFOUND && ep_error_field(&err) != NULL)
         status = api_error(r, 404, "unknown_indicator", &err);
     else if (rc == EP_EINVAL && ep_error_field(&err) != NULL)
         status = api_error(r, 400, "invalid_request", &err);
@@ -125,6 +148,16 @@ out:
     return status;
 }
 
+int api_schedule_put(struct http_req *r)
+{
+    return put_line(r, 0);
+}
+
+int api_schedule_group_put(struct http_req *r)
+{
+    return put_line(r, 1);
+}
+
 int api_schedule_delete(struct http_req *r)
 {
     struct auth_principal p;
@@ -136,7 +169,7 @@ int api_schedule_delete(struct http_req *r)
         status = authorised(r, NULL, 0, prod, AUTHZ_OFFICE_WRITE, &p);
     if (status != 0)
         return status;
-    rc = collect_reset(r->db, prod, ind);
+    rc = collect_reset(r->db, prod, ind, p.member_id, clock_now_ms());
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "unknown_indicator", "indicator",
                           "no indicator '%.64s' in the catalogue", ind);

@@ -283,12 +283,13 @@ static int pull_can_read(void *ctx, const struct sync_actor *a, const struct syn
 
 int api_sync_pull(struct http_req *r)
 {
-    static const char *const allowed[] = {"schema", "cursor", "limit", NULL};
+    static const char *const allowed[] = {"schema", "cursor", "limit", "own", NULL};
     struct auth_principal p;
     struct sync_actor actor;
     struct sync_opts opts;
     struct api_actor_buf ab;
-    char schema[16], cursor[160], limit_s[16], err[256] = "";
+    char schema[16], cursor[160], limit_s[16], own[4], err[256] = "";
+    int hide_own = 0;
     char *text = NULL, *end = NULL;
     size_t len = 0;
     long limit = SYNC_PULL_DEFAULT;
@@ -321,6 +322,13 @@ int api_sync_pull(struct http_req *r)
     } else if (rc < 0) {
         return http_error(r, 400, "invalid_request", "limit", "limit is too long");
     }
+    /* own=0: the replica holds the ops this device made, so they need not
+     * come back (a third of a phone's sync bytes on a weak link). */
+    rc = query_var(r, "own", own, sizeof(own));
+    if (rc == 0 && (strcmp(own, "0") == 0 || strcmp(own, "1") == 0))
+        hide_own = own[0] == '0';
+    else if (rc != 1)
+        return http_error(r, 400, "invalid_request", "own", "own must be 0 or 1");
     rc = api_sync_actor(r, &p, &actor, &ab);
     if (rc != EP_OK)
         return storage_error(r, rc);
@@ -329,6 +337,11 @@ int api_sync_pull(struct http_req *r)
     pr.db = r->db;
     opts.can_read = pull_can_read;
     opts.ctx = &pr;
+    /* Only a phone's ops are its own: an office session's device id is its
+     * account's ("office-<account>"), shared by every browser signed in to it
+     * and used by ops the server makes for it (a send, a library action), so
+     * no office replica can be sure it holds them (docs/sync-protocol.md §5). */
+    opts.hide_own = hide_own && p.is_device;
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);

@@ -72,14 +72,18 @@ int comms_sign(struct auth *a, struct db *db, const char *production_id, const c
     /* When and where a briefing takes place are signed too (the invitation
      * and the call sheet repeat them); absent fields are left out. */
     dur = json_object_get(rec, "duration_min");
+    /* The English version, when written, is sent too: signed with the
+     * French one, so whichever a person reads is vouched for. */
     payload =
-        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s*, s:s*, s:s*, s:O*}", "v", 1,
-                  "production", production_id, "id", id, "title", title, "text", text, "falc",
-                  json_string_value(json_object_get(rec, "falc")), "issued_at", issued, "key_id",
-                  key.key_id, "kind", json_string_value(json_object_get(rec, "kind")), "starts_at",
-                  json_string_value(json_object_get(rec, "starts_at")), "location",
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s*, s:s*, s:s*, s:O*, s:s*, s:s*}",
+                  "v", 1, "production", production_id, "id", id, "title", title, "text", text,
+                  "falc", json_string_value(json_object_get(rec, "falc")), "issued_at", issued,
+                  "key_id", key.key_id, "kind", json_string_value(json_object_get(rec, "kind")),
+                  "starts_at", json_string_value(json_object_get(rec, "starts_at")), "location",
                   json_string_value(json_object_get(rec, "location")), "duration_min",
-                  json_is_integer(dur) ? dur : NULL);
+                  json_is_integer(dur) ? dur : NULL, "title_en",
+                  json_string_value(json_object_get(rec, "title_en")), "text_en",
+                  json_string_value(json_object_get(rec, "text_en")));
     bytes = payload != NULL ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (bytes == NULL) {
         rc = EP_ENOMEM;
@@ -252,13 +256,65 @@ static int num(const char *s, int n)
     return v;
 }
 
+/* The words comms_spoken says around a briefing's day, time and place. */
+struct spoken_words {
+    const char *months[12], *days[7], *briefing, *checkpoint, *during, *place;
+};
+
+static const struct spoken_words spoken_fr = {
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"},
+    {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+    "Briefing",
+    "Point d'étape",
+    "pendant",
+    "Lieu :",
+};
+
+static const struct spoken_words spoken_en = {
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"},
+    {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+    "Briefing",
+    "Checkpoint",
+    "for",
+    "Place:",
+};
+
+int comms_for_reader(const json_t *comm, const char *lang, json_t **out)
+{
+    const char *title_en = json_string_value(json_object_get(comm, "title_en"));
+    const char *text_en = json_string_value(json_object_get(comm, "text_en"));
+    int en = lang != NULL && strcmp(lang, "en") == 0;
+    json_t *c = json_copy((json_t *)comm);
+    int bad = c == NULL;
+
+    *out = NULL;
+    if (!bad && en && text_en != NULL && text_en[0] != '\0') {
+        bad = json_object_set_new(c, "text", json_string(text_en)) != 0;
+        if (!bad && title_en != NULL && title_en[0] != '\0')
+            bad = json_object_set_new(c, "title", json_string(title_en)) != 0;
+        if (!bad)
+            bad = json_object_set_new(c, "lang", json_string("en")) != 0;
+    } else if (!bad) {
+        bad = json_object_set_new(c, "lang", json_string("fr")) != 0;
+        /* Say so rather than pass French off as the reader's language. */
+        if (!bad && en)
+            bad = json_object_set_new(c, "translation_missing", json_true()) != 0;
+    }
+    if (bad) {
+        json_decref(c);
+        return EP_ENOMEM;
+    }
+    *out = c;
+    return EP_OK;
+}
+
 int comms_spoken(const json_t *comm, int falc, char **out)
 {
-    static const char *const months[] = {"janvier",   "février", "mars",     "avril",
-                                         "mai",       "juin",    "juillet",  "août",
-                                         "septembre", "octobre", "novembre", "décembre"};
-    static const char *const days[] = {"dimanche", "lundi",    "mardi", "mercredi",
-                                       "jeudi",    "vendredi", "samedi"};
+    const char *lang = json_string_value(json_object_get(comm, "lang"));
+    const struct spoken_words *w =
+        lang != NULL && strcmp(lang, "en") == 0 && !falc ? &spoken_en : &spoken_fr;
     const char *title = json_string_value(json_object_get(comm, "title"));
     const char *text = json_string_value(json_object_get(comm, falc ? "falc" : "text"));
     const char *kind = json_string_value(json_object_get(comm, "kind"));
@@ -283,15 +339,21 @@ int comms_spoken(const json_t *comm, int falc, char **out)
         static const int shift[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
         int yy = mo < 3 ? y - 1 : y;
         int wd = (yy + yy / 4 - yy / 100 + yy / 400 + shift[mo - 1] + d) % 7;
-        rc = strbuf_printf(&b, "%s le %s %d %s à %d heures",
-                           strcmp(kind, "briefing") == 0 ? "Briefing" : "Point d'étape", days[wd],
-                           d, months[mo - 1], h);
-        if (rc == EP_OK && mi != 0)
-            rc = strbuf_printf(&b, " %d", mi);
+        const char *what = strcmp(kind, "briefing") == 0 ? w->briefing : w->checkpoint;
+        /* "à 9 heures 30" in French, "at 9:30" in English. */
+        if (w == &spoken_en)
+            rc = strbuf_printf(&b, "%s on %s %d %s at %d:%02d", what, w->days[wd], d,
+                               w->months[mo - 1], h, mi);
+        else {
+            rc = strbuf_printf(&b, "%s le %s %d %s à %d heures", what, w->days[wd], d,
+                               w->months[mo - 1], h);
+            if (rc == EP_OK && mi != 0)
+                rc = strbuf_printf(&b, " %d", mi);
+        }
         if (rc == EP_OK)
-            rc = strbuf_printf(&b, ", pendant %d minutes", minutes > 0 ? (int)minutes : 30);
+            rc = strbuf_printf(&b, ", %s %d minutes", w->during, minutes > 0 ? (int)minutes : 30);
         if (rc == EP_OK && where != NULL && where[0] != '\0')
-            rc = strbuf_printf(&b, ". Lieu : %s", where);
+            rc = strbuf_printf(&b, ". %s %s", w->place, where);
         if (rc == EP_OK)
             rc = strbuf_str(&b, ".\n");
     }

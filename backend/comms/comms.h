@@ -13,7 +13,9 @@
  *   {"falc":..,"id":..,"issued_at":"2026-11-28T19:20:00Z","key_id":..,
  *    "production":..,"text":..,"title":..,"v":1}
  * plus, when the communication has them, "kind", "starts_at", "location"
- * and "duration_min" (a briefing's time and place are vouched for too).
+ * and "duration_min" (a briefing's time and place are vouched for too), and
+ * "title_en" and "text_en", its English version (both texts are signed:
+ * each person reads one, and either is vouched for).
  * so the signed bytes never depend on how anyone re-serializes JSON.
  * Thread-safe (auth.h, one struct db per thread).
  */
@@ -62,11 +64,25 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
 int comms_verify_file(const char *path);
 
 /*
+ * The version of communication comm (merged fields) that a person whose
+ * language is lang ("fr", "en", NULL = French) reads: for English, "title"
+ * and "text" replaced by "title_en" and "text_en" when the office wrote
+ * them (the title stays French if only the text was translated), else the
+ * French with "translation_missing": true, so every rendering can say so in
+ * the reader's language. "lang" says the language of the text ("fr" or
+ * "en"). *out receives a new object (caller decrefs). Returns 0 or
+ * EP_ENOMEM.
+ */
+int comms_for_reader(const json_t *comm, const char *lang, json_t **out);
+
+/*
  * The words the audio version speaks for communication comm (its merged
  * fields): the title, then, for a briefing or checkpoint with a start, the
  * day, time, duration and place said in full ("le lundi 7 décembre à 9
  * heures 30, pendant 30 minutes, lieu : plateau B"), then the text (the FALC
- * version when falc is set). *out receives a new string the caller frees.
+ * version when falc is set), in English when comm's "lang" is "en"
+ * (comms_for_reader) and falc is not set (the FALC version is French).
+ * *out receives a new string the caller frees.
  * Returns 0, EP_EINVAL when the chosen text is absent, or EP_ENOMEM.
  */
 int comms_spoken(const json_t *comm, int falc, char **out);

@@ -84,7 +84,7 @@ static int minutes_of(const json_t *comm)
  */
 struct words {
     const char *at, *paris, *falc, *full, *falc_missing, *when, *where, *duration, *signed_by,
-        *verify;
+        *verify, *untranslated;
 };
 
 static const struct words words_fr = {
@@ -98,6 +98,8 @@ static const struct words words_fr = {
     "Durée :",
     "Message signé par la production (clé",
     "La pièce jointe communication.json se vérifie avec « ecoplateau verify ».",
+    "Ce message n'a pas encore été traduit : le voici en français, tel que la production l'a "
+    "écrit.",
 };
 
 static const struct words words_en = {
@@ -111,6 +113,8 @@ static const struct words words_en = {
     "Duration:",
     "Message signed by the production (key",
     "The attachment communication.json is checked with \"ecoplateau verify\".",
+    "This message has not been translated into English yet: here it is in French, as the "
+    "production wrote it.",
 };
 
 /* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
@@ -120,26 +124,34 @@ static void when_text(const struct words *w, const char *starts_at, char *buf, s
              strlen(starts_at) >= 16 ? starts_at + 11 : "", w->paris);
 }
 
-int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, char **text,
+int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, char **text,
                   char **html)
 {
     const json_t *variants = json_object_get(rcpt, "variants");
     const json_t *notes = json_object_get(rcpt, "notes");
+    const char *lang = str(rcpt, "language");
+    json_t *comm = NULL;
+    int rc = comms_for_reader(comm_in, lang, &comm);
     const char *title = str(comm, "title"), *body = str(comm, "text"), *falc = str(comm, "falc");
     const char *starts = str(comm, "starts_at"), *where = str(comm, "location");
     int want_falc = audience_has(variants, "falc");
     int large = audience_has(variants, "large_print");
-    const char *lang = str(rcpt, "language");
+    int untranslated = json_is_true(json_object_get(comm, "translation_missing"));
     const struct words *w = lang != NULL && strcmp(lang, "en") == 0 ? &words_en : &words_fr;
-    /* The document is in French (the office's text); English labels say so
-     * to screen readers, which then switch voice. */
-    const char *span = w == &words_en ? " lang=\"en\"" : "";
+    /* The document's language is its text's (the English version, or the
+     * office's French); labels in the other language say so to screen
+     * readers, which then switch voice. */
+    int doc_en = str(comm, "lang") != NULL && strcmp(str(comm, "lang"), "en") == 0;
+    const char *span = (w == &words_en) == doc_en ? ""
+                       : w == &words_en           ? " lang=\"en\""
+                                                  : " lang=\"fr\"";
     struct strbuf t, h;
     char when[96] = "";
-    int rc;
 
     *text = NULL;
     *html = NULL;
+    if (rc != EP_OK)
+        return rc;
     if (title == NULL)
         title = "";
     if (body == NULL)
@@ -151,6 +163,8 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     /* Text part: a real one, readable on its own (screen readers, plain
      * mail clients), not a stripped copy of the HTML. */
     rc = strbuf_printf(&t, "%s\n\n", title);
+    if (rc == EP_OK && untranslated)
+        rc = strbuf_printf(&t, "(%s)\n\n", w->untranslated);
     if (rc == EP_OK && want_falc)
         rc = strbuf_printf(&t, "%s\n\n%s\n\n---\n%s\n\n", w->falc, falc, w->full);
     if (rc == EP_OK && audience_has(notes, "falc_missing"))
@@ -175,8 +189,10 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
      * escaped user text; inline style because mail clients drop <style>
      * and CSS files. */
     if (rc == EP_OK)
-        rc = strbuf_str(&h, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">"
-                            "<title>");
+        rc = strbuf_printf(&h,
+                           "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\">"
+                           "<title>",
+                           doc_en ? "en" : "fr");
     if (rc == EP_OK)
         rc = strbuf_html(&h, title);
     if (rc == EP_OK)
@@ -188,6 +204,8 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
         rc = strbuf_html(&h, title);
     if (rc == EP_OK)
         rc = strbuf_str(&h, "</h1>\n");
+    if (rc == EP_OK && untranslated)
+        rc = strbuf_printf(&h, "<p%s><em>%s</em></p>\n", span, w->untranslated);
     if (rc == EP_OK && want_falc) {
         rc = strbuf_printf(&h, "<h2%s>%s</h2>\n", span, w->falc);
         if (rc == EP_OK)
@@ -232,6 +250,7 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
     }
     strbuf_release(&t);
     strbuf_release(&h);
+    json_decref(comm);
     return rc;
 }
 
@@ -293,7 +312,7 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
 }
 
 /* Builds the message of one recipient into *msg. */
-static int build_one(struct app *app, const char *comm_id, const json_t *comm, const json_t *env,
+static int build_one(struct app *app, const char *comm_id, const json_t *comm_in, const json_t *env,
                      const json_t *rcpt, int64_t now, char **msg, struct ep_error *err)
 {
     struct mail_attachment att[5];
@@ -304,9 +323,14 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     char fname[96];
     size_t natt = 0, len, flen = 0, wlen = 0;
     const json_t *variants = json_object_get(rcpt, "variants");
-    int rc = outbox_render(comm, env, rcpt, &text, &html);
+    /* Everything in the reader's version: the subject, the invitation's
+     * summary, the flyer and the audio too. */
+    json_t *comm = NULL;
+    int rc = comms_for_reader(comm_in, str(rcpt, "language"), &comm);
 
     *msg = NULL;
+    if (rc == EP_OK)
+        rc = outbox_render(comm, env, rcpt, &text, &html);
     if (rc != EP_OK)
         goto out;
     envtext = env != NULL ? json_dumps(env, JSON_COMPACT) : NULL;
@@ -332,7 +356,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     if (audience_has(variants, "audio")) {
         rc = comms_spoken(comm, audience_has(variants, "falc"), &spoken);
         if (rc == EP_OK)
-            rc = audio_wav(spoken, &wav, &wlen, err);
+            rc = audio_wav(spoken, str(comm, "lang"), &wav, &wlen, err);
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){"message.wav", "audio/wav", wav, wlen};
@@ -347,7 +371,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm, c
     m.html = html;
     m.att = att;
     m.natt = natt;
-    m.lang = "fr";
+    m.lang = str(comm, "lang");
     rc = mail_build(&m, app->cfg->smtp_max_bytes, msg, &len);
     if (rc == EP_ETOOBIG)
         ep_error_set(err, rc, NULL,
@@ -364,6 +388,7 @@ out:
     free(flyer);
     free(wav);
     free(spoken);
+    json_decref(comm);
     return rc;
 }
 

@@ -37,7 +37,9 @@ void outbox_kick(struct app *app);
 /*
  * The plain text and HTML bodies communication comm (merged fields, with
  * its signed envelope env, may be NULL) takes for recipient rcpt
- * (audience_resolve()'s entry): the FALC version first when they need it,
+ * (audience_resolve()'s entry), in their version (comms_for_reader: the
+ * English one for an English reader when written, else the French with a
+ * line saying it is not translated): the FALC version first when they need it,
  * the missing-FALC note when nobody wrote it, a large-print layout when
  * they need it, the briefing's time and place. User text is escaped in the
  * HTML. *text and *html are new strings (free()). Returns 0 or EP_ENOMEM.
@@ -49,7 +51,8 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
  * Builds and queues, in one transaction, the email of every recipient whose
  * channels include "email": the text and HTML bodies, the signed envelope
  * (communication-ID.json, checked by `ecoplateau verify`) and, for a
- * briefing or checkpoint with "starts_at", the invitation (invitation.ics).
+ * briefing or checkpoint with "starts_at", the invitation (invitation.ics),
+ * each in the recipient's version (subject, invitation, flyer, audio).
  * *queued receives the count. Returns 0, EP_ETOOBIG (a message would exceed
  * smtp_max_bytes: nothing queued, the reason in err), EP_EINVAL (a bad
  * address or start time: reason in err) or a storage code.

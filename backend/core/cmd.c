@@ -138,6 +138,10 @@ int cmd_prepare(struct app *app, const struct config *cfg)
     }
     if (cfg->demo) {
         rc = seed_demo(db, &err);
+        /* One briefing really sent, so the demo's outbox and audit show
+         * true deliveries: it needs the production key, hence app->auth. */
+        if (rc == EP_OK)
+            rc = seed_send(app, db, clock_now_ms(), &err);
         if (rc != EP_OK) {
             LOG_ERROR("seed", "demo seed failed: %s", err.message);
             goto out;

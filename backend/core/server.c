@@ -61,6 +61,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/metrics", api_metrics},
     {"GET", "/api/v1/productions/*/schedule", api_schedule_get},
     {"PUT", "/api/v1/productions/*/schedule/*", api_schedule_put},
+    {"PUT", "/api/v1/productions/*/schedule-groups/*", api_schedule_group_put},
     {"DELETE", "/api/v1/productions/*/schedule/*", api_schedule_delete},
     {"GET", "/api/v1/productions/*/collect/missing", api_collect_missing},
     {"GET", "/api/v1/productions/*/collect/mine", api_collect_mine},

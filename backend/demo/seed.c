@@ -1,6 +1,8 @@
 /* seed.c - loads backend/demo/seed.json into an empty database (see seed.h). */
 #include "seed.h"
 
+#include "collect.h"
+
 #include "company.h"
 
 #include "attach.h"
@@ -8,6 +10,7 @@
 #include "authz.h"
 #include "carbon.h"
 #include "clock.h"
+#include "commsend.h"
 #include "db.h"
 #include "diag.h"
 #include "directory.h"
@@ -1033,6 +1036,15 @@ int seed_demo_at(struct db *db, int64_t now_ms, struct ep_error *err)
                            (int64_t)(today + starts_in - 21) * 86400000, &filed);
         json_decref(filed);
     }
+    /* Catering counts its meals every shooting day: the office set the
+     * four diets and the unknown one in one step (collect_set_group), so
+     * Collecte, the dashboard and Marie's phone show her silence. */
+    if (rc == EP_OK && activity != NULL) {
+        const char *office =
+            json_string_value(json_object_get(json_object_get(activity, "office"), "member"));
+        rc = collect_set_group(db, json_string_value(json_object_get(production, "id")), "meals",
+                               COLLECT_DAILY, "catering", NULL, office, clock_now_ms(), err);
+    }
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");
 out:
@@ -1042,6 +1054,76 @@ out:
         ep_error_set(err, rc, NULL, "seed.json: %s", jerr.text);
     else if (rc != EP_OK)
         ep_error_set(err, rc, NULL, "%s", db_errmsg(db));
+    json_decref(root);
+    return rc;
+}
+
+int seed_send(struct app *app, struct db *db, int64_t now_ms, struct ep_error *err)
+{
+    json_t *root = NULL, *act, *office, *id_j, *rec = NULL, *result = NULL;
+    const char *production_id = NULL, *account = NULL;
+    struct commsend_by by;
+    const char *code = NULL;
+    char dev[96];
+    json_error_t jerr;
+    size_t i;
+    int rc = EP_OK;
+
+    ep_error_clear(err);
+    root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
+    production_id = json_string_value(json_object_get(json_object_get(root, "production"), "id"));
+    act = json_object_get(root, "activity");
+    office = json_object_get(act, "office");
+    account = json_string_value(json_object_get(office, "account"));
+    if (production_id == NULL || account == NULL) {
+        rc = ep_error_set(err, EP_EINVAL, NULL, "seed.json: no production id or office account");
+        goto out;
+    }
+    /* The office sends, as its session would: same actor as the seed's
+     * office records (seed_activity). */
+    memset(&by, 0, sizeof(by));
+    snprintf(dev, sizeof(dev), "office-%s", account);
+    by.actor.production_id = production_id;
+    by.actor.device_id = dev;
+    by.actor.member_id = json_string_value(json_object_get(office, "member"));
+    by.actor.department = json_string_value(json_object_get(office, "department"));
+    by.actor.role = SYNC_ROLE_ADMIN;
+    by.account_id = account;
+    json_array_foreach(json_object_get(act, "send"), i, id_j)
+    {
+        const char *id = json_string_value(id_j);
+        const char *status;
+        if (id == NULL)
+            continue;
+        rc = sync_record_get(db, production_id, "communications", id, &rec);
+        if (rc == EP_ENOTFOUND) { /* a real database that is not the demo's */
+            rc = EP_OK;
+            continue;
+        }
+        if (rc != EP_OK)
+            break;
+        status = json_string_value(json_object_get(rec, "status"));
+        /* Sent once: a restart with --demo sends nothing again. */
+        if (status == NULL || strcmp(status, "sent") != 0) {
+            rc = commsend_run(app, db, &by, id, now_ms, &result, &code, err);
+            if (rc != EP_OK && err != NULL) {
+                /* Copied first: the message and field are rewritten in place. */
+                struct ep_error why = *err;
+                ep_error_set(err, rc, ep_error_field(&why), "sending %s (%s): %s", id, code,
+                             why.message);
+            } else
+                LOG_INFO("seed", "demo communication %s sent: %d emails queued", id,
+                         (int)json_integer_value(json_object_get(result, "emails_queued")));
+            json_decref(result);
+            result = NULL;
+        }
+        json_decref(rec);
+        rec = NULL;
+        if (rc != EP_OK)
+            break;
+    }
+out:
+    json_decref(rec);
     json_decref(root);
     return rc;
 }

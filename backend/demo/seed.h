@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct app;
 struct db;
 
 #define SEED_DEMO_LOGIN "eco@demo.ecoplateau.fr"
@@ -42,6 +43,17 @@ int seed_demo_at(struct db *db, int64_t now_ms, struct ep_error *err);
  */
 int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
                 struct ep_error *err);
+
+/*
+ * Sends the demo's communications listed in seed.json's "activity"."send"
+ * that are not sent yet, at now_ms, as the demo office, through the same
+ * path as the office's "Signer et envoyer" (commsend_run): signed with the
+ * production's key (app->auth), emails queued in the outbox (delivered only
+ * once an SMTP server is configured), the record synced as sent, audited.
+ * Does nothing on a database without the demo. Returns 0 or an EP_E* code
+ * with a reason in err.
+ */
+int seed_send(struct app *app, struct db *db, int64_t now_ms, struct ep_error *err);
 
 /* The 32-byte crypto_sign_seed_keypair seed of a demo device:
  * BLAKE2b-256("ecoplateau demo device " + device_id). */

@@ -44,16 +44,20 @@ static void fix_sizes(char *wav, size_t len)
     }
 }
 
-int audio_wav(const char *text, char **wav, size_t *len, struct ep_error *err)
+int audio_wav(const char *text, const char *lang, char **wav, size_t *len, struct ep_error *err)
 {
     char path[] = "/tmp/ep-speech-XXXXXX";
-    char *argv[] = {"espeak-ng", "-v", "fr", "-s", "150", "--stdout", "-f", path, NULL};
+    /* Two voices only, chosen here: the language never reaches argv as text. */
+    char voice[3] = "fr";
+    char *argv[] = {"espeak-ng", "-v", voice, "-s", "150", "--stdout", "-f", path, NULL};
     struct strbuf out;
     int rc;
 
     *wav = NULL;
     *len = 0;
     ep_error_clear(err);
+    if (lang != NULL && strcmp(lang, "en") == 0)
+        memcpy(voice, "en", sizeof(voice));
     if (text == NULL || text[0] == '\0' || strlen(text) > AUDIO_MAX_TEXT) {
         ep_error_set(err, EP_EINVAL, NULL, "the text to read must hold 1 to %d characters",
                      AUDIO_MAX_TEXT);

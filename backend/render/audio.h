@@ -1,7 +1,7 @@
 /*
  * audio.h - the audio version of a communication: its text read aloud in
- * French by espeak-ng (Debian's espeak-ng program, voice "fr"), as a WAV
- * file. The text always travels alongside (the app and the email show it):
+ * French or English by espeak-ng (Debian's espeak-ng program, voice "fr" or
+ * "en"), as a WAV file. The text always travels alongside (the app and the email show it):
  * synthetic speech is an aid, not a replacement.
  *
  * Runs the program without a shell (posix_spawn), the text in a private
@@ -16,11 +16,12 @@
 #define AUDIO_MAX_TEXT 20000 /* characters: about 25 minutes of speech */
 
 /*
- * Speaks text (UTF-8) into *wav (free()), *len bytes. Returns 0, EP_EINVAL
- * (empty or over AUDIO_MAX_TEXT), EP_EIO (espeak-ng missing or failed: reason in err)
- * or EP_ENOMEM.
+ * Speaks text (UTF-8) into *wav (free()), *len bytes, with the English voice
+ * when lang is "en", else the French one (lang may be NULL). Returns 0,
+ * EP_EINVAL (empty or over AUDIO_MAX_TEXT), EP_EIO (espeak-ng missing or
+ * failed: reason in err) or EP_ENOMEM.
  */
-int audio_wav(const char *text, char **wav, size_t *len, struct ep_error *err);
+int audio_wav(const char *text, const char *lang, char **wav, size_t *len, struct ep_error *err);
 
 /*
  * Reads a WAV header: *duration_ms from the data chunk and byte rate.

@@ -4,9 +4,11 @@
 
 #include "dossier.h"
 #include "err.h"
+#include "fmt.h"
 #include "odf.h"
 #include "pdf.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +21,12 @@ static const char *str(const json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
     return s != NULL ? s : "";
+}
+
+/* The language the dossier was drafted in (dossier_build's "lang"). */
+static const char *doc_lang(const json_t *d)
+{
+    return text_lang(json_string_value(json_object_get(d, "lang")));
 }
 
 static int included(const json_t *part)
@@ -87,6 +95,7 @@ static int budget(json_t *d, int body_pages)
     json_t *sorted[32];
     size_t n = 0, i;
     int over = body_pages - DOSSIER_PAGE_LIMIT;
+    const char *lang = doc_lang(d);
     char msg[256];
 
     json_object_set_new(d, "total_pages", json_integer(body_pages));
@@ -109,14 +118,19 @@ static int budget(json_t *d, int body_pages)
             cut, json_pack("{s:s, s:s, s:O}", "id", str(sorted[i], "id"), "title",
                            str(sorted[i], "title"), "pages",
                            json_object_get(json_object_get(sorted[i], "pages"), "count")));
-    snprintf(msg, sizeof(msg),
-             "Le dossier fait %d pages hors annexes pour %d au plus : %d page%s de trop.",
-             body_pages, DOSSIER_PAGE_LIMIT, over, over > 1 ? "s" : "");
-    warning = json_pack(
-        "{s:s, s:o, s:[s, s, s]}", "message", msg, "cut", cut, "suggestions",
-        "Raccourcir les parties les plus longues (listées), en gardant les choix expliqués",
-        "Déplacer les listes détaillées vers les annexes, qui ne comptent pas",
-        "Regrouper les actions semblables et ne citer que les chiffres clés");
+    {
+        char pages[FMT_MAX], limit[FMT_MAX], num[FMT_MAX], extra[96], key[64];
+        fmt_number(pages, sizeof(pages), body_pages, 0, lang);
+        fmt_number(limit, sizeof(limit), DOSSIER_PAGE_LIMIT, 0, lang);
+        text_count_key(key, sizeof(key), "dossdoc.pages_over", over, lang);
+        fmt_number(num, sizeof(num), over, 0, lang);
+        text_fmtbuf(extra, sizeof(extra), lang, key, "n", num, NULL);
+        text_fmtbuf(msg, sizeof(msg), lang, "dossdoc.too_long", "pages", pages, "limit", limit,
+                    "over", extra, NULL);
+    }
+    warning = json_pack("{s:s, s:o, s:[s, s, s]}", "message", msg, "cut", cut, "suggestions",
+                        text_get(lang, "dossdoc.cut.shorten"), text_get(lang, "dossdoc.cut.annex"),
+                        text_get(lang, "dossdoc.cut.group"));
     json_object_set_new(d, "warning", warning);
     return warning != NULL ? EP_OK : EP_ENOMEM;
 }
@@ -125,7 +139,8 @@ static int annex_tables(struct pdf *p, const json_t *d)
 {
     size_t i, j, k;
     json_t *an, *row, *cell;
-    int rc = pdf_heading(p, 1, "Annexes (hors limite de 12 pages)");
+    const char *lang = doc_lang(d);
+    int rc = pdf_heading(p, 1, text_get(lang, "dossdoc.annexes"));
 
     json_array_foreach(json_object_get(d, "annexes"), i, an)
     {
@@ -147,7 +162,8 @@ static int annex_tables(struct pdf *p, const json_t *d)
         if (rc == EP_OK)
             rc = pdf_heading(p, 2, str(an, "title"));
         if (rc == EP_OK)
-            rc = nr > 0 ? pdf_table(p, h, nc, cells, nr) : pdf_note(p, "Aucune donnée.");
+            rc = nr > 0 ? pdf_table(p, h, nc, cells, nr)
+                        : pdf_note(p, text_get(lang, "dossier.no_data"));
         free(h);
         free(cells);
         if (rc != EP_OK)
@@ -166,9 +182,10 @@ int dossdoc_pdf(json_t *d, const char *mark, char **out, size_t *len)
 
     if (out != NULL)
         *out = NULL;
-    snprintf(title, sizeof(title), "Dossier professionnel — %s", str(d, "production"));
-    p = pdf_new(title, "fr-FR",
-                "Dossier professionnel : déployer une démarche écoresponsable (C1 à C10)");
+    const char *lang = doc_lang(d);
+
+    text_fmtbuf(title, sizeof(title), lang, "dossier.title", "title", str(d, "production"), NULL);
+    p = pdf_new(title, fmt_is_english(lang) ? "en-GB" : "fr-FR", text_get(lang, "dossdoc.subject"));
     if (p == NULL)
         return EP_ENOMEM;
     pdf_margin_column(p);
@@ -179,8 +196,7 @@ int dossdoc_pdf(json_t *d, const char *mark, char **out, size_t *len)
     if (rc == EP_OK && mark != NULL)
         rc = pdf_paragraph(p, mark);
     if (rc == EP_OK)
-        rc = pdf_note(p, "Les compétences du référentiel auxquelles correspond chaque partie "
-                         "sont indiquées dans la marge.");
+        rc = pdf_note(p, text_get(lang, "dossdoc.margin_note"));
     json_array_foreach(json_object_get(d, "parts"), i, x)
     {
         double from;
@@ -245,6 +261,9 @@ static const char manifest[] =
     " <manifest:file-entry manifest:full-path=\"meta.xml\" manifest:media-type=\"text/xml\"/>\n"
     "</manifest:manifest>\n";
 
+/* Where odt_styles writes the document's language into the styles. */
+#define LANG_MARK "fo:language=\"fr\" fo:country=\"FR\""
+
 /* A4 with a wide left margin where the competencies sit, as on paper. */
 static const char styles[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -252,8 +271,8 @@ static const char styles[] =
     "<office:styles>\n"
     " <style:default-style style:family=\"paragraph\"><style:paragraph-properties "
     "fo:margin-bottom=\"0.2cm\"/><style:text-properties style:font-name=\"DejaVu Sans\" "
-    "fo:font-family=\"'DejaVu Sans'\" fo:font-size=\"10.5pt\" fo:language=\"fr\" "
-    "fo:country=\"FR\"/></style:default-style>\n"
+    "fo:font-family=\"'DejaVu Sans'\" fo:font-size=\"10.5pt\" " LANG_MARK
+    "/></style:default-style>\n"
     " <style:style style:name=\"Standard\" style:family=\"paragraph\" style:class=\"text\"/>\n"
     " <style:style style:name=\"Heading_20_1\" style:display-name=\"Heading 1\" "
     "style:family=\"paragraph\" style:default-outline-level=\"1\" style:class=\"text\">"
@@ -298,16 +317,21 @@ static int odt_body(struct strbuf *b, const json_t *d)
 {
     size_t i, j, k, n = 0;
     json_t *x, *row, *cell;
+    const char *lang = doc_lang(d);
+    char title[512];
     int rc = strbuf_str(b, content_head);
 
+    text_fmtbuf(title, sizeof(title), lang, "dossier.title", "title", str(d, "production"), NULL);
     if (rc == EP_OK)
-        rc = strbuf_str(b, "<text:h text:style-name=\"Heading_20_1\" text:outline-level=\"1\">"
-                           "Dossier professionnel — ");
+        rc = strbuf_str(b, "<text:h text:style-name=\"Heading_20_1\" text:outline-level=\"1\">");
     if (rc == EP_OK)
-        rc = xml_text(b, str(d, "production"));
+        rc = xml_text(b, title);
     if (rc == EP_OK)
-        rc = strbuf_str(b, "</text:h>\n<text:p>Les compétences du référentiel auxquelles "
-                           "correspond chaque partie sont indiquées dans la marge.</text:p>\n");
+        rc = strbuf_str(b, "</text:h>\n<text:p>");
+    if (rc == EP_OK)
+        rc = xml_text(b, text_get(lang, "dossdoc.margin_note"));
+    if (rc == EP_OK)
+        rc = strbuf_str(b, "</text:p>\n");
     json_array_foreach(json_object_get(d, "parts"), i, x)
     {
         const char *t;
@@ -351,8 +375,11 @@ static int odt_body(struct strbuf *b, const json_t *d)
         }
     }
     if (rc == EP_OK)
-        rc = strbuf_str(b, "<text:h text:style-name=\"Annexes\" text:outline-level=\"1\">"
-                           "Annexes (hors limite de 12 pages)</text:h>\n");
+        rc = strbuf_str(b, "<text:h text:style-name=\"Annexes\" text:outline-level=\"1\">");
+    if (rc == EP_OK)
+        rc = xml_text(b, text_get(lang, "dossdoc.annexes"));
+    if (rc == EP_OK)
+        rc = strbuf_str(b, "</text:h>\n");
     json_array_foreach(json_object_get(d, "annexes"), i, x)
     {
         const json_t *head = json_object_get(x, "header");
@@ -405,37 +432,54 @@ static int odt_body(struct strbuf *b, const json_t *d)
 
 static int odt_meta(struct strbuf *b, const json_t *d)
 {
+    const char *lang = doc_lang(d);
+    char title[512];
     int rc = strbuf_str(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                           "<office:document-meta " NS "><office:meta><dc:title>"
-                           "Dossier professionnel — ");
+                           "<office:document-meta " NS "><office:meta><dc:title>");
+
+    text_fmtbuf(title, sizeof(title), lang, "dossier.title", "title", str(d, "production"), NULL);
     if (rc == EP_OK)
-        rc = xml_text(b, str(d, "production"));
+        rc = xml_text(b, title);
     if (rc == EP_OK)
-        rc = strbuf_str(b, "</dc:title><dc:language>fr-FR</dc:language>"
+        rc = strbuf_printf(b,
+                           "</dc:title><dc:language>%s</dc:language>"
                            "<meta:generator>ecoplateau</meta:generator>"
-                           "</office:meta></office:document-meta>\n");
+                           "</office:meta></office:document-meta>\n",
+                           fmt_is_english(lang) ? "en-GB" : "fr-FR");
     return rc;
 }
 
 int dossdoc_odt(const json_t *d, char **out, size_t *len)
 {
     static const char mimetype[] = "application/vnd.oasis.opendocument.text";
-    struct strbuf content, meta;
+    struct strbuf content, meta, style;
     int rc;
 
     *out = NULL;
     *len = 0;
     strbuf_init(&content, (size_t)16 * 1024 * 1024);
     strbuf_init(&meta, 4096);
+    strbuf_init(&style, sizeof(styles) + 64);
     rc = odt_body(&content, d);
     if (rc == EP_OK)
         rc = odt_meta(&meta, d);
+    if (rc == EP_OK) {
+        /* the default language, so spelling checks the text in its own */
+        const char *at = strstr(styles, LANG_MARK);
+        rc = strbuf_add(&style, styles, (size_t)(at - styles));
+        if (rc == EP_OK)
+            rc = strbuf_str(&style, fmt_is_english(doc_lang(d))
+                                        ? "fo:language=\"en\" fo:country=\"GB\""
+                                        : LANG_MARK);
+        if (rc == EP_OK)
+            rc = strbuf_str(&style, at + strlen(LANG_MARK));
+    }
     if (rc == EP_OK)
         rc = odf_package(mimetype, (struct odf_part){content.p, content.len},
-                         (struct odf_part){styles, sizeof(styles) - 1},
-                         (struct odf_part){meta.p, meta.len},
+                         (struct odf_part){style.p, style.len}, (struct odf_part){meta.p, meta.len},
                          (struct odf_part){manifest, sizeof(manifest) - 1}, out, len);
     strbuf_release(&content);
     strbuf_release(&meta);
+    strbuf_release(&style);
     return rc;
 }

@@ -1,11 +1,36 @@
 /* export.c - the helpers every exporter shares (see export.h). */
 #include "export.h"
 
+#include "embed.h"
 #include "err.h"
+#include "fmt.h"
 
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* labels.en.json and labels.fr.json, compiled in (backend/CMakeLists.txt). */
+extern const struct ep_embedded ep_doc_labels[];
+
+/* Parsed once and never freed: read-only afterwards, so threads share them. */
+static json_t *labels_en, *labels_fr;
+static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
+
+static void labels_load(void)
+{
+    for (size_t i = 0; ep_doc_labels[i].name != NULL; i++) {
+        json_t *j =
+            json_loadb(ep_doc_labels[i].data, ep_doc_labels[i].size, JSON_REJECT_DUPLICATES, NULL);
+        if (strcmp(ep_doc_labels[i].name, "labels.en.json") == 0)
+            labels_en = j;
+        else if (strcmp(ep_doc_labels[i].name, "labels.fr.json") == 0)
+            labels_fr = j;
+        else
+            json_decref(j);
+    }
+}
 
 double export_num(const json_t *o, const char *k)
 {
@@ -43,29 +68,154 @@ int export_slurp(const char *path, char **out, size_t *len)
     return rc;
 }
 
-/* French number: thin no-break space between thousands, decimal comma. */
 void export_fr_num(double v, int decimals, char *buf, size_t len)
 {
-    char raw[64], *dot;
-    size_t n, o = 0;
-    int neg = v < 0;
+    fmt_number(buf, len, v, decimals, "fr");
+}
 
-    snprintf(raw, sizeof(raw), "%.*f", decimals, neg ? -v : v);
-    dot = strchr(raw, '.');
-    n = dot != NULL ? (size_t)(dot - raw) : strlen(raw);
-    if (neg && o + 1 < len)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 4 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0) {
-            memcpy(buf + o, "\xE2\x80\xAF", 3); /* U+202F */
-            o += 3;
+const char *export_lang(const char *lang)
+{
+    return fmt_is_english(lang) ? "en" : "fr";
+}
+
+const char *export_label(const char *lang, const char *key)
+{
+    const char *s = NULL;
+
+    pthread_once(&labels_once, labels_load);
+    if (fmt_is_english(lang))
+        s = json_string_value(json_object_get(labels_en, key));
+    if (s == NULL)
+        s = json_string_value(json_object_get(labels_fr, key));
+    return s != NULL ? s : key;
+}
+
+const char *export_label_of(const char *lang, const char *group, const char *value)
+{
+    char key[128];
+    const char *s;
+    int n;
+
+    if (value == NULL || value[0] == '\0')
+        return "";
+    n = snprintf(key, sizeof(key), "%s.%s", group, value);
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return value;
+    s = export_label(lang, key);
+    return s != key ? s : value;
+}
+
+/* Appends src[0..n) to buf at *o, stopping at a character boundary. */
+static void put(char *buf, size_t len, size_t *o, const char *src, size_t n)
+{
+    if (*o + n + 1 > len) {
+        n = len - 1 - *o;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(buf + *o, src, n);
+    *o += n;
+    buf[*o] = '\0';
+}
+
+char *export_fill(char *buf, size_t len, const char *tpl, ...)
+{
+    size_t o = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    while (*tpl != '\0' && o + 1 < len) {
+        const char *open = strchr(tpl, '{');
+        const char *close = open != NULL ? strchr(open, '}') : NULL;
+        const char *value = NULL;
+        if (open == NULL || close == NULL) {
+            put(buf, len, &o, tpl, strlen(tpl));
+            break;
         }
-        buf[o++] = raw[i];
+        put(buf, len, &o, tpl, (size_t)(open - tpl));
+        {
+            va_list ap;
+            const char *name;
+            va_start(ap, tpl);
+            while ((name = va_arg(ap, const char *)) != NULL) {
+                const char *v = va_arg(ap, const char *);
+                if (strlen(name) == (size_t)(close - open - 1) &&
+                    strncmp(name, open + 1, (size_t)(close - open - 1)) == 0) {
+                    value = v != NULL ? v : "";
+                    break;
+                }
+            }
+            va_end(ap);
+        }
+        if (value != NULL)
+            put(buf, len, &o, value, strlen(value));
+        else
+            put(buf, len, &o, open, (size_t)(close - open + 1));
+        tpl = close + 1;
     }
-    if (dot != NULL && o + 1 < len) {
-        buf[o++] = ',';
-        for (const char *d = dot + 1; *d != '\0' && o + 1 < len; d++)
-            buf[o++] = *d;
+    return buf;
+}
+
+char *export_count(char *buf, size_t len, const char *lang, long n, const char *key)
+{
+    char one[128], other[128];
+
+    snprintf(one, sizeof(one), "%s.one", key);
+    snprintf(other, sizeof(other), "%s.other", key);
+    return fmt_count(buf, len, n, export_label(lang, one), export_label(lang, other), lang);
+}
+
+/* The catalogue's entry for indicator id, or NULL. */
+static const json_t *indicator_entry(const struct export_doc *d, const char *id)
+{
+    size_t i;
+    const json_t *x;
+
+    json_array_foreach(d->catalogue, i, x)
+    {
+        if (strcmp(export_str(x, "id"), id) == 0)
+            return x;
     }
-    buf[o] = '\0';
+    return NULL;
+}
+
+const char *export_indicator(const struct export_doc *d, const char *id)
+{
+    const json_t *x;
+    const char *name;
+
+    if (id == NULL || id[0] == '\0')
+        return "";
+    x = indicator_entry(d, id);
+    name = export_str(x, fmt_is_english(d->lang) ? "name_en" : "name_fr");
+    return name[0] != '\0' ? name : id;
+}
+
+char *export_amount(char *buf, size_t len, const struct export_doc *d, const json_t *v,
+                    const char *id)
+{
+    const char *unit = export_str(indicator_entry(d, id != NULL ? id : ""), "unit");
+    char num[FMT_MAX], key[96];
+    const char *word;
+    double x;
+
+    if (!json_is_number(v)) {
+        snprintf(buf, len, "%s", export_label(d->lang, "doc.missing"));
+        return buf;
+    }
+    x = json_number_value(v);
+    fmt_quantity(num, sizeof(num), x, d->lang);
+    /* A counted unit has a singular and a plural ("1 repas", "2 nuitées");
+     * a symbol (L, kg, km) has neither and is written as it is. */
+    snprintf(key, sizeof(key), "unit.%s.%s", unit,
+             (fmt_is_english(d->lang) ? x == 1.0 : x < 2.0) ? "one" : "other");
+    word = export_label(d->lang, key);
+    if (word == key)
+        word = unit;
+    if (word[0] != '\0')
+        snprintf(buf, len, "%s %s", num, word);
+    else
+        snprintf(buf, len, "%s", num);
+    return buf;
 }

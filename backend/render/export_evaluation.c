@@ -1,77 +1,54 @@
 /* export_evaluation.c - the evaluation as a PDF (see export_evaluation.h). */
 #include "export_evaluation.h"
 #include "err.h"
-#include "export.h"
+#include "fmt.h"
 #include "pdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A number with its unit, or "donnée manquante": never 0 for missing. */
-static void eval_num(char *buf, size_t len, const json_t *v, int decimals, const char *unit)
-{
-    if (json_is_number(v))
-        snprintf(buf, len, "%.*f%s", decimals, json_number_value(v), unit);
-    else
-        snprintf(buf, len, "donnée manquante");
-}
-
-static const char *verdict_text(const char *v)
-{
-    static const char *const map[][2] = {{"reussie", "Réussie"},
-                                         {"partielle", "Partiellement atteinte"},
-                                         {"non_atteinte", "Non atteinte"},
-                                         {"sans_donnee", "Sans donnée"},
-                                         {"brouillon", "Brouillon (à compléter)"},
-                                         {"a_verifier", "À vérifier (hors moyenne)"}};
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (strcmp(map[i][0], v) == 0)
-            return map[i][1];
-    }
-    return v;
-}
+#define L(key) export_label(d->lang, key)
 
 /* One action: planned against actual, as a two-column table. */
-static int eval_action(struct pdf *p, const json_t *a)
+static int eval_action(struct pdf *p, const struct export_doc *d, const json_t *a)
 {
-    static const char *const head[] = {"Prévu / réalisé", "Valeur"};
+    static const char *const rows[] = {
+        "eval.row.indicator", "eval.row.baseline",   "eval.row.target",  "eval.row.current",
+        "eval.row.projected", "eval.row.attainment", "eval.row.verdict", "eval.row.class"};
+    static const char *const figs[] = {"baseline", "target", "current", "projected"};
+    const char *head[2] = {L("eval.col.what"), L("eval.col.value")};
     const json_t *rep = json_object_get(a, "reproducible");
-    char base[64], target[64], cur[64], proj[64], pct[64];
+    const json_t *pct = json_object_get(a, "attainment_pct");
+    const char *ind = export_indicator(d, export_str(a, "indicator"));
+    char vals[5][FMT_MAX + 48];
     const char *cells[16];
-    int rc =
-        pdf_heading(p, 2, export_str(a, "title")[0] ? export_str(a, "title") : export_str(a, "id"));
+    int rc = pdf_heading(p, 2, export_str(a, "title"));
 
-    eval_num(base, sizeof(base), json_object_get(a, "baseline"), 2, "");
-    eval_num(target, sizeof(target), json_object_get(a, "target"), 2, "");
-    eval_num(cur, sizeof(cur), json_object_get(a, "current"), 2, "");
-    eval_num(proj, sizeof(proj), json_object_get(a, "projected"), 2, "");
-    eval_num(pct, sizeof(pct), json_object_get(a, "attainment_pct"), 0, " %");
-    cells[0] = "Indicateur";
-    cells[1] = export_str(a, "indicator")[0] ? export_str(a, "indicator") : "donnée manquante";
-    cells[2] = "Référence (prévu)";
-    cells[3] = base;
-    cells[4] = "Objectif (prévu)";
-    cells[5] = target;
-    cells[6] = "Relevé à ce jour (réalisé)";
-    cells[7] = cur;
-    cells[8] = "Projeté sur le tournage (réalisé)";
-    cells[9] = proj;
-    cells[10] = "Atteinte de l'objectif";
-    cells[11] = pct;
-    cells[12] = "Verdict";
-    cells[13] = verdict_text(export_str(a, "verdict"));
-    cells[14] = "Classement";
-    cells[15] = json_is_true(rep)    ? "Reproductible sur un prochain projet"
-                : json_is_false(rep) ? "Spécifique à ce film"
-                                     : "Non classée";
+    for (size_t i = 0; i < 4; i++)
+        export_amount(vals[i], sizeof(vals[i]), d, json_object_get(a, figs[i]),
+                      export_str(a, "indicator"));
+    if (json_is_number(pct))
+        fmt_percent(vals[4], sizeof(vals[4]), json_number_value(pct) / 100.0, 0, 0, d->lang);
+    else
+        snprintf(vals[4], sizeof(vals[4]), "%s", L("doc.missing"));
+    for (size_t i = 0; i < 8; i++)
+        cells[i * 2] = L(rows[i]);
+    cells[1] = ind[0] ? ind : L("doc.missing");
+    for (size_t i = 0; i < 5; i++)
+        cells[3 + i * 2] = vals[i];
+    cells[13] = export_label_of(d->lang, "verdict", export_str(a, "verdict"));
+    cells[15] = json_is_true(rep)    ? L("eval.class.yes")
+                : json_is_false(rep) ? L("eval.class.no")
+                                     : L("eval.class.unset");
     if (rc == EP_OK)
         rc = pdf_table(p, head, 2, cells, 8);
     return rc;
 }
 
 /* A list of {"text","solutions"?} items as paragraphs. */
-static int eval_items(struct pdf *p, const char *title, const json_t *list, const char *none)
+static int eval_items(struct pdf *p, const struct export_doc *d, const char *title,
+                      const json_t *list, const char *none)
 {
     char line[1200];
     size_t i, j;
@@ -90,96 +67,133 @@ static int eval_items(struct pdf *p, const char *title, const json_t *list, cons
         {
             if (rc != EP_OK)
                 break;
-            snprintf(line, sizeof(line), "Solution proposée : %s",
-                     json_string_value(s) != NULL ? json_string_value(s) : "");
-            rc = pdf_note(p, line);
+            rc = pdf_note(p, export_fill(line, sizeof(line), L("eval.solution"), "text",
+                                         json_string_value(s), NULL));
         }
     }
     return rc;
 }
 
-int export_evaluation_pdf(const json_t *ev, const char *title, char **out, size_t *len)
+/* The summary sentence: how many actions, of which how many succeeded... */
+static void summary_text(const struct export_doc *d, const json_t *ev, char *line, size_t len)
 {
-    static const char *const fhead[] = {"Catégorie", "Prévisionnel (kgCO2e)", "Définitif (kgCO2e)",
-                                        "Écart"};
-    const json_t *sum = json_object_get(ev, "summary"), *fp = json_object_get(ev, "footprint");
+    static const char *const counts[][2] = {
+        {"actions", "count.actions"},     {"reussies", "count.succeeded"},
+        {"partielles", "count.partial"},  {"non_atteintes", "count.missed"},
+        {"sans_donnee", "count.no_data"}, {"brouillons", "count.drafts"},
+        {"measured", "count.measured"}};
+    const json_t *sum = json_object_get(ev, "summary");
+    const json_t *mean = json_object_get(sum, "mean_attainment_pct");
+    char c[7][FMT_MAX + 48], day[FMT_MAX], elapsed[FMT_MAX + 16], total[FMT_MAX], m[FMT_MAX];
+
+    for (size_t i = 0; i < 7; i++)
+        export_count(c[i], sizeof(c[i]), d->lang,
+                     (long)json_integer_value(json_object_get(sum, counts[i][0])), counts[i][1]);
+    fmt_date(day, sizeof(day), export_str(ev, "today"), FMT_DATE_LONG, d->lang);
+    export_count(elapsed, sizeof(elapsed), d->lang,
+                 (long)json_integer_value(json_object_get(ev, "elapsed_days")), "count.days");
+    fmt_number(total, sizeof(total), (double)json_integer_value(json_object_get(ev, "total_days")),
+               0, d->lang);
+    if (json_is_number(mean))
+        fmt_percent(m, sizeof(m), json_number_value(mean) / 100.0, 0, 0, d->lang);
+    else
+        snprintf(m, sizeof(m), "%s", L("doc.missing"));
+    export_fill(line, len, L("eval.summary"), "today", day, "elapsed", elapsed, "total", total,
+                "actions", c[0], "succeeded", c[1], "partial", c[2], "missed", c[3], "no_data",
+                c[4], "drafts", c[5], "measured", c[6], "mean", m, NULL);
+}
+
+/* The footprint by category: provisional, final and the difference. */
+static int eval_footprint(struct pdf *p, const struct export_doc *d, const json_t *ev)
+{
+    const json_t *fp = json_object_get(ev, "footprint");
     const json_t *cats = json_object_get(fp, "categories");
+    const char *fhead[4] = {L("eval.col.category"), L("eval.col.provisional"), L("eval.col.final"),
+                            L("eval.col.delta")};
     size_t nc = json_array_size(cats), i;
-    char head[512], line[1024], mean[64], (*vals)[3][48] = NULL;
+    char line[1024], prov[FMT_MAX], fin[FMT_MAX], (*vals)[3][FMT_MAX] = NULL;
     const char **cells = NULL;
     const json_t *x;
-    struct pdf *p;
-    int rc = EP_ENOMEM;
+    int rc = pdf_heading(p, 1, L("eval.footprint"));
 
-    snprintf(head, sizeof(head), "Évaluation de la démarche — %s", title);
-    p = pdf_new(head, "fr-FR", "Évaluation : le plan au regard de la réalité (compétence C9)");
-    cells = calloc(nc * 4 + 1, sizeof(*cells));
-    vals = calloc(nc + 1, sizeof(*vals));
-    if (p == NULL || cells == NULL || vals == NULL)
-        goto out;
-    pdf_page_numbers(p, 1);
-    rc = pdf_heading(p, 1, head);
-    eval_num(mean, sizeof(mean), json_object_get(sum, "mean_attainment_pct"), 0, " %");
-    snprintf(line, sizeof(line),
-             "Au %s (%lld jours de tournage sur %lld) : %lld action(s), %lld réussie(s), %lld "
-             "partiellement atteinte(s), %lld non atteinte(s), %lld sans donnée, %lld "
-             "brouillon(s). Atteinte moyenne des %lld action(s) mesurée(s) : %s.",
-             export_str(ev, "today"), json_integer_value(json_object_get(ev, "elapsed_days")),
-             json_integer_value(json_object_get(ev, "total_days")),
-             json_integer_value(json_object_get(sum, "actions")),
-             json_integer_value(json_object_get(sum, "reussies")),
-             json_integer_value(json_object_get(sum, "partielles")),
-             json_integer_value(json_object_get(sum, "non_atteintes")),
-             json_integer_value(json_object_get(sum, "sans_donnee")),
-             json_integer_value(json_object_get(sum, "brouillons")),
-             json_integer_value(json_object_get(sum, "measured")), mean);
+    fmt_quantity(prov, sizeof(prov),
+                 export_num(json_object_get(fp, "provisional"), "total_kg") / 1000.0, d->lang);
+    fmt_quantity(fin, sizeof(fin), export_num(json_object_get(fp, "final"), "total_kg") / 1000.0,
+                 d->lang);
     if (rc == EP_OK)
-        rc = pdf_paragraph(p, line);
-    if (rc == EP_OK)
-        rc = pdf_heading(p, 1, "Actions : prévu et réalisé");
-    json_array_foreach(json_object_get(ev, "actions"), i, x)
-    {
-        if (rc == EP_OK)
-            rc = eval_action(p, x);
-    }
-    if (rc == EP_OK)
-        rc = pdf_heading(p, 1, "Bilan carbone : prévisionnel et définitif");
-    snprintf(line, sizeof(line),
-             "Prévisionnel : %.0f kgCO2e. Définitif : %.0f kgCO2e. Estimation de travail : le "
-             "bilan officiel se dépose avec un calculateur agréé (Carbon'Clap, SeCO2).",
-             export_num(json_object_get(fp, "provisional"), "total_kg"),
-             export_num(json_object_get(fp, "final"), "total_kg"));
-    if (rc == EP_OK)
-        rc = pdf_paragraph(p, line);
+        rc = pdf_paragraph(p, export_fill(line, sizeof(line), L("eval.footprint_text"),
+                                          "provisional", prov, "final", fin, NULL));
     if (rc == EP_OK && json_integer_value(json_object_get(ev, "elapsed_days")) <
                            json_integer_value(json_object_get(ev, "total_days")))
-        rc = pdf_note(p, "Tournage en cours : le bilan définitif est encore partiel.");
+        rc = pdf_note(p, L("eval.footprint_partial"));
+    cells = calloc(nc * 4 + 1, sizeof(*cells));
+    vals = calloc(nc + 1, sizeof(*vals));
+    if (rc == EP_OK && (cells == NULL || vals == NULL))
+        rc = EP_ENOMEM;
     json_array_foreach(cats, i, x)
     {
         json_t *pct = json_object_get(x, "delta_pct");
-        snprintf(vals[i][0], sizeof(vals[i][0]), "%.0f", export_num(x, "provisional_kg"));
-        snprintf(vals[i][1], sizeof(vals[i][1]), "%.0f", export_num(x, "final_kg"));
+        if (rc != EP_OK)
+            break;
+        fmt_number(vals[i][0], sizeof(vals[i][0]), export_num(x, "provisional_kg"), 0, d->lang);
+        fmt_number(vals[i][1], sizeof(vals[i][1]), export_num(x, "final_kg"), 0, d->lang);
         if (json_is_number(pct))
-            snprintf(vals[i][2], sizeof(vals[i][2]), "%+.0f %%", json_number_value(pct));
+            fmt_percent(vals[i][2], sizeof(vals[i][2]), json_number_value(pct) / 100.0, 0, 1,
+                        d->lang);
         else
-            snprintf(vals[i][2], sizeof(vals[i][2]), "sans prévisionnel");
-        cells[i * 4] = export_str(x, "label");
+            snprintf(vals[i][2], sizeof(vals[i][2]), "%s", L("eval.no_provisional"));
+        cells[i * 4] = export_label_of(d->lang, "category", export_str(x, "category"));
+        if (cells[i * 4][0] == '\0')
+            cells[i * 4] = export_str(x, "label");
         cells[i * 4 + 1] = vals[i][0];
         cells[i * 4 + 2] = vals[i][1];
         cells[i * 4 + 3] = vals[i][2];
     }
     if (rc == EP_OK && nc > 0)
         rc = pdf_table(p, fhead, 4, cells, nc);
+    free(cells);
+    free(vals);
+    return rc;
+}
+
+int export_evaluation_pdf(const json_t *ev, const char *title, const struct export_doc *d,
+                          char **out, size_t *len)
+{
+    char head[512], line[2048];
+    const json_t *x;
+    struct pdf *p;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    export_fill(head, sizeof(head), L("eval.title"), "title", title, NULL);
+    p = pdf_new(head, L("doc.pdf_lang"), L("eval.subject"));
+    if (p == NULL)
+        return EP_ENOMEM;
+    pdf_page_numbers(p, 1);
+    rc = pdf_heading(p, 1, head);
+    summary_text(d, ev, line, sizeof(line));
     if (rc == EP_OK)
-        rc = pdf_heading(p, 1, "Enseignements");
+        rc = pdf_paragraph(p, line);
     if (rc == EP_OK)
-        rc = eval_items(p, "Points forts et facteurs de réussite", json_object_get(ev, "strengths"),
-                        "Aucun à ce jour.");
+        rc = pdf_heading(p, 1, L("eval.actions"));
+    json_array_foreach(json_object_get(ev, "actions"), i, x)
+    {
+        if (rc == EP_OK)
+            rc = eval_action(p, d, x);
+    }
     if (rc == EP_OK)
-        rc = eval_items(p, "Difficultés et solutions pour les prochains projets",
-                        json_object_get(ev, "difficulties"), "Aucune relevée par les données.");
+        rc = eval_footprint(p, d, ev);
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Reproductible ou spécifique à ce film");
+        rc = pdf_heading(p, 1, L("eval.lessons"));
+    if (rc == EP_OK)
+        rc = eval_items(p, d, L("eval.strengths"), json_object_get(ev, "strengths"),
+                        L("eval.strengths_none"));
+    if (rc == EP_OK)
+        rc = eval_items(p, d, L("eval.difficulties"), json_object_get(ev, "difficulties"),
+                        L("eval.difficulties_none"));
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, L("eval.reproducible"));
     json_array_foreach(json_object_get(ev, "actions"), i, x)
     {
         const char *v = export_str(x, "verdict");
@@ -188,17 +202,15 @@ int export_evaluation_pdf(const json_t *ev, const char *title, char **out, size_
             break;
         if (strcmp(v, "reussie") != 0 && strcmp(v, "partielle") != 0)
             continue;
-        snprintf(line, sizeof(line), "• %s : %s", export_str(x, "title"),
-                 json_is_true(rep)    ? "reproductible sur un prochain projet"
-                 : json_is_false(rep) ? "spécifique à ce film"
-                                      : "à classer");
+        snprintf(line, sizeof(line), "• %s%s%s", export_str(x, "title"),
+                 fmt_is_english(d->lang) ? ": " : " : ",
+                 json_is_true(rep)    ? L("eval.class.yes_short")
+                 : json_is_false(rep) ? L("eval.class.no_short")
+                                      : L("eval.class.unset_short"));
         rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);
-out:
-    free(cells);
-    free(vals);
     pdf_free(p);
     return rc;
 }

@@ -1,9 +1,11 @@
 /* export_footprint.c - the footprint workbook and its PDF summary (see
- * export_footprint.h). */
+ * export_footprint.h). Every label in the asker's language, numbers and
+ * dates through fmt.h, the production by its title, never an id. */
 #include "export_footprint.h"
 #include "carbon.h"
 #include "err.h"
 #include "export.h"
+#include "fmt.h"
 #include "pdf.h"
 
 #include <stdio.h>
@@ -12,35 +14,115 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+/* French or English text, by the caller's `english` flag. */
+#define TR(fr, en) (english ? (en) : (fr))
+
 /* Sheet names: at most 31 characters, so short forms of the categories. */
-static const char *const sheets[][2] = {
-    {"production", "Production"},
-    {"locations", "Lieux de tournage"},
-    {"sets", "Décors"},
-    {"hmc_costume", "HMC et costumes"},
-    {"transport", "Transport"},
-    {"logistics", "Régie"},
-    {"equipment", "Équipement technique"},
-    {"postproduction", "Postproduction"},
+static const char *const sheets[][3] = {
+    {"production", "Production", "Production"},
+    {"locations", "Lieux de tournage", "Locations"},
+    {"sets", "Décors", "Sets"},
+    {"hmc_costume", "HMC et costumes", "Hair make-up costumes"},
+    {"transport", "Transport", "Transport"},
+    {"logistics", "Régie", "Logistics"},
+    {"equipment", "Équipement technique", "Technical equipment"},
+    {"postproduction", "Postproduction", "Post-production"},
 };
 #define NSHEETS (sizeof(sheets) / sizeof(sheets[0]))
 
-struct fmt {
-    lxw_format *title, *head, *kg, *qty, *pct, *note;
+/* The method section of both documents: how the lines are built and what
+ * they are not (Carbon'Clap's field list is not public). */
+static const char *method_text(int english)
+{
+    return TR(
+        "Chaque relevé courant (les corrections remplacent, les annulations retirent) est "
+        "multiplié par le facteur d'émission de son indicateur (ADEME Base Carbone ou source "
+        "indiquée dans la table des facteurs). L'incertitude combine les incertitudes relatives "
+        "des facteurs, supposées indépendantes. Pour un véhicule, les litres remplacent les "
+        "kilomètres de la même semaine (une méthode par source). Une ligne par chose à saisir : "
+        "les quantités d'un indicateur sont additionnées sur les départements (le détail est "
+        "donné), rangées dans les huit catégories du formulaire Carbon'Clap, dans son ordre, "
+        "puis par rubrique dans l'ordre où ses formulaires les demandent (énergie, déplacements, "
+        "hébergement, repas, achats, déchets). La liste exacte des champs de Carbon'Clap n'est "
+        "pas publique : ce regroupement en est la meilleure approximation, à vérifier avec un "
+        "compte. Les postes relevés sans facteur sont listés « non convertis », les indicateurs "
+        "estimés sans relevé « manquants » : ni les uns ni les autres ne comptent pour zéro. "
+        "Correspondance avec SeCO2 : non connue, SeCO2 ne publiant pas ses catégories.",
+        "Each current reading (corrections replace, voids remove) is multiplied by its "
+        "indicator's emission factor (ADEME Base Carbone or the source given in the factor "
+        "table). The uncertainty combines the factors' relative uncertainties, taken as "
+        "independent. For a vehicle, litres replace the kilometres of the same week (one method "
+        "per source). One line per thing to type: an indicator's quantities are added over the "
+        "departments (the detail is given), placed in the eight categories of the Carbon'Clap "
+        "form, in its order, then by section in the order its forms ask for them (energy, "
+        "travel, accommodation, meals, purchases, waste). Carbon'Clap's exact field list is not "
+        "public: this grouping is the best approximation, to be checked with an account. Posts "
+        "recorded without a factor are listed as \"not converted\", estimated indicators "
+        "without readings as \"missing\": neither counts as zero. SeCO2 mapping: unknown, SeCO2 "
+        "does not publish its categories.");
+}
+
+/* A form line's quantity as a person writes it, "manquant" when missing. */
+static void qty_text(const json_t *e, const char *lang, char *buf, size_t len)
+{
+    int english = fmt_is_english(lang);
+    char q[FMT_MAX];
+    if (!json_is_number(json_object_get(e, "quantity"))) {
+        snprintf(buf, len, "%s", TR("manquant", "missing"));
+        return;
+    }
+    fmt_quantity(q, sizeof(q), export_num(e, "quantity"), lang);
+    snprintf(buf, len, "%s %s", q, carbon_label(CARBON_LABEL_UNIT, export_str(e, "unit"), lang));
+}
+
+/* What a form line's method column says, by its state. */
+static const char *line_method(const json_t *e, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    const char *state = export_str(e, "state");
+    if (strcmp(state, "missing") == 0)
+        return TR("aucun relevé : donnée manquante, non comptée",
+                  "no reading: missing, not counted");
+    if (strcmp(state, "untracked") == 0)
+        return TR("relevé, non converti (pas de facteur)", "recorded, not converted (no factor)");
+    return carbon_label(CARBON_LABEL_METHOD, export_str(e, "method"), lang);
+}
+
+/* "Régie 120 ; Image 30": the departments a form line adds up. */
+static void depts_text(const json_t *e, const char *lang, char *buf, size_t len)
+{
+    size_t used = 0, i;
+    json_t *d;
+
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(e, "depts"), i, d)
+    {
+        char q[FMT_MAX];
+        int k = snprintf(buf + used, len - used, "%s%s %s", i ? " ; " : "",
+                         carbon_label(CARBON_LABEL_DEPT, export_str(d, "dept"), lang),
+                         fmt_quantity(q, sizeof(q), export_num(d, "quantity"), lang));
+        if (k < 0 || (size_t)k >= len - used)
+            break;
+        used += (size_t)k;
+    }
+}
+
+struct fmts {
+    lxw_format *title, *head, *kg, *qty, *pct, *note, *wrap;
 };
 
-static void summary(lxw_workbook *wb, const struct fmt *f, const json_t *cmp, const char *title)
+static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, const char *title,
+                    const char *lang)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "Synthèse");
+    int english = fmt_is_english(lang);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("Synthèse", "Summary"));
     const json_t *fin = json_object_get(cmp, "final");
     const json_t *prov = json_object_get(cmp, "provisional");
     const json_t *rows = json_object_get(cmp, "categories");
-    size_t i;
-    json_t *row;
-    lxw_row_t r = 8;
-
     const json_t *header = json_object_get(cmp, "header");
-    json_t *pair;
+    size_t i;
+    json_t *row, *pair;
+    lxw_row_t r = 8;
 
     worksheet_set_column(ws, 0, 0, 42, NULL);
     worksheet_set_column(ws, 1, 4, 18, NULL);
@@ -48,7 +130,7 @@ static void summary(lxw_workbook *wb, const struct fmt *f, const json_t *cmp, co
     worksheet_set_column(ws, 7, 7, 60, NULL);
     worksheet_write_string(ws, 0, 0, title, f->title);
     /* The production's identification, beside the totals (carbon_export_header). */
-    worksheet_write_string(ws, 0, 6, "Fiche de la production", f->head);
+    worksheet_write_string(ws, 0, 6, TR("Fiche de la production", "Production sheet"), f->head);
     json_array_foreach(header, i, pair)
     {
         worksheet_write_string(ws, (lxw_row_t)(i + 1), 6,
@@ -56,148 +138,192 @@ static void summary(lxw_workbook *wb, const struct fmt *f, const json_t *cmp, co
         worksheet_write_string(ws, (lxw_row_t)(i + 1), 7,
                                json_string_value(json_array_get(pair, 1)), NULL);
     }
-    worksheet_write_string(ws, 1, 0, export_str(fin, "notice"), f->note);
-    worksheet_write_string(ws, 3, 0, "Jeu de facteurs d'émission", NULL);
+    worksheet_write_string(ws, 1, 0,
+                           TR("Estimation de travail d'ecoplateau : le bilan officiel se dépose "
+                              "avec un calculateur homologué (Carbon'Clap, SeCO2).",
+                              "ecoplateau's working estimate: the official footprint is filed "
+                              "with an approved calculator (Carbon'Clap, SeCO2)."),
+                           f->note);
+    worksheet_write_string(ws, 3, 0, TR("Jeu de facteurs d'émission", "Emission factor set"), NULL);
     worksheet_write_number(ws, 3, 1, export_num(fin, "factor_version"), NULL);
-    worksheet_write_string(ws, 4, 0, "Bilan définitif (kgCO2e)", NULL);
+    worksheet_write_string(ws, 4, 0, TR("Bilan définitif (kgCO2e)", "Final footprint (kgCO2e)"),
+                           NULL);
     worksheet_write_number(ws, 4, 1, export_num(fin, "total_kg"), f->kg);
     worksheet_write_string(ws, 4, 2, "± (kgCO2e)", NULL);
     worksheet_write_number(ws, 4, 3, export_num(fin, "uncertainty_kg"), f->kg);
-    worksheet_write_string(ws, 5, 0, "Bilan prévisionnel (kgCO2e)", NULL);
+    worksheet_write_string(
+        ws, 5, 0, TR("Bilan prévisionnel (kgCO2e)", "Provisional footprint (kgCO2e)"), NULL);
     worksheet_write_number(ws, 5, 1, export_num(prov, "total_kg"), f->kg);
     worksheet_write_string(ws, 5, 2, "± (kgCO2e)", NULL);
     worksheet_write_number(ws, 5, 3, export_num(prov, "uncertainty_kg"), f->kg);
-    worksheet_write_string(ws, 7, 0, "Catégorie", f->head);
-    worksheet_write_string(ws, 7, 1, "Prévisionnel (kgCO2e)", f->head);
-    worksheet_write_string(ws, 7, 2, "Définitif (kgCO2e)", f->head);
-    worksheet_write_string(ws, 7, 3, "Écart (kgCO2e)", f->head);
-    worksheet_write_string(ws, 7, 4, "Écart (%)", f->head);
+    worksheet_write_string(ws, 7, 0, TR("Catégorie", "Category"), f->head);
+    worksheet_write_string(ws, 7, 1, TR("Prévisionnel (kgCO2e)", "Forecast (kgCO2e)"), f->head);
+    worksheet_write_string(ws, 7, 2, TR("Définitif (kgCO2e)", "Final (kgCO2e)"), f->head);
+    worksheet_write_string(ws, 7, 3, TR("Écart (kgCO2e)", "Gap (kgCO2e)"), f->head);
+    worksheet_write_string(ws, 7, 4, TR("Écart (%)", "Gap (%)"), f->head);
     json_array_foreach(rows, i, row)
     {
         json_t *pct = json_object_get(row, "delta_pct");
-        worksheet_write_string(ws, r, 0, export_str(row, "label"), NULL);
+        worksheet_write_string(
+            ws, r, 0, carbon_label(CARBON_LABEL_CATEGORY, export_str(row, "category"), lang), NULL);
         worksheet_write_number(ws, r, 1, export_num(row, "provisional_kg"), f->kg);
         worksheet_write_number(ws, r, 2, export_num(row, "final_kg"), f->kg);
         worksheet_write_number(ws, r, 3, export_num(row, "delta_kg"), f->kg);
         if (json_is_number(pct))
             worksheet_write_number(ws, r, 4, json_number_value(pct) / 100.0, f->pct);
         else
-            worksheet_write_string(ws, r, 4, "—", NULL); /* no provisional: no ratio */
+            worksheet_write_string(ws, r, 4, "—", NULL); /* nothing read: no ratio */
         r++;
     }
+    r++;
+    worksheet_write_string(ws, r++, 0, TR("Méthode", "Method"), f->head);
+    worksheet_merge_range(ws, r, 0, r, 4, method_text(english), f->wrap);
+    worksheet_set_row(ws, r, 220, NULL);
 }
 
-static void category_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *fin,
-                           const char *key, const char *name)
+static void category_sheet(lxw_workbook *wb, const struct fmts *f, const json_t *form,
+                           const json_t *fin, size_t c, const char *lang)
 {
-    static const char *const head[] = {
-        "Indicateur", "Département", "Quantité",   "Unité",   "Facteur (kgCO2e/unité)", "kgCO2e",
-        "± kgCO2e",   "Saisies",     "À vérifier", "Méthode", "Correspondance SeCO2"};
-    const json_t *missing = json_object_get(json_object_get(fin, "completeness"), "missing_items");
-    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-    const json_t *lines = json_object_get(fin, "lines");
+    int english = fmt_is_english(lang);
+    const char *const head[] = {TR("Rubrique", "Section"),
+                                TR("Indicateur", "Indicator"),
+                                TR("Quantité à saisir", "Quantity to enter"),
+                                TR("Unité", "Unit"),
+                                TR("Détail par département", "Per department"),
+                                TR("Facteur (kgCO2e/unité)", "Factor (kgCO2e/unit)"),
+                                "kgCO2e",
+                                "± kgCO2e",
+                                TR("Saisies", "Entries"),
+                                TR("À vérifier", "To check"),
+                                TR("Méthode", "Method"),
+                                TR("Correspondance SeCO2", "SeCO2 mapping")};
+    const char *key = sheets[c][0];
+    lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[c][english ? 2 : 1]);
     lxw_row_t r = 2;
     size_t i;
-    json_t *l;
+    json_t *e;
 
-    worksheet_set_column(ws, 0, 0, 26, NULL);
-    worksheet_set_column(ws, 1, 8, 14, NULL);
-    worksheet_set_column(ws, 9, 10, 30, NULL);
-    worksheet_write_string(ws, 0, 0, carbon_category_label(key), f->title);
-    for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
-        worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], f->head);
-    json_array_foreach(lines, i, l)
+    worksheet_set_column(ws, 0, 1, 30, NULL);
+    worksheet_set_column(ws, 2, 9, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 30, NULL);
+    worksheet_set_column(ws, 10, 11, 34, NULL);
+    worksheet_write_string(ws, 0, 0, carbon_label(CARBON_LABEL_CATEGORY, key, lang), f->title);
+    for (size_t k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+        worksheet_write_string(ws, 1, (lxw_col_t)k, head[k], f->head);
+    json_array_foreach(form, i, e)
     {
-        if (strcmp(export_str(l, "category"), key) != 0)
+        const char *state = export_str(e, "state");
+        char detail[512];
+        if (strcmp(export_str(e, "category"), key) != 0)
             continue;
-        worksheet_write_string(ws, r, 0, export_str(l, "name_fr"), NULL);
-        worksheet_write_string(ws, r, 1, carbon_dept_label(export_str(l, "dept")), NULL);
-        worksheet_write_number(ws, r, 2, export_num(l, "quantity"), f->qty);
-        worksheet_write_string(ws, r, 3, export_str(l, "unit_fr"), NULL);
-        worksheet_write_number(ws, r, 4, export_num(l, "factor"), NULL);
-        worksheet_write_number(ws, r, 5, export_num(l, "kg"), f->kg);
-        worksheet_write_number(ws, r, 6, export_num(l, "uncertainty_kg"), f->kg);
-        worksheet_write_number(ws, r, 7, export_num(l, "entries"), NULL);
-        worksheet_write_number(ws, r, 8, export_num(l, "flagged"), NULL);
-        worksheet_write_string(ws, r, 9, carbon_method_label(export_str(l, "method")), NULL);
-        worksheet_write_string(ws, r, 10, CARBON_SECO2_UNKNOWN, NULL);
-        r++;
-    }
-    /* Estimated but never read: listed as missing, no quantity, no kg. */
-    json_array_foreach(missing, i, l)
-    {
-        if (strcmp(export_str(l, "category"), key) != 0)
-            continue;
-        worksheet_write_string(ws, r, 0, export_str(l, "name_fr"), NULL);
-        worksheet_write_string(ws, r, 2, "manquant", NULL);
-        worksheet_write_string(ws, r, 3, export_str(l, "unit_fr"), NULL);
-        worksheet_write_string(ws, r, 9, "aucun relevé : donnée manquante, non comptée", NULL);
-        worksheet_write_string(ws, r, 10, CARBON_SECO2_UNKNOWN, NULL);
+        depts_text(e, lang, detail, sizeof(detail));
+        worksheet_write_string(
+            ws, r, 0, carbon_label(CARBON_LABEL_THEME, export_str(e, "theme"), lang), NULL);
+        worksheet_write_string(ws, r, 1, carbon_form_name(e, lang), NULL);
+        if (json_is_number(json_object_get(e, "quantity")))
+            worksheet_write_number(ws, r, 2, export_num(e, "quantity"), f->qty);
+        else
+            worksheet_write_string(ws, r, 2, TR("manquant", "missing"), NULL);
+        worksheet_write_string(ws, r, 3,
+                               carbon_label(CARBON_LABEL_UNIT, export_str(e, "unit"), lang), NULL);
+        if (detail[0] != '\0')
+            worksheet_write_string(ws, r, 4, detail, NULL);
+        if (strcmp(state, "counted") == 0) {
+            worksheet_write_number(ws, r, 5, export_num(e, "factor"), NULL);
+            worksheet_write_number(ws, r, 6, export_num(e, "kg"), f->kg);
+            worksheet_write_number(ws, r, 7, export_num(e, "uncertainty_kg"), f->kg);
+            worksheet_write_number(ws, r, 9, export_num(e, "flagged"), NULL);
+        } else {
+            worksheet_write_string(ws, r, 6, "—", NULL); /* never a zero */
+        }
+        if (strcmp(state, "missing") != 0)
+            worksheet_write_number(ws, r, 8, export_num(e, "entries"), NULL);
+        worksheet_write_string(ws, r, 10, line_method(e, lang), NULL);
+        worksheet_write_string(ws, r, 11, english ? CARBON_SECO2_UNKNOWN_EN : CARBON_SECO2_UNKNOWN,
+                               NULL);
         r++;
     }
     worksheet_write_string(ws, r, 0, "Total", f->head);
     worksheet_write_number(
-        ws, r, 5, export_num(json_object_get(json_object_get(fin, "by_category"), key), "kg"),
+        ws, r, 6, export_num(json_object_get(json_object_get(fin, "by_category"), key), "kg"),
         f->kg);
 }
 
-static void factors_sheet(lxw_workbook *wb, const struct fmt *f, const json_t *fin)
+static void factors_sheet(lxw_workbook *wb, const struct fmts *f, const json_t *form,
+                          const char *lang)
 {
-    static const char *const head[] = {"Facteur (indicateur)",
-                                       "Valeur (kgCO2e/unité)",
-                                       "Unité",
-                                       "Identifiant Base Carbone",
-                                       "Statut",
-                                       "Source",
-                                       "Méthode"};
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "Facteurs");
+    int english = fmt_is_english(lang);
+    const char *const head[] = {TR("Facteur (indicateur)", "Factor (indicator)"),
+                                TR("Valeur (kgCO2e/unité)", "Value (kgCO2e/unit)"),
+                                TR("Unité", "Unit"),
+                                TR("Identifiant Base Carbone", "Base Carbone id"),
+                                TR("Statut", "Status"),
+                                "Source",
+                                TR("Méthode", "Method")};
+    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("Facteurs", "Factors"));
     json_t *seen = json_object();
     lxw_row_t r = 1;
     size_t i;
-    json_t *l;
+    json_t *e;
 
     worksheet_set_column(ws, 0, 0, 30, NULL);
-    worksheet_set_column(ws, 5, 5, 60, NULL);
+    worksheet_set_column(ws, 5, 6, 60, NULL);
     for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
         worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f->head);
-    json_array_foreach(json_object_get(fin, "lines"), i, l)
+    json_array_foreach(form, i, e)
     {
-        const char *id = export_str(l, "factor_id");
-        if (seen == NULL || json_object_get(seen, id) != NULL)
+        /* Each factor once, named after the first indicator using it. */
+        if (seen == NULL || strcmp(export_str(e, "state"), "counted") != 0 ||
+            json_object_get(seen, export_str(e, "factor_id")) != NULL)
             continue;
-        json_object_set_new(seen, id, json_true());
-        worksheet_write_string(ws, r, 0, export_str(l, "name_fr"), NULL);
-        worksheet_write_number(ws, r, 1, export_num(l, "factor"), NULL);
-        worksheet_write_string(ws, r, 2, export_str(l, "unit_fr"), NULL);
-        worksheet_write_string(ws, r, 3, export_str(l, "official_id"), NULL);
-        worksheet_write_string(ws, r, 4, carbon_status_label(export_str(l, "factor_status")), NULL);
-        worksheet_write_string(ws, r, 5, export_str(l, "source_url"), NULL);
-        worksheet_write_string(ws, r, 6, export_str(l, "factor_method"), NULL);
+        json_object_set_new(seen, export_str(e, "factor_id"), json_true());
+        worksheet_write_string(ws, r, 0, carbon_form_name(e, lang), NULL);
+        worksheet_write_number(ws, r, 1, export_num(e, "factor"), NULL);
+        worksheet_write_string(ws, r, 2,
+                               carbon_label(CARBON_LABEL_UNIT, export_str(e, "unit"), lang), NULL);
+        worksheet_write_string(ws, r, 3,
+                               export_str(e, "official_id")[0] != '\0'
+                                   ? export_str(e, "official_id")
+                                   : TR("aucun", "none"),
+                               NULL);
+        worksheet_write_string(
+            ws, r, 4, carbon_label(CARBON_LABEL_STATUS, export_str(e, "factor_status"), lang),
+            NULL);
+        worksheet_write_string(ws, r, 5, export_str(e, "source_url"), NULL);
+        worksheet_write_string(ws, r, 6, export_str(e, "factor_method"), NULL);
         r++;
     }
     json_decref(seen);
 }
 
-int export_footprint_xlsx(const json_t *compare, const char *title, const char *tmpdir, char **out,
-                          size_t *len)
+int export_footprint_xlsx(const json_t *compare, const char *title, const char *lang,
+                          const char *tmpdir, char **out, size_t *len)
 {
+    int english = fmt_is_english(lang);
     char path[512];
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
     lxw_workbook *wb;
-    struct fmt f;
+    json_t *form = NULL;
+    struct fmts f;
     int fd, rc;
 
     *out = NULL;
     *len = 0;
+    rc = carbon_form_lines(json_object_get(compare, "final"), &form);
+    if (rc != EP_OK)
+        return rc;
     snprintf(path, sizeof(path), "%s/ep-export-XXXXXX", tmpdir);
     fd = mkstemp(path); /* a unique name; libxlsxwriter reopens it by path */
-    if (fd < 0)
+    if (fd < 0) {
+        json_decref(form);
         return EP_EIO;
+    }
     close(fd);
     opt.tmpdir = (char *)tmpdir;
     wb = workbook_new_opt(path, &opt);
     if (wb == NULL) {
         unlink(path);
+        json_decref(form);
         return EP_ENOMEM;
     }
     f.title = workbook_add_format(wb);
@@ -214,262 +340,378 @@ int export_footprint_xlsx(const json_t *compare, const char *title, const char *
     format_set_num_format(f.pct, "0.0%");
     f.note = workbook_add_format(wb);
     format_set_italic(f.note);
-    summary(wb, &f, compare, title);
+    f.wrap = workbook_add_format(wb);
+    format_set_text_wrap(f.wrap);
+    format_set_align(f.wrap, LXW_ALIGN_VERTICAL_TOP);
+    summary(wb, &f, compare, title, lang);
     for (size_t i = 0; i < NSHEETS; i++)
-        category_sheet(wb, &f, json_object_get(compare, "final"), sheets[i][0], sheets[i][1]);
-    factors_sheet(wb, &f, json_object_get(compare, "final"));
-    workbook_set_properties(wb, &(lxw_doc_properties){.title = (char *)title,
-                                                      .subject = "Bilan carbone (estimation)",
-                                                      .author = "ecoplateau"});
+        category_sheet(wb, &f, form, json_object_get(compare, "final"), i, lang);
+    factors_sheet(wb, &f, form, lang);
+    workbook_set_properties(
+        wb, &(lxw_doc_properties){
+                .title = (char *)title,
+                .subject = (char *)TR("Bilan carbone (estimation)", "Carbon footprint (estimate)"),
+                .author = "ecoplateau"});
     rc = workbook_close(wb) == LXW_NO_ERROR ? EP_OK : EP_EIO;
     if (rc == EP_OK)
         rc = export_slurp(path, out, len);
     unlink(path);
+    json_decref(form);
     return rc;
 }
 
 /* ---- PDF summary ------------------------------------------------------------ */
 
-int export_footprint_pdf(const json_t *compare, const char *title, char **out, size_t *len)
+/* A table of n rows of ncols cells; cells[i * ncols + c]. */
+struct grid {
+    char (*cells)[EXPORT_CELL];
+    const char **ptrs;
+    size_t n, cap, ncols;
+};
+
+static int grid_init(struct grid *g, size_t rows, size_t ncols)
 {
+    g->cells = calloc(rows * ncols + 1, EXPORT_CELL);
+    g->ptrs = calloc(rows * ncols + 1, sizeof(char *));
+    g->n = 0;
+    g->cap = rows;
+    g->ncols = ncols;
+    return g->cells != NULL && g->ptrs != NULL ? EP_OK : EP_ENOMEM;
+}
+
+/* The next row's cells, or NULL when full. */
+static char (*grid_row(struct grid *g))[EXPORT_CELL]
+{
+    char(*row)[EXPORT_CELL];
+    if (g->n >= g->cap)
+        return NULL;
+    row = &g->cells[g->n * g->ncols];
+    for (size_t c = 0; c < g->ncols; c++)
+        g->ptrs[g->n * g->ncols + c] = row[c];
+    g->n++;
+    return row;
+}
+
+static void grid_release(struct grid *g)
+{
+    free(g->cells);
+    free(g->ptrs);
+    g->cells = NULL;
+    g->ptrs = NULL;
+}
+
+/* kgCO2e with a reader's precision, or "—". */
+static void kg_text(const json_t *v, const char *lang, char *buf, size_t len)
+{
+    if (!json_is_number(v))
+        snprintf(buf, len, "—");
+    else
+        fmt_number(buf, len, json_number_value(v), json_number_value(v) < 10 ? 1 : 0, lang);
+}
+
+static int pdf_summary(struct pdf *p, const json_t *compare, const char *lang)
+{
+    int english = fmt_is_english(lang);
     const json_t *fin = json_object_get(compare, "final");
     const json_t *prov = json_object_get(compare, "provisional");
-    const json_t *rows = json_object_get(compare, "categories");
-    const json_t *lines = json_object_get(fin, "lines");
-    const json_t *missing = json_object_get(json_object_get(fin, "completeness"), "missing_items");
     const json_t *span = json_object_get(compare, "span");
-    struct pdf *p;
-    char text[1024], a[48], b[48];
-    char(*cells)[EXPORT_CELL] = NULL;
-    const char **ptrs = NULL;
-    size_t n, i;
-    json_t *row;
-    int rc;
+    const json_t *share = json_object_get(json_object_get(compare, "coverage"), "share");
+    char text[1024], a[FMT_MAX], b[FMT_MAX];
+    int rc = pdf_heading(p, 2, TR("Synthèse", "Summary"));
 
-    *out = NULL;
-    snprintf(text, sizeof(text), "Bilan carbone — %s", title);
-    p = pdf_new(text, "fr-FR", "Bilan carbone (estimation de travail)");
-    if (p == NULL)
-        return EP_ENOMEM;
-    rc = pdf_heading(p, 1, text);
-    if (rc == EP_OK)
-        rc = pdf_note(p, export_str(fin, "notice"));
-    /* The production's identification (carbon_export_header). */
-    n = json_array_size(json_object_get(compare, "header"));
-    if (rc == EP_OK && n > 0) {
-        static const char *const head[] = {"Rubrique", "Valeur"};
-        const char **hp = calloc(n * 2 + 1, sizeof(char *));
-        json_t *pair;
-        if (hp == NULL) {
-            rc = EP_ENOMEM;
-            goto out;
-        }
-        json_array_foreach(json_object_get(compare, "header"), i, pair)
-        {
-            hp[i * 2] = json_string_value(json_array_get(pair, 0));
-            hp[i * 2 + 1] = json_string_value(json_array_get(pair, 1));
-        }
-        rc = pdf_heading(p, 2, "Fiche de la production");
-        if (rc == EP_OK)
-            rc = pdf_table(p, head, 2, hp, n);
-        free(hp);
-    }
-    if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Synthèse");
-    export_fr_num(export_num(fin, "total_kg") / 1000.0, 2, a, sizeof(a));
-    export_fr_num(export_num(fin, "uncertainty_kg") / 1000.0, 2, b, sizeof(b));
+    fmt_number(a, sizeof(a), export_num(fin, "total_kg") / 1000.0, 2, lang);
+    fmt_number(b, sizeof(b), export_num(fin, "uncertainty_kg") / 1000.0, 2, lang);
     snprintf(text, sizeof(text),
-             "Bilan définitif (relevés) : %s tCO2e, à ± %s tCO2e près (jeu de facteurs n° %d).", a,
-             b, (int)export_num(fin, "factor_version"));
+             english
+                 ? "Final footprint (readings): %s tCO2e, within ± %s tCO2e (factor set no. %d)."
+                 : "Bilan définitif (relevés) : %s tCO2e, à ± %s tCO2e près (jeu de facteurs "
+                   "n° %d).",
+             a, b, (int)export_num(fin, "factor_version"));
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
-    export_fr_num(export_num(prov, "total_kg") / 1000.0, 2, a, sizeof(a));
-    export_fr_num(export_num(prov, "uncertainty_kg") / 1000.0, 2, b, sizeof(b));
-    snprintf(text, sizeof(text), "Bilan prévisionnel (estimations) : %s tCO2e, à ± %s tCO2e près.",
+    fmt_number(a, sizeof(a), export_num(prov, "total_kg") / 1000.0, 2, lang);
+    fmt_number(b, sizeof(b), export_num(prov, "uncertainty_kg") / 1000.0, 2, lang);
+    snprintf(text, sizeof(text),
+             english ? "Provisional footprint (forecast): %s tCO2e, within ± %s tCO2e."
+                     : "Bilan prévisionnel : %s tCO2e, à ± %s tCO2e près.",
              a, b);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     /* Running or closed, and how much of the expected emissions is covered:
      * the gaps below compare only what was read, pro rata. */
     if (strcmp(export_str(compare, "status"), "clos") == 0)
-        snprintf(text, sizeof(text), "Statut : production close ; écarts au prévisionnel entier.");
+        snprintf(text, sizeof(text), "%s",
+                 TR("Statut : production close ; écarts au prévisionnel entier.",
+                    "Status: closed; gaps against the whole forecast."));
     else if (export_num(span, "total_days") <= 0)
-        snprintf(text, sizeof(text),
-                 "Statut : en cours, dates de la production inconnues ; écarts au prévisionnel "
-                 "entier, à lire avec prudence.");
+        snprintf(text, sizeof(text), "%s",
+                 TR("Statut : en cours, dates de la production inconnues ; écarts au "
+                    "prévisionnel entier, à lire avec prudence.",
+                    "Status: running, the production's dates unknown; gaps against the whole "
+                    "forecast, to be read with care."));
     else
         snprintf(text, sizeof(text),
-                 "Statut : en cours ; écarts au prévisionnel au prorata des jours de tournage "
-                 "écoulés (%d sur %d).",
+                 english ? "Status: running; gaps against the forecast pro rata of the shooting "
+                           "days elapsed (%d of %d)."
+                         : "Statut : en cours ; écarts au prévisionnel au prorata des jours de "
+                           "tournage écoulés (%d sur %d).",
                  (int)export_num(span, "elapsed_days"), (int)export_num(span, "total_days"));
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
-    if (json_is_number(json_object_get(json_object_get(compare, "coverage"), "share"))) {
-        export_fr_num(export_num(json_object_get(compare, "coverage"), "share") * 100.0, 0, a,
-                      sizeof(a));
+    if (json_is_number(share)) {
         snprintf(text, sizeof(text),
-                 "Émissions attendues couvertes par des relevés : %s %%. Les indicateurs sans "
-                 "relevé sont manquants : ni zéro, ni réduction.",
-                 a);
+                 english ? "Expected emissions covered by readings: %s. Indicators without "
+                           "readings are missing: neither zero nor a reduction."
+                         : "Émissions attendues couvertes par des relevés : %s. Les indicateurs "
+                           "sans relevé sont manquants : ni zéro, ni réduction.",
+                 fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
         if (rc == EP_OK)
             rc = pdf_paragraph(p, text);
     }
     if (rc == EP_OK)
-        rc = pdf_paragraph(p, export_str(fin, "uncertainty_covers"));
-    /* Categories: Catégorie | Prévisionnel | Définitif | Écart */
-    n = json_array_size(rows);
-    cells = calloc(n * 4 + 1, EXPORT_CELL);
-    ptrs = calloc(n * 4 + 1, sizeof(char *));
-    if (cells == NULL || ptrs == NULL) {
-        rc = EP_ENOMEM;
-        goto out;
-    }
+        rc = pdf_paragraph(p, TR("L'incertitude couvre celle des facteurs d'émission seulement ; "
+                                 "elle n'inclut ni l'incertitude des données d'activité ni les "
+                                 "données manquantes.",
+                                 "The uncertainty covers the emission factors only; it includes "
+                                 "neither the activity data's uncertainty nor missing data."));
+    return rc;
+}
+
+static int pdf_categories(struct pdf *p, const json_t *compare, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    const json_t *rows = json_object_get(compare, "categories");
+    const char *const head[] = {TR("Catégorie", "Category"), TR("Prévisionnel", "Forecast"),
+                                TR("Définitif", "Final"), TR("Écart", "Gap")};
+    struct grid g;
+    size_t i;
+    json_t *row;
+    int rc = grid_init(&g, json_array_size(rows), 4);
+
     json_array_foreach(rows, i, row)
     {
+        char(*c)[EXPORT_CELL] = rc == EP_OK ? grid_row(&g) : NULL;
         json_t *pct = json_object_get(row, "delta_pct");
-        snprintf(cells[i * 4], EXPORT_CELL, "%s", export_str(row, "label"));
-        export_fr_num(export_num(row, "provisional_kg"), 0, cells[i * 4 + 1], EXPORT_CELL);
-        export_fr_num(export_num(row, "final_kg"), 0, cells[i * 4 + 2], EXPORT_CELL);
-        if (json_is_number(pct)) {
-            export_fr_num(json_number_value(pct), 0, a, sizeof(a));
-            snprintf(cells[i * 4 + 3], EXPORT_CELL, "%s %%", a);
-        } else {
-            snprintf(cells[i * 4 + 3], EXPORT_CELL, "—");
-        }
-        for (int c = 0; c < 4; c++)
-            ptrs[i * 4 + (size_t)c] = cells[i * 4 + (size_t)c];
+        if (c == NULL)
+            break;
+        snprintf(c[0], EXPORT_CELL, "%s",
+                 carbon_label(CARBON_LABEL_CATEGORY, export_str(row, "category"), lang));
+        kg_text(json_object_get(row, "provisional_kg"), lang, c[1], EXPORT_CELL);
+        kg_text(json_object_get(row, "final_kg"), lang, c[2], EXPORT_CELL);
+        if (json_is_number(pct))
+            fmt_percent(c[3], EXPORT_CELL, json_number_value(pct) / 100.0, 0, 1, lang);
+        else
+            snprintf(c[3], EXPORT_CELL, "—");
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Par catégorie du calculateur (kgCO2e)");
-    if (rc == EP_OK) {
-        static const char *const head[] = {"Catégorie", "Prévisionnel", "Définitif", "Écart"};
-        rc = pdf_table(p, head, 4, ptrs, n);
-    }
-    free(cells);
-    free(ptrs);
-    cells = NULL;
-    ptrs = NULL;
-    /* Detail: Indicateur | Département | Quantité | kgCO2e */
-    n = json_array_size(lines);
-    cells = calloc(n * 4 + 1, EXPORT_CELL);
-    ptrs = calloc(n * 4 + 1, sizeof(char *));
-    if (cells == NULL || ptrs == NULL) {
-        rc = EP_ENOMEM;
-        goto out;
-    }
-    json_array_foreach(lines, i, row)
-    {
-        snprintf(cells[i * 4], EXPORT_CELL, "%s",
-                 export_str(row, "name_fr")[0] != '\0' ? export_str(row, "name_fr")
-                                                       : export_str(row, "indicator"));
-        snprintf(cells[i * 4 + 1], EXPORT_CELL, "%s", carbon_dept_label(export_str(row, "dept")));
-        export_fr_num(export_num(row, "quantity"), 1, a, sizeof(a));
-        /* The method when it is not the plain reading (litres replaced km). */
-        if (export_num(row, "replaced_quantity") > 0) {
-            export_fr_num(export_num(row, "replaced_quantity"), 0, b, sizeof(b));
-            snprintf(cells[i * 4 + 2], EXPORT_CELL, "%.16s %.12s, %.16s remplacés par le carburant",
-                     a, export_str(row, "unit_fr"), b);
-        } else {
-            snprintf(cells[i * 4 + 2], EXPORT_CELL, "%.40s %.12s", a, export_str(row, "unit_fr"));
-        }
-        export_fr_num(export_num(row, "kg"), 1, cells[i * 4 + 3], EXPORT_CELL);
-        for (int c = 0; c < 4; c++)
-            ptrs[i * 4 + (size_t)c] = cells[i * 4 + (size_t)c];
-    }
+        rc = pdf_heading(
+            p, 2,
+            TR("Par catégorie du calculateur (kgCO2e)", "By the calculator's category (kgCO2e)"));
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Détail des relevés");
-    if (rc == EP_OK) {
-        static const char *const head[] = {"Indicateur", "Département", "Quantité", "kgCO2e"};
-        rc = pdf_table(p, head, 4, ptrs, n);
-    }
-    if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Complétude");
-    if (rc == EP_OK) {
-        size_t used = 0;
-        json_t *m;
-        text[0] = '\0';
-        json_array_foreach(missing, i, m)
+        rc = pdf_table(p, head, 4, g.ptrs, g.n);
+    grid_release(&g);
+    return rc;
+}
+
+/* One table per Carbon'Clap category, one row per thing to type. */
+static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    const char *const head[] = {TR("Rubrique", "Section"), TR("Indicateur", "Indicator"),
+                                TR("Quantité à saisir", "Quantity to enter"), "kgCO2e",
+                                TR("Méthode", "Method")};
+    int rc = pdf_heading(
+        p, 2, TR("Lignes à saisir dans le calculateur", "Lines to type into the calculator"));
+
+    for (size_t c = 0; rc == EP_OK && c < NSHEETS; c++) {
+        struct grid g;
+        size_t i;
+        json_t *e;
+        rc = grid_init(&g, json_array_size(form), 5);
+        json_array_foreach(form, i, e)
         {
-            int k = snprintf(text + used, sizeof(text) - used, "%s%s", i ? ", " : "",
-                             export_str(m, "name_fr"));
-            if (k < 0 || (size_t)k >= sizeof(text) - used)
-                break;
-            used += (size_t)k;
-        }
-        if (json_array_size(missing) == 0)
-            rc = pdf_paragraph(p, "Chaque indicateur estimé a reçu des relevés.");
-        else {
-            char msg[1200];
-            snprintf(msg, sizeof(msg),
-                     "Manquants (estimés, sans aucun relevé à ce jour ; non comptés) : %s.", text);
-            rc = pdf_paragraph(p, msg);
-        }
-    }
-    /* Factors and sources: Facteur | Valeur | Identifiant | Statut */
-    free(cells);
-    free(ptrs);
-    n = json_array_size(lines);
-    cells = calloc(n * 4 + 1, EXPORT_CELL);
-    ptrs = calloc(n * 4 + 1, sizeof(char *));
-    if (cells == NULL || ptrs == NULL) {
-        rc = EP_ENOMEM;
-        goto out;
-    }
-    {
-        json_t *seen = json_object();
-        size_t k = 0;
-        json_array_foreach(lines, i, row)
-        {
-            const char *fid = export_str(row, "factor_id");
-            if (seen == NULL || json_object_get(seen, fid) != NULL)
+            char(*cell)[EXPORT_CELL];
+            if (rc != EP_OK || strcmp(export_str(e, "category"), sheets[c][0]) != 0)
                 continue;
-            json_object_set_new(seen, fid, json_true());
-            snprintf(cells[k * 4], EXPORT_CELL, "%s", export_str(row, "name_fr"));
-            /* Enough decimals for 0.00293 and not 6.93000. */
-            export_fr_num(export_num(row, "factor"),
-                          export_num(row, "factor") >= 1      ? 2
-                          : export_num(row, "factor") >= 0.1  ? 3
-                          : export_num(row, "factor") >= 0.01 ? 4
-                                                              : 5,
-                          a, sizeof(a));
-            snprintf(cells[k * 4 + 1], EXPORT_CELL, "%.30s kgCO2e / %.20s", a,
-                     export_str(row, "unit_fr"));
-            snprintf(cells[k * 4 + 2], EXPORT_CELL, "%s",
-                     export_str(row, "official_id")[0] != '\0' ? export_str(row, "official_id")
-                                                               : "aucun");
-            snprintf(cells[k * 4 + 3], EXPORT_CELL, "%s",
-                     carbon_status_label(export_str(row, "factor_status")));
-            for (int c = 0; c < 4; c++)
-                ptrs[k * 4 + (size_t)c] = cells[k * 4 + (size_t)c];
-            k++;
+            cell = grid_row(&g);
+            if (cell == NULL)
+                break;
+            snprintf(cell[0], EXPORT_CELL, "%s",
+                     carbon_label(CARBON_LABEL_THEME, export_str(e, "theme"), lang));
+            snprintf(cell[1], EXPORT_CELL, "%s", carbon_form_name(e, lang));
+            qty_text(e, lang, cell[2], EXPORT_CELL);
+            kg_text(json_object_get(e, "kg"), lang, cell[3], EXPORT_CELL);
+            if (export_num(e, "replaced_quantity") > 0) {
+                char q[FMT_MAX];
+                snprintf(cell[4], EXPORT_CELL,
+                         english ? "%s km replaced by fuel" : "%s km remplacés par le carburant",
+                         fmt_quantity(q, sizeof(q), export_num(e, "replaced_quantity"), lang));
+            } else {
+                snprintf(cell[4], EXPORT_CELL, "%s", line_method(e, lang));
+            }
         }
-        json_decref(seen);
-        if (rc == EP_OK && k > 0)
-            rc = pdf_heading(p, 2, "Facteurs d'émission et sources");
-        if (rc == EP_OK && k > 0) {
-            static const char *const head[] = {"Facteur", "Valeur", "Identifiant Base Carbone",
-                                               "Statut"};
-            rc = pdf_table(p, head, 4, ptrs, k);
+        if (rc == EP_OK && g.n > 0)
+            rc = pdf_heading(p, 3, carbon_label(CARBON_LABEL_CATEGORY, sheets[c][0], lang));
+        if (rc == EP_OK && g.n > 0)
+            rc = pdf_table(p, head, 5, g.ptrs, g.n);
+        grid_release(&g);
+    }
+    return rc;
+}
+
+static int pdf_factors(struct pdf *p, const json_t *form, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    const char *const head[] = {TR("Facteur", "Factor"), TR("Valeur", "Value"),
+                                TR("Identifiant Base Carbone", "Base Carbone id"),
+                                TR("Statut", "Status")};
+    json_t *seen = json_object();
+    struct grid g;
+    size_t i;
+    json_t *e;
+    int rc = grid_init(&g, json_array_size(form), 4);
+
+    if (seen == NULL)
+        rc = EP_ENOMEM;
+    json_array_foreach(form, i, e)
+    {
+        char(*c)[EXPORT_CELL];
+        double v = export_num(e, "factor");
+        char a[FMT_MAX];
+        /* Each factor once, named after the first indicator using it. */
+        if (rc != EP_OK || strcmp(export_str(e, "state"), "counted") != 0 ||
+            json_object_get(seen, export_str(e, "factor_id")) != NULL)
+            continue;
+        json_object_set_new(seen, export_str(e, "factor_id"), json_true());
+        c = grid_row(&g);
+        if (c == NULL)
+            break;
+        snprintf(c[0], EXPORT_CELL, "%s", carbon_form_name(e, lang));
+        /* Enough decimals for 0.00293 and not 6.93000. */
+        fmt_number(a, sizeof(a), v, v >= 1 ? 2 : v >= 0.1 ? 3 : v >= 0.01 ? 4 : 5, lang);
+        snprintf(c[1], EXPORT_CELL, "%.30s kgCO2e / %.20s", a,
+                 carbon_label(CARBON_LABEL_UNIT, export_str(e, "unit"), lang));
+        snprintf(c[2], EXPORT_CELL, "%s",
+                 export_str(e, "official_id")[0] != '\0' ? export_str(e, "official_id")
+                                                         : TR("aucun", "none"));
+        snprintf(c[3], EXPORT_CELL, "%s",
+                 carbon_label(CARBON_LABEL_STATUS, export_str(e, "factor_status"), lang));
+    }
+    if (rc == EP_OK && g.n > 0)
+        rc =
+            pdf_heading(p, 2, TR("Facteurs d'émission et sources", "Emission factors and sources"));
+    if (rc == EP_OK && g.n > 0)
+        rc = pdf_table(p, head, 4, g.ptrs, g.n);
+    if (rc == EP_OK && g.n > 0)
+        rc = pdf_paragraph(p, TR("Les sources (adresses) et les calculs des valeurs dérivées ou "
+                                 "estimées sont dans le classeur XLSX, onglet Facteurs.",
+                                 "The sources (addresses) and the computation of derived or "
+                                 "estimated values are in the XLSX workbook, sheet Factors."));
+    grid_release(&g);
+    json_decref(seen);
+    return rc;
+}
+
+/* The missing indicators by name, or that there are none. */
+static int pdf_missing(struct pdf *p, const json_t *form, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    char text[1200], msg[1400];
+    size_t used = 0, n = 0, i;
+    json_t *e;
+    int rc = pdf_heading(p, 2, TR("Complétude", "Completeness"));
+
+    text[0] = '\0';
+    json_array_foreach(form, i, e)
+    {
+        int k;
+        if (strcmp(export_str(e, "state"), "missing") != 0)
+            continue;
+        k = snprintf(text + used, sizeof(text) - used, "%s%s", n ? ", " : "",
+                     carbon_form_name(e, lang));
+        if (k < 0 || (size_t)k >= sizeof(text) - used)
+            break;
+        used += (size_t)k;
+        n++;
+    }
+    if (rc == EP_OK && n == 0)
+        rc = pdf_paragraph(p, TR("Chaque indicateur estimé a reçu des relevés.",
+                                 "Every estimated indicator has readings."));
+    else if (rc == EP_OK) {
+        snprintf(msg, sizeof(msg),
+                 english ? "Missing (estimated, no reading to date; not counted): %s."
+                         : "Manquants (estimés, sans aucun relevé à ce jour ; non comptés) : %s.",
+                 text);
+        rc = pdf_paragraph(p, msg);
+    }
+    return rc;
+}
+
+int export_footprint_pdf(const json_t *compare, const char *title, const char *lang, char **out,
+                         size_t *len)
+{
+    int english = fmt_is_english(lang);
+    const json_t *header = json_object_get(compare, "header");
+    json_t *form = NULL;
+    struct pdf *p;
+    char text[1024];
+    size_t n = json_array_size(header), i;
+    int rc;
+
+    *out = NULL;
+    rc = carbon_form_lines(json_object_get(compare, "final"), &form);
+    if (rc != EP_OK)
+        return rc;
+    snprintf(text, sizeof(text), "%s — %s", TR("Bilan carbone", "Carbon footprint"), title);
+    p = pdf_new(text, english ? "en-GB" : "fr-FR",
+                TR("Bilan carbone (estimation de travail)", "Carbon footprint (working estimate)"));
+    if (p == NULL) {
+        json_decref(form);
+        return EP_ENOMEM;
+    }
+    rc = pdf_heading(p, 1, text);
+    if (rc == EP_OK)
+        rc = pdf_note(p, TR("Estimation de travail d'ecoplateau : le bilan officiel se dépose "
+                            "avec un calculateur homologué (Carbon'Clap, SeCO2).",
+                            "ecoplateau's working estimate: the official footprint is filed with "
+                            "an approved calculator (Carbon'Clap, SeCO2)."));
+    /* The production's identification (carbon_export_header). */
+    if (rc == EP_OK && n > 0) {
+        const char *const head[] = {TR("Rubrique", "Item"), TR("Valeur", "Value")};
+        const char **hp = calloc(n * 2 + 1, sizeof(char *));
+        json_t *pair;
+        if (hp == NULL) {
+            rc = EP_ENOMEM;
+            goto out;
         }
-        if (rc == EP_OK && k > 0)
-            rc = pdf_paragraph(p, "Les sources (adresses) et les calculs des valeurs dérivées "
-                                  "ou estimées sont dans le classeur XLSX, onglet Facteurs.");
+        json_array_foreach(header, i, pair)
+        {
+            hp[i * 2] = json_string_value(json_array_get(pair, 0));
+            hp[i * 2 + 1] = json_string_value(json_array_get(pair, 1));
+        }
+        rc = pdf_heading(p, 2, TR("Fiche de la production", "Production sheet"));
+        if (rc == EP_OK)
+            rc = pdf_table(p, head, 2, hp, n);
+        free(hp);
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Méthode");
+        rc = pdf_summary(p, compare, lang);
     if (rc == EP_OK)
-        rc = pdf_paragraph(
-            p, "Chaque relevé courant (les corrections remplacent, les annulations retirent) est "
-               "multiplié par le facteur d'émission de son indicateur (ADEME Base Carbone ou "
-               "source indiquée dans le classeur). L'incertitude combine les incertitudes "
-               "relatives des facteurs, supposées indépendantes. Pour un véhicule, les litres "
-               "remplacent les kilomètres de la même semaine (une méthode par source). "
-               "Correspondance avec SeCO2 : non connue, SeCO2 ne publiant pas ses catégories.");
+        rc = pdf_categories(p, compare, lang);
+    if (rc == EP_OK)
+        rc = pdf_form(p, form, lang);
+    if (rc == EP_OK)
+        rc = pdf_missing(p, form, lang);
+    if (rc == EP_OK)
+        rc = pdf_factors(p, form, lang);
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2, TR("Méthode", "Method"));
+    if (rc == EP_OK)
+        rc = pdf_paragraph(p, method_text(english));
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);
 out:
-    free(cells);
-    free(ptrs);
     pdf_free(p);
+    json_decref(form);
     return rc;
 }

@@ -1,9 +1,10 @@
-/* export_plan.c - the action plan as a workbook and a PDF (see export_plan.h). */
+/* export_plan.c - the action plan as CSV, a workbook and a PDF (see export_plan.h). */
 #include "export_plan.h"
+#include "csv.h"
 #include "err.h"
-#include "export.h"
+#include "fmt.h"
 #include "pdf.h"
-#include "plan.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +12,16 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* A figure in French, or "—" when missing. */
-static void fig(const json_t *v, int decimals, char *buf, size_t len)
-{
-    if (json_is_number(v))
-        export_fr_num(json_number_value(v), decimals, buf, len);
-    else
-        snprintf(buf, len, "—");
-}
+/* The columns of the CSV and the workbook, as label keys, in order. */
+static const char *const columns[] = {
+    "plan.col.action",     "plan.col.theme",  "plan.col.dept",      "plan.col.owner",
+    "plan.col.objective",  "plan.col.means",  "plan.col.indicator", "plan.col.unit",
+    "plan.col.baseline",   "plan.col.target", "plan.col.current",   "plan.col.projected",
+    "plan.col.attainment", "plan.col.status", "plan.col.missing"};
+enum { NCOLS = sizeof(columns) / sizeof(columns[0]) };
 
-/* The draft flags of action a, comma-separated, "" when complete. */
-static void flags_text(const json_t *a, char *buf, size_t len)
+/* The draft flags of action a as words, comma-separated, "" when complete. */
+static void flags_text(const json_t *a, const char *lang, char *buf, size_t len)
 {
     size_t k;
     json_t *f;
@@ -30,18 +30,105 @@ static void flags_text(const json_t *a, char *buf, size_t len)
     json_array_foreach(json_object_get(a, "draft_flags"), k, f)
     {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s", used > 0 ? ", " : "", json_string_value(f));
+        snprintf(buf + used, len - used, "%s%s", used > 0 ? ", " : "",
+                 export_label_of(lang, "flag", json_string_value(f)));
     }
 }
 
-int export_plan_xlsx(const json_t *progress, const char *title, const char *tmpdir, char **out,
-                     size_t *len)
+/* The unit of an action's figures, as a word ("L", "repas" / "meals"). */
+static const char *unit_text(const struct export_doc *d, const json_t *a)
 {
-    static const char *const head[] = {
-        "Action",     "Thème",      "Département",     "Responsable", "Objectif",
-        "Moyens",     "Indicateur", "Mesure initiale", "Cible",       "Mesure actuelle",
-        "Projection", "Atteinte",   "Statut",          "À compléter"};
-    char path[512], flags[256];
+    size_t i;
+    const json_t *x;
+    const char *id = export_str(a, "indicator");
+    char key[96];
+    const char *word;
+
+    json_array_foreach(d->catalogue, i, x)
+    {
+        if (strcmp(export_str(x, "id"), id) != 0)
+            continue;
+        snprintf(key, sizeof(key), "unit.%s.other", export_str(x, "unit"));
+        word = export_label(d->lang, key);
+        return word != key ? word : export_str(x, "unit");
+    }
+    return "";
+}
+
+/* The text columns of action a (0-7), in the document's words. */
+static const char *text_column(const struct export_doc *d, const json_t *a, size_t c)
+{
+    switch (c) {
+    case 0:
+        return export_str(a, "title");
+    case 1:
+        return export_label_of(d->lang, "theme", export_str(a, "theme"));
+    case 2:
+        return export_label_of(d->lang, "dept", export_str(a, "dept"));
+    case 3:
+        return export_str(a, "owner");
+    case 4:
+        return export_str(a, "objective");
+    case 5:
+        return export_str(a, "means");
+    case 6:
+        return export_indicator(d, export_str(a, "indicator"));
+    default:
+        return unit_text(d, a);
+    }
+}
+
+static const char *const figures[] = {"baseline", "target", "current", "projected"};
+
+int export_plan_csv(const json_t *progress, const struct export_doc *d, char **out, size_t *len)
+{
+    struct strbuf b;
+    size_t i;
+    json_t *a;
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    strbuf_init(&b, (size_t)16 << 20);
+    rc = strbuf_str(&b, CSV_BOM);
+    for (size_t c = 0; rc == EP_OK && c < NCOLS; c++)
+        rc = csv_cell(&b, export_label(d->lang, columns[c]));
+    if (rc == EP_OK)
+        rc = csv_end_row(&b);
+    json_array_foreach(json_object_get(progress, "actions"), i, a)
+    {
+        char flags[256];
+        const json_t *att = json_object_get(a, "attainment_pct");
+        for (size_t c = 0; rc == EP_OK && c < 8; c++)
+            rc = csv_cell(&b, text_column(d, a, c));
+        /* Figures stay numbers a spreadsheet computes with: empty when missing. */
+        for (size_t c = 0; rc == EP_OK && c < sizeof(figures) / sizeof(figures[0]); c++) {
+            const json_t *v = json_object_get(a, figures[c]);
+            rc = json_is_number(v) ? csv_number(&b, json_number_value(v), 2) : csv_cell(&b, NULL);
+        }
+        if (rc == EP_OK)
+            rc = json_is_number(att) ? csv_number(&b, json_number_value(att) / 100.0, 3)
+                                     : csv_cell(&b, NULL);
+        if (rc == EP_OK)
+            rc = csv_cell(&b, export_label_of(d->lang, "status", export_str(a, "status")));
+        flags_text(a, d->lang, flags, sizeof(flags));
+        if (rc == EP_OK)
+            rc = csv_cell(&b, flags);
+        if (rc == EP_OK)
+            rc = csv_end_row(&b);
+    }
+    if (rc == EP_OK) {
+        *out = strbuf_detach(&b, len);
+        rc = *out != NULL ? EP_OK : EP_ENOMEM;
+    }
+    strbuf_release(&b);
+    return rc;
+}
+
+int export_plan_xlsx(const json_t *progress, const char *title, const struct export_doc *d,
+                     const char *tmpdir, char **out, size_t *len)
+{
+    char path[512], flags[256], day[FMT_MAX], line[512];
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
     lxw_workbook *wb;
     lxw_worksheet *ws;
@@ -73,36 +160,38 @@ int export_plan_xlsx(const json_t *progress, const char *title, const char *tmpd
     format_set_bottom(hd, LXW_BORDER_THIN);
     pct = workbook_add_format(wb);
     format_set_num_format(pct, "0.0%");
-    ws = workbook_add_worksheet(wb, "Plan d'actions");
+    ws = workbook_add_worksheet(wb, export_label(d->lang, "plan.sheet"));
     worksheet_set_column(ws, 0, 0, 40, NULL);
-    worksheet_set_column(ws, 1, 13, 16, NULL);
+    worksheet_set_column(ws, 1, NCOLS - 1, 16, NULL);
     worksheet_write_string(ws, 0, 0, title, bold);
-    worksheet_write_string(ws, 1, 0, export_str(progress, "today"), NULL);
-    for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
-        worksheet_write_string(ws, 2, (lxw_col_t)c, head[c], hd);
+    fmt_date(day, sizeof(day), export_str(progress, "today"), FMT_DATE_LONG, d->lang);
+    export_fill(line, sizeof(line), export_label(d->lang, "plan.state_short"), "today", day, NULL);
+    worksheet_write_string(ws, 1, 0, line, NULL);
+    for (size_t c = 0; c < NCOLS; c++)
+        worksheet_write_string(ws, 2, (lxw_col_t)c, export_label(d->lang, columns[c]), hd);
     json_array_foreach(list, i, a)
     {
-        static const char *const texts[] = {"title",     "theme", "dept",     "owner",
-                                            "objective", "means", "indicator"};
-        static const char *const figs[] = {"baseline", "target", "current", "projected"};
         json_t *att = json_object_get(a, "attainment_pct");
-        for (size_t c = 0; c < sizeof(texts) / sizeof(texts[0]); c++)
-            worksheet_write_string(ws, r, (lxw_col_t)c, export_str(a, texts[c]), NULL);
-        for (size_t c = 0; c < sizeof(figs) / sizeof(figs[0]); c++) {
-            json_t *v = json_object_get(a, figs[c]);
+        for (size_t c = 0; c < 8; c++)
+            worksheet_write_string(ws, r, (lxw_col_t)c, text_column(d, a, c), NULL);
+        for (size_t c = 0; c < sizeof(figures) / sizeof(figures[0]); c++) {
+            json_t *v = json_object_get(a, figures[c]);
             if (json_is_number(v))
-                worksheet_write_number(ws, r, (lxw_col_t)(7 + c), json_number_value(v), NULL);
+                worksheet_write_number(ws, r, (lxw_col_t)(8 + c), json_number_value(v), NULL);
         }
         if (json_is_number(att))
-            worksheet_write_number(ws, r, 11, json_number_value(att) / 100.0, pct);
-        worksheet_write_string(ws, r, 12, plan_status_label(export_str(a, "status")), NULL);
-        flags_text(a, flags, sizeof(flags));
-        worksheet_write_string(ws, r, 13, flags, NULL);
+            worksheet_write_number(ws, r, 12, json_number_value(att) / 100.0, pct);
+        worksheet_write_string(ws, r, 13,
+                               export_label_of(d->lang, "status", export_str(a, "status")), NULL);
+        flags_text(a, d->lang, flags, sizeof(flags));
+        worksheet_write_string(ws, r, 14, flags, NULL);
         r++;
     }
-    workbook_set_properties(wb, &(lxw_doc_properties){.title = (char *)title,
-                                                      .subject = "Plan d'actions écoresponsable",
-                                                      .author = "ecoplateau"});
+    export_fill(line, sizeof(line), export_label(d->lang, "plan.title"), "title", title, NULL);
+    workbook_set_properties(
+        wb, &(lxw_doc_properties){.title = line,
+                                  .subject = (char *)export_label(d->lang, "plan.subject"),
+                                  .author = "ecoplateau"});
     rc = workbook_close(wb) == LXW_NO_ERROR ? EP_OK : EP_EIO;
     if (rc == EP_OK)
         rc = export_slurp(path, out, len);
@@ -110,14 +199,17 @@ int export_plan_xlsx(const json_t *progress, const char *title, const char *tmpd
     return rc;
 }
 
-int export_plan_pdf(const json_t *progress, const char *title, char **out, size_t *len)
+int export_plan_pdf(const json_t *progress, const char *title, const struct export_doc *d,
+                    char **out, size_t *len)
 {
-    static const char *const head[] = {"Action", "Responsable", "Indicateur", "Initial",
-                                       "Cible",  "Projection",  "Statut"};
-    enum { NC = sizeof(head) / sizeof(head[0]) };
+    static const char *const head_keys[] = {
+        "plan.col.action", "plan.col.owner",     "plan.col.indicator", "plan.col.baseline_short",
+        "plan.col.target", "plan.col.projected", "plan.col.status"};
+    enum { NC = sizeof(head_keys) / sizeof(head_keys[0]) };
     const json_t *list = json_object_get(progress, "actions");
     size_t n = json_array_size(list), i;
-    char text[512];
+    const char *head[NC];
+    char text[1024], day[FMT_MAX], elapsed[FMT_MAX], total[FMT_MAX];
     char(*cells)[EXPORT_CELL] = NULL;
     const char **ptrs = NULL;
     struct pdf *p;
@@ -125,8 +217,10 @@ int export_plan_pdf(const json_t *progress, const char *title, char **out, size_
     int rc;
 
     *out = NULL;
-    snprintf(text, sizeof(text), "Plan d'actions écoresponsable — %s", title);
-    p = pdf_new(text, "fr-FR", "Compétence C4 : plan d'actions");
+    for (size_t c = 0; c < NC; c++)
+        head[c] = export_label(d->lang, head_keys[c]);
+    export_fill(text, sizeof(text), export_label(d->lang, "plan.title"), "title", title, NULL);
+    p = pdf_new(text, export_label(d->lang, "doc.pdf_lang"), export_label(d->lang, "plan.subject"));
     if (p == NULL)
         return EP_ENOMEM;
     cells = calloc(n * NC + 1, EXPORT_CELL);
@@ -135,33 +229,40 @@ int export_plan_pdf(const json_t *progress, const char *title, char **out, size_
     if (rc == EP_OK)
         rc = pdf_heading(p, 1, text);
     if (rc == EP_OK) {
-        snprintf(text, sizeof(text),
-                 "État au %s : %lld jours de tournage écoulés sur %lld. Les actions sans "
-                 "responsable, sans indicateur ou sans objectif chiffré sont des brouillons.",
-                 export_str(progress, "today"),
-                 (long long)json_integer_value(json_object_get(progress, "elapsed_days")),
-                 (long long)json_integer_value(json_object_get(progress, "total_days")));
+        fmt_date(day, sizeof(day), export_str(progress, "today"), FMT_DATE_LONG, d->lang);
+        export_count(elapsed, sizeof(elapsed), d->lang,
+                     (long)json_integer_value(json_object_get(progress, "elapsed_days")),
+                     "count.days");
+        fmt_number(total, sizeof(total),
+                   (double)json_integer_value(json_object_get(progress, "total_days")), 0, d->lang);
+        export_fill(text, sizeof(text), export_label(d->lang, "plan.state"), "today", day,
+                    "elapsed", elapsed, "total", total, NULL);
         rc = pdf_paragraph(p, text);
     }
     json_array_foreach(list, i, a)
     {
         char(*row)[EXPORT_CELL] = cells + i * NC;
+        const char *owner = export_str(a, "owner");
+        const char *ind = export_indicator(d, export_str(a, "indicator"));
         if (rc != EP_OK)
             break;
         snprintf(row[0], EXPORT_CELL, "%.90s", export_str(a, "title"));
-        snprintf(row[1], EXPORT_CELL, "%.60s",
-                 export_str(a, "owner")[0] ? export_str(a, "owner") : "—");
-        snprintf(row[2], EXPORT_CELL, "%.60s",
-                 export_str(a, "indicator")[0] ? export_str(a, "indicator") : "—");
-        fig(json_object_get(a, "baseline"), 1, row[3], EXPORT_CELL);
-        fig(json_object_get(a, "target"), 1, row[4], EXPORT_CELL);
-        fig(json_object_get(a, "projected"), 1, row[5], EXPORT_CELL);
-        snprintf(row[6], EXPORT_CELL, "%s", plan_status_label(export_str(a, "status")));
+        snprintf(row[1], EXPORT_CELL, "%.60s", owner[0] ? owner : "—");
+        snprintf(row[2], EXPORT_CELL, "%.80s", ind[0] ? ind : "—");
+        for (size_t c = 0; c < 3; c++) {
+            const json_t *v = json_object_get(a, figures[c == 2 ? 3 : c]);
+            if (json_is_number(v))
+                export_amount(row[3 + c], EXPORT_CELL, d, v, export_str(a, "indicator"));
+            else
+                snprintf(row[3 + c], EXPORT_CELL, "—");
+        }
+        snprintf(row[6], EXPORT_CELL, "%s",
+                 export_label_of(d->lang, "status", export_str(a, "status")));
         for (size_t c = 0; c < NC; c++)
             ptrs[i * NC + c] = row[c];
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Actions");
+        rc = pdf_heading(p, 2, export_label(d->lang, "plan.actions"));
     if (rc == EP_OK)
         rc = pdf_table(p, head, NC, ptrs, n);
     json_array_foreach(list, i, a)
@@ -169,15 +270,17 @@ int export_plan_pdf(const json_t *progress, const char *title, char **out, size_
         const char *obj = export_str(a, "objective"), *means = export_str(a, "means");
         if (rc != EP_OK || (obj[0] == '\0' && means[0] == '\0'))
             continue;
-        rc = pdf_heading(p, 2, export_str(a, "title")[0] ? export_str(a, "title") : "Action");
-        if (rc == EP_OK && obj[0] != '\0') {
-            snprintf(text, sizeof(text), "Objectif : %s", obj);
-            rc = pdf_paragraph(p, text);
-        }
-        if (rc == EP_OK && means[0] != '\0') {
-            snprintf(text, sizeof(text), "Moyens : %s", means);
-            rc = pdf_paragraph(p, text);
-        }
+        rc = pdf_heading(p, 2,
+                         export_str(a, "title")[0] ? export_str(a, "title")
+                                                   : export_label(d->lang, "plan.col.action"));
+        if (rc == EP_OK && obj[0] != '\0')
+            rc = pdf_paragraph(p, export_fill(text, sizeof(text),
+                                              export_label(d->lang, "plan.objective"), "text", obj,
+                                              NULL));
+        if (rc == EP_OK && means[0] != '\0')
+            rc = pdf_paragraph(p,
+                               export_fill(text, sizeof(text), export_label(d->lang, "plan.means"),
+                                           "text", means, NULL));
     }
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);

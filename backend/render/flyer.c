@@ -61,6 +61,9 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     const char *title = str(comm, "title"), *text = str(comm, "text"), *falc = str(comm, "falc");
     const char *starts = str(comm, "starts_at"), *where = str(comm, "location");
     const json_t *env = json_object_get(comm, "signed");
+    const char *lang = str(comm, "lang");
+    /* The English version (comms_for_reader) is printed with English labels. */
+    int en = lang != NULL && strcmp(lang, "en") == 0;
     struct pdf *p;
     char line[512];
     int rc;
@@ -69,7 +72,9 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     *len = 0;
     if (title == NULL || text == NULL)
         return EP_EINVAL;
-    p = pdf_new(title, "fr-FR", "Communication éco-responsable du tournage");
+    p = pdf_new(title, en ? "en-GB" : "fr-FR",
+                en ? "The shoot's eco-responsible communication"
+                   : "Communication éco-responsable du tournage");
     if (p == NULL)
         return EP_ENOMEM;
     if (large)
@@ -77,6 +82,9 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     rc = pdf_heading(p, 1, title);
     if (rc == EP_OK)
         rc = pdf_figure(p, FIGURE_ALT, 72, 72, draw_leaf, NULL);
+    if (rc == EP_OK && json_is_true(json_object_get(comm, "translation_missing")))
+        rc = pdf_paragraph(p, "This message has not been translated into English yet: here it is "
+                              "in French, as the production wrote it.");
     if (rc == EP_OK && falc != NULL && falc[0] != '\0') {
         rc = pdf_heading(p, 2, "Version facile à lire (FALC)");
         if (rc == EP_OK)
@@ -87,27 +95,42 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     if (rc == EP_OK)
         rc = paragraphs(p, text);
     if (rc == EP_OK && starts != NULL && strlen(starts) >= 16) {
-        snprintf(line, sizeof(line), "Quand : le %.10s à %.5s (heure de Paris)", starts,
-                 starts + 11);
+        snprintf(line, sizeof(line),
+                 en ? "When: %.10s at %.5s (Paris time)"
+                    : "Quand : le %.10s à %.5s (heure de Paris)",
+                 starts, starts + 11);
         rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK && where != NULL) {
-        snprintf(line, sizeof(line), "Où : %s", where);
+        snprintf(line, sizeof(line), en ? "Where: %s" : "Où : %s", where);
+        rc = pdf_paragraph(p, line);
+    }
+    /* How long, as the email and the audio say it (30 minutes when unset). */
+    if (rc == EP_OK && starts != NULL && strlen(starts) >= 16) {
+        json_int_t m = json_integer_value(json_object_get(comm, "duration_min"));
+        snprintf(line, sizeof(line), en ? "Duration: %d minutes" : "Durée : %d minutes",
+                 m > 0 && m <= 10080 ? (int)m : 30);
         rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK && json_is_object(env)) {
         json_t *payload = NULL;
         struct ep_error why = {0};
+        int holds = comms_verify(env, &payload, &why) == EP_OK;
+        /* The text printed is the one signed in the language printed. */
+        const char *signed_text = holds ? str(payload, en ? "text_en" : "text") : NULL;
         /* Cite the signature only when it holds: a stale envelope would vouch
          * for other words. */
-        if (comms_verify(env, &payload, &why) == EP_OK && str(payload, "text") != NULL &&
-            strcmp(str(payload, "text"), text) == 0)
+        if (signed_text != NULL && strcmp(signed_text, text) == 0)
             snprintf(line, sizeof(line),
-                     "Message signé par la production (clé %s, émis le %s). Vérifiable avec "
-                     "« ecoplateau verify ».",
+                     en ? "Message signed by the production (key %s, issued %s). Checked with "
+                          "\"ecoplateau verify\"."
+                        : "Message signé par la production (clé %s, émis le %s). Vérifiable avec "
+                          "« ecoplateau verify ».",
                      str(payload, "key_id"), str(payload, "issued_at"));
         else
-            snprintf(line, sizeof(line), "Version de travail : ce texte n'est pas encore signé.");
+            snprintf(line, sizeof(line), "%s",
+                     en ? "Working copy: this text is not signed yet."
+                        : "Version de travail : ce texte n'est pas encore signé.");
         json_decref(payload);
         rc = pdf_note(p, line);
     }

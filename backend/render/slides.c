@@ -2,9 +2,11 @@
 #include "slides.h"
 
 #include "err.h"
+#include "fmt.h"
 #include "odf.h"
 #include "pdf.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <cairo.h>
 #include <stdio.h>
@@ -19,23 +21,16 @@ static const char *str(const json_t *o, const char *k)
     return s != NULL ? s : "";
 }
 
-/* "1 234,5" (French) into buf. */
-static const char *fr_number(double v, int decimals, char *buf, size_t len)
+/* The language oral_build wrote the defence in. */
+static const char *doc_lang(const json_t *oral)
 {
-    char raw[64], *dot;
-    size_t n, lead, o = 0;
+    return text_lang(json_string_value(json_object_get(oral, "lang")));
+}
 
-    snprintf(raw, sizeof(raw), "%.*f", decimals, v);
-    dot = strchr(raw, '.');
-    n = dot != NULL ? (size_t)(dot - raw) : strlen(raw);
-    lead = raw[0] == '-' ? 1 : 0;
-    for (size_t i = 0; i < strlen(raw) && o + 4 < len; i++) {
-        if (i > lead && i < n && (n - i) % 3 == 0)
-            buf[o++] = ' ';
-        buf[o++] = (char)(raw[i] == '.' ? ',' : raw[i]);
-    }
-    buf[o] = '\0';
-    return buf;
+/* "fr-FR" / "en-GB" for the documents' language tags. */
+static const char *lang_tag(const char *lang)
+{
+    return fmt_is_english(lang) ? "en-GB" : "fr-FR";
 }
 
 /* "C1 · C4 · C9" into buf. */
@@ -53,10 +48,23 @@ static void comps_line(const json_t *slide, char *buf, size_t len)
     }
 }
 
-/* "Compétences : C1 · C4 — 1 min 15 s, de 00:45 à 02:00". */
-static void slide_meta(const json_t *slide, char *buf, size_t len)
+/* A slide's length: "45 s", "1 min 15 s", "2 min". */
+static void duration(int d, char *buf, size_t len, const char *lang)
 {
-    char comps[96];
+    char m[16], sec[16];
+    snprintf(m, sizeof(m), "%d", d / 60);
+    snprintf(sec, sizeof(sec), d < 60 ? "%d" : "%02d", d < 60 ? d : d % 60);
+    text_fmtbuf(buf, len, lang,
+                d < 60        ? "slides.duration.s"
+                : d % 60 != 0 ? "slides.duration.min_s"
+                              : "slides.duration.min",
+                "m", m, "s", sec, NULL);
+}
+
+/* "Compétences : C1 · C4 — 1 min 15 s, de 00:45 à 02:00". */
+static void slide_meta(const json_t *slide, char *buf, size_t len, const char *lang)
+{
+    char comps[96], dur[48], end[16];
     int d = (int)json_integer_value(json_object_get(slide, "duration_s"));
     int at = 0;
     const char *start = str(slide, "start");
@@ -64,15 +72,10 @@ static void slide_meta(const json_t *slide, char *buf, size_t len)
     comps_line(slide, comps, sizeof(comps));
     if (strlen(start) == 5)
         at = (int)strtol(start, NULL, 10) * 60 + (int)strtol(start + 3, NULL, 10) + d;
-    if (d < 60)
-        snprintf(buf, len, "Compétences : %s — %d s, de %s à %02d:%02d", comps, d, start, at / 60,
-                 at % 60);
-    else if (d % 60 != 0)
-        snprintf(buf, len, "Compétences : %s — %d min %02d s, de %s à %02d:%02d", comps, d / 60,
-                 d % 60, start, at / 60, at % 60);
-    else
-        snprintf(buf, len, "Compétences : %s — %d min, de %s à %02d:%02d", comps, d / 60, start,
-                 at / 60, at % 60);
+    duration(d, dur, sizeof(dur), lang);
+    snprintf(end, sizeof(end), "%02d:%02d", (at / 60) % 100, at % 60);
+    text_fmtbuf(buf, len, lang, "slides.meta", "comps", comps, "duration", dur, "from", start, "to",
+                end, NULL);
 }
 
 /* ---- PDF -------------------------------------------------------------------- */
@@ -82,13 +85,15 @@ struct bars {
     double kg[BARS_MAX];
     size_t n;
     double max;
+    const char *lang; /* for the figures */
 };
 
-static void bars_of(const json_t *chart, struct bars *b)
+static void bars_of(const json_t *chart, struct bars *b, const char *lang)
 {
     size_t i;
     json_t *x;
     memset(b, 0, sizeof(*b));
+    b->lang = lang;
     json_array_foreach(json_object_get(chart, "bars"), i, x)
     {
         if (b->n == BARS_MAX)
@@ -106,7 +111,7 @@ static void draw_bars(cairo_t *cr, double x, double y, double w, double h, void 
 {
     const struct bars *b = data;
     double label_w = w * 0.34, bar_w = w * 0.48, row = h / (double)(b->n > 0 ? b->n : 1);
-    char v[48], t[64];
+    char v[FMT_MAX], t[FMT_MAX + 16];
 
     cairo_text_extents_t ext;
     double size = row > 40 ? 14 : 12, widest = 0;
@@ -132,35 +137,34 @@ static void draw_bars(cairo_t *cr, double x, double y, double w, double h, void 
         cairo_rectangle(cr, x + label_w, by, len > 1 ? len : 1, bh);
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        snprintf(t, sizeof(t), "%s kgCO2e", fr_number(b->kg[i], 0, v, sizeof(v)));
+        snprintf(t, sizeof(t), "%s kgCO2e", fmt_number(v, sizeof(v), b->kg[i], 0, b->lang));
         cairo_move_to(cr, x + label_w + len + 6, by + bh * 0.7);
         cairo_show_text(cr, t);
     }
 }
 
-static int chart_pdf(struct pdf *p, const json_t *chart)
+static int chart_pdf(struct pdf *p, const json_t *chart, const char *lang)
 {
     struct bars b;
     struct strbuf alt;
-    char v[48];
+    char v[FMT_MAX];
     int rc = EP_OK;
 
-    bars_of(chart, &b);
+    bars_of(chart, &b, lang);
     if (b.n == 0)
-        return pdf_paragraph(p, "Répartition par catégorie : donnée manquante");
+        return pdf_paragraph(p, text_get(lang, "slides.chart.missing"));
     strbuf_init(&alt, 4096);
-    rc = strbuf_printf(
-        &alt, "Diagramme en barres du bilan carbone par catégorie (%s) : ", str(chart, "basis"));
+    rc = text_fmt(&alt, lang, "slides.chart.alt", "basis", str(chart, "basis"), NULL);
     for (size_t i = 0; i < b.n && rc == EP_OK; i++)
-        rc = strbuf_printf(&alt, "%s%s, %s kgCO2e", i > 0 ? " ; " : "", b.label[i],
-                           fr_number(b.kg[i], 0, v, sizeof(v)));
+        rc = strbuf_printf(&alt, "%s%s, %s kgCO2e", i > 0 ? text_get(lang, "slides.sep") : "",
+                           b.label[i], fmt_number(v, sizeof(v), b.kg[i], 0, lang));
     if (rc == EP_OK)
         rc = pdf_figure(p, alt.p, 700, (b.n > 5 ? 32.0 : 44.0) * (double)b.n, draw_bars, &b);
     strbuf_release(&alt);
     return rc;
 }
 
-static int slide_pdf(struct pdf *p, const json_t *s)
+static int slide_pdf(struct pdf *p, const json_t *s, const char *lang)
 {
     const char *items[8];
     char meta[256];
@@ -173,14 +177,14 @@ static int slide_pdf(struct pdf *p, const json_t *s)
         if (n < 8)
             items[n++] = json_string_value(b);
     }
-    slide_meta(s, meta, sizeof(meta));
+    slide_meta(s, meta, sizeof(meta), lang);
     rc = pdf_heading(p, 1, str(s, "title"));
     if (rc == EP_OK)
         rc = pdf_note(p, meta);
     if (rc == EP_OK)
         rc = pdf_list(p, items, n);
     if (rc == EP_OK && json_is_object(json_object_get(s, "chart")))
-        rc = chart_pdf(p, json_object_get(s, "chart"));
+        rc = chart_pdf(p, json_object_get(s, "chart"), lang);
     return rc;
 }
 
@@ -194,8 +198,10 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
 
     *out = NULL;
     *len = 0;
-    snprintf(title, sizeof(title), "Soutenance orale — %s", str(oral, "production"));
-    p = pdf_new_landscape(title, "fr-FR", "Support de la soutenance orale (15 minutes)");
+    const char *lang = doc_lang(oral);
+
+    text_fmtbuf(title, sizeof(title), lang, "slides.title", "title", str(oral, "production"), NULL);
+    p = pdf_new_landscape(title, lang_tag(lang), text_get(lang, "slides.subject"));
     if (p == NULL)
         return EP_ENOMEM;
     pdf_set_scale(p, 1.5); /* read from the back of the room */
@@ -205,7 +211,7 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
         if (rc == EP_OK && i > 0)
             rc = pdf_page_break(p);
         if (rc == EP_OK)
-            rc = slide_pdf(p, s);
+            rc = slide_pdf(p, s, lang);
         /* A slide is one page: a longer one would shift every page after it. */
         if (rc == EP_OK && pdf_page(p) != (int)i + 1)
             rc = EP_ETOOBIG;
@@ -220,9 +226,13 @@ int slides_pdf(const json_t *oral, char **out, size_t *len)
 
 int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
 {
-    static const char *const plan_head[] = {"Diapositive", "Minutage", "Compétences"};
-    static const char *const q_head[] = {"Question probable", "Ce qui y répond"};
-    static const char *const g_head[] = {"Point faible que le jury sondera", "Ce qu'il faut dire"};
+    const char *lang = doc_lang(oral);
+    const char *plan_head[] = {text_get(lang, "slides.col.slide"),
+                               text_get(lang, "slides.col.timing"),
+                               text_get(lang, "slides.col.competencies")};
+    const char *q_head[] = {text_get(lang, "slides.col.question"),
+                            text_get(lang, "slides.col.evidence")};
+    const char *g_head[] = {text_get(lang, "slides.col.gap"), text_get(lang, "slides.col.answer")};
     struct pdf *p;
     char title[256], h[160];
     size_t i, k;
@@ -234,8 +244,9 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
 
     *out = NULL;
     *len = 0;
-    snprintf(title, sizeof(title), "Préparation au jury — %s", str(oral, "production"));
-    p = pdf_new(title, "fr-FR", "Fiche de préparation aux questions du jury");
+    text_fmtbuf(title, sizeof(title), lang, "slides.prep.title", "title", str(oral, "production"),
+                NULL);
+    p = pdf_new(title, lang_tag(lang), text_get(lang, "slides.prep.subject"));
     if (p == NULL)
         return EP_ENOMEM;
     pdf_page_numbers(p, 1);
@@ -249,23 +260,15 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
     }
     rc = pdf_heading(p, 1, title);
     if (rc == EP_OK)
-        rc = pdf_paragraph(p, "Quinze minutes de présentation, puis quinze minutes de questions "
-                              "sur chaque compétence. Pour chacune : les questions probables, "
-                              "ce qui y répond dans cette production, et les points faibles "
-                              "que le jury sondera, avec ce qu'il faut dire.");
+        rc = pdf_paragraph(p, text_get(lang, "slides.prep.intro"));
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Plan de minutage (15 minutes)");
+        rc = pdf_heading(p, 2, text_get(lang, "slides.prep.timing"));
     json_array_foreach(json_object_get(oral, "slides"), i, x)
     {
-        int d = (int)json_integer_value(json_object_get(x, "duration_s"));
+        char dur[48];
+        duration((int)json_integer_value(json_object_get(x, "duration_s")), dur, sizeof(dur), lang);
         snprintf(nums[i][0], sizeof(nums[i][0]), "%zu. %s", i + 1, str(x, "title"));
-        if (d < 60)
-            snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %d s", str(x, "start"), d);
-        else if (d % 60 != 0)
-            snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %d min %02d s", str(x, "start"), d / 60,
-                     d % 60);
-        else
-            snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %d min", str(x, "start"), d / 60);
+        snprintf(nums[i][1], sizeof(nums[i][1]), "%s · %s", str(x, "start"), dur);
         comps_line(x, nums[i][2], sizeof(nums[i][2]));
         cells[i * 3] = nums[i][0];
         cells[i * 3 + 1] = nums[i][1];
@@ -292,11 +295,12 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
         if (rc == EP_OK && json_array_size(json_object_get(x, "references")) > 0) {
             struct strbuf refs;
             strbuf_init(&refs, 4096);
-            rc = strbuf_str(&refs, "Références : ");
+            rc = strbuf_str(&refs, text_get(lang, "slides.prep.references"));
             json_array_foreach(json_object_get(x, "references"), k, y)
             {
                 if (rc == EP_OK)
-                    rc = strbuf_printf(&refs, "%s%s", k > 0 ? " ; " : "", json_string_value(y));
+                    rc = strbuf_printf(&refs, "%s%s", k > 0 ? text_get(lang, "slides.sep") : "",
+                                       json_string_value(y));
             }
             if (rc == EP_OK)
                 rc = pdf_note(p, refs.p);
@@ -313,7 +317,7 @@ int slides_prep_pdf(const json_t *oral, char **out, size_t *len)
         if (rc == EP_OK && ncells > 0)
             rc = pdf_table(p, g_head, 2, cells, ncells / 2);
         else if (rc == EP_OK)
-            rc = pdf_note(p, "Aucun point faible relevé dans les données pour cette compétence.");
+            rc = pdf_note(p, text_get(lang, "slides.prep.no_gap"));
     }
     if (rc == EP_OK)
         rc = pdf_finish(p, out, len);
@@ -348,6 +352,9 @@ static const char manifest[] =
     " <manifest:file-entry manifest:full-path=\"meta.xml\" manifest:media-type=\"text/xml\"/>\n"
     "</manifest:manifest>\n";
 
+/* Where slides_odp writes the document's language into the styles. */
+#define LANG_MARK "fo:language=\"fr\" fo:country=\"FR\""
+
 /* A4 landscape slides; the notes page keeps the portrait default. */
 static const char styles[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -355,8 +362,7 @@ static const char styles[] =
     "<office:styles>\n"
     " <style:default-style style:family=\"graphic\"><style:paragraph-properties "
     "fo:margin-bottom=\"0.2cm\"/><style:text-properties style:font-name=\"DejaVu Sans\" "
-    "fo:font-family=\"'DejaVu Sans'\" fo:font-size=\"18pt\" fo:language=\"fr\" "
-    "fo:country=\"FR\"/></style:default-style>\n"
+    "fo:font-family=\"'DejaVu Sans'\" fo:font-size=\"18pt\" " LANG_MARK "/></style:default-style>\n"
     "</office:styles>\n"
     "<office:automatic-styles>\n"
     " <style:page-layout style:name=\"PM1\"><style:page-layout-properties fo:margin-top=\"0cm\" "
@@ -413,23 +419,23 @@ static int para(struct strbuf *b, const char *style, const char *text)
     return rc;
 }
 
-static int chart_odp(struct strbuf *b, const json_t *chart, double top)
+static int chart_odp(struct strbuf *b, const json_t *chart, double top, const char *lang)
 {
     struct bars bars;
-    char v[48], line[160];
+    char v[FMT_MAX], line[160];
     int rc = EP_OK;
 
-    bars_of(chart, &bars);
+    bars_of(chart, &bars, lang);
     if (bars.n == 0) {
         rc = frame_open(b, NULL, 1.5, top, 26.7, 1.2);
         if (rc == EP_OK)
-            rc = para(b, "P4", "Répartition par catégorie : donnée manquante");
+            rc = para(b, "P4", text_get(lang, "slides.chart.missing"));
         return rc == EP_OK ? strbuf_str(b, "</draw:text-box></draw:frame>") : rc;
     }
     for (size_t i = 0; i < bars.n && rc == EP_OK; i++) {
         double y = top + 1.1 * (double)i, w = bars.max > 0 ? 12.0 * bars.kg[i] / bars.max : 0;
         snprintf(line, sizeof(line), "%s — %s kgCO2e", bars.label[i],
-                 fr_number(bars.kg[i], 0, v, sizeof(v)));
+                 fmt_number(v, sizeof(v), bars.kg[i], 0, lang));
         rc = frame_open(b, NULL, 1.5, y, 13.0, 1.0);
         if (rc == EP_OK)
             rc = para(b, "P4", line);
@@ -449,7 +455,7 @@ static int chart_odp(struct strbuf *b, const json_t *chart, double top)
     return rc;
 }
 
-static int slide_odp(struct strbuf *b, const json_t *s, size_t n)
+static int slide_odp(struct strbuf *b, const json_t *s, size_t n, const char *lang)
 {
     char meta[256];
     size_t i;
@@ -457,7 +463,7 @@ static int slide_odp(struct strbuf *b, const json_t *s, size_t n)
     int rc;
     int chart = json_is_object(json_object_get(s, "chart"));
 
-    slide_meta(s, meta, sizeof(meta));
+    slide_meta(s, meta, sizeof(meta), lang);
     rc = strbuf_printf(b,
                        "<draw:page draw:name=\"page%zu\" draw:style-name=\"dp1\" "
                        "draw:master-page-name=\"Standard\">",
@@ -490,7 +496,7 @@ static int slide_odp(struct strbuf *b, const json_t *s, size_t n)
     if (rc == EP_OK)
         rc = strbuf_str(b, "</text:list></draw:text-box></draw:frame>");
     if (rc == EP_OK && chart)
-        rc = chart_odp(b, json_object_get(s, "chart"), 9.8);
+        rc = chart_odp(b, json_object_get(s, "chart"), 9.8, lang);
     /* The speaker notes, on the notes page under the slide's thumbnail. */
     if (rc == EP_OK)
         rc = strbuf_printf(b,
@@ -517,7 +523,7 @@ static int odp_content(struct strbuf *b, const json_t *oral)
     json_array_foreach(json_object_get(oral, "slides"), i, s)
     {
         if (rc == EP_OK)
-            rc = slide_odp(b, s, i + 1);
+            rc = slide_odp(b, s, i + 1, doc_lang(oral));
     }
     if (rc == EP_OK)
         rc = strbuf_str(b, "</office:presentation></office:body></office:document-content>\n");
@@ -526,37 +532,54 @@ static int odp_content(struct strbuf *b, const json_t *oral)
 
 static int odp_meta(struct strbuf *b, const json_t *oral)
 {
+    const char *lang = doc_lang(oral);
+    char title[256];
     int rc = strbuf_str(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                           "<office:document-meta " NS "><office:meta><dc:title>"
-                           "Soutenance orale — ");
+                           "<office:document-meta " NS "><office:meta><dc:title>");
+
+    text_fmtbuf(title, sizeof(title), lang, "slides.title", "title", str(oral, "production"), NULL);
     if (rc == EP_OK)
-        rc = strbuf_html(b, str(oral, "production"));
+        rc = strbuf_html(b, title);
     if (rc == EP_OK)
-        rc = strbuf_str(b, "</dc:title><dc:language>fr-FR</dc:language>"
+        rc = strbuf_printf(b,
+                           "</dc:title><dc:language>%s</dc:language>"
                            "<meta:generator>ecoplateau</meta:generator>"
-                           "</office:meta></office:document-meta>\n");
+                           "</office:meta></office:document-meta>\n",
+                           lang_tag(lang));
     return rc;
 }
 
 int slides_odp(const json_t *oral, char **out, size_t *len)
 {
     static const char mimetype[] = "application/vnd.oasis.opendocument.presentation";
-    struct strbuf content, meta;
+    struct strbuf content, meta, style;
     int rc;
 
     *out = NULL;
     *len = 0;
     strbuf_init(&content, (size_t)8 * 1024 * 1024);
     strbuf_init(&meta, 4096);
+    strbuf_init(&style, sizeof(styles) + 64);
     rc = odp_content(&content, oral);
     if (rc == EP_OK)
         rc = odp_meta(&meta, oral);
+    if (rc == EP_OK) {
+        /* the default language, so spelling checks the text in its own */
+        const char *at = strstr(styles, LANG_MARK);
+        rc = strbuf_add(&style, styles, (size_t)(at - styles));
+        if (rc == EP_OK)
+            rc = strbuf_str(&style, fmt_is_english(doc_lang(oral))
+                                        ? "fo:language=\"en\" fo:country=\"GB\""
+                                        : LANG_MARK);
+        if (rc == EP_OK)
+            rc = strbuf_str(&style, at + strlen(LANG_MARK));
+    }
     if (rc == EP_OK)
         rc = odf_package(mimetype, (struct odf_part){content.p, content.len},
-                         (struct odf_part){styles, sizeof(styles) - 1},
-                         (struct odf_part){meta.p, meta.len},
+                         (struct odf_part){style.p, style.len}, (struct odf_part){meta.p, meta.len},
                          (struct odf_part){manifest, sizeof(manifest) - 1}, out, len);
     strbuf_release(&content);
     strbuf_release(&meta);
+    strbuf_release(&style);
     return rc;
 }

@@ -4,7 +4,8 @@
  * presentation (libzip, one draw:page per slide with its speaker notes),
  * and the jury preparation sheet as a tagged A4 PDF.
  *
- * Every function reads oral_build's object (borrowed) and writes French.
+ * Every function reads oral_build's object (borrowed) and writes in its
+ * "lang" (the texts "slides.*" of sync/domain/text.h).
  * Thread-safe: nothing shared between calls.
  */
 #ifndef EP_SLIDES_H
@@ -14,7 +15,7 @@
 #include <stddef.h>
 
 /*
- * The slides as a tagged PDF (/Lang fr-FR): on each page the title (H1),
+ * The slides as a tagged PDF (/Lang fr-FR or en-GB): on each page the title (H1),
  * the competencies and timing (a note), the bullets (a list) and, on the
  * footprint slide, a bar chart with its alternative text. One page per
  * slide: a slide that would run over is an EP_ETOOBIG, never a silent

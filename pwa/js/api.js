@@ -133,3 +133,29 @@ async function requestOnce(
   }
   return json;
 }
+
+// The office identity of a signed-in account (request() sends production_id
+// as X-EP-Production): production may be null right after setup.
+export function officeIdentity(me, production) {
+  const m = production
+    ? (me.memberships || []).find((x) => x.production_id === production.id) || {
+        production_id: production.id,
+        title: production.title,
+        role: null,
+      }
+    : (me.memberships || [])[0];
+  return {
+    kind: 'office',
+    account_id: me.account.id,
+    name: me.account.name,
+    email: me.account.email,
+    csrf: me.csrf,
+    production_id: m?.production_id || null,
+    title: m?.title || null,
+    role: m?.role || null,
+    department: m?.department || null,
+    member_id: m?.member_id || null,
+    device_id: `office-${me.account.id}`,
+    memberships: me.memberships || [],
+  };
+}

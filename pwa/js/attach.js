@@ -13,7 +13,7 @@
 // or a lost connection resumes instead of restarting. It runs beside the
 // sync, never inside it: a refusal or a failure stops only that photo.
 import { readGps, nextRange, hex, adaptChunk, CHUNK_START } from './imagebytes.js';
-import { uuidv7 } from './sync/ids.js';
+import { uuidv7 } from './sync/engine.js';
 import * as store from './store.js';
 import { request, ApiError, NetworkError } from './api.js';
 
@@ -386,21 +386,28 @@ export class Uploader extends EventTarget {
 }
 
 // A photo of another device (or one whose bytes left this phone), from the
-// server as an object URL; null offline. Cached for the session.
-const urls = new Map();
-export async function serverImageUrl(identity, id) {
-  if (urls.has(id)) return urls.get(id);
-  try {
-    const blob = await request(
-      identity,
-      'GET',
-      `/api/v1/productions/${encodeURIComponent(identity.production_id)}/attachments/${encodeURIComponent(id)}`,
-      { blob: true },
-    );
-    const url = URL.createObjectURL(blob);
-    urls.set(id, url);
-    return url;
-  } catch {
-    return null;
-  }
+// server as an object URL; null offline. Cached for the session, and so is
+// the request while it runs: Ma journée re-renders on every change (each op
+// made offline, each sync), and each render used to fetch the same photo
+// again while the first fetch was on its way, 280 KiB on EDGE during one sync
+// (bench/README.md, "Weak link"). A failure is forgotten, so a later render
+// tries again.
+const urls = new Map(); // id -> Promise of the object URL or null
+export function serverImageUrl(identity, id) {
+  let url = urls.get(id);
+  if (url) return url;
+  url = request(
+    identity,
+    'GET',
+    `/api/v1/productions/${encodeURIComponent(identity.production_id)}/attachments/${encodeURIComponent(id)}`,
+    { blob: true },
+  ).then(
+    (blob) => URL.createObjectURL(blob),
+    () => {
+      urls.delete(id);
+      return null;
+    },
+  );
+  urls.set(id, url);
+  return url;
 }

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "embed.h"
 #include "err.h"
+#include "fmt.h"
 #include "production.h"
 #include "strbuf.h"
 
@@ -20,74 +21,114 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const themes[][2] = {
-    {"food", "Alimentation"}, {"waste", "Déchets"},    {"energy", "Énergie"},
-    {"mobility", "Mobilité"}, {"purchases", "Achats"}, {"accommodation", "Hébergement"},
+/* Themes, in the order a Carbon'Clap category's form asks for them (energy,
+ * travel, lodging, meals, purchases, waste): the sub-sections of the
+ * exports. Key, French, English. */
+static const char *const themes[][3] = {
+    {"energy", "Énergie", "Energy"},
+    {"mobility", "Mobilité", "Mobility"},
+    {"accommodation", "Hébergement", "Accommodation"},
+    {"food", "Alimentation", "Food"},
+    {"purchases", "Achats", "Purchases"},
+    {"waste", "Déchets", "Waste"},
 };
 /* Carbon'Clap's eight budget categories, in its order. */
-static const char *const categories[][2] = {
-    {"production", "Production"},
-    {"locations", "Décors naturels et lieux de tournage"},
-    {"sets", "Décors construits"},
-    {"hmc_costume", "HMC et costumes"},
-    {"transport", "Transport"},
-    {"logistics", "Logistique de production (régie)"},
-    {"equipment", "Équipement technique"},
-    {"postproduction", "Postproduction"},
+static const char *const categories[][3] = {
+    {"production", "Production", "Production"},
+    {"locations", "Décors naturels et lieux de tournage", "Locations"},
+    {"sets", "Décors construits", "Built sets"},
+    {"hmc_costume", "HMC et costumes", "Hair, make-up and costumes"},
+    {"transport", "Transport", "Transport"},
+    {"logistics", "Logistique de production (régie)", "Production logistics"},
+    {"equipment", "Équipement technique", "Technical equipment"},
+    {"postproduction", "Postproduction", "Post-production"},
 };
+/* French or English text, by the caller's `english` flag. */
+#define TR(fr, en) (english ? (en) : (fr))
 #define NTHEMES (sizeof(themes) / sizeof(themes[0]))
 #define NCATS (sizeof(categories) / sizeof(categories[0]))
 
 const char *carbon_category_label(const char *key)
 {
-    for (size_t i = 0; i < NCATS; i++) {
-        if (strcmp(categories[i][0], key) == 0)
-            return categories[i][1];
+    return carbon_label(CARBON_LABEL_CATEGORY, key, "fr");
+}
+
+static const char *const units[][3] = {
+    {"meal", "repas", "meal"},     {"night", "nuitée", "night"}, {"p.km", "passager·km", "p·km"},
+    {"TB.yr", "To·an", "TB·year"}, {"h", "heure", "hour"},       {"EUR", "€ HT", "€ excl. VAT"},
+    {"t.km", "t·km", "t·km"},      {"day", "jour", "day"},       {"piece", "pièce", "piece"},
+};
+static const char *const depts[][3] = {
+    {"production", "Production", "Production"},
+    {"regie", "Régie", "Unit"},
+    {"decor", "Décor", "Art department"},
+    {"costumes", "Costumes", "Costumes"},
+    {"hmc", "HMC", "Hair and make-up"},
+    {"image", "Image", "Camera"},
+    {"son", "Son", "Sound"},
+    {"catering", "Cantine", "Catering"},
+    {"post", "Postproduction", "Post-production"},
+    {"", "sans département", "no department"},
+};
+static const char *const method_labels[][3] = {
+    {"as recorded", "relevé", "as recorded"},
+    {"replaced by fuel", "kilomètres remplacés par le carburant", "kilometres replaced by fuel"},
+    {"distance, partly replaced by fuel", "kilomètres, en partie remplacés par le carburant",
+     "kilometres, partly replaced by fuel"},
+};
+static const char *const statuses[][3] = {
+    {"official", "officiel", "official"},
+    {"derived", "dérivé", "derived"},
+    {"estimate", "estimation", "estimate"},
+};
+
+/* key's label in a [key, French, English] table; the key itself when the
+ * table does not know it (fallback: NULL key gives ""). */
+static const char *lookup(const char *const (*table)[3], size_t n, const char *key,
+                          const char *lang)
+{
+    int en = fmt_is_english(lang);
+    for (size_t i = 0; key != NULL && i < n; i++) {
+        if (strcmp(table[i][0], key) == 0)
+            return table[i][en ? 2 : 1];
     }
-    return key;
+    return key != NULL ? key : "";
+}
+
+const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang)
+{
+    switch (kind) {
+    case CARBON_LABEL_CATEGORY:
+        return lookup(categories, NCATS, key, lang);
+    case CARBON_LABEL_THEME:
+        return lookup(themes, NTHEMES, key, lang);
+    case CARBON_LABEL_UNIT:
+        return lookup(units, sizeof(units) / sizeof(units[0]), key, lang);
+    case CARBON_LABEL_DEPT:
+        return lookup(depts, sizeof(depts) / sizeof(depts[0]), key, lang);
+    case CARBON_LABEL_METHOD:
+        return lookup(method_labels, sizeof(method_labels) / sizeof(method_labels[0]),
+                      key != NULL ? key : "as recorded", lang);
+    case CARBON_LABEL_STATUS:
+        return lookup(statuses, sizeof(statuses) / sizeof(statuses[0]),
+                      key != NULL && key[0] != '\0' ? key : "estimate", lang);
+    }
+    return key != NULL ? key : "";
 }
 
 const char *carbon_unit_label(const char *unit)
 {
-    static const char *const units[][2] = {
-        {"meal", "repas"},  {"night", "nuitée"}, {"p.km", "passager·km"},
-        {"TB.yr", "To·an"}, {"h", "heure"},      {"EUR", "€ HT"},
-        {"t.km", "t·km"},   {"day", "jour"},     {"piece", "pièce"},
-    };
-    for (size_t i = 0; unit != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcmp(units[i][0], unit) == 0)
-            return units[i][1];
-    }
-    return unit != NULL ? unit : "";
+    return carbon_label(CARBON_LABEL_UNIT, unit, "fr");
 }
 
 const char *carbon_dept_label(const char *dept)
 {
-    static const char *const depts[][2] = {
-        {"production", "Production"},
-        {"regie", "Régie"},
-        {"decor", "Décor"},
-        {"costumes", "Costumes"},
-        {"hmc", "HMC"},
-        {"image", "Image"},
-        {"son", "Son"},
-        {"catering", "Cantine"},
-        {"post", "Postproduction"},
-    };
-    for (size_t i = 0; dept != NULL && i < sizeof(depts) / sizeof(depts[0]); i++) {
-        if (strcmp(depts[i][0], dept) == 0)
-            return depts[i][1];
-    }
-    return dept != NULL ? dept : "";
+    return carbon_label(CARBON_LABEL_DEPT, dept, "fr");
 }
 
 const char *carbon_theme_label(const char *key)
 {
-    for (size_t i = 0; i < NTHEMES; i++) {
-        if (strcmp(themes[i][0], key) == 0)
-            return themes[i][1];
-    }
-    return key;
+    return carbon_label(CARBON_LABEL_THEME, key, "fr");
 }
 
 /* ---- the production's dates ---------------------------------------------- */
@@ -165,28 +206,19 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
     return EP_OK;
 }
 
-/* "07/09/2026" from "2026-09-07": dates as a French reader writes them. */
-static void fr_date(const char *iso, char *buf, size_t len)
+static const char *kind_label(const char *kind, const char *lang)
 {
-    if (iso != NULL && strlen(iso) >= 10)
-        snprintf(buf, len, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    else
-        snprintf(buf, len, "%s", iso != NULL ? iso : "");
-}
-
-static const char *kind_fr(const char *kind)
-{
-    static const char *const kinds[][2] = {
-        {"fiction", "Fiction"},       {"documentary", "Documentaire"},
-        {"animation", "Animation"},   {"advertising", "Publicité"},
-        {"flux", "Flux (programme)"}, {"series", "Série"},
-        {"short", "Court métrage"},   {"other", "Autre"},
+    static const char *const kinds[][3] = {
+        {"fiction", "Fiction", "Fiction"},
+        {"documentary", "Documentaire", "Documentary"},
+        {"animation", "Animation", "Animation"},
+        {"advertising", "Publicité", "Advertising"},
+        {"flux", "Flux (programme)", "Studio programme"},
+        {"series", "Série", "Series"},
+        {"short", "Court métrage", "Short film"},
+        {"other", "Autre", "Other"},
     };
-    for (size_t i = 0; kind != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        if (strcmp(kinds[i][0], kind) == 0)
-            return kinds[i][1];
-    }
-    return kind != NULL ? kind : "";
+    return lookup(kinds, sizeof(kinds) / sizeof(kinds[0]), kind, lang);
 }
 
 static int add_pair(json_t *rows, const char *label, const char *value)
@@ -194,20 +226,56 @@ static int add_pair(json_t *rows, const char *label, const char *value)
     return json_array_append_new(rows, json_pack("[s, s]", label, value)) == 0 ? EP_OK : EP_ENOMEM;
 }
 
-/* "du 07/09/2026 au 25/09/2026", or fallback when a bound is missing. */
-static void span_text(const char *from, const char *to, const char *fallback, char *buf, size_t len)
+/* "du 7 septembre 2026 au 25 septembre 2026", or fallback when a bound is
+ * missing. */
+static void span_text(const char *from, const char *to, const char *fallback, const char *lang,
+                      char *buf, size_t len)
 {
-    char a[16], b[16];
-    if (from == NULL || to == NULL) {
+    char a[FMT_MAX], b[FMT_MAX];
+    if (from == NULL || to == NULL || fmt_date(a, sizeof(a), from, FMT_DATE_MEDIUM, lang) == NULL ||
+        fmt_date(b, sizeof(b), to, FMT_DATE_MEDIUM, lang) == NULL) {
         snprintf(buf, len, "%s", fallback);
         return;
     }
-    fr_date(from, a, sizeof(a));
-    fr_date(to, b, sizeof(b));
-    snprintf(buf, len, "du %s au %s", a, b);
+    snprintf(buf, len, fmt_is_english(lang) ? "%s to %s" : "du %s au %s", a, b);
+}
+
+/* The forecast the comparison uses (forecast_compare's "forecast"). */
+static void forecast_text(const json_t *fc, const char *lang, char *buf, size_t len)
+{
+    int english = fmt_is_english(lang);
+    const json_t *v = json_object_get(fc, "version");
+    char day[FMT_MAX] = "", iso[11];
+    time_t secs;
+    struct tm tm;
+
+    if (!json_is_integer(v)) {
+        snprintf(buf, len, "%s",
+                 TR("estimations actuelles : aucun prévisionnel déposé",
+                    "current estimates: no forecast filed"));
+        return;
+    }
+    secs = (time_t)(json_integer_value(json_object_get(fc, "filed_at")) / 1000);
+    gmtime_r(&secs, &tm);
+    strftime(iso, sizeof(iso), "%Y-%m-%d", &tm);
+    fmt_date(day, sizeof(day), iso, FMT_DATE_MEDIUM, lang);
+    snprintf(buf, len,
+             english ? "version %lld « %.120s », filed on %s (factor set no. %lld)"
+                     : "version %lld « %.120s », déposée le %s (jeu de facteurs n° %lld)",
+             (long long)json_integer_value(v),
+             json_string_value(json_object_get(fc, "label")) != NULL
+                 ? json_string_value(json_object_get(fc, "label"))
+                 : "",
+             day, (long long)json_integer_value(json_object_get(fc, "factor_version")));
 }
 
 int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out)
+{
+    return carbon_export_header_lang(db, production_id, cmp, "fr", out);
+}
+
+int carbon_export_header_lang(struct db *db, const char *production_id, const json_t *cmp,
+                              const char *lang, json_t **out)
 {
     static const char prod_sql[] =
         "SELECT p.title, c.name, p.kind, p.prep_from, p.prep_to, p.starts_on, p.ends_on, "
@@ -218,12 +286,14 @@ int carbon_export_header(struct db *db, const char *production_id, const json_t 
         "max(substr(json_extract(fields, '$.at'), 1, 10)) FROM sync_fact "
         "WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 AND void = 0";
     static const char set_sql[] = "SELECT published FROM factor_set WHERE version = ?1";
+    int english = fmt_is_english(lang);
     const json_t *fin = json_object_get(cmp, "final");
     const json_t *span = json_object_get(cmp, "span");
     const json_t *coll = json_object_get(cmp, "collection");
+    const char *status = json_string_value(json_object_get(cmp, "status"));
     json_t *rows = json_array();
     sqlite3_stmt *st;
-    char text[256], a[32];
+    char text[320], a[FMT_MAX], b[FMT_MAX], c[FMT_MAX];
     int rc, version = (int)json_integer_value(json_object_get(fin, "factor_version"));
 
     *out = NULL;
@@ -240,38 +310,45 @@ int carbon_export_header(struct db *db, const char *production_id, const json_t 
 #define COL(i) ((const char *)sqlite3_column_text(st, (i)))
         rc = add_pair(rows, "Production", COL(0));
         if (rc == EP_OK)
-            rc = add_pair(rows, "Société de production", COL(1));
+            rc = add_pair(rows, TR("Société de production", "Production company"), COL(1));
         if (rc == EP_OK)
-            rc = add_pair(rows, "Genre", kind_fr(COL(2)));
-        span_text(COL(3), COL(4), "non renseignée", text, sizeof(text));
+            rc = add_pair(rows, TR("Genre", "Kind"), kind_label(COL(2), lang));
+        span_text(COL(3), COL(4), TR("non renseignée", "not given"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, "Préparation", text);
-        span_text(COL(5), COL(6), "non renseigné", text, sizeof(text));
+            rc = add_pair(rows, TR("Préparation", "Preparation"), text);
+        span_text(COL(5), COL(6), TR("non renseigné", "not given"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, "Tournage", text);
-        span_text(COL(7), COL(8), "non renseignée", text, sizeof(text));
+            rc = add_pair(rows, TR("Tournage", "Shooting"), text);
+        span_text(COL(7), COL(8), TR("non renseignée", "not given"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, "Postproduction", text);
+            rc = add_pair(rows, TR("Postproduction", "Post-production"), text);
 #undef COL
     } else {
         rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
     }
     db_done(st);
     if (rc == EP_OK) {
-        if (strcmp(json_string_value(json_object_get(cmp, "status")) != NULL
-                       ? json_string_value(json_object_get(cmp, "status"))
-                       : "",
-                   "clos") == 0)
-            snprintf(text, sizeof(text), "clos : comparaison avec tout le prévisionnel");
-        else if (json_integer_value(json_object_get(span, "total_days")) > 0)
+        long long elapsed = (long long)json_integer_value(json_object_get(span, "elapsed_days"));
+        long long total = (long long)json_integer_value(json_object_get(span, "total_days"));
+        if (status != NULL && strcmp(status, "clos") == 0)
+            snprintf(text, sizeof(text), "%s",
+                     TR("clos : comparaison avec tout le prévisionnel",
+                        "closed: compared with the whole forecast"));
+        else if (total > 0)
             snprintf(text, sizeof(text),
-                     "en cours : prévisionnel au prorata des jours de tournage écoulés (%lld sur "
-                     "%lld)",
-                     (long long)json_integer_value(json_object_get(span, "elapsed_days")),
-                     (long long)json_integer_value(json_object_get(span, "total_days")));
+                     english ? "running: forecast pro rata of the shooting days elapsed (%lld of "
+                               "%lld)"
+                             : "en cours : prévisionnel au prorata des jours de tournage écoulés "
+                               "(%lld sur %lld)",
+                     elapsed, total);
         else
-            snprintf(text, sizeof(text), "en cours, dates inconnues");
-        rc = add_pair(rows, "Statut", text);
+            snprintf(text, sizeof(text), "%s",
+                     TR("en cours, dates inconnues", "running, dates unknown"));
+        rc = add_pair(rows, TR("Statut", "Status"), text);
+    }
+    if (rc == EP_OK && json_is_object(json_object_get(cmp, "forecast"))) {
+        forecast_text(json_object_get(cmp, "forecast"), lang, text, sizeof(text));
+        rc = add_pair(rows, TR("Prévisionnel comparé", "Forecast compared with"), text);
     }
     st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;
     if (rc == EP_OK && st == NULL)
@@ -280,47 +357,68 @@ int carbon_export_header(struct db *db, const char *production_id, const json_t 
         sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             span_text((const char *)sqlite3_column_text(st, 0),
-                      (const char *)sqlite3_column_text(st, 1), "aucun relevé", text, sizeof(text));
+                      (const char *)sqlite3_column_text(st, 1), TR("aucun relevé", "no reading"),
+                      lang, text, sizeof(text));
         else
-            snprintf(text, sizeof(text), "aucun relevé");
+            snprintf(text, sizeof(text), "%s", TR("aucun relevé", "no reading"));
         db_done(st);
-        rc = add_pair(rows, "Période couverte par les relevés", text);
+        rc = add_pair(rows, TR("Période couverte par les relevés", "Period the readings cover"),
+                      text);
     }
     st = rc == EP_OK ? db_stmt(db, set_sql) : NULL;
     if (rc == EP_OK && st == NULL)
         rc = EP_EIO;
     if (st != NULL) {
         sqlite3_bind_int(st, 1, version);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            fr_date((const char *)sqlite3_column_text(st, 0), a, sizeof(a));
-            snprintf(text, sizeof(text), "n° %d, publié le %s", version, a);
-        } else {
-            snprintf(text, sizeof(text), "n° %d", version);
-        }
+        if (sqlite3_step(st) == SQLITE_ROW &&
+            fmt_date(a, sizeof(a), (const char *)sqlite3_column_text(st, 0), FMT_DATE_MEDIUM,
+                     lang) != NULL)
+            snprintf(text, sizeof(text),
+                     english ? "no. %d, published on %s" : "n° %d, publié le %s", version, a);
+        else
+            snprintf(text, sizeof(text), english ? "no. %d" : "n° %d", version);
         db_done(st);
-        rc = add_pair(rows, "Jeu de facteurs d'émission", text);
+        rc = add_pair(rows, TR("Jeu de facteurs d'émission", "Emission factor set"), text);
     }
     if (rc == EP_OK) {
         json_t *share = json_object_get(json_object_get(cmp, "coverage"), "share");
         if (json_is_number(share))
-            snprintf(text, sizeof(text), "%.0f %% des émissions attendues à ce jour",
-                     json_number_value(share) * 100.0);
+            snprintf(text, sizeof(text),
+                     english ? "%s of the emissions expected to date"
+                             : "%s des émissions "
+                               "attendues à ce jour",
+                     fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
         else
-            snprintf(text, sizeof(text), "rien d'attendu à ce jour");
-        rc = add_pair(rows, "Complétude (émissions couvertes)", text);
+            snprintf(text, sizeof(text), "%s",
+                     TR("rien d'attendu à ce jour", "nothing expected to date"));
+        rc = add_pair(
+            rows, TR("Complétude (émissions couvertes)", "Completeness (emissions covered)"), text);
     }
     if (rc == EP_OK && json_is_object(coll) && json_is_number(json_object_get(coll, "ratio"))) {
-        snprintf(text, sizeof(text), "%lld périodes relevées sur %lld attendues (%.0f %%)",
-                 (long long)json_integer_value(json_object_get(coll, "reported")),
-                 (long long)json_integer_value(json_object_get(coll, "expected")),
-                 json_number_value(json_object_get(coll, "ratio")) * 100.0);
-        rc = add_pair(rows, "Complétude de la collecte", text);
+        snprintf(text, sizeof(text),
+                 english ? "%s periods read of %s due (%s)"
+                         : "%s périodes relevées sur %s "
+                           "attendues (%s)",
+                 fmt_number(a, sizeof(a),
+                            (double)json_integer_value(json_object_get(coll, "reported")), 0, lang),
+                 fmt_number(b, sizeof(b),
+                            (double)json_integer_value(json_object_get(coll, "expected")), 0, lang),
+                 fmt_percent(c, sizeof(c), json_number_value(json_object_get(coll, "ratio")), 0, 0,
+                             lang));
+        rc =
+            add_pair(rows, TR("Complétude de la collecte", "Completeness of the collection"), text);
     }
     if (rc == EP_OK) {
         size_t n = json_array_size(json_object_get(cmp, "missing"));
-        snprintf(text, sizeof(text), n == 0 ? "aucun" : "%zu, listés comme manquants (non comptés)",
-                 n);
-        rc = add_pair(rows, "Indicateurs estimés sans relevé", text);
+        if (n == 0)
+            snprintf(text, sizeof(text), "%s", TR("aucun", "none"));
+        else
+            snprintf(text, sizeof(text),
+                     english ? "%zu, listed as missing (not counted)"
+                             : "%zu, listés comme manquants (non comptés)",
+                     n);
+        rc = add_pair(rows, TR("Indicateurs estimés sans relevé", "Estimated indicators not read"),
+                      text);
     }
     if (rc != EP_OK) {
         json_decref(rows);
@@ -558,6 +656,7 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
 struct ind {
     char id[65];
     char name_fr[129];
+    char name_en[129];
     char unit[17];
     char theme[17];
     char category[17];
@@ -580,7 +679,7 @@ struct catalogue {
 static const char cat_sql[] =
     "SELECT i.id, i.unit, i.theme, i.category, coalesce(i.factor_id, ''), i.review_above, "
     "f.value, f.uncertainty, f.confirmed, coalesce(f.official_id, ''), coalesce(f.source_url, ''), "
-    "i.name_fr, coalesce(f.status, ''), coalesce(f.method, '') "
+    "i.name_fr, coalesce(f.status, ''), coalesce(f.method, ''), coalesce(i.name_en, i.name_fr) "
     "FROM indicator i LEFT JOIN emission_factor f ON f.id = i.factor_id AND f.version = ?1 "
     "ORDER BY i.id";
 
@@ -626,6 +725,7 @@ static int load_catalogue(struct db *db, int version, struct catalogue *c)
         snprintf(x->name_fr, sizeof(x->name_fr), "%s", (const char *)sqlite3_column_text(st, 11));
         snprintf(x->status, sizeof(x->status), "%s", (const char *)sqlite3_column_text(st, 12));
         snprintf(x->method, sizeof(x->method), "%s", (const char *)sqlite3_column_text(st, 13));
+        snprintf(x->name_en, sizeof(x->name_en), "%s", (const char *)sqlite3_column_text(st, 14));
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
@@ -1229,7 +1329,7 @@ int carbon_reporting(struct db *db, const char *production_id, json_t **result)
     return EP_OK;
 }
 
-static json_t *empty_groups(const char *const (*keys)[2], size_t n)
+static json_t *empty_groups(const char *const (*keys)[3], size_t n)
 {
     json_t *o = json_object();
     for (size_t i = 0; o != NULL && i < n; i++)
@@ -1297,10 +1397,17 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
         if (x == NULL || x->factor_id[0] == '\0') {
             /* Tracked but not converted (e.g. generator hours): shown, so
              * the office knows to record what the footprint counts. */
-            json_array_append_new(untracked,
-                                  json_pack("{s:s, s:s, s:f, s:s?, s:I}", "indicator", id, "dept",
-                                            dept, "quantity", qty, "unit",
-                                            x != NULL ? x->unit : NULL, "entries", entries));
+            json_t *t =
+                json_pack("{s:s, s:s, s:f, s:s?, s:I}", "indicator", id, "dept", dept, "quantity",
+                          qty, "unit", x != NULL ? x->unit : NULL, "entries", entries);
+            /* Named and placed like a line, so the exports can list it in
+             * its category as recorded but not converted. */
+            if (t != NULL && x != NULL)
+                json_object_update_new(t, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name_fr",
+                                                    x->name_fr, "name_en", x->name_en, "unit_fr",
+                                                    carbon_unit_label(x->unit), "category",
+                                                    x->category, "theme", x->theme));
+            json_array_append_new(untracked, t);
             continue;
         }
         /* A second statement while st is open: fine, it is another cursor. */
@@ -1324,6 +1431,7 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
         {
             json_t *l = json_array_get(lines, json_array_size(lines) - 1);
             json_object_set_new(l, "name_fr", json_string(x->name_fr));
+            json_object_set_new(l, "name_en", json_string(x->name_en));
             json_object_set_new(l, "unit_fr", json_string(carbon_unit_label(x->unit)));
             json_object_set_new(l, "factor_status", json_string(x->status));
             json_object_set_new(l, "factor_method", json_string(x->method));
@@ -1361,10 +1469,11 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
             else
                 json_array_append_new(missing, json_string(k));
             if (json_object_get(read, k) == NULL && mi != NULL)
-                json_array_append_new(missing_items,
-                                      json_pack("{s:s, s:s, s:s, s:s}", "indicator", k, "name_fr",
-                                                mi->name_fr, "category", mi->category, "unit_fr",
-                                                carbon_unit_label(mi->unit)));
+                json_array_append_new(
+                    missing_items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "indicator", k,
+                                             "name_fr", mi->name_fr, "name_en", mi->name_en,
+                                             "category", mi->category, "theme", mi->theme, "unit",
+                                             mi->unit, "unit_fr", carbon_unit_label(mi->unit)));
         }
     }
     acc_finish(by_theme);
@@ -1451,6 +1560,12 @@ static json_t *ratio_or_null(double num, double den)
 
 int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out)
 {
+    return carbon_compare_with(db, production_id, today, NULL, out);
+}
+
+int carbon_compare_with(struct db *db, const char *production_id, const char *today,
+                        const json_t *filed, json_t **out)
+{
     json_t *prov = NULL, *fin = NULL, *rows = json_array(), *missing = json_array();
     json_t *pkg = NULL, *seen = NULL, *l;
     struct carbon_span span;
@@ -1465,8 +1580,15 @@ int carbon_compare(struct db *db, const char *production_id, const char *today, 
         memset(&span, 0, sizeof(span));
         rc = EP_OK;
     }
-    if (rc == EP_OK)
+    /* The forecast as filed when there is one: a later edit of the
+     * estimates or a new factor set must not move what was filed. */
+    if (rc == EP_OK && filed != NULL) {
+        prov = json_deep_copy(filed);
+        if (prov == NULL)
+            rc = EP_ENOMEM;
+    } else if (rc == EP_OK) {
         rc = carbon_footprint(db, production_id, CARBON_PROVISIONAL, 0, &prov);
+    }
     if (rc == EP_OK)
         rc = carbon_footprint(db, production_id, CARBON_FINAL, 0, &fin);
     if (rc != EP_OK || rows == NULL || missing == NULL) {
@@ -1702,80 +1824,260 @@ int carbon_flagged(struct db *db, const char *production_id, json_t **out)
     return EP_OK;
 }
 
-/* ---- CSV ------------------------------------------------------------------ */
-
 /* French labels of a line's method and of a factor's status, for exports. */
 const char *carbon_method_label(const char *method)
 {
-    if (method == NULL || strcmp(method, "as recorded") == 0)
-        return "relevé";
-    if (strcmp(method, "replaced by fuel") == 0)
-        return "kilomètres remplacés par le carburant";
-    if (strcmp(method, "distance, partly replaced by fuel") == 0)
-        return "kilomètres, en partie remplacés par le carburant";
-    return method;
+    return carbon_label(CARBON_LABEL_METHOD, method, "fr");
 }
 
 const char *carbon_status_label(const char *status)
 {
-    if (status != NULL && strcmp(status, "official") == 0)
-        return "officiel";
-    if (status != NULL && strcmp(status, "derived") == 0)
-        return "dérivé";
-    return "estimation";
+    return carbon_label(CARBON_LABEL_STATUS, status, "fr");
 }
 
-static int csv_line(struct strbuf *b, const char *cat, const json_t *l)
+/* ---- one line per thing to type into the calculator ---------------------- */
+
+static size_t rank_of(const char *const (*table)[3], size_t n, const char *key)
 {
-    int rc = csv_cell(b, cat);
+    for (size_t i = 0; key != NULL && i < n; i++) {
+        if (strcmp(table[i][0], key) == 0)
+            return i;
+    }
+    return n;
+}
+
+static int form_cmp(const void *a, const void *b)
+{
+    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+    const char *ca = json_string_value(json_object_get(x, "category"));
+    const char *cb = json_string_value(json_object_get(y, "category"));
+    const char *ta = json_string_value(json_object_get(x, "theme"));
+    const char *tb = json_string_value(json_object_get(y, "theme"));
+    size_t ra = rank_of(categories, NCATS, ca), rb = rank_of(categories, NCATS, cb);
+    const char *na, *nb;
+
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    ra = rank_of(themes, NTHEMES, ta);
+    rb = rank_of(themes, NTHEMES, tb);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    na = json_string_value(json_object_get(x, "name_fr"));
+    nb = json_string_value(json_object_get(y, "name_fr"));
+    return strcmp(na != NULL ? na : "", nb != NULL ? nb : "");
+}
+
+/* The entry of indicator l in by, created from l on first sight. */
+static json_t *form_entry(json_t *by, const json_t *l, const char *state)
+{
+    const char *id = json_string_value(json_object_get(l, "indicator"));
+    json_t *e = id != NULL ? json_object_get(by, id) : NULL;
+    static const char *const copied[] = {
+        "indicator",   "category",      "theme",     "factor_id", "name_fr",
+        "name_en",     "unit",          "unit_fr",   "factor",    "factor_status",
+        "official_id", "factor_method", "source_url"};
+
+    if (e != NULL || id == NULL)
+        return e;
+    e = json_pack("{s:s, s:f, s:f, s:f, s:I, s:I, s:f, s:[]}", "state", state, "quantity", 0.0,
+                  "kg", 0.0, "variance", 0.0, "entries", (json_int_t)0, "flagged", (json_int_t)0,
+                  "replaced_quantity", 0.0, "depts");
+    for (size_t i = 0; e != NULL && i < sizeof(copied) / sizeof(copied[0]); i++) {
+        json_t *v = json_object_get(l, copied[i]);
+        if (v != NULL)
+            json_object_set(e, copied[i], v);
+    }
+    if (e != NULL && json_object_get(e, "name_en") == NULL)
+        json_object_set(e, "name_en", json_object_get(l, "name_fr"));
+    if (e == NULL || json_object_set_new(by, id, e) != 0)
+        return NULL;
+    return e;
+}
+
+static void form_add(json_t *e, const json_t *l)
+{
+    double q = json_number_value(json_object_get(l, "quantity"));
+    double u = json_number_value(json_object_get(l, "uncertainty_kg"));
+#define ADDF(k, v)                                                                                 \
+    json_object_set_new(e, k, json_real(json_number_value(json_object_get(e, k)) + (v)))
+#define ADDI(k)                                                                                    \
+    json_object_set_new(e, k,                                                                      \
+                        json_integer(json_integer_value(json_object_get(e, k)) +                   \
+                                     json_integer_value(json_object_get(l, k))))
+    ADDF("quantity", q);
+    ADDF("kg", json_number_value(json_object_get(l, "kg")));
+    ADDF("variance", u * u);
+    ADDF("replaced_quantity", json_number_value(json_object_get(l, "replaced_quantity")));
+    ADDI("entries");
+    ADDI("flagged");
+#undef ADDF
+#undef ADDI
+    json_array_append_new(
+        json_object_get(e, "depts"),
+        json_pack("{s:O, s:f}", "dept", json_object_get(l, "dept"), "quantity", q));
+}
+
+int carbon_form_lines(const json_t *fp, json_t **out)
+{
+    static const char *const states[] = {"counted", "untracked"};
+    static const char *const lists[] = {"lines", "untracked"};
+    json_t *by = json_object(), *arr = json_array(), *l, *v;
+    json_t **items = NULL;
+    const char *k;
+    size_t i, n = 0;
+    int rc = EP_OK;
+
+    *out = NULL;
+    if (by == NULL || arr == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    for (size_t li = 0; li < 2 && rc == EP_OK; li++) {
+        json_array_foreach(json_object_get(fp, lists[li]), i, l)
+        {
+            json_t *e = form_entry(by, l, states[li]);
+            if (e == NULL) {
+                rc = EP_ENOMEM;
+                break;
+            }
+            form_add(e, l);
+        }
+    }
+    json_array_foreach(json_object_get(json_object_get(fp, "completeness"), "missing_items"), i, l)
+    {
+        if (rc == EP_OK && form_entry(by, l, "missing") == NULL)
+            rc = EP_ENOMEM;
+    }
+    if (rc != EP_OK)
+        goto out;
+    items = calloc(json_object_size(by) + 1, sizeof(json_t *));
+    if (items == NULL) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    json_object_foreach(by, k, v)
+    {
+        const char *state = json_string_value(json_object_get(v, "state"));
+        double repl = json_number_value(json_object_get(v, "replaced_quantity"));
+        double q = json_number_value(json_object_get(v, "quantity"));
+        json_object_set_new(v, "uncertainty_kg",
+                            json_real(sqrt(json_number_value(json_object_get(v, "variance")))));
+        json_object_del(v, "variance");
+        json_object_set_new(v, "method",
+                            json_string(repl > 0 ? (q > 0 ? "distance, partly "
+                                                            "replaced by fuel"
+                                                          : "replaced by fuel")
+                                                 : "as recorded"));
+        /* Not converted: no kg, never a zero that reads as "no emissions". */
+        if (strcmp(state, "counted") != 0) {
+            json_object_set_new(v, "kg", json_null());
+            json_object_set_new(v, "uncertainty_kg", json_null());
+        }
+        if (strcmp(state, "missing") == 0)
+            json_object_set_new(v, "quantity", json_null());
+        json_object_set_new(v, "seco2", json_null()); /* not known: see carbon.h */
+        items[n++] = v;
+    }
+    qsort(items, n, sizeof(json_t *), form_cmp);
+    for (i = 0; i < n && rc == EP_OK; i++)
+        rc = json_array_append(arr, items[i]) == 0 ? EP_OK : EP_ENOMEM;
+out:
+    free(items);
+    json_decref(by);
     if (rc == EP_OK)
-        rc = csv_cell(b, carbon_theme_label(json_string_value(json_object_get(l, "theme"))));
-    if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(l, "name_fr")));
-    if (rc == EP_OK)
-        rc = csv_cell(b, carbon_dept_label(json_string_value(json_object_get(l, "dept"))));
-    if (rc == EP_OK)
-        rc = csv_number(b, json_number_value(json_object_get(l, "quantity")), 2);
-    if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(l, "unit_fr")));
-    if (rc == EP_OK)
-        rc = csv_cell(b, carbon_method_label(json_string_value(json_object_get(l, "method"))));
-    if (rc == EP_OK)
-        rc = csv_number(b, json_number_value(json_object_get(l, "factor")), 5);
-    if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(l, "official_id")));
-    if (rc == EP_OK)
-        rc = csv_cell(b,
-                      carbon_status_label(json_string_value(json_object_get(l, "factor_status"))));
-    if (rc == EP_OK)
-        rc = csv_number(b, json_number_value(json_object_get(l, "kg")), 3);
-    if (rc == EP_OK)
-        rc = csv_number(b, json_number_value(json_object_get(l, "uncertainty_kg")), 3);
-    if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(l, "source_url")));
-    if (rc == EP_OK)
-        rc = csv_cell(b, CARBON_SECO2_UNKNOWN);
-    if (rc == EP_OK)
-        rc = csv_end_row(b);
+        *out = arr;
+    else
+        json_decref(arr);
     return rc;
 }
 
-/* A forecast indicator without readings: listed as missing, never 0. */
-static int csv_missing(struct strbuf *b, const char *cat, const json_t *m)
+/* ---- CSV ------------------------------------------------------------------ */
+
+/* "Régie 120 ; Image 30": the departments a form line adds up. */
+static void dept_detail(const json_t *e, const char *lang, char *buf, size_t len)
 {
-    int rc = csv_cell(b, cat);
+    size_t used = 0, i;
+    json_t *d;
+
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(e, "depts"), i, d)
+    {
+        char q[FMT_MAX];
+        int k = snprintf(
+            buf + used, len - used, "%s%s %s", i ? " ; " : "",
+            carbon_label(CARBON_LABEL_DEPT, json_string_value(json_object_get(d, "dept")), lang),
+            fmt_quantity(q, sizeof(q), json_number_value(json_object_get(d, "quantity")), lang));
+        if (k < 0 || (size_t)k >= len - used)
+            break;
+        used += (size_t)k;
+    }
+}
+
+const char *carbon_form_name(const json_t *e, const char *lang)
+{
+    const char *en = json_string_value(json_object_get(e, "name_en"));
+    const char *fr = json_string_value(json_object_get(e, "name_fr"));
+    if (fmt_is_english(lang) && en != NULL && en[0] != '\0')
+        return en;
+    return fr != NULL ? fr : "";
+}
+
+static int csv_form_line(struct strbuf *b, const json_t *e, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    const char *state = json_string_value(json_object_get(e, "state"));
+    int counted = strcmp(state, "counted") == 0, missing = strcmp(state, "missing") == 0;
+    char detail[512];
+    int rc;
+
+    dept_detail(e, lang, detail, sizeof(detail));
+    rc = csv_cell(b, carbon_label(CARBON_LABEL_CATEGORY,
+                                  json_string_value(json_object_get(e, "category")), lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, NULL);
+        rc = csv_cell(b, carbon_label(CARBON_LABEL_THEME,
+                                      json_string_value(json_object_get(e, "theme")), lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(m, "name_fr")));
+        rc = csv_cell(b, carbon_form_name(e, lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, NULL);
+        rc = missing ? csv_cell(b, TR("manquant", "missing"))
+                     : csv_number(b, json_number_value(json_object_get(e, "quantity")), 2);
     if (rc == EP_OK)
-        rc = csv_cell(b, "manquant");
+        rc = csv_cell(b, carbon_label(CARBON_LABEL_UNIT,
+                                      json_string_value(json_object_get(e, "unit")) != NULL
+                                          ? json_string_value(json_object_get(e, "unit"))
+                                          : json_string_value(json_object_get(e, "unit_fr")),
+                                      lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, json_string_value(json_object_get(m, "unit_fr")));
+        rc = csv_cell(b, detail);
     if (rc == EP_OK)
-        rc = csv_cell(b, "aucun relevé : donnée manquante et non comptée");
+        rc = csv_cell(b, missing ? TR("aucun relevé : donnée manquante et non comptée",
+                                      "no reading: missing, not counted")
+                         : !counted
+                             ? TR("relevé, non converti (pas de facteur)",
+                                  "recorded, not converted (no factor)")
+                             : carbon_label(CARBON_LABEL_METHOD,
+                                            json_string_value(json_object_get(e, "method")), lang));
+    if (!counted) {
+        for (int i = 0; rc == EP_OK && i < 6; i++)
+            rc = csv_cell(b, NULL);
+    } else {
+        if (rc == EP_OK)
+            rc = csv_number(b, json_number_value(json_object_get(e, "factor")), 5);
+        if (rc == EP_OK)
+            rc = csv_cell(b, json_string_value(json_object_get(e, "official_id")));
+        if (rc == EP_OK)
+            rc = csv_cell(b, carbon_label(CARBON_LABEL_STATUS,
+                                          json_string_value(json_object_get(e, "factor_status")),
+                                          lang));
+        if (rc == EP_OK)
+            rc = csv_number(b, json_number_value(json_object_get(e, "kg")), 3);
+        if (rc == EP_OK)
+            rc = csv_number(b, json_number_value(json_object_get(e, "uncertainty_kg")), 3);
+        if (rc == EP_OK)
+            rc = csv_cell(b, json_string_value(json_object_get(e, "source_url")));
+    }
+    if (rc == EP_OK)
+        rc = csv_cell(b, english ? CARBON_SECO2_UNKNOWN_EN : CARBON_SECO2_UNKNOWN);
     if (rc == EP_OK)
         rc = csv_end_row(b);
     return rc;
@@ -1783,30 +2085,36 @@ static int csv_missing(struct strbuf *b, const char *cat, const json_t *m)
 
 int carbon_csv(const json_t *fp, char **out, size_t *len)
 {
-    static const char *const head[] = {"Catégorie (Carbon'Clap)",
-                                       "Thème",
-                                       "Indicateur",
-                                       "Département",
-                                       "Quantité",
-                                       "Unité",
-                                       "Méthode",
-                                       "Facteur (kgCO2e/unité)",
-                                       "Identifiant Base Carbone",
-                                       "Statut du facteur",
-                                       "kgCO2e",
-                                       "Incertitude (kgCO2e)",
-                                       "Source",
-                                       "Correspondance SeCO2"};
-    json_t *lines = json_object_get(fp, "lines");
-    json_t *header = json_object_get(fp, "header"), *pair;
+    return carbon_csv_lang(fp, "fr", out, len);
+}
+
+int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
+{
+    static const char *const head[][2] = {{"Catégorie (Carbon'Clap)", "Category (Carbon'Clap)"},
+                                          {"Rubrique", "Section"},
+                                          {"Indicateur", "Indicator"},
+                                          {"Quantité à saisir", "Quantity to enter"},
+                                          {"Unité", "Unit"},
+                                          {"Détail par département", "Per department"},
+                                          {"Méthode", "Method"},
+                                          {"Facteur (kgCO2e/unité)", "Factor (kgCO2e/unit)"},
+                                          {"Identifiant Base Carbone", "Base Carbone id"},
+                                          {"Statut du facteur", "Factor status"},
+                                          {"kgCO2e", "kgCO2e"},
+                                          {"Incertitude (kgCO2e)", "Uncertainty (kgCO2e)"},
+                                          {"Source", "Source"},
+                                          {"Correspondance SeCO2", "SeCO2 mapping"}};
+    int english = fmt_is_english(lang);
+    json_t *header = json_object_get(fp, "header"), *pair, *form = NULL, *e;
     size_t k;
-    json_t *missing = json_object_get(json_object_get(fp, "completeness"), "missing_items");
     struct strbuf b;
     int rc;
 
     strbuf_init(&b, (size_t)64 * 1024 * 1024);
     *out = NULL;
-    rc = strbuf_str(&b, CSV_BOM);
+    rc = carbon_form_lines(fp, &form);
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, CSV_BOM);
     /* The header block (carbon_export_header), then a blank row. */
     json_array_foreach(header, k, pair)
     {
@@ -1820,26 +2128,15 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
     if (rc == EP_OK && json_array_size(header) > 0)
         rc = csv_end_row(&b);
     for (size_t i = 0; rc == EP_OK && i < sizeof(head) / sizeof(head[0]); i++)
-        rc = csv_cell(&b, head[i]);
+        rc = csv_cell(&b, head[i][english ? 1 : 0]);
     if (rc == EP_OK)
         rc = csv_end_row(&b);
-    /* Rows grouped in the calculator's category order, for transcription,
-     * each category's missing indicators after its lines. */
-    for (size_t c = 0; rc == EP_OK && c < NCATS; c++) {
-        size_t i;
-        json_t *l;
-        json_array_foreach(lines, i, l)
-        {
-            if (rc == EP_OK &&
-                strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) == 0)
-                rc = csv_line(&b, categories[c][1], l);
-        }
-        json_array_foreach(missing, i, l)
-        {
-            if (rc == EP_OK &&
-                strcmp(json_string_value(json_object_get(l, "category")), categories[c][0]) == 0)
-                rc = csv_missing(&b, categories[c][1], l);
-        }
+    /* One row per thing to type, in the calculator's category order, then
+     * its sections; missing and unconverted posts in their place. */
+    json_array_foreach(form, k, e)
+    {
+        if (rc == EP_OK)
+            rc = csv_form_line(&b, e, lang);
     }
     if (rc == EP_OK) {
         rc = csv_cell(&b, "Total");
@@ -1852,6 +2149,7 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
         if (rc == EP_OK)
             rc = csv_end_row(&b);
     }
+    json_decref(form);
     if (rc != EP_OK) {
         strbuf_release(&b);
         return rc;

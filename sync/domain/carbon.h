@@ -56,8 +56,11 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
                    struct carbon_span *out);
 
 /* What the SeCO2 mapping column says: SeCO2 publishes neither its
- * categories nor an import format (docs/carbon.md, "Open questions"). */
+ * categories nor an import format (../shared/domain/references.md lists
+ * them as unconfirmed), so no line's mapping is known (docs/carbon.md,
+ * "Open questions"). */
 #define CARBON_SECO2_UNKNOWN "non connue (SeCO2 ne publie pas ses catégories)"
+#define CARBON_SECO2_UNKNOWN_EN "unknown (SeCO2 does not publish its categories)"
 
 /*
  * The header block of every footprint export (docs/carbon.md, "Exports"):
@@ -69,6 +72,12 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
  * (borrowed). Returns 0, EP_ENOTFOUND or a storage code.
  */
 int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out);
+
+/* The same in lang ("fr", "en"; anything else French), dates and numbers
+ * through fmt.h, plus the forecast compared with when cmp carries
+ * forecast_compare's "forecast" (its version, label and filing date). */
+int carbon_export_header_lang(struct db *db, const char *production_id, const json_t *cmp,
+                              const char *lang, json_t **out);
 
 /* "Title (Company)" of production_id, for documents a person reads: never
  * its id. Returns 0, EP_ENOTFOUND or a storage code. */
@@ -132,6 +141,15 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
 int carbon_compare(struct db *db, const char *production_id, const char *today, json_t **out);
 
 /*
+ * carbon_compare against a given provisional footprint: filed (borrowed,
+ * copied) is a provisional footprint object as carbon_footprint gave it when
+ * the forecast was filed (forecast_compare, forecast.h, passes the filed
+ * version's); NULL compares with the live estimates, as carbon_compare does.
+ */
+int carbon_compare_with(struct db *db, const char *production_id, const char *today,
+                        const json_t *filed, json_t **out);
+
+/*
  * Loads the factor sets compiled into the binary (sync/domain/data/
  * factors-NNNN.json) whose version the database does not have yet, each in
  * one transaction; a set already there is never rewritten. Call after
@@ -191,6 +209,45 @@ int carbon_reporting(struct db *db, const char *production_id, json_t **result);
  * CR prefixed with ' so no spreadsheet evaluates it. *out owns the text.
  */
 int carbon_csv(const json_t *fp, char **out, size_t *len);
+
+/*
+ * One line per thing to type into the calculator, from a footprint (final
+ * or provisional, borrowed): a footprint's lines summed over departments per
+ * indicator, its untracked posts (recorded, no factor) and its missing ones
+ * (estimated, never read), in Carbon'Clap's category order, then by theme in
+ * the order its forms ask (energy, mobility, accommodation, food, purchases,
+ * waste), then by French name. *out receives a new array of
+ *   {indicator, category, theme, name_fr, name_en, unit, unit_fr,
+ *    state: "counted"|"untracked"|"missing", quantity (null if missing),
+ *    kg and uncertainty_kg (null unless counted), entries, flagged,
+ *    replaced_quantity, method, depts: [{dept, quantity}], factor_id, factor,
+ *    factor_status, official_id, source_url, factor_method, seco2: null}.
+ * Returns 0 or EP_ENOMEM.
+ */
+int carbon_form_lines(const json_t *fp, json_t **out);
+
+/* A form line's (or footprint line's) indicator name in lang, French when
+ * it has no English one. Points into e. */
+const char *carbon_form_name(const json_t *e, const char *lang);
+
+/* carbon_csv with labels in lang ("fr", "en"); one row per form line
+ * (carbon_form_lines). */
+int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len);
+
+/* What carbon_label translates. */
+enum carbon_label_kind {
+    CARBON_LABEL_CATEGORY,
+    CARBON_LABEL_THEME,
+    CARBON_LABEL_UNIT,
+    CARBON_LABEL_DEPT,
+    CARBON_LABEL_METHOD,
+    CARBON_LABEL_STATUS,
+};
+
+/* The label of key in lang ("fr", "en"; anything else French): a category,
+ * theme, activity unit, department, line method or factor status. An
+ * unknown key is returned as it is. Static string. */
+const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang);
 
 /* The French label of a category / theme key ("transport" -> "Transport"). */
 const char *carbon_category_label(const char *key);

@@ -177,6 +177,83 @@ int collect_periods(enum collect_freq f, long start, long end, long until,
     return EP_OK;
 }
 
+/* ---- phases ------------------------------------------------------------------ */
+
+static const char *const phase_names[] = {"shooting", "post_production"};
+
+int collect_phase_parse(const char *s, enum collect_phase *out)
+{
+    for (size_t i = 0; s != NULL && i < sizeof(phase_names) / sizeof(phase_names[0]); i++) {
+        if (strcmp(s, phase_names[i]) == 0) {
+            *out = (enum collect_phase)i;
+            return EP_OK;
+        }
+    }
+    return EP_EINVAL;
+}
+
+const char *collect_phase_name(enum collect_phase ph)
+{
+    return ph == COLLECT_POST ? phase_names[1] : phase_names[0];
+}
+
+enum collect_phase collect_indicator_phase(const char *category)
+{
+    return category != NULL && strcmp(category, "postproduction") == 0 ? COLLECT_POST
+                                                                       : COLLECT_SHOOTING;
+}
+
+/* 1970-01-01 was a Thursday: 0 = Sunday ... 6 = Saturday. */
+static int weekday(long day)
+{
+    return (int)(((day % 7) + 7 + 4) % 7);
+}
+
+static int post_dated(const struct production_dates *d)
+{
+    return d->post_from != PRODUCTION_NO_DAY && d->post_to != PRODUCTION_NO_DAY &&
+           d->post_to >= d->post_from;
+}
+
+int collect_reporting_day(const struct production_dates *d, enum collect_phase ph, long day)
+{
+    int wd;
+
+    if (ph == COLLECT_SHOOTING || !post_dated(d))
+        return production_shooting_day(d, day);
+    wd = weekday(day);
+    return day >= d->post_from && day <= d->post_to && wd >= 1 && wd <= 5;
+}
+
+int collect_item_periods(enum collect_freq f, enum collect_phase ph,
+                         const struct production_dates *d, long until, struct collect_period **out,
+                         size_t *n)
+{
+    long from = d->shoot_from, to = d->shoot_to;
+    size_t k = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (ph == COLLECT_POST && post_dated(d)) {
+        from = d->post_from;
+        to = d->post_to;
+    }
+    if (from == PRODUCTION_NO_DAY || to == PRODUCTION_NO_DAY)
+        return EP_OK;
+    rc = collect_periods(f, from, to, until, out, n);
+    for (size_t i = 0; rc == EP_OK && i < *n; i++) {
+        long day = (*out)[i].from;
+        while (day <= (*out)[i].to && !collect_reporting_day(d, ph, day))
+            day++;
+        if (day <= (*out)[i].to)
+            (*out)[k++] = (*out)[i];
+    }
+    if (rc == EP_OK)
+        *n = k;
+    return rc;
+}
+
 /* ---- the schedule ------------------------------------------------------------- */
 
 struct prod {
@@ -266,9 +343,9 @@ static int active_indicators(struct db *db, const char *production_id, json_t *s
 /* The office's rows: indicator -> {"frequency","dept","member_id","member_name"}. */
 static int office_rows(struct db *db, const char *production_id, json_t *rows)
 {
-    static const char sql[] =
-        "SELECT s.indicator, s.frequency, s.dept, s.member_id, m.name FROM collect_schedule s "
-        "LEFT JOIN member m ON m.id = s.member_id WHERE s.production_id = ?1";
+    static const char sql[] = "SELECT s.indicator, s.frequency, s.dept, s.member_id, m.name, s.grp "
+                              "FROM collect_schedule s "
+                              "LEFT JOIN member m ON m.id = s.member_id WHERE s.production_id = ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
@@ -276,11 +353,12 @@ static int office_rows(struct db *db, const char *production_id, json_t *rows)
         return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *row = json_pack("{s:s, s:s, s:s?, s:s?}", "frequency",
+        json_t *row = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "frequency",
                                 (const char *)sqlite3_column_text(st, 1), "dept",
                                 (const char *)sqlite3_column_text(st, 2), "member_id",
                                 (const char *)sqlite3_column_text(st, 3), "member_name",
-                                (const char *)sqlite3_column_text(st, 4));
+                                (const char *)sqlite3_column_text(st, 4), "group",
+                                (const char *)sqlite3_column_text(st, 5));
         if (row == NULL ||
             json_object_set_new(rows, (const char *)sqlite3_column_text(st, 0), row) != 0) {
             rc = EP_ENOMEM;
@@ -314,10 +392,60 @@ static int set_reading_days(json_t *obj, const struct production_dates *d)
     return rc;
 }
 
+/* The groups scheduled in one step: the catalogue's indicators of one theme
+ * and unit (all the meal counts, whatever the diet). */
+static const struct {
+    const char *id, *theme, *unit;
+} groups[] = {
+    {"meals", "food", "meal"},
+    {"waste", "waste", "kg"},
+};
+
+static int group_find(const char *group)
+{
+    for (size_t i = 0; group != NULL && i < sizeof(groups) / sizeof(groups[0]); i++) {
+        if (strcmp(groups[i].id, group) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The indicators of group g (an index in groups) as a new array of ids. */
+static int group_members(struct db *db, int g, json_t **out)
+{
+    static const char sql[] = "SELECT id FROM indicator WHERE theme = ?1 AND unit = ?2 ORDER BY id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *out = json_array();
+    if (st == NULL || *out == NULL) {
+        db_done(st);
+        json_decref(*out);
+        *out = NULL;
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, groups[g].theme, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, groups[g].unit, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(*out, json_string((const char *)sqlite3_column_text(st, 0))) !=
+            0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    if (rc != EP_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 /* Builds the schedule object; the caller holds a read transaction. */
 static int schedule_in_tx(struct db *db, const char *production_id, struct prod *p, json_t **out)
 {
-    static const char sql[] = "SELECT id, collector FROM indicator ORDER BY id";
+    static const char sql[] = "SELECT id, collector, category FROM indicator ORDER BY id";
     json_t *active = json_object(), *rows = json_object(), *items = json_array();
     sqlite3_stmt *st = NULL;
     enum collect_freq pf;
@@ -358,14 +486,28 @@ static int schedule_in_tx(struct db *db, const char *production_id, struct prod 
                 json_object_get(row, "member_name") ? json_object_get(row, "member_name")
                                                     : json_null(),
                 "source", "office");
-        else if (json_object_size(active) == 0 || json_object_get(active, id) != NULL)
+        if (row != NULL && item != NULL && json_object_get(row, "group") != NULL) {
+            /* A grouped line is reported by a reading of any of its group. */
+            int g = group_find(json_string_value(json_object_get(row, "group")));
+            json_t *members = NULL;
+            if (g >= 0 && group_members(db, g, &members) == EP_OK &&
+                (json_object_set(item, "group", json_object_get(row, "group")) != 0 ||
+                 json_object_set_new(item, "group_indicators", members) != 0)) {
+                json_decref(item);
+                item = NULL;
+            }
+        } else if (json_object_size(active) == 0 || json_object_get(active, id) != NULL)
             item = json_pack("{s:s, s:s, s:s, s:n, s:n, s:s}", "indicator", id, "frequency",
                              collect_freq_name(collect_indicator_frequency(pf, id)), "dept",
                              (const char *)sqlite3_column_text(st, 1), "member_id", "member_name",
                              "source", "default");
         else
             continue;
-        if (item == NULL || json_array_append_new(items, item) != 0) {
+        /* json_array_append_new steals item even when it fails. */
+        if (item == NULL || json_array_append_new(items, item) != 0 ||
+            json_object_set_new(item, "phase",
+                                json_string(collect_phase_name(collect_indicator_phase(
+                                    (const char *)sqlite3_column_text(st, 2))))) != 0) {
             rc = EP_ENOMEM;
             break;
         }
@@ -440,27 +582,46 @@ static int member_in_production(struct db *db, const char *production_id, const 
     return rc;
 }
 
-int collect_set(struct db *db, const char *production_id, const char *indicator,
-                enum collect_freq f, const char *dept, const char *member_id,
-                const char *updated_by, int64_t now, struct ep_error *err)
+/* Appends one row to collect_schedule_history (0017): f NULL for a reset. */
+static int log_edit(struct db *db, const char *production_id, const char *indicator, const char *f,
+                    const char *dept, const char *member_id, const char *grp, const char *by,
+                    int64_t now)
+{
+    static const char sql[] = "INSERT INTO collect_schedule_history (production_id, indicator, "
+                              "frequency, dept, member_id, grp, at, by) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, f, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, dept, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, grp, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_text(st, 8, by, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+/* collect_set's work inside the caller's write transaction. */
+static int set_in_tx(struct db *db, const char *production_id, const char *indicator,
+                     enum collect_freq f, const char *dept, const char *member_id, const char *grp,
+                     const char *updated_by, int64_t now, struct ep_error *err)
 {
     static const char sql[] =
         "INSERT INTO collect_schedule (production_id, indicator, frequency, dept, member_id, "
-        "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "updated_at, updated_by, grp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT (production_id, indicator) DO UPDATE SET frequency = excluded.frequency, "
         "dept = excluded.dept, member_id = excluded.member_id, updated_at = excluded.updated_at, "
-        "updated_by = excluded.updated_by";
+        "updated_by = excluded.updated_by, grp = excluded.grp";
     sqlite3_stmt *st;
-    int rc;
+    int rc = indicator_exists(db, indicator);
 
-    ep_error_clear(err);
-    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32)
-        return ep_error_set(err, EP_EINVAL, "dept",
-                            "dept must be a department name of 1 to 32 characters");
-    rc = db_begin_write(db);
-    if (rc != EP_OK)
-        return rc;
-    rc = indicator_exists(db, indicator);
     if (rc == EP_ENOTFOUND)
         ep_error_set(err, rc, "indicator", "no indicator '%.64s' in the catalogue", indicator);
     if (rc == EP_OK && member_id != NULL) {
@@ -473,12 +634,10 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
                          "for their own department only");
     }
     if (rc != EP_OK)
-        goto out;
+        return rc;
     st = db_stmt(db, sql);
-    if (st == NULL) {
-        rc = EP_EIO;
-        goto out;
-    }
+    if (st == NULL)
+        return EP_EIO;
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, collect_freq_name(f), -1, SQLITE_STATIC);
@@ -486,17 +645,90 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
     sqlite3_bind_text(st, 5, member_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_text(st, 7, updated_by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, grp, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     db_done(st);
     rc = rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
     if (rc == EP_OK)
+        rc = log_edit(db, production_id, indicator, collect_freq_name(f), dept, member_id, grp,
+                      updated_by, now);
+    return rc;
+}
+
+int collect_set(struct db *db, const char *production_id, const char *indicator,
+                enum collect_freq f, const char *dept, const char *member_id,
+                const char *updated_by, int64_t now, struct ep_error *err)
+{
+    int rc;
+
+    ep_error_clear(err);
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32)
+        return ep_error_set(err, EP_EINVAL, "dept",
+                            "dept must be a department name of 1 to 32 characters");
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = set_in_tx(db, production_id, indicator, f, dept, member_id, NULL, updated_by, now, err);
+    if (rc == EP_OK)
         return db_commit(db);
-out:
     db_rollback(db);
     return rc;
 }
 
-int collect_reset(struct db *db, const char *production_id, const char *indicator)
+int collect_groups(struct db *db, json_t **out)
+{
+    json_t *list = json_array(), *members = NULL;
+    int rc = list == NULL ? EP_ENOMEM : EP_OK;
+
+    *out = NULL;
+    for (size_t i = 0; rc == EP_OK && i < sizeof(groups) / sizeof(groups[0]); i++) {
+        rc = group_members(db, (int)i, &members);
+        if (rc == EP_OK && json_array_append_new(list, json_pack("{s:s, s:o}", "id", groups[i].id,
+                                                                 "indicators", members)) != 0)
+            rc = EP_ENOMEM;
+    }
+    if (rc != EP_OK) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return EP_OK;
+}
+
+int collect_set_group(struct db *db, const char *production_id, const char *group,
+                      enum collect_freq f, const char *dept, const char *member_id,
+                      const char *updated_by, int64_t now, struct ep_error *err)
+{
+    json_t *members = NULL, *id;
+    int g = group_find(group), rc;
+    size_t i;
+
+    ep_error_clear(err);
+    if (g < 0)
+        return ep_error_set(err, EP_ENOTFOUND, "group", "no indicator group '%.64s'", group);
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32)
+        return ep_error_set(err, EP_EINVAL, "dept",
+                            "dept must be a department name of 1 to 32 characters");
+    rc = db_begin_write(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = group_members(db, g, &members);
+    json_array_foreach(members, i, id)
+    {
+        if (rc != EP_OK)
+            break;
+        rc = set_in_tx(db, production_id, json_string_value(id), f, dept, member_id, group,
+                       updated_by, now, err);
+    }
+    json_decref(members);
+    if (rc == EP_OK)
+        return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+int collect_reset(struct db *db, const char *production_id, const char *indicator,
+                  const char *updated_by, int64_t now)
 {
     static const char sql[] =
         "DELETE FROM collect_schedule WHERE production_id = ?1 AND indicator = ?2";
@@ -519,9 +751,59 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
         }
     }
     if (rc == EP_OK)
+        rc = log_edit(db, production_id, indicator, NULL, NULL, NULL, NULL, updated_by, now);
+    if (rc == EP_OK)
         return db_commit(db);
     db_rollback(db);
     return rc;
+}
+
+static json_t *history_row(sqlite3_stmt *st)
+{
+    const char *f = (const char *)sqlite3_column_text(st, 1);
+    return json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:I, s:s?, s:s?}", "indicator",
+                     (const char *)sqlite3_column_text(st, 0), "frequency", f, "action",
+                     f != NULL ? "set" : "reset", "dept", (const char *)sqlite3_column_text(st, 2),
+                     "member_id", (const char *)sqlite3_column_text(st, 3), "member_name",
+                     (const char *)sqlite3_column_text(st, 4), "group",
+                     (const char *)sqlite3_column_text(st, 5), "at",
+                     (json_int_t)sqlite3_column_int64(st, 6), "by",
+                     (const char *)sqlite3_column_text(st, 7), "by_name",
+                     (const char *)sqlite3_column_text(st, 8));
+}
+
+int collect_history(struct db *db, const char *production_id, json_t **out)
+{
+    static const char sql[] =
+        "SELECT h.indicator, h.frequency, h.dept, h.member_id, m.name, h.grp, h.at, h.by, b.name "
+        "FROM collect_schedule_history h LEFT JOIN member m ON m.id = h.member_id "
+        "LEFT JOIN member b ON b.id = h.by WHERE h.production_id = ?1 "
+        "ORDER BY h.at DESC, h.rowid DESC LIMIT 200";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *list = json_array();
+    int rc;
+
+    *out = NULL;
+    if (st == NULL || list == NULL) {
+        db_done(st);
+        json_decref(list);
+        return st == NULL ? EP_EIO : EP_ENOMEM;
+    }
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(list, history_row(st)) != 0) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    rc = rc == SQLITE_DONE ? EP_OK : rc == EP_ENOMEM ? rc : db_map_rc(rc);
+    if (rc != EP_OK) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return EP_OK;
 }
 
 /* ---- what is missing ---------------------------------------------------------- */
@@ -564,42 +846,33 @@ static json_t *period_json(const struct collect_period *p)
     return json_pack("{s:s, s:s}", "from", a, "to", b);
 }
 
-/* Fills item (a schedule item) with its periods, reported count, missing
- * periods and the current one; adds to the totals. */
-/* 1 if period p holds at least one shooting day: nobody reports for a
- * day off, so a period made only of days off is neither due nor missing. */
-static int shot_in(const struct production_dates *d, const struct collect_period *p)
-{
-    if (d->n_days_off == 0)
-        return 1;
-    for (long day = p->from; day <= p->to; day++) {
-        if (production_shooting_day(d, day))
-            return 1;
-    }
-    return 0;
-}
-
-static int item_status(struct db *db, const char *production_id, json_t *item, long start, long end,
-                       long today, const struct production_dates *dates, json_int_t *expected,
+/* Fills item (a schedule item) with its periods (collect_item_periods),
+ * reported count, missing periods and the current one; adds to the totals. */
+static int item_status(struct db *db, const char *production_id, json_t *item, long today,
+                       const struct production_dates *dates, json_int_t *expected,
                        json_int_t *reported)
 {
     enum collect_freq f = COLLECT_NONE;
+    enum collect_phase ph = COLLECT_SHOOTING;
     struct collect_period *p = NULL;
     json_t *missing = json_array(), *due = json_null();
     json_int_t done = 0;
-    size_t n = 0, skipped = 0;
+    size_t n = 0;
     int rc;
 
     (void)collect_freq_parse(json_string_value(json_object_get(item, "frequency")), &f);
-    rc = missing == NULL ? EP_ENOMEM : collect_periods(f, start, end, today, &p, &n);
+    (void)collect_phase_parse(json_string_value(json_object_get(item, "phase")), &ph);
+    rc = missing == NULL ? EP_ENOMEM : collect_item_periods(f, ph, dates, today, &p, &n);
     for (size_t i = 0; rc == EP_OK && i < n; i++) {
+        const json_t *group = json_object_get(item, "group_indicators");
         int ok = 0;
-        if (!shot_in(dates, &p[i])) {
-            skipped++;
-            continue;
-        }
-        rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
-                     json_string_value(json_object_get(item, "dept")), &p[i], &ok);
+        if (group != NULL) {
+            for (size_t k = 0; rc == EP_OK && !ok && k < json_array_size(group); k++)
+                rc = covered(db, production_id, json_string_value(json_array_get(group, k)),
+                             json_string_value(json_object_get(item, "dept")), &p[i], &ok);
+        } else
+            rc = covered(db, production_id, json_string_value(json_object_get(item, "indicator")),
+                         json_string_value(json_object_get(item, "dept")), &p[i], &ok);
         if (rc != EP_OK)
             break;
         if (p[i].to < today) {
@@ -617,13 +890,46 @@ static int item_status(struct db *db, const char *production_id, json_t *item, l
     free(p);
     *reported += done;
     if (rc == EP_OK &&
-        (json_object_set_new(item, "periods", json_integer((json_int_t)(n - skipped))) != 0 ||
+        (json_object_set_new(item, "periods", json_integer((json_int_t)n)) != 0 ||
          json_object_set_new(item, "reported", json_integer(done)) != 0 ||
          json_object_set(item, "missing", missing) != 0 || json_object_set(item, "due", due) != 0))
         rc = EP_ENOMEM;
     json_decref(missing);
     json_decref(due);
     return rc;
+}
+
+/* {"from","to"} of a phase, or null when not dated. */
+static json_t *phase_json(long from, long to)
+{
+    struct collect_period p = {from, to};
+    if (from == PRODUCTION_NO_DAY || to == PRODUCTION_NO_DAY)
+        return json_null();
+    return period_json(&p);
+}
+
+/* "calendar": what the phone needs to apply collect_item_periods offline. */
+static int set_calendar(json_t *obj, const struct production_dates *d)
+{
+    json_t *off = json_array();
+    char iso[11];
+
+    for (size_t i = 0; off != NULL && i < d->n_days_off; i++) {
+        collect_iso(d->days_off[i], iso);
+        if (json_array_append_new(off, json_string(iso)) != 0) {
+            json_decref(off);
+            off = NULL;
+        }
+    }
+    if (off == NULL)
+        return EP_ENOMEM;
+    return json_object_set_new(obj, "calendar",
+                               json_pack("{s:o, s:o, s:o}", "shooting",
+                                         phase_json(d->shoot_from, d->shoot_to), "post_production",
+                                         phase_json(d->post_from, d->post_to), "days_off", off)) ==
+                   0
+               ? EP_OK
+               : EP_ENOMEM;
 }
 
 int collect_missing(struct db *db, const char *production_id, const char *today,
@@ -663,8 +969,7 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                         : strcmp(json_string_value(json_object_get(item, "dept")), dept) == 0))
             continue;
         if (dated)
-            rc =
-                item_status(db, production_id, item, start, end, t, &p.dates, &expected, &reported);
+            rc = item_status(db, production_id, item, t, &p.dates, &expected, &reported);
         else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
                  json_object_set_new(item, "reported", json_integer(0)) != 0 ||
                  json_object_set_new(item, "missing", json_array()) != 0 ||
@@ -691,9 +996,131 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                      json_object_set(*out, "last_day", json_object_get(sched, "last_day")) == 0
                  ? EP_OK
                  : EP_ENOMEM;
+    if (rc == EP_OK)
+        rc = set_calendar(*out, &p.dates);
 out:
+    if (rc != EP_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
     db_rollback(db);
     json_decref(sched);
     json_decref(kept);
+    return rc;
+}
+
+/* ---- devices gone quiet ------------------------------------------------------- */
+
+/* The department of member_id on production_id into buf ("" if none). */
+static int member_dept(struct db *db, const char *production_id, const char *member_id, char *buf,
+                       size_t len)
+{
+    static const char sql[] = "SELECT department FROM member WHERE id = ?1 AND production_id = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    buf[0] = '\0';
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
+}
+
+/* The last period ended before today of the member's most frequent item
+ * (assigned to them, or to anyone in dept); *found 0 when none ended yet. */
+static int last_ended(const json_t *items, const struct production_dates *dates,
+                      const char *member_id, const char *dept, long today,
+                      struct collect_period *last, const char **freq, int *found)
+{
+    enum collect_freq best = COLLECT_NONE;
+    enum collect_phase best_ph = COLLECT_SHOOTING;
+    struct collect_period *p = NULL;
+    const json_t *item;
+    size_t i, n = 0;
+    int rc;
+
+    *found = 0;
+    json_array_foreach(items, i, item)
+    {
+        const char *m = json_string_value(json_object_get(item, "member_id"));
+        const char *d = json_string_value(json_object_get(item, "dept"));
+        enum collect_freq f = COLLECT_NONE;
+        enum collect_phase ph = COLLECT_SHOOTING;
+        if (m != NULL ? strcmp(m, member_id) != 0 : d == NULL || strcmp(d, dept) != 0)
+            continue;
+        (void)collect_freq_parse(json_string_value(json_object_get(item, "frequency")), &f);
+        (void)collect_phase_parse(json_string_value(json_object_get(item, "phase")), &ph);
+        if (f < best) {
+            best = f;
+            best_ph = ph;
+        }
+    }
+    if (best == COLLECT_NONE)
+        return EP_OK;
+    rc = collect_item_periods(best, best_ph, dates, today, &p, &n);
+    for (size_t k = n; rc == EP_OK && k > 0; k--) {
+        if (p[k - 1].to < today) {
+            *last = p[k - 1];
+            *freq = collect_freq_name(best);
+            *found = 1;
+            break;
+        }
+    }
+    free(p);
+    return rc;
+}
+
+int collect_flag_devices(struct db *db, const char *production_id, const char *today,
+                         json_t *devices)
+{
+    struct prod p;
+    json_t *sched = NULL, *dev;
+    size_t i;
+    long t;
+    int rc;
+
+    if (collect_day(today, &t) != EP_OK)
+        return EP_EINVAL;
+    rc = db_begin_read(db);
+    if (rc != EP_OK)
+        return rc;
+    rc = schedule_in_tx(db, production_id, &p, &sched);
+    json_array_foreach(devices, i, dev)
+    {
+        const char *member = json_string_value(json_object_get(dev, "member_id"));
+        const json_t *sync = json_object_get(dev, "last_sync_at");
+        struct collect_period last = {0, 0};
+        const char *freq = NULL;
+        char dept[33];
+        int found = 0, stale = 0;
+
+        if (rc != EP_OK)
+            break;
+        if (member == NULL || !json_is_null(json_object_get(dev, "revoked_at")))
+            continue;
+        rc = member_dept(db, production_id, member, dept, sizeof(dept));
+        if (rc == EP_OK)
+            rc = last_ended(json_object_get(sched, "items"), &p.dates, member, dept, t, &last,
+                            &freq, &found);
+        if (rc != EP_OK || !found)
+            continue;
+        /* Quiet for a whole period: no sync since before it began. A phone
+         * paired after it began is not blamed for it. */
+        if (json_is_integer(sync))
+            stale = json_integer_value(sync) / 86400000 < last.from;
+        else
+            stale = json_integer_value(json_object_get(dev, "created_at")) / 86400000 < last.from;
+        if (json_object_set_new(dev, "stale", json_boolean(stale)) != 0 ||
+            json_object_set_new(dev, "period", period_json(&last)) != 0 ||
+            json_object_set_new(dev, "frequency", json_string(freq)) != 0)
+            rc = EP_ENOMEM;
+    }
+    db_rollback(db);
+    json_decref(sched);
     return rc;
 }

@@ -11,8 +11,17 @@
  * "missing" when it ended before today without one, and "due" while today is
  * inside it. Missing is reported as missing, never as a zero quantity.
  *
- * Only shooting days count (production.h): a period made only of days off
- * is neither due nor missing, nor counted in "periods".
+ * Each indicator reports in one phase (collect_indicator_phase): the
+ * post-production indicators (catalogue category "postproduction") in the
+ * post-production phase, every other on shooting days. Its periods are
+ * counted over that phase, and only its reporting days count
+ * (collect_reporting_day): a period holding none (only days off, or a
+ * weekend of post-production) is neither due nor missing, nor counted in
+ * "periods". This is the one definition of "missing": Collecte, the
+ * dashboard (plan_dysfunctions), the phone's reminders (the same rule in
+ * pwa/js/ui/collect.js, fed by "calendar", checked against the shared
+ * vectors tests/vectors/collect/) and the footprint's completeness all read
+ * collect_missing().
  *
  * Default (no row of the office in collect_schedule): the production's
  * frequency is the rhythm the office set on the production
@@ -31,6 +40,7 @@
 #define EP_COLLECT_H
 
 #include "err.h"
+#include "production.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -46,6 +56,12 @@ enum collect_freq {
     COLLECT_NONE,
 };
 
+/* The phase an indicator reports in. */
+enum collect_phase {
+    COLLECT_SHOOTING = 0, /* on shooting days: the shooting phase minus its days off */
+    COLLECT_POST,         /* Monday to Friday of the post-production phase */
+};
+
 /* One period, as days since 1970-01-01, both ends included. */
 struct collect_period {
     long from, to;
@@ -59,6 +75,33 @@ const char *collect_freq_name(enum collect_freq f);
 int collect_day(const char *iso, long *out);
 /* The ISO day of a day number; buf holds 11 bytes. */
 void collect_iso(long day, char *buf);
+
+/* "shooting" / "post_production"; EP_EINVAL for anything else. */
+int collect_phase_parse(const char *s, enum collect_phase *out);
+const char *collect_phase_name(enum collect_phase ph);
+
+/* The phase of an indicator of catalogue category (NULL: shooting). Pure. */
+enum collect_phase collect_indicator_phase(const char *category);
+
+/*
+ * 1 if an indicator of phase ph reports on day: a shooting day
+ * (production_shooting_day) for COLLECT_SHOOTING; for COLLECT_POST, Monday
+ * to Friday inside the post-production phase (days off are declared for the
+ * shoot only), or a shooting day when the production has no post-production
+ * phase (post-production is then not dated yet: it follows the shoot). Pure.
+ */
+int collect_reporting_day(const struct production_dates *d, enum collect_phase ph, long day);
+
+/*
+ * The periods of frequency f in which an indicator of phase ph reports,
+ * begun by `until`: collect_periods() over the phase (the shoot, or the
+ * post-production phase when dated), keeping only the periods that hold at
+ * least one reporting day. Ownership and errors as collect_periods(); NULL
+ * and 0 when the phase has no dates. Pure.
+ */
+int collect_item_periods(enum collect_freq f, enum collect_phase ph,
+                         const struct production_dates *d, long until, struct collect_period **out,
+                         size_t *n);
 
 /* The production's frequency from its kind (production.kind) and dates
  * (NULL or malformed: weekly, the middle ground). */
@@ -81,7 +124,9 @@ int collect_periods(enum collect_freq f, long start, long end, long until,
  * The production's schedule, defaults and office rows merged:
  *   {"production","kind","starts_on","ends_on","frequency":<production default>,
  *    "items":[{"indicator","frequency","dept","member_id"|null,"member_name"|null,
- *              "source":"default"|"office"}],
+ *              "source":"default"|"office","phase":"shooting"|"post_production",
+ *              "group","group_indicators":[id] (only for a line set with its group:
+ *              a reading of any indicator of the group reports its period)}],
  *    "first_day","last_day" (the days a reading may carry: preparation to
  *    post-production, else the shoot; null without dates)}
  * (items with frequency "none" included, so the office can switch them back).
@@ -101,9 +146,37 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,
                 const char *updated_by, int64_t now, struct ep_error *err);
 
+/*
+ * Sets the office's row of every indicator of group ("meals": every meal
+ * count, whatever the diet; "waste") in one transaction, as collect_set()
+ * would one by one: all or none. Each line remembers its group, so a
+ * reading of any indicator of the group reports the period (a day without
+ * fish still had its meals counted); collect_set() on one line takes it out
+ * of the group. EP_ENOTFOUND with err's field "group" for an
+ * unknown group; otherwise collect_set()'s errors.
+ */
+int collect_set_group(struct db *db, const char *production_id, const char *group,
+                      enum collect_freq f, const char *dept, const char *member_id,
+                      const char *updated_by, int64_t now, struct ep_error *err);
+
+/* The groups as a new array of {"id","indicators":[id]}. */
+int collect_groups(struct db *db, json_t **out);
+
 /* Removes the office's row (back to the default). EP_ENOTFOUND if the
- * indicator is unknown; removing an absent row is not an error. */
-int collect_reset(struct db *db, const char *production_id, const char *indicator);
+ * indicator is unknown; removing an absent row is not an error. Recorded in
+ * the history with updated_by and now. */
+int collect_reset(struct db *db, const char *production_id, const char *indicator,
+                  const char *updated_by, int64_t now);
+
+/*
+ * Every edit of the production's schedule, newest first (200 at most), as a
+ * new array of {"indicator","action":"set"|"reset","frequency"|null,"dept",
+ * "member_id","member_name","group"|null,"at" (ms),"by","by_name"}. collect_set,
+ * collect_set_group and collect_reset append to it in their transaction
+ * (schema/0018_schedule_history.sql: the schedule is a server table, not
+ * synced, so its history is kept beside it).
+ */
+int collect_history(struct db *db, const char *production_id, json_t **out);
 
 /*
  * What is missing as of `today`, for every scheduled item (or, when dept is
@@ -113,11 +186,27 @@ int collect_reset(struct db *db, const char *production_id, const char *indicato
  *    "completeness":{"expected","reported","missing","ratio"|null},
  *    "items":[{"indicator","frequency","dept","member_id","member_name","source",
  *              "periods","reported","missing":[{"from","to"}],
- *              "due":{"from","to","done"}|null}],"first_day","last_day"}
+ *              "due":{"from","to","done"}|null}],"first_day","last_day",
+ *    "calendar":{"shooting":{"from","to"}|null,"post_production":{"from","to"}|null,
+ *                "days_off":[ISO day]}}
+ * ("calendar" is what the phone needs to apply the same rule offline).
  * expected counts the periods that have ended; ratio = reported / expected.
  * A production without dates has no periods (items listed, nothing missing).
  */
 int collect_missing(struct db *db, const char *production_id, const char *today,
                     const char *member_id, const char *dept, json_t **out);
+
+/*
+ * Flags the phones that went quiet. devices (borrowed, modified) is
+ * identity_devices_list()'s array; each active device of a member with a
+ * scheduled item gains "stale" (true when it has not synced since before
+ * the start of the last period ended before today of its member's most
+ * frequent item: a whole period of the department without a sync),
+ * "period" {"from","to"} (that period) and "frequency". Periods are
+ * collect_item_periods(): a weekend or a day off never makes a phone late.
+ * EP_EINVAL for a malformed today.
+ */
+int collect_flag_devices(struct db *db, const char *production_id, const char *today,
+                         json_t *devices);
 
 #endif

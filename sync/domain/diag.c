@@ -9,8 +9,10 @@
 #include "db.h"
 #include "embed.h"
 #include "err.h"
+#include "fmt.h"
 #include "plan.h"
 #include "sync.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -83,51 +85,38 @@ static double mnum(const json_t *model, const char *marker, const char *key)
         json_object_get(json_object_get(json_object_get(model, "markers"), marker), key));
 }
 
-/* One maturity marker: the words for each outcome (its weight is data). */
+/* One maturity marker (its weight is data). Its words for each outcome are
+ * the texts "diag.m.<key>.strength" (when (nearly) fully met), ".weakness"
+ * (when mostly missing), ".why" (why it matters) and ".axis" (the next step
+ * to propose), in sync/domain/data/text.<lang>.json. */
 struct marker {
     const char *key;
-    const char *strength; /* when (nearly) fully met */
-    const char *weakness; /* when mostly missing */
-    const char *why;      /* why it matters */
-    const char *axis;     /* the next step to propose */
 };
 
 static const struct marker markers[] = {
-    {"csr_charter", "Une charte RSE formalise l'engagement de la société.", "Pas de charte RSE.",
-     "La charte rend l'engagement opposable et guide chaque projet.",
-     "Rédiger et faire signer une charte RSE, puis la joindre aux contrats des équipes."},
-    {"ecoprod_label", "Productions labellisées Ecoprod.", "Aucun label Ecoprod.",
-     "Le label (80 critères, audit AFNOR) structure et prouve la démarche.",
-     "Viser le label Ecoprod sur la prochaine production : candidater avant le tournage."},
-    {"afnor_spec_2308_level", "Démarche AFNOR SPEC 2308 engagée.", "AFNOR SPEC 2308 non engagée.",
-     "Le référentiel national (7 chapitres, 28 critères, 3 niveaux) cadre la production "
-     "responsable.",
-     "Engager le niveau 1 de l'AFNOR SPEC 2308 (projet, sensibilisation), puis le niveau 2."},
-    {"eco_referent", "Un ou une éco-référente porte la démarche.",
-     "Personne n'est chargé de la démarche.",
-     "Sans référent, les actions dépendent de la bonne volonté de chacun.",
-     "Nommer un éco-référent (même à temps partiel) et lui dégager du temps en préparation."},
-    {"past_footprints", "Des bilans carbone ont déjà été réalisés.", "Aucun bilan carbone réalisé.",
-     "Le CNC conditionne ses aides au double bilan carbone depuis 2024.",
-     "Réaliser le bilan prévisionnel de la prochaine production avec Carbon'Clap ou SeCO2."},
-    {"trained_staff_pct", "Les équipes permanentes sont formées.", "Peu d'équipes formées.",
-     "Chaque métier agit sur son périmètre s'il sait comment faire.",
-     "Former les permanents et les chefs de poste (sessions courtes par métier)."},
-    {"standard_methods", "Méthodes de production standardisées.",
-     "Méthodes de production peu standardisées.",
-     "Des méthodes communes permettent de reproduire les bonnes pratiques d'un projet à l'autre.",
-     "Écrire des fiches méthode réutilisables (tri, cantine, transports) pour chaque projet."},
-    {"crew_continuity", "Les pratiques se transmettent d'une équipe à l'autre.",
-     "Les pratiques se perdent d'une équipe à l'autre.",
-     "Les savoir-faire restent quand les équipes restent, ou quand chaque nouvelle équipe est "
-     "accueillie.",
-     "Prévoir un accueil éco-responsable de chaque nouvelle équipe (kit et briefing)."},
-    {"supplier_criteria", "Prestataires choisis sur des critères environnementaux.",
-     "Prestataires choisis sans critère environnemental.",
-     "Les achats et prestations pèsent lourd dans le bilan d'un film.",
-     "Ajouter des critères environnementaux aux consultations (annuaire de fournisseurs)."},
+    {"csr_charter"},      {"ecoprod_label"},   {"afnor_spec_2308_level"},
+    {"eco_referent"},     {"past_footprints"}, {"trained_staff_pct"},
+    {"standard_methods"}, {"crew_continuity"}, {"supplier_criteria"},
 };
 #define NMARKERS (sizeof(markers) / sizeof(markers[0]))
+
+/* The text "diag.m.<marker>.<what>" in lang. */
+static const char *mtext(const char *lang, const struct marker *m, const char *what)
+{
+    char key[96];
+    snprintf(key, sizeof(key), "diag.m.%s.%s", m->key, what);
+    return text_get(lang, key);
+}
+
+/* "n" through the .one/.other texts of key, and other pairs. */
+static char *counted(char *buf, size_t len, const char *lang, const char *key, long n,
+                     const char *name, const char *value)
+{
+    char k[96], num[FMT_MAX];
+    fmt_number(num, sizeof(num), (double)n, 0, lang);
+    return text_fmtbuf(buf, len, lang, text_count_key(k, sizeof(k), key, n, lang), "n", num, name,
+                       value, NULL);
+}
 
 static const char *const required_company[] = {
     "production_types", "headcount",         "intermittent_pct", "staff_turnover_pct",
@@ -261,7 +250,7 @@ static json_t *marker_answer(const struct marker *m, const json_t *a)
 /* The words of one marker's items for the answer actually given. */
 struct marker_words {
     const char *strength, *weakness, *axis;
-    char buf[3][240]; /* texts that carry the answer's value */
+    char buf[3][320]; /* texts that carry the answer's value */
 };
 
 /*
@@ -272,95 +261,73 @@ struct marker_words {
  * éco-référent". Each graded answer gets its own words here.
  */
 static void marker_words(const json_t *model, const struct marker *m, const json_t *a, double stars,
-                         struct marker_words *w)
+                         const char *lang, struct marker_words *w)
 {
     json_t *x = json_object_get(a, m->key);
     const char *s = json_string_value(x);
+    char n1[FMT_MAX], n2[FMT_MAX], n3[FMT_MAX];
 
-    w->strength = m->strength;
-    w->weakness = m->weakness;
-    w->axis = m->axis;
+    w->strength = mtext(lang, m, "strength");
+    w->weakness = mtext(lang, m, "weakness");
+    w->axis = mtext(lang, m, "axis");
     if (strcmp(m->key, "eco_referent") == 0 && s != NULL && strcmp(s, "part_time") == 0) {
-        w->strength = "Un ou une éco-référente porte la démarche, à temps partiel.";
-        w->weakness = "L'éco-référent n'a qu'un temps partiel pour porter la démarche.";
-        w->axis = "Donner à l'éco-référent un temps dédié en préparation et pendant le tournage, "
-                  "inscrit dans une lettre de mission.";
+        w->strength = text_get(lang, "diag.referent_part.strength");
+        w->weakness = text_get(lang, "diag.referent_part.weakness");
+        w->axis = text_get(lang, "diag.referent_part.axis");
     } else if (strcmp(m->key, "ecoprod_label") == 0 && json_is_true(x)) {
         int n = (int)stars;
-        snprintf(w->buf[0], sizeof(w->buf[0]), "Productions labellisées Ecoprod (%d étoile%s).", n,
-                 n > 1 ? "s" : "");
+        char key[32];
+        counted(w->buf[0], sizeof(w->buf[0]), lang, "diag.ecoprod.stars", n, NULL, NULL);
         w->strength = w->buf[0];
         w->weakness = w->buf[0];
-        snprintf(w->buf[1], sizeof(w->buf[1]),
-                 "Progresser vers la %s étoile du label Ecoprod sur la prochaine production.",
-                 n == 0   ? "première"
-                 : n == 1 ? "deuxième"
-                          : "troisième");
-        w->axis = n >= 3 ? "Garder les trois étoiles du label Ecoprod : reconduire les critères "
-                           "tenus sur chaque production."
-                         : w->buf[1];
+        snprintf(key, sizeof(key), "diag.ecoprod.next.%d", n < 0 ? 0 : n > 2 ? 2 : n);
+        w->axis = text_get(lang, n >= 3 ? "diag.ecoprod.keep" : key);
     } else if (strcmp(m->key, "afnor_spec_2308_level") == 0) {
         int lvl = afnor_level(model, a);
         if (lvl >= 1) {
-            snprintf(w->buf[0], sizeof(w->buf[0]),
-                     "Démarche AFNOR SPEC 2308 engagée, niveau %d sur 3 sur tous les chapitres.",
-                     lvl);
-            w->strength = w->buf[0];
-            snprintf(w->buf[1], sizeof(w->buf[1]),
-                     "AFNOR SPEC 2308 au niveau %d seulement : les critères du niveau %d ne sont "
-                     "pas encore tenus.",
-                     lvl, lvl + 1);
-            w->weakness = w->buf[1];
-            snprintf(w->buf[2], sizeof(w->buf[2]),
-                     "Passer au niveau %d de l'AFNOR SPEC 2308 en tenant les critères qui "
-                     "manquent.",
-                     lvl + 1);
-            w->axis = lvl >= 3 ? "Maintenir le niveau 3 de l'AFNOR SPEC 2308 sur chaque projet."
-                               : w->buf[2];
+            fmt_number(n1, sizeof(n1), lvl, 0, lang);
+            fmt_number(n2, sizeof(n2), lvl + 1, 0, lang);
+            w->strength = text_fmtbuf(w->buf[0], sizeof(w->buf[0]), lang, "diag.afnor.held",
+                                      "level", n1, NULL);
+            w->weakness = text_fmtbuf(w->buf[1], sizeof(w->buf[1]), lang, "diag.afnor.only",
+                                      "level", n1, "next", n2, NULL);
+            w->axis = lvl >= 3 ? text_get(lang, "diag.afnor.keep")
+                               : text_fmtbuf(w->buf[2], sizeof(w->buf[2]), lang, "diag.afnor.next",
+                                             "next", n2, NULL);
         } else if (json_object_get(a, "afnor_chapters") != NULL) {
-            w->strength = "Démarche AFNOR SPEC 2308 engagée sur une partie des chapitres.";
-            w->weakness = "AFNOR SPEC 2308 : au moins un chapitre n'est pas engagé, la société "
-                          "n'a donc pas encore le niveau 1.";
-            w->axis = "Engager les chapitres de l'AFNOR SPEC 2308 encore au niveau 0 pour tenir "
-                      "le niveau 1 sur tous.";
+            w->strength = text_get(lang, "diag.afnor.partial.strength");
+            w->weakness = text_get(lang, "diag.afnor.partial.weakness");
+            w->axis = text_get(lang, "diag.afnor.partial.axis");
         }
     } else if (strcmp(m->key, "past_footprints") == 0 && json_number_value(x) >= 1) {
         int n = (int)json_number_value(x);
-        snprintf(w->buf[0], sizeof(w->buf[0]), "%d bilan%s carbone déjà réalisé%s.", n,
-                 n > 1 ? "s" : "", n > 1 ? "s" : "");
+        counted(w->buf[0], sizeof(w->buf[0]), lang, "diag.footprints.done", n, NULL, NULL);
         w->strength = w->buf[0];
-        w->weakness = n == 1 ? "Un seul bilan carbone réalisé : pas encore de point de comparaison."
-                             : w->buf[0];
-        w->axis = "Faire le double bilan (prévisionnel et définitif) de chaque production et "
-                  "comparer les projets entre eux.";
+        w->weakness = n == 1 ? text_get(lang, "diag.footprints.single") : w->buf[0];
+        w->axis = text_get(lang, "diag.footprints.axis");
     } else if (strcmp(m->key, "trained_staff_pct") == 0 && json_number_value(x) > 0) {
-        snprintf(w->buf[0], sizeof(w->buf[0]), "%.0f %% des équipes permanentes formées.",
-                 json_number_value(x));
+        fmt_percent(n1, sizeof(n1), json_number_value(x) / 100.0, 0, 0, lang);
+        text_fmtbuf(w->buf[0], sizeof(w->buf[0]), lang, "diag.trained.share", "pct", n1, NULL);
         w->weakness = w->buf[0];
         w->strength = w->buf[0];
-        w->axis = "Former le reste des permanents et les chefs de poste (sessions courtes par "
-                  "métier).";
+        w->axis = text_get(lang, "diag.trained.axis");
     } else if (strcmp(m->key, "standard_methods") == 0 && s != NULL && strcmp(s, "partial") == 0) {
-        w->weakness = "Méthodes de production en partie standardisées.";
-        w->axis = "Compléter les fiches méthode (tri, cantine, transports) pour qu'elles couvrent "
-                  "chaque projet.";
+        w->weakness = text_get(lang, "diag.methods.partial.weakness");
+        w->axis = text_get(lang, "diag.methods.partial.axis");
     } else if (strcmp(m->key, "crew_continuity") == 0) {
         double inter = json_number_value(json_object_get(a, "intermittent_pct"));
         int brief = json_is_true(json_object_get(a, "crew_briefing"));
-        snprintf(w->buf[0], sizeof(w->buf[0]),
-                 "Équipes à %.0f %% intermittentes, %s ; renouvellement des permanents de "
-                 "%.0f %%.",
-                 inter,
-                 brief ? "chaque nouvelle équipe reçoit un accueil éco-responsable"
-                       : "sans accueil éco-responsable des nouvelles équipes",
-                 json_number_value(json_object_get(a, "staff_turnover_pct")));
+        fmt_percent(n1, sizeof(n1), inter / 100.0, 0, 0, lang);
+        fmt_percent(n3, sizeof(n3),
+                    json_number_value(json_object_get(a, "staff_turnover_pct")) / 100.0, 0, 0,
+                    lang);
+        text_fmtbuf(w->buf[0], sizeof(w->buf[0]), lang, "diag.crew.text", "pct", n1, "welcome",
+                    text_get(lang, brief ? "diag.crew.welcome" : "diag.crew.no_welcome"),
+                    "turnover", n3, NULL);
         w->strength = w->buf[0];
         w->weakness = w->buf[0];
-        w->axis = !brief && inter > 0
-                      ? "Prévoir un accueil éco-responsable de chaque nouvelle équipe "
-                        "d'intermittents (kit et briefing au premier jour)."
-                      : "Garder les permanents formés et transmettre leurs pratiques (binômes, "
-                        "fiches).";
+        w->axis =
+            text_get(lang, !brief && inter > 0 ? "diag.crew.axis_welcome" : "diag.crew.axis_keep");
     }
 }
 
@@ -477,8 +444,8 @@ static json_t *graded(char kind, const char *marker, const char *text, const cha
  * level 3 a strength, 2 an axis of low priority, 1 and 0 a weakness (with
  * the model's chapter_priority) and an axis.
  */
-static void afnor_chapter_items(const json_t *model, const json_t *a, json_t *chapters,
-                                json_t *strengths, json_t *weak, json_t *axes)
+static void afnor_chapter_items(const json_t *model, const json_t *a, const char *lang,
+                                json_t *chapters, json_t *strengths, json_t *weak, json_t *axes)
 {
     const json_t *sp = json_object_get(json_object_get(model, "markers"), "afnor_spec_2308");
     const json_t *prios = json_object_get(sp, "chapter_priority");
@@ -489,14 +456,16 @@ static void afnor_chapter_items(const json_t *model, const json_t *a, json_t *ch
     json_array_foreach(json_object_get(sp, "chapters"), i, c)
     {
         const char *id = json_string_value(json_object_get(c, "id"));
-        const char *label = json_string_value(json_object_get(c, "label"));
+        char key[64], text[320], axis[320], lv[FMT_MAX], next[FMT_MAX];
+        const char *label;
         int l = chapter_level(a, id);
-        char key[64], text[240], axis[240];
         json_t *ans = json_integer(l);
         if (l < 0) {
             json_decref(ans);
             continue;
         }
+        snprintf(key, sizeof(key), "diag.chapter.%s", id != NULL ? id : "");
+        label = text_get(lang, key);
         json_array_append_new(chapters,
                               json_pack("{s:s, s:s, s:i, s:f, s:f}", "chapter", id, "label", label,
                                         "level", l, "points", per * l / 3.0, "max", per));
@@ -505,31 +474,26 @@ static void afnor_chapter_items(const json_t *model, const json_t *a, json_t *ch
             continue; /* one company-wide answer: graded once, as a marker */
         }
         snprintf(key, sizeof(key), "afnor_%s", id);
-        snprintf(axis, sizeof(axis),
-                 "AFNOR SPEC 2308, chapitre « %s » : tenir les critères du niveau %d.", label,
-                 l + 1);
+        fmt_number(lv, sizeof(lv), l, 0, lang);
+        fmt_number(next, sizeof(next), l + 1, 0, lang);
+        text_fmtbuf(axis, sizeof(axis), lang, "diag.chapter.axis", "chapter", label, "next", next,
+                    NULL);
         if (l == 3) {
-            snprintf(text, sizeof(text), "AFNOR SPEC 2308, chapitre « %s » : niveau 3 tenu.",
-                     label);
+            text_fmtbuf(text, sizeof(text), lang, "diag.chapter.held", "chapter", label, NULL);
             json_array_append_new(strengths, graded('s', key, text, "grade", "fort", NULL, ans));
         } else if (l == 2) {
-            json_array_append_new(axes,
-                                  graded('a', key, axis, "priority", "basse",
-                                         "Le niveau 3 étend la démarche à toute la société.", ans));
+            json_array_append_new(axes, graded('a', key, axis, "priority", "basse",
+                                               text_get(lang, "diag.chapter.level3"), ans));
         } else {
             const char *p = json_string_value(json_array_get(prios, (size_t)l));
-            snprintf(text, sizeof(text), "AFNOR SPEC 2308, chapitre « %s » : niveau %d sur 3.",
-                     label, l);
-            json_array_append_new(weak, graded('w', key, text, "priority", p,
-                                               l == 0 ? "Un chapitre au niveau 0 empêche le "
-                                                        "niveau 1 de la société (et la prime "
-                                                        "RSE+ du CNC)."
-                                                      : "Le niveau 2 (actions sur le projet) "
-                                                        "est exigé par la prime RSE+ du CNC.",
-                                               ans));
-            json_array_append_new(axes,
-                                  graded('a', key, axis, "priority", p,
-                                         "Chaque chapitre compte pour 4 points sur 100.", ans));
+            text_fmtbuf(text, sizeof(text), lang, "diag.chapter.weak", "chapter", label, "level",
+                        lv, NULL);
+            json_array_append_new(
+                weak,
+                graded('w', key, text, "priority", p,
+                       text_get(lang, l == 0 ? "diag.chapter.why0" : "diag.chapter.why1"), ans));
+            json_array_append_new(axes, graded('a', key, axis, "priority", p,
+                                               text_get(lang, "diag.chapter.points"), ans));
         }
         json_decref(ans);
     }
@@ -538,9 +502,11 @@ static void afnor_chapter_items(const json_t *model, const json_t *a, json_t *ch
 /* The analysis of the company's practices and resources in words: its
  * production types, organisation and partners (référentiel C1, "analyse
  * des pratiques et des ressources"). */
-static void context_items(const json_t *model, const json_t *a, json_t *ctx)
+static void context_items(const json_t *model, const json_t *a, const char *lang, json_t *ctx)
 {
-    char text[400];
+    static const char *const types[] = {"fiction", "animation",   "documentary",
+                                        "flux",    "advertising", "series"};
+    char text[400], pct[FMT_MAX], key[64];
     size_t i, j;
     json_t *x, *p;
     double head = json_number_value(json_object_get(a, "headcount"));
@@ -548,48 +514,40 @@ static void context_items(const json_t *model, const json_t *a, json_t *ctx)
 
     json_array_foreach(json_object_get(a, "production_types"), i, x)
     {
-        static const char *const types[][2] = {
-            {"fiction", "Fiction : décors construits, grosses équipes et longs tournages ; la "
-                        "prime RSE+ du CNC vise la fiction en prise de vues réelles."},
-            {"animation", "Animation : l'énergie des postes et serveurs domine ; bilan carbone "
-                          "exigé par le CNC depuis le 1er mars 2025."},
-            {"documentary", "Documentaire : petites équipes mobiles, les déplacements "
-                            "dominent."},
-            {"flux", "Programmes de flux : plateaux récurrents, l'énergie et les méthodes "
-                     "standardisées comptent le plus."},
-            {"advertising", "Publicité : tournages courts et intenses, décors et transport à "
-                            "optimiser à chaque film."},
-            {"series", "Série : tournages longs, des pratiques qui se répètent d'un épisode à "
-                       "l'autre."},
-        };
-        for (j = 0; j < sizeof(types) / sizeof(types[0]); j++)
-            if (json_string_value(x) != NULL && strcmp(json_string_value(x), types[j][0]) == 0)
-                json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "production_types",
-                                                     "text", types[j][1], "answer", x));
+        for (j = 0; j < sizeof(types) / sizeof(types[0]); j++) {
+            if (json_string_value(x) == NULL || strcmp(json_string_value(x), types[j]) != 0)
+                continue;
+            snprintf(key, sizeof(key), "diag.type.%s", types[j]);
+            json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "production_types",
+                                                 "text", text_get(lang, key), "answer", x));
+        }
     }
     if (json_object_get(a, "headcount") != NULL) {
-        snprintf(text, sizeof(text), "%.0f salarié%s permanent%s%s : %s", head, head > 1 ? "s" : "",
-                 head > 1 ? "s" : "",
-                 json_object_get(a, "intermittent_pct") != NULL ? ""
-                                                                : " (part d'intermittents "
-                                                                  "non renseignée)",
-                 head < 10 ? "une petite structure, où l'éco-référent porte souvent plusieurs "
-                             "casquettes."
-                           : "une structure où des fiches méthode partagées évitent que chaque "
-                             "projet reparte de zéro.");
+        {
+            char k[64], num[FMT_MAX];
+            fmt_number(num, sizeof(num), head, 0, lang);
+            text_fmtbuf(text, sizeof(text), lang,
+                        text_count_key(k, sizeof(k), "diag.ctx.headcount", (long)head, lang), "n",
+                        num, "unknown",
+                        json_object_get(a, "intermittent_pct") != NULL
+                            ? ""
+                            : text_get(lang, "diag.ctx.unknown_inter"),
+                        "what", text_get(lang, head < 10 ? "diag.ctx.small" : "diag.ctx.large"),
+                        NULL);
+        }
         json_array_append_new(ctx, json_pack("{s:s, s:s, s:o}", "topic", "headcount", "text", text,
                                              "answer", json_integer((json_int_t)head)));
     }
     if (json_object_get(a, "intermittent_pct") != NULL) {
-        snprintf(text, sizeof(text), "%.0f %% des équipes de tournage sont intermittentes : %s",
-                 inter,
-                 inter >= 50 ? "les pratiques se transmettent par l'accueil de chaque équipe, "
-                               "pas par la stabilité des permanents."
-                             : "les permanents portent l'essentiel des savoir-faire.");
+        fmt_percent(pct, sizeof(pct), inter / 100.0, 0, 0, lang);
+        text_fmtbuf(text, sizeof(text), lang, "diag.ctx.inter", "pct", pct, "what",
+                    text_get(lang, inter >= 50 ? "diag.ctx.inter_high" : "diag.ctx.inter_low"),
+                    NULL);
         json_array_append_new(ctx,
                               json_pack("{s:s, s:s, s:O}", "topic", "intermittent_pct", "text",
                                         text, "answer", json_object_get(a, "intermittent_pct")));
     }
+    /* The partners' notes are the model's (c1-model.json), in French. */
     json_array_foreach(json_object_get(a, "partners"), i, x)
     {
         const char *name = json_string_value(x);
@@ -597,8 +555,8 @@ static void context_items(const json_t *model, const json_t *a, json_t *ctx)
         {
             const char *m = json_string_value(json_object_get(p, "match"));
             if (name != NULL && m != NULL && strstr(name, m) != NULL) {
-                snprintf(text, sizeof(text), "%s : %s", name,
-                         json_string_value(json_object_get(p, "text")));
+                text_fmtbuf(text, sizeof(text), lang, "diag.ctx.partner", "name", name, "text",
+                            json_string_value(json_object_get(p, "text")), NULL);
                 json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "partners", "text",
                                                      text, "answer", x));
                 break;
@@ -607,13 +565,9 @@ static void context_items(const json_t *model, const json_t *a, json_t *ctx)
     }
     if (json_array_size(json_object_get(a, "providers")) > 0) {
         int crit = json_is_true(json_object_get(a, "supplier_criteria"));
-        snprintf(text, sizeof(text), "%zu prestataire%s habituel%s, %s.",
-                 json_array_size(json_object_get(a, "providers")),
-                 json_array_size(json_object_get(a, "providers")) > 1 ? "s" : "",
-                 json_array_size(json_object_get(a, "providers")) > 1 ? "s" : "",
-                 crit ? "choisis sur des critères environnementaux"
-                      : "choisis sans critère environnemental : les consultations sont le "
-                        "premier levier sur les achats");
+        counted(text, sizeof(text), lang, "diag.ctx.providers",
+                (long)json_array_size(json_object_get(a, "providers")), "how",
+                text_get(lang, crit ? "diag.ctx.criteria" : "diag.ctx.no_criteria"));
         json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "providers", "text", text,
                                              "answer", json_object_get(a, "providers")));
     }
@@ -643,6 +597,12 @@ static void by_priority(json_t *list)
 }
 
 int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el)
+{
+    return diag_company_lang(a, "fr", out, field, fl, err, el);
+}
+
+int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *field, size_t fl,
+                      char *err, size_t el)
 {
     json_t *model = diag_company_model();
     json_t *missing = json_array(), *ms = json_array(), *strengths = json_array();
@@ -676,7 +636,8 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
         json_object_get(a, "crew_briefing") == NULL)
         json_array_append_new(missing, json_string("crew_briefing"));
     afnor = afnor_level(model, a);
-    afnor_chapter_items(model, a, chapters, strengths, weak, axes);
+    lang = text_lang(lang);
+    afnor_chapter_items(model, a, lang, chapters, strengths, weak, axes);
     for (i = 0; i < NMARKERS; i++) {
         const struct marker *m = &markers[i];
         double max =
@@ -693,8 +654,9 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
         struct marker_words w;
         score += pts;
         json_array_append_new(ms, json_pack("{s:s, s:f, s:f, s:s, s:s}", "marker", m->key, "points",
-                                            round(pts * 10) / 10, "max", max, "why", m->why,
-                                            "rationale", rat != NULL ? rat : ""));
+                                            round(pts * 10) / 10, "max", max, "why",
+                                            mtext(lang, m, "why"), "rationale",
+                                            rat != NULL ? rat : ""));
         if (answer == NULL)
             continue; /* unknown: listed as missing, neither strength nor weakness */
         if (strcmp(m->key, "afnor_spec_2308_level") == 0 &&
@@ -702,7 +664,7 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
             json_decref(answer);
             continue; /* graded chapter by chapter above */
         }
-        marker_words(model, m, a, stars, &w);
+        marker_words(model, m, a, stars, lang, &w);
         /* Each item says which answer it comes from ("answer"). */
         if (ratio >= json_number_value(json_object_get(g, "strength_ratio")))
             json_array_append_new(
@@ -713,13 +675,13 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
                        NULL, answer));
         else if (ratio < json_number_value(json_object_get(g, "weakness_ratio"))) {
             const char *prio = priority_of(model, max - pts);
+            json_array_append_new(weak, graded('w', m->key, w.weakness, "priority", prio,
+                                               mtext(lang, m, "why"), answer));
             json_array_append_new(
-                weak, graded('w', m->key, w.weakness, "priority", prio, m->why, answer));
-            json_array_append_new(axes,
-                                  graded('a', m->key, w.axis, "priority", prio, m->why, answer));
+                axes, graded('a', m->key, w.axis, "priority", prio, mtext(lang, m, "why"), answer));
         } else {
-            json_array_append_new(axes,
-                                  graded('a', m->key, w.axis, "priority", "basse", m->why, answer));
+            json_array_append_new(axes, graded('a', m->key, w.axis, "priority", "basse",
+                                               mtext(lang, m, "why"), answer));
         }
         json_decref(answer);
     }
@@ -731,23 +693,18 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
         if (s != NULL && strcmp(s, "fiction") == 0 && afnor < 2)
             json_array_append_new(
                 axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_rse_plus", "text",
-                                "Viser les 26 actions des niveaux 1 et 2 de l'AFNOR SPEC 2308 : "
-                                "la prime RSE+ du CNC (28 000 €) les exige pour la fiction.",
-                                "priority", "haute", "why",
-                                "La société produit de la fiction en prise de vues réelles.",
-                                "marker", "afnor_spec_2308_level", "answer", types));
+                                text_get(lang, "diag.rse_plus.text"), "priority", "haute", "why",
+                                text_get(lang, "diag.rse_plus.why"), "marker",
+                                "afnor_spec_2308_level", "answer", types));
         if (s != NULL && strcmp(s, "animation") == 0 &&
             json_number_value(json_object_get(a, "past_footprints")) < 1)
             json_array_append_new(
-                axes,
-                json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint", "text",
-                          "Préparer le bilan carbone des œuvres d'animation, exigé par le "
-                          "CNC depuis le 1er mars 2025.",
-                          "priority", "haute", "why",
-                          "La société produit de l'animation et n'a pas encore de bilan.", "marker",
-                          "past_footprints", "answer", types));
+                axes, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", "a_animation_footprint",
+                                "text", text_get(lang, "diag.animation.text"), "priority", "haute",
+                                "why", text_get(lang, "diag.animation.why"), "marker",
+                                "past_footprints", "answer", types));
     }
-    context_items(model, a, ctx);
+    context_items(model, a, lang, ctx);
     /* Graded: the most pressing first (stable within a priority). */
     by_priority(weak);
     by_priority(axes);
@@ -755,8 +712,10 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
     json_array_foreach(json_object_get(model, "levels"), i, x)
     {
         if (score >= json_number_value(json_object_get(x, "min"))) {
+            char key[32];
             level = (int)json_integer_value(json_object_get(x, "level"));
-            level_label = json_string_value(json_object_get(x, "label"));
+            snprintf(key, sizeof(key), "diag.level.%d", level);
+            level_label = text_get(lang, key);
         }
     }
     *out = json_pack("{s:s, s:o, s:f, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i}", "status",

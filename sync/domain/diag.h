@@ -47,6 +47,15 @@ json_t *diag_company_model(void);
 int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el);
 
 /*
+ * diag_company with every text (items, level label, chapter labels,
+ * context) in lang ("fr" or "en", anything else French: sync/domain/text.h);
+ * diag_company is this in French. Ids, grades and priorities ("haute",
+ * "fort"...) stay the same in both: they are values, not words.
+ */
+int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *field, size_t fl,
+                      char *err, size_t el);
+
+/*
  * Applies the user's edits (borrowed) to a diag_company result (modified in
  * place): {"<item id>": {"text"?, "priority"?, "grade"?, "by", "at"}}, the
  * item ids being those of the result ("a_csr_charter"...). An edited item

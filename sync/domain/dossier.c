@@ -12,31 +12,29 @@
 #include "directory.h"
 #include "err.h"
 #include "eval.h"
+#include "fmt.h"
 #include "plan.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MISSING "donnée manquante"
 #define TEXT_MAX 262144 /* one part's draft: far more than 12 pages */
 
-/* The parts, in the order of the référentiel's "Dossier professionnel". */
+/* The parts, in the order of the référentiel's "Dossier professionnel";
+ * each title is the text "dossier.part.<id>". */
 static const struct {
-    const char *id, *title;
+    const char *id;
     const char *competencies[3];
 } parts[] = {
-    {"methodologie", "Méthodologie de la démarche", {"C1", "C4", "C9"}},
-    {"diagnostic", "Diagnostic de la société de production", {"C1", NULL, NULL}},
-    {"analyse", "Analyse du projet", {"C2", NULL, NULL}},
-    {"plan", "Plan d'action, prestataires et outils", {"C3", "C4", NULL}},
-    {"actions", "Actions menées, communication et accompagnement", {"C5", "C6", NULL}},
-    {"indicateurs", "Indicateurs collectés et bilan carbone", {"C7", "C8", NULL}},
-    {"resultats", "Résultats au regard du plan", {"C9", NULL, NULL}},
-    {"difficultes", "Échecs et difficultés, solutions", {"C9", NULL, NULL}},
-    {"valorisation", "Valorisation des actions", {"C10", NULL, NULL}},
+    {"methodologie", {"C1", "C4", "C9"}},  {"diagnostic", {"C1", NULL, NULL}},
+    {"analyse", {"C2", NULL, NULL}},       {"plan", {"C3", "C4", NULL}},
+    {"actions", {"C5", "C6", NULL}},       {"indicateurs", {"C7", "C8", NULL}},
+    {"resultats", {"C9", NULL, NULL}},     {"difficultes", {"C9", NULL, NULL}},
+    {"valorisation", {"C10", NULL, NULL}},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
@@ -56,17 +54,57 @@ static const char *str(const json_t *o, const char *k)
     return s != NULL ? s : "";
 }
 
-/* A number with decimals and its unit (signed: with its sign), or "donnée
- * manquante" when v is not a number: missing is never written as zero. */
-static void fmt_num(char *buf, size_t len, const json_t *v, int decimals, const char *unit,
-                    int sign)
+/* The text "<prefix>.<id>", or id itself when the files have no such key
+ * (an id the data holds but the texts do not know yet). */
+static const char *label(const char *lang, const char *prefix, const char *id)
+{
+    char key[128];
+    snprintf(key, sizeof(key), "%s.%s", prefix, id);
+    return text_has("fr", key) ? text_get(lang, key) : id;
+}
+
+/* A measured quantity and its unit (" kgCO2e", " %" or ""), signed when
+ * sign is set, or "donnée manquante" when v is not a number: missing is
+ * never written as zero. */
+static void fmt_num(char *buf, size_t len, const json_t *v, const char *unit, int sign,
+                    const char *lang)
+{
+    char n[FMT_MAX];
+
+    if (!json_is_number(v)) {
+        snprintf(buf, len, "%s", text_get(lang, "dossier.missing"));
+        return;
+    }
+    fmt_quantity(n, sizeof(n), json_number_value(v), lang);
+    /* fmt_quantity writes a negative value with its minus sign */
+    snprintf(buf, len, "%s%s%s", sign && json_number_value(v) > 0 ? "+" : "", n, unit);
+}
+
+/* "12 %" / "12%": the percent sign the way the language writes it. */
+static void fmt_pct(char *buf, size_t len, const json_t *v, int sign, const char *lang)
 {
     if (!json_is_number(v))
-        snprintf(buf, len, "%s", MISSING);
-    else if (sign)
-        snprintf(buf, len, "%+.*f%s", decimals, json_number_value(v), unit);
+        snprintf(buf, len, "%s", text_get(lang, "dossier.missing"));
     else
-        snprintf(buf, len, "%.*f%s", decimals, json_number_value(v), unit);
+        fmt_percent(buf, len, json_number_value(v) / 100.0, 0, sign, lang);
+}
+
+/* "n word" through the key's .one/.other texts. */
+static char *count(char *buf, size_t len, const char *key, long long n, const char *lang)
+{
+    char k[96], num[FMT_MAX];
+    fmt_number(num, sizeof(num), (double)n, 0, lang);
+    return text_fmtbuf(buf, len, lang, text_count_key(k, sizeof(k), key, (long)n, lang), "n", num,
+                       NULL);
+}
+
+static char *money(char *buf, size_t len, double eur, const char *lang)
+{
+    char n[FMT_MAX];
+    fmt_number(n, sizeof(n), eur, 0, lang);
+    /* French puts the sign after a no-break space, as Intl writes it */
+    snprintf(buf, len, fmt_is_english(lang) ? "€%s" : "%s\u00a0€", n);
+    return buf;
 }
 
 /* ---- storage ---------------------------------------------------------------- */
@@ -141,6 +179,7 @@ static json_t *find_id(const json_t *list, const char *id)
 /* ---- the drafts ------------------------------------------------------------- */
 
 struct ctx {
+    const char *lang; /* "fr" or "en": every text below is written in it */
     const char *title, *starts, *ends;
     json_t *eval;      /* eval_production */
     json_t *c1, *c2;   /* diag_company / diag_project results, or NULL */
@@ -150,123 +189,113 @@ struct ctx {
     json_t *missing;   /* what the data lacks */
 };
 
-static const char *verdict_label(const char *v)
+#define T(key) text_get(c->lang, key)
+
+static void missing(struct ctx *c, const char *key)
 {
-    static const char *const map[][2] = {
-        {"reussie", "réussie"},           {"partielle", "partiellement atteinte"},
-        {"non_atteinte", "non atteinte"}, {"sans_donnee", "sans donnée"},
-        {"brouillon", "brouillon"},       {"a_verifier", "à vérifier (hors moyenne)"}};
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (strcmp(map[i][0], v) == 0)
-            return map[i][1];
-    }
-    return v;
+    json_array_append_new(c->missing, json_string(T(key)));
 }
 
-/* The action record's own status, in French. */
-static const char *action_status_label(const char *s)
+static long long int_of(const json_t *o, const char *k)
 {
-    static const char *const map[][2] = {{"draft", "en projet"},
-                                         {"planned", "prévue"},
-                                         {"in_progress", "en cours"},
-                                         {"done", "réalisée"},
-                                         {"dropped", "abandonnée"}};
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (strcmp(map[i][0], s) == 0)
-            return map[i][1];
-    }
-    return s;
+    return json_integer_value(json_object_get(o, k));
 }
 
-static const char *priority_label(const json_t *x)
+/* A list item "\n- " then key's text. */
+static int item(struct strbuf *b)
+{
+    return strbuf_str(b, "\n- ");
+}
+
+static const char *priority_label(const struct ctx *c, const json_t *x)
 {
     const char *p = str(x, "priority");
     if (p[0] == '\0')
         p = str(x, "grade");
-    return p[0] != '\0' ? p : "non gradué";
+    return p[0] != '\0' ? label(c->lang, "diag.grade", p) : T("dossier.ungraded");
 }
 
 static int methodology(struct ctx *c, struct strbuf *b)
 {
     const json_t *sum = json_object_get(c->eval, "summary");
-    int rc = strbuf_printf(
-        b,
-        "Ce dossier présente la démarche écoresponsable menée sur « %s »%s%s%s%s. Elle a suivi "
-        "les trois temps de la fabrication.\n\n"
-        "- En préparation : diagnostic des pratiques de la société (C1), analyse des impacts du "
-        "projet (C2), choix des prestataires et outils (C3) et plan d'action (C4).\n"
-        "- Pendant le tournage : mise en œuvre du plan, communication et accompagnement des "
-        "équipes (C5, C6), collecte des indicateurs sur le terrain, y compris hors ligne (C7).\n"
-        "- En fin de fabrication : bilan carbone (C8), évaluation des écarts au plan (C9) et "
-        "valorisation des actions reproductibles (C10).\n\n",
-        c->title, c->starts[0] ? ", tourné du " : "", c->starts, c->starts[0] ? " au " : "",
-        c->ends);
+    char from[FMT_MAX], to[FMT_MAX], span[160] = "", na[96], nm[96];
+    int rc;
+
+    if (c->starts[0] != '\0' && c->ends[0] != '\0')
+        text_fmtbuf(span, sizeof(span), c->lang, "dossier.method.span", "from",
+                    fmt_date(from, sizeof(from), c->starts, FMT_DATE_MEDIUM, c->lang), "to",
+                    fmt_date(to, sizeof(to), c->ends, FMT_DATE_MEDIUM, c->lang), NULL);
+    rc = text_fmt(b, c->lang, "dossier.method.intro", "title", c->title, "span", span, NULL);
     if (rc == EP_OK)
-        rc = strbuf_printf(b,
-                           "Le plan compte %lld action(s), dont %lld mesurée(s) par un "
-                           "indicateur relevé. Les données citées viennent de l'outil de suivi "
-                           "ecoplateau ; une donnée absente est signalée comme manquante, "
-                           "jamais comptée comme nulle.",
-                           json_integer_value(json_object_get(sum, "actions")),
-                           json_integer_value(json_object_get(sum, "measured")));
+        rc = text_fmt(
+            b, c->lang, "dossier.method.plan", "actions",
+            count(na, sizeof(na), "dossier.count.action", int_of(sum, "actions"), c->lang),
+            "measured",
+            count(nm, sizeof(nm), "dossier.count.measured", int_of(sum, "measured"), c->lang),
+            NULL);
     return rc;
 }
 
-static int graded_list(struct strbuf *b, const char *heading, const json_t *list)
+static int graded_list(struct ctx *c, struct strbuf *b, const char *heading, const json_t *list)
 {
     size_t i;
     json_t *x;
-    int rc = strbuf_printf(b, "\n\n%s :", heading);
+    int rc = strbuf_str(b, "\n\n");
 
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.list_head", "heading", T(heading), NULL);
     if (json_array_size(list) == 0 && rc == EP_OK)
-        rc = strbuf_str(b, " aucun relevé.");
+        rc = text_fmt(b, c->lang, "dossier.graded.none", NULL);
     json_array_foreach(list, i, x)
     {
-        if (rc != EP_OK)
-            break;
-        rc = strbuf_printf(b, "\n- %s (%s)", str(x, "text"), priority_label(x));
+        if (rc == EP_OK)
+            rc = item(b);
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.graded.item", "text", str(x, "text"), "grade",
+                          priority_label(c, x), NULL);
     }
     return rc;
 }
 
 static int diagnostic(struct ctx *c, struct strbuf *b)
 {
+    char level[FMT_MAX], score[FMT_MAX];
     int rc;
 
     if (c->c1 == NULL) {
-        json_array_append_new(c->missing, json_string("diagnostic de la société (C1)"));
-        return strbuf_str(b, "Diagnostic de la société : " MISSING ". Le questionnaire C1 "
-                             "(écran Diagnostic) n'a pas été rempli : les points forts, points "
-                             "faibles et axes d'amélioration restent à établir.");
+        missing(c, "dossier.diag.missing_item");
+        return text_fmt(b, c->lang, "dossier.diag.missing", NULL);
     }
-    rc = strbuf_printf(b,
-                       "Le diagnostic des pratiques environnementales de la société situe sa "
-                       "maturité au niveau %lld sur 5 (%s), avec un score de %.0f sur 100%s.",
-                       json_integer_value(json_object_get(c->c1, "level")),
-                       str(c->c1, "level_label"),
-                       /* a real (57.8): json_integer_value read it as 0 */
-                       json_number_value(json_object_get(c->c1, "score")),
-                       strcmp(str(c->c1, "status"), "draft") == 0
-                           ? " (questionnaire incomplet : diagnostic provisoire)"
-                           : "");
+    fmt_number(level, sizeof(level), (double)int_of(c->c1, "level"), 0, c->lang);
+    /* a real (57.8): json_integer_value would read it as 0 */
+    fmt_number(score, sizeof(score), json_number_value(json_object_get(c->c1, "score")), 0,
+               c->lang);
+    rc = text_fmt(b, c->lang, "dossier.diag.level", "level", level, "label",
+                  str(c->c1, "level_label"), "score", score, "draft",
+                  strcmp(str(c->c1, "status"), "draft") == 0 ? T("dossier.diag.draft") : "", NULL);
     if (rc == EP_OK && json_is_object(json_object_get(c->c1, "previous"))) {
         const json_t *p = json_object_get(c->c1, "previous");
-        rc = strbuf_printf(b,
-                           " Par rapport au diagnostic de %lld : score %.1f puis %.1f (%+.1f "
-                           "points), niveau %lld puis %lld.",
-                           json_integer_value(json_object_get(p, "year")),
-                           json_number_value(json_object_get(p, "score")),
-                           json_number_value(json_object_get(c->c1, "score")),
-                           json_number_value(json_object_get(c->c1, "score")) -
-                               json_number_value(json_object_get(p, "score")),
-                           json_integer_value(json_object_get(p, "level")),
-                           json_integer_value(json_object_get(c->c1, "level")));
+        double before = json_number_value(json_object_get(p, "score"));
+        double after = json_number_value(json_object_get(c->c1, "score"));
+        char year[16], bs[FMT_MAX], as[FMT_MAX], d[FMT_MAX], ds[FMT_MAX + 1], lb[FMT_MAX],
+            la[FMT_MAX];
+        snprintf(year, sizeof(year), "%lld", int_of(p, "year"));
+        /* a gain reads "+3,0": fmt_number signs only losses */
+        fmt_number(d, sizeof(d), after - before, 1, c->lang);
+        snprintf(ds, sizeof(ds), "%s%s", after - before >= 0.05 ? "+" : "", d);
+        rc = text_fmt(b, c->lang, "dossier.diag.previous", "year", year, "before",
+                      fmt_number(bs, sizeof(bs), before, 1, c->lang), "after",
+                      fmt_number(as, sizeof(as), after, 1, c->lang), "delta", ds, "level_before",
+                      fmt_number(lb, sizeof(lb), (double)int_of(p, "level"), 0, c->lang),
+                      "level_after",
+                      fmt_number(la, sizeof(la), (double)int_of(c->c1, "level"), 0, c->lang), NULL);
     }
     if (rc == EP_OK && json_array_size(json_object_get(c->c1, "context")) > 0) {
         size_t i;
         json_t *x;
-        rc = strbuf_str(b, "\n\nPratiques et ressources de la société (types de production, "
-                           "organisation, partenaires et prestataires) :");
+        rc = strbuf_str(b, "\n\n");
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.diag.context", NULL);
         json_array_foreach(json_object_get(c->c1, "context"), i, x)
         {
             if (rc == EP_OK)
@@ -276,35 +305,33 @@ static int diagnostic(struct ctx *c, struct strbuf *b)
     if (rc == EP_OK && json_array_size(json_object_get(c->c1, "afnor_chapters")) > 0) {
         size_t i;
         json_t *x;
-        rc = strbuf_str(b, "\n\nAFNOR SPEC 2308, chapitre par chapitre (niveau sur 3) :");
+        rc = strbuf_str(b, "\n\n");
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.diag.afnor", NULL);
         json_array_foreach(json_object_get(c->c1, "afnor_chapters"), i, x)
         {
+            char l[FMT_MAX];
+            fmt_number(l, sizeof(l), (double)int_of(x, "level"), 0, c->lang);
             if (rc == EP_OK)
-                rc = strbuf_printf(b, "\n- %s : niveau %lld", str(x, "label"),
-                                   json_integer_value(json_object_get(x, "level")));
+                rc = item(b);
+            if (rc == EP_OK)
+                rc = text_fmt(b, c->lang, "dossier.diag.afnor_item", "chapter", str(x, "label"),
+                              "level", l, NULL);
         }
     }
     if (rc == EP_OK)
-        rc = graded_list(b, "Points forts", json_object_get(c->c1, "strengths"));
+        rc = graded_list(c, b, "dossier.diag.strengths", json_object_get(c->c1, "strengths"));
     if (rc == EP_OK)
-        rc = graded_list(b, "Points faibles", json_object_get(c->c1, "weaknesses"));
+        rc = graded_list(c, b, "dossier.diag.weaknesses", json_object_get(c->c1, "weaknesses"));
     if (rc == EP_OK)
-        rc = graded_list(b, "Axes d'amélioration", json_object_get(c->c1, "axes"));
+        rc = graded_list(c, b, "dossier.diag.axes", json_object_get(c->c1, "axes"));
     return rc;
 }
 
-static const char *quadrant_label(const char *q)
+static char *kg_text(char *buf, size_t len, const json_t *v, const char *lang)
 {
-    static const char *const map[][2] = {{"prioritaire", "prioritaire"},
-                                         {"a_planifier", "à planifier"},
-                                         {"gestes_simples", "gestes simples"},
-                                         {"secondaire", "secondaire"},
-                                         {"transversal", "transversal"}};
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (strcmp(map[i][0], q) == 0)
-            return map[i][1];
-    }
-    return q;
+    fmt_num(buf, len, v, " kgCO2e", 0, lang);
+    return buf;
 }
 
 /* The C2 actions ranked by kgCO2e avoided per euro, within the envelope. */
@@ -313,41 +340,51 @@ static int budget(struct ctx *c, struct strbuf *b)
     const json_t *env = json_object_get(c->c2, "envelope");
     size_t i;
     json_t *a;
-    int rc;
+    int rc = strbuf_str(b, "\n\n");
 
-    if (json_is_number(json_object_get(env, "eur")))
-        rc = strbuf_printf(b,
-                           "\n\nEnveloppe fixée par la direction de production : %.0f €. "
-                           "Actions candidates classées par kgCO2e évités par euro (milieu de "
-                           "la fourchette de coût) ; retenues tant que leur coût haut tient "
-                           "dans l'enveloppe (%lld retenue(s), %.0f € au plus, %.0f kgCO2e "
-                           "évités) :",
-                           json_number_value(json_object_get(env, "eur")),
-                           json_integer_value(json_object_get(env, "kept")),
-                           json_number_value(json_object_get(env, "cost_max_eur")),
-                           json_number_value(json_object_get(env, "avoided_kg")));
-    else
-        rc = strbuf_str(b, "\n\nEnveloppe de la démarche : " MISSING " (la direction de "
-                           "production ne l'a pas fixée). Actions candidates classées par "
-                           "kgCO2e évités par euro :");
+    if (rc == EP_OK && json_is_number(json_object_get(env, "eur"))) {
+        char eur[FMT_MAX], kept[96], cost[FMT_MAX], avoided[FMT_MAX + 8];
+        rc = text_fmt(
+            b, c->lang, "dossier.budget.envelope", "eur",
+            money(eur, sizeof(eur), json_number_value(json_object_get(env, "eur")), c->lang),
+            "kept", count(kept, sizeof(kept), "dossier.count.kept", int_of(env, "kept"), c->lang),
+            "cost",
+            money(cost, sizeof(cost), json_number_value(json_object_get(env, "cost_max_eur")),
+                  c->lang),
+            "avoided",
+            kg_text(avoided, sizeof(avoided), json_object_get(env, "avoided_kg"), c->lang), NULL);
+    } else if (rc == EP_OK) {
+        rc = text_fmt(b, c->lang, "dossier.budget.no_envelope", NULL);
+    }
     json_array_foreach(json_object_get(c->c2, "actions"), i, a)
     {
-        json_t *k = json_object_get(a, "kg_per_eur");
-        char eff[48];
+        json_t *k = json_object_get(a, "kg_per_eur"),
+               *within = json_object_get(a, "within_envelope");
+        char eff[FMT_MAX + 16], avoided[FMT_MAX + 8], lo[FMT_MAX], hi[FMT_MAX];
         if (rc != EP_OK)
             break;
-        if (json_is_number(k))
-            snprintf(eff, sizeof(eff), "%.2f kgCO2e/€", json_number_value(k));
-        else
-            snprintf(eff, sizeof(eff), "sans surcoût");
-        rc = strbuf_printf(b, "\n- %s : %.0f kgCO2e évités, %.0f à %.0f €, %s%s", str(a, "title"),
-                           json_number_value(json_object_get(a, "avoided_kg")),
-                           json_number_value(json_object_get(a, "cost_min_eur")),
-                           json_number_value(json_object_get(a, "cost_max_eur")), eff,
-                           json_is_true(json_object_get(a, "within_envelope")) ? ", retenue"
-                           : json_is_false(json_object_get(a, "within_envelope"))
-                               ? ", hors enveloppe"
-                               : "");
+        if (json_is_number(k)) {
+            char n[FMT_MAX];
+            fmt_number(n, sizeof(n), json_number_value(k), 2, c->lang);
+            snprintf(eff, sizeof(eff), "%s kgCO2e/€", n);
+        } else {
+            snprintf(eff, sizeof(eff), "%s", T("dossier.budget.free"));
+        }
+        rc = item(b);
+        if (rc == EP_OK)
+            rc = text_fmt(
+                b, c->lang, "dossier.budget.action", "title", str(a, "title"), "avoided",
+                kg_text(avoided, sizeof(avoided), json_object_get(a, "avoided_kg"), c->lang), "min",
+                money(lo, sizeof(lo), json_number_value(json_object_get(a, "cost_min_eur")),
+                      c->lang),
+                "max",
+                money(hi, sizeof(hi), json_number_value(json_object_get(a, "cost_max_eur")),
+                      c->lang),
+                "efficiency", eff, "kept",
+                json_is_true(within)    ? T("dossier.budget.kept")
+                : json_is_false(within) ? T("dossier.budget.out")
+                                        : "",
+                NULL);
     }
     return rc;
 }
@@ -359,29 +396,33 @@ static int analysis(struct ctx *c, struct strbuf *b)
     int rc;
 
     if (c->c2 == NULL) {
-        json_array_append_new(c->missing, json_string("analyse du projet (C2)"));
-        return strbuf_str(b, "Analyse du projet : " MISSING ". Le cadrage C2 (écran Analyse "
-                             "du projet) n'a pas été rempli : les éléments du projet et leurs "
-                             "impacts restent à décrire.");
+        missing(c, "dossier.analysis.missing_item");
+        return text_fmt(b, c->lang, "dossier.analysis.missing", NULL);
     }
-    rc = strbuf_str(b, "Éléments du cadrage et leurs impacts :");
+    rc = text_fmt(b, c->lang, "dossier.analysis.impacts", NULL);
     json_array_foreach(json_object_get(c->c2, "impacts"), i, x)
     {
-        if (rc != EP_OK)
-            break;
-        rc = strbuf_printf(b, "\n- %s : %s", str(x, "element"), str(x, "impact"));
+        if (rc == EP_OK)
+            rc = item(b);
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.item", "label", str(x, "element"), "text",
+                          str(x, "impact"), NULL);
     }
     if (rc == EP_OK)
-        rc = strbuf_str(b, "\n\nThématiques priorisées (ordre de grandeur de l'empreinte) :");
+        rc = strbuf_str(b, "\n\n");
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.analysis.themes", NULL);
     json_array_foreach(json_object_get(c->c2, "themes"), i, x)
     {
-        char kg[48];
-        if (rc != EP_OK)
-            break;
-        fmt_num(kg, sizeof(kg), json_object_get(x, "kg"), 0, " kgCO2e", 0);
-        rc = strbuf_printf(b, "\n- %lld. %s : %s, %s",
-                           json_integer_value(json_object_get(x, "rank")), str(x, "label"), kg,
-                           quadrant_label(str(x, "quadrant")));
+        char kg[FMT_MAX + 8], rank[16];
+        snprintf(rank, sizeof(rank), "%lld", int_of(x, "rank"));
+        if (rc == EP_OK)
+            rc = item(b);
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.analysis.theme", "rank", rank, "label",
+                          str(x, "label"), "kg",
+                          kg_text(kg, sizeof(kg), json_object_get(x, "kg"), c->lang), "quadrant",
+                          label(c->lang, "dossier.quadrant", str(x, "quadrant")), NULL);
     }
     if (rc == EP_OK)
         rc = budget(c, b);
@@ -393,8 +434,14 @@ static int plan(struct ctx *c, struct strbuf *b)
     const json_t *actions = json_object_get(c->eval, "actions");
     size_t i, n = 0;
     json_t *a;
-    int rc = strbuf_printf(b, "Le plan d'action retient %zu action(s) :", json_array_size(actions));
+    char key[96], num[FMT_MAX];
+    int rc;
 
+    fmt_number(num, sizeof(num), (double)json_array_size(actions), 0, c->lang);
+    rc = text_fmt(b, c->lang,
+                  text_count_key(key, sizeof(key), "dossier.plan.intro",
+                                 (long)json_array_size(actions), c->lang),
+                  "n", num, NULL);
     json_array_foreach(actions, i, a)
     {
         const char *obj = str(a, "objective");
@@ -403,9 +450,11 @@ static int plan(struct ctx *c, struct strbuf *b)
         rc = strbuf_printf(b, "\n- %s%s%s", str(a, "title"), obj[0] ? " — " : "", obj);
     }
     if (rc == EP_OK && json_array_size(actions) == 0)
-        rc = strbuf_str(b, " " MISSING ".");
+        rc = strbuf_printf(b, " %s.", T("dossier.missing"));
     if (rc == EP_OK)
-        rc = strbuf_str(b, "\n\nPrestataires et outils retenus (annuaire de la société) :");
+        rc = strbuf_str(b, "\n\n");
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.plan.suppliers", NULL);
     json_array_foreach(c->suppliers, i, a)
     {
         const json_t *f = json_object_get(a, "fields");
@@ -418,10 +467,11 @@ static int plan(struct ctx *c, struct strbuf *b)
                            str(f, "location")[0] ? ", " : "", str(f, "location"));
     }
     if (rc == EP_OK && n == 0)
-        rc = strbuf_str(b, " " MISSING ".");
+        rc = strbuf_printf(b, " %s.", T("dossier.missing"));
     if (rc == EP_OK)
-        rc = strbuf_str(b, "\n\nLe détail des objectifs, indicateurs et prestataires figure en "
-                           "annexe.");
+        rc = strbuf_str(b, "\n\n");
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.plan.annex", NULL);
     return rc;
 }
 
@@ -430,15 +480,19 @@ static int carried_out(struct ctx *c, struct strbuf *b)
     const json_t *actions = json_object_get(c->eval, "actions");
     size_t i, briefings = 0, done_tasks = 0;
     json_t *a;
-    int rc = strbuf_str(b, "Actions menées :");
+    char n1[96], n2[96];
+    int rc = text_fmt(b, c->lang, "dossier.done.intro", NULL);
 
     json_array_foreach(actions, i, a)
     {
         const char *st = str(a, "action_status");
-        if (rc != EP_OK)
-            break;
-        rc = strbuf_printf(b, "\n- %s : %s", str(a, "title"),
-                           st[0] ? action_status_label(st) : plan_status_label(str(a, "status")));
+        if (rc == EP_OK)
+            rc = item(b);
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.item", "label", str(a, "title"), "text",
+                          st[0] ? label(c->lang, "dossier.action_status", st)
+                                : label(c->lang, "dossier.plan_status", str(a, "status")),
+                          NULL);
     }
     json_array_foreach(c->comms, i, a)
     {
@@ -452,18 +506,25 @@ static int carried_out(struct ctx *c, struct strbuf *b)
             done_tasks++;
     }
     if (rc == EP_OK)
-        rc = strbuf_printf(b,
-                           "\n\nCommunication : %zu communication(s) aux équipes, dont %zu "
-                           "briefing(s) ou point(s) d'étape, chacune dans les formats demandés "
-                           "par chaque personne (application, courriel, imprimé, audio, FALC).",
-                           json_array_size(c->comms), briefings);
-    if (rc == EP_OK && json_array_size(c->comms) == 0)
-        json_array_append_new(c->missing, json_string("communications (C5)"));
+        rc = strbuf_str(b, "\n\n");
     if (rc == EP_OK)
-        rc = strbuf_printf(b,
-                           "\n\nAccompagnement : %zu tâche(s) confiée(s) aux équipes, %zu "
-                           "réalisée(s).",
-                           json_array_size(c->tasks), done_tasks);
+        rc = text_fmt(
+            b, c->lang, "dossier.done.comms", "comms",
+            count(n1, sizeof(n1), "dossier.count.comm", (long long)json_array_size(c->comms),
+                  c->lang),
+            "briefings",
+            count(n2, sizeof(n2), "dossier.count.briefing", (long long)briefings, c->lang), NULL);
+    if (rc == EP_OK && json_array_size(c->comms) == 0)
+        missing(c, "dossier.done.comms_missing");
+    if (rc == EP_OK)
+        rc = strbuf_str(b, "\n\n");
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.done.tasks", "tasks",
+                      count(n1, sizeof(n1), "dossier.count.task",
+                            (long long)json_array_size(c->tasks), c->lang),
+                      "done",
+                      count(n2, sizeof(n2), "dossier.count.done", (long long)done_tasks, c->lang),
+                      NULL);
     return rc;
 }
 
@@ -472,39 +533,34 @@ static int indicators(struct ctx *c, struct strbuf *b)
     const json_t *fp = json_object_get(c->eval, "footprint");
     const json_t *fin = json_object_get(fp, "final"), *prov = json_object_get(fp, "provisional");
     size_t lines = json_array_size(json_object_get(fin, "lines"));
-    char pk[48], fk[48], pline[64];
+    char pk[FMT_MAX + 8], fk[FMT_MAX + 8], pline[160], key[96], num[FMT_MAX];
     int rc;
 
     /* No estimate line: the forecast was not made, not a zero forecast. */
-    fmt_num(pk, sizeof(pk),
-            json_array_size(json_object_get(prov, "lines")) > 0 ? json_object_get(prov, "total_kg")
-                                                                : NULL,
-            0, " kgCO2e", 0);
     if (json_array_size(json_object_get(prov, "lines")) == 0) {
-        snprintf(pline, sizeof(pline), "n'a pas été saisi (%s)", MISSING);
-        json_array_append_new(c->missing, json_string("bilan carbone prévisionnel (C8)"));
+        text_fmtbuf(pline, sizeof(pline), c->lang, "dossier.ind.forecast_missing", "missing",
+                    T("dossier.missing"), NULL);
+        missing(c, "dossier.ind.forecast_missing_item");
     } else {
-        snprintf(pline, sizeof(pline), "était de %s", pk);
+        text_fmtbuf(pline, sizeof(pline), c->lang, "dossier.ind.forecast", "kg",
+                    kg_text(pk, sizeof(pk), json_object_get(prov, "total_kg"), c->lang), NULL);
     }
-    fmt_num(fk, sizeof(fk), lines > 0 ? json_object_get(fin, "total_kg") : NULL, 0, " kgCO2e", 0);
+    kg_text(fk, sizeof(fk), lines > 0 ? json_object_get(fin, "total_kg") : NULL, c->lang);
     if (lines == 0)
-        json_array_append_new(c->missing, json_string("relevés d'indicateurs (C7)"));
-    rc = strbuf_printf(b,
-                       "%zu indicateur(s) ont été relevés sur le terrain par les équipes. Le "
-                       "bilan carbone prévisionnel %s ; le bilan définitif, calculé "
-                       "sur les relevés, est de %s.",
-                       lines, pline, fk);
-    if (rc == EP_OK && json_integer_value(json_object_get(c->eval, "elapsed_days")) <
-                           json_integer_value(json_object_get(c->eval, "total_days")))
-        rc = strbuf_printf(b,
-                           " Tournage en cours (%lld jours sur %lld) : le bilan définitif "
-                           "est encore partiel.",
-                           json_integer_value(json_object_get(c->eval, "elapsed_days")),
-                           json_integer_value(json_object_get(c->eval, "total_days")));
+        missing(c, "dossier.ind.readings_missing_item");
+    fmt_number(num, sizeof(num), (double)lines, 0, c->lang);
+    rc = text_fmt(b, c->lang,
+                  text_count_key(key, sizeof(key), "dossier.ind.summary", (long)lines, c->lang),
+                  "n", num, "forecast", pline, "final", fk, NULL);
+    if (rc == EP_OK && int_of(c->eval, "elapsed_days") < int_of(c->eval, "total_days")) {
+        char e[FMT_MAX], t[FMT_MAX];
+        rc = text_fmt(
+            b, c->lang, "dossier.ind.ongoing", "elapsed",
+            fmt_number(e, sizeof(e), (double)int_of(c->eval, "elapsed_days"), 0, c->lang), "total",
+            fmt_number(t, sizeof(t), (double)int_of(c->eval, "total_days"), 0, c->lang), NULL);
+    }
     if (rc == EP_OK)
-        rc = strbuf_str(b, " Ces chiffres sont une estimation de travail : le bilan officiel "
-                           "se dépose avec un calculateur agréé (Carbon'Clap, SeCO2). Le détail "
-                           "par catégorie et par indicateur figure en annexe.");
+        rc = text_fmt(b, c->lang, "dossier.ind.official", NULL);
     return rc;
 }
 
@@ -513,31 +569,35 @@ static int results(struct ctx *c, struct strbuf *b)
     const json_t *sum = json_object_get(c->eval, "summary");
     size_t i;
     json_t *a;
-    char mean[48];
+    char mean[FMT_MAX], n[5][96], measured[FMT_MAX];
     int rc;
 
-    fmt_num(mean, sizeof(mean), json_object_get(sum, "mean_attainment_pct"), 0, " %", 0);
-    rc = strbuf_printf(b,
-                       "Sur %lld action(s) : %lld réussie(s), %lld partiellement atteinte(s), "
-                       "%lld non atteinte(s), %lld sans donnée. Atteinte moyenne des actions "
-                       "mesurées : %s (sur %lld).",
-                       json_integer_value(json_object_get(sum, "actions")),
-                       json_integer_value(json_object_get(sum, "reussies")),
-                       json_integer_value(json_object_get(sum, "partielles")),
-                       json_integer_value(json_object_get(sum, "non_atteintes")),
-                       json_integer_value(json_object_get(sum, "sans_donnee")), mean,
-                       json_integer_value(json_object_get(sum, "measured")));
+    fmt_pct(mean, sizeof(mean), json_object_get(sum, "mean_attainment_pct"), 0, c->lang);
+    rc = text_fmt(
+        b, c->lang, "dossier.res.summary", "actions",
+        count(n[0], sizeof(n[0]), "dossier.count.action", int_of(sum, "actions"), c->lang), "ok",
+        count(n[1], sizeof(n[1]), "dossier.count.ok", int_of(sum, "reussies"), c->lang), "partial",
+        count(n[2], sizeof(n[2]), "dossier.count.partial", int_of(sum, "partielles"), c->lang),
+        "failed",
+        count(n[3], sizeof(n[3]), "dossier.count.failed", int_of(sum, "non_atteintes"), c->lang),
+        "nodata",
+        count(n[4], sizeof(n[4]), "dossier.count.nodata", int_of(sum, "sans_donnee"), c->lang),
+        "mean", mean, "measured",
+        fmt_number(measured, sizeof(measured), (double)int_of(sum, "measured"), 0, c->lang), NULL);
     json_array_foreach(json_object_get(c->eval, "actions"), i, a)
     {
-        char pct[48];
-        if (rc != EP_OK)
-            break;
-        fmt_num(pct, sizeof(pct), json_object_get(a, "attainment_pct"), 0, " %", 0);
-        rc = strbuf_printf(b, "\n- %s : %s de l'objectif, %s", str(a, "title"), pct,
-                           verdict_label(str(a, "verdict")));
+        char pct[FMT_MAX];
+        fmt_pct(pct, sizeof(pct), json_object_get(a, "attainment_pct"), 0, c->lang);
+        if (rc == EP_OK)
+            rc = item(b);
+        if (rc == EP_OK)
+            rc = text_fmt(b, c->lang, "dossier.res.action", "title", str(a, "title"), "pct", pct,
+                          "verdict", label(c->lang, "dossier.verdict", str(a, "verdict")), NULL);
     }
     if (rc == EP_OK)
-        rc = strbuf_str(b, "\n\nPoints forts et facteurs de réussite :");
+        rc = strbuf_str(b, "\n\n");
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.res.strengths", NULL);
     json_array_foreach(json_object_get(c->eval, "strengths"), i, a)
     {
         if (rc != EP_OK)
@@ -545,7 +605,7 @@ static int results(struct ctx *c, struct strbuf *b)
         rc = strbuf_printf(b, "\n- %s", str(a, "text"));
     }
     if (rc == EP_OK && json_array_size(json_object_get(c->eval, "strengths")) == 0)
-        rc = strbuf_str(b, " aucun à ce jour.");
+        rc = text_fmt(b, c->lang, "dossier.res.no_strength", NULL);
     return rc;
 }
 
@@ -564,8 +624,7 @@ static int difficulties(struct ctx *c, struct strbuf *b)
     const json_t *list = json_object_get(c->eval, "difficulties");
     size_t i, j;
     json_t *d, *s;
-    int rc = strbuf_str(b, "Difficultés rencontrées et solutions proposées pour les prochains "
-                           "projets :");
+    int rc = text_fmt(b, c->lang, "dossier.diff.intro", NULL);
 
     json_array_foreach(list, i, d)
     {
@@ -577,12 +636,13 @@ static int difficulties(struct ctx *c, struct strbuf *b)
             const char *t = json_string_value(s) != NULL ? json_string_value(s) : "";
             if (rc != EP_OK)
                 break;
-            rc = strbuf_printf(b, "%s %.*s.", j == 0 ? " Solutions :" : " ;", stem(t), t);
+            rc = strbuf_printf(b, "%s %.*s.",
+                               j == 0 ? T("dossier.diff.solutions") : T("dossier.diff.sep"),
+                               stem(t), t);
         }
     }
     if (rc == EP_OK && json_array_size(list) == 0)
-        rc = strbuf_str(b, " aucune relevée par les données ; les difficultés vécues sur le "
-                           "terrain restent à décrire.");
+        rc = text_fmt(b, c->lang, "dossier.diff.none", NULL);
     return rc;
 }
 
@@ -591,8 +651,7 @@ static int promotion(struct ctx *c, struct strbuf *b)
     const json_t *rep = json_object_get(c->eval, "reproducible");
     size_t i;
     json_t *id;
-    int rc = strbuf_str(b, "Pratiques reproductibles, formalisées en fiches pour la "
-                           "prochaine production :");
+    int rc = text_fmt(b, c->lang, "dossier.promo.intro", NULL);
 
     json_array_foreach(rep, i, id)
     {
@@ -603,20 +662,30 @@ static int promotion(struct ctx *c, struct strbuf *b)
         rc = strbuf_printf(b, "\n- %s%s%s", str(a, "title"), f[0] ? " — " : "", f);
     }
     if (rc == EP_OK && json_array_size(rep) == 0)
-        rc = strbuf_str(b, " aucune classée à ce jour (écran Évaluation).");
+        rc = text_fmt(b, c->lang, "dossier.promo.none", NULL);
     if (rc == EP_OK)
-        rc = strbuf_str(b, "\n\nKits de communication préparés par public : diffuseur, "
-                           "financeur, partenaires et prestataires, futurs collaborateurs, "
-                           "grand public (chiffres clés, fiches pratiques, conseils), en page "
-                           "web accessible, PDF et texte Markdown.");
+        rc = strbuf_str(b, "\n\n");
+    if (rc == EP_OK)
+        rc = text_fmt(b, c->lang, "dossier.promo.kits", NULL);
     return rc;
 }
 
 /* ---- the annexes ------------------------------------------------------------ */
 
-static json_t *annex(const char *id, const char *title, json_t *header)
+static json_t *annex(const struct ctx *c, const char *id, json_t *header)
 {
-    return json_pack("{s:s, s:s, s:o, s:[]}", "id", id, "title", title, "header", header, "rows");
+    char key[64];
+    snprintf(key, sizeof(key), "dossier.annex.%s", id);
+    return json_pack("{s:s, s:s, s:o, s:[]}", "id", id, "title", T(key), "header", header, "rows");
+}
+
+/* The header row from the texts "dossier.col.<name>", NULL-terminated. */
+static json_t *header(const struct ctx *c, const char *const *cols)
+{
+    json_t *h = json_array();
+    for (; *cols != NULL; cols++)
+        json_array_append_new(h, json_string(label(c->lang, "dossier.col", *cols)));
+    return h;
 }
 
 static void add_row(json_t *an, json_t *row)
@@ -624,22 +693,29 @@ static void add_row(json_t *an, json_t *row)
     json_array_append_new(json_object_get(an, "rows"), row);
 }
 
-static json_t *num_cell(const json_t *v, int decimals, const char *unit)
+static json_t *num_cell(const struct ctx *c, const json_t *v)
 {
-    char buf[64];
-    fmt_num(buf, sizeof(buf), v, decimals, unit, 0);
+    char buf[FMT_MAX + 8];
+    fmt_num(buf, sizeof(buf), v, "", 0, c->lang);
     return json_string(buf);
 }
 
-static json_t *pct_cell(const json_t *v)
+static json_t *pct_cell(const struct ctx *c, const json_t *v, int sign)
 {
-    char buf[64];
-    fmt_num(buf, sizeof(buf), v, 0, " %", 1);
+    char buf[FMT_MAX + 8];
+    fmt_pct(buf, sizeof(buf), v, sign, c->lang);
     return json_string(buf);
 }
 
 static json_t *annexes(struct ctx *c)
 {
+    static const char *const cols_actions[] = {"action",    "indicator",  "baseline", "target",
+                                               "projected", "attainment", "verdict",  NULL};
+    static const char *const cols_ind[] = {"indicator", "department", "quantity", "unit",
+                                           "entries",   "kg",         NULL};
+    static const char *const cols_bilan[] = {"category", "forecast", "final", "gap", NULL};
+    static const char *const cols_sup[] = {"name", "kind", "scope", "place", NULL};
+    static const char *const cols_comms[] = {"title", "kind", "date", "status", NULL};
     json_t *all = json_array(), *an;
     const json_t *fp = json_object_get(c->eval, "footprint");
     /* Without estimates the forecast column is missing, not zero. */
@@ -648,44 +724,39 @@ static json_t *annexes(struct ctx *c)
     size_t i;
     json_t *x;
 
-    an = annex("actions", "Annexe 1 — Actions : prévu et réalisé",
-               json_pack("[s, s, s, s, s, s, s]", "Action", "Indicateur", "Référence", "Objectif",
-                         "Projeté", "Atteinte", "Verdict"));
+    an = annex(c, "actions", header(c, cols_actions));
     json_array_foreach(json_object_get(c->eval, "actions"), i, x)
     {
         const char *ind = str(x, "indicator");
-        add_row(an, json_pack("[s, s, o, o, o, o, s]", str(x, "title"), ind[0] ? ind : MISSING,
-                              num_cell(json_object_get(x, "baseline"), 2, ""),
-                              num_cell(json_object_get(x, "target"), 2, ""),
-                              num_cell(json_object_get(x, "projected"), 2, ""),
-                              num_cell(json_object_get(x, "attainment_pct"), 0, " %"),
-                              verdict_label(str(x, "verdict"))));
+        add_row(an, json_pack("[s, s, o, o, o, o, s]", str(x, "title"),
+                              ind[0] ? ind : T("dossier.missing"),
+                              num_cell(c, json_object_get(x, "baseline")),
+                              num_cell(c, json_object_get(x, "target")),
+                              num_cell(c, json_object_get(x, "projected")),
+                              pct_cell(c, json_object_get(x, "attainment_pct"), 0),
+                              label(c->lang, "dossier.verdict", str(x, "verdict"))));
     }
     json_array_append_new(all, an);
-    an = annex("indicateurs", "Annexe 2 — Données des indicateurs",
-               json_pack("[s, s, s, s, s, s]", "Indicateur", "Département", "Quantité", "Unité",
-                         "Saisies", "kgCO2e"));
+    an = annex(c, "indicateurs", header(c, cols_ind));
     json_array_foreach(json_object_get(json_object_get(fp, "final"), "lines"), i, x)
     {
         add_row(an, json_pack("[s, s, o, s, o, o]", str(x, "indicator"), str(x, "dept"),
-                              num_cell(json_object_get(x, "quantity"), 1, ""), str(x, "unit"),
-                              num_cell(json_object_get(x, "entries"), 0, ""),
-                              num_cell(json_object_get(x, "kg"), 0, "")));
+                              num_cell(c, json_object_get(x, "quantity")), str(x, "unit"),
+                              num_cell(c, json_object_get(x, "entries")),
+                              num_cell(c, json_object_get(x, "kg"))));
     }
     json_array_append_new(all, an);
-    an = annex("bilan", "Annexe 3 — Bilan carbone par catégorie (kgCO2e)",
-               json_pack("[s, s, s, s]", "Catégorie", "Prévisionnel", "Définitif", "Écart"));
+    an = annex(c, "bilan", header(c, cols_bilan));
     json_array_foreach(json_object_get(fp, "categories"), i, x)
     {
-        add_row(an, json_pack(
-                        "[s, o, o, o]", str(x, "label"),
-                        num_cell(has_forecast ? json_object_get(x, "provisional_kg") : NULL, 0, ""),
-                        num_cell(json_object_get(x, "final_kg"), 0, ""),
-                        pct_cell(json_object_get(x, "delta_pct"))));
+        add_row(an,
+                json_pack("[s, o, o, o]", str(x, "label"),
+                          num_cell(c, has_forecast ? json_object_get(x, "provisional_kg") : NULL),
+                          num_cell(c, json_object_get(x, "final_kg")),
+                          pct_cell(c, json_object_get(x, "delta_pct"), 1)));
     }
     json_array_append_new(all, an);
-    an = annex("prestataires", "Annexe 4 — Prestataires et outils",
-               json_pack("[s, s, s, s]", "Nom", "Type", "Périmètre", "Lieu"));
+    an = annex(c, "prestataires", header(c, cols_sup));
     json_array_foreach(c->suppliers, i, x)
     {
         const json_t *f = json_object_get(x, "fields");
@@ -695,13 +766,15 @@ static json_t *annexes(struct ctx *c)
                               str(f, "location")));
     }
     json_array_append_new(all, an);
-    an = annex("communications", "Annexe 5 — Communications",
-               json_pack("[s, s, s, s]", "Titre", "Type", "Date", "Statut"));
+    an = annex(c, "communications", header(c, cols_comms));
     json_array_foreach(c->comms, i, x)
     {
         const json_t *f = json_object_get(x, "fields");
-        add_row(an, json_pack("[s, s, s, s]", str(f, "title"), str(f, "kind"), str(f, "starts_at"),
-                              str(f, "status")));
+        char day[FMT_MAX];
+        if (fmt_date(day, sizeof(day), str(f, "starts_at"), FMT_DATE_MEDIUM, c->lang) == NULL)
+            snprintf(day, sizeof(day), "%s", str(f, "starts_at"));
+        add_row(an,
+                json_pack("[s, s, s, s]", str(f, "title"), str(f, "kind"), day, str(f, "status")));
     }
     json_array_append_new(all, an);
     return all;
@@ -724,7 +797,7 @@ static int is_blank(const json_t *v)
 
 /* The latest year's C1 record ("c1-<year>") evaluated, or NULL. */
 /* The C1 result of one "c1-<year>" record, or NULL when refused. */
-static json_t *c1_of(const json_t *rec)
+static json_t *c1_of(const json_t *rec, const char *lang)
 {
     json_t *answers, *edits, *res = NULL;
     char field[64], err[256];
@@ -752,7 +825,7 @@ static json_t *c1_of(const json_t *rec)
         }
     }
     /* Answers the server refuses leave the diagnostic missing, not half-made. */
-    if (diag_company(answers, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
+    if (diag_company_lang(answers, lang, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
         diag_company_edit(res, edits, field, sizeof(field), err, sizeof(err)) != EP_OK) {
         json_decref(res);
         res = NULL;
@@ -765,7 +838,7 @@ static json_t *c1_of(const json_t *rec)
 /* The latest year's C1 record ("c1-<year>") evaluated, with the previous
  * year's result in "previous" ({"year", "score", "level"}) when there is
  * one, or NULL. */
-static json_t *company_diag(const json_t *diags)
+static json_t *company_diag(const json_t *diags, const char *lang)
 {
     const json_t *latest = NULL, *before = NULL;
     json_t *res, *prev;
@@ -785,8 +858,8 @@ static json_t *company_diag(const json_t *diags)
     }
     if (latest == NULL)
         return NULL;
-    res = c1_of(latest);
-    prev = before != NULL && res != NULL ? c1_of(before) : NULL;
+    res = c1_of(latest, lang);
+    prev = before != NULL && res != NULL ? c1_of(before, lang) : NULL;
     if (prev != NULL)
         json_object_set_new(res, "previous",
                             json_pack("{s:I, s:O, s:O}", "year",
@@ -827,7 +900,7 @@ static json_t *part(struct ctx *c, size_t i, const json_t *edits, int *rc)
     const json_t *text = json_object_get(f, "text"), *comp = json_object_get(f, "competencies");
     json_t *competencies = json_array(), *p;
     struct strbuf b, m;
-    char *draft;
+    char *draft, key[64];
     size_t k;
     json_t *x;
 
@@ -856,10 +929,11 @@ static json_t *part(struct ctx *c, size_t i, const json_t *edits, int *rc)
     {
         *rc = strbuf_printf(&m, "%s%s", k > 0 ? " · " : "", json_string_value(x));
     }
+    snprintf(key, sizeof(key), "dossier.part.%s", parts[i].id);
     p = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:b, s:b}", "id", parts[i].id, "title",
-                  parts[i].title, "competencies", competencies, "margin", m.p != NULL ? m.p : "",
-                  "text", json_is_string(text) ? json_string_value(text) : draft, "generated",
-                  draft, "source", json_is_string(text) ? "edited" : "generated", "include",
+                  T(key), "competencies", competencies, "margin", m.p != NULL ? m.p : "", "text",
+                  json_is_string(text) ? json_string_value(text) : draft, "generated", draft,
+                  "source", json_is_string(text) ? "edited" : "generated", "include",
                   !json_is_false(json_object_get(f, "include")), "conflict",
                   json_is_true(json_object_get(rec, "conflicts")));
     strbuf_release(&m);
@@ -869,7 +943,8 @@ static json_t *part(struct ctx *c, size_t i, const json_t *edits, int *rc)
     return p;
 }
 
-int dossier_build(struct db *db, const char *production_id, const char *today, json_t **out)
+int dossier_build(struct db *db, const char *production_id, const char *today, const char *lang,
+                  json_t **out)
 {
     char head[512], space[DIRECTORY_SPACE_MAX];
     struct ctx c = {0};
@@ -886,6 +961,7 @@ int dossier_build(struct db *db, const char *production_id, const char *today, j
     if (sep1 == NULL || sep2 == NULL)
         return EP_EINVAL;
     *sep1 = *sep2 = '\0';
+    c.lang = text_lang(lang);
     c.title = head;
     c.starts = sep1 + 1;
     c.ends = sep2 + 1;
@@ -908,18 +984,18 @@ int dossier_build(struct db *db, const char *production_id, const char *today, j
     }
     if (rc != EP_OK)
         goto out;
-    c.c1 = company_diag(diags);
+    c.c1 = company_diag(diags, c.lang);
     c.c2 = project_diag(db, diags);
     if (json_array_size(c.suppliers) == 0)
-        json_array_append_new(c.missing, json_string("prestataires et outils (C3)"));
+        missing(&c, "dossier.suppliers_missing_item");
     list = json_array();
     for (size_t i = 0; i < NPARTS && rc == EP_OK; i++)
         json_array_append_new(list, part(&c, i, edits, &rc));
     if (rc != EP_OK)
         goto out;
-    *out =
-        json_pack("{s:s, s:s, s:i, s:O, s:o, s:O}", "production", c.title, "today", today, "limit",
-                  DOSSIER_PAGE_LIMIT, "parts", list, "annexes", annexes(&c), "missing", c.missing);
+    *out = json_pack("{s:s, s:s, s:s, s:i, s:O, s:o, s:O}", "production", c.title, "today", today,
+                     "lang", c.lang, "limit", DOSSIER_PAGE_LIMIT, "parts", list, "annexes",
+                     annexes(&c), "missing", c.missing);
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
 out:
     json_decref(list);
@@ -981,14 +1057,22 @@ static int md_text(struct strbuf *b, const char *text)
 int dossier_markdown(const json_t *d, char **out, size_t *len)
 {
     struct strbuf b;
+    const char *lang = text_lang(str(d, "lang"));
     size_t i, j, k;
     json_t *p, *an, *row, *cell;
     int rc;
 
     strbuf_init(&b, (size_t)4 * 1024 * 1024);
-    rc = strbuf_str(&b, "# Dossier professionnel — ");
-    if (rc == EP_OK)
-        rc = md(&b, str(d, "production"), 1);
+    {
+        struct strbuf t;
+        strbuf_init(&t, 4096);
+        rc = text_fmt(&t, lang, "dossier.title", "title", str(d, "production"), NULL);
+        if (rc == EP_OK)
+            rc = strbuf_str(&b, "# ");
+        if (rc == EP_OK)
+            rc = md(&b, t.p != NULL ? t.p : "", 1);
+        strbuf_release(&t);
+    }
     if (rc == EP_OK)
         rc = strbuf_str(&b, "\n");
     json_array_foreach(json_object_get(d, "parts"), i, p)
@@ -997,16 +1081,23 @@ int dossier_markdown(const json_t *d, char **out, size_t *len)
             break;
         if (json_is_false(json_object_get(p, "include")))
             continue;
-        rc = strbuf_printf(&b, "\n## %s\n\n> Compétences : ", str(p, "title"));
-        if (rc == EP_OK)
-            rc = md(&b, str(p, "margin"), 1);
+        rc = strbuf_printf(&b, "\n## %s\n\n> ", str(p, "title"));
+        if (rc == EP_OK) {
+            /* the margin is the candidate's: escaped with the line around it */
+            struct strbuf t;
+            strbuf_init(&t, 4096);
+            rc = text_fmt(&t, lang, "dossier.competencies", "list", str(p, "margin"), NULL);
+            if (rc == EP_OK)
+                rc = md(&b, t.p != NULL ? t.p : "", 1);
+            strbuf_release(&t);
+        }
         if (rc == EP_OK)
             rc = strbuf_str(&b, "\n\n");
         if (rc == EP_OK)
             rc = md_text(&b, str(p, "text"));
     }
     if (rc == EP_OK)
-        rc = strbuf_str(&b, "\n---\n\n# Annexes\n");
+        rc = strbuf_printf(&b, "\n---\n\n# %s\n", text_get(lang, "dossier.annexes"));
     json_array_foreach(json_object_get(d, "annexes"), i, an)
     {
         const json_t *head = json_object_get(an, "header");
@@ -1023,7 +1114,7 @@ int dossier_markdown(const json_t *d, char **out, size_t *len)
         for (k = 0; rc == EP_OK && k < json_array_size(head); k++)
             rc = strbuf_str(&b, " --- |");
         if (rc == EP_OK && json_array_size(json_object_get(an, "rows")) == 0)
-            rc = strbuf_str(&b, "\n\n*Aucune donnée.*");
+            rc = strbuf_printf(&b, "\n\n*%s*", text_get(lang, "dossier.no_data"));
         json_array_foreach(json_object_get(an, "rows"), j, row)
         {
             if (rc == EP_OK)

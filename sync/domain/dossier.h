@@ -31,23 +31,25 @@ size_t dossier_part_count(void);
 const char *dossier_part_id(size_t i);
 
 /*
- * Drafts the dossier of production_id as of today (ISO day). *out:
- *   {"production" (title),"today","limit":12,
+ * Drafts the dossier of production_id as of today (ISO day), written in
+ * lang ("fr" or "en", anything else French: sync/domain/text.h). *out:
+ *   {"production" (title),"today","lang","limit":12,
  *    "parts":[{"id","title","competencies":["C1",...],"margin":"C3 · C4",
  *      "text","generated","source":"generated"|"edited","include":bool,
  *      "conflict":bool}],
  *    "annexes":[{"id","title","header":[...],"rows":[[...]]}],
- *    "missing":[what the data lacks, in French]}
+ *    "missing":[what the data lacks, in lang]}
  * text is the edited text when there is one, else the generated draft (both
  * plain text, paragraphs separated by a blank line, lines starting "- " are
  * list items). Returns 0, EP_ENOTFOUND (no such production) or a storage
  * code.
  */
-int dossier_build(struct db *db, const char *production_id, const char *today, json_t **out);
+int dossier_build(struct db *db, const char *production_id, const char *today, const char *lang,
+                  json_t **out);
 
 /*
  * The dossier (dossier_build's object, borrowed, pages optional) as
- * Markdown: a title, each included part as a heading followed by its
+ * Markdown in the dossier's "lang": a title, each included part as a heading followed by its
  * competencies ("> Compétences : C3 · C4"), the annexes as tables. *out
  * owns the text (free()). Returns 0 or EP_ENOMEM / EP_ETOOBIG.
  */

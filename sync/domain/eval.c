@@ -7,6 +7,8 @@
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
+#include "fmt.h"
+#include "forecast.h"
 #include "plan.h"
 #include "sync.h"
 
@@ -167,8 +169,15 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
 {
     const json_t *span = json_object_get(cmp, "span");
     int running = strcmp(json_string_value(json_object_get(cmp, "status")), "clos") != 0;
+    const json_t *fc = json_object_get(cmp, "forecast");
+    char which[48] = " (estimations non déposées)";
     size_t i;
     json_t *c;
+
+    /* forecast_compare says which forecast the gaps are against. */
+    if (json_is_integer(json_object_get(fc, "version")))
+        snprintf(which, sizeof(which), " déposé (version %lld)",
+                 (long long)json_integer_value(json_object_get(fc, "version")));
 
     json_array_foreach(json_object_get(cmp, "categories"), i, c)
     {
@@ -176,7 +185,7 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
         double delta = json_number_value(json_object_get(c, "delta_kg"));
         json_t *pct = json_object_get(c, "delta_pct");
         double cov = json_number_value(json_object_get(c, "coverage"));
-        char text[400], when[160] = "";
+        char text[480], when[160] = "";
 
         if (cat == NULL || !json_is_number(pct) || fabs(json_number_value(pct)) < 10)
             continue; /* within the estimate's own uncertainty: nothing to say */
@@ -185,9 +194,10 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
                      (long long)json_integer_value(json_object_get(span, "elapsed_days")),
                      (long long)json_integer_value(json_object_get(span, "total_days")));
         snprintf(text, sizeof(text),
-                 "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel des indicateurs "
+                 "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel%s des indicateurs "
                  "relevés%s ; %.0f %% des émissions attendues couvertes",
-                 carbon_category_label(cat), delta, json_number_value(pct), when, cov * 100.0);
+                 carbon_category_label(cat), delta, json_number_value(pct), which, when,
+                 cov * 100.0);
         if (delta < 0) {
             json_array_append_new(strengths, item("footprint", cat, text));
         } else {
@@ -227,18 +237,20 @@ static void dysfunction_text(struct db *db, const json_t *d, const json_t *actio
 {
     const char *kind = json_string_value(json_object_get(d, "kind"));
     const char *dept = json_string_value(json_object_get(d, "dept"));
-    char name[160];
+    char name[160], since[FMT_MAX], missed[FMT_MAX + 48];
 
     indicator_name(db, json_string_value(json_object_get(d, "indicator")), name, sizeof(name));
     if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
-        snprintf(buf, len,
-                 "Relevé « %s »%s%s%s manqué depuis le %s (%lld relevés habituels sans saisie)",
-                 name, dept != NULL && dept[0] ? " (département " : "", dept != NULL ? dept : "",
-                 dept != NULL && dept[0] ? ")" : "",
-                 json_string_value(json_object_get(d, "since")) != NULL
-                     ? json_string_value(json_object_get(d, "since"))
-                     : "?",
-                 (long long)json_integer_value(json_object_get(d, "missed")));
+        /* People read a department's name and a day in words, not keys. */
+        if (fmt_date(since, sizeof(since), json_string_value(json_object_get(d, "since")),
+                     FMT_DATE_MEDIUM, "fr") == NULL)
+            snprintf(since, sizeof(since), "?");
+        fmt_count(missed, sizeof(missed), (long)json_integer_value(json_object_get(d, "missed")),
+                  "période sans relevé", "périodes sans relevé", "fr");
+        snprintf(buf, len, "Relevé « %s »%s%s%s manqué depuis le %s (%s)", name,
+                 dept != NULL && dept[0] ? " (département " : "",
+                 dept != NULL ? carbon_dept_label(dept) : "", dept != NULL && dept[0] ? ")" : "",
+                 since, missed);
     } else {
         const char *id = json_string_value(json_object_get(d, "action"));
         const char *title = NULL;
@@ -272,7 +284,7 @@ int eval_production(struct db *db, const char *production_id, const char *today,
     if (rc == EP_OK)
         rc = plan_dysfunctions(db, production_id, today, &dys);
     if (rc == EP_OK)
-        rc = carbon_compare(db, production_id, today, &cmp);
+        rc = forecast_compare(db, production_id, today, 0, &cmp);
     if (rc != EP_OK)
         goto out;
     actions = json_object_get(progress, "actions");

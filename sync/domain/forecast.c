@@ -238,3 +238,59 @@ int forecast_get(struct db *db, const char *production_id, int version, json_t *
         return *out != NULL ? EP_OK : EP_ENOMEM;
     return rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
+
+/* The latest filed version's number, 0 when none was filed. */
+static int latest_filed(struct db *db, const char *production_id, int *version)
+{
+    static const char sql[] =
+        "SELECT coalesce(max(version), 0) FROM forecast_version WHERE production_id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+}
+
+int forecast_compare(struct db *db, const char *production_id, const char *today, int version,
+                     json_t **out)
+{
+    json_t *filed = NULL, *cmp = NULL, *about = NULL;
+    int rc;
+
+    *out = NULL;
+    rc = version > 0 ? EP_OK : latest_filed(db, production_id, &version);
+    if (rc == EP_OK && version > 0)
+        rc = forecast_get(db, production_id, version, &filed);
+    if (rc != EP_OK)
+        goto out;
+    rc = carbon_compare_with(db, production_id, today, json_object_get(filed, "footprint"), &cmp);
+    if (rc != EP_OK)
+        goto out;
+    if (filed != NULL)
+        about =
+            json_pack("{s:s, s:O, s:O, s:O, s:O, s:O}", "source", "filed", "version",
+                      json_object_get(filed, "version"), "label", json_object_get(filed, "label"),
+                      "filed_at", json_object_get(filed, "filed_at"), "filed_by_name",
+                      json_object_get(filed, "filed_by_name") != NULL
+                          ? json_object_get(filed, "filed_by_name")
+                          : json_null(),
+                      "factor_version", json_object_get(filed, "factor_version"));
+    else
+        about = json_pack("{s:s}", "source", "live");
+    if (about == NULL || json_object_set_new(cmp, "forecast", about) != 0) {
+        rc = EP_ENOMEM;
+        goto out;
+    }
+    *out = cmp;
+    cmp = NULL;
+out:
+    json_decref(filed);
+    json_decref(cmp);
+    return rc;
+}

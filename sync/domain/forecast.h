@@ -47,4 +47,16 @@ int forecast_list(struct db *db, const char *production_id, json_t **out);
  */
 int forecast_get(struct db *db, const char *production_id, int version, json_t **out);
 
+/*
+ * The honest comparison (carbon_compare, carbon.h) against a FILED forecast:
+ * version N, or the latest filed one when version is 0. Without any filed
+ * version it compares with the live estimates and says so. *out is
+ * carbon_compare's object plus "forecast": {source: "filed", version, label,
+ * filed_at (unix ms), filed_by_name, factor_version} or {source: "live"}.
+ * today as in carbon_compare. Returns 0, EP_ENOTFOUND (no such production,
+ * or no such version), EP_EINVAL (today) or a storage code.
+ */
+int forecast_compare(struct db *db, const char *production_id, const char *today, int version,
+                     json_t **out);
+
 #endif

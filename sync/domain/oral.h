@@ -22,8 +22,9 @@ struct db;
 #define ORAL_SECONDS 900
 
 /*
- * Drafts the defence of production_id as of today (ISO day). *out:
- *   {"production" (title),"today","total_s":900,
+ * Drafts the defence of production_id as of today (ISO day), written in
+ * lang ("fr" or "en", anything else French: sync/domain/text.h). *out:
+ *   {"production" (title),"today","lang","total_s":900,
  *    "slides":[{"n" (1-based),"id","title","bullets":[2-5 strings],
  *      "competencies":["C1",...] (never empty),"duration_s","start" ("mm:ss"),
  *      "notes","chart":null|{"unit":"kgCO2e","basis","bars":[{"label","kg"}]}}],
@@ -31,13 +32,14 @@ struct db;
  *      "questions":[{"question","evidence"}] (2-3),
  *      "references":[frameworks and sources; for C8 the Base Carbone ids],
  *      "gaps":[{"gap","answer"}]}],
- *    "missing":[what the data lacks, in French, from the dossier]}
- * All text is French and meant for people: no internal ids. Returns 0,
+ *    "missing":[what the data lacks, in lang, from the dossier]}
+ * All text is in lang and meant for people: no internal ids. Returns 0,
  * EP_ENOTFOUND (no such production) or a storage code.
  */
-int oral_build(struct db *db, const char *production_id, const char *today, json_t **out);
+int oral_build(struct db *db, const char *production_id, const char *today, const char *lang,
+               json_t **out);
 
-/* The French label of competency "C1".."C10", or NULL. */
-const char *oral_competency_label(const char *code);
+/* The label of competency "C1".."C10" in lang, or NULL for another code. */
+const char *oral_competency_label(const char *code, const char *lang);
 
 #endif

@@ -1,6 +1,8 @@
 /* plan.c - action progress and recurring dysfunctions (see plan.h). */
 #include "plan.h"
 
+#include "collect.h"
+
 #include "carbon.h"
 #include "csv.h"
 #include "strbuf.h"
@@ -393,123 +395,76 @@ static json_t *drift_alternatives(const char *theme)
     return json_pack("[s]", "Revoir l'action avec son responsable au prochain point d'étape.");
 }
 
-static int cmp_long(const void *a, const void *b)
+/* The missed_readings entry already listed for group in dept, or NULL. */
+static json_t *group_entry(json_t *list, const char *group, const char *dept)
 {
-    long x = *(const long *)a, y = *(const long *)b;
-    return (x > y) - (x < y);
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x)
+    {
+        const char *g = json_string_value(json_object_get(x, "group"));
+        const char *d = json_string_value(json_object_get(x, "dept"));
+        if (g != NULL && d != NULL && strcmp(g, group) == 0 && strcmp(d, dept) == 0)
+            return x;
+    }
+    return NULL;
 }
 
-/* Appends a missed_readings entry if the series' silence is 3 usual gaps. */
-static void check_series(json_t *list, const char *ind, const char *dept, const long *days,
-                         size_t n, long today)
+/* Appends one missed_readings entry per scheduled item with periods ended
+ * without a reading: the very list Collecte shows ("Ce qui manque"), from
+ * collect_missing(), so the dashboard and Collecte cannot disagree. Lines
+ * scheduled as a group ("meals") share their periods and readings: they
+ * make one entry, "group" set and "indicators" listing them. */
+static int missed_readings(struct db *db, const char *production, const char *today, json_t *list)
 {
-    long *gaps, usual, silence = 0, last = days[n - 1];
-    char since[11];
-    size_t k = 0;
+    json_t *m = NULL, *item, *entry;
+    size_t i;
+    int rc = collect_missing(db, production, today, NULL, NULL, &m);
 
-    if (n < 3)
-        return; /* too few readings to know the rhythm */
-    gaps = malloc((n - 1) * sizeof(long));
-    if (gaps == NULL)
-        return;
-    for (size_t i = 1; i < n; i++) {
-        long g = 0;
-        for (long d = days[i - 1]; d < days[i]; d++)
-            g += is_weekday(d);
-        if (g > 0)
-            gaps[k++] = g;
+    json_array_foreach(json_object_get(m, "items"), i, item)
+    {
+        const json_t *missing = json_object_get(item, "missing");
+        const char *group = json_string_value(json_object_get(item, "group"));
+        const char *dept = json_string_value(json_object_get(item, "dept"));
+        if (rc != EP_OK || json_array_size(missing) == 0)
+            continue;
+        entry = group != NULL && dept != NULL ? group_entry(list, group, dept) : NULL;
+        if (entry != NULL) {
+            if (json_array_append(json_object_get(entry, "indicators"),
+                                  json_object_get(item, "indicator")) != 0)
+                rc = EP_ENOMEM;
+            continue;
+        }
+        entry = json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:[s, s, s], s:[O]}", "kind",
+                          "missed_readings", "indicator", json_object_get(item, "indicator"),
+                          "dept", json_object_get(item, "dept"), "frequency",
+                          json_object_get(item, "frequency"), "missed",
+                          (json_int_t)json_array_size(missing), "since",
+                          json_object_get(json_array_get(missing, 0), "from"), "why",
+                          "Relevé du calendrier de collecte manqué.", "alternatives",
+                          missed_alternatives[0], missed_alternatives[1], missed_alternatives[2],
+                          "indicators", json_object_get(item, "indicator"));
+        if (entry != NULL && group != NULL &&
+            json_object_set_new(entry, "group", json_string(group)) != 0) {
+            json_decref(entry);
+            entry = NULL;
+        }
+        if (entry == NULL || json_array_append_new(list, entry) != 0)
+            rc = EP_ENOMEM;
     }
-    if (k == 0) {
-        free(gaps);
-        return;
-    }
-    qsort(gaps, k, sizeof(long), cmp_long);
-    usual = gaps[k / 2];
-    free(gaps);
-    for (long d = last + 1; d < today; d++)
-        silence += is_weekday(d);
-    if (silence >= 3 * usual) {
-        time_t t = (time_t)(last * 86400);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(since, sizeof(since), "%Y-%m-%d", &tm);
-        json_array_append_new(list,
-                              json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:[s, s, s]}", "kind",
-                                        "missed_readings", "indicator", ind, "dept", dept, "missed",
-                                        (json_int_t)(silence / usual), "since", since, "why",
-                                        "Relevé habituel manqué au moins trois fois de suite.",
-                                        "alternatives", missed_alternatives[0],
-                                        missed_alternatives[1], missed_alternatives[2]));
-    }
+    json_decref(m);
+    return rc;
 }
 
 int plan_dysfunctions(struct db *db, const char *production, const char *today, json_t **out)
 {
-    static const char sql[] =
-        "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), "
-        "''), "
-        "json_extract(fields, '$.at') FROM sync_fact WHERE production_id = ?1 "
-        "AND col = 'readings' AND superseded = 0 AND void = 0 ORDER BY 1, 2, 3";
     json_t *list = json_array(), *progress = NULL;
-    sqlite3_stmt *st;
-    long tday, *days = NULL;
-    size_t n = 0, cap = 0;
-    char ind[65] = "", dept[33] = "";
     int rc;
 
     *out = NULL;
-    if (iso_to_days(today, &tday) != EP_OK) {
-        json_decref(list);
-        return EP_EINVAL;
-    }
-    rc = db_begin_read(db);
-    if (rc != EP_OK) {
-        json_decref(list);
-        return rc;
-    }
-    st = db_stmt(db, sql);
-    if (st == NULL) {
-        rc = EP_EIO;
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, production, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *i = (const char *)sqlite3_column_text(st, 0);
-        const char *d = (const char *)sqlite3_column_text(st, 1);
-        long day;
-        if (i == NULL || iso_to_days((const char *)sqlite3_column_text(st, 2), &day) != EP_OK)
-            continue;
-        if (strcmp(i, ind) != 0 || strcmp(d, dept) != 0) {
-            if (n > 0)
-                check_series(list, ind, dept, days, n, tday);
-            n = 0;
-            snprintf(ind, sizeof(ind), "%s", i);
-            snprintf(dept, sizeof(dept), "%s", d);
-        }
-        if (n > 0 && days[n - 1] == day)
-            continue; /* several readings the same day count once */
-        if (n == cap) {
-            long *nd = realloc(days, (cap == 0 ? 64 : cap * 2) * sizeof(long));
-            if (nd == NULL) {
-                rc = EP_ENOMEM;
-                break;
-            }
-            days = nd;
-            cap = cap == 0 ? 64 : cap * 2;
-        }
-        days[n++] = day;
-    }
-    db_done(st);
-    if (rc == SQLITE_DONE) {
-        rc = EP_OK;
-        if (n > 0)
-            check_series(list, ind, dept, days, n, tday);
-    } else if (rc > 0) {
-        rc = db_map_rc(rc);
-    }
-out:
-    db_rollback(db);
-    free(days);
+    if (list == NULL)
+        return EP_ENOMEM;
+    rc = missed_readings(db, production, today, list);
     if (rc == EP_OK)
         rc = plan_progress(db, production, today, &progress);
     if (rc == EP_OK) {

@@ -46,10 +46,13 @@ int plan_progress(struct db *db, const char *production_id, const char *today, j
 const char *plan_check_reason(double pct, const json_t *confirmed);
 
 /*
- * Recurring dysfunctions: {"dysfunctions":[{"kind":"missed_readings"|"target_drift",
+ * Dysfunctions: {"dysfunctions":[{"kind":"missed_readings"|"target_drift",
  * "indicator","dept","missed"|..,"since","why","alternatives":[...]}]}.
- * A series is "missed" when its current silence lasts at least three of its
- * own usual intervals (its median gap between readings).
+ * Missed readings are collect_missing()'s, item for item (collect.h: one
+ * notion of "missing"): "missed" counts the periods ended without a reading,
+ * "since" is the first one's first day, "frequency" the item's,
+ * "indicators" the lines it stands for: one, or every line of a group
+ * scheduled together ("group":"meals"), which share periods and readings.
  */
 int plan_dysfunctions(struct db *db, const char *production_id, const char *today, json_t **out);
 

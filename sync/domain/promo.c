@@ -8,7 +8,6 @@
 #include "db.h"
 #include "err.h"
 #include "eval.h"
-#include "strbuf.h"
 #include "sync.h"
 
 #include <math.h>
@@ -16,10 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define KIT_MAX_BYTES ((size_t)4 * 1024 * 1024)
-/* The HTML page also carries up to PROMO_EMBED_BYTES of photos in base64. */
-#define KIT_HTML_MAX_BYTES (KIT_MAX_BYTES + PROMO_EMBED_BYTES / 3 * 4 + 4096)
 
 /* What each audience is shown: a bit per figure, practices, tips. */
 enum {
@@ -88,13 +83,17 @@ static int production_title(struct db *db, const char *id, char *buf, size_t len
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
 
-static void figure(json_t *figs, json_t *missing, const char *label, json_t *value,
-                   const char *unit, const char *note)
+/* Appends a figure: key names it for documents in other languages (their
+ * labels say "kit.fig.<key>"), label and note are the French words. */
+static json_t *figure(json_t *figs, json_t *missing, const char *key, const char *label,
+                      json_t *value, const char *unit, const char *note)
 {
+    json_t *f = json_pack("{s:s, s:s, s:o, s:s, s:s?}", "key", key, "label", label, "value", value,
+                          "unit", unit, "note", note);
     if (json_is_null(value))
         json_array_append_new(missing, json_string(label));
-    json_array_append_new(figs, json_pack("{s:s, s:o, s:s, s:s?}", "label", label, "value", value,
-                                          "unit", unit, "note", note));
+    json_array_append_new(figs, f);
+    return f;
 }
 
 static json_t *rounded(double v, double step)
@@ -128,35 +127,50 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
                  "Estimation de travail ; le bilan officiel est établi avec un calculateur agréé "
                  "(Carbon'Clap, SeCO2).",
                  partial);
-        figure(figs, missing, "Empreinte carbone du tournage",
+        figure(figs, missing, "footprint", "Empreinte carbone du tournage",
                fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e", note);
     }
     if (show & F_GAP) {
+        /* Which forecast: the version filed (forecast_compare), or the live
+         * estimates when none was filed, so a funder knows what moved. */
+        const json_t *fc = json_object_get(fp, "forecast");
+        char which[200];
+        if (json_is_integer(json_object_get(fc, "version")))
+            snprintf(which, sizeof(which), "le prévisionnel déposé (version %lld, « %.120s »)",
+                     (long long)json_integer_value(json_object_get(fc, "version")),
+                     json_string_value(json_object_get(fc, "label")) != NULL
+                         ? json_string_value(json_object_get(fc, "label"))
+                         : "");
+        else
+            snprintf(which, sizeof(which), "les estimations actuelles (aucun prévisionnel déposé)");
         snprintf(note, sizeof(note),
-                 "Négatif : moins d'émissions que prévu au cadrage pour les indicateurs "
+                 "Négatif : moins d'émissions que prévu dans %s pour les indicateurs "
                  "relevés, au prorata des jours de tournage écoulés ; les données manquantes "
                  "ne comptent pas.%s",
-                 partial);
-        figure(figs, missing, "Écart au bilan prévisionnel",
+                 which, partial);
+        figure(figs, missing, "gap", "Écart au bilan prévisionnel",
                json_is_number(gap) ? rounded(json_number_value(gap), 1) : json_null(), "%", note);
     }
     if (show & F_SUCCESS) {
         snprintf(note, sizeof(note), "sur %lld actions mesurées, %lld sans donnée",
                  (long long)measured,
                  (long long)json_integer_value(json_object_get(sum, "sans_donnee")));
-        figure(figs, missing, "Objectifs atteints",
-               measured > 0 ? json_integer(json_integer_value(json_object_get(sum, "reussies")))
-                            : json_null(),
-               "actions", note);
+        json_t *f =
+            figure(figs, missing, "success", "Objectifs atteints",
+                   measured > 0 ? json_integer(json_integer_value(json_object_get(sum, "reussies")))
+                                : json_null(),
+                   "actions", note);
+        json_object_set_new(f, "measured", json_integer(measured));
+        json_object_set(f, "no_data", json_object_get(sum, "sans_donnee"));
     }
     if (show & F_ATTAINMENT) {
         json_t *mean = json_object_get(sum, "mean_attainment_pct");
-        figure(figs, missing, "Atteinte moyenne des objectifs",
+        figure(figs, missing, "attainment", "Atteinte moyenne des objectifs",
                json_is_number(mean) ? json_incref(mean) : json_null(), "%",
                "Moyenne des actions mesurées seulement.");
     }
     if (show & F_REPRODUCIBLE)
-        figure(figs, missing, "Pratiques reproductibles",
+        figure(figs, missing, "reproducible", "Pratiques reproductibles",
                json_integer((json_int_t)json_array_size(json_object_get(ev, "reproducible"))),
                "pratiques", "Retenues par la référente ou le référent pour les prochains projets.");
 }
@@ -183,6 +197,8 @@ static json_t *practice(struct db *db, const char *production_id, const json_t *
         "means", json_object_get(rec, "means") ? json_object_get(rec, "means") : json_null(),
         "result", result, "success_factors", json_object_get(a, "success_factors"), "lessons",
         json_object_get(a, "lessons"));
+    if (p != NULL)
+        json_object_set(p, "attainment_pct", pct);
     json_decref(rec);
     return p;
 }
@@ -295,10 +311,12 @@ int promo_kit(struct db *db, const char *production_id, const char *today,
         if ((show & K_LESSONS) && lessons != NULL)
             json_array_append_new(tips, json_string(lessons));
     }
-    *out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "audience",
+    *out = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:o, s:o, s:o, s:o, s:o}", "audience",
                      audiences[audience].name, "production", title, "title",
-                     audiences[audience].title, "intro", audiences[audience].intro, "figures", figs,
-                     "practices", practices, "tips", tips, "missing", missing, "photos", photos);
+                     audiences[audience].title, "intro", audiences[audience].intro, "elapsed_days",
+                     json_object_get(ev, "elapsed_days"), "total_days",
+                     json_object_get(ev, "total_days"), "figures", figs, "practices", practices,
+                     "tips", tips, "missing", missing, "photos", photos);
     figs = practices = tips = missing = photos = NULL;
     rc = *out != NULL ? EP_OK : EP_ENOMEM;
 out:
@@ -308,272 +326,5 @@ out:
     json_decref(practices);
     json_decref(tips);
     json_decref(photos);
-    return rc;
-}
-
-/* ---- rendering ------------------------------------------------------------ */
-
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s != NULL ? s : "";
-}
-
-/* A figure's value as text: missing says so. */
-static void value_text(const json_t *f, char *buf, size_t len)
-{
-    json_t *v = json_object_get(f, "value");
-    if (json_is_integer(v))
-        snprintf(buf, len, "%lld %s", (long long)json_integer_value(v), str(f, "unit"));
-    else if (json_is_number(v))
-        snprintf(buf, len, "%.1f %s", json_number_value(v), str(f, "unit"));
-    else
-        snprintf(buf, len, "donnée manquante");
-}
-
-/* Markdown text: one line, table pipes and markup escaped. */
-static int md(struct strbuf *b, const char *s)
-{
-    int rc = EP_OK;
-    for (; rc == EP_OK && *s != '\0'; s++) {
-        if (*s == '\n' || *s == '\r')
-            rc = strbuf_add(b, " ", 1);
-        else if (strchr("|\\*_`#[]<>", *s) != NULL)
-            rc = strbuf_printf(b, "\\%c", *s);
-        else
-            rc = strbuf_add(b, s, 1);
-    }
-    return rc;
-}
-
-/* The photos of one practice as Markdown images linking to their url. */
-static int md_photos(struct strbuf *b, const json_t *kit, const char *action)
-{
-    const json_t *ph;
-    size_t i;
-    int rc = EP_OK;
-
-    json_array_foreach(json_object_get(kit, "photos"), i, ph)
-    {
-        if (strcmp(str(ph, "action"), action) != 0)
-            continue;
-        rc = strbuf_str(b, "\n![");
-        if (rc == EP_OK)
-            rc = md(b, str(ph, "caption"));
-        if (rc == EP_OK)
-            rc = strbuf_printf(b, "](%s)\n", str(ph, "url"));
-        if (rc != EP_OK)
-            break;
-    }
-    return rc;
-}
-
-int promo_markdown(const json_t *kit, char **out, size_t *len)
-{
-    struct strbuf b;
-    const json_t *x;
-    size_t i;
-    int rc;
-
-    strbuf_init(&b, KIT_MAX_BYTES);
-    rc = strbuf_str(&b, "# ");
-    if (rc == EP_OK)
-        rc = md(&b, str(kit, "title"));
-    if (rc == EP_OK)
-        rc = strbuf_str(&b, " — ");
-    if (rc == EP_OK)
-        rc = md(&b, str(kit, "production"));
-    if (rc == EP_OK)
-        rc = strbuf_str(&b, "\n\n");
-    if (rc == EP_OK)
-        rc = md(&b, str(kit, "intro"));
-    if (rc == EP_OK && json_array_size(json_object_get(kit, "figures")) > 0)
-        rc = strbuf_str(
-            &b, "\n\n## Chiffres clés\n\n| Indicateur | Valeur | Précision |\n|---|---|---|\n");
-    json_array_foreach(json_object_get(kit, "figures"), i, x)
-    {
-        char v[64];
-        value_text(x, v, sizeof(v));
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "| ");
-        if (rc == EP_OK)
-            rc = md(&b, str(x, "label"));
-        if (rc == EP_OK)
-            rc = strbuf_printf(&b, " | %s | ", v);
-        if (rc == EP_OK)
-            rc = md(&b, str(x, "note"));
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, " |\n");
-    }
-    json_array_foreach(json_object_get(kit, "practices"), i, x)
-    {
-        static const char *const parts[][2] = {{"objective", "Objectif"},
-                                               {"means", "Moyens"},
-                                               {"result", "Résultat"},
-                                               {"success_factors", "Ce qui a fait la différence"},
-                                               {"lessons", "À savoir"}};
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, i == 0 ? "\n## Fiches pratiques\n" : "");
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "\n### ");
-        if (rc == EP_OK)
-            rc = md(&b, str(x, "title"));
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "\n\n");
-        for (size_t k = 0; rc == EP_OK && k < sizeof(parts) / sizeof(parts[0]); k++) {
-            if (str(x, parts[k][0])[0] == '\0')
-                continue;
-            rc = strbuf_printf(&b, "- **%s** : ", parts[k][1]);
-            if (rc == EP_OK)
-                rc = md(&b, str(x, parts[k][0]));
-            if (rc == EP_OK)
-                rc = strbuf_str(&b, "\n");
-        }
-        if (rc == EP_OK)
-            rc = md_photos(&b, kit, str(x, "id"));
-    }
-    json_array_foreach(json_object_get(kit, "tips"), i, x)
-    {
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, i == 0 ? "\n## Conseils\n\n" : "");
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "- ");
-        if (rc == EP_OK)
-            rc = md(&b, json_string_value(x));
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "\n");
-    }
-    if (rc == EP_OK) {
-        *out = strbuf_detach(&b, len);
-        rc = *out != NULL ? EP_OK : EP_ENOMEM;
-    }
-    strbuf_release(&b);
-    return rc;
-}
-
-/* Appends pre (trusted markup), then s escaped, then post (trusted). */
-static int tag(struct strbuf *b, const char *pre, const char *s, const char *post)
-{
-    int rc = strbuf_str(b, pre);
-    if (rc == EP_OK)
-        rc = strbuf_html(b, s);
-    if (rc == EP_OK)
-        rc = strbuf_str(b, post);
-    return rc;
-}
-
-/*
- * The embedded photos of one practice as figures with data: URIs (the page
- * stays one file). type and data come from the server (sniffed type,
- * base64), the caption from a person: escaped.
- */
-static int html_photos(struct strbuf *b, const json_t *kit, const char *action)
-{
-    const json_t *ph;
-    size_t i;
-    int rc = EP_OK;
-
-    json_array_foreach(json_object_get(kit, "photos"), i, ph)
-    {
-        if (strcmp(str(ph, "action"), action) != 0 || str(ph, "data")[0] == '\0')
-            continue;
-        rc = strbuf_printf(b, "<figure><img src=\"data:%s;base64,", str(ph, "content_type"));
-        if (rc == EP_OK)
-            rc = strbuf_str(b, str(ph, "data"));
-        if (rc == EP_OK)
-            rc = tag(b, "\" alt=\"", str(ph, "caption"), "\">");
-        if (rc == EP_OK)
-            rc = tag(b, "<figcaption>", str(ph, "caption"), "</figcaption></figure>\n");
-        if (rc != EP_OK)
-            break;
-    }
-    return rc;
-}
-
-int promo_html(const json_t *kit, char **out, size_t *len)
-{
-    struct strbuf b;
-    const json_t *x;
-    size_t i;
-    int rc;
-
-    strbuf_init(&b, KIT_HTML_MAX_BYTES);
-    rc = tag(&b,
-             "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-             str(kit, "title"), "");
-    if (rc == EP_OK)
-        rc = tag(&b, " — ", str(kit, "production"), "</title>\n");
-    if (rc == EP_OK)
-        rc = strbuf_str(&b, "<style>body{font:1.125rem/1.5 system-ui,sans-serif;max-width:46rem;"
-                            "margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}"
-                            "table{border-collapse:collapse;width:100%}th,td{border:1px solid "
-                            "#666;padding:.4rem;text-align:left}caption{font-weight:bold;"
-                            "text-align:left;padding:.4rem 0}img{max-width:100%;height:auto}"
-                            "figure{margin:1rem 0}</style>\n</head>\n<body>\n<main>\n");
-    if (rc == EP_OK)
-        rc = tag(&b, "<h1>", str(kit, "title"), "");
-    if (rc == EP_OK)
-        rc = tag(&b, " — ", str(kit, "production"), "</h1>\n");
-    if (rc == EP_OK)
-        rc = tag(&b, "<p>", str(kit, "intro"), "</p>\n");
-    if (rc == EP_OK && json_array_size(json_object_get(kit, "figures")) > 0)
-        rc = strbuf_str(&b, "<table>\n<caption>Chiffres clés</caption>\n<thead><tr><th scope=\"col"
-                            "\">Indicateur</th><th scope=\"col\">Valeur</th><th scope=\"col\">"
-                            "Précision</th></tr></thead>\n<tbody>\n");
-    json_array_foreach(json_object_get(kit, "figures"), i, x)
-    {
-        char v[64];
-        value_text(x, v, sizeof(v));
-        if (rc == EP_OK)
-            rc = tag(&b, "<tr><th scope=\"row\">", str(x, "label"), "</th>");
-        if (rc == EP_OK)
-            rc = tag(&b, "<td>", v, "</td>");
-        if (rc == EP_OK)
-            rc = tag(&b, "<td>", str(x, "note"), "</td></tr>\n");
-    }
-    if (rc == EP_OK && json_array_size(json_object_get(kit, "figures")) > 0)
-        rc = strbuf_str(&b, "</tbody>\n</table>\n");
-    json_array_foreach(json_object_get(kit, "practices"), i, x)
-    {
-        static const char *const parts[][2] = {{"objective", "Objectif"},
-                                               {"means", "Moyens"},
-                                               {"result", "Résultat"},
-                                               {"success_factors", "Ce qui a fait la différence"},
-                                               {"lessons", "À savoir"}};
-        if (rc == EP_OK && i == 0)
-            rc = strbuf_str(&b, "<h2>Fiches pratiques</h2>\n");
-        if (rc == EP_OK)
-            rc = tag(&b, "<section>\n<h3>", str(x, "title"), "</h3>\n<dl>\n");
-        for (size_t k = 0; rc == EP_OK && k < sizeof(parts) / sizeof(parts[0]); k++) {
-            if (str(x, parts[k][0])[0] == '\0')
-                continue;
-            rc = tag(&b, "<dt>", parts[k][1], "</dt>");
-            if (rc == EP_OK)
-                rc = tag(&b, "<dd>", str(x, parts[k][0]), "</dd>\n");
-        }
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "</dl>\n");
-        if (rc == EP_OK)
-            rc = html_photos(&b, kit, str(x, "id"));
-        if (rc == EP_OK)
-            rc = strbuf_str(&b, "</section>\n");
-    }
-    json_array_foreach(json_object_get(kit, "tips"), i, x)
-    {
-        if (rc == EP_OK && i == 0)
-            rc = strbuf_str(&b, "<h2>Conseils</h2>\n<ul>\n");
-        if (rc == EP_OK)
-            rc = tag(&b, "<li>", json_string_value(x), "</li>\n");
-    }
-    if (rc == EP_OK && json_array_size(json_object_get(kit, "tips")) > 0)
-        rc = strbuf_str(&b, "</ul>\n");
-    if (rc == EP_OK)
-        rc = strbuf_str(&b, "</main>\n</body>\n</html>\n");
-    if (rc == EP_OK) {
-        *out = strbuf_detach(&b, len);
-        rc = *out != NULL ? EP_OK : EP_ENOMEM;
-    }
-    strbuf_release(&b);
     return rc;
 }

@@ -1,8 +1,7 @@
 /*
  * promo.h - promoting what worked (C10): communication kits chosen per
- * audience and practice sheets of the reproducible actions, as JSON, as
- * Markdown ready for a blog or a chat channel, and as an accessible HTML
- * page (lang, headings, captioned tables, every user text escaped).
+ * audience and practice sheets of the reproducible actions, as JSON; the
+ * documents (PDF, Markdown, HTML) are backend/render/export_kit.h's.
  *
  * Built on eval_production (eval.h). A figure whose data is missing is
  * given as missing (value null, "donnée manquante"), never as zero.
@@ -30,10 +29,16 @@ int promo_audience_parse(const char *name, enum promo_audience *out);
 
 /*
  * The kit for audience as of today. *out:
- *   {"audience","production","title","intro","figures":[{"label","value"|null,
- *    "unit","note"}],"practices":[{"id","title","theme","objective","means",
- *    "result","success_factors","lessons"}],"tips":[...],"missing":[...],
- *    "photos":[...]} (photos: see promo_kit_embed below)
+ *   {"audience","production","title","intro","elapsed_days","total_days",
+ *    "figures":[{"key","label","value"|null,"unit","note"}],
+ *    "practices":[{"id","title","theme","objective","means","result",
+ *    "attainment_pct","success_factors","lessons"}],"tips":[...],
+ *    "missing":[...],"photos":[...]} (photos: see promo_kit_embed below)
+ * title, intro, labels, notes and results are in French; the keys (the
+ * audience, each figure's key: footprint, gap, success with "measured" and
+ * "no_data", attainment, reproducible) let a document say them in another
+ * language (backend/render/export_kit.c renders the kit as PDF, Markdown
+ * and HTML).
  * Returns 0 or a storage code (EP_EINVAL for a malformed day).
  */
 int promo_kit(struct db *db, const char *production_id, const char *today,
@@ -53,10 +58,5 @@ int promo_kit(struct db *db, const char *production_id, const char *today,
 #define PROMO_PHOTOS_EMBED 6
 #define PROMO_EMBED_BYTES ((size_t)12 * 1024 * 1024)
 int promo_kit_embed(struct db *db, const char *production_id, json_t *kit, size_t max);
-
-/* The kit as Markdown / as a standalone HTML page (UTF-8). *out owns the
- * text (free()), *len its length. Returns 0 or EP_ENOMEM / EP_ETOOBIG. */
-int promo_markdown(const json_t *kit, char **out, size_t *len);
-int promo_html(const json_t *kit, char **out, size_t *len);
 
 #endif

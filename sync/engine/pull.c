@@ -50,12 +50,13 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
 }
 
 /*
- * Adds the op of the current row of st to the page, unless the read filter
- * hides it. Returns EP_OK, or 1 when the page is full (the row is not
- * consumed), or an error.
+ * Adds the op of the current row of st to the page, unless it is one of
+ * hide_dev's own ops (hide_dev may be NULL) or the read filter hides it.
+ * Returns EP_OK, or 1 when the page is full (the row is not consumed), or an
+ * error.
  */
 static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct sync_actor *actor,
-                    struct strbuf *b, int limit, int *n, int64_t *last)
+                    const char *hide_dev, struct strbuf *b, int limit, int *n, int64_t *last)
 {
     const char *body = (const char *)sqlite3_column_text(st, 1);
     size_t blen = (size_t)sqlite3_column_bytes(st, 1);
@@ -64,6 +65,11 @@ static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct
     if (*n == limit || (*n > 0 && b->len + blen + 256 > SYNC_PULL_MAX_BYTES))
         return 1;
     *last = sqlite3_column_int64(st, 0);
+    if (hide_dev != NULL) {
+        const char *dev = (const char *)sqlite3_column_text(st, 5);
+        if (dev != NULL && strcmp(dev, hide_dev) == 0)
+            return EP_OK; /* the replica holds it: the cursor still moves past it */
+    }
     if (opts != NULL && opts->can_read != NULL) {
         /* Most collections are readable by collection alone: ask with the
          * columns first, and parse the op only when the filter needs its
@@ -111,6 +117,11 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     static const char sql_space[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
                                     "WHERE production_id = ?4 AND seq > ?2 ORDER BY seq LIMIT ?3";
     const char *space = actor->company_space;
+    /* Only a replica that has pulled before holds its own ops (it applied
+     * each one when it made it); an empty cursor means it starts over. */
+    const char *hide_dev = (opts != NULL && opts->hide_own && cursor != NULL && cursor[0] != '\0')
+                               ? actor->device_id
+                               : NULL;
     struct strbuf b;
     sqlite3_stmt *sa = NULL, *sb = NULL;
     int64_t after = 0, last = 0;
@@ -118,6 +129,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     char dbid[64], tail[256], hlc_text[SYNC_HLC_LEN + 1];
     int n = 0, more = 0, in_tx = 0;
     int rc, ra, rb = SQLITE_DONE;
+    int na = 0, nb = 0; /* rows read from each statement */
 
     strbuf_init(&b, SYNC_PULL_MAX_BYTES + 4096);
     *out = NULL;
@@ -152,11 +164,13 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     sqlite3_bind_int64(sa, 2, after);
     sqlite3_bind_int(sa, 3, limit + 1); /* one more tells whether there is more */
     ra = sqlite3_step(sa);
+    na += ra == SQLITE_ROW;
     if (sb != NULL) {
         sqlite3_bind_text(sb, 4, space, -1, SQLITE_STATIC);
         sqlite3_bind_int64(sb, 2, after);
         sqlite3_bind_int(sb, 3, limit + 1);
         rb = sqlite3_step(sb);
+        nb += rb == SQLITE_ROW;
     }
     for (;;) {
         sqlite3_stmt *st;
@@ -168,6 +182,14 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
             rc = db_map_rc(rb);
             break;
         }
+        /* A statement that ran out at its LIMIT may have more rows after
+         * it: when hidden ops (own, unreadable) left the page short, stop
+         * there and say "more", or the rest would wait for the next sync
+         * and the other stream could overtake it. */
+        if ((ra == SQLITE_DONE && na > limit) || (rb == SQLITE_DONE && nb > limit)) {
+            more = 1;
+            break;
+        }
         if (ra == SQLITE_ROW &&
             (rb != SQLITE_ROW || sqlite3_column_int64(sa, 0) < sqlite3_column_int64(sb, 0)))
             st = sa;
@@ -175,7 +197,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
             st = sb;
         else
             break; /* both done */
-        rc = page_add(st, opts, actor, &b, limit, &n, &last);
+        rc = page_add(st, opts, actor, hide_dev, &b, limit, &n, &last);
         if (rc == 1) {
             more = 1;
             rc = EP_OK;
@@ -183,10 +205,13 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
         }
         if (rc != EP_OK)
             break;
-        if (st == sa)
+        if (st == sa) {
             ra = sqlite3_step(sa);
-        else
+            na += ra == SQLITE_ROW;
+        } else {
             rb = sqlite3_step(sb);
+            nb += rb == SQLITE_ROW;
+        }
     }
     db_done(sa);
     db_done(sb);

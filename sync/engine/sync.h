@@ -148,6 +148,11 @@ struct sync_opts {
     void *ctx;                 /* passed to the hooks */
     sync_validate_fn validate; /* may be NULL */
     struct sync_group *group;  /* push: commit with concurrent pushes; NULL = alone */
+    /* pull: leave out the ops whose "dev" is actor->device_id (the replica
+     * made them and holds them). Ignored for an empty cursor: a replica that
+     * starts over (new phone, restored backup, cursor_foreign) needs its own
+     * ops back. docs/sync-protocol.md §5, "own". */
+    int hide_own;
 };
 
 /*
@@ -183,7 +188,9 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
  * *out owns the text (free()), *outlen its length. limit is clamped to
  * [1, SYNC_PULL_MAX]; the page also stops before SYNC_PULL_MAX_BYTES (but
  * always carries at least one op when there is one). *nops (may be NULL)
- * receives the number of ops in the page. Returns 0, EP_EINVAL
+ * receives the number of ops in the page. With opts->hide_own and a
+ * non-empty cursor, the actor's own ops are left out of the page but the
+ * cursor still moves past them. Returns 0, EP_EINVAL
  * (malformed cursor) or EP_ECONFLICT (cursor minted by another database),
  * with err set, or a storage error.
  */

@@ -25,4 +25,8 @@ extern const struct ep_embedded ep_factor_sets[];
  * c2-*.json): diagnostic weights as data (docs/diagnostic.md). */
 extern const struct ep_embedded ep_diag_models[];
 
+/* The domain's prose per language from sync/domain/data/ (text.fr.json,
+ * text.en.json): flat {"key": "text"} objects read by sync/domain/text.c. */
+extern const struct ep_embedded ep_texts[];
+
 #endif

@@ -122,6 +122,11 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
     await page.getByTestId('fp-status').textContent(),
     /^En cours : prévisionnel au prorata des jours de tournage écoulés \(\d+ sur \d+\)/,
   );
+  // The gaps are against the forecast filed with the budget, named and dated.
+  assert.match(
+    await page.getByTestId('fp-forecast').textContent(),
+    /^Comparé au prévisionnel déposé : version 1 « Devis \(dépôt avec le budget\) », déposée le \d+ \S+ \d{4}\.$/,
+  );
   assert.match(
     await page.getByTestId('fp-coverage').textContent(),
     /^Émissions attendues couvertes : \d+ %/,
@@ -141,23 +146,34 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   assert.deepEqual(
     links.map((l) => l.replace(/^.*\/footprint/, 'footprint')),
     [
-      'footprint.xlsx',
-      'footprint.pdf',
-      'footprint.csv?kind=final',
-      'footprint.csv?kind=provisional',
+      'footprint.xlsx?lang=fr',
+      'footprint.pdf?lang=fr',
+      'footprint.csv?kind=final&lang=fr',
+      'footprint.csv?kind=provisional&lang=fr',
     ],
   );
   for (const l of links)
     assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), l), 200, l);
+  // The demo's sorted glass and reused set materials have no factor in its
+  // set 2: the CSV lists them as recorded, not converted, never as zero.
+  const csv = await page.evaluate((u) => fetch(u).then((r) => r.text()), links[2]);
+  assert.match(
+    csv,
+    /;Verre trié;[\d,]+;kg;Régie [\d\s ]+;"relevé, non converti \(pas de facteur\)";/,
+  );
+  assert.match(
+    csv,
+    /;Matériaux de décor réemployés;[\d,]+;kg;Décor [\d\s ]+;"relevé, non converti/,
+  );
   // The factor set: the demo filed its forecast with set 2 and stays on it;
-  // set 3 is offered with what it would change, applied only on request.
+  // set 4 is offered with what it would change, applied only on request.
   assert.match(
     await page.getByTestId('fs-using').textContent(),
-    /^Calculé avec le jeu 2 \(publié le 2026-12-07\), épinglé pour cette production/,
+    /^Calculé avec le jeu 2 \(publié le 7 décembre 2026\), épinglé pour cette production/,
   );
   assert.match(
     await page.getByTestId('fs-changes').textContent(),
-    /Le jeu 3 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t\.km/s,
+    /Le jeu 4 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t\.km/s,
   );
   await page.getByText(/^Les \d+ facteurs du jeu, avec leur source$/).click();
   const vanRow = page
@@ -167,11 +183,11 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   assert.match(await vanRow.textContent(), /0,227 kgCO2e \/ km27966\s*2018officiel/);
   await checkA11y(page, 'footprint charts');
   await shot(page, 'office-10-footprint-charts');
-  await page.getByRole('button', { name: 'Passer au jeu 3' }).click();
+  await page.getByRole('button', { name: 'Passer au jeu 4' }).click();
   await page.getByText('C’est le jeu le plus récent.').waitFor({ timeout: 15000 });
-  assert.match(await page.getByTestId('fs-using').textContent(), /^Calculé avec le jeu 3 /);
+  assert.match(await page.getByTestId('fs-using').textContent(), /^Calculé avec le jeu 4 /);
   const fsNow = await api.call('GET', `${P}/factor-sets`);
-  assert.equal(fsNow.json.pinned.version, 3);
+  assert.equal(fsNow.json.pinned.version, 4);
 
   // What is missing, and the schedule editor.
   await page.getByRole('link', { name: 'Voir ce qui manque' }).click();

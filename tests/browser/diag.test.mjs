@@ -200,7 +200,7 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
   // The analysis in words: organisation and partners.
   await main
     .locator('section[aria-labelledby="h-ctx"]')
-    .getByText(/70 % des équipes de tournage sont intermittentes/)
+    .getByText(/70\u00a0% des équipes de tournage sont intermittentes/)
     .waitFor();
   assert.equal(await main.locator('.warn').count(), 0, 'complete: nothing missing');
   const reasoning = main.getByRole('table').filter({ hasText: 'Marqueur' }).first();

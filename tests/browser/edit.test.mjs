@@ -103,17 +103,23 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   await c.getByLabel(/^Intitulé/).fill('Gourdes réutilisables pour l’équipe');
   await c.getByLabel('Indicateur').selectOption('meals_vegetarian');
   await c.getByLabel('Type d’objectif').selectOption('share');
-  // A share above 1 (100 %) is refused on its field, nothing is saved.
-  await c.getByLabel('Mesure initiale').fill('0,15');
-  await c.getByLabel('Cible').fill('1,3');
+  // A share is typed in % (15 for 15 %); above 100 % it is refused on its
+  // field, nothing is saved. The kgCO2e target is offered as in the new form.
+  await c.getByLabel('Mesure initiale').fill('15');
+  await c.getByLabel('Cible').fill('130');
   await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
-  await c.getByText('Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.').first().waitFor();
-  await c.getByLabel('Cible').fill('0,3');
+  await c
+    .getByText('Une part s’écrit en pourcentage, entre 0 et 100 : 30 % s’écrit 30.')
+    .first()
+    .waitFor();
+  await c.getByLabel('Cible').fill('30');
+  await c.getByLabel('Objectif en kgCO2e évités (facultatif)').fill('120');
   await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   const edited = card(page, 'Gourdes réutilisables pour l’équipe');
   await edited.waitFor();
   assert.match(await edited.textContent(), /responsable : Sofia/);
-  assert.match(await edited.textContent(), /0\.15 → 0\.3/);
+  // Shown as a percentage, stored as a fraction (below).
+  assert.match(await edited.textContent(), /15 % → 30 %/);
   assert.equal(await edited.locator('p.flag').count(), 0, 'no longer a draft');
   await syncNow(page);
 
@@ -133,6 +139,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   assert.equal(change.fields.baseline, 0.15);
   assert.equal(change.fields.target, 0.3);
   assert.equal(change.fields.measure, 'share');
+  assert.equal(change.fields.target_kg, 120);
   assert.ok(!('theme' in change.fields), 'only the changed fields are sent');
   assert.ok(change.author, 'the author is named');
   assert.equal(change.author, created.author);

@@ -162,6 +162,12 @@ test('the office searches the directory offline and starts an action from the li
     .filter({ hasText: 'Gourdes pour toute l’équipe' })
     .getByText(/sans indicateur/)
     .waitFor();
+  // Saving syncs, and the sync's end redraws the page: let it finish before
+  // typing in the new-action form, or the redraw empties it.
+  await page.waitForFunction(() => !window.ecoplateau.client.status.running, null, {
+    timeout: 15000,
+  });
+  await page.waitForTimeout(500);
   // The demo's vegetarian action replaces beef meals: its card says what it
   // avoided against its baseline, beside its objective in kgCO2e.
   assert.match(
@@ -182,22 +188,24 @@ test('the office searches the directory offline and starts an action from the li
   await add.getByLabel('Type d’objectif').selectOption('share');
   assert.match(
     await add.locator('.field', { has: page.getByLabel('Cible') }).textContent(),
-    /Une part entre 0 et 1 : la part de « Repas végétariens » parmi les relevés de son thème/,
+    /Une part en % : la part de « Repas végétariens » parmi les relevés de son thème/,
   );
-  await add.getByLabel('Mesure initiale').fill('0,2');
-  await add.getByLabel('Cible').fill('30');
+  await add.getByLabel('Mesure initiale').fill('20');
+  await add.getByLabel('Cible').fill('300');
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
   await page
-    .getByRole('link', { name: 'Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.' })
+    .getByRole('link', {
+      name: 'Une part s’écrit en pourcentage, entre 0 et 100 : 30 % s’écrit 30.',
+    })
     .waitFor();
-  await add.getByLabel('Cible').fill('0,5');
+  await add.getByLabel('Cible').fill('50');
   await add.getByLabel('Ce que l’action remplace').selectOption('meals_beef');
   await add.getByLabel('Objectif en kgCO2e évités (facultatif)').fill('250');
   await page.getByRole('button', { name: 'Ajouter l’action' }).click();
   await page
     .locator('#plan-actions li')
     .filter({ hasText: 'Moitié de repas végétariens' })
-    .getByText(/0,2 → 0,5 \(part\)|0.2 → 0.5 \(part\)/)
+    .getByText(/20 % → 50 % \(part\)/)
     .waitFor();
   await checkA11y(page, 'plan editor');
   await shot(page, 'plan-02-editor');

@@ -6,6 +6,10 @@
 // office's), the preview says who gets what and who gets nothing and why, the
 // briefing is signed and sent, and the sink receives the right emails: the
 // .ics parsed back by python3-icalendar, the audio attached for who needs it.
+// The demo's own briefing was really sent when the demo was seeded: its
+// queued emails reach the sink as soon as the server starts, Nour's in
+// English, Marie's with the FALC version and the audio, and Nour's phone
+// shows the English version with the signature verified.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -72,6 +76,7 @@ const ctx = await browser.newContext({
 });
 const office = await ctx.newPage();
 const { page: sofia } = await phone(browser);
+const { page: nourPhone } = await phone(browser);
 const CID = 'c-demo-tri'; // the demo's briefing, written and not yet sent
 
 // The sink writes each message as it arrives: one still being written is
@@ -95,6 +100,72 @@ const preview = async () => {
   return r.json;
 };
 const who = (p, m) => p.recipients.find((r) => r.member === m);
+const icsRead = (name, content) => {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return execFileSync('/usr/bin/python3', [
+    join(SRC, 'tests', 'support', 'check_ics.py'),
+    file,
+  ]).toString();
+};
+
+test('the demo’s briefing was really sent: English for Nour, FALC and audio for Marie', async () => {
+  const EN = 'Canteen: the last week without disposables';
+  const FR = 'Cantine : la dernière semaine sans jetable';
+  const about = (all, a, subject) =>
+    all.find((m) => m.rcpt_tos.includes(a) && m.subject === subject);
+  let all = [];
+  for (let i = 0; i < 150; i++) {
+    all = messages();
+    if (
+      about(all, 'nour.benali@demo.ecoplateau.fr', EN) &&
+      about(all, 'marie.dubois@demo.ecoplateau.fr', FR)
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const nour = about(all, 'nour.benali@demo.ecoplateau.fr', EN);
+  assert.ok(nour, 'Nour got the English version');
+  assert.equal(nour.content_language, 'en');
+  assert.match(nour.parts.find((p) => p.type === 'text/plain').content, /No more disposable/);
+  const ics = icsRead('nour.ics', nour.parts.find((p) => p.filename === 'invitation.ics').content);
+  assert.match(ics, /SUMMARY Canteen: the last week without disposables/);
+  assert.match(ics, /TZID Europe\/Paris/);
+  const marie = about(all, 'marie.dubois@demo.ecoplateau.fr', FR);
+  assert.ok(marie, 'Marie got the French version');
+  assert.match(marie.parts.find((p) => p.type === 'text/plain').content, /Version facile à lire/);
+  const wav = marie.parts.find((p) => p.filename === 'message.wav');
+  assert.ok(wav && wav.base64.startsWith('UklGR'), 'audio attached for Marie');
+  // The follow-up: accepted by the server, opening not measured, and the
+  // audit records the send.
+  const d = await api.call(
+    'GET',
+    `/api/v1/productions/${PRODUCTION}/communications/com-cantine/delivery`,
+  );
+  const n = d.json.people.find((x) => x.member === 'm-nour');
+  assert.equal(n.per_channel.email.status, 'sent');
+  assert.equal(n.per_channel.email.opened, 'not_measured');
+  const audit = await api.call('GET', `/api/v1/productions/${PRODUCTION}/audit`);
+  assert.match(audit.text, /communication com-cantine sent, 6 emails queued/);
+});
+
+test('Nour’s phone shows the English version, signed and verified', async () => {
+  await pairPhone(
+    nourPhone,
+    server.url + '/#pair=' + (await invite(api, 'm-nour')).code,
+    'Téléphone de Nour',
+  );
+  await nourPhone.goto(server.url + '/#/messages');
+  await ready(nourPhone);
+  const card = nourPhone
+    .getByTestId('message')
+    .filter({ hasText: 'Canteen: the last week without disposables' });
+  await card.getByText(/Signé par la production, vérifié/).waitFor({ timeout: 20000 });
+  await card.getByText(/No more disposable tableware/).waitFor();
+  assert.equal(await card.getByText(/Plus de vaisselle jetable/).count(), 0);
+  assert.equal(await card.locator('h2').getAttribute('lang'), 'en');
+  await checkA11y(nourPhone, 'messages in English');
+});
 
 test('the office sets Hugo’s channels and needs on his member card', async () => {
   await officeSignIn(office, server.url, { sync: false });
@@ -206,7 +277,9 @@ test('the SMTP server gets the right emails, the .ics parses, the audio is there
   let all = [];
   for (let i = 0; i < 150; i++) {
     all = messages();
-    if (all.some((m) => m.rcpt_tos.includes('hugo@demo.test')) && all.length >= 6) break;
+    // The demo's own briefing reached the sink first (see above).
+    if (['hugo@demo.test', 'sofia@demo.test'].every((a) => all.some((m) => m.rcpt_tos.includes(a))))
+      break;
     await new Promise((r) => setTimeout(r, 200));
   }
   const to = (a) => all.find((m) => m.rcpt_tos.includes(a));
@@ -224,12 +297,7 @@ test('the SMTP server gets the right emails, the .ics parses, the audio is there
   // Hugo's invitation parsed back by a second parser, and his audio.
   const ics = hugoMail.parts.find((p) => p.filename === 'invitation.ics');
   assert.ok(ics, 'invitation attached');
-  const file = join(dir, 'hugo.ics');
-  writeFileSync(file, ics.content);
-  const read = execFileSync('/usr/bin/python3', [
-    join(SRC, 'tests', 'support', 'check_ics.py'),
-    file,
-  ]).toString();
+  const read = icsRead('hugo.ics', ics.content);
   assert.match(read, /TZID Europe\/Paris/);
   assert.match(read, /MINUTES 20/);
   assert.match(read, /SUMMARY Briefing tri et gourdes/);
@@ -267,4 +335,30 @@ test('Sofia listens to the message on her phone: the server speaks it', async ()
   // Title, the day, time, duration and place, then the easy-to-read text.
   assert.ok(seconds > 8, `${seconds} s of speech`);
   await checkA11y(sofia, 'message with its audio');
+});
+
+test('the tri briefing has no English version: Nour’s copy says so', async () => {
+  await syncNow(nourPhone);
+  await nourPhone.goto(server.url + '/#/messages');
+  await ready(nourPhone);
+  const card = nourPhone.getByTestId('message').filter({ hasText: 'Briefing tri et gourdes' });
+  await card.getByTestId('untranslated').waitFor({ timeout: 20000 });
+  assert.match(await card.getByTestId('untranslated').textContent(), /pas encore été traduit/);
+  await card.getByText(/Signé par la production, vérifié/).waitFor({ timeout: 20000 });
+});
+
+test('the office sees the demo’s English version and what is measured', async () => {
+  await office.goto(server.url + '/#/communications?id=com-cantine');
+  await office.getByRole('heading', { name: 'Suivi' }).waitFor({ timeout: 20000 });
+  assert.equal(
+    await office.getByLabel('Intitulé en anglais').inputValue(),
+    'Canteen: the last week without disposables',
+  );
+  assert.match(await office.getByLabel('Message en anglais').inputValue(), /No more disposable/);
+  assert.match(await office.getByTestId('opened-note').textContent(), /pas de pixel de suivi/);
+  // An SMTP server is configured here: no "nothing has left" warning.
+  assert.equal(await office.getByTestId('smtp-off').count(), 0);
+  const row = office.locator('tr', { hasText: 'Nour Benali' });
+  assert.match(await row.textContent(), /E-mail : remis au serveur, ouverture non mesurée/);
+  await checkA11y(office, 'follow-up of the demo’s sent briefing');
 });

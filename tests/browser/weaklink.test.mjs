@@ -33,11 +33,6 @@ after(async () => {
 
 test('pushes go gzip, signed as sent, and are applied once', async () => {
   const office = await officeSession(server.url);
-  await pairPhone(
-    page,
-    server.url + '/#pair=' + (await invite(office, 'm-sofia')).code,
-    'Téléphone de Sofia',
-  );
   const pushes = [];
   const pulls = [];
   page.on('request', (req) => {
@@ -47,10 +42,25 @@ test('pushes go gzip, signed as sent, and are applied once', async () => {
         bytes: req.postDataBuffer()?.length || 0,
       });
   });
+  // Each pull's encoding, whether it asked to leave out the phone's own ops
+  // (docs/sync-protocol.md §5, own=0) and the op ids it brought.
   page.on('response', async (res) => {
-    if (res.url().includes('/api/v1/sync/pull'))
-      pulls.push((await res.allHeaders())['content-encoding'] || '');
+    if (!res.url().includes('/api/v1/sync/pull')) return;
+    const enc = (await res.allHeaders())['content-encoding'] || '';
+    const ids = ((await res.json().catch(() => null))?.ops || []).map((o) => o.id);
+    pulls.push({ enc, own0: new URL(res.url()).searchParams.get('own') === '0', ids });
   });
+  await pairPhone(
+    page,
+    server.url + '/#pair=' + (await invite(office, 'm-sofia')).code,
+    'Téléphone de Sofia',
+  );
+  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0);
+  // The catch-up of a new phone: from the empty cursor, its own ops
+  // included, more than 1 KiB, so gzip-encoded.
+  assert.equal(pulls[0]?.own0, false, JSON.stringify(pulls[0]));
+  assert.equal(pulls[0]?.enc, 'gzip', `catch-up pull came ${pulls[0]?.enc || 'plain'}`);
+  const before = pulls.length;
   // Twelve readings recorded offline-first, then one sync.
   const device = await page.evaluate(async () => {
     const c = window.ecoplateau.client;
@@ -85,5 +95,12 @@ test('pushes go gzip, signed as sent, and are applied once', async () => {
   const plain = JSON.stringify(mine).length;
   assert.ok(gz[0].bytes < plain / 2, `${gz[0].bytes} bytes gzip for ${plain} bytes of ops`);
   await ready(page);
-  assert.ok(pulls.includes('gzip'), `pull encodings: ${pulls.join(',')}`);
+  // Caught up, the phone pulls without its own ops: the pull after its push
+  // brings none of the twelve back.
+  const after = pulls.slice(before);
+  assert.ok(after.length >= 1);
+  assert.ok(
+    after.every((p) => p.own0 && !p.ids.some((id) => id.startsWith('wl-'))),
+    JSON.stringify(after),
+  );
 });

@@ -29,26 +29,35 @@ close(s["E13"].value, (979.3 - 620) / 620)   # as a fraction, shown as %
 assert s["E12"].value == "—"                 # HMC: nothing planned, no ratio
 
 t = wb["Transport"]
-rows = {(r[0].value, r[1].value): r for r in t.iter_rows(min_row=3) if r[0].value not in (None, "Total")}
-diesel = rows[("Gazole des véhicules", "Régie")]
+# One line per thing to type: Rubrique, Indicateur, Quantité à saisir, Unité,
+# Détail par département, Facteur, kgCO2e, ±, Saisies, À vérifier, Méthode, SeCO2.
+assert [c.value for c in t[2]][:5] == ["Rubrique", "Indicateur", "Quantité à saisir", "Unité",
+                                      "Détail par département"]
+rows = {r[1].value: r for r in t.iter_rows(min_row=3) if r[0].value not in (None, "Total")}
+diesel = rows["Gazole des véhicules"]
+assert diesel[0].value == "Mobilité"
 close(diesel[2].value, 160)
 assert diesel[3].value == "L"
-close(diesel[4].value, 3.10)
-close(diesel[5].value, 496)
-van = rows[("Kilomètres en utilitaire", "Régie")]
-assert van[8].value == 1                     # the 2,000 km day is flagged
+assert diesel[4].value == "Régie 160"
+close(diesel[5].value, 3.10)
+close(diesel[6].value, 496)
+van = rows["Kilomètres en utilitaire"]
+assert van[9].value == 1                     # the 2,000 km day is flagged
 total_row = [r for r in t.iter_rows(min_row=3) if r[0].value == "Total"][0]
-close(total_row[5].value, 979.3)
+close(total_row[6].value, 979.3)
 
 r = wb["Régie"]
-inds = sorted(row[0].value for row in r.iter_rows(min_row=3)
-              if row[0].value not in (None, "Total") and row[2].value != "manquant")
+lines = [row for row in r.iter_rows(min_row=3) if row[0].value not in (None, "Total")]
+inds = [row[1].value for row in lines if row[2].value != "manquant"]
+# In the form's order: accommodation, then food, then waste.
 assert inds == ["Nuits d'hôtel", "Repas avec bœuf", "Repas végétariens"], inds
+assert [row[0].value for row in lines][:3] == ["Hébergement", "Alimentation", "Alimentation"]
 # Estimated but never read: listed as missing, with no quantity and no kg.
-missing = [row for row in r.iter_rows(min_row=3) if row[2].value == "manquant"]
-assert [m[0].value for m in missing] == ["Déchets en mélange (DIB)"], missing
-assert missing[0][5].value is None and "manquante" in missing[0][9].value
-assert r["K2"].value == "Correspondance SeCO2" and "non connue" in r["K3"].value
+missing = [row for row in lines if row[2].value == "manquant"]
+assert [m[1].value for m in missing] == ["Déchets en mélange (DIB)"], missing
+assert missing[0][6].value == "—" and missing[0][5].value is None
+assert "manquante" in missing[0][10].value
+assert r["L2"].value == "Correspondance SeCO2" and "non connue" in r["L3"].value
 
 f = wb["Facteurs"]
 factors = {row[0].value: row for row in f.iter_rows(min_row=2)}

@@ -286,12 +286,219 @@ static void phones_read_their_reminders_and_cannot_edit(void **state)
     support_resp_free(&r);
 }
 
+/* GET path as the office, the body as JSON (the caller frees it). */
+static json_t *office_json(const char *path)
+{
+    struct support_resp r;
+    json_t *j;
+    office_req("GET", path, NULL, &r);
+    if (r.status != 200)
+        fail_msg("%s: %ld %s", path, (long)r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+static json_t *dysfunction_of(json_t *d, const char *indicator)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(d, "dysfunctions"), i, x)
+    {
+        size_t k;
+        json_t *y;
+        if (strcmp(json_string_value(json_object_get(x, "kind")), "missed_readings") != 0)
+            continue;
+        /* An entry stands for one line, or for every line of its group. */
+        json_array_foreach(json_object_get(x, "indicators"), k, y)
+        {
+            if (strcmp(json_string_value(y), indicator) == 0)
+                return x;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Issue 20, "one notion of missing": a two-week shoot with its weekend off
+ * and a post-production phase. Collecte (collect/missing), the dashboard
+ * (plan/dysfunctions), the phone's reminders (collect/mine) and the
+ * footprint's completeness (footprint) agree, period for period; no
+ * Saturday or Sunday is ever missing; post-production counts in post only.
+ * (The phone's offline copy of the rule runs tests/vectors/collect/.)
+ */
+static void four_places_agree_on_weekends_and_post(void **state)
+{
+    struct support_resp r;
+    sqlite3 *h = NULL;
+    json_t *missing, *dys, *mine, *fp, *devs, *it, *p;
+    size_t i, j, with_missing = 0, listed = 0;
+    (void)state;
+
+    assert_int_equal(sqlite3_open(srv.app.db_path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h,
+                                  "UPDATE production SET ends_on = '2026-09-18', days_off = "
+                                  "'[\"2026-09-12\",\"2026-09-13\"]', post_from = '2026-09-21', "
+                                  "post_to = '2026-10-02' WHERE id = 'p1';"
+                                  /* Chloé's phone last synced on Tuesday 15. */
+                                  "UPDATE device SET created_at = 0, last_sync_at = "
+                                  "1789473600000 WHERE id = 'dev-cook';"
+                                  /* The devices list is the admin's. */
+                                  "UPDATE member SET role = 'admin' WHERE id = 'm-admin'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    office_login();
+    /* Every meal count, daily, by Chloé: one step. */
+    office_req("PUT", "/api/v1/productions/p1/schedule-groups/meals",
+               "{\"frequency\":\"daily\",\"dept\":\"catering\",\"member_id\":\"m-cook\"}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/schedule-groups/desserts",
+               "{\"frequency\":\"daily\",\"dept\":\"catering\"}", &r);
+    assert_string_equal(support_assert_error(&r, 404, "unknown_group"), "group");
+    support_resp_free(&r);
+    office_req("PUT", "/api/v1/productions/p1/schedule/storage_tb_year",
+               "{\"frequency\":\"daily\",\"dept\":\"post\"}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+
+    /* Wednesday 23, in post. */
+    missing = office_json("/api/v1/productions/p1/collect/missing?today=2026-09-23");
+    dys = office_json("/api/v1/productions/p1/plan/dysfunctions?today=2026-09-23");
+    fp = office_json("/api/v1/productions/p1/footprint?today=2026-09-23");
+    support_phone_request(&cook, srv.base, "GET", "/api/v1/productions/p1/collect/mine",
+                          "today=2026-09-23", NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    mine = support_resp_json(&r);
+    support_resp_free(&r);
+
+    /* The van: ten shooting days, two read, eight missing, no weekend. */
+    it = item_of(missing, "van_km");
+    assert_int_equal(json_integer_value(json_object_get(it, "periods")), 10);
+    assert_int_equal(json_array_size(json_object_get(it, "missing")), 8);
+    json_array_foreach(json_object_get(missing, "items"), i, it)
+    {
+        json_array_foreach(json_object_get(it, "missing"), j, p)
+        {
+            const char *from = json_string_value(json_object_get(p, "from"));
+            assert_string_not_equal(from, "2026-09-12");
+            assert_string_not_equal(from, "2026-09-13");
+            assert_string_not_equal(from, "2026-09-19");
+            assert_string_not_equal(from, "2026-09-20");
+        }
+    }
+    /* Storage is post-production: Monday 21 and Tuesday 22 only. */
+    it = item_of(missing, "storage_tb_year");
+    assert_string_equal(json_string_value(json_object_get(it, "phase")), "post_production");
+    assert_int_equal(json_array_size(json_object_get(it, "missing")), 2);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(it, "missing"), 0), "from")),
+                        "2026-09-21");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "due"), "from")),
+                        "2026-09-23");
+    /* Meals: every shooting day missing, for each of the group. */
+    assert_int_equal(json_array_size(json_object_get(item_of(missing, "meals_unknown"), "missing")),
+                     10);
+
+    /* The dashboard lists exactly Collecte's items, with the same counts. */
+    json_array_foreach(json_object_get(missing, "items"), i, it)
+    {
+        const json_t *ms = json_object_get(it, "missing");
+        json_t *d = dysfunction_of(dys, json_string_value(json_object_get(it, "indicator")));
+        if (json_array_size(ms) == 0) {
+            assert_null(d);
+            continue;
+        }
+        with_missing++;
+        assert_non_null(d);
+        assert_int_equal(json_integer_value(json_object_get(d, "missed")), json_array_size(ms));
+        assert_string_equal(json_string_value(json_object_get(d, "since")),
+                            json_string_value(json_object_get(json_array_get(ms, 0), "from")));
+    }
+    json_array_foreach(json_object_get(dys, "dysfunctions"), i, it) listed +=
+        strcmp(json_string_value(json_object_get(it, "kind")), "missed_readings") == 0
+            ? json_array_size(json_object_get(it, "indicators"))
+            : 0;
+    assert_int_equal(listed, with_missing);
+    assert_true(with_missing >= 9); /* the van, seven meal counts, storage */
+    /* The meals, scheduled together, are one entry on the dashboard. */
+    {
+        json_t *d = dysfunction_of(dys, "meals_fish");
+        assert_ptr_equal(d, dysfunction_of(dys, "breakfasts"));
+        assert_string_equal(json_string_value(json_object_get(d, "group")), "meals");
+        assert_int_equal(json_array_size(json_object_get(d, "indicators")), 7);
+    }
+
+    /* The phone: Chloé's items are the office's, period for period, and
+     * it carries the calendar its offline rule needs. */
+    assert_true(json_array_size(json_object_get(mine, "items")) == 7);
+    json_array_foreach(json_object_get(mine, "items"), i, it)
+    {
+        json_t *o = item_of(missing, json_string_value(json_object_get(it, "indicator")));
+        assert_non_null(o);
+        assert_true(json_equal(json_object_get(it, "missing"), json_object_get(o, "missing")));
+        assert_true(json_equal(json_object_get(it, "due"), json_object_get(o, "due")));
+    }
+    assert_true(
+        json_equal(json_object_get(mine, "calendar"), json_object_get(missing, "calendar")));
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(mine, "calendar"), "days_off")), 2);
+
+    /* The footprint's completeness is Collecte's. */
+    assert_true(
+        json_equal(json_object_get(fp, "collection"), json_object_get(missing, "completeness")));
+
+    /* Chloé's phone, quiet since Tuesday 15: flagged with her name; the
+     * period is Friday 18, her last shooting day ended, not the weekend. */
+    devs = office_json("/api/v1/productions/p1/devices?today=2026-09-23");
+    json_array_foreach(json_object_get(devs, "devices"), i, it)
+    {
+        if (strcmp(json_string_value(json_object_get(it, "id")), "dev-cook") != 0)
+            continue;
+        assert_true(json_is_true(json_object_get(it, "stale")));
+        assert_string_equal(json_string_value(json_object_get(it, "member_name")), "Chloé");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(it, "period"), "from")),
+            "2026-09-18");
+        listed = 0;
+    }
+    assert_int_equal(listed, 0);
+    json_decref(devs);
+    /* On Friday 16 (15 ended, synced that day) she is not late. */
+    devs = office_json("/api/v1/productions/p1/devices?today=2026-09-16");
+    json_array_foreach(json_object_get(devs, "devices"), i,
+                       it) if (strcmp(json_string_value(json_object_get(it, "id")), "dev-cook") ==
+                               0) assert_true(json_is_false(json_object_get(it, "stale")));
+    json_decref(devs);
+    office_req("GET", "/api/v1/productions/p1/devices?today=23/09", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+
+    /* The schedule page shows who changed what, and when. */
+    fp = (json_decref(fp), office_json("/api/v1/productions/p1/schedule"));
+    it = json_array_get(json_object_get(fp, "history"), 0);
+    assert_string_equal(json_string_value(json_object_get(it, "indicator")), "storage_tb_year");
+    assert_string_equal(json_string_value(json_object_get(it, "by_name")), "Aline");
+    assert_true(json_integer_value(json_object_get(it, "at")) > 0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(fp, "history"), 1), "group")),
+                        "meals");
+    assert_true(json_array_size(json_object_get(fp, "groups")) >= 1);
+
+    json_decref(missing);
+    json_decref(dys);
+    json_decref(fp);
+    json_decref(mine);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(office_reads_and_edits_the_schedule),
         cmocka_unit_test(bad_input_is_refused_clearly),
         cmocka_unit_test(phones_read_their_reminders_and_cannot_edit),
+        cmocka_unit_test(four_places_agree_on_weekends_and_post),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

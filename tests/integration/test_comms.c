@@ -14,13 +14,19 @@
 
 #include <cmocka.h>
 
+#include "app.h"
 #include "audio.h"
 #include "clock.h"
+#include "cmd.h"
 #include "comms.h"
+#include "config.h"
 #include "db.h"
+#include "dbpool.h"
 #include "err.h"
+#include "log.h"
 #include "outbox.h"
 #include "seed.h"
+#include "server.h"
 #include "support.h"
 #include "sync.h"
 
@@ -81,6 +87,7 @@ static json_t *push_op(struct support_phone *ph, const char *col, const char *ri
     struct support_resp r;
     json_t *j, *ack;
     uint64_t *clock = ph != NULL ? &ph->hlc : &office_hlc;
+    static int seq; /* op ids are unique: the same record may be pushed twice */
 
     *clock = sync_hlc_tick(*clock, clock_now_ms());
     sync_hlc_format(*clock, hlc);
@@ -88,10 +95,10 @@ static json_t *push_op(struct support_phone *ph, const char *col, const char *ri
     if (ph == NULL)
         snprintf(dev, sizeof(dev), "office-%s", office.account_id);
     assert_true(asprintf(&body,
-                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s\",\"col\":"
+                         "{\"schema\":1,\"device\":\"%s\",\"ops\":[{\"op\":\"op-%s-%d\",\"col\":"
                          "\"%s\",\"id\":\"%s\",\"kind\":\"%s\",\"hlc\":\"%s\",\"dev\":\"%s\","
                          "\"fields\":%s}]}",
-                         dev, rid, col, rid, kind, hlc, dev, fields) > 0);
+                         dev, rid, ++seq, col, rid, kind, hlc, dev, fields) > 0);
     if (ph != NULL) {
         support_phone_request(ph, srv.base, "POST", "/api/v1/sync/push", NULL, body, -1, &r);
     } else {
@@ -505,6 +512,30 @@ static void targeting_and_preferences(void **state)
  * as calendar programs built on it do): 08:30 in Paris on 1 December is
  * 07:30 UTC, which only holds if the event's TZID finds its VTIMEZONE.
  */
+/* What python3-icalendar reads in ics (tests/support/check_ics.py), into out. */
+static void ics_read_back(const char *ics, char *out, size_t outlen)
+{
+    char dir[256], path[300], cmd[1024];
+    const char *src = getenv("EP_SOURCE_DIR");
+    FILE *f, *p;
+    size_t n;
+
+    assert_non_null(src);
+    support_tmpdir(dir);
+    snprintf(path, sizeof(path), "%s/invitation.ics", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(ics, 1, strlen(ics), f), strlen(ics));
+    assert_int_equal(fclose(f), 0);
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/support/check_ics.py %s", src, path);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    support_rmtree(dir);
+}
+
 static void invitation_second_parser(const char *ics)
 {
     char dir[256], path[300], cmd[1024], out[2048] = "";
@@ -678,7 +709,10 @@ static void email_to_smtp_server(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "2026-12-01 at 08:30 (Paris time)"));
     /* Bruno chose English on his phone: the email's own words are English,
-     * the office's message stays as written. */
+     * and with no English version written, his copy says so in English
+     * before the office's French. */
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "This message has not been translated into English yet"));
     assert_non_null(
         strstr(json_string_value(json_object_get(p, "content")), "Duration: 45 minutes"));
     p = part(m, "text/html", NULL);
@@ -1074,6 +1108,9 @@ static void printed_spoken_and_callsheet(void **state)
     assert_non_null(strstr(txt, "Version facile à lire (FALC)"));
     assert_non_null(strstr(txt, "Demain matin, on apprend à trier."));
     assert_non_null(strstr(txt, "Message signé par la production"));
+    /* When, where and how long, as the email says them. */
+    assert_non_null(strstr(txt, "Où : Barnum cantine"));
+    assert_non_null(strstr(txt, "Durée : 45 minutes"));
     free(txt);
     normal = first_word_height(file);
     /* Large print: the same flyer, type half as big again. */
@@ -1315,11 +1352,347 @@ static void join_invitation_is_emailed(void **state)
     on_db("UPDATE member SET role = 'eco_referent' WHERE id = 'm-admin'");
 }
 
+/* The message for address about subject (borrowed from all), or NULL: a
+ * sink restarted in the same directory numbers its files from 1 again. */
+static json_t *message_about(json_t *all, const char *address, const char *subject)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(all, i, m)
+    {
+        const char *to = json_string_value(json_array_get(json_object_get(m, "rcpt_tos"), 0));
+        const char *sub = json_string_value(json_object_get(m, "subject"));
+        if (to != NULL && sub != NULL && strcmp(to, address) == 0 && strcmp(sub, subject) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+static const char *content(json_t *m, const char *type, const char *filename)
+{
+    json_t *p = part(m, type, filename);
+    if (p == NULL)
+        fail_msg("no %s part %s", type, filename != NULL ? filename : "");
+    return json_string_value(json_object_get(p, "content"));
+}
+
+/*
+ * In each recipient's language: Bruno reads English (his own choice), Aline
+ * French. With an English version written, Bruno's email, subject,
+ * invitation, flyer and audio are English; both texts are signed; without
+ * one, his copy says so in English.
+ */
+static void english_version(void **state)
+{
+    struct support_resp r;
+    json_t *all, *m, *j, *payload = NULL;
+    struct ep_error why = {0};
+    char out[2048];
+    (void)state;
+
+    comm_set("c-en", "title", "\"Navette du matin\"");
+    comm_set("c-en", "text", "\"Départ du parking à 7 h.\\n\\nSoyez à l'heure.\"");
+    comm_set("c-en", "title_en", "\"Morning shuttle\"");
+    comm_set("c-en", "text_en", "\"Leaves the car park at 7.\\n\\nPlease be on time.\"");
+    comm_set("c-en", "kind", "\"briefing\"");
+    comm_set("c-en", "starts_at", "\"2026-12-01T08:30\"");
+    comm_set("c-en", "duration_min", "45");
+    comm_set("c-en", "location", "\"Barnum cantine\"");
+    comm_set("c-en", "target", "{\"members\":[\"m-van\",\"m-admin\"]}");
+    /* Bruno needs the audio too: it is spoken in English. */
+    prefs("m-van", "{\"needs\":[\"large_print\",\"audio\"]}", 200);
+    office_req("POST", "/api/v1/productions/p1/communications/c-en/send", NULL, &r);
+    if (r.status != 200)
+        fail_msg("send: %ld %s", r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    /* Both languages are vouched for by the one signature. */
+    assert_int_equal(comms_verify(json_object_get(j, "signed"), &payload, &why), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(payload, "text_en")),
+                        "Leaves the car park at 7.\n\nPlease be on time.");
+    assert_string_equal(json_string_value(json_object_get(payload, "title_en")), "Morning shuttle");
+    assert_string_equal(json_string_value(json_object_get(payload, "text")),
+                        "Départ du parking à 7 h.\n\nSoyez à l'heure.");
+    json_decref(payload);
+    json_decref(j);
+
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    json_decref(deliver_now());
+    all = sink_messages(&sink);
+    m = message_about(all, "bruno@test.fr", "Morning shuttle");
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "content_language")), "en");
+    assert_non_null(strstr(content(m, "text/plain", NULL), "Leaves the car park at 7."));
+    assert_null(strstr(content(m, "text/plain", NULL), "Départ du parking"));
+    assert_null(strstr(content(m, "text/plain", NULL), "not been translated"));
+    assert_non_null(strstr(content(m, "text/html", NULL), "<html lang=\"en\">"));
+    /* The invitation's summary and description in English, read back by
+     * a second parser. */
+    ics_read_back(content(m, "text/calendar", "invitation.ics"), out, sizeof(out));
+    assert_non_null(strstr(out, "SUMMARY Morning shuttle\n"));
+    assert_non_null(strstr(out, "TZID Europe/Paris\n"));
+    assert_non_null(part(m, "application/pdf", "flyer.pdf"));
+    assert_non_null(part(m, "audio/wav", "message.wav"));
+    /* Aline reads French: the office's French. */
+    m = message_about(all, "aline@test.fr", "Navette du matin");
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "content_language")), "fr");
+    assert_non_null(strstr(content(m, "text/plain", NULL), "Départ du parking à 7 h."));
+    assert_null(strstr(content(m, "text/plain", NULL), "car park"));
+    json_decref(all);
+    sink_stop(&sink);
+    srv.cfg.smtp_url[0] = '\0';
+
+    /* The audio route speaks the listener's version. */
+    {
+        office_req("GET", "/api/v1/productions/p1/communications/c-en/audio.wav?lang=de", NULL, &r);
+        assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+        support_resp_free(&r);
+        office_req("GET", "/api/v1/productions/p1/communications/c-en/audio.wav?lang=en", NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_true(r.len > 44 && memcmp(r.body, "RIFF", 4) == 0);
+        support_resp_free(&r);
+    }
+    prefs("m-van", "{\"needs\":[\"falc\",\"large_print\"]}", 200);
+}
+
+/*
+ * Bad input: a line break in a field that becomes an email header (the
+ * titles, the Subject:; the address, To:) is refused naming the field,
+ * before anything is queued, whether it comes from the office or a phone.
+ */
+static void header_bound_fields_refused(void **state)
+{
+    struct support_resp r;
+    json_t *d, *ack;
+    const char *reason;
+    (void)state;
+
+    comm_set("c-crlf", "title", "\"Tri\\r\\nBcc: all@test.fr\"");
+    comm_set("c-crlf", "text", "\"Cinq bacs.\"");
+    comm_set("c-crlf", "target", "{\"members\":[\"m-admin\",\"m-van\"]}");
+    office_req("GET", "/api/v1/productions/p1/communications/c-crlf/preview", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "title");
+    support_resp_free(&r);
+    office_req("POST", "/api/v1/productions/p1/communications/c-crlf/send", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "title");
+    support_resp_free(&r);
+    comm_set("c-crlf", "title", "\"Tri au barnum\"");
+    comm_set("c-crlf", "title_en", "\"Sorting\\nBcc: all@test.fr\"");
+    office_req("POST", "/api/v1/productions/p1/communications/c-crlf/send", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "title_en");
+    support_resp_free(&r);
+    /* Nothing queued, nothing signed. */
+    d = delivery("c-crlf");
+    assert_int_equal(json_array_size(json_object_get(d, "outbox")), 0);
+    json_decref(d);
+    {
+        json_t *rec = NULL;
+        struct db *db = NULL;
+        struct ep_error why = {0};
+        assert_int_equal(db_open(srv.app.db_path, &db, &why), EP_OK);
+        assert_int_equal(sync_record_get(db, "p1", "communications", "c-crlf", &rec), EP_OK);
+        assert_null(json_object_get(rec, "signed"));
+        json_decref(rec);
+        db_close(db);
+    }
+    /* From a phone: the person's own address or number, refused by the
+     * sync with the field named, not applied. */
+    ack = push_op(&van, "preferences", "self-m-van", "put",
+                  "{\"email\":\"bruno@test.fr\\r\\nBcc: all@test.fr\"}");
+    assert_string_not_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    reason = json_string_value(json_object_get(ack, "reason"));
+    assert_non_null(reason);
+    assert_non_null(strstr(reason, "email"));
+    json_decref(ack);
+    ack = push_op(&van, "preferences", "self-m-van", "put", "{\"phone\":\"06 12 ab 56\"}");
+    assert_string_not_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    reason = json_string_value(json_object_get(ack, "reason"));
+    assert_non_null(reason);
+    assert_non_null(strstr(reason, "phone"));
+    json_decref(ack);
+}
+
+/* A request of office session o on the demo production. */
+static void demo_req(const struct support_office *o, const char *method, const char *path,
+                     const char *body, struct support_resp *out)
+{
+    char url[512];
+    const char *headers[] = {o->cookie, o->csrf, "X-EP-Production: p-loue-2026", NULL};
+    snprintf(url, sizeof(url), "%s%s", o->base, path);
+    support_http(method, url, headers, body, -1, out);
+}
+
+static json_t *demo_json(const struct support_office *o, const char *path)
+{
+    struct support_resp r;
+    json_t *j;
+    demo_req(o, "GET", path, NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET %s: %ld %s", path, r.status, r.body);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    return j;
+}
+
+/*
+ * The demo really sends one briefing, through the office's send path: its
+ * outbox holds true deliveries (queued while no SMTP server is configured,
+ * never "delivered"), the audit records the send, a demo phone receives
+ * the envelope and it verifies against the production key; once an SMTP
+ * server is there, Nour gets the English version, Marie the FALC version
+ * and the audio, each with an invitation a second parser reads.
+ */
+static void demo_sends_for_real(void **state)
+{
+    struct support_server d;
+    struct support_office o;
+    struct support_phone nour;
+    struct support_resp r;
+    struct sink ds;
+    struct ep_error err = {0};
+    char out[2048];
+    const char *key_pk;
+    json_t *j, *x, *env = NULL, *payload = NULL, *all, *m;
+    size_t i;
+    int sends = 0, queued = 0;
+    (void)state;
+
+    memset(&d, 0, sizeof(d));
+    support_tmpdir(d.dir);
+    config_defaults(&d.cfg);
+    d.cfg.port = 0;
+    d.cfg.threads = 4;
+    d.cfg.demo = 1;
+    d.cfg.smtp_poll_ms = 0;
+    d.cfg.smtp_retry_ms = 0;
+    d.cfg.log_level = LOG_LEVEL_ERROR;
+    snprintf(d.cfg.data_dir, sizeof(d.cfg.data_dir), "%s/data", d.dir);
+    snprintf(d.cfg.pwa_dir, sizeof(d.cfg.pwa_dir), "%s/pwa", EP_SOURCE_DIR);
+    snprintf(d.cfg.smtp_from, sizeof(d.cfg.smtp_from), "eco@production.test");
+    assert_int_equal(cmd_prepare(&d.app, &d.cfg), EP_OK);
+    if (server_start(&d.app, &err) != EP_OK)
+        fail_msg("demo server: %s", err.message);
+    snprintf(d.base, sizeof(d.base), "http://127.0.0.1:%d", d.app.port);
+    support_office_login(&o, d.base, SEED_DEMO_LOGIN);
+    /* As on a restart with --demo: what was sent is not sent again (the
+     * counts below would double). */
+    {
+        struct db *db = dbpool_get(d.app.pool, 5000);
+        assert_non_null(db);
+        assert_int_equal(seed_send(&d.app, db, clock_now_ms(), &err), EP_OK);
+        dbpool_put(d.app.pool, db);
+    }
+
+    /* The outbox: one email per person who chose email, queued, none sent. */
+    j = demo_json(&o, "/api/v1/productions/p-loue-2026/communications/com-cantine/delivery");
+    assert_string_equal(json_string_value(json_object_get(j, "smtp")), "not_configured");
+    json_array_foreach(json_object_get(j, "outbox"), i, x)
+    {
+        assert_string_equal(json_string_value(json_object_get(x, "status")), "queued");
+        queued++;
+    }
+    assert_int_equal(queued, 6);
+    x = json_object_get(person(j, "m-marie"), "per_channel");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(x, "audio"), "status")),
+                        "attached");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(x, "email"), "opened")),
+                        "not_measured");
+    x = json_object_get(person(j, "m-nour"), "per_channel");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(x, "email"), "status")),
+                        "queued");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(x, "app"), "status")),
+                        "delivered_when_synced");
+    json_decref(j);
+    /* The audit names the send. */
+    j = demo_json(&o, "/api/v1/productions/p-loue-2026/audit");
+    {
+        json_t *events = json_is_array(j) ? j : json_object_get(j, "events");
+        json_array_foreach(events, i, x) if (strcmp(json_string_value(json_object_get(x, "event")),
+                                                    "comms.send") == 0 &&
+                                             strstr(json_string_value(json_object_get(x, "detail")),
+                                                    "com-cantine") != NULL) sends++;
+    }
+    assert_int_equal(sends, 1);
+    json_decref(j);
+
+    /* Nour's phone receives it signed, and the signature holds against the
+     * production key the phone pins, over both languages. */
+    j = demo_json(&o, "/api/v1/productions/p-loue-2026/key");
+    key_pk = json_string_value(json_object_get(j, "public_key"));
+    assert_non_null(key_pk);
+    support_phone_init(&nour, "d-demo-nour");
+    support_phone_request(&nour, d.base, "GET",
+                          "/api/v1/productions/p-loue-2026/communications/"
+                          "com-cantine/signed",
+                          NULL, NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    env = support_resp_json(&r);
+    support_resp_free(&r);
+    assert_int_equal(comms_verify(env, &payload, &err), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(env, "public_key")), key_pk);
+    assert_string_equal(json_string_value(json_object_get(payload, "title_en")),
+                        "Canteen: the last week without disposables");
+    assert_non_null(json_string_value(json_object_get(payload, "falc")));
+    json_decref(payload);
+    json_decref(env);
+    json_decref(j);
+
+    /* An SMTP server comes up: the same queued rows go out. */
+    memset(&ds, 0, sizeof(ds));
+    support_tmpdir(ds.dir);
+    sink_start(&ds, free_port());
+    snprintf(d.cfg.smtp_url, sizeof(d.cfg.smtp_url), "smtp://127.0.0.1:%d", ds.port);
+    demo_req(&o, "POST", "/api/v1/productions/p-loue-2026/outbox/deliver", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "sent")), 6);
+    json_decref(j);
+    support_resp_free(&r);
+    all = sink_messages(&ds);
+    assert_int_equal(json_array_size(all), 6);
+    /* Nour reads English: the English version, its invitation too. */
+    m = message_about(all, "nour.benali@demo.ecoplateau.fr",
+                      "Canteen: the last week without disposables");
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "content_language")), "en");
+    assert_non_null(strstr(content(m, "text/plain", NULL), "No more disposable tableware"));
+    ics_read_back(content(m, "text/calendar", "invitation.ics"), out, sizeof(out));
+    assert_non_null(strstr(out, "SUMMARY Canteen: the last week without disposables\n"));
+    assert_non_null(strstr(out, "MINUTES 15\n"));
+    /* Marie needs FALC and audio: both, in French. */
+    m = message_about(all, "marie.dubois@demo.ecoplateau.fr",
+                      "Cantine : la dernière semaine sans jetable");
+    assert_non_null(m);
+    assert_non_null(strstr(content(m, "text/plain", NULL), "Version facile à lire"));
+    assert_non_null(strstr(content(m, "text/plain", NULL), "Gardez votre gourde."));
+    assert_true(
+        strncmp(json_string_value(json_object_get(part(m, "audio/wav", "message.wav"), "base64")),
+                "UklGR", 5) == 0);
+    assert_null(part(message_about(all, "karim.haddad@demo.ecoplateau.fr",
+                                   "Cantine : la dernière semaine sans jetable"),
+                     "audio/wav", "message.wav"));
+    json_decref(all);
+    j = demo_json(&o, "/api/v1/productions/p-loue-2026/communications/com-cantine/delivery");
+    x = json_object_get(person(j, "m-nour"), "per_channel");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(x, "email"), "status")),
+                        "sent");
+    json_decref(j);
+    sink_stop(&ds);
+    support_rmtree(ds.dir);
+    server_stop(&d.app);
+    support_rmtree(d.dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(targeting_and_preferences),
         cmocka_unit_test(email_to_smtp_server),
+        cmocka_unit_test(english_version),
+        cmocka_unit_test(header_bound_fields_refused),
+        cmocka_unit_test(demo_sends_for_real),
         cmocka_unit_test(smtp_down_then_retried),
         cmocka_unit_test(too_large_nothing_queued),
         cmocka_unit_test(receipts_and_questions),

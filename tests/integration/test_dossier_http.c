@@ -305,6 +305,129 @@ static void c2_estimate_and_dossier_text(void **state)
     free(text);
 }
 
+/* The body of GET path saved to a file, then the command "head file tail"
+ * run on it; the command's output (free()). */
+static char *read_back(const char *path, const char *head, const char *tail)
+{
+    struct support_resp r;
+    const char *file = "/tmp/ep-dossier-lang.bin";
+    char cmd[900], *text;
+    size_t n;
+    FILE *f;
+
+    get(path, &r);
+    assert_int_equal(r.status, 200);
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r.body, 1, r.len, f), r.len);
+    fclose(f);
+    support_resp_free(&r);
+    snprintf(cmd, sizeof(cmd), "%s %s %s", head, file, tail);
+    text = calloc(1, 1 << 20);
+    assert_non_null(text);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(text, 1, (1 << 20) - 1, f);
+    text[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+    remove(file);
+    return text;
+}
+
+#define PDF_TEXT "pdftotext -enc UTF-8 -nopgbrk", "- | tr '\\n' ' '"
+#define ODT_TEXT                                                                                   \
+    "python3 -c \"import sys, zipfile\n"                                                           \
+    "z = zipfile.ZipFile(sys.argv[1])\n"                                                           \
+    "print(z.read('content.xml').decode(), z.read('styles.xml').decode(), "                        \
+    "z.read('meta.xml').decode())\"",                                                              \
+        ""
+
+/*
+ * Each document in the asker's language: ?lang=en gives English headings
+ * and sentences in the PDF (pdftotext), the ODT (content.xml, styles and
+ * meta) and the Markdown; without ?lang the person's own setting (their
+ * preferences record's "language") decides, and ?lang=fr wins over it; a
+ * language the texts do not have is refused. French stays as it was.
+ */
+static void dossier_in_the_askers_language(void **state)
+{
+    struct support_resp r;
+    char dev[128], st[96], *text, *body;
+    (void)state;
+
+    get(PATH "?lang=de", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+    support_resp_free(&r);
+    get(PATH "?lang=english", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+    support_resp_free(&r);
+
+    text = read_back(PATH "?format=pdf&lang=en", PDF_TEXT);
+    assert_non_null(strstr(text, "Professional dossier"));
+    assert_non_null(strstr(text, "1. Method of the approach"));
+    assert_non_null(strstr(text, "Action plan, suppliers and tools"));
+    assert_non_null(strstr(text, "Annexes (outside the 12-page limit)"));
+    assert_non_null(strstr(text, "Annex 1 — Actions: planned and achieved"));
+    assert_non_null(strstr(text, "The competencies of the certification framework"));
+    assert_null(strstr(text, "Méthodologie"));
+    assert_null(strstr(text, "donnée manquante"));
+    free(text);
+    text = read_back(PATH "?format=odt&lang=en", ODT_TEXT);
+    assert_non_null(strstr(text, "Professional dossier — "));
+    assert_non_null(strstr(text, "Method of the approach"));
+    assert_non_null(strstr(text, "Annexes (outside the 12-page limit)"));
+    assert_non_null(strstr(text, "fo:language=\"en\" fo:country=\"GB\""));
+    assert_non_null(strstr(text, "<dc:language>en-GB</dc:language>"));
+    assert_null(strstr(text, "Annexe 1"));
+    assert_null(strstr(text, "fo:language=\"fr\""));
+    free(text);
+    get(PATH "?format=md&lang=en", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "# Professional dossier — "));
+    assert_non_null(
+        strstr(r.body, "## Action plan, suppliers and tools\n\n> Competencies: C3 · C4"));
+    assert_non_null(strstr(r.body, "The action plan keeps 0 actions:"));
+    assert_null(strstr(r.body, "Compétences"));
+    assert_null(strstr(r.body, "action(s)"));
+    support_resp_free(&r);
+
+    /* French, asked for or by default: the same headings as before. */
+    text = read_back(PATH "?format=pdf", PDF_TEXT);
+    assert_non_null(strstr(text, "Dossier professionnel"));
+    assert_non_null(strstr(text, "1. Méthodologie de la démarche"));
+    assert_non_null(strstr(text, "Annexes (hors limite de 12 pages)"));
+    assert_null(strstr(text, "Method of the approach"));
+    free(text);
+    text = read_back(PATH "?format=odt", ODT_TEXT);
+    assert_non_null(strstr(text, "Méthodologie de la démarche"));
+    assert_non_null(strstr(text, "fo:language=\"fr\" fo:country=\"FR\""));
+    assert_non_null(strstr(text, "<dc:language>fr-FR</dc:language>"));
+    free(text);
+
+    /* Aline's own setting says English: her documents follow it. */
+    snprintf(dev, sizeof(dev), "office-%s", office.account_id);
+    body = push_col(dev, "op-lang", "preferences", "self-m-admin", "{\"language\":\"en\"}");
+    support_office_req(&office, "POST", "/api/v1/sync/push", body, &r);
+    free(body);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(first_status(&r, st, sizeof(st)), "applied/");
+    support_resp_free(&r);
+    get(PATH "?format=md", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "# Professional dossier — "));
+    support_resp_free(&r);
+    get(PATH "?format=md&lang=fr", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "# Dossier professionnel — "));
+    assert_non_null(strstr(r.body, "> Compétences : C3 · C4"));
+    support_resp_free(&r);
+    /* The draft's file name follows the language too. */
+    get(PATH "?format=pdf&draft=1", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "-draft.pdf"));
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(crew_cannot_edit_the_dossier, setup, teardown),
         cmocka_unit_test_setup_teardown(twelve_page_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(c2_estimate_and_dossier_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(dossier_in_the_askers_language, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -297,10 +297,30 @@ static void the_forecast_is_filed_in_versions(void **state)
                         "Aline");
     json_decref(j);
     support_resp_free(&r);
-    /* Back to 150 meals for the shoot below. */
+    /* Back to 150 meals for the shoot below, filed as version 3: the
+     * comparison reads the filed forecast. A later edit of the estimates
+     * that nobody files (999 meals) must not move it. */
     applied(NULL, "estimates", "e-beef", "put",
             "{\"indicator\":\"meals_beef\",\"value\":150,\"unit\":\"meal\","
             "\"dept\":\"catering\"}");
+    j = office_json("POST", "/api/v1/productions/p1/forecast", "{\"label\":\"Révision 2\"}", 201);
+    CLOSE(j, "total_kg", 1761.9);
+    json_decref(j);
+    applied(NULL, "estimates", "e-beef", "put",
+            "{\"indicator\":\"meals_beef\",\"value\":999,\"unit\":\"meal\","
+            "\"dept\":\"catering\"}");
+    /* An unknown version is a 404 naming it; a malformed one a 400. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint/compare?forecast=9", NULL,
+                       &r);
+    assert_string_equal(support_assert_error(&r, 404, "not_found"), "forecast");
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint/compare?forecast=x", NULL,
+                       &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "forecast");
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.pdf?lang=de", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+    support_resp_free(&r);
 }
 
 static void bad_dates_vehicles_and_corrections_are_refused(void **state)
@@ -338,6 +358,12 @@ static void three_moments_of_a_shoot(void **state)
     push_week(7, 1);
     cmp = compare("2026-09-14");
     assert_string_equal(json_string_value(json_object_get(cmp, "status")), "en cours");
+    /* Against the filed version 3, not the live 999 meals. */
+    CLOSE(json_object_get(cmp, "forecast"), "version", 3);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(cmp, "forecast"), "label")),
+        "Révision 2");
+    CLOSE(json_object_get(cmp, "total"), "provisional_kg", 1761.9);
     CLOSE(json_object_get(cmp, "span"), "elapsed_days", 5);
     r = row(cmp, "transport");
     CLOSE(r, "expected_kg", 155);
@@ -448,11 +474,15 @@ static void exports_name_the_production(void **state)
     assert_non_null(strstr(txt, "Fiche de la production"));
     assert_non_null(strstr(txt, "Société de production"));
     assert_non_null(strstr(txt, "Films du Doubs"));
-    assert_non_null(strstr(txt, "du 07/09/2026 au 25/09/2026"));
+    assert_non_null(strstr(txt, "du 7 septembre 2026 au 25")); /* the cell wraps */
+    /* The comparison says which filed forecast it reads, and when. */
+    assert_non_null(strstr(txt, "Prévisionnel comparé"));
+    assert_non_null(strstr(txt, "version 3 « Révision 2 », déposée"));
+    /* One line per thing to type, grouped as the calculator's form. */
+    assert_non_null(strstr(txt, "Lignes à saisir dans le calculateur"));
     assert_non_null(strstr(txt, "Jeu de facteurs d'émission"));
     assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
     assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
-    assert_non_null(strstr(txt, "Cantine")); /* departments by name, not id */
     assert_null(strstr(txt, "catering"));
     assert_non_null(strstr(txt, "dérivé"));
     assert_null(strstr(txt, "p1"));
@@ -468,8 +498,8 @@ static void exports_name_the_production(void **state)
                  "print(s['A1'].value); print(s['G1'].value); "
                  "print({r[0].value: r[1].value for r in s.iter_rows(min_row=2, min_col=7, "
                  "max_col=8) if r[0].value}['Genre']); "
-                 "t=wb['Transport']; print(t['J2'].value, '|', t['K2'].value); "
-                 "print(sorted(set(r[9].value for r in t.iter_rows(min_row=3) if r[9].value)))\"",
+                 "t=wb['Transport']; print(t['K2'].value, '|', t['L2'].value); "
+                 "print(sorted(set(r[10].value for r in t.iter_rows(min_row=3) if r[10].value)))\"",
                  "");
     assert_string_equal(txt, "La Vallée des loutres (Films du Doubs)\n"
                              "Fiche de la production\n"
@@ -485,7 +515,30 @@ static void exports_name_the_production(void **state)
                                    "Société de production;Films du Doubs\r\nGenre;Fiction\r\n"));
     assert_non_null(strstr(r.body, "\r\n\r\nCatégorie (Carbon'Clap);"));
     assert_non_null(strstr(r.body, ";Correspondance SeCO2\r\n"));
+    assert_non_null(strstr(r.body, ";Cantine ")); /* departments by name, not id */
+    assert_null(strstr(r.body, ";catering"));
     assert_null(strstr(r.body, "van_diesel_l"));
+    support_resp_free(&r);
+    /* ?lang=en: the same documents in English, dates and numbers too. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.pdf?lang=en", NULL, &r);
+    assert_int_equal(r.status, 200);
+    txt = run_on(&r, "fp-en.pdf", "pdftotext -layout -q", "-");
+    assert_non_null(strstr(txt, "Carbon footprint — La Vallée des")); /* the heading wraps */
+    assert_non_null(strstr(txt, "Production company"));
+    assert_non_null(strstr(txt, "7 September 2026 to 25"));
+    assert_non_null(strstr(txt, "« Révision 2 », filed"));
+    assert_non_null(strstr(txt, "Status: closed"));
+    assert_null(strstr(txt, "Société de production"));
+    assert_null(strstr(txt, "Cantine"));
+    assert_null(strstr(txt, "p1"));
+    free(txt);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv?lang=en", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Production company;Films du Doubs\r\nKind;Fiction\r\n"));
+    assert_non_null(strstr(r.body, "\r\n\r\nCategory (Carbon'Clap);Section;Indicator;"));
+    assert_null(strstr(r.body, "Catégorie"));
+    assert_non_null(strstr(r.body, ";Catering ")); /* the department, in English */
     support_resp_free(&r);
 }
 
@@ -497,14 +550,14 @@ static void the_office_moves_the_factor_set(void **state)
     json_t *j;
     (void)state;
 
-    /* p1 was inserted without a pin: it follows the latest set, 3. */
+    /* p1 was inserted without a pin: it follows the latest set, 4. */
     support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/factor-sets", NULL, NULL,
                           -1, &r);
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
-    assert_int_equal(json_integer_value(json_object_get(j, "using")), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "using")), 4);
     assert_true(json_is_null(json_object_get(j, "pinned")));
-    assert_int_equal(json_array_size(json_object_get(j, "factors")), 57); /* with meal_average */
+    assert_int_equal(json_array_size(json_object_get(j, "factors")), 61); /* with ferries... */
     assert_int_equal(json_array_size(json_object_get(j, "changes")), 0);
     json_decref(j);
     support_resp_free(&r);
@@ -531,14 +584,14 @@ static void the_office_moves_the_factor_set(void **state)
     assert_true(r.status == 403 || r.status == 404);
     support_resp_free(&r);
     /* The office pins set 2: the footprint says so, and the screen lists
-     * what set 3 would change (its new factors among them). */
+     * what set 4 would change (its new factors among them). */
     support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":2}", &r);
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
     assert_int_equal(json_integer_value(json_object_get(j, "using")), 2);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "pinned"), "version")),
                      2);
-    assert_int_equal(json_array_size(json_object_get(j, "changes")), 56 - 32);
+    assert_int_equal(json_array_size(json_object_get(j, "changes")), 61 - 33);
     json_decref(j);
     support_resp_free(&r);
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint", NULL, &r);

@@ -263,11 +263,108 @@ static void json_pdf_odp_and_prep(void **state)
     json_decref(j);
 }
 
+/*
+ * The defence in the asker's language: ?lang=en gives English slide titles,
+ * competencies, questions and notes in the JSON, the slides' PDF and ODP
+ * (content, styles, meta) and the jury sheet; the French defence keeps its
+ * words; another language is refused.
+ */
+static void defence_in_english(void **state)
+{
+    struct support_resp r;
+    json_t *j, *s;
+    size_t i;
+    char path[512], cmd[1400], *txt;
+    (void)state;
+
+    get(PATH "?lang=es", &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+    support_resp_free(&r);
+
+    get(PATH "?today=2026-10-16&lang=en", &r);
+    assert_int_equal(r.status, 200);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "lang")), "en");
+    s = json_array_get(json_object_get(j, "slides"), 0);
+    assert_string_equal(json_string_value(json_object_get(s, "title")), "Introduction and outline");
+    /* The opening says the day as English writes it, not ISO. */
+    assert_string_equal(json_string_value(json_array_get(json_object_get(s, "bullets"), 3)),
+                        "Situation on Friday 16 October 2026");
+    assert_non_null(strstr(json_string_value(json_object_get(s, "notes")), "Introduce yourself"));
+    json_array_foreach(json_object_get(j, "prep"), i, s)
+    {
+        if (strcmp(json_string_value(json_object_get(s, "competency")), "C8") == 0) {
+            assert_string_equal(json_string_value(json_object_get(s, "label")),
+                                "The film's carbon footprint");
+            assert_string_equal(
+                json_string_value(json_object_get(
+                    json_array_get(json_object_get(s, "questions"), 0), "question")),
+                "What is the film's carbon footprint and its main items?");
+        }
+    }
+    json_decref(j);
+
+    get(PATH "?format=pdf&today=2026-10-16&lang=en", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "defence-p1.pdf"));
+    snprintf(path, sizeof(path), "%s/slides-en.pdf", srv.dir);
+    save(path, r.body, r.len);
+    support_resp_free(&r);
+    snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Competencies: C7 · C8"));
+    assert_non_null(strstr(txt, "Results against the plan"));
+    assert_non_null(strstr(txt, "Thank you: over to the jury's questions"));
+    assert_null(strstr(txt, "Compétences"));
+    assert_null(strstr(txt, "donnée manquante"));
+    free(txt);
+
+    get(PATH "?format=odp&today=2026-10-16&lang=en", &r);
+    assert_int_equal(r.status, 200);
+    snprintf(path, sizeof(path), "%s/slides-en.odp", srv.dir);
+    save(path, r.body, r.len);
+    support_resp_free(&r);
+    snprintf(cmd, sizeof(cmd), "unzip -p %s content.xml styles.xml meta.xml", path);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Competencies: C1"));
+    assert_non_null(strstr(txt, "fo:language=\"en\" fo:country=\"GB\""));
+    assert_non_null(strstr(txt, "<dc:language>en-GB</dc:language>"));
+    assert_non_null(strstr(txt, "Oral defence — "));
+    assert_null(strstr(txt, "Compétences"));
+    free(txt);
+
+    get(PATH "?format=prep&today=2026-10-16&lang=en", &r);
+    assert_int_equal(r.status, 200);
+    snprintf(path, sizeof(path), "%s/jury-en.pdf", srv.dir);
+    save(path, r.body, r.len);
+    support_resp_free(&r);
+    snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
+    txt = run(cmd);
+    assert_non_null(strstr(txt, "Jury preparation"));
+    assert_non_null(strstr(txt, "Timing plan (15 minutes)"));
+    assert_non_null(strstr(txt, "C10 — Promoting the actions"));
+    assert_null(strstr(txt, "Plan de minutage"));
+    assert_false(has_snake_case(txt));
+    free(txt);
+
+    /* French unchanged by default. */
+    get(PATH "?today=2026-10-16", &r);
+    j = support_resp_json(&r);
+    support_resp_free(&r);
+    s = json_array_get(json_object_get(j, "slides"), 0);
+    assert_string_equal(json_string_value(json_object_get(s, "title")), "Présentation et déroulé");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(s, "bullets"), 3)),
+                        "Situation au vendredi 16 octobre 2026");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(json_pdf_odp_and_prep, setup, teardown),
+        cmocka_unit_test_setup_teardown(defence_in_english, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,8 +139,21 @@ static void crew_cannot_edit_the_plan(void **state)
                         "\xEF\xBB\xBF"
                         "Action;Thème;",
                         3 + 13);
-    assert_non_null(strstr(r.body, "Un repas végétarien par semaine;food;catering;;"));
-    assert_non_null(strstr(r.body, ";brouillon;\"sans_responsable"));
+    /* Labels, not keys: theme, department, status and what is missing. */
+    assert_non_null(strstr(r.body, "Un repas végétarien par semaine;Alimentation;Cantine;;"));
+    assert_non_null(strstr(r.body, ";brouillon;"));
+    assert_non_null(strstr(r.body, "sans responsable"));
+    assert_null(strstr(r.body, "sans_responsable"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan.csv?today=2026-09-21&lang=en", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Action;Theme;Department;Owner;"));
+    assert_non_null(strstr(r.body, "Un repas végétarien par semaine;Food;Catering;;"));
+    assert_non_null(strstr(r.body, ";draft;"));
+    assert_non_null(strstr(r.body, "no owner"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan.csv?lang=de", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/plan.xlsx", NULL, &r);
     assert_int_equal(r.status, 200);

@@ -138,6 +138,112 @@ static void push_pull_round_trip(void **state)
     json_decref(page);
 }
 
+/* A pull's op ids, comma-separated, into buf; *cursor gets its cursor. */
+static const char *pull_ids(struct support_phone *ph, const char *query, char *buf, size_t len,
+                            char *cursor, size_t clen)
+{
+    struct support_resp r;
+    json_t *page, *op;
+    size_t i, used = 0;
+
+    phone_req(ph, "GET", "/api/v1/sync/pull", query, NULL, -1, &r);
+    assert_int_equal(r.status, 200);
+    page = support_resp_json(&r);
+    support_resp_free(&r);
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(page, "ops"), i, op)
+    {
+        int w = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+                         json_string_value(json_object_get(op, "op")));
+        assert_true(w > 0 && (size_t)w < len - used);
+        used += (size_t)w;
+    }
+    snprintf(cursor, clen, "%s", json_string_value(json_object_get(page, "cursor")));
+    json_decref(page);
+    return buf;
+}
+
+static char *reading(struct support_phone *ph, const char *op, const char *rid)
+{
+    return op_text(ph, op, "readings", rid, "add",
+                   "{\"indicator\":\"van_km\",\"value\":5,\"unit\":\"km\",\"dept\":"
+                   "\"regie\",\"at\":\"2026-09-22\"}",
+                   NULL, 0);
+}
+
+/*
+ * own=0 (docs/sync-protocol.md §5): after pushing, a phone pulls exactly the
+ * others' ops; from the empty cursor (restored from backup, same device) it
+ * still gets its own back.
+ */
+static void pull_without_own_ops(void **state)
+{
+    char ids[1024], cursor[160], q[256], q1[256];
+    char *mine = reading(&van, "op-own1", "rd-own1"),
+         *theirs = reading(&cook, "op-oth1", "rd-oth1");
+    struct support_resp r;
+    json_t *res;
+    (void)state;
+
+    json_decref(push_ok(&van, mine));
+    json_decref(push_ok(&cook, theirs));
+    free(mine);
+    free(theirs);
+    pull_ids(&van, "schema=1&limit=2000&own=0", ids, sizeof(ids), cursor, sizeof(cursor));
+    assert_non_null(strstr(ids, "op-r1"));
+    assert_non_null(strstr(ids, "op-own1"));
+    assert_non_null(strstr(ids, "op-oth1"));
+    mine = reading(&van, "op-own2", "rd-own2");
+    theirs = reading(&cook, "op-oth2", "rd-oth2");
+    res = push_ok(&van, mine);
+    assert_string_equal(st(res, 0), "applied");
+    json_decref(res);
+    json_decref(push_ok(&cook, theirs));
+    free(mine);
+    free(theirs);
+    snprintf(q, sizeof(q), "schema=1&own=0&cursor=%s", cursor);
+    snprintf(q1, sizeof(q1), "schema=1&own=1&cursor=%s", cursor);
+    assert_string_equal(pull_ids(&van, q, ids, sizeof(ids), cursor, sizeof(cursor)), "op-oth2");
+    assert_string_equal(pull_ids(&van, q1, ids, sizeof(ids), q, sizeof(q)), "op-own2,op-oth2");
+    assert_string_equal(q, cursor); /* the same end, with or without its own ops */
+    /* An office session's ops are not its own: another browser of the same
+     * account, or the server acting for it, made them under the same id. */
+    office_login();
+    office_req("GET", "/api/v1/sync/pull?schema=1&limit=2000", NULL, &r);
+    assert_int_equal(r.status, 200);
+    res = support_resp_json(&r);
+    snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(res, "cursor")));
+    json_decref(res);
+    support_resp_free(&r);
+    {
+        char hlc[SYNC_HLC_LEN + 1], *body = NULL, path[320];
+
+        sync_hlc_format(sync_hlc_tick(0, clock_now_ms()), hlc);
+        assert_true(asprintf(&body,
+                             "{\"schema\":1,\"device\":\"office-%s\",\"ops\":[{\"op\":"
+                             "\"op-office-own\",\"col\":\"tasks\",\"id\":\"tk-own\",\"kind\":"
+                             "\"put\",\"hlc\":\"%s\",\"dev\":\"office-%s\",\"fields\":{"
+                             "\"title\":\"Relever le compteur\"}}]}",
+                             office.account_id, hlc, office.account_id) > 0);
+        office_req("POST", "/api/v1/sync/push", body, &r);
+        free(body);
+        if (r.status != 200 || strstr(r.body, "\"applied\"") == NULL)
+            fail_msg("office push: %ld %s", r.status, r.body);
+        support_resp_free(&r);
+        snprintf(path, sizeof(path), "/api/v1/sync/pull?schema=1&own=0&cursor=%s", cursor);
+        office_req("GET", path, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "op-office-own"));
+        support_resp_free(&r);
+    }
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&own=2", NULL, -1, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "own");
+    support_resp_free(&r);
+    phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&own=", NULL, -1, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "own");
+    support_resp_free(&r);
+}
+
 static void whole_request_refusals(void **state)
 {
     struct support_resp r;
@@ -651,10 +757,25 @@ static void diagnostic_endpoints(void **state)
     {
         char *text = pdf_text(&r);
         assert_non_null(strstr(text, "Compétence C2"));
-        assert_non_null(strstr(text, "placement ajusté par Claire Martin le 2026-11-28"));
+        assert_non_null(strstr(text, "placement ajusté par Claire Martin le 28 novembre 2026"));
         free(text);
     }
     assert_non_null(strstr(r.headers, "analyse-C2.pdf"));
+    support_resp_free(&r);
+    /* The same summary for an English reader: its words, its dates. */
+    office_req("POST", "/api/v1/productions/p1/diagnostic/project?format=pdf&lang=en",
+               "{\"title\":\"Documentaire\",\"type\":\"documentary\",\"shooting_days\":12,"
+               "\"crew_size\":8,\"locations\":[{\"km_from_base\":10}],\"overrides\":{\"waste\":"
+               "{\"impact\":\"high\",\"by\":\"Claire Martin\",\"at\":\"2026-11-28T20:00:00Z\"}}}",
+               &r);
+    assert_int_equal(r.status, 200);
+    {
+        char *text = pdf_text(&r);
+        assert_non_null(strstr(text, "Competency C2"));
+        assert_non_null(strstr(text, "placement adjusted by Claire Martin on 28 November 2026"));
+        assert_null(strstr(text, "Compétence"));
+        free(text);
+    }
     support_resp_free(&r);
     office_req("POST", "/api/v1/productions/p1/diagnostic/company?format=pdf",
                "{\"company\":\"Les Films\",\"answers\":{\"headcount\":5,\"csr_charter\":true,"
@@ -684,7 +805,7 @@ static void diagnostic_endpoints(void **state)
         assert_non_null(strstr(buf, "brouillon"));
         /* The user's edit, with who made it and when. */
         assert_non_null(strstr(buf, "Nommer Camille"));
-        assert_non_null(strstr(buf, "Modifié par Claire Martin le 2026-11-28"));
+        assert_non_null(strstr(buf, "Modifié par Claire Martin le 28 novembre 2026"));
         assert_non_null(strstr(buf, "Tagged:"));
     }
     support_resp_free(&r);
@@ -756,6 +877,7 @@ int main(void)
         cmocka_unit_test(sync_metrics_count),
         cmocka_unit_test(plan_endpoints),
         cmocka_unit_test(signed_communications),
+        cmocka_unit_test(pull_without_own_ops), /* last: its readings add to footprints */
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

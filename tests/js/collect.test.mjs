@@ -1,56 +1,86 @@
 // The phone computes its current collection period offline (pwa/js/ui/collect.js);
-// it must agree with sync/domain/collect.c on the worked examples of tests/unit/domain/test_collect.c.
+// it must agree with sync/domain/collect.c on the worked examples of tests/unit/domain/test_collect.c
+// and on the shared vectors tests/vectors/collect/periods.json, which test_collect runs too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { periodOf, guideFamily } from '../../pwa/js/ui/collect.js';
+import { readFileSync } from 'node:fs';
+import { periodOf, periods, guideFamily } from '../../pwa/js/ui/collect.js';
 import fr from '../../pwa/js/i18n/fr.js';
 import en from '../../pwa/js/i18n/en.js';
 import * as ind from '../../pwa/js/indicators.js';
 
+const cal = (from, to) => ({ shooting: { from, to }, post_production: null, days_off: [] });
+
+const vectors = JSON.parse(
+  readFileSync(new URL('../vectors/collect/periods.json', import.meta.url), 'utf8'),
+);
+
+test('the shared collection vectors: the same periods as the server', () => {
+  assert.ok(vectors.cases.length >= 10);
+  for (const c of vectors.cases) {
+    const k = vectors.calendars[c.calendar];
+    assert.deepEqual(
+      periods(c.frequency, c.phase, k, c.until),
+      c.periods.map(([from, to]) => ({ from, to })),
+      c.name,
+    );
+    for (const [day, want] of c.at)
+      assert.deepEqual(
+        periodOf(c.frequency, c.phase, k, day),
+        want && { from: want[0], to: want[1] },
+        `${c.name} at ${day}`,
+      );
+  }
+});
+
 test('an 8-day commercial: one period per day, none outside the shoot', () => {
-  assert.deepEqual(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-05'), {
+  assert.deepEqual(periodOf('daily', 'shooting', cal('2026-03-02', '2026-03-09'), '2026-03-05'), {
     from: '2026-03-05',
     to: '2026-03-05',
   });
-  assert.equal(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-10'), null);
-  assert.equal(periodOf('daily', '2026-03-02', '2026-03-09', '2026-03-01'), null);
+  assert.equal(periodOf('daily', 'shooting', cal('2026-03-02', '2026-03-09'), '2026-03-10'), null);
+  assert.equal(periodOf('daily', 'shooting', cal('2026-03-02', '2026-03-09'), '2026-03-01'), null);
 });
 
 test('a 10-week feature: seven-day blocks from its first day (a Wednesday)', () => {
-  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-17', '2026-01-07'), {
+  assert.deepEqual(periodOf('weekly', 'shooting', cal('2026-01-07', '2026-03-17'), '2026-01-07'), {
     from: '2026-01-07',
     to: '2026-01-13',
   });
-  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-17', '2026-03-16'), {
+  assert.deepEqual(periodOf('weekly', 'shooting', cal('2026-01-07', '2026-03-17'), '2026-03-16'), {
     from: '2026-03-11',
     to: '2026-03-17',
   });
   // The last week is clipped to the last day.
-  assert.deepEqual(periodOf('weekly', '2026-01-07', '2026-03-13', '2026-03-12'), {
+  assert.deepEqual(periodOf('weekly', 'shooting', cal('2026-01-07', '2026-03-13'), '2026-03-12'), {
     from: '2026-03-11',
     to: '2026-03-13',
   });
 });
 
 test('an animation series: calendar months clipped to the production; once; none', () => {
-  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-01-20'), {
+  assert.deepEqual(periodOf('monthly', 'shooting', cal('2026-01-15', '2026-12-31'), '2026-01-20'), {
     from: '2026-01-15',
     to: '2026-01-31',
   });
-  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-02-10'), {
+  assert.deepEqual(periodOf('monthly', 'shooting', cal('2026-01-15', '2026-12-31'), '2026-02-10'), {
     from: '2026-02-01',
     to: '2026-02-28',
   });
-  assert.deepEqual(periodOf('monthly', '2026-01-15', '2026-12-31', '2026-12-31'), {
+  assert.deepEqual(periodOf('monthly', 'shooting', cal('2026-01-15', '2026-12-31'), '2026-12-31'), {
     from: '2026-12-01',
     to: '2026-12-31',
   });
-  assert.deepEqual(periodOf('once', '2026-01-15', '2026-12-31', '2026-06-01'), {
+  assert.deepEqual(periodOf('once', 'shooting', cal('2026-01-15', '2026-12-31'), '2026-06-01'), {
     from: '2026-01-15',
     to: '2026-12-31',
   });
-  assert.equal(periodOf('none', '2026-01-15', '2026-12-31', '2026-06-01'), null);
-  assert.equal(periodOf('weekly', null, '2026-12-31', '2026-06-01'), null, 'no dates, no period');
+  assert.equal(periodOf('none', 'shooting', cal('2026-01-15', '2026-12-31'), '2026-06-01'), null);
+  assert.equal(
+    periodOf('weekly', 'shooting', cal(null, '2026-12-31'), '2026-06-01'),
+    null,
+    'no dates, no period',
+  );
 });
 
 test('every indicator has a guide in French and English', () => {

@@ -2,8 +2,7 @@
 // of an edit, hostile bases, bad ops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Replica, checkOp } from '../../pwa/js/sync/engine.js';
-import * as hlc from '../../pwa/js/sync/hlc.js';
+import { Replica, checkOp, hlc } from '../../pwa/js/sync/engine.js';
 
 test('hlc: format, tick past the last clock, observe', () => {
   assert.equal(hlc.format(hlc.parse('0192f0a1b2c3-00ff')), '0192f0a1b2c3-00ff');

@@ -1,8 +1,8 @@
-// UUIDv7 ids (pwa/js/sync/ids.js): shape, embedded time, order, uniqueness.
+// UUIDv7 ids (pwa/js/sync/engine.js): shape, embedded time, order, uniqueness.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import './webcrypto.mjs';
-import { uuidv7, uuidv7Time } from '../../pwa/js/sync/ids.js';
+import { uuidv7, uuidv7Time } from '../../pwa/js/sync/engine.js';
 
 const SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

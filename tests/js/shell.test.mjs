@@ -1,5 +1,5 @@
 // The app shell: the service worker precaches exactly the files served from
-// pwa/ (except sw.js itself), they stay under 620 KB uncompressed and 190 KB
+// pwa/ (except sw.js itself), they stay under 640 KB uncompressed and 195 KB
 // gzipped (a phone installs the whole shell once, on set or at the office,
 // gzipped since the weak-link work: about 1.5 s at 1 Mbit/s). The budget
 // follows the product: 460 KB until setup, productions, the footprint screen
@@ -63,13 +63,13 @@ test('the service worker version follows the shell files', () => {
   );
 });
 
-test('the app shell is at most 620 KB uncompressed, 190 KB gzipped', () => {
+test('the app shell is at most 640 KB uncompressed, 195 KB gzipped', () => {
   const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
   const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
   const gz = files.reduce((n, p) => n + gzipSync(readFileSync(join(pwa, p))).length, 0);
   console.log(`app shell: ${files.length} files, ${total} bytes, ${gz} bytes gzipped`);
-  assert.ok(total <= 620 * 1024, `app shell is ${total} bytes`);
-  assert.ok(gz <= 190 * 1024, `app shell is ${gz} bytes gzipped`);
+  assert.ok(total <= 640 * 1024, `app shell is ${total} bytes`);
+  assert.ok(gz <= 195 * 1024, `app shell is ${gz} bytes gzipped`);
 });
 
 // Static imports of a module, resolved to shell paths (import() excluded).

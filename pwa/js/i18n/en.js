@@ -220,6 +220,15 @@ export default {
   'col.diagnostics': 'Diagnostic',
   'col.checkpoints': 'Checkpoint',
   'dash.devices.na': 'The device list is not available for your role.',
+  'dash.device.state': 'Collection',
+  'dash.device.unnamed': 'Unnamed phone',
+  'dash.device.nobody': 'nobody',
+  'dash.device.never': 'never',
+  'dash.device.late': 'No sync for a whole period',
+  'dash.device.ok': 'Up to date',
+  'dash.device.stale': 'The phone “{phone}” of {who} has not synced (last sync: {since}).',
+  'dash.device.stale.why':
+    'Its department reports {freq}: nothing from this phone since the period from {from} to {to}. Call the person: their readings may be waiting on the phone.',
   'dash.revoked': 'revoked',
   'dash.conflicts': 'Conflicts to resolve',
   'dash.conflicts.none': 'No conflict.',
@@ -613,10 +622,10 @@ export default {
   'plan.f.means': 'Means',
   'plan.err.title': 'Enter the title.',
   'plan.f.measure.total': 'Total quantity of the indicator, in its unit',
-  'plan.f.measure.share': 'Share of the indicator in its theme (0 to 1)',
+  'plan.f.measure.share': 'Share of the indicator in its theme (in %)',
   'plan.f.figures.total': 'Quantity for the whole production, in the indicator’s unit',
   'plan.f.figures.share':
-    'A share from 0 to 1: the share of “{name}” among its theme’s readings in the same unit; 0.30 for 30 %.',
+    'A share in %: the share of “{name}” among its theme’s readings in the same unit; 30 for 30 %.',
   'plan.f.replaces': 'What the action replaces',
   'plan.f.replaces.hint':
     'To count the emissions a substitution avoids (vegetarian meals instead of beef, HVO instead of diesel).',
@@ -776,6 +785,21 @@ export default {
   'collect.notify.ask': 'Also get a notification',
   'collect.notify.on': 'Notifications on.',
   'collect.notify.off': 'Notifications not allowed: reminders stay on this screen.',
+  'collect.group.title': 'Schedule a group of indicators',
+  'collect.group.hint':
+    'One setting for the whole group: the meals, say, every diet, each shooting day by catering.',
+  'collect.group.label': 'Indicator group',
+  'collect.group.frequency': 'Group frequency',
+  'collect.group.dept': 'Group department',
+  'collect.group.who': 'Who reports the group',
+  'collect.group.save': 'Schedule the group',
+  'collect.group.meals': 'Meals',
+  'collect.group.waste': 'Waste',
+  'collect.history.title': 'Schedule history',
+  'collect.history.none': 'No change to the schedule yet.',
+  'collect.history.someone': 'someone',
+  'collect.history.set': '{when} — {by}: {what}, {freq}, by {who}.',
+  'collect.history.reset': '{when} — {by}: {what}, back to the default.',
   'guide.link': 'How do I collect this figure?',
   'guide.title': 'How to collect: {name}',
   'guide.where': 'Where to find the figure',
@@ -1260,6 +1284,9 @@ export default {
   'fleet.err': 'Choose the vehicle from the list.',
   'fp.status.running': 'Running: forecast pro rata of shooting days elapsed ({e} of {n}).',
   'fp.status.closed': 'Production closed: the whole forecast.',
+  'fp.forecast.filed': 'Compared with the filed forecast: version {v} “{label}”, filed on {date}.',
+  'fp.forecast.live':
+    'No forecast filed: compared with the current estimates, which may still change.',
   'fp.coverage': 'Expected emissions covered: {pct} % ({covered} of {expected}).',
   'fp.coverage.none': 'Nothing expected yet.',
   'fp.missing.title': 'Indicators without readings',
@@ -1373,7 +1400,7 @@ export default {
   'plan.measure.total': 'Quantity',
   'plan.measure.share': 'Share (%)',
   'plan.f.status': 'Progress',
-  'plan.err.share': 'A share is written between 0 and 1: 30 % is 0.30.',
+  'plan.err.share': 'A share is written as a percentage, from 0 to 100: 30 % is 30.',
   'plan.attainment': 'Projected attainment: {pct} % ({status})',
   'plan.status.a_verifier': 'to check',
   'plan.check.au_dessus_de_200':
@@ -1468,4 +1495,20 @@ export default {
   'comms.col.per_channel': 'Per channel',
   'comms.listen': 'Listen to the message',
   'prefs.saved': 'Saved.',
+  'comms.english': 'English version (optional)',
+  'comms.field.title_en': 'English heading',
+  'comms.field.text_en': 'English message',
+  'comms.field.text_en.hint':
+    'Written by a person, for recipients whose language is English; signed with the French version. Empty: they get the French with a note.',
+  'comms.english.written': '{n} recipient(s) read English: they will get the English version.',
+  'comms.english.missing':
+    '{n} recipient(s) read English: no English version, they will get the French with a note.',
+  'comms.email.english': 'in English',
+  'comms.ch.open_not_measured': 'opening not measured',
+  'comms.smtp.off':
+    'No sending server (SMTP) is configured: emails wait in the queue, nothing has left yet.',
+  'comms.follow.opened':
+    '“Read” comes from the app: the message was shown on the person’s phone. Opening an email is not measured (no tracking pixel).',
+  'messages.untranslated':
+    'This message has not been translated into English yet: here it is in French.',
 };

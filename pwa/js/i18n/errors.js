@@ -122,6 +122,8 @@ export const ERRORS = {
       'Le serveur ne connaît pas ce type d’enregistrement. Mettez l’application à jour.',
     unknown_device: 'Ce téléphone n’est pas (ou plus) associé. Demandez un nouveau code au bureau.',
     unknown_field: 'Le serveur ne connaît pas ce champ. Mettez l’application à jour.',
+    unknown_group:
+      'Ce groupe d’indicateurs n’existe pas. Choisissez-en un dans la liste (par exemple les repas).',
     unknown_indicator:
       'Cet indicateur n’existe pas dans le catalogue. Choisissez-en un dans la liste.',
     unsupported_media_type:
@@ -259,6 +261,8 @@ export const ERRORS = {
     unknown_collection: 'The server does not know this kind of record. Update the app.',
     unknown_device: 'This phone is not (or no longer) paired. Ask the office for a new code.',
     unknown_field: 'The server does not know this field. Update the app.',
+    unknown_group:
+      'This indicator group does not exist. Choose one from the list (the meals, say).',
     unknown_indicator: 'This indicator is not in the catalogue. Choose one from the list.',
     unsupported_media_type: 'This file is not a JPEG, PNG or WebP image. Choose a photo.',
     wrong_device:

@@ -226,6 +226,16 @@ export default {
   'col.diagnostics': 'Diagnostic',
   'col.checkpoints': 'Point d’étape',
   'dash.devices.na': 'Liste des appareils non disponible pour votre rôle.',
+  'dash.device.state': 'Collecte',
+  'dash.device.unnamed': 'Téléphone sans nom',
+  'dash.device.nobody': 'personne',
+  'dash.device.never': 'jamais',
+  'dash.device.late': 'Sans synchro depuis une période',
+  'dash.device.ok': 'À jour',
+  'dash.device.stale':
+    'Le téléphone « {phone} » de {who} ne s’est pas synchronisé (dernière synchro : {since}).',
+  'dash.device.stale.why':
+    'Son département relève {freq} : rien reçu de ce téléphone depuis la période du {from} au {to}. Appelez la personne : ses relevés attendent peut-être sur le téléphone.',
   'dash.revoked': 'révoqué',
   'dash.conflicts': 'Conflits à résoudre',
   'dash.conflicts.none': 'Aucun conflit.',
@@ -620,10 +630,10 @@ export default {
   'plan.f.means': 'Moyens',
   'plan.err.title': 'Indiquez l’intitulé.',
   'plan.f.measure.total': 'Quantité totale de l’indicateur, dans son unité',
-  'plan.f.measure.share': 'Part de l’indicateur dans son thème (entre 0 et 1)',
+  'plan.f.measure.share': 'Part de l’indicateur dans son thème (en %)',
   'plan.f.figures.total': 'Quantité pour toute la production, dans l’unité de l’indicateur',
   'plan.f.figures.share':
-    'Une part entre 0 et 1 : la part de « {name} » parmi les relevés de son thème dans la même unité ; 0,30 pour 30 %.',
+    'Une part en % : la part de « {name} » parmi les relevés de son thème dans la même unité ; 30 pour 30 %.',
   'plan.f.replaces': 'Ce que l’action remplace',
   'plan.f.replaces.hint':
     'Pour compter les émissions évitées d’une substitution (repas végétariens au lieu de bœuf, HVO au lieu de gazole).',
@@ -783,6 +793,21 @@ export default {
   'collect.notify.ask': 'Recevoir aussi une notification',
   'collect.notify.on': 'Notifications activées.',
   'collect.notify.off': 'Notifications non autorisées : les rappels restent sur cet écran.',
+  'collect.group.title': 'Programmer un groupe d’indicateurs',
+  'collect.group.hint':
+    'Un seul réglage pour tout le groupe : par exemple les repas, tous régimes confondus, chaque jour de tournage par la cantine.',
+  'collect.group.label': 'Groupe d’indicateurs',
+  'collect.group.frequency': 'Fréquence du groupe',
+  'collect.group.dept': 'Département du groupe',
+  'collect.group.who': 'Qui relève le groupe',
+  'collect.group.save': 'Programmer le groupe',
+  'collect.group.meals': 'Repas',
+  'collect.group.waste': 'Déchets',
+  'collect.history.title': 'Historique du calendrier',
+  'collect.history.none': 'Aucune modification du calendrier pour le moment.',
+  'collect.history.someone': 'quelqu’un',
+  'collect.history.set': '{when} — {by} : {what}, {freq}, par {who}.',
+  'collect.history.reset': '{when} — {by} : {what}, retour au réglage par défaut.',
   'guide.link': 'Comment relever ce chiffre ?',
   'guide.title': 'Comment relever : {name}',
   'guide.where': 'Où trouver le chiffre',
@@ -1289,6 +1314,10 @@ export default {
   'fp.status.running':
     'En cours : prévisionnel au prorata des jours de tournage écoulés ({e} sur {n}).',
   'fp.status.closed': 'Production close : tout le prévisionnel.',
+  'fp.forecast.filed':
+    'Comparé au prévisionnel déposé : version {v} « {label} », déposée le {date}.',
+  'fp.forecast.live':
+    'Aucun prévisionnel déposé : comparaison avec les estimations actuelles, qui peuvent encore changer.',
   'fp.coverage': 'Émissions attendues couvertes : {pct} % ({covered} sur {expected}).',
   'fp.coverage.none': 'Rien d’attendu à ce jour.',
   'fp.missing.title': 'Indicateurs sans relevé',
@@ -1404,7 +1433,7 @@ export default {
   'plan.measure.total': 'Quantité',
   'plan.measure.share': 'Part (%)',
   'plan.f.status': 'Avancement',
-  'plan.err.share': 'Une part s’écrit entre 0 et 1 : 30 % s’écrit 0,30.',
+  'plan.err.share': 'Une part s’écrit en pourcentage, entre 0 et 100 : 30 % s’écrit 30.',
   'plan.attainment': 'Atteinte projetée : {pct} % ({status})',
   'plan.status.a_verifier': 'à vérifier',
   'plan.check.au_dessus_de_200':
@@ -1499,4 +1528,21 @@ export default {
   'comms.col.per_channel': 'Par canal',
   'comms.listen': 'Écouter le message',
   'prefs.saved': 'Enregistré.',
+  'comms.english': 'Version anglaise (facultative)',
+  'comms.field.title_en': 'Intitulé en anglais',
+  'comms.field.text_en': 'Message en anglais',
+  'comms.field.text_en.hint':
+    'Écrite par une personne, pour les destinataires dont la langue est l’anglais ; signée avec la version française. Vide : ils reçoivent le français avec une mention.',
+  'comms.english.written':
+    '{n} destinataire(s) lisent l’anglais : ils recevront la version anglaise.',
+  'comms.english.missing':
+    '{n} destinataire(s) lisent l’anglais : pas de version anglaise, ils recevront le français avec une mention.',
+  'comms.email.english': 'en anglais',
+  'comms.ch.open_not_measured': 'ouverture non mesurée',
+  'comms.smtp.off':
+    'Aucun serveur d’envoi (SMTP) n’est configuré : les e-mails attendent dans la file, rien n’est encore parti.',
+  'comms.follow.opened':
+    '« Lu » vient de l’application : le message a été affiché sur le téléphone de la personne. L’ouverture d’un e-mail n’est pas mesurée (pas de pixel de suivi).',
+  'messages.untranslated':
+    'Ce message n’a pas encore été traduit en anglais : le voici en français.',
 };

@@ -2,12 +2,10 @@
 // local ops through the outbox, push then pull (docs/sync-protocol.md §4-5).
 // Runs at start, on `online`, when the page becomes visible, every few
 // minutes and from the "Synchroniser" button; emits "change" and "status".
-import { Replica, PROTOCOL } from './engine.js';
-import * as hlc from './hlc.js';
+import { Replica, PROTOCOL, hlc, uuidv7 } from './engine.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { setCatalogue } from '../indicators.js';
-import { uuidv7 } from './ids.js';
 
 const PUSH_BATCH = 200;
 const PERIOD_MS = 5 * 60 * 1000;
@@ -213,9 +211,14 @@ export class SyncClient extends EventTarget {
       const cursor = (await store.getMeta('cursor')) || '';
       let res;
       try {
-        res = await request(this.identity, 'GET', '/api/v1/sync/pull', {
-          query: { schema: String(PROTOCOL), cursor, limit: '500' },
-        });
+        // own=0: this replica applied every op it made when it made it
+        // (makeOp), so the server need not send them back; but only once a
+        // catch-up has ended here: a replica that starts over (a phone
+        // restored with its keys but not its data) must get back the ops it
+        // made before, on every page (docs/sync-protocol.md §5).
+        const query = { schema: String(PROTOCOL), cursor, limit: '500' };
+        if (cursor && (await store.getMeta('holdsOwn'))) query.own = '0';
+        res = await request(this.identity, 'GET', '/api/v1/sync/pull', { query });
       } catch (e) {
         if (e instanceof ApiError && e.code === 'cursor_foreign' && resets++ < 1) {
           // Another database answers (a restore): start over, and offer it
@@ -235,7 +238,10 @@ export class SyncClient extends EventTarget {
         }
       }
       await store.savePage(ops, res.cursor ?? cursor, res.hlc);
-      if (!res.more) break;
+      if (!res.more) {
+        if (!(await store.getMeta('holdsOwn'))) await store.setMeta('holdsOwn', true);
+        break;
+      }
     }
     return changed;
   }

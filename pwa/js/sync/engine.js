@@ -1,5 +1,8 @@
-// engine.js - the merge rules of docs/sync-protocol.md (section 2), in pure
-// JS with no I/O, so the same file runs in the browser and under node --test.
+// engine.js - the merge rules of docs/sync-protocol.md (section 2), the
+// clocks (section 3) and the op ids, in pure JS with no I/O, so the same file
+// runs in the browser and under node --test. The clocks and ids were files of
+// their own (hlc.js, ids.js), always loaded with this one: one file is one
+// request less on every first visit over a weak link (docs/pwa.md, "Loading").
 //
 // A replica is a set of ops. Everything here is a function of that set, not of
 // the order ops arrive in: applying the same op twice, or ops in any order,
@@ -256,4 +259,91 @@ export class Replica {
     }
     return { records, facts };
   }
+}
+
+// ---- clocks (docs/sync-protocol.md §3) -------------------------------------
+// Hybrid logical clocks: a clock is written TTTTTTTTTTTT-CCCC (48 bits of Unix
+// ms, 16-bit counter, lowercase hex), so string order is clock order.
+
+const MS_MASK = (1n << 48n) - 1n;
+const ZERO = '000000000000-0000';
+const HLC_TEXT_RE = /^[0-9a-f]{12}-[0-9a-f]{4}$/;
+
+function hlcIsValid(text) {
+  return typeof text === 'string' && HLC_TEXT_RE.test(text);
+}
+
+function hlcParse(text) {
+  if (!hlcIsValid(text)) throw new TypeError(`invalid clock '${text}'`);
+  return (BigInt('0x' + text.slice(0, 12)) << 16n) | BigInt('0x' + text.slice(13));
+}
+
+function hlcFormat(value) {
+  const ms = (value >> 16n) & MS_MASK;
+  const c = value & 0xffffn;
+  return ms.toString(16).padStart(12, '0') + '-' + c.toString(16).padStart(4, '0');
+}
+
+function hlcMs(text) {
+  return Number(hlcParse(text) >> 16n);
+}
+
+// next = max(now_ms << 16, last + 1): strictly after last, even if the wall
+// clock went backwards; the counter carries into the milliseconds when full.
+function hlcTick(last, nowMs) {
+  const l = hlcParse(last || ZERO);
+  const phys = (BigInt(Math.max(0, Math.floor(nowMs))) & MS_MASK) << 16n;
+  return hlcFormat(phys > l ? phys : l + 1n);
+}
+
+// On every pull: last = max(last, seen), so the next op sorts after it.
+function hlcObserve(last, seen) {
+  if (!hlcIsValid(seen)) return last || ZERO;
+  const l = last || ZERO;
+  return seen > l ? seen : l;
+}
+
+// The clock functions as one namespace: hlc.tick(last, now), hlc.observe(...).
+export const hlc = {
+  ZERO,
+  isValid: hlcIsValid,
+  parse: hlcParse,
+  format: hlcFormat,
+  ms: hlcMs,
+  tick: hlcTick,
+  observe: hlcObserve,
+};
+
+// ---- ids -------------------------------------------------------------------
+// Record and op ids: UUID version 7 (RFC 9562 §5.7).
+//
+// Why not crypto.randomUUID() (version 4): the server keeps op ids and
+// record ids in B-tree indexes (sync_op.op_id, sync_fact/sync_record keys).
+// Random keys land on a random leaf page each, so a push of 100 readings
+// dirties about 100 pages per index, each written to the WAL and then to the
+// database. A version 7 id starts with the creation time in milliseconds, so
+// ids made at about the same time sort together and inserts touch the
+// right-hand edge of the index (bench/README.md has the figures). The other
+// 74 bits are random, so ids stay unguessable and collision-free; the time
+// they reveal is already in every op's hlc.
+
+// Returns a lowercase UUIDv7 string. now: Unix milliseconds (for tests).
+export function uuidv7(now = Date.now()) {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  let ms = Math.max(0, Math.floor(now));
+  for (let i = 5; i >= 0; i--) {
+    b[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  b[6] = 0x70 | (b[6] & 0x0f); // version 7
+  b[8] = 0x80 | (b[8] & 0x3f); // variant 10
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// The time a version 7 id was made (Unix ms), or null for another version.
+export function uuidv7Time(id) {
+  const m = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.exec(id);
+  return m ? parseInt(m[1] + m[2], 16) : null;
 }

@@ -244,6 +244,21 @@ function honesty(cmp, prod) {
         ? t('fp.status.closed')
         : t('fp.status.running', { e: num(sp.elapsed_days), n: num(sp.total_days) }),
     ),
+    // Which forecast the gaps are against: the version filed, never the
+    // live estimates unless nothing was filed (and then it says so).
+    h(
+      'p',
+      { 'data-testid': 'fp-forecast' },
+      cmp.forecast?.source === 'filed'
+        ? t('fp.forecast.filed', {
+            v: num(cmp.forecast.version),
+            label: cmp.forecast.label,
+            date: new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'fr-FR', {
+              dateStyle: 'long',
+            }).format(new Date(cmp.forecast.filed_at)),
+          })
+        : t('fp.forecast.live'),
+    ),
     h(
       'p',
       { 'data-testid': 'fp-coverage' },
@@ -295,9 +310,15 @@ function honesty(cmp, prod) {
         ['pdf', '.pdf'],
         ['csv.final', '.csv?kind=final'],
         ['csv.provisional', '.csv?kind=provisional'],
-      ].map(([k, x]) =>
-        h('li', {}, h('a', { href: `${prod}/footprint${x}`, download: '' }, t(`fp.export.${k}`))),
-      ),
+      ].map(([k, x]) => {
+        // The documents in the screen's language (?lang=), French otherwise.
+        const lang = (x.includes('?') ? '&' : '?') + 'lang=' + (getLang() === 'en' ? 'en' : 'fr');
+        return h(
+          'li',
+          {},
+          h('a', { href: `${prod}/footprint${x}${lang}`, download: '' }, t(`fp.export.${k}`)),
+        );
+      }),
     ),
   ];
 }

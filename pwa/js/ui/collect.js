@@ -3,9 +3,9 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, num, getLang, errorText } from '../i18n.js';
+import { t, num, getLang, errorText, dateTime } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, announce } from './dom.js';
+import { h, announce, field } from './dom.js';
 import * as store from '../store.js';
 import { request, NetworkError } from '../api.js';
 import { DEPTS, today } from '../indicators.js';
@@ -15,21 +15,46 @@ const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
 const prodPath = (id) => `/api/v1/productions/${encodeURIComponent(id.production_id)}`;
 
-// ---- periods, as sync/collect.c computes them ---------------------------------
+// ---- periods, as sync/domain/collect.c computes them ------------------------------
+// One rule on both sides (collect_item_periods): an indicator reports in its
+// phase (shooting days, or Monday to Friday of post-production), and a
+// period holding none of its reporting days is no period. The shared cases
+// are tests/vectors/collect/periods.json, run by test_collect and node.
 const DAY = 86400000;
 const dnum = (iso) =>
   Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
 const diso = (n) => new Date(n * DAY).toISOString().slice(0, 10);
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const weekday = (n) => ((n % 7) + 7 + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+const dated = (r) => !!r && ISO.test(r.from || '') && ISO.test(r.to || '') && r.to >= r.from;
 
-// The period of frequency freq containing day, within [starts, ends]; null
-// outside the production or for "none".
-export function periodOf(freq, starts, ends, day) {
-  if (!ISO.test(starts || '') || !ISO.test(ends || '') || !ISO.test(day || '')) return null;
-  const s = dnum(starts),
-    e = dnum(ends),
-    d = dnum(day);
-  if (freq === 'none' || d < s || d > e) return null;
+// [first, last] day numbers of the phase the indicator reports in, or null.
+function phaseRange(cal, phase) {
+  const r =
+    phase === 'post_production' && dated(cal?.post_production)
+      ? cal.post_production
+      : cal?.shooting;
+  return dated(r) ? [dnum(r.from), dnum(r.to)] : null;
+}
+
+// Whether an indicator of this phase reports on day number n.
+export function reportingDay(cal, phase, n) {
+  if (phase === 'post_production' && dated(cal?.post_production)) {
+    const w = weekday(n);
+    return (
+      n >= dnum(cal.post_production.from) && n <= dnum(cal.post_production.to) && w >= 1 && w <= 5
+    );
+  }
+  if (!dated(cal?.shooting)) return false;
+  return (
+    n >= dnum(cal.shooting.from) &&
+    n <= dnum(cal.shooting.to) &&
+    !(cal.days_off || []).includes(diso(n))
+  );
+}
+
+// The block of frequency freq over [s, e] that holds day d (day numbers).
+function blockOf(freq, s, e, d) {
   let from = d,
     to = d;
   if (freq === 'weekly') {
@@ -43,18 +68,62 @@ export function periodOf(freq, starts, ends, day) {
     from = s;
     to = e;
   }
-  return { from: diso(from), to: diso(Math.min(to, e)) };
+  return [from, Math.min(to, e)];
 }
 
-// Readings on this phone (sent or not) covering [from, to] for (indicator, dept).
+function reports(cal, phase, from, to) {
+  for (let n = from; n <= to; n++) if (reportingDay(cal, phase, n)) return true;
+  return false;
+}
+
+// The periods begun by until ([{from, to}] ISO), as collect_item_periods.
+export function periods(freq, phase, cal, until) {
+  const r = phaseRange(cal, phase);
+  if (!r || freq === 'none' || !FREQS.includes(freq) || !ISO.test(until || '')) return [];
+  const last = Math.min(dnum(until), r[1]);
+  const out = [];
+  for (let d = r[0]; d <= last;) {
+    const [from, to] = blockOf(freq, r[0], r[1], d);
+    if (reports(cal, phase, from, to)) out.push({ from: diso(from), to: diso(to) });
+    d = to + 1;
+  }
+  return out;
+}
+
+// The period holding day (ISO) in which the indicator reports; null outside
+// its phase, for "none", or when the period holds none of its reporting days.
+export function periodOf(freq, phase, cal, day) {
+  const r = phaseRange(cal, phase);
+  if (!r || freq === 'none' || !FREQS.includes(freq) || !ISO.test(day || '')) return null;
+  const d = dnum(day);
+  if (d < r[0] || d > r[1]) return null;
+  const [from, to] = blockOf(freq, r[0], r[1], d);
+  return reports(cal, phase, from, to) ? { from: diso(from), to: diso(to) } : null;
+}
+
+// The calendar of a schedule copy (an older server's has none: the shoot).
+export function calendarOf(data) {
+  return (
+    data?.calendar || {
+      shooting: { from: data?.starts_on, to: data?.ends_on },
+      post_production: null,
+      days_off: [],
+    }
+  );
+}
+
+// Readings on this phone (sent or not) covering [from, to] for (indicator, dept);
+// a line set with its group ("meals") is covered by any indicator of the group,
+// as on the server.
 function coveredLocally(ctx, item, p) {
+  const ids = item.group_indicators || [item.indicator];
   return ctx.client.replica
     .listFacts('readings')
     .some(
       (f) =>
         f.current &&
         f.fields.void !== true &&
-        f.fields.indicator === item.indicator &&
+        ids.includes(f.fields.indicator) &&
         f.fields.dept === item.dept &&
         String(f.fields.at || '').slice(0, 10) >= p.from &&
         String(f.fields.at || '').slice(0, 10) <= p.to,
@@ -119,7 +188,7 @@ export async function dueItems(ctx) {
     // A period that was current at the last connection and has ended since.
     if (item.due && item.due.to < day && !item.due.done && !coveredLocally(ctx, item, item.due))
       overdue.push({ from: item.due.from, to: item.due.to });
-    const p = periodOf(item.frequency, data.starts_on, data.ends_on, day);
+    const p = periodOf(item.frequency, item.phase, calendarOf(data), day);
     const current = p && !coveredLocally(ctx, item, p) ? p : null;
     if (current || overdue.length) out.push({ item, current, overdue });
   }
@@ -314,6 +383,38 @@ async function save(ctx, indicator, body) {
   }
 }
 
+// A group ("meals": every meal count, whatever the diet) in one step.
+async function saveGroup(ctx, group, body) {
+  const id = ctx.client.identity;
+  try {
+    await request(id, 'PUT', `${prodPath(id)}/schedule-groups/${encodeURIComponent(group)}`, {
+      body,
+    });
+    announce(t('collect.saved', { name: groupName(group) }));
+    ctx.rerender();
+  } catch (e) {
+    announce(e instanceof NetworkError ? t('collect.offline') : errorText(e));
+  }
+}
+
+const groupName = (g) =>
+  t('collect.group.' + g) !== 'collect.group.' + g ? t('collect.group.' + g) : g;
+
+// One line of the schedule's history: who changed what, and when.
+function historyLine(e) {
+  const what = e.group ? `${indName(e.indicator)} (${groupName(e.group)})` : indName(e.indicator);
+  const by = e.by_name || t('collect.history.someone');
+  return e.action === 'reset'
+    ? t('collect.history.reset', { when: dateTime(e.at), by, what })
+    : t('collect.history.set', {
+        when: dateTime(e.at),
+        by,
+        what,
+        freq: t('freq.' + e.frequency),
+        who: e.member_name ? `${e.member_name} (${deptName(e.dept)})` : deptName(e.dept),
+      });
+}
+
 function who(item) {
   return item.member_name ? `${item.member_name} (${deptName(item.dept)})` : deptName(item.dept);
 }
@@ -335,6 +436,7 @@ export async function office(ctx) {
   const title = t('collect.title');
   let data = null;
   let members = [];
+  let sched = null;
   try {
     data = await request(id, 'GET', `${prodPath(id)}/collect/missing`, {
       query: { today: today() },
@@ -342,6 +444,9 @@ export async function office(ctx) {
     members =
       (await request(id, 'GET', `${prodPath(id)}/members`).catch(() => ({ members: [] })))
         .members || [];
+    // The groups settable in one step and the edits' history (an older
+    // server has neither: the page works without them).
+    sched = await request(id, 'GET', `${prodPath(id)}/schedule`).catch(() => null);
   } catch (e) {
     return {
       title,
@@ -506,6 +611,82 @@ export async function office(ctx) {
       ),
     );
   });
+  const groups = sched?.groups || [];
+  let groupForm = null;
+  if (groups.length) {
+    // Labelled fields (not the table's aria-labels): a form of its own.
+    const sel = (name, label, value, options) =>
+      field({ name, type: 'select', label, value, options });
+    const gSel = sel(
+      'group',
+      t('collect.group.label'),
+      groups[0].id,
+      groups.map((g) => [g.id, `${groupName(g.id)} (${num(g.indicators.length)})`]),
+    );
+    const gFreq = sel(
+      'group-frequency',
+      t('collect.group.frequency'),
+      'daily',
+      FREQS.map((f) => [f, t('freq.' + f)]),
+    );
+    const gDept = sel(
+      'group-dept',
+      t('collect.group.dept'),
+      'catering',
+      DEPTS.map((d) => [d, deptName(d)]),
+    );
+    const gMember = sel('group-member', t('collect.group.who'), '', memberOpts);
+    gMember.input.addEventListener('change', () => {
+      const m = members.find((y) => y.id === gMember.input.value);
+      if (!m) return;
+      if (![...gDept.input.options].some((o) => o.value === m.department))
+        gDept.input.append(h('option', { value: m.department }, deptName(m.department)));
+      gDept.input.value = m.department;
+    });
+    groupForm = h(
+      'section',
+      { 'aria-labelledby': 'h-group' },
+      h('h2', { id: 'h-group' }, t('collect.group.title')),
+      h('p', { class: 'hint' }, t('collect.group.hint')),
+      h(
+        'div',
+        { class: 'group-form', 'data-testid': 'group-form' },
+        gSel,
+        gFreq,
+        gDept,
+        gMember,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small',
+            onclick: () =>
+              saveGroup(ctx, gSel.input.value, {
+                frequency: gFreq.input.value,
+                dept: gDept.input.value,
+                member_id: gMember.input.value || null,
+              }),
+          },
+          t('collect.group.save'),
+        ),
+      ),
+    );
+  }
+  const history = sched?.history || [];
+  const historyView = sched
+    ? h(
+        'section',
+        { 'aria-labelledby': 'h-sched-history' },
+        h('h2', { id: 'h-sched-history' }, t('collect.history.title')),
+        history.length
+          ? h(
+              'ul',
+              { 'data-testid': 'schedule-history' },
+              history.slice(0, 30).map((e) => h('li', {}, historyLine(e))),
+            )
+          : h('p', {}, t('collect.history.none')),
+      )
+    : null;
   const scheduled = new Set(data.items.map((x) => x.indicator));
   const others = ind.all().filter((i) => !scheduled.has(i.id));
   const addSel = select(
@@ -583,6 +764,8 @@ export async function office(ctx) {
         ),
         add,
       ),
+      groupForm,
+      historyView,
     ),
   };
 }

@@ -6,12 +6,21 @@
 import { t, errorText as refusalText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { effective } from './prefs.js';
 
 const KINDS = ['info', 'briefing', 'checkpoint'];
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
+
+// The version a person reads, as the server's comms_for_reader picks it:
+// English when their language is English and the office wrote it, else the
+// French, flagged "untranslated" for an English reader so the screen says so.
+export function readerVersion(f, lang) {
+  if (lang === 'en' && f.text_en)
+    return { title: f.title_en || f.title, text: f.text_en, lang: 'en', untranslated: false };
+  return { title: f.title, text: f.text, lang: 'fr', untranslated: lang === 'en' };
+}
 const words = (list, prefix) => (list || []).map((x) => t(prefix + x)).join(', ');
 
 function errorText(err) {
@@ -99,6 +108,30 @@ export async function office(ctx, params) {
     hint: t('comms.field.falc.hint'),
     value: current.falc || '',
   });
+  // The English version, for people whose language is English: written by
+  // a person like the FALC one, never machine-translated; signed with the
+  // French (docs/communications.md, "In each person's language").
+  const titleEn = field({
+    name: 'title_en',
+    label: t('comms.field.title_en'),
+    value: current.title_en || '',
+    attrs: { maxlength: 300, lang: 'en' },
+  });
+  const textEn = field({
+    name: 'text_en',
+    type: 'textarea',
+    label: t('comms.field.text_en'),
+    hint: t('comms.field.text_en.hint'),
+    value: current.text_en || '',
+    attrs: { lang: 'en' },
+  });
+  const english = h(
+    'details',
+    { class: 'english', open: current.text_en ? true : undefined },
+    h('summary', {}, t('comms.english')),
+    titleEn,
+    textEn,
+  );
   const kind = field({
     name: 'kind',
     type: 'select',
@@ -231,6 +264,8 @@ export async function office(ctx, params) {
         // Absent means "not written": an emptied FALC box removes it, never
         // replaced by anything generated.
         value.falc = falc.input.value.trim() || null;
+        value.title_en = titleEn.input.value.trim() || null;
+        value.text_en = textEn.input.value.trim() || null;
         if (starts.input.value) {
           value.starts_at = starts.input.value.slice(0, 16);
           value.duration_min = Number(duration.input.value) || 30;
@@ -254,6 +289,7 @@ export async function office(ctx, params) {
     title,
     text,
     falc,
+    english,
     kind,
     starts,
     duration,
@@ -382,6 +418,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
   const sent = h('p', { class: 'badge ok', role: 'status', hidden: true });
   const emails = Object.values(p.email || {});
   const count = (c) => p.recipients.filter((r) => (r.channels || []).includes(c)).length;
+  const english = p.recipients.filter((r) => r.language === 'en').length;
   const ics = rec.starts_at
     ? t('comms.ics.summary', {
         title: rec.title || '',
@@ -434,6 +471,13 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
               h('p', { class: 'lines' }, rec.falc),
             )
           : h('p', { class: 'hint' }, t('comms.falc.none')),
+        english > 0
+          ? h(
+              'p',
+              { class: rec.text_en ? 'hint' : 'badge warn', 'data-testid': 'english-readers' },
+              t(rec.text_en ? 'comms.english.written' : 'comms.english.missing', { n: english }),
+            )
+          : null,
       ),
       section(
         t('comms.channel.email'),
@@ -445,7 +489,8 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
             h(
               'summary',
               {},
-              t('comms.email.variant', { variants: words(e.variants, 'comms.variant.') }),
+              t('comms.email.variant', { variants: words(e.variants, 'comms.variant.') }) +
+                (e.language === 'en' ? ' — ' + t('comms.email.english') : ''),
             ),
             h('pre', { class: 'preview' }, e.text),
           ),
@@ -532,7 +577,13 @@ function perChannel(x) {
   const lines = Object.entries(x.per_channel || {}).map(([ch, st]) => {
     const tries = st.attempts > 1 ? ` (${st.attempts}×)` : '';
     const err = st.last_error && st.status !== 'sent' ? ' — ' + st.last_error : '';
-    return h('li', {}, `${t('comms.channel.' + ch)} : ${t('comms.ch.' + st.status)}${tries}${err}`);
+    // Email opens are not measured (no tracking pixel): said, never guessed.
+    const opened = st.opened === 'not_measured' ? ', ' + t('comms.ch.open_not_measured') : '';
+    return h(
+      'li',
+      {},
+      `${t('comms.channel.' + ch)} : ${t('comms.ch.' + st.status)}${opened}${tries}${err}`,
+    );
   });
   if ((x.skipped || []).length) lines.push(h('li', { class: 'hint' }, skippedText(x.skipped)));
   return h('ul', { class: 'plain' }, lines);
@@ -557,6 +608,10 @@ async function showFollowUp(ctx, cid, section) {
       'div',
       {},
       h('h2', { id: 'comms-follow-h' }, t('comms.follow')),
+      d.smtp === 'not_configured' && d.outbox.some((o) => o.status === 'queued')
+        ? h('p', { class: 'badge warn', 'data-testid': 'smtp-off' }, t('comms.smtp.off'))
+        : null,
+      h('p', { class: 'hint', 'data-testid': 'opened-note' }, t('comms.follow.opened')),
       h(
         'div',
         { class: 'table-wrap' },
@@ -695,7 +750,9 @@ export function crewExtras(ctx, m) {
   const asked = questions.filter((q) => !q.fields.answers);
   const ask = field({ name: 'q-' + m.id, type: 'textarea', label: t('comms.ask.label') });
   // The audio version, spoken by the server (day, time, place included).
-  const falc = m.fields.falc && effective(ctx, id.member_id).needs.includes('falc');
+  const me = effective(ctx, id.member_id);
+  const falc = m.fields.falc && me.needs.includes('falc');
+  const lang = readerVersion(m.fields, me.language).lang;
   const listen = h(
     'button',
     {
@@ -705,7 +762,7 @@ export function crewExtras(ctx, m) {
         try {
           const b = await request(id, 'GET', apiBase(id, m.id) + '/audio.wav', {
             blob: true,
-            query: falc ? { variant: 'falc' } : undefined,
+            query: { ...(falc ? { variant: 'falc' } : {}), ...(lang === 'en' ? { lang } : {}) },
           });
           listen.replaceWith(
             h('audio', {

@@ -1,17 +1,12 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
 import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
-import { crewExtras } from './comms.js';
-import { prefsForm } from './prefs.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
 import * as ind from '../indicators.js';
-import { verifyEnvelope } from '../verify.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
-import { reminders, guideFamily } from './collect.js';
-import { strip, myActions } from './photos.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
 
 const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -199,8 +194,15 @@ async function editNote(ctx, task) {
   announce(t('task.saved'));
 }
 
+// Ma journée's parts that other screens' modules draw (reminders, photo
+// strips) are imported when a screen needs them, so the pairing screen, a
+// new phone's first, does not fetch them (docs/pwa.md, "Loading").
 export async function day(ctx) {
   if (!needDevice(ctx)) return null;
+  const [{ reminders }, { strip, myActions }] = await Promise.all([
+    import('./collect.js'),
+    import('./photos.js'),
+  ]);
   const due = await reminders(ctx);
   const id = ctx.client.identity;
   const tasks = myTasks(ctx);
@@ -356,6 +358,7 @@ function refusal(box) {
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
+  const { guideFamily } = await import('./collect.js');
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
@@ -770,8 +773,9 @@ export async function entry(ctx, params) {
 }
 
 // ---- my entries ---------------------------------------------------------------
-export function entries(ctx) {
+export async function entries(ctx) {
   if (!needDevice(ctx)) return null;
+  const { strip } = await import('./photos.js');
   const st = ctx.client.status;
   const facts = ctx.client.replica
     .listFacts('readings')
@@ -972,12 +976,16 @@ async function checkSignature(id, m, badge) {
   if (!m.fields.signed) return set('warn', t('messages.unsigned'));
   const key = await productionKey(id);
   if (!key) return set('wait', t('messages.unchecked'));
+  const { verifyEnvelope } = await import('../verify.js');
   const res = await verifyEnvelope(m.fields.signed, key.public_key);
   const same =
     res.valid &&
     res.payload.title === m.fields.title &&
     res.payload.text === m.fields.text &&
     (res.payload.falc ?? null) === (m.fields.falc ?? null) &&
+    // Both languages are signed: the English version shown must be the signed one.
+    (res.payload.title_en ?? null) === (m.fields.title_en ?? null) &&
+    (res.payload.text_en ?? null) === (m.fields.text_en ?? null) &&
     res.payload.production === id.production_id;
   if (same)
     set('ok', t('messages.verified', { when: dateTime(Date.parse(res.payload.issued_at)) }));
@@ -985,15 +993,16 @@ async function checkSignature(id, m, badge) {
 }
 
 // The text as its author wrote it: a blank line starts a paragraph, a single
-// line break stays a line break (a list of bins, an address).
-function paragraphs(text) {
+// line break stays a line break (a list of bins, an address). lang marks
+// the text's language when it may differ from the screen's.
+function paragraphs(text, lang) {
   return String(text)
     .split(/\n[ \t]*\n/)
     .filter((p) => p.trim() !== '')
     .map((p) =>
       h(
         'p',
-        {},
+        lang ? { lang } : {},
         p.split('\n').map((line, i) => (i ? [h('br'), line] : line)),
       ),
     );
@@ -1030,22 +1039,36 @@ function meeting(m) {
   );
 }
 
-export function messages(ctx) {
+// Messages, settings and the signature check load their modules on first
+// use: Ma journée, the first screen of a new phone, does not need them
+// (docs/pwa.md, "Loading").
+export async function messages(ctx) {
   if (!needDevice(ctx)) return null;
+  const [{ crewExtras, readerVersion }, { strip }, { effective }] = await Promise.all([
+    import('./comms.js'),
+    import('./photos.js'),
+    import('./prefs.js'),
+  ]);
   const id = ctx.client.identity;
   const list = ctx.client.replica
     .listRecords('communications')
     .filter((r) => !r.deleted && r.fields.signed);
+  // The person's language (their preferences, synced), else the screen's.
+  const lang = effective(ctx, id.member_id, { language: getLang() }).language;
   const items = list.map((m) => {
     const badge = h('p', { class: 'badge wait', role: 'status' }, t('messages.checking'));
+    const v = readerVersion(m.fields, lang);
     checkSignature(id, m, badge);
     return h(
       'li',
       { class: 'card', 'data-testid': 'message' },
-      h('h2', { class: 'h3' }, m.fields.title || m.id),
+      h('h2', { class: 'h3', lang: v.lang }, v.title || m.id),
       badge,
       meeting(m),
-      m.fields.text ? paragraphs(m.fields.text) : null,
+      v.untranslated
+        ? h('p', { class: 'hint', 'data-testid': 'untranslated' }, t('messages.untranslated'))
+        : null,
+      v.text ? paragraphs(v.text, v.lang) : null,
       m.fields.falc
         ? h('details', {}, h('summary', {}, t('messages.falc')), paragraphs(m.fields.falc))
         : null,
@@ -1098,6 +1121,7 @@ async function photoNetwork(ctx) {
 export async function settings(ctx) {
   const id = ctx.client.identity;
   if (!id) return ctx.go('');
+  const { prefsForm } = await import('./prefs.js');
   const view = h(
     'div',
     {},

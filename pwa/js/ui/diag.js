@@ -5,7 +5,7 @@
 // computes the results (sync/diagnostic.c). Edits of graded items
 // (edit_<item id>) and matrix placements (adj_<theme>) are fields of the same
 // records, each with who and when.
-import { t, num, dateTime } from '../i18n.js';
+import { t, num, dateTime, getLang } from '../i18n.js';
 import { h, field, showErrors, announce, formDialog } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 
@@ -285,7 +285,9 @@ async function save(ctx, id, values, derived = false) {
 // POSTs to the diagnostic endpoint: {result} or {offline} or {error}.
 async function evaluate(ctx, kind, body) {
   try {
-    return { result: await request(ctx.client.identity, 'POST', prodPath(ctx, kind), { body }) };
+    // The graded texts come back in the reader's language.
+    const path = `${prodPath(ctx, kind)}?lang=${getLang()}`;
+    return { result: await request(ctx.client.identity, 'POST', path, { body }) };
   } catch (e) {
     if (e instanceof NetworkError) return { offline: true };
     if (e instanceof ApiError) return { error: e };
@@ -297,7 +299,7 @@ async function evaluate(ctx, kind, body) {
 async function downloadPdf(ctx, kind, body, name) {
   const id = ctx.client.identity;
   try {
-    const res = await fetch(prodPath(ctx, kind) + '?format=pdf', {
+    const res = await fetch(`${prodPath(ctx, kind)}?format=pdf&lang=${getLang()}`, {
       method: 'POST',
       credentials: 'same-origin',
       cache: 'no-store',

@@ -7,7 +7,7 @@
 import { t, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { ApiError, NetworkError } from '../api.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';
 
 export const SCOPES = [

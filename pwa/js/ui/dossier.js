@@ -6,7 +6,7 @@
 // against the 12-page limit, the warning with what to cut, and the
 // downloads: PDF (refused over 12 pages, then a draft PDF), ODT, Markdown;
 // then the oral defence's slides (PDF, ODP) and jury sheet.
-import { t, errorText } from '../i18n.js';
+import { t, errorText, getLang } from '../i18n.js';
 import * as store from '../store.js';
 import { h, announce } from './dom.js';
 import { request } from '../api.js';
@@ -20,7 +20,7 @@ const prodPath = (id) => `/api/v1/productions/${encodeURIComponent(id.production
 async function load(ctx) {
   const id = ctx.client.identity;
   try {
-    const res = await request(id, 'GET', `${prodPath(id)}/dossier`);
+    const res = await request(id, 'GET', `${prodPath(id)}/dossier?lang=${getLang()}`);
     await store.setMeta('dossier', res);
     return { data: res, stale: false };
   } catch {
@@ -255,11 +255,15 @@ function downloads(ctx, d) {
   const out = h('div', { 'aria-live': 'polite' });
   const pdf = h('button', { type: 'button', class: 'small' }, t('dossier.pdf'));
   pdf.addEventListener('click', () =>
-    downloadPdf(`${base}?format=pdf`, `dossier-${prod}.pdf`, out),
+    downloadPdf(`${base}?lang=${getLang()}&format=pdf`, `dossier-${prod}.pdf`, out),
   );
   const draft = h('button', { type: 'button', class: 'small secondary' }, t('dossier.pdf.draft'));
   draft.addEventListener('click', () =>
-    downloadPdf(`${base}?format=pdf&draft=1`, `dossier-${prod}-brouillon.pdf`, out),
+    downloadPdf(
+      `${base}?lang=${getLang()}&format=pdf&draft=1`,
+      `dossier-${prod}-brouillon.pdf`,
+      out,
+    ),
   );
   return h(
     'section',
@@ -272,12 +276,20 @@ function downloads(ctx, d) {
       d.over_budget ? draft : null,
       h(
         'a',
-        { class: 'button secondary small', href: `${base}?format=odt`, download: '' },
+        {
+          class: 'button secondary small',
+          href: `${base}?lang=${getLang()}&format=odt`,
+          download: '',
+        },
         t('dossier.odt'),
       ),
       h(
         'a',
-        { class: 'button secondary small', href: `${base}?format=md`, download: '' },
+        {
+          class: 'button secondary small',
+          href: `${base}?lang=${getLang()}&format=md`,
+          download: '',
+        },
         t('dossier.md'),
       ),
     ),
@@ -297,14 +309,16 @@ function oral(ctx) {
     t('oral.pdf'),
   );
   pdf.addEventListener('click', () =>
-    downloadPdf(`${base}?format=pdf`, `soutenance-${prod}.pdf`, out),
+    downloadPdf(`${base}?lang=${getLang()}&format=pdf`, `soutenance-${prod}.pdf`, out),
   );
   const prep = h(
     'button',
     { type: 'button', class: 'small secondary', 'data-testid': 'oral-prep' },
     t('oral.prep'),
   );
-  prep.addEventListener('click', () => downloadPdf(`${base}?format=prep`, `jury-${prod}.pdf`, out));
+  prep.addEventListener('click', () =>
+    downloadPdf(`${base}?lang=${getLang()}&format=prep`, `jury-${prod}.pdf`, out),
+  );
   return h(
     'section',
     { 'aria-labelledby': 'h-oral', 'data-testid': 'oral' },
@@ -318,7 +332,7 @@ function oral(ctx) {
         'a',
         {
           class: 'button secondary small',
-          href: `${base}?format=odp`,
+          href: `${base}?lang=${getLang()}&format=odp`,
           download: '',
           'data-testid': 'oral-odp',
         },

@@ -7,6 +7,15 @@ import { t, getLang, errorText } from '../i18n.js';
 import { h, announce } from './dom.js';
 import { request, NetworkError } from '../api.js';
 
+// "7 décembre 2026" from "2026-12-07": a day as people write it.
+function day(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'fr-FR', {
+    dateStyle: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(iso + 'T00:00:00Z'));
+}
+
 // Factors go down to 0.003 kgCO2e: four significant digits, not two decimals.
 const val = (v) =>
   typeof v === 'number'
@@ -85,8 +94,8 @@ export async function factorSets(ctx, prod) {
       'p',
       { 'data-testid': 'fs-using' },
       fs.pinned
-        ? t('fs.pinned', { v: fs.using, date: using.published || '' })
-        : t('fs.latest', { v: fs.using, date: using.published || '' }),
+        ? t('fs.pinned', { v: fs.using, date: day(using.published) })
+        : t('fs.latest', { v: fs.using, date: day(using.published) }),
     ),
     fs.using === fs.latest
       ? h('p', {}, t('fs.uptodate'))

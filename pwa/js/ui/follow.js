@@ -9,7 +9,7 @@ import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request } from '../api.js';
 import { canEdit } from './directory.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';
 
 const DEPTS = [

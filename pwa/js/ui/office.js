@@ -5,9 +5,7 @@ import { t, num, dateTime, getLang, errorText } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError } from '../api.js';
-import { officeIdentity } from './productions.js';
-import { prefsDetails } from './prefs.js';
+import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
@@ -336,6 +334,41 @@ export async function dashboard(ctx) {
       )
     : h('p', {}, t('dash.none'));
 
+  // Phones quiet for a whole period of their department (sync/domain/collect.h,
+  // the schedule's own periods: a weekend or a day off never makes one late),
+  // named by their phone's name and their owner's, never an id.
+  const phoneName = (d) => d.name || t('dash.device.unnamed');
+  const stale = (devices || []).filter((d) => d.stale && !d.revoked_at);
+  const staleView = stale.length
+    ? h(
+        'ul',
+        { class: 'cards', 'data-testid': 'stale-devices' },
+        stale.map((d) =>
+          h(
+            'li',
+            { class: 'card warn', 'data-testid': 'stale-device' },
+            h(
+              'p',
+              { class: 'value' },
+              t('dash.device.stale', {
+                phone: phoneName(d),
+                who: d.member_name || t('dash.device.nobody'),
+                since: d.last_sync_at ? dateTime(d.last_sync_at) : t('dash.device.never'),
+              }),
+            ),
+            h(
+              'p',
+              { class: 'meta' },
+              t('dash.device.stale.why', {
+                freq: t('freq.' + d.frequency),
+                from: d.period?.from || '',
+                to: d.period?.to || '',
+              }),
+            ),
+          ),
+        ),
+      )
+    : null;
   const devView = devices
     ? h(
         'div',
@@ -349,9 +382,13 @@ export async function dashboard(ctx) {
             h(
               'tr',
               {},
-              [t('dash.device'), t('dash.member'), t('dash.lastsync'), t('dash.lastseen')].map(
-                (x) => h('th', { scope: 'col' }, x),
-              ),
+              [
+                t('dash.device'),
+                t('dash.member'),
+                t('dash.lastsync'),
+                t('dash.lastseen'),
+                t('dash.device.state'),
+              ].map((x) => h('th', { scope: 'col' }, x)),
             ),
           ),
           h(
@@ -361,10 +398,21 @@ export async function dashboard(ctx) {
               h(
                 'tr',
                 {},
-                h('th', { scope: 'row' }, d.name || d.id),
-                h('td', {}, d.member_name || d.member_id || ''),
+                h('th', { scope: 'row' }, phoneName(d)),
+                h('td', {}, d.member_name || t('dash.device.nobody')),
                 h('td', {}, d.revoked_at ? t('dash.revoked') : dateTime(d.last_sync_at)),
                 h('td', {}, dateTime(d.last_seen_at)),
+                h(
+                  'td',
+                  {},
+                  d.revoked_at
+                    ? ''
+                    : d.stale
+                      ? h('strong', { class: 'bad' }, t('dash.device.late'))
+                      : d.frequency
+                        ? t('dash.device.ok')
+                        : '—',
+                ),
               ),
             ),
           ),
@@ -456,7 +504,8 @@ export async function dashboard(ctx) {
                   { class: 'value' },
                   d.kind === 'missed_readings'
                     ? t('dash.watch.missed', {
-                        indicator: indName(d.indicator),
+                        // A group scheduled together ("Repas") is one line.
+                        indicator: d.group ? t('collect.group.' + d.group) : indName(d.indicator),
                         dept: deptName(d.dept),
                         n: d.missed,
                         since: d.since,
@@ -609,6 +658,7 @@ export async function dashboard(ctx) {
         'section',
         { 'aria-labelledby': 'h-devices' },
         h('h2', { id: 'h-devices' }, t('dash.devices')),
+        staleView,
         devView,
       ),
       h(
@@ -648,6 +698,8 @@ export async function refreshSession(ctx) {
 // ---- phones: invites (admin) ------------------------------------------------
 export async function phones(ctx) {
   if (!needOffice(ctx)) return null;
+  // Only this screen shows preferences: the login page does not load them.
+  const { prefsDetails } = await import('./prefs.js');
   const id = ctx.client.identity;
   const prod = encodeURIComponent(id.production_id);
   let members = null;

@@ -12,7 +12,7 @@ import { request } from '../api.js';
 import { canEdit } from './directory.js';
 import { members } from './follow.js';
 import { officeList, gallery } from './photos.js';
-import { uuidv7 } from '../sync/ids.js';
+import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';
 
 const THEMES = ['food', 'waste', 'energy', 'mobility', 'purchases', 'carbon', 'other'];
@@ -54,7 +54,15 @@ const DEPTS = [
   'post',
 ];
 
-// The fields of an action as the editor shows them (owner among members).
+// A share is stored as the model expects (a fraction, docs/plan.md) and typed
+// and shown as a percentage: 0.3 is "30 %". Rounded so that 0.35 shows 35,
+// not 35.00000000000001.
+const toPct = (x) => (typeof x === 'number' ? Math.round(x * 1e8) / 1e6 : x);
+const fromPct = (x) => (typeof x === 'number' ? Math.round(x * 1e6) / 1e8 : x);
+
+// The fields of an action as the editor shows them (owner among members),
+// the target's kind as in the new-action form: a quantity, a share, and
+// the kgCO2e avoided.
 function actionSpecs(people, f) {
   const owners = people.map((m) => [m.id, `${m.name} (${t('dept.' + m.department)})`]);
   // An owner written as free text before owners were members stays visible
@@ -98,6 +106,19 @@ function actionSpecs(people, f) {
     { name: 'baseline', label: t('plan.f.baseline'), number: true },
     { name: 'target', label: t('plan.f.target'), number: true },
     {
+      name: 'replaces',
+      label: t('plan.f.replaces'),
+      type: 'select',
+      hint: t('plan.f.replaces.hint'),
+      options: [['', t('plan.f.none')], ...ind.all().map((i) => [i.id, ind.name(i.id, getLang())])],
+    },
+    {
+      name: 'target_kg',
+      label: t('plan.f.target_kg'),
+      hint: t('plan.f.target_kg.hint'),
+      number: true,
+    },
+    {
       name: 'objective',
       label: t('plan.f.objective'),
       type: 'textarea',
@@ -119,14 +140,24 @@ function actionEditor(ctx, a, people, params) {
     label: String(a.fields.title || a.id),
     open: params.get('edit') === a.id,
     focus: params.get('edit') === a.id ? params.get('f') : null,
-    toForm: (f) => ({ measure: 'total', ...f }),
-    // A share is written as a fraction (30 % is 0,30), as in the new form.
-    check: (v) =>
-      share(v)
+    // A share is typed as a percentage (30 for 30 %), as in the new form,
+    // and stored as a fraction.
+    toForm: (f) =>
+      share(f)
+        ? { measure: 'total', ...f, baseline: toPct(f.baseline), target: toPct(f.target) }
+        : { measure: 'total', ...f },
+    fromForm: (v) =>
+      share(v) ? { ...v, baseline: fromPct(v.baseline), target: fromPct(v.target) } : v,
+    check: (v) => [
+      ...(share(v)
         ? ['baseline', 'target']
-            .filter((k) => typeof v[k] === 'number' && (v[k] < 0 || v[k] > 1))
+            .filter((k) => typeof v[k] === 'number' && (v[k] < 0 || v[k] > 100))
             .map((k) => [k, t('plan.err.share')])
-        : [],
+        : []),
+      ...(typeof v.target_kg === 'number' && v.target_kg < 0
+        ? [['target_kg', t('plan.err.target_kg')]]
+        : []),
+    ],
   });
 }
 
@@ -251,7 +282,9 @@ function actionCard(ctx, a, photos, more) {
           { class: 'meta' },
           t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
           typeof f.baseline === 'number' && typeof f.target === 'number'
-            ? ` — ${f.baseline} → ${f.target}${f.measure === 'share' ? ` ${t('plan.share.unit')}` : ''}`
+            ? f.measure === 'share'
+              ? ` — ${num(toPct(f.baseline))} % → ${num(toPct(f.target))} % ${t('plan.share.unit')}`
+              : ` — ${f.baseline} → ${f.target}`
             : '',
         )
       : null,
@@ -398,7 +431,7 @@ function newActionForm(ctx, people) {
             errors.push([w, t('plan.err.number')]);
         const share = measure.input.value === 'share';
         for (const w of share ? [baseline, target] : [])
-          if (w.input.value.trim() && (numOf(w) < 0 || numOf(w) > 1))
+          if (w.input.value.trim() && (numOf(w) < 0 || numOf(w) > 100))
             errors.push([w, t('plan.err.share')]);
         if (targetKg.input.value.trim() && numOf(targetKg) < 0)
           errors.push([targetKg, t('plan.err.target_kg')]);
@@ -413,8 +446,10 @@ function newActionForm(ctx, people) {
         if (owner.input.value) f.owner = owner.input.value;
         if (indicator.input.value) f.indicator = indicator.input.value;
         if (share) f.measure = 'share';
-        if (baseline.input.value.trim()) f.baseline = numOf(baseline);
-        if (target.input.value.trim()) f.target = numOf(target);
+        // A share typed in % (30) is stored as the model expects (0.3).
+        const stored = (w) => (share ? fromPct(numOf(w)) : numOf(w));
+        if (baseline.input.value.trim()) f.baseline = stored(baseline);
+        if (target.input.value.trim()) f.target = stored(target);
         if (replaces.input.value) f.replaces = replaces.input.value;
         if (targetKg.input.value.trim()) f.target_kg = numOf(targetKg);
         if (objective.input.value.trim()) f.objective = objective.input.value.trim();

@@ -9,7 +9,7 @@
 import { t, num, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError } from '../api.js';
+import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
 
 const KINDS = [
   'fiction',
@@ -34,32 +34,6 @@ const DEPTS = [
   'post',
 ];
 const PHASES = ['preparation', 'shooting', 'post_production'];
-
-// The office identity of a signed-in account (api.js sends production_id as
-// X-EP-Production): production may be null right after setup.
-export function officeIdentity(me, production) {
-  const m = production
-    ? (me.memberships || []).find((x) => x.production_id === production.id) || {
-        production_id: production.id,
-        title: production.title,
-        role: null,
-      }
-    : (me.memberships || [])[0];
-  return {
-    kind: 'office',
-    account_id: me.account.id,
-    name: me.account.name,
-    email: me.account.email,
-    csrf: me.csrf,
-    production_id: m?.production_id || null,
-    title: m?.title || null,
-    role: m?.role || null,
-    department: m?.department || null,
-    member_id: m?.member_id || null,
-    device_id: `office-${me.account.id}`,
-    memberships: me.memberships || [],
-  };
-}
 
 function apiMessage(err) {
   if (err instanceof NetworkError) return t('setup.err.network');

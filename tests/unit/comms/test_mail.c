@@ -166,14 +166,56 @@ static void spoken_says_time_and_place(void **state)
     json_decref(comm);
 }
 
+/* The version each reader gets: English when written and wanted, else the
+ * French flagged as untranslated for an English reader; spoken in English. */
+static void reader_version(void **state)
+{
+    json_t *comm = json_loads("{\"title\":\"Navette\",\"text\":\"Départ à 7 h.\","
+                              "\"title_en\":\"Shuttle\",\"text_en\":\"Leaves at 7.\","
+                              "\"kind\":\"briefing\",\"starts_at\":\"2026-12-07T09:05\","
+                              "\"location\":\"plateau B\"}",
+                              0, NULL);
+    json_t *v = NULL;
+    char *out = NULL;
+    (void)state;
+
+    assert_int_equal(comms_for_reader(comm, "en", &v), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(v, "title")), "Shuttle");
+    assert_string_equal(json_string_value(json_object_get(v, "text")), "Leaves at 7.");
+    assert_string_equal(json_string_value(json_object_get(v, "lang")), "en");
+    assert_null(json_object_get(v, "translation_missing"));
+    assert_int_equal(comms_spoken(v, 0, &out), EP_OK);
+    assert_string_equal(out, "Shuttle.\nBriefing on Monday 7 December at 9:05, for 30 minutes. "
+                             "Place: plateau B.\nLeaves at 7.");
+    free(out);
+    json_decref(v);
+    /* French readers, and a NULL language, read the French. */
+    assert_int_equal(comms_for_reader(comm, "fr", &v), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(v, "text")), "Départ à 7 h.");
+    assert_string_equal(json_string_value(json_object_get(v, "lang")), "fr");
+    json_decref(v);
+    assert_int_equal(comms_for_reader(comm, NULL, &v), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(v, "title")), "Navette");
+    json_decref(v);
+    /* No English text: the French, and the English reader is told. */
+    json_object_del(comm, "text_en");
+    assert_int_equal(comms_for_reader(comm, "en", &v), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(v, "title")), "Navette");
+    assert_string_equal(json_string_value(json_object_get(v, "lang")), "fr");
+    assert_true(json_is_true(json_object_get(v, "translation_missing")));
+    assert_int_equal(comms_spoken(v, 0, &out), EP_OK);
+    assert_non_null(strstr(out, "Briefing le lundi 7 décembre à 9 heures 5"));
+    free(out);
+    json_decref(v);
+    json_decref(comm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(builds_multipart),
-        cmocka_unit_test(escapes_html),
-        cmocka_unit_test(invitation_refuses_bad_times),
-        cmocka_unit_test(resolves_audience),
-        cmocka_unit_test(spoken_says_time_and_place),
+        cmocka_unit_test(builds_multipart),  cmocka_unit_test(reader_version),
+        cmocka_unit_test(escapes_html),      cmocka_unit_test(invitation_refuses_bad_times),
+        cmocka_unit_test(resolves_audience), cmocka_unit_test(spoken_says_time_and_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

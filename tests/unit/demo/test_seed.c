@@ -109,7 +109,7 @@ static void demo_fills_every_competency(void **state)
     assert_int_equal(carbon_factor_sets_load(db, &err), EP_OK);
     if (seed_demo_at(db, (int64_t)t * 1000, &err) != EP_OK)
         fail_msg("demo not loaded: %s", err.message);
-    assert_int_equal(dossier_build(db, PRODUCTION, today, &d), EP_OK);
+    assert_int_equal(dossier_build(db, PRODUCTION, today, "fr", &d), EP_OK);
     json_array_foreach(json_object_get(d, "missing"), i, m)
     {
         fail_msg("the demo's dossier misses %s", json_string_value(m));
@@ -131,13 +131,13 @@ static void demo_fills_every_competency(void **state)
         }
         assert_non_null(diag);
         assert_non_null(strstr(diag, "AFNOR SPEC 2308, chapitre par chapitre"));
-        assert_non_null(strstr(diag, "80 % des équipes de tournage sont intermittentes"));
+        assert_non_null(strstr(diag, "80\u00a0% des équipes de tournage sont intermittentes"));
         /* 2025: charter 12 + one footprint 2.5 + 20 % trained 1.6 + continuity
          * 6 x 0.2 x 0.5 = 0.6 = 16.7; 2026: 53.7 (docs/diagnostic.md). */
         {
             char want[160];
             snprintf(want, sizeof(want),
-                     "Par rapport au diagnostic de %d : score 16.7 puis 53.7 (+37.0 points), "
+                     "Par rapport au diagnostic de %d : score 16,7 puis 53,7 (+37,0 points), "
                      "niveau 1 puis 3.",
                      tm.tm_year + 1900 - 1);
             assert_non_null(strstr(diag, want));

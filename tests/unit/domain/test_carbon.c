@@ -198,17 +198,20 @@ static void csv_for_french_spreadsheets(void **state)
     assert_int_equal(strlen(csv), len);
     assert_memory_equal(csv,
                         "\xEF\xBB\xBF"
-                        "Catégorie (Carbon'Clap);Thème;Indicateur;",
-                        41);
-    /* French names and units, the method, the factor's status (set 1). */
-    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;Régie;160,00;L;"
+                        "Catégorie (Carbon'Clap);Rubrique;Indicateur;Quantité à saisir;",
+                        64);
+    /* One line per thing to type: French names and units, the departments
+     * it adds up, the method, the factor's status (set 1). */
+    assert_non_null(strstr(csv, "\r\nTransport;Mobilité;Gazole des véhicules;160,00;L;Régie 160;"
                                 "relevé;3,10000;25775;estimation;496,000;49,600;https://"));
     assert_non_null(
-        strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;Postproduction;"
-                    "4,00;To·an;relevé;208,00000;;estimation;832,000;582,400;"));
+        strstr(csv, "\r\nPostproduction;Énergie;Stockage des rushes sur disques;"
+                    "4,00;To·an;Postproduction 4;relevé;208,00000;;estimation;832,000;582,400;"));
     assert_null(strstr(csv, "van_diesel_l"));
-    /* The injected department is quoted (it has ';' and '"') and neutralized. */
-    assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";"));
+    /* The injected department is quoted (it has ';' and '"') and neutralized,
+     * in the detail of the one line paper adds up over two departments. */
+    assert_non_null(
+        strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\") 1 ; Production 5\";relevé;"));
     /* 2281.295 + the injected 1 kg of paper (0.919) */
     assert_non_null(strstr(csv, "\r\nTotal;;;;;;;;;;2282,214;"));
     assert_memory_equal(csv + len - 2, "\r\n", 2);
@@ -292,7 +295,7 @@ static void new_set_never_changes_a_pinned_footprint(void **state)
     CLOSE(num(sets, "using", NULL, NULL), 1);
     CLOSE(num(sets, "latest", NULL, NULL), 99);
     CLOSE(num(sets, "pinned", "version", NULL), 1);
-    assert_int_equal(json_array_size(json_object_get(sets, "sets")), 4);
+    assert_int_equal(json_array_size(json_object_get(sets, "sets")), 5);
     json_array_foreach(json_object_get(sets, "changes"), i, c)
     {
         if (strcmp(json_string_value(json_object_get(c, "id")), "grid_kwh") == 0) {
@@ -348,18 +351,94 @@ static void factor_set_3_catalogue(void **state)
     CLOSE(sqlite3_column_double(st, 4), 0.16);
     assert_string_equal((const char *)sqlite3_column_text(st, 5), "25001");
     sqlite3_finalize(st);
-    /* Every indicator's factor exists in set 3, or it has none at all
-     * (recorded, never converted). */
+    /* Every indicator's factor exists in the latest set (4), or it has
+     * none at all (recorded, never converted). */
     assert_int_equal(sqlite3_prepare_v2(db_handle(db),
                                         "SELECT count(*) FROM indicator i WHERE i.factor_id "
                                         "IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                                        "emission_factor f WHERE f.version = 3 AND f.id = "
+                                        "emission_factor f WHERE f.version = 4 AND f.id = "
                                         "i.factor_id AND f.unit = i.unit)",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 0);
     sqlite3_finalize(st);
+}
+
+/* Set 4 gives four untracked posts a factor (docs/carbon.md): under set 3
+ * they stay recorded and untracked, never zero; moving to set 4 converts
+ * ferries and glass (hand-computed: 100 p.km x 0.11286 = 11.286 kg, 50 kg x
+ * 0.496 = 24.8 kg) while textiles, still without a factor, stay untracked.
+ * The form lines list them in Carbon'Clap's order, with no kg when not
+ * converted. */
+static void set_4_converts_what_set_3_left_untracked(void **state)
+{
+    json_t *fp = NULL, *form = NULL, *e;
+    double t3, t4, ferry_kg = -1;
+    const char *textile_state = NULL;
+    int untracked_ferry = 0;
+    size_t i;
+    (void)state;
+
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 3, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    t3 = num(fp, "total_kg", NULL, NULL);
+    json_decref(fp);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 4, &fp), EP_OK);
+    t4 = num(fp, "total_kg", NULL, NULL);
+    json_decref(fp);
+    add("s4-ferry", R("ferry_pkm", "100", "p.km", "production"));
+    add("s4-glass", R("waste_glass_kg", "50", "kg", "regie"));
+    add("s4-textile", R("waste_textile_kg", "20", "kg", "costumes"));
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 3);
+    CLOSE(num(fp, "total_kg", NULL, NULL), t3); /* pinned to 3: nothing moved */
+    json_array_foreach(json_object_get(fp, "untracked"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "indicator")), "ferry_pkm") == 0) {
+            CLOSE(json_number_value(json_object_get(e, "quantity")), 100);
+            assert_string_equal(json_string_value(json_object_get(e, "category")), "transport");
+            untracked_ferry = 1;
+        }
+    }
+    assert_true(untracked_ferry);
+    json_decref(fp);
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 4, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 4);
+    CLOSE(num(fp, "total_kg", NULL, NULL), t4 + 11.286 + 24.8);
+    assert_int_equal(carbon_form_lines(fp, &form), EP_OK);
+    {
+        size_t last_rank = 0;
+        static const char *const order[] = {"production",  "locations",     "sets",
+                                            "hmc_costume", "transport",     "logistics",
+                                            "equipment",   "postproduction"};
+        json_array_foreach(form, i, e)
+        {
+            const char *id = json_string_value(json_object_get(e, "indicator"));
+            const char *cat = json_string_value(json_object_get(e, "category"));
+            size_t rank = 0;
+            while (rank < 8 && strcmp(order[rank], cat) != 0)
+                rank++;
+            assert_true(rank < 8);
+            assert_true(rank >= last_rank); /* the calculator's order */
+            last_rank = rank;
+            if (strcmp(id, "ferry_pkm") == 0)
+                ferry_kg = json_number_value(json_object_get(e, "kg"));
+            if (strcmp(id, "waste_textile_kg") == 0) {
+                textile_state = json_string_value(json_object_get(e, "state"));
+                assert_true(json_is_null(json_object_get(e, "kg"))); /* never a zero */
+            }
+        }
+    }
+    CLOSE(ferry_kg, 11.286);
+    assert_non_null(textile_state);
+    assert_string_equal(textile_state, "untracked");
+    json_decref(form);
+    json_decref(fp);
+    /* Back as the other tests expect: set 1, without these readings. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
+    json_decref(push_one("readings", "s4-ferry-void", "void", "{\"supersedes\":\"s4-ferry\"}"));
 }
 
 /* Set 2 says how far to trust each factor, and loading twice changes
@@ -540,11 +619,11 @@ static void fuel_replaces_km(void **state)
         size_t len = 0;
         assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
         /* The method per line, and the forecast hotels listed as missing. */
-        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;Régie;130,00;km;\"kilomètres, "
+        assert_non_null(strstr(csv, ";Kilomètres en utilitaire;130,00;km;Régie 130;\"kilomètres, "
                                     "en partie remplacés par le carburant\";0,27900;;estimation;"));
-        assert_non_null(strstr(csv, "\r\nLogistique de production (régie);;Nuits d'hôtel;;"
-                                    "manquant;nuitée;aucun relevé : donnée manquante et non "
-                                    "comptée\r\n"));
+        assert_non_null(strstr(csv, "\r\nLogistique de production (régie);Hébergement;Nuits "
+                                    "d'hôtel;manquant;nuitée;;aucun relevé : donnée manquante et "
+                                    "non comptée;;;;;;;non connue"));
         free(csv);
     }
     json_decref(fp);
@@ -746,6 +825,7 @@ int main(void)
         cmocka_unit_test(factor_set_is_data),
         cmocka_unit_test(new_set_never_changes_a_pinned_footprint),
         cmocka_unit_test(factor_set_3_catalogue),
+        cmocka_unit_test(set_4_converts_what_set_3_left_untracked),
     };
     const struct CMUnitTest issue18[] = {
         cmocka_unit_test(fuel_replaces_km),

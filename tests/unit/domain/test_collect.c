@@ -313,7 +313,7 @@ static void a_failed_commit_leaves_the_connection_clean(void **state)
                      EP_EIO);
     assert_true(db_clean(db));
     db_fail_commits(db, 1);
-    assert_int_equal(collect_reset(db, "p1", "van_km"), EP_EIO);
+    assert_int_equal(collect_reset(db, "p1", "van_km", "m-o", 3), EP_EIO);
     assert_true(db_clean(db));
     /* The next write on the same connection works. */
     assert_int_equal(db_begin_write(db), EP_OK);
@@ -383,8 +383,8 @@ static void office_overrides_and_persons(void **state)
     assert_int_equal(ival(item_of(m, "van_km"), "periods"), 0);
     json_decref(m);
     /* Reset: back to the default. */
-    assert_int_equal(collect_reset(db, "p1", "van_km"), EP_OK);
-    assert_int_equal(collect_reset(db, "p1", "unicorns"), EP_ENOTFOUND);
+    assert_int_equal(collect_reset(db, "p1", "van_km", "m-o", 3), EP_OK);
+    assert_int_equal(collect_reset(db, "p1", "unicorns", "m-o", 3), EP_ENOTFOUND);
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     assert_string_equal(json_string_value(json_object_get(item_of(s, "van_km"), "frequency")),
                         "daily");
@@ -398,12 +398,233 @@ static void office_overrides_and_persons(void **state)
     json_decref(m);
 }
 
+/* A vector's calendar as the production's dates (collect_item_periods' input). */
+static void calendar_dates(const json_t *cal, struct production_dates *d)
+{
+    const json_t *shoot = json_object_get(cal, "shooting"),
+                 *post = json_object_get(cal, "post_production");
+    size_t i;
+    json_t *off;
+
+    memset(d, 0, sizeof(*d));
+    d->prep_from = d->prep_to = PRODUCTION_NO_DAY;
+    d->shoot_from = json_is_object(shoot) ? day(json_string_value(json_object_get(shoot, "from")))
+                                          : PRODUCTION_NO_DAY;
+    d->shoot_to = json_is_object(shoot) ? day(json_string_value(json_object_get(shoot, "to")))
+                                        : PRODUCTION_NO_DAY;
+    d->post_from = json_is_object(post) ? day(json_string_value(json_object_get(post, "from")))
+                                        : PRODUCTION_NO_DAY;
+    d->post_to = json_is_object(post) ? day(json_string_value(json_object_get(post, "to")))
+                                      : PRODUCTION_NO_DAY;
+    json_array_foreach(json_object_get(cal, "days_off"), i, off)
+    {
+        assert_true(i < PRODUCTION_DAYS_OFF_MAX);
+        d->days_off[d->n_days_off++] = day(json_string_value(off));
+    }
+}
+
+/* tests/vectors/collect/periods.json: the phone (tests/js/collect.test.mjs)
+ * runs the same cases through its copy of the rule. */
+static void shared_vectors(void **state)
+{
+    char path[1024];
+    json_error_t err;
+    json_t *v, *c, *at;
+    size_t i, j;
+    int cases = 0;
+    (void)state;
+
+    snprintf(path, sizeof(path), "%s/tests/vectors/collect/periods.json", EP_SOURCE_DIR);
+    v = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    if (v == NULL)
+        fail_msg("%s: %s", path, err.text);
+    json_array_foreach(json_object_get(v, "cases"), i, c)
+    {
+        struct production_dates *d = calloc(1, sizeof(*d));
+        struct collect_period *p = NULL;
+        enum collect_freq f;
+        enum collect_phase ph;
+        size_t n = 0;
+        const json_t *want = json_object_get(c, "periods");
+
+        assert_non_null(d);
+        calendar_dates(json_object_get(json_object_get(v, "calendars"),
+                                       json_string_value(json_object_get(c, "calendar"))),
+                       d);
+        assert_int_equal(collect_freq_parse(json_string_value(json_object_get(c, "frequency")), &f),
+                         EP_OK);
+        assert_int_equal(collect_phase_parse(json_string_value(json_object_get(c, "phase")), &ph),
+                         EP_OK);
+        assert_int_equal(collect_item_periods(
+                             f, ph, d, day(json_string_value(json_object_get(c, "until"))), &p, &n),
+                         EP_OK);
+        if (n != json_array_size(want))
+            fail_msg("%s: %zu periods, expected %zu", json_string_value(json_object_get(c, "name")),
+                     n, json_array_size(want));
+        for (size_t k = 0; k < n; k++)
+            assert_period(&p[k], json_string_value(json_array_get(json_array_get(want, k), 0)),
+                          json_string_value(json_array_get(json_array_get(want, k), 1)));
+        free(p);
+        /* The period holding a day: among all the periods (until = far). */
+        assert_int_equal(collect_item_periods(f, ph, d, day("2099-12-31"), &p, &n), EP_OK);
+        json_array_foreach(json_object_get(c, "at"), j, at)
+        {
+            long x = day(json_string_value(json_array_get(at, 0)));
+            const json_t *exp = json_array_get(at, 1);
+            const struct collect_period *hit = NULL;
+            for (size_t k = 0; k < n; k++)
+                if (p[k].from <= x && x <= p[k].to)
+                    hit = &p[k];
+            if (json_is_null(exp))
+                assert_null(hit);
+            else {
+                assert_non_null(hit);
+                assert_period(hit, json_string_value(json_array_get(exp, 0)),
+                              json_string_value(json_array_get(exp, 1)));
+            }
+        }
+        free(p);
+        free(d);
+        cases++;
+    }
+    json_decref(v);
+    assert_true(cases >= 10);
+}
+
+/* "meals" in one step, every edit in the history, a post-production
+ * indicator counted in post only, and a phone quiet for a whole period. */
+static void groups_history_phases_and_quiet_phones(void **state)
+{
+    json_t *h = NULL, *s = NULL, *m = NULL, *g = NULL, *devs, *dev, *x;
+    struct ep_error err = {0};
+    size_t i, meals = 0;
+    (void)state;
+
+    assert_int_equal(collect_groups(db, &g), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(g, 0), "id")), "meals");
+    assert_int_equal(json_array_size(json_object_get(json_array_get(g, 0), "indicators")),
+                     7); /* the diets, the unknown diet, breakfasts */
+    json_decref(g);
+    /* An unknown group, a member of another department: nothing written. */
+    assert_int_equal(
+        collect_set_group(db, "p1", "desserts", COLLECT_DAILY, "catering", NULL, "m-o", 10, &err),
+        EP_ENOTFOUND);
+    assert_string_equal(err.field, "group");
+    assert_int_equal(
+        collect_set_group(db, "p1", "meals", COLLECT_DAILY, "regie", "m-cook", "m-o", 10, &err),
+        EP_ECONFLICT);
+    assert_int_equal(collect_history(db, "p1", &h), EP_OK);
+    json_array_foreach(h, i, x)
+        assert_int_not_equal(json_integer_value(json_object_get(x, "at")), 10);
+    json_decref(h);
+    /* The meals, every diet, daily by Chloé, in one step. */
+    assert_int_equal(
+        collect_set_group(db, "p1", "meals", COLLECT_DAILY, "catering", "m-cook", "m-o", 20, &err),
+        EP_OK);
+    assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
+    json_array_foreach(json_object_get(s, "items"), i, x)
+    {
+        const char *id = json_string_value(json_object_get(x, "indicator"));
+        if (strncmp(id, "meals_", 6) != 0)
+            continue;
+        assert_string_equal(json_string_value(json_object_get(x, "frequency")), "daily");
+        assert_string_equal(json_string_value(json_object_get(x, "member_id")), "m-cook");
+        meals++;
+    }
+    assert_int_equal(meals, 6);
+    json_decref(s);
+    /* Grouped lines: a vegan count on the 8th reports the 8th for the fish
+     * too (no fish served that day), not for the régie's van. */
+    reading("g1", "meals_vegan", "meal", "catering", "2026-09-08");
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    x = item_of(m, "meals_fish");
+    assert_string_equal(json_string_value(json_object_get(x, "group")), "meals");
+    assert_int_equal(json_array_size(json_object_get(x, "missing")), 2); /* 7th, 9th */
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(x, "missing"), 1), "from")),
+                        "2026-09-09");
+    json_decref(m);
+    /* Set on its own, a line leaves its group. */
+    assert_int_equal(
+        collect_set(db, "p1", "meals_chicken", COLLECT_DAILY, "catering", NULL, "m-o", 25, &err),
+        EP_OK);
+    assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
+    assert_null(json_object_get(item_of(m, "meals_chicken"), "group"));
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "meals_chicken"), "missing")), 3);
+    json_decref(m);
+    assert_int_equal(collect_reset(db, "p1", "meals_fish", "m-o", 30), EP_OK);
+    /* The history: newest first, with who and when, the group named. */
+    assert_int_equal(collect_history(db, "p1", &h), EP_OK);
+    x = json_array_get(h, 0);
+    assert_string_equal(json_string_value(json_object_get(x, "indicator")), "meals_fish");
+    assert_string_equal(json_string_value(json_object_get(x, "action")), "reset");
+    assert_true(json_is_null(json_object_get(x, "frequency")));
+    assert_int_equal(json_integer_value(json_object_get(x, "at")), 30);
+    x = json_array_get(h, 2);
+    assert_string_equal(json_string_value(json_object_get(x, "group")), "meals");
+    assert_string_equal(json_string_value(json_object_get(x, "by")), "m-o");
+    assert_string_equal(json_string_value(json_object_get(x, "member_name")), "Chloé");
+    assert_int_equal(json_integer_value(json_object_get(x, "at")), 20);
+    json_decref(h);
+
+    /* Post-production 14-25 Sept: storage, a post indicator, is not due
+     * during the shoot and its weekdays in post only count. */
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET post_from = '2026-09-14', "
+                                  "post_to = '2026-09-25' WHERE id = 'p1'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(
+        collect_set(db, "p1", "storage_tb_year", COLLECT_DAILY, "post", NULL, "m-o", 40, &err),
+        EP_OK);
+    assert_int_equal(collect_missing(db, "p1", "2026-09-12", NULL, NULL, &m), EP_OK);
+    x = item_of(m, "storage_tb_year");
+    assert_string_equal(json_string_value(json_object_get(x, "phase")), "post_production");
+    assert_int_equal(ival(x, "periods"), 0);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(m, "calendar"), "post_production"), "from")),
+        "2026-09-14");
+    json_decref(m);
+    /* Tuesday 22: Mon 14 - Fri 18 and Mon 21 ended, the weekend is no period. */
+    assert_int_equal(collect_missing(db, "p1", "2026-09-22", NULL, NULL, &m), EP_OK);
+    x = item_of(m, "storage_tb_year");
+    assert_int_equal(ival(x, "periods"), 7);
+    assert_int_equal(json_array_size(json_object_get(x, "missing")), 6);
+    json_decref(m);
+
+    /* Chloé's phone last synced on the 8th; the meals are daily, so on the
+     * 11th (10th ended) it is flagged; Olga's phone of p2 is not listed. */
+    devs =
+        json_pack("[{s:s, s:s, s:I, s:I, s:n}, {s:s, s:s, s:I, s:I, s:n}]", "id", "d-cook",
+                  "member_id", "m-cook", "created_at", (json_int_t)20000 * 86400000, "last_sync_at",
+                  (json_int_t)20704 * 86400000 + 3600000, "revoked_at", "id", "d-new", "member_id",
+                  "m-cook", "created_at", (json_int_t)20706 * 86400000 + 3600000, "last_sync_at",
+                  (json_int_t)0, "revoked_at");
+    assert_non_null(devs);
+    json_object_set_new(json_array_get(devs, 1), "last_sync_at", json_null());
+    assert_int_equal(collect_flag_devices(db, "p1", "2026-09-11", devs), EP_OK);
+    dev = json_array_get(devs, 0); /* 20704 = 2026-09-08 */
+    assert_true(json_is_true(json_object_get(dev, "stale")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(dev, "period"), "from")),
+                        "2026-09-10");
+    assert_string_equal(json_string_value(json_object_get(dev, "frequency")), "daily");
+    /* Paired on the 10th, never synced yet: not blamed for the 10th. */
+    assert_true(json_is_false(json_object_get(json_array_get(devs, 1), "stale")));
+    /* On the 10th (9th ended) the phone that synced on the 8th is late too,
+     * but one that synced on the 9th is not. */
+    json_object_set_new(dev, "last_sync_at", json_integer((json_int_t)20705 * 86400000));
+    assert_int_equal(collect_flag_devices(db, "p1", "2026-09-10", devs), EP_OK);
+    assert_true(json_is_false(json_object_get(dev, "stale")));
+    assert_int_equal(collect_flag_devices(db, "p1", "not a day", devs), EP_EINVAL);
+    json_decref(devs);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
-        cmocka_unit_test(dates_and_names),
-        cmocka_unit_test(commercial_is_daily),
-        cmocka_unit_test(feature_is_weekly),
+        cmocka_unit_test(shared_vectors),       cmocka_unit_test(dates_and_names),
+        cmocka_unit_test(commercial_is_daily),  cmocka_unit_test(feature_is_weekly),
         cmocka_unit_test(animation_is_monthly),
     };
     const struct CMUnitTest stored[] = {
@@ -411,6 +632,7 @@ int main(void)
         cmocka_unit_test(missing_is_missing_not_zero),
         cmocka_unit_test(a_failed_commit_leaves_the_connection_clean),
         cmocka_unit_test(office_overrides_and_persons),
+        cmocka_unit_test(groups_history_phases_and_quiet_phones),
     };
     int failed = cmocka_run_group_tests_name("collect_pure", pure, NULL, NULL);
     return failed + cmocka_run_group_tests_name("collect_db", stored, db_setup, db_teardown);

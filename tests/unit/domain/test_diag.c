@@ -259,7 +259,7 @@ static void company_maturity(void **state)
     {
         char *ctx = json_dumps(json_object_get(prev, "context"), 0);
         assert_non_null(strstr(ctx, "Fiction"));
-        assert_non_null(strstr(ctx, "60 % des équipes de tournage sont intermittentes"));
+        assert_non_null(strstr(ctx, "60\u00a0% des équipes de tournage sont intermittentes"));
         assert_non_null(strstr(ctx, "CNC : Le CNC conditionne"));
         assert_non_null(strstr(ctx, "1 prestataire habituel, choisis sans critère"));
         free(ctx);
@@ -788,9 +788,111 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Every "text" and "why" of a list of items, joined, for searching. */
+static char *item_texts(const json_t *res)
+{
+    static const char *const lists[] = {"strengths", "weaknesses", "axes", "context",
+                                        "afnor_chapters"};
+    size_t cap = 1 << 16, n = 0, i, k;
+    char *buf = calloc(1, cap);
+    json_t *x;
+    assert_non_null(buf);
+    for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+        json_array_foreach(json_object_get(res, lists[k]), i, x)
+        {
+            const char *parts[] = {json_string_value(json_object_get(x, "text")),
+                                   json_string_value(json_object_get(x, "why")),
+                                   json_string_value(json_object_get(x, "label"))};
+            for (size_t j = 0; j < 3; j++)
+                if (parts[j] != NULL)
+                    n += (size_t)snprintf(buf + n, cap - n, "%s\n", parts[j]);
+        }
+    }
+    return buf;
+}
+
+/*
+ * The same answers diagnosed in English: the same score, level, items
+ * (ids, grades, priorities: values, not words) and order, with every word
+ * English: the level label, the graded texts and advice, the chapters'
+ * labels, the context. French stays French.
+ */
+static void company_maturity_in_english(void **state)
+{
+    char field[64], err[256], *fr_text, *en_text;
+    json_t *in, *fr = NULL, *en = NULL;
+    const char *lists[] = {"strengths", "weaknesses", "axes"};
+    (void)state;
+
+    in = load("{\"year\":2025,\"production_types\":[\"fiction\",\"animation\"],\"headcount\":9,"
+              "\"intermittent_pct\":60,\"crew_briefing\":false,"
+              "\"staff_turnover_pct\":35,\"standard_methods\":\"partial\",\"csr_charter\":true,"
+              "\"ecoprod_label\":true,\"ecoprod_stars\":1,\"eco_referent\":\"part_time\","
+              "\"afnor_chapters\":{\"governance\":3,\"energy_mobility\":2,"
+              "\"purchasing_food_waste\":1,\"digital\":0,\"biodiversity\":1,\"inclusion\":1,"
+              "\"training\":1},"
+              "\"trained_staff_pct\":25,\"past_footprints\":0,\"partners\":[],"
+              "\"providers\":[\"Loueur\",\"Traiteur\"],\"supplier_criteria\":false}");
+    assert_int_equal(diag_company_lang(in, "fr", &fr, field, sizeof(field), err, sizeof(err)),
+                     EP_OK);
+    assert_int_equal(diag_company_lang(in, "en", &en, field, sizeof(field), err, sizeof(err)),
+                     EP_OK);
+    assert_true(json_equal(json_object_get(fr, "score"), json_object_get(en, "score")));
+    assert_true(json_equal(json_object_get(fr, "level"), json_object_get(en, "level")));
+    /* charter 12 + label 9 + 1 star 2 + part-time referent 6 + chapters
+     * 4 x (3+2+1+0+1+1+1) / 3 = 12 + 25 % trained 2 + partial methods 3 +
+     * continuity 1.2 = 47.2: level 3. */
+    assert_int_equal(json_integer_value(json_object_get(en, "level")), 3);
+    assert_string_equal(json_string_value(json_object_get(en, "level_label")), "Committed");
+    assert_string_equal(json_string_value(json_object_get(fr, "level_label")), "Engagée");
+    for (size_t k = 0; k < 3; k++) {
+        const json_t *a = json_object_get(fr, lists[k]), *b = json_object_get(en, lists[k]);
+        size_t i;
+        json_t *x;
+        assert_int_equal(json_array_size(a), json_array_size(b));
+        json_array_foreach(a, i, x)
+        {
+            const json_t *y = json_array_get(b, i);
+            assert_string_equal(json_string_value(json_object_get(x, "id")),
+                                json_string_value(json_object_get(y, "id")));
+            assert_true(
+                json_equal(json_object_get(x, "priority"), json_object_get(y, "priority")) ||
+                json_object_get(x, "priority") == NULL);
+            assert_string_not_equal(json_string_value(json_object_get(x, "text")),
+                                    json_string_value(json_object_get(y, "text")));
+        }
+    }
+    en_text = item_texts(en);
+    fr_text = item_texts(fr);
+    /* English words, with English numbers and no French left. */
+    assert_non_null(strstr(en_text, "Give the eco-referent dedicated time in preparation"));
+    assert_non_null(strstr(en_text, "Work towards the label's second Ecoprod star"));
+    assert_non_null(strstr(en_text, "Crews 60% freelance, no eco-responsible welcome"));
+    assert_non_null(strstr(en_text, "AFNOR SPEC 2308, chapter “CSR governance”: level 3 held."));
+    assert_non_null(strstr(en_text, "60% of the shooting crews are freelance"));
+    assert_non_null(strstr(en_text, "2 usual suppliers, chosen without environmental criteria"));
+    assert_non_null(strstr(en_text, "Digital sobriety"));
+    assert_non_null(strstr(en_text, "the CNC's RSE+ bonus (€28,000)"));
+    assert_null(strstr(en_text, "AFNOR SPEC 2308, chapitre"));
+    assert_null(strstr(en_text, " : "));
+    assert_null(strstr(en_text, "diag."));
+    /* French: its own words, with its plurals and separators. */
+    assert_non_null(strstr(fr_text, "Progresser vers la deuxième étoile du label Ecoprod"));
+    assert_non_null(strstr(fr_text, "60\u00a0% des équipes de tournage sont intermittentes"));
+    assert_non_null(strstr(fr_text, "2 prestataires habituels, choisis sans critère"));
+    assert_non_null(strstr(fr_text, "AFNOR SPEC 2308, chapitre « Gouvernance RSE » : niveau 3"));
+    assert_null(strstr(fr_text, "diag."));
+    free(en_text);
+    free(fr_text);
+    json_decref(fr);
+    json_decref(en);
+    json_decref(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(company_maturity_in_english),
         cmocka_unit_test(seaside_feature),
         cmocka_unit_test(studio_commercial),
         cmocka_unit_test(animation_series),

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "carbon.h"
 #include "db.h"
 #include "diag.h"
 #include "dossdoc.h"
@@ -100,7 +101,7 @@ static const char *text_of(json_t *d, const char *id)
 static json_t *build(void)
 {
     json_t *d = NULL;
-    assert_int_equal(dossier_build(db, "p1", TODAY, &d), EP_OK);
+    assert_int_equal(dossier_build(db, "p1", TODAY, "fr", &d), EP_OK);
     return d;
 }
 
@@ -154,12 +155,13 @@ static void parts_in_order_with_margins_and_missing_data(void **state)
     /* The train was never read: "donnée manquante", never "0 %". */
     assert_non_null(strstr(text_of(d, "resultats"),
                            "Train plutôt qu'avion : donnée manquante de l'objectif, sans donnée"));
-    assert_null(strstr(text_of(d, "resultats"), " 0 %"));
+    assert_null(strstr(text_of(d, "resultats"), " 0\u00a0%"));
     /* 725 km in 29 of 30 days -> 750 projected: 125 % of the way to 800. */
-    assert_non_null(strstr(text_of(d, "resultats"), "Navettes : 125 % de l'objectif, réussie"));
+    assert_non_null(
+        strstr(text_of(d, "resultats"), "Navettes : 125\u00a0% de l'objectif, réussie"));
     /* 2 measured: (125 + 75.8) / 2 = 100.4 -> "100 %". */
     assert_non_null(strstr(text_of(d, "resultats"), "Atteinte moyenne des actions mesurées : "
-                                                    "100 % (sur 2)"));
+                                                    "100\u00a0% (sur 2)"));
     assert_non_null(strstr(text_of(d, "difficultes"), "Train plutôt qu'avion : aucune donnée"));
     assert_non_null(strstr(text_of(d, "valorisation"), "Navettes — Covoiturage organisé"));
     /* The annexes: the train's row says missing in both measured columns. */
@@ -194,7 +196,9 @@ static void certification_review_fixes(void **state)
     double sum = 0;
     size_t i;
     (void)state;
-    /* Three daily readings, then silence: missed readings. */
+    /* Three readings in the first week, then silence: missed readings,
+     * counted on the schedule's weeks (collect.h), the first missed one
+     * beginning on the 14th. */
     support_office_reading(db, "w1", "waste_residual_kg", "kg", "regie", 12, "2026-09-08");
     support_office_reading(db, "w2", "waste_residual_kg", "kg", "regie", 14, "2026-09-09");
     support_office_reading(db, "w3", "waste_residual_kg", "kg", "regie", 11, "2026-09-10");
@@ -204,8 +208,8 @@ static void certification_review_fixes(void **state)
                       "\"km_from_base\":30}],\"sets_to_build\":1,\"eco_budget_eur\":2000}");
     d = build();
     t = text_of(d, "difficultes");
-    assert_non_null(strstr(t, "Relevé « Déchets résiduels (incinérés) » (département regie) "
-                              "manqué depuis le 2026-09-10"));
+    assert_non_null(strstr(t, "Relevé « Déchets résiduels (incinérés) » (département Régie) "
+                              "manqué depuis le 14 septembre 2026 (4 périodes sans relevé)"));
     assert_null(strstr(t, ".."));
     assert_null(strstr(t, "Relevé habituel manqué"));
     /* No estimate entered: the forecast is missing, said so. */
@@ -224,13 +228,14 @@ static void certification_review_fixes(void **state)
     t = text_of(d, "analyse");
     assert_null(strstr(t, "a_planifier"));
     assert_null(strstr(t, "gestes_simples"));
-    assert_non_null(strstr(t, "Enveloppe fixée par la direction de production : 2000 €"));
+    assert_non_null(
+        strstr(t, "Enveloppe fixée par la direction de production : 2\u202f000\u00a0€"));
     assert_non_null(strstr(t, "kgCO2e/€"));
     /* 240 meals, 30 % beef = 72; half served vegetarian: 36 x (7.26 - 0.51)
      * = 243 kgCO2e for 0-300 EUR. */
     assert_non_null(
-        strstr(t, "Un repas végétarien par semaine : 243 kgCO2e évités, 0 à 300 €, 1.62 kgCO2e/€, "
-                  "retenue"));
+        strstr(t, "Un repas végétarien par semaine : 243 kgCO2e évités, 0\u00a0€ à 300\u00a0€, "
+                  "1,62 kgCO2e/€, retenue"));
     json_decref(d);
     /* The estimate offered to the forecast: its lines sum to the C2 total. */
     assert_int_equal(diag_project_of(db, "p1", &res), EP_OK);
@@ -270,7 +275,7 @@ static void diagnostics_and_edits(void **state)
      * read as 0. */
     assert_non_null(strstr(text_of(d, "diagnostic"), "avec un score de 37 sur 100"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Pratiques et ressources de la société"));
-    assert_non_null(strstr(text_of(d, "diagnostic"), "50 % des équipes de tournage sont "
+    assert_non_null(strstr(text_of(d, "diagnostic"), "50\u00a0% des équipes de tournage sont "
                                                      "intermittentes"));
     assert_null(strstr(text_of(d, "diagnostic"), "donnée manquante"));
     assert_non_null(strstr(text_of(d, "diagnostic"), "Points forts :"));
@@ -278,7 +283,7 @@ static void diagnostics_and_edits(void **state)
     assert_string_equal(text_of(d, "plan"),
                         "J'ai retenu trois actions *prioritaires*.\n- Navettes | covoiturage");
     assert_non_null(strstr(json_string_value(json_object_get(part(d, "plan"), "generated")),
-                           "Le plan d'action retient 3 action(s)"));
+                           "Le plan d'action retient 3 actions :"));
     assert_string_equal(json_string_value(json_object_get(part(d, "plan"), "margin")),
                         "C3 · C4 · C6");
     assert_true(json_is_false(json_object_get(part(d, "valorisation"), "include")));
@@ -562,29 +567,45 @@ static void odt_is_an_opendocument_with_the_parts(void **state)
     json_decref(d);
 }
 
-/* The evaluation as PDF (C9): tagged, in French, one planned-vs-actual
- * table per action, the unread action's figures written as missing. */
-static void evaluation_pdf(void **state)
+/* The evaluation as PDF (C9) in the reader's language: pdftotext's text of
+ * it (new, free()), the PDF kept at <dir>/evaluation-<lang>.pdf. */
+static char *evaluation_text(const json_t *ev, const char *lang, char *path, size_t plen)
 {
-    char path[512], cmd[1200], *pdf = NULL, *txt, *at;
-    json_t *ev = NULL;
+    char cmd[1200], *pdf = NULL;
+    json_t *cat = NULL;
     size_t len = 0;
-    int tables = 0;
-    (void)state;
 
-    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
-    assert_int_equal(export_evaluation_pdf(ev, "Film d'essai", &pdf, &len), EP_OK);
-    snprintf(path, sizeof(path), "%s/evaluation.pdf", dir);
+    assert_int_equal(carbon_catalogue(db, &cat), EP_OK);
+    assert_int_equal(
+        export_evaluation_pdf(ev, "Film d'essai", &(struct export_doc){lang, cat}, &pdf, &len),
+        EP_OK);
+    json_decref(cat);
+    snprintf(path, plen, "%s/evaluation-%s.pdf", dir, lang);
     save(path, pdf, len);
     free(pdf);
     assert_true(pdf_pages(path) >= 1);
     snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
-    txt = run(cmd);
+    return run(cmd);
+}
+
+/* The evaluation as PDF (C9): tagged, in French, one planned-vs-actual
+ * table per action, the unread action's figures written as missing; the
+ * same in English, with no indicator id, ISO date or decimal point left. */
+static void evaluation_pdf(void **state)
+{
+    char path[512], cmd[1200], *txt, *at;
+    json_t *ev = NULL;
+    int tables = 0;
+    (void)state;
+
+    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
+    txt = evaluation_text(ev, "fr", path, sizeof(path));
     for (at = strstr(txt, "Prévu / réalisé"); at != NULL; at = strstr(at + 1, "Prévu / réalisé"))
         tables++;
     assert_int_equal(tables, 3); /* one per action */
     assert_non_null(strstr(txt, "Évaluation de la démarche"));
-    /* Shuttles: 125 %, reproducible; the train: missing, never 0 %. */
+    /* Shuttles: 125 % (pdftotext writes the no-break space as a space),
+     * reproducible; the train: missing, never 0 %. */
     assert_non_null(strstr(txt, "125 %"));
     assert_non_null(strstr(txt, "Reproductible sur un prochain projet"));
     at = strstr(txt, "Train plutôt qu'avion");
@@ -594,10 +615,27 @@ static void evaluation_pdf(void **state)
     assert_non_null(strstr(txt, "Sans donnée"));
     assert_non_null(strstr(txt, "Bilan carbone : prévisionnel"));
     assert_non_null(strstr(txt, "Solution proposée : Planifier la collecte"));
+    assert_null(strstr(txt, TODAY)); /* the day in words */
+    assert_null(strstr(txt, "action(s)"));
     free(txt);
     snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s | grep -c TD", path);
     txt = run(cmd);
     assert_true(strtol(txt, NULL, 10) >= 3 * 16);
+    free(txt);
+
+    txt = evaluation_text(ev, "en", path, sizeof(path));
+    tables = 0;
+    for (at = strstr(txt, "Planned / achieved"); at != NULL;
+         at = strstr(at + 1, "Planned / achieved"))
+        tables++;
+    assert_int_equal(tables, 3);
+    assert_non_null(strstr(txt, "Evaluation of the approach"));
+    assert_non_null(strstr(txt, "125%"));
+    assert_non_null(strstr(txt, "Reproducible on a next project"));
+    assert_non_null(strstr(txt, "missing data"));
+    assert_non_null(strstr(txt, "Suggested solution: "));
+    assert_null(strstr(txt, "Prévu / réalisé"));
+    assert_null(strstr(txt, TODAY));
     free(txt);
     json_decref(ev);
 }
@@ -606,7 +644,7 @@ static void unknown_production(void **state)
 {
     json_t *d = NULL;
     (void)state;
-    assert_int_equal(dossier_build(db, "nope", TODAY, &d), EP_ENOTFOUND);
+    assert_int_equal(dossier_build(db, "nope", TODAY, "fr", &d), EP_ENOTFOUND);
     assert_null(d);
 }
 

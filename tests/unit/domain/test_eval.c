@@ -25,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Kits rendered for a French reader (no catalogue: kits name no indicator). */
+static const struct export_doc fr_doc = {"fr", NULL};
+
 static char dir[256];
 static struct db *db;
 
@@ -205,10 +208,10 @@ static void kits_per_audience(void **state)
         assert_string_equal(json_string_value(json_object_get(
                                 json_array_get(json_object_get(kit, "practices"), 0), "result")),
                             "Objectif atteint à 125 %");
-        assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+        assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
         assert_non_null(strstr(text, "### Navettes"));
         free(text);
-        assert_int_equal(promo_html(kit, &text, &len), EP_OK);
+        assert_int_equal(export_kit_html(kit, &fr_doc, &text, &len), EP_OK);
         assert_non_null(strstr(text, "<html lang=\"fr\">"));
         assert_non_null(strstr(text, "<h3>Navettes</h3>"));
         free(text);
@@ -228,7 +231,7 @@ static void kits_per_audience(void **state)
     assert_int_equal(json_integer_value(json_object_get(f, "value")), 1);
     assert_true(json_number_value(json_object_get(kit_figure(kit, "Empreinte carbone du tournage"),
                                                   "value")) > 0);
-    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
     assert_non_null(strstr(text, "| Écart au bilan prévisionnel | donnée manquante |"));
     /* On the last shooting day the day is not over yet. */
     assert_non_null(strstr(text, "Tournage en cours (29 jours sur 30)"));
@@ -236,7 +239,7 @@ static void kits_per_audience(void **state)
     json_decref(kit);
     /* The Monday after, the shoot is over: no such note. */
     assert_int_equal(promo_kit(db, "p1", "2026-10-19", a, &kit), EP_OK);
-    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
     assert_null(strstr(text, "Tournage en cours"));
     free(text);
     json_decref(kit);
@@ -268,7 +271,7 @@ static void kit_text_is_escaped(void **state)
     size_t len = 0;
     (void)state;
 
-    assert_int_equal(promo_html(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_html(kit, &fr_doc, &text, &len), EP_OK);
     assert_null(strstr(text, "<script>"));
     assert_null(strstr(text, "<img"));
     assert_null(strstr(text, "<b>"));
@@ -276,7 +279,7 @@ static void kit_text_is_escaped(void **state)
     assert_non_null(strstr(text, "&quot;quoted&quot; &amp; &#39;single&#39;"));
     assert_non_null(strstr(text, "<td>donnée manquante</td>"));
     free(text);
-    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
     assert_non_null(strstr(text, "\\<script\\>"));
     assert_non_null(strstr(text, "a\\|b")); /* a pipe cannot break the table */
     free(text);
@@ -350,14 +353,14 @@ static void kits_carry_the_actions_photos(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(kit, "photos"), 1), "caption")),
                         "Photo de l'action « Navettes »");
-    assert_int_equal(promo_markdown(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
     assert_non_null(strstr(text, "![\\<b\\>Navette\\</b\\> & \"covoit\"]"
                                  "(/api/v1/productions/p1/attachments/ph-1)"));
     assert_int_equal(count(text, len, "!["), 7);
     free(text);
 
     assert_int_equal(promo_kit_embed(db, "p1", kit, PROMO_PHOTOS_EMBED), EP_OK);
-    assert_int_equal(promo_html(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_html(kit, &fr_doc, &text, &len), EP_OK);
     assert_int_equal(count(text, len, "<figure>"), 6);
     assert_non_null(strstr(text, "<img src=\"data:image/jpeg;base64,/9j/"));
     assert_non_null(strstr(text, "<img src=\"data:image/png;base64,iVBORw0KGgo"));
@@ -367,7 +370,7 @@ static void kits_carry_the_actions_photos(void **state)
     assert_null(strstr(text, "Assiettes"));
     free(text);
     /* The PDF: JPEGs embedded as they are (DCTDecode), each a Figure with /Alt. */
-    assert_int_equal(export_kit_pdf(kit, &text, &len), EP_OK);
+    assert_int_equal(export_kit_pdf(kit, &fr_doc, &text, &len), EP_OK);
     assert_int_equal(count(text, len, "/Subtype /Image"), 6);
     assert_int_equal(count(text, len, "/DCTDecode"), 5); /* the PNG is decoded and redrawn */
     assert_true(photos_contains((unsigned char *)text, len, jpg, jl));

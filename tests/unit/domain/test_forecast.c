@@ -72,7 +72,7 @@ static void a_revision_never_changes_the_filed_forecast(void **state)
         fail_msg("file: %s", db_errmsg(db));
     assert_int_equal(json_integer_value(json_object_get(v, "version")), 1);
     CLOSE(total(v), 726 + 620);
-    assert_int_equal(json_integer_value(json_object_get(v, "factor_version")), 3);
+    assert_int_equal(json_integer_value(json_object_get(v, "factor_version")), 4);
     json_decref(v);
 
     /* The revision: 40 beef (290.4) and 60 vegetarian (30.6) meals:
@@ -97,7 +97,7 @@ static void a_revision_never_changes_the_filed_forecast(void **state)
     assert_int_equal(forecast_get(db, "p1", 1, &got), EP_OK);
     assert_string_equal(json_string_value(json_object_get(got, "label")), "Devis");
     CLOSE(total(json_object_get(got, "footprint")), 1346);
-    assert_int_equal(json_integer_value(json_object_get(got, "factor_version")), 3);
+    assert_int_equal(json_integer_value(json_object_get(got, "factor_version")), 4);
     assert_int_equal(json_array_size(json_object_get(got, "items")), 2);
     it = json_array_get(json_object_get(got, "items"), 0); /* sorted by indicator */
     assert_string_equal(json_string_value(json_object_get(it, "indicator")), "meals_beef");
@@ -138,11 +138,48 @@ static void bad_input_changes_nothing(void **state)
     json_decref(list);
 }
 
+/* The comparison reads the FILED forecast, not the live estimates: after
+ * the first test, version 2 ("Révision 1") holds 941 kg while the live
+ * estimates say 1,000 L of diesel (3,100) + 290.4 + 30.6 = 3,421 kg. */
+static void the_comparison_uses_the_filed_version(void **state)
+{
+    json_t *cmp = NULL, *fc;
+    (void)state;
+
+    assert_int_equal(forecast_compare(db, "p1", "2026-09-21", 0, &cmp), EP_OK);
+    fc = json_object_get(cmp, "forecast");
+    assert_string_equal(json_string_value(json_object_get(fc, "source")), "filed");
+    assert_int_equal(json_integer_value(json_object_get(fc, "version")), 2);
+    assert_string_equal(json_string_value(json_object_get(fc, "label")), "Révision 1");
+    assert_int_equal(json_integer_value(json_object_get(fc, "filed_at")), 2000);
+    CLOSE(total(json_object_get(cmp, "provisional")), 941);
+    CLOSE(json_number_value(json_object_get(json_object_get(cmp, "total"), "provisional_kg")), 941);
+    json_decref(cmp);
+    /* An earlier version on demand: the budget's 1,346 kg. */
+    assert_int_equal(forecast_compare(db, "p1", "2026-09-21", 1, &cmp), EP_OK);
+    CLOSE(total(json_object_get(cmp, "provisional")), 1346);
+    json_decref(cmp);
+    /* The live estimates, as before filing existed. */
+    assert_int_equal(carbon_compare(db, "p1", "2026-09-21", &cmp), EP_OK);
+    CLOSE(total(json_object_get(cmp, "provisional")), 3421);
+    assert_null(json_object_get(cmp, "forecast"));
+    json_decref(cmp);
+    assert_int_equal(forecast_compare(db, "p1", "2026-09-21", 99, &cmp), EP_ENOTFOUND);
+    assert_null(cmp);
+    /* A production that never filed compares with its live estimates and
+     * says so. */
+    assert_int_equal(forecast_compare(db, "p2", "2026-09-21", 0, &cmp), EP_OK);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(cmp, "forecast"), "source")), "live");
+    json_decref(cmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_revision_never_changes_the_filed_forecast),
         cmocka_unit_test(bad_input_changes_nothing),
+        cmocka_unit_test(the_comparison_uses_the_filed_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

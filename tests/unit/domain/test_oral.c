@@ -69,7 +69,7 @@ static int teardown(void **state)
 static json_t *build(void)
 {
     json_t *o = NULL;
-    assert_int_equal(oral_build(db, "p1", TODAY, &o), EP_OK);
+    assert_int_equal(oral_build(db, "p1", TODAY, "fr", &o), EP_OK);
     return o;
 }
 
@@ -123,7 +123,7 @@ static void slides_timing_and_competencies(void **state)
         {
             int n = atoi(json_string_value(c) + 1);
             assert_true(n >= 1 && n <= 10);
-            assert_non_null(oral_competency_label(json_string_value(c)));
+            assert_non_null(oral_competency_label(json_string_value(c), "fr"));
             covered[n] = 1;
         }
         /* The timing plan: each slide starts where the previous ended. */
@@ -271,7 +271,7 @@ static void unknown_production(void **state)
 {
     json_t *o = NULL;
     (void)state;
-    assert_int_equal(oral_build(db, "nope", TODAY, &o), EP_ENOTFOUND);
+    assert_int_equal(oral_build(db, "nope", TODAY, "fr", &o), EP_ENOTFOUND);
     assert_null(o);
 }
 

@@ -5,11 +5,13 @@
  * readings (with corrections and voids) while going offline at random, with
  * clocks skewed up to days behind, pushing in batches whose acks are
  * sometimes lost (so they retry), and pulling pages that are sometimes lost
- * (so they re-pull). After the network heals, every replica must hold
- * exactly the server's state, every op ever made must be on the server, and
- * every value ever written must still be stored (winner, conflict, or
- * knowingly superseded). The seed is printed on failure; EP_SIM_SEEDS and
- * EP_SIM_STEPS run longer campaigns.
+ * (so they re-pull). Phones pull without their own ops (each applied them
+ * when it made them, docs/sync-protocol.md §5 "own"), and a phone may lose
+ * its replica (a reinstall restored from backup: same device id, empty
+ * replica, empty cursor) and must get its own ops back. After the network heals, every replica must
+ * hold exactly the server's state, every op ever made must be on the server, and every value ever
+ * written must still be stored (winner, conflict, or knowingly superseded). The seed is printed on
+ * failure; EP_SIM_SEEDS and EP_SIM_STEPS run longer campaigns.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,7 +40,9 @@ struct device {
     json_t *outbox;  /* ops not yet acknowledged */
     json_t *facts;   /* ids of facts it knows it made, to correct */
     char cursor[128];
-    int offline; /* steps left offline */
+    int offline;   /* steps left offline */
+    int restores;  /* times its replica was lost and started over */
+    int holds_own; /* caught up since its replica started: it has its own ops */
 };
 
 struct sim {
@@ -50,7 +54,7 @@ struct sim {
     struct db *server;
     char dir[256];
     long ops_made, versions_made, facts_made;
-    long acks_lost, pages_lost, duplicates;
+    long acks_lost, pages_lost, duplicates, restores;
 };
 
 static uint64_t rnd(struct sim *s)
@@ -204,7 +208,12 @@ static void do_pull(struct sim *s, struct device *d, int lossless)
         uint64_t h = 0;
         int more;
 
-        if (sync_pull(s->server, NULL, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, err,
+        /* Once caught up, the phone holds its own ops (make_op applied the
+         * later ones): the server leaves them out. A restored replica must
+         * first get the older ones back, on every page of its catch-up. */
+        struct sync_opts po = {.hide_own = d->holds_own};
+
+        if (sync_pull(s->server, &po, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, err,
                       sizeof(err)) != EP_OK)
             SIM_FAIL(s, "pull failed: %s", err);
         page = json_loadb(text, len, 0, &jerr);
@@ -225,10 +234,30 @@ static void do_pull(struct sim *s, struct device *d, int lossless)
             d->hlc = h; /* HLC receive rule */
         more = json_is_true(json_object_get(page, "more"));
         json_decref(page);
-        if (!more)
+        if (!more) {
+            d->holds_own = 1;
             return;
+        }
     }
     SIM_FAIL(s, "pull never ended");
+}
+
+/*
+ * The phone is reinstalled from a backup that had its keys but not its
+ * replica: same device id, empty database, empty cursor. Only with nothing
+ * left to push, so no op is lost; the catch-up must bring back its own ops.
+ */
+static void restore(struct sim *s, struct device *d)
+{
+    char name[48];
+
+    db_close(d->db);
+    d->restores++;
+    s->restores++;
+    snprintf(name, sizeof(name), "%s.r%d.db", d->id, d->restores);
+    d->db = support_db(s->dir, name);
+    d->cursor[0] = '\0';
+    d->holds_own = 0;
 }
 
 static long count(struct db *db, const char *sql)
@@ -282,8 +311,10 @@ static void run_seed(unsigned seed, int steps)
         } else if (r < 92) {
             if (d->offline == 0)
                 do_pull(&s, d, 0);
-        } else {
+        } else if (r < 98 || json_array_size(d->outbox) > 0) {
             d->offline = pick(&s, 40); /* into a forest, out of signal */
+        } else {
+            restore(&s, d);
         }
     }
     /* The network heals: everyone delivers everything, then catches up. */
@@ -340,8 +371,8 @@ static void run_seed(unsigned seed, int steps)
     json_decref(want);
     if (getenv("EP_SIM_VERBOSE") != NULL)
         printf("seed %u: %d phones, %ld ops, %ld acks lost, %ld pages lost, %ld duplicates, "
-               "%ld open conflicts\n",
-               seed, s.ndev, s.ops_made, s.acks_lost, s.pages_lost, s.duplicates,
+               "%ld restores, %ld open conflicts\n",
+               seed, s.ndev, s.ops_made, s.acks_lost, s.pages_lost, s.duplicates, s.restores,
                count(s.server, "SELECT total(conflicts) FROM sync_record"));
     for (int i = 0; i < s.ndev; i++) {
         db_close(s.dev[i].db);

@@ -769,6 +769,139 @@ static void pull_pages_by_cursor(void **state)
     pull(f->db, &crew_b, "0123456789abcdef0123456789abcdef.3", 10, EP_ECONFLICT);
 }
 
+static json_t *pull_own(struct db *db, const struct sync_actor *a, const char *cursor, int limit)
+{
+    struct sync_opts o = {.hide_own = 1};
+    char *text = NULL, err[256] = "";
+    size_t len = 0;
+    json_error_t jerr;
+    json_t *page;
+
+    assert_int_equal(sync_pull(db, &o, a, cursor, limit, &text, &len, NULL, err, sizeof(err)),
+                     EP_OK);
+    page = json_loadb(text, len, 0, &jerr);
+    assert_non_null(page);
+    free(text);
+    return page;
+}
+
+/* The op ids of a page, comma-separated, into buf. */
+static const char *page_ids(json_t *page, char *buf, size_t len)
+{
+    size_t i, used = 0;
+    json_t *op;
+
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(page, "ops"), i, op)
+    {
+        int w = snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+                         json_string_value(json_object_get(op, "op")));
+        assert_true(w > 0 && (size_t)w < len - used);
+        used += (size_t)w;
+    }
+    return buf;
+}
+
+static void push_facts(struct db *db, const struct sync_actor *a, const char *prefix, int from,
+                       int n)
+{
+    json_t *ops = json_array();
+    for (int i = from; i < from + n; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "%s%d", prefix, i);
+        json_array_append_new(
+            ops, mkop(id, "tasks", id, "put", NOW_MS + i, a->device_id, "{\"title\":\"x\"}", NULL));
+    }
+    json_decref(push(db, a, ops));
+}
+
+/*
+ * hide_own (docs/sync-protocol.md §5, "own"): a phone that pulls after
+ * pushing gets exactly the others' ops, and its cursor still moves past its
+ * own; from the empty cursor (a phone restored from backup: same device,
+ * empty replica) it gets its own ops back.
+ */
+static void pull_leaves_out_own_ops(void **state)
+{
+    struct fx *f = *state;
+    char cursor[128], ids[256];
+    json_t *page;
+
+    push_facts(f->db, &crew_a, "a", 0, 3);
+    push_facts(f->db, &crew_b, "b", 0, 2);
+    /* Empty cursor: everything, its own ops included. */
+    page = pull_own(f->db, &crew_a, "", 100);
+    assert_string_equal(page_ids(page, ids, sizeof(ids)), "a0,a1,a2,b0,b1");
+    snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(page, "cursor")));
+    json_decref(page);
+    /* It pushes, the other phone pushes, it pulls: the other's ops only. */
+    push_facts(f->db, &crew_a, "a", 3, 2);
+    push_facts(f->db, &crew_b, "b", 2, 1);
+    push_facts(f->db, &crew_a, "a", 5, 1);
+    page = pull_own(f->db, &crew_a, cursor, 100);
+    assert_string_equal(page_ids(page, ids, sizeof(ids)), "b2");
+    assert_false(json_is_true(json_object_get(page, "more")));
+    /* The cursor moved past its own last op: nothing comes again. */
+    {
+        json_t *all = pull(f->db, &crew_a, "", 100, EP_OK);
+        assert_string_equal(json_string_value(json_object_get(page, "cursor")),
+                            json_string_value(json_object_get(all, "cursor")));
+        assert_int_equal(json_array_size(json_object_get(all, "ops")), 9);
+        json_decref(all);
+    }
+    json_decref(page);
+    /* Without the option, the same cursor gives its own ops too. */
+    page = pull(f->db, &crew_a, cursor, 100, EP_OK);
+    assert_string_equal(page_ids(page, ids, sizeof(ids)), "a3,a4,b2,a5");
+    json_decref(page);
+    /* The other phone is not affected by crew_a's option. */
+    page = pull_own(f->db, &crew_b, cursor, 100);
+    assert_string_equal(page_ids(page, ids, sizeof(ids)), "a3,a4,a5");
+    json_decref(page);
+    /* Restored from backup: same device, empty replica, empty cursor. */
+    page = pull_own(f->db, &crew_a, NULL, 100);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 9);
+    json_decref(page);
+}
+
+/*
+ * Pages that hidden ops leave short still say "more": with limit 2 and three
+ * own ops in a row, the first page is empty but the pull is not over, and
+ * the other phone's op behind them comes on a later page.
+ */
+static void short_pages_still_say_more(void **state)
+{
+    struct fx *f = *state;
+    char cursor[128], ids[256];
+    json_t *page;
+    int pages = 0;
+    size_t total = 0;
+
+    push_facts(f->db, &crew_b, "b", 0, 1);
+    page = pull_own(f->db, &crew_a, "", 2);
+    snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(page, "cursor")));
+    json_decref(page);
+    push_facts(f->db, &crew_a, "a", 0, 5);
+    push_facts(f->db, &crew_b, "b", 1, 1);
+    page = pull_own(f->db, &crew_a, cursor, 2);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 0);
+    assert_true(json_is_true(json_object_get(page, "more")));
+    assert_string_not_equal(json_string_value(json_object_get(page, "cursor")), cursor);
+    for (;;) {
+        int more = json_is_true(json_object_get(page, "more"));
+        total += json_array_size(json_object_get(page, "ops"));
+        if (json_array_size(json_object_get(page, "ops")) > 0)
+            assert_string_equal(page_ids(page, ids, sizeof(ids)), "b1");
+        snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(page, "cursor")));
+        json_decref(page);
+        if (!more || ++pages > 10)
+            break;
+        page = pull_own(f->db, &crew_a, cursor, 2);
+    }
+    assert_int_equal(total, 1);
+    assert_true(pages <= 4);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -787,6 +920,8 @@ int main(void)
         T(authorization_hook_refuses),
         cmocka_unit_test(decoder_refusals),
         T(pull_pages_by_cursor),
+        T(pull_leaves_out_own_ops),
+        T(short_pages_still_say_more),
         T(concurrent_pushes_commit_in_groups),
     };
 #undef T

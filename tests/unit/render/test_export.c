@@ -37,7 +37,8 @@ static void workbook_round_trip(void **state)
     assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
     assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
-    assert_int_equal(export_footprint_xlsx(cmp, "Film de référence", dir, &xlsx, &len), EP_OK);
+    assert_int_equal(export_footprint_xlsx(cmp, "Film de référence", "fr", dir, &xlsx, &len),
+                     EP_OK);
     assert_true(len > 1000);
     assert_memory_equal(xlsx, "PK", 2); /* a zip container */
     snprintf(path, sizeof(path), "%s/out.xlsx", dir);
@@ -99,7 +100,7 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
     assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     support_reference_production(db);
     assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
-    assert_int_equal(export_footprint_pdf(cmp, "Film de référence", &pdf, &len), EP_OK);
+    assert_int_equal(export_footprint_pdf(cmp, "Film de référence", "fr", &pdf, &len), EP_OK);
     assert_memory_equal(pdf, "%PDF-", 5);
     snprintf(path, sizeof(path), "%s/out.pdf", dir);
     f = fopen(path, "wb");
@@ -158,6 +159,33 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
     assert_null(strstr(txt, "meals_beef"));
     assert_non_null(strstr(txt, "Transport"));
     assert_non_null(strstr(txt, "facteurs d'émission seulement"));
+    /* One table per category of the calculator's form, lines to type. */
+    assert_non_null(strstr(txt, "Lignes à saisir dans le calculateur"));
+    assert_non_null(strstr(txt, "Rubrique"));
+    assert_non_null(strstr(txt, "liste exacte des champs de Carbon'Clap n'est"));
+    free(txt);
+    free(pdf);
+    /* The same document in English (?lang=en): no French label left in the
+     * parts ecoplateau writes. */
+    assert_int_equal(export_footprint_pdf(cmp, "Reference film", "en", &pdf, &len), EP_OK);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf, 1, len, f), len);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
+    txt = run(cmd);
+    if (strstr(txt, "Carbon footprint — Reference film") == NULL ||
+        strstr(txt, "2.28 tCO2e") == NULL)
+        fail_msg("English title or total not found in:\n%.2000s", txt);
+    assert_non_null(strstr(txt, "Lines to type into the calculator"));
+    assert_non_null(strstr(txt, "Missing (estimated, no reading"));
+    assert_non_null(strstr(txt, "Production logistics"));
+    assert_null(strstr(txt, "Bilan définitif"));
+    assert_null(strstr(txt, "Manquants"));
+    assert_null(strstr(txt, "Logistique de production"));
+    free(txt);
+    snprintf(cmd, sizeof(cmd), "qpdf --show-object=trailer %s", path);
+    txt = run(cmd);
     free(txt);
     free(pdf);
     json_decref(cmp);
@@ -187,7 +215,22 @@ static void pdf_headers_only_at_top_of_pages(void **state)
         support_office_reading(db, id, "paper_kg", "kg", dept, 1 + i, "2026-09-21");
     }
     assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
-    assert_int_equal(export_footprint_pdf(cmp, "Long métrage", &pdf, &len), EP_OK);
+    /* The document has one line per thing to type, so one paper line adds
+     * up the 90 departments: name each line as its own thing to type, for a
+     * table long enough to span pages. */
+    {
+        json_t *l;
+        size_t i;
+        json_array_foreach(json_object_get(json_object_get(cmp, "final"), "lines"), i, l)
+        {
+            char name[64];
+            snprintf(id, sizeof(id), "paper%02zu", i);
+            snprintf(name, sizeof(name), "Papier acheté %02zu", i);
+            json_object_set_new(l, "indicator", json_string(id));
+            json_object_set_new(l, "name_fr", json_string(name));
+        }
+    }
+    assert_int_equal(export_footprint_pdf(cmp, "Long métrage", "fr", &pdf, &len), EP_OK);
     snprintf(path, sizeof(path), "%s/long.pdf", dir);
     f = fopen(path, "wb");
     assert_non_null(f);

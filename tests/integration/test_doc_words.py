@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""test_doc_words.py BINARY SOURCE_DIR - every document the demo can produce,
+read as a person reads it, in French and in English (issue #19).
+
+Starts the real server on the demo, logs in as the office, fetches each
+document of the plan, kit, evaluation and diagnostic routes with ?lang=fr and
+?lang=en, extracts its text (pdftotext, the ODT/ODP content.xml, the XLSX
+cells through openpyxl, CSV/Markdown/HTML as they are) and fails on what
+should never reach a person: internal ids (production p-..., member m-...,
+device d-..., office-..., catalogue ids such as afnor:digital, snake_case
+words such as meals_vegetarian), ISO dates in prose, French numbers written
+with a decimal point, and "(s)" plurals. An ISO date alone in a CSV or XLSX
+cell is a machine value and allowed. Then the account's language setting
+(a "self-" preferences record) must pick English when ?lang is absent, and
+an unknown ?lang is refused with 400.
+
+Documents not owned by the documents work yet (footprint, dossier, oral) are
+scanned too but only reported, and so are the findings listed in KNOWN: text
+the domain modules write into a document (the C2 analysis' impact
+sentences, sync/domain/diag.c), which moves to per-language data files with
+the rest of the domain text. Set EP_DOC_WORDS_STRICT=1 to fail on them all.
+"""
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from http.cookiejar import CookieJar
+
+import openpyxl
+
+BIN, SRC = sys.argv[1], sys.argv[2]
+LOGIN = {"email": "eco@demo.ecoplateau.fr", "password": "demo-ecoplateau"}
+PROD = "p-loue-2026"
+API = "/api/v1/productions/" + PROD
+AUDIENCES = ["diffuseur", "financeur", "partenaires", "collaborateurs", "grand_public"]
+
+# (name, method, path, kind, owned). kind says how to read the bytes.
+DOCS = [
+    ("plan.csv", "GET", API + "/plan.csv", "csv", True),
+    ("plan.xlsx", "GET", API + "/plan.xlsx", "xlsx", True),
+    ("plan.pdf", "GET", API + "/plan.pdf", "pdf", True),
+    ("evaluation.pdf", "GET", API + "/evaluation?format=pdf", "pdf", True),
+    ("diagnostic-C1.pdf", "POST", API + "/diagnostic/company?format=pdf", "pdf", True),
+    ("analyse-C2.pdf", "POST", API + "/diagnostic/project?format=pdf", "pdf", True),
+]
+for who in AUDIENCES:
+    DOCS.append((f"kit-{who}.pdf", "GET", f"{API}/kit?audience={who}&format=pdf", "pdf", True))
+    DOCS.append((f"kit-{who}.md", "GET", f"{API}/kit?audience={who}&format=md", "text", True))
+    DOCS.append((f"kit-{who}.html", "GET", f"{API}/kit?audience={who}&format=html", "html", True))
+DOCS += [
+    ("footprint.csv", "GET", API + "/footprint.csv", "csv", False),
+    ("footprint.xlsx", "GET", API + "/footprint.xlsx", "xlsx", False),
+    ("footprint.pdf", "GET", API + "/footprint.pdf", "pdf", False),
+    ("dossier.pdf", "GET", API + "/dossier?format=pdf", "pdf", False),
+    ("dossier.odt", "GET", API + "/dossier?format=odt", "odf", False),
+    ("dossier.md", "GET", API + "/dossier?format=md", "text", False),
+    ("oral.pdf", "GET", API + "/oral?format=pdf", "pdf", False),
+    ("oral.odp", "GET", API + "/oral?format=odp", "odf", False),
+    ("jury.pdf", "GET", API + "/oral?format=prep", "pdf", False),
+]
+
+# (document, finding) written by a domain module's French text, not by the
+# renderer: reported until that text is data.
+KNOWN = {
+    ("analyse-C2.pdf", "plural 'u(x)'"),  # diag.c: "lieu(x) à ... km de la base"
+}
+
+ID_PATTERNS = [
+    ("production id", re.compile(r"(?<![\w/.-])p-[a-z0-9]+(?:-[a-z0-9]+)+")),
+    ("member id", re.compile(r"(?<![\w/.-])m-[a-z][a-z0-9]*(?:-[a-z0-9]+)*\b")),
+    ("device id", re.compile(r"(?<![\w/.-])d-[a-z0-9]+(?:-[a-z0-9]+)*\b")),
+    ("phone id", re.compile(r"\boffice-[a-z0-9-]+")),
+    ("catalogue id", re.compile(r"\b[a-z]{3,}:[a-z][a-z_]*\b")),
+    ("snake_case", re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
+]
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b")
+ISO_ALONE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?$")
+FR_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+PAREN_S = re.compile(r"\w\((?:s|e|es|x)\)")
+URL = re.compile(r"https?://\S+|/api/v1/\S+|#/\S+|\b[\w.-]+@[\w.-]+\b")
+
+
+def start_server(tmp):
+    port_file = os.path.join(tmp, "port")
+    log = open(os.path.join(tmp, "log"), "w")
+    proc = subprocess.Popen(
+        [BIN, "serve", "--demo", "--port", "0", "--data-dir", os.path.join(tmp, "d"),
+         "--pwa-dir", os.path.join(SRC, "pwa"), "--port-file", port_file],
+        stdout=subprocess.DEVNULL, stderr=log)
+    for _ in range(600):
+        if os.path.exists(port_file) and os.path.getsize(port_file) > 0:
+            return proc, int(open(port_file).read().strip())
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    sys.exit("FAIL: server did not start: " + open(os.path.join(tmp, "log")).read()[-2000:])
+
+
+class Client:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.csrf = ""
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        req.add_header("X-EP-Production", PROD)
+        if self.csrf:
+            req.add_header("X-EP-CSRF", self.csrf)
+        try:
+            with self.opener.open(req, timeout=60) as res:
+                return res.status, res.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+
+def seed_diagnostics():
+    """The demo's C1 (this year, with last year) and C2 bodies, built from the
+    seed as the PWA builds them (pwa/js/ui/diag.js answersOf/framingOf)."""
+    seed = json.load(open(os.path.join(SRC, "backend/demo/seed.json")))
+    recs = {}
+
+    def walk(x):
+        if isinstance(x, dict):
+            if isinstance(x.get("diagnostics"), list):
+                for d in x["diagnostics"]:
+                    recs[d["id"]] = d["fields"]
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(seed)
+
+    def answers(f):
+        a = {"year": 2026}
+        ch = {}
+        for k, v in f.items():
+            if k in ("kind", "company") or k.startswith("edit_"):
+                continue
+            if k.startswith("afnor_ch_"):
+                ch[k[len("afnor_ch_"):]] = v
+            else:
+                a[k] = v
+        if ch:
+            a["afnor_chapters"] = ch
+        return a
+
+    this, last = recs["c1-this-year"], recs["c1-last-year"]
+    c1 = {"answers": answers(this), "previous": answers(last), "company": this["company"],
+          "edits": {k[5:]: v for k, v in this.items() if k.startswith("edit_")}}
+    c2 = {k: v for k, v in recs["c2-project"].items() if k not in ("kind", "format")}
+    return c1, c2
+
+
+def text_of(kind, data, tmp):
+    """[(text, is_cell)]: what a person reads, piece by piece."""
+    if kind == "pdf":
+        path = os.path.join(tmp, "doc.pdf")
+        open(path, "wb").write(data)
+        out = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, check=True)
+        return [(out.stdout.decode(), False)]
+    if kind == "odf":
+        z = zipfile.ZipFile(io.BytesIO(data))
+        xml = z.read("content.xml").decode()
+        xml = re.sub(r"<text:s[^>]*/>", " ", xml)
+        xml = re.sub(r"<text:(?:p|h|line-break|tab)[^>]*>", "\n", xml)
+        return [(re.sub(r"<[^>]+>", "", xml), False)]
+    if kind == "xlsx":
+        path = os.path.join(tmp, "doc.xlsx")
+        open(path, "wb").write(data)
+        wb = openpyxl.load_workbook(path)
+        out = [(name, False) for name in wb.sheetnames]
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                out += [(v, True) for v in row if isinstance(v, str)]
+        return out
+    text = data.decode("utf-8")
+    if kind == "csv":
+        rows = csv.reader(io.StringIO(text), delimiter=";")
+        return [(cell, True) for row in rows for cell in row]
+    if kind == "html":
+        text = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", text, flags=re.S)
+        text = re.sub(r'\bsrc="data:[^"]*"', "", text)
+        alts = re.findall(r'\b(?:alt|title|aria-label)="([^"]*)"', text)
+        text = re.sub(r"<[^>]+>", " ", text)
+        return [(text, False)] + [(a, False) for a in alts]
+    return [(text, False)]
+
+
+def findings(pieces, lang):
+    bad = []
+    for piece, is_cell in pieces:
+        piece = URL.sub(" ", piece)
+        for what, rx in ID_PATTERNS:
+            bad += [f"{what} {m.group(0)!r}" for m in rx.finditer(piece)]
+        if not (is_cell and ISO_ALONE.match(piece.strip())):
+            bad += [f"ISO date {m.group(0)!r}" for m in ISO_DATE.finditer(piece)]
+        if lang == "fr" and not is_cell:
+            bad += [f"decimal point {m.group(0)!r}" for m in FR_POINT.finditer(piece)]
+        bad += [f"plural {m.group(0)!r}" for m in PAREN_S.finditer(piece)]
+    seen, out = set(), []
+    for b in bad:
+        if b not in seen:
+            seen.add(b)
+            out.append(b)
+    return out
+
+
+def main():
+    strict = os.environ.get("EP_DOC_WORDS_STRICT") == "1"
+    tmp = tempfile.mkdtemp(prefix="ep-docwords-")
+    proc = None
+    failures, reported = [], []
+    try:
+        proc, port = start_server(tmp)
+        cl = Client(port)
+        st, body = cl.call("POST", "/api/v1/auth/login", LOGIN)
+        assert st == 200, (st, body)
+        cl.csrf = json.loads(body)["csrf"]
+        c1, c2 = seed_diagnostics()
+        bodies = {"diagnostic-C1.pdf": c1, "analyse-C2.pdf": c2}
+        texts = {}
+        for lang in ("fr", "en"):
+            for name, method, path, kind, owned in DOCS:
+                sep = "&" if "?" in path else "?"
+                st, data = cl.call(method, f"{path}{sep}lang={lang}", bodies.get(name))
+                if st != 200:
+                    failures.append(f"{name} [{lang}]: HTTP {st} {data[:200]!r}")
+                    continue
+                pieces = text_of(kind, data, tmp)
+                texts[(name, lang)] = "\n".join(p for p, _ in pieces)
+                bad = findings(pieces, lang)
+                known = [b for b in bad if (name, b) in KNOWN]
+                bad = [b for b in bad if (name, b) not in KNOWN]
+                if known:
+                    line = f"{name} [{lang}]: " + "; ".join(known)
+                    (failures if strict else reported).append(line)
+                if bad:
+                    line = f"{name} [{lang}]: " + "; ".join(bad[:12])
+                    (failures if owned or strict else reported).append(line)
+        # The same document in the two languages differs (labels, headings).
+        for name, _, _, _, owned in DOCS:
+            fr, en = texts.get((name, "fr")), texts.get((name, "en"))
+            if fr is not None and fr == en:
+                (failures if owned or strict else reported).append(
+                    f"{name}: English and French texts are identical")
+        # Without ?lang, the person's setting decides: English once set.
+        st, _ = cl.call("GET", API + "/plan.csv?lang=de")
+        if st != 400:
+            failures.append(f"plan.csv?lang=de: HTTP {st}, want 400")
+        st, data = cl.call("GET", API + "/plan.pdf")
+        if st != 200 or text_of("pdf", data, tmp)[0][0] != texts.get(("plan.pdf", "fr")):
+            failures.append("plan.pdf without ?lang and no setting is not the French one")
+        st, body = cl.call("PUT", API + "/members/m-claire/preferences", {"language": "en"})
+        if st not in (200, 201, 204):
+            failures.append(f"setting the language: HTTP {st} {body[:200]!r}")
+        else:
+            st, data = cl.call("GET", API + "/plan.pdf")
+            got = text_of("pdf", data, tmp)[0][0] if st == 200 else None
+            if got != texts.get(("plan.pdf", "en")):
+                failures.append("plan.pdf without ?lang does not follow the language setting")
+            st, data = cl.call("GET", API + "/evaluation?format=pdf&lang=fr")
+            got = text_of("pdf", data, tmp)[0][0] if st == 200 else None
+            if got != texts.get(("evaluation.pdf", "fr")):
+                failures.append("?lang=fr does not win over the language setting")
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    for line in reported:
+        print("REPORTED (not failing, not owned yet): " + line)
+    for line in failures:
+        print("FAIL: " + line)
+    if failures:
+        sys.exit(1)
+    print(f"ok: {len(DOCS)} documents in fr and en")
+
+
+if __name__ == "__main__":
+    main()
