@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-6a40fb7d5330';
+const VERSION = 'ecoplateau-shell-a2ca9c6dbf6c';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -34,6 +34,7 @@ const SHELL = [
   '/js/ui/charts.js',
   '/js/ui/collect.js',
   '/js/ui/comms.js',
+  '/js/ui/conflict.js',
   '/js/ui/crew.js',
   '/js/ui/diag.js',
   '/js/ui/directory.js',

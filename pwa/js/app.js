@@ -1,6 +1,6 @@
 // app.js - entry point: shell (status, offline banner, update banner,
 // language), hash router, service worker registration.
-import { t, setLang, getLang, translateDom, dateTime } from './i18n.js';
+import { t, tn, setLang, getLang, translateDom, dateTime } from './i18n.js';
 import * as store from './store.js';
 import { h } from './ui/dom.js';
 import { SyncClient } from './sync/client.js';
@@ -298,6 +298,7 @@ async function route() {
 }
 
 // ---- status (role="status": pending, last sync, errors, conflicts) -------
+const RESOLVERS = new Set(['admin', 'eco_referent']);
 function renderStatus() {
   const s = client.status;
   const parts = [];
@@ -306,12 +307,20 @@ function renderStatus() {
     return;
   }
   document.getElementById('sync').hidden = false;
-  if (s.running) parts.push(t('sync.running'));
-  parts.push(s.pending ? t('sync.pending', { n: s.pending }) : t('sync.pending.none'));
-  parts.push(s.lastSync ? t('sync.last', { when: dateTime(s.lastSync) }) : t('sync.never'));
-  if (s.rejected) parts.push(t('sync.rejected', { n: s.rejected }));
-  if (s.conflicts) parts.push(t('sync.conflicts', { n: s.conflicts }));
-  if (s.error) {
+  // Offline is a normal state on set, not an error: "Hors ligne · 8 saisies
+  // en attente", never in red.
+  const offline = !navigator.onLine || s.error === 'unreachable';
+  if (offline) parts.push(t('sync.offline'));
+  else if (s.running) parts.push(t('sync.running'));
+  parts.push(s.pending ? tn('count.pending', s.pending) : t('sync.pending.none'));
+  if (!offline || !s.pending)
+    parts.push(s.lastSync ? t('sync.last', { when: dateTime(s.lastSync) }) : t('sync.never'));
+  if (s.rejected) parts.push(tn('sync.rejected', s.rejected));
+  // Only the roles that may resolve a conflict (admin, eco-referent) count
+  // them: nobody else can act on one.
+  if (s.conflicts && RESOLVERS.has(client.identity.role))
+    parts.push(tn('sync.conflicts', s.conflicts));
+  if (s.error && s.error !== 'unreachable') {
     const known = {
       unreachable: 'sync.unreachable',
       auth: 'sync.auth',
@@ -324,9 +333,8 @@ function renderStatus() {
   const text = parts.join(' · ');
   const el = document.getElementById('sync-status');
   if (el.textContent !== text) el.textContent = text;
-  el.classList.toggle('has-error', !!s.error || !!s.rejected);
+  el.classList.toggle('has-error', (!!s.error && !offline) || !!s.rejected);
   document.getElementById('sync-now').disabled = s.running;
-  const offline = !navigator.onLine || s.error === 'unreachable';
   document.getElementById('offline').hidden = !offline;
 }
 

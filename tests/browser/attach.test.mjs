@@ -372,7 +372,7 @@ test('online: the upload is cut after one chunk, the big photo is refused, the r
   assert.match(await bigCard.textContent(), new RegExp(String(CAP)));
   assert.match(
     await page.getByTestId('photo').filter({ hasText: 'Compteur' }).textContent(),
-    /Envoi interrompu à \d+ %/,
+    /Envoi interrompu à \d+\s%/,
   );
   await checkA11y(page, 'my photos: interrupted and refused');
   await shot(page, 'photo-04-interrupted-refused');

@@ -116,7 +116,7 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
   assert.match(await table.textContent(), /a besoin du FALC, pas encore écrit/);
   assert.match(await table.textContent(), /gros caractères/);
   await office
-    .getByText(/La version FALC n’est pas écrite : \d+ personne\(s\) en ont besoin\./)
+    .getByText(/La version FALC n’est pas écrite : \d+ personnes? en (?:a|ont) besoin\./)
     .waitFor();
   // One collapsed section per channel, each with a readable summary; the
   // invitation as a human summary, the raw file on demand.
@@ -179,7 +179,7 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
 test('sign and send; the follow-up lists who has not been reached', async () => {
   await office.getByRole('button', { name: 'Signer et envoyer' }).click();
   await office
-    .getByText(/Envoyée à \d+ personne\(s\), \d+ e-mail\(s\) en file d’envoi\./)
+    .getByText(/Envoyée à \d+ personnes?, \d+ e-mails? en file d’envoi\./)
     .first()
     .waitFor({ timeout: 20000 });
   await office.getByRole('heading', { name: 'Suivi' }).waitFor();

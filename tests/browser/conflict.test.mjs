@@ -121,6 +121,15 @@ test('offline edits of the same task, A reconnects first', async () => {
 
 test('offline edits of the same task, B reconnects first', async () => {
   await round('task-ba', B, A, 'B : compost plein', 'A : compost vidé');
+  // Sofia reads it in plain words on her own task, with who to ask.
+  await B.page
+    .getByText(/Le bureau de production choisira la version à garder/)
+    .first()
+    .waitFor();
+  await B.page
+    .getByText(/voyez avec Léa Bernard/)
+    .first()
+    .waitFor();
   await checkA11y(B.page, 'my day with a conflict');
   await shot(B.page, 'phone-11-day-conflict');
 });
@@ -183,12 +192,23 @@ test('the office sees both conflicts and keeps a value', async () => {
   await items.first().waitFor();
   assert.equal(await items.count(), 2);
   const text = await page.locator('section[aria-labelledby="h-conflicts"]').textContent();
-  assert.match(text, /Tâche Trier les bacs 1, champ « note »/);
-  assert.match(text, /Tâche Trier les bacs 2/);
+  // In human terms: the record's title, the field's label, each value as a
+  // sentence, who made it on which phone, what that phone showed, and that
+  // the value not kept stays in the history. No id.
+  assert.match(text, /Tâche « Trier les bacs 1 » — Note : deux versions/);
+  assert.match(text, /Tâche « Trier les bacs 2 »/);
+  assert.match(text, /« A : bacs triés »/);
+  assert.match(text, /Faite par Sofia Lopes, sur « Téléphone A », le \d/);
+  assert.match(text, /Faite par Sofia Lopes, sur « Téléphone B »/);
+  assert.match(text, /Le téléphone montrait alors : rien \(le champ était vide\)/);
+  assert.match(text, /reste dans l’historique/);
+  assert.doesNotMatch(text, /task-ab|task-ba|d-[0-9a-f]{8}|\d{4}-\d{2}-\d{2}/);
   await checkA11y(page, 'office dashboard with conflicts');
   await shot(page, 'office-03-dashboard');
   await page
-    .getByRole('button', { name: 'Garder cette valeur : A : bacs triés (note de task-ab)' })
+    .getByRole('button', {
+      name: 'Garder « A : bacs triés » pour Note de Tâche « Trier les bacs 1 »',
+    })
     .click();
   await page.getByText('Conflit résolu.').waitFor();
   await page.waitForFunction(

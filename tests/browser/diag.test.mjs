@@ -160,7 +160,7 @@ test('C1: a partial questionnaire is a draft that says what is missing; an impos
   // Skip the rest: the result is a draft listing what is missing.
   await page.getByRole('link', { name: 'Résultat' }).click();
   const missing = main.locator('.warn');
-  await missing.getByText(/réponse\(s\) manquante\(s\)/).waitFor();
+  await missing.getByText(/réponses? manquantes?/).waitFor();
   for (const q of ['Partenaires financiers', 'Charte RSE', 'Éco-référent·e'])
     await missing.getByRole('link', { name: q }).waitFor();
   assert.equal(await missing.getByRole('link', { name: 'Effectif permanent' }).count(), 0);
@@ -233,7 +233,9 @@ test('C1: completed, it gives the level with its reasoning and graded items; one
   const edited = axes.locator('li').filter({ hasText: 'Candidater au label Ecoprod en janvier' });
   await edited.waitFor();
   await edited.getByText('priorité moyenne').waitFor();
-  await edited.getByText(/^Modifié par Claire Martin le \d\d\/\d\d\/\d{4}/).waitFor();
+  await edited
+    .getByText(/^Modifié par Claire Martin le \d{1,2}(?:er)? [a-zéû]+\.? \d{4}, \d\d:\d\d/)
+    .waitFor();
   await shot(page, 'diag-05-c1-edited');
   // Synced, with its author and date, and printed in the C1 summary.
   await syncNow(page);

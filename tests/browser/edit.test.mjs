@@ -119,7 +119,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   await edited.waitFor();
   assert.match(await edited.textContent(), /responsable : Sofia/);
   // Shown as a percentage, stored as a fraction (below).
-  assert.match(await edited.textContent(), /15 % → 30 %/);
+  assert.match(await edited.textContent(), /15\s% → 30\s%/);
   assert.equal(await edited.locator('p.flag').count(), 0, 'no longer a draft');
   await syncNow(page);
 

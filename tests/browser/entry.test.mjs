@@ -92,8 +92,16 @@ test('odometer difference, a past day within the production, the receipt', async
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   const receipt = page.getByTestId('receipt');
   await receipt.waitFor();
-  assert.match(await receipt.textContent(), /Kilomètres en utilitaire : 120,5 km/);
-  assert.match(await receipt.textContent(), new RegExp(chosen));
+  // What was saved, for which vehicle, on which day, in words (no ISO date).
+  assert.match(await receipt.textContent(), /120,5\u00a0km enregistrés pour \S/);
+  const inWords = new Intl.DateTimeFormat('fr-FR', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${chosen}T12:00:00`));
+  assert.ok((await receipt.textContent()).includes(inWords), `the receipt names ${inWords}`);
+  assert.doesNotMatch(await receipt.textContent(), /\d{4}-\d{2}-\d{2}/);
   await receipt.getByText('En attente du réseau').waitFor();
   await checkA11y(page, 'entry receipt');
   await shot(page, 'entry-01-receipt-waiting');

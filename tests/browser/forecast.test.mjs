@@ -32,7 +32,7 @@ const api = await officeSession(server.url);
 // quantities depends on the demo's own forecast.
 async function saved(page) {
   await page.waitForFunction(() =>
-    /^[1-9]\d* quantité\(s\) enregistrée\(s\)\.$/.test(
+    /^[1-9]\d* quantités? enregistrées?\.$/.test(
       document.getElementById('announce')?.textContent || '',
     ),
   );

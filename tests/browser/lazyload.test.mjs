@@ -70,7 +70,9 @@ const kib = (n) => (n / 1024).toFixed(1);
 // reached: a new static import on these screens fails here.
 const BUDGET = {
   login: { requests: 14, kib: 120 },
-  day: { requests: 18, kib: 120 },
+  // 19: the demo's Sofia has a conflict on her own task, told in words by
+  // ui/conflict.js, which loads only on a day that has one (issue 19).
+  day: { requests: 19, kib: 120 },
 };
 
 function withinBudget(name, list) {

@@ -136,7 +136,9 @@ test('offline: record readings, reload, entries still there', async () => {
   await page.getByRole('button', { name: 'Synchroniser' }).click();
   await page.waitForSelector('#offline:not([hidden])');
   const status = await page.locator('#sync-status').textContent();
-  assert.match(status, /3 en attente d’envoi/);
+  // Offline is a normal state, not an error: no red, the count in words.
+  assert.match(status, /^Hors ligne · 3 saisies en attente/);
+  assert.equal(await page.locator('#sync-status.has-error').count(), 0);
   assert.equal(await page.locator('#sync-status').getAttribute('role'), 'status');
   await checkA11y(page, 'offline banner');
   await shot(page, 'phone-05-offline');
@@ -335,7 +337,7 @@ test('an op the server refuses stays visible with its reason until removed', asy
     () =>
       window.ecoplateau.client.status.rejected === 1 && !window.ecoplateau.client.status.running,
   );
-  assert.match(await page.locator('#sync-status').textContent(), /1 refusée\(s\) par le serveur/);
+  assert.match(await page.locator('#sync-status').textContent(), /1 saisie refusée par le serveur/);
   await page.goto(server.url + '/#/entrees');
   const card = page.locator('[data-testid="entries"] > li').filter({ hasText: 'Déchets de bois' });
   // In the reader's words, not the server's English reason.

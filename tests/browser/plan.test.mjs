@@ -205,7 +205,7 @@ test('the office searches the directory offline and starts an action from the li
   await page
     .locator('#plan-actions li')
     .filter({ hasText: 'Moitié de repas végétariens' })
-    .getByText(/20 % → 50 % \(part\)/)
+    .getByText(/20\s% → 50\s%/)
     .waitFor();
   await checkA11y(page, 'plan editor');
   await shot(page, 'plan-02-editor');
@@ -308,7 +308,7 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   await page.getByLabel('Date prévue').fill('2026-12-01');
   await page.getByRole('button', { name: 'Planifier' }).click();
   const cp = page.locator('li').filter({ hasText: 'Point mi-tournage' });
-  await cp.getByText('prévu le 2026-12-01').waitFor();
+  await cp.getByText('prévu le mardi 1er décembre 2026').waitFor();
   // Planned: a calendar invitation to download, built by the server once synced.
   const icsHref = await cp.getByRole('link', { name: /Invitation d’agenda/ }).getAttribute('href');
   await syncNow(page);

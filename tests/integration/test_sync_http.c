@@ -446,8 +446,8 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
     /* 212 km x 0.279 + 38 L x 3.10 + the released 40 km x 0.279 (factor
-     * set 4, the latest, as sets 2 and 3, light van; these readings name no
-     * fleet vehicle, so the litres replace nothing) */
+     * set 4, as sets 2 and 3, light van; these readings name no fleet vehicle,
+     * so the litres replace nothing). p1 pins no set: it follows the latest. */
     assert_true(fabs(json_number_value(json_object_get(j, "total_kg")) -
                      (212 * 0.279 + 38 * 3.10 + 40 * 0.279)) < 1e-9);
     assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 4);
@@ -463,7 +463,6 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/csv"));
     assert_memory_equal(r.body, "\xEF\xBB\xBF", 3);
-    /* One line per indicator, the departments in their own column. */
     assert_non_null(strstr(r.body, "Gazole des véhicules;38,00;L;Régie 38;relevé;"));
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/footprint.xlsx", NULL, &r);

@@ -27,6 +27,10 @@ const PATTERNS = [
   /attach_refuse\([^,]+,[^,]+,\s*"([a-z_]+)"/g,
   /set_state\([^;]*"([a-z]+_[a-z_]+)",\s*st->reason/g,
   /\\"code\\":\\"([a-z_]+)\\"/g, // JSON written by hand (the 405)
+  // Replies whose status is computed (http_status_for(rc), a condition),
+  // and the fallback code of a refusal whose own code is missing.
+  /\bhttp_error\(\s*\w+,\s*[^",;]*(?:\([^()]*\))?[^",;]*,\s*"([a-z_]+)"/g,
+  /\bcode\s*!=\s*NULL\s*\?\s*code\s*:\s*"([a-z_]+)"/g,
 ];
 
 export function serverCodes() {

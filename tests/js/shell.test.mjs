@@ -1,12 +1,15 @@
 // The app shell: the service worker precaches exactly the files served from
-// pwa/ (except sw.js itself), they stay under 640 KB uncompressed and 195 KB
+// pwa/ (except sw.js itself), they stay under 680 KB uncompressed and 205 KB
 // gzipped (a phone installs the whole shell once, on set or at the office,
 // gzipped since the weak-link work: about 1.5 s at 1 Mbit/s). The budget
 // follows the product: 460 KB until setup, productions, the footprint screen
 // and the error catalogue landed and Prettier formatted the JS (about +10 %
 // uncompressed, +5 % gzipped); 520 KB until the people screens, per-person
 // communication preferences, the forecast and factor-set screens and the C1
-// model's questions landed together (575 KB, 177 KB gzipped). The
+// model's questions landed together (575 KB, 177 KB gzipped); 620 KB and
+// 190 KB until every screen spoke in words (issue 19: counts with plural
+// forms, labels for tags and fields, conflicts told in full, the Intl
+// formatter; 624 -> 651 KB, 192 -> 201 KB gzipped, measured). The
 // manifest has what installation needs, and no file carries inline script
 // or style (the CSP has no 'unsafe-inline').
 import { test } from 'node:test';
@@ -63,13 +66,13 @@ test('the service worker version follows the shell files', () => {
   );
 });
 
-test('the app shell is at most 640 KB uncompressed, 195 KB gzipped', () => {
+test('the app shell is at most 680 KB uncompressed, 205 KB gzipped', () => {
   const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
   const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
   const gz = files.reduce((n, p) => n + gzipSync(readFileSync(join(pwa, p))).length, 0);
   console.log(`app shell: ${files.length} files, ${total} bytes, ${gz} bytes gzipped`);
-  assert.ok(total <= 640 * 1024, `app shell is ${total} bytes`);
-  assert.ok(gz <= 195 * 1024, `app shell is ${gz} bytes gzipped`);
+  assert.ok(total <= 680 * 1024, `app shell is ${total} bytes`);
+  assert.ok(gz <= 205 * 1024, `app shell is ${gz} bytes gzipped`);
 });
 
 // Static imports of a module, resolved to shell paths (import() excluded).

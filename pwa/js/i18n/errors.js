@@ -108,6 +108,8 @@ export const ERRORS = {
       'Deux modifications différentes portent le même identifiant : la seconde est refusée. Prévenez l’administrateur.',
     op_too_large: 'Cette saisie est trop volumineuse. Raccourcissez le texte.',
     production_required: 'Choisissez d’abord une production.',
+    rejected:
+      'Le serveur a refusé cette modification. Vérifiez ce qui a été saisi puis recommencez ; si cela se répète, prévenez le bureau de production.',
     replayed_request: 'Cette demande avait déjà été reçue. Rien n’est perdu.',
     schema_unsupported:
       'Cette version de l’application est trop ancienne pour le serveur. Rechargez la page pour la mettre à jour.',
@@ -249,6 +251,8 @@ export const ERRORS = {
       'Two different changes carry the same id: the second is refused. Tell the administrator.',
     op_too_large: 'This entry is too large. Shorten the text.',
     production_required: 'Choose a production first.',
+    rejected:
+      'The server refused this change. Check what was entered and try again; if it happens again, tell the production office.',
     replayed_request: 'This request had already been received. Nothing is lost.',
     schema_unsupported:
       'This version of the app is too old for the server. Reload the page to update it.',

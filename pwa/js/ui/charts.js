@@ -3,7 +3,7 @@
 // action plan's targets. Hand-built SVG; each chart is role="img" named by
 // its <title> and <desc>, and followed by the same numbers as a data table.
 // The figure is ecoplateau's working estimate (docs/carbon.md).
-import { t, num, getLang, errorText } from '../i18n.js';
+import { t, tn, num, getLang, errorText, date, share, percent } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h } from './dom.js';
 import { request, NetworkError } from '../api.js';
@@ -264,7 +264,7 @@ function honesty(cmp, prod) {
       { 'data-testid': 'fp-coverage' },
       typeof cov.share === 'number'
         ? t('fp.coverage', {
-            pct: num(Math.round(cov.share * 100)),
+            pct: share(cov.share),
             covered: kg(cov.covered_kg),
             expected: kg(cov.expected_kg),
           })
@@ -368,8 +368,8 @@ export async function footprint(ctx) {
           'p',
           { class: completeness.missing ? 'warn' : '' },
           t('chart.completeness', {
-            pct: num(Math.round((completeness.ratio || 0) * 100)),
-            missing: num(completeness.missing),
+            pct: share(completeness.ratio || 0),
+            missing: tn('count.missing', completeness.missing),
           }),
           ' ',
           h('a', { href: '#/collecte' }, t('chart.completeness.link')),
@@ -445,7 +445,7 @@ export async function footprint(ctx) {
             title: t('chart.byweek'),
             desc: t('chart.byweek.desc', { n: allWeeks.length }),
             rows: allWeeks.map((w) => ({
-              label: t('chart.week', { date: w }),
+              label: t('chart.week', { date: date(w, 'short') }),
               values:
                 provWeek !== null ? [byWeek.get(w) ?? null, provWeek] : [byWeek.get(w) ?? null],
             })),
@@ -475,7 +475,7 @@ export async function footprint(ctx) {
               values: [typeof a.attainment_pct === 'number' ? a.attainment_pct : null],
             })),
             series: [t('dash.plan.attainment')],
-            fmt: (v) => `${num(Math.round(v))} %`,
+            fmt: (v) => percent(v),
           })
         : h('p', {}, t('dash.plan.none')),
     ),

@@ -3,7 +3,7 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, num, getLang, errorText, dateTime } from '../i18n.js';
+import { t, tn, unitName, num, getLang, errorText, date, dateTime, share } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, announce, field } from './dom.js';
 import * as store from '../store.js';
@@ -135,8 +135,8 @@ function periodText(freq, p) {
   if (freq === 'daily')
     return p.from === today()
       ? t('collect.period.today')
-      : t('collect.period.day', { date: p.from });
-  return t('collect.period.range', { from: p.from, to: p.to });
+      : t('collect.period.day', { date: date(p.from, 'long') });
+  return t('collect.period.range', { from: date(p.from, 'dm'), to: date(p.to, 'dm') });
 }
 
 // ---- crew: reminders on "my day" -------------------------------------------------
@@ -217,7 +217,9 @@ export async function reminders(ctx) {
   const nDue = list.filter((x) => x.current).length;
   const nLate = list.reduce((a, x) => a + x.overdue.length, 0);
   const summary =
-    nDue || nLate ? t('collect.due.summary', { due: nDue, late: nLate }) : t('collect.due.none');
+    nDue || nLate
+      ? t('collect.due.summary', { due: tn('count.readings', nDue), late: num(nLate) })
+      : t('collect.due.none');
   if (nDue || nLate) notify(summary);
   const items = list.map(({ item, current, overdue }) =>
     h(
@@ -351,7 +353,7 @@ export function guide(ctx, params) {
       'div',
       {},
       h('h1', { tabindex: '-1' }, title),
-      h('p', {}, t('entry.unit', { unit: i.unit }), '. ', ind.guide(i.id, getLang())),
+      h('p', {}, t('entry.unit', { unit: unitName(i.unit) }), '. ', ind.guide(i.id, getLang())),
       fam
         ? [
             h('h2', {}, t('guide.where')),
@@ -466,8 +468,8 @@ export async function office(ctx) {
       ? t('collect.completeness', {
           expected: num(c.expected),
           reported: num(c.reported),
-          missing: num(c.missing),
-          pct: num(Math.round((c.ratio || 0) * 100)),
+          missing: tn('count.missing', c.missing),
+          pct: share(c.ratio || 0),
         })
       : t('collect.completeness.none'),
   );
@@ -507,14 +509,14 @@ export async function office(ctx) {
                 h(
                   'td',
                   {},
-                  h('strong', { class: 'bad' }, t('collect.missing.n', { n: x.missing.length })),
+                  h('strong', { class: 'bad' }, tn('collect.missing.n', x.missing.length)),
                   ' — ',
                   x.missing
                     .slice(0, 6)
                     .map((p) => periodText(x.frequency, p))
                     .join(' ; '),
                   x.missing.length > 6
-                    ? ` ${t('collect.missing.more', { n: x.missing.length - 6 })}`
+                    ? ` ${tn('collect.missing.more', x.missing.length - 6)}`
                     : '',
                 ),
                 h(
@@ -725,7 +727,11 @@ export async function office(ctx) {
       'div',
       { class: 'wide' },
       h('h1', { tabindex: '-1' }, title),
-      h('p', {}, t('collect.intro', { from: data.starts_on || '?', to: data.ends_on || '?' })),
+      h(
+        'p',
+        {},
+        t('collect.intro', { from: date(data.starts_on, 'day'), to: date(data.ends_on, 'day') }),
+      ),
       completeness,
       h(
         'section',

@@ -3,7 +3,7 @@
 // follows up (who read, who acknowledged, who has not been reached, the
 // questions); on the phones, "read" and "compris" receipts and questions,
 // made offline like any other op and synced.
-import { t, errorText as refusalText } from '../i18n.js';
+import { t, tn, errorText as refusalText, date } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/engine.js';
@@ -332,7 +332,7 @@ function recipientsTable(list) {
     h(
       'table',
       {},
-      h('caption', {}, t('comms.recipients', { n: list.length })),
+      h('caption', {}, tn('comms.recipients', list.length)),
       h(
         'thead',
         {},
@@ -397,11 +397,12 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
         sendBtn.disabled = true;
         try {
           const res = await request(id, 'POST', base + '/send', { body: {} });
-          announce(t('comms.sent', { n: res.recipients.length, emails: res.emails_queued }));
-          sent.textContent = t('comms.sent', {
-            n: res.recipients.length,
-            emails: res.emails_queued,
+          const words = t('comms.sent', {
+            people: tn('count.people', res.recipients.length),
+            emails: tn('count.emails', res.emails_queued),
           });
+          announce(words);
+          sent.textContent = words;
           sent.hidden = false;
           await showFollowUp(ctx, cid, followUp);
         } catch (err) {
@@ -456,11 +457,11 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
             t('comms.unreachable', { names: unreachable.map((r) => r.name).join(', ') }),
           )
         : null,
-      missing ? h('p', { class: 'badge warn' }, t('comms.falc.missing', { n: missing })) : null,
-      section(t('comms.recipients', { n: p.recipients.length }), '', recipientsTable(p.recipients)),
+      missing ? h('p', { class: 'badge warn' }, tn('comms.falc.missing', missing)) : null,
+      section(tn('comms.recipients', p.recipients.length), '', recipientsTable(p.recipients)),
       section(
         t('comms.channel.app'),
-        t('comms.recipients', { n: count('app') }),
+        tn('comms.recipients', count('app')),
         h('p', { class: 'value' }, rec.title || ''),
         h('p', { class: 'lines' }, rec.text || ''),
         rec.falc
@@ -475,13 +476,15 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
           ? h(
               'p',
               { class: rec.text_en ? 'hint' : 'badge warn', 'data-testid': 'english-readers' },
-              t(rec.text_en ? 'comms.english.written' : 'comms.english.missing', { n: english }),
+              rec.text_en
+                ? tn('comms.english.written', english)
+                : tn('comms.english.missing', english),
             )
           : null,
       ),
       section(
         t('comms.channel.email'),
-        emails.length ? t('comms.recipients', { n: mailed }) : t('comms.email.none'),
+        emails.length ? tn('comms.recipients', mailed) : t('comms.email.none'),
         ...emails.map((e) =>
           h(
             'details',
@@ -526,7 +529,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
           [
             [base + '/flyer.png', t('comms.flyer')],
             [base + '/flyer.png?large=1', t('comms.flyer.large')],
-            [sheet + '&format=png', t('comms.callsheet', { day })],
+            [sheet + '&format=png', t('comms.callsheet', { day: date(day, 'long') })],
           ].map(([src, what]) =>
             h(
               'figure',
@@ -556,14 +559,14 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
             h(
               'a',
               { href: sheet, target: '_blank', rel: 'noopener' },
-              t('comms.callsheet', { day }),
+              t('comms.callsheet', { day: date(day, 'long') }),
             ),
           ),
         ),
       ),
       section(
         t('comms.channel.audio'),
-        t('comms.recipients', { n: count('audio') }),
+        tn('comms.recipients', count('audio')),
         h('p', {}, h('a', { href: base + '/audio.wav', download: '' }, t('comms.audio'))),
         h('p', { class: 'hint' }, t('comms.audio.hint')),
       ),

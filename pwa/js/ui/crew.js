@@ -1,6 +1,17 @@
 // crew.js - phone screens: pairing, my day, quick entry, my entries,
 // messages, settings. One hand, targets >= 44 px, everything offline.
-import { t, num, dateTime, getLang, codeText, errorText } from '../i18n.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  dateTime,
+  getLang,
+  codeText,
+  errorText,
+  date,
+  quantity,
+} from '../i18n.js';
 import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
@@ -21,16 +32,34 @@ function needDevice(ctx) {
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
-const unitName = (u) =>
-  ({
-    meal: t('unit.meal'),
-    night: t('unit.night'),
-    'TB.yr': t('unit.tbyr'),
-    EUR: t('unit.eur'),
-    't.km': t('unit.tkm'),
-    day: t('unit.day'),
-    piece: t('unit.piece'),
-  })[u] || u;
+// A vehicle by its name in the fleet; a vehicle typed by hand (no fleet yet)
+// is already the person's words.
+const vehicleName = (ctx, v) => ctx.client.replica.record('fleet', v)?.fields.name || v;
+// A reading in a list: "Kilomètres en utilitaire : 212 km" (the vehicle
+// follows on the card's next line).
+const savedWhatShort = (f) =>
+  `${indName(f.indicator)} : ${quantity(f.value, unitName(f.unit || ''), { digits: 2 })}`;
+// What a refused op was about: the record by its title, the fields by label.
+// (cf: ./conflict.js, imported only when something was refused.)
+const refusedWhat = (ctx, cf, body) =>
+  `${cf.recordTitle(ctx, body.col, body.id)} : ${Object.keys(body.fields || {})
+    .filter((k) => k !== '_deleted')
+    .map((k) => cf.fieldLabel(body.col, k))
+    .join(', ')}`;
+// A task's due: a rhythm ("chaque semaine") or a day in words.
+const dueText = (due) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(due)
+    ? t('day.task.due', { date: date(due, 'long') })
+    : t('freq.' + due) !== 'freq.' + due
+      ? t('freq.' + due)
+      : '';
+// What a saved reading was, in a sentence: "212 km enregistrés pour
+// Utilitaire 2".
+const savedWhat = (ctx, f, i) =>
+  tn('entry.saved.what', f.value, {
+    qty: quantity(f.value, unitName(i?.unit || f.unit || ''), { digits: 2 }),
+    what: f.vehicle ? vehicleName(ctx, f.vehicle) : indName(f.indicator),
+  });
 
 // ---- pairing --------------------------------------------------------------
 export function pair(ctx, params) {
@@ -206,6 +235,11 @@ export async function day(ctx) {
   const due = await reminders(ctx);
   const id = ctx.client.identity;
   const tasks = myTasks(ctx);
+  // Conflicts are rare: their module and the names load only then.
+  const cf = tasks.some((x) => Object.keys(x.conflicts).length)
+    ? await import('./conflict.js')
+    : null;
+  const who = cf ? await cf.people(ctx) : null;
   const done = recordedToday(ctx);
   const list = tasks.length
     ? h(
@@ -213,7 +247,9 @@ export async function day(ctx) {
         { class: 'cards' },
         tasks.map((task) => {
           const cbId = `task-${task.id}`;
-          const conflict = Object.values(task.conflicts).flat();
+          // Only the person's own tasks show their conflicts.
+          const conflict =
+            task.fields.assignee === id.member_id ? Object.values(task.conflicts).flat() : [];
           // Crew may edit only the tasks assigned to them (sync/authz.h); the
           // department's unassigned tasks are shown read-only.
           const mine = task.fields.assignee === id.member_id;
@@ -242,17 +278,11 @@ export async function day(ctx) {
               }),
               h('label', { for: cbId }, task.fields.title || task.id),
             ),
-            task.fields.due
-              ? h('p', { class: 'meta' }, t('day.task.due', { date: task.fields.due }))
+            task.fields.due && dueText(task.fields.due)
+              ? h('p', { class: 'meta' }, dueText(task.fields.due))
               : null,
             task.fields.note ? h('p', { class: 'note' }, task.fields.note) : null,
-            conflict.length
-              ? h(
-                  'p',
-                  { class: 'meta' },
-                  conflict.map((c) => t('task.conflict', { value: String(c.value) })).join(' · '),
-                )
-              : null,
+            conflict.length && cf ? cf.crewNote(ctx, task, who) : null,
             mine
               ? h(
                   'button',
@@ -409,7 +439,7 @@ export async function entry(ctx, params) {
         value: vehValue,
         options: [
           ['', t('fleet.choose')],
-          ...fleet.map((r) => [r.id, r.fields.name ? `${r.fields.name} (${r.id})` : r.id]),
+          ...fleet.map((r, n) => [r.id, r.fields.name || t('fleet.unnamed', { n: n + 1 })]),
         ],
       })
     : field({
@@ -437,7 +467,9 @@ export async function entry(ctx, params) {
     type: 'date',
     label: t('entry.at'),
     required: true,
-    hint: span.first_day ? t('entry.at.span', { from: span.first_day, to: lastDay }) : undefined,
+    hint: span.first_day
+      ? t('entry.at.span', { from: date(span.first_day, 'day'), to: date(lastDay, 'day') })
+      : undefined,
     value: src.at || (lastDay < today() ? lastDay : today()),
     attrs: { max: lastDay, min: span.first_day || undefined },
   });
@@ -578,7 +610,10 @@ export async function entry(ctx, params) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > lastDay)
       errors.push([at, t('entry.err.at')]);
     else if (span.first_day && at.input.value < span.first_day)
-      errors.push([at, t('entry.err.at.span', { from: span.first_day, to: lastDay })]);
+      errors.push([
+        at,
+        t('entry.err.at.span', { from: date(span.first_day, 'day'), to: date(lastDay, 'day') }),
+      ]);
     showErrors(summary, [mealTotal, ...dietFields, ...fields], errors);
     if (errors.length) return;
     const parts = DIETS.map((d, k) => [d, m.known[k]]).filter(([, n]) => n > 0);
@@ -677,7 +712,10 @@ export async function entry(ctx, params) {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(at.input.value) || at.input.value > lastDay)
           errors.push([at, t('entry.err.at')]);
         else if (span.first_day && at.input.value < span.first_day)
-          errors.push([at, t('entry.err.at.span', { from: span.first_day, to: lastDay })]);
+          errors.push([
+            at,
+            t('entry.err.at.span', { from: date(span.first_day, 'day'), to: date(lastDay, 'day') }),
+          ]);
         if (note.input.value.length > 2000) errors.push([note, t('entry.err.note')]);
         showErrors(summary, [odoStart, odoEnd, ...fields], errors);
         if (errors.length) return;
@@ -713,17 +751,13 @@ export async function entry(ctx, params) {
           last._indicator = i.id;
           if (f.vehicle) last._vehicle = f.vehicle;
           await store.setMeta('lastValues', last).catch(() => {});
-          announce(t('entry.saved', { value: num(v), unit: unitName(i.unit) }));
+          announce(t('entry.saved', { what: savedWhat(ctx, f, i) }));
           if (corr) return ctx.go('entrees');
           // What was recorded, and that it waits for the network until a
           // sync sends it; corrected from "Mes saisies" in one tap.
           receipt.replaceChildren(
             h('h2', {}, t('entry.receipt.title')),
-            h(
-              'p',
-              { class: 'value' },
-              `${indName(i.id)} : ${num(v)} ${unitName(i.unit)} — ${f.at}${f.vehicle ? ' — ' + f.vehicle : ''}`,
-            ),
+            h('p', { class: 'value' }, `${savedWhat(ctx, f, i)} — ${date(f.at, 'long')}`),
             h('p', { 'data-testid': 'receipt-state' }, t('entry.receipt.waiting')),
             h(
               'a',
@@ -788,6 +822,7 @@ export async function entries(ctx) {
     (x) => x.status === 'rejected' && x.body.col !== 'readings',
   );
   const refused = all.filter((x) => x.body.col !== 'attachments');
+  const cf = refused.length ? await import('./conflict.js') : null;
   const photosRefused = all.length - refused.length;
   const refusedView =
     refused.length || photosRefused
@@ -802,11 +837,7 @@ export async function entries(ctx) {
                   h(
                     'li',
                     { class: 'card' },
-                    h(
-                      'p',
-                      { class: 'value' },
-                      `${x.body.col} ${x.body.id} : ${Object.keys(x.body.fields).join(', ')}`,
-                    ),
+                    h('p', { class: 'value' }, refusedWhat(ctx, cf, x.body)),
                     h('p', { class: 'bad' }, t('entries.rejected', { reason: refusal(x) })),
                     h(
                       'button',
@@ -851,7 +882,7 @@ export async function entries(ctx) {
     else if (box) state = t('entries.pending');
     else if (st.quarantined?.[f.op] !== undefined) state = t('entries.quarantined');
     else state = t('entries.sent');
-    const label = `${indName(f.fields.indicator)} ${num(f.fields.value)} ${unitName(f.fields.unit || '')} (${f.fields.at})`;
+    const label = `${savedWhatShort(f.fields)} — ${date(f.fields.at, 'long')}`;
     const actions = [];
     if (box?.status === 'rejected') {
       // Fix = a new entry prefilled with the refused values; the refused op goes.
@@ -924,7 +955,7 @@ export async function entries(ctx) {
       h(
         'p',
         { class: 'meta' },
-        f.fields.vehicle ? `${f.fields.vehicle} · ` : '',
+        f.fields.vehicle ? `${vehicleName(ctx, f.fields.vehicle)} · ` : '',
         deptName(f.fields.dept),
         ' · ',
         state,
@@ -1126,7 +1157,13 @@ export async function settings(ctx) {
     'div',
     {},
     h('h1', { tabindex: '-1' }, t('settings.title')),
-    h('p', {}, t('settings.device', { id: id.device_id })),
+    h(
+      'p',
+      {},
+      id.kind === 'device'
+        ? t('settings.device', { name: id.name || t('dash.device.unnamed') })
+        : t('settings.office', { name: id.name || id.email || '' }),
+    ),
     id.kind === 'device' ? h('p', {}, `${id.member_name} — ${deptName(id.department)}`) : null,
     h('p', {}, t('sync.last', { when: dateTime(ctx.client.status.lastSync) })),
     id.kind === 'device'

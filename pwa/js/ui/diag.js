@@ -5,7 +5,7 @@
 // computes the results (sync/diagnostic.c). Edits of graded items
 // (edit_<item id>) and matrix placements (adj_<theme>) are fields of the same
 // records, each with who and when.
-import { t, num, dateTime, getLang } from '../i18n.js';
+import { t, tn, num, dateTime, getLang, money, share } from '../i18n.js';
 import { h, field, showErrors, announce, formDialog } from './dom.js';
 import { request, ApiError, NetworkError } from '../api.js';
 
@@ -339,7 +339,7 @@ function missingList(names, hrefOf) {
   return h(
     'div',
     { class: 'warn', role: 'note' },
-    h('p', {}, t('diag.missing', { n: names.length })),
+    h('p', {}, tn('diag.missing', names.length)),
     h(
       'ul',
       {},
@@ -1096,7 +1096,7 @@ function locationsEditor(list, inputs) {
 // envelope the production office set (or said to be missing).
 function actionsSection(res) {
   const env = res.envelope || {};
-  const eur = (v) => `${num(Math.round(v))} €`;
+  const eur = (v) => money(Math.round(v));
   return h(
     'section',
     { 'aria-labelledby': 'h-actions' },
@@ -1108,7 +1108,7 @@ function actionsSection(res) {
         ? t('diag.envelope.none')
         : t('diag.envelope', {
             eur: eur(env.eur),
-            kept: env.kept,
+            kept: tn('count.actions', env.kept),
             cost: eur(env.cost_max_eur),
             kg: num(Math.round(env.avoided_kg)),
           }),
@@ -1269,7 +1269,7 @@ async function projectResult(ctx) {
             h('td', { class: 'num' }, String(x.rank)),
             h('th', { scope: 'row' }, themeName(x.theme)),
             h('td', { class: 'num' }, tCO2(x.kg)),
-            h('td', { class: 'num' }, `${num(Math.round(x.share * 100))} %`),
+            h('td', { class: 'num' }, share(x.share)),
             h('td', {}, t('diag.effort.' + x.effort)),
             h(
               'td',

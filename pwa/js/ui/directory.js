@@ -4,7 +4,7 @@
 // syncs them, so search and filters run on the local replica and work
 // offline. Office roles (admin, eco-referent) add entries and criteria, and
 // import or export the directory as CSV; everyone else reads.
-import { t, errorText } from '../i18n.js';
+import { t, tn, errorText } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { ApiError, NetworkError } from '../api.js';
 import { uuidv7 } from '../sync/engine.js';
@@ -419,7 +419,7 @@ function importForm(ctx) {
           const json = await res.json().catch(() => null);
           if (res.status === 422 && json?.rows) {
             out.replaceChildren(
-              h('p', {}, t('dir.import.bad', { n: json.rows.length })),
+              h('p', {}, tn('dir.import.bad', json.rows.length)),
               h(
                 'ul',
                 {},
@@ -444,7 +444,7 @@ function importForm(ctx) {
               json?.error?.message,
               json?.error?.field,
             );
-          out.replaceChildren(t('dir.import.done', { n: json.imported }));
+          out.replaceChildren(tn('dir.import.done', json.imported));
           ctx.client.sync('import');
         } catch (err) {
           out.replaceChildren(
@@ -570,7 +570,6 @@ export function directory(ctx) {
                         c.fields.scope && c.fields.scope !== 'all'
                           ? ` (${t('scope.' + c.fields.scope)})`
                           : '',
-                        h('span', { class: 'meta' }, ` — ${c.id}`),
                         recordEditor(ctx, 'criteria', c, criterionSpecs(), {
                           label: String(c.fields.label || c.id),
                         }),
@@ -585,6 +584,22 @@ export function directory(ctx) {
               { 'aria-labelledby': 'h-dir-import' },
               h('h2', { id: 'h-dir-import' }, t('dir.import.title')),
               importForm(ctx),
+              // The file names criteria by their codes: a technical annex,
+              // the one place they are shown.
+              criteria.length
+                ? h(
+                    'details',
+                    { 'data-annex': '' },
+                    h('summary', {}, t('dir.import.codes')),
+                    h(
+                      'ul',
+                      {},
+                      criteria.map((c) =>
+                        h('li', {}, `${String(c.fields.label || '')} : `, h('code', {}, c.id)),
+                      ),
+                    ),
+                  )
+                : null,
             ),
           ]
         : null,

@@ -1,6 +1,6 @@
 // dom.js - building DOM without innerHTML (CSP: no inline anything; user
 // data only ever becomes text nodes).
-import { t } from '../i18n.js';
+import { tn } from '../i18n.js';
 
 export function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
@@ -102,7 +102,7 @@ export function showErrors(summary, fields, errors) {
   if (!errors.length) return;
   for (const [f, msg] of errors) f.setError(msg);
   summary.append(
-    h('p', {}, t('entry.errors', { n: errors.length })),
+    h('p', {}, tn('entry.errors', errors.length)),
     h(
       'ul',
       {},

@@ -6,14 +6,14 @@
 // being overwritten. Deleting sets "_deleted": a void that stays in the
 // history. The history comes from the server (authors by name); offline,
 // from the ops this replica holds.
-import { t, getLang } from '../i18n.js';
+import { t, getLang, date, dateTime } from '../i18n.js';
 import { h, field, showErrors, announce, confirmDialog } from './dom.js';
 import { request } from '../api.js';
 import { canon } from '../sync/engine.js';
 
 let focusedFor = null; // the link (location.hash) whose field was focused
 const blank = (v) => v === undefined || v === null || v === '';
-const when = (hlc) => new Date(parseInt(hlc.slice(0, 12), 16)).toLocaleString(getLang());
+const when = (hlc) => dateTime(parseInt(hlc.slice(0, 12), 16));
 
 // A spec's value as the form shows it, and back.
 function shown(spec, v) {
@@ -133,6 +133,7 @@ async function edits(ctx, col, id) {
 function valueText(spec, v) {
   if (spec?.show) return spec.show(v);
   if (blank(v)) return t('edit.history.empty');
+  if (spec?.type === 'date' && typeof v === 'string') return date(v, 'long');
   if (spec?.type === 'select') {
     const o = spec.options.find(([k]) => k === String(v));
     if (o) return o[1];

@@ -3,18 +3,10 @@
 // each factor with its official id, year, status and source, what the latest
 // set would change, and the office's button to move to it. A new set never
 // changes the footprint by itself.
-import { t, getLang, errorText } from '../i18n.js';
+import { t, getLang, errorText, unitName, date } from '../i18n.js';
+import * as ind from '../indicators.js';
 import { h, announce } from './dom.js';
 import { request, NetworkError } from '../api.js';
-
-// "7 décembre 2026" from "2026-12-07": a day as people write it.
-function day(iso) {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'fr-FR', {
-    dateStyle: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(iso + 'T00:00:00Z'));
-}
 
 // Factors go down to 0.003 kgCO2e: four significant digits, not two decimals.
 const val = (v) =>
@@ -23,6 +15,15 @@ const val = (v) =>
         maximumSignificantDigits: 4,
       }).format(v)
     : '—';
+
+// A factor by its own name in French (the server's, the most precise); in
+// English by its indicator's name when the catalogue has one.
+const factorName = (f) => {
+  if (getLang() === 'fr') return f.name_fr;
+  const n = ind.name(f.id, 'en');
+  return n && n !== f.id ? n : f.name_fr;
+};
+const perUnit = (u) => `kgCO2e / ${unitName(u, 1)}`;
 
 function factorTable(factors) {
   const head = ['name', 'value', 'id', 'year', 'status', 'source'];
@@ -49,8 +50,8 @@ function factorTable(factors) {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, f.name_fr),
-            h('td', {}, `${val(f.value)} kgCO2e / ${f.unit}`),
+            h('th', { scope: 'row' }, factorName(f)),
+            h('td', {}, `${val(f.value)} ${perUnit(f.unit)}`),
             h('td', {}, f.official_id || t('fs.noid')),
             h('td', {}, f.year ? String(f.year) : '—'),
             h('td', { title: f.method || '' }, t(`fs.status.${f.status}`)),
@@ -94,8 +95,8 @@ export async function factorSets(ctx, prod) {
       'p',
       { 'data-testid': 'fs-using' },
       fs.pinned
-        ? t('fs.pinned', { v: fs.using, date: day(using.published) })
-        : t('fs.latest', { v: fs.using, date: day(using.published) }),
+        ? t('fs.pinned', { v: fs.using, date: date(using.published, 'day') })
+        : t('fs.latest', { v: fs.using, date: date(using.published, 'day') }),
     ),
     fs.using === fs.latest
       ? h('p', {}, t('fs.uptodate'))
@@ -111,14 +112,18 @@ export async function factorSets(ctx, prod) {
                 'li',
                 {},
                 c.from === null
-                  ? t('fs.change.new', { name: c.name_fr, to: val(c.to), unit: c.unit })
+                  ? t('fs.change.new', {
+                      name: factorName(c),
+                      to: val(c.to),
+                      unit: unitName(c.unit, 1),
+                    })
                   : c.to === null
-                    ? t('fs.change.gone', { name: c.name_fr })
+                    ? t('fs.change.gone', { name: factorName(c) })
                     : t('fs.change.value', {
-                        name: c.name_fr,
+                        name: factorName(c),
                         from: val(c.from),
                         to: val(c.to),
-                        unit: c.unit,
+                        unit: unitName(c.unit, 1),
                       }),
               ),
             ),

@@ -3,7 +3,7 @@
 // the server's version graph), checkpoints planned then recorded, and advice
 // notes to other departments drafted from the plan and edited. Every write
 // is a synced record made through the outbox, so it works offline.
-import { t, getLang } from '../i18n.js';
+import { t, getLang, date, dateTime } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
@@ -23,6 +23,9 @@ const DEPTS = [
   'production',
   'post',
 ];
+// A due rhythm ("chaque semaine") or day in words.
+const dueWords = (due) =>
+  !due ? null : t('freq.' + due) !== 'freq.' + due ? t('freq.' + due) : date(due, 'long');
 const deptOptions = () => [['', '—'], ...DEPTS.map((d) => [d, t('dept.' + d)])];
 const dateCheck = (names) => (v) =>
   names
@@ -112,13 +115,7 @@ async function showHistory(ctx, task, out, who) {
             'ol',
             {},
             res.assignee.map((v) =>
-              h(
-                'li',
-                {},
-                who(v.value),
-                ' — ',
-                new Date(parseInt(v.hlc.slice(0, 12), 16)).toLocaleString(getLang()),
-              ),
+              h('li', {}, who(v.value), ' — ', dateTime(parseInt(v.hlc.slice(0, 12), 16))),
             ),
           )
         : t('follow.history.none'),
@@ -153,7 +150,9 @@ function withProfiles(ctx, people) {
 
 function taskCard(ctx, task, people, editor, actions) {
   const f = task.fields;
-  const who = (m) => people.find((p) => p.id === m)?.name || m || t('follow.nobody');
+  // Offline the members list is empty: "someone" rather than an id.
+  const who = (m) =>
+    people.find((p) => p.id === m)?.name || (m ? t('plan.owner.unknown') : t('follow.nobody'));
   const hist = h('div', { role: 'status' });
   const selId = `reassign-${task.id}`;
   const sel = h(
@@ -174,7 +173,7 @@ function taskCard(ctx, task, people, editor, actions) {
       [
         t('follow.assignee.is', { who: who(f.assignee) }),
         f.indicator ? ind.name(f.indicator, getLang()) : null,
-        f.due,
+        dueWords(f.due),
         f.done ? t('follow.done') : null,
       ]
         .filter(Boolean)
@@ -305,8 +304,8 @@ function checkpointCard(ctx, cp, editor) {
       'p',
       { class: 'meta' },
       f.held_on
-        ? t('follow.cp.held', { date: f.held_on })
-        : t('follow.cp.planned', { date: f.date || '—' }),
+        ? t('follow.cp.held', { date: date(f.held_on, 'long') })
+        : t('follow.cp.planned', { date: date(f.date, 'long') }),
     ),
     !f.held_on && f.date
       ? h(

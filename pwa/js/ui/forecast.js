@@ -4,7 +4,7 @@
 // suggestion the office takes or corrects. Quantities are "estimates" records
 // made through the outbox (offline too); filing freezes them as a numbered
 // version on the server, so the one filed with the budget stays as it was.
-import { t, num, getLang, errorText, dateTime } from '../i18n.js';
+import { t, tn, num, getLang, errorText, dateTime } from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, field, showErrors, announce } from './dom.js';
 import { request, NetworkError } from '../api.js';
@@ -85,7 +85,7 @@ async function save(ctx, rows, summary) {
         : { indicator: r.ind.id, value: v, unit: r.ind.unit, dept: r.ind.collector || '' };
     await ctx.client.makeOp('estimates', id, 'put', fields);
   }
-  announce(t('fc.saved', { n: changes.length }));
+  announce(tn('fc.saved', changes.length));
   ctx.rerender();
 }
 

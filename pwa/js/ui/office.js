@@ -1,7 +1,18 @@
 // office.js - production office screens (laptop first, work on phones too):
 // sign-in, home with the feature areas, dashboard (totals, devices,
 // conflicts, quarantine).
-import { t, num, dateTime, getLang, errorText } from '../i18n.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  dateTime,
+  getLang,
+  errorText,
+  date,
+  percent,
+  share,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
 import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
@@ -9,22 +20,11 @@ import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
-const unitName = (u) =>
-  ({
-    meal: t('unit.meal'),
-    night: t('unit.night'),
-    'TB.yr': t('unit.tbyr'),
-    EUR: t('unit.eur'),
-    't.km': t('unit.tkm'),
-    day: t('unit.day'),
-    piece: t('unit.piece'),
-  })[u] || u;
 // An action's target: a share when baseline and target are both in ]0, 1].
 const targetText = (a) =>
   a.target > 0 && a.target <= 1 && a.baseline > 0 && a.baseline <= 1
-    ? t('dash.share', { pct: num(a.target * 100) })
+    ? t('dash.share', { pct: share(a.target) })
     : num(a.target);
-const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 function needOffice(ctx) {
   if (ctx.client.identity?.kind !== 'office') {
@@ -420,70 +420,15 @@ export async function dashboard(ctx) {
       )
     : h('p', {}, t('dash.devices.na'));
 
+  // Names for the conflicts: who made each version, on which phone.
+  // Conflicts are rare: their module and the names load only then.
+  const cf = conflicts.length ? await import('./conflict.js') : null;
+  const who = cf ? await cf.people(ctx) : null;
   const conflictView = conflicts.length
     ? h(
         'ul',
         { class: 'cards' },
-        conflicts.map((c) =>
-          h(
-            'li',
-            { class: 'card' },
-            h(
-              'p',
-              { class: 'value' },
-              t('dash.conflict.item', {
-                col: t('col.' + c.col) !== 'col.' + c.col ? t('col.' + c.col) : c.col,
-                id: ctx.client.replica.record(c.col, c.id)?.fields.title || c.id,
-                field: c.field,
-              }),
-            ),
-            h(
-              'div',
-              { class: 'row' },
-              h(
-                'span',
-                {},
-                t('dash.conflict.winner', {
-                  value: show(c.winner?.value),
-                  dev: c.winner?.dev || '',
-                }),
-              ),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'small',
-                  'aria-label': t('dash.keep.label', {
-                    value: show(c.winner?.value),
-                    field: c.field,
-                    id: c.id,
-                  }),
-                  onclick: () => resolve(ctx, c, c.winner?.value),
-                },
-                t('dash.keep'),
-              ),
-            ),
-            h(
-              'div',
-              { class: 'row' },
-              h('span', {}, t('dash.conflict.loser', { value: show(c.value), dev: c.dev })),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'small',
-                  'aria-label': t('dash.keep.label', {
-                    value: show(c.value),
-                    field: c.field,
-                    id: c.id,
-                  }),
-                  onclick: () => resolve(ctx, c, c.value),
-                },
-                t('dash.keep'),
-              ),
-            ),
-          ),
-        ),
+        conflicts.map((c) => cf.officeCard(ctx, c, who, (value) => resolve(ctx, c, value))),
       )
     : h('p', {}, t('dash.conflicts.none'));
 
@@ -507,13 +452,13 @@ export async function dashboard(ctx) {
                         // A group scheduled together ("Repas") is one line.
                         indicator: d.group ? t('collect.group.' + d.group) : indName(d.indicator),
                         dept: deptName(d.dept),
-                        n: d.missed,
-                        since: d.since,
+                        missed: tn('count.missed', d.missed),
+                        since: date(d.since, 'day'),
                       })
                     : t('dash.watch.drift', {
                         title:
                           ctx.client.replica.record('actions', d.action)?.fields.title || d.action,
-                        pct: num(d.attainment_pct),
+                        pct: percent(d.attainment_pct),
                       }),
                 ),
                 h('p', { class: 'meta' }, t('dash.watch.try')),
@@ -563,7 +508,7 @@ export async function dashboard(ctx) {
                     h(
                       'td',
                       { class: 'num' },
-                      typeof a.attainment_pct === 'number' ? `${num(a.attainment_pct)} %` : '—',
+                      typeof a.attainment_pct === 'number' ? percent(a.attainment_pct) : '—',
                     ),
                     h(
                       'td',
@@ -574,7 +519,7 @@ export async function dashboard(ctx) {
                             'span',
                             { class: 'hint' },
                             ' — ',
-                            t('plan.check.' + a.check, { pct: num(a.attainment_pct) }),
+                            t('plan.check.' + a.check, { pct: percent(a.attainment_pct) }),
                           )
                         : null,
                     ),
@@ -651,7 +596,7 @@ export async function dashboard(ctx) {
         'section',
         { 'aria-labelledby': 'h-totals' },
         h('h2', { id: 'h-totals' }, t('dash.totals')),
-        multi ? h('p', { class: 'warn' }, t('dash.multi', { n: multi })) : null,
+        multi ? h('p', { class: 'warn' }, tn('dash.multi', multi)) : null,
         totalsView,
       ),
       h(
@@ -823,7 +768,7 @@ export async function phones(ctx) {
               h(
                 'p',
                 { class: 'meta' },
-                t('people.phones', { n: m.phones || 0 }),
+                tn('people.phones', m.phones || 0),
                 ' · ',
                 m.last_sync_at
                   ? t('sync.last', { when: dateTime(m.last_sync_at) })

@@ -4,7 +4,7 @@
 // thumbnails shown next to each target, and the office's gallery of an
 // action (evaluation and plan screens). Every image has its caption as alt
 // text; states are words, not colours alone.
-import { t, num, getLang } from '../i18n.js';
+import { t, num, getLang, percent } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce, confirmDialog } from './dom.js';
@@ -76,7 +76,7 @@ function reasonText(rec) {
 
 function stateText(rec) {
   if (!rec) return t('photo.state.sent');
-  const pct = rec.size ? Math.floor((100 * (rec.received || 0)) / rec.size) : 0;
+  const pct = percent(rec.size ? Math.floor((100 * (rec.received || 0)) / rec.size) : 0);
   switch (rec.state) {
     case 'sending':
       if (rec.network && !netDown()) return t('photo.state.network');
@@ -524,7 +524,7 @@ export function gallery(ctx, photosList, actionId, title, from = 'evaluation') {
             'p',
             { class: 'thumb missing' },
             t('photo.office.receiving', {
-              pct: p.size ? Math.floor((100 * (p.received || 0)) / p.size) : 0,
+              pct: percent(p.size ? Math.floor((100 * (p.received || 0)) / p.size) : 0),
             }),
           );
         } else {

@@ -4,7 +4,7 @@
 // itself is fetched once and kept in IndexedDB. An action without owner or
 // indicator is allowed, as a draft, and flagged. Crew never see this screen
 // (and the server refuses their writes to "actions": sync/authz.h).
-import { t, getLang, num } from '../i18n.js';
+import { t, getLang, num, unitName, percent, quantity, share } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
 import { h, field, showErrors, announce } from './dom.js';
@@ -165,7 +165,7 @@ function actionEditor(ctx, a, people, params) {
 // above 200 % or below 0 % is "à vérifier" with why, and a person confirms it.
 function progressLine(ctx, a, p) {
   if (!p || typeof p.attainment_pct !== 'number') return null;
-  const pct = p.attainment_pct.toLocaleString(getLang());
+  const pct = percent(p.attainment_pct, { digits: 1 });
   if (p.status !== 'a_verifier')
     return h(
       'p',
@@ -254,10 +254,31 @@ function avoidedLine(p) {
   );
 }
 
+// A baseline or target as people read it: a share as a percentage
+// ("20 % → 35 %"), a quantity with its unit in words.
+function figure(f, v) {
+  if (f.measure === 'share') return share(v);
+  return quantity(v, unitName(ind.indicator(f.indicator)?.unit || ''));
+}
+
+// A library tag ("afnor:digital") by its label in the reader's language.
+function tagName(tag) {
+  const [ref, key] = String(tag).split(':');
+  const k = `tag.${ref}.${key}`;
+  if (!key || t(k) === k)
+    return String(tag)
+      .replace(/^[a-z]+:/, '')
+      .replace(/_/g, ' ');
+  return t(`tag.${ref}`, { label: t(k) });
+}
+
 function actionCard(ctx, a, photos, more) {
   const f = a.fields;
   const flags = draftFlags(f);
-  const who = more.people.find((m) => m.id === f.owner)?.name || f.owner;
+  // An owner typed as text (with spaces) is already words; an id is not.
+  const who =
+    more.people.find((m) => m.id === f.owner)?.name ||
+    (f.owner && (/\s/.test(f.owner) ? f.owner : t('plan.owner.unknown')));
   const dept = f.dept && t('dept.' + f.dept) !== 'dept.' + f.dept ? t('dept.' + f.dept) : f.dept;
   return h(
     'li',
@@ -282,9 +303,7 @@ function actionCard(ctx, a, photos, more) {
           { class: 'meta' },
           t('plan.indicator.is', { name: ind.name(f.indicator, getLang()) || f.indicator }),
           typeof f.baseline === 'number' && typeof f.target === 'number'
-            ? f.measure === 'share'
-              ? ` — ${num(toPct(f.baseline))} % → ${num(toPct(f.target))} % ${t('plan.share.unit')}`
-              : ` — ${f.baseline} → ${f.target}`
+            ? ` — ${figure(f, f.baseline)} → ${figure(f, f.target)}`
             : '',
         )
       : null,
@@ -622,7 +641,7 @@ export async function plan(ctx, params = new URLSearchParams()) {
                       h(
                         'ul',
                         { class: 'tags', 'aria-label': t('plan.tags') },
-                        e.tags.map((tag) => h('li', { class: 'badge' }, tag)),
+                        e.tags.map((tag) => h('li', { class: 'badge' }, tagName(tag))),
                       ),
                       h(
                         'button',

@@ -6,7 +6,7 @@
 // and import from another server ("Closing a production"). The server checks
 // every field (sync/domain/production.c) and names the one it refuses; this
 // screen puts that message on the field.
-import { t, num, errorText } from '../i18n.js';
+import { t, num, errorText, date } from '../i18n.js';
 import { h, field, showErrors, announce } from './dom.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
@@ -428,7 +428,13 @@ export async function productions(ctx, params) {
         'p',
         { class: 'meta' },
         t('prod.kind.' + p.kind),
-        p.starts_on ? ' · ' + t('prod.shooting.dates', { from: p.starts_on, to: p.ends_on }) : '',
+        p.starts_on
+          ? ' · ' +
+              t('prod.shooting.dates', {
+                from: date(p.starts_on, 'day'),
+                to: date(p.ends_on, 'day'),
+              })
+          : '',
       ),
       h(
         'p',

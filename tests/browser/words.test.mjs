@@ -1,0 +1,239 @@
+// Every screen speaks to people (issue 19): each office and phone screen of
+// the demo, in French then in English, is read for text a person should never
+// see: internal ids (the catalogue's indicator ids, every record and member
+// id the production holds, `p-…`, `m-…`, `d-…`, `office-…`, UUIDs, snake_case
+// words, `tag:value` codes) and ISO dates outside inputs. Visible text nodes
+// and the aria-label, title, alt and placeholder attributes are read, with
+// every <details> opened so folded text is read too, and the options of
+// every visible list. The phone is Sofia's (crew), who has a conflict on her
+// own task in the demo, and records a reading first so "Mes saisies" and the
+// receipt are read too.
+// Allowed, and only these: the criteria codes of the directory's CSV annex
+// (<code> inside [data-annex]: the file format names criteria by code) and
+// link addresses shown as such. Text the server drafts (the evaluation's
+// sentences, the dossier's parts: [data-server-text]) belongs to the
+// documents part of issue 19: it is read and reported by the third test,
+// marked todo until the C documents speak both languages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer,
+  launch,
+  tempDir,
+  ready,
+  cleanup,
+  invite,
+  pairPhone,
+  officeSession,
+  pullAll,
+  DEMO_LOGIN,
+  DEMO_PASSWORD,
+} from './helpers.mjs';
+
+const OFFICE = [
+  'bureau',
+  'tableau',
+  'telephones',
+  'diagnostic',
+  'diagnostic-c1',
+  'diagnostic-c2',
+  'diagnostic-c2?v=result',
+  'diagnostic-c1?y=2026&s=result',
+  'annuaire',
+  'plan',
+  'suivi',
+  'collecte',
+  'guide?i=van_km',
+  'bilan',
+  'previsionnel',
+  'evaluation',
+  'communications',
+  'communications?id=com-kickoff',
+  'photos',
+  'dossier',
+  'productions',
+  'reglages',
+];
+const PHONE = [
+  'jour',
+  'saisie',
+  'saisie?i=van_km',
+  'saisie?i=meals_vegetarian',
+  'entrees',
+  'messages',
+  'photos',
+  'annuaire',
+  'guide?i=meals_vegetarian',
+  'reglages',
+];
+
+let server, browser, dir, ids;
+
+before(async () => {
+  dir = tempDir('words');
+  server = await startServer(dir);
+  browser = await launch();
+  // Every id the production holds: its records, members, phones, indicators.
+  const office = await officeSession(server.url);
+  ids = new Set();
+  for (const op of await pullAll(office)) {
+    for (const v of [op.id, op.dev])
+      if (typeof v === 'string' && /[-_:]/.test(v) && v.length > 3) ids.add(v);
+  }
+  const cat = await office.call('GET', '/api/v1/indicators');
+  for (const i of cat.json?.indicators ?? cat.json ?? []) ids.add(i.id);
+  assert.ok(ids.size > 40, `only ${ids.size} ids found in the demo`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  cleanup(dir);
+});
+
+// Runs in the page: each offending string with where it was seen.
+function offences({ idList, serverText }) {
+  const known = new Set(idList);
+  // "CO2e" and units such as "kgCO2e" are words; file names offered for
+  // download (bilan.csv) are not ids; URLs stay as they are.
+  const PATTERNS = [
+    [/(?<![\p{L}\p{N}_./#=-])[pmd]-[a-z0-9]+(?:-[a-z0-9]+)*/gu, 'id'],
+    [/(?<![\p{L}\p{N}_./#=-])office-[a-z0-9-]+/gu, 'phone id'],
+    [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}\b/g, 'uuid'],
+    [/(?<![\p{L}\p{N}./#=-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\p{L}\p{N}.])/gu, 'snake_case'],
+    [/(?<![\p{L}\p{N}./#=-])[a-z]+:[a-z][a-z_]*(?![\p{L}\p{N}])/gu, 'code'],
+    [/\b\d{4}-\d{2}-\d{2}\b/g, 'ISO date'],
+  ];
+  const out = [];
+  const visible = (el) => {
+    if (!el || el.closest('[hidden], dialog:not([open]), script, style, template')) return false;
+    // An option shows when its list is opened: read it if the list shows.
+    if (el.closest('select')) el = el.closest('select');
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+  };
+  const check = (text, where) => {
+    for (const [re, what] of PATTERNS)
+      for (const m of text.matchAll(re)) out.push(`${what} "${m[0]}" in ${where}`);
+    for (const w of text.split(/[^\p{L}\p{N}_:.-]+/u))
+      if (known.has(w.replace(/[.:]+$/, ''))) out.push(`id "${w}" in ${where}`);
+  };
+  const describe = (el) =>
+    `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}> "${(el.textContent || '').trim().slice(0, 60)}"`;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !visible(el)) continue;
+    if (el.closest('[data-annex] code')) continue;
+    if (!!el.closest('[data-server-text]') !== serverText) continue;
+    // A link's address shown as such (invitation links) is a URL, not an id.
+    if (el.closest('a[href]')?.textContent.trim().startsWith('http')) continue;
+    check(n.textContent, describe(el));
+  }
+  for (const el of document.body.querySelectorAll('[aria-label],[title],[alt],[placeholder]')) {
+    if (!visible(el) && el.tagName !== 'IMG') continue;
+    if (!!el.closest('[data-server-text]') !== serverText) continue;
+    for (const a of ['aria-label', 'title', 'alt', 'placeholder'])
+      if (el.hasAttribute(a)) check(el.getAttribute(a), `${a} of ${describe(el)}`);
+  }
+  if (!serverText) check(document.title, 'the page title');
+  return [...new Set(out)];
+}
+
+async function walk(page, routes, kind, lang, serverText = false) {
+  const found = [];
+  for (const r of routes) {
+    await page.goto(`${server.url}/#/${r}`);
+    await ready(page);
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.waitForTimeout(400);
+    await page.evaluate(() => {
+      for (const d of document.querySelectorAll('details')) d.open = true;
+    });
+    await page.waitForTimeout(200);
+    for (const o of await page.evaluate(offences, { idList: [...ids], serverText }))
+      found.push(`${kind} ${lang} #/${r}: ${o}`);
+  }
+  return found;
+}
+
+async function otherLanguage(page, want) {
+  await page.locator('#lang').click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, want);
+}
+
+test('office screens show no id and no ISO date, in French and in English', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/#/connexion');
+  await ready(page);
+  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(
+    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+    null,
+    { timeout: 15000 },
+  );
+  const found = await walk(page, OFFICE, 'office', 'fr');
+  await otherLanguage(page, 'en');
+  found.push(...(await walk(page, OFFICE, 'office', 'en')));
+  await ctx.close();
+  assert.deepEqual(found, []);
+});
+
+test('phone screens show no id and no ISO date, in French and in English', async () => {
+  const api = await officeSession(server.url);
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 800 },
+    locale: 'fr-FR',
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await ctx.newPage();
+  await pairPhone(
+    page,
+    server.url + '/#pair=' + (await invite(api, 'm-sofia')).code,
+    'Téléphone de Sofia',
+  );
+  // A reading on Utilitaire 1, so the receipt and "Mes saisies" have one.
+  await page.goto(`${server.url}/#/saisie?i=van_km`);
+  await page.waitForSelector('select[name="vehicle"]');
+  await page.locator('select[name="vehicle"]').selectOption('van-1');
+  await page.locator('input[name="value"]').fill('212');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  const receipt = page.getByTestId('receipt');
+  await receipt.waitFor();
+  assert.match(await receipt.textContent(), /212\u00a0km enregistrés pour Utilitaire 1/);
+  const found = (await page.evaluate(offences, { idList: [...ids], serverText: false })).map(
+    (o) => `phone fr receipt: ${o}`,
+  );
+  found.push(...(await walk(page, PHONE, 'phone', 'fr')));
+  await otherLanguage(page, 'en');
+  found.push(...(await walk(page, PHONE, 'phone', 'en')));
+  await ctx.close();
+  assert.deepEqual(found, []);
+});
+
+test(
+  'text the server drafts shows no id and no ISO date',
+  { todo: 'the evaluation and dossier sentences come from the C documents (issue 19)' },
+  async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'fr-FR',
+    });
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/#/connexion');
+    await ready(page);
+    await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
+    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+    const found = await walk(page, ['evaluation', 'dossier'], 'office', 'fr', true);
+    await ctx.close();
+    assert.deepEqual(found, []);
+  },
+);
