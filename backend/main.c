@@ -19,7 +19,7 @@ static int takes_path(const char *cmd)
 int main(int argc, char **argv)
 {
     struct config cfg;
-    char err[512] = "";
+    struct ep_error err = {0};
     const char *cmd = argc > 1 ? argv[1] : "";
     const char *path = NULL;
     int shift = 1; /* argv[shift] stands in for argv[0] when getopt parses */
@@ -61,13 +61,13 @@ int main(int argc, char **argv)
         shift = 2;
     }
     config_defaults(&cfg);
-    rc = config_from_env(&cfg, err, sizeof(err));
+    rc = config_from_env(&cfg, &err);
     if (rc == 0)
-        rc = config_from_args(&cfg, argc - shift, argv + shift, err, sizeof(err));
+        rc = config_from_args(&cfg, argc - shift, argv + shift, &err);
     if (rc == 1)
         return 0;
     if (rc != 0) {
-        fprintf(stderr, "ecoplateau: %s\n", err);
+        fprintf(stderr, "ecoplateau: %s\n", err.message);
         return 2;
     }
     log_threshold = cfg.log_level;

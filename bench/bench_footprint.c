@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
     const char *dir = argc > 2 ? argv[2] : "/tmp";
-    char path[512], err[256] = "";
+    char path[512];
+    struct ep_error err = {0};
     struct db *db = NULL;
     json_t *fp = NULL;
     double t0, best = 1e9, best_flat = 1e9, total = 0;
@@ -92,15 +93,15 @@ int main(int argc, char **argv)
         return 1;
     snprintf(path, sizeof(path), "%s/bench-footprint-%ld.db", dir, n);
     remove(path);
-    if (db_open(path, &db, err, sizeof(err)) != EP_OK ||
-        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK ||
+    if (db_open(path, &db, &err) != EP_OK || db_migrate(db, NULL, NULL, &err) != EP_OK ||
         sqlite3_exec(db_handle(db),
                      "INSERT INTO company VALUES ('co','Co',NULL,0);"
                      "INSERT INTO production (id, company_id, title, kind, created_at) VALUES "
                      "('p1','co','Bench','fiction',0);"
                      "CREATE TABLE flat (ind TEXT, dept TEXT, value REAL);",
                      NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bench_footprint: %s\n", err[0] ? err : sqlite3_errmsg(db_handle(db)));
+        fprintf(stderr, "bench_footprint: %s\n",
+                err.message[0] ? err.message : sqlite3_errmsg(db_handle(db)));
         return 1;
     }
     t0 = now_s();

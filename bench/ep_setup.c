@@ -73,7 +73,7 @@ static json_t *people_json(const struct wl_config *c)
     return people;
 }
 
-static int seed(struct db *db, const struct wl_config *c, char *err, size_t errlen)
+static int seed(struct db *db, const struct wl_config *c, struct ep_error *err)
 {
     json_t *people = people_json(c);
     int rc;
@@ -90,7 +90,7 @@ static int seed(struct db *db, const struct wl_config *c, char *err, size_t errl
                                     "', 'bench-co', 'Benchmark', 'fiction', 0)",
                                     NULL, NULL, NULL));
     if (rc == EP_OK)
-        rc = seed_people(db, WL_PRODUCTION, people, wl_wall_ms(), err, errlen);
+        rc = seed_people(db, WL_PRODUCTION, people, wl_wall_ms(), err);
     if (rc == EP_OK)
         rc = db_commit(db);
     else
@@ -148,7 +148,8 @@ int main(int argc, char **argv)
 {
     struct wl_config c;
     const char *dir = NULL;
-    char path[4096], err[512] = "";
+    char path[4096];
+    struct ep_error err = {0};
     struct db *db = NULL;
     int rc;
 
@@ -184,16 +185,17 @@ int main(int argc, char **argv)
     }
     if (snprintf(path, sizeof(path), "%s/ecoplateau.db", dir) >= (int)sizeof(path))
         return 1;
-    rc = db_open(path, &db, err, sizeof(err));
+    rc = db_open(path, &db, &err);
     if (rc == EP_OK)
-        rc = db_migrate(db, NULL, NULL, err, sizeof(err));
+        rc = db_migrate(db, NULL, NULL, &err);
     if (rc == EP_OK)
-        rc = seed(db, &c, err, sizeof(err));
+        rc = seed(db, &c, &err);
     if (rc == EP_OK)
-        rc = setup_records(db, &c, err, sizeof(err));
+        rc = setup_records(db, &c, err.message, sizeof(err.message));
     db_close(db);
     if (rc != EP_OK) {
-        fprintf(stderr, "ep_setup: %s (%s)\n", err[0] != '\0' ? err : "failed", ep_strerror(rc));
+        fprintf(stderr, "ep_setup: %s (%s)\n", err.message[0] != '\0' ? err.message : "failed",
+                ep_strerror(rc));
         return 1;
     }
     printf("ep_setup: production '%s' with %d phones and %d records in %s\n", WL_PRODUCTION,

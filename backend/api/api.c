@@ -11,9 +11,10 @@
 
 #include "auth.h"
 #include "authz.h"
+#include "carbon.h"
 #include "err.h"
 #include "ids.h"
-#include "plan.h"
+#include "production.h"
 #include "server.h"
 #include "sync.h"
 
@@ -89,37 +90,21 @@ void api_origin(struct http_req *r, char *buf, size_t len)
              ok ? host : "localhost");
 }
 
-int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
-               char *prod, size_t prodlen, struct auth_principal *p)
-{
-    int status = api_path_id(r, 0, prod, prodlen);
-
-    if (status == 0)
-        status = auth_request_in(r, body, len, prod, 1, p);
-    if (status == 0)
-        status = auth_require(r, p, action);
-    return status;
-}
-
-int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p)
-{
-    int status;
-
-    if (server_path_param(r, 0, prod, len) != EP_OK)
-        return http_error(r, 404, "not_found", NULL, "no such production");
-    status = auth_request_in(r, NULL, 0, prod, 1, p);
-    if (status == 0)
-        status = auth_require(r, p, AUTHZ_SYNC_PULL);
-    return status;
-}
-
 int api_today_param(struct http_req *r, char *today)
 {
     const char *q = r->ri->query_string;
-    if (q != NULL && mg_get_var(q, strlen(q), "today", today, 11) > 0)
-        return plan_weekdays(today, today) < 0
-                   ? http_error(r, 400, "invalid_request", "today", "today must be YYYY-MM-DD")
-                   : 0;
+    char v[16] = ""; /* room to see a value longer than a date */
+    long day;
+
+    /* Present means checked: an empty, overlong or impossible date
+     * (2026-02-30) is refused rather than replaced by the server's. */
+    if (q != NULL && mg_get_var(q, strlen(q), "today", v, sizeof(v)) != -1) {
+        if (production_day(v, &day) != EP_OK)
+            return http_error(r, 400, "invalid_request", "today",
+                              "today must be a date YYYY-MM-DD");
+        memcpy(today, v, 11);
+        return 0;
+    }
     {
         time_t t = (time_t)(clock_now_ms() / 1000);
         struct tm tm;
@@ -175,7 +160,8 @@ int api_authorise(struct http_req *r, const char *body, size_t len, enum authz_a
 {
     int status;
 
-    if (server_path_param(r, 0, prod, plen) != EP_OK)
+    /* A malformed id names no production: 404 before any lookup. */
+    if (server_path_param(r, 0, prod, plen) != EP_OK || !ids_valid(prod))
         return http_error(r, 404, "not_found", NULL, "no such production");
     status = auth_request_in(r, body, len, prod, 1, p);
     if (status == 0)
@@ -189,10 +175,17 @@ int api_storage_error(struct http_req *r, int rc, const char *what)
                       ep_strerror(rc));
 }
 
+int api_error(struct http_req *r, int status, const char *code, const struct ep_error *err)
+{
+    return http_error(r, status, code, ep_error_field(err), "%s",
+                      err->message[0] != '\0' ? err->message : ep_strerror(err->code));
+}
+
 void api_opts_now(struct sync_opts *o)
 {
     memset(o, 0, sizeof(*o));
     o->now_ms = clock_now_ms();
     o->authorize = authz_sync_op;
     o->can_read = authz_sync_read;
+    o->validate = carbon_validate_op; /* readings: known indicator, its unit */
 }

@@ -9,6 +9,7 @@
 #define EP_API_H
 
 #include "authz.h"
+#include "err.h"
 #include "http.h"
 
 /* ---- shared by the handler files (api.c) ---------------------------------- */
@@ -36,32 +37,31 @@ int api_is_localhost(struct http_req *r);
  * QR code must reach the server's public name, never the laptop's localhost. */
 void api_origin(struct http_req *r, char *buf, size_t len);
 
-/* Authenticates a production-scoped route whose production id (first '*')
- * must be a valid id, and checks action. body may be NULL. Returns 0 and
- * fills prod and p, or the status of the error sent. */
-int api_scoped(struct http_req *r, const char *body, size_t len, enum authz_action action,
-               char *prod, size_t prodlen, struct auth_principal *p);
-
 /* Authenticates a request on the production named by the path's first '*'
- * (body, len: the signed body, if any) and checks action. Returns 0 or the
- * status of the error sent. */
+ * (404 unless it is a valid id; body, len: the signed body, or NULL, 0) and
+ * checks action (AUTHZ_SYNC_PULL for a plain read). Returns 0 and fills
+ * prod and p, or the status of the error sent. */
 int api_authorise(struct http_req *r, const char *body, size_t len, enum authz_action action,
                   char *prod, size_t plen, struct auth_principal *p);
-
-/* Authenticates a read (AUTHZ_SYNC_PULL) of the production named by the
- * path's first '*'. Returns 0 or the status of the error sent. */
-int api_reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p);
 
 /* Sends the 5xx for a storage code rc: "cannot <what>: <reason>". Returns
  * the status sent. */
 int api_storage_error(struct http_req *r, int rc, const char *what);
 
+/* Sends err as the API's JSON error {"error":{code,message,field}} with
+ * status and code; the message is err's, or its code's text when it has none.
+ * Returns status. */
+int api_error(struct http_req *r, int status, const char *code, const struct ep_error *err);
+
 /* Engine options for an op written on the server's behalf, now: the
- * authorisation hooks set, no op validator. */
+ * authorisation hooks set and carbon_validate_op as the validator (it
+ * checks readings and estimates and passes every other collection; set ctx
+ * to a struct carbon_vctx to check readings against the production too). */
 void api_opts_now(struct sync_opts *o);
 
-/* ?today=YYYY-MM-DD into today (11 bytes; default: the server's date, UTC).
- * Returns 0, or sends 400 and returns it. */
+/* ?today=YYYY-MM-DD into today (11 bytes; default when absent: the
+ * server's date, UTC). A present value must be a real date
+ * (production_day()). Returns 0, or sends 400 and returns it. */
 int api_today_param(struct http_req *r, char *today);
 
 /*

@@ -267,26 +267,13 @@ int api_attach_status(struct http_req *r)
     return http_json_new(r, 200, status_json(&f, &st));
 }
 
-/* Authenticates a read of the production named by the path's first '*'. */
-static int reader(struct http_req *r, char *prod, size_t len, struct auth_principal *p)
-{
-    int status;
-
-    if (server_path_param(r, 0, prod, len) != EP_OK)
-        return http_error(r, 404, "not_found", NULL, "no such production");
-    status = auth_request_in(r, NULL, 0, prod, 1, p);
-    if (status == 0)
-        status = auth_require(r, p, AUTHZ_SYNC_PULL);
-    return status;
-}
-
 int api_attach_get(struct http_req *r)
 {
     struct auth_principal p;
     char prod[80], id[80], type[16], clen[32];
     unsigned char *data = NULL;
     size_t len = 0;
-    int status = reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)
@@ -323,7 +310,7 @@ int api_attach_list(struct http_req *r)
     struct auth_principal p;
     char prod[80], col[40] = "", tid[80] = "";
     json_t *list = NULL;
-    int status = reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int has_col, has_id, ok = 0, rc;
 
     if (status != 0)

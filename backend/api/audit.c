@@ -20,7 +20,7 @@ int api_audit_list(struct http_req *r)
     long long before = 0, limit = 100;
     json_t *list = NULL;
     const char *qs = r->ri->query_string;
-    int status = api_scoped(r, NULL, 0, AUTHZ_AUDIT_READ, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_AUDIT_READ, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)

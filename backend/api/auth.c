@@ -360,12 +360,12 @@ static int join_new(struct http_req *r, const char *token, const char *name, con
 {
     struct identity_account a;
     enum company_join_result res = COMPANY_JOIN_OK;
-    char why[128];
+    struct ep_error err;
     int status, rc;
 
     memset(&a, 0, sizeof(a));
-    if (auth_password_check(pw, pwlen, why, sizeof(why)) != EP_OK) {
-        status = http_error(r, 400, "weak_password", "password", "%s", why);
+    if (auth_password_check(pw, pwlen, &err) != EP_OK) {
+        status = api_error(r, 400, "weak_password", &err);
         goto out;
     }
     api_new_id("a-", a.id, sizeof(a.id));

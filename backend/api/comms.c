@@ -103,13 +103,13 @@ static int store_signed(struct http_req *r, const struct auth_principal *p, cons
 /* Signs communication id; *env receives the envelope. Returns 0 or the status sent. */
 static int sign(struct http_req *r, const char *prod, const char *id, json_t **env)
 {
-    char why[256] = "";
-    int rc = comms_sign(r->app->auth, r->db, prod, id, clock_now_ms(), env, why, sizeof(why));
+    struct ep_error why = {0};
+    int rc = comms_sign(r->app->auth, r->db, prod, id, clock_now_ms(), env, &why);
 
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "not_found", NULL, "no communication '%s'", id);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "incomplete", NULL, "%s", why);
+        return api_error(r, 400, "incomplete", &why);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot sign: %s",
                           ep_strerror(rc));
@@ -189,8 +189,7 @@ static int audience(struct http_req *r, const char *prod, const char *id, json_t
                     json_t **recipients)
 {
     json_t *people = NULL;
-    const char *field = NULL;
-    char why[256] = "";
+    struct ep_error err = {0};
     int rc;
 
     *comm = NULL;
@@ -203,10 +202,10 @@ static int audience(struct http_req *r, const char *prod, const char *id, json_t
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot read: %s",
                           ep_strerror(rc));
-    rc = audience_resolve(*comm, people, recipients, why, sizeof(why), &field);
+    rc = audience_resolve(*comm, people, recipients, &err);
     json_decref(people);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "no_recipients", field, "%s", why);
+        return api_error(r, 400, "no_recipients", &err);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     return 0;
@@ -239,12 +238,12 @@ static json_t *person_of(const json_t *people, const char *mid)
 int api_comms_prefs(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], mid[80], why[256] = "", rid[100];
+    char prod[80], mid[80], rid[100];
     char *body = NULL;
     size_t len = 0;
     json_t *root = NULL, *people = NULL, *person, *any;
     json_error_t err;
-    const char *field = NULL;
+    struct ep_error bad = {0};
     int status = http_read_body(r, (size_t)16 * 1024, &body, &len);
     int rc;
 
@@ -283,8 +282,8 @@ int api_comms_prefs(struct http_req *r)
             }
         }
     }
-    if (prefs_check(root, why, sizeof(why), &field) != EP_OK) {
-        status = http_error(r, 400, "invalid_request", field, "%s", why);
+    if (prefs_check(root, &bad) != EP_OK) {
+        status = api_error(r, 400, "invalid_request", &bad);
         goto out;
     }
     rc = commstore_people(r->db, prod, &people);
@@ -329,7 +328,7 @@ out:
 int api_comms_preview(struct http_req *r)
 {
     struct auth_principal p;
-    struct commsend_error cerr;
+    struct ep_error cerr = {0};
     char prod[80], id[80];
     json_t *comm = NULL, *rcpts = NULL, *previews = NULL, *rc_j;
     char *ics = NULL;
@@ -343,7 +342,7 @@ int api_comms_preview(struct http_req *r)
         goto out;
     /* Refused before sending, as the send would refuse it. */
     if (commsend_check(comm, &cerr) != EP_OK) {
-        status = http_error(r, 400, cerr.code, cerr.field, "%s", cerr.why);
+        status = api_error(r, 400, "invalid_request", &cerr);
         goto out;
     }
     /* One email preview per distinct set of variants: what each group of
@@ -393,7 +392,8 @@ int api_comms_send(struct http_req *r)
 {
     struct auth_principal p;
     struct commsend_by by;
-    struct commsend_error err;
+    struct ep_error err = {0};
+    const char *code = NULL;
     char prod[80], id[80], dev[80];
     json_t *result = NULL;
     int status = scoped(r, NULL, 0, AUTHZ_OFFICE_WRITE, prod, id, &p);
@@ -403,14 +403,14 @@ int api_comms_send(struct http_req *r)
         return status;
     sender(r, &p, dev, sizeof(dev), &by);
     /* The one send path, shared with the demo's seed (commsend.h). */
-    rc = commsend_run(r->app, r->db, &by, id, clock_now_ms(), &result, &err);
+    rc = commsend_run(r->app, r->db, &by, id, clock_now_ms(), &result, &code, &err);
     if (rc != EP_OK) {
-        int code = strcmp(err.code, "not_found") == 0                           ? 404
-                   : strcmp(err.code, "attachment_too_large") == 0              ? 413
-                   : strcmp(err.code, "not_stored") == 0 && rc == EP_EFORBIDDEN ? 403
-                   : rc == EP_EINVAL                                            ? 400
-                                     : http_status_for(rc);
-        return http_error(r, code, err.code, err.field, "%s", err.why);
+        int st = strcmp(code, "not_found") == 0                           ? 404
+                 : strcmp(code, "attachment_too_large") == 0              ? 413
+                 : strcmp(code, "not_stored") == 0 && rc == EP_EFORBIDDEN ? 403
+                 : rc == EP_EINVAL                                        ? 400
+                                                                          : http_status_for(rc);
+        return api_error(r, st, code, &err);
     }
     outbox_kick(r->app);
     return http_json_new(r, 200, result);
@@ -680,13 +680,14 @@ static int path_ends(const struct http_req *r, const char *suffix)
 /* Sends page 1 of pdf as a PNG picture, for previews. Returns the status sent. */
 static int send_page_image(struct http_req *r, const char *pdf, size_t len)
 {
-    char why[256], *png = NULL;
+    char *png = NULL;
+    struct ep_error why = {0};
     size_t plen = 0;
-    int rc = pageimg_png(pdf, len, 60, &png, &plen, why, sizeof(why));
+    int rc = pageimg_png(pdf, len, 60, &png, &plen, &why);
     int status;
 
     if (rc == EP_EIO)
-        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+        status = api_error(r, 503, "unavailable", &why);
     else if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     else
@@ -728,7 +729,8 @@ int api_comms_flyer(struct http_req *r)
 
 int api_comms_audio(struct http_req *r)
 {
-    char prod[80], id[80], variant[16], lang[8], why[256], name[128];
+    char prod[80], id[80], variant[16], lang[8], name[128];
+    struct ep_error why = {0};
     json_t *comm = NULL, *mine = NULL;
     char *text = NULL;
     char *wav = NULL;
@@ -766,12 +768,11 @@ int api_comms_audio(struct http_req *r)
                               ? "nobody has written the easy-to-read version yet"
                               : "this communication has no text yet");
     }
-    rc = audio_wav(text, json_string_value(json_object_get(mine, "lang")), &wav, &len, why,
-                   sizeof(why));
+    rc = audio_wav(text, json_string_value(json_object_get(mine, "lang")), &wav, &len, &why);
     if (rc == EP_EINVAL)
-        status = http_error(r, 400, "invalid_request", NULL, "%s", why);
+        status = api_error(r, 400, "invalid_request", &why);
     else if (rc != EP_OK)
-        status = http_error(r, 503, "unavailable", NULL, "%s", why);
+        status = api_error(r, 503, "unavailable", &why);
     else {
         snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
         status = http_download(r, "audio/wav", name, wav, len);

@@ -55,11 +55,13 @@ int api_devices_pair(struct http_req *r)
         goto out;
     }
     {
-        const char *field = NULL, *errcode = NULL, *msg = NULL;
-        if (auth_pairing_check(code, pk, name, dev.public_key, &field, &errcode, &msg) != EP_OK) {
-            if (strcmp(field, "code") == 0)
+        struct ep_error err;
+        rc = auth_pairing_check(code, pk, name, dev.public_key, &err);
+        if (rc != EP_OK) {
+            if (rc == EP_EAUTH)
                 auth_audit(r, NULL, NULL, "pair.refused", "malformed code");
-            status = http_error(r, 400, errcode, field, "%s", msg);
+            status = api_error(r, 400, rc == EP_EAUTH ? "malformed_credentials" : "invalid_request",
+                               &err);
             goto out;
         }
     }
@@ -120,7 +122,7 @@ int api_devices_list(struct http_req *r)
     struct auth_principal p;
     char prod[IDENTITY_ID_MAX + 1], today[11];
     json_t *list = NULL;
-    int status = api_scoped(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_DEVICES_READ, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)
@@ -155,7 +157,7 @@ int api_devices_revoke(struct http_req *r)
      * signed one see the same bytes. */
     status = r->ri->content_length > 0 ? http_read_body(r, SMALL_BODY_MAX, &body, &len) : 0;
     if (status == 0)
-        status = api_scoped(r, body, len, AUTHZ_DEVICES_REVOKE, prod, sizeof(prod), &p);
+        status = api_authorise(r, body, len, AUTHZ_DEVICES_REVOKE, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_path_id(r, 1, did, sizeof(did));
     if (status != 0)

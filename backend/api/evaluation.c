@@ -33,7 +33,7 @@ int api_evaluation(struct http_req *r)
         return api_plan_view(r, eval_production);
     if (strcmp(format, "pdf") != 0)
         return http_error(r, 400, "invalid_request", "format", "format must be json or pdf");
-    status = api_reader(r, prod, sizeof(prod), &p);
+    status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_today_param(r, today);
     if (status == 0)

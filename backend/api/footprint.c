@@ -141,7 +141,7 @@ int api_footprint(struct http_req *r)
     enum carbon_kind kind;
     int version;
     json_t *fp = NULL;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
 
     if (status == 0)
         status = footprint_params(r, &kind, &version);
@@ -177,7 +177,7 @@ int api_footprint_compare(struct http_req *r)
     const char *today = NULL;
     json_t *cmp = NULL;
     int version = 0;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
 
     if (status == 0)
         status = compare_today(r, buf, &today);
@@ -233,7 +233,7 @@ int api_footprint_csv(struct http_req *r)
     size_t len = 0;
     const char *lang = "fr";
     int forecast = 0;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
 
     if (status == 0)
         status = footprint_params(r, &kind, &version);
@@ -269,7 +269,7 @@ static int compare_download(struct http_req *r, int pdf)
     size_t len = 0;
     const char *lang = "fr";
     int version = 0;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status == 0)

@@ -94,7 +94,7 @@ int api_invites_create(struct http_req *r)
 
     status = http_read_body(r, SMALL_BODY_MAX, &body, &len);
     if (status == 0)
-        status = api_scoped(r, body, len, AUTHZ_INVITE, prod, sizeof(prod), &p);
+        status = api_authorise(r, body, len, AUTHZ_INVITE, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_parse_object(r, body, len, &root);
     if (status != 0)

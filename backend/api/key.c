@@ -26,7 +26,7 @@ int api_key_get(struct http_req *r)
     struct auth_principal p;
     char prod[IDENTITY_ID_MAX + 1];
     struct identity_prodkey k;
-    int status = api_scoped(r, NULL, 0, AUTHZ_KEY_READ, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_KEY_READ, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)

@@ -24,7 +24,7 @@ int api_kit(struct http_req *r)
     json_t *kit = NULL;
     char *text = NULL;
     size_t len = 0;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status == 0)

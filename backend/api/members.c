@@ -42,7 +42,7 @@ int api_members_list(struct http_req *r)
     json_t *list = NULL;
     size_t i;
     json_t *m;
-    int status = api_scoped(r, NULL, 0, AUTHZ_MEMBERS_READ, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_MEMBERS_READ, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)
@@ -186,7 +186,7 @@ int api_members_create(struct http_req *r)
     memset(&m, 0, sizeof(m));
     status = http_read_body(r, SMALL_BODY_MAX, &body, &len);
     if (status == 0)
-        status = api_scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+        status = api_authorise(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_parse_object(r, body, len, &root);
     if (status != 0)
@@ -274,7 +274,7 @@ int api_members_update(struct http_req *r)
 
     status = http_read_body(r, SMALL_BODY_MAX, &body, &len);
     if (status == 0)
-        status = api_scoped(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+        status = api_authorise(r, body, len, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
     if (status == 0)
         status = api_path_id(r, 1, mid, sizeof(mid));
     if (status == 0)
@@ -335,7 +335,7 @@ int api_members_delete(struct http_req *r)
     struct auth_principal p;
     char prod[IDENTITY_ID_MAX + 1], mid[IDENTITY_ID_MAX + 1];
     struct identity_member m;
-    int status = api_scoped(r, NULL, 0, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_MEMBERS_WRITE, prod, sizeof(prod), &p);
     int rc;
 
     if (status == 0)

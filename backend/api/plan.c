@@ -177,7 +177,7 @@ int api_plan_view(struct http_req *r, int (*fn)(struct db *, const char *, const
     struct auth_principal p;
     char prod[80], today[11];
     json_t *out = NULL;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status == 0)

@@ -113,7 +113,7 @@ static int send_production(struct http_req *r, int status, const char *id)
 static int read_checked(struct http_req *r, json_t *base, json_t **checked, char *from)
 {
     json_t *in = NULL;
-    char field[64], msg[256];
+    struct ep_error err = {0};
     int status = http_read_json(r, &in);
     int rc;
 
@@ -138,10 +138,10 @@ static int read_checked(struct http_req *r, json_t *base, json_t **checked, char
         json_decref(in);
         in = json_incref(base);
     }
-    rc = production_check(in, checked, field, sizeof(field), msg, sizeof(msg));
+    rc = production_check(in, checked, &err);
     json_decref(in);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "invalid_request", field[0] != '\0' ? field : NULL, "%s", msg);
+        return api_error(r, 400, "invalid_request", &err);
     if (rc != EP_OK)
         return http_error(r, 500, "internal", NULL, "out of memory");
     return 0;

@@ -12,7 +12,7 @@ int api_readings_flagged(struct http_req *r)
     struct auth_principal p;
     char prod[80];
     json_t *list = NULL;
-    int status = api_reader(r, prod, sizeof(prod), &p);
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status != 0)

@@ -90,7 +90,8 @@ static int put_line(struct http_req *r, int group)
     size_t len = 0;
     json_t *root = NULL, *jmember = NULL;
     json_error_t jerr;
-    const char *freq = NULL, *dept = NULL, *member = NULL, *field = NULL;
+    const char *freq = NULL, *dept = NULL, *member = NULL;
+    struct ep_error err = {0};
     enum collect_freq f;
     int status, rc;
 
@@ -123,20 +124,15 @@ static int put_line(struct http_req *r, int group)
                             "frequency must be daily, weekly, monthly, once or none");
         goto out;
     }
-    rc = group
-             ? collect_set_group(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(),
-                                 &field)
-             : collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &field);
-    if (rc == EP_ENOTFOUND && field != NULL && strcmp(field, "group") == 0)
-        status = http_error(r, 404, "unknown_group", "group", "no indicator group '%.64s'", ind);
-    else if (rc == EP_ENOTFOUND && field != NULL)
-        status = http_error(r, 404, "unknown_indicator", "indicator",
-                            "no indicator '%.64s' in the catalogue", ind);
-    else if (rc == EP_EINVAL && field != NULL)
-        status = http_error(r, 400, "invalid_request", field,
-                            strcmp(field, "dept") == 0
-                                ? "dept must be a department name of 1 to 32 characters"
-                                : "member_id is not a member of this production");
+    rc = group ? collect_set_group(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(),
+                                   &err)
+               : collect_set(r->db, prod, ind, f, dept, member, p.member_id, clock_now_ms(), &err);
+    if (rc == EP_ENOTFOUND && group && strcmp(err.field, "group") == 0)
+        status = api_error(r, 404, "unknown_group", &err);
+    else if (rc == EP_ENOTFOUND && ep_error_field(&err) != NULL)
+        status = api_error(r, 404, "unknown_indicator", &err);
+    else if (rc == EP_EINVAL && ep_error_field(&err) != NULL)
+        status = api_error(r, 400, "invalid_request", &err);
     else if (rc == EP_ECONFLICT)
         status = http_error(r, 400, "invalid_request", "dept",
                             "dept must be the department of member_id: crew record readings "

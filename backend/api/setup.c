@@ -78,6 +78,7 @@ int api_setup(struct http_req *r)
     const char *token = NULL, *cname = NULL, *siret = "", *city = "";
     const char *email = NULL, *aname = NULL, *pw = NULL;
     const char *field = NULL;
+    struct ep_error err = {0};
     struct company c;
     struct identity_account a;
     enum company_setup_result res = COMPANY_SETUP_OK;
@@ -114,8 +115,10 @@ int api_setup(struct http_req *r)
     }
     snprintf(c.city, sizeof(c.city), "%s", city);
     if (strlen(cname) > COMPANY_NAME_MAX || strlen(city) > COMPANY_CITY_MAX ||
-        company_check(&c, &field) != EP_OK) {
-        field = field != NULL ? field : strlen(cname) > COMPANY_NAME_MAX ? "name" : "city";
+        company_check(&c, &err) != EP_OK) {
+        field = ep_error_field(&err) != NULL       ? err.field
+                : strlen(cname) > COMPANY_NAME_MAX ? "name"
+                                                   : "city";
         status = http_error(r, 400, "invalid_request",
                             strcmp(field, "name") == 0    ? "company.name"
                             : strcmp(field, "siret") == 0 ? "company.siret"

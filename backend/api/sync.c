@@ -46,15 +46,6 @@ int api_sync_actor(struct http_req *r, const struct auth_principal *p, struct sy
     return EP_OK;
 }
 
-static void opts_now(struct sync_opts *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->now_ms = clock_now_ms();
-    o->authorize = authz_sync_op;
-    o->can_read = authz_sync_read;
-    o->validate = carbon_validate_op; /* readings: known indicator, its unit */
-}
-
 /* What push_validate needs: the production (readings are checked against
  * its dates and fleet) and the server's attachment cap. */
 struct push_ctx {
@@ -157,7 +148,7 @@ int api_sync_push(struct http_req *r)
         status = storage_error(r, rc);
         goto out;
     }
-    opts_now(&opts);
+    api_opts_now(&opts);
     opts.group = r->app->sync_group;
     pctx.carbon.production_id = actor.production_id;
     pctx.attachment_max = &r->app->cfg->attachment_max; /* read-only while serving */
@@ -341,7 +332,7 @@ int api_sync_pull(struct http_req *r)
     rc = api_sync_actor(r, &p, &actor, &ab);
     if (rc != EP_OK)
         return storage_error(r, rc);
-    opts_now(&opts);
+    api_opts_now(&opts);
     memset(&pr, 0, sizeof(pr));
     pr.db = r->db;
     opts.can_read = pull_can_read;
@@ -465,7 +456,7 @@ int api_sync_resolve(struct http_req *r)
         status = storage_error(r, rc);
         goto out;
     }
-    opts_now(&opts);
+    api_opts_now(&opts);
     vctx.production_id = actor.production_id;
     opts.ctx = &vctx;
     rc = sync_server_put(r->db, &opts, &actor, col, id, fields, &ack);
@@ -516,7 +507,7 @@ int api_sync_quarantine_resolve(struct http_req *r)
                             "action must be \"release\" or \"dismiss\"");
         goto out;
     }
-    opts_now(&opts);
+    api_opts_now(&opts);
     vctx.production_id = p.production_id;
     opts.ctx = &vctx;
     rc = sync_quarantine_resolve(r->db, &opts, p.production_id, op_id,

@@ -84,7 +84,7 @@ static int key_path(const struct config *cfg, char *buf, size_t len)
 
 /* Creates path with 32 fresh random bytes, mode 0600. EEXIST is left to the
  * caller (another process won the race: read theirs). */
-static int key_create(const char *path, unsigned char *key, char *errbuf, size_t errlen)
+static int key_create(const char *path, unsigned char *key, struct ep_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     int rc = EP_OK;
@@ -93,11 +93,13 @@ static int key_create(const char *path, unsigned char *key, char *errbuf, size_t
         return errno == EEXIST ? EP_ECONFLICT : EP_EIO;
     randombytes_buf(key, 32);
     if (write(fd, key, 32) != 32 || fsync(fd) != 0) {
-        snprintf(errbuf, errlen, "cannot write secret key file '%s': %s", path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot write secret key file '%s': %s", path,
+                     strerror(errno));
         rc = EP_EIO;
     }
     if (close(fd) != 0 && rc == EP_OK) {
-        snprintf(errbuf, errlen, "cannot write secret key file '%s': %s", path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot write secret key file '%s': %s", path,
+                     strerror(errno));
         rc = EP_EIO;
     }
     if (rc != EP_OK) {
@@ -112,7 +114,7 @@ static int key_create(const char *path, unsigned char *key, char *errbuf, size_t
     return rc;
 }
 
-static int key_read(const char *path, unsigned char *key, char *errbuf, size_t errlen)
+static int key_read(const char *path, unsigned char *key, struct ep_error *err)
 {
     struct stat st;
     /* Symlinks are followed (secret stores mount them so); the checks below
@@ -122,33 +124,35 @@ static int key_read(const char *path, unsigned char *key, char *errbuf, size_t e
     ssize_t n;
 
     if (fd < 0) {
-        snprintf(errbuf, errlen, "cannot read secret key file '%s': %s", path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot read secret key file '%s': %s", path,
+                     strerror(errno));
         return EP_EIO;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(errbuf, errlen, "secret key file '%s' is not a regular file", path);
+        ep_error_set(err, EP_EINVAL, NULL, "secret key file '%s' is not a regular file", path);
         rc = EP_EINVAL;
         goto out;
     }
     /* A key others can read is a key others may have copied. */
     if ((st.st_mode & 077) != 0) {
-        snprintf(errbuf, errlen,
-                 "secret key file '%s' has mode %04o: it must be readable by its owner only "
-                 "(chmod 600 '%s')",
-                 path, (unsigned)(st.st_mode & 07777), path);
+        ep_error_set(err, EP_EFORBIDDEN, NULL,
+                     "secret key file '%s' has mode %04o: it must be readable by its owner only "
+                     "(chmod 600 '%s')",
+                     path, (unsigned)(st.st_mode & 07777), path);
         rc = EP_EFORBIDDEN;
         goto out;
     }
     if (st.st_size != 32) {
-        snprintf(errbuf, errlen, "secret key file '%s' must hold exactly 32 bytes, not %lld", path,
-                 (long long)st.st_size);
+        ep_error_set(err, EP_EINVAL, NULL,
+                     "secret key file '%s' must hold exactly 32 bytes, not %lld", path,
+                     (long long)st.st_size);
         rc = EP_EINVAL;
         goto out;
     }
     n = read(fd, key, 32);
     if (n != 32) {
-        snprintf(errbuf, errlen, "cannot read secret key file '%s': %s", path,
-                 n < 0 ? strerror(errno) : "short read");
+        ep_error_set(err, EP_EIO, NULL, "cannot read secret key file '%s': %s", path,
+                     n < 0 ? strerror(errno) : "short read");
         rc = EP_EIO;
     }
 out:
@@ -156,29 +160,29 @@ out:
     return rc;
 }
 
-int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t errlen)
+int auth_new(const struct config *cfg, struct auth **out, struct ep_error *err)
 {
     char path[CONFIG_PATH_MAX + 16];
     struct auth *a = NULL;
     int rc;
 
     *out = NULL;
-    if (errlen > 0)
-        errbuf[0] = '\0';
+    ep_error_clear(err);
     rc = key_path(cfg, path, sizeof(path));
     if (rc != EP_OK) {
-        snprintf(errbuf, errlen, "secret key file path too long");
+        ep_error_set(err, rc, NULL, "secret key file path too long");
         return rc;
     }
     a = calloc(1, sizeof(*a));
     if (a == NULL)
         return EP_ENOMEM;
     (void)sodium_mlock(a->key, sizeof(a->key)); /* best effort: keep it out of swap */
-    rc = key_create(path, a->key, errbuf, errlen);
+    rc = key_create(path, a->key, err);
     if (rc == EP_ECONFLICT)
-        rc = key_read(path, a->key, errbuf, errlen);
-    else if (rc == EP_EIO && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "cannot create secret key file '%s': %s", path, strerror(errno));
+        rc = key_read(path, a->key, err);
+    else if (rc == EP_EIO && (err == NULL || err->message[0] == '\0'))
+        ep_error_set(err, rc, NULL, "cannot create secret key file '%s': %s", path,
+                     strerror(errno));
     if (rc == EP_OK && pthread_mutex_init(&a->addrs_lock, NULL) != 0)
         rc = EP_ENOMEM;
     if (rc == EP_OK && pthread_mutex_init(&a->lock, NULL) != 0)
@@ -292,16 +296,16 @@ static int common_repeated(const char *s, size_t len)
     return 0;
 }
 
-int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
+int auth_password_check(const char *pw, size_t len, struct ep_error *err)
 {
     char lower[AUTH_PASSWORD_MAX + 1];
     unsigned char seen[256];
     size_t chars = 0, distinct = 0, b = 0, e;
 
     if (len > AUTH_PASSWORD_MAX || strlen(pw) != len) {
-        snprintf(why, whylen, "the password must be at most %d bytes, without NUL",
-                 AUTH_PASSWORD_MAX);
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "the password must be at most %d bytes, without NUL",
+                            AUTH_PASSWORD_MAX);
     }
     memset(seen, 0, sizeof(seen));
     for (size_t i = 0; i < len; i++) {
@@ -313,12 +317,12 @@ int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
     }
     lower[len] = '\0';
     if (chars < AUTH_PASSWORD_MIN) {
-        snprintf(why, whylen, "the password must have at least %d characters", AUTH_PASSWORD_MIN);
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "the password must have at least %d characters", AUTH_PASSWORD_MIN);
     }
     if (distinct < 5) {
-        snprintf(why, whylen, "the password repeats too few characters; choose a sentence");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "the password repeats too few characters; choose a sentence");
     }
     (void)pthread_once(&common_once, common_load);
     /* The word behind "Password2024!" or "!!sunshine12": strip digits and
@@ -329,8 +333,8 @@ int auth_password_check(const char *pw, size_t len, char *why, size_t whylen)
     while (e > b && strchr("0123456789!@#$%^&*()-_=+.,;:?/ ", lower[e - 1]) != NULL)
         e--;
     if (is_common(lower, len) || common_repeated(lower + b, e - b)) {
-        snprintf(why, whylen, "this password is among the most common ones; choose another");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "password",
+                            "this password is among the most common ones; choose another");
     }
     return EP_OK;
 }
@@ -598,59 +602,40 @@ static int parse_counter(const char *s, int64_t *out)
 }
 
 int auth_device_headers(const char *device, const char *counter, const char *signature,
-                        int64_t *counter_out, unsigned char sig[64], const char **field,
-                        const char **msg)
+                        int64_t *counter_out, unsigned char sig[64], struct ep_error *err)
 {
     size_t siglen = 0;
 
-    if (!ids_valid(device)) {
-        *field = "X-EP-Device";
-        *msg = "X-EP-Device must be a device id";
-        return EP_EINVAL;
-    }
-    if (parse_counter(counter, counter_out) != EP_OK) {
-        *field = "X-EP-Counter";
-        *msg = "X-EP-Counter must be a positive decimal integer up to 2^53";
-        return EP_EINVAL;
-    }
+    if (!ids_valid(device))
+        return ep_error_set(err, EP_EINVAL, "X-EP-Device", "X-EP-Device must be a device id");
+    if (parse_counter(counter, counter_out) != EP_OK)
+        return ep_error_set(err, EP_EINVAL, "X-EP-Counter",
+                            "X-EP-Counter must be a positive decimal integer up to 2^53");
     if (signature == NULL || !is_b64url(signature, SIGNATURE_B64_LEN) ||
         sodium_base642bin(sig, 64, signature, strlen(signature), NULL, &siglen, NULL, B64_NOPAD) !=
             0 ||
-        siglen != 64) {
-        *field = "X-EP-Signature";
-        *msg = "X-EP-Signature must be 64 bytes in base64url without padding";
-        return EP_EINVAL;
-    }
+        siglen != 64)
+        return ep_error_set(err, EP_EINVAL, "X-EP-Signature",
+                            "X-EP-Signature must be 64 bytes in base64url without padding");
     return EP_OK;
 }
 
 int auth_pairing_check(const char *code, const char *public_key, const char *name,
-                       unsigned char key_out[32], const char **field, const char **errcode,
-                       const char **msg)
+                       unsigned char key_out[32], struct ep_error *err)
 {
     size_t pklen = 0;
 
-    if (strlen(code) != 43 || !is_b64url(code, 43)) {
-        *field = "code";
-        *errcode = "malformed_credentials";
-        *msg = "the pairing code must be 43 base64url characters";
-        return EP_EINVAL;
-    }
+    if (strlen(code) != 43 || !is_b64url(code, 43))
+        return ep_error_set(err, EP_EAUTH, "code",
+                            "the pairing code must be 43 base64url characters");
     if (strlen(public_key) != 43 ||
         sodium_base642bin(key_out, 32, public_key, strlen(public_key), NULL, &pklen, NULL,
                           B64_NOPAD) != 0 ||
-        pklen != 32 || crypto_core_ed25519_is_valid_point(key_out) != 1) {
-        *field = "public_key";
-        *errcode = "invalid_request";
-        *msg = "public_key must be a 32-byte Ed25519 public key in base64url";
-        return EP_EINVAL;
-    }
-    if (strlen(name) == 0 || strlen(name) > 100) {
-        *field = "name";
-        *errcode = "invalid_request";
-        *msg = "name must be 1 to 100 bytes";
-        return EP_EINVAL;
-    }
+        pklen != 32 || crypto_core_ed25519_is_valid_point(key_out) != 1)
+        return ep_error_set(err, EP_EINVAL, "public_key",
+                            "public_key must be a 32-byte Ed25519 public key in base64url");
+    if (strlen(name) == 0 || strlen(name) > 100)
+        return ep_error_set(err, EP_EINVAL, "name", "name must be 1 to 100 bytes");
     return EP_OK;
 }
 
@@ -817,10 +802,9 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
     int rc;
 
     {
-        const char *field = NULL, *why = NULL;
-        if (auth_device_headers(device_hdr, counter_hdr, sig_hdr, &counter, sig, &field, &why) !=
-            EP_OK)
-            return fail(r, NULL, NULL, 400, "malformed_credentials", field, why);
+        struct ep_error err;
+        if (auth_device_headers(device_hdr, counter_hdr, sig_hdr, &counter, sig, &err) != EP_OK)
+            return fail(r, NULL, NULL, 400, "malformed_credentials", err.field, err.message);
     }
     rc = identity_device_get(r->db, device_hdr, &dev);
     if (rc == EP_ENOTFOUND)

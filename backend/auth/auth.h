@@ -30,6 +30,7 @@
 
 #include "authz.h"
 #include "config.h"
+#include "err.h"
 #include "http.h"
 #include "identity.h"
 #include "sync.h"
@@ -53,9 +54,10 @@ struct db;
  * different characters, and not a common password (backend/auth/
  * common-passwords.txt, from Debian's john-data) even lowercased, with
  * digits or punctuation around it, or repeated ("passwordpassword").
- * Returns 0, or EP_EINVAL with the reason in why. Thread-safe.
+ * Returns 0, or EP_EINVAL with the reason in err (field "password").
+ * Thread-safe.
  */
-int auth_password_check(const char *pw, size_t len, char *why, size_t whylen);
+int auth_password_check(const char *pw, size_t len, struct ep_error *err);
 
 struct auth_principal {
     char production_id[65];
@@ -72,10 +74,10 @@ struct auth_principal {
  * <data_dir>/secret.key), creating it with mode 0600 and 32 random bytes if
  * absent. Refuses a key file readable or writable by group or others, not a
  * regular file, unreadable, or not exactly 32 bytes: returns EP_EIO /
- * EP_EFORBIDDEN / EP_EINVAL with a message naming the file in errbuf. On
+ * EP_EFORBIDDEN / EP_EINVAL with a message naming the file in err. On
  * success *out owns the state (auth_free).
  */
-int auth_new(const struct config *cfg, struct auth **out, char *errbuf, size_t errlen);
+int auth_new(const struct config *cfg, struct auth **out, struct ep_error *err);
 
 /* Wipes the key and frees. NULL is a no-op. */
 void auth_free(struct auth *a);
@@ -126,21 +128,20 @@ void auth_note_sync(struct http_req *r, const struct auth_principal *p);
  * The signed-request headers' syntax (no database, no signature check):
  * device id, counter (canonical decimal 1..2^53) into *counter, signature
  * (86 base64url characters) decoded into sig. Returns 0, or EP_EINVAL with
- * *field naming the header and *msg the rule (static strings).
+ * err's field naming the header and its message the rule.
  */
 int auth_device_headers(const char *device, const char *counter, const char *signature,
-                        int64_t *counter_out, unsigned char sig[64], const char **field,
-                        const char **msg);
+                        int64_t *counter_out, unsigned char sig[64], struct ep_error *err);
 
 /*
  * A pairing request's fields (no database): the 43-character base64url
  * code, a valid Ed25519 public key (decoded into key_out), a name of 1-100
- * bytes. Returns 0, or EP_EINVAL with *field, the API error *errcode and
- * *msg (static strings).
+ * bytes. Returns 0, EP_EAUTH for a malformed code (the API's
+ * "malformed_credentials") or EP_EINVAL for the other fields, with the
+ * field and the rule in err.
  */
 int auth_pairing_check(const char *code, const char *public_key, const char *name,
-                       unsigned char key_out[32], const char **field, const char **errcode,
-                       const char **msg);
+                       unsigned char key_out[32], struct ep_error *err);
 
 /* Writes every device counter and last sync not yet stored, waiting for the
  * write lock: before the office lists devices and when the server stops. */

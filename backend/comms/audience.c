@@ -17,11 +17,10 @@ int audience_has(const json_t *array, const char *s)
     return 0;
 }
 
-int audience_check_prefs(const json_t *channels, const json_t *needs, char *why, size_t whylen,
-                         const char **field)
+int audience_check_prefs(const json_t *channels, const json_t *needs, struct ep_error *err)
 {
     json_t *f = json_pack("{s:O, s:O}", "channels", channels, "needs", needs);
-    int rc = f != NULL ? prefs_check(f, why, whylen, field) : EP_ENOMEM;
+    int rc = f != NULL ? prefs_check(f, err) : EP_ENOMEM;
 
     json_decref(f);
     return rc;
@@ -32,52 +31,49 @@ struct target {
     json_t *departments, *levels, *members;
 };
 
-static int parse_target(const json_t *comm, struct target *t, char *why, size_t whylen)
+static int parse_target(const json_t *comm, struct target *t, struct ep_error *err)
 {
     json_t *target = json_object_get(comm, "target");
-    json_error_t err;
+    json_error_t jerr;
     size_t i;
     json_t *v;
 
     memset(t, 0, sizeof(*t));
     if (target == NULL || json_is_null(target)) {
-        snprintf(why, whylen,
-                 "choose who receives it: departments, hierarchy levels or named people");
-        return EP_EINVAL;
+        return ep_error_set(
+            err, EP_EINVAL, "target",
+            "choose who receives it: departments, hierarchy levels or named people");
     }
-    if (json_unpack_ex(target, &err, JSON_STRICT, "{s?o, s?o, s?o}", "departments", &t->departments,
-                       "levels", &t->levels, "members", &t->members) != 0) {
-        snprintf(why, whylen, "target: %s", err.text);
-        return EP_EINVAL;
+    if (json_unpack_ex(target, &jerr, JSON_STRICT, "{s?o, s?o, s?o}", "departments",
+                       &t->departments, "levels", &t->levels, "members", &t->members) != 0) {
+        return ep_error_set(err, EP_EINVAL, "target", "target: %s", jerr.text);
     }
     if ((t->departments != NULL && !json_is_array(t->departments)) ||
         (t->levels != NULL && !json_is_array(t->levels)) ||
         (t->members != NULL && !json_is_array(t->members))) {
-        snprintf(why, whylen, "target: departments, levels and members must be arrays");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "target",
+                            "target: departments, levels and members must be arrays");
     }
     json_array_foreach(t->departments, i, v) if (!json_is_string(v))
     {
-        snprintf(why, whylen, "target: departments are names");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "target", "target: departments are names");
     }
     json_array_foreach(t->levels, i, v) if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                                             json_integer_value(v) > 9)
     {
-        snprintf(why, whylen, "target: levels are integers from 0 (top) to 9");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "target",
+                            "target: levels are integers from 0 (top) to 9");
     }
     json_array_foreach(t->members, i, v) if (!json_is_string(v))
     {
-        snprintf(why, whylen, "target: members are member ids");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "target", "target: members are member ids");
     }
     if (json_array_size(t->departments) + json_array_size(t->levels) +
             json_array_size(t->members) ==
         0) {
-        snprintf(why, whylen,
-                 "choose who receives it: departments, hierarchy levels or named people");
-        return EP_EINVAL;
+        return ep_error_set(
+            err, EP_EINVAL, "target",
+            "choose who receives it: departments, hierarchy levels or named people");
     }
     return EP_OK;
 }
@@ -207,8 +203,7 @@ static json_t *recipient(const json_t *comm, const json_t *person)
         json_array_size(channels) > 0);
 }
 
-int audience_resolve(const json_t *comm, const json_t *people, json_t **out, char *why,
-                     size_t whylen, const char **field)
+int audience_resolve(const json_t *comm, const json_t *people, json_t **out, struct ep_error *err)
 {
     struct target t;
     json_t *list = NULL, *v;
@@ -216,8 +211,8 @@ int audience_resolve(const json_t *comm, const json_t *people, json_t **out, cha
     int rc;
 
     *out = NULL;
-    *field = "target";
-    rc = parse_target(comm, &t, why, whylen);
+    ep_error_clear(err);
+    rc = parse_target(comm, &t, err);
     if (rc != EP_OK)
         return rc;
     /* A named person who is not (or no longer) on the production is an
@@ -229,9 +224,9 @@ int audience_resolve(const json_t *comm, const json_t *people, json_t **out, cha
         int found = 0;
         json_array_foreach(people, k, p) found |= json_equal(json_object_get(p, "id"), v);
         if (!found) {
-            snprintf(why, whylen, "no one with member id '%s' on this production",
-                     json_string_value(v));
-            return EP_EINVAL;
+            return ep_error_set(err, EP_EINVAL, "target",
+                                "no one with member id '%s' on this production",
+                                json_string_value(v));
         }
     }
     list = json_array();
@@ -245,8 +240,8 @@ int audience_resolve(const json_t *comm, const json_t *people, json_t **out, cha
     }
     if (json_array_size(list) == 0) {
         json_decref(list);
-        snprintf(why, whylen, "no one on this production matches the target");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "target",
+                            "no one on this production matches the target");
     }
     *out = list;
     return EP_OK;

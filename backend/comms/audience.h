@@ -14,6 +14,8 @@
 #ifndef EP_AUDIENCE_H
 #define EP_AUDIENCE_H
 
+#include "err.h"
+
 #include <jansson.h>
 #include <stddef.h>
 
@@ -25,12 +27,11 @@
  *  "notes":[..],"reachable"}, in people's order. channels are the ones that
  * will reach the person; "reachable" is false (and notes hold
  * "unreachable") when none will: such a person is listed, never dropped.
- * Returns 0, or EP_EINVAL with the reason in why and the offending field
- * ("target") in *field: no target, a malformed one, a named person who is
- * not on the production, or nobody matching.
+ * Returns 0, or EP_EINVAL with the reason and the offending field
+ * ("target") in err: no target, a malformed one, a named person who is not
+ * on the production, or nobody matching.
  */
-int audience_resolve(const json_t *comm, const json_t *people, json_t **out, char *why,
-                     size_t whylen, const char **field);
+int audience_resolve(const json_t *comm, const json_t *people, json_t **out, struct ep_error *err);
 
 /* Whether the JSON array holds the string s. */
 int audience_has(const json_t *array, const char *s);
@@ -38,9 +39,8 @@ int audience_has(const json_t *array, const char *s);
 /*
  * Validates preference arrays: every entry a known channel or need
  * (prefs_channels, prefs_needs), no duplicates. Returns 0 or EP_EINVAL with
- * the reason in why and "channels" or "needs" in *field.
+ * the reason and "channels" or "needs" as the field in err.
  */
-int audience_check_prefs(const json_t *channels, const json_t *needs, char *why, size_t whylen,
-                         const char **field);
+int audience_check_prefs(const json_t *channels, const json_t *needs, struct ep_error *err);
 
 #endif

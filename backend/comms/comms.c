@@ -19,10 +19,9 @@
 
 #define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
-static int set_why(char *why, size_t len, const char *text)
+static int refuse(struct ep_error *err, const char *text)
 {
-    snprintf(why, len, "%s", text);
-    return EP_EAUTH;
+    return ep_error_set(err, EP_EAUTH, NULL, "%s", text);
 }
 
 /* base64url of bin into a new JSON string. */
@@ -41,7 +40,7 @@ static json_t *b64(const unsigned char *bin, size_t len)
 }
 
 int comms_sign(struct auth *a, struct db *db, const char *production_id, const char *id,
-               int64_t now_ms, json_t **out, char *why, size_t whylen)
+               int64_t now_ms, json_t **out, struct ep_error *err)
 {
     struct identity_prodkey key;
     json_t *rec = NULL, *payload = NULL, *dur;
@@ -60,7 +59,8 @@ int comms_sign(struct auth *a, struct db *db, const char *production_id, const c
     title = json_string_value(json_object_get(rec, "title"));
     text = json_string_value(json_object_get(rec, "text"));
     if (title == NULL || text == NULL) {
-        snprintf(why, whylen, "a communication needs a title and a text before it is sent");
+        ep_error_set(err, EP_EINVAL, NULL,
+                     "a communication needs a title and a text before it is sent");
         rc = EP_EINVAL;
         goto out;
     }
@@ -125,45 +125,45 @@ static unsigned char *unb64(const char *text, size_t *len)
     return bin;
 }
 
-int comms_verify(const json_t *env, json_t **payload, char *why, size_t whylen)
+int comms_verify(const json_t *env, json_t **payload, struct ep_error *err)
 {
     const char *alg = NULL, *key_id = NULL, *pk_t = NULL, *pl_t = NULL, *sig_t = NULL;
     unsigned char *pk = NULL, *pl = NULL, *sig = NULL, digest[32];
     size_t pklen = 0, pllen = 0, siglen = 0;
     char expect_id[17];
-    json_error_t err;
+    json_error_t jerr;
     int rc = EP_EAUTH;
 
     if (payload != NULL)
         *payload = NULL;
-    if (json_unpack_ex((json_t *)env, &err, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:s}", "alg", &alg,
+    if (json_unpack_ex((json_t *)env, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:s, s:s}", "alg", &alg,
                        "key_id", &key_id, "public_key", &pk_t, "payload", &pl_t, "signature",
                        &sig_t) != 0)
-        return set_why(why, whylen, err.text);
+        return refuse(err, jerr.text);
     if (strcmp(alg, "Ed25519") != 0)
-        return set_why(why, whylen, "only Ed25519 signatures are accepted");
+        return refuse(err, "only Ed25519 signatures are accepted");
     pk = unb64(pk_t, &pklen);
     pl = unb64(pl_t, &pllen);
     sig = unb64(sig_t, &siglen);
     if (pk == NULL || pl == NULL || sig == NULL || pklen != 32 || siglen != 64) {
-        set_why(why, whylen, "malformed key, payload or signature");
+        refuse(err, "malformed key, payload or signature");
         goto out;
     }
     /* The key id is derived from the key: a swapped key changes it. */
     crypto_generichash(digest, sizeof(digest), pk, pklen, NULL, 0);
     sodium_bin2hex(expect_id, sizeof(expect_id), digest, 8);
     if (strcmp(expect_id, key_id) != 0) {
-        set_why(why, whylen, "the key id does not match the public key");
+        refuse(err, "the key id does not match the public key");
         goto out;
     }
     if (crypto_sign_verify_detached(sig, pl, pllen, pk) != 0) {
-        set_why(why, whylen, "the signature does not match: the message was altered");
+        refuse(err, "the signature does not match: the message was altered");
         goto out;
     }
     if (payload != NULL) {
-        *payload = jsonin_loadb((const char *)pl, pllen, 0, &err);
+        *payload = jsonin_loadb((const char *)pl, pllen, 0, &jerr);
         if (*payload == NULL) {
-            set_why(why, whylen, "the signed payload is not JSON");
+            refuse(err, "the signed payload is not JSON");
             goto out;
         }
     }
@@ -179,14 +179,14 @@ int comms_verify_file(const char *path)
 {
     json_error_t err;
     json_t *env = json_load_file(path, JSON_REJECT_DUPLICATES, &err), *payload = NULL;
-    char why[256] = "";
+    struct ep_error why = {0};
     int ok;
 
     if (env == NULL) {
         fprintf(stderr, "ecoplateau verify: cannot read '%s': %s\n", path, err.text);
         return 1;
     }
-    ok = comms_verify(env, &payload, why, sizeof(why)) == EP_OK;
+    ok = comms_verify(env, &payload, &why) == EP_OK;
     if (ok)
         printf("valid: \"%s\" signed for production %s by key %s at %s\n",
                json_string_value(json_object_get(payload, "title")),
@@ -194,7 +194,7 @@ int comms_verify_file(const char *path)
                json_string_value(json_object_get(payload, "key_id")),
                json_string_value(json_object_get(payload, "issued_at")));
     else
-        printf("INVALID: %s\n", why);
+        printf("INVALID: %s\n", why.message);
     json_decref(payload);
     json_decref(env);
     return ok ? 0 : 1;
@@ -204,8 +204,6 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
                    const char *member_id, json_t **comm)
 {
     json_t *rec = NULL, *people = NULL, *rcpts = NULL, *x;
-    const char *field = NULL;
-    char why[256];
     size_t i;
     int rc = sync_record_get(db, production_id, "communications", id, &rec);
 
@@ -227,7 +225,7 @@ int comms_readable(struct db *db, const char *production_id, const char *id, enu
     if (rc != EP_OK)
         goto out;
     rc = EP_ENOTFOUND;
-    if (audience_resolve(rec, people, &rcpts, why, sizeof(why), &field) != EP_OK)
+    if (audience_resolve(rec, people, &rcpts, NULL) != EP_OK)
         goto out;
     json_array_foreach(rcpts, i, x)
     {

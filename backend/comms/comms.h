@@ -22,6 +22,7 @@
 #ifndef EP_COMMS_H
 #define EP_COMMS_H
 
+#include "err.h"
 #include "sync.h"
 
 #include <jansson.h>
@@ -33,18 +34,18 @@ struct db;
 /*
  * Builds and signs the envelope of communication (production_id, id) as it
  * stands now. *out receives the envelope. Returns 0, EP_ENOTFOUND (no such
- * communication), EP_EINVAL (no title or text: reason in why) or a storage
+ * communication), EP_EINVAL (no title or text: reason in err) or a storage
  * or key code.
  */
 int comms_sign(struct auth *a, struct db *db, const char *production_id, const char *id,
-               int64_t now_ms, json_t **out, char *why, size_t whylen);
+               int64_t now_ms, json_t **out, struct ep_error *err);
 
 /*
  * Verifies an envelope: well-formed, key id matching the public key, the
  * signature valid over the payload bytes. Returns 0, or EP_EAUTH with the
- * reason in why. *payload (may be NULL) receives the decoded payload object.
+ * reason in err. *payload (may be NULL) receives the decoded payload object.
  */
-int comms_verify(const json_t *envelope, json_t **payload, char *why, size_t whylen);
+int comms_verify(const json_t *envelope, json_t **payload, struct ep_error *err);
 
 /*
  * Whether a person may read communication (production_id, id): office roles

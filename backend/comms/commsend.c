@@ -15,17 +15,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static int fail(struct commsend_error *err, int rc, const char *code, const char *field,
-                const char *why)
+/* Records the refusal: its API code in *code, its detail in err. Returns rc. */
+static int fail(const char **code, const char *api_code, int rc, struct ep_error *err)
 {
-    err->code = code;
-    err->field = field;
-    if (why != NULL && why != err->why)
-        snprintf(err->why, sizeof(err->why), "%s", why);
+    *code = api_code;
+    if (err != NULL && err->code == EP_OK)
+        err->code = rc;
     return rc;
 }
 
-int commsend_check(const json_t *comm, struct commsend_error *err)
+int commsend_check(const json_t *comm, struct ep_error *err)
 {
     /* The titles become the email's Subject: line (the French, or the
      * English for English readers). Encoded, a line break could not inject
@@ -34,11 +33,10 @@ int commsend_check(const json_t *comm, struct commsend_error *err)
 
     for (size_t i = 0; i < sizeof(header_bound) / sizeof(header_bound[0]); i++) {
         const char *v = json_string_value(json_object_get(comm, header_bound[i]));
-        if (v != NULL && strpbrk(v, "\r\n") != NULL) {
-            snprintf(err->why, sizeof(err->why),
-                     "%s is the email's subject: it cannot hold a line break", header_bound[i]);
-            return fail(err, EP_EINVAL, "invalid_request", header_bound[i], NULL);
-        }
+        if (v != NULL && strpbrk(v, "\r\n") != NULL)
+            return ep_error_set(err, EP_EINVAL, header_bound[i],
+                                "%s is the email's subject: it cannot hold a line break",
+                                header_bound[i]);
     }
     return EP_OK;
 }
@@ -102,72 +100,77 @@ static void audit(struct db *db, const struct commsend_by *by, const char *id, i
 }
 
 int commsend_run(struct app *app, struct db *db, const struct commsend_by *by, const char *id,
-                 int64_t now, json_t **result, struct commsend_error *err)
+                 int64_t now, json_t **result, const char **code, struct ep_error *err)
 {
     const char *prod = by->actor.production_id;
     json_t *comm = NULL, *people = NULL, *rcpts = NULL, *env = NULL;
-    const char *field = NULL;
     int queued = 0, rc;
 
     *result = NULL;
-    memset(err, 0, sizeof(*err));
+    *code = NULL;
+    ep_error_clear(err);
     rc = sync_record_get(db, prod, "communications", id, &comm);
     if (rc == EP_ENOTFOUND) {
-        snprintf(err->why, sizeof(err->why), "no communication '%s'", id);
-        rc = fail(err, rc, "not_found", NULL, NULL);
+        ep_error_set(err, rc, NULL, "no communication '%s'", id);
+        rc = fail(code, "not_found", rc, err);
         goto out;
     }
     if (rc == EP_OK)
         rc = commstore_people(db, prod, &people);
     if (rc != EP_OK) {
-        rc = fail(err, rc, "internal", NULL, ep_strerror(rc));
+        ep_error_set(err, rc, NULL, "cannot read: %s", ep_strerror(rc));
+        rc = fail(code, "internal", rc, err);
         goto out;
     }
     rc = commsend_check(comm, err);
-    if (rc != EP_OK)
-        goto out;
-    rc = audience_resolve(comm, people, &rcpts, err->why, sizeof(err->why), &field);
     if (rc != EP_OK) {
-        rc = fail(err, rc, rc == EP_EINVAL ? "no_recipients" : "internal", field, NULL);
+        rc = fail(code, "invalid_request", rc, err);
         goto out;
     }
-    rc = comms_sign(app->auth, db, prod, id, now, &env, err->why, sizeof(err->why));
+    rc = audience_resolve(comm, people, &rcpts, err);
+    if (rc != EP_OK) {
+        rc = fail(code, rc == EP_EINVAL ? "no_recipients" : "internal", rc, err);
+        goto out;
+    }
+    rc = comms_sign(app->auth, db, prod, id, now, &env, err);
     if (rc != EP_OK) {
         if (rc == EP_ENOTFOUND)
-            snprintf(err->why, sizeof(err->why), "no communication '%s'", id);
+            ep_error_set(err, rc, NULL, "no communication '%s'", id);
         else if (rc != EP_EINVAL)
-            snprintf(err->why, sizeof(err->why), "cannot sign: %s", ep_strerror(rc));
-        rc = fail(err, rc,
+            ep_error_set(err, rc, NULL, "cannot sign: %s", ep_strerror(rc));
+        rc = fail(code,
                   rc == EP_ENOTFOUND ? "not_found"
                   : rc == EP_EINVAL  ? "incomplete"
                                      : "internal",
-                  NULL, NULL);
+                  rc, err);
         goto out;
     }
     /* Queue first: a refusal (too large, bad address) leaves nothing half
      * sent and the record unchanged. */
-    rc =
-        outbox_queue(app, db, prod, id, comm, env, rcpts, now, &queued, err->why, sizeof(err->why));
+    rc = outbox_queue(app, db, prod, id, comm, env, rcpts, now, &queued, err);
     if (rc != EP_OK) {
         if (rc != EP_ETOOBIG && rc != EP_EINVAL)
-            snprintf(err->why, sizeof(err->why), "cannot queue: %s", ep_strerror(rc));
-        rc = fail(err, rc,
+            ep_error_set(err, rc, NULL, "cannot queue: %s", ep_strerror(rc));
+        rc = fail(code,
                   rc == EP_ETOOBIG  ? "attachment_too_large"
                   : rc == EP_EINVAL ? "invalid_request"
                                     : "internal",
-                  NULL, NULL);
+                  rc, err);
         goto out;
     }
     rc = commsend_store(db, by, id, env, now);
     if (rc != EP_OK) {
-        rc = fail(err, rc, "not_stored", NULL, "the signed communication could not be stored");
+        ep_error_set(err, rc, NULL, "the signed communication could not be stored");
+        rc = fail(code, "not_stored", rc, err);
         goto out;
     }
     audit(db, by, id, queued, now);
     *result =
         json_pack("{s:O, s:O, s:i}", "signed", env, "recipients", rcpts, "emails_queued", queued);
-    if (*result == NULL)
-        rc = fail(err, EP_ENOMEM, "internal", NULL, "out of memory");
+    if (*result == NULL) {
+        ep_error_set(err, EP_ENOMEM, NULL, "out of memory");
+        rc = fail(code, "internal", EP_ENOMEM, err);
+    }
 out:
     json_decref(env);
     json_decref(rcpts);

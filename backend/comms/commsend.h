@@ -13,6 +13,7 @@
 #ifndef EP_COMMSEND_H
 #define EP_COMMSEND_H
 
+#include "err.h"
 #include "sync.h"
 
 #include <jansson.h>
@@ -29,33 +30,29 @@ struct commsend_by {
     const char *remote_addr; /* the request's address, for the audit; may be NULL */
 };
 
-/* Why a send was refused: code is one of the API's error codes. */
-struct commsend_error {
-    const char *code;  /* "not_found", "no_recipients", "incomplete", "invalid_request",
-                          "attachment_too_large", "not_stored", "internal" (static) */
-    const char *field; /* the field at fault (static), or NULL */
-    char why[300];     /* for people */
-};
-
 /*
  * Signs and sends communication id of by->actor.production_id at now (Unix
  * ms). *result receives {"signed", "recipients", "emails_queued"} (caller
  * decrefs). Returns 0, or EP_ENOTFOUND (no such communication), EP_EINVAL
  * (no recipients, no title or text, a bad address or start), EP_ETOOBIG (a
  * message over the size cap: nothing queued), EP_EFORBIDDEN (the record
- * refused the edit) or a storage code, with err filled. A refusal before
- * the emails are queued leaves nothing queued and the record unchanged.
+ * refused the edit) or a storage code, with err filled (the reason for
+ * people, the field at fault if any; err may be NULL) and *code the API's
+ * error code for the refusal (static: "not_found", "no_recipients",
+ * "incomplete", "invalid_request", "attachment_too_large", "not_stored" or
+ * "internal"; NULL on success). A refusal before the emails are queued
+ * leaves nothing queued and the record unchanged.
  */
 int commsend_run(struct app *app, struct db *db, const struct commsend_by *by, const char *id,
-                 int64_t now, json_t **result, struct commsend_error *err);
+                 int64_t now, json_t **result, const char **code, struct ep_error *err);
 
 /*
  * Refuses what cannot go into an email's headers: a line break (CR or LF)
  * in "title" or "title_en" of comm (merged fields), which become the
- * Subject: line. Returns 0, or EP_EINVAL with err naming the field (code
- * "invalid_request"). Run by commsend_run and by the preview.
+ * Subject: line. Returns 0, or EP_EINVAL with err naming the field (the API
+ * answers "invalid_request"). Run by commsend_run and by the preview.
  */
-int commsend_check(const json_t *comm, struct commsend_error *err);
+int commsend_check(const json_t *comm, struct ep_error *err);
 
 /*
  * Stores envelope env and "status": "sent" in communication id, with every

@@ -313,7 +313,7 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
 
 /* Builds the message of one recipient into *msg. */
 static int build_one(struct app *app, const char *comm_id, const json_t *comm_in, const json_t *env,
-                     const json_t *rcpt, int64_t now, char **msg, char *why, size_t whylen)
+                     const json_t *rcpt, int64_t now, char **msg, struct ep_error *err)
 {
     struct mail_attachment att[5];
     struct mail_msg m;
@@ -341,7 +341,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm_in
     if (is_event(comm)) {
         rc = invitation(app, comm_id, comm, &me, 1, now, &ics);
         if (rc == EP_EINVAL)
-            snprintf(why, whylen, "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
+            ep_error_set(err, rc, NULL, "starts_at must be a local time \"YYYY-MM-DDTHH:MM\"");
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){
@@ -356,7 +356,7 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm_in
     if (audience_has(variants, "audio")) {
         rc = comms_spoken(comm, audience_has(variants, "falc"), &spoken);
         if (rc == EP_OK)
-            rc = audio_wav(spoken, str(comm, "lang"), &wav, &wlen, why, whylen);
+            rc = audio_wav(spoken, str(comm, "lang"), &wav, &wlen, err);
         if (rc != EP_OK)
             goto out;
         att[natt++] = (struct mail_attachment){"message.wav", "audio/wav", wav, wlen};
@@ -374,12 +374,12 @@ static int build_one(struct app *app, const char *comm_id, const json_t *comm_in
     m.lang = str(comm, "lang");
     rc = mail_build(&m, app->cfg->smtp_max_bytes, msg, &len);
     if (rc == EP_ETOOBIG)
-        snprintf(why, whylen,
-                 "the message to %s with its attachments is larger than the %zu bytes allowed "
-                 "(EP_SMTP_MAX_BYTES)",
-                 m.to, app->cfg->smtp_max_bytes);
+        ep_error_set(err, rc, NULL,
+                     "the message to %s with its attachments is larger than the %zu bytes allowed "
+                     "(EP_SMTP_MAX_BYTES)",
+                     m.to, app->cfg->smtp_max_bytes);
     else if (rc == EP_EINVAL)
-        snprintf(why, whylen, "'%s' is not a usable email address", m.to != NULL ? m.to : "");
+        ep_error_set(err, rc, NULL, "'%s' is not a usable email address", m.to != NULL ? m.to : "");
 out:
     free(text);
     free(html);
@@ -394,7 +394,7 @@ out:
 
 int outbox_queue(struct app *app, struct db *db, const char *production_id, const char *comm_id,
                  const json_t *comm, const json_t *env, const json_t *recipients, int64_t now,
-                 int *queued, char *why, size_t whylen)
+                 int *queued, struct ep_error *err)
 {
     size_t n = json_array_size(recipients), i;
     char **msgs = calloc(n + 1, sizeof(*msgs));
@@ -419,7 +419,7 @@ int outbox_queue(struct app *app, struct db *db, const char *production_id, cons
         if (!audience_has(json_object_get(r, "channels"), "email") &&
             !audience_has(json_object_get(r, "channels"), "calendar"))
             continue;
-        rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], why, whylen);
+        rc = build_one(app, comm_id, signed_comm, env, r, now, &msgs[i], err);
         if (rc != EP_OK)
             goto out;
     }
@@ -593,10 +593,10 @@ static void *worker(void *arg)
     struct app *app = arg;
     struct outbox *ob = app->outbox;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
 
-    if (db_open(app->db_path, &db, err, sizeof(err)) != EP_OK) {
-        LOG_ERROR("outbox", "the email worker cannot open the database: %s", err);
+    if (db_open(app->db_path, &db, &err) != EP_OK) {
+        LOG_ERROR("outbox", "the email worker cannot open the database: %s", err.message);
         return NULL;
     }
     db_set_write_lock(db, &app->write_lock);

@@ -15,6 +15,7 @@
 #ifndef EP_OUTBOX_H
 #define EP_OUTBOX_H
 
+#include "err.h"
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,12 +54,12 @@ int outbox_render(const json_t *comm, const json_t *env, const json_t *rcpt, cha
  * briefing or checkpoint with "starts_at", the invitation (invitation.ics),
  * each in the recipient's version (subject, invitation, flyer, audio).
  * *queued receives the count. Returns 0, EP_ETOOBIG (a message would exceed
- * smtp_max_bytes: nothing queued, the reason in why), EP_EINVAL (a bad
- * address or start time: why) or a storage code.
+ * smtp_max_bytes: nothing queued, the reason in err), EP_EINVAL (a bad
+ * address or start time: reason in err) or a storage code.
  */
 int outbox_queue(struct app *app, struct db *db, const char *production_id, const char *comm_id,
                  const json_t *comm, const json_t *env, const json_t *recipients, int64_t now,
-                 int *queued, char *why, size_t whylen);
+                 int *queued, struct ep_error *err);
 
 /*
  * The invitation of communication comm for attendees (recipients with an

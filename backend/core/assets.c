@@ -184,15 +184,14 @@ static int add_file(struct assets *a, const char *path, const char *uri, const s
     return EP_OK;
 }
 
-static int walk(struct assets *a, const char *dir, const char *uri, int depth, char *errbuf,
-                size_t errlen)
+static int walk(struct assets *a, const char *dir, const char *uri, int depth, struct ep_error *err)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
     int rc = EP_OK;
 
     if (d == NULL) {
-        snprintf(errbuf, errlen, "cannot read '%s'", dir);
+        ep_error_set(err, EP_EIO, NULL, "cannot read '%s'", dir);
         return EP_EIO;
     }
     while (rc == EP_OK && (de = readdir(d)) != NULL) {
@@ -208,15 +207,15 @@ static int walk(struct assets *a, const char *dir, const char *uri, int depth, c
         if (lstat(path, &st) != 0)
             continue;
         if (S_ISDIR(st.st_mode) && depth < ASSETS_DEPTH)
-            rc = walk(a, path, sub, depth + 1, errbuf, errlen);
+            rc = walk(a, path, sub, depth + 1, err);
         else if (S_ISREG(st.st_mode))
             rc = add_file(a, path, sub, &st);
     }
     closedir(d);
     if (rc == EP_ENOMEM)
-        snprintf(errbuf, errlen, "out of memory compressing '%s'", dir);
-    else if (rc != EP_OK && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "cannot compress the files of '%s'", dir);
+        ep_error_set(err, rc, NULL, "out of memory compressing '%s'", dir);
+    else if (rc != EP_OK && (err == NULL || err->message[0] == '\0'))
+        ep_error_set(err, rc, NULL, "cannot compress the files of '%s'", dir);
     return rc;
 }
 
@@ -225,17 +224,16 @@ static int by_uri(const void *x, const void *y)
     return strcmp(((const struct asset *)x)->uri, ((const struct asset *)y)->uri);
 }
 
-int assets_load(const char *dir, struct assets **out, char *errbuf, size_t errlen)
+int assets_load(const char *dir, struct assets **out, struct ep_error *err)
 {
     struct assets *a = calloc(1, sizeof(*a));
     int rc;
 
     *out = NULL;
-    if (errlen > 0)
-        errbuf[0] = '\0';
+    ep_error_clear(err);
     if (a == NULL)
         return EP_ENOMEM;
-    rc = walk(a, dir, "", 0, errbuf, errlen);
+    rc = walk(a, dir, "", 0, err);
     if (rc != EP_OK) {
         assets_free(a);
         return rc;

@@ -21,6 +21,8 @@
 #ifndef EP_ASSETS_H
 #define EP_ASSETS_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 struct mg_connection;
@@ -33,9 +35,9 @@ struct assets;
  * Walks dir (no symbolic links, no dot files, not sw.js which server.c
  * serves itself), compresses each text file of at least GZ_MIN_BYTES bytes
  * and keeps the copies that are smaller. On success returns 0 and *out owns
- * the table (assets_free). EP_ENOMEM, or EP_EIO with a message in errbuf.
+ * the table (assets_free). EP_ENOMEM, or EP_EIO with a message in err.
  */
-int assets_load(const char *dir, struct assets **out, char *errbuf, size_t errlen);
+int assets_load(const char *dir, struct assets **out, struct ep_error *err);
 
 /* Frees the table. NULL is a no-op. */
 void assets_free(struct assets *a);

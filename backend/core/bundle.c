@@ -8,26 +8,25 @@
 #include <string.h>
 #include <zip.h>
 
-static int add(zip_t *za, const struct transfer_entry *e)
+static int add(zip_t *za, const struct bundle_file *f)
 {
-    zip_source_t *s = zip_source_buffer(za, e->data, e->len, 0);
+    zip_source_t *s = zip_source_buffer(za, f->data, f->len, 0);
     zip_int64_t idx;
-    int store = strncmp(e->name, "attachments/", 12) == 0;
 
     if (s == NULL)
         return EP_ENOMEM;
-    idx = zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
+    idx = zip_file_add(za, f->name, s, ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
         zip_source_free(s);
         return EP_EIO;
     }
-    if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) !=
-        0)
+    if (zip_set_file_compression(za, (zip_uint64_t)idx, f->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+                                 0) != 0)
         return EP_EIO;
     return EP_OK;
 }
 
-int bundle_pack(const struct transfer_list *l, char **out, size_t *len)
+int bundle_zip(const struct bundle_file *files, size_t n, char **out, size_t *len)
 {
     zip_error_t ze;
     zip_source_t *src = NULL;
@@ -46,8 +45,8 @@ int bundle_pack(const struct transfer_list *l, char **out, size_t *len)
         goto out;
     }
     zip_source_keep(src); /* zip_close frees the archive; we read the buffer after */
-    for (size_t i = 0; rc == EP_OK && i < l->n; i++)
-        rc = add(za, &l->items[i]);
+    for (size_t i = 0; rc == EP_OK && i < n; i++)
+        rc = add(za, &files[i]);
     if (rc != EP_OK) {
         zip_discard(za);
         goto out;
@@ -80,6 +79,26 @@ out:
     if (src != NULL)
         zip_source_free(src);
     zip_error_fini(&ze);
+    return rc;
+}
+
+int bundle_pack(const struct transfer_list *l, char **out, size_t *len)
+{
+    struct bundle_file *files = calloc(l->n > 0 ? l->n : 1, sizeof(*files));
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    if (files == NULL)
+        return EP_ENOMEM;
+    for (size_t i = 0; i < l->n; i++) {
+        const struct transfer_entry *e = &l->items[i];
+        /* Photos are compressed already: deflating them again gains nothing. */
+        files[i] = (struct bundle_file){e->name, e->data, e->len,
+                                        strncmp(e->name, "attachments/", 12) == 0};
+    }
+    rc = bundle_zip(files, l->n, out, len);
+    free(files);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
- * bundle.h - the zip container of a production archive (transfer.h lists
- * its files): packed in memory with libzip, unpacked with caps, since an
- * archive to import comes from outside. Reentrant.
+ * bundle.h - zip containers packed in memory with libzip: a production
+ * archive (transfer.h lists its files), unpacked with caps since an archive
+ * to import comes from outside, and the OpenDocument packages (odf.c).
+ * Reentrant.
  */
 #ifndef EP_BUNDLE_H
 #define EP_BUNDLE_H
@@ -12,6 +13,22 @@
 
 /* Files in one archive at most (a production's tables and photos). */
 #define BUNDLE_MAX_ENTRIES 100000
+
+/* One file to zip: its name, its bytes (borrowed until the call returns)
+ * and whether to store them as they are (1) or deflate them (0). */
+struct bundle_file {
+    const char *name;
+    const void *data;
+    size_t len;
+    int store;
+};
+
+/*
+ * Zips the n files in order, in memory (the first one first in the
+ * archive, as OpenDocument's mimetype must be). On success returns 0 and
+ * *out owns the *len bytes (free() it); else EP_ENOMEM or EP_EIO.
+ */
+int bundle_zip(const struct bundle_file *files, size_t n, char **out, size_t *len);
 
 /*
  * Zips every entry of l (photos stored as they are, already compressed;

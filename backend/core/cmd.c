@@ -47,7 +47,7 @@ int cmd_init_libraries(void)
 /* Opens the database under cfg->data_dir and migrates it; *out owns it. */
 static int open_migrated(const struct config *cfg, char *path, size_t pathlen, struct db **out)
 {
-    char err[512] = "";
+    struct ep_error err = {0};
     int from = 0, to = 0;
     int rc;
 
@@ -62,18 +62,18 @@ static int open_migrated(const struct config *cfg, char *path, size_t pathlen, s
         LOG_ERROR("db.open", "data directory path too long");
         return rc;
     }
-    rc = db_open(path, out, err, sizeof(err));
+    rc = db_open(path, out, &err);
     /* Never migrate or serve a damaged file: restoring a backup is the fix. */
     if (rc == EP_OK)
-        rc = backup_quick_check(*out, err, sizeof(err));
+        rc = backup_quick_check(*out, &err);
     if (rc == EP_OK)
-        rc = db_migrate(*out, &from, &to, err, sizeof(err));
+        rc = db_migrate(*out, &from, &to, &err);
     /* Factor sets are data compiled in: a new one is added, none rewritten. */
     if (rc == EP_OK)
-        rc = carbon_factor_sets_load(*out, err, sizeof(err));
+        rc = carbon_factor_sets_load(*out, &err);
     if (rc != EP_OK) {
         LOG_ERROR("db.migrate", "%s%s%s", rc == EP_EFULL ? "disk full: " : "",
-                  err[0] != '\0' ? err : ep_strerror(rc),
+                  err.message[0] != '\0' ? err.message : ep_strerror(rc),
                   rc == EP_ECORRUPT ? "; restore a backup with 'ecoplateau restore'" : "");
         db_close(*out);
         *out = NULL;
@@ -121,7 +121,7 @@ static int write_port_file(const char *file, int port)
 int cmd_prepare(struct app *app, const struct config *cfg)
 {
     struct db *db = NULL;
-    char err[512] = "";
+    struct ep_error err = {0};
     int rc;
 
     memset(app, 0, sizeof(*app));
@@ -131,19 +131,19 @@ int cmd_prepare(struct app *app, const struct config *cfg)
     if (rc != EP_OK)
         goto out;
     /* The server key seals every production's signing key: no key, no start. */
-    rc = auth_new(cfg, &app->auth, err, sizeof(err));
+    rc = auth_new(cfg, &app->auth, &err);
     if (rc != EP_OK) {
-        LOG_ERROR("auth.key", "%s", err);
+        LOG_ERROR("auth.key", "%s", err.message);
         goto out;
     }
     if (cfg->demo) {
-        rc = seed_demo(db, err, sizeof(err));
+        rc = seed_demo(db, &err);
         /* One briefing really sent, so the demo's outbox and audit show
          * true deliveries: it needs the production key, hence app->auth. */
         if (rc == EP_OK)
-            rc = seed_send(app, db, clock_now_ms(), err, sizeof(err));
+            rc = seed_send(app, db, clock_now_ms(), &err);
         if (rc != EP_OK) {
-            LOG_ERROR("seed", "demo seed failed: %s", err);
+            LOG_ERROR("seed", "demo seed failed: %s", err.message);
             goto out;
         }
     }
@@ -266,6 +266,7 @@ int cmd_setup(const struct config *cfg)
     struct identity_account a;
     enum company_setup_result res;
     const char *field = NULL;
+    struct ep_error err = {0};
     int n = 0, status = 1;
     int rc;
 
@@ -284,7 +285,8 @@ int cmd_setup(const struct config *cfg)
         if (cfg->setup_siret[i] != ' ')
             c.siret[k++] = cfg->setup_siret[i];
     }
-    if (strlen(cfg->setup_siret) > 20 || company_check(&c, &field) != EP_OK) {
+    if (strlen(cfg->setup_siret) > 20 || company_check(&c, &err) != EP_OK) {
+        field = ep_error_field(&err);
         fprintf(stderr, "ecoplateau: invalid --%s%s\n", field != NULL ? field : "siret",
                 field != NULL && strcmp(field, "siret") == 0
                     ? ": a SIRET is 14 digits whose check digit is right"
@@ -381,7 +383,7 @@ int cmd_serve(const struct config *cfg)
     struct app app;
     sigset_t sigs;
     int sig = 0;
-    char err[512] = "";
+    struct ep_error err = {0};
 
     log_threshold = cfg->log_level;
     /* Refuse a bad volume, disk or secret before anything else is touched. */
@@ -395,8 +397,8 @@ int cmd_serve(const struct config *cfg)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     app.started_ms = clock_now_ms();
-    if (server_start(&app, err, sizeof(err)) != EP_OK) {
-        LOG_ERROR("server.start", "cannot start: %s", err);
+    if (server_start(&app, &err) != EP_OK) {
+        LOG_ERROR("server.start", "cannot start: %s", err.message);
         return 1;
     }
     LOG_INFO("server.start", "ecoplateau %s listening on http://%s:%d/ (database %s)", EP_VERSION,

@@ -61,8 +61,8 @@ static int copy_str(char *dst, size_t len, const char *src)
 }
 
 /* Applies one setting by name; shared by the env and flag paths. */
-static int apply(struct config *cfg, const char *name, const char *value, char *errbuf,
-                 size_t errlen, const char *origin)
+static int apply(struct config *cfg, const char *name, const char *value, struct ep_error *err,
+                 const char *origin)
 {
     long v = 0;
     int rc = EP_OK;
@@ -166,13 +166,13 @@ static int apply(struct config *cfg, const char *name, const char *value, char *
         rc = copy_str(cfg->export_out, sizeof(cfg->export_out), value);
     }
     if (rc != EP_OK && strcmp(name, "smtp-password") == 0)
-        snprintf(errbuf, errlen, "invalid value for %s (too long)", origin); /* never echo it */
+        ep_error_set(err, rc, NULL, "invalid value for %s (too long)", origin); /* never echo it */
     else if (rc != EP_OK)
-        snprintf(errbuf, errlen, "invalid value '%s' for %s", value, origin);
+        ep_error_set(err, rc, NULL, "invalid value '%s' for %s", value, origin);
     return rc;
 }
 
-int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
+int config_from_env(struct config *cfg, struct ep_error *err)
 {
     static const char *const vars[][2] = {
         {"EP_BIND", "bind"},
@@ -205,14 +205,14 @@ int config_from_env(struct config *cfg, char *errbuf, size_t errlen)
         int rc;
         if (v == NULL || *v == '\0')
             continue;
-        rc = apply(cfg, vars[i][1], v, errbuf, errlen, vars[i][0]);
+        rc = apply(cfg, vars[i][1], v, err, vars[i][0]);
         if (rc != EP_OK)
             return rc;
     }
     return EP_OK;
 }
 
-int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, size_t errlen)
+int config_from_args(struct config *cfg, int argc, char **argv, struct ep_error *err)
 {
     static const struct option opts[] = {
         {"bind", required_argument, NULL, 'b'},
@@ -256,7 +256,8 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
             return 1;
         }
         if (c == '?' || c == ':') {
-            snprintf(errbuf, errlen, "unknown or incomplete option '%s'", argv[optind - 1]);
+            ep_error_set(err, EP_EINVAL, NULL, "unknown or incomplete option '%s'",
+                         argv[optind - 1]);
             return EP_EINVAL;
         }
         if (c == 'D') {
@@ -270,12 +271,12 @@ int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, si
         for (idx = 0; opts[idx].val != c; idx++)
             ;
         snprintf(origin, sizeof(origin), "--%s", opts[idx].name);
-        rc = apply(cfg, opts[idx].name, optarg, errbuf, errlen, origin);
+        rc = apply(cfg, opts[idx].name, optarg, err, origin);
         if (rc != EP_OK)
             return rc;
     }
     if (optind < argc) {
-        snprintf(errbuf, errlen, "unexpected argument '%s'", argv[optind]);
+        ep_error_set(err, EP_EINVAL, NULL, "unexpected argument '%s'", argv[optind]);
         return EP_EINVAL;
     }
     return EP_OK;

@@ -7,6 +7,7 @@
 #ifndef EP_CONFIG_H
 #define EP_CONFIG_H
 
+#include "err.h"
 #include "log.h"
 
 #include <stddef.h>
@@ -64,15 +65,15 @@ void config_defaults(struct config *cfg);
 
 /*
  * Applies EP_* environment variables. Returns 0, or EP_EINVAL with a message
- * naming the variable in errbuf.
+ * naming the variable in err.
  */
-int config_from_env(struct config *cfg, char *errbuf, size_t errlen);
+int config_from_env(struct config *cfg, struct ep_error *err);
 
 /*
  * Applies flags from argv[first..argc). Returns 0, 1 when --help was asked
- * (usage already printed), or EP_EINVAL with a message in errbuf.
+ * (usage already printed), or EP_EINVAL with a message in err.
  */
-int config_from_args(struct config *cfg, int argc, char **argv, char *errbuf, size_t errlen);
+int config_from_args(struct config *cfg, int argc, char **argv, struct ep_error *err);
 
 /* Prints the flags and variables to stream. */
 void config_usage(void *stream);

@@ -28,7 +28,7 @@ struct dbpool {
 };
 
 int dbpool_open(const char *path, int n, pthread_mutex_t *write_lock, struct dbpool **out,
-                char *errbuf, size_t errlen)
+                struct ep_error *err)
 {
     struct dbpool *p = calloc(1, sizeof(*p));
     pthread_condattr_t attr;
@@ -51,7 +51,7 @@ int dbpool_open(const char *path, int n, pthread_mutex_t *write_lock, struct dbp
     if (p->all == NULL || p->stack == NULL || p->path == NULL)
         goto out;
     for (p->n = 0; p->n < n; p->n++) {
-        rc = db_open(path, &p->all[p->n], errbuf, errlen);
+        rc = db_open(path, &p->all[p->n], err);
         if (rc != EP_OK)
             goto out;
         db_set_write_lock(p->all[p->n], write_lock);
@@ -114,7 +114,7 @@ out:
 static struct db *cleaned(struct dbpool *pool, struct db *db)
 {
     struct db *fresh = NULL;
-    char err[256];
+    struct ep_error err = {0};
 
     if (db_clean(db))
         return db;
@@ -123,8 +123,8 @@ static struct db *cleaned(struct dbpool *pool, struct db *db)
         return db;
     LOG_ERROR("db.pool", "cannot end the transaction (%s): replacing the connection",
               db_errmsg(db));
-    if (db_open(pool->path, &fresh, err, sizeof(err)) != EP_OK) {
-        LOG_ERROR("db.pool", "cannot open a replacement connection: %s", err);
+    if (db_open(pool->path, &fresh, &err) != EP_OK) {
+        LOG_ERROR("db.pool", "cannot open a replacement connection: %s", err.message);
         return db; /* keep the slot; the next give-back tries again */
     }
     db_set_write_lock(fresh, pool->write_lock);

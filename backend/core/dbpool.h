@@ -15,6 +15,8 @@
 #ifndef EP_DBPOOL_H
 #define EP_DBPOOL_H
 
+#include "err.h"
+
 #include <pthread.h>
 #include <stddef.h>
 
@@ -24,10 +26,10 @@ struct dbpool;
 /*
  * Opens n connections to the database at path (already migrated), each
  * sharing write_lock (borrowed; must outlive the pool, see db.h). On success
- * *out owns the pool. Returns 0 or the db_open() error, with errbuf set.
+ * *out owns the pool. Returns 0 or the db_open() error, with err set.
  */
 int dbpool_open(const char *path, int n, pthread_mutex_t *write_lock, struct dbpool **out,
-                char *errbuf, size_t errlen);
+                struct ep_error *err);
 
 /* Closes every connection. All must have been given back. NULL is a no-op. */
 void dbpool_close(struct dbpool *pool);

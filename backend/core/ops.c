@@ -319,7 +319,7 @@ int ops_backup(const struct config *cfg, const char *dest)
 {
     char db[CONFIG_PATH_MAX + 32];
     char target[CONFIG_PATH_MAX + 64];
-    char err[1024] = "";
+    struct ep_error err = {0};
     struct backup_info info;
     int rc = config_db_path(cfg, db, sizeof(db));
 
@@ -329,9 +329,10 @@ int ops_backup(const struct config *cfg, const char *dest)
         LOG_ERROR("backup", "path too long");
         return 1;
     }
-    rc = backup_create(db, target, &info, err, sizeof(err));
+    rc = backup_create(db, target, &info, &err);
     if (rc != EP_OK) {
-        LOG_ERROR("backup", "backup failed: %s", err[0] != '\0' ? err : ep_strerror(rc));
+        LOG_ERROR("backup", "backup failed: %s",
+                  err.message[0] != '\0' ? err.message : ep_strerror(rc));
         return 1;
     }
     LOG_INFO("backup", "'%s' -> '%s': %lld bytes, schema %d, database %s, integrity_check ok", db,
@@ -344,7 +345,7 @@ int ops_restore(const struct config *cfg, const char *src)
 {
     char db[CONFIG_PATH_MAX + 32];
     char kept[CONFIG_PATH_MAX + 96] = "";
-    char err[1024] = "";
+    struct ep_error err = {0};
     struct backup_info info;
     int rc;
 
@@ -354,9 +355,10 @@ int ops_restore(const struct config *cfg, const char *src)
         return 1;
     rc = config_db_path(cfg, db, sizeof(db));
     if (rc == EP_OK)
-        rc = backup_restore(src, db, &info, kept, sizeof(kept), err, sizeof(err));
+        rc = backup_restore(src, db, &info, kept, sizeof(kept), &err);
     if (rc != EP_OK) {
-        LOG_ERROR("restore", "restore refused: %s", err[0] != '\0' ? err : ep_strerror(rc));
+        LOG_ERROR("restore", "restore refused: %s",
+                  err.message[0] != '\0' ? err.message : ep_strerror(rc));
         return 1;
     }
     LOG_INFO("restore", "'%s' restored into '%s' (schema %d, new database id %s)%s%s", src, db,

@@ -403,7 +403,7 @@ static void server_release(struct app *app)
     app->assets = NULL;
 }
 
-int server_start(struct app *app, char *errbuf, size_t errlen)
+int server_start(struct app *app, struct ep_error *err)
 {
     const struct config *cfg = app->cfg;
     char ports[96];
@@ -412,13 +412,14 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     char headers[1024];
     struct mg_callbacks cb;
     struct mg_init_data init;
-    struct mg_error_data err;
+    struct mg_error_data mgerr;
+    char mgtext[EP_ERROR_MESSAGE_MAX] = "";
     unsigned code = 0;
     struct stat st;
     int rc;
 
     if (stat(cfg->pwa_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(errbuf, errlen, "pwa directory '%s' does not exist", cfg->pwa_dir);
+        ep_error_set(err, EP_EIO, NULL, "pwa directory '%s' does not exist", cfg->pwa_dir);
         return EP_EIO;
     }
     snprintf(ports, sizeof(ports), "%s:%d", cfg->bind, cfg->port);
@@ -454,7 +455,7 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     };
     // clang-format on
 
-    rc = assets_load(cfg->pwa_dir, &app->assets, errbuf, errlen);
+    rc = assets_load(cfg->pwa_dir, &app->assets, err);
     if (rc == EP_OK) {
         size_t files, plain, gz, br;
         assets_stats(app->assets, &files, &plain, &gz, &br);
@@ -462,12 +463,11 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         rc = sync_group_new(&app->sync_group);
     }
     if (rc == EP_OK)
-        rc = db_open(app->db_path, &app->writer, errbuf, errlen);
+        rc = db_open(app->db_path, &app->writer, err);
     if (rc == EP_OK) {
         db_set_write_lock(app->writer, &app->write_lock);
         sync_group_set_writer(app->sync_group, app->writer);
-        rc = dbpool_open(app->db_path, cfg->db_connections, &app->write_lock, &app->pool, errbuf,
-                         errlen);
+        rc = dbpool_open(app->db_path, cfg->db_connections, &app->write_lock, &app->pool, err);
     }
     if (rc != EP_OK) {
         server_release(app);
@@ -478,14 +478,14 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
     init.callbacks = &cb;
     init.user_data = app;
     init.configuration_options = options;
-    memset(&err, 0, sizeof(err));
-    err.code = &code;
-    err.text = errbuf;
-    err.text_buffer_size = errlen;
-    app->ctx = mg_start2(&init, &err);
+    memset(&mgerr, 0, sizeof(mgerr));
+    mgerr.code = &code;
+    mgerr.text = mgtext;
+    mgerr.text_buffer_size = sizeof(mgtext);
+    app->ctx = mg_start2(&init, &mgerr);
     if (app->ctx == NULL) {
         server_release(app);
-        return EP_EIO;
+        return ep_error_set(err, EP_EIO, NULL, "%s", mgtext);
     }
     mg_set_request_handler(app->ctx, "/api", dispatch, app);
     mg_set_request_handler(app->ctx, "/sw.js$", serve_sw, app);
@@ -498,14 +498,14 @@ int server_start(struct app *app, char *errbuf, size_t errlen)
         app->port = n > 0 ? sp[0].port : cfg->port;
     }
     if (connlimit_start(app->port, cfg->per_address, cfg->trusted_proxy, &app->conns) != EP_OK) {
-        snprintf(errbuf, errlen, "cannot start the connection watchdog");
+        ep_error_set(err, EP_EIO, NULL, "cannot start the connection watchdog");
         mg_stop(app->ctx);
         app->ctx = NULL;
         server_release(app);
         return EP_EIO;
     }
     if (outbox_start(app) != EP_OK) {
-        snprintf(errbuf, errlen, "cannot start the email outbox worker");
+        ep_error_set(err, EP_EIO, NULL, "cannot start the email outbox worker");
         mg_stop(app->ctx);
         app->ctx = NULL;
         server_release(app);

@@ -26,9 +26,9 @@ struct route {
 
 /*
  * Starts listening. On success app->ctx and app->port are set. Returns 0 or
- * EP_EIO with a message (e.g. the port is taken) in errbuf.
+ * EP_EIO with a message (e.g. the port is taken) in err.
  */
-int server_start(struct app *app, char *errbuf, size_t errlen);
+int server_start(struct app *app, struct ep_error *err);
 
 /* Stops accepting, lets in-flight requests finish, joins the workers. */
 void server_stop(struct app *app);

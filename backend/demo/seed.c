@@ -178,8 +178,7 @@ static int insert_production(struct db *db, json_t *p, const char *company, int6
 struct pusher {
     struct db *db;
     const char *production;
-    char *errbuf;
-    size_t errlen;
+    struct ep_error *err;
     long ops;
 };
 
@@ -244,9 +243,9 @@ static int push_as(struct pusher *pu, const struct sync_actor *a, json_t *ops)
         if (rc != EP_OK)
             break;
         if (strcmp(json_string_value(json_object_get(ack, "status")), "applied") != 0) {
-            snprintf(pu->errbuf, pu->errlen, "seed.json activity: op %s refused: %s",
-                     json_string_value(json_object_get(ack, "op")),
-                     json_string_value(json_object_get(ack, "reason")));
+            ep_error_set(pu->err, EP_EINVAL, NULL, "seed.json activity: op %s refused: %s",
+                         json_string_value(json_object_get(ack, "op")),
+                         json_string_value(json_object_get(ack, "reason")));
             rc = EP_EINVAL;
         }
     }
@@ -390,9 +389,9 @@ static int communications(struct pusher *pu, const struct sync_actor *office, js
 }
 
 static int seed_activity(struct db *db, const char *production, json_t *people, json_t *act,
-                         int64_t start, int64_t today, char *errbuf, size_t errlen)
+                         int64_t start, int64_t today, struct ep_error *err)
 {
-    struct pusher pu = {db, production, errbuf, errlen, 0};
+    struct pusher pu = {db, production, err, 0};
     struct sync_actor office = {production, NULL, NULL, NULL, SYNC_ROLE_ADMIN, NULL};
     char office_dev[96], hlc[SYNC_HLC_LEN + 1], at[11], rid[160], op[192];
     char space[DIRECTORY_SPACE_MAX];
@@ -562,7 +561,7 @@ static int seed_activity(struct db *db, const char *production, json_t *people, 
             struct sync_actor a = {production, NULL, NULL, NULL, SYNC_ROLE_CREW, NULL};
             rc = device_owner(people, k, &a);
             if (rc != EP_OK) {
-                snprintf(errbuf, errlen, "seed.json activity: device %s has no owner", k);
+                ep_error_set(err, rc, NULL, "seed.json activity: device %s has no owner", k);
                 goto out;
             }
             rc = push_as(&pu, &a, json_incref(list));
@@ -728,7 +727,7 @@ static int demo_png(void (*draw)(cairo_t *), struct png_buf *out)
  * the kits (C10); the menu board a catering reading.
  */
 static int seed_photos(struct db *db, const char *production, json_t *people, int64_t day,
-                       char *errbuf, size_t errlen)
+                       struct ep_error *err)
 {
     static const struct {
         const char *id, *device, *col, *target, *caption;
@@ -739,7 +738,7 @@ static int seed_photos(struct db *db, const char *production, json_t *people, in
         {"seed-photo-menu", "d-demo-marie", "actions", "act-veggie",
          "L'ardoise du traiteur annonce le plat végétarien du jour", draw_menu},
     };
-    struct pusher pu = {db, production, errbuf, errlen, 0};
+    struct pusher pu = {db, production, err, 0};
     int rc = EP_OK;
 
     for (size_t i = 0; i < sizeof(photos) / sizeof(photos[0]) && rc == EP_OK; i++) {
@@ -782,7 +781,8 @@ static int seed_photos(struct db *db, const char *production, json_t *people, in
         if (rc == EP_OK)
             rc = attach_put_chunk(db, &f, 0, png.p, png.len, clock_now_ms(), &outcome, &st);
         if (rc == EP_OK && outcome != ATTACH_COMPLETE) {
-            snprintf(errbuf, errlen, "demo photo %s not stored: %s", photos[i].id, st.reason);
+            ep_error_set(err, EP_EINVAL, NULL, "demo photo %s not stored: %s", photos[i].id,
+                         st.reason);
             rc = EP_EINVAL;
         }
         free(png.p);
@@ -804,7 +804,7 @@ void seed_device_seed(const char *device_id, unsigned char seed[32])
 }
 
 static int seed_person(struct db *db, const char *production_id, json_t *person, int64_t now,
-                       json_error_t *jerr, char *errbuf, size_t errlen)
+                       json_error_t *jerr, struct ep_error *err)
 {
     const char *id, *name, *dept, *role, *email = NULL, *device = NULL;
     int level = 3;
@@ -831,7 +831,7 @@ static int seed_person(struct db *db, const char *production_id, json_t *person,
         if (rc == EP_OK)
             rc = identity_account_create(db, &a, now);
         if (rc != EP_OK) {
-            snprintf(errbuf, errlen, "account '%s': %s", email, ep_strerror(rc));
+            ep_error_set(err, rc, NULL, "account '%s': %s", email, ep_strerror(rc));
             return rc;
         }
         snprintf(m.account_id, sizeof(m.account_id), "%s", a.id);
@@ -856,12 +856,12 @@ static int seed_person(struct db *db, const char *production_id, json_t *person,
         rc = identity_device_create(db, &d, now);
     }
     if (rc != EP_OK)
-        snprintf(errbuf, errlen, "person '%s': %s", id, ep_strerror(rc));
+        ep_error_set(err, rc, NULL, "person '%s': %s", id, ep_strerror(rc));
     return rc;
 }
 
-int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now, char *errbuf,
-                size_t errlen)
+int seed_people(struct db *db, const char *production_id, json_t *people, int64_t now,
+                struct ep_error *err)
 {
     json_error_t jerr;
     size_t i;
@@ -869,19 +869,19 @@ int seed_people(struct db *db, const char *production_id, json_t *people, int64_
     int rc = EP_OK;
 
     memset(&jerr, 0, sizeof(jerr));
-    errbuf[0] = '\0';
+    ep_error_clear(err);
     if (!json_is_array(people)) {
-        snprintf(errbuf, errlen, "seed.json: \"people\" must be an array");
+        ep_error_set(err, EP_EINVAL, NULL, "seed.json: \"people\" must be an array");
         return EP_EINVAL;
     }
     json_array_foreach(people, i, person)
     {
-        rc = seed_person(db, production_id, person, now, &jerr, errbuf, errlen);
+        rc = seed_person(db, production_id, person, now, &jerr, err);
         if (rc != EP_OK)
             break;
     }
-    if (rc == EP_EINVAL && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "seed.json people[%zu]: %s", i, jerr.text);
+    if (rc == EP_EINVAL && (err == NULL || err->message[0] == '\0'))
+        ep_error_set(err, rc, NULL, "seed.json people[%zu]: %s", i, jerr.text);
     return rc;
 }
 
@@ -943,12 +943,12 @@ static int seed_admins(struct db *db, const char *company_id, const char *produc
     return rc;
 }
 
-int seed_demo(struct db *db, char *errbuf, size_t errlen)
+int seed_demo(struct db *db, struct ep_error *err)
 {
-    return seed_demo_at(db, clock_now_ms(), errbuf, errlen);
+    return seed_demo_at(db, clock_now_ms(), err);
 }
 
-int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
+int seed_demo_at(struct db *db, int64_t now_ms, struct ep_error *err)
 {
     json_t *root = NULL;
     json_t *company = NULL, *production = NULL, *people = NULL, *activity = NULL;
@@ -973,7 +973,7 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     /* Loaded once: a restart with --demo finds it and changes nothing. */
     rc = has_production(db, production_id, &exists);
     if (rc != EP_OK || exists) {
-        snprintf(errbuf, errlen, "%s", rc != EP_OK ? db_errmsg(db) : "");
+        ep_error_set(err, rc, NULL, "%s", rc != EP_OK ? db_errmsg(db) : "");
         json_decref(root);
         return rc;
     }
@@ -991,9 +991,9 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     }
     if (rc == EP_OK)
         rc = insert_production(db, production, company_id, today, &jerr);
-    /* The demo office login and crew (auth.h); errbuf says which person failed. */
+    /* The demo office login and crew (auth.h); err says which person failed. */
     if (rc == EP_OK && people != NULL) {
-        rc = seed_people(db, production_id, people, clock_now_ms(), errbuf, errlen);
+        rc = seed_people(db, production_id, people, clock_now_ms(), err);
         people_failed = rc != EP_OK;
     }
     if (rc == EP_OK)
@@ -1003,8 +1003,8 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     if (rc == EP_OK && activity != NULL) {
         json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
         rc = seed_activity(db, json_string_value(json_object_get(production, "id")), people,
-                           activity, today + starts_in, today, errbuf, errlen);
-        people_failed = rc != EP_OK; /* errbuf holds the reason */
+                           activity, today + starts_in, today, err);
+        people_failed = rc != EP_OK; /* err holds the reason */
     }
     /* The demo's device keys and password are public: mark the file, so
      * serve without --demo refuses it (cmd.c; docs/security.md). */
@@ -1020,8 +1020,8 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     if (rc == EP_OK && activity != NULL) {
         json_int_t starts_in = json_integer_value(json_object_get(production, "starts_in_days"));
         rc = seed_photos(db, json_string_value(json_object_get(production, "id")), people,
-                         today + starts_in + 3, errbuf, errlen);
-        people_failed = rc != EP_OK; /* errbuf holds the reason */
+                         today + starts_in + 3, err);
+        people_failed = rc != EP_OK; /* err holds the reason */
     }
     /* The forecast the office filed with the budget, three weeks before
      * the shoot: the "Prévisionnel" screen shows it frozen while the
@@ -1042,9 +1042,8 @@ int seed_demo_at(struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
     if (rc == EP_OK && activity != NULL) {
         const char *office =
             json_string_value(json_object_get(json_object_get(activity, "office"), "member"));
-        const char *field = NULL;
         rc = collect_set_group(db, json_string_value(json_object_get(production, "id")), "meals",
-                               COLLECT_DAILY, "catering", NULL, office, clock_now_ms(), &field);
+                               COLLECT_DAILY, "catering", NULL, office, clock_now_ms(), err);
     }
     if (rc == EP_OK)
         LOG_INFO("seed", "demo production loaded");
@@ -1052,32 +1051,32 @@ out:
     if (people_failed) /* seed_people already wrote the reason */
         LOG_DEBUG("seed", "demo people refused");
     else if (rc == EP_EINVAL)
-        snprintf(errbuf, errlen, "seed.json: %s", jerr.text);
+        ep_error_set(err, rc, NULL, "seed.json: %s", jerr.text);
     else if (rc != EP_OK)
-        snprintf(errbuf, errlen, "%s", db_errmsg(db));
+        ep_error_set(err, rc, NULL, "%s", db_errmsg(db));
     json_decref(root);
     return rc;
 }
 
-int seed_send(struct app *app, struct db *db, int64_t now_ms, char *errbuf, size_t errlen)
+int seed_send(struct app *app, struct db *db, int64_t now_ms, struct ep_error *err)
 {
     json_t *root = NULL, *act, *office, *id_j, *rec = NULL, *result = NULL;
     const char *production_id = NULL, *account = NULL;
     struct commsend_by by;
-    struct commsend_error err;
+    const char *code = NULL;
     char dev[96];
     json_error_t jerr;
     size_t i;
     int rc = EP_OK;
 
+    ep_error_clear(err);
     root = json_loadb(ep_demo[0].data, ep_demo[0].size, JSON_REJECT_DUPLICATES, &jerr);
     production_id = json_string_value(json_object_get(json_object_get(root, "production"), "id"));
     act = json_object_get(root, "activity");
     office = json_object_get(act, "office");
     account = json_string_value(json_object_get(office, "account"));
     if (production_id == NULL || account == NULL) {
-        snprintf(errbuf, errlen, "seed.json: no production id or office account");
-        rc = EP_EINVAL;
+        rc = ep_error_set(err, EP_EINVAL, NULL, "seed.json: no production id or office account");
         goto out;
     }
     /* The office sends, as its session would: same actor as the seed's
@@ -1106,10 +1105,13 @@ int seed_send(struct app *app, struct db *db, int64_t now_ms, char *errbuf, size
         status = json_string_value(json_object_get(rec, "status"));
         /* Sent once: a restart with --demo sends nothing again. */
         if (status == NULL || strcmp(status, "sent") != 0) {
-            rc = commsend_run(app, db, &by, id, now_ms, &result, &err);
-            if (rc != EP_OK)
-                snprintf(errbuf, errlen, "sending %s: %s", id, err.why);
-            else
+            rc = commsend_run(app, db, &by, id, now_ms, &result, &code, err);
+            if (rc != EP_OK && err != NULL) {
+                /* Copied first: the message and field are rewritten in place. */
+                struct ep_error why = *err;
+                ep_error_set(err, rc, ep_error_field(&why), "sending %s (%s): %s", id, code,
+                             why.message);
+            } else
                 LOG_INFO("seed", "demo communication %s sent: %d emails queued", id,
                          (int)json_integer_value(json_object_get(result, "emails_queued")));
             json_decref(result);

@@ -3,20 +3,12 @@
 
 #include "err.h"
 #include "strbuf.h"
+#include "subproc.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define WAV_MAX ((size_t)256 * 1024 * 1024)
-
-extern char **environ;
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -52,100 +44,39 @@ static void fix_sizes(char *wav, size_t len)
     }
 }
 
-/* Writes all of text to fd. */
-static int write_all(int fd, const char *text, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, text, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return EP_EIO;
-        text += n;
-        len -= (size_t)n;
-    }
-    return EP_OK;
-}
-
-int audio_wav(const char *text, const char *lang, char **wav, size_t *len, char *why, size_t whylen)
+int audio_wav(const char *text, const char *lang, char **wav, size_t *len, struct ep_error *err)
 {
     char path[] = "/tmp/ep-speech-XXXXXX";
     /* Two voices only, chosen here: the language never reaches argv as text. */
     char voice[3] = "fr";
     char *argv[] = {"espeak-ng", "-v", voice, "-s", "150", "--stdout", "-f", path, NULL};
-    posix_spawn_file_actions_t fa;
     struct strbuf out;
-    int fd = -1, pipefd[2] = {-1, -1}, st = 0, rc;
-    pid_t pid = -1;
+    int rc;
 
     *wav = NULL;
     *len = 0;
-    why[0] = '\0';
+    ep_error_clear(err);
     if (lang != NULL && strcmp(lang, "en") == 0)
         memcpy(voice, "en", sizeof(voice));
     if (text == NULL || text[0] == '\0' || strlen(text) > AUDIO_MAX_TEXT) {
-        snprintf(why, whylen, "the text to read must hold 1 to %d characters", AUDIO_MAX_TEXT);
+        ep_error_set(err, EP_EINVAL, NULL, "the text to read must hold 1 to %d characters",
+                     AUDIO_MAX_TEXT);
         return EP_EINVAL;
     }
     strbuf_init(&out, WAV_MAX);
-    fd = mkstemp(path); /* 0600: the text may not be public yet */
-    rc = fd >= 0 ? write_all(fd, text, strlen(text)) : EP_EIO;
-    if (rc == EP_OK && pipe(pipefd) != 0)
-        rc = EP_EIO;
-    if (rc != EP_OK) {
-        snprintf(why, whylen, "cannot prepare the text: %s", strerror(errno));
-        goto out;
-    }
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    rc = posix_spawnp(&pid, "espeak-ng", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pipefd[1]);
-    pipefd[1] = -1;
-    if (rc != 0) {
-        snprintf(why, whylen, "cannot run espeak-ng: %s", strerror(rc));
-        rc = EP_EIO;
-        goto out;
-    }
-    for (;;) {
-        char buf[16384];
-        ssize_t n = read(pipefd[0], buf, sizeof(buf));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (rc == EP_OK)
-            rc = strbuf_add(&out, buf, (size_t)n); /* keep draining on error */
-    }
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (rc == EP_OK && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
-        snprintf(why, whylen, "espeak-ng failed (status %d): is the espeak-ng package installed?",
-                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-        rc = EP_EIO;
-    }
+    rc = subproc_collect(argv, path, text, strlen(text), "the text",
+                         "is the espeak-ng package installed?", &out, err);
     if (rc == EP_OK) {
         long ms = 0;
         fix_sizes(out.p, out.len);
         if (audio_wav_duration(out.p, out.len, &ms) != EP_OK || ms <= 0) {
-            snprintf(why, whylen, "espeak-ng gave no usable audio");
+            ep_error_set(err, EP_EIO, NULL, "espeak-ng gave no usable audio");
             rc = EP_EIO;
         }
     }
     if (rc == EP_OK) {
         *wav = strbuf_detach(&out, len);
         rc = *wav != NULL ? EP_OK : EP_ENOMEM;
-    }
-out:
-    if (pipefd[0] >= 0)
-        close(pipefd[0]);
-    if (pipefd[1] >= 0)
-        close(pipefd[1]);
-    if (fd >= 0) {
-        close(fd);
-        unlink(path);
     }
     strbuf_release(&out);
     return rc;

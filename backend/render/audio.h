@@ -10,6 +10,7 @@
 #ifndef EP_AUDIO_H
 #define EP_AUDIO_H
 
+#include "err.h"
 #include <stddef.h>
 
 #define AUDIO_MAX_TEXT 20000 /* characters: about 25 minutes of speech */
@@ -18,10 +19,9 @@
  * Speaks text (UTF-8) into *wav (free()), *len bytes, with the English voice
  * when lang is "en", else the French one (lang may be NULL). Returns 0,
  * EP_EINVAL (empty or over AUDIO_MAX_TEXT), EP_EIO (espeak-ng missing or
- * failed: why) or EP_ENOMEM.
+ * failed: reason in err) or EP_ENOMEM.
  */
-int audio_wav(const char *text, const char *lang, char **wav, size_t *len, char *why,
-              size_t whylen);
+int audio_wav(const char *text, const char *lang, char **wav, size_t *len, struct ep_error *err);
 
 /*
  * Reads a WAV header: *duration_ms from the data chunk and byte rate.

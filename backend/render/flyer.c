@@ -114,8 +114,8 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     }
     if (rc == EP_OK && json_is_object(env)) {
         json_t *payload = NULL;
-        char why[128];
-        int holds = comms_verify(env, &payload, why, sizeof(why)) == EP_OK;
+        struct ep_error why = {0};
+        int holds = comms_verify(env, &payload, &why) == EP_OK;
         /* The text printed is the one signed in the language printed. */
         const char *signed_text = holds ? str(payload, en ? "text_en" : "text") : NULL;
         /* Cite the signature only when it holds: a stale envelope would vouch

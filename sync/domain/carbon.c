@@ -787,7 +787,7 @@ static int version_exists(struct db *db, int version)
 /* ---- factor sets as data --------------------------------------------------- */
 
 /* Inserts one factor of a set being loaded; validated field by field. */
-static int load_factor(struct db *db, int version, json_t *f, char *err, size_t errlen)
+static int load_factor(struct db *db, int version, json_t *f, struct ep_error *err)
 {
     static const char sql[] =
         "INSERT INTO emission_factor (version, id, value, unit, name_fr, official_name, "
@@ -805,7 +805,7 @@ static int load_factor(struct db *db, int version, json_t *f, char *err, size_t 
                        "value", &value, "unit", &unit, "name_fr", &name, "official_name", &jon,
                        "official_id", &joi, "year", &year, "source_url", &url, "uncertainty", &unc,
                        "status", &status, "method", &jm, "note", &jn) != 0) {
-        snprintf(err, errlen, "factor set %d: %s", version, jerr.text);
+        ep_error_set(err, EP_EINVAL, NULL, "factor set %d: %s", version, jerr.text);
         return EP_EINVAL;
     }
     /* Optional texts are a string or null; anything else is a mistake. */
@@ -816,8 +816,8 @@ static int load_factor(struct db *db, int version, json_t *f, char *err, size_t 
         (year != NULL && !json_is_null(year) && !json_is_integer(year)) ||
         (strcmp(status, "official") != 0 && strcmp(status, "derived") != 0 &&
          strcmp(status, "estimate") != 0)) {
-        snprintf(err, errlen, "factor set %d: factor '%s' has a field of the wrong type", version,
-                 id);
+        ep_error_set(err, EP_EINVAL, NULL,
+                     "factor set %d: factor '%s' has a field of the wrong type", version, id);
         return EP_EINVAL;
     }
     oname = json_string_value(jon);
@@ -826,8 +826,8 @@ static int load_factor(struct db *db, int version, json_t *f, char *err, size_t 
     note = json_string_value(jn);
     /* A derived or estimated value must show how it was obtained. */
     if (strcmp(status, "official") != 0 && (method == NULL || method[0] == '\0')) {
-        snprintf(err, errlen, "factor set %d: factor '%s' is %s without a method", version, id,
-                 status);
+        ep_error_set(err, EP_EINVAL, NULL, "factor set %d: factor '%s' is %s without a method",
+                     version, id, status);
         return EP_EINVAL;
     }
     st = db_stmt(db, sql);
@@ -852,15 +852,15 @@ static int load_factor(struct db *db, int version, json_t *f, char *err, size_t 
     sqlite3_bind_text(st, 14, method, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
-        snprintf(err, errlen, "factor set %d, factor '%s': %s", version, id,
-                 sqlite3_errmsg(db_handle(db)));
+        ep_error_set(err, db_map_rc(rc), NULL, "factor set %d, factor '%s': %s", version, id,
+                     sqlite3_errmsg(db_handle(db)));
     db_done(st);
     return rc == SQLITE_DONE ? EP_OK : db_map_rc(rc);
 }
 
 /* Loads one set unless its version is already there: a published set is
  * never rewritten, so a footprint computed with it stays the same. */
-static int load_set(struct db *db, const struct ep_embedded *e, char *err, size_t errlen)
+static int load_set(struct db *db, const struct ep_embedded *e, struct ep_error *err)
 {
     static const char ins[] = "INSERT INTO factor_set (version, published, note) VALUES (?1, ?2, "
                               "?3)";
@@ -877,8 +877,8 @@ static int load_set(struct db *db, const struct ep_embedded *e, char *err, size_
         json_unpack_ex(root, &jerr, JSON_STRICT, "{s:I, s:s, s:s, s:o}", "version", &version,
                        "published", &published, "note", &note, "factors", &factors) != 0 ||
         !json_is_array(factors) || version < 1 || version > 1000000) {
-        snprintf(err, errlen, "%s: not a factor set (%s)", e->name,
-                 root == NULL ? "malformed JSON" : jerr.text);
+        ep_error_set(err, EP_EINVAL, NULL, "%s: not a factor set (%s)", e->name,
+                     root == NULL ? "malformed JSON" : jerr.text);
         json_decref(root);
         return EP_EINVAL;
     }
@@ -904,7 +904,7 @@ static int load_set(struct db *db, const struct ep_embedded *e, char *err, size_
     {
         if (rc != EP_OK)
             break;
-        rc = load_factor(db, (int)version, f, err, errlen);
+        rc = load_factor(db, (int)version, f, err);
     }
     if (rc == EP_OK) {
         rc = db_commit(db);
@@ -917,13 +917,12 @@ out:
     return rc;
 }
 
-int carbon_factor_sets_load(struct db *db, char *err, size_t errlen)
+int carbon_factor_sets_load(struct db *db, struct ep_error *err)
 {
     int rc = EP_OK;
-    if (errlen > 0)
-        err[0] = '\0';
+    ep_error_clear(err);
     for (const struct ep_embedded *e = ep_factor_sets; rc == EP_OK && e->name != NULL; e++)
-        rc = load_set(db, e, err, errlen);
+        rc = load_set(db, e, err);
     return rc;
 }
 

@@ -16,6 +16,7 @@
 #ifndef EP_CARBON_H
 #define EP_CARBON_H
 
+#include "err.h"
 #include "sync.h"
 
 #include <jansson.h>
@@ -155,7 +156,7 @@ int carbon_compare_with(struct db *db, const char *production_id, const char *to
  * db_migrate. Returns 0, EP_EINVAL with a message in err (a malformed set,
  * or a derived or estimated factor without its method) or a storage code.
  */
-int carbon_factor_sets_load(struct db *db, char *err, size_t errlen);
+int carbon_factor_sets_load(struct db *db, struct ep_error *err);
 
 /*
  * Pins production_id's footprint to factor set version (0: the latest), so

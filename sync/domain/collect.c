@@ -611,7 +611,7 @@ static int log_edit(struct db *db, const char *production_id, const char *indica
 /* collect_set's work inside the caller's write transaction. */
 static int set_in_tx(struct db *db, const char *production_id, const char *indicator,
                      enum collect_freq f, const char *dept, const char *member_id, const char *grp,
-                     const char *updated_by, int64_t now, const char **field)
+                     const char *updated_by, int64_t now, struct ep_error *err)
 {
     static const char sql[] =
         "INSERT INTO collect_schedule (production_id, indicator, frequency, dept, member_id, "
@@ -623,13 +623,15 @@ static int set_in_tx(struct db *db, const char *production_id, const char *indic
     int rc = indicator_exists(db, indicator);
 
     if (rc == EP_ENOTFOUND)
-        *field = "indicator";
+        ep_error_set(err, rc, "indicator", "no indicator '%.64s' in the catalogue", indicator);
     if (rc == EP_OK && member_id != NULL) {
         rc = member_in_production(db, production_id, member_id, dept);
         if (rc == EP_EINVAL)
-            *field = "member_id";
+            ep_error_set(err, rc, "member_id", "member_id is not a member of this production");
         if (rc == EP_ECONFLICT)
-            *field = "dept";
+            ep_error_set(err, rc, "dept",
+                         "dept must be the department of member_id: crew record readings "
+                         "for their own department only");
     }
     if (rc != EP_OK)
         return rc;
@@ -655,19 +657,18 @@ static int set_in_tx(struct db *db, const char *production_id, const char *indic
 
 int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,
-                const char *updated_by, int64_t now, const char **field)
+                const char *updated_by, int64_t now, struct ep_error *err)
 {
     int rc;
 
-    *field = NULL;
-    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32) {
-        *field = "dept";
-        return EP_EINVAL;
-    }
+    ep_error_clear(err);
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32)
+        return ep_error_set(err, EP_EINVAL, "dept",
+                            "dept must be a department name of 1 to 32 characters");
     rc = db_begin_write(db);
     if (rc != EP_OK)
         return rc;
-    rc = set_in_tx(db, production_id, indicator, f, dept, member_id, NULL, updated_by, now, field);
+    rc = set_in_tx(db, production_id, indicator, f, dept, member_id, NULL, updated_by, now, err);
     if (rc == EP_OK)
         return db_commit(db);
     db_rollback(db);
@@ -696,21 +697,18 @@ int collect_groups(struct db *db, json_t **out)
 
 int collect_set_group(struct db *db, const char *production_id, const char *group,
                       enum collect_freq f, const char *dept, const char *member_id,
-                      const char *updated_by, int64_t now, const char **field)
+                      const char *updated_by, int64_t now, struct ep_error *err)
 {
     json_t *members = NULL, *id;
     int g = group_find(group), rc;
     size_t i;
 
-    *field = NULL;
-    if (g < 0) {
-        *field = "group";
-        return EP_ENOTFOUND;
-    }
-    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32) {
-        *field = "dept";
-        return EP_EINVAL;
-    }
+    ep_error_clear(err);
+    if (g < 0)
+        return ep_error_set(err, EP_ENOTFOUND, "group", "no indicator group '%.64s'", group);
+    if (dept == NULL || dept[0] == '\0' || strlen(dept) > 32)
+        return ep_error_set(err, EP_EINVAL, "dept",
+                            "dept must be a department name of 1 to 32 characters");
     rc = db_begin_write(db);
     if (rc != EP_OK)
         return rc;
@@ -720,7 +718,7 @@ int collect_set_group(struct db *db, const char *production_id, const char *grou
         if (rc != EP_OK)
             break;
         rc = set_in_tx(db, production_id, json_string_value(id), f, dept, member_id, group,
-                       updated_by, now, field);
+                       updated_by, now, err);
     }
     json_decref(members);
     if (rc == EP_OK)

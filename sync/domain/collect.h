@@ -39,6 +39,7 @@
 #ifndef EP_COLLECT_H
 #define EP_COLLECT_H
 
+#include "err.h"
 #include "production.h"
 
 #include <jansson.h>
@@ -137,12 +138,13 @@ int collect_schedule(struct db *db, const char *production_id, json_t **out);
  * Sets the office's row for one indicator. member_id may be NULL (anyone in
  * dept); otherwise it must be a current member of the production whose
  * department is dept (EP_ECONFLICT: crew record their own department only).
- * On EP_EINVAL / EP_ENOTFOUND / EP_ECONFLICT, *field names the culprit
- * ("indicator", "member_id", "dept"). Writes in its own transaction.
+ * On EP_EINVAL / EP_ENOTFOUND / EP_ECONFLICT, err's field names the culprit
+ * ("indicator", "member_id", "dept") and its message the rule. Writes in
+ * its own transaction.
  */
 int collect_set(struct db *db, const char *production_id, const char *indicator,
                 enum collect_freq f, const char *dept, const char *member_id,
-                const char *updated_by, int64_t now, const char **field);
+                const char *updated_by, int64_t now, struct ep_error *err);
 
 /*
  * Sets the office's row of every indicator of group ("meals": every meal
@@ -150,12 +152,12 @@ int collect_set(struct db *db, const char *production_id, const char *indicator,
  * would one by one: all or none. Each line remembers its group, so a
  * reading of any indicator of the group reports the period (a day without
  * fish still had its meals counted); collect_set() on one line takes it out
- * of the group. EP_ENOTFOUND with *field "group" for an
+ * of the group. EP_ENOTFOUND with err's field "group" for an
  * unknown group; otherwise collect_set()'s errors.
  */
 int collect_set_group(struct db *db, const char *production_id, const char *group,
                       enum collect_freq f, const char *dept, const char *member_id,
-                      const char *updated_by, int64_t now, const char **field);
+                      const char *updated_by, int64_t now, struct ep_error *err);
 
 /* The groups as a new array of {"id","indicators":[id]}. */
 int collect_groups(struct db *db, json_t **out);

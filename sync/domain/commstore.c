@@ -170,14 +170,7 @@ int commstore_outbox_list(struct db *db, const char *production_id, const char *
     static const char sql[] = "SELECT id, member_id, address, status, attempts, next_at, "
                               "last_error, created_at, done_at FROM comms_outbox "
                               "WHERE production_id = ?1 AND communication_id = ?2 ORDER BY id";
-    sqlite3_stmt *st = db_stmt(db, sql);
-
-    *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
-    return rows_list(st, outbox_row, out);
+    return rows_select(db, sql, outbox_row, out, 2, production_id, communication_id);
 }
 
 static json_t *receipt_row(sqlite3_stmt *st)
@@ -194,14 +187,7 @@ int commstore_receipts(struct db *db, const char *production_id, const char *com
                               "FROM sync_fact WHERE col = 'receipts' AND production_id = ?1 "
                               "AND void = 0 AND json_extract(fields, '$.communication') = ?2 "
                               "ORDER BY seq";
-    sqlite3_stmt *st = db_stmt(db, sql);
-
-    *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
-    return rows_list(st, receipt_row, out);
+    return rows_select(db, sql, receipt_row, out, 2, production_id, communication_id);
 }
 
 static json_t *question_row(sqlite3_stmt *st)
@@ -221,14 +207,7 @@ int commstore_questions(struct db *db, const char *production_id, const char *co
                               "AND NOT EXISTS (SELECT 1 FROM sync_fact c WHERE c.col = "
                               "'questions' AND c.supersedes = sync_fact.rid "
                               "AND c.production_id = sync_fact.production_id) ORDER BY seq";
-    sqlite3_stmt *st = db_stmt(db, sql);
-
-    *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, communication_id, -1, SQLITE_STATIC);
-    return rows_list(st, question_row, out);
+    return rows_select(db, sql, question_row, out, 2, production_id, communication_id);
 }
 
 int commstore_production_title(struct db *db, const char *production_id, char *buf, size_t len)

@@ -38,18 +38,20 @@ int company_siret_valid(const char *siret)
     return strncmp(siret, "356000000", 9) == 0 && plain % 5 == 0;
 }
 
-int company_check(const struct company *c, const char **field)
+int company_check(const struct company *c, struct ep_error *err)
 {
+    static const char sizes[] = "the company's name is 1 to 200 bytes, its city at most 100";
     size_t n = strlen(c->name);
 
-    *field = NULL;
+    ep_error_clear(err);
     if (n == 0 || n > COMPANY_NAME_MAX)
-        *field = "name";
-    else if (c->siret[0] != '\0' && !company_siret_valid(c->siret))
-        *field = "siret";
-    else if (strlen(c->city) > COMPANY_CITY_MAX)
-        *field = "city";
-    return *field == NULL ? EP_OK : EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "name", sizes);
+    if (c->siret[0] != '\0' && !company_siret_valid(c->siret))
+        return ep_error_set(err, EP_EINVAL, "siret",
+                            "a SIRET is 14 digits whose check digit is right");
+    if (strlen(c->city) > COMPANY_CITY_MAX)
+        return ep_error_set(err, EP_EINVAL, "city", sizes);
+    return EP_OK;
 }
 
 int company_account_count(struct db *db, int *out)

@@ -19,6 +19,7 @@
 #ifndef EP_COMPANY_H
 #define EP_COMPANY_H
 
+#include "err.h"
 #include "identity.h"
 
 #include <jansson.h>
@@ -57,10 +58,10 @@ int company_siret_valid(const char *siret);
 
 /*
  * Checks a company's fields: name 1-200 bytes, siret "" or valid, city at
- * most 100 bytes. Returns 0, or EP_EINVAL with *field naming the culprit
- * ("name", "siret", "city"; static strings). Pure.
+ * most 100 bytes. Returns 0, or EP_EINVAL with err's field naming the
+ * culprit ("name", "siret", "city") and its message the rule. Pure.
  */
-int company_check(const struct company *c, const char **field);
+int company_check(const struct company *c, struct ep_error *err);
 
 /* Number of office accounts into *out (0 = a server nobody has claimed). */
 int company_account_count(struct db *db, int *out);

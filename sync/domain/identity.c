@@ -394,13 +394,7 @@ int identity_memberships(struct db *db, const char *account_id, json_t **out)
                               "m.level FROM member m JOIN production p ON p.id = m.production_id "
                               "WHERE m.account_id = ?1 AND m.removed_at IS NULL "
                               "ORDER BY p.title, m.production_id";
-    sqlite3_stmt *st = db_stmt(db, sql);
-
-    *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
-    return rows_list(st, membership_row, out);
+    return rows_select(db, sql, membership_row, out, 1, account_id);
 }
 
 int identity_session_create(struct db *db, const unsigned char *token_hash, const char *account_id,
@@ -579,13 +573,7 @@ int identity_devices_list(struct db *db, const char *production_id, json_t **out
                               "d.last_seen_at, d.last_sync_at, d.revoked_at FROM device d "
                               "JOIN member m ON m.id = d.member_id WHERE d.production_id = ?1 "
                               "ORDER BY d.revoked_at IS NOT NULL, m.name, d.created_at, d.id";
-    sqlite3_stmt *st = db_stmt(db, sql);
-
-    *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    return rows_list(st, device_row, out);
+    return rows_select(db, sql, device_row, out, 1, production_id);
 }
 
 int identity_invite_create(struct db *db, const unsigned char *code_hash, const char *member_id,

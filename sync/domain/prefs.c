@@ -66,70 +66,56 @@ static int in_list(const char *const *list, const char *s)
     return 0;
 }
 
-static int check_list(const json_t *arr, const char *const *known, const char *what, char *why,
-                      size_t whylen)
+/* Checks arr, the list named what (also the field it sits in). */
+static int check_list(const json_t *arr, const char *const *known, const char *what,
+                      struct ep_error *err)
 {
     size_t i;
     const json_t *v;
 
-    if (!json_is_array(arr)) {
-        snprintf(why, whylen, "%s must be an array of strings", what);
-        return EP_EINVAL;
-    }
+    if (!json_is_array(arr))
+        return ep_error_set(err, EP_EINVAL, what, "%s must be an array of strings", what);
     json_array_foreach(arr, i, v)
     {
-        if (!json_is_string(v) || !in_list(known, json_string_value(v))) {
-            snprintf(why, whylen, "unknown %s entry '%s'", what,
-                     json_is_string(v) ? json_string_value(v) : "(not a string)");
-            return EP_EINVAL;
-        }
+        if (!json_is_string(v) || !in_list(known, json_string_value(v)))
+            return ep_error_set(err, EP_EINVAL, what, "unknown %s entry '%s'", what,
+                                json_is_string(v) ? json_string_value(v) : "(not a string)");
         for (size_t k = 0; k < i; k++)
-            if (json_equal(json_array_get(arr, k), v)) {
-                snprintf(why, whylen, "%s lists '%s' twice", what, json_string_value(v));
-                return EP_EINVAL;
-            }
+            if (json_equal(json_array_get(arr, k), v))
+                return ep_error_set(err, EP_EINVAL, what, "%s lists '%s' twice", what,
+                                    json_string_value(v));
     }
     return EP_OK;
 }
 
-int prefs_check(const json_t *f, char *why, size_t whylen, const char **field)
+int prefs_check(const json_t *f, struct ep_error *err)
 {
     const json_t *v;
 
-    *field = NULL;
+    ep_error_clear(err);
     v = json_object_get(f, "email");
-    if (json_is_string(v) && !prefs_email_ok(json_string_value(v))) {
-        *field = "email";
-        snprintf(why, whylen, "'%s' is not an email address", json_string_value(v));
-        return EP_EINVAL;
-    }
+    if (json_is_string(v) && !prefs_email_ok(json_string_value(v)))
+        return ep_error_set(err, EP_EINVAL, "email", "'%s' is not an email address",
+                            json_string_value(v));
     v = json_object_get(f, "phone");
-    if (json_is_string(v) && !prefs_phone_ok(json_string_value(v))) {
-        *field = "phone";
-        snprintf(why, whylen,
-                 "a phone number is digits, with an optional leading + (7 to 15 digits)");
-        return EP_EINVAL;
-    }
+    if (json_is_string(v) && !prefs_phone_ok(json_string_value(v)))
+        return ep_error_set(err, EP_EINVAL, "phone",
+                            "a phone number is digits, with an optional leading + (7 to 15 "
+                            "digits)");
     v = json_object_get(f, "channels");
-    if (v != NULL && !json_is_null(v) &&
-        check_list(v, prefs_channels, "channels", why, whylen) != EP_OK) {
-        *field = "channels";
+    if (v != NULL && !json_is_null(v) && check_list(v, prefs_channels, "channels", err) != EP_OK)
         return EP_EINVAL;
-    }
     v = json_object_get(f, "needs");
-    if (v != NULL && !json_is_null(v) &&
-        check_list(v, prefs_needs, "needs", why, whylen) != EP_OK) {
-        *field = "needs";
+    if (v != NULL && !json_is_null(v) && check_list(v, prefs_needs, "needs", err) != EP_OK)
         return EP_EINVAL;
-    }
     return EP_OK;
 }
 
 int prefs_validate_op(void *ctx, struct db *db, const struct sync_op *op, char *code,
                       size_t codelen, char *reason, size_t reasonlen)
 {
-    const char *member, *field = NULL;
-    char why[200];
+    const char *member;
+    struct ep_error err;
     int self;
 
     (void)ctx;
@@ -141,8 +127,8 @@ int prefs_validate_op(void *ctx, struct db *db, const struct sync_op *op, char *
         snprintf(reason, reasonlen, "a preferences id is \"self-<member>\" or \"office-<member>\"");
         return EP_EINVAL;
     }
-    if (prefs_check(op->fields, why, sizeof(why), &field) != EP_OK) {
-        snprintf(reason, reasonlen, "field '%s': %s", field, why);
+    if (prefs_check(op->fields, &err) != EP_OK) {
+        snprintf(reason, reasonlen, "field '%s': %s", err.field, err.message);
         return EP_EINVAL;
     }
     code[0] = '\0';

@@ -14,6 +14,8 @@
 #ifndef EP_PREFS_H
 #define EP_PREFS_H
 
+#include "err.h"
+
 #include <jansson.h>
 #include <stddef.h>
 
@@ -41,9 +43,9 @@ int prefs_phone_ok(const char *phone);
  * Checks the fields of a preferences edit (any subset; null clears a
  * field): email and phone well formed with no CR or LF, channels and needs
  * arrays of known entries without duplicates. Returns 0, or EP_EINVAL with
- * the reason in why and the offending field name in *field.
+ * the offending field and the reason in err.
  */
-int prefs_check(const json_t *fields, char *why, size_t whylen, const char **field);
+int prefs_check(const json_t *fields, struct ep_error *err);
 
 /*
  * Sync validation hook (sync_validate_fn) for collection "preferences": a

@@ -63,24 +63,6 @@ int production_day(const char *iso, long *out)
 
 /* ---- validation ------------------------------------------------------------ */
 
-struct check {
-    char *field, *msg;
-    size_t fieldlen, msglen;
-};
-
-static int bad(struct check *c, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int bad(struct check *c, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    snprintf(c->field, c->fieldlen, "%s", field);
-    va_start(ap, fmt);
-    vsnprintf(c->msg, c->msglen, fmt, ap);
-    va_end(ap);
-    return EP_EINVAL;
-}
-
 static int cmp_long(const void *a, const void *b)
 {
     long x = *(const long *)a, y = *(const long *)b;
@@ -88,7 +70,7 @@ static int cmp_long(const void *a, const void *b)
 }
 
 /* Checks one phase {"from","to"} into from/to (PRODUCTION_NO_DAY if absent). */
-static int check_phase(struct check *c, const json_t *phases, const char *name, long *from,
+static int check_phase(struct ep_error *err, const json_t *phases, const char *name, long *from,
                        long *to, json_t *out)
 {
     const json_t *ph = json_object_get(phases, name);
@@ -101,23 +83,25 @@ static int check_phase(struct check *c, const json_t *phases, const char *name, 
         return EP_OK;
     snprintf(field, sizeof(field), "phases.%s", name);
     if (json_unpack_ex((json_t *)ph, &jerr, JSON_STRICT, "{s:s, s:s}", "from", &f, "to", &t) != 0)
-        return bad(c, field, "%s must be {\"from\": day, \"to\": day}: %s", name, jerr.text);
+        return ep_error_set(err, EP_EINVAL, field, "%s must be {\"from\": day, \"to\": day}: %s",
+                            name, jerr.text);
     snprintf(field, sizeof(field), "phases.%s.from", name);
     if (production_day(f, from) != EP_OK)
-        return bad(c, field, "'%s' is not a day (YYYY-MM-DD)", f);
+        return ep_error_set(err, EP_EINVAL, field, "'%s' is not a day (YYYY-MM-DD)", f);
     snprintf(field, sizeof(field), "phases.%s.to", name);
     if (production_day(t, to) != EP_OK)
-        return bad(c, field, "'%s' is not a day (YYYY-MM-DD)", t);
+        return ep_error_set(err, EP_EINVAL, field, "'%s' is not a day (YYYY-MM-DD)", t);
     if (*to < *from)
-        return bad(c, field, "the %s ends (%s) before it starts (%s)", name, t, f);
+        return ep_error_set(err, EP_EINVAL, field, "the %s ends (%s) before it starts (%s)", name,
+                            t, f);
     if (*to - *from > 10L * 366)
-        return bad(c, field, "the %s lasts more than ten years", name);
+        return ep_error_set(err, EP_EINVAL, field, "the %s lasts more than ten years", name);
     return json_object_set_new(out, name, json_pack("{s:s, s:s}", "from", f, "to", t)) == 0
                ? EP_OK
                : EP_ENOMEM;
 }
 
-static int check_phases(struct check *c, const json_t *phases, json_t *norm, long *shoot_from,
+static int check_phases(struct ep_error *err, const json_t *phases, json_t *norm, long *shoot_from,
                         long *shoot_to)
 {
     long from[3] = {PRODUCTION_NO_DAY, PRODUCTION_NO_DAY, PRODUCTION_NO_DAY};
@@ -128,16 +112,16 @@ static int check_phases(struct check *c, const json_t *phases, json_t *norm, lon
     int rc = out == NULL ? EP_ENOMEM : EP_OK;
 
     if (phases != NULL && !json_is_object(phases) && !json_is_null(phases))
-        rc = bad(c, "phases", "phases must be an object");
+        rc = ep_error_set(err, EP_EINVAL, "phases", "phases must be an object");
     json_object_foreach((json_t *)phases, key, v)
     {
         if (rc == EP_OK && strcmp(key, "preparation") != 0 && strcmp(key, "shooting") != 0 &&
             strcmp(key, "post_production") != 0)
-            rc = bad(c, "phases", "unknown phase '%s': preparation, shooting or post_production",
-                     key);
+            rc = ep_error_set(err, EP_EINVAL, "phases",
+                              "unknown phase '%s': preparation, shooting or post_production", key);
     }
     for (int i = 0; i < 3 && rc == EP_OK; i++)
-        rc = check_phase(c, phases, phase_names[i], &from[i], &to[i], out);
+        rc = check_phase(err, phases, phase_names[i], &from[i], &to[i], out);
     /* Preparation, shooting and post-production follow each other; a
      * phase may start the day the previous one ends. */
     for (int i = 0; i < 3 && rc == EP_OK; i++) {
@@ -147,8 +131,8 @@ static int check_phases(struct check *c, const json_t *phases, json_t *norm, lon
                 continue;
             snprintf(field, sizeof(field), "phases.%s.from", phase_names[j]);
             if (from[j] < to[i])
-                rc = bad(c, field, "the %s must start after the %s ends", phase_names[j],
-                         phase_names[i]);
+                rc = ep_error_set(err, EP_EINVAL, field, "the %s must start after the %s ends",
+                                  phase_names[j], phase_names[i]);
         }
     }
     if (rc == EP_OK && json_object_set(norm, "phases", out) != 0)
@@ -164,7 +148,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int check_days_off(struct check *c, const json_t *days, long from, long to, json_t *norm)
+static int check_days_off(struct ep_error *err, const json_t *days, long from, long to,
+                          json_t *norm)
 {
     const char *off[PRODUCTION_DAYS_OFF_MAX];
     size_t n = 0, i;
@@ -174,26 +159,28 @@ static int check_days_off(struct check *c, const json_t *days, long from, long t
     if (days == NULL || json_is_null(days))
         return json_object_set_new(norm, "days_off", json_array()) == 0 ? EP_OK : EP_ENOMEM;
     if (!json_is_array(days))
-        return bad(c, "days_off", "days_off must be an array of days");
+        return ep_error_set(err, EP_EINVAL, "days_off", "days_off must be an array of days");
     if (json_array_size(days) > PRODUCTION_DAYS_OFF_MAX)
-        return bad(c, "days_off", "at most %d days off", PRODUCTION_DAYS_OFF_MAX);
+        return ep_error_set(err, EP_EINVAL, "days_off", "at most %d days off",
+                            PRODUCTION_DAYS_OFF_MAX);
     if (json_array_size(days) > 0 && from == PRODUCTION_NO_DAY)
-        return bad(c, "days_off", "days off need a shooting phase");
+        return ep_error_set(err, EP_EINVAL, "days_off", "days off need a shooting phase");
     json_array_foreach((json_t *)days, i, v)
     {
         long day;
         snprintf(field, sizeof(field), "days_off[%zu]", i);
         if (production_day(json_string_value(v), &day) != EP_OK)
-            return bad(c, field, "not a day (YYYY-MM-DD)");
+            return ep_error_set(err, EP_EINVAL, field, "not a day (YYYY-MM-DD)");
         if (day < from || day > to)
-            return bad(c, field, "%s is outside the shooting phase", json_string_value(v));
+            return ep_error_set(err, EP_EINVAL, field, "%s is outside the shooting phase",
+                                json_string_value(v));
         off[n++] = json_string_value(v);
     }
     /* Checked ISO days sort as text. */
     qsort(off, n, sizeof(off[0]), cmp_str);
     for (i = 1; i < n; i++) {
         if (strcmp(off[i], off[i - 1]) == 0)
-            return bad(c, "days_off", "%s is listed twice", off[i]);
+            return ep_error_set(err, EP_EINVAL, "days_off", "%s is listed twice", off[i]);
     }
     out = json_array();
     for (i = 0; out != NULL && i < n; i++) {
@@ -207,7 +194,7 @@ static int check_days_off(struct check *c, const json_t *days, long from, long t
     return json_object_set_new(norm, "days_off", out) == 0 ? EP_OK : EP_ENOMEM;
 }
 
-static int check_locations(struct check *c, const json_t *locs, json_t *norm)
+static int check_locations(struct ep_error *err, const json_t *locs, json_t *norm)
 {
     json_t *out, *v;
     size_t i;
@@ -216,8 +203,9 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
     if (locs == NULL || json_is_null(locs))
         return json_object_set_new(norm, "locations", json_array()) == 0 ? EP_OK : EP_ENOMEM;
     if (!json_is_array(locs) || json_array_size(locs) > PRODUCTION_LOCATIONS_MAX)
-        return bad(c, "locations", "locations must be an array of at most %d places",
-                   PRODUCTION_LOCATIONS_MAX);
+        return ep_error_set(err, EP_EINVAL, "locations",
+                            "locations must be an array of at most %d places",
+                            PRODUCTION_LOCATIONS_MAX);
     out = json_array();
     if (out == NULL)
         return EP_ENOMEM;
@@ -234,10 +222,10 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
                            &prot) != 0) {
             snprintf(field, sizeof(field), "locations[%zu]", i);
             json_decref(out);
-            return bad(c, field,
-                       "a location is {\"name\", \"commune\" or \"lat\"+\"lon\", "
-                       "\"protected\"}: %s",
-                       jerr.text);
+            return ep_error_set(err, EP_EINVAL, field,
+                                "a location is {\"name\", \"commune\" or \"lat\"+\"lon\", "
+                                "\"protected\"}: %s",
+                                jerr.text);
         }
         /* null stands for absent: what production_get returns reads back. */
         lat = json_is_null(lat) ? NULL : lat;
@@ -245,7 +233,7 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
         snprintf(field, sizeof(field), "locations[%zu].name", i);
         if (strlen(name) == 0 || strlen(name) > 200) {
             json_decref(out);
-            return bad(c, field, "a location's name is 1 to 200 bytes");
+            return ep_error_set(err, EP_EINVAL, field, "a location's name is 1 to 200 bytes");
         }
         snprintf(field, sizeof(field), "locations[%zu].lat", i);
         if ((lat == NULL) != (lon == NULL) || (lat != NULL && !json_is_number(lat)) ||
@@ -253,16 +241,17 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
             (lat != NULL && (json_number_value(lat) < -90 || json_number_value(lat) > 90 ||
                              json_number_value(lon) < -180 || json_number_value(lon) > 180))) {
             json_decref(out);
-            return bad(c, field, "coordinates are \"lat\" (-90..90) and \"lon\" (-180..180)");
+            return ep_error_set(err, EP_EINVAL, field,
+                                "coordinates are \"lat\" (-90..90) and \"lon\" (-180..180)");
         }
         snprintf(field, sizeof(field), "locations[%zu].commune", i);
         if ((commune == NULL || commune[0] == '\0') && lat == NULL) {
             json_decref(out);
-            return bad(c, field, "a location needs a commune or coordinates");
+            return ep_error_set(err, EP_EINVAL, field, "a location needs a commune or coordinates");
         }
         if (commune != NULL && strlen(commune) > 200) {
             json_decref(out);
-            return bad(c, field, "a commune is at most 200 bytes");
+            return ep_error_set(err, EP_EINVAL, field, "a commune is at most 200 bytes");
         }
         loc = json_pack("{s:s, s:b}", "name", name, "protected", prot);
         if (loc != NULL && commune != NULL && commune[0] != '\0')
@@ -279,7 +268,7 @@ static int check_locations(struct check *c, const json_t *locs, json_t *norm)
     return json_object_set_new(norm, "locations", out) == 0 ? EP_OK : EP_ENOMEM;
 }
 
-static int check_departments(struct check *c, const json_t *depts, json_t *norm)
+static int check_departments(struct ep_error *err, const json_t *depts, json_t *norm)
 {
     json_t *v;
     size_t i, j;
@@ -287,25 +276,24 @@ static int check_departments(struct check *c, const json_t *depts, json_t *norm)
     if (depts == NULL || json_is_null(depts))
         return json_object_set_new(norm, "departments", json_array()) == 0 ? EP_OK : EP_ENOMEM;
     if (!json_is_array(depts) || json_array_size(depts) > PRODUCTION_DEPTS_MAX)
-        return bad(c, "departments", "departments must be an array of at most %d ids",
-                   PRODUCTION_DEPTS_MAX);
+        return ep_error_set(err, EP_EINVAL, "departments",
+                            "departments must be an array of at most %d ids", PRODUCTION_DEPTS_MAX);
     json_array_foreach((json_t *)depts, i, v)
     {
         const char *s = json_string_value(v);
         if (s == NULL || !ids_valid(s) || strlen(s) > IDENTITY_DEPT_MAX)
-            return bad(c, "departments", "departments[%zu] is not a department id", i);
+            return ep_error_set(err, EP_EINVAL, "departments",
+                                "departments[%zu] is not a department id", i);
         for (j = 0; j < i; j++) {
             if (strcmp(s, json_string_value(json_array_get(depts, j))) == 0)
-                return bad(c, "departments", "'%s' is listed twice", s);
+                return ep_error_set(err, EP_EINVAL, "departments", "'%s' is listed twice", s);
         }
     }
     return json_object_set(norm, "departments", (json_t *)depts) == 0 ? EP_OK : EP_ENOMEM;
 }
 
-int production_check(const json_t *in, json_t **out, char *field, size_t fieldlen, char *msg,
-                     size_t msglen)
+int production_check(const json_t *in, json_t **out, struct ep_error *err)
 {
-    struct check c = {field, msg, fieldlen, msglen};
     const char *title = NULL, *kind = NULL, *rhythm = "auto";
     json_t *phases = NULL, *days = NULL, *locs = NULL, *depts = NULL, *crew = NULL, *budget = NULL;
     json_t *norm = NULL;
@@ -314,7 +302,7 @@ int production_check(const json_t *in, json_t **out, char *field, size_t fieldle
     int rc;
 
     *out = NULL;
-    field[0] = msg[0] = '\0';
+    ep_error_clear(err);
     if (json_unpack_ex((json_t *)in, &jerr, JSON_STRICT,
                        "{s:s, s:s, s?o, s?o, s?o, s?o, s?o, s?o, s?s}", "title", &title, "kind",
                        &kind, "phases", &phases, "days_off", &days, "locations", &locs,
@@ -322,34 +310,36 @@ int production_check(const json_t *in, json_t **out, char *field, size_t fieldle
                        &rhythm) != 0) {
         /* Jansson names a missing or unknown key after the last ": ". */
         const char *colon = strrchr(jerr.text, ':');
-        snprintf(field, fieldlen, "%s",
-                 colon != NULL && colon[1] == ' ' &&
-                         (strstr(jerr.text, "not present") != NULL ||
-                          strstr(jerr.text, "not found") != NULL ||
-                          strstr(jerr.text, "left unpacked") != NULL)
-                     ? colon + 2
-                     : "");
-        snprintf(msg, msglen, "%s", jerr.text);
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL,
+                            colon != NULL && colon[1] == ' ' &&
+                                    (strstr(jerr.text, "not present") != NULL ||
+                                     strstr(jerr.text, "not found") != NULL ||
+                                     strstr(jerr.text, "left unpacked") != NULL)
+                                ? colon + 2
+                                : NULL,
+                            "%s", jerr.text);
     }
     if (strlen(title) == 0 || strlen(title) > PRODUCTION_TITLE_MAX)
-        return bad(&c, "title", "the title is 1 to %d bytes", PRODUCTION_TITLE_MAX);
+        return ep_error_set(err, EP_EINVAL, "title", "the title is 1 to %d bytes",
+                            PRODUCTION_TITLE_MAX);
     if (!production_kind_valid(kind))
-        return bad(&c, "kind",
-                   "'%s' is not a kind: fiction, documentary, animation, "
-                   "advertising, flux, series, short or other",
-                   kind);
+        return ep_error_set(err, EP_EINVAL, "kind",
+                            "'%s' is not a kind: fiction, documentary, animation, "
+                            "advertising, flux, series, short or other",
+                            kind);
     if (strcmp(rhythm, "auto") != 0 && strcmp(rhythm, "daily") != 0 &&
         strcmp(rhythm, "weekly") != 0 && strcmp(rhythm, "monthly") != 0)
-        return bad(&c, "rhythm", "rhythm is auto, daily, weekly or monthly");
+        return ep_error_set(err, EP_EINVAL, "rhythm", "rhythm is auto, daily, weekly or monthly");
     if (crew != NULL && !json_is_null(crew) &&
         (!json_is_integer(crew) || json_integer_value(crew) < 1 ||
          json_integer_value(crew) > 100000))
-        return bad(&c, "crew_size", "crew_size is a whole number from 1 to 100000");
+        return ep_error_set(err, EP_EINVAL, "crew_size",
+                            "crew_size is a whole number from 1 to 100000");
     if (budget != NULL && !json_is_null(budget) &&
         (!json_is_integer(budget) || json_integer_value(budget) < 0 ||
          json_integer_value(budget) > 10000000000LL))
-        return bad(&c, "budget_eur", "budget_eur is a whole number of euros, 0 to 10 billion");
+        return ep_error_set(err, EP_EINVAL, "budget_eur",
+                            "budget_eur is a whole number of euros, 0 to 10 billion");
     norm = json_pack("{s:s, s:s, s:s, s:O?, s:O?}", "title", title, "kind", kind, "rhythm", rhythm,
                      "crew_size", crew, "budget_eur", budget);
     if (norm == NULL)
@@ -358,13 +348,13 @@ int production_check(const json_t *in, json_t **out, char *field, size_t fieldle
         json_object_set_new(norm, "crew_size", json_null());
     if (json_object_get(norm, "budget_eur") == NULL)
         json_object_set_new(norm, "budget_eur", json_null());
-    rc = check_phases(&c, phases, norm, &shoot_from, &shoot_to);
+    rc = check_phases(err, phases, norm, &shoot_from, &shoot_to);
     if (rc == EP_OK)
-        rc = check_days_off(&c, days, shoot_from, shoot_to, norm);
+        rc = check_days_off(err, days, shoot_from, shoot_to, norm);
     if (rc == EP_OK)
-        rc = check_locations(&c, locs, norm);
+        rc = check_locations(err, locs, norm);
     if (rc == EP_OK)
-        rc = check_departments(&c, depts, norm);
+        rc = check_departments(err, depts, norm);
     if (rc != EP_OK) {
         json_decref(norm);
         return rc;

@@ -24,6 +24,8 @@
 #ifndef EP_PRODUCTION_H
 #define EP_PRODUCTION_H
 
+#include "err.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,13 +62,12 @@ int production_day(const char *iso, long *out);
 /*
  * Validates in (the shape above) into *out, a new normalized object (days
  * off sorted, absent optional fields filled with their empty value, rhythm
- * "auto" when absent). On failure returns EP_EINVAL, *out NULL, field the
- * dotted name of the culprit ("title", "kind", "phases.shooting.to",
+ * "auto" when absent). On failure returns EP_EINVAL, *out NULL, err's field
+ * the dotted name of the culprit ("title", "kind", "phases.shooting.to",
  * "days_off", "locations[2].name", ...; "" when Jansson's message names no
- * key) and msg a sentence. Pure.
+ * key) and its message a sentence. Pure.
  */
-int production_check(const json_t *in, json_t **out, char *field, size_t fieldlen, char *msg,
-                     size_t msglen);
+int production_check(const json_t *in, json_t **out, struct ep_error *err);
 
 /*
  * The shooting days: the shooting phase minus the days off. Returns 1 if

@@ -35,7 +35,7 @@ static const char *full_hint(int ep)
  * on success or the first problem found otherwise.
  */
 static int run_check(sqlite3 *h, const char *pragma, const char *name, const char *path,
-                     char *errbuf, size_t errlen)
+                     struct ep_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, pragma, -1, &st, NULL);
@@ -47,32 +47,31 @@ static int run_check(sqlite3 *h, const char *pragma, const char *name, const cha
         if (v != NULL && strcmp(v, "ok") == 0) {
             rc = EP_OK;
         } else {
-            ep_errbuf(errbuf, errlen, "database '%s' is corrupt (%s: %s)", path, name,
-                      v != NULL ? v : "no answer");
+            ep_error_set(err, EP_ECORRUPT, NULL, "database '%s' is corrupt (%s: %s)", path, name,
+                         v != NULL ? v : "no answer");
             rc = EP_ECORRUPT;
         }
         goto out;
     }
     rc = map_fail(rc);
-    ep_errbuf(errbuf, errlen, "%s%s of '%s' failed: %s", full_hint(rc), name, path,
-              sqlite3_errmsg(h));
+    ep_error_set(err, rc, NULL, "%s%s of '%s' failed: %s", full_hint(rc), name, path,
+                 sqlite3_errmsg(h));
 out:
     sqlite3_finalize(st);
     return rc;
 }
 
-int backup_quick_check(struct db *db, char *errbuf, size_t errlen)
+int backup_quick_check(struct db *db, struct ep_error *err)
 {
     sqlite3 *h = db_handle(db);
     const char *path = sqlite3_db_filename(h, "main");
 
-    return run_check(h, "PRAGMA quick_check(1)", "quick_check", path != NULL ? path : "?", errbuf,
-                     errlen);
+    return run_check(h, "PRAGMA quick_check(1)", "quick_check", path != NULL ? path : "?", err);
 }
 
 /* Reads user_version and meta.database_id; a missing meta table is EP_ESCHEMA. */
-static int read_identity(sqlite3 *h, const char *path, struct backup_info *info, char *errbuf,
-                         size_t errlen)
+static int read_identity(sqlite3 *h, const char *path, struct backup_info *info,
+                         struct ep_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -84,16 +83,17 @@ static int read_identity(sqlite3 *h, const char *path, struct backup_info *info,
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         rc = map_fail(rc);
-        ep_errbuf(errbuf, errlen, "cannot read the schema version of '%s': %s", path,
-                  sqlite3_errmsg(h));
+        ep_error_set(err, rc, NULL, "cannot read the schema version of '%s': %s", path,
+                     sqlite3_errmsg(h));
         goto out;
     }
     info->schema_version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     st = NULL;
     if (info->schema_version < 1) {
-        ep_errbuf(errbuf, errlen, "'%s' is not an ecoplateau database (schema version %d)", path,
-                  info->schema_version);
+        ep_error_set(err, EP_ESCHEMA, NULL,
+                     "'%s' is not an ecoplateau database (schema version %d)", path,
+                     info->schema_version);
         rc = EP_ESCHEMA;
         goto out;
     }
@@ -101,8 +101,9 @@ static int read_identity(sqlite3 *h, const char *path, struct backup_info *info,
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        ep_errbuf(errbuf, errlen, "'%s' is not an ecoplateau database (no database id: %s)", path,
-                  rc == SQLITE_DONE ? "meta row missing" : sqlite3_errmsg(h));
+        ep_error_set(err, EP_ESCHEMA, NULL,
+                     "'%s' is not an ecoplateau database (no database id: %s)", path,
+                     rc == SQLITE_DONE ? "meta row missing" : sqlite3_errmsg(h));
         rc = EP_ESCHEMA;
         goto out;
     }
@@ -168,7 +169,7 @@ static void remove_copy(const char *path)
  * removed and *out is NULL.
  */
 static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sqlite3 **out,
-                   char *errbuf, size_t errlen)
+                   struct ep_error *err)
 {
     sqlite3 *dst = NULL;
     sqlite3_backup *b = NULL;
@@ -179,22 +180,22 @@ static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sql
     /* A stale temp file is a crashed earlier attempt, never a result; its
      * journal must go too, or SQLite would roll it back into the new copy. */
     if (unlink(tmp_path) != 0 && errno != ENOENT) {
-        ep_errbuf(errbuf, errlen, "cannot remove stale '%s': %s", tmp_path, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot remove stale '%s': %s", tmp_path, strerror(errno));
         return EP_EIO;
     }
     remove_copy(tmp_path);
     rc = sqlite3_open_v2(tmp_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         rc = map_fail(rc);
-        ep_errbuf(errbuf, errlen, "cannot create '%s': %s", tmp_path,
-                  dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
+        ep_error_set(err, rc, NULL, "cannot create '%s': %s", tmp_path,
+                     dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
         goto out;
     }
     sqlite3_extended_result_codes(dst, 1);
     b = sqlite3_backup_init(dst, "main", src, "main");
     if (b == NULL) {
         rc = map_fail(sqlite3_errcode(dst));
-        ep_errbuf(errbuf, errlen, "cannot start the backup: %s", sqlite3_errmsg(dst));
+        ep_error_set(err, rc, NULL, "cannot start the backup: %s", sqlite3_errmsg(dst));
         goto out;
     }
     /* One step of -1 pages = one read transaction on the source: a snapshot.
@@ -209,16 +210,16 @@ static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sql
     if (rc != SQLITE_DONE) {
         int raw = rc;
         rc = map_fail(raw);
-        ep_errbuf(errbuf, errlen, "%scopying '%s' to '%s' failed: %s", full_hint(rc), src_path,
-                  tmp_path, sqlite3_errstr(raw));
+        ep_error_set(err, rc, NULL, "%scopying '%s' to '%s' failed: %s", full_hint(rc), src_path,
+                     tmp_path, sqlite3_errstr(raw));
         goto out;
     }
     rc = sqlite3_backup_finish(b);
     b = NULL;
     if (rc != SQLITE_OK) {
         rc = map_fail(rc);
-        ep_errbuf(errbuf, errlen, "%sfinishing the copy '%s' failed: %s", full_hint(rc), tmp_path,
-                  sqlite3_errmsg(dst));
+        ep_error_set(err, rc, NULL, "%sfinishing the copy '%s' failed: %s", full_hint(rc), tmp_path,
+                     sqlite3_errmsg(dst));
         goto out;
     }
     /* The copied header still says WAL; a backup must be one self-contained
@@ -228,8 +229,8 @@ static int copy_to(sqlite3 *src, const char *src_path, const char *tmp_path, sql
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "delete") != 0) {
         rc = map_fail(rc == SQLITE_ROW ? SQLITE_ERROR : rc);
-        ep_errbuf(errbuf, errlen, "cannot make '%s' a single file: %s", tmp_path,
-                  sqlite3_errmsg(dst));
+        ep_error_set(err, rc, NULL, "cannot make '%s' a single file: %s", tmp_path,
+                     sqlite3_errmsg(dst));
         goto out;
     }
     rc = EP_OK;
@@ -247,25 +248,24 @@ out:
 }
 
 /* Checks the finished copy and makes it durable before it gets its name. */
-static int check_copy(sqlite3 **dst, const char *tmp_path, struct backup_info *info, char *errbuf,
-                      size_t errlen)
+static int check_copy(sqlite3 **dst, const char *tmp_path, struct backup_info *info,
+                      struct ep_error *err)
 {
     struct stat st;
-    int rc =
-        run_check(*dst, "PRAGMA integrity_check(1)", "integrity_check", tmp_path, errbuf, errlen);
+    int rc = run_check(*dst, "PRAGMA integrity_check(1)", "integrity_check", tmp_path, err);
 
     if (rc == EP_OK)
-        rc = read_identity(*dst, tmp_path, info, errbuf, errlen);
+        rc = read_identity(*dst, tmp_path, info, err);
     /* Close before fsync: the connection may still hold unflushed pages. */
     if (sqlite3_close(*dst) != SQLITE_OK && rc == EP_OK) {
-        ep_errbuf(errbuf, errlen, "cannot close '%s'", tmp_path);
+        ep_error_set(err, EP_EIO, NULL, "cannot close '%s'", tmp_path);
         rc = EP_EIO;
     }
     *dst = NULL;
     if (rc == EP_OK) {
         rc = sync_path(tmp_path, 0);
         if (rc != EP_OK)
-            ep_errbuf(errbuf, errlen, "%scannot flush '%s' to disk", full_hint(rc), tmp_path);
+            ep_error_set(err, rc, NULL, "%scannot flush '%s' to disk", full_hint(rc), tmp_path);
     }
     if (rc == EP_OK && stat(tmp_path, &st) == 0)
         info->bytes = (int64_t)st.st_size;
@@ -273,7 +273,7 @@ static int check_copy(sqlite3 **dst, const char *tmp_path, struct backup_info *i
 }
 
 /* Opens an existing database without creating it (and read-only if asked). */
-static int open_existing(const char *path, int readonly, sqlite3 **out, char *errbuf, size_t errlen)
+static int open_existing(const char *path, int readonly, sqlite3 **out, struct ep_error *err)
 {
     struct stat st;
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -281,18 +281,19 @@ static int open_existing(const char *path, int readonly, sqlite3 **out, char *er
 
     *out = NULL;
     if (stat(path, &st) != 0) {
-        ep_errbuf(errbuf, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return errno == ENOENT ? EP_ENOTFOUND : EP_EIO;
+        int e = errno;
+        return ep_error_set(err, e == ENOENT ? EP_ENOTFOUND : EP_EIO, NULL, "cannot open '%s': %s",
+                            path, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
-        ep_errbuf(errbuf, errlen, "'%s' is not a regular file", path);
+        ep_error_set(err, EP_EINVAL, NULL, "'%s' is not a regular file", path);
         return EP_EINVAL;
     }
     rc = sqlite3_open_v2(path, out, flags, NULL);
     if (rc != SQLITE_OK) {
         rc = map_fail(rc);
-        ep_errbuf(errbuf, errlen, "cannot open '%s': %s", path,
-                  *out != NULL ? sqlite3_errmsg(*out) : "out of memory");
+        ep_error_set(err, rc, NULL, "cannot open '%s': %s", path,
+                     *out != NULL ? sqlite3_errmsg(*out) : "out of memory");
         sqlite3_close(*out);
         *out = NULL;
         return rc;
@@ -303,7 +304,7 @@ static int open_existing(const char *path, int readonly, sqlite3 **out, char *er
 }
 
 int backup_create(const char *src_path, const char *dest_path, struct backup_info *info,
-                  char *errbuf, size_t errlen)
+                  struct ep_error *err)
 {
     char tmp[BACKUP_PATH_MAX];
     char dir[BACKUP_PATH_MAX];
@@ -318,36 +319,37 @@ int backup_create(const char *src_path, const char *dest_path, struct backup_inf
     memset(info, 0, sizeof(*info));
     rc = join(tmp, sizeof(tmp), dest_path, ".tmp");
     if (rc != EP_OK) {
-        ep_errbuf(errbuf, errlen, "backup path too long");
+        ep_error_set(err, rc, NULL, "backup path too long");
         goto out;
     }
     if (access(dest_path, F_OK) == 0) {
-        ep_errbuf(errbuf, errlen, "'%s' already exists; backups never overwrite a file", dest_path);
+        ep_error_set(err, EP_ECONFLICT, NULL, "'%s' already exists; backups never overwrite a file",
+                     dest_path);
         rc = EP_ECONFLICT;
         goto out;
     }
     /* Read-write but never create: a read-only connection cannot rebuild a
      * missing -shm, which happens when the server is stopped. */
-    rc = open_existing(src_path, 0, &src, errbuf, errlen);
+    rc = open_existing(src_path, 0, &src, err);
     if (rc != EP_OK)
         goto out;
     made_tmp = 1;
-    rc = copy_to(src, src_path, tmp, &dst, errbuf, errlen);
+    rc = copy_to(src, src_path, tmp, &dst, err);
     if (rc != EP_OK)
         goto out;
-    rc = check_copy(&dst, tmp, info, errbuf, errlen);
+    rc = check_copy(&dst, tmp, info, err);
     if (rc != EP_OK)
         goto out;
     if (rename(tmp, dest_path) != 0) {
         rc = errno == ENOSPC ? EP_EFULL : EP_EIO;
-        ep_errbuf(errbuf, errlen, "cannot rename '%s' to '%s': %s", tmp, dest_path,
-                  strerror(errno));
+        ep_error_set(err, rc, NULL, "cannot rename '%s' to '%s': %s", tmp, dest_path,
+                     strerror(errno));
         goto out;
     }
     dir_of(dest_path, dir, sizeof(dir));
     rc = sync_path(dir, 1);
     if (rc != EP_OK)
-        ep_errbuf(errbuf, errlen, "cannot flush directory '%s'", dir);
+        ep_error_set(err, rc, NULL, "cannot flush directory '%s'", dir);
 out:
     sqlite3_close(dst);
     sqlite3_close(src);
@@ -356,7 +358,7 @@ out:
     return rc;
 }
 
-int backup_verify(const char *path, struct backup_info *info, char *errbuf, size_t errlen)
+int backup_verify(const char *path, struct backup_info *info, struct ep_error *err)
 {
     struct backup_info local;
     struct stat st;
@@ -366,16 +368,16 @@ int backup_verify(const char *path, struct backup_info *info, char *errbuf, size
     if (info == NULL)
         info = &local;
     memset(info, 0, sizeof(*info));
-    rc = open_existing(path, 1, &h, errbuf, errlen);
+    rc = open_existing(path, 1, &h, err);
     if (rc == EP_OK)
-        rc = run_check(h, "PRAGMA integrity_check(1)", "integrity_check", path, errbuf, errlen);
+        rc = run_check(h, "PRAGMA integrity_check(1)", "integrity_check", path, err);
     if (rc == EP_OK)
-        rc = read_identity(h, path, info, errbuf, errlen);
+        rc = read_identity(h, path, info, err);
     if (rc == EP_OK && info->schema_version > db_latest_version()) {
-        ep_errbuf(errbuf, errlen,
-                  "'%s' has schema version %d, newer than this binary's (%d); "
-                  "restore it with a newer ecoplateau",
-                  path, info->schema_version, db_latest_version());
+        ep_error_set(err, EP_ESCHEMA, NULL,
+                     "'%s' has schema version %d, newer than this binary's (%d); "
+                     "restore it with a newer ecoplateau",
+                     path, info->schema_version, db_latest_version());
         rc = EP_ESCHEMA;
     }
     if (rc == EP_OK && stat(path, &st) == 0)
@@ -385,7 +387,7 @@ int backup_verify(const char *path, struct backup_info *info, char *errbuf, size
 }
 
 /* Gives the copy its own identity and records where it came from. */
-static int mark_restored(sqlite3 *h, const char *old_id, char *errbuf, size_t errlen)
+static int mark_restored(sqlite3 *h, const char *old_id, struct ep_error *err)
 {
     static const char *const sql[] = {
         "UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'database_id'",
@@ -409,7 +411,8 @@ static int mark_restored(sqlite3 *h, const char *old_id, char *errbuf, size_t er
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        ep_errbuf(errbuf, errlen, "cannot give the restored copy a new id: %s", sqlite3_errmsg(h));
+        ep_error_set(err, map_fail(rc), NULL, "cannot give the restored copy a new id: %s",
+                     sqlite3_errmsg(h));
         if (!sqlite3_get_autocommit(h))
             sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
         return map_fail(rc);
@@ -418,8 +421,7 @@ static int mark_restored(sqlite3 *h, const char *old_id, char *errbuf, size_t er
 }
 
 /* Moves the live file aside under kept, keeping its -wal paired with it. */
-static int keep_current(const char *db_path, char *kept, size_t keptlen, char *errbuf,
-                        size_t errlen)
+static int keep_current(const char *db_path, char *kept, size_t keptlen, struct ep_error *err)
 {
     char stamp[48];
     char side[BACKUP_PATH_MAX];
@@ -435,13 +437,13 @@ static int keep_current(const char *db_path, char *kept, size_t keptlen, char *e
     strftime(stamp, sizeof(stamp), ".before-restore-%Y%m%dT%H%M%SZ", &tm);
     rc = join(kept, keptlen, db_path, stamp);
     if (rc != EP_OK) {
-        ep_errbuf(errbuf, errlen, "database path too long");
+        ep_error_set(err, rc, NULL, "database path too long");
         return rc;
     }
     /* A hard link keeps db_path in place until the atomic rename below. */
     if (link(db_path, kept) != 0) {
-        ep_errbuf(errbuf, errlen, "cannot keep the current database as '%s': %s", kept,
-                  strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot keep the current database as '%s': %s", kept,
+                     strerror(errno));
         kept[0] = '\0';
         return EP_EIO;
     }
@@ -451,21 +453,21 @@ static int keep_current(const char *db_path, char *kept, size_t keptlen, char *e
     if (rc == EP_OK)
         rc = join(side_kept, sizeof(side_kept), kept, "-wal");
     if (rc == EP_OK && rename(side, side_kept) != 0 && errno != ENOENT) {
-        ep_errbuf(errbuf, errlen, "cannot move '%s' aside: %s", side, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot move '%s' aside: %s", side, strerror(errno));
         rc = EP_EIO;
     }
     /* The -shm index is rebuilt from the WAL; a stale one must not survive. */
     if (rc == EP_OK)
         rc = join(side, sizeof(side), db_path, "-shm");
     if (rc == EP_OK && unlink(side) != 0 && errno != ENOENT) {
-        ep_errbuf(errbuf, errlen, "cannot remove '%s': %s", side, strerror(errno));
+        ep_error_set(err, EP_EIO, NULL, "cannot remove '%s': %s", side, strerror(errno));
         rc = EP_EIO;
     }
     return rc;
 }
 
 int backup_restore(const char *src_path, const char *db_path, struct backup_info *info, char *kept,
-                   size_t keptlen, char *errbuf, size_t errlen)
+                   size_t keptlen, struct ep_error *err)
 {
     char tmp[BACKUP_PATH_MAX];
     char dir[BACKUP_PATH_MAX];
@@ -485,34 +487,35 @@ int backup_restore(const char *src_path, const char *db_path, struct backup_info
     kept[0] = '\0';
     rc = join(tmp, sizeof(tmp), db_path, ".restore.tmp");
     if (rc != EP_OK) {
-        ep_errbuf(errbuf, errlen, "database path too long");
+        ep_error_set(err, rc, NULL, "database path too long");
         goto out;
     }
-    rc = backup_verify(src_path, info, errbuf, errlen);
+    rc = backup_verify(src_path, info, err);
     if (rc != EP_OK)
         goto out;
-    rc = open_existing(src_path, 1, &src, errbuf, errlen);
+    rc = open_existing(src_path, 1, &src, err);
     made_tmp = rc == EP_OK;
     if (rc == EP_OK)
-        rc = copy_to(src, src_path, tmp, &dst, errbuf, errlen);
+        rc = copy_to(src, src_path, tmp, &dst, err);
     if (rc == EP_OK)
-        rc = mark_restored(dst, info->database_id, errbuf, errlen);
+        rc = mark_restored(dst, info->database_id, err);
     if (rc == EP_OK)
-        rc = check_copy(&dst, tmp, info, errbuf, errlen);
+        rc = check_copy(&dst, tmp, info, err);
     if (rc != EP_OK)
         goto out;
-    rc = keep_current(db_path, kept, keptlen, errbuf, errlen);
+    rc = keep_current(db_path, kept, keptlen, err);
     if (rc != EP_OK)
         goto out;
     if (rename(tmp, db_path) != 0) {
         rc = EP_EIO;
-        ep_errbuf(errbuf, errlen, "cannot rename '%s' to '%s': %s", tmp, db_path, strerror(errno));
+        ep_error_set(err, rc, NULL, "cannot rename '%s' to '%s': %s", tmp, db_path,
+                     strerror(errno));
         goto out;
     }
     dir_of(db_path, dir, sizeof(dir));
     rc = sync_path(dir, 1);
     if (rc != EP_OK)
-        ep_errbuf(errbuf, errlen, "cannot flush directory '%s'", dir);
+        ep_error_set(err, rc, NULL, "cannot flush directory '%s'", dir);
 out:
     sqlite3_close(dst);
     sqlite3_close(src);

@@ -34,10 +34,10 @@ struct backup_info {
 /*
  * Runs PRAGMA quick_check on an open connection: the start-up guard against
  * serving a damaged file (O(size) but without the index cross-checks of
- * integrity_check). Returns 0, EP_ECORRUPT with the first problem in errbuf,
+ * integrity_check). Returns 0, EP_ECORRUPT with the first problem in err,
  * or the mapped SQLite error (EP_EIO, EP_EFULL, ...).
  */
-int backup_quick_check(struct db *db, char *errbuf, size_t errlen);
+int backup_quick_check(struct db *db, struct ep_error *err);
 
 /*
  * Copies the database at src_path (must exist; never created nor modified)
@@ -46,19 +46,19 @@ int backup_quick_check(struct db *db, char *errbuf, size_t errlen);
  * so dest_path either is a verified backup or does not exist. info may be
  * NULL. Returns 0, EP_ECONFLICT (dest_path exists), EP_ENOTFOUND (no source),
  * EP_EFULL (disk full), EP_ECORRUPT (the copy failed its check), EP_EBUSY,
- * EP_ETOOBIG (path too long) or EP_EIO, with a message in errbuf.
+ * EP_ETOOBIG (path too long) or EP_EIO, with a message in err.
  */
 int backup_create(const char *src_path, const char *dest_path, struct backup_info *info,
-                  char *errbuf, size_t errlen);
+                  struct ep_error *err);
 
 /*
  * Opens path read-only and checks that it is an ecoplateau database this
  * binary can serve: integrity_check passes, 1 <= user_version <=
  * db_latest_version(), meta.database_id present. info may be NULL. Returns 0,
  * EP_ENOTFOUND, EP_ECORRUPT, EP_ESCHEMA (newer, or not ecoplateau's) or EP_EIO
- * with a message in errbuf.
+ * with a message in err.
  */
-int backup_verify(const char *path, struct backup_info *info, char *errbuf, size_t errlen);
+int backup_verify(const char *path, struct backup_info *info, struct ep_error *err);
 
 /*
  * Replaces the database at db_path with a copy of src_path, after
@@ -72,9 +72,9 @@ int backup_verify(const char *path, struct backup_info *info, char *errbuf, size
  *   3. rename(2) the copy over db_path, which is atomic.
  * kept (may be NULL) receives the path of the kept file, or "" when there was
  * none; info (may be NULL) describes the restored copy. The caller must hold
- * the data directory lock. Returns 0 or an EP_E* code with a message in errbuf.
+ * the data directory lock. Returns 0 or an EP_E* code with a message in err.
  */
 int backup_restore(const char *src_path, const char *db_path, struct backup_info *info, char *kept,
-                   size_t keptlen, char *errbuf, size_t errlen);
+                   size_t keptlen, struct ep_error *err);
 
 #endif

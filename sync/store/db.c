@@ -58,7 +58,7 @@ static int exec(struct db *db, const char *sql)
     return db_map_rc(sqlite3_exec(db->h, sql, NULL, NULL, NULL));
 }
 
-int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
+int db_open(const char *path, struct db **out, struct ep_error *err)
 {
     struct db *db = NULL;
     int rc;
@@ -72,9 +72,8 @@ int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
     rc = sqlite3_open_v2(path, &db->h,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        ep_errbuf(errbuf, errlen, "unable to open '%s': %s", path,
-                  db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
-        rc = db_map_rc(rc);
+        rc = ep_error_set(err, db_map_rc(rc), NULL, "unable to open '%s': %s", path,
+                          db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
         goto fail;
     }
     sqlite3_extended_result_codes(db->h, 1);
@@ -86,7 +85,7 @@ int db_open(const char *path, struct db **out, char *errbuf, size_t errlen)
     rc = exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
                   "PRAGMA wal_autocheckpoint=4000;");
     if (rc != EP_OK) {
-        ep_errbuf(errbuf, errlen, "unable to configure '%s': %s", path, sqlite3_errmsg(db->h));
+        ep_error_set(err, rc, NULL, "unable to configure '%s': %s", path, sqlite3_errmsg(db->h));
         goto fail;
     }
     *out = db;
@@ -144,7 +143,7 @@ static int migration_number_ok(const struct ep_embedded *m, int i)
     return end == m->name + 4 && *end == '_' && n == i + 1;
 }
 
-int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
+int db_migrate(struct db *db, int *from, int *to, struct ep_error *err)
 {
     int rc;
     int current = 0;
@@ -153,7 +152,7 @@ int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
 
     rc = db_schema_version(db, &current);
     if (rc != EP_OK) {
-        ep_errbuf(errbuf, errlen, "unable to read schema version: %s", sqlite3_errmsg(db->h));
+        ep_error_set(err, rc, NULL, "unable to read schema version: %s", sqlite3_errmsg(db->h));
         return rc;
     }
     if (from != NULL)
@@ -161,22 +160,22 @@ int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
     if (to != NULL)
         *to = current;
     if (current > latest) {
-        ep_errbuf(errbuf, errlen,
-                  "database schema version %d is newer than this binary's (%d); "
-                  "upgrade ecoplateau or restore a backup",
-                  current, latest);
+        ep_error_set(err, EP_ESCHEMA, NULL,
+                     "database schema version %d is newer than this binary's (%d); "
+                     "upgrade ecoplateau or restore a backup",
+                     current, latest);
         return EP_ESCHEMA;
     }
     /* WAL is persistent in the file; setting it here covers every connection. */
     rc = exec(db, "PRAGMA journal_mode=WAL");
     if (rc != EP_OK) {
-        ep_errbuf(errbuf, errlen, "unable to enable WAL: %s", sqlite3_errmsg(db->h));
+        ep_error_set(err, rc, NULL, "unable to enable WAL: %s", sqlite3_errmsg(db->h));
         return rc;
     }
     for (int i = current; i < latest; i++) {
         const struct ep_embedded *m = &ep_migrations[i];
         if (!migration_number_ok(m, i)) {
-            ep_errbuf(errbuf, errlen, "migration '%s' is out of sequence", m->name);
+            ep_error_set(err, EP_ESCHEMA, NULL, "migration '%s' is out of sequence", m->name);
             return EP_ESCHEMA;
         }
         rc = db_begin_write(db);
@@ -189,7 +188,8 @@ int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen)
         if (rc == EP_OK)
             rc = db_commit(db);
         if (rc != EP_OK) {
-            ep_errbuf(errbuf, errlen, "migration '%s' failed: %s", m->name, sqlite3_errmsg(db->h));
+            ep_error_set(err, rc, NULL, "migration '%s' failed: %s", m->name,
+                         sqlite3_errmsg(db->h));
             db_rollback(db);
             return rc;
         }
@@ -395,7 +395,7 @@ int db_meta_get(struct db *db, const char *key, char *buf, size_t len)
     return rc;
 }
 
-int db_integrity_check(struct db *db, char *errbuf, size_t errlen)
+int db_integrity_check(struct db *db, struct ep_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st, NULL);
@@ -407,14 +407,14 @@ int db_integrity_check(struct db *db, char *errbuf, size_t errlen)
         if (v != NULL && strcmp(v, "ok") == 0) {
             rc = EP_OK;
         } else {
-            ep_errbuf(errbuf, errlen, "integrity check failed: %s", v != NULL ? v : "?");
+            ep_error_set(err, EP_ECORRUPT, NULL, "integrity check failed: %s", v != NULL ? v : "?");
             rc = EP_ECORRUPT;
         }
     } else {
-        ep_errbuf(errbuf, errlen, "integrity check failed: %s", sqlite3_errmsg(db->h));
         rc = db_map_rc(rc);
         if (rc == EP_OK)
             rc = EP_EIO;
+        ep_error_set(err, rc, NULL, "integrity check failed: %s", sqlite3_errmsg(db->h));
     }
     sqlite3_finalize(st);
     return rc;

@@ -14,6 +14,8 @@
 #ifndef EP_DB_H
 #define EP_DB_H
 
+#include "err.h"
+
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stddef.h>
@@ -24,9 +26,9 @@ struct db;
  * Opens (creating if absent) the database at path and applies the
  * per-connection pragmas. Does not migrate. On success *out owns a new
  * connection, to be closed with db_close(). Returns 0 or EP_EIO / EP_ECORRUPT
- * / EP_ENOMEM; on failure, errbuf (if non-NULL) receives a reason.
+ * / EP_ENOMEM; on failure, err (may be NULL) receives a reason.
  */
-int db_open(const char *path, struct db **out, char *errbuf, size_t errlen);
+int db_open(const char *path, struct db **out, struct ep_error *err);
 
 /* Finalizes cached statements and closes. NULL is a no-op. */
 void db_close(struct db *db);
@@ -47,7 +49,7 @@ int db_schema_version(struct db *db, int *out);
  * binary is refused with EP_ESCHEMA and left untouched. *from and *to (may be
  * NULL) receive the versions before and after.
  */
-int db_migrate(struct db *db, int *from, int *to, char *errbuf, size_t errlen);
+int db_migrate(struct db *db, int *from, int *to, struct ep_error *err);
 
 /*
  * Returns the cached prepared statement for sql, preparing it on first use.
@@ -122,6 +124,6 @@ const char *db_errmsg(struct db *db);
 int db_meta_get(struct db *db, const char *key, char *buf, size_t len);
 
 /* Runs PRAGMA integrity_check; returns 0 when it answers "ok". */
-int db_integrity_check(struct db *db, char *errbuf, size_t errlen);
+int db_integrity_check(struct db *db, struct ep_error *err);
 
 #endif

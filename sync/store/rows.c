@@ -5,6 +5,7 @@
 #include "err.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <string.h>
 
 int rows_step_done(sqlite3_stmt *st)
@@ -39,6 +40,27 @@ int rows_list(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
     }
     *out = arr;
     return EP_OK;
+}
+
+int rows_select(struct db *db, const char *sql, json_t *(*row)(sqlite3_stmt *), json_t **out, int n,
+                ...)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    va_list ap;
+
+    *out = NULL;
+    if (st == NULL)
+        return EP_EIO;
+    va_start(ap, n);
+    for (int i = 1; i <= n; i++) {
+        const char *v = va_arg(ap, const char *);
+        if (v != NULL)
+            sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, i);
+    }
+    va_end(ap);
+    return rows_list(st, row, out);
 }
 
 int rows_text(sqlite3_stmt *st, int col, char *buf, size_t len)

@@ -24,6 +24,20 @@ int rows_step_done(sqlite3_stmt *st);
  * on error *out is NULL. Returns 0, EP_ENOMEM or a db_map_rc() code. */
 int rows_list(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out);
 
+struct db;
+
+/*
+ * The whole SELECT -> JSON array in one call: prepares sql on db
+ * (db_stmt(), so sql must be a static string), binds the n strings that
+ * follow to ?1..?n (a NULL pointer binds SQL NULL; the strings are borrowed
+ * until the call returns) and lists the rows as rows_list() does. Returns 0,
+ * EP_EIO when the statement cannot be prepared, or rows_list()'s codes;
+ * *out is NULL on error. For statements with other parameter types, use
+ * db_stmt() and rows_list().
+ */
+int rows_select(struct db *db, const char *sql, json_t *(*row)(sqlite3_stmt *), json_t **out, int n,
+                ...);
+
 /* Copies column col (TEXT or NULL) into buf of len bytes; NULL becomes "".
  * A value that does not fit is EP_ETOOBIG rather than a silently different
  * string. */

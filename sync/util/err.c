@@ -38,14 +38,32 @@ const char *ep_strerror(int code)
     }
 }
 
-void ep_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+void ep_error_clear(struct ep_error *err)
+{
+    if (err == NULL)
+        return;
+    err->code = EP_OK;
+    err->field[0] = '\0';
+    err->message[0] = '\0';
+}
+
+int ep_error_set(struct ep_error *err, int code, const char *field, const char *fmt, ...)
 {
     va_list ap;
 
-    if (errbuf == NULL || errlen == 0)
-        return;
+    if (err == NULL)
+        return code;
+    err->code = code;
+    if (snprintf(err->field, sizeof(err->field), "%s", field != NULL ? field : "") < 0)
+        err->field[0] = '\0';
     va_start(ap, fmt);
-    if (vsnprintf(errbuf, errlen, fmt, ap) < 0)
-        errbuf[0] = '\0';
+    if (vsnprintf(err->message, sizeof(err->message), fmt, ap) < 0)
+        err->message[0] = '\0';
     va_end(ap);
+    return code;
+}
+
+const char *ep_error_field(const struct ep_error *err)
+{
+    return err != NULL && err->field[0] != '\0' ? err->field : NULL;
 }

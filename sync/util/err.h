@@ -30,10 +30,35 @@ enum ep_err {
 /* Returns a short, static, lowercase description of code (never NULL). */
 const char *ep_strerror(int code);
 
-/* Writes a printf-formatted message into errbuf (errlen bytes, truncated,
- * always NUL-terminated); does nothing when errbuf is NULL or errlen 0. For
- * the functions that hand a human-readable reason back to their caller. */
-void ep_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/*
+ * Error detail, the one shape every fallible function uses to say more than
+ * its code: which input was wrong and why, in words a person can act on.
+ * Callers own it (usually on the stack); functions that take a
+ * `struct ep_error *err` accept NULL when the caller wants the code only.
+ * The HTTP layer turns it into the API's {"error":{code,message,field}}
+ * (api_error() in backend/api/api.c).
+ */
+#define EP_ERROR_FIELD_MAX 64
+#define EP_ERROR_MESSAGE_MAX 512
+
+struct ep_error {
+    int code;                           /* EP_E* code, EP_OK while nothing failed */
+    char field[EP_ERROR_FIELD_MAX];     /* input field at fault, "" when none */
+    char message[EP_ERROR_MESSAGE_MAX]; /* lowercase reason, "" when none */
+};
+
+/* Empties err (code EP_OK, no field, no message); NULL is a no-op. */
+void ep_error_clear(struct ep_error *err);
+
+/*
+ * Records code, field (NULL: none) and a printf-formatted message in err,
+ * truncated to fit. Returns code, so that `return ep_error_set(...)` reads as
+ * the failure it reports; err NULL only returns code.
+ */
+int ep_error_set(struct ep_error *err, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The field at fault, or NULL when none (how the JSON error writes null). */
+const char *ep_error_field(const struct ep_error *err);
 
 #endif

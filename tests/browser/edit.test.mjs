@@ -19,9 +19,8 @@ import {
   syncNow,
   pullAll,
   PRODUCTION,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
   cleanup,
+  officeSignIn,
 } from './helpers.mjs';
 
 const dir = tempDir('edit');
@@ -42,17 +41,7 @@ async function officePage() {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 15000 },
-  );
+  await officeSignIn(page, server.url);
   return { ctx, page, errors };
 }
 

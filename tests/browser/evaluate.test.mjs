@@ -17,8 +17,7 @@ import {
   swReady,
   syncNow,
   PRODUCTION,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
+  officeSignIn,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -41,17 +40,7 @@ test('the office evaluates the plan, marks a practice reproducible and gets the 
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 15000 },
-  );
+  await officeSignIn(page, server.url);
   await swReady(page);
 
   // The office tile leads to the screen.

@@ -9,14 +9,12 @@ import {
   tempDir,
   startServer,
   launch,
-  ready,
   checkA11y,
   shot,
   officeSession,
   cleanup,
   PRODUCTION,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
+  officeSignIn,
 } from './helpers.mjs';
 
 const dir = tempDir('forecast');
@@ -47,17 +45,7 @@ test('office: the forecast from the C2 suggestion, filed in versions', async () 
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 20000 },
-  );
+  await officeSignIn(page, server.url, { syncTimeout: 20000 });
   // The project framing as the C2 screen saves it: 10 people for 20 days
   // (200 meals), one location 10 km away, 100 hotel nights.
   await page.evaluate(() =>

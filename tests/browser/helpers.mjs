@@ -114,6 +114,25 @@ export async function ready(page) {
   await page.waitForSelector('html[data-ready="1"]', { timeout: 15000 });
 }
 
+// Signs the demo office in on page (through the sign-in screen at url) and,
+// unless sync is false, waits for its first sync to finish: what every
+// office test does before it starts.
+export async function officeSignIn(page, url, { sync = true, syncTimeout = 15000 } = {}) {
+  await page.goto(url + '/#/connexion');
+  await ready(page);
+  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  if (sync)
+    await page.waitForFunction(
+      () =>
+        window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
+      null,
+      { timeout: syncTimeout },
+    );
+}
+
 export async function checkA11y(page, label) {
   const res = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   const msg = res.violations

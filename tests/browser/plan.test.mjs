@@ -21,8 +21,7 @@ import {
   syncNow,
   pullAll,
   PRODUCTION,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
+  officeSignIn,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -86,17 +85,7 @@ test('the office searches the directory offline and starts an action from the li
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 15000 },
-  );
+  await officeSignIn(page, server.url);
   await swReady(page);
 
   // Offline from here: reload, the directory opens and searches from IndexedDB.
@@ -271,17 +260,7 @@ test('the office reassigns a task with history, plans and records a checkpoint, 
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 15000 },
-  );
+  await officeSignIn(page, server.url);
   // Karim's profile: keen and able. It puts him first when choosing who gets a task.
   await page.getByRole('navigation').getByRole('link', { name: 'Plan d’action' }).click();
   await page.getByRole('heading', { name: 'Profils de l’équipe' }).waitFor();

@@ -31,8 +31,7 @@ import {
   syncNow,
   cleanup,
   PRODUCTION,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
+  officeSignIn,
 } from './helpers.mjs';
 
 const freePort = () =>
@@ -169,12 +168,7 @@ test('Nour’s phone shows the English version, signed and verified', async () =
 });
 
 test('the office sets Hugo’s channels and needs on his member card', async () => {
-  await office.goto(server.url + '/#/connexion');
-  await ready(office);
-  await office.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await office.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await office.getByRole('button', { name: 'Se connecter' }).click();
-  await office.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+  await officeSignIn(office, server.url, { sync: false });
   await office.goto(server.url + '/#/telephones');
   const card = office.getByTestId('prefs-office-m-hugo');
   await office.getByText('Canaux et besoins de Hugo Lambert').click();

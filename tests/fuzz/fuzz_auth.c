@@ -51,29 +51,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *f[6];
     char *copy;
-    const char *field = NULL, *msg = NULL, *code = NULL;
+    struct ep_error err;
     unsigned char sig[64], key[32];
     int64_t counter = 0;
 
     if (sodium_init() < 0)
         abort();
     copy = split(data, size, f, 6);
-    if (auth_device_headers(f[0], f[1], f[2], &counter, sig, &field, &msg) == EP_OK) {
+    ep_error_clear(&err);
+    if (auth_device_headers(f[0], f[1], f[2], &counter, sig, &err) == EP_OK) {
         char canon[24];
         snprintf(canon, sizeof(canon), "%" PRId64, counter);
         if (counter < 1 || counter > (INT64_C(1) << 53) || strcmp(canon, f[1]) != 0 ||
             strlen(f[2]) != 86)
             abort(); /* accepted something outside the rules */
-    } else if (field == NULL || msg == NULL || strncmp(field, "X-EP-", 5) != 0) {
+    } else if (err.message[0] == '\0' || strncmp(err.field, "X-EP-", 5) != 0) {
         abort(); /* a refusal names the header and the rule */
     }
-    field = msg = NULL;
+    ep_error_clear(&err);
     if (f[3] != NULL && f[4] != NULL && f[5] != NULL) {
-        if (auth_pairing_check(f[3], f[4], f[5], key, &field, &code, &msg) == EP_OK) {
+        if (auth_pairing_check(f[3], f[4], f[5], key, &err) == EP_OK) {
             if (strlen(f[3]) != 43 || strlen(f[5]) == 0 || strlen(f[5]) > 100 ||
                 crypto_core_ed25519_is_valid_point(key) != 1)
                 abort();
-        } else if (field == NULL || code == NULL || msg == NULL) {
+        } else if (err.field[0] == '\0' || err.message[0] == '\0') {
             abort();
         }
     }

@@ -66,15 +66,15 @@ static long long count_directory(void)
 
 static void open_db(void)
 {
-    char err[256] = "";
-    if (sodium_init() < 0 || db_open(":memory:", &db, err, sizeof(err)) != EP_OK ||
-        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK ||
+    struct ep_error err = {0};
+    if (sodium_init() < 0 || db_open(":memory:", &db, &err) != EP_OK ||
+        db_migrate(db, NULL, NULL, &err) != EP_OK ||
         sqlite3_exec(db_handle(db),
                      "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
                      "INSERT INTO production (id, company_id, title, kind, created_at) "
                      "VALUES ('p1','co','F','fiction',0)",
                      NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fuzz_csv: cannot prepare the database: %s\n", err);
+        fprintf(stderr, "fuzz_csv: cannot prepare the database: %s\n", err.message);
         abort();
     }
 }

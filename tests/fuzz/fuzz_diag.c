@@ -42,10 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc;
 
     if (db == NULL) {
-        char e[256] = "";
-        if (db_open(":memory:", &db, e, sizeof(e)) != EP_OK ||
-            db_migrate(db, NULL, NULL, e, sizeof(e)) != EP_OK) {
-            fprintf(stderr, "fuzz_diag: %s\n", e);
+        struct ep_error e = {0};
+        if (db_open(":memory:", &db, &e) != EP_OK || db_migrate(db, NULL, NULL, &e) != EP_OK) {
+            fprintf(stderr, "fuzz_diag: %s\n", e.message);
             abort();
         }
     }

@@ -21,15 +21,14 @@ static struct db *db;
 
 static void open_db(void)
 {
-    char err[256] = "";
-    if (db_open(":memory:", &db, err, sizeof(err)) != EP_OK ||
-        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK ||
+    struct ep_error err = {0};
+    if (db_open(":memory:", &db, &err) != EP_OK || db_migrate(db, NULL, NULL, &err) != EP_OK ||
         sqlite3_exec(db_handle(db),
                      "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
                      "INSERT INTO production (id, company_id, title, kind, created_at) "
                      "VALUES ('p1','co','F','fiction',0)",
                      NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fuzz_push: cannot prepare the database: %s\n", err);
+        fprintf(stderr, "fuzz_push: cannot prepare the database: %s\n", err.message);
         abort();
     }
 }
@@ -38,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char err[256], field[32];
+    char field[32];
+    struct ep_error err = {0};
     json_t *push = NULL, *acks = NULL;
     const char *device;
     int rc;
@@ -48,10 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         open_db();
     }
-    rc = sync_decode_push((const char *)data, size, &push, err, sizeof(err), field, sizeof(field));
+    rc = sync_decode_push((const char *)data, size, &push, err.message, sizeof(err.message), field,
+                          sizeof(field));
     if (rc != EP_OK) {
         /* Every refusal explains itself. */
-        if (err[0] == '\0')
+        if (err.message[0] == '\0')
             abort();
         return 0;
     }

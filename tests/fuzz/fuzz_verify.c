@@ -53,12 +53,12 @@ static int verify(const unsigned char *payload, size_t len, const unsigned char 
 {
     char *p64 = b64(payload, len), *s64 = b64(sig, crypto_sign_BYTES),
          *k64 = b64(key, crypto_sign_PUBLICKEYBYTES);
-    char why[256] = "";
+    struct ep_error why = {0};
     json_t *env = json_pack("{s:s, s:s, s:s, s:s, s:s}", "alg", "Ed25519", "key_id", key_id,
                             "public_key", k64, "payload", p64, "signature", s64);
-    int rc = comms_verify(env, NULL, why, sizeof(why));
+    int rc = comms_verify(env, NULL, &why);
 
-    if (rc != EP_OK && why[0] == '\0')
+    if (rc != EP_OK && why.message[0] == '\0')
         abort();
     json_decref(env);
     free(p64);
@@ -75,12 +75,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (data[0] & 1) {
         json_error_t jerr;
-        char why[256] = "";
+        struct ep_error why = {0};
         json_t *payload = NULL;
         json_t *env = json_loadb((const char *)data + 1, size - 1, 0, &jerr);
         if (env == NULL)
             return 0;
-        if (comms_verify(env, &payload, why, sizeof(why)) != EP_OK && why[0] == '\0')
+        if (comms_verify(env, &payload, &why) != EP_OK && why.message[0] == '\0')
             abort();
         json_decref(payload);
         json_decref(env);

@@ -75,14 +75,15 @@ static json_t *ok(const struct office *o, const char *method, const char *path, 
 static void set_up(const struct support_server *s, struct office *o, const char *company,
                    const char *name, const char *email)
 {
-    char token[COMPANY_TOKEN_LEN + 1], err[256], *body = NULL;
+    char token[COMPANY_TOKEN_LEN + 1], *body = NULL;
+    struct ep_error err = {0};
     struct office anon;
     struct support_resp r;
     struct db *db = NULL;
     const char *c, *end;
     json_t *j;
 
-    assert_int_equal(db_open(s->app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(s->app.db_path, &db, &err), EP_OK);
     assert_int_equal(company_setup_token_new(db, clock_now_ms(), token), EP_OK);
     db_close(db);
     assert_true(asprintf(&body,
@@ -115,10 +116,10 @@ static char *dump(const char *db_path, const char *sql, const char *prod)
 {
     struct db *db = NULL;
     sqlite3_stmt *st = NULL;
-    char err[256];
+    struct ep_error err = {0};
     char *out = strdup("");
 
-    assert_int_equal(db_open(db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(db_path, &db, &err), EP_OK);
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
         fail_msg("%s: %s", sql, db_errmsg(db));
     sqlite3_bind_text(st, 1, prod, -1, SQLITE_STATIC);

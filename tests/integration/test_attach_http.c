@@ -38,7 +38,7 @@ static size_t jpg_len, jpg_gps_len;
 
 static int setup(void **state)
 {
-    char err[256] = "";
+    struct ep_error err = {0};
     struct db *db = NULL;
     json_error_t jerr;
     json_t *people;
@@ -54,7 +54,7 @@ static int setup(void **state)
         "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"catering\",\"role\":\"crew\","
         "\"device\":\"dev-cook\"}]");
     /* A second production of the same company, with its own office and phone. */
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     assert_int_equal(db_begin_write(db), EP_OK);
     assert_int_equal(sqlite3_exec(db_handle(db),
                                   "INSERT INTO production (id, company_id, title, kind, "
@@ -66,7 +66,7 @@ static int setup(void **state)
                         "\"device\":\"dev-p2\"}]",
                         0, &jerr);
     assert_non_null(people);
-    assert_int_equal(seed_people(db, "p2", people, clock_now_ms(), err, sizeof(err)), EP_OK);
+    assert_int_equal(seed_people(db, "p2", people, clock_now_ms(), &err), EP_OK);
     json_decref(people);
     assert_int_equal(db_commit(db), EP_OK);
     db_close(db);
@@ -715,11 +715,11 @@ static void an_archived_production_refuses_uploads(void **state)
 {
     struct support_resp r;
     struct db *db = NULL;
-    char err[256];
+    struct ep_error err = {0};
     (void)state;
 
     push_fact(&van, "ph-arch", "m-van", jpg, jpg_len, "image/jpeg", NULL, "applied", NULL);
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     assert_int_equal(production_set_archived(db, "p1", clock_now_ms()), EP_OK);
     put_chunk(&van, "ph-arch", jpg, 0, jpg_len - 1, jpg_len, &r);
     support_assert_error(&r, 409, "production_archived");

@@ -272,12 +272,12 @@ static void add_person(const char *account, const char *email, const char *membe
 
 static int setup(void **state)
 {
-    char err[256] = "";
+    struct ep_error err = {0};
     char hash[IDENTITY_HASH_MAX + 1];
     (void)state;
 
     support_server_start(&srv, NULL);
-    assert_int_equal(db_open(srv.app.db_path, &tdb, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &tdb, &err), EP_OK);
     exec_sql("INSERT INTO company (id, name, created_at) VALUES ('co', 'Co', 0);"
              "INSERT INTO production (id, company_id, title, kind, created_at) VALUES "
              "('p1', 'co', 'One', 'fiction', 0), ('p2', 'co', 'Two', 'documentary', 0);");
@@ -1192,7 +1192,8 @@ static void production_key_signs(void **state)
 
 static void server_key_file_rules(void **state)
 {
-    char dir[256], path[300], err[512];
+    char dir[256], path[300];
+    struct ep_error err = {0};
     struct config cfg;
     struct auth *a = NULL, *b = NULL;
     struct stat st;
@@ -1208,20 +1209,20 @@ static void server_key_file_rules(void **state)
     config_defaults(&cfg);
     snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", dir);
     /* Created on first start, 0600, 32 bytes. */
-    assert_int_equal(auth_new(&cfg, &a, err, sizeof(err)), EP_OK);
+    assert_int_equal(auth_new(&cfg, &a, &err), EP_OK);
     snprintf(path, sizeof(path), "%s/secret.key", dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(st.st_size, 32);
     /* Read back on the next start. */
-    assert_int_equal(auth_new(&cfg, &b, err, sizeof(err)), EP_OK);
+    assert_int_equal(auth_new(&cfg, &b, &err), EP_OK);
     auth_free(b);
     b = NULL;
     /* Too open: refused with a clear message. */
     chmod(path, 0644);
-    assert_int_equal(auth_new(&cfg, &b, err, sizeof(err)), EP_EFORBIDDEN);
-    assert_non_null(strstr(err, "chmod 600"));
-    assert_non_null(strstr(err, path));
+    assert_int_equal(auth_new(&cfg, &b, &err), EP_EFORBIDDEN);
+    assert_non_null(strstr(err.message, "chmod 600"));
+    assert_non_null(strstr(err.message, path));
     assert_null(b);
     /* Wrong size, and an explicit file elsewhere. */
     snprintf(cfg.secret_key_file, sizeof(cfg.secret_key_file), "%s/other.key", dir);
@@ -1229,15 +1230,15 @@ static void server_key_file_rules(void **state)
     fputs("short", f);
     fclose(f);
     chmod(cfg.secret_key_file, 0600);
-    assert_int_equal(auth_new(&cfg, &b, err, sizeof(err)), EP_EINVAL);
-    assert_non_null(strstr(err, "32 bytes"));
+    assert_int_equal(auth_new(&cfg, &b, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "32 bytes"));
     chmod(cfg.secret_key_file, 0);
     if (geteuid() != 0) { /* root reads anything */
-        assert_int_equal(auth_new(&cfg, &b, err, sizeof(err)), EP_EIO);
+        assert_int_equal(auth_new(&cfg, &b, &err), EP_EIO);
     }
     /* A production key sealed by another server key does not open. */
     snprintf(cfg.secret_key_file, sizeof(cfg.secret_key_file), "%s/third.key", dir);
-    assert_int_equal(auth_new(&cfg, &b, err, sizeof(err)), EP_OK);
+    assert_int_equal(auth_new(&cfg, &b, &err), EP_OK);
     assert_int_equal(auth_production_key(a, tdb, "p3", &k), EP_OK);
     assert_int_equal(auth_production_sign(b, tdb, "p3", (const unsigned char *)"x", 1, sig, kid),
                      EP_ECORRUPT);
@@ -1253,7 +1254,7 @@ static void server_key_file_rules(void **state)
 static void demo_seed_people(void **state)
 {
     struct support_server d;
-    char err[256] = "";
+    struct ep_error err = {0};
     struct support_resp r;
     struct phone ph;
     unsigned char seed[32];
@@ -1271,8 +1272,8 @@ static void demo_seed_people(void **state)
     snprintf(d.cfg.data_dir, sizeof(d.cfg.data_dir), "%s/data", d.dir);
     snprintf(d.cfg.pwa_dir, sizeof(d.cfg.pwa_dir), "%s/pwa", EP_SOURCE_DIR);
     assert_int_equal(cmd_prepare(&d.app, &d.cfg), EP_OK);
-    if (server_start(&d.app, err, sizeof(err)) != EP_OK)
-        fail_msg("demo server: %s", err);
+    if (server_start(&d.app, &err) != EP_OK)
+        fail_msg("demo server: %s", err.message);
     {
         char u[128], saved[64];
         snprintf(saved, sizeof(saved), "%s", srv.base);

@@ -739,9 +739,10 @@ static void email_to_smtp_server(void **state)
     {
         json_t *env = json_loads(json_string_value(json_object_get(p, "content")), 0, NULL);
         json_t *payload = NULL;
-        char why[256], *pl;
+        char *pl;
+        struct ep_error why = {0};
         assert_non_null(env);
-        assert_int_equal(comms_verify(env, &payload, why, sizeof(why)), EP_OK);
+        assert_int_equal(comms_verify(env, &payload, &why), EP_OK);
         assert_string_equal(json_string_value(json_object_get(payload, "id")), "c-2");
         /* The time and place are signed with the text. */
         assert_string_equal(json_string_value(json_object_get(payload, "starts_at")),
@@ -753,7 +754,7 @@ static void email_to_smtp_server(void **state)
         pl = strdup(json_string_value(json_object_get(env, "payload")));
         pl[5] = pl[5] == 'A' ? 'B' : 'A';
         json_object_set_new(env, "payload", json_string(pl));
-        assert_int_equal(comms_verify(env, NULL, why, sizeof(why)), EP_EAUTH);
+        assert_int_equal(comms_verify(env, NULL, &why), EP_EAUTH);
         free(pl);
         json_decref(env);
     }
@@ -876,8 +877,8 @@ static void smtp_down_then_retried(void **state)
     {
         /* Make it due again the way time would: a zero backoff re-marks it. */
         struct db *db = NULL;
-        char err[128];
-        assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+        struct ep_error err = {0};
+        assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
         assert_int_equal(sqlite3_exec(db_handle(db),
                                       "UPDATE comms_outbox SET next_at = 0 WHERE status = 'queued'",
                                       NULL, NULL, NULL),
@@ -1300,10 +1301,10 @@ static void credentials_need_tls(void **state)
 /* Runs sql on the server's database file (WAL: the server sees it at once). */
 static void on_db(const char *sql)
 {
-    char err[256] = "";
+    struct ep_error err = {0};
     struct db *db = NULL;
-    if (db_open(srv.app.db_path, &db, err, sizeof(err)) != EP_OK)
-        fail_msg("open: %s", err);
+    if (db_open(srv.app.db_path, &db, &err) != EP_OK)
+        fail_msg("open: %s", err.message);
     assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
     db_close(db);
 }
@@ -1385,7 +1386,8 @@ static void english_version(void **state)
 {
     struct support_resp r;
     json_t *all, *m, *j, *payload = NULL;
-    char why[256], out[2048];
+    struct ep_error why = {0};
+    char out[2048];
     (void)state;
 
     comm_set("c-en", "title", "\"Navette du matin\"");
@@ -1405,7 +1407,7 @@ static void english_version(void **state)
     j = support_resp_json(&r);
     support_resp_free(&r);
     /* Both languages are vouched for by the one signature. */
-    assert_int_equal(comms_verify(json_object_get(j, "signed"), &payload, why, sizeof(why)), EP_OK);
+    assert_int_equal(comms_verify(json_object_get(j, "signed"), &payload, &why), EP_OK);
     assert_string_equal(json_string_value(json_object_get(payload, "text_en")),
                         "Leaves the car park at 7.\n\nPlease be on time.");
     assert_string_equal(json_string_value(json_object_get(payload, "title_en")), "Morning shuttle");
@@ -1488,8 +1490,8 @@ static void header_bound_fields_refused(void **state)
     {
         json_t *rec = NULL;
         struct db *db = NULL;
-        char why[256];
-        assert_int_equal(db_open(srv.app.db_path, &db, why, sizeof(why)), EP_OK);
+        struct ep_error why = {0};
+        assert_int_equal(db_open(srv.app.db_path, &db, &why), EP_OK);
         assert_int_equal(sync_record_get(db, "p1", "communications", "c-crlf", &rec), EP_OK);
         assert_null(json_object_get(rec, "signed"));
         json_decref(rec);
@@ -1549,7 +1551,8 @@ static void demo_sends_for_real(void **state)
     struct support_phone nour;
     struct support_resp r;
     struct sink ds;
-    char err[256] = "", out[2048];
+    struct ep_error err = {0};
+    char out[2048];
     const char *key_pk;
     json_t *j, *x, *env = NULL, *payload = NULL, *all, *m;
     size_t i;
@@ -1569,8 +1572,8 @@ static void demo_sends_for_real(void **state)
     snprintf(d.cfg.pwa_dir, sizeof(d.cfg.pwa_dir), "%s/pwa", EP_SOURCE_DIR);
     snprintf(d.cfg.smtp_from, sizeof(d.cfg.smtp_from), "eco@production.test");
     assert_int_equal(cmd_prepare(&d.app, &d.cfg), EP_OK);
-    if (server_start(&d.app, err, sizeof(err)) != EP_OK)
-        fail_msg("demo server: %s", err);
+    if (server_start(&d.app, &err) != EP_OK)
+        fail_msg("demo server: %s", err.message);
     snprintf(d.base, sizeof(d.base), "http://127.0.0.1:%d", d.app.port);
     support_office_login(&o, d.base, SEED_DEMO_LOGIN);
     /* As on a restart with --demo: what was sent is not sent again (the
@@ -1578,7 +1581,7 @@ static void demo_sends_for_real(void **state)
     {
         struct db *db = dbpool_get(d.app.pool, 5000);
         assert_non_null(db);
-        assert_int_equal(seed_send(&d.app, db, clock_now_ms(), err, sizeof(err)), EP_OK);
+        assert_int_equal(seed_send(&d.app, db, clock_now_ms(), &err), EP_OK);
         dbpool_put(d.app.pool, db);
     }
 
@@ -1627,7 +1630,7 @@ static void demo_sends_for_real(void **state)
     assert_int_equal(r.status, 200);
     env = support_resp_json(&r);
     support_resp_free(&r);
-    assert_int_equal(comms_verify(env, &payload, err, sizeof(err)), EP_OK);
+    assert_int_equal(comms_verify(env, &payload, &err), EP_OK);
     assert_string_equal(json_string_value(json_object_get(env, "public_key")), key_pk);
     assert_string_equal(json_string_value(json_object_get(payload, "title_en")),
                         "Canteen: the last week without disposables");

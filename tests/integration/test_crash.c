@@ -142,14 +142,15 @@ static long query_long(struct db *db, const char *sql)
 /* After a crash: the file is sound and every acknowledged op is in it. */
 static void check_after_crash(unsigned seed, int cycle)
 {
-    char path[300], err[256] = "";
+    char path[300];
+    struct ep_error err = {0};
     struct db *db = NULL;
     long acked = 0, present;
 
     snprintf(path, sizeof(path), "%s/data/ecoplateau.db", dir);
-    assert_int_equal(db_open(path, &db, err, sizeof(err)), EP_OK);
-    if (db_integrity_check(db, err, sizeof(err)) != EP_OK)
-        fail_msg("seed %u cycle %d: %s", seed, cycle, err);
+    assert_int_equal(db_open(path, &db, &err), EP_OK);
+    if (db_integrity_check(db, &err) != EP_OK)
+        fail_msg("seed %u cycle %d: %s", seed, cycle, err.message);
     for (int p = 0; p < PHONES; p++) {
         for (int b = 0; b < runs[p].next; b++) {
             char sql[200];
@@ -187,7 +188,8 @@ static void kill9_during_pushes(void **state)
     const char *s = getenv("EP_CRASH_SEED"), *c = getenv("EP_CRASH_CYCLES");
     unsigned seed = s != NULL ? (unsigned)strtoul(s, NULL, 10) : (unsigned)time(NULL);
     int cycles = c != NULL ? atoi(c) : 6;
-    char path[300], err[256] = "";
+    char path[300];
+    struct ep_error err = {0};
     struct db *db = NULL;
     long total;
     (void)state;
@@ -219,7 +221,7 @@ static void kill9_during_pushes(void **state)
     kill_server(SIGTERM);
     check_after_crash(seed, cycles);
     snprintf(path, sizeof(path), "%s/data/ecoplateau.db", dir);
-    assert_int_equal(db_open(path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(path, &db, &err), EP_OK);
     total = query_long(db, "SELECT count(*) FROM sync_op");
     if (total != (long)PHONES * BATCHES * BATCH)
         fail_msg("seed %u: %ld ops stored, %d made", seed, total, PHONES * BATCHES * BATCH);

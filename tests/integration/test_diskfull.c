@@ -144,11 +144,12 @@ static void full_disk_refuses_writes_keeps_reads_recovers(void **state)
     assert_int_equal(WIFSIGNALED(support_stop_server(pid, SIGTERM)), 0);
     {
         struct db *db = NULL;
-        char path[400], err[256];
+        char path[400];
+        struct ep_error err = {0};
         sqlite3_stmt *st = NULL;
         snprintf(path, sizeof(path), "%s/ecoplateau.db", data);
-        assert_int_equal(db_open(path, &db, err, sizeof(err)), EP_OK);
-        assert_int_equal(db_integrity_check(db, err, sizeof(err)), EP_OK);
+        assert_int_equal(db_open(path, &db, &err), EP_OK);
+        assert_int_equal(db_integrity_check(db, &err), EP_OK);
         sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM sync_op", -1, &st, NULL);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         assert_int_equal(sqlite3_column_int64(st, 0), acked);

@@ -32,15 +32,7 @@ static struct support_phone van;
 static int setup(void **state)
 {
     (void)state;
-    support_server_start(&srv, NULL);
-    support_seed_people(
-        srv.app.db_path,
-        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
-        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
-        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-van\"}]");
-    support_phone_init(&van, "dev-van");
-    support_office_login(&office, srv.base, "aline@test.fr");
+    support_crew_start(&srv, &office, &van, NULL);
     return 0;
 }
 

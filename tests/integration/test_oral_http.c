@@ -35,17 +35,12 @@ static struct support_phone van;
 static int setup(void **state)
 {
     struct db *db = NULL;
-    char err[256], id[32];
+    char id[32];
+    struct ep_error err = {0};
     (void)state;
-    support_server_start(&srv, NULL);
-    support_seed_people(
-        srv.app.db_path,
-        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
-        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
-        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-van\"}]");
+    support_crew_start(&srv, NULL, &van, NULL);
     /* Readings and a plan, so the footprint slide has figures and bars. */
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     for (int i = 0; i < 12; i++) {
         snprintf(id, sizeof(id), "km-%d", i);
         support_office_reading(db, id, "van_km", "km", "regie", 40, "2026-09-20");
@@ -56,7 +51,6 @@ static int setup(void **state)
         "{\"title\":\"Navettes partagées\",\"theme\":\"mobility\",\"owner\":\"m-van\","
         "\"indicator\":\"van_km\",\"baseline\":1000,\"target\":800}");
     db_close(db);
-    support_phone_init(&van, "dev-van");
     support_office_login(&office, srv.base, "aline@test.fr");
     return 0;
 }

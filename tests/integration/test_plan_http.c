@@ -33,18 +33,7 @@ static struct support_phone van, cook;
 static int setup(void **state)
 {
     (void)state;
-    support_server_start(&srv, NULL);
-    /* A production with its people, written as the demo seed writes them. */
-    support_seed_people(
-        srv.app.db_path,
-        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
-        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
-        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-van\"},"
-        "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-cook\"}]");
-    support_phone_init(&van, "dev-van");
-    support_phone_init(&cook, "dev-cook");
+    support_crew_start(&srv, NULL, &van, &cook);
     return 0;
 }
 
@@ -177,6 +166,17 @@ static void crew_cannot_edit_the_plan(void **state)
     office_req("GET", "/api/v1/productions/p1/plan.pdf?today=lundi", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
     support_resp_free(&r);
+    /* One date rule for every ?today=: no 30th of February, no empty or
+     * overlong value quietly read as the server's date. */
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=2026-02-30", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/plan/progress?today=2026-09-211", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");
+    support_resp_free(&r);
 }
 
 static void directory_import_export(void **state)
@@ -280,10 +280,10 @@ static void checkpoint_invitation(void **state)
 {
     struct support_resp r;
     struct db *db;
-    char err[128];
+    struct ep_error err = {0};
     json_t *ack;
     (void)state;
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     ack = support_office_op(db, "checkpoints", "cp-1", "put",
                             "{\"title\":\"Point régie\",\"date\":\"2026-09-24\",\"time\":\"08:30\","
                             "\"with\":[\"m-admin\",\"m-van\"]}");

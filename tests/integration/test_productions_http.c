@@ -73,8 +73,8 @@ static json_t *ok(const char *method, const char *path, const char *body, long s
 static void mint(int64_t now, char token[COMPANY_TOKEN_LEN + 1])
 {
     struct db *db = NULL;
-    char err[256];
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    struct ep_error err = {0};
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     assert_int_equal(company_setup_token_new(db, now, token), EP_OK);
     db_close(db);
 }
@@ -83,9 +83,9 @@ static int count(const char *sql)
 {
     struct db *db = NULL;
     sqlite3_stmt *st = NULL;
-    char err[256];
+    struct ep_error err = {0};
     int n = -1;
-    assert_int_equal(db_open(srv.app.db_path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(srv.app.db_path, &db, &err), EP_OK);
     assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);

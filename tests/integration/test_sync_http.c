@@ -35,18 +35,7 @@ static struct support_phone van, cook;
 static int setup(void **state)
 {
     (void)state;
-    support_server_start(&srv, NULL);
-    /* A production with its people, written as the demo seed writes them. */
-    support_seed_people(
-        srv.app.db_path,
-        "[{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
-        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
-        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-van\"},"
-        "{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\","
-        "\"device\":\"dev-cook\"}]");
-    support_phone_init(&van, "dev-van");
-    support_phone_init(&cook, "dev-cook");
+    support_crew_start(&srv, NULL, &van, &cook);
     return 0;
 }
 

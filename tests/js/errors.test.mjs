@@ -19,12 +19,11 @@ const walk = (d) =>
 // refusals of a push, the validators' codes, the pairing checks and the
 // states of an upload.
 const PATTERNS = [
-  /\b(?:http_error|error_at|fail)\([^;]*?\b\d{3},\s*"([a-z_]+)"/gs,
+  /\b(?:http_error|api_error|error_at|fail)\([^;]*?\b\d{3},\s*"([a-z_]+)"/gs,
   /sync__refuse\(\s*[^,]+,\s*"([a-z_]+)"/g,
   /snprintf\(\s*code,\s*[a-z]+,\s*"([a-z_]+)"/g,
   /refuse\(\s*code,\s*codelen,\s*"([a-z_]+)"/g,
   /"code",\s*"([a-z_]+)"/g,
-  /errcode = "([a-z_]+)"/g,
   /attach_refuse\([^,]+,[^,]+,\s*"([a-z_]+)"/g,
   /set_state\([^;]*"([a-z]+_[a-z_]+)",\s*st->reason/g,
   /\\"code\\":\\"([a-z_]+)\\"/g, // JSON written by hand (the 405)

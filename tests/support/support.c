@@ -66,7 +66,7 @@ int support_per_address;
 
 void support_server_start_opts(struct support_server *s, const char *pwa_dir, int timeout_ms)
 {
-    char err[256] = "";
+    struct ep_error err = {0};
 
     memset(s, 0, sizeof(*s));
     support_tmpdir(s->dir);
@@ -87,8 +87,8 @@ void support_server_start_opts(struct support_server *s, const char *pwa_dir, in
     log_threshold = s->cfg.log_level;
     assert_int_equal(cmd_prepare(&s->app, &s->cfg), EP_OK);
     s->app.started_ms = clock_now_ms();
-    if (server_start(&s->app, err, sizeof(err)) != EP_OK)
-        fail_msg("server_start: %s", err);
+    if (server_start(&s->app, &err) != EP_OK)
+        fail_msg("server_start: %s", err.message);
     snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->app.port);
 }
 
@@ -214,14 +214,14 @@ const char *support_assert_error(const struct support_resp *r, long status, cons
 
 struct db *support_db(const char *dir, const char *name)
 {
-    char path[512], err[256] = "";
+    char path[512];
+    struct ep_error err = {0};
     struct db *db = NULL;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    if (db_open(path, &db, err, sizeof(err)) != EP_OK ||
-        db_migrate(db, NULL, NULL, err, sizeof(err)) != EP_OK ||
-        carbon_factor_sets_load(db, err, sizeof(err)) != EP_OK)
-        fail_msg("support_db %s: %s", path, err);
+    if (db_open(path, &db, &err) != EP_OK || db_migrate(db, NULL, NULL, &err) != EP_OK ||
+        carbon_factor_sets_load(db, &err) != EP_OK)
+        fail_msg("support_db %s: %s", path, err.message);
     if (sqlite3_exec(db_handle(db),
                      "INSERT INTO company (id, name, created_at) VALUES ('co', 'Co', 0);"
                      "INSERT INTO production (id, company_id, title, kind, created_at) VALUES "
@@ -466,15 +466,15 @@ void support_phone_request(struct support_phone *ph, const char *base, const cha
 
 void support_seed_people(const char *db_path, const char *people_json)
 {
-    char err[256] = "";
+    struct ep_error err = {0};
     struct db *db = NULL;
     json_error_t jerr;
     json_t *people = json_loads(people_json, 0, &jerr);
 
     if (people == NULL)
         fail_msg("people: %s", jerr.text);
-    if (db_open(db_path, &db, err, sizeof(err)) != EP_OK)
-        fail_msg("open %s: %s", db_path, err);
+    if (db_open(db_path, &db, &err) != EP_OK)
+        fail_msg("open %s: %s", db_path, err.message);
     assert_int_equal(db_begin_write(db), EP_OK);
     if (sqlite3_exec(db_handle(db),
                      "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
@@ -482,8 +482,8 @@ void support_seed_people(const char *db_path, const char *people_json)
                      " VALUES ('p1','co','Film','fiction',0)",
                      NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("production: %s", sqlite3_errmsg(db_handle(db)));
-    if (seed_people(db, "p1", people, clock_now_ms(), err, sizeof(err)) != EP_OK)
-        fail_msg("seed people: %s", err);
+    if (seed_people(db, "p1", people, clock_now_ms(), &err) != EP_OK)
+        fail_msg("seed people: %s", err.message);
     assert_int_equal(db_commit(db), EP_OK);
     db_close(db);
     json_decref(people);
@@ -572,4 +572,27 @@ void support_office_req(const struct support_office *o, const char *method, cons
     const char *headers[] = {o->cookie, o->csrf, "X-EP-Production: p1", NULL};
     snprintf(url, sizeof(url), "%s%s", o->base, path);
     support_http(method, url, headers, body, -1, out);
+}
+
+void support_crew_start(struct support_server *srv, struct support_office *office,
+                        struct support_phone *van, struct support_phone *cook)
+{
+    static const char aline_bruno[] =
+        "{\"id\":\"m-admin\",\"name\":\"Aline\",\"department\":\"production\",\"role\":"
+        "\"eco_referent\",\"email\":\"aline@test.fr\"},"
+        "{\"id\":\"m-van\",\"name\":\"Bruno\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-van\"}";
+    static const char chloe[] =
+        ",{\"id\":\"m-cook\",\"name\":\"Chloé\",\"department\":\"regie\",\"role\":\"crew\","
+        "\"device\":\"dev-cook\"}";
+    char people[sizeof(aline_bruno) + sizeof(chloe) + 2];
+
+    snprintf(people, sizeof(people), "[%s%s]", aline_bruno, cook != NULL ? chloe : "");
+    support_server_start(srv, NULL);
+    support_seed_people(srv->app.db_path, people);
+    support_phone_init(van, "dev-van");
+    if (cook != NULL)
+        support_phone_init(cook, "dev-cook");
+    if (office != NULL)
+        support_office_login(office, srv->base, "aline@test.fr");
 }

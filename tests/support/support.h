@@ -115,6 +115,17 @@ char *support_op_text(struct support_phone *ph, const char *op, const char *col,
  * caller decrefs it). */
 json_t *support_push_ok(struct support_phone *ph, const char *base, const char *ops_text);
 
+/*
+ * The production most integration tests start from: srv started
+ * (support_server_start), production p1 holding Aline (eco-referent, email
+ * aline@test.fr), Bruno (crew, regie, phone dev-van, *van) and, when cook
+ * is not NULL, Chloé (crew, regie, phone dev-cook, *cook), written as the
+ * demo seed writes people. With office not NULL, Aline is signed in there.
+ * Stop with support_server_stop(srv).
+ */
+void support_crew_start(struct support_server *srv, struct support_office *office,
+                        struct support_phone *van, struct support_phone *cook);
+
 /* Creates company co, production p1 and people (JSON array text, as in
  * backend/demo/seed.json) in the migrated database at db_path. */
 void support_seed_people(const char *db_path, const char *people_json);

@@ -114,26 +114,25 @@ static void resolves_audience(void **state)
         0, NULL);
     json_t *comm = json_loads("{\"target\":{\"levels\":[1]},\"falc\":\"F\"}", 0, NULL);
     json_t *out = NULL;
-    const char *field = NULL;
-    char why[256];
+    struct ep_error err;
     (void)state;
 
-    assert_int_equal(audience_resolve(comm, people, &out, why, sizeof(why), &field), EP_OK);
+    assert_int_equal(audience_resolve(comm, people, &out, &err), EP_OK);
     assert_int_equal(json_array_size(out), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(out, 0), "member")), "b");
     json_decref(out);
     json_object_set_new(comm, "target", json_loads("{\"departments\":[\"regie\"]}", 0, NULL));
-    assert_int_equal(audience_resolve(comm, people, &out, why, sizeof(why), &field), EP_OK);
+    assert_int_equal(audience_resolve(comm, people, &out, &err), EP_OK);
     assert_true(audience_has(json_object_get(json_array_get(out, 0), "variants"), "falc"));
     assert_true(audience_has(json_object_get(json_array_get(out, 0), "notes"), "no_email_address"));
     json_decref(out);
     json_object_set_new(comm, "target", json_loads("{\"departments\":[]}", 0, NULL));
-    assert_int_equal(audience_resolve(comm, people, &out, why, sizeof(why), &field), EP_EINVAL);
-    assert_string_equal(field, "target");
+    assert_int_equal(audience_resolve(comm, people, &out, &err), EP_EINVAL);
+    assert_string_equal(err.field, "target");
     json_object_set_new(comm, "target", json_loads("{\"teams\":[\"x\"]}", 0, NULL));
-    assert_int_equal(audience_resolve(comm, people, &out, why, sizeof(why), &field), EP_EINVAL);
+    assert_int_equal(audience_resolve(comm, people, &out, &err), EP_EINVAL);
     json_object_set_new(comm, "target", json_string("everyone"));
-    assert_int_equal(audience_resolve(comm, people, &out, why, sizeof(why), &field), EP_EINVAL);
+    assert_int_equal(audience_resolve(comm, people, &out, &err), EP_EINVAL);
     json_decref(comm);
     json_decref(people);
 }

@@ -26,7 +26,7 @@ static void defaults(void **state)
 static void env_then_flags(void **state)
 {
     struct config c;
-    char err[256];
+    struct ep_error err = {0};
     char *argv[] = {"serve", "--port", "9001", "--demo", "--log-level", "debug", NULL};
     (void)state;
 
@@ -34,11 +34,11 @@ static void env_then_flags(void **state)
     setenv("EP_PORT", "7000", 1);
     setenv("EP_DATA_DIR", "/var/lib/ep", 1);
     setenv("EP_THREADS", "16", 1);
-    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_OK);
+    assert_int_equal(config_from_env(&c, &err), EP_OK);
     assert_int_equal(c.port, 7000);
     assert_int_equal(c.threads, 16);
     assert_string_equal(c.data_dir, "/var/lib/ep");
-    assert_int_equal(config_from_args(&c, 6, argv, err, sizeof(err)), EP_OK);
+    assert_int_equal(config_from_args(&c, 6, argv, &err), EP_OK);
     assert_int_equal(c.port, 9001); /* the flag wins over the variable */
     assert_int_equal(c.demo, 1);
     assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
@@ -50,7 +50,7 @@ static void env_then_flags(void **state)
 static void refusals(void **state)
 {
     struct config c;
-    char err[256];
+    struct ep_error err = {0};
     char *bad_port[] = {"serve", "--port", "70000", NULL};
     char *bad_num[] = {"serve", "--threads", "8x", NULL};
     char *unknown[] = {"serve", "--frobnicate", NULL};
@@ -59,17 +59,17 @@ static void refusals(void **state)
     (void)state;
 
     config_defaults(&c);
-    assert_int_equal(config_from_args(&c, 3, bad_port, err, sizeof(err)), EP_EINVAL);
-    assert_non_null(strstr(err, "--port"));
-    assert_int_equal(config_from_args(&c, 3, bad_num, err, sizeof(err)), EP_EINVAL);
-    assert_non_null(strstr(err, "'8x'"));
-    assert_int_equal(config_from_args(&c, 2, unknown, err, sizeof(err)), EP_EINVAL);
-    assert_non_null(strstr(err, "--frobnicate"));
-    assert_int_equal(config_from_args(&c, 2, extra, err, sizeof(err)), EP_EINVAL);
-    assert_int_equal(config_from_args(&c, 3, level, err, sizeof(err)), EP_EINVAL);
+    assert_int_equal(config_from_args(&c, 3, bad_port, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "--port"));
+    assert_int_equal(config_from_args(&c, 3, bad_num, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "'8x'"));
+    assert_int_equal(config_from_args(&c, 2, unknown, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "--frobnicate"));
+    assert_int_equal(config_from_args(&c, 2, extra, &err), EP_EINVAL);
+    assert_int_equal(config_from_args(&c, 3, level, &err), EP_EINVAL);
     setenv("EP_PORT", "-1", 1);
-    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_EINVAL);
-    assert_non_null(strstr(err, "EP_PORT"));
+    assert_int_equal(config_from_env(&c, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "EP_PORT"));
     unsetenv("EP_PORT");
     assert_int_equal(c.port, 8080); /* refusals changed nothing */
 }
@@ -77,7 +77,8 @@ static void refusals(void **state)
 static void smtp_from_env(void **state)
 {
     struct config c;
-    char err[256] = "", longpw[200];
+    char longpw[200];
+    struct ep_error err = {0};
     (void)state;
 
     config_defaults(&c);
@@ -88,23 +89,23 @@ static void smtp_from_env(void **state)
     setenv("EP_SMTP_MAX_BYTES", "65536", 1);
     setenv("EP_SMTP_RETRY_MS", "5000", 1);
     setenv("EP_SMTP_POLL_MS", "0", 1);
-    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_OK);
+    assert_int_equal(config_from_env(&c, &err), EP_OK);
     assert_string_equal(c.smtp_url, "smtp://mail.example:587");
     assert_string_equal(c.smtp_from, "eco@prod.example");
     assert_int_equal(c.smtp_max_bytes, 65536);
     assert_int_equal(c.smtp_retry_ms, 5000);
     assert_int_equal(c.smtp_poll_ms, 0);
     setenv("EP_SMTP_MAX_BYTES", "12", 1);
-    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_EINVAL);
-    assert_non_null(strstr(err, "EP_SMTP_MAX_BYTES"));
+    assert_int_equal(config_from_env(&c, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "EP_SMTP_MAX_BYTES"));
     unsetenv("EP_SMTP_MAX_BYTES");
     /* A password too long is refused without being written in the error. */
     memset(longpw, 'p', sizeof(longpw) - 1);
     longpw[sizeof(longpw) - 1] = '\0';
     setenv("EP_SMTP_PASSWORD", longpw, 1);
-    assert_int_equal(config_from_env(&c, err, sizeof(err)), EP_ETOOBIG);
-    assert_non_null(strstr(err, "EP_SMTP_PASSWORD"));
-    assert_null(strstr(err, "pppp"));
+    assert_int_equal(config_from_env(&c, &err), EP_ETOOBIG);
+    assert_non_null(strstr(err.message, "EP_SMTP_PASSWORD"));
+    assert_null(strstr(err.message, "pppp"));
     unsetenv("EP_SMTP_PASSWORD");
     unsetenv("EP_SMTP_URL");
     unsetenv("EP_SMTP_FROM");

@@ -48,11 +48,11 @@ static void borrow_all_then_time_out(void **state)
 {
     struct dbpool *pool = NULL;
     struct db *a, *b;
-    char err[256] = "";
+    struct ep_error err = {0};
     double t0;
     (void)state;
 
-    assert_int_equal(dbpool_open(path, 2, &write_lock, &pool, err, sizeof(err)), EP_OK);
+    assert_int_equal(dbpool_open(path, 2, &write_lock, &pool, &err), EP_OK);
     assert_int_equal(dbpool_size(pool), 2);
     a = dbpool_get(pool, 100);
     b = dbpool_get(pool, 100);
@@ -88,11 +88,11 @@ static void a_waiter_gets_the_connection_given_back(void **state)
     struct waiter w;
     struct db *a;
     pthread_t t;
-    char err[256] = "";
+    struct ep_error err = {0};
     int version = 0;
     (void)state;
 
-    assert_int_equal(dbpool_open(path, 1, &write_lock, &pool, err, sizeof(err)), EP_OK);
+    assert_int_equal(dbpool_open(path, 1, &write_lock, &pool, &err), EP_OK);
     a = dbpool_get(pool, 0);
     assert_non_null(a);
     w.pool = pool;
@@ -112,13 +112,12 @@ static void a_waiter_gets_the_connection_given_back(void **state)
 static void a_bad_path_fails_cleanly(void **state)
 {
     struct dbpool *pool = (struct dbpool *)1;
-    char err[256] = "";
+    struct ep_error err = {0};
     (void)state;
 
-    assert_int_not_equal(
-        dbpool_open("/nonexistent/dir/x.db", 3, &write_lock, &pool, err, sizeof(err)), EP_OK);
+    assert_int_not_equal(dbpool_open("/nonexistent/dir/x.db", 3, &write_lock, &pool, &err), EP_OK);
     assert_null(pool);
-    assert_true(err[0] != '\0');
+    assert_true(err.message[0] != '\0');
 }
 
 /*
@@ -132,10 +131,10 @@ static void a_dirty_connection_comes_back_clean(void **state)
     struct dbpool *pool = NULL;
     struct db *a, *b;
     sqlite3_stmt *st;
-    char err[256];
+    struct ep_error err = {0};
     (void)state;
 
-    assert_int_equal(dbpool_open(path, 1, &write_lock, &pool, err, sizeof(err)), EP_OK);
+    assert_int_equal(dbpool_open(path, 1, &write_lock, &pool, &err), EP_OK);
     a = dbpool_get(pool, 0);
     assert_int_equal(db_begin_write(a), EP_OK);
     assert_int_equal(sqlite3_exec(db_handle(a),

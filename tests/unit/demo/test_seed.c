@@ -51,7 +51,8 @@ static void catering_silence_shows_every_day_of_the_week(void **state)
 
     (void)state;
     for (int k = 0; k < 7; k++) {
-        char dir[256], path[300], err[256] = "", today[11];
+        char dir[256], path[300], today[11];
+        struct ep_error err = {0};
         int64_t at = now - (int64_t)k * 86400000;
         time_t t = (time_t)(at / 1000);
         struct tm tm;
@@ -62,10 +63,10 @@ static void catering_silence_shows_every_day_of_the_week(void **state)
         strftime(today, sizeof(today), "%Y-%m-%d", &tm);
         support_tmpdir(dir);
         snprintf(path, sizeof(path), "%s/demo.db", dir);
-        assert_int_equal(db_open(path, &db, err, sizeof(err)), EP_OK);
-        assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_OK); /* empty */
-        if (seed_demo_at(db, at, err, sizeof(err)) != EP_OK)
-            fail_msg("demo not loaded on %s: %s", today, err);
+        assert_int_equal(db_open(path, &db, &err), EP_OK);
+        assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_OK); /* empty */
+        if (seed_demo_at(db, at, &err) != EP_OK)
+            fail_msg("demo not loaded on %s: %s", today, err.message);
         assert_int_equal(plan_dysfunctions(db, PRODUCTION, today, &dys), EP_OK);
         if (missed_catering(dys) == 0)
             fail_msg("demo loaded on %s (weekday %d): no missed catering readings", today,
@@ -90,7 +91,8 @@ static void catering_silence_shows_every_day_of_the_week(void **state)
  */
 static void demo_fills_every_competency(void **state)
 {
-    char dir[256], path[300], err[256] = "", today[11];
+    char dir[256], path[300], today[11];
+    struct ep_error err = {0};
     time_t t = time(NULL);
     struct tm tm;
     struct db *db;
@@ -102,11 +104,11 @@ static void demo_fills_every_competency(void **state)
     strftime(today, sizeof(today), "%Y-%m-%d", &tm);
     support_tmpdir(dir);
     snprintf(path, sizeof(path), "%s/demo.db", dir);
-    assert_int_equal(db_open(path, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_OK);
-    assert_int_equal(carbon_factor_sets_load(db, err, sizeof(err)), EP_OK);
-    if (seed_demo_at(db, (int64_t)t * 1000, err, sizeof(err)) != EP_OK)
-        fail_msg("demo not loaded: %s", err);
+    assert_int_equal(db_open(path, &db, &err), EP_OK);
+    assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_OK);
+    assert_int_equal(carbon_factor_sets_load(db, &err), EP_OK);
+    if (seed_demo_at(db, (int64_t)t * 1000, &err) != EP_OK)
+        fail_msg("demo not loaded: %s", err.message);
     assert_int_equal(dossier_build(db, PRODUCTION, today, "fr", &d), EP_OK);
     json_array_foreach(json_object_get(d, "missing"), i, m)
     {

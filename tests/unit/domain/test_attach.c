@@ -104,7 +104,8 @@ static void chunk_survives_reopening_the_file(void **state)
     enum attach_outcome o;
     unsigned char *data = NULL;
     size_t len = 0;
-    char type[16], err[256];
+    char type[16];
+    struct ep_error err = {0};
     json_t *list = NULL;
 
     add_fact(f->db, "ph-a", f->gps, f->gps_len, 0);
@@ -115,7 +116,7 @@ static void chunk_survives_reopening_the_file(void **state)
     /* The process goes away right after the 200. */
     db_close(f->db);
     f->db = NULL;
-    assert_int_equal(db_open(f->path, &f->db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->path, &f->db, &err), EP_OK);
     assert_int_equal(attach_fact_get(f->db, "p1", "ph-a", &fact), EP_OK);
     assert_int_equal(attach_status_get(f->db, &fact, &st), EP_OK);
     assert_int_equal(st.received, 300);
@@ -163,15 +164,16 @@ static void a_backup_carries_the_photos(void **state)
     struct db *copy = NULL;
     unsigned char *data = NULL;
     size_t len = 0;
-    char dest[320], type[16], err[256];
+    char dest[320], type[16];
+    struct ep_error err = {0};
 
     add_fact(f->db, "ph-b", f->gps, f->gps_len, 1);
     assert_int_equal(attach_fact_get(f->db, "p1", "ph-b", &fact), EP_OK);
     assert_int_equal(attach_put_chunk(f->db, &fact, 0, f->gps, f->gps_len, 1, &o, &st), EP_OK);
     assert_int_equal(o, ATTACH_COMPLETE);
     snprintf(dest, sizeof(dest), "%s/backup.db", f->dir);
-    assert_int_equal(backup_create(f->path, dest, NULL, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_open(dest, &copy, err, sizeof(err)), EP_OK);
+    assert_int_equal(backup_create(f->path, dest, NULL, &err), EP_OK);
+    assert_int_equal(db_open(dest, &copy, &err), EP_OK);
     assert_int_equal(attach_blob_get(copy, "p1", "ph-b", &data, &len, type), EP_OK);
     /* keep_location: the camera's bytes exactly, GPS included. */
     assert_int_equal(len, f->gps_len);

@@ -446,10 +446,10 @@ static void set_4_converts_what_set_3_left_untracked(void **state)
 static void factor_set_is_data(void **state)
 {
     sqlite3_stmt *st = NULL;
-    char err[256];
+    struct ep_error err = {0};
     (void)state;
 
-    assert_int_equal(carbon_factor_sets_load(db, err, sizeof(err)), EP_OK);
+    assert_int_equal(carbon_factor_sets_load(db, &err), EP_OK);
     assert_int_equal(sqlite3_prepare_v2(db_handle(db),
                                         "SELECT count(*), sum(status = 'official'), "
                                         "sum(status != 'official' AND length(method) > 20), "

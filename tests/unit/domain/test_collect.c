@@ -305,12 +305,12 @@ static void missing_is_missing_not_zero(void **state)
  * the connection is outside any transaction, ready for the next request. */
 static void a_failed_commit_leaves_the_connection_clean(void **state)
 {
-    const char *field = NULL;
+    struct ep_error err;
     (void)state;
 
     db_fail_commits(db, 1);
-    assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &field), EP_EIO);
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &err),
+                     EP_EIO);
     assert_true(db_clean(db));
     db_fail_commits(db, 1);
     assert_int_equal(collect_reset(db, "p1", "van_km", "m-o", 3), EP_EIO);
@@ -323,34 +323,34 @@ static void a_failed_commit_leaves_the_connection_clean(void **state)
 static void office_overrides_and_persons(void **state)
 {
     json_t *s = NULL, *m = NULL;
-    const char *field = NULL;
+    struct ep_error err;
     (void)state;
 
     /* The caterer Chloé counts vegan meals weekly. */
-    assert_int_equal(collect_set(db, "p1", "meals_vegan", COLLECT_WEEKLY, "catering", "m-cook",
-                                 "m-o", 1, &field),
-                     EP_OK);
+    assert_int_equal(
+        collect_set(db, "p1", "meals_vegan", COLLECT_WEEKLY, "catering", "m-cook", "m-o", 1, &err),
+        EP_OK);
     /* Rushes storage now collected by post, though not yet estimated. */
     assert_int_equal(
-        collect_set(db, "p1", "storage_tb_year", COLLECT_ONCE, "post", NULL, "m-o", 1, &field),
+        collect_set(db, "p1", "storage_tb_year", COLLECT_ONCE, "post", NULL, "m-o", 1, &err),
         EP_OK);
     assert_int_equal(
-        collect_set(db, "p1", "unicorns", COLLECT_DAILY, "regie", NULL, "m-o", 1, &field),
+        collect_set(db, "p1", "unicorns", COLLECT_DAILY, "regie", NULL, "m-o", 1, &err),
         EP_ENOTFOUND);
-    assert_string_equal(field, "indicator");
+    assert_string_equal(err.field, "indicator");
     /* A member of another production cannot be assigned. */
     assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-other", "m-o", 1, &field),
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-other", "m-o", 1, &err),
         EP_EINVAL);
-    assert_string_equal(field, "member_id");
+    assert_string_equal(err.field, "member_id");
     /* Chloé is a caterer: she cannot record the régie's readings. */
     assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-cook", "m-o", 1, &field),
+        collect_set(db, "p1", "van_km", COLLECT_DAILY, "regie", "m-cook", "m-o", 1, &err),
         EP_ECONFLICT);
-    assert_string_equal(field, "dept");
-    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_DAILY, "", NULL, "m-o", 1, &field),
+    assert_string_equal(err.field, "dept");
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_DAILY, "", NULL, "m-o", 1, &err),
                      EP_EINVAL);
-    assert_string_equal(field, "dept");
+    assert_string_equal(err.field, "dept");
 
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     assert_int_equal(json_array_size(json_object_get(s, "items")), 3);
@@ -376,7 +376,7 @@ static void office_overrides_and_persons(void **state)
     json_decref(m);
 
     /* "none": no longer collected, so never missing. */
-    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_NONE, "regie", NULL, "m-o", 2, &field),
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_NONE, "regie", NULL, "m-o", 2, &err),
                      EP_OK);
     assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
     assert_int_equal(json_array_size(json_object_get(item_of(m, "van_km"), "missing")), 0);
@@ -496,7 +496,7 @@ static void shared_vectors(void **state)
 static void groups_history_phases_and_quiet_phones(void **state)
 {
     json_t *h = NULL, *s = NULL, *m = NULL, *g = NULL, *devs, *dev, *x;
-    const char *field = NULL;
+    struct ep_error err = {0};
     size_t i, meals = 0;
     (void)state;
 
@@ -507,20 +507,20 @@ static void groups_history_phases_and_quiet_phones(void **state)
     json_decref(g);
     /* An unknown group, a member of another department: nothing written. */
     assert_int_equal(
-        collect_set_group(db, "p1", "desserts", COLLECT_DAILY, "catering", NULL, "m-o", 10, &field),
+        collect_set_group(db, "p1", "desserts", COLLECT_DAILY, "catering", NULL, "m-o", 10, &err),
         EP_ENOTFOUND);
-    assert_string_equal(field, "group");
+    assert_string_equal(err.field, "group");
     assert_int_equal(
-        collect_set_group(db, "p1", "meals", COLLECT_DAILY, "regie", "m-cook", "m-o", 10, &field),
+        collect_set_group(db, "p1", "meals", COLLECT_DAILY, "regie", "m-cook", "m-o", 10, &err),
         EP_ECONFLICT);
     assert_int_equal(collect_history(db, "p1", &h), EP_OK);
     json_array_foreach(h, i, x)
         assert_int_not_equal(json_integer_value(json_object_get(x, "at")), 10);
     json_decref(h);
     /* The meals, every diet, daily by Chloé, in one step. */
-    assert_int_equal(collect_set_group(db, "p1", "meals", COLLECT_DAILY, "catering", "m-cook",
-                                       "m-o", 20, &field),
-                     EP_OK);
+    assert_int_equal(
+        collect_set_group(db, "p1", "meals", COLLECT_DAILY, "catering", "m-cook", "m-o", 20, &err),
+        EP_OK);
     assert_int_equal(collect_schedule(db, "p1", &s), EP_OK);
     json_array_foreach(json_object_get(s, "items"), i, x)
     {
@@ -546,7 +546,7 @@ static void groups_history_phases_and_quiet_phones(void **state)
     json_decref(m);
     /* Set on its own, a line leaves its group. */
     assert_int_equal(
-        collect_set(db, "p1", "meals_chicken", COLLECT_DAILY, "catering", NULL, "m-o", 25, &field),
+        collect_set(db, "p1", "meals_chicken", COLLECT_DAILY, "catering", NULL, "m-o", 25, &err),
         EP_OK);
     assert_int_equal(collect_missing(db, "p1", "2026-09-10", NULL, NULL, &m), EP_OK);
     assert_null(json_object_get(item_of(m, "meals_chicken"), "group"));
@@ -575,7 +575,7 @@ static void groups_history_phases_and_quiet_phones(void **state)
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(
-        collect_set(db, "p1", "storage_tb_year", COLLECT_DAILY, "post", NULL, "m-o", 40, &field),
+        collect_set(db, "p1", "storage_tb_year", COLLECT_DAILY, "post", NULL, "m-o", 40, &err),
         EP_OK);
     assert_int_equal(collect_missing(db, "p1", "2026-09-12", NULL, NULL, &m), EP_OK);
     x = item_of(m, "storage_tb_year");

@@ -75,7 +75,7 @@ static int count(struct db *db, const char *sql)
 static void siret_check_digits(void **state)
 {
     struct company c;
-    const char *field = NULL;
+    struct ep_error err;
     (void)state;
 
     assert_true(company_siret_valid("73282932000074")); /* a real one (INSEE example) */
@@ -85,14 +85,14 @@ static void siret_check_digits(void **state)
     assert_false(company_siret_valid("7328293200007a"));
     assert_false(company_siret_valid(NULL));
     memset(&c, 0, sizeof(c));
-    assert_int_equal(company_check(&c, &field), EP_EINVAL);
-    assert_string_equal(field, "name");
+    assert_int_equal(company_check(&c, &err), EP_EINVAL);
+    assert_string_equal(err.field, "name");
     snprintf(c.name, sizeof(c.name), "X");
     snprintf(c.siret, sizeof(c.siret), "12345678901234");
-    assert_int_equal(company_check(&c, &field), EP_EINVAL);
-    assert_string_equal(field, "siret");
+    assert_int_equal(company_check(&c, &err), EP_EINVAL);
+    assert_string_equal(err.field, "siret");
     c.siret[0] = '\0';
-    assert_int_equal(company_check(&c, &field), EP_OK);
+    assert_int_equal(company_check(&c, &err), EP_OK);
 }
 
 static void setup_token_is_single_use(void **state)
@@ -146,24 +146,24 @@ static void refused(const char *in, const char *field)
 {
     json_error_t jerr;
     json_t *j = json_loads(in, 0, &jerr), *out = NULL;
-    char fld[64], msg[256];
+    struct ep_error err;
 
     assert_non_null(j);
-    assert_int_equal(production_check(j, &out, fld, sizeof(fld), msg, sizeof(msg)), EP_EINVAL);
+    assert_int_equal(production_check(j, &out, &err), EP_EINVAL);
     assert_null(out);
-    if (strcmp(fld, field) != 0)
-        fail_msg("%s: expected field '%s', got '%s' (%s)", in, field, fld, msg);
+    if (strcmp(err.field, field) != 0)
+        fail_msg("%s: expected field '%s', got '%s' (%s)", in, field, err.field, err.message);
     json_decref(j);
 }
 
 static json_t *checked(const char *in)
 {
     json_t *j = json_loads(in, 0, NULL), *out = NULL;
-    char fld[64], msg[256];
+    struct ep_error err;
 
     assert_non_null(j);
-    if (production_check(j, &out, fld, sizeof(fld), msg, sizeof(msg)) != EP_OK)
-        fail_msg("%s refused: %s: %s", in, fld, msg);
+    if (production_check(j, &out, &err) != EP_OK)
+        fail_msg("%s refused: %s: %s", in, err.field, err.message);
     json_decref(j);
     return out;
 }

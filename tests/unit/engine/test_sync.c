@@ -555,22 +555,24 @@ static void authorization_hook_refuses(void **state)
 
 static void decoder_refusals(void **state)
 {
-    char err[256], field[32];
+    char field[32];
+    struct ep_error err = {0};
     json_t *out = NULL;
     char *big;
     (void)state;
 
 #define DECODE(text)                                                                               \
-    sync_decode_push(text, strlen(text), &out, err, sizeof(err), field, sizeof(field))
+    sync_decode_push(text, strlen(text), &out, err.message, sizeof(err.message), field,            \
+                     sizeof(field))
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_OK);
     json_decref(out);
     assert_int_equal(DECODE("{\"schema\":1,"), EP_EINVAL);
-    assert_non_null(strstr(err, "malformed JSON"));
+    assert_non_null(strstr(err.message, "malformed JSON"));
     assert_int_equal(DECODE("[1,2]"), EP_EINVAL);
     assert_int_equal(DECODE("{\"schema\":2,\"device\":\"d\",\"ops\":[]}"), EP_ESCHEMA);
     assert_string_equal(field, "schema");
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[],\"x\":1}"), EP_EINVAL);
-    assert_non_null(strstr(err, "x"));
+    assert_non_null(strstr(err.message, "x"));
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":{}}"), EP_EINVAL);
     assert_string_equal(field, "ops");
     assert_int_equal(DECODE("{\"schema\":\"1\",\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
@@ -599,13 +601,15 @@ static void decoder_refusals(void **state)
 static json_t *pull(struct db *db, const struct sync_actor *a, const char *cursor, int limit,
                     int expect_rc)
 {
-    char *text = NULL, err[256] = "";
+    char *text = NULL;
+    struct ep_error err = {0};
     size_t len = 0;
     json_error_t jerr;
     json_t *page;
 
-    assert_int_equal(sync_pull(db, NULL, a, cursor, limit, &text, &len, NULL, err, sizeof(err)),
-                     expect_rc);
+    assert_int_equal(
+        sync_pull(db, NULL, a, cursor, limit, &text, &len, NULL, err.message, sizeof(err.message)),
+        expect_rc);
     if (expect_rc != EP_OK)
         return NULL;
     page = json_loadb(text, len, 0, &jerr);
@@ -636,13 +640,14 @@ static void *group_pusher(void *p)
 {
     struct pusher_arg *a = p;
     struct db *db = NULL;
-    char dev[16], err[128];
+    char dev[16];
+    struct ep_error err = {0};
     struct sync_actor actor = {"p1", NULL, "m-a", "regie", SYNC_ROLE_CREW, NULL};
     struct sync_opts opts = {.now_ms = NOW_MS, .group = a->group};
 
     snprintf(dev, sizeof(dev), "dev-g%d", a->t);
     actor.device_id = dev;
-    if (db_open(a->path, &db, err, sizeof(err)) != EP_OK) {
+    if (db_open(a->path, &db, &err) != EP_OK) {
         a->failures++;
         return NULL;
     }

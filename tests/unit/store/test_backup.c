@@ -30,13 +30,13 @@ static int setup(void **state)
 {
     static struct fx f;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
 
     support_tmpdir(f.dir);
     snprintf(f.db, sizeof(f.db), "%s/ecoplateau.db", f.dir);
     snprintf(f.copy, sizeof(f.copy), "%s/copy.db", f.dir);
-    assert_int_equal(db_open(f.db, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f.db, &db, &err), EP_OK);
+    assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_OK);
     db_close(db);
     *state = &f;
     return 0;
@@ -123,9 +123,9 @@ static void *writer_main(void *arg)
 {
     struct writer *w = arg;
     struct db *db = NULL;
-    char err[256];
+    struct ep_error err = {0};
 
-    w->rc = db_open(w->path, &db, err, sizeof(err));
+    w->rc = db_open(w->path, &db, &err);
     for (long long i = 1; w->rc == EP_OK && !atomic_load(&w->stop); i++) {
         w->rc = add_pair(db, i);
         atomic_store(&w->written, i);
@@ -143,7 +143,7 @@ static void backup_is_a_snapshot_under_a_writer(void **state)
     pthread_t t;
     char path[320];
     char mode[16];
-    char err[512] = "";
+    struct ep_error err = {0};
     struct timespec ms = {0, 1000000};
     int during = 0;
 
@@ -154,7 +154,7 @@ static void backup_is_a_snapshot_under_a_writer(void **state)
         long long before = atomic_load(&w.written);
         long long c, p;
         snprintf(path, sizeof(path), "%s/b%d.db", f->dir, i);
-        assert_int_equal(backup_create(f->db, path, &info, err, sizeof(err)), EP_OK);
+        assert_int_equal(backup_create(f->db, path, &info, &err), EP_OK);
         c = query_int(path, "SELECT count(*) FROM company");
         p = query_int(path, "SELECT count(*) FROM production WHERE is_company_space = 0");
         assert_int_equal(c, p);
@@ -175,15 +175,15 @@ static void backup_is_a_snapshot_under_a_writer(void **state)
 static void backup_never_overwrites_and_needs_a_source(void **state)
 {
     struct fx *f = *state;
-    char err[512] = "";
+    struct ep_error err = {0};
     char missing[320];
     FILE *fp = fopen(f->copy, "w");
 
     assert_non_null(fp);
     fputs("precious", fp);
     fclose(fp);
-    assert_int_equal(backup_create(f->db, f->copy, NULL, err, sizeof(err)), EP_ECONFLICT);
-    assert_non_null(strstr(err, "already exists"));
+    assert_int_equal(backup_create(f->db, f->copy, NULL, &err), EP_ECONFLICT);
+    assert_non_null(strstr(err.message, "already exists"));
     fp = fopen(f->copy, "r");
     assert_non_null(fp);
     assert_non_null(fgets(missing, sizeof(missing), fp));
@@ -191,7 +191,7 @@ static void backup_never_overwrites_and_needs_a_source(void **state)
     assert_string_equal(missing, "precious");
     snprintf(missing, sizeof(missing), "%s/none.db", f->dir);
     unlink(f->copy);
-    assert_int_equal(backup_create(missing, f->copy, NULL, err, sizeof(err)), EP_ENOTFOUND);
+    assert_int_equal(backup_create(missing, f->copy, NULL, &err), EP_ENOTFOUND);
     assert_int_equal(access(f->copy, F_OK), -1);
     assert_int_equal(access(missing, F_OK), -1); /* never created */
 }
@@ -200,36 +200,36 @@ static void verify_refuses_what_cannot_be_served(void **state)
 {
     struct fx *f = *state;
     struct backup_info info;
-    char err[512] = "";
+    struct ep_error err = {0};
     char other[320];
     sqlite3 *h = NULL;
     FILE *fp;
 
-    assert_int_equal(backup_create(f->db, f->copy, NULL, err, sizeof(err)), EP_OK);
-    assert_int_equal(backup_verify(f->copy, &info, err, sizeof(err)), EP_OK);
+    assert_int_equal(backup_create(f->db, f->copy, NULL, &err), EP_OK);
+    assert_int_equal(backup_verify(f->copy, &info, &err), EP_OK);
     assert_int_equal(strlen(info.database_id), 32);
 
     /* Newer than this binary. */
     assert_int_equal(sqlite3_open(f->copy, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(backup_verify(f->copy, NULL, err, sizeof(err)), EP_ESCHEMA);
-    assert_non_null(strstr(err, "newer than this binary"));
+    assert_int_equal(backup_verify(f->copy, NULL, &err), EP_ESCHEMA);
+    assert_non_null(strstr(err.message, "newer than this binary"));
 
     /* A database, but not ecoplateau's. */
     snprintf(other, sizeof(other), "%s/other.db", f->dir);
     assert_int_equal(sqlite3_open(other, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(backup_verify(other, NULL, err, sizeof(err)), EP_ESCHEMA);
-    assert_non_null(strstr(err, "not an ecoplateau database"));
+    assert_int_equal(backup_verify(other, NULL, &err), EP_ESCHEMA);
+    assert_non_null(strstr(err.message, "not an ecoplateau database"));
 
     /* Not a database at all. */
     fp = fopen(other, "w");
     assert_non_null(fp);
     fputs("this is a text file, not a database, and it is long enough for a header", fp);
     fclose(fp);
-    assert_int_equal(backup_verify(other, NULL, err, sizeof(err)), EP_ECORRUPT);
+    assert_int_equal(backup_verify(other, NULL, &err), EP_ECORRUPT);
 }
 
 static void restore_replaces_keeps_and_renames(void **state)
@@ -237,21 +237,20 @@ static void restore_replaces_keeps_and_renames(void **state)
     struct fx *f = *state;
     struct backup_info info;
     struct db *db = NULL;
-    char err[512] = "";
+    struct ep_error err = {0};
     char kept[1200] = "";
     char old_id[64];
     char new_id[64];
     char from[64];
 
-    assert_int_equal(db_open(f->db, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->db, &db, &err), EP_OK);
     assert_int_equal(add_pair(db, 1), EP_OK);
-    assert_int_equal(backup_create(f->db, f->copy, NULL, err, sizeof(err)), EP_OK);
+    assert_int_equal(backup_create(f->db, f->copy, NULL, &err), EP_OK);
     assert_int_equal(add_pair(db, 2), EP_OK);
     db_close(db); /* restore needs the server stopped */
     query_text(f->db, "SELECT value FROM meta WHERE key = 'database_id'", old_id, sizeof(old_id));
 
-    assert_int_equal(backup_restore(f->copy, f->db, &info, kept, sizeof(kept), err, sizeof(err)),
-                     EP_OK);
+    assert_int_equal(backup_restore(f->copy, f->db, &info, kept, sizeof(kept), &err), EP_OK);
     assert_int_equal(query_int(f->db, "SELECT count(*) FROM company"), 1);
     assert_int_equal(query_int(kept, "SELECT count(*) FROM company"), 2);
     assert_non_null(strstr(kept, ".before-restore-"));
@@ -262,9 +261,9 @@ static void restore_replaces_keeps_and_renames(void **state)
     assert_string_equal(info.database_id, new_id);
 
     /* The restored file serves: it opens, checks and migrates. */
-    assert_int_equal(db_open(f->db, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(backup_quick_check(db, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->db, &db, &err), EP_OK);
+    assert_int_equal(backup_quick_check(db, &err), EP_OK);
+    assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_OK);
     db_close(db);
 }
 
@@ -272,19 +271,19 @@ static void quick_check_finds_damaged_pages(void **state)
 {
     struct fx *f = *state;
     struct db *db = NULL;
-    char err[512] = "";
+    struct ep_error err = {0};
     char junk[4096];
     long long pages;
     long long psize;
     FILE *fp;
 
-    assert_int_equal(db_open(f->db, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->db, &db, &err), EP_OK);
     for (long long i = 1; i <= 2000; i++)
         assert_int_equal(add_pair(db, i), EP_OK);
     assert_int_equal(
         sqlite3_exec(db_handle(db), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
         SQLITE_OK);
-    assert_int_equal(backup_quick_check(db, err, sizeof(err)), EP_OK);
+    assert_int_equal(backup_quick_check(db, &err), EP_OK);
     db_close(db);
 
     /* Overwrite the last pages (rows written last) with junk. */
@@ -300,12 +299,12 @@ static void quick_check_finds_damaged_pages(void **state)
         assert_int_equal(fwrite(junk, 1, (size_t)psize, fp), (size_t)psize);
     fclose(fp);
 
-    assert_int_equal(db_open(f->db, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(backup_quick_check(db, err, sizeof(err)), EP_ECORRUPT);
-    assert_non_null(strstr(err, "is corrupt (quick_check: "));
+    assert_int_equal(db_open(f->db, &db, &err), EP_OK);
+    assert_int_equal(backup_quick_check(db, &err), EP_ECORRUPT);
+    assert_non_null(strstr(err.message, "is corrupt (quick_check: "));
     db_close(db);
     /* A backup of it fails its check and leaves nothing behind. */
-    assert_int_equal(backup_create(f->db, f->copy, NULL, err, sizeof(err)), EP_ECORRUPT);
+    assert_int_equal(backup_create(f->db, f->copy, NULL, &err), EP_ECORRUPT);
     assert_int_equal(access(f->copy, F_OK), -1);
 }
 

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "rows.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -49,12 +50,12 @@ static void migrate_fresh_database(void **state)
 {
     struct fx *f = *state;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
     char id[64];
     int from = -1, to = -1, v = -1;
 
-    assert_int_equal(db_open(f->path, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_migrate(db, &from, &to, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->path, &db, &err), EP_OK);
+    assert_int_equal(db_migrate(db, &from, &to, &err), EP_OK);
     assert_int_equal(from, 0);
     assert_int_equal(to, db_latest_version());
     assert_true(db_latest_version() >= 1);
@@ -75,9 +76,9 @@ static void migrate_fresh_database(void **state)
     assert_int_equal(strlen(id), 32);
     assert_int_equal(db_meta_get(db, "database_id", id, 8), EP_ETOOBIG);
     assert_int_equal(db_meta_get(db, "no-such-key", id, sizeof(id)), EP_ENOTFOUND);
-    assert_int_equal(db_integrity_check(db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_integrity_check(db, &err), EP_OK);
     /* Migrating again is a no-op. */
-    assert_int_equal(db_migrate(db, &from, &to, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_migrate(db, &from, &to, &err), EP_OK);
     assert_int_equal(from, to);
     db_close(db);
 }
@@ -86,16 +87,16 @@ static void newer_database_is_refused_untouched(void **state)
 {
     struct fx *f = *state;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
     char sql[64];
     int v = 0;
 
-    assert_int_equal(db_open(f->path, &db, err, sizeof(err)), EP_OK);
-    assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->path, &db, &err), EP_OK);
+    assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_OK);
     snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", db_latest_version() + 1);
     assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_ESCHEMA);
-    assert_non_null(strstr(err, "newer than this binary"));
+    assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_ESCHEMA);
+    assert_non_null(strstr(err.message, "newer than this binary"));
     assert_int_equal(db_schema_version(db, &v), EP_OK);
     assert_int_equal(v, db_latest_version() + 1);
     db_close(db);
@@ -105,15 +106,15 @@ static void not_a_database_is_reported_corrupt(void **state)
 {
     struct fx *f = *state;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
     FILE *fp = fopen(f->path, "wb");
 
     assert_non_null(fp);
     fputs("this is not an SQLite database, just text that is long enough to fail...........", fp);
     fclose(fp);
     /* Opening is lazy in SQLite; the first statement sees the bad header. */
-    if (db_open(f->path, &db, err, sizeof(err)) == EP_OK) {
-        assert_int_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_ECORRUPT);
+    if (db_open(f->path, &db, &err) == EP_OK) {
+        assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_ECORRUPT);
         db_close(db);
     }
 }
@@ -122,16 +123,16 @@ static void failed_migration_leaves_whole_version(void **state)
 {
     struct fx *f = *state;
     struct db *db = NULL;
-    char err[256] = "";
+    struct ep_error err = {0};
     int v = -1;
 
     /* A table that the first migration creates already exists: the migration
      * fails and the version stays 0, with nothing half-created. */
-    assert_int_equal(db_open(f->path, &db, err, sizeof(err)), EP_OK);
+    assert_int_equal(db_open(f->path, &db, &err), EP_OK);
     assert_int_equal(sqlite3_exec(db_handle(db), "CREATE TABLE company (x)", NULL, NULL, NULL),
                      SQLITE_OK);
-    assert_int_not_equal(db_migrate(db, NULL, NULL, err, sizeof(err)), EP_OK);
-    assert_non_null(strstr(err, "0001_init.sql"));
+    assert_int_not_equal(db_migrate(db, NULL, NULL, &err), EP_OK);
+    assert_non_null(strstr(err.message, "0001_init.sql"));
     assert_int_equal(db_schema_version(db, &v), EP_OK);
     assert_int_equal(v, 0);
     assert_int_equal(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name='meta'"), 0);
@@ -145,7 +146,7 @@ static void statement_cache_reuses(void **state)
     static const char sql[] = "SELECT 41 + 1";
     sqlite3_stmt *a, *b;
 
-    assert_int_equal(db_open(f->path, &db, NULL, 0), EP_OK);
+    assert_int_equal(db_open(f->path, &db, NULL), EP_OK);
     a = db_stmt(db, sql);
     assert_non_null(a);
     assert_int_equal(sqlite3_step(a), SQLITE_ROW);
@@ -154,6 +155,35 @@ static void statement_cache_reuses(void **state)
     b = db_stmt(db, sql);
     assert_ptr_equal(a, b);
     assert_null(db_stmt(db, "SELEC nonsense"));
+    db_close(db);
+}
+
+static json_t *pair_row(sqlite3_stmt *st)
+{
+    return json_pack("[o, o]", rows_json_text(st, 0), rows_json_int(st, 1));
+}
+
+static void select_binds_texts_and_lists_rows(void **state)
+{
+    static const char sql[] = "SELECT ?1, ?2 IS NULL UNION ALL SELECT ?3, 7";
+    static const char bad[] = "SELECT nope FROM no_such_table";
+    struct fx *f = *state;
+    struct db *db = NULL;
+    json_t *out = NULL, *want;
+
+    assert_int_equal(db_open(f->path, &db, NULL), EP_OK);
+    assert_int_equal(rows_select(db, sql, pair_row, &out, 3, "a", NULL, "b"), EP_OK);
+    want = json_loads("[[\"a\", 1], [\"b\", 7]]", 0, NULL);
+    assert_true(json_equal(out, want));
+    json_decref(want);
+    json_decref(out);
+    /* Fewer values than placeholders: the rest stay NULL. */
+    assert_int_equal(rows_select(db, sql, pair_row, &out, 1, "c"), EP_OK);
+    assert_true(json_is_null(json_array_get(json_array_get(out, 1), 0)));
+    json_decref(out);
+    out = json_true(); /* a singleton: overwritten, nothing leaks */
+    assert_int_equal(rows_select(db, bad, pair_row, &out, 0), EP_EIO);
+    assert_null(out);
     db_close(db);
 }
 
@@ -178,6 +208,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(not_a_database_is_reported_corrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_migration_leaves_whole_version, setup, teardown),
         cmocka_unit_test_setup_teardown(statement_cache_reuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(select_binds_texts_and_lists_rows, setup, teardown),
         cmocka_unit_test(rc_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
