@@ -26,8 +26,7 @@ import {
   pairPhone,
   officeSession,
   pullAll,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
+  officeSignIn,
 } from './helpers.mjs';
 
 const OFFICE = [
@@ -166,17 +165,7 @@ async function otherLanguage(page, want) {
 test('office screens show no id and no ISO date, in French and in English', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
   const page = await ctx.newPage();
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 15000 },
-  );
+  await officeSignIn(page, server.url);
   const found = await walk(page, OFFICE, 'office', 'fr');
   await otherLanguage(page, 'en');
   found.push(...(await walk(page, OFFICE, 'office', 'en')));
@@ -226,12 +215,7 @@ test(
       locale: 'fr-FR',
     });
     const page = await ctx.newPage();
-    await page.goto(server.url + '/#/connexion');
-    await ready(page);
-    await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
+    await officeSignIn(page, server.url, { sync: false });
     const found = await walk(page, ['evaluation', 'dossier'], 'office', 'fr', true);
     await ctx.close();
     assert.deepEqual(found, []);
