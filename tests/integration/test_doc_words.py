@@ -317,6 +317,16 @@ def main():
                 failures.append("diagnostic/project [en]: French text " + "; ".join(found[:5]))
             if lang == "fr" and len(found) < 5:
                 failures.append(f"diagnostic/project [fr]: {len(found)} analysis phrases")
+        # The estimate the forecast is offered names its categories in words.
+        cats = {}
+        for lang in ("fr", "en"):
+            st, data = cl.call("GET", f"{API}/diagnostic/project/estimate?lang={lang}")
+            if st != 200:
+                failures.append(f"diagnostic/project/estimate [{lang}]: HTTP {st} {data[:200]!r}")
+                continue
+            cats[lang] = sorted(v["label"] for v in json.loads(data)["by_category"].values())
+        if not cats.get("fr") or cats.get("fr") == cats.get("en"):
+            failures.append(f"diagnostic/project/estimate: categories {cats}, want fr and en")
         # The same document in the two languages differs (labels, headings).
         for name, _, _, _, owned in DOCS:
             fr, en = texts.get((name, "fr")), texts.get((name, "en"))
