@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 /*
- * plan_progress()'s object (borrowed) as CSV for spreadsheets (BOM, ';',
- * decimal commas: csv.h; figures as numbers, attainment as a fraction), a
+ * plan_progress()'s object (borrowed) as CSV for spreadsheets (BOM, ';' and
+ * decimal commas in French, ',' and decimal points in English: csv.h; figures as numbers, attainment as a fraction), a
  * workbook (one sheet, one row per action with its figures, status and what
  * is missing; written to a private temporary file under tmpdir first) or a
  * tagged PDF (the table, then each action's objective and means). Themes,
