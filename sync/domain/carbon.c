@@ -240,8 +240,11 @@ static void span_text(const char *from, const char *to, const char *fallback, co
     snprintf(buf, len, fmt_is_english(lang) ? "%s to %s" : "du %s au %s", a, b);
 }
 
-/* The forecast the comparison uses (forecast_compare's "forecast"). */
-static void forecast_text(const json_t *fc, const char *lang, char *buf, size_t len)
+/* The forecast the comparison uses (forecast_compare's "forecast"). When
+ * it was filed with another factor set than the one the readings are
+ * computed with (now), it says so: part of the gaps is the change of
+ * factors, not of activity (docs/carbon.md, "The forecast, filed"). */
+static void forecast_text(const json_t *fc, int now, const char *lang, char *buf, size_t len)
 {
     int english = fmt_is_english(lang);
     const json_t *v = json_object_get(fc, "version");
@@ -267,6 +270,15 @@ static void forecast_text(const json_t *fc, const char *lang, char *buf, size_t 
                  ? json_string_value(json_object_get(fc, "label"))
                  : "",
              day, (long long)json_integer_value(json_object_get(fc, "factor_version")));
+    if (now > 0 && json_integer_value(json_object_get(fc, "factor_version")) != now) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used,
+                 english ? "; the readings are computed with factor set no. %d: part of the "
+                           "gaps comes from the change of factors"
+                         : " ; relevés calculés avec le jeu de facteurs n° %d : une partie des "
+                           "écarts vient du changement de facteurs",
+                 now);
+    }
 }
 
 int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out)
@@ -293,7 +305,7 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
     const char *status = json_string_value(json_object_get(cmp, "status"));
     json_t *rows = json_array();
     sqlite3_stmt *st;
-    char text[320], a[FMT_MAX], b[FMT_MAX], c[FMT_MAX];
+    char text[512], a[FMT_MAX], b[FMT_MAX], c[FMT_MAX];
     int rc, version = (int)json_integer_value(json_object_get(fin, "factor_version"));
 
     *out = NULL;
@@ -347,7 +359,7 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         rc = add_pair(rows, TR("Statut", "Status"), text);
     }
     if (rc == EP_OK && json_is_object(json_object_get(cmp, "forecast"))) {
-        forecast_text(json_object_get(cmp, "forecast"), lang, text, sizeof(text));
+        forecast_text(json_object_get(cmp, "forecast"), version, lang, text, sizeof(text));
         rc = add_pair(rows, TR("Prévisionnel comparé", "Forecast compared with"), text);
     }
     st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;

@@ -125,8 +125,10 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   // The gaps are against the forecast filed with the budget, named and dated.
   assert.match(
     await page.getByTestId('fp-forecast').textContent(),
-    /^Comparé au prévisionnel déposé : version 1 « Devis \(dépôt avec le budget\) », déposée le \d+ \S+ \d{4}\.$/,
+    /^Comparé au prévisionnel déposé : version 1 « Devis \(dépôt avec le budget\) », déposée le \d+ \S+ \d{4} \(jeu de facteurs n° 2\)\.$/,
   );
+  // Filed with set 2, the readings computed with set 2: one set, no warning.
+  assert.equal(await page.getByTestId('fp-forecast-mixed').count(), 0);
   assert.match(
     await page.getByTestId('fp-coverage').textContent(),
     /^Émissions attendues couvertes : \d+\s%/,
@@ -188,6 +190,18 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   assert.match(await page.getByTestId('fs-using').textContent(), /^Calculé avec le jeu 5 /);
   const fsNow = await api.call('GET', `${P}/factor-sets`);
   assert.equal(fsNow.json.pinned.version, 5);
+  // The filed forecast keeps set 2; the readings now use set 5: the
+  // comparison says it mixes two sets, on the screen and in the exports.
+  assert.match(await page.getByTestId('fp-forecast').textContent(), /\(jeu de facteurs n° 2\)\.$/);
+  assert.equal(
+    await page.getByTestId('fp-forecast-mixed').textContent(),
+    'Les relevés sont calculés avec le jeu de facteurs n° 5 : une partie des écarts vient du changement de facteurs, pas de l’activité.',
+  );
+  const csv5 = await page.evaluate((u) => fetch(u).then((r) => r.text()), links[2]);
+  assert.match(
+    csv5,
+    /\(jeu de facteurs n° 2\) ; relevés calculés avec le jeu de facteurs n° 5 : une partie des écarts/,
+  );
 
   // What is missing, and the schedule editor.
   await page.getByRole('link', { name: 'Voir ce qui manque' }).click();

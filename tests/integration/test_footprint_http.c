@@ -625,6 +625,26 @@ static void the_office_moves_the_factor_set(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 2);
     json_decref(j);
     support_resp_free(&r);
+    /* The forecast filed earlier (version 3, set 5) against readings now
+     * computed with set 2: the exports say the gaps mix two sets. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    if (strstr(r.body, "(jeu de facteurs n° 5) ; relevés calculés avec le jeu de facteurs n° 2 : "
+                       "une partie des écarts vient du changement de facteurs") == NULL)
+        fail_msg("no mixed-set warning in:\n%.1500s", r.body);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv?lang=en", NULL, &r);
+    assert_non_null(strstr(r.body, "(factor set no. 5); the readings are computed with factor set "
+                                   "no. 2: part of the gaps comes from the change of factors"));
+    support_resp_free(&r);
+    /* Back on the set the forecast was filed with: no warning. */
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":5}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_non_null(strstr(r.body, "(jeu de facteurs n° 5)"));
+    assert_null(strstr(r.body, "changement de facteurs"));
+    support_resp_free(&r);
 }
 
 int main(void)
