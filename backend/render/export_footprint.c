@@ -103,9 +103,7 @@ static void depts_text(const json_t *e, const char *lang, char *buf, size_t len)
                          fmt_quantity(q, sizeof(q), export_num(d, "quantity"), lang));
         if (k < 0 || (size_t)k >= len - used) {
             /* Never half a department's figure: drop it whole, say so. */
-            buf[used] = '\0';
-            if (len - used > sizeof(" …"))
-                strcat(buf + used, " …");
+            snprintf(buf + used, len - used, "%s", len - used > sizeof(" …") ? " …" : "");
             break;
         }
         used += (size_t)k;
