@@ -141,7 +141,7 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_blob(st, 9, in->digest, DIGEST_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
     /* NULL (made by the server) unless a replica pushed it: own=0 hides only
-     * those (schema/0019_op_origin.sql). */
+     * those (schema/0020_op_origin.sql). */
     if (in->opts != NULL && in->opts->origin != NULL)
         sqlite3_bind_text(st, 11, in->opts->origin, -1, SQLITE_STATIC);
     else

@@ -1,4 +1,4 @@
--- 0019_op_origin: who put each op in the log, for pulls with own=0
+-- 0020_op_origin: who put each op in the log, for pulls with own=0
 -- (docs/sync-protocol.md §5). A replica holds the ops it pushed itself, so
 -- the server need not send them back; but it does not hold the ops the
 -- server made under its device id (an office session's signed send, a
