@@ -229,6 +229,29 @@ test('office tables keep their first column in view when they scroll (320 px)', 
     if (scrolled) screens.push(r);
     if (out.length) found.push(`office 320px #/${r}: ${out.join('; ')}`);
   });
+  // A control reached by the keyboard in the second column of a table
+  // scrolled to its end is scrolled out from under the first column.
+  await page.goto(`${server.url}/#/collecte`);
+  const schedule = page.getByTestId('schedule');
+  await schedule.waitFor();
+  const focus = await schedule.evaluate((table) => {
+    const wrap = table.closest('.table-wrap');
+    wrap.scrollLeft = wrap.scrollWidth;
+    const row = table.tBodies[0].rows[0];
+    const control = row.cells[1].querySelector('select');
+    control.focus();
+    const covered = row.cells[0].getBoundingClientRect().right;
+    return {
+      left: control.getBoundingClientRect().left,
+      covered,
+      focused: document.activeElement === control,
+    };
+  });
+  assert.ok(focus.focused);
+  assert.ok(
+    focus.left >= focus.covered,
+    `focused select at ${focus.left}, first column up to ${focus.covered}`,
+  );
   await page.goto(`${server.url}/#/bilan`);
   await page
     .locator('main .table-wrap')
