@@ -322,13 +322,96 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
     return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
 }
 
-/* The height one row will take, measured with the fonts it is drawn in. */
-static double row_height(struct pdf *p, const char *const *cells, size_t ncols, int th)
+/* The width text takes on one line, in font. */
+static double text_width(struct pdf *p, const char *text, size_t len, const char *font)
 {
-    double colw = p->w / (double)ncols, h = 0;
+    PangoLayout *l = layout(p, "", font, -1);
+    int w, h;
+
+    pango_layout_set_width(l, -1);
+    pango_layout_set_text(l, text, (int)len);
+    pango_layout_get_size(l, &w, &h);
+    g_object_unref(l);
+    return (double)w / PANGO_SCALE;
+}
+
+/* Widens *widest to the widest word of text and *natural to its width on
+ * one line. Words are split at spaces only: a no-break space (the one
+ * inside "1 234 repas") keeps its number and unit together, as pango does. */
+static void measure_cell(struct pdf *p, const char *text, const char *font, double *widest,
+                         double *natural)
+{
+    const char *s = text != NULL ? text : "";
+    double w = text_width(p, s, strlen(s), font);
+
+    if (w > *natural)
+        *natural = w;
+    while (*s != '\0') {
+        size_t n = strcspn(s, " \t\n");
+        if (n > 0 && (w = text_width(p, s, n, font)) > *widest)
+            *widest = w;
+        s += n;
+        s += strspn(s, " \t\n");
+    }
+}
+
+/*
+ * The width of each column of a table (colw, ncols entries). Equal columns
+ * when every word fits in its column; otherwise a word would be cut
+ * ("Projecti/on"), so each column gets at least its widest word and the
+ * rest of the width goes to the columns whose text is longer than that, in
+ * proportion. Only when the widest words alone exceed the page are they
+ * shrunk in proportion (then pango cuts them: nothing else fits).
+ */
+static int column_widths(struct pdf *p, const char *const *header, size_t ncols,
+                         const char *const *cells, size_t nrows, double *colw)
+{
+    double *minw = calloc(ncols, sizeof(double)), *natw = calloc(ncols, sizeof(double));
+    double equal = p->w / (double)ncols, sum_min = 0, sum_extra = 0, rest;
+    int fits = 1;
+
+    if (minw == NULL || natw == NULL) {
+        free(minw);
+        free(natw);
+        return EP_ENOMEM;
+    }
     for (size_t c = 0; c < ncols; c++) {
-        PangoLayout *l = layout(p, cells[c] != NULL ? cells[c] : "",
-                                th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw - 2 * CELL_PAD);
+        measure_cell(p, header[c], "DejaVu Sans Bold 9", &minw[c], &natw[c]);
+        for (size_t r = 0; r < nrows; r++)
+            measure_cell(p, cells[r * ncols + c], "DejaVu Sans 9", &minw[c], &natw[c]);
+        /* One point to spare: pango's own measure may round up. */
+        minw[c] += 2 * CELL_PAD + 1;
+        natw[c] += 2 * CELL_PAD + 1;
+        if (minw[c] > equal)
+            fits = 0;
+        sum_min += minw[c];
+        sum_extra += natw[c] - minw[c];
+    }
+    rest = p->w - sum_min;
+    for (size_t c = 0; c < ncols; c++) {
+        if (fits)
+            colw[c] = equal;
+        else if (rest < 0)
+            colw[c] = minw[c] * p->w / sum_min;
+        else if (sum_extra <= rest)
+            colw[c] = natw[c] + (rest - sum_extra) / (double)ncols;
+        else
+            colw[c] = minw[c] + rest * (natw[c] - minw[c]) / sum_extra;
+    }
+    free(minw);
+    free(natw);
+    return EP_OK;
+}
+
+/* The height one row will take, measured with the fonts it is drawn in. */
+static double row_height(struct pdf *p, const char *const *cells, size_t ncols, int th,
+                         const double *colw)
+{
+    double h = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        PangoLayout *l =
+            layout(p, cells[c] != NULL ? cells[c] : "", th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9",
+                   colw[c] - 2 * CELL_PAD);
         if (height_of(l) > h)
             h = height_of(l);
         g_object_unref(l);
@@ -337,9 +420,10 @@ static double row_height(struct pdf *p, const char *const *cells, size_t ncols, 
 }
 
 /* Draws one row; th selects TH cells and the bold font. */
-static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int th)
+static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int th,
+                      const double *colw)
 {
-    double colw = p->w / (double)ncols;
+    double x = p->x;
     PangoLayout **ls = calloc(ncols, sizeof(PangoLayout *));
     double h = 0;
 
@@ -349,7 +433,7 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
     }
     for (size_t c = 0; c < ncols; c++) {
         ls[c] = layout(p, cells[c] != NULL ? cells[c] : "",
-                       th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw - 2 * CELL_PAD);
+                       th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw[c] - 2 * CELL_PAD);
         if (height_of(ls[c]) > h)
             h = height_of(ls[c]);
     }
@@ -357,13 +441,13 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
     new_page_if(p, h);
     cairo_tag_begin(p->cr, "TR", NULL);
     for (size_t c = 0; c < ncols; c++) {
-        double x = p->x + colw * (double)c;
         cairo_tag_begin(p->cr, th ? "TH" : "TD", NULL);
         cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
         cairo_move_to(p->cr, x + CELL_PAD, p->y + CELL_PAD);
         pango_cairo_show_layout(p->cr, ls[c]);
         cairo_tag_end(p->cr, th ? "TH" : "TD");
         g_object_unref(ls[c]);
+        x += colw[c];
     }
     cairo_tag_end(p->cr, "TR");
     /* Rules are decoration, drawn outside any structure tag. */
@@ -380,21 +464,30 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
 int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
               size_t nrows)
 {
+    double *colw;
+
     if (ncols == 0)
         return EP_EINVAL;
+    colw = calloc(ncols, sizeof(double));
+    if (colw == NULL || column_widths(p, header, ncols, cells, nrows, colw) != EP_OK) {
+        free(colw);
+        return EP_ENOMEM;
+    }
     cairo_tag_begin(p->cr, "Table", NULL);
-    table_row(p, header, ncols, 1);
+    table_row(p, header, ncols, 1, colw);
     for (size_t r = 0; r < nrows; r++) {
         /* A row that does not fit starts a new page, whose first line is
          * the header again: headers only ever stand at the top of a page
          * or of their table (drawing the row first put the repeated header
          * under it, mid-page). */
-        if (p->y + row_height(p, cells + r * ncols, ncols, 0) > PAGE_H - MARGIN && p->y > MARGIN) {
+        if (p->y + row_height(p, cells + r * ncols, ncols, 0, colw) > PAGE_H - MARGIN &&
+            p->y > MARGIN) {
             next_page(p);
-            table_row(p, header, ncols, 1);
+            table_row(p, header, ncols, 1, colw);
         }
-        table_row(p, cells + r * ncols, ncols, 0);
+        table_row(p, cells + r * ncols, ncols, 0, colw);
     }
+    free(colw);
     cairo_tag_end(p->cr, "Table");
     p->y += GAP;
     return p->failed ? EP_ENOMEM : EP_OK;
