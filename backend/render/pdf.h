@@ -49,7 +49,9 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
 /*
  * Appends a table: ncols header cells, then nrows x ncols body cells, row by
  * row (borrowed). A row never splits across pages; headers repeat after a
- * page break.
+ * page break. Columns are equal unless a word would not fit in one; then
+ * each column is at least as wide as its widest word (wrapping at spaces),
+ * the rest shared in proportion to the longer texts.
  */
 int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
               size_t nrows);
