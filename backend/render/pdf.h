@@ -49,12 +49,19 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
 /*
  * Appends a table: ncols header cells, then nrows x ncols body cells, row by
  * row (borrowed). A row never splits across pages; headers repeat after a
- * page break. Columns are equal unless a word would not fit in one; then
- * each column is at least as wide as its widest word (wrapping at spaces),
- * the rest shared in proportion to the longer texts.
+ * page break.
  */
 int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
               size_t nrows);
+
+/*
+ * pdf_table with each column as wide as its longest word at least, so no
+ * word is broken mid-word (as long as the words fit the page side by side;
+ * otherwise the columns shrink in proportion), the rest of the width going
+ * to the columns whose text wraps.
+ */
+int pdf_table_fit(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
+                  size_t nrows);
 
 /*
  * Layout for documents annotated in the margin (the professional dossier):
