@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-21960b4678b4';
+const VERSION = 'ecoplateau-shell-7b0246dd828c';
 const SHELL = [
   '/',
   '/accessibilite.html',
