@@ -6,6 +6,7 @@
 #include "db.h"
 #include "err.h"
 #include "identity.h"
+#include "rows.h"
 #include "strbuf.h"
 
 #include <jansson.h>
@@ -736,12 +737,10 @@ static int compute_shift(struct import_ctx *c, json_t *ops)
 
     if (st == NULL)
         return EP_EIO;
-    step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        top = sqlite3_column_int64(st, 0);
+    step = rows_step_int64(st, &top);
     sqlite3_finalize(st);
-    if (step != SQLITE_ROW)
-        return db_map_rc(step);
+    if (step != EP_OK)
+        return step;
     json_array_foreach(ops, i, row)
     {
         json_t *s = json_object_get(row, "seq");

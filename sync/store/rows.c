@@ -8,6 +8,18 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Binds the n strings of ap to ?1..?n; NULL binds SQL NULL. */
+static void bind_texts(sqlite3_stmt *st, int n, va_list ap)
+{
+    for (int i = 1; i <= n; i++) {
+        const char *v = va_arg(ap, const char *);
+        if (v != NULL)
+            sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, i);
+    }
+}
+
 int rows_step_done(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -52,15 +64,48 @@ int rows_select(struct db *db, const char *sql, json_t *(*row)(sqlite3_stmt *), 
     if (st == NULL)
         return EP_EIO;
     va_start(ap, n);
-    for (int i = 1; i <= n; i++) {
-        const char *v = va_arg(ap, const char *);
-        if (v != NULL)
-            sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, i);
-    }
+    bind_texts(st, n, ap);
     va_end(ap);
     return rows_list(st, row, out);
+}
+
+int rows_step_int64(sqlite3_stmt *st, int64_t *out)
+{
+    int rc = sqlite3_step(st);
+
+    *out = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *out = (int64_t)sqlite3_column_int64(st, 0);
+        rc = EP_OK;
+    } else {
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    }
+    db_done(st);
+    return rc;
+}
+
+int rows_step_int(sqlite3_stmt *st, int *out)
+{
+    int64_t v;
+    int rc = rows_step_int64(st, &v);
+
+    /* The narrowing sqlite3_column_int() does: these values are small. */
+    *out = (int)v;
+    return rc;
+}
+
+int rows_int(struct db *db, const char *sql, int *out, int n, ...)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    va_list ap;
+
+    *out = 0;
+    if (st == NULL)
+        return EP_EIO;
+    va_start(ap, n);
+    bind_texts(st, n, ap);
+    va_end(ap);
+    return rows_step_int(st, out);
 }
 
 int rows_text(sqlite3_stmt *st, int col, char *buf, size_t len)
