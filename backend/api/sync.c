@@ -87,7 +87,8 @@ int api_sync_push(struct http_req *r)
     struct sync_opts opts;
     struct push_ctx pctx;
     struct api_actor_buf ab;
-    char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
+    struct ep_error err;
+    char hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
     size_t len = 0;
     json_t *push = NULL, *acks = NULL;
@@ -128,19 +129,19 @@ int api_sync_push(struct http_req *r)
         body = plain;
         len = plen;
     }
-    rc = sync_decode_push(body, len, &push, err, sizeof(err), field, sizeof(field));
+    rc = sync_decode_push(body, len, &push, &err);
     if (rc == EP_ETOOBIG) {
-        status = http_error(r, 413, "too_many_ops", field[0] ? field : NULL, "%s", err);
+        status = api_error(r, 413, "too_many_ops", &err);
         goto out;
     }
     if (rc == EP_ESCHEMA) {
-        status = http_error(r, 409, "schema_unsupported", "schema", "%s", err);
+        status = api_error(r, 409, "schema_unsupported", &err);
         goto out;
     }
     if (rc != EP_OK) {
-        status =
-            http_error(r, 400, strstr(err, "malformed JSON") ? "malformed_json" : "invalid_request",
-                       field[0] ? field : NULL, "%s", err);
+        status = api_error(
+            r, 400, strstr(err.message, "malformed JSON") ? "malformed_json" : "invalid_request",
+            &err);
         goto out;
     }
     rc = api_sync_actor(r, &p, &actor, &ab);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 struct db;
+struct ep_error;
 
 #define SYNC_PROTOCOL 1             /* the "schema" every request carries */
 #define SYNC_MAX_OPS 500            /* ops per push */
@@ -160,11 +161,10 @@ struct sync_opts {
  * On success returns 0 and *out owns the parsed root (json_decref it); the
  * envelope is checked (schema, device id, op count, total size) but the ops
  * are checked one by one by sync_push so one bad op does not sink the batch.
- * On failure returns EP_EINVAL / EP_ESCHEMA / EP_ETOOBIG with the reason in
- * err (and the offending field name in field, "" if none).
+ * On failure returns EP_EINVAL / EP_ESCHEMA / EP_ETOOBIG with the reason and
+ * the offending field, if any, in err (may be NULL).
  */
-int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_t errlen,
-                     char *field, size_t fieldlen);
+int sync_decode_push(const char *buf, size_t len, json_t **out, struct ep_error *err);
 
 /*
  * Applies a decoded push for actor in one transaction, committed before this

@@ -555,29 +555,26 @@ static void authorization_hook_refuses(void **state)
 
 static void decoder_refusals(void **state)
 {
-    char field[32];
     struct ep_error err = {0};
     json_t *out = NULL;
     char *big;
     (void)state;
 
-#define DECODE(text)                                                                               \
-    sync_decode_push(text, strlen(text), &out, err.message, sizeof(err.message), field,            \
-                     sizeof(field))
+#define DECODE(text) sync_decode_push(text, strlen(text), &out, &err)
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_OK);
     json_decref(out);
     assert_int_equal(DECODE("{\"schema\":1,"), EP_EINVAL);
     assert_non_null(strstr(err.message, "malformed JSON"));
     assert_int_equal(DECODE("[1,2]"), EP_EINVAL);
     assert_int_equal(DECODE("{\"schema\":2,\"device\":\"d\",\"ops\":[]}"), EP_ESCHEMA);
-    assert_string_equal(field, "schema");
+    assert_string_equal(err.field, "schema");
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[],\"x\":1}"), EP_EINVAL);
     assert_non_null(strstr(err.message, "x"));
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":{}}"), EP_EINVAL);
-    assert_string_equal(field, "ops");
+    assert_string_equal(err.field, "ops");
     assert_int_equal(DECODE("{\"schema\":\"1\",\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d d\",\"ops\":[]}"), EP_EINVAL);
-    assert_string_equal(field, "device");
+    assert_string_equal(err.field, "device");
     assert_int_equal(DECODE("{\"schema\":1,\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
     /* Too many ops, and too many bytes. */
     {
