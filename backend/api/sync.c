@@ -289,7 +289,8 @@ int api_sync_pull(struct http_req *r)
     struct sync_actor actor;
     struct sync_opts opts;
     struct api_actor_buf ab;
-    char schema[16], cursor[160], limit_s[16], own[4], err[256] = "";
+    char schema[16], cursor[160], limit_s[16], own[4];
+    struct ep_error err;
     int hide_own = 0;
     char *text = NULL, *end = NULL;
     size_t len = 0;
@@ -343,11 +344,11 @@ int api_sync_pull(struct http_req *r)
      * and used by ops the server makes for it (a send, a library action), so
      * no office replica can be sure it holds them (docs/sync-protocol.md §5). */
     opts.hide_own = hide_own && p.is_device;
-    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
+    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, &err);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);
+        return api_error(r, 400, "invalid_cursor", &err);
     if (rc == EP_ECONFLICT)
-        return http_error(r, 409, "cursor_foreign", "cursor", "%s", err);
+        return api_error(r, 409, "cursor_foreign", &err);
     if (rc != EP_OK)
         return storage_error(r, rc);
     auth_note_sync(r, &p);

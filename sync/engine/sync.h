@@ -192,11 +192,12 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
  * non-empty cursor, the actor's own ops are left out of the page but the
  * cursor still moves past them. Returns 0, EP_EINVAL
  * (malformed cursor) or EP_ECONFLICT (cursor minted by another database),
- * with err set, or a storage error.
+ * with field "cursor" and the reason in err (may be NULL), or a storage
+ * error.
  */
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
-              size_t errlen);
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops,
+              struct ep_error *err);
 
 /*
  * Applies ops pulled from a server to a local replica (the C twin of what the
