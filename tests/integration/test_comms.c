@@ -538,25 +538,9 @@ static void ics_read_back(const char *ics, char *out, size_t outlen)
 
 static void invitation_second_parser(const char *ics)
 {
-    char dir[256], path[300], cmd[1024], out[2048] = "";
-    const char *src = getenv("EP_SOURCE_DIR");
-    FILE *f, *p;
-    size_t n;
+    char out[2048] = "";
 
-    assert_non_null(src);
-    support_tmpdir(dir);
-    snprintf(path, sizeof(path), "%s/invitation.ics", dir);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(ics, 1, strlen(ics), f), strlen(ics));
-    assert_int_equal(fclose(f), 0);
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/support/check_ics.py %s", src, path);
-    p = popen(cmd, "r");
-    assert_non_null(p);
-    n = fread(out, 1, sizeof(out) - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
-    support_rmtree(dir);
+    ics_read_back(ics, out, sizeof(out));
     assert_non_null(strstr(out, "TZID Europe/Paris\n"));
     assert_non_null(strstr(out, "START 2026-12-01T07:30Z\n"));
     assert_non_null(strstr(out, "MINUTES 45\n"));
@@ -1103,8 +1087,7 @@ static void printed_spoken_and_callsheet(void **state)
     txt = run(cmd);
     assert_true(strtol(txt, NULL, 10) >= 1);
     free(txt);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
-    txt = run(cmd);
+    txt = support_file_text(file, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Version facile à lire (FALC)"));
     assert_non_null(strstr(txt, "Demain matin, on apprend à trier."));
     assert_non_null(strstr(txt, "Message signé par la production"));
@@ -1197,8 +1180,7 @@ static void printed_spoken_and_callsheet(void **state)
     assert_int_equal(r.status, 200);
     support_resp_free(&r);
     pdf_is_accessible(file, "feuille de service du 2026-12-01");
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
-    txt = run(cmd);
+    txt = support_file_text(file, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Briefing tri au barnum"));
     free(txt);
     office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=png", NULL, &r);

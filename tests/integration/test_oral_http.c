@@ -187,13 +187,8 @@ static void json_pdf_odp_and_prep(void **state)
     save(path, r.body, r.len);
     support_resp_free(&r);
     assert_int_equal(pdf_pages(path, 1), (long)nslides);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
-    txt = run(cmd);
-    /* Large titles may wrap: read the text as one line. */
-    for (char *c = txt; *c != '\0'; c++) {
-        if (*c == '\n')
-            *c = ' ';
-    }
+    /* Large titles may wrap: the text reads as one line. */
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     json_array_foreach(json_object_get(j, "slides"), i, s)
     {
         if (strstr(txt, json_string_value(json_object_get(s, "title"))) == NULL)
@@ -238,8 +233,8 @@ static void json_pdf_odp_and_prep(void **state)
     txt = run(cmd);
     assert_int_equal(atol(txt), (long)nslides);
     free(txt);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s/lo-out/slides.pdf -", srv.dir);
-    txt = run(cmd);
+    snprintf(path, sizeof(path), "%s/lo-out/slides.pdf", srv.dir);
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, json_string_value(json_object_get(
                                     json_array_get(json_object_get(j, "slides"), 0), "title"))));
     assert_non_null(strstr(txt, "Conclusion"));
@@ -253,8 +248,7 @@ static void json_pdf_odp_and_prep(void **state)
     save(path, r.body, r.len);
     support_resp_free(&r);
     assert_true(pdf_pages(path, 0) >= 2);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
-    txt = run(cmd);
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Plan de minutage"));
     assert_non_null(strstr(txt, "C10 — Valorisation des actions"));
     assert_non_null(strstr(txt, "Quel est le bilan carbone du film"));
@@ -274,7 +268,7 @@ static void defence_in_english(void **state)
     struct support_resp r;
     json_t *j, *s;
     size_t i;
-    char path[512], cmd[1400], *txt;
+    char path[512], *txt;
     (void)state;
 
     get(PATH "?lang=es", &r);
@@ -311,8 +305,7 @@ static void defence_in_english(void **state)
     snprintf(path, sizeof(path), "%s/slides-en.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
-    txt = run(cmd);
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Competencies: C7 · C8"));
     assert_non_null(strstr(txt, "Results against the plan"));
     assert_non_null(strstr(txt, "Thank you: over to the jury's questions"));
@@ -320,13 +313,8 @@ static void defence_in_english(void **state)
     assert_null(strstr(txt, "donnée manquante"));
     free(txt);
 
-    get(PATH "?format=odp&today=2026-10-16&lang=en", &r);
-    assert_int_equal(r.status, 200);
-    snprintf(path, sizeof(path), "%s/slides-en.odp", srv.dir);
-    save(path, r.body, r.len);
-    support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "unzip -p %s content.xml styles.xml meta.xml", path);
-    txt = run(cmd);
+    txt =
+        support_fetch_text(&office, PATH "?format=odp&today=2026-10-16&lang=en", SUPPORT_TEXT_ODF);
     assert_non_null(strstr(txt, "Competencies: C1"));
     assert_non_null(strstr(txt, "fo:language=\"en\" fo:country=\"GB\""));
     assert_non_null(strstr(txt, "<dc:language>en-GB</dc:language>"));
@@ -334,13 +322,8 @@ static void defence_in_english(void **state)
     assert_null(strstr(txt, "Compétences"));
     free(txt);
 
-    get(PATH "?format=prep&today=2026-10-16&lang=en", &r);
-    assert_int_equal(r.status, 200);
-    snprintf(path, sizeof(path), "%s/jury-en.pdf", srv.dir);
-    save(path, r.body, r.len);
-    support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
-    txt = run(cmd);
+    txt =
+        support_fetch_text(&office, PATH "?format=prep&today=2026-10-16&lang=en", SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Jury preparation"));
     assert_non_null(strstr(txt, "Timing plan (15 minutes)"));
     assert_non_null(strstr(txt, "C10 — Promoting the actions"));
