@@ -125,8 +125,6 @@ int api_diag_company(struct http_req *r)
 int api_diag_project(struct http_req *r)
 {
     json_t *in = NULL, *out = NULL;
-    /* lang is checked like everywhere; the C2 analysis is still written in
-     * French only (its texts have not moved to the text files yet). */
     struct ep_error err;
     char lang[3];
     struct auth_principal p;
@@ -135,7 +133,7 @@ int api_diag_project(struct http_req *r)
 
     if (status != 0)
         return status;
-    rc = diag_project(r->db, in, &out, &err);
+    rc = diag_project_lang(r->db, in, lang, &out, &err);
     if (rc == EP_OK && wants_pdf(r)) {
         const char *title = json_string_value(json_object_get(in, "title"));
         status = send_pdf(r, &p, out, 0, title);
@@ -161,7 +159,7 @@ int api_diag_project(struct http_req *r)
 int api_diag_project_estimate(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80];
+    char prod[80], lang[3];
     json_t *res = NULL, *out;
     int status, rc;
 
@@ -170,9 +168,11 @@ int api_diag_project_estimate(struct http_req *r)
     status = auth_request_in(r, NULL, 0, prod, 1, &p);
     if (status == 0)
         status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
-    rc = diag_project_of(r->db, prod, &res);
+    rc = diag_project_of_lang(r->db, prod, lang, &res);
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "no_project_analysis", NULL,
                           "the project analysis (C2) has not been filled in");

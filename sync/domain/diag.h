@@ -75,7 +75,7 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
 
 /*
  * Analyses framing (borrowed) with the factors of db's latest set. *out:
- *   {"status","missing","impacts":[{"element","impact"}],
+ *   {"status","missing","impacts":[{"topic","element","impact"}],
  *    "themes":[{"theme","label","kg","share","effort","quadrant","rank","why"}],
  *    "total_kg","matrix":{"prioritaire":[...],...},
  *    "lines":[estimate per catalogue indicator],"by_category":{...},
@@ -93,6 +93,16 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
  * Returns 0, EP_EINVAL (the field and the reason in err) or a storage code.
  */
 int diag_project(struct db *db, const json_t *f, json_t **out, struct ep_error *err);
+
+/*
+ * diag_project with every text (impacts, theme labels and reasons, action
+ * titles and rationales, category labels) in lang ("fr" or "en", anything
+ * else French: sync/domain/text.h); diag_project is this in French. Ids,
+ * quadrants and figures are the same in both. Each impact also carries
+ * "topic", the element's id ("locations", "season"...).
+ */
+int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out,
+                      struct ep_error *err);
 
 /*
  * The framing diag_project takes from the fields (borrowed) of the synced
@@ -113,5 +123,8 @@ int diag_project_framing(const json_t *fields, json_t **out);
  * refuses) or a storage code.
  */
 int diag_project_of(struct db *db, const char *production_id, json_t **out);
+
+/* diag_project_of with the texts in lang (diag_project_lang). */
+int diag_project_of_lang(struct db *db, const char *production_id, const char *lang, json_t **out);
 
 #endif

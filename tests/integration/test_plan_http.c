@@ -141,9 +141,11 @@ static void crew_cannot_edit_the_plan(void **state)
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/plan.csv?today=2026-09-21&lang=en", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "Action;Theme;Department;Owner;"));
-    assert_non_null(strstr(r.body, "Un repas végétarien par semaine;Food;Catering;;"));
-    assert_non_null(strstr(r.body, ";draft;"));
+    /* An English spreadsheet's CSV: ',' between cells, decimal points. */
+    assert_non_null(strstr(r.body, "Action,Theme,Department,Owner,"));
+    assert_non_null(strstr(r.body, "Un repas végétarien par semaine,Food,Catering,,"));
+    assert_non_null(strstr(r.body, ",draft,"));
+    assert_null(strstr(r.body, ";draft;"));
     assert_non_null(strstr(r.body, "no owner"));
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/plan.csv?lang=de", NULL, &r);

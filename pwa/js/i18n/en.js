@@ -293,6 +293,11 @@ export default {
   'diag.c2.edit': 'Edit the framing',
   'diag.c2.empty': 'No framing saved yet.',
   'diag.level.short': 'level {level} {label}, {score} out of 100',
+  'diag.level.name.1': 'Discovery',
+  'diag.level.name.2': 'First steps',
+  'diag.level.name.3': 'Committed',
+  'diag.level.name.4': 'Structured',
+  'diag.level.name.5': 'Exemplary',
   'diag.notyet': 'no result yet',
   'diag.draft': 'draft',
   'diag.open': 'Open',
@@ -1289,7 +1294,10 @@ export default {
   'fleet.err': 'Choose the vehicle from the list.',
   'fp.status.running': 'Running: forecast pro rata of shooting days elapsed ({e} of {n}).',
   'fp.status.closed': 'Production closed: the whole forecast.',
-  'fp.forecast.filed': 'Compared with the filed forecast: version {v} “{label}”, filed on {date}.',
+  'fp.forecast.filed':
+    'Compared with the filed forecast: version {v} “{label}”, filed on {date} (factor set no. {set}).',
+  'fp.forecast.mixed':
+    'The readings are computed with factor set no. {now}: part of the gaps comes from the change of factors, not of activity.',
   'fp.forecast.live':
     'No forecast filed: compared with the current estimates, which may still change.',
   'fp.coverage': 'Expected emissions covered: {pct} ({covered} of {expected}).',

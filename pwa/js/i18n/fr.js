@@ -299,6 +299,11 @@ export default {
   'diag.c2.edit': 'Modifier le cadrage',
   'diag.c2.empty': 'Aucun cadrage enregistré pour l’instant.',
   'diag.level.short': 'niveau {level} {label}, {score} sur 100',
+  'diag.level.name.1': 'Découverte',
+  'diag.level.name.2': 'Premiers pas',
+  'diag.level.name.3': 'Engagée',
+  'diag.level.name.4': 'Structurée',
+  'diag.level.name.5': 'Exemplaire',
   'diag.notyet': 'pas encore de résultat',
   'diag.draft': 'brouillon',
   'diag.open': 'Ouvrir',
@@ -1320,7 +1325,9 @@ export default {
     'En cours : prévisionnel au prorata des jours de tournage écoulés ({e} sur {n}).',
   'fp.status.closed': 'Production close : tout le prévisionnel.',
   'fp.forecast.filed':
-    'Comparé au prévisionnel déposé : version {v} « {label} », déposée le {date}.',
+    'Comparé au prévisionnel déposé : version {v} « {label} », déposée le {date} (jeu de facteurs n° {set}).',
+  'fp.forecast.mixed':
+    'Les relevés sont calculés avec le jeu de facteurs n° {now} : une partie des écarts vient du changement de facteurs, pas de l’activité.',
   'fp.forecast.live':
     'Aucun prévisionnel déposé : comparaison avec les estimations actuelles, qui peuvent encore changer.',
   'fp.coverage': 'Émissions attendues couvertes : {pct} ({covered} sur {expected}).',
