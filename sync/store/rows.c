@@ -8,16 +8,20 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* Binds the n strings of ap to ?1..?n; NULL binds SQL NULL. */
-static void bind_texts(sqlite3_stmt *st, int n, va_list ap)
+/* sql from the statement cache with the n strings of ap bound to ?1..?n
+ * (NULL binds SQL NULL), or NULL when it cannot be prepared. */
+static sqlite3_stmt *bound(struct db *db, const char *sql, int n, va_list ap)
 {
-    for (int i = 1; i <= n; i++) {
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    for (int i = 1; st != NULL && i <= n; i++) {
         const char *v = va_arg(ap, const char *);
         if (v != NULL)
             sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, i);
     }
+    return st;
 }
 
 int rows_step_done(sqlite3_stmt *st)
@@ -57,16 +61,14 @@ int rows_list(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
 int rows_select(struct db *db, const char *sql, json_t *(*row)(sqlite3_stmt *), json_t **out, int n,
                 ...)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_stmt *st;
     va_list ap;
 
     *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
     va_start(ap, n);
-    bind_texts(st, n, ap);
+    st = bound(db, sql, n, ap);
     va_end(ap);
-    return rows_list(st, row, out);
+    return st != NULL ? rows_list(st, row, out) : EP_EIO;
 }
 
 int rows_step_int64(sqlite3_stmt *st, int64_t *out)
@@ -96,16 +98,14 @@ int rows_step_int(sqlite3_stmt *st, int *out)
 
 int rows_int(struct db *db, const char *sql, int *out, int n, ...)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_stmt *st;
     va_list ap;
 
     *out = 0;
-    if (st == NULL)
-        return EP_EIO;
     va_start(ap, n);
-    bind_texts(st, n, ap);
+    st = bound(db, sql, n, ap);
     va_end(ap);
-    return rows_step_int(st, out);
+    return st != NULL ? rows_step_int(st, out) : EP_EIO;
 }
 
 int rows_text(sqlite3_stmt *st, int col, char *buf, size_t len)
