@@ -67,26 +67,6 @@ static void get(const char *path, struct support_resp *r)
     support_office_req(&office, "GET", path, NULL, r);
 }
 
-static char *run(const char *cmd)
-{
-    FILE *f = popen(cmd, "r");
-    size_t cap = 1 << 20, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(f);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    assert_int_equal(pclose(f), 0);
-    return buf;
-}
-
 static void save(const char *path, const char *bytes, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -101,7 +81,7 @@ static long pdf_pages(const char *path, int landscape)
     char cmd[600], *txt, *p;
     long n;
     snprintf(cmd, sizeof(cmd), "pdfinfo %s", path);
-    txt = run(cmd);
+    txt = support_run(cmd);
     p = strstr(txt, "Tagged:");
     assert_non_null(p);
     assert_int_equal(strncmp(p + 7 + strspn(p + 7, " "), "yes", 3), 0);
@@ -205,7 +185,7 @@ static void json_pdf_odp_and_prep(void **state)
     free(txt);
     /* The bar chart is a Figure with its alternative text. */
     snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s | grep -c Figure", path);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_true(atoi(txt) >= 1);
     free(txt);
 
@@ -222,7 +202,7 @@ static void json_pdf_odp_and_prep(void **state)
     snprintf(cmd, sizeof(cmd),
              "cd %s && unzip -p slides.odp content.xml | grep -o '<presentation:notes' | wc -l",
              srv.dir);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_int_equal(atol(txt), (long)nslides);
     free(txt);
     snprintf(cmd, sizeof(cmd),
@@ -230,7 +210,7 @@ static void json_pdf_odp_and_prep(void **state)
              "-env:UserInstallation=file://%s/lo --convert-to pdf --outdir lo-out slides.odp "
              ">/dev/null 2>&1 && pdfinfo lo-out/slides.pdf | grep '^Pages:' | tr -dc 0-9",
              srv.dir, srv.dir, srv.dir);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_int_equal(atol(txt), (long)nslides);
     free(txt);
     snprintf(path, sizeof(path), "%s/lo-out/slides.pdf", srv.dir);

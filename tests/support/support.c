@@ -42,8 +42,7 @@ void support_tmpdir(char *path)
     assert_non_null(mkdtemp(path));
 }
 
-/* The whole stdout of cmd (free()); fails the test unless it exits 0. */
-static char *run_text(const char *cmd)
+char *support_run(const char *cmd)
 {
     FILE *f = popen(cmd, "r");
     size_t cap = (size_t)1 << 20, n = 0, got;
@@ -61,7 +60,7 @@ static char *run_text(const char *cmd)
     }
     buf[n] = '\0';
     if (pclose(f) != 0)
-        fail_msg("%s failed", cmd);
+        fail_msg("%s failed:\n%.2000s", cmd, buf);
     return buf;
 }
 
@@ -81,7 +80,7 @@ char *support_file_text(const char *file, enum support_text kind)
         snprintf(cmd, sizeof(cmd), "cat '%s'", file);
         break;
     }
-    text = run_text(cmd);
+    text = support_run(cmd);
     if (text[0] == '\0')
         fail_msg("%s printed nothing", cmd);
     if (kind == SUPPORT_TEXT_PDF) {

@@ -136,6 +136,10 @@ json_t *support_resp_json(const struct support_resp *r);
 /* Asserts the body is the API error shape with the given code; returns field or NULL. */
 const char *support_assert_error(const struct support_resp *r, long status, const char *code);
 
+/* The whole stdout of the shell command cmd (free()); fails the test unless
+ * it exits 0. */
+char *support_run(const char *cmd);
+
 /* How support_file_text reads a document. */
 enum support_text {
     SUPPORT_TEXT_PDF,   /* pdftotext -enc UTF-8 -nopgbrk, line breaks read as spaces */
