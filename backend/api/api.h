@@ -196,7 +196,7 @@ int api_plan_xlsx(struct http_req *r);              /* GET  .../plan.xlsx?today=
 int api_plan_pdf(struct http_req *r);               /* GET  .../plan.pdf?today= */
 int api_tasks_history(struct http_req *r);          /* GET  .../tasks/ID/history */
 int api_checkpoints_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
-int api_record_history(struct http_req *r);         /* GET  .../history/COL/ID */
+int api_history_get(struct http_req *r);            /* GET  .../history/COL/ID */
 
 /* The collection schedule (api/schedule.c) and what is missing
  * (api/collect.c) (C7). */

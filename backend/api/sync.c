@@ -87,7 +87,8 @@ int api_sync_push(struct http_req *r)
     struct sync_opts opts;
     struct push_ctx pctx;
     struct api_actor_buf ab;
-    char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
+    struct ep_error err;
+    char hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
     size_t len = 0;
     json_t *push = NULL, *acks = NULL;
@@ -128,19 +129,19 @@ int api_sync_push(struct http_req *r)
         body = plain;
         len = plen;
     }
-    rc = sync_decode_push(body, len, &push, err, sizeof(err), field, sizeof(field));
+    rc = sync_decode_push(body, len, &push, &err);
     if (rc == EP_ETOOBIG) {
-        status = http_error(r, 413, "too_many_ops", field[0] ? field : NULL, "%s", err);
+        status = api_error(r, 413, "too_many_ops", &err);
         goto out;
     }
     if (rc == EP_ESCHEMA) {
-        status = http_error(r, 409, "schema_unsupported", "schema", "%s", err);
+        status = api_error(r, 409, "schema_unsupported", &err);
         goto out;
     }
     if (rc != EP_OK) {
-        status =
-            http_error(r, 400, strstr(err, "malformed JSON") ? "malformed_json" : "invalid_request",
-                       field[0] ? field : NULL, "%s", err);
+        status = api_error(
+            r, 400, strstr(err.message, "malformed JSON") ? "malformed_json" : "invalid_request",
+            &err);
         goto out;
     }
     rc = api_sync_actor(r, &p, &actor, &ab);
@@ -291,7 +292,8 @@ int api_sync_pull(struct http_req *r)
     struct sync_actor actor;
     struct sync_opts opts;
     struct api_actor_buf ab;
-    char schema[16], cursor[160], limit_s[16], own[4], err[256] = "";
+    char schema[16], cursor[160], limit_s[16], own[4];
+    struct ep_error err;
     int hide_own = 0;
     char *text = NULL, *end = NULL;
     size_t len = 0;
@@ -346,11 +348,11 @@ int api_sync_pull(struct http_req *r)
      * a library action), and the origin tells them apart (pull.c). */
     opts.origin = p.origin;
     opts.hide_own = hide_own;
-    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
+    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, &err);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);
+        return api_error(r, 400, "invalid_cursor", &err);
     if (rc == EP_ECONFLICT)
-        return http_error(r, 409, "cursor_foreign", "cursor", "%s", err);
+        return api_error(r, 409, "cursor_foreign", &err);
     if (rc != EP_OK)
         return storage_error(r, rc);
     auth_note_sync(r, &p);

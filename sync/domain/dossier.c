@@ -800,7 +800,6 @@ static int is_blank(const json_t *v)
 static json_t *c1_of(const json_t *rec, const char *lang)
 {
     json_t *answers, *edits, *res = NULL;
-    char field[64], err[256];
     const char *key;
     json_t *v;
     size_t i;
@@ -825,8 +824,8 @@ static json_t *c1_of(const json_t *rec, const char *lang)
         }
     }
     /* Answers the server refuses leave the diagnostic missing, not half-made. */
-    if (diag_company_lang(answers, lang, &res, field, sizeof(field), err, sizeof(err)) != EP_OK ||
-        diag_company_edit(res, edits, field, sizeof(field), err, sizeof(err)) != EP_OK) {
+    if (diag_company_lang(answers, lang, &res, NULL) != EP_OK ||
+        diag_company_edit(res, edits, NULL) != EP_OK) {
         json_decref(res);
         res = NULL;
     }
@@ -874,12 +873,10 @@ static json_t *project_diag(struct db *db, const json_t *diags, const char *lang
 {
     const json_t *rec = find_id(diags, "c2-project");
     json_t *framing = NULL, *res = NULL;
-    char field[64], err[256];
 
     if (rec == NULL || diag_project_framing(json_object_get(rec, "fields"), &framing) != EP_OK)
         return NULL;
-    if (diag_project_lang(db, framing, lang, &res, field, sizeof(field), err, sizeof(err)) !=
-        EP_OK) {
+    if (diag_project_lang(db, framing, lang, &res, NULL) != EP_OK) {
         json_decref(res);
         res = NULL;
     }

@@ -359,19 +359,17 @@ static int count_conflicts(struct db *db, const char *col, const char *rid, cons
     json_object_foreach((json_t *)state, field, val)
     {
         sqlite3_stmt *st = db_stmt(db, sql);
+        int64_t n = 0;
         (void)val;
         if (st == NULL)
             return EP_EIO;
         sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            *out += sqlite3_column_int64(st, 0);
-        db_done(st);
-        rc = rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+        rc = rows_step_int64(st, &n);
         if (rc != EP_OK)
             break;
+        *out += n;
     }
     return rc;
 }

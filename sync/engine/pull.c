@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Parses "<database_id>.<seq>" against this database. */
-static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *err, size_t errlen)
+static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, struct ep_error *err)
 {
     char dbid[64];
     const char *dot;
@@ -26,14 +26,14 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
         return EP_OK;
     dot = strchr(cursor, '.');
     if (dot == NULL || dot == cursor || (size_t)(dot - cursor) >= sizeof(dbid)) {
-        snprintf(err, errlen, "cursor: expected \"<database id>.<sequence>\"");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "cursor",
+                            "cursor: expected \"<database id>.<sequence>\"");
     }
     errno = 0;
     v = strtoll(dot + 1, &end, 10);
     if (errno != 0 || end == dot + 1 || *end != '\0' || v < 0) {
-        snprintf(err, errlen, "cursor: the sequence is not a non-negative number");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "cursor",
+                            "cursor: the sequence is not a non-negative number");
     }
     rc = db_meta_get(db, "database_id", dbid, sizeof(dbid));
     if (rc != EP_OK)
@@ -42,8 +42,8 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
         strncmp(dbid, cursor, (size_t)(dot - cursor)) != 0) {
         /* A cursor from a restored copy or another server would skip or
          * repeat ops silently; the client must start over from "". */
-        snprintf(err, errlen, "cursor: minted by another database; pull again from the start");
-        return EP_ECONFLICT;
+        return ep_error_set(err, EP_ECONFLICT, "cursor",
+                            "cursor: minted by another database; pull again from the start");
     }
     *seq = v;
     return EP_OK;
@@ -114,8 +114,8 @@ static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct
 }
 
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
-              size_t errlen)
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops,
+              struct ep_error *err)
 {
     static const char sql[] = "SELECT seq, body, col, rid, kind, dev, origin FROM sync_op "
                               "WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
@@ -154,7 +154,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     if (rc != EP_OK)
         return rc;
     in_tx = 1;
-    rc = parse_cursor(db, cursor, &after, err, errlen);
+    rc = parse_cursor(db, cursor, &after, err);
     if (rc == EP_OK)
         rc = db_meta_get(db, "database_id", dbid, sizeof(dbid));
     if (rc == EP_OK)

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 struct db;
+struct ep_error;
 
 #define SYNC_PROTOCOL 1             /* the "schema" every request carries */
 #define SYNC_MAX_OPS 500            /* ops per push */
@@ -167,11 +168,10 @@ struct sync_opts {
  * On success returns 0 and *out owns the parsed root (json_decref it); the
  * envelope is checked (schema, device id, op count, total size) but the ops
  * are checked one by one by sync_push so one bad op does not sink the batch.
- * On failure returns EP_EINVAL / EP_ESCHEMA / EP_ETOOBIG with the reason in
- * err (and the offending field name in field, "" if none).
+ * On failure returns EP_EINVAL / EP_ESCHEMA / EP_ETOOBIG with the reason and
+ * the offending field, if any, in err (may be NULL).
  */
-int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_t errlen,
-                     char *field, size_t fieldlen);
+int sync_decode_push(const char *buf, size_t len, json_t **out, struct ep_error *err);
 
 /*
  * Applies a decoded push for actor in one transaction, committed before this
@@ -200,11 +200,12 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
  * actor's device id are left out of the page but the cursor still moves
  * past them. Returns 0, EP_EINVAL
  * (malformed cursor) or EP_ECONFLICT (cursor minted by another database),
- * with err set, or a storage error.
+ * with field "cursor" and the reason in err (may be NULL), or a storage
+ * error.
  */
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
-              size_t errlen);
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops,
+              struct ep_error *err);
 
 /*
  * Applies ops pulled from a server to a local replica (the C twin of what the

@@ -115,9 +115,10 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
     ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)'],
   );
   await page.getByText(/Complétude de la collecte/).waitFor();
-  // Issue 18: the comparison says it is running and what it covers, lists
-  // what is missing (never a reduction), how each van was counted, and
-  // links the exports, which download with the office's session.
+  // docs/carbon.md, "Comparing provisional and final": the comparison says
+  // it is running and what it covers, lists what is missing (never a
+  // reduction), how each van was counted, and links the exports, which
+  // download with the office's session.
   assert.match(
     await page.getByTestId('fp-status').textContent(),
     /^En cours : prévisionnel au prorata des jours de tournage écoulés \(\d+ sur \d+\)/,

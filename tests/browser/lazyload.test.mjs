@@ -61,17 +61,18 @@ async function recorder(ctx, page) {
 
 const kib = (n) => (n / 1024).toFixed(1);
 
-// First-visit budgets (issue 25): requests of the page itself (documents,
+// First-visit budgets (docs/pwa.md, "Loading and compression on a weak
+// link"): requests of the page itself (documents,
 // styles, modules, icons: not the API, and not the service worker's
 // precache, which runs in the worker after the first screen and is measured
 // apart in bench/README.md, "Weak link") and their bytes on the wire. The
-// issue asks for 8 requests; without a bundler each module is a request, and
+// target was 8 requests; without a bundler each module is a request, and
 // these are the counts the merges and deferrals of docs/pwa.md ("Loading")
 // reached: a new static import on these screens fails here.
 const BUDGET = {
   login: { requests: 14, kib: 120 },
   // 19: the demo's Sofia has a conflict on her own task, told in words by
-  // ui/conflict.js, which loads only on a day that has one (issue 19).
+  // ui/conflict.js, which loads only on a day that has one.
   day: { requests: 19, kib: 120 },
 };
 

@@ -1,18 +1,18 @@
-// Every screen speaks to people (issue 19): each office and phone screen of
-// the demo, in French then in English, is read for text a person should never
-// see: internal ids (the catalogue's indicator ids, every record and member
-// id the production holds, `p-…`, `m-…`, `d-…`, `office-…`, UUIDs, snake_case
-// words, `tag:value` codes) and ISO dates outside inputs. Visible text nodes
-// and the aria-label, title, alt and placeholder attributes are read, with
-// every <details> opened so folded text is read too, and the options of
-// every visible list. The phone is Sofia's (crew), who has a conflict on her
+// Every screen speaks to people (docs/pwa.md, "Words and formats"): each office
+// and phone screen of the demo, in French then in English, is read for text a
+// person should never see: internal ids (the catalogue's indicator ids, every
+// record and member id the production holds, `p-…`, `m-…`, `d-…`, `office-…`,
+// UUIDs, snake_case words, `tag:value` codes) and ISO dates outside inputs.
+// Visible text nodes and the aria-label, title, alt and placeholder attributes
+// are read, with every <details> opened so folded text is read too, and the
+// options of every visible list. The phone is Sofia's (crew), who has a conflict on her
 // own task in the demo, and records a reading first so "Mes saisies" and the
 // receipt are read too.
 // Allowed, and only these: the criteria codes of the directory's CSV annex
 // (<code> inside [data-annex]: the file format names criteria by code) and
 // link addresses shown as such. Text the server drafts (the evaluation's
 // sentences, the dossier's parts: [data-server-text]) belongs to the
-// documents part of issue 19: it is read and reported by the third test,
+// documents' part of the same rule: it is read and reported by the third test,
 // marked todo until the C documents speak both languages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -175,7 +175,7 @@ test('phone screens show no id and no ISO date, in French and in English', async
 
 test(
   'text the server drafts shows no id and no ISO date',
-  { todo: 'the evaluation and dossier sentences come from the C documents (issue 19)' },
+  { todo: 'the evaluation and dossier sentences come from the C documents' },
   async () => {
     const ctx = await browser.newContext({
       viewport: { width: 1280, height: 800 },

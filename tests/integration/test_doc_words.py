@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """test_doc_words.py BINARY SOURCE_DIR - every document the demo can produce,
-read as a person reads it, in French and in English (issue #19).
+read as a person reads it, in French and in English (docs/pwa.md, "Words and
+formats").
 
 Starts the real server on the demo, logs in as the office, fetches each
 document of the plan, kit, evaluation and diagnostic routes with ?lang=fr and

@@ -64,12 +64,6 @@ static void office_req(const char *method, const char *path, const char *body,
     support_office_req(&office, method, path, body, out);
 }
 
-static char *op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
-                     const char *kind, const char *fields, const char *base, int64_t hlc_ms)
-{
-    return support_op_text(ph, op, col, id, kind, fields, base, hlc_ms);
-}
-
 static json_t *push_ok(struct support_phone *ph, const char *ops_text)
 {
     return support_push_ok(ph, srv.base, ops_text);
@@ -82,16 +76,17 @@ static const char *st(json_t *results, size_t i)
 
 static void push_pull_round_trip(void **state)
 {
-    char *a = op_text(&van, "op-r1", "readings", "rd-1", "add",
-                      "{\"indicator\":\"van_km\",\"value\":212,\"unit\":\"km\",\"dept\":"
-                      "\"regie\",\"at\":\"2026-09-21\",\"vehicle\":\"van-2\"}",
-                      NULL, 0);
-    char *b = op_text(&van, "op-r2", "readings", "rd-2", "add",
-                      "{\"indicator\":\"van_diesel_l\",\"value\":38,\"unit\":\"L\",\"dept\":"
-                      "\"regie\",\"at\":\"2026-09-21\"}",
-                      NULL, 0);
-    char *c =
-        op_text(&van, "op-x1", "actions", "ac-1", "put", "{\"title\":\"Tout en HVO\"}", NULL, 0);
+    char *a = support_op_text(&van, "op-r1", "readings", "rd-1", "add",
+                              "{\"indicator\":\"van_km\",\"value\":212,\"unit\":\"km\",\"dept\":"
+                              "\"regie\",\"at\":\"2026-09-21\",\"vehicle\":\"van-2\"}",
+                              NULL, 0);
+    char *b =
+        support_op_text(&van, "op-r2", "readings", "rd-2", "add",
+                        "{\"indicator\":\"van_diesel_l\",\"value\":38,\"unit\":\"L\",\"dept\":"
+                        "\"regie\",\"at\":\"2026-09-21\"}",
+                        NULL, 0);
+    char *c = support_op_text(&van, "op-x1", "actions", "ac-1", "put",
+                              "{\"title\":\"Tout en HVO\"}", NULL, 0);
     char *ops = NULL;
     json_t *res, *page;
     struct support_resp r;
@@ -165,10 +160,10 @@ static const char *pull_ids(struct support_phone *ph, const char *query, char *b
 
 static char *reading(struct support_phone *ph, const char *op, const char *rid)
 {
-    return op_text(ph, op, "readings", rid, "add",
-                   "{\"indicator\":\"van_km\",\"value\":5,\"unit\":\"km\",\"dept\":"
-                   "\"regie\",\"at\":\"2026-09-22\"}",
-                   NULL, 0);
+    return support_op_text(ph, op, "readings", rid, "add",
+                           "{\"indicator\":\"van_km\",\"value\":5,\"unit\":\"km\",\"dept\":"
+                           "\"regie\",\"at\":\"2026-09-22\"}",
+                           NULL, 0);
 }
 
 /*
@@ -372,8 +367,10 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     snprintf(body, sizeof(body), "{\"note\":[]}");
     json_decref(j);
     support_resp_free(&r);
-    a = op_text(&van, "op-n1", "tasks", "tk-1", "put", "{\"note\":\"bacs pleins\"}", body, 0);
-    b = op_text(&cook, "op-n2", "tasks", "tk-1", "put", "{\"note\":\"bacs vidés\"}", body, 0);
+    a = support_op_text(&van, "op-n1", "tasks", "tk-1", "put", "{\"note\":\"bacs pleins\"}", body,
+                        0);
+    b = support_op_text(&cook, "op-n2", "tasks", "tk-1", "put", "{\"note\":\"bacs vidés\"}", body,
+                        0);
     res = push_ok(&van, a);
     assert_string_equal(st(res, 0), "applied");
     json_decref(res);
@@ -384,8 +381,8 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     free(a);
     free(b);
     /* Bruno edits again from a stale screen (blind): now there is a conflict. */
-    a = op_text(&van, "op-n3", "tasks", "tk-1", "put", "{\"note\":\"bacs à vider\"}",
-                "{\"note\":[]}", 0);
+    a = support_op_text(&van, "op-n3", "tasks", "tk-1", "put", "{\"note\":\"bacs à vider\"}",
+                        "{\"note\":[]}", 0);
     res = push_ok(&van, a);
     json_decref(res);
     free(a);
@@ -419,10 +416,10 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     support_assert_error(&r, 400, "unknown_collection");
     support_resp_free(&r);
     /* A phone three days in the future: quarantined, listed, released. */
-    a = op_text(&van, "op-future", "readings", "rd-f", "add",
-                "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":\"regie\","
-                "\"at\":\"2026-09-24\"}",
-                NULL, clock_now_ms() + INT64_C(3) * 86400 * 1000);
+    a = support_op_text(&van, "op-future", "readings", "rd-f", "add",
+                        "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":\"regie\","
+                        "\"at\":\"2026-09-24\"}",
+                        NULL, clock_now_ms() + INT64_C(3) * 86400 * 1000);
     res = push_ok(&van, a);
     assert_string_equal(st(res, 0), "quarantined");
     json_decref(res);
@@ -459,10 +456,10 @@ static void footprint_endpoints(void **state)
     (void)state;
 
     /* A reading in the wrong unit is refused with the reason, per op. */
-    a = op_text(&van, "op-gal", "readings", "rd-gal", "add",
-                "{\"indicator\":\"van_diesel_l\",\"value\":10,\"unit\":\"gal\",\"dept\":"
-                "\"regie\",\"at\":\"2026-09-22\"}",
-                NULL, 0);
+    a = support_op_text(&van, "op-gal", "readings", "rd-gal", "add",
+                        "{\"indicator\":\"van_diesel_l\",\"value\":10,\"unit\":\"gal\",\"dept\":"
+                        "\"regie\",\"at\":\"2026-09-22\"}",
+                        NULL, 0);
     res = push_ok(&van, a);
     assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "code")),
                         "wrong_unit");

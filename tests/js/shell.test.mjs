@@ -7,9 +7,10 @@
 // uncompressed, +5 % gzipped); 520 KB until the people screens, per-person
 // communication preferences, the forecast and factor-set screens and the C1
 // model's questions landed together (575 KB, 177 KB gzipped); 620 KB and
-// 190 KB until every screen spoke in words (issue 19: counts with plural
-// forms, labels for tags and fields, conflicts told in full, the Intl
-// formatter; 624 -> 651 KB, 192 -> 201 KB gzipped, measured). The
+// 190 KB until every screen spoke in words (docs/pwa.md, "Words and
+// formats": counts with plural forms, labels for tags and fields, conflicts
+// told in full, the Intl formatter; 624 -> 651 KB, 192 -> 201 KB gzipped,
+// measured). The
 // manifest has what installation needs, and no file carries inline script
 // or style (the CSP has no 'unsafe-inline').
 import { test } from 'node:test';

@@ -201,7 +201,8 @@ static void do_push(struct sim *s, struct device *d, int lossless)
 static void do_pull(struct sim *s, struct device *d, int lossless)
 {
     for (int pages = 0; pages < 1000; pages++) {
-        char *text = NULL, err[256];
+        char *text = NULL;
+        struct ep_error err;
         size_t len = 0;
         json_error_t jerr;
         json_t *page;
@@ -214,9 +215,9 @@ static void do_pull(struct sim *s, struct device *d, int lossless)
          * first get the older ones back, on every page of its catch-up. */
         struct sync_opts po = {.hide_own = d->holds_own, .origin = d->id};
 
-        if (sync_pull(s->server, &po, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, err,
-                      sizeof(err)) != EP_OK)
-            SIM_FAIL(s, "pull failed: %s", err);
+        if (sync_pull(s->server, &po, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, &err) !=
+            EP_OK)
+            SIM_FAIL(s, "pull failed: %s", err.message);
         page = json_loadb(text, len, 0, &jerr);
         free(text);
         assert_non_null(page);
