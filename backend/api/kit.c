@@ -46,7 +46,7 @@ int api_kit(struct http_req *r)
         strcmp(format, "pdf") != 0)
         return http_error(r, 400, "invalid_request", "format",
                           "format must be json, md, html or pdf");
-    rc = promo_kit(r->db, prod, today, audience, &kit);
+    rc = promo_kit(r->db, prod, today, audience, lang, &kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot build the kit");
     if (strcmp(format, "json") == 0)

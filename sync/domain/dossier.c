@@ -966,7 +966,7 @@ int dossier_build(struct db *db, const char *production_id, const char *today, c
     c.starts = sep1 + 1;
     c.ends = sep2 + 1;
     c.missing = json_array();
-    rc = eval_production(db, production_id, today, &c.eval);
+    rc = eval_production(db, production_id, today, lang, &c.eval);
     if (rc == EP_OK)
         rc = records(db, production_id, "diagnostics", &diags);
     if (rc == EP_OK)

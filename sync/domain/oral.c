@@ -588,7 +588,7 @@ int oral_build(struct db *db, const char *production_id, const char *today, cons
     lang = text_lang(lang);
     rc = dossier_build(db, production_id, today, lang, &d);
     if (rc == EP_OK)
-        rc = eval_production(db, production_id, today, &ev);
+        rc = eval_production(db, production_id, today, lang, &ev);
     if (rc != EP_OK)
         goto out;
     *out = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:O}", "production", str(d, "production"),

@@ -598,7 +598,7 @@ static void evaluation_pdf(void **state)
     int tables = 0;
     (void)state;
 
-    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
+    assert_int_equal(eval_production(db, "p1", TODAY, "fr", &ev), EP_OK);
     txt = evaluation_text(ev, "fr", path, sizeof(path));
     for (at = strstr(txt, "Prévu / réalisé"); at != NULL; at = strstr(at + 1, "Prévu / réalisé"))
         tables++;
