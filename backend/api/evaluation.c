@@ -58,7 +58,7 @@ int api_evaluation(struct http_req *r)
     json_decref(catalogue);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the evaluation");
-    snprintf(name, sizeof(name), "evaluation-%s.pdf", prod);
+    api_file_name(r, prod, "evaluation", ".pdf", name, sizeof(name));
     status = http_download(r, "application/pdf", name, pdf, len);
     free(pdf);
     return status;

@@ -20,7 +20,8 @@ int api_kit(struct http_req *r)
     struct auth_principal p;
     enum promo_audience audience;
     struct export_doc doc = {"fr", NULL};
-    char prod[80], today[11], who[32] = "", format[8] = "json", name[128], lang[3];
+    char prod[80], today[11], who[32] = "", format[8] = "json", name[128], lang[3], prefix[48],
+                              suffix[12];
     json_t *kit = NULL;
     char *text = NULL;
     size_t len = 0;
@@ -66,7 +67,9 @@ int api_kit(struct http_req *r)
     json_decref(kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the kit");
-    snprintf(name, sizeof(name), "kit-%s-%s.%s", who, prod, format);
+    snprintf(prefix, sizeof(prefix), "kit-%s", who);
+    snprintf(suffix, sizeof(suffix), ".%s", format);
+    api_file_name(r, prod, prefix, suffix, name, sizeof(name));
     status = http_download(r,
                            strcmp(format, "md") == 0    ? "text/markdown; charset=utf-8"
                            : strcmp(format, "pdf") == 0 ? "application/pdf"
