@@ -480,7 +480,8 @@ export async function productions(ctx, params) {
                 {
                   class: 'button small secondary',
                   href: `/api/v1/productions/${encodeURIComponent(p.id)}/archive`,
-                  download: `${p.id}.ecoplateau.zip`,
+                  // The server names the file after the title (Content-Disposition).
+                  download: '',
                 },
                 t('prod.export'),
                 h('span', { class: 'visually-hidden' }, ' : ' + p.title),
