@@ -241,22 +241,6 @@ static void from_footprint(const json_t *cmp, const char *lang, json_t *strength
     }
 }
 
-/* The name of a catalogue indicator in lang, or a word saying it is unknown. */
-static void indicator_name(struct db *db, const char *id, const char *lang, char *buf, size_t len)
-{
-    static const char sql[] = "SELECT name_fr, name_en FROM indicator WHERE id = ?1";
-    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
-
-    snprintf(buf, len, "%s", text_get(lang, "evaluation.indicator_unknown"));
-    if (st == NULL)
-        return;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(buf, len, "%s",
-                 (const char *)sqlite3_column_text(st, fmt_is_english(lang) ? 1 : 0));
-    db_done(st);
-}
-
 /* field of action id among actions (its title, its theme), or NULL. */
 static const char *action_field(const json_t *actions, const char *id, const char *field)
 {
@@ -308,8 +292,8 @@ static void dysfunction_text(struct db *db, const json_t *d, const json_t *actio
     const char *dept = json_string_value(json_object_get(d, "dept"));
     char name[160], since[FMT_MAX], missed[FMT_MAX + 64], in_dept[160] = "", key[64], n[FMT_MAX];
 
-    indicator_name(db, json_string_value(json_object_get(d, "indicator")), lang, name,
-                   sizeof(name));
+    carbon_indicator_name(db, json_string_value(json_object_get(d, "indicator")), lang,
+                          text_get(lang, "evaluation.indicator_unknown"), name, sizeof(name));
     if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
         /* People read a department's name and a day in words, not keys. */
         long count = (long)json_integer_value(json_object_get(d, "missed"));
