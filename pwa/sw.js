@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-8787d26002df';
+const VERSION = 'ecoplateau-shell-fe3d9b90621a';
 const SHELL = [
   '/',
   '/accessibilite.html',

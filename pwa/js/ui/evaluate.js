@@ -146,7 +146,7 @@ function items(list, withSolutions) {
 function kitPreview(kit) {
   return h(
     'div',
-    { 'data-testid': 'kit-preview' },
+    { 'data-testid': 'kit-preview', 'data-server-text': '' },
     h('h3', {}, `${kit.title} — ${kit.production}`),
     h('p', {}, kit.intro),
     kit.figures.length
