@@ -69,8 +69,8 @@ int api_kit(struct http_req *r)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the kit");
     /* "grand_public" is a key; a file name reads "kit-grand-public-<title>". */
     snprintf(prefix, sizeof(prefix), "kit-%s", who);
-    for (char *c = prefix; *c != '\0'; c++)
-        *c = *c == '_' ? '-' : *c;
+    for (char *c = strchr(prefix, '_'); c != NULL; c = strchr(c, '_'))
+        *c = '-';
     snprintf(suffix, sizeof(suffix), ".%s", format);
     api_file_name(r, prod, prefix, suffix, name, sizeof(name));
     status = http_download(r,
