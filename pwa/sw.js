@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-fe3d9b90621a';
+const VERSION = 'ecoplateau-shell-c53fac01d768';
 const SHELL = [
   '/',
   '/accessibilite.html',

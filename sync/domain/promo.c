@@ -29,29 +29,31 @@ enum {
     K_LESSONS = 1 << 6, /* tips from what did not work too */
 };
 
-/* The title and intro are "promo.audience.*" texts (text.h), per language. */
+/* The title and intro are the kit documents' own texts ("label.kit.audience.*",
+ * text.h), so the JSON and the documents say the same words. */
 static const struct {
     const char *name;
     const char *title;
     const char *intro;
     unsigned show;
 } audiences[] = {
-    [PROMO_COMMISSIONER] = {"diffuseur", "promo.audience.diffuseur.title",
-                            "promo.audience.diffuseur.intro",
+    [PROMO_COMMISSIONER] = {"diffuseur", "label.kit.audience.diffuseur.title",
+                            "label.kit.audience.diffuseur.intro",
                             F_FOOTPRINT | F_GAP | F_SUCCESS | F_ATTAINMENT | F_REPRODUCIBLE |
                                 K_PRACTICES},
-    [PROMO_FUNDER] = {"financeur", "promo.audience.financeur.title",
-                      "promo.audience.financeur.intro",
+    [PROMO_FUNDER] = {"financeur", "label.kit.audience.financeur.title",
+                      "label.kit.audience.financeur.intro",
                       F_FOOTPRINT | F_GAP | F_SUCCESS | F_ATTAINMENT | F_REPRODUCIBLE |
                           K_PRACTICES},
-    [PROMO_PARTNERS] = {"partenaires", "promo.audience.partenaires.title",
-                        "promo.audience.partenaires.intro",
+    [PROMO_PARTNERS] = {"partenaires", "label.kit.audience.partenaires.title",
+                        "label.kit.audience.partenaires.intro",
                         F_SUCCESS | F_REPRODUCIBLE | K_PRACTICES},
-    [PROMO_CREW] = {"collaborateurs", "promo.audience.collaborateurs.title",
-                    "promo.audience.collaborateurs.intro",
+    [PROMO_CREW] = {"collaborateurs", "label.kit.audience.collaborateurs.title",
+                    "label.kit.audience.collaborateurs.intro",
                     F_SUCCESS | F_ATTAINMENT | K_PRACTICES | K_LESSONS},
-    [PROMO_PUBLIC] = {"grand_public", "promo.audience.grand_public.title",
-                      "promo.audience.grand_public.intro", F_FOOTPRINT | F_SUCCESS | K_PRACTICES},
+    [PROMO_PUBLIC] = {"grand_public", "label.kit.audience.grand_public.title",
+                      "label.kit.audience.grand_public.intro",
+                      F_FOOTPRINT | F_SUCCESS | K_PRACTICES},
 };
 
 int promo_audience_parse(const char *name, enum promo_audience *out)
@@ -132,7 +134,7 @@ static void add_figures(const json_t *ev, unsigned show, const char *lang, json_
         partial[0] = '\0';
     if (show & F_FOOTPRINT) {
         text_fmtbuf(note, sizeof(note), lang, "promo.fig.footprint.note", "partial", partial, NULL);
-        figure(figs, missing, "footprint", text_get(lang, "promo.fig.footprint"),
+        figure(figs, missing, "footprint", text_get(lang, "label.kit.fig.footprint"),
                fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e", note);
     }
     if (show & F_GAP) {
@@ -153,17 +155,17 @@ static void add_figures(const json_t *ev, unsigned show, const char *lang, json_
         }
         text_fmtbuf(note, sizeof(note), lang, "promo.fig.gap.note", "which", which, "partial",
                     partial, NULL);
-        figure(figs, missing, "gap", text_get(lang, "promo.fig.gap"),
+        figure(figs, missing, "gap", text_get(lang, "label.kit.fig.gap"),
                json_is_number(gap) ? rounded(json_number_value(gap), 1) : json_null(), "%", note);
     }
     if (show & F_SUCCESS) {
-        text_fmtbuf(note, sizeof(note), lang, "promo.fig.success.note", "measured",
+        text_fmtbuf(note, sizeof(note), lang, "label.kit.fig.success.note", "measured",
                     count_text(a, sizeof(a), "promo.measured", measured, lang), "no_data",
                     count_text(b, sizeof(b), "promo.no_data",
                                json_integer_value(json_object_get(sum, "sans_donnee")), lang),
                     NULL);
         json_t *f =
-            figure(figs, missing, "success", text_get(lang, "promo.fig.success"),
+            figure(figs, missing, "success", text_get(lang, "label.kit.fig.success"),
                    measured > 0 ? json_integer(json_integer_value(json_object_get(sum, "reussies")))
                                 : json_null(),
                    text_get(lang, "promo.unit.actions"), note);
@@ -172,15 +174,15 @@ static void add_figures(const json_t *ev, unsigned show, const char *lang, json_
     }
     if (show & F_ATTAINMENT) {
         json_t *mean = json_object_get(sum, "mean_attainment_pct");
-        figure(figs, missing, "attainment", text_get(lang, "promo.fig.attainment"),
+        figure(figs, missing, "attainment", text_get(lang, "label.kit.fig.attainment"),
                json_is_number(mean) ? json_incref(mean) : json_null(), "%",
-               text_get(lang, "promo.fig.attainment.note"));
+               text_get(lang, "label.kit.fig.attainment.note"));
     }
     if (show & F_REPRODUCIBLE)
-        figure(figs, missing, "reproducible", text_get(lang, "promo.fig.reproducible"),
+        figure(figs, missing, "reproducible", text_get(lang, "label.kit.fig.reproducible"),
                json_integer((json_int_t)json_array_size(json_object_get(ev, "reproducible"))),
                text_get(lang, "promo.unit.practices"),
-               text_get(lang, "promo.fig.reproducible.note"));
+               text_get(lang, "label.kit.fig.reproducible.note"));
 }
 
 /* A practice sheet for action a (an evaluation entry), with the objective and
@@ -194,10 +196,10 @@ static json_t *practice(struct db *db, const char *production_id, const json_t *
     if (sync_record_get(db, production_id, "actions", id, &rec) != EP_OK)
         rec = json_object();
     if (json_is_number(pct))
-        text_fmtbuf(result, sizeof(result), lang, "promo.result.reached", "pct",
+        text_fmtbuf(result, sizeof(result), lang, "label.kit.result.reached", "pct",
                     fmt_percent(v, sizeof(v), json_number_value(pct) / 100.0, 0, 0, lang), NULL);
     else
-        text_fmtbuf(result, sizeof(result), lang, "promo.result.unmeasured", NULL);
+        text_fmtbuf(result, sizeof(result), lang, "label.kit.result.unmeasured", NULL);
     p = json_pack(
         "{s:s, s:O, s:O, s:O, s:O, s:s, s:O, s:O}", "id", id, "title",
         json_object_get(a, "title") ? json_object_get(a, "title") : json_null(), "theme",

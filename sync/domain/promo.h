@@ -36,10 +36,11 @@ int promo_audience_parse(const char *name, enum promo_audience *out);
  *    "missing":[...],"photos":[...]} (photos: see promo_kit_embed below)
  * title, intro, labels, units, notes, results and photo captions written
  * by the kit are in lang ("fr" or "en", anything else French: text.h, the
- * "promo.*" texts); the keys (the audience, each figure's key: footprint,
- * gap, success with "measured" and "no_data", attainment, reproducible)
- * let a document word them itself (backend/render/export_kit.c renders the
- * kit as PDF, Markdown and HTML).
+ * kit documents' "label.kit.*" texts and the "promo.*" ones); the keys
+ * (the audience, each figure's key: footprint, gap, success with
+ * "measured" and "no_data", attainment, reproducible) let a document word
+ * them itself (backend/render/export_kit.c renders the kit as PDF,
+ * Markdown and HTML).
  * Returns 0 or a storage code (EP_EINVAL for a malformed day).
  */
 int promo_kit(struct db *db, const char *production_id, const char *today,

@@ -462,7 +462,7 @@ static void evaluation_and_kits_in_english(void **state)
                         "Review of the environmental approach");
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(kit, "practices"), 0), "result")),
-                        "Target reached at 125%");
+                        "Target achieved at 125%");
     f = kit_figure(kit, "Difference from the provisional footprint");
     assert_non_null(f);
     assert_true(json_is_null(json_object_get(f, "value")));
