@@ -192,16 +192,24 @@ static void from_footprint(const json_t *cmp, const char *lang, json_t *strength
     const json_t *span = json_object_get(cmp, "span");
     int running = strcmp(json_string_value(json_object_get(cmp, "status")), "clos") != 0;
     const json_t *fc = json_object_get(cmp, "forecast");
-    char which[200], version[FMT_MAX];
+    char which[400], version[FMT_MAX], filed[FMT_MAX], now[FMT_MAX];
+    json_int_t filed_set = json_integer_value(json_object_get(fc, "factor_version"));
+    json_int_t now_set =
+        json_integer_value(json_object_get(json_object_get(cmp, "final"), "factor_version"));
     size_t i;
     json_t *c;
 
-    /* forecast_compare says which forecast the gaps are against. */
-    if (json_is_integer(json_object_get(fc, "version")))
-        text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.filed", "version",
-                    fmt_number(version, sizeof(version),
-                               (double)json_integer_value(json_object_get(fc, "version")), 0, lang),
-                    NULL);
+    /* forecast_compare says which forecast the gaps are against, and when
+     * it was filed with another factor set than the readings', that the
+     * gaps mix two sets (docs/carbon.md, "The forecast, filed"). */
+    fmt_number(version, sizeof(version), (double)json_integer_value(json_object_get(fc, "version")),
+               0, lang);
+    if (json_is_integer(json_object_get(fc, "version")) && filed_set != now_set)
+        text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.filed_mixed", "version", version,
+                    "filed", fmt_number(filed, sizeof(filed), (double)filed_set, 0, lang), "now",
+                    fmt_number(now, sizeof(now), (double)now_set, 0, lang), NULL);
+    else if (json_is_integer(json_object_get(fc, "version")))
+        text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.filed", "version", version, NULL);
     else
         text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.live", NULL);
 
@@ -211,7 +219,7 @@ static void from_footprint(const json_t *cmp, const char *lang, json_t *strength
         double delta = json_number_value(json_object_get(c, "delta_kg"));
         json_t *pct = json_object_get(c, "delta_pct");
         double cov = json_number_value(json_object_get(c, "coverage"));
-        char text[640], when[200] = "", key[64], n[FMT_MAX], total[FMT_MAX];
+        char text[800], when[200] = "", key[64], n[FMT_MAX], total[FMT_MAX];
         char dk[FMT_MAX + 2], dp[FMT_MAX], cv[FMT_MAX];
         long elapsed = (long)json_integer_value(json_object_get(span, "elapsed_days"));
 

@@ -121,7 +121,7 @@ static void add_figures(const json_t *ev, unsigned show, const char *lang, json_
     json_int_t measured = json_integer_value(json_object_get(sum, "measured"));
     json_int_t elapsed = json_integer_value(json_object_get(ev, "elapsed_days"));
     json_int_t total = json_integer_value(json_object_get(ev, "total_days"));
-    char note[800], partial[256], k[96], a[FMT_MAX], b[FMT_MAX];
+    char note[900], partial[256], k[96], a[FMT_MAX], b[FMT_MAX];
 
     /* Before the last shooting day the final footprint is still partial:
      * say so next to every figure built on it. */
@@ -142,14 +142,19 @@ static void add_figures(const json_t *ev, unsigned show, const char *lang, json_
          * estimates when none was filed, so a funder knows what moved. */
         const json_t *fc = json_object_get(fp, "forecast");
         const char *label = json_string_value(json_object_get(fc, "label"));
-        char which[300], cut[124];
+        json_int_t filed_set = json_integer_value(json_object_get(fc, "factor_version"));
+        json_int_t now_set =
+            json_integer_value(json_object_get(json_object_get(fp, "final"), "factor_version"));
+        char which[400], cut[124];
         if (json_is_integer(json_object_get(fc, "version"))) {
             snprintf(cut, sizeof(cut), "%.120s", label != NULL ? label : "");
             text_fmtbuf(which, sizeof(which), lang, "promo.fig.gap.filed", "version",
                         fmt_number(a, sizeof(a),
                                    (double)json_integer_value(json_object_get(fc, "version")), 0,
                                    lang),
-                        "label", cut, NULL);
+                        "label", cut, "mixed",
+                        /* two factor sets in one gap: said, never silent */
+                        filed_set != now_set ? text_get(lang, "promo.fig.gap.mixed") : "", NULL);
         } else {
             text_fmtbuf(which, sizeof(which), lang, "promo.fig.gap.live", NULL);
         }
