@@ -559,6 +559,7 @@ export default {
   'dir.err.name': 'Enter the name.',
   'dir.crit.title': 'The company’s criteria',
   'dir.crit.label': 'New criterion',
+  'dir.crit.name': 'Criterion',
   'dir.crit.hint': 'For example: La Clé Verte or EU Ecolabel, vegetarian menu, rental or reuse.',
   'dir.crit.add': 'Add the criterion',
   'dir.crit.saved': 'Criterion added.',

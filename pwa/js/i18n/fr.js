@@ -565,6 +565,7 @@ export default {
   'dir.err.name': 'Indiquez le nom.',
   'dir.crit.title': 'Critères de la société',
   'dir.crit.label': 'Nouveau critère',
+  'dir.crit.name': 'Critère',
   'dir.crit.hint':
     'Par exemple : label Clé Verte ou Écolabel européen, menu végétarien, location ou réemploi.',
   'dir.crit.add': 'Ajouter le critère',

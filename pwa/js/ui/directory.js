@@ -150,7 +150,7 @@ function entrySpecs(crit) {
 
 function criterionSpecs() {
   return [
-    { name: 'label', label: t('dir.crit.label'), required: true, attrs: { maxlength: '200' } },
+    { name: 'label', label: t('dir.crit.name'), required: true, attrs: { maxlength: '200' } },
     {
       name: 'scope',
       label: t('dir.scope'),
