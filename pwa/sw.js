@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-7b0246dd828c';
+const VERSION = 'ecoplateau-shell-f466b548be0d';
 const SHELL = [
   '/',
   '/accessibilite.html',

@@ -96,6 +96,22 @@ static const char *lookup(const char *const (*table)[3], size_t n, const char *k
     return key != NULL ? key : "";
 }
 
+char *carbon_indicator_name(struct db *db, const char *id, const char *lang, const char *unknown,
+                            char *buf, size_t len)
+{
+    static const char sql[] = "SELECT name_fr, name_en FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
+
+    snprintf(buf, len, "%s", unknown);
+    if (st == NULL)
+        return buf;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, fmt_is_english(lang)));
+    db_done(st);
+    return buf;
+}
+
 const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang)
 {
     switch (kind) {

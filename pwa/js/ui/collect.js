@@ -490,8 +490,8 @@ export async function office(ctx) {
     { 'data-testid': 'completeness' },
     c.expected
       ? t('collect.completeness', {
-          expected: num(c.expected),
-          reported: num(c.reported),
+          expected: tn('collect.expected', c.expected),
+          reported: tn('collect.received', c.reported),
           missing: tn('count.missing', c.missing),
           pct: share(c.ratio || 0),
         })

@@ -442,9 +442,9 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
           'p',
           {},
           t('comms.reach.summary', {
-            n: p.recipients.length,
-            emails: mailed,
-            unreachable: unreachable.length,
+            recipients: tn('comms.reach.recipients', p.recipients.length),
+            emails: tn('comms.reach.emails', mailed),
+            unreachable: tn('comms.reach.unreachable', unreachable.length),
           }),
         ),
         sendBtn,

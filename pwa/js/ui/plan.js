@@ -613,7 +613,7 @@ export async function plan(ctx, params = new URLSearchParams()) {
               'a',
               {
                 class: 'button secondary small',
-                href: `/api/v1/productions/${prod}/plan.${x}`,
+                href: `/api/v1/productions/${prod}/plan.${x}?lang=${getLang()}`,
                 download: '',
               },
               t('plan.export.' + x),
