@@ -84,7 +84,8 @@ function staticImports(path) {
 }
 
 // Loading (docs/pwa.md): the first paint needs app.js's static imports only;
-// index.html declares exactly those (and French, the default language) as
+// index.html declares exactly those (and French, the default language, and
+// the sign-in screens, the first screen of every first visit) as
 // modulepreload, so they come in one round trip instead of one per level.
 test('screens and languages load on first use; the first ones are preloaded', () => {
   const closure = new Set();
@@ -101,7 +102,7 @@ test('screens and languages load on first use; the first ones are preloaded', ()
   const html = readFileSync(join(pwa, 'index.html'), 'utf8');
   const preload = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
   closure.delete('/js/app.js');
-  assert.deepEqual(preload.sort(), [...closure, '/js/i18n/fr.js'].sort());
+  assert.deepEqual(preload.sort(), [...closure, '/js/i18n/fr.js', '/js/ui/signin.js'].sort());
   // Every import() target is a shell file, so the service worker has it offline.
   for (const f of walk(join(pwa, 'js'))) {
     const src = readFileSync(join(pwa, f), 'utf8');
