@@ -55,7 +55,11 @@ test('every code the server sends has French and English words', () => {
   );
   for (const lang of ['fr', 'en']) {
     const missing = [...codes].filter(([c]) => !ERRORS[lang][c]).map(([c, f]) => `${c} (${f})`);
-    assert.deepEqual(missing, [], `codes without a ${lang} message in ERRORS of pwa/js/i18n/${lang}.js`);
+    assert.deepEqual(
+      missing,
+      [],
+      `codes without a ${lang} message in ERRORS of pwa/js/i18n/${lang}.js`,
+    );
   }
 });
 
