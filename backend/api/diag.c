@@ -125,8 +125,6 @@ int api_diag_company(struct http_req *r)
 int api_diag_project(struct http_req *r)
 {
     json_t *in = NULL, *out = NULL;
-    /* lang is checked like everywhere; the C2 analysis is still written in
-     * French only (its texts have not moved to the text files yet). */
     char field[64] = "", err[256] = "", lang[3];
     struct auth_principal p;
     int status = body_for_production(r, &in, &p, lang);
@@ -134,7 +132,7 @@ int api_diag_project(struct http_req *r)
 
     if (status != 0)
         return status;
-    rc = diag_project(r->db, in, &out, field, sizeof(field), err, sizeof(err));
+    rc = diag_project_lang(r->db, in, lang, &out, field, sizeof(field), err, sizeof(err));
     if (rc == EP_OK && wants_pdf(r)) {
         const char *title = json_string_value(json_object_get(in, "title"));
         status = send_pdf(r, &p, out, 0, title);
@@ -160,7 +158,7 @@ int api_diag_project(struct http_req *r)
 int api_diag_project_estimate(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80];
+    char prod[80], lang[3];
     json_t *res = NULL, *out;
     int status, rc;
 
@@ -169,9 +167,11 @@ int api_diag_project_estimate(struct http_req *r)
     status = auth_request_in(r, NULL, 0, prod, 1, &p);
     if (status == 0)
         status = auth_require(r, &p, AUTHZ_SYNC_PULL);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
-    rc = diag_project_of(r->db, prod, &res);
+    rc = diag_project_of_lang(r->db, prod, lang, &res);
     if (rc == EP_ENOTFOUND)
         return http_error(r, 404, "no_project_analysis", NULL,
                           "the project analysis (C2) has not been filled in");

@@ -1,36 +1,14 @@
 /* export.c - the helpers every exporter shares (see export.h). */
 #include "export.h"
 
-#include "embed.h"
 #include "err.h"
 #include "fmt.h"
+#include "text.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* labels.en.json and labels.fr.json, compiled in (backend/CMakeLists.txt). */
-extern const struct ep_embedded ep_doc_labels[];
-
-/* Parsed once and never freed: read-only afterwards, so threads share them. */
-static json_t *labels_en, *labels_fr;
-static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
-
-static void labels_load(void)
-{
-    for (size_t i = 0; ep_doc_labels[i].name != NULL; i++) {
-        json_t *j =
-            json_loadb(ep_doc_labels[i].data, ep_doc_labels[i].size, JSON_REJECT_DUPLICATES, NULL);
-        if (strcmp(ep_doc_labels[i].name, "labels.en.json") == 0)
-            labels_en = j;
-        else if (strcmp(ep_doc_labels[i].name, "labels.fr.json") == 0)
-            labels_fr = j;
-        else
-            json_decref(j);
-    }
-}
 
 double export_num(const json_t *o, const char *k)
 {
@@ -80,14 +58,14 @@ const char *export_lang(const char *lang)
 
 const char *export_label(const char *lang, const char *key)
 {
-    const char *s = NULL;
+    char k[160];
+    int n = snprintf(k, sizeof(k), "label.%s", key != NULL ? key : "");
 
-    pthread_once(&labels_once, labels_load);
-    if (fmt_is_english(lang))
-        s = json_string_value(json_object_get(labels_en, key));
-    if (s == NULL)
-        s = json_string_value(json_object_get(labels_fr, key));
-    return s != NULL ? s : key;
+    /* text_get answers its own key when neither language has it: ours is
+     * on the stack, so test first and answer the caller's key instead. */
+    if (key == NULL || n < 0 || (size_t)n >= sizeof(k) || !text_has("fr", k))
+        return key;
+    return text_get(export_lang(lang), k);
 }
 
 const char *export_label_of(const char *lang, const char *group, const char *value)

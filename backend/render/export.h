@@ -5,9 +5,10 @@
  * on top (export_footprint.h, export_diag.h, export_plan.h, export_kit.h,
  * export_evaluation.h); each answers new bytes the caller owns (free()).
  *
- * A document's words are data, not C: backend/render/labels.{fr,en}.json,
- * compiled into the binary (ep_doc_labels) and parsed once, on first use.
- * Keys are the same in both files (tests/js/labels.test.mjs); a template
+ * A document's words are data, not C: the "label.*" keys of the domain's
+ * text files (sync/domain/data/text.{fr,en}.json, read through text.h),
+ * compiled into the binary. Keys are the same in both files
+ * (tests/js/text.test.mjs); a template
  * names its blanks "{name}" (export_fill), never printf conversions, so a
  * label file cannot crash the server. Numbers and dates go through fmt.h.
  *
@@ -51,9 +52,10 @@ void export_fr_num(double v, int decimals, char *buf, size_t len);
 const char *export_lang(const char *lang);
 
 /*
- * The label of key in lang (static, lives for the program), the French one
- * when English lacks it, key itself when neither has it (a test keeps the
- * files complete, so that only shows a missing key, never crashes).
+ * The label of key in lang: the text "label.<key>" (static, lives for the
+ * program), the French one when English lacks it, key itself when neither
+ * has it (a test keeps the files complete, so that only shows a missing
+ * key, never crashes).
  */
 const char *export_label(const char *lang, const char *key);
 

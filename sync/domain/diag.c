@@ -547,16 +547,20 @@ static void context_items(const json_t *model, const json_t *a, const char *lang
                               json_pack("{s:s, s:s, s:O}", "topic", "intermittent_pct", "text",
                                         text, "answer", json_object_get(a, "intermittent_pct")));
     }
-    /* The partners' notes are the model's (c1-model.json), in French. */
+    /* Which partners have a note is the model's (c1-model.json, "note"); the
+     * note's words are "diag.ctx.partner_note.<note>" in the text files. */
     json_array_foreach(json_object_get(a, "partners"), i, x)
     {
         const char *name = json_string_value(x);
         json_array_foreach(json_object_get(model, "partners"), j, p)
         {
             const char *m = json_string_value(json_object_get(p, "match"));
-            if (name != NULL && m != NULL && strstr(name, m) != NULL) {
+            const char *note = json_string_value(json_object_get(p, "note"));
+            if (name != NULL && m != NULL && note != NULL && strstr(name, m) != NULL) {
+                char nk[80];
+                snprintf(nk, sizeof(nk), "diag.ctx.partner_note.%s", note);
                 text_fmtbuf(text, sizeof(text), lang, "diag.ctx.partner", "name", name, "text",
-                            json_string_value(json_object_get(p, "text")), NULL);
+                            text_get(lang, nk), NULL);
                 json_array_append_new(ctx, json_pack("{s:s, s:s, s:O}", "topic", "partners", "text",
                                                      text, "answer", x));
                 break;
@@ -896,17 +900,23 @@ static double factor(struct db *db, const char *id)
     return v;
 }
 
-static void impact(json_t *list, const char *element, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void impact(json_t *list, const char *element, const char *fmt, ...)
+/* n with no decimals in lang's digits, into buf (FMT_MAX bytes). */
+static char *num0(char *buf, double n, const char *lang)
 {
-    char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    (void)vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    json_array_append_new(list, json_pack("{s:s, s:s}", "element", element, "impact", text));
+    return fmt_number(buf, FMT_MAX, n, 0, lang);
+}
+
+/*
+ * Appends {"topic","element","impact"} to list: topic is the element's id
+ * (API JSON), element its name "diag.project.element.<topic>" in lang, text
+ * the impact already written in lang.
+ */
+static void impact(json_t *list, const char *lang, const char *topic, const char *text)
+{
+    char key[80];
+    snprintf(key, sizeof(key), "diag.project.element.%s", topic);
+    json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "topic", topic, "element",
+                                          text_get(lang, key), "impact", text));
 }
 
 struct theme {
@@ -936,35 +946,6 @@ static const char *quadrant_of(int high, int effort)
 
 static const char *const caterings[] = {"caterer", "restaurant", "canteen", "meal_boxes", "self"};
 static const char *const season_names[] = {"spring", "summer", "autumn", "winter"};
-
-static const char *catering_impact(const char *c)
-{
-    return strcmp(c, "caterer") == 0
-               ? "Traiteur sur place : cuisine, vaisselle et chauffe-plats ; demander de la "
-                 "vaisselle réutilisable, du local et un branchement plutôt qu'un groupe."
-           : strcmp(c, "restaurant") == 0
-               ? "Restaurants proches : peu de matériel, mais les trajets et la carte ne se "
-                 "choisissent pas ; négocier un menu végétarien."
-           : strcmp(c, "canteen") == 0
-               ? "Cantine de studio : la plus simple à faire évoluer (menus, gaspillage, tri)."
-           : strcmp(c, "meal_boxes") == 0
-               ? "Plateaux-repas : emballages jetables à chaque repas ; exiger des contenants "
-                 "consignés."
-               : "Repas apportés par l'équipe : prévoir eau en carafe et tri des déchets.";
-}
-
-static const char *season_impact(const char *s)
-{
-    return strcmp(s, "winter") == 0
-               ? "Hiver : jours courts (plus d'éclairage), chauffage des loges et des décors."
-           : strcmp(s, "summer") == 0
-               ? "Été : chaleur (climatisation, eau), risque d'incendie et faune sensible en "
-                 "milieu naturel."
-           : strcmp(s, "spring") == 0
-               ? "Printemps : nidification et floraison, à ménager en extérieur."
-               : "Automne : pluie et boue (protections, bâches réutilisables), jours qui "
-                 "raccourcissent.";
-}
 
 /* Refuses a catering or seasons value outside their lists. */
 static int check_framing_lists(const json_t *f, const char *catering, const json_t *seasons,
@@ -1034,9 +1015,10 @@ static int apply_overrides(const json_t *ov, struct theme *th, size_t n, char *f
     return EP_OK;
 }
 
-/* The catalogue's unit, category and factor of indicator id (latest set). */
+/* The catalogue's unit, category (named in lang) and factor of indicator
+ * id (latest set). */
 static int estimate_line(struct db *db, const char *id, double quantity, const char *theme,
-                         json_t **out)
+                         const char *lang, json_t **out)
 {
     static const char sql[] = "SELECT unit, category, coalesce(factor_id, '') FROM indicator "
                               "WHERE id = ?1";
@@ -1053,11 +1035,12 @@ static int estimate_line(struct db *db, const char *id, double quantity, const c
         carbon_factor_value(db, (const char *)sqlite3_column_text(st, 2), &f);
         /* Rounded as shown: a person re-typing the quantity gets the same kg. */
         quantity = round(quantity * 10) / 10;
-        *out = json_pack("{s:s, s:f, s:s, s:s, s:s, s:s, s:f, s:f}", "indicator", id, "value",
-                         quantity, "unit", (const char *)sqlite3_column_text(st, 0), "category",
-                         (const char *)sqlite3_column_text(st, 1), "category_label",
-                         carbon_category_label((const char *)sqlite3_column_text(st, 1)), "theme",
-                         theme, "factor", f, "kg", round(quantity * f * 10) / 10);
+        *out = json_pack(
+            "{s:s, s:f, s:s, s:s, s:s, s:s, s:f, s:f}", "indicator", id, "value", quantity, "unit",
+            (const char *)sqlite3_column_text(st, 0), "category",
+            (const char *)sqlite3_column_text(st, 1), "category_label",
+            carbon_label(CARBON_LABEL_CATEGORY, (const char *)sqlite3_column_text(st, 1), lang),
+            "theme", theme, "factor", f, "kg", round(quantity * f * 10) / 10);
     }
     db_done(st);
     if (step != SQLITE_ROW)
@@ -1101,10 +1084,11 @@ static int by_efficiency(const void *a, const void *b)
  * per euro (middle of the cost range). units: multipliers of the cost
  * units (project, shooting_day, location_day, set). With an envelope
  * (>= 0), actions are kept in rank order while the sum of their high costs
- * fits: the prudent bound, so the plan never overruns.
+ * fits: the prudent bound, so the plan never overruns. Titles and
+ * rationales in lang ("diag.project.action.<library>" in the text files).
  */
 static int rank_actions(struct db *db, const json_t *lines, const double units[4], double envelope,
-                        json_t **out)
+                        const char *lang, json_t **out)
 {
     static const char *const unit_names[] = {"project", "shooting_day", "location_day", "set"};
     json_t *data = model_file("c2-actions.json"), *list = json_array(), *lib = NULL;
@@ -1127,6 +1111,8 @@ static int rank_actions(struct db *db, const json_t *lines, const double units[4
         const char *id = json_string_value(json_object_get(a, "library"));
         const json_t *cost = json_object_get(a, "cost"), *entry = NULL;
         const char *per = json_string_value(json_object_get(cost, "per"));
+        const char *title;
+        char key[96];
         double mult = 0, avoided = 0, lo, hi;
         json_t *e;
         size_t k;
@@ -1150,7 +1136,7 @@ static int rank_actions(struct db *db, const json_t *lines, const double units[4
             if (sub != NULL) {
                 double sf = 0;
                 json_t *sl = NULL;
-                if (estimate_line(db, sub, 1, "", &sl) == EP_OK)
+                if (estimate_line(db, sub, 1, "", lang, &sl) == EP_OK)
                     sf = json_number_value(json_object_get(sl, "factor"));
                 json_decref(sl);
                 per_kg -= sf * json_number_value(json_object_get(r, "per_unit"));
@@ -1159,17 +1145,20 @@ static int rank_actions(struct db *db, const json_t *lines, const double units[4
         }
         if (avoided <= 0)
             continue; /* nothing of this project for it to act on */
+        title = json_string_value(
+            json_object_get(entry, strcmp(lang, "en") == 0 ? "title_en" : "title_fr"));
+        if (title == NULL || title[0] == '\0')
+            title = json_string_value(json_object_get(entry, "title_fr"));
+        snprintf(key, sizeof(key), "diag.project.action.%s", id);
         lo = json_number_value(json_array_get(json_object_get(cost, "range"), 0)) * mult;
         hi = json_number_value(json_array_get(json_object_get(cost, "range"), 1)) * mult;
         json_array_append_new(
-            list,
-            json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:s, s:s}", "library", id, "title",
-                      entry != NULL ? json_string_value(json_object_get(entry, "title_fr")) : id,
-                      "theme", json_string_value(json_object_get(a, "theme")), "avoided_kg",
-                      round(avoided), "cost_min_eur", round(lo), "cost_max_eur", round(hi),
-                      "cost_mid_eur", round((lo + hi) / 2), "cost_per",
-                      per != NULL ? per : "project", "rationale",
-                      json_string_value(json_object_get(a, "rationale"))));
+            list, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:s, s:s}", "library", id, "title",
+                            title != NULL ? title : id, "theme",
+                            json_string_value(json_object_get(a, "theme")), "avoided_kg",
+                            round(avoided), "cost_min_eur", round(lo), "cost_max_eur", round(hi),
+                            "cost_mid_eur", round((lo + hi) / 2), "cost_per",
+                            per != NULL ? per : "project", "rationale", text_get(lang, key)));
     }
     n = json_array_size(list);
     sorted = calloc(n + 1, sizeof(json_t *));
@@ -1284,6 +1273,12 @@ static json_t *envelope_summary(const json_t *actions, double envelope)
 int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
                  size_t el)
 {
+    return diag_project_lang(db, f, "fr", out, field, fl, err, el);
+}
+
+int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out, char *field,
+                      size_t fl, char *err, size_t el)
+{
     static const struct {
         const char *k;
         double hi;
@@ -1303,12 +1298,11 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     json_t *impacts = json_array(), *missing = json_array(), *themes_out = json_array();
     json_t *matrix = NULL;
     struct theme th[5] = {
-        {"mobility", "Mobilité", 0, 2, "", 0, NULL, NULL},
-        {"energy", "Énergie", 0, 2, "", 0, NULL, NULL},
-        {"food", "Alimentation", 0, 1, "", 0, NULL, NULL},
-        {"waste", "Déchets", 0, 1, "", 0, NULL, NULL},
-        {"purchases", "Achats", 0, 1, "", 0, NULL, NULL},
+        {"mobility", NULL, 0, 2, "", 0, NULL, NULL},  {"energy", NULL, 0, 2, "", 0, NULL, NULL},
+        {"food", NULL, 0, 1, "", 0, NULL, NULL},      {"waste", NULL, 0, 1, "", 0, NULL, NULL},
+        {"purchases", NULL, 0, 1, "", 0, NULL, NULL},
     };
+    char text[512], key[80], n[5][FMT_MAX]; /* one impact's text, a key, its numbers */
     const char *catering = json_string_value(json_object_get(f, "catering"));
     json_t *seasons = json_object_get(f, "seasons");
     double days, studio, crew, people, loc_days, avg_km = 0, moves_km = 0, total = 0;
@@ -1396,6 +1390,11 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         }
     }
     loc_days = animation ? 0 : days - studio;
+    lang = text_lang(lang);
+    for (i = 0; i < 5; i++) {
+        snprintf(key, sizeof(key), "diag.project.theme.%s", th[i].key);
+        th[i].label = text_get(lang, key);
+    }
 
     /* Mobility: shuttles to locations, trains, flights, hotel nights. */
     {
@@ -1405,33 +1404,38 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         commute = animation ? crew * v[12] * WORKDAYS_PER_MONTH * COMMUTE_KM_PER_DAY * 0.5 : 0;
         th[0].kg = (km + commute) * factor(db, "van_km") + v[6] * factor(db, "train_tgv_pkm") +
                    v[7] * factor(db, "plane_short_pkm") + v[8] * factor(db, "hotel_night");
-        if (km > 0)
-            impact(impacts, "Lieux de tournage",
-                   "%zu lieu(x) à %.0f km de la base en moyenne : environ %.0f km de navettes "
-                   "(%.0f véhicules, %.0f jours en extérieur).",
-                   nloc, avg_km, km, vehicles, loc_days);
-        if (moves_km > 0)
-            impact(impacts, "Déplacements entre lieux",
-                   "%.0f km entre les lieux, parcourus par toute l'équipe : regrouper les décors "
-                   "proches dans le plan de travail.",
-                   moves_km);
-        if (v[8] > 0)
-            impact(impacts, "Hébergement",
-                   "%.0f nuitées d'hôtel : c'est souvent le premier poste de mobilité d'un long "
-                   "tournage.",
-                   v[8]);
-        if (v[7] > 0)
-            impact(impacts, "Avion",
-                   "%.0f passagers·km en avion : le mode le plus émetteur par "
-                   "kilomètre, à remplacer par le train quand c'est possible.",
-                   v[7]);
-        if (animation)
-            impact(impacts, "Trajets domicile-studio",
-                   "%.0f personnes pendant %.0f mois : les trajets quotidiens comptent.", crew,
-                   v[12]);
+        if (km > 0) {
+            text_fmtbuf(
+                text, sizeof(text), lang,
+                text_count_key(key, sizeof(key), "diag.project.impact.locations", (long)nloc, lang),
+                "n", num0(n[0], (double)nloc, lang), "km", num0(n[1], avg_km, lang), "total",
+                num0(n[2], km, lang), "vehicles", num0(n[3], vehicles, lang), "days",
+                num0(n[4], loc_days, lang), NULL);
+            impact(impacts, lang, "locations", text);
+        }
+        if (moves_km > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.moves", "km",
+                        num0(n[0], moves_km, lang), NULL);
+            impact(impacts, lang, "moves", text);
+        }
+        if (v[8] > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.accommodation", "n",
+                        num0(n[0], v[8], lang), NULL);
+            impact(impacts, lang, "accommodation", text);
+        }
+        if (v[7] > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.plane", "pkm",
+                        num0(n[0], v[7], lang), NULL);
+            impact(impacts, lang, "plane", text);
+        }
+        if (animation) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.commute", "people",
+                        num0(n[0], crew, lang), "months", num0(n[1], v[12], lang), NULL);
+            impact(impacts, lang, "commute", text);
+        }
         snprintf(th[0].why, sizeof(th[0].why), "%s",
-                 avg_km > 50 ? "Lieux éloignés : navettes et hébergement coûtent à réorganiser."
-                             : "Covoiturage, navettes et train se mettent en place sans surcoût.");
+                 text_get(lang, avg_km > 50 ? "diag.project.why.mobility_far"
+                                            : "diag.project.why.mobility_near"));
         th[0].effort = avg_km > 50 ? 3 : 2;
     }
     /* Energy: generators on location, studio grid power, storage, stations. */
@@ -1445,34 +1449,38 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         years = present[10] ? v[10] : 3;
         th[1].kg = gen_l * factor(db, "diesel_offroad_l") + kwh * factor(db, "grid_kwh") +
                    tb * years * factor(db, "storage_tb_year");
-        if (gen_l > 0)
-            impact(impacts, "Énergie sur les lieux",
-                   "Environ %.0f L de gazole en groupes électrogènes : chercher les branchements "
-                   "forains ou le HVO.",
-                   gen_l);
-        if (v[4] > 0)
-            impact(impacts, "Tournages de nuit",
-                   "%.0f nuits : éclairage et groupes plus longtemps, un repas de plus.", v[4]);
-        if (studio > 0)
-            impact(impacts, "Studio",
-                   "%.0f jours de plateau sur le réseau : l'électricité française est peu "
-                   "carbonée, l'enjeu est la sobriété.",
-                   studio);
-        if (format != NULL && strstr(format, "4K") != NULL)
-            impact(impacts, "Format image",
-                   "%s : environ %.0f To de rushes conservés %.0f ans ; trier et limiter la "
-                   "durée de conservation.",
-                   format, tb, years);
-        if (animation)
-            impact(impacts, "Postes de travail et serveurs",
-                   "%.0f postes pendant %.0f mois, plus le stockage : l'énergie est le premier "
-                   "poste d'une série d'animation.",
-                   crew, v[12]);
+        if (gen_l > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.site_energy", "litres",
+                        num0(n[0], gen_l, lang), NULL);
+            impact(impacts, lang, "site_energy", text);
+        }
+        if (v[4] > 0) {
+            text_fmtbuf(
+                text, sizeof(text), lang,
+                text_count_key(key, sizeof(key), "diag.project.impact.nights", (long)v[4], lang),
+                "n", num0(n[0], v[4], lang), NULL);
+            impact(impacts, lang, "nights", text);
+        }
+        if (studio > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.studio", "days",
+                        num0(n[0], studio, lang), NULL);
+            impact(impacts, lang, "studio", text);
+        }
+        if (format != NULL && strstr(format, "4K") != NULL) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.image_format", "format",
+                        format, "tb", num0(n[0], tb, lang), "years", num0(n[1], years, lang), NULL);
+            impact(impacts, lang, "image_format", text);
+        }
+        if (animation) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.workstations", "n",
+                        num0(n[0], crew, lang), "months", num0(n[1], v[12], lang), NULL);
+            impact(impacts, lang, "workstations", text);
+        }
         th[1].effort = loc_days > 0 && gen_l > 0 ? (v[4] > 5 ? 3 : 2) : 1;
         snprintf(th[1].why, sizeof(th[1].why), "%s",
-                 th[1].effort == 1   ? "Contrat d'électricité et extinctions : peu coûteux."
-                 : th[1].effort == 2 ? "Branchements forains à repérer, groupes HVO à louer."
-                                     : "Nuits et extérieurs : énergie difficile à réduire.");
+                 text_get(lang, th[1].effort == 1   ? "diag.project.why.energy_low"
+                                : th[1].effort == 2 ? "diag.project.why.energy_medium"
+                                                    : "diag.project.why.energy_high"));
     }
     /* Food: a meal a day (two on nights), canteen for animation. */
     {
@@ -1480,69 +1488,69 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
         meals = animation ? crew * v[12] * WORKDAYS_PER_MONTH * 0.5
                           : people * days + people * v[4] + v[15];
         th[2].kg = meals * meal_factor(db, present[13] ? v[13] / 100.0 : -1);
-        if (meals > 0)
-            impact(impacts, "Repas",
-                   "Environ %.0f repas : la part de viande rouge fait l'essentiel de leur "
-                   "empreinte.",
-                   meals);
-        if (catering != NULL)
-            impact(impacts, "Restauration", "%s", catering_impact(catering));
-        if (present[13])
-            impact(impacts, "Part végétarienne",
-                   "%.0f %% de repas végétariens prévus (15 %% dans une cantine type) : chaque "
-                   "repas avec bœuf remplacé économise environ 6 kgCO2e.",
-                   v[13]);
-        snprintf(th[2].why, sizeof(th[2].why),
-                 "Menus végétariens et approvisionnement local se négocient avec le traiteur.");
+        if (meals > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.meals", "n",
+                        num0(n[0], meals, lang), NULL);
+            impact(impacts, lang, "meals", text);
+        }
+        if (catering != NULL) {
+            snprintf(key, sizeof(key), "diag.project.catering.%s", catering);
+            impact(impacts, lang, "catering", text_get(lang, key));
+        }
+        if (present[13]) {
+            fmt_percent(n[0], FMT_MAX, v[13] / 100.0, 0, 0, lang);
+            fmt_percent(n[1], FMT_MAX, 0.15, 0, 0, lang);
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.vegetarian", "pct", n[0],
+                        "typical", n[1], NULL);
+            impact(impacts, lang, "vegetarian", text);
+        }
+        snprintf(th[2].why, sizeof(th[2].why), "%s", text_get(lang, "diag.project.why.food"));
     }
     /* Waste: residual waste of the crew, built sets. */
     {
         residual = (people * days + v[15]) * RESIDUAL_KG_PER_PERSON_DAY;
-        if (v[15] > 0)
-            impact(impacts, "Figuration",
-                   "%.0f journées de figurants : autant de repas, de trajets et de déchets en "
-                   "plus, à prévoir avec la même régie (navettes, repas, tri).",
-                   v[15]);
+        if (v[15] > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.extras", "n",
+                        num0(n[0], v[15], lang), NULL);
+            impact(impacts, lang, "extras", text);
+        }
         if (json_is_true(json_object_get(f, "animals")))
-            impact(impacts, "Animaux",
-                   "Animaux au tournage ou filmés dans leur milieu : bien-être animal (chapitre de "
-                   "l'AFNOR SPEC 2308), distances, bruit et lumière à régler avec un "
-                   "spécialiste.");
-        if (v[16] > 0)
-            impact(impacts, "Effets visuels",
-                   "%.0f plans truqués : calcul et stockage en post-production, à demander "
-                   "chiffrés au prestataire VFX (énergie et hébergement des serveurs).",
-                   v[16]);
+            impact(impacts, lang, "animals", text_get(lang, "diag.project.impact.animals"));
+        if (v[16] > 0) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.vfx", "n",
+                        num0(n[0], v[16], lang), NULL);
+            impact(impacts, lang, "vfx", text);
+        }
         th[3].kg = residual * factor(db, "waste_residual_incineration_kg") +
                    v[5] * SET_WOOD_KG * factor(db, "waste_wood_kg");
         if (protected_area)
-            impact(impacts, "Zone protégée",
-                   "Tournage en espace protégé : aucun déchet laissé, piétinement et bruit à "
-                   "maîtriser, pas de groupe près des habitats.");
-        snprintf(th[3].why, sizeof(th[3].why),
-                 "Le tri se met en place avec des bacs et une consigne claire.");
+            impact(impacts, lang, "protected_area",
+                   text_get(lang, "diag.project.impact.protected_area"));
+        snprintf(th[3].why, sizeof(th[3].why), "%s", text_get(lang, "diag.project.why.waste"));
     }
     /* Seasons: what the weather adds (no figure: it shifts the other themes). */
     {
         json_t *sx;
         json_array_foreach(seasons, i, sx)
         {
-            const char *name = json_string_value(sx);
-            impact(impacts, "Saison", "%s", season_impact(name));
+            snprintf(key, sizeof(key), "diag.project.season.%s", json_string_value(sx));
+            impact(impacts, lang, "season", text_get(lang, key));
         }
     }
     /* Purchases: material of built sets. */
     {
         th[4].kg = v[5] * SET_NEW_MATERIAL_KG * factor(db, "furniture_new_kg");
-        if (v[5] > 0)
-            impact(impacts, "Décors",
-                   "%.0f décor(s) à construire : matériaux neufs et déchets de chantier ; "
-                   "privilégier le réemploi et la location.",
-                   v[5]);
+        if (v[5] > 0) {
+            text_fmtbuf(
+                text, sizeof(text), lang,
+                text_count_key(key, sizeof(key), "diag.project.impact.sets", (long)v[5], lang), "n",
+                num0(n[0], v[5], lang), NULL);
+            impact(impacts, lang, "sets", text);
+        }
         th[4].effort = v[5] > 0 ? 2 : 1;
         snprintf(th[4].why, sizeof(th[4].why), "%s",
-                 v[5] > 0 ? "Réemploi et location de décors demandent de l'anticipation."
-                          : "Peu d'achats prévus : des consignes suffisent.");
+                 text_get(lang, v[5] > 0 ? "diag.project.why.purchases_sets"
+                                         : "diag.project.why.purchases_none"));
     }
     /* The estimate line by line, in the catalogue's indicators: the themes
      * are their sums, and the same lines are what the forecast is offered
@@ -1576,7 +1584,7 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
             json_t *ln = NULL;
             if (q[i].quantity <= 0)
                 continue;
-            rc = estimate_line(db, q[i].indicator, q[i].quantity, th[q[i].theme].key, &ln);
+            rc = estimate_line(db, q[i].indicator, q[i].quantity, th[q[i].theme].key, lang, &ln);
             if (rc != EP_OK)
                 goto fail;
             th[q[i].theme].kg += json_number_value(json_object_get(ln, "kg"));
@@ -1585,22 +1593,23 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     {
         const double units[] = {1, days, loc_days, v[5]}; /* project, shooting/location day, set */
-        rc = rank_actions(db, lines, units, present[14] ? v[14] : -1, &actions);
+        rc = rank_actions(db, lines, units, present[14] ? v[14] : -1, lang, &actions);
         if (rc != EP_OK)
             goto fail;
-        if (present[14])
-            impact(impacts, "Enveloppe écoresponsable",
-                   "%.0f € fixés par la direction de production : les actions sont retenues "
-                   "par kgCO2e évité par euro tant que leur coût haut tient dans l'enveloppe.",
-                   v[14]);
+        if (present[14]) {
+            text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.envelope", "eur",
+                        num0(n[0], v[14], lang), NULL);
+            impact(impacts, lang, "envelope", text);
+        }
     }
     if (v[11] > 0 && v[11] < 1e6) {
         /* A small budget makes costly changes harder: effort weighs more. */
         for (i = 0; i < 5; i++)
             if (th[i].effort == 2)
                 th[i].effort = 3;
-        impact(impacts, "Budget", "Budget serré (%.0f €) : commencer par les actions sans surcoût.",
-               v[11]);
+        text_fmtbuf(text, sizeof(text), lang, "diag.project.impact.budget", "eur",
+                    num0(n[0], v[11], lang), NULL);
+        impact(impacts, lang, "budget", text);
     }
     /* The office's adjustments. */
     for (i = 0; i < 5; i++)
@@ -1635,12 +1644,10 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
     }
     /* Carbon, the sixth theme, frames the others: measure before, during, after. */
     json_array_append_new(
-        themes_out,
-        json_pack("{s:s, s:s, s:f, s:f, s:i, s:s, s:i, s:s}", "theme", "carbon", "label",
-                  "Carbone (mesure et bilans)", "kg", round(total), "share", 1.0, "effort", 1,
-                  "quadrant", "transversal", "rank", 0, "why",
-                  "Le double bilan carbone conditionne les aides du CNC ; les relevés du tournage "
-                  "l'alimentent."));
+        themes_out, json_pack("{s:s, s:s, s:f, s:f, s:i, s:s, s:i, s:s}", "theme", "carbon",
+                              "label", text_get(lang, "diag.project.theme.carbon"), "kg",
+                              round(total), "share", 1.0, "effort", 1, "quadrant", "transversal",
+                              "rank", 0, "why", text_get(lang, "diag.project.why.carbon")));
     *out = json_pack("{s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:o, s:o}", "status",
                      json_array_size(missing) > 0 ? "draft" : "complete", "missing", missing,
                      "impacts", impacts, "themes", themes_out, "total_kg", round(total), "matrix",
@@ -1692,6 +1699,11 @@ int diag_project_framing(const json_t *fields, json_t **out)
 
 int diag_project_of(struct db *db, const char *production_id, json_t **out)
 {
+    return diag_project_of_lang(db, production_id, "fr", out);
+}
+
+int diag_project_of_lang(struct db *db, const char *production_id, const char *lang, json_t **out)
+{
     json_t *rec = NULL, *framing = NULL;
     char field[64], err[256];
     int rc = sync_record_get(db, production_id, "diagnostics", "c2-project", &rec);
@@ -1700,7 +1712,7 @@ int diag_project_of(struct db *db, const char *production_id, json_t **out)
     if (rc == EP_OK)
         rc = diag_project_framing(rec, &framing);
     if (rc == EP_OK)
-        rc = diag_project(db, framing, out, field, sizeof(field), err, sizeof(err));
+        rc = diag_project_lang(db, framing, lang, out, field, sizeof(field), err, sizeof(err));
     json_decref(rec);
     json_decref(framing);
     return rc;

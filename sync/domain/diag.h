@@ -76,7 +76,7 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
 
 /*
  * Analyses framing (borrowed) with the factors of db's latest set. *out:
- *   {"status","missing","impacts":[{"element","impact"}],
+ *   {"status","missing","impacts":[{"topic","element","impact"}],
  *    "themes":[{"theme","label","kg","share","effort","quadrant","rank","why"}],
  *    "total_kg","matrix":{"prioritaire":[...],...},
  *    "lines":[estimate per catalogue indicator],"by_category":{...},
@@ -97,6 +97,16 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
                  size_t el);
 
 /*
+ * diag_project with every text (impacts, theme labels and reasons, action
+ * titles and rationales, category labels) in lang ("fr" or "en", anything
+ * else French: sync/domain/text.h); diag_project is this in French. Ids,
+ * quadrants and figures are the same in both. Each impact also carries
+ * "topic", the element's id ("locations", "season"...).
+ */
+int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out, char *field,
+                      size_t fl, char *err, size_t el);
+
+/*
  * The framing diag_project takes from the fields (borrowed) of the synced
  * record "c2-project" (collection "diagnostics", docs/diagnostic.md): blank
  * answers dropped, the "adj_<theme>" fields gathered into "overrides".
@@ -115,5 +125,8 @@ int diag_project_framing(const json_t *fields, json_t **out);
  * refuses) or a storage code.
  */
 int diag_project_of(struct db *db, const char *production_id, json_t **out);
+
+/* diag_project_of with the texts in lang (diag_project_lang). */
+int diag_project_of_lang(struct db *db, const char *production_id, const char *lang, json_t **out);
 
 #endif

@@ -870,7 +870,7 @@ static json_t *company_diag(const json_t *diags, const char *lang)
     return res;
 }
 
-static json_t *project_diag(struct db *db, const json_t *diags)
+static json_t *project_diag(struct db *db, const json_t *diags, const char *lang)
 {
     const json_t *rec = find_id(diags, "c2-project");
     json_t *framing = NULL, *res = NULL;
@@ -878,7 +878,8 @@ static json_t *project_diag(struct db *db, const json_t *diags)
 
     if (rec == NULL || diag_project_framing(json_object_get(rec, "fields"), &framing) != EP_OK)
         return NULL;
-    if (diag_project(db, framing, &res, field, sizeof(field), err, sizeof(err)) != EP_OK) {
+    if (diag_project_lang(db, framing, lang, &res, field, sizeof(field), err, sizeof(err)) !=
+        EP_OK) {
         json_decref(res);
         res = NULL;
     }
@@ -985,7 +986,7 @@ int dossier_build(struct db *db, const char *production_id, const char *today, c
     if (rc != EP_OK)
         goto out;
     c.c1 = company_diag(diags, c.lang);
-    c.c2 = project_diag(db, diags);
+    c.c2 = project_diag(db, diags, c.lang);
     if (json_array_size(c.suppliers) == 0)
         missing(&c, "dossier.suppliers_missing_item");
     list = json_array();

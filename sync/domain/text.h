@@ -3,8 +3,10 @@
  *
  * Every sentence, heading and label the domain modules and their documents
  * write (the C1 questionnaire's graded texts and advice, the dossier, the
- * oral defence, the evaluation) lives in sync/domain/data/text.fr.json and
- * text.en.json: flat objects { "key": "text" } with the same keys in both
+ * oral defence, the evaluation), and the renderers' document labels under
+ * "label." (backend/render/export.h, export_label), lives in
+ * sync/domain/data/text.fr.json and text.en.json: flat objects
+ * { "key": "text" } with the same keys in both
  * files (tests/unit/domain/test_text.c and tests/js/text.test.mjs check it,
  * and that every key the C code asks for exists). They are compiled into the
  * binary (cmake/embed.cmake, table ep_texts) like the migrations, so a word

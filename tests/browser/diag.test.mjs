@@ -499,10 +499,21 @@ test('in English, the same screens', async () => {
   await page.getByRole('button', { name: 'English' }).click();
   await page.goto(server.url + '/#/diagnostic');
   await page.getByRole('heading', { name: 'Diagnosis and analysis', level: 1 }).waitFor();
-  await main.getByText(/level 3 Engagée, 42.4 out of 100/).waitFor();
+  // The stored level reads in the reader's language, whichever it was computed in.
+  await main.getByText(/level 3 Committed, 42.4 out of 100/).waitFor();
   await checkA11y(page, 'hub in English');
   await page.goto(server.url + '/#/diagnostic-c2?v=result');
   await page.getByRole('heading', { name: 'Impact × budget matrix' }).waitFor();
+  // The analysis the server writes, in English too: no French sentence left.
+  const impacts = main.locator('section[aria-labelledby="h-impacts"]');
+  await impacts.getByText('Shooting locations', { exact: true }).first().waitFor();
+  for (const e of ['Protected area', 'Accommodation', 'Night shoots', 'Season', 'Catering'])
+    await impacts.getByText(e, { exact: true }).first().waitFor();
+  const said = await impacts.textContent();
+  assert.match(said, /Shooting locations: \d+ locations? [\d,]+ km from the base on average/);
+  assert.doesNotMatch(said, /Lieux de tournage|Hébergement|nuitées|lieu\(x\)| : /);
+  const acts = await main.locator('section[aria-labelledby="h-actions"]').textContent();
+  assert.doesNotMatch(acts, /Raccordement au réseau|branchement forain/);
   await checkA11y(page, 'C2 result in English');
   assert.deepEqual(errors, []);
 });

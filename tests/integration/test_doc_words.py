@@ -15,10 +15,14 @@ cell is a machine value and allowed. Then the account's language setting
 an unknown ?lang is refused with 400.
 
 Documents not owned by the documents work yet (footprint, dossier, oral) are
-scanned too but only reported, and so are the findings listed in KNOWN: text
-the domain modules write into a document (the C2 analysis' impact
-sentences, sync/domain/diag.c), which moves to per-language data files with
-the rest of the domain text. Set EP_DOC_WORDS_STRICT=1 to fail on them all.
+scanned too but only reported, and so are the findings listed in KNOWN (none
+today). Set EP_DOC_WORDS_STRICT=1 to fail on them all.
+
+The diagnostic's own sentences (the C2 analysis, the C1 partners' notes:
+"diag.project.*" and "diag.ctx.partner_note.*" in the text files) must not
+reach an English reader in French: neither in the C1/C2 PDFs and the
+dossier, nor in the C2 API JSON the screens show. The French documents must
+hold them (the check reads what it should).
 """
 import csv
 import io
@@ -70,9 +74,10 @@ DOCS += [
 
 # (document, finding) written by a domain module's French text, not by the
 # renderer: reported until that text is data.
-KNOWN = {
-    ("analyse-C2.pdf", "plural 'u(x)'"),  # diag.c: "lieu(x) à ... km de la base"
-}
+KNOWN = set()
+
+# Documents carrying the diagnostic's sentences, checked for French ones in English.
+ANALYSIS_DOCS = ["analyse-C2.pdf", "diagnostic-C1.pdf", "dossier.md", "dossier.odt", "dossier.pdf"]
 
 ID_PATTERNS = [
     ("production id", re.compile(r"(?<![\w/.-])p-[a-z0-9]+(?:-[a-z0-9]+)+")),
@@ -201,6 +206,41 @@ def text_of(kind, data, tmp):
     return [(text, False)]
 
 
+def french_phrases():
+    """Pieces of the French analysis texts no English text holds: what an
+    English reader must never read (split at placeholders and punctuation,
+    whitespace-normalised, long enough to be a phrase)."""
+    data = os.path.join(SRC, "sync", "domain", "data")
+    fr = json.load(open(os.path.join(data, "text.fr.json"), encoding="utf-8"))
+    en = json.load(open(os.path.join(data, "text.en.json"), encoding="utf-8"))
+    en_all = " ".join(" ".join(v.split()) for v in en.values())
+    out = set()
+    for k, v in fr.items():
+        if not k.startswith(("diag.project.", "diag.ctx.partner_note.")):
+            continue
+        for part in re.split(r"\{[a-z_]+\}|[:;,.()«»]", v):
+            part = " ".join(part.split())
+            if len(part) >= 16 and part not in en_all:
+                out.add(part)
+    return out
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+def analysis_words(res):
+    """The C2 API result's words a screen shows, joined."""
+    out = []
+    for x in res.get("impacts", []):
+        out += [x.get("element", ""), x.get("impact", "")]
+    for x in res.get("themes", []):
+        out += [x.get("label", ""), x.get("why", "")]
+    for x in res.get("actions", []):
+        out += [x.get("title", ""), x.get("rationale", "")]
+    return "\n".join(out)
+
+
 def findings(pieces, lang):
     bad = []
     for piece, is_cell in pieces:
@@ -252,6 +292,41 @@ def main():
                 if bad:
                     line = f"{name} [{lang}]: " + "; ".join(bad[:12])
                     (failures if owned or strict else reported).append(line)
+        # The diagnostic's sentences: none French in English, documents and API.
+        phrases = french_phrases()
+        if len(phrases) < 50:
+            failures.append(f"only {len(phrases)} French analysis phrases found in text.fr.json")
+        for name in ANALYSIS_DOCS:
+            fr, en = texts.get((name, "fr")), texts.get((name, "en"))
+            if fr is None or en is None:
+                continue
+            held = [p for p in phrases if p in flat(fr)]
+            leaked = sorted(p for p in phrases if p in flat(en))
+            if name in ("analyse-C2.pdf", "dossier.md") and len(held) < 5:
+                failures.append(f"{name} [fr]: holds {len(held)} analysis phrases, want 5 or more")
+            if leaked:
+                failures.append(f"{name} [en]: French analysis text " + "; ".join(leaked[:5]))
+        for lang in ("fr", "en"):
+            st, data = cl.call("POST", f"{API}/diagnostic/project?lang={lang}", c2)
+            if st != 200:
+                failures.append(f"diagnostic/project [{lang}]: HTTP {st} {data[:200]!r}")
+                continue
+            words = flat(analysis_words(json.loads(data)))
+            found = sorted(p for p in phrases if p in words)
+            if lang == "en" and found:
+                failures.append("diagnostic/project [en]: French text " + "; ".join(found[:5]))
+            if lang == "fr" and len(found) < 5:
+                failures.append(f"diagnostic/project [fr]: {len(found)} analysis phrases")
+        # The estimate the forecast is offered names its categories in words.
+        cats = {}
+        for lang in ("fr", "en"):
+            st, data = cl.call("GET", f"{API}/diagnostic/project/estimate?lang={lang}")
+            if st != 200:
+                failures.append(f"diagnostic/project/estimate [{lang}]: HTTP {st} {data[:200]!r}")
+                continue
+            cats[lang] = sorted(v["label"] for v in json.loads(data)["by_category"].values())
+        if not cats.get("fr") or cats.get("fr") == cats.get("en"):
+            failures.append(f"diagnostic/project/estimate: categories {cats}, want fr and en")
         # The same document in the two languages differs (labels, headings).
         for name, _, _, _, owned in DOCS:
             fr, en = texts.get((name, "fr")), texts.get((name, "en"))

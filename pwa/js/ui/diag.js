@@ -404,7 +404,12 @@ export function hub(ctx) {
         res
           ? t('diag.level.short', {
               level: res.level,
-              label: res.level_label,
+              // The record keeps the label in the language it was computed
+              // in: the list shows it in the reader's (same names as the
+              // server's "diag.level.N" texts).
+              label: [1, 2, 3, 4, 5].includes(res.level)
+                ? t(`diag.level.name.${res.level}`)
+                : res.level_label,
               score: num(res.score),
             })
           : t('diag.notyet'),
@@ -906,6 +911,10 @@ async function c1Result(ctx, year, r) {
 }
 
 // ---- C2: the framing, then impacts, priorities and the matrix ----------------
+
+// Between a name and what follows: French sets a space before the colon.
+const colon = () => (getLang() === 'en' ? ': ' : ' : ');
+
 function framingOf(r) {
   const f = {};
   for (const k of Object.keys(P))
@@ -1389,7 +1398,7 @@ async function projectResult(ctx) {
             ? h(
                 'ul',
                 {},
-                res.impacts.map((x) => h('li', {}, h('strong', {}, x.element), ' : ', x.impact)),
+                res.impacts.map((x) => h('li', {}, h('strong', {}, x.element), colon(), x.impact)),
               )
             : h('p', {}, t('diag.none')),
         ),
@@ -1400,7 +1409,7 @@ async function projectResult(ctx) {
           h('p', {}, t('diag.total', { t: tCO2(res.total_kg) })),
           table,
           carbon
-            ? h('p', { class: 'meta' }, h('strong', {}, themeName('carbon')), ' : ', carbon.why)
+            ? h('p', { class: 'meta' }, h('strong', {}, themeName('carbon')), colon(), carbon.why)
             : null,
         ),
         actionsSection(res),

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "err.h"
 #include "support.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -889,10 +890,159 @@ static void company_maturity_in_english(void **state)
     json_decref(in);
 }
 
+/* Appends s and a newline to buf (cap bytes, used n). */
+static void join(char *buf, size_t cap, size_t *n, const char *s)
+{
+    if (s != NULL && *n < cap)
+        *n += (size_t)snprintf(buf + *n, cap - *n, "%s\n", s);
+}
+
+/* Every word of a C2 result a person reads, joined, for searching. */
+static char *project_texts(const json_t *res)
+{
+    size_t cap = 1 << 16, n = 0, i;
+    char *buf = calloc(1, cap);
+    json_t *x;
+    assert_non_null(buf);
+    json_array_foreach(json_object_get(res, "impacts"), i, x)
+    {
+        join(buf, cap, &n, json_string_value(json_object_get(x, "element")));
+        join(buf, cap, &n, json_string_value(json_object_get(x, "impact")));
+    }
+    json_array_foreach(json_object_get(res, "themes"), i, x)
+    {
+        join(buf, cap, &n, json_string_value(json_object_get(x, "label")));
+        join(buf, cap, &n, json_string_value(json_object_get(x, "why")));
+    }
+    json_array_foreach(json_object_get(res, "actions"), i, x)
+    {
+        join(buf, cap, &n, json_string_value(json_object_get(x, "title")));
+        join(buf, cap, &n, json_string_value(json_object_get(x, "rationale")));
+    }
+    json_array_foreach(json_object_get(res, "lines"), i, x)
+        join(buf, cap, &n, json_string_value(json_object_get(x, "category_label")));
+    return buf;
+}
+
+/*
+ * The same framing analysed in English: the same figures, topics, themes
+ * and ranks, with every sentence the English text file's (not the French
+ * one), English numbers and plurals; the C1 partners' notes likewise.
+ */
+static void project_analysis_in_english(void **state)
+{
+    char field[64], err[256], key[96], *fr_text, *en_text;
+    json_t *in, *fr = NULL, *en = NULL, *x;
+    size_t i;
+    (void)state;
+
+    in = load("{\"type\":\"fiction\",\"shooting_days\":40,\"studio_days\":4,\"crew_size\":60,"
+              "\"cast_size\":10,\"locations\":[{\"km_from_base\":30,\"protected_area\":true},"
+              "{\"km_from_base\":66,\"km_from_previous\":40}],\"night_shoots\":1,"
+              "\"sets_to_build\":2,\"train_pkm\":5000,\"flight_pkm\":1200,"
+              "\"accommodation_nights\":2500,\"image_format\":\"4K\",\"catering\":\"caterer\","
+              "\"vegetarian_pct\":30,\"seasons\":[\"winter\",\"summer\"],\"animals\":true,"
+              "\"extras_days\":120,\"vfx_shots\":15,\"eco_budget_eur\":20000,"
+              "\"budget_eur\":900000}");
+    assert_int_equal(diag_project_lang(db, in, "fr", &fr, field, sizeof(field), err, sizeof(err)),
+                     EP_OK);
+    assert_int_equal(diag_project_lang(db, in, "en", &en, field, sizeof(field), err, sizeof(err)),
+                     EP_OK);
+    /* Figures and ids are values, not words: the same in both. */
+    assert_true(json_equal(json_object_get(fr, "total_kg"), json_object_get(en, "total_kg")));
+    assert_true(json_equal(json_object_get(fr, "matrix"), json_object_get(en, "matrix")));
+    assert_int_equal(json_array_size(json_object_get(en, "impacts")), 20);
+    assert_int_equal(json_array_size(json_object_get(fr, "impacts")), 20);
+    json_array_foreach(json_object_get(en, "impacts"), i, x)
+    {
+        const json_t *y = json_array_get(json_object_get(fr, "impacts"), i);
+        const char *topic = json_string_value(json_object_get(x, "topic"));
+        assert_string_equal(topic, json_string_value(json_object_get(y, "topic")));
+        snprintf(key, sizeof(key), "diag.project.element.%s", topic);
+        assert_string_equal(json_string_value(json_object_get(x, "element")), text_get("en", key));
+        assert_string_equal(json_string_value(json_object_get(y, "element")), text_get("fr", key));
+        assert_string_not_equal(json_string_value(json_object_get(x, "impact")),
+                                json_string_value(json_object_get(y, "impact")));
+    }
+    json_array_foreach(json_object_get(en, "actions"), i, x)
+    {
+        const json_t *y = json_array_get(json_object_get(fr, "actions"), i);
+        snprintf(key, sizeof(key), "diag.project.action.%s",
+                 json_string_value(json_object_get(x, "library")));
+        assert_string_equal(json_string_value(json_object_get(x, "rationale")),
+                            text_get("en", key));
+        assert_string_equal(json_string_value(json_object_get(y, "rationale")),
+                            text_get("fr", key));
+        assert_string_not_equal(json_string_value(json_object_get(x, "title")),
+                                json_string_value(json_object_get(y, "title")));
+    }
+    en_text = project_texts(en);
+    fr_text = project_texts(fr);
+    /* English sentences, numbers and plurals. */
+    assert_non_null(strstr(en_text, "Shooting locations\n2 locations 48 km from the base on "
+                                    "average: about "));
+    assert_non_null(strstr(en_text, "2,500 hotel nights: often the largest mobility item"));
+    assert_non_null(strstr(en_text, "1 night: lighting and generators for longer"));
+    assert_non_null(strstr(en_text, "2 sets to build"));
+    assert_non_null(strstr(en_text, text_get("en", "diag.project.season.winter")));
+    assert_non_null(strstr(en_text, text_get("en", "diag.project.catering.caterer")));
+    assert_non_null(strstr(en_text, "30% vegetarian meals planned (15% in a typical canteen)"));
+    assert_non_null(strstr(en_text, "Tight budget (€900,000)"));
+    assert_non_null(strstr(en_text, "Carbon (measurement and footprints)\n"
+                                    "The CNC's aid depends on the double carbon footprint"));
+    assert_non_null(strstr(en_text, "Mobility\n"));
+    /* No French left: not a sentence, not a separator, not an accent. */
+    assert_null(strstr(en_text, text_get("fr", "diag.project.season.winter")));
+    assert_null(strstr(en_text, " : "));
+    assert_null(strstr(en_text, "lieu"));
+    assert_null(strstr(en_text, "é"));
+    assert_null(strstr(en_text, "diag."));
+    /* French keeps its own words: plurals without "(x)", grouped digits. */
+    assert_non_null(strstr(fr_text, "2 lieux à 48 km de la base en moyenne"));
+    assert_non_null(strstr(fr_text, "2\u202f500 nuitées d'hôtel"));
+    assert_non_null(strstr(fr_text, "1 nuit : éclairage"));
+    assert_non_null(strstr(fr_text, "2 décors à construire"));
+    assert_non_null(strstr(fr_text, "Carbone (mesure et bilans)\n"));
+    assert_null(strstr(fr_text, "(x)"));
+    assert_null(strstr(fr_text, "(s)"));
+    assert_null(strstr(fr_text, "diag."));
+    free(en_text);
+    free(fr_text);
+    json_decref(fr);
+    json_decref(en);
+    json_decref(in);
+
+    /* C1: a partner's note in the reader's language. */
+    in = load("{\"year\":2025,\"partners\":[\"CNC\",\"Région Normandie\",\"Procirep\"]}");
+    assert_int_equal(diag_company_lang(in, "fr", &fr, field, sizeof(field), err, sizeof(err)),
+                     EP_OK);
+    assert_int_equal(diag_company_lang(in, "en", &en, field, sizeof(field), err, sizeof(err)),
+                     EP_OK);
+    en_text = item_texts(en);
+    fr_text = item_texts(fr);
+    snprintf(key, sizeof(key), "CNC: %s\n", text_get("en", "diag.ctx.partner_note.cnc"));
+    assert_non_null(strstr(en_text, key));
+    snprintf(key, sizeof(key), "Région Normandie: %.60s",
+             text_get("en", "diag.ctx.partner_note.regional_fund"));
+    assert_non_null(strstr(en_text, key));
+    assert_null(strstr(en_text, text_get("fr", "diag.ctx.partner_note.cnc")));
+    assert_null(strstr(en_text, "Procirep")); /* no note for it: no line */
+    snprintf(key, sizeof(key), "CNC : %.60s", text_get("fr", "diag.ctx.partner_note.cnc"));
+    assert_non_null(strstr(fr_text, key));
+    assert_string_not_equal(text_get("en", "diag.ctx.partner_note.cnc"),
+                            text_get("fr", "diag.ctx.partner_note.cnc"));
+    free(en_text);
+    free(fr_text);
+    json_decref(fr);
+    json_decref(en);
+    json_decref(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(company_maturity_in_english),
+        cmocka_unit_test(project_analysis_in_english),
         cmocka_unit_test(seaside_feature),
         cmocka_unit_test(studio_commercial),
         cmocka_unit_test(animation_series),

@@ -14,8 +14,10 @@
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
+#include "export.h"
 #include "export_footprint.h"
 #include "support.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,12 +270,34 @@ static void pdf_headers_only_at_top_of_pages(void **state)
     support_rmtree(dir);
 }
 
+/* The documents' labels are the text files' "label.*" keys: each language
+ * its own word, French when asked in another language, the key itself (or
+ * the value, for a group) when there is none. */
+static void labels_come_from_the_text_files(void **state)
+{
+    (void)state;
+    assert_string_equal(export_label("fr", "status.en_retard"),
+                        text_get("fr", "label.status.en_retard"));
+    assert_string_equal(export_label("en", "status.en_retard"),
+                        text_get("en", "label.status.en_retard"));
+    assert_string_equal(export_label("fr", "status.en_retard"), "en retard");
+    assert_string_equal(export_label("en", "status.en_retard"), "behind");
+    assert_string_equal(export_label("de", "theme.food"), "Alimentation");
+    assert_string_equal(export_label("en-GB", "theme.food"), export_label("en", "theme.food"));
+    assert_string_equal(export_label("en", "no.such.label"), "no.such.label");
+    assert_string_equal(export_label("en", "diag.level.3"), "diag.level.3"); /* not a label */
+    assert_string_equal(export_label_of("en", "theme", "food"), "Food");
+    assert_string_equal(export_label_of("en", "theme", "Mon thème"), "Mon thème");
+    assert_string_equal(export_label_of("fr", "theme", NULL), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(workbook_round_trip),
         cmocka_unit_test(pdf_summary_is_tagged_titled_and_in_french),
         cmocka_unit_test(pdf_headers_only_at_top_of_pages),
+        cmocka_unit_test(labels_come_from_the_text_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
