@@ -154,6 +154,9 @@ int api_sync_push(struct http_req *r)
     pctx.attachment_max = &r->app->cfg->attachment_max; /* read-only while serving */
     opts.validate = push_validate;
     opts.ctx = &pctx;
+    /* The only route whose ops a replica pushed: every other writer stores
+     * them as made by the server (docs/sync-protocol.md §5, "own"). */
+    opts.origin = p.origin;
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
         status = http_error(r, 403, "wrong_device", "device",
@@ -322,8 +325,8 @@ int api_sync_pull(struct http_req *r)
     } else if (rc < 0) {
         return http_error(r, 400, "invalid_request", "limit", "limit is too long");
     }
-    /* own=0: the replica holds the ops this device made, so they need not
-     * come back (a third of a phone's sync bytes on a weak link). */
+    /* own=0: the replica holds the ops it pushed, so they need not come
+     * back (a third of a phone's sync bytes on a weak link). */
     rc = query_var(r, "own", own, sizeof(own));
     if (rc == 0 && (strcmp(own, "0") == 0 || strcmp(own, "1") == 0))
         hide_own = own[0] == '0';
@@ -337,11 +340,12 @@ int api_sync_pull(struct http_req *r)
     pr.db = r->db;
     opts.can_read = pull_can_read;
     opts.ctx = &pr;
-    /* Only a phone's ops are its own: an office session's device id is its
-     * account's ("office-<account>"), shared by every browser signed in to it
-     * and used by ops the server makes for it (a send, a library action), so
-     * no office replica can be sure it holds them (docs/sync-protocol.md §5). */
-    opts.hide_own = hide_own && p.is_device;
+    /* Hidden are the ops this replica pushed, not all those under its
+     * device id: an office session's id is its account's, shared by every
+     * browser signed in to it and by the ops the server makes for it (a send,
+     * a library action), and the origin tells them apart (pull.c). */
+    opts.origin = p.origin;
+    opts.hide_own = hide_own;
     rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
     if (rc == EP_EINVAL)
         return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);

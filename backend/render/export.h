@@ -22,7 +22,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define EXPORT_CELL 96 /* one PDF table cell's text, in bytes */
+#define EXPORT_CELL 256 /* one PDF table cell's text, in bytes (a footprint line's departments) */
 
 /* Who a document is written for: its language, and the indicator catalogue
  * that names indicators and their units in it. Both borrowed. */

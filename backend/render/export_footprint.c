@@ -101,8 +101,11 @@ static void depts_text(const json_t *e, const char *lang, char *buf, size_t len)
         int k = snprintf(buf + used, len - used, "%s%s %s", i ? " ; " : "",
                          carbon_label(CARBON_LABEL_DEPT, export_str(d, "dept"), lang),
                          fmt_quantity(q, sizeof(q), export_num(d, "quantity"), lang));
-        if (k < 0 || (size_t)k >= len - used)
+        if (k < 0 || (size_t)k >= len - used) {
+            /* Never half a department's figure: drop it whole, say so. */
+            snprintf(buf + used, len - used, "%s", len - used > sizeof(" …") ? " …" : "");
             break;
+        }
         used += (size_t)k;
     }
 }
@@ -517,8 +520,13 @@ static int pdf_categories(struct pdf *p, const json_t *compare, const char *lang
 static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
 {
     int english = fmt_is_english(lang);
-    const char *const head[] = {TR("Rubrique", "Section"), TR("Indicateur", "Indicator"),
-                                TR("Quantité à saisir", "Quantity to enter"), "kgCO2e",
+    /* The departments' detail, as in the workbook and the CSV: the line
+     * adds them up, the detail says who reported what. */
+    const char *const head[] = {TR("Rubrique", "Section"),
+                                TR("Indicateur", "Indicator"),
+                                TR("Quantité à saisir", "Quantity to enter"),
+                                TR("Détail par département", "Per department"),
+                                "kgCO2e",
                                 TR("Méthode", "Method")};
     int rc = pdf_heading(
         p, 2, TR("Lignes à saisir dans le calculateur", "Lines to type into the calculator"));
@@ -527,7 +535,7 @@ static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
         struct grid g;
         size_t i;
         json_t *e;
-        rc = grid_init(&g, json_array_size(form), 5);
+        rc = grid_init(&g, json_array_size(form), 6);
         json_array_foreach(form, i, e)
         {
             char(*cell)[EXPORT_CELL];
@@ -540,20 +548,21 @@ static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
                      carbon_label(CARBON_LABEL_THEME, export_str(e, "theme"), lang));
             snprintf(cell[1], EXPORT_CELL, "%s", carbon_form_name(e, lang));
             qty_text(e, lang, cell[2], EXPORT_CELL);
-            kg_text(json_object_get(e, "kg"), lang, cell[3], EXPORT_CELL);
+            depts_text(e, lang, cell[3], EXPORT_CELL);
+            kg_text(json_object_get(e, "kg"), lang, cell[4], EXPORT_CELL);
             if (export_num(e, "replaced_quantity") > 0) {
                 char q[FMT_MAX];
-                snprintf(cell[4], EXPORT_CELL,
+                snprintf(cell[5], EXPORT_CELL,
                          english ? "%s km replaced by fuel" : "%s km remplacés par le carburant",
                          fmt_quantity(q, sizeof(q), export_num(e, "replaced_quantity"), lang));
             } else {
-                snprintf(cell[4], EXPORT_CELL, "%s", line_method(e, lang));
+                snprintf(cell[5], EXPORT_CELL, "%s", line_method(e, lang));
             }
         }
         if (rc == EP_OK && g.n > 0)
             rc = pdf_heading(p, 3, carbon_label(CARBON_LABEL_CATEGORY, sheets[c][0], lang));
         if (rc == EP_OK && g.n > 0)
-            rc = pdf_table(p, head, 5, g.ptrs, g.n);
+            rc = pdf_table_fit(p, head, 6, g.ptrs, g.n);
         grid_release(&g);
     }
     return rc;

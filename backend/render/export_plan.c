@@ -85,6 +85,9 @@ int export_plan_csv(const json_t *progress, const struct export_doc *d, char **o
     struct strbuf b;
     size_t i;
     json_t *a;
+    /* In the reader's spreadsheet locale: French ';' and ',', English ','
+     * and '.' (csv.h). */
+    enum csv_locale loc = fmt_is_english(d->lang) ? CSV_ENGLISH : CSV_FRENCH;
     int rc;
 
     *out = NULL;
@@ -92,30 +95,31 @@ int export_plan_csv(const json_t *progress, const struct export_doc *d, char **o
     strbuf_init(&b, (size_t)16 << 20);
     rc = strbuf_str(&b, CSV_BOM);
     for (size_t c = 0; rc == EP_OK && c < NCOLS; c++)
-        rc = csv_cell(&b, export_label(d->lang, columns[c]));
+        rc = csv_cell_in(&b, loc, export_label(d->lang, columns[c]));
     if (rc == EP_OK)
-        rc = csv_end_row(&b);
+        rc = csv_end_row_in(&b, loc);
     json_array_foreach(json_object_get(progress, "actions"), i, a)
     {
         char flags[256];
         const json_t *att = json_object_get(a, "attainment_pct");
         for (size_t c = 0; rc == EP_OK && c < 8; c++)
-            rc = csv_cell(&b, text_column(d, a, c));
+            rc = csv_cell_in(&b, loc, text_column(d, a, c));
         /* Figures stay numbers a spreadsheet computes with: empty when missing. */
         for (size_t c = 0; rc == EP_OK && c < sizeof(figures) / sizeof(figures[0]); c++) {
             const json_t *v = json_object_get(a, figures[c]);
-            rc = json_is_number(v) ? csv_number(&b, json_number_value(v), 2) : csv_cell(&b, NULL);
+            rc = json_is_number(v) ? csv_number_in(&b, loc, json_number_value(v), 2)
+                                   : csv_cell_in(&b, loc, NULL);
         }
         if (rc == EP_OK)
-            rc = json_is_number(att) ? csv_number(&b, json_number_value(att) / 100.0, 3)
-                                     : csv_cell(&b, NULL);
+            rc = json_is_number(att) ? csv_number_in(&b, loc, json_number_value(att) / 100.0, 3)
+                                     : csv_cell_in(&b, loc, NULL);
         if (rc == EP_OK)
-            rc = csv_cell(&b, export_label_of(d->lang, "status", export_str(a, "status")));
+            rc = csv_cell_in(&b, loc, export_label_of(d->lang, "status", export_str(a, "status")));
         flags_text(a, d->lang, flags, sizeof(flags));
         if (rc == EP_OK)
-            rc = csv_cell(&b, flags);
+            rc = csv_cell_in(&b, loc, flags);
         if (rc == EP_OK)
-            rc = csv_end_row(&b);
+            rc = csv_end_row_in(&b, loc);
     }
     if (rc == EP_OK) {
         *out = strbuf_detach(&b, len);
@@ -264,7 +268,7 @@ int export_plan_pdf(const json_t *progress, const char *title, const struct expo
     if (rc == EP_OK)
         rc = pdf_heading(p, 2, export_label(d->lang, "plan.actions"));
     if (rc == EP_OK)
-        rc = pdf_table(p, head, NC, ptrs, n);
+        rc = pdf_table_fit(p, head, NC, ptrs, n); /* 7 equal columns cut "Projection" */
     json_array_foreach(list, i, a)
     {
         const char *obj = export_str(a, "objective"), *means = export_str(a, "means");

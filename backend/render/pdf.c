@@ -322,13 +322,16 @@ int pdf_figure(struct pdf *p, const char *alt, double w, double h,
     return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? EP_OK : EP_EIO;
 }
 
+#define TABLE_FONT(th) ((th) ? "DejaVu Sans Bold 9" : "DejaVu Sans 9")
+
 /* The height one row will take, measured with the fonts it is drawn in. */
-static double row_height(struct pdf *p, const char *const *cells, size_t ncols, int th)
+static double row_height(struct pdf *p, const char *const *cells, size_t ncols, const double *colw,
+                         int th)
 {
-    double colw = p->w / (double)ncols, h = 0;
+    double h = 0;
     for (size_t c = 0; c < ncols; c++) {
-        PangoLayout *l = layout(p, cells[c] != NULL ? cells[c] : "",
-                                th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw - 2 * CELL_PAD);
+        PangoLayout *l =
+            layout(p, cells[c] != NULL ? cells[c] : "", TABLE_FONT(th), colw[c] - 2 * CELL_PAD);
         if (height_of(l) > h)
             h = height_of(l);
         g_object_unref(l);
@@ -337,19 +340,18 @@ static double row_height(struct pdf *p, const char *const *cells, size_t ncols, 
 }
 
 /* Draws one row; th selects TH cells and the bold font. */
-static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int th)
+static void table_row(struct pdf *p, const char *const *cells, size_t ncols, const double *colw,
+                      int th)
 {
-    double colw = p->w / (double)ncols;
     PangoLayout **ls = calloc(ncols, sizeof(PangoLayout *));
-    double h = 0;
+    double h = 0, x = p->x;
 
     if (ls == NULL) {
         p->failed = 1;
         return;
     }
     for (size_t c = 0; c < ncols; c++) {
-        ls[c] = layout(p, cells[c] != NULL ? cells[c] : "",
-                       th ? "DejaVu Sans Bold 9" : "DejaVu Sans 9", colw - 2 * CELL_PAD);
+        ls[c] = layout(p, cells[c] != NULL ? cells[c] : "", TABLE_FONT(th), colw[c] - 2 * CELL_PAD);
         if (height_of(ls[c]) > h)
             h = height_of(ls[c]);
     }
@@ -357,13 +359,13 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
     new_page_if(p, h);
     cairo_tag_begin(p->cr, "TR", NULL);
     for (size_t c = 0; c < ncols; c++) {
-        double x = p->x + colw * (double)c;
         cairo_tag_begin(p->cr, th ? "TH" : "TD", NULL);
         cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
         cairo_move_to(p->cr, x + CELL_PAD, p->y + CELL_PAD);
         pango_cairo_show_layout(p->cr, ls[c]);
         cairo_tag_end(p->cr, th ? "TH" : "TD");
         g_object_unref(ls[c]);
+        x += colw[c];
     }
     cairo_tag_end(p->cr, "TR");
     /* Rules are decoration, drawn outside any structure tag. */
@@ -377,27 +379,120 @@ static void table_row(struct pdf *p, const char *const *cells, size_t ncols, int
     free(ls);
 }
 
-int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
-              size_t nrows)
+static int table_with(struct pdf *p, const char *const *header, size_t ncols,
+                      const char *const *cells, size_t nrows, const double *colw)
 {
-    if (ncols == 0)
-        return EP_EINVAL;
+    /* A header never stands alone at the foot of a page: when it and the
+     * first row do not fit, the table starts on the next page. */
+    if (nrows > 0 && p->y > MARGIN &&
+        p->y + row_height(p, header, ncols, colw, 1) + row_height(p, cells, ncols, colw, 0) >
+            PAGE_H - MARGIN)
+        next_page(p);
     cairo_tag_begin(p->cr, "Table", NULL);
-    table_row(p, header, ncols, 1);
+    table_row(p, header, ncols, colw, 1);
     for (size_t r = 0; r < nrows; r++) {
         /* A row that does not fit starts a new page, whose first line is
          * the header again: headers only ever stand at the top of a page
          * or of their table (drawing the row first put the repeated header
          * under it, mid-page). */
-        if (p->y + row_height(p, cells + r * ncols, ncols, 0) > PAGE_H - MARGIN && p->y > MARGIN) {
+        if (p->y + row_height(p, cells + r * ncols, ncols, colw, 0) > PAGE_H - MARGIN &&
+            p->y > MARGIN) {
             next_page(p);
-            table_row(p, header, ncols, 1);
+            table_row(p, header, ncols, colw, 1);
         }
-        table_row(p, cells + r * ncols, ncols, 0);
+        table_row(p, cells + r * ncols, ncols, colw, 0);
     }
     cairo_tag_end(p->cr, "Table");
     p->y += GAP;
     return p->failed ? EP_ENOMEM : EP_OK;
+}
+
+int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
+              size_t nrows)
+{
+    double *colw;
+    int rc;
+
+    if (ncols == 0)
+        return EP_EINVAL;
+    colw = calloc(ncols, sizeof(double));
+    if (colw == NULL)
+        return EP_ENOMEM;
+    for (size_t c = 0; c < ncols; c++)
+        colw[c] = p->w / (double)ncols;
+    rc = table_with(p, header, ncols, cells, nrows, colw);
+    free(colw);
+    return rc;
+}
+
+/* Width of text on one line, unwrapped, in the table's font. */
+static double text_width(struct pdf *p, const char *text, size_t n, int th)
+{
+    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoFontDescription *fd = pango_font_description_from_string(TABLE_FONT(th));
+    int w, h;
+
+    pango_font_description_set_size(fd, (gint)(pango_font_description_get_size(fd) * p->scale));
+    pango_layout_set_font_description(l, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_text(l, text, (int)n);
+    pango_layout_get_size(l, &w, &h);
+    g_object_unref(l);
+    return (double)w / PANGO_SCALE;
+}
+
+/* Grows *word to the widest space-separated word of text and *whole to
+ * the width of the whole text on one line. */
+static void measure(struct pdf *p, const char *text, int th, double *word, double *whole)
+{
+    const char *s = text != NULL ? text : "";
+    double w = text_width(p, s, strlen(s), th);
+
+    if (w > *whole)
+        *whole = w;
+    while (*s != '\0') {
+        size_t n = strcspn(s, " \n");
+        if (n > 0 && (w = text_width(p, s, n, th)) > *word)
+            *word = w;
+        s += n;
+        s += strspn(s, " \n");
+    }
+}
+
+int pdf_table_fit(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
+                  size_t nrows)
+{
+    double *colw, *need, *want, sum_need = 0, sum_more = 0, room;
+    int rc;
+
+    if (ncols == 0)
+        return EP_EINVAL;
+    colw = calloc(3 * ncols, sizeof(double));
+    if (colw == NULL)
+        return EP_ENOMEM;
+    need = colw + ncols;
+    want = need + ncols;
+    for (size_t c = 0; c < ncols; c++) {
+        measure(p, header[c], 1, &need[c], &want[c]);
+        for (size_t r = 0; r < nrows; r++)
+            measure(p, cells[r * ncols + c], 0, &need[c], &want[c]);
+        need[c] += 2 * CELL_PAD + 1; /* a point to spare: pango rounds */
+        want[c] += 2 * CELL_PAD + 1;
+        sum_need += need[c];
+        sum_more += want[c] - need[c];
+    }
+    room = p->w - sum_need;
+    for (size_t c = 0; c < ncols; c++) {
+        if (room < 0) /* cannot keep every word whole: shrink in proportion */
+            colw[c] = need[c] * p->w / sum_need;
+        else if (sum_more <= room) /* everything on one line; share the rest */
+            colw[c] = want[c] + (room - sum_more) / (double)ncols;
+        else /* each word whole; the room left goes where text wraps */
+            colw[c] = need[c] + room * (want[c] - need[c]) / sum_more;
+    }
+    rc = table_with(p, header, ncols, cells, nrows, colw);
+    free(colw);
+    return rc;
 }
 
 void pdf_margin_column(struct pdf *p)

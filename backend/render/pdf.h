@@ -55,6 +55,15 @@ int pdf_table(struct pdf *p, const char *const *header, size_t ncols, const char
               size_t nrows);
 
 /*
+ * pdf_table with each column as wide as its longest word at least, so no
+ * word is broken mid-word (as long as the words fit the page side by side;
+ * otherwise the columns shrink in proportion), the rest of the width going
+ * to the columns whose text wraps.
+ */
+int pdf_table_fit(struct pdf *p, const char *const *header, size_t ncols, const char *const *cells,
+                  size_t nrows);
+
+/*
  * Layout for documents annotated in the margin (the professional dossier):
  * from now on the body is narrower and starts right of a margin column.
  * Call before any content.

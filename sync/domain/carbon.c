@@ -240,8 +240,11 @@ static void span_text(const char *from, const char *to, const char *fallback, co
     snprintf(buf, len, fmt_is_english(lang) ? "%s to %s" : "du %s au %s", a, b);
 }
 
-/* The forecast the comparison uses (forecast_compare's "forecast"). */
-static void forecast_text(const json_t *fc, const char *lang, char *buf, size_t len)
+/* The forecast the comparison uses (forecast_compare's "forecast"). When
+ * it was filed with another factor set than the one the readings are
+ * computed with (now), it says so: part of the gaps is the change of
+ * factors, not of activity (docs/carbon.md, "The forecast, filed"). */
+static void forecast_text(const json_t *fc, int now, const char *lang, char *buf, size_t len)
 {
     int english = fmt_is_english(lang);
     const json_t *v = json_object_get(fc, "version");
@@ -267,6 +270,15 @@ static void forecast_text(const json_t *fc, const char *lang, char *buf, size_t 
                  ? json_string_value(json_object_get(fc, "label"))
                  : "",
              day, (long long)json_integer_value(json_object_get(fc, "factor_version")));
+    if (now > 0 && json_integer_value(json_object_get(fc, "factor_version")) != now) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used,
+                 english ? "; the readings are computed with factor set no. %d: part of the "
+                           "gaps comes from the change of factors"
+                         : " ; relevés calculés avec le jeu de facteurs n° %d : une partie des "
+                           "écarts vient du changement de facteurs",
+                 now);
+    }
 }
 
 int carbon_export_header(struct db *db, const char *production_id, const json_t *cmp, json_t **out)
@@ -293,7 +305,7 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
     const char *status = json_string_value(json_object_get(cmp, "status"));
     json_t *rows = json_array();
     sqlite3_stmt *st;
-    char text[320], a[FMT_MAX], b[FMT_MAX], c[FMT_MAX];
+    char text[512], a[FMT_MAX], b[FMT_MAX], c[FMT_MAX];
     int rc, version = (int)json_integer_value(json_object_get(fin, "factor_version"));
 
     *out = NULL;
@@ -347,7 +359,7 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         rc = add_pair(rows, TR("Statut", "Status"), text);
     }
     if (rc == EP_OK && json_is_object(json_object_get(cmp, "forecast"))) {
-        forecast_text(json_object_get(cmp, "forecast"), lang, text, sizeof(text));
+        forecast_text(json_object_get(cmp, "forecast"), version, lang, text, sizeof(text));
         rc = add_pair(rows, TR("Prévisionnel comparé", "Forecast compared with"), text);
     }
     st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;
@@ -2025,61 +2037,68 @@ const char *carbon_form_name(const json_t *e, const char *lang)
 static int csv_form_line(struct strbuf *b, const json_t *e, const char *lang)
 {
     int english = fmt_is_english(lang);
+    /* An English file for an English spreadsheet: ',' and decimal points. */
+    enum csv_locale loc = english ? CSV_ENGLISH : CSV_FRENCH;
     const char *state = json_string_value(json_object_get(e, "state"));
     int counted = strcmp(state, "counted") == 0, missing = strcmp(state, "missing") == 0;
     char detail[512];
     int rc;
 
     dept_detail(e, lang, detail, sizeof(detail));
-    rc = csv_cell(b, carbon_label(CARBON_LABEL_CATEGORY,
+    rc = csv_cell_in(b, loc,
+                     carbon_label(CARBON_LABEL_CATEGORY,
                                   json_string_value(json_object_get(e, "category")), lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, carbon_label(CARBON_LABEL_THEME,
-                                      json_string_value(json_object_get(e, "theme")), lang));
+        rc = csv_cell_in(
+            b, loc,
+            carbon_label(CARBON_LABEL_THEME, json_string_value(json_object_get(e, "theme")), lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, carbon_form_name(e, lang));
+        rc = csv_cell_in(b, loc, carbon_form_name(e, lang));
     if (rc == EP_OK)
-        rc = missing ? csv_cell(b, TR("manquant", "missing"))
-                     : csv_number(b, json_number_value(json_object_get(e, "quantity")), 2);
+        rc = missing ? csv_cell_in(b, loc, TR("manquant", "missing"))
+                     : csv_number_in(b, loc, json_number_value(json_object_get(e, "quantity")), 2);
     if (rc == EP_OK)
-        rc = csv_cell(b, carbon_label(CARBON_LABEL_UNIT,
+        rc = csv_cell_in(b, loc,
+                         carbon_label(CARBON_LABEL_UNIT,
                                       json_string_value(json_object_get(e, "unit")) != NULL
                                           ? json_string_value(json_object_get(e, "unit"))
                                           : json_string_value(json_object_get(e, "unit_fr")),
                                       lang));
     if (rc == EP_OK)
-        rc = csv_cell(b, detail);
+        rc = csv_cell_in(b, loc, detail);
     if (rc == EP_OK)
-        rc = csv_cell(b, missing ? TR("aucun relevé : donnée manquante et non comptée",
-                                      "no reading: missing, not counted")
-                         : !counted
-                             ? TR("relevé, non converti (pas de facteur)",
-                                  "recorded, not converted (no factor)")
-                             : carbon_label(CARBON_LABEL_METHOD,
-                                            json_string_value(json_object_get(e, "method")), lang));
+        rc = csv_cell_in(
+            b, loc,
+            missing ? TR("aucun relevé : donnée manquante et non comptée",
+                         "no reading: missing, not counted")
+            : !counted
+                ? TR("relevé, non converti (pas de facteur)", "recorded, not converted (no factor)")
+                : carbon_label(CARBON_LABEL_METHOD, json_string_value(json_object_get(e, "method")),
+                               lang));
     if (!counted) {
         for (int i = 0; rc == EP_OK && i < 6; i++)
-            rc = csv_cell(b, NULL);
+            rc = csv_cell_in(b, loc, NULL);
     } else {
         if (rc == EP_OK)
-            rc = csv_number(b, json_number_value(json_object_get(e, "factor")), 5);
+            rc = csv_number_in(b, loc, json_number_value(json_object_get(e, "factor")), 5);
         if (rc == EP_OK)
-            rc = csv_cell(b, json_string_value(json_object_get(e, "official_id")));
+            rc = csv_cell_in(b, loc, json_string_value(json_object_get(e, "official_id")));
         if (rc == EP_OK)
-            rc = csv_cell(b, carbon_label(CARBON_LABEL_STATUS,
+            rc = csv_cell_in(b, loc,
+                             carbon_label(CARBON_LABEL_STATUS,
                                           json_string_value(json_object_get(e, "factor_status")),
                                           lang));
         if (rc == EP_OK)
-            rc = csv_number(b, json_number_value(json_object_get(e, "kg")), 3);
+            rc = csv_number_in(b, loc, json_number_value(json_object_get(e, "kg")), 3);
         if (rc == EP_OK)
-            rc = csv_number(b, json_number_value(json_object_get(e, "uncertainty_kg")), 3);
+            rc = csv_number_in(b, loc, json_number_value(json_object_get(e, "uncertainty_kg")), 3);
         if (rc == EP_OK)
-            rc = csv_cell(b, json_string_value(json_object_get(e, "source_url")));
+            rc = csv_cell_in(b, loc, json_string_value(json_object_get(e, "source_url")));
     }
     if (rc == EP_OK)
-        rc = csv_cell(b, english ? CARBON_SECO2_UNKNOWN_EN : CARBON_SECO2_UNKNOWN);
+        rc = csv_cell_in(b, loc, english ? CARBON_SECO2_UNKNOWN_EN : CARBON_SECO2_UNKNOWN);
     if (rc == EP_OK)
-        rc = csv_end_row(b);
+        rc = csv_end_row_in(b, loc);
     return rc;
 }
 
@@ -2105,6 +2124,7 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
                                           {"Source", "Source"},
                                           {"Correspondance SeCO2", "SeCO2 mapping"}};
     int english = fmt_is_english(lang);
+    enum csv_locale loc = english ? CSV_ENGLISH : CSV_FRENCH;
     json_t *header = json_object_get(fp, "header"), *pair, *form = NULL, *e;
     size_t k;
     struct strbuf b;
@@ -2119,18 +2139,18 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
     json_array_foreach(header, k, pair)
     {
         if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_array_get(pair, 0)));
+            rc = csv_cell_in(&b, loc, json_string_value(json_array_get(pair, 0)));
         if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_array_get(pair, 1)));
+            rc = csv_cell_in(&b, loc, json_string_value(json_array_get(pair, 1)));
         if (rc == EP_OK)
-            rc = csv_end_row(&b);
+            rc = csv_end_row_in(&b, loc);
     }
     if (rc == EP_OK && json_array_size(header) > 0)
-        rc = csv_end_row(&b);
+        rc = csv_end_row_in(&b, loc);
     for (size_t i = 0; rc == EP_OK && i < sizeof(head) / sizeof(head[0]); i++)
-        rc = csv_cell(&b, head[i][english ? 1 : 0]);
+        rc = csv_cell_in(&b, loc, head[i][english ? 1 : 0]);
     if (rc == EP_OK)
-        rc = csv_end_row(&b);
+        rc = csv_end_row_in(&b, loc);
     /* One row per thing to type, in the calculator's category order, then
      * its sections; missing and unconverted posts in their place. */
     json_array_foreach(form, k, e)
@@ -2139,15 +2159,16 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
             rc = csv_form_line(&b, e, lang);
     }
     if (rc == EP_OK) {
-        rc = csv_cell(&b, "Total");
+        rc = csv_cell_in(&b, loc, "Total");
         for (int i = 0; rc == EP_OK && i < 9; i++)
-            rc = csv_cell(&b, NULL);
+            rc = csv_cell_in(&b, loc, NULL);
         if (rc == EP_OK)
-            rc = csv_number(&b, json_number_value(json_object_get(fp, "total_kg")), 3);
+            rc = csv_number_in(&b, loc, json_number_value(json_object_get(fp, "total_kg")), 3);
         if (rc == EP_OK)
-            rc = csv_number(&b, json_number_value(json_object_get(fp, "uncertainty_kg")), 3);
+            rc =
+                csv_number_in(&b, loc, json_number_value(json_object_get(fp, "uncertainty_kg")), 3);
         if (rc == EP_OK)
-            rc = csv_end_row(&b);
+            rc = csv_end_row_in(&b, loc);
     }
     json_decref(form);
     if (rc != EP_OK) {

@@ -170,12 +170,23 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
     const json_t *span = json_object_get(cmp, "span");
     int running = strcmp(json_string_value(json_object_get(cmp, "status")), "clos") != 0;
     const json_t *fc = json_object_get(cmp, "forecast");
-    char which[48] = " (estimations non déposées)";
+    char which[160] = " (estimations non déposées)";
+    json_int_t filed_set = json_integer_value(json_object_get(fc, "factor_version"));
+    json_int_t now_set =
+        json_integer_value(json_object_get(json_object_get(cmp, "final"), "factor_version"));
     size_t i;
     json_t *c;
 
-    /* forecast_compare says which forecast the gaps are against. */
-    if (json_is_integer(json_object_get(fc, "version")))
+    /* forecast_compare says which forecast the gaps are against, and when
+     * it was filed with another factor set than the readings', that the
+     * gaps mix two sets (docs/carbon.md, "The forecast, filed"). */
+    if (json_is_integer(json_object_get(fc, "version")) && filed_set != now_set)
+        snprintf(which, sizeof(which),
+                 " déposé (version %lld, jeu de facteurs n° %lld ; relevés calculés avec le "
+                 "n° %lld : une partie de l'écart vient du changement de facteurs)",
+                 (long long)json_integer_value(json_object_get(fc, "version")),
+                 (long long)filed_set, (long long)now_set);
+    else if (json_is_integer(json_object_get(fc, "version")))
         snprintf(which, sizeof(which), " déposé (version %lld)",
                  (long long)json_integer_value(json_object_get(fc, "version")));
 
@@ -185,7 +196,7 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
         double delta = json_number_value(json_object_get(c, "delta_kg"));
         json_t *pct = json_object_get(c, "delta_pct");
         double cov = json_number_value(json_object_get(c, "coverage"));
-        char text[480], when[160] = "";
+        char text[640], when[160] = "";
 
         if (cat == NULL || !json_is_number(pct) || fabs(json_number_value(pct)) < 10)
             continue; /* within the estimate's own uncertainty: nothing to say */

@@ -112,7 +112,7 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
     json_int_t measured = json_integer_value(json_object_get(sum, "measured"));
     json_int_t elapsed = json_integer_value(json_object_get(ev, "elapsed_days"));
     json_int_t total = json_integer_value(json_object_get(ev, "total_days"));
-    char note[600], partial[192];
+    char note[900], partial[192];
 
     /* Before the last shooting day the final footprint is still partial:
      * say so next to every figure built on it. */
@@ -134,13 +134,20 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
         /* Which forecast: the version filed (forecast_compare), or the live
          * estimates when none was filed, so a funder knows what moved. */
         const json_t *fc = json_object_get(fp, "forecast");
-        char which[200];
+        json_int_t filed_set = json_integer_value(json_object_get(fc, "factor_version"));
+        json_int_t now_set =
+            json_integer_value(json_object_get(json_object_get(fp, "final"), "factor_version"));
+        char which[400];
         if (json_is_integer(json_object_get(fc, "version")))
-            snprintf(which, sizeof(which), "le prévisionnel déposé (version %lld, « %.120s »)",
+            snprintf(which, sizeof(which), "le prévisionnel déposé (version %lld, « %.120s »)%s",
                      (long long)json_integer_value(json_object_get(fc, "version")),
                      json_string_value(json_object_get(fc, "label")) != NULL
                          ? json_string_value(json_object_get(fc, "label"))
-                         : "");
+                         : "",
+                     /* two factor sets in one gap: said, never silent */
+                     filed_set != now_set ? ", calculé avec un autre jeu de facteurs que les "
+                                            "relevés (une partie de l'écart vient des facteurs)"
+                                          : "");
         else
             snprintf(which, sizeof(which), "les estimations actuelles (aucun prévisionnel déposé)");
         snprintf(note, sizeof(note),

@@ -124,7 +124,7 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
 {
     static const char sql[] =
         "INSERT INTO sync_op (op_id, production_id, col, rid, kind, hlc, dev, body, digest, "
-        "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+        "received_at, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
@@ -140,6 +140,12 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 8, canon, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 9, in->digest, DIGEST_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
+    /* NULL (made by the server) unless a replica pushed it: own=0 hides only
+     * those (schema/0020_op_origin.sql). */
+    if (in->opts != NULL && in->opts->origin != NULL)
+        sqlite3_bind_text(st, 11, in->opts->origin, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 11);
     rc = rows_step_done(st);
     if (rc == EP_OK)
         *seq = sqlite3_last_insert_rowid(db_handle(db));

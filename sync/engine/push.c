@@ -471,7 +471,14 @@ int sync_server_put(struct db *db, const struct sync_opts *opts, const struct sy
         rc = EP_EINVAL;
         goto out;
     }
-    rc = sync_push(db, opts, actor, push, &acks, NULL);
+    {
+        /* The server makes this op: no replica holds it yet, not even the
+         * office browser that asked for it, so every pull sends it
+         * (docs/sync-protocol.md §5, "own"). */
+        struct sync_opts made = *opts;
+        made.origin = NULL;
+        rc = sync_push(db, &made, actor, push, &acks, NULL);
+    }
     if (rc == EP_OK) {
         *result = json_array_get(acks, 0);
         json_incref(*result);

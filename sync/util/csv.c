@@ -1,4 +1,4 @@
-/* csv.c - French-spreadsheet CSV cells (see csv.h). */
+/* csv.c - CSV cells for French or English spreadsheets (see csv.h). */
 #include "csv.h"
 
 #include "err.h"
@@ -7,8 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+static char separator(enum csv_locale loc)
+{
+    return loc == CSV_ENGLISH ? ',' : ';';
+}
+
 int csv_cell(struct strbuf *b, const char *text)
 {
+    return csv_cell_in(b, CSV_FRENCH, text);
+}
+
+int csv_number(struct strbuf *b, double v, int decimals)
+{
+    return csv_number_in(b, CSV_FRENCH, v, decimals);
+}
+
+int csv_end_row(struct strbuf *b)
+{
+    return csv_end_row_in(b, CSV_FRENCH);
+}
+
+int csv_cell_in(struct strbuf *b, enum csv_locale loc, const char *text)
+{
+    char sep = separator(loc);
     int rc = EP_OK;
     int quote;
 
@@ -31,30 +52,33 @@ int csv_cell(struct strbuf *b, const char *text)
     if (rc == EP_OK && quote)
         rc = strbuf_add(b, "\"", 1);
     if (rc == EP_OK)
-        rc = strbuf_add(b, ";", 1);
+        rc = strbuf_add(b, &sep, 1);
     return rc;
 }
 
-int csv_number(struct strbuf *b, double v, int decimals)
+int csv_number_in(struct strbuf *b, enum csv_locale loc, double v, int decimals)
 {
+    char sep = separator(loc);
     char num[64];
     int n = snprintf(num, sizeof(num), "%.*f", decimals, v);
 
     if (n < 0 || (size_t)n >= sizeof(num))
         return EP_EINVAL;
-    for (char *p = num; *p != '\0'; p++) {
+    /* printf's "C" locale writes a point: the French spreadsheet wants a
+     * comma, the English one keeps it. */
+    for (char *p = num; loc == CSV_FRENCH && *p != '\0'; p++) {
         if (*p == '.')
             *p = ',';
     }
     /* Numbers we format are never formulas: no ' prefix, even if negative. */
     if (strbuf_str(b, num) != EP_OK)
         return EP_ENOMEM;
-    return strbuf_add(b, ";", 1);
+    return strbuf_add(b, &sep, 1);
 }
 
-int csv_end_row(struct strbuf *b)
+int csv_end_row_in(struct strbuf *b, enum csv_locale loc)
 {
-    if (b->len > 0 && b->p[b->len - 1] == ';')
+    if (b->len > 0 && b->p[b->len - 1] == separator(loc))
         b->len--;
     return strbuf_add(b, "\r\n", 2);
 }

@@ -1,6 +1,8 @@
 /*
- * csv.h - CSV for French spreadsheets (Excel, LibreOffice with a French
- * locale): ';' separators, decimal commas, CRLF rows, UTF-8 with a BOM so the
+ * csv.h - CSV for spreadsheets: French by default (Excel, LibreOffice with a
+ * French locale: ';' separators, decimal commas), English on request (','
+ * separators, decimal points, what an English-locale spreadsheet opens
+ * without an import dialog). Always CRLF rows, UTF-8 with a BOM so the
  * accents survive, and no formula injection: a cell starting with = + - @
  * tab or CR is prefixed with ' so it is shown, never evaluated.
  */
@@ -12,6 +14,12 @@
 /* The UTF-8 byte order mark; write it first. */
 #define CSV_BOM "\xEF\xBB\xBF"
 
+/* The spreadsheet locale a file is written for. */
+enum csv_locale {
+    CSV_FRENCH,  /* ';' between cells, decimal comma */
+    CSV_ENGLISH, /* ',' between cells, decimal point */
+};
+
 /* Appends one text cell (NULL = empty), quoted when needed, then ';'. */
 int csv_cell(struct strbuf *b, const char *text);
 
@@ -20,6 +28,11 @@ int csv_number(struct strbuf *b, double v, int decimals);
 
 /* Ends the row: replaces the trailing ';' with CRLF. */
 int csv_end_row(struct strbuf *b);
+
+/* The same for the locale `loc` (csv_cell is csv_cell_in with CSV_FRENCH). */
+int csv_cell_in(struct strbuf *b, enum csv_locale loc, const char *text);
+int csv_number_in(struct strbuf *b, enum csv_locale loc, double v, int decimals);
+int csv_end_row_in(struct strbuf *b, enum csv_locale loc);
 
 /*
  * Reading. What a French spreadsheet saves: an optional UTF-8 BOM, ';'

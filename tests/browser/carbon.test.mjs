@@ -125,8 +125,10 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   // The gaps are against the forecast filed with the budget, named and dated.
   assert.match(
     await page.getByTestId('fp-forecast').textContent(),
-    /^Comparé au prévisionnel déposé : version 1 « Devis \(dépôt avec le budget\) », déposée le \d+ \S+ \d{4}\.$/,
+    /^Comparé au prévisionnel déposé : version 1 « Devis \(dépôt avec le budget\) », déposée le \d+ \S+ \d{4} \(jeu de facteurs n° 2\)\.$/,
   );
+  // Filed with set 2, the readings computed with set 2: one set, no warning.
+  assert.equal(await page.getByTestId('fp-forecast-mixed').count(), 0);
   assert.match(
     await page.getByTestId('fp-coverage').textContent(),
     /^Émissions attendues couvertes : \d+\s%/,
@@ -166,14 +168,14 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
     /;Matériaux de décor réemployés;[\d,]+;kg;Décor [\d\s ]+;"relevé, non converti/,
   );
   // The factor set: the demo filed its forecast with set 2 and stays on it;
-  // set 4 is offered with what it would change, applied only on request.
+  // set 5 is offered with what it would change, applied only on request.
   assert.match(
     await page.getByTestId('fs-using').textContent(),
     /^Calculé avec le jeu 2 \(publié le \d{1,2}(?:er)? [a-zéû]+ \d{4}\), épinglé pour cette production/,
   );
   assert.match(
     await page.getByTestId('fs-changes').textContent(),
-    /Le jeu 4 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t × km/s,
+    /Le jeu 5 est disponible : \d+ facteurs changeraient\..*Fret en porteur \(camion rigide 12 à 20 t, gazole B7\) : nouveau, 0,16 kgCO2e \/ t × km/s,
   );
   await page.getByText(/^Les \d+ facteurs du jeu, avec leur source$/).click();
   const vanRow = page
@@ -183,11 +185,23 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   assert.match(await vanRow.textContent(), /0,227 kgCO2e \/ km27966\s*2018officiel/);
   await checkA11y(page, 'footprint charts');
   await shot(page, 'office-10-footprint-charts');
-  await page.getByRole('button', { name: 'Passer au jeu 4' }).click();
+  await page.getByRole('button', { name: 'Passer au jeu 5' }).click();
   await page.getByText('C’est le jeu le plus récent.').waitFor({ timeout: 15000 });
-  assert.match(await page.getByTestId('fs-using').textContent(), /^Calculé avec le jeu 4 /);
+  assert.match(await page.getByTestId('fs-using').textContent(), /^Calculé avec le jeu 5 /);
   const fsNow = await api.call('GET', `${P}/factor-sets`);
-  assert.equal(fsNow.json.pinned.version, 4);
+  assert.equal(fsNow.json.pinned.version, 5);
+  // The filed forecast keeps set 2; the readings now use set 5: the
+  // comparison says it mixes two sets, on the screen and in the exports.
+  assert.match(await page.getByTestId('fp-forecast').textContent(), /\(jeu de facteurs n° 2\)\.$/);
+  assert.equal(
+    await page.getByTestId('fp-forecast-mixed').textContent(),
+    'Les relevés sont calculés avec le jeu de facteurs n° 5 : une partie des écarts vient du changement de facteurs, pas de l’activité.',
+  );
+  const csv5 = await page.evaluate((u) => fetch(u).then((r) => r.text()), links[2]);
+  assert.match(
+    csv5,
+    /\(jeu de facteurs n° 2\) ; relevés calculés avec le jeu de facteurs n° 5 : une partie des écarts/,
+  );
 
   // What is missing, and the schedule editor.
   await page.getByRole('link', { name: 'Voir ce qui manque' }).click();

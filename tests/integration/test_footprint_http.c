@@ -208,6 +208,29 @@ static void close_to(json_t *o, const char *key, double want, int line)
 }
 #define CLOSE(o, k, w) close_to((o), (k), (double)(w), __LINE__)
 
+/* The CSV's "Total" row: "Total", nine empty cells, then the kg and the
+ * uncertainty, written with the separator and decimal mark of the locale's
+ * spreadsheet (French ';' and ',', English ',' and '.'). */
+static void total_row(const char *body, char sep, char decimal)
+{
+    char start[16];
+    const char *p, *end;
+    size_t n = 0;
+
+    snprintf(start, sizeof start, "\r\nTotal%c", sep);
+    p = strstr(body, start);
+    assert_non_null(p);
+    end = strstr(p + 2, "\r\n");
+    assert_non_null(end);
+    for (const char *q = p + 2; q < end; q++) {
+        n += *q == sep;
+        /* a decimal mark of the other locale would read as text */
+        assert_true(*q == sep || *q == decimal || (*q >= '0' && *q <= '9') || (q < p + 7));
+    }
+    assert_int_equal(n, 11);
+    assert_non_null(memchr(p + 7, decimal, (size_t)(end - (p + 7))));
+}
+
 static void the_office_registers_fleet_and_forecast(void **state)
 {
     (void)state;
@@ -518,6 +541,7 @@ static void exports_name_the_production(void **state)
     assert_non_null(strstr(r.body, ";Cantine ")); /* departments by name, not id */
     assert_null(strstr(r.body, ";catering"));
     assert_null(strstr(r.body, "van_diesel_l"));
+    total_row(r.body, ';', ',');
     support_resp_free(&r);
     /* ?lang=en: the same documents in English, dates and numbers too. */
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.pdf?lang=en", NULL, &r);
@@ -535,10 +559,12 @@ static void exports_name_the_production(void **state)
     support_resp_free(&r);
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv?lang=en", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "Production company;Films du Doubs\r\nKind;Fiction\r\n"));
-    assert_non_null(strstr(r.body, "\r\n\r\nCategory (Carbon'Clap);Section;Indicator;"));
+    /* An English spreadsheet's CSV: ',' between cells, decimal points. */
+    assert_non_null(strstr(r.body, "Production company,Films du Doubs\r\nKind,Fiction\r\n"));
+    assert_non_null(strstr(r.body, "\r\n\r\nCategory (Carbon'Clap),Section,Indicator,"));
     assert_null(strstr(r.body, "Catégorie"));
-    assert_non_null(strstr(r.body, ";Catering ")); /* the department, in English */
+    assert_non_null(strstr(r.body, ",Catering ")); /* the department, in English */
+    total_row(r.body, ',', '.');
     support_resp_free(&r);
 }
 
@@ -550,14 +576,14 @@ static void the_office_moves_the_factor_set(void **state)
     json_t *j;
     (void)state;
 
-    /* p1 was inserted without a pin: it follows the latest set, 4. */
+    /* p1 was inserted without a pin: it follows the latest set, 5. */
     support_phone_request(&van, srv.base, "GET", "/api/v1/productions/p1/factor-sets", NULL, NULL,
                           -1, &r);
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
-    assert_int_equal(json_integer_value(json_object_get(j, "using")), 4);
+    assert_int_equal(json_integer_value(json_object_get(j, "using")), 5);
     assert_true(json_is_null(json_object_get(j, "pinned")));
-    assert_int_equal(json_array_size(json_object_get(j, "factors")), 61); /* with ferries... */
+    assert_int_equal(json_array_size(json_object_get(j, "factors")), 65); /* with costumes... */
     assert_int_equal(json_array_size(json_object_get(j, "changes")), 0);
     json_decref(j);
     support_resp_free(&r);
@@ -584,20 +610,40 @@ static void the_office_moves_the_factor_set(void **state)
     assert_true(r.status == 403 || r.status == 404);
     support_resp_free(&r);
     /* The office pins set 2: the footprint says so, and the screen lists
-     * what set 4 would change (its new factors among them). */
+     * what set 5 would change (its new factors among them). */
     support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":2}", &r);
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
     assert_int_equal(json_integer_value(json_object_get(j, "using")), 2);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "pinned"), "version")),
                      2);
-    assert_int_equal(json_array_size(json_object_get(j, "changes")), 61 - 33);
+    assert_int_equal(json_array_size(json_object_get(j, "changes")), 65 - 33);
     json_decref(j);
     support_resp_free(&r);
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint", NULL, &r);
     j = support_resp_json(&r);
     assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 2);
     json_decref(j);
+    support_resp_free(&r);
+    /* The forecast filed earlier (version 3, set 5) against readings now
+     * computed with set 2: the exports say the gaps mix two sets. */
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    if (strstr(r.body, "(jeu de facteurs n° 5) ; relevés calculés avec le jeu de facteurs n° 2 : "
+                       "une partie des écarts vient du changement de facteurs") == NULL)
+        fail_msg("no mixed-set warning in:\n%.1500s", r.body);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv?lang=en", NULL, &r);
+    assert_non_null(strstr(r.body, "(factor set no. 5); the readings are computed with factor set "
+                                   "no. 2: part of the gaps comes from the change of factors"));
+    support_resp_free(&r);
+    /* Back on the set the forecast was filed with: no warning. */
+    support_office_req(&office, "PUT", "/api/v1/productions/p1/factor-sets", "{\"version\":5}", &r);
+    assert_int_equal(r.status, 200);
+    support_resp_free(&r);
+    support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.csv", NULL, &r);
+    assert_non_null(strstr(r.body, "(jeu de facteurs n° 5)"));
+    assert_null(strstr(r.body, "changement de facteurs"));
     support_resp_free(&r);
 }
 

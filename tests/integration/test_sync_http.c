@@ -174,7 +174,7 @@ static char *reading(struct support_phone *ph, const char *op, const char *rid)
 /*
  * own=0 (docs/sync-protocol.md §5): after pushing, a phone pulls exactly the
  * others' ops; from the empty cursor (restored from backup, same device) it
- * still gets its own back.
+ * still gets its own back. An office browser is left only what it pushed.
  */
 static void pull_without_own_ops(void **state)
 {
@@ -206,8 +206,9 @@ static void pull_without_own_ops(void **state)
     assert_string_equal(pull_ids(&van, q, ids, sizeof(ids), cursor, sizeof(cursor)), "op-oth2");
     assert_string_equal(pull_ids(&van, q1, ids, sizeof(ids), q, sizeof(q)), "op-own2,op-oth2");
     assert_string_equal(q, cursor); /* the same end, with or without its own ops */
-    /* An office session's ops are not its own: another browser of the same
-     * account, or the server acting for it, made them under the same id. */
+    /* An office session's pushes are its own, but not the ops the server
+     * makes under the account's device id (here a resolution), nor those
+     * another browser of the same account pushed (docs/sync-protocol.md §5). */
     office_login();
     office_req("GET", "/api/v1/sync/pull?schema=1&limit=2000", NULL, &r);
     assert_int_equal(r.status, 200);
@@ -217,6 +218,7 @@ static void pull_without_own_ops(void **state)
     support_resp_free(&r);
     {
         char hlc[SYNC_HLC_LEN + 1], *body = NULL, path[320];
+        struct support_office other;
 
         sync_hlc_format(sync_hlc_tick(0, clock_now_ms()), hlc);
         assert_true(asprintf(&body,
@@ -230,10 +232,34 @@ static void pull_without_own_ops(void **state)
         if (r.status != 200 || strstr(r.body, "\"applied\"") == NULL)
             fail_msg("office push: %ld %s", r.status, r.body);
         support_resp_free(&r);
+        office_req("POST", "/api/v1/sync/resolve",
+                   "{\"col\":\"tasks\",\"id\":\"tk-own\",\"field\":\"title\","
+                   "\"value\":\"Relever les deux compteurs\"}",
+                   &r);
+        if (r.status != 200)
+            fail_msg("office resolve: %ld %s", r.status, r.body);
+        support_resp_free(&r);
         snprintf(path, sizeof(path), "/api/v1/sync/pull?schema=1&own=0&cursor=%s", cursor);
         office_req("GET", path, NULL, &r);
         assert_int_equal(r.status, 200);
-        assert_non_null(strstr(r.body, "op-office-own"));
+        /* (The resolution's base names the pushed op: look for its id.) */
+        assert_null(strstr(r.body, "\"op\":\"op-office-own\""));
+        assert_non_null(strstr(r.body, "\"srv-"));
+        assert_non_null(strstr(r.body, "Relever les deux compteurs"));
+        support_resp_free(&r);
+        /* Another browser signed in to the same account gets both. */
+        support_office_login(&other, srv.base, "aline@test.fr");
+        assert_string_equal(other.account_id, office.account_id);
+        support_office_req(&other, "GET", path, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "\"op\":\"op-office-own\""));
+        assert_non_null(strstr(r.body, "Relever les deux compteurs"));
+        support_resp_free(&r);
+        /* own=1, the first browser too. */
+        snprintf(path, sizeof(path), "/api/v1/sync/pull?schema=1&own=1&cursor=%s", cursor);
+        office_req("GET", path, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "\"op\":\"op-office-own\""));
         support_resp_free(&r);
     }
     phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&own=2", NULL, -1, &r);
@@ -446,11 +472,11 @@ static void footprint_endpoints(void **state)
     assert_int_equal(r.status, 200);
     j = support_resp_json(&r);
     /* 212 km x 0.279 + 38 L x 3.10 + the released 40 km x 0.279 (factor
-     * set 4, as sets 2 and 3, light van; these readings name no fleet vehicle,
+     * set 5, as sets 2 to 4, light van; these readings name no fleet vehicle,
      * so the litres replace nothing). p1 pins no set: it follows the latest. */
     assert_true(fabs(json_number_value(json_object_get(j, "total_kg")) -
                      (212 * 0.279 + 38 * 3.10 + 40 * 0.279)) < 1e-9);
-    assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 4);
+    assert_int_equal(json_integer_value(json_object_get(j, "factor_version")), 5);
     json_decref(j);
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/footprint?kind=sideways", NULL, &r);

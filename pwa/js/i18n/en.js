@@ -1294,7 +1294,10 @@ export default {
   'fleet.err': 'Choose the vehicle from the list.',
   'fp.status.running': 'Running: forecast pro rata of shooting days elapsed ({e} of {n}).',
   'fp.status.closed': 'Production closed: the whole forecast.',
-  'fp.forecast.filed': 'Compared with the filed forecast: version {v} “{label}”, filed on {date}.',
+  'fp.forecast.filed':
+    'Compared with the filed forecast: version {v} “{label}”, filed on {date} (factor set no. {set}).',
+  'fp.forecast.mixed':
+    'The readings are computed with factor set no. {now}: part of the gaps comes from the change of factors, not of activity.',
   'fp.forecast.live':
     'No forecast filed: compared with the current estimates, which may still change.',
   'fp.coverage': 'Expected emissions covered: {pct} ({covered} of {expected}).',

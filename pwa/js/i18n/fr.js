@@ -1325,7 +1325,9 @@ export default {
     'En cours : prévisionnel au prorata des jours de tournage écoulés ({e} sur {n}).',
   'fp.status.closed': 'Production close : tout le prévisionnel.',
   'fp.forecast.filed':
-    'Comparé au prévisionnel déposé : version {v} « {label} », déposée le {date}.',
+    'Comparé au prévisionnel déposé : version {v} « {label} », déposée le {date} (jeu de facteurs n° {set}).',
+  'fp.forecast.mixed':
+    'Les relevés sont calculés avec le jeu de facteurs n° {now} : une partie des écarts vient du changement de facteurs, pas de l’activité.',
   'fp.forecast.live':
     'Aucun prévisionnel déposé : comparaison avec les estimations actuelles, qui peuvent encore changer.',
   'fp.coverage': 'Émissions attendues couvertes : {pct} ({covered} sur {expected}).',

@@ -255,9 +255,21 @@ function honesty(cmp, prod) {
             date: new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'fr-FR', {
               dateStyle: 'long',
             }).format(new Date(cmp.forecast.filed_at)),
+            set: num(cmp.forecast.factor_version),
           })
         : t('fp.forecast.live'),
     ),
+    // A forecast filed with another factor set than the readings': the
+    // gaps mix two sets, and the screen says so.
+    cmp.forecast?.source === 'filed' &&
+    cmp.final?.factor_version != null &&
+    cmp.forecast.factor_version !== cmp.final.factor_version
+      ? h(
+          'p',
+          { 'data-testid': 'fp-forecast-mixed', class: 'warn' },
+          t('fp.forecast.mixed', { now: num(cmp.final.factor_version) }),
+        )
+      : null,
     h(
       'p',
       { 'data-testid': 'fp-coverage' },

@@ -142,6 +142,33 @@ function coveredLocally(ctx, item, p) {
     );
 }
 
+// Lines scheduled as a group ("meals": every meal count, whatever the diet)
+// share their periods and readings: they make one line, as on the
+// dashboard (plan_dysfunctions: one entry per group and department). The
+// first line of a group stands for it, with "indicators" listing them all.
+export function byGroup(items) {
+  const out = [];
+  const seen = new Map();
+  for (const x of items) {
+    const key = x.group ? `${x.group}\u0000${x.dept}` : null;
+    const line = key && seen.get(key);
+    if (line) {
+      line.indicators.push(x.indicator);
+      continue;
+    }
+    const first = { ...x, indicators: [x.indicator] };
+    if (key) seen.set(key, first);
+    out.push(first);
+  }
+  return out;
+}
+
+const groupName = (g) =>
+  t('collect.group.' + g) !== 'collect.group.' + g ? t('collect.group.' + g) : g;
+
+// What a person reads for a line: the group's name, else the indicator's.
+const lineName = (x) => (x.group ? groupName(x.group) : indName(x.indicator));
+
 function periodText(freq, p) {
   if (!p) return '';
   if (freq === 'daily')
@@ -194,7 +221,7 @@ export async function dueItems(ctx) {
   if (!data?.items) return null;
   const day = today();
   const out = [];
-  for (const item of data.items) {
+  for (const item of byGroup(data.items)) {
     if (item.frequency === 'none') continue;
     const overdue = (item.missing || []).filter((p) => !coveredLocally(ctx, item, p));
     // A period that was current at the last connection and has ended since.
@@ -237,7 +264,7 @@ export async function reminders(ctx) {
     h(
       'li',
       { class: 'card', 'data-testid': 'due-item' },
-      h('p', { class: 'value' }, indName(item.indicator)),
+      h('p', { class: 'value' }, lineName(item)),
       current
         ? h('p', {}, t('collect.due.current', { when: periodText(item.frequency, current) }))
         : null,
@@ -262,7 +289,7 @@ export async function reminders(ctx) {
           {
             class: 'button small',
             href: `#/saisie?i=${encodeURIComponent(item.indicator)}`,
-            'aria-label': `${t('day.report.go')} : ${indName(item.indicator)}`,
+            'aria-label': `${t('day.report.go')} : ${lineName(item)}`,
           },
           t('day.report.go'),
         ),
@@ -271,7 +298,7 @@ export async function reminders(ctx) {
           {
             class: 'button secondary small',
             href: `#/guide?i=${encodeURIComponent(item.indicator)}`,
-            'aria-label': `${t('guide.link')} : ${indName(item.indicator)}`,
+            'aria-label': `${t('guide.link')} : ${lineName(item)}`,
           },
           t('guide.link'),
         ),
@@ -411,9 +438,6 @@ async function saveGroup(ctx, group, body) {
   }
 }
 
-const groupName = (g) =>
-  t('collect.group.' + g) !== 'collect.group.' + g ? t('collect.group.' + g) : g;
-
 // One line of the schedule's history: who changed what, and when.
 function historyLine(e) {
   const what = e.group ? `${indName(e.indicator)} (${groupName(e.group)})` : indName(e.indicator);
@@ -485,7 +509,7 @@ export async function office(ctx) {
         })
       : t('collect.completeness.none'),
   );
-  const lacking = data.items.filter((x) => x.missing.length);
+  const lacking = byGroup(data.items).filter((x) => x.missing.length);
   const missingView = lacking.length
     ? h(
         'div',
@@ -515,7 +539,7 @@ export async function office(ctx) {
               h(
                 'tr',
                 {},
-                h('th', { scope: 'row' }, indName(x.indicator)),
+                h('th', { scope: 'row' }, lineName(x)),
                 h('td', {}, who(x)),
                 h('td', {}, t('freq.' + x.frequency)),
                 h(

@@ -295,7 +295,7 @@ static void new_set_never_changes_a_pinned_footprint(void **state)
     CLOSE(num(sets, "using", NULL, NULL), 1);
     CLOSE(num(sets, "latest", NULL, NULL), 99);
     CLOSE(num(sets, "pinned", "version", NULL), 1);
-    assert_int_equal(json_array_size(json_object_get(sets, "sets")), 5);
+    assert_int_equal(json_array_size(json_object_get(sets, "sets")), 6);
     json_array_foreach(json_object_get(sets, "changes"), i, c)
     {
         if (strcmp(json_string_value(json_object_get(c, "id")), "grid_kwh") == 0) {
@@ -351,12 +351,12 @@ static void factor_set_3_catalogue(void **state)
     CLOSE(sqlite3_column_double(st, 4), 0.16);
     assert_string_equal((const char *)sqlite3_column_text(st, 5), "25001");
     sqlite3_finalize(st);
-    /* Every indicator's factor exists in the latest set (4), or it has
+    /* Every indicator's factor exists in the latest set (5), or it has
      * none at all (recorded, never converted). */
     assert_int_equal(sqlite3_prepare_v2(db_handle(db),
                                         "SELECT count(*) FROM indicator i WHERE i.factor_id "
                                         "IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                                        "emission_factor f WHERE f.version = 4 AND f.id = "
+                                        "emission_factor f WHERE f.version = 5 AND f.id = "
                                         "i.factor_id AND f.unit = i.unit)",
                                         -1, &st, NULL),
                      SQLITE_OK);
@@ -439,6 +439,81 @@ static void set_4_converts_what_set_3_left_untracked(void **state)
     /* Back as the other tests expect: set 1, without these readings. */
     assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
     json_decref(push_one("readings", "s4-ferry-void", "void", "{\"supersedes\":\"s4-ferry\"}"));
+}
+
+/* Set 5 gives rented and second-hand costumes, furnished rentals and sorted
+ * textiles a factor (docs/carbon.md, "The factor catalogue"). Pinned to set
+ * 4 they stay untracked and the total does not move; moved to set 5 they
+ * add, hand-computed: 10 rented pieces x 1.13 = 11.3, 5 second-hand pieces x
+ * 2.09 = 10.45, 4 nights x 4.73 = 18.92, 30 kg of textiles x 0.00392 =
+ * 0.1176, in all 40.7876 kg. New panels have no defensible value and stay
+ * untracked under set 5: a line without kg, never a zero. */
+static void set_5_converts_costumes_rentals_and_textiles(void **state)
+{
+    static const char *const ids[] = {"s5-rented", "s5-second", "s5-rental", "s5-textile",
+                                      "s5-panels"};
+    json_t *fp = NULL, *form = NULL, *e;
+    double t4, t5;
+    int rented_untracked = 0, panels_line = 0;
+    size_t i;
+    char voided[32], fields[64];
+    (void)state;
+
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 4, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    t4 = num(fp, "total_kg", NULL, NULL);
+    json_decref(fp);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 5, &fp), EP_OK);
+    t5 = num(fp, "total_kg", NULL, NULL);
+    json_decref(fp);
+    add("s5-rented", R("costume_rented_pieces", "10", "piece", "costumes"));
+    add("s5-second", R("costume_secondhand_pieces", "5", "piece", "costumes"));
+    add("s5-rental", R("rental_nights", "4", "night", "regie"));
+    add("s5-textile", R("waste_textile_kg", "30", "kg", "costumes"));
+    add("s5-panels", R("set_panels_new_kg", "100", "kg", "decor"));
+
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 4);
+    CLOSE(num(fp, "total_kg", NULL, NULL), t4); /* pinned to 4: nothing moved */
+    json_array_foreach(json_object_get(fp, "untracked"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "indicator")), "costume_rented_pieces") ==
+            0) {
+            CLOSE(json_number_value(json_object_get(e, "quantity")), 10);
+            rented_untracked = 1;
+        }
+    }
+    assert_true(rented_untracked);
+    json_decref(fp);
+
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 5, 0), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p1", CARBON_FINAL, 0, &fp), EP_OK);
+    CLOSE(num(fp, "factor_version", NULL, NULL), 5);
+    CLOSE(num(fp, "total_kg", NULL, NULL), t5 + 11.3 + 10.45 + 18.92 + 0.1176);
+    assert_int_equal(carbon_form_lines(fp, &form), EP_OK);
+    json_array_foreach(form, i, e)
+    {
+        const char *id = json_string_value(json_object_get(e, "indicator"));
+        if (strcmp(id, "costume_rented_pieces") == 0)
+            CLOSE(json_number_value(json_object_get(e, "kg")), 11.3);
+        if (strcmp(id, "rental_nights") == 0)
+            CLOSE(json_number_value(json_object_get(e, "kg")), 18.92);
+        if (strcmp(id, "set_panels_new_kg") == 0) {
+            assert_string_equal(json_string_value(json_object_get(e, "state")), "untracked");
+            assert_true(json_is_null(json_object_get(e, "kg"))); /* never a zero */
+            panels_line = 1;
+        }
+    }
+    assert_true(panels_line);
+    json_decref(form);
+    json_decref(fp);
+    /* Back as the other tests expect: set 1, without these readings. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        snprintf(voided, sizeof voided, "%s-void", ids[i]);
+        snprintf(fields, sizeof fields, "{\"supersedes\":\"%s\"}", ids[i]);
+        json_decref(push_one("readings", voided, "void", fields));
+    }
 }
 
 /* Set 2 says how far to trust each factor, and loading twice changes
@@ -826,6 +901,7 @@ int main(void)
         cmocka_unit_test(new_set_never_changes_a_pinned_footprint),
         cmocka_unit_test(factor_set_3_catalogue),
         cmocka_unit_test(set_4_converts_what_set_3_left_untracked),
+        cmocka_unit_test(set_5_converts_costumes_rentals_and_textiles),
     };
     const struct CMUnitTest issue18[] = {
         cmocka_unit_test(fuel_replaces_km),

@@ -11,10 +11,12 @@
 #include <cmocka.h>
 
 #include "attach.h"
+#include "carbon.h"
 #include "db.h"
 #include "err.h"
 #include "eval.h"
 #include "export_kit.h"
+#include "forecast.h"
 #include "imgmeta.h"
 #include "photos.h"
 #include "promo.h"
@@ -426,6 +428,38 @@ static void implausible_attainment_waits_for_a_person(void **state)
     support_office_ok(db, "actions", "act-wrong", "put", "{\"_deleted\":true}");
 }
 
+/* A forecast filed with one factor set, readings computed with another:
+ * the funder kit's gap says the two sets differ, never silently (docs/
+ * carbon.md, "The forecast, filed"). Runs last: it files a forecast. */
+static void a_gap_across_two_factor_sets_says_so(void **state)
+{
+    json_t *v = NULL, *kit = NULL, *f;
+    enum promo_audience a;
+    json_int_t filed_set;
+    (void)state;
+
+    assert_int_equal(forecast_file(db, "p1", "Devis", "m-o", 1000, &v), EP_OK);
+    filed_set = json_integer_value(json_object_get(v, "factor_version"));
+    json_decref(v);
+    assert_int_equal(promo_audience_parse("financeur", &a), EP_OK);
+    /* Same set: the gap names the filed version, nothing more. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", (int)filed_set, 0), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    f = kit_figure(kit, "Écart au bilan prévisionnel");
+    assert_non_null(f);
+    assert_non_null(strstr(json_string_value(json_object_get(f, "note")),
+                           "le prévisionnel déposé (version 1, « Devis »)"));
+    assert_null(strstr(json_string_value(json_object_get(f, "note")), "autre jeu de facteurs"));
+    json_decref(kit);
+    /* The production moves to another set: the gap says it mixes two. */
+    assert_int_equal(carbon_pin_factor_set(db, "p1", filed_set == 1 ? 2 : 1, 0), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    f = kit_figure(kit, "Écart au bilan prévisionnel");
+    assert_non_null(strstr(json_string_value(json_object_get(f, "note")),
+                           "calculé avec un autre jeu de facteurs que les relevés"));
+    json_decref(kit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +469,7 @@ int main(void)
         cmocka_unit_test(a_bad_day_is_refused),
         cmocka_unit_test(kits_carry_the_actions_photos),
         cmocka_unit_test(implausible_attainment_waits_for_a_person),
+        cmocka_unit_test(a_gap_across_two_factor_sets_says_so),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

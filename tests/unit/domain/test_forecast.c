@@ -72,7 +72,7 @@ static void a_revision_never_changes_the_filed_forecast(void **state)
         fail_msg("file: %s", db_errmsg(db));
     assert_int_equal(json_integer_value(json_object_get(v, "version")), 1);
     CLOSE(total(v), 726 + 620);
-    assert_int_equal(json_integer_value(json_object_get(v, "factor_version")), 4);
+    assert_int_equal(json_integer_value(json_object_get(v, "factor_version")), 5);
     json_decref(v);
 
     /* The revision: 40 beef (290.4) and 60 vegetarian (30.6) meals:
@@ -97,7 +97,7 @@ static void a_revision_never_changes_the_filed_forecast(void **state)
     assert_int_equal(forecast_get(db, "p1", 1, &got), EP_OK);
     assert_string_equal(json_string_value(json_object_get(got, "label")), "Devis");
     CLOSE(total(json_object_get(got, "footprint")), 1346);
-    assert_int_equal(json_integer_value(json_object_get(got, "factor_version")), 4);
+    assert_int_equal(json_integer_value(json_object_get(got, "factor_version")), 5);
     assert_int_equal(json_array_size(json_object_get(got, "items")), 2);
     it = json_array_get(json_object_get(got, "items"), 0); /* sorted by indicator */
     assert_string_equal(json_string_value(json_object_get(it, "indicator")), "meals_beef");

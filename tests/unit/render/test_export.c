@@ -195,6 +195,80 @@ static void pdf_summary_is_tagged_titled_and_in_french(void **state)
     support_rmtree(dir);
 }
 
+/* The lines to type carry the departments' detail, as the workbook and the
+ * CSV do, and the table is laid out so that no word is cut: every word of
+ * every line's section, indicator and departments reads whole in the text
+ * of the "Lignes à saisir" part (a word cut at a cell's edge would read as
+ * two pieces on two lines). */
+static void pdf_lines_name_departments_whole_words(void **state)
+{
+    char dir[256], path[512], cmd[1200];
+    struct db *db;
+    json_t *cmp = NULL, *form = NULL, *e, *d;
+    char *pdf = NULL, *txt, *from, *to;
+    size_t len = 0, i, k;
+    int words = 0;
+    FILE *f;
+    (void)state;
+
+    support_tmpdir(dir);
+    db = support_db(dir, "w.db");
+    assert_int_equal(carbon_pin_factor_set(db, "p1", 1, 0), EP_OK);
+    support_reference_production(db);
+    /* Paper read by two more departments: one line, each named. */
+    support_office_reading(db, "w-paper1", "paper_kg", "kg", "regie", 12, "2026-09-21");
+    support_office_reading(db, "w-paper2", "paper_kg", "kg", "image", 30, "2026-09-22");
+    assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
+    assert_int_equal(export_footprint_pdf(cmp, "Film de référence", "fr", &pdf, &len), EP_OK);
+    snprintf(path, sizeof(path), "%s/lines.pdf", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf, 1, len, f), len);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
+    txt = run(cmd);
+    from = strstr(txt, "Lignes à saisir dans le calculateur");
+    assert_non_null(from);
+    to = strstr(from, "Complétude");
+    assert_non_null(to);
+    *to = '\0';
+    assert_non_null(strstr(from, "département")); /* the column's header */
+    /* the paper line's detail, departments in order */
+    if (strstr(from, "Image 30 ;") == NULL || strstr(from, "Régie 12") == NULL)
+        fail_msg("no department detail in:\n%s", from);
+    assert_int_equal(carbon_form_lines(json_object_get(cmp, "final"), &form), EP_OK);
+    json_array_foreach(form, i, e)
+    {
+        const char *texts[8];
+        size_t n = 0;
+        texts[n++] = carbon_form_name(e, "fr");
+        texts[n++] =
+            carbon_label(CARBON_LABEL_THEME, json_string_value(json_object_get(e, "theme")), "fr");
+        json_array_foreach(json_object_get(e, "depts"), k, d)
+        {
+            if (n < 8)
+                texts[n++] = carbon_label(CARBON_LABEL_DEPT,
+                                          json_string_value(json_object_get(d, "dept")), "fr");
+        }
+        for (size_t t = 0; t < n; t++) {
+            char copy[256], *save = NULL;
+            snprintf(copy, sizeof(copy), "%s", texts[t]);
+            for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
+                if (strstr(from, w) == NULL)
+                    fail_msg("\"%s\" (of \"%s\") is not whole in:\n%s", w, texts[t], from);
+                words++;
+            }
+        }
+    }
+    assert_true(words > 20);
+    json_decref(form);
+    free(txt);
+    free(pdf);
+    json_decref(cmp);
+    db_close(db);
+    support_rmtree(dir);
+}
+
 /* A detail table over several pages: its header stands at the top of each
  * page it continues on, and nowhere else (it used to be drawn under the
  * first row of the new page). */
@@ -211,14 +285,14 @@ static void pdf_headers_only_at_top_of_pages(void **state)
 
     support_tmpdir(dir);
     db = support_db(dir, "h.db");
-    for (int i = 0; i < 90; i++) { /* 90 lines: one per department */
+    for (int i = 0; i < 150; i++) { /* 150 lines: one per department */
         snprintf(id, sizeof(id), "pp%d", i);
         snprintf(dept, sizeof(dept), "dept%02d", i);
         support_office_reading(db, id, "paper_kg", "kg", dept, 1 + i, "2026-09-21");
     }
     assert_int_equal(carbon_compare(db, "p1", NULL, &cmp), EP_OK);
     /* The document has one line per thing to type, so one paper line adds
-     * up the 90 departments: name each line as its own thing to type, for a
+     * up the 150 departments: name each line as its own thing to type, for a
      * table long enough to span pages. */
     {
         json_t *l;
@@ -227,7 +301,7 @@ static void pdf_headers_only_at_top_of_pages(void **state)
         {
             char name[64];
             snprintf(id, sizeof(id), "paper%02zu", i);
-            snprintf(name, sizeof(name), "Papier acheté %02zu", i);
+            snprintf(name, sizeof(name), "Ramette%03zu", i);
             json_object_set_new(l, "indicator", json_string(id));
             json_object_set_new(l, "name_fr", json_string(name));
         }
@@ -250,15 +324,26 @@ static void pdf_headers_only_at_top_of_pages(void **state)
         const char *hdr, *row;
         snprintf(cmd, sizeof(cmd), "pdftotext -layout -f %d -l %d %s -", page, page, path);
         txt = run(cmd);
-        if (strstr(txt, "Papier acheté") == NULL) {
+        /* The factor table (its heading, or its header on the pages it
+         * continues on) names each factor after its line too: only the
+         * lines table counts. */
+        for (const char *const *cut =
+                 (const char *const[]){"Facteurs d'émission et sources", "Identifiant Base", NULL};
+             *cut != NULL; cut++) {
+            char *at = strstr(txt, *cut);
+            if (at != NULL)
+                *at = '\0';
+        }
+        if (strstr(txt, "Ramette") == NULL) {
             free(txt);
             continue;
         }
         pages++;
         hdr = strstr(txt, "Indicateur");
-        row = strstr(txt, "Papier acheté");
+        row = strstr(txt, "Ramette");
         /* On every page with rows, exactly one header, above the first row. */
-        assert_non_null(hdr);
+        if (hdr == NULL)
+            fail_msg("page %d has rows and no header:\n%s", page, txt);
         assert_true(hdr < row);
         assert_null(strstr(hdr + 1, "Indicateur"));
         free(txt);
@@ -298,6 +383,7 @@ int main(void)
         cmocka_unit_test(pdf_summary_is_tagged_titled_and_in_french),
         cmocka_unit_test(pdf_headers_only_at_top_of_pages),
         cmocka_unit_test(labels_come_from_the_text_files),
+        cmocka_unit_test(pdf_lines_name_departments_whole_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
