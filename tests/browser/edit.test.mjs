@@ -197,7 +197,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   assert.equal(bad.json.error.field, 'col');
   const phoneAsk = await P.page.evaluate(
     async ([pid, rid]) => {
-      const api = await import('/js/api.js');
+      const api = await import('/js/store.js');
       try {
         await api.request(
           window.ecoplateau.client.identity,

@@ -3,11 +3,23 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, tn, unitName, num, getLang, errorText, date, dateTime, share } from '../i18n.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  getLang,
+  errorText,
+  date,
+  dateTime,
+  share,
+  h,
+  announce,
+  field,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, announce, field } from './dom.js';
 import * as store from '../store.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 import { DEPTS, today } from '../indicators.js';
 
 const FREQS = ['daily', 'weekly', 'monthly', 'once', 'none'];

@@ -6,10 +6,9 @@
 // against the 12-page limit, the warning with what to cut, and the
 // downloads: PDF (refused over 12 pages, then a draft PDF), ODT, Markdown;
 // then the oral defence's slides (PDF, ODP) and jury sheet.
-import { t, tn, errorText, getLang } from '../i18n.js';
+import { t, tn, errorText, getLang, h, announce } from '../i18n.js';
 import * as store from '../store.js';
-import { h, announce } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 
 const COL = 'dossier_parts';
 const MAX_CHARS = 16000; // schema/0010_dossier.sql

@@ -4,10 +4,9 @@
 // it works offline once the evaluation was loaded), and the communication
 // kits per audience from GET .../kit, previewed here and downloaded as
 // Markdown or HTML.
-import { t, num, percent, quantity, getLang } from '../i18n.js';
+import { t, num, percent, quantity, getLang, h, announce } from '../i18n.js';
 import * as store from '../store.js';
-import { h, announce } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 import { officeList, gallery } from './photos.js';
 
 const AUDIENCES = ['diffuseur', 'financeur', 'partenaires', 'collaborateurs', 'grand_public'];

@@ -6,10 +6,9 @@
 // and import from another server ("Closing a production"). The server checks
 // every field (sync/domain/production.c) and names the one it refuses; this
 // screen puts that message on the field.
-import { t, tn, num, errorText, date } from '../i18n.js';
-import { h, field, showErrors, announce } from './dom.js';
+import { t, tn, num, errorText, date, h, field, showErrors, announce } from '../i18n.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
+import { request, ApiError, NetworkError, officeIdentity } from '../store.js';
 
 const KINDS = [
   'fiction',
