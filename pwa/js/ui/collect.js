@@ -101,10 +101,33 @@ export function periodOf(freq, phase, cal, day) {
   return reports(cal, phase, from, to) ? { from: diso(from), to: diso(to) } : null;
 }
 
+// ---- a reading's phase, as sync/domain/production.c production_phase_of -----------
+// One rule on both sides (docs/carbon.md "Phases"), shared cases in
+// tests/vectors/phase/phases.json, run by test_production and node. own is the
+// phase the indicator reports in (post_production for the post-production
+// category, shooting for the others).
+export const PHASES = ['preparation', 'shooting', 'post_production'];
+
+// The phases whose dates hold day (ISO), in their order: two on a shared day.
+export function phasesOn(cal, day) {
+  if (!ISO.test(day || '')) return [];
+  const d = dnum(day);
+  return PHASES.filter((p) => dated(cal?.[p]) && d >= dnum(cal[p].from) && d <= dnum(cal[p].to));
+}
+
+// The phase of a reading dated day that does not say its own.
+export function phaseOf(cal, day, own) {
+  const on = phasesOn(cal, day);
+  for (const p of [own, 'shooting', 'preparation', 'post_production']) if (on.includes(p)) return p;
+  if (!dated(cal?.shooting) || !ISO.test(day || '')) return own;
+  return day < cal.shooting.from ? 'preparation' : 'post_production';
+}
+
 // The calendar of a schedule copy (an older server's has none: the shoot).
 export function calendarOf(data) {
   return (
     data?.calendar || {
+      preparation: null,
       shooting: { from: data?.starts_on, to: data?.ends_on },
       post_production: null,
       days_off: [],

@@ -388,7 +388,7 @@ function refusal(box) {
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
-  const { guideFamily } = await import('./collect.js');
+  const { guideFamily, phaseOf, phasesOn } = await import('./collect.js');
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
@@ -473,6 +473,44 @@ export async function entry(ctx, params) {
     value: src.at || (lastDay < today() ? lastDay : today()),
     attrs: { max: lastDay, min: span.first_day || undefined },
   });
+  // The reading's phase (docs/carbon.md "Phases"): asked only on a day two
+  // phases share; otherwise the phase the server will derive is shown. A
+  // correction keeps the phase its reading said.
+  const cal = span.calendar || null;
+  const phase = field({
+    name: 'phase',
+    type: 'select',
+    label: t('entry.phase'),
+    hint: t('entry.phase.hint'),
+    options: [],
+  });
+  const phaseOut = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'phase-derived' });
+  at.append(phaseOut);
+  const ownPhase = (i) => (i?.category === 'postproduction' ? 'post_production' : 'shooting');
+  let phaseAsked = false;
+  const phaseSync = () => {
+    const day = at.input.value;
+    const choices = cal ? phasesOn(cal, day) : [];
+    const derived = cal ? phaseOf(cal, day, ownPhase(indicator(indField.input.value))) : null;
+    phaseAsked = choices.length > 1;
+    phase.hidden = !phaseAsked;
+    if (phaseAsked) {
+      const was = phase.input.value;
+      const keep = [was, src.phase, derived].find((p) => choices.includes(p));
+      phase.input.replaceChildren(
+        ...choices.map((p) => h('option', { value: p }, t('phase.' + p))),
+      );
+      phase.input.value = keep;
+    }
+    const shown = src.phase || derived;
+    phaseOut.textContent =
+      !phaseAsked && shown && /^\d{4}-\d{2}-\d{2}$/.test(day)
+        ? t('entry.phase.derived', { phase: t('phase.' + shown) })
+        : '';
+  };
+  const readingPhase = () => (phaseAsked ? phase.input.value : src.phase);
+  at.input.addEventListener('input', phaseSync);
+  at.input.addEventListener('change', phaseSync);
   // Odometer: start and end of the day, the difference is the value.
   const odoStart = field({
     name: 'odo-start',
@@ -564,7 +602,7 @@ export async function entry(ctx, params) {
   };
   for (const w of [mealTotal, ...dietFields]) w.input.addEventListener('input', mealSync);
   const isMeal = (i) => !corr && i.id.startsWith('meals_');
-  const fields = [indField, odo, value, meals, vehicle, dept, at, note];
+  const fields = [indField, odo, value, meals, vehicle, dept, at, phase, note];
   const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
@@ -574,6 +612,7 @@ export async function entry(ctx, params) {
     odo.hidden = !isOdo(i);
     meals.hidden = !isMeal(i);
     unitOut.textContent = unitName(i.unit);
+    phaseSync();
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
     guideLink.hidden = !guideFamily(i.id);
@@ -629,6 +668,7 @@ export async function entry(ctx, params) {
           dept: dept.input.value,
           at: at.input.value,
         };
+        if (readingPhase()) f.phase = readingPhase();
         if (note.input.value.trim()) f.note = note.input.value.trim();
         await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
       }
@@ -730,6 +770,7 @@ export async function entry(ctx, params) {
           at: at.input.value,
         };
         if (i.vehicle) f.vehicle = veh;
+        if (readingPhase()) f.phase = readingPhase();
         if (isOdo(i) && o.ok) {
           f.odometer_start = o.a;
           f.odometer_end = o.b;
