@@ -2337,6 +2337,30 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
         if (rc == EP_OK)
             rc = csv_end_row_in(&b, loc);
     }
+    /* The final footprint per phase, laid out like the total they add up to
+     * (docs/carbon.md "Phases"). */
+    for (int i = 0;
+         rc == EP_OK && json_is_object(json_object_get(fp, "by_phase")) && i < PRODUCTION_NPHASES;
+         i++) {
+        const char *key = production_phase_name((enum production_phase)i);
+        const json_t *ph = json_object_get(json_object_get(fp, "by_phase"), key);
+        char label[64];
+        snprintf(label, sizeof(label), english ? "Of which %s" : "Dont %s",
+                 carbon_label(CARBON_LABEL_PHASE, key, lang));
+        /* "Dont Préparation" reads badly: the phase in lower case. */
+        if (label[english ? 9 : 5] >= 'A' && label[english ? 9 : 5] <= 'Z')
+            label[english ? 9 : 5] = (char)(label[english ? 9 : 5] - 'A' + 'a');
+        rc = csv_cell_in(&b, loc, label);
+        for (int c = 0; rc == EP_OK && c < 9; c++)
+            rc = csv_cell_in(&b, loc, NULL);
+        if (rc == EP_OK)
+            rc = csv_number_in(&b, loc, json_number_value(json_object_get(ph, "kg")), 3);
+        if (rc == EP_OK)
+            rc =
+                csv_number_in(&b, loc, json_number_value(json_object_get(ph, "uncertainty_kg")), 3);
+        if (rc == EP_OK)
+            rc = csv_end_row_in(&b, loc);
+    }
     json_decref(form);
     if (rc != EP_OK) {
         strbuf_release(&b);

@@ -987,6 +987,13 @@ static void readings_carry_their_phase(void **state)
     CLOSE(num(line_of(fp, "van_km"), "replaced_quantity", NULL, NULL) -
               num(line_of(fp0, "van_km"), "replaced_quantity", NULL, NULL),
           60);
+    {
+        char *csv = NULL;
+        size_t len = 0;
+        assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
+        assert_non_null(strstr(csv, "\r\nDont préparation;;;;;;;;;;42,160;"));
+        free(csv);
+    }
     /* The provisional footprint has no dates, so no phases. */
     json_decref(fp0);
     assert_int_equal(carbon_footprint(db, "p2", CARBON_PROVISIONAL, 0, &fp0), EP_OK);
