@@ -115,6 +115,25 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
     ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)'],
   );
   await page.getByText(/Complétude de la collecte/).waitFor();
+  // The final footprint per phase (docs/carbon.md "Phases"): the demo is
+  // mid-shoot, its readings in the shooting phase; the phases make the total.
+  const phases = page.getByTestId('fp-phases').locator('table');
+  assert.deepEqual(await phases.locator('tbody th').allTextContents(), [
+    'Préparation',
+    'Tournage',
+    'Postproduction',
+    'Total',
+  ]);
+  const kgOf = async (n) => {
+    const cell = await phases.locator('tbody tr').nth(n).locator('td').first().textContent();
+    return Number(cell.split('kg')[0].replace(/\D/g, ''));
+  };
+  const parts = [await kgOf(0), await kgOf(1), await kgOf(2)];
+  assert.ok(parts[1] > 0, 'the shoot counts');
+  assert.ok(
+    Math.abs(parts[0] + parts[1] + parts[2] - (await kgOf(3))) <= 2,
+    'rounded, they add up',
+  );
   // Issue 18: the comparison says it is running and what it covers, lists
   // what is missing (never a reduction), how each van was counted, and
   // links the exports, which download with the office's session.

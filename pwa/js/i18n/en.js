@@ -863,6 +863,12 @@ export default {
   'chart.bycat': 'By Carbon’Clap category',
   'chart.bycat.desc':
     'Horizontal bars by category: final {final}, provisional {prov}. The values are in the table that follows.',
+  'chart.byphase': 'By production phase',
+  'chart.byphase.desc':
+    'Each reading counts in the phase it states, otherwise in the one its date falls in. The phases add up to the total.',
+  'chart.byphase.phase': 'Phase',
+  'chart.byphase.share': 'Share of the total',
+  'chart.byphase.total': 'Total',
   'chart.bytheme': 'By theme',
   'chart.bytheme.desc':
     'Horizontal bars by theme, final and provisional side by side. The values are in the table that follows.',

@@ -882,6 +882,12 @@ export default {
   'chart.bycat': 'Par catégorie Carbon’Clap',
   'chart.bycat.desc':
     'Barres horizontales par catégorie : définitif {final}, prévisionnel {prov}. Les valeurs sont dans le tableau qui suit.',
+  'chart.byphase': 'Par phase de la production',
+  'chart.byphase.desc':
+    'Chaque relevé compte dans la phase qu’il indique, sinon dans celle de sa date. Les phases font le total.',
+  'chart.byphase.phase': 'Phase',
+  'chart.byphase.share': 'Part du total',
+  'chart.byphase.total': 'Total',
   'chart.bytheme': 'Par thème',
   'chart.bytheme.desc':
     'Barres horizontales par thème, définitif et prévisionnel côte à côte. Les valeurs sont dans le tableau qui suit.',
