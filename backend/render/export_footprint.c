@@ -559,7 +559,7 @@ static int pdf_phases(struct pdf *p, const json_t *fin, const char *lang)
 {
     int english = fmt_is_english(lang);
     const json_t *by = json_object_get(fin, "by_phase");
-    const char *const head[] = {TR("Phase", "Phase"), TR("Définitif", "Final"), "±",
+    const char *const head[] = {"Phase", TR("Définitif", "Final"), "±",
                                 TR("Part du total", "Share of the total")};
     double total = export_num(fin, "total_kg");
     struct grid g;
