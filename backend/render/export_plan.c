@@ -268,7 +268,7 @@ int export_plan_pdf(const json_t *progress, const char *title, const struct expo
     if (rc == EP_OK)
         rc = pdf_heading(p, 2, export_label(d->lang, "plan.actions"));
     if (rc == EP_OK)
-        rc = pdf_table(p, head, NC, ptrs, n);
+        rc = pdf_table_fit(p, head, NC, ptrs, n); /* 7 equal columns cut "Projection" */
     json_array_foreach(list, i, a)
     {
         const char *obj = export_str(a, "objective"), *means = export_str(a, "means");

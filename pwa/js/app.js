@@ -374,6 +374,19 @@ function registerSW() {
   });
 }
 
+// A table's first column stays in view while the table scrolls in its
+// region (app.css, .table-wrap): a control the keyboard reaches in another
+// column could land under it, so the region scrolls it back out (WCAG 2.4.11,
+// focus not obscured).
+addEventListener('focusin', (e) => {
+  const cell = e.target.closest?.('.table-wrap td, .table-wrap th');
+  const wrap = cell?.closest('.table-wrap');
+  const first = cell?.parentElement?.firstElementChild;
+  if (!wrap || !first || first === cell) return;
+  const hidden = first.getBoundingClientRect().right - e.target.getBoundingClientRect().left + 8;
+  if (hidden > 0) wrap.scrollLeft -= hidden;
+});
+
 let installPrompt = null;
 addEventListener('beforeinstallprompt', (e) => {
   e.preventDefault();

@@ -13,6 +13,9 @@ import {
   cleanup,
   officeSession,
   checkA11y,
+  invite,
+  pairPhone,
+  phone,
   PRODUCTION,
   DEMO_LOGIN,
   DEMO_PASSWORD,
@@ -63,6 +66,69 @@ test('the dashboard flags the quiet phone by its name and its owner', async () =
   for (const d of devices.filter((x) => x.stale === false))
     assert.doesNotMatch(text, new RegExp(`« ${d.name} »`));
   await shot(page, 'collect-dashboard-stale-1280');
+});
+
+// The demo schedules the meals by group (every diet, daily, the caterer):
+// Collecte, the dashboard and the caterer's phone each show one "Repas"
+// line, with the same missed periods, never a line per diet.
+test('a group scheduled together is one line of what is missing, everywhere', async () => {
+  const api = await officeSession(server.url);
+  const sched = (await api.call('GET', `/api/v1/productions/${PRODUCTION}/schedule`)).json;
+  const meals = sched.items.filter((x) => x.group === 'meals');
+  assert.ok(meals.length >= 5, `meal lines in the demo's group: ${meals.length}`);
+
+  await page.goto(server.url + '/#/collecte');
+  await ready(page);
+  const table = page.getByTestId('missing');
+  await table.waitFor({ timeout: 15000 });
+  const lines = await table.evaluate((t) =>
+    [...t.tBodies[0].rows].map((r) => [r.cells[0].textContent, r.innerText]),
+  );
+  const names = lines.map(([n]) => n);
+  assert.equal(names.filter((n) => n === 'Repas').length, 1, names.join(' | '));
+  assert.deepEqual(
+    names.filter((n) => /^Repas /.test(n)),
+    [],
+    'no line per diet',
+  );
+  const [, collecte] = lines.find(([n]) => n === 'Repas');
+  const n = Number(/(\d+) manquants?/.exec(collecte)?.[1]);
+  assert.ok(n > 0, collecte);
+  // People's dates, never ISO ones.
+  assert.match(collecte, /\d{1,2} [a-zéû]+/);
+  assert.doesNotMatch(collecte, /\d{4}-\d{2}-\d{2}/);
+  await shot(page, 'collect-missing-grouped-1280');
+
+  // The dashboard: one "Repas" entry, the same count.
+  await page.goto(server.url + '/#/tableau');
+  await ready(page);
+  const watch = page.locator('li.card').filter({ hasText: /^Repas \(/ });
+  await watch.first().waitFor({ timeout: 15000 });
+  assert.equal(await watch.count(), 1);
+  assert.match(await watch.innerText(), new RegExp(`Repas \\(Cantine\\) : ${n} relevés? manqués?`));
+  assert.equal(
+    await page
+      .locator('li.card')
+      .filter({ hasText: /^Repas (avec|de|vég)/ })
+      .count(),
+    0,
+  );
+
+  // The caterer's phone: one "Repas" reminder, the same periods late.
+  const { ctx: phoneCtx, page: marie } = await phone(browser);
+  await pairPhone(marie, server.url + '/#pair=' + (await invite(api, 'm-marie')).code, 'Cantine 2');
+  await marie.goto(server.url + '/#/jour');
+  await ready(marie);
+  const due = marie.getByTestId('due-item');
+  await due.first().waitFor({ timeout: 15000 });
+  const cards = await due.allInnerTexts();
+  const repas = cards.filter((c) => /^Repas\n/.test(c));
+  assert.equal(repas.length, 1, cards.join(' | '));
+  assert.match(repas[0], new RegExp(`En retard \\(${n}\\)`));
+  assert.equal(cards.filter((c) => /^Repas (avec|de|vég)/.test(c)).length, 0, cards.join(' | '));
+  await marie.getByRole('link', { name: 'Saisir : Repas' }).waitFor();
+  await shot(marie, 'collect-phone-grouped-390');
+  await phoneCtx.close();
 });
 
 test('the meals are scheduled in one step, and the history says who and when', async () => {

@@ -249,3 +249,71 @@ test('a directory entry and a task are corrected, with their history', async () 
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+// An attainment above 200 % is "à vérifier" with why, and stays out of the
+// average attainment (evaluation, funder's kit) until a person confirms it.
+test('an implausible attainment is checked, out of the average until confirmed', async () => {
+  const office = await officeSession(server.url);
+  const { ctx, page, errors } = await officePage();
+  const P = `/api/v1/productions/${PRODUCTION}`;
+  const title = 'Un repas végétarien par jour au choix, deux le jeudi';
+  // The mean of the measured actions' attainments, except those to check.
+  const expectedMean = (actions) => {
+    const kept = actions.filter(
+      (a) => typeof a.attainment_pct === 'number' && a.status !== 'a_verifier',
+    );
+    return kept.reduce((s, a) => s + a.attainment_pct, 0) / kept.length;
+  };
+
+  // A target of 22 % for a share read at about 39 % from 20 %: far above 200 %.
+  await page.goto(server.url + '/#/plan');
+  await ready(page);
+  const c = card(page, title);
+  await c.waitFor();
+  await openEditor(c);
+  await c.getByLabel('Cible').fill('22');
+  await c.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await c.getByText(/35\s%/).waitFor({ state: 'detached' });
+  await syncNow(page);
+
+  let progress = (await office.call('GET', `${P}/plan/progress`)).json.actions;
+  const veggie = progress.find((a) => a.title === title);
+  assert.equal(veggie.status, 'a_verifier');
+  assert.equal(veggie.check, 'au_dessus_de_200');
+  assert.ok(veggie.attainment_pct > 200);
+  let summary = (await office.call('GET', `${P}/evaluation`)).json.summary;
+  assert.equal(summary.a_verifier, 1);
+  assert.ok(Math.abs(summary.mean_attainment_pct - expectedMean(progress)) < 0.1);
+  assert.ok(summary.mean_attainment_pct < 200, 'the implausible figure is not averaged');
+
+  // The plan says why; the evaluation counts it apart.
+  await page.goto(server.url + '/#/plan');
+  await ready(page);
+  const flag = card(page, title).locator('.flag[role="note"]');
+  await flag.waitFor({ timeout: 15000 });
+  assert.match(await flag.textContent(), /à vérifier : .*au-dessus de 200 %/);
+  await checkA11y(page, 'plan with an attainment to check');
+  await page.goto(server.url + '/#/evaluation');
+  await ready(page);
+  const sum = page.getByTestId('eval-summary');
+  await sum.waitFor({ timeout: 15000 });
+  assert.match(await sum.innerText(), /À vérifier \(hors moyenne\)\s*1/);
+
+  // A person confirms the figure: it is judged, and averaged, like any other.
+  await page.goto(server.url + '/#/plan');
+  await ready(page);
+  await page.getByRole('button', { name: `Ce chiffre est juste : ${title}` }).click();
+  await syncNow(page);
+  progress = (await office.call('GET', `${P}/plan/progress`)).json.actions;
+  assert.notEqual(progress.find((a) => a.title === title).status, 'a_verifier');
+  summary = (await office.call('GET', `${P}/evaluation`)).json.summary;
+  assert.equal(summary.a_verifier, 0);
+  assert.ok(summary.mean_attainment_pct > 200 / progress.length);
+  assert.ok(Math.abs(summary.mean_attainment_pct - expectedMean(progress)) < 0.1);
+  await page.goto(server.url + '/#/plan');
+  await ready(page);
+  await card(page, title).waitFor();
+  assert.equal(await card(page, title).locator('.flag[role="note"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -251,3 +251,59 @@ export async function waitInPage(page, fn, { timeout = 20000, interval = 250 } =
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+// Every screen of the office and of a crew phone (a route after "#/", with
+// the variants that draw a different screen: a step's result, an
+// indicator's form or guide, one message). The layout and words tests walk
+// these same lists, so a screen added here is checked by both.
+export const OFFICE_ROUTES = [
+  'bureau',
+  'tableau',
+  'telephones',
+  'diagnostic',
+  'diagnostic-c1',
+  'diagnostic-c2',
+  'diagnostic-c2?v=result',
+  'diagnostic-c1?y=2026&s=result',
+  'annuaire',
+  'plan',
+  'suivi',
+  'collecte',
+  'guide?i=van_km',
+  'bilan',
+  'previsionnel',
+  'evaluation',
+  'communications',
+  'communications?id=com-kickoff',
+  'photos',
+  'dossier',
+  'productions',
+  'reglages',
+];
+export const PHONE_ROUTES = [
+  'jour',
+  'saisie',
+  'saisie?i=van_km',
+  'saisie?i=meals_vegetarian',
+  'entrees',
+  'messages',
+  'photos',
+  'annuaire',
+  'guide?i=meals_vegetarian',
+  'reglages',
+];
+
+// A route as a file name part ("diagnostic-c2?v=result" -> "diagnostic-c2-v-result").
+export const routeName = (r) => r.replace(/[^a-z0-9-]+/gi, '-').replace(/-$/, '');
+
+// Opens each route on page (served at url), waits for the app and its
+// requests to settle, then awaits onScreen(route).
+export async function walkRoutes(page, url, routes, onScreen, { settle = 300 } = {}) {
+  for (const r of routes) {
+    await page.goto(`${url}/#/${r}`);
+    await ready(page);
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.waitForTimeout(settle);
+    await onScreen(r);
+  }
+}

@@ -1,7 +1,9 @@
 // Layouts that hold: every office screen from 1024 to 1920 px and every phone
 // screen from 320 to 430 px. On each: no sideways scroll of the page, no
 // control cut off by its container or the window, no word broken inside a
-// button, every radio and checkbox within 16 px of its label's text.
+// button, every radio and checkbox within 16 px of its label's text; a
+// table wider than its region scrolls inside it with its first column kept
+// in view. The screens are helpers.mjs's OFFICE_ROUTES and PHONE_ROUTES.
 // Screenshots go to tests/artifacts/layout-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,33 +11,18 @@ import {
   startServer,
   launch,
   tempDir,
-  ready,
   shot,
   cleanup,
   swReady,
   invite,
   pairPhone,
   officeSession,
-  DEMO_LOGIN,
-  DEMO_PASSWORD,
+  officeSignIn,
+  walkRoutes,
+  routeName,
+  OFFICE_ROUTES,
+  PHONE_ROUTES,
 } from './helpers.mjs';
-
-const OFFICE = [
-  'bureau',
-  'tableau',
-  'diagnostic',
-  'plan',
-  'annuaire',
-  'communications',
-  'telephones',
-  'collecte',
-  'suivi',
-  'bilan',
-  'evaluation',
-  'dossier',
-  'reglages',
-];
-const PHONE = ['jour', 'saisie', 'entrees', 'messages', 'photos', 'annuaire', 'reglages'];
 
 let server, browser, dir;
 
@@ -156,39 +143,123 @@ function problems() {
   return [...new Set(out)];
 }
 
+// Runs in the page: each table that scrolls inside its region is scrolled to
+// its far end, and the cells of its first column must still be in the
+// region's visible box and drawn on top (a person reading a row still sees
+// which row it is). Scroll positions are put back afterwards.
+function firstColumnLost() {
+  const out = [];
+  let scrolled = 0;
+  for (const wrap of document.querySelectorAll('main .table-wrap')) {
+    const w = wrap.getBoundingClientRect();
+    if (wrap.scrollWidth <= wrap.clientWidth + 1 || w.width === 0) continue;
+    scrolled++;
+    const before = [wrap.scrollLeft, window.scrollX, window.scrollY];
+    // The region in the middle of the window, clear of bars stuck to its top.
+    wrap.scrollIntoView({ block: 'center' });
+    wrap.scrollLeft = wrap.scrollWidth;
+    const box = wrap.getBoundingClientRect();
+    const label = (wrap.querySelector('caption, th')?.textContent || '').trim().slice(0, 30);
+    for (const row of wrap.querySelectorAll('tr')) {
+      const cell = row.cells[0];
+      // A cell spanning the whole row is a heading of the rows below, not a column.
+      if (!cell || cell.colSpan > 1 || row.cells.length < 2) continue;
+      const r = cell.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const name = cell.textContent.trim().slice(0, 30);
+      const y = Math.min(Math.max(r.top + r.height / 2, 0), window.innerHeight - 1);
+      const hit =
+        r.top < window.innerHeight && r.bottom > 0
+          ? document.elementFromPoint(r.left + Math.min(r.width / 2, 8), y)
+          : cell;
+      if (r.left < box.left - 1 || r.left > box.right - 8)
+        out.push(`the first column ("${name}") of the table "${label}" scrolls out of view`);
+      else if (hit && !cell.contains(hit))
+        out.push(`the first column ("${name}") of the table "${label}" is covered when scrolled`);
+      else if (/rgba\(.*, 0\)|transparent/.test(getComputedStyle(cell).backgroundColor))
+        out.push(
+          `the first column ("${name}") of the table "${label}" lets the scrolled cells show through`,
+        );
+      else continue;
+      break;
+    }
+    wrap.scrollLeft = before[0];
+    window.scrollTo(before[1], before[2]);
+  }
+  return { out, scrolled };
+}
+
 async function walk(page, routes, width, kind) {
   const found = [];
-  for (const r of routes) {
-    await page.goto(`${server.url}/#/${r}`);
-    await ready(page);
-    await page.waitForTimeout(300);
-    const p = await page.evaluate(problems);
+  await walkRoutes(page, server.url, routes, async (r) => {
+    const p = [...(await page.evaluate(problems)), ...(await page.evaluate(firstColumnLost)).out];
     if (p.length) found.push(`${kind} ${width}px #/${r}: ${p.join('; ')}`);
-    if (width === 1280 || width === 390) await shot(page, `layout-${kind}-${width}-${r || 'jour'}`);
-  }
+    if (width === 1280 || width === 390)
+      await shot(page, `layout-${kind}-${width}-${routeName(r)}`);
+  });
   return found;
 }
 
 test('office screens hold from 1024 to 1920 px', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
   const page = await ctx.newPage();
-  await page.goto(server.url + '/#/connexion');
-  await ready(page);
-  await page.getByLabel('Adresse e-mail').fill(DEMO_LOGIN);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(
-    () => window.ecoplateau.client.status.lastSync > 0 && !window.ecoplateau.client.status.running,
-    null,
-    { timeout: 15000 },
-  );
+  await officeSignIn(page, server.url);
   const found = [];
   for (const width of [1024, 1280, 1920]) {
     await page.setViewportSize({ width, height: 800 });
-    found.push(...(await walk(page, OFFICE, width, 'office')));
+    found.push(...(await walk(page, OFFICE_ROUTES, width, 'office')));
   }
   await ctx.close();
+  assert.deepEqual(found, []);
+});
+
+// At 400 % zoom a 1280 px window is 320 CSS px wide (WCAG 1.4.10, reflow):
+// the office's tables no longer fit and scroll in their region, which must
+// keep their first column in view. At least one table must scroll, or the
+// check would check nothing.
+test('office tables keep their first column in view when they scroll (320 px)', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+  const page = await ctx.newPage();
+  await officeSignIn(page, server.url);
+  await page.setViewportSize({ width: 320, height: 800 });
+  const found = [];
+  const screens = [];
+  await walkRoutes(page, server.url, OFFICE_ROUTES, async (r) => {
+    const { out, scrolled } = await page.evaluate(firstColumnLost);
+    if (scrolled) screens.push(r);
+    if (out.length) found.push(`office 320px #/${r}: ${out.join('; ')}`);
+  });
+  // A control reached by the keyboard in the second column of a table
+  // scrolled to its end is scrolled out from under the first column.
+  await page.goto(`${server.url}/#/collecte`);
+  const schedule = page.getByTestId('schedule');
+  await schedule.waitFor();
+  const focus = await schedule.evaluate((table) => {
+    const wrap = table.closest('.table-wrap');
+    wrap.scrollLeft = wrap.scrollWidth;
+    const row = table.tBodies[0].rows[0];
+    const control = row.cells[1].querySelector('select');
+    control.focus();
+    const covered = row.cells[0].getBoundingClientRect().right;
+    return {
+      left: control.getBoundingClientRect().left,
+      covered,
+      focused: document.activeElement === control,
+    };
+  });
+  assert.ok(focus.focused);
+  assert.ok(
+    focus.left >= focus.covered,
+    `focused select at ${focus.left}, first column up to ${focus.covered}`,
+  );
+  await page.goto(`${server.url}/#/bilan`);
+  await page
+    .locator('main .table-wrap')
+    .first()
+    .evaluate((w) => (w.scrollLeft = w.scrollWidth));
+  await shot(page, 'layout-office-320-bilan-scrolled');
+  await ctx.close();
+  assert.ok(screens.length >= 3, `tables that scroll at 320 px: ${screens.join(', ')}`);
   assert.deepEqual(found, []);
 });
 
@@ -210,7 +281,7 @@ test('phone screens hold from 320 to 430 px', async () => {
   const found = [];
   for (const width of [320, 390, 430]) {
     await page.setViewportSize({ width, height: 800 });
-    found.push(...(await walk(page, PHONE, width, 'phone')));
+    found.push(...(await walk(page, PHONE_ROUTES, width, 'phone')));
   }
   await ctx.close();
   assert.deepEqual(found, []);

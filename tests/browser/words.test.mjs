@@ -20,51 +20,16 @@ import {
   startServer,
   launch,
   tempDir,
-  ready,
   cleanup,
   invite,
   pairPhone,
   officeSession,
   pullAll,
   officeSignIn,
+  walkRoutes,
+  OFFICE_ROUTES as OFFICE,
+  PHONE_ROUTES as PHONE,
 } from './helpers.mjs';
-
-const OFFICE = [
-  'bureau',
-  'tableau',
-  'telephones',
-  'diagnostic',
-  'diagnostic-c1',
-  'diagnostic-c2',
-  'diagnostic-c2?v=result',
-  'diagnostic-c1?y=2026&s=result',
-  'annuaire',
-  'plan',
-  'suivi',
-  'collecte',
-  'guide?i=van_km',
-  'bilan',
-  'previsionnel',
-  'evaluation',
-  'communications',
-  'communications?id=com-kickoff',
-  'photos',
-  'dossier',
-  'productions',
-  'reglages',
-];
-const PHONE = [
-  'jour',
-  'saisie',
-  'saisie?i=van_km',
-  'saisie?i=meals_vegetarian',
-  'entrees',
-  'messages',
-  'photos',
-  'annuaire',
-  'guide?i=meals_vegetarian',
-  'reglages',
-];
 
 let server, browser, dir, ids;
 
@@ -142,18 +107,20 @@ function offences({ idList, serverText }) {
 
 async function walk(page, routes, kind, lang, serverText = false) {
   const found = [];
-  for (const r of routes) {
-    await page.goto(`${server.url}/#/${r}`);
-    await ready(page);
-    await page.waitForLoadState('networkidle').catch(() => {});
-    await page.waitForTimeout(400);
-    await page.evaluate(() => {
-      for (const d of document.querySelectorAll('details')) d.open = true;
-    });
-    await page.waitForTimeout(200);
-    for (const o of await page.evaluate(offences, { idList: [...ids], serverText }))
-      found.push(`${kind} ${lang} #/${r}: ${o}`);
-  }
+  await walkRoutes(
+    page,
+    server.url,
+    routes,
+    async (r) => {
+      await page.evaluate(() => {
+        for (const d of document.querySelectorAll('details')) d.open = true;
+      });
+      await page.waitForTimeout(200);
+      for (const o of await page.evaluate(offences, { idList: [...ids], serverText }))
+        found.push(`${kind} ${lang} #/${r}: ${o}`);
+    },
+    { settle: 400 },
+  );
   return found;
 }
 

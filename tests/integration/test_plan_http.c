@@ -51,6 +51,28 @@ static void phone_req(struct support_phone *ph, const char *method, const char *
     support_phone_request(ph, srv.base, method, path, query, body, counter, out);
 }
 
+/* The text of PDF response r, as pdftotext reads it (malloc'd). */
+static char *pdf_text(const struct support_resp *r, const char *name)
+{
+    char path[512], cmd[1200];
+    static char buf[131072];
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", srv.dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "pdftotext -q %s -", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+    return strdup(buf);
+}
+
 static void office_login(void)
 {
     support_office_login(&office, srv.base, "aline@test.fr");
@@ -164,6 +186,16 @@ static void crew_cannot_edit_the_plan(void **state)
     phone_req(&van, "GET", "/api/v1/productions/p1/plan.pdf", NULL, NULL, -1, &r);
     assert_int_equal(r.status, 200);
     assert_memory_equal(r.body, "%PDF", 4);
+    {
+        /* Seven columns on a portrait page: each word stays whole, on one
+         * line of its cell (equal columns cut "Projecti/on"). */
+        char *txt = pdf_text(&r, "plan.pdf");
+        assert_non_null(strstr(txt, "Projection"));
+        assert_non_null(strstr(txt, "Responsable"));
+        assert_non_null(strstr(txt, "Indicateur"));
+        assert_non_null(strstr(txt, "végétarien"));
+        free(txt);
+    }
     support_resp_free(&r);
     office_req("GET", "/api/v1/productions/p1/plan.pdf?today=lundi", NULL, &r);
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "today");

@@ -4,7 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { periodOf, periods, guideFamily, phaseOf, phasesOn } from '../../pwa/js/ui/collect.js';
+import {
+  periodOf,
+  periods,
+  guideFamily,
+  byGroup,
+  phaseOf,
+  phasesOn,
+} from '../../pwa/js/ui/collect.js';
 import fr from '../../pwa/js/i18n/fr.js';
 import en from '../../pwa/js/i18n/en.js';
 import * as ind from '../../pwa/js/indicators.js';
@@ -105,4 +112,31 @@ test('every indicator has a guide in French and English', () => {
       assert.ok(en[`guide.${fam}.${part}`], `en guide.${fam}.${part}`);
     }
   }
+});
+
+// Lines scheduled as a group make one line, as on the dashboard
+// (plan_dysfunctions groups by group and department).
+test('lines of a group make one line per group and department', () => {
+  const miss = [{ from: '2026-09-07', to: '2026-09-07' }];
+  const line = (indicator, group, dept) => ({ indicator, group, dept, missing: miss });
+  const out = byGroup([
+    line('meals_beef', 'meals', 'catering'),
+    line('grid_kwh', undefined, 'image'),
+    line('meals_fish', 'meals', 'catering'),
+    line('meals_vegan', 'meals', 'catering'),
+    line('waste_mixed_kg', 'waste', 'regie'),
+    line('waste_wood_kg', 'waste', 'decor'),
+    line('meals_unknown', 'meals', 'catering'),
+  ]);
+  assert.deepEqual(
+    out.map((x) => [x.group || x.indicator, x.dept, x.indicators]),
+    [
+      ['meals', 'catering', ['meals_beef', 'meals_fish', 'meals_vegan', 'meals_unknown']],
+      ['grid_kwh', 'image', ['grid_kwh']],
+      ['waste', 'regie', ['waste_mixed_kg']],
+      ['waste', 'decor', ['waste_wood_kg']],
+    ],
+  );
+  assert.deepEqual(out[0].missing, miss);
+  assert.deepEqual(byGroup([]), []);
 });

@@ -864,11 +864,6 @@ export default {
   'chart.bycat.desc':
     'Horizontal bars by category: final {final}, provisional {prov}. The values are in the table that follows.',
   'chart.byphase': 'By production phase',
-  'chart.byphase.desc':
-    'Each reading counts in the phase it states, otherwise in the one its date falls in. The phases add up to the total.',
-  'chart.byphase.phase': 'Phase',
-  'chart.byphase.share': 'Share of the total',
-  'chart.byphase.total': 'Total',
   'chart.bytheme': 'By theme',
   'chart.bytheme.desc':
     'Horizontal bars by theme, final and provisional side by side. The values are in the table that follows.',
@@ -1436,8 +1431,7 @@ export default {
   'follow.cp.held_on': 'Held on',
   'dir.contact': 'Contact',
   'dir.crit.description': 'Description',
-  'entry.phase': 'Production phase',
-  'entry.phase.hint': 'This day belongs to two phases: choose the reading’s.',
+  'entry.phase': 'Phase',
   'entry.phase.derived': 'Phase: {phase}.',
   'phase.preparation': 'preparation',
   'phase.shooting': 'shooting',

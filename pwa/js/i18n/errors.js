@@ -158,8 +158,7 @@ export const ERRORS = {
     unknown_vehicle:
       'Ce véhicule n’est pas dans la flotte de la production. Choisissez-le dans la liste, ou demandez au bureau de l’ajouter.',
     vehicle_required: 'Choisissez le véhicule dans la flotte de la production.',
-    invalid_phase:
-      'La phase doit être la préparation, le tournage ou la postproduction. Choisissez-la dans la liste.',
+    invalid_phase: 'Phase inconnue : choisissez-la dans la liste.',
     correction_incomplete:
       'Une correction garde tous les champs du relevé corrigé (le véhicule notamment) : seuls la valeur, la date et la note changent.',
     unknown:
@@ -295,8 +294,7 @@ export const ERRORS = {
     unknown_vehicle:
       'This vehicle is not in the production’s fleet. Choose it from the list, or ask the office to add it.',
     vehicle_required: 'Choose the vehicle from the production’s fleet.',
-    invalid_phase:
-      'The phase must be preparation, shooting or post-production. Choose it from the list.',
+    invalid_phase: 'Unknown phase: choose it from the list.',
     correction_incomplete:
       'A correction keeps every field of the reading it corrects (the vehicle in particular): only the value, date and note change.',
     unknown:

@@ -883,11 +883,6 @@ export default {
   'chart.bycat.desc':
     'Barres horizontales par catégorie : définitif {final}, prévisionnel {prov}. Les valeurs sont dans le tableau qui suit.',
   'chart.byphase': 'Par phase de la production',
-  'chart.byphase.desc':
-    'Chaque relevé compte dans la phase qu’il indique, sinon dans celle de sa date. Les phases font le total.',
-  'chart.byphase.phase': 'Phase',
-  'chart.byphase.share': 'Part du total',
-  'chart.byphase.total': 'Total',
   'chart.bytheme': 'Par thème',
   'chart.bytheme.desc':
     'Barres horizontales par thème, définitif et prévisionnel côte à côte. Les valeurs sont dans le tableau qui suit.',
@@ -1468,8 +1463,7 @@ export default {
   'follow.cp.held_on': 'Tenu le',
   'dir.contact': 'Contact',
   'dir.crit.description': 'Description',
-  'entry.phase': 'Phase de la production',
-  'entry.phase.hint': 'Ce jour appartient à deux phases : choisissez celle du relevé.',
+  'entry.phase': 'Phase',
   'entry.phase.derived': 'Phase : {phase}.',
   'phase.preparation': 'préparation',
   'phase.shooting': 'tournage',

@@ -335,50 +335,25 @@ function honesty(cmp, prod) {
   ];
 }
 
-// The final footprint per phase of the production (docs/carbon.md "Phases"):
-// each reading counts in the phase it says, else the one its date falls in;
-// the phases add up to the total.
-function phaseTable(fin) {
-  if (!fin.by_phase) return null;
-  const cap = (x) => x.charAt(0).toUpperCase() + x.slice(1);
-  const keys = ['preparation', 'shooting', 'post_production'];
-  const total = fin.total_kg || 0;
-  const row = (label, v) =>
-    h(
-      'tr',
-      {},
-      h('th', { scope: 'row' }, label),
-      h('td', {}, kg(v)),
-      h('td', {}, total > 0 ? share(v / total) : '—'),
-    );
-  return h(
+// docs/carbon.md "Phases"
+const phaseChart = (fin, desc) =>
+  fin.by_phase &&
+  h(
     'section',
-    { 'aria-labelledby': 'h-phase', 'data-testid': 'fp-phases' },
+    { 'aria-labelledby': 'h-phase' },
     h('h2', { id: 'h-phase' }, t('chart.byphase')),
-    h('p', { class: 'hint' }, t('chart.byphase.desc')),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, t('chart.byphase.phase')),
-          h('th', { scope: 'col' }, t('chart.final')),
-          h('th', { scope: 'col' }, t('chart.byphase.share')),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        keys.map((k) => row(cap(t('phase.' + k)), fin.by_phase[k]?.kg ?? 0)),
-        row(t('chart.byphase.total'), total),
-      ),
-    ),
+    barChart({
+      key: 'phase',
+      title: t('chart.byphase'),
+      desc,
+      rows: ['preparation', 'shooting', 'post_production'].map((k) => ({
+        label: t('phase.' + k),
+        values: [fin.by_phase[k].kg],
+      })),
+      series: [t('chart.final')],
+      fmt: kg,
+    }),
   );
-}
 
 export async function footprint(ctx) {
   const id = ctx.client.identity;
@@ -474,7 +449,7 @@ export async function footprint(ctx) {
         }),
       ),
     );
-    parts.push(phaseTable(fin));
+    parts.push(phaseChart(fin, parts[0].textContent));
   } else {
     parts.push(h('p', { class: 'bad' }, error));
   }

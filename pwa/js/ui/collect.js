@@ -101,26 +101,19 @@ export function periodOf(freq, phase, cal, day) {
   return reports(cal, phase, from, to) ? { from: diso(from), to: diso(to) } : null;
 }
 
-// ---- a reading's phase, as sync/domain/production.c production_phase_of -----------
-// One rule on both sides (docs/carbon.md "Phases"), shared cases in
-// tests/vectors/phase/phases.json, run by test_production and node. own is the
-// phase the indicator reports in (post_production for the post-production
-// category, shooting for the others).
-export const PHASES = ['preparation', 'shooting', 'post_production'];
-
-// The phases whose dates hold day (ISO), in their order: two on a shared day.
+// production_phase_of, same vectors (tests/vectors/phase/).
 export function phasesOn(cal, day) {
-  if (!ISO.test(day || '')) return [];
-  const d = dnum(day);
-  return PHASES.filter((p) => dated(cal?.[p]) && d >= dnum(cal[p].from) && d <= dnum(cal[p].to));
+  const d = ISO.test(day || '') && dnum(day);
+  return ['preparation', 'shooting', 'post_production'].filter(
+    (p) => d && dated(cal?.[p]) && d >= dnum(cal[p].from) && d <= dnum(cal[p].to),
+  );
 }
 
-// The phase of a reading dated day that does not say its own.
 export function phaseOf(cal, day, own) {
   const on = phasesOn(cal, day);
-  for (const p of [own, 'shooting', 'preparation', 'post_production']) if (on.includes(p)) return p;
-  if (!dated(cal?.shooting) || !ISO.test(day || '')) return own;
-  return day < cal.shooting.from ? 'preparation' : 'post_production';
+  const s = cal?.shooting;
+  const out = dated(s) && ISO.test(day || '') && (day < s.from ? 'preparation' : 'post_production');
+  return [own, 'shooting', 'preparation'].find((p) => on.includes(p)) || on[0] || out || own;
 }
 
 // The calendar of a schedule copy (an older server's has none: the shoot).
@@ -152,6 +145,33 @@ function coveredLocally(ctx, item, p) {
         String(f.fields.at || '').slice(0, 10) <= p.to,
     );
 }
+
+// Lines scheduled as a group ("meals": every meal count, whatever the diet)
+// share their periods and readings: they make one line, as on the
+// dashboard (plan_dysfunctions: one entry per group and department). The
+// first line of a group stands for it, with "indicators" listing them all.
+export function byGroup(items) {
+  const out = [];
+  const seen = new Map();
+  for (const x of items) {
+    const key = x.group ? `${x.group}\u0000${x.dept}` : null;
+    const line = key && seen.get(key);
+    if (line) {
+      line.indicators.push(x.indicator);
+      continue;
+    }
+    const first = { ...x, indicators: [x.indicator] };
+    if (key) seen.set(key, first);
+    out.push(first);
+  }
+  return out;
+}
+
+const groupName = (g) =>
+  t('collect.group.' + g) !== 'collect.group.' + g ? t('collect.group.' + g) : g;
+
+// What a person reads for a line: the group's name, else the indicator's.
+const lineName = (x) => (x.group ? groupName(x.group) : indName(x.indicator));
 
 function periodText(freq, p) {
   if (!p) return '';
@@ -205,7 +225,7 @@ export async function dueItems(ctx) {
   if (!data?.items) return null;
   const day = today();
   const out = [];
-  for (const item of data.items) {
+  for (const item of byGroup(data.items)) {
     if (item.frequency === 'none') continue;
     const overdue = (item.missing || []).filter((p) => !coveredLocally(ctx, item, p));
     // A period that was current at the last connection and has ended since.
@@ -248,7 +268,7 @@ export async function reminders(ctx) {
     h(
       'li',
       { class: 'card', 'data-testid': 'due-item' },
-      h('p', { class: 'value' }, indName(item.indicator)),
+      h('p', { class: 'value' }, lineName(item)),
       current
         ? h('p', {}, t('collect.due.current', { when: periodText(item.frequency, current) }))
         : null,
@@ -273,7 +293,7 @@ export async function reminders(ctx) {
           {
             class: 'button small',
             href: `#/saisie?i=${encodeURIComponent(item.indicator)}`,
-            'aria-label': `${t('day.report.go')} : ${indName(item.indicator)}`,
+            'aria-label': `${t('day.report.go')} : ${lineName(item)}`,
           },
           t('day.report.go'),
         ),
@@ -282,7 +302,7 @@ export async function reminders(ctx) {
           {
             class: 'button secondary small',
             href: `#/guide?i=${encodeURIComponent(item.indicator)}`,
-            'aria-label': `${t('guide.link')} : ${indName(item.indicator)}`,
+            'aria-label': `${t('guide.link')} : ${lineName(item)}`,
           },
           t('guide.link'),
         ),
@@ -422,9 +442,6 @@ async function saveGroup(ctx, group, body) {
   }
 }
 
-const groupName = (g) =>
-  t('collect.group.' + g) !== 'collect.group.' + g ? t('collect.group.' + g) : g;
-
 // One line of the schedule's history: who changed what, and when.
 function historyLine(e) {
   const what = e.group ? `${indName(e.indicator)} (${groupName(e.group)})` : indName(e.indicator);
@@ -496,7 +513,7 @@ export async function office(ctx) {
         })
       : t('collect.completeness.none'),
   );
-  const lacking = data.items.filter((x) => x.missing.length);
+  const lacking = byGroup(data.items).filter((x) => x.missing.length);
   const missingView = lacking.length
     ? h(
         'div',
@@ -526,7 +543,7 @@ export async function office(ctx) {
               h(
                 'tr',
                 {},
-                h('th', { scope: 'row' }, indName(x.indicator)),
+                h('th', { scope: 'row' }, lineName(x)),
                 h('td', {}, who(x)),
                 h('td', {}, t('freq.' + x.frequency)),
                 h(

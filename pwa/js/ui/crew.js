@@ -473,43 +473,34 @@ export async function entry(ctx, params) {
     value: src.at || (lastDay < today() ? lastDay : today()),
     attrs: { max: lastDay, min: span.first_day || undefined },
   });
-  // The reading's phase (docs/carbon.md "Phases"): asked only on a day two
-  // phases share; otherwise the phase the server will derive is shown. A
-  // correction keeps the phase its reading said.
-  const cal = span.calendar || null;
+  // docs/carbon.md "Phases"
+  const cal = span.calendar;
   const phase = field({
     name: 'phase',
     type: 'select',
     label: t('entry.phase'),
-    hint: t('entry.phase.hint'),
     options: [],
   });
-  const phaseOut = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'phase-derived' });
+  const phaseOut = h('p', { class: 'hint', 'aria-live': 'polite' });
   at.append(phaseOut);
-  const ownPhase = (i) => (i?.category === 'postproduction' ? 'post_production' : 'shooting');
-  let phaseAsked = false;
+  let asked = false;
   const phaseSync = () => {
     const day = at.input.value;
-    const choices = cal ? phasesOn(cal, day) : [];
-    const derived = cal ? phaseOf(cal, day, ownPhase(indicator(indField.input.value))) : null;
-    phaseAsked = choices.length > 1;
-    phase.hidden = !phaseAsked;
-    if (phaseAsked) {
-      const was = phase.input.value;
-      const keep = [was, src.phase, derived].find((p) => choices.includes(p));
-      phase.input.replaceChildren(
-        ...choices.map((p) => h('option', { value: p }, t('phase.' + p))),
-      );
+    const on = cal ? phasesOn(cal, day) : [];
+    const own = indicator(indField.input.value)?.category === 'postproduction';
+    const derived = cal && phaseOf(cal, day, own ? 'post_production' : 'shooting');
+    asked = on.length > 1;
+    phase.hidden = !asked;
+    if (asked) {
+      const keep = [phase.input.value, src.phase, derived].find((p) => on.includes(p));
+      phase.input.replaceChildren(...on.map((p) => h('option', { value: p }, t('phase.' + p))));
       phase.input.value = keep;
     }
     const shown = src.phase || derived;
     phaseOut.textContent =
-      !phaseAsked && shown && /^\d{4}-\d{2}-\d{2}$/.test(day)
-        ? t('entry.phase.derived', { phase: t('phase.' + shown) })
-        : '';
+      !asked && shown && day ? t('entry.phase.derived', { phase: t('phase.' + shown) }) : '';
   };
-  const readingPhase = () => (phaseAsked ? phase.input.value : src.phase);
-  at.input.addEventListener('input', phaseSync);
+  const readingPhase = () => (asked ? phase.input.value : src.phase);
   at.input.addEventListener('change', phaseSync);
   // Odometer: start and end of the day, the difference is the value.
   const odoStart = field({
