@@ -1312,10 +1312,10 @@ static int vehicle_methods(struct db *db, const char *production_id,
 }
 
 /* Quantities per (indicator, department, day, phase said): the readings'
- * phases. Index reading_days (0006) holds all but the phase; a reading
- * carries one only when its person chose it. */
+ * phases, answered from index reading_days alone, in its order (its
+ * expressions, 0006 and 0020_reading_phase.sql). */
 static const char phase_sql[] =
-    "SELECT json_extract(fields, '$.indicator'), coalesce(json_extract(fields, '$.dept'), ''), "
+    "SELECT json_extract(fields, '$.indicator'), json_extract(fields, '$.dept'), "
     "substr(json_extract(fields, '$.at'), 1, 10), json_extract(fields, '$.phase'), "
     "total(json_extract(fields, '$.value')) "
     "FROM sync_fact WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 "
@@ -1334,10 +1334,11 @@ static int phase_quantities(struct db *db, const char *production_id,
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *ind = (const char *)sqlite3_column_text(st, 0);
+        const char *dept = (const char *)sqlite3_column_text(st, 1);
         char key[130];
         if (ind == NULL)
             continue;
-        snprintf(key, sizeof(key), "%s\x1f%s", ind, (const char *)sqlite3_column_text(st, 1));
+        snprintf(key, sizeof(key), "%s\x1f%s", ind, dept != NULL ? dept : "");
         if (phase_add(by, key,
                       reading_phase(pd, find_ind(cat, ind),
                                     (const char *)sqlite3_column_text(st, 2),
