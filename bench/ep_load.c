@@ -2,7 +2,8 @@
  * ep_load.c - the sync benchmark's load driver: one thread per simulated
  * phone, each with its own libcurl handle (HTTP keep-alive), pushing its
  * outbox (bench/workload.h) in batches and pulling one page after each push,
- * as a phone coming back online does. Two targets, the same workload:
+ * as a phone coming back online does (with own=0 once it has caught up, as
+ * the PWA does). Two targets, the same workload:
  *
  *   --target ep     ecoplateau: signed POST /api/v1/sync/push and GET
  *                   /api/v1/sync/pull (docs/sync-protocol.md, backend/auth/auth.h)
@@ -55,6 +56,7 @@ struct phone_ctx {
     CURL *curl;
     struct wl_buf req, resp;
     char cursor[160]; /* ep cursor or CouchDB since */
+    int holds_own;    /* ep: a pull has ended here since the cursor was reset */
     double *push_ms, *pull_ms;
     size_t n_push, n_pull, cap;
     long acked, pulled, errors;
@@ -300,8 +302,12 @@ static long pull(struct phone_ctx *c, int limit, int *more, int timed)
     *more = 0;
     if (c->run->target == TARGET_EP) {
         snprintf(path, sizeof(path), "/api/v1/sync/pull");
-        snprintf(query, sizeof(query), "schema=1&limit=%d%s%s", limit,
-                 c->cursor[0] != '\0' ? "&cursor=" : "", c->cursor);
+        /* own=0 as the PWA sends it (pwa/js/sync/client.js): once a pull has
+         * ended since the phone started, its replica holds every op it
+         * pushed, and the server leaves those out (docs/sync-protocol.md §5). */
+        snprintf(query, sizeof(query), "schema=1&limit=%d%s%s%s", limit,
+                 c->cursor[0] != '\0' ? "&cursor=" : "", c->cursor,
+                 c->holds_own && c->cursor[0] != '\0' ? "&own=0" : "");
     } else {
         snprintf(path, sizeof(path), "/%s/_changes", c->run->dbname);
         snprintf(query, sizeof(query), "since=%s&limit=%d&include_docs=true",
@@ -332,6 +338,8 @@ static long pull(struct phone_ctx *c, int limit, int *more, int timed)
     else
         snprintf(c->cursor, sizeof(c->cursor), "%lld", (long long)json_integer_value(next));
     *more = c->run->target == TARGET_EP ? json_is_true(json_object_get(j, "more")) : n == limit;
+    if (!*more)
+        c->holds_own = 1;
     json_decref(j);
     if (timed)
         c->pulled += n;
@@ -493,6 +501,7 @@ static void verify(struct phone_ctx *c, long *items, double *secs, char *ok, siz
     double t0;
 
     c->cursor[0] = '\0';
+    c->holds_own = 0; /* a fresh reader: it holds nothing */
     *items = 0;
     t0 = wl_now_s();
     while (more && (n = pull(c, 2000, &more, 0)) >= 0)

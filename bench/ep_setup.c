@@ -106,7 +106,7 @@ static int setup_records(struct db *db, const struct wl_config *c, char *err, si
     struct sync_actor actor = {WL_PRODUCTION, dev, NULL, "production", SYNC_ROLE_ADMIN, NULL};
     struct sync_opts opts;
     struct wl_buf b = {NULL, 0, 0};
-    char field[32];
+    struct ep_error perr;
     json_t *push = NULL, *acks = NULL, *ack;
     size_t i;
     int rc;
@@ -122,7 +122,9 @@ static int setup_records(struct db *db, const struct wl_config *c, char *err, si
         rc = EP_ENOMEM;
         goto out;
     }
-    rc = sync_decode_push(b.p, b.len, &push, err, errlen, field, sizeof(field));
+    rc = sync_decode_push(b.p, b.len, &push, &perr);
+    if (rc != EP_OK)
+        snprintf(err, errlen, "%s", perr.message);
     if (rc == EP_OK)
         rc = sync_push(db, &opts, &actor, push, &acks, NULL);
     if (rc != EP_OK)

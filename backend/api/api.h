@@ -73,6 +73,17 @@ int api_today_param(struct http_req *r, char *today);
  */
 int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang);
 
+/*
+ * The name of a file a person downloads about production prod: prefix, "-",
+ * the slug of the production's title (fmt_slug: ASCII, safe in a quoted
+ * Content-Disposition), then suffix (".pdf", "-brouillon.pdf"...); never the
+ * production's id, which means nothing to a person. Without a title (or one
+ * with no writable letter) the slug is "production". Writes into buf (len
+ * bytes), returns buf.
+ */
+char *api_file_name(struct http_req *r, const char *prod, const char *prefix, const char *suffix,
+                    char *buf, size_t len);
+
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */
 struct identity_prodkey;
@@ -196,7 +207,7 @@ int api_plan_xlsx(struct http_req *r);              /* GET  .../plan.xlsx?today=
 int api_plan_pdf(struct http_req *r);               /* GET  .../plan.pdf?today= */
 int api_tasks_history(struct http_req *r);          /* GET  .../tasks/ID/history */
 int api_checkpoints_invitation(struct http_req *r); /* GET .../checkpoints/ID/invitation.ics */
-int api_record_history(struct http_req *r);         /* GET  .../history/COL/ID */
+int api_history_get(struct http_req *r);            /* GET  .../history/COL/ID */
 
 /* The collection schedule (api/schedule.c) and what is missing
  * (api/collect.c) (C7). */

@@ -84,7 +84,8 @@ int api_diag_company(struct http_req *r)
     json_t *in = NULL, *out = NULL, *prev = NULL, *cmp = NULL, *answers = NULL, *previous = NULL;
     json_t *edits = NULL;
     const char *company = NULL;
-    char field[64] = "", err[256] = "", lang[3];
+    struct ep_error err;
+    char lang[3];
     struct auth_principal p;
     json_error_t jerr;
     int status = body_for_production(r, &in, &p, lang);
@@ -101,14 +102,13 @@ int api_diag_company(struct http_req *r)
                           "the body needs an \"answers\" object (and optionally \"previous\", "
                           "\"company\", \"edits\")");
     }
-    if (diag_company_lang(answers, lang, &out, field, sizeof(field), err, sizeof(err)) != EP_OK ||
-        diag_company_edit(out, edits, field, sizeof(field), err, sizeof(err)) != EP_OK) {
+    if (diag_company_lang(answers, lang, &out, &err) != EP_OK ||
+        diag_company_edit(out, edits, &err) != EP_OK) {
         json_decref(in);
         json_decref(out);
-        return http_error(r, 400, "invalid_field", field[0] ? field : NULL, "%s", err);
+        return api_error(r, 400, "invalid_field", &err);
     }
-    if (json_is_object(previous) &&
-        diag_company_lang(previous, lang, &prev, field, sizeof(field), err, sizeof(err)) == EP_OK &&
+    if (json_is_object(previous) && diag_company_lang(previous, lang, &prev, NULL) == EP_OK &&
         diag_company_compare(prev, out, &cmp) == EP_OK)
         json_object_set_new(out, "compared_with_previous", cmp);
     json_decref(prev);
@@ -125,14 +125,15 @@ int api_diag_company(struct http_req *r)
 int api_diag_project(struct http_req *r)
 {
     json_t *in = NULL, *out = NULL;
-    char field[64] = "", err[256] = "", lang[3];
+    struct ep_error err;
+    char lang[3];
     struct auth_principal p;
     int status = body_for_production(r, &in, &p, lang);
     int rc;
 
     if (status != 0)
         return status;
-    rc = diag_project_lang(r->db, in, lang, &out, field, sizeof(field), err, sizeof(err));
+    rc = diag_project_lang(r->db, in, lang, &out, &err);
     if (rc == EP_OK && wants_pdf(r)) {
         const char *title = json_string_value(json_object_get(in, "title"));
         status = send_pdf(r, &p, out, 0, title);
@@ -142,7 +143,7 @@ int api_diag_project(struct http_req *r)
     }
     json_decref(in);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "invalid_field", field[0] ? field : NULL, "%s", err);
+        return api_error(r, 400, "invalid_field", &err);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse");
     return http_json_new(r, 200, out);

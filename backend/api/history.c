@@ -37,7 +37,7 @@ static int history_company(const char *col)
     return -1;
 }
 
-int api_record_history(struct http_req *r)
+int api_history_get(struct http_req *r)
 {
     struct auth_principal p;
     char prod[80], col[40], rid[80], space[DIRECTORY_SPACE_MAX];

@@ -456,7 +456,7 @@ int api_productions_export(struct http_req *r)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot export: %s",
                           ep_strerror(rc));
     auth_audit(r, &p, id, "production.exported", "%zu bytes", len);
-    snprintf(name, sizeof(name), "%s.ecoplateau.zip", id);
+    api_file_name(r, id, "", ".ecoplateau.zip", name, sizeof(name));
     status = http_download(r, "application/zip", name, zip, len);
     free(zip);
     return status;
@@ -468,7 +468,8 @@ int api_productions_import(struct http_req *r)
     struct company c;
     struct identity_account acc;
     struct transfer_list l;
-    char id[IDENTITY_ID_MAX + 1] = "", msg[512] = "";
+    char id[IDENTITY_ID_MAX + 1] = "";
+    struct ep_error err;
     char *body = NULL;
     size_t len = 0;
     int status = office(r, &p);
@@ -490,25 +491,25 @@ int api_productions_import(struct http_req *r)
     if (status != 0)
         return status;
     memset(&l, 0, sizeof(l));
-    rc = bundle_unpack(body, len, IMPORT_INFLATED_MAX, &l, msg, sizeof(msg));
+    rc = bundle_unpack(body, len, IMPORT_INFLATED_MAX, &l, &err);
     free(body);
     if (rc == EP_OK)
-        rc = transfer_import(r->db, &l, c.id, acc.id, acc.name, id, sizeof(id), msg, sizeof(msg));
+        rc = transfer_import(r->db, &l, c.id, acc.id, acc.name, id, sizeof(id), &err);
     transfer_list_release(&l);
     switch (rc) {
     case EP_OK:
         break;
     case EP_EINVAL:
-        return http_error(r, 400, "archive_invalid", NULL, "%s", msg);
+        return api_error(r, 400, "archive_invalid", &err);
     case EP_ESCHEMA:
-        return http_error(r, 400, "archive_too_new", NULL, "%s", msg);
+        return api_error(r, 400, "archive_too_new", &err);
     case EP_ETOOBIG:
-        return http_error(r, 413, "body_too_large", NULL, "%s", msg);
+        return api_error(r, 413, "body_too_large", &err);
     case EP_ECONFLICT:
-        return http_error(r, 409, "archive_conflict", NULL, "%s", msg);
+        return api_error(r, 409, "archive_conflict", &err);
     default:
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot import: %s",
-                          msg[0] != '\0' ? msg : ep_strerror(rc));
+                          err.message[0] != '\0' ? err.message : ep_strerror(rc));
     }
     auth_audit(r, &p, id, "production.imported", "into company %s", c.id);
     return send_production(r, 201, id);

@@ -87,7 +87,8 @@ int api_sync_push(struct http_req *r)
     struct sync_opts opts;
     struct push_ctx pctx;
     struct api_actor_buf ab;
-    char err[256] = "", field[32] = "", hlc[SYNC_HLC_LEN + 1] = "";
+    struct ep_error err;
+    char hlc[SYNC_HLC_LEN + 1] = "";
     char *body = NULL;
     size_t len = 0;
     json_t *push = NULL, *acks = NULL;
@@ -128,19 +129,19 @@ int api_sync_push(struct http_req *r)
         body = plain;
         len = plen;
     }
-    rc = sync_decode_push(body, len, &push, err, sizeof(err), field, sizeof(field));
+    rc = sync_decode_push(body, len, &push, &err);
     if (rc == EP_ETOOBIG) {
-        status = http_error(r, 413, "too_many_ops", field[0] ? field : NULL, "%s", err);
+        status = api_error(r, 413, "too_many_ops", &err);
         goto out;
     }
     if (rc == EP_ESCHEMA) {
-        status = http_error(r, 409, "schema_unsupported", "schema", "%s", err);
+        status = api_error(r, 409, "schema_unsupported", &err);
         goto out;
     }
     if (rc != EP_OK) {
-        status =
-            http_error(r, 400, strstr(err, "malformed JSON") ? "malformed_json" : "invalid_request",
-                       field[0] ? field : NULL, "%s", err);
+        status = api_error(
+            r, 400, strstr(err.message, "malformed JSON") ? "malformed_json" : "invalid_request",
+            &err);
         goto out;
     }
     rc = api_sync_actor(r, &p, &actor, &ab);
@@ -154,6 +155,9 @@ int api_sync_push(struct http_req *r)
     pctx.attachment_max = &r->app->cfg->attachment_max; /* read-only while serving */
     opts.validate = push_validate;
     opts.ctx = &pctx;
+    /* The only route whose ops a replica pushed: every other writer stores
+     * them as made by the server (docs/sync-protocol.md §5, "own"). */
+    opts.origin = p.origin;
     rc = sync_push(r->db, &opts, &actor, push, &acks, hlc);
     if (rc == EP_EFORBIDDEN) {
         status = http_error(r, 403, "wrong_device", "device",
@@ -288,7 +292,8 @@ int api_sync_pull(struct http_req *r)
     struct sync_actor actor;
     struct sync_opts opts;
     struct api_actor_buf ab;
-    char schema[16], cursor[160], limit_s[16], own[4], err[256] = "";
+    char schema[16], cursor[160], limit_s[16], own[4];
+    struct ep_error err;
     int hide_own = 0;
     char *text = NULL, *end = NULL;
     size_t len = 0;
@@ -322,8 +327,8 @@ int api_sync_pull(struct http_req *r)
     } else if (rc < 0) {
         return http_error(r, 400, "invalid_request", "limit", "limit is too long");
     }
-    /* own=0: the replica holds the ops this device made, so they need not
-     * come back (a third of a phone's sync bytes on a weak link). */
+    /* own=0: the replica holds the ops it pushed, so they need not come
+     * back (a third of a phone's sync bytes on a weak link). */
     rc = query_var(r, "own", own, sizeof(own));
     if (rc == 0 && (strcmp(own, "0") == 0 || strcmp(own, "1") == 0))
         hide_own = own[0] == '0';
@@ -337,16 +342,17 @@ int api_sync_pull(struct http_req *r)
     pr.db = r->db;
     opts.can_read = pull_can_read;
     opts.ctx = &pr;
-    /* Only a phone's ops are its own: an office session's device id is its
-     * account's ("office-<account>"), shared by every browser signed in to it
-     * and used by ops the server makes for it (a send, a library action), so
-     * no office replica can be sure it holds them (docs/sync-protocol.md §5). */
-    opts.hide_own = hide_own && p.is_device;
-    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, err, sizeof(err));
+    /* Hidden are the ops this replica pushed, not all those under its
+     * device id: an office session's id is its account's, shared by every
+     * browser signed in to it and by the ops the server makes for it (a send,
+     * a library action), and the origin tells them apart (pull.c). */
+    opts.origin = p.origin;
+    opts.hide_own = hide_own;
+    rc = sync_pull(r->db, &opts, &actor, cursor, (int)limit, &text, &len, &nops, &err);
     if (rc == EP_EINVAL)
-        return http_error(r, 400, "invalid_cursor", "cursor", "%s", err);
+        return api_error(r, 400, "invalid_cursor", &err);
     if (rc == EP_ECONFLICT)
-        return http_error(r, 409, "cursor_foreign", "cursor", "%s", err);
+        return api_error(r, 409, "cursor_foreign", &err);
     if (rc != EP_OK)
         return storage_error(r, rc);
     auth_note_sync(r, &p);

@@ -816,6 +816,7 @@ static int device_auth(struct http_req *r, const char *body, size_t len, const c
     snprintf(p->member_id, sizeof(p->member_id), "%s", dev.member_id);
     snprintf(p->production_id, sizeof(p->production_id), "%s", dev.production_id);
     p->is_device = 1;
+    snprintf(p->origin, sizeof(p->origin), "%s", dev.id);
     msg = auth_signing_string(r->ri->request_method, r->ri->local_uri, r->ri->query_string,
                               device_hdr, counter_hdr, body, len, &msglen);
     if (msg == NULL)
@@ -886,6 +887,21 @@ static int is_safe_method(const char *m)
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
+/*
+ * The origin of an office session's pushes (auth.h): every browser signed in
+ * to an account shares its device id, "office-<account>", but not its
+ * session, so own=0 hides from a browser only what that browser pushed.
+ * Hashed again so that the op log never holds a session's lookup key.
+ */
+static void session_origin(const unsigned char token_hash[32], char *out, size_t len)
+{
+    unsigned char k[16];
+
+    crypto_generichash(k, sizeof(k), token_hash, 32, NULL, 0);
+    snprintf(out, len, "s-");
+    sodium_bin2hex(out + 2, len - 2, k, sizeof(k));
+}
+
 static int session_auth(struct http_req *r, const char *production_id, int need_production,
                         struct auth_principal *p)
 {
@@ -913,6 +929,7 @@ static int session_auth(struct http_req *r, const char *production_id, int need_
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot read sessions");
     snprintf(p->account_id, sizeof(p->account_id), "%s", s.account_id);
     p->is_device = 0;
+    session_origin(h, p->origin, sizeof(p->origin));
     p->role = SYNC_ROLE_VIEWER;
     /* SameSite=Strict already keeps the cookie off cross-site requests; the
      * token is the second lock, for browsers or proxies that get that wrong. */

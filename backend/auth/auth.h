@@ -67,6 +67,11 @@ struct auth_principal {
     char department[33];
     enum sync_role role;
     int is_device; /* 1 signed phone, 0 office session */
+    /* The replica the request comes from, stored with the ops it pushes and
+     * compared by pull's own=0 (docs/sync-protocol.md §5): a phone's device
+     * id, or for an office session "s-" + 32 hex of a one-way hash of its
+     * token hash, distinct for every browser signed in to the account. */
+    char origin[65];
 };
 
 /*

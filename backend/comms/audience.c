@@ -2,7 +2,6 @@
 #include "audience.h"
 
 #include "err.h"
-#include "prefs.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,15 +14,6 @@ int audience_has(const json_t *array, const char *s)
     json_array_foreach(array, i,
                        v) if (json_is_string(v) && strcmp(json_string_value(v), s) == 0) return 1;
     return 0;
-}
-
-int audience_check_prefs(const json_t *channels, const json_t *needs, struct ep_error *err)
-{
-    json_t *f = json_pack("{s:O, s:O}", "channels", channels, "needs", needs);
-    int rc = f != NULL ? prefs_check(f, err) : EP_ENOMEM;
-
-    json_decref(f);
-    return rc;
 }
 
 /* Validated target arrays (borrowed from comm). */

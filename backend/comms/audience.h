@@ -36,11 +36,4 @@ int audience_resolve(const json_t *comm, const json_t *people, json_t **out, str
 /* Whether the JSON array holds the string s. */
 int audience_has(const json_t *array, const char *s);
 
-/*
- * Validates preference arrays: every entry a known channel or need
- * (prefs_channels, prefs_needs), no duplicates. Returns 0 or EP_EINVAL with
- * the reason and "channels" or "needs" as the field in err.
- */
-int audience_check_prefs(const json_t *channels, const json_t *needs, struct ep_error *err);
-
 #endif

@@ -186,26 +186,27 @@ static size_t on_read(char *buf, size_t size, size_t n, void *user)
 }
 
 enum mail_outcome mail_send(const struct mail_smtp *smtp, const char *from, const char *to,
-                            const char *message, size_t len, char *why, size_t whylen)
+                            const char *message, size_t len, struct ep_error *err)
 {
     CURL *c = curl_easy_init();
     struct curl_slist *rcpt = NULL;
     struct upload up = {message, len};
     char errbuf[CURL_ERROR_SIZE] = "", addr[300];
+    const char *reason;
     long code = 0;
     CURLcode res;
     enum mail_outcome out = MAIL_RETRY;
 
-    why[0] = '\0';
+    ep_error_clear(err);
     if (c == NULL) {
-        snprintf(why, whylen, "cannot start libcurl");
+        ep_error_set(err, EP_EBUSY, NULL, "cannot start libcurl");
         return MAIL_RETRY;
     }
     snprintf(addr, sizeof(addr), "<%s>", to);
     rcpt = curl_slist_append(NULL, addr);
     snprintf(addr, sizeof(addr), "<%s>", from);
     if (rcpt == NULL) {
-        snprintf(why, whylen, "out of memory");
+        ep_error_set(err, EP_EBUSY, NULL, "out of memory");
         goto out;
     }
     curl_easy_setopt(c, CURLOPT_URL, smtp->url);
@@ -233,12 +234,16 @@ enum mail_outcome mail_send(const struct mail_smtp *smtp, const char *from, cons
         out = MAIL_SENT;
         goto out;
     }
-    snprintf(why, whylen, "%ld %s", code, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(res));
+    reason = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(res);
     /* A 5xx is final; on the recipient it says the address does not work
      * (libcurl reports "RCPT failed: <code>"). Anything else, including a
      * server that does not answer, is worth another try later. */
     if (code >= 500 && code < 600)
         out = strstr(errbuf, "RCPT") != NULL ? MAIL_BOUNCED : MAIL_FAILED;
+    if (out == MAIL_BOUNCED)
+        ep_error_set(err, EP_EINVAL, "to", "%ld %s", code, reason);
+    else
+        ep_error_set(err, out == MAIL_FAILED ? EP_EIO : EP_EBUSY, NULL, "%ld %s", code, reason);
 out:
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(c);

@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+struct ep_error;
+
 struct mail_attachment {
     const char *filename;     /* ASCII, no quotes */
     const char *content_type; /* e.g. "text/calendar; method=REQUEST" */
@@ -64,10 +66,12 @@ enum mail_outcome {
 };
 
 /*
- * Sends message (len bytes) from `from` to `to`. Returns the outcome; why
- * receives the SMTP code and libcurl's reason when not sent.
+ * Sends message (len bytes) from `from` to `to`. Returns the outcome; when
+ * not sent, err (may be NULL) receives the SMTP code and libcurl's reason as
+ * its message, with EP_EBUSY for MAIL_RETRY, EP_EINVAL and field "to" for
+ * MAIL_BOUNCED, EP_EIO for MAIL_FAILED.
  */
 enum mail_outcome mail_send(const struct mail_smtp *smtp, const char *from, const char *to,
-                            const char *message, size_t len, char *why, size_t whylen);
+                            const char *message, size_t len, struct ep_error *err);
 
 #endif

@@ -548,18 +548,20 @@ int outbox_deliver(struct app *app, struct db *db, const char *production_id, in
         const char *msg = str(row, "message");
         int64_t id = json_integer_value(json_object_get(row, "id"));
         int64_t attempts = json_integer_value(json_object_get(row, "attempts")) + 1;
-        char why[512], err[600];
-        enum mail_outcome o = mail_send(&smtp, cfg->smtp_from, str(row, "address"), msg,
-                                        strlen(msg), why, sizeof(why));
+        struct ep_error why;
+        char err[600];
+        enum mail_outcome o =
+            mail_send(&smtp, cfg->smtp_from, str(row, "address"), msg, strlen(msg), &why);
         const char *status = "sent";
         int64_t next = now;
 
         if (o == MAIL_RETRY && attempts >= OUTBOX_MAX_ATTEMPTS) {
-            snprintf(err, sizeof(err), "gave up after %lld attempts: %s", (long long)attempts, why);
+            snprintf(err, sizeof(err), "gave up after %lld attempts: %s", (long long)attempts,
+                     why.message);
             status = "failed";
             o = MAIL_FAILED;
         } else {
-            snprintf(err, sizeof(err), "%s", why);
+            snprintf(err, sizeof(err), "%s", why.message);
             if (o == MAIL_RETRY) {
                 status = "queued";
                 next = now + backoff(app, attempts);

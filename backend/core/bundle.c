@@ -114,11 +114,10 @@ static int name_ok(const char *n)
     return 1;
 }
 
-static int bad(char *msg, size_t msglen, int rc, const char *why, const char *name)
+static int bad(struct ep_error *err, int rc, const char *why, const char *name)
 {
-    snprintf(msg, msglen, "%s%s%.200s%s", why, name != NULL ? " ('" : "", name != NULL ? name : "",
-             name != NULL ? "')" : "");
-    return rc;
+    return ep_error_set(err, rc, NULL, "%s%s%.200s%s", why, name != NULL ? " ('" : "",
+                        name != NULL ? name : "", name != NULL ? "')" : "");
 }
 
 /* Reads entry i (declared size st->size) into a new buffer. */
@@ -150,8 +149,8 @@ out:
     return rc;
 }
 
-int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list *out, char *msg,
-                  size_t msglen)
+int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list *out,
+                  struct ep_error *err)
 {
     zip_error_t ze;
     zip_source_t *src = NULL;
@@ -160,7 +159,7 @@ int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list
     size_t total = 0;
     int rc = EP_OK;
 
-    msg[0] = '\0';
+    ep_error_clear(err);
     zip_error_init(&ze);
     src = zip_source_buffer_create(data, len, 0, &ze);
     if (src == NULL) {
@@ -169,12 +168,12 @@ int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list
     }
     za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
     if (za == NULL) {
-        rc = bad(msg, msglen, EP_EINVAL, "not a zip archive, or a damaged one", NULL);
+        rc = bad(err, EP_EINVAL, "not a zip archive, or a damaged one", NULL);
         goto out; /* src is still ours */
     }
     n = zip_get_num_entries(za, 0);
     if (n < 0 || n > BUNDLE_MAX_ENTRIES) {
-        rc = bad(msg, msglen, EP_EINVAL, "too many files in the archive", NULL);
+        rc = bad(err, EP_EINVAL, "too many files in the archive", NULL);
         goto close;
     }
     for (zip_uint64_t i = 0; rc == EP_OK && i < (zip_uint64_t)n; i++) {
@@ -182,23 +181,23 @@ int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list
         unsigned char *buf = NULL;
         if (zip_stat_index(za, i, 0, &st) != 0 || (st.valid & ZIP_STAT_SIZE) == 0 ||
             (st.valid & ZIP_STAT_NAME) == 0) {
-            rc = bad(msg, msglen, EP_EINVAL, "an unreadable file in the archive", NULL);
+            rc = bad(err, EP_EINVAL, "an unreadable file in the archive", NULL);
             break;
         }
         if (st.name[strlen(st.name) - 1] == '/')
             continue; /* a directory entry some zip tools add */
         if (!name_ok(st.name) || transfer_list_find(out, st.name) != NULL) {
-            rc = bad(msg, msglen, EP_EINVAL, "a file name the archive may not hold", st.name);
+            rc = bad(err, EP_EINVAL, "a file name the archive may not hold", st.name);
             break;
         }
         if (st.size > max || total + st.size > max) {
-            rc = bad(msg, msglen, EP_ETOOBIG, "the archive inflates past the limit", NULL);
+            rc = bad(err, EP_ETOOBIG, "the archive inflates past the limit", NULL);
             break;
         }
         total += st.size;
         rc = read_entry(za, i, &st, &buf);
         if (rc == EP_EINVAL)
-            rc = bad(msg, msglen, EP_EINVAL, "a damaged file in the archive", st.name);
+            rc = bad(err, EP_EINVAL, "a damaged file in the archive", st.name);
         if (rc == EP_OK)
             rc = transfer_list_add(out, st.name, buf, st.size);
     }

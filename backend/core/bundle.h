@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+struct ep_error;
+
 /* Files in one archive at most (a production's tables and photos). */
 #define BUNDLE_MAX_ENTRIES 100000
 
@@ -39,12 +41,13 @@ int bundle_pack(const struct transfer_list *l, char **out, size_t *len);
 
 /*
  * Reads the zip in data (len bytes, borrowed) into out (zero-initialised;
- * the caller releases it). Refuses, with EP_EINVAL and the reason in msg:
+ * the caller releases it). Refuses, with EP_EINVAL and the reason in err
+ * (may be NULL):
  * not a zip, more than BUNDLE_MAX_ENTRIES files, a name that is absolute,
  * climbs ("..") or repeats, a file whose bytes do not inflate as declared.
  * EP_ETOOBIG when the files inflate past max bytes in all. EP_ENOMEM.
  */
-int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list *out, char *msg,
-                  size_t msglen);
+int bundle_unpack(const char *data, size_t len, size_t max, struct transfer_list *out,
+                  struct ep_error *err);
 
 #endif

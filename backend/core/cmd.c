@@ -531,7 +531,8 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 
 int cmd_import(const struct config *cfg, const char *file)
 {
-    char path[CONFIG_PATH_MAX + 32], id[80] = "", msg[512] = "";
+    char path[CONFIG_PATH_MAX + 32], id[80] = "";
+    struct ep_error err = {0};
     struct db *db = NULL;
     struct company c;
     struct transfer_list l;
@@ -545,7 +546,7 @@ int cmd_import(const struct config *cfg, const char *file)
         fprintf(stderr, "ecoplateau: cannot read '%s': %s\n", file, ep_strerror(rc));
         return 1;
     }
-    rc = bundle_unpack(data, len, CMD_IMPORT_INFLATED_MAX, &l, msg, sizeof(msg));
+    rc = bundle_unpack(data, len, CMD_IMPORT_INFLATED_MAX, &l, &err);
     free(data);
     if (rc == EP_OK)
         rc = ops_preflight(cfg, 0);
@@ -554,15 +555,15 @@ int cmd_import(const struct config *cfg, const char *file)
     if (rc == EP_OK) {
         rc = company_first(db, &c);
         if (rc == EP_ENOTFOUND)
-            snprintf(msg, sizeof(msg), "this server has no company yet: run 'ecoplateau setup'");
+            ep_error_set(&err, rc, NULL, "this server has no company yet: run 'ecoplateau setup'");
     }
     if (rc == EP_OK)
-        rc = transfer_import(db, &l, c.id, NULL, NULL, id, sizeof(id), msg, sizeof(msg));
+        rc = transfer_import(db, &l, c.id, NULL, NULL, id, sizeof(id), &err);
     if (rc == EP_OK)
         printf("imported production '%s' into company '%s'\n", id, c.name);
     else
         fprintf(stderr, "ecoplateau: cannot import '%s': %s\n", file,
-                msg[0] != '\0' ? msg : ep_strerror(rc));
+                err.message[0] != '\0' ? err.message : ep_strerror(rc));
     transfer_list_release(&l);
     db_close(db);
     return rc == EP_OK ? 0 : 1;

@@ -90,7 +90,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/productions/*/plan.pdf", api_plan_pdf},
     {"GET", "/api/v1/productions/*/tasks/*/history", api_tasks_history},
     {"GET", "/api/v1/productions/*/checkpoints/*/invitation.ics", api_checkpoints_invitation},
-    {"GET", "/api/v1/productions/*/history/*/*", api_record_history},
+    {"GET", "/api/v1/productions/*/history/*/*", api_history_get},
     /* Communications: targeting, channels, follow-up (docs/communications.md). */
     {"PUT", "/api/v1/productions/*/members/*/preferences", api_comms_prefs},
     {"GET", "/api/v1/productions/*/communications/*/preview", api_comms_preview},

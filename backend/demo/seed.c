@@ -20,6 +20,7 @@
 #include "identity.h"
 #include "ids.h"
 #include "log.h"
+#include "rows.h"
 #include "sync.h"
 
 #include <cairo.h>
@@ -36,17 +37,8 @@ extern const struct ep_embedded ep_demo[];
 static int has_production(struct db *db, const char *id, int *out)
 {
     static const char sql[] = "SELECT EXISTS (SELECT 1 FROM production WHERE id = ?1)";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_int(db, sql, out, 1, id);
 }
 
 static int insert_company(struct db *db, json_t *c, json_error_t *jerr)

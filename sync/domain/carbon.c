@@ -12,6 +12,7 @@
 #include "err.h"
 #include "fmt.h"
 #include "production.h"
+#include "rows.h"
 #include "strbuf.h"
 
 #include <math.h>
@@ -99,6 +100,22 @@ static const char *lookup(const char *const (*table)[3], size_t n, const char *k
             return table[i][en ? 2 : 1];
     }
     return key != NULL ? key : "";
+}
+
+char *carbon_indicator_name(struct db *db, const char *id, const char *lang, const char *unknown,
+                            char *buf, size_t len)
+{
+    static const char sql[] = "SELECT name_fr, name_en FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
+
+    snprintf(buf, len, "%s", unknown);
+    if (st == NULL)
+        return buf;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, fmt_is_english(lang)));
+    db_done(st);
+    return buf;
 }
 
 const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang)
@@ -783,18 +800,9 @@ static const struct ind *find_ind(const struct catalogue *c, const char *id)
 static int latest_version(struct db *db, int *version)
 {
     static const char sql[] = "SELECT max(version) FROM factor_set";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    if (st == NULL)
-        return EP_EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *version = sqlite3_column_int(st, 0);
-    else
-        rc = rc == SQLITE_ROW ? EP_ENOTFOUND : rc;
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : (rc < 0 ? rc : db_map_rc(rc));
+    /* No set loaded: max() is NULL, which rows_int() reports as not found. */
+    return rows_int(db, sql, version, 0);
 }
 
 static int version_exists(struct db *db, int version)
@@ -957,19 +965,9 @@ int carbon_factor_sets_load(struct db *db, struct ep_error *err)
 static int production_version(struct db *db, const char *production_id, int *version)
 {
     static const char sql[] = "SELECT version FROM production_factor_set WHERE production_id = ?1";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
+    int rc = rows_int(db, sql, version, 1, production_id);
 
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return latest_version(db, version);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rc == EP_ENOTFOUND ? latest_version(db, version) : rc;
 }
 
 int carbon_pin_factor_set(struct db *db, const char *production_id, int version, int64_t now_ms)
@@ -1166,6 +1164,7 @@ static int count_flagged(struct db *db, const char *production_id, const char *i
                          const char *dept, double above, json_int_t *out)
 {
     sqlite3_stmt *st = db_stmt(db, flag_sql);
+    int64_t n = 0;
     int rc;
 
     *out = 0;
@@ -1175,11 +1174,9 @@ static int count_flagged(struct db *db, const char *production_id, const char *i
     sqlite3_bind_text(st, 2, ind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, dept, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 4, above);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    rc = rows_step_int64(st, &n);
+    *out = (json_int_t)n;
+    return rc;
 }
 
 /*

@@ -250,6 +250,15 @@ enum carbon_label_kind {
  * unknown key is returned as it is. Static string. */
 const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang);
 
+/*
+ * The catalogue's name of indicator id in lang ("van_km" -> "Kilomètres en
+ * utilitaire" / its English name) into buf; an unknown id or a storage error
+ * writes unknown (the caller's word for it), never the id, which people do
+ * not read. Returns buf.
+ */
+char *carbon_indicator_name(struct db *db, const char *id, const char *lang, const char *unknown,
+                            char *buf, size_t len);
+
 /* The French label of a category / theme key ("transport" -> "Transport"). */
 const char *carbon_category_label(const char *key);
 const char *carbon_theme_label(const char *key);

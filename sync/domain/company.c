@@ -57,17 +57,8 @@ int company_check(const struct company *c, struct ep_error *err)
 int company_account_count(struct db *db, int *out)
 {
     static const char sql[] = "SELECT count(*) FROM account";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    *out = 0;
-    if (st == NULL)
-        return EP_EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_int(db, sql, out, 0);
 }
 
 static void token_hash(const char *token, unsigned char h[32])
@@ -284,7 +275,6 @@ int company_join_pending(struct db *db, const char *production_id, const char *e
         "SELECT EXISTS (SELECT 1 FROM account_invite WHERE production_id = ?1 AND email = ?2 "
         "AND used_at IS NULL AND expires_at > ?3)";
     sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
     *out = 0;
     if (st == NULL)
@@ -292,11 +282,7 @@ int company_join_pending(struct db *db, const char *production_id, const char *e
     sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_step_int(st, out);
 }
 
 int company_join_create(struct db *db, const char *production_id, const char *member_id,

@@ -20,25 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int refuse(char *field, size_t fl, char *err, size_t el, const char *f, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static int refuse(char *field, size_t fl, char *err, size_t el, const char *f, const char *fmt, ...)
-{
-    va_list ap;
-    snprintf(field, fl, "%s", f);
-    va_start(ap, fmt);
-    (void)vsnprintf(err, el, fmt, ap);
-    va_end(ap);
-    return EP_EINVAL;
-}
-
 /*
  * Reads a number field: absent -> *present 0; present but not a number or
  * outside [lo, hi] -> refusal naming the field.
  */
 static int number(const json_t *o, const char *k, double lo, double hi, double *v, int *present,
-                  char *field, size_t fl, char *err, size_t el)
+                  struct ep_error *err)
 {
     json_t *x = json_object_get(o, k);
 
@@ -47,11 +34,11 @@ static int number(const json_t *o, const char *k, double lo, double hi, double *
     if (!*present)
         return EP_OK;
     if (!json_is_number(x))
-        return refuse(field, fl, err, el, k, "'%s' must be a number", k);
+        return ep_error_set(err, EP_EINVAL, k, "'%s' must be a number", k);
     *v = json_number_value(x);
     if (*v < lo || *v > hi || !isfinite(*v))
-        return refuse(field, fl, err, el, k, "'%s' must be between %g and %g, not %g", k, lo, hi,
-                      *v);
+        return ep_error_set(err, EP_EINVAL, k, "'%s' must be between %g and %g, not %g", k, lo, hi,
+                            *v);
     return EP_OK;
 }
 
@@ -331,8 +318,7 @@ static void marker_words(const json_t *model, const struct marker *m, const json
     }
 }
 
-static int check_company(const json_t *model, const json_t *a, char *field, size_t fl, char *err,
-                         size_t el)
+static int check_company(const json_t *model, const json_t *a, struct ep_error *err)
 {
     static const struct {
         const char *k;
@@ -351,9 +337,9 @@ static int check_company(const json_t *model, const json_t *a, char *field, size
     int present;
 
     if (!json_is_object(a))
-        return refuse(field, fl, err, el, "", "the answers must be a JSON object");
+        return ep_error_set(err, EP_EINVAL, NULL, "the answers must be a JSON object");
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-        int rc = number(a, nums[i].k, nums[i].lo, nums[i].hi, &v, &present, field, fl, err, el);
+        int rc = number(a, nums[i].k, nums[i].lo, nums[i].hi, &v, &present, err);
         if (rc != EP_OK)
             return rc;
     }
@@ -363,8 +349,9 @@ static int check_company(const json_t *model, const json_t *a, char *field, size
         if (x != NULL &&
             (s == NULL || (strcmp(s, enums[i][1]) != 0 && strcmp(s, enums[i][2]) != 0 &&
                            strcmp(s, enums[i][3]) != 0)))
-            return refuse(field, fl, err, el, enums[i][0], "'%s' must be \"%s\", \"%s\" or \"%s\"",
-                          enums[i][0], enums[i][1], enums[i][2], enums[i][3]);
+            return ep_error_set(err, EP_EINVAL, enums[i][0],
+                                "'%s' must be \"%s\", \"%s\" or \"%s\"", enums[i][0], enums[i][1],
+                                enums[i][2], enums[i][3]);
     }
     {
         static const char *const bools[] = {"csr_charter", "ecoprod_label", "supplier_criteria",
@@ -372,7 +359,8 @@ static int check_company(const json_t *model, const json_t *a, char *field, size
         for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
             json_t *x = json_object_get(a, bools[i]);
             if (x != NULL && !json_is_boolean(x))
-                return refuse(field, fl, err, el, bools[i], "'%s' must be true or false", bools[i]);
+                return ep_error_set(err, EP_EINVAL, bools[i], "'%s' must be true or false",
+                                    bools[i]);
         }
     }
     {
@@ -380,7 +368,7 @@ static int check_company(const json_t *model, const json_t *a, char *field, size
         for (size_t i = 0; i < 3; i++) {
             json_t *x = json_object_get(a, arrays[i]);
             if (x != NULL && !json_is_array(x))
-                return refuse(field, fl, err, el, arrays[i], "'%s' must be a list", arrays[i]);
+                return ep_error_set(err, EP_EINVAL, arrays[i], "'%s' must be a list", arrays[i]);
         }
     }
     {
@@ -390,8 +378,8 @@ static int check_company(const json_t *model, const json_t *a, char *field, size
         json_t *ac = json_object_get(a, "afnor_chapters"), *x;
         const char *k;
         if (ac != NULL && !json_is_object(ac))
-            return refuse(field, fl, err, el, "afnor_chapters",
-                          "'afnor_chapters' must be an object of chapter -> level 0-3");
+            return ep_error_set(err, EP_EINVAL, "afnor_chapters",
+                                "'afnor_chapters' must be an object of chapter -> level 0-3");
         json_object_foreach(ac, k, x)
         {
             size_t i;
@@ -404,9 +392,9 @@ static int check_company(const json_t *model, const json_t *a, char *field, size
             }
             snprintf(fname, sizeof(fname), "afnor_chapters.%.40s", k);
             if (!known)
-                return refuse(field, fl, err, el, fname, "no AFNOR SPEC 2308 chapter '%.40s'", k);
+                return ep_error_set(err, EP_EINVAL, fname, "no AFNOR SPEC 2308 chapter '%.40s'", k);
             if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 3)
-                return refuse(field, fl, err, el, fname, "a chapter's level is 0, 1, 2 or 3");
+                return ep_error_set(err, EP_EINVAL, fname, "a chapter's level is 0, 1, 2 or 3");
         }
     }
     return EP_OK;
@@ -600,13 +588,12 @@ static void by_priority(json_t *list)
     }
 }
 
-int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el)
+int diag_company(const json_t *a, json_t **out, struct ep_error *err)
 {
-    return diag_company_lang(a, "fr", out, field, fl, err, el);
+    return diag_company_lang(a, "fr", out, err);
 }
 
-int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *field, size_t fl,
-                      char *err, size_t el)
+int diag_company_lang(const json_t *a, const char *lang, json_t **out, struct ep_error *err)
 {
     json_t *model = diag_company_model();
     json_t *missing = json_array(), *ms = json_array(), *strengths = json_array();
@@ -621,12 +608,12 @@ int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *fie
     int rc;
 
     *out = NULL;
-    field[0] = '\0';
+    ep_error_clear(err);
     if (model == NULL) {
-        rc = refuse(field, fl, err, el, "", "the C1 model is missing from the build");
+        rc = ep_error_set(err, EP_EINVAL, NULL, "the C1 model is missing from the build");
         goto fail;
     }
-    rc = check_company(model, a, field, fl, err, el);
+    rc = check_company(model, a, err);
     if (rc != EP_OK)
         goto fail;
     for (i = 0; i < sizeof(required_company) / sizeof(required_company[0]); i++) {
@@ -767,23 +754,24 @@ static int one_of(const char *s, const char *const *set, size_t n)
     return 0;
 }
 
-int diag_company_edit(json_t *result, const json_t *edits, char *field, size_t fl, char *err,
-                      size_t el)
+int diag_company_edit(json_t *result, const json_t *edits, struct ep_error *err)
 {
     static const char *const prios[] = {"haute", "moyenne", "basse"};
     static const char *const grades[] = {"fort", "solide"};
+    char fname[EP_ERROR_FIELD_MAX];
     const char *id;
     json_t *e, *stale = json_array();
     json_error_t jerr;
 
-    field[0] = '\0';
+    ep_error_clear(err);
     if (edits == NULL || json_is_null(edits)) {
         json_decref(stale);
         return EP_OK;
     }
     if (!json_is_object(edits)) {
         json_decref(stale);
-        return refuse(field, fl, err, el, "edits", "'edits' must be an object of item id -> edit");
+        return ep_error_set(err, EP_EINVAL, "edits",
+                            "'edits' must be an object of item id -> edit");
     }
     /* Check everything first, so a refusal leaves result untouched. */
     json_object_foreach((json_t *)edits, id, e)
@@ -792,27 +780,25 @@ int diag_company_edit(json_t *result, const json_t *edits, char *field, size_t f
         if (json_unpack_ex(e, &jerr, JSON_STRICT, "{s?s, s?s, s?s, s:s, s:s}", "text", &text,
                            "priority", &prio, "grade", &grade, "by", &by, "at", &at) != 0) {
             json_decref(stale);
-            return refuse(field, fl, err, el, "edits", "edit of '%.40s': %s", id, jerr.text);
+            return ep_error_set(err, EP_EINVAL, "edits", "edit of '%.40s': %s", id, jerr.text);
         }
         if (text != NULL && (text[0] == '\0' || strlen(text) > 1000)) {
             json_decref(stale);
-            snprintf(field, fl, "edits.%.40s.text", id);
-            snprintf(err, el, "the text must have 1 to 1000 characters");
-            return EP_EINVAL;
+            snprintf(fname, sizeof(fname), "edits.%.40s.text", id);
+            return ep_error_set(err, EP_EINVAL, fname, "the text must have 1 to 1000 characters");
         }
         if ((prio != NULL && !one_of(prio, prios, 3)) ||
             (grade != NULL && !one_of(grade, grades, 2))) {
             json_decref(stale);
-            snprintf(field, fl, "edits.%.40s.%s", id,
+            snprintf(fname, sizeof(fname), "edits.%.40s.%s", id,
                      prio != NULL && !one_of(prio, prios, 3) ? "priority" : "grade");
-            snprintf(err, el, "priority must be haute, moyenne or basse; grade fort or solide");
-            return EP_EINVAL;
+            return ep_error_set(err, EP_EINVAL, fname,
+                                "priority must be haute, moyenne or basse; grade fort or solide");
         }
         if (by[0] == '\0' || at[0] == '\0') {
             json_decref(stale);
-            snprintf(field, fl, "edits.%.40s.by", id);
-            snprintf(err, el, "an edit says who made it and when");
-            return EP_EINVAL;
+            snprintf(fname, sizeof(fname), "edits.%.40s.by", id);
+            return ep_error_set(err, EP_EINVAL, fname, "an edit says who made it and when");
         }
     }
     json_object_foreach((json_t *)edits, id, e)
@@ -949,32 +935,31 @@ static const char *const season_names[] = {"spring", "summer", "autumn", "winter
 
 /* Refuses a catering or seasons value outside their lists. */
 static int check_framing_lists(const json_t *f, const char *catering, const json_t *seasons,
-                               char *field, size_t fl, char *err, size_t el)
+                               struct ep_error *err)
 {
     size_t i;
     json_t *x;
 
     if (json_object_get(f, "catering") != NULL && !json_is_null(json_object_get(f, "catering")) &&
         (catering == NULL || !one_of(catering, caterings, 5)))
-        return refuse(field, fl, err, el, "catering",
-                      "'catering' must be caterer, restaurant, canteen, meal_boxes or self");
+        return ep_error_set(err, EP_EINVAL, "catering",
+                            "'catering' must be caterer, restaurant, canteen, meal_boxes or self");
     x = json_object_get(f, "animals");
     if (x != NULL && !json_is_null(x) && !json_is_boolean(x))
-        return refuse(field, fl, err, el, "animals", "'animals' must be true or false");
+        return ep_error_set(err, EP_EINVAL, "animals", "'animals' must be true or false");
     if (seasons != NULL && !json_is_null(seasons) && !json_is_array(seasons))
-        return refuse(field, fl, err, el, "seasons", "'seasons' must be a list");
+        return ep_error_set(err, EP_EINVAL, "seasons", "'seasons' must be a list");
     json_array_foreach(seasons, i, x)
     {
         if (!json_is_string(x) || !one_of(json_string_value(x), season_names, 4))
-            return refuse(field, fl, err, el, "seasons",
-                          "each season is spring, summer, autumn or winter");
+            return ep_error_set(err, EP_EINVAL, "seasons",
+                                "each season is spring, summer, autumn or winter");
     }
     return EP_OK;
 }
 
 /* Reads the office's {"<theme>": {"effort", "impact", "by", "at"}} into th. */
-static int apply_overrides(const json_t *ov, struct theme *th, size_t n, char *field, size_t fl,
-                           char *err, size_t el)
+static int apply_overrides(const json_t *ov, struct theme *th, size_t n, struct ep_error *err)
 {
     const char *key;
     json_t *o;
@@ -983,7 +968,7 @@ static int apply_overrides(const json_t *ov, struct theme *th, size_t n, char *f
     if (ov == NULL || json_is_null(ov))
         return EP_OK;
     if (!json_is_object(ov))
-        return refuse(field, fl, err, el, "overrides", "'overrides' must be an object");
+        return ep_error_set(err, EP_EINVAL, "overrides", "'overrides' must be an object");
     json_object_foreach((json_t *)ov, key, o)
     {
         struct theme *t = NULL;
@@ -995,17 +980,17 @@ static int apply_overrides(const json_t *ov, struct theme *th, size_t n, char *f
                 t = &th[i];
         snprintf(fname, sizeof(fname), "overrides.%.40s", key);
         if (t == NULL)
-            return refuse(field, fl, err, el, fname, "no theme '%.40s' to adjust", key);
+            return ep_error_set(err, EP_EINVAL, fname, "no theme '%.40s' to adjust", key);
         if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?i, s?s, s?s, s?s}", "effort", &effort,
                            "impact", &impact, "by", &by, "at", &at) != 0)
-            return refuse(field, fl, err, el, fname, "%s", jerr.text);
+            return ep_error_set(err, EP_EINVAL, fname, "%s", jerr.text);
         if (json_object_get(o, "effort") != NULL && (effort < 1 || effort > 3)) {
             snprintf(fname, sizeof(fname), "overrides.%.40s.effort", key);
-            return refuse(field, fl, err, el, fname, "effort must be 1, 2 or 3");
+            return ep_error_set(err, EP_EINVAL, fname, "effort must be 1, 2 or 3");
         }
         if (impact != NULL && strcmp(impact, "high") != 0 && strcmp(impact, "low") != 0) {
             snprintf(fname, sizeof(fname), "overrides.%.40s.impact", key);
-            return refuse(field, fl, err, el, fname, "impact must be \"high\" or \"low\"");
+            return ep_error_set(err, EP_EINVAL, fname, "impact must be \"high\" or \"low\"");
         }
         if (effort > 0)
             t->effort = effort;
@@ -1270,14 +1255,13 @@ static json_t *envelope_summary(const json_t *actions, double envelope)
                      "cost_max_eur", cost, "avoided_kg", kg);
 }
 
-int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
-                 size_t el)
+int diag_project(struct db *db, const json_t *f, json_t **out, struct ep_error *err)
 {
-    return diag_project_lang(db, f, "fr", out, field, fl, err, el);
+    return diag_project_lang(db, f, "fr", out, err);
 }
 
-int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out, char *field,
-                      size_t fl, char *err, size_t el)
+int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out,
+                      struct ep_error *err)
 {
     static const struct {
         const char *k;
@@ -1313,9 +1297,9 @@ int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t *
     int rc = EP_OK;
 
     *out = NULL;
-    field[0] = '\0';
+    ep_error_clear(err);
     if (!json_is_object(f)) {
-        rc = refuse(field, fl, err, el, "", "the framing must be a JSON object");
+        rc = ep_error_set(err, EP_EINVAL, NULL, "the framing must be a JSON object");
         goto fail;
     }
     if (type == NULL || (strcmp(type, "fiction") != 0 && strcmp(type, "documentary") != 0 &&
@@ -1325,14 +1309,14 @@ int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t *
             json_array_append_new(missing, json_string("type"));
             type = "fiction";
         } else {
-            rc = refuse(field, fl, err, el, "type",
-                        "'type' must be fiction, documentary, animation, advertising, series "
-                        "or flux");
+            rc = ep_error_set(err, EP_EINVAL, "type",
+                              "'type' must be fiction, documentary, animation, advertising, series "
+                              "or flux");
             goto fail;
         }
     }
     for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-        rc = number(f, nums[i].k, 0, nums[i].hi, &v[i], &present[i], field, fl, err, el);
+        rc = number(f, nums[i].k, 0, nums[i].hi, &v[i], &present[i], err);
         if (rc != EP_OK)
             goto fail;
     }
@@ -1342,12 +1326,12 @@ int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t *
     crew = v[2];
     people = crew + v[3];
     if (studio > days && !animation) {
-        rc = refuse(field, fl, err, el, "studio_days",
-                    "'studio_days' (%g) cannot exceed 'shooting_days' (%g)", studio, days);
+        rc = ep_error_set(err, EP_EINVAL, "studio_days",
+                          "'studio_days' (%g) cannot exceed 'shooting_days' (%g)", studio, days);
         goto fail;
     }
     if (locations != NULL && !json_is_array(locations)) {
-        rc = refuse(field, fl, err, el, "locations", "'locations' must be a list");
+        rc = ep_error_set(err, EP_EINVAL, "locations", "'locations' must be a list");
         goto fail;
     }
     json_t *loc;
@@ -1358,8 +1342,8 @@ int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t *
             json_number_value(dist) > 20000) {
             char fname[48];
             snprintf(fname, sizeof(fname), "locations[%zu].km_from_base", i);
-            rc = refuse(field, fl, err, el, fname,
-                        "each location needs 'km_from_base', a distance of 0 km or more");
+            rc = ep_error_set(err, EP_EINVAL, fname,
+                              "each location needs 'km_from_base', a distance of 0 km or more");
             goto fail;
         }
         avg_km += json_number_value(dist) / (double)nloc;
@@ -1370,13 +1354,13 @@ int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t *
              json_number_value(dist) > 20000)) {
             char fname[64];
             snprintf(fname, sizeof(fname), "locations[%zu].km_from_previous", i);
-            rc = refuse(field, fl, err, el, fname,
-                        "the distance from the previous location must be 0 km or more");
+            rc = ep_error_set(err, EP_EINVAL, fname,
+                              "the distance from the previous location must be 0 km or more");
             goto fail;
         }
         moves_km += json_number_value(dist);
     }
-    rc = check_framing_lists(f, catering, seasons, field, fl, err, el);
+    rc = check_framing_lists(f, catering, seasons, err);
     if (rc != EP_OK)
         goto fail;
     {
@@ -1614,7 +1598,7 @@ int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t *
     /* The office's adjustments. */
     for (i = 0; i < 5; i++)
         th[i].computed_effort = th[i].effort;
-    rc = apply_overrides(json_object_get(f, "overrides"), th, 5, field, fl, err, el);
+    rc = apply_overrides(json_object_get(f, "overrides"), th, 5, err);
     if (rc != EP_OK)
         goto fail;
     for (i = 0; i < 5; i++)
@@ -1705,14 +1689,13 @@ int diag_project_of(struct db *db, const char *production_id, json_t **out)
 int diag_project_of_lang(struct db *db, const char *production_id, const char *lang, json_t **out)
 {
     json_t *rec = NULL, *framing = NULL;
-    char field[64], err[256];
     int rc = sync_record_get(db, production_id, "diagnostics", "c2-project", &rec);
 
     *out = NULL;
     if (rc == EP_OK)
         rc = diag_project_framing(rec, &framing);
     if (rc == EP_OK)
-        rc = diag_project_lang(db, framing, lang, out, field, sizeof(field), err, sizeof(err));
+        rc = diag_project_lang(db, framing, lang, out, NULL);
     json_decref(rec);
     json_decref(framing);
     return rc;

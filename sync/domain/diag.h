@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 struct db;
+struct ep_error;
 
 /*
  * The C1 model (sync/domain/data/c1-model.json): weights, thresholds and
@@ -41,10 +42,10 @@ json_t *diag_company_model(void);
  * Every item carries "marker" and the "answer" it comes from; with
  * "afnor_chapters" answers each SPEC 2308 chapter is graded on its own
  * (items "s_afnor_<chapter>"...).
- * Returns 0, or EP_EINVAL with the offending field in field and the reason
- * in err (nothing computed).
+ * Returns 0, or EP_EINVAL with the offending field and the reason in err
+ * (may be NULL; nothing computed).
  */
-int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *err, size_t el);
+int diag_company(const json_t *a, json_t **out, struct ep_error *err);
 
 /*
  * diag_company with every text (items, level label, chapter labels,
@@ -52,8 +53,7 @@ int diag_company(const json_t *a, json_t **out, char *field, size_t fl, char *er
  * diag_company is this in French. Ids, grades and priorities ("haute",
  * "fort"...) stay the same in both: they are values, not words.
  */
-int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *field, size_t fl,
-                      char *err, size_t el);
+int diag_company_lang(const json_t *a, const char *lang, json_t **out, struct ep_error *err);
 
 /*
  * Applies the user's edits (borrowed) to a diag_company result (modified in
@@ -62,11 +62,10 @@ int diag_company_lang(const json_t *a, const char *lang, json_t **out, char *fie
  * keeps what was computed in "computed_text" (and "computed_priority" or
  * "computed_grade") and gains "edited_by" and "edited_at". Edits of items
  * the answers no longer produce are ignored and listed in "stale_edits".
- * Returns 0, or EP_EINVAL naming the field ("edits.<id>.priority"), result
+ * Returns 0, or EP_EINVAL naming the field ("edits.<id>.priority") in err, result
  * then unchanged.
  */
-int diag_company_edit(json_t *result, const json_t *edits, char *field, size_t fl, char *err,
-                      size_t el);
+int diag_company_edit(json_t *result, const json_t *edits, struct ep_error *err);
 
 /*
  * Year-to-year: {"score_delta":n,"level_delta":n,"markers":[{"marker","before",
@@ -91,10 +90,9 @@ int diag_company_compare(const json_t *before, const json_t *after, json_t **out
  * "by", "at"}}: the office's placement in the matrix; an adjusted theme
  * keeps "computed_effort" and "computed_quadrant" and gains "adjusted_by"
  * and "adjusted_at".
- * Returns 0, EP_EINVAL (field, err) or a storage code.
+ * Returns 0, EP_EINVAL (the field and the reason in err) or a storage code.
  */
-int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size_t fl, char *err,
-                 size_t el);
+int diag_project(struct db *db, const json_t *f, json_t **out, struct ep_error *err);
 
 /*
  * diag_project with every text (impacts, theme labels and reasons, action
@@ -103,8 +101,8 @@ int diag_project(struct db *db, const json_t *f, json_t **out, char *field, size
  * quadrants and figures are the same in both. Each impact also carries
  * "topic", the element's id ("locations", "season"...).
  */
-int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out, char *field,
-                      size_t fl, char *err, size_t el);
+int diag_project_lang(struct db *db, const json_t *f, const char *lang, json_t **out,
+                      struct ep_error *err);
 
 /*
  * The framing diag_project takes from the fields (borrowed) of the synced

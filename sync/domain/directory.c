@@ -497,7 +497,7 @@ int directory_import_csv(struct db *db, const struct sync_opts *opts,
                          json_t **report)
 {
     struct import im;
-    char err[200] = "";
+    struct ep_error err;
     size_t err_line = 0;
     int rc, in_tx = 0;
 
@@ -521,9 +521,9 @@ int directory_import_csv(struct db *db, const struct sync_opts *opts,
     rc = live_records(db, actor->company_space, "criteria", &im.criteria);
     if (rc != EP_OK)
         goto out;
-    rc = csv_read(buf, len, import_row, &im, &err_line, err, sizeof(err));
+    rc = csv_read(buf, len, import_row, &im, &err_line, &err);
     if (rc == EP_EINVAL && err_line > 0)
-        bad(&im, err_line, NULL, "%s", err);
+        bad(&im, err_line, NULL, "%s", err.message);
     if (im.storage_rc != EP_OK) {
         rc = im.storage_rc;
         goto out;

@@ -8,6 +8,7 @@
 #include "carbon.h"
 #include "db.h"
 #include "err.h"
+#include "rows.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -244,17 +245,8 @@ static int latest_filed(struct db *db, const char *production_id, int *version)
 {
     static const char sql[] =
         "SELECT coalesce(max(version), 0) FROM forecast_version WHERE production_id = ?1";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_int(db, sql, version, 1, production_id);
 }
 
 int forecast_compare(struct db *db, const char *production_id, const char *today, int version,

@@ -306,17 +306,8 @@ int identity_count_admins(struct db *db, const char *production_id, int *out)
 {
     static const char sql[] = "SELECT count(*) FROM member WHERE production_id = ?1 "
                               "AND role = 'admin' AND removed_at IS NULL";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_int(db, sql, out, 1, production_id);
 }
 
 static json_t *member_row(sqlite3_stmt *st)
@@ -365,19 +356,8 @@ int identity_member_email_taken(struct db *db, const char *production_id, const 
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM member m JOIN account a ON a.id = m.account_id "
         "WHERE m.production_id = ?1 AND m.removed_at IS NULL AND a.email = ?2 COLLATE NOCASE)";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    *out = 0;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_int(db, sql, out, 2, production_id, email);
 }
 
 static json_t *membership_row(sqlite3_stmt *st)
@@ -651,16 +631,12 @@ static int key_taken(struct db *db, const unsigned char *pk, int *out)
 {
     static const char sql[] = "SELECT EXISTS (SELECT 1 FROM device WHERE public_key = ?1)";
     sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
+    *out = 0;
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+    return rows_step_int(st, out);
 }
 
 int identity_invite_redeem(struct db *db, const unsigned char *code_hash, int64_t now,

@@ -4,8 +4,6 @@
 #include "collect.h"
 
 #include "carbon.h"
-#include "csv.h"
-#include "strbuf.h"
 
 #include "db.h"
 #include "err.h"
@@ -580,97 +578,6 @@ json_t *plan_action_from_library(const json_t *entry)
     if (f != NULL)
         json_object_set(f, "tags", json_object_get(entry, "tags"));
     return f;
-}
-
-static const char *const status_fr[][2] = {
-    {"atteint", "atteint"},     {"en_bonne_voie", "en bonne voie"},
-    {"en_retard", "en retard"}, {"sans_donnee", "sans donnée"},
-    {"brouillon", "brouillon"}, {"a_verifier", "à vérifier"},
-};
-
-const char *plan_status_label(const char *status)
-{
-    for (size_t i = 0; status != NULL && i < sizeof(status_fr) / sizeof(status_fr[0]); i++) {
-        if (strcmp(status_fr[i][0], status) == 0)
-            return status_fr[i][1];
-    }
-    return status != NULL ? status : "";
-}
-
-/* A number cell, or an empty one when the figure is missing. */
-static int num_cell(struct strbuf *b, const json_t *v, int decimals)
-{
-    return json_is_number(v) ? csv_number(b, json_number_value(v), decimals) : csv_cell(b, NULL);
-}
-
-int plan_csv(const json_t *progress, char **out, size_t *len)
-{
-    static const char *const head[] = {
-        "Action",     "Thème",        "Département",     "Responsable", "Objectif",
-        "Moyens",     "Indicateur",   "Mesure initiale", "Cible",       "Mesure actuelle",
-        "Projection", "Atteinte (%)", "Statut",          "À compléter"};
-    struct strbuf b;
-    const json_t *list = json_object_get(progress, "actions");
-    size_t i;
-    json_t *a;
-    int rc;
-
-    *out = NULL;
-    *len = 0;
-    strbuf_init(&b, (size_t)16 << 20);
-    rc = strbuf_str(&b, CSV_BOM);
-    for (size_t c = 0; rc == EP_OK && c < sizeof(head) / sizeof(head[0]); c++)
-        rc = csv_cell(&b, head[c]);
-    if (rc == EP_OK)
-        rc = csv_end_row(&b);
-    json_array_foreach(list, i, a)
-    {
-        char flags[256] = "";
-        size_t k;
-        json_t *f;
-        json_array_foreach(json_object_get(a, "draft_flags"), k, f)
-        {
-            size_t used = strlen(flags);
-            snprintf(flags + used, sizeof(flags) - used, "%s%s", used > 0 ? ", " : "",
-                     json_string_value(f));
-        }
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "title")));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "theme")));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "dept")));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "owner")));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "objective")));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "means")));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, json_string_value(json_object_get(a, "indicator")));
-        if (rc == EP_OK)
-            rc = num_cell(&b, json_object_get(a, "baseline"), 2);
-        if (rc == EP_OK)
-            rc = num_cell(&b, json_object_get(a, "target"), 2);
-        if (rc == EP_OK)
-            rc = num_cell(&b, json_object_get(a, "current"), 2);
-        if (rc == EP_OK)
-            rc = num_cell(&b, json_object_get(a, "projected"), 2);
-        if (rc == EP_OK)
-            rc = num_cell(&b, json_object_get(a, "attainment_pct"), 1);
-        if (rc == EP_OK)
-            rc = csv_cell(&b, plan_status_label(json_string_value(json_object_get(a, "status"))));
-        if (rc == EP_OK)
-            rc = csv_cell(&b, flags);
-        if (rc == EP_OK)
-            rc = csv_end_row(&b);
-    }
-    if (rc == EP_OK) {
-        *out = strbuf_detach(&b, len);
-        rc = *out != NULL ? EP_OK : EP_ENOMEM;
-    }
-    strbuf_release(&b);
-    return rc;
 }
 
 int plan_field_history(struct db *db, const char *production, const char *col, const char *rid,

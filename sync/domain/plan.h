@@ -69,13 +69,6 @@ int plan_library(struct db *db, const char *id, json_t **out);
  * object, NULL on OOM. */
 json_t *plan_action_from_library(const json_t *entry);
 
-/* The French label of a progress status ("en_retard" -> "en retard"). */
-const char *plan_status_label(const char *status);
-
-/* plan_progress()'s object (borrowed) as a CSV table (csv.h). *out owns the
- * text (free()). Returns 0 or EP_ENOMEM / EP_ETOOBIG. */
-int plan_csv(const json_t *progress, char **out, size_t *len);
-
 /*
  * Every version ever written to one field of a record of production, oldest
  * first, as a new array of {"value","hlc","dev","op","leaf"}: e.g. the

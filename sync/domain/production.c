@@ -877,18 +877,8 @@ int production_set_archived(struct db *db, const char *production_id, int64_t no
 int production_archived(struct db *db, const char *production_id, int *out)
 {
     static const char sql[] = "SELECT archived_at IS NOT NULL FROM production WHERE id = ?1";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    *out = 0;
-    if (st == NULL)
-        return EP_EIO;
-    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    return rows_int(db, sql, out, 1, production_id);
 }
 
 int production_rhythm(struct db *db, const char *production_id, char *buf, size_t len)

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "err.h"
 #include "identity.h"
+#include "rows.h"
 #include "strbuf.h"
 
 #include <jansson.h>
@@ -384,14 +385,13 @@ out_nocommit:
 struct import_ctx {
     struct db *db;
     const char *company_id;
-    char id[65];       /* the production's id, from its row */
-    int64_t seq_shift; /* added to every sync sequence number */
-    json_t *accounts;  /* exported account id -> id on this server */
-    json_t *members;   /* set of member ids (key -> true) */
-    json_t *records;   /* set of "col\x1frid" */
-    json_t *uploads;   /* set of attachment ids */
-    char *msg;
-    size_t msglen;
+    char id[65];          /* the production's id, from its row */
+    int64_t seq_shift;    /* added to every sync sequence number */
+    json_t *accounts;     /* exported account id -> id on this server */
+    json_t *members;      /* set of member ids (key -> true) */
+    json_t *records;      /* set of "col\x1frid" */
+    json_t *uploads;      /* set of attachment ids */
+    struct ep_error *err; /* the caller's, may be NULL */
 };
 
 static int bad(struct import_ctx *c, int rc, const char *fmt, ...)
@@ -399,11 +399,12 @@ static int bad(struct import_ctx *c, int rc, const char *fmt, ...)
 
 static int bad(struct import_ctx *c, int rc, const char *fmt, ...)
 {
+    char why[EP_ERROR_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->msg, c->msglen, fmt, ap);
+    (void)vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    return rc;
+    return ep_error_set(c->err, rc, NULL, "%s", why);
 }
 
 /* The rows of "rows/<table>.jsonl" as an array of objects (new reference). */
@@ -736,12 +737,10 @@ static int compute_shift(struct import_ctx *c, json_t *ops)
 
     if (st == NULL)
         return EP_EIO;
-    step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        top = sqlite3_column_int64(st, 0);
+    step = rows_step_int64(st, &top);
     sqlite3_finalize(st);
-    if (step != SQLITE_ROW)
-        return db_map_rc(step);
+    if (step != EP_OK)
+        return step;
     json_array_foreach(ops, i, row)
     {
         json_t *s = json_object_get(row, "seq");
@@ -931,7 +930,7 @@ static int add_importer(struct db *db, const char *id, const char *account, cons
 
 int transfer_import(struct db *db, const struct transfer_list *in, const char *company_id,
                     const char *admin_account, const char *admin_name, char *id_out, size_t len,
-                    char *msg, size_t msglen)
+                    struct ep_error *err)
 {
     struct import_ctx c;
     json_t *manifest = NULL;
@@ -940,9 +939,8 @@ int transfer_import(struct db *db, const struct transfer_list *in, const char *c
     memset(&c, 0, sizeof(c));
     c.db = db;
     c.company_id = company_id;
-    c.msg = msg;
-    c.msglen = msglen;
-    msg[0] = '\0';
+    c.err = err;
+    ep_error_clear(err);
     c.accounts = json_object();
     c.members = json_object();
     c.records = json_object();
@@ -969,8 +967,8 @@ int transfer_import(struct db *db, const struct transfer_list *in, const char *c
     if (rc == EP_OK)
         snprintf(id_out, len, "%s", c.id);
 out:
-    if (rc != EP_OK && msg[0] == '\0')
-        snprintf(msg, msglen, "%s", ep_strerror(rc));
+    if (rc != EP_OK && err != NULL && err->message[0] == '\0')
+        ep_error_set(err, rc, NULL, "%s", ep_strerror(rc));
     json_decref(manifest);
     json_decref(c.accounts);
     json_decref(c.members);

@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ep_error;
+
 struct db;
 
 #define TRANSFER_FORMAT "ecoplateau.production"
@@ -82,7 +84,7 @@ int transfer_export(struct db *db, const char *production_id, int64_t now,
  * unless it already is a member, so the production opens for it at once.
  * On success
  * returns 0 and the production's id in id_out (len >= 65). Failures write
- * nothing and say why in msg:
+ * nothing and say why in err (may be NULL; no field):
  *   EP_EINVAL    corrupt or foreign archive (bad manifest, unknown table or
  *                column, a row breaking a rule, a photo whose bytes do not
  *                match the manifest);
@@ -94,6 +96,6 @@ int transfer_export(struct db *db, const char *production_id, int64_t now,
  */
 int transfer_import(struct db *db, const struct transfer_list *in, const char *company_id,
                     const char *admin_account, const char *admin_name, char *id_out, size_t len,
-                    char *msg, size_t msglen);
+                    struct ep_error *err);
 
 #endif

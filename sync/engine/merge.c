@@ -124,7 +124,7 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
 {
     static const char sql[] =
         "INSERT INTO sync_op (op_id, production_id, col, rid, kind, hlc, dev, body, digest, "
-        "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+        "received_at, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
@@ -140,6 +140,12 @@ static int insert_op(struct db *db, const struct sync__apply_in *in, const struc
     sqlite3_bind_text(st, 8, canon, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 9, in->digest, DIGEST_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->opts != NULL ? in->opts->now_ms : 0);
+    /* NULL (made by the server) unless a replica pushed it: own=0 hides only
+     * those (schema/0020_op_origin.sql). */
+    if (in->opts != NULL && in->opts->origin != NULL)
+        sqlite3_bind_text(st, 11, in->opts->origin, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 11);
     rc = rows_step_done(st);
     if (rc == EP_OK)
         *seq = sqlite3_last_insert_rowid(db_handle(db));
@@ -353,19 +359,17 @@ static int count_conflicts(struct db *db, const char *col, const char *rid, cons
     json_object_foreach((json_t *)state, field, val)
     {
         sqlite3_stmt *st = db_stmt(db, sql);
+        int64_t n = 0;
         (void)val;
         if (st == NULL)
             return EP_EIO;
         sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            *out += sqlite3_column_int64(st, 0);
-        db_done(st);
-        rc = rc == SQLITE_ROW ? EP_OK : db_map_rc(rc);
+        rc = rows_step_int64(st, &n);
         if (rc != EP_OK)
             break;
+        *out += n;
     }
     return rc;
 }

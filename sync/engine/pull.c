@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Parses "<database_id>.<seq>" against this database. */
-static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *err, size_t errlen)
+static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, struct ep_error *err)
 {
     char dbid[64];
     const char *dot;
@@ -26,14 +26,14 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
         return EP_OK;
     dot = strchr(cursor, '.');
     if (dot == NULL || dot == cursor || (size_t)(dot - cursor) >= sizeof(dbid)) {
-        snprintf(err, errlen, "cursor: expected \"<database id>.<sequence>\"");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "cursor",
+                            "cursor: expected \"<database id>.<sequence>\"");
     }
     errno = 0;
     v = strtoll(dot + 1, &end, 10);
     if (errno != 0 || end == dot + 1 || *end != '\0' || v < 0) {
-        snprintf(err, errlen, "cursor: the sequence is not a non-negative number");
-        return EP_EINVAL;
+        return ep_error_set(err, EP_EINVAL, "cursor",
+                            "cursor: the sequence is not a non-negative number");
     }
     rc = db_meta_get(db, "database_id", dbid, sizeof(dbid));
     if (rc != EP_OK)
@@ -42,18 +42,32 @@ static int parse_cursor(struct db *db, const char *cursor, int64_t *seq, char *e
         strncmp(dbid, cursor, (size_t)(dot - cursor)) != 0) {
         /* A cursor from a restored copy or another server would skip or
          * repeat ops silently; the client must start over from "". */
-        snprintf(err, errlen, "cursor: minted by another database; pull again from the start");
-        return EP_ECONFLICT;
+        return ep_error_set(err, EP_ECONFLICT, "cursor",
+                            "cursor: minted by another database; pull again from the start");
     }
     *seq = v;
     return EP_OK;
 }
 
 /*
- * Adds the op of the current row of st to the page, unless it is one of
- * hide_dev's own ops (hide_dev may be NULL) or the read filter hides it.
- * Returns EP_OK, or 1 when the page is full (the row is not consumed), or an
- * error.
+ * Whether the requester holds the op of the current row because it pushed
+ * it itself: made under its device id and stored with its origin. An op the
+ * server made under that id (origin NULL) is not one of them: the replica
+ * has never seen it (docs/sync-protocol.md §5, "own").
+ */
+static int pushed_by(sqlite3_stmt *st, const char *dev, const char *origin)
+{
+    const char *op_dev = (const char *)sqlite3_column_text(st, 5);
+    const char *op_origin = (const char *)sqlite3_column_text(st, 6);
+
+    return op_dev != NULL && op_origin != NULL && strcmp(op_dev, dev) == 0 &&
+           strcmp(op_origin, origin) == 0;
+}
+
+/*
+ * Adds the op of the current row of st to the page, unless hide_dev (may be
+ * NULL) pushed it from hide_origin or the read filter hides it. Returns
+ * EP_OK, or 1 when the page is full (the row is not consumed), or an error.
  */
 static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct sync_actor *actor,
                     const char *hide_dev, struct strbuf *b, int limit, int *n, int64_t *last)
@@ -65,11 +79,8 @@ static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct
     if (*n == limit || (*n > 0 && b->len + blen + 256 > SYNC_PULL_MAX_BYTES))
         return 1;
     *last = sqlite3_column_int64(st, 0);
-    if (hide_dev != NULL) {
-        const char *dev = (const char *)sqlite3_column_text(st, 5);
-        if (dev != NULL && strcmp(dev, hide_dev) == 0)
-            return EP_OK; /* the replica holds it: the cursor still moves past it */
-    }
+    if (hide_dev != NULL && pushed_by(st, hide_dev, opts->origin))
+        return EP_OK; /* the replica holds it: the cursor still moves past it */
     if (opts != NULL && opts->can_read != NULL) {
         /* Most collections are readable by collection alone: ask with the
          * columns first, and parse the op only when the filter needs its
@@ -103,10 +114,10 @@ static int page_add(sqlite3_stmt *st, const struct sync_opts *opts, const struct
 }
 
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
-              size_t errlen)
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops,
+              struct ep_error *err)
 {
-    static const char sql[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
+    static const char sql[] = "SELECT seq, body, col, rid, kind, dev, origin FROM sync_op "
                               "WHERE production_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
     /* With a company space, the space's ops come from a second statement
      * (another SQL text, so another cached statement) and the two streams,
@@ -114,12 +125,13 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
      * merged here. A UNION ALL ... ORDER BY seq did the same in SQL but
      * copied every row, body included, through two temporary sorters: it
      * was most of a pull's cost (bench/README.md, session 3). */
-    static const char sql_space[] = "SELECT seq, body, col, rid, kind, dev FROM sync_op "
+    static const char sql_space[] = "SELECT seq, body, col, rid, kind, dev, origin FROM sync_op "
                                     "WHERE production_id = ?4 AND seq > ?2 ORDER BY seq LIMIT ?3";
     const char *space = actor->company_space;
     /* Only a replica that has pulled before holds its own ops (it applied
      * each one when it made it); an empty cursor means it starts over. */
-    const char *hide_dev = (opts != NULL && opts->hide_own && cursor != NULL && cursor[0] != '\0')
+    const char *hide_dev = (opts != NULL && opts->hide_own && opts->origin != NULL &&
+                            actor->device_id != NULL && cursor != NULL && cursor[0] != '\0')
                                ? actor->device_id
                                : NULL;
     struct strbuf b;
@@ -142,7 +154,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     if (rc != EP_OK)
         return rc;
     in_tx = 1;
-    rc = parse_cursor(db, cursor, &after, err, errlen);
+    rc = parse_cursor(db, cursor, &after, err);
     if (rc == EP_OK)
         rc = db_meta_get(db, "database_id", dbid, sizeof(dbid));
     if (rc == EP_OK)

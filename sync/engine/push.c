@@ -18,68 +18,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_msg(char *buf, size_t len, const char *text)
-{
-    if (buf != NULL && len > 0)
-        snprintf(buf, len, "%s", text);
-}
-
-int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_t errlen,
-                     char *field, size_t fieldlen)
+int sync_decode_push(const char *buf, size_t len, json_t **out, struct ep_error *err)
 {
     json_error_t jerr;
     json_t *root = NULL;
     json_int_t schema = 0;
     const char *device = NULL;
     json_t *ops = NULL;
-    int rc = EP_EINVAL;
+    int rc;
 
     *out = NULL;
-    set_msg(field, fieldlen, "");
-    if (len > SYNC_MAX_PUSH_BYTES) {
-        snprintf(err, errlen, "push of %zu bytes exceeds the limit of %d bytes", len,
-                 SYNC_MAX_PUSH_BYTES);
-        return EP_ETOOBIG;
-    }
+    ep_error_clear(err);
+    if (len > SYNC_MAX_PUSH_BYTES)
+        return ep_error_set(err, EP_ETOOBIG, NULL,
+                            "push of %zu bytes exceeds the limit of %d bytes", len,
+                            SYNC_MAX_PUSH_BYTES);
     root = jsonin_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        snprintf(err, errlen, "malformed JSON at line %d column %d: %s", jerr.line, jerr.column,
-                 jerr.text);
-        goto out;
-    }
+    if (root == NULL)
+        return ep_error_set(err, EP_EINVAL, NULL, "malformed JSON at line %d column %d: %s",
+                            jerr.line, jerr.column, jerr.text);
     if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:I, s:s, s:o}", "schema", &schema, "device",
-                       &device, "ops", &ops) != 0) {
-        snprintf(err, errlen, "%s", jerr.text);
-        goto out;
+                       &device, "ops", &ops) != 0)
+        rc = ep_error_set(err, EP_EINVAL, NULL, "%s", jerr.text);
+    else if (schema != SYNC_PROTOCOL)
+        rc = ep_error_set(err, EP_ESCHEMA, "schema",
+                          "protocol schema %lld is not supported; this server speaks %d",
+                          (long long)schema, SYNC_PROTOCOL);
+    else if (!ids_valid(device))
+        rc = ep_error_set(err, EP_EINVAL, "device", "device: not a valid device id");
+    else if (!json_is_array(ops))
+        rc = ep_error_set(err, EP_EINVAL, "ops", "ops: must be an array");
+    else if (json_array_size(ops) > SYNC_MAX_OPS)
+        rc = ep_error_set(err, EP_ETOOBIG, "ops", "%zu ops in one push; the limit is %d",
+                          json_array_size(ops), SYNC_MAX_OPS);
+    else
+        rc = EP_OK;
+    if (rc == EP_OK) {
+        *out = root;
+        root = NULL;
     }
-    if (schema != SYNC_PROTOCOL) {
-        snprintf(err, errlen, "protocol schema %lld is not supported; this server speaks %d",
-                 (long long)schema, SYNC_PROTOCOL);
-        set_msg(field, fieldlen, "schema");
-        rc = EP_ESCHEMA;
-        goto out;
-    }
-    if (!ids_valid(device)) {
-        snprintf(err, errlen, "device: not a valid device id");
-        set_msg(field, fieldlen, "device");
-        goto out;
-    }
-    if (!json_is_array(ops)) {
-        snprintf(err, errlen, "ops: must be an array");
-        set_msg(field, fieldlen, "ops");
-        goto out;
-    }
-    if (json_array_size(ops) > SYNC_MAX_OPS) {
-        snprintf(err, errlen, "%zu ops in one push; the limit is %d", json_array_size(ops),
-                 SYNC_MAX_OPS);
-        set_msg(field, fieldlen, "ops");
-        rc = EP_ETOOBIG;
-        goto out;
-    }
-    *out = root;
-    root = NULL;
-    rc = EP_OK;
-out:
     json_decref(root);
     return rc;
 }
@@ -471,7 +448,14 @@ int sync_server_put(struct db *db, const struct sync_opts *opts, const struct sy
         rc = EP_EINVAL;
         goto out;
     }
-    rc = sync_push(db, opts, actor, push, &acks, NULL);
+    {
+        /* The server makes this op: no replica holds it yet, not even the
+         * office browser that asked for it, so every pull sends it
+         * (docs/sync-protocol.md §5, "own"). */
+        struct sync_opts made = *opts;
+        made.origin = NULL;
+        rc = sync_push(db, &made, actor, push, &acks, NULL);
+    }
     if (rc == EP_OK) {
         *result = json_array_get(acks, 0);
         json_incref(*result);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 struct db;
+struct ep_error;
 
 #define SYNC_PROTOCOL 1             /* the "schema" every request carries */
 #define SYNC_MAX_OPS 500            /* ops per push */
@@ -148,10 +149,17 @@ struct sync_opts {
     void *ctx;                 /* passed to the hooks */
     sync_validate_fn validate; /* may be NULL */
     struct sync_group *group;  /* push: commit with concurrent pushes; NULL = alone */
-    /* pull: leave out the ops whose "dev" is actor->device_id (the replica
-     * made them and holds them). Ignored for an empty cursor: a replica that
-     * starts over (new phone, restored backup, cursor_foreign) needs its own
-     * ops back. docs/sync-protocol.md §5, "own". */
+    /* The replica this request comes from (a phone: its device id; an
+     * office session: a key of its session). push: stored with each op it
+     * applies as the op's origin, "pushed by this replica"; NULL stores
+     * "made by the server", which every pull sends. pull: what hide_own
+     * compares. docs/sync-protocol.md §5, "own". */
+    const char *origin;
+    /* pull: leave out the ops that this same origin pushed under
+     * actor->device_id (the replica made them and holds them); ops the
+     * server made under that id still come. Nothing is hidden without an
+     * origin, or from an empty cursor: a replica that starts over (new
+     * phone, restored backup, cursor_foreign) needs its own ops back. */
     int hide_own;
 };
 
@@ -160,11 +168,10 @@ struct sync_opts {
  * On success returns 0 and *out owns the parsed root (json_decref it); the
  * envelope is checked (schema, device id, op count, total size) but the ops
  * are checked one by one by sync_push so one bad op does not sink the batch.
- * On failure returns EP_EINVAL / EP_ESCHEMA / EP_ETOOBIG with the reason in
- * err (and the offending field name in field, "" if none).
+ * On failure returns EP_EINVAL / EP_ESCHEMA / EP_ETOOBIG with the reason and
+ * the offending field, if any, in err (may be NULL).
  */
-int sync_decode_push(const char *buf, size_t len, json_t **out, char *err, size_t errlen,
-                     char *field, size_t fieldlen);
+int sync_decode_push(const char *buf, size_t len, json_t **out, struct ep_error *err);
 
 /*
  * Applies a decoded push for actor in one transaction, committed before this
@@ -188,15 +195,17 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
  * *out owns the text (free()), *outlen its length. limit is clamped to
  * [1, SYNC_PULL_MAX]; the page also stops before SYNC_PULL_MAX_BYTES (but
  * always carries at least one op when there is one). *nops (may be NULL)
- * receives the number of ops in the page. With opts->hide_own and a
- * non-empty cursor, the actor's own ops are left out of the page but the
- * cursor still moves past them. Returns 0, EP_EINVAL
+ * receives the number of ops in the page. With opts->hide_own, an
+ * opts->origin and a non-empty cursor, the ops that origin pushed under the
+ * actor's device id are left out of the page but the cursor still moves
+ * past them. Returns 0, EP_EINVAL
  * (malformed cursor) or EP_ECONFLICT (cursor minted by another database),
- * with err set, or a storage error.
+ * with field "cursor" and the reason in err (may be NULL), or a storage
+ * error.
  */
 int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
-              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops, char *err,
-              size_t errlen);
+              const char *cursor, int limit, char **out, size_t *outlen, size_t *nops,
+              struct ep_error *err);
 
 /*
  * Applies ops pulled from a server to a local replica (the C twin of what the
@@ -241,6 +250,7 @@ int sync_field_leaves(struct db *db, const char *col, const char *rid, const cha
  * the demo seed): builds a put op for (col, rid) with fields, stamped with
  * the server clock, whose base supersedes every current leaf of each field
  * written, and applies it as a push would. *result receives the ack object.
+ * The op is stored as made by the server, whatever opts->origin says.
  */
 int sync_server_put(struct db *db, const struct sync_opts *opts, const struct sync_actor *actor,
                     const char *col, const char *rid, json_t *fields, json_t **result);

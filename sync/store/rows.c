@@ -8,6 +8,22 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* sql from the statement cache with the n strings of ap bound to ?1..?n
+ * (NULL binds SQL NULL), or NULL when it cannot be prepared. */
+static sqlite3_stmt *bound(struct db *db, const char *sql, int n, va_list ap)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    for (int i = 1; st != NULL && i <= n; i++) {
+        const char *v = va_arg(ap, const char *);
+        if (v != NULL)
+            sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, i);
+    }
+    return st;
+}
+
 int rows_step_done(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -45,22 +61,51 @@ int rows_list(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
 int rows_select(struct db *db, const char *sql, json_t *(*row)(sqlite3_stmt *), json_t **out, int n,
                 ...)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_stmt *st;
     va_list ap;
 
     *out = NULL;
-    if (st == NULL)
-        return EP_EIO;
     va_start(ap, n);
-    for (int i = 1; i <= n; i++) {
-        const char *v = va_arg(ap, const char *);
-        if (v != NULL)
-            sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, i);
-    }
+    st = bound(db, sql, n, ap);
     va_end(ap);
-    return rows_list(st, row, out);
+    return st != NULL ? rows_list(st, row, out) : EP_EIO;
+}
+
+int rows_step_int64(sqlite3_stmt *st, int64_t *out)
+{
+    int rc = sqlite3_step(st);
+
+    *out = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *out = (int64_t)sqlite3_column_int64(st, 0);
+        rc = EP_OK;
+    } else {
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
+    }
+    db_done(st);
+    return rc;
+}
+
+int rows_step_int(sqlite3_stmt *st, int *out)
+{
+    int64_t v;
+    int rc = rows_step_int64(st, &v);
+
+    /* The narrowing sqlite3_column_int() does: these values are small. */
+    *out = (int)v;
+    return rc;
+}
+
+int rows_int(struct db *db, const char *sql, int *out, int n, ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+
+    *out = 0;
+    va_start(ap, n);
+    st = bound(db, sql, n, ap);
+    va_end(ap);
+    return st != NULL ? rows_step_int(st, out) : EP_EIO;
 }
 
 int rows_text(sqlite3_stmt *st, int col, char *buf, size_t len)

@@ -1,6 +1,7 @@
 /*
  * rows.h - the statement helpers every module over SQLite needs: step a
- * write, collect rows as a JSON array, read a column as C text or as JSON.
+ * write, collect rows as a JSON array, read one integer, read a column as
+ * C text or as JSON.
  * One copy here instead of one per module (they had drifted: two col_text
  * with different signatures).
  *
@@ -14,6 +15,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Steps a write statement once and resets it. Returns 0 on SQLITE_DONE,
  * else the db_map_rc() code (a statement that yields a row is an error). */
@@ -37,6 +39,27 @@ struct db;
  */
 int rows_select(struct db *db, const char *sql, json_t *(*row)(sqlite3_stmt *), json_t **out, int n,
                 ...);
+
+/*
+ * One integer from one query (a count(*), an EXISTS, a max()): steps st
+ * once, reads column 0 and resets st. Returns 0 with *out set; EP_ENOTFOUND
+ * when there is no row or the value is NULL; else the db_map_rc() code. On
+ * any error *out is 0. Use it with db_stmt() when the binds are not all
+ * strings; rows_int() does the rest in one call.
+ */
+int rows_step_int64(sqlite3_stmt *st, int64_t *out);
+
+/* rows_step_int64() for values that fit an int (counts, flags, versions). */
+int rows_step_int(sqlite3_stmt *st, int *out);
+
+/*
+ * rows_step_int() in one call, the way rows_select() lists rows: prepares
+ * sql on db (db_stmt(), so sql must be a static string), binds the n strings
+ * that follow to ?1..?n (NULL binds SQL NULL; borrowed until the call
+ * returns). Returns rows_step_int()'s codes, or EP_EIO when the statement
+ * cannot be prepared; *out is 0 on error.
+ */
+int rows_int(struct db *db, const char *sql, int *out, int n, ...);
 
 /* Copies column col (TEXT or NULL) into buf of len bytes; NULL becomes "".
  * A value that does not fit is EP_ETOOBIG rather than a silently different

@@ -165,13 +165,11 @@ static int reader_end_cell(struct csv_reader *r)
     return EP_OK;
 }
 
-static int fail_at(size_t line, size_t *err_line, char *err, size_t errlen, const char *why)
+static int fail_at(size_t line, size_t *err_line, struct ep_error *err, const char *why)
 {
     if (err_line != NULL)
         *err_line = line;
-    if (err != NULL && errlen > 0)
-        snprintf(err, errlen, "%s", why);
-    return EP_EINVAL;
+    return ep_error_set(err, EP_EINVAL, NULL, "%s", why);
 }
 
 /*
@@ -201,8 +199,8 @@ static char detect_separator(const char *buf, size_t len)
     return comma ? ',' : ';';
 }
 
-int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_line, char *err,
-             size_t errlen)
+int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_line,
+             struct ep_error *err)
 {
     struct csv_reader r;
     size_t i = 0, line = 1, row_line = 1, cell_line = 1;
@@ -214,13 +212,14 @@ int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_
     strbuf_init(&r.cell, CSV_MAX_CELL);
     if (err_line != NULL)
         *err_line = 0;
+    ep_error_clear(err);
     if (len >= 3 && memcmp(buf, CSV_BOM, 3) == 0)
         i = 3;
     {
         size_t bad = utf8_first_bad((const unsigned char *)buf, len);
         if (bad < len) {
             /* Excel's plain "CSV" is Windows-1252: say which choice works. */
-            rc = fail_at(line_of(buf, bad), err_line, err, errlen,
+            rc = fail_at(line_of(buf, bad), err_line, err,
                          "the file is not UTF-8: save it as \"CSV UTF-8\"");
             goto out;
         }
@@ -272,7 +271,7 @@ int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_
             after_quote = 0;
             cell_line = line;
         } else if (after_quote) {
-            rc = fail_at(line, err_line, err, errlen,
+            rc = fail_at(line, err_line, err,
                          "text after a closing quote: a quoted cell must end at ';' or the "
                          "end of the line");
         } else if (c == '"' && r.cell.len == 0) {
@@ -285,8 +284,7 @@ int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_
             break;
     }
     if (rc == EP_OK && quoted)
-        rc = fail_at(cell_line, err_line, err, errlen,
-                     "a quoted cell is never closed: a '\"' is missing");
+        rc = fail_at(cell_line, err_line, err, "a quoted cell is never closed: a '\"' is missing");
     if (rc == EP_OK && in_row) {
         rc = reader_end_cell(&r);
         if (rc == EP_OK) {
@@ -295,7 +293,7 @@ int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_
         }
     }
     if (rc == EP_ETOOBIG && !from_fn)
-        rc = fail_at(row_line, err_line, err, errlen,
+        rc = fail_at(row_line, err_line, err,
                      "a row has more than 64 cells or a cell over 8192 bytes");
 out:
     reader_clear_row(&r);

@@ -11,6 +11,8 @@
 
 #include "strbuf.h"
 
+struct ep_error;
+
 /* The UTF-8 byte order mark; write it first. */
 #define CSV_BOM "\xEF\xBB\xBF"
 
@@ -63,9 +65,10 @@ typedef int (*csv_row_fn)(void *ctx, size_t line, char *const *cells, size_t nce
  * Returns 0, fn's non-zero value, or EP_EINVAL for text that is not CSV
  * (an unterminated quote, text after a closing quote, invalid UTF-8, more
  * than CSV_MAX_CELLS cells or a cell over CSV_MAX_CELL bytes) with the line
- * in *err_line and a reason in err. EP_ENOMEM on allocation failure.
+ * in *err_line (may be NULL) and a reason in err (may be NULL; no field: a
+ * file has lines, not fields). EP_ENOMEM on allocation failure.
  */
-int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_line, char *err,
-             size_t errlen);
+int csv_read(const char *buf, size_t len, csv_row_fn fn, void *ctx, size_t *err_line,
+             struct ep_error *err);
 
 #endif

@@ -136,9 +136,10 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
   const sum = (a) => a.reduce((n, x) => n + x, 0);
   assert.ok(byPhase[1] > 0, 'the shoot counts');
   assert.ok(Math.abs(sum(byPhase) - sum(await kgs(cat))) <= 8, 'they add up to the total');
-  // Issue 18: the comparison says it is running and what it covers, lists
-  // what is missing (never a reduction), how each van was counted, and
-  // links the exports, which download with the office's session.
+  // docs/carbon.md, "Comparing provisional and final": the comparison says
+  // it is running and what it covers, lists what is missing (never a
+  // reduction), how each van was counted, and links the exports, which
+  // download with the office's session.
   assert.match(
     await page.getByTestId('fp-status').textContent(),
     /^En cours : prévisionnel au prorata des jours de tournage écoulés \(\d+ sur \d+\)/,

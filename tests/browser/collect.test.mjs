@@ -1,4 +1,5 @@
-// Issue 20, "one notion of missing", in the browser: the office schedules
+// One notion of missing (docs/carbon.md, "Collection schedule and what is
+// missing"), in the browser: the office schedules
 // every meal count in one step from Collecte and sees the edit in the
 // schedule's history; the dashboard flags the caterer's phone, quiet for a
 // whole period of her department, by its name and its owner's, never an id.

@@ -18,6 +18,7 @@ import {
   pairPhone,
   swReady,
   syncNow,
+  officeSignIn,
 } from './helpers.mjs';
 import { cleanup } from './helpers.mjs';
 
@@ -230,6 +231,55 @@ test('the office sees both conflicts and keeps a value', async () => {
     assert.equal(st.fields.note, 'A : bacs triés');
     assert.deepEqual(st.conflicts, {});
   }
+  // own=0 in the office browser (docs/sync-protocol.md §5): once caught up it
+  // pulls without the ops it pushed, but the resolution is an op the server
+  // made under the account's device id, so it comes all the same.
+  const pulls = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/sync/pull')) pulls.push(r.url());
+  });
+  await syncNow(page);
+  assert.ok(
+    pulls.some((u) => u.includes('own=0')),
+    pulls.join('\n'),
+  );
+  assert.equal(JSON.parse(await taskState(page, 'task-ab')).fields.note, 'A : bacs triés');
+  // A second tab shares the session, so its pulls leave out what the first
+  // tab pushed: it learns the first tab's ops from that tab. Another browser
+  // of the same account has a session of its own and pulls them.
+  const tab2 = await ctx.newPage();
+  tab2.on('pageerror', (e) => errors.push(String(e)));
+  await tab2.goto(server.url + '/#/bureau');
+  await ready(tab2);
+  await tab2.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0);
+  const other = await browser.newContext({ serviceWorkers: 'allow', locale: 'fr-FR' });
+  const elsewhere = await other.newPage();
+  await officeSignIn(elsewhere, server.url);
+  await page.evaluate(() =>
+    window.ecoplateau.client.makeOp('tasks', 'task-tabs', 'put', {
+      title: 'Ranger la régie',
+      dept: 'regie',
+      done: false,
+    }),
+  );
+  await tab2.waitForFunction(
+    () => window.ecoplateau.client.replica.record('tasks', 'task-tabs')?.fields.title,
+  );
+  await syncNow(page);
+  await syncNow(page);
+  assert.deepEqual(
+    await page.evaluate(() => [
+      window.ecoplateau.client.status.pending,
+      window.ecoplateau.client.status.rejected,
+    ]),
+    [0, 0],
+  );
+  await syncNow(tab2);
+  assert.equal(JSON.parse(await taskState(tab2, 'task-tabs')).fields.title, 'Ranger la régie');
+  await syncNow(elsewhere);
+  assert.equal(JSON.parse(await taskState(elsewhere, 'task-tabs')).fields.title, 'Ranger la régie');
+  await other.close();
+  await tab2.close();
   // Inviting a phone from the office: a QR code and a one-time link.
   await page.getByRole('link', { name: 'Téléphones' }).click();
   await page.getByRole('heading', { name: 'Téléphones de l’équipe' }).waitFor();

@@ -197,7 +197,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   assert.equal(bad.json.error.field, 'col');
   const phoneAsk = await P.page.evaluate(
     async ([pid, rid]) => {
-      const api = await import('/js/api.js');
+      const api = await import('/js/store.js');
       try {
         await api.request(
           window.ecoplateau.client.identity,
@@ -219,7 +219,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   await ctx.close();
 });
 
-test('a directory entry and a task are corrected, with their history', async () => {
+test('a directory entry, a criterion and a task are corrected, with their history', async () => {
   const { ctx, page, errors } = await officePage();
   await page.goto(server.url + '/#/annuaire');
   await ready(page);
@@ -236,6 +236,34 @@ test('a directory entry and a task are corrected, with their history', async () 
   await again.getByRole('button', { name: /^Historique/ }).click();
   await again.locator('ol.history > li').last().getByText('Contact : 06 12 34 56 78').waitFor();
   await checkA11y(page, 'directory entry history');
+
+  // A criterion of the company: corrected the same way, with its history.
+  const crit = page.locator('section[aria-labelledby="h-dir-crit"] li').first();
+  await crit.waitFor();
+  // The list re-renders when the entry's edit comes back from the server,
+  // closing an editor opened meanwhile: open it again until it holds.
+  for (let i = 0; ; i++) {
+    await openEditor(crit);
+    try {
+      await crit
+        .getByLabel(/^Critère( \*)?$/)
+        .fill('Matériel reconditionné ou loué', { timeout: 3000 });
+      break;
+    } catch (e) {
+      if (i >= 4) throw e;
+    }
+  }
+  await crit.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  const critAgain = page
+    .locator('section[aria-labelledby="h-dir-crit"] li')
+    .filter({ hasText: 'Matériel reconditionné ou loué' });
+  await critAgain.waitFor();
+  await critAgain.getByRole('button', { name: /^Historique/ }).click();
+  await critAgain
+    .locator('ol.history > li')
+    .last()
+    .getByText(/Matériel reconditionné ou loué/)
+    .waitFor();
 
   await page.goto(server.url + '/#/suivi');
   await ready(page);

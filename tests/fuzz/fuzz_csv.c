@@ -86,7 +86,7 @@ static void round_trip(const json_t *rows)
     struct rows again = {0, json_array()};
     size_t i, k, kept = 0, eline = 0;
     json_t *row, *cell, *expect = json_array();
-    char err[128];
+    struct ep_error err;
     int rc = EP_OK;
 
     strbuf_init(&b, (size_t)64 * 1024 * 1024);
@@ -102,8 +102,8 @@ static void round_trip(const json_t *rows)
         json_array_append(expect, row);
         kept++;
     }
-    if (rc == EP_OK && csv_read(b.p != NULL ? b.p : "", b.len, keep_row, &again, &eline, err,
-                                sizeof(err)) != EP_OK)
+    if (rc == EP_OK &&
+        csv_read(b.p != NULL ? b.p : "", b.len, keep_row, &again, &eline, &err) != EP_OK)
         abort(); /* our own output must read */
     if (rc == EP_OK && !json_equal(expect, again.cells) && getenv("FUZZ_CSV_DEBUG") != NULL) {
         char *x = json_dumps(expect, 0), *y = json_dumps(again.cells, 0);
@@ -126,14 +126,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sync_opts opts = {.now_ms = INT64_C(1790000000000)};
     json_t *report = NULL;
     size_t eline = 0;
-    char err[256] = "";
+    struct ep_error err;
     long long before;
     int rc;
 
     if (db == NULL)
         open_db();
-    rc = csv_read((const char *)data, size, keep_row, &r, &eline, err, sizeof(err));
-    if (rc == EP_EINVAL && (eline == 0 || err[0] == '\0'))
+    rc = csv_read((const char *)data, size, keep_row, &r, &eline, &err);
+    if (rc == EP_EINVAL && (eline == 0 || err.message[0] == '\0'))
         abort(); /* a refusal names its line and says why */
     if (rc != EP_OK && rc != EP_EINVAL)
         abort();

@@ -36,7 +36,7 @@ static void check(int rc, const json_t *out, const char *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_error_t jerr;
     json_t *in, *out = NULL, *cmp = NULL;
     int rc;
@@ -51,9 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in = jsonin_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
     if (in == NULL)
         return 0; /* malformed JSON is http_read_json's refusal, not ours */
-    field[0] = err[0] = '\0';
-    rc = diag_company(in, &out, field, sizeof(field), err, sizeof(err));
-    check(rc, out, err);
+    ep_error_clear(&err);
+    rc = diag_company(in, &out, &err);
+    check(rc, out, err.message);
     if (out != NULL) {
         if (previous != NULL) {
             if (diag_company_compare(previous, out, &cmp) != EP_OK || cmp == NULL)
@@ -64,9 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         previous = out;
         out = NULL;
     }
-    field[0] = err[0] = '\0';
-    rc = diag_project(db, in, &out, field, sizeof(field), err, sizeof(err));
-    check(rc, out, err);
+    ep_error_clear(&err);
+    rc = diag_project(db, in, &out, &err);
+    check(rc, out, err.message);
     json_decref(out);
     json_decref(in);
     return 0;

@@ -37,7 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char field[32];
     struct ep_error err = {0};
     json_t *push = NULL, *acks = NULL;
     const char *device;
@@ -48,8 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         open_db();
     }
-    rc = sync_decode_push((const char *)data, size, &push, err.message, sizeof(err.message), field,
-                          sizeof(field));
+    rc = sync_decode_push((const char *)data, size, &push, &err);
     if (rc != EP_OK) {
         /* Every refusal explains itself. */
         if (err.message[0] == '\0')

@@ -494,11 +494,12 @@ static char *tamper(const char *zip, size_t len, const char *name, const char *d
                     size_t *outlen)
 {
     struct transfer_list l;
-    char msg[256], *out = NULL;
+    struct ep_error err;
+    char *out = NULL;
     int found = 0;
 
     memset(&l, 0, sizeof(l));
-    assert_int_equal(bundle_unpack(zip, len, 1u << 30, &l, msg, sizeof(msg)), EP_OK);
+    assert_int_equal(bundle_unpack(zip, len, 1u << 30, &l, &err), EP_OK);
     for (size_t i = 0; i < l.n; i++) {
         if (strcmp(l.items[i].name, name) != 0)
             continue;

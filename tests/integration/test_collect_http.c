@@ -320,7 +320,8 @@ static json_t *dysfunction_of(json_t *d, const char *indicator)
 }
 
 /*
- * Issue 20, "one notion of missing": a two-week shoot with its weekend off
+ * One notion of missing (docs/carbon.md, "Collection schedule and what is
+ * missing"): a two-week shoot with its weekend off
  * and a post-production phase. Collecte (collect/missing), the dashboard
  * (plan/dysfunctions), the phone's reminders (collect/mine) and the
  * footprint's completeness (footprint) agree, period for period; no

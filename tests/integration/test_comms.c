@@ -538,25 +538,9 @@ static void ics_read_back(const char *ics, char *out, size_t outlen)
 
 static void invitation_second_parser(const char *ics)
 {
-    char dir[256], path[300], cmd[1024], out[2048] = "";
-    const char *src = getenv("EP_SOURCE_DIR");
-    FILE *f, *p;
-    size_t n;
+    char out[2048] = "";
 
-    assert_non_null(src);
-    support_tmpdir(dir);
-    snprintf(path, sizeof(path), "%s/invitation.ics", dir);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(ics, 1, strlen(ics), f), strlen(ics));
-    assert_int_equal(fclose(f), 0);
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/support/check_ics.py %s", src, path);
-    p = popen(cmd, "r");
-    assert_non_null(p);
-    n = fread(out, 1, sizeof(out) - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
-    support_rmtree(dir);
+    ics_read_back(ics, out, sizeof(out));
     assert_non_null(strstr(out, "TZID Europe/Paris\n"));
     assert_non_null(strstr(out, "START 2026-12-01T07:30Z\n"));
     assert_non_null(strstr(out, "MINUTES 45\n"));
@@ -823,6 +807,8 @@ static void email_to_smtp_server(void **state)
     office_req("GET", "/api/v1/productions/p1/communications/c-2/invitation.ics", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/calendar"));
+    /* Named after the communication's title, never its id. */
+    assert_non_null(strstr(r.headers, "filename=\"briefing-tri-au-barnum.ics\""));
     invitation_parses(r.body, "aline@test.fr");
     invitation_second_parser(r.body);
     support_resp_free(&r);
@@ -995,20 +981,6 @@ static void rec_set(const char *col, const char *id, const char *field, const ch
     free(body);
 }
 
-/* Runs cmd and returns its whole stdout (caller frees); asserts exit 0. */
-static char *run(const char *cmd)
-{
-    FILE *f = popen(cmd, "r");
-    static char buf[65536];
-    size_t n;
-    assert_non_null(f);
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    if (pclose(f) != 0)
-        fail_msg("%s failed:\n%s", cmd, buf);
-    return strdup(buf);
-}
-
 /* GETs path as the office into dir/name; returns the response (caller frees). */
 static void fetch_to(const char *path, const char *name, char *file, size_t flen,
                      struct support_resp *r)
@@ -1028,11 +1000,11 @@ static void pdf_is_accessible(const char *file, const char *title)
     char cmd[1024], *txt;
     const char *tagged;
     snprintf(cmd, sizeof(cmd), "qpdf --check %s 2>&1", file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_non_null(strstr(txt, "No syntax or stream encoding errors"));
     free(txt);
     snprintf(cmd, sizeof(cmd), "pdfinfo %s", file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     tagged = strstr(txt, "Tagged:");
     if (tagged != NULL)
         for (tagged += 7; *tagged == ' ';)
@@ -1041,7 +1013,7 @@ static void pdf_is_accessible(const char *file, const char *title)
         fail_msg("not tagged or title '%s' not in:\n%s", title, txt);
     free(txt);
     snprintf(cmd, sizeof(cmd), "qpdf --show-object=trailer %s", file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     {
         const char *root = strstr(txt, "/Root ");
         long obj;
@@ -1049,7 +1021,7 @@ static void pdf_is_accessible(const char *file, const char *title)
         obj = strtol(root + 6, NULL, 10);
         free(txt);
         snprintf(cmd, sizeof(cmd), "qpdf --show-object=%ld %s", obj, file);
-        txt = run(cmd);
+        txt = support_run(cmd);
         assert_non_null(strstr(txt, "/Lang (fr-FR)"));
         assert_non_null(strstr(txt, "/StructTreeRoot"));
     }
@@ -1063,7 +1035,7 @@ static double first_word_height(const char *file)
     const char *w;
     double y0, y1;
     snprintf(cmd, sizeof(cmd), "pdftotext -bbox %s -", file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     w = strstr(txt, "<word ");
     assert_non_null(w);
     y0 = strtod(strstr(w, "yMin=\"") + 6, NULL);
@@ -1089,7 +1061,7 @@ static void printed_spoken_and_callsheet(void **state)
     support_resp_free(&r);
     pdf_is_accessible(file, "Briefing tri au barnum");
     snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s", file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_non_null(strstr(txt, "Figure"));
     assert_non_null(strstr(txt, "H1"));
     assert_non_null(strstr(txt, "H2"));
@@ -1100,11 +1072,10 @@ static void printed_spoken_and_callsheet(void **state)
              "qpdf --qdf --object-streams=disable %s - | grep -a -B8 -A8 '/S /Figure' | grep -a "
              "-i -c '/Alt <FEFF0050006900630074006F006700720061006D006D0065'",
              file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_true(strtol(txt, NULL, 10) >= 1);
     free(txt);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
-    txt = run(cmd);
+    txt = support_file_text(file, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Version facile à lire (FALC)"));
     assert_non_null(strstr(txt, "Demain matin, on apprend à trier."));
     assert_non_null(strstr(txt, "Message signé par la production"));
@@ -1155,7 +1126,7 @@ static void printed_spoken_and_callsheet(void **state)
              "n=w.getnframes(); assert n > 0 and len(w.readframes(n)) > 0; "
              "print(n / w.getframerate())\" %s",
              file);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_true(strtod(txt, NULL) > 1.0);
     free(txt);
     office_req("GET", "/api/v1/productions/p1/communications/c-3/audio.wav?variant=falc", NULL, &r);
@@ -1197,8 +1168,7 @@ static void printed_spoken_and_callsheet(void **state)
     assert_int_equal(r.status, 200);
     support_resp_free(&r);
     pdf_is_accessible(file, "feuille de service du 2026-12-01");
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", file);
-    txt = run(cmd);
+    txt = support_file_text(file, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Briefing tri au barnum"));
     free(txt);
     office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=png", NULL, &r);

@@ -240,11 +240,10 @@ static char *push_col(const char *dev, const char *op, const char *col, const ch
 static void c2_estimate_and_dossier_text(void **state)
 {
     struct support_resp r;
-    char dev[128], st[96], cmd[700], *body, *text;
+    char dev[128], st[96], *body, *text;
     json_t *j, *l;
     double sum = 0;
-    size_t i, n;
-    FILE *f;
+    size_t i;
     (void)state;
 
     get("/api/v1/productions/p1/diagnostic/project/estimate", &r);
@@ -277,25 +276,7 @@ static void c2_estimate_and_dossier_text(void **state)
     assert_non_null(json_object_get(json_object_get(j, "by_category"), "logistics"));
     json_decref(j);
     /* The dossier's PDF, read back as text. */
-    get(PATH "?format=pdf", &r);
-    assert_int_equal(r.status, 200);
-    {
-        const char *path = "/tmp/ep-dossier-c2.pdf";
-        f = fopen(path, "wb");
-        assert_non_null(f);
-        fwrite(r.body, 1, r.len, f);
-        fclose(f);
-        snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
-        text = calloc(1, 1 << 20);
-        assert_non_null(text);
-        f = popen(cmd, "r");
-        assert_non_null(f);
-        n = fread(text, 1, (1 << 20) - 1, f);
-        text[n] = '\0';
-        pclose(f);
-        remove(path);
-    }
-    support_resp_free(&r);
+    text = support_fetch_text(&office, PATH "?format=pdf", SUPPORT_TEXT_PDF);
     assert_non_null(strstr(text, "Enveloppe fixée par la direction de production"));
     assert_non_null(strstr(text, "kgCO2e/€"));
     assert_null(strstr(text, "a_planifier"));
@@ -304,43 +285,6 @@ static void c2_estimate_and_dossier_text(void **state)
     assert_null(strstr(text, "prévisionnel était de 0 kgCO2e"));
     free(text);
 }
-
-/* The body of GET path saved to a file, then the command "head file tail"
- * run on it; the command's output (free()). */
-static char *read_back(const char *path, const char *head, const char *tail)
-{
-    struct support_resp r;
-    const char *file = "/tmp/ep-dossier-lang.bin";
-    char cmd[900], *text;
-    size_t n;
-    FILE *f;
-
-    get(path, &r);
-    assert_int_equal(r.status, 200);
-    f = fopen(file, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(r.body, 1, r.len, f), r.len);
-    fclose(f);
-    support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "%s %s %s", head, file, tail);
-    text = calloc(1, 1 << 20);
-    assert_non_null(text);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    n = fread(text, 1, (1 << 20) - 1, f);
-    text[n] = '\0';
-    assert_int_equal(pclose(f), 0);
-    remove(file);
-    return text;
-}
-
-#define PDF_TEXT "pdftotext -enc UTF-8 -nopgbrk", "- | tr '\\n' ' '"
-#define ODT_TEXT                                                                                   \
-    "python3 -c \"import sys, zipfile\n"                                                           \
-    "z = zipfile.ZipFile(sys.argv[1])\n"                                                           \
-    "print(z.read('content.xml').decode(), z.read('styles.xml').decode(), "                        \
-    "z.read('meta.xml').decode())\"",                                                              \
-        ""
 
 /*
  * Each document in the asker's language: ?lang=en gives English headings
@@ -362,7 +306,7 @@ static void dossier_in_the_askers_language(void **state)
     assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
     support_resp_free(&r);
 
-    text = read_back(PATH "?format=pdf&lang=en", PDF_TEXT);
+    text = support_fetch_text(&office, PATH "?format=pdf&lang=en", SUPPORT_TEXT_PDF);
     assert_non_null(strstr(text, "Professional dossier"));
     assert_non_null(strstr(text, "1. Method of the approach"));
     assert_non_null(strstr(text, "Action plan, suppliers and tools"));
@@ -372,7 +316,7 @@ static void dossier_in_the_askers_language(void **state)
     assert_null(strstr(text, "Méthodologie"));
     assert_null(strstr(text, "donnée manquante"));
     free(text);
-    text = read_back(PATH "?format=odt&lang=en", ODT_TEXT);
+    text = support_fetch_text(&office, PATH "?format=odt&lang=en", SUPPORT_TEXT_ODF);
     assert_non_null(strstr(text, "Professional dossier — "));
     assert_non_null(strstr(text, "Method of the approach"));
     assert_non_null(strstr(text, "Annexes (outside the 12-page limit)"));
@@ -392,13 +336,13 @@ static void dossier_in_the_askers_language(void **state)
     support_resp_free(&r);
 
     /* French, asked for or by default: the same headings as before. */
-    text = read_back(PATH "?format=pdf", PDF_TEXT);
+    text = support_fetch_text(&office, PATH "?format=pdf", SUPPORT_TEXT_PDF);
     assert_non_null(strstr(text, "Dossier professionnel"));
     assert_non_null(strstr(text, "1. Méthodologie de la démarche"));
     assert_non_null(strstr(text, "Annexes (hors limite de 12 pages)"));
     assert_null(strstr(text, "Method of the approach"));
     free(text);
-    text = read_back(PATH "?format=odt", ODT_TEXT);
+    text = support_fetch_text(&office, PATH "?format=odt", SUPPORT_TEXT_ODF);
     assert_non_null(strstr(text, "Méthodologie de la démarche"));
     assert_non_null(strstr(text, "fo:language=\"fr\" fo:country=\"FR\""));
     assert_non_null(strstr(text, "<dc:language>fr-FR</dc:language>"));

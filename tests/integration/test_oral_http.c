@@ -67,26 +67,6 @@ static void get(const char *path, struct support_resp *r)
     support_office_req(&office, "GET", path, NULL, r);
 }
 
-static char *run(const char *cmd)
-{
-    FILE *f = popen(cmd, "r");
-    size_t cap = 1 << 20, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(f);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    assert_int_equal(pclose(f), 0);
-    return buf;
-}
-
 static void save(const char *path, const char *bytes, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -101,7 +81,7 @@ static long pdf_pages(const char *path, int landscape)
     char cmd[600], *txt, *p;
     long n;
     snprintf(cmd, sizeof(cmd), "pdfinfo %s", path);
-    txt = run(cmd);
+    txt = support_run(cmd);
     p = strstr(txt, "Tagged:");
     assert_non_null(p);
     assert_int_equal(strncmp(p + 7 + strspn(p + 7, " "), "yes", 3), 0);
@@ -182,18 +162,14 @@ static void json_pdf_odp_and_prep(void **state)
     get(PATH "?format=pdf&today=2026-10-16", &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "application/pdf"));
-    assert_non_null(strstr(r.headers, "soutenance-p1.pdf"));
+    /* Named after the title, never the id (Content-Disposition). */
+    assert_non_null(strstr(r.headers, "filename=\"soutenance-film.pdf\""));
     snprintf(path, sizeof(path), "%s/slides.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);
     assert_int_equal(pdf_pages(path, 1), (long)nslides);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
-    txt = run(cmd);
-    /* Large titles may wrap: read the text as one line. */
-    for (char *c = txt; *c != '\0'; c++) {
-        if (*c == '\n')
-            *c = ' ';
-    }
+    /* Large titles may wrap: the text reads as one line. */
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     json_array_foreach(json_object_get(j, "slides"), i, s)
     {
         if (strstr(txt, json_string_value(json_object_get(s, "title"))) == NULL)
@@ -210,7 +186,7 @@ static void json_pdf_odp_and_prep(void **state)
     free(txt);
     /* The bar chart is a Figure with its alternative text. */
     snprintf(cmd, sizeof(cmd), "pdfinfo -struct %s | grep -c Figure", path);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_true(atoi(txt) >= 1);
     free(txt);
 
@@ -227,7 +203,7 @@ static void json_pdf_odp_and_prep(void **state)
     snprintf(cmd, sizeof(cmd),
              "cd %s && unzip -p slides.odp content.xml | grep -o '<presentation:notes' | wc -l",
              srv.dir);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_int_equal(atol(txt), (long)nslides);
     free(txt);
     snprintf(cmd, sizeof(cmd),
@@ -235,11 +211,11 @@ static void json_pdf_odp_and_prep(void **state)
              "-env:UserInstallation=file://%s/lo --convert-to pdf --outdir lo-out slides.odp "
              ">/dev/null 2>&1 && pdfinfo lo-out/slides.pdf | grep '^Pages:' | tr -dc 0-9",
              srv.dir, srv.dir, srv.dir);
-    txt = run(cmd);
+    txt = support_run(cmd);
     assert_int_equal(atol(txt), (long)nslides);
     free(txt);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s/lo-out/slides.pdf -", srv.dir);
-    txt = run(cmd);
+    snprintf(path, sizeof(path), "%s/lo-out/slides.pdf", srv.dir);
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, json_string_value(json_object_get(
                                     json_array_get(json_object_get(j, "slides"), 0), "title"))));
     assert_non_null(strstr(txt, "Conclusion"));
@@ -248,13 +224,12 @@ static void json_pdf_odp_and_prep(void **state)
     /* The jury sheet: tagged, every competency, the questions. */
     get(PATH "?format=prep&today=2026-10-16", &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "jury-p1.pdf"));
+    assert_non_null(strstr(r.headers, "filename=\"jury-film.pdf\""));
     snprintf(path, sizeof(path), "%s/jury.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);
     assert_true(pdf_pages(path, 0) >= 2);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s -", path);
-    txt = run(cmd);
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Plan de minutage"));
     assert_non_null(strstr(txt, "C10 — Valorisation des actions"));
     assert_non_null(strstr(txt, "Quel est le bilan carbone du film"));
@@ -274,7 +249,7 @@ static void defence_in_english(void **state)
     struct support_resp r;
     json_t *j, *s;
     size_t i;
-    char path[512], cmd[1400], *txt;
+    char path[512], *txt;
     (void)state;
 
     get(PATH "?lang=es", &r);
@@ -307,12 +282,11 @@ static void defence_in_english(void **state)
 
     get(PATH "?format=pdf&today=2026-10-16&lang=en", &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "defence-p1.pdf"));
+    assert_non_null(strstr(r.headers, "filename=\"defence-film.pdf\""));
     snprintf(path, sizeof(path), "%s/slides-en.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
-    txt = run(cmd);
+    txt = support_file_text(path, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Competencies: C7 · C8"));
     assert_non_null(strstr(txt, "Results against the plan"));
     assert_non_null(strstr(txt, "Thank you: over to the jury's questions"));
@@ -320,13 +294,8 @@ static void defence_in_english(void **state)
     assert_null(strstr(txt, "donnée manquante"));
     free(txt);
 
-    get(PATH "?format=odp&today=2026-10-16&lang=en", &r);
-    assert_int_equal(r.status, 200);
-    snprintf(path, sizeof(path), "%s/slides-en.odp", srv.dir);
-    save(path, r.body, r.len);
-    support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "unzip -p %s content.xml styles.xml meta.xml", path);
-    txt = run(cmd);
+    txt =
+        support_fetch_text(&office, PATH "?format=odp&today=2026-10-16&lang=en", SUPPORT_TEXT_ODF);
     assert_non_null(strstr(txt, "Competencies: C1"));
     assert_non_null(strstr(txt, "fo:language=\"en\" fo:country=\"GB\""));
     assert_non_null(strstr(txt, "<dc:language>en-GB</dc:language>"));
@@ -334,13 +303,8 @@ static void defence_in_english(void **state)
     assert_null(strstr(txt, "Compétences"));
     free(txt);
 
-    get(PATH "?format=prep&today=2026-10-16&lang=en", &r);
-    assert_int_equal(r.status, 200);
-    snprintf(path, sizeof(path), "%s/jury-en.pdf", srv.dir);
-    save(path, r.body, r.len);
-    support_resp_free(&r);
-    snprintf(cmd, sizeof(cmd), "pdftotext %s - | tr '\\n' ' '", path);
-    txt = run(cmd);
+    txt =
+        support_fetch_text(&office, PATH "?format=prep&today=2026-10-16&lang=en", SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Jury preparation"));
     assert_non_null(strstr(txt, "Timing plan (15 minutes)"));
     assert_non_null(strstr(txt, "C10 — Promoting the actions"));

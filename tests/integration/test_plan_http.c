@@ -84,12 +84,6 @@ static void office_req(const char *method, const char *path, const char *body,
     support_office_req(&office, method, path, body, out);
 }
 
-static char *op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
-                     const char *kind, const char *fields, const char *base, int64_t hlc_ms)
-{
-    return support_op_text(ph, op, col, id, kind, fields, base, hlc_ms);
-}
-
 static json_t *push_ok(struct support_phone *ph, const char *ops_text)
 {
     return support_push_ok(ph, srv.base, ops_text);
@@ -108,8 +102,8 @@ static void crew_cannot_edit_the_plan(void **state)
     (void)state;
     office_login();
     /* Through sync: a crew phone's put on an action is refused, op by op. */
-    op =
-        op_text(&van, "op-a1", "actions", "act-crew", "put", "{\"title\":\"Mon action\"}", NULL, 0);
+    op = support_op_text(&van, "op-a1", "actions", "act-crew", "put", "{\"title\":\"Mon action\"}",
+                         NULL, 0);
     res = push_ok(&van, op);
     free(op);
     assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "status")),
@@ -262,7 +256,8 @@ static void directory_import_export(void **state)
     assert_non_null(strstr(r.headers, "text/csv"));
     support_resp_free(&r);
     /* A crew phone cannot write the directory through sync either. */
-    body = op_text(&van, "op-s1", "suppliers", "sup-van", "put", "{\"name\":\"Van\"}", NULL, 0);
+    body = support_op_text(&van, "op-s1", "suppliers", "sup-van", "put", "{\"name\":\"Van\"}", NULL,
+                           0);
     j = push_ok(&van, body);
     free(body);
     assert_string_equal(ack_code(j, 0), "forbidden");
@@ -300,7 +295,8 @@ static void task_reassignment_history(void **state)
     support_resp_free(&r);
     /* The new assignee may now tick it; the old one may not. */
     {
-        char *op = op_text(&van, "op-t1", "tasks", "t-odo", "put", "{\"done\":true}", NULL, 0);
+        char *op =
+            support_op_text(&van, "op-t1", "tasks", "t-odo", "put", "{\"done\":true}", NULL, 0);
         json_t *res = push_ok(&van, op);
         free(op);
         assert_string_equal(ack_code(res, 0), "forbidden");
@@ -330,6 +326,8 @@ static void checkpoint_invitation(void **state)
     office_req("GET", "/api/v1/productions/p1/checkpoints/cp-1/invitation.ics", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/calendar"));
+    /* Named after the checkpoint's title, in ASCII, never its id. */
+    assert_non_null(strstr(r.headers, "filename=\"point-regie.ics\""));
     assert_non_null(strstr(r.body, "BEGIN:VCALENDAR"));
     assert_non_null(strstr(r.body, "SUMMARY:Point régie"));
     assert_non_null(strstr(r.body, "DTSTART;TZID=Europe/Paris:20260924T083000"));

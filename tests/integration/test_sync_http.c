@@ -64,12 +64,6 @@ static void office_req(const char *method, const char *path, const char *body,
     support_office_req(&office, method, path, body, out);
 }
 
-static char *op_text(struct support_phone *ph, const char *op, const char *col, const char *id,
-                     const char *kind, const char *fields, const char *base, int64_t hlc_ms)
-{
-    return support_op_text(ph, op, col, id, kind, fields, base, hlc_ms);
-}
-
 static json_t *push_ok(struct support_phone *ph, const char *ops_text)
 {
     return support_push_ok(ph, srv.base, ops_text);
@@ -82,16 +76,17 @@ static const char *st(json_t *results, size_t i)
 
 static void push_pull_round_trip(void **state)
 {
-    char *a = op_text(&van, "op-r1", "readings", "rd-1", "add",
-                      "{\"indicator\":\"van_km\",\"value\":212,\"unit\":\"km\",\"dept\":"
-                      "\"regie\",\"at\":\"2026-09-21\",\"vehicle\":\"van-2\"}",
-                      NULL, 0);
-    char *b = op_text(&van, "op-r2", "readings", "rd-2", "add",
-                      "{\"indicator\":\"van_diesel_l\",\"value\":38,\"unit\":\"L\",\"dept\":"
-                      "\"regie\",\"at\":\"2026-09-21\"}",
-                      NULL, 0);
-    char *c =
-        op_text(&van, "op-x1", "actions", "ac-1", "put", "{\"title\":\"Tout en HVO\"}", NULL, 0);
+    char *a = support_op_text(&van, "op-r1", "readings", "rd-1", "add",
+                              "{\"indicator\":\"van_km\",\"value\":212,\"unit\":\"km\",\"dept\":"
+                              "\"regie\",\"at\":\"2026-09-21\",\"vehicle\":\"van-2\"}",
+                              NULL, 0);
+    char *b =
+        support_op_text(&van, "op-r2", "readings", "rd-2", "add",
+                        "{\"indicator\":\"van_diesel_l\",\"value\":38,\"unit\":\"L\",\"dept\":"
+                        "\"regie\",\"at\":\"2026-09-21\"}",
+                        NULL, 0);
+    char *c = support_op_text(&van, "op-x1", "actions", "ac-1", "put",
+                              "{\"title\":\"Tout en HVO\"}", NULL, 0);
     char *ops = NULL;
     json_t *res, *page;
     struct support_resp r;
@@ -165,16 +160,16 @@ static const char *pull_ids(struct support_phone *ph, const char *query, char *b
 
 static char *reading(struct support_phone *ph, const char *op, const char *rid)
 {
-    return op_text(ph, op, "readings", rid, "add",
-                   "{\"indicator\":\"van_km\",\"value\":5,\"unit\":\"km\",\"dept\":"
-                   "\"regie\",\"at\":\"2026-09-22\"}",
-                   NULL, 0);
+    return support_op_text(ph, op, "readings", rid, "add",
+                           "{\"indicator\":\"van_km\",\"value\":5,\"unit\":\"km\",\"dept\":"
+                           "\"regie\",\"at\":\"2026-09-22\"}",
+                           NULL, 0);
 }
 
 /*
  * own=0 (docs/sync-protocol.md §5): after pushing, a phone pulls exactly the
  * others' ops; from the empty cursor (restored from backup, same device) it
- * still gets its own back.
+ * still gets its own back. An office browser is left only what it pushed.
  */
 static void pull_without_own_ops(void **state)
 {
@@ -206,8 +201,9 @@ static void pull_without_own_ops(void **state)
     assert_string_equal(pull_ids(&van, q, ids, sizeof(ids), cursor, sizeof(cursor)), "op-oth2");
     assert_string_equal(pull_ids(&van, q1, ids, sizeof(ids), q, sizeof(q)), "op-own2,op-oth2");
     assert_string_equal(q, cursor); /* the same end, with or without its own ops */
-    /* An office session's ops are not its own: another browser of the same
-     * account, or the server acting for it, made them under the same id. */
+    /* An office session's pushes are its own, but not the ops the server
+     * makes under the account's device id (here a resolution), nor those
+     * another browser of the same account pushed (docs/sync-protocol.md §5). */
     office_login();
     office_req("GET", "/api/v1/sync/pull?schema=1&limit=2000", NULL, &r);
     assert_int_equal(r.status, 200);
@@ -217,6 +213,7 @@ static void pull_without_own_ops(void **state)
     support_resp_free(&r);
     {
         char hlc[SYNC_HLC_LEN + 1], *body = NULL, path[320];
+        struct support_office other;
 
         sync_hlc_format(sync_hlc_tick(0, clock_now_ms()), hlc);
         assert_true(asprintf(&body,
@@ -230,10 +227,34 @@ static void pull_without_own_ops(void **state)
         if (r.status != 200 || strstr(r.body, "\"applied\"") == NULL)
             fail_msg("office push: %ld %s", r.status, r.body);
         support_resp_free(&r);
+        office_req("POST", "/api/v1/sync/resolve",
+                   "{\"col\":\"tasks\",\"id\":\"tk-own\",\"field\":\"title\","
+                   "\"value\":\"Relever les deux compteurs\"}",
+                   &r);
+        if (r.status != 200)
+            fail_msg("office resolve: %ld %s", r.status, r.body);
+        support_resp_free(&r);
         snprintf(path, sizeof(path), "/api/v1/sync/pull?schema=1&own=0&cursor=%s", cursor);
         office_req("GET", path, NULL, &r);
         assert_int_equal(r.status, 200);
-        assert_non_null(strstr(r.body, "op-office-own"));
+        /* (The resolution's base names the pushed op: look for its id.) */
+        assert_null(strstr(r.body, "\"op\":\"op-office-own\""));
+        assert_non_null(strstr(r.body, "\"srv-"));
+        assert_non_null(strstr(r.body, "Relever les deux compteurs"));
+        support_resp_free(&r);
+        /* Another browser signed in to the same account gets both. */
+        support_office_login(&other, srv.base, "aline@test.fr");
+        assert_string_equal(other.account_id, office.account_id);
+        support_office_req(&other, "GET", path, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "\"op\":\"op-office-own\""));
+        assert_non_null(strstr(r.body, "Relever les deux compteurs"));
+        support_resp_free(&r);
+        /* own=1, the first browser too. */
+        snprintf(path, sizeof(path), "/api/v1/sync/pull?schema=1&own=1&cursor=%s", cursor);
+        office_req("GET", path, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "\"op\":\"op-office-own\""));
         support_resp_free(&r);
     }
     phone_req(&van, "GET", "/api/v1/sync/pull", "schema=1&own=2", NULL, -1, &r);
@@ -346,8 +367,10 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     snprintf(body, sizeof(body), "{\"note\":[]}");
     json_decref(j);
     support_resp_free(&r);
-    a = op_text(&van, "op-n1", "tasks", "tk-1", "put", "{\"note\":\"bacs pleins\"}", body, 0);
-    b = op_text(&cook, "op-n2", "tasks", "tk-1", "put", "{\"note\":\"bacs vidés\"}", body, 0);
+    a = support_op_text(&van, "op-n1", "tasks", "tk-1", "put", "{\"note\":\"bacs pleins\"}", body,
+                        0);
+    b = support_op_text(&cook, "op-n2", "tasks", "tk-1", "put", "{\"note\":\"bacs vidés\"}", body,
+                        0);
     res = push_ok(&van, a);
     assert_string_equal(st(res, 0), "applied");
     json_decref(res);
@@ -358,8 +381,8 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     free(a);
     free(b);
     /* Bruno edits again from a stale screen (blind): now there is a conflict. */
-    a = op_text(&van, "op-n3", "tasks", "tk-1", "put", "{\"note\":\"bacs à vider\"}",
-                "{\"note\":[]}", 0);
+    a = support_op_text(&van, "op-n3", "tasks", "tk-1", "put", "{\"note\":\"bacs à vider\"}",
+                        "{\"note\":[]}", 0);
     res = push_ok(&van, a);
     json_decref(res);
     free(a);
@@ -393,10 +416,10 @@ static void office_resolves_conflicts_and_quarantine(void **state)
     support_assert_error(&r, 400, "unknown_collection");
     support_resp_free(&r);
     /* A phone three days in the future: quarantined, listed, released. */
-    a = op_text(&van, "op-future", "readings", "rd-f", "add",
-                "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":\"regie\","
-                "\"at\":\"2026-09-24\"}",
-                NULL, clock_now_ms() + INT64_C(3) * 86400 * 1000);
+    a = support_op_text(&van, "op-future", "readings", "rd-f", "add",
+                        "{\"indicator\":\"van_km\",\"value\":40,\"unit\":\"km\",\"dept\":\"regie\","
+                        "\"at\":\"2026-09-24\"}",
+                        NULL, clock_now_ms() + INT64_C(3) * 86400 * 1000);
     res = push_ok(&van, a);
     assert_string_equal(st(res, 0), "quarantined");
     json_decref(res);
@@ -433,10 +456,10 @@ static void footprint_endpoints(void **state)
     (void)state;
 
     /* A reading in the wrong unit is refused with the reason, per op. */
-    a = op_text(&van, "op-gal", "readings", "rd-gal", "add",
-                "{\"indicator\":\"van_diesel_l\",\"value\":10,\"unit\":\"gal\",\"dept\":"
-                "\"regie\",\"at\":\"2026-09-22\"}",
-                NULL, 0);
+    a = support_op_text(&van, "op-gal", "readings", "rd-gal", "add",
+                        "{\"indicator\":\"van_diesel_l\",\"value\":10,\"unit\":\"gal\",\"dept\":"
+                        "\"regie\",\"at\":\"2026-09-22\"}",
+                        NULL, 0);
     res = push_ok(&van, a);
     assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "code")),
                         "wrong_unit");

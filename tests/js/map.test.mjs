@@ -1,8 +1,9 @@
 // The map stays true (docs/architecture.md, "Layout" and "Routes"): every C
 // source under sync/ and backend/ is in one of architecture.md's file tables,
 // every module under pwa/js in docs/pwa.md's, every table row names a file
-// that exists, and the documented routes are exactly the server's route
-// table (backend/core/server.c), with every route the docs mention in it.
+// that exists, the documented routes are exactly the server's route table
+// (backend/core/server.c), with every route the docs mention in it, and no
+// header of sync/ or backend/ includes itself through others.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -136,7 +137,62 @@ test('every route the docs mention is served', () => {
   assert.deepEqual(unknown, [], 'documented routes missing from backend/core/server.c');
 });
 
+// Header -> headers it includes, by file name (every header name is unique).
+function includeGraph(files) {
+  const graph = new Map();
+  for (const [name, text] of files) {
+    const deps = [...text.matchAll(/^#include "([^"]+\.h)"/gm)].map(([, h]) => h);
+    graph.set(
+      name,
+      deps.filter((h) => h !== name && files.has(h)),
+    );
+  }
+  return graph;
+}
+
+// The first include cycle found, as [a.h, b.h, ..., a.h], or null.
+function includeCycle(graph) {
+  const state = new Map();
+  const stack = [];
+  const visit = (h) => {
+    state.set(h, 1);
+    stack.push(h);
+    for (const d of graph.get(h)) {
+      if (state.get(d) === 1) return [...stack.slice(stack.indexOf(d)), d];
+      if (!state.has(d)) {
+        const c = visit(d);
+        if (c) return c;
+      }
+    }
+    stack.pop();
+    state.set(h, 2);
+    return null;
+  };
+  for (const h of graph.keys()) {
+    if (!state.has(h)) {
+      const c = visit(h);
+      if (c) return c;
+    }
+  }
+  return null;
+}
+
+test('no header includes itself through others', () => {
+  const headers = ['sync', 'backend'].flatMap((d) => walk(d, (p) => p.endsWith('.h')));
+  const files = new Map(headers.map((p) => [p.split('/').pop(), read(p)]));
+  assert.equal(files.size, headers.length, 'two headers share a name');
+  assert.deepEqual(includeCycle(includeGraph(files)), null, 'include cycle');
+});
+
 test('the checks can fail', () => {
+  const loop = new Map([
+    ['a.h', '#include "b.h"\n'],
+    ['b.h', '#include "c.h"\n'],
+    ['c.h', '#include "a.h"\n'],
+  ]);
+  assert.deepEqual(includeCycle(includeGraph(loop)), ['a.h', 'b.h', 'c.h', 'a.h']);
+  loop.set('c.h', '#include <a.h>\n');
+  assert.equal(includeCycle(includeGraph(loop)), null);
   assert.ok(!routes.some(pattern('GET', '/api/v1/productions/ID/nothing-here')));
   assert.ok(!routes.some(pattern('POST', '.../footprint.csv')));
   assert.ok(routes.some(pattern('GET', '.../footprint.csv?kind=final')));

@@ -42,6 +42,78 @@ void support_tmpdir(char *path)
     assert_non_null(mkdtemp(path));
 }
 
+char *support_run(const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    size_t cap = (size_t)1 << 20, n = 0, got;
+    char *buf = malloc(cap);
+
+    assert_non_null(f);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    if (pclose(f) != 0)
+        fail_msg("%s failed:\n%.2000s", cmd, buf);
+    return buf;
+}
+
+char *support_file_text(const char *file, enum support_text kind)
+{
+    char cmd[1200];
+    char *text;
+
+    switch (kind) {
+    case SUPPORT_TEXT_PDF:
+        snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 -nopgbrk '%s' -", file);
+        break;
+    case SUPPORT_TEXT_ODF:
+        snprintf(cmd, sizeof(cmd), "unzip -p '%s' content.xml styles.xml meta.xml", file);
+        break;
+    default:
+        snprintf(cmd, sizeof(cmd), "cat '%s'", file);
+        break;
+    }
+    text = support_run(cmd);
+    if (text[0] == '\0')
+        fail_msg("%s printed nothing", cmd);
+    if (kind == SUPPORT_TEXT_PDF) {
+        for (char *c = text; *c != '\0'; c++) {
+            if (*c == '\n')
+                *c = ' ';
+        }
+    }
+    return text;
+}
+
+char *support_fetch_text(const struct support_office *o, const char *path, enum support_text kind)
+{
+    struct support_resp r;
+    char dir[256], file[300];
+    char *text;
+    FILE *f;
+
+    support_office_req(o, "GET", path, NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET %s: %ld %s", path, r.status, r.body != NULL ? r.body : "");
+    support_tmpdir(dir);
+    snprintf(file, sizeof(file), "%s/doc", dir);
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r.body, 1, r.len, f), r.len);
+    assert_int_equal(fclose(f), 0);
+    support_resp_free(&r);
+    text = support_file_text(file, kind);
+    support_rmtree(dir);
+    return text;
+}
+
 static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;

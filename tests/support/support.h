@@ -136,6 +136,30 @@ json_t *support_resp_json(const struct support_resp *r);
 /* Asserts the body is the API error shape with the given code; returns field or NULL. */
 const char *support_assert_error(const struct support_resp *r, long status, const char *code);
 
+/* The whole stdout of the shell command cmd (free()); fails the test unless
+ * it exits 0. */
+char *support_run(const char *cmd);
+
+/* How support_file_text reads a document. */
+enum support_text {
+    SUPPORT_TEXT_PDF,   /* pdftotext -enc UTF-8 -nopgbrk, line breaks read as spaces */
+    SUPPORT_TEXT_ODF,   /* content.xml, styles.xml and meta.xml of an ODT or ODP */
+    SUPPORT_TEXT_PLAIN, /* the bytes as they are */
+};
+
+/*
+ * The text of the document in file, read as kind says: a PDF's lines are
+ * joined with spaces so a title the layout wraps still matches. New string
+ * (free()); fails the test when the tool fails or prints nothing.
+ */
+char *support_file_text(const char *file, enum support_text kind);
+
+/*
+ * GETs path as o, asserts 200, and returns support_file_text() of the body
+ * (written to a private temporary directory, removed after).
+ */
+char *support_fetch_text(const struct support_office *o, const char *path, enum support_text kind);
+
 struct db;
 
 /*

@@ -4,7 +4,7 @@
 // minutes and from the "Synchroniser" button; emits "change" and "status".
 import { Replica, PROTOCOL, hlc, uuidv7 } from './engine.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError } from '../api.js';
+import { request, ApiError, NetworkError } from '../store.js';
 import { setCatalogue } from '../indicators.js';
 
 const PUSH_BATCH = 200;
@@ -26,6 +26,24 @@ export class SyncClient extends EventTarget {
     };
     this.running = null;
     this.timer = null;
+    // The tabs of one browser share the store and, for the server, one
+    // replica (the phone, or the office session): a pull with own=0 does not
+    // bring one tab the ops another tab made, so each tab tells the others
+    // (docs/sync-protocol.md §5).
+    this.tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('ep-ops') : null;
+    this.tabs?.addEventListener('message', (e) => this.#fromTab(e.data));
+  }
+
+  // An op another tab of this browser made (and stored): apply it here too.
+  async #fromTab(op) {
+    if (!op || op.dev !== this.device) return;
+    try {
+      if (this.replica.apply(op) !== 'applied') return;
+    } catch {
+      return;
+    }
+    await this.refresh();
+    this.emit('change');
   }
 
   async load() {
@@ -77,6 +95,7 @@ export class SyncClient extends EventTarget {
     if (base && Object.keys(base).length) op.base = base;
     await store.addLocalOp(op);
     this.replica.apply(op);
+    this.tabs?.postMessage(op);
     await this.refresh();
     this.emit('change');
     this.soon();
@@ -212,7 +231,9 @@ export class SyncClient extends EventTarget {
       let res;
       try {
         // own=0: this replica applied every op it made when it made it
-        // (makeOp), so the server need not send them back; but only once a
+        // (makeOp, and the other tabs' through this.tabs), so the server
+        // need not send back the ops it pushed; those the server made under
+        // this device id still come, phone or office browser. Only once a
         // catch-up has ended here: a replica that starts over (a phone
         // restored with its keys but not its data) must get back the ops it
         // made before, on every page (docs/sync-protocol.md §5).

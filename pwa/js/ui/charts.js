@@ -3,10 +3,9 @@
 // action plan's targets. Hand-built SVG; each chart is role="img" named by
 // its <title> and <desc>, and followed by the same numbers as a data table.
 // The figure is ecoplateau's working estimate (docs/carbon.md).
-import { t, tn, num, getLang, errorText, date, share, percent } from '../i18n.js';
+import { t, tn, num, getLang, errorText, date, share, percent, h } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h } from './dom.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 import { today } from '../indicators.js';
 import { factorSets } from './factors.js';
 

@@ -3,11 +3,23 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, tn, unitName, num, getLang, errorText, date, dateTime, share } from '../i18n.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  getLang,
+  errorText,
+  date,
+  dateTime,
+  share,
+  h,
+  announce,
+  field,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, announce, field } from './dom.js';
 import * as store from '../store.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 import { DEPTS, today } from '../indicators.js';
 
 const FREQS = ['daily', 'weekly', 'monthly', 'once', 'none'];
@@ -506,8 +518,8 @@ export async function office(ctx) {
     { 'data-testid': 'completeness' },
     c.expected
       ? t('collect.completeness', {
-          expected: num(c.expected),
-          reported: num(c.reported),
+          expected: tn('collect.expected', c.expected),
+          reported: tn('collect.received', c.reported),
           missing: tn('count.missing', c.missing),
           pct: share(c.ratio || 0),
         })

@@ -6,9 +6,8 @@
 // history; a crew member reads only the conflicts on their own records, with
 // who to ask. Names come from the production's members and phones, fetched
 // when online and kept in IndexedDB (meta "people") for offline use.
-import { t, getLang, date, dateTime, number } from '../i18n.js';
-import { h } from './dom.js';
-import { request } from '../api.js';
+import { t, getLang, date, dateTime, number, h } from '../i18n.js';
+import { request } from '../store.js';
 import * as store from '../store.js';
 import * as ind from '../indicators.js';
 

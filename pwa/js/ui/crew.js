@@ -1,5 +1,5 @@
-// crew.js - phone screens: pairing, my day, quick entry, my entries,
-// messages, settings. One hand, targets >= 44 px, everything offline.
+// crew.js - phone screens: my day, quick entry, my entries, messages,
+// settings (pairing is in signin.js). One hand, targets >= 44 px, everything offline.
 import {
   t,
   tn,
@@ -8,19 +8,21 @@ import {
   dateTime,
   getLang,
   codeText,
-  errorText,
   date,
   quantity,
+  h,
+  field,
+  showErrors,
+  announce,
+  confirmDialog,
+  formDialog,
 } from '../i18n.js';
-import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
-import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
+import { request } from '../store.js';
 import * as ind from '../indicators.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { uuidv7 } from '../sync/engine.js';
 import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
-
-const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
 
 function needDevice(ctx) {
   if (ctx.client.identity?.kind !== 'device') {
@@ -60,100 +62,6 @@ const savedWhat = (ctx, f, i) =>
     qty: quantity(f.value, unitName(i?.unit || f.unit || ''), { digits: 2 }),
     what: f.vehicle ? vehicleName(ctx, f.vehicle) : indName(f.indicator),
   });
-
-// ---- pairing --------------------------------------------------------------
-export function pair(ctx, params) {
-  const code = field({
-    name: 'code',
-    label: t('pair.code'),
-    required: true,
-    hint: t('pair.code.hint'),
-    value: params.get('code') || '',
-    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' },
-  });
-  const name = field({
-    name: 'device_name',
-    label: t('pair.name'),
-    required: true,
-    hint: t('pair.name.hint'),
-    value: '',
-    attrs: { autocomplete: 'off', maxlength: '100' },
-  });
-  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, role: 'alert' });
-  const button = h('button', { type: 'submit' }, t('pair.submit'));
-  let busy = false;
-  const form = h(
-    'form',
-    {
-      novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (busy) return; // double taps
-        const errors = [];
-        const c = code.input.value.trim();
-        const n = name.input.value.trim();
-        if (!CODE_RE.test(c)) errors.push([code, t('pair.err.code')]);
-        if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
-        showErrors(summary, [code, name], errors);
-        if (errors.length) return;
-        busy = true;
-        button.disabled = true;
-        button.textContent = t('pair.busy');
-        try {
-          let kp;
-          try {
-            kp = await generateDeviceKeys();
-          } catch {
-            throw new Error(t('pair.err.crypto'));
-          }
-          const res = await request(null, 'POST', '/api/v1/devices/pair', {
-            body: { code: c, public_key: kp.publicKey, name: n },
-          });
-          await store.setMeta('keys', kp.keys);
-          await store.setMeta('counter', res.counter || 0);
-          const identity = {
-            kind: 'device',
-            device_id: res.device_id,
-            member_id: res.member_id,
-            member_name: res.member_name,
-            production_id: res.production_id,
-            role: res.role,
-            department: res.department,
-            production_key: res.production_key || null,
-            name: n,
-          };
-          await store.setMeta('identity', identity);
-          ctx.client.identity = identity;
-          announce(t('pair.ok', { name: res.member_name, dept: deptName(res.department) }));
-          ctx.client.sync('paired');
-          ctx.go('jour');
-        } catch (err) {
-          let msg = err.message;
-          let target = code;
-          if (err instanceof NetworkError) msg = t('pair.err.network');
-          else if (err instanceof ApiError) {
-            const k = 'pair.err.' + err.code;
-            msg = t(k) !== k ? t(k) : errorText(err);
-            if (err.field === 'name') target = name;
-          }
-          showErrors(summary, [code, name], [[target, msg]]);
-        } finally {
-          busy = false;
-          button.disabled = false;
-          button.textContent = t('pair.submit');
-        }
-      },
-    },
-    summary,
-    code,
-    name,
-    button,
-  );
-  return {
-    title: t('pair.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('pair.title')), form),
-  };
-}
 
 // ---- my day -----------------------------------------------------------------
 function myTasks(ctx) {

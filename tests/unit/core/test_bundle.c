@@ -60,7 +60,8 @@ static char *raw_zip(const char *const *names, size_t n, size_t *len)
 static void round_trip(void **state)
 {
     struct transfer_list in, out;
-    char msg[256], *zip = NULL;
+    struct ep_error err;
+    char *zip = NULL;
     size_t len = 0;
     unsigned char *photo = malloc(70000);
     (void)state;
@@ -73,7 +74,7 @@ static void round_trip(void **state)
     assert_int_equal(transfer_list_add(&in, "rows/member.jsonl", copy(""), 0), EP_OK);
     assert_int_equal(transfer_list_add(&in, "attachments/ph-1", photo, 70000), EP_OK);
     assert_int_equal(bundle_pack(&in, &zip, &len), EP_OK);
-    assert_int_equal(bundle_unpack(zip, len, 1u << 20, &out, msg, sizeof(msg)), EP_OK);
+    assert_int_equal(bundle_unpack(zip, len, 1u << 20, &out, &err), EP_OK);
     assert_int_equal(out.n, 3);
     for (size_t i = 0; i < in.n; i++) {
         const struct transfer_entry *e = transfer_list_find(&out, in.items[i].name);
@@ -83,10 +84,10 @@ static void round_trip(void **state)
     }
     /* The cap counts inflated bytes, whatever the zip's size. */
     transfer_list_release(&out);
-    assert_int_equal(bundle_unpack(zip, len, 70000, &out, msg, sizeof(msg)), EP_ETOOBIG);
-    assert_non_null(strstr(msg, "limit"));
+    assert_int_equal(bundle_unpack(zip, len, 70000, &out, &err), EP_ETOOBIG);
+    assert_non_null(strstr(err.message, "limit"));
     transfer_list_release(&out);
-    assert_int_equal(bundle_unpack(zip, len / 2, 1u << 20, &out, msg, sizeof(msg)), EP_EINVAL);
+    assert_int_equal(bundle_unpack(zip, len / 2, 1u << 20, &out, &err), EP_EINVAL);
     transfer_list_release(&out);
     free(zip);
     transfer_list_release(&in);
@@ -96,23 +97,23 @@ static void hostile_names(void **state)
 {
     static const char *const bad[] = {"../secret.key", "/etc/passwd", "rows/../../x", "a\\b"};
     struct transfer_list out;
-    char msg[256], *zip;
+    struct ep_error err;
+    char *zip;
     size_t len;
     (void)state;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         memset(&out, 0, sizeof(out));
         zip = raw_zip(&bad[i], 1, &len);
-        assert_int_equal(bundle_unpack(zip, len, 1u << 20, &out, msg, sizeof(msg)), EP_EINVAL);
-        assert_non_null(strstr(msg, "may not hold"));
+        assert_int_equal(bundle_unpack(zip, len, 1u << 20, &out, &err), EP_EINVAL);
+        assert_non_null(strstr(err.message, "may not hold"));
         assert_int_equal(out.n, 0);
         transfer_list_release(&out);
         free(zip);
     }
     memset(&out, 0, sizeof(out));
-    assert_int_equal(bundle_unpack("PK\003\004 not a zip", 17, 1u << 20, &out, msg, sizeof(msg)),
-                     EP_EINVAL);
-    assert_non_null(strstr(msg, "zip"));
+    assert_int_equal(bundle_unpack("PK\003\004 not a zip", 17, 1u << 20, &out, &err), EP_EINVAL);
+    assert_non_null(strstr(err.message, "zip"));
     transfer_list_release(&out);
 }
 

@@ -80,10 +80,10 @@ static int has_impact(json_t *out, const char *element)
 
 static json_t *project(const char *text)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in = load(text), *out = NULL;
-    if (diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)) != EP_OK)
-        fail_msg("diag_project: %s: %s", field, err);
+    if (diag_project(db, in, &out, &err) != EP_OK)
+        fail_msg("diag_project: %s: %s", err.field, err.message);
     json_decref(in);
     return out;
 }
@@ -201,7 +201,7 @@ static void animation_series(void **state)
 static void office_adjusts_and_drafts_say_what_is_missing(void **state)
 {
     json_t *out;
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in;
     (void)state;
     out = project("{\"type\":\"documentary\",\"shooting_days\":12,\"crew_size\":8,"
@@ -225,10 +225,9 @@ static void office_adjusts_and_drafts_say_what_is_missing(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         in = load(bad[i][0]);
         out = NULL;
-        assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)),
-                         EP_EINVAL);
-        assert_string_equal(field, bad[i][1]);
-        assert_true(strlen(err) > 0);
+        assert_int_equal(diag_project(db, in, &out, &err), EP_EINVAL);
+        assert_string_equal(err.field, bad[i][1]);
+        assert_true(strlen(err.message) > 0);
         assert_null(out);
         json_decref(in);
     }
@@ -236,7 +235,7 @@ static void office_adjusts_and_drafts_say_what_is_missing(void **state)
 
 static void company_maturity(void **state)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in, *out = NULL, *prev = NULL, *cmp = NULL;
     (void)state;
     /* A small fiction company, engaged but not structured. */
@@ -246,7 +245,7 @@ static void company_maturity(void **state)
               "\"ecoprod_label\":false,\"afnor_spec_2308_level\":1,\"eco_referent\":\"part_time\","
               "\"trained_staff_pct\":25,\"past_footprints\":2,\"partners\":[\"CNC\"],"
               "\"providers\":[\"Loueur Lumière\"],\"supplier_criteria\":false}");
-    assert_int_equal(diag_company(in, &prev, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company(in, &prev, &err), EP_OK);
     /* c1-model.json: charter 12 + referent part time 6 + no label 0 + SPEC 2308
      * level 1 on 7 chapters 7 x 4 x 1/3 = 9.33 + 2 footprints x 2.5 = 5 +
      * 25 % trained x 8 = 2 + partial methods 3 + continuity 6 x (0.4 x 0.5
@@ -292,7 +291,7 @@ static void company_maturity(void **state)
     json_object_set_new(in, "ecoprod_label", json_true());
     json_object_set_new(in, "ecoprod_stars", json_integer(1));
     json_object_set_new(in, "afnor_spec_2308_level", json_integer(2));
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company(in, &out, &err), EP_OK);
     /* label 9 + 1 star x 2 = 11; SPEC 2308 7 x 4 x 2/3 = 18.67 instead of
      * 9.33: 38.53 + 11 + 9.33 = 58.87 -> 58.9, level 3 */
     assert_true(fabs(json_number_value(json_object_get(out, "score")) - 58.9) < 1e-9);
@@ -305,20 +304,20 @@ static void company_maturity(void **state)
     /* Incomplete: a draft that lists what is missing. */
     json_object_del(in, "partners");
     json_object_del(in, "eco_referent");
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company(in, &out, &err), EP_OK);
     assert_string_equal(json_string_value(json_object_get(out, "status")), "draft");
     assert_int_equal(json_array_size(json_object_get(out, "missing")), 2);
     json_decref(out);
     /* Impossible: refused with the field. */
     json_object_set_new(in, "headcount", json_integer(-4));
     out = NULL;
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
-    assert_string_equal(field, "headcount");
+    assert_int_equal(diag_company(in, &out, &err), EP_EINVAL);
+    assert_string_equal(err.field, "headcount");
     assert_null(out);
     json_object_set_new(in, "headcount", json_integer(4));
     json_object_set_new(in, "eco_referent", json_string("sometimes"));
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
-    assert_string_equal(field, "eco_referent");
+    assert_int_equal(diag_company(in, &out, &err), EP_EINVAL);
+    assert_string_equal(err.field, "eco_referent");
     json_decref(in);
 }
 
@@ -356,7 +355,7 @@ static char *all_texts(json_t *out)
  */
 static void advice_never_contradicts_the_answers(void **state)
 {
-    char field[64], err[256];
+    struct ep_error err;
     (void)state;
     for (int afnor = 0; afnor <= 3; afnor++)
         for (int stars = -1; stars <= 3; stars++) /* -1: not labelled */
@@ -376,8 +375,7 @@ static void advice_never_contradicts_the_answers(void **state)
                         json_object_set_new(in, "ecoprod_stars", json_integer(stars));
                     json_object_set_new(in, "eco_referent", json_string(refs[ref]));
                     json_object_set_new(in, "past_footprints", json_integer(fp));
-                    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)),
-                                     EP_OK);
+                    assert_int_equal(diag_company(in, &out, &err), EP_OK);
                     t = all_texts(out);
                     if (afnor >= 1) {
                         assert_null(strstr(t, "non engagée"));
@@ -415,14 +413,14 @@ static void advice_never_contradicts_the_answers(void **state)
  * are refused with the field, leaving the result untouched. */
 static void user_edits_of_graded_items(void **state)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in, *out = NULL, *edits;
     json_t *axis = NULL;
     size_t i;
     json_t *it;
     (void)state;
     in = load("{\"production_types\":[\"fiction\"],\"csr_charter\":false,\"headcount\":4}");
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company(in, &out, &err), EP_OK);
     json_array_foreach(json_object_get(out, "axes"), i, it)
     {
         if (strcmp(json_string_value(json_object_get(it, "id")), "a_csr_charter") == 0)
@@ -439,7 +437,7 @@ static void user_edits_of_graded_items(void **state)
     edits = load("{\"a_csr_charter\":{\"text\":\"Charte RSE votée en mars\","
                  "\"priority\":\"moyenne\",\"by\":\"Camille\",\"at\":\"2026-11-28\"},"
                  "\"s_gone\":{\"grade\":\"fort\",\"by\":\"Camille\",\"at\":\"2026-11-28\"}}");
-    assert_int_equal(diag_company_edit(out, edits, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company_edit(out, edits, &err), EP_OK);
     assert_string_equal(json_string_value(json_object_get(axis, "text")),
                         "Charte RSE votée en mars");
     assert_string_equal(json_string_value(json_object_get(axis, "priority")), "moyenne");
@@ -462,9 +460,8 @@ static void user_edits_of_graded_items(void **state)
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *before = json_dumps(out, JSON_SORT_KEYS), *after;
         edits = load(bad[i][0]);
-        assert_int_equal(diag_company_edit(out, edits, field, sizeof(field), err, sizeof(err)),
-                         EP_EINVAL);
-        assert_string_equal(field, bad[i][1]);
+        assert_int_equal(diag_company_edit(out, edits, &err), EP_EINVAL);
+        assert_string_equal(err.field, bad[i][1]);
         after = json_dumps(out, JSON_SORT_KEYS);
         assert_string_equal(before, after);
         free(before);
@@ -480,7 +477,7 @@ static void user_edits_of_graded_items(void **state)
  * distances between locations add their impacts. */
 static void office_places_themes_and_framing_extras(void **state)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *out, *in, *food;
     double food_default, food_veg;
     (void)state;
@@ -526,9 +523,8 @@ static void office_places_themes_and_framing_extras(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         in = load(bad[i][0]);
         out = NULL;
-        assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)),
-                         EP_EINVAL);
-        assert_string_equal(field, bad[i][1]);
+        assert_int_equal(diag_project(db, in, &out, &err), EP_EINVAL);
+        assert_string_equal(err.field, bad[i][1]);
         assert_null(out);
         json_decref(in);
     }
@@ -566,10 +562,10 @@ static void model_weights_are_data_with_rationale(void **state)
 /* The score of answers (JSON text) and its level. */
 static double score_of(const char *text, int *level)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in = load(text), *out = NULL;
     double s;
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company(in, &out, &err), EP_OK);
     s = json_number_value(json_object_get(out, "score"));
     *level = (int)json_integer_value(json_object_get(out, "level"));
     json_decref(out);
@@ -644,14 +640,14 @@ static json_t *item_of(json_t *out, const char *id)
 /* SPEC 2308 scored chapter by chapter; the company's level is the lowest. */
 static void spec_2308_chapter_by_chapter(void **state)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in, *out = NULL, *it;
     char *t;
     (void)state;
     in = load("{\"production_types\":[\"fiction\"],\"afnor_chapters\":{\"governance\":3,"
               "\"energy_mobility\":2,\"purchasing_food_waste\":1,\"digital\":0,"
               "\"biodiversity\":1,\"inclusion\":2,\"training\":3}}");
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_company(in, &out, &err), EP_OK);
     /* 4 x (3 + 2 + 1 + 0 + 1 + 2 + 3) / 3 = 16 points; level 0 (digital). */
     assert_true(fabs(json_number_value(json_object_get(out, "score")) - 16) < 1e-9);
     assert_int_equal(json_integer_value(json_object_get(out, "afnor_level")), 0);
@@ -678,12 +674,12 @@ static void spec_2308_chapter_by_chapter(void **state)
     json_decref(out);
     /* A chapter the SPEC does not have, or a level outside 0-3: refused. */
     json_object_set_new(json_object_get(in, "afnor_chapters"), "paper", json_integer(1));
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
-    assert_string_equal(field, "afnor_chapters.paper");
+    assert_int_equal(diag_company(in, &out, &err), EP_EINVAL);
+    assert_string_equal(err.field, "afnor_chapters.paper");
     json_object_del(json_object_get(in, "afnor_chapters"), "paper");
     json_object_set_new(json_object_get(in, "afnor_chapters"), "digital", json_integer(4));
-    assert_int_equal(diag_company(in, &out, field, sizeof(field), err, sizeof(err)), EP_EINVAL);
-    assert_string_equal(field, "afnor_chapters.digital");
+    assert_int_equal(diag_company(in, &out, &err), EP_EINVAL);
+    assert_string_equal(err.field, "afnor_chapters.digital");
     json_decref(in);
 }
 
@@ -714,7 +710,7 @@ static void crew_continuity_with_intermittents(void **state)
  */
 static void c2_ranks_actions_by_kg_per_euro_within_the_envelope(void **state)
 {
-    char field[64], err[256];
+    struct ep_error err;
     json_t *in, *out = NULL, *a, *prev = NULL;
     double spent = 0, sum = 0;
     size_t i;
@@ -723,7 +719,7 @@ static void c2_ranks_actions_by_kg_per_euro_within_the_envelope(void **state)
     in = load("{\"type\":\"fiction\",\"shooting_days\":10,\"crew_size\":20,\"cast_size\":4,"
               "\"locations\":[{\"name\":\"Port\",\"km_from_base\":30}],\"sets_to_build\":1,"
               "\"eco_budget_eur\":1500}");
-    assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_project(db, in, &out, &err), EP_OK);
     assert_true(json_array_size(json_object_get(out, "actions")) >= 5);
     json_array_foreach(json_object_get(out, "actions"), i, a)
     {
@@ -765,7 +761,7 @@ static void c2_ranks_actions_by_kg_per_euro_within_the_envelope(void **state)
     json_decref(out);
     /* Without an envelope: ranked all the same, none kept, "eur" null. */
     json_object_del(in, "eco_budget_eur");
-    assert_int_equal(diag_project(db, in, &out, field, sizeof(field), err, sizeof(err)), EP_OK);
+    assert_int_equal(diag_project(db, in, &out, &err), EP_OK);
     assert_true(json_is_null(json_object_get(json_object_get(out, "envelope"), "eur")));
     assert_null(
         json_object_get(json_array_get(json_object_get(out, "actions"), 0), "within_envelope"));
@@ -820,7 +816,8 @@ static char *item_texts(const json_t *res)
  */
 static void company_maturity_in_english(void **state)
 {
-    char field[64], err[256], *fr_text, *en_text;
+    struct ep_error err;
+    char *fr_text, *en_text;
     json_t *in, *fr = NULL, *en = NULL;
     const char *lists[] = {"strengths", "weaknesses", "axes"};
     (void)state;
@@ -834,10 +831,8 @@ static void company_maturity_in_english(void **state)
               "\"training\":1},"
               "\"trained_staff_pct\":25,\"past_footprints\":0,\"partners\":[],"
               "\"providers\":[\"Loueur\",\"Traiteur\"],\"supplier_criteria\":false}");
-    assert_int_equal(diag_company_lang(in, "fr", &fr, field, sizeof(field), err, sizeof(err)),
-                     EP_OK);
-    assert_int_equal(diag_company_lang(in, "en", &en, field, sizeof(field), err, sizeof(err)),
-                     EP_OK);
+    assert_int_equal(diag_company_lang(in, "fr", &fr, &err), EP_OK);
+    assert_int_equal(diag_company_lang(in, "en", &en, &err), EP_OK);
     assert_true(json_equal(json_object_get(fr, "score"), json_object_get(en, "score")));
     assert_true(json_equal(json_object_get(fr, "level"), json_object_get(en, "level")));
     /* charter 12 + label 9 + 1 star 2 + part-time referent 6 + chapters
@@ -931,7 +926,8 @@ static char *project_texts(const json_t *res)
  */
 static void project_analysis_in_english(void **state)
 {
-    char field[64], err[256], key[96], *fr_text, *en_text;
+    struct ep_error err;
+    char key[96], *fr_text, *en_text;
     json_t *in, *fr = NULL, *en = NULL, *x;
     size_t i;
     (void)state;
@@ -944,10 +940,8 @@ static void project_analysis_in_english(void **state)
               "\"vegetarian_pct\":30,\"seasons\":[\"winter\",\"summer\"],\"animals\":true,"
               "\"extras_days\":120,\"vfx_shots\":15,\"eco_budget_eur\":20000,"
               "\"budget_eur\":900000}");
-    assert_int_equal(diag_project_lang(db, in, "fr", &fr, field, sizeof(field), err, sizeof(err)),
-                     EP_OK);
-    assert_int_equal(diag_project_lang(db, in, "en", &en, field, sizeof(field), err, sizeof(err)),
-                     EP_OK);
+    assert_int_equal(diag_project_lang(db, in, "fr", &fr, &err), EP_OK);
+    assert_int_equal(diag_project_lang(db, in, "en", &en, &err), EP_OK);
     /* Figures and ids are values, not words: the same in both. */
     assert_true(json_equal(json_object_get(fr, "total_kg"), json_object_get(en, "total_kg")));
     assert_true(json_equal(json_object_get(fr, "matrix"), json_object_get(en, "matrix")));
@@ -1014,10 +1008,8 @@ static void project_analysis_in_english(void **state)
 
     /* C1: a partner's note in the reader's language. */
     in = load("{\"year\":2025,\"partners\":[\"CNC\",\"Région Normandie\",\"Procirep\"]}");
-    assert_int_equal(diag_company_lang(in, "fr", &fr, field, sizeof(field), err, sizeof(err)),
-                     EP_OK);
-    assert_int_equal(diag_company_lang(in, "en", &en, field, sizeof(field), err, sizeof(err)),
-                     EP_OK);
+    assert_int_equal(diag_company_lang(in, "fr", &fr, &err), EP_OK);
+    assert_int_equal(diag_company_lang(in, "en", &en, &err), EP_OK);
     en_text = item_texts(en);
     fr_text = item_texts(fr);
     snprintf(key, sizeof(key), "CNC: %s\n", text_get("en", "diag.ctx.partner_note.cnc"));

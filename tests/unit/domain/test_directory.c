@@ -44,11 +44,11 @@ static int collect(void *ctx, size_t line, char *const *cells, size_t n)
 
 /* Reads text; returns the rows as canonical JSON (caller frees) or NULL on
  * error, with the error line in *line. */
-static char *read_all(const char *text, size_t *line, char *err, size_t errlen)
+static char *read_all(const char *text, size_t *line, struct ep_error *err)
 {
     struct rows r = {json_array()};
     char *out = NULL;
-    int rc = csv_read(text, strlen(text), collect, &r, line, err, errlen);
+    int rc = csv_read(text, strlen(text), collect, &r, line, err);
     if (rc == EP_OK)
         out = support_canon(r.list);
     json_decref(r.list);
@@ -66,17 +66,17 @@ static void csv_reads_what_excel_writes(void **state)
                                        "'=1+1;'-x\r\n"
                                        "fin;";
     size_t line = 0;
-    char err[128] = "";
+    struct ep_error err;
     char *got;
     (void)state;
-    got = read_all(text, &line, err, sizeof(err));
+    got = read_all(text, &line, &err);
     assert_non_null(got);
     assert_string_equal(got, "[[1,\"nom\",\"lieu\"],[2,\"Traiteur; Vert\",\"Besançon\"],"
                              "[4,\"Loueur\\nde vans\",\"dit \\\"le bon\\\"\"],"
                              "[6,\"=1+1\",\"-x\"],[7,\"fin\",\"\"]]");
     free(got);
     /* A file saved with ',' separators still reads. */
-    got = read_all("name,scope\nA,catering\n", &line, err, sizeof(err));
+    got = read_all("name,scope\nA,catering\n", &line, &err);
     assert_string_equal(got, "[[1,\"name\",\"scope\"],[2,\"A\",\"catering\"]]");
     free(got);
 }
@@ -84,26 +84,26 @@ static void csv_reads_what_excel_writes(void **state)
 static void csv_reports_the_line_of_bad_text(void **state)
 {
     size_t line = 0;
-    char err[160] = "";
+    struct ep_error err;
     (void)state;
     /* The quote opened on line 3 is never closed. */
-    assert_null(read_all("a;b\n1;2\n3;\"open\n4;5\n", &line, err, sizeof(err)));
+    assert_null(read_all("a;b\n1;2\n3;\"open\n4;5\n", &line, &err));
     assert_int_equal(line, 3);
-    assert_non_null(strstr(err, "never closed"));
+    assert_non_null(strstr(err.message, "never closed"));
     /* Text after a closing quote, on line 2. */
-    assert_null(read_all("a;b\n\"x\"y;2\n", &line, err, sizeof(err)));
+    assert_null(read_all("a;b\n\"x\"y;2\n", &line, &err));
     assert_int_equal(line, 2);
     /* Windows-1252 'é' (0xE9) on line 3: not UTF-8. */
-    assert_null(read_all("a;b\n1;2\ncaf\xE9;3\n", &line, err, sizeof(err)));
+    assert_null(read_all("a;b\n1;2\ncaf\xE9;3\n", &line, &err));
     assert_int_equal(line, 3);
-    assert_non_null(strstr(err, "CSV UTF-8"));
+    assert_non_null(strstr(err.message, "CSV UTF-8"));
     /* 65 cells in one row. */
     {
         char wide[200] = "";
         for (int i = 0; i < 65; i++)
             strcat(wide, "x;");
         wide[strlen(wide) - 1] = '\n';
-        assert_null(read_all(wide, &line, err, sizeof(err)));
+        assert_null(read_all(wide, &line, &err));
         assert_int_equal(line, 1);
     }
 }
@@ -158,11 +158,11 @@ static const char *put_as(const struct sync_actor *a, const char *col, const cha
 static int pulls(const struct sync_actor *a, const char *id)
 {
     struct sync_opts o = opts();
-    char *text = NULL, err[128], needle[80];
+    char *text = NULL, needle[80];
     size_t len = 0;
     int found;
 
-    assert_int_equal(sync_pull(db, &o, a, "", 2000, &text, &len, NULL, err, sizeof(err)), EP_OK);
+    assert_int_equal(sync_pull(db, &o, a, "", 2000, &text, &len, NULL, NULL), EP_OK);
     snprintf(needle, sizeof(needle), "\"id\":\"%s\"", id);
     found = strstr(text, needle) != NULL;
     free(text);
@@ -177,7 +177,7 @@ static int pulls(const struct sync_actor *a, const char *id)
 static void pull_pages_merge_production_and_space_in_order(void **state)
 {
     struct sync_opts o = opts();
-    char buf[64], id[32], cursor[96] = "", err[128];
+    char buf[64], id[32], cursor[96] = "";
     char expect[64][32], got[64][32];
     size_t nexpect = 0, ngot = 0;
     sqlite3_stmt *st;
@@ -217,9 +217,8 @@ static void pull_pages_merge_production_and_space_in_order(void **state)
             size_t len = 0, i;
             json_error_t jerr;
             json_t *page, *opj;
-            assert_int_equal(
-                sync_pull(db, &o, &eco_p1, cursor, limit, &text, &len, NULL, err, sizeof(err)),
-                EP_OK);
+            assert_int_equal(sync_pull(db, &o, &eco_p1, cursor, limit, &text, &len, NULL, NULL),
+                             EP_OK);
             page = json_loadb(text, len, 0, &jerr);
             free(text);
             assert_non_null(page);

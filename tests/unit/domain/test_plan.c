@@ -323,28 +323,6 @@ static void library_is_tagged_and_consistent(void **state)
     json_decref(one);
 }
 
-/* The plan's CSV: BOM, ';', CRLF, a missing figure left empty (not 0), a
- * title that looks like a formula guarded. */
-static void plan_csv_for_french_excel(void **state)
-{
-    json_t *p = json_loads("{\"actions\":[{\"title\":\"=1+1\",\"theme\":\"food\",\"baseline\":0.1,"
-                           "\"target\":0.25,\"current\":null,\"attainment_pct\":null,"
-                           "\"status\":\"sans_donnee\",\"draft_flags\":[]}]}",
-                           0, NULL);
-    char *csv = NULL;
-    size_t len = 0;
-    (void)state;
-    assert_non_null(p);
-    assert_int_equal(plan_csv(p, &csv, &len), EP_OK);
-    assert_memory_equal(csv,
-                        "\xEF\xBB\xBF"
-                        "Action;",
-                        10);
-    assert_non_null(strstr(csv, "\r\n'=1+1;food;;;;;;0,10;0,25;;;;sans donnée;\r\n"));
-    free(csv);
-    json_decref(p);
-}
-
 /* A 2,000 km day, flagged for review (above van_km's 1,200), is counted
  * once, not extrapolated: 500 km in 10 of 30 days project to 1,500, plus
  * the 2,000 as they are = 3,500 (not 2,500 x 3 = 7,500). */
@@ -408,7 +386,6 @@ int main(void)
         cmocka_unit_test(progress_by_hand),
         cmocka_unit_test(recurring_dysfunctions),
         cmocka_unit_test(library_is_tagged_and_consistent),
-        cmocka_unit_test(plan_csv_for_french_excel),
         cmocka_unit_test(outlier_not_extrapolated),
         cmocka_unit_test(check_reasons),
         cmocka_unit_test(confirmed_attainment),

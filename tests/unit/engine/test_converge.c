@@ -158,7 +158,8 @@ static void add_fact(struct sim *s, struct device *d)
 
 static void do_push(struct sim *s, struct device *d, int lossless)
 {
-    struct sync_opts opts = {.now_ms = s->now_ms, .authorize = NULL};
+    /* As the push route does: stored as pushed by this phone. */
+    struct sync_opts opts = {.now_ms = s->now_ms, .authorize = NULL, .origin = d->id};
     struct sync_actor a = {"p1", d->id, "m", "regie", SYNC_ROLE_CREW, NULL};
     size_t n = json_array_size(d->outbox);
     size_t batch = n < 50 ? n : 50;
@@ -200,7 +201,8 @@ static void do_push(struct sim *s, struct device *d, int lossless)
 static void do_pull(struct sim *s, struct device *d, int lossless)
 {
     for (int pages = 0; pages < 1000; pages++) {
-        char *text = NULL, err[256];
+        char *text = NULL;
+        struct ep_error err;
         size_t len = 0;
         json_error_t jerr;
         json_t *page;
@@ -211,11 +213,11 @@ static void do_pull(struct sim *s, struct device *d, int lossless)
         /* Once caught up, the phone holds its own ops (make_op applied the
          * later ones): the server leaves them out. A restored replica must
          * first get the older ones back, on every page of its catch-up. */
-        struct sync_opts po = {.hide_own = d->holds_own};
+        struct sync_opts po = {.hide_own = d->holds_own, .origin = d->id};
 
-        if (sync_pull(s->server, &po, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, err,
-                      sizeof(err)) != EP_OK)
-            SIM_FAIL(s, "pull failed: %s", err);
+        if (sync_pull(s->server, &po, &a, d->cursor, 1 + pick(s, 20), &text, &len, NULL, &err) !=
+            EP_OK)
+            SIM_FAIL(s, "pull failed: %s", err.message);
         page = json_loadb(text, len, 0, &jerr);
         free(text);
         assert_non_null(page);

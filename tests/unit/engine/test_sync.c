@@ -68,10 +68,12 @@ static json_t *mkop(const char *id, const char *col, const char *rid, const char
     return op;
 }
 
-/* Pushes ops (stolen) as actor; returns the acks array (caller decrefs). */
-static json_t *push(struct db *db, const struct sync_actor *actor, json_t *ops)
+/* Pushes ops (stolen) as actor from replica origin (NULL: ops the server
+ * makes); returns the acks array (caller decrefs). */
+static json_t *push_from(struct db *db, const struct sync_actor *actor, const char *origin,
+                         json_t *ops)
 {
-    struct sync_opts opts = {.now_ms = NOW_MS, .authorize = NULL};
+    struct sync_opts opts = {.now_ms = NOW_MS, .authorize = NULL, .origin = origin};
     json_t *body = json_pack("{s:i, s:s, s:o}", "schema", SYNC_PROTOCOL, "device", actor->device_id,
                              "ops", ops);
     json_t *acks = NULL;
@@ -82,6 +84,13 @@ static json_t *push(struct db *db, const struct sync_actor *actor, json_t *ops)
     json_decref(body);
     assert_int_equal(json_array_size(acks), n);
     return acks;
+}
+
+/* Pushes ops (stolen) as actor through the push route would: from the
+ * replica named by its device id. */
+static json_t *push(struct db *db, const struct sync_actor *actor, json_t *ops)
+{
+    return push_from(db, actor, actor->device_id, ops);
 }
 
 static const char *ack_status(json_t *acks, size_t i)
@@ -555,29 +564,26 @@ static void authorization_hook_refuses(void **state)
 
 static void decoder_refusals(void **state)
 {
-    char field[32];
     struct ep_error err = {0};
     json_t *out = NULL;
     char *big;
     (void)state;
 
-#define DECODE(text)                                                                               \
-    sync_decode_push(text, strlen(text), &out, err.message, sizeof(err.message), field,            \
-                     sizeof(field))
+#define DECODE(text) sync_decode_push(text, strlen(text), &out, &err)
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_OK);
     json_decref(out);
     assert_int_equal(DECODE("{\"schema\":1,"), EP_EINVAL);
     assert_non_null(strstr(err.message, "malformed JSON"));
     assert_int_equal(DECODE("[1,2]"), EP_EINVAL);
     assert_int_equal(DECODE("{\"schema\":2,\"device\":\"d\",\"ops\":[]}"), EP_ESCHEMA);
-    assert_string_equal(field, "schema");
+    assert_string_equal(err.field, "schema");
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":[],\"x\":1}"), EP_EINVAL);
     assert_non_null(strstr(err.message, "x"));
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d\",\"ops\":{}}"), EP_EINVAL);
-    assert_string_equal(field, "ops");
+    assert_string_equal(err.field, "ops");
     assert_int_equal(DECODE("{\"schema\":\"1\",\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
     assert_int_equal(DECODE("{\"schema\":1,\"device\":\"d d\",\"ops\":[]}"), EP_EINVAL);
-    assert_string_equal(field, "device");
+    assert_string_equal(err.field, "device");
     assert_int_equal(DECODE("{\"schema\":1,\"schema\":1,\"device\":\"d\",\"ops\":[]}"), EP_EINVAL);
     /* Too many ops, and too many bytes. */
     {
@@ -607,9 +613,7 @@ static json_t *pull(struct db *db, const struct sync_actor *a, const char *curso
     json_error_t jerr;
     json_t *page;
 
-    assert_int_equal(
-        sync_pull(db, NULL, a, cursor, limit, &text, &len, NULL, err.message, sizeof(err.message)),
-        expect_rc);
+    assert_int_equal(sync_pull(db, NULL, a, cursor, limit, &text, &len, NULL, &err), expect_rc);
     if (expect_rc != EP_OK)
         return NULL;
     page = json_loadb(text, len, 0, &jerr);
@@ -769,20 +773,27 @@ static void pull_pages_by_cursor(void **state)
     pull(f->db, &crew_b, "0123456789abcdef0123456789abcdef.3", 10, EP_ECONFLICT);
 }
 
-static json_t *pull_own(struct db *db, const struct sync_actor *a, const char *cursor, int limit)
+/* Pulls with own=0 as replica origin. */
+static json_t *pull_own_from(struct db *db, const struct sync_actor *a, const char *origin,
+                             const char *cursor, int limit)
 {
-    struct sync_opts o = {.hide_own = 1};
-    char *text = NULL, err[256] = "";
+    struct sync_opts o = {.hide_own = 1, .origin = origin};
+    char *text = NULL;
     size_t len = 0;
     json_error_t jerr;
     json_t *page;
 
-    assert_int_equal(sync_pull(db, &o, a, cursor, limit, &text, &len, NULL, err, sizeof(err)),
-                     EP_OK);
+    assert_int_equal(sync_pull(db, &o, a, cursor, limit, &text, &len, NULL, NULL), EP_OK);
     page = json_loadb(text, len, 0, &jerr);
     assert_non_null(page);
     free(text);
     return page;
+}
+
+/* Pulls with own=0 as a phone: its origin is its device id. */
+static json_t *pull_own(struct db *db, const struct sync_actor *a, const char *cursor, int limit)
+{
+    return pull_own_from(db, a, a->device_id, cursor, limit);
 }
 
 /* The op ids of a page, comma-separated, into buf. */
@@ -865,6 +876,66 @@ static void pull_leaves_out_own_ops(void **state)
 }
 
 /*
+ * own=0 hides what the requesting replica pushed, not every op under its
+ * device id (docs/sync-protocol.md §5): an office account's id is shared by
+ * each of its browsers (each its own origin) and by the ops the server makes
+ * for it (origin NULL, even when the caller's opts name one).
+ */
+static void pull_hides_only_pushed_ops(void **state)
+{
+    struct fx *f = *state;
+    struct sync_opts made = {.now_ms = NOW_MS + 50, .origin = "s-one"};
+    char cursor[128], ids[256];
+    json_t *page, *fields, *ack = NULL;
+
+    page = pull_own_from(f->db, &office, "s-one", "", 100);
+    snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(page, "cursor")));
+    json_decref(page);
+    json_decref(push_from(f->db, &office, "s-one",
+                          json_pack("[o]", mkop("o1", "tasks", "t1", "put", NOW_MS + 1, "office-1",
+                                                "{\"title\":\"one\"}", NULL))));
+    fields = json_pack("{s:s}", "title", "sent");
+    assert_int_equal(sync_server_put(f->db, &made, &office, "tasks", "t2", fields, &ack), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(fields);
+    json_decref(ack);
+    json_decref(push_from(f->db, &office, "s-two",
+                          json_pack("[o]", mkop("o2", "tasks", "t3", "put", NOW_MS + 2, "office-1",
+                                                "{\"title\":\"two\"}", NULL))));
+    json_decref(push_from(f->db, &office, NULL,
+                          json_pack("[o]", mkop("o3", "tasks", "t4", "put", NOW_MS + 3, "office-1",
+                                                "{\"title\":\"seed\"}", NULL))));
+    push_facts(f->db, &crew_a, "a", 0, 1);
+    /* Browser one: not o1, but the server's op, the other browser's, the
+     * seed's under the same device id, and the phone's. */
+    page = pull_own_from(f->db, &office, "s-one", cursor, 100);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 4);
+    assert_null(strstr(page_ids(page, ids, sizeof(ids)), "o1"));
+    assert_non_null(strstr(ids, "srv-"));
+    assert_non_null(strstr(ids, ",o2,o3,a0"));
+    json_decref(page);
+    /* Browser two: o1 and the rest, not o2. */
+    page = pull_own_from(f->db, &office, "s-two", cursor, 100);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 4);
+    assert_true(strncmp(page_ids(page, ids, sizeof(ids)), "o1,srv-", 7) == 0);
+    assert_null(strstr(ids, "o2"));
+    json_decref(page);
+    /* No origin, nothing hidden; another device with the same origin text,
+     * nothing of the office's hidden either. */
+    page = pull_own_from(f->db, &office, NULL, cursor, 100);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 5);
+    json_decref(page);
+    page = pull_own_from(f->db, &crew_b, "s-one", cursor, 100);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 5);
+    json_decref(page);
+    /* The phone's filter is unchanged: its pushes hidden, the rest not. */
+    page = pull_own(f->db, &crew_a, cursor, 100);
+    assert_int_equal(json_array_size(json_object_get(page, "ops")), 4);
+    assert_null(strstr(page_ids(page, ids, sizeof(ids)), "a0"));
+    json_decref(page);
+}
+
+/*
  * Pages that hidden ops leave short still say "more": with limit 2 and three
  * own ops in a row, the first page is empty but the pull is not over, and
  * the other phone's op behind them comes on a later page.
@@ -921,6 +992,7 @@ int main(void)
         cmocka_unit_test(decoder_refusals),
         T(pull_pages_by_cursor),
         T(pull_leaves_out_own_ops),
+        T(pull_hides_only_pushed_ops),
         T(short_pages_still_say_more),
         T(concurrent_pushes_commit_in_groups),
     };

@@ -2,7 +2,7 @@
 /*
  * test_export.c - the footprint workbook opened back, cell by cell, by an
  * independent reader (openpyxl, tests/cli/check_xlsx.py): sheets, labels,
- * quantities, totals and the factors' sources.
+ * quantities, totals and the factors' sources; the plan's CSV.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include "err.h"
 #include "export.h"
 #include "export_footprint.h"
+#include "export_plan.h"
 #include "support.h"
 #include "text.h"
 
@@ -355,6 +356,32 @@ static void pdf_headers_only_at_top_of_pages(void **state)
     support_rmtree(dir);
 }
 
+/* The plan's CSV: BOM, ';', CRLF, a missing figure left empty (not 0), a
+ * title that looks like a formula guarded. */
+static void plan_csv_for_french_excel(void **state)
+{
+    json_t *p = json_loads("{\"actions\":[{\"title\":\"=1+1\",\"theme\":\"food\",\"baseline\":0.1,"
+                           "\"target\":0.25,\"current\":null,\"attainment_pct\":null,"
+                           "\"status\":\"sans_donnee\",\"draft_flags\":[]}]}",
+                           0, NULL);
+    struct export_doc doc = {.lang = "fr", .catalogue = NULL};
+    char *csv = NULL;
+    size_t len = 0;
+    (void)state;
+    assert_non_null(p);
+    assert_int_equal(export_plan_csv(p, &doc, &csv, &len), EP_OK);
+    assert_memory_equal(csv,
+                        "\xEF\xBB\xBF"
+                        "Action;",
+                        10);
+    assert_non_null(strstr(csv, "\r\n'=1+1;Alimentation;"));
+    assert_non_null(strstr(csv, ";0,10;0,25;;;;"));
+    assert_non_null(strstr(csv, "sans donnée"));
+    assert_true(len > 0 && csv[len - 1] == '\n');
+    free(csv);
+    json_decref(p);
+}
+
 /* The documents' labels are the text files' "label.*" keys: each language
  * its own word, French when asked in another language, the key itself (or
  * the value, for a group) when there is none. */
@@ -382,6 +409,7 @@ int main(void)
         cmocka_unit_test(workbook_round_trip),
         cmocka_unit_test(pdf_summary_is_tagged_titled_and_in_french),
         cmocka_unit_test(pdf_headers_only_at_top_of_pages),
+        cmocka_unit_test(plan_csv_for_french_excel),
         cmocka_unit_test(labels_come_from_the_text_files),
         cmocka_unit_test(pdf_lines_name_departments_whole_words),
     };

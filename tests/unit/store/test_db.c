@@ -187,6 +187,53 @@ static void select_binds_texts_and_lists_rows(void **state)
     db_close(db);
 }
 
+static void one_integer_from_one_query(void **state)
+{
+    static const char count[] = "SELECT count(*) FROM (SELECT ?1 AS v UNION ALL SELECT ?2) "
+                                "WHERE v IS NOT NULL";
+    static const char none[] = "SELECT 1 WHERE ?1 = 'x'";
+    static const char null[] = "SELECT max(v) FROM (SELECT 1 AS v WHERE 0)";
+    static const char big[] = "SELECT ?1 + 4294967296";
+    static const char bad[] = "SELECT nope FROM no_such_table";
+    struct fx *f = *state;
+    struct db *db = NULL;
+    sqlite3_stmt *st;
+    int64_t v64 = -1;
+    int v = -1;
+
+    assert_int_equal(db_open(f->path, &db, NULL), EP_OK);
+    assert_int_equal(rows_int(db, count, &v, 2, "a", "b"), EP_OK);
+    assert_int_equal(v, 2);
+    /* A NULL pointer binds SQL NULL, and missing values stay NULL. */
+    assert_int_equal(rows_int(db, count, &v, 2, "a", NULL), EP_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(rows_int(db, count, &v, 0), EP_OK);
+    assert_int_equal(v, 0);
+    /* No row, or a NULL value, is "not found" and leaves 0. */
+    v = -1;
+    assert_int_equal(rows_int(db, none, &v, 1, "y"), EP_ENOTFOUND);
+    assert_int_equal(v, 0);
+    assert_int_equal(rows_int(db, none, &v, 1, "x"), EP_OK);
+    assert_int_equal(v, 1);
+    v = -1;
+    assert_int_equal(rows_int(db, null, &v, 0), EP_ENOTFOUND);
+    assert_int_equal(v, 0);
+    v = -1;
+    assert_int_equal(rows_int(db, bad, &v, 0), EP_EIO);
+    assert_int_equal(v, 0);
+    /* The statement is reset: the cached one runs again at once. */
+    st = db_stmt(db, big);
+    assert_non_null(st);
+    sqlite3_bind_int64(st, 1, 1);
+    assert_int_equal(rows_step_int64(st, &v64), EP_OK);
+    assert_true(v64 == INT64_C(4294967297));
+    st = db_stmt(db, big);
+    sqlite3_bind_int64(st, 1, 2);
+    assert_int_equal(rows_step_int64(st, &v64), EP_OK);
+    assert_true(v64 == INT64_C(4294967298));
+    db_close(db);
+}
+
 static void rc_mapping(void **state)
 {
     (void)state;
@@ -209,6 +256,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(failed_migration_leaves_whole_version, setup, teardown),
         cmocka_unit_test_setup_teardown(statement_cache_reuses, setup, teardown),
         cmocka_unit_test_setup_teardown(select_binds_texts_and_lists_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_integer_from_one_query, setup, teardown),
         cmocka_unit_test(rc_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

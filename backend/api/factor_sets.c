@@ -1,5 +1,5 @@
 /*
- * api_factors.c - the emission factor sets a production's footprint is
+ * api/factor_sets.c - the emission factor sets a production's footprint is
  * computed with (docs/carbon.md, "The factor catalogue"): every member reads
  * which set is in use, its factors and what the latest set would change; the
  * office (AUTHZ_OFFICE_WRITE) moves the production to another set. A new set

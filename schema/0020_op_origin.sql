@@ -1,0 +1,17 @@
+-- 0020_op_origin: who put each op in the log, for pulls with own=0
+-- (docs/sync-protocol.md §5). A replica holds the ops it pushed itself, so
+-- the server need not send them back; but it does not hold the ops the
+-- server made under its device id (an office session's signed send, a
+-- library action, a released quarantined op), nor those another browser of
+-- the same office account pushed under the shared "office-<account>" id.
+-- origin names the replica that pushed the op through the push route (a
+-- phone: its device id; an office session: a key derived from its session,
+-- backend/auth/auth.c), and is NULL for an op the server made. It is storage
+-- metadata, not part of the op: body and digest are unchanged.
+--
+-- Existing rows get NULL, "made by the server", also the ones phones pushed:
+-- the log cannot tell them apart (the demo seed and quarantine releases wrote
+-- ops under phone ids too). NULL means "send it": a replica may receive once
+-- more an op it already holds (applying it again is a no-op), while a wrong
+-- "pushed" would hide an op from a replica that lacks it.
+ALTER TABLE sync_op ADD COLUMN origin TEXT;
