@@ -1310,7 +1310,7 @@ static int vehicle_methods(struct db *db, const char *production_id,
 
 /* Quantities per (indicator, department, day, phase said): the readings'
  * phases, answered from index reading_days alone, in its order (its
- * expressions, 0006 and 0020_reading_phase.sql). */
+ * expressions, 0006 and 0021_reading_phase.sql). */
 static const char phase_sql[] =
     "SELECT json_extract(fields, '$.indicator'), json_extract(fields, '$.dept'), "
     "substr(json_extract(fields, '$.at'), 1, 10), json_extract(fields, '$.phase'), "

@@ -1,4 +1,4 @@
--- 0020_reading_phase: each reading may say its phase (docs/carbon.md,
+-- 0021_reading_phase: each reading may say its phase (docs/carbon.md,
 -- "Phases").
 --
 -- "phase" is one of the production's phase ids (preparation, shooting,
