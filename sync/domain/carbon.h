@@ -242,10 +242,11 @@ enum carbon_label_kind {
     CARBON_LABEL_DEPT,
     CARBON_LABEL_METHOD,
     CARBON_LABEL_STATUS,
+    CARBON_LABEL_PHASE, /* "preparation", "shooting", "post_production" */
 };
 
 /* The label of key in lang ("fr", "en"; anything else French): a category,
- * theme, activity unit, department, line method or factor status. An
+ * theme, activity unit, department, line method, factor status or phase. An
  * unknown key is returned as it is. Static string. */
 const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang);
 

@@ -868,6 +868,7 @@ export default {
   'chart.bycat': 'By Carbon’Clap category',
   'chart.bycat.desc':
     'Horizontal bars by category: final {final}, provisional {prov}. The values are in the table that follows.',
+  'chart.byphase': 'By production phase',
   'chart.bytheme': 'By theme',
   'chart.bytheme.desc':
     'Horizontal bars by theme, final and provisional side by side. The values are in the table that follows.',
@@ -1444,6 +1445,11 @@ export default {
   'follow.cp.held_on': 'Held on',
   'dir.contact': 'Contact',
   'dir.crit.description': 'Description',
+  'entry.phase': 'Phase',
+  'entry.phase.derived': 'Phase: {phase}.',
+  'phase.preparation': 'preparation',
+  'phase.shooting': 'shooting',
+  'phase.post_production': 'post-production',
   'entry.at.span': 'A day from {from} to {to}.',
   'entry.err.at.span': 'Choose a day of the production, from {from} to {to}.',
   'entry.odo.legend': 'Odometer',
@@ -1774,6 +1780,7 @@ export const ERRORS = {
   unknown_vehicle:
     'This vehicle is not in the production’s fleet. Choose it from the list, or ask the office to add it.',
   vehicle_required: 'Choose the vehicle from the production’s fleet.',
+  invalid_phase: 'Unknown phase: choose it from the list.',
   correction_incomplete:
     'A correction keeps every field of the reading it corrects (the vehicle in particular): only the value, date and note change.',
   unknown:

@@ -887,6 +887,7 @@ export default {
   'chart.bycat': 'Par catégorie Carbon’Clap',
   'chart.bycat.desc':
     'Barres horizontales par catégorie : définitif {final}, prévisionnel {prov}. Les valeurs sont dans le tableau qui suit.',
+  'chart.byphase': 'Par phase de la production',
   'chart.bytheme': 'Par thème',
   'chart.bytheme.desc':
     'Barres horizontales par thème, définitif et prévisionnel côte à côte. Les valeurs sont dans le tableau qui suit.',
@@ -1476,6 +1477,11 @@ export default {
   'follow.cp.held_on': 'Tenu le',
   'dir.contact': 'Contact',
   'dir.crit.description': 'Description',
+  'entry.phase': 'Phase',
+  'entry.phase.derived': 'Phase : {phase}.',
+  'phase.preparation': 'préparation',
+  'phase.shooting': 'tournage',
+  'phase.post_production': 'postproduction',
   'entry.at.span': 'Un jour du {from} au {to}.',
   'entry.err.at.span': 'Choisissez un jour de la production, du {from} au {to}.',
   'entry.odo.legend': 'Compteur kilométrique',
@@ -1835,6 +1841,7 @@ export const ERRORS = {
   unknown_vehicle:
     'Ce véhicule n’est pas dans la flotte de la production. Choisissez-le dans la liste, ou demandez au bureau de l’ajouter.',
   vehicle_required: 'Choisissez le véhicule dans la flotte de la production.',
+  invalid_phase: 'Phase inconnue : choisissez-la dans la liste.',
   correction_incomplete:
     'Une correction garde tous les champs du relevé corrigé (le véhicule notamment) : seuls la valeur, la date et la note changent.',
   unknown:

@@ -334,6 +334,26 @@ function honesty(cmp, prod) {
   ];
 }
 
+// docs/carbon.md "Phases"
+const phaseChart = (fin, desc) =>
+  fin.by_phase &&
+  h(
+    'section',
+    { 'aria-labelledby': 'h-phase' },
+    h('h2', { id: 'h-phase' }, t('chart.byphase')),
+    barChart({
+      key: 'phase',
+      title: t('chart.byphase'),
+      desc,
+      rows: ['preparation', 'shooting', 'post_production'].map((k) => ({
+        label: t('phase.' + k),
+        values: [fin.by_phase[k].kg],
+      })),
+      series: [t('chart.final')],
+      fmt: kg,
+    }),
+  );
+
 export async function footprint(ctx) {
   const id = ctx.client.identity;
   if (id?.kind !== 'office') {
@@ -428,6 +448,7 @@ export async function footprint(ctx) {
         }),
       ),
     );
+    parts.push(phaseChart(fin, parts[0].textContent));
   } else {
     parts.push(h('p', { class: 'bad' }, error));
   }

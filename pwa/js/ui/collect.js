@@ -113,10 +113,26 @@ export function periodOf(freq, phase, cal, day) {
   return reports(cal, phase, from, to) ? { from: diso(from), to: diso(to) } : null;
 }
 
+// production_phase_of, same vectors (tests/vectors/phase/).
+export function phasesOn(cal, day) {
+  const d = ISO.test(day || '') && dnum(day);
+  return ['preparation', 'shooting', 'post_production'].filter(
+    (p) => d && dated(cal?.[p]) && d >= dnum(cal[p].from) && d <= dnum(cal[p].to),
+  );
+}
+
+export function phaseOf(cal, day, own) {
+  const on = phasesOn(cal, day);
+  const s = cal?.shooting;
+  const out = dated(s) && ISO.test(day || '') && (day < s.from ? 'preparation' : 'post_production');
+  return [own, 'shooting', 'preparation'].find((p) => on.includes(p)) || on[0] || out || own;
+}
+
 // The calendar of a schedule copy (an older server's has none: the shoot).
 export function calendarOf(data) {
   return (
     data?.calendar || {
+      preparation: null,
       shooting: { from: data?.starts_on, to: data?.ends_on },
       post_production: null,
       days_off: [],

@@ -296,7 +296,7 @@ function refusal(box) {
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
-  const { guideFamily } = await import('./collect.js');
+  const { guideFamily, phaseOf, phasesOn } = await import('./collect.js');
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
@@ -381,6 +381,35 @@ export async function entry(ctx, params) {
     value: src.at || (lastDay < today() ? lastDay : today()),
     attrs: { max: lastDay, min: span.first_day || undefined },
   });
+  // docs/carbon.md "Phases"
+  const cal = span.calendar;
+  const phase = field({
+    name: 'phase',
+    type: 'select',
+    label: t('entry.phase'),
+    options: [],
+  });
+  const phaseOut = h('p', { class: 'hint', 'aria-live': 'polite' });
+  at.append(phaseOut);
+  let asked = false;
+  const phaseSync = () => {
+    const day = at.input.value;
+    const on = cal ? phasesOn(cal, day) : [];
+    const own = indicator(indField.input.value)?.category === 'postproduction';
+    const derived = cal && phaseOf(cal, day, own ? 'post_production' : 'shooting');
+    asked = on.length > 1;
+    phase.hidden = !asked;
+    if (asked) {
+      const keep = [phase.input.value, src.phase, derived].find((p) => on.includes(p));
+      phase.input.replaceChildren(...on.map((p) => h('option', { value: p }, t('phase.' + p))));
+      phase.input.value = keep;
+    }
+    const shown = src.phase || derived;
+    phaseOut.textContent =
+      !asked && shown && day ? t('entry.phase.derived', { phase: t('phase.' + shown) }) : '';
+  };
+  const readingPhase = () => (asked ? phase.input.value : src.phase);
+  at.input.addEventListener('change', phaseSync);
   // Odometer: start and end of the day, the difference is the value.
   const odoStart = field({
     name: 'odo-start',
@@ -472,7 +501,7 @@ export async function entry(ctx, params) {
   };
   for (const w of [mealTotal, ...dietFields]) w.input.addEventListener('input', mealSync);
   const isMeal = (i) => !corr && i.id.startsWith('meals_');
-  const fields = [indField, odo, value, meals, vehicle, dept, at, note];
+  const fields = [indField, odo, value, meals, vehicle, dept, at, phase, note];
   const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
@@ -482,6 +511,7 @@ export async function entry(ctx, params) {
     odo.hidden = !isOdo(i);
     meals.hidden = !isMeal(i);
     unitOut.textContent = unitName(i.unit);
+    phaseSync();
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
     guideLink.hidden = !guideFamily(i.id);
@@ -537,6 +567,7 @@ export async function entry(ctx, params) {
           dept: dept.input.value,
           at: at.input.value,
         };
+        if (readingPhase()) f.phase = readingPhase();
         if (note.input.value.trim()) f.note = note.input.value.trim();
         await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
       }
@@ -638,6 +669,7 @@ export async function entry(ctx, params) {
           at: at.input.value,
         };
         if (i.vehicle) f.vehicle = veh;
+        if (readingPhase()) f.phase = readingPhase();
         if (isOdo(i) && o.ok) {
           f.odometer_start = o.a;
           f.odometer_end = o.b;
