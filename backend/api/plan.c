@@ -196,7 +196,24 @@ int api_plan_progress(struct http_req *r)
     return api_plan_view(r, plan_progress);
 }
 
+/* The dysfunctions' "why" and "alternatives" are prose: in the reader's
+ * language (?lang=, else the account's), like the documents. */
 int api_plan_dysfunctions(struct http_req *r)
 {
-    return api_plan_view(r, plan_dysfunctions);
+    struct auth_principal p;
+    char prod[80], today[11], lang[3];
+    json_t *out = NULL;
+    int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
+    int rc;
+
+    if (status == 0)
+        status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
+    if (status != 0)
+        return status;
+    rc = plan_dysfunctions(r->db, prod, today, lang, &out);
+    if (rc != EP_OK)
+        return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse the plan");
+    return http_json_new(r, 200, out);
 }

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -366,31 +367,34 @@ fail2:
 
 /* ---- dysfunctions ----------------------------------------------------------- */
 
-static const char *const missed_alternatives[] = {
-    "Programmer un rappel sur le téléphone à l'heure du relevé.",
-    "Désigner un suppléant dans le département pour les jours d'absence.",
-    "Reconstituer les quantités à partir des factures ou bons de livraison en fin de semaine.",
-};
-
-static json_t *drift_alternatives(const char *theme)
+/*
+ * What to try instead, in lang (docs/plan.md, "Dysfunctions"): the advice
+ * lives in the data files ("evaluation.alt.<group>.<n>", n from 1) so the
+ * dashboard and the evaluation (eval.c, which takes it from here) say the
+ * same thing in the reader's language. Missed readings share one set
+ * ("missed"); a drifting target gets its theme's, or the general one
+ * ("other") for a theme with no advice of its own.
+ */
+static json_t *alternatives(const char *kind, const char *theme, const char *lang)
 {
-    static const char *const table[][3] = {
-        {"food", "Ajouter un second jour végétarien par semaine.",
-         "Présenter le plat végétarien en premier au service."},
-        {"mobility", "Grouper les trajets en navettes depuis la gare.",
-         "Organiser le covoiturage dans la feuille de service."},
-        {"energy", "Brancher les décors fixes sur le réseau (branchement forain).",
-         "Passer les groupes au HVO et éteindre hors prise."},
-        {"waste", "Ajouter des bacs étiquetés au plus près des équipes.",
-         "Rappeler les consignes de tri au briefing du matin."},
-        {"purchases", "Louer ou emprunter plutôt qu'acheter neuf.",
-         "Passer par une ressourcerie locale pour les accessoires."},
-    };
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        if (theme != NULL && strcmp(theme, table[i][0]) == 0)
-            return json_pack("[s, s]", table[i][1], table[i][2]);
+    const char *group = kind != NULL && strcmp(kind, "missed_readings") == 0 ? "missed" : theme;
+    json_t *list = json_array();
+    char key[96];
+
+    if (group != NULL)
+        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, 1);
+    if (group == NULL || !text_has("fr", key))
+        group = "other";
+    for (int n = 1; list != NULL && n < 10; n++) {
+        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, n);
+        if (!text_has("fr", key))
+            break;
+        if (json_array_append_new(list, json_string(text_get(lang, key))) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
     }
-    return json_pack("[s]", "Revoir l'action avec son responsable au prochain point d'étape.");
+    return list;
 }
 
 /* The missed_readings entry already listed for group in dept, or NULL. */
@@ -413,7 +417,8 @@ static json_t *group_entry(json_t *list, const char *group, const char *dept)
  * collect_missing(), so the dashboard and Collecte cannot disagree. Lines
  * scheduled as a group ("meals") share their periods and readings: they
  * make one entry, "group" set and "indicators" listing them. */
-static int missed_readings(struct db *db, const char *production, const char *today, json_t *list)
+static int missed_readings(struct db *db, const char *production, const char *today,
+                           const char *lang, json_t *list)
 {
     json_t *m = NULL, *item, *entry;
     size_t i;
@@ -433,15 +438,15 @@ static int missed_readings(struct db *db, const char *production, const char *to
                 rc = EP_ENOMEM;
             continue;
         }
-        entry = json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:[s, s, s], s:[O]}", "kind",
+        entry = json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:o, s:[O]}", "kind",
                           "missed_readings", "indicator", json_object_get(item, "indicator"),
                           "dept", json_object_get(item, "dept"), "frequency",
                           json_object_get(item, "frequency"), "missed",
                           (json_int_t)json_array_size(missing), "since",
                           json_object_get(json_array_get(missing, 0), "from"), "why",
-                          "Relevé du calendrier de collecte manqué.", "alternatives",
-                          missed_alternatives[0], missed_alternatives[1], missed_alternatives[2],
-                          "indicators", json_object_get(item, "indicator"));
+                          text_get(lang, "plan.why.missed"), "alternatives",
+                          alternatives("missed_readings", NULL, lang), "indicators",
+                          json_object_get(item, "indicator"));
         if (entry != NULL && group != NULL &&
             json_object_set_new(entry, "group", json_string(group)) != 0) {
             json_decref(entry);
@@ -454,7 +459,8 @@ static int missed_readings(struct db *db, const char *production, const char *to
     return rc;
 }
 
-int plan_dysfunctions(struct db *db, const char *production, const char *today, json_t **out)
+int plan_dysfunctions(struct db *db, const char *production, const char *today, const char *lang,
+                      json_t **out)
 {
     json_t *list = json_array(), *progress = NULL;
     int rc;
@@ -462,7 +468,7 @@ int plan_dysfunctions(struct db *db, const char *production, const char *today, 
     *out = NULL;
     if (list == NULL)
         return EP_ENOMEM;
-    rc = missed_readings(db, production, today, list);
+    rc = missed_readings(db, production, today, lang, list);
     if (rc == EP_OK)
         rc = plan_progress(db, production, today, &progress);
     if (rc == EP_OK) {
@@ -486,10 +492,10 @@ int plan_dysfunctions(struct db *db, const char *production, const char *today, 
                 json_pack("{s:s, s:O, s:O, s:O, s:O, s:s, s:o}", "kind", "target_drift", "action",
                           json_object_get(a, "id"), "indicator", json_object_get(a, "indicator"),
                           "attainment_pct", json_object_get(a, "attainment_pct"), "projected",
-                          json_object_get(a, "projected"), "why",
-                          "À ce rythme, l'objectif ne sera pas atteint en fin de tournage.",
+                          json_object_get(a, "projected"), "why", text_get(lang, "plan.why.drift"),
                           "alternatives",
-                          drift_alternatives(json_string_value(json_object_get(a, "theme")))));
+                          alternatives("target_drift",
+                                       json_string_value(json_object_get(a, "theme")), lang)));
         }
     }
     json_decref(progress);

@@ -53,8 +53,11 @@ const char *plan_check_reason(double pct, const json_t *confirmed);
  * "since" is the first one's first day, "frequency" the item's,
  * "indicators" the lines it stands for: one, or every line of a group
  * scheduled together ("group":"meals"), which share periods and readings.
+ * "why" and "alternatives" are prose in lang ("fr" or "en", text.h), from
+ * the data files' "plan.why.*" and "evaluation.alt.*" keys.
  */
-int plan_dysfunctions(struct db *db, const char *production_id, const char *today, json_t **out);
+int plan_dysfunctions(struct db *db, const char *production_id, const char *today, const char *lang,
+                      json_t **out);
 
 /*
  * The action library (schema/0005_plan.sql): with id NULL, every entry as a

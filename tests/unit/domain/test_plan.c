@@ -226,7 +226,7 @@ static void recurring_dysfunctions(void **state)
     (void)state;
     /* A six-week shoot collected weekly: the van and the meals have their two
      * weeks, the generator (its action planned, nothing read) misses both. */
-    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-21", &d), EP_OK);
+    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-21", "fr", &d), EP_OK);
     same_as_collect(d, "2026-09-21");
     assert_null(missed_of(d, "van_km"));
     assert_null(missed_of(d, "meals_vegetarian"));
@@ -246,7 +246,7 @@ static void recurring_dysfunctions(void **state)
     assert_int_equal(drift, 1);
     json_decref(d);
     /* A week later catering, silent since the 15th, misses the third week. */
-    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-29", &d), EP_OK);
+    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-29", "fr", &d), EP_OK);
     same_as_collect(d, "2026-09-29");
     x = missed_of(d, "meals_vegetarian");
     assert_non_null(x);
@@ -254,7 +254,7 @@ static void recurring_dysfunctions(void **state)
     assert_string_equal(json_string_value(json_object_get(x, "since")), "2026-09-21");
     assert_int_equal(json_integer_value(json_object_get(x, "missed")), 1);
     json_decref(d);
-    assert_int_equal(plan_dysfunctions(db, "p1", "not-a-date", &d), EP_EINVAL);
+    assert_int_equal(plan_dysfunctions(db, "p1", "not-a-date", "fr", &d), EP_EINVAL);
 }
 
 /* Every library action serves at least one AFNOR SPEC 2308 chapter and one
