@@ -313,7 +313,7 @@ int eval_production(struct db *db, const char *production_id, const char *today,
     int rc;
 
     *out = NULL;
-    rc = plan_progress(db, production_id, today, &progress);
+    rc = plan_progress(db, production_id, today, lang, &progress);
     if (rc == EP_OK)
         rc = plan_dysfunctions(db, production_id, today, lang, &dys);
     if (rc == EP_OK)

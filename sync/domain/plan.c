@@ -174,44 +174,56 @@ const char *plan_check_reason(double pct, const json_t *confirmed)
  * (null when it cannot be said) and "avoided_method" (how, or why not).
  * proj is the projected quantity (total) or share; all_proj the projected
  * quantity of the share's theme in the same unit. */
-static void avoided(struct db *db, const char *production, json_t *item, const json_t *a, int share,
-                    double b, double t, double proj, double all_proj)
+static void avoided(struct db *db, const char *production, const char *lang, json_t *item,
+                    const json_t *a, int share, double b, double t, double proj, double all_proj)
 {
     const char *ind = json_string_value(json_object_get(a, "indicator"));
     const char *rep = json_string_value(json_object_get(a, "replaces"));
     double fi = 0, fr = 0, kg;
-    char how[300];
+    char how[300], nb[24], np[24], nt[24], nr[24], nf[24];
 
     if (carbon_indicator_factor(db, production, ind, &fi) != EP_OK) {
         json_object_set_new(item, "avoided_kg", json_null());
         json_object_set_new(item, "avoided_method",
-                            json_string("indicateur sans facteur d'émission : non chiffré"));
+                            json_string(text_get(lang, "plan.avoided.no_factor")));
         return;
     }
+    snprintf(nf, sizeof(nf), "%.6g", fi);
     if (!share && t < b) {
         kg = (b - proj) * fi;
-        snprintf(how, sizeof(how), "réduction : (%.6g − %.6g) × %.6g kgCO2e", b, proj, fi);
+        snprintf(nb, sizeof(nb), "%.6g", b);
+        snprintf(np, sizeof(np), "%.6g", proj);
+        text_fmtbuf(how, sizeof(how), lang, "plan.avoided.reduction", "baseline", nb, "projected",
+                    np, "factor", nf, NULL);
     } else if (rep == NULL || carbon_indicator_factor(db, production, rep, &fr) != EP_OK) {
         json_object_set_new(item, "avoided_kg", json_null());
         json_object_set_new(
             item, "avoided_method",
-            json_string(rep == NULL ? "substitution : préciser ce que l'action remplace"
-                                    : "l'indicateur remplacé n'a pas de facteur d'émission"));
+            json_string(text_get(lang, rep == NULL ? "plan.avoided.no_replaces"
+                                                   : "plan.avoided.replaced_no_factor")));
         return;
     } else if (share) {
         kg = (proj - b) * all_proj * (fr - fi);
-        snprintf(how, sizeof(how), "substitution : (%.3g − %.3g) × %.6g × (%.6g − %.6g) kgCO2e",
-                 proj, b, all_proj, fr, fi);
+        snprintf(np, sizeof(np), "%.3g", proj);
+        snprintf(nb, sizeof(nb), "%.3g", b);
+        snprintf(nt, sizeof(nt), "%.6g", all_proj);
+        snprintf(nr, sizeof(nr), "%.6g", fr);
+        text_fmtbuf(how, sizeof(how), lang, "plan.avoided.substitution_share", "projected", np,
+                    "baseline", nb, "total", nt, "replaced", nr, "factor", nf, NULL);
     } else {
         kg = (proj - b) * (fr - fi);
-        snprintf(how, sizeof(how), "substitution : (%.6g − %.6g) × (%.6g − %.6g) kgCO2e", proj, b,
-                 fr, fi);
+        snprintf(np, sizeof(np), "%.6g", proj);
+        snprintf(nb, sizeof(nb), "%.6g", b);
+        snprintf(nr, sizeof(nr), "%.6g", fr);
+        text_fmtbuf(how, sizeof(how), lang, "plan.avoided.substitution", "projected", np,
+                    "baseline", nb, "replaced", nr, "factor", nf, NULL);
     }
     json_object_set_new(item, "avoided_kg", json_real(round(kg * 100) / 100));
     json_object_set_new(item, "avoided_method", json_string(how));
 }
 
-int plan_progress(struct db *db, const char *production, const char *today, json_t **out)
+int plan_progress(struct db *db, const char *production, const char *today, const char *lang,
+                  json_t **out)
 {
     static const char *const shown[][2] = {{"dept", "dept"},
                                            {"objective", "objective"},
@@ -329,14 +341,14 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                                     ? json_object_get(a, "target_kg")
                                     : json_null());
                 if (json_is_number(projected))
-                    avoided(db, production, item, a, share, json_number_value(jb),
+                    avoided(db, production, lang, item, a, share, json_number_value(jb),
                             json_number_value(jt), json_number_value(projected), all_proj);
                 else {
                     json_object_set_new(item, "avoided_kg", json_null());
                     json_object_set_new(item, "avoided_method",
-                                        json_string(json_array_size(flags) > 0
-                                                        ? "brouillon : objectif incomplet"
-                                                        : "aucune donnée : rien n'est compté"));
+                                        json_string(text_get(lang, json_array_size(flags) > 0
+                                                                       ? "plan.avoided.draft"
+                                                                       : "plan.avoided.no_data")));
                 }
                 if (json_object_get(a, "replaces") != NULL)
                     json_object_set(item, "replaces", json_object_get(a, "replaces"));
@@ -470,7 +482,7 @@ int plan_dysfunctions(struct db *db, const char *production, const char *today, 
         return EP_ENOMEM;
     rc = missed_readings(db, production, today, lang, list);
     if (rc == EP_OK)
-        rc = plan_progress(db, production, today, &progress);
+        rc = plan_progress(db, production, today, lang, &progress);
     if (rc == EP_OK) {
         size_t i;
         json_t *a;
