@@ -81,7 +81,7 @@ static int minutes_of(const json_t *comm)
 
 /*
  * The email's own words, in the person's language (their preference), from
- * the data files ("mail.*", sync/domain/text.h): the message itself is the
+ * the data files ("email.*", sync/domain/text.h): the message itself is the
  * office's, in the language it was written in.
  */
 struct words {
@@ -91,16 +91,16 @@ struct words {
 
 static void words_of(const char *lang, struct words *w)
 {
-    w->at = text_get(lang, "mail.at");
-    w->paris = text_get(lang, "mail.paris_time");
-    w->falc = text_get(lang, "mail.falc");
-    w->full = text_get(lang, "mail.full");
-    w->falc_missing = text_get(lang, "mail.falc_missing");
-    w->when = text_get(lang, "mail.when");
-    w->where = text_get(lang, "mail.where");
-    w->duration = text_get(lang, "mail.duration");
-    w->verify = text_get(lang, "mail.verify");
-    w->untranslated = text_get(lang, "mail.untranslated");
+    w->at = text_get(lang, "email.at");
+    w->paris = text_get(lang, "email.paris_time");
+    w->falc = text_get(lang, "email.falc");
+    w->full = text_get(lang, "email.full");
+    w->falc_missing = text_get(lang, "email.falc_missing");
+    w->when = text_get(lang, "email.when");
+    w->where = text_get(lang, "email.where");
+    w->duration = text_get(lang, "email.duration");
+    w->verify = text_get(lang, "email.verify");
+    w->untranslated = text_get(lang, "email.untranslated");
 }
 
 /* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
@@ -166,7 +166,7 @@ int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, 
     if (rc == EP_OK && env != NULL) {
         rc = strbuf_str(&t, "\n-- \n");
         if (rc == EP_OK)
-            rc = text_fmt(&t, lang, "mail.signed", "key", str(env, "key_id"), NULL);
+            rc = text_fmt(&t, lang, "email.signed", "key", str(env, "key_id"), NULL);
         if (rc == EP_OK)
             rc = strbuf_printf(&t, " %s\n", w->verify);
     }
@@ -218,7 +218,7 @@ int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, 
     if (rc == EP_OK && env != NULL) {
         rc = strbuf_printf(&h, "<p style=\"color:#333\"%s>", span);
         if (rc == EP_OK)
-            rc = text_fmt(&h, lang, "mail.signed", "key", str(env, "key_id"), NULL);
+            rc = text_fmt(&h, lang, "email.signed", "key", str(env, "key_id"), NULL);
         if (rc == EP_OK)
             rc = strbuf_str(&h, "</p>\n");
     }
@@ -264,7 +264,7 @@ static int invitation(struct app *app, const char *comm_id, const json_t *comm,
     e.starts_at = str(comm, "starts_at");
     e.duration_min = dur > 0 && dur <= (json_int_t)7 * 24 * 60 ? (int)dur : 30;
     e.organizer.email = app->cfg->smtp_from;
-    e.organizer.name = text_get(str(comm, "lang"), "mail.organizer");
+    e.organizer.name = text_get(str(comm, "lang"), "email.organizer");
     e.attendees = att;
     e.nattendees = natt;
     e.now_ms = now;
@@ -462,27 +462,27 @@ int outbox_join_message(const struct app *app, const char *lang, const char *tit
     lang = text_lang(lang);
     strbuf_init(&text, 16384);
     strbuf_init(&html, 32768);
-    if (text_fmt(&text, lang, "mail.join.hello", "name", name, NULL) != 0 ||
+    if (text_fmt(&text, lang, "email.join.hello", "name", name, NULL) != 0 ||
         strbuf_str(&text, "\n\n") != 0 ||
-        text_fmt(&text, lang, "mail.join.invited", "title", title, NULL) != 0 ||
-        strbuf_str(&text, "\n\n") != 0 || text_fmt(&text, lang, "mail.join.open", NULL) != 0 ||
+        text_fmt(&text, lang, "email.join.invited", "title", title, NULL) != 0 ||
+        strbuf_str(&text, "\n\n") != 0 || text_fmt(&text, lang, "email.join.open", NULL) != 0 ||
         strbuf_printf(&text, "\n%s\n\n", link) != 0 ||
-        text_fmt(&text, lang, "mail.join.account", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
-        text_fmt(&text, lang, "mail.join.ignore", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
+        text_fmt(&text, lang, "email.join.account", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
+        text_fmt(&text, lang, "email.join.ignore", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
         strbuf_printf(&html, "<!DOCTYPE html><html lang=\"%s\"><meta charset=\"utf-8\">", lang) !=
             0 ||
-        join_para(&html, lang, "mail.join.hello", "name", name) != 0 ||
-        join_para(&html, lang, "mail.join.invited", "title", title) != 0 ||
+        join_para(&html, lang, "email.join.hello", "name", name) != 0 ||
+        join_para(&html, lang, "email.join.invited", "title", title) != 0 ||
         strbuf_str(&html, "<p><a href=\"") != 0 || strbuf_html(&html, link) != 0 ||
         strbuf_str(&html, "\">") != 0 || strbuf_html(&html, link) != 0 ||
-        strbuf_str(&html, "</a> ") != 0 || strbuf_html(&html, text_get(lang, "mail.join.valid")) ||
+        strbuf_str(&html, "</a> ") != 0 || strbuf_html(&html, text_get(lang, "email.join.valid")) ||
         strbuf_str(&html, "</p>") != 0 ||
-        join_para(&html, lang, "mail.join.account", NULL, NULL) != 0 ||
-        join_para(&html, lang, "mail.join.ignore", NULL, NULL) != 0) {
+        join_para(&html, lang, "email.join.account", NULL, NULL) != 0 ||
+        join_para(&html, lang, "email.join.ignore", NULL, NULL) != 0) {
         rc = EP_ENOMEM;
         goto out;
     }
-    text_fmtbuf(subject, sizeof(subject), lang, "mail.join.subject", "title", title, NULL);
+    text_fmtbuf(subject, sizeof(subject), lang, "email.join.subject", "title", title, NULL);
     memset(&m, 0, sizeof(m));
     m.from = app->cfg->smtp_from;
     m.from_name = "ecoplateau";

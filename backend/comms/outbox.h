@@ -75,7 +75,7 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
  * (free()). The same words whether or not the address already has an
  * account: the person knows, and says so on the page by the password they
  * type (docs/security.md, "Joining a production"). The caller queues it with
- * commstore_outbox_add(). Its words are in lang (text.h, "mail.join.*").
+ * commstore_outbox_add(). Its words are in lang (text.h, "email.join.*").
  * Returns 0, EP_EINVAL (unusable address) or EP_ENOMEM.
  */
 int outbox_join_message(const struct app *app, const char *lang, const char *title,

@@ -80,9 +80,9 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
         rc = pdf_figure(p, text_get(lang, "flyer.figure_alt"), 72, 72, draw_leaf, NULL);
     if (rc == EP_OK && json_is_true(json_object_get(comm, "translation_missing")))
         /* Asked for in English, printed in French: said in English. */
-        rc = pdf_paragraph(p, text_get("en", "mail.untranslated"));
+        rc = pdf_paragraph(p, text_get("en", "email.untranslated"));
     if (rc == EP_OK && falc != NULL && falc[0] != '\0') {
-        rc = pdf_heading(p, 2, text_get(lang, "mail.falc"));
+        rc = pdf_heading(p, 2, text_get(lang, "email.falc"));
         if (rc == EP_OK)
             rc = paragraphs(p, falc);
         if (rc == EP_OK)
