@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     remove(path);
     if (db_open(path, &db, &err) != EP_OK || db_migrate(db, NULL, NULL, &err) != EP_OK ||
         sqlite3_exec(db_handle(db),
-                     "INSERT INTO company VALUES ('co','Co',NULL,0);"
+                     "INSERT INTO company (id, name, created_at) VALUES ('co','Co',0);"
                      "INSERT INTO production (id, company_id, title, kind, created_at) VALUES "
                      "('p1','co','Bench','fiction',0);"
                      "CREATE TABLE flat (ind TEXT, dept TEXT, value REAL);",

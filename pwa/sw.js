@@ -9,7 +9,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-7b0246dd828c';
+const VERSION = 'ecoplateau-shell-33ff855b5459';
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -19,12 +19,10 @@ const SHELL = [
   '/icons/icon.svg',
   '/icons/maskable-512.png',
   '/index.html',
-  '/js/api.js',
   '/js/app.js',
   '/js/attach.js',
   '/js/i18n.js',
   '/js/i18n/en.js',
-  '/js/i18n/errors.js',
   '/js/i18n/fr.js',
   '/js/imagebytes.js',
   '/js/indicators.js',
@@ -38,7 +36,6 @@ const SHELL = [
   '/js/ui/crew.js',
   '/js/ui/diag.js',
   '/js/ui/directory.js',
-  '/js/ui/dom.js',
   '/js/ui/dossier.js',
   '/js/ui/edit.js',
   '/js/ui/evaluate.js',
@@ -50,6 +47,7 @@ const SHELL = [
   '/js/ui/plan.js',
   '/js/ui/prefs.js',
   '/js/ui/productions.js',
+  '/js/ui/signin.js',
   '/js/verify.js',
   '/manifest.webmanifest',
   '/vendor/idb.js',

@@ -13,6 +13,7 @@
 #include "authz.h"
 #include "carbon.h"
 #include "err.h"
+#include "fmt.h"
 #include "ids.h"
 #include "production.h"
 #include "server.h"
@@ -153,6 +154,19 @@ int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lan
         !member_lang(r->db, p->production_id, "self-", p->member_id, lang))
         (void)member_lang(r->db, p->production_id, "office-", p->member_id, lang);
     return 0;
+}
+
+char *api_file_name(struct http_req *r, const char *prod, const char *prefix, const char *suffix,
+                    char *buf, size_t len)
+{
+    char title[256] = "", slug[80];
+
+    /* A storage error only costs the name its title: "production". */
+    if (commstore_production_title(r->db, prod, title, sizeof(title)) != EP_OK ||
+        fmt_slug(slug, sizeof(slug), title)[0] == '\0')
+        snprintf(slug, sizeof(slug), "production");
+    snprintf(buf, len, "%s%s%s%s", prefix, prefix[0] != '\0' ? "-" : "", slug, suffix);
+    return buf;
 }
 
 int api_authorise(struct http_req *r, const char *body, size_t len, enum authz_action action,

@@ -73,6 +73,17 @@ int api_today_param(struct http_req *r, char *today);
  */
 int api_lang_param(struct http_req *r, const struct auth_principal *p, char *lang);
 
+/*
+ * The name of a file a person downloads about production prod: prefix, "-",
+ * the slug of the production's title (fmt_slug: ASCII, safe in a quoted
+ * Content-Disposition), then suffix (".pdf", "-brouillon.pdf"...); never the
+ * production's id, which means nothing to a person. Without a title (or one
+ * with no writable letter) the slug is "production". Writes into buf (len
+ * bytes), returns buf.
+ */
+char *api_file_name(struct http_req *r, const char *prod, const char *prefix, const char *suffix,
+                    char *buf, size_t len);
+
 /* The production key as {"production_id","alg","key_id","public_key"}
  * (new reference; NULL without memory). In api/key.c. */
 struct identity_prodkey;

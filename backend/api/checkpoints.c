@@ -10,6 +10,7 @@
 #include "authz.h"
 #include "commstore.h"
 #include "err.h"
+#include "fmt.h"
 #include "ical.h"
 #include "server.h"
 
@@ -28,7 +29,7 @@ int api_checkpoints_invitation(struct http_req *r)
     struct auth_principal p;
     struct ical_event e;
     struct ical_person *att = NULL;
-    char prod[80], id[80], uid[200], start[32], name[128];
+    char prod[80], id[80], uid[200], start[32], name[128], slug[96];
     json_t *cp = NULL, *people = NULL, *with, *x;
     const char *date, *time_of_day, *title;
     char *ics = NULL;
@@ -100,7 +101,10 @@ int api_checkpoints_invitation(struct http_req *r)
         status = api_storage_error(r, rc, "write the invitation");
         goto out;
     }
-    snprintf(name, sizeof(name), "%s.ics", id);
+    /* Named after the checkpoint's title (ASCII), never its id. */
+    if (fmt_slug(slug, sizeof(slug), title)[0] == '\0')
+        snprintf(slug, sizeof(slug), "point-etape");
+    snprintf(name, sizeof(name), "%s.ics", slug);
     status = http_download(r, "text/calendar; charset=utf-8", name, ics, strlen(ics));
 out:
     free(ics);

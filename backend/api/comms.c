@@ -19,6 +19,7 @@
 #include "db.h"
 #include "err.h"
 #include "flyer.h"
+#include "fmt.h"
 #include "ical.h"
 #include "mail.h"
 #include "outbox.h"
@@ -137,6 +138,18 @@ int api_comms_publish(struct http_req *r)
     }
     auth_audit(r, &p, NULL, "comms.publish", "communication %s signed", id);
     return http_json_new(r, 200, json_pack("{s:o}", "signed", env));
+}
+
+/* A file's name from the communication's title (fmt_slug: ASCII, safe in
+ * Content-Disposition), never its id: prefix, "-", slug, suffix. */
+static char *comm_file_name(const json_t *comm, const char *prefix, const char *suffix, char *buf,
+                            size_t len)
+{
+    char slug[80];
+    if (fmt_slug(slug, sizeof(slug), json_string_value(json_object_get(comm, "title")))[0] == '\0')
+        snprintf(slug, sizeof(slug), "communication");
+    snprintf(buf, len, "%s%s%s%s", prefix, prefix[0] != '\0' ? "-" : "", slug, suffix);
+    return buf;
 }
 
 int api_comms_signed(struct http_req *r)
@@ -592,7 +605,7 @@ int api_comms_invitation(struct http_req *r)
     else if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     else {
-        snprintf(name, sizeof(name), "%s.ics", id);
+        comm_file_name(comm, "", ".ics", name, sizeof(name));
         status = http_download(r, "text/calendar; charset=utf-8", name, ics, strlen(ics));
     }
 out:
@@ -718,8 +731,8 @@ int api_comms_flyer(struct http_req *r)
     else if (path_ends(r, ".png"))
         status = send_page_image(r, pdf, len);
     else {
-        snprintf(name, sizeof(name), "flyer-%s%s.pdf", id,
-                 strcmp(large, "1") == 0 ? "-gros-caracteres" : "");
+        comm_file_name(comm, "flyer", strcmp(large, "1") == 0 ? "-gros-caracteres.pdf" : ".pdf",
+                       name, sizeof(name));
         status = http_download(r, "application/pdf", name, pdf, len);
     }
     free(pdf);
@@ -774,7 +787,8 @@ int api_comms_audio(struct http_req *r)
     else if (rc != EP_OK)
         status = api_error(r, 503, "unavailable", &why);
     else {
-        snprintf(name, sizeof(name), "%s%s.wav", id, strcmp(variant, "falc") == 0 ? "-falc" : "");
+        comm_file_name(mine, "", strcmp(variant, "falc") == 0 ? "-falc.wav" : ".wav", name,
+                       sizeof(name));
         status = http_download(r, "audio/wav", name, wav, len);
     }
     free(text);

@@ -30,7 +30,7 @@ int api_directory_csv(struct http_req *r)
         rc = directory_csv(r->db, space, &csv, &len);
     if (rc != EP_OK)
         return api_storage_error(r, rc, "write the directory");
-    snprintf(name, sizeof(name), "annuaire-%s.csv", prod);
+    api_file_name(r, prod, "annuaire", ".csv", name, sizeof(name));
     status = http_download(r, "text/csv; charset=utf-8", name, csv, len);
     free(csv);
     return status;

@@ -34,7 +34,8 @@ int api_dossier(struct http_req *r)
 {
     const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
     struct auth_principal p;
-    char prod[80], today[11], lang[3], format[8] = "json", draft[4] = "", name[160], mark[128];
+    char prod[80], today[11], lang[3], format[8] = "json", draft[4] = "", name[160], mark[128],
+                                       suffix[48];
     char pages[16], limit[16];
     json_t *d = NULL;
     char *bytes = NULL;
@@ -101,8 +102,9 @@ int api_dossier(struct http_req *r)
     json_decref(d);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the dossier");
-    snprintf(name, sizeof(name), "%s-%s%s.%s", text_get(lang, "dossier.file"), prod,
+    snprintf(suffix, sizeof(suffix), "%s.%s",
              strcmp(draft, "1") == 0 ? text_get(lang, "dossier.file_draft") : "", format);
+    api_file_name(r, prod, text_get(lang, "dossier.file"), suffix, name, sizeof(name));
     status = http_download(r, type, name, bytes, len);
     free(bytes);
     return status;

@@ -29,9 +29,7 @@ int api_evaluation(struct http_req *r)
 
     if (mg_get_var(q, strlen(q), "format", format, sizeof(format)) == -1)
         snprintf(format, sizeof(format), "json");
-    if (strcmp(format, "json") == 0)
-        return api_plan_view(r, eval_production);
-    if (strcmp(format, "pdf") != 0)
+    if (strcmp(format, "json") != 0 && strcmp(format, "pdf") != 0)
         return http_error(r, 400, "invalid_request", "format", "format must be json or pdf");
     status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     if (status == 0)
@@ -40,11 +38,18 @@ int api_evaluation(struct http_req *r)
         status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
+    /* The JSON's sentences are in the reader's language too (the screen shows them). */
+    if (strcmp(format, "json") == 0) {
+        rc = eval_production(r->db, prod, today, lang, &ev);
+        if (rc != EP_OK)
+            return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse the plan");
+        return http_json_new(r, 200, ev);
+    }
     doc.lang = lang;
     rc = carbon_catalogue(r->db, &catalogue);
     doc.catalogue = catalogue;
     if (rc == EP_OK)
-        rc = eval_production(r->db, prod, today, &ev);
+        rc = eval_production(r->db, prod, today, lang, &ev);
     if (rc == EP_OK)
         rc = commstore_production_title(r->db, prod, title, sizeof(title));
     if (rc == EP_OK)
@@ -53,7 +58,7 @@ int api_evaluation(struct http_req *r)
     json_decref(catalogue);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the evaluation");
-    snprintf(name, sizeof(name), "evaluation-%s.pdf", prod);
+    api_file_name(r, prod, "evaluation", ".pdf", name, sizeof(name));
     status = http_download(r, "application/pdf", name, pdf, len);
     free(pdf);
     return status;

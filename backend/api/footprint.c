@@ -251,8 +251,8 @@ int api_footprint_csv(struct http_req *r)
         json_decref(fp);
         return http_error(r, 500, "internal", NULL, "cannot write the CSV");
     }
-    snprintf(name, sizeof(name), "bilan-%s-%s.csv",
-             kind == CARBON_FINAL ? "definitif" : "previsionnel", prod);
+    api_file_name(r, prod, kind == CARBON_FINAL ? "bilan-definitif" : "bilan-previsionnel", ".csv",
+                  name, sizeof(name));
     status = http_download(r, "text/csv; charset=utf-8", name, csv, len);
     free(csv);
     json_decref(fp);
@@ -299,7 +299,7 @@ static int compare_download(struct http_req *r, int pdf)
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the %s",
                           pdf ? "PDF" : "workbook");
-    snprintf(name, sizeof(name), "bilan-carbone-%s.%s", prod, pdf ? "pdf" : "xlsx");
+    api_file_name(r, prod, "bilan-carbone", pdf ? ".pdf" : ".xlsx", name, sizeof(name));
     status =
         http_download(r,
                       pdf ? "application/pdf"

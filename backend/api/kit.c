@@ -20,7 +20,8 @@ int api_kit(struct http_req *r)
     struct auth_principal p;
     enum promo_audience audience;
     struct export_doc doc = {"fr", NULL};
-    char prod[80], today[11], who[32] = "", format[8] = "json", name[128], lang[3];
+    char prod[80], today[11], who[32] = "", format[8] = "json", name[128], lang[3], prefix[48],
+                              suffix[12];
     json_t *kit = NULL;
     char *text = NULL;
     size_t len = 0;
@@ -46,7 +47,7 @@ int api_kit(struct http_req *r)
         strcmp(format, "pdf") != 0)
         return http_error(r, 400, "invalid_request", "format",
                           "format must be json, md, html or pdf");
-    rc = promo_kit(r->db, prod, today, audience, &kit);
+    rc = promo_kit(r->db, prod, today, audience, lang, &kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot build the kit");
     if (strcmp(format, "json") == 0)
@@ -66,7 +67,12 @@ int api_kit(struct http_req *r)
     json_decref(kit);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the kit");
-    snprintf(name, sizeof(name), "kit-%s-%s.%s", who, prod, format);
+    /* "grand_public" is a key; a file name reads "kit-grand-public-<title>". */
+    snprintf(prefix, sizeof(prefix), "kit-%s", who);
+    for (char *c = strchr(prefix, '_'); c != NULL; c = strchr(c, '_'))
+        *c = '-';
+    snprintf(suffix, sizeof(suffix), ".%s", format);
+    api_file_name(r, prod, prefix, suffix, name, sizeof(name));
     status = http_download(r,
                            strcmp(format, "md") == 0    ? "text/markdown; charset=utf-8"
                            : strcmp(format, "pdf") == 0 ? "application/pdf"

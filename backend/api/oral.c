@@ -22,7 +22,7 @@ int api_oral(struct http_req *r)
 {
     const char *q = r->ri->query_string != NULL ? r->ri->query_string : "";
     struct auth_principal p;
-    char prod[80], today[11], lang[3], format[8] = "json", name[160];
+    char prod[80], today[11], lang[3], format[8] = "json", name[160], suffix[12];
     json_t *o = NULL;
     char *bytes = NULL;
     size_t len = 0;
@@ -73,9 +73,11 @@ int api_oral(struct http_req *r)
     json_decref(o);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot write the defence");
-    snprintf(name, sizeof(name), "%s-%s.%s",
-             text_get(lang, strcmp(format, "prep") == 0 ? "slides.file.prep" : "slides.file.talk"),
-             prod, ext);
+    snprintf(suffix, sizeof(suffix), ".%s", ext);
+    api_file_name(
+        r, prod,
+        text_get(lang, strcmp(format, "prep") == 0 ? "slides.file.prep" : "slides.file.talk"),
+        suffix, name, sizeof(name));
     status = http_download(r, type, name, bytes, len);
     free(bytes);
     return status;

@@ -118,7 +118,7 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
     static const char *const exts[] = {"csv", "xlsx", "pdf"};
     struct auth_principal p;
     struct export_doc doc;
-    char prod[80], today[11], name[128], lang[3];
+    char prod[80], today[11], name[128], lang[3], ext[12];
     json_t *progress = NULL, *catalogue = NULL;
     char *data = NULL;
     size_t len = 0;
@@ -151,7 +151,8 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
     json_decref(catalogue);
     if (rc != EP_OK)
         return api_storage_error(r, rc, "export the plan");
-    snprintf(name, sizeof(name), "plan-actions-%s.%s", prod, exts[fmt]);
+    snprintf(ext, sizeof(ext), ".%s", exts[fmt]);
+    api_file_name(r, prod, "plan-actions", ext, name, sizeof(name));
     status = http_download(r, types[fmt], name, data, len);
     free(data);
     return status;

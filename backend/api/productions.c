@@ -456,7 +456,7 @@ int api_productions_export(struct http_req *r)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot export: %s",
                           ep_strerror(rc));
     auth_audit(r, &p, id, "production.exported", "%zu bytes", len);
-    snprintf(name, sizeof(name), "%s.ecoplateau.zip", id);
+    api_file_name(r, id, "", ".ecoplateau.zip", name, sizeof(name));
     status = http_download(r, "application/zip", name, zip, len);
     free(zip);
     return status;

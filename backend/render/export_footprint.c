@@ -114,6 +114,42 @@ struct fmts {
     lxw_format *title, *head, *kg, *qty, *pct, *note, *wrap;
 };
 
+/* The three phases a production's readings fall in (production_phase_name). */
+static const char *const phase_keys[] = {"preparation", "shooting", "post_production"};
+#define NPHASES (sizeof(phase_keys) / sizeof(phase_keys[0]))
+
+/* The final footprint per phase from row r: one row per phase (kg, ±,
+ * share of the total) and their total, which is the footprint's. Returns
+ * the row after the block (r itself when fin has no phases). */
+static lxw_row_t phases_block(lxw_worksheet *ws, const struct fmts *f, const json_t *fin,
+                              const char *lang, lxw_row_t r)
+{
+    int english = fmt_is_english(lang);
+    const json_t *by = json_object_get(fin, "by_phase");
+    double total = export_num(fin, "total_kg");
+
+    if (!json_is_object(by))
+        return r;
+    worksheet_write_string(ws, r, 0, TR("Phase de la production", "Production phase"), f->head);
+    worksheet_write_string(ws, r, 1, TR("Définitif (kgCO2e)", "Final (kgCO2e)"), f->head);
+    worksheet_write_string(ws, r, 2, "± (kgCO2e)", f->head);
+    worksheet_write_string(ws, r++, 3, TR("Part du total", "Share of the total"), f->head);
+    for (size_t i = 0; i < NPHASES; i++, r++) {
+        const json_t *ph = json_object_get(by, phase_keys[i]);
+        worksheet_write_string(ws, r, 0, carbon_label(CARBON_LABEL_PHASE, phase_keys[i], lang),
+                               NULL);
+        worksheet_write_number(ws, r, 1, export_num(ph, "kg"), f->kg);
+        worksheet_write_number(ws, r, 2, export_num(ph, "uncertainty_kg"), f->kg);
+        if (total > 0)
+            worksheet_write_number(ws, r, 3, export_num(ph, "kg") / total, f->pct);
+        else
+            worksheet_write_string(ws, r, 3, "—", NULL); /* nothing counted: no share */
+    }
+    worksheet_write_string(ws, r, 0, "Total", f->head);
+    worksheet_write_number(ws, r, 1, total, f->kg);
+    return r + 2;
+}
+
 static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, const char *title,
                     const char *lang)
 {
@@ -179,6 +215,7 @@ static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, c
         r++;
     }
     r++;
+    r = phases_block(ws, f, fin, lang, r);
     worksheet_write_string(ws, r++, 0, TR("Méthode", "Method"), f->head);
     worksheet_merge_range(ws, r, 0, r, 4, method_text(english), f->wrap);
     worksheet_set_row(ws, r, 220, NULL);
@@ -516,6 +553,50 @@ static int pdf_categories(struct pdf *p, const json_t *compare, const char *lang
     return rc;
 }
 
+/* The final footprint per phase (docs/carbon.md "Phases"): the phases add
+ * up to the total. Nothing when the footprint has no phases. */
+static int pdf_phases(struct pdf *p, const json_t *fin, const char *lang)
+{
+    int english = fmt_is_english(lang);
+    const json_t *by = json_object_get(fin, "by_phase");
+    const char *const head[] = {"Phase", TR("Définitif", "Final"), "±",
+                                TR("Part du total", "Share of the total")};
+    double total = export_num(fin, "total_kg");
+    struct grid g;
+    int rc;
+
+    if (!json_is_object(by))
+        return EP_OK;
+    rc = grid_init(&g, NPHASES + 1, 4);
+    for (size_t i = 0; rc == EP_OK && i <= NPHASES; i++) {
+        const json_t *ph = i < NPHASES ? json_object_get(by, phase_keys[i]) : NULL;
+        char(*c)[EXPORT_CELL] = grid_row(&g);
+        if (c == NULL)
+            break;
+        if (i == NPHASES) {
+            snprintf(c[0], EXPORT_CELL, "Total");
+            kg_text(json_object_get(fin, "total_kg"), lang, c[1], EXPORT_CELL);
+            kg_text(json_object_get(fin, "uncertainty_kg"), lang, c[2], EXPORT_CELL);
+            fmt_percent(c[3], EXPORT_CELL, total > 0 ? 1.0 : 0.0, 0, 0, lang);
+            continue;
+        }
+        snprintf(c[0], EXPORT_CELL, "%s", carbon_label(CARBON_LABEL_PHASE, phase_keys[i], lang));
+        kg_text(json_object_get(ph, "kg"), lang, c[1], EXPORT_CELL);
+        kg_text(json_object_get(ph, "uncertainty_kg"), lang, c[2], EXPORT_CELL);
+        if (total > 0)
+            fmt_percent(c[3], EXPORT_CELL, export_num(ph, "kg") / total, 0, 0, lang);
+        else
+            snprintf(c[3], EXPORT_CELL, "—");
+    }
+    if (rc == EP_OK)
+        rc = pdf_heading(p, 2,
+                         TR("Par phase de la production (kgCO2e)", "By production phase (kgCO2e)"));
+    if (rc == EP_OK)
+        rc = pdf_table(p, head, 4, g.ptrs, g.n);
+    grid_release(&g);
+    return rc;
+}
+
 /* One table per Carbon'Clap category, one row per thing to type. */
 static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
 {
@@ -707,6 +788,8 @@ int export_footprint_pdf(const json_t *compare, const char *title, const char *l
         rc = pdf_summary(p, compare, lang);
     if (rc == EP_OK)
         rc = pdf_categories(p, compare, lang);
+    if (rc == EP_OK)
+        rc = pdf_phases(p, json_object_get(compare, "final"), lang);
     if (rc == EP_OK)
         rc = pdf_form(p, form, lang);
     if (rc == EP_OK)

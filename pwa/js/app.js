@@ -1,14 +1,13 @@
 // app.js - entry point: shell (status, offline banner, update banner,
 // language), hash router, service worker registration.
-import { t, tn, setLang, getLang, translateDom, dateTime } from './i18n.js';
+import { t, tn, setLang, getLang, translateDom, dateTime, h } from './i18n.js';
 import * as store from './store.js';
-import { h } from './ui/dom.js';
-import { SyncClient } from './sync/client.js';
 
 // Screens are loaded on first use (docs/pwa.md, "Loading"): the login page
-// and Ma journée fetch only their own modules. The service worker precaches
-// every file, so a screen never opened online still opens offline.
+// and the pairing screen fetch only their own module. The service worker
+// precaches every file, so a screen never opened online still opens offline.
 const screens = {
+  signin: () => import('./ui/signin.js'),
   crew: () => import('./ui/crew.js'),
   office: () => import('./ui/office.js'),
   diag: () => import('./ui/diag.js'),
@@ -28,19 +27,28 @@ const screens = {
 // A route's screen: export fn of module mod, imported when first shown.
 const lazy = (mod, fn) => async (ctx, params) => (await screens[mod]())[fn](ctx, params);
 
-const client = new SyncClient();
-const ctx = { client, go, rerender: () => route() };
+// Signed out, there is nothing to sync: the sync client (sync/client.js,
+// the engine, the indicator catalogue) is imported once there is an
+// identity (startClient, below), so the login and pairing screens do not
+// fetch it. Until then ctx.client is this stand-in, which holds the
+// identity the two ways in set (ui/signin.js).
+const signedOut = {
+  identity: null,
+  status: { running: false, pending: 0, rejected: 0, lastSync: 0, error: '' },
+  sync: async () => false,
+};
+const ctx = { client: signedOut, go, rerender: () => route() };
 window.ecoplateau = ctx; // for tests and debugging
 
 const routes = {
   '': home,
-  pair: lazy('crew', 'pair'),
+  pair: lazy('signin', 'pair'),
   jour: lazy('crew', 'day'),
   saisie: lazy('crew', 'entry'),
   entrees: lazy('crew', 'entries'),
   messages: lazy('crew', 'messages'),
   reglages: lazy('crew', 'settings'),
-  connexion: lazy('office', 'login'),
+  connexion: lazy('signin', 'login'),
   bureau: lazy('office', 'home'),
   tableau: lazy('office', 'dashboard'),
   telephones: lazy('office', 'phones'),
@@ -106,7 +114,7 @@ function parseHash() {
 }
 
 function home() {
-  const id = client.identity;
+  const id = ctx.client.identity;
   if (id?.kind === 'device') return go('jour');
   if (id?.kind === 'office') return go(id.production_id ? 'bureau' : 'productions');
   const view = h(
@@ -251,7 +259,7 @@ function navFor(identity, current) {
 // the start or from the moment pairing or login made one.
 let photosInstalled = null;
 function installPhotos() {
-  if (!client.identity) return null;
+  if (!ctx.client.identity) return null;
   photosInstalled ??= screens.photos().then((m) => m.install(ctx));
   return photosInstalled;
 }
@@ -266,6 +274,7 @@ async function route() {
   const seq = ++routeSeq;
   let out;
   try {
+    await startClient();
     out = fn
       ? await fn(ctx, params)
       : { title: t('notfound'), view: h('h1', { tabindex: '-1' }, t('notfound')) };
@@ -284,7 +293,7 @@ async function route() {
   if (!out) return; // redirected
   if (seq !== routeSeq) return; // a later navigation finished first or is on its way: a screen that waited on the network must not cover it
   if (path !== lastPath) navOpen = false; // the folded menu closes once a screen is chosen
-  navFor(client.identity, path);
+  navFor(ctx.client.identity, path);
   const focusedId = main.contains(document.activeElement) ? document.activeElement.id : '';
   main.replaceChildren(out.view);
   if (focusedId && path === lastPath) document.getElementById(focusedId)?.focus();
@@ -300,9 +309,9 @@ async function route() {
 // ---- status (role="status": pending, last sync, errors, conflicts) -------
 const RESOLVERS = new Set(['admin', 'eco_referent']);
 function renderStatus() {
-  const s = client.status;
+  const s = ctx.client.status;
   const parts = [];
-  if (!client.identity) {
+  if (!ctx.client.identity) {
     document.getElementById('sync').hidden = true;
     return;
   }
@@ -318,7 +327,7 @@ function renderStatus() {
   if (s.rejected) parts.push(tn('sync.rejected', s.rejected));
   // Only the roles that may resolve a conflict (admin, eco-referent) count
   // them: nobody else can act on one.
-  if (s.conflicts && RESOLVERS.has(client.identity.role))
+  if (s.conflicts && RESOLVERS.has(ctx.client.identity.role))
     parts.push(tn('sync.conflicts', s.conflicts));
   if (s.error && s.error !== 'unreachable') {
     const known = {
@@ -412,29 +421,49 @@ async function start() {
     renderStatus();
     route();
   });
-  document.getElementById('sync-now').addEventListener('click', () => client.sync('button'));
+  document.getElementById('sync-now').addEventListener('click', () => ctx.client.sync('button'));
   addEventListener('online', renderStatus);
   addEventListener('offline', renderStatus);
   addEventListener('hashchange', route);
-  client.addEventListener('status', renderStatus);
-  client.addEventListener('change', () => {
-    // Do not re-render under the user's fingers: only screens that show data.
-    const [path] = parseHash();
-    if (
-      ['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) &&
-      !document.querySelector('dialog[open]') &&
-      !document.querySelector('details.edit[open]') // a record being edited (ui/edit.js)
-    )
-      route();
-  });
-  await client.load();
-  if (client.identity?.kind === 'office') await (await screens.office()).refreshSession(ctx);
-  await installPhotos();
-  renderStatus();
+  // An office session may have ended since: asked before the first sync.
+  if ((await store.getMeta('identity'))?.kind === 'office')
+    await startClient(async () => (await screens.office()).refreshSession(ctx));
   await route();
   registerSW();
-  client.start();
   document.documentElement.dataset.ready = '1';
+}
+
+// The sync client, once there is an identity: stored at start, or just set
+// by the login or the pairing screen (which store it first). Loads the
+// replica, then (after beforeSync) syncs, as the app did at start before
+// the client was deferred.
+let clientStarting = null;
+async function startClient(beforeSync) {
+  if (ctx.client !== signedOut) return;
+  signedOut.identity ??= (await store.getMeta('identity')) || null;
+  if (!signedOut.identity) return;
+  clientStarting ??= (async () => {
+    const { SyncClient } = await import('./sync/client.js');
+    const client = new SyncClient();
+    client.addEventListener('status', renderStatus);
+    client.addEventListener('change', () => {
+      // Do not re-render under the user's fingers: only screens that show data.
+      const [path] = parseHash();
+      if (
+        ['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) &&
+        !document.querySelector('dialog[open]') &&
+        !document.querySelector('details.edit[open]') // a record being edited (ui/edit.js)
+      )
+        route();
+    });
+    await client.load();
+    ctx.client = client;
+    await beforeSync?.();
+    await installPhotos();
+    renderStatus();
+    client.start();
+  })();
+  await clientStarting;
 }
 
 start();

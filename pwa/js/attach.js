@@ -15,7 +15,7 @@
 import { readGps, nextRange, hex, adaptChunk, CHUNK_START } from './imagebytes.js';
 import { uuidv7 } from './sync/engine.js';
 import * as store from './store.js';
-import { request, ApiError, NetworkError } from './api.js';
+import { request, ApiError, NetworkError } from './store.js';
 
 export const TARGETS = ['readings', 'actions', 'tasks', 'communications', 'checkpoints'];
 export const MAX_EDGE = 2048;

@@ -77,6 +77,12 @@ static const char *const method_labels[][3] = {
     {"distance, partly replaced by fuel", "kilomètres, en partie remplacés par le carburant",
      "kilometres, partly replaced by fuel"},
 };
+/* A production's phases (production_phase_name), in their order. */
+static const char *const phase_labels[][3] = {
+    {"preparation", "Préparation", "Preparation"},
+    {"shooting", "Tournage", "Shooting"},
+    {"post_production", "Postproduction", "Post-production"},
+};
 static const char *const statuses[][3] = {
     {"official", "officiel", "official"},
     {"derived", "dérivé", "derived"},
@@ -96,6 +102,22 @@ static const char *lookup(const char *const (*table)[3], size_t n, const char *k
     return key != NULL ? key : "";
 }
 
+char *carbon_indicator_name(struct db *db, const char *id, const char *lang, const char *unknown,
+                            char *buf, size_t len)
+{
+    static const char sql[] = "SELECT name_fr, name_en FROM indicator WHERE id = ?1";
+    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
+
+    snprintf(buf, len, "%s", unknown);
+    if (st == NULL)
+        return buf;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, fmt_is_english(lang)));
+    db_done(st);
+    return buf;
+}
+
 const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang)
 {
     switch (kind) {
@@ -110,6 +132,8 @@ const char *carbon_label(enum carbon_label_kind kind, const char *key, const cha
     case CARBON_LABEL_METHOD:
         return lookup(method_labels, sizeof(method_labels) / sizeof(method_labels[0]),
                       key != NULL ? key : "as recorded", lang);
+    case CARBON_LABEL_PHASE:
+        return lookup(phase_labels, sizeof(phase_labels) / sizeof(phase_labels[0]), key, lang);
     case CARBON_LABEL_STATUS:
         return lookup(statuses, sizeof(statuses) / sizeof(statuses[0]),
                       key != NULL && key[0] != '\0' ? key : "estimate", lang);
@@ -626,7 +650,8 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
     const struct carbon_vctx *vc = ctx;
     const char *ind, *unit, *at;
     char want[17], measures[17], theme[17], day[11];
-    json_t *value;
+    enum production_phase ph;
+    json_t *value, *phase;
     int rc;
 
     if (strcmp(op->col, "readings") != 0 && strcmp(op->col, "estimates") != 0)
@@ -658,6 +683,12 @@ int carbon_validate_op(void *ctx, struct db *db, const struct sync_op *op, char 
         return refuse(code, codelen, "invalid_date", reason, reasonlen,
                       "field 'at' must be an ISO date (YYYY-MM-DD), not '%.32s'",
                       at != NULL ? at : "");
+    phase = json_object_get(op->fields, "phase");
+    if (phase != NULL && production_phase_parse(json_string_value(phase), &ph) != EP_OK)
+        return refuse(code, codelen, "invalid_phase", reason, reasonlen,
+                      "field 'phase' must be preparation, shooting or post_production, not "
+                      "'%.32s'",
+                      json_is_string(phase) ? json_string_value(phase) : "");
     if (vc == NULL || vc->production_id == NULL)
         return EP_OK;
     return validate_in_production(db, vc->production_id, op, measures, theme, code, codelen, reason,
@@ -1169,17 +1200,51 @@ static const char method_sql[] =
     "   = CAST((julianday(substr(json_extract(f.fields, '$.at'), 1, 10)) - ?2) / 7 AS INTEGER))), "
     "total(json_extract(f.fields, '$.value')), count(*), "
     "(SELECT json_extract(r.state, '$.name') FROM sync_record r WHERE r.col = 'fleet' "
-    " AND r.rid = json_extract(f.fields, '$.vehicle') AND r.production_id = ?1) "
+    " AND r.rid = json_extract(f.fields, '$.vehicle') AND r.production_id = ?1), "
+    "substr(json_extract(f.fields, '$.at'), 1, 10), json_extract(f.fields, '$.phase') "
     "FROM sync_fact f JOIN indicator i ON i.id = json_extract(f.fields, '$.indicator') "
     "WHERE f.production_id = ?1 AND f.col = 'readings' AND f.superseded = 0 AND f.void = 0 "
     "AND i.theme = 'mobility' AND i.measures IN ('distance', 'fuel') "
     "AND json_extract(f.fields, '$.vehicle') IS NOT NULL "
-    "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3";
+    "GROUP BY 1, 2, 3, 4, 5, 9, 10 ORDER BY 1, 2, 3";
 
-/* Fills replaced ("indicator\x1fdept" -> kilometres not counted) and
+/* The phase a reading counts in: its own when it says one, else the one
+ * its day falls in for its indicator (production_phase_of). x may be NULL. */
+static enum production_phase reading_phase(const struct production_dates *pd, const struct ind *x,
+                                           const char *day, const char *said)
+{
+    enum production_phase own = x != NULL && collect_indicator_phase(x->category) == COLLECT_POST
+                                    ? PRODUCTION_POST
+                                    : PRODUCTION_SHOOTING;
+    enum production_phase ph;
+    long d;
+
+    if (production_phase_parse(said, &ph) == EP_OK)
+        return ph;
+    if (collect_day(day, &d) != EP_OK)
+        return own;
+    return production_phase_of(pd, d, own);
+}
+
+/* Adds qty to obj[key][phase]. */
+static int phase_add(json_t *obj, const char *key, enum production_phase ph, double qty)
+{
+    json_t *e = json_object_get(obj, key);
+    const char *name = production_phase_name(ph);
+    if (e == NULL) {
+        e = json_object();
+        if (e == NULL || json_object_set_new(obj, key, e) != 0)
+            return EP_ENOMEM;
+    }
+    return json_object_set_new(e, name, json_real(json_real_value(json_object_get(e, name)) + qty));
+}
+
+/* Fills replaced ("indicator\x1fdept" -> kilometres not counted),
+ * replaced_ph (the same key -> {phase: kilometres not counted}) and
  * methods (one entry per vehicle: what was counted and how). */
-static int vehicle_methods(struct db *db, const char *production_id, json_t *replaced,
-                           json_t *methods)
+static int vehicle_methods(struct db *db, const char *production_id,
+                           const struct production_dates *pd, const struct catalogue *cat,
+                           json_t *replaced, json_t *replaced_ph, json_t *methods)
 {
     sqlite3_stmt *st = db_stmt(db, method_sql);
     json_t *byv = json_object();
@@ -1215,12 +1280,20 @@ static int vehicle_methods(struct db *db, const char *production_id, json_t *rep
             snprintf(rk, sizeof(rk), "%s\x1f%s", ind, dept);
             json_object_set_new(replaced, rk,
                                 json_real(json_real_value(json_object_get(replaced, rk)) + qty));
+            if (phase_add(replaced_ph, rk,
+                          reading_phase(pd, find_ind(cat, ind),
+                                        (const char *)sqlite3_column_text(st, 8),
+                                        (const char *)sqlite3_column_text(st, 9)),
+                          qty) != EP_OK) {
+                rc = EP_ENOMEM;
+                break;
+            }
         }
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
         json_decref(byv);
-        return db_map_rc(rc);
+        return rc == EP_ENOMEM ? rc : db_map_rc(rc);
     }
     json_object_foreach(byv, k, v)
     {
@@ -1233,6 +1306,47 @@ static int vehicle_methods(struct db *db, const char *production_id, json_t *rep
     }
     json_decref(byv);
     return EP_OK;
+}
+
+/* Quantities per (indicator, department, day, phase said): the readings'
+ * phases, answered from index reading_days alone, in its order (its
+ * expressions, 0006 and 0021_reading_phase.sql). */
+static const char phase_sql[] =
+    "SELECT json_extract(fields, '$.indicator'), json_extract(fields, '$.dept'), "
+    "substr(json_extract(fields, '$.at'), 1, 10), json_extract(fields, '$.phase'), "
+    "total(json_extract(fields, '$.value')) "
+    "FROM sync_fact WHERE production_id = ?1 AND col = 'readings' AND superseded = 0 "
+    "AND void = 0 GROUP BY 1, 2, 3, 4";
+
+/* Fills by ("indicator\x1fdept" -> {phase: quantity}) from the readings. */
+static int phase_quantities(struct db *db, const char *production_id,
+                            const struct production_dates *pd, const struct catalogue *cat,
+                            json_t *by)
+{
+    sqlite3_stmt *st = db_stmt(db, phase_sql);
+    int rc;
+
+    if (st == NULL)
+        return EP_EIO;
+    sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ind = (const char *)sqlite3_column_text(st, 0);
+        const char *dept = (const char *)sqlite3_column_text(st, 1);
+        char key[130];
+        if (ind == NULL)
+            continue;
+        snprintf(key, sizeof(key), "%s\x1f%s", ind, dept != NULL ? dept : "");
+        if (phase_add(by, key,
+                      reading_phase(pd, find_ind(cat, ind),
+                                    (const char *)sqlite3_column_text(st, 2),
+                                    (const char *)sqlite3_column_text(st, 3)),
+                      sqlite3_column_double(st, 4)) != EP_OK) {
+            rc = EP_ENOMEM;
+            break;
+        }
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? EP_OK : (rc == EP_ENOMEM ? rc : db_map_rc(rc));
 }
 
 /* ...and the office's estimates for the provisional one. */
@@ -1272,6 +1386,38 @@ static void acc_finish(json_t *obj)
         json_object_del(e, "variance");
         json_object_set_new(e, "uncertainty_kg", json_real(sqrt(var)));
     }
+}
+
+/*
+ * A line's "by_phase" {phase: {quantity, kg}} from its quantities per phase
+ * (qty) less the kilometres fuel replaced (repl), each converted like the
+ * line: the phases of a line add up to it. Adds each phase's kg and
+ * variance to totals.
+ */
+static int line_phases(json_t *line, const json_t *qty, const json_t *repl, const struct ind *x,
+                       json_t *totals)
+{
+    json_t *by = json_object();
+    int rc = by != NULL ? EP_OK : EP_ENOMEM;
+
+    for (int i = 0; rc == EP_OK && i < PRODUCTION_NPHASES; i++) {
+        const char *name = production_phase_name((enum production_phase)i);
+        json_t *q = json_object_get(qty, name);
+        double n, kg, u;
+        if (q == NULL)
+            continue;
+        n = json_real_value(q) - json_real_value(json_object_get(repl, name));
+        kg = n * x->factor;
+        u = kg * x->uncertainty;
+        if (json_object_set_new(by, name, json_pack("{s:f, s:f}", "quantity", n, "kg", kg)) != 0 ||
+            acc_add(totals, name, kg, u * u) != EP_OK)
+            rc = EP_ENOMEM;
+    }
+    if (rc == EP_OK && json_object_set_new(line, "by_phase", by) != 0)
+        return EP_ENOMEM;
+    if (rc != EP_OK)
+        json_decref(by);
+    return rc;
 }
 
 static int estimated_indicators(struct db *db, const char *production_id, json_t *set)
@@ -1339,6 +1485,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     json_t *by_dept = json_object(), *estimated = json_object(), *read = json_object();
     json_t *missing = json_array(), *fp = NULL;
     json_t *replaced = json_object(), *methods = json_array(), *missing_items = json_array();
+    json_t *replaced_ph = json_object(), *qty_ph = json_object(), *by_phase = NULL;
+    struct production_dates pd;
     sqlite3_stmt *st = NULL;
     double total = 0, variance = 0;
     size_t covered = 0;
@@ -1348,7 +1496,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     *out = NULL;
     if (lines == NULL || untracked == NULL || by_theme == NULL || by_cat == NULL ||
         by_dept == NULL || estimated == NULL || read == NULL || missing == NULL ||
-        replaced == NULL || methods == NULL || missing_items == NULL) {
+        replaced == NULL || methods == NULL || missing_items == NULL || replaced_ph == NULL ||
+        qty_ph == NULL) {
         rc = EP_ENOMEM;
         goto out;
     }
@@ -1360,8 +1509,25 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                              : version_exists(db, factor_version);
     if (rc == EP_OK)
         rc = load_catalogue(db, factor_version, &cat);
-    if (rc == EP_OK && kind == CARBON_FINAL)
-        rc = vehicle_methods(db, production_id, replaced, methods);
+    if (rc == EP_OK && kind == CARBON_FINAL) {
+        /* Readings carry a date and maybe a phase; estimates neither, so
+         * only the final footprint is split by phase (docs/carbon.md). */
+        static const char *const phase_keys[][3] = {
+            {"preparation", "", ""}, {"shooting", "", ""}, {"post_production", "", ""}};
+        rc = production_dates_get(db, production_id, &pd);
+        if (rc == EP_ENOTFOUND) { /* no calendar: each indicator's own phase */
+            pd.prep_from = pd.prep_to = pd.shoot_from = pd.shoot_to = PRODUCTION_NO_DAY;
+            pd.post_from = pd.post_to = PRODUCTION_NO_DAY;
+            rc = EP_OK;
+        }
+        by_phase = empty_groups(phase_keys, PRODUCTION_NPHASES);
+        if (rc == EP_OK && by_phase == NULL)
+            rc = EP_ENOMEM;
+        if (rc == EP_OK)
+            rc = vehicle_methods(db, production_id, &pd, &cat, replaced, replaced_ph, methods);
+        if (rc == EP_OK)
+            rc = phase_quantities(db, production_id, &pd, &cat, qty_ph);
+    }
     if (rc != EP_OK)
         goto out;
     st = db_stmt(db, kind == CARBON_FINAL ? final_sql : prov_sql);
@@ -1435,6 +1601,12 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                                                                   "fuel"
                                                                 : "replaced by fuel")
                                                      : "as recorded"));
+            if (by_phase != NULL &&
+                line_phases(l, json_object_get(qty_ph, rk), json_object_get(replaced_ph, rk), x,
+                            by_phase) != EP_OK) {
+                rc = EP_ENOMEM;
+                break;
+            }
         }
         if (acc_add(by_theme, x->theme, kg, u * u) != EP_OK ||
             acc_add(by_cat, x->category, kg, u * u) != EP_OK ||
@@ -1472,6 +1644,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     acc_finish(by_theme);
     acc_finish(by_cat);
     acc_finish(by_dept);
+    if (by_phase != NULL)
+        acc_finish(by_phase);
     fp = json_pack("{s:s, s:s, s:i, s:f, s:f, s:o, s:o, s:o, s:o, s:o, "
                    "s:{s:I, s:I, s:o, s:o, s:o}, s:s, s:o, s:s}",
                    "production", production_id, "kind",
@@ -1493,6 +1667,11 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     /* json_pack stole the groups even on failure; do not free them twice. */
     by_theme = by_cat = by_dept = lines = untracked = missing = methods = missing_items = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
+    /* Present in the final footprint only: the phases add up to total_kg. */
+    if (rc == EP_OK && by_phase != NULL) {
+        rc = json_object_set_new(fp, "by_phase", by_phase) == 0 ? EP_OK : EP_ENOMEM;
+        by_phase = NULL;
+    }
 out:
     if (in_tx)
         db_rollback(db);
@@ -1508,8 +1687,13 @@ out:
     json_decref(replaced);
     json_decref(methods);
     json_decref(missing_items);
+    json_decref(replaced_ph);
+    json_decref(qty_ph);
+    json_decref(by_phase);
     if (rc == EP_OK)
         *out = fp;
+    else
+        json_decref(fp);
     return rc;
 }
 
@@ -2148,6 +2332,30 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
         if (rc == EP_OK)
             rc =
                 csv_number_in(&b, loc, json_number_value(json_object_get(fp, "uncertainty_kg")), 3);
+        if (rc == EP_OK)
+            rc = csv_end_row_in(&b, loc);
+    }
+    /* The final footprint per phase, laid out like the total they add up to
+     * (docs/carbon.md "Phases"). */
+    for (int i = 0;
+         rc == EP_OK && json_is_object(json_object_get(fp, "by_phase")) && i < PRODUCTION_NPHASES;
+         i++) {
+        const char *key = production_phase_name((enum production_phase)i);
+        const json_t *ph = json_object_get(json_object_get(fp, "by_phase"), key);
+        char label[64];
+        snprintf(label, sizeof(label), english ? "Of which %s" : "Dont %s",
+                 carbon_label(CARBON_LABEL_PHASE, key, lang));
+        /* "Dont Préparation" reads badly: the phase in lower case. */
+        if (label[english ? 9 : 5] >= 'A' && label[english ? 9 : 5] <= 'Z')
+            label[english ? 9 : 5] = (char)(label[english ? 9 : 5] - 'A' + 'a');
+        rc = csv_cell_in(&b, loc, label);
+        for (int c = 0; rc == EP_OK && c < 9; c++)
+            rc = csv_cell_in(&b, loc, NULL);
+        if (rc == EP_OK)
+            rc = csv_number_in(&b, loc, json_number_value(json_object_get(ph, "kg")), 3);
+        if (rc == EP_OK)
+            rc =
+                csv_number_in(&b, loc, json_number_value(json_object_get(ph, "uncertainty_kg")), 3);
         if (rc == EP_OK)
             rc = csv_end_row_in(&b, loc);
     }

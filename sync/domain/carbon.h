@@ -242,12 +242,22 @@ enum carbon_label_kind {
     CARBON_LABEL_DEPT,
     CARBON_LABEL_METHOD,
     CARBON_LABEL_STATUS,
+    CARBON_LABEL_PHASE, /* "preparation", "shooting", "post_production" */
 };
 
 /* The label of key in lang ("fr", "en"; anything else French): a category,
- * theme, activity unit, department, line method or factor status. An
+ * theme, activity unit, department, line method, factor status or phase. An
  * unknown key is returned as it is. Static string. */
 const char *carbon_label(enum carbon_label_kind kind, const char *key, const char *lang);
+
+/*
+ * The catalogue's name of indicator id in lang ("van_km" -> "Kilomètres en
+ * utilitaire" / its English name) into buf; an unknown id or a storage error
+ * writes unknown (the caller's word for it), never the id, which people do
+ * not read. Returns buf.
+ */
+char *carbon_indicator_name(struct db *db, const char *id, const char *lang, const char *unknown,
+                            char *buf, size_t len);
 
 /* The French label of a category / theme key ("transport" -> "Transport"). */
 const char *carbon_category_label(const char *key);

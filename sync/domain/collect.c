@@ -908,7 +908,8 @@ static json_t *phase_json(long from, long to)
     return period_json(&p);
 }
 
-/* "calendar": what the phone needs to apply collect_item_periods offline. */
+/* "calendar": what the phone needs to apply collect_item_periods and
+ * production_phase_of offline. */
 static int set_calendar(json_t *obj, const struct production_dates *d)
 {
     json_t *off = json_array();
@@ -924,7 +925,8 @@ static int set_calendar(json_t *obj, const struct production_dates *d)
     if (off == NULL)
         return EP_ENOMEM;
     return json_object_set_new(obj, "calendar",
-                               json_pack("{s:o, s:o, s:o}", "shooting",
+                               json_pack("{s:o, s:o, s:o, s:o}", "preparation",
+                                         phase_json(d->prep_from, d->prep_to), "shooting",
                                          phase_json(d->shoot_from, d->shoot_to), "post_production",
                                          phase_json(d->post_from, d->post_to), "days_off", off)) ==
                    0

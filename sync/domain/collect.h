@@ -187,9 +187,10 @@ int collect_history(struct db *db, const char *production_id, json_t **out);
  *    "items":[{"indicator","frequency","dept","member_id","member_name","source",
  *              "periods","reported","missing":[{"from","to"}],
  *              "due":{"from","to","done"}|null}],"first_day","last_day",
- *    "calendar":{"shooting":{"from","to"}|null,"post_production":{"from","to"}|null,
- *                "days_off":[ISO day]}}
- * ("calendar" is what the phone needs to apply the same rule offline).
+ *    "calendar":{"preparation":{"from","to"}|null,"shooting":{"from","to"}|null,
+ *                "post_production":{"from","to"}|null,"days_off":[ISO day]}}
+ * ("calendar" is what the phone needs to apply the same rules offline: the
+ * periods, and a reading's phase, production_phase_of).
  * expected counts the periods that have ended; ratio = reported / expected.
  * A production without dates has no periods (items listed, nothing missing).
  */

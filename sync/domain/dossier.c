@@ -7,6 +7,8 @@
  */
 #include "dossier.h"
 
+#include "carbon.h"
+
 #include "db.h"
 #include "diag.h"
 #include "directory.h"
@@ -179,6 +181,7 @@ static json_t *find_id(const json_t *list, const char *id)
 /* ---- the drafts ------------------------------------------------------------- */
 
 struct ctx {
+    struct db *db;    /* for the catalogue's names (the annexes) */
     const char *lang; /* "fr" or "en": every text below is written in it */
     const char *title, *starts, *ends;
     json_t *eval;      /* eval_production */
@@ -724,12 +727,14 @@ static json_t *annexes(struct ctx *c)
     size_t i;
     json_t *x;
 
+    /* People read the catalogue's names and the labels, never the ids. */
     an = annex(c, "actions", header(c, cols_actions));
     json_array_foreach(json_object_get(c->eval, "actions"), i, x)
     {
-        const char *ind = str(x, "indicator");
-        add_row(an, json_pack("[s, s, o, o, o, o, s]", str(x, "title"),
-                              ind[0] ? ind : T("dossier.missing"),
+        char ind[160];
+        carbon_indicator_name(c->db, json_string_value(json_object_get(x, "indicator")), c->lang,
+                              T("dossier.missing"), ind, sizeof(ind));
+        add_row(an, json_pack("[s, s, o, o, o, o, s]", str(x, "title"), ind,
                               num_cell(c, json_object_get(x, "baseline")),
                               num_cell(c, json_object_get(x, "target")),
                               num_cell(c, json_object_get(x, "projected")),
@@ -740,8 +745,13 @@ static json_t *annexes(struct ctx *c)
     an = annex(c, "indicateurs", header(c, cols_ind));
     json_array_foreach(json_object_get(json_object_get(fp, "final"), "lines"), i, x)
     {
-        add_row(an, json_pack("[s, s, o, s, o, o]", str(x, "indicator"), str(x, "dept"),
-                              num_cell(c, json_object_get(x, "quantity")), str(x, "unit"),
+        char ind[160];
+        carbon_indicator_name(c->db, json_string_value(json_object_get(x, "indicator")), c->lang,
+                              T("dossier.missing"), ind, sizeof(ind));
+        add_row(an, json_pack("[s, s, o, s, o, o]", ind,
+                              carbon_label(CARBON_LABEL_DEPT, str(x, "dept"), c->lang),
+                              num_cell(c, json_object_get(x, "quantity")),
+                              carbon_label(CARBON_LABEL_UNIT, str(x, "unit"), c->lang),
                               num_cell(c, json_object_get(x, "entries")),
                               num_cell(c, json_object_get(x, "kg"))));
     }
@@ -750,7 +760,8 @@ static json_t *annexes(struct ctx *c)
     json_array_foreach(json_object_get(fp, "categories"), i, x)
     {
         add_row(an,
-                json_pack("[s, o, o, o]", str(x, "label"),
+                json_pack("[s, o, o, o]",
+                          carbon_label(CARBON_LABEL_CATEGORY, str(x, "category"), c->lang),
                           num_cell(c, has_forecast ? json_object_get(x, "provisional_kg") : NULL),
                           num_cell(c, json_object_get(x, "final_kg")),
                           pct_cell(c, json_object_get(x, "delta_pct"), 1)));
@@ -760,10 +771,13 @@ static json_t *annexes(struct ctx *c)
     json_array_foreach(c->suppliers, i, x)
     {
         const json_t *f = json_object_get(x, "fields");
+        /* ".other" ends a plural's key (text.h): scope "other" reads "misc". */
+        const char *scope = strcmp(str(f, "scope"), "other") == 0 ? "misc" : str(f, "scope");
         if (str(f, "name")[0] == '\0')
             continue;
-        add_row(an, json_pack("[s, s, s, s]", str(f, "name"), str(f, "kind"), str(f, "scope"),
-                              str(f, "location")));
+        add_row(an, json_pack("[s, s, s, s]", str(f, "name"),
+                              label(c->lang, "dossier.supplier_kind", str(f, "kind")),
+                              label(c->lang, "dossier.supplier_scope", scope), str(f, "location")));
     }
     json_array_append_new(all, an);
     an = annex(c, "communications", header(c, cols_comms));
@@ -773,8 +787,11 @@ static json_t *annexes(struct ctx *c)
         char day[FMT_MAX];
         if (fmt_date(day, sizeof(day), str(f, "starts_at"), FMT_DATE_MEDIUM, c->lang) == NULL)
             snprintf(day, sizeof(day), "%s", str(f, "starts_at"));
-        add_row(an,
-                json_pack("[s, s, s, s]", str(f, "title"), str(f, "kind"), day, str(f, "status")));
+        /* A communication without status is not sent yet: a draft. */
+        add_row(an, json_pack("[s, s, s, s]", str(f, "title"),
+                              label(c->lang, "dossier.comm_kind", str(f, "kind")), day,
+                              label(c->lang, "dossier.comm_status",
+                                    str(f, "status")[0] ? str(f, "status") : "draft")));
     }
     json_array_append_new(all, an);
     return all;
@@ -959,12 +976,13 @@ int dossier_build(struct db *db, const char *production_id, const char *today, c
     if (sep1 == NULL || sep2 == NULL)
         return EP_EINVAL;
     *sep1 = *sep2 = '\0';
+    c.db = db;
     c.lang = text_lang(lang);
     c.title = head;
     c.starts = sep1 + 1;
     c.ends = sep2 + 1;
     c.missing = json_array();
-    rc = eval_production(db, production_id, today, &c.eval);
+    rc = eval_production(db, production_id, today, lang, &c.eval);
     if (rc == EP_OK)
         rc = records(db, production_id, "diagnostics", &diags);
     if (rc == EP_OK)

@@ -1,6 +1,7 @@
 /*
  * eval.c - C9: plan against reality. Pure composition of the plan and
- * carbon computations; the thresholds are the only rules added here.
+ * carbon computations; the thresholds are the only rules added here. The
+ * sentences are the "evaluation.*" texts of sync/domain/data (text.h).
  */
 #include "eval.h"
 
@@ -11,6 +12,7 @@
 #include "forecast.h"
 #include "plan.h"
 #include "sync.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -73,10 +75,39 @@ static json_t *item(const char *kind, const char *ref, const char *text)
     return json_pack("{s:s, s:s?, s:s}", "kind", kind, "ref", ref, "text", text);
 }
 
-/* Strengths and difficulties from the actions' verdicts. */
-static void from_actions(json_t *actions, json_t *summary, json_t *strengths, json_t *difficulties,
-                         json_t *reproducible, json_t *to_classify)
+/* The texts of keys (NULL-ended) in lang, as a JSON array of strings. */
+static json_t *texts(const char *lang, const char *const *keys)
 {
+    json_t *list = json_array();
+    for (size_t i = 0; keys[i] != NULL; i++)
+        json_array_append_new(list, json_string(text_get(lang, keys[i])));
+    return list;
+}
+
+/* "80 %" / "80%" from an attainment in percent. */
+static char *pct_text(char *buf, size_t len, const json_t *pct, const char *lang)
+{
+    return fmt_percent(buf, len, json_number_value(pct) / 100.0, 0, 0, lang);
+}
+
+/* v with its sign ("+120", "−40"), grouped as lang writes numbers. */
+static char *signed_number(char *buf, size_t len, double v, const char *lang)
+{
+    char n[FMT_MAX];
+    fmt_number(n, sizeof(n), v, 0, lang);
+    snprintf(buf, len, "%s%s", v >= 0.5 ? "+" : "", n);
+    return buf;
+}
+
+/* Strengths and difficulties from the actions' verdicts, in lang. */
+static void from_actions(json_t *actions, const char *lang, json_t *summary, json_t *strengths,
+                         json_t *difficulties, json_t *reproducible, json_t *to_classify)
+{
+    static const char *const sol_missed[] = {"evaluation.sol.review", "evaluation.sol.directory",
+                                             NULL};
+    static const char *const sol_check[] = {"evaluation.sol.check_type",
+                                            "evaluation.sol.check_confirm", NULL};
+    static const char *const sol_none[] = {"evaluation.sol.schedule", NULL};
     double sum = 0, avoided_sum = 0;
     long measured = 0, avoided_n = 0;
     size_t i;
@@ -87,11 +118,11 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
         /* The emissions the action avoided against its baseline (plan.c),
          * said with its result; added emissions are said as such. */
         json_t *av = json_object_get(a, "avoided_kg");
-        char kg[96] = "";
+        char kg[160] = "", num[FMT_MAX], p[FMT_MAX];
         if (json_is_number(av)) {
             double x = json_number_value(av);
-            snprintf(kg, sizeof(kg), x >= 0 ? ", %.0f kgCO2e évités" : ", %.0f kgCO2e de plus",
-                     fabs(x));
+            text_fmtbuf(kg, sizeof(kg), lang, x >= 0 ? "evaluation.avoided" : "evaluation.added",
+                        "kg", fmt_number(num, sizeof(num), fabs(x), 0, lang), NULL);
             avoided_sum += x;
             avoided_n++;
         }
@@ -101,6 +132,7 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
         json_t *pct = json_object_get(a, "attainment_pct");
         json_t *rep = json_object_get(a, "reproducible");
         const char *key = summary_key(v);
+        const char *name = title != NULL ? title : text_get(lang, "evaluation.action");
         char text[512];
 
         json_object_set_new(summary, key,
@@ -116,37 +148,25 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
                 json_array_append_new(to_classify, json_string(id));
         }
         if (strcmp(v, "reussie") == 0) {
-            snprintf(text, sizeof(text), "%s : objectif atteint (%.0f %%%s)",
-                     title != NULL ? title : id, json_number_value(pct), kg);
+            text_fmtbuf(text, sizeof(text), lang, "evaluation.reached", "title", name, "pct",
+                        pct_text(p, sizeof(p), pct, lang), "kg", kg, NULL);
             json_array_append_new(strengths, item("action", id, text));
         } else if (strcmp(v, "non_atteinte") == 0 || strcmp(v, "partielle") == 0) {
-            snprintf(text, sizeof(text), "%s : %.0f %% de l'objectif%s", title != NULL ? title : id,
-                     json_number_value(pct), kg);
+            text_fmtbuf(text, sizeof(text), lang, "evaluation.partial", "title", name, "pct",
+                        pct_text(p, sizeof(p), pct, lang), "kg", kg, NULL);
             json_t *d = item("action", id, text);
-            json_object_set_new(
-                d, "solutions",
-                json_pack("[s, s]",
-                          "Revoir l'objectif ou les moyens avec le responsable de l'action",
-                          "Chercher dans l'annuaire un prestataire ou un outil plus adapté"));
+            json_object_set_new(d, "solutions", texts(lang, sol_missed));
             json_array_append_new(difficulties, d);
         } else if (strcmp(v, "a_verifier") == 0) {
-            snprintf(text, sizeof(text),
-                     "%s : %.0f %% de l'objectif, à vérifier avant d'en tirer un résultat",
-                     title != NULL ? title : id, json_number_value(pct));
+            text_fmtbuf(text, sizeof(text), lang, "evaluation.check", "title", name, "pct",
+                        pct_text(p, sizeof(p), pct, lang), NULL);
             json_t *d = item("check", id, text);
-            json_object_set_new(d, "solutions",
-                                json_pack("[s, s]",
-                                          "Vérifier le type d'objectif (quantité ou part) et "
-                                          "l'unité des relevés",
-                                          "Confirmer le chiffre dans le plan s'il est juste"));
+            json_object_set_new(d, "solutions", texts(lang, sol_check));
             json_array_append_new(difficulties, d);
         } else if (strcmp(v, "sans_donnee") == 0) {
-            snprintf(text, sizeof(text), "%s : aucune donnée relevée, résultat inconnu",
-                     title != NULL ? title : id);
+            text_fmtbuf(text, sizeof(text), lang, "evaluation.no_data", "title", name, NULL);
             json_t *d = item("missing", id, text);
-            json_object_set_new(d, "solutions",
-                                json_pack("[s]", "Planifier la collecte de l'indicateur dès la "
-                                                 "préparation (calendrier de collecte)"));
+            json_object_set_new(d, "solutions", texts(lang, sol_none));
             json_array_append_new(difficulties, d);
         }
     }
@@ -165,12 +185,14 @@ static void from_actions(json_t *actions, json_t *summary, json_t *strengths, js
  * above it, difficulties to explain. carbon_compare leaves missing
  * indicators out of delta, so no gap in the data reads as a reduction; the
  * text says when the comparison is running and how much was covered. */
-static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficulties)
+static void from_footprint(const json_t *cmp, const char *lang, json_t *strengths,
+                           json_t *difficulties)
 {
+    static const char *const sol[] = {"evaluation.sol.forecast", NULL};
     const json_t *span = json_object_get(cmp, "span");
     int running = strcmp(json_string_value(json_object_get(cmp, "status")), "clos") != 0;
     const json_t *fc = json_object_get(cmp, "forecast");
-    char which[160] = " (estimations non déposées)";
+    char which[400], version[FMT_MAX], filed[FMT_MAX], now[FMT_MAX];
     json_int_t filed_set = json_integer_value(json_object_get(fc, "factor_version"));
     json_int_t now_set =
         json_integer_value(json_object_get(json_object_get(cmp, "final"), "factor_version"));
@@ -180,15 +202,16 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
     /* forecast_compare says which forecast the gaps are against, and when
      * it was filed with another factor set than the readings', that the
      * gaps mix two sets (docs/carbon.md, "The forecast, filed"). */
+    fmt_number(version, sizeof(version), (double)json_integer_value(json_object_get(fc, "version")),
+               0, lang);
     if (json_is_integer(json_object_get(fc, "version")) && filed_set != now_set)
-        snprintf(which, sizeof(which),
-                 " déposé (version %lld, jeu de facteurs n° %lld ; relevés calculés avec le "
-                 "n° %lld : une partie de l'écart vient du changement de facteurs)",
-                 (long long)json_integer_value(json_object_get(fc, "version")),
-                 (long long)filed_set, (long long)now_set);
+        text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.filed_mixed", "version", version,
+                    "filed", fmt_number(filed, sizeof(filed), (double)filed_set, 0, lang), "now",
+                    fmt_number(now, sizeof(now), (double)now_set, 0, lang), NULL);
     else if (json_is_integer(json_object_get(fc, "version")))
-        snprintf(which, sizeof(which), " déposé (version %lld)",
-                 (long long)json_integer_value(json_object_get(fc, "version")));
+        text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.filed", "version", version, NULL);
+    else
+        text_fmtbuf(which, sizeof(which), lang, "evaluation.fp.live", NULL);
 
     json_array_foreach(json_object_get(cmp, "categories"), i, c)
     {
@@ -196,45 +219,72 @@ static void from_footprint(const json_t *cmp, json_t *strengths, json_t *difficu
         double delta = json_number_value(json_object_get(c, "delta_kg"));
         json_t *pct = json_object_get(c, "delta_pct");
         double cov = json_number_value(json_object_get(c, "coverage"));
-        char text[640], when[160] = "";
+        char text[800], when[200] = "", key[64], n[FMT_MAX], total[FMT_MAX];
+        char dk[FMT_MAX + 2], dp[FMT_MAX], cv[FMT_MAX];
+        long elapsed = (long)json_integer_value(json_object_get(span, "elapsed_days"));
 
         if (cat == NULL || !json_is_number(pct) || fabs(json_number_value(pct)) < 10)
             continue; /* within the estimate's own uncertainty: nothing to say */
         if (running)
-            snprintf(when, sizeof(when), ", en cours (%lld jours de tournage sur %lld)",
-                     (long long)json_integer_value(json_object_get(span, "elapsed_days")),
-                     (long long)json_integer_value(json_object_get(span, "total_days")));
-        snprintf(text, sizeof(text),
-                 "%s : %+.0f kgCO2e (%+.0f %%) par rapport au prévisionnel%s des indicateurs "
-                 "relevés%s ; %.0f %% des émissions attendues couvertes",
-                 carbon_category_label(cat), delta, json_number_value(pct), which, when,
-                 cov * 100.0);
+            text_fmtbuf(when, sizeof(when), lang,
+                        text_count_key(key, sizeof(key), "evaluation.fp.running", elapsed, lang),
+                        "n", fmt_number(n, sizeof(n), (double)elapsed, 0, lang), "total",
+                        fmt_number(total, sizeof(total),
+                                   (double)json_integer_value(json_object_get(span, "total_days")),
+                                   0, lang),
+                        NULL);
+        text_fmtbuf(text, sizeof(text), lang, "evaluation.fp", "category",
+                    carbon_label(CARBON_LABEL_CATEGORY, cat, lang), "delta",
+                    signed_number(dk, sizeof(dk), delta, lang), "pct",
+                    fmt_percent(dp, sizeof(dp), json_number_value(pct) / 100.0, 0, 1, lang),
+                    "forecast", which, "when", when, "coverage",
+                    fmt_percent(cv, sizeof(cv), cov, 0, 0, lang), NULL);
         if (delta < 0) {
             json_array_append_new(strengths, item("footprint", cat, text));
         } else {
             json_t *d = item("footprint", cat, text);
-            json_object_set_new(
-                d, "solutions",
-                json_pack("[s]", "Comparer les relevés aux hypothèses du cadrage pour corriger "
-                                 "le prévisionnel du prochain projet"));
+            json_object_set_new(d, "solutions", texts(lang, sol));
             json_array_append_new(difficulties, d);
         }
     }
 }
 
-/* The French name of a catalogue indicator, or the id when unknown. */
-static void indicator_name(struct db *db, const char *id, char *buf, size_t len)
+/* field of action id among actions (its title, its theme), or NULL. */
+static const char *action_field(const json_t *actions, const char *id, const char *field)
 {
-    static const char sql[] = "SELECT name_fr FROM indicator WHERE id = ?1";
-    sqlite3_stmt *st = id != NULL ? db_stmt(db, sql) : NULL;
+    size_t i;
+    json_t *a;
+    json_array_foreach(actions, i, a)
+    {
+        if (id != NULL && strcmp(id, json_string_value(json_object_get(a, "id"))) == 0)
+            return json_string_value(json_object_get(a, field));
+    }
+    return NULL;
+}
 
-    snprintf(buf, len, "%s", id != NULL ? id : "indicateur non précisé");
-    if (st == NULL)
-        return;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-    db_done(st);
+/*
+ * What to try instead, in lang: the same advice as plan_dysfunctions
+ * (plan.c) gives, from the data files so the English evaluation says it in
+ * English. Missed readings share one set; a drifting target gets its theme's
+ * ("evaluation.alt.<theme>.<n>", n from 1), or the general one.
+ */
+static json_t *alternatives(const char *kind, const char *theme, const char *lang)
+{
+    const char *group = kind != NULL && strcmp(kind, "missed_readings") == 0 ? "missed" : theme;
+    json_t *list = json_array();
+    char key[96];
+
+    if (group != NULL)
+        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, 1);
+    if (group == NULL || !text_has("fr", key))
+        group = "other";
+    for (int n = 1; n < 10; n++) {
+        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, n);
+        if (!text_has("fr", key))
+            break;
+        json_array_append_new(list, json_string(text_get(lang, key)));
+    }
+    return list;
 }
 
 /*
@@ -243,43 +293,40 @@ static void indicator_name(struct db *db, const char *id, char *buf, size_t len)
  * missed readings, the action for a drifting target. The sentence has no
  * final full stop: the dossier adds it.
  */
-static void dysfunction_text(struct db *db, const json_t *d, const json_t *actions, char *buf,
-                             size_t len)
+static void dysfunction_text(struct db *db, const json_t *d, const json_t *actions,
+                             const char *lang, char *buf, size_t len)
 {
     const char *kind = json_string_value(json_object_get(d, "kind"));
     const char *dept = json_string_value(json_object_get(d, "dept"));
-    char name[160], since[FMT_MAX], missed[FMT_MAX + 48];
+    char name[160], since[FMT_MAX], missed[FMT_MAX + 64], in_dept[160] = "", key[64], n[FMT_MAX];
 
-    indicator_name(db, json_string_value(json_object_get(d, "indicator")), name, sizeof(name));
+    carbon_indicator_name(db, json_string_value(json_object_get(d, "indicator")), lang,
+                          text_get(lang, "evaluation.indicator_unknown"), name, sizeof(name));
     if (kind != NULL && strcmp(kind, "missed_readings") == 0) {
         /* People read a department's name and a day in words, not keys. */
+        long count = (long)json_integer_value(json_object_get(d, "missed"));
         if (fmt_date(since, sizeof(since), json_string_value(json_object_get(d, "since")),
-                     FMT_DATE_MEDIUM, "fr") == NULL)
+                     FMT_DATE_MEDIUM, lang) == NULL)
             snprintf(since, sizeof(since), "?");
-        fmt_count(missed, sizeof(missed), (long)json_integer_value(json_object_get(d, "missed")),
-                  "période sans relevé", "périodes sans relevé", "fr");
-        snprintf(buf, len, "Relevé « %s »%s%s%s manqué depuis le %s (%s)", name,
-                 dept != NULL && dept[0] ? " (département " : "",
-                 dept != NULL ? carbon_dept_label(dept) : "", dept != NULL && dept[0] ? ")" : "",
-                 since, missed);
+        text_fmtbuf(missed, sizeof(missed), lang,
+                    text_count_key(key, sizeof(key), "evaluation.missed.periods", count, lang), "n",
+                    fmt_number(n, sizeof(n), (double)count, 0, lang), NULL);
+        if (dept != NULL && dept[0])
+            text_fmtbuf(in_dept, sizeof(in_dept), lang, "evaluation.missed.dept", "dept",
+                        carbon_label(CARBON_LABEL_DEPT, dept, lang), NULL);
+        text_fmtbuf(buf, len, lang, "evaluation.missed", "indicator", name, "dept", in_dept,
+                    "since", since, "missed", missed, NULL);
     } else {
-        const char *id = json_string_value(json_object_get(d, "action"));
-        const char *title = NULL;
-        size_t i;
-        json_t *a;
-        json_array_foreach(actions, i, a)
-        {
-            if (id != NULL && strcmp(id, json_string_value(json_object_get(a, "id"))) == 0)
-                title = json_string_value(json_object_get(a, "title"));
-        }
-        snprintf(buf, len,
-                 "%s (indicateur « %s ») : à ce rythme, l'objectif ne sera pas atteint "
-                 "en fin de tournage",
-                 title != NULL ? title : "Action", name);
+        const char *title =
+            action_field(actions, json_string_value(json_object_get(d, "action")), "title");
+        text_fmtbuf(buf, len, lang, "evaluation.drift", "title",
+                    title != NULL ? title : text_get(lang, "evaluation.action"), "indicator", name,
+                    NULL);
     }
 }
 
-int eval_production(struct db *db, const char *production_id, const char *today, json_t **out)
+int eval_production(struct db *db, const char *production_id, const char *today, const char *lang,
+                    json_t **out)
 {
     json_t *progress = NULL, *dys = NULL, *cmp = NULL, *actions, *a, *d;
     json_t *summary =
@@ -306,15 +353,20 @@ int eval_production(struct db *db, const char *production_id, const char *today,
         if (rc != EP_OK)
             goto out;
     }
-    from_actions(actions, summary, strengths, difficulties, reproducible, to_classify);
-    from_footprint(cmp, strengths, difficulties);
+    from_actions(actions, lang, summary, strengths, difficulties, reproducible, to_classify);
+    from_footprint(cmp, lang, strengths, difficulties);
     json_array_foreach(json_object_get(dys, "dysfunctions"), i, d)
     {
         char text[512];
         json_t *x;
-        dysfunction_text(db, d, actions, text, sizeof(text));
+        dysfunction_text(db, d, actions, lang, text, sizeof(text));
         x = item("dysfunction", json_string_value(json_object_get(d, "indicator")), text);
-        json_object_set(x, "solutions", json_object_get(d, "alternatives"));
+        json_object_set_new(
+            x, "solutions",
+            alternatives(
+                json_string_value(json_object_get(d, "kind")),
+                action_field(actions, json_string_value(json_object_get(d, "action")), "theme"),
+                lang));
         json_array_append_new(difficulties, x);
     }
     *out = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today,

@@ -20,7 +20,9 @@
 struct db;
 
 /*
- * Evaluates production_id as of today (ISO day). *out receives
+ * Evaluates production_id as of today (ISO day), its sentences ("text" of
+ * strengths and difficulties, their "solutions") in lang ("fr" or "en",
+ * anything else French: text.h). *out receives
  *   {"today","elapsed_days","total_days" (shooting days, as plan_progress),
  *    "actions":[{progress fields of plan_progress..., "verdict",
  *     "reproducible":true|false|null,"success_factors","lessons"}],
@@ -33,6 +35,7 @@ struct db;
  * "sans_donnee", "brouillon", "a_verifier" (plan_progress's check: left out
  * of "measured" and of the mean until confirmed). Returns 0 or a storage code.
  */
-int eval_production(struct db *db, const char *production_id, const char *today, json_t **out);
+int eval_production(struct db *db, const char *production_id, const char *today, const char *lang,
+                    json_t **out);
 
 #endif

@@ -300,7 +300,8 @@ static void figures(const struct slide_spec *s, json_t *bl, const json_t *dossie
 }
 
 /* The footprint by category for the bar chart: the final one when readings
- * exist, else the provisional one, else no bars (said as missing). */
+ * exist, else the provisional one, else no bars (said as missing); each bar
+ * named in lang. */
 static json_t *chart(const json_t *ev, const char *lang)
 {
     const json_t *cmp = json_object_get(ev, "footprint");
@@ -314,7 +315,9 @@ static json_t *chart(const json_t *ev, const char *lang)
         double kg = json_number_value(json_object_get(c, final ? "final_kg" : "provisional_kg"));
         if (kg > 0)
             json_array_append_new(
-                bars, json_pack("{s:s, s:f}", "label", str(c, "label"), "kg", round(kg * 10) / 10));
+                bars, json_pack("{s:s, s:f}", "label",
+                                carbon_label(CARBON_LABEL_CATEGORY, str(c, "category"), lang), "kg",
+                                round(kg * 10) / 10));
     }
     return json_pack("{s:s, s:s, s:o}", "unit", "kgCO2e", "basis",
                      final  ? text_get(lang, "oral.basis.final")
@@ -588,7 +591,7 @@ int oral_build(struct db *db, const char *production_id, const char *today, cons
     lang = text_lang(lang);
     rc = dossier_build(db, production_id, today, lang, &d);
     if (rc == EP_OK)
-        rc = eval_production(db, production_id, today, &ev);
+        rc = eval_production(db, production_id, today, lang, &ev);
     if (rc != EP_OK)
         goto out;
     *out = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:O}", "production", str(d, "production"),

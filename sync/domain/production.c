@@ -61,6 +61,55 @@ int production_day(const char *iso, long *out)
     return EP_OK;
 }
 
+int production_phase_parse(const char *s, enum production_phase *out)
+{
+    for (int i = 0; s != NULL && i < PRODUCTION_NPHASES; i++) {
+        if (strcmp(s, phase_names[i]) == 0) {
+            *out = (enum production_phase)i;
+            return EP_OK;
+        }
+    }
+    return EP_EINVAL;
+}
+
+const char *production_phase_name(enum production_phase ph)
+{
+    return ph >= PRODUCTION_PREPARATION && ph < PRODUCTION_NPHASES ? phase_names[ph] : "shooting";
+}
+
+/* 1 when [from, to] is dated and holds day. */
+static int holds(long from, long to, long day)
+{
+    return from != PRODUCTION_NO_DAY && to != PRODUCTION_NO_DAY && day >= from && day <= to;
+}
+
+unsigned production_phases_on(const struct production_dates *d, long day)
+{
+    return (holds(d->prep_from, d->prep_to, day) ? 1u << PRODUCTION_PREPARATION : 0u) |
+           (holds(d->shoot_from, d->shoot_to, day) ? 1u << PRODUCTION_SHOOTING : 0u) |
+           (holds(d->post_from, d->post_to, day) ? 1u << PRODUCTION_POST : 0u);
+}
+
+enum production_phase production_phase_of(const struct production_dates *d, long day,
+                                          enum production_phase own)
+{
+    unsigned on = production_phases_on(d, day);
+    static const enum production_phase order[] = {PRODUCTION_SHOOTING, PRODUCTION_PREPARATION,
+                                                  PRODUCTION_POST};
+
+    /* The schedule counts a shared day in the phase the indicator reports
+     * in (collect_reporting_day), so the footprint does too. */
+    if (on & (1u << own))
+        return own;
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        if (on & (1u << order[i]))
+            return order[i];
+    }
+    if (d->shoot_from == PRODUCTION_NO_DAY || d->shoot_to == PRODUCTION_NO_DAY)
+        return own;
+    return day < d->shoot_from ? PRODUCTION_PREPARATION : PRODUCTION_POST;
+}
+
 /* ---- validation ------------------------------------------------------------ */
 
 static int cmp_long(const void *a, const void *b)

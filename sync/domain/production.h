@@ -78,6 +78,37 @@ int production_shooting_day(const struct production_dates *d, long day);
 /* How many shooting days d has (0 without a shooting phase). Pure. */
 long production_shooting_days(const struct production_dates *d);
 
+/* A production's phases, in their order (the keys of "phases"). */
+enum production_phase {
+    PRODUCTION_PREPARATION = 0,
+    PRODUCTION_SHOOTING,
+    PRODUCTION_POST, /* "post_production" */
+    PRODUCTION_NPHASES
+};
+
+/* "preparation", "shooting", "post_production" -> the phase; EP_EINVAL for
+ * anything else (NULL included). Pure. */
+int production_phase_parse(const char *s, enum production_phase *out);
+const char *production_phase_name(enum production_phase ph);
+
+/* Bit (1 << phase) set for each dated phase that holds day: two bits on a
+ * day two phases share (a phase may start the day the previous one ends). */
+unsigned production_phases_on(const struct production_dates *d, long day);
+
+/*
+ * The phase of a reading dated day that does not say its own
+ * (docs/carbon.md, "Phases"). own is the phase the indicator reports in on
+ * the collection schedule (collect_indicator_phase: post-production for the
+ * post-production indicators, shooting for the others). Inside one dated
+ * phase: that phase. On a day two phases share: own when it is one of them,
+ * else shooting, else preparation. Outside every dated phase: preparation
+ * before the shoot, post-production after it; own without a shooting phase.
+ * pwa/js/ui/collect.js (phaseOf) applies the same rule; both run
+ * tests/vectors/phase/phases.json. Pure.
+ */
+enum production_phase production_phase_of(const struct production_dates *d, long day,
+                                          enum production_phase own);
+
 /* Reads production_id's calendar. Returns 0, EP_ENOTFOUND or EP_EIO. */
 int production_dates_get(struct db *db, const char *production_id, struct production_dates *out);
 

@@ -8,7 +8,9 @@
 #include "db.h"
 #include "err.h"
 #include "eval.h"
+#include "fmt.h"
 #include "sync.h"
+#include "text.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -27,32 +29,30 @@ enum {
     K_LESSONS = 1 << 6, /* tips from what did not work too */
 };
 
+/* The title and intro are the kit documents' own texts ("label.kit.audience.*",
+ * text.h), so the JSON and the documents say the same words. */
 static const struct {
     const char *name;
     const char *title;
     const char *intro;
     unsigned show;
 } audiences[] = {
-    [PROMO_COMMISSIONER] = {"diffuseur", "Bilan de la démarche éco-responsable",
-                            "Ce que la production a engagé, mesuré et obtenu, et ce qu'elle "
-                            "reproduira.",
+    [PROMO_COMMISSIONER] = {"diffuseur", "label.kit.audience.diffuseur.title",
+                            "label.kit.audience.diffuseur.intro",
                             F_FOOTPRINT | F_GAP | F_SUCCESS | F_ATTAINMENT | F_REPRODUCIBLE |
                                 K_PRACTICES},
-    [PROMO_FUNDER] = {"financeur", "Résultats de la démarche éco-responsable",
-                      "Les chiffres du tournage, l'écart au prévisionnel et les pratiques qui "
-                      "seront reconduites.",
+    [PROMO_FUNDER] = {"financeur", "label.kit.audience.financeur.title",
+                      "label.kit.audience.financeur.intro",
                       F_FOOTPRINT | F_GAP | F_SUCCESS | F_ATTAINMENT | F_REPRODUCIBLE |
                           K_PRACTICES},
-    [PROMO_PARTNERS] = {"partenaires", "Merci : ce que nous avons fait ensemble",
-                        "Les pratiques que vos services ont rendues possibles, et celles que "
-                        "nous voulons reconduire avec vous.",
+    [PROMO_PARTNERS] = {"partenaires", "label.kit.audience.partenaires.title",
+                        "label.kit.audience.partenaires.intro",
                         F_SUCCESS | F_REPRODUCIBLE | K_PRACTICES},
-    [PROMO_CREW] = {"collaborateurs", "Fiches pratiques pour le prochain tournage",
-                    "Ce qui a marché, pourquoi, et ce que nous ferions autrement.",
+    [PROMO_CREW] = {"collaborateurs", "label.kit.audience.collaborateurs.title",
+                    "label.kit.audience.collaborateurs.intro",
                     F_SUCCESS | F_ATTAINMENT | K_PRACTICES | K_LESSONS},
-    [PROMO_PUBLIC] = {"grand_public", "Un tournage plus sobre",
-                      "Comment l'équipe a réduit l'impact du tournage, en quelques chiffres et "
-                      "gestes.",
+    [PROMO_PUBLIC] = {"grand_public", "label.kit.audience.grand_public.title",
+                      "label.kit.audience.grand_public.intro",
                       F_FOOTPRINT | F_SUCCESS | K_PRACTICES},
 };
 
@@ -83,8 +83,8 @@ static int production_title(struct db *db, const char *id, char *buf, size_t len
     return rc == SQLITE_ROW ? EP_OK : rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
 }
 
-/* Appends a figure: key names it for documents in other languages (their
- * labels say "kit.fig.<key>"), label and note are the French words. */
+/* Appends a figure: key names it for documents that word it themselves
+ * (their labels say "kit.fig.<key>"), label and note are in the kit's language. */
 static json_t *figure(json_t *figs, json_t *missing, const char *key, const char *label,
                       json_t *value, const char *unit, const char *note)
 {
@@ -101,7 +101,16 @@ static json_t *rounded(double v, double step)
     return json_real(round(v / step) * step);
 }
 
-static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *missing)
+/* "<n> <what>" through the plural texts key.one / key.other, in lang. */
+static char *count_text(char *buf, size_t len, const char *key, json_int_t n, const char *lang)
+{
+    char k[96], num[FMT_MAX];
+    return text_fmtbuf(buf, len, lang, text_count_key(k, sizeof(k), key, (long)n, lang), "n",
+                       fmt_number(num, sizeof(num), (double)n, 0, lang), NULL);
+}
+
+static void add_figures(const json_t *ev, unsigned show, const char *lang, json_t *figs,
+                        json_t *missing)
 {
     const json_t *fp = json_object_get(ev, "footprint");
     const json_t *sum = json_object_get(ev, "summary");
@@ -112,90 +121,90 @@ static void add_figures(const json_t *ev, unsigned show, json_t *figs, json_t *m
     json_int_t measured = json_integer_value(json_object_get(sum, "measured"));
     json_int_t elapsed = json_integer_value(json_object_get(ev, "elapsed_days"));
     json_int_t total = json_integer_value(json_object_get(ev, "total_days"));
-    char note[900], partial[192];
+    char note[900], partial[256], k[96], a[FMT_MAX], b[FMT_MAX];
 
     /* Before the last shooting day the final footprint is still partial:
      * say so next to every figure built on it. */
     if (elapsed < total)
-        snprintf(partial, sizeof(partial),
-                 " Tournage en cours (%lld jours sur %lld) : le bilan final est encore partiel.",
-                 (long long)elapsed, (long long)total);
+        text_fmtbuf(partial, sizeof(partial), lang,
+                    text_count_key(k, sizeof(k), "promo.partial", (long)elapsed, lang), "n",
+                    fmt_number(a, sizeof(a), (double)elapsed, 0, lang), "total",
+                    fmt_number(b, sizeof(b), (double)total, 0, lang), NULL);
     else
         partial[0] = '\0';
     if (show & F_FOOTPRINT) {
-        snprintf(note, sizeof(note), "%s%s",
-                 "Estimation de travail ; le bilan officiel est établi avec un calculateur agréé "
-                 "(Carbon'Clap, SeCO2).",
-                 partial);
-        figure(figs, missing, "footprint", "Empreinte carbone du tournage",
+        text_fmtbuf(note, sizeof(note), lang, "promo.fig.footprint.note", "partial", partial, NULL);
+        figure(figs, missing, "footprint", text_get(lang, "label.kit.fig.footprint"),
                fin > 0 ? rounded(fin / 1000.0, 0.1) : json_null(), "tCO2e", note);
     }
     if (show & F_GAP) {
         /* Which forecast: the version filed (forecast_compare), or the live
          * estimates when none was filed, so a funder knows what moved. */
         const json_t *fc = json_object_get(fp, "forecast");
+        const char *label = json_string_value(json_object_get(fc, "label"));
         json_int_t filed_set = json_integer_value(json_object_get(fc, "factor_version"));
         json_int_t now_set =
             json_integer_value(json_object_get(json_object_get(fp, "final"), "factor_version"));
-        char which[400];
-        if (json_is_integer(json_object_get(fc, "version")))
-            snprintf(which, sizeof(which), "le prévisionnel déposé (version %lld, « %.120s »)%s",
-                     (long long)json_integer_value(json_object_get(fc, "version")),
-                     json_string_value(json_object_get(fc, "label")) != NULL
-                         ? json_string_value(json_object_get(fc, "label"))
-                         : "",
-                     /* two factor sets in one gap: said, never silent */
-                     filed_set != now_set ? ", calculé avec un autre jeu de facteurs que les "
-                                            "relevés (une partie de l'écart vient des facteurs)"
-                                          : "");
-        else
-            snprintf(which, sizeof(which), "les estimations actuelles (aucun prévisionnel déposé)");
-        snprintf(note, sizeof(note),
-                 "Négatif : moins d'émissions que prévu dans %s pour les indicateurs "
-                 "relevés, au prorata des jours de tournage écoulés ; les données manquantes "
-                 "ne comptent pas.%s",
-                 which, partial);
-        figure(figs, missing, "gap", "Écart au bilan prévisionnel",
+        char which[400], cut[124];
+        if (json_is_integer(json_object_get(fc, "version"))) {
+            snprintf(cut, sizeof(cut), "%.120s", label != NULL ? label : "");
+            text_fmtbuf(which, sizeof(which), lang, "promo.fig.gap.filed", "version",
+                        fmt_number(a, sizeof(a),
+                                   (double)json_integer_value(json_object_get(fc, "version")), 0,
+                                   lang),
+                        "label", cut, "mixed",
+                        /* two factor sets in one gap: said, never silent */
+                        filed_set != now_set ? text_get(lang, "promo.fig.gap.mixed") : "", NULL);
+        } else {
+            text_fmtbuf(which, sizeof(which), lang, "promo.fig.gap.live", NULL);
+        }
+        text_fmtbuf(note, sizeof(note), lang, "promo.fig.gap.note", "which", which, "partial",
+                    partial, NULL);
+        figure(figs, missing, "gap", text_get(lang, "label.kit.fig.gap"),
                json_is_number(gap) ? rounded(json_number_value(gap), 1) : json_null(), "%", note);
     }
     if (show & F_SUCCESS) {
-        snprintf(note, sizeof(note), "sur %lld actions mesurées, %lld sans donnée",
-                 (long long)measured,
-                 (long long)json_integer_value(json_object_get(sum, "sans_donnee")));
+        text_fmtbuf(note, sizeof(note), lang, "label.kit.fig.success.note", "measured",
+                    count_text(a, sizeof(a), "promo.measured", measured, lang), "no_data",
+                    count_text(b, sizeof(b), "promo.no_data",
+                               json_integer_value(json_object_get(sum, "sans_donnee")), lang),
+                    NULL);
         json_t *f =
-            figure(figs, missing, "success", "Objectifs atteints",
+            figure(figs, missing, "success", text_get(lang, "label.kit.fig.success"),
                    measured > 0 ? json_integer(json_integer_value(json_object_get(sum, "reussies")))
                                 : json_null(),
-                   "actions", note);
+                   text_get(lang, "promo.unit.actions"), note);
         json_object_set_new(f, "measured", json_integer(measured));
         json_object_set(f, "no_data", json_object_get(sum, "sans_donnee"));
     }
     if (show & F_ATTAINMENT) {
         json_t *mean = json_object_get(sum, "mean_attainment_pct");
-        figure(figs, missing, "attainment", "Atteinte moyenne des objectifs",
+        figure(figs, missing, "attainment", text_get(lang, "label.kit.fig.attainment"),
                json_is_number(mean) ? json_incref(mean) : json_null(), "%",
-               "Moyenne des actions mesurées seulement.");
+               text_get(lang, "label.kit.fig.attainment.note"));
     }
     if (show & F_REPRODUCIBLE)
-        figure(figs, missing, "reproducible", "Pratiques reproductibles",
+        figure(figs, missing, "reproducible", text_get(lang, "label.kit.fig.reproducible"),
                json_integer((json_int_t)json_array_size(json_object_get(ev, "reproducible"))),
-               "pratiques", "Retenues par la référente ou le référent pour les prochains projets.");
+               text_get(lang, "promo.unit.practices"),
+               text_get(lang, "label.kit.fig.reproducible.note"));
 }
 
 /* A practice sheet for action a (an evaluation entry), with the objective and
  * means read from its record. */
-static json_t *practice(struct db *db, const char *production_id, const json_t *a)
+static json_t *practice(struct db *db, const char *production_id, const json_t *a, const char *lang)
 {
     const char *id = json_string_value(json_object_get(a, "id"));
     json_t *rec = NULL, *pct = json_object_get(a, "attainment_pct"), *p;
-    char result[96];
+    char result[160], v[FMT_MAX];
 
     if (sync_record_get(db, production_id, "actions", id, &rec) != EP_OK)
         rec = json_object();
     if (json_is_number(pct))
-        snprintf(result, sizeof(result), "Objectif atteint à %.0f %%", json_number_value(pct));
+        text_fmtbuf(result, sizeof(result), lang, "label.kit.result.reached", "pct",
+                    fmt_percent(v, sizeof(v), json_number_value(pct) / 100.0, 0, 0, lang), NULL);
     else
-        snprintf(result, sizeof(result), "Résultat non mesuré");
+        text_fmtbuf(result, sizeof(result), lang, "label.kit.result.unmeasured", NULL);
     p = json_pack(
         "{s:s, s:O, s:O, s:O, s:O, s:s, s:O, s:O}", "id", id, "title",
         json_object_get(a, "title") ? json_object_get(a, "title") : json_null(), "theme",
@@ -212,7 +221,7 @@ static json_t *practice(struct db *db, const char *production_id, const json_t *
 
 /* Appends to photos the complete photos of practice p (an action). */
 static int practice_photos(struct db *db, const char *production_id, const json_t *p,
-                           json_t *photos)
+                           const char *lang, json_t *photos)
 {
     const char *action = json_string_value(json_object_get(p, "id"));
     const char *title = json_string_value(json_object_get(p, "title"));
@@ -231,7 +240,8 @@ static int practice_photos(struct db *db, const char *production_id, const json_
         if (caption != NULL && caption[0] != '\0')
             snprintf(alt, sizeof(alt), "%s", caption);
         else
-            snprintf(alt, sizeof(alt), "Photo de l'action « %s »", title != NULL ? title : action);
+            text_fmtbuf(alt, sizeof(alt), lang, "promo.photo_alt", "title",
+                        title != NULL ? title : text_get(lang, "promo.action"), NULL);
         snprintf(url, sizeof(url), "/api/v1/productions/%s/attachments/%s", production_id, id);
         json_array_append_new(photos, json_pack("{s:s, s:s, s:s, s:O, s:s}", "id", id, "action",
                                                 action, "caption", alt, "content_type",
@@ -285,7 +295,7 @@ int promo_kit_embed(struct db *db, const char *production_id, json_t *kit, size_
 }
 
 int promo_kit(struct db *db, const char *production_id, const char *today,
-              enum promo_audience audience, json_t **out)
+              enum promo_audience audience, const char *lang, json_t **out)
 {
     unsigned show = audiences[audience].show;
     json_t *ev = NULL, *figs = json_array(), *missing = json_array(), *practices = json_array();
@@ -295,21 +305,21 @@ int promo_kit(struct db *db, const char *production_id, const char *today,
     int rc;
 
     *out = NULL;
-    rc = eval_production(db, production_id, today, &ev);
+    rc = eval_production(db, production_id, today, lang, &ev);
     if (rc == EP_OK)
         rc = production_title(db, production_id, title, sizeof(title));
     if (rc != EP_OK)
         goto out;
-    add_figures(ev, show, figs, missing);
+    add_figures(ev, show, lang, figs, missing);
     json_array_foreach(json_object_get(ev, "actions"), i, a)
     {
         int reproducible = json_is_true(json_object_get(a, "reproducible"));
         const char *factors = json_string_value(json_object_get(a, "success_factors"));
         const char *lessons = json_string_value(json_object_get(a, "lessons"));
         if (reproducible && (show & K_PRACTICES)) {
-            json_t *p = practice(db, production_id, a);
+            json_t *p = practice(db, production_id, a, lang);
             json_array_append_new(practices, p);
-            rc = practice_photos(db, production_id, p, photos);
+            rc = practice_photos(db, production_id, p, lang, photos);
             if (rc != EP_OK)
                 goto out;
         }
@@ -320,7 +330,8 @@ int promo_kit(struct db *db, const char *production_id, const char *today,
     }
     *out = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:o, s:o, s:o, s:o, s:o}", "audience",
                      audiences[audience].name, "production", title, "title",
-                     audiences[audience].title, "intro", audiences[audience].intro, "elapsed_days",
+                     text_get(lang, audiences[audience].title), "intro",
+                     text_get(lang, audiences[audience].intro), "elapsed_days",
                      json_object_get(ev, "elapsed_days"), "total_days",
                      json_object_get(ev, "total_days"), "figures", figs, "practices", practices,
                      "tips", tips, "missing", missing, "photos", photos);

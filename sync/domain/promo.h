@@ -4,7 +4,7 @@
  * documents (PDF, Markdown, HTML) are backend/render/export_kit.h's.
  *
  * Built on eval_production (eval.h). A figure whose data is missing is
- * given as missing (value null, "donnée manquante"), never as zero.
+ * given as missing (value null, listed in "missing"), never as zero.
  * Thread-safe with one struct db per thread.
  */
 #ifndef EP_PROMO_H
@@ -34,22 +34,24 @@ int promo_audience_parse(const char *name, enum promo_audience *out);
  *    "practices":[{"id","title","theme","objective","means","result",
  *    "attainment_pct","success_factors","lessons"}],"tips":[...],
  *    "missing":[...],"photos":[...]} (photos: see promo_kit_embed below)
- * title, intro, labels, notes and results are in French; the keys (the
- * audience, each figure's key: footprint, gap, success with "measured" and
- * "no_data", attainment, reproducible) let a document say them in another
- * language (backend/render/export_kit.c renders the kit as PDF, Markdown
- * and HTML).
+ * title, intro, labels, units, notes, results and photo captions written
+ * by the kit are in lang ("fr" or "en", anything else French: text.h, the
+ * kit documents' "label.kit.*" texts and the "promo.*" ones); the keys
+ * (the audience, each figure's key: footprint, gap, success with
+ * "measured" and "no_data", attainment, reproducible) let a document word
+ * them itself (backend/render/export_kit.c renders the kit as PDF,
+ * Markdown and HTML).
  * Returns 0 or a storage code (EP_EINVAL for a malformed day).
  */
 int promo_kit(struct db *db, const char *production_id, const char *today,
-              enum promo_audience audience, json_t **out);
+              enum promo_audience audience, const char *lang, json_t **out);
 
 /*
  * Photos (docs/sync-protocol.md §10): the kit's "photos" array holds the complete photos of
  * each practice's action, oldest first:
  *   {"id","action","caption","content_type","url"}
  * where caption is the photo's own (its alternative text) or, without one,
- * "Photo de l'action « <title> »"; url is the download path
+ * "Photo de l'action « <title> »" in the kit's language; url is the download path
  * (/api/v1/productions/P/attachments/ID). promo_kit_embed adds "data" (the
  * bytes in base64) to the first max photos, within PROMO_EMBED_BYTES of
  * photo bytes in all, so the HTML page (data: URIs) and the PDF are

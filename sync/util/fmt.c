@@ -3,6 +3,7 @@
  */
 #include "fmt.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -216,4 +217,82 @@ char *fmt_count(char *buf, size_t len, long n, const char *one, const char *othe
     fmt_number(num, sizeof(num), (double)n, 0, lang);
     snprintf(out, sizeof(out), "%s %s", num, singular ? one : other);
     return put(buf, len, out);
+}
+
+/* U+00C0..U+00FF in ASCII letters; "" for the two signs (U+00D7, U+00F7). */
+static const char *const latin1[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+/* The ASCII letters of the character starting at s (its byte length in
+ * *n), "" for anything that separates words; one is the caller's room for
+ * an ASCII letter, so the function stays reentrant. */
+static const char *ascii_of(const unsigned char *s, size_t *n, char one[2])
+{
+    unsigned cp;
+
+    *n = 1;
+    if (s[0] < 0x80) {
+        if (!isalnum(s[0]))
+            return "";
+        one[0] = (char)tolower(s[0]);
+        one[1] = '\0';
+        return one;
+    }
+    *n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+    for (size_t i = 1; i < *n; i++) {
+        if ((s[i] & 0xC0) != 0x80) { /* not UTF-8: one byte, a separator */
+            *n = 1;
+            return "";
+        }
+    }
+    if (*n != 2)
+        return "";
+    cp = ((unsigned)(s[0] & 0x1F) << 6) | (unsigned)(s[1] & 0x3F);
+    if (cp >= 0xC0 && cp <= 0xFF)
+        return latin1[cp - 0xC0];
+    return cp == 0x152 || cp == 0x153 ? "oe" : "";
+}
+
+char *fmt_slug(char *buf, size_t len, const char *title)
+{
+    const unsigned char *s = (const unsigned char *)(title != NULL ? title : "");
+    size_t o = 0, n, word_end = 0;
+    int sep = 0;
+    char one[2];
+
+    if (len == 0)
+        return buf;
+    while (*s != '\0') {
+        const char *a = ascii_of(s, &n, one);
+        size_t al = strlen(a);
+        s += n;
+        if (al == 0) {
+            sep = o > 0;
+            continue;
+        }
+        if (o + (sep ? 1 : 0) + al > len - 1) {
+            /* Too long: end at the last whole word (o itself when a
+             * separator was due), or fill a single word. */
+            if (!sep && word_end > 0) {
+                o = word_end;
+            } else if (!sep) {
+                al = len - 1 - o;
+                memcpy(buf + o, a, al);
+                o += al;
+            }
+            break;
+        }
+        if (sep) {
+            word_end = o;
+            buf[o++] = '-';
+            sep = 0;
+        }
+        memcpy(buf + o, a, al);
+        o += al;
+    }
+    buf[o] = '\0';
+    return buf;
 }

@@ -67,6 +67,16 @@ char *fmt_date(char *buf, size_t len, const char *iso, enum fmt_date_style style
 char *fmt_count(char *buf, size_t len, long n, const char *one, const char *other,
                 const char *lang);
 
+/*
+ * A file name's stem from a title people gave: lower-case ASCII letters and
+ * digits, the Latin accents dropped ("Loué soit l'été" -> "loue-soit-l-ete",
+ * "Œuvre" -> "oeuvre"), every other run of characters one "-", none at
+ * either end; cut at a word's end when longer than len - 1. Safe as it is in
+ * a quoted Content-Disposition filename (RFC 6266). "" when the title holds
+ * no letter or digit it can write (the caller then picks a generic name).
+ */
+char *fmt_slug(char *buf, size_t len, const char *title);
+
 /* 1 when lang says English, 0 for French (and anything else). */
 int fmt_is_english(const char *lang);
 

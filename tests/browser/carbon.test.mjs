@@ -115,6 +115,27 @@ test('office: footprint charts with text alternatives, axe clean', async () => {
     ['Élément', 'Définitif (relevés)', 'Prévisionnel (moyenne par semaine)'],
   );
   await page.getByText(/Complétude de la collecte/).waitFor();
+  // The final footprint per phase (docs/carbon.md "Phases"): the demo is
+  // mid-shoot, its readings in the shooting phase; the phases make the
+  // total, as the categories do (each figure rounded to the kilogram).
+  const phases = page.locator('svg[data-testid="chart-phase"] + div table');
+  assert.deepEqual(await phases.locator('tbody th').allTextContents(), [
+    'préparation',
+    'tournage',
+    'postproduction',
+  ]);
+  const kgs = (table) =>
+    table
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) =>
+          Number(r.querySelector('td').textContent.split('kg')[0].replace(/\D/g, '')),
+        ),
+      );
+  const byPhase = await kgs(phases);
+  const sum = (a) => a.reduce((n, x) => n + x, 0);
+  assert.ok(byPhase[1] > 0, 'the shoot counts');
+  assert.ok(Math.abs(sum(byPhase) - sum(await kgs(cat))) <= 8, 'they add up to the total');
   // docs/carbon.md, "Comparing provisional and final": the comparison says
   // it is running and what it covers, lists what is missing (never a
   // reduction), how each van was counted, and links the exports, which

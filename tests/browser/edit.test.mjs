@@ -197,7 +197,7 @@ test('an action edited end to end: draft links, owner, share, phone, history, de
   assert.equal(bad.json.error.field, 'col');
   const phoneAsk = await P.page.evaluate(
     async ([pid, rid]) => {
-      const api = await import('/js/api.js');
+      const api = await import('/js/store.js');
       try {
         await api.request(
           window.ecoplateau.client.identity,
@@ -331,8 +331,14 @@ test('an implausible attainment is checked, out of the average until confirmed',
   await page.goto(server.url + '/#/plan');
   await ready(page);
   await page.getByRole('button', { name: `Ce chiffre est juste : ${title}` }).click();
-  await syncNow(page);
-  progress = (await office.call('GET', `${P}/plan/progress`)).json.actions;
+  // The click stores the confirmation in the replica before it can be sent:
+  // sync until the server has it (fails after ten rounds).
+  for (let i = 0; ; i++) {
+    await syncNow(page);
+    progress = (await office.call('GET', `${P}/plan/progress`)).json.actions;
+    if (progress.find((a) => a.title === title).status !== 'a_verifier' || i >= 9) break;
+    await page.waitForTimeout(300);
+  }
   assert.notEqual(progress.find((a) => a.title === title).status, 'a_verifier');
   summary = (await office.call('GET', `${P}/evaluation`)).json.summary;
   assert.equal(summary.a_verifier, 0);

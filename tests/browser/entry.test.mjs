@@ -18,6 +18,8 @@ import {
   syncNow,
   pullAll,
   cleanup,
+  waitInPage,
+  PRODUCTION,
 } from './helpers.mjs';
 
 const dir = tempDir('entry');
@@ -171,6 +173,89 @@ test('meals: a total and the known diets, the rest of unknown diet', async () =>
     ['meals_unknown', 28],
     ['meals_vegetarian', 18],
   ]);
+  assert.deepEqual(P.page.errors, []);
+  await P.ctx.close();
+});
+
+// docs/carbon.md "Phases": on a day two phases share the phone asks the
+// reading's phase; on any other it shows the phase the server derives. A
+// reading kept offline while the office moved the dates is refused by the
+// server (invalid_date), and the phone says why in French.
+test('the phase on a shared day; a date the server refuses, shown in French', async () => {
+  const office = await officeSession(server.url);
+  const path = `/api/v1/productions/${PRODUCTION}`;
+  const prod = (await office.call('GET', path)).json;
+  const shoot = prod.phases.shooting;
+  const dayBefore = (iso, n) => new Date(Date.parse(iso) - n * 86400000).toISOString().slice(0, 10);
+  // Preparation ends the day the shoot starts: that day is in both.
+  const prep = { from: dayBefore(shoot.from, 10), to: shoot.from };
+  let r = await office.call('PUT', path, { phases: { preparation: prep, shooting: shoot } });
+  assert.equal(r.status, 200, r.text);
+
+  const P = await phone(browser);
+  const page = P.page;
+  await pairPhone(
+    page,
+    server.url + '/#pair=' + (await invite(office, 'm-paul')).code,
+    'Téléphone de Paul',
+  );
+  const mine = await waitInPage(page, async () => {
+    const s = await (await import('/js/store.js')).getMeta('collectMine', null);
+    return s?.calendar?.preparation ? s : null;
+  });
+  assert.deepEqual(mine.calendar.preparation, prep);
+
+  await page.goto(server.url + '/#/saisie?i=waste_wood_kg');
+  await ready(page);
+  const at = page.locator('input[name="at"]');
+  const phaseSel = page.getByLabel('Phase', { exact: true });
+  await at.fill(shoot.from);
+  await phaseSel.waitFor();
+  assert.deepEqual(await phaseSel.locator('option').allTextContents(), ['préparation', 'tournage']);
+  assert.equal(await phaseSel.inputValue(), 'shooting', 'the indicator’s own phase first');
+  await checkA11y(page, 'entry on a day two phases share');
+  await shot(page, 'entry-04-shared-day-phase');
+  await phaseSel.selectOption('preparation');
+  await page.locator('input[name="value"]').fill('12');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByTestId('receipt').waitFor();
+  await syncNow(page);
+  await page
+    .getByTestId('receipt')
+    .getByText('Envoyé au bureau de production.')
+    .waitFor({ timeout: 15000 });
+  const said = (await pullAll(office)).find(
+    (o) => o.col === 'readings' && o.fields.indicator === 'waste_wood_kg' && o.fields.value === 12,
+  );
+  assert.equal(said?.fields.phase, 'preparation');
+
+  // A day of preparation only: no question, the phase is shown.
+  const prepDay = dayBefore(shoot.from, 5);
+  await at.fill(prepDay);
+  await page.getByText('Phase : préparation.').waitFor();
+  assert.equal(await phaseSel.isVisible(), false);
+
+  // Recorded offline; meanwhile the office drops the preparation phase.
+  await P.ctx.setOffline(true);
+  await page.locator('input[name="value"]').fill('7');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByTestId('receipt').getByText('En attente du réseau').waitFor();
+  r = await office.call('PUT', path, { phases: { shooting: shoot } });
+  assert.equal(r.status, 200, r.text);
+  await P.ctx.setOffline(false);
+  await syncNow(page);
+  await waitInPage(page, () =>
+    [...window.ecoplateau.client.status.outbox.values()].some(
+      (x) => x.status === 'rejected' && x.code === 'invalid_date',
+    ),
+  );
+  await page.goto(server.url + '/#/entrees');
+  await ready(page);
+  const card = page.getByTestId('entries').locator('li', { hasText: 'refusé par le serveur' });
+  await card.getByText(/La date est hors des dates de la production/).waitFor();
+  assert.doesNotMatch(await card.textContent(), /invalid_date|\d{4}-\d{2}-\d{2}/);
+  await checkA11y(page, 'a reading refused for its date');
+  await shot(page, 'entry-05-refused-date');
   assert.deepEqual(P.page.errors, []);
   await P.ctx.close();
 });

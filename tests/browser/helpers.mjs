@@ -29,11 +29,13 @@ export function tempDir(name) {
 // Starts `ecoplateau serve --demo` on dataDir; port 0 picks a free one (then
 // pass the same port again to restart on the same origin: the service worker
 // and IndexedDB belong to the origin). demo: false starts an empty server.
+// threads: 4 worker threads (one per open connection) spare the shared test
+// machine; 0 keeps the server's default (128), as deployed.
 export async function startServer(
   dataDir,
   port = 0,
   pwaDir = join(SRC, 'pwa'),
-  { demo = true, env = {} } = {},
+  { demo = true, env = {}, threads = 4 } = {},
 ) {
   const portFile = join(dataDir, `port-${Date.now()}`);
   const proc = spawn(
@@ -51,8 +53,7 @@ export async function startServer(
       pwaDir,
       '--log-level',
       'warn',
-      '--threads',
-      '4',
+      ...(threads ? ['--threads', String(threads)] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
   );

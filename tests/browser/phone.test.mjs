@@ -178,7 +178,7 @@ test('back online: the server holds exactly those readings, once', async () => {
     const ops = [...window.ecoplateau.client.replica.ops.values()].filter(
       (o) => o.dev === window.ecoplateau.client.device,
     );
-    const api = await import('/js/api.js');
+    const api = await import('/js/store.js');
     const res = await api.request(window.ecoplateau.client.identity, 'POST', '/api/v1/sync/push', {
       body: { schema: 1, device: window.ecoplateau.client.device, ops },
     });

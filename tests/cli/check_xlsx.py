@@ -27,6 +27,13 @@ close(s["B13"].value, 620)                   # transport provisional
 close(s["C13"].value, 979.3)                 # transport final
 close(s["E13"].value, (979.3 - 620) / 620)   # as a fraction, shown as %
 assert s["E12"].value == "—"                 # HMC: nothing planned, no ratio
+# The final footprint per phase, after the categories: the phases add up
+# to the total (docs/carbon.md "Phases").
+assert s["A18"].value == "Phase de la production", s["A18"].value
+assert [s[f"A{n}"].value for n in (19, 20, 21, 22)] == ["Préparation", "Tournage",
+                                                       "Postproduction", "Total"]
+close(sum(s[f"B{n}"].value for n in (19, 20, 21)), s["B5"].value)
+close(s["B22"].value, s["B5"].value)
 
 t = wb["Transport"]
 # One line per thing to type: Rubrique, Indicateur, Quantité à saisir, Unité,

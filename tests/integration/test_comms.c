@@ -807,6 +807,8 @@ static void email_to_smtp_server(void **state)
     office_req("GET", "/api/v1/productions/p1/communications/c-2/invitation.ics", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/calendar"));
+    /* Named after the communication's title, never its id. */
+    assert_non_null(strstr(r.headers, "filename=\"briefing-tri-au-barnum.ics\""));
     invitation_parses(r.body, "aline@test.fr");
     invitation_second_parser(r.body);
     support_resp_free(&r);

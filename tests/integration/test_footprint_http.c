@@ -503,6 +503,10 @@ static void exports_name_the_production(void **state)
     assert_non_null(strstr(txt, "version 3 « Révision 2 », déposée"));
     /* One line per thing to type, grouped as the calculator's form. */
     assert_non_null(strstr(txt, "Lignes à saisir dans le calculateur"));
+    /* The final footprint per phase, labelled in words. */
+    assert_non_null(strstr(txt, "Par phase de la production (kgCO2e)"));
+    assert_non_null(strstr(txt, "Postproduction"));
+    assert_null(strstr(txt, "post_production"));
     assert_non_null(strstr(txt, "Jeu de facteurs d'émission"));
     assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
     assert_non_null(strstr(txt, "Facteurs d'émission et sources"));
@@ -542,6 +546,10 @@ static void exports_name_the_production(void **state)
     assert_null(strstr(r.body, ";catering"));
     assert_null(strstr(r.body, "van_diesel_l"));
     total_row(r.body, ';', ',');
+    /* The phases, laid out like the total they add up to. */
+    assert_non_null(strstr(r.body, "\r\nDont préparation;;;;;;;;;;"));
+    assert_non_null(strstr(r.body, "\r\nDont tournage;;;;;;;;;;"));
+    assert_non_null(strstr(r.body, "\r\nDont postproduction;;;;;;;;;;"));
     support_resp_free(&r);
     /* ?lang=en: the same documents in English, dates and numbers too. */
     support_office_req(&office, "GET", "/api/v1/productions/p1/footprint.pdf?lang=en", NULL, &r);
@@ -552,6 +560,7 @@ static void exports_name_the_production(void **state)
     assert_non_null(strstr(txt, "7 September 2026 to 25"));
     assert_non_null(strstr(txt, "« Révision 2 », filed"));
     assert_non_null(strstr(txt, "Status: closed"));
+    assert_non_null(strstr(txt, "By production phase (kgCO2e)"));
     assert_null(strstr(txt, "Société de production"));
     assert_null(strstr(txt, "Cantine"));
     assert_null(strstr(txt, "p1"));

@@ -162,7 +162,8 @@ static void json_pdf_odp_and_prep(void **state)
     get(PATH "?format=pdf&today=2026-10-16", &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "application/pdf"));
-    assert_non_null(strstr(r.headers, "soutenance-p1.pdf"));
+    /* Named after the title, never the id (Content-Disposition). */
+    assert_non_null(strstr(r.headers, "filename=\"soutenance-film.pdf\""));
     snprintf(path, sizeof(path), "%s/slides.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);
@@ -223,7 +224,7 @@ static void json_pdf_odp_and_prep(void **state)
     /* The jury sheet: tagged, every competency, the questions. */
     get(PATH "?format=prep&today=2026-10-16", &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "jury-p1.pdf"));
+    assert_non_null(strstr(r.headers, "filename=\"jury-film.pdf\""));
     snprintf(path, sizeof(path), "%s/jury.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);
@@ -281,7 +282,7 @@ static void defence_in_english(void **state)
 
     get(PATH "?format=pdf&today=2026-10-16&lang=en", &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "defence-p1.pdf"));
+    assert_non_null(strstr(r.headers, "filename=\"defence-film.pdf\""));
     snprintf(path, sizeof(path), "%s/slides-en.pdf", srv.dir);
     save(path, r.body, r.len);
     support_resp_free(&r);

@@ -326,6 +326,8 @@ static void checkpoint_invitation(void **state)
     office_req("GET", "/api/v1/productions/p1/checkpoints/cp-1/invitation.ics", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/calendar"));
+    /* Named after the checkpoint's title, in ASCII, never its id. */
+    assert_non_null(strstr(r.headers, "filename=\"point-regie.ics\""));
     assert_non_null(strstr(r.body, "BEGIN:VCALENDAR"));
     assert_non_null(strstr(r.body, "SUMMARY:Point régie"));
     assert_non_null(strstr(r.body, "DTSTART;TZID=Europe/Paris:20260924T083000"));

@@ -4,7 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { periodOf, periods, guideFamily, byGroup } from '../../pwa/js/ui/collect.js';
+import {
+  periodOf,
+  periods,
+  guideFamily,
+  byGroup,
+  phaseOf,
+  phasesOn,
+} from '../../pwa/js/ui/collect.js';
 import fr from '../../pwa/js/i18n/fr.js';
 import en from '../../pwa/js/i18n/en.js';
 import * as ind from '../../pwa/js/indicators.js';
@@ -30,6 +37,19 @@ test('the shared collection vectors: the same periods as the server', () => {
         want && { from: want[0], to: want[1] },
         `${c.name} at ${day}`,
       );
+  }
+});
+
+const phaseVectors = JSON.parse(
+  readFileSync(new URL('../vectors/phase/phases.json', import.meta.url), 'utf8'),
+);
+
+test('the shared phase vectors: the same phase as the server, asked only on shared days', () => {
+  assert.ok(phaseVectors.cases.length >= 10);
+  for (const c of phaseVectors.cases) {
+    const k = phaseVectors.calendars[c.calendar];
+    assert.equal(phaseOf(k, c.day, c.own), c.phase, c.name);
+    assert.equal(phasesOn(k, c.day).length > 1, c.ambiguous, c.name);
   }
 });
 

@@ -1,12 +1,15 @@
 // Every error code the server can send has a message in French and in English
-// (pwa/js/i18n/errors.js), found by reading the C sources: a new code without
+// (ERRORS of pwa/js/i18n/fr.js and en.js), found by reading the C sources: a new code without
 // its words fails here. And no message is left for a code nobody sends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERRORS } from '../../pwa/js/i18n/errors.js';
+import { ERRORS as fr } from '../../pwa/js/i18n/fr.js';
+import { ERRORS as en } from '../../pwa/js/i18n/en.js';
+
+const ERRORS = { fr, en };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const walk = (d) =>
@@ -52,7 +55,11 @@ test('every code the server sends has French and English words', () => {
   );
   for (const lang of ['fr', 'en']) {
     const missing = [...codes].filter(([c]) => !ERRORS[lang][c]).map(([c, f]) => `${c} (${f})`);
-    assert.deepEqual(missing, [], `codes without a ${lang} message in pwa/js/i18n/errors.js`);
+    assert.deepEqual(
+      missing,
+      [],
+      `codes without a ${lang} message in ERRORS of pwa/js/i18n/${lang}.js`,
+    );
   }
 });
 

@@ -1,5 +1,5 @@
 // The app shell: the service worker precaches exactly the files served from
-// pwa/ (except sw.js itself), they stay under 680 KB uncompressed and 205 KB
+// pwa/ (except sw.js itself), they stay under 680 KB uncompressed and 215 KB
 // gzipped (a phone installs the whole shell once, on set or at the office,
 // gzipped since the weak-link work: about 1.5 s at 1 Mbit/s). The budget
 // follows the product: 460 KB until setup, productions, the footprint screen
@@ -10,7 +10,10 @@
 // 190 KB until every screen spoke in words (docs/pwa.md, "Words and
 // formats": counts with plural forms, labels for tags and fields, conflicts
 // told in full, the Intl formatter; 624 -> 651 KB, 192 -> 201 KB gzipped,
-// measured). The
+// measured); 205 KB until the sessions of 7 December 2026 (the sign-in screens
+// apart, languages and errors per pack, the footprint's phases and sets, the
+// evaluation in both languages: 210 KB gzipped, measured; the first visit has
+// its own budget of 120 KiB, tests/browser/lazyload.test.mjs). The
 // manifest has what installation needs, and no file carries inline script
 // or style (the CSP has no 'unsafe-inline').
 import { test } from 'node:test';
@@ -67,13 +70,13 @@ test('the service worker version follows the shell files', () => {
   );
 });
 
-test('the app shell is at most 680 KB uncompressed, 205 KB gzipped', () => {
+test('the app shell is at most 680 KB uncompressed, 215 KB gzipped', () => {
   const files = [...new Set(shell.filter((p) => p !== '/').concat(['/sw.js']))];
   const total = files.reduce((n, p) => n + statSync(join(pwa, p)).size, 0);
   const gz = files.reduce((n, p) => n + gzipSync(readFileSync(join(pwa, p))).length, 0);
   console.log(`app shell: ${files.length} files, ${total} bytes, ${gz} bytes gzipped`);
   assert.ok(total <= 680 * 1024, `app shell is ${total} bytes`);
-  assert.ok(gz <= 205 * 1024, `app shell is ${gz} bytes gzipped`);
+  assert.ok(gz <= 215 * 1024, `app shell is ${gz} bytes gzipped`);
 });
 
 // Static imports of a module, resolved to shell paths (import() excluded).
@@ -85,7 +88,8 @@ function staticImports(path) {
 }
 
 // Loading (docs/pwa.md): the first paint needs app.js's static imports only;
-// index.html declares exactly those (and French, the default language) as
+// index.html declares exactly those (and French, the default language, and
+// the sign-in screens, the first screen of every first visit) as
 // modulepreload, so they come in one round trip instead of one per level.
 test('screens and languages load on first use; the first ones are preloaded', () => {
   const closure = new Set();
@@ -96,13 +100,13 @@ test('screens and languages load on first use; the first ones are preloaded', ()
   };
   visit('/js/app.js');
   for (const p of closure) {
-    assert.doesNotMatch(p, /^\/js\/ui\/(?!dom\.js)/, `${p} is a screen: import() it`);
+    assert.doesNotMatch(p, /^\/js\/ui\//, `${p} is a screen: import() it`);
     assert.doesNotMatch(p, /^\/js\/i18n\/(fr|en)\.js$/, `${p} is a language pack: import() it`);
   }
   const html = readFileSync(join(pwa, 'index.html'), 'utf8');
   const preload = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
   closure.delete('/js/app.js');
-  assert.deepEqual(preload.sort(), [...closure, '/js/i18n/fr.js'].sort());
+  assert.deepEqual(preload.sort(), [...closure, '/js/i18n/fr.js', '/js/ui/signin.js'].sort());
   // Every import() target is a shell file, so the service worker has it offline.
   for (const f of walk(join(pwa, 'js'))) {
     const src = readFileSync(join(pwa, f), 'utf8');

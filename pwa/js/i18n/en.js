@@ -755,7 +755,11 @@ export default {
   'collect.intro':
     'Production from {from} to {to}. A period without a reading counts as missing, never as zero.',
   'collect.completeness':
-    'Completeness: {reported} readings received of {expected} expected for ended periods ({pct}), {missing}.',
+    'Completeness: {reported} of {expected} for ended periods ({pct}), {missing}.',
+  'collect.received.one': '{n} reading received',
+  'collect.received.other': '{n} readings received',
+  'collect.expected.one': '{n} expected',
+  'collect.expected.other': '{n} expected',
   'collect.completeness.none': 'No period has ended yet: nothing is missing so far.',
   'collect.missing.title': 'What is missing',
   'collect.missing.none': 'Nothing is missing: every ended period has its reading.',
@@ -864,6 +868,7 @@ export default {
   'chart.bycat': 'By Carbon’Clap category',
   'chart.bycat.desc':
     'Horizontal bars by category: final {final}, provisional {prov}. The values are in the table that follows.',
+  'chart.byphase': 'By production phase',
   'chart.bytheme': 'By theme',
   'chart.bytheme.desc':
     'Horizontal bars by theme, final and provisional side by side. The values are in the table that follows.',
@@ -1191,7 +1196,15 @@ export default {
   'prod.archived.done': 'Production “{title}” archived: phones can no longer send entries to it.',
   'prod.reopened.done': 'Production “{title}” reopened.',
   'prod.footprint': 'Footprint: {t} t CO₂e',
-  'prod.plan': 'plan: {n} actions, {done} reached, {ontrack} on track, {late} late',
+  'prod.plan': 'plan: {actions}, {done}, {ontrack}, {late}',
+  'prod.plan.actions.one': '{n} action',
+  'prod.plan.actions.other': '{n} actions',
+  'prod.plan.done.one': '{n} reached',
+  'prod.plan.done.other': '{n} reached',
+  'prod.plan.ontrack.one': '{n} on track',
+  'prod.plan.ontrack.other': '{n} on track',
+  'prod.plan.late.one': '{n} late',
+  'prod.plan.late.other': '{n} late',
   'prod.plan.none': 'plan: no action',
   'prod.export': 'Export the archive',
   'prod.import': 'Import a production from another server',
@@ -1357,7 +1370,8 @@ export default {
     'Computed with set {v} (published {date}), pinned for this production: a new set does not change this footprint unless you move it.',
   'fs.latest': 'Computed with set {v} (published {date}), the latest.',
   'fs.uptodate': 'This is the latest set.',
-  'fs.newer': 'Set {v} is available: {n} factors would change.',
+  'fs.newer.one': 'Set {v} is available: {n} factor would change.',
+  'fs.newer.other': 'Set {v} is available: {n} factors would change.',
   'fs.change.new': '{name}: new, {to} kgCO2e / {unit}',
   'fs.change.gone': '{name}: removed',
   'fs.change.value': '{name}: {from} → {to} kgCO2e / {unit}',
@@ -1431,6 +1445,11 @@ export default {
   'follow.cp.held_on': 'Held on',
   'dir.contact': 'Contact',
   'dir.crit.description': 'Description',
+  'entry.phase': 'Phase',
+  'entry.phase.derived': 'Phase: {phase}.',
+  'phase.preparation': 'preparation',
+  'phase.shooting': 'shooting',
+  'phase.post_production': 'post-production',
   'entry.at.span': 'A day from {from} to {to}.',
   'entry.err.at.span': 'Choose a day of the production, from {from} to {to}.',
   'entry.odo.legend': 'Odometer',
@@ -1492,7 +1511,13 @@ export default {
   'comms.skip.sms_not_sent': '{channel}: not sent yet',
   'comms.skip.no_phone_number': '{channel}: no phone number',
   'comms.unreachable': 'Will get nothing: {names}',
-  'comms.reach.summary': '{n} recipients · {emails} emails · {unreachable} with no channel',
+  'comms.reach.summary': '{recipients} · {emails} · {unreachable}',
+  'comms.reach.recipients.one': '{n} recipient',
+  'comms.reach.recipients.other': '{n} recipients',
+  'comms.reach.emails.one': '{n} email',
+  'comms.reach.emails.other': '{n} emails',
+  'comms.reach.unreachable.one': '{n} with no channel',
+  'comms.reach.unreachable.other': '{n} with no channel',
   'comms.ics.summary': '{title} — {day} at {time}, {minutes} min, {place}',
   'comms.ics.raw': 'Show the raw file',
   'comms.page.image': 'Page preview: {what}',
@@ -1626,4 +1651,138 @@ export default {
     '“Read” comes from the app: the message was shown on the person’s phone. Opening an email is not measured (no tracking pixel).',
   'messages.untranslated':
     'This message has not been translated into English yet: here it is in French.',
+};
+
+// ERRORS: the same codes as in fr.js, in English.
+export const ERRORS = {
+  // First start, productions, people (docs/operations.md).
+  setup_token_invalid:
+    'This setup link is not valid. Copy it whole from the server’s log, or print a new one (“ecoplateau setup-link”).',
+  setup_token_expired:
+    'This setup link has expired (24 h). Print a new one (“ecoplateau setup-link”).',
+  setup_token_used: 'This setup link was already used. Sign in with the account it created.',
+  setup_done: 'This server is already set up. Sign in, or ask an administrator for an invitation.',
+  title_taken: 'Another production of the company already has this title. Choose another one.',
+  production_archived:
+    'This production is archived: it is read-only. Nothing is lost: a phone’s entries stay on it and go if the office reopens it.',
+  archive_invalid:
+    'This file is not an ecoplateau production archive, or it is damaged: nothing was imported.',
+  archive_too_new:
+    'This archive comes from a newer version of ecoplateau: update this server, then import it.',
+  archive_conflict:
+    'This production (or its title) is already on this server: nothing was imported.',
+  already_invited:
+    'This address was already invited to the production; the link sent stays valid for 7 days.',
+  account_exists: 'An account already uses this address. Sign in with it.',
+  join_token_invalid: 'This invitation link is not valid. Copy it whole, or ask for a new one.',
+  join_token_expired: 'This invitation link has expired (7 days). Ask the office for a new one.',
+  join_token_used: 'This invitation link was already used. Sign in.',
+  join_member_removed:
+    'You were removed from the production since the invitation. Check with the office.',
+  already_member:
+    'This person is already on the production. Edit their details instead of adding them twice.',
+  attachment_incomplete:
+    'The photo has not fully arrived yet. It will finish uploading the next time the phone that took it is online.',
+  attachment_too_large:
+    'The photo is too large for the server. Take it again at a smaller size or ask the production office to raise the limit.',
+  attachment_unknown: 'The server does not know this photo (any more). Sync, then try again.',
+  bad_signature:
+    'This phone’s request could not be verified. Check the phone’s date and time; if it persists, pair it again.',
+  body_incomplete:
+    'The connection dropped while sending. Nothing is lost: sending will resume by itself.',
+  body_too_large:
+    'This is too large to send at once. Send it in several parts or tell the production office.',
+  busy: 'The server is very busy. Nothing is lost: try again in a few seconds.',
+  checksum_mismatch: 'The file arrived damaged. It will be sent again from the phone.',
+  clock_ahead:
+    'This phone’s clock is ahead: the entry waits for someone in the office to accept it. Set the phone’s date and time.',
+  cross_production:
+    'This phone belongs to another production. Pair it with this one using a new code.',
+  csrf_invalid: 'Your session changed in another tab. Reload the page and try again.',
+  csrf_missing: 'This page is too old for that action. Reload it and try again.',
+  cursor_foreign:
+    'The server was restored or replaced: this phone will reload everything. Nothing it is waiting to send is lost.',
+  device_revoked:
+    'This phone was removed from the production. Ask the office for a new pairing code.',
+  dossier_too_long:
+    'The dossier is longer than 12 pages. Shorten the parts listed or export a draft.',
+  forbidden: 'Your role does not allow this. Ask the person in charge or the production office.',
+  id_collision: 'Another record already has this id. Reload the page and try again.',
+  incomplete: 'Some information is missing to produce this document. Fill in the fields listed.',
+  internal:
+    'The server ran into an error. Nothing is lost; try again, and tell the administrator if it happens again.',
+  invalid_credentials: 'Wrong email address or password. Check them and try again.',
+  invalid_csv: 'The file cannot be imported as it is. Fix the lines listed, then import it again.',
+  invalid_cursor: 'The sync resume point is no longer valid. The phone will reload everything.',
+  invalid_field: 'A value is not accepted. Fix the field shown.',
+  invalid_op: 'The server could not read this change. Update the app and try again.',
+  invalid_range: 'The photo upload got out of step. It will resume at the right place by itself.',
+  invalid_request: 'The request is not valid. Fix the field shown.',
+  invalid_session: 'Your session has expired. Sign in again.',
+  invalid_value: 'The value entered is not a positive number. Fix it.',
+  last_admin:
+    'At least one administrator must remain. Appoint another one before changing this role.',
+  length_required: 'The upload does not state its size. Update the app.',
+  malformed_credentials:
+    'The pairing code is incomplete. Scan the QR code again or copy the whole link.',
+  malformed_json: 'The server could not read the request. Update the app and try again.',
+  member_removed: 'You are no longer on this production. Contact the production office.',
+  missing_field: 'A required field is missing. Fill it in.',
+  no_recipients: 'Nobody would receive this message. Choose at least one department or person.',
+  not_a_member: 'You are not on this production.',
+  not_found: 'Not found: it may have been deleted. Reload the page.',
+  no_project_analysis:
+    'The project analysis (C2) has not been filled in yet: no estimate to offer.',
+  not_stored: 'The server did not keep this photo. Send it again from the phone.',
+  office_only: 'This is done from the production office (a computer), not from a crew phone.',
+  offset_mismatch: 'The photo upload will resume where the server stopped.',
+  op_id_reused:
+    'Two different changes carry the same id: the second is refused. Tell the administrator.',
+  op_too_large: 'This entry is too large. Shorten the text.',
+  production_required: 'Choose a production first.',
+  rejected:
+    'The server refused this change. Check what was entered and try again; if it happens again, tell the production office.',
+  replayed_request: 'This request had already been received. Nothing is lost.',
+  schema_unsupported:
+    'This version of the app is too old for the server. Reload the page to update it.',
+  storage_full: 'The server is out of space. Nothing is lost on the phone; tell the administrator.',
+  too_many_attempts: 'Too many attempts. Wait a few minutes before trying again.',
+  too_many_ops: 'Too many changes in one upload. The phone will send them in several parts.',
+  unauthenticated: 'Sign in to continue.',
+  unavailable: 'This service is not available on this server. Tell the administrator.',
+  unknown_collection: 'The server does not know this kind of record. Update the app.',
+  unknown_device: 'This phone is not (or no longer) paired. Ask the office for a new code.',
+  unknown_field: 'The server does not know this field. Update the app.',
+  unknown_group: 'This indicator group does not exist. Choose one from the list (the meals, say).',
+  unknown_indicator: 'This indicator is not in the catalogue. Choose one from the list.',
+  unsupported_media_type: 'This file is not a JPEG, PNG or WebP image. Choose a photo.',
+  wrong_device:
+    'This entry was made on another phone: only that phone or the office can change it.',
+  wrong_kind: 'This change does not apply to this kind of record.',
+  wrong_unit: 'The unit does not match the indicator. Choose the unit offered.',
+  invalid_encoding: 'The compressed upload arrived damaged. It will be sent again uncompressed.',
+  unsupported_encoding: 'The server does not read this compressed upload. Update the app.',
+  method_not_allowed: 'This action does not exist at this address. Update the app.',
+  // Hardening (docs/security.md)
+  bad_framing: 'The request was malformed and refused. Reload the page and try again.',
+  counter_too_far: 'This phone could not be verified. Pair it again with a code from the office.',
+  cross_origin: 'Sign in from ecoplateau’s own page. Open the usual address and sign in again.',
+  json_required: 'Sign in from ecoplateau’s own page. Open the usual address and sign in again.',
+  request_timeout:
+    'Sending took too long and was cut off. Nothing is lost: it resumes at the next connection.',
+  unknown_target:
+    'The entry being corrected or voided does not exist in this production. Sync, then try again.',
+  weak_password:
+    'This password is too short or too common. Choose a phrase of at least 12 characters.',
+  // Footprint (docs/carbon.md)
+  invalid_date:
+    'The date is outside the production’s dates, or not a date (YYYY-MM-DD). Choose a shooting day.',
+  unknown_vehicle:
+    'This vehicle is not in the production’s fleet. Choose it from the list, or ask the office to add it.',
+  vehicle_required: 'Choose the vehicle from the production’s fleet.',
+  invalid_phase: 'Unknown phase: choose it from the list.',
+  correction_incomplete:
+    'A correction keeps every field of the reading it corrects (the vehicle in particular): only the value, date and note change.',
+  unknown:
+    'The server refused the request (code “{code}”). Try again, and tell the administrator if it happens again.',
 };

@@ -764,7 +764,11 @@ export default {
   'collect.intro':
     'Production du {from} au {to}. Une période sans relevé est comptée comme manquante, jamais comme zéro.',
   'collect.completeness':
-    'Complétude : {reported} relevés reçus sur {expected} attendus pour les périodes terminées ({pct}), {missing}.',
+    'Complétude : {reported} sur {expected} pour les périodes terminées ({pct}), {missing}.',
+  'collect.received.one': '{n} relevé reçu',
+  'collect.received.other': '{n} relevés reçus',
+  'collect.expected.one': '{n} attendu',
+  'collect.expected.other': '{n} attendus',
   'collect.completeness.none': 'Aucune période terminée pour le moment : rien ne manque encore.',
   'collect.missing.title': 'Ce qui manque',
   'collect.missing.none': 'Rien ne manque : chaque période terminée a son relevé.',
@@ -883,6 +887,7 @@ export default {
   'chart.bycat': 'Par catégorie Carbon’Clap',
   'chart.bycat.desc':
     'Barres horizontales par catégorie : définitif {final}, prévisionnel {prov}. Les valeurs sont dans le tableau qui suit.',
+  'chart.byphase': 'Par phase de la production',
   'chart.bytheme': 'Par thème',
   'chart.bytheme.desc':
     'Barres horizontales par thème, définitif et prévisionnel côte à côte. Les valeurs sont dans le tableau qui suit.',
@@ -1219,7 +1224,15 @@ export default {
     'Production « {title} » archivée : les téléphones ne peuvent plus y envoyer de saisies.',
   'prod.reopened.done': 'Production « {title} » rouverte.',
   'prod.footprint': 'Bilan : {t} t CO₂e',
-  'prod.plan': 'plan : {n} actions, {done} atteintes, {ontrack} en bonne voie, {late} en retard',
+  'prod.plan': 'plan : {actions}, {done}, {ontrack}, {late}',
+  'prod.plan.actions.one': '{n} action',
+  'prod.plan.actions.other': '{n} actions',
+  'prod.plan.done.one': '{n} atteinte',
+  'prod.plan.done.other': '{n} atteintes',
+  'prod.plan.ontrack.one': '{n} en bonne voie',
+  'prod.plan.ontrack.other': '{n} en bonne voie',
+  'prod.plan.late.one': '{n} en retard',
+  'prod.plan.late.other': '{n} en retard',
   'prod.plan.none': 'plan : aucune action',
   'prod.export': 'Exporter l’archive',
   'prod.import': 'Importer une production d’un autre serveur',
@@ -1389,7 +1402,8 @@ export default {
     'Calculé avec le jeu {v} (publié le {date}), épinglé pour cette production : un nouveau jeu ne change pas ce bilan sans votre accord.',
   'fs.latest': 'Calculé avec le jeu {v} (publié le {date}), le plus récent.',
   'fs.uptodate': 'C’est le jeu le plus récent.',
-  'fs.newer': 'Le jeu {v} est disponible : {n} facteurs changeraient.',
+  'fs.newer.one': 'Le jeu {v} est disponible : {n} facteur changerait.',
+  'fs.newer.other': 'Le jeu {v} est disponible : {n} facteurs changeraient.',
   'fs.change.new': '{name} : nouveau, {to} kgCO2e / {unit}',
   'fs.change.gone': '{name} : retiré',
   'fs.change.value': '{name} : {from} → {to} kgCO2e / {unit}',
@@ -1463,6 +1477,11 @@ export default {
   'follow.cp.held_on': 'Tenu le',
   'dir.contact': 'Contact',
   'dir.crit.description': 'Description',
+  'entry.phase': 'Phase',
+  'entry.phase.derived': 'Phase : {phase}.',
+  'phase.preparation': 'préparation',
+  'phase.shooting': 'tournage',
+  'phase.post_production': 'postproduction',
   'entry.at.span': 'Un jour du {from} au {to}.',
   'entry.err.at.span': 'Choisissez un jour de la production, du {from} au {to}.',
   'entry.odo.legend': 'Compteur kilométrique',
@@ -1524,7 +1543,13 @@ export default {
   'comms.skip.sms_not_sent': '{channel} : pas encore envoyés',
   'comms.skip.no_phone_number': '{channel} : pas de numéro',
   'comms.unreachable': 'Ne recevront rien : {names}',
-  'comms.reach.summary': '{n} destinataires · {emails} e-mails · {unreachable} sans canal',
+  'comms.reach.summary': '{recipients} · {emails} · {unreachable}',
+  'comms.reach.recipients.one': '{n} destinataire',
+  'comms.reach.recipients.other': '{n} destinataires',
+  'comms.reach.emails.one': '{n} e-mail',
+  'comms.reach.emails.other': '{n} e-mails',
+  'comms.reach.unreachable.one': '{n} sans canal',
+  'comms.reach.unreachable.other': '{n} sans canal',
   'comms.ics.summary': '{title} — {day} à {time}, {minutes} min, {place}',
   'comms.ics.raw': 'Voir le fichier brut',
   'comms.page.image': 'Aperçu de la page : {what}',
@@ -1660,4 +1685,165 @@ export default {
     '« Lu » vient de l’application : le message a été affiché sur le téléphone de la personne. L’ouverture d’un e-mail n’est pas mesurée (pas de pixel de suivi).',
   'messages.untranslated':
     'Ce message n’a pas encore été traduit en anglais : le voici en français.',
+};
+
+// ERRORS: every refusal the server can send, in words a person can act on: what
+// happened, then what to do next. Keys are the server's error codes
+// ({"error":{"code":...}} and the per-op "code" of a push answer);
+// tests/js/errors.test.mjs fails when the C code gains a code that has no
+// message in both packs. The server's English "message" stays for
+// integrators and is shown only for a code unknown to this version.
+// With the words of this language, so a phone downloads one language's
+// refusals, in the pack it loads anyway (docs/pwa.md, "Loading").
+export const ERRORS = {
+  // First start, productions, people (docs/operations.md).
+  setup_token_invalid:
+    'Ce lien d’installation n’est pas valide. Copiez-le en entier depuis le journal du serveur, ou demandez-en un nouveau (« ecoplateau setup-link »).',
+  setup_token_expired:
+    'Ce lien d’installation a expiré (24 h). Demandez-en un nouveau (« ecoplateau setup-link »).',
+  setup_token_used: 'Ce lien d’installation a déjà servi. Connectez-vous avec le compte créé.',
+  setup_done:
+    'Ce serveur est déjà installé. Connectez-vous, ou demandez une invitation à un administrateur.',
+  title_taken: 'Une autre production de la société porte déjà ce titre. Choisissez-en un autre.',
+  production_archived:
+    'Cette production est archivée : elle est en lecture seule. Rien n’est perdu, les saisies d’un téléphone y restent et partiront si le bureau la rouvre.',
+  archive_invalid:
+    'Ce fichier n’est pas une archive de production ecoplateau, ou il est abîmé : rien n’a été importé.',
+  archive_too_new:
+    'Cette archive vient d’une version plus récente d’ecoplateau : mettez ce serveur à jour, puis importez-la.',
+  archive_conflict:
+    'Cette production (ou son titre) existe déjà sur ce serveur : rien n’a été importé.',
+  already_invited:
+    'Cette adresse a déjà reçu une invitation pour la production ; le lien envoyé reste valable 7 jours.',
+  account_exists: 'Un compte utilise déjà cette adresse. Connectez-vous avec lui.',
+  join_token_invalid:
+    'Ce lien d’invitation n’est pas valide. Copiez-le en entier, ou demandez-en un nouveau.',
+  join_token_expired: 'Ce lien d’invitation a expiré (7 jours). Demandez-en un nouveau au bureau.',
+  join_token_used: 'Ce lien d’invitation a déjà servi. Connectez-vous.',
+  join_member_removed:
+    'Vous avez été retiré·e de la production depuis l’invitation. Voyez avec le bureau.',
+  already_member:
+    'Cette personne fait déjà partie de la production. Modifiez sa fiche plutôt que de l’ajouter une seconde fois.',
+  attachment_incomplete:
+    'La photo n’est pas encore arrivée en entier. Elle finira de s’envoyer à la prochaine connexion du téléphone qui l’a prise.',
+  attachment_too_large:
+    'La photo est trop lourde pour le serveur. Reprenez-la en plus petit ou demandez à la production d’augmenter la limite.',
+  attachment_unknown:
+    'Cette photo n’est pas (ou plus) connue du serveur. Synchronisez puis réessayez.',
+  bad_signature:
+    'La demande de ce téléphone n’a pas pu être vérifiée. Vérifiez la date et l’heure du téléphone ; si cela persiste, associez-le à nouveau.',
+  body_incomplete:
+    'La connexion a coupé pendant l’envoi. Rien n’est perdu : l’envoi reprendra tout seul.',
+  body_too_large:
+    'Ce qui est envoyé est trop volumineux pour un seul envoi. Envoyez-le en plusieurs fois ou prévenez la production.',
+  busy: 'Le serveur est très sollicité. Rien n’est perdu : réessayez dans quelques secondes.',
+  checksum_mismatch: 'Le fichier est arrivé abîmé. Il sera renvoyé depuis le téléphone.',
+  clock_ahead:
+    'L’horloge de ce téléphone est en avance : la saisie attend qu’un membre du bureau la valide. Réglez la date et l’heure du téléphone.',
+  cross_production:
+    'Ce téléphone appartient à une autre production. Associez-le à celle-ci avec un nouveau code.',
+  csrf_invalid: 'Votre session a changé dans un autre onglet. Rechargez la page puis recommencez.',
+  csrf_missing: 'La page est trop ancienne pour cette action. Rechargez-la puis recommencez.',
+  cursor_foreign:
+    'Le serveur a été restauré ou remplacé : ce téléphone va tout recharger depuis le début. Rien de ce qu’il attend d’envoyer n’est perdu.',
+  device_revoked:
+    'Ce téléphone a été retiré de la production. Demandez un nouveau code d’association au bureau.',
+  dossier_too_long:
+    'Le dossier dépasse 12 pages. Raccourcissez les parties indiquées ou exportez un brouillon.',
+  forbidden:
+    'Votre rôle ne permet pas cette action. Demandez-la à la personne responsable ou au bureau de production.',
+  id_collision:
+    'Un autre enregistrement porte déjà cet identifiant. Rechargez la page puis recommencez.',
+  incomplete: 'Des informations manquent pour produire ce document. Complétez les champs signalés.',
+  internal:
+    'Le serveur a rencontré une erreur. Rien n’est perdu ; réessayez, et prévenez l’administrateur si cela se répète.',
+  invalid_credentials: 'Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.',
+  invalid_csv:
+    'Le fichier ne peut pas être importé tel quel. Corrigez les lignes indiquées puis réimportez-le.',
+  invalid_cursor:
+    'Le point de reprise de la synchronisation n’est plus valable. Le téléphone va tout recharger.',
+  invalid_field: 'Une valeur n’est pas acceptée. Corrigez le champ indiqué.',
+  invalid_op:
+    'Cette modification n’a pas pu être lue par le serveur. Mettez l’application à jour puis réessayez.',
+  invalid_range: 'L’envoi de la photo s’est désynchronisé. Il reprendra au bon endroit tout seul.',
+  invalid_request: 'La demande n’est pas valide. Corrigez le champ indiqué.',
+  invalid_session: 'Votre session a expiré. Reconnectez-vous.',
+  invalid_value: 'La valeur saisie n’est pas un nombre positif. Corrigez-la.',
+  last_admin:
+    'Il doit rester au moins un administrateur. Nommez-en un autre avant de changer ce rôle.',
+  length_required: 'L’envoi n’indique pas sa taille. Mettez l’application à jour.',
+  malformed_credentials:
+    'Le code d’association est incomplet. Scannez à nouveau le code QR ou recopiez le lien en entier.',
+  malformed_json:
+    'Le serveur n’a pas pu lire la demande. Mettez l’application à jour puis réessayez.',
+  member_removed:
+    'Vous ne faites plus partie de cette production. Rapprochez-vous du bureau de production.',
+  missing_field: 'Un champ obligatoire manque. Complétez-le.',
+  no_recipients:
+    'Personne ne recevrait ce message. Choisissez au moins un département ou une personne.',
+  not_a_member: 'Vous ne faites pas partie de cette production.',
+  not_found: 'Introuvable : l’élément a peut-être été supprimé. Rechargez la page.',
+  no_project_analysis:
+    'L’analyse du projet (C2) n’a pas encore été remplie : pas d’estimation à proposer.',
+  not_stored: 'Cette photo n’a pas été conservée par le serveur. Renvoyez-la depuis le téléphone.',
+  office_only:
+    'Cette action se fait depuis le bureau de production (ordinateur), pas depuis un téléphone de tournage.',
+  offset_mismatch: 'L’envoi de la photo reprendra là où le serveur s’est arrêté.',
+  op_id_reused:
+    'Deux modifications différentes portent le même identifiant : la seconde est refusée. Prévenez l’administrateur.',
+  op_too_large: 'Cette saisie est trop volumineuse. Raccourcissez le texte.',
+  production_required: 'Choisissez d’abord une production.',
+  rejected:
+    'Le serveur a refusé cette modification. Vérifiez ce qui a été saisi puis recommencez ; si cela se répète, prévenez le bureau de production.',
+  replayed_request: 'Cette demande avait déjà été reçue. Rien n’est perdu.',
+  schema_unsupported:
+    'Cette version de l’application est trop ancienne pour le serveur. Rechargez la page pour la mettre à jour.',
+  storage_full:
+    'Le serveur n’a plus de place. Rien n’est perdu sur le téléphone ; prévenez l’administrateur.',
+  too_many_attempts: 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
+  too_many_ops:
+    'Trop de modifications en un seul envoi. Le téléphone les enverra en plusieurs fois.',
+  unauthenticated: 'Connectez-vous pour continuer.',
+  unavailable: 'Ce service n’est pas disponible sur ce serveur. Prévenez l’administrateur.',
+  unknown_collection:
+    'Le serveur ne connaît pas ce type d’enregistrement. Mettez l’application à jour.',
+  unknown_device: 'Ce téléphone n’est pas (ou plus) associé. Demandez un nouveau code au bureau.',
+  unknown_field: 'Le serveur ne connaît pas ce champ. Mettez l’application à jour.',
+  unknown_group:
+    'Ce groupe d’indicateurs n’existe pas. Choisissez-en un dans la liste (par exemple les repas).',
+  unknown_indicator:
+    'Cet indicateur n’existe pas dans le catalogue. Choisissez-en un dans la liste.',
+  unsupported_media_type: 'Ce fichier n’est pas une image JPEG, PNG ou WebP. Choisissez une photo.',
+  wrong_device:
+    'Cette saisie a été faite sur un autre téléphone : elle ne peut être modifiée que depuis celui-ci ou par le bureau.',
+  wrong_kind: 'Cette modification ne s’applique pas à ce type d’enregistrement.',
+  wrong_unit: 'L’unité ne correspond pas à l’indicateur. Choisissez l’unité proposée.',
+  invalid_encoding: 'L’envoi compressé est arrivé abîmé. Il sera renvoyé sans compression.',
+  unsupported_encoding: 'Le serveur ne lit pas cet envoi compressé. Mettez l’application à jour.',
+  method_not_allowed: 'Cette action n’existe pas à cette adresse. Mettez l’application à jour.',
+  // Hardening (docs/security.md)
+  bad_framing: 'La demande était mal formée et a été refusée. Rechargez la page puis recommencez.',
+  counter_too_far:
+    'Ce téléphone n’a pas pu être vérifié. Associez-le à nouveau avec un code du bureau.',
+  cross_origin:
+    'La connexion doit se faire depuis la page d’ecoplateau elle-même. Ouvrez l’adresse habituelle puis reconnectez-vous.',
+  json_required:
+    'La connexion doit se faire depuis la page d’ecoplateau. Ouvrez l’adresse habituelle puis reconnectez-vous.',
+  request_timeout:
+    'L’envoi a pris trop de temps et a été interrompu. Rien n’est perdu : il reprendra à la prochaine connexion.',
+  unknown_target:
+    'La saisie corrigée ou annulée n’existe pas dans cette production. Synchronisez puis réessayez.',
+  weak_password:
+    'Ce mot de passe est trop court ou trop courant. Choisissez une phrase d’au moins 12 caractères.',
+  // Footprint (docs/carbon.md)
+  invalid_date:
+    'La date est hors des dates de la production, ou n’est pas une date (AAAA-MM-JJ). Choisissez un jour du tournage.',
+  unknown_vehicle:
+    'Ce véhicule n’est pas dans la flotte de la production. Choisissez-le dans la liste, ou demandez au bureau de l’ajouter.',
+  vehicle_required: 'Choisissez le véhicule dans la flotte de la production.',
+  invalid_phase: 'Phase inconnue : choisissez-la dans la liste.',
+  correction_incomplete:
+    'Une correction garde tous les champs du relevé corrigé (le véhicule notamment) : seuls la valeur, la date et la note changent.',
+  unknown:
+    'Le serveur a refusé la demande (code « {code} »). Réessayez, et prévenez l’administrateur si cela se répète.',
 };

@@ -4,7 +4,7 @@
 // minutes and from the "Synchroniser" button; emits "change" and "status".
 import { Replica, PROTOCOL, hlc, uuidv7 } from './engine.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError } from '../api.js';
+import { request, ApiError, NetworkError } from '../store.js';
 import { setCatalogue } from '../indicators.js';
 
 const PUSH_BATCH = 200;

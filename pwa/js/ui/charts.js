@@ -3,10 +3,9 @@
 // action plan's targets. Hand-built SVG; each chart is role="img" named by
 // its <title> and <desc>, and followed by the same numbers as a data table.
 // The figure is ecoplateau's working estimate (docs/carbon.md).
-import { t, tn, num, getLang, errorText, date, share, percent } from '../i18n.js';
+import { t, tn, num, getLang, errorText, date, share, percent, h } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h } from './dom.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 import { today } from '../indicators.js';
 import { factorSets } from './factors.js';
 
@@ -335,6 +334,26 @@ function honesty(cmp, prod) {
   ];
 }
 
+// docs/carbon.md "Phases"
+const phaseChart = (fin, desc) =>
+  fin.by_phase &&
+  h(
+    'section',
+    { 'aria-labelledby': 'h-phase' },
+    h('h2', { id: 'h-phase' }, t('chart.byphase')),
+    barChart({
+      key: 'phase',
+      title: t('chart.byphase'),
+      desc,
+      rows: ['preparation', 'shooting', 'post_production'].map((k) => ({
+        label: t('phase.' + k),
+        values: [fin.by_phase[k].kg],
+      })),
+      series: [t('chart.final')],
+      fmt: kg,
+    }),
+  );
+
 export async function footprint(ctx) {
   const id = ctx.client.identity;
   if (id?.kind !== 'office') {
@@ -429,6 +448,7 @@ export async function footprint(ctx) {
         }),
       ),
     );
+    parts.push(phaseChart(fin, parts[0].textContent));
   } else {
     parts.push(h('p', { class: 'bad' }, error));
   }

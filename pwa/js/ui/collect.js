@@ -3,11 +3,23 @@
 // reminders on "my day" (offline, from the copy fetched at the last
 // connection and the readings on the phone), and the short how-to guide of
 // each indicator (#/guide?i=...). Missing is shown as missing, never as zero.
-import { t, tn, unitName, num, getLang, errorText, date, dateTime, share } from '../i18n.js';
+import {
+  t,
+  tn,
+  unitName,
+  num,
+  getLang,
+  errorText,
+  date,
+  dateTime,
+  share,
+  h,
+  announce,
+  field,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, announce, field } from './dom.js';
 import * as store from '../store.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 import { DEPTS, today } from '../indicators.js';
 
 const FREQS = ['daily', 'weekly', 'monthly', 'once', 'none'];
@@ -101,10 +113,26 @@ export function periodOf(freq, phase, cal, day) {
   return reports(cal, phase, from, to) ? { from: diso(from), to: diso(to) } : null;
 }
 
+// production_phase_of, same vectors (tests/vectors/phase/).
+export function phasesOn(cal, day) {
+  const d = ISO.test(day || '') && dnum(day);
+  return ['preparation', 'shooting', 'post_production'].filter(
+    (p) => d && dated(cal?.[p]) && d >= dnum(cal[p].from) && d <= dnum(cal[p].to),
+  );
+}
+
+export function phaseOf(cal, day, own) {
+  const on = phasesOn(cal, day);
+  const s = cal?.shooting;
+  const out = dated(s) && ISO.test(day || '') && (day < s.from ? 'preparation' : 'post_production');
+  return [own, 'shooting', 'preparation'].find((p) => on.includes(p)) || on[0] || out || own;
+}
+
 // The calendar of a schedule copy (an older server's has none: the shoot).
 export function calendarOf(data) {
   return (
     data?.calendar || {
+      preparation: null,
       shooting: { from: data?.starts_on, to: data?.ends_on },
       post_production: null,
       days_off: [],
@@ -490,8 +518,8 @@ export async function office(ctx) {
     { 'data-testid': 'completeness' },
     c.expected
       ? t('collect.completeness', {
-          expected: num(c.expected),
-          reported: num(c.reported),
+          expected: tn('collect.expected', c.expected),
+          reported: tn('collect.received', c.reported),
           missing: tn('count.missing', c.missing),
           pct: share(c.ratio || 0),
         })

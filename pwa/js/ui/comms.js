@@ -3,9 +3,8 @@
 // follows up (who read, who acknowledged, who has not been reached, the
 // questions); on the phones, "read" and "compris" receipts and questions,
 // made offline like any other op and synced.
-import { t, tn, errorText as refusalText, date } from '../i18n.js';
-import { h, field, showErrors, announce } from './dom.js';
-import { request, ApiError, NetworkError } from '../api.js';
+import { t, tn, errorText as refusalText, date, h, field, showErrors, announce } from '../i18n.js';
+import { request, ApiError, NetworkError } from '../store.js';
 import { uuidv7 } from '../sync/engine.js';
 import { effective } from './prefs.js';
 
@@ -442,9 +441,9 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
           'p',
           {},
           t('comms.reach.summary', {
-            n: p.recipients.length,
-            emails: mailed,
-            unreachable: unreachable.length,
+            recipients: tn('comms.reach.recipients', p.recipients.length),
+            emails: tn('comms.reach.emails', mailed),
+            unreachable: tn('comms.reach.unreachable', unreachable.length),
           }),
         ),
         sendBtn,

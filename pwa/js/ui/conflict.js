@@ -1,4 +1,4 @@
-// conflict.js - a conflict told in human terms (issue 19): the record by its
+// conflict.js - a conflict told in human terms (docs/pwa.md, "Words and formats"): the record by its
 // title, the field by its label, each value written as its kind (a ticked
 // box, a date, a sentence, a person), who made each version on which phone
 // and when, and what that phone showed when it was edited (the versions named
@@ -6,9 +6,8 @@
 // history; a crew member reads only the conflicts on their own records, with
 // who to ask. Names come from the production's members and phones, fetched
 // when online and kept in IndexedDB (meta "people") for offline use.
-import { t, getLang, date, dateTime, number } from '../i18n.js';
-import { h } from './dom.js';
-import { request } from '../api.js';
+import { t, getLang, date, dateTime, number, h } from '../i18n.js';
+import { request } from '../store.js';
 import * as store from '../store.js';
 import * as ind from '../indicators.js';
 

@@ -1,5 +1,5 @@
-// crew.js - phone screens: pairing, my day, quick entry, my entries,
-// messages, settings. One hand, targets >= 44 px, everything offline.
+// crew.js - phone screens: my day, quick entry, my entries, messages,
+// settings (pairing is in signin.js). One hand, targets >= 44 px, everything offline.
 import {
   t,
   tn,
@@ -8,19 +8,21 @@ import {
   dateTime,
   getLang,
   codeText,
-  errorText,
   date,
   quantity,
+  h,
+  field,
+  showErrors,
+  announce,
+  confirmDialog,
+  formDialog,
 } from '../i18n.js';
-import { h, field, showErrors, announce, confirmDialog, formDialog } from './dom.js';
 import * as store from '../store.js';
-import { request, generateDeviceKeys, ApiError, NetworkError } from '../api.js';
+import { request } from '../store.js';
 import * as ind from '../indicators.js';
 import { DEPTS, indicator, parseNumber, today } from '../indicators.js';
 import { uuidv7 } from '../sync/engine.js';
 import { networkInfo, wifiOnly, setWifiOnly } from '../attach.js';
-
-const CODE_RE = /^[A-Za-z0-9_-]{43}$/;
 
 function needDevice(ctx) {
   if (ctx.client.identity?.kind !== 'device') {
@@ -60,100 +62,6 @@ const savedWhat = (ctx, f, i) =>
     qty: quantity(f.value, unitName(i?.unit || f.unit || ''), { digits: 2 }),
     what: f.vehicle ? vehicleName(ctx, f.vehicle) : indName(f.indicator),
   });
-
-// ---- pairing --------------------------------------------------------------
-export function pair(ctx, params) {
-  const code = field({
-    name: 'code',
-    label: t('pair.code'),
-    required: true,
-    hint: t('pair.code.hint'),
-    value: params.get('code') || '',
-    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' },
-  });
-  const name = field({
-    name: 'device_name',
-    label: t('pair.name'),
-    required: true,
-    hint: t('pair.name.hint'),
-    value: '',
-    attrs: { autocomplete: 'off', maxlength: '100' },
-  });
-  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, role: 'alert' });
-  const button = h('button', { type: 'submit' }, t('pair.submit'));
-  let busy = false;
-  const form = h(
-    'form',
-    {
-      novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (busy) return; // double taps
-        const errors = [];
-        const c = code.input.value.trim();
-        const n = name.input.value.trim();
-        if (!CODE_RE.test(c)) errors.push([code, t('pair.err.code')]);
-        if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
-        showErrors(summary, [code, name], errors);
-        if (errors.length) return;
-        busy = true;
-        button.disabled = true;
-        button.textContent = t('pair.busy');
-        try {
-          let kp;
-          try {
-            kp = await generateDeviceKeys();
-          } catch {
-            throw new Error(t('pair.err.crypto'));
-          }
-          const res = await request(null, 'POST', '/api/v1/devices/pair', {
-            body: { code: c, public_key: kp.publicKey, name: n },
-          });
-          await store.setMeta('keys', kp.keys);
-          await store.setMeta('counter', res.counter || 0);
-          const identity = {
-            kind: 'device',
-            device_id: res.device_id,
-            member_id: res.member_id,
-            member_name: res.member_name,
-            production_id: res.production_id,
-            role: res.role,
-            department: res.department,
-            production_key: res.production_key || null,
-            name: n,
-          };
-          await store.setMeta('identity', identity);
-          ctx.client.identity = identity;
-          announce(t('pair.ok', { name: res.member_name, dept: deptName(res.department) }));
-          ctx.client.sync('paired');
-          ctx.go('jour');
-        } catch (err) {
-          let msg = err.message;
-          let target = code;
-          if (err instanceof NetworkError) msg = t('pair.err.network');
-          else if (err instanceof ApiError) {
-            const k = 'pair.err.' + err.code;
-            msg = t(k) !== k ? t(k) : errorText(err);
-            if (err.field === 'name') target = name;
-          }
-          showErrors(summary, [code, name], [[target, msg]]);
-        } finally {
-          busy = false;
-          button.disabled = false;
-          button.textContent = t('pair.submit');
-        }
-      },
-    },
-    summary,
-    code,
-    name,
-    button,
-  );
-  return {
-    title: t('pair.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('pair.title')), form),
-  };
-}
 
 // ---- my day -----------------------------------------------------------------
 function myTasks(ctx) {
@@ -388,7 +296,7 @@ function refusal(box) {
 // ---- quick entry --------------------------------------------------------------
 export async function entry(ctx, params) {
   if (!needDevice(ctx)) return null;
-  const { guideFamily } = await import('./collect.js');
+  const { guideFamily, phaseOf, phasesOn } = await import('./collect.js');
   const id = ctx.client.identity;
   const lang = getLang();
   const last = (await store.getMeta('lastValues')) || {};
@@ -473,6 +381,35 @@ export async function entry(ctx, params) {
     value: src.at || (lastDay < today() ? lastDay : today()),
     attrs: { max: lastDay, min: span.first_day || undefined },
   });
+  // docs/carbon.md "Phases"
+  const cal = span.calendar;
+  const phase = field({
+    name: 'phase',
+    type: 'select',
+    label: t('entry.phase'),
+    options: [],
+  });
+  const phaseOut = h('p', { class: 'hint', 'aria-live': 'polite' });
+  at.append(phaseOut);
+  let asked = false;
+  const phaseSync = () => {
+    const day = at.input.value;
+    const on = cal ? phasesOn(cal, day) : [];
+    const own = indicator(indField.input.value)?.category === 'postproduction';
+    const derived = cal && phaseOf(cal, day, own ? 'post_production' : 'shooting');
+    asked = on.length > 1;
+    phase.hidden = !asked;
+    if (asked) {
+      const keep = [phase.input.value, src.phase, derived].find((p) => on.includes(p));
+      phase.input.replaceChildren(...on.map((p) => h('option', { value: p }, t('phase.' + p))));
+      phase.input.value = keep;
+    }
+    const shown = src.phase || derived;
+    phaseOut.textContent =
+      !asked && shown && day ? t('entry.phase.derived', { phase: t('phase.' + shown) }) : '';
+  };
+  const readingPhase = () => (asked ? phase.input.value : src.phase);
+  at.input.addEventListener('change', phaseSync);
   // Odometer: start and end of the day, the difference is the value.
   const odoStart = field({
     name: 'odo-start',
@@ -564,7 +501,7 @@ export async function entry(ctx, params) {
   };
   for (const w of [mealTotal, ...dietFields]) w.input.addEventListener('input', mealSync);
   const isMeal = (i) => !corr && i.id.startsWith('meals_');
-  const fields = [indField, odo, value, meals, vehicle, dept, at, note];
+  const fields = [indField, odo, value, meals, vehicle, dept, at, phase, note];
   const isOdo = (i) => i.unit === 'km' && i.vehicle;
 
   // Unit, guide and last value of the chosen indicator, as the value's hint.
@@ -574,6 +511,7 @@ export async function entry(ctx, params) {
     odo.hidden = !isOdo(i);
     meals.hidden = !isMeal(i);
     unitOut.textContent = unitName(i.unit);
+    phaseSync();
     const p = last[i.id];
     guideLink.href = `#/guide?i=${encodeURIComponent(i.id)}`;
     guideLink.hidden = !guideFamily(i.id);
@@ -629,6 +567,7 @@ export async function entry(ctx, params) {
           dept: dept.input.value,
           at: at.input.value,
         };
+        if (readingPhase()) f.phase = readingPhase();
         if (note.input.value.trim()) f.note = note.input.value.trim();
         await ctx.client.makeOp('readings', 'r-' + uuidv7(), 'add', f);
       }
@@ -730,6 +669,7 @@ export async function entry(ctx, params) {
           at: at.input.value,
         };
         if (i.vehicle) f.vehicle = veh;
+        if (readingPhase()) f.phase = readingPhase();
         if (isOdo(i) && o.ok) {
           f.odometer_start = o.a;
           f.odometer_end = o.b;

@@ -5,9 +5,21 @@
 // computes the results (sync/diagnostic.c). Edits of graded items
 // (edit_<item id>) and matrix placements (adj_<theme>) are fields of the same
 // records, each with who and when.
-import { t, tn, num, dateTime, getLang, money, share } from '../i18n.js';
-import { h, field, showErrors, announce, formDialog } from './dom.js';
-import { request, ApiError, NetworkError } from '../api.js';
+import {
+  t,
+  tn,
+  num,
+  dateTime,
+  getLang,
+  money,
+  share,
+  h,
+  field,
+  showErrors,
+  announce,
+  formDialog,
+} from '../i18n.js';
+import { request, ApiError, NetworkError } from '../store.js';
 
 const COL = 'diagnostics';
 const C2_ID = 'c2-project';

@@ -4,9 +4,8 @@
 // syncs them, so search and filters run on the local replica and work
 // offline. Office roles (admin, eco-referent) add entries and criteria, and
 // import or export the directory as CSV; everyone else reads.
-import { t, tn, errorText } from '../i18n.js';
-import { h, field, showErrors, announce } from './dom.js';
-import { ApiError, NetworkError } from '../api.js';
+import { t, tn, errorText, h, field, showErrors, announce } from '../i18n.js';
+import { ApiError, NetworkError } from '../store.js';
 import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';
 

@@ -6,10 +6,9 @@
 // against the 12-page limit, the warning with what to cut, and the
 // downloads: PDF (refused over 12 pages, then a draft PDF), ODT, Markdown;
 // then the oral defence's slides (PDF, ODP) and jury sheet.
-import { t, tn, errorText, getLang } from '../i18n.js';
+import { t, tn, errorText, getLang, h, announce } from '../i18n.js';
 import * as store from '../store.js';
-import { h, announce } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 
 const COL = 'dossier_parts';
 const MAX_CHARS = 16000; // schema/0010_dossier.sql
@@ -144,8 +143,8 @@ function textView(text) {
 }
 
 function partCard(ctx, part, n, refresh) {
-  // The draft is written by the server (backend documents, issue 19's
-  // documents part); marked so the words test reports it apart.
+  // The draft is written by the server in the screen's language (?lang=);
+  // marked so the words test reads it apart.
   const body = h('div', { class: 'dossier-text', 'data-server-text': '' }, textView(part.text));
   const actions = h('p', { class: 'row' });
   const li = h(
@@ -200,7 +199,14 @@ function partCard(ctx, part, n, refresh) {
 
 // The PDF through fetch, so a refusal (422 over 12 pages) is shown here
 // with what to cut instead of a downloaded error page.
-async function downloadPdf(url, name, out) {
+// The file name is the server's (Content-Disposition: the production's
+// title, never its id); fallback only when the header cannot be read.
+function fileName(res, fallback) {
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+  return m ? m[1] : fallback;
+}
+
+async function downloadPdf(url, fallback, out) {
   out.replaceChildren();
   let res;
   try {
@@ -234,6 +240,7 @@ async function downloadPdf(url, name, out) {
     );
     return;
   }
+  const name = fileName(res, fallback);
   const blob = await res.blob();
   const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: '' });
   document.body.append(a);
@@ -253,19 +260,14 @@ async function downloadPdf(url, name, out) {
 
 function downloads(ctx, d) {
   const base = `${prodPath(ctx.client.identity)}/dossier`;
-  const prod = ctx.client.identity.production_id;
   const out = h('div', { 'aria-live': 'polite' });
   const pdf = h('button', { type: 'button', class: 'small' }, t('dossier.pdf'));
   pdf.addEventListener('click', () =>
-    downloadPdf(`${base}?lang=${getLang()}&format=pdf`, `dossier-${prod}.pdf`, out),
+    downloadPdf(`${base}?lang=${getLang()}&format=pdf`, 'dossier.pdf', out),
   );
   const draft = h('button', { type: 'button', class: 'small secondary' }, t('dossier.pdf.draft'));
   draft.addEventListener('click', () =>
-    downloadPdf(
-      `${base}?lang=${getLang()}&format=pdf&draft=1`,
-      `dossier-${prod}-brouillon.pdf`,
-      out,
-    ),
+    downloadPdf(`${base}?lang=${getLang()}&format=pdf&draft=1`, 'dossier-draft.pdf', out),
   );
   return h(
     'section',
@@ -303,7 +305,6 @@ function downloads(ctx, d) {
 // PDF and ODP and the jury sheet; PDFs through fetch so a failure shows here.
 function oral(ctx) {
   const base = `${prodPath(ctx.client.identity)}/oral`;
-  const prod = ctx.client.identity.production_id;
   const out = h('div', { 'aria-live': 'polite' });
   const pdf = h(
     'button',
@@ -311,7 +312,7 @@ function oral(ctx) {
     t('oral.pdf'),
   );
   pdf.addEventListener('click', () =>
-    downloadPdf(`${base}?lang=${getLang()}&format=pdf`, `soutenance-${prod}.pdf`, out),
+    downloadPdf(`${base}?lang=${getLang()}&format=pdf`, 'oral.pdf', out),
   );
   const prep = h(
     'button',
@@ -319,7 +320,7 @@ function oral(ctx) {
     t('oral.prep'),
   );
   prep.addEventListener('click', () =>
-    downloadPdf(`${base}?lang=${getLang()}&format=prep`, `jury-${prod}.pdf`, out),
+    downloadPdf(`${base}?lang=${getLang()}&format=prep`, 'jury.pdf', out),
   );
   return h(
     'section',

@@ -6,9 +6,18 @@
 // being overwritten. Deleting sets "_deleted": a void that stays in the
 // history. The history comes from the server (authors by name); offline,
 // from the ops this replica holds.
-import { t, getLang, date, dateTime } from '../i18n.js';
-import { h, field, showErrors, announce, confirmDialog } from './dom.js';
-import { request } from '../api.js';
+import {
+  t,
+  getLang,
+  date,
+  dateTime,
+  h,
+  field,
+  showErrors,
+  announce,
+  confirmDialog,
+} from '../i18n.js';
+import { request } from '../store.js';
 import { canon } from '../sync/engine.js';
 
 let focusedFor = null; // the link (location.hash) whose field was focused

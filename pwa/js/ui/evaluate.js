@@ -4,10 +4,9 @@
 // it works offline once the evaluation was loaded), and the communication
 // kits per audience from GET .../kit, previewed here and downloaded as
 // Markdown or HTML.
-import { t, num, percent, quantity } from '../i18n.js';
+import { t, num, percent, quantity, getLang, h, announce } from '../i18n.js';
 import * as store from '../store.js';
-import { h, announce } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 import { officeList, gallery } from './photos.js';
 
 const AUDIENCES = ['diffuseur', 'financeur', 'partenaires', 'collaborateurs', 'grand_public'];
@@ -126,8 +125,8 @@ function items(list, withSolutions) {
     list.map((x) =>
       h(
         'li',
-        // Sentences drafted by the server (sync/domain/eval.c), in French
-        // until the documents part of issue 19 makes them data.
+        // Sentences drafted by the server (sync/domain/eval.c) in the
+        // screen's language; marked so the words test reads them apart.
         { 'data-server-text': '' },
         String(x.text),
         withSolutions && x.solutions?.length
@@ -146,7 +145,7 @@ function items(list, withSolutions) {
 function kitPreview(kit) {
   return h(
     'div',
-    { 'data-testid': 'kit-preview' },
+    { 'data-testid': 'kit-preview', 'data-server-text': '' },
     h('h3', {}, `${kit.title} — ${kit.production}`),
     h('p', {}, kit.intro),
     kit.figures.length
@@ -213,7 +212,7 @@ function kitSection(ctx) {
   const links = h('p', { class: 'row' });
   const show = async () => {
     const a = select.value;
-    const base = `${prodPath(id)}/kit?audience=${a}`;
+    const base = `${prodPath(id)}/kit?audience=${a}&lang=${getLang()}`;
     links.replaceChildren(
       h(
         'a',
@@ -231,7 +230,7 @@ function kitSection(ctx) {
         t('eval.kit.pdf'),
       ),
     );
-    const { data, stale } = await load(ctx, `${prodPath(id)}/kit?audience=${a}`, 'kit-' + a);
+    const { data, stale } = await load(ctx, base, `kit-${a}-${getLang()}`);
     out.replaceChildren(
       data ? kitPreview(data) : h('p', {}, t('eval.offline')),
       stale && data ? h('p', { class: 'meta' }, t('eval.stale')) : '',
@@ -257,7 +256,12 @@ export async function evaluation(ctx) {
     ctx.go(id?.kind === 'device' ? 'jour' : 'connexion');
     return null;
   }
-  const { data: ev, stale } = await load(ctx, `${prodPath(id)}/evaluation`, 'evaluation');
+  // The sentences are written by the server in the screen's language.
+  const { data: ev, stale } = await load(
+    ctx,
+    `${prodPath(id)}/evaluation?lang=${getLang()}`,
+    `evaluation-${getLang()}`,
+  );
   if (!ev)
     return {
       title: t('eval.title'),
@@ -313,7 +317,7 @@ export async function evaluation(ctx) {
             'a',
             {
               class: 'button secondary small',
-              href: `${prodPath(id)}/evaluation?format=pdf`,
+              href: `${prodPath(id)}/evaluation?format=pdf&lang=${getLang()}`,
               download: '',
             },
             t('eval.pdf'),

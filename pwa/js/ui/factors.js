@@ -3,10 +3,9 @@
 // each factor with its official id, year, status and source, what the latest
 // set would change, and the office's button to move to it. A new set never
 // changes the footprint by itself.
-import { t, getLang, errorText, unitName, date } from '../i18n.js';
+import { t, tn, getLang, errorText, unitName, date, h, announce } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, announce } from './dom.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 
 // Factors go down to 0.003 kgCO2e: four significant digits, not two decimals.
 const val = (v) =>
@@ -103,7 +102,7 @@ export async function factorSets(ctx, prod) {
       : h(
           'div',
           { 'data-testid': 'fs-changes' },
-          h('p', {}, t('fs.newer', { v: fs.latest, n: changes.length })),
+          h('p', {}, tn('fs.newer', changes.length, { v: fs.latest })),
           h(
             'ul',
             {},

@@ -3,11 +3,10 @@
 // the server's version graph), checkpoints planned then recorded, and advice
 // notes to other departments drafted from the plan and edited. Every write
 // is a synced record made through the outbox, so it works offline.
-import { t, getLang, date, dateTime } from '../i18n.js';
+import { t, getLang, date, dateTime, h, field, showErrors, announce } from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
-import { h, field, showErrors, announce } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 import { canEdit } from './directory.js';
 import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';

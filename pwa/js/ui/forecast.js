@@ -4,10 +4,20 @@
 // suggestion the office takes or corrects. Quantities are "estimates" records
 // made through the outbox (offline too); filing freezes them as a numbered
 // version on the server, so the one filed with the budget stays as it was.
-import { t, tn, num, getLang, errorText, dateTime } from '../i18n.js';
+import {
+  t,
+  tn,
+  num,
+  getLang,
+  errorText,
+  dateTime,
+  h,
+  field,
+  showErrors,
+  announce,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, field, showErrors, announce } from './dom.js';
-import { request, NetworkError } from '../api.js';
+import { request, NetworkError } from '../store.js';
 import { c2Framing } from './diag.js';
 
 const CATEGORIES = [

@@ -1,6 +1,6 @@
 // office.js - production office screens (laptop first, work on phones too):
-// sign-in, home with the feature areas, dashboard (totals, devices,
-// conflicts, quarantine).
+// home with the feature areas, dashboard (totals, devices, conflicts,
+// quarantine), Téléphones. The sign-in is in signin.js.
 import {
   t,
   tn,
@@ -12,11 +12,16 @@ import {
   date,
   percent,
   share,
+  h,
+  field,
+  showErrors,
+  announce,
+  infoDialog,
+  confirmDialog,
 } from '../i18n.js';
 import * as ind from '../indicators.js';
-import { h, field, showErrors, announce, infoDialog, confirmDialog } from './dom.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
+import { request, ApiError, NetworkError, officeIdentity } from '../store.js';
 
 const deptName = (d) => (t('dept.' + d) !== 'dept.' + d ? t('dept.' + d) : d);
 const indName = (id) => ind.name(id, getLang());
@@ -38,82 +43,6 @@ function needOffice(ctx) {
 // setup) signs in too: it lands on the productions screen.
 function identityFrom(me) {
   return officeIdentity(me, null);
-}
-
-export function login(ctx) {
-  if (ctx.client.identity?.kind === 'office') return ctx.go('bureau');
-  const email = field({
-    name: 'email',
-    type: 'email',
-    label: t('login.email'),
-    required: true,
-    attrs: { autocomplete: 'username', spellcheck: 'false' },
-  });
-  const password = field({
-    name: 'password',
-    type: 'password',
-    label: t('login.password'),
-    required: true,
-    attrs: { autocomplete: 'current-password' },
-  });
-  const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
-  const button = h('button', { type: 'submit' }, t('login.submit'));
-  let busy = false;
-  const form = h(
-    'form',
-    {
-      novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (busy) return;
-        const errors = [];
-        if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim()))
-          errors.push([email, t('login.err.email')]);
-        if (!password.input.value) errors.push([password, t('login.err.password')]);
-        showErrors(summary, [email, password], errors);
-        if (errors.length) return;
-        busy = true;
-        button.disabled = true;
-        button.textContent = t('login.busy');
-        try {
-          const me = await request(null, 'POST', '/api/v1/auth/login', {
-            body: { email: email.input.value.trim(), password: password.input.value },
-          });
-          const identity = identityFrom(me);
-          if (!identity) throw new Error(t('login.err.nomember'));
-          await store.setMeta('identity', identity);
-          ctx.client.identity = identity;
-          password.input.value = '';
-          ctx.client.sync('login');
-          ctx.go(identity.production_id ? 'bureau' : 'productions');
-        } catch (err) {
-          let msg = err.message;
-          if (err instanceof NetworkError) msg = t('login.err.network');
-          else if (err instanceof ApiError) {
-            const k = 'login.err.' + err.code;
-            msg = t(k) !== k ? t(k) : errorText(err);
-          }
-          showErrors(
-            summary,
-            [email, password],
-            [[err?.code === 'invalid_credentials' ? password : email, msg]],
-          );
-        } finally {
-          busy = false;
-          button.disabled = false;
-          button.textContent = t('login.submit');
-        }
-      },
-    },
-    summary,
-    email,
-    password,
-    button,
-  );
-  return {
-    title: t('login.title'),
-    view: h('div', {}, h('h1', { tabindex: '-1' }, t('login.title')), form),
-  };
 }
 
 const AREAS = ['diagnostic', 'directory', 'plan', 'communications', 'carbon', 'evaluation'];

@@ -4,11 +4,20 @@
 // thumbnails shown next to each target, and the office's gallery of an
 // action (evaluation and plan screens). Every image has its caption as alt
 // text; states are words, not colours alone.
-import { t, num, getLang, percent } from '../i18n.js';
+import {
+  t,
+  num,
+  getLang,
+  percent,
+  h,
+  field,
+  showErrors,
+  announce,
+  confirmDialog,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
-import { h, field, showErrors, announce, confirmDialog } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 import {
   TARGETS,
   PhotoError,

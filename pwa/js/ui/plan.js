@@ -4,11 +4,22 @@
 // itself is fetched once and kept in IndexedDB. An action without owner or
 // indicator is allowed, as a draft, and flagged. Crew never see this screen
 // (and the server refuses their writes to "actions": sync/authz.h).
-import { t, getLang, num, unitName, percent, quantity, share } from '../i18n.js';
+import {
+  t,
+  getLang,
+  num,
+  unitName,
+  percent,
+  quantity,
+  share,
+  h,
+  field,
+  showErrors,
+  announce,
+} from '../i18n.js';
 import * as ind from '../indicators.js';
 import * as store from '../store.js';
-import { h, field, showErrors, announce } from './dom.js';
-import { request } from '../api.js';
+import { request } from '../store.js';
 import { canEdit } from './directory.js';
 import { members } from './follow.js';
 import { officeList, gallery } from './photos.js';
@@ -613,7 +624,7 @@ export async function plan(ctx, params = new URLSearchParams()) {
               'a',
               {
                 class: 'button secondary small',
-                href: `/api/v1/productions/${prod}/plan.${x}`,
+                href: `/api/v1/productions/${prod}/plan.${x}?lang=${getLang()}`,
                 download: '',
               },
               t('plan.export.' + x),

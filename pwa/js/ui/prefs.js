@@ -1,7 +1,6 @@
 // prefs.js - each person's channels and needs: synced records "office-<member>"
 // (member card) and "self-<member>" (phone settings, wins). docs/communications.md
-import { t } from '../i18n.js';
-import { h, field, announce } from './dom.js';
+import { t, h, field, announce } from '../i18n.js';
 
 export const CHANNELS = ['app', 'email', 'calendar', 'print', 'callsheet', 'audio', 'sms'];
 export const NEEDS = [

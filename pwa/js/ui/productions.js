@@ -6,10 +6,9 @@
 // and import from another server ("Closing a production"). The server checks
 // every field (sync/domain/production.c) and names the one it refuses; this
 // screen puts that message on the field.
-import { t, num, errorText, date } from '../i18n.js';
-import { h, field, showErrors, announce } from './dom.js';
+import { t, tn, num, errorText, date, h, field, showErrors, announce } from '../i18n.js';
 import * as store from '../store.js';
-import { request, ApiError, NetworkError, officeIdentity } from '../api.js';
+import { request, ApiError, NetworkError, officeIdentity } from '../store.js';
 
 const KINDS = [
   'fiction',
@@ -408,10 +407,10 @@ export async function productions(ctx, params) {
     const by = p.plan?.by_status || {};
     if (!p.plan?.actions) return t('prod.plan.none');
     return t('prod.plan', {
-      n: p.plan.actions,
-      done: by.atteint || 0,
-      ontrack: by.en_bonne_voie || 0,
-      late: by.en_retard || 0,
+      actions: tn('prod.plan.actions', p.plan.actions),
+      done: tn('prod.plan.done', by.atteint || 0),
+      ontrack: tn('prod.plan.ontrack', by.en_bonne_voie || 0),
+      late: tn('prod.plan.late', by.en_retard || 0),
     });
   };
   const rows = list.map((p) =>
@@ -480,7 +479,8 @@ export async function productions(ctx, params) {
                 {
                   class: 'button small secondary',
                   href: `/api/v1/productions/${encodeURIComponent(p.id)}/archive`,
-                  download: `${p.id}.ecoplateau.zip`,
+                  // The server names the file after the title (Content-Disposition).
+                  download: '',
                 },
                 t('prod.export'),
                 h('span', { class: 'visually-hidden' }, ' : ' + p.title),

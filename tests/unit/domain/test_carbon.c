@@ -889,6 +889,119 @@ static void pro_rata_uses_production_days(void **state)
                      SQLITE_OK);
 }
 
+/* A line's phases add up to the line, and the footprint's to its total. */
+static void phases_add_up(json_t *fp)
+{
+    double sum = 0;
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(fp, "lines"), i, l)
+    {
+        double in_line = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(l, "by_phase"), k, v) in_line +=
+            num(v, "kg", NULL, NULL);
+        CLOSE(in_line, num(l, "kg", NULL, NULL));
+    }
+    sum = num(fp, "by_phase", "preparation", "kg") + num(fp, "by_phase", "shooting", "kg") +
+          num(fp, "by_phase", "post_production", "kg");
+    CLOSE(sum, num(fp, "total_kg", NULL, NULL));
+}
+
+/*
+ * docs/carbon.md "Phases". p2 prepares 08-24..09-07 and posts 09-25..10-30:
+ * 09-07 and 09-25 are shared with the shoot. Hand-computed, set 2:
+ *  - preparation: van-2 40 km on 08-31 (0.279: 11.16 kg), van-1 10 L on
+ *    09-01 (3.10: 31 kg) and 60 km on 09-02, replaced by those litres (same
+ *    week): 42.16 kg, 100 km recorded of which 60 replaced;
+ *  - shooting: 5 beef meals on 09-25, a shared day, in the meals' own
+ *    phase (7.26: 36.3 kg);
+ *  - post-production: 2 TB.yr of rushes on 09-25, their own phase (2 x the
+ *    storage factor), and 6 beef meals on 09-10 that say "post_production"
+ *    (a correction of 4, which had to keep its phase: 43.56 kg).
+ */
+static void readings_carry_their_phase(void **state)
+{
+    json_t *fp0 = NULL, *fp = NULL, *ack;
+    double storage = 0;
+    (void)state;
+
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET prep_from = '2026-08-24', "
+                                  "prep_to = '2026-09-07', post_from = '2026-09-25', "
+                                  "post_to = '2026-10-30' WHERE id = 'p2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(carbon_footprint(db, "p2", CARBON_FINAL, 0, &fp0), EP_OK);
+    phases_add_up(fp0);
+    /* Everything read so far was shot (09-07 is shared: van km are shooting). */
+    CLOSE(num(fp0, "by_phase", "preparation", "kg"), 0);
+    CLOSE(num(fp0, "by_phase", "post_production", "kg"), 0);
+
+    p2_refused("ph0",
+               "{\"indicator\":\"meals_beef\",\"value\":4,\"unit\":\"meal\",\"dept\":\"catering\","
+               "\"at\":\"2026-09-10\",\"phase\":\"tournage\"}",
+               "invalid_phase", "phase");
+    p2_refused("ph0b",
+               "{\"indicator\":\"meals_beef\",\"value\":4,\"unit\":\"meal\",\"dept\":\"catering\","
+               "\"at\":\"2026-09-10\",\"phase\":\"post\"}",
+               "invalid_phase", "phase");
+    p2_ok("readings", "ph1", "add", VR("van_km", "40", "km", "van-2", "2026-08-31"));
+    p2_ok("readings", "ph2", "add", VR("van_diesel_l", "10", "L", "van-1", "2026-09-01"));
+    p2_ok("readings", "ph3", "add", VR("van_km", "60", "km", "van-1", "2026-09-02"));
+    p2_ok("readings", "ph4", "add",
+          "{\"indicator\":\"meals_beef\",\"value\":5,\"unit\":\"meal\",\"dept\":\"catering\","
+          "\"at\":\"2026-09-25\"}");
+    p2_ok("readings", "ph5", "add",
+          "{\"indicator\":\"storage_tb_year\",\"value\":2,\"unit\":\"TB.yr\",\"dept\":\"post\","
+          "\"at\":\"2026-09-25\"}");
+    p2_ok("readings", "ph6", "add",
+          "{\"indicator\":\"meals_beef\",\"value\":4,\"unit\":\"meal\",\"dept\":\"catering\","
+          "\"at\":\"2026-09-10\",\"phase\":\"post_production\"}");
+    /* A correction keeps the phase its reading said. */
+    p2_refused("ph6c",
+               "{\"indicator\":\"meals_beef\",\"value\":6,\"unit\":\"meal\",\"dept\":\"catering\","
+               "\"at\":\"2026-09-10\",\"supersedes\":\"ph6\"}",
+               "correction_incomplete", "phase");
+    ack = p2_op("readings", "ph6c", "add",
+                "{\"indicator\":\"meals_beef\",\"value\":6,\"unit\":\"meal\",\"dept\":"
+                "\"catering\",\"at\":\"2026-09-10\",\"phase\":\"post_production\","
+                "\"supersedes\":\"ph6\"}");
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "applied");
+    json_decref(ack);
+
+    assert_int_equal(carbon_indicator_factor(db, "p2", "storage_tb_year", &storage), EP_OK);
+    assert_int_equal(carbon_footprint(db, "p2", CARBON_FINAL, 0, &fp), EP_OK);
+    phases_add_up(fp);
+    CLOSE(num(fp, "by_phase", "preparation", "kg"), 11.16 + 31);
+    CLOSE(num(fp, "by_phase", "shooting", "kg") - num(fp0, "by_phase", "shooting", "kg"), 36.3);
+    CLOSE(num(fp, "by_phase", "post_production", "kg"), 2 * storage + 43.56);
+    CLOSE(num(fp, "total_kg", NULL, NULL) - num(fp0, "total_kg", NULL, NULL),
+          42.16 + 36.3 + 2 * storage + 43.56);
+    /* The van's line in preparation: 100 km recorded, 60 replaced. */
+    CLOSE(num(json_object_get(line_of(fp, "van_km"), "by_phase"), "preparation", "quantity", NULL),
+          40);
+    CLOSE(num(json_object_get(line_of(fp, "van_km"), "by_phase"), "preparation", "kg", NULL),
+          11.16);
+    CLOSE(num(line_of(fp, "van_km"), "replaced_quantity", NULL, NULL) -
+              num(line_of(fp0, "van_km"), "replaced_quantity", NULL, NULL),
+          60);
+    {
+        char *csv = NULL;
+        size_t len = 0;
+        assert_int_equal(carbon_csv(fp, &csv, &len), EP_OK);
+        assert_non_null(strstr(csv, "\r\nDont préparation;;;;;;;;;;42,160;"));
+        free(csv);
+    }
+    /* The provisional footprint has no dates, so no phases. */
+    json_decref(fp0);
+    assert_int_equal(carbon_footprint(db, "p2", CARBON_PROVISIONAL, 0, &fp0), EP_OK);
+    assert_null(json_object_get(fp0, "by_phase"));
+    json_decref(fp0);
+    json_decref(fp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -909,6 +1022,7 @@ int main(void)
         cmocka_unit_test(missing_is_not_zero_and_pro_rata),
         cmocka_unit_test(span_counts_shooting_days),
         cmocka_unit_test(pro_rata_uses_production_days),
+        cmocka_unit_test(readings_carry_their_phase),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     return failed +

@@ -297,7 +297,9 @@ static void diagnostics_and_edits(void **state)
                                    "\\*prioritaires\\*.\n- Navettes \\| covoiturage\n"));
         assert_null(strstr(md, "Valorisation des actions"));
         assert_non_null(strstr(md, "# Annexes"));
-        assert_non_null(strstr(md, "| Train plutôt qu'avion | train\\_tgv\\_pkm |"));
+        /* The annexes name indicators as the catalogue does, never by id. */
+        assert_non_null(strstr(md, "| Train plutôt qu'avion | Trajets en TGV |"));
+        assert_null(strstr(md, "train\\_tgv"));
         free(md);
     }
     assert_true(json_is_false(json_object_get(part(d, "plan"), "conflict")));
@@ -578,7 +580,7 @@ static void evaluation_pdf(void **state)
     int tables = 0;
     (void)state;
 
-    assert_int_equal(eval_production(db, "p1", TODAY, &ev), EP_OK);
+    assert_int_equal(eval_production(db, "p1", TODAY, "fr", &ev), EP_OK);
     txt = evaluation_text(ev, "fr", path, sizeof(path));
     for (at = strstr(txt, "Prévu / réalisé"); at != NULL; at = strstr(at + 1, "Prévu / réalisé"))
         tables++;

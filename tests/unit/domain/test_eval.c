@@ -129,7 +129,7 @@ static void end_of_shoot(void **state)
 {
     json_t *ev = NULL, *a, *s;
     (void)state;
-    assert_int_equal(eval_production(db, "p1", "2026-10-16", &ev), EP_OK);
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", "fr", &ev), EP_OK);
     /* 725 km in 29 of 30 days -> 750 km projected; (750 - 1000) / (800 - 1000) = 125 %. */
     a = find(json_object_get(ev, "actions"), "id", "act-km");
     assert_true(fabs(json_number_value(json_object_get(a, "attainment_pct")) - 125.0) < 1e-9);
@@ -203,13 +203,13 @@ static void kits_per_audience(void **state)
 
     for (size_t i = 0; i < 5; i++) {
         assert_int_equal(promo_audience_parse(names[i], &a), EP_OK);
-        assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+        assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
         assert_string_equal(json_string_value(json_object_get(kit, "audience")), names[i]);
         /* The one reproducible action becomes a practice sheet for all. */
         assert_int_equal(json_array_size(json_object_get(kit, "practices")), 1);
         assert_string_equal(json_string_value(json_object_get(
                                 json_array_get(json_object_get(kit, "practices"), 0), "result")),
-                            "Objectif atteint à 125 %");
+                            "Objectif atteint à 125\xc2\xa0%");
         assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
         assert_non_null(strstr(text, "### Navettes"));
         free(text);
@@ -224,7 +224,7 @@ static void kits_per_audience(void **state)
     /* The commissioner's kit: no estimate was entered, so the gap to the
      * provisional footprint is missing, said so, never 0 %. */
     promo_audience_parse("diffuseur", &a);
-    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
     f = kit_figure(kit, "Écart au bilan prévisionnel");
     assert_non_null(f);
     assert_true(json_is_null(json_object_get(f, "value")));
@@ -240,20 +240,20 @@ static void kits_per_audience(void **state)
     free(text);
     json_decref(kit);
     /* The Monday after, the shoot is over: no such note. */
-    assert_int_equal(promo_kit(db, "p1", "2026-10-19", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-19", a, "fr", &kit), EP_OK);
     assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
     assert_null(strstr(text, "Tournage en cours"));
     free(text);
     json_decref(kit);
     /* Mid-shoot, the footprint is said to be partial next to its figure. */
-    assert_int_equal(promo_kit(db, "p1", "2026-09-21", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-09-21", a, "fr", &kit), EP_OK);
     assert_non_null(strstr(json_string_value(json_object_get(
                                kit_figure(kit, "Empreinte carbone du tournage"), "note")),
                            "Tournage en cours (10 jours sur 30)"));
     json_decref(kit);
     /* Future collaborators also get the lessons of what failed. */
     promo_audience_parse("collaborateurs", &a);
-    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
     assert_non_null(
         find_string(json_object_get(kit, "tips"), "Raccordement au réseau refusé par la mairie"));
     assert_null(kit_figure(kit, "Empreinte carbone du tournage"));
@@ -343,7 +343,7 @@ static void kits_carry_the_actions_photos(void **state)
         photo(id, "act-km", "Minibus", jpg, jl, 1);
     }
     promo_audience_parse("grand_public", &a);
-    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
     assert_int_equal(json_array_size(json_object_get(kit, "photos")), 7);
     ph = json_array_get(json_object_get(kit, "photos"), 0);
     assert_string_equal(json_string_value(json_object_get(ph, "id")), "ph-1");
@@ -355,6 +355,14 @@ static void kits_carry_the_actions_photos(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(kit, "photos"), 1), "caption")),
                         "Photo de l'action « Navettes »");
+    /* ...in the reader's language. */
+    json_decref(kit);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "en", &kit), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(kit, "photos"), 1), "caption")),
+                        "Photo of the action \xe2\x80\x9cNavettes\xe2\x80\x9d");
+    json_decref(kit);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
     assert_int_equal(export_kit_markdown(kit, &fr_doc, &text, &len), EP_OK);
     assert_non_null(strstr(text, "![\\<b\\>Navette\\</b\\> & \"covoit\"]"
                                  "(/api/v1/productions/p1/attachments/ph-1)"));
@@ -383,11 +391,107 @@ static void kits_carry_the_actions_photos(void **state)
     free(png);
 }
 
+/* 1 when text holds a word only French writes here (the sentences' own words,
+ * not the action titles the test data gives in French). */
+static int reads_french(const char *text)
+{
+    static const char *const words[] = {
+        "objectif", "Objectif", "relevé",    "Relevé", "donnée",   "prévisionnel", "l'action",
+        " de l'",   "Revoir",   "Planifier", " sur ",  "Tournage", "Empreinte",    "atteint"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strstr(text, words[i]) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* Every sentence of a list (and its solutions) read in English. */
+static void assert_english(const json_t *list)
+{
+    size_t i, j;
+    json_t *x, *s;
+    assert_true(json_array_size(list) > 0);
+    json_array_foreach(list, i, x)
+    {
+        const char *text = json_string_value(json_object_get(x, "text"));
+        assert_non_null(text);
+        if (reads_french(text))
+            fail_msg("French in the English evaluation: %s", text);
+        json_array_foreach(json_object_get(x, "solutions"), j, s)
+        {
+            if (reads_french(json_string_value(s)))
+                fail_msg("French solution in English: %s", json_string_value(s));
+        }
+    }
+}
+
+/* The evaluation and the kits speak the reader's language: an English
+ * reader gets no French sentence, numbers written the English way. */
+static void evaluation_and_kits_in_english(void **state)
+{
+    json_t *ev = NULL, *fr = NULL, *kit = NULL, *x, *f;
+    enum promo_audience a;
+    size_t i;
+    (void)state;
+
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", "en", &ev), EP_OK);
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", "fr", &fr), EP_OK);
+    assert_english(json_object_get(ev, "strengths"));
+    assert_english(json_object_get(ev, "difficulties"));
+    x = find(json_object_get(ev, "strengths"), "ref", "act-km");
+    assert_non_null(x);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(x, "text")), "Navettes: target reached (125%"));
+    x = find(json_object_get(ev, "difficulties"), "ref", "act-train");
+    assert_string_equal(json_string_value(json_object_get(x, "text")),
+                        "Train plutôt qu'avion: no data recorded, result unknown");
+    x = find(json_object_get(fr, "difficulties"), "ref", "act-train");
+    assert_string_equal(json_string_value(json_object_get(x, "text")),
+                        "Train plutôt qu'avion : aucune donnée relevée, résultat inconnu");
+    /* Same findings in both languages, only the words differ. */
+    assert_int_equal(json_array_size(json_object_get(ev, "difficulties")),
+                     json_array_size(json_object_get(fr, "difficulties")));
+    json_array_foreach(json_object_get(fr, "difficulties"), i, x)
+    {
+        assert_true(reads_french(json_string_value(json_object_get(x, "text"))));
+    }
+    json_decref(ev);
+    json_decref(fr);
+
+    promo_audience_parse("diffuseur", &a);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "en", &kit), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(kit, "title")),
+                        "Review of the environmental approach");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(kit, "practices"), 0), "result")),
+                        "Target achieved at 125%");
+    f = kit_figure(kit, "Difference from the provisional footprint");
+    assert_non_null(f);
+    assert_true(json_is_null(json_object_get(f, "value")));
+    assert_non_null(
+        find_string(json_object_get(kit, "missing"), "Difference from the provisional footprint"));
+    f = kit_figure(kit, "Targets achieved");
+    assert_string_equal(json_string_value(json_object_get(f, "unit")), "actions");
+    assert_string_equal(json_string_value(json_object_get(f, "note")),
+                        "out of 3 measured actions, 1 without data");
+    json_array_foreach(json_object_get(kit, "figures"), i, f)
+    {
+        if (reads_french(json_string_value(json_object_get(f, "label"))) ||
+            reads_french(json_string_value(json_object_get(f, "note"))))
+            fail_msg("French figure in the English kit: %s",
+                     json_string_value(json_object_get(f, "label")));
+    }
+    assert_non_null(strstr(json_string_value(json_object_get(
+                               kit_figure(kit, "Carbon footprint of the shoot"), "note")),
+                           "Shoot under way (29 days of 30)"));
+    json_decref(kit);
+}
+
 static void a_bad_day_is_refused(void **state)
 {
     json_t *ev = NULL;
     (void)state;
-    assert_int_not_equal(eval_production(db, "p1", "2026-13-45", &ev), EP_OK);
+    assert_int_not_equal(eval_production(db, "p1", "2026-13-45", "fr", &ev), EP_OK);
     assert_null(ev);
 }
 
@@ -403,7 +507,7 @@ static void implausible_attainment_waits_for_a_person(void **state)
     support_office_ok(db, "actions", "act-wrong", "put",
                       "{\"title\":\"Plus de végétarien\",\"theme\":\"food\",\"owner\":\"m-m\","
                       "\"indicator\":\"meals_vegetarian\",\"baseline\":2,\"target\":4}");
-    assert_int_equal(eval_production(db, "p1", "2026-10-16", &ev), EP_OK);
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", "fr", &ev), EP_OK);
     a = find(json_object_get(ev, "actions"), "id", "act-wrong");
     pct = json_number_value(json_object_get(a, "attainment_pct"));
     assert_true(pct > 1500.0); /* 32 meals projected over the last day, against 2 -> 4 */
@@ -418,7 +522,7 @@ static void implausible_attainment_waits_for_a_person(void **state)
 
     snprintf(fields, sizeof(fields), "{\"confirmed_pct\":%.1f}", pct);
     support_office_ok(db, "actions", "act-wrong", "put", fields);
-    assert_int_equal(eval_production(db, "p1", "2026-10-16", &ev), EP_OK);
+    assert_int_equal(eval_production(db, "p1", "2026-10-16", "fr", &ev), EP_OK);
     a = find(json_object_get(ev, "actions"), "id", "act-wrong");
     assert_string_equal(json_string_value(json_object_get(a, "verdict")), "reussie");
     s = json_object_get(ev, "summary");
@@ -444,7 +548,7 @@ static void a_gap_across_two_factor_sets_says_so(void **state)
     assert_int_equal(promo_audience_parse("financeur", &a), EP_OK);
     /* Same set: the gap names the filed version, nothing more. */
     assert_int_equal(carbon_pin_factor_set(db, "p1", (int)filed_set, 0), EP_OK);
-    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
     f = kit_figure(kit, "Écart au bilan prévisionnel");
     assert_non_null(f);
     assert_non_null(strstr(json_string_value(json_object_get(f, "note")),
@@ -453,10 +557,16 @@ static void a_gap_across_two_factor_sets_says_so(void **state)
     json_decref(kit);
     /* The production moves to another set: the gap says it mixes two. */
     assert_int_equal(carbon_pin_factor_set(db, "p1", filed_set == 1 ? 2 : 1, 0), EP_OK);
-    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, &kit), EP_OK);
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "fr", &kit), EP_OK);
     f = kit_figure(kit, "Écart au bilan prévisionnel");
     assert_non_null(strstr(json_string_value(json_object_get(f, "note")),
                            "calculé avec un autre jeu de facteurs que les relevés"));
+    json_decref(kit);
+    /* ...in the reader's language. */
+    assert_int_equal(promo_kit(db, "p1", "2026-10-16", a, "en", &kit), EP_OK);
+    f = kit_figure(kit, "Difference from the provisional footprint");
+    assert_non_null(strstr(json_string_value(json_object_get(f, "note")),
+                           "computed with another factor set than the readings"));
     json_decref(kit);
 }
 
@@ -466,6 +576,7 @@ int main(void)
         cmocka_unit_test(end_of_shoot),
         cmocka_unit_test(kits_per_audience),
         cmocka_unit_test(kit_text_is_escaped),
+        cmocka_unit_test(evaluation_and_kits_in_english),
         cmocka_unit_test(a_bad_day_is_refused),
         cmocka_unit_test(kits_carry_the_actions_photos),
         cmocka_unit_test(implausible_attainment_waits_for_a_person),

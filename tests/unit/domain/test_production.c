@@ -436,6 +436,66 @@ static void schedule_counts_shooting_days(void **state)
     json_decref(sched);
 }
 
+/* One phase of a vector's calendar into from/to (PRODUCTION_NO_DAY if null). */
+static void vector_phase(const json_t *cal, const char *name, long *from, long *to)
+{
+    const json_t *ph = json_object_get(cal, name);
+    *from = *to = PRODUCTION_NO_DAY;
+    if (!json_is_object(ph))
+        return;
+    assert_int_equal(production_day(json_string_value(json_object_get(ph, "from")), from), EP_OK);
+    assert_int_equal(production_day(json_string_value(json_object_get(ph, "to")), to), EP_OK);
+}
+
+/* tests/vectors/phase/phases.json: the phone (tests/js/collect.test.mjs)
+ * runs the same cases through its copy of the rule. */
+static void reading_phase_vectors(void **state)
+{
+    char path[1024];
+    json_error_t err;
+    json_t *v, *c;
+    size_t i;
+    (void)state;
+
+    snprintf(path, sizeof(path), "%s/tests/vectors/phase/phases.json", EP_SOURCE_DIR);
+    v = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    if (v == NULL)
+        fail_msg("%s: %s", path, err.text);
+    assert_true(json_array_size(json_object_get(v, "cases")) >= 10);
+    json_array_foreach(json_object_get(v, "cases"), i, c)
+    {
+        static struct production_dates d;
+        const json_t *cal = json_object_get(json_object_get(v, "calendars"),
+                                            json_string_value(json_object_get(c, "calendar")));
+        enum production_phase own, want;
+        long day;
+        unsigned on;
+
+        memset(&d, 0, sizeof(d));
+        vector_phase(cal, "preparation", &d.prep_from, &d.prep_to);
+        vector_phase(cal, "shooting", &d.shoot_from, &d.shoot_to);
+        vector_phase(cal, "post_production", &d.post_from, &d.post_to);
+        assert_int_equal(production_day(json_string_value(json_object_get(c, "day")), &day), EP_OK);
+        assert_int_equal(production_phase_parse(json_string_value(json_object_get(c, "own")), &own),
+                         EP_OK);
+        assert_int_equal(
+            production_phase_parse(json_string_value(json_object_get(c, "phase")), &want), EP_OK);
+        if (production_phase_of(&d, day, own) != want)
+            fail_msg("%s: %s, expected %s", json_string_value(json_object_get(c, "name")),
+                     production_phase_name(production_phase_of(&d, day, own)),
+                     production_phase_name(want));
+        on = production_phases_on(&d, day);
+        assert_int_equal((on & (on - 1)) != 0, json_is_true(json_object_get(c, "ambiguous")));
+    }
+    json_decref(v);
+    /* Only the schema's ids are phases. */
+    {
+        enum production_phase ph;
+        assert_int_equal(production_phase_parse("post", &ph), EP_EINVAL);
+        assert_int_equal(production_phase_parse(NULL, &ph), EP_EINVAL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +503,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(setup_token_is_single_use, setup, teardown),
         cmocka_unit_test(fields_are_checked),
         cmocka_unit_test(shooting_days_exclude_days_off),
+        cmocka_unit_test(reading_phase_vectors),
         cmocka_unit_test_setup_teardown(productions_live_in_the_company, setup, teardown),
         cmocka_unit_test_setup_teardown(schedule_counts_shooting_days, setup, teardown),
         cmocka_unit_test_setup_teardown(join_binds_only_the_invited_account, setup, teardown),

@@ -113,6 +113,23 @@ static void cut_at_a_character_boundary(void **state)
     assert_string_equal(fmt_date(b, 5, "2026-12-04", FMT_DATE_SHORT, "fr"), "4 d");
 }
 
+/* File names from titles: ASCII, accents dropped, cut at a word. */
+static void slugs_for_file_names(void **state)
+{
+    char b[64], small[12];
+    (void)state;
+    assert_string_equal(fmt_slug(b, sizeof(b), "Loué soit l'été"), "loue-soit-l-ete");
+    assert_string_equal(fmt_slug(b, sizeof(b), "  Œuvre — « Ça » 2026 !"), "oeuvre-ca-2026");
+    assert_string_equal(fmt_slug(b, sizeof(b), "Straße/../\"x\";\r\nSet-Cookie"),
+                        "strasse-x-set-cookie");
+    assert_string_equal(fmt_slug(b, sizeof(b), "日本 ×÷"), "");
+    assert_string_equal(fmt_slug(b, sizeof(b), NULL), "");
+    assert_string_equal(fmt_slug(b, sizeof(b), "\xff\xfe bad \xc3"), "bad");
+    /* 11 characters at most: the last whole word. */
+    assert_string_equal(fmt_slug(small, sizeof(small), "Loué soit l'été"), "loue-soit-l");
+    assert_string_equal(fmt_slug(small, sizeof(small), "Anticonstitutionnellement"), "anticonstit");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +139,7 @@ int main(void)
         cmocka_unit_test(dates_as_people_write_them),
         cmocka_unit_test(plurals_follow_the_language),
         cmocka_unit_test(cut_at_a_character_boundary),
+        cmocka_unit_test(slugs_for_file_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
