@@ -1330,6 +1330,17 @@ static void join_invitation_is_emailed(void **state)
     p = part(m, "text/html", NULL);
     assert_non_null(p);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Lou &lt;b&gt;"));
+    /* The words are the text files' (email.join.*), in French: the invitee
+     * has no account, hence no language, yet. */
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "<p>Bonjour Lou &lt;b&gt;,</p><p>Vous êtes invité·e à rejoindre la "
+                           "production « "));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(p, "content")), "</a> (valable 7 jours)</p>"));
+    assert_non_null(strstr(json_string_value(json_object_get(m, "subject")), "Invitation : "));
+    p = part(m, "text/plain", NULL);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "Bonjour Lou <b>,\n\nVous êtes invité·e à rejoindre la production « "));
     json_decref(all);
     srv.cfg.smtp_url[0] = '\0';
     sink_stop(&sink);
