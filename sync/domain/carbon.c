@@ -14,6 +14,7 @@
 #include "production.h"
 #include "rows.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -24,25 +25,25 @@
 
 /* Themes, in the order a Carbon'Clap category's form asks for them (energy,
  * travel, lodging, meals, purchases, waste): the sub-sections of the
- * exports. Key, French, English. */
-static const char *const themes[][3] = {
-    {"energy", "Énergie", "Energy"},
-    {"mobility", "Mobilité", "Mobility"},
-    {"accommodation", "Hébergement", "Accommodation"},
-    {"food", "Alimentation", "Food"},
-    {"purchases", "Achats", "Purchases"},
-    {"waste", "Déchets", "Waste"},
+ * exports. Key, then its label's key in the text files (text.h). */
+static const char *const themes[][2] = {
+    {"energy", "carbon.theme.energy"},
+    {"mobility", "carbon.theme.mobility"},
+    {"accommodation", "carbon.theme.accommodation"},
+    {"food", "carbon.theme.food"},
+    {"purchases", "carbon.theme.purchases"},
+    {"waste", "carbon.theme.waste"},
 };
 /* Carbon'Clap's eight budget categories, in its order. */
-static const char *const categories[][3] = {
-    {"production", "Production", "Production"},
-    {"locations", "Décors naturels et lieux de tournage", "Locations"},
-    {"sets", "Décors construits", "Built sets"},
-    {"hmc_costume", "HMC et costumes", "Hair, make-up and costumes"},
-    {"transport", "Transport", "Transport"},
-    {"logistics", "Logistique de production (régie)", "Production logistics"},
-    {"equipment", "Équipement technique", "Technical equipment"},
-    {"postproduction", "Postproduction", "Post-production"},
+static const char *const categories[][2] = {
+    {"production", "carbon.category.production"},
+    {"locations", "carbon.category.locations"},
+    {"sets", "carbon.category.sets"},
+    {"hmc_costume", "carbon.category.hmc_costume"},
+    {"transport", "carbon.category.transport"},
+    {"logistics", "carbon.category.logistics"},
+    {"equipment", "carbon.category.equipment"},
+    {"postproduction", "carbon.category.postproduction"},
 };
 /* French or English text, by the caller's `english` flag. */
 #define TR(fr, en) (english ? (en) : (fr))
@@ -54,50 +55,50 @@ const char *carbon_category_label(const char *key)
     return carbon_label(CARBON_LABEL_CATEGORY, key, "fr");
 }
 
-static const char *const units[][3] = {
-    {"meal", "repas", "meal"},     {"night", "nuitée", "night"}, {"p.km", "passager·km", "p·km"},
-    {"TB.yr", "To·an", "TB·year"}, {"h", "heure", "hour"},       {"EUR", "€ HT", "€ excl. VAT"},
-    {"t.km", "t·km", "t·km"},      {"day", "jour", "day"},       {"piece", "pièce", "piece"},
+static const char *const units[][2] = {
+    {"meal", "carbon.unit.meal"},   {"night", "carbon.unit.night"}, {"p.km", "carbon.unit.p_km"},
+    {"TB.yr", "carbon.unit.tb_yr"}, {"h", "carbon.unit.h"},         {"EUR", "carbon.unit.eur"},
+    {"t.km", "carbon.unit.t_km"},   {"day", "carbon.unit.day"},     {"piece", "carbon.unit.piece"},
 };
-static const char *const depts[][3] = {
-    {"production", "Production", "Production"},
-    {"regie", "Régie", "Unit"},
-    {"decor", "Décor", "Art department"},
-    {"costumes", "Costumes", "Costumes"},
-    {"hmc", "HMC", "Hair and make-up"},
-    {"image", "Image", "Camera"},
-    {"son", "Son", "Sound"},
-    {"catering", "Cantine", "Catering"},
-    {"post", "Postproduction", "Post-production"},
-    {"", "sans département", "no department"},
+static const char *const depts[][2] = {
+    {"production", "carbon.dept.production"},
+    {"regie", "carbon.dept.regie"},
+    {"decor", "carbon.dept.decor"},
+    {"costumes", "carbon.dept.costumes"},
+    {"hmc", "carbon.dept.hmc"},
+    {"image", "carbon.dept.image"},
+    {"son", "carbon.dept.son"},
+    {"catering", "carbon.dept.catering"},
+    {"post", "carbon.dept.post"},
+    {"", "carbon.dept.none"},
 };
-static const char *const method_labels[][3] = {
-    {"as recorded", "relevé", "as recorded"},
-    {"replaced by fuel", "kilomètres remplacés par le carburant", "kilometres replaced by fuel"},
-    {"distance, partly replaced by fuel", "kilomètres, en partie remplacés par le carburant",
-     "kilometres, partly replaced by fuel"},
+static const char *const method_labels[][2] = {
+    {"as recorded", "carbon.method.as_recorded"},
+    {"replaced by fuel", "carbon.method.replaced_by_fuel"},
+    {"distance, partly replaced by fuel", "carbon.method.distance_partly_replaced_by_fuel"},
 };
 /* A production's phases (production_phase_name), in their order. */
-static const char *const phase_labels[][3] = {
-    {"preparation", "Préparation", "Preparation"},
-    {"shooting", "Tournage", "Shooting"},
-    {"post_production", "Postproduction", "Post-production"},
+static const char *const phase_labels[][2] = {
+    {"preparation", "carbon.phase.preparation"},
+    {"shooting", "carbon.phase.shooting"},
+    {"post_production", "carbon.phase.post_production"},
 };
-static const char *const statuses[][3] = {
-    {"official", "officiel", "official"},
-    {"derived", "dérivé", "derived"},
-    {"estimate", "estimation", "estimate"},
+static const char *const statuses[][2] = {
+    {"official", "carbon.status.official"},
+    {"derived", "carbon.status.derived"},
+    {"estimate", "carbon.status.estimate"},
 };
 
-/* key's label in a [key, French, English] table; the key itself when the
- * table does not know it (fallback: NULL key gives ""). */
-static const char *lookup(const char *const (*table)[3], size_t n, const char *key,
+/* key's label in a [key, text key] table, read from the text files
+ * (text.h) in lang; the key itself when the table does not know it
+ * (fallback: NULL key gives ""). */
+static const char *lookup(const char *const (*table)[2], size_t n, const char *key,
                           const char *lang)
 {
-    int en = fmt_is_english(lang);
+    const char *tl = fmt_is_english(lang) ? "en" : "fr";
     for (size_t i = 0; key != NULL && i < n; i++) {
         if (strcmp(table[i][0], key) == 0)
-            return table[i][en ? 2 : 1];
+            return text_get(tl, table[i][1]);
     }
     return key != NULL ? key : "";
 }
@@ -233,15 +234,11 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
 
 static const char *kind_label(const char *kind, const char *lang)
 {
-    static const char *const kinds[][3] = {
-        {"fiction", "Fiction", "Fiction"},
-        {"documentary", "Documentaire", "Documentary"},
-        {"animation", "Animation", "Animation"},
-        {"advertising", "Publicité", "Advertising"},
-        {"flux", "Flux (programme)", "Studio programme"},
-        {"series", "Série", "Series"},
-        {"short", "Court métrage", "Short film"},
-        {"other", "Autre", "Other"},
+    static const char *const kinds[][2] = {
+        {"fiction", "carbon.kind.fiction"},     {"documentary", "carbon.kind.documentary"},
+        {"animation", "carbon.kind.animation"}, {"advertising", "carbon.kind.advertising"},
+        {"flux", "carbon.kind.flux"},           {"series", "carbon.kind.series"},
+        {"short", "carbon.kind.short"},         {"other", "carbon.kind.other_kind"},
     };
     return lookup(kinds, sizeof(kinds) / sizeof(kinds[0]), kind, lang);
 }
@@ -1468,7 +1465,7 @@ int carbon_reporting(struct db *db, const char *production_id, json_t **result)
     return EP_OK;
 }
 
-static json_t *empty_groups(const char *const (*keys)[3], size_t n)
+static json_t *empty_groups(const char *const (*keys)[2], size_t n)
 {
     json_t *o = json_object();
     for (size_t i = 0; o != NULL && i < n; i++)
@@ -1512,8 +1509,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     if (rc == EP_OK && kind == CARBON_FINAL) {
         /* Readings carry a date and maybe a phase; estimates neither, so
          * only the final footprint is split by phase (docs/carbon.md). */
-        static const char *const phase_keys[][3] = {
-            {"preparation", "", ""}, {"shooting", "", ""}, {"post_production", "", ""}};
+        static const char *const phase_keys[][2] = {
+            {"preparation", ""}, {"shooting", ""}, {"post_production", ""}};
         rc = production_dates_get(db, production_id, &pd);
         if (rc == EP_ENOTFOUND) { /* no calendar: each indicator's own phase */
             pd.prep_from = pd.prep_to = pd.shoot_from = pd.shoot_to = PRODUCTION_NO_DAY;
@@ -1834,9 +1831,9 @@ int carbon_compare_with(struct db *db, const char *production_id, const char *to
         json_array_append_new(
             rows,
             json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o}", "category", categories[c][0],
-                      "label", categories[c][1], "provisional_kg", prov_cat[c], "expected_kg",
-                      exp_cat[c], "covered_expected_kg", cov_cat[c], "final_kg", fin_cat[c],
-                      "coverage", ratio_or_null(cov_cat[c], exp_cat[c]), "delta_kg",
+                      "label", text_get("fr", categories[c][1]), "provisional_kg", prov_cat[c],
+                      "expected_kg", exp_cat[c], "covered_expected_kg", cov_cat[c], "final_kg",
+                      fin_cat[c], "coverage", ratio_or_null(cov_cat[c], exp_cat[c]), "delta_kg",
                       any ? json_real(fin_cat[c] - cov_cat[c]) : json_null(), "delta_pct",
                       cov_cat[c] > 0 ? json_real((fin_cat[c] - cov_cat[c]) / cov_cat[c] * 100.0)
                                      : json_null()));
@@ -2014,7 +2011,7 @@ const char *carbon_status_label(const char *status)
 
 /* ---- one line per thing to type into the calculator ---------------------- */
 
-static size_t rank_of(const char *const (*table)[3], size_t n, const char *key)
+static size_t rank_of(const char *const (*table)[2], size_t n, const char *key)
 {
     for (size_t i = 0; key != NULL && i < n; i++) {
         if (strcmp(table[i][0], key) == 0)
