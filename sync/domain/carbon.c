@@ -57,7 +57,7 @@ const char *carbon_category_label(const char *key)
 
 static const char *const units[][2] = {
     {"meal", "carbon.unit.meal"},   {"night", "carbon.unit.night"}, {"p.km", "carbon.unit.p_km"},
-    {"TB.yr", "carbon.unit.tb_yr"}, {"h", "carbon.unit.h"},         {"EUR", "carbon.unit.eur"},
+    {"TB.yr", "carbon.unit.tb_yr"}, {"h", "carbon.unit.hour"},         {"EUR", "carbon.unit.eur"},
     {"t.km", "carbon.unit.t_km"},   {"day", "carbon.unit.day"},     {"piece", "carbon.unit.piece"},
 };
 static const char *const depts[][2] = {
