@@ -45,8 +45,8 @@ static const char *const categories[][2] = {
     {"equipment", "carbon.category.equipment"},
     {"postproduction", "carbon.category.postproduction"},
 };
-/* French or English text, by the caller's `english` flag. */
-#define TR(fr, en) (english ? (en) : (fr))
+/* key's text (text.h) in the caller's language, by its `english` flag. */
+#define TR(key) text_get(english ? "en" : "fr", (key))
 #define NTHEMES (sizeof(themes) / sizeof(themes[0]))
 #define NCATS (sizeof(categories) / sizeof(categories[0]))
 
@@ -57,7 +57,7 @@ const char *carbon_category_label(const char *key)
 
 static const char *const units[][2] = {
     {"meal", "carbon.unit.meal"},   {"night", "carbon.unit.night"}, {"p.km", "carbon.unit.p_km"},
-    {"TB.yr", "carbon.unit.tb_yr"}, {"h", "carbon.unit.hour"},         {"EUR", "carbon.unit.eur"},
+    {"TB.yr", "carbon.unit.tb_yr"}, {"h", "carbon.unit.hour"},      {"EUR", "carbon.unit.eur"},
     {"t.km", "carbon.unit.t_km"},   {"day", "carbon.unit.day"},     {"piece", "carbon.unit.piece"},
 };
 static const char *const depts[][2] = {
@@ -275,9 +275,7 @@ static void forecast_text(const json_t *fc, int now, const char *lang, char *buf
     struct tm tm;
 
     if (!json_is_integer(v)) {
-        snprintf(buf, len, "%s",
-                 TR("estimations actuelles : aucun prévisionnel déposé",
-                    "current estimates: no forecast filed"));
+        snprintf(buf, len, "%s", TR("carbon.header.forecast_none"));
         return;
     }
     secs = (time_t)(json_integer_value(json_object_get(fc, "filed_at")) / 1000);
@@ -344,18 +342,18 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
 #define COL(i) ((const char *)sqlite3_column_text(st, (i)))
         rc = add_pair(rows, "Production", COL(0));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Société de production", "Production company"), COL(1));
+            rc = add_pair(rows, TR("carbon.header.company"), COL(1));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Genre", "Kind"), kind_label(COL(2), lang));
-        span_text(COL(3), COL(4), TR("non renseignée", "not given"), lang, text, sizeof(text));
+            rc = add_pair(rows, TR("carbon.header.kind"), kind_label(COL(2), lang));
+        span_text(COL(3), COL(4), TR("carbon.header.not_given_f"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Préparation", "Preparation"), text);
-        span_text(COL(5), COL(6), TR("non renseigné", "not given"), lang, text, sizeof(text));
+            rc = add_pair(rows, TR("carbon.header.preparation"), text);
+        span_text(COL(5), COL(6), TR("carbon.header.not_given_m"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Tournage", "Shooting"), text);
-        span_text(COL(7), COL(8), TR("non renseignée", "not given"), lang, text, sizeof(text));
+            rc = add_pair(rows, TR("carbon.header.shooting"), text);
+        span_text(COL(7), COL(8), TR("carbon.header.not_given_f"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Postproduction", "Post-production"), text);
+            rc = add_pair(rows, TR("carbon.header.post_production"), text);
 #undef COL
     } else {
         rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
@@ -365,9 +363,7 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         long long elapsed = (long long)json_integer_value(json_object_get(span, "elapsed_days"));
         long long total = (long long)json_integer_value(json_object_get(span, "total_days"));
         if (status != NULL && strcmp(status, "clos") == 0)
-            snprintf(text, sizeof(text), "%s",
-                     TR("clos : comparaison avec tout le prévisionnel",
-                        "closed: compared with the whole forecast"));
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.closed"));
         else if (total > 0)
             snprintf(text, sizeof(text),
                      english ? "running: forecast pro rata of the shooting days elapsed (%lld of "
@@ -376,13 +372,12 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
                                "(%lld sur %lld)",
                      elapsed, total);
         else
-            snprintf(text, sizeof(text), "%s",
-                     TR("en cours, dates inconnues", "running, dates unknown"));
-        rc = add_pair(rows, TR("Statut", "Status"), text);
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.running_no_dates"));
+        rc = add_pair(rows, TR("carbon.header.status"), text);
     }
     if (rc == EP_OK && json_is_object(json_object_get(cmp, "forecast"))) {
         forecast_text(json_object_get(cmp, "forecast"), version, lang, text, sizeof(text));
-        rc = add_pair(rows, TR("Prévisionnel comparé", "Forecast compared with"), text);
+        rc = add_pair(rows, TR("carbon.header.forecast"), text);
     }
     st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;
     if (rc == EP_OK && st == NULL)
@@ -391,13 +386,12 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             span_text((const char *)sqlite3_column_text(st, 0),
-                      (const char *)sqlite3_column_text(st, 1), TR("aucun relevé", "no reading"),
+                      (const char *)sqlite3_column_text(st, 1), TR("carbon.header.no_reading"),
                       lang, text, sizeof(text));
         else
-            snprintf(text, sizeof(text), "%s", TR("aucun relevé", "no reading"));
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.no_reading"));
         db_done(st);
-        rc = add_pair(rows, TR("Période couverte par les relevés", "Period the readings cover"),
-                      text);
+        rc = add_pair(rows, TR("carbon.header.period"), text);
     }
     st = rc == EP_OK ? db_stmt(db, set_sql) : NULL;
     if (rc == EP_OK && st == NULL)
@@ -412,7 +406,7 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         else
             snprintf(text, sizeof(text), english ? "no. %d" : "n° %d", version);
         db_done(st);
-        rc = add_pair(rows, TR("Jeu de facteurs d'émission", "Emission factor set"), text);
+        rc = add_pair(rows, TR("carbon.header.factor_set"), text);
     }
     if (rc == EP_OK) {
         json_t *share = json_object_get(json_object_get(cmp, "coverage"), "share");
@@ -423,10 +417,8 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
                                "attendues à ce jour",
                      fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
         else
-            snprintf(text, sizeof(text), "%s",
-                     TR("rien d'attendu à ce jour", "nothing expected to date"));
-        rc = add_pair(
-            rows, TR("Complétude (émissions couvertes)", "Completeness (emissions covered)"), text);
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.nothing_expected"));
+        rc = add_pair(rows, TR("carbon.header.completeness"), text);
     }
     if (rc == EP_OK && json_is_object(coll) && json_is_number(json_object_get(coll, "ratio"))) {
         snprintf(text, sizeof(text),
@@ -439,20 +431,18 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
                             (double)json_integer_value(json_object_get(coll, "expected")), 0, lang),
                  fmt_percent(c, sizeof(c), json_number_value(json_object_get(coll, "ratio")), 0, 0,
                              lang));
-        rc =
-            add_pair(rows, TR("Complétude de la collecte", "Completeness of the collection"), text);
+        rc = add_pair(rows, TR("carbon.header.collection"), text);
     }
     if (rc == EP_OK) {
         size_t n = json_array_size(json_object_get(cmp, "missing"));
         if (n == 0)
-            snprintf(text, sizeof(text), "%s", TR("aucun", "none"));
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.none"));
         else
             snprintf(text, sizeof(text),
                      english ? "%zu, listed as missing (not counted)"
                              : "%zu, listés comme manquants (non comptés)",
                      n);
-        rc = add_pair(rows, TR("Indicateurs estimés sans relevé", "Estimated indicators not read"),
-                      text);
+        rc = add_pair(rows, TR("carbon.header.estimated_not_read"), text);
     }
     if (rc != EP_OK) {
         json_decref(rows);
@@ -2217,7 +2207,7 @@ static int csv_form_line(struct strbuf *b, const json_t *e, const char *lang)
     if (rc == EP_OK)
         rc = csv_cell_in(b, loc, carbon_form_name(e, lang));
     if (rc == EP_OK)
-        rc = missing ? csv_cell_in(b, loc, TR("manquant", "missing"))
+        rc = missing ? csv_cell_in(b, loc, TR("carbon.csv.missing"))
                      : csv_number_in(b, loc, json_number_value(json_object_get(e, "quantity")), 2);
     if (rc == EP_OK)
         rc = csv_cell_in(b, loc,
@@ -2229,14 +2219,12 @@ static int csv_form_line(struct strbuf *b, const json_t *e, const char *lang)
     if (rc == EP_OK)
         rc = csv_cell_in(b, loc, detail);
     if (rc == EP_OK)
-        rc = csv_cell_in(
-            b, loc,
-            missing ? TR("aucun relevé : donnée manquante et non comptée",
-                         "no reading: missing, not counted")
-            : !counted
-                ? TR("relevé, non converti (pas de facteur)", "recorded, not converted (no factor)")
-                : carbon_label(CARBON_LABEL_METHOD, json_string_value(json_object_get(e, "method")),
-                               lang));
+        rc = csv_cell_in(b, loc,
+                         missing ? TR("carbon.csv.missing_method")
+                         : !counted
+                             ? TR("carbon.csv.not_converted")
+                             : carbon_label(CARBON_LABEL_METHOD,
+                                            json_string_value(json_object_get(e, "method")), lang));
     if (!counted) {
         for (int i = 0; rc == EP_OK && i < 6; i++)
             rc = csv_cell_in(b, loc, NULL);
