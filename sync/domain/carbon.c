@@ -364,14 +364,13 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         long long total = (long long)json_integer_value(json_object_get(span, "total_days"));
         if (status != NULL && strcmp(status, "clos") == 0)
             snprintf(text, sizeof(text), "%s", TR("carbon.header.closed"));
-        else if (total > 0)
-            snprintf(text, sizeof(text),
-                     english ? "running: forecast pro rata of the shooting days elapsed (%lld of "
-                               "%lld)"
-                             : "en cours : prévisionnel au prorata des jours de tournage écoulés "
-                               "(%lld sur %lld)",
-                     elapsed, total);
-        else
+        else if (total > 0) {
+            char e[24], t[24];
+            snprintf(e, sizeof(e), "%lld", elapsed);
+            snprintf(t, sizeof(t), "%lld", total);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.running",
+                        "elapsed", e, "total", t, NULL);
+        } else
             snprintf(text, sizeof(text), "%s", TR("carbon.header.running_no_dates"));
         rc = add_pair(rows, TR("carbon.header.status"), text);
     }
@@ -398,50 +397,51 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         rc = EP_EIO;
     if (st != NULL) {
         sqlite3_bind_int(st, 1, version);
+        snprintf(c, sizeof(c), "%d", version);
         if (sqlite3_step(st) == SQLITE_ROW &&
             fmt_date(a, sizeof(a), (const char *)sqlite3_column_text(st, 0), FMT_DATE_MEDIUM,
                      lang) != NULL)
-            snprintf(text, sizeof(text),
-                     english ? "no. %d, published on %s" : "n° %d, publié le %s", version, a);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr",
+                        "carbon.header.factor_set_published", "n", c, "date", a, NULL);
         else
-            snprintf(text, sizeof(text), english ? "no. %d" : "n° %d", version);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.factor_set_no",
+                        "n", c, NULL);
         db_done(st);
         rc = add_pair(rows, TR("carbon.header.factor_set"), text);
     }
     if (rc == EP_OK) {
         json_t *share = json_object_get(json_object_get(cmp, "coverage"), "share");
         if (json_is_number(share))
-            snprintf(text, sizeof(text),
-                     english ? "%s of the emissions expected to date"
-                             : "%s des émissions "
-                               "attendues à ce jour",
-                     fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.share", "share",
+                        fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang), NULL);
         else
             snprintf(text, sizeof(text), "%s", TR("carbon.header.nothing_expected"));
         rc = add_pair(rows, TR("carbon.header.completeness"), text);
     }
     if (rc == EP_OK && json_is_object(coll) && json_is_number(json_object_get(coll, "ratio"))) {
-        snprintf(text, sizeof(text),
-                 english ? "%s periods read of %s due (%s)"
-                         : "%s périodes relevées sur %s "
-                           "attendues (%s)",
-                 fmt_number(a, sizeof(a),
-                            (double)json_integer_value(json_object_get(coll, "reported")), 0, lang),
-                 fmt_number(b, sizeof(b),
-                            (double)json_integer_value(json_object_get(coll, "expected")), 0, lang),
-                 fmt_percent(c, sizeof(c), json_number_value(json_object_get(coll, "ratio")), 0, 0,
-                             lang));
+        text_fmtbuf(
+            text, sizeof(text), english ? "en" : "fr", "carbon.header.collection_ratio", "read",
+            fmt_number(a, sizeof(a), (double)json_integer_value(json_object_get(coll, "reported")),
+                       0, lang),
+            "due",
+            fmt_number(b, sizeof(b), (double)json_integer_value(json_object_get(coll, "expected")),
+                       0, lang),
+            "ratio",
+            fmt_percent(c, sizeof(c), json_number_value(json_object_get(coll, "ratio")), 0, 0,
+                        lang),
+            NULL);
         rc = add_pair(rows, TR("carbon.header.collection"), text);
     }
     if (rc == EP_OK) {
         size_t n = json_array_size(json_object_get(cmp, "missing"));
         if (n == 0)
             snprintf(text, sizeof(text), "%s", TR("carbon.header.none"));
-        else
-            snprintf(text, sizeof(text),
-                     english ? "%zu, listed as missing (not counted)"
-                             : "%zu, listés comme manquants (non comptés)",
-                     n);
+        else {
+            char num[24];
+            snprintf(num, sizeof(num), "%zu", n);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.missing_count",
+                        "n", num, NULL);
+        }
         rc = add_pair(rows, TR("carbon.header.estimated_not_read"), text);
     }
     if (rc != EP_OK) {
@@ -2259,20 +2259,12 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
 
 int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
 {
-    static const char *const head[][2] = {{"Catégorie (Carbon'Clap)", "Category (Carbon'Clap)"},
-                                          {"Rubrique", "Section"},
-                                          {"Indicateur", "Indicator"},
-                                          {"Quantité à saisir", "Quantity to enter"},
-                                          {"Unité", "Unit"},
-                                          {"Détail par département", "Per department"},
-                                          {"Méthode", "Method"},
-                                          {"Facteur (kgCO2e/unité)", "Factor (kgCO2e/unit)"},
-                                          {"Identifiant Base Carbone", "Base Carbone id"},
-                                          {"Statut du facteur", "Factor status"},
-                                          {"kgCO2e", "kgCO2e"},
-                                          {"Incertitude (kgCO2e)", "Uncertainty (kgCO2e)"},
-                                          {"Source", "Source"},
-                                          {"Correspondance SeCO2", "SeCO2 mapping"}};
+    static const char *const head[] = {
+        "carbon.csv.head.category",      "carbon.csv.head.section", "carbon.csv.head.indicator",
+        "carbon.csv.head.quantity",      "carbon.csv.head.unit",    "carbon.csv.head.per_dept",
+        "carbon.csv.head.method",        "carbon.csv.head.factor",  "carbon.csv.head.official_id",
+        "carbon.csv.head.factor_status", "carbon.csv.head.kg",      "carbon.csv.head.uncertainty",
+        "carbon.csv.head.source",        "carbon.csv.head.seco2"};
     int english = fmt_is_english(lang);
     enum csv_locale loc = english ? CSV_ENGLISH : CSV_FRENCH;
     json_t *header = json_object_get(fp, "header"), *pair, *form = NULL, *e;
@@ -2298,7 +2290,7 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
     if (rc == EP_OK && json_array_size(header) > 0)
         rc = csv_end_row_in(&b, loc);
     for (size_t i = 0; rc == EP_OK && i < sizeof(head) / sizeof(head[0]); i++)
-        rc = csv_cell_in(&b, loc, head[i][english ? 1 : 0]);
+        rc = csv_cell_in(&b, loc, TR(head[i]));
     if (rc == EP_OK)
         rc = csv_end_row_in(&b, loc);
     /* One row per thing to type, in the calculator's category order, then
