@@ -259,7 +259,8 @@ static void span_text(const char *from, const char *to, const char *fallback, co
         snprintf(buf, len, "%s", fallback);
         return;
     }
-    snprintf(buf, len, fmt_is_english(lang) ? "%s to %s" : "du %s au %s", a, b);
+    text_fmtbuf(buf, len, fmt_is_english(lang) ? "en" : "fr", "carbon.header.span", "from", a, "to",
+                b, NULL);
 }
 
 /* The forecast the comparison uses (forecast_compare's "forecast"). When
@@ -270,7 +271,8 @@ static void forecast_text(const json_t *fc, int now, const char *lang, char *buf
 {
     int english = fmt_is_english(lang);
     const json_t *v = json_object_get(fc, "version");
-    char day[FMT_MAX] = "", iso[11];
+    const char *tl = english ? "en" : "fr";
+    char day[FMT_MAX] = "", iso[11], num[24], set[24], label[121];
     time_t secs;
     struct tm tm;
 
@@ -282,22 +284,21 @@ static void forecast_text(const json_t *fc, int now, const char *lang, char *buf
     gmtime_r(&secs, &tm);
     strftime(iso, sizeof(iso), "%Y-%m-%d", &tm);
     fmt_date(day, sizeof(day), iso, FMT_DATE_MEDIUM, lang);
-    snprintf(buf, len,
-             english ? "version %lld « %.120s », filed on %s (factor set no. %lld)"
-                     : "version %lld « %.120s », déposée le %s (jeu de facteurs n° %lld)",
-             (long long)json_integer_value(v),
+    snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+    snprintf(set, sizeof(set), "%lld",
+             (long long)json_integer_value(json_object_get(fc, "factor_version")));
+    /* A long label is cut at 120 bytes, so the line keeps its end. */
+    snprintf(label, sizeof(label), "%.120s",
              json_string_value(json_object_get(fc, "label")) != NULL
                  ? json_string_value(json_object_get(fc, "label"))
-                 : "",
-             day, (long long)json_integer_value(json_object_get(fc, "factor_version")));
+                 : "");
+    text_fmtbuf(buf, len, tl, "carbon.header.forecast_filed", "version", num, "label", label,
+                "date", day, "set", set, NULL);
     if (now > 0 && json_integer_value(json_object_get(fc, "factor_version")) != now) {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used,
-                 english ? "; the readings are computed with factor set no. %d: part of the "
-                           "gaps comes from the change of factors"
-                         : " ; relevés calculés avec le jeu de facteurs n° %d : une partie des "
-                           "écarts vient du changement de facteurs",
-                 now);
+        snprintf(num, sizeof(num), "%d", now);
+        text_fmtbuf(buf + used, len - used, tl, "carbon.header.forecast_other_set", "set", num,
+                    NULL);
     }
 }
 
@@ -1645,12 +1646,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                    json_object_size(estimated) > 0
                        ? json_real((double)covered / (double)json_object_size(estimated))
                        : json_null(),
-                   "notice",
-                   "Estimation de travail d'ecoplateau : le bilan officiel se dépose avec un "
-                   "calculateur homologué (Carbon'Clap, SeCO2).",
-                   "methods", methods, "uncertainty_covers",
-                   "L'incertitude couvre celle des facteurs d'émission seulement ; elle "
-                   "n'inclut ni l'incertitude des données d'activité ni les données manquantes.");
+                   "notice", text_get("fr", "carbon.footprint.notice"), "methods", methods,
+                   "uncertainty_covers", text_get("fr", "carbon.footprint.uncertainty_covers"));
     /* json_pack stole the groups even on failure; do not free them twice. */
     by_theme = by_cat = by_dept = lines = untracked = missing = methods = missing_items = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
@@ -1839,12 +1836,10 @@ int carbon_compare_with(struct db *db, const char *production_id, const char *to
         "starts_on", span.has_dates ? span.starts_on : NULL, "ends_on",
         span.has_dates ? span.ends_on : NULL, "elapsed_days", (json_int_t)span.elapsed_days,
         "total_days", (json_int_t)span.total_days, "fraction", fraction, "method",
-        "Prévisionnel au prorata des jours de tournage écoulés (jours de la phase de "
-        "tournage, hors jours de repos déclarés, jours terminés), tant que la production "
-        "n'est pas close.",
-        "coverage", "expected_kg", e_all, "covered_kg", c_all, "share", ratio_or_null(c_all, e_all),
-        "categories", rows, "missing", missing, "total", "provisional_kg", p_all, "expected_kg",
-        e_all, "covered_expected_kg", c_all, "final_kg", f_all, "delta_kg",
+        text_get("fr", "carbon.compare.method"), "coverage", "expected_kg", e_all, "covered_kg",
+        c_all, "share", ratio_or_null(c_all, e_all), "categories", rows, "missing", missing,
+        "total", "provisional_kg", p_all, "expected_kg", e_all, "covered_expected_kg", c_all,
+        "final_kg", f_all, "delta_kg",
         c_all > 0 || f_all > 0 ? json_real(f_all - c_all) : json_null(), "delta_pct",
         c_all > 0 ? json_real((f_all - c_all) / c_all * 100.0) : json_null());
     prov = fin = rows = missing = NULL; /* stolen, even on failure */
@@ -2319,12 +2314,13 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
          i++) {
         const char *key = production_phase_name((enum production_phase)i);
         const json_t *ph = json_object_get(json_object_get(fp, "by_phase"), key);
-        char label[64];
-        snprintf(label, sizeof(label), english ? "Of which %s" : "Dont %s",
-                 carbon_label(CARBON_LABEL_PHASE, key, lang));
+        char label[64], phase[64];
+        snprintf(phase, sizeof(phase), "%s", carbon_label(CARBON_LABEL_PHASE, key, lang));
         /* "Dont Préparation" reads badly: the phase in lower case. */
-        if (label[english ? 9 : 5] >= 'A' && label[english ? 9 : 5] <= 'Z')
-            label[english ? 9 : 5] = (char)(label[english ? 9 : 5] - 'A' + 'a');
+        if (phase[0] >= 'A' && phase[0] <= 'Z')
+            phase[0] = (char)(phase[0] - 'A' + 'a');
+        text_fmtbuf(label, sizeof(label), english ? "en" : "fr", "carbon.csv.of_which", "phase",
+                    phase, NULL);
         rc = csv_cell_in(&b, loc, label);
         for (int c = 0; rc == EP_OK && c < 9; c++)
             rc = csv_cell_in(&b, loc, NULL);
