@@ -7,6 +7,7 @@
 #include "export.h"
 #include "fmt.h"
 #include "pdf.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,25 +426,20 @@ static int pdf_summary(struct pdf *p, const json_t *compare, const char *lang)
     const json_t *prov = json_object_get(compare, "provisional");
     const json_t *span = json_object_get(compare, "span");
     const json_t *share = json_object_get(json_object_get(compare, "coverage"), "share");
-    char text[1024], a[FMT_MAX], b[FMT_MAX];
+    const char *tl = english ? "en" : "fr";
+    char text[1024], a[FMT_MAX], b[FMT_MAX], set[24];
     int rc = pdf_heading(p, 2, TR("footprint.summary"));
 
     fmt_number(a, sizeof(a), export_num(fin, "total_kg") / 1000.0, 2, lang);
     fmt_number(b, sizeof(b), export_num(fin, "uncertainty_kg") / 1000.0, 2, lang);
-    snprintf(text, sizeof(text),
-             english
-                 ? "Final footprint (readings): %s tCO2e, within ± %s tCO2e (factor set no. %d)."
-                 : "Bilan définitif (relevés) : %s tCO2e, à ± %s tCO2e près (jeu de facteurs "
-                   "n° %d).",
-             a, b, (int)export_num(fin, "factor_version"));
+    snprintf(set, sizeof(set), "%d", (int)export_num(fin, "factor_version"));
+    text_fmtbuf(text, sizeof(text), tl, "label.footprint.final_line", "t", a, "u", b, "set", set,
+                NULL);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     fmt_number(a, sizeof(a), export_num(prov, "total_kg") / 1000.0, 2, lang);
     fmt_number(b, sizeof(b), export_num(prov, "uncertainty_kg") / 1000.0, 2, lang);
-    snprintf(text, sizeof(text),
-             english ? "Provisional footprint (forecast): %s tCO2e, within ± %s tCO2e."
-                     : "Bilan prévisionnel : %s tCO2e, à ± %s tCO2e près.",
-             a, b);
+    text_fmtbuf(text, sizeof(text), tl, "label.footprint.provisional_line", "t", a, "u", b, NULL);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     /* Running or closed, and how much of the expected emissions is covered:
@@ -452,22 +448,18 @@ static int pdf_summary(struct pdf *p, const json_t *compare, const char *lang)
         snprintf(text, sizeof(text), "%s", TR("footprint.status_closed_gaps_against_the"));
     else if (export_num(span, "total_days") <= 0)
         snprintf(text, sizeof(text), "%s", TR("footprint.status_running_the_productions_dates"));
-    else
-        snprintf(text, sizeof(text),
-                 english ? "Status: running; gaps against the forecast pro rata of the shooting "
-                           "days elapsed (%d of %d)."
-                         : "Statut : en cours ; écarts au prévisionnel au prorata des jours de "
-                           "tournage écoulés (%d sur %d).",
-                 (int)export_num(span, "elapsed_days"), (int)export_num(span, "total_days"));
+    else {
+        char e[24], t[24];
+        snprintf(e, sizeof(e), "%d", (int)export_num(span, "elapsed_days"));
+        snprintf(t, sizeof(t), "%d", (int)export_num(span, "total_days"));
+        text_fmtbuf(text, sizeof(text), tl, "label.footprint.status_running", "elapsed", e, "total",
+                    t, NULL);
+    }
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     if (json_is_number(share)) {
-        snprintf(text, sizeof(text),
-                 english ? "Expected emissions covered by readings: %s. Indicators without "
-                           "readings are missing: neither zero nor a reduction."
-                         : "Émissions attendues couvertes par des relevés : %s. Les indicateurs "
-                           "sans relevé sont manquants : ni zéro, ni réduction.",
-                 fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
+        text_fmtbuf(text, sizeof(text), tl, "label.footprint.covered_line", "share",
+                    fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang), NULL);
         if (rc == EP_OK)
             rc = pdf_paragraph(p, text);
     }
@@ -588,9 +580,10 @@ static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
             kg_text(json_object_get(e, "kg"), lang, cell[4], EXPORT_CELL);
             if (export_num(e, "replaced_quantity") > 0) {
                 char q[FMT_MAX];
-                snprintf(cell[5], EXPORT_CELL,
-                         english ? "%s km replaced by fuel" : "%s km remplacés par le carburant",
-                         fmt_quantity(q, sizeof(q), export_num(e, "replaced_quantity"), lang));
+                text_fmtbuf(cell[5], EXPORT_CELL, english ? "en" : "fr",
+                            "label.footprint.km_replaced", "km",
+                            fmt_quantity(q, sizeof(q), export_num(e, "replaced_quantity"), lang),
+                            NULL);
             } else {
                 snprintf(cell[5], EXPORT_CELL, "%s", line_method(e, lang));
             }
@@ -677,10 +670,8 @@ static int pdf_missing(struct pdf *p, const json_t *form, const char *lang)
     if (rc == EP_OK && n == 0)
         rc = pdf_paragraph(p, TR("footprint.every_estimated_indicator_has_readings"));
     else if (rc == EP_OK) {
-        snprintf(msg, sizeof(msg),
-                 english ? "Missing (estimated, no reading to date; not counted): %s."
-                         : "Manquants (estimés, sans aucun relevé à ce jour ; non comptés) : %s.",
-                 text);
+        text_fmtbuf(msg, sizeof(msg), english ? "en" : "fr", "label.footprint.missing_line",
+                    "items", text, NULL);
         rc = pdf_paragraph(p, msg);
     }
     return rc;
