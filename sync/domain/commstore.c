@@ -197,6 +197,8 @@ static json_t *question_row(sqlite3_stmt *st)
                      rows_json_text(st, 3), "at_seq", rows_json_int(st, 4));
 }
 
+/* +c.production_id: the correction is looked up in sync_fact_supersedes, not
+ * among every question of the production (see sync/engine/merge.c). */
 int commstore_questions(struct db *db, const char *production_id, const char *communication_id,
                         json_t **out)
 {
@@ -206,7 +208,7 @@ int commstore_questions(struct db *db, const char *production_id, const char *co
                               "AND void = 0 AND json_extract(fields, '$.communication') = ?2 "
                               "AND NOT EXISTS (SELECT 1 FROM sync_fact c WHERE c.col = "
                               "'questions' AND c.supersedes = sync_fact.rid "
-                              "AND c.production_id = sync_fact.production_id) ORDER BY seq";
+                              "AND +c.production_id = sync_fact.production_id) ORDER BY seq";
     return rows_select(db, sql, question_row, out, 2, production_id, communication_id);
 }
 

@@ -526,11 +526,15 @@ static int apply_add(struct db *db, const struct sync__apply_in *in, const struc
                      struct sync__verdict *v)
 {
     /* superseded is derived, kept as a column so "current" is an index
-     * check: set now if a correction of this fact arrived first. */
+     * check: set now if a correction of this fact arrived first. The unary
+     * + keeps production_id out of the index choice (SQLite's "Disqualifying
+     * WHERE clause terms using unary-+"): without it the planner takes
+     * sync_fact_production and reads every fact of the collection at each
+     * insert, quadratic in the readings; sync_fact_supersedes finds one. */
     static const char sql[] =
         "INSERT INTO sync_fact (col, rid, production_id, op_id, hlc, dev, fields, supersedes, "
         "void, seq, superseded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT "
-        "1 FROM sync_fact s WHERE s.col = +?1 AND s.supersedes = ?2 AND s.production_id = ?3))";
+        "1 FROM sync_fact s WHERE s.col = +?1 AND s.supersedes = ?2 AND +s.production_id = ?3))";
     static const char mark[] = "UPDATE sync_fact SET superseded = 1 WHERE col = +?1 AND rid = ?2 "
                                "AND production_id = ?3";
     const char *supersedes = json_string_value(json_object_get(op->fields, "supersedes"));

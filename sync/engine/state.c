@@ -176,12 +176,15 @@ static int finish_conflicts(json_t *records)
     return EP_OK;
 }
 
+/* The unary + on production_id and rid keep them out of the index choice:
+ * the planner then looks the corrections up in sync_fact_supersedes instead
+ * of walking the whole collection for each fact (see merge.c, apply_add). */
 static int collect_facts(struct db *db, const char *production_id, json_t *facts)
 {
     static const char sql[] = "SELECT f.col, f.rid, f.fields, f.void, "
                               "(SELECT json_group_array(s.rid) FROM (SELECT rid FROM sync_fact s "
                               " WHERE s.col = f.col AND s.supersedes = f.rid "
-                              " AND s.production_id = f.production_id ORDER BY s.rid) s) "
+                              " AND +s.production_id = f.production_id ORDER BY +s.rid) s) "
                               "FROM sync_fact f WHERE f.production_id = ?1 ORDER BY f.col, f.rid";
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;

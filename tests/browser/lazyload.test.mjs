@@ -63,8 +63,8 @@ async function recorder(ctx, page) {
 
 const kib = (n) => (n / 1024).toFixed(1);
 
-// First-visit budgets (issue 25; the counting rule is docs/pwa.md,
-// "Loading"): requests of the page itself that reach the network
+// First-visit budgets (docs/pwa.md, "Loading", which gives the counting
+// rule): requests of the page itself that reach the network
 // (documents, styles, modules, icons: not the API, not what the service
 // worker answers from its cache, and not the service worker's own precache,
 // which runs in the worker after the first screen and is measured apart in

@@ -1,4 +1,4 @@
-// conflict.js - a conflict told in human terms (issue 19): the record by its
+// conflict.js - a conflict told in human terms (docs/pwa.md, "Words and formats"): the record by its
 // title, the field by its label, each value written as its kind (a ticked
 // box, a date, a sentence, a person), who made each version on which phone
 // and when, and what that phone showed when it was edited (the versions named

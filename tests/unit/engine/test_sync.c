@@ -826,6 +826,78 @@ static void push_facts(struct db *db, const struct sync_actor *a, const char *pr
     json_decref(push(db, a, ops));
 }
 
+/* Pushes n readings named prefix<i> (i from `from`) as crew_a, 100 a push. */
+static void push_readings(struct db *db, const char *prefix, int from, int n)
+{
+    for (int done = 0; done < n;) {
+        json_t *ops = json_array();
+        for (; done < n && json_array_size(ops) < 100; done++) {
+            char id[24];
+            snprintf(id, sizeof(id), "%s%d", prefix, from + done);
+            json_array_append_new(ops,
+                                  mkop(id, "readings", id, "add", NOW_MS + from + done, "dev-a",
+                                       "{\"indicator\":\"van_km\",\"value\":212,"
+                                       "\"unit\":\"km\",\"dept\":\"regie\","
+                                       "\"at\":\"2026-09-21\"}",
+                                       NULL));
+        }
+        json_decref(push(db, &crew_a, ops));
+    }
+}
+
+static int count_steps(void *ctx)
+{
+    ++*(long *)ctx;
+    return 0; /* go on */
+}
+
+/* SQLite virtual machine instructions (in hundreds) that pushing one more
+ * reading costs: a count, unlike time, that a loaded machine does not move. */
+static long steps_of_one_reading(struct db *db, int i)
+{
+    long steps = 0;
+
+    sqlite3_progress_handler(db_handle(db), 100, count_steps, &steps);
+    push_readings(db, "one", i, 1);
+    sqlite3_progress_handler(db_handle(db), 0, NULL, NULL);
+    return steps;
+}
+
+/*
+ * A reading's insert checks whether a correction of it arrived first: one
+ * lookup in sync_fact_supersedes. When the planner walked every fact of the
+ * production instead, each insert cost more as the readings grew (200 phones
+ * of the bench: 160 s of server CPU instead of 10, bench/README.md). The cost
+ * of one more reading must not grow with 30 times more readings stored, nor
+ * the state's cost per fact.
+ */
+static void fact_inserts_do_not_grow_with_the_facts(void **state)
+{
+    struct fx *f = *state;
+    long small, large, state_small = 0, state_large = 0;
+    json_t *s;
+
+    push_readings(f->db, "a", 0, 100);
+    small = steps_of_one_reading(f->db, 0);
+    sqlite3_progress_handler(db_handle(f->db), 100, count_steps, &state_small);
+    s = state_of(f->db, "p1");
+    sqlite3_progress_handler(db_handle(f->db), 0, NULL, NULL);
+    json_decref(s);
+    push_readings(f->db, "b", 0, 3000);
+    large = steps_of_one_reading(f->db, 1);
+    sqlite3_progress_handler(db_handle(f->db), 100, count_steps, &state_large);
+    s = state_of(f->db, "p1");
+    sqlite3_progress_handler(db_handle(f->db), 0, NULL, NULL);
+    assert_int_equal(json_object_size(json_object_get(s, "facts")), 3102);
+    json_decref(s);
+    print_message("one reading: %ld00 steps at 101 facts, %ld00 at 3,102; state: %ld00, %ld00\n",
+                  small, large, state_small, state_large);
+    assert_true(small > 0);
+    assert_true(large <= 2 * small + 2);
+    /* 31 times the facts: the state may cost about 31 times as much, not 961. */
+    assert_true(state_large <= 62 * (state_small + 1));
+}
+
 /*
  * hide_own (docs/sync-protocol.md §5, "own"): a phone that pulls after
  * pushing gets exactly the others' ops, and its cursor still moves past its
@@ -995,6 +1067,7 @@ int main(void)
         T(pull_hides_only_pushed_ops),
         T(short_pages_still_say_more),
         T(concurrent_pushes_commit_in_groups),
+        T(fact_inserts_do_not_grow_with_the_facts),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
