@@ -7,6 +7,7 @@
 #include "export.h"
 #include "fmt.h"
 #include "pdf.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,19 +15,21 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* French or English text, by the caller's `english` flag. */
-#define TR(fr, en) (english ? (en) : (fr))
+/* The document label "label.<key>" of the text files (export_label) in the
+ * caller's language, by its `english` flag. */
+#define TR(key) export_label(english ? "en" : "fr", (key))
 
-/* Sheet names: at most 31 characters, so short forms of the categories. */
-static const char *const sheets[][3] = {
-    {"production", "Production", "Production"},
-    {"locations", "Lieux de tournage", "Locations"},
-    {"sets", "Décors", "Sets"},
-    {"hmc_costume", "HMC et costumes", "Hair make-up costumes"},
-    {"transport", "Transport", "Transport"},
-    {"logistics", "Régie", "Logistics"},
-    {"equipment", "Équipement technique", "Technical equipment"},
-    {"postproduction", "Postproduction", "Post-production"},
+/* Sheet names: at most 31 characters, so short forms of the categories;
+ * id, then its label's key (export_label). */
+static const char *const sheets[][2] = {
+    {"production", "footprint.sheet.production"},
+    {"locations", "footprint.sheet.locations"},
+    {"sets", "footprint.sheet.sets"},
+    {"hmc_costume", "footprint.sheet.hmc_costume"},
+    {"transport", "footprint.sheet.transport"},
+    {"logistics", "footprint.sheet.logistics"},
+    {"equipment", "footprint.sheet.equipment"},
+    {"postproduction", "footprint.sheet.postproduction"},
 };
 #define NSHEETS (sizeof(sheets) / sizeof(sheets[0]))
 
@@ -34,32 +37,7 @@ static const char *const sheets[][3] = {
  * they are not (Carbon'Clap's field list is not public). */
 static const char *method_text(int english)
 {
-    return TR(
-        "Chaque relevé courant (les corrections remplacent, les annulations retirent) est "
-        "multiplié par le facteur d'émission de son indicateur (ADEME Base Carbone ou source "
-        "indiquée dans la table des facteurs). L'incertitude combine les incertitudes relatives "
-        "des facteurs, supposées indépendantes. Pour un véhicule, les litres remplacent les "
-        "kilomètres de la même semaine (une méthode par source). Une ligne par chose à saisir : "
-        "les quantités d'un indicateur sont additionnées sur les départements (le détail est "
-        "donné), rangées dans les huit catégories du formulaire Carbon'Clap, dans son ordre, "
-        "puis par rubrique dans l'ordre où ses formulaires les demandent (énergie, déplacements, "
-        "hébergement, repas, achats, déchets). La liste exacte des champs de Carbon'Clap n'est "
-        "pas publique : ce regroupement en est la meilleure approximation, à vérifier avec un "
-        "compte. Les postes relevés sans facteur sont listés « non convertis », les indicateurs "
-        "estimés sans relevé « manquants » : ni les uns ni les autres ne comptent pour zéro. "
-        "Correspondance avec SeCO2 : non connue, SeCO2 ne publiant pas ses catégories.",
-        "Each current reading (corrections replace, voids remove) is multiplied by its "
-        "indicator's emission factor (ADEME Base Carbone or the source given in the factor "
-        "table). The uncertainty combines the factors' relative uncertainties, taken as "
-        "independent. For a vehicle, litres replace the kilometres of the same week (one method "
-        "per source). One line per thing to type: an indicator's quantities are added over the "
-        "departments (the detail is given), placed in the eight categories of the Carbon'Clap "
-        "form, in its order, then by section in the order its forms ask for them (energy, "
-        "travel, accommodation, meals, purchases, waste). Carbon'Clap's exact field list is not "
-        "public: this grouping is the best approximation, to be checked with an account. Posts "
-        "recorded without a factor are listed as \"not converted\", estimated indicators "
-        "without readings as \"missing\": neither counts as zero. SeCO2 mapping: unknown, SeCO2 "
-        "does not publish its categories.");
+    return TR("footprint.each_current_reading_corrections_replace");
 }
 
 /* A form line's quantity as a person writes it, "manquant" when missing. */
@@ -68,7 +46,7 @@ static void qty_text(const json_t *e, const char *lang, char *buf, size_t len)
     int english = fmt_is_english(lang);
     char q[FMT_MAX];
     if (!json_is_number(json_object_get(e, "quantity"))) {
-        snprintf(buf, len, "%s", TR("manquant", "missing"));
+        snprintf(buf, len, "%s", TR("footprint.missing"));
         return;
     }
     fmt_quantity(q, sizeof(q), export_num(e, "quantity"), lang);
@@ -81,10 +59,9 @@ static const char *line_method(const json_t *e, const char *lang)
     int english = fmt_is_english(lang);
     const char *state = export_str(e, "state");
     if (strcmp(state, "missing") == 0)
-        return TR("aucun relevé : donnée manquante, non comptée",
-                  "no reading: missing, not counted");
+        return TR("footprint.no_reading_missing_not_counted");
     if (strcmp(state, "untracked") == 0)
-        return TR("relevé, non converti (pas de facteur)", "recorded, not converted (no factor)");
+        return TR("footprint.recorded_not_converted_no_factor");
     return carbon_label(CARBON_LABEL_METHOD, export_str(e, "method"), lang);
 }
 
@@ -130,10 +107,10 @@ static lxw_row_t phases_block(lxw_worksheet *ws, const struct fmts *f, const jso
 
     if (!json_is_object(by))
         return r;
-    worksheet_write_string(ws, r, 0, TR("Phase de la production", "Production phase"), f->head);
-    worksheet_write_string(ws, r, 1, TR("Définitif (kgCO2e)", "Final (kgCO2e)"), f->head);
+    worksheet_write_string(ws, r, 0, TR("footprint.production_phase"), f->head);
+    worksheet_write_string(ws, r, 1, TR("footprint.final_kgco2e"), f->head);
     worksheet_write_string(ws, r, 2, "± (kgCO2e)", f->head);
-    worksheet_write_string(ws, r++, 3, TR("Part du total", "Share of the total"), f->head);
+    worksheet_write_string(ws, r++, 3, TR("footprint.share_of_the_total"), f->head);
     for (size_t i = 0; i < NPHASES; i++, r++) {
         const json_t *ph = json_object_get(by, phase_keys[i]);
         worksheet_write_string(ws, r, 0, carbon_label(CARBON_LABEL_PHASE, phase_keys[i], lang),
@@ -154,7 +131,7 @@ static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, c
                     const char *lang)
 {
     int english = fmt_is_english(lang);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("Synthèse", "Summary"));
+    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("footprint.summary"));
     const json_t *fin = json_object_get(cmp, "final");
     const json_t *prov = json_object_get(cmp, "provisional");
     const json_t *rows = json_object_get(cmp, "categories");
@@ -169,7 +146,7 @@ static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, c
     worksheet_set_column(ws, 7, 7, 60, NULL);
     worksheet_write_string(ws, 0, 0, title, f->title);
     /* The production's identification, beside the totals (carbon_export_header). */
-    worksheet_write_string(ws, 0, 6, TR("Fiche de la production", "Production sheet"), f->head);
+    worksheet_write_string(ws, 0, 6, TR("footprint.production_sheet"), f->head);
     json_array_foreach(header, i, pair)
     {
         worksheet_write_string(ws, (lxw_row_t)(i + 1), 6,
@@ -177,29 +154,23 @@ static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, c
         worksheet_write_string(ws, (lxw_row_t)(i + 1), 7,
                                json_string_value(json_array_get(pair, 1)), NULL);
     }
-    worksheet_write_string(ws, 1, 0,
-                           TR("Estimation de travail d'ecoplateau : le bilan officiel se dépose "
-                              "avec un calculateur homologué (Carbon'Clap, SeCO2).",
-                              "ecoplateau's working estimate: the official footprint is filed "
-                              "with an approved calculator (Carbon'Clap, SeCO2)."),
+    worksheet_write_string(ws, 1, 0, TR("footprint.ecoplateaus_working_estimate_the_official"),
                            f->note);
-    worksheet_write_string(ws, 3, 0, TR("Jeu de facteurs d'émission", "Emission factor set"), NULL);
+    worksheet_write_string(ws, 3, 0, TR("footprint.emission_factor_set"), NULL);
     worksheet_write_number(ws, 3, 1, export_num(fin, "factor_version"), NULL);
-    worksheet_write_string(ws, 4, 0, TR("Bilan définitif (kgCO2e)", "Final footprint (kgCO2e)"),
-                           NULL);
+    worksheet_write_string(ws, 4, 0, TR("footprint.final_footprint_kgco2e"), NULL);
     worksheet_write_number(ws, 4, 1, export_num(fin, "total_kg"), f->kg);
     worksheet_write_string(ws, 4, 2, "± (kgCO2e)", NULL);
     worksheet_write_number(ws, 4, 3, export_num(fin, "uncertainty_kg"), f->kg);
-    worksheet_write_string(
-        ws, 5, 0, TR("Bilan prévisionnel (kgCO2e)", "Provisional footprint (kgCO2e)"), NULL);
+    worksheet_write_string(ws, 5, 0, TR("footprint.provisional_footprint_kgco2e"), NULL);
     worksheet_write_number(ws, 5, 1, export_num(prov, "total_kg"), f->kg);
     worksheet_write_string(ws, 5, 2, "± (kgCO2e)", NULL);
     worksheet_write_number(ws, 5, 3, export_num(prov, "uncertainty_kg"), f->kg);
-    worksheet_write_string(ws, 7, 0, TR("Catégorie", "Category"), f->head);
-    worksheet_write_string(ws, 7, 1, TR("Prévisionnel (kgCO2e)", "Forecast (kgCO2e)"), f->head);
-    worksheet_write_string(ws, 7, 2, TR("Définitif (kgCO2e)", "Final (kgCO2e)"), f->head);
-    worksheet_write_string(ws, 7, 3, TR("Écart (kgCO2e)", "Gap (kgCO2e)"), f->head);
-    worksheet_write_string(ws, 7, 4, TR("Écart (%)", "Gap (%)"), f->head);
+    worksheet_write_string(ws, 7, 0, TR("footprint.category"), f->head);
+    worksheet_write_string(ws, 7, 1, TR("footprint.forecast_kgco2e"), f->head);
+    worksheet_write_string(ws, 7, 2, TR("footprint.final_kgco2e"), f->head);
+    worksheet_write_string(ws, 7, 3, TR("footprint.gap_kgco2e"), f->head);
+    worksheet_write_string(ws, 7, 4, TR("footprint.gap_pct"), f->head);
     json_array_foreach(rows, i, row)
     {
         json_t *pct = json_object_get(row, "delta_pct");
@@ -216,7 +187,7 @@ static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, c
     }
     r++;
     r = phases_block(ws, f, fin, lang, r);
-    worksheet_write_string(ws, r++, 0, TR("Méthode", "Method"), f->head);
+    worksheet_write_string(ws, r++, 0, TR("footprint.method"), f->head);
     worksheet_merge_range(ws, r, 0, r, 4, method_text(english), f->wrap);
     worksheet_set_row(ws, r, 220, NULL);
 }
@@ -225,20 +196,20 @@ static void category_sheet(lxw_workbook *wb, const struct fmts *f, const json_t 
                            const json_t *fin, size_t c, const char *lang)
 {
     int english = fmt_is_english(lang);
-    const char *const head[] = {TR("Rubrique", "Section"),
-                                TR("Indicateur", "Indicator"),
-                                TR("Quantité à saisir", "Quantity to enter"),
-                                TR("Unité", "Unit"),
-                                TR("Détail par département", "Per department"),
-                                TR("Facteur (kgCO2e/unité)", "Factor (kgCO2e/unit)"),
+    const char *const head[] = {TR("footprint.section"),
+                                TR("footprint.indicator"),
+                                TR("footprint.quantity_to_enter"),
+                                TR("footprint.unit"),
+                                TR("footprint.per_department"),
+                                TR("footprint.factor_kgco2e_unit"),
                                 "kgCO2e",
                                 "± kgCO2e",
-                                TR("Saisies", "Entries"),
-                                TR("À vérifier", "To check"),
-                                TR("Méthode", "Method"),
-                                TR("Correspondance SeCO2", "SeCO2 mapping")};
+                                TR("footprint.entries"),
+                                TR("footprint.to_check"),
+                                TR("footprint.method"),
+                                TR("footprint.seco2_mapping")};
     const char *key = sheets[c][0];
-    lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[c][english ? 2 : 1]);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, TR(sheets[c][1]));
     lxw_row_t r = 2;
     size_t i;
     json_t *e;
@@ -263,7 +234,7 @@ static void category_sheet(lxw_workbook *wb, const struct fmts *f, const json_t 
         if (json_is_number(json_object_get(e, "quantity")))
             worksheet_write_number(ws, r, 2, export_num(e, "quantity"), f->qty);
         else
-            worksheet_write_string(ws, r, 2, TR("manquant", "missing"), NULL);
+            worksheet_write_string(ws, r, 2, TR("footprint.missing"), NULL);
         worksheet_write_string(ws, r, 3,
                                carbon_label(CARBON_LABEL_UNIT, export_str(e, "unit"), lang), NULL);
         if (detail[0] != '\0')
@@ -293,14 +264,14 @@ static void factors_sheet(lxw_workbook *wb, const struct fmts *f, const json_t *
                           const char *lang)
 {
     int english = fmt_is_english(lang);
-    const char *const head[] = {TR("Facteur (indicateur)", "Factor (indicator)"),
-                                TR("Valeur (kgCO2e/unité)", "Value (kgCO2e/unit)"),
-                                TR("Unité", "Unit"),
-                                TR("Identifiant Base Carbone", "Base Carbone id"),
-                                TR("Statut", "Status"),
+    const char *const head[] = {TR("footprint.factor_indicator"),
+                                TR("footprint.value_kgco2e_unit"),
+                                TR("footprint.unit"),
+                                TR("footprint.base_carbone_id"),
+                                TR("footprint.status"),
                                 "Source",
-                                TR("Méthode", "Method")};
-    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("Facteurs", "Factors"));
+                                TR("footprint.method")};
+    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("footprint.factors"));
     json_t *seen = json_object();
     lxw_row_t r = 1;
     size_t i;
@@ -324,7 +295,7 @@ static void factors_sheet(lxw_workbook *wb, const struct fmts *f, const json_t *
         worksheet_write_string(ws, r, 3,
                                export_str(e, "official_id")[0] != '\0'
                                    ? export_str(e, "official_id")
-                                   : TR("aucun", "none"),
+                                   : TR("footprint.none"),
                                NULL);
         worksheet_write_string(
             ws, r, 4, carbon_label(CARBON_LABEL_STATUS, export_str(e, "factor_status"), lang),
@@ -388,10 +359,9 @@ int export_footprint_xlsx(const json_t *compare, const char *title, const char *
         category_sheet(wb, &f, form, json_object_get(compare, "final"), i, lang);
     factors_sheet(wb, &f, form, lang);
     workbook_set_properties(
-        wb, &(lxw_doc_properties){
-                .title = (char *)title,
-                .subject = (char *)TR("Bilan carbone (estimation)", "Carbon footprint (estimate)"),
-                .author = "ecoplateau"});
+        wb, &(lxw_doc_properties){.title = (char *)title,
+                                  .subject = (char *)TR("footprint.carbon_footprint_estimate"),
+                                  .author = "ecoplateau"});
     rc = workbook_close(wb) == LXW_NO_ERROR ? EP_OK : EP_EIO;
     if (rc == EP_OK)
         rc = export_slurp(path, out, len);
@@ -456,64 +426,45 @@ static int pdf_summary(struct pdf *p, const json_t *compare, const char *lang)
     const json_t *prov = json_object_get(compare, "provisional");
     const json_t *span = json_object_get(compare, "span");
     const json_t *share = json_object_get(json_object_get(compare, "coverage"), "share");
-    char text[1024], a[FMT_MAX], b[FMT_MAX];
-    int rc = pdf_heading(p, 2, TR("Synthèse", "Summary"));
+    const char *tl = english ? "en" : "fr";
+    char text[1024], a[FMT_MAX], b[FMT_MAX], set[24];
+    int rc = pdf_heading(p, 2, TR("footprint.summary"));
 
     fmt_number(a, sizeof(a), export_num(fin, "total_kg") / 1000.0, 2, lang);
     fmt_number(b, sizeof(b), export_num(fin, "uncertainty_kg") / 1000.0, 2, lang);
-    snprintf(text, sizeof(text),
-             english
-                 ? "Final footprint (readings): %s tCO2e, within ± %s tCO2e (factor set no. %d)."
-                 : "Bilan définitif (relevés) : %s tCO2e, à ± %s tCO2e près (jeu de facteurs "
-                   "n° %d).",
-             a, b, (int)export_num(fin, "factor_version"));
+    snprintf(set, sizeof(set), "%d", (int)export_num(fin, "factor_version"));
+    text_fmtbuf(text, sizeof(text), tl, "label.footprint.final_line", "t", a, "u", b, "set", set,
+                NULL);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     fmt_number(a, sizeof(a), export_num(prov, "total_kg") / 1000.0, 2, lang);
     fmt_number(b, sizeof(b), export_num(prov, "uncertainty_kg") / 1000.0, 2, lang);
-    snprintf(text, sizeof(text),
-             english ? "Provisional footprint (forecast): %s tCO2e, within ± %s tCO2e."
-                     : "Bilan prévisionnel : %s tCO2e, à ± %s tCO2e près.",
-             a, b);
+    text_fmtbuf(text, sizeof(text), tl, "label.footprint.provisional_line", "t", a, "u", b, NULL);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     /* Running or closed, and how much of the expected emissions is covered:
      * the gaps below compare only what was read, pro rata. */
     if (strcmp(export_str(compare, "status"), "clos") == 0)
-        snprintf(text, sizeof(text), "%s",
-                 TR("Statut : production close ; écarts au prévisionnel entier.",
-                    "Status: closed; gaps against the whole forecast."));
+        snprintf(text, sizeof(text), "%s", TR("footprint.status_closed_gaps_against_the"));
     else if (export_num(span, "total_days") <= 0)
-        snprintf(text, sizeof(text), "%s",
-                 TR("Statut : en cours, dates de la production inconnues ; écarts au "
-                    "prévisionnel entier, à lire avec prudence.",
-                    "Status: running, the production's dates unknown; gaps against the whole "
-                    "forecast, to be read with care."));
-    else
-        snprintf(text, sizeof(text),
-                 english ? "Status: running; gaps against the forecast pro rata of the shooting "
-                           "days elapsed (%d of %d)."
-                         : "Statut : en cours ; écarts au prévisionnel au prorata des jours de "
-                           "tournage écoulés (%d sur %d).",
-                 (int)export_num(span, "elapsed_days"), (int)export_num(span, "total_days"));
+        snprintf(text, sizeof(text), "%s", TR("footprint.status_running_the_productions_dates"));
+    else {
+        char e[24], t[24];
+        snprintf(e, sizeof(e), "%d", (int)export_num(span, "elapsed_days"));
+        snprintf(t, sizeof(t), "%d", (int)export_num(span, "total_days"));
+        text_fmtbuf(text, sizeof(text), tl, "label.footprint.status_running", "elapsed", e, "total",
+                    t, NULL);
+    }
     if (rc == EP_OK)
         rc = pdf_paragraph(p, text);
     if (json_is_number(share)) {
-        snprintf(text, sizeof(text),
-                 english ? "Expected emissions covered by readings: %s. Indicators without "
-                           "readings are missing: neither zero nor a reduction."
-                         : "Émissions attendues couvertes par des relevés : %s. Les indicateurs "
-                           "sans relevé sont manquants : ni zéro, ni réduction.",
-                 fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
+        text_fmtbuf(text, sizeof(text), tl, "label.footprint.covered_line", "share",
+                    fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang), NULL);
         if (rc == EP_OK)
             rc = pdf_paragraph(p, text);
     }
     if (rc == EP_OK)
-        rc = pdf_paragraph(p, TR("L'incertitude couvre celle des facteurs d'émission seulement ; "
-                                 "elle n'inclut ni l'incertitude des données d'activité ni les "
-                                 "données manquantes.",
-                                 "The uncertainty covers the emission factors only; it includes "
-                                 "neither the activity data's uncertainty nor missing data."));
+        rc = pdf_paragraph(p, TR("footprint.the_uncertainty_covers_the_emission"));
     return rc;
 }
 
@@ -521,8 +472,8 @@ static int pdf_categories(struct pdf *p, const json_t *compare, const char *lang
 {
     int english = fmt_is_english(lang);
     const json_t *rows = json_object_get(compare, "categories");
-    const char *const head[] = {TR("Catégorie", "Category"), TR("Prévisionnel", "Forecast"),
-                                TR("Définitif", "Final"), TR("Écart", "Gap")};
+    const char *const head[] = {TR("footprint.category"), TR("footprint.forecast"),
+                                TR("footprint.final"), TR("footprint.gap")};
     struct grid g;
     size_t i;
     json_t *row;
@@ -544,9 +495,7 @@ static int pdf_categories(struct pdf *p, const json_t *compare, const char *lang
             snprintf(c[3], EXPORT_CELL, "—");
     }
     if (rc == EP_OK)
-        rc = pdf_heading(
-            p, 2,
-            TR("Par catégorie du calculateur (kgCO2e)", "By the calculator's category (kgCO2e)"));
+        rc = pdf_heading(p, 2, TR("footprint.by_the_calculators_category_kgco2e"));
     if (rc == EP_OK)
         rc = pdf_table(p, head, 4, g.ptrs, g.n);
     grid_release(&g);
@@ -559,8 +508,8 @@ static int pdf_phases(struct pdf *p, const json_t *fin, const char *lang)
 {
     int english = fmt_is_english(lang);
     const json_t *by = json_object_get(fin, "by_phase");
-    const char *const head[] = {"Phase", TR("Définitif", "Final"), "±",
-                                TR("Part du total", "Share of the total")};
+    const char *const head[] = {"Phase", TR("footprint.final"), "±",
+                                TR("footprint.share_of_the_total")};
     double total = export_num(fin, "total_kg");
     struct grid g;
     int rc;
@@ -589,8 +538,7 @@ static int pdf_phases(struct pdf *p, const json_t *fin, const char *lang)
             snprintf(c[3], EXPORT_CELL, "—");
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2,
-                         TR("Par phase de la production (kgCO2e)", "By production phase (kgCO2e)"));
+        rc = pdf_heading(p, 2, TR("footprint.by_production_phase_kgco2e"));
     if (rc == EP_OK)
         rc = pdf_table(p, head, 4, g.ptrs, g.n);
     grid_release(&g);
@@ -603,14 +551,13 @@ static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
     int english = fmt_is_english(lang);
     /* The departments' detail, as in the workbook and the CSV: the line
      * adds them up, the detail says who reported what. */
-    const char *const head[] = {TR("Rubrique", "Section"),
-                                TR("Indicateur", "Indicator"),
-                                TR("Quantité à saisir", "Quantity to enter"),
-                                TR("Détail par département", "Per department"),
+    const char *const head[] = {TR("footprint.section"),
+                                TR("footprint.indicator"),
+                                TR("footprint.quantity_to_enter"),
+                                TR("footprint.per_department"),
                                 "kgCO2e",
-                                TR("Méthode", "Method")};
-    int rc = pdf_heading(
-        p, 2, TR("Lignes à saisir dans le calculateur", "Lines to type into the calculator"));
+                                TR("footprint.method")};
+    int rc = pdf_heading(p, 2, TR("footprint.lines_to_type_into_the"));
 
     for (size_t c = 0; rc == EP_OK && c < NSHEETS; c++) {
         struct grid g;
@@ -633,9 +580,10 @@ static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
             kg_text(json_object_get(e, "kg"), lang, cell[4], EXPORT_CELL);
             if (export_num(e, "replaced_quantity") > 0) {
                 char q[FMT_MAX];
-                snprintf(cell[5], EXPORT_CELL,
-                         english ? "%s km replaced by fuel" : "%s km remplacés par le carburant",
-                         fmt_quantity(q, sizeof(q), export_num(e, "replaced_quantity"), lang));
+                text_fmtbuf(cell[5], EXPORT_CELL, english ? "en" : "fr",
+                            "label.footprint.km_replaced", "km",
+                            fmt_quantity(q, sizeof(q), export_num(e, "replaced_quantity"), lang),
+                            NULL);
             } else {
                 snprintf(cell[5], EXPORT_CELL, "%s", line_method(e, lang));
             }
@@ -652,9 +600,8 @@ static int pdf_form(struct pdf *p, const json_t *form, const char *lang)
 static int pdf_factors(struct pdf *p, const json_t *form, const char *lang)
 {
     int english = fmt_is_english(lang);
-    const char *const head[] = {TR("Facteur", "Factor"), TR("Valeur", "Value"),
-                                TR("Identifiant Base Carbone", "Base Carbone id"),
-                                TR("Statut", "Status")};
+    const char *const head[] = {TR("footprint.factor"), TR("footprint.value"),
+                                TR("footprint.base_carbone_id"), TR("footprint.status")};
     json_t *seen = json_object();
     struct grid g;
     size_t i;
@@ -683,20 +630,16 @@ static int pdf_factors(struct pdf *p, const json_t *form, const char *lang)
                  carbon_label(CARBON_LABEL_UNIT, export_str(e, "unit"), lang));
         snprintf(c[2], EXPORT_CELL, "%s",
                  export_str(e, "official_id")[0] != '\0' ? export_str(e, "official_id")
-                                                         : TR("aucun", "none"));
+                                                         : TR("footprint.none"));
         snprintf(c[3], EXPORT_CELL, "%s",
                  carbon_label(CARBON_LABEL_STATUS, export_str(e, "factor_status"), lang));
     }
     if (rc == EP_OK && g.n > 0)
-        rc =
-            pdf_heading(p, 2, TR("Facteurs d'émission et sources", "Emission factors and sources"));
+        rc = pdf_heading(p, 2, TR("footprint.emission_factors_and_sources"));
     if (rc == EP_OK && g.n > 0)
         rc = pdf_table(p, head, 4, g.ptrs, g.n);
     if (rc == EP_OK && g.n > 0)
-        rc = pdf_paragraph(p, TR("Les sources (adresses) et les calculs des valeurs dérivées ou "
-                                 "estimées sont dans le classeur XLSX, onglet Facteurs.",
-                                 "The sources (addresses) and the computation of derived or "
-                                 "estimated values are in the XLSX workbook, sheet Factors."));
+        rc = pdf_paragraph(p, TR("footprint.the_sources_addresses_and_the"));
     grid_release(&g);
     json_decref(seen);
     return rc;
@@ -709,7 +652,7 @@ static int pdf_missing(struct pdf *p, const json_t *form, const char *lang)
     char text[1200], msg[1400];
     size_t used = 0, n = 0, i;
     json_t *e;
-    int rc = pdf_heading(p, 2, TR("Complétude", "Completeness"));
+    int rc = pdf_heading(p, 2, TR("footprint.completeness"));
 
     text[0] = '\0';
     json_array_foreach(form, i, e)
@@ -725,13 +668,10 @@ static int pdf_missing(struct pdf *p, const json_t *form, const char *lang)
         n++;
     }
     if (rc == EP_OK && n == 0)
-        rc = pdf_paragraph(p, TR("Chaque indicateur estimé a reçu des relevés.",
-                                 "Every estimated indicator has readings."));
+        rc = pdf_paragraph(p, TR("footprint.every_estimated_indicator_has_readings"));
     else if (rc == EP_OK) {
-        snprintf(msg, sizeof(msg),
-                 english ? "Missing (estimated, no reading to date; not counted): %s."
-                         : "Manquants (estimés, sans aucun relevé à ce jour ; non comptés) : %s.",
-                 text);
+        text_fmtbuf(msg, sizeof(msg), english ? "en" : "fr", "label.footprint.missing_line",
+                    "items", text, NULL);
         rc = pdf_paragraph(p, msg);
     }
     return rc;
@@ -752,22 +692,19 @@ int export_footprint_pdf(const json_t *compare, const char *title, const char *l
     rc = carbon_form_lines(json_object_get(compare, "final"), &form);
     if (rc != EP_OK)
         return rc;
-    snprintf(text, sizeof(text), "%s — %s", TR("Bilan carbone", "Carbon footprint"), title);
+    snprintf(text, sizeof(text), "%s — %s", TR("footprint.carbon_footprint"), title);
     p = pdf_new(text, english ? "en-GB" : "fr-FR",
-                TR("Bilan carbone (estimation de travail)", "Carbon footprint (working estimate)"));
+                TR("footprint.carbon_footprint_working_estimate"));
     if (p == NULL) {
         json_decref(form);
         return EP_ENOMEM;
     }
     rc = pdf_heading(p, 1, text);
     if (rc == EP_OK)
-        rc = pdf_note(p, TR("Estimation de travail d'ecoplateau : le bilan officiel se dépose "
-                            "avec un calculateur homologué (Carbon'Clap, SeCO2).",
-                            "ecoplateau's working estimate: the official footprint is filed with "
-                            "an approved calculator (Carbon'Clap, SeCO2)."));
+        rc = pdf_note(p, TR("footprint.ecoplateaus_working_estimate_the_official"));
     /* The production's identification (carbon_export_header). */
     if (rc == EP_OK && n > 0) {
-        const char *const head[] = {TR("Rubrique", "Item"), TR("Valeur", "Value")};
+        const char *const head[] = {TR("footprint.item"), TR("footprint.value")};
         const char **hp = calloc(n * 2 + 1, sizeof(char *));
         json_t *pair;
         if (hp == NULL) {
@@ -779,7 +716,7 @@ int export_footprint_pdf(const json_t *compare, const char *title, const char *l
             hp[i * 2] = json_string_value(json_array_get(pair, 0));
             hp[i * 2 + 1] = json_string_value(json_array_get(pair, 1));
         }
-        rc = pdf_heading(p, 2, TR("Fiche de la production", "Production sheet"));
+        rc = pdf_heading(p, 2, TR("footprint.production_sheet"));
         if (rc == EP_OK)
             rc = pdf_table(p, head, 2, hp, n);
         free(hp);
@@ -797,7 +734,7 @@ int export_footprint_pdf(const json_t *compare, const char *title, const char *l
     if (rc == EP_OK)
         rc = pdf_factors(p, form, lang);
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, TR("Méthode", "Method"));
+        rc = pdf_heading(p, 2, TR("footprint.method"));
     if (rc == EP_OK)
         rc = pdf_paragraph(p, method_text(english));
     if (rc == EP_OK)

@@ -14,6 +14,7 @@
 #include "production.h"
 #include "rows.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -24,28 +25,28 @@
 
 /* Themes, in the order a Carbon'Clap category's form asks for them (energy,
  * travel, lodging, meals, purchases, waste): the sub-sections of the
- * exports. Key, French, English. */
-static const char *const themes[][3] = {
-    {"energy", "Énergie", "Energy"},
-    {"mobility", "Mobilité", "Mobility"},
-    {"accommodation", "Hébergement", "Accommodation"},
-    {"food", "Alimentation", "Food"},
-    {"purchases", "Achats", "Purchases"},
-    {"waste", "Déchets", "Waste"},
+ * exports. Key, then its label's key in the text files (text.h). */
+static const char *const themes[][2] = {
+    {"energy", "carbon.theme.energy"},
+    {"mobility", "carbon.theme.mobility"},
+    {"accommodation", "carbon.theme.accommodation"},
+    {"food", "carbon.theme.food"},
+    {"purchases", "carbon.theme.purchases"},
+    {"waste", "carbon.theme.waste"},
 };
 /* Carbon'Clap's eight budget categories, in its order. */
-static const char *const categories[][3] = {
-    {"production", "Production", "Production"},
-    {"locations", "Décors naturels et lieux de tournage", "Locations"},
-    {"sets", "Décors construits", "Built sets"},
-    {"hmc_costume", "HMC et costumes", "Hair, make-up and costumes"},
-    {"transport", "Transport", "Transport"},
-    {"logistics", "Logistique de production (régie)", "Production logistics"},
-    {"equipment", "Équipement technique", "Technical equipment"},
-    {"postproduction", "Postproduction", "Post-production"},
+static const char *const categories[][2] = {
+    {"production", "carbon.category.production"},
+    {"locations", "carbon.category.locations"},
+    {"sets", "carbon.category.sets"},
+    {"hmc_costume", "carbon.category.hmc_costume"},
+    {"transport", "carbon.category.transport"},
+    {"logistics", "carbon.category.logistics"},
+    {"equipment", "carbon.category.equipment"},
+    {"postproduction", "carbon.category.postproduction"},
 };
-/* French or English text, by the caller's `english` flag. */
-#define TR(fr, en) (english ? (en) : (fr))
+/* key's text (text.h) in the caller's language, by its `english` flag. */
+#define TR(key) text_get(english ? "en" : "fr", (key))
 #define NTHEMES (sizeof(themes) / sizeof(themes[0]))
 #define NCATS (sizeof(categories) / sizeof(categories[0]))
 
@@ -54,50 +55,50 @@ const char *carbon_category_label(const char *key)
     return carbon_label(CARBON_LABEL_CATEGORY, key, "fr");
 }
 
-static const char *const units[][3] = {
-    {"meal", "repas", "meal"},     {"night", "nuitée", "night"}, {"p.km", "passager·km", "p·km"},
-    {"TB.yr", "To·an", "TB·year"}, {"h", "heure", "hour"},       {"EUR", "€ HT", "€ excl. VAT"},
-    {"t.km", "t·km", "t·km"},      {"day", "jour", "day"},       {"piece", "pièce", "piece"},
+static const char *const units[][2] = {
+    {"meal", "carbon.unit.meal"},   {"night", "carbon.unit.night"}, {"p.km", "carbon.unit.p_km"},
+    {"TB.yr", "carbon.unit.tb_yr"}, {"h", "carbon.unit.hour"},      {"EUR", "carbon.unit.eur"},
+    {"t.km", "carbon.unit.t_km"},   {"day", "carbon.unit.day"},     {"piece", "carbon.unit.piece"},
 };
-static const char *const depts[][3] = {
-    {"production", "Production", "Production"},
-    {"regie", "Régie", "Unit"},
-    {"decor", "Décor", "Art department"},
-    {"costumes", "Costumes", "Costumes"},
-    {"hmc", "HMC", "Hair and make-up"},
-    {"image", "Image", "Camera"},
-    {"son", "Son", "Sound"},
-    {"catering", "Cantine", "Catering"},
-    {"post", "Postproduction", "Post-production"},
-    {"", "sans département", "no department"},
+static const char *const depts[][2] = {
+    {"production", "carbon.dept.production"},
+    {"regie", "carbon.dept.regie"},
+    {"decor", "carbon.dept.decor"},
+    {"costumes", "carbon.dept.costumes"},
+    {"hmc", "carbon.dept.hmc"},
+    {"image", "carbon.dept.image"},
+    {"son", "carbon.dept.son"},
+    {"catering", "carbon.dept.catering"},
+    {"post", "carbon.dept.post"},
+    {"", "carbon.dept.none"},
 };
-static const char *const method_labels[][3] = {
-    {"as recorded", "relevé", "as recorded"},
-    {"replaced by fuel", "kilomètres remplacés par le carburant", "kilometres replaced by fuel"},
-    {"distance, partly replaced by fuel", "kilomètres, en partie remplacés par le carburant",
-     "kilometres, partly replaced by fuel"},
+static const char *const method_labels[][2] = {
+    {"as recorded", "carbon.method.as_recorded"},
+    {"replaced by fuel", "carbon.method.replaced_by_fuel"},
+    {"distance, partly replaced by fuel", "carbon.method.distance_partly_replaced_by_fuel"},
 };
 /* A production's phases (production_phase_name), in their order. */
-static const char *const phase_labels[][3] = {
-    {"preparation", "Préparation", "Preparation"},
-    {"shooting", "Tournage", "Shooting"},
-    {"post_production", "Postproduction", "Post-production"},
+static const char *const phase_labels[][2] = {
+    {"preparation", "carbon.phase.preparation"},
+    {"shooting", "carbon.phase.shooting"},
+    {"post_production", "carbon.phase.post_production"},
 };
-static const char *const statuses[][3] = {
-    {"official", "officiel", "official"},
-    {"derived", "dérivé", "derived"},
-    {"estimate", "estimation", "estimate"},
+static const char *const statuses[][2] = {
+    {"official", "carbon.status.official"},
+    {"derived", "carbon.status.derived"},
+    {"estimate", "carbon.status.estimate"},
 };
 
-/* key's label in a [key, French, English] table; the key itself when the
- * table does not know it (fallback: NULL key gives ""). */
-static const char *lookup(const char *const (*table)[3], size_t n, const char *key,
+/* key's label in a [key, text key] table, read from the text files
+ * (text.h) in lang; the key itself when the table does not know it
+ * (fallback: NULL key gives ""). */
+static const char *lookup(const char *const (*table)[2], size_t n, const char *key,
                           const char *lang)
 {
-    int en = fmt_is_english(lang);
+    const char *tl = fmt_is_english(lang) ? "en" : "fr";
     for (size_t i = 0; key != NULL && i < n; i++) {
         if (strcmp(table[i][0], key) == 0)
-            return table[i][en ? 2 : 1];
+            return text_get(tl, table[i][1]);
     }
     return key != NULL ? key : "";
 }
@@ -233,15 +234,11 @@ int carbon_span_of(struct db *db, const char *production_id, const char *today,
 
 static const char *kind_label(const char *kind, const char *lang)
 {
-    static const char *const kinds[][3] = {
-        {"fiction", "Fiction", "Fiction"},
-        {"documentary", "Documentaire", "Documentary"},
-        {"animation", "Animation", "Animation"},
-        {"advertising", "Publicité", "Advertising"},
-        {"flux", "Flux (programme)", "Studio programme"},
-        {"series", "Série", "Series"},
-        {"short", "Court métrage", "Short film"},
-        {"other", "Autre", "Other"},
+    static const char *const kinds[][2] = {
+        {"fiction", "carbon.kind.fiction"},     {"documentary", "carbon.kind.documentary"},
+        {"animation", "carbon.kind.animation"}, {"advertising", "carbon.kind.advertising"},
+        {"flux", "carbon.kind.flux"},           {"series", "carbon.kind.series"},
+        {"short", "carbon.kind.short"},         {"other", "carbon.kind.other_kind"},
     };
     return lookup(kinds, sizeof(kinds) / sizeof(kinds[0]), kind, lang);
 }
@@ -262,7 +259,8 @@ static void span_text(const char *from, const char *to, const char *fallback, co
         snprintf(buf, len, "%s", fallback);
         return;
     }
-    snprintf(buf, len, fmt_is_english(lang) ? "%s to %s" : "du %s au %s", a, b);
+    text_fmtbuf(buf, len, fmt_is_english(lang) ? "en" : "fr", "carbon.header.span", "from", a, "to",
+                b, NULL);
 }
 
 /* The forecast the comparison uses (forecast_compare's "forecast"). When
@@ -273,36 +271,34 @@ static void forecast_text(const json_t *fc, int now, const char *lang, char *buf
 {
     int english = fmt_is_english(lang);
     const json_t *v = json_object_get(fc, "version");
-    char day[FMT_MAX] = "", iso[11];
+    const char *tl = english ? "en" : "fr";
+    char day[FMT_MAX] = "", iso[11], num[24], set[24], label[121];
     time_t secs;
     struct tm tm;
 
     if (!json_is_integer(v)) {
-        snprintf(buf, len, "%s",
-                 TR("estimations actuelles : aucun prévisionnel déposé",
-                    "current estimates: no forecast filed"));
+        snprintf(buf, len, "%s", TR("carbon.header.forecast_none"));
         return;
     }
     secs = (time_t)(json_integer_value(json_object_get(fc, "filed_at")) / 1000);
     gmtime_r(&secs, &tm);
     strftime(iso, sizeof(iso), "%Y-%m-%d", &tm);
     fmt_date(day, sizeof(day), iso, FMT_DATE_MEDIUM, lang);
-    snprintf(buf, len,
-             english ? "version %lld « %.120s », filed on %s (factor set no. %lld)"
-                     : "version %lld « %.120s », déposée le %s (jeu de facteurs n° %lld)",
-             (long long)json_integer_value(v),
+    snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+    snprintf(set, sizeof(set), "%lld",
+             (long long)json_integer_value(json_object_get(fc, "factor_version")));
+    /* A long label is cut at 120 bytes, so the line keeps its end. */
+    snprintf(label, sizeof(label), "%.120s",
              json_string_value(json_object_get(fc, "label")) != NULL
                  ? json_string_value(json_object_get(fc, "label"))
-                 : "",
-             day, (long long)json_integer_value(json_object_get(fc, "factor_version")));
+                 : "");
+    text_fmtbuf(buf, len, tl, "carbon.header.forecast_filed", "version", num, "label", label,
+                "date", day, "set", set, NULL);
     if (now > 0 && json_integer_value(json_object_get(fc, "factor_version")) != now) {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used,
-                 english ? "; the readings are computed with factor set no. %d: part of the "
-                           "gaps comes from the change of factors"
-                         : " ; relevés calculés avec le jeu de facteurs n° %d : une partie des "
-                           "écarts vient du changement de facteurs",
-                 now);
+        snprintf(num, sizeof(num), "%d", now);
+        text_fmtbuf(buf + used, len - used, tl, "carbon.header.forecast_other_set", "set", num,
+                    NULL);
     }
 }
 
@@ -347,18 +343,18 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
 #define COL(i) ((const char *)sqlite3_column_text(st, (i)))
         rc = add_pair(rows, "Production", COL(0));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Société de production", "Production company"), COL(1));
+            rc = add_pair(rows, TR("carbon.header.company"), COL(1));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Genre", "Kind"), kind_label(COL(2), lang));
-        span_text(COL(3), COL(4), TR("non renseignée", "not given"), lang, text, sizeof(text));
+            rc = add_pair(rows, TR("carbon.header.kind"), kind_label(COL(2), lang));
+        span_text(COL(3), COL(4), TR("carbon.header.not_given_f"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Préparation", "Preparation"), text);
-        span_text(COL(5), COL(6), TR("non renseigné", "not given"), lang, text, sizeof(text));
+            rc = add_pair(rows, TR("carbon.header.preparation"), text);
+        span_text(COL(5), COL(6), TR("carbon.header.not_given_m"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Tournage", "Shooting"), text);
-        span_text(COL(7), COL(8), TR("non renseignée", "not given"), lang, text, sizeof(text));
+            rc = add_pair(rows, TR("carbon.header.shooting"), text);
+        span_text(COL(7), COL(8), TR("carbon.header.not_given_f"), lang, text, sizeof(text));
         if (rc == EP_OK)
-            rc = add_pair(rows, TR("Postproduction", "Post-production"), text);
+            rc = add_pair(rows, TR("carbon.header.post_production"), text);
 #undef COL
     } else {
         rc = rc == SQLITE_DONE ? EP_ENOTFOUND : db_map_rc(rc);
@@ -368,24 +364,20 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         long long elapsed = (long long)json_integer_value(json_object_get(span, "elapsed_days"));
         long long total = (long long)json_integer_value(json_object_get(span, "total_days"));
         if (status != NULL && strcmp(status, "clos") == 0)
-            snprintf(text, sizeof(text), "%s",
-                     TR("clos : comparaison avec tout le prévisionnel",
-                        "closed: compared with the whole forecast"));
-        else if (total > 0)
-            snprintf(text, sizeof(text),
-                     english ? "running: forecast pro rata of the shooting days elapsed (%lld of "
-                               "%lld)"
-                             : "en cours : prévisionnel au prorata des jours de tournage écoulés "
-                               "(%lld sur %lld)",
-                     elapsed, total);
-        else
-            snprintf(text, sizeof(text), "%s",
-                     TR("en cours, dates inconnues", "running, dates unknown"));
-        rc = add_pair(rows, TR("Statut", "Status"), text);
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.closed"));
+        else if (total > 0) {
+            char e[24], t[24];
+            snprintf(e, sizeof(e), "%lld", elapsed);
+            snprintf(t, sizeof(t), "%lld", total);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.running",
+                        "elapsed", e, "total", t, NULL);
+        } else
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.running_no_dates"));
+        rc = add_pair(rows, TR("carbon.header.status"), text);
     }
     if (rc == EP_OK && json_is_object(json_object_get(cmp, "forecast"))) {
         forecast_text(json_object_get(cmp, "forecast"), version, lang, text, sizeof(text));
-        rc = add_pair(rows, TR("Prévisionnel comparé", "Forecast compared with"), text);
+        rc = add_pair(rows, TR("carbon.header.forecast"), text);
     }
     st = rc == EP_OK ? db_stmt(db, period_sql) : NULL;
     if (rc == EP_OK && st == NULL)
@@ -394,68 +386,64 @@ int carbon_export_header_lang(struct db *db, const char *production_id, const js
         sqlite3_bind_text(st, 1, production_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             span_text((const char *)sqlite3_column_text(st, 0),
-                      (const char *)sqlite3_column_text(st, 1), TR("aucun relevé", "no reading"),
+                      (const char *)sqlite3_column_text(st, 1), TR("carbon.header.no_reading"),
                       lang, text, sizeof(text));
         else
-            snprintf(text, sizeof(text), "%s", TR("aucun relevé", "no reading"));
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.no_reading"));
         db_done(st);
-        rc = add_pair(rows, TR("Période couverte par les relevés", "Period the readings cover"),
-                      text);
+        rc = add_pair(rows, TR("carbon.header.period"), text);
     }
     st = rc == EP_OK ? db_stmt(db, set_sql) : NULL;
     if (rc == EP_OK && st == NULL)
         rc = EP_EIO;
     if (st != NULL) {
         sqlite3_bind_int(st, 1, version);
+        snprintf(c, sizeof(c), "%d", version);
         if (sqlite3_step(st) == SQLITE_ROW &&
             fmt_date(a, sizeof(a), (const char *)sqlite3_column_text(st, 0), FMT_DATE_MEDIUM,
                      lang) != NULL)
-            snprintf(text, sizeof(text),
-                     english ? "no. %d, published on %s" : "n° %d, publié le %s", version, a);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr",
+                        "carbon.header.factor_set_published", "n", c, "date", a, NULL);
         else
-            snprintf(text, sizeof(text), english ? "no. %d" : "n° %d", version);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.factor_set_no",
+                        "n", c, NULL);
         db_done(st);
-        rc = add_pair(rows, TR("Jeu de facteurs d'émission", "Emission factor set"), text);
+        rc = add_pair(rows, TR("carbon.header.factor_set"), text);
     }
     if (rc == EP_OK) {
         json_t *share = json_object_get(json_object_get(cmp, "coverage"), "share");
         if (json_is_number(share))
-            snprintf(text, sizeof(text),
-                     english ? "%s of the emissions expected to date"
-                             : "%s des émissions "
-                               "attendues à ce jour",
-                     fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang));
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.share", "share",
+                        fmt_percent(a, sizeof(a), json_number_value(share), 0, 0, lang), NULL);
         else
-            snprintf(text, sizeof(text), "%s",
-                     TR("rien d'attendu à ce jour", "nothing expected to date"));
-        rc = add_pair(
-            rows, TR("Complétude (émissions couvertes)", "Completeness (emissions covered)"), text);
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.nothing_expected"));
+        rc = add_pair(rows, TR("carbon.header.completeness"), text);
     }
     if (rc == EP_OK && json_is_object(coll) && json_is_number(json_object_get(coll, "ratio"))) {
-        snprintf(text, sizeof(text),
-                 english ? "%s periods read of %s due (%s)"
-                         : "%s périodes relevées sur %s "
-                           "attendues (%s)",
-                 fmt_number(a, sizeof(a),
-                            (double)json_integer_value(json_object_get(coll, "reported")), 0, lang),
-                 fmt_number(b, sizeof(b),
-                            (double)json_integer_value(json_object_get(coll, "expected")), 0, lang),
-                 fmt_percent(c, sizeof(c), json_number_value(json_object_get(coll, "ratio")), 0, 0,
-                             lang));
-        rc =
-            add_pair(rows, TR("Complétude de la collecte", "Completeness of the collection"), text);
+        text_fmtbuf(
+            text, sizeof(text), english ? "en" : "fr", "carbon.header.collection_ratio", "read",
+            fmt_number(a, sizeof(a), (double)json_integer_value(json_object_get(coll, "reported")),
+                       0, lang),
+            "due",
+            fmt_number(b, sizeof(b), (double)json_integer_value(json_object_get(coll, "expected")),
+                       0, lang),
+            "ratio",
+            fmt_percent(c, sizeof(c), json_number_value(json_object_get(coll, "ratio")), 0, 0,
+                        lang),
+            NULL);
+        rc = add_pair(rows, TR("carbon.header.collection"), text);
     }
     if (rc == EP_OK) {
         size_t n = json_array_size(json_object_get(cmp, "missing"));
         if (n == 0)
-            snprintf(text, sizeof(text), "%s", TR("aucun", "none"));
-        else
-            snprintf(text, sizeof(text),
-                     english ? "%zu, listed as missing (not counted)"
-                             : "%zu, listés comme manquants (non comptés)",
-                     n);
-        rc = add_pair(rows, TR("Indicateurs estimés sans relevé", "Estimated indicators not read"),
-                      text);
+            snprintf(text, sizeof(text), "%s", TR("carbon.header.none"));
+        else {
+            char num[24];
+            snprintf(num, sizeof(num), "%zu", n);
+            text_fmtbuf(text, sizeof(text), english ? "en" : "fr", "carbon.header.missing_count",
+                        "n", num, NULL);
+        }
+        rc = add_pair(rows, TR("carbon.header.estimated_not_read"), text);
     }
     if (rc != EP_OK) {
         json_decref(rows);
@@ -1468,7 +1456,7 @@ int carbon_reporting(struct db *db, const char *production_id, json_t **result)
     return EP_OK;
 }
 
-static json_t *empty_groups(const char *const (*keys)[3], size_t n)
+static json_t *empty_groups(const char *const (*keys)[2], size_t n)
 {
     json_t *o = json_object();
     for (size_t i = 0; o != NULL && i < n; i++)
@@ -1512,8 +1500,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
     if (rc == EP_OK && kind == CARBON_FINAL) {
         /* Readings carry a date and maybe a phase; estimates neither, so
          * only the final footprint is split by phase (docs/carbon.md). */
-        static const char *const phase_keys[][3] = {
-            {"preparation", "", ""}, {"shooting", "", ""}, {"post_production", "", ""}};
+        static const char *const phase_keys[][2] = {
+            {"preparation", ""}, {"shooting", ""}, {"post_production", ""}};
         rc = production_dates_get(db, production_id, &pd);
         if (rc == EP_ENOTFOUND) { /* no calendar: each indicator's own phase */
             pd.prep_from = pd.prep_to = pd.shoot_from = pd.shoot_to = PRODUCTION_NO_DAY;
@@ -1658,12 +1646,8 @@ int carbon_footprint(struct db *db, const char *production_id, enum carbon_kind 
                    json_object_size(estimated) > 0
                        ? json_real((double)covered / (double)json_object_size(estimated))
                        : json_null(),
-                   "notice",
-                   "Estimation de travail d'ecoplateau : le bilan officiel se dépose avec un "
-                   "calculateur homologué (Carbon'Clap, SeCO2).",
-                   "methods", methods, "uncertainty_covers",
-                   "L'incertitude couvre celle des facteurs d'émission seulement ; elle "
-                   "n'inclut ni l'incertitude des données d'activité ni les données manquantes.");
+                   "notice", text_get("fr", "carbon.footprint.notice"), "methods", methods,
+                   "uncertainty_covers", text_get("fr", "carbon.footprint.uncertainty_covers"));
     /* json_pack stole the groups even on failure; do not free them twice. */
     by_theme = by_cat = by_dept = lines = untracked = missing = methods = missing_items = NULL;
     rc = fp != NULL ? EP_OK : EP_ENOMEM;
@@ -1834,9 +1818,9 @@ int carbon_compare_with(struct db *db, const char *production_id, const char *to
         json_array_append_new(
             rows,
             json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o}", "category", categories[c][0],
-                      "label", categories[c][1], "provisional_kg", prov_cat[c], "expected_kg",
-                      exp_cat[c], "covered_expected_kg", cov_cat[c], "final_kg", fin_cat[c],
-                      "coverage", ratio_or_null(cov_cat[c], exp_cat[c]), "delta_kg",
+                      "label", text_get("fr", categories[c][1]), "provisional_kg", prov_cat[c],
+                      "expected_kg", exp_cat[c], "covered_expected_kg", cov_cat[c], "final_kg",
+                      fin_cat[c], "coverage", ratio_or_null(cov_cat[c], exp_cat[c]), "delta_kg",
                       any ? json_real(fin_cat[c] - cov_cat[c]) : json_null(), "delta_pct",
                       cov_cat[c] > 0 ? json_real((fin_cat[c] - cov_cat[c]) / cov_cat[c] * 100.0)
                                      : json_null()));
@@ -1852,12 +1836,10 @@ int carbon_compare_with(struct db *db, const char *production_id, const char *to
         "starts_on", span.has_dates ? span.starts_on : NULL, "ends_on",
         span.has_dates ? span.ends_on : NULL, "elapsed_days", (json_int_t)span.elapsed_days,
         "total_days", (json_int_t)span.total_days, "fraction", fraction, "method",
-        "Prévisionnel au prorata des jours de tournage écoulés (jours de la phase de "
-        "tournage, hors jours de repos déclarés, jours terminés), tant que la production "
-        "n'est pas close.",
-        "coverage", "expected_kg", e_all, "covered_kg", c_all, "share", ratio_or_null(c_all, e_all),
-        "categories", rows, "missing", missing, "total", "provisional_kg", p_all, "expected_kg",
-        e_all, "covered_expected_kg", c_all, "final_kg", f_all, "delta_kg",
+        text_get("fr", "carbon.compare.method"), "coverage", "expected_kg", e_all, "covered_kg",
+        c_all, "share", ratio_or_null(c_all, e_all), "categories", rows, "missing", missing,
+        "total", "provisional_kg", p_all, "expected_kg", e_all, "covered_expected_kg", c_all,
+        "final_kg", f_all, "delta_kg",
         c_all > 0 || f_all > 0 ? json_real(f_all - c_all) : json_null(), "delta_pct",
         c_all > 0 ? json_real((f_all - c_all) / c_all * 100.0) : json_null());
     prov = fin = rows = missing = NULL; /* stolen, even on failure */
@@ -2014,7 +1996,7 @@ const char *carbon_status_label(const char *status)
 
 /* ---- one line per thing to type into the calculator ---------------------- */
 
-static size_t rank_of(const char *const (*table)[3], size_t n, const char *key)
+static size_t rank_of(const char *const (*table)[2], size_t n, const char *key)
 {
     for (size_t i = 0; key != NULL && i < n; i++) {
         if (strcmp(table[i][0], key) == 0)
@@ -2220,7 +2202,7 @@ static int csv_form_line(struct strbuf *b, const json_t *e, const char *lang)
     if (rc == EP_OK)
         rc = csv_cell_in(b, loc, carbon_form_name(e, lang));
     if (rc == EP_OK)
-        rc = missing ? csv_cell_in(b, loc, TR("manquant", "missing"))
+        rc = missing ? csv_cell_in(b, loc, TR("carbon.csv.missing"))
                      : csv_number_in(b, loc, json_number_value(json_object_get(e, "quantity")), 2);
     if (rc == EP_OK)
         rc = csv_cell_in(b, loc,
@@ -2232,14 +2214,12 @@ static int csv_form_line(struct strbuf *b, const json_t *e, const char *lang)
     if (rc == EP_OK)
         rc = csv_cell_in(b, loc, detail);
     if (rc == EP_OK)
-        rc = csv_cell_in(
-            b, loc,
-            missing ? TR("aucun relevé : donnée manquante et non comptée",
-                         "no reading: missing, not counted")
-            : !counted
-                ? TR("relevé, non converti (pas de facteur)", "recorded, not converted (no factor)")
-                : carbon_label(CARBON_LABEL_METHOD, json_string_value(json_object_get(e, "method")),
-                               lang));
+        rc = csv_cell_in(b, loc,
+                         missing ? TR("carbon.csv.missing_method")
+                         : !counted
+                             ? TR("carbon.csv.not_converted")
+                             : carbon_label(CARBON_LABEL_METHOD,
+                                            json_string_value(json_object_get(e, "method")), lang));
     if (!counted) {
         for (int i = 0; rc == EP_OK && i < 6; i++)
             rc = csv_cell_in(b, loc, NULL);
@@ -2274,20 +2254,12 @@ int carbon_csv(const json_t *fp, char **out, size_t *len)
 
 int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
 {
-    static const char *const head[][2] = {{"Catégorie (Carbon'Clap)", "Category (Carbon'Clap)"},
-                                          {"Rubrique", "Section"},
-                                          {"Indicateur", "Indicator"},
-                                          {"Quantité à saisir", "Quantity to enter"},
-                                          {"Unité", "Unit"},
-                                          {"Détail par département", "Per department"},
-                                          {"Méthode", "Method"},
-                                          {"Facteur (kgCO2e/unité)", "Factor (kgCO2e/unit)"},
-                                          {"Identifiant Base Carbone", "Base Carbone id"},
-                                          {"Statut du facteur", "Factor status"},
-                                          {"kgCO2e", "kgCO2e"},
-                                          {"Incertitude (kgCO2e)", "Uncertainty (kgCO2e)"},
-                                          {"Source", "Source"},
-                                          {"Correspondance SeCO2", "SeCO2 mapping"}};
+    static const char *const head[] = {
+        "carbon.csv.head.category",      "carbon.csv.head.section", "carbon.csv.head.indicator",
+        "carbon.csv.head.quantity",      "carbon.csv.head.unit",    "carbon.csv.head.per_dept",
+        "carbon.csv.head.method",        "carbon.csv.head.factor",  "carbon.csv.head.official_id",
+        "carbon.csv.head.factor_status", "carbon.csv.head.kg",      "carbon.csv.head.uncertainty",
+        "carbon.csv.head.source",        "carbon.csv.head.seco2"};
     int english = fmt_is_english(lang);
     enum csv_locale loc = english ? CSV_ENGLISH : CSV_FRENCH;
     json_t *header = json_object_get(fp, "header"), *pair, *form = NULL, *e;
@@ -2313,7 +2285,7 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
     if (rc == EP_OK && json_array_size(header) > 0)
         rc = csv_end_row_in(&b, loc);
     for (size_t i = 0; rc == EP_OK && i < sizeof(head) / sizeof(head[0]); i++)
-        rc = csv_cell_in(&b, loc, head[i][english ? 1 : 0]);
+        rc = csv_cell_in(&b, loc, TR(head[i]));
     if (rc == EP_OK)
         rc = csv_end_row_in(&b, loc);
     /* One row per thing to type, in the calculator's category order, then
@@ -2342,12 +2314,13 @@ int carbon_csv_lang(const json_t *fp, const char *lang, char **out, size_t *len)
          i++) {
         const char *key = production_phase_name((enum production_phase)i);
         const json_t *ph = json_object_get(json_object_get(fp, "by_phase"), key);
-        char label[64];
-        snprintf(label, sizeof(label), english ? "Of which %s" : "Dont %s",
-                 carbon_label(CARBON_LABEL_PHASE, key, lang));
+        char label[64], phase[64];
+        snprintf(phase, sizeof(phase), "%s", carbon_label(CARBON_LABEL_PHASE, key, lang));
         /* "Dont Préparation" reads badly: the phase in lower case. */
-        if (label[english ? 9 : 5] >= 'A' && label[english ? 9 : 5] <= 'Z')
-            label[english ? 9 : 5] = (char)(label[english ? 9 : 5] - 'A' + 'a');
+        if (phase[0] >= 'A' && phase[0] <= 'Z')
+            phase[0] = (char)(phase[0] - 'A' + 'a');
+        text_fmtbuf(label, sizeof(label), english ? "en" : "fr", "carbon.csv.of_which", "phase",
+                    phase, NULL);
         rc = csv_cell_in(&b, loc, label);
         for (int c = 0; rc == EP_OK && c < 9; c++)
             rc = csv_cell_in(&b, loc, NULL);

@@ -7,6 +7,7 @@
 #include "strbuf.h"
 #include "sync_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,7 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
     int rc, ra, rb = SQLITE_DONE;
     int na = 0, nb = 0; /* rows read from each statement */
 
+    assert(db != NULL && actor != NULL && out != NULL && outlen != NULL);
     strbuf_init(&b, SYNC_PULL_MAX_BYTES + 4096);
     *out = NULL;
     *outlen = 0;
@@ -209,6 +211,9 @@ int sync_pull(struct db *db, const struct sync_opts *opts, const struct sync_act
             st = sb;
         else
             break; /* both done */
+        /* The two streams merge in seq order, each after the cursor: a row
+         * at or before `last` would be sent twice or move the cursor back. */
+        assert(sqlite3_column_int64(st, 0) > last);
         rc = page_add(st, opts, actor, hide_dev, &b, limit, &n, &last);
         if (rc == 1) {
             more = 1;

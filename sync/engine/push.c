@@ -12,6 +12,7 @@
 #include "jsonin.h"
 #include "sync_internal.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -325,6 +326,8 @@ int sync_push(struct db *db, const struct sync_opts *opts, const struct sync_act
     json_t *opj;
     int rc;
 
+    /* push is sync_decode_push's output: an object with an ops array. */
+    assert(json_is_object(push) && json_is_array(ops) && results != NULL);
     *results = NULL;
     if (actor->device_id != NULL && (device == NULL || strcmp(device, actor->device_id) != 0))
         return EP_EFORBIDDEN;

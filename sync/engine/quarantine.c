@@ -6,6 +6,7 @@
 #include "err.h"
 #include "sync_internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,8 @@ static int mark(struct db *db, const char *op_id, const char *resolution, int64_
     sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
+    /* The mark and the release it records commit together or not at all. */
+    assert(!sqlite3_get_autocommit(db_handle(db)));
     if (st == NULL)
         return EP_EIO;
     sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
