@@ -184,11 +184,12 @@ int api_evaluation(struct http_req *r);        /* GET .../evaluation?today= (C9)
 int api_kit(struct http_req *r);               /* GET .../kit?audience=&format=json|md|html (C10) */
 
 /* An analysis of the production (read access) as of ?today=, computed by fn
- * (plan_progress, eval_production...) and answered as JSON. Returns the
- * status sent. In api/plan.c. */
+ * (plan_progress, plan_dysfunctions...) in the reader's language (?lang=,
+ * else the account's: its prose is the reader's) and answered as JSON.
+ * Returns the status sent. In api/plan.c. */
 struct db;
 int api_plan_view(struct http_req *r,
-                  int (*fn)(struct db *, const char *, const char *, json_t **));
+                  int (*fn)(struct db *, const char *, const char *, const char *, json_t **));
 
 /* The professional dossier, in api/dossier.c (docs/evaluation.md). */
 int api_dossier(struct http_req *r); /* GET .../dossier?format=json|pdf|odt|md&draft=1&today= */

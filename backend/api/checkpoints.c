@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "ical.h"
 #include "server.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ int api_checkpoints_invitation(struct http_req *r)
     struct auth_principal p;
     struct ical_event e;
     struct ical_person *att = NULL;
-    char prod[80], id[80], uid[200], start[32], name[128], slug[96];
+    char prod[80], id[80], uid[200], start[32], name[128], slug[96], lang[3];
     json_t *cp = NULL, *people = NULL, *with, *x;
     const char *date, *time_of_day, *title;
     char *ics = NULL;
@@ -39,6 +40,9 @@ int api_checkpoints_invitation(struct http_req *r)
 
     memset(&p, 0, sizeof(p)); /* read below for the role: never garbage */
     status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
+    /* The invitation's own words are the asker's language (?lang=). */
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
     if (server_path_param(r, 1, id, sizeof(id)) != EP_OK ||
@@ -87,12 +91,12 @@ int api_checkpoints_invitation(struct http_req *r)
     memset(&e, 0, sizeof(e));
     snprintf(uid, sizeof(uid), "%s.%s@ecoplateau", prod, id);
     e.uid = uid;
-    e.summary = title != NULL ? title : "Point d'étape éco-responsable";
+    e.summary = title != NULL ? title : text_get(lang, "email.checkpoint");
     e.description = json_string_value(json_object_get(cp, "notes"));
     e.starts_at = start;
     e.duration_min = dur > 0 && dur <= (json_int_t)24 * 60 ? (int)dur : 60;
     e.organizer.email = r->app->cfg->smtp_from;
-    e.organizer.name = "Référent·e éco-responsable";
+    e.organizer.name = text_get(lang, "email.organizer");
     e.attendees = att;
     e.nattendees = n;
     e.now_ms = clock_now_ms();

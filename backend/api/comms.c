@@ -801,7 +801,7 @@ int api_comms_audio(struct http_req *r)
 int api_comms_callsheet(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], date[16], format[8], title[256] = "", name[128];
+    char prod[80], date[16], format[8], title[256] = "", name[128], lang[3];
     json_t *state = NULL, *people = NULL;
     char *doc = NULL;
     size_t len = 0;
@@ -825,13 +825,16 @@ int api_comms_callsheet(struct http_req *r)
         return http_error(r, 400, "invalid_request", "format",
                           "format is \"html\", \"pdf\" or \"png\" (a picture of the page)");
     html = format[0] == '\0' || strcmp(format, "html") == 0;
+    status = api_lang_param(r, &p, lang);
+    if (status != 0)
+        return status;
     rc = commstore_production_title(r->db, prod, title, sizeof(title));
     if (rc == EP_OK)
         rc = sync_state(r->db, prod, &state);
     if (rc == EP_OK)
         rc = commstore_people(r->db, prod, &people);
     if (rc == EP_OK)
-        rc = callsheet_eco(state, people, title, date, html, &doc, &len);
+        rc = callsheet_eco(state, people, title, date, lang, html, &doc, &len);
     if (rc != EP_OK)
         status = http_error(r, http_status_for(rc), "internal", NULL, "%s", ep_strerror(rc));
     else if (html)

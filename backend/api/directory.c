@@ -17,17 +17,19 @@
 int api_directory_csv(struct http_req *r)
 {
     struct auth_principal p;
-    char prod[80], space[DIRECTORY_SPACE_MAX], name[128];
+    char prod[80], space[DIRECTORY_SPACE_MAX], name[128], lang[3];
     char *csv = NULL;
     size_t len = 0;
     int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
     rc = directory_space(r->db, prod, space, sizeof(space));
     if (rc == EP_OK)
-        rc = directory_csv(r->db, space, &csv, &len);
+        rc = directory_csv(r->db, space, lang, &csv, &len);
     if (rc != EP_OK)
         return api_storage_error(r, rc, "write the directory");
     api_file_name(r, prod, "annuaire", ".csv", name, sizeof(name));

@@ -141,7 +141,9 @@ static int create_member(struct http_req *r, const struct identity_member *m, co
         /* The token rides in the fragment, like a pairing code. */
         api_origin(r, org, sizeof(org));
         snprintf(link, linklen, "%s/#join=%s", org, token);
-        rc = outbox_join_message(r->app, title, m->name, email, link, &msg);
+        /* The invitee has no account, hence no language yet: the
+         * product's first one. */
+        rc = outbox_join_message(r->app, "fr", title, m->name, email, link, &msg);
     }
     if (rc == EP_OK && msg != NULL) {
         snprintf(comm_id, sizeof(comm_id), "join-%s", m->id);

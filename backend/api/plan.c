@@ -135,7 +135,7 @@ static int plan_download(struct http_req *r, enum plan_format fmt)
     rc = carbon_catalogue(r->db, &catalogue);
     doc.catalogue = catalogue;
     if (rc == EP_OK)
-        rc = plan_progress(r->db, prod, today, &progress);
+        rc = plan_progress(r->db, prod, today, lang, &progress);
     if (rc == EP_OK) {
         const char *title = json_string_value(json_object_get(progress, "title"));
         if (title == NULL || title[0] == '\0')
@@ -173,19 +173,22 @@ int api_plan_pdf(struct http_req *r)
     return plan_download(r, PLAN_PDF);
 }
 
-int api_plan_view(struct http_req *r, int (*fn)(struct db *, const char *, const char *, json_t **))
+int api_plan_view(struct http_req *r,
+                  int (*fn)(struct db *, const char *, const char *, const char *, json_t **))
 {
     struct auth_principal p;
-    char prod[80], today[11];
+    char prod[80], today[11], lang[3];
     json_t *out = NULL;
     int status = api_authorise(r, NULL, 0, AUTHZ_SYNC_PULL, prod, sizeof(prod), &p);
     int rc;
 
     if (status == 0)
         status = api_today_param(r, today);
+    if (status == 0)
+        status = api_lang_param(r, &p, lang);
     if (status != 0)
         return status;
-    rc = fn(r->db, prod, today, &out);
+    rc = fn(r->db, prod, today, lang, &out);
     if (rc != EP_OK)
         return http_error(r, http_status_for(rc), "internal", NULL, "cannot analyse the plan");
     return http_json_new(r, 200, out);

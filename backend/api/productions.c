@@ -181,7 +181,7 @@ static int add_summaries(struct db *db, json_t *list)
             return EP_ENOMEM;
         rc = carbon_footprint(db, id, CARBON_FINAL, 0, &fp);
         if (rc == EP_OK)
-            rc = plan_progress(db, id, today, &pp);
+            rc = plan_progress(db, id, today, "fr", &pp); /* only statuses read */
         if (rc == EP_OK) {
             json_array_foreach(json_object_get(pp, "actions"), k, a)
             {

@@ -6,10 +6,12 @@
 #include "auth.h"
 #include "commstore.h"
 #include "err.h"
+#include "fmt.h"
 #include "ical.h"
 #include "identity.h"
 #include "strbuf.h"
 #include "sync.h"
+#include "text.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -256,31 +258,6 @@ static int num(const char *s, int n)
     return v;
 }
 
-/* The words comms_spoken says around a briefing's day, time and place. */
-struct spoken_words {
-    const char *months[12], *days[7], *briefing, *checkpoint, *during, *place;
-};
-
-static const struct spoken_words spoken_fr = {
-    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-     "octobre", "novembre", "décembre"},
-    {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-    "Briefing",
-    "Point d'étape",
-    "pendant",
-    "Lieu :",
-};
-
-static const struct spoken_words spoken_en = {
-    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"},
-    {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-    "Briefing",
-    "Checkpoint",
-    "for",
-    "Place:",
-};
-
 int comms_for_reader(const json_t *comm, const char *lang, json_t **out)
 {
     const char *title_en = json_string_value(json_object_get(comm, "title_en"));
@@ -313,8 +290,9 @@ int comms_for_reader(const json_t *comm, const char *lang, json_t **out)
 int comms_spoken(const json_t *comm, int falc, char **out)
 {
     const char *lang = json_string_value(json_object_get(comm, "lang"));
-    const struct spoken_words *w =
-        lang != NULL && strcmp(lang, "en") == 0 && !falc ? &spoken_en : &spoken_fr;
+    /* The words around the day, time and place are data (text.h,
+     * "spoken.*"); the easy-to-read version is French only. */
+    const char *w = falc ? "fr" : text_lang(lang);
     const char *title = json_string_value(json_object_get(comm, "title"));
     const char *text = json_string_value(json_object_get(comm, falc ? "falc" : "text"));
     const char *kind = json_string_value(json_object_get(comm, "kind"));
@@ -339,21 +317,28 @@ int comms_spoken(const json_t *comm, int falc, char **out)
         static const int shift[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
         int yy = mo < 3 ? y - 1 : y;
         int wd = (yy + yy / 4 - yy / 100 + yy / 400 + shift[mo - 1] + d) % 7;
-        const char *what = strcmp(kind, "briefing") == 0 ? w->briefing : w->checkpoint;
-        /* "à 9 heures 30" in French, "at 9:30" in English. */
-        if (w == &spoken_en)
-            rc = strbuf_printf(&b, "%s on %s %d %s at %d:%02d", what, w->days[wd], d,
-                               w->months[mo - 1], h, mi);
-        else {
-            rc = strbuf_printf(&b, "%s le %s %d %s à %d heures", what, w->days[wd], d,
-                               w->months[mo - 1], h);
-            if (rc == EP_OK && mi != 0)
-                rc = strbuf_printf(&b, " %d", mi);
-        }
+        char key[32], day[8], hour[8], m[8], n[16];
+        const char *what =
+            text_get(w, strcmp(kind, "briefing") == 0 ? "spoken.briefing" : "spoken.checkpoint");
+        const char *weekday, *month;
+        snprintf(key, sizeof(key), "spoken.day.%d", wd);
+        weekday = text_get(w, key);
+        snprintf(key, sizeof(key), "spoken.month.%d", mo);
+        month = text_get(w, key);
+        snprintf(day, sizeof(day), "%d", d);
+        snprintf(hour, sizeof(hour), "%d", h);
+        /* "9 heures 5" but "9:05". */
+        snprintf(m, sizeof(m), fmt_is_english(w) ? "%02d" : "%d", mi);
+        snprintf(n, sizeof(n), "%d", minutes > 0 ? (int)minutes : 30);
+        /* "à 9 heures 30" in French, "at 9:30" in English: on the hour,
+         * French says no minutes. */
+        rc = text_fmt(&b, w, mi != 0 ? "spoken.when_minutes" : "spoken.when", "what", what,
+                      "weekday", weekday, "day", day, "month", month, "hour", hour, "minutes", m,
+                      NULL);
         if (rc == EP_OK)
-            rc = strbuf_printf(&b, ", %s %d minutes", w->during, minutes > 0 ? (int)minutes : 30);
+            rc = text_fmt(&b, w, "spoken.during", "n", n, NULL);
         if (rc == EP_OK && where != NULL && where[0] != '\0')
-            rc = strbuf_printf(&b, ". %s %s", w->place, where);
+            rc = text_fmt(&b, w, "spoken.place", "place", where, NULL);
         if (rc == EP_OK)
             rc = strbuf_str(&b, ".\n");
     }

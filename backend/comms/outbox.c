@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mail.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -79,43 +80,28 @@ static int minutes_of(const json_t *comm)
 }
 
 /*
- * The email's own words, in the person's language (their preference): the
- * message itself is the office's, in the language it was written in.
+ * The email's own words, in the person's language (their preference), from
+ * the data files ("email.*", sync/domain/text.h): the message itself is the
+ * office's, in the language it was written in.
  */
 struct words {
-    const char *at, *paris, *falc, *full, *falc_missing, *when, *where, *duration, *signed_by,
-        *verify, *untranslated;
+    const char *at, *paris, *falc, *full, *falc_missing, *when, *where, *duration, *verify,
+        *untranslated;
 };
 
-static const struct words words_fr = {
-    "à",
-    "heure de Paris",
-    "Version facile à lire (FALC)",
-    "Version complète",
-    "La version facile à lire n'a pas encore été écrite.",
-    "Quand :",
-    "Où :",
-    "Durée :",
-    "Message signé par la production (clé",
-    "La pièce jointe communication.json se vérifie avec « ecoplateau verify ».",
-    "Ce message n'a pas encore été traduit : le voici en français, tel que la production l'a "
-    "écrit.",
-};
-
-static const struct words words_en = {
-    "at",
-    "Paris time",
-    "Easy-to-read version (FALC)",
-    "Full version",
-    "The easy-to-read version has not been written yet.",
-    "When:",
-    "Where:",
-    "Duration:",
-    "Message signed by the production (key",
-    "The attachment communication.json is checked with \"ecoplateau verify\".",
-    "This message has not been translated into English yet: here it is in French, as the "
-    "production wrote it.",
-};
+static void words_of(const char *lang, struct words *w)
+{
+    w->at = text_get(lang, "email.at");
+    w->paris = text_get(lang, "email.paris_time");
+    w->falc = text_get(lang, "email.falc");
+    w->full = text_get(lang, "email.full");
+    w->falc_missing = text_get(lang, "email.falc_missing");
+    w->when = text_get(lang, "email.when");
+    w->where = text_get(lang, "email.where");
+    w->duration = text_get(lang, "email.duration");
+    w->verify = text_get(lang, "email.verify");
+    w->untranslated = text_get(lang, "email.untranslated");
+}
 
 /* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
 static void when_text(const struct words *w, const char *starts_at, char *buf, size_t len)
@@ -137,19 +123,19 @@ int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, 
     int want_falc = audience_has(variants, "falc");
     int large = audience_has(variants, "large_print");
     int untranslated = json_is_true(json_object_get(comm, "translation_missing"));
-    const struct words *w = lang != NULL && strcmp(lang, "en") == 0 ? &words_en : &words_fr;
+    int en = strcmp(text_lang(lang), "en") == 0;
+    struct words wl, *w = &wl;
     /* The document's language is its text's (the English version, or the
      * office's French); labels in the other language say so to screen
      * readers, which then switch voice. */
     int doc_en = str(comm, "lang") != NULL && strcmp(str(comm, "lang"), "en") == 0;
-    const char *span = (w == &words_en) == doc_en ? ""
-                       : w == &words_en           ? " lang=\"en\""
-                                                  : " lang=\"fr\"";
+    const char *span = en == doc_en ? "" : en ? " lang=\"en\"" : " lang=\"fr\"";
     struct strbuf t, h;
     char when[96] = "";
 
     *text = NULL;
     *html = NULL;
+    words_of(lang, w);
     if (rc != EP_OK)
         return rc;
     if (title == NULL)
@@ -180,7 +166,7 @@ int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, 
     if (rc == EP_OK && env != NULL) {
         rc = strbuf_str(&t, "\n-- \n");
         if (rc == EP_OK)
-            rc = strbuf_printf(&t, "%s %s).", w->signed_by, str(env, "key_id"));
+            rc = text_fmt(&t, lang, "email.signed", "key", str(env, "key_id"), NULL);
         if (rc == EP_OK)
             rc = strbuf_printf(&t, " %s\n", w->verify);
     }
@@ -232,7 +218,7 @@ int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, 
     if (rc == EP_OK && env != NULL) {
         rc = strbuf_printf(&h, "<p style=\"color:#333\"%s>", span);
         if (rc == EP_OK)
-            rc = strbuf_printf(&h, "%s %s).", w->signed_by, str(env, "key_id"));
+            rc = text_fmt(&h, lang, "email.signed", "key", str(env, "key_id"), NULL);
         if (rc == EP_OK)
             rc = strbuf_str(&h, "</p>\n");
     }
@@ -278,7 +264,7 @@ static int invitation(struct app *app, const char *comm_id, const json_t *comm,
     e.starts_at = str(comm, "starts_at");
     e.duration_min = dur > 0 && dur <= (json_int_t)7 * 24 * 60 ? (int)dur : 30;
     e.organizer.email = app->cfg->smtp_from;
-    e.organizer.name = "Référent·e éco-responsable";
+    e.organizer.name = text_get(str(comm, "lang"), "email.organizer");
     e.attendees = att;
     e.nattendees = natt;
     e.now_ms = now;
@@ -450,8 +436,21 @@ out:
     return rc;
 }
 
-int outbox_join_message(const struct app *app, const char *title, const char *name,
-                        const char *email, const char *link, char **msg)
+/* Appends "<p>" key's text with its (name, value) pair filled, escaped,
+ * "</p>". */
+static int join_para(struct strbuf *html, const char *lang, const char *key, const char *name,
+                     const char *value)
+{
+    char buf[1024];
+    text_fmtbuf(buf, sizeof(buf), lang, key, name, value, NULL);
+    if (strbuf_str(html, "<p>") != 0 || strbuf_html(html, buf) != 0 ||
+        strbuf_str(html, "</p>") != 0)
+        return EP_ENOMEM;
+    return EP_OK;
+}
+
+int outbox_join_message(const struct app *app, const char *lang, const char *title,
+                        const char *name, const char *email, const char *link, char **msg)
 {
     struct strbuf text, html;
     struct mail_msg m;
@@ -460,32 +459,30 @@ int outbox_join_message(const struct app *app, const char *title, const char *na
     int rc = EP_OK;
 
     *msg = NULL;
+    lang = text_lang(lang);
     strbuf_init(&text, 16384);
     strbuf_init(&html, 32768);
-    if (strbuf_printf(&text,
-                      "Bonjour %s,\n\nVous êtes invité·e à rejoindre la production "
-                      "« %s » sur ecoplateau.\n\nOuvrez ce lien (valable 7 jours) :\n"
-                      "%s\n\nSi vous avez déjà un compte ecoplateau avec cette adresse, "
-                      "entrez son mot de passe ; sinon, choisissez-en un (12 caractères au "
-                      "moins).\nSi vous n’attendiez pas cette invitation, ignorez ce "
-                      "message : rien n’est fait sans vous.\n",
-                      name, title, link) != 0 ||
-        strbuf_str(&html, "<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><p>Bonjour ") !=
+    if (text_fmt(&text, lang, "email.join.hello", "name", name, NULL) != 0 ||
+        strbuf_str(&text, "\n\n") != 0 ||
+        text_fmt(&text, lang, "email.join.invited", "title", title, NULL) != 0 ||
+        strbuf_str(&text, "\n\n") != 0 || text_fmt(&text, lang, "email.join.open", NULL) != 0 ||
+        strbuf_printf(&text, "\n%s\n\n", link) != 0 ||
+        text_fmt(&text, lang, "email.join.account", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
+        text_fmt(&text, lang, "email.join.ignore", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
+        strbuf_printf(&html, "<!DOCTYPE html><html lang=\"%s\"><meta charset=\"utf-8\">", lang) !=
             0 ||
-        strbuf_html(&html, name) != 0 ||
-        strbuf_str(&html, ",</p><p>Vous êtes invité·e à rejoindre la production « ") != 0 ||
-        strbuf_html(&html, title) != 0 ||
-        strbuf_str(&html, " » sur ecoplateau.</p><p><a href=\"") != 0 ||
-        strbuf_html(&html, link) != 0 || strbuf_str(&html, "\">") != 0 ||
-        strbuf_html(&html, link) != 0 ||
-        strbuf_str(&html, "</a> (valable 7 jours)</p><p>Si vous avez déjà un compte ecoplateau "
-                          "avec cette adresse, entrez son mot de passe ; sinon, choisissez-en un "
-                          "(12 caractères au moins).</p><p>Si vous n’attendiez pas cette "
-                          "invitation, ignorez ce message : rien n’est fait sans vous.</p>") != 0) {
+        join_para(&html, lang, "email.join.hello", "name", name) != 0 ||
+        join_para(&html, lang, "email.join.invited", "title", title) != 0 ||
+        strbuf_str(&html, "<p><a href=\"") != 0 || strbuf_html(&html, link) != 0 ||
+        strbuf_str(&html, "\">") != 0 || strbuf_html(&html, link) != 0 ||
+        strbuf_str(&html, "</a> ") != 0 || strbuf_html(&html, text_get(lang, "email.join.valid")) ||
+        strbuf_str(&html, "</p>") != 0 ||
+        join_para(&html, lang, "email.join.account", NULL, NULL) != 0 ||
+        join_para(&html, lang, "email.join.ignore", NULL, NULL) != 0) {
         rc = EP_ENOMEM;
         goto out;
     }
-    snprintf(subject, sizeof(subject), "Invitation : %s", title);
+    text_fmtbuf(subject, sizeof(subject), lang, "email.join.subject", "title", title, NULL);
     memset(&m, 0, sizeof(m));
     m.from = app->cfg->smtp_from;
     m.from_name = "ecoplateau";
@@ -494,7 +491,7 @@ int outbox_join_message(const struct app *app, const char *title, const char *na
     m.subject = subject;
     m.text = text.p;
     m.html = html.p;
-    m.lang = "fr";
+    m.lang = lang;
     rc = mail_build(&m, app->cfg->smtp_max_bytes, msg, &len);
 out:
     strbuf_release(&text);

@@ -75,10 +75,11 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
  * (free()). The same words whether or not the address already has an
  * account: the person knows, and says so on the page by the password they
  * type (docs/security.md, "Joining a production"). The caller queues it with
- * commstore_outbox_add(). Returns 0, EP_EINVAL (unusable address) or EP_ENOMEM.
+ * commstore_outbox_add(). Its words are in lang (text.h, "email.join.*").
+ * Returns 0, EP_EINVAL (unusable address) or EP_ENOMEM.
  */
-int outbox_join_message(const struct app *app, const char *title, const char *name,
-                        const char *email, const char *link, char **msg);
+int outbox_join_message(const struct app *app, const char *lang, const char *title,
+                        const char *name, const char *email, const char *link, char **msg);
 
 /*
  * Attempts every queued email due at now (production_id NULL: all) and

@@ -4,6 +4,7 @@
 #include "err.h"
 #include "pdf.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,36 +82,57 @@ static int esc(struct strbuf *b, const char *text)
     return strbuf_html(b, text);
 }
 
-static int sheet_html(const struct sheet *s, const char *title, const char *date, char **out,
-                      size_t *len)
+/* Appends key's text in lang, escaped (its words are data, text.h). */
+static int word(struct strbuf *b, const char *lang, const char *key)
 {
+    return strbuf_html(b, text_get(lang, key));
+}
+
+static int sheet_html(const struct sheet *s, const char *lang, const char *title, const char *date,
+                      char **out, size_t *len)
+{
+    char day[16], line[300];
     struct strbuf b;
     size_t i;
     json_t *v;
     int rc;
 
+    snprintf(day, sizeof(day), "%.10s", date);
     strbuf_init(&b, (size_t)4 * 1024 * 1024);
-    rc = strbuf_str(&b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">\n"
-                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                        "<title>Bloc éco-responsable du ");
+    rc = strbuf_printf(&b,
+                       "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\">\n"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                       "<title>",
+                       text_lang(lang));
     if (rc == EP_OK)
-        rc = strbuf_printf(&b, "%.10s — ", date);
+        rc = esc(&b, text_fmtbuf(line, sizeof(line), lang, "callsheet.title", "date", day, NULL));
     if (rc == EP_OK)
-        rc = esc(&b, title);
-    if (rc == EP_OK)
-        rc = strbuf_str(&b, "</title></head>\n<body>\n<main>\n<h1>Bloc éco-responsable — "
-                            "feuille de service du ");
-    if (rc == EP_OK)
-        rc = strbuf_printf(&b, "%.10s</h1>\n<p>", date);
+        rc = strbuf_str(&b, " — ");
     if (rc == EP_OK)
         rc = esc(&b, title);
     if (rc == EP_OK)
-        rc = strbuf_str(&b, "</p>\n<h2>Rendez-vous éco du jour</h2>\n");
+        rc = strbuf_str(&b, "</title></head>\n<body>\n<main>\n<h1>");
+    if (rc == EP_OK)
+        rc = esc(&b, text_fmtbuf(line, sizeof(line), lang, "callsheet.heading", "date", day, NULL));
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "</h1>\n<p>");
+    if (rc == EP_OK)
+        rc = esc(&b, title);
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "</p>\n<h2>");
+    if (rc == EP_OK)
+        rc = word(&b, lang, "callsheet.events");
+    if (rc == EP_OK)
+        rc = strbuf_str(&b, "</h2>\n");
     if (rc == EP_OK && json_array_size(s->events) == 0)
-        rc = strbuf_str(&b, "<p>Aucun rendez-vous prévu.</p>\n");
+        rc = strbuf_printf(&b, "<p>%s</p>\n", text_get(lang, "callsheet.no_events"));
     if (rc == EP_OK && json_array_size(s->events) > 0)
-        rc = strbuf_str(&b, "<table>\n<thead><tr><th scope=\"col\">Heure</th><th scope=\"col\">"
-                            "Rendez-vous</th><th scope=\"col\">Lieu</th></tr></thead>\n<tbody>\n");
+        rc = strbuf_printf(&b,
+                           "<table>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">"
+                           "%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+                           text_get(lang, "callsheet.col.time"),
+                           text_get(lang, "callsheet.col.event"),
+                           text_get(lang, "callsheet.col.place"));
     json_array_foreach(s->events, i, v)
     {
         if (rc == EP_OK)
@@ -127,9 +149,9 @@ static int sheet_html(const struct sheet *s, const char *title, const char *date
     if (rc == EP_OK && json_array_size(s->events) > 0)
         rc = strbuf_str(&b, "</tbody>\n</table>\n");
     if (rc == EP_OK)
-        rc = strbuf_str(&b, "<h2>Consignes</h2>\n");
+        rc = strbuf_printf(&b, "<h2>%s</h2>\n", text_get(lang, "callsheet.notices"));
     if (rc == EP_OK && json_array_size(s->notices) == 0)
-        rc = strbuf_str(&b, "<p>Pas de consigne particulière.</p>\n");
+        rc = strbuf_printf(&b, "<p>%s</p>\n", text_get(lang, "callsheet.no_notices"));
     json_array_foreach(s->notices, i, v)
     {
         if (rc == EP_OK)
@@ -144,7 +166,7 @@ static int sheet_html(const struct sheet *s, const char *title, const char *date
             rc = strbuf_str(&b, "</p>\n");
     }
     if (rc == EP_OK)
-        rc = strbuf_str(&b, "<h2>Actions en cours</h2>\n<ul>\n");
+        rc = strbuf_printf(&b, "<h2>%s</h2>\n<ul>\n", text_get(lang, "callsheet.actions"));
     json_array_foreach(s->actions, i, v)
     {
         if (rc == EP_OK)
@@ -162,9 +184,9 @@ static int sheet_html(const struct sheet *s, const char *title, const char *date
             rc = strbuf_str(&b, "</li>\n");
     }
     if (rc == EP_OK && json_array_size(s->actions) == 0)
-        rc = strbuf_str(&b, "<li>Aucune action en cours.</li>\n");
+        rc = strbuf_printf(&b, "<li>%s</li>\n", text_get(lang, "callsheet.no_actions"));
     if (rc == EP_OK)
-        rc = strbuf_str(&b, "</ul>\n<h2>Référent·e éco-responsable</h2>\n<p>");
+        rc = strbuf_printf(&b, "</ul>\n<h2>%s</h2>\n<p>", text_get(lang, "callsheet.referents"));
     json_array_foreach(s->referents, i, v)
     {
         if (rc == EP_OK && i > 0)
@@ -182,9 +204,10 @@ static int sheet_html(const struct sheet *s, const char *title, const char *date
     return rc;
 }
 
-static int sheet_pdf(const struct sheet *s, const char *production, const char *date, char **out,
-                     size_t *len)
+static int sheet_pdf(const struct sheet *s, const char *lang, const char *production,
+                     const char *date, char **out, size_t *len)
 {
+    char day[16];
     struct pdf *p;
     char head[256];
     const char **cells = NULL;
@@ -192,20 +215,23 @@ static int sheet_pdf(const struct sheet *s, const char *production, const char *
     json_t *v;
     int rc;
 
-    snprintf(head, sizeof(head), "Bloc éco-responsable — feuille de service du %.10s", date);
-    p = pdf_new(head, "fr-FR", production);
+    snprintf(day, sizeof(day), "%.10s", date);
+    text_fmtbuf(head, sizeof(head), lang, "callsheet.heading", "date", day, NULL);
+    p = pdf_new(head, strcmp(text_lang(lang), "en") == 0 ? "en-GB" : "fr-FR", production);
     if (p == NULL)
         return EP_ENOMEM;
     rc = pdf_heading(p, 1, head);
     if (rc == EP_OK)
         rc = pdf_paragraph(p, production);
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Rendez-vous éco du jour");
+        rc = pdf_heading(p, 2, text_get(lang, "callsheet.events"));
     n = json_array_size(s->events);
     if (rc == EP_OK && n == 0)
-        rc = pdf_paragraph(p, "Aucun rendez-vous prévu.");
+        rc = pdf_paragraph(p, text_get(lang, "callsheet.no_events"));
     if (rc == EP_OK && n > 0) {
-        static const char *const header[] = {"Heure", "Rendez-vous", "Lieu"};
+        const char *const header[] = {text_get(lang, "callsheet.col.time"),
+                                      text_get(lang, "callsheet.col.event"),
+                                      text_get(lang, "callsheet.col.place")};
         cells = calloc(n * 3, sizeof(*cells));
         if (cells == NULL)
             rc = EP_ENOMEM;
@@ -220,20 +246,21 @@ static int sheet_pdf(const struct sheet *s, const char *production, const char *
         free(cells);
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Consignes");
+        rc = pdf_heading(p, 2, text_get(lang, "callsheet.notices"));
     if (rc == EP_OK && json_array_size(s->notices) == 0)
-        rc = pdf_paragraph(p, "Pas de consigne particulière.");
+        rc = pdf_paragraph(p, text_get(lang, "callsheet.no_notices"));
     json_array_foreach(s->notices, i, v)
     {
         char line[1024];
-        snprintf(line, sizeof(line), "%s : %s", str(v, "title"), str(v, "text"));
+        text_fmtbuf(line, sizeof(line), lang, "callsheet.notice", "title", str(v, "title"), "text",
+                    str(v, "text"), NULL);
         if (rc == EP_OK)
             rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Actions en cours");
+        rc = pdf_heading(p, 2, text_get(lang, "callsheet.actions"));
     if (rc == EP_OK && json_array_size(s->actions) == 0)
-        rc = pdf_paragraph(p, "Aucune action en cours.");
+        rc = pdf_paragraph(p, text_get(lang, "callsheet.no_actions"));
     json_array_foreach(s->actions, i, v)
     {
         char line[600];
@@ -244,7 +271,7 @@ static int sheet_pdf(const struct sheet *s, const char *production, const char *
             rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK)
-        rc = pdf_heading(p, 2, "Référent·e éco-responsable");
+        rc = pdf_heading(p, 2, text_get(lang, "callsheet.referents"));
     {
         struct strbuf names;
         char *text;
@@ -264,7 +291,7 @@ static int sheet_pdf(const struct sheet *s, const char *production, const char *
 }
 
 int callsheet_eco(const json_t *state, const json_t *people, const char *production_title,
-                  const char *date, int html, char **out, size_t *len)
+                  const char *date, const char *lang, int html, char **out, size_t *len)
 {
     struct sheet s = {json_array(), json_array(), json_array(), json_array()};
     int rc = EP_ENOMEM;
@@ -273,8 +300,8 @@ int callsheet_eco(const json_t *state, const json_t *people, const char *product
     *len = 0;
     if (s.events != NULL && s.notices != NULL && s.actions != NULL && s.referents != NULL) {
         sheet_collect(&s, state, people, date);
-        rc = html ? sheet_html(&s, production_title, date, out, len)
-                  : sheet_pdf(&s, production_title, date, out, len);
+        rc = html ? sheet_html(&s, lang, production_title, date, out, len)
+                  : sheet_pdf(&s, lang, production_title, date, out, len);
     }
     json_decref(s.events);
     json_decref(s.notices);

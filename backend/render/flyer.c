@@ -5,14 +5,11 @@
 #include "err.h"
 #include "pdf.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FIGURE_ALT                                                                                 \
-    "Pictogramme : une feuille verte dans un cercle, le symbole de la démarche "                  \
-    "éco-responsable du tournage."
 
 static const char *str(const json_t *obj, const char *key)
 {
@@ -61,55 +58,54 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     const char *title = str(comm, "title"), *text = str(comm, "text"), *falc = str(comm, "falc");
     const char *starts = str(comm, "starts_at"), *where = str(comm, "location");
     const json_t *env = json_object_get(comm, "signed");
-    const char *lang = str(comm, "lang");
-    /* The English version (comms_for_reader) is printed with English labels. */
-    int en = lang != NULL && strcmp(lang, "en") == 0;
+    /* The English version (comms_for_reader) is printed with English
+     * labels (text.h, "flyer.*"), the French one with French labels. */
+    const char *lang = text_lang(str(comm, "lang"));
+    int en = strcmp(lang, "en") == 0;
     struct pdf *p;
-    char line[512];
+    char line[512], day[16], hour[8];
     int rc;
 
     *out = NULL;
     *len = 0;
     if (title == NULL || text == NULL)
         return EP_EINVAL;
-    p = pdf_new(title, en ? "en-GB" : "fr-FR",
-                en ? "The shoot's eco-responsible communication"
-                   : "Communication éco-responsable du tournage");
+    p = pdf_new(title, en ? "en-GB" : "fr-FR", text_get(lang, "flyer.subject"));
     if (p == NULL)
         return EP_ENOMEM;
     if (large)
         pdf_set_scale(p, 1.5);
     rc = pdf_heading(p, 1, title);
     if (rc == EP_OK)
-        rc = pdf_figure(p, FIGURE_ALT, 72, 72, draw_leaf, NULL);
+        rc = pdf_figure(p, text_get(lang, "flyer.figure_alt"), 72, 72, draw_leaf, NULL);
     if (rc == EP_OK && json_is_true(json_object_get(comm, "translation_missing")))
-        rc = pdf_paragraph(p, "This message has not been translated into English yet: here it is "
-                              "in French, as the production wrote it.");
+        /* Asked for in English, printed in French: said in English. */
+        rc = pdf_paragraph(p, text_get("en", "email.untranslated"));
     if (rc == EP_OK && falc != NULL && falc[0] != '\0') {
-        rc = pdf_heading(p, 2, "Version facile à lire (FALC)");
+        rc = pdf_heading(p, 2, text_get(lang, "email.falc"));
         if (rc == EP_OK)
             rc = paragraphs(p, falc);
         if (rc == EP_OK)
-            rc = pdf_heading(p, 2, "Le message");
+            rc = pdf_heading(p, 2, text_get(lang, "flyer.message"));
     }
     if (rc == EP_OK)
         rc = paragraphs(p, text);
     if (rc == EP_OK && starts != NULL && strlen(starts) >= 16) {
-        snprintf(line, sizeof(line),
-                 en ? "When: %.10s at %.5s (Paris time)"
-                    : "Quand : le %.10s à %.5s (heure de Paris)",
-                 starts, starts + 11);
+        snprintf(day, sizeof(day), "%.10s", starts);
+        snprintf(hour, sizeof(hour), "%.5s", starts + 11);
+        text_fmtbuf(line, sizeof(line), lang, "flyer.when", "date", day, "time", hour, NULL);
         rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK && where != NULL) {
-        snprintf(line, sizeof(line), en ? "Where: %s" : "Où : %s", where);
+        text_fmtbuf(line, sizeof(line), lang, "flyer.where", "place", where, NULL);
         rc = pdf_paragraph(p, line);
     }
     /* How long, as the email and the audio say it (30 minutes when unset). */
     if (rc == EP_OK && starts != NULL && strlen(starts) >= 16) {
         json_int_t m = json_integer_value(json_object_get(comm, "duration_min"));
-        snprintf(line, sizeof(line), en ? "Duration: %d minutes" : "Durée : %d minutes",
-                 m > 0 && m <= 10080 ? (int)m : 30);
+        char n[16];
+        snprintf(n, sizeof(n), "%d", m > 0 && m <= 10080 ? (int)m : 30);
+        text_fmtbuf(line, sizeof(line), lang, "flyer.duration", "n", n, NULL);
         rc = pdf_paragraph(p, line);
     }
     if (rc == EP_OK && json_is_object(env)) {
@@ -121,16 +117,10 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
         /* Cite the signature only when it holds: a stale envelope would vouch
          * for other words. */
         if (signed_text != NULL && strcmp(signed_text, text) == 0)
-            snprintf(line, sizeof(line),
-                     en ? "Message signed by the production (key %s, issued %s). Checked with "
-                          "\"ecoplateau verify\"."
-                        : "Message signé par la production (clé %s, émis le %s). Vérifiable avec "
-                          "« ecoplateau verify ».",
-                     str(payload, "key_id"), str(payload, "issued_at"));
+            text_fmtbuf(line, sizeof(line), lang, "flyer.signed", "key", str(payload, "key_id"),
+                        "issued", str(payload, "issued_at"), NULL);
         else
-            snprintf(line, sizeof(line), "%s",
-                     en ? "Working copy: this text is not signed yet."
-                        : "Version de travail : ce texte n'est pas encore signé.");
+            text_fmtbuf(line, sizeof(line), lang, "flyer.unsigned", NULL);
         json_decref(payload);
         rc = pdf_note(p, line);
     }

@@ -6,6 +6,7 @@
 #include "err.h"
 #include "ids.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -25,48 +26,57 @@ enum col_type {
     COL_CRITERIA,
 };
 
+/* A column's titles, in French and English, are the text files'
+ * "directory_csv.col.<field>" (text.h): the export writes the reader's, the
+ * import reads either. */
 struct column {
     const char *field; /* the record's field, also accepted as a title */
-    const char *fr;    /* title written by the export */
-    const char *en;
     enum col_type type;
 };
 
 static const struct column columns[] = {
-    {"id", "identifiant", "id", COL_ID},
-    {"name", "nom", "name", COL_TEXT},
-    {"kind", "type", "kind", COL_KIND},
-    {"scope", "périmètre", "scope", COL_SCOPE},
-    {"location", "lieu", "location", COL_TEXT},
-    {"contact", "contact", "contact", COL_TEXT},
-    {"price_level", "niveau de prix", "price level", COL_PRICE},
-    {"budget", "budget", "budget", COL_TEXT},
-    {"constraints", "contraintes", "constraints", COL_TEXT},
-    {"criteria_met", "critères remplis", "criteria met", COL_CRITERIA},
-    {"evidence", "preuves", "evidence", COL_TEXT},
-    {"feedback", "retours d'usage", "feedback", COL_TEXT},
-    {"rating", "note", "rating", COL_RATING},
+    {"id", COL_ID},
+    {"name", COL_TEXT},
+    {"kind", COL_KIND},
+    {"scope", COL_SCOPE},
+    {"location", COL_TEXT},
+    {"contact", COL_TEXT},
+    {"price_level", COL_PRICE},
+    {"budget", COL_TEXT},
+    {"constraints", COL_TEXT},
+    {"criteria_met", COL_CRITERIA},
+    {"evidence", COL_TEXT},
+    {"feedback", COL_TEXT},
+    {"rating", COL_RATING},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-/* An enum value and its French label. */
+/* An enum value and the text key of its label (text.h; "other" is
+ * "others": a key ending ".other" reads as a plural). */
 struct label {
     const char *id;
-    const char *fr;
+    const char *key;
 };
 
 static const struct label kinds[] = {
-    {"partner", "partenaire"},
-    {"provider", "prestataire"},
-    {"material", "matériau"},
-    {"tool", "outil"},
+    {"partner", "directory_csv.kind.partner"},
+    {"provider", "directory_csv.kind.provider"},
+    {"material", "directory_csv.kind.material"},
+    {"tool", "directory_csv.kind.tool"},
 };
 
 static const struct label scopes[] = {
-    {"catering", "restauration"}, {"transport", "transport"}, {"accommodation", "hébergement"},
-    {"costumes", "costumes"},     {"makeup", "maquillage"},   {"sets", "décors"},
-    {"energy", "énergie"},        {"equipment", "matériel"},  {"digital", "numérique"},
-    {"waste", "déchets"},         {"other", "autre"},
+    {"catering", "directory_csv.scope.catering"},
+    {"transport", "directory_csv.scope.transport"},
+    {"accommodation", "directory_csv.scope.accommodation"},
+    {"costumes", "directory_csv.scope.costumes"},
+    {"makeup", "directory_csv.scope.makeup"},
+    {"sets", "directory_csv.scope.sets"},
+    {"energy", "directory_csv.scope.energy"},
+    {"equipment", "directory_csv.scope.equipment"},
+    {"digital", "directory_csv.scope.digital"},
+    {"waste", "directory_csv.scope.waste"},
+    {"other", "directory_csv.scope.others"},
 };
 
 #define NLABELS(a) (sizeof(a) / sizeof((a)[0]))
@@ -129,11 +139,20 @@ static int live_records(struct db *db, const char *space, const char *col, json_
 
 /* ---- export ---- */
 
-static const char *label_fr(const struct label *l, size_t n, const char *id)
+/* The title of column c in lang. */
+static const char *col_title(const struct column *c, const char *lang)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "directory_csv.col.%s", c->field);
+    return text_get(lang, key);
+}
+
+/* The label of id in table l (n entries) in lang; an unknown id as itself. */
+static const char *label_of(const struct label *l, size_t n, const char *id, const char *lang)
 {
     for (size_t i = 0; id != NULL && i < n; i++) {
         if (strcmp(l[i].id, id) == 0)
-            return l[i].fr;
+            return text_get(lang, l[i].key);
     }
     return id;
 }
@@ -153,16 +172,17 @@ static int by_name(const void *a, const void *b)
 }
 
 /* One entry's cell for column c. */
-static int export_cell(struct strbuf *b, const struct column *c, const json_t *rec)
+static int export_cell(struct strbuf *b, const struct column *c, const json_t *rec,
+                       const char *lang)
 {
     const json_t *v = json_object_get(rec, c->field);
     char num[24];
 
     switch (c->type) {
     case COL_KIND:
-        return csv_cell(b, label_fr(kinds, NLABELS(kinds), json_string_value(v)));
+        return csv_cell(b, label_of(kinds, NLABELS(kinds), json_string_value(v), lang));
     case COL_SCOPE:
-        return csv_cell(b, label_fr(scopes, NLABELS(scopes), json_string_value(v)));
+        return csv_cell(b, label_of(scopes, NLABELS(scopes), json_string_value(v), lang));
     case COL_PRICE:
     case COL_RATING:
         if (!json_is_integer(v))
@@ -192,7 +212,7 @@ static int export_cell(struct strbuf *b, const struct column *c, const json_t *r
     return csv_cell(b, json_string_value(v));
 }
 
-int directory_csv(struct db *db, const char *space, char **out, size_t *len)
+int directory_csv(struct db *db, const char *space, const char *lang, char **out, size_t *len)
 {
     struct strbuf b;
     json_t *recs = NULL;
@@ -225,12 +245,12 @@ int directory_csv(struct db *db, const char *space, char **out, size_t *len)
     qsort((void *)list, n, sizeof(json_t *), by_name);
     rc = strbuf_str(&b, CSV_BOM);
     for (size_t c = 0; rc == EP_OK && c < NCOLUMNS; c++)
-        rc = csv_cell(&b, columns[c].fr);
+        rc = csv_cell(&b, col_title(&columns[c], lang));
     if (rc == EP_OK)
         rc = csv_end_row(&b);
     for (size_t i = 0; rc == EP_OK && i < n; i++) {
         for (size_t c = 0; rc == EP_OK && c < NCOLUMNS; c++)
-            rc = export_cell(&b, &columns[c], list[i]);
+            rc = export_cell(&b, &columns[c], list[i], lang);
         if (rc == EP_OK)
             rc = csv_end_row(&b);
     }
@@ -298,8 +318,8 @@ static const struct column *column_named(const char *title)
 {
     for (size_t i = 0; i < NCOLUMNS; i++) {
         const struct column *c = &columns[i];
-        if (strcasecmp(title, c->field) == 0 || strcasecmp(title, c->fr) == 0 ||
-            strcasecmp(title, c->en) == 0)
+        if (strcasecmp(title, c->field) == 0 || strcasecmp(title, col_title(c, "fr")) == 0 ||
+            strcasecmp(title, col_title(c, "en")) == 0)
             return c;
     }
     return NULL;
@@ -330,10 +350,12 @@ static int read_header(struct import *im, size_t line, char *const *cells, size_
     return im->error_count > 0 ? 1 : 0; /* a bad header makes every row meaningless */
 }
 
+/* The id in table l whose id or label (French or English) is text, or NULL. */
 static const char *label_id(const struct label *l, size_t n, const char *text)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strcasecmp(text, l[i].id) == 0 || strcasecmp(text, l[i].fr) == 0)
+        if (strcasecmp(text, l[i].id) == 0 || strcasecmp(text, text_get("fr", l[i].key)) == 0 ||
+            strcasecmp(text, text_get("en", l[i].key)) == 0)
             return l[i].id;
     }
     return NULL;
@@ -374,7 +396,7 @@ static json_t *criteria_list(struct import *im, size_t line, const char *title, 
 static void read_cell(struct import *im, size_t line, const struct column *c, char *cell,
                       json_t *fields, const char **id)
 {
-    const char *title = c->fr;
+    const char *title = col_title(c, "fr");
     char *v = trim(cell);
     const char *e;
     long n;

@@ -37,11 +37,11 @@ int directory_space(struct db *db, const char *production_id, char *out, size_t 
 
 /*
  * The directory of space as a CSV download (csv.h: BOM, ';', CRLF, formula
- * guard), one row per entry not deleted, sorted by name, with French column
- * titles and French labels for kind and scope. *out owns the text (free()).
- * Returns 0 or an EP_E* code.
+ * guard), one row per entry not deleted, sorted by name, with column
+ * titles and kind and scope labels in lang ("fr" or "en", text.h:
+ * "directory_csv.*"). *out owns the text (free()). Returns 0 or an EP_E* code.
  */
-int directory_csv(struct db *db, const char *space, char **out, size_t *len);
+int directory_csv(struct db *db, const char *space, const char *lang, char **out, size_t *len);
 
 /*
  * Imports a CSV file (buf, len) into the directory of actor's company
@@ -50,7 +50,7 @@ int directory_csv(struct db *db, const char *space, char **out, size_t *len);
  * Columns are named by the first row, French or English titles (those
  * directory_csv writes, or the field names); "name"/"nom" is required; an
  * "id" cell updates that entry, an empty one creates a new entry. Kind and
- * scope take the ids or the French labels; price level 1-3 or €, €€, €€€;
+ * scope take the ids or the labels, French or English; price level 1-3 or €, €€, €€€;
  * criteria are ids of existing criteria, separated by ','.
  *
  * On success returns 0 and *report = {"imported": N}. When rows are bad

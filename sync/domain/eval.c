@@ -263,31 +263,6 @@ static const char *action_field(const json_t *actions, const char *id, const cha
 }
 
 /*
- * What to try instead, in lang: the same advice as plan_dysfunctions
- * (plan.c) gives, from the data files so the English evaluation says it in
- * English. Missed readings share one set; a drifting target gets its theme's
- * ("evaluation.alt.<theme>.<n>", n from 1), or the general one.
- */
-static json_t *alternatives(const char *kind, const char *theme, const char *lang)
-{
-    const char *group = kind != NULL && strcmp(kind, "missed_readings") == 0 ? "missed" : theme;
-    json_t *list = json_array();
-    char key[96];
-
-    if (group != NULL)
-        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, 1);
-    if (group == NULL || !text_has("fr", key))
-        group = "other";
-    for (int n = 1; n < 10; n++) {
-        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, n);
-        if (!text_has("fr", key))
-            break;
-        json_array_append_new(list, json_string(text_get(lang, key)));
-    }
-    return list;
-}
-
-/*
  * One dysfunction as a sentence that names what it is about: the
  * indicator (by its name, not its id), the department and since when for
  * missed readings, the action for a drifting target. The sentence has no
@@ -338,9 +313,9 @@ int eval_production(struct db *db, const char *production_id, const char *today,
     int rc;
 
     *out = NULL;
-    rc = plan_progress(db, production_id, today, &progress);
+    rc = plan_progress(db, production_id, today, lang, &progress);
     if (rc == EP_OK)
-        rc = plan_dysfunctions(db, production_id, today, &dys);
+        rc = plan_dysfunctions(db, production_id, today, lang, &dys);
     if (rc == EP_OK)
         rc = forecast_compare(db, production_id, today, 0, &cmp);
     if (rc != EP_OK)
@@ -361,12 +336,8 @@ int eval_production(struct db *db, const char *production_id, const char *today,
         json_t *x;
         dysfunction_text(db, d, actions, lang, text, sizeof(text));
         x = item("dysfunction", json_string_value(json_object_get(d, "indicator")), text);
-        json_object_set_new(
-            x, "solutions",
-            alternatives(
-                json_string_value(json_object_get(d, "kind")),
-                action_field(actions, json_string_value(json_object_get(d, "action")), "theme"),
-                lang));
+        /* plan_dysfunctions already said what to try, in lang. */
+        json_object_set_new(x, "solutions", json_deep_copy(json_object_get(d, "alternatives")));
         json_array_append_new(difficulties, x);
     }
     *out = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today,

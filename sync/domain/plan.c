@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -173,44 +174,56 @@ const char *plan_check_reason(double pct, const json_t *confirmed)
  * (null when it cannot be said) and "avoided_method" (how, or why not).
  * proj is the projected quantity (total) or share; all_proj the projected
  * quantity of the share's theme in the same unit. */
-static void avoided(struct db *db, const char *production, json_t *item, const json_t *a, int share,
-                    double b, double t, double proj, double all_proj)
+static void avoided(struct db *db, const char *production, const char *lang, json_t *item,
+                    const json_t *a, int share, double b, double t, double proj, double all_proj)
 {
     const char *ind = json_string_value(json_object_get(a, "indicator"));
     const char *rep = json_string_value(json_object_get(a, "replaces"));
     double fi = 0, fr = 0, kg;
-    char how[300];
+    char how[300], nb[24], np[24], nt[24], nr[24], nf[24];
 
     if (carbon_indicator_factor(db, production, ind, &fi) != EP_OK) {
         json_object_set_new(item, "avoided_kg", json_null());
         json_object_set_new(item, "avoided_method",
-                            json_string("indicateur sans facteur d'émission : non chiffré"));
+                            json_string(text_get(lang, "plan.avoided.no_factor")));
         return;
     }
+    snprintf(nf, sizeof(nf), "%.6g", fi);
     if (!share && t < b) {
         kg = (b - proj) * fi;
-        snprintf(how, sizeof(how), "réduction : (%.6g − %.6g) × %.6g kgCO2e", b, proj, fi);
+        snprintf(nb, sizeof(nb), "%.6g", b);
+        snprintf(np, sizeof(np), "%.6g", proj);
+        text_fmtbuf(how, sizeof(how), lang, "plan.avoided.reduction", "baseline", nb, "projected",
+                    np, "factor", nf, NULL);
     } else if (rep == NULL || carbon_indicator_factor(db, production, rep, &fr) != EP_OK) {
         json_object_set_new(item, "avoided_kg", json_null());
         json_object_set_new(
             item, "avoided_method",
-            json_string(rep == NULL ? "substitution : préciser ce que l'action remplace"
-                                    : "l'indicateur remplacé n'a pas de facteur d'émission"));
+            json_string(text_get(lang, rep == NULL ? "plan.avoided.no_replaces"
+                                                   : "plan.avoided.replaced_no_factor")));
         return;
     } else if (share) {
         kg = (proj - b) * all_proj * (fr - fi);
-        snprintf(how, sizeof(how), "substitution : (%.3g − %.3g) × %.6g × (%.6g − %.6g) kgCO2e",
-                 proj, b, all_proj, fr, fi);
+        snprintf(np, sizeof(np), "%.3g", proj);
+        snprintf(nb, sizeof(nb), "%.3g", b);
+        snprintf(nt, sizeof(nt), "%.6g", all_proj);
+        snprintf(nr, sizeof(nr), "%.6g", fr);
+        text_fmtbuf(how, sizeof(how), lang, "plan.avoided.substitution_share", "projected", np,
+                    "baseline", nb, "total", nt, "replaced", nr, "factor", nf, NULL);
     } else {
         kg = (proj - b) * (fr - fi);
-        snprintf(how, sizeof(how), "substitution : (%.6g − %.6g) × (%.6g − %.6g) kgCO2e", proj, b,
-                 fr, fi);
+        snprintf(np, sizeof(np), "%.6g", proj);
+        snprintf(nb, sizeof(nb), "%.6g", b);
+        snprintf(nr, sizeof(nr), "%.6g", fr);
+        text_fmtbuf(how, sizeof(how), lang, "plan.avoided.substitution", "projected", np,
+                    "baseline", nb, "replaced", nr, "factor", nf, NULL);
     }
     json_object_set_new(item, "avoided_kg", json_real(round(kg * 100) / 100));
     json_object_set_new(item, "avoided_method", json_string(how));
 }
 
-int plan_progress(struct db *db, const char *production, const char *today, json_t **out)
+int plan_progress(struct db *db, const char *production, const char *today, const char *lang,
+                  json_t **out)
 {
     static const char *const shown[][2] = {{"dept", "dept"},
                                            {"objective", "objective"},
@@ -328,14 +341,14 @@ int plan_progress(struct db *db, const char *production, const char *today, json
                                     ? json_object_get(a, "target_kg")
                                     : json_null());
                 if (json_is_number(projected))
-                    avoided(db, production, item, a, share, json_number_value(jb),
+                    avoided(db, production, lang, item, a, share, json_number_value(jb),
                             json_number_value(jt), json_number_value(projected), all_proj);
                 else {
                     json_object_set_new(item, "avoided_kg", json_null());
                     json_object_set_new(item, "avoided_method",
-                                        json_string(json_array_size(flags) > 0
-                                                        ? "brouillon : objectif incomplet"
-                                                        : "aucune donnée : rien n'est compté"));
+                                        json_string(text_get(lang, json_array_size(flags) > 0
+                                                                       ? "plan.avoided.draft"
+                                                                       : "plan.avoided.no_data")));
                 }
                 if (json_object_get(a, "replaces") != NULL)
                     json_object_set(item, "replaces", json_object_get(a, "replaces"));
@@ -366,31 +379,34 @@ fail2:
 
 /* ---- dysfunctions ----------------------------------------------------------- */
 
-static const char *const missed_alternatives[] = {
-    "Programmer un rappel sur le téléphone à l'heure du relevé.",
-    "Désigner un suppléant dans le département pour les jours d'absence.",
-    "Reconstituer les quantités à partir des factures ou bons de livraison en fin de semaine.",
-};
-
-static json_t *drift_alternatives(const char *theme)
+/*
+ * What to try instead, in lang (docs/plan.md, "Dysfunctions"): the advice
+ * lives in the data files ("evaluation.alt.<group>.<n>", n from 1) so the
+ * dashboard and the evaluation (eval.c, which takes it from here) say the
+ * same thing in the reader's language. Missed readings share one set
+ * ("missed"); a drifting target gets its theme's, or the general one
+ * ("other") for a theme with no advice of its own.
+ */
+static json_t *alternatives(const char *kind, const char *theme, const char *lang)
 {
-    static const char *const table[][3] = {
-        {"food", "Ajouter un second jour végétarien par semaine.",
-         "Présenter le plat végétarien en premier au service."},
-        {"mobility", "Grouper les trajets en navettes depuis la gare.",
-         "Organiser le covoiturage dans la feuille de service."},
-        {"energy", "Brancher les décors fixes sur le réseau (branchement forain).",
-         "Passer les groupes au HVO et éteindre hors prise."},
-        {"waste", "Ajouter des bacs étiquetés au plus près des équipes.",
-         "Rappeler les consignes de tri au briefing du matin."},
-        {"purchases", "Louer ou emprunter plutôt qu'acheter neuf.",
-         "Passer par une ressourcerie locale pour les accessoires."},
-    };
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        if (theme != NULL && strcmp(theme, table[i][0]) == 0)
-            return json_pack("[s, s]", table[i][1], table[i][2]);
+    const char *group = kind != NULL && strcmp(kind, "missed_readings") == 0 ? "missed" : theme;
+    json_t *list = json_array();
+    char key[96];
+
+    if (group != NULL)
+        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, 1);
+    if (group == NULL || !text_has("fr", key))
+        group = "other";
+    for (int n = 1; list != NULL && n < 10; n++) {
+        snprintf(key, sizeof(key), "evaluation.alt.%s.%d", group, n);
+        if (!text_has("fr", key))
+            break;
+        if (json_array_append_new(list, json_string(text_get(lang, key))) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
     }
-    return json_pack("[s]", "Revoir l'action avec son responsable au prochain point d'étape.");
+    return list;
 }
 
 /* The missed_readings entry already listed for group in dept, or NULL. */
@@ -413,7 +429,8 @@ static json_t *group_entry(json_t *list, const char *group, const char *dept)
  * collect_missing(), so the dashboard and Collecte cannot disagree. Lines
  * scheduled as a group ("meals") share their periods and readings: they
  * make one entry, "group" set and "indicators" listing them. */
-static int missed_readings(struct db *db, const char *production, const char *today, json_t *list)
+static int missed_readings(struct db *db, const char *production, const char *today,
+                           const char *lang, json_t *list)
 {
     json_t *m = NULL, *item, *entry;
     size_t i;
@@ -433,15 +450,15 @@ static int missed_readings(struct db *db, const char *production, const char *to
                 rc = EP_ENOMEM;
             continue;
         }
-        entry = json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:[s, s, s], s:[O]}", "kind",
+        entry = json_pack("{s:s, s:O, s:O, s:O, s:I, s:O, s:s, s:o, s:[O]}", "kind",
                           "missed_readings", "indicator", json_object_get(item, "indicator"),
                           "dept", json_object_get(item, "dept"), "frequency",
                           json_object_get(item, "frequency"), "missed",
                           (json_int_t)json_array_size(missing), "since",
                           json_object_get(json_array_get(missing, 0), "from"), "why",
-                          "Relevé du calendrier de collecte manqué.", "alternatives",
-                          missed_alternatives[0], missed_alternatives[1], missed_alternatives[2],
-                          "indicators", json_object_get(item, "indicator"));
+                          text_get(lang, "plan.why.missed"), "alternatives",
+                          alternatives("missed_readings", NULL, lang), "indicators",
+                          json_object_get(item, "indicator"));
         if (entry != NULL && group != NULL &&
             json_object_set_new(entry, "group", json_string(group)) != 0) {
             json_decref(entry);
@@ -454,7 +471,8 @@ static int missed_readings(struct db *db, const char *production, const char *to
     return rc;
 }
 
-int plan_dysfunctions(struct db *db, const char *production, const char *today, json_t **out)
+int plan_dysfunctions(struct db *db, const char *production, const char *today, const char *lang,
+                      json_t **out)
 {
     json_t *list = json_array(), *progress = NULL;
     int rc;
@@ -462,9 +480,9 @@ int plan_dysfunctions(struct db *db, const char *production, const char *today, 
     *out = NULL;
     if (list == NULL)
         return EP_ENOMEM;
-    rc = missed_readings(db, production, today, list);
+    rc = missed_readings(db, production, today, lang, list);
     if (rc == EP_OK)
-        rc = plan_progress(db, production, today, &progress);
+        rc = plan_progress(db, production, today, lang, &progress);
     if (rc == EP_OK) {
         size_t i;
         json_t *a;
@@ -486,10 +504,10 @@ int plan_dysfunctions(struct db *db, const char *production, const char *today, 
                 json_pack("{s:s, s:O, s:O, s:O, s:O, s:s, s:o}", "kind", "target_drift", "action",
                           json_object_get(a, "id"), "indicator", json_object_get(a, "indicator"),
                           "attainment_pct", json_object_get(a, "attainment_pct"), "projected",
-                          json_object_get(a, "projected"), "why",
-                          "À ce rythme, l'objectif ne sera pas atteint en fin de tournage.",
+                          json_object_get(a, "projected"), "why", text_get(lang, "plan.why.drift"),
                           "alternatives",
-                          drift_alternatives(json_string_value(json_object_get(a, "theme")))));
+                          alternatives("target_drift",
+                                       json_string_value(json_object_get(a, "theme")), lang)));
         }
     }
     json_decref(progress);

@@ -30,8 +30,11 @@ struct db;
  * status: "atteint", "en_bonne_voie", "en_retard", "sans_donnee", "brouillon",
  * or "a_verifier" with "check" naming why (plan_check_reason) until a person
  * confirms that very figure in the action's "confirmed_pct".
+ * "avoided_method" (how the avoided emissions were computed, or why not)
+ * is prose in lang ("fr" or "en", text.h: "plan.avoided.*").
  */
-int plan_progress(struct db *db, const char *production_id, const char *today, json_t **out);
+int plan_progress(struct db *db, const char *production_id, const char *today, const char *lang,
+                  json_t **out);
 
 /* Attainment above this, or below 0 %, is more likely a unit or kind mistake
  * (a share entered as a quantity) than a result: shown "à vérifier". */
@@ -53,8 +56,11 @@ const char *plan_check_reason(double pct, const json_t *confirmed);
  * "since" is the first one's first day, "frequency" the item's,
  * "indicators" the lines it stands for: one, or every line of a group
  * scheduled together ("group":"meals"), which share periods and readings.
+ * "why" and "alternatives" are prose in lang ("fr" or "en", text.h), from
+ * the data files' "plan.why.*" and "evaluation.alt.*" keys.
  */
-int plan_dysfunctions(struct db *db, const char *production_id, const char *today, json_t **out);
+int plan_dysfunctions(struct db *db, const char *production_id, const char *today, const char *lang,
+                      json_t **out);
 
 /*
  * The action library (schema/0005_plan.sql): with id NULL, every entry as a

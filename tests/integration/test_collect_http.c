@@ -493,6 +493,50 @@ static void four_places_agree_on_weekends_and_post(void **state)
     json_decref(mine);
 }
 
+/*
+ * The dashboard's dysfunctions speak the reader's language (docs/plan.md,
+ * "Dysfunctions"): the same entries, item for item, with "why" and
+ * "alternatives" in English for ?lang=en and in French otherwise; an
+ * unknown language is refused.
+ */
+static void dysfunctions_in_the_readers_language(void **state)
+{
+    json_t *fr, *en, *x, *y;
+    struct support_resp r;
+    size_t i;
+    (void)state;
+
+    fr = office_json("/api/v1/productions/p1/plan/dysfunctions?today=2026-09-23&lang=fr");
+    en = office_json("/api/v1/productions/p1/plan/dysfunctions?today=2026-09-23&lang=en");
+    assert_true(json_array_size(json_object_get(fr, "dysfunctions")) > 0);
+    assert_int_equal(json_array_size(json_object_get(fr, "dysfunctions")),
+                     json_array_size(json_object_get(en, "dysfunctions")));
+    json_array_foreach(json_object_get(en, "dysfunctions"), i, y)
+    {
+        x = json_array_get(json_object_get(fr, "dysfunctions"), i);
+        assert_true(json_equal(json_object_get(x, "indicators"), json_object_get(y, "indicators")));
+        if (strcmp(json_string_value(json_object_get(y, "kind")), "missed_readings") != 0)
+            continue;
+        assert_string_equal(json_string_value(json_object_get(x, "why")),
+                            "Relevé du calendrier de collecte manqué.");
+        assert_string_equal(json_string_value(json_object_get(y, "why")),
+                            "A reading of the collection schedule was missed.");
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(x, "alternatives"), 0)),
+            "Programmer un rappel sur le téléphone à l'heure du relevé.");
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(y, "alternatives"), 0)),
+            "Set a reminder on the phone at the time of the reading.");
+        assert_int_equal(json_array_size(json_object_get(y, "alternatives")), 3);
+    }
+    json_decref(fr);
+    json_decref(en);
+    office_req("GET", "/api/v1/productions/p1/plan/dysfunctions?today=2026-09-23&lang=de", NULL,
+               &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+    support_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +544,7 @@ int main(void)
         cmocka_unit_test(bad_input_is_refused_clearly),
         cmocka_unit_test(phones_read_their_reminders_and_cannot_edit),
         cmocka_unit_test(four_places_agree_on_weekends_and_post),
+        cmocka_unit_test(dysfunctions_in_the_readers_language),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1163,6 +1163,20 @@ static void printed_spoken_and_callsheet(void **state)
     office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-02", NULL, &r);
     assert_non_null(strstr(r.body, "Aucun rendez-vous prévu."));
     support_resp_free(&r);
+    /* In the reader's language: the sheet's own words, not the office's. */
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-01&lang=en", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<html lang=\"en\">"));
+    assert_non_null(strstr(r.body, "<th scope=\"col\">Time</th>"));
+    assert_non_null(strstr(r.body, "<td>08:30</td><td>Briefing tri au barnum</td>"));
+    assert_null(strstr(r.body, "Rendez-vous"));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-02&lang=en", NULL, &r);
+    assert_non_null(strstr(r.body, "No appointment planned."));
+    support_resp_free(&r);
+    office_req("GET", "/api/v1/productions/p1/callsheet/eco?date=2026-12-02&lang=de", NULL, &r);
+    assert_string_equal(support_assert_error(&r, 400, "invalid_request"), "lang");
+    support_resp_free(&r);
     fetch_to("/api/v1/productions/p1/callsheet/eco?date=2026-12-01&format=pdf", "sheet.pdf", file,
              sizeof(file), &r);
     assert_int_equal(r.status, 200);
@@ -1316,6 +1330,17 @@ static void join_invitation_is_emailed(void **state)
     p = part(m, "text/html", NULL);
     assert_non_null(p);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Lou &lt;b&gt;"));
+    /* The words are the text files' (email.join.*), in French: the invitee
+     * has no account, hence no language, yet. */
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "<p>Bonjour Lou &lt;b&gt;,</p><p>Vous êtes invité·e à rejoindre la "
+                           "production « "));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(p, "content")), "</a> (valable 7 jours)</p>"));
+    assert_non_null(strstr(json_string_value(json_object_get(m, "subject")), "Invitation : "));
+    p = part(m, "text/plain", NULL);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
+                           "Bonjour Lou <b>,\n\nVous êtes invité·e à rejoindre la production « "));
     json_decref(all);
     srv.cfg.smtp_url[0] = '\0';
     sink_stop(&sink);

@@ -47,8 +47,8 @@ function literals() {
   for (const f of [...walk(join(root, 'sync')), ...walk(join(root, 'backend'))]) {
     const src = readFileSync(f, 'utf8');
     for (const m of src.matchAll(re))
-      if (!/\.(?:[ch]|json)$/.test(m[1]))
-        // "diag.h" is an include, not a key
+      if (!/\.(?:[ch]|json|pdf)$/.test(m[1]))
+        // "diag.h" is an include, "flyer.pdf" a file name, not keys
         out.push({ lit: m[1], prefix: m[2] !== undefined, file: f.slice(root.length + 1) });
   }
   return out;

@@ -3,7 +3,17 @@
 // follows up (who read, who acknowledged, who has not been reached, the
 // questions); on the phones, "read" and "compris" receipts and questions,
 // made offline like any other op and synced.
-import { t, tn, errorText as refusalText, date, h, field, showErrors, announce } from '../i18n.js';
+import {
+  t,
+  tn,
+  errorText as refusalText,
+  date,
+  h,
+  field,
+  showErrors,
+  announce,
+  getLang,
+} from '../i18n.js';
 import { request, ApiError, NetworkError } from '../store.js';
 import { uuidv7 } from '../sync/engine.js';
 import { effective } from './prefs.js';
@@ -387,7 +397,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
   ).length;
   const rec = ctx.client.replica.record('communications', cid)?.fields || {};
   const day = (rec.starts_at || new Date().toISOString()).slice(0, 10);
-  const sheet = `/api/v1/productions/${encodeURIComponent(id.production_id)}/callsheet/eco?date=${day}`;
+  const sheet = `/api/v1/productions/${encodeURIComponent(id.production_id)}/callsheet/eco?date=${day}&lang=${getLang()}`;
   const sendBtn = h(
     'button',
     {

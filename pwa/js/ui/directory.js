@@ -4,7 +4,7 @@
 // syncs them, so search and filters run on the local replica and work
 // offline. Office roles (admin, eco-referent) add entries and criteria, and
 // import or export the directory as CSV; everyone else reads.
-import { t, tn, errorText, h, field, showErrors, announce } from '../i18n.js';
+import { t, tn, errorText, h, field, showErrors, announce, getLang } from '../i18n.js';
 import { ApiError, NetworkError } from '../store.js';
 import { uuidv7 } from '../sync/engine.js';
 import { recordEditor } from './edit.js';
@@ -538,7 +538,7 @@ export function directory(ctx) {
               'a',
               {
                 class: 'button secondary',
-                href: `/api/v1/productions/${prod}/directory.csv`,
+                href: `/api/v1/productions/${prod}/directory.csv?lang=${getLang()}`,
                 download: '',
               },
               t('dir.export'),

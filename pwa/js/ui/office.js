@@ -209,7 +209,12 @@ export async function dashboard(ctx) {
       .then((r) => r.quarantine)
       .catch(() => null);
     const prod = encodeURIComponent(id.production_id);
-    dysfunctions = await request(id, 'GET', `/api/v1/productions/${prod}/plan/dysfunctions`)
+    // Its "why" and alternatives are prose, written in the screen's language.
+    dysfunctions = await request(
+      id,
+      'GET',
+      `/api/v1/productions/${prod}/plan/dysfunctions?lang=${getLang()}`,
+    )
       .then((r) => r.dysfunctions)
       .catch(() => null);
     progress = await request(id, 'GET', `/api/v1/productions/${prod}/plan/progress`)

@@ -223,7 +223,8 @@ async function progressById(ctx) {
     const res = await request(
       id,
       'GET',
-      `/api/v1/productions/${encodeURIComponent(id.production_id)}/plan/progress`,
+      // avoided_method is prose: in the screen's language.
+      `/api/v1/productions/${encodeURIComponent(id.production_id)}/plan/progress?lang=${getLang()}`,
     );
     return new Map(res.actions.map((x) => [x.id, x]));
   } catch {

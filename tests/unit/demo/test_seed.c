@@ -67,7 +67,7 @@ static void catering_silence_shows_every_day_of_the_week(void **state)
         assert_int_equal(db_migrate(db, NULL, NULL, &err), EP_OK); /* empty */
         if (seed_demo_at(db, at, &err) != EP_OK)
             fail_msg("demo not loaded on %s: %s", today, err.message);
-        assert_int_equal(plan_dysfunctions(db, PRODUCTION, today, &dys), EP_OK);
+        assert_int_equal(plan_dysfunctions(db, PRODUCTION, today, "fr", &dys), EP_OK);
         if (missed_catering(dys) == 0)
             fail_msg("demo loaded on %s (weekday %d): no missed catering readings", today,
                      tm.tm_wday);

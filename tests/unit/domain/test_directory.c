@@ -448,7 +448,7 @@ static void import_then_export_round_trips(void **state)
     assert_int_equal(json_integer_value(json_object_get(report, "imported")), 3);
     json_decref(report);
     assert_int_equal(count_suppliers(), 3);
-    assert_int_equal(directory_csv(db, "co:co", &csv, &len), EP_OK);
+    assert_int_equal(directory_csv(db, "co:co", "fr", &csv, &len), EP_OK);
     assert_memory_equal(csv, CSV_BOM "identifiant;nom;type;périmètre", 3 + 30);
     /* The formula is written guarded, the ';' quoted, the labels French. */
     assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\")\";partenaire;restauration;"));
@@ -460,9 +460,22 @@ static void import_then_export_round_trips(void **state)
     assert_int_equal(import(csv, &report), EP_OK);
     json_decref(report);
     assert_int_equal(count_suppliers(), 3);
-    assert_int_equal(directory_csv(db, "co:co", &again, &len2), EP_OK);
+    assert_int_equal(directory_csv(db, "co:co", "fr", &again, &len2), EP_OK);
     assert_int_equal(len, len2);
     assert_memory_equal(csv, again, len);
+    free(csv);
+    free(again);
+    /* In English: English titles and labels, and it imports back to the
+     * same entries (the import reads either language). */
+    assert_int_equal(directory_csv(db, "co:co", "en", &csv, &len), EP_OK);
+    assert_memory_equal(csv, CSV_BOM "id;name;kind;scope;location;", 3 + 28);
+    assert_non_null(strstr(csv, ";partner;catering;"));
+    assert_null(strstr(csv, "restauration"));
+    assert_int_equal(import(csv, &report), EP_OK);
+    json_decref(report);
+    assert_int_equal(count_suppliers(), 3);
+    assert_int_equal(directory_csv(db, "co:co", "fr", &again, &len2), EP_OK);
+    assert_non_null(strstr(again, ";hébergement;"));
     free(csv);
     free(again);
 }

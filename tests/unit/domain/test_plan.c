@@ -103,7 +103,7 @@ static void progress_by_hand(void **state)
 {
     json_t *p = NULL, *a;
     (void)state;
-    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", "fr", &p), EP_OK);
     assert_int_equal(json_integer_value(json_object_get(p, "elapsed_days")), 10);
     assert_int_equal(json_integer_value(json_object_get(p, "total_days")), 30);
     /* 500 km in 10 of 30 days projects to 1,500 km against 1,000 -> 800. */
@@ -152,14 +152,14 @@ static void confirmed_attainment(void **state)
     json_t *p = NULL, *a;
     char fields[64];
     (void)state;
-    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", "fr", &p), EP_OK);
     a = action(p, "act-km");
     assert_string_equal(json_string_value(json_object_get(a, "status")), "a_verifier");
     snprintf(fields, sizeof(fields), "{\"confirmed_pct\":%.1f}",
              json_number_value(json_object_get(a, "attainment_pct")));
     json_decref(p);
     support_office_ok(db, "actions", "act-km", "put", fields);
-    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", "fr", &p), EP_OK);
     a = action(p, "act-km");
     assert_string_equal(json_string_value(json_object_get(a, "status")), "en_retard");
     assert_null(json_object_get(a, "check"));
@@ -226,7 +226,7 @@ static void recurring_dysfunctions(void **state)
     (void)state;
     /* A six-week shoot collected weekly: the van and the meals have their two
      * weeks, the generator (its action planned, nothing read) misses both. */
-    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-21", &d), EP_OK);
+    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-21", "fr", &d), EP_OK);
     same_as_collect(d, "2026-09-21");
     assert_null(missed_of(d, "van_km"));
     assert_null(missed_of(d, "meals_vegetarian"));
@@ -246,7 +246,7 @@ static void recurring_dysfunctions(void **state)
     assert_int_equal(drift, 1);
     json_decref(d);
     /* A week later catering, silent since the 15th, misses the third week. */
-    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-29", &d), EP_OK);
+    assert_int_equal(plan_dysfunctions(db, "p1", "2026-09-29", "fr", &d), EP_OK);
     same_as_collect(d, "2026-09-29");
     x = missed_of(d, "meals_vegetarian");
     assert_non_null(x);
@@ -254,7 +254,7 @@ static void recurring_dysfunctions(void **state)
     assert_string_equal(json_string_value(json_object_get(x, "since")), "2026-09-21");
     assert_int_equal(json_integer_value(json_object_get(x, "missed")), 1);
     json_decref(d);
-    assert_int_equal(plan_dysfunctions(db, "p1", "not-a-date", &d), EP_EINVAL);
+    assert_int_equal(plan_dysfunctions(db, "p1", "not-a-date", "fr", &d), EP_EINVAL);
 }
 
 /* Every library action serves at least one AFNOR SPEC 2308 chapter and one
@@ -308,7 +308,7 @@ static void library_is_tagged_and_consistent(void **state)
     }
     json_decref(lib);
     /* The exports are titled with the production's title. */
-    assert_int_equal(plan_progress(db, "p1", "2026-09-17", &one), EP_OK);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-17", "fr", &one), EP_OK);
     assert_string_equal(json_string_value(json_object_get(one, "title")), "One");
     json_decref(one);
     one = NULL;
@@ -331,7 +331,7 @@ static void outlier_not_extrapolated(void **state)
     json_t *p = NULL, *a;
     (void)state;
     support_office_reading(db, "km-outlier", "van_km", "km", "regie", 2000, "2026-09-16");
-    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", "fr", &p), EP_OK);
     a = action(p, "act-km");
     assert_true(fabs(json_number_value(json_object_get(a, "current")) - 2500) < 1e-9);
     assert_true(fabs(json_number_value(json_object_get(a, "projected")) - 3500) < 1e-9);
@@ -354,7 +354,7 @@ static void avoided_emissions(void **state)
         "{\"title\":\"Végétarien au lieu du bœuf\",\"theme\":\"food\",\"owner\":\"m-m\","
         "\"indicator\":\"meals_vegetarian\",\"measure\":\"share\",\"baseline\":0.2,"
         "\"target\":0.35,\"replaces\":\"meals_beef\",\"target_kg\":500}");
-    assert_int_equal(plan_progress(db, "p1", "2026-09-21", &p), EP_OK);
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", "fr", &p), EP_OK);
     a = action(p, "act-veg2");
     assert_true(fabs(json_number_value(json_object_get(a, "avoided_kg")) - 234.9) < 0.006);
     assert_true(fabs(json_number_value(json_object_get(a, "target_kg")) - 500) < 1e-9);
@@ -371,6 +371,18 @@ static void avoided_emissions(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(a, "avoided_method")), "remplace"));
     a = action(p, "act-gen");
     assert_true(json_is_null(json_object_get(a, "avoided_kg")));
+    json_decref(p);
+    /* The method is prose: an English reader reads it in English, with the
+     * same figures, and nothing of the French. */
+    assert_int_equal(plan_progress(db, "p1", "2026-09-21", "en", &p), EP_OK);
+    assert_string_equal(json_string_value(json_object_get(action(p, "act-km"), "avoided_method")),
+                        "reduction: (1000 − 3500) × 0.279 kgCO2e");
+    assert_string_equal(json_string_value(json_object_get(action(p, "act-veg"), "avoided_method")),
+                        "substitution: say what the action replaces");
+    assert_int_equal(
+        strncmp(json_string_value(json_object_get(action(p, "act-veg2"), "avoided_method")),
+                "substitution: (", 15),
+        0);
     json_decref(p);
     /* A negative objective in kgCO2e is refused by the collection. */
     json_t *ack =
