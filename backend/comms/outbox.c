@@ -10,6 +10,7 @@
 #include "db.h"
 #include "err.h"
 #include "flyer.h"
+#include "fmt.h"
 #include "ical.h"
 #include "log.h"
 #include "mail.h"
@@ -87,10 +88,12 @@ static int minutes_of(const json_t *comm)
 struct words {
     const char *at, *paris, *falc, *full, *falc_missing, *when, *where, *duration, *verify,
         *untranslated;
+    const char *lang; /* the dates' language */
 };
 
 static void words_of(const char *lang, struct words *w)
 {
+    w->lang = lang;
     w->at = text_get(lang, "email.at");
     w->paris = text_get(lang, "email.paris_time");
     w->falc = text_get(lang, "email.falc");
@@ -103,11 +106,17 @@ static void words_of(const char *lang, struct words *w)
     w->untranslated = text_get(lang, "email.untranslated");
 }
 
-/* "2026-12-01T08:30" -> "2026-12-01 à 08:30 (heure de Paris)" */
+/* "2026-12-01T08:30" -> "mardi 1er décembre 2026 à 08:30 (heure de Paris)":
+ * people's dates (docs/communications.md); a value that is not a date is
+ * shown as given rather than dropped. */
 static void when_text(const struct words *w, const char *starts_at, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.10s %s %.5s (%s)", starts_at, w->at,
-             strlen(starts_at) >= 16 ? starts_at + 11 : "", w->paris);
+    char day[64];
+
+    if (fmt_date(day, sizeof(day), starts_at, FMT_DATE_LONG, w->lang) == NULL)
+        snprintf(day, sizeof(day), "%.10s", starts_at);
+    snprintf(buf, len, "%s %s %.5s (%s)", day, w->at, strlen(starts_at) >= 16 ? starts_at + 11 : "",
+             w->paris);
 }
 
 int outbox_render(const json_t *comm_in, const json_t *env, const json_t *rcpt, char **text,

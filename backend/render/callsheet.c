@@ -2,6 +2,7 @@
 #include "callsheet.h"
 
 #include "err.h"
+#include "fmt.h"
 #include "pdf.h"
 #include "strbuf.h"
 #include "text.h"
@@ -91,13 +92,14 @@ static int word(struct strbuf *b, const char *lang, const char *key)
 static int sheet_html(const struct sheet *s, const char *lang, const char *title, const char *date,
                       char **out, size_t *len)
 {
-    char day[16], line[300];
+    char day[64], line[300];
     struct strbuf b;
     size_t i;
     json_t *v;
     int rc;
 
-    snprintf(day, sizeof(day), "%.10s", date);
+    if (fmt_date(day, sizeof(day), date, FMT_DATE_LONG, lang) == NULL)
+        snprintf(day, sizeof(day), "%.10s", date);
     strbuf_init(&b, (size_t)4 * 1024 * 1024);
     rc = strbuf_printf(&b,
                        "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\">\n"
@@ -207,7 +209,7 @@ static int sheet_html(const struct sheet *s, const char *lang, const char *title
 static int sheet_pdf(const struct sheet *s, const char *lang, const char *production,
                      const char *date, char **out, size_t *len)
 {
-    char day[16];
+    char day[64];
     struct pdf *p;
     char head[256];
     const char **cells = NULL;
@@ -215,7 +217,8 @@ static int sheet_pdf(const struct sheet *s, const char *lang, const char *produc
     json_t *v;
     int rc;
 
-    snprintf(day, sizeof(day), "%.10s", date);
+    if (fmt_date(day, sizeof(day), date, FMT_DATE_LONG, lang) == NULL)
+        snprintf(day, sizeof(day), "%.10s", date);
     text_fmtbuf(head, sizeof(head), lang, "callsheet.heading", "date", day, NULL);
     p = pdf_new(head, strcmp(text_lang(lang), "en") == 0 ? "en-GB" : "fr-FR", production);
     if (p == NULL)

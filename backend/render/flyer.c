@@ -3,6 +3,7 @@
 
 #include "comms.h"
 #include "err.h"
+#include "fmt.h"
 #include "pdf.h"
 #include "strbuf.h"
 #include "text.h"
@@ -63,7 +64,7 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     const char *lang = text_lang(str(comm, "lang"));
     int en = strcmp(lang, "en") == 0;
     struct pdf *p;
-    char line[512], day[16], hour[8];
+    char line[512], day[64], hour[8];
     int rc;
 
     *out = NULL;
@@ -91,7 +92,8 @@ int flyer_pdf(const json_t *comm, int large, char **out, size_t *len)
     if (rc == EP_OK)
         rc = paragraphs(p, text);
     if (rc == EP_OK && starts != NULL && strlen(starts) >= 16) {
-        snprintf(day, sizeof(day), "%.10s", starts);
+        if (fmt_date(day, sizeof(day), starts, FMT_DATE_LONG, lang) == NULL)
+            snprintf(day, sizeof(day), "%.10s", starts);
         snprintf(hour, sizeof(hour), "%.5s", starts + 11);
         text_fmtbuf(line, sizeof(line), lang, "flyer.when", "date", day, "time", hour, NULL);
         rc = pdf_paragraph(p, line);

@@ -691,7 +691,7 @@ static void email_to_smtp_server(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "Rendez-vous au barnum pour le tri des déchets."));
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
-                           "2026-12-01 at 08:30 (Paris time)"));
+                           "Tuesday 1 December 2026 at 08:30 (Paris time)"));
     /* Bruno chose English on his phone: the email's own words are English,
      * and with no English version written, his copy says so in English
      * before the office's French. */
@@ -709,7 +709,7 @@ static void email_to_smtp_server(void **state)
         json_t *a = part(message_to(all, "aline@test.fr"), "text/plain", NULL);
         assert_non_null(a);
         assert_non_null(strstr(json_string_value(json_object_get(a, "content")),
-                               "Quand : 2026-12-01 à 08:30 (heure de Paris)"));
+                               "Quand : mardi 1 décembre 2026 à 08:30 (heure de Paris)"));
         assert_non_null(
             strstr(json_string_value(json_object_get(a, "content")), "Durée : 45 minutes"));
     }
@@ -1181,7 +1181,7 @@ static void printed_spoken_and_callsheet(void **state)
              sizeof(file), &r);
     assert_int_equal(r.status, 200);
     support_resp_free(&r);
-    pdf_is_accessible(file, "feuille de service du 2026-12-01");
+    pdf_is_accessible(file, "feuille de service du mardi 1 décembre 2026");
     txt = support_file_text(file, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Briefing tri au barnum"));
     free(txt);
