@@ -185,25 +185,29 @@ static int weekday(int y, int m, int d)
 
 char *fmt_date(char *buf, size_t len, const char *iso, enum fmt_date_style style, const char *lang)
 {
-    char out[FMT_MAX * 2];
+    char out[FMT_MAX * 2], dd[8];
     int y, m, d, english = fmt_is_english(lang);
 
     if (parse_day(iso, &y, &m, &d) != 0) {
         put(buf, len, "");
         return NULL;
     }
+    /* French writes the first of the month as an ordinal, "1er décembre",
+     * as pwa/js/i18n.js does: one way of writing a date on screen and paper. */
+    snprintf(dd, sizeof(dd), "%d%s", d, (!english && d == 1) ? "er" : "");
     switch (style) {
     case FMT_DATE_LONG:
-        snprintf(out, sizeof(out), "%s %d %s %d",
-                 english ? en_days[weekday(y, m, d)] : fr_days[weekday(y, m, d)], d,
+        snprintf(out, sizeof(out), "%s %s %s %d",
+                 english ? en_days[weekday(y, m, d)] : fr_days[weekday(y, m, d)], dd,
                  english ? en_months[m - 1] : fr_months[m - 1], y);
         break;
     case FMT_DATE_MEDIUM:
-        snprintf(out, sizeof(out), "%d %s %d", d, english ? en_months[m - 1] : fr_months[m - 1], y);
+        snprintf(out, sizeof(out), "%s %s %d", dd, english ? en_months[m - 1] : fr_months[m - 1],
+                 y);
         break;
     case FMT_DATE_SHORT:
     default:
-        snprintf(out, sizeof(out), "%d %s", d, english ? en_short[m - 1] : fr_short[m - 1]);
+        snprintf(out, sizeof(out), "%s %s", dd, english ? en_short[m - 1] : fr_short[m - 1]);
         break;
     }
     return put(buf, len, out);

@@ -123,7 +123,10 @@ test('preview every channel: recipients, missing FALC, email, flyer, audio', asy
   const invitation = office.locator('details.channel > summary', {
     hasText: 'Invitation de calendrier',
   });
-  assert.match(await invitation.textContent(), /2026-12-01 à 08:30, 30 min, Barnum cantine/);
+  assert.match(
+    await invitation.textContent(),
+    /mardi 1er décembre 2026 à 08:30, 30 min, Barnum cantine/,
+  );
   assert.equal(await office.locator('details.channel[open]').count(), 0);
   // The whole preview fits in two screen heights at 1280×800, and
   // "sign and send" stays on screen even scrolled to the bottom.
@@ -215,7 +218,7 @@ test('the phone shows it verified, records read and compris, asks a question off
   assert.ok(paras.includes('<script>window.__pwned=2</script>'), paras.join(' | '));
   assert.match(
     await card.getByTestId('meeting').textContent(),
-    /Quand : mardi 1 décembre 2026, 08:30, \d+ min\s*Où : Barnum cantine/,
+    /Quand : mardi 1er décembre 2026, 08:30, \d+ min\s*Où : Barnum cantine/,
   );
   await card.getByRole('button', { name: 'J’ai compris' }).click();
   await card.getByText('Vous avez indiqué avoir compris.').waitFor();
@@ -267,7 +270,9 @@ test('the office sees read and compris, answers; the phone gets the answer', asy
 
 test('the call sheet eco block is accessible HTML', async () => {
   await office.goto(`${server.url}/api/v1/productions/${PRODUCTION}/callsheet/eco?date=2026-12-01`);
-  await office.getByRole('heading', { name: /feuille de service du 2026-12-01/ }).waitFor();
+  await office
+    .getByRole('heading', { name: /feuille de service du mardi 1er décembre 2026/ })
+    .waitFor();
   assert.match(await office.locator('table').textContent(), /08:30/);
   assert.equal(await office.locator('img').count(), 0);
   await checkA11y(office, 'call sheet eco block');

@@ -709,7 +709,7 @@ static void email_to_smtp_server(void **state)
         json_t *a = part(message_to(all, "aline@test.fr"), "text/plain", NULL);
         assert_non_null(a);
         assert_non_null(strstr(json_string_value(json_object_get(a, "content")),
-                               "Quand : mardi 1 décembre 2026 à 08:30 (heure de Paris)"));
+                               "Quand : mardi 1er décembre 2026 à 08:30 (heure de Paris)"));
         assert_non_null(
             strstr(json_string_value(json_object_get(a, "content")), "Durée : 45 minutes"));
     }
@@ -1181,7 +1181,7 @@ static void printed_spoken_and_callsheet(void **state)
              sizeof(file), &r);
     assert_int_equal(r.status, 200);
     support_resp_free(&r);
-    pdf_is_accessible(file, "feuille de service du mardi 1 décembre 2026");
+    pdf_is_accessible(file, "feuille de service du mardi 1er décembre 2026");
     txt = support_file_text(file, SUPPORT_TEXT_PDF);
     assert_non_null(strstr(txt, "Briefing tri au barnum"));
     free(txt);

@@ -432,7 +432,7 @@ async function showPreview(ctx, cid, section_, followUp, summary) {
   const ics = rec.starts_at
     ? t('comms.ics.summary', {
         title: rec.title || '',
-        day: rec.starts_at.slice(0, 10),
+        day: date(rec.starts_at.slice(0, 10), 'long'),
         time: rec.starts_at.slice(11, 16),
         minutes: rec.duration_min || 30,
         place: rec.location || '—',

@@ -980,7 +980,8 @@ function paragraphs(text, lang) {
 }
 
 // When and where a briefing or checkpoint takes place, as people say it:
-// "mardi 1 décembre 2026, 08:30, 45 min — Barnum cantine".
+// "mardi 1er décembre 2026, 08:30, 45 min — Barnum cantine", through the
+// shared date format (i18n.js).
 function meeting(m) {
   const f = m.fields;
   if (!f.starts_at && !f.location) return null;
@@ -988,17 +989,7 @@ function meeting(m) {
   if (f.starts_at) {
     // starts_at is Paris wall-clock time without a zone ("2026-12-01T08:30").
     const [d, hm] = String(f.starts_at).split('T');
-    const day = new Date(d + 'T12:00:00Z');
-    const loc = getLang() === 'fr' ? 'fr-FR' : 'en-GB';
-    parts.push(
-      new Intl.DateTimeFormat(loc, {
-        weekday: 'long',
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      }).format(day) + (hm ? ', ' + hm.slice(0, 5) : ''),
-    );
+    parts.push(date(d, 'long') + (hm ? ', ' + hm.slice(0, 5) : ''));
     if (f.duration_min) parts.push(t('messages.duration', { min: num(Number(f.duration_min)) }));
   }
   return h(

@@ -78,6 +78,12 @@ static void dates_as_people_write_them(void **state)
                         "4 décembre 2026");
     assert_string_equal(fmt_date(b, sizeof(b), "2026-12-04", FMT_DATE_SHORT, "fr"), "4 déc.");
     assert_string_equal(fmt_date(b, sizeof(b), "2026-02-01", FMT_DATE_SHORT, "en"), "1 Feb");
+    /* The first of the month is an ordinal in French, as on screen. */
+    assert_string_equal(fmt_date(b, sizeof(b), "2026-12-01", FMT_DATE_LONG, "fr"),
+                        "mardi 1er décembre 2026");
+    assert_string_equal(fmt_date(b, sizeof(b), "2026-02-01", FMT_DATE_SHORT, "fr"), "1er févr.");
+    assert_string_equal(fmt_date(b, sizeof(b), "2026-12-01", FMT_DATE_LONG, "en"),
+                        "Tuesday 1 December 2026");
     /* Weekdays across a century rule and a leap day. */
     assert_string_equal(fmt_date(b, sizeof(b), "2000-02-29", FMT_DATE_LONG, "fr"),
                         "mardi 29 février 2000");
