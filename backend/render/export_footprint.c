@@ -154,7 +154,7 @@ static void summary(lxw_workbook *wb, const struct fmts *f, const json_t *cmp, c
         worksheet_write_string(ws, (lxw_row_t)(i + 1), 7,
                                json_string_value(json_array_get(pair, 1)), NULL);
     }
-    worksheet_write_string(ws, 1, 0, TR("footprint.ecoplateaus_working_estimate_the_official"),
+    worksheet_write_string(ws, 1, 0, text_get(english ? "en" : "fr", "carbon.footprint.notice"),
                            f->note);
     worksheet_write_string(ws, 3, 0, TR("footprint.emission_factor_set"), NULL);
     worksheet_write_number(ws, 3, 1, export_num(fin, "factor_version"), NULL);
@@ -701,7 +701,7 @@ int export_footprint_pdf(const json_t *compare, const char *title, const char *l
     }
     rc = pdf_heading(p, 1, text);
     if (rc == EP_OK)
-        rc = pdf_note(p, TR("footprint.ecoplateaus_working_estimate_the_official"));
+        rc = pdf_note(p, text_get(english ? "en" : "fr", "carbon.footprint.notice"));
     /* The production's identification (carbon_export_header). */
     if (rc == EP_OK && n > 0) {
         const char *const head[] = {TR("footprint.item"), TR("footprint.value")};
