@@ -350,10 +350,12 @@ test('the tri briefing has no English version: Nour’s copy says so', async () 
 test('the office sees the demo’s English version and what is measured', async () => {
   await office.goto(server.url + '/#/communications?id=com-cantine');
   await office.getByRole('heading', { name: 'Suivi' }).waitFor({ timeout: 20000 });
-  assert.equal(
-    await office.getByLabel('Intitulé en anglais').inputValue(),
-    'Canteen: the last week without disposables',
-  );
+  // The form draws before the replica's record is read into it: wait for the
+  // value (the assertion below still fails on a wrong or missing one).
+  const titleEn = office.getByLabel('Intitulé en anglais');
+  for (let i = 0; i < 80 && (await titleEn.inputValue()) === ''; i++)
+    await office.waitForTimeout(250);
+  assert.equal(await titleEn.inputValue(), 'Canteen: the last week without disposables');
   assert.match(await office.getByLabel('Message en anglais').inputValue(), /No more disposable/);
   assert.match(await office.getByTestId('opened-note').textContent(), /pas de pixel de suivi/);
   // An SMTP server is configured here: no "nothing has left" warning.
