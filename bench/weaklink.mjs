@@ -7,8 +7,11 @@
 //     --photos N     photos (3)                      --photo-kib N  each (2048)
 //     --links L      comma list of edge,3g,loss (all)
 //     --before-bin B --before-pwa D   also measure a first visit on another
-//                    build (the "before" column of the README)
+//                    build (the "before" column of the README); --before-pwa
+//                    alone: the pairing sent at once with another build's pages
 //
+// Servers run with their default worker threads (as deployed): the tests'
+// four made first visits wait on kept-alive connections (bench/README.md).
 // Links: Chromium's emulation over CDP (Network.emulateNetworkConditions):
 // EDGE 240 kbit/s both ways and 840 ms, 3G 780 kbit/s and 300 ms. CDP has no
 // TCP packet loss and tc netem is missing from this kernel, so "loss" is 3G
@@ -55,9 +58,53 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A TCP proxy to 127.0.0.1:port counting bytes each way; with loss, 1 % of
 // segments wait rto ms (and everything behind them on that connection).
-function proxy(port, { loss = 0, rto = 600 } = {}) {
+// With shape ({latency, bps}), the proxy is the link itself, for every
+// client of it, the service worker included (CDP's emulation covers the
+// page's requests only): each direction sends one segment at a time at bps
+// over all connections, and each segment arrives latency/2 after it was
+// sent, in order per connection.
+function proxy(port, { loss = 0, rto = 600, shape = null } = {}) {
   const c = { up: 0, down: 0, stalls: 0 };
+  const busy = { up: 0, down: 0 }; // when each direction of the shaped link is free
+  const shaped = (from, to, dir) => {
+    const queue = [];
+    let timer = null;
+    let ended = false;
+    let last = 0;
+    const drain = () => {
+      timer = null;
+      const now = performance.now();
+      while (queue.length && queue[0].at <= now) {
+        const { seg } = queue.shift();
+        if (!to.destroyed) to.write(seg);
+      }
+      if (queue.length) timer = setTimeout(drain, queue[0].at - now);
+      else if (ended) to.end();
+    };
+    from.on('data', (buf) => {
+      const now = performance.now();
+      for (let i = 0; i < buf.length; i += 1460) {
+        const seg = buf.subarray(i, i + 1460);
+        busy[dir] = Math.max(now, busy[dir]) + (seg.length * 8 * 1000) / shape.bps;
+        let at = busy[dir] + shape.latency / 2;
+        if (loss && Math.random() < loss) {
+          c.stalls++;
+          at += rto;
+        }
+        last = Math.max(at, last);
+        c[dir] += seg.length;
+        queue.push({ at: last, seg });
+      }
+      if (!timer) timer = setTimeout(drain, queue[0].at - now);
+    });
+    from.on('end', () => {
+      ended = true;
+      if (!queue.length && !timer) to.end();
+    });
+    from.on('error', () => to.destroy());
+  };
   const pace = (from, to, dir) => {
+    if (shape) return shaped(from, to, dir);
     let chain = Promise.resolve();
     from.on('data', (buf) => {
       from.pause();
@@ -122,7 +169,9 @@ async function phoneContext(browser) {
   // sync: the same for the sync requests alone (request line, headers and
   // body up; headers and body down), so the screens' own API calls made
   // meanwhile are not counted as sync.
-  const own = { bytes: 0, n: 0 };
+  // net: the page's files (not the API) that came over the network, not
+  // from the service worker's cache (tests/browser/lazyload.test.mjs's rule).
+  const own = { bytes: 0, n: 0, net: 0 };
   const sync = { up: 0, down: 0, n: 0, match: () => false };
   const mine = new Set();
   // Every request's path and bytes down, to say what the non-sync bytes of
@@ -143,6 +192,11 @@ async function phoneContext(browser) {
   cdp.on('Network.requestWillBeSentExtraInfo', (e) => {
     if (!mine.has(e.requestId)) return;
     for (const [k, v] of Object.entries(e.headers)) sync.up += k.length + String(v).length + 4;
+  });
+  cdp.on('Network.responseReceived', (e) => {
+    const path = new URL(e.response.url).pathname;
+    if (/^https?:/.test(e.response.url) && !e.response.fromServiceWorker && !path.startsWith('/api/'))
+      own.net++;
   });
   cdp.on('Network.loadingFinished', (e) => {
     own.bytes += e.encodedDataLength;
@@ -330,6 +384,67 @@ async function ecoplateau(browser, server, link, name) {
     total_kib: +kib(px.counts.up + px.counts.down),
     requests: reqs.length,
     sync_requests: syncReqs,
+    stalls: px.counts.stalls,
+  });
+  await ctx.close();
+  px.close();
+}
+
+// A new phone whose owner sends the pairing form as soon as it shows, before
+// the service worker's first precache is done, to Ma journée caught up; the
+// link is shaped at the proxy, so the worker's precache shares it
+// (docs/pwa.md, "Two-step precache"). Then until every shell file is cached.
+async function pairAtOnce(browser, server, link, name, label) {
+  const office = await officeSession(server.url);
+  const px = await proxy(server.port, {
+    shape: link,
+    loss: link.loss || 0,
+    rto: Math.max(200, 2 * link.latency),
+  });
+  const { ctx, page, own } = await phoneContext(browser);
+  const code = (await invite(office, 'm-sofia')).code;
+  const t0 = Date.now();
+  await page.goto(px.url + '/#pair=' + code);
+  await page.getByLabel('Nom de ce téléphone').waitFor({ timeout: 120000 });
+  const shown = Date.now() - t0;
+  const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+  await page.getByLabel('Nom de ce téléphone').fill('Téléphone de Sofia');
+  await page.getByRole('button', { name: 'Appairer' }).click();
+  await page.waitForURL(/#\/jour/, { timeout: 120000 });
+  await page.getByRole('heading', { level: 1 }).waitFor({ timeout: 120000 });
+  await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0, null, {
+    timeout: 300000,
+    polling: 100,
+  });
+  const day = Date.now() - t0;
+  const dayKib = px.counts.up + px.counts.down;
+  const dayNet = own.net;
+  // The whole shell cached (the new two-step precache says so on <html>;
+  // a build without it: no byte for 3 s once the worker controls the page).
+  let complete = null;
+  const ok = await page
+    .waitForSelector('html[data-shell="complete"]', { state: 'attached', timeout: 60000 })
+    .then(() => true)
+    .catch(() => false);
+  if (ok) complete = Date.now() - t0;
+  else {
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 120000 });
+    let lastChange = Date.now();
+    for (let last = -1; last !== px.counts.down || Date.now() - lastChange < 3000; await sleep(250))
+      if (last !== px.counts.down) [last, lastChange] = [px.counts.down, Date.now()];
+    complete = lastChange - t0;
+  }
+  report({
+    system: label,
+    link: name,
+    scenario: 'first install, form sent at once',
+    pair_screen_s: shown / 1000,
+    worker_ready_when_sent: controlled,
+    ma_journee_s: day / 1000,
+    page_requests_over_network: dayNet,
+    kib_to_ma_journee: +kib(dayKib),
+    shell_complete_s: complete / 1000,
+    kib_to_shell_complete: +kib(px.counts.up + px.counts.down),
     stalls: px.counts.stalls,
   });
   await ctx.close();
@@ -546,13 +661,13 @@ async function firstVisit(browser, bin, pwa, label) {
   const dir = tempDir('weak-first');
   const prev = process.env.EP_BIN;
   let server;
-  if (!bin) server = await startServer(dir);
+  if (!bin) server = await startServer(dir, 0, undefined, { threads: 0 });
   else {
     // helpers.mjs reads EP_BIN when it is evaluated: a second copy of the
     // module (another URL) starts the other build.
     process.env.EP_BIN = bin;
     const mod = await import(`../tests/browser/helpers.mjs?bin=${encodeURIComponent(bin)}`);
-    server = await mod.startServer(dir, 0, pwa);
+    server = await mod.startServer(dir, 0, pwa, { threads: 0 });
     process.env.EP_BIN = prev;
   }
   const px = await proxy(server.port);
@@ -598,8 +713,19 @@ const dir = tempDir('weaklink');
 try {
   await firstVisit(browser, null, undefined, 'ecoplateau');
   if (args['before-bin']) await firstVisit(browser, args['before-bin'], args['before-pwa'], 'before');
-  const server = await startServer(dir);
+  const server = await startServer(dir, 0, undefined, { threads: 0 });
   const office = await officeSession(server.url);
+  let before = null;
+  if (args['before-pwa']) {
+    // The same server binary with the other build's pages (its own data).
+    mkdirSync(join(dir, 'before'), { recursive: true });
+    before = await startServer(join(dir, 'before'), 0, args['before-pwa'], { threads: 0 });
+  }
+  for (const name of chosen) {
+    await pairAtOnce(browser, server, LINKS[name], name, 'ecoplateau');
+    if (before) await pairAtOnce(browser, before, LINKS[name], name, 'before');
+  }
+  await before?.stop();
   const seed = docsOf(await pullAll(office));
   const ps = await startPouch(dir);
   for (const name of chosen) {

@@ -1,5 +1,9 @@
 // sw.js - ecoplateau's service worker, hand-written (no Workbox).
-// - install: precache the versioned app shell (SHELL) into its own cache;
+// - install: precache the versioned app shell into its own cache: all of
+//   SHELL for an update (the app runs meanwhile), only CORE on a first
+//   install, so that a new phone on EDGE is offline-ready, and its page
+//   controlled, in seconds rather than the whole shell's eight (docs/pwa.md,
+//   "Two-step precache"); the rest comes when the page asks (PRECACHE);
 // - activate: delete older shells; take control only when the page asks
 //   (SKIP_WAITING, after the user accepted "a new version is ready");
 // - fetch: the API is never cached (requests go to the network, failures
@@ -9,7 +13,31 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-a4349c8060bf';
+const VERSION = 'ecoplateau-shell-b4a66d2c112f';
+const CORE = [
+  '/',
+  '/css/app.css',
+  '/index.html',
+  '/js/app.js',
+  '/js/attach.js',
+  '/js/i18n.js',
+  '/js/i18n/fr.js',
+  '/js/imagebytes.js',
+  '/js/indicators.js',
+  '/js/store.js',
+  '/js/sync/client.js',
+  '/js/sync/engine.js',
+  '/js/ui/collect.js',
+  '/js/ui/comms.js',
+  '/js/ui/conflict.js',
+  '/js/ui/crew.js',
+  '/js/ui/photos.js',
+  '/js/ui/prefs.js',
+  '/js/ui/signin.js',
+  '/js/verify.js',
+  '/manifest.webmanifest',
+  '/vendor/idb.js',
+];
 const SHELL = [
   '/',
   '/accessibilite.html',
@@ -53,13 +81,26 @@ const SHELL = [
   '/vendor/idb.js',
 ];
 
+// 'no-cache': revalidated, not fetched again, when the page has just loaded
+// the file (every static file has an ETag): a first install on EDGE does not
+// download the page's own files twice.
+const fetchAll = (cache, list) =>
+  cache.addAll(list.map((u) => new Request(u, { cache: 'no-cache' })));
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(VERSION)
-      .then((cache) => cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })))),
-  );
+  const list = self.registration.active ? SHELL : CORE;
+  event.waitUntil(caches.open(VERSION).then((cache) => fetchAll(cache, list)));
 });
+
+// The files of SHELL not cached yet. The page asks once its first sync is
+// over, and again at each start until it is complete: a failure (the
+// network gone) leaves the cache as it was, to be completed next time.
+async function completeShell() {
+  const cache = await caches.open(VERSION);
+  const have = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+  const missing = SHELL.filter((u) => !have.has(u));
+  if (missing.length) await fetchAll(cache, missing);
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
@@ -73,6 +114,16 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+  if (event.data?.type === 'PRECACHE') {
+    // Answered on the port the page sent: true once every file is cached.
+    const port = event.ports[0];
+    event.waitUntil(
+      completeShell().then(
+        () => port?.postMessage(true),
+        () => port?.postMessage(false),
+      ),
+    );
+  }
 });
 
 self.addEventListener('fetch', (event) => {

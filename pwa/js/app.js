@@ -348,10 +348,11 @@ function renderStatus() {
 }
 
 // ---- service worker: precache, and "a new version is ready" ---------------
+let swRegistering = null;
 function registerSW() {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker
-    .register('/sw.js', { scope: '/' })
+  swRegistering = navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  swRegistering
     .then((reg) => {
       const ready = (w) => {
         if (!w || !navigator.serviceWorker.controller) return;
@@ -374,6 +375,7 @@ function registerSW() {
     .catch(() => {});
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
+    completeShell();
     if (reloading || !document.getElementById('update').dataset.accepted) return;
     reloading = true;
     location.reload();
@@ -381,6 +383,48 @@ function registerSW() {
   document.getElementById('update-reload').addEventListener('click', () => {
     document.getElementById('update').dataset.accepted = '1';
   });
+}
+
+// A new phone's first install precaches CORE only (sw.js, docs/pwa.md,
+// "Two-step precache"): what pairing leads to, Ma journée and the screens it
+// opens. Once paired, the phone waits for it to take control rather than
+// fetch the same modules alongside it over a weak link; the worker is
+// fetching exactly these. Bounded: a stalled install must not keep the
+// person on the pairing screen (the modules then come from the network).
+async function offlineReady(ms = 15000) {
+  if (!swRegistering || navigator.serviceWorker.controller) return;
+  const w = (await swRegistering.catch(() => null))?.installing;
+  if (!w || navigator.serviceWorker.controller) return;
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    navigator.serviceWorker.addEventListener('controllerchange', done, { once: true });
+    w.addEventListener('statechange', () => w.state === 'redundant' && done());
+  });
+}
+ctx.offlineReady = offlineReady;
+
+// The rest of the shell (the office's screens, the other language, the
+// icons), asked of the worker once the first sync is over, so that it
+// never delays the day's data, and again after each sync until complete.
+// <html data-shell="complete"> says every file is cached (tests wait on it).
+let shellAsking = false;
+async function completeShell() {
+  const sw = navigator.serviceWorker?.controller;
+  if (!sw || shellAsking || document.documentElement.dataset.shell === 'complete') return;
+  // After the first sync; a phone being paired has one to come.
+  if (ctx.client !== signedOut ? !ctx.client.status.lastSync : parseHash()[0] === 'pair') return;
+  shellAsking = true;
+  const ok = await new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = (e) => resolve(e.data === true);
+    sw.postMessage({ type: 'PRECACHE' }, [ch.port2]);
+  });
+  shellAsking = false;
+  if (ok) document.documentElement.dataset.shell = 'complete';
 }
 
 // A table's first column stays in view while the table scrolls in its
@@ -430,6 +474,7 @@ async function start() {
     await startClient(async () => (await screens.office()).refreshSession(ctx));
   await route();
   registerSW();
+  completeShell();
   document.documentElement.dataset.ready = '1';
 }
 
@@ -445,7 +490,10 @@ async function startClient(beforeSync) {
   clientStarting ??= (async () => {
     const { SyncClient } = await import('./sync/client.js');
     const client = new SyncClient();
-    client.addEventListener('status', renderStatus);
+    client.addEventListener('status', () => {
+      renderStatus();
+      if (!client.status.running) completeShell();
+    });
     client.addEventListener('change', () => {
       // Do not re-render under the user's fingers: only screens that show data.
       const [path] = parseHash();

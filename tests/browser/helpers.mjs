@@ -230,6 +230,9 @@ export async function swReady(page) {
     await page.reload();
     await ready(page);
   }
+  // A first install caches CORE only; the rest follows the first sync
+  // (pwa/sw.js, docs/pwa.md "Two-step precache"): offline tests open any screen.
+  await page.waitForSelector('html[data-shell="complete"]', { state: 'attached' });
 }
 
 export async function syncNow(page) {

@@ -37,6 +37,13 @@ const shell = JSON.parse(
     .replace(/,\s*\]/, ']'),
 );
 
+const core = JSON.parse(
+  sw
+    .match(/const CORE = (\[[\s\S]*?\]);/)[1]
+    .replace(/'/g, '"')
+    .replace(/,\s*\]/, ']'),
+);
+
 function walk(dir) {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
@@ -115,6 +122,30 @@ test('screens and languages load on first use; the first ones are preloaded', ()
       assert.ok(shell.includes(target), `${f}: import('${m[1]}') is not precached`);
     }
   }
+});
+
+// Two-step precache (docs/pwa.md): a new phone's worker takes control once
+// it has CORE, and the page waits for it after pairing, so whatever pairing
+// to Ma journée and the screens it opens need must be in CORE, and nothing
+// only the office uses.
+test('the first precache has everything a phone opens, and no office screen', () => {
+  for (const p of core) assert.ok(shell.includes(p), `${p} is in CORE, not in SHELL`);
+  const html = readFileSync(join(pwa, 'index.html'), 'utf8');
+  const preload = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  for (const p of ['/', '/index.html', '/css/app.css', '/js/app.js', ...preload])
+    assert.ok(core.includes(p), `${p} is not in CORE`);
+  for (const p of core.filter((x) => x.endsWith('.js')))
+    for (const q of staticImports(p)) assert.ok(core.includes(q), `${p} imports ${q}, not in CORE`);
+  for (const p of ['/js/ui/crew.js', '/js/sync/client.js']) {
+    assert.ok(core.includes(p), `${p} is not in CORE`);
+    const src = readFileSync(join(pwa, p), 'utf8');
+    for (const m of src.matchAll(/import\('([^']+)'\)/g)) {
+      const target = '/' + relative(pwa, join(pwa, dirname(p), m[1]));
+      assert.ok(core.includes(target), `${p} opens ${target}, not in CORE`);
+    }
+  }
+  for (const p of ['/js/ui/office.js', '/js/ui/diag.js', '/js/ui/plan.js', '/js/i18n/en.js'])
+    assert.ok(!core.includes(p), `${p} is in CORE`);
 });
 
 test('the manifest is installable', () => {

@@ -154,6 +154,7 @@ export function pair(ctx, params) {
           await store.setMeta('identity', identity);
           ctx.client.identity = identity;
           announce(t('pair.ok', { name: res.member_name, dept: deptName(res.department) }));
+          await ctx.offlineReady?.();
           ctx.client.sync('paired');
           ctx.go('jour');
         } catch (err) {
