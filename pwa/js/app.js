@@ -500,7 +500,8 @@ async function startClient(beforeSync) {
       if (
         ['jour', 'entrees', 'messages', 'tableau', 'diagnostic', 'plan', 'photos'].includes(path) &&
         !document.querySelector('dialog[open]') &&
-        !document.querySelector('details.edit[open]') // a record being edited (ui/edit.js)
+        !document.querySelector('details.edit[open]') && // a record being edited (ui/edit.js)
+        ![...document.querySelectorAll('main audio')].some((a) => !a.paused) // a message being listened to
       )
         route();
     });

@@ -739,6 +739,10 @@ async function showFollowUp(ctx, cid, section) {
 }
 
 // ---- phone: receipts and questions under each message ----------------------------
+// The spoken versions fetched since the app opened, by message, variant and
+// language (blob: URLs, kept for the page's life: a few per day).
+const spoken = new Map();
+
 export function crewExtras(ctx, m) {
   const id = ctx.client.identity;
   const mine = (f) =>
@@ -765,31 +769,41 @@ export function crewExtras(ctx, m) {
   const me = effective(ctx, id.member_id);
   const falc = m.fields.falc && me.needs.includes('falc');
   const lang = readerVersion(m.fields, me.language).lang;
-  const listen = h(
-    'button',
-    {
-      type: 'button',
-      class: 'secondary',
-      onclick: async () => {
-        try {
-          const b = await request(id, 'GET', apiBase(id, m.id) + '/audio.wav', {
-            blob: true,
-            query: { ...(falc ? { variant: 'falc' } : {}), ...(lang === 'en' ? { lang } : {}) },
-          });
-          listen.replaceWith(
-            h('audio', {
-              controls: true,
-              src: URL.createObjectURL(b),
-              'aria-label': t('comms.listen'),
-            }),
-          );
-        } catch (err) {
-          listen.after(h('p', { role: 'alert' }, errorText(err)));
-        }
-      },
-    },
-    t('comms.listen'),
-  );
+  const key = `${m.id}/${falc ? 'falc' : 'plain'}/${lang}`;
+  const player = (url) =>
+    h('audio', { controls: true, src: url, 'aria-label': t('comms.listen'), 'data-audio': key });
+  // The card is drawn again by every sync that changes something (its own
+  // read receipt first): the player then comes back as it was, and an
+  // answer that arrives after a redraw goes to the card on screen, not to
+  // the one the person pressed (app.js also holds redraws while one plays).
+  const listen = spoken.has(key)
+    ? player(spoken.get(key))
+    : h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'data-audio': key,
+          onclick: async () => {
+            const here = () =>
+              document.querySelector(`button[data-audio="${CSS.escape(key)}"]`) || listen;
+            try {
+              const b = await request(id, 'GET', apiBase(id, m.id) + '/audio.wav', {
+                blob: true,
+                query: {
+                  ...(falc ? { variant: 'falc' } : {}),
+                  ...(lang === 'en' ? { lang } : {}),
+                },
+              });
+              if (!spoken.has(key)) spoken.set(key, URL.createObjectURL(b));
+              here().replaceWith(player(spoken.get(key)));
+            } catch (err) {
+              here().after(h('p', { role: 'alert' }, errorText(err)));
+            }
+          },
+        },
+        t('comms.listen'),
+      );
   return h(
     'div',
     { class: 'comms-crew' },
