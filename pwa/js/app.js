@@ -415,8 +415,9 @@ let shellAsking = false;
 async function completeShell() {
   const sw = navigator.serviceWorker?.controller;
   if (!sw || shellAsking || document.documentElement.dataset.shell === 'complete') return;
-  // After the first sync; a phone being paired has one to come.
-  if (ctx.client !== signedOut ? !ctx.client.status.lastSync : parseHash()[0] === 'pair') return;
+  // After the first sync (an identity, just set or loaded, has one to come
+  // until lastSync); a phone being paired has one to come too.
+  if (ctx.client.identity ? !ctx.client.status.lastSync : parseHash()[0] === 'pair') return;
   shellAsking = true;
   const ok = await new Promise((resolve) => {
     const ch = new MessageChannel();

@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   startServer,
   launch,
@@ -16,6 +18,7 @@ import {
   invite,
   officeSession,
   swReady,
+  SRC,
 } from './helpers.mjs';
 
 let server, browser, dir;
@@ -165,7 +168,9 @@ test('the pairing link loads the pairing screen only', async () => {
 // weak link would: the phone's form is sent before the worker is ready.
 function slowProxy(port, path, holdMs) {
   const held = [];
+  const seen = [];
   const srv = http.createServer((req, res) => {
+    seen.push(new URL(req.url, 'http://x').pathname);
     const pass = () => {
       const up = http.request(
         { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
@@ -187,6 +192,7 @@ function slowProxy(port, path, holdMs) {
       resolve({
         url: `http://127.0.0.1:${srv.address().port}`,
         held,
+        seen,
         close: () => new Promise((r) => srv.close(r)),
       }),
     ),
@@ -212,12 +218,33 @@ test('Ma journée through pairing, the form sent at once', async () => {
     false,
     'the service worker was ready before the form was sent: nothing tested',
   );
+  // The first sync's pull is held until the check below: the rest of the
+  // shell must not be asked for before it is over (it would share the
+  // link with the day's data).
+  let release;
+  const pulled = new Promise((r) => (release = r));
+  await page.route('**/api/v1/sync/pull*', async (route) => {
+    await pulled;
+    await route.continue();
+  });
   await page.getByRole('button', { name: 'Appairer' }).click();
   await page.waitForURL(/#\/jour/, { timeout: 15000 });
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.waitForTimeout(500);
+  const core = [
+    ...readFileSync(join(SRC, 'pwa', 'sw.js'), 'utf8')
+      .match(/const CORE = \[([\s\S]*?)\];/)[1]
+      .matchAll(/'([^']+)'/g),
+  ].map((m) => m[1]);
+  const early = px.seen.filter(
+    (p) => !p.startsWith('/api/') && p !== '/sw.js' && !core.includes(p),
+  );
+  assert.deepEqual(early, [], 'the rest of the shell was fetched before the first sync ended');
+  release();
   await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0, null, {
     timeout: 15000,
   });
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.unroute('**/api/v1/sync/pull*');
   await page.waitForLoadState('networkidle');
   const list = pageOnly(rec);
   show('pairing to Ma journée at once, first visit', list);
@@ -229,6 +256,7 @@ test('Ma journée through pairing, the form sent at once', async () => {
   withinBudget('day', list);
   // The rest of the shell follows the first sync.
   await page.waitForSelector('html[data-shell="complete"]', { state: 'attached' });
+  assert.ok(px.seen.includes('/js/ui/office.js'), 'the rest of the shell never came');
   assert.deepEqual(page.errors, []);
   await ctx.close();
   await px.close();
