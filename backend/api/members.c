@@ -167,7 +167,7 @@ static int create_member(struct http_req *r, const struct identity_member *m, co
     if (rc == EP_OK && email != NULL) {
         /* The token rides in the fragment, like a pairing code; so does
          * the invitation's language, which the PWA takes for the page
-         * while the person has chosen none (docs/pwa.md, "Languages"). */
+         * while the person has chosen none (docs/pwa.md, "Words and formats"). */
         api_origin(r, org, sizeof(org));
         snprintf(link, linklen, "%s/#join=%s&lang=%s", org, token, lang);
         rc = outbox_join_message(r->app, lang, title, m->name, email, link,

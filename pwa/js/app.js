@@ -451,7 +451,7 @@ addEventListener('beforeinstallprompt', (e) => {
 ctx.install = () => installPrompt?.prompt();
 
 // The language an invitation link asks for ("#join=TOKEN&lang=en": the one
-// the office chose for the invitation, docs/pwa.md "Languages"), or null.
+// the office chose for the invitation, docs/pwa.md "Words and formats"), or null.
 function linkLang() {
   const raw = location.hash.replace(/^#/, '');
   if (!raw.startsWith('join=')) return null;
