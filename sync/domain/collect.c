@@ -1003,9 +1003,9 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
                 reported += r;
             }
         } else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
-                 json_object_set_new(item, "reported", json_integer(0)) != 0 ||
-                 json_object_set_new(item, "missing", json_array()) != 0 ||
-                 json_object_set_new(item, "due", json_null()) != 0)
+                   json_object_set_new(item, "reported", json_integer(0)) != 0 ||
+                   json_object_set_new(item, "missing", json_array()) != 0 ||
+                   json_object_set_new(item, "due", json_null()) != 0)
             rc = EP_ENOMEM;
         if (rc == EP_OK && json_array_append(kept, item) != 0)
             rc = EP_ENOMEM;

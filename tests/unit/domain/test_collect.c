@@ -662,8 +662,8 @@ static void a_group_counts_once_per_period(void **state)
     assert_int_equal(
         collect_set_group(db, "p1", "meals", COLLECT_WEEKLY, "catering", NULL, "m-o", 1, &err),
         EP_OK);
-    assert_int_equal(
-        collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &err), EP_OK);
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &err),
+                     EP_OK);
     reading("v1", "van_km", "km", "regie", "2026-09-08");
     reading("g2", "meals_vegan", "meal", "catering", "2026-09-15");
     assert_int_equal(collect_groups(db, &g), EP_OK);
@@ -705,8 +705,8 @@ static void a_group_counts_once_per_period(void **state)
     /* Wednesday 16: week one ended (missing), week two current, done. */
     assert_int_equal(collect_missing(db, "p1", "2026-09-16", NULL, NULL, &m), EP_OK);
     assert_completeness(m, 2, 1, 1);
-    assert_true(json_is_true(json_object_get(json_object_get(item_of(m, "meals_beef"), "due"),
-                                             "done")));
+    assert_true(
+        json_is_true(json_object_get(json_object_get(item_of(m, "meals_beef"), "due"), "done")));
     json_decref(m);
 
     /* The catering's own view: the meals only, still one line. */
