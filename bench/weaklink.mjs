@@ -6,6 +6,7 @@
 //     --readings N   the day's readings (200)        --edits N  task edits (5)
 //     --photos N     photos (3)                      --photo-kib N  each (2048)
 //     --links L      comma list of edge,3g,loss (all)
+//     --only at-once the pairing sent at once only
 //     --before-bin B --before-pwa D   also measure a first visit on another
 //                    build (the "before" column of the README); --before-pwa
 //                    alone: the pairing sent at once with another build's pages
@@ -53,6 +54,8 @@ const LINKS = {
   loss: { latency: 300, bps: 780000, loss: 0.01 },
 };
 const chosen = (args.links || 'edge,3g,loss').split(',');
+// --only at-once: the pairing sent at once alone (with --before-pwa, both).
+const ONLY = args.only || '';
 const POUCH = join(SRC, 'bench', 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -152,7 +155,9 @@ async function emulate(cdp, l) {
   });
 }
 
-async function phoneContext(browser) {
+// cache: false (the default) keeps the page's requests out of Chromium's
+// HTTP cache, so that every page's bytes are counted the same way.
+async function phoneContext(browser, { cache = false } = {}) {
   const ctx = await browser.newContext({
     ...devices['Pixel 7'],
     serviceWorkers: 'allow',
@@ -161,7 +166,7 @@ async function phoneContext(browser) {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: !cache });
   const reqs = [];
   page.on('request', (r) => reqs.push(new URL(r.url()).pathname));
   // The page's own requests as Chromium received them (headers and
@@ -401,13 +406,25 @@ async function pairAtOnce(browser, server, link, name, label) {
     loss: link.loss || 0,
     rto: Math.max(200, 2 * link.latency),
   });
-  const { ctx, page, own } = await phoneContext(browser);
+  // A real phone's cache: what the page loaded is there when its service
+  // worker revalidates it (the build before this one reloaded it anyway).
+  const { ctx, page, own } = await phoneContext(browser, { cache: true });
   const code = (await invite(office, 'm-sofia')).code;
   const t0 = Date.now();
   await page.goto(px.url + '/#pair=' + code);
+  // When the worker takes control: offline-ready for Ma journée (the build
+  // before had its whole shell then; this one has CORE).
+  const controlled = page.evaluate(
+    () =>
+      new Promise((r) =>
+        navigator.serviceWorker.controller
+          ? r(Date.now())
+          : navigator.serviceWorker.addEventListener('controllerchange', () => r(Date.now())),
+      ),
+  );
   await page.getByLabel('Nom de ce téléphone').waitFor({ timeout: 120000 });
   const shown = Date.now() - t0;
-  const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+  const readyWhenSent = await page.evaluate(() => !!navigator.serviceWorker.controller);
   await page.getByLabel('Nom de ce téléphone').fill('Téléphone de Sofia');
   await page.getByRole('button', { name: 'Appairer' }).click();
   await page.waitForURL(/#\/jour/, { timeout: 120000 });
@@ -419,32 +436,26 @@ async function pairAtOnce(browser, server, link, name, label) {
   const day = Date.now() - t0;
   const dayKib = px.counts.up + px.counts.down;
   const dayNet = own.net;
-  // The whole shell cached (the new two-step precache says so on <html>;
-  // a build without it: no byte for 3 s once the worker controls the page).
-  let complete = null;
-  const ok = await page
-    .waitForSelector('html[data-shell="complete"]', { state: 'attached', timeout: 60000 })
+  const ctl = (await controlled) - t0;
+  // Every shell file cached: said on <html> by the two-step precache; the
+  // build before cached them all before it took control.
+  const twoStep = await page
+    .waitForSelector('html[data-shell="complete"]', { state: 'attached', timeout: 120000 })
     .then(() => true)
     .catch(() => false);
-  if (ok) complete = Date.now() - t0;
-  else {
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 120000 });
-    let lastChange = Date.now();
-    for (let last = -1; last !== px.counts.down || Date.now() - lastChange < 3000; await sleep(250))
-      if (last !== px.counts.down) [last, lastChange] = [px.counts.down, Date.now()];
-    complete = lastChange - t0;
-  }
+  const complete = twoStep ? Date.now() - t0 : ctl;
   report({
     system: label,
     link: name,
     scenario: 'first install, form sent at once',
     pair_screen_s: shown / 1000,
-    worker_ready_when_sent: controlled,
+    worker_ready_when_sent: readyWhenSent,
     ma_journee_s: day / 1000,
     page_requests_over_network: dayNet,
     kib_to_ma_journee: +kib(dayKib),
+    worker_in_control_s: ctl / 1000,
     shell_complete_s: complete / 1000,
-    kib_to_shell_complete: +kib(px.counts.up + px.counts.down),
+    kib_at_shell_complete: twoStep ? +kib(px.counts.up + px.counts.down) : null,
     stalls: px.counts.stalls,
   });
   await ctx.close();
@@ -711,7 +722,7 @@ console.log(
 const browser = await launch();
 const dir = tempDir('weaklink');
 try {
-  await firstVisit(browser, null, undefined, 'ecoplateau');
+  if (!ONLY) await firstVisit(browser, null, undefined, 'ecoplateau');
   if (args['before-bin']) await firstVisit(browser, args['before-bin'], args['before-pwa'], 'before');
   const server = await startServer(dir, 0, undefined, { threads: 0 });
   const office = await officeSession(server.url);
@@ -726,6 +737,10 @@ try {
     if (before) await pairAtOnce(browser, before, LINKS[name], name, 'before');
   }
   await before?.stop();
+  if (ONLY === 'at-once') {
+    await server.stop();
+    process.exit(0);
+  }
   const seed = docsOf(await pullAll(office));
   const ps = await startPouch(dir);
   for (const name of chosen) {

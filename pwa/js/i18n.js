@@ -341,6 +341,36 @@ export function field(spec) {
   return wrap;
 }
 
+// A form's submit handler, with the habits every form keeps: its checks
+// first (check() returns [[fieldWrap, message]], shown by showErrors), then
+// one submission at a time (a double tap sends once), the button disabled
+// and saying busy (a translation key) meanwhile and given back its words
+// whatever happens; send() does the work, and a failure is shown as
+// failed(err) says ([[fieldWrap, message]]).
+export function submitForm({ summary, fields, button, busy, check, send, failed }) {
+  let running = false;
+  return async (e) => {
+    e.preventDefault();
+    if (running) return;
+    const errors = check ? check() : [];
+    showErrors(summary, fields, errors);
+    if (errors.length) return;
+    running = true;
+    const words = button.textContent;
+    button.disabled = true;
+    if (busy) button.textContent = t(busy);
+    try {
+      await send();
+    } catch (err) {
+      showErrors(summary, fields, failed(err));
+    } finally {
+      running = false;
+      button.disabled = false;
+      button.textContent = words;
+    }
+  };
+}
+
 // Shows the errors of a form: each field's message, and a summary that takes
 // focus and links to the fields. errors: [[fieldWrap, message]].
 export function showErrors(summary, fields, errors) {

@@ -899,6 +899,31 @@ static int item_status(struct db *db, const char *production_id, json_t *item, l
     return rc;
 }
 
+/* Whether kept (the items already listed) holds a line of item's group in
+ * item's department. Lines set with their group share their periods and
+ * their readings (collect_set_group, covered through "group_indicators"):
+ * "Ce qui manque" shows them as one line (byGroup in pwa/js/ui/collect.js,
+ * plan.c's group_entry: same key, group and department), so completeness
+ * counts the group once, through its first line. */
+static int group_counted(const json_t *kept, const json_t *item)
+{
+    const char *g = json_string_value(json_object_get(item, "group"));
+    const char *d = json_string_value(json_object_get(item, "dept"));
+    const json_t *x;
+    size_t i;
+
+    if (g == NULL || d == NULL)
+        return 0;
+    json_array_foreach(kept, i, x)
+    {
+        const char *xg = json_string_value(json_object_get(x, "group"));
+        const char *xd = json_string_value(json_object_get(x, "dept"));
+        if (xg != NULL && xd != NULL && strcmp(xg, g) == 0 && strcmp(xd, d) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* {"from","to"} of a phase, or null when not dated. */
 static json_t *phase_json(long from, long to)
 {
@@ -970,12 +995,17 @@ int collect_missing(struct db *db, const char *production_id, const char *today,
             !(m != NULL ? member_id != NULL && strcmp(m, member_id) == 0
                         : strcmp(json_string_value(json_object_get(item, "dept")), dept) == 0))
             continue;
-        if (dated)
-            rc = item_status(db, production_id, item, t, &p.dates, &expected, &reported);
-        else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
-                 json_object_set_new(item, "reported", json_integer(0)) != 0 ||
-                 json_object_set_new(item, "missing", json_array()) != 0 ||
-                 json_object_set_new(item, "due", json_null()) != 0)
+        if (dated) {
+            json_int_t e = 0, r = 0;
+            rc = item_status(db, production_id, item, t, &p.dates, &e, &r);
+            if (!group_counted(kept, item)) {
+                expected += e;
+                reported += r;
+            }
+        } else if (json_object_set_new(item, "periods", json_integer(0)) != 0 ||
+                   json_object_set_new(item, "reported", json_integer(0)) != 0 ||
+                   json_object_set_new(item, "missing", json_array()) != 0 ||
+                   json_object_set_new(item, "due", json_null()) != 0)
             rc = EP_ENOMEM;
         if (rc == EP_OK && json_array_append(kept, item) != 0)
             rc = EP_ENOMEM;

@@ -191,7 +191,13 @@ int collect_history(struct db *db, const char *production_id, json_t **out);
  *                "post_production":{"from","to"}|null,"days_off":[ISO day]}}
  * ("calendar" is what the phone needs to apply the same rules offline: the
  * periods, and a reading's phase, production_phase_of).
- * expected counts the periods that have ended; ratio = reported / expected.
+ * completeness counts what "Ce qui manque" lists: one line per item, except
+ * that the lines set with their group in one department (collect_set_group:
+ * "meals", every diet) are one line, counted once. expected is the number
+ * of (line, period) pairs whose period has ended, reported those with a
+ * reading (for a group, of any of its indicators: the rule that fills the
+ * lines' "missing"), missing = expected - reported, which is the sum of the
+ * lines' missing periods; ratio = reported / expected.
  * A production without dates has no periods (items listed, nothing missing).
  */
 int collect_missing(struct db *db, const char *production_id, const char *today,

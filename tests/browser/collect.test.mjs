@@ -98,6 +98,46 @@ test('a group scheduled together is one line of what is missing, everywhere', as
   // People's dates, never ISO ones.
   assert.match(collecte, /\d{1,2} [a-zéû]+/);
   assert.doesNotMatch(collecte, /\d{4}-\d{2}-\d{2}/);
+  // The completeness counts those lines: the meals once, not once a diet.
+  // Its missing periods are the table's, added up, as a funder would.
+  const int = (x) => Number(x.replace(/\D/g, ''));
+  const sentence = await page.getByTestId('completeness').textContent();
+  const fig =
+    /^Complétude : ([\d\s]+) relevés? reçus? sur ([\d\s]+) attendus? pour les périodes terminées \([^)]*\), ([\d\s]+) manquants?\.$/.exec(
+      sentence,
+    );
+  assert.ok(fig, sentence);
+  const [reported, expected, missed] = fig.slice(1).map(int);
+  const perLine = lines.map(([, text]) => Number(/(\d+) manquants?/.exec(text)?.[1]));
+  assert.equal(
+    missed,
+    perLine.reduce((a, x) => a + x, 0),
+    `${sentence} | ${lines.map(([name], i) => `${name}: ${perLine[i]}`).join(' | ')}`,
+  );
+  assert.equal(reported + missed, expected);
+  // The server's figure, and its lines: one per group and department, the
+  // periods ended (begun, less the current one) counted once for the group.
+  const day = await page.evaluate(() => {
+    const d = new Date();
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  });
+  const m = (
+    await api.call('GET', `/api/v1/productions/${PRODUCTION}/collect/missing?today=${day}`)
+  ).json;
+  assert.deepEqual(
+    [m.completeness.reported, m.completeness.expected, m.completeness.missing],
+    [reported, expected, missed],
+  );
+  const seen = new Set();
+  let ended = 0;
+  for (const x of m.items) {
+    const key = x.group ? `${x.group}/${x.dept}` : null;
+    if (key && seen.has(key)) continue;
+    if (key) seen.add(key);
+    ended += x.periods - (x.due ? 1 : 0);
+  }
+  assert.equal(expected, ended);
   await shot(page, 'collect-missing-grouped-1280');
 
   // The dashboard: one "Repas" entry, the same count.

@@ -221,6 +221,20 @@ export async function pairPhone(page, link, name) {
   });
 }
 
+// Holds the page's requests matching pattern until the returned function is
+// called; later ones then pass at once (the route stays: removing it while
+// a held request is on its way would answer that one twice). To check what
+// the page does while an answer is on its way.
+export async function holdRequests(page, pattern) {
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(pattern, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 export async function swReady(page) {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;

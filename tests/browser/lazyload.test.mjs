@@ -19,6 +19,7 @@ import {
   officeSession,
   swReady,
   SRC,
+  holdRequests,
 } from './helpers.mjs';
 
 let server, browser, dir;
@@ -221,12 +222,7 @@ test('Ma journée through pairing, the form sent at once', async () => {
   // The first sync's pull is held until the check below: the rest of the
   // shell must not be asked for before it is over (it would share the
   // link with the day's data).
-  let release;
-  const pulled = new Promise((r) => (release = r));
-  await page.route('**/api/v1/sync/pull*', async (route) => {
-    await pulled;
-    await route.continue();
-  });
+  const release = await holdRequests(page, '**/api/v1/sync/pull*');
   await page.getByRole('button', { name: 'Appairer' }).click();
   await page.waitForURL(/#\/jour/, { timeout: 15000 });
   await page.getByRole('heading', { level: 1 }).waitFor();
@@ -244,7 +240,6 @@ test('Ma journée through pairing, the form sent at once', async () => {
   await page.waitForFunction(() => window.ecoplateau.client.status.lastSync > 0, null, {
     timeout: 15000,
   });
-  await page.unroute('**/api/v1/sync/pull*');
   await page.waitForLoadState('networkidle');
   const list = pageOnly(rec);
   show('pairing to Ma journée at once, first visit', list);

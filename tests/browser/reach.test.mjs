@@ -32,6 +32,7 @@ import {
   cleanup,
   PRODUCTION,
   officeSignIn,
+  holdRequests,
 } from './helpers.mjs';
 
 const freePort = () =>
@@ -324,19 +325,13 @@ test('Sofia listens to the message on her phone: the server speaks it', async ()
   // A sync redraws the card while the server speaks (its read receipt does,
   // on a phone): held back here, the answer must still reach the card on
   // screen, and the player stay through the next redraw.
-  let release;
-  const held = new Promise((r) => (release = r));
-  await sofia.route('**/audio.wav*', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(sofia, '**/audio.wav*');
   await card.getByRole('button', { name: 'Écouter le message' }).click();
   await sofia.evaluate(() => window.ecoplateau.rerender());
   await card.getByRole('button', { name: 'Écouter le message' }).waitFor();
   release();
   const audio = card.locator('audio');
   await audio.waitFor({ timeout: 20000 });
-  await sofia.unroute('**/audio.wav*');
   await sofia.evaluate(() => window.ecoplateau.rerender());
   await audio.waitFor({ timeout: 5000 });
   const seconds = await audio.evaluate(

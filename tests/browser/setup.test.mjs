@@ -115,7 +115,8 @@ test('the first production is created from the productions screen', async () => 
   await page.getByLabel('Jours non tournés (repos, relâches)').fill(day(4));
   await page.getByLabel('Lieux de tournage').fill('Source de la Loue | Ouhans | oui');
   await page.getByLabel('Régie').check();
-  await page.getByRole('button', { name: 'Créer la production' }).click();
+  // A double tap creates it once (submitForm, pwa/js/i18n.js).
+  await page.getByRole('button', { name: 'Créer la production' }).dblclick();
   // The first production opens at once.
   await page.getByRole('heading', { name: 'Bureau de production' }).waitFor({ timeout: 15000 });
   await main.getByText('Production : La Source').waitFor();
@@ -124,6 +125,8 @@ test('the first production is created from the productions screen', async () => 
   const r = await officeCall('GET', `/api/v1/productions/${productionId}`);
   assert.equal(r.status, 200);
   assert.equal(r.json.shooting_days, 13);
+  const all = await officeCall('GET', '/api/v1/productions');
+  assert.equal(all.json.productions.filter((p) => p.title === 'La Source').length, 1);
   assert.equal(r.json.locations[0].protected, true);
   assert.deepEqual(r.json.departments, ['regie']);
   await page.goto(server.url + '/#/productions');

@@ -446,6 +446,18 @@ static void four_places_agree_on_weekends_and_post(void **state)
     assert_int_equal(
         json_array_size(json_object_get(json_object_get(mine, "calendar"), "days_off")), 2);
 
+    /* The completeness counts those lines: its missing periods are the
+     * dashboard's, added up (the meals' ten days once, not once a diet). */
+    listed = 0;
+    json_array_foreach(json_object_get(dys, "dysfunctions"), i, it) listed +=
+        strcmp(json_string_value(json_object_get(it, "kind")), "missed_readings") == 0
+            ? (size_t)json_integer_value(json_object_get(it, "missed"))
+            : 0;
+    assert_int_equal(listed, 20); /* the van 8, the meals 10, storage 2 */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(missing, "completeness"), "missing")),
+        listed);
+
     /* The footprint's completeness is Collecte's. */
     assert_true(
         json_equal(json_object_get(fp, "collection"), json_object_get(missing, "completeness")));

@@ -11,7 +11,7 @@ import {
   percent,
   h,
   field,
-  showErrors,
+  submitForm,
   announce,
   confirmDialog,
 } from '../i18n.js';
@@ -318,32 +318,31 @@ export function photo(ctx, params) {
   );
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('photo.submit'));
-  let busy = false;
   const form = h(
     'form',
     {
       novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (busy) return;
-        const errors = [];
-        const f = file.input.files?.[0];
-        const text = caption.input.value.trim();
-        if (!f) errors.push([file, t('photo.err.nofile')]);
-        if (!text) errors.push([caption, t('photo.err.caption')]);
-        else if (text.length > 500) errors.push([caption, t('photo.err.caption.long')]);
-        showErrors(summary, [file, caption], errors);
-        if (errors.length) return;
-        busy = true;
-        button.disabled = true;
-        button.textContent = t('photo.busy');
-        const keepLocation = keep.querySelector('input').checked;
-        try {
+      onsubmit: submitForm({
+        summary,
+        fields: [file, caption],
+        button,
+        busy: 'photo.busy',
+        check: () => {
+          const errors = [];
+          const text = caption.input.value.trim();
+          if (!file.input.files?.[0]) errors.push([file, t('photo.err.nofile')]);
+          if (!text) errors.push([caption, t('photo.err.caption')]);
+          else if (text.length > 500) errors.push([caption, t('photo.err.caption.long')]);
+          return errors;
+        },
+        send: async () => {
+          const f = file.input.files[0];
+          const keepLocation = keep.querySelector('input').checked;
           const processed = await processImage(f, keepLocation);
           await attach(ctx.client, {
             targetCol: col,
             targetId: tid,
-            caption: text,
+            caption: caption.input.value.trim(),
             keepLocation,
             photo: processed,
             takenAt: f.lastModified ? new Date(f.lastModified).toISOString() : undefined,
@@ -352,18 +351,15 @@ export function photo(ctx, params) {
           announce(keepLocation && !processed.gps ? t('photo.saved.nogps') : t('photo.saved'));
           ctx.uploader.kick();
           ctx.rerender();
-        } catch (err) {
+        },
+        failed: (err) => {
           let msg;
           if (err instanceof PhotoError) msg = t('photo.err.' + err.code, err.params);
           else if (err?.name === 'QuotaExceededError') msg = t('entry.err.full');
           else msg = String(err?.message || err);
-          showErrors(summary, [file, caption], [[file, msg]]);
-        } finally {
-          busy = false;
-          button.disabled = false;
-          button.textContent = t('photo.submit');
-        }
-      },
+          return [[file, msg]];
+        },
+      }),
     },
     summary,
     h('p', { class: 'hint' }, t('entry.required')),

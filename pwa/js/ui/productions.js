@@ -6,7 +6,18 @@
 // and import from another server ("Closing a production"). The server checks
 // every field (sync/domain/production.c) and names the one it refuses; this
 // screen puts that message on the field.
-import { t, tn, num, errorText, date, h, field, showErrors, announce } from '../i18n.js';
+import {
+  t,
+  tn,
+  num,
+  errorText,
+  date,
+  h,
+  field,
+  showErrors,
+  submitForm,
+  announce,
+} from '../i18n.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError, officeIdentity } from '../store.js';
 
@@ -96,23 +107,22 @@ export function setup(ctx, params) {
     'form',
     {
       novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        const errors = [];
-        if (!company.input.value.trim()) errors.push([company, t('setup.err.company')]);
-        if (
-          siret.input.value.replace(/\s/g, '') &&
-          !/^\d{14}$/.test(siret.input.value.replace(/\s/g, ''))
-        )
-          errors.push([siret, t('setup.err.siret')]);
-        if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
-        if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim()))
-          errors.push([email, t('login.err.email')]);
-        if (password.input.value.length < 12) errors.push([password, t('setup.err.password')]);
-        showErrors(summary, fields, errors);
-        if (errors.length) return;
-        button.disabled = true;
-        try {
+      onsubmit: submitForm({
+        summary,
+        fields,
+        button,
+        check: () => {
+          const errors = [];
+          const digits = siret.input.value.replace(/\s/g, '');
+          if (!company.input.value.trim()) errors.push([company, t('setup.err.company')]);
+          if (digits && !/^\d{14}$/.test(digits)) errors.push([siret, t('setup.err.siret')]);
+          if (!name.input.value.trim()) errors.push([name, t('setup.err.name')]);
+          if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim()))
+            errors.push([email, t('login.err.email')]);
+          if (password.input.value.length < 12) errors.push([password, t('setup.err.password')]);
+          return errors;
+        },
+        send: async () => {
           const me = await request(null, 'POST', '/api/v1/setup', {
             body: {
               token,
@@ -134,13 +144,12 @@ export function setup(ctx, params) {
           ctx.client.identity = identity;
           announce(t('setup.done', { company: me.company?.name || '' }));
           ctx.go('productions');
-        } catch (err) {
+        },
+        failed: (err) => {
           const f = err instanceof ApiError ? byServerField[err.field] : null;
-          showErrors(summary, fields, [[f || company, apiMessage(err)]]);
-        } finally {
-          button.disabled = false;
-        }
-      },
+          return [[f || company, apiMessage(err)]];
+        },
+      }),
     },
     summary,
     h('fieldset', {}, h('legend', {}, t('setup.company.legend')), company, siret, city),
@@ -291,31 +300,29 @@ function productionForm(ctx, existing, done, earlier = []) {
     {
       novalidate: true,
       class: 'production-form',
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (!title.input.value.trim()) {
-          showErrors(summary, fields, [[title, t('prod.err.title')]]);
-          return;
-        }
-        const body = {
-          title: title.input.value.trim(),
-          kind: kind.input.value,
-          rhythm: rhythm.input.value,
-          phases: {},
-          days_off: lines(daysOff.input.value),
-          locations: parseLocations(locations.input.value),
-          departments: deptBoxes.filter(([, box]) => box.checked).map(([d]) => d),
-          crew_size: crew.input.value ? Number(crew.input.value) : null,
-          budget_eur: budget.input.value ? Number(budget.input.value) : null,
-        };
-        for (const ph of PHASES) {
-          const a = dates[`${ph}.from`].input.value,
-            b = dates[`${ph}.to`].input.value;
-          if (a || b) body.phases[ph] = { from: a, to: b };
-        }
-        if (from?.input.value) body.from = from.input.value;
-        button.disabled = true;
-        try {
+      onsubmit: submitForm({
+        summary,
+        fields,
+        button,
+        check: () => (title.input.value.trim() ? [] : [[title, t('prod.err.title')]]),
+        send: async () => {
+          const body = {
+            title: title.input.value.trim(),
+            kind: kind.input.value,
+            rhythm: rhythm.input.value,
+            phases: {},
+            days_off: lines(daysOff.input.value),
+            locations: parseLocations(locations.input.value),
+            departments: deptBoxes.filter(([, box]) => box.checked).map(([d]) => d),
+            crew_size: crew.input.value ? Number(crew.input.value) : null,
+            budget_eur: budget.input.value ? Number(budget.input.value) : null,
+          };
+          for (const ph of PHASES) {
+            const a = dates[`${ph}.from`].input.value,
+              b = dates[`${ph}.to`].input.value;
+            if (a || b) body.phases[ph] = { from: a, to: b };
+          }
+          if (from?.input.value) body.from = from.input.value;
           const saved = existing
             ? await request(
                 ctx.client.identity,
@@ -324,20 +331,16 @@ function productionForm(ctx, existing, done, earlier = []) {
                 { body },
               )
             : await request(ctx.client.identity, 'POST', '/api/v1/productions', { body });
-          showErrors(summary, fields, []);
           announce(t(existing ? 'prod.saved' : 'prod.created', { title: saved.title }));
           done(saved);
-        } catch (err) {
-          showErrors(summary, fields, [
-            [
-              err instanceof ApiError ? byServerField(err.field) : title,
-              err instanceof NetworkError ? t('setup.err.network') : err.message,
-            ],
-          ]);
-        } finally {
-          button.disabled = false;
-        }
-      },
+        },
+        failed: (err) => [
+          [
+            err instanceof ApiError ? byServerField(err.field) : title,
+            err instanceof NetworkError ? t('setup.err.network') : err.message,
+          ],
+        ],
+      }),
     },
     summary,
     from,

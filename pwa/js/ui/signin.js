@@ -3,7 +3,7 @@
 // invite link). Kept apart from office.js and crew.js so that a first visit
 // fetches neither, nor the sync client: everything after sign-in comes
 // then, or from the service worker's cache (docs/pwa.md, "Loading").
-import { t, errorText, h, field, showErrors, announce } from '../i18n.js';
+import { t, errorText, h, field, submitForm, announce } from '../i18n.js';
 import * as store from '../store.js';
 import { request, generateDeviceKeys, ApiError, NetworkError, officeIdentity } from '../store.js';
 
@@ -31,24 +31,23 @@ export function login(ctx) {
   });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit' }, t('login.submit'));
-  let busy = false;
   const form = h(
     'form',
     {
       novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (busy) return;
-        const errors = [];
-        if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim()))
-          errors.push([email, t('login.err.email')]);
-        if (!password.input.value) errors.push([password, t('login.err.password')]);
-        showErrors(summary, [email, password], errors);
-        if (errors.length) return;
-        busy = true;
-        button.disabled = true;
-        button.textContent = t('login.busy');
-        try {
+      onsubmit: submitForm({
+        summary,
+        fields: [email, password],
+        button,
+        busy: 'login.busy',
+        check: () => {
+          const errors = [];
+          if (!/^[^@\s]+@[^@\s]+$/.test(email.input.value.trim()))
+            errors.push([email, t('login.err.email')]);
+          if (!password.input.value) errors.push([password, t('login.err.password')]);
+          return errors;
+        },
+        send: async () => {
           const me = await request(null, 'POST', '/api/v1/auth/login', {
             body: { email: email.input.value.trim(), password: password.input.value },
           });
@@ -59,24 +58,17 @@ export function login(ctx) {
           password.input.value = '';
           ctx.client.sync('login');
           ctx.go(identity.production_id ? 'bureau' : 'productions');
-        } catch (err) {
+        },
+        failed: (err) => {
           let msg = err.message;
           if (err instanceof NetworkError) msg = t('login.err.network');
           else if (err instanceof ApiError) {
             const k = 'login.err.' + err.code;
             msg = t(k) !== k ? t(k) : errorText(err);
           }
-          showErrors(
-            summary,
-            [email, password],
-            [[err?.code === 'invalid_credentials' ? password : email, msg]],
-          );
-        } finally {
-          busy = false;
-          button.disabled = false;
-          button.textContent = t('login.submit');
-        }
-      },
+          return [[err?.code === 'invalid_credentials' ? password : email, msg]];
+        },
+      }),
     },
     summary,
     email,
@@ -110,25 +102,25 @@ export function pair(ctx, params) {
   });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, role: 'alert' });
   const button = h('button', { type: 'submit' }, t('pair.submit'));
-  let busy = false;
   const form = h(
     'form',
     {
       novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (busy) return; // double taps
-        const errors = [];
-        const c = code.input.value.trim();
-        const n = name.input.value.trim();
-        if (!CODE_RE.test(c)) errors.push([code, t('pair.err.code')]);
-        if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
-        showErrors(summary, [code, name], errors);
-        if (errors.length) return;
-        busy = true;
-        button.disabled = true;
-        button.textContent = t('pair.busy');
-        try {
+      onsubmit: submitForm({
+        summary,
+        fields: [code, name],
+        button,
+        busy: 'pair.busy',
+        check: () => {
+          const errors = [];
+          const n = name.input.value.trim();
+          if (!CODE_RE.test(code.input.value.trim())) errors.push([code, t('pair.err.code')]);
+          if (n.length < 1 || n.length > 100) errors.push([name, t('pair.err.name')]);
+          return errors;
+        },
+        send: async () => {
+          const c = code.input.value.trim();
+          const n = name.input.value.trim();
           let kp;
           try {
             kp = await generateDeviceKeys();
@@ -157,7 +149,8 @@ export function pair(ctx, params) {
           await ctx.offlineReady?.();
           ctx.client.sync('paired');
           ctx.go('jour');
-        } catch (err) {
+        },
+        failed: (err) => {
           let msg = err.message;
           let target = code;
           if (err instanceof NetworkError) msg = t('pair.err.network');
@@ -166,13 +159,9 @@ export function pair(ctx, params) {
             msg = t(k) !== k ? t(k) : errorText(err);
             if (err.field === 'name') target = name;
           }
-          showErrors(summary, [code, name], [[target, msg]]);
-        } finally {
-          busy = false;
-          button.disabled = false;
-          button.textContent = t('pair.submit');
-        }
-      },
+          return [[target, msg]];
+        },
+      }),
     },
     summary,
     code,

@@ -620,6 +620,112 @@ static void groups_history_phases_and_quiet_phones(void **state)
     json_decref(devs);
 }
 
+/* ---- a group counted as "Ce qui manque" lists it --------------------------------- */
+
+/* p1: a three-week shoot, 7 to 27 Sept 2026. */
+static int grouped_setup(void **state)
+{
+    (void)state;
+    support_tmpdir(dir);
+    db = support_db(dir, "g.db");
+    assert_int_equal(sqlite3_exec(db_handle(db),
+                                  "UPDATE production SET starts_on = '2026-09-07', "
+                                  "ends_on = '2026-09-27' WHERE id = 'p1'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    return 0;
+}
+
+/* The completeness object's three counts. */
+static void assert_completeness(json_t *m, json_int_t expected, json_int_t reported,
+                                json_int_t missing)
+{
+    json_t *c = json_object_get(m, "completeness");
+    assert_int_equal(ival(c, "expected"), expected);
+    assert_int_equal(ival(c, "reported"), reported);
+    assert_int_equal(ival(c, "missing"), missing);
+}
+
+/* The meals, every diet, weekly by the catering in one step: one line of
+ * "Ce qui manque", so one expected reading a week, not one per diet. Week
+ * one has nothing, week two one vegan count, week three every diet: one
+ * week missing, not seven. The van, on its own line, counts beside it. */
+static void a_group_counts_once_per_period(void **state)
+{
+    json_t *g = NULL, *m = NULL, *x, *id;
+    struct ep_error err;
+    json_int_t lines_missing = 0;
+    size_t i, n_meals = 0;
+    char rid[32];
+    (void)state;
+
+    assert_int_equal(
+        collect_set_group(db, "p1", "meals", COLLECT_WEEKLY, "catering", NULL, "m-o", 1, &err),
+        EP_OK);
+    assert_int_equal(collect_set(db, "p1", "van_km", COLLECT_WEEKLY, "regie", NULL, "m-o", 1, &err),
+                     EP_OK);
+    reading("v1", "van_km", "km", "regie", "2026-09-08");
+    reading("g2", "meals_vegan", "meal", "catering", "2026-09-15");
+    assert_int_equal(collect_groups(db, &g), EP_OK);
+    json_array_foreach(json_object_get(json_array_get(g, 0), "indicators"), i, id)
+    {
+        snprintf(rid, sizeof(rid), "g3-%zu", i);
+        reading(rid, json_string_value(id), "meal", "catering", "2026-09-23");
+        n_meals++;
+    }
+    json_decref(g);
+    assert_true(n_meals >= 5); /* several diets: the case that was counted n times */
+
+    /* Monday 28: the three weeks have ended. */
+    assert_int_equal(collect_missing(db, "p1", "2026-09-28", NULL, NULL, &m), EP_OK);
+    /* Every meal line is the group's line: week one missing, two and three
+     * reported (a vegan count is the week's meals, as on the phone). */
+    json_array_foreach(json_object_get(m, "items"), i, x)
+    {
+        if (json_object_get(x, "group") == NULL)
+            continue;
+        assert_int_equal(ival(x, "reported"), 2);
+        assert_int_equal(json_array_size(json_object_get(x, "missing")), 1);
+        assert_string_equal(json_string_value(json_object_get(
+                                json_array_get(json_object_get(x, "missing"), 0), "from")),
+                            "2026-09-07");
+    }
+    /* The meals (3 weeks, 2 read) and the van (3 weeks, 1 read). */
+    assert_completeness(m, 6, 3, 3);
+    assert_true(json_real_value(json_object_get(json_object_get(m, "completeness"), "ratio")) ==
+                0.5);
+    /* missing is what a person adds up from the lines: the van's two weeks
+     * and the meals' one. */
+    lines_missing =
+        (json_int_t)json_array_size(json_object_get(item_of(m, "van_km"), "missing")) +
+        (json_int_t)json_array_size(json_object_get(item_of(m, "meals_fish"), "missing"));
+    assert_int_equal(lines_missing, 3);
+    json_decref(m);
+
+    /* Wednesday 16: week one ended (missing), week two current, done. */
+    assert_int_equal(collect_missing(db, "p1", "2026-09-16", NULL, NULL, &m), EP_OK);
+    assert_completeness(m, 2, 1, 1);
+    assert_true(
+        json_is_true(json_object_get(json_object_get(item_of(m, "meals_beef"), "due"), "done")));
+    json_decref(m);
+
+    /* The catering's own view: the meals only, still one line. */
+    assert_int_equal(collect_missing(db, "p1", "2026-09-28", NULL, "catering", &m), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(m, "items")), n_meals);
+    assert_completeness(m, 3, 2, 1);
+    json_decref(m);
+
+    /* Set on its own, the fish leaves the group and is its own line: its
+     * weeks count beside the group's (read only in week three). */
+    assert_int_equal(
+        collect_set(db, "p1", "meals_fish", COLLECT_WEEKLY, "catering", NULL, "m-o", 2, &err),
+        EP_OK);
+    assert_int_equal(collect_missing(db, "p1", "2026-09-28", NULL, NULL, &m), EP_OK);
+    assert_int_equal(json_array_size(json_object_get(item_of(m, "meals_fish"), "missing")), 2);
+    assert_completeness(m, 9, 4, 5);
+    json_decref(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -634,6 +740,11 @@ int main(void)
         cmocka_unit_test(office_overrides_and_persons),
         cmocka_unit_test(groups_history_phases_and_quiet_phones),
     };
+    const struct CMUnitTest grouped[] = {
+        cmocka_unit_test(a_group_counts_once_per_period),
+    };
     int failed = cmocka_run_group_tests_name("collect_pure", pure, NULL, NULL);
-    return failed + cmocka_run_group_tests_name("collect_db", stored, db_setup, db_teardown);
+    failed += cmocka_run_group_tests_name("collect_db", stored, db_setup, db_teardown);
+    return failed +
+           cmocka_run_group_tests_name("collect_grouped", grouped, grouped_setup, db_teardown);
 }
