@@ -103,6 +103,32 @@ static int invite_check(struct http_req *r, const char *prod, const char *email)
     return 0;
 }
 
+/*
+ * The language of an invitation into lang (3 bytes): the one the office
+ * chose ("fr" or "en"), else the inviting person's own (api_lang_param:
+ * their preferences, else French). A language without an email invites
+ * nobody: refused rather than ignored. Returns 0, or sends 400 naming
+ * "language" and returns it.
+ */
+static int invite_language(struct http_req *r, const struct auth_principal *p, const char *email,
+                           const json_t *language, char *lang)
+{
+    const char *l = json_string_value(language);
+
+    if (language == NULL)
+        return email != NULL ? api_lang_param(r, p, lang) : 0;
+    if (email == NULL)
+        return http_error(r, 400, "invalid_request", "language",
+                          "language is the invitation's: send it with email");
+    /* Unpacked as "o" and checked here, so a number or null is refused
+     * naming the field too, not with Jansson's bare type message. */
+    if (l == NULL || (strcmp(l, "fr") != 0 && strcmp(l, "en") != 0))
+        return http_error(r, 400, "invalid_request", "language",
+                          "language must be \"fr\" or \"en\"");
+    memcpy(lang, l, 3); /* "fr" or "en" and its NUL */
+    return 0;
+}
+
 /* The production's title for the invitation email into buf. */
 static int production_title(struct http_req *r, const char *prod, char *buf, size_t len)
 {
@@ -117,11 +143,12 @@ static int production_title(struct http_req *r, const char *prod, char *buf, siz
 
 /*
  * Creates member m and, when email is set, the invitation to join as that
- * address with its email queued, all in one transaction. link receives the
- * join link. Returns 0 or an EP_E* code (EP_EINVAL: unusable address).
+ * address with its email queued in lang ("fr" or "en"), all in one
+ * transaction. link receives the join link. Returns 0 or an EP_E* code
+ * (EP_EINVAL: unusable address).
  */
 static int create_member(struct http_req *r, const struct identity_member *m, const char *email,
-                         const char *created_by, char *link, size_t linklen)
+                         const char *lang, const char *created_by, char *link, size_t linklen)
 {
     char token[COMPANY_TOKEN_LEN + 1] = "", org[256], title[COMPANY_NAME_MAX + 1] = "";
     char comm_id[IDENTITY_ID_MAX + 8];
@@ -138,12 +165,13 @@ static int create_member(struct http_req *r, const struct identity_member *m, co
     if (rc == EP_OK && email != NULL)
         rc = company_join_create(r->db, m->production_id, m->id, email, created_by, now, token);
     if (rc == EP_OK && email != NULL) {
-        /* The token rides in the fragment, like a pairing code. */
+        /* The token rides in the fragment, like a pairing code; so does
+         * the invitation's language, which the PWA takes for the page
+         * while the person has chosen none (docs/pwa.md, "Words and formats"). */
         api_origin(r, org, sizeof(org));
-        snprintf(link, linklen, "%s/#join=%s", org, token);
-        /* The invitee has no account, hence no language yet: the
-         * product's first one. */
-        rc = outbox_join_message(r->app, "fr", title, m->name, email, link, &msg);
+        snprintf(link, linklen, "%s/#join=%s&lang=%s", org, token, lang);
+        rc = outbox_join_message(r->app, lang, title, m->name, email, link,
+                                 now + COMPANY_JOIN_TTL_MS, &msg);
     }
     if (rc == EP_OK && msg != NULL) {
         snprintf(comm_id, sizeof(comm_id), "join-%s", m->id);
@@ -177,12 +205,12 @@ int api_members_create(struct http_req *r)
     char prod[IDENTITY_ID_MAX + 1];
     char *body = NULL;
     size_t len = 0;
-    json_t *root = NULL, *out_json = NULL;
+    json_t *root = NULL, *out_json = NULL, *language = NULL;
     json_error_t jerr;
     const char *name = NULL, *dept = NULL, *role = NULL, *email = NULL;
     int level = 3;
     struct identity_member m;
-    char link[384] = "";
+    char link[384] = "", lang[3] = "fr";
     int status, rc;
 
     memset(&m, 0, sizeof(m));
@@ -193,11 +221,15 @@ int api_members_create(struct http_req *r)
         status = api_parse_object(r, body, len, &root);
     if (status != 0)
         goto out;
-    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s}", "name", &name,
-                       "department", &dept, "role", &role, "level", &level, "email", &email) != 0) {
+    if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s?i, s?s, s?o}", "name", &name,
+                       "department", &dept, "role", &role, "level", &level, "email", &email,
+                       "language", &language) != 0) {
         status = http_unpack_error(r, &jerr);
         goto out;
     }
+    status = invite_language(r, &p, email, language, lang);
+    if (status != 0)
+        goto out;
     status = check_member_fields(r, name, dept, level);
     if (status != 0)
         goto out;
@@ -216,7 +248,7 @@ int api_members_create(struct http_req *r)
     snprintf(m.name, sizeof(m.name), "%s", name);
     snprintf(m.department, sizeof(m.department), "%s", dept);
     m.level = level;
-    rc = create_member(r, &m, email, p.account_id, link, sizeof(link));
+    rc = create_member(r, &m, email, lang, p.account_id, link, sizeof(link));
     if (rc == EP_EINVAL) {
         status = http_error(r, 400, "invalid_request", "email", "not an email address");
         goto out;
@@ -234,6 +266,7 @@ int api_members_create(struct http_req *r)
         json_object_set_new(out_json, "join_link", json_string(link));
         json_object_set_new(out_json, "email", json_string(email));
         json_object_set_new(out_json, "invite_pending", json_true());
+        json_object_set_new(out_json, "language", json_string(lang));
         json_object_set_new(out_json, "mail",
                             json_string(r->app->cfg->smtp_url[0] != '\0' ? "queued" : "no_smtp"));
     }

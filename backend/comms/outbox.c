@@ -459,22 +459,32 @@ static int join_para(struct strbuf *html, const char *lang, const char *key, con
 }
 
 int outbox_join_message(const struct app *app, const char *lang, const char *title,
-                        const char *name, const char *email, const char *link, char **msg)
+                        const char *name, const char *email, const char *link, int64_t expires_at,
+                        char **msg)
 {
     struct strbuf text, html;
     struct mail_msg m;
-    char subject[300];
+    char subject[300], iso[16], day[FMT_MAX], valid[160];
+    time_t t = (time_t)(expires_at / 1000);
+    struct tm tm;
     size_t len = 0;
     int rc = EP_OK;
 
     *msg = NULL;
     lang = text_lang(lang);
+    /* The UTC day is the link's last day or the one before: a promise the
+     * server keeps whatever the reader's zone. */
+    if (gmtime_r(&t, &tm) == NULL || strftime(iso, sizeof(iso), "%Y-%m-%d", &tm) == 0 ||
+        fmt_date(day, sizeof(day), iso, FMT_DATE_LONG, lang) == NULL)
+        return EP_EINVAL;
+    text_fmtbuf(valid, sizeof(valid), lang, "email.join.valid", "date", day, NULL);
     strbuf_init(&text, 16384);
     strbuf_init(&html, 32768);
     if (text_fmt(&text, lang, "email.join.hello", "name", name, NULL) != 0 ||
         strbuf_str(&text, "\n\n") != 0 ||
         text_fmt(&text, lang, "email.join.invited", "title", title, NULL) != 0 ||
-        strbuf_str(&text, "\n\n") != 0 || text_fmt(&text, lang, "email.join.open", NULL) != 0 ||
+        strbuf_str(&text, "\n\n") != 0 ||
+        text_fmt(&text, lang, "email.join.open", "date", day, NULL) != 0 ||
         strbuf_printf(&text, "\n%s\n\n", link) != 0 ||
         text_fmt(&text, lang, "email.join.account", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
         text_fmt(&text, lang, "email.join.ignore", NULL) != 0 || strbuf_str(&text, "\n") != 0 ||
@@ -484,7 +494,7 @@ int outbox_join_message(const struct app *app, const char *lang, const char *tit
         join_para(&html, lang, "email.join.invited", "title", title) != 0 ||
         strbuf_str(&html, "<p><a href=\"") != 0 || strbuf_html(&html, link) != 0 ||
         strbuf_str(&html, "\">") != 0 || strbuf_html(&html, link) != 0 ||
-        strbuf_str(&html, "</a> ") != 0 || strbuf_html(&html, text_get(lang, "email.join.valid")) ||
+        strbuf_str(&html, "</a> ") != 0 || strbuf_html(&html, valid) != 0 ||
         strbuf_str(&html, "</p>") != 0 ||
         join_para(&html, lang, "email.join.account", NULL, NULL) != 0 ||
         join_para(&html, lang, "email.join.ignore", NULL, NULL) != 0) {

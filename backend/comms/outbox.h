@@ -71,15 +71,19 @@ int outbox_invitation(struct app *app, const char *comm_id, const json_t *comm,
 
 /*
  * The email inviting name (address email) to join production title through
- * link (a /#join= link, valid 7 days), as an RFC 5322 message into *msg
- * (free()). The same words whether or not the address already has an
- * account: the person knows, and says so on the page by the password they
- * type (docs/security.md, "Joining a production"). The caller queues it with
- * commstore_outbox_add(). Its words are in lang (text.h, "email.join.*").
+ * link (a /#join= link, valid until expires_at, unix ms), as an RFC 5322
+ * message into *msg (free()). The same words whether or not the address
+ * already has an account: the person knows, and says so on the page by the
+ * password they type (docs/security.md, "Joining a production"). The caller
+ * queues it with commstore_outbox_add(). Everything a person reads is in
+ * lang, the language the office chose for the invitation: the words
+ * (text.h, "email.join.*"), the last day of the link (fmt_date, its UTC
+ * day: never later than the real end), Content-Language and <html lang>.
  * Returns 0, EP_EINVAL (unusable address) or EP_ENOMEM.
  */
 int outbox_join_message(const struct app *app, const char *lang, const char *title,
-                        const char *name, const char *email, const char *link, char **msg);
+                        const char *name, const char *email, const char *link, int64_t expires_at,
+                        char **msg);
 
 /*
  * Attempts every queued email due at now (production_id NULL: all) and

@@ -103,7 +103,8 @@ function parseHash() {
   if (raw.startsWith('/installation'))
     return ['installation', new URLSearchParams({ token: ctx.setupToken || '' })];
   if (raw.startsWith('join=')) {
-    ctx.joinToken = raw.slice(5);
+    // "join=TOKEN&lang=en": the language is taken at start (linkLang).
+    ctx.joinToken = new URLSearchParams(raw).get('join') || '';
     history.replaceState(null, '', '#/rejoindre');
     return ['rejoindre', new URLSearchParams({ token: ctx.joinToken })];
   }
@@ -449,10 +450,25 @@ addEventListener('beforeinstallprompt', (e) => {
 });
 ctx.install = () => installPrompt?.prompt();
 
+// The language an invitation link asks for ("#join=TOKEN&lang=en": the one
+// the office chose for the invitation, docs/pwa.md "Words and formats"), or null.
+function linkLang() {
+  const raw = location.hash.replace(/^#/, '');
+  if (!raw.startsWith('join=')) return null;
+  const l = new URLSearchParams(raw).get('lang');
+  return l === 'fr' || l === 'en' ? l : null;
+}
+
 async function start() {
-  await setLang(
-    (await store.getMeta('lang')) || (navigator.language?.startsWith('en') ? 'en' : 'fr'),
-  );
+  // A language chosen on this browser wins; else the invitation's, kept as
+  // if chosen with the button so the next visit opens in it too (the
+  // button still switches); else the browser's.
+  let lang = await store.getMeta('lang');
+  if (!lang && linkLang()) {
+    lang = linkLang();
+    await store.setMeta('lang', lang);
+  }
+  await setLang(lang || (navigator.language?.startsWith('en') ? 'en' : 'fr'));
   const langButton = document.getElementById('lang');
   const translate = () => {
     translateDom();

@@ -204,7 +204,7 @@ test('the phones screen: people, their phones, an office member joining by link'
   await dialog.waitFor();
   await dialog.getByText(/l’invitation à lou@doubs.fr attend dans la file d’envoi/).waitFor();
   const link = await dialog.getByRole('link').getAttribute('href');
-  assert.match(link, /\/#join=[A-Za-z0-9_-]{43}$/);
+  assert.match(link, /\/#join=[A-Za-z0-9_-]{43}&lang=fr$/);
   await dialog.getByRole('button', { name: 'Fermer' }).click();
   // Listed at once, with what the office knows of her, invitation pending.
   const louCard = main.getByRole('listitem').filter({ hasText: 'Lou' }).first();

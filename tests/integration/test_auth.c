@@ -982,7 +982,7 @@ static void the_last_admin_stays(void **state)
                      1);
 }
 
-/* The join token at the end of a POST members answer's join_link. */
+/* The join token of a POST members answer's join_link ("#join=T&lang=L"). */
 static void join_token_of(struct support_resp *r, char *token, size_t len)
 {
     json_t *j = support_resp_json(r);
@@ -990,7 +990,8 @@ static void join_token_of(struct support_resp *r, char *token, size_t len)
 
     assert_non_null(link);
     assert_non_null(strstr(link, "/#join="));
-    snprintf(token, len, "%s", strstr(link, "#join=") + 6);
+    link = strstr(link, "#join=") + 6;
+    snprintf(token, len, "%.*s", (int)strcspn(link, "&"), link);
     json_decref(j);
 }
 

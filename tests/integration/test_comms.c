@@ -23,6 +23,7 @@
 #include "db.h"
 #include "dbpool.h"
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 #include "outbox.h"
 #include "seed.h"
@@ -43,6 +44,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -1315,6 +1317,8 @@ static void join_invitation_is_emailed(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "mail")), "queued");
     snprintf(link, sizeof(link), "%s", json_string_value(json_object_get(j, "join_link")));
     assert_non_null(strstr(link, "/#join="));
+    assert_non_null(strstr(link, "&lang=fr"));
+    assert_string_equal(json_string_value(json_object_get(j, "language")), "fr");
     json_decref(j);
     support_resp_free(&r);
     j = deliver_now();
@@ -1330,17 +1334,137 @@ static void join_invitation_is_emailed(void **state)
     p = part(m, "text/html", NULL);
     assert_non_null(p);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")), "Lou &lt;b&gt;"));
-    /* The words are the text files' (email.join.*), in French: the invitee
-     * has no account, hence no language, yet. */
+    /* The words are the text files' (email.join.*), in French: the
+     * inviting office has no language setting, so French. */
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "<p>Bonjour Lou &lt;b&gt;,</p><p>Vous êtes invité·e à rejoindre la "
                            "production « "));
     assert_non_null(
-        strstr(json_string_value(json_object_get(p, "content")), "</a> (valable 7 jours)</p>"));
+        strstr(json_string_value(json_object_get(p, "content")), "</a> (valable jusqu’au "));
     assert_non_null(strstr(json_string_value(json_object_get(m, "subject")), "Invitation : "));
+    assert_string_equal(json_string_value(json_object_get(m, "content_language")), "fr");
     p = part(m, "text/plain", NULL);
     assert_non_null(strstr(json_string_value(json_object_get(p, "content")),
                            "Bonjour Lou <b>,\n\nVous êtes invité·e à rejoindre la production « "));
+    json_decref(all);
+    srv.cfg.smtp_url[0] = '\0';
+    sink_stop(&sink);
+    on_db("UPDATE member SET role = 'eco_referent' WHERE id = 'm-admin'");
+}
+
+/* A POST members answered 400 invalid_request naming field. */
+static void member_refused(const char *body, const char *field)
+{
+    struct support_resp r;
+    json_t *j, *e;
+
+    office_req("POST", "/api/v1/productions/p1/members", body, &r);
+    if (r.status != 400)
+        fail_msg("expected 400 for %s: %ld %s", body, r.status, r.body);
+    j = support_resp_json(&r);
+    e = json_object_get(j, "error");
+    assert_non_null(json_string_value(json_object_get(e, "code")));
+    assert_string_equal(json_string_value(json_object_get(e, "code")), "invalid_request");
+    if (json_string_value(json_object_get(e, "field")) == NULL)
+        fail_msg("no field named: %s", r.body);
+    assert_string_equal(json_string_value(json_object_get(e, "field")), field);
+    json_decref(j);
+    support_resp_free(&r);
+}
+
+/* The long English day of the UTC date at ms + 7 days into buf. */
+static void english_last_day(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000 + 7 * 24 * 3600);
+    struct tm tm;
+    char iso[16];
+
+    gmtime_r(&t, &tm);
+    strftime(iso, sizeof(iso), "%Y-%m-%d", &tm);
+    assert_non_null(fmt_date(buf, len, iso, FMT_DATE_LONG, "en"));
+}
+
+/* The office invites in English: the email is English through and through
+ * (words, date, language headers), the link asks the page for English, and
+ * any other language is refused before anyone is created. */
+static void join_invitation_in_english(void **state)
+{
+    static const char *const french[] = {"Bonjour", "Vous ",   "invité",  "Ouvrez",   "valable",
+                                         "jusqu",   "Si vous", "ignorez", "décembre", "lundi"};
+    struct support_resp r;
+    json_t *j, *all, *m, *p;
+    char link[256], day_before[FMT_MAX], day_after[FMT_MAX], want[160];
+    const char *text, *html;
+    int64_t before;
+    (void)state;
+
+    on_db("UPDATE member SET role = 'admin' WHERE id = 'm-admin'");
+    sink_start(&sink, free_port());
+    snprintf(srv.cfg.smtp_url, sizeof(srv.cfg.smtp_url), "smtp://127.0.0.1:%d", sink.port);
+    member_refused("{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+                   "\"email\":\"kim.join@test.fr\",\"language\":\"de\"}",
+                   "language");
+    member_refused("{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+                   "\"email\":\"kim.join@test.fr\",\"language\":\"EN\"}",
+                   "language");
+    member_refused("{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+                   "\"email\":\"kim.join@test.fr\",\"language\":\"\"}",
+                   "language");
+    member_refused("{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+                   "\"email\":\"kim.join@test.fr\",\"language\":1}",
+                   "language");
+    member_refused("{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+                   "\"email\":\"kim.join@test.fr\",\"language\":null}",
+                   "language");
+    member_refused("{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+                   "\"language\":\"en\"}",
+                   "language");
+    /* Nothing was created nor queued by the refusals: the address is free. */
+    before = clock_now_ms();
+    english_last_day(before, day_before, sizeof(day_before));
+    office_req("POST", "/api/v1/productions/p1/members",
+               "{\"name\":\"Kim\",\"department\":\"regie\",\"role\":\"crew\","
+               "\"email\":\"kim.join@test.fr\",\"language\":\"en\"}",
+               &r);
+    if (r.status != 201)
+        fail_msg("invite: %ld %s", r.status, r.body);
+    english_last_day(clock_now_ms(), day_after, sizeof(day_after));
+    j = support_resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "language")), "en");
+    snprintf(link, sizeof(link), "%s", json_string_value(json_object_get(j, "join_link")));
+    assert_non_null(strstr(link, "/#join="));
+    assert_non_null(strstr(link, "&lang=en"));
+    json_decref(j);
+    support_resp_free(&r);
+    j = deliver_now();
+    assert_true(json_integer_value(json_object_get(j, "sent")) >= 1);
+    json_decref(j);
+    all = sink_messages(&sink);
+    m = message_to(all, "kim.join@test.fr");
+    assert_non_null(m);
+    assert_true(strncmp(json_string_value(json_object_get(m, "subject")), "Invitation: ", 12) == 0);
+    assert_string_equal(json_string_value(json_object_get(m, "content_language")), "en");
+    p = part(m, "text/plain", NULL);
+    assert_non_null(p);
+    text = json_string_value(json_object_get(p, "content"));
+    assert_non_null(strstr(text, "Hello Kim,\n\nYou are invited to join the production “"));
+    assert_non_null(strstr(text, link));
+    /* The last day as English writes it ("Monday 14 December 2026"). */
+    snprintf(want, sizeof(want), "Open this link (valid until %s):", day_before);
+    if (strstr(text, want) == NULL) {
+        snprintf(want, sizeof(want), "Open this link (valid until %s):", day_after);
+        assert_non_null(strstr(text, want));
+    }
+    p = part(m, "text/html", NULL);
+    assert_non_null(p);
+    html = json_string_value(json_object_get(p, "content"));
+    assert_non_null(strstr(html, "<html lang=\"en\">"));
+    assert_non_null(strstr(html, "</a> (valid until "));
+    assert_non_null(strstr(html, "If you were not expecting this invitation"));
+    for (size_t i = 0; i < sizeof(french) / sizeof(french[0]); i++) {
+        if (strstr(text, french[i]) != NULL || strstr(html, french[i]) != NULL)
+            fail_msg("French \"%s\" in the English invitation:\n%s", french[i], text);
+    }
     json_decref(all);
     srv.cfg.smtp_url[0] = '\0';
     sink_stop(&sink);
@@ -1695,6 +1819,7 @@ int main(void)
         cmocka_unit_test(worker_delivers),
         cmocka_unit_test(credentials_need_tls),
         cmocka_unit_test(join_invitation_is_emailed),
+        cmocka_unit_test(join_invitation_in_english),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

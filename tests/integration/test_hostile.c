@@ -535,8 +535,11 @@ static void adding_an_account_is_an_invitation_it_accepts(void **state)
     assert_true(json_is_null(json_object_get(jk, "account_id")));
     assert_string_equal(json_string_value(json_object_get(jk, "mail")),
                         json_string_value(json_object_get(ju, "mail")));
-    snprintf(token, sizeof(token), "%s",
-             strstr(json_string_value(json_object_get(jk, "join_link")), "#join=") + 6);
+    {
+        /* The token runs to the next fragment parameter ("&lang="). */
+        const char *t = strstr(json_string_value(json_object_get(jk, "join_link")), "#join=") + 6;
+        snprintf(token, sizeof(token), "%.*s", (int)strcspn(t, "&"), t);
+    }
     json_decref(jk);
     json_decref(ju);
     support_resp_free(&rk);

@@ -1272,6 +1272,9 @@ export default {
   'people.f.email': 'Email (invitation by link)',
   'people.f.email.hint':
     "They get a link by email (7 days, once): they enter their account's password, or choose one.",
+  'people.f.lang': 'Language of the invitation',
+  'people.f.lang.hint':
+    'The email and the page it opens are in this language; they can switch afterwards.',
   'people.err.name': 'Enter the name.',
   'people.join.title': 'Invitation link for {name}',
   'people.join.text':

@@ -1300,6 +1300,9 @@ export default {
   'people.f.email': 'E-mail (invitation par lien)',
   'people.f.email.hint':
     'La personne reçoit par e-mail un lien (7 jours, une fois) : elle entre le mot de passe de son compte, ou en choisit un.',
+  'people.f.lang': 'Langue de l’invitation',
+  'people.f.lang.hint':
+    'L’e-mail et la page qu’il ouvre sont dans cette langue ; la personne peut en changer ensuite.',
   'people.err.name': 'Saisissez le nom.',
   'people.join.title': 'Lien d’invitation pour {name}',
   'people.join.text':

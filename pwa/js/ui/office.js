@@ -825,6 +825,20 @@ export async function phones(ctx) {
       label: t('people.f.email'),
       hint: t('people.f.email.hint'),
     });
+    // The invitation's language (docs/communications.md, "In each person's
+    // language"): the invitee has no setting yet, so the office picks;
+    // the screen's own language first.
+    const lang = field({
+      name: 'member-lang',
+      type: 'select',
+      label: t('people.f.lang'),
+      hint: t('people.f.lang.hint'),
+      value: getLang(),
+      options: [
+        ['fr', 'Français'],
+        ['en', 'English'],
+      ],
+    });
     const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
     addForm = h(
       'form',
@@ -839,7 +853,10 @@ export async function phones(ctx) {
             department: dept.input.value,
             role: role.input.value,
           };
-          if (email.input.value.trim()) body.email = email.input.value.trim();
+          if (email.input.value.trim()) {
+            body.email = email.input.value.trim();
+            body.language = lang.input.value;
+          }
           try {
             const m = await request(id, 'POST', `/api/v1/productions/${prod}/members`, { body });
             if (m.join_link) {
@@ -880,6 +897,7 @@ export async function phones(ctx) {
       dept,
       role,
       email,
+      lang,
       h('button', { type: 'submit' }, t('people.add')),
     );
   }
