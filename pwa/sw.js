@@ -13,7 +13,7 @@
 // VERSION is a hash of the shell files: tests/js/shell.test.mjs fails with the
 // value to put here whenever a shell file changes, and checks that SHELL lists
 // exactly the served files.
-const VERSION = 'ecoplateau-shell-489466f74a32';
+const VERSION = 'ecoplateau-shell-340422c24904';
 const CORE = [
   '/',
   '/css/app.css',

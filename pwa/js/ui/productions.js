@@ -6,18 +6,7 @@
 // and import from another server ("Closing a production"). The server checks
 // every field (sync/domain/production.c) and names the one it refuses; this
 // screen puts that message on the field.
-import {
-  t,
-  tn,
-  num,
-  errorText,
-  date,
-  h,
-  field,
-  showErrors,
-  submitForm,
-  announce,
-} from '../i18n.js';
+import { t, tn, num, errorText, date, h, field, submitForm, announce } from '../i18n.js';
 import * as store from '../store.js';
 import { request, ApiError, NetworkError, officeIdentity } from '../store.js';
 
@@ -613,19 +602,21 @@ export function join(ctx, params) {
     attrs: { autocomplete: 'current-password' },
   });
   const summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true });
+  const button = h('button', { type: 'submit' }, t('join.submit'));
   const form = h(
     'form',
     {
       novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        const errors = [];
-        if (!password.input.value) errors.push([password, t('join.err.password')]);
-        showErrors(summary, [name, password], errors);
-        if (errors.length) return;
-        const body = { token, password: password.input.value };
-        if (name.input.value.trim()) body.name = name.input.value.trim();
-        try {
+      // One submission at a time: a second tap would spend the link again
+      // and show its refusal under a join that worked.
+      onsubmit: submitForm({
+        summary,
+        fields: [name, password],
+        button,
+        check: () => (password.input.value ? [] : [[password, t('join.err.password')]]),
+        send: async () => {
+          const body = { token, password: password.input.value };
+          if (name.input.value.trim()) body.name = name.input.value.trim();
           const me = await request(null, 'POST', '/api/v1/auth/join', { body });
           password.input.value = '';
           const identity = officeIdentity(me, null);
@@ -633,19 +624,14 @@ export function join(ctx, params) {
           ctx.client.identity = identity;
           ctx.client.sync('login');
           ctx.go(identity.production_id ? 'bureau' : 'productions');
-        } catch (err) {
-          showErrors(
-            summary,
-            [name, password],
-            [[err?.field === 'name' ? name : password, apiMessage(err)]],
-          );
-        }
-      },
+        },
+        failed: (err) => [[err?.field === 'name' ? name : password, apiMessage(err)]],
+      }),
     },
     summary,
     name,
     password,
-    h('button', { type: 'submit' }, t('join.submit')),
+    button,
   );
   return {
     title: t('join.title'),
