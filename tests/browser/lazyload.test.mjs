@@ -60,9 +60,19 @@ async function recorder(ctx, page) {
   });
   cdp.on('Network.loadingFinished', (e) => {
     const r = reqs.get(e.requestId);
-    if (r) r.bytes = e.encodedDataLength;
+    if (r) [r.bytes, r.done] = [e.encodedDataLength, true];
   });
-  return { cdp, list: () => [...reqs.values()] };
+  cdp.on('Network.loadingFailed', (e) => {
+    const r = reqs.get(e.requestId);
+    if (r) r.done = true;
+  });
+  // Every request ended (its answer, and where from, known): a module the
+  // screen imported last may still be on its way when the network is idle.
+  const settled = async () => {
+    for (let i = 0; i < 100 && [...reqs.values()].some((r) => !r.done); i++)
+      await new Promise((r) => setTimeout(r, 100));
+  };
+  return { cdp, settled, list: () => [...reqs.values()] };
 }
 
 const kib = (n) => (n / 1024).toFixed(1);
@@ -102,8 +112,10 @@ const show = (what, list) => {
       list.map((r) => `${r.path} ${r.bytes} ${r.encoding}${r.fromSW ? ' (sw)' : ''}`).join('\n  '),
   );
 };
-const pageOnly = (rec) =>
-  rec.list().filter((r) => !r.path.startsWith('/api/') && r.path !== '/sw.js');
+const pageOnly = async (rec) => {
+  await rec.settled();
+  return rec.list().filter((r) => !r.path.startsWith('/api/') && r.path !== '/sw.js');
+};
 
 test('the login page loads its own screen, one language, compressed', async () => {
   const { ctx, page } = await phone(browser);
@@ -112,7 +124,7 @@ test('the login page loads its own screen, one language, compressed', async () =
   await ready(page);
   await page.getByLabel('Adresse e-mail').waitFor();
   await page.waitForLoadState('networkidle');
-  const list = pageOnly(rec);
+  const list = await pageOnly(rec);
   const paths = list.map((r) => r.path);
   show('login, first visit', list);
   for (const p of ['/js/app.js', '/js/i18n/fr.js', '/js/ui/signin.js', '/css/app.css'])
@@ -154,7 +166,7 @@ test('the pairing link loads the pairing screen only', async () => {
   await ready(page);
   await page.getByLabel('Nom de ce téléphone').waitFor();
   await page.waitForLoadState('networkidle');
-  const list = pageOnly(rec);
+  const list = await pageOnly(rec);
   show('pairing link, first visit', list);
   const paths = list.map((r) => r.path);
   for (const p of ['/js/ui/crew.js', '/js/sync/client.js', '/js/attach.js', '/js/ui/photos.js'])
@@ -194,7 +206,11 @@ function slowProxy(port, path, holdMs) {
         url: `http://127.0.0.1:${srv.address().port}`,
         held,
         seen,
-        close: () => new Promise((r) => srv.close(r)),
+        close: () =>
+          new Promise((r) => {
+            srv.close(r);
+            srv.closeAllConnections(); // kept-alive ones would hold the test's process
+          }),
       }),
     ),
   );
@@ -206,10 +222,14 @@ function slowProxy(port, path, holdMs) {
 // journée is still 8 requests over the network. Without that wait the sync
 // client, Ma journée and its imports (nine modules) came from the network
 // too, 17 requests (docs/pwa.md, "Two-step precache").
-test('Ma journée through pairing, the form sent at once', async () => {
+test('Ma journée through pairing, the form sent at once', async (t) => {
   const office = await officeSession(server.url);
   const px = await slowProxy(server.port, '/js/ui/crew.js', 2500);
   const { ctx, page } = await phone(browser);
+  t.after(async () => {
+    await ctx.close();
+    await px.close();
+  });
   const rec = await recorder(ctx, page);
   await page.goto(px.url + '/#pair=' + (await invite(office, 'm-sofia')).code);
   await ready(page);
@@ -241,7 +261,7 @@ test('Ma journée through pairing, the form sent at once', async () => {
     timeout: 15000,
   });
   await page.waitForLoadState('networkidle');
-  const list = pageOnly(rec);
+  const list = await pageOnly(rec);
   show('pairing to Ma journée at once, first visit', list);
   assert.ok(px.held.length >= 1, 'the precache never asked for ui/crew.js');
   assert.ok(
@@ -253,8 +273,6 @@ test('Ma journée through pairing, the form sent at once', async () => {
   await page.waitForSelector('html[data-shell="complete"]', { state: 'attached' });
   assert.ok(px.seen.includes('/js/ui/office.js'), 'the rest of the shell never came');
   assert.deepEqual(page.errors, []);
-  await ctx.close();
-  await px.close();
 });
 
 test('Ma journée after pairing (service worker ready), then screens and English offline', async () => {
@@ -276,7 +294,7 @@ test('Ma journée after pairing (service worker ready), then screens and English
   });
   await page.getByRole('heading', { level: 1 }).waitFor();
   await page.waitForLoadState('networkidle');
-  const list = pageOnly(rec);
+  const list = await pageOnly(rec);
   const paths = list.map((r) => r.path);
   show('pairing to Ma journée, service worker ready, first visit', list);
   assert.ok(paths.includes('/js/ui/crew.js'));
